@@ -1,0 +1,1 @@
+"""Text handling shared by every ingestor: decoding, HTML, normalising, sentences."""
