@@ -25,7 +25,7 @@ class Paragraph:
 
 @dataclass(frozen=True, slots=True)
 class Removal:
-    """A span the normalise stage cut, and the rule that cut it (for ``digest extract --explain``)."""
+    """A span the normalise stage cut and the rule that cut it (``digest extract --explain``)."""
 
     rule: str
     text: str

@@ -1,0 +1,196 @@
+"""``build(config, day)``: the one place that knows the order of the stages.
+
+sources → ingest → normalise → summarise → select for the day → group → render → write.
+Everything it calls takes and returns plain data; the network, the disk and the clock stay at
+the edges (ingest, state, output), so each stage can be tested alone.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest import render
+from digest.config import Config
+from digest.group import group_stories
+from digest.ingest import collect
+from digest.model import Article, DayRecord, Digest
+from digest.output import write_atomic
+from digest.state import EntryRecord, RunLock, State
+from digest.summarise import derive_headline, summarise
+from digest.text.normalise import RuleSet, load_rules, normalise
+
+log = logging.getLogger(__name__)
+
+# How far back the first run against a new feed or page looks, so that subscribing to a feed
+# with a year of backlog does not flood that day's digest.
+FIRST_RUN_WINDOW = dt.timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    digest: Digest
+    written: tuple[Path, ...]
+    warnings: tuple[str, ...]
+    new_articles: int
+    sources_read: int
+    elapsed: float
+
+    @property
+    def summary_line(self) -> str:
+        d = self.digest
+        return (
+            f"{d.day.isoformat()}: {len(d.stories)} stories ({self.new_articles} new) from "
+            f"{self.sources_read} sources, {len(d.failures)} failed, {self.elapsed:.1f} s"
+        )
+
+
+def prepare_article(article: Article, rules: RuleSet, config: Config) -> Article:
+    """normalise → title → summarise, for one article: what every ingestor's output goes through."""
+    article = normalise(article, rules)
+    if not article.title:
+        article = dataclasses.replace(article, title=derive_headline(article.paragraphs))
+    return summarise(article, config.lead_sentences, config.summary_chars)
+
+
+def today(config: Config, now: dt.datetime | None = None) -> dt.date:
+    """The digest day it is now, in the configured timezone."""
+    return (now or dt.datetime.now(dt.UTC)).astimezone(config.timezone).date()
+
+
+def build(
+    config: Config,
+    day: dt.date | None = None,
+    *,
+    now: dt.datetime | None = None,
+    lock_wait: float = 0.0,
+) -> BuildResult:
+    """Build one day's digest from the configured sources and write every output."""
+    started = time.monotonic()
+    now = now or dt.datetime.now(dt.UTC)
+    day = day or today(config, now)
+    rules = load_rules(config.rules)
+    env = render.make_environment(config.templates)
+
+    with RunLock(config.state, wait=lock_wait), State.open(config.state) as state:
+        collected = collect(config.sources, state, now, config.timezone)
+        warnings = list(collected.warnings)
+        prepared: list[Article] = []
+        for article in collected.articles:
+            cleaned = prepare_article(article, rules, config)
+            if cleaned.paragraphs:
+                prepared.append(cleaned)
+            else:
+                warnings.append(
+                    f"{article.source}: '{article.title or article.key}' has no text "
+                    "left after cleaning; skipped"
+                )
+
+        kinds = {s.name: s.kind for s in config.sources}
+        known = state.entries(a.key for a in prepared)
+        shown, skipped = select_for_day(
+            prepared,
+            known,
+            day=day,
+            tz=config.timezone,
+            now=now,
+            backlog_sources=frozenset(
+                name for name in collected.new_sources if kinds.get(name) != "folder"
+            ),
+        )
+        new_count = sum(1 for a in shown if a.key not in known or known[a.key].day is None)
+        fresh_keys = {a.key for a in shown}
+        earlier = [a for a in state.articles_for_day(day) if a.key not in fresh_keys]
+        digest = Digest(
+            day=day,
+            title=config.title,
+            stories=group_stories([*shown, *earlier]),
+            generated_at=now,
+            failures=collected.failures,
+        )
+        state.save_day_entries(day, shown, skipped, now)
+        if digest.stories or any(d.day == day for d in state.days()):
+            state.record_day(
+                day,
+                config.title,
+                len(digest.stories),
+                render.render_fragment(digest, config, env),
+                now,
+            )
+        days = state.days()
+        feed_id = state.feed_id()
+        written = write_outputs(digest, days, config, env, feed_id)
+
+    result = BuildResult(
+        digest=digest,
+        written=written,
+        warnings=tuple(warnings),
+        new_articles=new_count,
+        sources_read=collected.sources_read,
+        elapsed=time.monotonic() - started,
+    )
+    log.info("built %s", result.summary_line)
+    return result
+
+
+def select_for_day(
+    articles: Sequence[Article],
+    known: dict[str, EntryRecord],
+    *,
+    day: dt.date,
+    tz: dt.tzinfo,
+    now: dt.datetime,
+    backlog_sources: frozenset[str] = frozenset(),
+) -> tuple[list[Article], list[Article]]:
+    """Decide which articles go into ``day``: (shown, skipped backlog).
+
+    An article already shown on another day is never shown again; one dated after the day
+    waits for a later digest; on a feed's first run only the recent window is taken and the
+    rest is remembered as skipped, so it never surfaces later either. Undated articles take
+    the time digest first saw them.
+    """
+    day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tz)
+    window_start = min(now, day_end) - FIRST_RUN_WINDOW
+    shown: list[Article] = []
+    skipped: list[Article] = []
+    seen_keys: set[str] = set()
+    for article in articles:
+        if article.key in seen_keys:
+            continue  # the same article from two sources, or twice in one feed
+        seen_keys.add(article.key)
+        record = known.get(article.key)
+        if record is not None and record.day is not None and record.day != day.isoformat():
+            continue
+        published = article.published or (record.first_seen if record else now)
+        if published >= day_end:
+            continue
+        if record is None and article.source in backlog_sources and published < window_start:
+            skipped.append(article)
+            continue
+        if article.published is None:
+            article = dataclasses.replace(article, published=published)
+        shown.append(article)
+    return shown, skipped
+
+
+def write_outputs(
+    digest: Digest, days: Sequence[DayRecord], config: Config, env: object, feed_id: str
+) -> tuple[Path, ...]:
+    """Write the day page, index, archive and feed, each atomically."""
+    out = config.output
+    pages = {
+        out / render.day_filename(digest.day): render.render_day_page(digest, config, env, days),
+        out / "archive.html": render.render_archive(config, env, days),
+        out / "feed.atom": render.render_feed(days, config, feed_id),
+    }
+    latest = max((d.day for d in days), default=digest.day)
+    if digest.day >= latest:
+        pages[out / "index.html"] = render.render_index(digest, config, env, days)
+    for path, content in pages.items():
+        write_atomic(path, content)
+    return tuple(pages)

@@ -1,0 +1,170 @@
+"""A folder of article files (``.txt`` / ``.md``), one article per file, read recursively.
+
+A file may open with a header block of ``Key: value`` lines (Title, Source, URL, Date, Author)
+followed by a blank line. Without one the title is the first line when it reads like a headline,
+the date is the file's modification time and the source is the name of the folder holding it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest.model import Article, Source
+from digest.sources.errors import SourceError
+from digest.text.dates import parse_date
+from digest.text.decode import decode_bytes
+from digest.text.plain import text_to_paragraphs
+
+ARTICLE_SUFFIXES = frozenset({".txt", ".md", ".markdown"})
+HEADER_KEYS = frozenset({"title", "source", "url", "date", "author"})
+# Larger files are not articles (logs, dumps); reading them would only slow the run down.
+MAX_FILE_BYTES = 2 * 1024 * 1024
+
+_HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z-]{0,20}):[ \t]*(.*)$")
+_HEADLINE_MAX_CHARS = 150
+_HEADLINE_MAX_WORDS = 20
+
+
+@dataclass(frozen=True)
+class FolderResult:
+    articles: tuple[Article, ...]
+    warnings: tuple[str, ...]
+
+
+def read_folder(source: Source, tz: dt.tzinfo = dt.UTC) -> FolderResult:
+    """Read every article file under the source's folder. Undated header dates use ``tz``.
+
+    A missing folder raises SourceError; a single unreadable or undecodable file is skipped
+    with a warning so one bad file never costs the rest of the folder.
+    """
+    root = Path(source.location)
+    if not root.is_dir():
+        raise SourceError(
+            f"folder {root} does not exist" if not root.exists() else f"{root} is not a folder",
+            "check the source's 'path' in the config",
+        )
+    articles: list[Article] = []
+    warnings: list[str] = []
+    for path in _article_files(root):
+        try:
+            article, file_warnings = read_article_file(path, root=root, source=source, tz=tz)
+        except OSError as exc:
+            warnings.append(f"{path}: cannot read the file ({exc.strerror or exc}); skipped")
+            continue
+        warnings.extend(file_warnings)
+        if article is not None:
+            articles.append(article)
+    if source.max_items is not None:
+        articles.sort(key=lambda a: a.published or dt.datetime.min.replace(tzinfo=dt.UTC))
+        articles = articles[-source.max_items :]
+    return FolderResult(tuple(articles), tuple(warnings))
+
+
+def _article_files(root: Path) -> Iterator[Path]:
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root)
+        if any(part.startswith(".") for part in relative.parts):
+            continue  # editor swap files, .git, .DS_Store
+        if path.suffix.lower() in ARTICLE_SUFFIXES and path.is_file():
+            yield path
+
+
+def read_article_file(
+    path: Path, *, root: Path, source: Source, tz: dt.tzinfo = dt.UTC
+) -> tuple[Article | None, list[str]]:
+    """Read one article file into a raw (not yet normalised) Article, plus any warnings."""
+    warnings: list[str] = []
+    stat = path.stat()
+    if stat.st_size > MAX_FILE_BYTES:
+        limit = MAX_FILE_BYTES // (1024 * 1024)
+        return None, [f"{path}: larger than {limit} MB, so not read as an article; skipped"]
+    text = decode_bytes(path.read_bytes())
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    header, body = split_header(text)
+
+    paragraphs = text_to_paragraphs(body, markdown=path.suffix.lower() != ".txt")
+    if not any(p.text for p in paragraphs):
+        return None, [f"{path}: no article text; skipped"]
+
+    title = header.get("title", "")
+    if (
+        not title
+        and paragraphs
+        and (
+            paragraphs[0].kind == "heading"
+            or _reads_like_headline(paragraphs[0].text, more_follows=len(paragraphs) > 1)
+        )
+    ):
+        title, paragraphs = paragraphs[0].text, paragraphs[1:]
+
+    published = None
+    if "date" in header:
+        published = parse_date(header["date"], tz)
+        if published is None:
+            warnings.append(
+                f"{path}: Date '{header['date']}' is not a date digest understands; using the "
+                "file's modification time instead (write e.g. 2026-11-21 or "
+                "2026-11-21T08:00:00+01:00)"
+            )
+    if published is None:
+        published = dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC)
+
+    url = header.get("url") or None
+    if url and not re.match(r"^https?://\S+$", url, re.I):
+        warnings.append(f"{path}: URL '{url}' is not an http(s) address; ignored")
+        url = None
+
+    relative = path.relative_to(root).as_posix()
+    folder_name = path.parent.name or root.name
+    return (
+        Article(
+            key=f"file:{source.name}/{relative}",
+            source=header.get("source") or folder_name,
+            title=title,
+            paragraphs=tuple(paragraphs),
+            url=url,
+            published=published,
+            author=header.get("author") or None,
+            category=source.category,
+        ),
+        warnings,
+    )
+
+
+def split_header(text: str) -> tuple[dict[str, str], str]:
+    """Split an optional ``Key: value`` header block (ended by a blank line) from the body.
+
+    The block counts as a header only if every line is ``Key: value``, at least one key is a
+    known one, and a blank line ends it: a body that opens "Update: talks resumed…" is text.
+    """
+    text = text.lstrip("\n")
+    head, sep, rest = text.partition("\n\n")
+    if not sep:
+        return {}, text
+    fields: dict[str, str] = {}
+    for line in head.split("\n"):
+        match = _HEADER_LINE.match(line.strip())
+        if not match:
+            return {}, text
+        key = match[1].lower()
+        if key in HEADER_KEYS:
+            fields[key] = match[2].strip()
+    if not fields:
+        return {}, text
+    return fields, rest
+
+
+def _reads_like_headline(text: str, *, more_follows: bool) -> bool:
+    text = text.strip()
+    return (
+        more_follows
+        and 0 < len(text) <= _HEADLINE_MAX_CHARS
+        and len(text.split()) <= _HEADLINE_MAX_WORDS
+        and not text.endswith((".", ",", ";", ":"))
+        and not text.endswith('."')
+        and not text[0].islower()
+    )

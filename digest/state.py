@@ -1,0 +1,447 @@
+"""The state store: one SQLite file that remembers what digest has already done.
+
+It answers three questions the pipeline cannot answer from the sources alone: has this article
+been shown before (and on which day), what did each earlier day's digest hold (for the archive
+and the feed), and how is each source doing (first run, last success, consecutive failures).
+
+Every write happens inside one transaction, so a run killed half-way leaves the previous state
+intact. A separate run lock keeps two runs from interleaving at all: SQLite would keep the file
+consistent, but two runs would each assign the same new articles to a digest.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import json
+import os
+import sqlite3
+import time
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from digest.model import Article, DayRecord, Paragraph
+
+UTC = dt.UTC
+
+# Each entry upgrades the schema by one version; PRAGMA user_version says how far a file got.
+# Scripts are split on ";" to run inside one transaction, so comments must not contain one.
+_MIGRATIONS: tuple[str, ...] = (
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE sources (
+        name TEXT PRIMARY KEY,
+        location TEXT NOT NULL,
+        first_run TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        last_success TEXT,
+        last_error TEXT,
+        last_error_at TEXT,
+        consecutive_failures INTEGER NOT NULL DEFAULT 0,
+        items INTEGER NOT NULL DEFAULT 0,
+        disabled_reason TEXT
+    );
+    CREATE TABLE entries (
+        key TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        day TEXT,  -- the digest day it went into, '' = skipped backlog, NULL = not yet
+        content_hash TEXT,
+        article TEXT           -- the article as shown (JSON), so a day can be rebuilt faithfully
+    );
+    CREATE INDEX entries_by_day ON entries(day);
+    CREATE TABLE days (
+        day TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        story_count INTEGER NOT NULL,
+        content_html TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        entry_id TEXT NOT NULL,
+        published TEXT NOT NULL,
+        updated TEXT NOT NULL
+    );
+    """,
+)
+
+SKIPPED = ""  # the `day` of an entry that was part of a new source's backlog and never shown
+
+
+class StateError(Exception):
+    """The state file cannot be used; the message says which file and what to do."""
+
+
+class StateLockedError(StateError):
+    """Another run holds the lock."""
+
+
+@dataclass(frozen=True)
+class EntryRecord:
+    key: str
+    first_seen: dt.datetime
+    day: str | None
+    content_hash: str | None
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    name: str
+    location: str
+    first_run: dt.datetime
+    etag: str | None
+    last_modified: str | None
+    last_success: dt.datetime | None
+    last_error: str | None
+    last_error_at: dt.datetime | None
+    consecutive_failures: int
+    items: int
+    disabled_reason: str | None
+
+
+def _iso(value: dt.datetime) -> str:
+    return value.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _from_iso(value: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class State:
+    """An open state database. Use ``State.open(path)`` as a context manager."""
+
+    def __init__(self, connection: sqlite3.Connection, path: Path) -> None:
+        self._db = connection
+        self.path = path
+
+    @classmethod
+    @contextlib.contextmanager
+    def open(cls, path: Path) -> Iterator[State]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=NORMAL")
+            connection.execute("PRAGMA foreign_keys=ON")
+            state = cls(connection, path)
+            state._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StateError(
+                f"state file {path} cannot be used ({exc}). If it is damaged, move it aside and "
+                "run again: digest starts a fresh state, and articles already shown may be "
+                "shown once more"
+            ) from exc
+        try:
+            yield state
+        finally:
+            connection.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        self._db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self._db
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
+        else:
+            self._db.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        version = self._db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(_MIGRATIONS):
+            raise StateError(
+                f"state file {self.path} was written by a newer digest (schema {version}); "
+                "upgrade digest or point 'state' at another file"
+            )
+        for number, script in enumerate(_MIGRATIONS[version:], start=version + 1):
+            with self.transaction() as db:
+                for statement in script.split(";"):
+                    if statement.strip():
+                        db.execute(statement)
+                db.execute(f"PRAGMA user_version = {number}")
+
+    # --- meta -----------------------------------------------------------------------------
+
+    def feed_id(self) -> str:
+        """The installation's stable feed id (a urn:uuid), created on first use."""
+        with self.transaction() as db:
+            row = db.execute("SELECT value FROM meta WHERE key = 'feed_id'").fetchone()
+            if row:
+                return row[0]
+            value = f"urn:uuid:{uuid.uuid4()}"
+            db.execute("INSERT INTO meta (key, value) VALUES ('feed_id', ?)", (value,))
+            return value
+
+    # --- sources --------------------------------------------------------------------------
+
+    def source(self, name: str) -> SourceRecord | None:
+        row = self._db.execute(
+            "SELECT name, location, first_run, etag, last_modified, last_success, last_error, "
+            "last_error_at, consecutive_failures, items, disabled_reason "
+            "FROM sources WHERE name = ?",
+            (name,),
+        ).fetchone()
+        return _source_record(row) if row else None
+
+    def sources(self) -> list[SourceRecord]:
+        rows = self._db.execute(
+            "SELECT name, location, first_run, etag, last_modified, last_success, last_error, "
+            "last_error_at, consecutive_failures, items, disabled_reason FROM sources "
+            "ORDER BY name"
+        ).fetchall()
+        return [_source_record(row) for row in rows]
+
+    def record_source_success(
+        self,
+        name: str,
+        location: str,
+        now: dt.datetime,
+        *,
+        items: int,
+        etag: str | None = None,
+        last_modified: str | None = None,
+    ) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO sources (name, location, first_run, etag, last_modified, "
+                "last_success, consecutive_failures, items) VALUES (?, ?, ?, ?, ?, ?, 0, ?) "
+                "ON CONFLICT(name) DO UPDATE SET location = excluded.location, "
+                "etag = excluded.etag, last_modified = excluded.last_modified, "
+                "last_success = excluded.last_success, consecutive_failures = 0, "
+                "items = excluded.items, disabled_reason = NULL",
+                (name, location, _iso(now), etag, last_modified, _iso(now), items),
+            )
+
+    def record_source_failure(
+        self, name: str, location: str, now: dt.datetime, problem: str, *, disable: bool = False
+    ) -> int:
+        """Note a failed read; returns how many runs in a row this source has now failed."""
+        with self.transaction() as db:
+            db.execute(
+                "INSERT INTO sources (name, location, first_run, last_error, last_error_at, "
+                "consecutive_failures, disabled_reason) VALUES (?, ?, ?, ?, ?, 1, ?) "
+                "ON CONFLICT(name) DO UPDATE SET last_error = excluded.last_error, "
+                "last_error_at = excluded.last_error_at, "
+                "consecutive_failures = sources.consecutive_failures + 1, "
+                "disabled_reason = COALESCE(excluded.disabled_reason, sources.disabled_reason)",
+                (name, location, _iso(now), problem, _iso(now), problem if disable else None),
+            )
+            row = db.execute(
+                "SELECT consecutive_failures FROM sources WHERE name = ?", (name,)
+            ).fetchone()
+            return int(row[0])
+
+    # --- entries --------------------------------------------------------------------------
+
+    def entries(self, keys: Iterable[str]) -> dict[str, EntryRecord]:
+        found: dict[str, EntryRecord] = {}
+        keys = list(keys)
+        for start in range(0, len(keys), 500):  # stay under SQLite's bound-parameter limit
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, first_seen, day, digest in self._db.execute(
+                f"SELECT key, first_seen, day, content_hash FROM entries WHERE key IN ({marks})",
+                chunk,
+            ):
+                found[key] = EntryRecord(
+                    key, _from_iso(first_seen) or dt.datetime.now(UTC), day, digest
+                )
+        return found
+
+    def save_day_entries(
+        self,
+        day: dt.date,
+        shown: Sequence[Article],
+        skipped: Sequence[Article],
+        now: dt.datetime,
+    ) -> None:
+        """Record which articles went into ``day`` and which backlog articles were passed over."""
+        with self.transaction() as db:
+            for article in shown:
+                db.execute(
+                    "INSERT INTO entries (key, source, first_seen, day, content_hash, article) "
+                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
+                    "day = excluded.day, content_hash = excluded.content_hash, "
+                    "article = excluded.article",
+                    (
+                        article.key,
+                        article.source,
+                        _iso(now),
+                        day.isoformat(),
+                        content_hash(article.body_text),
+                        json.dumps(article_to_json(article), ensure_ascii=False),
+                    ),
+                )
+            db.executemany(
+                "INSERT INTO entries (key, source, first_seen, day) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(key) DO NOTHING",
+                [(a.key, a.source, _iso(now), SKIPPED) for a in skipped],
+            )
+
+    def articles_for_day(self, day: dt.date) -> list[Article]:
+        rows = self._db.execute(
+            "SELECT article FROM entries WHERE day = ? AND article IS NOT NULL ORDER BY rowid",
+            (day.isoformat(),),
+        ).fetchall()
+        return [article_from_json(json.loads(row[0])) for row in rows]
+
+    # --- days -----------------------------------------------------------------------------
+
+    def record_day(
+        self, day: dt.date, title: str, story_count: int, content_html: str, now: dt.datetime
+    ) -> DayRecord:
+        """Store a built day. Its entry id is fixed on first build; ``updated`` moves only
+        when the content changed."""
+        digest = content_hash(content_html)
+        with self.transaction() as db:
+            row = db.execute(
+                "SELECT entry_id, published, updated, content_hash FROM days WHERE day = ?",
+                (day.isoformat(),),
+            ).fetchone()
+            if row:
+                entry_id, published, updated, old_hash = row
+                if old_hash != digest:
+                    updated = _iso(now)
+            else:
+                entry_id = f"urn:uuid:{uuid.uuid4()}"
+                published = updated = _iso(now)
+            db.execute(
+                "INSERT OR REPLACE INTO days (day, title, story_count, content_html, "
+                "content_hash, entry_id, published, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    day.isoformat(),
+                    title,
+                    story_count,
+                    content_html,
+                    digest,
+                    entry_id,
+                    published,
+                    updated,
+                ),
+            )
+        return DayRecord(
+            day=day,
+            title=title,
+            story_count=story_count,
+            content_html=content_html,
+            content_hash=digest,
+            entry_id=entry_id,
+            published=dt.datetime.fromisoformat(published),
+            updated=dt.datetime.fromisoformat(updated),
+        )
+
+    def days(self) -> list[DayRecord]:
+        """Every built day, newest first."""
+        rows = self._db.execute(
+            "SELECT day, title, story_count, content_html, content_hash, entry_id, published, "
+            "updated FROM days ORDER BY day DESC"
+        ).fetchall()
+        return [
+            DayRecord(
+                day=dt.date.fromisoformat(day),
+                title=title,
+                story_count=count,
+                content_html=html,
+                content_hash=digest,
+                entry_id=entry_id,
+                published=dt.datetime.fromisoformat(published),
+                updated=dt.datetime.fromisoformat(updated),
+            )
+            for day, title, count, html, digest, entry_id, published, updated in rows
+        ]
+
+
+def _source_record(row: tuple) -> SourceRecord:
+    return SourceRecord(
+        name=row[0],
+        location=row[1],
+        first_run=dt.datetime.fromisoformat(row[2]),
+        etag=row[3],
+        last_modified=row[4],
+        last_success=_from_iso(row[5]),
+        last_error=row[6],
+        last_error_at=_from_iso(row[7]),
+        consecutive_failures=row[8],
+        items=row[9],
+        disabled_reason=row[10],
+    )
+
+
+def article_to_json(article: Article) -> dict:
+    return {
+        "key": article.key,
+        "source": article.source,
+        "title": article.title,
+        "url": article.url,
+        "published": article.published.isoformat() if article.published else None,
+        "author": article.author,
+        "category": article.category,
+        "paragraphs": [[p.text, p.kind] for p in article.paragraphs],
+        "summary": list(article.summary),
+    }
+
+
+def article_from_json(data: dict) -> Article:
+    return Article(
+        key=data["key"],
+        source=data["source"],
+        title=data["title"],
+        url=data.get("url"),
+        published=_from_iso(data.get("published")),
+        author=data.get("author"),
+        category=data.get("category"),
+        paragraphs=tuple(Paragraph(text, kind) for text, kind in data["paragraphs"]),
+        summary=tuple(data.get("summary", ())),
+    )
+
+
+class RunLock:
+    """An exclusive lock beside the state file, held for a whole run.
+
+    ``flock`` is released by the kernel when the process dies, so a crashed run never leaves
+    a stale lock behind. A second run waits up to ``wait`` seconds, then refuses with a message
+    naming the holder.
+    """
+
+    def __init__(self, state_path: Path, wait: float = 0.0) -> None:
+        self.path = state_path.with_name(state_path.name + ".lock")
+        self.wait = wait
+        self._fd: int | None = None
+
+    def __enter__(self) -> RunLock:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        deadline = time.monotonic() + self.wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+                    os.close(fd)
+                    raise StateLockedError(
+                        f"another digest run is using {self.path.with_suffix('')} "
+                        f"({holder or 'holder unknown'}); wait for it to finish, or stop it"
+                    ) from None
+                time.sleep(0.1)
+        os.ftruncate(fd, 0)
+        started = dt.datetime.now(UTC).isoformat(timespec="seconds")
+        os.pwrite(fd, f"pid {os.getpid()}, started {started}".encode(), 0)
+        self._fd = fd
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._fd is not None:
+            os.ftruncate(self._fd, 0)
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None

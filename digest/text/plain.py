@@ -1,0 +1,84 @@
+"""Plain text and light Markdown → paragraphs.
+
+Article files come in two layouts, often in the same folder: paragraphs separated by blank
+lines (sometimes hard-wrapped at 72-80 columns), or one paragraph per line with no blank lines
+at all. A block of lines is joined only when it looks hard-wrapped; otherwise every line is its
+own paragraph, so a heading line directly above its first paragraph stays separate.
+"""
+
+from __future__ import annotations
+
+import re
+
+from digest.model import Paragraph
+
+_BLANK_LINES = re.compile(r"\n[ \t]*\n")
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+_MD_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+
+# A hard-wrapped paragraph has every line but its last filled to roughly the same width.
+_WRAP_MIN, _WRAP_MAX = 40, 100
+_SENTENCE_ENDS = (".", "!", "?", "…", '"', "”", "’", "'", ")", ":")
+
+
+def text_to_paragraphs(text: str, *, markdown: bool = False) -> list[Paragraph]:
+    """Split article text into paragraphs; Markdown headings become heading paragraphs."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    paragraphs: list[Paragraph] = []
+    for block in _BLANK_LINES.split(text):
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        if not lines:
+            continue
+        if markdown:
+            paragraphs.extend(_markdown_block(lines))
+        elif _looks_hard_wrapped(lines):
+            paragraphs.append(Paragraph(" ".join(lines)))
+        else:
+            paragraphs.extend(Paragraph(line) for line in lines)
+    return paragraphs
+
+
+def _looks_hard_wrapped(lines: list[str]) -> bool:
+    """Lines filled to a similar width, with at least one break falling mid-sentence.
+
+    Short lines that each end a sentence are one-paragraph-per-line text, not wrapping.
+    """
+    if len(lines) < 2 or not all(_WRAP_MIN <= len(line) <= _WRAP_MAX for line in lines[:-1]):
+        return False
+    return any(
+        not line.endswith(_SENTENCE_ENDS) or following[:1].islower()
+        for line, following in zip(lines, lines[1:], strict=False)
+    )
+
+
+def _markdown_block(lines: list[str]) -> list[Paragraph]:
+    out: list[Paragraph] = []
+    pending: list[str] = []
+
+    def flush() -> None:
+        if pending:
+            out.append(Paragraph(_strip_inline_markdown(" ".join(pending))))
+            pending.clear()
+
+    for line in lines:
+        heading = _MD_HEADING.match(line)
+        if heading:
+            flush()
+            out.append(Paragraph(_strip_inline_markdown(heading[2]), "heading"))
+        elif _MD_RULE.match(line):
+            flush()
+        elif re.match(r"^([-*+]|\d+[.)])\s+", line):
+            flush()  # list items are paragraphs of their own
+            out.append(Paragraph(_strip_inline_markdown(re.sub(r"^([-*+]|\d+[.)])\s+", "", line))))
+        else:
+            pending.append(line.lstrip("> ").strip())
+    flush()
+    return [p for p in out if p.text]
+
+
+def _strip_inline_markdown(text: str) -> str:
+    text = _MD_LINK.sub(r"\1", text)
+    text = _MD_EMPHASIS.sub(r"\2", text)
+    return text.replace("`", "")

@@ -1,0 +1,136 @@
+"""The article-file ingestor: headers, titles, dates, sources and encodings."""
+
+import datetime as dt
+import os
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from digest.model import Source
+from digest.sources.errors import SourceError
+from digest.sources.files import read_folder, split_header
+
+BODY = (
+    "The regional rail operator said on Monday that services between the two cities would "
+    "resume next week.\n\nEngineers have replaced a damaged bridge section."
+)
+
+
+def folder_source(path: Path, **options: object) -> Source:
+    return Source(name="local", kind="folder", location=str(path), **options)
+
+
+def write(path: Path, text: str | bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, str):
+        path.write_text(text, encoding="utf-8")
+    else:
+        path.write_bytes(text)
+    return path
+
+
+def test_header_block_sets_title_source_url_date_author(tmp_path: Path) -> None:
+    write(
+        tmp_path / "a.txt",
+        "Title: Rail link reopens\nSource: Metro Gazette\nURL: https://example.org/rail\n"
+        "Date: 2026-11-20T07:30:00+01:00\nAuthor: Ana Ruiz\n\n" + BODY,
+    )
+    (article,) = read_folder(folder_source(tmp_path)).articles
+    assert article.title == "Rail link reopens"
+    assert article.source == "Metro Gazette"
+    assert article.url == "https://example.org/rail"
+    assert article.published == dt.datetime(2026, 11, 20, 6, 30, tzinfo=dt.UTC)
+    assert article.author == "Ana Ruiz"
+    assert article.paragraphs[0].text.startswith("The regional rail operator")
+
+
+def test_header_date_without_zone_is_taken_in_configured_timezone(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", "Date: 2026-11-20 09:00\n\n" + BODY)
+    (article,) = read_folder(folder_source(tmp_path), ZoneInfo("Asia/Tokyo")).articles
+    assert article.published == dt.datetime(2026, 11, 20, 0, 0, tzinfo=dt.UTC)
+
+
+def test_without_header_title_is_first_line_when_it_reads_like_a_headline(tmp_path: Path) -> None:
+    write(tmp_path / "news" / "a.txt", "Rail Link Reopens After Bridge Repair\n" + BODY)
+    (article,) = read_folder(folder_source(tmp_path)).articles
+    assert article.title == "Rail Link Reopens After Bridge Repair"
+    assert article.source == "news"  # the folder holding the file
+    assert article.paragraphs[0].text.startswith("The regional rail operator")
+
+
+def test_first_line_that_is_a_sentence_is_not_taken_as_title(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", BODY)
+    (article,) = read_folder(folder_source(tmp_path)).articles
+    assert article.title == ""  # the pipeline derives one from the lead sentence
+    assert len(article.paragraphs) == 2
+
+
+def test_date_falls_back_to_modification_time(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.txt", BODY)
+    stamp = dt.datetime(2026, 11, 19, 12, 0, tzinfo=dt.UTC).timestamp()
+    os.utime(path, (stamp, stamp))
+    (article,) = read_folder(folder_source(tmp_path)).articles
+    assert article.published == dt.datetime(2026, 11, 19, 12, 0, tzinfo=dt.UTC)
+
+
+def test_malformed_header_date_warns_names_file_and_falls_back(tmp_path: Path) -> None:
+    path = write(tmp_path / "a.txt", "Title: X marks\nDate: last Tuesday\n\n" + BODY)
+    result = read_folder(folder_source(tmp_path))
+    assert result.articles[0].published is not None
+    (warning,) = result.warnings
+    assert str(path) in warning and "last Tuesday" in warning and "2026-11-21" in warning
+
+
+def test_body_that_opens_like_a_header_is_not_one(tmp_path: Path) -> None:
+    text = "Update: talks resumed on Friday after a week-long pause.\n\nMore to follow."
+    assert split_header(text) == ({}, text)
+
+
+def test_windows_1252_crlf_file(tmp_path: Path) -> None:
+    raw = "Café owners protest\r\n\r\nThe owners said “enough” on Tuesday.\r\n".encode("cp1252")
+    write(tmp_path / "a.txt", raw)
+    (article,) = read_folder(folder_source(tmp_path)).articles
+    assert article.title == "Café owners protest"
+    assert article.paragraphs[0].text == "The owners said “enough” on Tuesday."
+
+
+def test_recursive_sorted_and_hidden_or_other_files_ignored(tmp_path: Path) -> None:
+    write(tmp_path / "b" / "two.md", "# Second\n\nBody two is here.")
+    write(tmp_path / "a" / "one.txt", "First\nBody one is here.")
+    write(tmp_path / ".hidden" / "x.txt", "Hidden\nShould not be read.")
+    write(tmp_path / "notes.pdf", b"%PDF-1.4")
+    titles = [a.title for a in read_folder(folder_source(tmp_path)).articles]
+    assert titles == ["First", "Second"]
+
+
+def test_keys_are_stable_and_distinct(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", BODY)
+    write(tmp_path / "sub" / "a.txt", BODY)
+    first = [a.key for a in read_folder(folder_source(tmp_path)).articles]
+    second = [a.key for a in read_folder(folder_source(tmp_path)).articles]
+    assert first == second and len(set(first)) == 2
+
+
+def test_max_items_keeps_the_newest(tmp_path: Path) -> None:
+    for number in range(5):
+        path = write(tmp_path / f"{number}.txt", f"Story {number}\n{BODY}")
+        stamp = dt.datetime(2026, 11, 10 + number, tzinfo=dt.UTC).timestamp()
+        os.utime(path, (stamp, stamp))
+    result = read_folder(folder_source(tmp_path, max_items=2))
+    assert sorted(a.title for a in result.articles) == ["Story 3", "Story 4"]
+
+
+def test_missing_folder_raises_source_error_with_advice(tmp_path: Path) -> None:
+    with pytest.raises(SourceError) as caught:
+        read_folder(folder_source(tmp_path / "nope"))
+    assert "does not exist" in caught.value.problem
+    assert "path" in caught.value.advice
+
+
+def test_empty_file_is_skipped_with_warning(tmp_path: Path) -> None:
+    write(tmp_path / "empty.txt", "\n\n  \n")
+    write(tmp_path / "ok.txt", BODY)
+    result = read_folder(folder_source(tmp_path))
+    assert len(result.articles) == 1
+    assert any("empty.txt" in w and "no article text" in w for w in result.warnings)

@@ -1,0 +1,56 @@
+from digest.model import Paragraph
+from digest.text.plain import text_to_paragraphs
+
+
+def texts(paragraphs: list[Paragraph]) -> list[str]:
+    return [p.text for p in paragraphs]
+
+
+def test_blank_line_separated_paragraphs() -> None:
+    text = "First paragraph here.\n\nSecond one.\r\n\r\nThird."
+    assert texts(text_to_paragraphs(text)) == ["First paragraph here.", "Second one.", "Third."]
+
+
+def test_one_paragraph_per_line_without_blank_lines() -> None:
+    text = (
+        "The council met on Tuesday to discuss the budget for the coming year in detail.\n"
+        "Members disagreed sharply about the proposed cuts to the library service budget.\n"
+        "A vote is expected next month."
+    )
+    assert len(text_to_paragraphs(text)) == 3
+
+
+def test_hard_wrapped_paragraphs_are_joined() -> None:
+    text = (
+        "The harbour authority said on Monday that the new ferry terminal would\n"
+        "open in the spring, two years later than first planned, after delays to\n"
+        "the steel deliveries.\n"
+        "\n"
+        "Passengers will be able to buy tickets online from March."
+    )
+    assert texts(text_to_paragraphs(text)) == [
+        "The harbour authority said on Monday that the new ferry terminal would open in the "
+        "spring, two years later than first planned, after delays to the steel deliveries.",
+        "Passengers will be able to buy tickets online from March.",
+    ]
+
+
+def test_heading_line_directly_above_a_paragraph_stays_separate() -> None:
+    text = "Oil sanctions\nThe conflict is also about energy and borders, officials said today.\n"
+    assert texts(text_to_paragraphs(text)) == [
+        "Oil sanctions",
+        "The conflict is also about energy and borders, officials said today.",
+    ]
+
+
+def test_markdown_headings_lists_and_links() -> None:
+    text = (
+        "## What happened\n\nThe [city council](https://example.org/council) voted **yes**\n"
+        "on the plan.\n\n- first point\n- second point\n"
+    )
+    assert text_to_paragraphs(text, markdown=True) == [
+        Paragraph("What happened", "heading"),
+        Paragraph("The city council voted yes on the plan."),
+        Paragraph("first point"),
+        Paragraph("second point"),
+    ]

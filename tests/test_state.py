@@ -1,0 +1,110 @@
+"""The SQLite state store, on a real file."""
+
+import datetime as dt
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from digest.model import Article, Paragraph
+from digest.state import SKIPPED, RunLock, State, StateError, StateLockedError
+
+NOW = dt.datetime(2026, 11, 21, 7, 0, tzinfo=dt.UTC)
+DAY = dt.date(2026, 11, 21)
+
+
+def article(key: str, title: str = "A headline") -> Article:
+    return Article(
+        key=key,
+        source="Gazette",
+        title=title,
+        paragraphs=(Paragraph("Subhead", "heading"), Paragraph("Nicolás spoke on Friday.")),
+        url="https://example.org/a",
+        published=NOW,
+        summary=("Nicolás spoke on Friday.",),
+    )
+
+
+def test_entries_round_trip_with_day_and_article(tmp_path: Path) -> None:
+    with State.open(tmp_path / "s.sqlite") as state:
+        state.save_day_entries(DAY, [article("k1")], [article("old")], NOW)
+    with State.open(tmp_path / "s.sqlite") as state:
+        known = state.entries(["k1", "old", "missing"])
+        assert set(known) == {"k1", "old"}
+        assert known["k1"].day == "2026-11-21"
+        assert known["old"].day == SKIPPED
+        assert state.articles_for_day(DAY) == [article("k1")]
+
+
+def test_day_record_keeps_id_and_moves_updated_only_on_change(tmp_path: Path) -> None:
+    later = NOW + dt.timedelta(hours=2)
+    with State.open(tmp_path / "s.sqlite") as state:
+        first = state.record_day(DAY, "Digest", 2, "<p>one</p>", NOW)
+        same = state.record_day(DAY, "Digest", 2, "<p>one</p>", later)
+        changed = state.record_day(DAY, "Digest", 3, "<p>two</p>", later)
+    assert first.entry_id == same.entry_id == changed.entry_id
+    assert first.entry_id.startswith("urn:uuid:")
+    assert same.updated == NOW and same.published == NOW
+    assert changed.updated == later and changed.published == NOW
+
+
+def test_days_newest_first_and_feed_id_stable(tmp_path: Path) -> None:
+    with State.open(tmp_path / "s.sqlite") as state:
+        for offset in (0, 2, 1):
+            day = DAY + dt.timedelta(days=offset)
+            state.record_day(day, "Digest", 1, f"<p>{day}</p>", NOW)
+        feed_id = state.feed_id()
+        assert [d.day.day for d in state.days()] == [23, 22, 21]
+    with State.open(tmp_path / "s.sqlite") as state:
+        assert state.feed_id() == feed_id
+
+
+def test_source_health_counts_consecutive_failures(tmp_path: Path) -> None:
+    with State.open(tmp_path / "s.sqlite") as state:
+        assert state.record_source_failure("feed", "https://x.org", NOW, "HTTP 500") == 1
+        assert state.record_source_failure("feed", "https://x.org", NOW, "HTTP 500") == 2
+        state.record_source_success("feed", "https://x.org", NOW, items=4, etag='"abc"')
+        record = state.source("feed")
+        assert record is not None
+        assert record.consecutive_failures == 0 and record.items == 4 and record.etag == '"abc"'
+        assert record.last_error == "HTTP 500"
+
+
+def test_failed_transaction_leaves_state_unchanged(tmp_path: Path) -> None:
+    with State.open(tmp_path / "s.sqlite") as state:
+        state.save_day_entries(DAY, [article("k1")], [], NOW)
+        with pytest.raises(RuntimeError), state.transaction() as db:
+            db.execute("DELETE FROM entries")
+            raise RuntimeError("crash half-way")
+        assert set(state.entries(["k1"])) == {"k1"}
+
+
+def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StateError) as caught, State.open(path):
+        pass
+    assert str(path) in str(caught.value) and "move it aside" in str(caught.value)
+
+
+def _hold_lock(path: str, ready: "multiprocessing.Event", release: "multiprocessing.Event") -> None:
+    with RunLock(Path(path)):
+        ready.set()
+        release.wait(10)
+
+
+def test_second_run_is_refused_while_another_holds_the_lock(tmp_path: Path) -> None:
+    state_path = tmp_path / "s.sqlite"
+    ready, release = multiprocessing.Event(), multiprocessing.Event()
+    holder = multiprocessing.Process(target=_hold_lock, args=(str(state_path), ready, release))
+    holder.start()
+    try:
+        assert ready.wait(10)
+        with pytest.raises(StateLockedError) as caught, RunLock(state_path, wait=0.3):
+            pass
+        assert f"pid {holder.pid}" in str(caught.value)
+    finally:
+        release.set()
+        holder.join(10)
+    with RunLock(state_path):  # released when the holder exits
+        pass
