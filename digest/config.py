@@ -6,6 +6,7 @@ usually looking at a cron mail hours after the edit that broke it.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -26,6 +27,29 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class EmailConfig:
+    """Where and how ``digest send`` delivers. The password never lives in the config itself."""
+
+    sender: str
+    recipients: tuple[str, ...]
+    smtp_host: str
+    smtp_port: int = 587
+    security: str = "starttls"  # "starttls", "tls" (implicit, port 465) or "none"
+    username: str | None = None
+    password_env: str | None = None  # name of an environment variable holding the password
+    password_file: Path | None = None  # a file holding the password (first line)
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    """When ``digest run`` builds (and sends): daily at a local time, or every interval."""
+
+    at: str = "07:00"  # HH:MM in the config's timezone
+    every: int | None = None  # seconds between runs, instead of daily at ``at``
+
+
+@dataclass(frozen=True)
 class Config:
     title: str = "Daily Digest"
     site_url: str | None = None
@@ -39,6 +63,8 @@ class Config:
     feed_days: int = 30
     templates: Path | None = None
     rules: Path | None = None
+    email: EmailConfig | None = None
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     path: Path | None = None  # the file this came from, for messages
 
     @property
@@ -59,6 +85,25 @@ _TOP_KEYS = {
     "feed_days": "an integer from 1 to 3650",
     "templates": "a folder holding your copies of the templates",
     "rules": "a TOML file of extra boilerplate rules",
+    "email": "an [email] table",
+    "schedule": "a [schedule] table",
+}
+
+_EMAIL_KEYS = {
+    "from": 'a sender address, such as "Digest <digest@example.org>"',
+    "to": "a list of recipient addresses",
+    "smtp_host": "the SMTP server's host name",
+    "smtp_port": "a port number from 1 to 65535",
+    "security": '"starttls", "tls" or "none"',
+    "username": "the SMTP login name",
+    "password_env": "the name of an environment variable holding the SMTP password",
+    "password_file": "a file whose first line is the SMTP password",
+    "timeout": "a number of seconds from 1 to 600",
+}
+
+_SCHEDULE_KEYS = {
+    "at": 'a local time of day as "HH:MM", such as "07:00"',
+    "every": 'an interval such as "6h", "90m" or "1d" (instead of "at")',
 }
 
 _SOURCE_KEYS = {
@@ -110,8 +155,7 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None, base: Pat
     unknown = sorted(set(data) - set(_TOP_KEYS))
     if unknown:
         known = ", ".join(sorted(_TOP_KEYS))
-        return_msg = f"{where}: unknown key '{unknown[0]}' (known keys: {known})"
-        raise ConfigError(return_msg)
+        raise ConfigError(f"{where}: unknown key '{unknown[0]}' (known keys: {known})")
 
     def get_str(key: str, default: str | None) -> str | None:
         value = data.get(key, default)
@@ -175,6 +219,9 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None, base: Pat
     if rules is not None and not rules.is_file():
         raise fail("rules", "an existing TOML rules file", str(rules))
 
+    email = _parse_email(data.get("email"), where, base) if "email" in data else None
+    schedule = _parse_schedule(data.get("schedule", {}), where)
+
     return Config(
         title=get_str("title", "Daily Digest") or "Daily Digest",
         site_url=site_url,
@@ -188,8 +235,96 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None, base: Pat
         feed_days=get_int("feed_days", 30, 1, 3650),
         templates=templates,
         rules=rules,
+        email=email,
+        schedule=schedule,
         path=path,
     )
+
+
+def _check_keys(table: Any, label: str, known: dict[str, str], where: str) -> dict[str, Any]:
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: '{label}' must be a table ([{label}]), got {table!r}")
+    unknown = sorted(set(table) - set(known))
+    if unknown:
+        names = ", ".join(sorted(known))
+        raise ConfigError(f"{where}: unknown key '{label}.{unknown[0]}' (known keys: {names})")
+    return table
+
+
+def _parse_email(table: Any, where: str, base: Path) -> EmailConfig:
+    table = _check_keys(table, "email", _EMAIL_KEYS, where)
+
+    def fail(key: str, got: Any) -> ConfigError:
+        return ConfigError(f"{where}: key 'email.{key}' must be {_EMAIL_KEYS[key]}, got {got!r}")
+
+    for key in ("from", "to", "smtp_host"):
+        if key not in table:
+            raise ConfigError(
+                f"{where}: key 'email.{key}' is missing; it must be {_EMAIL_KEYS[key]}"
+            )
+    recipients = table["to"]
+    if isinstance(recipients, str):
+        recipients = [recipients]
+    if (
+        not isinstance(recipients, list)
+        or not recipients
+        or not all(isinstance(r, str) and "@" in r for r in recipients)
+    ):
+        raise fail("to", table["to"])
+    if not isinstance(table["from"], str) or "@" not in table["from"]:
+        raise fail("from", table["from"])
+    for key in ("smtp_host", "username", "password_env", "password_file"):
+        if key in table and (not isinstance(table[key], str) or not table[key].strip()):
+            raise fail(key, table[key])
+    port = table.get("smtp_port", 465 if table.get("security") == "tls" else 587)
+    if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
+        raise fail("smtp_port", port)
+    security = table.get("security", "starttls")
+    if security not in ("starttls", "tls", "none"):
+        raise fail("security", security)
+    timeout = table.get("timeout", 30)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 1 <= timeout <= 600:
+        raise fail("timeout", timeout)
+    password_file = table.get("password_file")
+    return EmailConfig(
+        sender=table["from"],
+        recipients=tuple(recipients),
+        smtp_host=table["smtp_host"],
+        smtp_port=port,
+        security=security,
+        username=table.get("username"),
+        password_env=table.get("password_env"),
+        password_file=(base / Path(password_file).expanduser()).resolve()
+        if password_file
+        else None,
+        timeout=float(timeout),
+    )
+
+
+_INTERVAL = re.compile(r"^\s*(\d+)\s*([smhd])\s*$")
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _parse_schedule(table: Any, where: str) -> ScheduleConfig:
+    table = _check_keys(table, "schedule", _SCHEDULE_KEYS, where)
+    at = table.get("at", "07:00")
+    match = re.match(r"^([01]?\d|2[0-3]):([0-5]\d)$", at) if isinstance(at, str) else None
+    if not match:
+        raise ConfigError(f"{where}: key 'schedule.at' must be {_SCHEDULE_KEYS['at']}, got {at!r}")
+    every = table.get("every")
+    seconds = None
+    if every is not None:
+        interval = _INTERVAL.match(every) if isinstance(every, str) else None
+        if not interval or int(interval[1]) == 0:
+            raise ConfigError(
+                f"{where}: key 'schedule.every' must be {_SCHEDULE_KEYS['every']}, got {every!r}"
+            )
+        seconds = int(interval[1]) * _UNIT_SECONDS[interval[2]]
+        if seconds < 60:
+            raise ConfigError(
+                f"{where}: key 'schedule.every' must be at least 1 minute, got {every!r}"
+            )
+    return ScheduleConfig(at=f"{int(match[1]):02d}:{match[2]}", every=seconds)
 
 
 def _parse_source(entry: Any, index: int, where: str, base: Path) -> Source:

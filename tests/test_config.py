@@ -95,3 +95,42 @@ def test_invalid_toml_reports_the_line(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read"):
         load_config(tmp_path / "missing.toml")
+
+
+def test_email_and_schedule_sections(tmp_path: Path) -> None:
+    path = write_config(
+        tmp_path,
+        '[email]\nfrom = "Digest <digest@example.org>"\nto = ["a@example.org", "b@example.org"]\n'
+        'smtp_host = "smtp.example.org"\nusername = "digest"\npassword_file = "secret.txt"\n'
+        '[schedule]\nat = "6:30"\n',
+    )
+    config = load_config(path)
+    assert config.email is not None
+    assert config.email.recipients == ("a@example.org", "b@example.org")
+    assert (config.email.smtp_port, config.email.security) == (587, "starttls")
+    assert config.email.password_file == (tmp_path / "secret.txt").resolve()
+    assert (config.schedule.at, config.schedule.every) == ("06:30", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ('[email]\nto = ["a@x.org"]\nsmtp_host = "h"', ["email.from", "missing"]),
+        ('[email]\nfrom = "a@x.org"\nto = []\nsmtp_host = "h"', ["email.to", "recipient"]),
+        ('[email]\nfrom="a@x.org"\nto="b@x.org"\nsmtp_host="h"\npassword="x"', ["email.password"]),
+        ('[email]\nfrom="a@x.org"\nto="b@x.org"\nsmtp_host="h"\nsecurity="ssl"', ["starttls"]),
+        ('[schedule]\nat = "25:00"', ["schedule.at", "HH:MM"]),
+        ('[schedule]\nevery = "often"', ["schedule.every", "6h"]),
+    ],
+)
+def test_email_and_schedule_errors(tmp_path: Path, text: str, names: list[str]) -> None:
+    path = write_config(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    for name in [str(path), *names]:
+        assert name in str(caught.value)
+
+
+def test_interval_schedule(tmp_path: Path) -> None:
+    config = load_config(write_config(tmp_path, '[schedule]\nevery = "90m"\n'))
+    assert config.schedule.every == 5400
