@@ -66,6 +66,14 @@ _MIGRATIONS: tuple[str, ...] = (
         updated TEXT NOT NULL
     );
     """,
+    """
+    CREATE TABLE sends (
+        day TEXT PRIMARY KEY,
+        sent_at TEXT NOT NULL,
+        message_id TEXT NOT NULL,
+        recipients TEXT NOT NULL
+    );
+    """,
 )
 
 SKIPPED = ""  # the `day` of an entry that was part of a new source's backlog and never shown
@@ -357,6 +365,25 @@ class State:
             )
             for day, title, count, html, digest, entry_id, published, updated in rows
         ]
+
+    # --- sends ----------------------------------------------------------------------------
+
+    def sent_at(self, day: dt.date) -> dt.datetime | None:
+        """When the digest for ``day`` was emailed, or None if it never was."""
+        row = self._db.execute(
+            "SELECT sent_at FROM sends WHERE day = ?", (day.isoformat(),)
+        ).fetchone()
+        return _from_iso(row[0]) if row else None
+
+    def record_sent(
+        self, day: dt.date, now: dt.datetime, message_id: str, recipients: Sequence[str]
+    ) -> None:
+        with self.transaction() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO sends (day, sent_at, message_id, recipients) "
+                "VALUES (?, ?, ?, ?)",
+                (day.isoformat(), _iso(now), message_id, ", ".join(recipients)),
+            )
 
 
 def _source_record(row: tuple) -> SourceRecord:

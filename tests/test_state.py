@@ -108,3 +108,27 @@ def test_second_run_is_refused_while_another_holds_the_lock(tmp_path: Path) -> N
         holder.join(10)
     with RunLock(state_path):  # released when the holder exits
         pass
+
+
+def test_sends_are_remembered_per_day(tmp_path: Path) -> None:
+    with State.open(tmp_path / "s.sqlite") as state:
+        assert state.sent_at(DAY) is None
+        state.record_sent(DAY, NOW, "<id@example.org>", ["a@example.org", "b@example.org"])
+    with State.open(tmp_path / "s.sqlite") as state:
+        assert state.sent_at(DAY) == NOW
+        assert state.sent_at(DAY + dt.timedelta(days=1)) is None
+
+
+def test_old_schema_is_migrated_in_place(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "s.sqlite"
+    with State.open(path) as state:
+        state.save_day_entries(DAY, [article("k1")], [], NOW)
+    with sqlite3.connect(path) as db:  # pretend the file predates the sends table
+        db.execute("DROP TABLE sends")
+        db.execute("PRAGMA user_version = 1")
+    with State.open(path) as state:
+        assert set(state.entries(["k1"])) == {"k1"}
+        state.record_sent(DAY, NOW, "<id@example.org>", ["a@example.org"])
+        assert state.sent_at(DAY) == NOW
