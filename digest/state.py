@@ -188,6 +188,14 @@ class State:
             db.execute("INSERT INTO meta (key, value) VALUES ('feed_id', ?)", (value,))
             return value
 
+    def get_meta(self, key: str) -> str | None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction() as db:
+            db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
     # --- sources --------------------------------------------------------------------------
 
     def source(self, name: str) -> SourceRecord | None:
@@ -438,9 +446,13 @@ class RunLock:
     naming the holder.
     """
 
-    def __init__(self, state_path: Path, wait: float = 0.0) -> None:
-        self.path = state_path.with_name(state_path.name + ".lock")
+    def __init__(
+        self, state_path: Path, wait: float = 0.0, *, name: str = "lock", holder: str = "run"
+    ) -> None:
+        self.path = state_path.with_name(f"{state_path.name}.{name}")
+        self.state_path = state_path
         self.wait = wait
+        self.holder = holder
         self._fd: int | None = None
 
     def __enter__(self) -> RunLock:
@@ -456,8 +468,9 @@ class RunLock:
                     holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
                     os.close(fd)
                     raise StateLockedError(
-                        f"another digest run is using {self.path.with_suffix('')} "
-                        f"({holder or 'holder unknown'}); wait for it to finish, or stop it"
+                        f"another digest {self.holder} is using {self.state_path} "
+                        f"({holder or 'holder unknown'}, lock file {self.path}); "
+                        "wait for it to finish, or stop it"
                     ) from None
                 time.sleep(0.1)
         os.ftruncate(fd, 0)

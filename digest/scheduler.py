@@ -1,0 +1,192 @@
+"""``digest run``: build (and send) on a schedule, for people who would rather not use cron.
+
+Built on the ``schedule`` package, with two things it does not do by itself:
+
+* **Timezone and clock.** ``schedule`` reads the wall clock through ``datetime.datetime.now()``
+  in the machine's local time. The scheduler hands it a clock that shows the configured
+  timezone's wall time instead, so "07:00" means 07:00 in the digest's timezone whatever the
+  server's is, and tests drive it with a fake clock instead of waiting.
+* **Catching up.** If the machine slept or the process was down at the scheduled time, the job
+  runs once on start, not once per missed day: the last run is kept in the state file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import signal
+import threading
+import types
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import schedule
+
+from digest.config import Config
+from digest.state import RunLock, State
+
+log = logging.getLogger(__name__)
+
+Clock = Callable[[], dt.datetime]  # returns an aware datetime
+LAST_RUN_KEY = "scheduler_last_run"
+
+
+def system_clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """What one scheduled job did, for the log line."""
+
+    started: dt.datetime
+    ok: bool
+    detail: str
+
+
+def last_due(config: Config, now: dt.datetime) -> dt.datetime:
+    """The most recent moment at or before ``now`` when the job was due (aware, UTC)."""
+    tz = config.timezone
+    local_now = now.astimezone(tz)
+    if config.schedule.every:
+        # Interval schedules are anchored at local midnight so "every 6h" means 00, 06, 12, 18.
+        midnight = dt.datetime.combine(local_now.date(), dt.time(), tz)
+        elapsed = (local_now - midnight).total_seconds()
+        steps = int(elapsed // config.schedule.every)
+        return (midnight + dt.timedelta(seconds=steps * config.schedule.every)).astimezone(dt.UTC)
+    hour, minute = (int(part) for part in config.schedule.at.split(":"))
+    due = dt.datetime.combine(local_now.date(), dt.time(hour, minute), tz)
+    if due > local_now:
+        due = dt.datetime.combine(
+            local_now.date() - dt.timedelta(days=1), dt.time(hour, minute), tz
+        )
+    return due.astimezone(dt.UTC)
+
+
+def missed_run(config: Config, last_run: dt.datetime | None, now: dt.datetime) -> bool:
+    """True when a scheduled time has passed since the last run: catch up once on start."""
+    return last_run is None or last_run < last_due(config, now)
+
+
+class Scheduler:
+    """Runs ``job`` on the configured schedule until stopped.
+
+    ``clock`` and ``wait`` are injectable: ``wait(seconds)`` returns True when asked to stop.
+    """
+
+    def __init__(
+        self,
+        config: Config,
+        job: Callable[[], str],
+        *,
+        clock: Clock = system_clock,
+        wait: Callable[[float], bool] | None = None,
+    ) -> None:
+        self.config = config
+        self.job = job
+        self.clock = clock
+        self._stop = threading.Event()
+        self.wait = wait or self._stop.wait
+        self.reports: list[RunReport] = []
+        self._schedule = schedule.Scheduler()
+
+    def stop(self) -> None:
+        self._stop.set()
+
+    @property
+    def stopping(self) -> bool:
+        return self._stop.is_set()
+
+    def run_job(self) -> RunReport:
+        """Run the job once now, log its figures, and remember when it ran."""
+        started = self.clock()
+        try:
+            detail = self.job()
+            report = RunReport(started, True, detail)
+            log.info("scheduled run done: %s", detail)
+        except Exception as exc:  # keep the scheduler alive: tomorrow's run may well work
+            log.exception("scheduled run failed")
+            report = RunReport(started, False, f"{type(exc).__name__}: {exc}")
+        with State.open(self.config.state) as state:
+            state.set_meta(LAST_RUN_KEY, started.astimezone(dt.UTC).isoformat())
+        self.reports.append(report)
+        return report
+
+    def last_run(self) -> dt.datetime | None:
+        with State.open(self.config.state) as state:
+            value = state.get_meta(LAST_RUN_KEY)
+        return dt.datetime.fromisoformat(value) if value else None
+
+    def run_forever(self, max_idle: float = 60.0) -> None:
+        """Catch up once if a run was missed, then run on schedule until ``stop()``."""
+        with _wall_clock_of(self.clock, self.config.timezone):
+            if missed_run(self.config, self.last_run(), self.clock()):
+                log.info("a scheduled run was missed while digest was not running: running now")
+                self.run_job()
+            self._register()
+            log.info("next run at %s (%s)", self._schedule.next_run, self.config.tz_name)
+            while not self.stopping:
+                self._schedule.run_pending()
+                idle = self._schedule.idle_seconds
+                delay = max_idle if idle is None else min(max(idle, 0.0), max_idle)
+                if self.wait(delay):
+                    break
+        log.info("scheduler stopped")
+
+    def _register(self) -> None:
+        self._schedule.clear()
+        every = self.config.schedule.every
+        if every:
+            # Next run on the interval grid anchored at local midnight (see last_due).
+            job = self._schedule.every(every).seconds.do(self.run_job)
+            due = last_due(self.config, self.clock()) + dt.timedelta(seconds=every)
+            job.next_run = due.astimezone(self.config.timezone).replace(tzinfo=None)
+        else:
+            self._schedule.every().day.at(self.config.schedule.at).do(self.run_job)
+
+
+@contextmanager
+def _wall_clock_of(clock: Clock, tz: dt.tzinfo) -> Iterator[None]:
+    """Make ``schedule`` see ``clock`` as naive wall time in ``tz`` while the block runs."""
+
+    class WallClock(dt.datetime):
+        @classmethod
+        def now(cls, tz_arg: dt.tzinfo | None = None) -> dt.datetime:  # type: ignore[override]
+            moment = clock()
+            if tz_arg is not None:
+                return moment.astimezone(tz_arg)
+            return moment.astimezone(tz).replace(tzinfo=None)
+
+    shim = types.ModuleType("datetime")
+    shim.__dict__.update(dt.__dict__)
+    shim.datetime = WallClock  # type: ignore[attr-defined]
+    original = schedule.datetime
+    schedule.datetime = shim  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        schedule.datetime = original  # type: ignore[attr-defined]
+
+
+@contextmanager
+def stop_on_signals(scheduler: Scheduler) -> Iterator[None]:
+    """SIGTERM and SIGINT let the job in hand finish, then stop the loop."""
+
+    def handler(signum: int, _frame: object) -> None:
+        log.info(
+            "received %s: finishing the job in hand, then stopping", signal.Signals(signum).name
+        )
+        scheduler.stop()
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
+
+
+def scheduler_lock(config: Config) -> RunLock:
+    """A lock of its own (builds take the run lock), so a second scheduler refuses to start."""
+    return RunLock(config.state, name="scheduler.lock", holder="scheduler")

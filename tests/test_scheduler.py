@@ -1,0 +1,163 @@
+"""The scheduler, driven by a fake clock: no real waiting."""
+
+import datetime as dt
+import os
+import signal
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from digest.config import Config, ScheduleConfig
+from digest.scheduler import (
+    LAST_RUN_KEY,
+    Scheduler,
+    last_due,
+    missed_run,
+    scheduler_lock,
+    stop_on_signals,
+)
+from digest.state import State, StateLockedError
+
+PARIS = ZoneInfo("Europe/Paris")
+UTC = dt.UTC
+
+
+class FakeClock:
+    """A clock that moves only when the scheduler waits; stops the loop at ``until``."""
+
+    def __init__(self, start: dt.datetime, until: dt.datetime) -> None:
+        self.now = start
+        self.until = until
+        self.waits: list[float] = []
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def wait(self, seconds: float) -> bool:
+        self.waits.append(seconds)
+        self.now += dt.timedelta(seconds=max(seconds, 0.001))
+        return self.now >= self.until
+
+
+def make_config(tmp_path: Path, **schedule: object) -> Config:
+    return Config(
+        state=tmp_path / "state.sqlite",
+        output=tmp_path / "out",
+        timezone=PARIS,
+        schedule=ScheduleConfig(**schedule),
+    )
+
+
+def set_last_run(config: Config, when: dt.datetime) -> None:
+    with State.open(config.state) as state:
+        state.set_meta(LAST_RUN_KEY, when.isoformat())
+
+
+def test_daily_runs_at_local_time_in_configured_timezone(tmp_path: Path) -> None:
+    config = make_config(tmp_path, at="07:00")
+    start = dt.datetime(2026, 11, 20, 5, 0, tzinfo=UTC)  # 06:00 in Paris
+    set_last_run(config, start - dt.timedelta(hours=1))  # ran after yesterday's 07:00
+    clock = FakeClock(start, until=start + dt.timedelta(days=3))
+    runs: list[dt.datetime] = []
+    scheduler = Scheduler(
+        config, lambda: runs.append(clock()) or "ok", clock=clock, wait=clock.wait
+    )
+    scheduler.run_forever()
+    local = [r.astimezone(PARIS) for r in runs]
+    assert [(t.day, t.hour, t.minute) for t in local] == [(20, 7, 0), (21, 7, 0), (22, 7, 0)]
+    assert all(w <= 60 for w in clock.waits)  # it wakes at least every minute to notice signals
+
+
+def test_missed_run_is_caught_up_once_not_per_missed_day(tmp_path: Path) -> None:
+    config = make_config(tmp_path, at="07:00")
+    start = dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    set_last_run(config, start - dt.timedelta(days=4))  # asleep for four days
+    clock = FakeClock(start, until=start + dt.timedelta(hours=2))
+    runs: list[dt.datetime] = []
+    Scheduler(
+        config, lambda: runs.append(clock()) or "ok", clock=clock, wait=clock.wait
+    ).run_forever()
+    assert runs == [start]
+
+
+def test_first_start_with_no_history_runs_once(tmp_path: Path) -> None:
+    config = make_config(tmp_path, at="07:00")
+    start = dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    clock = FakeClock(start, until=start + dt.timedelta(minutes=5))
+    runs: list[dt.datetime] = []
+    Scheduler(
+        config, lambda: runs.append(clock()) or "ok", clock=clock, wait=clock.wait
+    ).run_forever()
+    assert runs == [start]
+    with State.open(config.state) as state:
+        assert state.get_meta(LAST_RUN_KEY) == start.isoformat()
+
+
+def test_interval_schedule_runs_on_the_grid(tmp_path: Path) -> None:
+    config = make_config(tmp_path, every=6 * 3600)
+    start = dt.datetime(2026, 11, 20, 0, 30, tzinfo=UTC)  # 01:30 Paris
+    set_last_run(config, start - dt.timedelta(minutes=30))  # after the 00:00 slot
+    clock = FakeClock(start, until=start + dt.timedelta(hours=13))
+    runs: list[dt.datetime] = []
+    Scheduler(
+        config, lambda: runs.append(clock()) or "ok", clock=clock, wait=clock.wait
+    ).run_forever()
+    assert [r.astimezone(PARIS).hour for r in runs] == [6, 12]
+
+
+def test_a_failing_job_is_logged_and_the_scheduler_keeps_going(tmp_path: Path) -> None:
+    config = make_config(tmp_path, at="07:00")
+    start = dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    clock = FakeClock(start, until=start + dt.timedelta(days=1, hours=1))
+    calls = iter([RuntimeError("disk full"), "built"])
+
+    def job() -> str:
+        outcome = next(calls)
+        if isinstance(outcome, Exception):
+            raise outcome
+        return outcome
+
+    scheduler = Scheduler(config, job, clock=clock, wait=clock.wait)
+    scheduler.run_forever()
+    assert [(r.ok, r.detail) for r in scheduler.reports] == [
+        (False, "RuntimeError: disk full"),
+        (True, "built"),
+    ]
+
+
+def test_last_due_and_missed_run_across_dst(tmp_path: Path) -> None:
+    config = make_config(tmp_path, at="07:00")
+    # The night clocks go back in Paris (25 October 2026): 07:00 local is 06:00 UTC after it.
+    now = dt.datetime(2026, 10, 25, 6, 30, tzinfo=UTC)
+    assert last_due(config, now) == dt.datetime(2026, 10, 25, 6, 0, tzinfo=UTC)
+    assert missed_run(config, dt.datetime(2026, 10, 24, 5, 0, tzinfo=UTC), now)
+    assert not missed_run(config, dt.datetime(2026, 10, 25, 6, 1, tzinfo=UTC), now)
+
+
+def test_second_scheduler_refuses_to_start(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    with (
+        scheduler_lock(config),
+        pytest.raises(StateLockedError, match="scheduler"),
+        scheduler_lock(config),
+    ):
+        pass
+
+
+def test_sigterm_lets_the_job_in_hand_finish_then_stops(tmp_path: Path) -> None:
+    config = make_config(tmp_path, at="07:00")
+    start = dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    clock = FakeClock(start, until=start + dt.timedelta(days=5))
+    finished: list[str] = []
+
+    def job() -> str:
+        os.kill(os.getpid(), signal.SIGTERM)  # arrives mid-job
+        finished.append("job completed after the signal")
+        return "ok"
+
+    scheduler = Scheduler(config, job, clock=clock, wait=clock.wait)
+    with stop_on_signals(scheduler):
+        scheduler.run_forever()
+    assert finished == ["job completed after the signal"]
+    assert clock.now < start + dt.timedelta(minutes=2)  # stopped instead of waiting for tomorrow
