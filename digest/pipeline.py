@@ -113,18 +113,21 @@ def build(
             generated_at=now,
             failures=collected.failures,
         )
-        state.save_day_entries(day, shown, skipped, now)
-        if digest.stories or any(d.day == day for d in state.days()):
-            state.record_day(
-                day,
-                config.title,
-                len(digest.stories),
-                render.render_fragment(digest, config, env),
-                now,
-            )
+        # Render everything before touching the state or the output folder: a template error
+        # or a full disk then leaves yesterday's state and pages exactly as they were.
         days = state.days()
-        feed_id = state.feed_id()
-        written = write_outputs(digest, days, config, env, feed_id)
+        record = None
+        if digest.stories or any(d.day == day for d in days):
+            fragment = render.render_fragment(digest, config, env)
+            record = state.prepare_day(day, config.title, len(digest.stories), fragment, now)
+            days = sorted(
+                [record, *(d for d in days if d.day != day)], key=lambda d: d.day, reverse=True
+            )
+        pages = render_outputs(digest, days, config, env, state.feed_id())
+        state.commit_build(day, shown, skipped, record, now)
+        for path, content in pages.items():
+            write_atomic(path, content)
+        written = tuple(pages)
 
     result = BuildResult(
         digest=digest,
@@ -178,12 +181,12 @@ def select_for_day(
     return shown, skipped
 
 
-def write_outputs(
+def render_outputs(
     digest: Digest, days: Sequence[DayRecord], config: Config, env: object, feed_id: str
-) -> tuple[Path, ...]:
-    """Write the day page, index, archive and feed, each atomically."""
+) -> dict[Path, str | bytes]:
+    """Every output file's path and content: the day page, index, archive and feed."""
     out = config.output
-    pages = {
+    pages: dict[Path, str | bytes] = {
         out / render.day_filename(digest.day): render.render_day_page(digest, config, env, days),
         out / "archive.html": render.render_archive(config, env, days),
         out / "feed.atom": render.render_feed(days, config, feed_id),
@@ -191,6 +194,4 @@ def write_outputs(
     latest = max((d.day for d in days), default=digest.day)
     if digest.day >= latest:
         pages[out / "index.html"] = render.render_index(digest, config, env, days)
-    for path, content in pages.items():
-        write_atomic(path, content)
-    return tuple(pages)
+    return pages

@@ -281,26 +281,50 @@ class State:
     ) -> None:
         """Record which articles went into ``day`` and which backlog articles were passed over."""
         with self.transaction() as db:
-            for article in shown:
-                db.execute(
-                    "INSERT INTO entries (key, source, first_seen, day, content_hash, article) "
-                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
-                    "day = excluded.day, content_hash = excluded.content_hash, "
-                    "article = excluded.article",
-                    (
-                        article.key,
-                        article.source,
-                        _iso(now),
-                        day.isoformat(),
-                        content_hash(article.body_text),
-                        json.dumps(article_to_json(article), ensure_ascii=False),
-                    ),
-                )
-            db.executemany(
-                "INSERT INTO entries (key, source, first_seen, day) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT(key) DO NOTHING",
-                [(a.key, a.source, _iso(now), SKIPPED) for a in skipped],
+            self._save_entries(db, day, shown, skipped, now)
+
+    def commit_build(
+        self,
+        day: dt.date,
+        shown: Sequence[Article],
+        skipped: Sequence[Article],
+        record: DayRecord | None,
+        now: dt.datetime,
+    ) -> None:
+        """Store a whole build, entries and day record, in one transaction."""
+        with self.transaction() as db:
+            self._save_entries(db, day, shown, skipped, now)
+            if record is not None:
+                self._save_day(db, record)
+
+    def _save_entries(
+        self,
+        db: sqlite3.Connection,
+        day: dt.date,
+        shown: Sequence[Article],
+        skipped: Sequence[Article],
+        now: dt.datetime,
+    ) -> None:
+        for article in shown:
+            db.execute(
+                "INSERT INTO entries (key, source, first_seen, day, content_hash, article) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
+                "day = excluded.day, content_hash = excluded.content_hash, "
+                "article = excluded.article",
+                (
+                    article.key,
+                    article.source,
+                    _iso(now),
+                    day.isoformat(),
+                    content_hash(article.body_text),
+                    json.dumps(article_to_json(article), ensure_ascii=False),
+                ),
             )
+        db.executemany(
+            "INSERT INTO entries (key, source, first_seen, day) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(key) DO NOTHING",
+            [(a.key, a.source, _iso(now), SKIPPED) for a in skipped],
+        )
 
     def articles_for_day(self, day: dt.date) -> list[Article]:
         rows = self._db.execute(
@@ -314,35 +338,31 @@ class State:
     def record_day(
         self, day: dt.date, title: str, story_count: int, content_html: str, now: dt.datetime
     ) -> DayRecord:
-        """Store a built day. Its entry id is fixed on first build; ``updated`` moves only
-        when the content changed."""
+        """Store a built day (see ``prepare_day``) and return its record."""
+        record = self.prepare_day(day, title, story_count, content_html, now)
+        self.save_day(record)
+        return record
+
+    def prepare_day(
+        self, day: dt.date, title: str, story_count: int, content_html: str, now: dt.datetime
+    ) -> DayRecord:
+        """The record a build of ``day`` would store, without storing it.
+
+        Its entry id is fixed on the day's first build; ``updated`` moves only when the
+        content changed, so feed readers do not re-announce an unchanged day.
+        """
         digest = content_hash(content_html)
-        with self.transaction() as db:
-            row = db.execute(
-                "SELECT entry_id, published, updated, content_hash FROM days WHERE day = ?",
-                (day.isoformat(),),
-            ).fetchone()
-            if row:
-                entry_id, published, updated, old_hash = row
-                if old_hash != digest:
-                    updated = _iso(now)
-            else:
-                entry_id = f"urn:uuid:{uuid.uuid4()}"
-                published = updated = _iso(now)
-            db.execute(
-                "INSERT OR REPLACE INTO days (day, title, story_count, content_html, "
-                "content_hash, entry_id, published, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    day.isoformat(),
-                    title,
-                    story_count,
-                    content_html,
-                    digest,
-                    entry_id,
-                    published,
-                    updated,
-                ),
-            )
+        row = self._db.execute(
+            "SELECT entry_id, published, updated, content_hash FROM days WHERE day = ?",
+            (day.isoformat(),),
+        ).fetchone()
+        if row:
+            entry_id, published, updated, old_hash = row
+            if old_hash != digest:
+                updated = _iso(now)
+        else:
+            entry_id = f"urn:uuid:{uuid.uuid4()}"
+            published = updated = _iso(now)
         return DayRecord(
             day=day,
             title=title,
@@ -352,6 +372,26 @@ class State:
             entry_id=entry_id,
             published=dt.datetime.fromisoformat(published),
             updated=dt.datetime.fromisoformat(updated),
+        )
+
+    def save_day(self, record: DayRecord) -> None:
+        with self.transaction() as db:
+            self._save_day(db, record)
+
+    def _save_day(self, db: sqlite3.Connection, record: DayRecord) -> None:
+        db.execute(
+            "INSERT OR REPLACE INTO days (day, title, story_count, content_html, "
+            "content_hash, entry_id, published, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                record.day.isoformat(),
+                record.title,
+                record.story_count,
+                record.content_html,
+                record.content_hash,
+                record.entry_id,
+                _iso(record.published),
+                _iso(record.updated),
+            ),
         )
 
     def days(self) -> list[DayRecord]:

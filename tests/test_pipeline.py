@@ -1,0 +1,167 @@
+"""End to end: build from the bundled seeds/ into a real output folder and a real state file."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import re
+import shutil
+from pathlib import Path
+
+import feedparser
+import lxml.html
+import pytest
+from lxml import etree
+
+from digest.config import Config
+from digest.model import Source
+from digest.pipeline import build
+from digest.summarise import lead_sentences
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+DAY = dt.date(2026, 11, 21)
+NOW = dt.datetime(2026, 11, 21, 7, 0, tzinfo=dt.UTC)
+
+# Boilerplate the seeds carry; none of it may reach any output.
+BOILERPLATE = [
+    "AI-generated",
+    "verifying with the original source",
+    "Related Articles",
+    "predatory hegemony",  # a related-article teaser
+    "Share your thoughts",
+    "Sign in to join the conversation",
+    "Discover the details",
+]
+
+
+def set_mtime(folder: Path, when: dt.datetime) -> None:
+    for path in folder.rglob("*.txt"):
+        os.utime(path, (when.timestamp(), when.timestamp()))
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Config:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    set_mtime(seeds, NOW - dt.timedelta(hours=3))
+    return Config(
+        title="Morning Read",
+        site_url="https://example.org/news/",
+        sources=(Source("seeds", "folder", str(seeds)),),
+        output=tmp_path / "output",
+        state=tmp_path / "state.sqlite",
+    )
+
+
+def outputs(config: Config) -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(config.output.iterdir())}
+
+
+def test_build_from_seeds_writes_clean_pages_and_a_valid_feed(site: Config) -> None:
+    result = build(site, DAY, now=NOW)
+    files = outputs(site)
+    assert set(files) == {"2026-11-21.html", "index.html", "archive.html", "feed.atom"}
+    assert len(result.digest.stories) == 3 and result.new_articles == 3
+
+    for name, text in files.items():
+        for phrase in BOILERPLATE:
+            assert phrase.lower() not in text.lower(), f"{phrase!r} leaked into {name}"
+
+    page = lxml.html.fromstring(files["2026-11-21.html"])
+    for story in result.digest.stories:
+        # every article's lead sentences appear on the page
+        assert story.summary and len(story.summary) == 3
+        expected = lead_sentences(story.lead.paragraphs, 3, site.summary_chars)
+        assert story.summary == expected
+        for sentence in story.summary:
+            assert sentence in page.text_content()
+    # no paragraph appears twice inside any article's full text
+    for details in page.iter("details"):
+        paragraphs = [p.text_content().strip() for p in details.iter("p")]
+        assert len(paragraphs) == len(set(paragraphs)) > 0
+    # in-body subheadings stay headings, never summary sentences
+    headings = {h.text_content().strip() for h in page.iter("h3", "h4")}
+    assert "Oil Sanctions and Migration Disputes" in headings
+    assert all(
+        "Oil Sanctions and Migration" not in s for st in result.digest.stories for s in st.summary
+    )
+
+    feed_bytes = (site.output / "feed.atom").read_bytes()
+    schema = etree.RelaxNG(etree.parse(str(FIXTURES / "atom.rng")))
+    assert schema.validate(etree.fromstring(feed_bytes)), schema.error_log
+    parsed = feedparser.parse(feed_bytes)
+    assert parsed.bozo == 0
+    (entry,) = parsed.entries
+    assert entry.link == "https://example.org/news/2026-11-21.html"
+    assert "Nicolás Maduro" in entry.content[0].value
+
+
+def test_second_build_same_day_keeps_ids_and_updated_when_unchanged(site: Config) -> None:
+    build(site, DAY, now=NOW)
+    first = feedparser.parse((site.output / "feed.atom").read_bytes())
+    page_before = (site.output / "2026-11-21.html").read_text(encoding="utf-8")
+
+    later = NOW + dt.timedelta(hours=2)
+    second_result = build(site, DAY, now=later)
+    second = feedparser.parse((site.output / "feed.atom").read_bytes())
+    assert [e.id for e in second.entries] == [e.id for e in first.entries]
+    assert second.entries[0].updated == first.entries[0].updated  # nothing changed
+    assert second_result.new_articles == 0 and len(second_result.digest.stories) == 3
+    assert "Nicolás" in page_before
+
+    # a new article on the same day: same entry id, updated moves, page replaced
+    seeds = Path(site.sources[0].location)
+    (seeds / "late.txt").write_text(
+        "Harbour ferry resumes\n\nThe harbour ferry resumed service on Saturday after repairs "
+        "to its engine were completed ahead of schedule.\n",
+        encoding="utf-8",
+    )
+    set_mtime(seeds, NOW)
+    third_result = build(site, DAY, now=later + dt.timedelta(hours=1))
+    third = feedparser.parse((site.output / "feed.atom").read_bytes())
+    assert [e.id for e in third.entries] == [e.id for e in first.entries]
+    assert third.entries[0].updated != first.entries[0].updated
+    assert third_result.new_articles == 1 and len(third_result.digest.stories) == 4
+    assert "Harbour ferry resumes" in (site.output / "2026-11-21.html").read_text("utf-8")
+
+
+def test_article_shown_once_appears_in_no_later_digest(site: Config) -> None:
+    build(site, DAY, now=NOW)
+    next_day = build(site, DAY + dt.timedelta(days=1), now=NOW + dt.timedelta(days=1))
+    assert next_day.digest.stories == ()
+    page = (site.output / "2026-11-22.html").read_text("utf-8")
+    assert "Maduro" not in page
+    # the empty day adds no feed entry, and the index now shows the latest (empty) day
+    assert len(feedparser.parse((site.output / "feed.atom").read_bytes()).entries) == 1
+    archive = (site.output / "archive.html").read_text("utf-8")
+    assert "2026-11-21.html" in archive
+
+
+def test_future_dated_articles_wait_for_their_day(site: Config) -> None:
+    seeds = Path(site.sources[0].location)
+    set_mtime(seeds, NOW + dt.timedelta(days=1))
+    assert build(site, DAY, now=NOW + dt.timedelta(days=1)).digest.stories == ()
+    assert len(build(site, DAY + dt.timedelta(days=1), now=NOW).digest.stories) == 3
+
+
+def test_a_broken_source_is_reported_and_the_rest_still_built(site: Config, tmp_path: Path) -> None:
+    broken = Source("Missing folder", "folder", str(tmp_path / "nowhere"))
+    config = dataclasses.replace(site, sources=(broken, *site.sources))
+    result = build(config, DAY, now=NOW)
+    assert len(result.digest.stories) == 3
+    (failure,) = result.digest.failures
+    assert failure.source == "Missing folder" and "does not exist" in failure.problem
+    page = (config.output / "2026-11-21.html").read_text("utf-8")
+    assert "Missing folder" in page and "does not exist" in page
+
+
+def test_earlier_outputs_survive_when_a_later_build_fails(site: Config) -> None:
+    build(site, DAY, now=NOW)
+    before = outputs(site)
+    broken = dataclasses.replace(site, templates=FIXTURES / "broken-templates")
+    with pytest.raises(Exception, match="undefined|no_such_variable"):
+        build(broken, DAY, now=NOW + dt.timedelta(hours=1))
+    assert outputs(site) == before
+    assert not [p for p in site.output.iterdir() if re.match(r"^\..*\.tmp$", p.name)]
