@@ -1,0 +1,833 @@
+"""HTTP fetching for feeds and pages: polite, bounded, and never fatal to the run.
+
+``fetch`` turns one ``FetchRequest`` into one ``FetchResult``; ``fetch_all`` runs many on a
+bounded thread pool and returns the results in request order. Nothing here raises for a
+network or HTTP problem: a source that is slow, broken, gone or huge comes back as a result
+whose ``problem`` and ``advice`` say what happened and what to do, and the other sources carry
+on.
+
+What a run relies on:
+
+* Conditional GET: the stored ETag / Last-Modified go out as If-None-Match /
+  If-Modified-Since, and a 304 comes back as ``not_modified`` with an empty body.
+* ``total_timeout`` is a deadline for the whole request, redirects and retries included
+  (httpx only has per-operation timeouts, so a watchdog shuts the socket at the deadline and
+  a trickling server cannot hold a worker). A pause the server asks for with Retry-After, up
+  to ``max_retry_after``, is added to the deadline; a longer one skips the source this run.
+* Retries with exponential backoff and jitter on timeouts, connection errors, 5xx and 429;
+  never on other 4xx.
+* Redirects are followed by hand (at most ``MAX_REDIRECTS`` hops, http and https only) so a
+  chain made only of 301/308 can be reported as ``moved_to``: the new address to store.
+* ``max_bytes`` caps the body after decompression, so a small gzip or brotli "bomb" cannot
+  exhaust memory: decoding here is incremental with a bounded output at every step.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import contextlib
+import datetime as dt
+import email.utils
+import functools
+import logging
+import math
+import random
+import socket
+import ssl
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Literal, Protocol
+
+import httpx
+
+from digest import PROJECT_URL, __version__
+from digest.model import SourceFailure
+
+try:
+    import brotli
+except ImportError:  # pragma: no cover - brotli is a declared dependency
+    brotli = None
+
+log = logging.getLogger(__name__)
+
+Outcome = Literal["ok", "not_modified", "gone", "failed"]
+
+MAX_REDIRECTS = 10
+DEFAULT_USER_AGENT = f"calm-digest/{__version__} (+{PROJECT_URL})"
+ACCEPT = (
+    "application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, "
+    "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
+)
+
+_REDIRECTS = frozenset({301, 302, 303, 307, 308})
+_PERMANENT = frozenset({301, 308})
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """How politely and how patiently to fetch. Times are in seconds."""
+
+    connect_timeout: float = 10.0
+    total_timeout: float = 30.0  # deadline for one request: redirects, reads and retries
+    max_bytes: int = 10 * 1024 * 1024  # cap on the decompressed body
+    retries: int = 2  # extra attempts after the first, for transient failures only
+    backoff: float = 1.0  # first retry pause; doubles each time, with jitter
+    max_retry_after: float = 120.0  # a longer Retry-After skips the source this run
+    workers: int = 8
+    user_agent: str = DEFAULT_USER_AGENT
+
+    def __post_init__(self) -> None:
+        if not (self.connect_timeout > 0 and self.total_timeout > 0):
+            raise ValueError("connect_timeout and total_timeout must be positive")
+        if self.max_bytes < 1 or self.workers < 1:
+            raise ValueError("max_bytes and workers must be at least 1")
+        if self.retries < 0 or self.backoff < 0 or self.max_retry_after < 0:
+            raise ValueError("retries, backoff and max_retry_after cannot be negative")
+
+
+DEFAULT_SETTINGS = FetchSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRequest:
+    """One source to fetch, with the validators stored from its last successful fetch."""
+
+    source: str
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What became of one ``FetchRequest``.
+
+    ``ok``: ``body`` holds the decoded bytes. ``not_modified``: the stored copy is current and
+    ``body`` is empty. ``gone``: the publisher removed the feed (HTTP 410); disable the
+    source. ``failed``: ``problem`` says what happened and ``advice`` what to do.
+
+    ``url`` is the address the final response came from. ``moved_to`` is set only when every
+    redirect hop was permanent (301/308) and the fetch succeeded: store it in place of the
+    old address. ``etag`` and ``last_modified`` are the validators to store for next time.
+    """
+
+    request: FetchRequest
+    outcome: Outcome
+    url: str
+    moved_to: str | None = None
+    status: int | None = None
+    body: bytes = b""
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    problem: str | None = None
+    advice: str | None = None
+    attempts: int = 1
+    elapsed: float = 0.0
+
+    @property
+    def source(self) -> str:
+        return self.request.source
+
+    @property
+    def failure(self) -> SourceFailure | None:
+        """The problem as a ``SourceFailure`` for the digest, or None when there was none."""
+        if self.outcome in ("ok", "not_modified"):
+            return None
+        return SourceFailure(self.source, self.problem or self.outcome, self.advice or "")
+
+
+def fetch(
+    request: FetchRequest,
+    settings: FetchSettings = DEFAULT_SETTINGS,
+    *,
+    client: httpx.Client | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> FetchResult:
+    """Fetch one source. Never raises for network or HTTP trouble; see ``FetchResult``.
+
+    ``client`` may be shared between threads (``fetch_all`` does); without one, a client is
+    made for this call. ``sleep`` and ``clock`` are there so tests can watch the pauses.
+    """
+    start = clock()
+    own_client = client is None
+    try:
+        if client is None:
+            client = new_client(settings)
+        return _fetch(request, settings, client, sleep, clock, start)
+    except Exception as exc:  # a bug here must not take the other sources down with it
+        log.exception("unexpected error fetching %s (%s)", request.source, request.url)
+        return FetchResult(
+            request=request,
+            outcome="failed",
+            url=request.url,
+            problem=f"unexpected error while fetching: {type(exc).__name__}: {exc}",
+            advice=f"this is a bug in digest; please report it at {PROJECT_URL}/issues",
+            elapsed=clock() - start,
+        )
+    finally:
+        if own_client and client is not None:
+            client.close()
+
+
+def fetch_all(
+    requests: Iterable[FetchRequest],
+    settings: FetchSettings = DEFAULT_SETTINGS,
+    *,
+    on_done: Callable[[FetchResult], None] | None = None,
+    client: httpx.Client | None = None,
+) -> list[FetchResult]:
+    """Fetch every request on at most ``settings.workers`` threads; results in request order.
+
+    ``on_done`` is called once per result as each finishes, always on the calling thread, so
+    it may draw a progress bar or log a line without locking.
+    """
+    requests = list(requests)
+    if not requests:
+        return []
+    workers = min(settings.workers, len(requests))
+    own_client = client is None
+    shared = client if client is not None else new_client(settings, pool_size=workers)
+    results: list[FetchResult | None] = [None] * len(requests)
+    pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="digest-fetch")
+    try:
+        futures = {
+            pool.submit(fetch, request, settings, client=shared): index
+            for index, request in enumerate(requests)
+        }
+        for future in concurrent.futures.as_completed(futures):
+            index = futures[future]
+            results[index] = result = future.result()
+            if on_done is not None:
+                on_done(result)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown()
+    finally:
+        if own_client:
+            shared.close()
+    return [result for result in results if result is not None]
+
+
+def new_client(settings: FetchSettings = DEFAULT_SETTINGS, *, pool_size: int = 1) -> httpx.Client:
+    """An httpx client set up for ``fetch``: no automatic redirects, sized for the pool."""
+    return httpx.Client(
+        headers={"User-Agent": settings.user_agent},
+        follow_redirects=False,
+        timeout=httpx.Timeout(settings.total_timeout, connect=settings.connect_timeout),
+        limits=httpx.Limits(max_connections=pool_size, max_keepalive_connections=pool_size),
+        verify=_tls_context(),
+    )
+
+
+@functools.cache
+def _tls_context() -> ssl.SSLContext:
+    """Built once: loading the CA bundle costs more than a loopback request."""
+    return httpx.create_ssl_context()
+
+
+# --- one request -------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Final:
+    """An attempt's answer that retrying would not change."""
+
+    outcome: Outcome
+    url: str
+    status: int | None = None
+    moved_to: str | None = None
+    body: bytes = b""
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    problem: str | None = None
+    advice: str | None = None
+
+
+@dataclass(slots=True)
+class _Transient:
+    """A failed attempt worth retrying."""
+
+    problem: str
+    advice: str
+    url: str
+    status: int | None = None
+    retry_after: float | None = None
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class _BadEncoding(Exception):
+    pass
+
+
+class _PastDeadline(Exception):
+    pass
+
+
+def _fetch(
+    request: FetchRequest,
+    settings: FetchSettings,
+    client: httpx.Client,
+    sleep: Callable[[float], None],
+    clock: Callable[[], float],
+    start: float,
+) -> FetchResult:
+    deadline = start + settings.total_timeout
+    attempts = 0
+    while True:
+        attempts += 1
+        answer = _attempt(client, request, settings, deadline, clock)
+        if isinstance(answer, _Final):
+            return FetchResult(
+                request=request,
+                outcome=answer.outcome,
+                url=answer.url,
+                moved_to=answer.moved_to,
+                status=answer.status,
+                body=answer.body,
+                content_type=answer.content_type,
+                etag=answer.etag,
+                last_modified=answer.last_modified,
+                problem=answer.problem,
+                advice=answer.advice,
+                attempts=attempts,
+                elapsed=clock() - start,
+            )
+
+        if attempts > settings.retries:
+            return _give_up(request, answer, attempts, clock() - start)
+        if answer.retry_after is not None:
+            if answer.retry_after > settings.max_retry_after:
+                wait = _duration(answer.retry_after)
+                problem = (
+                    f"{answer.problem}: the site asked us to wait {wait} before trying again,"
+                    f" longer than the {settings.max_retry_after:g} s limit"
+                )
+                advice = "skipped this run; it will be tried again on the next one"
+                return _give_up(request, answer, attempts, clock() - start, problem, advice)
+            delay = answer.retry_after
+            deadline += delay  # the server asked for this pause: it is not the site being slow
+        else:
+            delay = settings.backoff * 2 ** (attempts - 1) * random.uniform(0.5, 1.5)
+            if clock() + delay >= deadline:  # no time left for another try
+                return _give_up(request, answer, attempts, clock() - start)
+        log.info(
+            "%s: %s; retrying in %.1f s (attempt %d)",
+            request.source,
+            answer.problem,
+            delay,
+            attempts + 1,
+        )
+        sleep(delay)
+
+
+def _give_up(
+    request: FetchRequest,
+    answer: _Transient,
+    attempts: int,
+    elapsed: float,
+    problem: str | None = None,
+    advice: str | None = None,
+) -> FetchResult:
+    if problem is None:
+        problem = answer.problem
+        if attempts > 1:
+            joiner = " after" if answer.status is not None else "; gave up after"
+            problem = f"{problem}{joiner} {attempts} attempts"
+    return FetchResult(
+        request=request,
+        outcome="failed",
+        url=answer.url,
+        status=answer.status,
+        problem=problem,
+        advice=advice or answer.advice,
+        attempts=attempts,
+        elapsed=elapsed,
+    )
+
+
+def _attempt(
+    client: httpx.Client,
+    request: FetchRequest,
+    settings: FetchSettings,
+    deadline: float,
+    clock: Callable[[], float],
+) -> _Final | _Transient:
+    """One try: follow redirects by hand, then read the body of a 2xx."""
+    try:
+        url = httpx.URL(request.url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        return _bad_url(request.url, f"not a usable URL ({exc})")
+    if url.scheme not in ("http", "https") or not url.host:
+        return _bad_url(request.url, "not an http:// or https:// address")
+
+    headers = {
+        "User-Agent": settings.user_agent,
+        "Accept": ACCEPT,
+        "Accept-Encoding": _ACCEPT_ENCODING,
+    }
+    if request.etag:
+        headers["If-None-Match"] = request.etag
+    if request.last_modified:
+        headers["If-Modified-Since"] = request.last_modified
+
+    permanent = True
+    for hop in range(MAX_REDIRECTS + 1):
+        remaining = deadline - clock()
+        if remaining <= 0:
+            return _timed_out(settings, str(url), "waiting for a response")
+        connect = min(settings.connect_timeout, remaining)
+        timeout = httpx.Timeout(remaining, connect=connect)
+        watchdog = _Watchdog()
+        response: httpx.Response | None = None
+        phase = "waiting for a response"
+        try:
+            outgoing = client.build_request(
+                "GET", url, headers=headers, timeout=timeout, extensions={"trace": watchdog.trace}
+            )
+            watchdog.arm(remaining)
+            response = client.send(outgoing, stream=True, follow_redirects=False)
+            watchdog.track(response.extensions.get("network_stream"))
+            status = response.status_code
+            here = str(response.url)
+            moved_to = here if permanent and hop > 0 else None
+
+            if status in _REDIRECTS:
+                target = _redirect_target(response)
+                if isinstance(target, _Final):
+                    return target
+                permanent = permanent and status in _PERMANENT
+                url = target
+                continue
+            if 200 <= status < 300:
+                phase = "downloading"
+                body = _read_body(response, settings, deadline, clock)
+                return _Final(
+                    "ok",
+                    here,
+                    status,
+                    moved_to,
+                    body,
+                    response.headers.get("content-type"),
+                    response.headers.get("etag"),
+                    response.headers.get("last-modified"),
+                )
+            if status == 304:
+                return _Final(
+                    "not_modified",
+                    here,
+                    status,
+                    moved_to,
+                    etag=response.headers.get("etag") or request.etag,
+                    last_modified=response.headers.get("last-modified") or request.last_modified,
+                )
+            return _status_problem(response, here)
+        except _TooLarge as exc:
+            return _Final(
+                "failed",
+                str(url),
+                response.status_code if response is not None else None,
+                problem=str(exc),
+                advice="raise max_bytes or check the URL",
+            )
+        except _BadEncoding as exc:
+            return _Final(
+                "failed",
+                str(url),
+                response.status_code if response is not None else None,
+                problem=str(exc),
+                advice="the site sent a damaged response; if this persists, tell its owner",
+            )
+        except httpx.InvalidURL as exc:
+            return _bad_url(str(url), f"not a usable URL ({exc})")
+        except (_PastDeadline, httpx.TimeoutException, httpx.TransportError) as exc:
+            if watchdog.fired or isinstance(exc, _PastDeadline):
+                return _timed_out(settings, str(url), phase)
+            if isinstance(exc, httpx.ConnectTimeout):
+                if connect < remaining:  # the connect limit, not the deadline, ran out
+                    return _Transient(
+                        f"timed out after {connect:g} s (connect)",
+                        "the server did not answer; it may be down or blocking us, and it"
+                        " will be tried again next run",
+                        str(url),
+                    )
+                return _timed_out(settings, str(url), "connect")
+            if isinstance(exc, httpx.TimeoutException):
+                if isinstance(exc, httpx.PoolTimeout):
+                    phase = "waiting for a free connection"
+                return _timed_out(settings, str(url), phase)
+            return _transport_problem(exc, url)
+        finally:
+            watchdog.disarm()
+            if response is not None:
+                response.close()
+    return _Final(
+        "failed",
+        str(url),
+        problem=f"more than {MAX_REDIRECTS} redirects",
+        advice="the site redirects in a loop; open the URL in a browser to check it",
+    )
+
+
+def _redirect_target(response: httpx.Response) -> httpx.URL | _Final:
+    here = str(response.url)
+    status = response.status_code
+    location = response.headers.get("location", "").strip()
+    problem = None
+    target = None
+    if not location:
+        problem = f"HTTP {status} redirect without a Location"
+    else:
+        try:
+            target = response.url.join(location)
+        except httpx.InvalidURL:
+            problem = f"HTTP {status} redirect to an unusable address: {location[:200]}"
+        else:
+            if target.scheme not in ("http", "https") or not target.host:
+                problem = f"HTTP {status} redirect to a non-web address: {location[:200]}"
+    if problem is not None or target is None:
+        return _Final(
+            "failed",
+            here,
+            status,
+            problem=problem,
+            advice="the site's redirect is broken; open the URL in a browser to check it",
+        )
+    return target
+
+
+def _status_problem(response: httpx.Response, here: str) -> _Final | _Transient:
+    status = response.status_code
+    text = f"HTTP {status} {_reason(status)}".rstrip()
+    if status == 410:
+        return _Final(
+            "gone",
+            here,
+            status,
+            problem=f"{text}: the feed no longer exists",
+            advice="the publisher removed this feed; remove the source or find its new address",
+        )
+    if status == 429 or status >= 500:
+        advice = (
+            "the site is limiting how often it may be fetched; it will be tried again next run"
+            if status == 429
+            else "the site is having trouble; it will be tried again next run"
+        )
+        return _Transient(
+            text, advice, here, status, _parse_retry_after(response.headers.get("retry-after"))
+        )
+    if status == 404:
+        advice = "check the URL; the site may have moved the feed"
+    elif status in (401, 403):
+        advice = (
+            "the site refuses access: the feed may need a login or the site blocks automated"
+            " readers; open the URL in a browser to check"
+        )
+    else:
+        advice = "open the URL in a browser to check it"
+    return _Final("failed", here, status, problem=text, advice=advice)
+
+
+def _read_body(
+    response: httpx.Response,
+    settings: FetchSettings,
+    deadline: float,
+    clock: Callable[[], float],
+) -> bytes:
+    cap = settings.max_bytes
+    declared = response.headers.get("content-length", "").strip()
+    if declared.isdigit() and int(declared) > cap:
+        raise _TooLarge(
+            f"the response is larger than {_size(cap)} (the server says {_size(int(declared))})"
+        )
+    decoders = _decoders(response.headers.get("content-encoding", ""))
+    body = bytearray()
+    raw = 0
+    for chunk in response.iter_raw():
+        raw += len(chunk)
+        if raw > cap:
+            raise _TooLarge(f"the response is larger than {_size(cap)}")
+        data = chunk
+        for decoder in decoders:
+            data = decoder.decode(data, cap - len(body) + 1)
+            if len(data) > cap - len(body):
+                raise _TooLarge(f"the response is larger than {_size(cap)} once decompressed")
+        body += data
+        if clock() >= deadline:
+            raise _PastDeadline
+    return bytes(body)
+
+
+# --- decompression with a bounded output -------------------------------------------------
+
+
+class _Decoder(Protocol):
+    def decode(self, data: bytes, limit: int) -> bytes:
+        """Decode ``data``; returning more than ``limit - 1`` bytes means "over the cap"."""
+        ...
+
+
+class _ZlibDecoder:
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._first = True
+        # gzip has a header; "deflate" is meant to be zlib-wrapped but is often raw
+        self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16 if name == "gzip" else zlib.MAX_WBITS)
+
+    def decode(self, data: bytes, limit: int) -> bytes:
+        first, self._first = self._first, False
+        if self._zlib.eof:  # trailing bytes after the compressed stream
+            return b""
+        try:
+            return self._zlib.decompress(data, limit)
+        except zlib.error as exc:
+            if first and self._name == "deflate":
+                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                return self.decode(data, limit)
+            raise _BadEncoding(f"the {self._name} compressed response is damaged ({exc})") from exc
+
+
+class _BrotliDecoder:
+    def __init__(self) -> None:
+        self._brotli = brotli.Decompressor()
+
+    def decode(self, data: bytes, limit: int) -> bytes:
+        try:
+            if _BROTLI_BOUNDED:
+                return self._brotli.process(data, output_buffer_limit=limit)
+            # old brotli cannot bound its output: feed it small slices and check as we go
+            out = bytearray()
+            for i in range(0, len(data), 1024):
+                out += self._brotli.process(data[i : i + 1024])
+                if len(out) >= limit:
+                    break
+            return bytes(out)
+        except brotli.error as exc:
+            raise _BadEncoding(f"the brotli compressed response is damaged ({exc})") from exc
+
+
+class _Identity:
+    def decode(self, data: bytes, limit: int) -> bytes:
+        return data
+
+
+def _decoders(content_encoding: str) -> list[_Decoder]:
+    """Decoders in the order to apply them (the reverse of the order the server applied)."""
+    decoders: list[_Decoder] = []
+    for name in reversed([n.strip().lower() for n in content_encoding.split(",")]):
+        if name in ("gzip", "x-gzip"):
+            decoders.append(_ZlibDecoder("gzip"))
+        elif name == "deflate":
+            decoders.append(_ZlibDecoder("deflate"))
+        elif name == "br" and brotli is not None:
+            decoders.append(_BrotliDecoder())
+        # anything else (identity, or a bogus label like "utf-8") passes through as httpx does
+    return decoders or [_Identity()]
+
+
+def _brotli_is_bounded() -> bool:
+    if brotli is None:
+        return False
+    try:
+        brotli.Decompressor().process(b"", output_buffer_limit=1)
+    except TypeError:  # brotli < 1.2
+        return False
+    return True
+
+
+_BROTLI_BOUNDED = _brotli_is_bounded()
+# only offer brotli when its output can be bounded: a few hundred bytes can inflate to GBs
+_ACCEPT_ENCODING = "gzip, deflate, br" if _BROTLI_BOUNDED else "gzip, deflate"
+
+
+# --- the deadline watchdog ---------------------------------------------------------------
+
+
+class _Watchdog:
+    """Shuts down the socket of a request still running at its deadline.
+
+    httpx times each operation separately (connect, then every read), so a server that
+    answers slowly and then trickles its body could hold a worker far past
+    ``total_timeout``. Shutting the socket down wakes the blocked read at once. The socket
+    is learnt from httpx's ``trace`` extension when a connection is opened (and from the
+    response for a reused one), and forgotten the moment the response is closed, before
+    the connection can go back to the pool for another request.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._socket: socket.socket | None = None
+        self._timer: threading.Timer | None = None
+        self._done = False
+        self.fired = False
+
+    def trace(self, event: str, info: dict[str, Any]) -> None:
+        if event in ("connection.connect_tcp.complete", "connection.start_tls.complete"):
+            self.track(info.get("return_value"))
+        elif event.endswith(".response_closed.started"):
+            with self._lock:
+                self._socket = None
+
+    def track(self, stream: Any) -> None:
+        sock = None
+        if stream is not None and hasattr(stream, "get_extra_info"):
+            sock = stream.get_extra_info("socket")
+        if isinstance(sock, socket.socket):
+            with self._lock:
+                if not self._done:
+                    self._socket = sock
+
+    def arm(self, seconds: float) -> None:
+        self._timer = threading.Timer(seconds, self._fire)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def disarm(self) -> None:
+        with self._lock:
+            self._done = True
+            self._socket = None
+        if self._timer is not None:
+            self._timer.cancel()
+
+    def _fire(self) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self.fired = True
+            if self._socket is not None:
+                with contextlib.suppress(OSError):  # already closed: nothing to wake
+                    self._socket.shutdown(socket.SHUT_RDWR)
+
+
+# --- problems, in words ------------------------------------------------------------------
+
+
+def _bad_url(url: str, why: str) -> _Final:
+    return _Final(
+        "failed",
+        url,
+        problem=f"{why}: {url[:200]}",
+        advice="fix the source's url in the config: it must be an http:// or https:// address",
+    )
+
+
+def _timed_out(settings: FetchSettings, url: str, phase: str) -> _Transient:
+    return _Transient(
+        f"timed out after {settings.total_timeout:g} s ({phase})",
+        "the site is slow or unreachable; it will be tried again next run"
+        " (raise total_timeout if it is always this slow)",
+        url,
+    )
+
+
+def _transport_problem(exc: Exception, url: httpx.URL) -> _Final | _Transient:
+    host = url.host
+    chain = _causes(exc)
+    cert = next((e for e in chain if isinstance(e, ssl.SSLCertVerificationError)), None)
+    if cert is not None:
+        reason = cert.verify_message or cert.reason or "verification failed"
+        return _Final(
+            "failed",
+            str(url),
+            problem=f"the HTTPS certificate of {host} is not valid ({reason})",
+            advice="the site's certificate is expired or wrong; tell its owner, and check the"
+            " URL's host name",
+        )
+    tls = next((e for e in chain if isinstance(e, ssl.SSLError)), None)
+    if tls is not None:
+        return _Final(
+            "failed",
+            str(url),
+            problem=f"the secure connection to {host} failed ({tls.reason or tls})",
+            advice="check the URL (https:// or http://); the site's TLS setup may be broken",
+        )
+    dns = next((e for e in chain if isinstance(e, socket.gaierror)), None)
+    if dns is not None or "name or service not known" in str(exc).lower():
+        problem = f"could not find the server {host} (DNS lookup failed)"
+        advice = "check the host name in the URL; the domain may no longer exist"
+        if dns is not None and dns.errno == socket.EAI_AGAIN:
+            return _Transient(
+                problem, "the name lookup failed for now; check the network", str(url)
+            )
+        return _Final("failed", str(url), problem=problem, advice=advice)
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        return _Transient(
+            f"{host} refused the connection",
+            "the site is down or the URL's port is wrong; it will be tried again next run",
+            str(url),
+        )
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return _bad_url(str(url), "not an http:// or https:// address")
+    if isinstance(exc, httpx.RemoteProtocolError):
+        problem = f"{host} closed the connection without a complete response"
+    elif isinstance(exc, httpx.ConnectError):
+        problem = f"could not connect to {host} ({_innermost(exc)})"
+    else:
+        problem = f"network error talking to {host} ({_innermost(exc)})"
+    return _Transient(problem, "the connection failed; it will be tried again next run", str(url))
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _innermost(exc: BaseException) -> str:
+    inner = _causes(exc)[-1]
+    return str(inner) or type(inner).__name__
+
+
+def _parse_retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds from now (delay-seconds or an HTTP-date), or None if unusable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+        seconds = (when - dt.datetime.now(dt.UTC)).total_seconds()
+    if not math.isfinite(seconds):
+        return None
+    return max(0.0, seconds)
+
+
+def _reason(status: int) -> str:
+    return httpx.codes.get_reason_phrase(status)
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.3g} MB"
+    if n >= 1024:
+        return f"{n / 1024:.3g} KB"
+    return f"{n} bytes"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 2 * 3600:
+        return f"{seconds / 60:.0f} minutes"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.0f} hours"
+    return f"{seconds / 86400:.0f} days"
