@@ -17,8 +17,18 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from digest import __version__
-from digest.config import Config, ConfigError, default_config, load_config
+from digest.config import (
+    CONFIG_FILENAME,
+    Config,
+    ConfigError,
+    add_sources_to_file,
+    default_config,
+    find_config,
+    load_config,
+    remove_source_from_file,
+)
 from digest.model import Article, Source
+from digest.sources.errors import SourceError
 from digest.state import StateError, StateLockedError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
@@ -38,6 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"digest: configuration error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except SourceError as exc:
+        advice = f"; {exc.advice}" if exc.advice else ""
+        print(f"digest: {exc.problem}{advice}", file=sys.stderr)
+        return EXIT_FAILED
     except StateLockedError as exc:
         print(f"digest: {exc}", file=sys.stderr)
         return EXIT_LOCKED
@@ -56,8 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--config",
         type=Path,
         default=os.environ.get("DIGEST_CONFIG") or None,
-        help="TOML config file (default: $DIGEST_CONFIG, else built-in defaults: "
-        "read seeds/, write output/)",
+        help=f"TOML config file (default: $DIGEST_CONFIG, else ./{CONFIG_FILENAME} if it "
+        "exists, else built-in defaults: read seeds/, write output/)",
     )
     common.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
     common.add_argument("-q", "--quiet", action="count", default=0, help="less output")
@@ -116,6 +130,76 @@ def build_parser() -> argparse.ArgumentParser:
     )
     summarise.add_argument("--chars", type=int, help="character budget (default: config, 600)")
     summarise.set_defaults(handler=cmd_summarise)
+
+    run = commands.add_parser(
+        "run",
+        parents=[common],
+        help="build (and send) every day on the configured schedule",
+        description="Stay running and build the digest (and email it, if [email] is "
+        "configured) daily at [schedule] at, or every [schedule] every. A run missed while "
+        "the machine slept is caught up once on start. SIGTERM or Ctrl-C finishes the job in "
+        "hand and exits.",
+    )
+    run.add_argument("--once", action="store_true", help="do one scheduled job now and exit")
+    run.set_defaults(handler=cmd_run)
+
+    sources = commands.add_parser(
+        "sources",
+        parents=[common],
+        help="list, add, remove, import or export sources",
+        description="Manage the sources in the config file (created as ./digest.toml if "
+        "there is none), keeping its comments.",
+    )
+    sources.set_defaults(handler=lambda _args: sources.print_help() or EXIT_USAGE)
+    actions = sources.add_subparsers(title="actions", metavar="ACTION")
+    listing = actions.add_parser(
+        "list",
+        parents=[common],
+        help="every source with its health",
+        description="Every source with its kind, category and health: last success, last "
+        "error, items in the last read, and failures in a row.",
+    )
+    listing.set_defaults(handler=cmd_sources_list)
+    add = actions.add_parser(
+        "add",
+        parents=[common],
+        help="add a feed, web page or folder",
+        description="Add a source. A web site's address is enough: its feed is found "
+        'through <link rel="alternate">.',
+    )
+    add.add_argument("location", help="a feed URL, a site URL, a web page URL, or a folder")
+    add.add_argument("--name", help="name shown in the digest (default: the feed's title)")
+    add.add_argument("--category", help="category, such as News/World")
+    add.add_argument("--page", action="store_true", help="the URL is an article page, not a feed")
+    add.add_argument("--full-text", action="store_true", help="fetch each entry's web page")
+    add.add_argument("--max-items", type=int, help="at most this many newest items per run")
+    add.add_argument("--no-discover", action="store_true", help="add the URL without fetching it")
+    add.set_defaults(handler=cmd_sources_add)
+    remove = actions.add_parser(
+        "remove",
+        parents=[common],
+        help="remove a source by name or URL",
+        description="Remove a source from the config by its name, URL or path.",
+    )
+    remove.add_argument("source", help="the source's name, URL or path")
+    remove.set_defaults(handler=cmd_sources_remove)
+    import_ = actions.add_parser(
+        "import",
+        parents=[common],
+        help="add every feed of an OPML file",
+        description="Add every feed of an OPML subscription list (what feed readers export); "
+        "nested folders become categories such as News/World. Feeds already present are kept.",
+    )
+    import_.add_argument("opml", type=Path, help="the OPML file")
+    import_.set_defaults(handler=cmd_sources_import)
+    export = actions.add_parser(
+        "export",
+        parents=[common],
+        help="print the sources as OPML 2.0",
+        description="Print the feed and page sources as an OPML 2.0 subscription list.",
+    )
+    export.add_argument("-o", "--output", type=Path, help="write to this file instead")
+    export.set_defaults(handler=cmd_sources_export)
     return parser
 
 
@@ -135,7 +219,8 @@ def _configure_logging(level: int) -> None:
 
 
 def load(args: argparse.Namespace) -> Config:
-    return load_config(args.config) if args.config else default_config()
+    path = find_config(args.config)
+    return load_config(path) if path else default_config()
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -232,6 +317,163 @@ def cmd_summarise(args: argparse.Namespace) -> int:
     article = _read_one_article(args, config)
     for sentence in article.summary:
         print(sentence)
+    return EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from digest.scheduler import Scheduler, scheduled_job, scheduler_lock, stop_on_signals
+
+    config = load(args)
+    scheduler = Scheduler(config, lambda: scheduled_job(config))
+    with scheduler_lock(config):
+        if args.once:
+            report = scheduler.run_job()
+            print(report.detail)
+            return EXIT_OK if report.ok else EXIT_FAILED
+        with stop_on_signals(scheduler):
+            scheduler.run_forever()
+    return EXIT_OK
+
+
+# --- sources ----------------------------------------------------------------------------------
+
+
+def _config_path(args: argparse.Namespace) -> Path:
+    return find_config(args.config) or Path.cwd() / CONFIG_FILENAME
+
+
+def _carried_over(path: Path, config: Config) -> list[dict[str, object]]:
+    """Sources to write into a config file being created: the defaults the user had until now,
+    so that a first 'sources add' does not silently drop the bundled seeds/ folder."""
+    if path.exists():
+        return []
+    return [
+        {"name": s.name, "path": _relative_to(Path(s.location), path.parent)}
+        for s in config.sources
+    ]
+
+
+def _relative_to(location: Path, base: Path) -> str:
+    try:
+        return location.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return str(location)
+
+
+def cmd_sources_list(args: argparse.Namespace) -> int:
+    from digest.state import State
+
+    config = load(args)
+    health = {}
+    if config.state.exists():
+        with State.open(config.state) as state:
+            health = {record.name: record for record in state.sources()}
+    if not config.sources:
+        print("no sources configured; add one with: digest sources add URL")
+        return EXIT_OK
+    for source in config.sources:
+        flags = [source.kind]
+        if source.category:
+            flags.append(source.category)
+        if not source.enabled:
+            flags.append("disabled")
+        print(f"{source.name}  [{', '.join(flags)}]\n    {source.location}")
+        record = health.get(source.name)
+        if record is None:
+            print("    never read")
+            continue
+        success = _when(record.last_success) if record.last_success else "never"
+        line = f"    last success {success}, {record.items} items"
+        if record.consecutive_failures:
+            line += f"; FAILING {record.consecutive_failures} run(s) in a row"
+        print(line)
+        if record.last_error and record.consecutive_failures:
+            print(f"    last error {_when(record.last_error_at)}: {record.last_error}")
+        if record.disabled_reason:
+            print(f"    disabled: {record.disabled_reason}")
+    return EXIT_OK
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "unknown"
+
+
+def cmd_sources_add(args: argparse.Namespace) -> int:
+    from digest.sources.discover import resolve_new_source
+
+    path = _config_path(args)
+    existing = load_config(path) if path.exists() else default_config(path.parent)
+    entry = resolve_new_source(
+        args.location,
+        name=args.name,
+        page=args.page,
+        discover=not args.no_discover,
+        base=path.parent,
+    )
+    if any(entry.get("url", entry.get("path")) == s.location for s in existing.sources):
+        print(f"digest: {args.location} is already a source in {path}", file=sys.stderr)
+        return EXIT_USAGE
+    entry.update(
+        category=args.category,
+        full_text=True if args.full_text else None,
+        max_items=args.max_items,
+    )
+    add_sources_to_file(path, [*_carried_over(path, existing), entry])
+    print(f"added {entry['name']} ({entry.get('url') or entry.get('path')}) to {path}")
+    return EXIT_OK
+
+
+def cmd_sources_remove(args: argparse.Namespace) -> int:
+    path = _config_path(args)
+    if not path.exists():
+        print(f"digest: no config file {path}; nothing to remove", file=sys.stderr)
+        return EXIT_USAGE
+    _config, name = remove_source_from_file(path, args.source)
+    print(f"removed {name} from {path}")
+    return EXIT_OK
+
+
+def cmd_sources_import(args: argparse.Namespace) -> int:
+    from digest.sources.opml import parse_opml
+
+    try:
+        found = parse_opml(args.opml.read_bytes())
+    except OSError as exc:
+        print(f"digest: cannot read {args.opml}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except SourceError as exc:
+        print(f"digest: {args.opml}: {exc.problem} ({exc.advice})", file=sys.stderr)
+        return EXIT_FAILED
+    path = _config_path(args)
+    config = load_config(path) if path.exists() else default_config(path.parent)
+    locations = {s.location for s in config.sources}
+    names = {s.name for s in config.sources}
+    entries: list[dict[str, object]] = list(_carried_over(path, config))
+    for source in found:
+        if source.location in locations:
+            continue
+        name, number = source.name, 2
+        while name in names:
+            name, number = f"{source.name} ({number})", number + 1
+        names.add(name)
+        locations.add(source.location)
+        entries.append({"name": name, "url": source.location, "category": source.category})
+    added = len(entries) - len(_carried_over(path, config))
+    add_sources_to_file(path, entries)
+    print(f"imported {added} of {len(found)} feeds from {args.opml} into {path}")
+    return EXIT_OK
+
+
+def cmd_sources_export(args: argparse.Namespace) -> int:
+    from digest.output import write_atomic
+    from digest.sources.opml import export_opml
+
+    config = load(args)
+    data = export_opml(config.sources, title=f"{config.title} sources")
+    if args.output:
+        write_atomic(args.output, data)
+    else:
+        sys.stdout.buffer.write(data)
     return EXIT_OK
 
 

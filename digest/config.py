@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -380,3 +380,64 @@ def _parse_source(entry: Any, index: int, where: str, base: Path) -> Source:
         max_items=max_items,
         enabled=entry.get("enabled", True),
     )
+
+
+CONFIG_FILENAME = "digest.toml"
+
+
+def find_config(explicit: Path | None, cwd: Path | None = None) -> Path | None:
+    """The config to use: the one named, else ``digest.toml`` in the working folder if any."""
+    if explicit is not None:
+        return explicit
+    candidate = (cwd or Path.cwd()) / CONFIG_FILENAME
+    return candidate if candidate.is_file() else None
+
+
+def add_sources_to_file(path: Path, entries: Sequence[Mapping[str, Any]]) -> Config:
+    """Append ``[[sources]]`` tables to the config file, keeping its comments and layout.
+
+    The edited text is validated as a whole before it replaces the file, so a bad entry never
+    leaves a config that the next cron run cannot read.
+    """
+    import tomlkit
+
+    from digest.output import write_atomic
+
+    text = path.read_text(encoding="utf-8-sig") if path.exists() else ""
+    document = tomlkit.parse(text)
+    sources = document.get("sources")
+    if sources is None:
+        sources = tomlkit.aot()
+        document["sources"] = sources
+    for entry in entries:
+        table = tomlkit.table()
+        for key, value in entry.items():
+            if value is not None:
+                table[key] = value
+        sources.append(table)
+    return _validate_and_write(path, tomlkit.dumps(document), write_atomic)
+
+
+def remove_source_from_file(path: Path, name_or_location: str) -> tuple[Config, str]:
+    """Remove the source whose name, url or path matches; returns the new config and its name."""
+    import tomlkit
+
+    from digest.output import write_atomic
+
+    config = load_config(path)
+    matches = [
+        (i, s) for i, s in enumerate(config.sources) if name_or_location in (s.name, s.location)
+    ]
+    if not matches:
+        names = ", ".join(s.name for s in config.sources) or "none"
+        raise ConfigError(f"{path}: no source named '{name_or_location}' (sources: {names})")
+    index, source = matches[0]
+    document = tomlkit.parse(path.read_text(encoding="utf-8-sig"))
+    del document["sources"][index]
+    return _validate_and_write(path, tomlkit.dumps(document), write_atomic), source.name
+
+
+def _validate_and_write(path: Path, text: str, write: Any) -> Config:
+    config = parse_config(tomllib.loads(text), path=path, base=path.parent)
+    write(path, text)
+    return config

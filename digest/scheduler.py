@@ -36,6 +36,10 @@ def system_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+class JobFailed(Exception):
+    """A scheduled job that failed in a way already explained by its message (no traceback)."""
+
+
 @dataclass(frozen=True)
 class RunReport:
     """What one scheduled job did, for the log line."""
@@ -105,6 +109,9 @@ class Scheduler:
             detail = self.job()
             report = RunReport(started, True, detail)
             log.info("scheduled run done: %s", detail)
+        except JobFailed as exc:
+            log.error("scheduled run failed: %s", exc)
+            report = RunReport(started, False, str(exc))
         except Exception as exc:  # keep the scheduler alive: tomorrow's run may well work
             log.exception("scheduled run failed")
             report = RunReport(started, False, f"{type(exc).__name__}: {exc}")
@@ -190,3 +197,27 @@ def stop_on_signals(scheduler: Scheduler) -> Iterator[None]:
 def scheduler_lock(config: Config) -> RunLock:
     """A lock of its own (builds take the run lock), so a second scheduler refuses to start."""
     return RunLock(config.state, name="scheduler.lock", holder="scheduler")
+
+
+def scheduled_job(config: Config, *, clock: Clock = system_clock) -> str:
+    """One scheduled run: build today's digest, then email it if [email] is configured.
+
+    Returns the figures for the log line; raises if the build itself failed.
+    """
+    from digest.pipeline import build
+
+    started = clock()
+    result = build(config, now=started, lock_wait=60.0)
+    detail = result.summary_line
+    if config.email is not None:
+        from digest.mail import MailError, send_digest
+
+        with State.open(config.state) as state:
+            if state.sent_at(result.digest.day) is not None:
+                return f"{detail}; already emailed today"
+            try:
+                sent = send_digest(result.digest, config, state, now=started)
+            except MailError as exc:
+                raise JobFailed(f"{detail}; email failed: {exc.problem} ({exc.advice})") from exc
+        detail += f"; emailed to {len(sent.recipients)} recipient(s)"
+    return detail

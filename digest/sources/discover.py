@@ -1,0 +1,76 @@
+"""Turning what a user types after ``digest sources add`` into a source entry.
+
+People paste whatever address they have: a feed, the site's home page, an article. A feed is
+added as it is; a home page is searched for ``<link rel="alternate">`` feeds; ``--page`` adds
+an article page to be extracted as it is. Local paths become folder or feed-file sources.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from digest.model import Source
+from digest.sources.errors import SourceError
+
+
+def resolve_new_source(
+    location: str,
+    *,
+    name: str | None = None,
+    page: bool = False,
+    discover: bool = True,
+    base: Path | None = None,
+) -> dict[str, object]:
+    """A ``[[sources]]`` entry (name plus url or path) for ``location``; raises SourceError."""
+    scheme = urlsplit(location).scheme.lower()
+    if scheme not in ("http", "https"):
+        path = (base or Path.cwd()) / Path(location).expanduser()
+        if not path.exists():
+            raise SourceError(
+                f"{location} is neither a web address nor an existing file or folder",
+                "give a feed URL (https://...), a site URL, or a folder of article files",
+            )
+        return {"name": name or path.resolve().name, "path": location}
+    if page:
+        return {"name": name or urlsplit(location).netloc, "url": location, "kind": "page"}
+    if not discover:
+        return {"name": name or urlsplit(location).netloc, "url": location}
+    feed_url, title = find_feed(location)
+    return {"name": name or title or urlsplit(feed_url).netloc, "url": feed_url}
+
+
+def find_feed(url: str) -> tuple[str, str]:
+    """Fetch ``url``; return (feed URL, feed title), following a home page to its feed."""
+    from digest.sources.feeds import FeedError, parse_feed
+    from digest.sources.fetch import FetchRequest, FetchSettings, fetch
+
+    settings = FetchSettings(retries=1)
+    probe = Source(name=urlsplit(url).netloc, kind="feed", location=url)
+    result = fetch(FetchRequest(source=probe.name, url=url), settings)
+    if result.outcome != "ok":
+        raise SourceError(f"{url}: {result.problem}", result.advice or "check the address")
+    try:
+        parsed = parse_feed(result.body, probe, url=result.url, content_type=result.content_type)
+        return result.url, parsed.title
+    except FeedError as exc:
+        candidates = exc.discovered
+    if not candidates:
+        raise SourceError(
+            f'{url} is not a feed and names no feed (no <link rel="alternate"> to RSS, Atom '
+            "or JSON Feed)",
+            "find the site's feed address, or add the page itself with --page",
+        )
+    for candidate in candidates:
+        found = fetch(FetchRequest(source=probe.name, url=candidate), settings)
+        if found.outcome != "ok":
+            continue
+        try:
+            parsed = parse_feed(found.body, probe, url=found.url, content_type=found.content_type)
+        except FeedError:
+            continue
+        return found.url, parsed.title
+    raise SourceError(
+        f"{url} names feeds ({', '.join(candidates)}) but none could be read",
+        "try one of them directly with 'digest sources add URL'",
+    )

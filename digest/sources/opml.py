@@ -1,0 +1,109 @@
+"""OPML 2.0: the subscription list every feed reader imports and exports.
+
+Nested outlines are categories; digest keeps the path ("News/World") as the source's category
+so an export round-trips the nesting. The parser refuses DTDs and entities: an OPML file is
+as untrusted as any feed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from email.utils import format_datetime
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+from digest.model import Source
+from digest.sources.errors import SourceError
+
+CATEGORY_SEPARATOR = "/"
+
+_PARSER = etree.XMLParser(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
+)
+
+
+def parse_opml(data: bytes) -> list[Source]:
+    """Every feed subscription in an OPML document, its outline folders as the category."""
+    if not data.strip():
+        raise SourceError("the OPML file is empty", "export your subscriptions again")
+    try:
+        root = etree.fromstring(data, _PARSER)
+    except etree.XMLSyntaxError as exc:
+        raise SourceError(
+            f"not a valid OPML file ({exc})", "check that the file is the reader's OPML export"
+        ) from exc
+    if etree.QName(root).localname.lower() != "opml":
+        raise SourceError(
+            f"not an OPML file: the document is <{etree.QName(root).localname}>",
+            "export your subscriptions as OPML from your feed reader",
+        )
+    body = next((c for c in root if etree.QName(c).localname.lower() == "body"), None)
+    if body is None:
+        raise SourceError("the OPML file has no <body>", "export your subscriptions again")
+    sources: list[Source] = []
+    names: set[str] = set()
+    _walk(body, [], sources, names)
+    return sources
+
+
+def _walk(parent: etree._Element, path: list[str], out: list[Source], names: set[str]) -> None:
+    for outline in parent:
+        if not isinstance(outline.tag, str) or etree.QName(outline).localname != "outline":
+            continue
+        url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
+        label = (outline.get("title") or outline.get("text") or "").strip()
+        if url:
+            if urlsplit(url).scheme not in ("http", "https"):
+                continue  # file:, javascript:, feed: pseudo-schemes have no place here
+            name = _unique(label or urlsplit(url).netloc, names)
+            out.append(
+                Source(
+                    name=name,
+                    kind="feed",
+                    location=url,
+                    category=CATEGORY_SEPARATOR.join(path) or None,
+                )
+            )
+        else:
+            _walk(outline, [*path, label] if label else path, out, names)
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    candidate, number = name, 2
+    while candidate in taken:
+        candidate = f"{name} ({number})"
+        number += 1
+    taken.add(candidate)
+    return candidate
+
+
+def export_opml(
+    sources: Sequence[Source], title: str = "digest subscriptions", now: dt.datetime | None = None
+) -> bytes:
+    """An OPML 2.0 document of the feed and page sources, categories as nested outlines."""
+    root = etree.Element("opml", version="2.0")
+    head = etree.SubElement(root, "head")
+    etree.SubElement(head, "title").text = title
+    etree.SubElement(head, "dateCreated").text = format_datetime(
+        now or dt.datetime.now(dt.UTC), usegmt=True
+    )
+    body = etree.SubElement(root, "body")
+    folders: dict[tuple[str, ...], etree._Element] = {(): body}
+    for source in sources:
+        if source.kind == "folder":
+            continue  # a local folder means nothing to another reader
+        path = tuple(p for p in (source.category or "").split(CATEGORY_SEPARATOR) if p)
+        for depth in range(1, len(path) + 1):
+            if path[:depth] not in folders:
+                folders[path[:depth]] = etree.SubElement(
+                    folders[path[: depth - 1]], "outline", text=path[depth - 1]
+                )
+        attributes = {"type": "rss", "text": source.name, "title": source.name}
+        if source.kind == "page":
+            attributes = {"type": "link", "text": source.name, "url": source.location}
+        else:
+            attributes["xmlUrl"] = source.location
+        etree.SubElement(folders[path], "outline", attributes)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

@@ -1,0 +1,188 @@
+"""The command line, as a user types it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from digest.cli import EXIT_LOCKED, EXIT_OK, EXIT_USAGE, main
+from digest.config import load_config
+from digest.state import RunLock
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_WITH_BOILERPLATE = ROOT / "seeds" / "002_f1ea61f959c679cd.txt"
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DIGEST_CONFIG", raising=False)
+    return tmp_path
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "digest", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+
+
+def test_python_m_digest_help_lists_commands() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    for command in ("build", "extract", "summarise", "sources", "run"):
+        assert command in result.stdout
+
+
+@pytest.mark.parametrize("command", ["build", "extract", "summarise", "sources", "run"])
+def test_every_subcommand_explains_itself(command: str, capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main([command, "--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
+    assert f"usage: digest {command}" in out and "--config" in out
+
+
+def test_build_with_no_config_reads_seeds_into_output(workdir: Path, capsys) -> None:
+    assert main(["build", "--date", "2026-11-22"]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "3 stories" in out
+    assert (workdir / "output" / "2026-11-22.html").is_file()
+    assert (workdir / "output" / "feed.atom").is_file()
+    assert (workdir / "digest-state.sqlite").is_file()
+
+
+def test_bad_date_is_a_usage_error(workdir: Path, capsys) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["build", "--date", "21/11/2026"])
+    assert exited.value.code == EXIT_USAGE
+    assert "not a date like 2026-11-21" in capsys.readouterr().err
+
+
+def test_config_error_exits_2_naming_file_and_key(workdir: Path, capsys) -> None:
+    (workdir / "bad.toml").write_text("lead_sentences = 'many'\n", encoding="utf-8")
+    assert main(["build", "--config", "bad.toml"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "bad.toml" in err and "lead_sentences" in err and "integer" in err
+
+
+def test_digest_toml_in_working_folder_is_used(workdir: Path, capsys) -> None:
+    (workdir / "digest.toml").write_text('title = "Found It"\noutput = "site"\n', "utf-8")
+    assert main(["build"]) == EXIT_OK
+    assert "Found It" in (workdir / "site" / "index.html").read_text("utf-8")
+
+
+def test_second_build_while_locked_exits_75(workdir: Path, capsys) -> None:
+    with RunLock(workdir / "digest-state.sqlite"):
+        assert main(["build"]) == EXIT_LOCKED
+    assert "another digest run" in capsys.readouterr().err
+
+
+def test_extract_prints_clean_paragraphs(capsys) -> None:
+    assert main(["extract", str(SEED_WITH_BOILERPLATE)]) == EXIT_OK
+    out = capsys.readouterr().out
+    paragraphs = out.strip().split("\n\n")
+    assert paragraphs[0].startswith("The US is striking targets")
+    assert "Oil Sanctions and Migration Disputes" in paragraphs
+    for junk in ("AI-generated", "Related Articles", "Sign in to join", "Discover the details"):
+        assert junk not in out
+
+
+def test_extract_explain_names_the_rule_for_each_removal(capsys) -> None:
+    assert main(["extract", "--explain", str(SEED_WITH_BOILERPLATE)]) == EXIT_OK
+    out = capsys.readouterr().out
+    body, _, explained = out.partition("--- removed")
+    assert "AI-generated" not in body
+    assert "This content is AI-generated" in explained
+    assert "Sign in to join the conversation" in explained
+    assert explained.count("[") >= 3  # each removal is tagged with its rule id
+
+
+def test_extract_json_from_stdin(monkeypatch, capsys) -> None:
+    import io
+
+    data = SEED_WITH_BOILERPLATE.read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert main(["extract", "--json", "-"]) == EXIT_OK
+    parsed = json.loads(capsys.readouterr().out)
+    assert parsed["title"].startswith("Maduro Venezuela US Talks 2026")
+    assert len(parsed["summary"]) == 3 and parsed["date"]
+    assert parsed["summary"][0].startswith("The US is striking targets")
+
+
+def test_summarise_prints_one_sentence_per_line(capsys) -> None:
+    assert main(["summarise", "-n", "2", str(SEED_WITH_BOILERPLATE)]) == EXIT_OK
+    lines = capsys.readouterr().out.strip().split("\n")
+    assert lines == [
+        "The US is striking targets, but Nicolás Maduro is calling for a sit-down.",
+        "On Thursday, the Venezuelan President expressed he's open to negotiations with the "
+        "United States regarding drug trafficking and oil, despite weeks of intensifying "
+        "military pressure from the Trump administration.",
+    ]
+
+
+def test_sources_add_list_remove_keep_the_config_and_its_comments(workdir: Path, capsys) -> None:
+    config_path = workdir / "digest.toml"
+    config_path.write_text('# my digest\ntitle = "Mine"\n', encoding="utf-8")
+    assert (
+        main(
+            [
+                "sources",
+                "add",
+                "https://news.example.org/rss.xml",
+                "--no-discover",
+                "--name",
+                "Example News",
+                "--category",
+                "News/World",
+                "--max-items",
+                "10",
+            ]
+        )
+        == EXIT_OK
+    )
+    text = config_path.read_text("utf-8")
+    assert text.startswith("# my digest")
+    (source,) = load_config(config_path).sources
+    assert (source.name, source.category, source.max_items) == ("Example News", "News/World", 10)
+
+    capsys.readouterr()
+    assert main(["sources", "list"]) == EXIT_OK
+    listed = capsys.readouterr().out
+    assert "Example News" in listed and "never read" in listed
+
+    assert main(["sources", "remove", "Example News"]) == EXIT_OK
+    assert load_config(config_path).sources == ()
+    assert main(["sources", "remove", "Nope"]) == EXIT_USAGE
+
+
+def test_first_sources_add_keeps_the_default_seeds_folder(workdir: Path) -> None:
+    main(["sources", "add", "https://a.example.org/feed", "--no-discover", "--name", "A"])
+    names = [s.name for s in load_config(workdir / "digest.toml").sources]
+    assert names == ["seeds", "A"]
+
+
+def test_sources_import_and_export_opml(workdir: Path, capsys) -> None:
+    opml = Path(__file__).parent / "fixtures" / "opml" / "subscriptions.opml"
+    assert main(["sources", "import", str(opml)]) == EXIT_OK
+    assert "imported 5 of 5 feeds" in capsys.readouterr().out
+    assert main(["sources", "import", str(opml)]) == EXIT_OK  # again: nothing duplicated
+    assert "imported 0 of 5" in capsys.readouterr().out
+    config = load_config(workdir / "digest.toml")
+    assert [s.category for s in config.sources if s.kind == "feed"][:2] == [
+        "News/World",
+        "News/World",
+    ]
+    assert main(["sources", "export", "-o", "out.opml"]) == EXIT_OK
+    exported = (workdir / "out.opml").read_text("utf-8")
+    assert exported.count("xmlUrl=") == 5 and "seeds" not in exported

@@ -1,0 +1,56 @@
+from pathlib import Path
+
+import pytest
+
+from digest.model import Source
+from digest.sources.errors import SourceError
+from digest.sources.opml import export_opml, parse_opml
+
+FIXTURE = Path(__file__).parent / "fixtures" / "opml" / "subscriptions.opml"
+
+
+def test_import_keeps_nested_categories_and_skips_unsafe_urls() -> None:
+    sources = parse_opml(FIXTURE.read_bytes())
+    assert [(s.name, s.category, s.location) for s in sources] == [
+        ("Example World", "News/World", "https://news.example.org/world/rss.xml"),
+        ("Le Monde diplomatique", "News/World", "https://example.fr/diplo.atom"),
+        ("Local Gazette", "News", "http://gazette.example.com/feed"),
+        ("Ana's blog", None, "https://ana.example.net/index.xml"),
+        ("Ana's blog (2)", None, "https://ana.example.net/notes.xml"),  # names stay unique
+    ]
+    assert all(s.kind == "feed" for s in sources)
+
+
+def test_export_round_trips_through_import() -> None:
+    sources = parse_opml(FIXTURE.read_bytes())
+    folder = Source("Notes", "folder", "/somewhere/notes")  # local folders are not exported
+    exported = export_opml([*sources, folder], title="digest")
+    assert b'<opml version="2.0">' in exported and b"/somewhere/notes" not in exported
+    assert parse_opml(exported) == sources
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"", "empty"),
+        (b"<html><body>hi</body></html>", "not an OPML file"),
+        (b"<opml version='2.0'><head/>", "not a valid OPML file"),
+        (b"<opml version='2.0'><head/></opml>", "no <body>"),
+    ],
+)
+def test_bad_files_give_clear_errors(data: bytes, problem: str) -> None:
+    with pytest.raises(SourceError, match=problem):
+        parse_opml(data)
+
+
+def test_entities_are_never_expanded() -> None:
+    data = (
+        b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
+        b'<opml version="2.0"><body><outline text="&x;" xmlUrl="https://a.example/f"/>'
+        b"</body></opml>"
+    )
+    try:
+        sources = parse_opml(data)
+    except SourceError:
+        return  # refusing the file is fine too
+    assert all("root:" not in s.name for s in sources)
