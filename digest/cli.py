@@ -131,6 +131,25 @@ def build_parser() -> argparse.ArgumentParser:
     summarise.add_argument("--chars", type=int, help="character budget (default: config, 600)")
     summarise.set_defaults(handler=cmd_summarise)
 
+    send = commands.add_parser(
+        "send",
+        parents=[common],
+        help="email a day's digest",
+        description="Email the day's digest (built first if it has not been) to the [email] "
+        "recipients, as a multipart text + HTML message. The SMTP password comes from "
+        "email.password_env or email.password_file, never from the command line. A day "
+        "already sent is refused unless --force.",
+    )
+    send.add_argument("--date", type=_parse_day, help="the day to send (default: today)")
+    send.add_argument("--force", action="store_true", help="send even if already sent")
+    send.add_argument(
+        "--dry-run", action="store_true", help="print the message instead of sending it"
+    )
+    send.add_argument(
+        "--to-file", type=Path, metavar="FILE", help="with --dry-run: write the .eml here"
+    )
+    send.set_defaults(handler=cmd_send)
+
     run = commands.add_parser(
         "run",
         parents=[common],
@@ -317,6 +336,40 @@ def cmd_summarise(args: argparse.Namespace) -> int:
     article = _read_one_article(args, config)
     for sentence in article.summary:
         print(sentence)
+    return EXIT_OK
+
+
+def cmd_send(args: argparse.Namespace) -> int:
+    from digest.mail import MailError, send_digest
+    from digest.pipeline import build, stored_digest, today
+    from digest.state import RunLock, State
+
+    config = load(args)
+    day = args.date or today(config)
+    with RunLock(config.state), State.open(config.state) as state:
+        digest = stored_digest(config, state, day)
+    if digest is None:
+        digest = build(config, day).digest
+    try:
+        with RunLock(config.state), State.open(config.state) as state:
+            result = send_digest(
+                digest,
+                config,
+                state,
+                force=args.force,
+                dry_run=args.dry_run or args.to_file is not None,
+                to_file=args.to_file,
+                out=sys.stdout,
+            )
+    except MailError as exc:
+        print(f"digest: {exc.problem}", file=sys.stderr)
+        if exc.advice:
+            print(f"  what to do: {exc.advice}", file=sys.stderr)
+        return EXIT_FAILED
+    for cut in result.cuts:
+        print(f"warning: {cut}", file=sys.stderr)
+    if not (args.dry_run and args.to_file is None) and not args.quiet:
+        print(result.summary_line)
     return EXIT_OK
 
 

@@ -141,6 +141,22 @@ def build(
     return result
 
 
+def stored_digest(config: Config, state: State, day: dt.date) -> Digest | None:
+    """The digest of an already built day, from the state store (None if never built).
+
+    Used to email or re-render a day without reading every source again; that run's source
+    failures are not kept, so the footer lists none.
+    """
+    if not any(record.day == day for record in state.days()):
+        return None
+    return Digest(
+        day=day,
+        title=config.title,
+        stories=group_stories(state.articles_for_day(day)),
+        generated_at=dt.datetime.now(dt.UTC),
+    )
+
+
 def select_for_day(
     articles: Sequence[Article],
     known: dict[str, EntryRecord],

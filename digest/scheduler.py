@@ -212,7 +212,7 @@ def scheduled_job(config: Config, *, clock: Clock = system_clock) -> str:
     if config.email is not None:
         from digest.mail import MailError, send_digest
 
-        with State.open(config.state) as state:
+        with RunLock(config.state, wait=60.0), State.open(config.state) as state:
             if state.sent_at(result.digest.day) is not None:
                 return f"{detail}; already emailed today"
             try:
