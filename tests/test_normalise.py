@@ -1,0 +1,689 @@
+"""The normalise stage: boilerplate rules, duplicates, standfirsts, headings, Unicode."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from digest.model import Article, Paragraph, Removal
+from digest.text.normalise import (
+    DUPLICATE,
+    NO_WORDS,
+    ORPHAN_HEADING,
+    TITLE_REPEAT,
+    RuleSet,
+    clean_paragraphs,
+    default_rules,
+    load_rules,
+    normalise,
+    normalise_text,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+ARTICLES = sorted((FIXTURES / "articles").glob("*.txt"))
+RULES = default_rules()
+BUILTIN_REASONS = {
+    NO_WORDS: "Paragraph with no words: a separator or stray symbols",
+    DUPLICATE: "Paragraph repeated verbatim or nearly so earlier in the article",
+    TITLE_REPEAT: "First paragraph only repeats the title",
+    ORPHAN_HEADING: "Heading with no text after it",
+}
+
+
+def clean(
+    texts: list[str | Paragraph], title: str = "", rules: RuleSet = RULES
+) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """Run the stage; return (kind, text) kept and (rule, text) removed."""
+    paragraphs = [p if isinstance(p, Paragraph) else Paragraph(p) for p in texts]
+    kept, removed = clean_paragraphs(paragraphs, title, rules)
+    return [(p.kind, p.text) for p in kept], [(r.rule, r.text) for r in removed]
+
+
+def kept_texts(texts: list[str | Paragraph], title: str = "") -> list[str]:
+    return [text for _, text in clean(texts, title)[0]]
+
+
+# --- annotated fixture articles (format: tests/fixtures/articles/README.md) ------------------
+
+_WHOLE = re.compile(r"\[([\w.-]+)\]\s+(.*)", re.S)
+_SENTENCE = re.compile(r"\{([\w.-]+): ([^{}]*)\}")
+
+
+@dataclass
+class Fixture:
+    title: str
+    paragraphs: list[Paragraph]
+    kept: list[tuple[str, str]]
+    removed: list[tuple[str, str]]
+
+
+def parse_fixture(path: Path) -> Fixture:
+    text = path.read_text("utf-8")
+    title = ""
+    if text.startswith("Title:"):
+        first, _, text = text.partition("\n")
+        title = first.removeprefix("Title:").strip()
+    fixture = Fixture(title, [], [], [])
+    for block in re.split(r"\n[ \t]*\n", text.strip()):
+        block = " ".join(block.splitlines())
+        whole = _WHOLE.fullmatch(block)
+        rule, block = whole.groups() if whole else (None, block)
+        kind = expected_kind = "body"
+        if block.startswith("<h> "):
+            kind = expected_kind = "heading"
+            block = block[4:]
+        elif block.startswith("## "):
+            expected_kind = "heading"
+            block = block[3:]
+        source = _SENTENCE.sub(lambda m: m.group(2), block)
+        fixture.paragraphs.append(Paragraph(source, kind))
+        if rule:
+            fixture.removed.append((rule, normalise_text(source)))
+            continue
+        fixture.removed.extend((r, normalise_text(t)) for r, t in _SENTENCE.findall(block))
+        rest = normalise_text(_SENTENCE.sub("", block))
+        if rest:
+            fixture.kept.append((expected_kind, rest))
+    return fixture
+
+
+def test_there_are_enough_fixture_articles() -> None:
+    assert len(ARTICLES) >= 15
+
+
+@pytest.mark.parametrize("path", ARTICLES, ids=[p.stem for p in ARTICLES])
+def test_fixture_article(path: Path) -> None:
+    fixture = parse_fixture(path)
+    kept, removed = clean_paragraphs(fixture.paragraphs, fixture.title, RULES)
+
+    assert [(p.kind, p.text) for p in kept] == fixture.kept
+    assert [(r.rule, r.text) for r in removed] == fixture.removed
+    for removal in removed:
+        rule = RULES.get(removal.rule)
+        assert removal.reason == (rule.description if rule else BUILTIN_REASONS[removal.rule])
+
+
+@pytest.mark.parametrize("path", ARTICLES, ids=[p.stem for p in ARTICLES])
+def test_cleaning_twice_changes_nothing(path: Path) -> None:
+    fixture = parse_fixture(path)
+    kept, _ = clean_paragraphs(fixture.paragraphs, fixture.title, RULES)
+    again, removed = clean_paragraphs(kept, fixture.title, RULES)
+    assert again == kept
+    assert removed == ()
+
+
+# --- the bundled seed articles -----------------------------------------------------------------
+
+
+def seed_lines(name: str) -> list[str]:
+    text = (ROOT / "seeds" / name).read_text("utf-8")
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def test_seed_with_disclaimer_related_block_comments_and_seo_standfirst() -> None:
+    title, *body = seed_lines("002_f1ea61f959c679cd.txt")
+    kept, removed = clean(body, title)
+
+    assert [rule for rule, _ in removed] == [
+        "seo-standfirst",
+        "ai-disclaimer",
+        "accuracy-disclaimer",
+        "related-block",
+        "related-block",
+        "related-block",
+        "related-block",
+        "related-block",
+        "conversation-block",
+        "comment-prompt",
+        "comment-prompt",
+    ]
+    assert removed[0][1].endswith("Discover the details of the Maduro Venezuela US talks 2026.")
+    assert removed[3][1] == "Related Articles"
+    assert removed[-1][1] == "Sign in to join the conversation"
+    assert [kind for kind, _ in kept] == ["body", "heading", "body", "body", "heading"] + [
+        "body"
+    ] * 2
+    assert kept[1] == ("heading", "Maduro Venezuela US Talks Amid Military Pressure")
+    assert kept[4] == ("heading", "Oil Sanctions and Migration Disputes")
+    assert kept[-1][1].endswith("attempt to de-escalate the situation.")
+    assert not any("AI-generated" in text or "Explore" in text for _, text in kept)
+
+
+def test_seed_with_title_line_left_in_the_body() -> None:
+    lines = seed_lines("002_f1ea61f959c679cd.txt")
+    kept, removed = clean(lines, lines[0])
+    assert removed[:2] == [("title-repeat", lines[0]), ("seo-standfirst", lines[1])]
+    assert kept == clean(lines[1:], lines[0])[0]
+
+
+def test_seed_doubled_by_a_scraper_is_not_doubled() -> None:
+    lines = seed_lines("001_24792c21e33b361f.txt")
+    kept, removed = clean(lines)
+    assert kept_texts(lines) == lines[:7]
+    assert removed == [(DUPLICATE, line) for line in lines[7:]]
+    assert [kind for kind, _ in kept] == ["body"] * 7
+
+
+def test_clean_seed_loses_nothing_and_keeps_accents() -> None:
+    lines = seed_lines("000_f0824a53c06d438f.txt")
+    kept, removed = clean(lines)
+    assert removed == []
+    assert [text for _, text in kept] == lines
+    assert "Nicolás Maduro" in kept[0][1]
+    assert "María Corina Machado" in kept[-1][1]
+
+
+# --- disclaimers ---------------------------------------------------------------------------------
+
+BODY = [
+    "The city's water utility said on Monday that it would replace 12,000 lead pipes over the "
+    "next four years, starting with streets near schools and nurseries.",
+    "The work will cost about $180 million, most of it covered by a federal grant approved last "
+    "spring. Households will not be charged for the replacement.",
+    "Residents can check whether their street is on the list using an online map the utility "
+    "published alongside the announcement.",
+]
+
+DISCLAIMERS = [
+    ("ai-disclaimer", "This content is AI-generated and may contain errors."),
+    ("ai-disclaimer", "This article was created with the help of AI."),
+    ("ai-disclaimer", "This story was generated by an AI tool and reviewed by our editors."),
+    ("ai-disclaimer", "Note: This summary has been partly written by a language model."),
+    ("ai-disclaimer", "AI was used to help write this article."),
+    ("ai-disclaimer", "We used artificial intelligence to help produce this story."),
+    ("ai-disclaimer", "Generated with the help of AI and reviewed by a journalist."),
+    ("ai-disclaimer", "AI-generated summary."),
+    ("ai-disclaimer", "This text was machine-translated."),
+    ("accuracy-disclaimer", "While we strive for accuracy, mistakes may occur."),
+    ("accuracy-disclaimer", "We recommend verifying important details with the original source."),
+    ("accuracy-disclaimer", "Please check key facts against the original reporting."),
+    ("reprint-note", "This story originally appeared in Grist."),
+    ("reprint-note", "Republished with permission."),
+    ("feed-footer", "The post Ten shrubs for bees appeared first on Garden Notes."),
+    ("feed-footer", "Continue reading \u201cTen shrubs for bees\u201d"),
+    ("feed-footer", "Read the full story at Garden Notes."),
+]
+
+
+@pytest.mark.parametrize(("rule", "sentence"), DISCLAIMERS)
+@pytest.mark.parametrize("position", [0, 1, 3])
+def test_disclaimer_paragraph_is_cut_wherever_it_stands(
+    rule: str, sentence: str, position: int
+) -> None:
+    texts = [*BODY]
+    texts.insert(position, sentence)
+    kept, removed = clean(texts)
+    assert removed == [(rule, sentence)]
+    assert [text for _, text in kept] == BODY
+
+
+@pytest.mark.parametrize(("rule", "sentence"), DISCLAIMERS)
+def test_disclaimer_appended_to_a_body_paragraph_cuts_only_that_sentence(
+    rule: str, sentence: str
+) -> None:
+    kept, removed = clean([BODY[0], BODY[1] + " " + sentence])
+    assert removed == [(rule, sentence)]
+    assert kept == [("body", BODY[0]), ("body", BODY[1])]
+
+
+def test_disclaimer_between_sentences_of_a_paragraph() -> None:
+    text = "Shares rose 4%. This article was written with the help of AI. Trading was light."
+    assert clean([text])[0] == [("body", "Shares rose 4%. Trading was light.")]
+
+
+def test_bracketed_and_dashed_markers_are_matched() -> None:
+    kept, removed = clean(
+        [BODY[0], "(This article was created with the help of AI.)", "— Advertisement —"]
+    )
+    assert [rule for rule, _ in removed] == ["ai-disclaimer", "advertisement"]
+    assert [text for _, text in kept] == [BODY[0]]
+
+
+# --- words that are boilerplate only in boilerplate ----------------------------------------------
+
+MID_SENTENCE = [
+    "Related stories about the merger ran in three newspapers on the same day.",
+    "Read more carefully, the contract gives the club an option to extend for a year.",
+    "The advertisement was pulled after 48 hours, the company said.",
+    "Advertisement spending fell 3% in the second quarter.",
+    "AI-generated content now makes up a fifth of the articles on some sites, the study found.",
+    "This content is AI-generated, the lawsuit claims, and was published without any review.",
+    "Readers must sign in to join the conversation under each article, the site said.",
+    "Her thoughts turned to the harvest, which was already three weeks late.",
+    "Share your thoughts on the plan at the public meeting on Thursday, the council urged.",
+    "Errors may occur when the sensors freeze, engineers warned in a report last year.",
+    "More from the same batch of documents is expected to be released next week.",
+    "Follow the river north and you reach the old mill within an hour.",
+    "All rights reserved by the original owners were transferred to the trust in 1998, "
+    "according to court filings seen by the paper, which also list a dozen other assets.",
+    "Copyright holders had asked the court to block the sale of the recordings.",
+    "Subscribe to the idea of a four-day week, and the maths of staffing soon gets hard.",
+    "Continue reading the small print and the picture changes.",
+    "The post office appeared first on the list of buildings to be sold.",
+]
+
+
+@pytest.mark.parametrize("sentence", MID_SENTENCE)
+def test_trigger_words_inside_body_text_are_kept(sentence: str) -> None:
+    texts = [BODY[0], sentence, BODY[1]]
+    assert clean(texts) == ([("body", t) for t in texts], [])
+
+
+@pytest.mark.parametrize("sentence", MID_SENTENCE)
+def test_trigger_words_inside_body_text_are_kept_at_the_end(sentence: str) -> None:
+    texts = [BODY[0], BODY[1], sentence]
+    assert clean(texts) == ([("body", t) for t in texts], [])
+
+
+def test_quoted_disclaimer_in_a_story_about_disclaimers_is_kept() -> None:
+    text = 'The footer read: "This article was created with the help of AI." Readers complained.'
+    quoted = '"This content is AI-generated." That was the whole notice.'
+    assert kept_texts([BODY[0], text, quoted]) == [BODY[0], text, quoted]
+
+
+# --- trailing blocks -----------------------------------------------------------------------------
+
+TEASERS = [
+    "Five things to know about the new bus timetable",
+    "Why the council wants to sell the old library.",
+    "Police appeal for witnesses after crash on ring road",
+]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "Related",
+        "Related Stories",
+        "Read more:",
+        "More from The Courier",
+        "You might also like",
+        "Recommended for you",
+        "Most Popular",
+        "Editor's picks",
+    ],
+)
+def test_related_headings_cut_the_teasers_under_them(heading: str) -> None:
+    kept, removed = clean([*BODY, heading, *TEASERS])
+    assert [text for _, text in kept] == BODY
+    assert removed == [("related-block", t) for t in [heading, *TEASERS]]
+
+
+def test_block_heading_in_the_middle_of_the_article_is_a_subheading() -> None:
+    first = BODY[1] + " " + BODY[2] + " " + BODY[0]
+    texts = [BODY[0], "Related", first, "More from the council", LONG + " " + BODY[1]]
+    kept, removed = clean(texts)
+    assert removed == []
+    assert [kind for kind, _ in kept] == ["body", "heading", "body", "heading", "body"]
+
+
+def test_block_heading_over_a_single_short_last_section_is_a_subheading() -> None:
+    texts = [*BODY, "More from the council", "Councillors will vote on the budget in March."]
+    kept, removed = clean(texts)
+    assert removed == []
+    assert kept[-2] == ("heading", "More from the council")
+
+
+def test_block_heading_without_article_text_before_it_is_not_a_block() -> None:
+    kept, removed = clean(["Related", *TEASERS])
+    assert removed == []
+    assert len(kept) == 4
+
+
+def test_block_heading_at_the_very_end_goes_alone() -> None:
+    assert clean([*BODY, "Read more"])[1] == [("related-block", "Read more")]
+
+
+def test_thoughts_heading_needs_prompts_after_it() -> None:
+    prompt = "Sign in to join the conversation"
+    assert clean([*BODY, "Thoughts", prompt])[1] == [
+        ("conversation-block", "Thoughts"),
+        ("comment-prompt", prompt),
+    ]
+    # A closing section called "Thoughts" with short paragraphs of its own stays.
+    essay_end = ["Thoughts", "I think the council got this one right.", "We will see in May."]
+    assert clean([*BODY, *essay_end])[1] == []
+
+
+def test_a_long_tail_is_not_a_block() -> None:
+    tail = [f"Short paragraph number {n} of a list-style story." for n in range(40)]
+    assert clean([*BODY, "Related", *tail])[1] == []
+
+
+# --- standfirst and title ------------------------------------------------------------------------
+
+TITLE = "Heathrow third runway approved by government after decades of delay"
+
+
+@pytest.mark.parametrize(
+    "cta",
+    [
+        "Discover what it means for travellers.",
+        "Find out what happens next.",
+        "Read on to learn about the timeline.",
+        "Explore the full details of the Heathrow runway decision.",
+    ],
+)
+def test_seo_standfirst_restating_the_title_with_a_call_to_action_goes(cta: str) -> None:
+    standfirst = "The government has approved a third runway at Heathrow after decades of delay. "
+    kept, removed = clean([standfirst + cta, *BODY], TITLE)
+    assert removed == [("seo-standfirst", standfirst + cta)]
+    assert [text for _, text in kept] == BODY
+
+
+def test_genuine_standfirst_without_a_call_to_action_is_kept() -> None:
+    standfirst = "The government approved a third runway at Heathrow after decades of delay."
+    assert kept_texts([standfirst, *BODY], TITLE) == [standfirst, *BODY]
+
+
+def test_call_to_action_later_in_the_article_is_kept() -> None:
+    later = "Find out more about the Heathrow third runway at the government's website."
+    assert kept_texts([BODY[0], later, BODY[1]], TITLE) == [BODY[0], later, BODY[1]]
+
+
+def test_unknown_title_skips_title_checks() -> None:
+    standfirst = "The government approved a third runway at Heathrow. Discover the details."
+    assert kept_texts([TITLE, standfirst, *BODY], "")[1:] == [standfirst, *BODY]
+
+
+def test_first_paragraph_repeating_the_title_goes() -> None:
+    kept, removed = clean([TITLE.upper() + ".", *BODY], TITLE)
+    assert removed == [(TITLE_REPEAT, TITLE.upper() + ".")]
+    assert [text for _, text in kept] == BODY
+
+
+# --- duplicates ----------------------------------------------------------------------------------
+
+
+def test_doubled_body_is_reduced_to_one_copy() -> None:
+    kept, removed = clean([*BODY, *BODY])
+    assert [text for _, text in kept] == BODY
+    assert removed == [(DUPLICATE, t) for t in BODY]
+
+
+LONG = (
+    "Engineers began replacing the lead service lines on Harper Street on Monday, the first of "
+    "about 12,000 the utility has promised to remove by 2029. Crews dig a narrow trench from the "
+    "main to the meter, pull the old pipe out and feed a copper one in its place."
+)
+
+
+def test_near_duplicate_with_one_word_changed_goes() -> None:
+    changed = LONG.replace("narrow", "small")
+    assert clean([LONG, BODY[1], changed])[1] == [(DUPLICATE, changed)]
+
+
+def test_near_duplicate_with_first_and_middle_words_changed_goes() -> None:
+    changed = LONG.replace("Engineers began", "Crews began").replace("narrow", "small")
+    assert clean([LONG, BODY[1], changed])[1] == [(DUPLICATE, changed)]
+
+
+def test_near_duplicate_with_quotes_and_spacing_changed_goes() -> None:
+    original = 'The mayor said the plan was "the biggest investment in our streets in fifty years".'
+    copy = "The mayor said  the plan was “the biggest investment in our streets in fifty years.”"
+    assert clean([original, BODY[0], copy])[1] == [(DUPLICATE, normalise_text(copy))]
+
+
+def test_paragraphs_sharing_a_sentence_are_not_duplicates() -> None:
+    extended = LONG + " The work on each house takes about four hours and costs the owner nothing."
+    assert clean([LONG, extended])[1] == []
+
+
+def test_similar_but_different_paragraphs_are_both_kept() -> None:
+    texts = [
+        "Shares of Halden Energy rose 2.1% to 190.50 crowns in early trading on Monday after "
+        "the company raised its dividend for the third year in a row.",
+        "Shares of Norvik Shipping fell 1.4% to 88.20 crowns in early trading on Monday after "
+        "the company cut its forecast for the third time this year.",
+    ]
+    assert clean(texts)[1] == []
+
+
+def test_repeated_one_word_paragraphs_are_kept() -> None:
+    texts = ["Did you expect the vote to pass?", "No.", "Will you appeal?", "No."]
+    assert kept_texts(texts) == texts
+
+
+# --- headings ------------------------------------------------------------------------------------
+
+
+def test_subheadings_are_classified_and_kept() -> None:
+    texts = [BODY[0], "What happens next", BODY[1], "Costs and funding", BODY[2]]
+    assert [kind for kind, _ in clean(texts)[0]] == ["body", "heading", "body", "heading", "body"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- Replace the pipes near schools",  # list item
+        "1. Replace the pipes near schools",
+        "The utility said:",  # introduces what follows
+        "It will take four years.",  # a sentence
+        "residents were not consulted",  # lower case
+        "See www.example.org for details",
+    ],
+)
+def test_lines_that_are_not_headings(line: str) -> None:
+    assert clean([BODY[0], line, BODY[1]])[0][1] == ("body", line)
+
+
+def test_consecutive_headings_before_body_are_both_headings() -> None:
+    kept, _ = clean([BODY[0], "Part two", "The money", BODY[1]])
+    assert [kind for kind, _ in kept] == ["body", "heading", "heading", "body"]
+
+
+def test_heading_like_last_line_stays_body() -> None:
+    credit = "Reporting by Jane Doe; Editing by Tom Hale"
+    assert clean([*BODY, credit]) == ([("body", t) for t in [*BODY, credit]], [])
+
+
+def test_headings_with_nothing_after_them_at_the_end_are_dropped() -> None:
+    texts = [*BODY, Paragraph("Gallery", "heading"), Paragraph("Videos", "heading")]
+    kept, removed = clean(texts)
+    assert [text for _, text in kept] == BODY
+    assert removed == [(ORPHAN_HEADING, "Gallery"), (ORPHAN_HEADING, "Videos")]
+
+
+def test_converter_headings_are_kept_as_headings() -> None:
+    texts = [
+        BODY[0],
+        Paragraph("A longer heading, with a comma, from the page.", "heading"),
+        BODY[1],
+    ]
+    assert clean(texts)[0][1] == ("heading", "A longer heading, with a comma, from the page.")
+
+
+# --- Unicode and whitespace ----------------------------------------------------------------------
+
+
+def test_normalise_text_composes_accents() -> None:
+    assert normalise_text("Nicola\u0301s Maduro") == "Nicolás Maduro"
+    assert normalise_text("Nicolás Maduro") == "Nicolás Maduro"
+
+
+def test_normalise_text_collapses_whitespace_and_drops_invisible_characters() -> None:
+    raw = "  Caf\u00e9\u00a0\u00a0au\tlait\n\nin\u202fZu\u0308rich\u200b, co\u00adoperative\ufeff  "
+    assert normalise_text(raw) == "Café au lait in Zürich, cooperative"
+
+
+def test_normalise_text_keeps_emoji_joiners() -> None:
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"
+    assert normalise_text(f" {family} ") == family
+
+
+def test_blank_paragraphs_disappear_without_a_removal() -> None:
+    assert clean(["\u00a0", BODY[0], "\u200b \t"]) == ([("body", BODY[0])], [])
+
+
+def test_separator_lines_are_dropped() -> None:
+    kept, removed = clean([BODY[0], "* * *", BODY[1], "\u2014", "•••"])
+    assert [text for _, text in kept] == BODY[:2]
+    assert removed == [(NO_WORDS, "* * *"), (NO_WORDS, "\u2014"), (NO_WORDS, "•••")]
+
+
+def test_short_symbolic_text_with_numbers_is_kept() -> None:
+    score = "2\u20131"
+    assert kept_texts([BODY[0], score, BODY[1]]) == [BODY[0], score, BODY[1]]
+
+
+def test_empty_rule_set_only_runs_the_built_in_checks() -> None:
+    empty = RuleSet(())
+    article = Article("k", "s", "", (Paragraph("Advertisement"), Paragraph(BODY[0])) * 2)
+    result = normalise(article, empty)
+    assert [p.text for p in result.paragraphs] == ["Advertisement", BODY[0], "Advertisement"]
+    assert [r.rule for r in result.removed] == [DUPLICATE]
+
+
+def test_normalise_returns_a_new_article() -> None:
+    earlier = Removal("feed", "earlier cut", "made by an ingestor")
+    article = Article(
+        key="k",
+        source="Courier",
+        title="  Nicola\u0301s Maduro  offers talks ",
+        paragraphs=(Paragraph(BODY[0]), Paragraph("Advertisement"), Paragraph(BODY[1])),
+        removed=(earlier,),
+    )
+    result = normalise(article)
+    assert result.title == "Nicolás Maduro offers talks"
+    assert result.paragraphs == (Paragraph(BODY[0]), Paragraph(BODY[1]))
+    assert result.removed == (
+        earlier,
+        Removal("advertisement", "Advertisement", RULES.get("advertisement").description),
+    )
+    assert result.key == article.key and result.source == article.source
+    assert article.paragraphs[1].text == "Advertisement"  # the input is untouched
+
+
+# --- rules as data -------------------------------------------------------------------------------
+
+
+def test_default_rules_are_loaded_once_and_described() -> None:
+    assert default_rules() is default_rules()
+    assert len(RULES) >= 10
+    for rule in RULES.rules:
+        assert rule.description and rule.patterns
+    assert {r.kind for r in RULES.rules} == {
+        "disclaimer",
+        "standalone",
+        "trailing_block",
+        "seo_standfirst",
+    }
+
+
+def test_user_rules_add_replace_and_disable() -> None:
+    rules = load_rules(FIXTURES / "rules" / "extra.toml")
+    assert "copyright-line" not in rules.ids
+    assert rules.get("podcast-promo").kind == "standalone"
+    assert rules.ids.index("advertisement") == RULES.ids.index("advertisement")
+    assert rules.get("advertisement").description == "Upper-case advertisement marker"
+
+    texts = [
+        BODY[0],
+        "Listen to our Morning Brief podcast on your favourite app.",
+        "ADVERTISEMENT",
+        "Advertisement",
+        BODY[1],
+        "© 2025 Courier Media",
+    ]
+    kept, removed = clean(texts, rules=rules)
+    assert [rule for rule, _ in removed] == ["podcast-promo", "advertisement"]
+    assert [text for _, text in kept] == [BODY[0], "Advertisement", BODY[1], "© 2025 Courier Media"]
+    # The built-in set is unchanged.
+    assert clean(texts)[1][-1] == ("copyright-line", "© 2025 Courier Media")
+
+
+def write_rules(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "my-rules.toml"
+    path.write_text(text, "utf-8")
+    return path
+
+
+GOOD = 'id = "x"\nkind = "standalone"\ndescription = "X"\npatterns = ["x+"]\n'
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        (GOOD.replace('"x+"', '"(unclosed"'), "rule 'x': pattern 1 '(unclosed' is not a valid"),
+        (GOOD.replace("standalone", "footer"), "rule 'x': unknown kind 'footer'"),
+        (GOOD.replace('description = "X"\n', ""), "rule 'x': missing key 'description'"),
+        (GOOD.replace('id = "x"\n', ""), "rule #1: missing key 'id'"),
+        (GOOD.replace("patterns", "pattern"), "rule 'x': missing key 'patterns'"),
+        (GOOD + 'followed_by = "teasers"\n', "'followed_by' only applies to trailing_block"),
+        (GOOD.replace('"x+"', '"x*"'), "matches empty text"),
+        (GOOD.replace('"x+"', r'"(a)\\1"'), "backreferences are not supported"),
+        (GOOD.replace("patterns = [", "patterns = ").replace('"]', '"'), "'patterns' must be"),
+        (GOOD.replace('"x"', '"duplicate-paragraph"', 1), "reserved for a built-in check"),
+        (GOOD + "colour = 1\n", "unknown key 'colour'"),
+    ],
+)
+def test_bad_user_rule_names_file_rule_and_problem(tmp_path: Path, text: str, problem: str) -> None:
+    path = write_rules(tmp_path, "[[rule]]\n" + text)
+    with pytest.raises(ValueError) as excinfo:
+        load_rules(path)
+    message = str(excinfo.value)
+    assert message.startswith(f"{path}: ")
+    assert problem in message
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('disable = ["no-such-rule"]\n', "no built-in rule 'no-such-rule'"),
+        ('disable = "advertisement"\n', "'disable' must be a list"),
+        ("[[rule]]\n" + GOOD + "[[rule]]\n" + GOOD, "rule 'x' is defined twice"),
+        ("rules = []\n", "unknown key 'rules'"),
+        ('disable = ["orphan-heading"]\n', "'orphan-heading' is a built-in check, not a rule"),
+        ('disable = ["x"]\n[[rule]]\n' + GOOD, "no built-in rule 'x'"),
+        (
+            'disable = ["advertisement"]\n[[rule]]\n' + GOOD.replace('"x"', '"advertisement"', 1),
+            "rule 'advertisement' is both defined and disabled",
+        ),
+        ("[[rule]\n", "not valid TOML"),
+    ],
+)
+def test_bad_user_rules_file(tmp_path: Path, text: str, problem: str) -> None:
+    path = write_rules(tmp_path, text)
+    with pytest.raises(ValueError, match=re.escape(problem)) as excinfo:
+        load_rules(path)
+    assert str(excinfo.value).startswith(f"{path}: ")
+
+
+def test_missing_user_rules_file(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="cannot read the rules file"):
+        load_rules(tmp_path / "absent.toml")
+
+
+def test_user_trailing_block_and_standfirst_options(tmp_path: Path) -> None:
+    path = write_rules(
+        tmp_path,
+        """
+[[rule]]
+id = "elsewhere"
+kind = "trailing_block"
+followed_by = "prompts"
+description = "Links to the publisher's other sites"
+patterns = ["elsewhere on the network"]
+
+[[rule]]
+id = "seo-standfirst"
+kind = "seo_standfirst"
+min_title_overlap = 0.9
+description = "Only near-verbatim restatements"
+patterns = ["discover\\\\b"]
+""",
+    )
+    rules = load_rules(path)
+    assert rules.get("elsewhere").followed_by == "prompts"
+    texts = [*BODY, "Elsewhere on the network", "Sign in to join the conversation"]
+    assert clean(texts, rules=rules)[1] == [
+        ("elsewhere", "Elsewhere on the network"),
+        ("comment-prompt", "Sign in to join the conversation"),
+    ]
+    standfirst = "The government approved a third runway at Heathrow. Discover the details."
+    assert kept_texts([standfirst, *BODY], TITLE)[0] == BODY[0]
+    assert clean([standfirst, *BODY], TITLE, rules)[0][0] == ("body", standfirst)
