@@ -1,0 +1,173 @@
+"""Split article text into sentences: a regex finds the candidate ends, a few rules decide.
+
+A candidate is a run of ``.``, ``!``, ``?`` or ``…`` (optionally followed by closing quotes or
+brackets) that is followed by whitespace. Whether it ends a sentence depends on the token
+before it and the token after it:
+
+* the next token starting with a lower-case letter never starts a sentence
+  (``"Why?" he asked``, ``He paused... and left``, ``approx. five``), except a mixed-case
+  name after a full stop (``... in 2007. iPhone sales``);
+* titles (``Mr.``, ``Dr.``, ``Gen.``, ``e.g.``) never end one;
+* other abbreviations and initials (``Inc.``, ``U.S.``, ``a.m.``, ``Dec.``, ``J.``) end one only
+  when the next word is a common sentence opener (``The``, ``He``, ``In``, ``However``) or an
+  opening quote, so ``in the U.S. The next day`` splits but ``the U.S. Army`` and
+  ``J. K. Rowling`` do not;
+* after ``a.m.``/``p.m.`` any capital starts a sentence except a day, month or time zone
+  (``at 9 a.m. Monday``, ``9 a.m. ET``);
+* an abbreviation followed by a number never ends one (``No. 10``, ``Dec. 10``, ``U.S. 10-year``);
+* an ellipsis ends one only before a capital (``Wait… What?``), never before lower case or a
+  number, and never as a bracketed elision (``[...]``).
+
+Decimals, version numbers, URLs and e-mail addresses never hold a candidate because their
+dots are not followed by whitespace. A blank line always ends a sentence; any other whitespace,
+including a single newline, counts as a space. The rules are the ones rule-based splitters
+(pysbd, syntok) use, at a small fraction of their cost and with no data to load.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# A candidate end: terminal punctuation and any closing quotes or brackets, as one run (the
+# caller checks that whitespace follows; a lookahead here would rescan long runs of dots from
+# every position). The tokens either side are found with rfind and a short match: a regex
+# capturing them would be tried at every token start and cost several times more.
+_CANDIDATE = re.compile(r"[.!?\u2026][.!?\u2026\"'\u201d\u2019\u00bb)\]]*")
+_CLOSERS = "\"'\u201d\u2019\u00bb)]"
+_NEXT_TOKEN = re.compile(r"\s+(\S+)")
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_OPENERS = "\"'\u201c\u2018\u00ab([{\u00bf\u00a1*\u2014\u2013-"
+_QUOTES = "\"'\u201c\u2018\u00ab"
+_TRAILERS = ",;:.!?\u2026\"'\u201d\u2019\u00bb)]}"
+_LONGEST_ABBREVIATION = 40  # a longer token before a period is never an abbreviation
+
+# Single letters or letter-dot runs: initials (J. K.), initialisms (U.S., D.C.), a.m./p.m.
+_INITIALISM = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")
+_MIXED_CASE = re.compile(r"[a-z]{1,2}[A-Z]")
+
+# Titles never end a sentence: a name follows. (Sr. is left out: "John Smith Sr. The ...".)
+_TITLES = _words(
+    """Mr Mrs Ms Messrs Mmes Mme Mlle Dr Drs Prof Profs Sen Sens Rep Reps Gov Govs Lt Col Gen
+    Maj Capt Cpt Sgt Cmdr Cdr Adm Brig Cpl Pvt Rev Revd Hon Pres Supt Insp Fr Msgr Atty Amb"""
+)
+# Matched in lower case; these introduce what follows and never end a sentence.
+_NEVER_END = _words("e.g i.e eg ie cf viz vs v")
+# Abbreviations that may end a sentence ("Apple Inc.", "in Calif.", "apples, etc.").
+_AMBIGUOUS = _words(
+    """Jr Sr Inc Co Corp Cos Ltd Llc Plc Bros Assn Dept Univ Intl Natl Govt Mfg Esq
+    St Ste Ave Blvd Rd Hwy Mt Ft Pt Sq
+    Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec Mon Tue Tues Wed Thu Thur Thurs Fri Sat
+    Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Kans Ky La Md Mass Mich Minn Miss Mo
+    Mont Neb Nev Okla Ore Pa Penn Tenn Tex Va Vt Wash Wis Wyo
+    etc al approx est esp ca Ph.D Ph.Ds"""
+)
+# Abbreviations only before a number ("No. 10", "Vol. 3", "pp. 12"); "He said no." is a word.
+_BEFORE_NUMBER = _words("No Nos no nos Vol vol Fig fig Figs Art Sec Ch Op pp p Pp Nr Tel")
+
+# Capitalised words that usually open a sentence rather than continue a name: after an
+# abbreviation or initial they decide that the period ends the sentence.
+_STARTERS = _words(
+    """A An The This That These Those There Then Their Theirs They Them He She It Its His Her
+    We Our You Your I I'm I've I'd It's He's She's They're We're There's That's
+    What When Where Why Who Whom Whose Which How While Whether If In On At By For From To Into
+    With Without Within Of As After Before During Since Until Unless Although Though Because
+    But And Or Nor So Yet Also However Meanwhile Moreover Furthermore Nevertheless Nonetheless
+    Still Now Today Yesterday Tomorrow Tonight Last Next Earlier Later Some Many Most Several
+    Few All Both Each Every Either Neither No Not None Nothing One Two Three Four Five Six Seven
+    Eight Nine Ten More Less Such Another Other Others Among Under Over Despite Instead Indeed
+    Asked According Here My Everyone Everything Someone Something Anyone Nobody Is Are Was Were
+    Do Does Did Has Have Had Can Could Would Should Must Officials Police Authorities Critics
+    Experts Researchers Analysts Residents Witnesses Investigators Prosecutors Doctors
+    Scientists Shares Prices Sales Separately Overall Elsewhere Once Thus Hence"""
+)
+# What may follow "a.m." / "p.m." in the same sentence; any other capital starts a new one.
+_AFTER_TIME = _words(
+    """Monday Tuesday Wednesday Thursday Friday Saturday Sunday Mon Tue Tues Wed Thu Thurs Fri Sat
+    Sun January February March April May June July August September October November December
+    Jan Feb Mar Apr Jun Jul Aug Sep Sept Oct Nov Dec ET EST EDT CT CST CDT MT MST MDT PT PST PDT
+    GMT UTC BST CET CEST IST JST HKT AEST AEDT Eastern Central Mountain Pacific Atlantic Local
+    Greenwich Moscow Tokyo London Paris Beijing Sydney"""
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split ``text`` into sentences, whitespace inside each collapsed to single spaces."""
+    return list(iter_sentences(text))
+
+
+def iter_sentences(text: str) -> Iterator[str]:
+    """The sentences of ``text`` one at a time: a caller that needs only the first few (the
+    lead summariser) stops early and does not pay for the rest."""
+    for block in _BLANK_LINE.split(text):
+        start = 0
+        for m in _CANDIDATE.finditer(block):
+            nxt = _NEXT_TOKEN.match(block, m.end())
+            if nxt is None:  # no whitespace after, or only whitespace to the end of the block
+                continue
+            end = m.start()
+            lo = max(end - _LONGEST_ABBREVIATION, 0)
+            begin = max(block.rfind(" ", lo, end), block.rfind("\n", lo, end), lo - 1) + 1
+            word = block[begin:end]
+            if word and not word.isprintable():  # another kind of whitespace inside
+                word = (word.split() or [""])[-1]
+            run = m.group()
+            punct = run.rstrip(_CLOSERS)
+            if _ends_sentence(word, punct, run[len(punct) :], nxt.group(1)):
+                sentence = " ".join(block[start : m.end()].split())
+                if sentence:
+                    yield sentence
+                start = nxt.start(1)
+        sentence = " ".join(block[start:].split())
+        if sentence:
+            yield sentence
+
+
+def _ends_sentence(word: str, punct: str, closers: str, following: str) -> bool:
+    """Whether ``word``, ``punct``, ``closers``, whitespace, then ``following`` is a break."""
+    nxt = following.lstrip(_OPENERS)
+    bare = word.lstrip(_OPENERS)
+    if not nxt:  # only punctuation follows ("—", "*"): a break unless an abbreviation precedes
+        return not (punct == "." and not closers and _is_abbreviation(bare))
+    first = nxt[0]
+    if first in ".!?\u2026":  # a spaced ellipsis (". . .") goes on
+        return False
+    if first.islower():
+        # "iPhone sales rose" / "eBay said" after a full stop still open a sentence.
+        return (
+            punct == "."
+            and _MIXED_CASE.match(nxt) is not None
+            and not (closers or _is_abbreviation(bare))
+        )
+    if "\u2026" in punct or ".." in punct:
+        return first.isupper() and not word.endswith(("[", "("))
+    if "!" in punct or "?" in punct:
+        return True
+    if closers:  # 'he said." Next' / "(see below.) Next"
+        return True
+    if not bare:  # a stray period: "By . Jane Doe ."
+        return True
+    if first.isdigit():
+        return not (bare in _BEFORE_NUMBER or _is_abbreviation(bare))
+    if bare in _TITLES or bare.lower() in _NEVER_END:
+        return False
+    if _is_abbreviation(bare):
+        core = nxt.rstrip(_TRAILERS)
+        if bare.lower() in ("a.m", "p.m"):  # "at 9 a.m. Monday", "9 a.m. ET", not "9 a.m. Police"
+            return core not in _AFTER_TIME
+        return following[0] in _QUOTES or core in _STARTERS
+    return True
+
+
+def _is_abbreviation(word: str) -> bool:
+    return (
+        word in _AMBIGUOUS
+        or word in _TITLES
+        or word.lower() in _NEVER_END
+        or _INITIALISM.fullmatch(word) is not None
+    )

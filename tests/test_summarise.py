@@ -1,0 +1,452 @@
+"""The lead-sentence summariser and headline derivation, on realistic article layouts."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+import pytest
+
+from digest.model import Article, Paragraph
+from digest.summarise import derive_headline, lead_sentences, summarise
+
+DATA = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "news30.jsonl"
+
+
+def body(*texts: str) -> tuple[Paragraph, ...]:
+    return tuple(Paragraph(t) for t in texts)
+
+
+FIRE = (
+    "Wildfire crews in Southern California gained ground overnight against a blaze that has "
+    "burned more than 9,000 acres, fire officials said Tuesday."
+)
+CONTAINED = "The Canyon Ridge fire was 35% contained as of 7 a.m., up from 10% on Monday."
+ORDERS = "Evacuation orders were lifted for parts of Moreno Valley."
+HOMES = "At least 46 homes have been destroyed."
+
+
+# --- what is skipped --------------------------------------------------------------------------
+
+
+def test_headings_are_skipped() -> None:
+    paragraphs = (
+        Paragraph("Fire crews gain ground", "heading"),
+        Paragraph(FIRE),
+        Paragraph("What happens next", "heading"),
+        Paragraph(f"{CONTAINED} {ORDERS}"),
+    )
+    assert lead_sentences(paragraphs) == (FIRE, CONTAINED, ORDERS)
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "By Jane Doe",
+        "By Jane Doe and John Roe, CNN",
+        "By Maria Santos and Tom Whitfield, CNN",
+        "By Daniel Okafor, Science Correspondent",
+        "BY JANE DOE | Staff Writer",
+        "By Li Wei and Anna Kowalczyk",
+        "By Daily Mail Reporter",
+        "Reporting by Jane Doe; Editing by John Roe",
+    ],
+)
+def test_bylines_are_skipped(byline: str) -> None:
+    assert lead_sentences(body(byline, FIRE), count=1) == (FIRE,)
+
+
+def test_a_sentence_starting_with_by_is_not_a_byline() -> None:
+    text = "By the time rescuers arrived, the fire had spread to three streets."
+    assert lead_sentences(body("By Jane Doe", text), count=1) == (text,)
+
+
+@pytest.mark.parametrize(
+    ("dateline", "sentence"),
+    [
+        ("WASHINGTON (Reuters) - ", "The U.S. Senate passed the bill on Thursday."),
+        ("London (CNN) -- ", "Scientists have found a new treatment."),
+        ("(CNN) -- ", "A commuter train derailed outside Baltimore."),
+        ("(CNN)", "A federal judge on Thursday blocked a Texas law."),
+        ("NEW YORK (AP) \u2014 ", "A rare atlas sold for $2.4 million."),
+        ("PARIS, Nov. 14 (AFP) - ", "France's lower house approved the bill."),
+        ("LOS ANGELES, Calif. (CNN) -- ", "A man was arrested on Monday."),
+        ("KYIV, Ukraine \u2014 ", "Russian drones struck the city overnight, officials said."),
+        ("S\u00c3O PAULO, Brazil \u2014 ", "Brazil's Supreme Court ruled on Wednesday."),
+        ("MONTR\u00c9AL \u2014 ", "Quebec will require solar panels from 2027."),
+        ("BERLIN (dpa) - ", "Germany's rail operator will add trains."),
+    ],
+)
+def test_dateline_prefix_is_cut_and_the_sentence_kept(dateline: str, sentence: str) -> None:
+    assert lead_sentences(body(dateline + sentence + " It was the first.")) == (
+        sentence,
+        "It was the first.",
+    )
+
+
+def test_dateline_is_only_cut_from_the_lead() -> None:
+    later = "NASA \u2014 The agency confirmed the launch date."
+    assert lead_sentences(body(FIRE, later)) == (FIRE, later)
+
+
+def test_capitals_before_a_lowercase_clause_are_not_a_dateline() -> None:
+    text = "US, the EU and China - all three - agreed to the deal."
+    assert lead_sentences(body(text)) == (text,)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "WASHINGTON (Reuters) -",
+        "WASHINGTON \u2014",
+        "Published 10:32 GMT, 3 March 2024",
+        "Updated: 08:15 GMT, 21 June 2024",
+        "Updated 10:32 AM ET, Tue March 4, 2025",
+        "Last updated at 3:28 PM on 1st December 2011",
+        "Posted on Monday 4 March 2024 at 09:00",
+        "March 3, 2024",
+        "14:11 EST, 25 October 2013",
+    ],
+)
+def test_dateline_and_timestamp_paragraphs_are_skipped(line: str) -> None:
+    assert lead_sentences(body(line, FIRE), count=1) == (FIRE,)
+
+
+@pytest.mark.parametrize(
+    "credit",
+    [
+        "Photo: Jane Doe/Reuters",
+        "Photograph: Jane Doe for the Guardian",
+        "(Getty Images)",
+        "Getty Images",
+        "AP Photo/Evan Vucci",
+        "Image credit: Lincolnshire Archaeology Trust",
+        "Image: NASA/JPL-Caltech",
+        "Photo by Jane Doe/Getty Images",
+        "File photo: The plant in 2019.",
+        "File photo",
+        "Protesters gather outside parliament on Tuesday. (AP Photo/J. Scott Applewhite)",
+        "Credit: Reuters",
+        "Pictured: Margaret Pryce crosses the finish line on The Mall last April",
+        "Video: Watch the moment the lava reached the wall",
+        "Advertisement",
+        "ADVERTISEMENT",
+        "Scroll down for video",
+        "Read more: How the fire spread",
+        "Related: Five things to know",
+        "Click here to sign up for our newsletter.",
+        "Story continues below advertisement",
+    ],
+)
+def test_credits_captions_and_boilerplate_are_skipped(credit: str) -> None:
+    assert lead_sentences(body(credit, FIRE), count=1) == (FIRE,)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Reuters reported that the deal collapsed on Monday.",
+        "Related violence left three people dead.",
+        "Watch out for ice on the roads, forecasters said.",
+        "Photographers gathered outside the court.",
+        "Video games made up 40% of sales.",
+        "Published in 1842, the atlas contains 112 maps.",
+        "Updated rules take effect on Monday.",
+    ],
+)
+def test_prose_that_resembles_junk_is_kept(text: str) -> None:
+    assert lead_sentences(body(text), count=1) == (text,)
+
+
+def test_raw_daily_mail_layout() -> None:
+    article = (
+        "By . Associated Press . and Mail Foreign Service . PUBLISHED: . 14:11 EST, 25 October "
+        "2013 . | . UPDATED: . 15:36 EST, 25 October 2013 . A volcano on Indonesia's Sumatra "
+        "island erupted today, sending ash 4 miles into the sky. Mount Sinabung had been "
+        "rumbling for weeks. Scroll down for video . No deaths were reported. Ash fell on towns."
+    )
+    assert lead_sentences(body(article)) == (
+        "A volcano on Indonesia's Sumatra island erupted today, sending ash 4 miles into the sky.",
+        "Mount Sinabung had been rumbling for weeks.",
+        "No deaths were reported.",
+    )
+
+
+def test_raw_daily_mail_last_updated_layout() -> None:
+    article = (
+        "By . Daily Mail Reporter . Last updated at 3:28 PM on 1st December 2011 . A dog that "
+        "went missing in Cornwall has turned up 240 miles away. Her owners were delighted."
+    )
+    assert lead_sentences(body(article), count=2) == (
+        "A dog that went missing in Cornwall has turned up 240 miles away.",
+        "Her owners were delighted.",
+    )
+
+
+def test_feed_layout_with_byline_timestamp_and_caption() -> None:
+    paragraphs = body(
+        "By Maria Santos and Tom Whitfield, CNN",
+        "Updated 10:32 AM ET, Tue March 4, 2025",
+        FIRE,
+        "(Getty Images)",
+        f"{CONTAINED} {ORDERS}",
+    )
+    assert lead_sentences(paragraphs) == (FIRE, CONTAINED, ORDERS)
+
+
+# --- count, budget and repeats ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("count", [1, 2, 3, 4])
+def test_count_is_respected(count: int) -> None:
+    paragraphs = body(f"{FIRE} {CONTAINED}", f"{ORDERS} {HOMES}")
+    assert (
+        lead_sentences(paragraphs, count=count, max_chars=0)
+        == (
+            FIRE,
+            CONTAINED,
+            ORDERS,
+            HOMES,
+        )[:count]
+    )
+
+
+def test_count_below_one_gives_nothing() -> None:
+    assert lead_sentences(body(FIRE), count=0) == ()
+
+
+def test_budget_stops_before_the_sentence_that_does_not_fit() -> None:
+    paragraphs = body(f"{FIRE} {CONTAINED} {ORDERS}")
+    budget = len(FIRE) + 1 + len(CONTAINED)
+    assert lead_sentences(paragraphs, max_chars=budget) == (FIRE, CONTAINED)
+    assert lead_sentences(paragraphs, max_chars=budget - 1) == (FIRE,)
+
+
+@pytest.mark.parametrize("max_chars", [40, 100, 200, 350, 600])
+def test_joined_summary_fits_the_budget(max_chars: int) -> None:
+    paragraphs = body(f"{FIRE} {CONTAINED}", f"{ORDERS} {HOMES}")
+    summary = lead_sentences(paragraphs, count=4, max_chars=max_chars)
+    assert summary
+    assert len(" ".join(summary)) <= max_chars
+
+
+def test_an_overlong_first_sentence_is_cut_at_a_word_with_an_ellipsis() -> None:
+    summary = lead_sentences(body(FIRE, CONTAINED), max_chars=60)
+    assert len(summary) == 1
+    cut = summary[0]
+    assert cut.endswith("\u2026") and len(cut) <= 60
+    assert FIRE.startswith(cut[:-1])
+    assert FIRE[len(cut) - 1] == " "  # cut where a word ended
+    assert cut == "Wildfire crews in Southern California gained ground\u2026"
+
+
+def test_no_budget_when_max_chars_is_zero() -> None:
+    long = "word " * 300 + "end."
+    assert lead_sentences(body(long), max_chars=0) == (long.strip(),)
+
+
+def test_a_sentence_is_never_returned_twice() -> None:
+    # Syndicated and scraped pages repeat paragraphs; the Daily Mail repeats its lead.
+    paragraphs = body(FIRE, FIRE, f"{CONTAINED} {CONTAINED}", ORDERS)
+    assert lead_sentences(paragraphs) == (FIRE, CONTAINED, ORDERS)
+
+
+def test_empty_and_prose_free_articles_give_nothing() -> None:
+    assert lead_sentences(()) == ()
+    assert lead_sentences(body("", "   ")) == ()
+    assert lead_sentences((Paragraph("Only a heading", "heading"),)) == ()
+    assert lead_sentences(body("By Jane Doe", "Published 10:32 GMT, 3 March 2024")) == ()
+
+
+def test_non_ascii_text() -> None:
+    paragraphs = body(
+        "ZÜRICH \u2014 Les électeurs suisses ont approuvé le tunnel. Ça coûtera 11,5 milliards.",
+        "«\u00a0C'est un vote pour le siècle\u00a0», a déclaré la ministre.",
+    )
+    # Whitespace, no-break spaces included, is normalised to single spaces.
+    assert lead_sentences(paragraphs) == (
+        "Les électeurs suisses ont approuvé le tunnel.",
+        "Ça coûtera 11,5 milliards.",
+        "« C'est un vote pour le siècle », a déclaré la ministre.",
+    )
+
+
+def test_abbreviations_do_not_split_the_lead() -> None:
+    paragraphs = body(
+        "WASHINGTON (Reuters) - The U.S. Federal Reserve held rates at 4.25%-4.50% on Dec. 10, "
+        "Dr. Jane Roe of Nimbus Data Inc. said. Stocks rose 0.8% by 4 p.m. It was calm."
+    )
+    assert lead_sentences(paragraphs) == (
+        "The U.S. Federal Reserve held rates at 4.25%-4.50% on Dec. 10, Dr. Jane Roe of "
+        "Nimbus Data Inc. said.",
+        "Stocks rose 0.8% by 4 p.m.",
+        "It was calm.",
+    )
+
+
+def test_summarise_sets_only_the_summary() -> None:
+    article = Article(
+        key="k1",
+        source="wire",
+        title="Fire crews gain ground",
+        paragraphs=body("By Jane Doe", f"{FIRE} {CONTAINED}", ORDERS),
+    )
+    result = summarise(article, count=2)
+    assert result.summary == (FIRE, CONTAINED)
+    assert dataclasses.replace(result, summary=()) == article
+    assert article.summary == ()
+
+
+def test_bundled_benchmark_articles_all_summarise() -> None:
+    # Every article in the benchmark set yields three clean sentences: no byline, timestamp,
+    # credit or dateline leaks into a summary.
+    rows = [json.loads(line) for line in DATA.read_text(encoding="utf-8").splitlines()]
+    assert len(rows) == 30
+    for row in rows:
+        paragraphs = body(*[p for p in row["article"].split("\n\n") if p.strip()])
+        summary = lead_sentences(paragraphs)
+        assert len(summary) == 3, row["article"][:60]
+        for sentence in summary:
+            assert not sentence.startswith(("By ", "(CNN)", "PUBLISHED", "Updated", "Published"))
+            assert "(Reuters)" not in sentence and " . " not in sentence
+            assert sentence[0].isupper() or sentence[0] in "'\"\u201c", sentence
+
+
+# --- derive_headline --------------------------------------------------------------------------
+
+
+def test_headline_short_lead_loses_its_full_stop() -> None:
+    assert derive_headline(body("A commuter train derailed outside Baltimore.")) == (
+        "A commuter train derailed outside Baltimore"
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Is the euro finished?", "Is the euro finished"),
+        ("Troops have left the U.S.", "Troops have left the U.S."),
+        ('She said: "We will win."', 'She said: "We will win"'),
+        ("It is over!!!", "It is over"),
+    ],
+)
+def test_headline_trailing_punctuation(sentence: str, expected: str) -> None:
+    assert derive_headline(body(sentence)) == expected
+
+
+def test_headline_prefers_a_clause_boundary() -> None:
+    lead = (
+        "Officials said the storm, which made landfall near Galveston early on Monday, had "
+        "knocked out power to 2 million homes."
+    )
+    headline = derive_headline(body(lead))
+    assert (
+        headline
+        == "Officials said the storm, which made landfall near Galveston early on Monday\u2026"
+    )
+    assert len(headline) <= 90
+
+
+@pytest.mark.parametrize("boundary", [";", ":", " \u2014", " \u2013", " -", " --"])
+def test_headline_clause_boundaries(boundary: str) -> None:
+    lead = (
+        f"The council approved the budget for the coming year{boundary} critics said it "
+        "ignored the housing crisis entirely."
+    )
+    assert (
+        derive_headline(body(lead)) == "The council approved the budget for the coming year\u2026"
+    )
+
+
+def test_headline_ignores_a_clause_boundary_too_early() -> None:
+    # The comma at 5 characters is under half the limit: cut at the last word instead.
+    lead = (
+        "Still, the committee voted to approve the controversial plan for the new harbour "
+        "bridge and tunnel project after hours of debate."
+    )
+    headline = derive_headline(body(lead))
+    assert headline == (
+        "Still, the committee voted to approve the controversial plan for the new harbour "
+        "bridge\u2026"
+    )
+    assert len(headline) <= 90
+
+
+def test_headline_cut_at_a_word_boundary() -> None:
+    lead = "word " * 40
+    headline = derive_headline(body(lead.strip() + "."), limit=30)
+    assert headline == "word word word word word word\u2026"
+
+
+def test_headline_an_unbroken_string_is_cut_hard() -> None:
+    headline = derive_headline(body("x" * 200), limit=20)
+    assert headline == "x" * 19 + "\u2026"
+
+
+def test_headline_never_cuts_a_number_at_its_comma() -> None:
+    lead = "Flooding forced the evacuation of 1,250,000 people across three provinces overnight."
+    assert derive_headline(body(lead), limit=60) == (
+        "Flooding forced the evacuation of 1,250,000 people across\u2026"
+    )
+    lead = "Flooding forced the evacuation of 1,250,000 people, officials in three provinces said."
+    assert derive_headline(body(lead), limit=60) == (
+        "Flooding forced the evacuation of 1,250,000 people\u2026"
+    )
+
+
+def test_headline_strips_the_dateline_and_skips_bylines() -> None:
+    paragraphs = body(
+        "By Jane Doe, CNN",
+        "WASHINGTON (Reuters) - The U.S. Senate on Tuesday passed a sweeping bill to overhaul "
+        "the nation's immigration system, sending it to the House.",
+    )
+    headline = derive_headline(paragraphs)
+    assert headline == (
+        "The U.S. Senate on Tuesday passed a sweeping bill to overhaul the nation's "
+        "immigration\u2026"
+    )
+
+
+def test_headline_non_ascii() -> None:
+    paragraphs = body("MONTRÉAL \u2014 Québec exigera des toits verts dès 2027.")
+    assert derive_headline(paragraphs) == "Québec exigera des toits verts dès 2027"
+    long = (
+        "Les électeurs de Zürich, Genève et Bâle ont approuvé à 58,3 % le nouveau tunnel "
+        "ferroviaire."
+    )
+    headline = derive_headline(body(long), limit=64)
+    assert headline == "Les électeurs de Zürich, Genève et Bâle ont approuvé à 58,3 %\u2026"
+
+
+def test_headline_falls_back_to_a_heading_then_to_nothing() -> None:
+    assert derive_headline((Paragraph("Live: storm updates", "heading"),)) == "Live: storm updates"
+    assert derive_headline(()) == ""
+
+
+def test_short_unpunctuated_body_lines_are_treated_as_headings() -> None:
+    # Subheadings and titles that reached the body as plain paragraphs.
+    paragraphs = body(
+        "Maduro Venezuela US Talks 2026: Dialogue Offered Amid Military Strikes",
+        FIRE,
+        "By the numbers",
+        CONTAINED,
+    )
+    assert lead_sentences(paragraphs, count=2) == (FIRE, CONTAINED)
+
+
+def test_a_lone_unpunctuated_line_is_still_a_summary() -> None:
+    line = "Officials say dozens injured in blast at chemical plant"
+    assert lead_sentences(body(line)) == (line,)
+    assert lead_sentences(body("WASHINGTON (Reuters) -", line)) == (line,)
+    assert derive_headline(body(line)) == line
+
+
+def test_headline_ignores_junk_only_bodies() -> None:
+    paragraphs = (
+        Paragraph("Storm updates", "heading"),
+        Paragraph("By Jane Doe"),
+        Paragraph("Published 10:32 GMT, 3 March 2024"),
+    )
+    assert derive_headline(paragraphs) == "Storm updates"
+    assert derive_headline(paragraphs[1:]) == ""
