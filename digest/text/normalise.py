@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from digest.model import Article, Paragraph, ParagraphKind, Removal
+from digest.text.sentences import split_sentences
 
 RuleKind = Literal["disclaimer", "standalone", "trailing_block", "seo_standfirst"]
 KINDS: tuple[RuleKind, ...] = ("disclaimer", "standalone", "trailing_block", "seo_standfirst")
@@ -297,10 +298,6 @@ def normalise_text(text: str) -> str:
     return " ".join(text.split())
 
 
-# A sentence ends at . ! ? … (plus closing quotes or brackets) and a space before anything but a
-# lower-case letter. Good enough to find a disclaimer sentence; abbreviations may split a
-# sentence in two, which only means neither half matches a whole-sentence pattern.
-_SENTENCE_END = re.compile("[.!?\u2026]+[\"'\u201d\u2019\u00bb)\\]]* (?![a-z])")
 _EDGE = " -\u2013\u2014\u2022\u00b7*|>#_=~\u2192\u203a\u00bb"
 _TRAILING_PUNCT = ".!?:;,\u2026" + _EDGE
 _PAIRS = {"(": ")", "[": "]"}
@@ -318,13 +315,7 @@ _STOPWORDS = frozenset({
 
 
 def _sentences(text: str) -> list[str]:
-    out: list[str] = []
-    start = 0
-    for m in _SENTENCE_END.finditer(text):
-        out.append(text[start : m.end() - 1])
-        start = m.end()
-    out.append(text[start:])
-    return out
+    return split_sentences(text) or [text]
 
 
 def _probe(text: str) -> str:
