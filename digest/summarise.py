@@ -180,9 +180,9 @@ def derive_headline(paragraphs: Sequence[Paragraph], limit: int = 90) -> str:
     """A headline for an untitled article: its lead sentence, cut near ``limit`` characters.
 
     The cut prefers a clause boundary (comma, semicolon, colon, dash) in the last half of the
-    limit, else the last word boundary, and then ends in an ellipsis; an uncut headline keeps no
-    trailing punctuation. Falls back to the first heading when the body has no prose; ``limit``
-    <= 0 means no limit.
+    limit, else the last word boundary, and then ends in an ellipsis; an uncut headline drops a
+    closing full stop but keeps a question or exclamation mark. Falls back to the first
+    heading when the body has no prose; ``limit`` <= 0 means no limit.
     """
     lead = lead_sentences(paragraphs, count=1, max_chars=0)
     if lead:
@@ -190,7 +190,11 @@ def derive_headline(paragraphs: Sequence[Paragraph], limit: int = 90) -> str:
     else:
         headings = (p.text for p in paragraphs if p.kind == "heading" and p.text.strip())
         text = " ".join(next(headings, "").split())
-    if not _ENDS_WITH_INITIALISM.search(text):
+    # A question or exclamation keeps its mark: without it "Will rates fall?" says otherwise.
+    asks = text.rstrip(_CLOSING_QUOTES).endswith(("?", "!"))
+    if asks:
+        text = re.sub(r"([?!])[?!]+(?=[^?!]*$)", r"\1", text)
+    elif not _ENDS_WITH_INITIALISM.search(text):
         text = _TRAILING_PUNCT.sub("", text)
     text = text.strip()
     if limit <= 0 or len(text) <= limit:

@@ -325,10 +325,10 @@ def test_headline_short_lead_loses_its_full_stop() -> None:
 @pytest.mark.parametrize(
     ("sentence", "expected"),
     [
-        ("Is the euro finished?", "Is the euro finished"),
+        ("Is the euro finished?", "Is the euro finished?"),
         ("Troops have left the U.S.", "Troops have left the U.S."),
         ('She said: "We will win."', 'She said: "We will win"'),
-        ("It is over!!!", "It is over"),
+        ("It is over!!!", "It is over!"),
     ],
 )
 def test_headline_trailing_punctuation(sentence: str, expected: str) -> None:
@@ -450,3 +450,8 @@ def test_headline_ignores_junk_only_bodies() -> None:
     )
     assert derive_headline(paragraphs) == "Storm updates"
     assert derive_headline(paragraphs[1:]) == ""
+
+
+def test_derived_headline_keeps_a_question_mark() -> None:
+    paragraphs = [Paragraph("Will the ferry run again before winter?"), Paragraph("Maybe not.")]
+    assert derive_headline(paragraphs) == "Will the ferry run again before winter?"
