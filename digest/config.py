@@ -50,6 +50,18 @@ class ScheduleConfig:
 
 
 @dataclass(frozen=True)
+class FetchConfig:
+    """How feeds and pages are fetched; see ``digest.sources.fetch.FetchSettings``."""
+
+    workers: int = 8
+    connect_timeout: float = 10.0
+    timeout: float = 30.0  # total per source: redirects, download and retries
+    max_mb: float = 10.0  # largest body accepted, after decompression
+    retries: int = 2
+    full_text_limit: int = 30  # most article pages fetched per source and run for full text
+
+
+@dataclass(frozen=True)
 class Config:
     title: str = "Daily Digest"
     site_url: str | None = None
@@ -63,6 +75,8 @@ class Config:
     feed_days: int = 30
     templates: Path | None = None
     rules: Path | None = None
+    first_run_hours: int = 24
+    fetch: FetchConfig = field(default_factory=FetchConfig)
     email: EmailConfig | None = None
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     path: Path | None = None  # the file this came from, for messages
@@ -85,6 +99,8 @@ _TOP_KEYS = {
     "feed_days": "an integer from 1 to 3650",
     "templates": "a folder holding your copies of the templates",
     "rules": "a TOML file of extra boilerplate rules",
+    "first_run_hours": "an integer from 0 to 87600 (0 takes a new feed's whole backlog)",
+    "fetch": "a [fetch] table",
     "email": "an [email] table",
     "schedule": "a [schedule] table",
 }
@@ -99,6 +115,15 @@ _EMAIL_KEYS = {
     "password_env": "the name of an environment variable holding the SMTP password",
     "password_file": "a file whose first line is the SMTP password",
     "timeout": "a number of seconds from 1 to 600",
+}
+
+_FETCH_KEYS = {
+    "workers": "an integer from 1 to 64",
+    "connect_timeout": "a number of seconds from 1 to 300",
+    "timeout": "a number of seconds from 1 to 3600",
+    "max_mb": "a number of megabytes from 0.1 to 1024",
+    "retries": "an integer from 0 to 10",
+    "full_text_limit": "an integer from 0 to 1000",
 }
 
 _SCHEDULE_KEYS = {
@@ -220,6 +245,7 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None, base: Pat
         raise fail("rules", "an existing TOML rules file", str(rules))
 
     email = _parse_email(data.get("email"), where, base) if "email" in data else None
+    fetch = _parse_fetch(data.get("fetch", {}), where)
     schedule = _parse_schedule(data.get("schedule", {}), where)
 
     return Config(
@@ -235,10 +261,36 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None, base: Pat
         feed_days=get_int("feed_days", 30, 1, 3650),
         templates=templates,
         rules=rules,
+        first_run_hours=get_int("first_run_hours", 24, 0, 87600),
+        fetch=fetch,
         email=email,
         schedule=schedule,
         path=path,
     )
+
+
+def _parse_fetch(table: Any, where: str) -> FetchConfig:
+    table = _check_keys(table, "fetch", _FETCH_KEYS, where)
+    limits = {
+        "workers": (1, 64, int),
+        "connect_timeout": (1, 300, float),
+        "timeout": (1, 3600, float),
+        "max_mb": (0.1, 1024, float),
+        "retries": (0, 10, int),
+        "full_text_limit": (0, 1000, int),
+    }
+    values: dict[str, Any] = {}
+    for key, (low, high, kind) in limits.items():
+        if key not in table:
+            continue
+        value = table[key]
+        allowed = (int,) if kind is int else (int, float)
+        if isinstance(value, bool) or not isinstance(value, allowed) or not low <= value <= high:
+            raise ConfigError(
+                f"{where}: key 'fetch.{key}' must be {_FETCH_KEYS[key]}, got {value!r}"
+            )
+        values[key] = kind(value)
+    return FetchConfig(**values)
 
 
 def _check_keys(table: Any, label: str, known: dict[str, str], where: str) -> dict[str, Any]:

@@ -134,3 +134,17 @@ def test_email_and_schedule_errors(tmp_path: Path, text: str, names: list[str]) 
 def test_interval_schedule(tmp_path: Path) -> None:
     config = load_config(write_config(tmp_path, '[schedule]\nevery = "90m"\n'))
     assert config.schedule.every == 5400
+
+
+def test_fetch_section_and_first_run_window(tmp_path: Path) -> None:
+    text = "first_run_hours = 48\n[fetch]\nworkers = 4\ntimeout = 20\nmax_mb = 2.5\n"
+    config = load_config(write_config(tmp_path, text))
+    assert config.first_run_hours == 48
+    assert (config.fetch.workers, config.fetch.timeout, config.fetch.max_mb) == (4, 20.0, 2.5)
+    assert config.fetch.retries == 2  # default kept
+
+
+def test_fetch_errors(tmp_path: Path) -> None:
+    path = write_config(tmp_path, "[fetch]\nworkers = 0\n")
+    with pytest.raises(ConfigError, match=r"fetch\.workers.*1 to 64"):
+        load_config(path)

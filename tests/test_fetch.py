@@ -372,7 +372,7 @@ def test_stalled_server_times_out(http_server: FixtureServer):
     took = time.monotonic() - started
     assert result.outcome == "failed"
     assert result.problem.startswith("timed out after 1 s")
-    assert "total_timeout" in result.advice
+    assert "[fetch] timeout" in result.advice
     assert 0.9 <= took < 3
 
 
@@ -403,7 +403,7 @@ def test_declared_oversize_is_rejected_before_download(http_server: FixtureServe
     result = get(http_server.url("/big"), FetchSettings(max_bytes=1 * MB))
     assert result.outcome == "failed"
     assert "larger than 1 MB" in result.problem
-    assert result.advice == "raise max_bytes or check the URL"
+    assert "[fetch] max_mb" in result.advice
     assert len(http_server.requests_to("/big")) == 1  # not retried
 
 

@@ -438,7 +438,7 @@ def _attempt(
                 str(url),
                 response.status_code if response is not None else None,
                 problem=str(exc),
-                advice="raise max_bytes or check the URL",
+                advice="check the URL, or raise [fetch] max_mb in the config",
             )
         except _BadEncoding as exc:
             return _Final(
@@ -725,7 +725,7 @@ def _timed_out(settings: FetchSettings, url: str, phase: str) -> _Transient:
     return _Transient(
         f"timed out after {settings.total_timeout:g} s ({phase})",
         "the site is slow or unreachable; it will be tried again next run"
-        " (raise total_timeout if it is always this slow)",
+        " (raise [fetch] timeout in the config if it is always this slow)",
         url,
     )
 
