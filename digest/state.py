@@ -74,6 +74,9 @@ _MIGRATIONS: tuple[str, ...] = (
         recipients TEXT NOT NULL
     );
     """,
+    # fetch_url: where a permanent redirect moved the source. (No comment inside ALTER TABLE:
+    # SQLite splices the column text into the stored CREATE TABLE, closing paren and all.)
+    "ALTER TABLE sources ADD COLUMN fetch_url TEXT",
 )
 
 SKIPPED = ""  # the `day` of an entry that was part of a new source's backlog and never shown
@@ -108,6 +111,27 @@ class SourceRecord:
     consecutive_failures: int
     items: int
     disabled_reason: str | None
+    fetch_url: str | None = None
+
+    def url_for(self, location: str) -> str:
+        """Where to fetch a source configured at ``location``: its redirect target if it moved
+        permanently since, unless the user has changed the configured address meanwhile."""
+        return self.fetch_url if self.fetch_url and self.location == location else location
+
+
+@dataclass(frozen=True)
+class SourceHealth:
+    """How reading one source went this run, stored with the run's articles."""
+
+    name: str
+    location: str  # as configured
+    ok: bool
+    items: int = 0
+    etag: str | None = None
+    last_modified: str | None = None
+    fetch_url: str | None = None
+    problem: str | None = None
+    disable: bool = False
 
 
 def _iso(value: dt.datetime) -> str:
@@ -201,7 +225,7 @@ class State:
     def source(self, name: str) -> SourceRecord | None:
         row = self._db.execute(
             "SELECT name, location, first_run, etag, last_modified, last_success, last_error, "
-            "last_error_at, consecutive_failures, items, disabled_reason "
+            "last_error_at, consecutive_failures, items, disabled_reason, fetch_url "
             "FROM sources WHERE name = ?",
             (name,),
         ).fetchone()
@@ -210,8 +234,8 @@ class State:
     def sources(self) -> list[SourceRecord]:
         rows = self._db.execute(
             "SELECT name, location, first_run, etag, last_modified, last_success, last_error, "
-            "last_error_at, consecutive_failures, items, disabled_reason FROM sources "
-            "ORDER BY name"
+            "last_error_at, consecutive_failures, items, disabled_reason, fetch_url "
+            "FROM sources ORDER BY name"
         ).fetchall()
         return [_source_record(row) for row in rows]
 
@@ -225,30 +249,17 @@ class State:
         etag: str | None = None,
         last_modified: str | None = None,
     ) -> None:
+        health = SourceHealth(name, location, True, items, etag, last_modified)
         with self.transaction() as db:
-            db.execute(
-                "INSERT INTO sources (name, location, first_run, etag, last_modified, "
-                "last_success, consecutive_failures, items) VALUES (?, ?, ?, ?, ?, ?, 0, ?) "
-                "ON CONFLICT(name) DO UPDATE SET location = excluded.location, "
-                "etag = excluded.etag, last_modified = excluded.last_modified, "
-                "last_success = excluded.last_success, consecutive_failures = 0, "
-                "items = excluded.items, disabled_reason = NULL",
-                (name, location, _iso(now), etag, last_modified, _iso(now), items),
-            )
+            _save_health(db, health, now)
 
     def record_source_failure(
         self, name: str, location: str, now: dt.datetime, problem: str, *, disable: bool = False
     ) -> int:
         """Note a failed read; returns how many runs in a row this source has now failed."""
         with self.transaction() as db:
-            db.execute(
-                "INSERT INTO sources (name, location, first_run, last_error, last_error_at, "
-                "consecutive_failures, disabled_reason) VALUES (?, ?, ?, ?, ?, 1, ?) "
-                "ON CONFLICT(name) DO UPDATE SET last_error = excluded.last_error, "
-                "last_error_at = excluded.last_error_at, "
-                "consecutive_failures = sources.consecutive_failures + 1, "
-                "disabled_reason = COALESCE(excluded.disabled_reason, sources.disabled_reason)",
-                (name, location, _iso(now), problem, _iso(now), problem if disable else None),
+            _save_health(
+                db, SourceHealth(name, location, False, problem=problem, disable=disable), now
             )
             row = db.execute(
                 "SELECT consecutive_failures FROM sources WHERE name = ?", (name,)
@@ -290,9 +301,17 @@ class State:
         skipped: Sequence[Article],
         record: DayRecord | None,
         now: dt.datetime,
+        health: Sequence[SourceHealth] = (),
     ) -> None:
-        """Store a whole build, entries and day record, in one transaction."""
+        """Store a whole build in one transaction: entries, the day record and source health.
+
+        Source validators (ETag, Last-Modified) are saved only together with the articles they
+        covered: saved alone, a crash before the articles were stored would make the next
+        run's conditional GET answer "304 nothing new" and those articles would be lost.
+        """
         with self.transaction() as db:
+            for item in health:
+                _save_health(db, item, now)
             self._save_entries(db, day, shown, skipped, now)
             if record is not None:
                 self._save_day(db, record)
@@ -434,6 +453,45 @@ class State:
             )
 
 
+def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime) -> None:
+    if health.ok:
+        db.execute(
+            "INSERT INTO sources (name, location, first_run, etag, last_modified, last_success, "
+            "consecutive_failures, items, fetch_url) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET location = excluded.location, "
+            "etag = excluded.etag, last_modified = excluded.last_modified, "
+            "last_success = excluded.last_success, consecutive_failures = 0, "
+            "items = excluded.items, disabled_reason = NULL, fetch_url = excluded.fetch_url",
+            (
+                health.name,
+                health.location,
+                _iso(now),
+                health.etag,
+                health.last_modified,
+                _iso(now),
+                health.items,
+                health.fetch_url,
+            ),
+        )
+    else:
+        db.execute(
+            "INSERT INTO sources (name, location, first_run, last_error, last_error_at, "
+            "consecutive_failures, disabled_reason) VALUES (?, ?, ?, ?, ?, 1, ?) "
+            "ON CONFLICT(name) DO UPDATE SET last_error = excluded.last_error, "
+            "last_error_at = excluded.last_error_at, "
+            "consecutive_failures = sources.consecutive_failures + 1, "
+            "disabled_reason = COALESCE(excluded.disabled_reason, sources.disabled_reason)",
+            (
+                health.name,
+                health.location,
+                _iso(now),
+                health.problem,
+                _iso(now),
+                health.problem if health.disable else None,
+            ),
+        )
+
+
 def _source_record(row: tuple) -> SourceRecord:
     return SourceRecord(
         name=row[0],
@@ -447,6 +505,7 @@ def _source_record(row: tuple) -> SourceRecord:
         consecutive_failures=row[8],
         items=row[9],
         disabled_reason=row[10],
+        fetch_url=row[11],
     )
 
 

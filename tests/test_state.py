@@ -7,7 +7,14 @@ from pathlib import Path
 import pytest
 
 from digest.model import Article, Paragraph
-from digest.state import SKIPPED, RunLock, State, StateError, StateLockedError
+from digest.state import (
+    SKIPPED,
+    RunLock,
+    SourceHealth,
+    State,
+    StateError,
+    StateLockedError,
+)
 
 NOW = dt.datetime(2026, 11, 21, 7, 0, tzinfo=dt.UTC)
 DAY = dt.date(2026, 11, 21)
@@ -125,10 +132,23 @@ def test_old_schema_is_migrated_in_place(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite"
     with State.open(path) as state:
         state.save_day_entries(DAY, [article("k1")], [], NOW)
-    with sqlite3.connect(path) as db:  # pretend the file predates the sends table
+    with sqlite3.connect(path) as db:  # make it a schema-1 file, as the first release wrote
         db.execute("DROP TABLE sends")
+        db.execute("ALTER TABLE sources DROP COLUMN fetch_url")
         db.execute("PRAGMA user_version = 1")
     with State.open(path) as state:
         assert set(state.entries(["k1"])) == {"k1"}
         state.record_sent(DAY, NOW, "<id@example.org>", ["a@example.org"])
         assert state.sent_at(DAY) == NOW
+        state.commit_build(
+            DAY,
+            [],
+            [],
+            None,
+            NOW,
+            [SourceHealth("f", "https://a.example/f", True, 2, fetch_url="https://b.example/f")],
+        )
+        record = state.source("f")
+        assert record is not None and record.url_for("https://a.example/f") == "https://b.example/f"
+        # the user edited the address since: the old redirect no longer applies
+        assert record.url_for("https://c.example/feed") == "https://c.example/feed"
