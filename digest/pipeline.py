@@ -18,7 +18,7 @@ from pathlib import Path
 from digest import render
 from digest.config import Config
 from digest.group import group_stories
-from digest.ingest import collect
+from digest.ingest import Progress, collect
 from digest.model import Article, DayRecord, Digest
 from digest.output import write_atomic
 from digest.state import EntryRecord, RunLock, State
@@ -69,6 +69,7 @@ def build(
     *,
     now: dt.datetime | None = None,
     lock_wait: float = 0.0,
+    progress: Progress | None = None,
 ) -> BuildResult:
     """Build one day's digest from the configured sources and write every output."""
     started = time.monotonic()
@@ -78,31 +79,40 @@ def build(
     env = render.make_environment(config.templates)
 
     with RunLock(config.state, wait=lock_wait), State.open(config.state) as state:
-        collected = collect(config.sources, state, now, config.timezone)
+        collected = collect(
+            config.sources,
+            state,
+            now,
+            config.timezone,
+            fetch_config=config.fetch,
+            progress=progress,
+        )
         warnings = list(collected.warnings)
-        prepared: list[Article] = []
-        for article in collected.articles:
+        kinds = {s.name: s.kind for s in config.sources}
+        known = state.entries(a.key for a in collected.articles)
+        # Select before cleaning: on a busy day most entries are ones already shown or an old
+        # backlog, and cleaning them would be wasted work.
+        chosen, skipped = select_for_day(
+            collected.articles,
+            known,
+            day=day,
+            tz=config.timezone,
+            now=now,
+            first_run_window=dt.timedelta(hours=config.first_run_hours),
+            backlog_sources=frozenset(
+                name for name in collected.new_sources if kinds.get(name) != "folder"
+            ),
+        )
+        shown: list[Article] = []
+        for article in chosen:
             cleaned = prepare_article(article, rules, config)
             if cleaned.paragraphs:
-                prepared.append(cleaned)
+                shown.append(cleaned)
             else:
                 warnings.append(
                     f"{article.source}: '{article.title or article.key}' has no text "
                     "left after cleaning; skipped"
                 )
-
-        kinds = {s.name: s.kind for s in config.sources}
-        known = state.entries(a.key for a in prepared)
-        shown, skipped = select_for_day(
-            prepared,
-            known,
-            day=day,
-            tz=config.timezone,
-            now=now,
-            backlog_sources=frozenset(
-                name for name in collected.new_sources if kinds.get(name) != "folder"
-            ),
-        )
         new_count = sum(1 for a in shown if a.key not in known or known[a.key].day is None)
         fresh_keys = {a.key for a in shown}
         earlier = [a for a in state.articles_for_day(day) if a.key not in fresh_keys]
@@ -124,7 +134,7 @@ def build(
                 [record, *(d for d in days if d.day != day)], key=lambda d: d.day, reverse=True
             )
         pages = render_outputs(digest, days, config, env, state.feed_id())
-        state.commit_build(day, shown, skipped, record, now)
+        state.commit_build(day, shown, skipped, record, now, collected.health)
         for path, content in pages.items():
             write_atomic(path, content)
         written = tuple(pages)
@@ -164,6 +174,7 @@ def select_for_day(
     day: dt.date,
     tz: dt.tzinfo,
     now: dt.datetime,
+    first_run_window: dt.timedelta = FIRST_RUN_WINDOW,
     backlog_sources: frozenset[str] = frozenset(),
 ) -> tuple[list[Article], list[Article]]:
     """Decide which articles go into ``day``: (shown, skipped backlog).
@@ -174,7 +185,8 @@ def select_for_day(
     the time digest first saw them.
     """
     day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tz)
-    window_start = min(now, day_end) - FIRST_RUN_WINDOW
+    # A zero window means "no window": a new source's whole backlog is taken.
+    window_start = min(now, day_end) - first_run_window if first_run_window else None
     shown: list[Article] = []
     skipped: list[Article] = []
     seen_keys: set[str] = set()
@@ -188,7 +200,12 @@ def select_for_day(
         published = article.published or (record.first_seen if record else now)
         if published >= day_end:
             continue
-        if record is None and article.source in backlog_sources and published < window_start:
+        if (
+            record is None
+            and window_start is not None
+            and article.source in backlog_sources
+            and published < window_start
+        ):
             skipped.append(article)
             continue
         if article.published is None:

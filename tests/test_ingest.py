@@ -1,0 +1,272 @@
+"""Remote sources end to end: a real HTTP server on 127.0.0.1 serving feeds to real builds."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import gzip
+from email.utils import format_datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import pytest
+from httpserver import FixtureServer, Recorded, Reply
+
+from digest.config import Config, FetchConfig
+from digest.model import Source
+from digest.pipeline import build
+from digest.state import State
+
+DAY = dt.date(2026, 11, 21)
+NOW = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
+RSS = {"Content-Type": "application/rss+xml; charset=utf-8"}
+FAST = FetchConfig(timeout=1.5, retries=1, connect_timeout=1.0)
+
+BODY = (
+    "<p>The harbour authority said on {weekday} that work on the {thing} would finish in "
+    "spring, two years later than planned.</p><p>Officials blamed delays to steel deliveries "
+    "and a shortage of welders across the region.</p>"
+)
+
+
+def item(number: int, when: dt.datetime, *, link_scheme: str = "https", guid: bool = True) -> str:
+    link = f"{link_scheme}://news.example.org/story/{number}"
+    return (
+        f"<item><title>Story number {number} about the harbour</title><link>{link}</link>"
+        + (f'<guid isPermaLink="false">story-{number}</guid>' if guid else "")
+        + f"<pubDate>{format_datetime(when)}</pubDate>"
+        + f"<description>{escape(BODY.format(weekday='Monday', thing=f'pier {number}'))}"
+        + "</description></item>"
+    )
+
+
+def rss(*items: str, title: str = "Harbour News") -> str:
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>{title}</title><link>https://news.example.org/</link>"
+        f"<description>News</description>{''.join(items)}</channel></rss>"
+    )
+
+
+def site(tmp_path: Path, *sources: Source, **changes: object) -> Config:
+    settings: dict[str, object] = {"fetch": FAST, **changes}
+    return Config(
+        title="Test Digest",
+        sources=sources,
+        output=tmp_path / "out",
+        state=tmp_path / "state.sqlite",
+        **settings,  # type: ignore[arg-type]
+    )
+
+
+def feed(name: str, url: str, **options: object) -> Source:
+    return Source(name=name, kind="feed", location=url, **options)
+
+
+def story_titles(result) -> set[str]:
+    return {s.headline for s in result.digest.stories}
+
+
+def test_each_failure_is_reported_and_good_sources_still_reach_the_digest(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    recent = NOW - dt.timedelta(hours=2)
+    good = rss(item(1, recent), item(2, recent))
+    http_server.route("/good.xml", body=good, headers=RSS)
+    http_server.route(
+        "/gzipped.xml",
+        body=gzip.compress(rss(item(3, recent)).encode()),
+        headers={**RSS, "Content-Encoding": "gzip"},
+    )
+    http_server.route("/flaky.xml", [Reply(500), Reply(200, rss(item(4, recent)), RSS)])
+    http_server.route("/missing.xml", status=404)
+    http_server.route("/gone.xml", status=410)
+    http_server.route("/stalled.xml", delay=10)
+    http_server.route("/huge.xml", body=b"<rss>" + b"x" * 300_000, headers=RSS)
+    http_server.route(
+        "/page.html",
+        body="<html><body><p>Hello</p></body></html>",
+        headers={"Content-Type": "text/html"},
+    )
+    config = site(
+        tmp_path,
+        feed("Good", http_server.url("/good.xml")),
+        feed("Gzipped", http_server.url("/gzipped.xml")),
+        feed("Flaky", http_server.url("/flaky.xml")),
+        feed("Missing", http_server.url("/missing.xml")),
+        feed("Gone", http_server.url("/gone.xml")),
+        feed("Stalled", http_server.url("/stalled.xml")),
+        feed("Huge", http_server.url("/huge.xml")),
+        feed("NotAFeed", http_server.url("/page.html")),
+        fetch=dataclasses.replace(FAST, max_mb=0.2),
+    )
+    result = build(config, DAY, now=NOW)
+
+    assert story_titles(result) == {f"Story number {n} about the harbour" for n in (1, 2, 3, 4)}
+    problems = {f.source: f.problem for f in result.digest.failures}
+    assert set(problems) == {"Missing", "Gone", "Stalled", "Huge", "NotAFeed"}
+    assert "404" in problems["Missing"]
+    assert "410" in problems["Gone"] or "removed" in problems["Gone"]
+    assert "timed out" in problems["Stalled"]
+    assert "larger than" in problems["Huge"]
+    assert "not a feed" in problems["NotAFeed"].lower()
+    advice = {f.source: f.advice for f in result.digest.failures}
+    assert all(advice.values())  # every failure says what to do
+    page = (config.output / "2026-11-21.html").read_text("utf-8")
+    for name in problems:
+        assert name in page  # listed in the digest's footer
+    assert result.elapsed < 8  # the stalled source cost one timeout, not the run
+
+
+def test_conditional_get_means_a_rerun_fetches_nothing_new(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    body = rss(item(1, NOW - dt.timedelta(hours=1)))
+
+    def conditional(request: Recorded) -> Reply:
+        if request.headers.get("if-none-match") == '"v1"':
+            return Reply(304)
+        return Reply(200, body, {**RSS, "ETag": '"v1"'})
+
+    http_server.route("/feed.xml", conditional)
+    config = site(tmp_path, feed("News", http_server.url("/feed.xml")))
+    first = build(config, DAY, now=NOW)
+    second = build(config, DAY, now=NOW + dt.timedelta(hours=1))
+    assert first.new_articles == 1 and second.new_articles == 0
+    assert len(second.digest.stories) == 1  # the day keeps what it had
+    sent = [r.headers.get("if-none-match") for r in http_server.requests_to("/feed.xml")]
+    assert sent == [None, '"v1"']
+    with State.open(config.state) as state:
+        record = state.source("News")
+        assert record is not None and record.etag == '"v1"' and record.items == 1
+
+
+def test_permanent_redirect_updates_the_stored_url(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    http_server.route("/old.xml", status=301, headers={"Location": http_server.url("/new.xml")})
+    http_server.route("/new.xml", body=rss(item(1, NOW - dt.timedelta(hours=1))), headers=RSS)
+    config = site(tmp_path, feed("Moved", http_server.url("/old.xml")))
+    result = build(config, DAY, now=NOW)
+    assert len(result.digest.stories) == 1
+    assert any("moved permanently" in w for w in result.warnings)
+    build(config, DAY, now=NOW + dt.timedelta(hours=1))
+    assert len(http_server.requests_to("/old.xml")) == 1  # the second run went straight there
+    assert len(http_server.requests_to("/new.xml")) == 2
+
+
+def test_gone_source_is_disabled_and_not_fetched_again(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    http_server.route("/gone.xml", status=410)
+    config = site(tmp_path, feed("Gone", http_server.url("/gone.xml")))
+    build(config, DAY, now=NOW)
+    again = build(config, DAY, now=NOW + dt.timedelta(hours=1))
+    assert len(http_server.requests_to("/gone.xml")) == 1
+    (failure,) = again.digest.failures
+    assert failure.problem.startswith("disabled") and "sources remove" in failure.advice
+
+
+def test_a_source_failing_for_days_is_flagged(http_server: FixtureServer, tmp_path: Path) -> None:
+    http_server.route("/broken.xml", status=500)
+    config = site(tmp_path, feed("Broken", http_server.url("/broken.xml")))
+    problems = []
+    for offset in range(3):
+        result = build(config, DAY + dt.timedelta(days=offset), now=NOW + dt.timedelta(days=offset))
+        problems.append(result.digest.failures[0].problem)
+    assert "runs in a row" not in problems[0]
+    assert "failing for 3 runs in a row" in problems[2]
+
+
+def test_first_run_takes_only_the_recent_window(http_server: FixtureServer, tmp_path: Path) -> None:
+    items = [item(n, NOW - dt.timedelta(days=n, hours=1)) for n in range(10)]  # one a day
+    http_server.route("/feed.xml", body=rss(*items), headers=RSS)
+    config = site(tmp_path, feed("Backlog", http_server.url("/feed.xml")))
+    result = build(config, DAY, now=NOW)
+    assert story_titles(result) == {"Story number 0 about the harbour"}
+    # the backlog is remembered as skipped: it never surfaces on a later day either
+    later = build(config, DAY + dt.timedelta(days=1), now=NOW + dt.timedelta(days=1))
+    assert later.digest.stories == ()
+
+
+def test_three_daily_builds_show_every_item_exactly_once(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    """The feed adds items, reorders them, republishes one and switches links to https."""
+    day1 = NOW - dt.timedelta(hours=3)
+    versions = [
+        rss(item(1, day1, link_scheme="http", guid=False), item(2, day1)),
+        # day 2: new item 3; items reordered; item 1's link now https (same story)
+        rss(
+            item(2, day1),
+            item(3, day1 + dt.timedelta(days=1)),
+            item(1, day1, link_scheme="https", guid=False),
+        ),
+        # day 3: new item 4; item 2 republished with a new date
+        rss(
+            item(4, day1 + dt.timedelta(days=2)),
+            item(2, day1 + dt.timedelta(days=2)),
+            item(3, day1 + dt.timedelta(days=1)),
+        ),
+    ]
+    config = site(tmp_path, feed("Harbour", http_server.url("/feed.xml")))
+    shown: list[set[str]] = []
+    for offset, version in enumerate(versions):
+        http_server.route("/feed.xml", body=version, headers=RSS)
+        when = NOW + dt.timedelta(days=offset)
+        result = build(config, DAY + dt.timedelta(days=offset), now=when)
+        shown.append({title.split()[2] for title in story_titles(result)})
+    assert shown == [{"1", "2"}, {"3"}, {"4"}]
+
+
+def test_teaser_entries_get_the_full_text_from_the_article_page(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    page_body = "".join(
+        f"<p>Paragraph {n} of the full report explains what the council decided about the "
+        f"harbour, and why the vote was so close this time.</p>"
+        for n in range(1, 9)
+    )
+    http_server.route(
+        "/story/1",
+        body=(
+            "<html><head><title>Council votes on harbour</title>"
+            '<meta property="og:type" content="article"></head><body><article>'
+            f"<h1>Council votes on harbour</h1>{page_body}</article></body></html>"
+        ),
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+    teaser = (
+        "<item><title>Council votes on harbour</title>"
+        f"<link>{http_server.url('/story/1')}</link><guid>c-1</guid>"
+        f"<pubDate>{format_datetime(NOW - dt.timedelta(hours=1))}</pubDate>"
+        "<description>The council voted on the harbour plan… Continue reading</description>"
+        "</item>"
+    )
+    http_server.route("/feed.xml", body=rss(teaser), headers=RSS)
+    config = site(tmp_path, feed("Council", http_server.url("/feed.xml")))
+    result = build(config, DAY, now=NOW)
+    (story,) = result.digest.stories
+    assert story.summary[0].startswith("Paragraph 1 of the full report")
+    assert len(story.lead.paragraphs) == 8
+    # a rerun does not fetch the page again: the entry is known
+    build(config, DAY, now=NOW + dt.timedelta(hours=1))
+    assert len(http_server.requests_to("/story/1")) == 1
+
+
+@pytest.mark.parametrize("kind", ["feed", "page"])
+def test_local_feed_file_and_local_page(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / ("feed.xml" if kind == "feed" else "page.html")
+    if kind == "feed":
+        path.write_text(rss(item(7, NOW - dt.timedelta(hours=1))), encoding="utf-8")
+    else:
+        path.write_text(
+            "<html><head><title>Harbour</title><meta property='og:type' content='article'>"
+            "</head><body><article><h1>Harbour works finish</h1>"
+            + "<p>The harbour works finished on time, the authority said on Monday, and the "
+            "ferry will return to its old berth next week.</p>" * 4 + "</article></body></html>",
+            encoding="utf-8",
+        )
+    config = site(tmp_path, Source("Local", kind, str(path)))  # type: ignore[arg-type]
+    result = build(config, DAY, now=NOW)
+    assert len(result.digest.stories) == 1, result.digest.failures
