@@ -13,7 +13,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from digest import __version__
@@ -231,7 +231,9 @@ def _parse_day(text: str) -> dt.date:
 
 def _configure_logging(level: int) -> None:
     logging.basicConfig(
-        level=logging.WARNING - 10 * max(-1, min(level, 2)),
+        # INFO by default: one line per source and run, which is what a log wants; -q keeps
+        # only warnings (what a crontab wants), -v adds debugging detail.
+        level=logging.INFO - 10 * max(-2, min(level, 1)),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
@@ -245,11 +247,34 @@ def load(args: argparse.Namespace) -> Config:
 # --- commands ---------------------------------------------------------------------------------
 
 
+def progress_reporter(quiet: bool = False) -> Callable[[str, int, int], None] | None:
+    """A progress bar on a terminal; plain log lines (one per source) when not, e.g. in cron."""
+    if quiet:
+        return None
+    if sys.stderr.isatty():
+
+        def bar(name: str, done: int, total: int) -> None:
+            width = 30
+            filled = width * done // max(total, 1)
+            line = f"\rfetching [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name}"
+            sys.stderr.write(line[:100].ljust(100))
+            if done == total:
+                sys.stderr.write("\r" + " " * 100 + "\r")
+            sys.stderr.flush()
+
+        return bar
+
+    def lines(name: str, done: int, total: int) -> None:
+        log.info("fetched %d/%d: %s", done, total, name)
+
+    return lines
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from digest.pipeline import build
 
     config = load(args)
-    result = build(config, args.date)
+    result = build(config, args.date, progress=progress_reporter(args.quiet > 0))
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     for failure in result.digest.failures:

@@ -147,7 +147,7 @@ def build(
         sources_read=collected.sources_read,
         elapsed=time.monotonic() - started,
     )
-    log.info("built %s", result.summary_line)
+    log.debug("built %s", result.summary_line)
     return result
 
 

@@ -243,3 +243,13 @@ def test_send_dry_run_to_file_writes_an_eml_and_sends_nothing(workdir: Path, cap
     assert b"multipart/alternative" in data and b"Message-ID:" in data
     assert main(["send", "--dry-run"]) == EXIT_OK  # prints, and may be repeated
     assert "multipart/alternative" in capsys.readouterr().out
+
+
+def test_progress_is_plain_log_lines_when_not_on_a_terminal(caplog) -> None:
+    from digest.cli import progress_reporter
+
+    report = progress_reporter()
+    assert report is not None and progress_reporter(quiet=True) is None
+    with caplog.at_level("INFO", logger="digest"):
+        report("Harbour News", 1, 2)
+    assert "fetched 1/2: Harbour News" in caplog.text
