@@ -76,6 +76,7 @@ class Config:
     templates: Path | None = None
     rules: Path | None = None
     first_run_hours: int = 24
+    articles_feed: bool = False  # also write articles.atom, one entry per story
     fetch: FetchConfig = field(default_factory=FetchConfig)
     email: EmailConfig | None = None
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
@@ -101,6 +102,7 @@ _TOP_KEYS = {
     "rules": "a TOML file of extra boilerplate rules",
     "first_run_hours": "an integer from 0 to 87600 (0 takes a new feed's whole backlog)",
     "fetch": "a [fetch] table",
+    "articles_feed": "true or false",
     "email": "an [email] table",
     "schedule": "a [schedule] table",
 }
@@ -194,6 +196,12 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None, base: Pat
             raise fail(key, _TOP_KEYS[key], value)
         return value
 
+    def get_bool(key: str, default: bool) -> bool:
+        value = data.get(key, default)
+        if not isinstance(value, bool):
+            raise fail(key, _TOP_KEYS[key], value)
+        return value
+
     def get_path(key: str, default: Path | None) -> Path | None:
         value = data.get(key)
         if value is None:
@@ -262,6 +270,7 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None, base: Pat
         templates=templates,
         rules=rules,
         first_run_hours=get_int("first_run_hours", 24, 0, 87600),
+        articles_feed=get_bool("articles_feed", False),
         fetch=fetch,
         email=email,
         schedule=schedule,

@@ -133,7 +133,21 @@ def build(
             days = sorted(
                 [record, *(d for d in days if d.day != day)], key=lambda d: d.day, reverse=True
             )
-        pages = render_outputs(digest, days, config, env, state.feed_id())
+        feed_id = state.feed_id()
+        pages = render_outputs(digest, days, config, env, feed_id)
+        if config.articles_feed:
+            recent = [
+                (
+                    d,
+                    digest.stories
+                    if d.day == day
+                    else group_stories(state.articles_for_day(d.day)),
+                )
+                for d in days[: config.feed_days]
+            ]
+            pages[config.output / render.ARTICLES_FEED_FILENAME] = render.render_articles_feed(
+                recent, config, env, feed_id
+            )
         state.commit_build(day, shown, skipped, record, now, collected.health)
         for path, content in pages.items():
             write_atomic(path, content)

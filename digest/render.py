@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import uuid
 from collections.abc import Iterable, Sequence
 from importlib import resources
 from pathlib import Path
@@ -32,7 +33,7 @@ from markupsafe import Markup
 
 from digest import PROJECT_URL, __version__
 from digest.config import Config
-from digest.model import Article, DayRecord, Digest
+from digest.model import Article, DayRecord, Digest, Story
 
 INDEX_FILENAME = "index.html"
 ARCHIVE_FILENAME = "archive.html"
@@ -361,6 +362,58 @@ def render_feed(days: Sequence[DayRecord], config: Config, feed_id: str) -> byte
         entry.published(_utc(record.published))
         entry.updated(_utc(record.updated))
         entry.content(content, type="html")
+    return fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+
+
+ARTICLES_FEED_FILENAME = "articles.atom"
+ARTICLE_TEMPLATE = "article.html.j2"
+
+
+def render_articles_feed(
+    days: Sequence[tuple[DayRecord, Sequence[Story]]],
+    config: Config,
+    env: jinja2.Environment,
+    feed_id: str,
+) -> bytes:
+    """``articles.atom``: one entry per story of the last ``config.feed_days`` days.
+
+    For readers who would rather see each story in their feed reader than one entry a day.
+    An entry's id derives from the article's stable key, so it never changes between builds.
+    """
+    ordered = sorted(days, key=lambda pair: pair[0].day, reverse=True)
+    if ordered:
+        oldest_kept = ordered[0][0].day - dt.timedelta(days=config.feed_days - 1)
+        ordered = [pair for pair in ordered if pair[0].day >= oldest_kept]
+    base = config.site_url or ""
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, feed_id)
+    template = env.get_template(ARTICLE_TEMPLATE)
+
+    fg = FeedGenerator()
+    fg.id(f"urn:uuid:{uuid.uuid5(namespace, 'articles')}")
+    fg.title(_xml_text(f"{config.title}: every story"))
+    fg.author({"name": _xml_text(config.author)})
+    fg.generator("digest", version=__version__, uri=PROJECT_URL)
+    fg.language("en")
+    if config.site_url:
+        fg.link(href=base + ARTICLES_FEED_FILENAME, rel="self", type="application/atom+xml")
+    fg.link(href=base or INDEX_FILENAME, rel="alternate", type="text/html")
+    updated = _EPOCH
+    for record, stories in ordered:
+        for story in stories:
+            lead = story.lead
+            published = _utc(lead.published or record.published)
+            changed = max(published, _utc(record.published))
+            updated = max(updated, changed)
+            entry = fg.add_entry(order="append")
+            entry.id(f"urn:uuid:{uuid.uuid5(namespace, lead.key)}")
+            entry.title(_xml_text(story.headline or lead.title or "Untitled"))
+            entry.link(href=http_url(lead.url) or base + day_filename(record.day))
+            entry.published(published)
+            entry.updated(changed)
+            entry.author({"name": _xml_text(lead.author or lead.source)})
+            content = template.render(_base_context(config), story=story).strip()
+            entry.content(_xml_text(content), type="html")
+    fg.updated(updated)
     return fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
 
 

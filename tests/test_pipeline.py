@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import feedparser
+import jinja2
 import lxml.html
 import pytest
 from lxml import etree
@@ -161,7 +162,26 @@ def test_earlier_outputs_survive_when_a_later_build_fails(site: Config) -> None:
     build(site, DAY, now=NOW)
     before = outputs(site)
     broken = dataclasses.replace(site, templates=FIXTURES / "broken-templates")
-    with pytest.raises(Exception, match="undefined|no_such_variable"):
+    with pytest.raises(jinja2.UndefinedError, match="no_such_variable"):
         build(broken, DAY, now=NOW + dt.timedelta(hours=1))
     assert outputs(site) == before
     assert not [p for p in site.output.iterdir() if re.match(r"^\..*\.tmp$", p.name)]
+
+
+def test_optional_articles_feed_has_one_stable_entry_per_story(site: Config) -> None:
+    config = dataclasses.replace(site, articles_feed=True)
+    build(config, DAY, now=NOW)
+    first = (config.output / "articles.atom").read_bytes()
+    schema = etree.RelaxNG(etree.parse(str(FIXTURES / "atom.rng")))
+    assert schema.validate(etree.fromstring(first)), schema.error_log
+    parsed = feedparser.parse(first)
+    assert parsed.bozo == 0 and len(parsed.entries) == 3
+    assert all(e.id.startswith("urn:uuid:") and e.get("published") for e in parsed.entries)
+    assert any("Nicolás Maduro" in e.content[0].value for e in parsed.entries)
+    page = (config.output / "2026-11-21.html").read_text("utf-8")
+    assert 'href="articles.atom"' in page  # discoverable
+
+    # the next day's build adds nothing and changes no id
+    build(config, DAY + dt.timedelta(days=1), now=NOW + dt.timedelta(days=1))
+    again = feedparser.parse((config.output / "articles.atom").read_bytes())
+    assert sorted(e.id for e in again.entries) == sorted(e.id for e in parsed.entries)

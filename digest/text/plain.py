@@ -8,6 +8,7 @@ own paragraph, so a heading line directly above its first paragraph stays separa
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from digest.model import Paragraph
@@ -49,7 +50,7 @@ def _looks_hard_wrapped(lines: list[str]) -> bool:
         return False
     return any(
         not line.endswith(_SENTENCE_ENDS) or following[:1].islower()
-        for line, following in zip(lines, lines[1:], strict=False)
+        for line, following in itertools.pairwise(lines)
     )
 
 
