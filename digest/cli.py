@@ -12,9 +12,11 @@ import datetime as dt
 import json
 import logging
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from digest import __version__
 from digest.config import (
@@ -104,10 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
         "extract",
         parents=[common],
         help="print one article's cleaned text",
-        description="Clean one article file ('-' reads standard input) the way the digest "
-        "does and print its body, paragraphs separated by blank lines.",
+        description="Clean one article (a text or HTML file, a URL, or '-' for standard "
+        "input) the way the digest does and print its body, paragraphs separated by blank "
+        "lines.",
     )
-    extract.add_argument("input", help="an article file (.txt, .md), or - for standard input")
+    extract.add_argument(
+        "input", help="an article file (.txt, .md, .html), a URL, or - for standard input"
+    )
     extract.add_argument(
         "--json", action="store_true", help="print JSON with title, date, source and summary"
     )
@@ -121,10 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
         aliases=["summarize"],
         parents=[common],
         help="print one article's lead sentences, one per line",
-        description="Print the summary the digest would show for one article file "
-        "('-' reads standard input), one sentence per line.",
+        description="Print the summary the digest would show for one article (a text or "
+        "HTML file, a URL, or '-' for standard input), one sentence per line.",
     )
-    summarise.add_argument("input", help="an article file (.txt, .md), or - for standard input")
+    summarise.add_argument(
+        "input", help="an article file (.txt, .md, .html), a URL, or - for standard input"
+    )
     summarise.add_argument(
         "-n", "--sentences", type=int, help="number of lead sentences (default: from config, 3)"
     )
@@ -287,38 +294,70 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def _read_one_article(args: argparse.Namespace, config: Config) -> Article:
+    """The input of 'extract' and 'summarise' (a text or HTML file, '-', or a URL), cleaned
+    and summarised exactly as the digest would."""
     from digest.pipeline import prepare_article
-    from digest.sources.files import read_article_file
     from digest.text.normalise import load_rules
 
-    if args.input == "-":
-        import tempfile
+    source_name = "stdin"
+    url: str | None = None
+    if re.match(r"^https?://", args.input, re.I):
+        from digest.sources.fetch import FetchRequest, fetch
 
+        result = fetch(FetchRequest(source=args.input, url=args.input))
+        if result.outcome != "ok":
+            raise SourceError(f"{args.input}: {result.problem}", result.advice or "")
+        data, url, source_name = result.body, result.url, urlsplit(result.url).netloc
+        is_html = True
+    elif args.input == "-":
         data = sys.stdin.buffer.read()
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "stdin.txt"
-            path.write_bytes(data)
-            raw, warnings = read_article_file(
-                path, root=path.parent, source=_STDIN, tz=config.timezone
-            )
+        is_html = _looks_like_html(data)
     else:
         path = Path(args.input)
-        if not path.is_file():
-            raise SystemExit(f"digest: {path}: no such file")
-        raw, warnings = read_article_file(
-            path,
-            root=path.parent,
-            source=Source(path.parent.name or "file", "folder", str(path.parent)),
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise SourceError(f"cannot read {path} ({exc.strerror or exc})", "") from exc
+        source_name = path.parent.resolve().name or "file"
+        is_html = path.suffix.lower() in (".html", ".htm", ".xhtml") or _looks_like_html(data)
+
+    source = Source(source_name, "page" if is_html else "folder", args.input)
+    if is_html:
+        from digest.sources.pages import PageError, extract_page, page_article
+
+        try:
+            content = extract_page(data, url)
+        except PageError as exc:
+            raise SourceError(f"{args.input}: {exc.problem}", exc.advice) from exc
+        raw = page_article(content, source, key=f"page:{args.input}", url=url or content.url)
+    else:
+        from digest.sources.files import parse_article_text
+
+        modified = dt.datetime.now(dt.UTC)
+        if args.input != "-":
+            modified = dt.datetime.fromtimestamp(Path(args.input).stat().st_mtime, dt.UTC)
+        raw, warnings = parse_article_text(
+            data,
+            key=f"file:{args.input}",
+            source=source,
+            default_source=source_name,
+            fallback_date=modified,
+            markdown=args.input.lower().endswith((".md", ".markdown")),
+            label=args.input,
             tz=config.timezone,
         )
-    for warning in warnings:
-        print(f"warning: {warning}", file=sys.stderr)
-    if raw is None:
-        raise SystemExit(f"digest: {args.input}: no article text found")
+        for warning in warnings:
+            print(f"warning: {warning}", file=sys.stderr)
+        if raw is None:
+            raise SourceError(f"{args.input}: no article text found", "")
     return prepare_article(raw, load_rules(config.rules), config)
 
 
-_STDIN = Source("stdin", "folder", ".")
+def _looks_like_html(data: bytes) -> bool:
+    head = data[:2048].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or bool(
+        re.search(rb"<(p|div|article|body|h1)[\s>]", head)
+    )
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

@@ -253,3 +253,44 @@ def test_progress_is_plain_log_lines_when_not_on_a_terminal(caplog) -> None:
     with caplog.at_level("INFO", logger="digest"):
         report("Harbour News", 1, 2)
     assert "fetched 1/2: Harbour News" in caplog.text
+
+
+PAGES = Path(__file__).parent / "fixtures" / "pages"
+
+
+def gold(name: str) -> list[str]:
+    return [
+        p.strip() for p in (PAGES / f"{name}.txt").read_text("utf-8").split("\n\n") if p.strip()
+    ]
+
+
+def test_extract_an_html_file_prints_its_cleaned_body(capsys) -> None:
+    assert main(["extract", str(PAGES / "news_full.html")]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert [p.strip() for p in out.strip().split("\n\n")] == gold("news_full")
+
+
+def test_extract_html_from_stdin(monkeypatch, capsys) -> None:
+    import io
+
+    data = (PAGES / "subheadings.html").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert main(["extract", "-"]) == EXIT_OK
+    assert [p.strip() for p in capsys.readouterr().out.strip().split("\n\n")] == gold("subheadings")
+
+
+def test_extract_a_url_from_a_loopback_server(http_server, capsys) -> None:
+    http_server.route(
+        "/story.html",
+        body=(PAGES / "news_full.html").read_bytes(),
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+    assert main(["extract", "--json", http_server.url("/story.html")]) == EXIT_OK
+    parsed = json.loads(capsys.readouterr().out)
+    assert [p["text"] for p in parsed["paragraphs"]] == gold("news_full")
+    assert parsed["url"] == http_server.url("/story.html")
+
+
+def test_extract_a_page_that_is_not_an_article_fails_clearly(capsys) -> None:
+    assert main(["extract", str(PAGES / "homepage.html")]) == 1
+    assert "no article text" in capsys.readouterr().err

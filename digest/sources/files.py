@@ -77,18 +77,45 @@ def read_article_file(
     path: Path, *, root: Path, source: Source, tz: dt.tzinfo = dt.UTC
 ) -> tuple[Article | None, list[str]]:
     """Read one article file into a raw (not yet normalised) Article, plus any warnings."""
-    warnings: list[str] = []
     stat = path.stat()
     if stat.st_size > MAX_FILE_BYTES:
         limit = MAX_FILE_BYTES // (1024 * 1024)
         return None, [f"{path}: larger than {limit} MB, so not read as an article; skipped"]
-    text = decode_bytes(path.read_bytes())
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return parse_article_text(
+        path.read_bytes(),
+        key=f"file:{source.name}/{path.relative_to(root).as_posix()}",
+        source=source,
+        default_source=path.parent.name or root.name,
+        fallback_date=dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC),
+        markdown=path.suffix.lower() != ".txt",
+        label=str(path),
+        tz=tz,
+    )
+
+
+def parse_article_text(
+    data: bytes,
+    *,
+    key: str,
+    source: Source,
+    default_source: str,
+    fallback_date: dt.datetime,
+    markdown: bool = False,
+    label: str = "article",
+    tz: dt.tzinfo = dt.UTC,
+) -> tuple[Article | None, list[str]]:
+    """An article from the bytes of a text file: header block, title, date, paragraphs.
+
+    ``fallback_date`` (the file's modification time) serves when the header has no usable
+    date; ``label`` names the input in warnings.
+    """
+    warnings: list[str] = []
+    text = decode_bytes(data).replace("\r\n", "\n").replace("\r", "\n")
     header, body = split_header(text)
 
-    paragraphs = text_to_paragraphs(body, markdown=path.suffix.lower() != ".txt")
+    paragraphs = text_to_paragraphs(body, markdown=markdown)
     if not any(p.text for p in paragraphs):
-        return None, [f"{path}: no article text; skipped"]
+        return None, [f"{label}: no article text; skipped"]
 
     title = header.get("title", "")
     if (
@@ -106,28 +133,24 @@ def read_article_file(
         published = parse_date(header["date"], tz)
         if published is None:
             warnings.append(
-                f"{path}: Date '{header['date']}' is not a date digest understands; using the "
+                f"{label}: Date '{header['date']}' is not a date digest understands; using the "
                 "file's modification time instead (write e.g. 2026-11-21 or "
                 "2026-11-21T08:00:00+01:00)"
             )
-    if published is None:
-        published = dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC)
 
     url = header.get("url") or None
     if url and not re.match(r"^https?://\S+$", url, re.I):
-        warnings.append(f"{path}: URL '{url}' is not an http(s) address; ignored")
+        warnings.append(f"{label}: URL '{url}' is not an http(s) address; ignored")
         url = None
 
-    relative = path.relative_to(root).as_posix()
-    folder_name = path.parent.name or root.name
     return (
         Article(
-            key=f"file:{source.name}/{relative}",
-            source=header.get("source") or folder_name,
+            key=key,
+            source=header.get("source") or default_source,
             title=title,
             paragraphs=tuple(paragraphs),
             url=url,
-            published=published,
+            published=published or fallback_date,
             author=header.get("author") or None,
             category=source.category,
         ),
