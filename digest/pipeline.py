@@ -105,7 +105,15 @@ def build(
         )
         shown: list[Article] = []
         for article in chosen:
-            cleaned = prepare_article(article, rules, config)
+            try:
+                cleaned = prepare_article(article, rules, config)
+            except Exception:  # one odd article must not cost the whole digest
+                log.exception("could not clean %s from %s", article.key, article.source)
+                warnings.append(
+                    f"{article.source}: '{article.title or article.key}' could not be cleaned "
+                    "(a bug in digest: please report it with the log); skipped"
+                )
+                continue
             if cleaned.paragraphs:
                 shown.append(cleaned)
             else:

@@ -687,3 +687,15 @@ patterns = ["discover\\\\b"]
     standfirst = "The government approved a third runway at Heathrow. Discover the details."
     assert kept_texts([standfirst, *BODY], TITLE)[0] == BODY[0]
     assert clean([standfirst, *BODY], TITLE, rules)[0][0] == ("body", standfirst)
+
+
+def test_article_that_is_all_boilerplate_leaves_nothing_without_crashing() -> None:
+    # Found by the corpus benchmark: with a title set, the standfirst check once assumed at
+    # least one paragraph survived the earlier rules.
+    paragraphs, removed = clean_paragraphs(
+        [Paragraph("Advertisement"), Paragraph("Share this article")],
+        "Harbour ferry returns to service",
+        default_rules(),
+    )
+    assert paragraphs == ()
+    assert [r.text for r in removed] == ["Advertisement", "Share this article"]

@@ -581,7 +581,12 @@ def _drop_seo_standfirst(
     items: list[_Item], title: str, rules: Sequence[Rule], cuts: _Cuts
 ) -> list[_Item]:
     """Drop the first paragraph if it restates the title and tells the reader to read on."""
-    if not rules or items[0].kind != "body" or len(items[0].text) > _STANDFIRST_MAX_CHARS:
+    if (
+        not rules
+        or not items
+        or items[0].kind != "body"
+        or len(items[0].text) > _STANDFIRST_MAX_CHARS
+    ):
         return items
     first = items[0]
     sentences = _sentences(first.text)
