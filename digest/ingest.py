@@ -201,15 +201,30 @@ def _collect_remote(
 
     total = len(requests)
     done = 0
+    by_name = {source.name: source for source in wanted}
+    parsed: dict[str, tuple[tuple[Article, ...], tuple[str, ...]] | Exception] = {}
 
     def finished(result: FetchResult) -> None:
+        # Called on this thread as each fetch completes: parsing here overlaps this source's
+        # CPU work with the other sources' network waits.
         nonlocal done
         done += 1
+        if result.outcome == "ok":
+            source = by_name[result.source]
+            try:
+                parsed[source.name] = _parse_remote(source, result)
+            except SourceError as exc:
+                parsed[source.name] = exc
+            except Exception as exc:
+                log.exception("unexpected error parsing source %s", source.name)
+                parsed[source.name] = exc
         if progress is not None:
             progress(result.source, done, total)
 
     results = fetch_all(requests, settings, on_done=finished)
     to_complete: list[tuple[Source, Article]] = []
+    # Results are handled in config order, whatever order they arrived in, so that the
+    # digest comes out the same for the same input.
     for source, result in zip(wanted, results, strict=True):
         record = records.get(source.name)
         moved_to = result.moved_to or (record.url_for(source.location) if record else None)
@@ -241,15 +256,14 @@ def _collect_remote(
         if result.outcome != "ok":
             run.failed(source, result.problem or "could not be fetched", result.advice or "")
             continue
-        try:
-            articles, warnings = _parse_remote(source, result)
-        except SourceError as exc:
-            run.failed(source, exc.problem, exc.advice)
+        outcome = parsed[source.name]
+        if isinstance(outcome, SourceError):
+            run.failed(source, outcome.problem, outcome.advice)
             continue
-        except Exception as exc:
-            log.exception("unexpected error parsing source %s", source.name)
-            run.failed(source, f"unexpected error: {type(exc).__name__}: {exc}", _BUG)
+        if isinstance(outcome, Exception):
+            run.failed(source, f"unexpected error: {type(outcome).__name__}: {outcome}", _BUG)
             continue
+        articles, warnings = outcome
         run.warnings.extend(f"{source.name}: {w}" for w in warnings)
         run.succeeded(
             source,
