@@ -11,15 +11,17 @@ import dataclasses
 import datetime as dt
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+
+import jinja2
 
 from digest import render
 from digest.config import Config
 from digest.group import group_stories
 from digest.ingest import Progress, collect
-from digest.model import Article, DayRecord, Digest
+from digest.model import Article, DayRecord, Digest, Story
 from digest.output import write_atomic
 from digest.state import EntryRecord, RunLock, State
 from digest.summarise import derive_headline, summarise
@@ -56,6 +58,34 @@ def prepare_article(article: Article, rules: RuleSet, config: Config) -> Article
     if not article.title:
         article = dataclasses.replace(article, title=derive_headline(article.paragraphs))
     return summarise(article, config.lead_sentences, config.summary_chars)
+
+
+def clean_articles(
+    articles: Sequence[Article], rules: RuleSet, config: Config
+) -> tuple[list[Article], list[str]]:
+    """``prepare_article`` over each article, dropping (with a warning) any left empty.
+
+    One odd article must not cost the whole digest: an unexpected error skips that article,
+    logged with its traceback, and the rest go on.
+    """
+    cleaned: list[Article] = []
+    warnings: list[str] = []
+    for article in articles:
+        label = f"{article.source}: '{article.title or article.key}'"
+        try:
+            result = prepare_article(article, rules, config)
+        except Exception:
+            log.exception("could not clean %s from %s", article.key, article.source)
+            warnings.append(
+                f"{label} could not be cleaned (a bug in digest: please report "
+                "it with the log); skipped"
+            )
+            continue
+        if result.paragraphs:
+            cleaned.append(result)
+        else:
+            warnings.append(f"{label} has no text left after cleaning; skipped")
+    return cleaned, warnings
 
 
 def today(config: Config, now: dt.datetime | None = None) -> dt.date:
@@ -103,24 +133,8 @@ def build(
                 name for name in collected.new_sources if kinds.get(name) != "folder"
             ),
         )
-        shown: list[Article] = []
-        for article in chosen:
-            try:
-                cleaned = prepare_article(article, rules, config)
-            except Exception:  # one odd article must not cost the whole digest
-                log.exception("could not clean %s from %s", article.key, article.source)
-                warnings.append(
-                    f"{article.source}: '{article.title or article.key}' could not be cleaned "
-                    "(a bug in digest: please report it with the log); skipped"
-                )
-                continue
-            if cleaned.paragraphs:
-                shown.append(cleaned)
-            else:
-                warnings.append(
-                    f"{article.source}: '{article.title or article.key}' has no text "
-                    "left after cleaning; skipped"
-                )
+        shown, cleaning_warnings = clean_articles(chosen, rules, config)
+        warnings.extend(cleaning_warnings)
         new_count = sum(1 for a in shown if a.key not in known or known[a.key].day is None)
         fresh_keys = {a.key for a in shown}
         earlier = [a for a in state.articles_for_day(day) if a.key not in fresh_keys]
@@ -141,21 +155,14 @@ def build(
             days = sorted(
                 [record, *(d for d in days if d.day != day)], key=lambda d: d.day, reverse=True
             )
-        feed_id = state.feed_id()
-        pages = render_outputs(digest, days, config, env, feed_id)
-        if config.articles_feed:
-            recent = [
-                (
-                    d,
-                    digest.stories
-                    if d.day == day
-                    else group_stories(state.articles_for_day(d.day)),
-                )
-                for d in days[: config.feed_days]
-            ]
-            pages[config.output / render.ARTICLES_FEED_FILENAME] = render.render_articles_feed(
-                recent, config, env, feed_id
-            )
+        pages = render_outputs(
+            digest,
+            days,
+            config,
+            env,
+            state.feed_id(),
+            stories_on=lambda d: group_stories(state.articles_for_day(d)),
+        )
         state.commit_build(day, shown, skipped, record, now, collected.health)
         for path, content in pages.items():
             write_atomic(path, content)
@@ -237,9 +244,17 @@ def select_for_day(
 
 
 def render_outputs(
-    digest: Digest, days: Sequence[DayRecord], config: Config, env: object, feed_id: str
+    digest: Digest,
+    days: Sequence[DayRecord],
+    config: Config,
+    env: jinja2.Environment,
+    feed_id: str,
+    stories_on: Callable[[dt.date], tuple[Story, ...]],
 ) -> dict[Path, str | bytes]:
-    """Every output file's path and content: the day page, index, archive and feed."""
+    """Every output file's path and content: the day page, index, archive and feeds.
+
+    ``stories_on(day)`` gives an earlier day's stories, for the optional per-story feed.
+    """
     out = config.output
     pages: dict[Path, str | bytes] = {
         out / render.day_filename(digest.day): render.render_day_page(digest, config, env, days),
@@ -249,4 +264,12 @@ def render_outputs(
     latest = max((d.day for d in days), default=digest.day)
     if digest.day >= latest:
         pages[out / "index.html"] = render.render_index(digest, config, env, days)
+    if config.articles_feed:
+        recent = [
+            (d, digest.stories if d.day == digest.day else stories_on(d.day))
+            for d in days[: config.feed_days]
+        ]
+        pages[out / render.ARTICLES_FEED_FILENAME] = render.render_articles_feed(
+            recent, config, env, feed_id
+        )
     return pages
