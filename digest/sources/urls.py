@@ -1,0 +1,136 @@
+"""Canonical article URLs: one spelling per link, so the same story is recognised across runs.
+
+``canonical_url`` keeps a URL usable (scheme kept, only noise removed); ``url_key`` is the
+identity used for deduplication and drops the scheme too, so a site moving from http to
+https does not make every old article look new.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import unquote_plus, urlsplit, urlunsplit
+
+# Query parameters that only say where a click came from.
+_TRACKING_PARAMS = frozenset(
+    {
+        "fbclid",
+        "gclid",
+        "gclsrc",
+        "dclid",
+        "gbraid",
+        "wbraid",
+        "msclkid",
+        "yclid",
+        "twclid",
+        "ttclid",
+        "igshid",
+        "mc_cid",
+        "mc_eid",
+        "ref",
+        "ref_src",
+        "ref_url",
+        "referrer",
+        "_hsenc",
+        "_hsmi",
+        "hsctatracking",
+        "mkt_tok",
+        "_ga",
+        "_gl",
+        "oly_anon_id",
+        "oly_enc_id",
+        "vero_id",
+        "vero_conv",
+        "wt.mc_id",
+        "ncid",
+        "sr_share",
+        "at_medium",
+        "at_campaign",
+        "at_custom1",
+        "at_custom2",
+        "at_custom3",
+        "at_custom4",
+        "cmpid",
+        "__s",
+        "s_cid",
+    }
+)
+_TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hmb_")
+_DEFAULT_PORTS = {"http": "80", "https": "443"}
+# Browsers drop ASCII tab and newline anywhere in a URL and trim C0 controls and spaces.
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
+# An http(s) URL with a plain host: safe without further decoding.
+_PLAIN_HTTP = re.compile(r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::[0-9]{1,5})?(?:[/?#]|\Z)")
+_SIMPLE = re.compile(
+    r"(https?)://([a-z0-9-]+(?:\.[a-z0-9-]+)*)(/[^?#\s]*)?(?:\?([^#\s]*))?(?:#\S*)?"
+)
+
+
+def canonical_url(url: str) -> str:
+    """Lowercase scheme and host, no default port, no fragment, no tracking parameters,
+    remaining query parameters sorted. Anything that cannot be parsed comes back stripped."""
+    url = url.strip()
+    simple = _SIMPLE.fullmatch(url)
+    if simple:  # already lower-case, no port or user: the common case, without urlsplit
+        scheme, host, path, query = simple.groups()
+        query = _clean_query(query) if query else ""
+        return f"{scheme}://{host}{path or '/'}{'?' + query if query else ''}"
+    try:
+        parts = urlsplit(url)
+        port = parts.port  # raises ValueError for a malformed port
+    except ValueError:
+        return url
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    netloc = ""
+    if parts.netloc:
+        userinfo, _, _ = parts.netloc.rpartition("@")
+        if ":" in host:  # IPv6 literal
+            host = f"[{host}]"
+        netloc = f"{userinfo}@{host}" if userinfo else host
+        if port is not None and _DEFAULT_PORTS.get(scheme) != str(port):
+            netloc = f"{netloc}:{port}"
+    path = parts.path
+    if not path and netloc and scheme in ("http", "https", ""):
+        path = "/"
+    return urlunsplit((scheme, netloc, path, _clean_query(parts.query), ""))
+
+
+def url_key(url: str) -> str:
+    """The canonical URL without its scheme ("//host/path?query"): http and https agree."""
+    canonical = canonical_url(url)
+    scheme, sep, rest = canonical.partition("://")
+    if sep and scheme and "/" not in scheme:
+        return "//" + rest
+    return canonical
+
+
+def is_safe_link(url: str | None) -> bool:
+    """True for an absolute http(s) URL with a host, judged the way a browser would read it
+    (entities decoded, whitespace and control characters ignored, any letter case)."""
+    if not url or not isinstance(url, str):
+        return False
+    if _PLAIN_HTTP.match(url):
+        return True
+    cleaned = _INVISIBLE.sub("", html.unescape(url)).lower()
+    if not cleaned.startswith(("http://", "https://")):
+        return False
+    try:
+        return bool(urlsplit(cleaned).hostname)
+    except ValueError:
+        return False
+
+
+def _clean_query(query: str) -> str:
+    if not query:
+        return ""
+    kept = []
+    for pair in query.split("&"):
+        if not pair:
+            continue
+        name = unquote_plus(pair.partition("=")[0]).strip().lower()
+        if name in _TRACKING_PARAMS or name.startswith(_TRACKING_PREFIXES):
+            continue
+        kept.append(pair)
+    kept.sort()
+    return "&".join(kept)

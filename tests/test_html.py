@@ -1,0 +1,196 @@
+"""HTML → paragraphs and HTML → text (digest.text.html)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from digest.model import Paragraph
+from digest.text.html import html_to_paragraphs, html_to_text
+
+
+def texts(html: str) -> list[str]:
+    return [p.text for p in html_to_paragraphs(html)]
+
+
+def test_blocks_become_paragraphs_and_inline_markup_does_not_split():
+    html = (
+        "<p>Hello <b>bold</b> and <a href='x'>linked</a> words.</p><div>Second <em>block</em></div>"
+    )
+    assert texts(html) == ["Hello bold and linked words.", "Second block"]
+
+
+def test_headings_are_marked_as_headings():
+    paragraphs = html_to_paragraphs(
+        "<h1>Title</h1><p>Body.</p><h3 class='x'>Sub <i>head</i></h3><p>More.</p>"
+    )
+    assert paragraphs == [
+        Paragraph("Title", "heading"),
+        Paragraph("Body."),
+        Paragraph("Sub head", "heading"),
+        Paragraph("More."),
+    ]
+
+
+def test_list_items_are_paragraphs_even_without_end_tags():
+    assert texts("<ul><li>one<li>two</li><li><p>three</p></ul>after") == [
+        "one",
+        "two",
+        "three",
+        "after",
+    ]
+
+
+def test_br_separates_paragraphs():
+    assert texts("first line<br>second line<br/><br />third") == [
+        "first line",
+        "second line",
+        "third",
+    ]
+
+
+def test_text_outside_blocks_is_kept():
+    assert texts("loose text<p>para</p>tail") == ["loose text", "para", "tail"]
+
+
+def test_whitespace_is_collapsed_and_entities_decoded():
+    html = "<p>  Tom &amp; Jerry\n\t&nbsp;say &quot;hi&quot; &lt;3 &#8212; caf&eacute;  </p>"
+    assert texts(html) == ['Tom & Jerry say "hi" <3 — café']
+
+
+@pytest.mark.parametrize(
+    "clutter",
+    [
+        "<script>alert('x')</script>",
+        "<SCRIPT SRC='https://evil.example/x.js'></SCRIPT>",
+        "<style>p { color: red }</style>",
+        "<noscript>Enable JavaScript</noscript>",
+        "<iframe src='https://example.org/embed'>Frame text</iframe>",
+        "<form action='/subscribe'><input name='email'><button>Sign up</button></form>",
+        "<nav><a href='/'>Home</a> | <a href='/about'>About</a></nav>",
+        "<aside>Related reading</aside>",
+        "<object data='x.swf'>Flash fallback</object>",
+        "<svg><text>Vector label</text></svg>",
+        "<video src='v.mp4'>Your browser does not support video.</video>",
+        "<template><p>Template</p></template>",
+        "<select><option>Choose</option></select>",
+        "<textarea>Typed</textarea>",
+        "<div class='sharedaddy sd-sharing-enabled'><h3>Share this:</h3><a>Twitter</a></div>",
+        "<div class='social-buttons'><a>Facebook</a></div>",
+        "<ul id='jp-relatedposts'><li>Another post</li></ul>",
+        "<div class='newsletter-signup'><p>Get our newsletter</p></div>",
+        "<div class='feedflare'><a>Digg this</a></div>",
+        "<div class='ad'>Buy now</div>",
+        "<div id='Related-Posts'><div>Nested <div>deeper</div></div> still related</div>",
+        "<p hidden>Hidden text</p>",
+        "<p style='DISPLAY: none'>Invisible</p>",
+    ],
+)
+def test_clutter_is_dropped_with_its_content(clutter):
+    assert texts(f"<p>Before.</p>{clutter}<p>After.</p>") == ["Before.", "After."]
+
+
+def test_figure_captions_and_image_alt_text_are_dropped():
+    html = (
+        "<figure><img src='a.png' alt='A photo of a cat'>"
+        "<figcaption>Photo: Agency</figcaption></figure><p>Story.</p>"
+    )
+    assert texts(html) == ["Story."]
+
+
+def test_class_names_only_containing_clutter_words_are_kept():
+    html = (
+        "<div class='shared-content'>Kept one.</div><div class='unrelated header'>Kept two.</div>"
+    )
+    assert texts(html) == ["Kept one.", "Kept two."]
+
+
+def test_nested_clutter_of_the_same_name_is_removed_whole():
+    html = "<aside><aside>inner</aside>outer</aside><p>Kept.</p>"
+    assert texts(html) == ["Kept."]
+
+
+def test_script_text_that_looks_like_a_tag_does_not_confuse_removal():
+    html = '<p>One.</p><script>var s = "<script>"; if (a < b) {}</script><p>Two.</p>'
+    assert texts(html) == ["One.", "Two."]
+
+
+def test_table_cells_are_separated():
+    html = "<table><tr><th>Name</th><th>Year</th></tr><tr><td>Ada</td><td>1843</td></tr></table>"
+    assert texts(html) == ["Name Year", "Ada 1843"]
+
+
+def test_hostile_markup_leaves_no_markup_behind():
+    html = (
+        '<p>Intro.</p><img src=x onerror="alert(1)"><a href="javascript:alert(2)">click</a>'
+        '<a href="&#106;avascript:alert(3)">entity</a><scr<script>ipt>alert(4)</script>'
+        "<body onload=alert(5)><p>Closing.</p>"
+    )
+    out = texts(html)
+    assert out[0] == "Intro." and out[-1] == "Closing."
+    joined = " ".join(out)
+    for bad in ("<script", "<img", "onerror", "javascript:", "<a ", "onload"):
+        assert bad not in joined
+
+
+def test_comments_are_not_text():
+    assert texts("<p>a<!-- hidden --> b</p><!-- wp:paragraph --><p>c</p>") == ["a b", "c"]
+
+
+def test_control_characters_and_private_markers_are_stripped():
+    assert texts("<p>a\x00b\x1bc\x01d\x7fe</p>") == ["abcde"]
+    assert html_to_paragraphs("<p>\x01Not a heading</p>") == [Paragraph("Not a heading")]
+
+
+def test_empty_and_markup_only_input():
+    assert html_to_paragraphs("") == []
+    assert html_to_paragraphs("   \n ") == []
+    assert html_to_paragraphs("<br/><span></span><p> </p>") == []
+
+
+def test_plain_text_input_is_one_paragraph():
+    assert texts("Just text &amp; an entity") == ["Just text & an entity"]
+
+
+def test_a_full_page_gives_the_body_text_only():
+    html = (
+        "<html><head><title>Page title</title><meta charset=utf-8></head>"
+        "<body><p>Body.</p></body></html>"
+    )
+    assert texts(html) == ["Body."]
+
+
+def test_deep_nesting_is_fast_and_keeps_the_text():
+    html = "<div>" * 200_000 + "bottom" + "</div>" * 200_000
+    start = time.perf_counter()
+    assert texts(html) == ["bottom"]
+    assert time.perf_counter() - start < 10
+
+
+def test_unclosed_paragraph_flood_is_fast():
+    start = time.perf_counter()
+    assert texts("<p>" * 100_000 + "end") == ["end"]
+    assert time.perf_counter() - start < 10
+
+
+def test_html_to_text_strips_markup_and_collapses_whitespace():
+    assert html_to_text("Hostile Atom <img src=x onerror=alert(1)>") == "Hostile Atom"
+    assert html_to_text('Escaped <script>alert("t")</script> title') == "Escaped title"
+    assert html_to_text("<b>Bold</b>\n  and <i>italic</i>") == "Bold and italic"
+    assert html_to_text("AT&amp;T &#8217;s  deal") == "AT&T ’s deal"
+    assert html_to_text("<br/><span></span>") == ""
+    assert html_to_text("   \t\n ") == ""
+    assert html_to_text("") == ""
+
+
+def test_html_to_text_keeps_less_than_signs_that_are_not_tags():
+    assert html_to_text("Why x < y and 3 <4") == "Why x < y and 3 <4"
+
+
+def test_html_to_text_joins_blocks_with_spaces():
+    assert html_to_text("<p>One</p><p>Two</p>") == "One Two"
+
+
+def test_html_to_text_drops_control_characters():
+    assert html_to_text("NUL\x00here\x1b") == "NULhere"
