@@ -32,6 +32,7 @@ from digest.config import (
 from digest.model import Article, Source
 from digest.sources.errors import SourceError
 from digest.state import StateError, StateLockedError
+from digest.text.normalise import RulesError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
 
@@ -49,6 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return args.handler(args)
     except ConfigError as exc:
         print(f"digest: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except RulesError as exc:
+        print(f"digest: rules error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except SourceError as exc:
         advice = f"; {exc.advice}" if exc.advice else ""

@@ -8,6 +8,7 @@ stage looks at it next.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -57,7 +58,9 @@ class Article:
     key: str
     source: str
     title: str
-    paragraphs: tuple[Paragraph, ...]
+    # A tuple, or a sequence that converts the source's content on first read (feeds put
+    # that off, since most entries are never shown).
+    paragraphs: Sequence[Paragraph]
     url: str | None = None
     published: dt.datetime | None = None
     author: str | None = None

@@ -31,7 +31,7 @@ import json
 import re
 import warnings
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from html import unescape
@@ -590,6 +590,8 @@ def _unlift(text: str) -> str:
     store = _lifted.get()
     if not store or _CDATA_MARK not in text:
         return text
+    if whole := _CDATA_ONLY.fullmatch(text):  # the usual case: the text is one section
+        return store[int(whole.group(1))].decode("utf-8")
     return _CDATA_REF.sub(lambda m: store[int(m.group(1))].decode("utf-8"), text)
 
 
@@ -1298,9 +1300,12 @@ class _Parse:
     def _article(self, raw: _Raw) -> Article | None:
         title = _clip(_title_text(raw.title, raw.title_is_html), MAX_TITLE_CHARS)
         link = _clean_link(raw.link, raw.base)
-        paragraphs = _best_paragraphs(raw.contents)
-        if not (title or link or paragraphs):
+        contents = [(value, kind) for value, kind in raw.contents if value and not value.isspace()]
+        if not (title or link or contents):
             return None
+        # Most entries of a feed were shown on an earlier day or belong to a new feed's old
+        # backlog; converting their HTML would be wasted work, so it waits until first read.
+        paragraphs = DeferredParagraphs(contents)
         published = None
         for value in raw.dates:
             if (published := _parse_date(value, self.date_limit)) is not None:
@@ -1354,6 +1359,46 @@ def _title_text(value: str, is_html: bool) -> str:
         value = unescape(value)  # "text" titles with escaped entities are common
     value = " ".join(value.split())
     return value if value.isprintable() else strip_control_chars(value)
+
+
+class DeferredParagraphs(Sequence[Paragraph]):
+    """An entry's paragraphs, converted from its content the first time anyone reads them.
+
+    Behaves as the tuple it stands for (indexing, slicing, iteration, equality), so the rest
+    of the pipeline need not know the conversion was put off.
+    """
+
+    __slots__ = ("_contents", "_paragraphs")
+
+    def __init__(self, contents: list[tuple[str | bytes, str]]) -> None:
+        self._contents: list[tuple[str | bytes, str]] | None = contents
+        self._paragraphs: tuple[Paragraph, ...] = ()
+
+    def _resolve(self) -> tuple[Paragraph, ...]:
+        if self._contents is not None:
+            self._paragraphs = _best_paragraphs(self._contents)
+            self._contents = None
+        return self._paragraphs
+
+    def __getitem__(self, index: int | slice) -> Paragraph | tuple[Paragraph, ...]:  # type: ignore[override]
+        return self._resolve()[index]
+
+    def __len__(self) -> int:
+        return len(self._resolve())
+
+    def __iter__(self) -> Iterator[Paragraph]:
+        return iter(self._resolve())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, DeferredParagraphs | tuple | list):
+            return self._resolve() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._resolve())
+
+    def __repr__(self) -> str:
+        return repr(self._resolve())
 
 
 def _best_paragraphs(contents: list[tuple[str | bytes, str]]) -> tuple[Paragraph, ...]:

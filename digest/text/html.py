@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import html as _html
 import re
+import threading
 from itertools import repeat
 
 from selectolax.lexbor import LexborHTMLParser
@@ -114,7 +115,7 @@ _VOID_ELEMENTS = frozenset(
 _INLINE_DROPS = frozenset(["script", "style", "noscript", "template", "a", "span", "img", "i", "b"])
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none", re.IGNORECASE)
 # In lexbor's serialisation: a start or end tag (its name captured) or a comment (None).
-_TAG_SPLIT = re.compile(r"<(?:(/?[a-z][^\s/>]*)([^>]*)|!--.*?--)>", re.DOTALL)
+_TAG_SPLIT = re.compile(r"<(?:(/?[a-z][a-zA-Z0-9:_.-]*)([^>]*)|!--.*?--)>", re.DOTALL)
 _BLOCK_NAMES = (
     *("p", "div", "section", "article", "header", "footer", "main", "blockquote", "pre"),
     *("address", "center", "details", "summary", "ul", "ol", "li", "dl", "dt", "dd", "table"),
@@ -159,10 +160,7 @@ def html_to_paragraphs(html: str | bytes, base_url: str | None = None) -> list[P
         text = html if isinstance(html, str) else bytes(html).decode("utf-8", errors="replace")
         if _nests_deeper_than(text, MAX_NESTING):
             return _paragraphs_by_regex(text.replace(_BREAK, ""))
-    tree = LexborHTMLParser(html)
-    body = tree.body
-    if body is None:
-        return []
+    body = _parse(html if isinstance(html, str) else bytes(html).decode("utf-8", "replace"))
     # lexbor serialises regularly: lower-case names, attributes as name="value", every
     # non-void element closed, and "<", ">" escaped in text and attribute values alike. So
     # patterns over that string find tags exactly, and clean fragments (most of them) run no
@@ -184,6 +182,31 @@ def html_to_paragraphs(html: str | bytes, base_url: str | None = None) -> list[P
     if "&" in marked:
         marked = _unescape_serialised(marked)
     return _split(marked)
+
+
+def _parse(html: str):
+    """The HTML parsed into a <body> element.
+
+    Creating a lexbor document costs about as much as parsing a few kilobytes, and feed
+    entries are mostly short, so each thread keeps one document and parses into its body as
+    a fragment. lexbor frees the memory of replaced nodes only with the whole document, so
+    the document is renewed after a few megabytes (and never used for very large inputs).
+    """
+    if len(html) > _REUSE_LIMIT:
+        return LexborHTMLParser(html).body
+    state = _local.__dict__
+    if state.get("parsed", _REUSE_BUDGET) >= _REUSE_BUDGET:
+        state["body"] = LexborHTMLParser("").body
+        state["parsed"] = 0
+    state["parsed"] += len(html)
+    body = state["body"]
+    body.inner_html = html
+    return body
+
+
+_local = threading.local()
+_REUSE_BUDGET = 2_000_000  # characters parsed into one document before it is renewed
+_REUSE_LIMIT = 500_000  # inputs larger than this get a document of their own
 
 
 def html_to_text(html: str) -> str:

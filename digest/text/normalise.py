@@ -147,11 +147,9 @@ def load_rules(extra: Path | None = None) -> RuleSet:
     and ``disable = ["id", ...]`` removes built-in rules. Raises :class:`RulesError` (a
     ``ValueError``) naming the file, the rule and the problem.
     """
-    builtin = resources.files("digest.text").joinpath(BUILTIN_RULES_FILE)
-    origin = f"built-in {BUILTIN_RULES_FILE}"
-    rules, _ = _parse_rules(_read_toml(builtin.read_bytes(), origin), origin)
     if extra is None:
-        return RuleSet(tuple(rules))
+        return default_rules()
+    rules = list(default_rules().rules)
     try:
         raw = Path(extra).read_bytes()
     except OSError as exc:
@@ -176,7 +174,10 @@ def load_rules(extra: Path | None = None) -> RuleSet:
 @functools.cache
 def default_rules() -> RuleSet:
     """The built-in rules, loaded and compiled once per process."""
-    return load_rules()
+    builtin = resources.files("digest.text").joinpath(BUILTIN_RULES_FILE)
+    origin = f"built-in {BUILTIN_RULES_FILE}"
+    rules, _ = _parse_rules(_read_toml(builtin.read_bytes(), origin), origin)
+    return RuleSet(tuple(rules))
 
 
 def _read_toml(raw: bytes, origin: str) -> dict[str, Any]:
