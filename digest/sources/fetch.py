@@ -29,6 +29,7 @@ import contextlib
 import datetime as dt
 import email.utils
 import functools
+import heapq
 import logging
 import math
 import random
@@ -667,7 +668,6 @@ class _Watchdog:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._socket: socket.socket | None = None
-        self._timer: threading.Timer | None = None
         self._done = False
         self.fired = False
 
@@ -688,18 +688,15 @@ class _Watchdog:
                     self._socket = sock
 
     def arm(self, seconds: float) -> None:
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
-        self._timer.start()
+        _ALARMS.set(time.monotonic() + seconds, self)
 
     def disarm(self) -> None:
         with self._lock:
             self._done = True
             self._socket = None
-        if self._timer is not None:
-            self._timer.cancel()
+        _ALARMS.cancel(self)
 
-    def _fire(self) -> None:
+    def fire(self) -> None:
         with self._lock:
             if self._done:
                 return
@@ -707,6 +704,56 @@ class _Watchdog:
             if self._socket is not None:
                 with contextlib.suppress(OSError):  # already closed: nothing to wake
                     self._socket.shutdown(socket.SHUT_RDWR)
+
+
+class _AlarmClock:
+    """One thread that fires every armed watchdog at its deadline.
+
+    A ``threading.Timer`` per request would start (and wait for) a new thread for each of
+    hundreds of fetches, which costs more than many of the fetches themselves.
+    """
+
+    def __init__(self) -> None:
+        self._wake = threading.Condition()
+        self._heap: list[tuple[float, int, _Watchdog]] = []
+        self._armed: set[int] = set()
+        self._thread: threading.Thread | None = None
+
+    def set(self, deadline: float, watchdog: _Watchdog) -> None:
+        with self._wake:
+            heapq.heappush(self._heap, (deadline, id(watchdog), watchdog))
+            self._armed.add(id(watchdog))
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._run, name="digest-fetch-deadlines", daemon=True
+                )
+                self._thread.start()
+            self._wake.notify()
+
+    def cancel(self, watchdog: _Watchdog) -> None:
+        with self._wake:
+            self._armed.discard(id(watchdog))
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                # Drop cancelled alarms from the top so the wait below is for a live one.
+                while self._heap and self._heap[0][1] not in self._armed:
+                    heapq.heappop(self._heap)
+                if not self._heap:
+                    self._wake.wait()
+                    continue
+                deadline, key, watchdog = self._heap[0]
+                delay = deadline - time.monotonic()
+                if delay > 0:
+                    self._wake.wait(delay)
+                    continue
+                heapq.heappop(self._heap)
+                self._armed.discard(key)
+            watchdog.fire()
+
+
+_ALARMS = _AlarmClock()
 
 
 # --- problems, in words ------------------------------------------------------------------
