@@ -63,6 +63,8 @@ def corpus_files(folder: Path) -> list[Path]:
 
 
 class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
+    disable_nagle_algorithm = True  # and no 40 ms delayed-ACK stalls between header and body
     files: ClassVar[dict[str, bytes]] = {}
 
     def log_message(self, *args: object) -> None:
@@ -75,12 +77,14 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.files.get(relative)
         if body is None:
             self.send_response(404)
+            self.send_header("Content-Length", "0")
             self.end_headers()
             return
         etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
         if self.headers.get("If-None-Match") == etag:
             self.send_response(304)
             self.send_header("ETag", etag)
+            self.send_header("Content-Length", "0")
             self.end_headers()
             return
         self.send_response(200)
@@ -94,6 +98,7 @@ class _Handler(BaseHTTPRequestHandler):
 def _serve_forever(folder: str, ready: multiprocessing.Queue) -> None:
     root = Path(folder)
     _Handler.files = {p.relative_to(root).as_posix(): p.read_bytes() for p in corpus_files(root)}
+    ThreadingHTTPServer.request_queue_size = 256  # the default 5 drops concurrent connects
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.daemon_threads = True
     ready.put(server.server_address[1])
@@ -126,7 +131,7 @@ def make_config(base_url: str, names: list[str], copies: int, folder: Path, wind
         output=folder / "output",
         state=folder / "state.sqlite",
         first_run_hours=window,
-        fetch=FetchConfig(workers=16, retries=0, timeout=30, full_text_limit=0),
+        fetch=FetchConfig(retries=0, full_text_limit=0),  # default workers and timeouts
     )
 
 
