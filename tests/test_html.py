@@ -194,3 +194,17 @@ def test_html_to_text_joins_blocks_with_spaces():
 
 def test_html_to_text_drops_control_characters():
     assert html_to_text("NUL\x00here\x1b") == "NULhere"
+
+
+def test_many_documents_in_a_row_stay_correct():
+    # Parsing reuses one lexbor document per thread and renews it every few megabytes.
+    chunk = "<p>" + "word " * 2_000 + "</p><h2>Heading</h2><ul><li>item</ul>"
+    for _ in range(300):  # about 3 MB in all, past the renewal point
+        paragraphs = html_to_paragraphs(chunk)
+        assert [p.kind for p in paragraphs] == ["body", "heading", "body"]
+        assert paragraphs[2].text == "item"
+
+
+def test_bytes_input_is_utf8():
+    assert texts("<p>Caf\u00e9 \u2014 ok</p>".encode()) == ["Café — ok"]
+    assert texts(b"plain \xe2\x82\xac text") == ["plain € text"]

@@ -378,7 +378,7 @@ _BOMS = (
 
 
 def _to_utf8(data: bytes, content_type: str | None, warnings: list[str]) -> bytes:
-    """The document as clean UTF-8 bytes, its encoding decided by what the bytes prove."""
+    """The document as UTF-8 bytes, its encoding decided by what the bytes prove."""
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             body = data[len(bom) :]
@@ -1313,7 +1313,7 @@ class _Parse:
         author = _clip(_title_text(raw.author or "", False), MAX_AUTHOR_CHARS) or None
         guid = " ".join((raw.guid or "").split())
         if guid and not guid.isprintable():
-            guid = strip_control_chars(guid)
+            guid = " ".join(strip_control_chars(guid).split())
         if guid:
             if is_safe_link(guid):
                 guid = url_key(guid)  # http and https spellings of one guid agree
@@ -1358,7 +1358,7 @@ def _title_text(value: str, is_html: bool) -> str:
     if "&" in value and _LOOKS_ENTITY.search(value):
         value = unescape(value)  # "text" titles with escaped entities are common
     value = " ".join(value.split())
-    return value if value.isprintable() else strip_control_chars(value)
+    return value if value.isprintable() else " ".join(strip_control_chars(value).split())
 
 
 class DeferredParagraphs(Sequence[Paragraph]):
@@ -1442,7 +1442,7 @@ def _text_paragraphs(text: str) -> list[Paragraph]:
     for block in blocks:
         block = " ".join(block.split())
         if block and not block.isprintable():
-            block = strip_control_chars(block)
+            block = " ".join(strip_control_chars(block).split())
         if block:
             out.append(Paragraph(block))
     return out

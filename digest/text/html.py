@@ -217,7 +217,7 @@ def html_to_text(html: str) -> str:
         if "&" in html:
             html = _html.unescape(html)
         text = " ".join(html.split())
-        return text if text.isprintable() else strip_control_chars(text)
+        return text if text.isprintable() else " ".join(strip_control_chars(text).split())
     return " ".join(p.text for p in html_to_paragraphs(html))
 
 
@@ -312,8 +312,8 @@ def _split(marked: str) -> list[Paragraph]:
         # runs of whitespace, newlines, no-break spaces, control characters.
         if "  " in text or not text.isprintable():
             text = " ".join(text.split())
-            if not text.isprintable():
-                text = strip_control_chars(text)
+            if not text.isprintable():  # control characters; gone, they may leave spaces
+                text = " ".join(strip_control_chars(text).split())
         if text:
             append(Paragraph(text, "heading") if heading else Paragraph(text))
     return out
