@@ -185,7 +185,7 @@ def stage_timings(config: Config) -> dict[str, tuple[int, float]]:
     return {
         "fetch": (len(requests), fetch_time),
         "parse": (len(articles), parse_time),
-        "normalise": (len(articles), normalise_time),
+        "normalise*": (len(articles), normalise_time),
         "summarise": (len(summarised), summarise_time),
         "render": (len(prepared), render_time),
     }
@@ -238,6 +238,7 @@ def main() -> None:
             for stage, (items, seconds) in stage_timings(config).items():
                 rate = items / seconds if seconds else float("inf")
                 print(f"  {stage:<10} {items:>6} items in {seconds:6.3f} s = {rate:>9.0f}/s")
+            print("  * includes turning entry HTML into paragraphs, which parsing defers")
 
         if args.scale:
             copies = max(1, args.scale // len(names))
