@@ -294,3 +294,40 @@ def test_extract_a_url_from_a_loopback_server(http_server, capsys) -> None:
 def test_extract_a_page_that_is_not_an_article_fails_clearly(capsys) -> None:
     assert main(["extract", str(PAGES / "homepage.html")]) == 1
     assert "no article text" in capsys.readouterr().err
+
+
+def test_sources_add_finds_a_sites_feed_through_link_alternate(
+    workdir: Path, http_server, capsys
+) -> None:
+    http_server.route(
+        "/",
+        body=(
+            "<html><head><title>Harbour News</title>"
+            '<link rel="alternate" type="application/rss+xml" href="/feeds/all.xml">'
+            "</head><body><p>Welcome</p></body></html>"
+        ),
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+    http_server.route(
+        "/feeds/all.xml",
+        body=(
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour News</title>'
+            "<link>https://example.org/</link><description>d</description></channel></rss>"
+        ),
+        headers={"Content-Type": "application/rss+xml"},
+    )
+    assert main(["sources", "add", http_server.url("/")]) == EXIT_OK
+    added = load_config(workdir / "digest.toml").sources[-1]
+    assert (added.name, added.location) == ("Harbour News", http_server.url("/feeds/all.xml"))
+
+
+def test_sources_add_a_page_with_no_feed_says_what_to_do(workdir: Path, http_server, capsys):
+    http_server.route(
+        "/",
+        body="<html><body><p>No feeds here</p></body></html>",
+        headers={"Content-Type": "text/html"},
+    )
+    assert main(["sources", "add", http_server.url("/")]) == 1
+    err = capsys.readouterr().err
+    assert "names no feed" in err and "--page" in err
+    assert not (workdir / "digest.toml").exists()
