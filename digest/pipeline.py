@@ -125,7 +125,7 @@ def build(
         known = state.entries(a.key for a in collected.articles)
         # Select before cleaning: on a busy day most entries are ones already shown or an old
         # backlog, and cleaning them would be wasted work.
-        chosen, skipped = select_for_day(
+        selection = select_for_day(
             collected.articles,
             known,
             day=day,
@@ -136,11 +136,20 @@ def build(
                 name for name in collected.new_sources if kinds.get(name) != "folder"
             ),
         )
-        shown, cleaning_warnings = clean_articles(chosen, config)
+        shown, cleaning_warnings = clean_articles(selection.shown, config)
         warnings.extend(cleaning_warnings)
-        new_count = sum(1 for a in shown if a.key not in known or known[a.key].day is None)
-        fresh_keys = {a.key for a in shown}
-        earlier = [a for a in state.articles_for_day(day) if a.key not in fresh_keys]
+        # Articles left empty by cleaning are remembered as skipped, so they are not cleaned
+        # (and warned about) again on every run.
+        kept = {a.key for a in shown}
+        skipped = [*selection.skipped, *(a for a in selection.shown if a.key not in kept)]
+        # A source with entries held for a later day must be read in full next time: with its
+        # validators stored, "304 Not Modified" would hide those entries for good.
+        unsettled = {a.source for a in selection.held}
+        health = tuple(
+            dataclasses.replace(h, etag=None, last_modified=None) if h.name in unsettled else h
+            for h in collected.health
+        )
+        earlier = state.articles_for_day(day)
         digest = Digest(
             day=day,
             title=config.title,
@@ -166,7 +175,7 @@ def build(
             state.feed_id(),
             stories_on=lambda d: group_stories(state.articles_for_day(d)),
         )
-        state.commit_build(day, shown, skipped, record, now, collected.health)
+        state.commit_build(day, shown, skipped, record, now, health)
         for path, content in pages.items():
             write_atomic(path, content)
         written = tuple(pages)
@@ -175,7 +184,7 @@ def build(
         digest=digest,
         written=written,
         warnings=tuple(warnings),
-        new_articles=new_count,
+        new_articles=len(shown),
         sources_read=collected.sources_read,
         elapsed=time.monotonic() - started,
     )
@@ -199,6 +208,20 @@ def stored_digest(config: Config, state: State, day: dt.date) -> Digest | None:
     )
 
 
+# On a new feed's first run, undated entries cannot be shown to be recent: take only this many
+# of them (feeds list newest first) and remember the rest as backlog.
+FIRST_RUN_UNDATED = 5
+
+
+@dataclass(frozen=True)
+class Selection:
+    """How ``select_for_day`` sorted the ingested articles."""
+
+    shown: list[Article]  # new to digest: they go into this day
+    skipped: list[Article]  # a new feed's old backlog: remembered, never shown
+    held: list[Article]  # dated after this day, or undated on an earlier day's build: later
+
+
 def select_for_day(
     articles: Sequence[Article],
     known: dict[str, EntryRecord],
@@ -208,42 +231,45 @@ def select_for_day(
     now: dt.datetime,
     first_run_window: dt.timedelta = FIRST_RUN_WINDOW,
     backlog_sources: frozenset[str] = frozenset(),
-) -> tuple[list[Article], list[Article]]:
-    """Decide which articles go into ``day``: (shown, skipped backlog).
+) -> Selection:
+    """Decide which articles are new for ``day``.
 
-    An article already shown on another day is never shown again; one dated after the day
-    waits for a later digest; on a feed's first run only the recent window is taken and the
-    rest is remembered as skipped, so it never surfaces later either. Undated articles take
-    the time digest first saw them.
+    An article already in a digest (this day's included: it is kept as first stored) is
+    never taken again; one dated after the day waits for a later digest; on a feed's first
+    run only the recent window is taken and the rest is remembered as skipped, so it never
+    surfaces later either. Undated articles take the time digest first saw them.
     """
     day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tz)
     # A zero window means "no window": a new source's whole backlog is taken.
     window_start = min(now, day_end) - first_run_window if first_run_window else None
-    shown: list[Article] = []
-    skipped: list[Article] = []
+    chosen = Selection([], [], [])
     seen_keys: set[str] = set()
+    undated_taken: dict[str, int] = {}
     for article in articles:
         if article.key in seen_keys:
             continue  # the same article from two sources, or twice in one feed
         seen_keys.add(article.key)
         record = known.get(article.key)
-        if record is not None and record.day is not None and record.day != day.isoformat():
+        if record is not None and record.day is not None:
             continue
         published = article.published or (record.first_seen if record else now)
-        if published >= day_end:
+        if published >= day_end or (article.published is None and now >= day_end):
+            chosen.held.append(article)
             continue
-        if (
-            record is None
-            and window_start is not None
-            and article.source in backlog_sources
-            and published < window_start
-        ):
-            skipped.append(article)
-            continue
+        if record is None and window_start is not None and article.source in backlog_sources:
+            if article.published is None:
+                taken = undated_taken.get(article.source, 0)
+                undated_taken[article.source] = taken + 1
+                if taken >= FIRST_RUN_UNDATED:
+                    chosen.skipped.append(article)
+                    continue
+            elif published < window_start:
+                chosen.skipped.append(article)
+                continue
         if article.published is None:
             article = dataclasses.replace(article, published=published)
-        shown.append(article)
-    return shown, skipped
+        chosen.shown.append(article)
+    return chosen
 
 
 def render_outputs(

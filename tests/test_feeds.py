@@ -110,7 +110,7 @@ def test_corpus_file(row, no_network):
     if not row["note"]:  # every entry feedparser or fastfeedparser found is returned
         assert result.skipped == 0
     for article in result.articles:
-        assert article.key.startswith(("id:", "url:", "hash:"))
+        assert article.key.startswith(("id:Test source:", "url:", "hash:"))
         assert article.source == SOURCE.name
         assert article.category == SOURCE.category
         assert article.url is None or is_safe_link(article.url)
@@ -211,7 +211,7 @@ def test_rss2_fields():
     assert article.url == "http://liftoff.msfc.nasa.gov/news/2003/news-starcity.asp"
     assert article.published == dt.datetime(2003, 6, 3, 9, 39, 21, tzinfo=UTC)
     assert article.author == "Writer"  # "writer@example.com (Writer)"
-    assert article.key == "id://liftoff.msfc.nasa.gov/2003/06/03.html"  # URL guid: scheme-free
+    assert article.key == "url://liftoff.msfc.nasa.gov/2003/06/03.html"  # URL guid: scheme-free
     assert article.paragraphs[0].text.startswith("How do Americans get ready to work")
 
 
@@ -220,7 +220,7 @@ def test_atom_fields():
     assert article.url == "http://example.org/2005/04/02/atom"
     assert article.published == dt.datetime(2003, 12, 13, 12, 29, 29, tzinfo=UTC)  # -04:00
     assert article.author == "Mark Pilgrim"
-    assert article.key == "id:tag:example.org,2003:3.2397"
+    assert article.key == "id:Test source:tag:example.org,2003:3.2397"
 
 
 def test_atom_entry_document_is_one_entry():
@@ -321,8 +321,8 @@ def test_keys_fall_back_from_guid_to_link_to_content_hash():
       <item><title>d</title><description>Body text.</description></item>
     </channel></rss>"""
     keys = [a.key for a in parse(data).articles]
-    assert keys[0] == "id:abc-1"
-    assert keys[1] == "id://example.org/p/2"
+    assert keys[0] == "id:Test source:abc-1"
+    assert keys[1] == "url://example.org/p/2"
     assert keys[2] == "url://example.org/p/3"
     assert keys[3].startswith("hash:") and len(keys[3]) == 5 + 64
     https = data.replace(b"http://example.org/p/2", b"https://example.org/p/2")
@@ -338,7 +338,7 @@ def test_field_lengths_are_capped():
     article = parse(data).articles[0]
     assert len(article.title) <= feeds.MAX_TITLE_CHARS and article.title.endswith("…")
     assert len(article.author) <= feeds.MAX_AUTHOR_CHARS
-    assert article.key.startswith("id:sha256:")
+    assert article.key.startswith("id:Test source:sha256:")
     assert article.url is None  # a 5 kB URL is dropped, not cut into a broken one
     assert sum(len(p.text) for p in article.paragraphs) <= feeds.MAX_TEXT_CHARS
 
@@ -505,18 +505,18 @@ def test_empty_titles_are_empty_and_content_free_items_skipped():
 def test_odd_dates():
     published = {a.key: a.published for a in hostile("odd-dates.xml").articles}
     assert published == {
-        "id:date-1": dt.datetime(2003, 6, 10, 13, 41, 1, tzinfo=UTC),
-        "id:date-2": dt.datetime(2024, 1, 1, 12, 0, tzinfo=UTC),
-        "id:date-3": dt.datetime(2024, 3, 5, 14, 30, tzinfo=UTC),
-        "id:date-4": None,  # epoch digits: never year 1699
-        "id:date-5": None,  # 30 February
-        "id:date-6": dt.datetime(2021, 3, 3, 7, 15, tzinfo=UTC),
-        "id:date-7": dt.datetime(2024, 1, 2, 10, 0, tzinfo=UTC),
-        "id:date-8": None,  # 24:00 and +2500
-        "id:date-9": None,  # year 0001
-        "id:date-10": None,  # year 9999
-        "id:date-11": None,  # "yesterday at 5pm"
-        "id:date-12": None,  # 03/04 is ambiguous
+        "id:Test source:date-1": dt.datetime(2003, 6, 10, 13, 41, 1, tzinfo=UTC),
+        "id:Test source:date-2": dt.datetime(2024, 1, 1, 12, 0, tzinfo=UTC),
+        "id:Test source:date-3": dt.datetime(2024, 3, 5, 14, 30, tzinfo=UTC),
+        "id:Test source:date-4": None,  # epoch digits: never year 1699
+        "id:Test source:date-5": None,  # 30 February
+        "id:Test source:date-6": dt.datetime(2021, 3, 3, 7, 15, tzinfo=UTC),
+        "id:Test source:date-7": dt.datetime(2024, 1, 2, 10, 0, tzinfo=UTC),
+        "id:Test source:date-8": None,  # 24:00 and +2500
+        "id:Test source:date-9": None,  # year 0001
+        "id:Test source:date-10": None,  # year 9999
+        "id:Test source:date-11": None,  # "yesterday at 5pm"
+        "id:Test source:date-12": None,  # 03/04 is ambiguous
     }
 
 
@@ -553,7 +553,7 @@ def test_jsonfeed_wrong_types_keep_only_the_valid_item():
     result = hostile("jsonfeed-wrong-types.json")
     assert [a.title for a in result.articles] == ["Valid item among bad ones"]
     article = result.articles[0]
-    assert article.key == "id:ok-1"
+    assert article.key == "id:Test source:ok-1"
     assert article.url == "https://example.org/ok"
     assert article.published == dt.datetime(2024, 1, 1, tzinfo=UTC)
     assert [p.text for p in article.paragraphs] == ["Fine."]
@@ -628,7 +628,7 @@ def test_jsonfeed_item_fields():
         authors=[{"name": "Ann"}, {"url": "no name"}],
     )
     article = parse(data, url="https://example.org/feed.json").articles[0]
-    assert article.key == "id:42"  # numbers are coerced, as the spec says
+    assert article.key == "id:Test source:42"  # numbers are coerced, as the spec says
     assert article.url == "https://example.org/posts/42"
     assert article.published == dt.datetime(2024, 5, 6, 5, 8, 9, tzinfo=UTC)
     assert article.author == "Ann"

@@ -270,3 +270,96 @@ def test_local_feed_file_and_local_page(tmp_path: Path, kind: str) -> None:
     config = site(tmp_path, Source("Local", kind, str(path)))  # type: ignore[arg-type]
     result = build(config, DAY, now=NOW)
     assert len(result.digest.stories) == 1, result.digest.failures
+
+
+def raw_item(
+    title: str, *, guid: str | None = None, link: str | None = None, when: dt.datetime | None = None
+) -> str:
+    return (
+        f"<item><title>{title}</title>"
+        + (f"<link>{link}</link>" if link else "")
+        + (f'<guid isPermaLink="false">{guid}</guid>' if guid else "")
+        + (f"<pubDate>{format_datetime(when)}</pubDate>" if when else "")
+        + f"<description>{escape(BODY.format(weekday='Friday', thing=title))}</description>"
+        + "</item>"
+    )
+
+
+def test_local_guids_do_not_collide_across_feeds_but_the_same_url_is_one_story(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    when = NOW - dt.timedelta(hours=1)
+    http_server.route(
+        "/d.xml", body=rss(raw_item("Dock story", guid="123", when=when)), headers=RSS
+    )
+    http_server.route(
+        "/e.xml", body=rss(raw_item("Estuary story", guid="123", when=when)), headers=RSS
+    )
+    shared = "http://news.example.org/same-story"
+    http_server.route(
+        "/f.xml",
+        body=rss(raw_item("Same story", guid=shared.replace("http:", "https:"), when=when)),
+        headers=RSS,
+    )
+    http_server.route(
+        "/g.xml", body=rss(raw_item("Same story", link=shared, when=when)), headers=RSS
+    )
+    config = site(
+        tmp_path,
+        *(feed(name, http_server.url(f"/{name.lower()}.xml")) for name in "DEFG"),
+    )
+    titles = [s.headline for s in build(config, DAY, now=NOW).digest.stories]
+    assert sorted(titles) == ["Dock story", "Estuary story", "Same story"]
+
+
+def test_an_entry_held_for_a_later_day_is_not_hidden_by_a_304(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    body = rss(raw_item("Tomorrow's story", guid="t-1", when=NOW + dt.timedelta(days=1)))
+
+    def conditional(request: Recorded) -> Reply:
+        if request.headers.get("if-none-match") == '"v1"':
+            return Reply(304)
+        return Reply(200, body, {**RSS, "ETag": '"v1"'})
+
+    http_server.route("/feed.xml", conditional)
+    config = site(tmp_path, feed("News", http_server.url("/feed.xml")), first_run_hours=0)
+    assert build(config, DAY, now=NOW).digest.stories == ()
+    later = build(config, DAY + dt.timedelta(days=1), now=NOW + dt.timedelta(days=1))
+    assert [s.headline for s in later.digest.stories] == ["Tomorrow's story"]
+
+
+def test_a_new_feed_of_undated_entries_takes_only_a_few(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    items = [raw_item(f"Undated {n}", guid=f"u-{n}") for n in range(40)]
+    http_server.route("/feed.xml", body=rss(*items), headers=RSS)
+    config = site(tmp_path, feed("Undated", http_server.url("/feed.xml")))
+    first = build(config, DAY, now=NOW)
+    assert [s.lead.title for s in first.digest.stories] == [f"Undated {n}" for n in range(5)]
+    later = build(config, DAY + dt.timedelta(days=1), now=NOW + dt.timedelta(days=1))
+    assert later.digest.stories == ()  # the other 35 were remembered as backlog
+
+
+def test_rebuilding_the_day_keeps_the_full_text_fetched_earlier(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    page = "".join(
+        f"<p>Paragraph {n} of the council report on the harbour vote.</p>" * 2 for n in range(1, 6)
+    )
+    http_server.route(
+        "/story/9",
+        body=f"<html><head><title>Vote</title><meta property='og:type' "
+        f"content='article'></head><body><article><h1>Vote</h1>{page}</article>"
+        "</body></html>",
+        headers={"Content-Type": "text/html"},
+    )
+    teaser = raw_item(
+        "Vote", guid="v-9", link=http_server.url("/story/9"), when=NOW - dt.timedelta(hours=1)
+    ).replace("</description>", " Continue reading</description>")
+    http_server.route("/feed.xml", body=rss(teaser), headers=RSS)  # no ETag: always 200
+    config = site(tmp_path, feed("Council", http_server.url("/feed.xml")))
+    first = build(config, DAY, now=NOW)
+    again = build(config, DAY, now=NOW + dt.timedelta(hours=6))
+    assert len(first.digest.stories[0].lead.paragraphs) > 3
+    assert again.digest.stories[0].lead.paragraphs == first.digest.stories[0].lead.paragraphs

@@ -1314,12 +1314,15 @@ class _Parse:
         guid = " ".join((raw.guid or "").split())
         if guid and not guid.isprintable():
             guid = " ".join(strip_control_chars(guid).split())
-        if guid:
-            if is_safe_link(guid):
-                guid = url_key(guid)  # http and https spellings of one guid agree
+        if guid and is_safe_link(guid):
+            # A URL guid names the article itself: the same key as a feed that gives only
+            # that link, and http and https spellings agree.
+            key = "url:" + url_key(guid)
+        elif guid:
+            # Other guids ("123", "post-4") are only unique within their feed.
             if len(guid) > MAX_ID_CHARS:
                 guid = "sha256:" + hashlib.sha256(guid.encode()).hexdigest()
-            key = "id:" + guid
+            key = f"id:{self.source.name}:{guid}"
         elif link:
             key = "url:" + url_key(link)
         else:
