@@ -67,6 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("digest: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # a folder that cannot be created, a full disk, a read-only file
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"digest: cannot write or read{where}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_FAILED
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -14,16 +14,46 @@ from pathlib import Path
 
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Replace ``path`` with ``data`` (str is written as UTF-8) in one atomic rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp_name, 0o644)  # mkstemp makes 0600; published pages must be readable
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
+    staged = StagedFiles()
+    staged.add(path, data)
+    staged.publish()
+
+
+class StagedFiles:
+    """Several files written to temporary names first, then put in place together.
+
+    Lets a build write every output before it records anything in the state, and record
+    the state before any output replaces the old one: a full disk or an unwritable folder
+    then fails the run with nothing changed.
+    """
+
+    def __init__(self) -> None:
+        self._staged: list[tuple[Path, Path]] = []
+
+    def add(self, path: Path, data: str | bytes) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = data.encode("utf-8") if isinstance(data, str) else data
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp_name, 0o644)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+        self._staged.append((Path(tmp_name), path))
+
+    def publish(self) -> tuple[Path, ...]:
+        """Rename every staged file over its target; returns the targets."""
+        for tmp, path in self._staged:
+            os.replace(tmp, path)
+        published = tuple(path for _, path in self._staged)
+        self._staged.clear()
+        return published
+
+    def discard(self) -> None:
+        for tmp, _ in self._staged:
+            tmp.unlink(missing_ok=True)
+        self._staged.clear()

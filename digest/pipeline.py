@@ -22,7 +22,7 @@ from digest.config import Config
 from digest.group import group_stories
 from digest.ingest import Progress, collect
 from digest.model import Article, DayRecord, Digest, Story
-from digest.output import write_atomic
+from digest.output import StagedFiles
 from digest.state import EntryRecord, RunLock, State
 from digest.summarise import derive_headline, summarise
 from digest.text.normalise import RuleSet, load_rules, normalise
@@ -175,10 +175,17 @@ def build(
             state.feed_id(),
             stories_on=lambda d: group_stories(state.articles_for_day(d)),
         )
-        state.commit_build(day, shown, skipped, record, now, health)
-        for path, content in pages.items():
-            write_atomic(path, content)
-        written = tuple(pages)
+        # Every file is written (to temporary names) before the state records the day, and
+        # the state is recorded before any file replaces the old one.
+        staged = StagedFiles()
+        try:
+            for path, content in pages.items():
+                staged.add(path, content)
+            state.commit_build(day, shown, skipped, record, now, health)
+        except BaseException:
+            staged.discard()
+            raise
+        written = staged.publish()
 
     result = BuildResult(
         digest=digest,

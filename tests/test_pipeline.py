@@ -185,3 +185,25 @@ def test_optional_articles_feed_has_one_stable_entry_per_story(site: Config) -> 
     build(config, DAY + dt.timedelta(days=1), now=NOW + dt.timedelta(days=1))
     again = feedparser.parse((config.output / "articles.atom").read_bytes())
     assert sorted(e.id for e in again.entries) == sorted(e.id for e in parsed.entries)
+
+
+def test_unwritable_output_changes_nothing_and_the_cli_says_why(
+    site: Config, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    from digest.cli import main
+    from digest.state import State
+
+    (tmp_path / "afile").write_text("not a folder", encoding="utf-8")
+    broken = dataclasses.replace(site, output=tmp_path / "afile" / "out")
+    with pytest.raises(OSError):
+        build(broken, DAY, now=NOW)
+    with State.open(site.state) as state:  # nothing was recorded: the next run shows them
+        assert state.days() == [] and state.articles_for_day(DAY) == []
+    assert len(build(site, DAY, now=NOW).digest.stories) == 3
+
+    config = tmp_path / "digest.toml"
+    seeds = site.sources[0].location
+    config.write_text(f'output = "afile/out"\n[[sources]]\npath = "{seeds}"\n', "utf-8")
+    assert main(["build", "-q", "--config", str(config)]) == 1
+    err = capsys.readouterr().err
+    assert "afile" in err and "Traceback" not in err
