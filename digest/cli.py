@@ -286,9 +286,17 @@ def progress_reporter(quiet: bool = False) -> Callable[[str, int, int], None] | 
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from digest.pipeline import build
+    from digest.pipeline import build, today
 
     config = load(args)
+    if args.date and args.date > today(config) + dt.timedelta(days=1):
+        # A typo such as 2027 for 2026 would make that day the site's newest for a year.
+        print(
+            f"digest: --date {args.date} is in the future (today is {today(config)} in "
+            f"{config.tz_name}); give today's date or an earlier one",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
     result = build(config, args.date, progress=progress_reporter(args.quiet > 0))
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
@@ -454,6 +462,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         if args.once:
             report = scheduler.run_job()
             print(report.detail)
+            if report.locked:
+                return EXIT_LOCKED
             return EXIT_OK if report.ok else EXIT_FAILED
         with stop_on_signals(scheduler):
             scheduler.run_forever()
@@ -475,6 +485,7 @@ def _carried_over(path: Path, config: Config) -> list[dict[str, object]]:
     return [
         {"name": s.name, "path": _relative_to(Path(s.location), path.parent)}
         for s in config.sources
+        if Path(s.location).is_dir()  # no seeds/ here: nothing to keep
     ]
 
 

@@ -73,7 +73,8 @@ class _Run:
             since = record.last_success if record else None
             last = f", last success {since:%Y-%m-%d}" if since else ", never read successfully"
             shown = f"{problem} (failing for {in_a_row} runs in a row{last})"
-        log.warning("source %s failed: %s", source.name, shown)
+        # INFO: the CLI prints every failure (with its advice) and the digest lists it.
+        log.info("source %s failed: %s", source.name, shown)
         self.failures.append(SourceFailure(source=source.name, problem=shown, advice=advice))
 
 

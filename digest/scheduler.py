@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import schedule
 
 from digest.config import Config
-from digest.state import RunLock, State
+from digest.state import RunLock, State, StateError, StateLockedError
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,7 @@ class RunReport:
     started: dt.datetime
     ok: bool
     detail: str
+    locked: bool = False  # failed because another run held the lock
 
 
 def last_due(config: Config, now: dt.datetime) -> dt.datetime:
@@ -109,14 +110,17 @@ class Scheduler:
             detail = self.job()
             report = RunReport(started, True, detail)
             log.info("scheduled run done: %s", detail)
-        except JobFailed as exc:
+        except (JobFailed, StateError) as exc:  # explained by their message: no traceback
             log.error("scheduled run failed: %s", exc)
-            report = RunReport(started, False, str(exc))
+            report = RunReport(started, False, str(exc), locked=isinstance(exc, StateLockedError))
         except Exception as exc:  # keep the scheduler alive: tomorrow's run may well work
             log.exception("scheduled run failed")
             report = RunReport(started, False, f"{type(exc).__name__}: {exc}")
-        with State.open(self.config.state) as state:
-            state.set_meta(LAST_RUN_KEY, started.astimezone(dt.UTC).isoformat())
+        if report.ok:
+            # Only a run that worked counts: after a failed one (the mail server was down),
+            # the next start catches up instead of waiting for tomorrow.
+            with State.open(self.config.state) as state:
+                state.set_meta(LAST_RUN_KEY, started.astimezone(dt.UTC).isoformat())
         self.reports.append(report)
         return report
 

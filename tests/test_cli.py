@@ -331,3 +331,31 @@ def test_sources_add_a_page_with_no_feed_says_what_to_do(workdir: Path, http_ser
     err = capsys.readouterr().err
     assert "names no feed" in err and "--page" in err
     assert not (workdir / "digest.toml").exists()
+
+
+def test_a_date_far_in_the_future_is_refused(workdir: Path, capsys) -> None:
+    assert main(["build", "--date", "2099-01-01"]) == EXIT_USAGE
+    assert "in the future" in capsys.readouterr().err
+    assert not (workdir / "output").exists()
+
+
+def test_first_sources_add_without_a_seeds_folder_adds_only_the_new_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # an empty folder: no seeds/ to carry over
+    main(["sources", "add", "https://a.example.org/feed", "--no-discover", "--name", "A"])
+    assert [s.name for s in load_config(tmp_path / "digest.toml").sources] == ["A"]
+
+
+def test_run_once_while_a_build_holds_the_lock_exits_75(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import digest.pipeline
+    import digest.scheduler
+
+    # The real job waits up to a minute for the lock; this one gives up at once.
+    monkeypatch.setattr(
+        digest.scheduler, "scheduled_job", lambda config: digest.pipeline.build(config).summary_line
+    )
+    with RunLock(workdir / "digest-state.sqlite"):
+        assert main(["run", "--once", "-q"]) == EXIT_LOCKED

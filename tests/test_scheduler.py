@@ -161,3 +161,17 @@ def test_sigterm_lets_the_job_in_hand_finish_then_stops(tmp_path: Path) -> None:
         scheduler.run_forever()
     assert finished == ["job completed after the signal"]
     assert clock.now < start + dt.timedelta(minutes=2)  # stopped instead of waiting for tomorrow
+
+
+def test_a_failed_run_does_not_count_so_the_next_start_catches_up(tmp_path: Path) -> None:
+    config = make_config(tmp_path, at="07:00")
+    start = dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    clock = FakeClock(start, until=start + dt.timedelta(minutes=1))
+
+    def failing() -> str:
+        raise RuntimeError("mail server down")
+
+    Scheduler(config, failing, clock=clock, wait=clock.wait).run_forever()
+    with State.open(config.state) as state:
+        assert state.get_meta(LAST_RUN_KEY) is None
+    assert missed_run(config, None, clock())
