@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,8 +160,9 @@ def build(
         # Render everything before touching the state or the output folder: a template error
         # or a full disk then leaves yesterday's state and pages exactly as they were.
         days = state.days()
+        known_days = {d.day: d for d in days}
         record = None
-        if digest.stories or any(d.day == day for d in days):
+        if digest.stories or day in known_days:
             fragment = render.render_fragment(digest, config, env)
             record = state.prepare_day(day, config.title, len(digest.stories), fragment, now)
             days = sorted(
@@ -175,6 +176,18 @@ def build(
             state.feed_id(),
             stories_on=lambda d: group_stories(state.articles_for_day(d)),
         )
+        if record is not None and day not in known_days:
+            # A new day changes its neighbours' previous/next links: render them again.
+            for other in _neighbours(day, known_days):
+                earlier_digest = Digest(
+                    day=other,
+                    title=config.title,
+                    stories=group_stories(state.articles_for_day(other)),
+                    generated_at=known_days[other].updated,
+                )
+                pages[config.output / render.day_filename(other)] = render.render_day_page(
+                    earlier_digest, config, env, days
+                )
         # Every file is written (to temporary names) before the state records the day, and
         # the state is recorded before any file replaces the old one.
         staged = StagedFiles()
@@ -197,6 +210,14 @@ def build(
     )
     log.debug("built %s", result.summary_line)
     return result
+
+
+def _neighbours(day: dt.date, days: Iterable[dt.date]) -> list[dt.date]:
+    """The built days just before and just after ``day``."""
+    days = list(days)
+    before = max((d for d in days if d < day), default=None)
+    after = min((d for d in days if d > day), default=None)
+    return [d for d in (before, after) if d is not None]
 
 
 def stored_digest(config: Config, state: State, day: dt.date) -> Digest | None:

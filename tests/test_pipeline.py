@@ -207,3 +207,17 @@ def test_unwritable_output_changes_nothing_and_the_cli_says_why(
     assert main(["build", "-q", "--config", str(config)]) == 1
     err = capsys.readouterr().err
     assert "afile" in err and "Traceback" not in err
+
+
+def test_a_new_day_adds_the_next_link_to_the_day_before(site: Config) -> None:
+    seeds = Path(site.sources[0].location)
+    files = sorted(seeds.glob("*.txt"))
+    set_mtime(seeds, NOW - dt.timedelta(days=1, hours=3))
+    for path in files[1:]:  # two days: one seed on the 20th, the others on the 21st
+        os.utime(path, (NOW.timestamp() - 3600, NOW.timestamp() - 3600))
+    build(site, DAY - dt.timedelta(days=1), now=NOW - dt.timedelta(days=1))
+    build(site, DAY, now=NOW)
+    older = lxml.html.fromstring((site.output / "2026-11-20.html").read_text("utf-8"))
+    assert "2026-11-21.html" in older.xpath("//a[@rel='next']/@href")
+    newer = lxml.html.fromstring((site.output / "2026-11-21.html").read_text("utf-8"))
+    assert "2026-11-20.html" in newer.xpath("//a[@rel='prev']/@href")
