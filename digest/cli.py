@@ -141,9 +141,14 @@ def build_parser() -> argparse.ArgumentParser:
         "input", help="an article file (.txt, .md, .html), a URL, or - for standard input"
     )
     summarise.add_argument(
-        "-n", "--sentences", type=int, help="number of lead sentences (default: from config, 3)"
+        "-n",
+        "--sentences",
+        type=_positive_int,
+        help="number of lead sentences (default: from config, 3)",
     )
-    summarise.add_argument("--chars", type=int, help="character budget (default: config, 600)")
+    summarise.add_argument(
+        "--chars", type=_positive_int, help="character budget (default: config, 600)"
+    )
     summarise.set_defaults(handler=cmd_summarise)
 
     send = commands.add_parser(
@@ -235,6 +240,16 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("-o", "--output", type=Path, help="write to this file instead")
     export.set_defaults(handler=cmd_sources_export)
     return parser
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 1 or more")
+    return value
 
 
 def _parse_day(text: str) -> dt.date:
