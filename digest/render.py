@@ -334,15 +334,7 @@ def render_feed(days: Sequence[DayRecord], config: Config, feed_id: str) -> byte
         records = [r for r in records if r.day >= oldest_kept]
     base = config.site_url or ""
 
-    fg = FeedGenerator()
-    fg.id(feed_id)
-    fg.title(_xml_text(config.title))
-    fg.author({"name": _xml_text(config.author)})
-    fg.generator("digest", version=__version__, uri=PROJECT_URL)
-    fg.language("en")
-    if config.site_url:
-        fg.link(href=base + FEED_FILENAME, rel="self", type="application/atom+xml")
-    fg.link(href=base or INDEX_FILENAME, rel="alternate", type="text/html")
+    fg = _feed_generator(config, feed_id, config.title, FEED_FILENAME)
     # feedgen would otherwise stamp the feed (and each entry) with the current time
     fg.updated(max((_utc(r.updated) for r in records), default=_EPOCH))
 
@@ -388,15 +380,12 @@ def render_articles_feed(
     namespace = uuid.uuid5(uuid.NAMESPACE_URL, feed_id)
     template = env.get_template(ARTICLE_TEMPLATE)
 
-    fg = FeedGenerator()
-    fg.id(f"urn:uuid:{uuid.uuid5(namespace, 'articles')}")
-    fg.title(_xml_text(f"{config.title}: every story"))
-    fg.author({"name": _xml_text(config.author)})
-    fg.generator("digest", version=__version__, uri=PROJECT_URL)
-    fg.language("en")
-    if config.site_url:
-        fg.link(href=base + ARTICLES_FEED_FILENAME, rel="self", type="application/atom+xml")
-    fg.link(href=base or INDEX_FILENAME, rel="alternate", type="text/html")
+    fg = _feed_generator(
+        config,
+        f"urn:uuid:{uuid.uuid5(namespace, 'articles')}",
+        f"{config.title}: every story",
+        ARTICLES_FEED_FILENAME,
+    )
     updated = _EPOCH
     for record, stories in ordered:
         for story in stories:
@@ -415,6 +404,21 @@ def render_articles_feed(
             entry.content(_xml_text(content), type="html")
     fg.updated(updated)
     return fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+
+
+def _feed_generator(config: Config, feed_id: str, title: str, filename: str) -> FeedGenerator:
+    """A feed's head: id, title, author, generator, and its self and alternate links."""
+    base = config.site_url or ""
+    fg = FeedGenerator()
+    fg.id(feed_id)
+    fg.title(_xml_text(title))
+    fg.author({"name": _xml_text(config.author)})
+    fg.generator("digest", version=__version__, uri=PROJECT_URL)
+    fg.language("en")
+    if config.site_url:
+        fg.link(href=base + filename, rel="self", type="application/atom+xml")
+    fg.link(href=base or INDEX_FILENAME, rel="alternate", type="text/html")
+    return fg
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:
