@@ -239,33 +239,6 @@ class State:
         ).fetchall()
         return [_source_record(row) for row in rows]
 
-    def record_source_success(
-        self,
-        name: str,
-        location: str,
-        now: dt.datetime,
-        *,
-        items: int,
-        etag: str | None = None,
-        last_modified: str | None = None,
-    ) -> None:
-        health = SourceHealth(name, location, True, items, etag, last_modified)
-        with self.transaction() as db:
-            _save_health(db, health, now)
-
-    def record_source_failure(
-        self, name: str, location: str, now: dt.datetime, problem: str, *, disable: bool = False
-    ) -> int:
-        """Note a failed read; returns how many runs in a row this source has now failed."""
-        with self.transaction() as db:
-            _save_health(
-                db, SourceHealth(name, location, False, problem=problem, disable=disable), now
-            )
-            row = db.execute(
-                "SELECT consecutive_failures FROM sources WHERE name = ?", (name,)
-            ).fetchone()
-            return int(row[0])
-
     # --- entries --------------------------------------------------------------------------
 
     def entries(self, keys: Iterable[str]) -> dict[str, EntryRecord]:
@@ -282,17 +255,6 @@ class State:
                     key, _from_iso(first_seen) or dt.datetime.now(UTC), day, digest
                 )
         return found
-
-    def save_day_entries(
-        self,
-        day: dt.date,
-        shown: Sequence[Article],
-        skipped: Sequence[Article],
-        now: dt.datetime,
-    ) -> None:
-        """Record which articles went into ``day`` and which backlog articles were passed over."""
-        with self.transaction() as db:
-            self._save_entries(db, day, shown, skipped, now)
 
     def commit_build(
         self,
@@ -354,14 +316,6 @@ class State:
 
     # --- days -----------------------------------------------------------------------------
 
-    def record_day(
-        self, day: dt.date, title: str, story_count: int, content_html: str, now: dt.datetime
-    ) -> DayRecord:
-        """Store a built day (see ``prepare_day``) and return its record."""
-        record = self.prepare_day(day, title, story_count, content_html, now)
-        self.save_day(record)
-        return record
-
     def prepare_day(
         self, day: dt.date, title: str, story_count: int, content_html: str, now: dt.datetime
     ) -> DayRecord:
@@ -392,10 +346,6 @@ class State:
             published=dt.datetime.fromisoformat(published),
             updated=dt.datetime.fromisoformat(updated),
         )
-
-    def save_day(self, record: DayRecord) -> None:
-        with self.transaction() as db:
-            self._save_day(db, record)
 
     def _save_day(self, db: sqlite3.Connection, record: DayRecord) -> None:
         db.execute(

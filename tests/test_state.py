@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.model import Article, Paragraph
+from digest.model import Article, DayRecord, Paragraph
 from digest.state import (
     SKIPPED,
     RunLock,
@@ -18,6 +18,17 @@ from digest.state import (
 
 NOW = dt.datetime(2026, 11, 21, 7, 0, tzinfo=dt.UTC)
 DAY = dt.date(2026, 11, 21)
+
+
+def record_day(state: State, day: dt.date, html: str, count: int, now: dt.datetime) -> DayRecord:
+    """Build a day's record and store it, as a build does."""
+    record = state.prepare_day(day, "Digest", count, html, now)
+    state.commit_build(day, [], [], record, now)
+    return record
+
+
+def health(name: str, ok: bool, **fields: object) -> SourceHealth:
+    return SourceHealth(name, "https://x.org", ok, **fields)  # type: ignore[arg-type]
 
 
 def article(key: str, title: str = "A headline") -> Article:
@@ -34,7 +45,7 @@ def article(key: str, title: str = "A headline") -> Article:
 
 def test_entries_round_trip_with_day_and_article(tmp_path: Path) -> None:
     with State.open(tmp_path / "s.sqlite") as state:
-        state.save_day_entries(DAY, [article("k1")], [article("old")], NOW)
+        state.commit_build(DAY, [article("k1")], [article("old")], None, NOW)
     with State.open(tmp_path / "s.sqlite") as state:
         known = state.entries(["k1", "old", "missing"])
         assert set(known) == {"k1", "old"}
@@ -46,9 +57,9 @@ def test_entries_round_trip_with_day_and_article(tmp_path: Path) -> None:
 def test_day_record_keeps_id_and_moves_updated_only_on_change(tmp_path: Path) -> None:
     later = NOW + dt.timedelta(hours=2)
     with State.open(tmp_path / "s.sqlite") as state:
-        first = state.record_day(DAY, "Digest", 2, "<p>one</p>", NOW)
-        same = state.record_day(DAY, "Digest", 2, "<p>one</p>", later)
-        changed = state.record_day(DAY, "Digest", 3, "<p>two</p>", later)
+        first = record_day(state, DAY, "<p>one</p>", 2, NOW)
+        same = record_day(state, DAY, "<p>one</p>", 2, later)
+        changed = record_day(state, DAY, "<p>two</p>", 3, later)
     assert first.entry_id == same.entry_id == changed.entry_id
     assert first.entry_id.startswith("urn:uuid:")
     assert same.updated == NOW and same.published == NOW
@@ -59,7 +70,7 @@ def test_days_newest_first_and_feed_id_stable(tmp_path: Path) -> None:
     with State.open(tmp_path / "s.sqlite") as state:
         for offset in (0, 2, 1):
             day = DAY + dt.timedelta(days=offset)
-            state.record_day(day, "Digest", 1, f"<p>{day}</p>", NOW)
+            record_day(state, day, f"<p>{day}</p>", 1, NOW)
         feed_id = state.feed_id()
         assert [d.day.day for d in state.days()] == [23, 22, 21]
     with State.open(tmp_path / "s.sqlite") as state:
@@ -68,9 +79,11 @@ def test_days_newest_first_and_feed_id_stable(tmp_path: Path) -> None:
 
 def test_source_health_counts_consecutive_failures(tmp_path: Path) -> None:
     with State.open(tmp_path / "s.sqlite") as state:
-        assert state.record_source_failure("feed", "https://x.org", NOW, "HTTP 500") == 1
-        assert state.record_source_failure("feed", "https://x.org", NOW, "HTTP 500") == 2
-        state.record_source_success("feed", "https://x.org", NOW, items=4, etag='"abc"')
+        for expected in (1, 2):
+            state.commit_build(DAY, [], [], None, NOW, [health("feed", False, problem="HTTP 500")])
+            failing = state.source("feed")
+            assert failing is not None and failing.consecutive_failures == expected
+        state.commit_build(DAY, [], [], None, NOW, [health("feed", True, items=4, etag='"abc"')])
         record = state.source("feed")
         assert record is not None
         assert record.consecutive_failures == 0 and record.items == 4 and record.etag == '"abc"'
@@ -79,7 +92,7 @@ def test_source_health_counts_consecutive_failures(tmp_path: Path) -> None:
 
 def test_failed_transaction_leaves_state_unchanged(tmp_path: Path) -> None:
     with State.open(tmp_path / "s.sqlite") as state:
-        state.save_day_entries(DAY, [article("k1")], [], NOW)
+        state.commit_build(DAY, [article("k1")], [], None, NOW)
         with pytest.raises(RuntimeError), state.transaction() as db:
             db.execute("DELETE FROM entries")
             raise RuntimeError("crash half-way")
@@ -131,7 +144,7 @@ def test_old_schema_is_migrated_in_place(tmp_path: Path) -> None:
 
     path = tmp_path / "s.sqlite"
     with State.open(path) as state:
-        state.save_day_entries(DAY, [article("k1")], [], NOW)
+        state.commit_build(DAY, [article("k1")], [], None, NOW)
     with sqlite3.connect(path) as db:  # make it a schema-1 file, as the first release wrote
         db.execute("DROP TABLE sends")
         db.execute("ALTER TABLE sources DROP COLUMN fetch_url")

@@ -43,7 +43,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from digest.model import Article, Paragraph, Source
 from digest.sources.urls import canonical_url, is_safe_link, url_key
-from digest.text.decode import decode_bytes, strip_control_chars
+from digest.text.decode import BOMS, decode_bytes, strip_control_chars
 from digest.text.html import html_to_paragraphs, html_to_text
 
 __all__ = ["FeedError", "ParsedFeed", "discover_feeds", "parse_date", "parse_feed"]
@@ -368,18 +368,11 @@ _CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
 # Labels decode_bytes handles better than the codec: UTF-8 with per-run Windows-1252 repair.
 _REPAIRABLE = frozenset({"utf-8", "latin-1", "iso8859-1", "cp1252", "ascii", "iso8859-15"})
 _SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "shift_jis": "cp932", "euc_kr": "cp949"}
-_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"),
-    (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"),
-    (codecs.BOM_UTF16_BE, "utf-16-be"),
-)
 
 
 def _to_utf8(data: bytes, content_type: str | None, warnings: list[str]) -> bytes:
     """The document as UTF-8 bytes, its encoding decided by what the bytes prove."""
-    for bom, encoding in _BOMS:
+    for bom, encoding in BOMS:
         if data.startswith(bom):
             body = data[len(bom) :]
             if encoding == "utf-8":

@@ -12,7 +12,8 @@ from __future__ import annotations
 import codecs
 import re
 
-_BOMS = (
+# Byte-order marks and the encodings they announce, longest first (UTF-32 LE starts like UTF-16 LE).
+BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
     (codecs.BOM_UTF32_BE, "utf-32-be"),
     (codecs.BOM_UTF8, "utf-8"),
@@ -46,7 +47,7 @@ def decode_bytes(data: bytes) -> str:
 
     Control characters that have no place in text are dropped.
     """
-    for bom, encoding in _BOMS:
+    for bom, encoding in BOMS:
         if data.startswith(bom):
             text = data[len(bom) :].decode(encoding, errors="replace")
             break
