@@ -24,7 +24,7 @@ from digest.sources import files
 from digest.sources.errors import SourceError
 from digest.state import SourceHealth, SourceRecord, State
 
-if TYPE_CHECKING:  # httpx is imported only when a run has remote sources
+if TYPE_CHECKING:  # the HTTP client is imported only when a run has remote sources
     from digest.sources.fetch import FetchResult, FetchSettings
 
 log = logging.getLogger(__name__)

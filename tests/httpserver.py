@@ -16,6 +16,7 @@ match on the path without its query string. Every request is logged before it is
 
 from __future__ import annotations
 
+import ssl
 import sys
 import threading
 import time
@@ -67,6 +68,7 @@ class Recorded:
     headers: dict[str, str]
     body: bytes
     at: float  # time.monotonic() when it arrived
+    client_port: int = 0  # the connection it came on: equal ports mean a kept-alive connection
 
 
 Handler = Callable[[Recorded], Reply]
@@ -81,9 +83,13 @@ class _Route:
 
 @dataclass
 class FixtureServer:
-    """A threaded HTTP server on an ephemeral 127.0.0.1 port; use as a context manager."""
+    """A threaded HTTP server on an ephemeral 127.0.0.1 port; use as a context manager.
+
+    With ``tls`` (a server-side ``ssl.SSLContext``) it speaks HTTPS, with each handshake
+    done on the connection's own thread."""
 
     host: str = "127.0.0.1"
+    tls: ssl.SSLContext | None = None
     _routes: dict[str, _Route] = field(default_factory=dict, init=False)
     _log: list[Recorded] = field(default_factory=list, init=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
@@ -95,6 +101,10 @@ class FixtureServer:
 
     def start(self) -> FixtureServer:
         server = _Server((self.host, 0), _make_handler(self))
+        if self.tls is not None:
+            server.socket = self.tls.wrap_socket(
+                server.socket, server_side=True, do_handshake_on_connect=False
+            )
         self._server = server
         self._thread = threading.Thread(
             target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
@@ -129,7 +139,8 @@ class FixtureServer:
         return self._server.server_address[1]
 
     def url(self, path: str = "/") -> str:
-        return f"http://{self.host}:{self.port}{path}"
+        scheme = "https" if self.tls is not None else "http"
+        return f"{scheme}://{self.host}:{self.port}{path}"
 
     def route(self, path: str, spec: RouteSpec | None = None, /, **reply: object) -> None:
         """Answer ``path`` with ``spec``, or with ``Reply(**reply)`` when no spec is given."""
@@ -197,6 +208,7 @@ def _make_handler(owner: FixtureServer) -> type[BaseHTTPRequestHandler]:
                 headers={k.lower(): v for k, v in self.headers.items()},
                 body=body,
                 at=time.monotonic(),
+                client_port=self.client_address[1],
             )
             reply = owner._reply_for(request)
             if owner._pause(reply.delay) or reply.drop:

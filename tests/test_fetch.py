@@ -10,7 +10,6 @@ import time
 import zlib
 
 import brotli
-import httpx
 import pytest
 from httpserver import FixtureServer, Recorded, Reply
 
@@ -473,11 +472,12 @@ def test_unusable_url_fails_without_network(url: str):
 
 
 def test_unexpected_error_becomes_a_failed_result():
-    def explode(request: httpx.Request) -> httpx.Response:
-        raise RuntimeError("boom")
+    class Exploding(fetch_module.Client):
+        def manager_for(self, url):
+            raise RuntimeError("boom")
 
-    with httpx.Client(transport=httpx.MockTransport(explode)) as client:
-        result = fetch(FetchRequest("s", "http://127.0.0.1:9/feed"), client=client)
+    client = Exploding()
+    result = fetch(FetchRequest("s", "http://127.0.0.1:9/feed"), client=client)
     assert result.outcome == "failed"
     assert "RuntimeError: boom" in result.problem
     assert "bug" in result.advice
@@ -527,3 +527,98 @@ def test_fetch_all_with_a_small_pool_still_finishes(http_server: FixtureServer):
 
 def test_fetch_all_of_nothing():
     assert fetch_all([], FetchSettings()) == []
+
+
+# --- connections: keep-alive, HTTPS, proxies ----------------------------------------------
+
+
+def test_fetch_all_keeps_connections_alive(http_server: FixtureServer):
+    http_server.route("/feed", body=FEED)
+    http_server.route("/moved", status=301, headers={"Location": "/feed"})
+    http_server.route("/same", status=304)
+    paths = ["/feed", "/moved", "/same"] * 10
+    requests = [FetchRequest(f"s{i}", http_server.url(path)) for i, path in enumerate(paths)]
+    results = fetch_all(requests, FetchSettings(workers=2))
+    assert {r.outcome for r in results} == {"ok", "not_modified"}
+    ports = {r.client_port for r in http_server.requests}
+    assert len(http_server.requests) == 40  # 30 requests and the 10 redirects' second hops
+    assert len(ports) <= 2  # one connection per worker carried every request
+
+
+def test_https_with_a_trusted_certificate(server_tls, client_tls):
+    with FixtureServer(tls=server_tls) as server:
+        server.route("/feed.xml", body=FEED)
+        url = server.url("/feed.xml")
+        assert url.startswith("https://")
+        result = fetch(FetchRequest("s", url), client=fetch_module.Client(tls=client_tls))
+    assert result.outcome == "ok"
+    assert result.body == FEED
+
+
+def test_https_with_an_untrusted_certificate_is_refused(server_tls):
+    with FixtureServer(tls=server_tls) as server:
+        server.route("/feed.xml", body=FEED)
+        result = get(server.url("/feed.xml"))  # the system's trust store: self-signed fails
+        assert server.requests == []  # no request was sent over the untrusted connection
+    assert result.outcome == "failed"
+    assert result.problem.startswith("the HTTPS certificate of 127.0.0.1 is not valid")
+    assert "certificate" in result.advice
+    assert result.attempts == 1  # a bad certificate is not retried
+
+
+def test_stalled_tls_handshake_is_cut_at_the_deadline():
+    with socket.socket() as listener:  # accepts connections, then never says a word
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        url = f"https://127.0.0.1:{listener.getsockname()[1]}/feed"
+        started = time.monotonic()
+        result = get(url, FetchSettings(total_timeout=1.0, connect_timeout=5.0, retries=0))
+        took = time.monotonic() - started
+    assert result.outcome == "failed"
+    assert "timed out after 1 s" in result.problem
+    assert took < 2
+
+
+@pytest.fixture
+def proxy_environment(monkeypatch: pytest.MonkeyPatch):
+    def set_proxy(proxy: str, no_proxy: str = "") -> None:
+        monkeypatch.setenv("http_proxy", proxy)
+        monkeypatch.setenv("no_proxy", no_proxy)
+
+    return set_proxy
+
+
+def test_requests_go_through_the_environments_proxy(http_server: FixtureServer, proxy_environment):
+    # The fixture server plays the proxy: a proxied request names the whole URL.
+    http_server.route("/feed.xml", body=FEED)
+    proxy_environment(http_server.url("/"))
+    result = get("http://feeds.example.invalid/feed.xml")
+    assert result.outcome == "ok"
+    assert result.body == FEED
+    (seen,) = http_server.requests
+    assert seen.path == "http://feeds.example.invalid/feed.xml"
+    assert seen.headers["user-agent"].startswith("calm-digest/")
+
+
+def test_no_proxy_hosts_are_fetched_directly(http_server: FixtureServer, proxy_environment):
+    http_server.route("/feed.xml", body=FEED)
+    proxy_environment(f"http://127.0.0.1:{_closed_port()}", no_proxy="localhost,127.0.0.1")
+    result = get(http_server.url("/feed.xml"))
+    assert result.outcome == "ok"
+    assert http_server.requests[0].path == "/feed.xml"
+
+
+def test_unreachable_proxy_is_reported_as_the_proxy(proxy_environment):
+    proxy_environment(f"http://127.0.0.1:{_closed_port()}")
+    result = get("http://feeds.example.invalid/feed.xml", FetchSettings(retries=0))
+    assert result.outcome == "failed"
+    assert "proxy" in result.problem
+    assert "http_proxy" in result.advice
+
+
+def test_unsupported_proxy_scheme_is_explained(proxy_environment):
+    proxy_environment("socks5://127.0.0.1:1080")
+    result = get("http://feeds.example.invalid/feed.xml")
+    assert result.outcome == "failed"
+    assert "proxy" in result.problem
+    assert "http_proxy" in result.advice
