@@ -223,7 +223,6 @@ def _collect_remote(
             progress(result.source, done, total)
 
     results = fetch_all(requests, settings, on_done=finished)
-    to_complete: list[tuple[Source, Article]] = []
     # Results are handled in config order, whatever order they arrived in, so that the
     # digest comes out the same for the same input.
     for source, result in zip(wanted, results, strict=True):
@@ -274,9 +273,6 @@ def _collect_remote(
             last_modified=result.last_modified,
             fetch_url=fetch_url,
         )
-        to_complete.extend((source, a) for a in articles if source.kind == "feed")
-    if to_complete and config.full_text_limit:
-        _fetch_full_texts(to_complete, run, settings, config.full_text_limit)
 
 
 def _fetch_settings(config: FetchConfig) -> FetchSettings:
@@ -316,46 +312,51 @@ def _parse_remote(
     return _limit(parsed.articles, source), parsed.warnings
 
 
-def _fetch_full_texts(
-    candidates: Sequence[tuple[Source, Article]],
-    run: _Run,
-    settings: FetchSettings,
-    limit_per_source: int,
-) -> None:
+def fetch_full_texts(
+    articles: Sequence[Article],
+    sources: Sequence[Source],
+    config: FetchConfig | None = None,
+) -> tuple[list[Article], list[str]]:
     """Replace teasers (or every entry, for ``full_text`` sources) by the linked page's text.
 
-    Only entries digest has never seen are fetched, newest first and at most
-    ``limit_per_source`` per source, so a rerun costs nothing and a feed of 500 teasers does
-    not turn into 500 page downloads.
+    Give it only the articles going into the digest: the pipeline calls it after choosing
+    them, so a new feed's old backlog or an entry held for a later day never costs a page
+    download. At most ``full_text_limit`` pages are fetched per source and run, newest
+    entries first. Returns the articles (in the same order) and a warning for each page that
+    could not be used, in which case the feed's own text stays.
     """
+    config = config or FetchConfig()
+    remote_feeds = {s.name: s for s in sources if s.kind == "feed" and _is_remote(s)}
+    articles = list(articles)
+    if not config.full_text_limit or not remote_feeds:
+        return articles, []
     from digest.sources.fetch import FetchRequest, fetch_all
     from digest.sources.pages import PageError, extract_page, is_teaser
 
-    known = run.state.entries(a.key for _, a in candidates)
     per_source: dict[str, int] = {}
     chosen: list[tuple[Source, Article]] = []
     undated = dt.datetime.min.replace(tzinfo=dt.UTC)
-    for source, article in sorted(
-        candidates, key=lambda pair: pair[1].published or undated, reverse=True
-    ):
-        if article.key in known or not article.url:
+    for article in sorted(articles, key=lambda a: a.published or undated, reverse=True):
+        source = remote_feeds.get(article.source)
+        if source is None or not article.url:
             continue
         if not (source.full_text or is_teaser(article.paragraphs)):
             continue
-        if per_source.get(source.name, 0) >= limit_per_source:
+        if per_source.get(source.name, 0) >= config.full_text_limit:
             continue
         per_source[source.name] = per_source.get(source.name, 0) + 1
         chosen.append((source, article))
     if not chosen:
-        return
+        return articles, []
     results = fetch_all(
         [FetchRequest(source=s.name, url=a.url or "") for s, a in chosen],
-        settings,
+        _fetch_settings(config),
     )
+    warnings: list[str] = []
     replaced: dict[str, Article] = {}
     for (source, article), result in zip(chosen, results, strict=True):
         if result.outcome != "ok":
-            run.warnings.append(
+            warnings.append(
                 f"{source.name}: full text of '{article.title}' not fetched "
                 f"({result.problem}); the feed's text is used"
             )
@@ -363,7 +364,7 @@ def _fetch_full_texts(
         try:
             content = extract_page(result.body, result.url)
         except PageError as exc:
-            run.warnings.append(
+            warnings.append(
                 f"{source.name}: no article text on {article.url} ({exc.problem}); "
                 "the feed's text is used"
             )
@@ -378,5 +379,4 @@ def _fetch_full_texts(
                 author=article.author or content.author,
                 published=article.published or content.published,
             )
-    if replaced:
-        run.articles = [replaced.get(a.key, a) for a in run.articles]
+    return [replaced.get(a.key, a) for a in articles], warnings

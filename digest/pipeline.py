@@ -20,7 +20,7 @@ import jinja2
 from digest import render
 from digest.config import Config
 from digest.group import group_stories
-from digest.ingest import Progress, collect
+from digest.ingest import Progress, collect, fetch_full_texts
 from digest.model import Article, DayRecord, Digest, Story
 from digest.output import StagedFiles
 from digest.state import EntryRecord, RunLock, State
@@ -136,7 +136,11 @@ def build(
                 name for name in collected.new_sources if kinds.get(name) != "folder"
             ),
         )
-        shown, cleaning_warnings = clean_articles(selection.shown, config)
+        completed, full_text_warnings = fetch_full_texts(
+            selection.shown, config.sources, config.fetch
+        )
+        warnings.extend(full_text_warnings)
+        shown, cleaning_warnings = clean_articles(completed, config)
         warnings.extend(cleaning_warnings)
         # Articles left empty by cleaning are remembered as skipped, so they are not cleaned
         # (and warned about) again on every run.

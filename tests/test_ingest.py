@@ -363,3 +363,48 @@ def test_rebuilding_the_day_keeps_the_full_text_fetched_earlier(
     again = build(config, DAY, now=NOW + dt.timedelta(hours=6))
     assert len(first.digest.stories[0].lead.paragraphs) > 3
     assert again.digest.stories[0].lead.paragraphs == first.digest.stories[0].lead.paragraphs
+
+
+def test_full_text_is_fetched_only_for_entries_going_into_the_digest(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    article = (
+        "<html><head><title>Story</title><meta property='og:type' content='article'></head>"
+        "<body><article><h1>Story</h1>"
+        + "".join(
+            f"<p>The full report on the harbour vote, part {n}, weighs what the council "
+            f"decided and why the count was so close this time.</p>"
+            for n in range(1, 7)
+        )
+        + "</article></body></html>"
+    )
+    for number in (1, 2, 3):
+        http_server.route(f"/story/{number}", body=article, headers={"Content-Type": "text/html"})
+
+    def teaser(number: int, when: dt.datetime) -> str:
+        return raw_item(
+            f"Teaser {number}", guid=f"t-{number}", link=http_server.url(f"/story/{number}"),
+            when=when,
+        ).replace("</description>", " Continue reading</description>")  # fmt: skip
+
+    http_server.route(
+        "/feed.xml",
+        body=rss(
+            teaser(1, NOW - dt.timedelta(hours=1)),  # recent: shown today
+            teaser(2, NOW - dt.timedelta(days=30)),  # old backlog of a new feed: never shown
+            teaser(3, NOW + dt.timedelta(days=1)),  # dated tomorrow: held for that day
+        ),
+        headers=RSS,
+    )
+    config = site(tmp_path, feed("Council", http_server.url("/feed.xml")))
+    first = build(config, DAY, now=NOW)
+    assert [s.lead.title for s in first.digest.stories] == ["Teaser 1"]
+    assert first.digest.stories[0].summary[0].startswith("The full report")
+    fetched = {n: len(http_server.requests_to(f"/story/{n}")) for n in (1, 2, 3)}
+    assert fetched == {1: 1, 2: 0, 3: 0}
+
+    later = build(config, DAY + dt.timedelta(days=1), now=NOW + dt.timedelta(days=1))
+    assert [s.lead.title for s in later.digest.stories] == ["Teaser 3"]
+    assert later.digest.stories[0].summary[0].startswith("The full report")
+    fetched = {n: len(http_server.requests_to(f"/story/{n}")) for n in (1, 2, 3)}
+    assert fetched == {1: 1, 2: 0, 3: 1}
