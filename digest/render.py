@@ -15,8 +15,12 @@ rebuilding an unchanged day yields a byte-identical ``feed.atom``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import functools
+import hashlib
 import math
+import os
 import re
 import uuid
 from collections.abc import Iterable, Sequence
@@ -27,6 +31,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import jinja2
+import jinja2.bccache
 from feedgen.feed import FeedGenerator
 from lxml import html as lxml_html
 from markupsafe import Markup
@@ -102,6 +107,43 @@ def default_templates_dir() -> Path:
     )
 
 
+_SYNTAX: dict[str, Any] = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": True,
+}
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between runs, in Jinja's private per-user cache folder.
+
+    Compiling the templates is a good part of a small build's time. Jinja recompiles a
+    template whose source changed; the file names also carry digest's version and syntax
+    options, which the cached code depends on too. A cache that cannot be read or written
+    is passed over, never an error.
+    """
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+@functools.cache
+def _compiled_templates() -> jinja2.BytecodeCache | None:
+    if os.environ.get("DIGEST_NO_TEMPLATE_CACHE"):
+        return None
+    options = f"{__version__} {sorted(_SYNTAX.items())}"
+    version = hashlib.sha256(options.encode()).hexdigest()[:16]
+    try:
+        return _CompiledTemplates(pattern=f"digest-{version}-%s.cache")
+    except (OSError, RuntimeError):  # no private cache folder can be made: compile each run
+        return None
+
+
 def make_environment(templates: Path | None = None) -> jinja2.Environment:
     """A Jinja environment: the user's ``templates`` folder first, the built-ins as fallback.
 
@@ -121,10 +163,9 @@ def make_environment(templates: Path | None = None) -> jinja2.Environment:
             default=False,
         ),
         undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
         finalize=_finalize,
+        bytecode_cache=_compiled_templates(),
+        **_SYNTAX,
     )
     env.filters.update(
         http_url=http_url,

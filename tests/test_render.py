@@ -186,6 +186,29 @@ def test_user_template_can_replace_a_page_entirely(tmp_path):
     assert render_day_page(make_digest(), make_config(), env, []) == "<p>3 for Morning Digest</p>"
 
 
+def test_an_edited_template_is_used_at_once_despite_the_compiled_cache(tmp_path):
+    page = tmp_path / "day.html.j2"
+    page.write_text("<p>first {{ digest.stories|length }}</p>")
+    assert render_day_page(make_digest(), make_config(), make_environment(tmp_path), []) == (
+        "<p>first 3</p>"
+    )
+    page.write_text("<p>second {{ digest.stories|length }}</p>")  # a new run: a new environment
+    assert render_day_page(make_digest(), make_config(), make_environment(tmp_path), []) == (
+        "<p>second 3</p>"
+    )
+
+
+def test_a_broken_template_cache_is_passed_over(tmp_path):
+    from digest.render import _CompiledTemplates
+
+    not_a_folder = tmp_path / "cache"
+    not_a_folder.write_text("a file where the cache folder should be")
+    env = make_environment(None)
+    env.bytecode_cache = _CompiledTemplates(directory=str(not_a_folder))
+    page = render_day_page(make_digest(), make_config(), env, [])
+    assert "Lighthouse keepers return to a remote island" in page
+
+
 # ---------------------------------------------------------------- day page
 
 
