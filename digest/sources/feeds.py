@@ -891,7 +891,11 @@ class _Parse:
             [root] if kind == "entry" else list(root.iter(*_ENTRY_TAGS if atom else _ITEM_TAGS))
         )
 
-        closes = _count_closes(data, b"entry" if atom else b"item")
+        name = b"entry" if atom else b"item"
+        if errors:  # the markup is the only witness of what a recovering parser dropped
+            closes = _count_closes(data, name)
+        else:  # a clean parse lost nothing: count entries in any namespace, found or not
+            closes = sum(1 for _ in root.iter("{*}" + name.decode()))
         if errors and not _ROOT_CLOSE.search(data[-4096:]):
             # A cut-off download. The cut entry is kept (its title and link are usually
             # whole) and the warning says its text may stop short.
