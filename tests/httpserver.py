@@ -230,6 +230,8 @@ def _make_handler(owner: FixtureServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header("Transfer-Encoding", "chunked")
             elif "content-length" in names:
                 self.close_connection = True  # a lying length would desync keep-alive
+            elif reply.status in (204, 304):
+                pass  # no body by definition: servers commonly send no length either
             else:
                 self.send_header("Content-Length", str(len(data)))
             self.end_headers()

@@ -592,8 +592,8 @@ def _web_url(address: str) -> Url | _Final:
 def _finish_small_body(response: urllib3.BaseHTTPResponse) -> bool:
     """Read what is left of a redirect's, a 304's or an error page's body, if it is small,
     so that the connection can carry the next request. False when it was left unread."""
-    declared = response.headers.get("content-length", "").strip()
-    if not declared.isdigit() or int(declared) > 64 * 1024:
+    remaining = response.length_remaining  # 0 for a 304, whatever its headers say
+    if remaining is None or remaining > 64 * 1024:
         return False
     try:
         response.read(decode_content=False)
