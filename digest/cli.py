@@ -332,6 +332,7 @@ def _read_one_article(args: argparse.Namespace, config: Config) -> Article:
 
     source_name = "stdin"
     url: str | None = None
+    content_type: str | None = None
     if re.match(r"^https?://", args.input, re.I):
         from digest.sources.fetch import FetchRequest, fetch
 
@@ -339,6 +340,7 @@ def _read_one_article(args: argparse.Namespace, config: Config) -> Article:
         if result.outcome != "ok":
             raise SourceError(f"{args.input}: {result.problem}", result.advice or "")
         data, url, source_name = result.body, result.url, urlsplit(result.url).netloc
+        content_type = result.content_type
         is_html = True
     elif args.input == "-":
         data = sys.stdin.buffer.read()
@@ -357,7 +359,7 @@ def _read_one_article(args: argparse.Namespace, config: Config) -> Article:
         from digest.sources.pages import PageError, extract_page, page_article
 
         try:
-            content = extract_page(data, url)
+            content = extract_page(data, url, content_type)
         except PageError as exc:
             raise SourceError(f"{args.input}: {exc.problem}", exc.advice) from exc
         raw = page_article(content, source, key=f"page:{args.input}", url=url or content.url)

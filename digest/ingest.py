@@ -296,7 +296,7 @@ def _parse_remote(
         from digest.sources.urls import url_key
 
         try:
-            content = extract_page(body, url)
+            content = extract_page(body, url, content_type)
         except PageError as exc:
             raise SourceError(exc.problem, exc.advice) from exc
         return (page_article(content, source, key=f"url:{url_key(url)}", url=url),), ()
@@ -362,7 +362,7 @@ def fetch_full_texts(
             )
             continue
         try:
-            content = extract_page(result.body, result.url)
+            content = extract_page(result.body, result.url, result.content_type)
         except PageError as exc:
             warnings.append(
                 f"{source.name}: no article text on {article.url} ({exc.problem}); "

@@ -408,3 +408,24 @@ def test_full_text_is_fetched_only_for_entries_going_into_the_digest(
     assert later.digest.stories[0].summary[0].startswith("The full report")
     fetched = {n: len(http_server.requests_to(f"/story/{n}")) for n in (1, 2, 3)}
     assert fetched == {1: 1, 2: 0, 3: 1}
+
+
+def test_a_page_source_is_decoded_by_its_http_charset(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    sentence = "Городской совет утвердил новый план гавани после долгих споров о цене"
+    body = (
+        "<html><head><title>Гавань</title><meta property='og:type' content='article'></head>"
+        "<body><article><h1>Совет утвердил план гавани</h1>"
+        + "".join(f"<p>{sentence}, часть {n}.</p>" for n in range(1, 6))
+        + "</article></body></html>"
+    )
+    http_server.route(
+        "/story",
+        body=body.encode("windows-1251"),
+        headers={"Content-Type": "text/html; charset=windows-1251"},
+    )
+    config = site(tmp_path, Source("Гавань", "page", http_server.url("/story")))
+    (story,) = build(config, DAY, now=NOW).digest.stories
+    assert story.headline == "Совет утвердил план гавани"
+    assert story.summary[0].startswith(sentence)

@@ -605,3 +605,26 @@ def test_page_article_carries_the_page_and_source_fields() -> None:
         category="World",
     )
     assert page_article(content, SOURCE, key="k", url=None).url == "https://news.example/canonical"
+
+
+RUSSIAN = "Городской совет утвердил новый план гавани после долгих споров"
+
+
+def test_http_charset_decodes_a_page_without_a_meta_charset() -> None:
+    raw = f"<html><body><p>{RUSSIAN}.</p></body></html>".encode("windows-1251")
+    assert decode_page(raw) != f"<html><body><p>{RUSSIAN}.</p></body></html>"  # unlabelled
+    text = decode_page(raw, "text/html; charset=windows-1251")
+    assert RUSSIAN in text
+
+
+def test_http_charset_wins_over_the_pages_meta_charset() -> None:
+    raw = (
+        f'<html><head><meta charset="iso-8859-1"></head><body><p>{RUSSIAN}.</p></body></html>'
+    ).encode("koi8-r")
+    assert RUSSIAN in decode_page(raw, 'text/html; charset="KOI8-R"')
+    assert RUSSIAN not in decode_page(raw)  # the meta alone misleads
+
+
+def test_unusable_http_charset_falls_back_to_the_meta_charset() -> None:
+    raw = read("windows1252")
+    assert "José Ramírez" in decode_page(raw, "text/html; charset=no-such-charset")

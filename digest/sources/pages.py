@@ -74,12 +74,16 @@ class PageError(Exception):
 # Public API
 
 
-def extract_page(html: bytes | str, url: str | None = None) -> PageContent:
-    """Extract the article on an HTML page. ``url`` (where the page came from) resolves links.
+def extract_page(
+    html: bytes | str, url: str | None = None, content_type: str | None = None
+) -> PageContent:
+    """Extract the article on an HTML page. ``url`` (where the page came from) resolves links;
+    ``content_type`` is the HTTP Content-Type header, whose charset decides the decoding.
 
     Raises PageError when the page holds no article text.
     """
-    text = decode_page(html) if isinstance(html, bytes) else strip_control_chars(html)
+    is_bytes = isinstance(html, bytes)
+    text = decode_page(html, content_type) if is_bytes else strip_control_chars(html)
     tree = _parse(text)
     if tree is None:
         raise PageError(NO_ARTICLE, "the content is not an HTML page")
@@ -193,27 +197,40 @@ _WIDER_CODEC = {
 }
 
 
-def decode_page(data: bytes) -> str:
-    """Decode an HTML page: a BOM, else its ``<meta charset>`` / XML declaration, else UTF-8.
+def decode_page(data: bytes, content_type: str | None = None) -> str:
+    """Decode an HTML page as a browser would: a BOM, else the charset of the HTTP
+    ``Content-Type``, else the page's ``<meta charset>`` / XML declaration, else UTF-8.
 
     Bytes that are valid UTF-8 (and not plain ASCII) are read as UTF-8 whatever the label says:
-    such pages are served with a UTF-8 HTTP header, which browsers obey over a stale ``<meta>``,
-    and legacy-encoded text is practically never valid UTF-8 by accident. Pages without a usable
-    label go through ``decode_bytes`` (UTF-8 with a Windows-1252 fallback per bad byte run).
+    legacy-encoded text is practically never valid UTF-8 by accident, and a stale label on a
+    UTF-8 page is common. Pages without a usable label go through ``decode_bytes`` (UTF-8
+    with a Windows-1252 fallback per bad byte run).
     """
     if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return decode_bytes(data)
-    codec = _declared_codec(data[:_PRESCAN_BYTES])
+    codec = None
+    if content_type and (header := _HEADER_CHARSET.search(content_type)):
+        codec = _codec(header.group(1))
+    if codec is None:
+        codec = _declared_codec(data[:_PRESCAN_BYTES])
     if codec is None or codec == "utf-8" or _is_utf8(data):
         return decode_bytes(data)
     return strip_control_chars(data.decode(codec, errors="replace"))
+
+
+_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 
 
 def _declared_codec(head: bytes) -> str | None:
     match = _XML_DECL_CHARSET.match(head) or _META_CHARSET.search(head)
     if not match:
         return None
-    label = match.group(1).decode("ascii", errors="ignore").strip().lower()
+    return _codec(match.group(1).decode("ascii", errors="ignore"))
+
+
+def _codec(label: str) -> str | None:
+    """The Python codec a charset label means to a browser, or None if it is unusable."""
+    label = label.strip().lower()
     try:
         name = codecs.lookup(label).name
         b"".decode(name)  # rejects bytes-to-bytes codecs such as "hex"
