@@ -186,6 +186,9 @@ class FixtureServer:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
+    # The default backlog of 5 drops connections when a test opens many at once; a dropped
+    # SYN is retried after a second, which looks like a connect timeout on a busy machine.
+    request_queue_size = 128
 
     def handle_error(self, request: object, client_address: object) -> None:
         if not isinstance(sys.exc_info()[1], ConnectionError):  # clients hanging up is normal
