@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import email.utils
 import gzip
 import socket
@@ -581,8 +582,8 @@ def test_stalled_tls_handshake_is_cut_at_the_deadline():
 
 @pytest.fixture
 def proxy_environment(monkeypatch: pytest.MonkeyPatch):
-    def set_proxy(proxy: str, no_proxy: str = "") -> None:
-        monkeypatch.setenv("http_proxy", proxy)
+    def set_proxy(proxy: str, no_proxy: str = "", name: str = "http_proxy") -> None:
+        monkeypatch.setenv(name, proxy)
         monkeypatch.setenv("no_proxy", no_proxy)
 
     return set_proxy
@@ -622,3 +623,87 @@ def test_unsupported_proxy_scheme_is_explained(proxy_environment):
     assert result.outcome == "failed"
     assert "proxy" in result.problem
     assert "http_proxy" in result.advice
+
+
+def test_a_proxy_login_is_sent_and_never_shown(http_server: FixtureServer, proxy_environment):
+    http_server.route("/feed.xml", body=FEED)
+    proxy_environment(http_server.url("/").replace("http://", "http://alice:s%40cret@"))
+    assert get("http://feeds.example.invalid/feed.xml").outcome == "ok"
+    (seen,) = http_server.requests
+    expected = base64.b64encode(b"alice:s@cret").decode()
+    assert seen.headers["proxy-authorization"] == f"Basic {expected}"
+
+    proxy_environment(f"http://alice:s%40cret@127.0.0.1:{_closed_port()}")
+    failed = get("http://feeds.example.invalid/feed.xml", FetchSettings(retries=0))
+    assert failed.outcome == "failed"
+    assert "proxy http://127.0.0.1:" in failed.problem
+    assert "cret" not in failed.problem and "alice" not in failed.problem
+
+
+def test_all_proxy_is_used_when_no_scheme_proxy_is_set(
+    http_server: FixtureServer, proxy_environment
+):
+    http_server.route("/feed.xml", body=FEED)
+    proxy_environment(http_server.url("/"), name="all_proxy")
+    assert get("http://feeds.example.invalid/feed.xml").body == FEED
+    assert http_server.requests[0].path == "http://feeds.example.invalid/feed.xml"
+
+
+def test_a_chunked_304_does_not_wait_for_a_body(http_server: FixtureServer):
+    http_server.route("/feed", status=304, headers={"Transfer-Encoding": "chunked"})
+    started = time.monotonic()
+    result = get(http_server.url("/feed"), FetchSettings(total_timeout=5.0), etag='"v1"')
+    assert result.outcome == "not_modified"
+    assert time.monotonic() - started < 1
+
+
+def test_cookies_set_by_a_redirect_are_sent_along_the_chain(http_server: FixtureServer):
+    def cookie_check(request: Recorded) -> Reply:
+        if "checked=yes" in request.headers.get("cookie", ""):
+            return Reply(200, FEED)
+        return Reply(302, headers={"Location": "/feed", "Set-Cookie": "checked=yes; Path=/"})
+
+    http_server.route("/feed", cookie_check)
+    result = get(http_server.url("/feed"))
+    assert result.outcome == "ok"
+    assert result.body == FEED
+    assert len(http_server.requests_to("/feed")) == 2
+
+
+def test_a_utf8_location_is_followed_as_utf8(http_server: FixtureServer):
+    raw_location = "/café/feed".encode().decode("latin-1")  # the bytes a server sends
+    http_server.route("/old", status=301, headers={"Location": raw_location})
+    http_server.route("/caf%C3%A9/feed", body=FEED)
+    result = get(http_server.url("/old"))
+    assert result.outcome == "ok"
+    assert result.moved_to == http_server.url("/caf%C3%A9/feed")
+
+
+@pytest.mark.parametrize("etag", ['"\u20ac"', '"v1"\r\nX-Injected: 1'])
+def test_a_validator_that_cannot_be_sent_is_left_out(http_server: FixtureServer, etag: str):
+    http_server.route("/feed", body=FEED)
+    result = get(http_server.url("/feed"), etag=etag)
+    assert result.outcome == "ok"
+    seen = http_server.requests_to("/feed")[0].headers
+    assert "if-none-match" not in seen and "x-injected" not in seen
+
+
+def test_a_connection_back_in_the_pool_is_no_longer_watched(
+    http_server: FixtureServer, monkeypatch: pytest.MonkeyPatch
+):
+    # urllib3 returns the connection to the pool as soon as the body is read, before the
+    # request's watchdog is disarmed; a late alarm must not reach a socket someone else has.
+    held_at_disarm: list[object] = []
+    real_disarm = fetch_module._Watchdog.disarm
+
+    def disarm(self):
+        held_at_disarm.append(self._socket)
+        real_disarm(self)
+
+    monkeypatch.setattr(fetch_module._Watchdog, "disarm", disarm)
+    http_server.route("/feed", body=FEED)
+    client = fetch_module.Client()
+    for _ in range(3):
+        assert fetch(FetchRequest("s", http_server.url("/feed")), client=client).body == FEED
+    assert held_at_disarm == [None, None, None]
+    assert len({r.client_port for r in http_server.requests}) == 1

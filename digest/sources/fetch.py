@@ -37,6 +37,7 @@ import functools
 import heapq
 import http
 import http.client
+import http.cookies
 import logging
 import math
 import random
@@ -51,7 +52,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import unquote, urljoin, urlsplit, urlunsplit
 
 import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
@@ -78,6 +79,17 @@ except ImportError:  # pragma: no cover - brotli is a declared dependency
     brotli = None
 
 log = logging.getLogger(__name__)
+
+
+class _NoHeaderParsingNoise(logging.Filter):
+    """urllib3 logs a traceback at WARNING for every response with a malformed header line
+    (common, and harmless: the response is still read). Under cron that is a mail a run."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Failed to parse headers")
+
+
+logging.getLogger("urllib3.connection").addFilter(_NoHeaderParsingNoise())
 
 Outcome = Literal["ok", "not_modified", "gone", "failed"]
 
@@ -248,10 +260,11 @@ class Client:
 
     Connections are kept alive and pooled per host, at most ``pool_size`` each (one per
     worker is enough). Requests go through the proxy the environment names for their scheme
-    (``http_proxy``, ``https_proxy``; ``no_proxy`` lists hosts to reach directly), read once
-    when the client is made. Every socket a request opens or reuses is handed to that
-    request's deadline watchdog. ``tls`` replaces the context that decides which HTTPS
-    certificates to trust (by default, the system's).
+    (``http_proxy``, ``https_proxy``, else ``all_proxy``; ``no_proxy`` lists hosts to reach
+    directly), read once when the client is made; a ``user:password@`` in the proxy's
+    address is sent as its login and never shown in a message. Every socket a request opens
+    or reuses is handed to that request's deadline watchdog. ``tls`` replaces the context that
+    decides which HTTPS certificates to trust (by default, the system's).
     """
 
     def __init__(
@@ -270,8 +283,8 @@ class Client:
         self._lock = threading.Lock()
 
     def proxy_for(self, url: Url) -> str | None:
-        """The proxy the environment names for ``url``, or None to go direct."""
-        proxy = self._proxies.get(url.scheme or "")
+        """The proxy the environment names for ``url`` (login included), or None."""
+        proxy = self._proxies.get(url.scheme or "") or self._proxies.get("all")
         if not proxy or urllib.request.proxy_bypass_environment(url.host or "", self._proxies):
             return None
         return proxy
@@ -284,7 +297,11 @@ class Client:
         with self._lock:
             manager = self._via.get(proxy)
             if manager is None:
-                manager = self._watched(urllib3.ProxyManager(proxy, **self._pool_options))
+                address, login = _split_login(proxy)
+                headers = urllib3.make_headers(proxy_basic_auth=login) if login else None
+                manager = self._watched(
+                    urllib3.ProxyManager(address, proxy_headers=headers, **self._pool_options)
+                )
                 self._via[proxy] = manager
             return manager
 
@@ -457,11 +474,16 @@ def _attempt(
         "Accept": ACCEPT,
         "Accept-Encoding": _ACCEPT_ENCODING,
     }
-    if request.etag:
+    # A validator that cannot be sent back as it came (a stored value damaged somehow) is
+    # left out: the cost is one full download, not a source failing on every run.
+    if request.etag and _sendable(request.etag):
         headers["If-None-Match"] = request.etag
-    if request.last_modified:
+    if request.last_modified and _sendable(request.last_modified):
         headers["If-Modified-Since"] = request.last_modified
 
+    # Cookies set along a redirect chain go back to their host for the rest of it: some
+    # sites redirect to the same address once a "cookies work" cookie is set.
+    cookies: dict[str, dict[str, str]] = {}
     permanent = True
     for hop in range(MAX_REDIRECTS + 1):
         remaining = deadline - clock()
@@ -476,10 +498,11 @@ def _attempt(
         _watching.current = watchdog
         watchdog.arm(remaining)
         try:
+            jar = cookies.get(url.host or "")
             response = client.manager_for(url).urlopen(
                 "GET",
                 here,
-                headers=headers,
+                headers=_with_cookies(headers, jar) if jar else headers,
                 redirect=False,
                 retries=False,
                 preload_content=False,
@@ -491,6 +514,7 @@ def _attempt(
 
             if status in _REDIRECTS:
                 finished = _finish_small_body(response)
+                _keep_cookies(cookies, url.host or "", response)
                 target = _redirect_target(response, here)
                 if isinstance(target, _Final):
                     return target
@@ -577,6 +601,30 @@ def _attempt(
     )
 
 
+def _sendable(value: str) -> bool:
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return not any(char in value for char in "\r\n\0")
+
+
+def _keep_cookies(
+    cookies: dict[str, dict[str, str]], host: str, response: urllib3.BaseHTTPResponse
+) -> None:
+    for header in response.headers.getlist("set-cookie"):
+        jar = http.cookies.SimpleCookie()
+        with contextlib.suppress(http.cookies.CookieError):
+            jar.load(header)
+        for name, morsel in jar.items():
+            cookies.setdefault(host, {})[name] = morsel.value
+
+
+def _with_cookies(headers: dict[str, str], jar: dict[str, str]) -> dict[str, str]:
+    cookie = "; ".join(f"{name}={value}" for name, value in jar.items())
+    return {**headers, "Cookie": cookie} if _sendable(cookie) else headers
+
+
 def _web_url(address: str) -> Url | _Final:
     """``address`` parsed, normalised (lower-case scheme and host, IDNA, percent-encoding)
     and checked to be http(s) with a host; or the failure that explains why not."""
@@ -592,7 +640,10 @@ def _web_url(address: str) -> Url | _Final:
 def _finish_small_body(response: urllib3.BaseHTTPResponse) -> bool:
     """Read what is left of a redirect's, a 304's or an error page's body, if it is small,
     so that the connection can carry the next request. False when it was left unread."""
-    remaining = response.length_remaining  # 0 for a 304, whatever its headers say
+    if response.status in (204, 304):
+        # No body by definition; one announced as chunked would be waited for in vain.
+        return not response.chunked
+    remaining = response.length_remaining
     if remaining is None or remaining > 64 * 1024:
         return False
     try:
@@ -604,7 +655,7 @@ def _finish_small_body(response: urllib3.BaseHTTPResponse) -> bool:
 
 def _redirect_target(response: urllib3.BaseHTTPResponse, here: str) -> Url | _Final:
     status = response.status
-    location = response.headers.get("location", "").strip()
+    location = _header_text(response.headers.get("location", "")).strip()
     if not location:
         problem = f"HTTP {status} redirect without a Location"
     else:
@@ -626,6 +677,15 @@ def _redirect_target(response: urllib3.BaseHTTPResponse, here: str) -> Url | _Fi
         problem=problem,
         advice="the site's redirect is broken; open the URL in a browser to check it",
     )
+
+
+def _header_text(value: str) -> str:
+    """A header value as sent: http.client reads header bytes as Latin-1, but servers send
+    UTF-8 (a Location of "/café" arrives as "/cafÃ©")."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return value
 
 
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
@@ -653,6 +713,11 @@ def _status_problem(response: urllib3.BaseHTTPResponse, here: str) -> _Final | _
         )
     if status == 404:
         advice = "check the URL; the site may have moved the feed"
+    elif status == 407:
+        advice = (
+            "the proxy asks for a login: give it as http://user:password@host:port in the"
+            " http_proxy / https_proxy environment variable"
+        )
     elif status in (401, 403):
         advice = (
             "the site refuses access: the feed may need a login or the site blocks automated"
@@ -811,6 +876,11 @@ class _Watchdog:
             self._socket = None
         _ALARMS.cancel(self)
 
+    def forget(self) -> None:
+        """The connection goes back to the pool: its socket is no longer this request's."""
+        with self._lock:
+            self._socket = None
+
     def fire(self) -> None:
         with self._lock:
             if self._done:
@@ -859,11 +929,22 @@ class _WatchedHTTPSConnection(_HandsOverItsSocket, HTTPSConnection):
     pass
 
 
-class _WatchedHTTPPool(HTTPConnectionPool):
+class _ForgetsReturnedConnections:
+    """urllib3 returns a connection to the pool the moment its body has been read, before
+    the request is over: from then on another request may use it, so the watchdog of the
+    request returning it must let go of its socket first."""
+
+    def _put_conn(self, conn: Any) -> None:
+        if _watching.current is not None:
+            _watching.current.forget()
+        super()._put_conn(conn)  # type: ignore[misc]
+
+
+class _WatchedHTTPPool(_ForgetsReturnedConnections, HTTPConnectionPool):
     ConnectionCls = _WatchedHTTPConnection
 
 
-class _WatchedHTTPSPool(HTTPSConnectionPool):
+class _WatchedHTTPSPool(_ForgetsReturnedConnections, HTTPSConnectionPool):
     ConnectionCls = _WatchedHTTPSConnection
 
 
@@ -984,8 +1065,22 @@ def _transport_problem(exc: BaseException, url: Url) -> _Final | _Transient:
     return _Transient(problem, "the connection failed; it will be tried again next run", here)
 
 
+_LOGIN = re.compile(r"//[^/@\s]*:[^/@\s]*@")
+
+
+def _split_login(proxy: str) -> tuple[str, str | None]:
+    """A proxy address without its ``user:password@``, and that login (percent-decoded)."""
+    parts = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    if parts.username is None:
+        return proxy, None
+    host = parts.netloc.rpartition("@")[2]
+    login = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
+    return urlunsplit(parts._replace(netloc=host)), login
+
+
 def _proxy_problem(exc: BaseException, url: Url, proxy: str | None) -> _Final | _Transient:
     advice = "check the proxy, and the http_proxy / https_proxy / no_proxy environment variables"
+    proxy = _split_login(proxy)[0] if proxy else proxy  # a password must never be shown
     if isinstance(exc, ProxySchemeUnknown):
         return _Final(
             "failed",
@@ -994,7 +1089,9 @@ def _proxy_problem(exc: BaseException, url: Url, proxy: str | None) -> _Final | 
             advice=advice,
         )
     return _Transient(
-        f"could not fetch through the proxy {proxy} ({_innermost(exc)})", advice, url.url
+        f"could not fetch through the proxy {proxy} ({_LOGIN.sub('//', _innermost(exc))})",
+        advice,
+        url.url,
     )
 
 
