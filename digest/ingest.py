@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -316,6 +316,8 @@ def fetch_full_texts(
     articles: Sequence[Article],
     sources: Sequence[Source],
     config: FetchConfig | None = None,
+    *,
+    undated: Collection[str] = frozenset(),
 ) -> tuple[list[Article], list[str]]:
     """Replace teasers (or every entry, for ``full_text`` sources) by the linked page's text.
 
@@ -324,6 +326,9 @@ def fetch_full_texts(
     download. At most ``full_text_limit`` pages are fetched per source and run, newest
     entries first. Returns the articles (in the same order) and a warning for each page that
     could not be used, in which case the feed's own text stays.
+
+    ``undated`` holds the keys of articles whose ``published`` is only the time digest first
+    saw them (the feed gave none): for those the page's own date, when it has one, wins.
     """
     config = config or FetchConfig()
     remote_feeds = {s.name: s for s in sources if s.kind == "feed" and _is_remote(s)}
@@ -335,8 +340,8 @@ def fetch_full_texts(
 
     per_source: dict[str, int] = {}
     chosen: list[tuple[Source, Article]] = []
-    undated = dt.datetime.min.replace(tzinfo=dt.UTC)
-    for article in sorted(articles, key=lambda a: a.published or undated, reverse=True):
+    oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
+    for article in sorted(articles, key=lambda a: a.published or oldest, reverse=True):
         source = remote_feeds.get(article.source)
         if source is None or not article.url:
             continue
@@ -377,6 +382,10 @@ def fetch_full_texts(
                 paragraphs=content.paragraphs,
                 title=article.title or content.title,
                 author=article.author or content.author,
-                published=article.published or content.published,
+                published=(
+                    (content.published or article.published)
+                    if article.key in undated
+                    else (article.published or content.published)
+                ),
             )
     return [replaced.get(a.key, a) for a in articles], warnings

@@ -137,7 +137,7 @@ def build(
             ),
         )
         completed, full_text_warnings = fetch_full_texts(
-            selection.shown, config.sources, config.fetch
+            selection.shown, config.sources, config.fetch, undated=selection.undated
         )
         warnings.extend(full_text_warnings)
         shown, cleaning_warnings = clean_articles(completed, config)
@@ -252,6 +252,9 @@ class Selection:
     shown: list[Article]  # new to digest: they go into this day
     skipped: list[Article]  # a new feed's old backlog: remembered, never shown
     held: list[Article]  # dated after this day, or undated on an earlier day's build: later
+    # keys of the shown articles the feed left undated: their ``published`` is the time
+    # digest first saw them, which the article page's own date may still replace
+    undated: set[str] = dataclasses.field(default_factory=set)
 
 
 def select_for_day(
@@ -300,6 +303,7 @@ def select_for_day(
                 continue
         if article.published is None:
             article = dataclasses.replace(article, published=published)
+            chosen.undated.add(article.key)
         chosen.shown.append(article)
     return chosen
 

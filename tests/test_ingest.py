@@ -429,3 +429,51 @@ def test_a_page_source_is_decoded_by_its_http_charset(
     (story,) = build(config, DAY, now=NOW).digest.stories
     assert story.headline == "Совет утвердил план гавани"
     assert story.summary[0].startswith(sentence)
+
+
+def test_an_undated_teaser_takes_the_date_its_article_page_gives(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    paragraphs = "".join(
+        f"<p>Paragraph {n} of the full report explains what the council decided about the "
+        f"harbour, and why the vote was so close this time.</p>"
+        for n in range(1, 7)
+    )
+    http_server.route(
+        "/story/5",
+        body=(
+            "<html><head><title>Harbour vote</title><meta property='og:type' content='article'>"
+            "<meta property='article:published_time' content='2026-11-21T05:00:00Z'></head>"
+            f"<body><article><h1>Harbour vote</h1>{paragraphs}</article></body></html>"
+        ),
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+    http_server.route(
+        "/story/6",
+        body=(
+            "<html><body><article><h1>Ferry</h1>"
+            + "".join(
+                f"<p>Part {n}: the ferry returns to its old berth next week, the operator said, "
+                "once the new ramp has passed its safety checks.</p>"
+                for n in range(1, 7)
+            )
+            + "</article></body></html>"
+        ),
+        headers={"Content-Type": "text/html"},
+    )
+    undated = [
+        raw_item(title, guid=guid, link=http_server.url(path)).replace(
+            "</description>", " Continue reading</description>"
+        )
+        for title, guid, path in [("Harbour vote", "h-5", "/story/5"), ("Ferry", "h-6", "/story/6")]
+    ]
+    http_server.route("/feed.xml", body=rss(*undated), headers=RSS)
+    config = site(tmp_path, feed("Council", http_server.url("/feed.xml")))
+    result = build(config, DAY, now=NOW)
+    leads = {s.lead.title: s.lead for s in result.digest.stories}
+    assert [len(leads[t].paragraphs) for t in ("Harbour vote", "Ferry")] == [6, 6]  # full text
+    # the page's own date, not the time of the build that first saw the entry
+    assert leads["Harbour vote"].published == dt.datetime(2026, 11, 21, 5, 0, tzinfo=dt.UTC)
+    # a page without a date leaves the first-seen time
+    assert leads["Ferry"].published == NOW
+    assert [len(http_server.requests_to(f"/story/{n}")) for n in (5, 6)] == [1, 1]
