@@ -22,6 +22,7 @@ import hashlib
 import math
 import os
 import re
+import types
 import uuid
 from collections.abc import Iterable, Sequence
 from importlib import resources
@@ -120,12 +121,24 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
     Compiling the templates is a good part of a small build's time. Jinja recompiles a
     template whose source changed; the file names also carry digest's version and syntax
     options, which the cached code depends on too. A cache that cannot be read or written
-    is passed over, never an error.
+    is passed over, never an error; a damaged file (cut off, or overwritten) is removed and
+    the template compiled again.
     """
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        with contextlib.suppress(OSError):
+        try:
             super().load_bytecode(bucket)
+        except OSError:
+            bucket.reset()
+            return
+        except Exception:  # pickle and marshal raise all sorts on damaged data
+            damaged = True
+        else:  # marshal may also read junk as a number or a string
+            damaged = bucket.code is not None and not isinstance(bucket.code, types.CodeType)
+        if damaged:
+            bucket.reset()
+            with contextlib.suppress(OSError):
+                os.remove(self._get_cache_filename(bucket))
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         with contextlib.suppress(OSError):

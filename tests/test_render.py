@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import marshal
+import pickle
 import random
 import re
 from pathlib import Path
@@ -207,6 +209,45 @@ def test_a_broken_template_cache_is_passed_over(tmp_path):
     env.bytecode_cache = _CompiledTemplates(directory=str(not_a_folder))
     page = render_day_page(make_digest(), make_config(), env, [])
     assert "Lighthouse keepers return to a remote island" in page
+
+
+def _after_header(data: bytes) -> int:
+    """Where a Jinja cache file's compiled code starts: after its magic and source checksum."""
+    from io import BytesIO
+
+    stream = BytesIO(data)
+    stream.read(len(jinja2.bccache.bc_magic))
+    pickle.load(stream)
+    return stream.tell()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        pytest.param(lambda data: data[: len(jinja2.bccache.bc_magic) + 3], id="cut-in-checksum"),
+        pytest.param(lambda data: data[: len(jinja2.bccache.bc_magic)] + b"\xff junk", id="junk"),
+        pytest.param(lambda data: data[: _after_header(data)] + marshal.dumps(42), id="not-code"),
+    ],
+)
+def test_a_damaged_template_cache_file_is_compiled_again(tmp_path, damage):
+    from digest.render import _CompiledTemplates
+
+    def render() -> str:  # a new environment each time, as a new run has
+        env = make_environment(None)
+        env.bytecode_cache = _CompiledTemplates(directory=str(tmp_path), pattern="t-%s.cache")
+        return render_day_page(make_digest(), make_config(), env, [])
+
+    expected = render()
+    cached = sorted(tmp_path.glob("t-*.cache"))  # the names the cache looks for
+    assert cached
+    damaged = {}
+    for path in cached:
+        damaged[path] = damage(path.read_bytes())
+        path.write_bytes(damaged[path])
+    assert render() == expected
+    # each damaged file was dropped and written afresh, so the next run reads it again
+    assert all(path.read_bytes() != damaged[path] for path in cached if path.exists())
+    assert render() == expected
 
 
 # ---------------------------------------------------------------- day page
