@@ -707,3 +707,39 @@ def test_a_connection_back_in_the_pool_is_no_longer_watched(
         assert fetch(FetchRequest("s", http_server.url("/feed")), client=client).body == FEED
     assert held_at_disarm == [None, None, None]
     assert len({r.client_port for r in http_server.requests}) == 1
+
+
+def test_a_server_that_does_not_speak_http_is_explained():
+    with socket.socket() as listener:  # answers a request with the start of a TLS alert
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+
+        def answer() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(4096)
+                connection.sendall(b"\x15\x03\x01\x00\x02\x02\x46")
+
+        threading.Thread(target=answer, daemon=True).start()
+        result = get(f"http://127.0.0.1:{listener.getsockname()[1]}/feed")
+    assert result.outcome == "failed"
+    assert result.problem == "127.0.0.1 did not answer in HTTP (it may expect https://)"
+    assert "scheme" in result.advice
+    assert result.attempts == 1
+
+
+def test_a_redirect_whose_body_stalls_is_followed_without_waiting(http_server: FixtureServer):
+    http_server.route(
+        "/old",
+        status=301,
+        body=b"moved " * 20,
+        headers={"Location": "/feed"},
+        chunk_size=10,
+        chunk_delay=30,
+    )
+    http_server.route("/feed", body=FEED)
+    started = time.monotonic()
+    result = get(http_server.url("/old"), FetchSettings(total_timeout=10.0))
+    assert result.outcome == "ok"
+    assert result.body == FEED
+    assert time.monotonic() - started < 3

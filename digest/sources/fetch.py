@@ -646,7 +646,10 @@ def _finish_small_body(response: urllib3.BaseHTTPResponse) -> bool:
     remaining = response.length_remaining
     if remaining is None or remaining > 64 * 1024:
         return False
+    sock = getattr(response.connection, "sock", None)
     try:
+        if sock is not None:  # a body that does not come at once is not worth waiting for
+            sock.settimeout(min(sock.gettimeout() or 1.0, 1.0))
         response.read(decode_content=False)
     except (HTTPError, http.client.HTTPException, OSError):
         return False
@@ -1056,6 +1059,20 @@ def _transport_problem(exc: BaseException, url: Url) -> _Final | _Transient:
         )
     if isinstance(exc, NewConnectionError):
         problem = f"could not connect to {host} ({_innermost(exc)})"
+    elif any(
+        isinstance(e, http.client.BadStatusLine)
+        and not isinstance(e, http.client.RemoteDisconnected)
+        for e in chain
+    ):
+        # Something answered, but not in HTTP: most often TLS spoken to an http:// address.
+        https = url.scheme == "http"
+        return _Final(
+            "failed",
+            here,
+            problem=f"{host} did not answer in HTTP"
+            + (" (it may expect https://)" if https else ""),
+            advice="check the URL's scheme (http:// or https://) and port",
+        )
     elif any(
         isinstance(e, (http.client.HTTPException, ConnectionError, ProtocolError)) for e in chain
     ):
