@@ -43,6 +43,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from digest.model import Article, Paragraph, Source
 from digest.sources.urls import canonical_url, is_safe_link, url_key
+from digest.text.dates import parse_date as _parse_date
 from digest.text.decode import BOMS, decode_bytes, strip_control_chars
 from digest.text.html import html_to_paragraphs, html_to_text
 
@@ -58,9 +59,8 @@ MAX_TEXT_CHARS = 200_000  # one article's paragraphs, after conversion
 MAX_GUNZIPPED_BYTES = 100_000_000
 # feedparser reads about 1 MB/s: beyond this the fallback would blow the time budget.
 FEEDPARSER_MAX_BYTES = 4_000_000
-# Dates further ahead than this are nonsense, as are dates before 1990.
+# Dates further ahead than this are nonsense, as are dates before 1990 (dates.EARLIEST_YEAR).
 FUTURE_SLACK = dt.timedelta(days=2)
-MIN_YEAR = 1990
 
 
 class FeedError(Exception):
@@ -173,189 +173,9 @@ def parse_date(value: object, now: dt.datetime | None = None) -> dt.datetime | N
     a few European languages), ISO 8601 / W3C-DTF and "Month D, YYYY". A missing zone means
     UTC. Rejected: bare digits (epoch seconds), slash dates other than Y/M/D, impossible days
     or times, offsets beyond ±14 h, years before 1990 and dates more than 2 days ahead.
+    digest.text.dates.parse_date does the work; this is it with a feed's defaults.
     """
-    return _parse_date(value, (now or dt.datetime.now(dt.UTC)) + FUTURE_SLACK)
-
-
-# --------------------------------------------------------------------------------------------
-# Dates
-
-
-_MONTHS = {
-    # English
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
-    "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
-    "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11,
-    "november": 11, "dec": 12, "december": 12,
-    # German
-    "januar": 1, "jän": 1, "februar": 2, "mär": 3, "mrz": 3, "märz": 3, "mai": 5, "juni": 6,
-    "juli": 7, "okt": 10, "oktober": 10, "dez": 12, "dezember": 12,
-    # French
-    "janv": 1, "janvier": 1, "fév": 2, "févr": 2, "fevr": 2, "février": 2, "mars": 3,
-    "avr": 4, "avril": 4, "juin": 6, "juil": 7, "juillet": 7, "aoû": 8, "août": 8,
-    "septembre": 9, "octobre": 10, "novembre": 11, "déc": 12, "décembre": 12,
-    # Spanish, Italian, Portuguese, Dutch
-    "ene": 1, "enero": 1, "febrero": 2, "marzo": 3, "abr": 4, "abril": 4, "mayo": 5,
-    "junio": 6, "julio": 7, "ago": 8, "agosto": 8, "septiembre": 9, "set": 9, "setembro": 9,
-    "octubre": 10, "noviembre": 11, "dic": 12, "diciembre": 12, "gen": 1, "gennaio": 1,
-    "febbraio": 2, "aprile": 4, "mag": 5, "maggio": 5, "giu": 6, "giugno": 6, "lug": 7,
-    "luglio": 7, "settembre": 9, "ott": 10, "ottobre": 10, "dicembre": 12, "janeiro": 1,
-    "fev": 2, "fevereiro": 2, "março": 3, "maio": 5, "junho": 6, "julho": 7, "out": 10,
-    "outubro": 10, "novembro": 11, "dezembro": 12, "mrt": 3, "maart": 3, "mei": 5,
-    "januari": 1, "februari": 2, "augustus": 8,
-}  # fmt: skip
-# RFC 822 zone names (CST is US Central there), plus a few unambiguous common ones.
-_ZONES = {
-    "ut": 0, "utc": 0, "gmt": 0, "z": 0, "wet": 0, "est": -300, "edt": -240, "cst": -360,
-    "cdt": -300, "mst": -420, "mdt": -360, "pst": -480, "pdt": -420, "akst": -540,
-    "akdt": -480, "hst": -600, "bst": 60, "cet": 60, "cest": 120, "met": 60, "mest": 120,
-    "mez": 60, "mesz": 120, "west": 60, "eet": 120, "eest": 180, "msk": 180, "jst": 540,
-    "kst": 540, "hkt": 480, "sgt": 480, "awst": 480, "acst": 570, "acdt": 630, "aest": 600,
-    "aedt": 660, "nzst": 720, "nzdt": 780,
-}  # fmt: skip
-# The two shapes nearly every feed uses, tried first.
-_ISO_STRICT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?(?:Z|[+-]\d\d:\d\d)?\Z")
-_RFC822_STRICT = re.compile(
-    r"(?:[A-Za-z]{3}, )?(\d\d?) ([A-Za-z]{3}) (\d{4}) (\d\d):(\d\d):(\d\d) "
-    r"([+-]\d{4}|GMT|UTC|UT|Z|[ECMP][SD]T)\Z"
-)
-# The rest, more loosely.
-_TIME = r"(\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d{1,9})?)?"
-_ISO_DATE = re.compile(
-    rf"(\d{{4}})-(\d{{1,2}})-(\d{{1,2}})(?:(?:T|\s+){_TIME})?\s*(.*)", re.IGNORECASE
-)
-_YMD_SLASH = re.compile(rf"(\d{{4}})/(\d{{1,2}})/(\d{{1,2}})(?:\s+{_TIME})?\s*(.*)")
-_RFC822 = re.compile(
-    rf"(?:[^\W\d_]+\.?,?\s+)?(\d{{1,2}})[\s-]+([^\W\d_]{{3,}})\.?[\s-]+(\d{{4}}|\d{{2}})"
-    rf"(?:,?\s+{_TIME})?\s*(.*)"
-)
-_MONTH_FIRST = re.compile(
-    rf"(?:[^\W\d_]+\.?,?\s+)?([^\W\d_]{{3,}})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})"
-    rf"(?:,?\s+(?:at\s+)?{_TIME}(?:\s*([AaPp])\.?[Mm]\.?)?)?\s*(.*)"
-)
-_OFFSET = re.compile(r"(?:gmt|utc|ut)?\s*([+-])(\d{1,2})(?::?(\d{2}))?")
-_ZONE_COMMENT = re.compile(r"\s*\([^)]*\)\s*$")
-_TZ_CACHE: dict[int, dt.timezone] = {}
-
-
-def _parse_date(value: object, limit: dt.datetime) -> dt.datetime | None:
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    if not text or len(text) > 120 or text.isdigit():
-        return None
-    parsed = None
-    if _ISO_STRICT.match(text):
-        try:
-            parsed = dt.datetime.fromisoformat(text)
-        except ValueError:
-            parsed = None
-        else:
-            offset = parsed.utcoffset()
-            if offset is None:
-                parsed = parsed.replace(tzinfo=dt.UTC)
-            elif abs(offset) > dt.timedelta(hours=14):
-                return None
-            parsed = parsed.astimezone(dt.UTC)
-    elif match := _RFC822_STRICT.match(text):
-        day, month_name, year, hour, minute, second, zone = match.groups()
-        month = _MONTHS.get(month_name.lower())
-        offset = _ZONES.get(zone.lower()) if zone[0].isalpha() else _numeric_offset(zone)
-        if month is None or offset is None:
-            return None
-        try:
-            parsed = dt.datetime(
-                int(year), month, int(day), int(hour), int(minute), int(second),
-                tzinfo=_tz(offset),
-            ).astimezone(dt.UTC)  # fmt: skip
-        except ValueError:
-            return None
-    if parsed is None:
-        parsed = _parse_loose_date(" ".join(text.split()))
-    if parsed is None or parsed.year < MIN_YEAR or parsed > limit:
-        return None
-    return parsed
-
-
-def _parse_loose_date(text: str) -> dt.datetime | None:
-    match = _ISO_DATE.fullmatch(text) or _YMD_SLASH.fullmatch(text)
-    if match:
-        year, month, day, hour, minute, second, rest = match.groups()
-        return _build_date(year, month, day, hour, minute, second, rest)
-    match = _RFC822.fullmatch(text)
-    if match:
-        day, month_name, year, hour, minute, second, rest = match.groups()
-        month = _MONTHS.get(month_name.lower())
-        if month is None:
-            return None
-        if len(year) == 2:  # RFC 2822: 00-49 → 2000s, 50-99 → 1900s
-            year = str(2000 + int(year) if int(year) < 50 else 1900 + int(year))
-        return _build_date(year, month, day, hour, minute, second, rest)
-    match = _MONTH_FIRST.fullmatch(text)
-    if match:
-        month_name, day, year, hour, minute, second, half, rest = match.groups()
-        month = _MONTHS.get(month_name.lower())
-        if month is None:
-            return None
-        if half and hour is not None:
-            clock = int(hour)
-            if not 1 <= clock <= 12:
-                return None
-            hour = str(clock % 12 + (12 if half.lower() == "p" else 0))
-        return _build_date(year, month, day, hour, minute, second, rest)
-    return None  # slash dates like 03/04/2024 are ambiguous; words like "yesterday" too
-
-
-def _build_date(year, month, day, hour, minute, second, zone) -> dt.datetime | None:
-    offset = _zone_offset(zone or "")
-    if offset is None:
-        return None
-    try:
-        return dt.datetime(
-            int(year),
-            int(month),
-            int(day),
-            int(hour or 0),
-            int(minute or 0),
-            int(second or 0),
-            tzinfo=_tz(offset),
-        ).astimezone(dt.UTC)
-    except (ValueError, OverflowError):
-        return None
-
-
-def _zone_offset(zone: str) -> int | None:
-    """Minutes east of UTC for a zone string; 0 when there is none; None when it is invalid."""
-    if "(" in zone:  # "+0000 (UTC)": the comment repeats the zone
-        zone = _ZONE_COMMENT.sub("", zone)
-    zone = zone.strip().lower()
-    if not zone:
-        return 0
-    if zone in _ZONES:
-        return _ZONES[zone]
-    match = _OFFSET.fullmatch(zone)
-    if not match:
-        return None
-    sign, hours, minutes = match.groups()
-    h, m = int(hours), int(minutes or 0)
-    if h > 14 or m >= 60:
-        return None
-    return -(h * 60 + m) if sign == "-" else h * 60 + m
-
-
-def _numeric_offset(zone: str) -> int | None:
-    """ "+0530" → 330; None beyond ±14 h or 59 minutes."""
-    hours, minutes = int(zone[1:3]), int(zone[3:5])
-    if hours > 14 or minutes >= 60:
-        return None
-    return -(hours * 60 + minutes) if zone[0] == "-" else hours * 60 + minutes
-
-
-def _tz(offset: int) -> dt.timezone:
-    zone = _TZ_CACHE.get(offset)
-    if zone is None:
-        zone = _TZ_CACHE[offset] = dt.timezone(dt.timedelta(minutes=offset))
-    return zone
+    return _parse_date(value, dt.UTC, latest=(now or dt.datetime.now(dt.UTC)) + FUTURE_SLACK)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1305,7 +1125,7 @@ class _Parse:
         paragraphs = DeferredParagraphs(contents)
         published = None
         for value in raw.dates:
-            if (published := _parse_date(value, self.date_limit)) is not None:
+            if (published := _parse_date(value, latest=self.date_limit)) is not None:
                 break
         author = _clip(_title_text(raw.author or "", False), MAX_AUTHOR_CHARS) or None
         guid = " ".join((raw.guid or "").split())
