@@ -715,7 +715,10 @@ class _Parse:
         if errors:  # the markup is the only witness of what a recovering parser dropped
             closes = _count_closes(data, name)
         else:  # a clean parse lost nothing: count entries in any namespace, found or not
-            closes = sum(1 for _ in root.iter("{*}" + name.decode()))
+            # (an empty element, such as some extension's <x:item/>, is not an entry)
+            closes = sum(
+                1 for e in root.iter("{*}" + name.decode()) if len(e) or (e.text or "").strip()
+            )
         if errors and not _ROOT_CLOSE.search(data[-4096:]):
             # A cut-off download. The cut entry is kept (its title and link are usually
             # whole) and the warning says its text may stop short.
