@@ -198,7 +198,7 @@ def build(
         try:
             for path, content in pages.items():
                 staged.add(path, content)
-            state.commit_build(day, shown, skipped, record, now, health)
+            state.commit_build(day, shown, skipped, record, now, health, collected.failures)
         except BaseException:
             staged.discard()
             raise
@@ -227,8 +227,8 @@ def _neighbours(day: dt.date, days: Iterable[dt.date]) -> list[dt.date]:
 def stored_digest(config: Config, state: State, day: dt.date) -> Digest | None:
     """The digest of an already built day, from the state store (None if never built).
 
-    Used to email or re-render a day without reading every source again; that run's source
-    failures are not kept, so the footer lists none.
+    Used to email or re-render a day without reading every source again; the footer lists
+    the sources that failed in the day's latest build.
     """
     if not any(record.day == day for record in state.days()):
         return None
@@ -237,6 +237,7 @@ def stored_digest(config: Config, state: State, day: dt.date) -> Digest | None:
         title=config.title,
         stories=group_stories(state.articles_for_day(day)),
         generated_at=dt.datetime.now(dt.UTC),
+        failures=state.day_failures(day),
     )
 
 

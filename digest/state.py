@@ -12,6 +12,7 @@ consistent, but two runs would each assign the same new articles to a digest.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import fcntl
 import hashlib
@@ -24,7 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from digest.model import Article, DayRecord, Paragraph
+from digest.model import Article, DayRecord, Paragraph, SourceFailure
 
 UTC = dt.UTC
 
@@ -77,6 +78,8 @@ _MIGRATIONS: tuple[str, ...] = (
     # fetch_url: where a permanent redirect moved the source. (No comment inside ALTER TABLE:
     # SQLite splices the column text into the stored CREATE TABLE, closing paren and all.)
     "ALTER TABLE sources ADD COLUMN fetch_url TEXT",
+    # failures: the sources that failed in the day's latest build (JSON), for 'digest send'.
+    "ALTER TABLE days ADD COLUMN failures TEXT",
 )
 
 SKIPPED = ""  # the `day` of an entry that was part of a new source's backlog and never shown
@@ -264,8 +267,10 @@ class State:
         record: DayRecord | None,
         now: dt.datetime,
         health: Sequence[SourceHealth] = (),
+        failures: Sequence[SourceFailure] = (),
     ) -> None:
-        """Store a whole build in one transaction: entries, the day record and source health.
+        """Store a whole build in one transaction: entries, the day record (with the sources
+        that failed in this build, for an email sent later) and source health.
 
         Source validators (ETag, Last-Modified) are saved only together with the articles they
         covered: saved alone, a crash before the articles were stored would make the next
@@ -277,6 +282,13 @@ class State:
             self._save_entries(db, day, shown, skipped, now)
             if record is not None:
                 self._save_day(db, record)
+                db.execute(
+                    "UPDATE days SET failures = ? WHERE day = ?",
+                    (
+                        json.dumps([dataclasses.asdict(f) for f in failures], ensure_ascii=False),
+                        record.day.isoformat(),
+                    ),
+                )
 
     def _save_entries(
         self,
@@ -362,6 +374,15 @@ class State:
                 _iso(record.updated),
             ),
         )
+
+    def day_failures(self, day: dt.date) -> tuple[SourceFailure, ...]:
+        """The sources that failed in the latest build of ``day`` (none if never built)."""
+        row = self._db.execute(
+            "SELECT failures FROM days WHERE day = ?", (day.isoformat(),)
+        ).fetchone()
+        if row is None or not row[0]:
+            return ()
+        return tuple(SourceFailure(**item) for item in json.loads(row[0]))
 
     def days(self) -> list[DayRecord]:
         """Every built day, newest first."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import email
 import json
 import os
 import shutil
@@ -243,6 +244,22 @@ def test_send_dry_run_to_file_writes_an_eml_and_sends_nothing(workdir: Path, cap
     assert b"multipart/alternative" in data and b"Message-ID:" in data
     assert main(["send", "--dry-run"]) == EXIT_OK  # prints, and may be repeated
     assert "multipart/alternative" in capsys.readouterr().out
+
+
+def test_send_after_build_lists_the_sources_that_failed_in_the_build(workdir: Path) -> None:
+    # the README's cron line: 'digest build && digest send'
+    config = email_config(9) + (
+        '[[sources]]\npath = "seeds"\n'
+        '[[sources]]\nname = "Gone Gazette"\npath = "no-such-feed.xml"\nkind = "feed"\n'
+    )
+    (workdir / "digest.toml").write_text(config, encoding="utf-8")
+    assert main(["build", "-q"]) == EXIT_OK
+    assert main(["send", "--dry-run", "--to-file", "out.eml"]) == EXIT_OK
+    message = email.message_from_bytes((workdir / "out.eml").read_bytes())
+    plain = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+    text = " ".join(plain.get_payload(decode=True).decode().split())  # unwrapped
+    assert "Gone Gazette: cannot read" in text
+    assert "(No such file or directory) (check the source's 'path')" in text
 
 
 def test_progress_is_plain_log_lines_when_not_on_a_terminal(caplog) -> None:

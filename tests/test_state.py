@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.model import Article, DayRecord, Paragraph
+from digest.model import Article, DayRecord, Paragraph, SourceFailure
 from digest.state import (
     SKIPPED,
     RunLock,
@@ -148,6 +148,7 @@ def test_old_schema_is_migrated_in_place(tmp_path: Path) -> None:
     with sqlite3.connect(path) as db:  # make it a schema-1 file, as the first release wrote
         db.execute("DROP TABLE sends")
         db.execute("ALTER TABLE sources DROP COLUMN fetch_url")
+        db.execute("ALTER TABLE days DROP COLUMN failures")
         db.execute("PRAGMA user_version = 1")
     with State.open(path) as state:
         assert set(state.entries(["k1"])) == {"k1"}
@@ -165,3 +166,17 @@ def test_old_schema_is_migrated_in_place(tmp_path: Path) -> None:
         assert record is not None and record.url_for("https://a.example/f") == "https://b.example/f"
         # the user edited the address since: the old redirect no longer applies
         assert record.url_for("https://c.example/feed") == "https://c.example/feed"
+
+
+def test_a_days_failures_are_kept_with_it_and_replaced_by_the_next_build(tmp_path: Path) -> None:
+    failure = SourceFailure("Harbour News", "HTTP 404 Not Found", "check the URL")
+    with State.open(tmp_path / "s.sqlite") as state:
+        day = state.prepare_day(DAY, "Digest", 1, "<p>x</p>", NOW)
+        state.commit_build(DAY, [article("k1")], [], day, NOW, (), [failure])
+        assert state.day_failures(DAY) == (failure,)
+        assert state.day_failures(DAY + dt.timedelta(days=1)) == ()
+    with State.open(tmp_path / "s.sqlite") as state:
+        assert state.day_failures(DAY) == (failure,)
+        day = state.prepare_day(DAY, "Digest", 1, "<p>x</p>", NOW)
+        state.commit_build(DAY, [], [], day, NOW, (), [])
+        assert state.day_failures(DAY) == ()
