@@ -166,8 +166,8 @@ def build(
         days = state.days()
         known_days = {d.day: d for d in days}
         record = None
+        fragment = render.render_fragment(digest, config, env)
         if digest.stories or day in known_days:
-            fragment = render.render_fragment(digest, config, env)
             record = state.prepare_day(day, config.title, len(digest.stories), fragment, now)
             days = sorted(
                 [record, *(d for d in days if d.day != day)], key=lambda d: d.day, reverse=True
@@ -179,6 +179,7 @@ def build(
             env,
             state.feed_id(),
             stories_on=lambda d: group_stories(state.articles_for_day(d)),
+            fragment=fragment,
         )
         if record is not None and day not in known_days:
             # A new day changes its neighbours' previous/next links: render them again.
@@ -316,20 +317,26 @@ def render_outputs(
     env: jinja2.Environment,
     feed_id: str,
     stories_on: Callable[[dt.date], tuple[Story, ...]],
+    fragment: str | None = None,
 ) -> dict[Path, str | bytes]:
     """Every output file's path and content: the day page, index, archive and feeds.
 
-    ``stories_on(day)`` gives an earlier day's stories, for the optional per-story feed.
+    ``stories_on(day)`` gives an earlier day's stories, for the optional per-story feed;
+    ``fragment`` is the day's rendered story list, if the caller has it already.
     """
     out = config.output
+    if fragment is None:
+        fragment = render.render_fragment(digest, config, env)
     pages: dict[Path, str | bytes] = {
-        out / render.day_filename(digest.day): render.render_day_page(digest, config, env, days),
+        out / render.day_filename(digest.day): render.render_day_page(
+            digest, config, env, days, fragment
+        ),
         out / "archive.html": render.render_archive(config, env, days),
         out / "feed.atom": render.render_feed(days, config, feed_id),
     }
     latest = max((d.day for d in days), default=digest.day)
     if digest.day >= latest:
-        pages[out / "index.html"] = render.render_index(digest, config, env, days)
+        pages[out / "index.html"] = render.render_index(digest, config, env, days, fragment)
     if config.articles_feed:
         recent = [
             (d, digest.stories if d.day == digest.day else stories_on(d.day))

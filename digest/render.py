@@ -297,17 +297,29 @@ def render_fragment(digest: Digest, config: Config, env: jinja2.Environment) -> 
 
 
 def render_day_page(
-    digest: Digest, config: Config, env: jinja2.Environment, days: Sequence[DayRecord]
+    digest: Digest,
+    config: Config,
+    env: jinja2.Environment,
+    days: Sequence[DayRecord],
+    fragment: str | None = None,
 ) -> str:
-    """``YYYY-MM-DD.html``: the day's digest, with links to the previous and next days."""
-    return _render_day(digest, config, env, days, is_index=False)
+    """``YYYY-MM-DD.html``: the day's digest, with links to the previous and next days.
+
+    ``fragment`` is the day's ``render_fragment``, when the caller has it already: the story
+    list is then not rendered a second time.
+    """
+    return _render_day(digest, config, env, days, is_index=False, fragment=fragment)
 
 
 def render_index(
-    digest: Digest, config: Config, env: jinja2.Environment, days: Sequence[DayRecord]
+    digest: Digest,
+    config: Config,
+    env: jinja2.Environment,
+    days: Sequence[DayRecord],
+    fragment: str | None = None,
 ) -> str:
     """``index.html``: the latest digest, linking to the earlier days and the archive."""
-    return _render_day(digest, config, env, days, is_index=True)
+    return _render_day(digest, config, env, days, is_index=True, fragment=fragment)
 
 
 def render_archive(config: Config, env: jinja2.Environment, days: Sequence[DayRecord]) -> str:
@@ -335,6 +347,7 @@ def _render_day(
     days: Sequence[DayRecord],
     *,
     is_index: bool,
+    fragment: str | None = None,
 ) -> str:
     others = {record.day for record in days} - {digest.day}
     previous = max((d for d in others if d < digest.day), default=None)
@@ -348,6 +361,8 @@ def _render_day(
         next_day=following,
         generated_at=localtime(digest.generated_at, config.timezone),
         sources=sorted({a.source for s in digest.stories for a in s.articles}),
+        # our own autoescaped output, so it may go in as markup
+        fragment_html=Markup(fragment.rstrip("\n")) if fragment is not None else None,
     )
 
 

@@ -629,3 +629,19 @@ def test_empty_feed_is_still_valid():
     feed = render_feed([], make_config(), FEED_ID)
     assert relaxng().validate(etree.fromstring(feed))
     assert feedparser.parse(feed).bozo == 0
+
+
+def test_day_page_from_a_rendered_fragment_is_the_same_page(env):
+    digest, config = make_digest(), make_config()
+    fragment = render_fragment(digest, config, env)
+    days = [record(DAY)]
+    assert render_day_page(digest, config, env, days, fragment) == render_day_page(
+        digest, config, env, days
+    )
+    assert render_index(digest, config, env, days, fragment) == render_index(
+        digest, config, env, days
+    )
+    # the given fragment is what the page shows: the story list is not rendered again
+    page = render_day_page(digest, config, env, days, '<p class="marker">stories</p>\n')
+    assert '<p class="marker">stories</p>' in page
+    assert "Lighthouse keepers return to a remote island" not in page
