@@ -743,3 +743,67 @@ def test_a_redirect_whose_body_stalls_is_followed_without_waiting(http_server: F
     assert result.outcome == "ok"
     assert result.body == FEED
     assert time.monotonic() - started < 3
+
+
+def test_a_hanging_name_lookup_is_cut_at_the_deadline(
+    http_server: FixtureServer, monkeypatch: pytest.MonkeyPatch
+):
+    # A broken resolver: the lookup cannot be interrupted, only abandoned.
+    real_getaddrinfo = socket.getaddrinfo
+
+    def slow_getaddrinfo(host, *args, **kwargs):
+        if host == "slow-dns.example":
+            time.sleep(4)
+            host = "127.0.0.1"
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_getaddrinfo)
+    http_server.route("/feed", body=FEED)
+    started = time.monotonic()
+    url = f"http://slow-dns.example:{http_server.port}/feed"
+    result = get(url, FetchSettings(total_timeout=1.0, connect_timeout=5.0, retries=0))
+    assert time.monotonic() - started < 2
+    assert result.outcome == "failed"
+    assert result.problem == "timed out after 1 s (connect)"
+
+
+def test_a_slow_connect_and_a_trickled_tls_handshake_end_at_the_deadline(
+    monkeypatch: pytest.MonkeyPatch,
+):
+    # Python bounds a TLS handshake by the socket timeout, counted from the handshake's own
+    # start: after a slow lookup that alone would run past the request's deadline.
+    real_getaddrinfo = socket.getaddrinfo
+
+    def slow_getaddrinfo(host, *args, **kwargs):
+        if host == "slow-tls.example":
+            time.sleep(0.8)
+            host = "127.0.0.1"
+        return real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", slow_getaddrinfo)
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        stop = threading.Event()
+
+        def trickle() -> None:  # a server hello, one byte at a time
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(4096)
+                for byte in b"\x16\x03\x03\x10\x00" + bytes(100):
+                    if stop.wait(0.2):
+                        return
+                    try:
+                        connection.sendall(bytes([byte]))
+                    except OSError:
+                        return
+
+        threading.Thread(target=trickle, daemon=True).start()
+        started = time.monotonic()
+        url = f"https://slow-tls.example:{listener.getsockname()[1]}/feed"
+        result = get(url, FetchSettings(total_timeout=1.5, connect_timeout=5.0, retries=0))
+        took = time.monotonic() - started
+        stop.set()
+    assert result.outcome == "failed"
+    assert "timed out after 1.5 s" in result.problem
+    assert took < 2.1

@@ -10,9 +10,10 @@ What a run relies on:
 
 * Conditional GET: the stored ETag / Last-Modified go out as If-None-Match /
   If-Modified-Since, and a 304 comes back as ``not_modified`` with an empty body.
-* ``total_timeout`` is a deadline for the whole request, redirects and retries included
-  (socket timeouts only bound each operation, so a watchdog shuts the socket at the deadline
-  and a trickling server cannot hold a worker). A pause the server asks for with Retry-After, up
+* ``total_timeout`` is a deadline for the whole request, name lookup, redirects and retries
+  included (socket timeouts only bound each operation, so a watchdog shuts the socket at the
+  deadline and a trickling server cannot hold a worker; a lookup or connect still running at
+  the deadline is abandoned). A pause the server asks for with Retry-After, up
   to ``max_retry_after``, is added to the deadline; a longer one skips the source this run.
 * Retries with exponential backoff and jitter on timeouts, connection errors, 5xx and 429;
   never on other 4xx.
@@ -567,11 +568,9 @@ def _attempt(
         except (LocationValueError, LocationParseError) as exc:
             return _bad_url(here, f"not a usable URL ({exc})")
         except (_PastDeadline, HTTPError, http.client.HTTPException, OSError) as exc:
-            if watchdog.fired or isinstance(exc, _PastDeadline):
-                return _timed_out(settings, here, phase)
             # urllib3 makes every failed connect a ConnectTimeoutError, refusals too
             if isinstance(exc, ConnectTimeoutError) and not isinstance(exc, NewConnectionError):
-                if connect < remaining:  # the connect limit, not the deadline, ran out
+                if connect < remaining and not watchdog.fired:  # the connect limit ran out
                     return _Transient(
                         f"timed out after {connect:g} s (connect)",
                         "the server did not answer; it may be down or blocking us, and it"
@@ -579,6 +578,8 @@ def _attempt(
                         here,
                     )
                 return _timed_out(settings, here, "connect")
+            if watchdog.fired or isinstance(exc, _PastDeadline):
+                return _timed_out(settings, here, phase)
             if isinstance(exc, (ReadTimeoutError, TimeoutError)):
                 return _timed_out(settings, here, phase)
             if isinstance(exc, ProxyError):
@@ -859,30 +860,43 @@ class _Watchdog:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._socket: socket.socket | None = None
+        self._owned = False  # the socket is a duplicate made for the watchdog: close it after
         self._done = False
         self.fired = False
+        self.deadline: float | None = None
 
-    def track(self, sock: socket.socket | None) -> None:
-        if isinstance(sock, socket.socket):
-            with self._lock:
-                if not self._done:
-                    self._socket = sock
-                    if self.fired:  # the deadline passed while the socket was being opened
-                        _shut(sock)
+    def track(self, sock: socket.socket | None, *, owned: bool = False) -> None:
+        if not isinstance(sock, socket.socket):
+            return
+        with self._lock:
+            if self._done:
+                if owned:
+                    sock.close()
+                return
+            self._let_go()
+            self._socket, self._owned = sock, owned
+            if self.fired:  # the deadline passed while the socket was being opened
+                _shut(sock)
 
     def arm(self, seconds: float) -> None:
-        _ALARMS.set(time.monotonic() + seconds, self)
+        self.deadline = time.monotonic() + seconds
+        _ALARMS.set(self.deadline, self)
 
     def disarm(self) -> None:
         with self._lock:
             self._done = True
-            self._socket = None
+            self._let_go()
         _ALARMS.cancel(self)
 
     def forget(self) -> None:
         """The connection goes back to the pool: its socket is no longer this request's."""
         with self._lock:
-            self._socket = None
+            self._let_go()
+
+    def _let_go(self) -> None:
+        if self._socket is not None and self._owned:
+            self._socket.close()
+        self._socket, self._owned = None, False
 
     def fire(self) -> None:
         with self._lock:
@@ -907,14 +921,18 @@ _watching = _Watching()  # the watchdog of the request this thread is making, if
 
 class _HandsOverItsSocket:
     """Gives a connection's socket to the current request's watchdog, whether the
-    connection is new or reused. For HTTPS the plain socket is handed over before the TLS
-    handshake: shutting it down ends the TLS layer on top too, so a stalled handshake is
-    cut at the deadline like anything else."""
+    connection is new or reused, and opens new connections within the request's deadline.
+
+    A new socket is handed over as a duplicate of its descriptor: wrapping it for TLS
+    detaches the socket object itself, and the duplicate still reaches the connection, so
+    a handshake that stalls is cut at the deadline like anything else."""
 
     def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()  # type: ignore[misc]
-        if _watching.current is not None:
-            _watching.current.track(sock)
+        watchdog = _watching.current
+        if watchdog is None:
+            return super()._new_conn()  # type: ignore[misc,no-any-return]
+        sock: socket.socket = _open_by(watchdog.deadline, super()._new_conn, self)  # type: ignore[misc]
+        watchdog.track(sock.dup(), owned=True)
         return sock
 
     def request(self, *args: Any, **kwargs: Any) -> None:
@@ -922,6 +940,46 @@ class _HandsOverItsSocket:
         if sock is not None and _watching.current is not None:
             _watching.current.track(sock)
         super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+def _open_by(
+    deadline: float | None, open_connection: Callable[[], socket.socket], connection: Any
+) -> socket.socket:
+    """``open_connection()`` (name lookup, then a connect to each address in turn), given up
+    at ``deadline``. Neither step can be interrupted: a lookup that hangs on a broken resolver,
+    or a host whose every address is silent, would each take their own timeouts in full. So
+    the opening runs on a thread of its own, and is abandoned (its socket closed when it
+    finally comes) if the deadline passes first."""
+    if deadline is None:
+        return open_connection()
+    lock = threading.Lock()
+    done = threading.Event()
+    outcome: dict[str, Any] = {"abandoned": False}
+
+    def run() -> None:
+        try:
+            sock, error = open_connection(), None
+        except BaseException as exc:  # handed to the waiting thread below
+            sock, error = None, exc
+        with lock:
+            if outcome["abandoned"]:
+                if sock is not None:
+                    sock.close()
+                return
+            outcome["socket"], outcome["error"] = sock, error
+            done.set()
+
+    threading.Thread(target=run, name="digest-connect", daemon=True).start()
+    if not done.wait(max(0.0, deadline - time.monotonic())):
+        with lock:
+            if not done.is_set():
+                outcome["abandoned"] = True
+                raise ConnectTimeoutError(
+                    connection, "the name lookup and connect did not finish by the deadline"
+                )
+    if outcome["error"] is not None:
+        raise outcome["error"]
+    return outcome["socket"]
 
 
 class _WatchedHTTPConnection(_HandsOverItsSocket, HTTPConnection):
