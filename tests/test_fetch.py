@@ -745,19 +745,26 @@ def test_a_redirect_whose_body_stalls_is_followed_without_waiting(http_server: F
     assert time.monotonic() - started < 3
 
 
-def test_a_hanging_name_lookup_is_cut_at_the_deadline(
-    http_server: FixtureServer, monkeypatch: pytest.MonkeyPatch
-):
-    # A broken resolver: the lookup cannot be interrupted, only abandoned.
+@pytest.fixture
+def slow_resolver(monkeypatch: pytest.MonkeyPatch):
+    """A resolver that takes ``seconds`` to answer for ``host`` (as 127.0.0.1), as a broken
+    DNS server does: the lookup cannot be interrupted, only abandoned."""
     real_getaddrinfo = socket.getaddrinfo
 
-    def slow_getaddrinfo(host, *args, **kwargs):
-        if host == "slow-dns.example":
-            time.sleep(4)
-            host = "127.0.0.1"
-        return real_getaddrinfo(host, *args, **kwargs)
+    def slow(host: str, seconds: float) -> None:
+        def getaddrinfo(name, *args, **kwargs):
+            if name == host:
+                time.sleep(seconds)
+                name = "127.0.0.1"
+            return real_getaddrinfo(name, *args, **kwargs)
 
-    monkeypatch.setattr(socket, "getaddrinfo", slow_getaddrinfo)
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+    return slow
+
+
+def test_a_hanging_name_lookup_is_cut_at_the_deadline(http_server: FixtureServer, slow_resolver):
+    slow_resolver("slow-dns.example", 4)
     http_server.route("/feed", body=FEED)
     started = time.monotonic()
     url = f"http://slow-dns.example:{http_server.port}/feed"
@@ -767,20 +774,10 @@ def test_a_hanging_name_lookup_is_cut_at_the_deadline(
     assert result.problem == "timed out after 1 s (connect)"
 
 
-def test_a_slow_connect_and_a_trickled_tls_handshake_end_at_the_deadline(
-    monkeypatch: pytest.MonkeyPatch,
-):
+def test_a_slow_connect_and_a_trickled_tls_handshake_end_at_the_deadline(slow_resolver):
     # Python bounds a TLS handshake by the socket timeout, counted from the handshake's own
     # start: after a slow lookup that alone would run past the request's deadline.
-    real_getaddrinfo = socket.getaddrinfo
-
-    def slow_getaddrinfo(host, *args, **kwargs):
-        if host == "slow-tls.example":
-            time.sleep(0.8)
-            host = "127.0.0.1"
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", slow_getaddrinfo)
+    slow_resolver("slow-tls.example", 0.8)
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen()

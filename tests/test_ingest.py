@@ -219,21 +219,25 @@ def test_three_daily_builds_show_every_item_exactly_once(
     assert shown == [{"1", "2"}, {"3"}, {"4"}]
 
 
+def article_page(title: str, paragraphs: int, head: str = "") -> str:
+    """An article page as a news site serves it, with ``paragraphs`` distinct paragraphs."""
+    body = "".join(
+        f"<p>Paragraph {n} of the full report explains what the council decided about the "
+        f"harbour, and why the vote was so close this time.</p>"
+        for n in range(1, paragraphs + 1)
+    )
+    return (
+        f"<html><head><title>{title}</title><meta property='og:type' content='article'>{head}"
+        f"</head><body><article><h1>{title}</h1>{body}</article></body></html>"
+    )
+
+
 def test_teaser_entries_get_the_full_text_from_the_article_page(
     http_server: FixtureServer, tmp_path: Path
 ) -> None:
-    page_body = "".join(
-        f"<p>Paragraph {n} of the full report explains what the council decided about the "
-        f"harbour, and why the vote was so close this time.</p>"
-        for n in range(1, 9)
-    )
     http_server.route(
         "/story/1",
-        body=(
-            "<html><head><title>Council votes on harbour</title>"
-            '<meta property="og:type" content="article"></head><body><article>'
-            f"<h1>Council votes on harbour</h1>{page_body}</article></body></html>"
-        ),
+        body=article_page("Council votes on harbour", 8),
         headers={"Content-Type": "text/html; charset=utf-8"},
     )
     teaser = (
@@ -434,18 +438,10 @@ def test_a_page_source_is_decoded_by_its_http_charset(
 def test_an_undated_teaser_takes_the_date_its_article_page_gives(
     http_server: FixtureServer, tmp_path: Path
 ) -> None:
-    paragraphs = "".join(
-        f"<p>Paragraph {n} of the full report explains what the council decided about the "
-        f"harbour, and why the vote was so close this time.</p>"
-        for n in range(1, 7)
-    )
+    published = "<meta property='article:published_time' content='2026-11-21T05:00:00Z'>"
     http_server.route(
         "/story/5",
-        body=(
-            "<html><head><title>Harbour vote</title><meta property='og:type' content='article'>"
-            "<meta property='article:published_time' content='2026-11-21T05:00:00Z'></head>"
-            f"<body><article><h1>Harbour vote</h1>{paragraphs}</article></body></html>"
-        ),
+        body=article_page("Harbour vote", 6, head=published),
         headers={"Content-Type": "text/html; charset=utf-8"},
     )
     http_server.route(
