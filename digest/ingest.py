@@ -155,17 +155,7 @@ def _read_local(source: Source, tz: dt.tzinfo) -> tuple[tuple[Article, ...], tup
         parsed = parse_feed(data, source)
     except FeedError as exc:
         raise SourceError(exc.problem, exc.advice) from exc
-    return _limit(parsed.articles, source), parsed.warnings
-
-
-def _limit(articles: Sequence[Article], source: Source) -> tuple[Article, ...]:
-    if source.max_items is None or len(articles) <= source.max_items:
-        return tuple(articles)
-    # Feeds list newest first, but not all do: keep the newest by date, in feed order.
-    undated = dt.datetime.min.replace(tzinfo=dt.UTC)
-    newest = sorted(articles, key=lambda a: a.published or undated, reverse=True)
-    keep = {id(a) for a in newest[: source.max_items]}
-    return tuple(a for a in articles if id(a) in keep)
+    return parsed.articles, parsed.warnings
 
 
 def _collect_remote(
@@ -309,7 +299,7 @@ def _parse_remote(
         if exc.discovered:
             advice = f"its page names a feed: use {exc.discovered[0]} as the url"
         raise SourceError(exc.problem, advice) from exc
-    return _limit(parsed.articles, source), parsed.warnings
+    return parsed.articles, parsed.warnings
 
 
 def fetch_full_texts(

@@ -313,6 +313,17 @@ def test_max_items_is_respected():
     assert len(parse_feed(data, limited).articles) == 3
 
 
+def test_max_items_keeps_the_newest_of_a_feed_listed_oldest_first():
+    items = "".join(
+        f"<item><title>e{n}</title><link>http://example.org/{n}</link>"
+        f"<pubDate>{day:02d} Nov 2026 08:00:00 GMT</pubDate></item>"
+        for n, day in ((1, 1), (2, 5), (3, 9), (4, 13))
+    )
+    data = f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+    limited = Source(name="s", kind="feed", location="x", max_items=2)
+    assert [a.title for a in parse_feed(data, limited).articles] == ["e3", "e4"]
+
+
 def test_keys_fall_back_from_guid_to_link_to_content_hash():
     data = b"""<rss version="2.0"><channel><title>t</title>
       <item><guid isPermaLink="false">abc-1</guid><title>a</title></item>

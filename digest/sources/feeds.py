@@ -1100,12 +1100,9 @@ class _Parse:
     # -- common ----------------------------------------------------------------------------
 
     def _finish(self, title: str, link: str | None, raws: list[_Raw], parser: str) -> ParsedFeed:
-        limit = self.source.max_items
         articles: list[Article] = []
         empty = 0
         for raw in raws:
-            if limit is not None and len(articles) >= limit:
-                break
             article = self._article(raw)
             if article is None:
                 empty += 1
@@ -1115,7 +1112,8 @@ class _Parse:
             self.warnings.append(f"skipped {empty} entry(ies) with no title, link or text")
         link = _clean_link(link, None) if isinstance(link, str) else None
         warnings = tuple(dict.fromkeys(self.warnings))
-        return ParsedFeed(title, link, tuple(articles), warnings, parser, self.skipped + empty)
+        kept = newest(articles, self.source.max_items)
+        return ParsedFeed(title, link, kept, warnings, parser, self.skipped + empty)
 
     def _article(self, raw: _Raw) -> Article | None:
         title = _clip(_title_text(raw.title, raw.title_is_html), MAX_TITLE_CHARS)
@@ -1158,6 +1156,20 @@ class _Parse:
             author=author,
             category=self.source.category,
         )
+
+
+def newest(articles: Sequence[Article], limit: int | None) -> tuple[Article, ...]:
+    """The ``limit`` newest articles by date, in their original order (all if no limit).
+
+    Feeds mostly list newest first, but not all do: cutting in document order would keep the
+    oldest entries of a feed listed oldest first. Undated entries count as the oldest.
+    """
+    if limit is None or len(articles) <= limit:
+        return tuple(articles)
+    undated = dt.datetime.min.replace(tzinfo=dt.UTC)
+    by_date = sorted(articles, key=lambda a: a.published or undated, reverse=True)
+    keep = {id(a) for a in by_date[:limit]}
+    return tuple(a for a in articles if id(a) in keep)
 
 
 # --------------------------------------------------------------------------------------------
