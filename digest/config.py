@@ -461,17 +461,27 @@ def add_sources_to_file(path: Path, entries: Sequence[Mapping[str, Any]]) -> Con
     leaves a config that the next cron run cannot read.
     """
     import tomlkit
+    from tomlkit.items import AoT, Array
 
     from digest.output import write_atomic
 
     text = path.read_text(encoding="utf-8-sig") if path.exists() else ""
     document = tomlkit.parse(text)
     sources = document.get("sources")
+    inline = isinstance(sources, Array)
+    if inline and not sources:
+        # ``sources = []``: what removing the last source leaves. ``[[sources]]`` tables cannot
+        # follow it, so it goes, and the tables are appended at the end as for a new file.
+        del document["sources"]
+        sources, inline = None, False
     if sources is None:
         sources = tomlkit.aot()
         document["sources"] = sources
+    elif not inline and not isinstance(sources, AoT):
+        raise ConfigError(f"{path}: key 'sources' must be {_TOP_KEYS['sources']}")
     for entry in entries:
-        table = tomlkit.table()
+        # An inline list written by hand grows in its own style: inline tables.
+        table = tomlkit.inline_table() if inline else tomlkit.table()
         for key, value in entry.items():
             if value is not None:
                 table[key] = value
@@ -495,6 +505,13 @@ def remove_source_from_file(path: Path, name_or_location: str) -> tuple[Config, 
     index, source = matches[0]
     document = tomlkit.parse(path.read_text(encoding="utf-8-sig"))
     del document["sources"][index]
+    if not document["sources"]:
+        # The last one: an empty list of tables has no TOML text, and no 'sources' key at all
+        # would mean the default seeds/ folder. Say "none" with ``sources = []`` among the
+        # top-level keys (tomlkit would put it above the file's opening comment), which
+        # add_sources_to_file replaces by ``[[sources]]`` tables again.
+        del document["sources"]
+        document["sources"] = tomlkit.array()
     return _validate_and_write(path, tomlkit.dumps(document), write_atomic), source.name
 
 

@@ -2,7 +2,13 @@ from pathlib import Path
 
 import pytest
 
-from digest.config import ConfigError, default_config, load_config
+from digest.config import (
+    ConfigError,
+    add_sources_to_file,
+    default_config,
+    load_config,
+    remove_source_from_file,
+)
 
 FULL = """
 title = "Morning Read"
@@ -148,3 +154,64 @@ def test_fetch_errors(tmp_path: Path) -> None:
     path = write_config(tmp_path, "[fetch]\nworkers = 0\n")
     with pytest.raises(ConfigError, match=r"fetch\.workers.*1 to 64"):
         load_config(path)
+
+
+ONE_SOURCE = """# my digest
+title = "Morning Read"  # shown on every page
+
+[fetch]
+workers = 2
+
+# what I read
+[[sources]]
+name = "A"  # the only one
+url = "https://a.example.org/feed.xml"
+"""
+
+
+def test_removing_the_last_source_leaves_a_config_that_sources_can_be_added_to(
+    tmp_path: Path,
+) -> None:
+    path = write_config(tmp_path, ONE_SOURCE)
+    config, name = remove_source_from_file(path, "A")
+    assert name == "A" and config.sources == ()
+    assert load_config(path).sources == ()  # no sources, not the default seeds/ folder
+
+    add_sources_to_file(path, [{"name": "B", "url": "https://b.example.org/feed.xml"}])
+    config = load_config(path)
+    assert [(s.name, s.location) for s in config.sources] == [
+        ("B", "https://b.example.org/feed.xml")
+    ]
+    assert config.fetch.workers == 2 and config.title == "Morning Read"
+    text = path.read_text("utf-8")
+    assert text.startswith("# my digest\n")
+    assert "# shown on every page" in text and "# what I read" in text
+
+
+@pytest.mark.parametrize("empty", ["sources = []", "sources = [  ]  # none yet"])
+def test_sources_are_added_to_a_config_with_an_inline_empty_sources_list(
+    tmp_path: Path, empty: str
+) -> None:
+    text = f'# my digest\ntitle = "T"  # the title\n{empty}\n\n[fetch]\nworkers = 2\n'
+    path = write_config(tmp_path, text)
+    assert load_config(path).sources == ()
+    add_sources_to_file(
+        path,
+        [
+            {"name": "B", "url": "https://b.example.org/feed.xml"},
+            {"name": "C", "url": "https://c.example.org/feed.xml", "category": "News"},
+        ],
+    )
+    config = load_config(path)
+    assert [s.name for s in config.sources] == ["B", "C"]
+    assert config.sources[1].category == "News" and config.fetch.workers == 2
+    written = path.read_text("utf-8")
+    assert written.startswith("# my digest\n") and "# the title" in written
+
+
+def test_sources_are_added_to_an_inline_list_of_sources(tmp_path: Path) -> None:
+    text = 'sources = [\n  { name = "A", url = "https://a.example.org/feed.xml" },  # first\n]\n'
+    path = write_config(tmp_path, text)
+    add_sources_to_file(path, [{"name": "B", "url": "https://b.example.org/feed.xml"}])
+    assert [s.name for s in load_config(path).sources] == ["A", "B"]
+    assert "# first" in path.read_text("utf-8")
