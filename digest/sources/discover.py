@@ -41,7 +41,13 @@ def resolve_new_source(
 
 
 def find_feed(url: str) -> tuple[str, str]:
-    """Fetch ``url``; return (feed URL, feed title), following a home page to its feed."""
+    """Fetch ``url``; return (feed URL, feed title), following a home page to its feed.
+
+    The URL returned is the one to store: the address given (or the page's candidate as the
+    page names it), unless every redirect on the way was permanent (301/308), in which case
+    the feed's new address. A temporary redirect's target, such as a signed CDN URL that
+    expires, is never stored.
+    """
     from digest.sources.feeds import FeedError, parse_feed
     from digest.sources.fetch import FetchRequest, FetchSettings, fetch
 
@@ -52,7 +58,7 @@ def find_feed(url: str) -> tuple[str, str]:
         raise SourceError(f"{url}: {result.problem}", result.advice or "check the address")
     try:
         parsed = parse_feed(result.body, probe, url=result.url, content_type=result.content_type)
-        return result.url, parsed.title
+        return result.moved_to or url, parsed.title
     except FeedError as exc:
         candidates = exc.discovered
     if not candidates:
@@ -69,7 +75,7 @@ def find_feed(url: str) -> tuple[str, str]:
             parsed = parse_feed(found.body, probe, url=found.url, content_type=found.content_type)
         except FeedError:
             continue
-        return found.url, parsed.title
+        return found.moved_to or candidate, parsed.title
     raise SourceError(
         f"{url} names feeds ({', '.join(candidates)}) but none could be read",
         "try one of them directly with 'digest sources add URL'",

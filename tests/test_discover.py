@@ -1,0 +1,83 @@
+"""What ``digest sources add`` stores for an address: the feed, found and followed for real."""
+
+from __future__ import annotations
+
+from httpserver import FixtureServer
+
+from digest.sources.discover import find_feed, resolve_new_source
+
+RSS = (
+    '<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
+    "<link>https://example.org/</link><description>d</description></channel></rss>"
+)
+ATOM = (
+    '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+    "<title>{title}</title><id>urn:x</id><updated>2024-01-01T00:00:00Z</updated></feed>"
+)
+
+
+def feed(server: FixtureServer, path: str, title: str, kind: str = "rss") -> None:
+    body, content_type = {
+        "rss": (RSS, "application/rss+xml"),
+        "atom": (ATOM, "application/atom+xml"),
+    }[kind]
+    server.route(path, body=body.format(title=title), headers={"Content-Type": content_type})
+
+
+def redirect(server: FixtureServer, path: str, status: int, target: str) -> None:
+    server.route(path, status=status, headers={"Location": target})
+
+
+def page(server: FixtureServer, path: str, *links: tuple[str, str]) -> None:
+    tags = "".join(f'<link rel="alternate" type="{kind}" href="{href}">' for kind, href in links)
+    server.route(
+        path,
+        body=f"<html><head><title>Home</title>{tags}</head><body><p>Hi</p></body></html>",
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Redirects: a temporary target is not the feed's address
+
+
+def test_a_feed_behind_a_temporary_redirect_is_stored_as_given(http_server) -> None:
+    redirect(http_server, "/tmpredir.xml", 302, "/cdn.xml?expires=123&sig=abc")
+    feed(http_server, "/cdn.xml", "Signed")
+    given = http_server.url("/tmpredir.xml")
+    assert find_feed(given) == (given, "Signed")
+    assert resolve_new_source(given)["url"] == given
+    assert http_server.requests_to("/cdn.xml")  # it was followed and read
+
+
+def test_a_feed_that_moved_for_good_is_stored_at_its_new_address(http_server) -> None:
+    redirect(http_server, "/old.xml", 301, "/older.xml")
+    redirect(http_server, "/older.xml", 308, "/new.xml")
+    feed(http_server, "/new.xml", "Moved")
+    assert find_feed(http_server.url("/old.xml")) == (http_server.url("/new.xml"), "Moved")
+
+
+def test_one_temporary_hop_in_a_chain_keeps_the_address_given(http_server) -> None:
+    redirect(http_server, "/old.xml", 301, "/tmp.xml")
+    redirect(http_server, "/tmp.xml", 307, "/cdn.xml?sig=abc")
+    feed(http_server, "/cdn.xml", "Chain")
+    given = http_server.url("/old.xml")
+    assert find_feed(given) == (given, "Chain")
+
+
+def test_a_discovered_feed_behind_a_temporary_redirect_is_stored_as_the_page_names_it(
+    http_server,
+) -> None:
+    page(http_server, "/", ("application/rss+xml", "/feeds/all.xml"))
+    redirect(http_server, "/feeds/all.xml", 302, "/cdn.xml?expires=123&sig=abc")
+    feed(http_server, "/cdn.xml", "Harbour")
+    assert find_feed(http_server.url("/")) == (http_server.url("/feeds/all.xml"), "Harbour")
+
+
+def test_a_discovered_feed_that_moved_for_good_is_stored_at_its_new_address(
+    http_server,
+) -> None:
+    page(http_server, "/", ("application/atom+xml", "/atom.xml"))
+    redirect(http_server, "/atom.xml", 301, "/feeds/atom.xml")
+    feed(http_server, "/feeds/atom.xml", "Harbour", "atom")
+    assert find_feed(http_server.url("/")) == (http_server.url("/feeds/atom.xml"), "Harbour")
