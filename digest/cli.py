@@ -573,7 +573,19 @@ def cmd_sources_add(args: argparse.Namespace) -> int:
     )
     add_sources_to_file(path, [*_carried_over(path, existing), entry])
     print(f"added {entry['name']} ({entry.get('url') or entry.get('path')}) to {path}")
+    _forget_source_health(existing.state, str(entry["name"]))
     return EXIT_OK
+
+
+def _forget_source_health(state_path: Path, name: str) -> None:
+    """A source removed or added under a name the state knows starts afresh: no 410
+    disabling, no old validators, a first-run window. The articles it brought are kept."""
+    if not state_path.exists():
+        return
+    from digest.state import RunLock, State
+
+    with RunLock(state_path, wait=30), State.open(state_path) as state:
+        state.forget_source(name)
 
 
 def cmd_sources_remove(args: argparse.Namespace) -> int:
@@ -581,8 +593,9 @@ def cmd_sources_remove(args: argparse.Namespace) -> int:
     if not path.exists():
         print(f"digest: no config file {path}; nothing to remove", file=sys.stderr)
         return EXIT_USAGE
-    _config, name = remove_source_from_file(path, args.source)
+    config, name = remove_source_from_file(path, args.source)
     print(f"removed {name} from {path}")
+    _forget_source_health(config.state, name)
     return EXIT_OK
 
 

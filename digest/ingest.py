@@ -91,7 +91,11 @@ def collect(
     fetch_config = fetch_config or FetchConfig()
     run = _Run(state)
     records = {record.name: record for record in state.sources()}
-    new_sources = frozenset(s.name for s in sources if s.enabled and s.name not in records)
+    new_sources = frozenset(
+        s.name
+        for s in sources
+        if s.enabled and (s.name not in records or records[s.name].is_new(s.location))
+    )
     remote: list[Source] = []
     for source in sources:
         if not source.enabled:

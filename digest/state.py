@@ -80,6 +80,12 @@ _MIGRATIONS: tuple[str, ...] = (
     "ALTER TABLE sources ADD COLUMN fetch_url TEXT",
     # failures: the sources that failed in the day's latest build (JSON), for 'digest send'.
     "ALTER TABLE days ADD COLUMN failures TEXT",
+    # settled: a read with entries has been stored for the source at its current location,
+    # so it is no longer new (its first-run window is spent).
+    """
+    ALTER TABLE sources ADD COLUMN settled INTEGER NOT NULL DEFAULT 0;
+    UPDATE sources SET settled = 1 WHERE name IN (SELECT DISTINCT source FROM entries)
+    """,
 )
 
 SKIPPED = ""  # the `day` of an entry that was part of a new source's backlog and never shown
@@ -115,6 +121,12 @@ class SourceRecord:
     items: int
     disabled_reason: str | None
     fetch_url: str | None = None
+    settled: bool = False  # a read with entries is stored: the first-run window is spent
+
+    def is_new(self, location: str) -> bool:
+        """Whether a source configured at ``location`` is still new to digest: never read
+        with entries there (a failed or empty first read does not count)."""
+        return not (self.settled and self.location == location)
 
     def url_for(self, location: str) -> str:
         """Where to fetch a source configured at ``location``: its redirect target if it moved
@@ -228,16 +240,23 @@ class State:
     def source(self, name: str) -> SourceRecord | None:
         row = self._db.execute(
             "SELECT name, location, first_run, etag, last_modified, last_success, last_error, "
-            "last_error_at, consecutive_failures, items, disabled_reason, fetch_url "
+            "last_error_at, consecutive_failures, items, disabled_reason, fetch_url, settled "
             "FROM sources WHERE name = ?",
             (name,),
         ).fetchone()
         return _source_record(row) if row else None
 
+    def forget_source(self, name: str) -> bool:
+        """Drop what is known of a source's health (validators, failures, a 410's disabling),
+        as when it is removed from the config: added again, it starts afresh, with a
+        first-run window. The entries it brought stay, so none is shown twice."""
+        with self.transaction() as db:
+            return db.execute("DELETE FROM sources WHERE name = ?", (name,)).rowcount > 0
+
     def sources(self) -> list[SourceRecord]:
         rows = self._db.execute(
             "SELECT name, location, first_run, etag, last_modified, last_success, last_error, "
-            "last_error_at, consecutive_failures, items, disabled_reason, fetch_url "
+            "last_error_at, consecutive_failures, items, disabled_reason, fetch_url, settled "
             "FROM sources ORDER BY name"
         ).fetchall()
         return [_source_record(row) for row in rows]
@@ -428,8 +447,12 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
     if health.ok:
         db.execute(
             "INSERT INTO sources (name, location, first_run, etag, last_modified, last_success, "
-            "consecutive_failures, items, fetch_url) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?) "
-            "ON CONFLICT(name) DO UPDATE SET location = excluded.location, "
+            "consecutive_failures, items, fetch_url, settled) "
+            "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?) "
+            "ON CONFLICT(name) DO UPDATE SET "
+            "settled = CASE WHEN sources.location = excluded.location "
+            "THEN MAX(sources.settled, excluded.settled) ELSE excluded.settled END, "
+            "location = excluded.location, "
             "etag = excluded.etag, last_modified = excluded.last_modified, "
             "last_success = excluded.last_success, consecutive_failures = 0, "
             "items = excluded.items, disabled_reason = NULL, fetch_url = excluded.fetch_url",
@@ -442,6 +465,7 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
                 _iso(now),
                 health.items,
                 health.fetch_url,
+                int(health.items > 0),
             ),
         )
     else:
@@ -477,6 +501,7 @@ def _source_record(row: tuple) -> SourceRecord:
         items=row[9],
         disabled_reason=row[10],
         fetch_url=row[11],
+        settled=bool(row[12]),
     )
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import json
 import os
 import shutil
 import subprocess
 import sys
+from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
@@ -376,3 +378,37 @@ def test_run_once_while_a_build_holds_the_lock_exits_75(
     )
     with RunLock(workdir / "digest-state.sqlite"):
         assert main(["run", "--once", "-q"]) == EXIT_LOCKED
+
+
+def test_a_source_gone_410_works_again_once_removed_and_added_back(
+    workdir: Path, http_server
+) -> None:
+    from httpserver import Reply
+
+    from digest.state import State
+
+    http_server.route("/feed.xml", Reply(410))
+    url = http_server.url("/feed.xml")
+    (workdir / "digest.toml").write_text(
+        f'title = "T"\n[[sources]]\nname = "Harbour"\nurl = "{url}"\n', encoding="utf-8"
+    )
+    assert main(["build", "-q"]) == EXIT_OK
+    with State.open(workdir / "digest-state.sqlite") as state:
+        assert state.source("Harbour").disabled_reason
+    assert main(["sources", "remove", "Harbour"]) == EXIT_OK
+    with State.open(workdir / "digest-state.sqlite") as state:
+        assert state.source("Harbour") is None
+
+    recent = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    http_server.route(
+        "/feed.xml",
+        body=(
+            '<rss version="2.0"><channel><title>Harbour</title><item><title>Back again</title>'
+            f"<link>https://example.org/back</link><pubDate>{format_datetime(recent)}</pubDate>"
+            "<description>The harbour feed is back after the move.</description></item>"
+            "</channel></rss>"
+        ),
+    )
+    assert main(["sources", "add", url, "--name", "Harbour", "--no-discover"]) == EXIT_OK
+    assert main(["build", "-q"]) == EXIT_OK
+    assert "Back again" in (workdir / "output" / "index.html").read_text(encoding="utf-8")

@@ -473,3 +473,37 @@ def test_an_undated_teaser_takes_the_date_its_article_page_gives(
     # a page without a date leaves the first-seen time
     assert leads["Ferry"].published == NOW
     assert [len(http_server.requests_to(f"/story/{n}")) for n in (5, 6)] == [1, 1]
+
+
+@pytest.mark.parametrize(
+    "first_answer",
+    [
+        Reply(200, "<html><body><h1>503 Service Unavailable</h1></body></html>", RSS),
+        Reply(200, rss(), RSS),  # a valid feed with no entries yet
+    ],
+    ids=["error-page", "empty-feed"],
+)
+def test_a_failed_or_empty_first_read_keeps_the_first_run_window(
+    http_server: FixtureServer, tmp_path: Path, first_answer: Reply
+) -> None:
+    http_server.route("/feed.xml", first_answer)
+    config = site(tmp_path, feed("Harbour", http_server.url("/feed.xml")))
+    assert build(config, DAY, now=NOW).digest.stories == ()
+
+    backlog = [item(n, NOW - dt.timedelta(days=30 + n)) for n in (1, 2, 3)]
+    http_server.route("/feed.xml", body=rss(item(9, NOW), *backlog), headers=RSS)
+    later = NOW + dt.timedelta(hours=2)
+    shown = story_titles(build(config, DAY, now=later))
+    assert shown == {"Story number 9 about the harbour"}
+
+
+def test_a_source_moved_to_a_new_address_gets_a_first_run_window(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    http_server.route("/old.xml", body=rss(item(1, NOW - dt.timedelta(hours=1))), headers=RSS)
+    build(site(tmp_path, feed("Harbour", http_server.url("/old.xml"))), DAY, now=NOW)
+    backlog = [item(n, NOW - dt.timedelta(days=30 + n)) for n in (2, 3)]
+    http_server.route("/new.xml", body=rss(item(4, NOW), *backlog), headers=RSS)
+    moved = site(tmp_path, feed("Harbour", http_server.url("/new.xml")))
+    shown = story_titles(build(moved, DAY + dt.timedelta(days=1), now=NOW + dt.timedelta(days=1)))
+    assert shown == {"Story number 4 about the harbour"}

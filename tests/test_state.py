@@ -144,14 +144,19 @@ def test_old_schema_is_migrated_in_place(tmp_path: Path) -> None:
 
     path = tmp_path / "s.sqlite"
     with State.open(path) as state:
-        state.commit_build(DAY, [article("k1")], [], None, NOW)
+        read = [SourceHealth("Gazette", "g.xml", True, 1), SourceHealth("Quiet", "q.xml", True)]
+        state.commit_build(DAY, [article("k1")], [], None, NOW, read)
     with sqlite3.connect(path) as db:  # make it a schema-1 file, as the first release wrote
         db.execute("DROP TABLE sends")
         db.execute("ALTER TABLE sources DROP COLUMN fetch_url")
         db.execute("ALTER TABLE days DROP COLUMN failures")
+        db.execute("ALTER TABLE sources DROP COLUMN settled")
         db.execute("PRAGMA user_version = 1")
     with State.open(path) as state:
         assert set(state.entries(["k1"])) == {"k1"}
+        # a source with stored entries has had its first run; one without has not
+        assert not state.source("Gazette").is_new("g.xml")
+        assert state.source("Quiet").is_new("q.xml")
         state.record_sent(DAY, NOW, "<id@example.org>", ["a@example.org"])
         assert state.sent_at(DAY) == NOW
         state.commit_build(
@@ -180,3 +185,22 @@ def test_a_days_failures_are_kept_with_it_and_replaced_by_the_next_build(tmp_pat
         day = state.prepare_day(DAY, "Digest", 1, "<p>x</p>", NOW)
         state.commit_build(DAY, [], [], day, NOW, (), [])
         assert state.day_failures(DAY) == ()
+
+
+def test_a_source_stays_new_until_a_read_with_entries_and_again_at_a_new_address(
+    tmp_path: Path,
+) -> None:
+    with State.open(tmp_path / "s.sqlite") as state:
+        state.commit_build(DAY, [], [], None, NOW, [SourceHealth("F", "a.xml", False)])
+        assert state.source("F").is_new("a.xml")  # a failed first read
+        state.commit_build(DAY, [], [], None, NOW, [SourceHealth("F", "a.xml", True, 0)])
+        assert state.source("F").is_new("a.xml")  # an empty one
+        state.commit_build(DAY, [], [], None, NOW, [SourceHealth("F", "a.xml", True, 3)])
+        assert not state.source("F").is_new("a.xml")
+        state.commit_build(DAY, [], [], None, NOW, [SourceHealth("F", "a.xml", True, 0)])
+        assert not state.source("F").is_new("a.xml")  # empty today: still not new
+        assert state.source("F").is_new("b.xml")  # configured somewhere else
+        state.commit_build(DAY, [], [], None, NOW, [SourceHealth("F", "b.xml", True, 0)])
+        assert state.source("F").is_new("b.xml")
+        assert state.forget_source("F") and state.source("F") is None
+        assert not state.forget_source("F")
