@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 from httpserver import FixtureServer
 
 from digest.sources.discover import find_feed, resolve_new_source
+from digest.sources.errors import SourceError
+from digest.sources.feeds import discover_feeds
 
 RSS = (
     '<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
@@ -14,12 +17,17 @@ ATOM = (
     '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
     "<title>{title}</title><id>urn:x</id><updated>2024-01-01T00:00:00Z</updated></feed>"
 )
+JSON_FEED_1_0 = (
+    '{{"version": "https://jsonfeed.org/version/1", "title": "{title}",'
+    ' "home_page_url": "https://example.org/", "items": []}}'
+)
 
 
 def feed(server: FixtureServer, path: str, title: str, kind: str = "rss") -> None:
     body, content_type = {
         "rss": (RSS, "application/rss+xml"),
         "atom": (ATOM, "application/atom+xml"),
+        "json": (JSON_FEED_1_0, "application/json"),
     }[kind]
     server.route(path, body=body.format(title=title), headers={"Content-Type": content_type})
 
@@ -81,3 +89,63 @@ def test_a_discovered_feed_that_moved_for_good_is_stored_at_its_new_address(
     redirect(http_server, "/atom.xml", 301, "/feeds/atom.xml")
     feed(http_server, "/feeds/atom.xml", "Harbour", "atom")
     assert find_feed(http_server.url("/")) == (http_server.url("/feeds/atom.xml"), "Harbour")
+
+
+# --------------------------------------------------------------------------------------------
+# JSON Feed 1.0 advertised as application/json, and WordPress's REST links that are not feeds
+
+
+def test_a_json_feed_1_0_advertised_as_application_json_is_found(http_server) -> None:
+    page(http_server, "/", ("application/json", "/feed.json"))
+    feed(http_server, "/feed.json", "Jason's", "json")
+    assert find_feed(http_server.url("/")) == (http_server.url("/feed.json"), "Jason's")
+
+
+def test_a_wordpress_rest_link_is_not_taken_for_a_feed(http_server) -> None:
+    page(
+        http_server,
+        "/",
+        ("application/json", "/wp-json/wp/v2/posts/123"),
+        ("application/json", "/blog/wp-json/wp/v2/feed.json"),
+    )
+    http_server.route("/wp-json/wp/v2/posts/123", body='{"id": 123}')
+    with pytest.raises(SourceError, match="names no feed"):
+        find_feed(http_server.url("/"))
+    assert not http_server.requests_to("/wp-json/wp/v2/posts/123")
+
+
+def test_an_application_json_link_comes_after_every_rss_atom_and_json_feed_link(
+    http_server,
+) -> None:
+    page(
+        http_server,
+        "/",
+        ("application/json", "/feed.json"),
+        ("application/atom+xml", "/atom.xml"),
+        ("application/rss+xml", "/rss.xml"),
+    )
+    feed(http_server, "/feed.json", "JSON", "json")
+    feed(http_server, "/atom.xml", "Atom", "atom")
+    feed(http_server, "/rss.xml", "RSS")
+    assert find_feed(http_server.url("/")) == (http_server.url("/atom.xml"), "Atom")
+    assert not http_server.requests_to("/feed.json")
+
+
+def test_discover_feeds_puts_plain_json_links_last_and_only_when_they_look_like_feeds() -> None:
+    html = """<html><head>
+      <link rel="alternate" type="application/json" href="/wp-json/wp/v2/posts/123">
+      <link rel="alternate" type="application/json" href="/feeds/latest">
+      <link rel="alternate" type="application/json" href="/api/items.JSON">
+      <link rel="alternate" type="application/json" href="/about">
+      <link rel="alternate" type="application/json; charset=utf-8" href="/feed.json">
+      <link rel="alternate" type="application/feed+json" href="/feed.json">
+      <link rel="alternate" type="application/rss+xml" href="/rss.xml">
+      <link rel="alternate" type="application/atom+xml" href="/atom.xml">
+    </head></html>"""
+    assert discover_feeds(html, "https://example.org/") == [
+        "https://example.org/feed.json",
+        "https://example.org/rss.xml",
+        "https://example.org/atom.xml",
+        "https://example.org/feeds/latest",
+        "https://example.org/api/items.JSON",
+    ]

@@ -140,16 +140,21 @@ def discover_feeds(html: bytes | str, base_url: str) -> list[str]:
         if base_element is not None:
             base = _join(base, (base_element.attributes.get("href") or "").strip())
         found: list[str] = []
+        last_resort: list[str] = []  # plain application/json links that look like feeds
         for link in tree.css("link[rel][href]"):
             attrs = link.attributes
             rels = (attrs.get("rel") or "").lower().split()
             kind = (attrs.get("type") or "").split(";")[0].strip().lower()
-            if "alternate" not in rels or kind not in _FEED_TYPES:
+            if "alternate" not in rels or kind not in _FEED_TYPES | _MAYBE_FEED_TYPES:
                 continue
             href = _join(base, unescape((attrs.get("href") or "").strip()))
-            if is_safe_link(href) and href not in found:
+            if not is_safe_link(href):
+                continue
+            if kind in _FEED_TYPES:
                 found.append(href)
-        return found
+            elif _looks_like_a_json_feed(href):
+                last_resort.append(href)
+        return list(dict.fromkeys(found + last_resort))
     except Exception:  # a page too broken to read advertises nothing
         return []
 
@@ -164,6 +169,19 @@ _FEED_TYPES = frozenset(
         "application/x.atom+xml",
     }
 )
+# JSON Feed 1.0 sites advertise "application/json", and JSON Feed 1.1 asks readers to accept
+# it; but so do WordPress's REST API links (/wp-json/wp/v2/posts/123), which are no feeds.
+# Such links are tried last, and only when the address looks like a feed.
+_MAYBE_FEED_TYPES = frozenset({"application/json"})
+
+
+def _looks_like_a_json_feed(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    path = urlsplit(url).path.lower()
+    if "/wp-json/" in path or path.endswith("/wp-json"):
+        return False
+    return "feed" in path or path.endswith(".json")
 
 
 def parse_date(value: object, now: dt.datetime | None = None) -> dt.datetime | None:
