@@ -329,7 +329,7 @@ def fetch_full_texts(
     articles = list(articles)
     if not config.full_text_limit or not remote_feeds:
         return articles, []
-    from digest.sources.fetch import FetchRequest, fetch_all
+    from digest.sources.fetch import FetchRequest, fetch_all, is_public_host
     from digest.sources.pages import PageError, extract_page, is_teaser
 
     per_source: dict[str, int] = {}
@@ -347,8 +347,17 @@ def fetch_full_texts(
         chosen.append((source, article))
     if not chosen:
         return articles, []
+    # Article links come from the feed, so they are untrusted: a feed read over the internet
+    # may not send digest into the local network (an intranet feed may link within it).
+    public_feed = {
+        name: is_public_host(urlsplit(remote_feeds[name].location).hostname or "")
+        for name in {s.name for s, _ in chosen}
+    }
     results = fetch_all(
-        [FetchRequest(source=s.name, url=a.url or "") for s, a in chosen],
+        [
+            FetchRequest(source=s.name, url=a.url or "", public_only=public_feed[s.name])
+            for s, a in chosen
+        ],
         _fetch_settings(config),
     )
     warnings: list[str] = []

@@ -47,7 +47,7 @@ class Sleeps:
         self.calls.append(seconds)
 
 
-def get(url: str, settings: FetchSettings | None = None, **request: str | None) -> FetchResult:
+def get(url: str, settings: FetchSettings | None = None, **request: object) -> FetchResult:
     return fetch(FetchRequest("test", url, **request), settings or FetchSettings(), sleep=Sleeps())
 
 
@@ -804,3 +804,35 @@ def test_a_slow_connect_and_a_trickled_tls_handshake_end_at_the_deadline(slow_re
     assert result.outcome == "failed"
     assert "timed out after 1.5 s" in result.problem
     assert took < 2.1
+
+
+# --- links from untrusted content stay on the public internet ------------------------------
+
+
+def test_a_public_only_request_never_reaches_a_private_address(http_server: FixtureServer):
+    http_server.route("/secret", body=b"router admin password")
+    result = get(http_server.url("/secret"), public_only=True)
+    assert result.outcome == "failed"
+    assert result.problem == "not fetched: 127.0.0.1 is a private network address (127.0.0.1)"
+    assert result.body == b"" and result.attempts == 1
+    assert http_server.requests == []
+
+
+def test_a_kept_alive_private_connection_is_not_reused_for_a_public_only_request(
+    http_server: FixtureServer,
+):
+    http_server.route("/feed", body=FEED)
+    client = fetch_module.Client()
+    assert fetch(FetchRequest("s", http_server.url("/feed")), client=client).outcome == "ok"
+    refused = fetch(FetchRequest("s", http_server.url("/feed"), public_only=True), client=client)
+    assert refused.outcome == "failed" and "private network" in refused.problem
+    assert len(http_server.requests) == 1
+
+
+def test_a_public_only_request_through_a_proxy_checks_the_name(
+    http_server: FixtureServer, proxy_environment
+):
+    proxy_environment(http_server.url("/"))
+    result = get("http://localhost:9/secret", public_only=True)
+    assert result.outcome == "failed" and "private network" in result.problem
+    assert http_server.requests == []  # the proxy was never asked

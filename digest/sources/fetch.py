@@ -39,6 +39,7 @@ import heapq
 import http
 import http.client
 import http.cookies
+import ipaddress
 import logging
 import math
 import random
@@ -132,12 +133,19 @@ DEFAULT_SETTINGS = FetchSettings()
 
 @dataclass(frozen=True, slots=True)
 class FetchRequest:
-    """One source to fetch, with the validators stored from its last successful fetch."""
+    """One source to fetch, with the validators stored from its last successful fetch.
+
+    ``public_only``: the address came from untrusted content (an article link in a feed),
+    so the request is refused if it would reach a loopback, private, link-local or other
+    non-public address, directly or through a redirect: a hostile feed must not make digest
+    read a router's admin page or a cloud metadata service and publish it in the digest.
+    """
 
     source: str
     url: str
     etag: str | None = None
     last_modified: str | None = None
+    public_only: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -492,6 +500,7 @@ def _attempt(
             return _timed_out(settings, url.url, "waiting for a response")
         connect = min(settings.connect_timeout, remaining)
         watchdog = _Watchdog()
+        watchdog.public_only = request.public_only
         response: urllib3.BaseHTTPResponse | None = None
         finished = False  # the body was read to its end: the connection can be reused
         phase = "waiting for a response"
@@ -499,6 +508,8 @@ def _attempt(
         _watching.current = watchdog
         watchdog.arm(remaining)
         try:
+            if request.public_only and client.proxy_for(url) is not None:
+                _refuse_private_name(url.host or "")  # the proxy connects, not us: ask DNS
             jar = cookies.get(url.host or "")
             response = client.manager_for(url).urlopen(
                 "GET",
@@ -562,6 +573,14 @@ def _attempt(
                 response.status if response is not None else None,
                 problem=str(exc),
                 advice="the site sent a damaged response; if this persists, tell its owner",
+            )
+        except _PrivateAddress as exc:
+            return _Final(
+                "failed",
+                here,
+                problem=f"not fetched: {url.host} is a private network address ({exc})",
+                advice="the feed links outside the public internet; digest does not follow"
+                " such links from feeds it reads over the internet",
             )
         except ProxySchemeUnknown as exc:  # a ValueError too: caught before the URL errors
             return _proxy_problem(exc, url, client.proxy_for(url))
@@ -864,6 +883,7 @@ class _Watchdog:
         self._done = False
         self.fired = False
         self.deadline: float | None = None
+        self.public_only = False
 
     def track(self, sock: socket.socket | None, *, owned: bool = False) -> None:
         if not isinstance(sock, socket.socket):
@@ -932,14 +952,64 @@ class _HandsOverItsSocket:
         if watchdog is None:
             return super()._new_conn()  # type: ignore[misc,no-any-return]
         sock: socket.socket = _open_by(watchdog.deadline, super()._new_conn, self)  # type: ignore[misc]
+        if watchdog.public_only and not getattr(self, "proxy", None):
+            try:
+                _refuse_private_peer(sock)
+            except _PrivateAddress:
+                sock.close()
+                raise
         watchdog.track(sock.dup(), owned=True)
         return sock
 
     def request(self, *args: Any, **kwargs: Any) -> None:
         sock = getattr(self, "sock", None)
-        if sock is not None and _watching.current is not None:
-            _watching.current.track(sock)
+        watchdog = _watching.current
+        if sock is not None and watchdog is not None:
+            if watchdog.public_only and not getattr(self, "proxy", None):
+                _refuse_private_peer(sock)  # a kept-alive connection opened for another
+            watchdog.track(sock)
         super().request(*args, **kwargs)  # type: ignore[misc]
+
+
+class _PrivateAddress(Exception):
+    """A request for untrusted content would reach a non-public address."""
+
+
+def _refuse_private_peer(sock: socket.socket) -> None:
+    address = sock.getpeername()[0]
+    if not _is_public(address):
+        raise _PrivateAddress(address)
+
+
+def _refuse_private_name(host: str) -> None:
+    try:
+        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return  # the proxy will say it cannot find the host either
+    for *_, sockaddr in found:
+        if not _is_public(str(sockaddr[0])):
+            raise _PrivateAddress(sockaddr[0])
+
+
+def _is_public(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return ip.is_global and not ip.is_multicast
+
+
+def is_public_host(host: str) -> bool:
+    """Whether ``host`` is on the public internet as far as DNS says: False for loopback,
+    private, link-local and similar addresses (an intranet feed); True when it cannot be
+    resolved, the safe answer for deciding whether to trust links found in its feed."""
+    try:
+        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
+    except (OSError, UnicodeError):
+        return True
+    return all(_is_public(str(sockaddr[0])) for *_, sockaddr in found)
 
 
 def _open_by(
