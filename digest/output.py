@@ -7,8 +7,11 @@ to a temporary file in the same folder, flush it to disk, then rename it over th
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
 
 
@@ -57,3 +60,27 @@ class StagedFiles:
         for tmp, _ in self._staged:
             tmp.unlink(missing_ok=True)
         self._staged.clear()
+
+
+# What StagedFiles leaves behind when a run is killed between writing and renaming:
+# ".2026-11-21.html.k3j9_x2a.tmp" (tempfile's eight random characters).
+_LEFTOVER = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+
+
+def remove_leftovers(folder: Path, older_than: float = 3600.0) -> int:
+    """Delete temporary files a killed run left in ``folder``; returns how many.
+
+    Only files named as ``StagedFiles`` names them and untouched for ``older_than``
+    seconds go: a run still writing its own is never disturbed.
+    """
+    removed = 0
+    cutoff = time.time() - older_than
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if not _LEFTOVER.fullmatch(entry.name) or not entry.is_file(follow_symlinks=False):
+                continue
+            with contextlib.suppress(OSError):
+                if entry.stat(follow_symlinks=False).st_mtime < cutoff:
+                    os.unlink(entry.path)
+                    removed += 1
+    return removed

@@ -22,7 +22,7 @@ from digest.config import Config
 from digest.group import group_stories
 from digest.ingest import Progress, collect, fetch_full_texts
 from digest.model import Article, DayRecord, Digest, Story
-from digest.output import StagedFiles
+from digest.output import StagedFiles, remove_leftovers
 from digest.state import EntryRecord, RunLock, State
 from digest.summarise import derive_headline, summarise
 from digest.text.normalise import RuleSet, load_rules, normalise
@@ -112,6 +112,7 @@ def build(
     env = render.make_environment(config.templates)
 
     with RunLock(config.state, wait=lock_wait), State.open(config.state) as state:
+        remove_leftovers(config.output)  # from a run killed while writing its pages
         collected = collect(
             config.sources,
             state,
