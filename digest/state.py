@@ -86,6 +86,13 @@ _MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE sources ADD COLUMN settled INTEGER NOT NULL DEFAULT 0;
     UPDATE sources SET settled = 1 WHERE name IN (SELECT DISTINCT source FROM entries)
     """,
+    # tag: and urn: guids became keys of their own ("id:tag:..."), no longer scoped to the
+    # source ("id:Source:tag:..."). Rewritten so that no entry already shown comes back.
+    """
+    UPDATE OR IGNORE entries SET key = 'id:' || substr(key, length(source) + 5)
+    WHERE substr(key, 1, length(source) + 4) = 'id:' || source || ':'
+    AND lower(substr(key, length(source) + 5, 4)) IN ('tag:', 'urn:')
+    """,
 )
 
 SKIPPED = ""  # the `day` of an entry that was part of a new source's backlog and never shown

@@ -110,7 +110,7 @@ def test_corpus_file(row, no_network):
     if not row["note"]:  # every entry feedparser or fastfeedparser found is returned
         assert result.skipped == 0
     for article in result.articles:
-        assert article.key.startswith(("id:Test source:", "url:", "hash:"))
+        assert article.key.startswith(("id:Test source:", "id:tag:", "id:urn:", "url:", "hash:"))
         assert article.source == SOURCE.name
         assert article.category == SOURCE.category
         assert article.url is None or is_safe_link(article.url)
@@ -220,7 +220,7 @@ def test_atom_fields():
     assert article.url == "http://example.org/2005/04/02/atom"
     assert article.published == dt.datetime(2003, 12, 13, 12, 29, 29, tzinfo=UTC)  # -04:00
     assert article.author == "Mark Pilgrim"
-    assert article.key == "id:Test source:tag:example.org,2003:3.2397"
+    assert article.key == "id:tag:example.org,2003:3.2397"  # a tag: id is one everywhere
 
 
 def test_atom_entry_document_is_one_entry():
@@ -322,6 +322,34 @@ def test_max_items_keeps_the_newest_of_a_feed_listed_oldest_first():
     data = f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
     limited = Source(name="s", kind="feed", location="x", max_items=2)
     assert [a.title for a in parse_feed(data, limited).articles] == ["e3", "e4"]
+
+
+def test_entries_sharing_a_guid_are_told_apart_and_a_repeated_entry_stays_one():
+    items = "".join(
+        f"<item><guid>http://example.org/</guid><title>{title}</title>"
+        f"<link>http://example.org/{slug}</link></item>"
+        for title, slug in (("A first", "a"), ("B second", "b"), ("A first", "a"))
+    )
+    data = f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>'.encode()
+    result = parse(data)
+    keys = [a.key for a in result.articles]
+    assert len(set(keys)) == 2 and keys[0] == keys[2]  # the third repeats the first
+    assert all(key.startswith("url://example.org/#") for key in keys)
+    assert any("3 entries share the id" in w for w in result.warnings)
+
+
+def test_a_tag_or_urn_guid_is_one_key_in_every_feed():
+    item = (
+        '<rss version="2.0"><channel><title>t</title><item><guid isPermaLink="false">'
+        "{guid}</guid><title>Same</title><link>{link}</link></item></channel></rss>"
+    )
+    for guid in ("tag:example.org,2026:1", "urn:uuid:1225c695-cfb8-4ebb-aaaa-80da344efa6a"):
+        first = parse_feed(
+            item.format(guid=guid, link="http://a.example/1").encode(), Source("A", "feed", "x")
+        ).articles[0]
+        second = parse_feed(item.format(guid=guid, link="http://b.example/1").encode(),
+                            Source("B", "feed", "y")).articles[0]  # fmt: skip
+        assert first.key == second.key == f"id:{guid}"
 
 
 def test_keys_fall_back_from_guid_to_link_to_content_hash():

@@ -528,3 +528,26 @@ def test_a_feed_from_the_internet_cannot_make_digest_fetch_a_private_page(
     assert story.summary[0].startswith("The harbour authority said on Friday")
     assert http_server.requests_to("/secret.html") == []
     assert any("private network address" in warning for warning in result.warnings)
+
+
+def test_one_article_carried_by_two_feeds_under_its_tag_id_is_one_story(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    when = NOW - dt.timedelta(hours=1)
+    original = raw_item("Harbour reopens", guid="tag:news.example.org,2026:1", when=when)
+    http_server.route(
+        "/origin.xml",
+        body=rss(original.replace("</item>", "<link>http://news.example.org/s1</link></item>")),
+        headers=RSS,
+    )
+    planet = original.replace(
+        "</item>", "<link>https://news.example.org/s1?utm_source=planet</link></item>"
+    )
+    http_server.route("/planet.xml", body=rss(planet), headers=RSS)
+    config = site(
+        tmp_path,
+        feed("Origin", http_server.url("/origin.xml")),
+        feed("Planet", http_server.url("/planet.xml")),
+    )
+    (story,) = build(config, DAY, now=NOW).digest.stories
+    assert story.headline == "Harbour reopens"

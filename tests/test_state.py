@@ -204,3 +204,18 @@ def test_a_source_stays_new_until_a_read_with_entries_and_again_at_a_new_address
         assert state.source("F").is_new("b.xml")
         assert state.forget_source("F") and state.source("F") is None
         assert not state.forget_source("F")
+
+
+def test_upgrading_keeps_entries_keyed_by_a_scoped_tag_id_known(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "s.sqlite"
+    with State.open(path) as state:
+        old_keys = ["id:Gazette:tag:example.org,2026:1", "id:Gazette:urn:uuid:42", "id:Gazette:7"]
+        state.commit_build(DAY, [article(k) for k in old_keys], [], None, NOW)
+    with sqlite3.connect(path) as db:  # as the previous version left it
+        db.execute("PRAGMA user_version = 5")
+    with State.open(path) as state:
+        found = state.entries(["id:tag:example.org,2026:1", "id:urn:uuid:42", "id:Gazette:7"])
+        assert set(found) == {"id:tag:example.org,2026:1", "id:urn:uuid:42", "id:Gazette:7"}
+        assert all(record.day == DAY.isoformat() for record in found.values())

@@ -31,9 +31,10 @@ import json
 import re
 import warnings
 import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from contextvars import ContextVar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import unescape
 from html.entities import html5 as _HTML5_ENTITIES
 from urllib.parse import urljoin
@@ -1128,10 +1129,35 @@ class _Parse:
                 articles.append(article)
         if empty:
             self.warnings.append(f"skipped {empty} entry(ies) with no title, link or text")
+        articles = self._tell_apart(articles)
         link = _clean_link(link, None) if isinstance(link, str) else None
         warnings = tuple(dict.fromkeys(self.warnings))
         kept = newest(articles, self.source.max_items)
         return ParsedFeed(title, link, kept, warnings, parser, self.skipped + empty)
+
+    def _tell_apart(self, articles: list[Article]) -> list[Article]:
+        """Entries of this feed that share a key (a guid reused for every item, or a link
+        to the home page) but are not the same article get keys of their own, from their
+        title and link; an entry repeated as it is stays one. Without this, all but the
+        first would be taken for it and never shown."""
+        counts = Counter(a.key for a in articles)
+        if len(counts) == len(articles):
+            return articles
+        told_apart: list[Article] = []
+        shared: set[str] = set()
+        for article in articles:
+            if counts[article.key] == 1:
+                told_apart.append(article)
+                continue
+            shared.add(article.key)
+            mark = hashlib.sha256(f"{article.title}\n{article.url}".encode()).hexdigest()[:16]
+            told_apart.append(replace(article, key=f"{article.key}#{mark}"))
+        for key in sorted(shared):
+            self.warnings.append(
+                f"{counts[key]} entries share the id {_shorten(key.partition(':')[2], 80)};"
+                " told apart by title and link"
+            )
+        return told_apart
 
     def _article(self, raw: _Raw) -> Article | None:
         title = _clip(_title_text(raw.title, raw.title_is_html), MAX_TITLE_CHARS)
@@ -1154,6 +1180,10 @@ class _Parse:
             # A URL guid names the article itself: the same key as a feed that gives only
             # that link, and http and https spellings agree.
             key = "url:" + url_key(guid)
+        elif guid and _GLOBAL_ID.match(guid) and len(guid) <= MAX_ID_CHARS:
+            # tag: and urn: ids are unique everywhere by definition: a planet or aggregator
+            # that republishes an entry keeps its id, and the entry is one article.
+            key = f"id:{guid}"
         elif guid:
             # Other guids ("123", "post-4") are only unique within their feed.
             if len(guid) > MAX_ID_CHARS:
@@ -1194,6 +1224,7 @@ def newest(articles: Sequence[Article], limit: int | None) -> tuple[Article, ...
 # Helpers
 
 
+_GLOBAL_ID = re.compile(r"(?:tag|urn):\S", re.IGNORECASE)
 _EMAIL_NAME = re.compile(r"\S+@\S+\s*\((.+)\)")
 _LOOKS_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?|/[a-zA-Z][a-zA-Z0-9]*\s*|!--)>")
 _LOOKS_ENTITY = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
