@@ -164,6 +164,31 @@ def _from_iso(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
+def _state_problem(path: Path, exc: sqlite3.DatabaseError) -> str:
+    """What went wrong opening the state, and advice that fits: moving a healthy file
+    aside would throw away what has been shown, so that is advised only for damage."""
+    message = str(exc).lower()
+    if "disk is full" in message or "disk i/o" in message:
+        return (
+            f"state file {path} cannot be written ({exc}): free some space on its disk and "
+            "run again; the file itself is not damaged"
+        )
+    if "readonly" in message or "unable to open" in message or "permission" in message:
+        return (
+            f"state file {path} cannot be opened for writing ({exc}): check that its folder "
+            "exists and that this user may write to it"
+        )
+    if "locked" in message or "busy" in message:
+        return (
+            f"state file {path} is busy ({exc}): another program holds it; try again when it "
+            "has finished"
+        )
+    return (
+        f"state file {path} cannot be used ({exc}). If it is damaged, move it aside and run "
+        "again: digest starts a fresh state, and articles already shown may be shown once more"
+    )
+
+
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
@@ -187,11 +212,7 @@ class State:
             state = cls(connection, path)
             state._migrate()
         except sqlite3.DatabaseError as exc:
-            raise StateError(
-                f"state file {path} cannot be used ({exc}). If it is damaged, move it aside and "
-                "run again: digest starts a fresh state, and articles already shown may be "
-                "shown once more"
-            ) from exc
+            raise StateError(_state_problem(path, exc)) from exc
         try:
             yield state
         finally:

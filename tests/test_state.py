@@ -219,3 +219,22 @@ def test_upgrading_keeps_entries_keyed_by_a_scoped_tag_id_known(tmp_path: Path) 
         found = state.entries(["id:tag:example.org,2026:1", "id:urn:uuid:42", "id:Gazette:7"])
         assert set(found) == {"id:tag:example.org,2026:1", "id:urn:uuid:42", "id:Gazette:7"}
         assert all(record.day == DAY.isoformat() for record in found.values())
+
+
+@pytest.mark.parametrize(
+    ("error", "expected", "not_said"),
+    [
+        ("database or disk is full", "free some space", "move it aside"),
+        ("attempt to write a readonly database", "may write to it", "move it aside"),
+        ("database is locked", "another program", "move it aside"),
+        ("file is not a database", "move it aside", "free some space"),
+    ],
+)
+def test_state_problems_get_advice_that_fits(error: str, expected: str, not_said: str) -> None:
+    import sqlite3
+
+    from digest.state import _state_problem
+
+    message = _state_problem(Path("/srv/digest/state.sqlite"), sqlite3.OperationalError(error))
+    assert "/srv/digest/state.sqlite" in message and error in message
+    assert expected in message and not_said not in message
