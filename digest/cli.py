@@ -623,19 +623,31 @@ def cmd_sources_import(args: argparse.Namespace) -> int:
             name, number = f"{source.name} ({number})", number + 1
         names.add(name)
         locations.add(source.location)
-        entries.append({"name": name, "url": source.location, "category": source.category})
+        entry: dict[str, object] = {"name": name, "url": source.location}
+        if source.kind == "page":
+            entry["kind"] = "page"
+        entries.append({**entry, "category": source.category})
     added = len(entries) - len(_carried_over(path, config))
     add_sources_to_file(path, entries)
-    print(f"imported {added} of {len(found)} feeds from {args.opml} into {path}")
+    pages = sum(1 for s in found if s.kind == "page")
+    what = f"{len(found) - pages} feeds" + (f" and {pages} pages" if pages else "")
+    print(f"imported {added} of {what} from {args.opml} into {path}")
     return EXIT_OK
 
 
 def cmd_sources_export(args: argparse.Namespace) -> int:
     from digest.output import write_atomic
-    from digest.sources.opml import export_opml
+    from digest.sources.opml import export_opml, is_web_source
 
     config = load(args)
     data = export_opml(config.sources, title=f"{config.title} sources")
+    local = [s.name for s in config.sources if not is_web_source(s)]
+    if local:
+        print(
+            f"digest: left out {len(local)} local source(s), which mean nothing to another"
+            f" reader: {', '.join(local)}",
+            file=sys.stderr,
+        )
     if args.output:
         write_atomic(args.output, data)
     else:

@@ -412,3 +412,23 @@ def test_a_source_gone_410_works_again_once_removed_and_added_back(
     assert main(["sources", "add", url, "--name", "Harbour", "--no-discover"]) == EXIT_OK
     assert main(["build", "-q"]) == EXIT_OK
     assert "Back again" in (workdir / "output" / "index.html").read_text(encoding="utf-8")
+
+
+def test_sources_export_and_import_round_trip_pages_and_say_what_was_left_out(
+    workdir: Path, capsys
+) -> None:
+    (workdir / "digest.toml").write_text(
+        'title = "T"\n'
+        '[[sources]]\nname = "Harbour"\nurl = "https://news.example.org/feed.xml"\n'
+        '[[sources]]\nname = "Story"\nurl = "https://news.example.org/story"\nkind = "page"\n'
+        '[[sources]]\nname = "Seeds"\npath = "seeds"\n',
+        encoding="utf-8",
+    )
+    assert main(["sources", "export", "-o", "subs.opml"]) == EXIT_OK
+    assert "left out 1 local source(s)" in capsys.readouterr().err
+    (workdir / "digest.toml").unlink()
+    assert main(["sources", "import", "subs.opml"]) == EXIT_OK
+    assert "imported 2 of 1 feeds and 1 pages" in capsys.readouterr().out
+    config = load_config(workdir / "digest.toml")
+    imported = {s.name: s.kind for s in config.sources}
+    assert imported["Harbour"] == "feed" and imported["Story"] == "page"

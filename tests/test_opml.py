@@ -23,10 +23,14 @@ def test_import_keeps_nested_categories_and_skips_unsafe_urls() -> None:
 
 def test_export_round_trips_through_import() -> None:
     sources = parse_opml(FIXTURE.read_bytes())
-    folder = Source("Notes", "folder", "/somewhere/notes")  # local folders are not exported
-    exported = export_opml([*sources, folder], title="digest")
-    assert b'<opml version="2.0">' in exported and b"/somewhere/notes" not in exported
-    assert parse_opml(exported) == sources
+    page = Source("Harbour page", "page", "https://news.example.org/harbour", category="News")
+    local = [  # local folders and files mean nothing to another reader: not exported
+        Source("Notes", "folder", "/somewhere/notes"),
+        Source("Saved feed", "feed", "/somewhere/saved.xml"),
+    ]
+    exported = export_opml([*sources, page, *local], title="digest")
+    assert b'<opml version="2.0">' in exported and b"/somewhere" not in exported
+    assert sorted(parse_opml(exported), key=repr) == sorted([*sources, page], key=repr)
 
 
 @pytest.mark.parametrize(

@@ -53,6 +53,9 @@ def _walk(parent: etree._Element, path: list[str], out: list[Source], names: set
         if not isinstance(outline.tag, str) or etree.QName(outline).localname != "outline":
             continue
         url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
+        kind = "feed"
+        if not url and (outline.get("type") or "").lower() == "link":
+            url, kind = (outline.get("url") or "").strip(), "page"  # a page, as export writes it
         label = (outline.get("title") or outline.get("text") or "").strip()
         if url:
             if urlsplit(url).scheme not in ("http", "https"):
@@ -61,7 +64,7 @@ def _walk(parent: etree._Element, path: list[str], out: list[Source], names: set
             out.append(
                 Source(
                     name=name,
-                    kind="feed",
+                    kind=kind,
                     location=url,
                     category=CATEGORY_SEPARATOR.join(path) or None,
                 )
@@ -79,10 +82,17 @@ def _unique(name: str, taken: set[str]) -> str:
     return candidate
 
 
+def is_web_source(source: Source) -> bool:
+    """Whether ``source`` is read over the web (and so belongs in an OPML export)."""
+    return source.kind != "folder" and urlsplit(source.location).scheme in ("http", "https")
+
+
 def export_opml(
     sources: Sequence[Source], title: str = "digest subscriptions", now: dt.datetime | None = None
 ) -> bytes:
-    """An OPML 2.0 document of the feed and page sources, categories as nested outlines."""
+    """An OPML 2.0 document of the web feeds and pages, categories as nested outlines.
+
+    Local folders and files are left out: their paths mean nothing to another reader."""
     root = etree.Element("opml", version="2.0")
     head = etree.SubElement(root, "head")
     etree.SubElement(head, "title").text = title
@@ -92,8 +102,8 @@ def export_opml(
     body = etree.SubElement(root, "body")
     folders: dict[tuple[str, ...], etree._Element] = {(): body}
     for source in sources:
-        if source.kind == "folder":
-            continue  # a local folder means nothing to another reader
+        if not is_web_source(source):
+            continue
         path = tuple(p for p in (source.category or "").split(CATEGORY_SEPARATOR) if p)
         for depth in range(1, len(path) + 1):
             if path[:depth] not in folders:
