@@ -372,12 +372,18 @@ class _Transient:
     retry_after: float | None = None
 
 
-class _TooLarge(Exception):
-    pass
+class _UnusableBody(Exception):
+    """A response body that cannot be taken; ``advice`` says what to do about it."""
+
+    advice = ""
 
 
-class _BadEncoding(Exception):
-    pass
+class _TooLarge(_UnusableBody):
+    advice = "check the URL, or raise [fetch] max_mb in the config"
+
+
+class _BadEncoding(_UnusableBody):
+    advice = "the site sent a damaged response; if this persists, tell its owner"
 
 
 class _PastDeadline(Exception):
@@ -558,21 +564,13 @@ def _attempt(
                     last_modified=response.headers.get("last-modified") or request.last_modified,
                 )
             return _status_problem(response, here)
-        except _TooLarge as exc:
+        except _UnusableBody as exc:
             return _Final(
                 "failed",
                 here,
                 response.status if response is not None else None,
                 problem=str(exc),
-                advice="check the URL, or raise [fetch] max_mb in the config",
-            )
-        except _BadEncoding as exc:
-            return _Final(
-                "failed",
-                here,
-                response.status if response is not None else None,
-                problem=str(exc),
-                advice="the site sent a damaged response; if this persists, tell its owner",
+                advice=exc.advice,
             )
         except _PrivateAddress as exc:
             return _Final(
@@ -982,13 +980,19 @@ def _refuse_private_peer(sock: socket.socket) -> None:
 
 
 def _refuse_private_name(host: str) -> None:
+    address = _private_address(host)
+    if address is not None:
+        raise _PrivateAddress(address)
+
+
+def _private_address(host: str) -> str | None:
+    """The first non-public address DNS gives for ``host``, or None. A name that cannot be
+    resolved gives None: a proxy will not find it either, and no link of its can be trusted."""
     try:
         found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError):
-        return  # the proxy will say it cannot find the host either
-    for *_, sockaddr in found:
-        if not _is_public(str(sockaddr[0])):
-            raise _PrivateAddress(sockaddr[0])
+        return None
+    return next((str(a[0]) for *_, a in found if not _is_public(str(a[0]))), None)
 
 
 def _is_public(address: str) -> bool:
@@ -1005,11 +1009,7 @@ def is_public_host(host: str) -> bool:
     """Whether ``host`` is on the public internet as far as DNS says: False for loopback,
     private, link-local and similar addresses (an intranet feed); True when it cannot be
     resolved, the safe answer for deciding whether to trust links found in its feed."""
-    try:
-        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError):
-        return True
-    return all(_is_public(str(sockaddr[0])) for *_, sockaddr in found)
+    return _private_address(host) is None
 
 
 def _open_by(
