@@ -328,14 +328,7 @@ class State:
                 _save_health(db, item, now)
             self._save_entries(db, day, shown, skipped, now)
             if record is not None:
-                self._save_day(db, record)
-                db.execute(
-                    "UPDATE days SET failures = ? WHERE day = ?",
-                    (
-                        json.dumps([dataclasses.asdict(f) for f in failures], ensure_ascii=False),
-                        record.day.isoformat(),
-                    ),
-                )
+                self._save_day(db, record, failures)
 
     def _save_entries(
         self,
@@ -406,10 +399,13 @@ class State:
             updated=dt.datetime.fromisoformat(updated),
         )
 
-    def _save_day(self, db: sqlite3.Connection, record: DayRecord) -> None:
+    def _save_day(
+        self, db: sqlite3.Connection, record: DayRecord, failures: Sequence[SourceFailure]
+    ) -> None:
         db.execute(
             "INSERT OR REPLACE INTO days (day, title, story_count, content_html, "
-            "content_hash, entry_id, published, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "content_hash, entry_id, published, updated, failures) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 record.day.isoformat(),
                 record.title,
@@ -419,6 +415,7 @@ class State:
                 record.entry_id,
                 _iso(record.published),
                 _iso(record.updated),
+                json.dumps([dataclasses.asdict(f) for f in failures], ensure_ascii=False),
             ),
         )
 
