@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from digest.model import Source
+from digest.model import Source, SourceFailure
 
 DEFAULT_SOURCES_DIR = "seeds"
 DEFAULT_OUTPUT_DIR = "output"
@@ -81,6 +81,9 @@ class Config:
     email: EmailConfig | None = None
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     path: Path | None = None  # the file this came from, for messages
+    # [[sources]] entries that could not be read: reported with each build, whose other
+    # sources are read as usual, rather than stopping the run.
+    invalid_sources: tuple[SourceFailure, ...] = ()
 
     @property
     def tz_name(self) -> str:
@@ -156,8 +159,11 @@ def default_config(base: Path | None = None) -> Config:
     )
 
 
-def load_config(path: Path) -> Config:
-    """Read and validate a TOML config file. Relative paths are taken from the file's folder."""
+def load_config(path: Path, *, strict: bool = False) -> Config:
+    """Read and validate a TOML config file. Relative paths are taken from the file's folder.
+
+    A ``[[sources]]`` entry that is wrong becomes a failure in ``invalid_sources`` (the run
+    goes on without it) unless ``strict``; anything else wrong raises ConfigError."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -168,11 +174,14 @@ def load_config(path: Path) -> Config:
         raise ConfigError(f"{path}: the config file is not UTF-8 text ({exc.reason})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
-    return parse_config(data, path=path, base=path.parent)
+    return parse_config(data, path=path, base=path.parent, strict=strict)
 
 
-def parse_config(data: Mapping[str, Any], *, path: Path | None = None, base: Path) -> Config:
-    """Turn an already-parsed TOML mapping into a Config (split out so tests need no file)."""
+def parse_config(
+    data: Mapping[str, Any], *, path: Path | None = None, base: Path, strict: bool = False
+) -> Config:
+    """Turn an already-parsed TOML mapping into a Config (split out so tests need no file).
+    ``strict``: as for ``load_config``."""
     where = str(path) if path else "config"
 
     def fail(key: str, expected: str, got: Any = None) -> ConfigError:
@@ -228,6 +237,7 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None, base: Pat
     state = get_path("state", None) or output.parent / STATE_FILENAME
 
     raw_sources = data.get("sources")
+    invalid: list[SourceFailure] = []
     if raw_sources is None:
         sources: tuple[Source, ...] = (
             Source(name=DEFAULT_SOURCES_DIR, kind="folder", location=str(base / "seeds")),
@@ -235,9 +245,15 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None, base: Pat
     elif not isinstance(raw_sources, list):
         raise fail("sources", _TOP_KEYS["sources"], raw_sources)
     else:
-        sources = tuple(
-            _parse_source(entry, index, where, base) for index, entry in enumerate(raw_sources)
-        )
+        parsed = []
+        for index, entry in enumerate(raw_sources):
+            try:
+                parsed.append(_parse_source(entry, index, where, base))
+            except ConfigError as exc:
+                if strict:
+                    raise
+                invalid.append(_invalid_source(entry, index, exc))
+        sources = tuple(parsed)
         names = [s.name for s in sources]
         duplicates = sorted({n for n in names if names.count(n) > 1})
         if duplicates:
@@ -275,6 +291,19 @@ def parse_config(data: Mapping[str, Any], *, path: Path | None = None, base: Pat
         email=email,
         schedule=schedule,
         path=path,
+        invalid_sources=tuple(invalid),
+    )
+
+
+def _invalid_source(entry: Any, index: int, error: ConfigError) -> SourceFailure:
+    name = f"sources[{index}]"
+    if isinstance(entry, dict):
+        given = entry.get("name") or entry.get("url") or entry.get("path")
+        name = given if isinstance(given, str) and given.strip() else name
+    return SourceFailure(
+        source=name,
+        problem=f"not read: the config entry is wrong ({error})",
+        advice="fix this [[sources]] entry; the other sources were read as usual",
     )
 
 
@@ -495,7 +524,7 @@ def remove_source_from_file(path: Path, name_or_location: str) -> tuple[Config, 
 
     from digest.output import write_atomic
 
-    config = load_config(path)
+    config = load_config(path, strict=True)
     matches = [
         (i, s) for i, s in enumerate(config.sources) if name_or_location in (s.name, s.location)
     ]
@@ -516,6 +545,6 @@ def remove_source_from_file(path: Path, name_or_location: str) -> tuple[Config, 
 
 
 def _validate_and_write(path: Path, text: str, write: Any) -> Config:
-    config = parse_config(tomllib.loads(text), path=path, base=path.parent)
+    config = parse_config(tomllib.loads(text), path=path, base=path.parent, strict=True)
     write(path, text)
     return config

@@ -160,7 +160,7 @@ def build(
             title=config.title,
             stories=group_stories([*shown, *earlier]),
             generated_at=now,
-            failures=collected.failures,
+            failures=(*config.invalid_sources, *collected.failures),
         )
         # Render everything before touching the state or the output folder: a template error
         # or a full disk then leaves yesterday's state and pages exactly as they were.
@@ -200,7 +200,7 @@ def build(
         try:
             for path, content in pages.items():
                 staged.add(path, content)
-            state.commit_build(day, shown, skipped, record, now, health, collected.failures)
+            state.commit_build(day, shown, skipped, record, now, health, digest.failures)
         except BaseException:
             staged.discard()
             raise

@@ -432,3 +432,17 @@ def test_sources_export_and_import_round_trip_pages_and_say_what_was_left_out(
     config = load_config(workdir / "digest.toml")
     imported = {s.name: s.kind for s in config.sources}
     assert imported["Harbour"] == "feed" and imported["Story"] == "page"
+
+
+def test_a_wrong_source_entry_does_not_stop_the_build(workdir: Path, capsys) -> None:
+    (workdir / "digest.toml").write_text(
+        '[[sources]]\npath = "seeds"\n'
+        '[[sources]]\nname = "Typo"\nurl = "htps://example.org/feed.xml"\n',
+        encoding="utf-8",
+    )
+    assert main(["build"]) == EXIT_OK
+    err = capsys.readouterr().err
+    assert "Typo: not read: the config entry is wrong" in err and "sources[1].url" in err
+    page = (workdir / "output" / "index.html").read_text(encoding="utf-8")
+    assert "Typo" in page and "fix this [[sources]] entry" in page
+    assert page.count('class="story"') == 3  # the seeds were read as usual

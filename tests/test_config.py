@@ -85,7 +85,7 @@ def test_errors_name_the_file_the_key_and_the_expectation(
 ) -> None:
     path = write_config(tmp_path, text)
     with pytest.raises(ConfigError) as caught:
-        load_config(path)
+        load_config(path, strict=True)
     message = str(caught.value)
     assert str(path) in message
     for name in names:
@@ -215,3 +215,23 @@ def test_sources_are_added_to_an_inline_list_of_sources(tmp_path: Path) -> None:
     add_sources_to_file(path, [{"name": "B", "url": "https://b.example.org/feed.xml"}])
     assert [s.name for s in load_config(path).sources] == ["A", "B"]
     assert "# first" in path.read_text("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("entry", "name", "words"),
+    [
+        ('name = "Typo"\nurl = "htps://example.org/feed"', "Typo", ["sources[1].url", "http(s)"]),
+        ('path = "b"\nmax_items = -1', "b", ["sources[1].max_items", "positive"]),
+        ('category = "News"', "sources[1]", ["'url' or 'path'"]),
+    ],
+)
+def test_a_wrong_source_entry_is_left_out_and_reported_not_fatal(
+    tmp_path: Path, entry: str, name: str, words: list[str]
+) -> None:
+    path = write_config(tmp_path, f'[[sources]]\npath = "a"\n[[sources]]\n{entry}\n')
+    config = load_config(path)
+    assert [s.name for s in config.sources] == ["a"]
+    (failure,) = config.invalid_sources
+    assert failure.source == name
+    assert str(path) in failure.problem and all(w in failure.problem for w in words)
+    assert "other sources" in failure.advice
