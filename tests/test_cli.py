@@ -22,9 +22,18 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_WITH_BOILERPLATE = ROOT / "seeds" / "002_f1ea61f959c679cd.txt"
 
 
+# The seeds carry no dates of their own: they are dated by their files' times, which a fresh
+# checkout sets to the moment of cloning. Pin them, so a build "--date SEEDS_DAY" finds them
+# on any day of the year.
+SEEDS_DAY = "2026-11-22"
+
+
 @pytest.fixture
 def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(ROOT / "seeds", tmp_path / "seeds")
+    stamp = dt.datetime.fromisoformat(f"{SEEDS_DAY}T09:00:00+00:00").timestamp()
+    for path in (tmp_path / "seeds").iterdir():
+        os.utime(path, (stamp, stamp))
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("DIGEST_CONFIG", raising=False)
     return tmp_path
@@ -57,10 +66,10 @@ def test_every_subcommand_explains_itself(command: str, capsys: pytest.CaptureFi
 
 
 def test_build_with_no_config_reads_seeds_into_output(workdir: Path, capsys) -> None:
-    assert main(["build", "--date", "2026-11-22"]) == EXIT_OK
+    assert main(["build", "--date", SEEDS_DAY]) == EXIT_OK
     out = capsys.readouterr().out
     assert "3 stories" in out
-    assert (workdir / "output" / "2026-11-22.html").is_file()
+    assert (workdir / "output" / f"{SEEDS_DAY}.html").is_file()
     assert (workdir / "output" / "feed.atom").is_file()
     assert (workdir / "digest-state.sqlite").is_file()
 
