@@ -28,3 +28,81 @@ def test_mixed_file_keeps_valid_utf8_and_repairs_only_bad_bytes() -> None:
 
 def test_control_characters_are_dropped_but_newlines_kept() -> None:
     assert decode_bytes(b"one\x00two\x1b\r\nthree\x0cfour\tfive") == "onetwo\r\nthreefour\tfive"
+
+
+# --- one label table, as browsers read it --------------------------------------------------
+
+import pytest  # noqa: E402
+
+from digest.model import Source  # noqa: E402
+from digest.sources.feeds import parse_feed  # noqa: E402
+from digest.text.decode import codec_for, decode_declared, decode_page  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("label", "codec"),
+    [
+        ("ISO-8859-1", "cp1252"),  # browsers read "Latin-1" as Windows-1252 (curly quotes)
+        ("us-ascii", "cp1252"),
+        ("GB2312", "gb18030"),  # the superset: "GB2312" pages use GBK/GB18030 characters
+        ("gbk", "gb18030"),
+        ("x-gbk", "gb18030"),
+        ("Shift_JIS", "cp932"),
+        ("x-sjis", "cp932"),
+        ("euc-kr", "cp949"),
+        ("ks_c_5601-1987", "cp949"),
+        ("big5", "big5hkscs"),
+        ("iso-8859-8-i", "iso8859-8"),
+        ("windows-874", "cp874"),
+        ("ISO-8859-15", "iso8859-15"),  # its own table: € is 0xA4, not Windows-1252's 0x80
+        ('"KOI8-R"', "koi8-r"),
+        ("utf8", "utf-8"),
+    ],
+)
+def test_charset_labels_mean_what_they_mean_to_a_browser(label: str, codec: str) -> None:
+    assert codec_for(label) == codec
+
+
+@pytest.mark.parametrize(
+    "label", ["utf-7", "hz-gb-2312", "iso-2022-kr", "hex", "rot13", "cp037", "", "x"]
+)
+def test_labels_that_could_hide_markup_or_are_not_charsets_are_refused(label: str) -> None:
+    assert codec_for(label) is None
+
+
+GBK_TEXT = "港口管理局宣布恢复渡轮服务"
+GBK_ONLY = "镕"  # in GBK, not in GB2312: a strict GB2312 codec would lose it
+
+
+def test_feeds_and_pages_decode_the_same_labelled_bytes_alike() -> None:
+    text = GBK_TEXT + GBK_ONLY
+    raw = text.encode("gbk")
+    page = decode_page(
+        f"<html><body><p>{text}</p></body></html>".encode("gbk"), "text/html; charset=gb2312"
+    )
+    assert text in page
+    feed = f"<rss><channel><title>{text}</title></channel></rss>".encode("gbk")
+    parsed = parse_feed(
+        feed, Source("t", "feed", "https://example.org/f"), content_type="text/xml; charset=gb2312"
+    )
+    assert parsed.title == text
+    assert decode_declared(raw, [("HTTP header", "gb2312")]) == text
+
+
+def test_a_utf8_label_the_bytes_disprove_gives_way_to_the_next_label() -> None:
+    russian = "Городской совет утвердил план"
+    raw = f"<html><head><meta charset='windows-1251'></head><p>{russian}</p></html>".encode(
+        "cp1251"
+    )
+    assert russian in decode_page(raw, "text/html; charset=utf-8")
+
+
+def test_iso_8859_15_keeps_its_euro_sign() -> None:
+    raw = "Prix: 5 €".encode("iso8859-15")
+    assert decode_declared(raw, [("page", "iso-8859-15")]) == "Prix: 5 €"
+
+
+def test_valid_utf8_wins_over_a_legacy_label_and_says_so() -> None:
+    warnings: list[str] = []
+    assert decode_declared("Zürich".encode(), [("page", "koi8-r")], warnings) == "Zürich"
+    assert warnings and "koi8-r" in warnings[0] and "valid UTF-8" in warnings[0]

@@ -17,11 +17,11 @@ from digest.model import Article, Paragraph, Source
 from digest.sources.pages import (
     PageContent,
     PageError,
-    decode_page,
     extract_page,
     is_teaser,
     page_article,
 )
+from digest.text.decode import decode_page
 from digest.text.normalise import normalise
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"

@@ -24,7 +24,6 @@ next stage's job.
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import hashlib
 import json
@@ -45,7 +44,16 @@ from selectolax.lexbor import LexborHTMLParser
 from digest.model import Article, Paragraph, Source
 from digest.sources.urls import canonical_url, is_safe_link, url_key
 from digest.text.dates import parse_date as _parse_date
-from digest.text.decode import BOMS, decode_bytes, strip_control_chars
+from digest.text.decode import (
+    bom_encoding,
+    decode_as,
+    decode_bytes,
+    header_charset,
+    is_utf8,
+    pick_codec,
+    strip_control_chars,
+    xml_declared_charset,
+)
 from digest.text.html import html_to_paragraphs, html_to_text
 
 __all__ = ["FeedError", "ParsedFeed", "discover_feeds", "parse_date", "parse_feed"]
@@ -201,89 +209,37 @@ def parse_date(value: object, now: dt.datetime | None = None) -> dt.datetime | N
 # Bytes → text
 
 
-_XML_DECL_ENCODING = re.compile(rb"^\s*<\?xml[^>]*?encoding\s*=\s*[\"']([A-Za-z0-9._:-]+)[\"']")
 _XML_DECL = re.compile(rb"^\s*<\?xml[^>]*?\?>")
-_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9._:-]+)", re.IGNORECASE)
-# Labels decode_bytes handles better than the codec: UTF-8 with per-run Windows-1252 repair.
-_REPAIRABLE = frozenset({"utf-8", "latin-1", "iso8859-1", "cp1252", "ascii", "iso8859-15"})
-_SUPERSETS = {"gb2312": "gb18030", "gbk": "gb18030", "shift_jis": "cp932", "euc_kr": "cp949"}
 
 
 def _to_utf8(data: bytes, content_type: str | None, warnings: list[str]) -> bytes:
-    """The document as UTF-8 bytes, its encoding decided by what the bytes prove."""
-    for bom, encoding in BOMS:
-        if data.startswith(bom):
-            body = data[len(bom) :]
-            if encoding == "utf-8":
-                return _clean_utf8(body)
-            return strip_control_chars(body.decode(encoding, errors="replace")).encode()
+    """The document as UTF-8 bytes, its encoding decided by what the bytes prove (see
+    ``digest.text.decode``); valid UTF-8, the common case, is passed on without a copy."""
+    if found := bom_encoding(data):
+        encoding, skip = found
+        body = data[skip:]
+        if encoding == "utf-8":
+            return body if is_utf8(body) or body.isascii() else decode_bytes(body).encode()
+        return strip_control_chars(body.decode(encoding, errors="replace")).encode()
+    # An XML document without a BOM announces UTF-16 by its first character, "<", in two bytes.
     if len(data) >= 4 and data[0] and not data[1] and data[2] and not data[3]:
         return strip_control_chars(data.decode("utf-16-le", errors="replace")).encode()
     if len(data) >= 4 and not data[0] and data[1] and not data[2] and data[3]:
         return strip_control_chars(data.decode("utf-16-be", errors="replace")).encode()
 
     declared = []
-    if content_type and (match := _CHARSET.search(content_type)):
-        declared.append(("HTTP header", match.group(1)))
-    if match := _XML_DECL_ENCODING.match(data[:512]):
-        declared.append(("XML declaration", match.group(1).decode("ascii")))
-
-    try:
-        if not data.isascii():  # ASCII is UTF-8; a cheap test before a full decode
-            data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    else:
-        if not data.isascii():
-            for where, label in declared:
-                if _codec(label) not in (None, "utf-8"):
-                    warnings.append(
-                        f"the {where} says {label} but the bytes are valid UTF-8: read as UTF-8"
-                    )
-                    break
-        return _clean_utf8(data, valid=True)
-
-    for where, label in declared:
-        codec = _codec(label)
-        if codec is None or codec in _REPAIRABLE or codec.startswith(("utf-16", "utf-32")):
-            continue
-        try:
-            text = data.decode(codec)
-        except UnicodeDecodeError:
-            text = data.decode(codec, errors="replace")
-            warnings.append(f"some bytes are not valid {label} (the {where}'s encoding)")
-        return strip_control_chars(text).encode()
-    labels = [label for _, label in declared]
-    if not labels or all(_codec(label) == "utf-8" for label in labels):
-        warnings.append(
-            "the feed is not valid UTF-8"
-            + (" although it says it is" if labels else "")
-            + ": the invalid bytes were read as Windows-1252"
-        )
-    return decode_bytes(data).encode()
-
-
-def _clean_utf8(data: bytes, valid: bool = False) -> bytes:
-    """UTF-8 bytes as they are, or repaired per invalid run when they are not valid UTF-8.
-
-    Control characters are left in: libxml2 drops the ones XML forbids from character data
-    (saying so in its error log), and every text that leaves this module is checked again.
-    A scan for them here would cost more than the rest of the byte handling together.
-    """
-    if not valid:
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return decode_bytes(data).encode()
-    return data
-
-
-def _codec(label: str) -> str | None:
-    try:
-        name = codecs.lookup(label).name
-    except LookupError:
-        return None
-    return _SUPERSETS.get(name, name)
+    if label := header_charset(content_type):
+        declared.append(("HTTP header", label))
+    if label := xml_declared_charset(data):
+        declared.append(("XML declaration", label))
+    valid = data.isascii() or is_utf8(data)
+    codec = pick_codec(data, declared, warnings, what="feed", valid_utf8=valid)
+    if codec is None:
+        # Control characters are left in valid UTF-8: libxml2 drops the ones XML forbids from
+        # character data, and every text that leaves the parser is checked again. A scan for
+        # them here would cost more than the rest of the byte handling together.
+        return data if valid else decode_bytes(data).encode()
+    return decode_as(data, codec, declared, warnings).encode()
 
 
 # --------------------------------------------------------------------------------------------

@@ -22,7 +22,6 @@ prose, copyright lines, duplicate paragraphs) is the normalise stage's job, run 
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import json
 import re
@@ -37,7 +36,7 @@ from lxml.html import HtmlElement
 
 from digest.model import Article, Paragraph, Source
 from digest.text.dates import parse_date
-from digest.text.decode import decode_bytes, strip_control_chars
+from digest.text.decode import decode_page, strip_control_chars
 
 # A page that declares no article type and yields less text than this is taken for an index,
 # a consent wall or an error page rather than an article.
@@ -175,78 +174,7 @@ def is_teaser(paragraphs: Sequence[Paragraph], min_chars: int = 500) -> bool:
 # ---------------------------------------------------------------------------------------------
 # Decoding and parsing
 
-_PRESCAN_BYTES = 4096
-_META_CHARSET = re.compile(rb"<meta\b[^>]*?\bcharset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
-_XML_DECL_CHARSET = re.compile(rb"^\s*<\?xml\b[^>]*?\bencoding\s*=\s*[\"']([A-Za-z0-9_.:-]+)", re.I)
 _XML_DECL = re.compile(r"^\s*<\?xml\b[^>]*\?>", re.I)
-
-# Labels browsers read as a wider encoding (WHATWG Encoding Standard), by Python codec name.
-_WIDER_CODEC = {
-    "ascii": "cp1252",
-    "iso8859-1": "cp1252",
-    "iso8859-9": "cp1254",
-    "iso8859-11": "cp874",
-    "tis-620": "cp874",
-    "gb2312": "gbk",
-    "euc_kr": "cp949",
-    "big5": "big5hkscs",
-    # a <meta> cannot declare UTF-16: a page that could be read far enough to see it is not
-    "utf-16": "utf-8",
-    "utf-16-le": "utf-8",
-    "utf-16-be": "utf-8",
-}
-
-
-def decode_page(data: bytes, content_type: str | None = None) -> str:
-    """Decode an HTML page as a browser would: a BOM, else the charset of the HTTP
-    ``Content-Type``, else the page's ``<meta charset>`` / XML declaration, else UTF-8.
-
-    Bytes that are valid UTF-8 (and not plain ASCII) are read as UTF-8 whatever the label says:
-    legacy-encoded text is practically never valid UTF-8 by accident, and a stale label on a
-    UTF-8 page is common. Pages without a usable label go through ``decode_bytes`` (UTF-8
-    with a Windows-1252 fallback per bad byte run).
-    """
-    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return decode_bytes(data)
-    codec = None
-    if content_type and (header := _HEADER_CHARSET.search(content_type)):
-        codec = _codec(header.group(1))
-    if codec is None:
-        codec = _declared_codec(data[:_PRESCAN_BYTES])
-    if codec is None or codec == "utf-8" or _is_utf8(data):
-        return decode_bytes(data)
-    return strip_control_chars(data.decode(codec, errors="replace"))
-
-
-_HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
-
-
-def _declared_codec(head: bytes) -> str | None:
-    match = _XML_DECL_CHARSET.match(head) or _META_CHARSET.search(head)
-    if not match:
-        return None
-    return _codec(match.group(1).decode("ascii", errors="ignore"))
-
-
-def _codec(label: str) -> str | None:
-    """The Python codec a charset label means to a browser, or None if it is unusable."""
-    label = label.strip().lower()
-    try:
-        name = codecs.lookup(label).name
-        b"".decode(name)  # rejects bytes-to-bytes codecs such as "hex"
-    except LookupError:
-        return None
-    return _WIDER_CODEC.get(name, name)
-
-
-def _is_utf8(data: bytes) -> bool:
-    if data.isascii():
-        return False
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def _parse(text: str) -> HtmlElement | None:
