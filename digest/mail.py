@@ -47,7 +47,7 @@ import jinja2
 from digest.config import Config, EmailConfig
 from digest.model import Article, Digest, Paragraph, Story
 from digest.output import write_atomic
-from digest.render import (
+from digest.present import (
     ARCHIVE_FILENAME,
     FEED_FILENAME,
     day_filename,

@@ -38,7 +38,7 @@ from digest.mail import (
     send_message,
 )
 from digest.model import Article, Digest, Paragraph, SourceFailure, Story
-from digest.render import make_environment
+from digest.present import make_environment
 from digest.state import State
 
 DAY = dt.date(2026, 11, 21)
