@@ -219,6 +219,11 @@ def xml_text(text: str) -> str:
     return _FORBIDDEN_CHARS.sub("", text)
 
 
+def one_line(text: str) -> str:
+    """``text`` on one line: every run of white space (line breaks too) is one space."""
+    return " ".join(str(text).split())
+
+
 def http_url(url: str | None) -> str | None:
     """The URL if it is an absolute http(s) URL, else None: only those become links."""
     if not url:
