@@ -9,8 +9,11 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import jinja2
 import pytest
 from httpserver import FixtureServer
+
+from digest.present import make_environment
 
 
 @pytest.fixture
@@ -18,6 +21,12 @@ def http_server() -> Iterator[FixtureServer]:
     """A real HTTP server on 127.0.0.1 with programmable routes (see tests/httpserver.py)."""
     with FixtureServer() as server:
         yield server
+
+
+@pytest.fixture
+def env() -> jinja2.Environment:
+    """A Jinja environment with the built-in templates only."""
+    return make_environment()
 
 
 @pytest.fixture(scope="session")

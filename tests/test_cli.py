@@ -213,7 +213,7 @@ def email_config(port: int) -> str:
 def test_send_through_a_real_smtp_server_once_then_refuse_then_force(
     workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
-    from test_mail import PASSWORD, Recorder, authenticator, smtp_server
+    from smtpserver import PASSWORD, Recorder, authenticator, smtp_server
 
     handler = Recorder()
     with smtp_server(handler, authenticator=authenticator, auth_require_tls=False) as port:
@@ -236,7 +236,7 @@ def test_send_through_a_real_smtp_server_once_then_refuse_then_force(
 def test_send_with_wrong_password_fails_clearly_without_printing_it(
     workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
-    from test_mail import Recorder, authenticator, smtp_server
+    from smtpserver import Recorder, authenticator, smtp_server
 
     handler = Recorder()
     with smtp_server(handler, authenticator=authenticator, auth_require_tls=False) as port:
