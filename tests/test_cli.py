@@ -274,7 +274,7 @@ def test_send_after_build_lists_the_sources_that_failed_in_the_build(workdir: Pa
 
 
 def test_progress_is_plain_log_lines_when_not_on_a_terminal(caplog) -> None:
-    from digest.cli import progress_reporter
+    from digest.cli.console import progress_reporter
 
     report = progress_reporter()
     assert report is not None and progress_reporter(quiet=True) is None
