@@ -41,7 +41,7 @@ from typing import ClassVar
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from digest import render  # noqa: E402
+from digest import present, render  # noqa: E402
 from digest.config import Config, FetchConfig  # noqa: E402
 from digest.model import Digest, Source  # noqa: E402
 from digest.pipeline import build, prepare_article  # noqa: E402
@@ -174,7 +174,7 @@ def stage_timings(config: Config) -> dict[str, tuple[int, float]]:
     prepared = [prepare_article(a, rules, config) for a in articles]
     from digest.group import group_stories
 
-    env = render.make_environment(None)
+    env = present.make_environment(None)
     digest = Digest(
         day=dt.date(2026, 11, 21),
         title="Benchmark",

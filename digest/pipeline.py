@@ -17,7 +17,7 @@ from pathlib import Path
 
 import jinja2
 
-from digest import render
+from digest import atom, present, render
 from digest.config import Config
 from digest.group import group_stories
 from digest.ingest import Progress, collect, fetch_full_texts
@@ -109,7 +109,7 @@ def build(
     started = time.monotonic()
     now = now or dt.datetime.now(dt.UTC)
     day = day or today(config, now)
-    env = render.make_environment(config.templates)
+    env = present.make_environment(config.templates)
 
     with RunLock(config.state, wait=lock_wait), State.open(config.state) as state:
         remove_leftovers(config.output)  # from a run killed while writing its pages
@@ -191,7 +191,7 @@ def build(
                     stories=group_stories(state.articles_for_day(other)),
                     generated_at=known_days[other].updated,
                 )
-                pages[config.output / render.day_filename(other)] = render.render_day_page(
+                pages[config.output / present.day_filename(other)] = render.render_day_page(
                     earlier_digest, config, env, days
                 )
         # Every file is written (to temporary names) before the state records the day, and
@@ -329,21 +329,23 @@ def render_outputs(
     if fragment is None:
         fragment = render.render_fragment(digest, config, env)
     pages: dict[Path, str | bytes] = {
-        out / render.day_filename(digest.day): render.render_day_page(
+        out / present.day_filename(digest.day): render.render_day_page(
             digest, config, env, days, fragment
         ),
-        out / "archive.html": render.render_archive(config, env, days),
-        out / "feed.atom": render.render_feed(days, config, feed_id),
+        out / present.ARCHIVE_FILENAME: render.render_archive(config, env, days),
+        out / present.FEED_FILENAME: atom.render_feed(days, config, feed_id),
     }
     latest = max((d.day for d in days), default=digest.day)
     if digest.day >= latest:
-        pages[out / "index.html"] = render.render_index(digest, config, env, days, fragment)
+        pages[out / present.INDEX_FILENAME] = render.render_index(
+            digest, config, env, days, fragment
+        )
     if config.articles_feed:
         recent = [
             (d, digest.stories if d.day == digest.day else stories_on(d.day))
             for d in days[: config.feed_days]
         ]
-        pages[out / render.ARTICLES_FEED_FILENAME] = render.render_articles_feed(
+        pages[out / present.ARTICLES_FEED_FILENAME] = atom.render_articles_feed(
             recent, config, env, feed_id
         )
     return pages

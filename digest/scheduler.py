@@ -25,11 +25,15 @@ import schedule
 
 from digest.config import Config
 from digest.state import RunLock, State, StateError, StateLockedError
+from digest.usecases import EmailFailedError, build_then_send
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]  # returns an aware datetime
 LAST_RUN_KEY = "scheduler_last_run"
+# Seconds a scheduled job waits for a run started by hand (or by cron) to finish: nobody is
+# there to try again.
+JOB_LOCK_WAIT = 60.0
 
 
 def system_clock() -> dt.datetime:
@@ -204,24 +208,12 @@ def scheduler_lock(config: Config) -> RunLock:
 
 
 def scheduled_job(config: Config, *, clock: Clock = system_clock) -> str:
-    """One scheduled run: build today's digest, then email it if [email] is configured.
+    """One scheduled run: ``usecases.build_then_send``, waiting a while for the lock.
 
-    Returns the figures for the log line; raises if the build itself failed.
+    Returns the figures for the log line; raises if the build or the email failed.
     """
-    from digest.pipeline import build
-
-    started = clock()
-    result = build(config, now=started, lock_wait=60.0)
-    detail = result.summary_line
-    if config.email is not None:
-        from digest.mail import MailError, send_digest
-
-        with RunLock(config.state, wait=60.0), State.open(config.state) as state:
-            if state.sent_at(result.digest.day) is not None:
-                return f"{detail}; already emailed today"
-            try:
-                sent = send_digest(result.digest, config, state, now=started)
-            except MailError as exc:
-                raise JobFailed(f"{detail}; email failed: {exc.problem} ({exc.advice})") from exc
-        detail += f"; emailed to {len(sent.recipients)} recipient(s)"
-    return detail
+    try:
+        done = build_then_send(config, now=clock(), lock_wait=JOB_LOCK_WAIT)
+    except EmailFailedError as exc:
+        raise JobFailed(str(exc)) from exc
+    return done.summary_line

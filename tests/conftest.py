@@ -9,8 +9,12 @@ import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
+import jinja2
 import pytest
 from httpserver import FixtureServer
+from seedsite import copy_seeds
+
+from digest.present import make_environment
 
 
 @pytest.fixture
@@ -18,6 +22,12 @@ def http_server() -> Iterator[FixtureServer]:
     """A real HTTP server on 127.0.0.1 with programmable routes (see tests/httpserver.py)."""
     with FixtureServer() as server:
         yield server
+
+
+@pytest.fixture
+def env() -> jinja2.Environment:
+    """A Jinja environment with the built-in templates only."""
+    return make_environment()
 
 
 @pytest.fixture(scope="session")
@@ -95,3 +105,12 @@ def server_tls(certificate: tuple[Path, Path]) -> ssl.SSLContext:
 def client_tls(certificate: tuple[Path, Path]) -> ssl.SSLContext:
     """The client's context: default verification, trusting only the test certificate."""
     return ssl.create_default_context(cafile=str(certificate[0]))
+
+
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A working folder as a new user has it: a copy of seeds/ (dated SEEDS_DAY), no config."""
+    copy_seeds(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("DIGEST_CONFIG", raising=False)
+    return tmp_path

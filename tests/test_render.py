@@ -1,142 +1,34 @@
-"""The render stage: real pages and feeds from small, realistic digests."""
+"""digest.render: real pages from small, realistic digests."""
 
 from __future__ import annotations
 
 import datetime as dt
-import marshal
-import pickle
 import random
 import re
-from pathlib import Path
-from zoneinfo import ZoneInfo
 
-import feedparser
-import jinja2
-import pytest
 from lxml import etree
 from lxml import html as lxml_html
-
-from digest.config import Config
-from digest.model import Article, DayRecord, Digest, Paragraph, SourceFailure, Story
-from digest.render import (
-    day_filename,
-    default_templates_dir,
-    make_environment,
-    render_archive,
-    render_day_page,
-    render_feed,
-    render_fragment,
-    render_index,
+from page_samples import (
+    ATOM,
+    DAY,
+    FEED_ID,
+    LIGHTHOUSE,
+    UTC,
+    article,
+    make_config,
+    make_digest,
+    parse,
+    record,
+    story,
+    texts,
 )
 
-FIXTURES = Path(__file__).parent / "fixtures"
-ATOM = "{http://www.w3.org/2005/Atom}"
-FEED_ID = "urn:uuid:6f1c9a52-0c1e-4d5b-9f6e-3f3b8f0b2d11"
-UTC = dt.UTC
-DAY = dt.date(2026, 11, 21)
+from digest.atom import render_feed
+from digest.model import Digest, SourceFailure, Story
+from digest.render import render_archive, render_day_page, render_fragment, render_index
+
 HOSTILE_TITLE = "<script>alert(1)</script>"
 HOSTILE_BODY = 'Look: <img src=x onerror=alert(1)> and <a href="javascript:alert(2)">this</a>.'
-
-
-def article(key: str, source: str, title: str, paragraphs, url, published, **kw) -> Article:
-    paras = tuple(
-        Paragraph(text[2:], "heading") if text.startswith("# ") else Paragraph(text)
-        for text in paragraphs
-    )
-    return Article(
-        key=key,
-        source=source,
-        title=title,
-        paragraphs=paras,
-        url=url,
-        published=published,
-        **kw,
-    )
-
-
-def story(a: Article, sentences: int = 2) -> Story:
-    body = tuple(p.text for p in a.paragraphs if p.kind == "body")
-    return Story(headline=a.title, articles=(a,), summary=body[:sentences])
-
-
-LIGHTHOUSE = article(
-    "bbc-1",
-    "BBC News",
-    "Lighthouse keepers return to a remote island",
-    [
-        "Volunteers have begun restoring the lighthouse on Eilean Mòr.",
-        "They spend two weeks at a time on the island.",
-        "# Funding and next steps",
-        "A heritage grant pays for the first phase of the work.",
-    ],
-    "https://www.bbc.co.uk/news/lighthouse",
-    dt.datetime(2026, 11, 21, 7, 12, tzinfo=UTC),
-    author="Ewan Fraser",
-)
-LIBRARIES = article(
-    "guardian-1",
-    "The Guardian",
-    "Libraries stay open late through the winter",
-    [
-        "Libraries will stay open until nine in the evening from December.",
-        "Evening visits doubled during last year's pilot.",
-    ],
-    "https://www.theguardian.com/books/libraries",
-    dt.datetime(2026, 11, 20, 18, 40, tzinfo=UTC),
-)
-ALLOTMENTS = article(
-    "notes-1",
-    "Local notes",
-    "Allotment waiting list reopens",
-    ["Twelve plots should become free in March."],
-    None,
-    None,
-)
-
-
-def make_config(**kw) -> Config:
-    kw.setdefault("title", "Morning Digest")
-    kw.setdefault("timezone", ZoneInfo("Europe/Paris"))
-    return Config(**kw)
-
-
-def make_digest(stories=None, day=DAY, failures=(), generated_at=None) -> Digest:
-    if stories is None:
-        stories = (story(LIGHTHOUSE), story(LIBRARIES), story(ALLOTMENTS))
-    return Digest(
-        day=day,
-        title="Morning Digest",
-        stories=tuple(stories),
-        generated_at=generated_at or dt.datetime.combine(day, dt.time(5, 30), tzinfo=UTC),
-        failures=tuple(failures),
-    )
-
-
-def record(day: dt.date, count: int = 2, content: str = "<p>Stories.</p>", n: int = 0):
-    built = dt.datetime.combine(day, dt.time(5, 30), tzinfo=UTC)
-    return DayRecord(
-        day=day,
-        title="Morning Digest",
-        story_count=count,
-        content_html=content,
-        content_hash=f"hash-{day}",
-        entry_id=f"urn:uuid:00000000-0000-4000-8000-{day.strftime('%Y%m%d'):0>12}",
-        published=built,
-        updated=built + dt.timedelta(hours=n),
-    )
-
-
-@pytest.fixture
-def env() -> jinja2.Environment:
-    return make_environment()
-
-
-def parse(page: str):
-    return lxml_html.document_fromstring(page)
-
-
-def texts(nodes) -> list[str]:
-    return [" ".join(n.text_content().split()) for n in nodes]
 
 
 def assert_inert(html: str) -> None:
@@ -149,105 +41,6 @@ def assert_inert(html: str) -> None:
         for name, value in el.attrib.items():
             assert not name.lower().startswith("on"), f"{name} on <{el.tag}>"
             assert not value.strip().lower().startswith("javascript:"), f"{name}={value}"
-
-
-# ---------------------------------------------------------------- environment
-
-
-def test_default_templates_dir_holds_the_built_in_templates():
-    folder = default_templates_dir()
-    for name in ("base.html.j2", "day.html.j2", "archive.html.j2", "fragment.html.j2"):
-        assert (folder / name).is_file()
-
-
-def test_environment_is_strict_and_escapes_html_templates(env):
-    with pytest.raises(jinja2.UndefinedError):
-        env.from_string("{{ missing }}").render()
-    assert env.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"
-
-
-def test_user_template_overrides_one_file_and_the_rest_fall_back(tmp_path):
-    (tmp_path / "day.html.j2").write_text(
-        '{% extends "builtin/day.html.j2" %}'
-        "{% block title %}My own {{ digest.title }}{% endblock %}"
-    )
-    env = make_environment(tmp_path)
-    config = make_config(templates=tmp_path)
-    page = render_day_page(make_digest(), config, env, [])
-    assert "<title>My own Morning Digest</title>" in page
-    assert "Lighthouse keepers return to a remote island" in page  # built-in fragment still used
-    archive = render_archive(config, env, [record(DAY)])
-    assert "<title>Morning Digest — Archive</title>" in archive
-
-
-def test_user_template_can_replace_a_page_entirely(tmp_path):
-    (tmp_path / "day.html.j2").write_text(
-        "<p>{{ digest.stories|length }} for {{ digest.title }}</p>"
-    )
-    env = make_environment(tmp_path)
-    assert render_day_page(make_digest(), make_config(), env, []) == "<p>3 for Morning Digest</p>"
-
-
-def test_an_edited_template_is_used_at_once_despite_the_compiled_cache(tmp_path):
-    page = tmp_path / "day.html.j2"
-    page.write_text("<p>first {{ digest.stories|length }}</p>")
-    assert render_day_page(make_digest(), make_config(), make_environment(tmp_path), []) == (
-        "<p>first 3</p>"
-    )
-    page.write_text("<p>second {{ digest.stories|length }}</p>")  # a new run: a new environment
-    assert render_day_page(make_digest(), make_config(), make_environment(tmp_path), []) == (
-        "<p>second 3</p>"
-    )
-
-
-def test_a_broken_template_cache_is_passed_over(tmp_path):
-    from digest.render import _CompiledTemplates
-
-    not_a_folder = tmp_path / "cache"
-    not_a_folder.write_text("a file where the cache folder should be")
-    env = make_environment(None)
-    env.bytecode_cache = _CompiledTemplates(directory=str(not_a_folder))
-    page = render_day_page(make_digest(), make_config(), env, [])
-    assert "Lighthouse keepers return to a remote island" in page
-
-
-def _after_header(data: bytes) -> int:
-    """Where a Jinja cache file's compiled code starts: after its magic and source checksum."""
-    from io import BytesIO
-
-    stream = BytesIO(data)
-    stream.read(len(jinja2.bccache.bc_magic))
-    pickle.load(stream)
-    return stream.tell()
-
-
-@pytest.mark.parametrize(
-    "damage",
-    [
-        pytest.param(lambda data: data[: len(jinja2.bccache.bc_magic) + 3], id="cut-in-checksum"),
-        pytest.param(lambda data: data[: len(jinja2.bccache.bc_magic)] + b"\xff junk", id="junk"),
-        pytest.param(lambda data: data[: _after_header(data)] + marshal.dumps(42), id="not-code"),
-    ],
-)
-def test_a_damaged_template_cache_file_is_compiled_again(tmp_path, damage):
-    from digest.render import _CompiledTemplates
-
-    def render() -> str:  # a new environment each time, as a new run has
-        env = make_environment(None)
-        env.bytecode_cache = _CompiledTemplates(directory=str(tmp_path), pattern="t-%s.cache")
-        return render_day_page(make_digest(), make_config(), env, [])
-
-    expected = render()
-    cached = sorted(tmp_path.glob("t-*.cache"))  # the names the cache looks for
-    assert cached
-    damaged = {}
-    for path in cached:
-        damaged[path] = damage(path.read_bytes())
-        path.write_bytes(damaged[path])
-    assert render() == expected
-    # each damaged file was dropped and written afresh, so the next run reads it again
-    assert all(path.read_bytes() != damaged[path] for path in cached if path.exists())
-    assert render() == expected
 
 
 # ---------------------------------------------------------------- day page
@@ -495,14 +288,6 @@ def test_hostile_article_produces_no_executable_markup(env):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in content
 
 
-def test_control_characters_are_dropped(env):
-    odd = article("k", "Src", "Bell\x07 and NUL\x00", ["Form\x0cfeed."], None, None)
-    fragment = render_fragment(make_digest([story(odd)]), make_config(), env)
-    assert "Bell and NUL" in fragment and "Formfeed." in fragment
-    feed = render_feed([record(DAY, content=fragment + "\x0b")], make_config(), FEED_ID)
-    etree.fromstring(feed)  # still well-formed XML
-
-
 # ---------------------------------------------------------------- fragment
 
 
@@ -515,120 +300,6 @@ def test_fragment_is_stable_across_runs(env):
     assert "05:00" not in fragment and "06:00" not in fragment
     assert "<html" not in fragment and "<footer" not in fragment
     assert fragment.count("<article") == 3
-
-
-# ---------------------------------------------------------------- Atom feed
-
-
-def relaxng() -> etree.RelaxNG:
-    return etree.RelaxNG(etree.parse(str(FIXTURES / "atom.rng")))
-
-
-def feed_days_records(count: int) -> list[DayRecord]:
-    days = [DAY - dt.timedelta(days=i) for i in range(count)]
-    return [
-        record(d, count=i % 4, content=f'<p>Day {d}. <a href="{d}.html#x">more</a></p>')
-        for i, d in enumerate(days)
-    ]
-
-
-def test_feed_is_valid_atom(env):
-    fragment = render_fragment(make_digest(), make_config(), env)
-    days = [record(DAY, 3, content=fragment), *feed_days_records(5)[1:]]
-    for site_url in (None, "https://example.org/digest/"):
-        feed = render_feed(days, make_config(site_url=site_url), FEED_ID)
-        schema = relaxng()
-        assert schema.validate(etree.fromstring(feed)), schema.error_log
-        parsed = feedparser.parse(feed)
-        assert parsed.bozo == 0, parsed.get("bozo_exception")
-        assert parsed.version == "atom10"
-        assert len(parsed.entries) == 5
-
-
-def test_feed_metadata_and_entries():
-    days = feed_days_records(3)
-    random.Random(1).shuffle(days)
-    config = make_config(author="Ada", site_url="https://example.org/digest/")
-    root = etree.fromstring(render_feed(days, config, FEED_ID))
-    assert root.findtext(f"{ATOM}id") == FEED_ID
-    assert root.findtext(f"{ATOM}title") == "Morning Digest"
-    assert root.findtext(f"{ATOM}author/{ATOM}name") == "Ada"
-    assert root.findtext(f"{ATOM}updated") == "2026-11-21T05:30:00+00:00"
-    entries = root.findall(f"{ATOM}entry")
-    assert [e.findtext(f"{ATOM}id") for e in entries] == [
-        record(DAY - dt.timedelta(days=i)).entry_id for i in range(3)
-    ]
-    first = entries[0]
-    assert first.findtext(f"{ATOM}title") == "Morning Digest — 21 November 2026 (nothing new)"
-    assert entries[1].findtext(f"{ATOM}title") == "Morning Digest — 20 November 2026 (1 story)"
-    assert entries[2].findtext(f"{ATOM}title") == "Morning Digest — 19 November 2026 (2 stories)"
-    assert first.findtext(f"{ATOM}published") == "2026-11-21T05:30:00+00:00"
-    assert first.findtext(f"{ATOM}updated") == "2026-11-21T05:30:00+00:00"
-    assert first.find(f"{ATOM}content").get("type") == "html"
-    assert root.find(f"{ATOM}generator") is not None
-    assert "lastBuildDate" not in etree.tostring(root).decode()
-
-
-def test_feed_updated_is_the_newest_entry_update():
-    days = [record(DAY, n=0), record(dt.date(2026, 11, 20), n=30)]
-    root = etree.fromstring(render_feed(days, make_config(), FEED_ID))
-    assert root.findtext(f"{ATOM}updated") == "2026-11-21T11:30:00+00:00"
-
-
-def test_feed_uses_absolute_links_with_a_site_url():
-    config = make_config(site_url="https://example.org/digest/")
-    root = etree.fromstring(render_feed(feed_days_records(2), config, FEED_ID))
-    links = {ln.get("rel"): ln.get("href") for ln in root.findall(f"{ATOM}link")}
-    assert links == {
-        "self": "https://example.org/digest/feed.atom",
-        "alternate": "https://example.org/digest/",
-    }
-    entry = root.find(f"{ATOM}entry")
-    assert entry.find(f"{ATOM}link").get("href") == "https://example.org/digest/2026-11-21.html"
-    content = entry.findtext(f"{ATOM}content")
-    assert 'href="https://example.org/digest/2026-11-21.html#x"' in content
-
-
-def test_feed_without_a_site_url_uses_relative_links_and_no_self():
-    root = etree.fromstring(render_feed(feed_days_records(2), make_config(), FEED_ID))
-    assert [(ln.get("rel"), ln.get("href")) for ln in root.findall(f"{ATOM}link")] == [
-        ("alternate", "index.html")
-    ]
-    assert root.find(f"{ATOM}entry/{ATOM}link").get("href") == "2026-11-21.html"
-    assert 'href="2026-11-21.html#x"' in root.findtext(f"{ATOM}entry/{ATOM}content")
-
-
-def test_feed_keeps_only_the_last_feed_days_days():
-    config = make_config(feed_days=7)
-    days = feed_days_records(10)
-    days.append(record(DAY - dt.timedelta(days=40)))
-    root = etree.fromstring(render_feed(days, config, FEED_ID))
-    kept = [e.find(f"{ATOM}link").get("href") for e in root.findall(f"{ATOM}entry")]
-    assert kept == [day_filename(DAY - dt.timedelta(days=i)) for i in range(7)]
-    # a gap in the days does not pull older days into the window
-    sparse = [record(DAY), record(DAY - dt.timedelta(days=6)), record(DAY - dt.timedelta(days=7))]
-    root = etree.fromstring(render_feed(sparse, config, FEED_ID))
-    assert len(root.findall(f"{ATOM}entry")) == 2
-
-
-def test_feed_is_byte_identical_for_the_same_days(env):
-    fragment = render_fragment(make_digest(), make_config(), env)
-    days = [record(DAY, 3, content=fragment), *feed_days_records(4)[1:]]
-    config = make_config(site_url="https://example.org/")
-    first = render_feed(days, config, FEED_ID)
-    again = render_feed(list(reversed(days)), config, FEED_ID)
-    assert first == again
-    # rebuilding the day from an unchanged digest gives the same content, so the same feed
-    rebuilt = render_fragment(
-        make_digest(generated_at=dt.datetime(2026, 11, 21, 9, tzinfo=UTC)), make_config(), env
-    )
-    assert render_feed([record(DAY, 3, content=rebuilt), *days[1:]], config, FEED_ID) == first
-
-
-def test_empty_feed_is_still_valid():
-    feed = render_feed([], make_config(), FEED_ID)
-    assert relaxng().validate(etree.fromstring(feed))
-    assert feedparser.parse(feed).bozo == 0
 
 
 def test_day_page_from_a_rendered_fragment_is_the_same_page(env):

@@ -1,5 +1,6 @@
 """The scheduler, driven by a fake clock: no real waiting."""
 
+import dataclasses
 import datetime as dt
 import os
 import signal
@@ -175,3 +176,39 @@ def test_a_failed_run_does_not_count_so_the_next_start_catches_up(tmp_path: Path
     with State.open(config.state) as state:
         assert state.get_meta(LAST_RUN_KEY) is None
     assert missed_run(config, None, clock())
+
+
+def test_a_job_whose_email_fails_is_logged_without_a_traceback_and_the_site_is_kept(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from seedsite import copy_seeds
+    from smtpserver import free_port
+
+    from digest.config import EmailConfig
+    from digest.model import Source
+    from digest.scheduler import scheduled_job
+
+    start = dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    seeds = copy_seeds(tmp_path, start - dt.timedelta(hours=3))
+    config = dataclasses.replace(
+        make_config(tmp_path, at="07:00"),
+        sources=(Source("seeds", "folder", str(seeds)),),
+        email=EmailConfig(
+            sender="digest@example.org",
+            recipients=("ana@example.org",),
+            smtp_host="127.0.0.1",
+            smtp_port=free_port(),  # nothing listens there
+            security="none",
+            timeout=5.0,
+        ),
+    )
+    clock = FakeClock(start, until=start)
+    scheduler = Scheduler(config, lambda: scheduled_job(config, clock=clock), clock=clock)
+    with caplog.at_level("ERROR", logger="digest.scheduler"):
+        report = scheduler.run_job()
+    assert not report.ok and not report.locked
+    assert report.detail.startswith("2026-11-20: 3 stories (3 new) from 1 sources")
+    assert "; email failed: cannot connect to the SMTP server 127.0.0.1:" in report.detail
+    assert "Traceback" not in caplog.text and report.detail in caplog.text
+    assert (config.output / "2026-11-20.html").is_file()
+    assert scheduler.last_run() is None  # the next start catches up and tries again

@@ -1,0 +1,148 @@
+"""The Atom feeds: ``feed.atom`` (one entry per day) and ``articles.atom`` (one per story).
+
+Both are written by feedgen and keep the last ``config.feed_days`` days, counted back from the
+newest built day (not from today). Links are absolute when ``site_url`` is configured, and
+relative to the feed otherwise; a day entry's content is the day's rendered fragment, with its
+links made absolute the same way.
+
+Nothing here reads the clock: a feed is built from what the ``DayRecord``s carry, so
+rebuilding an unchanged day yields byte-identical feeds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Sequence
+
+import jinja2
+from feedgen.feed import FeedGenerator
+from lxml import html as lxml_html
+
+from digest import PROJECT_URL, __version__
+from digest.config import Config
+from digest.model import DayRecord, Story
+from digest.present import (
+    ARTICLES_FEED_FILENAME,
+    FEED_FILENAME,
+    INDEX_FILENAME,
+    base_context,
+    day_filename,
+    day_month_year,
+    http_url,
+    newest_first,
+    plural,
+    utc_seconds,
+    xml_text,
+)
+
+ARTICLE_TEMPLATE = "article.html.j2"
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+def render_feed(days: Sequence[DayRecord], config: Config, feed_id: str) -> bytes:
+    """``feed.atom``: one entry per day, newest first, for the last ``config.feed_days`` days.
+
+    The window is counted in calendar days back from the newest day in ``days`` (not from
+    today), and every date comes from the records, so the same records give the same bytes.
+    Links are absolute when ``site_url`` is set; without it they are relative to the feed.
+    """
+    records = newest_first(days)
+    if records:
+        oldest_kept = records[0].day - dt.timedelta(days=config.feed_days - 1)
+        records = [r for r in records if r.day >= oldest_kept]
+    base = config.site_url or ""
+
+    fg = _feed_generator(config, feed_id, config.title, FEED_FILENAME)
+    # feedgen would otherwise stamp the feed (and each entry) with the current time
+    fg.updated(max((utc_seconds(r.updated) for r in records), default=_EPOCH))
+
+    for record in records:
+        page = base + day_filename(record.day)
+        content = xml_text(record.content_html)
+        if config.site_url:
+            content = _absolute_links(content, page)
+        count = (
+            plural(record.story_count, "story", "stories") if record.story_count else "nothing new"
+        )
+        entry = fg.add_entry(order="append")
+        entry.id(record.entry_id)
+        entry.title(xml_text(f"{record.title} — {day_month_year(record.day)} ({count})"))
+        # feedgen 1.0 drops rel/type of entry links; rel="alternate" is Atom's default anyway
+        entry.link(href=page, rel="alternate")
+        entry.published(utc_seconds(record.published))
+        entry.updated(utc_seconds(record.updated))
+        entry.content(content, type="html")
+    return fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+
+
+def render_articles_feed(
+    days: Sequence[tuple[DayRecord, Sequence[Story]]],
+    config: Config,
+    env: jinja2.Environment,
+    feed_id: str,
+) -> bytes:
+    """``articles.atom``: one entry per story of the last ``config.feed_days`` days.
+
+    For readers who would rather see each story in their feed reader than one entry a day.
+    An entry's id derives from the article's stable key, so it never changes between builds.
+    """
+    ordered = sorted(days, key=lambda pair: pair[0].day, reverse=True)
+    if ordered:
+        oldest_kept = ordered[0][0].day - dt.timedelta(days=config.feed_days - 1)
+        ordered = [pair for pair in ordered if pair[0].day >= oldest_kept]
+    base = config.site_url or ""
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, feed_id)
+    template = env.get_template(ARTICLE_TEMPLATE)
+
+    fg = _feed_generator(
+        config,
+        f"urn:uuid:{uuid.uuid5(namespace, 'articles')}",
+        f"{config.title}: every story",
+        ARTICLES_FEED_FILENAME,
+    )
+    updated = _EPOCH
+    for record, stories in ordered:
+        for story in stories:
+            lead = story.lead
+            published = utc_seconds(lead.published or record.published)
+            changed = max(published, utc_seconds(record.published))
+            updated = max(updated, changed)
+            entry = fg.add_entry(order="append")
+            entry.id(f"urn:uuid:{uuid.uuid5(namespace, lead.key)}")
+            entry.title(xml_text(story.headline or lead.title or "Untitled"))
+            entry.link(href=http_url(lead.url) or base + day_filename(record.day))
+            entry.published(published)
+            entry.updated(changed)
+            entry.author({"name": xml_text(lead.author or lead.source)})
+            content = template.render(base_context(config), story=story).strip()
+            entry.content(xml_text(content), type="html")
+    fg.updated(updated)
+    return fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+
+
+def _feed_generator(config: Config, feed_id: str, title: str, filename: str) -> FeedGenerator:
+    """A feed's head: id, title, author, generator, and its self and alternate links."""
+    base = config.site_url or ""
+    fg = FeedGenerator()
+    fg.id(feed_id)
+    fg.title(xml_text(title))
+    fg.author({"name": xml_text(config.author)})
+    fg.generator("digest", version=__version__, uri=PROJECT_URL)
+    fg.language("en")
+    if config.site_url:
+        fg.link(href=base + filename, rel="self", type="application/atom+xml")
+    fg.link(href=base or INDEX_FILENAME, rel="alternate", type="text/html")
+    return fg
+
+
+def _absolute_links(fragment: str, base: str) -> str:
+    """The fragment with every relative link resolved against ``base`` (its day page)."""
+    if not fragment.strip():
+        return fragment
+    wrapper = lxml_html.fragment_fromstring(fragment, create_parent="div")
+    wrapper.make_links_absolute(base, resolve_base_href=False, handle_failures="ignore")
+    inner = (wrapper.text or "") + "".join(
+        lxml_html.tostring(child, encoding="unicode") for child in wrapper
+    )
+    return inner

@@ -1,0 +1,99 @@
+"""``digest extract`` and ``digest summarise``: one article, cleaned or summed up, as the
+digest would show it."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+
+from digest import usecases
+from digest.cli.console import warn
+from digest.cli.exits import EXIT_OK
+from digest.cli.options import load, positive_int
+from digest.model import Article
+
+INPUT_HELP = "an article file (.txt, .md, .html), a URL, or - for standard input"
+
+
+def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    extract = commands.add_parser(
+        "extract",
+        parents=[common],
+        help="print one article's cleaned text",
+        description="Clean one article (a text or HTML file, a URL, or '-' for standard "
+        "input) the way the digest does and print its body, paragraphs separated by blank "
+        "lines.",
+    )
+    extract.add_argument("input", help=INPUT_HELP)
+    extract.add_argument(
+        "--json", action="store_true", help="print JSON with title, date, source and summary"
+    )
+    extract.add_argument(
+        "--explain", action="store_true", help="also list each removed span and the rule"
+    )
+    extract.set_defaults(handler=cmd_extract)
+
+    summarise = commands.add_parser(
+        "summarise",
+        aliases=["summarize"],
+        parents=[common],
+        help="print one article's lead sentences, one per line",
+        description="Print the summary the digest would show for one article (a text or "
+        "HTML file, a URL, or '-' for standard input), one sentence per line.",
+    )
+    summarise.add_argument("input", help=INPUT_HELP)
+    summarise.add_argument(
+        "-n",
+        "--sentences",
+        type=positive_int,
+        help="number of lead sentences (default: from config, 3)",
+    )
+    summarise.add_argument(
+        "--chars", type=positive_int, help="character budget (default: config, 600)"
+    )
+    summarise.set_defaults(handler=cmd_summarise)
+
+
+def cmd_extract(args: argparse.Namespace) -> int:
+    article = usecases.read_one_article(load(args), args.input, warn=warn)
+    if args.json:
+        print(json.dumps(_as_json(article, explain=args.explain), ensure_ascii=False, indent=2))
+        return EXIT_OK
+    print("\n\n".join(p.text for p in article.paragraphs))
+    if args.explain:
+        print(f"\n--- removed {len(article.removed)} span(s) ---")
+        for removal in article.removed:
+            reason = f" ({removal.reason})" if removal.reason else ""
+            print(f"[{removal.rule}]{reason}\n    {removal.text}")
+    return EXIT_OK
+
+
+def _as_json(article: Article, *, explain: bool) -> dict[str, object]:
+    data: dict[str, object] = {
+        "title": article.title,
+        "date": article.published.isoformat() if article.published else None,
+        "source": article.source,
+        "url": article.url,
+        "summary": list(article.summary),
+        "paragraphs": [{"text": p.text, "kind": p.kind} for p in article.paragraphs],
+    }
+    if explain:
+        data["removed"] = [
+            {"rule": r.rule, "reason": r.reason, "text": r.text} for r in article.removed
+        ]
+    return data
+
+
+def cmd_summarise(args: argparse.Namespace) -> int:
+    config = load(args)
+    if args.sentences is not None or args.chars is not None:
+        config = dataclasses.replace(
+            config,
+            lead_sentences=args.sentences or config.lead_sentences,
+            summary_chars=args.chars or config.summary_chars,
+        )
+    article = usecases.read_one_article(config, args.input, warn=warn)
+    for sentence in article.summary:
+        print(sentence)
+    return EXIT_OK

@@ -1,0 +1,46 @@
+"""``digest build``: build a day's digest into the output folder."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from digest import usecases
+from digest.cli.console import error, progress_reporter, warn
+from digest.cli.exits import EXIT_OK, EXIT_USAGE
+from digest.cli.options import load, parse_day
+
+
+def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    build = commands.add_parser(
+        "build",
+        parents=[common],
+        help="build a day's digest into the output folder",
+        description="Read every source, clean and summarise new articles, and write the day's "
+        "page (YYYY-MM-DD.html), index.html, archive.html and feed.atom into the output "
+        "folder. Building the same day again replaces that day's page and feed entry.",
+    )
+    build.add_argument(
+        "--date",
+        type=parse_day,
+        help="the day to build, as YYYY-MM-DD (default: today in the configured timezone)",
+    )
+    build.set_defaults(handler=cmd_build)
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    config = load(args)
+    try:
+        result = usecases.build_day(config, args.date, progress=progress_reporter(args.quiet > 0))
+    except usecases.FutureDayError as exc:
+        error(f"--date {exc.problem}; {exc.advice}")
+        return EXIT_USAGE
+    for warning in result.warnings:
+        warn(warning)
+    for failure in result.digest.failures:
+        print(f"source failed: {failure}", file=sys.stderr)
+    if not args.quiet:
+        print(result.summary_line)
+        for path in result.written:
+            print(f"  wrote {path}")
+    return EXIT_OK

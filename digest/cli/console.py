@@ -1,0 +1,44 @@
+"""What the commands show on the terminal besides their results: errors, warnings, progress.
+
+Results go to standard output; everything else goes to standard error, so that a command's
+output can be piped or redirected while the user still sees what went wrong.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+
+log = logging.getLogger("digest")
+
+
+def error(message: str) -> None:
+    print(f"digest: {message}", file=sys.stderr)
+
+
+def warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def progress_reporter(quiet: bool = False) -> Callable[[str, int, int], None] | None:
+    """A progress bar on a terminal; plain log lines (one per source) when not, e.g. in cron."""
+    if quiet:
+        return None
+    if sys.stderr.isatty():
+
+        def bar(name: str, done: int, total: int) -> None:
+            width = 30
+            filled = width * done // max(total, 1)
+            line = f"\rfetching [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name}"
+            sys.stderr.write(line[:100].ljust(100))
+            if done == total:
+                sys.stderr.write("\r" + " " * 100 + "\r")
+            sys.stderr.flush()
+
+        return bar
+
+    def lines(name: str, done: int, total: int) -> None:
+        log.info("fetched %d/%d: %s", done, total, name)
+
+    return lines

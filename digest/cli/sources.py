@@ -1,0 +1,161 @@
+"""``digest sources``: list, add, remove, import and export the sources in the config file."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from digest import usecases
+from digest.cli.console import error
+from digest.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from digest.cli.options import config_path, load
+from digest.sources.errors import SourceError
+
+
+def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    sources = commands.add_parser(
+        "sources",
+        parents=[common],
+        help="list, add, remove, import or export sources",
+        description="Manage the sources in the config file (created as ./digest.toml if "
+        "there is none), keeping its comments.",
+    )
+
+    def explain(_args: argparse.Namespace) -> int:
+        sources.print_help()
+        return EXIT_USAGE
+
+    sources.set_defaults(handler=explain)
+    actions = sources.add_subparsers(title="actions", metavar="ACTION")
+    listing = actions.add_parser(
+        "list",
+        parents=[common],
+        help="every source with its health",
+        description="Every source with its kind, category and health: last success, last "
+        "error, items in the last read, and failures in a row.",
+    )
+    listing.set_defaults(handler=cmd_sources_list)
+    add = actions.add_parser(
+        "add",
+        parents=[common],
+        help="add a feed, web page or folder",
+        description="Add a source. A web site's address is enough: its feed is found "
+        'through <link rel="alternate">.',
+    )
+    add.add_argument("location", help="a feed URL, a site URL, a web page URL, or a folder")
+    add.add_argument("--name", help="name shown in the digest (default: the feed's title)")
+    add.add_argument("--category", help="category, such as News/World")
+    add.add_argument("--page", action="store_true", help="the URL is an article page, not a feed")
+    add.add_argument("--full-text", action="store_true", help="fetch each entry's web page")
+    add.add_argument("--max-items", type=int, help="at most this many newest items per run")
+    add.add_argument("--no-discover", action="store_true", help="add the URL without fetching it")
+    add.set_defaults(handler=cmd_sources_add)
+    remove = actions.add_parser(
+        "remove",
+        parents=[common],
+        help="remove a source by name or URL",
+        description="Remove a source from the config by its name, URL or path.",
+    )
+    remove.add_argument("source", help="the source's name, URL or path")
+    remove.set_defaults(handler=cmd_sources_remove)
+    import_ = actions.add_parser(
+        "import",
+        parents=[common],
+        help="add every feed of an OPML file",
+        description="Add every feed of an OPML subscription list (what feed readers export); "
+        "nested folders become categories such as News/World. Feeds already present are kept.",
+    )
+    import_.add_argument("opml", type=Path, help="the OPML file")
+    import_.set_defaults(handler=cmd_sources_import)
+    export = actions.add_parser(
+        "export",
+        parents=[common],
+        help="print the sources as OPML 2.0",
+        description="Print the feed and page sources as an OPML 2.0 subscription list.",
+    )
+    export.add_argument("-o", "--output", type=Path, help="write to this file instead")
+    export.set_defaults(handler=cmd_sources_export)
+
+
+def cmd_sources_list(args: argparse.Namespace) -> int:
+    config = load(args)
+    sources = usecases.source_health(config)
+    if not sources:
+        print("no sources configured; add one with: digest sources add URL")
+        return EXIT_OK
+    for source, record in sources:
+        flags: list[str] = [source.kind]
+        if source.category:
+            flags.append(source.category)
+        if not source.enabled:
+            flags.append("disabled")
+        print(f"{source.name}  [{', '.join(flags)}]\n    {source.location}")
+        if record is None:
+            print("    never read")
+            continue
+        success = _when(record.last_success) if record.last_success else "never"
+        line = f"    last success {success}, {record.items} items"
+        if record.consecutive_failures:
+            line += f"; FAILING {record.consecutive_failures} run(s) in a row"
+        print(line)
+        if record.last_error and record.consecutive_failures:
+            print(f"    last error {_when(record.last_error_at)}: {record.last_error}")
+        if record.disabled_reason:
+            print(f"    disabled: {record.disabled_reason}")
+    return EXIT_OK
+
+
+def _when(moment: dt.datetime | None) -> str:
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "unknown"
+
+
+def cmd_sources_add(args: argparse.Namespace) -> int:
+    added = usecases.add_source(
+        config_path(args),
+        args.location,
+        name=args.name,
+        category=args.category,
+        page=args.page,
+        full_text=args.full_text,
+        max_items=args.max_items,
+        discover=not args.no_discover,
+    )
+    print(f"added {added.name} ({added.location}) to {added.config_path}")
+    usecases.forget_source_health(added.state, added.name)
+    return EXIT_OK
+
+
+def cmd_sources_remove(args: argparse.Namespace) -> int:
+    removed = usecases.remove_source(config_path(args), args.source)
+    print(f"removed {removed.name} from {removed.config_path}")
+    usecases.forget_source_health(removed.state, removed.name)
+    return EXIT_OK
+
+
+def cmd_sources_import(args: argparse.Namespace) -> int:
+    try:
+        imported = usecases.import_opml(config_path(args), args.opml)
+    except SourceError as exc:  # the OPML file: unreadable, or not OPML
+        error(f"{exc.problem} ({exc.advice})" if exc.advice else exc.problem)
+        return EXIT_FAILED
+    what = f"{imported.feeds} feeds" + (f" and {imported.pages} pages" if imported.pages else "")
+    print(f"imported {imported.added} of {what} from {args.opml} into {imported.config_path}")
+    return EXIT_OK
+
+
+def cmd_sources_export(args: argparse.Namespace) -> int:
+    from digest.output import write_atomic
+
+    exported = usecases.export_sources(load(args))
+    if exported.left_out:
+        error(
+            f"left out {len(exported.left_out)} local source(s), which mean nothing to another"
+            f" reader: {', '.join(exported.left_out)}"
+        )
+    if args.output:
+        write_atomic(args.output, exported.opml)
+    else:
+        sys.stdout.buffer.write(exported.opml)
+    return EXIT_OK

@@ -1,0 +1,39 @@
+"""Configuration: a TOML file read once, at the entry point, into a frozen ``Config``.
+
+``settings`` declares every key once (type, range, default, meaning) and the dataclasses they
+fill; ``keys`` is the small language those declarations are written in (kinds of source use it
+for their own keys); ``load`` reads a file against them; ``edit`` adds and removes sources in
+the file itself; ``reference`` writes the README's configuration reference from ``settings``.
+"""
+
+from digest.config.edit import add_sources_to_file, remove_source_from_file
+from digest.config.keys import ConfigError
+from digest.config.load import default_config, find_config, load_config, parse_config
+from digest.config.settings import (
+    CONFIG_FILENAME,
+    DEFAULT_OUTPUT_DIR,
+    DEFAULT_SOURCES_DIR,
+    STATE_FILENAME,
+    Config,
+    EmailConfig,
+    FetchConfig,
+    ScheduleConfig,
+)
+
+__all__ = [
+    "CONFIG_FILENAME",
+    "DEFAULT_OUTPUT_DIR",
+    "DEFAULT_SOURCES_DIR",
+    "STATE_FILENAME",
+    "Config",
+    "ConfigError",
+    "EmailConfig",
+    "FetchConfig",
+    "ScheduleConfig",
+    "add_sources_to_file",
+    "default_config",
+    "find_config",
+    "load_config",
+    "parse_config",
+    "remove_source_from_file",
+]

@@ -1,0 +1,382 @@
+"""Config keys as data: each key's name, type, default and meaning, declared once.
+
+A ``Key`` is all there is to know about one config key: what it must be (its ``ValueType``,
+which also says so in words: "an integer from 1 to 20"), its default, and what it does. The
+same declaration checks a value read from TOML and turns it into the Python value, words the
+error when it is wrong, and writes the key's line in the README's reference. Kinds of source
+declare the extra keys their ``[[sources]]`` entries take with these types too.
+
+Nothing here knows digest's own keys (``digest.config.settings`` declares them); this module
+only knows how to read a TOML table against a list of keys, and how to say what went wrong:
+file, key, what was expected, what was given.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+
+class ConfigError(ValueError):
+    """A config file that cannot be used; the message says where and how to fix it."""
+
+
+class Invalid(ValueError):
+    """A value its type refuses. ``expected`` and ``got`` replace the key's own phrase and the
+    value given, for a more precise complaint ("at least 1 minute")."""
+
+    def __init__(self, expected: str | None = None, got: Any = None) -> None:
+        super().__init__(expected)
+        self.expected = expected
+        self.got = got
+
+
+class ValueType:
+    """What a key's value must be: checked and converted by ``parse``, worded by ``describe``."""
+
+    nested = False  # a table of its own keys, read by the caller rather than by ``read_values``
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def parse(self, value: Any, base: Path) -> Any:
+        """The Python value for a TOML ``value``, or ``Invalid``. ``base``: the config's folder."""
+        raise NotImplementedError
+
+    def show(self, value: Any) -> str:
+        """A default as TOML, for the reference."""
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, float):
+            return f"{value:g}"
+        return '"' + str(value) + '"' if isinstance(value, str | Path) else str(value)
+
+
+def _number(value: Any, allowed: type | tuple[type, ...]) -> bool:
+    return isinstance(value, allowed) and not isinstance(value, bool)
+
+
+def _text(value: Any) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+@dataclass(frozen=True)
+class Named(ValueType):
+    """A type worded by what the value names ("the SMTP login name"), not by a range."""
+
+    what: str
+
+    def describe(self) -> str:
+        return self.what
+
+
+@dataclass(frozen=True)
+class Text(Named):
+    """A string that is not blank."""
+
+    what: str = "a string"
+
+    def parse(self, value: Any, base: Path) -> str:
+        if not _text(value):
+            raise Invalid
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Integer(ValueType):
+    """A whole number from ``low`` to ``high``."""
+
+    low: int
+    high: float = math.inf
+    noun: str = "integer"  # "port number"
+
+    def describe(self) -> str:
+        if self.high == math.inf:
+            return "a positive integer" if self.low == 1 else f"an integer of at least {self.low}"
+        article = "an" if self.noun[0] in "aeiou" else "a"
+        return f"{article} {self.noun} from {self.low} to {self.high}"
+
+    def parse(self, value: Any, base: Path) -> int:
+        if not _number(value, int) or not self.low <= value <= self.high:
+            raise Invalid
+        return int(value)
+
+
+@dataclass(frozen=True)
+class Number(ValueType):
+    """An integer or decimal from ``low`` to ``high``, in ``unit``s; read as a float."""
+
+    low: float
+    high: float
+    unit: str
+
+    def describe(self) -> str:
+        return f"a number of {self.unit} from {self.low:g} to {self.high:g}"
+
+    def parse(self, value: Any, base: Path) -> float:
+        if not _number(value, (int, float)) or not self.low <= value <= self.high:
+            raise Invalid
+        return float(value)
+
+
+@dataclass(frozen=True)
+class Boolean(ValueType):
+    def describe(self) -> str:
+        return "true or false"
+
+    def parse(self, value: Any, base: Path) -> bool:
+        if not isinstance(value, bool):
+            raise Invalid
+        return value
+
+
+@dataclass(frozen=True)
+class Choice(ValueType):
+    """One of a few strings; ``options`` may be a function, for a set that grows at run time
+    (kinds of source, as their modules register)."""
+
+    options: Sequence[str] | Callable[[], Iterable[str]]
+
+    def names(self) -> tuple[str, ...]:
+        return tuple(self.options() if callable(self.options) else self.options)
+
+    def describe(self) -> str:
+        quoted = [f'"{name}"' for name in self.names()]
+        return " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
+
+    def parse(self, value: Any, base: Path) -> str:
+        if value not in self.names():
+            raise Invalid
+        return str(value)
+
+
+@dataclass(frozen=True)
+class Url(ValueType):
+    """An http(s) URL; ``site``: the absolute address of a folder, given a trailing slash so
+    that relative links resolve inside it."""
+
+    what: str = ""  # "of a feed or a web page"
+    site: bool = False
+
+    def describe(self) -> str:
+        if self.site:
+            return "an absolute http(s) URL, such as https://example.org/digest/"
+        return f"an http(s) URL {self.what}".strip()
+
+    def parse(self, value: Any, base: Path) -> str:
+        if not isinstance(value, str):
+            raise Invalid
+        parts = urlsplit(value)
+        if parts.scheme not in ("http", "https") or (self.site and not parts.netloc):
+            raise Invalid
+        return value if not self.site or value.endswith("/") else value + "/"
+
+
+@dataclass(frozen=True)
+class LocalPath(Named):
+    """A file or folder, taken from the config's folder when relative (``~`` is expanded).
+    ``must_be`` a file or folder already there, else ``existing`` words the error."""
+
+    must_be: Literal["file", "folder", None] = None
+    existing: str = ""  # "an existing folder of templates"
+
+    def parse(self, value: Any, base: Path) -> Path:
+        if not _text(value):
+            raise Invalid
+        path = (base / Path(value).expanduser()).resolve()
+        there = {"file": path.is_file, "folder": path.is_dir, None: lambda: True}[self.must_be]
+        if not there():
+            raise Invalid(self.existing, str(path))
+        return path
+
+
+@dataclass(frozen=True)
+class Timezone(ValueType):
+    def describe(self) -> str:
+        return "an IANA timezone name, such as Europe/Paris"
+
+    def parse(self, value: Any, base: Path) -> ZoneInfo:
+        if not _text(value):
+            raise Invalid
+        try:
+            return ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise Invalid from exc
+
+    def show(self, value: Any) -> str:
+        return f'"{value.key}"'
+
+
+@dataclass(frozen=True)
+class Address(Named):
+    """An email address, with or without a display name; ``many``: a non-empty list of them,
+    or a string for just one."""
+
+    many: bool = False
+
+    def parse(self, value: Any, base: Path) -> Any:
+        addresses = [value] if isinstance(value, str) or not self.many else value
+        if not isinstance(addresses, list) or not addresses:
+            raise Invalid
+        if not all(isinstance(a, str) and "@" in a for a in addresses):
+            raise Invalid
+        return tuple(addresses) if self.many else value
+
+
+@dataclass(frozen=True)
+class TimeOfDay(ValueType):
+    """A local time "HH:MM" (or "H:MM"); read as "HH:MM"."""
+
+    def describe(self) -> str:
+        return 'a local time of day as "HH:MM", such as "07:00"'
+
+    def parse(self, value: Any, base: Path) -> str:
+        match = re.match(r"^([01]?\d|2[0-3]):([0-5]\d)$", value) if isinstance(value, str) else None
+        if not match:
+            raise Invalid
+        return f"{int(match[1]):02d}:{match[2]}"
+
+
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+@dataclass(frozen=True)
+class Interval(ValueType):
+    """A duration such as "90m"; read as seconds, at least ``minutes`` minutes."""
+
+    minutes: int = 1
+
+    def describe(self) -> str:
+        return 'an interval such as "6h", "90m" or "1d"'
+
+    def parse(self, value: Any, base: Path) -> int:
+        match = re.match(r"^\s*(\d+)\s*([smhd])\s*$", value) if isinstance(value, str) else None
+        if not match or int(match[1]) == 0:
+            raise Invalid
+        seconds = int(match[1]) * _UNIT_SECONDS[match[2]]
+        if seconds < self.minutes * 60:
+            raise Invalid(f"at least {self.minutes} minute" + ("s" if self.minutes > 1 else ""))
+        return seconds
+
+
+@dataclass(frozen=True)
+class Key:
+    """One config key. ``default`` is the Python value a config without the key gets (and the
+    dataclass field's default); ``default_text`` words a default that is worked out from other
+    keys or the config's folder. ``note`` is added, in parentheses, to what the value must be."""
+
+    name: str
+    type: ValueType
+    default: Any = None
+    help: str = ""
+    note: str = ""
+    attr: str = ""  # the dataclass field it fills, when not ``name`` ("from" → ``sender``)
+    required: bool = False
+    default_text: str = ""
+
+    @property
+    def field(self) -> str:
+        return self.attr or self.name
+
+    @property
+    def expected(self) -> str:
+        """What the value must be, in the words of the error messages and the reference."""
+        text = self.type.describe()
+        return f"{text} ({self.note})" if self.note else text
+
+
+@dataclass(frozen=True)
+class Table:
+    """A TOML table's keys, in the order the reference lists them. ``name``: "" for the top
+    level, else the table's name ("fetch", "sources")."""
+
+    name: str
+    keys: tuple[Key, ...]
+    help: str = ""
+
+    def __getitem__(self, name: str) -> Key:
+        return next(key for key in self.keys if key.name == name)
+
+
+@dataclass(frozen=True)
+class Section(ValueType):
+    """A key holding a table of its own keys (``[fetch]``)."""
+
+    table: Table
+    nested = True
+
+    @property
+    def header(self) -> str:
+        return f"[{self.table.name}]"
+
+    def describe(self) -> str:
+        article = "an" if self.table.name[0] in "aeiou" else "a"
+        return f"{article} {self.header} table"
+
+
+@dataclass(frozen=True)
+class TableList(Section):
+    """A key holding a list of tables (``[[sources]]``)."""
+
+    @property
+    def header(self) -> str:
+        return f"[[{self.table.name}]]"
+
+    def describe(self) -> str:
+        return f"a list of {self.header} tables"
+
+
+def label_of(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+def check_known(raw: Mapping[str, Any], keys: Iterable[Key], where: str, prefix: str) -> None:
+    names = sorted({key.name for key in keys})
+    unknown = sorted(set(raw) - set(names))
+    if unknown:
+        known = ", ".join(names)
+        raise ConfigError(
+            f"{where}: unknown key '{label_of(prefix, unknown[0])}' (known keys: {known})"
+        )
+
+
+def read_values(
+    raw: Mapping[str, Any], keys: Sequence[Key], where: str, prefix: str, base: Path
+) -> dict[str, Any]:
+    """Each key's value by its field: parsed from ``raw``, else its default. Keys holding tables
+    of their own are left to the caller. Every key in ``raw`` is known (``check_known``)."""
+    for key in keys:
+        if key.required and key.name not in raw:
+            raise ConfigError(
+                f"{where}: key '{label_of(prefix, key.name)}' is missing; it must be {key.expected}"
+            )
+    values = {}
+    for key in keys:
+        if key.type.nested:
+            continue
+        if key.name not in raw:
+            values[key.field] = key.default
+            continue
+        try:
+            values[key.field] = key.type.parse(raw[key.name], base)
+        except Invalid as exc:
+            got = raw[key.name] if exc.got is None else exc.got
+            raise ConfigError(
+                f"{where}: key '{label_of(prefix, key.name)}' must be "
+                f"{exc.expected or key.expected}, got {got!r}"
+            ) from exc
+    return values
+
+
+def read_table(raw: Any, table: Table, where: str, base: Path) -> dict[str, Any]:
+    """``read_values`` for a whole ``[table]``: it must be a table and hold only known keys."""
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: '{table.name}' must be a table ([{table.name}]), got {raw!r}")
+    check_known(raw, table.keys, where, table.name)
+    return read_values(raw, table.keys, where, table.name, base)

@@ -1,0 +1,186 @@
+"""Configuration: a TOML file parsed and validated once, at the entry point, into a ``Config``.
+
+Every error names the file, the key and what was expected, because the person reading it is
+usually looking at a cron mail hours after the edit that broke it. What each key must be comes
+from ``digest.config.settings``; this module adds what holds between keys (a source has a
+``url`` or a ``path``; ``state`` sits beside ``output``; port 465 goes with ``tls``) and what a
+wrong ``[[sources]]`` entry does to a run.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from digest.config.keys import (
+    ConfigError,
+    Key,
+    check_known,
+    read_table,
+    read_values,
+)
+from digest.config.settings import (
+    CONFIG_FILENAME,
+    DEFAULT_OUTPUT_DIR,
+    DEFAULT_SOURCES_DIR,
+    EMAIL,
+    FETCH,
+    IMPLICIT_TLS_PORT,
+    SCHEDULE,
+    SOURCE,
+    STATE_FILENAME,
+    TOP,
+    Config,
+    EmailConfig,
+    FetchConfig,
+    ScheduleConfig,
+    source_kinds,
+)
+from digest.model import Source, SourceFailure, SourceKind
+
+
+def default_config(base: Path | None = None) -> Config:
+    """The configuration used when no file is given: ``seeds/`` in, ``output/`` out."""
+    base = base or Path.cwd()
+    output = base / DEFAULT_OUTPUT_DIR
+    return Config(
+        sources=(_default_source(base),),
+        output=output,
+        state=output.parent / STATE_FILENAME,
+    )
+
+
+def _default_source(base: Path) -> Source:
+    return Source(name=DEFAULT_SOURCES_DIR, kind="folder", location=str(base / "seeds"))
+
+
+def find_config(explicit: Path | None, cwd: Path | None = None) -> Path | None:
+    """The config to use: the one named, else ``digest.toml`` in the working folder if any."""
+    if explicit is not None:
+        return explicit
+    candidate = (cwd or Path.cwd()) / CONFIG_FILENAME
+    return candidate if candidate.is_file() else None
+
+
+def load_config(path: Path, *, strict: bool = False) -> Config:
+    """Read and validate a TOML config file. Relative paths are taken from the file's folder.
+
+    A ``[[sources]]`` entry that is wrong becomes a failure in ``invalid_sources`` (the run
+    goes on without it) unless ``strict``; anything else wrong raises ConfigError."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config file ({exc.strerror or exc})") from exc
+    try:
+        data = tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: the config file is not UTF-8 text ({exc.reason})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+    return parse_config(data, path=path, base=path.parent, strict=strict)
+
+
+def parse_config(
+    data: Mapping[str, Any], *, path: Path | None = None, base: Path, strict: bool = False
+) -> Config:
+    """Turn an already-parsed TOML mapping into a Config (split out so tests need no file).
+    ``strict``: as for ``load_config``."""
+    where = str(path) if path else "config"
+    check_known(data, TOP.keys, where, "")
+    values = read_values(data, TOP.keys, where, "", base)
+    if "output" not in data:
+        values["output"] = (base / DEFAULT_OUTPUT_DIR).resolve()
+    if "state" not in data:
+        values["state"] = values["output"].parent / STATE_FILENAME
+
+    invalid: tuple[SourceFailure, ...] = ()
+    if "sources" not in data:
+        values["sources"] = (_default_source(base),)
+    elif not isinstance(data["sources"], list):
+        expected, got = TOP["sources"].expected, data["sources"]
+        raise ConfigError(f"{where}: key 'sources' must be {expected}, got {got!r}")
+    else:
+        values["sources"], invalid = _parse_sources(data["sources"], where, base, strict)
+
+    if "email" in data:
+        email = read_table(data["email"], EMAIL, where, base)
+        if "smtp_port" not in data["email"] and email["security"] == "tls":
+            email["smtp_port"] = IMPLICIT_TLS_PORT
+        values["email"] = EmailConfig(**email)
+    values["fetch"] = FetchConfig(**read_table(data.get("fetch", {}), FETCH, where, base))
+    values["schedule"] = ScheduleConfig(
+        **read_table(data.get("schedule", {}), SCHEDULE, where, base)
+    )
+    return Config(**values, path=path, invalid_sources=invalid)
+
+
+def _parse_sources(
+    entries: list[Any], where: str, base: Path, strict: bool
+) -> tuple[tuple[Source, ...], tuple[SourceFailure, ...]]:
+    """The entries that can be read, and failures for the others (or ConfigError when
+    ``strict``). Two sources with one name would share their state: that stops the run."""
+    kind_keys = _kind_keys(source_kinds())
+    sources, invalid = [], []
+    for index, entry in enumerate(entries):
+        try:
+            sources.append(_parse_source(entry, index, where, base, kind_keys))
+        except ConfigError as exc:
+            if strict:
+                raise
+            invalid.append(_invalid_source(entry, index, exc))
+    names = [s.name for s in sources]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise ConfigError(
+            f"{where}: two sources share the name '{duplicates[0]}'; give each a unique 'name'"
+        )
+    return tuple(sources), tuple(invalid)
+
+
+def _kind_keys(kinds: Mapping[str, Sequence[Key]]) -> tuple[Key, ...]:
+    """The keys that kinds add, each once. Every source accepts all of them, as it did before
+    kinds declared their own (``sources add --page --full-text`` writes ``full_text`` on a page):
+    a key meant for another kind is checked, and left unused."""
+    keys: dict[str, Key] = {}
+    for kind, declared in kinds.items():
+        for key in declared:
+            if keys.setdefault(key.name, key) != key:
+                raise ValueError(f"kind '{kind}' declares source key '{key.name}' differently")
+    return tuple(keys.values())
+
+
+def _parse_source(
+    entry: Any, index: int, where: str, base: Path, kind_keys: Sequence[Key]
+) -> Source:
+    label = f"sources[{index}]"
+    if not isinstance(entry, dict):
+        raise ConfigError(f"{where}: '{label}' must be a table with 'url' or 'path', got {entry!r}")
+    keys = (*SOURCE.keys, *kind_keys)
+    check_known(entry, keys, where, label)
+    if ("url" in entry) == ("path" in entry):
+        raise ConfigError(f"{where}: '{label}' needs exactly one of 'url' or 'path'")
+    values = read_values(entry, keys, where, label, base)
+    url, path = values.pop("url"), values.pop("path")
+    kind: SourceKind = "feed"
+    if url is not None:
+        location, default_name = url, urlsplit(url).netloc
+    else:
+        location, default_name = str(path), path.name
+        kind = "feed" if path.is_file() else "folder"
+    name = (values.pop("name") or default_name).strip()
+    return Source(name=name, kind=values.pop("kind") or kind, location=location, **values)
+
+
+def _invalid_source(entry: Any, index: int, error: ConfigError) -> SourceFailure:
+    name = f"sources[{index}]"
+    if isinstance(entry, dict):
+        given = entry.get("name") or entry.get("url") or entry.get("path")
+        name = given if isinstance(given, str) and given.strip() else name
+    return SourceFailure(
+        source=name,
+        problem=f"not read: the config entry is wrong ({error})",
+        advice="fix this [[sources]] entry; the other sources were read as usual",
+    )

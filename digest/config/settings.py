@@ -1,0 +1,336 @@
+"""digest's config keys, each declared once, and the frozen dataclasses they fill.
+
+Every key's type, range, default and meaning is stated here and nowhere else: the dataclass
+fields take their defaults from these tables, ``digest.config.load`` checks a config against
+them, and the README's configuration reference is generated from them
+(``python -m digest.config --update-readme``).
+
+``[[sources]]`` keys come in two parts: ``SOURCE``, the keys every source takes, and the keys
+each kind of source adds (``source_kinds``), so that a kind can bring its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from digest.config.keys import (
+    Address,
+    Boolean,
+    Choice,
+    Integer,
+    Interval,
+    Key,
+    LocalPath,
+    Number,
+    Section,
+    Table,
+    TableList,
+    Text,
+    TimeOfDay,
+    Timezone,
+    Url,
+)
+from digest.model import Source, SourceFailure
+
+CONFIG_FILENAME = "digest.toml"
+DEFAULT_SOURCES_DIR = "seeds"
+DEFAULT_OUTPUT_DIR = "output"
+STATE_FILENAME = "digest-state.sqlite"
+IMPLICIT_TLS_PORT = 465  # the SMTP port when ``security = "tls"`` and no port is given
+
+# The feed kind's key. It moves to the feed kind's module when kinds register themselves.
+FULL_TEXT = Key(
+    "full_text", Boolean(), False, "fetch every entry's page for its full text, not just teasers'"
+)
+
+
+def source_kinds() -> Mapping[str, tuple[Key, ...]]:
+    """Each kind of source by name, with the keys it adds to its ``[[sources]]`` entries: the
+    one list of kinds. The registry of kinds will provide it; until then, the three built in."""
+    return {"folder": (), "feed": (FULL_TEXT,), "page": ()}
+
+
+SOURCE = Table(
+    "sources",
+    (
+        Key(
+            "name",
+            Text(),
+            None,
+            "shown in the digest; unique",
+            default_text="the folder or host name",
+        ),
+        Key(
+            "url",
+            Url("of a feed or a web page"),
+            None,
+            "where the source is read from: a `url` ...",
+        ),
+        Key(
+            "path",
+            LocalPath("a folder of article files or a local feed file"),
+            None,
+            "... or a `path`, not both",
+        ),
+        Key(
+            "kind",
+            Choice(source_kinds),
+            None,
+            "what the source is",
+            default_text='guessed: `"feed"` for a URL or a file, `"folder"` for a folder',
+        ),
+        Key(
+            "category",
+            Text(),
+            None,
+            'a label such as "News/World": an OPML folder on export and import',
+        ),
+        Key(
+            "max_items",
+            Integer(1),
+            None,
+            "at most this many newest items per run",
+            default_text="no limit",
+        ),
+        Key("enabled", Boolean(), True, "false skips the source"),
+    ),
+    help="one table per source; each has a `url` or a `path`",
+)
+
+FETCH = Table(
+    "fetch",
+    (
+        Key("workers", Integer(1, 64), 8, "sources fetched at once"),
+        Key(
+            "connect_timeout", Number(1, 300, "seconds"), 10.0, "how long to wait for a connection"
+        ),
+        Key(
+            "timeout",
+            Number(1, 3600, "seconds"),
+            30.0,
+            "in all, per source: redirects, download and retries",
+        ),
+        Key(
+            "max_mb",
+            Number(0.1, 1024, "megabytes"),
+            10.0,
+            "the largest response accepted, after decompression",
+        ),
+        Key("retries", Integer(0, 10), 2, "extra attempts on timeouts, 5xx and 429"),
+        Key(
+            "full_text_limit",
+            Integer(0, 1000),
+            30,
+            "most article pages fetched per source and run for full text",
+        ),
+    ),
+    help="how feeds and pages are fetched",
+)
+
+EMAIL = Table(
+    "email",
+    (
+        Key(
+            "from",
+            Address('a sender address, such as "Digest <digest@example.org>"'),
+            attr="sender",
+            required=True,
+            help="the sender, as recipients see it",
+        ),
+        Key(
+            "to",
+            Address("a list of recipient addresses", many=True),
+            attr="recipients",
+            required=True,
+            help="who gets the digest; a string for just one",
+        ),
+        Key(
+            "smtp_host",
+            Text("the SMTP server's host name"),
+            required=True,
+            help="the server that sends the mail",
+        ),
+        Key(
+            "smtp_port",
+            Integer(1, 65535, noun="port number"),
+            587,
+            "the SMTP server's port",
+            default_text=f'`587`, or `{IMPLICIT_TLS_PORT}` with `security = "tls"`',
+        ),
+        Key(
+            "security",
+            Choice(("starttls", "tls", "none")),
+            "starttls",
+            '`"tls"`: implicit TLS; `"none"`: no encryption',
+        ),
+        Key(
+            "username",
+            Text("the SMTP login name"),
+            help="log in as this user; no login when left out",
+        ),
+        Key(
+            "password_env",
+            Text("the name of an environment variable holding the SMTP password"),
+            help="the password comes from this variable ...",
+        ),
+        Key(
+            "password_file",
+            LocalPath("a file whose first line is the SMTP password"),
+            help="... or from this file, never from the config itself",
+        ),
+        Key("timeout", Number(1, 600, "seconds"), 30.0, "how long to wait for the SMTP server"),
+    ),
+    help="where and how `digest send` delivers",
+)
+
+SCHEDULE = Table(
+    "schedule",
+    (
+        Key("at", TimeOfDay(), "07:00", "daily, at this time in `timezone`"),
+        Key(
+            "every",
+            Interval(minutes=1),
+            None,
+            "run at this interval instead of daily",
+            note='instead of "at"',
+        ),
+    ),
+    help="when `digest run` builds (and sends)",
+)
+
+TOP = Table(
+    "",
+    (
+        Key("title", Text(), "Daily Digest", "the digest's title"),
+        Key(
+            "site_url",
+            Url(site=True),
+            None,
+            "where the output folder is published: makes feed links absolute",
+        ),
+        Key("author", Text(), "digest", "the feeds' author"),
+        Key(
+            "output",
+            LocalPath("a folder path"),
+            Path(DEFAULT_OUTPUT_DIR),
+            "where pages and feeds are written",
+            default_text=f"`{DEFAULT_OUTPUT_DIR}/` beside the config file",
+        ),
+        Key(
+            "state",
+            LocalPath("a file path for the SQLite state database"),
+            Path(STATE_FILENAME),
+            "remembers what was shown when, source health and sent days",
+            default_text=f"`{STATE_FILENAME}` beside the output folder",
+        ),
+        Key("timezone", Timezone(), ZoneInfo("UTC"), 'decides what "today" is'),
+        Key("lead_sentences", Integer(1, 20), 3, "sentences per summary"),
+        Key("summary_chars", Integer(80, 5000), 600, "character budget per summary"),
+        Key("feed_days", Integer(1, 3650), 30, "days kept in the feeds"),
+        Key("articles_feed", Boolean(), False, "also write `articles.atom`, one entry per story"),
+        Key(
+            "first_run_hours",
+            Integer(0, 87600),
+            24,
+            "how far back the first read of a new feed looks",
+            note="0 takes a new feed's whole backlog",
+        ),
+        Key(
+            "templates",
+            LocalPath(
+                "a folder holding your copies of the templates",
+                must_be="folder",
+                existing="an existing folder of templates",
+            ),
+            None,
+            "a template missing from it falls back to the built-in one",
+        ),
+        Key(
+            "rules",
+            LocalPath(
+                "a TOML file of extra boilerplate rules",
+                must_be="file",
+                existing="an existing TOML rules file",
+            ),
+            None,
+            "added to the built-in rules (see below)",
+        ),
+        Key(
+            "sources",
+            TableList(SOURCE),
+            (),
+            "where articles come from",
+            default_text=f"the `{DEFAULT_SOURCES_DIR}/` folder beside the config file",
+        ),
+        Key("fetch", Section(FETCH), help=FETCH.help),
+        Key("email", Section(EMAIL), help=EMAIL.help, default_text="none: nothing is sent"),
+        Key("schedule", Section(SCHEDULE), help=SCHEDULE.help),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class EmailConfig:
+    """Where and how ``digest send`` delivers. The password never lives in the config itself."""
+
+    sender: str
+    recipients: tuple[str, ...]
+    smtp_host: str
+    smtp_port: int = EMAIL["smtp_port"].default
+    security: str = EMAIL["security"].default  # "starttls", "tls" (implicit) or "none"
+    username: str | None = EMAIL["username"].default
+    password_env: str | None = EMAIL["password_env"].default
+    password_file: Path | None = EMAIL["password_file"].default
+    timeout: float = EMAIL["timeout"].default
+
+
+@dataclass(frozen=True)
+class ScheduleConfig:
+    """When ``digest run`` builds (and sends): daily at a local time, or every interval."""
+
+    at: str = SCHEDULE["at"].default  # HH:MM in the config's timezone
+    every: int | None = SCHEDULE["every"].default  # seconds between runs, instead of ``at``
+
+
+@dataclass(frozen=True)
+class FetchConfig:
+    """How feeds and pages are fetched; see ``digest.sources.fetch.FetchSettings``."""
+
+    workers: int = FETCH["workers"].default
+    connect_timeout: float = FETCH["connect_timeout"].default
+    timeout: float = FETCH["timeout"].default
+    max_mb: float = FETCH["max_mb"].default
+    retries: int = FETCH["retries"].default
+    full_text_limit: int = FETCH["full_text_limit"].default
+
+
+@dataclass(frozen=True)
+class Config:
+    title: str = TOP["title"].default
+    site_url: str | None = TOP["site_url"].default
+    author: str = TOP["author"].default
+    sources: tuple[Source, ...] = TOP["sources"].default
+    output: Path = TOP["output"].default
+    state: Path = TOP["state"].default
+    lead_sentences: int = TOP["lead_sentences"].default
+    summary_chars: int = TOP["summary_chars"].default
+    timezone: ZoneInfo = TOP["timezone"].default
+    feed_days: int = TOP["feed_days"].default
+    templates: Path | None = TOP["templates"].default
+    rules: Path | None = TOP["rules"].default
+    first_run_hours: int = TOP["first_run_hours"].default
+    articles_feed: bool = TOP["articles_feed"].default
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    email: EmailConfig | None = None
+    schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
+    path: Path | None = None  # the file this came from, for messages
+    # [[sources]] entries that could not be read: reported with each build, whose other
+    # sources are read as usual, rather than stopping the run.
+    invalid_sources: tuple[SourceFailure, ...] = ()
+
+    @property
+    def tz_name(self) -> str:
+        return self.timezone.key

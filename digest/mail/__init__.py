@@ -1,0 +1,32 @@
+"""The digest as an email (``digest send``): one multipart/alternative message, sent over SMTP.
+
+- ``compose``: the message itself, from the day's digest and the email templates, kept under
+  Gmail's clipping size (``build_message``, ``MAX_BYTES``);
+- ``smtp``: delivering it, with every failure explained (``send_message``);
+- ``password``: the SMTP password, from the environment or a file (``read_password``);
+- ``send``: the policy of ``digest send``: once a day, dry runs, what the state records
+  (``send_digest``).
+
+The SMTP password comes from an environment variable or a file named in the config, never from
+the command line; it is never printed or logged, and it is scrubbed from every error message.
+Everything that goes wrong is a ``MailError``: what went wrong, and what to do about it. Every
+module logs as ``digest.mail``.
+"""
+
+from digest.mail.compose import MAX_BYTES, DigestMessage, build_message
+from digest.mail.errors import MailError
+from digest.mail.password import read_password
+from digest.mail.send import SendResult, send_digest
+from digest.mail.smtp import RecipientsRefused, send_message
+
+__all__ = [
+    "MAX_BYTES",
+    "DigestMessage",
+    "MailError",
+    "RecipientsRefused",
+    "SendResult",
+    "build_message",
+    "read_password",
+    "send_digest",
+    "send_message",
+]

@@ -1,0 +1,520 @@
+"""The digest as an email message: one multipart/alternative ``EmailMessage``, ready to send.
+
+The message holds a plain-text part (``email.txt.j2``, wrapped at 72 columns, links numbered
+and listed at the end) and then the HTML part (``email.html.j2``), whose stylesheet is inlined
+into ``style`` attributes by css-inline and then removed, because Gmail and many apps drop
+``<style>``. Every link in it is absolute, every header is ASCII on the wire (RFC 2047 for the
+rest) and both parts are UTF-8, quoted-printable or base64, whichever is smaller.
+
+Gmail clips a message past about 102 KB behind "View entire message", so ``build_message``
+keeps the whole message under ``max_bytes``: it shortens the stories' full texts, then leaves
+them out, and never touches a summary. What it cut is on the message (``DigestMessage.cuts``).
+
+Building reads no clock unless ``now`` is left out, and touches no network and no disk beyond
+the templates; what a user's template does that mail clients will mangle is logged.
+"""
+
+from __future__ import annotations
+
+import binascii
+import contextlib
+import datetime as dt
+import logging
+import quopri
+import re
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from email import policy as email_policy
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime, make_msgid
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlsplit
+
+import css_inline
+import jinja2
+
+from digest.config import Config, EmailConfig
+from digest.mail.errors import MailError
+from digest.model import Article, Digest, Paragraph, Story
+from digest.present import (
+    ARCHIVE_FILENAME,
+    FEED_FILENAME,
+    day_filename,
+    http_url,
+    human_datetime,
+    localtime,
+    long_date,
+    one_line,
+    plural,
+    short_date,
+)
+
+# one logger for the whole package: log lines say "digest.mail", whichever module wrote them
+log = logging.getLogger(__package__)
+
+MAX_BYTES = 102_000  # Gmail clips messages past about 102 KB
+WRAP_COLUMNS = 72
+HTML_TEMPLATE = "email.html.j2"
+TEXT_TEMPLATE = "email.txt.j2"
+# A full-text excerpt shorter than this is not worth its space: below it, leave them all out.
+MIN_EXCERPT_CHARS = 300
+# Shortening stops when another round would change each story's excerpt by less than this.
+_EXCERPT_STEP = 100
+
+_INLINER = css_inline.CSSInliner(
+    keep_style_tags=False,
+    keep_link_tags=False,
+    load_remote_stylesheets=False,  # never fetch anything while building a message
+    minify_css=True,
+)
+
+
+class DigestMessage(EmailMessage):
+    """An ``EmailMessage`` that also says what was cut to keep it under the size limit."""
+
+    cuts: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Also:
+    title: str
+    source: str
+    url: str | None
+    ref: int | None
+
+
+@dataclass(frozen=True)
+class _Entry:
+    """One story as the email shows it (the templates' ``entries``)."""
+
+    number: int
+    anchor: str
+    headline: str
+    url: str | None
+    ref: int | None  # the story's number in the plain part's list of links
+    byline: str
+    summary: str
+    also: tuple[_Also, ...]
+    full: tuple[Paragraph, ...]  # the full text, maybe shortened; () when left out
+    full_cut: bool  # shortened to fit
+    story: Story
+    lead: Article
+
+
+def build_message(
+    digest: Digest,
+    config: Config,
+    env: jinja2.Environment,
+    *,
+    now: dt.datetime | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> DigestMessage:
+    """The day's digest as a ready-to-send message, at most ``max_bytes`` if it can be.
+
+    Over the limit, the full texts are shortened (longest first, to the same length each),
+    then left out; the summaries always stay. ``message.cuts`` says what was cut.
+    """
+    email = email_config(config)
+    now = now or dt.datetime.now(dt.UTC)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=dt.UTC)
+    sender = _parse_address(email.sender, "email.from")
+    if not sender.display_name:
+        sender = Address(one_line(digest.title), addr_spec=sender.addr_spec)
+    recipients = tuple(_parse_address(r, "email.to") for r in email.recipients)
+    domain = _ascii_domain(sender.domain)
+
+    env = _mail_environment(env)
+    entries, links = _entries(digest, config)
+    subject = _subject(digest)
+    context: dict[str, Any] = {
+        "digest": digest,
+        "config": config,
+        "tz": config.timezone,
+        "site_title": config.title,
+        "subject": subject,
+        "preheader": _preheader(entries),
+        "date_label": long_date(digest.day),
+        "count_label": _count_label(digest),
+        "links": links,
+        "failures": digest.failures,
+        "generated_at": localtime(digest.generated_at, config.timezone),
+        **_site_links(config, digest.day),
+    }
+
+    message_id = make_msgid(domain=domain)
+    headers = {
+        "From": sender,
+        "To": recipients,
+        "Subject": subject,
+        "Date": format_datetime(now.astimezone(config.timezone)),
+        "Message-ID": message_id,
+        "List-Id": f"{_list_phrase(digest.title)} <digest.{domain}>",
+        "Auto-Submitted": "auto-generated",  # RFC 3834: no vacation replies
+    }
+    if config.site_url:
+        headers["List-Archive"] = f"<{config.site_url}{ARCHIVE_FILENAME}>"
+
+    def assemble(cap: int | None) -> DigestMessage:
+        """The message with each full text cut to ``cap`` characters (0: left out)."""
+        variables = {**context, **_full_context(entries, cap)}
+        text = _tidy_text(_render(env, TEXT_TEMPLATE, variables))
+        html = _inline(_render(env, HTML_TEMPLATE, variables))
+        return _mime(headers, text, html)
+
+    cap, cuts = _fit(assemble, entries, max_bytes)
+    message = assemble(cap)
+    size = len(bytes(message))
+    if size > max_bytes:
+        cuts.append(
+            f"the email is {size:,} bytes even without the full texts, over the "
+            f"{max_bytes:,}-byte limit: Gmail will clip it behind 'View entire message'"
+        )
+    message.cuts = tuple(cuts)
+    for problem in _html_problems(message):
+        log.warning("%s: %s", HTML_TEMPLATE, problem)
+    return message
+
+
+def _fit(
+    assemble: Callable[[int | None], DigestMessage], entries: Sequence[_Entry], max_bytes: int
+) -> tuple[int | None, list[str]]:
+    """The full-text cap (None: whole texts, 0: none) that keeps the message in budget."""
+    lengths = [_chars(e.full) for e in entries if e.full]
+    if not lengths or len(bytes(assemble(None))) <= max_bytes:
+        return None, []
+    longest = max(lengths)
+    budget = f"to keep the email under {max_bytes:,} bytes"
+    if longest > MIN_EXCERPT_CHARS and len(bytes(assemble(MIN_EXCERPT_CHARS))) <= max_bytes:
+        low, high = MIN_EXCERPT_CHARS, longest  # low fits, high does not
+        while high - low > _EXCERPT_STEP:
+            middle = (low + high) // 2
+            if len(bytes(assemble(middle))) <= max_bytes:
+                low = middle
+            else:
+                high = middle
+        shortened = sum(1 for n in lengths if n > low)
+        return low, [
+            f"shortened the full text of {shortened} of {len(lengths)} "
+            f"{'story' if len(lengths) == 1 else 'stories'} to about {low:,} characters {budget}"
+        ]
+    return 0, [
+        f"left out the full texts of {plural(len(lengths), 'story', 'stories')} {budget}; "
+        "every summary is in"
+    ]
+
+
+def _entries(digest: Digest, config: Config) -> tuple[list[_Entry], list[tuple[int, str]]]:
+    links: list[tuple[int, str]] = []
+
+    def ref(url: str | None) -> int | None:
+        if not url:
+            return None
+        links.append((len(links) + 1, url))
+        return len(links)
+
+    entries = []
+    for number, story in enumerate(digest.stories, start=1):
+        lead = story.lead
+        url = http_url(lead.url)
+        story_ref = ref(url)
+        summary = one_line(" ".join(story.summary or lead.summary))
+        also = []
+        for article in story.articles[1:]:
+            other_url = http_url(article.url)
+            also.append(
+                _Also(
+                    one_line(article.title or "Untitled"),
+                    article.source,
+                    other_url,
+                    ref(other_url),
+                )
+            )
+        entries.append(
+            _Entry(
+                number=number,
+                anchor=f"story-{number}",
+                headline=one_line(story.headline or lead.title or "Untitled"),
+                url=url,
+                ref=story_ref,
+                byline=_byline(lead, config, digest.day),
+                summary=summary,
+                also=tuple(also),
+                full=_full_text(lead, summary),
+                full_cut=False,
+                story=story,
+                lead=lead,
+            )
+        )
+    return entries, links
+
+
+def _full_text(article: Article, summary: str) -> tuple[Paragraph, ...]:
+    """The article's paragraphs, or () when they would only repeat the summary."""
+    paragraphs = tuple(p for p in article.paragraphs if p.text.strip())
+    body = one_line(" ".join(p.text for p in paragraphs if p.kind == "body"))
+    return () if len(body) <= len(summary) + 40 else paragraphs
+
+
+def _full_context(entries: Sequence[_Entry], cap: int | None) -> dict[str, Any]:
+    """The template variables that depend on how much full text fits."""
+    if cap == 0:
+        shown = [_with_full(e, (), False) for e in entries]
+        return {
+            "entries": shown,
+            "full_texts": False,
+            "trimmed": False,
+            "dropped": any(e.full for e in entries),
+        }
+    shown = []
+    for entry in entries:
+        full, cut = (entry.full, False) if cap is None else _excerpt(entry.full, cap)
+        shown.append(_with_full(entry, full, cut))
+    return {
+        "entries": shown,
+        "full_texts": any(e.full for e in shown),
+        "trimmed": any(e.full_cut for e in shown),
+        "dropped": False,
+    }
+
+
+def _with_full(entry: _Entry, full: tuple[Paragraph, ...], cut: bool) -> _Entry:
+    return replace(entry, full=full, full_cut=cut)
+
+
+def _chars(paragraphs: Sequence[Paragraph]) -> int:
+    return sum(len(p.text) for p in paragraphs)
+
+
+def _excerpt(paragraphs: tuple[Paragraph, ...], cap: int) -> tuple[tuple[Paragraph, ...], bool]:
+    """The paragraphs cut to about ``cap`` characters, at a sentence or word boundary."""
+    if _chars(paragraphs) <= cap:
+        return paragraphs, False
+    kept: list[Paragraph] = []
+    used = 0
+    for paragraph in paragraphs:
+        room = cap - used
+        if len(paragraph.text) <= room:
+            kept.append(paragraph)
+            used += len(paragraph.text)
+            continue
+        if paragraph.kind == "body" and (room >= 120 or not kept):
+            kept.append(Paragraph(_cut_text(paragraph.text, max(room, 1)), "body"))
+        break
+    while kept and kept[-1].kind == "heading":
+        kept.pop()
+    return tuple(kept), True
+
+
+def _cut_text(text: str, room: int) -> str:
+    head = text[: room + 1]
+    sentence_ends = [m.end() for m in re.finditer("[.!?\u2026][)\"'\u00bb\u201d\u2019]*\\s", head)]
+    if sentence_ends and sentence_ends[-1] >= room // 2:
+        return head[: sentence_ends[-1]].rstrip() + " …"
+    space = head.rfind(" ")
+    cut = head[:space] if space > room // 2 else text[:room]
+    return cut.rstrip(" ,;:-\u2013\u2014") + " …"
+
+
+def _render(env: jinja2.Environment, name: str, context: Mapping[str, Any]) -> str:
+    try:
+        return env.get_template(name).render(context)
+    except jinja2.TemplateNotFound as exc:
+        raise MailError(
+            f"the email template {name} is missing ({exc.name})",
+            "reinstall calm-digest, or copy the built-in one into your templates folder",
+        ) from exc
+    except jinja2.TemplateError as exc:
+        lineno = getattr(exc, "lineno", None)  # only syntax errors know their line
+        where = f" line {lineno}" if lineno else ""
+        raise MailError(
+            f"the email template {name} failed{where}: {exc}",
+            "fix your copy in the templates folder, or remove it to use the built-in one",
+        ) from exc
+
+
+def _inline(html: str) -> str:
+    try:
+        return _INLINER.inline(html)
+    except ValueError as exc:
+        raise MailError(
+            f"cannot inline the styles of {HTML_TEMPLATE}: {exc}",
+            "check the CSS in the <style> block of your copy of the template",
+        ) from exc
+
+
+def _mime(headers: Mapping[str, Any], text: str, html: str) -> DigestMessage:
+    message = DigestMessage(policy=email_policy.SMTP)
+    for name, value in headers.items():
+        message[name] = value
+    message.set_content(text, subtype="plain", charset="utf-8", cte=_transfer_encoding(text))
+    message.add_alternative(html, subtype="html", charset="utf-8", cte=_transfer_encoding(html))
+    for part in message.iter_parts():
+        del part["MIME-Version"]  # only the top level carries it
+    return message
+
+
+def _transfer_encoding(text: str) -> str:
+    """Quoted-printable for mostly-ASCII text, base64 when that is smaller (non-Latin text)."""
+    data = text.encode("utf-8")
+    qp = len(quopri.encodestring(data))
+    b64 = len(binascii.b2a_base64(data)) * 77 // 76  # plus a line break every 76 characters
+    return "quoted-printable" if qp <= b64 else "base64"
+
+
+def _mail_environment(env: jinja2.Environment) -> jinja2.Environment:
+    """``env`` plus the filters only the email templates use, without changing ``env``."""
+    overlay = env.overlay()
+    overlay.filters = {**env.filters, "wrap": wrap}
+    return overlay
+
+
+def wrap(text: str, indent: str = "", first_indent: str = "", width: int = WRAP_COLUMNS) -> str:
+    """``text`` filled to ``width`` columns; lines after the first start with ``indent``.
+
+    URLs are never broken (a line holding one may run longer); other words longer than a line
+    are split so that every other line fits.
+    """
+    room = max(width - max(len(indent), len(first_indent)), 10)
+    words = []
+    for word in str(text).split():
+        if len(word) > room and "://" not in word:
+            words += [word[i : i + room] for i in range(0, len(word), room)]
+        else:
+            words.append(word)
+    return textwrap.fill(
+        " ".join(words),
+        width=width,
+        initial_indent=first_indent,
+        subsequent_indent=indent,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
+
+
+def _tidy_text(text: str) -> str:
+    """No trailing spaces (the signature separator "-- " keeps its own), no run of blank
+    lines, one final newline."""
+    lines = [line if line == "-- " else line.rstrip() for line in text.splitlines()]
+    tidy = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    return tidy + "\n"
+
+
+def _subject(digest: Digest) -> str:
+    count = plural(len(digest.stories), "story", "stories") if digest.stories else "nothing new"
+    return one_line(f"{digest.title} — {short_date(digest.day)}: {count}")
+
+
+def _count_label(digest: Digest) -> str:
+    if not digest.stories:
+        return "Nothing new today"
+    sources = {a.source for s in digest.stories for a in s.articles}
+    stories = plural(len(digest.stories), "story", "stories")
+    return f"{stories} from {plural(len(sources), 'source', 'sources')}"
+
+
+def _preheader(entries: Sequence[_Entry]) -> str:
+    text = " · ".join(e.headline for e in entries[:4])
+    return text if len(text) <= 150 else text[:149].rsplit(" ", 1)[0] + " …"
+
+
+def _byline(article: Article, config: Config, day: dt.date) -> str:
+    parts = [article.source]
+    if article.author and article.author != article.source:
+        parts.append(article.author)
+    if article.published:
+        parts.append(human_datetime(localtime(article.published, config.timezone), day))
+    return one_line(" · ".join(parts))
+
+
+def _site_links(config: Config, day: dt.date) -> dict[str, str | None]:
+    base = config.site_url
+    return {
+        "view_url": base + day_filename(day) if base else None,
+        "archive_url": base + ARCHIVE_FILENAME if base else None,
+        "feed_url": base + FEED_FILENAME if base else None,
+    }
+
+
+def _list_phrase(title: str) -> str:
+    """The List-Id description (RFC 2919): the title without the characters a phrase forbids."""
+    return one_line(re.sub(r'[()<>@,;:\\".\[\]]', " ", title)) or "digest"
+
+
+def email_config(config: Config) -> EmailConfig:
+    """The config's ``[email]`` table, or a ``MailError`` saying how to add one."""
+    if config.email is None:
+        where = f"{config.path}" if config.path else "the config file"
+        raise MailError(
+            f"{where} has no [email] table, so digest does not know where to send",
+            'add one with from, to and smtp_host, e.g. [email] from = "digest@example.org", '
+            'to = ["me@example.org"], smtp_host = "smtp.example.org"',
+        )
+    return config.email
+
+
+def _parse_address(text: str, key: str) -> Address:
+    try:
+        addresses = email_policy.default.header_factory("To", text).addresses
+    except (HeaderParseError, IndexError, ValueError) as exc:
+        addresses = ()
+        cause: Exception | None = exc
+    else:
+        cause = None
+    if len(addresses) != 1 or not addresses[0].username or not addresses[0].domain:
+        raise MailError(
+            f"'{key}' is not one email address: {text!r}",
+            'write it as "name@example.org" or "Name <name@example.org>"',
+        ) from cause
+    return addresses[0]
+
+
+def _ascii_domain(domain: str) -> str:
+    domain = domain.strip("[]").rstrip(".")
+    with contextlib.suppress(UnicodeError):
+        domain = domain.encode("idna").decode("ascii")
+    return domain if re.fullmatch(r"[A-Za-z0-9.-]+", domain) else "localhost"
+
+
+class _HtmlScan(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.problems: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag in ("style", "script", "iframe", "object", "embed", "form", "link"):
+            self.problems.append(f"a <{tag}> element, which mail clients drop or block")
+        if tag == "img" and "alt" not in values:
+            self.problems.append(f"an <img> without alt text ({values.get('src', '')[:60]})")
+        for name in ("href", "src"):
+            url = values.get(name, "").strip()
+            if (
+                url
+                and not url.startswith("#")
+                and urlsplit(url).scheme.lower()
+                not in (
+                    "http",
+                    "https",
+                    "mailto",
+                    "cid",
+                    "tel",
+                )
+            ):
+                self.problems.append(f"{name}={url[:60]!r} is not an absolute http(s) link")
+        self.problems += [f"an {name}= handler on <{tag}>" for name in values if name[:2] == "on"]
+
+
+def _html_problems(message: EmailMessage) -> list[str]:
+    """What in the HTML part mail clients will mangle (only a user's template can cause it)."""
+    part = message.get_body(("html",))
+    if part is None:
+        return []
+    scan = _HtmlScan()
+    scan.feed(part.get_content())
+    scan.close()
+    return list(dict.fromkeys(scan.problems))

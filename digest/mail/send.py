@@ -1,0 +1,133 @@
+"""``digest send``'s policy: each day's email goes out once, and what went out is recorded.
+
+A day already sent is refused unless forced. A dry run sends nothing and needs no password: it
+writes the message to a file (atomically) or prints it. A send is recorded in the state only
+when the server accepted it, and only for the recipients it accepted.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import ssl
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from digest.config import Config
+from digest.mail.compose import MAX_BYTES, build_message, email_config
+from digest.mail.errors import MailError
+from digest.mail.password import read_password
+from digest.mail.smtp import RecipientsRefused, envelope_addresses, send_message
+from digest.model import Digest
+from digest.output import write_atomic
+from digest.present import human_datetime, localtime, make_environment, plural
+from digest.state import State
+
+log = logging.getLogger(__package__)
+
+
+@dataclass(frozen=True)
+class SendResult:
+    """What ``send_digest`` did: the command prints its ``summary_line``."""
+
+    day: dt.date
+    subject: str
+    message_id: str
+    recipients: tuple[str, ...]
+    size: int  # bytes on the wire
+    sent: bool  # False for a dry run
+    written: Path | None = None  # where a dry run wrote the message
+    cuts: tuple[str, ...] = ()
+
+    @property
+    def summary_line(self) -> str:
+        size = f"{self.size:,} bytes"
+        if self.sent:
+            who = plural(len(self.recipients), "recipient", "recipients")
+            return f"{self.day.isoformat()}: sent '{self.subject}' to {who} ({size})"
+        where = f"wrote {self.written}" if self.written else "printed the message"
+        return f"{self.day.isoformat()}: dry run, {where} ({size}); nothing was sent"
+
+
+def send_digest(
+    digest: Digest,
+    config: Config,
+    state: State,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    to_file: Path | None = None,
+    now: dt.datetime | None = None,
+    out: TextIO | None = None,
+    environ: Mapping[str, str] = os.environ,
+    ssl_context: ssl.SSLContext | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> SendResult:
+    """Build the day's email and send it, once per day.
+
+    A day already sent is refused unless ``force``. A dry run (``to_file`` implies one) sends
+    nothing: it writes the message to ``to_file`` (atomically) or prints it to ``out``, and
+    needs no password. The send is recorded in ``state`` only when the server accepted it;
+    when it accepted some recipients and refused others, the day is recorded as sent to those
+    it accepted, and ``RecipientsRefused`` is raised.
+    """
+    email = email_config(config)
+    now = now or dt.datetime.now(dt.UTC)
+    dry_run = dry_run or to_file is not None
+    password = None
+    if not dry_run:
+        sent_at = state.sent_at(digest.day)
+        if sent_at is not None and not force:
+            when = human_datetime(localtime(sent_at, config.timezone))
+            raise MailError(
+                f"the digest for {digest.day.isoformat()} was already sent ({when}, "
+                f"{config.tz_name})",
+                "use --force to send it again",
+            )
+        password = read_password(email, environ)
+
+    message = build_message(
+        digest, config, make_environment(config.templates), now=now, max_bytes=max_bytes
+    )
+    data = bytes(message)
+    message_id = str(message["Message-ID"])
+    recipients = tuple(envelope_addresses(message, ("To",)))
+    for cut in message.cuts:
+        log.info("email: %s", cut)
+    result = SendResult(
+        day=digest.day,
+        subject=str(message["Subject"]),
+        message_id=message_id,
+        recipients=recipients,
+        size=len(data),
+        sent=not dry_run,
+        written=to_file,
+        cuts=message.cuts,
+    )
+    if dry_run:
+        if to_file is not None:
+            try:
+                write_atomic(to_file, data)
+            except OSError as exc:
+                raise MailError(
+                    f"cannot write the message to {to_file} ({exc.strerror or exc})",
+                    "check that the folder exists and is writable",
+                ) from exc
+        else:
+            out = out or sys.stdout
+            out.write(data.decode("ascii", "replace").replace("\r\n", "\n"))
+            out.flush()
+        return result
+
+    try:
+        send_message(message, email, password, ssl_context=ssl_context)
+    except RecipientsRefused as exc:
+        if exc.accepted:
+            state.record_sent(digest.day, now, message_id, exc.accepted)
+        raise
+    state.record_sent(digest.day, now, message_id, recipients)
+    return result

@@ -1,0 +1,324 @@
+"""Presentation shared by every output: the Jinja environment, its filters, and file names.
+
+The HTML pages (``render``), the Atom feeds (``atom``) and the email (``mail``) all take their
+templates, dates and links from here, so a day reads the same in each of them.
+
+Templates live in ``templates/`` at the top of the repository (shipped as the
+``digest.templates`` package); a user's ``templates`` folder is searched first, so copying one
+file there overrides just that file. Everything that comes from an article is text: autoescape
+is on for every ``*.html.j2`` template, and every printed string loses the characters no HTML
+or XML document may hold.
+
+Dates are written in English whatever the process locale, and nothing here reads the clock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import functools
+import hashlib
+import math
+import os
+import re
+import types
+from collections.abc import Iterable
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
+
+import jinja2
+import jinja2.bccache
+from markupsafe import Markup
+
+from digest import __version__
+from digest.config import Config
+from digest.model import Article, DayRecord
+
+# The output folder's fixed names. Every link between pages is relative (``index.html``,
+# ``archive.html``, ``2026-11-21.html``, ``feed.atom``), so the output works opened from disk
+# or served from any sub-path.
+INDEX_FILENAME = "index.html"
+ARCHIVE_FILENAME = "archive.html"
+FEED_FILENAME = "feed.atom"
+ARTICLES_FEED_FILENAME = "articles.atom"
+
+# Names are spelled out rather than taken from strftime("%A %B"), which follows the process
+# locale: a cron job under a French locale would otherwise change the pages and the feed.
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+# Code points that are not allowed in XML 1.0 or are control characters in HTML: a stray one in
+# an article would make the feed unserialisable and the page invalid.
+_FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+_WORDS_PER_MINUTE = 230
+
+
+# ---------------------------------------------------------------- templates and environment
+
+
+def default_templates_dir() -> Path:
+    """The built-in templates: the ``digest.templates`` package, else the source tree's folder.
+
+    A wheel installs ``templates/`` as ``digest/templates``; an editable install cannot map a
+    package directory like that, so the ``templates/`` folder next to the ``digest`` package
+    (the repository checkout) is the fallback.
+    """
+    candidates: list[Any] = []
+    for package, sub in (("digest.templates", None), ("digest", "templates")):
+        try:
+            root = resources.files(package)
+        except (ModuleNotFoundError, TypeError, ValueError):
+            continue
+        candidates.append(root / sub if sub else root)
+    candidates.append(Path(__file__).resolve().parent.parent / "templates")
+    for candidate in candidates:
+        try:
+            # a namespace package is a MultiplexedPath, whose children are real Paths; a zipped
+            # install is not a folder Jinja can read, so it is skipped
+            marker = candidate / "base.html.j2"
+            if isinstance(marker, Path) and marker.is_file():
+                return marker.parent
+        except (OSError, TypeError, ValueError):
+            continue
+    raise FileNotFoundError(
+        "the built-in templates are missing: reinstall calm-digest "
+        "(they ship as the digest.templates package)"
+    )
+
+
+_SYNTAX: dict[str, Any] = {
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+    "keep_trailing_newline": True,
+}
+
+
+class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
+    """Compiled templates kept between runs, in Jinja's private per-user cache folder.
+
+    Compiling the templates is a good part of a small build's time. Jinja recompiles a
+    template whose source changed; the file names also carry digest's version and syntax
+    options, which the cached code depends on too. A cache that cannot be read or written
+    is passed over, never an error; a damaged file (cut off, or overwritten) is removed and
+    the template compiled again.
+    """
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except OSError:
+            bucket.reset()
+            return
+        except Exception:  # pickle and marshal raise all sorts on damaged data
+            damaged = True
+        else:  # marshal may also read junk as a number or a string
+            damaged = bucket.code is not None and not isinstance(bucket.code, types.CodeType)
+        if damaged:
+            bucket.reset()
+            with contextlib.suppress(OSError):
+                os.remove(self._get_cache_filename(bucket))
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+@functools.cache
+def _compiled_templates() -> jinja2.BytecodeCache | None:
+    if os.environ.get("DIGEST_NO_TEMPLATE_CACHE"):
+        return None
+    options = f"{__version__} {sorted(_SYNTAX.items())}"
+    version = hashlib.sha256(options.encode()).hexdigest()[:16]
+    try:
+        return _CompiledTemplates(pattern=f"digest-{version}-%s.cache")
+    except (OSError, RuntimeError):  # no private cache folder can be made: compile each run
+        return None
+
+
+def make_environment(templates: Path | None = None) -> jinja2.Environment:
+    """A Jinja environment: the user's ``templates`` folder first, the built-ins as fallback.
+
+    A user template can also extend or include a built-in one by its ``builtin/`` name, e.g.
+    ``{% extends "builtin/day.html.j2" %}``, to change one block and keep the rest.
+    """
+    builtin = jinja2.FileSystemLoader(str(default_templates_dir()))
+    loaders: list[jinja2.BaseLoader] = []
+    if templates is not None:
+        loaders.append(jinja2.FileSystemLoader(str(templates)))
+    loaders += [builtin, jinja2.PrefixLoader({"builtin": builtin})]
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=jinja2.select_autoescape(
+            enabled_extensions=("html", "htm", "xml", "html.j2", "htm.j2", "xml.j2"),
+            default_for_string=True,
+            default=False,
+        ),
+        undefined=jinja2.StrictUndefined,
+        finalize=_finalize,
+        bytecode_cache=_compiled_templates(),
+        **_SYNTAX,
+    )
+    env.filters.update(
+        http_url=http_url,
+        localtime=localtime,
+        iso_datetime=iso_datetime,
+        long_date=long_date,
+        day_month_year=day_month_year,
+        month_year=month_year,
+        short_date=short_date,
+        human_datetime=human_datetime,
+        human_time=human_time,
+        reading_minutes=reading_minutes,
+        plural=plural,
+        day_filename=day_filename,
+    )
+    return env
+
+
+def _finalize(value: Any) -> Any:
+    """Drop characters no HTML or XML document may hold from every printed string."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return xml_text(value)
+    return value
+
+
+def base_context(config: Config) -> dict[str, Any]:
+    """The variables every page and feed-entry template gets: the site and its links."""
+    return {
+        "config": config,
+        "site_title": config.title,
+        "tz": config.timezone,
+        "index_href": INDEX_FILENAME,
+        "archive_href": ARCHIVE_FILENAME,
+        "feed_href": FEED_FILENAME,
+    }
+
+
+# ---------------------------------------------------------------- filters and text
+
+
+def xml_text(text: str) -> str:
+    """``text`` without the characters no HTML or XML document may hold."""
+    return _FORBIDDEN_CHARS.sub("", text)
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line: every run of white space (line breaks too) is one space."""
+    return " ".join(str(text).split())
+
+
+def http_url(url: str | None) -> str | None:
+    """The URL if it is an absolute http(s) URL, else None: only those become links."""
+    if not url:
+        return None
+    url = url.strip()
+    if _FORBIDDEN_CHARS.search(url) or any(c.isspace() for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def reading_minutes(article: Article) -> int:
+    """Minutes a calm reader needs for the article's full text (at least 1)."""
+    words = sum(len(p.text.split()) for p in article.paragraphs)
+    return max(1, math.ceil(words / _WORDS_PER_MINUTE))
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """``1 story`` / ``5 stories``."""
+    return f"{count} {one if count == 1 else many}"
+
+
+def day_filename(day: dt.date) -> str:
+    """The day page's file name: ``2026-11-21.html``."""
+    return f"{day.isoformat()}.html"
+
+
+# ---------------------------------------------------------------- dates and times
+
+
+def localtime(moment: dt.datetime, tz: ZoneInfo | dt.tzinfo) -> dt.datetime:
+    """An aware datetime in the reader's timezone (a naive one is taken as UTC)."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(tz)
+
+
+def utc_seconds(moment: dt.datetime) -> dt.datetime:
+    """Aware UTC to the second (a naive one is taken as UTC): ``2026-11-21T05:00:00+00:00``."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC).replace(microsecond=0)
+
+
+def iso_datetime(moment: dt.datetime) -> str:
+    """For ``<time datetime>``: ``2026-11-21T08:30:00+01:00``."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.isoformat(timespec="seconds")
+
+
+def long_date(day: dt.date) -> str:
+    """``Saturday 21 November 2026``."""
+    return f"{_WEEKDAYS[day.weekday()]} {day_month_year(day)}"
+
+
+def day_month_year(day: dt.date) -> str:
+    """``21 November 2026``."""
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+
+
+def month_year(day: dt.date) -> str:
+    """``November 2026``."""
+    return f"{_MONTHS[day.month - 1]} {day.year}"
+
+
+def human_time(moment: dt.datetime) -> str:
+    """``08:30``."""
+    return f"{moment.hour:02d}:{moment.minute:02d}"
+
+
+def short_date(day: dt.date, reference: dt.date | None = None) -> str:
+    """``Sat 21 Nov``; the year is added unless it is ``reference``'s: ``Thu 4 Dec 2025``."""
+    text = f"{_WEEKDAYS[day.weekday()][:3]} {day.day} {_MONTHS[day.month - 1][:3]}"
+    return text if reference is not None and reference.year == day.year else f"{text} {day.year}"
+
+
+def human_datetime(moment: dt.datetime, reference: dt.date | None = None) -> str:
+    """``Sat 21 Nov, 08:30`` (with the year when it is not ``reference``'s)."""
+    return f"{short_date(moment, reference)}, {human_time(moment)}"
+
+
+# ---------------------------------------------------------------- the built days
+
+
+def newest_first(days: Iterable[DayRecord]) -> list[DayRecord]:
+    """One record per day (the most recently updated if the caller passed two), newest first."""
+    by_day: dict[dt.date, DayRecord] = {}
+    for record in days:
+        kept = by_day.get(record.day)
+        if kept is None or utc_seconds(record.updated) > utc_seconds(kept.updated):
+            by_day[record.day] = record
+    return [by_day[d] for d in sorted(by_day, reverse=True)]

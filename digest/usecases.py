@@ -1,0 +1,470 @@
+"""What a user can ask digest to do: shared by the command line and the scheduler.
+
+Each use case takes a ``Config`` (the sources' editing takes the config file's path, since it
+changes that file) and plain arguments, and returns plain results: none prints (a dry run's
+message goes to the stream the caller gives), parses arguments or exits, so the command line
+and ``digest run`` do the same thing the same way.
+A request that is wrong in itself raises ``UsageError`` (what went wrong, what to do); what
+the stages below raise (``SourceError``, ``MailError``, ``StateLockedError``, ``ConfigError``,
+``OSError`` ...) passes through unchanged, for the caller to show.
+
+The pipeline, HTTP, mail and page extraction are imported inside the functions that use them:
+``digest --help`` and ``digest sources list`` should not pay for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, BinaryIO, TextIO
+from urllib.parse import urlsplit
+
+from digest.config import Config, add_sources_to_file, default_config, load_config
+from digest.model import Article, Digest, Source
+from digest.sources.errors import SourceError
+from digest.state import RunLock, SourceRecord, State
+
+if TYPE_CHECKING:
+    from digest.ingest import Progress
+    from digest.mail import SendResult
+    from digest.pipeline import BuildResult
+
+
+class UsageError(Exception):
+    """A request that cannot be honoured as asked: ``problem`` says why, ``advice`` what to do."""
+
+    def __init__(self, problem: str, advice: str = "") -> None:
+        super().__init__(f"{problem}; {advice}" if advice else problem)
+        self.problem = problem
+        self.advice = advice
+
+
+class FutureDayError(UsageError):
+    """A day to build after tomorrow."""
+
+
+class EmailFailedError(Exception):
+    """The day was built and written, but its email could not be sent."""
+
+    def __init__(self, built: BuildResult, problem: str, advice: str) -> None:
+        super().__init__(f"{built.summary_line}; email failed: {problem} ({advice})")
+        self.built = built
+        self.problem = problem
+        self.advice = advice
+
+
+# --- building and sending ---------------------------------------------------------------------
+
+
+def check_day(config: Config, day: dt.date | None, now: dt.datetime | None = None) -> None:
+    """Refuse to build a day after tomorrow: a typo such as 2027 for 2026 would make that
+    day the site's newest for a year."""
+    from digest.pipeline import today
+
+    if day and day > today(config, now) + dt.timedelta(days=1):
+        raise FutureDayError(
+            f"{day} is in the future (today is {today(config, now)} in {config.tz_name})",
+            "give today's date or an earlier one",
+        )
+
+
+def build_day(
+    config: Config,
+    day: dt.date | None = None,
+    *,
+    now: dt.datetime | None = None,
+    lock_wait: float = 0.0,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build ``day`` (default: today) into the output folder; see ``pipeline.build``.
+
+    Raises ``FutureDayError``, before reading anything, for a day after tomorrow.
+    """
+    from digest.pipeline import build
+
+    check_day(config, day, now)
+    return build(config, day, now=now, lock_wait=lock_wait, progress=progress)
+
+
+def send_day(
+    config: Config,
+    day: dt.date | None = None,
+    *,
+    force: bool = False,
+    dry_run: bool = False,
+    to_file: Path | None = None,
+    out: TextIO | None = None,
+    now: dt.datetime | None = None,
+) -> SendResult:
+    """Email ``day``'s digest (default: today's) to the [email] recipients.
+
+    The stored digest is sent if the day was built, else the day is built first. A day
+    already sent is refused (``MailError``) unless ``force``; a dry run (``to_file`` implies
+    one) writes the message to ``to_file`` or prints it to ``out`` and sends nothing.
+    Another run holding the lock makes it fail at once (``StateLockedError``).
+    """
+    from digest.mail import send_digest
+    from digest.pipeline import build, stored_digest, today
+
+    day = day or today(config, now)
+
+    def send(digest: Digest, state: State) -> SendResult:
+        return send_digest(
+            digest,
+            config,
+            state,
+            force=force,
+            dry_run=dry_run or to_file is not None,
+            to_file=to_file,
+            now=now,
+            out=out,
+        )
+
+    # A built day is read and sent under one lock, so no build can replace it in between.
+    with RunLock(config.state), State.open(config.state) as state:
+        digest = stored_digest(config, state, day)
+        if digest is not None:
+            return send(digest, state)
+    # The build takes the lock itself; it is taken again for sending.
+    built = build(config, day, now=now)
+    with RunLock(config.state), State.open(config.state) as state:
+        return send(built.digest, state)
+
+
+@dataclass(frozen=True)
+class BuiltAndSent:
+    """What ``build_then_send`` did."""
+
+    built: BuildResult
+    sent: SendResult | None = None  # None: no [email] configured, or sent already
+    already_sent: bool = False
+
+    @property
+    def summary_line(self) -> str:
+        line = self.built.summary_line
+        if self.already_sent:
+            return f"{line}; already emailed today"
+        if self.sent is not None:
+            return f"{line}; emailed to {len(self.sent.recipients)} recipient(s)"
+        return line
+
+
+def build_then_send(
+    config: Config, *, now: dt.datetime | None = None, lock_wait: float = 0.0
+) -> BuiltAndSent:
+    """Build today's digest, then email it once if [email] is configured: the daily job.
+
+    A day already emailed is not emailed again (the build still updates the site). A mail
+    failure raises ``EmailFailedError``, which carries the build's result: the site is
+    written whatever happens to the email.
+    """
+    from digest.pipeline import build
+
+    now = now or dt.datetime.now(dt.UTC)
+    built = build(config, now=now, lock_wait=lock_wait)
+    if config.email is None:
+        return BuiltAndSent(built)
+    from digest.mail import MailError, send_digest
+
+    with RunLock(config.state, wait=lock_wait), State.open(config.state) as state:
+        if state.sent_at(built.digest.day) is not None:
+            return BuiltAndSent(built, already_sent=True)
+        try:
+            sent = send_digest(built.digest, config, state, now=now)
+        except MailError as exc:
+            raise EmailFailedError(built, exc.problem, exc.advice) from exc
+    return BuiltAndSent(built, sent)
+
+
+# --- one article ------------------------------------------------------------------------------
+
+
+def read_one_article(
+    config: Config,
+    location: str,
+    *,
+    stdin: BinaryIO | None = None,
+    warn: Callable[[str], None] | None = None,
+) -> Article:
+    """One article (a URL, a text or HTML file, or ``-`` for ``stdin``, standard input by
+    default), cleaned and summarised exactly as a build would clean and summarise it.
+
+    ``warn`` hears what was odd in the input (a date not understood, say) as soon as it is
+    found, so that it is told even when the article then turns out unusable.
+    Raises ``SourceError`` when the input cannot be read or holds no article.
+    """
+    from digest.pipeline import prepare_article
+    from digest.text.normalise import load_rules
+
+    found = _read_input(location, stdin)
+    source = Source(found.source_name, "page" if found.is_html else "folder", location)
+    raw = _article_of_kind(source, found, config, warn)
+    return prepare_article(raw, load_rules(config.rules), config)
+
+
+@dataclass(frozen=True)
+class _Input:
+    """The bytes of one article, and what is known of them before parsing."""
+
+    data: bytes
+    source_name: str
+    is_html: bool
+    url: str | None = None  # where a fetched page ended up
+    content_type: str | None = None
+
+
+def _read_input(location: str, stdin: BinaryIO | None) -> _Input:
+    """Fetch a URL, or read standard input (``-``) or a file."""
+    if re.match(r"^https?://", location, re.I):
+        from digest.sources.fetch import FetchRequest, fetch
+
+        result = fetch(FetchRequest(source=location, url=location))
+        if result.outcome != "ok":
+            raise SourceError(f"{location}: {result.problem}", result.advice or "")
+        return _Input(
+            result.body, urlsplit(result.url).netloc, True, result.url, result.content_type
+        )
+    if location == "-":
+        data = (stdin or sys.stdin.buffer).read()
+        return _Input(data, "stdin", _looks_like_html(data))
+    path = Path(location)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"cannot read {path} ({exc.strerror or exc})", "") from exc
+    is_html = path.suffix.lower() in (".html", ".htm", ".xhtml") or _looks_like_html(data)
+    return _Input(data, path.parent.resolve().name or "file", is_html)
+
+
+def _article_of_kind(
+    source: Source, found: _Input, config: Config, warn: Callable[[str], None] | None
+) -> Article:
+    """The raw article in ``found``, parsed as its source's kind says: a page or a text file."""
+    location = source.location
+    if source.kind == "page":
+        from digest.sources.pages import PageError, extract_page, page_article
+
+        try:
+            content = extract_page(found.data, found.url, found.content_type)
+        except PageError as exc:
+            raise SourceError(f"{location}: {exc.problem}", exc.advice) from exc
+        return page_article(content, source, key=f"page:{location}", url=found.url or content.url)
+
+    from digest.sources.files import parse_article_text
+
+    modified = dt.datetime.now(dt.UTC)
+    if location != "-":
+        modified = dt.datetime.fromtimestamp(Path(location).stat().st_mtime, dt.UTC)
+    raw, warnings = parse_article_text(
+        found.data,
+        key=f"file:{location}",
+        source=source,
+        default_source=found.source_name,
+        fallback_date=modified,
+        markdown=location.lower().endswith((".md", ".markdown")),
+        label=location,
+        tz=config.timezone,
+    )
+    for warning in warnings:
+        if warn is not None:
+            warn(warning)
+    if raw is None:
+        raise SourceError(f"{location}: no article text found", "")
+    return raw
+
+
+def _looks_like_html(data: bytes) -> bool:
+    head = data[:2048].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or bool(
+        re.search(rb"<(p|div|article|body|h1)[\s>]", head)
+    )
+
+
+# --- the sources in the config file -----------------------------------------------------------
+
+
+def source_health(config: Config) -> list[tuple[Source, SourceRecord | None]]:
+    """Every configured source with how its reads went (None: never read)."""
+    health: dict[str, SourceRecord] = {}
+    if config.state.exists():
+        with State.open(config.state) as state:
+            health = {record.name: record for record in state.sources()}
+    return [(source, health.get(source.name)) for source in config.sources]
+
+
+@dataclass(frozen=True)
+class AddedSource:
+    """A source written into a config file."""
+
+    config_path: Path
+    name: str
+    location: str  # its url or path, as written
+    state: Path  # the config's state file, for ``forget_source_health``
+
+
+def add_source(
+    config_path: Path,
+    location: str,
+    *,
+    name: str | None = None,
+    category: str | None = None,
+    page: bool = False,
+    full_text: bool = False,
+    max_items: int | None = None,
+    discover: bool = True,
+) -> AddedSource:
+    """Add a feed, page or folder to the config file (created if there is none).
+
+    A site's address is enough: its feed is found through its ``<link rel="alternate">``
+    unless ``discover`` is off. Raises ``UsageError`` for a source already there and
+    ``SourceError`` for one that cannot be found. Follow it with ``forget_source_health``.
+    """
+    from digest.sources.discover import resolve_new_source
+
+    existing = _config_to_edit(config_path)
+    entry = resolve_new_source(
+        location, name=name, page=page, discover=discover, base=config_path.parent
+    )
+    if any(entry.get("url", entry.get("path")) == s.location for s in existing.sources):
+        raise UsageError(f"{location} is already a source in {config_path}")
+    entry.update(
+        category=category,
+        full_text=True if full_text else None,
+        max_items=max_items,
+    )
+    add_sources_to_file(config_path, [*_carried_over(config_path, existing), entry])
+    return AddedSource(
+        config_path,
+        str(entry["name"]),
+        str(entry.get("url") or entry.get("path")),
+        existing.state,
+    )
+
+
+@dataclass(frozen=True)
+class RemovedSource:
+    """A source taken out of a config file."""
+
+    config_path: Path
+    name: str
+    state: Path  # the config's state file, for ``forget_source_health``
+
+
+def remove_source(config_path: Path, name_or_location: str) -> RemovedSource:
+    """Remove the source with this name, url or path from the config file.
+
+    Raises ``UsageError`` when there is no config file. Follow it with
+    ``forget_source_health``.
+    """
+    from digest.config import remove_source_from_file
+
+    if not config_path.exists():
+        raise UsageError(f"no config file {config_path}", "nothing to remove")
+    config, name = remove_source_from_file(config_path, name_or_location)
+    return RemovedSource(config_path, name, config.state)
+
+
+def forget_source_health(state_path: Path, name: str) -> None:
+    """A source removed, or added under a name the state knows, starts afresh: no 410
+    disabling, no old validators, a first-run window. The articles it brought are kept.
+
+    A step of its own after the config file is edited, so a caller can say that the file
+    changed even when another run holds the state for longer than this waits (30 s).
+    """
+    if not state_path.exists():
+        return
+    with RunLock(state_path, wait=30), State.open(state_path) as state:
+        state.forget_source(name)
+
+
+@dataclass(frozen=True)
+class OpmlImport:
+    """What ``import_opml`` did."""
+
+    config_path: Path
+    added: int  # new sources written to the config
+    feeds: int  # feeds in the OPML file
+    pages: int  # pages in the OPML file
+
+
+def import_opml(config_path: Path, opml: Path) -> OpmlImport:
+    """Add every feed and page of an OPML subscription list to the config file.
+
+    Sources already present (by location) are kept as they are; a name already taken gets
+    " (2)" and so on. Raises ``SourceError`` naming ``opml`` when it cannot be read or is
+    not OPML.
+    """
+    from digest.sources.opml import parse_opml
+
+    try:
+        found = parse_opml(opml.read_bytes())
+    except OSError as exc:
+        raise SourceError(f"cannot read {opml}: {exc.strerror or exc}") from exc
+    except SourceError as exc:
+        raise SourceError(f"{opml}: {exc.problem}", exc.advice) from exc
+    config = _config_to_edit(config_path)
+    locations = {s.location for s in config.sources}
+    names = {s.name for s in config.sources}
+    carried = _carried_over(config_path, config)
+    entries: list[dict[str, object]] = list(carried)
+    for source in found:
+        if source.location in locations:
+            continue
+        name, number = source.name, 2
+        while name in names:
+            name, number = f"{source.name} ({number})", number + 1
+        names.add(name)
+        locations.add(source.location)
+        entry: dict[str, object] = {"name": name, "url": source.location}
+        if source.kind == "page":
+            entry["kind"] = "page"
+        entries.append({**entry, "category": source.category})
+    add_sources_to_file(config_path, entries)
+    pages = sum(1 for s in found if s.kind == "page")
+    return OpmlImport(config_path, len(entries) - len(carried), len(found) - pages, pages)
+
+
+@dataclass(frozen=True)
+class SourcesExport:
+    """The sources as an OPML document."""
+
+    opml: bytes
+    left_out: tuple[str, ...]  # the local sources' names: a path means nothing elsewhere
+
+
+def export_sources(config: Config) -> SourcesExport:
+    """The feed and page sources as an OPML 2.0 subscription list."""
+    from digest.sources.opml import export_opml, is_web_source
+
+    return SourcesExport(
+        export_opml(config.sources, title=f"{config.title} sources"),
+        tuple(s.name for s in config.sources if not is_web_source(s)),
+    )
+
+
+def _config_to_edit(path: Path) -> Config:
+    """The config in the file about to be edited; the defaults if it does not exist yet."""
+    return load_config(path) if path.exists() else default_config(path.parent)
+
+
+def _carried_over(path: Path, config: Config) -> list[dict[str, object]]:
+    """Sources to write into a config file being created: the defaults the user had until now,
+    so that a first 'sources add' does not silently drop the bundled seeds/ folder."""
+    if path.exists():
+        return []
+    return [
+        {"name": s.name, "path": _relative_to(Path(s.location), path.parent)}
+        for s in config.sources
+        if Path(s.location).is_dir()  # no seeds/ here: nothing to keep
+    ]
+
+
+def _relative_to(location: Path, base: Path) -> str:
+    try:
+        return location.resolve().relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return str(location)

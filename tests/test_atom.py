@@ -1,0 +1,129 @@
+"""digest.atom: the day feed, valid, stable and with the right links."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from pathlib import Path
+
+import feedparser
+from lxml import etree
+from page_samples import ATOM, DAY, FEED_ID, UTC, make_config, make_digest, record
+
+from digest.atom import render_feed
+from digest.model import DayRecord
+from digest.present import day_filename
+from digest.render import render_fragment
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def relaxng() -> etree.RelaxNG:
+    return etree.RelaxNG(etree.parse(str(FIXTURES / "atom.rng")))
+
+
+def feed_days_records(count: int) -> list[DayRecord]:
+    days = [DAY - dt.timedelta(days=i) for i in range(count)]
+    return [
+        record(d, count=i % 4, content=f'<p>Day {d}. <a href="{d}.html#x">more</a></p>')
+        for i, d in enumerate(days)
+    ]
+
+
+def test_feed_is_valid_atom(env):
+    fragment = render_fragment(make_digest(), make_config(), env)
+    days = [record(DAY, 3, content=fragment), *feed_days_records(5)[1:]]
+    for site_url in (None, "https://example.org/digest/"):
+        feed = render_feed(days, make_config(site_url=site_url), FEED_ID)
+        schema = relaxng()
+        assert schema.validate(etree.fromstring(feed)), schema.error_log
+        parsed = feedparser.parse(feed)
+        assert parsed.bozo == 0, parsed.get("bozo_exception")
+        assert parsed.version == "atom10"
+        assert len(parsed.entries) == 5
+
+
+def test_feed_metadata_and_entries():
+    days = feed_days_records(3)
+    random.Random(1).shuffle(days)
+    config = make_config(author="Ada", site_url="https://example.org/digest/")
+    root = etree.fromstring(render_feed(days, config, FEED_ID))
+    assert root.findtext(f"{ATOM}id") == FEED_ID
+    assert root.findtext(f"{ATOM}title") == "Morning Digest"
+    assert root.findtext(f"{ATOM}author/{ATOM}name") == "Ada"
+    assert root.findtext(f"{ATOM}updated") == "2026-11-21T05:30:00+00:00"
+    entries = root.findall(f"{ATOM}entry")
+    assert [e.findtext(f"{ATOM}id") for e in entries] == [
+        record(DAY - dt.timedelta(days=i)).entry_id for i in range(3)
+    ]
+    first = entries[0]
+    assert first.findtext(f"{ATOM}title") == "Morning Digest — 21 November 2026 (nothing new)"
+    assert entries[1].findtext(f"{ATOM}title") == "Morning Digest — 20 November 2026 (1 story)"
+    assert entries[2].findtext(f"{ATOM}title") == "Morning Digest — 19 November 2026 (2 stories)"
+    assert first.findtext(f"{ATOM}published") == "2026-11-21T05:30:00+00:00"
+    assert first.findtext(f"{ATOM}updated") == "2026-11-21T05:30:00+00:00"
+    assert first.find(f"{ATOM}content").get("type") == "html"
+    assert root.find(f"{ATOM}generator") is not None
+    assert "lastBuildDate" not in etree.tostring(root).decode()
+
+
+def test_feed_updated_is_the_newest_entry_update():
+    days = [record(DAY, n=0), record(dt.date(2026, 11, 20), n=30)]
+    root = etree.fromstring(render_feed(days, make_config(), FEED_ID))
+    assert root.findtext(f"{ATOM}updated") == "2026-11-21T11:30:00+00:00"
+
+
+def test_feed_uses_absolute_links_with_a_site_url():
+    config = make_config(site_url="https://example.org/digest/")
+    root = etree.fromstring(render_feed(feed_days_records(2), config, FEED_ID))
+    links = {ln.get("rel"): ln.get("href") for ln in root.findall(f"{ATOM}link")}
+    assert links == {
+        "self": "https://example.org/digest/feed.atom",
+        "alternate": "https://example.org/digest/",
+    }
+    entry = root.find(f"{ATOM}entry")
+    assert entry.find(f"{ATOM}link").get("href") == "https://example.org/digest/2026-11-21.html"
+    content = entry.findtext(f"{ATOM}content")
+    assert 'href="https://example.org/digest/2026-11-21.html#x"' in content
+
+
+def test_feed_without_a_site_url_uses_relative_links_and_no_self():
+    root = etree.fromstring(render_feed(feed_days_records(2), make_config(), FEED_ID))
+    assert [(ln.get("rel"), ln.get("href")) for ln in root.findall(f"{ATOM}link")] == [
+        ("alternate", "index.html")
+    ]
+    assert root.find(f"{ATOM}entry/{ATOM}link").get("href") == "2026-11-21.html"
+    assert 'href="2026-11-21.html#x"' in root.findtext(f"{ATOM}entry/{ATOM}content")
+
+
+def test_feed_keeps_only_the_last_feed_days_days():
+    config = make_config(feed_days=7)
+    days = feed_days_records(10)
+    days.append(record(DAY - dt.timedelta(days=40)))
+    root = etree.fromstring(render_feed(days, config, FEED_ID))
+    kept = [e.find(f"{ATOM}link").get("href") for e in root.findall(f"{ATOM}entry")]
+    assert kept == [day_filename(DAY - dt.timedelta(days=i)) for i in range(7)]
+    # a gap in the days does not pull older days into the window
+    sparse = [record(DAY), record(DAY - dt.timedelta(days=6)), record(DAY - dt.timedelta(days=7))]
+    root = etree.fromstring(render_feed(sparse, config, FEED_ID))
+    assert len(root.findall(f"{ATOM}entry")) == 2
+
+
+def test_feed_is_byte_identical_for_the_same_days(env):
+    fragment = render_fragment(make_digest(), make_config(), env)
+    days = [record(DAY, 3, content=fragment), *feed_days_records(4)[1:]]
+    config = make_config(site_url="https://example.org/")
+    first = render_feed(days, config, FEED_ID)
+    again = render_feed(list(reversed(days)), config, FEED_ID)
+    assert first == again
+    # rebuilding the day from an unchanged digest gives the same content, so the same feed
+    rebuilt = render_fragment(
+        make_digest(generated_at=dt.datetime(2026, 11, 21, 9, tzinfo=UTC)), make_config(), env
+    )
+    assert render_feed([record(DAY, 3, content=rebuilt), *days[1:]], config, FEED_ID) == first
+
+
+def test_empty_feed_is_still_valid():
+    feed = render_feed([], make_config(), FEED_ID)
+    assert relaxng().validate(etree.fromstring(feed))
+    assert feedparser.parse(feed).bozo == 0

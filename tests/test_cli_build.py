@@ -1,0 +1,45 @@
+"""digest build, as a user types it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from seedsite import SEEDS_DAY
+
+from digest.cli import EXIT_LOCKED, EXIT_OK, EXIT_USAGE, main
+from digest.state import RunLock
+
+
+def test_build_with_no_config_reads_seeds_into_output(workdir: Path, capsys) -> None:
+    assert main(["build", "--date", SEEDS_DAY]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert "3 stories" in out
+    assert (workdir / "output" / f"{SEEDS_DAY}.html").is_file()
+    assert (workdir / "output" / "feed.atom").is_file()
+    assert (workdir / "digest-state.sqlite").is_file()
+
+
+def test_second_build_while_locked_exits_75(workdir: Path, capsys) -> None:
+    with RunLock(workdir / "digest-state.sqlite"):
+        assert main(["build"]) == EXIT_LOCKED
+    assert "another digest run" in capsys.readouterr().err
+
+
+def test_a_date_far_in_the_future_is_refused(workdir: Path, capsys) -> None:
+    assert main(["build", "--date", "2099-01-01"]) == EXIT_USAGE
+    assert "in the future" in capsys.readouterr().err
+    assert not (workdir / "output").exists()
+
+
+def test_a_wrong_source_entry_does_not_stop_the_build(workdir: Path, capsys) -> None:
+    (workdir / "digest.toml").write_text(
+        '[[sources]]\npath = "seeds"\n'
+        '[[sources]]\nname = "Typo"\nurl = "htps://example.org/feed.xml"\n',
+        encoding="utf-8",
+    )
+    assert main(["build"]) == EXIT_OK
+    err = capsys.readouterr().err
+    assert "Typo: not read: the config entry is wrong" in err and "sources[1].url" in err
+    page = (workdir / "output" / "index.html").read_text(encoding="utf-8")
+    assert "Typo" in page and "fix this [[sources]] entry" in page
+    assert page.count('class="story"') == 3  # the seeds were read as usual

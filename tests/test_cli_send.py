@@ -1,0 +1,83 @@
+"""digest send, as a user types it: through a real SMTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import email
+from pathlib import Path
+
+import pytest
+
+from digest.cli import EXIT_OK, main
+
+
+def email_config(port: int) -> str:
+    return (
+        'title = "Morning Read"\nsite_url = "https://example.org/news/"\n'
+        '[email]\nfrom = "Digest <digest@example.org>"\n'
+        'to = ["ana@example.org", "bruno@example.org"]\n'
+        f'smtp_host = "127.0.0.1"\nsmtp_port = {port}\nsecurity = "none"\n'
+        'username = "reader"\npassword_env = "TEST_SMTP_PASSWORD"\n'
+    )
+
+
+def test_send_through_a_real_smtp_server_once_then_refuse_then_force(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from smtpserver import PASSWORD, Recorder, authenticator, smtp_server
+
+    handler = Recorder()
+    with smtp_server(handler, authenticator=authenticator, auth_require_tls=False) as port:
+        (workdir / "digest.toml").write_text(email_config(port), encoding="utf-8")
+        monkeypatch.setenv("TEST_SMTP_PASSWORD", PASSWORD)
+        assert main(["send"]) == EXIT_OK  # builds the day first, then sends
+        assert len(handler.envelopes) == 1
+        envelope = handler.envelopes[0]
+        assert sorted(envelope.rcpt_tos) == ["ana@example.org", "bruno@example.org"]
+        assert b"Morning Read" in envelope.original_content
+        assert b"3 stories" in envelope.original_content
+
+        assert main(["send"]) == 1  # the same day again is refused
+        assert "--force" in capsys.readouterr().err
+        assert len(handler.envelopes) == 1
+        assert main(["send", "--force"]) == EXIT_OK
+        assert len(handler.envelopes) == 2
+
+
+def test_send_with_wrong_password_fails_clearly_without_printing_it(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from smtpserver import Recorder, authenticator, smtp_server
+
+    handler = Recorder()
+    with smtp_server(handler, authenticator=authenticator, auth_require_tls=False) as port:
+        (workdir / "digest.toml").write_text(email_config(port), encoding="utf-8")
+        monkeypatch.setenv("TEST_SMTP_PASSWORD", "wrong-secret-value")
+        assert main(["send"]) == 1
+    err = capsys.readouterr().err
+    assert "reader" in err and "wrong-secret-value" not in err
+    assert handler.envelopes == []
+
+
+def test_send_dry_run_to_file_writes_an_eml_and_sends_nothing(workdir: Path, capsys) -> None:
+    (workdir / "digest.toml").write_text(email_config(9), encoding="utf-8")  # nothing listens
+    assert main(["send", "--dry-run", "--to-file", "out.eml"]) == EXIT_OK
+    data = (workdir / "out.eml").read_bytes()
+    assert b"multipart/alternative" in data and b"Message-ID:" in data
+    assert main(["send", "--dry-run"]) == EXIT_OK  # prints, and may be repeated
+    assert "multipart/alternative" in capsys.readouterr().out
+
+
+def test_send_after_build_lists_the_sources_that_failed_in_the_build(workdir: Path) -> None:
+    # the README's cron line: 'digest build && digest send'
+    config = email_config(9) + (
+        '[[sources]]\npath = "seeds"\n'
+        '[[sources]]\nname = "Gone Gazette"\npath = "no-such-feed.xml"\nkind = "feed"\n'
+    )
+    (workdir / "digest.toml").write_text(config, encoding="utf-8")
+    assert main(["build", "-q"]) == EXIT_OK
+    assert main(["send", "--dry-run", "--to-file", "out.eml"]) == EXIT_OK
+    message = email.message_from_bytes((workdir / "out.eml").read_bytes())
+    plain = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+    text = " ".join(plain.get_payload(decode=True).decode().split())  # unwrapped
+    assert "Gone Gazette: cannot read" in text
+    assert "(No such file or directory) (check the source's 'path')" in text

@@ -1,0 +1,168 @@
+"""digest sources, as a user types it: the config file edited in place."""
+
+from __future__ import annotations
+
+import datetime as dt
+from email.utils import format_datetime
+from pathlib import Path
+
+import pytest
+
+from digest.cli import EXIT_OK, EXIT_USAGE, main
+from digest.config import load_config
+
+
+def test_sources_add_list_remove_keep_the_config_and_its_comments(workdir: Path, capsys) -> None:
+    config_path = workdir / "digest.toml"
+    config_path.write_text('# my digest\ntitle = "Mine"\n', encoding="utf-8")
+    assert (
+        main(
+            [
+                "sources",
+                "add",
+                "https://news.example.org/rss.xml",
+                "--no-discover",
+                "--name",
+                "Example News",
+                "--category",
+                "News/World",
+                "--max-items",
+                "10",
+            ]
+        )
+        == EXIT_OK
+    )
+    text = config_path.read_text("utf-8")
+    assert text.startswith("# my digest")
+    (source,) = load_config(config_path).sources
+    assert (source.name, source.category, source.max_items) == ("Example News", "News/World", 10)
+
+    capsys.readouterr()
+    assert main(["sources", "list"]) == EXIT_OK
+    listed = capsys.readouterr().out
+    assert "Example News" in listed and "never read" in listed
+
+    assert main(["sources", "remove", "Example News"]) == EXIT_OK
+    assert load_config(config_path).sources == ()
+    assert main(["sources", "remove", "Nope"]) == EXIT_USAGE
+
+
+def test_first_sources_add_keeps_the_default_seeds_folder(workdir: Path) -> None:
+    main(["sources", "add", "https://a.example.org/feed", "--no-discover", "--name", "A"])
+    names = [s.name for s in load_config(workdir / "digest.toml").sources]
+    assert names == ["seeds", "A"]
+
+
+def test_sources_import_and_export_opml(workdir: Path, capsys) -> None:
+    opml = Path(__file__).parent / "fixtures" / "opml" / "subscriptions.opml"
+    assert main(["sources", "import", str(opml)]) == EXIT_OK
+    assert "imported 5 of 5 feeds" in capsys.readouterr().out
+    assert main(["sources", "import", str(opml)]) == EXIT_OK  # again: nothing duplicated
+    assert "imported 0 of 5" in capsys.readouterr().out
+    config = load_config(workdir / "digest.toml")
+    assert [s.category for s in config.sources if s.kind == "feed"][:2] == [
+        "News/World",
+        "News/World",
+    ]
+    assert main(["sources", "export", "-o", "out.opml"]) == EXIT_OK
+    exported = (workdir / "out.opml").read_text("utf-8")
+    assert exported.count("xmlUrl=") == 5 and "seeds" not in exported
+
+
+def test_sources_add_finds_a_sites_feed_through_link_alternate(
+    workdir: Path, http_server, capsys
+) -> None:
+    http_server.route(
+        "/",
+        body=(
+            "<html><head><title>Harbour News</title>"
+            '<link rel="alternate" type="application/rss+xml" href="/feeds/all.xml">'
+            "</head><body><p>Welcome</p></body></html>"
+        ),
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+    http_server.route(
+        "/feeds/all.xml",
+        body=(
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour News</title>'
+            "<link>https://example.org/</link><description>d</description></channel></rss>"
+        ),
+        headers={"Content-Type": "application/rss+xml"},
+    )
+    assert main(["sources", "add", http_server.url("/")]) == EXIT_OK
+    added = load_config(workdir / "digest.toml").sources[-1]
+    assert (added.name, added.location) == ("Harbour News", http_server.url("/feeds/all.xml"))
+
+
+def test_sources_add_a_page_with_no_feed_says_what_to_do(workdir: Path, http_server, capsys):
+    http_server.route(
+        "/",
+        body="<html><body><p>No feeds here</p></body></html>",
+        headers={"Content-Type": "text/html"},
+    )
+    assert main(["sources", "add", http_server.url("/")]) == 1
+    err = capsys.readouterr().err
+    assert "names no feed" in err and "--page" in err
+    assert not (workdir / "digest.toml").exists()
+
+
+def test_first_sources_add_without_a_seeds_folder_adds_only_the_new_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # an empty folder: no seeds/ to carry over
+    main(["sources", "add", "https://a.example.org/feed", "--no-discover", "--name", "A"])
+    assert [s.name for s in load_config(tmp_path / "digest.toml").sources] == ["A"]
+
+
+def test_a_source_gone_410_works_again_once_removed_and_added_back(
+    workdir: Path, http_server
+) -> None:
+    from httpserver import Reply
+
+    from digest.state import State
+
+    http_server.route("/feed.xml", Reply(410))
+    url = http_server.url("/feed.xml")
+    (workdir / "digest.toml").write_text(
+        f'title = "T"\n[[sources]]\nname = "Harbour"\nurl = "{url}"\n', encoding="utf-8"
+    )
+    assert main(["build", "-q"]) == EXIT_OK
+    with State.open(workdir / "digest-state.sqlite") as state:
+        assert state.source("Harbour").disabled_reason
+    assert main(["sources", "remove", "Harbour"]) == EXIT_OK
+    with State.open(workdir / "digest-state.sqlite") as state:
+        assert state.source("Harbour") is None
+
+    recent = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    http_server.route(
+        "/feed.xml",
+        body=(
+            '<rss version="2.0"><channel><title>Harbour</title><item><title>Back again</title>'
+            f"<link>https://example.org/back</link><pubDate>{format_datetime(recent)}</pubDate>"
+            "<description>The harbour feed is back after the move.</description></item>"
+            "</channel></rss>"
+        ),
+    )
+    assert main(["sources", "add", url, "--name", "Harbour", "--no-discover"]) == EXIT_OK
+    assert main(["build", "-q"]) == EXIT_OK
+    assert "Back again" in (workdir / "output" / "index.html").read_text(encoding="utf-8")
+
+
+def test_sources_export_and_import_round_trip_pages_and_say_what_was_left_out(
+    workdir: Path, capsys
+) -> None:
+    (workdir / "digest.toml").write_text(
+        'title = "T"\n'
+        '[[sources]]\nname = "Harbour"\nurl = "https://news.example.org/feed.xml"\n'
+        '[[sources]]\nname = "Story"\nurl = "https://news.example.org/story"\nkind = "page"\n'
+        '[[sources]]\nname = "Seeds"\npath = "seeds"\n',
+        encoding="utf-8",
+    )
+    assert main(["sources", "export", "-o", "subs.opml"]) == EXIT_OK
+    assert "left out 1 local source(s)" in capsys.readouterr().err
+    (workdir / "digest.toml").unlink()
+    assert main(["sources", "import", "subs.opml"]) == EXIT_OK
+    assert "imported 2 of 1 feeds and 1 pages" in capsys.readouterr().out
+    config = load_config(workdir / "digest.toml")
+    imported = {s.name: s.kind for s in config.sources}
+    assert imported["Harbour"] == "feed" and imported["Story"] == "page"

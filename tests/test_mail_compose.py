@@ -1,0 +1,258 @@
+"""digest.mail.compose: the email built from a digest: its parts, headers, links and size."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from mail_samples import (
+    LOREM,
+    NOW,
+    Scan,
+    build,
+    make_article,
+    make_config,
+    make_digest,
+    parse,
+    parts,
+)
+
+from digest.mail import MailError, build_message
+from digest.model import Paragraph, Story
+from digest.present import make_environment
+
+
+def test_message_is_multipart_alternative_plain_first_then_html_utf8(tmp_path: Path) -> None:
+    message = parse(bytes(build(make_digest(), make_config(tmp_path))))
+
+    assert message.get_content_type() == "multipart/alternative"
+    kids = list(message.iter_parts())
+    assert [k.get_content_type() for k in kids] == ["text/plain", "text/html"]
+    for part in kids:
+        assert part.get_content_charset() == "utf-8"
+        assert part["Content-Transfer-Encoding"] in ("quoted-printable", "base64")
+        assert "Nicolás Pérez" in part.get_content()
+    assert message["MIME-Version"] == "1.0"
+
+
+def test_headers_ascii_on_the_wire_and_complete(tmp_path: Path) -> None:
+    data = bytes(build(make_digest(5), make_config(tmp_path)))
+    head = data.split(b"\r\n\r\n", 1)[0]
+    assert head.isascii()
+    assert all(len(line) <= 998 for line in data.split(b"\r\n"))
+
+    message = parse(data)
+    assert message["From"].addresses[0].addr_spec == "digest@example.org"
+    assert [a.addr_spec for a in message["To"].addresses] == [
+        "ana@example.org",
+        "bruno@example.org",
+    ]
+    assert message["To"].addresses[1].display_name == "Bruno Núñez"
+    assert message["Subject"] == "Morning Read — Sat 21 Nov 2026: 5 stories"
+    assert message["Date"].datetime == NOW
+    assert re.fullmatch(r"<[^<>@\s]+@example\.org>", message["Message-ID"].strip())
+    assert message["List-Id"] == "Morning Read <digest.example.org>"
+    assert message["List-Archive"] == "<https://example.org/digest/archive.html>"
+    assert message["Auto-Submitted"] == "auto-generated"
+
+
+def test_sender_without_name_takes_the_title_and_non_ascii_title_is_encoded(
+    tmp_path: Path,
+) -> None:
+    config = make_config(tmp_path, sender="digest@example.org")
+    digest = replace(make_digest(1), title="Café, le matin")
+    data = bytes(build(digest, config))
+    assert data.split(b"\r\n\r\n", 1)[0].isascii()
+    message = parse(data)
+    assert message["From"].addresses[0].display_name == "Café, le matin"
+    assert message["Subject"] == "Café, le matin — Sat 21 Nov 2026: 1 story"
+    assert message["List-Id"] == "Café le matin <digest.example.org>"
+
+
+def test_html_is_inlined_safe_and_absolute(tmp_path: Path) -> None:
+    _, html = parts(build(make_digest(), make_config(tmp_path)))
+    tags = Scan(html).tags
+
+    assert "<style" not in html.lower() and "<script" not in html.lower()
+    assert not [t for t, _ in tags if t in ("style", "script", "link", "iframe", "form")]
+    styled = {t for t, attrs in tags if attrs.get("style")}
+    assert {"body", "div", "p", "h1", "h2", "a"} <= styled
+    wrap = next(a for t, a in tags if t == "div" and "max-width:600px" in a.get("style", ""))
+    assert "font-family" in wrap["style"]
+    assert all("alt" in attrs for tag, attrs in tags if tag == "img")
+    hrefs = [attrs["href"] for _, attrs in tags if "href" in attrs]
+    assert hrefs
+    for href in hrefs:
+        assert href.startswith("#") or urlsplit(href).scheme in ("http", "https"), href
+    assert "https://example.org/digest/2026-11-21.html" in hrefs
+    assert 'name="color-scheme" content="light dark"' in html
+
+
+def test_no_site_url_means_no_site_links(tmp_path: Path) -> None:
+    config = replace(make_config(tmp_path), site_url=None)
+    message = build(make_digest(), config)
+    plain, html = parts(message)
+    assert "View in your browser" not in html and "View in your browser" not in plain
+    assert "List-Archive" not in message
+    for _, attrs in Scan(html).tags:
+        href = attrs.get("href")
+        assert href is None or href.startswith(("#", "https://news.example.org/"))
+
+
+def test_plain_part_wrapped_at_72_with_numbered_links(tmp_path: Path) -> None:
+    plain, _ = parts(build(make_digest(3), make_config(tmp_path)))
+    lines = plain.splitlines()
+    for line in lines:
+        assert len(line) <= 72 or "://" in line, line
+    assert lines[0] == "MORNING READ"
+    assert "Saturday 21 November 2026 · 3 stories from 2 sources" in plain
+    assert "Le Monde · Nicolás Pérez · Sat 21 Nov, 06:30" in plain  # Madrid time
+    for n in (1, 2, 3):
+        assert f"[{n}] https://news.example.org/{n}?from=digest&lang=es" in lines
+        assert re.search(rf"story {n} \[{n}\]$", plain, re.M)
+    flat = " ".join(plain.split())
+    assert "Summary 2: Nicolás Pérez cut the ribbon at dawn. The bridge links" in flat
+    assert "- City Hall feed: HTTP 404 (check the URL)" in plain
+    assert "-- " in lines
+    assert "<" not in plain
+
+
+def test_big_digest_stays_under_gmail_limit_and_keeps_every_summary(tmp_path: Path) -> None:
+    digest = make_digest(60, paragraphs=12)
+    message = build(digest, make_config(tmp_path))
+    data = bytes(message)
+    assert len(data) <= 102_000
+    assert message.cuts and "left out the full texts of 60 stories" in message.cuts[0]
+    plain, html = parts(parse(data))
+    flat_plain = " ".join(plain.split())
+    for story in digest.stories:
+        summary = " ".join(story.summary)
+        assert summary in html
+        assert summary in flat_plain
+    assert "The full texts were left out" in html
+
+
+def test_full_texts_are_shortened_before_they_are_dropped(tmp_path: Path) -> None:
+    digest = make_digest(12, paragraphs=12)
+    whole = build(digest, make_config(tmp_path), max_bytes=10_000_000)
+    assert not whole.cuts
+    assert len(bytes(whole)) > 102_000
+
+    message = build(digest, make_config(tmp_path))
+    assert len(bytes(message)) <= 102_000
+    assert len(message.cuts) == 1 and message.cuts[0].startswith("shortened the full text of 12")
+    plain, html = parts(message)
+    assert html.count("Shortened to fit this email.") == 12
+    assert html.count(">Continue reading at ") == 12
+    assert "Paragraph 0 of story 7." in html  # each story keeps its beginning
+    for story in digest.stories:
+        assert " ".join(story.summary) in html
+    assert "shortened to fit" in plain
+
+
+def test_over_the_limit_even_without_full_texts_is_reported(tmp_path: Path) -> None:
+    message = build(make_digest(5), make_config(tmp_path), max_bytes=3_000)
+    assert len(message.cuts) == 2
+    assert "over the 3,000-byte limit" in message.cuts[1]
+    _, html = parts(message)
+    assert "Summary 5: Nicolás Pérez cut the ribbon at dawn." in html
+
+
+def test_hostile_article_content_is_inert(tmp_path: Path) -> None:
+    evil = make_article(
+        1,
+        title='<script>alert("t")</script> Headline',
+        url="javascript:alert(1)",
+        author='"><img src=x onerror=alert(2)>',
+        paragraphs=0,
+    )
+    evil = replace(
+        evil,
+        paragraphs=(
+            Paragraph("<script>alert(3)</script> <a href=/relative onclick=x()>click</a>"),
+            Paragraph(LOREM * 8),
+        ),
+        summary=("<img src=x onerror=alert(4)> A summary.",),
+    )
+    digest = replace(make_digest(1), stories=(Story(evil.title, (evil,), evil.summary),))
+    message = parse(bytes(build(digest, make_config(tmp_path))))
+    plain, html = parts(message)
+
+    tags = Scan(html).tags
+    assert not [t for t, _ in tags if t in ("script", "img")]
+    for tag, attrs in tags:
+        assert not [k for k in attrs if k.startswith("on")], (tag, attrs)
+        for key in ("href", "src"):
+            assert not attrs.get(key, "").lower().startswith("javascript:")
+            assert attrs.get(key, "#").startswith(("#", "https://")), attrs
+    assert "&lt;script&gt;" in html and "&lt;img src=x onerror=alert(4)&gt;" in html
+    assert "javascript:" not in plain  # not listed as a link
+
+
+def test_empty_day_and_grouped_story(tmp_path: Path) -> None:
+    config = make_config(tmp_path)
+    empty = replace(make_digest(0, failures=False), stories=())
+    message = build(empty, config)
+    assert message["Subject"] == "Morning Read — Sat 21 Nov 2026: nothing new"
+    plain, html = parts(message)
+    assert "Nothing new today. Enjoy the quiet." in plain and "Enjoy the quiet." in html
+    assert "Links" not in plain
+
+    lead, other = make_article(1), make_article(2, title="Same bridge, another paper")
+    grouped = replace(empty, stories=(Story(lead.title, (lead, other), lead.summary),))
+    plain, html = parts(build(grouped, config))
+    assert "Also: Same bridge, another paper (El País) [2]" in plain
+    assert "[2] https://news.example.org/2?from=digest&lang=es" in plain
+    assert 'href="https://news.example.org/2?from=digest&amp;lang=es"' in html
+
+
+# ---------------------------------------------------------------- config and templates
+
+
+def test_no_email_table_is_a_mail_error(tmp_path: Path) -> None:
+    config = replace(make_config(tmp_path), email=None)
+    with pytest.raises(MailError) as failure:
+        build(make_digest(), config)
+    assert "[email]" in failure.value.problem
+
+
+def test_user_templates_override_the_built_in_ones(tmp_path: Path) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "email.txt.j2").write_text(
+        "{{ digest.title }} has {{ entries|length }} stories.\n", encoding="utf-8"
+    )
+    config = replace(make_config(tmp_path), templates=folder)
+    message = build_message(make_digest(), config, make_environment(folder), now=NOW)
+    plain, html = parts(message)
+    assert plain == "Morning Read has 3 stories.\n"
+    assert "Nicolás" in html  # the built-in HTML template still applies
+
+
+def test_template_error_is_a_mail_error(tmp_path: Path) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "email.html.j2").write_text("{{ no_such_variable }}", encoding="utf-8")
+    with pytest.raises(MailError) as failure:
+        build_message(make_digest(), make_config(tmp_path), make_environment(folder), now=NOW)
+    assert "email.html.j2" in failure.value.problem
+
+
+def test_user_template_mistakes_are_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    folder = tmp_path / "templates"
+    folder.mkdir()
+    (folder / "email.html.j2").write_text(
+        '<!doctype html><html><body><p><a href="archive.html">Archive</a>'
+        '<img src="https://example.org/logo.png"></p></body></html>\n',
+        encoding="utf-8",
+    )
+    caplog.set_level(logging.WARNING, logger="digest.mail")
+    build_message(make_digest(), make_config(tmp_path), make_environment(folder), now=NOW)
+    assert "href='archive.html' is not an absolute http(s) link" in caplog.text
+    assert "an <img> without alt text" in caplog.text

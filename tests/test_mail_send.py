@@ -1,0 +1,114 @@
+"""digest.mail.send: each day's email goes out once; dry runs send nothing; the state records
+what a real SMTP server (aiosmtpd on 127.0.0.1) accepted."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from pathlib import Path
+
+import pytest
+from mail_samples import DAY, NOW, make_config, make_digest, parse
+from smtpserver import USER, Recorder, free_port, smtp_server
+
+from digest.mail import MailError, RecipientsRefused, send_digest
+from digest.state import State
+
+
+def test_send_digest_delivers_records_and_refuses_a_second_send(tmp_path: Path) -> None:
+    handler = Recorder()
+    with smtp_server(handler) as port, State.open(tmp_path / "state.sqlite") as state:
+        config = make_config(tmp_path, port)
+        result = send_digest(make_digest(), config, state, now=NOW, environ={})
+
+        assert result.sent and result.recipients == ("ana@example.org", "bruno@example.org")
+        assert state.sent_at(DAY) == NOW
+        assert len(handler.envelopes) == 1
+        envelope = handler.envelopes[0]
+        assert envelope.mail_from == "digest@example.org"
+        assert envelope.rcpt_tos == ["ana@example.org", "bruno@example.org"]
+        received = parse(envelope.original_content)
+        assert received["Message-ID"].strip() == result.message_id
+        assert [k.get_content_type() for k in received.iter_parts()] == [
+            "text/plain",
+            "text/html",
+        ]
+        assert "Nicolás" in received.get_body(("html",)).get_content()
+
+        with pytest.raises(MailError) as again:
+            send_digest(make_digest(), config, state, now=NOW + dt.timedelta(hours=1))
+        assert "2026-11-21" in again.value.problem and "already sent" in again.value.problem
+        assert "Sat 21 Nov 2026, 07:00" in again.value.problem  # when, in local time
+        assert "--force" in again.value.advice
+        assert len(handler.envelopes) == 1
+
+        later = NOW + dt.timedelta(hours=2)
+        send_digest(make_digest(), config, state, force=True, now=later, environ={})
+        assert len(handler.envelopes) == 2
+        assert state.sent_at(DAY) == later
+
+
+# ---------------------------------------------------------------- refused recipients
+
+
+def test_one_refused_recipient_is_named_and_the_day_recorded_for_the_others(
+    tmp_path: Path,
+) -> None:
+    handler = Recorder(refuse=("bruno@example.org",))
+    with smtp_server(handler) as port, State.open(tmp_path / "s.sqlite") as state:
+        config = make_config(tmp_path, port)
+        with pytest.raises(RecipientsRefused) as failure:
+            send_digest(make_digest(), config, state, now=NOW, environ={})
+        assert state.sent_at(DAY) == NOW  # ana has it: a rerun must not send it twice
+
+    error = failure.value
+    assert "bruno@example.org: 550 5.1.1 no such user" in error.problem
+    assert "the digest went to ana@example.org" in error.problem
+    assert error.refused == {"bruno@example.org": (550, "550 5.1.1 no such user")}
+    assert error.accepted == ("ana@example.org",)
+    assert [e.rcpt_tos for e in handler.envelopes] == [["ana@example.org"]]
+
+
+def test_every_recipient_refused_records_nothing(tmp_path: Path) -> None:
+    handler = Recorder(refuse=("ana@example.org", "bruno@example.org"))
+    with smtp_server(handler) as port, State.open(tmp_path / "s.sqlite") as state:
+        with pytest.raises(MailError) as failure:
+            send_digest(make_digest(), make_config(tmp_path, port), state, now=NOW, environ={})
+        assert state.sent_at(DAY) is None
+    assert "refused every recipient" in failure.value.problem
+    assert "ana@example.org: 550 5.1.1 no such user" in failure.value.problem
+    assert not handler.envelopes
+
+
+# ---------------------------------------------------------------- dry runs
+
+
+def test_dry_run_to_file_writes_a_valid_eml_and_sends_nothing(tmp_path: Path) -> None:
+    target = tmp_path / "out" / "digest.eml"
+    with State.open(tmp_path / "s.sqlite") as state:
+        config = make_config(tmp_path, free_port(), username=USER, password_env="UNSET_VAR")
+        result = send_digest(
+            make_digest(), config, state, dry_run=True, to_file=target, now=NOW, environ={}
+        )
+        assert state.sent_at(DAY) is None
+    assert not result.sent and result.written == target
+    data = target.read_bytes()
+    assert len(data) == result.size
+    message = parse(data)
+    assert not [d for part in message.walk() for d in part.defects]
+    assert [k.get_content_type() for k in message.iter_parts()] == ["text/plain", "text/html"]
+    assert message["Subject"] == "Morning Read — Sat 21 Nov 2026: 3 stories"
+    assert not list(tmp_path.joinpath("out").glob(".*.tmp"))
+    assert "dry run" in result.summary_line
+
+
+def test_dry_run_prints_the_message_even_for_a_day_already_sent(tmp_path: Path) -> None:
+    out = io.StringIO()
+    with State.open(tmp_path / "s.sqlite") as state:
+        state.record_sent(DAY, NOW, "<x@example.org>", ["ana@example.org"])
+        send_digest(make_digest(), make_config(tmp_path), state, dry_run=True, out=out, now=NOW)
+    text = out.getvalue()
+    assert "\r" not in text
+    message = parse(text.encode("ascii"))
+    assert message.get_content_type() == "multipart/alternative"
+    assert message["List-Id"] == "Morning Read <digest.example.org>"
