@@ -22,13 +22,15 @@ number of similar pairs, not with the square of the pool.
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
 import heapq
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from digest.model import Article
+from digest.model import Article, Disagreement, Figure, Story
 
 # The default average similarity two groups need to merge. Chosen on labelled news (see
 # benchmarks/stories_eval.py and its README for the figures behind it).
@@ -46,6 +48,7 @@ class GroupingSettings:
     max_days_apart: float = 3.0
     title_weight: int = 2
     lead_words: int = 60
+    languages: tuple[str, ...] = ("en",)
 
 
 def comparison_text(article: Article, settings: GroupingSettings) -> str:
@@ -57,62 +60,67 @@ def comparison_text(article: Article, settings: GroupingSettings) -> str:
         words.extend(paragraph.text.split())
         if len(words) >= settings.lead_words:
             break
-    title = (article.title + " . ") * settings.title_weight
+    # A derived title is the lead sentence again: counting it would weigh the lead thrice.
+    title = "" if article.title_derived else (article.title + " . ") * settings.title_weight
     return title + " ".join(words[: settings.lead_words])
 
 
 @dataclass(frozen=True)
-class Link:
-    """One pair of articles similar enough to be compared, and how similar."""
+class Links:
+    """Pairs of articles similar enough to be compared: ``first[k]`` and ``second[k]`` with
+    ``similarity[k]`` (after the same-publisher margin), as parallel arrays."""
 
-    first: int
-    second: int
-    similarity: float
+    first: np.ndarray
+    second: np.ndarray
+    similarity: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.first)
 
 
-def similar_links(articles: Sequence[Article], settings: GroupingSettings) -> list[Link]:
-    """The pairs that may join, with the similarity the clustering uses for them."""
+def similar_links(articles: Sequence[Article], settings: GroupingSettings) -> Links:
+    """The pairs that may join, with the similarity the clustering uses for them.
+
+    Pairs down to half the threshold are kept: below the threshold they cannot start a
+    cluster, but they still count in the average similarity between two clusters.
+    """
     from digest.text.similarity import shared_word_counts, similar_pairs, vectorise
 
+    empty = Links(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
     if len(articles) < 2:
-        return []
-    vectors = vectorise([comparison_text(a, settings) for a in articles])
-    # Same-source pairs must clear the threshold plus the margin: no need to keep weaker ones.
-    floor = max(settings.similarity - settings.same_source_margin, 0.0) * 0.5
-    left, right, sims = similar_pairs(vectors, max(floor, 0.01))
-    if not len(left):
-        return []
-    shared = shared_word_counts(vectors, left, right)
-    seconds = np.array(
+        return empty
+    vectors = vectorise([comparison_text(a, settings) for a in articles], settings.languages)
+    times = np.array(
         [a.published.timestamp() if a.published else np.nan for a in articles], dtype=float
     )
-    apart = np.abs(seconds[left] - seconds[right])
-    too_far = apart > settings.max_days_apart * 86400  # NaN (undated) compares False
-    sources = [a.source for a in articles]
-    links = []
-    for k in np.flatnonzero(~too_far & (shared >= MIN_SHARED_WORDS)):
-        i, j = int(left[k]), int(right[k])
-        similarity = float(sims[k])
-        if sources[i] == sources[j]:
-            similarity -= settings.same_source_margin
-        if similarity > 0:
-            links.append(Link(i, j, similarity))
-    return links
+    floor = max(settings.similarity * 0.5, 0.01)
+    left, right, sims = similar_pairs(vectors, floor, times, settings.max_days_apart * 86400)
+    if not len(left):
+        return empty
+    keep = shared_word_counts(vectors, left, right) >= MIN_SHARED_WORDS
+    left, right, sims = left[keep], right[keep], sims[keep].astype(np.float32)
+    publishers = np.array([hash(publisher(a)) for a in articles], dtype=np.int64)
+    sims = np.where(publishers[left] == publishers[right], sims - settings.same_source_margin, sims)
+    keep = sims > 0
+    return Links(left[keep], right[keep], sims[keep])
 
 
-def cluster(count: int, links: Sequence[Link], threshold: float) -> list[list[int]]:
+def cluster(
+    count: int, links: Iterable[tuple[int, int, float]], threshold: float
+) -> list[list[int]]:
     """Average-linkage clusters of ``count`` items over a sparse similarity graph.
 
-    Pairs absent from ``links`` count as similarity 0. Returns the clusters as lists of item
-    indices, each in ascending order, ordered by their first item.
+    ``links`` are (item, item, similarity); pairs absent from it count as similarity 0.
+    Returns the clusters as lists of item indices, each in ascending order, ordered by their
+    first item.
     """
     members: dict[int, list[int]] = {i: [i] for i in range(count)}
     # total similarity between two live clusters, keyed by (smaller id, larger id)
     totals: dict[tuple[int, int], float] = {}
     neighbours: dict[int, set[int]] = {}
-    for link in links:
-        a, b = sorted((link.first, link.second))
-        totals[(a, b)] = totals.get((a, b), 0.0) + link.similarity
+    for first, second, similarity in links:
+        a, b = (first, second) if first < second else (second, first)
+        totals[(a, b)] = totals.get((a, b), 0.0) + similarity
         neighbours.setdefault(a, set()).add(b)
         neighbours.setdefault(b, set()).add(a)
     heap = [(-total, a, b) for (a, b), total in totals.items() if total >= threshold]
@@ -147,8 +155,206 @@ def cluster(count: int, links: Sequence[Link], threshold: float) -> list[list[in
 def cluster_articles(
     articles: Sequence[Article], settings: GroupingSettings | None = None
 ) -> list[list[int]]:
-    """Which articles report the same event: clusters of indices into ``articles``."""
+    """Which articles report the same event: clusters of indices into ``articles``.
+
+    Average linkage never joins two groups without at least one pair above the threshold
+    between them, so it runs separately inside each connected component of the graph of
+    such pairs: most articles have none and are never looked at again.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
     settings = settings or GroupingSettings()
-    if not settings.enabled:
-        return [[i] for i in range(len(articles))]
-    return cluster(len(articles), similar_links(articles, settings), settings.similarity)
+    count = len(articles)
+    if not settings.enabled or count < 2:
+        return [[i] for i in range(count)]
+    links = similar_links(articles, settings)
+    strong = links.similarity >= settings.similarity
+    graph = coo_matrix(
+        (np.ones(int(strong.sum())), (links.first[strong], links.second[strong])),
+        shape=(count, count),
+    )
+    _, component = connected_components(graph, directed=False)
+    inside = component[links.first] == component[links.second]
+    by_component: dict[int, list[int]] = {}
+    for k in np.flatnonzero(inside):
+        by_component.setdefault(int(component[links.first[k]]), []).append(int(k))
+    clusters: list[list[int]] = []
+    grouped: set[int] = set()
+    for edges in by_component.values():
+        members = sorted(
+            {int(links.first[k]) for k in edges} | {int(links.second[k]) for k in edges}
+        )
+        local = {m: n for n, m in enumerate(members)}
+        pairs = [
+            (local[int(links.first[k])], local[int(links.second[k])], float(links.similarity[k]))
+            for k in edges
+        ]
+        for found in cluster(len(members), pairs, settings.similarity):
+            clusters.append([members[n] for n in found])
+            grouped.update(members[n] for n in found)
+    clusters.extend([i] for i in range(count) if i not in grouped)
+    return sorted(clusters, key=lambda members: members[0])
+
+
+# ---------------------------------------------------------------------------------------------
+# From clusters to stories
+
+# Copies: texts sharing this share of their word 5-grams (Jaccard), or a short text found
+# almost whole inside a longer one, are one text published twice.
+COPY_OVERLAP = 0.5
+COPY_CONTAINMENT = 0.8
+_COPY_WORDS = 250  # the opening words compared: enough to tell, cheap on long articles
+
+_NO_DATE = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class StorySettings:
+    """How stories are made from articles: grouping, and the summary's budget."""
+
+    grouping: GroupingSettings = GroupingSettings()
+    summary_sentences: int = 3
+    summary_chars: int = 600
+
+
+def group_stories(
+    articles: Iterable[Article], settings: StorySettings | None = None
+) -> tuple[Story, ...]:
+    """The stories told by ``articles``: one per event, most widely reported first.
+
+    Stories carried by more independent sources come first, then the most recent; a story
+    of one article is that article with its own headline and lead.
+    """
+    settings = settings or StorySettings()
+    articles = list(articles)
+    clusters = cluster_articles(articles, settings.grouping)
+    stories = [make_story([articles[i] for i in members], settings) for members in clusters]
+    return tuple(sorted(stories, key=_story_order))
+
+
+def _story_order(story: Story) -> tuple[int, float, str]:
+    newest = max((a.published or _NO_DATE for a in story.reports), default=_NO_DATE)
+    return (-independent_sources(story.reports), -newest.timestamp(), story.id)
+
+
+def publisher(article: Article) -> str:
+    """Who published ``article``, for telling independent sources apart."""
+    return f"\0{article.key}" if article.publisher_unknown else article.source
+
+
+def independent_sources(reports: Sequence[Article]) -> int:
+    return len({publisher(a) for a in reports})
+
+
+def make_story(members: Sequence[Article], settings: StorySettings | None = None) -> Story:
+    """One story from the articles of one event."""
+    from digest.summarise import story_summary
+    from digest.text.headlines import Candidate, choose_headline, site_names_for
+
+    settings = settings or StorySettings()
+    reports, copies = fold_copies(members)
+    headline = choose_headline(
+        [Candidate(a.title, a.title_derived, site_names_for(a.source, a.url)) for a in reports]
+    )
+    summary = story_summary(
+        reports,
+        settings.summary_sentences,
+        settings.summary_chars,
+        settings.grouping.languages,
+    )
+    return Story(
+        headline=headline or reports[0].title,
+        reports=reports,
+        summary=summary,
+        copies=copies,
+        disagreements=figure_disagreements(reports),
+        id=story_id(members),
+    )
+
+
+def story_id(members: Iterable[Article]) -> str:
+    """A stable id: from the first-published article's key (a later report does not move it)."""
+    latest = dt.datetime.max.replace(tzinfo=dt.UTC)
+    first = min(members, key=lambda a: (a.published or latest, a.key))
+    return hashlib.sha1(first.key.encode("utf-8")).hexdigest()[:12]
+
+
+def fold_copies(members: Sequence[Article]) -> tuple[tuple[Article, ...], tuple[Article, ...]]:
+    """Split an event's articles into distinct reports (most complete first) and copies.
+
+    Articles whose opening words are one text (see ``COPY_OVERLAP``) form a copy group; the
+    group is represented by its newest member when one publisher issued them all (an
+    update), else by its most complete one (a wire story and its reprints).
+    """
+    from digest.text.similarity import containment, overlap, shingles
+
+    if len(members) == 1:
+        return (members[0],), ()
+    grams = [shingles(_opening_words(a)) for a in members]
+    parent = list(range(len(members)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(members)):
+        for j in range(i + 1, len(members)):
+            small, large = sorted((grams[i], grams[j]), key=len)
+            if len(small) < 3:
+                continue  # a line or two says too little to call it a copy
+            same = overlap(small, large) >= COPY_OVERLAP
+            if same or containment(small, large) >= COPY_CONTAINMENT:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[Article]] = {}
+    for i, article in enumerate(members):
+        groups.setdefault(root(i), []).append(article)
+    reports: list[Article] = []
+    copies: list[Article] = []
+    for group in groups.values():
+        if len({publisher(a) for a in group}) == 1:
+            keeper = max(group, key=lambda a: (a.published or _NO_DATE, _completeness(a)))
+        else:
+            keeper = max(
+                group, key=lambda a: (_completeness(a), -(a.published or _NO_DATE).timestamp())
+            )
+        reports.append(keeper)
+        copies.extend(a for a in group if a is not keeper)
+    reports.sort(key=lambda a: (-_completeness(a), a.published or _NO_DATE, a.key))
+    return tuple(reports), tuple(copies)
+
+
+def _completeness(article: Article) -> int:
+    return sum(len(p.text) for p in article.paragraphs if p.kind == "body")
+
+
+def _opening_words(article: Article) -> str:
+    words: list[str] = []
+    for paragraph in article.paragraphs:
+        if paragraph.kind == "body":
+            words.extend(paragraph.text.split())
+            if len(words) >= _COPY_WORDS:
+                break
+    return " ".join(words[:_COPY_WORDS]) or article.title
+
+
+def figure_disagreements(reports: Sequence[Article]) -> tuple[Disagreement, ...]:
+    """Counts the reports give differently (see ``digest.text.figures``). Only reports from
+    different publishers can disagree: an outlet's update is not a second opinion."""
+    from digest.text.figures import disagreements
+    from digest.text.sentences import iter_sentences
+
+    if independent_sources(reports) < 2:
+        return ()
+    sentences = [
+        [s for p in report.paragraphs if p.kind == "body" for s in iter_sentences(p.text)]
+        for report in reports
+    ]
+    found = []
+    for item in disagreements(sentences):
+        if len({publisher(reports[f.report]) for f in item.figures}) < 2:
+            continue
+        found.append(Disagreement(item.kind, tuple(Figure(f.text, f.report) for f in item.figures)))
+    return tuple(found)

@@ -56,7 +56,9 @@ def prepare_article(article: Article, rules: RuleSet, config: Config) -> Article
     """normalise → title → summarise, for one article: what every ingestor's output goes through."""
     article = normalise(article, rules)
     if not article.title:
-        article = dataclasses.replace(article, title=derive_headline(article.paragraphs))
+        article = dataclasses.replace(
+            article, title=derive_headline(article.paragraphs), title_derived=True
+        )
     return summarise(article, config.lead_sentences, config.summary_chars)
 
 

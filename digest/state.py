@@ -541,6 +541,9 @@ def article_to_json(article: Article) -> dict:
         "category": article.category,
         "paragraphs": [[p.text, p.kind] for p in article.paragraphs],
         "summary": list(article.summary),
+        # Written only when set, so that articles stored before these existed read the same.
+        **({"title_derived": True} if article.title_derived else {}),
+        **({"publisher_unknown": True} if article.publisher_unknown else {}),
     }
 
 
@@ -555,6 +558,8 @@ def article_from_json(data: dict) -> Article:
         category=data.get("category"),
         paragraphs=tuple(Paragraph(text, kind) for text, kind in data["paragraphs"]),
         summary=tuple(data.get("summary", ())),
+        title_derived=bool(data.get("title_derived", False)),
+        publisher_unknown=bool(data.get("publisher_unknown", False)),
     )
 
 

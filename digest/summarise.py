@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
-from digest.model import Article, Paragraph
+from digest.model import Article, Attributed, Paragraph
 from digest.text.sentences import iter_sentences
 
 ELLIPSIS = "\u2026"
@@ -301,3 +301,86 @@ def _cut(text: str, limit: int, *, prefer_clause: bool) -> str:
         cut = room
     head = text[:cut].rstrip(" ,;:\u2014\u2013-")
     return (head or text[:room]) + ELLIPSIS
+
+
+# ---------------------------------------------------------------------------------------------
+# Story summaries: several reports of one event, each fact once
+
+
+# Two sentences this similar (cosine of their content-word vectors) say the same thing.
+PARAPHRASE_SIMILARITY = 0.5
+# A sentence from another report must bring at least this many content words that the
+# summary does not carry yet, or it adds nothing.
+MIN_NEW_WORDS = 3
+# MMR: relevance against redundancy. High: coverage of the story; low: novelty.
+_MMR_LAMBDA = 0.7
+# How many opening sentences of each other report are candidates.
+_CANDIDATES_PER_REPORT = 5
+
+
+def story_summary(
+    reports: Sequence[Article],
+    count: int = 3,
+    max_chars: int = 600,
+    languages: Sequence[str] = ("en",),
+) -> tuple[Attributed, ...]:
+    """A summary of one story from its reports (the most complete first), each fact once.
+
+    It starts from the first report's lead sentences, then takes sentences from any report
+    by maximal marginal relevance (MMR): a sentence's relevance is how central it is to what
+    all the reports say, plus a bonus for coming early in its report and for coming from the
+    first report; its redundancy is its highest similarity to a sentence already chosen. A
+    sentence that paraphrases a chosen one (similarity ``PARAPHRASE_SIMILARITY`` or more), or
+    that adds fewer than ``MIN_NEW_WORDS`` content words, is never taken. At most ``count``
+    sentences, within ``max_chars`` (<= 0: no budget); the first report's sentences keep
+    their order, and the others follow in the order chosen.
+    """
+    from digest.text.similarity import content_words, vectorise
+
+    if not reports:
+        return ()
+    first = reports[0].summary or lead_sentences(reports[0].paragraphs, count, max_chars)
+    if len(reports) == 1:
+        return tuple(Attributed(text, 0) for text in first)
+    candidates: list[tuple[str, int, int]] = [(text, 0, k) for k, text in enumerate(first)]
+    for index, report in enumerate(reports[1:], start=1):
+        sentences = lead_sentences(report.paragraphs, _CANDIDATES_PER_REPORT, 0)
+        candidates.extend((text, index, k) for k, text in enumerate(sentences))
+    if not candidates:
+        return ()
+    vectors = vectorise([text for text, _, _ in candidates], languages)
+    similarity = (vectors @ vectors.T).toarray()
+    centrality = similarity.mean(axis=1)
+    relevance = [
+        centrality[i] + 0.3 / (1 + position) + (0.25 if report == 0 else 0.0)
+        for i, (_, report, position) in enumerate(candidates)
+    ]
+    chosen: list[int] = [0]  # the first report's lead sentence always opens the summary
+    covered = set(content_words(candidates[0][0]))
+    used = len(candidates[0][0])
+    budget = max_chars if max_chars > 0 else None
+    remaining = set(range(1, len(candidates)))
+    while len(chosen) < count and remaining:
+        best, best_score = None, -1e9
+        for i in remaining:
+            redundancy = max(similarity[i, j] for j in chosen)
+            if redundancy >= PARAPHRASE_SIMILARITY:
+                continue
+            text, report, _ = candidates[i]
+            new_words = set(content_words(text)) - covered
+            if report != 0 and len(new_words) < MIN_NEW_WORDS:
+                continue
+            if budget is not None and used + 1 + len(text) > budget:
+                continue
+            score = _MMR_LAMBDA * relevance[i] - (1 - _MMR_LAMBDA) * redundancy
+            if score > best_score:
+                best, best_score = i, score
+        if best is None:
+            break
+        chosen.append(best)
+        remaining.discard(best)
+        covered.update(content_words(candidates[best][0]))
+        used += 1 + len(candidates[best][0])
+    ordered = sorted((i for i in chosen if candidates[i][1] == 0), key=lambda i: candidates[i][2])
+    ordered += [i for i in chosen if candidates[i][1] != 0]
+    return tuple(Attributed(candidates[i][0], candidates[i][1]) for i in ordered)

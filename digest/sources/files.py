@@ -153,6 +153,7 @@ def parse_article_text(
             published=published or fallback_date,
             author=header.get("author") or None,
             category=source.category,
+            publisher_unknown=not header.get("source") and not url,
         ),
         warnings,
     )

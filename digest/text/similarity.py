@@ -22,9 +22,9 @@ import math
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -46,15 +46,42 @@ def _stop_words() -> frozenset[str]:
 
 
 def content_words(text: str) -> list[str]:
-    """The words of ``text`` that can tell one event from another: lower case, accents kept,
-    possessives cut, stop words and one-letter words dropped."""
+    """The words of ``text`` that can tell one event from another: lower case, possessives
+    cut, stop words and one-letter words dropped."""
     stop = _stop_words()
     words = []
-    for match in _WORD.finditer(text.replace("\u2019", "'")):
-        word = _POSSESSIVE.sub("", match.group().lower())
+    for word in _WORD.findall(text.replace("\u2019", "'").lower()):
+        if "'" in word:
+            word = _POSSESSIVE.sub("", word)
         if len(word) > 1 and word not in stop:
             words.append(word)
     return words
+
+
+@lru_cache(maxsize=200_000)
+def _term(word: str, language: str) -> str:
+    """What a word counts as when texts are compared: its stem, accents folded ("Nicolás"
+    and "Nicolas", "talks" and "talk", "striking" and "strikes" are one term)."""
+    folded = unicodedata.normalize("NFKD", word)
+    if not folded.isascii():
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return _stemmer(language).stemWord(folded)
+
+
+@lru_cache(maxsize=16)
+def _stemmer(language: str) -> Any:
+    import snowballstemmer
+
+    name = _SNOWBALL.get(language, "english")
+    return snowballstemmer.stemmer(name)
+
+
+_SNOWBALL = {
+    "en": "english", "de": "german", "fr": "french", "es": "spanish", "it": "italian",
+    "pt": "portuguese", "nl": "dutch", "sv": "swedish", "da": "danish", "nb": "norwegian",
+    "no": "norwegian", "fi": "finnish", "ru": "russian", "hu": "hungarian", "ro": "romanian",
+    "tr": "turkish", "ca": "catalan", "el": "greek", "id": "indonesian", "ga": "irish",
+}  # fmt: skip
 
 
 # Word weights on the Zipf scale (log10 of a word's frequency per billion words): a word that
@@ -90,52 +117,103 @@ def vectorise(texts: Sequence[str], languages: Sequence[str] = DEFAULT_LANGUAGES
     """L2-normalised rows of sublinear term frequency (1 + log count) × ``word_weights``."""
     from scipy.sparse import csr_matrix
 
+    language = (languages or DEFAULT_LANGUAGES)[0].split("-")[0].lower()
     vocabulary: dict[str, int] = {}
+    surface: dict[str, int] = {}  # each distinct word, and the term it counts as
     indptr = [0]
     indices: list[int] = []
     frequencies: list[float] = []
     for text in texts:
-        for word, count in Counter(content_words(text)).items():
-            indices.append(vocabulary.setdefault(word, len(vocabulary)))
+        terms: Counter[int] = Counter()
+        for word in content_words(text):
+            term = surface.get(word)
+            if term is None:
+                term = vocabulary.setdefault(_term(word, language), len(vocabulary))
+                surface[word] = term
+            terms[term] += 1
+        for term, count in terms.items():
+            indices.append(term)
             frequencies.append(1.0 + math.log(count))
         indptr.append(len(indices))
     data = np.asarray(frequencies, dtype=np.float32)
     columns = np.asarray(indices, dtype=np.int32)
     if len(vocabulary):
-        data *= word_weights(list(vocabulary), languages)[columns]
-    lengths = np.sqrt(np.add.reduceat(data * data, indptr[:-1])) if len(data) else data
+        # A term weighs what its most common spelling weighs ("talks" as much as "talk").
+        words = list(surface)
+        weights = word_weights(words, languages)
+        term_weights = np.full(len(vocabulary), RAREST, dtype=np.float32)
+        np.minimum.at(term_weights, np.fromiter(surface.values(), dtype=np.int64), weights)
+        data *= term_weights[columns]
     row_of = np.repeat(np.arange(len(texts)), np.diff(indptr))
+    lengths = np.sqrt(np.bincount(row_of, weights=data * data, minlength=len(texts)))
     if len(data):
-        # reduceat gives an empty row the next row's first value: those rows hold nothing
-        data /= lengths[row_of]
+        data /= lengths[row_of].astype(np.float32)
     return csr_matrix((data, columns, indptr), shape=(len(texts), max(len(vocabulary), 1)))
 
 
 def similar_pairs(
-    vectors: csr_matrix, min_similarity: float, block_rows: int = 2048
+    vectors: csr_matrix,
+    min_similarity: float,
+    times: np.ndarray | None = None,
+    max_apart: float | None = None,
+    block_rows: int = 512,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every pair ``i < j`` whose cosine similarity is at least ``min_similarity``.
 
-    Returns three arrays (i, j, similarity). Rows are multiplied in blocks against the whole
-    matrix, and each block's product is thinned before the next is made, so memory grows with
-    the number of similar pairs, not with the square of the pool.
+    With ``times`` (seconds, NaN when unknown) and ``max_apart``, rows are only compared with
+    rows at most ``max_apart`` seconds away (or undated). Returns three arrays (i, j,
+    similarity). Rows are multiplied in blocks, each against the rows in its time window, and
+    each block's product is thinned before the next is made, so memory grows with the number
+    of similar pairs, not with the square of the pool, and a backlog spread over years costs
+    little more than its days.
     """
+    from scipy.sparse import csr_matrix as _csr
+
     n = vectors.shape[0]
+    if times is None or max_apart is None:
+        order = np.arange(n)
+        dated = n
+        sorted_times = None
+    else:
+        undated = np.isnan(times)
+        order = np.concatenate(
+            [np.flatnonzero(~undated)[np.argsort(times[~undated])], np.flatnonzero(undated)]
+        )
+        dated = int((~undated).sum())
+        sorted_times = times[order[:dated]]
+    ordered = _csr(vectors[order])
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     sims: list[np.ndarray] = []
-    transposed = vectors.T.tocsc()
     for start in range(0, n, block_rows):
-        block = (vectors[start : start + block_rows] @ transposed).tocoo()
+        stop = min(start + block_rows, n)
+        if sorted_times is None or start >= dated:
+            low, high = 0, n  # undated rows are compared with every row
+        else:
+            first = sorted_times[start]
+            last = sorted_times[min(stop, dated) - 1]
+            low = int(np.searchsorted(sorted_times, first - max_apart, side="left"))
+            high = int(np.searchsorted(sorted_times, last + max_apart, side="right"))
+        columns = np.concatenate([np.arange(low, high), np.arange(max(high, dated), n)])
+        block = (ordered[start:stop] @ ordered[columns].T).tocoo()
         i = block.row + start
-        keep = (block.col > i) & (block.data >= min_similarity)
-        rows.append(i[keep])
-        cols.append(block.col[keep])
+        j = columns[block.col]
+        keep = (j > i) & (block.data >= min_similarity)
+        if sorted_times is not None:
+            # the window is the block's: each pair must still be close enough itself
+            ti = np.where(i < dated, sorted_times[np.minimum(i, dated - 1)], np.nan)
+            tj = np.where(j < dated, sorted_times[np.minimum(j, dated - 1)], np.nan)
+            keep &= ~(np.abs(ti - tj) > max_apart)  # NaN (undated) compares False
+        rows.append(order[i[keep]])
+        cols.append(order[j[keep]])
         sims.append(block.data[keep])
     if not rows:
         empty = np.zeros(0, dtype=np.int64)
         return empty, empty, np.zeros(0, dtype=np.float32)
-    return np.concatenate(rows), np.concatenate(cols), np.concatenate(sims)
+    left, right = np.concatenate(rows), np.concatenate(cols)
+    swap = left > right
+    left[swap], right[swap] = right[swap], left[swap].copy()
+    return left, right, np.concatenate(sims)
 
 
 def shared_word_counts(vectors: csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
@@ -148,29 +226,31 @@ def shared_word_counts(vectors: csr_matrix, left: np.ndarray, right: np.ndarray)
 
 
 SHINGLE_WORDS = 5
+_FOLD_WORD = re.compile(r"[^\W_]+")
 
 
-def shingles(text: str, size: int = SHINGLE_WORDS) -> frozenset[int]:
-    """Hashes of the runs of ``size`` consecutive words in ``text`` (case and accents folded),
-    or of the whole text when it is shorter."""
+def shingles(text: str, size: int = SHINGLE_WORDS) -> frozenset[tuple[str, ...]]:
+    """The runs of ``size`` consecutive words in ``text`` (case and accents folded), or the
+    whole text as one run when it is shorter."""
     folded = unicodedata.normalize("NFKD", text.casefold())
-    words = [w for w in re.findall(r"[^\W_]+", folded) if not unicodedata.combining(w[0])]
+    if not folded.isascii():
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
+    words = _FOLD_WORD.findall(folded)
     if len(words) < size:
-        return frozenset({hash(" ".join(words))}) if words else frozenset()
-    return frozenset(hash(" ".join(words[k : k + size])) for k in range(len(words) - size + 1))
+        return frozenset({tuple(words)}) if words else frozenset()
+    return frozenset(zip(*(words[k:] for k in range(size)), strict=False))
 
 
-def overlap(first: Iterable[int], second: Iterable[int]) -> float:
+def overlap(first: frozenset[tuple[str, ...]], second: frozenset[tuple[str, ...]]) -> float:
     """Jaccard overlap of two shingle sets: 1.0 for the same text, 0.0 for nothing shared."""
-    a, b = frozenset(first), frozenset(second)
-    if not a or not b:
+    if not first or not second:
         return 0.0
-    return len(a & b) / len(a | b)
+    common = len(first & second)
+    return common / (len(first) + len(second) - common)
 
 
-def containment(small: Iterable[int], large: Iterable[int]) -> float:
+def containment(small: frozenset[tuple[str, ...]], large: frozenset[tuple[str, ...]]) -> float:
     """The share of ``small``'s shingles found in ``large``: 1.0 when it is a part of it."""
-    a, b = frozenset(small), frozenset(large)
-    if not a:
+    if not small:
         return 0.0
-    return len(a & b) / len(a)
+    return len(small & large) / len(small)
