@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pagefixtures import FILLER_HTML, UTC, gold, page, read, texts
+import lxml.html
+import pytest
+from pagefixtures import FILLER, FILLER_HTML, UTC, gold, page, read, texts
 
 from digest.model import Paragraph
 from digest.sources.pages import extract_page
+from digest.sources.pages.furniture import strip_furniture
 
 
 def test_hashed_class_names_still_lose_their_furniture() -> None:
@@ -111,3 +114,25 @@ def test_figcaption_and_hidden_text_are_removed_but_the_sentence_survives() -> N
         "station the year before."
     )
     assert "The wall in January" not in got
+
+
+@pytest.mark.parametrize(
+    ("tag", "name"),
+    [
+        # one-word plugin names that feed HTML already knew
+        ("div", 'id="jp-relatedposts"'),
+        ("div", 'class="yarpp-thumbnails"'),
+        ("div", 'class="printfriendly"'),
+        ("div", 'class="socials"'),
+        ("section", 'class="shareaholic-canvas"'),
+    ],
+)
+def test_widget_names_shared_with_feed_html_are_furniture(tag: str, name: str) -> None:
+    tree = lxml.html.fromstring(
+        f"<html><body><article>{FILLER_HTML}</article>"
+        f"<{tag} {name}><p>Harbour festival returns</p></{tag}></body></html>"
+    )
+    strip_furniture(tree)
+    text = tree.text_content()
+    assert "Harbour festival returns" not in text
+    assert FILLER[0] in text

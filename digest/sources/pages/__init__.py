@@ -38,7 +38,7 @@ from digest.sources.pages.extract import body_paragraphs, find_body, parse_html
 from digest.sources.pages.furniture import strip_furniture
 from digest.sources.pages.metadata import read_metadata
 from digest.sources.pages.teaser import is_teaser
-from digest.sources.pages.tidy import tidy
+from digest.sources.pages.tidy import tidy_paragraphs
 from digest.text.decode import decode_page, strip_control_chars
 
 __all__ = [
@@ -91,8 +91,7 @@ def extract_page(
 
     Raises PageError when the page holds no article text.
     """
-    is_bytes = isinstance(html, bytes)
-    text = decode_page(html, content_type) if is_bytes else strip_control_chars(html)
+    text = decode_page(html, content_type) if isinstance(html, bytes) else strip_control_chars(html)
     tree = parse_html(text)
     if tree is None:
         raise PageError(NO_ARTICLE, "the content is not an HTML page")
@@ -103,7 +102,7 @@ def extract_page(
     except (ValueError, TypeError, RecursionError, etree.LxmlError) as exc:
         # lxml and trafilatura fail this way on pathological markup (deep nesting, bad bytes)
         raise PageError(NO_ARTICLE, f"the page's HTML could not be processed ({exc})") from exc
-    paragraphs = tidy(
+    paragraphs = tidy_paragraphs(
         body_paragraphs(body) if body is not None else [], metadata.titles, metadata.author
     )
     body_chars = sum(len(p.text) for p in paragraphs if p.kind == "body")

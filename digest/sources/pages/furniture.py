@@ -19,6 +19,8 @@ import re
 
 from lxml.html import HtmlElement
 
+from digest.text.lexicon import lexicon
+
 # Attributes where sites name what a block is for.
 _HINT_ATTRIBUTES = (
     "class",
@@ -32,114 +34,13 @@ _HINT_ATTRIBUTES = (
     "data-role",
 )
 # Blocks whose name says they are furniture around the article, as word sequences of the
-# hint ("most-read", "MostRead", "most_read" and aria-label="Most read" all match most+read).
-_FURNITURE_HINTS = frozenset(
-    {
-        # related-article and recirculation blocks
-        ("related",),
-        ("recirc",),
-        ("recirculation",),
-        ("recommended",),
-        ("recommendations",),
-        ("outbrain",),
-        ("taboola",),
-        ("trending",),
-        ("read", "next"),
-        ("read", "more"),
-        ("read", "also"),
-        ("also", "read"),
-        ("see", "also"),
-        ("more", "on"),
-        ("more", "from"),
-        ("most", "read"),
-        ("most", "popular"),
-        ("most", "viewed"),
-        ("most", "shared"),
-        ("popular", "posts"),
-        ("rich", "link"),
-        # newsletter, subscription and membership prompts
-        ("newsletter",),
-        ("newsletters",),
-        ("subscribe",),
-        ("subscription",),
-        ("signup",),
-        ("sign", "up"),
-        ("optin",),
-        ("promo",),
-        ("promotion",),
-        ("donate",),
-        ("donation",),
-        # bylines, author boxes, tag lists
-        ("byline",),
-        ("author",),
-        ("authors",),
-        ("tags",),
-        ("tag", "list"),
-        ("tag", "cloud"),
-        ("topics",),
-        ("topic", "list"),
-        ("keywords",),
-        ("categories",),
-        ("cat", "links"),
-        # sharing tools
-        ("share",),
-        ("sharing",),
-        ("social",),
-        ("sharedaddy",),
-        ("addtoany",),
-        # captions and photo credits
-        ("caption",),
-        ("figcaption",),
-        ("credit",),
-        ("credits",),
-        # reprint and copyright notes
-        ("republish",),
-        ("republishing",),
-        ("reprint",),
-        ("reprints",),
-        ("copyright",),
-        ("syndication",),
-        # advertising and consent
-        ("ad",),
-        ("ads",),
-        ("advert",),
-        ("advertisement",),
-        ("sponsored",),
-        ("cookie",),
-        ("cookies",),
-        ("consent",),
-        ("gdpr",),
-        # navigation and quotes repeated from the body
-        ("breadcrumb",),
-        ("breadcrumbs",),
-        ("pullquote",),
-        ("pull", "quote"),
-        # ARIA landmark roles that are never the article
-        ("complementary",),
-        ("contentinfo",),
-        ("dialog",),
-        ("alertdialog",),
-    }
-)
-# Text that is on the page but not shown in the sentence: pop-ups on links, screen-reader notes.
-_HIDDEN_HINTS = frozenset(
-    {
-        ("tooltip",),
-        ("tooltiptext",),
-        ("popover",),
-        ("popup",),
-        ("pop", "up"),
-        ("hovercard",),
-        ("hover", "card"),
-        ("flyout",),
-        ("sr", "only"),
-        ("visually", "hidden"),
-        ("visuallyhidden",),
-        ("screen", "reader", "text"),
-        ("screen", "reader", "only"),
-    }
-)
-_HIDDEN_ROLES = frozenset({"tooltip"})
+# hint ("most-read", "MostRead", "most_read" and aria-label="Most read" all match most+read);
+# text that is on the page but not shown in the sentence (pop-ups on links, screen-reader
+# notes). The words are in the lexicon.
+_FURNITURE_HINTS = lexicon().furniture_hints
+_HIDDEN_HINTS = lexicon().hidden_hints
+_HIDDEN_ROLES = lexicon().hidden_roles
+_LONGEST_HINT = max(map(len, _FURNITURE_HINTS | _HIDDEN_HINTS))  # words: "screen reader text"
 _FURNITURE_BLOCKS = frozenset(
     {
         "address",
@@ -165,20 +66,7 @@ _FURNITURE_BLOCKS = frozenset(
 _NEVER_REMOVED = frozenset({"html", "head", "body"})
 # Names of the article's own container: never removed, whatever else its class list says
 # ("article-body js-share-quotes").
-_BODY_HINTS = frozenset(
-    {
-        ("article", "body"),
-        ("articlebody",),
-        ("article", "content"),
-        ("article", "text"),
-        ("entry", "content"),
-        ("post", "content"),
-        ("post", "body"),
-        ("story", "body"),
-        ("story", "content"),
-        ("main", "content"),
-    }
-)
+_BODY_HINTS = lexicon().article_body_hints
 # Nor is a hinted block that holds this share of the page's unlinked text, or several
 # paragraphs of prose: that is the article whatever its name says ("has-newsletter").
 _MAX_REMOVED_SHARE = 0.4
@@ -207,7 +95,7 @@ def _hint_words(element: HtmlElement) -> list[tuple[str, ...]]:
 
 def _matches(hints: list[tuple[str, ...]], vocabulary: frozenset[tuple[str, ...]]) -> bool:
     for words in hints:
-        for size in (1, 2, 3):
+        for size in range(1, _LONGEST_HINT + 1):
             for start in range(len(words) - size + 1):
                 if words[start : start + size] in vocabulary:
                     return True

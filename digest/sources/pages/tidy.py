@@ -21,33 +21,26 @@ import re
 from collections.abc import Sequence
 
 from digest.model import Paragraph
+from digest.text.lexicon import any_of, lexicon
 
 
 def _wordset(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-_MONTHS = _wordset(
-    "jan january feb february mar march apr april may jun june jul july aug august sep sept "
-    "september oct october nov november dec december"
-)
-_WEEKDAYS = _wordset(
-    "mon monday tue tues tuesday wed wednesday thu thur thurs thursday fri friday sat saturday "
-    "sun sunday"
-)
+_LEXICON = lexicon()
+_MONTHS = _LEXICON.english_months
+_WEEKDAYS = _LEXICON.english_weekdays
 # Words that occur in date and byline lines around an article, never as its prose.
-_META_WORDS = _wordset(
-    "published updated posted modified last first edited on at am pm gmt utc bst cet cest est "
-    "edt cst cdt mst mdt pst pdt et ct pt ist aest aedt jst sgt hkt min mins minute minutes read "
-    "reading time ago hour hours today yesterday by and"
+_META_WORDS = (
+    _LEXICON.status_words
+    | _LEXICON.timestamp_zones
+    | _LEXICON.relative_days
+    | _wordset("last first on at am pm min mins minute minutes read reading time ago hour hours")
+    | _wordset("by and")
 )
 # Lowercase words a byline may have besides names: "By Jane Doe, Latin America correspondent".
-_BYLINE_WORDS = _wordset(
-    "in for of the and with from correspondent correspondents reporter reporters editor editors "
-    "writer writers staff contributor contributors columnist senior chief political economics "
-    "science business foreign special additional reporting photographer photographs words "
-    "editing written wire news agency"
-)
+_BYLINE_WORDS = _LEXICON.byline_words
 _DATE_SHAPE = re.compile(
     r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{1,2}[:.]\d{2}\b|\b(?:19|20)\d{2}\b"
 )
@@ -63,25 +56,31 @@ _TAG_LINE = re.compile(
     r"\s*(?P<rest>.+)$",
     re.IGNORECASE,
 )
+_MEDIA = any_of(_LEXICON.credit_media)  # "photo", "image", "video"...
+_QUALIFIERS = any_of(_LEXICON.credit_qualifiers)  # "credit", "source"...
+_MEDIA_CAPITALISED = any_of(m.capitalize() for m in _LEXICON.credit_media)
+# "Photo: ...", "Image source, Getty Images", "Photograph by Tom Ruiz for Example News"
 _CREDIT_LINE = re.compile(
-    r"^\(?\s*(?i:(?:photo(?:graph)?|image|picture|pic|illustration|video|graphic)s?"
-    r"(?:\s+(?:credit|source|caption|courtesy))?|credits?|caption)"
+    rf"^\(?\s*(?i:(?:{_MEDIA})s?(?:\s+(?:{_QUALIFIERS}))?|credits?|caption)"
     r"\s*(?:[:,]|(?i:by|courtesy(?:\s+of)?)\s+[A-Z])"
 )
+# A caption that ends in its credit: "... Photograph: Jane Doe/Getty Images", "(Photo by ...)"
 _CREDIT_TAIL = re.compile(
-    r"(?:^|\s)(?:Photo(?:graph)?s?|Image|Picture|Illustration|Credit)\s*(?::|\bby\b)\s*"
+    rf"(?:^|\s)(?:(?:{_MEDIA_CAPITALISED})s?|Credit)\s*(?::|\bby\b)\s*"
     r"[A-Z][^.!?:]{1,100}$"
-    r"|\((?:[A-Z][\w.]*\s+){0,3}Photo(?:graph)?s?\s*(?:/|:|\bby\b)[^()]{1,100}\)\.?$"
+    rf"|\((?:[A-Z][\w.]*\s+){{0,3}}(?:{_MEDIA_CAPITALISED})s?\s*(?:/|:|\bby\b)[^()]{{1,100}}\)\.?$"
 )
+# A credit alone: "AFP via Getty Images", "Tom Ruiz / Reuters"
 _AGENCY_LINE = re.compile(
     r"^(?:[A-Z][\w.'\u2019-]*\s+){0,4}(?:via\s+|/\s*)?"
-    r"(?:Getty Images|AFP|Reuters|AP|EPA(?:-EFE)?|Shutterstock|Alamy|PA Media|PA Wire|Bloomberg"
-    r"|Xinhua|Anadolu(?: Agency)?)(?:\s*/\s*[\w ]+)?\)?$"
+    rf"(?:{any_of(_LEXICON.photo_agencies)})(?:\s*/\s*[\w ]+)?\)?$"
 )
 _MAX_CAPTION_WORDS = 60
 
 
-def tidy(paragraphs: list[Paragraph], titles: Sequence[str], author: str | None) -> list[Paragraph]:
+def tidy_paragraphs(
+    paragraphs: list[Paragraph], titles: Sequence[str], author: str | None
+) -> list[Paragraph]:
     """``paragraphs`` without the page's leftovers; ``titles`` are the headline's forms and
     ``author`` the declared author (its names mark byline lines)."""
     title_keys = {_key(t) for t in titles if len(t.split()) >= 3}
