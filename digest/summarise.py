@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from digest.model import Article, Paragraph
 from digest.text.lexicon import any_of, lexicon
+from digest.text.normalise import default_rules
 from digest.text.sentences import iter_sentences
 
 ELLIPSIS = "\u2026"
@@ -79,12 +80,13 @@ _CREDIT_ONLY = re.compile(
 _CAPTION_END = re.compile(
     rf"[(\[][^()\[\]]{{0,80}}\b(?:{_CREDIT_NAMES})\b[^()\[\]]{{0,80}}[)\]]\s*\.?$",
 )
-_BOILERPLATE = re.compile(
-    r"^(?:advertisement|scroll down for (?:video|more)|story continues below(?: advertisement)?"
-    r"|continue reading(?: the main story)?|share this (?:article|story)|skip advertisement"
-    r"|(?:read more|related|see also|more on this story|watch|listen)(?:\s*[:|].*)?"
-    r"|click here\b.*|follow us\b.*|sign up\b.*\b(?:newsletter|e-?mail|here)\b.*)[\s.:!|]*$",
-    re.IGNORECASE | re.DOTALL,
+# Boilerplate ("Advertisement", "Sign up for our newsletter") is what the normalise stage's
+# rules.toml calls so; a sentence is skipped when a standalone rule matches it whole. A label
+# standing alone is a subheading to that stage (it keeps "Related" over an article's last
+# section), but never a lead sentence.
+_BARE_LABEL = re.compile(
+    r"^(?:read more|related|see also|more on this story|watch|listen|continue reading)[\s.:!|]*$",
+    re.IGNORECASE,
 )
 _CLOSING_QUOTES = "\"'\u201d\u2019\u00bb)]"
 _TRAILING_PUNCT = re.compile(r"[\s.!?;:,\u2026\u2014\u2013-]+(?=[\"'\u201d\u2019\u00bb)\]]*$)")
@@ -236,7 +238,8 @@ def _is_junk_sentence(sentence: str) -> bool:
         or _CREDIT_START.match(sentence)
         or _FILE_PHOTO.match(sentence)
         or _CREDIT_ONLY.match(sentence)
-        or _BOILERPLATE.match(sentence)
+        or _BARE_LABEL.match(sentence)
+        or default_rules().standalone_match(sentence) is not None
     )
 
 

@@ -206,6 +206,30 @@ def test_bylines_with_lowercase_roles_are_skipped(byline: str) -> None:
     assert lead_sentences(body(byline, FIRE), count=1) == (FIRE,)
 
 
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "All rights reserved.",  # what the normalise stage's rules call boilerplate
+        "Skip to main content.",
+        "Comments (12).",
+        "Follow us on Threads for live updates.",
+    ],
+)
+def test_sentences_the_boilerplate_rules_match_are_skipped(sentence: str) -> None:
+    assert lead_sentences(body(f"{sentence} {FIRE}", CONTAINED), count=2) == (FIRE, CONTAINED)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Follow us as we walk the route of the old railway.",
+        "Sign up for the marathon opens on Monday, and the route is here.",
+    ],
+)
+def test_prose_that_starts_like_a_prompt_can_lead(sentence: str) -> None:
+    assert lead_sentences(body(sentence, FIRE), count=1) == (sentence,)
+
+
 def test_raw_daily_mail_layout() -> None:
     article = (
         "By . Associated Press . and Mail Foreign Service . PUBLISHED: . 14:11 EST, 25 October "
