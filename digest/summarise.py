@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from digest.model import Article, Attributed, Paragraph
+from digest.text.lexicon import any_of, lexicon
+from digest.text.normalise import default_rules
 from digest.text.sentences import iter_sentences
 
 ELLIPSIS = "\u2026"
@@ -23,10 +25,8 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-_AGENCIES = (
-    r"CNN(?:\s+\w+)?|Reuters|AP|AFP|UPI|Bloomberg|dpa|DPA|EFE|ANSA|Xinhua|Kyodo|Yonhap|TASS|"
-    r"PTI|IANS|ANI|BBC|NPR|PA|AAP|CP|RNS|JTA|KHN|CNS|The Conversation|Associated Press"
-)
+_LEXICON = lexicon()
+_AGENCIES = "|".join(_LEXICON.dateline_agencies)
 _DASH = r"(?:--|[\u2014\u2013-])"
 _UP = "A-Z\u00c0-\u00d6\u00d8-\u00de"  # capitals, including accented Latin ones (SÃO, MONTRÉAL)
 _DETAIL = rf"(?:[{_UP}][\w'\u2019.-]*|\d{{1,4}},?)"  # "Calif.", "Ukraine", "Nov.", "14"
@@ -46,37 +46,33 @@ _WORD = re.compile(r"[^\W_]+")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile(r"\d")
 _ORDINAL_OR_NUMBER = re.compile(r"\d+(?:st|nd|rd|th|am|pm|h)?", re.IGNORECASE)
-_STATUS_WORDS = _words("published updated posted modified created last first am pm a m p at on")
-_DATE_WORDS = _words(
-    """january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday
-    saturday sunday mon tue tues wed thu thur thurs fri sat sun gmt utc bst est edt cst cdt
-    mst mdt pst pdt et pt ct mt cet cest eet eest hkt ist aest aedt jst kst sgt msk z
-    today yesterday of the"""
+_STATUS_WORDS = _LEXICON.status_words | _words("last first am pm a m p at on")
+_DATE_WORDS = (
+    _LEXICON.english_months
+    | _LEXICON.english_weekdays
+    | _LEXICON.timestamp_zones
+    | _LEXICON.relative_days
+    | _words("of the")
 )
 _STATUS_START = re.compile(
-    r"^(?:last\s+updated|first\s+published|published|updated|posted|last\s+modified|modified)\b",
-    re.IGNORECASE,
+    rf"^(?:(?:last|first)\s+)?(?:{any_of(_LEXICON.status_words)})\b", re.IGNORECASE
 )
 
-_BYLINE = re.compile(r"^(?:By|BY|Written by|Words by|Reporting by)\b[\s.:]*(.*)$", re.DOTALL)
-_NAME_CONNECTORS = _words(
-    "and by for of the de del della van von der den da di du la le y at in with & staff"
-)
+_BYLINE = re.compile(rf"^(?:{any_of(_LEXICON.byline_starters)})\b[\s.:]*(.*)$", re.DOTALL)
+# Words a byline may hold besides names: roles, name particles, "and"
+_NAME_CONNECTORS = _LEXICON.byline_words
+_MEDIA = any_of(_LEXICON.credit_media)  # "photo", "image", "video"...
 _CREDIT_START = re.compile(
     r"^[(\[]?\s*(?:"
-    r"(?i:photo|photograph|image|picture|illustration|graphic|video|footage)s?"
-    r"(?i:\s*(?:credit|courtesy|by|source))?\s*[:|/\uff1a]"
-    r"|(?i:photo|photograph|image|picture|video|footage)s?"
+    rf"(?i:{_MEDIA})s?"
+    rf"(?i:\s*(?:{any_of((*_LEXICON.credit_qualifiers, 'by'))}))?\s*[:|/\uff1a]"
+    rf"|(?i:{_MEDIA})s?"
     r"\s+(?i:by|courtesy(?:\s+of)?|credit)\s+(?=[A-Z])"
     r"|(?i:credits?|pictured)\s*[:|]"
     r"|(?i:courtesy)(?:\s+of)?\s*[:|]?\s*(?=[A-Z]))",
 )
-_FILE_PHOTO = re.compile(r"^[(\[]?\s*file\s+(?:photo|image|picture|footage)\b", re.IGNORECASE)
-_CREDIT_NAMES = (
-    r"Getty(?:\s+Images)?|AP\s+Photo|AFP|Reuters|EPA|Shutterstock|Alamy|PA\s+(?:Wire|Images|Media)"
-    r"|Pool|Bloomberg|iStock|Corbis|Photo|Image|Credit|Courtesy|Handout"
-)
+_FILE_PHOTO = re.compile(rf"^[(\[]?\s*file\s+(?:{_MEDIA})\b", re.IGNORECASE)
+_CREDIT_NAMES = any_of((*_LEXICON.photo_agencies, *_LEXICON.credit_words))
 _CREDIT_ONLY = re.compile(
     rf"^[(\[]?\s*(?:[^()\[\]/]{{0,60}}/\s*)?(?:{_CREDIT_NAMES})\b"
     rf"(?:\s*[/|,;]\s*[^()\[\]]{{0,60}})?[)\]]?\s*\.?$",
@@ -84,12 +80,13 @@ _CREDIT_ONLY = re.compile(
 _CAPTION_END = re.compile(
     rf"[(\[][^()\[\]]{{0,80}}\b(?:{_CREDIT_NAMES})\b[^()\[\]]{{0,80}}[)\]]\s*\.?$",
 )
-_BOILERPLATE = re.compile(
-    r"^(?:advertisement|scroll down for (?:video|more)|story continues below(?: advertisement)?"
-    r"|continue reading(?: the main story)?|share this (?:article|story)|skip advertisement"
-    r"|(?:read more|related|see also|more on this story|watch|listen)(?:\s*[:|].*)?"
-    r"|click here\b.*|follow us\b.*|sign up\b.*\b(?:newsletter|e-?mail|here)\b.*)[\s.:!|]*$",
-    re.IGNORECASE | re.DOTALL,
+# Boilerplate ("Advertisement", "Sign up for our newsletter") is what the normalise stage's
+# rules.toml calls so; a sentence is skipped when a standalone rule matches it whole. A label
+# standing alone is a subheading to that stage (it keeps "Related" over an article's last
+# section), but never a lead sentence.
+_BARE_LABEL = re.compile(
+    r"^(?:read more|related|see also|more on this story|watch|listen|continue reading)[\s.:!|]*$",
+    re.IGNORECASE,
 )
 _CLOSING_QUOTES = "\"'\u201d\u2019\u00bb)]"
 _TRAILING_PUNCT = re.compile(r"[\s.!?;:,\u2026\u2014\u2013-]+(?=[\"'\u201d\u2019\u00bb)\]]*$)")
@@ -241,7 +238,8 @@ def _is_junk_sentence(sentence: str) -> bool:
         or _CREDIT_START.match(sentence)
         or _FILE_PHOTO.match(sentence)
         or _CREDIT_ONLY.match(sentence)
-        or _BOILERPLATE.match(sentence)
+        or _BARE_LABEL.match(sentence)
+        or default_rules().standalone_match(sentence) is not None
     )
 
 

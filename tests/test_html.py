@@ -208,3 +208,13 @@ def test_many_documents_in_a_row_stay_correct():
 def test_bytes_input_is_utf8():
     assert texts("<p>Caf\u00e9 \u2014 ok</p>".encode()) == ["Café — ok"]
     assert texts(b"plain \xe2\x82\xac text") == ["plain € text"]
+
+
+@pytest.mark.parametrize(
+    "name",
+    ['class="taboola-below-article"', 'id="outbrain_widget_1"', 'class="newsletters-box"'],
+)
+def test_widget_names_shared_with_page_furniture_are_dropped(name: str) -> None:
+    # recommendation widgets and newsletter boxes that page cleaning already knew
+    html = f"<p>The council met on Monday.</p><div {name}><p>Promoted stories</p></div>"
+    assert texts(html) == ["The council met on Monday."]

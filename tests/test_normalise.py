@@ -285,6 +285,32 @@ def test_quoted_disclaimer_in_a_story_about_disclaimers_is_kept() -> None:
     assert kept_texts([BODY[0], text, quoted]) == [BODY[0], text, quoted]
 
 
+# --- prompts the summariser knew before the rules held them -------------------------------------
+
+SUMMARISER_PROMPTS = [
+    ("page-furniture", "Scroll down for video"),
+    ("page-furniture", "Click here for the full timetable."),
+    ("social-prompt", "Follow us for live updates."),
+    ("inline-teaser", "Watch: The moment the sea wall gave way"),
+    ("inline-teaser", "Listen | The harbour master on the repairs"),
+]
+
+
+@pytest.mark.parametrize(("rule", "prompt"), SUMMARISER_PROMPTS)
+def test_prompts_from_the_summarisers_old_list_are_cut(rule: str, prompt: str) -> None:
+    assert clean([BODY[0], prompt, BODY[1]]) == (
+        [("body", BODY[0]), ("body", BODY[1])],
+        [(rule, prompt)],
+    )
+
+
+def test_a_sentence_is_asked_of_the_standalone_rules_as_the_stage_asks_a_paragraph() -> None:
+    assert RULES.standalone_match("— Advertisement —").id == "advertisement"
+    assert RULES.standalone_match("(Story continues below.)").id == "advertisement"
+    assert RULES.standalone_match("Follow us as we walk the old route.") is None
+    assert RULES.standalone_match("This article was written with AI.") is None  # a disclaimer
+
+
 # --- trailing blocks -----------------------------------------------------------------------------
 
 TEASERS = [

@@ -159,6 +159,77 @@ def test_prose_that_resembles_junk_is_kept(text: str) -> None:
     assert lead_sentences(body(text), count=1) == (text,)
 
 
+# --- forms known through the shared lexicon (digest/text/lexicon.toml) -------------------------
+# Each was recognised by page tidying or the date parser but not here, until all read one list.
+# The lines end in a full stop, as a short unpunctuated line is skipped as a heading anyway.
+
+XINHUA_CAPTION = (
+    "A worker checks a transformer at a substation in Beijing on Tuesday, March 3, 2024. "
+    "(Xinhua/Li Ming)."
+)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Pic: Tom Ruiz.",  # "pic" as the medium
+        "Photo caption: Firefighters at the scene on Tuesday.",  # "caption" after the medium
+        "Illustration by Jane Doe.",  # an illustration credited with "by"
+        XINHUA_CAPTION,  # Xinhua as a photo agency
+        "Jane Doe/Anadolu Agency.",
+    ],
+)
+def test_credit_forms_from_the_shared_lexicon_are_skipped(line: str) -> None:
+    assert lead_sentences(body(line, FIRE), count=1) == (FIRE,)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Edited 10:32 GMT, 3 March 2024.",  # "edited" as a status word
+        "Updated 10:32 NZDT, 3 March 2024.",  # zones the date parser knows
+        "Updated 4:15 PM HST, March 3, 2024.",
+    ],
+)
+def test_timestamp_forms_from_the_shared_lexicon_are_skipped(line: str) -> None:
+    assert lead_sentences(body(line, FIRE), count=1) == (FIRE,)
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "By Jane Doe, political correspondent.",  # roles in lowercase
+        "By Tom Ruiz, senior reporter, and Ana Lima.",
+    ],
+)
+def test_bylines_with_lowercase_roles_are_skipped(byline: str) -> None:
+    assert lead_sentences(body(byline, FIRE), count=1) == (FIRE,)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "All rights reserved.",  # what the normalise stage's rules call boilerplate
+        "Skip to main content.",
+        "Comments (12).",
+        "Follow us on Threads for live updates.",
+    ],
+)
+def test_sentences_the_boilerplate_rules_match_are_skipped(sentence: str) -> None:
+    assert lead_sentences(body(f"{sentence} {FIRE}", CONTAINED), count=2) == (FIRE, CONTAINED)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Follow us as we walk the route of the old railway.",
+        "Sign up for the marathon opens on Monday, and the route is here.",
+    ],
+)
+def test_prose_that_starts_like_a_prompt_can_lead(sentence: str) -> None:
+    assert lead_sentences(body(sentence, FIRE), count=1) == (sentence,)
+
+
 def test_raw_daily_mail_layout() -> None:
     article = (
         "By . Associated Press . and Mail Foreign Service . PUBLISHED: . 14:11 EST, 25 October "

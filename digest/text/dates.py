@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from digest.text.lexicon import lexicon
+
 __all__ = ["EARLIEST_YEAR", "UTC", "parse_date"]
 
 UTC = dt.UTC
@@ -20,39 +22,10 @@ EARLIEST_YEAR = 1990
 MAX_CHARS = 120
 _MAX_OFFSET = dt.timedelta(hours=14)
 
-_MONTHS = {
-    # English
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
-    "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
-    "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11,
-    "november": 11, "dec": 12, "december": 12,
-    # German
-    "januar": 1, "jän": 1, "februar": 2, "mär": 3, "mrz": 3, "märz": 3, "mai": 5, "juni": 6,
-    "juli": 7, "okt": 10, "oktober": 10, "dez": 12, "dezember": 12,
-    # French
-    "janv": 1, "janvier": 1, "fév": 2, "févr": 2, "fevr": 2, "février": 2, "mars": 3,
-    "avr": 4, "avril": 4, "juin": 6, "juil": 7, "juillet": 7, "aoû": 8, "août": 8,
-    "septembre": 9, "octobre": 10, "novembre": 11, "déc": 12, "décembre": 12,
-    # Spanish, Italian, Portuguese, Dutch
-    "ene": 1, "enero": 1, "febrero": 2, "marzo": 3, "abr": 4, "abril": 4, "mayo": 5,
-    "junio": 6, "julio": 7, "ago": 8, "agosto": 8, "septiembre": 9, "set": 9, "setembro": 9,
-    "octubre": 10, "noviembre": 11, "dic": 12, "diciembre": 12, "gen": 1, "gennaio": 1,
-    "febbraio": 2, "aprile": 4, "mag": 5, "maggio": 5, "giu": 6, "giugno": 6, "lug": 7,
-    "luglio": 7, "settembre": 9, "ott": 10, "ottobre": 10, "dicembre": 12, "janeiro": 1,
-    "fev": 2, "fevereiro": 2, "março": 3, "maio": 5, "junho": 6, "julho": 7, "out": 10,
-    "outubro": 10, "novembro": 11, "dezembro": 12, "mrt": 3, "maart": 3, "mei": 5,
-    "januari": 1, "februari": 2, "augustus": 8,
-}  # fmt: skip
-# Minutes east of UTC. RFC 822 zone names (CST is US Central there), plus a few unambiguous
-# common ones. AST is not here: Atlantic to email.utils, Arabia to most of the world.
-_ZONES = {
-    "ut": 0, "utc": 0, "gmt": 0, "z": 0, "wet": 0, "est": -300, "edt": -240, "cst": -360,
-    "cdt": -300, "mst": -420, "mdt": -360, "pst": -480, "pdt": -420, "akst": -540,
-    "akdt": -480, "hst": -600, "bst": 60, "cet": 60, "cest": 120, "met": 60, "mest": 120,
-    "mez": 60, "mesz": 120, "west": 60, "eet": 120, "eest": 180, "msk": 180, "jst": 540,
-    "kst": 540, "hkt": 480, "sgt": 480, "awst": 480, "acst": 570, "acdt": 630, "aest": 600,
-    "aedt": 660, "nzst": 720, "nzdt": 780,
-}  # fmt: skip
+# Month names in every language the lexicon covers (English, German, French, Spanish, Italian,
+# Portuguese, Dutch) → 1-12, and zone names → minutes east of UTC.
+_MONTHS = dict(lexicon().months)  # plain dicts: looked up for every date of every feed
+_ZONES = dict(lexicon().zone_offsets)
 
 # The two shapes nearly every feed uses, tried first on the stripped text.
 _ISO_STRICT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?(?:Z|[+-]\d\d:\d\d)?\Z")

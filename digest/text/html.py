@@ -25,6 +25,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from digest.model import Paragraph
 from digest.text.decode import strip_control_chars
+from digest.text.lexicon import lexicon
 
 # Input beyond this many characters is cut before parsing (one entry's body, not a book).
 MAX_HTML_CHARS = 2_000_000
@@ -76,15 +77,7 @@ _DROP_TAGS = [
 ]
 # Elements whose class or id names a widget rather than article text: any of these words,
 # delimited by anything but a letter or digit ("post-share-buttons", "jp-relatedposts").
-_CLUTTER_NAMES = frozenset(
-    (
-        *("share", "shares", "sharing", "sharedaddy", "sharethis", "shareaholic", "addtoany"),
-        *("a2a", "social", "socials", "related", "relatedposts", "yarpp", "newsletter"),
-        *("subscribe", "subscription", "signup", "feedflare", "printfriendly", "tweetmeme"),
-        *("adsbygoogle", "advert", "advertisement", "ad", "ads", "sponsor", "sponsored"),
-        *("promo",),
-    )
-)
+_CLUTTER_NAMES = lexicon().widget_names
 _NAME_TOKEN = re.compile(r"[^a-z0-9]+")
 _CLASS_VALUE = re.compile(r' class="([^"]*)"')
 _ID_VALUE = re.compile(r' id="([^"]*)"')

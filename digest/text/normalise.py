@@ -126,6 +126,13 @@ class RuleSet:
             return None
         return next(r for r in getattr(self, kind) if r.regex.fullmatch(text))
 
+    def standalone_match(self, text: str) -> Rule | None:
+        """The standalone rule that matches the whole of ``text`` (a sentence or a short
+        paragraph), ignoring edge bullets, closing punctuation and enclosing brackets, as the
+        stage does; None when none does. For callers that look at single sentences, such as
+        the summariser, which must not pick boilerplate that stood inside a paragraph."""
+        return self.match("standalone", _probe(text))
+
     @property
     def ids(self) -> tuple[str, ...]:
         return tuple(r.id for r in self.rules)

@@ -1,0 +1,159 @@
+"""Page furniture that needs the DOM to recognise, stripped before trafilatura reads the page.
+
+Sites name what a block is for in its ``class``, ``id``, ``itemprop``, ``role``, ``aria-label``
+and ``data-*`` attributes. A block (``div``, ``aside``, ``figure``, ``ul``...) whose name says
+it is furniture around the article goes: captions and photo credits, bylines and author boxes,
+tag lists, share tools, newsletter, promo and donation prompts, related-article rails,
+advertising and consent banners. Text that is on the page but not shown in the sentence goes
+too, wherever it stands: ``hidden``/``aria-hidden`` elements, ``display: none``, tooltips, hover
+cards and screen-reader notes inside links, which would otherwise merge into the sentence
+around them (the rest of the sentence is kept).
+
+A hinted block is kept when it is the article itself: its name says so ("article-body"), or it
+holds a large share of the page's text or several paragraphs of prose.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.html import HtmlElement
+
+from digest.text.lexicon import lexicon
+
+# Attributes where sites name what a block is for.
+_HINT_ATTRIBUTES = (
+    "class",
+    "id",
+    "itemprop",
+    "role",
+    "aria-label",
+    "data-component",
+    "data-module",
+    "data-testid",
+    "data-role",
+)
+# Blocks whose name says they are furniture around the article, as word sequences of the
+# hint ("most-read", "MostRead", "most_read" and aria-label="Most read" all match most+read);
+# text that is on the page but not shown in the sentence (pop-ups on links, screen-reader
+# notes). The words are in the lexicon.
+_FURNITURE_HINTS = lexicon().furniture_hints
+_HIDDEN_HINTS = lexicon().hidden_hints
+_HIDDEN_ROLES = lexicon().hidden_roles
+_LONGEST_HINT = max(map(len, _FURNITURE_HINTS | _HIDDEN_HINTS))  # words: "screen reader text"
+_FURNITURE_BLOCKS = frozenset(
+    {
+        "address",
+        "aside",
+        "blockquote",
+        "details",
+        "div",
+        "dl",
+        "figcaption",
+        "figure",
+        "footer",
+        "form",
+        "header",
+        "li",
+        "nav",
+        "ol",
+        "p",
+        "section",
+        "table",
+        "ul",
+    }
+)
+_NEVER_REMOVED = frozenset({"html", "head", "body"})
+# Names of the article's own container: never removed, whatever else its class list says
+# ("article-body js-share-quotes").
+_BODY_HINTS = lexicon().article_body_hints
+# Nor is a hinted block that holds this share of the page's unlinked text, or several
+# paragraphs of prose: that is the article whatever its name says ("has-newsletter").
+_MAX_REMOVED_SHARE = 0.4
+_PROSE_PARAGRAPH_CHARS = 120
+_MAX_REMOVED_PROSE_PARAGRAPHS = 3
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+
+def _hint_words(element: HtmlElement) -> list[tuple[str, ...]]:
+    """Each hint in the element's naming attributes, as a sequence of lowercase words."""
+    hints = []
+    for attribute in _HINT_ATTRIBUTES:
+        value = element.get(attribute)
+        if not value:
+            continue
+        # class lists are several names; aria-label is a phrase
+        parts = [value] if attribute == "aria-label" else value.split()
+        for part in parts:
+            words = tuple(w for w in _NON_WORD.split(_CAMEL.sub(" ", part).lower()) if w)
+            if words:
+                hints.append(words)
+    return hints
+
+
+def _matches(hints: list[tuple[str, ...]], vocabulary: frozenset[tuple[str, ...]]) -> bool:
+    for words in hints:
+        for size in range(1, _LONGEST_HINT + 1):
+            for start in range(len(words) - size + 1):
+                if words[start : start + size] in vocabulary:
+                    return True
+    return False
+
+
+def _is_hidden(element: HtmlElement, hints: list[tuple[str, ...]]) -> bool:
+    if element.get("hidden") is not None:
+        return True
+    if (element.get("aria-hidden") or "").strip().lower() == "true":
+        return True
+    if _HIDDEN_STYLE.search(element.get("style") or ""):
+        return True
+    if (element.get("role") or "").strip().lower() in _HIDDEN_ROLES:
+        return True
+    return _matches(hints, _HIDDEN_HINTS)
+
+
+def _unlinked_chars(element: HtmlElement) -> int:
+    total = len(element.text_content())
+    return total - sum(len(a.text_content()) for a in element.iter("a"))
+
+
+def _holds_the_body(element: HtmlElement, hints: list[tuple[str, ...]], page_chars: int) -> bool:
+    """Is this hinted block the article itself (or the page around it)?"""
+    # "article-body" names the container; "article-body__sign-up" a part of it (BEM style)
+    if any(words[-len(h) :] == h for words in hints for h in _BODY_HINTS):
+        return True
+    if _unlinked_chars(element) > _MAX_REMOVED_SHARE * page_chars:
+        return True
+    prose = 0
+    for paragraph in element.iter("p"):
+        if _unlinked_chars(paragraph) >= _PROSE_PARAGRAPH_CHARS:
+            prose += 1
+            if prose >= _MAX_REMOVED_PROSE_PARAGRAPHS:
+                return True
+    return False
+
+
+def strip_furniture(tree: HtmlElement) -> None:
+    """Remove captions, hinted furniture blocks and hidden/pop-up text, in place."""
+    # scripts and styles are no text, and inline JSON would swamp the page-share guard below
+    for element in list(tree.iter("script", "style", "template")):
+        if element.getparent() is not None:
+            element.drop_tree()
+    page_chars = max(_unlinked_chars(tree), 1)
+    doomed = []
+    for element in tree.iter():
+        tag = element.tag
+        if not isinstance(tag, str) or tag in _NEVER_REMOVED:
+            continue
+        hints = _hint_words(element)
+        if (
+            tag == "figcaption"
+            or _is_hidden(element, hints)
+            or (tag in _FURNITURE_BLOCKS and _matches(hints, _FURNITURE_HINTS))
+        ) and not _holds_the_body(element, hints, page_chars):
+            doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()  # keeps the tail: the rest of the sentence after a pop-up

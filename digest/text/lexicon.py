@@ -1,0 +1,186 @@
+"""The shared word knowledge in ``lexicon.toml``, read once and handed out as sets and patterns.
+
+Dates, datelines, bylines, captions and photo credits, and the names sites give page furniture
+are recognised in several modules (the date parser, feed HTML, page tidying, the summariser);
+the words they go by live in one file so that the modules cannot drift apart. :func:`lexicon`
+parses it on first use and caches the result for the process (a few hundred words: about a
+millisecond). The file ships with the package and is not user-configurable: a broken one is a
+packaging bug, reported as :class:`LexiconError`.
+
+Each module keeps the shape of its own patterns (where a credit may stand, what may follow a
+dateline); it takes the words from here, as a set or as a regular-expression alternation
+(:func:`any_of`).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from importlib import resources
+from types import MappingProxyType
+from typing import Any
+
+LEXICON_FILE = "lexicon.toml"
+
+Hint = tuple[str, ...]  # a page-furniture hint as lowercase words: ("most", "read")
+
+
+class LexiconError(ValueError):
+    """The built-in lexicon file is missing a list or holds a malformed one."""
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything in ``lexicon.toml``, typed. Words are lowercase unless noted."""
+
+    # dates
+    months: Mapping[str, int]  # every language's month names → 1-12
+    months_by_language: Mapping[str, frozenset[str]]
+    weekdays_by_language: Mapping[str, frozenset[str]]
+    zone_offsets: Mapping[str, int]  # zone name → minutes east of UTC
+    timestamp_zones: frozenset[str]  # zone names that mark a line as a timestamp
+    status_words: frozenset[str]  # "published", "updated"...
+    relative_days: frozenset[str]  # "today", "yesterday"
+    # datelines and bylines (as written: matched case-sensitively)
+    dateline_agencies: tuple[str, ...]  # regular expressions
+    byline_starters: tuple[str, ...]
+    byline_words: frozenset[str]
+    # captions and photo credits
+    credit_media: tuple[str, ...]
+    credit_qualifiers: tuple[str, ...]
+    photo_agencies: tuple[str, ...]  # as written
+    credit_words: tuple[str, ...]  # as written
+    # page furniture
+    widget_names: frozenset[str]
+    furniture_hints: frozenset[Hint]  # the widgets too
+    hidden_hints: frozenset[Hint]
+    hidden_roles: frozenset[str]
+    article_body_hints: frozenset[Hint]
+
+    @property
+    def english_months(self) -> frozenset[str]:
+        return self.months_by_language["en"]
+
+    @property
+    def english_weekdays(self) -> frozenset[str]:
+        return self.weekdays_by_language["en"]
+
+
+def any_of(words: Iterable[str]) -> str:
+    """A regular-expression alternation of literal ``words``, longest first (so "Getty Images"
+    is tried before "Getty"); a space in a word matches any run of whitespace."""
+    unique = sorted(set(words), key=lambda w: (-len(w), w))
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in unique)
+
+
+@functools.cache
+def lexicon() -> Lexicon:
+    """The built-in lexicon, parsed once per process."""
+    raw = resources.files("digest.text").joinpath(LEXICON_FILE).read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise LexiconError(f"{LEXICON_FILE}: not UTF-8 text ({exc.reason})") from exc
+    return parse_lexicon(text)
+
+
+def parse_lexicon(text: str) -> Lexicon:
+    """A lexicon from TOML text of ``lexicon.toml``'s shape; LexiconError names what is wrong."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise LexiconError(f"{LEXICON_FILE}: not valid TOML: {exc}") from exc
+    return _build(data)
+
+
+def _build(data: Mapping[str, Any]) -> Lexicon:
+    dates = _table(data, "dates")
+    months_by_language, months = _numbered(_table(dates, "months", "dates"), 12, "dates.months")
+    weekdays_by_language, _ = _numbered(_table(dates, "weekdays", "dates"), 7, "dates.weekdays")
+    zones = _table(dates, "zones", "dates")
+    for name, offset in zones.items():
+        if name != name.lower() or isinstance(offset, bool) or not isinstance(offset, int):
+            raise LexiconError(f"{LEXICON_FILE}: dates.zones.{name} must be lowercase = minutes")
+    zone_words = set(zones) | _words(dates, "zones_without_offset", "dates")
+    zone_words -= _words(dates, "zones_that_are_words", "dates")
+
+    clutter = _table(data, "clutter")
+    widgets = _words(clutter, "widgets", "clutter")
+    if any(" " in w for w in widgets):
+        raise LexiconError(f"{LEXICON_FILE}: clutter.widgets must be single words")
+    captions = _table(data, "captions")
+    bylines = _table(data, "bylines")
+    return Lexicon(
+        months=MappingProxyType(months),
+        months_by_language=MappingProxyType(months_by_language),
+        weekdays_by_language=MappingProxyType(weekdays_by_language),
+        zone_offsets=MappingProxyType(dict(zones)),
+        timestamp_zones=frozenset(zone_words),
+        status_words=_words(dates, "status", "dates"),
+        relative_days=_words(dates, "relative_days", "dates"),
+        dateline_agencies=_strings(_table(data, "datelines"), "agencies", "datelines"),
+        byline_starters=_strings(bylines, "starters", "bylines"),
+        byline_words=_words(bylines, "words", "bylines"),
+        credit_media=_strings(captions, "media", "captions"),
+        credit_qualifiers=_strings(captions, "qualifiers", "captions"),
+        photo_agencies=_strings(captions, "agencies", "captions"),
+        credit_words=_strings(captions, "credit_words", "captions"),
+        widget_names=widgets,
+        furniture_hints=frozenset(_hints(clutter, "widgets") | _hints(clutter, "page_furniture")),
+        hidden_hints=_hints(clutter, "hidden"),
+        hidden_roles=_words(clutter, "hidden_roles", "clutter"),
+        article_body_hints=_hints(clutter, "article_body"),
+    )
+
+
+def _table(data: Mapping[str, Any], key: str, where: str = "") -> Mapping[str, Any]:
+    value = data.get(key)
+    if not isinstance(value, dict):
+        name = f"{where}.{key}" if where else key
+        raise LexiconError(f"{LEXICON_FILE}: [{name}] is missing")
+    return value
+
+
+def _strings(table: Mapping[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = table.get(key)
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise LexiconError(f"{LEXICON_FILE}: {where}.{key} must be a list of non-empty strings")
+    return tuple(v.strip() for v in value)
+
+
+def _words(table: Mapping[str, Any], key: str, where: str) -> frozenset[str]:
+    words = _strings(table, key, where)
+    if any(w != w.lower() for w in words):
+        raise LexiconError(f"{LEXICON_FILE}: {where}.{key} must be lowercase")
+    return frozenset(words)
+
+
+def _hints(table: Mapping[str, Any], key: str) -> frozenset[Hint]:
+    return frozenset(tuple(w.split()) for w in _words(table, key, "clutter"))
+
+
+def _numbered(
+    table: Mapping[str, Any], count: int, where: str
+) -> tuple[dict[str, frozenset[str]], dict[str, int]]:
+    """Per language, the forms of each of ``count`` items (months, weekdays), and every form
+    → its number (1-based). A form two languages give different numbers is an error."""
+    by_language: dict[str, frozenset[str]] = {}
+    numbers: dict[str, int] = {}
+    for language in table:
+        items = _strings(table, language, where)
+        if len(items) != count:
+            raise LexiconError(f"{LEXICON_FILE}: {where}.{language} must list {count} entries")
+        forms: set[str] = set()
+        for number, entry in enumerate(items, 1):
+            for form in entry.lower().split():
+                if numbers.setdefault(form, number) != number:
+                    raise LexiconError(
+                        f"{LEXICON_FILE}: {where}: '{form}' is given two numbers "
+                        f"({numbers[form]} and {number})"
+                    )
+                forms.add(form)
+        by_language[language] = frozenset(forms)
+    return by_language, numbers
