@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from digest.model import Article, Attributed, Paragraph
+from digest.text.headlines import HEADLINE_CHARS, sentence_headline
 from digest.text.lexicon import any_of, lexicon
 from digest.text.normalise import default_rules
 from digest.text.sentences import iter_sentences
@@ -89,8 +90,6 @@ _BARE_LABEL = re.compile(
     re.IGNORECASE,
 )
 _CLOSING_QUOTES = "\"'\u201d\u2019\u00bb)]"
-_TRAILING_PUNCT = re.compile(r"[\s.!?;:,\u2026\u2014\u2013-]+(?=[\"'\u201d\u2019\u00bb)\]]*$)")
-_ENDS_WITH_INITIALISM = re.compile(r"\b(?:[^\W\d_]\.){2,}[\"'\u201d\u2019\u00bb)\]]*$")
 _CLAUSE_BREAK = re.compile(r"[,;:](?=\s)|\s(?:--|[\u2014\u2013-])(?=\s)")
 
 
@@ -173,13 +172,10 @@ def summarise(article: Article, count: int = 3, max_chars: int = 600) -> Article
     return replace(article, summary=lead_sentences(article.paragraphs, count, max_chars))
 
 
-def derive_headline(paragraphs: Sequence[Paragraph], limit: int = 90) -> str:
-    """A headline for an untitled article: its lead sentence, cut near ``limit`` characters.
-
-    The cut prefers a clause boundary (comma, semicolon, colon, dash) in the last half of the
-    limit, else the last word boundary, and then ends in an ellipsis; an uncut headline drops a
-    closing full stop but keeps a question or exclamation mark. Falls back to the first
-    heading when the body has no prose; ``limit`` <= 0 means no limit.
+def derive_headline(paragraphs: Sequence[Paragraph], limit: int = HEADLINE_CHARS) -> str:
+    """A headline for an untitled article: its lead sentence as whole clauses of at most about
+    ``limit`` characters, never cut mid-phrase (see ``digest.text.headlines``). Falls back to
+    the first heading when the body has no prose; ``limit`` <= 0 means no limit.
     """
     lead = lead_sentences(paragraphs, count=1, max_chars=0)
     if lead:
@@ -187,16 +183,7 @@ def derive_headline(paragraphs: Sequence[Paragraph], limit: int = 90) -> str:
     else:
         headings = (p.text for p in paragraphs if p.kind == "heading" and p.text.strip())
         text = " ".join(next(headings, "").split())
-    # A question or exclamation keeps its mark: without it "Will rates fall?" says otherwise.
-    asks = text.rstrip(_CLOSING_QUOTES).endswith(("?", "!"))
-    if asks:
-        text = re.sub(r"([?!])[?!]+(?=[^?!]*$)", r"\1", text)
-    elif not _ENDS_WITH_INITIALISM.search(text):
-        text = _TRAILING_PUNCT.sub("", text)
-    text = text.strip()
-    if limit <= 0 or len(text) <= limit:
-        return text
-    return _cut(text, limit, prefer_clause=True)
+    return sentence_headline(text, limit)
 
 
 def _strip_dateline(sentence: str) -> str:

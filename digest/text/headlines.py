@@ -51,7 +51,7 @@ _ATTRIBUTION = re.compile(
 )
 # Where a clause may end. Strong: clause punctuation, or a subordinate clause starts.
 _STRONG_BREAK = re.compile(
-    r"(?:[,;:](?=\s)|\s(?:--|[\u2014\u2013])(?=\s))"
+    r"(?:[,;:](?=\s)|\s(?:--|[\u2014\u2013-])(?=\s))"
     r"|\s(?=(?:as|after|before|while|when|whereas|because|since|although|though|amid|"
     r"despite|following|until|unless|even\s+as|even\s+though|so\s+that|but|which|who|"
     r"where)\s)",
@@ -74,6 +74,8 @@ _DANGLING = frozenset(
 )
 # The shortest clause worth a headline, as a share of the limit.
 _MIN_SHARE = 0.4
+# Text with no word boundary this far (times the limit) is not prose and is cut hard.
+_HARD_LIMIT = 2.5
 
 
 def sentence_headline(sentence: str, limit: int = HEADLINE_CHARS) -> str:
@@ -103,6 +105,10 @@ def sentence_headline(sentence: str, limit: int = HEADLINE_CHARS) -> str:
         head = _clean_end(shorter[: match.start()])
         if head and len(head) >= limit * _MIN_SHARE:
             return head
+    hard = int(_HARD_LIMIT * limit)
+    if len(shorter) > hard and " " not in shorter[:hard]:
+        # Not prose at all (a URL, a string of symbols): it still has to fit on a line.
+        return shorter[: hard - 1] + "\u2026"
     return shorter
 
 
