@@ -26,11 +26,11 @@ import datetime as dt
 import hashlib
 import heapq
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
-from digest.model import Article, Disagreement, Figure, Story
+from digest.model import Article, Disagreement, EarlierStory, Figure, Story, StoryRecord
 
 # The default average similarity two groups need to merge. Chosen on labelled news (see
 # benchmarks/stories_eval.py and its README for the figures behind it).
@@ -257,12 +257,11 @@ def make_story(members: Sequence[Article], settings: StorySettings | None = None
     headline = choose_headline(
         [Candidate(a.title, a.title_derived, site_names_for(a.source, a.url)) for a in reports]
     )
-    summary = story_summary(
-        reports,
-        settings.summary_sentences,
-        settings.summary_chars,
-        settings.grouping.languages,
-    )
+    # Room for what the other reports add: a sentence more for each, two at most.
+    extra = min(len(reports) - 1, 2)
+    sentences = settings.summary_sentences + extra
+    chars = settings.summary_chars * sentences // max(settings.summary_sentences, 1)
+    summary = story_summary(reports, sentences, chars, settings.grouping.languages)
     return Story(
         headline=headline or reports[0].title,
         reports=reports,
@@ -358,3 +357,77 @@ def figure_disagreements(reports: Sequence[Article]) -> tuple[Disagreement, ...]
             continue
         found.append(Disagreement(item.kind, tuple(Figure(f.text, f.report) for f in item.figures)))
     return tuple(found)
+
+
+# ---------------------------------------------------------------------------------------------
+# Across builds and days
+
+
+def story_record(story: Story, day: dt.date) -> StoryRecord:
+    """What the state keeps of a story: its id, headline, comparison text and article keys."""
+    text = " ".join([story.headline, *(s.text for s in story.summary[:2])])
+    return StoryRecord(day, story.id, story.headline, text, tuple(a.key for a in story.articles))
+
+
+def keep_ids(stories: Sequence[Story], stored: Sequence[StoryRecord]) -> tuple[Story, ...]:
+    """``stories`` with the ids an earlier build of the same day gave them.
+
+    A story takes the id of the stored story it shares the most articles with, so its
+    anchor and its feed entry stay put when a rebuild adds a report to it. When two stored
+    stories merged, the larger share wins; when one split, only one part keeps the id.
+    """
+    owner = {key: record.id for record in stored for key in record.keys}
+    taken: set[str] = set()
+    result = []
+    for story in stories:
+        shares: dict[str, int] = {}
+        for article in story.articles:
+            if article.key in owner:
+                shares[owner[article.key]] = shares.get(owner[article.key], 0) + 1
+        ranked = sorted(shares, key=lambda i: (-shares[i], i))
+        chosen = next((i for i in ranked if i not in taken), None)
+        if chosen is None:
+            chosen = story.id if story.id not in taken else f"{story.id}-{len(taken)}"
+        taken.add(chosen)
+        result.append(story if chosen == story.id else replace(story, id=chosen))
+    return tuple(result)
+
+
+def link_earlier(
+    stories: Sequence[Story],
+    earlier: Sequence[StoryRecord],
+    settings: GroupingSettings | None = None,
+) -> tuple[Story, ...]:
+    """``stories`` with ``earlier`` set where a story continues one of an earlier day.
+
+    A story continues an earlier one when their headlines and leads are as similar as two
+    reports must be to join one story; of several, the most recent day's wins (``earlier``
+    comes newest day first), and a story of the same day is never its own continuation.
+    """
+    from digest.text.similarity import similar_pairs, vectorise
+
+    settings = settings or GroupingSettings()
+    if not stories or not earlier:
+        return tuple(stories)
+    texts = [" ".join([s.headline, *(x.text for x in s.summary[:2])]) for s in stories]
+    texts += [record.text for record in earlier]
+    vectors = vectorise(texts, settings.languages)
+    left, right, sims = similar_pairs(vectors, settings.similarity)
+    count = len(stories)
+    best: dict[int, tuple[dt.date, float, StoryRecord]] = {}
+    for i, j, similarity in zip(left.tolist(), right.tolist(), sims.tolist(), strict=True):
+        if i >= count or j < count:
+            continue  # two of today's stories, or two earlier ones
+        record = earlier[j - count]
+        current = best.get(i)
+        if current is None or (record.day, similarity) > (current[0], current[1]):
+            best[i] = (record.day, similarity, record)
+    result = []
+    for index, story in enumerate(stories):
+        found = best.get(index)
+        if found is None:
+            result.append(story)
+            continue
+        record = found[2]
+        result.append(replace(story, earlier=EarlierStory(record.day, record.id, record.headline)))
+    return tuple(result)

@@ -149,6 +149,18 @@ class Story:
 
 
 @dataclass(frozen=True, slots=True)
+class StoryRecord:
+    """A story as a day's latest build stored it: enough to keep its id and to say that a
+    later story continues it."""
+
+    day: dt.date
+    id: str
+    headline: str
+    text: str  # what it is compared by: its headline and lead
+    keys: tuple[str, ...]  # its articles' keys
+
+
+@dataclass(frozen=True, slots=True)
 class SourceFailure:
     """A source that could not be read this run: which, what went wrong, and what to do."""
 

@@ -19,7 +19,14 @@ import jinja2
 
 from digest import atom, present, render
 from digest.config import Config
-from digest.group import group_stories
+from digest.group import (
+    GroupingSettings,
+    StorySettings,
+    group_stories,
+    keep_ids,
+    link_earlier,
+    story_record,
+)
 from digest.ingest import Progress, collect, fetch_full_texts
 from digest.model import Article, DayRecord, Digest, Story
 from digest.output import StagedFiles, remove_leftovers
@@ -160,7 +167,7 @@ def build(
         digest = Digest(
             day=day,
             title=config.title,
-            stories=group_stories([*shown, *earlier]),
+            stories=stories_for_day(state, config, day, [*shown, *earlier]),
             generated_at=now,
             failures=(*config.invalid_sources, *collected.failures),
         )
@@ -181,7 +188,7 @@ def build(
             config,
             env,
             state.feed_id(),
-            stories_on=lambda d: group_stories(state.articles_for_day(d)),
+            stories_on=lambda d: stories_for_day(state, config, d),
             fragment=fragment,
         )
         if record is not None and day not in known_days:
@@ -190,7 +197,7 @@ def build(
                 earlier_digest = Digest(
                     day=other,
                     title=config.title,
-                    stories=group_stories(state.articles_for_day(other)),
+                    stories=stories_for_day(state, config, other),
                     generated_at=known_days[other].updated,
                 )
                 pages[config.output / present.day_filename(other)] = render.render_day_page(
@@ -202,7 +209,16 @@ def build(
         try:
             for path, content in pages.items():
                 staged.add(path, content)
-            state.commit_build(day, shown, skipped, record, now, health, digest.failures)
+            state.commit_build(
+                day,
+                shown,
+                skipped,
+                record,
+                now,
+                health,
+                digest.failures,
+                stories=[story_record(story, day) for story in digest.stories],
+            )
         except BaseException:
             staged.discard()
             raise
@@ -239,10 +255,38 @@ def stored_digest(config: Config, state: State, day: dt.date) -> Digest | None:
     return Digest(
         day=day,
         title=config.title,
-        stories=group_stories(state.articles_for_day(day)),
+        stories=stories_for_day(state, config, day),
         generated_at=dt.datetime.now(dt.UTC),
         failures=state.day_failures(day),
     )
+
+
+def story_settings(config: Config) -> StorySettings:
+    """How the config says stories are made."""
+    return StorySettings(
+        grouping=GroupingSettings(
+            enabled=config.stories.enabled, similarity=config.stories.similarity
+        ),
+        summary_sentences=config.lead_sentences,
+        summary_chars=config.summary_chars,
+    )
+
+
+def stories_for_day(
+    state: State, config: Config, day: dt.date, articles: Sequence[Article] | None = None
+) -> tuple[Story, ...]:
+    """The stories of ``day``: its articles (by default, those stored for it) grouped, each
+    with the id an earlier build of the day gave it, and linked to the story of an earlier
+    day (within ``feed_days``) that it continues."""
+    settings = story_settings(config)
+    if articles is None:
+        articles = state.articles_for_day(day)
+    stories = keep_ids(group_stories(articles, settings), state.stories(day, day))
+    if not settings.grouping.enabled:
+        return stories
+    first = day - dt.timedelta(days=config.feed_days)
+    earlier = state.stories(first, day - dt.timedelta(days=1))
+    return link_earlier(stories, earlier, settings.grouping)
 
 
 # On a new feed's first run, undated entries cannot be shown to be recent: take only this many

@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
+import numpy as np
+
 from digest.model import Article, Attributed, Paragraph
 from digest.text.headlines import HEADLINE_CHARS, sentence_headline
 from digest.text.lexicon import any_of, lexicon
@@ -292,15 +294,26 @@ def _cut(text: str, limit: int, *, prefer_clause: bool) -> str:
 # Story summaries: several reports of one event, each fact once
 
 
-# Two sentences this similar (cosine of their content-word vectors) say the same thing.
+# Two sentences this similar say the same thing. Similarity here weighs a word by how rare it
+# is in the language *and* within the story: the names every report of an event repeats say
+# nothing new, so two sentences about the same people can still carry different facts.
 PARAPHRASE_SIMILARITY = 0.5
-# A sentence from another report must bring at least this many content words that the
-# summary does not carry yet, or it adds nothing.
-MIN_NEW_WORDS = 3
+# A sentence whose weight is mostly in words the summary already has adds nothing: this is
+# the most of its (squared, normalised) weight that may be covered already.
+MAX_COVERED = 0.5
 # MMR: relevance against redundancy. High: coverage of the story; low: novelty.
 _MMR_LAMBDA = 0.7
 # How many opening sentences of each other report are candidates.
 _CANDIDATES_PER_REPORT = 5
+# A sentence that opens by pointing back ("This comes as...", "The conversation...", "He
+# added...") leans on the sentence before it in its own report: out of place elsewhere.
+_LEANS_BACK = re.compile(
+    r"^(?:this|that|these|those|it|its|he|she|they|his|her|their|the\s+\w+\s+(?:said|added)|"
+    r"the\s+(?:conversation|move|decision|comment|comments|remarks|statement|announcement|"
+    r"incident|attack|call|meeting|deal|report|plan|bill|vote|news)|"
+    r"but|and|also|meanwhile|however|still|yet|so|then|later|earlier)\b",
+    re.IGNORECASE,
+)
 
 
 def story_summary(
@@ -311,16 +324,18 @@ def story_summary(
 ) -> tuple[Attributed, ...]:
     """A summary of one story from its reports (the most complete first), each fact once.
 
-    It starts from the first report's lead sentences, then takes sentences from any report
-    by maximal marginal relevance (MMR): a sentence's relevance is how central it is to what
-    all the reports say, plus a bonus for coming early in its report and for coming from the
-    first report; its redundancy is its highest similarity to a sentence already chosen. A
-    sentence that paraphrases a chosen one (similarity ``PARAPHRASE_SIMILARITY`` or more), or
-    that adds fewer than ``MIN_NEW_WORDS`` content words, is never taken. At most ``count``
-    sentences, within ``max_chars`` (<= 0: no budget); the first report's sentences keep
-    their order, and the others follow in the order chosen.
+    It opens with the first report's lead sentence, then takes sentences by maximal
+    marginal relevance (MMR) from the first report's lead and the opening sentences of the
+    others: a sentence's relevance is how central it is to what all the reports say, plus a
+    bonus for coming early in its report and for coming from the first report; its
+    redundancy is its highest similarity to a sentence already chosen, with words that the
+    whole story repeats (its names, its place) weighing little. A sentence that paraphrases
+    a chosen one (``PARAPHRASE_SIMILARITY``), that says mostly what the summary says
+    (``MAX_COVERED``), or that leans on the sentence before it in another report, is never
+    taken. At most ``count`` sentences within ``max_chars`` (<= 0: no budget); the first
+    report's sentences keep their order, and the others follow in the order chosen.
     """
-    from digest.text.similarity import content_words, vectorise
+    from digest.text.similarity import story_weighted, vectorise
 
     if not reports:
         return ()
@@ -330,18 +345,25 @@ def story_summary(
     candidates: list[tuple[str, int, int]] = [(text, 0, k) for k, text in enumerate(first)]
     for index, report in enumerate(reports[1:], start=1):
         sentences = lead_sentences(report.paragraphs, _CANDIDATES_PER_REPORT, 0)
-        candidates.extend((text, index, k) for k, text in enumerate(sentences))
+        candidates.extend(
+            (text, index, k)
+            for k, text in enumerate(sentences)
+            if k == 0 or not _LEANS_BACK.match(text)
+        )
     if not candidates:
         return ()
     vectors = vectorise([text for text, _, _ in candidates], languages)
-    similarity = (vectors @ vectors.T).toarray()
-    centrality = similarity.mean(axis=1)
+    centrality = np.asarray((vectors @ vectors.T).mean(axis=1)).ravel()
+    distinct = story_weighted(vectors)
+    similarity = (distinct @ distinct.T).toarray()
+    squared = distinct.multiply(distinct).tocsr()
     relevance = [
         centrality[i] + 0.3 / (1 + position) + (0.25 if report == 0 else 0.0)
         for i, (_, report, position) in enumerate(candidates)
     ]
     chosen: list[int] = [0]  # the first report's lead sentence always opens the summary
-    covered = set(content_words(candidates[0][0]))
+    covered = np.zeros(distinct.shape[1], dtype=bool)
+    covered[distinct[0].indices] = True
     used = len(candidates[0][0])
     budget = max_chars if max_chars > 0 else None
     remaining = set(range(1, len(candidates)))
@@ -351,10 +373,10 @@ def story_summary(
             redundancy = max(similarity[i, j] for j in chosen)
             if redundancy >= PARAPHRASE_SIMILARITY:
                 continue
-            text, report, _ = candidates[i]
-            new_words = set(content_words(text)) - covered
-            if report != 0 and len(new_words) < MIN_NEW_WORDS:
+            row = squared[i]
+            if row.data[covered[row.indices]].sum() > MAX_COVERED:
                 continue
+            text = candidates[i][0]
             if budget is not None and used + 1 + len(text) > budget:
                 continue
             score = _MMR_LAMBDA * relevance[i] - (1 - _MMR_LAMBDA) * redundancy
@@ -364,7 +386,7 @@ def story_summary(
             break
         chosen.append(best)
         remaining.discard(best)
-        covered.update(content_words(candidates[best][0]))
+        covered[distinct[best].indices] = True
         used += 1 + len(candidates[best][0])
     ordered = sorted((i for i in chosen if candidates[i][1] == 0), key=lambda i: candidates[i][2])
     ordered += [i for i in chosen if candidates[i][1] != 0]

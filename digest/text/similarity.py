@@ -151,6 +151,22 @@ def vectorise(texts: Sequence[str], languages: Sequence[str] = DEFAULT_LANGUAGES
     return csr_matrix((data, columns, indptr), shape=(len(texts), max(len(vocabulary), 1)))
 
 
+def story_weighted(vectors: csr_matrix) -> csr_matrix:
+    """``vectors`` re-weighted by how rare each term is *among these rows* (smoothed IDF) and
+    normalised again: for telling apart sentences that share a topic, where the topic's own
+    words (in every row) say nothing new."""
+    from scipy.sparse import csr_matrix as _csr
+    from scipy.sparse import diags
+
+    rows = vectors.shape[0]
+    counts = np.bincount(vectors.indices, minlength=vectors.shape[1])
+    idf = np.log((1.0 + rows) / (1.0 + counts)) + 1.0
+    weighted = _csr(vectors @ diags(idf.astype(np.float32)))
+    lengths = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+    lengths[lengths == 0] = 1.0
+    return _csr(diags((1.0 / lengths).astype(np.float32)) @ weighted)
+
+
 def similar_pairs(
     vectors: csr_matrix,
     min_similarity: float,
