@@ -334,7 +334,7 @@ def _read_one_article(args: argparse.Namespace, config: Config) -> Article:
     url: str | None = None
     content_type: str | None = None
     if re.match(r"^https?://", args.input, re.I):
-        from digest.sources.fetch import FetchRequest, fetch
+        from digest.sources.http import FetchRequest, fetch
 
         result = fetch(FetchRequest(source=args.input, url=args.input))
         if result.outcome != "ok":

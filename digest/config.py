@@ -51,7 +51,7 @@ class ScheduleConfig:
 
 @dataclass(frozen=True)
 class FetchConfig:
-    """How feeds and pages are fetched; see ``digest.sources.fetch.FetchSettings``."""
+    """How feeds and pages are fetched; see ``digest.sources.http.FetchSettings``."""
 
     workers: int = 8
     connect_timeout: float = 10.0
