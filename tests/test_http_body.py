@@ -10,9 +10,7 @@ import pytest
 from fetchhelpers import FEED, MB, get
 from httpserver import FixtureServer
 
-from digest.sources.http import (
-    FetchSettings,
-)
+from digest.sources.http import FetchSettings
 
 pytestmark = pytest.mark.usefixtures("no_proxies")
 

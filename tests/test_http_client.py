@@ -8,13 +8,7 @@ import pytest
 from fetchhelpers import FEED, closed_port, get
 from httpserver import FixtureServer
 
-from digest.sources.http import (
-    Client,
-    FetchRequest,
-    FetchSettings,
-    fetch,
-    fetch_all,
-)
+from digest.sources.http import Client, FetchRequest, FetchSettings, fetch, fetch_all
 
 pytestmark = pytest.mark.usefixtures("no_proxies")
 

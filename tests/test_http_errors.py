@@ -10,11 +10,7 @@ import pytest
 from fetchhelpers import Sleeps, closed_port, get
 from httpserver import FixtureServer
 
-from digest.sources.http import (
-    FetchRequest,
-    FetchSettings,
-    fetch,
-)
+from digest.sources.http import FetchRequest, FetchSettings, fetch
 from digest.sources.http.errors import _parse_retry_after
 
 pytestmark = pytest.mark.usefixtures("no_proxies")
