@@ -154,7 +154,7 @@ def feedparser_baseline(files: dict[str, bytes]) -> tuple[float, int]:
 def stage_timings(config: Config) -> dict[str, tuple[int, float]]:
     """Each stage alone, over every entry of the corpus: (items, seconds)."""
     from digest.sources.feeds import FeedError, parse_feed
-    from digest.sources.fetch import FetchRequest, FetchSettings, fetch_all
+    from digest.sources.http import FetchRequest, FetchSettings, fetch_all
 
     settings = FetchSettings(workers=16, retries=0)
     requests = [FetchRequest(source=s.name, url=s.location) for s in config.sources]

@@ -25,7 +25,7 @@ from digest.sources.errors import SourceError
 from digest.state import SourceHealth, SourceRecord, State
 
 if TYPE_CHECKING:  # the HTTP client is imported only when a run has remote sources
-    from digest.sources.fetch import FetchResult, FetchSettings
+    from digest.sources.http import FetchResult, FetchSettings
 
 log = logging.getLogger(__name__)
 
@@ -169,7 +169,7 @@ def _collect_remote(
     config: FetchConfig,
     progress: Progress | None,
 ) -> None:
-    from digest.sources.fetch import FetchRequest, fetch_all
+    from digest.sources.http import FetchRequest, fetch_all
 
     settings = _fetch_settings(config)
     requests = []
@@ -270,7 +270,7 @@ def _collect_remote(
 
 
 def _fetch_settings(config: FetchConfig) -> FetchSettings:
-    from digest.sources.fetch import FetchSettings
+    from digest.sources.http import FetchSettings
 
     return FetchSettings(
         connect_timeout=config.connect_timeout,
@@ -329,7 +329,7 @@ def fetch_full_texts(
     articles = list(articles)
     if not config.full_text_limit or not remote_feeds:
         return articles, []
-    from digest.sources.fetch import FetchRequest, fetch_all, is_public_host
+    from digest.sources.http import FetchRequest, fetch_all, is_public_host
     from digest.sources.pages import PageError, extract_page, is_teaser
 
     per_source: dict[str, int] = {}

@@ -220,7 +220,7 @@ class _Input:
 def _read_input(location: str, stdin: BinaryIO | None) -> _Input:
     """Fetch a URL, or read standard input (``-``) or a file."""
     if re.match(r"^https?://", location, re.I):
-        from digest.sources.fetch import FetchRequest, fetch
+        from digest.sources.http import FetchRequest, fetch
 
         result = fetch(FetchRequest(source=location, url=location))
         if result.outcome != "ok":

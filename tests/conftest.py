@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import socket
 import ssl
 import subprocess
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import jinja2
@@ -114,3 +116,41 @@ def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.chdir(tmp_path)
     monkeypatch.delenv("DIGEST_CONFIG", raising=False)
     return tmp_path
+
+
+# --- for the HTTP client's tests (tests/test_http_*.py) -----------------------------------
+
+
+@pytest.fixture
+def no_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep every request on loopback even if the environment names a proxy."""
+    for name in ("http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+        monkeypatch.delenv(name.upper(), raising=False)
+
+
+@pytest.fixture
+def proxy_environment(monkeypatch: pytest.MonkeyPatch) -> Callable[..., None]:
+    def set_proxy(proxy: str, no_proxy: str = "", name: str = "http_proxy") -> None:
+        monkeypatch.setenv(name, proxy)
+        monkeypatch.setenv("no_proxy", no_proxy)
+
+    return set_proxy
+
+
+@pytest.fixture
+def slow_resolver(monkeypatch: pytest.MonkeyPatch) -> Callable[[str, float], None]:
+    """A resolver that takes ``seconds`` to answer for ``host`` (as 127.0.0.1), as a broken
+    DNS server does: the lookup cannot be interrupted, only abandoned."""
+    real_getaddrinfo = socket.getaddrinfo
+
+    def slow(host: str, seconds: float) -> None:
+        def getaddrinfo(name, *args, **kwargs):
+            if name == host:
+                time.sleep(seconds)
+                name = "127.0.0.1"
+            return real_getaddrinfo(name, *args, **kwargs)
+
+        monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+
+    return slow

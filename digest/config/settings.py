@@ -320,7 +320,7 @@ class ScheduleConfig:
 
 @dataclass(frozen=True)
 class FetchConfig:
-    """How feeds and pages are fetched; see ``digest.sources.fetch.FetchSettings``."""
+    """How feeds and pages are fetched; see ``digest.sources.http.FetchSettings``."""
 
     workers: int = FETCH["workers"].default
     connect_timeout: float = FETCH["connect_timeout"].default

@@ -49,7 +49,7 @@ def find_feed(url: str) -> tuple[str, str]:
     expires, is never stored.
     """
     from digest.sources.feeds import FeedError, parse_feed
-    from digest.sources.fetch import FetchRequest, FetchSettings, fetch
+    from digest.sources.http import FetchRequest, FetchSettings, fetch
 
     settings = FetchSettings(retries=1)
     probe = Source(name=urlsplit(url).netloc, kind="feed", location=url)

@@ -1,0 +1,160 @@
+"""A response body, read to its end and decoded, never larger than the cap.
+
+``read_body`` refuses a body whose declared length is over the cap before reading it, and
+stops one that grows past it, counting the bytes after decompression: decoding is
+incremental with a bounded output at every step, so a few hundred bytes of gzip or brotli
+"bomb" cannot inflate to gigabytes in memory. Brotli is offered (``ACCEPT_ENCODING``) only
+where the installed brotli can bound its output.
+
+A body that cannot be taken raises an ``UnusableBody`` whose message is the problem and whose
+``advice`` says what to do; the deadline passing between two reads raises ``PastDeadline``.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Callable
+from typing import Protocol
+
+import urllib3
+
+from digest.sources.http.deadline import PastDeadline
+
+try:
+    import brotli
+except ImportError:  # pragma: no cover - brotli is a declared dependency
+    brotli = None
+
+
+class UnusableBody(Exception):
+    """A response body that cannot be taken; ``advice`` says what to do about it."""
+
+    advice = ""
+
+
+class TooLarge(UnusableBody):
+    advice = "check the URL, or raise [fetch] max_mb in the config"
+
+
+class BadEncoding(UnusableBody):
+    advice = "the site sent a damaged response; if this persists, tell its owner"
+
+
+def read_body(
+    response: urllib3.BaseHTTPResponse,
+    cap: int,
+    deadline: float,
+    clock: Callable[[], float],
+) -> bytes:
+    """The decoded body of ``response``, at most ``cap`` bytes, read by ``deadline``."""
+    declared = response.headers.get("content-length", "").strip()
+    if declared.isdigit() and int(declared) > cap:
+        raise TooLarge(
+            f"the response is larger than {_size(cap)} (the server says {_size(int(declared))})"
+        )
+    decoders = _decoders(response.headers.get("content-encoding", ""))
+    body = bytearray()
+    raw = 0
+    for chunk in response.stream(64 * 1024, decode_content=False):
+        raw += len(chunk)
+        if raw > cap:
+            raise TooLarge(f"the response is larger than {_size(cap)}")
+        data = chunk
+        for decoder in decoders:
+            data = decoder.decode(data, cap - len(body) + 1)
+            if len(data) > cap - len(body):
+                raise TooLarge(f"the response is larger than {_size(cap)} once decompressed")
+        body += data
+        if clock() >= deadline:
+            raise PastDeadline
+    return bytes(body)
+
+
+def _size(n: int) -> str:
+    if n >= 1024 * 1024:
+        return f"{n / (1024 * 1024):.3g} MB"
+    if n >= 1024:
+        return f"{n / 1024:.3g} KB"
+    return f"{n} bytes"
+
+
+# --- decompression with a bounded output -------------------------------------------------
+
+
+class _Decoder(Protocol):
+    def decode(self, data: bytes, limit: int) -> bytes:
+        """Decode ``data``; returning more than ``limit - 1`` bytes means "over the cap"."""
+        ...
+
+
+class _ZlibDecoder:
+    def __init__(self, name: str) -> None:
+        self._name = name
+        self._first = True
+        # gzip has a header; "deflate" is meant to be zlib-wrapped but is often raw
+        self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16 if name == "gzip" else zlib.MAX_WBITS)
+
+    def decode(self, data: bytes, limit: int) -> bytes:
+        first, self._first = self._first, False
+        if self._zlib.eof:  # trailing bytes after the compressed stream
+            return b""
+        try:
+            return self._zlib.decompress(data, limit)
+        except zlib.error as exc:
+            if first and self._name == "deflate":
+                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+                return self.decode(data, limit)
+            raise BadEncoding(f"the {self._name} compressed response is damaged ({exc})") from exc
+
+
+class _BrotliDecoder:
+    def __init__(self) -> None:
+        self._brotli = brotli.Decompressor()
+
+    def decode(self, data: bytes, limit: int) -> bytes:
+        try:
+            if _BROTLI_BOUNDED:
+                return self._brotli.process(data, output_buffer_limit=limit)
+            # old brotli cannot bound its output: feed it small slices and check as we go
+            out = bytearray()
+            for i in range(0, len(data), 1024):
+                out += self._brotli.process(data[i : i + 1024])
+                if len(out) >= limit:
+                    break
+            return bytes(out)
+        except brotli.error as exc:
+            raise BadEncoding(f"the brotli compressed response is damaged ({exc})") from exc
+
+
+class _Identity:
+    def decode(self, data: bytes, limit: int) -> bytes:
+        return data
+
+
+def _decoders(content_encoding: str) -> list[_Decoder]:
+    """Decoders in the order to apply them (the reverse of the order the server applied)."""
+    decoders: list[_Decoder] = []
+    for name in reversed([n.strip().lower() for n in content_encoding.split(",")]):
+        if name in ("gzip", "x-gzip"):
+            decoders.append(_ZlibDecoder("gzip"))
+        elif name == "deflate":
+            decoders.append(_ZlibDecoder("deflate"))
+        elif name == "br" and brotli is not None:
+            decoders.append(_BrotliDecoder())
+        # anything else (identity, or a bogus label like "utf-8") passes through untouched
+    return decoders or [_Identity()]
+
+
+def _brotli_is_bounded() -> bool:
+    if brotli is None:
+        return False
+    try:
+        brotli.Decompressor().process(b"", output_buffer_limit=1)
+    except TypeError:  # brotli < 1.2
+        return False
+    return True
+
+
+_BROTLI_BOUNDED = _brotli_is_bounded()
+# only offer brotli when its output can be bounded: a few hundred bytes can inflate to GBs
+ACCEPT_ENCODING = "gzip, deflate, br" if _BROTLI_BOUNDED else "gzip, deflate"

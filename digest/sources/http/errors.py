@@ -1,0 +1,227 @@
+"""What went wrong with an attempt, in words: each problem says what happened and its
+advice what to do, and whether trying again could help (a ``TransientFailure``) or not (a
+``FinalAnswer``).
+
+Nothing here touches the network; these read an exception or a response's status line and
+headers. A proxy's password never reaches a message.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email.utils
+import http
+import http.client
+import math
+import re
+import socket
+import ssl
+
+import urllib3
+from urllib3.exceptions import NewConnectionError, ProtocolError, ProxySchemeUnknown
+from urllib3.util import Url
+
+from digest.sources.http.client import split_login
+from digest.sources.http.model import FetchSettings, FinalAnswer, TransientFailure
+
+
+def bad_url(url: str, why: str) -> FinalAnswer:
+    return FinalAnswer(
+        "failed",
+        url,
+        problem=f"{why}: {url[:200]}",
+        advice="fix the source's url in the config: it must be an http:// or https:// address",
+    )
+
+
+def timed_out(settings: FetchSettings, url: str, phase: str) -> TransientFailure:
+    return TransientFailure(
+        f"timed out after {settings.total_timeout:g} s ({phase})",
+        "the site is slow or unreachable; it will be tried again next run"
+        " (raise [fetch] timeout in the config if it is always this slow)",
+        url,
+    )
+
+
+def connect_timed_out(connect: float, url: str) -> TransientFailure:
+    """The connect limit ran out before the request's deadline."""
+    return TransientFailure(
+        f"timed out after {connect:g} s (connect)",
+        "the server did not answer; it may be down or blocking us, and it"
+        " will be tried again next run",
+        url,
+    )
+
+
+def private_address(url: Url, address: str) -> FinalAnswer:
+    return FinalAnswer(
+        "failed",
+        url.url,
+        problem=f"not fetched: {url.host} is a private network address ({address})",
+        advice="the feed links outside the public internet; digest does not follow"
+        " such links from feeds it reads over the internet",
+    )
+
+
+def status_problem(response: urllib3.BaseHTTPResponse, here: str) -> FinalAnswer | TransientFailure:
+    """The problem with a response that is neither a success, a redirect nor a 304."""
+    status = response.status
+    text = f"HTTP {status} {_reason(status)}".rstrip()
+    if status == 410:
+        return FinalAnswer(
+            "gone",
+            here,
+            status,
+            problem=f"{text}: the feed no longer exists",
+            advice="the publisher removed this feed; remove the source or find its new address",
+        )
+    if status == 429 or status >= 500:
+        advice = (
+            "the site is limiting how often it may be fetched; it will be tried again next run"
+            if status == 429
+            else "the site is having trouble; it will be tried again next run"
+        )
+        return TransientFailure(
+            text, advice, here, status, _parse_retry_after(response.headers.get("retry-after"))
+        )
+    if status == 404:
+        advice = "check the URL; the site may have moved the feed"
+    elif status == 407:
+        advice = (
+            "the proxy asks for a login: give it as http://user:password@host:port in the"
+            " http_proxy / https_proxy environment variable"
+        )
+    elif status in (401, 403):
+        advice = (
+            "the site refuses access: the feed may need a login or the site blocks automated"
+            " readers; open the URL in a browser to check"
+        )
+    else:
+        advice = "open the URL in a browser to check it"
+    return FinalAnswer("failed", here, status, problem=text, advice=advice)
+
+
+def transport_problem(exc: BaseException, url: Url) -> FinalAnswer | TransientFailure:
+    """The problem with a connection that failed (not by the deadline, nor at a proxy)."""
+    host = url.host
+    here = url.url
+    chain = _causes(exc)
+    cert = next((e for e in chain if isinstance(e, ssl.SSLCertVerificationError)), None)
+    if cert is not None:
+        reason = cert.verify_message or cert.reason or "verification failed"
+        return FinalAnswer(
+            "failed",
+            here,
+            problem=f"the HTTPS certificate of {host} is not valid ({reason})",
+            advice="the site's certificate is expired or wrong; tell its owner, and check the"
+            " URL's host name",
+        )
+    tls = next((e for e in chain if isinstance(e, ssl.SSLError)), None)
+    if tls is not None:
+        return FinalAnswer(
+            "failed",
+            here,
+            problem=f"the secure connection to {host} failed ({tls.reason or tls})",
+            advice="check the URL (https:// or http://); the site's TLS setup may be broken",
+        )
+    dns = next((e for e in chain if isinstance(e, socket.gaierror)), None)
+    if dns is not None:
+        problem = f"could not find the server {host} (DNS lookup failed)"
+        if dns.errno == socket.EAI_AGAIN:
+            return TransientFailure(
+                problem, "the name lookup failed for now; check the network", here
+            )
+        advice = "check the host name in the URL; the domain may no longer exist"
+        return FinalAnswer("failed", here, problem=problem, advice=advice)
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        return TransientFailure(
+            f"{host} refused the connection",
+            "the site is down or the URL's port is wrong; it will be tried again next run",
+            here,
+        )
+    if isinstance(exc, NewConnectionError):
+        problem = f"could not connect to {host} ({_innermost(exc)})"
+    elif any(
+        isinstance(e, http.client.BadStatusLine)
+        and not isinstance(e, http.client.RemoteDisconnected)
+        for e in chain
+    ):
+        # Something answered, but not in HTTP: most often TLS spoken to an http:// address.
+        https = url.scheme == "http"
+        return FinalAnswer(
+            "failed",
+            here,
+            problem=f"{host} did not answer in HTTP"
+            + (" (it may expect https://)" if https else ""),
+            advice="check the URL's scheme (http:// or https://) and port",
+        )
+    elif any(
+        isinstance(e, (http.client.HTTPException, ConnectionError, ProtocolError)) for e in chain
+    ):
+        problem = f"{host} closed the connection without a complete response"
+    else:
+        problem = f"network error talking to {host} ({_innermost(exc)})"
+    return TransientFailure(problem, "the connection failed; it will be tried again next run", here)
+
+
+_LOGIN = re.compile(r"//[^/@\s]*:[^/@\s]*@")
+
+
+def proxy_problem(
+    exc: BaseException, url: Url, proxy: str | None
+) -> FinalAnswer | TransientFailure:
+    advice = "check the proxy, and the http_proxy / https_proxy / no_proxy environment variables"
+    proxy = split_login(proxy)[0] if proxy else proxy  # a password must never be shown
+    if isinstance(exc, ProxySchemeUnknown):
+        return FinalAnswer(
+            "failed",
+            url.url,
+            problem=f"cannot use the proxy {proxy}: only http:// and https:// proxies work",
+            advice=advice,
+        )
+    return TransientFailure(
+        f"could not fetch through the proxy {proxy} ({_LOGIN.sub('//', _innermost(exc))})",
+        advice,
+        url.url,
+    )
+
+
+def _causes(exc: BaseException) -> list[BaseException]:
+    seen: list[BaseException] = []
+    current: BaseException | None = exc
+    while current is not None and current not in seen:
+        seen.append(current)
+        current = current.__cause__ or current.__context__
+    return seen
+
+
+def _innermost(exc: BaseException) -> str:
+    inner = _causes(exc)[-1]
+    return str(inner) or type(inner).__name__
+
+
+def _parse_retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds from now (delay-seconds or an HTTP-date), or None if unusable."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=dt.UTC)
+        seconds = (when - dt.datetime.now(dt.UTC)).total_seconds()
+    if not math.isfinite(seconds):
+        return None
+    return max(0.0, seconds)
+
+
+def _reason(status: int) -> str:
+    try:
+        return http.HTTPStatus(status).phrase
+    except ValueError:
+        return ""

@@ -1,0 +1,201 @@
+"""``fetch`` and ``fetch_all``: attempts retried with backoff within one deadline, never fatal.
+
+A transient failure (a timeout, a connection error, a 5xx or a 429) is tried again after a
+pause that doubles each time, with jitter, while the request's ``total_timeout`` allows it;
+other answers are final. A pause the server asks for with Retry-After, up to
+``max_retry_after``, is taken and added to the deadline (it is not the site being slow); a
+longer one skips the source this run. A bug in here comes back as a failed result too, so
+one source cannot take the others down with it.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import random
+import time
+from collections.abc import Callable, Iterable
+from urllib.parse import urlsplit
+
+from digest import PROJECT_URL
+from digest.sources.http.attempt import attempt
+from digest.sources.http.client import Client
+from digest.sources.http.model import (
+    DEFAULT_SETTINGS,
+    FetchRequest,
+    FetchResult,
+    FetchSettings,
+    FinalAnswer,
+    TransientFailure,
+)
+
+log = logging.getLogger(__name__)
+
+
+def fetch(
+    request: FetchRequest,
+    settings: FetchSettings = DEFAULT_SETTINGS,
+    *,
+    client: Client | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> FetchResult:
+    """Fetch one source. Never raises for network or HTTP trouble; see ``FetchResult``.
+
+    ``client`` may be shared between threads (``fetch_all`` does); without one, a client is
+    made for this call. ``sleep`` and ``clock`` are there so tests can watch the pauses.
+    """
+    start = clock()
+    own_client = client is None
+    try:
+        if client is None:
+            client = Client()
+        return _fetch(request, settings, client, sleep, clock, start)
+    except Exception as exc:  # a bug here must not take the other sources down with it
+        log.exception("unexpected error fetching %s (%s)", request.source, request.url)
+        return FetchResult(
+            request=request,
+            outcome="failed",
+            url=request.url,
+            problem=f"unexpected error while fetching: {type(exc).__name__}: {exc}",
+            advice=f"this is a bug in digest; please report it at {PROJECT_URL}/issues",
+            elapsed=clock() - start,
+        )
+    finally:
+        if own_client and client is not None:
+            client.close()
+
+
+def fetch_all(
+    requests: Iterable[FetchRequest],
+    settings: FetchSettings = DEFAULT_SETTINGS,
+    *,
+    on_done: Callable[[FetchResult], None] | None = None,
+    client: Client | None = None,
+) -> list[FetchResult]:
+    """Fetch every request on at most ``settings.workers`` threads; results in request order.
+
+    ``on_done`` is called once per result as each finishes, always on the calling thread, so
+    it may draw a progress bar or log a line without locking.
+    """
+    requests = list(requests)
+    if not requests:
+        return []
+    workers = min(settings.workers, len(requests))
+    own_client = client is None
+    if client is None:
+        hosts = len({urlsplit(r.url).netloc for r in requests})
+        client = Client(pool_size=workers, hosts=hosts)
+    results: list[FetchResult | None] = [None] * len(requests)
+    pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="digest-fetch")
+    try:
+        futures = {
+            pool.submit(fetch, request, settings, client=client): index
+            for index, request in enumerate(requests)
+        }
+        for future in concurrent.futures.as_completed(futures):
+            index = futures[future]
+            results[index] = result = future.result()
+            if on_done is not None:
+                on_done(result)
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    else:
+        pool.shutdown()
+    finally:
+        if own_client:
+            client.close()
+    return [result for result in results if result is not None]
+
+
+def _fetch(
+    request: FetchRequest,
+    settings: FetchSettings,
+    client: Client,
+    sleep: Callable[[float], None],
+    clock: Callable[[], float],
+    start: float,
+) -> FetchResult:
+    deadline = start + settings.total_timeout
+    attempts = 0
+    while True:
+        attempts += 1
+        answer = attempt(client, request, settings, deadline, clock)
+        if isinstance(answer, FinalAnswer):
+            return FetchResult(
+                request=request,
+                outcome=answer.outcome,
+                url=answer.url,
+                moved_to=answer.moved_to,
+                status=answer.status,
+                body=answer.body,
+                content_type=answer.content_type,
+                etag=answer.etag,
+                last_modified=answer.last_modified,
+                problem=answer.problem,
+                advice=answer.advice,
+                attempts=attempts,
+                elapsed=clock() - start,
+            )
+
+        if attempts > settings.retries:
+            return _give_up(request, answer, attempts, clock() - start)
+        if answer.retry_after is not None:
+            if answer.retry_after > settings.max_retry_after:
+                wait = _duration(answer.retry_after)
+                problem = (
+                    f"{answer.problem}: the site asked us to wait {wait} before trying again,"
+                    f" longer than the {settings.max_retry_after:g} s limit"
+                )
+                advice = "skipped this run; it will be tried again on the next one"
+                return _give_up(request, answer, attempts, clock() - start, problem, advice)
+            delay = answer.retry_after
+            deadline += delay  # the server asked for this pause: it is not the site being slow
+        else:
+            delay = settings.backoff * 2 ** (attempts - 1) * random.uniform(0.5, 1.5)
+            if clock() + delay >= deadline:  # no time left for another try
+                return _give_up(request, answer, attempts, clock() - start)
+        log.info(
+            "%s: %s; retrying in %.1f s (attempt %d)",
+            request.source,
+            answer.problem,
+            delay,
+            attempts + 1,
+        )
+        sleep(delay)
+
+
+def _give_up(
+    request: FetchRequest,
+    answer: TransientFailure,
+    attempts: int,
+    elapsed: float,
+    problem: str | None = None,
+    advice: str | None = None,
+) -> FetchResult:
+    if problem is None:
+        problem = answer.problem
+        if attempts > 1:
+            joiner = " after" if answer.status is not None else "; gave up after"
+            problem = f"{problem}{joiner} {attempts} attempts"
+    return FetchResult(
+        request=request,
+        outcome="failed",
+        url=answer.url,
+        status=answer.status,
+        problem=problem,
+        advice=advice or answer.advice,
+        attempts=attempts,
+        elapsed=elapsed,
+    )
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 2 * 3600:
+        return f"{seconds / 60:.0f} minutes"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.0f} hours"
+    return f"{seconds / 86400:.0f} days"

@@ -1,0 +1,125 @@
+"""What fetching takes and gives: its settings, a request, a result, and one attempt's answer.
+
+Data only, no I/O: the modules of this package pass these between them, and callers see
+``FetchSettings``, ``FetchRequest`` and ``FetchResult`` (re-exported by the package).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from digest import PROJECT_URL, __version__
+from digest.model import SourceFailure
+
+Outcome = Literal["ok", "not_modified", "gone", "failed"]
+
+DEFAULT_USER_AGENT = f"calm-digest/{__version__} (+{PROJECT_URL})"
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    """How politely and how patiently to fetch. Times are in seconds."""
+
+    connect_timeout: float = 10.0
+    total_timeout: float = 30.0  # deadline for one request: redirects, reads and retries
+    max_bytes: int = 10 * 1024 * 1024  # cap on the decompressed body
+    retries: int = 2  # extra attempts after the first, for transient failures only
+    backoff: float = 1.0  # first retry pause; doubles each time, with jitter
+    max_retry_after: float = 120.0  # a longer Retry-After skips the source this run
+    workers: int = 8
+    user_agent: str = DEFAULT_USER_AGENT
+
+    def __post_init__(self) -> None:
+        if not (self.connect_timeout > 0 and self.total_timeout > 0):
+            raise ValueError("connect_timeout and total_timeout must be positive")
+        if self.max_bytes < 1 or self.workers < 1:
+            raise ValueError("max_bytes and workers must be at least 1")
+        if self.retries < 0 or self.backoff < 0 or self.max_retry_after < 0:
+            raise ValueError("retries, backoff and max_retry_after cannot be negative")
+
+
+DEFAULT_SETTINGS = FetchSettings()
+
+
+@dataclass(frozen=True, slots=True)
+class FetchRequest:
+    """One source to fetch, with the validators stored from its last successful fetch.
+
+    ``public_only``: the address came from untrusted content (an article link in a feed),
+    so the request is refused if it would reach a loopback, private, link-local or other
+    non-public address, directly or through a redirect: a hostile feed must not make digest
+    read a router's admin page or a cloud metadata service and publish it in the digest.
+    """
+
+    source: str
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    public_only: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class FetchResult:
+    """What became of one ``FetchRequest``.
+
+    ``ok``: ``body`` holds the decoded bytes. ``not_modified``: the stored copy is current and
+    ``body`` is empty. ``gone``: the publisher removed the feed (HTTP 410); disable the
+    source. ``failed``: ``problem`` says what happened and ``advice`` what to do.
+
+    ``url`` is the address the final response came from. ``moved_to`` is set only when every
+    redirect hop was permanent (301/308) and the fetch succeeded: store it in place of the
+    old address. ``etag`` and ``last_modified`` are the validators to store for next time.
+    """
+
+    request: FetchRequest
+    outcome: Outcome
+    url: str
+    moved_to: str | None = None
+    status: int | None = None
+    body: bytes = b""
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    problem: str | None = None
+    advice: str | None = None
+    attempts: int = 1
+    elapsed: float = 0.0
+
+    @property
+    def source(self) -> str:
+        return self.request.source
+
+    @property
+    def failure(self) -> SourceFailure | None:
+        """The problem as a ``SourceFailure`` for the digest, or None when there was none."""
+        if self.outcome in ("ok", "not_modified"):
+            return None
+        return SourceFailure(self.source, self.problem or self.outcome, self.advice or "")
+
+
+@dataclass(slots=True)
+class FinalAnswer:
+    """An attempt's answer that retrying would not change."""
+
+    outcome: Outcome
+    url: str
+    status: int | None = None
+    moved_to: str | None = None
+    body: bytes = b""
+    content_type: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    problem: str | None = None
+    advice: str | None = None
+
+
+@dataclass(slots=True)
+class TransientFailure:
+    """A failed attempt worth retrying."""
+
+    problem: str
+    advice: str
+    url: str
+    status: int | None = None
+    retry_after: float | None = None

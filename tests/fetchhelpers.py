@@ -1,0 +1,31 @@
+"""What the tests of digest.sources.http share: a feed body, a pause recorder, a one-line
+fetch and a port nobody listens on."""
+
+from __future__ import annotations
+
+import socket
+
+from digest.sources.http import FetchRequest, FetchResult, FetchSettings, fetch
+
+FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
+MB = 1024 * 1024
+
+
+class Sleeps:
+    """An injected ``sleep`` that records the pauses instead of taking them."""
+
+    def __init__(self) -> None:
+        self.calls: list[float] = []
+
+    def __call__(self, seconds: float) -> None:
+        self.calls.append(seconds)
+
+
+def get(url: str, settings: FetchSettings | None = None, **request: object) -> FetchResult:
+    return fetch(FetchRequest("test", url, **request), settings or FetchSettings(), sleep=Sleeps())
+
+
+def closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

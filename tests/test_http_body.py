@@ -1,0 +1,80 @@
+"""digest.sources.http.body: bodies decoded, and capped after decompression."""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+
+import brotli
+import pytest
+from fetchhelpers import FEED, MB, get
+from httpserver import FixtureServer
+
+from digest.sources.http import FetchSettings
+
+pytestmark = pytest.mark.usefixtures("no_proxies")
+
+
+# --- decoding -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encoding", "compress"),
+    [
+        ("gzip", gzip.compress),
+        ("br", brotli.compress),
+        ("deflate", zlib.compress),
+        ("deflate", lambda data: zlib.compress(data)[2:-4]),  # raw deflate, as some servers send
+    ],
+)
+def test_compressed_bodies_are_decoded(http_server: FixtureServer, encoding, compress):
+    body = FEED * 200
+    http_server.route("/feed.xml", body=compress(body), headers={"Content-Encoding": encoding})
+    result = get(http_server.url("/feed.xml"))
+    assert result.outcome == "ok", result.problem
+    assert result.body == body
+
+
+def test_chunked_body_is_read(http_server: FixtureServer):
+    http_server.route("/feed.xml", body=FEED * 100, chunked=True, chunk_size=500)
+    assert get(http_server.url("/feed.xml")).body == FEED * 100
+
+
+# --- size cap -----------------------------------------------------------------------------
+
+
+def test_declared_oversize_is_rejected_before_download(http_server: FixtureServer):
+    http_server.route("/big", body=b"x" * 1000, headers={"Content-Length": str(50 * MB)})
+    result = get(http_server.url("/big"), FetchSettings(max_bytes=1 * MB))
+    assert result.outcome == "failed"
+    assert "larger than 1 MB" in result.problem
+    assert "[fetch] max_mb" in result.advice
+    assert len(http_server.requests_to("/big")) == 1  # not retried
+
+
+def test_undeclared_oversize_is_cut_off(http_server: FixtureServer):
+    http_server.route("/big", body=b"x" * (3 * MB), chunked=True)
+    result = get(http_server.url("/big"), FetchSettings(max_bytes=1 * MB))
+    assert result.outcome == "failed"
+    assert "larger than 1 MB" in result.problem
+    assert result.body == b""
+
+
+@pytest.mark.parametrize(
+    ("encoding", "compress"),
+    [("gzip", gzip.compress), ("br", lambda data: brotli.compress(data, quality=5))],
+)
+def test_compression_bomb_is_cut_off(http_server: FixtureServer, encoding, compress):
+    bomb = compress(bytes(16 * MB))
+    assert len(bomb) < 20 * 1024
+    http_server.route("/bomb", body=bomb, headers={"Content-Encoding": encoding})
+    result = get(http_server.url("/bomb"), FetchSettings(max_bytes=1 * MB))
+    assert result.outcome == "failed"
+    assert "larger than 1 MB once decompressed" in result.problem
+
+
+def test_body_at_exactly_the_cap_is_fine(http_server: FixtureServer):
+    http_server.route(
+        "/feed", body=gzip.compress(b"y" * 4096), headers={"Content-Encoding": "gzip"}
+    )
+    assert get(http_server.url("/feed"), FetchSettings(max_bytes=4096)).body == b"y" * 4096

@@ -1,0 +1,113 @@
+"""digest.sources.http.client: kept-alive connections, HTTPS and proxies."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from fetchhelpers import FEED, closed_port, get
+from httpserver import FixtureServer
+
+from digest.sources.http import Client, FetchRequest, FetchSettings, fetch, fetch_all
+
+pytestmark = pytest.mark.usefixtures("no_proxies")
+
+
+# --- connections: keep-alive, HTTPS -------------------------------------------------------
+
+
+def test_fetch_all_keeps_connections_alive(http_server: FixtureServer):
+    http_server.route("/feed", body=FEED)
+    http_server.route("/moved", status=301, headers={"Location": "/feed"})
+    http_server.route("/same", status=304)
+    paths = ["/feed", "/moved", "/same"] * 10
+    requests = [FetchRequest(f"s{i}", http_server.url(path)) for i, path in enumerate(paths)]
+    results = fetch_all(requests, FetchSettings(workers=2))
+    assert {r.outcome for r in results} == {"ok", "not_modified"}
+    ports = {r.client_port for r in http_server.requests}
+    assert len(http_server.requests) == 40  # 30 requests and the 10 redirects' second hops
+    assert len(ports) <= 2  # one connection per worker carried every request
+
+
+def test_https_with_a_trusted_certificate(server_tls, client_tls):
+    with FixtureServer(tls=server_tls) as server:
+        server.route("/feed.xml", body=FEED)
+        url = server.url("/feed.xml")
+        assert url.startswith("https://")
+        result = fetch(FetchRequest("s", url), client=Client(tls=client_tls))
+    assert result.outcome == "ok"
+    assert result.body == FEED
+
+
+def test_https_with_an_untrusted_certificate_is_refused(server_tls):
+    with FixtureServer(tls=server_tls) as server:
+        server.route("/feed.xml", body=FEED)
+        result = get(server.url("/feed.xml"))  # the system's trust store: self-signed fails
+        assert server.requests == []  # no request was sent over the untrusted connection
+    assert result.outcome == "failed"
+    assert result.problem.startswith("the HTTPS certificate of 127.0.0.1 is not valid")
+    assert "certificate" in result.advice
+    assert result.attempts == 1  # a bad certificate is not retried
+
+
+# --- proxies ------------------------------------------------------------------------------
+
+
+def test_requests_go_through_the_environments_proxy(http_server: FixtureServer, proxy_environment):
+    # The fixture server plays the proxy: a proxied request names the whole URL.
+    http_server.route("/feed.xml", body=FEED)
+    proxy_environment(http_server.url("/"))
+    result = get("http://feeds.example.invalid/feed.xml")
+    assert result.outcome == "ok"
+    assert result.body == FEED
+    (seen,) = http_server.requests
+    assert seen.path == "http://feeds.example.invalid/feed.xml"
+    assert seen.headers["user-agent"].startswith("calm-digest/")
+
+
+def test_no_proxy_hosts_are_fetched_directly(http_server: FixtureServer, proxy_environment):
+    http_server.route("/feed.xml", body=FEED)
+    proxy_environment(f"http://127.0.0.1:{closed_port()}", no_proxy="localhost,127.0.0.1")
+    result = get(http_server.url("/feed.xml"))
+    assert result.outcome == "ok"
+    assert http_server.requests[0].path == "/feed.xml"
+
+
+def test_unreachable_proxy_is_reported_as_the_proxy(proxy_environment):
+    proxy_environment(f"http://127.0.0.1:{closed_port()}")
+    result = get("http://feeds.example.invalid/feed.xml", FetchSettings(retries=0))
+    assert result.outcome == "failed"
+    assert "proxy" in result.problem
+    assert "http_proxy" in result.advice
+
+
+def test_unsupported_proxy_scheme_is_explained(proxy_environment):
+    proxy_environment("socks5://127.0.0.1:1080")
+    result = get("http://feeds.example.invalid/feed.xml")
+    assert result.outcome == "failed"
+    assert "proxy" in result.problem
+    assert "http_proxy" in result.advice
+
+
+def test_a_proxy_login_is_sent_and_never_shown(http_server: FixtureServer, proxy_environment):
+    http_server.route("/feed.xml", body=FEED)
+    proxy_environment(http_server.url("/").replace("http://", "http://alice:s%40cret@"))
+    assert get("http://feeds.example.invalid/feed.xml").outcome == "ok"
+    (seen,) = http_server.requests
+    expected = base64.b64encode(b"alice:s@cret").decode()
+    assert seen.headers["proxy-authorization"] == f"Basic {expected}"
+
+    proxy_environment(f"http://alice:s%40cret@127.0.0.1:{closed_port()}")
+    failed = get("http://feeds.example.invalid/feed.xml", FetchSettings(retries=0))
+    assert failed.outcome == "failed"
+    assert "proxy http://127.0.0.1:" in failed.problem
+    assert "cret" not in failed.problem and "alice" not in failed.problem
+
+
+def test_all_proxy_is_used_when_no_scheme_proxy_is_set(
+    http_server: FixtureServer, proxy_environment
+):
+    http_server.route("/feed.xml", body=FEED)
+    proxy_environment(http_server.url("/"), name="all_proxy")
+    assert get("http://feeds.example.invalid/feed.xml").body == FEED
+    assert http_server.requests[0].path == "http://feeds.example.invalid/feed.xml"

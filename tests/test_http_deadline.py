@@ -1,0 +1,139 @@
+"""digest.sources.http.deadline: one deadline for the whole request, whatever stalls."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+
+import pytest
+from fetchhelpers import FEED, get
+from httpserver import FixtureServer
+
+from digest.sources.http import Client, FetchRequest, FetchSettings, fetch
+from digest.sources.http.deadline import Watchdog
+
+pytestmark = pytest.mark.usefixtures("no_proxies")
+
+# Short, so that these tests do not wait long; each checks that the deadline, measured
+# against this setting, is what ended its fetch. The slack in the upper bounds is for a busy
+# machine, and stays far below what the fetch would take without the deadline.
+DEADLINE = 0.3
+
+
+# --- time limits --------------------------------------------------------------------------
+
+
+def test_stalled_server_times_out(http_server: FixtureServer):
+    http_server.route("/feed", body=FEED, delay=30)
+    started = time.monotonic()
+    result = get(http_server.url("/feed"), FetchSettings(total_timeout=DEADLINE))
+    took = time.monotonic() - started
+    assert result.outcome == "failed"
+    assert result.problem.startswith(f"timed out after {DEADLINE:g} s")
+    assert "[fetch] timeout" in result.advice
+    assert 0.9 * DEADLINE <= took < DEADLINE + 2
+
+
+def test_trickling_body_is_cut_at_the_deadline(http_server: FixtureServer):
+    http_server.route("/feed", body=b"x" * 200, chunk_size=1, chunk_delay=0.05)  # 10 s in all
+    started = time.monotonic()
+    result = get(http_server.url("/feed"), FetchSettings(total_timeout=DEADLINE))
+    assert time.monotonic() - started < DEADLINE + 1
+    assert result.outcome == "failed"
+    assert result.problem.startswith(f"timed out after {DEADLINE:g} s (downloading)")
+
+
+def test_deadline_covers_slow_headers_plus_slow_body(http_server: FixtureServer):
+    # every wait is under DEADLINE, so per-operation timeouts alone would let this run 1.65 s
+    http_server.route("/feed", body=b"abcdef", delay=0.25, chunk_size=1, chunk_delay=0.28)
+    started = time.monotonic()
+    result = get(http_server.url("/feed"), FetchSettings(total_timeout=DEADLINE))
+    assert time.monotonic() - started < DEADLINE + 0.4
+    assert result.outcome == "failed"
+    assert "timed out" in result.problem
+
+
+def test_stalled_tls_handshake_is_cut_at_the_deadline():
+    with socket.socket() as listener:  # accepts connections, then never says a word
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        url = f"https://127.0.0.1:{listener.getsockname()[1]}/feed"
+        started = time.monotonic()
+        result = get(url, FetchSettings(total_timeout=DEADLINE, connect_timeout=5.0, retries=0))
+        took = time.monotonic() - started
+    assert result.outcome == "failed"
+    assert f"timed out after {DEADLINE:g} s" in result.problem
+    assert took < DEADLINE + 1
+
+
+def test_a_hanging_name_lookup_is_cut_at_the_deadline(http_server: FixtureServer, slow_resolver):
+    slow_resolver("slow-dns.example", 4)
+    http_server.route("/feed", body=FEED)
+    started = time.monotonic()
+    url = f"http://slow-dns.example:{http_server.port}/feed"
+    result = get(url, FetchSettings(total_timeout=DEADLINE, connect_timeout=5.0, retries=0))
+    assert time.monotonic() - started < DEADLINE + 1
+    assert result.outcome == "failed"
+    assert result.problem == f"timed out after {DEADLINE:g} s (connect)"
+
+
+def test_a_slow_connect_and_a_trickled_tls_handshake_end_at_the_deadline(slow_resolver):
+    # Python bounds a TLS handshake by the socket timeout, counted from the handshake's own
+    # start: after a slow lookup that alone would run past the request's deadline. The
+    # deadline leaves time after the lookup for the handshake to begin, and be what is cut.
+    deadline = 0.5
+    slow_resolver("slow-tls.example", 0.2)
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        stop = threading.Event()
+        hello = threading.Event()
+
+        def trickle() -> None:  # a server hello, one byte at a time
+            connection, _ = listener.accept()
+            with connection:
+                if connection.recv(4096):  # the client's hello: the handshake has begun
+                    hello.set()
+                for byte in b"\x16\x03\x03\x10\x00" + bytes(100):
+                    if stop.wait(0.05):
+                        return
+                    try:
+                        connection.sendall(bytes([byte]))
+                    except OSError:
+                        return
+
+        threading.Thread(target=trickle, daemon=True).start()
+        started = time.monotonic()
+        url = f"https://slow-tls.example:{listener.getsockname()[1]}/feed"
+        result = get(url, FetchSettings(total_timeout=deadline, connect_timeout=5.0, retries=0))
+        took = time.monotonic() - started
+        stop.set()
+    assert result.outcome == "failed"
+    assert f"timed out after {deadline:g} s" in result.problem
+    assert took < deadline + 0.6
+    assert hello.wait(1)  # the lookup ended in time, and the handshake was what was cut
+
+
+# --- watched connections ------------------------------------------------------------------
+
+
+def test_a_connection_back_in_the_pool_is_no_longer_watched(
+    http_server: FixtureServer, monkeypatch: pytest.MonkeyPatch
+):
+    # urllib3 returns the connection to the pool as soon as the body is read, before the
+    # request's watchdog is disarmed; a late alarm must not reach a socket someone else has.
+    held_at_disarm: list[object] = []
+    real_disarm = Watchdog.disarm
+
+    def disarm(self):
+        held_at_disarm.append(self._socket)
+        real_disarm(self)
+
+    monkeypatch.setattr(Watchdog, "disarm", disarm)
+    http_server.route("/feed", body=FEED)
+    client = Client()
+    for _ in range(3):
+        assert fetch(FetchRequest("s", http_server.url("/feed")), client=client).body == FEED
+    assert held_at_disarm == [None, None, None]
+    assert len({r.client_port for r in http_server.requests}) == 1

@@ -1,0 +1,105 @@
+"""digest.sources.http.errors: what went wrong, in words, for HTTP errors and network
+failures met on 127.0.0.1."""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+import pytest
+from fetchhelpers import Sleeps, closed_port, get
+from httpserver import FixtureServer
+
+from digest.sources.http import FetchRequest, FetchSettings, fetch
+from digest.sources.http.errors import _parse_retry_after
+
+pytestmark = pytest.mark.usefixtures("no_proxies")
+
+
+# --- HTTP errors --------------------------------------------------------------------------
+
+
+def test_404_fails_with_advice(http_server: FixtureServer):
+    result = get(http_server.url("/nowhere"))
+    assert result.outcome == "failed"
+    assert result.status == 404
+    assert result.problem == "HTTP 404 Not Found"
+    assert "check the URL" in result.advice
+    assert result.attempts == 1
+    failure = result.failure
+    assert failure is not None and failure.source == "test"
+    assert "HTTP 404" in str(failure)
+
+
+def test_410_is_gone(http_server: FixtureServer):
+    http_server.route("/feed", status=410)
+    result = get(http_server.url("/feed"))
+    assert result.outcome == "gone"
+    assert "410" in result.problem
+    assert "remove the source" in result.advice
+    assert result.failure is not None
+    assert len(http_server.requests_to("/feed")) == 1
+
+
+@pytest.mark.parametrize("status", [401, 403])
+def test_refused_access_fails_without_retry(http_server: FixtureServer, status: int):
+    http_server.route("/feed", status=status)
+    result = get(http_server.url("/feed"))
+    assert result.outcome == "failed"
+    assert "refuses access" in result.advice
+    assert len(http_server.requests_to("/feed")) == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("0", 0.0), ("7", 7.0), (" 2.5 ", 2.5), ("-3", 0.0), ("soon", None), ("", None), (None, None)],
+)
+def test_parse_retry_after(value, expected):
+    assert _parse_retry_after(value) == expected
+
+
+def test_parse_retry_after_past_date_is_zero():
+    assert _parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+
+
+# --- network failures ---------------------------------------------------------------------
+
+
+def test_connection_refused_fails_after_retries():
+    sleeps = Sleeps()
+    url = f"http://127.0.0.1:{closed_port()}/feed"
+    result = fetch(FetchRequest("s", url), FetchSettings(), sleep=sleeps)
+    assert result.outcome == "failed"
+    assert "refused the connection" in result.problem
+    assert result.attempts == 3
+    assert len(sleeps.calls) == 2
+    assert result.advice
+
+
+def test_tls_failure_is_explained(http_server: FixtureServer):
+    # speaking TLS to a plain-HTTP port makes the handshake fail
+    url = http_server.url("/feed").replace("http://", "https://")
+    result = get(url)
+    assert result.outcome == "failed"
+    assert "secure connection" in result.problem
+    assert "https://" in result.advice
+    assert result.attempts == 1
+
+
+def test_a_server_that_does_not_speak_http_is_explained():
+    with socket.socket() as listener:  # answers a request with the start of a TLS alert
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+
+        def answer() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(4096)
+                connection.sendall(b"\x15\x03\x01\x00\x02\x02\x46")
+
+        threading.Thread(target=answer, daemon=True).start()
+        result = get(f"http://127.0.0.1:{listener.getsockname()[1]}/feed")
+    assert result.outcome == "failed"
+    assert result.problem == "127.0.0.1 did not answer in HTTP (it may expect https://)"
+    assert "scheme" in result.advice
+    assert result.attempts == 1

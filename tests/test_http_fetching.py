@@ -1,0 +1,172 @@
+"""digest.sources.http.fetching: retries, backoff and many sources at once, against a real
+HTTP server on 127.0.0.1 (tests/httpserver.py)."""
+
+from __future__ import annotations
+
+import email.utils
+import threading
+import time
+
+import pytest
+from fetchhelpers import FEED, Sleeps, get
+from httpserver import FixtureServer, Reply
+
+from digest.sources.http import Client, FetchRequest, FetchSettings, fetch, fetch_all
+
+pytestmark = pytest.mark.usefixtures("no_proxies")
+
+
+# --- retries ------------------------------------------------------------------------------
+
+
+def test_500_then_200_succeeds_on_retry(http_server: FixtureServer):
+    http_server.route("/feed", [Reply(500), Reply(200, FEED)])
+    sleeps = Sleeps()
+    result = fetch(FetchRequest("s", http_server.url("/feed")), FetchSettings(), sleep=sleeps)
+    assert result.outcome == "ok"
+    assert result.body == FEED
+    assert result.attempts == 2
+    assert len(sleeps.calls) == 1
+    assert 0.5 <= sleeps.calls[0] <= 1.5  # backoff 1 s with jitter
+
+
+def test_503_forever_fails_after_all_attempts(http_server: FixtureServer):
+    http_server.route("/feed", status=503)
+    sleeps = Sleeps()
+    settings = FetchSettings(retries=2, backoff=1.0)
+    result = fetch(FetchRequest("s", http_server.url("/feed")), settings, sleep=sleeps)
+    assert result.outcome == "failed"
+    assert result.status == 503
+    assert result.problem == "HTTP 503 Service Unavailable after 3 attempts"
+    assert result.attempts == 3
+    assert len(http_server.requests_to("/feed")) == 3
+    assert len(sleeps.calls) == 2
+    assert 0.5 <= sleeps.calls[0] <= 1.5 and 1.0 <= sleeps.calls[1] <= 3.0  # exponential
+
+
+def test_429_retry_after_seconds_is_honoured(http_server: FixtureServer):
+    http_server.route("/feed", [Reply(429, headers={"Retry-After": "1"}), Reply(200, FEED)])
+    sleeps = Sleeps()
+    result = fetch(FetchRequest("s", http_server.url("/feed")), FetchSettings(), sleep=sleeps)
+    assert result.outcome == "ok"
+    assert result.attempts == 2
+    assert sleeps.calls == [1.0]
+
+
+def test_retry_after_as_http_date_is_honoured(http_server: FixtureServer):
+    when = email.utils.formatdate(time.time() + 5, usegmt=True)
+    http_server.route("/feed", [Reply(503, headers={"Retry-After": when}), Reply(200, FEED)])
+    sleeps = Sleeps()
+    result = fetch(FetchRequest("s", http_server.url("/feed")), FetchSettings(), sleep=sleeps)
+    assert result.outcome == "ok"
+    assert len(sleeps.calls) == 1
+    assert 3 <= sleeps.calls[0] <= 5
+
+
+def test_retry_after_pause_does_not_eat_the_deadline(http_server: FixtureServer):
+    # the server-requested pause is longer than total_timeout, but within max_retry_after
+    http_server.route("/feed", [Reply(429, headers={"Retry-After": "5"}), Reply(200, FEED)])
+    sleeps = Sleeps()
+    settings = FetchSettings(total_timeout=2.0)
+    result = fetch(FetchRequest("s", http_server.url("/feed")), settings, sleep=sleeps)
+    assert result.outcome == "ok"
+    assert sleeps.calls == [5.0]
+
+
+def test_too_long_retry_after_gives_up_promptly(http_server: FixtureServer):
+    http_server.route("/feed", status=429, headers={"Retry-After": "3600"})
+    sleeps = Sleeps()
+    started = time.monotonic()
+    result = fetch(FetchRequest("s", http_server.url("/feed")), FetchSettings(), sleep=sleeps)
+    assert time.monotonic() - started < 1
+    assert result.outcome == "failed"
+    assert result.status == 429
+    assert result.problem.startswith("HTTP 429 Too Many Requests")
+    assert "wait 60 minutes" in result.problem
+    assert "next" in result.advice
+    assert sleeps.calls == []
+    assert len(http_server.requests_to("/feed")) == 1
+
+
+def test_429_without_retry_after_backs_off(http_server: FixtureServer):
+    http_server.route("/feed", status=429)
+    sleeps = Sleeps()
+    result = fetch(FetchRequest("s", http_server.url("/feed")), FetchSettings(), sleep=sleeps)
+    assert result.outcome == "failed"
+    assert result.problem == "HTTP 429 Too Many Requests after 3 attempts"
+    assert len(sleeps.calls) == 2
+
+
+def test_dropped_connection_is_retried(http_server: FixtureServer):
+    http_server.route("/feed", [Reply(drop=True), Reply(200, FEED)])
+    result = get(http_server.url("/feed"))
+    assert result.outcome == "ok"
+    assert result.attempts == 2
+
+
+def test_dropped_connection_forever_fails(http_server: FixtureServer):
+    http_server.route("/feed", drop=True)
+    result = get(http_server.url("/feed"))
+    assert result.outcome == "failed"
+    assert result.status is None
+    assert "closed the connection" in result.problem
+    assert "3 attempts" in result.problem
+
+
+def test_unexpected_error_becomes_a_failed_result():
+    class Exploding(Client):
+        def manager_for(self, url):
+            raise RuntimeError("boom")
+
+    client = Exploding()
+    result = fetch(FetchRequest("s", "http://127.0.0.1:9/feed"), client=client)
+    assert result.outcome == "failed"
+    assert "RuntimeError: boom" in result.problem
+    assert "bug" in result.advice
+
+
+# --- many sources at once -----------------------------------------------------------------
+
+
+def test_fetch_all_isolates_slow_and_broken_sources(http_server: FixtureServer):
+    http_server.route("/good1", body=b"one")
+    http_server.route("/good2", body=b"two")
+    http_server.route("/stalled1", delay=30)
+    http_server.route("/stalled2", delay=30)
+    http_server.route("/broken", drop=True)
+    names = ["stalled1", "good1", "broken", "stalled2", "good2"]
+    requests = [FetchRequest(name, http_server.url(f"/{name}")) for name in names]
+    deadline = 0.3  # short, so the test does not wait long
+    settings = FetchSettings(total_timeout=deadline, backoff=0.01, workers=8)
+    done: list[tuple[str, str]] = []
+
+    started = time.monotonic()
+    results = fetch_all(
+        requests,
+        settings,
+        on_done=lambda r: done.append((r.source, threading.current_thread().name)),
+    )
+    took = time.monotonic() - started
+
+    assert [r.source for r in results] == names
+    by_name = {r.source: r for r in results}
+    assert by_name["good1"].outcome == "ok" and by_name["good1"].body == b"one"
+    assert by_name["good2"].outcome == "ok" and by_name["good2"].body == b"two"
+    assert by_name["broken"].outcome == "failed"
+    assert "timed out" in by_name["stalled1"].problem
+    assert "timed out" in by_name["stalled2"].problem
+    assert took < 1.9 * deadline  # the two stalls ran side by side, not one after the other
+    assert sorted(name for name, _ in done) == sorted(names)
+    assert {thread for _, thread in done} == {threading.current_thread().name}
+
+
+def test_fetch_all_with_a_small_pool_still_finishes(http_server: FixtureServer):
+    http_server.route("/feed", body=FEED)
+    requests = [FetchRequest(f"s{i}", http_server.url(f"/feed?n={i}")) for i in range(10)]
+    results = fetch_all(requests, FetchSettings(workers=2))
+    assert [r.source for r in results] == [f"s{i}" for i in range(10)]
+    assert all(r.outcome == "ok" and r.body == FEED for r in results)
+
+
+def test_fetch_all_of_nothing():
+    assert fetch_all([], FetchSettings()) == []
