@@ -233,9 +233,10 @@ def group_stories(
     return tuple(sorted(stories, key=_story_order))
 
 
-def _story_order(story: Story) -> tuple[int, float, str]:
+def _story_order(story: Story) -> tuple[int, float]:
+    # ties keep the order of the clusters, i.e. of the articles given (a stable sort)
     newest = max((a.published or _NO_DATE for a in story.reports), default=_NO_DATE)
-    return (-independent_sources(story.reports), -newest.timestamp(), story.id)
+    return (-independent_sources(story.reports), -newest.timestamp())
 
 
 def publisher(article: Article) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 import jinja2
 
 from digest import atom, present, render
+from digest.present import plural
 from digest.config import Config
 from digest.group import (
     GroupingSettings,
@@ -53,9 +54,11 @@ class BuildResult:
     @property
     def summary_line(self) -> str:
         d = self.digest
+        stories = plural(len(d.stories), "story", "stories")
+        sources = plural(self.sources_read, "source", "sources")
         return (
-            f"{d.day.isoformat()}: {len(d.stories)} stories ({self.new_articles} new) from "
-            f"{self.sources_read} sources, {len(d.failures)} failed, {self.elapsed:.1f} s"
+            f"{d.day.isoformat()}: {stories} ({self.new_articles} new articles) from "
+            f"{sources}, {len(d.failures)} failed, {self.elapsed:.1f} s"
         )
 
 

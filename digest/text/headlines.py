@@ -113,8 +113,9 @@ def sentence_headline(sentence: str, limit: int = HEADLINE_CHARS) -> str:
 
 
 def _without_asides(text: str) -> str:
-    text = _DISCOURSE_OPENERS.sub("", text, count=1)
-    text = text[:1].upper() + text[1:]
+    opened = _DISCOURSE_OPENERS.sub("", text, count=1)
+    if opened != text:
+        text = opened[:1].upper() + opened[1:]
     previous = None
     while previous != text:
         previous = text
