@@ -18,7 +18,6 @@ from pathlib import Path
 import jinja2
 
 from digest import atom, present, render
-from digest.present import plural
 from digest.config import Config
 from digest.group import (
     GroupingSettings,
@@ -31,6 +30,7 @@ from digest.group import (
 from digest.ingest import Progress, collect, fetch_full_texts
 from digest.model import Article, DayRecord, Digest, Story
 from digest.output import StagedFiles, remove_leftovers
+from digest.present import plural
 from digest.state import EntryRecord, RunLock, State
 from digest.summarise import derive_headline, summarise
 from digest.text.normalise import RuleSet, load_rules, normalise

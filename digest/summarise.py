@@ -13,8 +13,6 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
-import numpy as np
-
 from digest.model import Article, Attributed, Paragraph
 from digest.text.headlines import HEADLINE_CHARS, sentence_headline
 from digest.text.lexicon import any_of, lexicon
@@ -353,28 +351,27 @@ def story_summary(
     if not candidates:
         return ()
     vectors = vectorise([text for text, _, _ in candidates], languages)
-    centrality = np.asarray((vectors @ vectors.T).mean(axis=1)).ravel()
-    distinct = story_weighted(vectors)
-    similarity = (distinct @ distinct.T).toarray()
-    squared = distinct.multiply(distinct).tocsr()
+    # a story's candidates are a few dozen sentences: dense arrays are faster than sparse ones
+    centrality = (vectors @ vectors.T).toarray().mean(axis=1)
+    distinct = story_weighted(vectors).toarray()
+    similarity = distinct @ distinct.T
+    squared = distinct * distinct
     relevance = [
         centrality[i] + 0.3 / (1 + position) + (0.25 if report == 0 else 0.0)
         for i, (_, report, position) in enumerate(candidates)
     ]
     chosen: list[int] = [0]  # the first report's lead sentence always opens the summary
-    covered = np.zeros(distinct.shape[1], dtype=bool)
-    covered[distinct[0].indices] = True
+    covered = distinct[0] > 0
     used = len(candidates[0][0])
     budget = max_chars if max_chars > 0 else None
     remaining = set(range(1, len(candidates)))
     while len(chosen) < count and remaining:
         best, best_score = None, -1e9
-        for i in remaining:
-            redundancy = max(similarity[i, j] for j in chosen)
+        for i in sorted(remaining):
+            redundancy = float(similarity[i, chosen].max())
             if redundancy >= PARAPHRASE_SIMILARITY:
                 continue
-            row = squared[i]
-            if row.data[covered[row.indices]].sum() > MAX_COVERED:
+            if float(squared[i, covered].sum()) > MAX_COVERED:
                 continue
             text = candidates[i][0]
             if budget is not None and used + 1 + len(text) > budget:
@@ -386,7 +383,7 @@ def story_summary(
             break
         chosen.append(best)
         remaining.discard(best)
-        covered[distinct[best].indices] = True
+        covered |= distinct[best] > 0
         used += 1 + len(candidates[best][0])
     ordered = sorted((i for i in chosen if candidates[i][1] == 0), key=lambda i: candidates[i][2])
     ordered += [i for i in chosen if candidates[i][1] != 0]

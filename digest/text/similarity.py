@@ -31,31 +31,50 @@ import numpy as np
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
-# A word starts with a letter and may hold digits and inner apostrophes ("F35", "don't");
-# numbers alone say little about which event it is. Hyphens split ("Russia-Ukraine talks"
-# shares both names with "talks between Russia and Ukraine").
-_WORD = re.compile(r"[^\W\d_][^\W_]*(?:'[^\W_]+)*")
+# A word starts with a letter (not in the middle of one: "7th" holds no word "th") and may
+# hold digits and inner apostrophes ("F35", "don't"); numbers alone say little about which
+# event it is. Hyphens split ("Russia-Ukraine talks" shares both names with "talks between
+# Russia and Ukraine").
+_WORD = re.compile(r"(?<![^\W_])[^\W\d_][^\W_]*(?:'[^\W_]+)*")
 _POSSESSIVE = re.compile(r"'s$")
 
-
-@lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    from digest.text.stopwords import STOP_WORDS
-
-    return STOP_WORDS
+DEFAULT_LANGUAGES = ("en",)
+# A text is taken to be in a language when at least this many of its words are that
+# language's function words, and more than any other language's.
+_MIN_EVIDENCE = 3
 
 
-def content_words(text: str) -> list[str]:
+def words_of(text: str) -> list[str]:
+    """Every word of ``text``, lower case, possessives cut."""
+    words = _WORD.findall(text.replace("\u2019", "'").lower())
+    return [_POSSESSIVE.sub("", w) if "'" in w else w for w in words]
+
+
+def guess_language(words: Sequence[str], default: str = "en") -> str:
+    """The language whose function words ``words`` use most (see the lexicon's stop words),
+    or ``default`` when too few of them say."""
+    from digest.text.lexicon import lexicon
+
+    counts = {
+        language: sum(1 for w in words if w in stop)
+        for language, stop in lexicon().stop_words.items()
+    }
+    best = max(counts, key=lambda language: (counts[language], language == default))
+    if counts[best] < _MIN_EVIDENCE or counts[best] <= counts.get(default, 0):
+        return default
+    return best
+
+
+def content_words(text: str, language: str | None = None) -> list[str]:
     """The words of ``text`` that can tell one event from another: lower case, possessives
-    cut, stop words and one-letter words dropped."""
-    stop = _stop_words()
-    words = []
-    for word in _WORD.findall(text.replace("\u2019", "'").lower()):
-        if "'" in word:
-            word = _POSSESSIVE.sub("", word)
-        if len(word) > 1 and word not in stop:
-            words.append(word)
-    return words
+    cut, one-letter words and the function words of its language (``language``, or the one
+    it looks written in) dropped."""
+    from digest.text.lexicon import lexicon
+
+    words = words_of(text)
+    language = language or guess_language(words)
+    stop = lexicon().stop_words.get(language, frozenset())
+    return [w for w in words if len(w) > 1 and w not in stop]
 
 
 @lru_cache(maxsize=200_000)
@@ -65,15 +84,16 @@ def _term(word: str, language: str) -> str:
     folded = unicodedata.normalize("NFKD", word)
     if not folded.isascii():
         folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return _stemmer(language).stemWord(folded)
+    stemmer = _stemmer(language)
+    return stemmer.stemWord(folded) if stemmer else folded
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=32)
 def _stemmer(language: str) -> Any:
     import snowballstemmer
 
-    name = _SNOWBALL.get(language, "english")
-    return snowballstemmer.stemmer(name)
+    name = _SNOWBALL.get(language)
+    return snowballstemmer.stemmer(name) if name else None
 
 
 _SNOWBALL = {
@@ -88,48 +108,56 @@ _SNOWBALL = {
 # the lists never saw weighs RAREST, and the most common words still weigh COMMONEST, since
 # stop words are dropped before and what is left still says something.
 RAREST = 8.0
+_WORDLIST = "small"
 COMMONEST = 0.5
-DEFAULT_LANGUAGES = ("en",)
 
 
 @lru_cache(maxsize=8)
 def _frequencies(language: str) -> dict[str, float]:
     import wordfreq
 
-    if language not in wordfreq.available_languages(wordlist="best"):
+    if language not in wordfreq.available_languages(wordlist=_WORDLIST):
         return {}
-    return wordfreq.get_frequency_dict(language, wordlist="best")
+    return wordfreq.get_frequency_dict(language, wordlist=_WORDLIST)
 
 
-def word_weights(words: Sequence[str], languages: Sequence[str] = DEFAULT_LANGUAGES) -> np.ndarray:
-    """How much each word tells about an event: ``RAREST`` minus its Zipf frequency in the most
-    common of ``languages`` (BCP 47 tags; only the primary subtag is used)."""
-    tables = [_frequencies(tag.split("-")[0].lower()) for tag in languages or DEFAULT_LANGUAGES]
-    frequencies = np.array(
-        [max((table.get(word, 0.0) for table in tables), default=0.0) for word in words]
-    )
+def word_weights(words: Sequence[str], language: str = "en") -> np.ndarray:
+    """How much each word tells about an event: ``RAREST`` minus its Zipf frequency in
+    ``language`` (a BCP 47 tag; only the primary subtag is used)."""
+    table = _frequencies(language.split("-")[0].lower())
+    frequencies = np.array([table.get(word, 0.0) for word in words], dtype=float)
     with np.errstate(divide="ignore"):
         zipf = np.where(frequencies > 0, np.log10(frequencies) + 9.0, 0.0)
     return np.clip(RAREST - zipf, COMMONEST, RAREST).astype(np.float32)
 
 
 def vectorise(texts: Sequence[str], languages: Sequence[str] = DEFAULT_LANGUAGES) -> csr_matrix:
-    """L2-normalised rows of sublinear term frequency (1 + log count) × ``word_weights``."""
+    """L2-normalised rows of sublinear term frequency (1 + log count) × ``word_weights``.
+
+    Each text is read in the language it looks written in (the first of ``languages`` when
+    that is unclear): its function words are dropped, its words stemmed and weighed in that
+    language. A term that appears in texts of several languages weighs its lowest.
+    """
     from scipy.sparse import csr_matrix
 
-    language = (languages or DEFAULT_LANGUAGES)[0].split("-")[0].lower()
+    default = (languages or DEFAULT_LANGUAGES)[0].split("-")[0].lower()
     vocabulary: dict[str, int] = {}
-    surface: dict[str, int] = {}  # each distinct word, and the term it counts as
+    surface: dict[tuple[str, str], int] = {}  # (word, language) and the term it counts as
     indptr = [0]
     indices: list[int] = []
     frequencies: list[float] = []
     for text in texts:
+        words = words_of(text)
+        language = guess_language(words, default)
+        stop = _stop_words(language)
         terms: Counter[int] = Counter()
-        for word in content_words(text):
-            term = surface.get(word)
+        for word in words:
+            if len(word) < 2 or word in stop:
+                continue
+            term = surface.get((word, language))
             if term is None:
                 term = vocabulary.setdefault(_term(word, language), len(vocabulary))
-                surface[word] = term
+                surface[(word, language)] = term
             terms[term] += 1
         for term, count in terms.items():
             indices.append(term)
@@ -139,16 +167,26 @@ def vectorise(texts: Sequence[str], languages: Sequence[str] = DEFAULT_LANGUAGES
     columns = np.asarray(indices, dtype=np.int32)
     if len(vocabulary):
         # A term weighs what its most common spelling weighs ("talks" as much as "talk").
-        words = list(surface)
-        weights = word_weights(words, languages)
         term_weights = np.full(len(vocabulary), RAREST, dtype=np.float32)
-        np.minimum.at(term_weights, np.fromiter(surface.values(), dtype=np.int64), weights)
+        by_language: dict[str, list[tuple[str, int]]] = {}
+        for (word, language), term in surface.items():
+            by_language.setdefault(language, []).append((word, term))
+        for language, pairs in by_language.items():
+            weights = word_weights([w for w, _ in pairs], language)
+            np.minimum.at(term_weights, np.array([t for _, t in pairs], dtype=np.int64), weights)
         data *= term_weights[columns]
     row_of = np.repeat(np.arange(len(texts)), np.diff(indptr))
     lengths = np.sqrt(np.bincount(row_of, weights=data * data, minlength=len(texts)))
     if len(data):
         data /= lengths[row_of].astype(np.float32)
     return csr_matrix((data, columns, indptr), shape=(len(texts), max(len(vocabulary), 1)))
+
+
+@lru_cache(maxsize=32)
+def _stop_words(language: str) -> frozenset[str]:
+    from digest.text.lexicon import lexicon
+
+    return lexicon().stop_words.get(language, frozenset())
 
 
 def story_weighted(vectors: csr_matrix) -> csr_matrix:
