@@ -59,6 +59,9 @@ class FetchConfig:
     max_mb: float = 10.0  # largest body accepted, after decompression
     retries: int = 2
     full_text_limit: int = 30  # most article pages fetched per source and run for full text
+    # The first retry's pause in seconds (it doubles, with jitter). Not a config key: users
+    # keep the polite default; tests shorten it so that proving a retry costs no second.
+    backoff: float = 1.0
 
 
 @dataclass(frozen=True)
