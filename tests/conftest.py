@@ -1,4 +1,10 @@
-"""Shared pytest fixtures."""
+"""Shared pytest fixtures, and the suite's own options.
+
+``--clock-shift-days N`` runs the whole suite with the clock moved N days (negative: back),
+so a test that passes only around the day it was written shows itself: dates taken from
+the clock must be pinned in the test (a fixed ``now``, ``os.utime`` on files it makes).
+Only the clock moves: file times, monotonic timers and subprocesses keep the real time.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +16,52 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import time_machine
 from httpserver import FixtureServer
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("digest")
+    group.addoption(
+        "--clock-shift-days",
+        type=int,
+        default=0,
+        metavar="N",
+        help="run every test with the clock moved N days (file times are not moved)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    days = config.getoption("--clock-shift-days")
+    if days:
+        # Started before collection, so that module-level constants taken from the clock
+        # are shifted too; ticking, so that time still passes as tests expect.
+        traveller = time_machine.travel(real_utc_now() + dt.timedelta(days=days), tick=True)
+        traveller.start()
+        config.stash[_traveller] = traveller
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(_traveller, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    days = config.getoption("--clock-shift-days")
+    return (
+        f"clock shifted by {days} days: it is {dt.datetime.now(dt.UTC):%Y-%m-%d}" if days else None
+    )
+
+
+_traveller = pytest.StashKey[time_machine.travel]()
+
+
+def real_utc_now() -> dt.datetime:
+    """Now by the system clock, even while ``--clock-shift-days`` moves the tests' clock."""
+    if time_machine.escape_hatch.is_travelling():
+        return time_machine.escape_hatch.datetime.datetime.now(dt.UTC)
+    return dt.datetime.now(dt.UTC)
 
 
 @pytest.fixture
@@ -56,7 +107,9 @@ def _certificate_with_cryptography(cert: Path, key: Path) -> None:
 
     private = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = dt.datetime.now(dt.UTC)
+    # TLS libraries check validity against the system clock, which --clock-shift-days does
+    # not move.
+    now = real_utc_now()
     certificate = (
         x509.CertificateBuilder()
         .subject_name(name)
