@@ -1,9 +1,11 @@
 """Shared pytest fixtures, and the suite's own options.
 
-``--clock-shift-days N`` runs the whole suite with the clock moved N days (negative: back),
-so a test that passes only around the day it was written shows itself: dates taken from
-the clock must be pinned in the test (a fixed ``now``, ``os.utime`` on files it makes).
-Only the clock moves: file times, monotonic timers and subprocesses keep the real time.
+``--clock-shift-days N`` runs the whole suite with the clock moved N days ahead, so a test
+that passes only around the day it was written shows itself: dates taken from the clock
+must be pinned in the test (a fixed ``now``, ``os.utime`` on files it makes). Only the clock
+moves: file times, monotonic timers and subprocesses keep the real time. (A clock moved back
+before the tests' fixed dates is not a day the tests can meet: their data would be from the
+future.)
 
 ``--update-golden`` rewrites the golden files under ``tests/golden/`` from the current output
 and lists those that changed (see ``tests/test_golden.py``).
