@@ -211,7 +211,9 @@ class _Server(ThreadingHTTPServer):
     # SYN is retried after a second, which looks like a connect timeout on a busy machine.
     request_queue_size = 128
 
-    def handle_error(self, request: object, client_address: object) -> None:
+    def handle_error(
+        self, request: socket.socket | tuple[bytes, socket.socket], client_address: object
+    ) -> None:
         # Clients hanging up, or refusing a test certificate, is what many tests are about:
         # a traceback for it, printed from the server's thread, would only be noise.
         if not isinstance(sys.exc_info()[1], ConnectionError | ssl.SSLError):
