@@ -277,6 +277,7 @@ def _fetch_settings(config: FetchConfig) -> FetchSettings:
         total_timeout=config.timeout,
         max_bytes=int(config.max_mb * 1024 * 1024),
         retries=config.retries,
+        backoff=config.backoff,
         workers=config.workers,
     )
 

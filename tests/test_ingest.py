@@ -20,7 +20,8 @@ from digest.state import State
 DAY = dt.date(2026, 11, 21)
 NOW = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
 RSS = {"Content-Type": "application/rss+xml; charset=utf-8"}
-FAST = FetchConfig(timeout=1.5, retries=1, connect_timeout=1.0)
+# One retry after a short pause, so that a retry is proven without costing a second.
+FAST = FetchConfig(timeout=1.5, retries=1, connect_timeout=1.0, backoff=0.01)
 
 BODY = (
     "<p>The harbour authority said on {weekday} that work on the {thing} would finish in "
@@ -98,7 +99,9 @@ def test_each_failure_is_reported_and_good_sources_still_reach_the_digest(
         feed("Stalled", http_server.url("/stalled.xml")),
         feed("Huge", http_server.url("/huge.xml")),
         feed("NotAFeed", http_server.url("/page.html")),
-        fetch=dataclasses.replace(FAST, max_mb=0.2),
+        # A short deadline: the stalled source costs it in full, every other source needs
+        # a few milliseconds of it.
+        fetch=dataclasses.replace(FAST, max_mb=0.2, timeout=0.5, connect_timeout=0.5),
     )
     result = build(config, DAY, now=NOW)
 
@@ -169,7 +172,12 @@ def test_gone_source_is_disabled_and_not_fetched_again(
 
 def test_a_source_failing_for_days_is_flagged(http_server: FixtureServer, tmp_path: Path) -> None:
     http_server.route("/broken.xml", status=500)
-    config = site(tmp_path, feed("Broken", http_server.url("/broken.xml")))
+    # Runs are counted, not the attempts within one: no retries, so no pauses.
+    config = site(
+        tmp_path,
+        feed("Broken", http_server.url("/broken.xml")),
+        fetch=dataclasses.replace(FAST, retries=0),
+    )
     problems = []
     for offset in range(3):
         result = build(config, DAY + dt.timedelta(days=offset), now=NOW + dt.timedelta(days=offset))

@@ -120,7 +120,7 @@ def test_second_run_is_refused_while_another_holds_the_lock(tmp_path: Path) -> N
     holder.start()
     try:
         assert ready.wait(10)
-        with pytest.raises(StateLockedError) as caught, RunLock(state_path, wait=0.3):
+        with pytest.raises(StateLockedError) as caught, RunLock(state_path, wait=0.1):
             pass
         assert f"pid {holder.pid}" in str(caught.value)
     finally:

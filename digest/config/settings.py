@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from digest.config.keys import (
@@ -305,6 +306,11 @@ class FetchConfig:
     max_mb: float = FETCH["max_mb"].default
     retries: int = FETCH["retries"].default
     full_text_limit: int = FETCH["full_text_limit"].default
+    # The first retry's pause in seconds (it doubles, with jitter). Not a config key: users
+    # keep the polite default; tests shorten it so that proving a retry costs no second.
+    backoff: float = 1.0
+
+    CODE_ONLY: ClassVar[tuple[str, ...]] = ("backoff",)  # fields that are not config keys
 
 
 @dataclass(frozen=True)
