@@ -117,6 +117,12 @@ def test_the_interface_s_defaults_refuse_with_advice() -> None:
     )
     assert not UrlOnly().wants_page(source, Article("k", "S", "t", ()))
 
+    class Listing(Kind):  # its articles are links, their text on their pages
+        name = "listing"
+        text_on_page = True
+
+    assert Listing().wants_page(source, Article("k", "S", "t", ()))
+
 
 @pytest.mark.parametrize(
     ("document", "kind"),

@@ -194,8 +194,9 @@ class Kind:
 
     def wants_page(self, source: Source, article: Article) -> bool:
         """Whether ``article``, chosen for the digest, should have its linked page fetched for
-        the full text (only for sources read over the web, within ``full_text_limit``)."""
-        return False
+        the full text (only for sources read over the web, within ``full_text_limit``). By
+        default, when the kind's articles have no text but their page's."""
+        return self.text_on_page
 
     # --- one article, for ``digest extract`` -------------------------------------------------
 
