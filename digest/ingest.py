@@ -1,27 +1,31 @@
 """Ingest: read every configured source into raw Articles, never letting one source sink the run.
 
-Each kind of source has its own module in ``digest.sources``; this module only decides what to
-fetch (with the validators the state store kept), dispatches, and turns whatever went wrong
-into a ``SourceFailure`` that the CLI, the log and the digest footer show. It reads the state
-but writes nothing: how each source fared comes back as ``SourceHealth`` for the pipeline to
-store together with the articles.
+Each kind of source is a plug-in (``digest.sources.kinds``) that reads its sources given the
+cursor their previous read left. This module decides what to fetch (with the validators and
+cursor the state store kept), fetches every remote source together, hands each body to its
+kind as soon as it arrives, applies what every source has (``category``, ``max_items``) once
+for every kind, and turns whatever went wrong into a ``SourceFailure`` that the CLI, the log
+and the digest footer show. It reads the state but writes nothing: how each source fared (and
+its new validators and cursor) comes back as ``SourceHealth`` for the pipeline to store
+together with the articles.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from digest.config import FetchConfig
 from digest.model import Article, Source, SourceFailure
-from digest.sources import files
+from digest.sources import kinds
 from digest.sources.errors import SourceError
+from digest.sources.kinds.base import Cursor, Fetched, Follow, Kind, Reading, newest
 from digest.state import SourceHealth, SourceRecord, State
 
 if TYPE_CHECKING:  # the HTTP client is imported only when a run has remote sources
@@ -42,8 +46,20 @@ class Collected:
     failures: tuple[SourceFailure, ...]
     warnings: tuple[str, ...]
     health: tuple[SourceHealth, ...]
-    new_sources: frozenset[str]  # sources read for the first time in this run
+    # Sources read for the first time in this run whose kind has a backlog: the first-run
+    # window applies to their articles.
+    backlog_sources: frozenset[str]
     sources_read: int
+
+
+def as_configured(source: Source, articles: Sequence[Article]) -> tuple[Article, ...]:
+    """What a source's own settings keep of the articles its kind read: the ``max_items``
+    newest, labelled with its ``category``. The one place where settings that every source
+    has are applied, whatever its kind (per-source filters belong here too)."""
+    kept = newest(articles, source.max_items)
+    if source.category is None:
+        return kept
+    return tuple(dataclasses.replace(a, category=source.category) for a in kept)
 
 
 @dataclass
@@ -57,10 +73,23 @@ class _Run:
     health: list[SourceHealth] = dataclasses.field(default_factory=list)
     read: int = 0
 
-    def succeeded(self, source: Source, articles: Sequence[Article], **health: object) -> None:
+    def succeeded(self, source: Source, articles: Sequence[Article], **health: Any) -> None:
         self.read += 1
         self.articles.extend(articles)
         self.health.append(SourceHealth(source.name, source.location, True, **health))
+
+    def took(self, source: Source, reading: Reading, cursor: Cursor, **health: Any) -> None:
+        """A kind's reading of ``source``, with the source's own settings applied."""
+        articles = as_configured(source, reading.articles)
+        self.warnings.extend(f"{source.name}: {w}" for w in reading.warnings)
+        self.succeeded(
+            source,
+            articles,
+            items=len(articles),
+            cursor=reading.cursor,
+            cursor_before=cursor.data,
+            **health,
+        )
 
     def failed(self, source: Source, problem: str, advice: str, *, disable: bool = False) -> None:
         record = self.state.source(source.name)
@@ -78,6 +107,15 @@ class _Run:
         self.failures.append(SourceFailure(source=source.name, problem=shown, advice=advice))
 
 
+@dataclass(frozen=True)
+class _Remote:
+    """A remote source on its way through the fetch: its kind and the cursor it started from."""
+
+    source: Source
+    kind: Kind
+    cursor: Cursor
+
+
 def collect(
     sources: Sequence[Source],
     state: State,
@@ -91,29 +129,33 @@ def collect(
     fetch_config = fetch_config or FetchConfig()
     run = _Run(state)
     records = {record.name: record for record in state.sources()}
-    new_sources = frozenset(
+    new_sources = {
         s.name
         for s in sources
         if s.enabled and (s.name not in records or records[s.name].is_new(s.location))
-    )
-    remote: list[Source] = []
+    }
+    backlog: set[str] = set()
+    remote: list[_Remote] = []
     for source in sources:
         if not source.enabled:
             continue
-        if _is_remote(source):
-            remote.append(source)
-            continue
+        cursor = _cursor(source, records.get(source.name))
         try:
-            found, source_warnings = _read_local(source, tz)
+            kind = kinds.kind(source.kind)
+            if source.name in new_sources and kind.has_backlog:
+                backlog.add(source.name)
+            if is_remote(source):
+                remote.append(_Remote(source, kind, cursor))
+                continue
+            reading = kind.read(source, cursor, tz)
         except SourceError as exc:
             run.failed(source, exc.problem, exc.advice)
             continue
-        except Exception as exc:  # a bug in one ingestor must not cost the other sources
+        except Exception as exc:  # a bug in one kind must not cost the other sources
             log.exception("unexpected error reading source %s", source.name)
             run.failed(source, f"unexpected error: {type(exc).__name__}: {exc}", _BUG)
             continue
-        run.succeeded(source, found, items=len(found))
-        run.warnings.extend(f"{source.name}: {w}" for w in source_warnings)
+        run.took(source, reading, cursor)
     if remote:
         _collect_remote(remote, records, run, fetch_config, progress)
     return Collected(
@@ -121,7 +163,7 @@ def collect(
         failures=tuple(run.failures),
         warnings=tuple(run.warnings),
         health=tuple(run.health),
-        new_sources=new_sources,
+        backlog_sources=frozenset(backlog),
         sources_read=run.read,
     )
 
@@ -129,41 +171,26 @@ def collect(
 _BUG = "this is a bug in digest; please report it with the log"
 
 
-def _is_remote(source: Source) -> bool:
+def is_remote(source: Source) -> bool:
+    """Whether ``source`` is read over the web (its location is an http(s) URL)."""
     return urlsplit(source.location).scheme in ("http", "https")
 
 
-def _read_local(source: Source, tz: dt.tzinfo) -> tuple[tuple[Article, ...], tuple[str, ...]]:
-    if source.kind == "folder":
-        result = files.read_folder(source, tz)
-        return result.articles, result.warnings
-    path = Path(source.location)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(
-            f"cannot read {path} ({exc.strerror or exc})", "check the source's 'path'"
-        ) from exc
-    if source.kind == "page":
-        from digest.sources.pages import PageError, extract_page, page_article
-
-        try:
-            content = extract_page(data, None)
-        except PageError as exc:
-            raise SourceError(exc.problem, exc.advice) from exc
-        key = f"file:{source.name}/{path.name}"
-        return (page_article(content, source, key=key, url=content.url),), ()
-    from digest.sources.feeds import FeedError, parse_feed
-
-    try:
-        parsed = parse_feed(data, source)
-    except FeedError as exc:
-        raise SourceError(exc.problem, exc.advice) from exc
-    return parsed.articles, parsed.warnings
+def _cursor(source: Source, record: SourceRecord | None) -> Cursor:
+    """What the state remembers of the source's last read, if that was at its configured
+    location: a source given a new address starts afresh."""
+    if record is None or record.location != source.location:
+        return Cursor()
+    return Cursor(
+        etag=record.etag,
+        last_modified=record.last_modified,
+        moved_to=record.fetch_url,
+        data=record.cursor,
+    )
 
 
 def _collect_remote(
-    sources: Sequence[Source],
+    sources: Sequence[_Remote],
     records: dict[str, SourceRecord],
     run: _Run,
     config: FetchConfig,
@@ -173,8 +200,9 @@ def _collect_remote(
 
     settings = _fetch_settings(config)
     requests = []
-    wanted: list[Source] = []
-    for source in sources:
+    wanted: list[_Remote] = []
+    for remote in sources:
+        source = remote.source
         record = records.get(source.name)
         if record and record.disabled_reason and record.location == source.location:
             run.failed(
@@ -183,21 +211,21 @@ def _collect_remote(
                 f"remove it with 'digest sources remove \"{source.name}\"', or give it a new url",
             )
             continue
-        same_place = record is not None and record.location == source.location
+        plan = remote.kind.request(source, remote.cursor)
         requests.append(
             FetchRequest(
                 source=source.name,
-                url=record.url_for(source.location) if record else source.location,
-                etag=record.etag if same_place else None,
-                last_modified=record.last_modified if same_place else None,
+                url=plan.url,
+                etag=plan.etag,
+                last_modified=plan.last_modified,
             )
         )
-        wanted.append(source)
+        wanted.append(remote)
 
     total = len(requests)
     done = 0
-    by_name = {source.name: source for source in wanted}
-    parsed: dict[str, tuple[tuple[Article, ...], tuple[str, ...]] | Exception] = {}
+    by_name = {remote.source.name: remote for remote in wanted}
+    parsed: dict[str, Reading | Follow[Any] | Exception] = {}
 
     def finished(result: FetchResult) -> None:
         # Called on this thread as each fetch completes: parsing here overlaps this source's
@@ -205,21 +233,22 @@ def _collect_remote(
         nonlocal done
         done += 1
         if result.outcome == "ok":
-            source = by_name[result.source]
-            try:
-                parsed[source.name] = _parse_remote(source, result)
-            except SourceError as exc:
-                parsed[source.name] = exc
-            except Exception as exc:
-                log.exception("unexpected error parsing source %s", source.name)
-                parsed[source.name] = exc
+            remote = by_name[result.source]
+            parsed[remote.source.name] = _guarded(
+                remote.source,
+                lambda: remote.kind.parse(remote.source, _fetched(result), remote.cursor),
+            )
         if progress is not None:
             progress(result.source, done, total)
 
     results = fetch_all(requests, settings, on_done=finished)
+    follows = {name: f for name, f in parsed.items() if isinstance(f, Follow)}
+    if follows:
+        parsed.update(_follow({n: (by_name[n].source, f) for n, f in follows.items()}, settings))
     # Results are handled in config order, whatever order they arrived in, so that the
     # digest comes out the same for the same input.
-    for source, result in zip(wanted, results, strict=True):
+    for remote, result in zip(wanted, results, strict=True):
+        source = remote.source
         record = records.get(source.name)
         moved_to = result.moved_to or (record.url_for(source.location) if record else None)
         fetch_url = moved_to if moved_to and moved_to != source.location else None
@@ -237,6 +266,8 @@ def _collect_remote(
                 etag=result.etag or (record.etag if record else None),
                 last_modified=result.last_modified or (record.last_modified if record else None),
                 fetch_url=fetch_url,
+                cursor=remote.cursor.data,
+                cursor_before=remote.cursor.data,
             )
             continue
         if result.outcome == "gone":
@@ -257,16 +288,81 @@ def _collect_remote(
         if isinstance(outcome, Exception):
             run.failed(source, f"unexpected error: {type(outcome).__name__}: {outcome}", _BUG)
             continue
-        articles, warnings = outcome
-        run.warnings.extend(f"{source.name}: {w}" for w in warnings)
-        run.succeeded(
+        assert isinstance(outcome, Reading)  # follow-ups were read above
+        run.took(
             source,
-            articles,
-            items=len(articles),
+            outcome,
+            remote.cursor,
             etag=result.etag,
             last_modified=result.last_modified,
             fetch_url=fetch_url,
         )
+
+
+def _guarded(source: Source, read: Callable[[], Any]) -> Any:
+    """What ``read`` returns, or the exception it raised: one source's parse never stops the
+    others'. Unexpected ones are logged with their traceback."""
+    try:
+        return read()
+    except SourceError as exc:
+        return exc
+    except Exception as exc:
+        log.exception("unexpected error parsing source %s", source.name)
+        return exc
+
+
+def _fetched(result: FetchResult) -> Fetched:
+    if result.outcome == "ok":
+        return Fetched(result.url, result.body, result.content_type)
+    return Fetched(
+        result.url,
+        problem=result.problem or "could not be fetched",
+        advice=result.advice,
+    )
+
+
+def _follow(
+    follows: dict[str, tuple[Source, Follow[Any]]], settings: FetchSettings
+) -> dict[str, Reading | Exception]:
+    """Fetch every source's follow-up documents in one round, each parsed as it arrives, then
+    combine each source's. Their addresses come from the documents fetched, so from a source
+    read over the internet none may lead into the local network."""
+    from digest.sources.http import FetchRequest, fetch_all
+
+    requests: list[FetchRequest] = []
+    for name, (source, follow) in follows.items():
+        public = _is_public_source(source)
+        requests.extend(FetchRequest(name, url, public_only=public) for url in follow.urls)
+    # Keyed by the request itself: two equal requests fetch the same document.
+    parts: dict[FetchRequest, Any] = {}
+    failed: dict[str, Exception] = {}
+
+    def finished(result: FetchResult) -> None:
+        name = result.source
+        if name in failed:
+            return
+        source, follow = follows[name]
+        part = _guarded(source, lambda: follow.parse(_fetched(result)))
+        if isinstance(part, Exception):
+            failed[name] = part
+        else:
+            parts[result.request] = part
+
+    fetch_all(requests, settings, on_done=finished)
+    readings: dict[str, Reading | Exception] = {}
+    for name, (source, follow) in follows.items():
+        if name in failed:
+            readings[name] = failed[name]
+            continue
+        mine = [parts[r] for r in requests if r.source == name]
+        readings[name] = _guarded(source, functools.partial(follow.combine, mine))
+    return readings
+
+
+def _is_public_source(source: Source) -> bool:
+    from digest.sources.http import is_public_host
+
+    return is_public_host(urlsplit(source.location).hostname or "")
 
 
 def _fetch_settings(config: FetchConfig) -> FetchSettings:
@@ -277,33 +373,23 @@ def _fetch_settings(config: FetchConfig) -> FetchSettings:
         total_timeout=config.timeout,
         max_bytes=int(config.max_mb * 1024 * 1024),
         retries=config.retries,
+        backoff=config.backoff,
         workers=config.workers,
     )
 
 
-def _parse_remote(
-    source: Source, result: FetchResult
-) -> tuple[tuple[Article, ...], tuple[str, ...]]:
-    body, url, content_type = result.body, result.url, result.content_type
-    if source.kind == "page":
-        from digest.sources.pages import PageError, extract_page, page_article
-        from digest.sources.urls import url_key
+@dataclass(frozen=True)
+class FullTexts:
+    """What ``fetch_full_texts`` made of the articles chosen for the digest."""
 
-        try:
-            content = extract_page(body, url, content_type)
-        except PageError as exc:
-            raise SourceError(exc.problem, exc.advice) from exc
-        return (page_article(content, source, key=f"url:{url_key(url)}", url=url),), ()
-    from digest.sources.feeds import FeedError, parse_feed
-
-    try:
-        parsed = parse_feed(body, source, url=url, content_type=content_type)
-    except FeedError as exc:
-        advice = exc.advice
-        if exc.discovered:
-            advice = f"its page names a feed: use {exc.discovered[0]} as the url"
-        raise SourceError(exc.problem, advice) from exc
-    return parsed.articles, parsed.warnings
+    articles: list[Article]  # in the order given, completed from their pages where fetched
+    warnings: list[str]
+    # Articles whose kind gives no text but their page's, and whose page was not fetched this
+    # run (over ``full_text_limit``): not in ``articles``, they wait for the next run.
+    waiting: list[Article] = dataclasses.field(default_factory=list)
+    # Articles whose kind gives no text but their page's, and whose page could not be used:
+    # not in ``articles``; remembered as skipped, like any article left without text.
+    unreadable: list[Article] = dataclasses.field(default_factory=list)
 
 
 def fetch_full_texts(
@@ -312,70 +398,113 @@ def fetch_full_texts(
     config: FetchConfig | None = None,
     *,
     undated: Collection[str] = frozenset(),
-) -> tuple[list[Article], list[str]]:
-    """Replace teasers (or every entry, for ``full_text`` sources) by the linked page's text.
+) -> FullTexts:
+    """Replace the text of articles whose kind wants their linked page (a feed's teasers, or
+    every entry of a ``full_text`` feed; every entry of a sitemap) by the page's text.
 
     Give it only the articles going into the digest: the pipeline calls it after choosing
     them, so a new feed's old backlog or an entry held for a later day never costs a page
     download. At most ``full_text_limit`` pages are fetched per source and run, newest
-    entries first. Returns the articles (in the same order) and a warning for each page that
-    could not be used, in which case the feed's own text stays.
+    entries first. Each page that could not be used gets a warning, and the article keeps its
+    own text; an article with no text of its own is left out instead (see ``FullTexts``).
 
     ``undated`` holds the keys of articles whose ``published`` is only the time digest first
     saw them (the feed gave none): for those the page's own date, when it has one, wins.
     """
     config = config or FetchConfig()
-    remote_feeds = {s.name: s for s in sources if s.kind == "feed" and _is_remote(s)}
+    remote: dict[str, tuple[Source, Kind]] = {}
+    for source in sources:
+        if is_remote(source) and source.kind in kinds.names():
+            remote[source.name] = (source, kinds.kind(source.kind))
     articles = list(articles)
-    if not config.full_text_limit or not remote_feeds:
-        return articles, []
-    from digest.sources.http import FetchRequest, fetch_all, is_public_host
-    from digest.sources.pages import PageError, extract_page, is_teaser
-
     per_source: dict[str, int] = {}
     chosen: list[tuple[Source, Article]] = []
+    result = FullTexts(articles, [])
     oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
     for article in sorted(articles, key=lambda a: a.published or oldest, reverse=True):
-        source = remote_feeds.get(article.source)
-        if source is None or not article.url:
+        entry = remote.get(article.source)
+        if entry is None or not article.url:
             continue
-        if not (source.full_text or is_teaser(article.paragraphs)):
-            continue
+        source, kind = entry
+        # The limit is checked first: with none left, a feed's entries need not be looked at.
         if per_source.get(source.name, 0) >= config.full_text_limit:
+            if kind.text_on_page and kind.wants_page(source, article):
+                (result.waiting if config.full_text_limit else result.unreadable).append(article)
+            continue
+        if not kind.wants_page(source, article):
             continue
         per_source[source.name] = per_source.get(source.name, 0) + 1
         chosen.append((source, article))
-    if not chosen:
-        return articles, []
-    # Article links come from the feed, so they are untrusted: a feed read over the internet
+    for name in sorted({a.source for a in result.unreadable}):
+        result.warnings.append(
+            f"{name}: its articles have no text but their pages', and full_text_limit = 0 "
+            "fetches none: they are skipped (raise full_text_limit)"
+        )
+    if result.waiting:
+        for name in sorted({a.source for a in result.waiting}):
+            count = sum(1 for a in result.waiting if a.source == name)
+            result.warnings.append(
+                f"{name}: {count} article(s) wait for the next run, past the "
+                f"{config.full_text_limit} pages fetched per source and run (full_text_limit)"
+            )
+    if chosen:
+        _complete(chosen, remote, config, undated, result)
+    left_out = {a.key for a in (*result.waiting, *result.unreadable)}
+    if left_out:
+        result.articles[:] = [a for a in result.articles if a.key not in left_out]
+    return result
+
+
+def _complete(
+    chosen: Sequence[tuple[Source, Article]],
+    remote: dict[str, tuple[Source, Kind]],
+    config: FetchConfig,
+    undated: Collection[str],
+    result: FullTexts,
+) -> None:
+    """Fetch the chosen articles' pages and put their text into ``result``."""
+    from digest.sources.http import FetchRequest, fetch_all
+    from digest.sources.pages import PageError, extract_page
+
+    # Article links come from the source, so they are untrusted: a feed read over the internet
     # may not send digest into the local network (an intranet feed may link within it).
-    public_feed = {
-        name: is_public_host(urlsplit(remote_feeds[name].location).hostname or "")
-        for name in {s.name for s, _ in chosen}
-    }
+    public_source = {s.name: _is_public_source(s) for s, _ in chosen}
     results = fetch_all(
         [
-            FetchRequest(source=s.name, url=a.url or "", public_only=public_feed[s.name])
+            FetchRequest(source=s.name, url=a.url or "", public_only=public_source[s.name])
             for s, a in chosen
         ],
         _fetch_settings(config),
     )
-    warnings: list[str] = []
     replaced: dict[str, Article] = {}
-    for (source, article), result in zip(chosen, results, strict=True):
-        if result.outcome != "ok":
-            warnings.append(
-                f"{source.name}: full text of '{article.title}' not fetched "
-                f"({result.problem}); the feed's text is used"
-            )
+    for (source, article), fetched in zip(chosen, results, strict=True):
+        own_text = not remote[source.name][1].text_on_page
+        if fetched.outcome != "ok":
+            if own_text:
+                result.warnings.append(
+                    f"{source.name}: full text of '{article.title}' not fetched "
+                    f"({fetched.problem}); the feed's text is used"
+                )
+            else:
+                result.warnings.append(
+                    f"{source.name}: {article.url} not fetched ({fetched.problem}); skipped, "
+                    "as it has no text without its page"
+                )
+                result.unreadable.append(article)
             continue
         try:
-            content = extract_page(result.body, result.url, result.content_type)
+            content = extract_page(fetched.body, fetched.url, fetched.content_type)
         except PageError as exc:
-            warnings.append(
-                f"{source.name}: no article text on {article.url} ({exc.problem}); "
-                "the feed's text is used"
-            )
+            if own_text:
+                result.warnings.append(
+                    f"{source.name}: no article text on {article.url} ({exc.problem}); "
+                    "the feed's text is used"
+                )
+            else:
+                result.warnings.append(
+                    f"{source.name}: no article text on {article.url} ({exc.problem}); skipped"
+                )
+                result.unreadable.append(article)
             continue
         if sum(len(p.text) for p in content.paragraphs) > sum(
             len(p.text) for p in article.paragraphs
@@ -391,4 +520,4 @@ def fetch_full_texts(
                     else (article.published or content.published)
                 ),
             )
-    return [replaced.get(a.key, a) for a in articles], warnings
+    result.articles[:] = [replaced.get(a.key, a) for a in result.articles]

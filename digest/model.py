@@ -8,12 +8,15 @@ stage looks at it next.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from types import MappingProxyType
+from typing import Any, Literal
 
 ParagraphKind = Literal["body", "heading"]
-SourceKind = Literal["folder", "feed", "page"]
+# The name of a kind of source ("feed", "folder", ...): the kinds are plug-ins, so which names
+# exist is for their registry (``digest.sources.kinds``) to say.
+SourceKind = str
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,17 +36,30 @@ class Removal:
     reason: str = ""
 
 
+def _no_options() -> Mapping[str, Any]:
+    return MappingProxyType({})
+
+
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Somewhere articles come from: a folder of text files, a feed, or a web page."""
+    """Somewhere articles come from: a folder of text files, a feed, a web page, a sitemap ...
+
+    ``kind`` names one of the kinds in ``digest.sources.kinds``; ``options`` holds the values
+    of the keys that kinds add to ``[[sources]]`` entries (a feed's ``full_text``), and is
+    read-only whatever mapping it was given.
+    """
 
     name: str
     kind: SourceKind
     location: str  # a filesystem path for folders and local feed files, else a URL
     category: str | None = None
-    full_text: bool = False
     max_items: int | None = None
     enabled: bool = True
+    options: Mapping[str, Any] = field(default_factory=_no_options, hash=False)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.options, MappingProxyType):
+            object.__setattr__(self, "options", MappingProxyType(dict(self.options)))
 
 
 @dataclass(frozen=True, slots=True)

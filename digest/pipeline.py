@@ -134,7 +134,6 @@ def build(
             progress=progress,
         )
         warnings = list(collected.warnings)
-        kinds = {s.name: s.kind for s in config.sources}
         known = state.entries(a.key for a in collected.articles)
         # Select before cleaning: on a busy day most entries are ones already shown or an old
         # backlog, and cleaning them would be wasted work.
@@ -145,27 +144,27 @@ def build(
             tz=config.timezone,
             now=now,
             first_run_window=dt.timedelta(hours=config.first_run_hours),
-            backlog_sources=frozenset(
-                name for name in collected.new_sources if kinds.get(name) != "folder"
-            ),
+            backlog_sources=collected.backlog_sources,
         )
-        completed, full_text_warnings = fetch_full_texts(
+        full_texts = fetch_full_texts(
             selection.shown, config.sources, config.fetch, undated=selection.undated
         )
-        warnings.extend(full_text_warnings)
-        shown, cleaning_warnings = clean_articles(completed, config)
+        warnings.extend(full_texts.warnings)
+        shown, cleaning_warnings = clean_articles(full_texts.articles, config)
         warnings.extend(cleaning_warnings)
         # Articles left empty by cleaning are remembered as skipped, so they are not cleaned
         # (and warned about) again on every run.
         kept = {a.key for a in shown}
-        skipped = [*selection.skipped, *(a for a in selection.shown if a.key not in kept)]
-        # A source with entries held for a later day must be read in full next time: with its
-        # validators stored, "304 Not Modified" would hide those entries for good.
-        unsettled = {a.source for a in selection.held}
-        health = tuple(
-            dataclasses.replace(h, etag=None, last_modified=None) if h.name in unsettled else h
-            for h in collected.health
-        )
+        skipped = [
+            *selection.skipped,
+            *(a for a in full_texts.articles if a.key not in kept),
+            *full_texts.unreadable,
+        ]
+        # A source with entries held for a later day (or waiting for their page) must be read
+        # in full next time: with its validators and cursor stored, "304 Not Modified" would
+        # hide those entries for good.
+        unsettled = {a.source for a in (*selection.held, *full_texts.waiting)}
+        health = tuple(h.read_again() if h.name in unsettled else h for h in collected.health)
         earlier = state.articles_for_day(day)
         digest = Digest(
             day=day,

@@ -21,9 +21,10 @@ import os
 import sqlite3
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from digest.model import Article, DayRecord, Paragraph, SourceFailure, StoryRecord
 
@@ -93,6 +94,9 @@ _MIGRATIONS: tuple[str, ...] = (
     WHERE substr(key, 1, length(source) + 4) = 'id:' || source || ':'
     AND lower(substr(key, length(source) + 5, 4)) IN ('tag:', 'urn:')
     """,
+    # cursor: what the source's kind remembers between reads beyond the validators (JSON),
+    # such as the newest date a sitemap listed.
+    "ALTER TABLE sources ADD COLUMN cursor TEXT",
     # stories: each day's stories as last built, so a story keeps its id (its anchor, its
     # feed entry) however many rebuilds add reports to it, and a later day can say which
     # earlier story it continues. text: what the story is compared by.
@@ -142,6 +146,7 @@ class SourceRecord:
     disabled_reason: str | None
     fetch_url: str | None = None
     settled: bool = False  # a read with entries is stored: the first-run window is spent
+    cursor: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # the kind's own
 
     def is_new(self, location: str) -> bool:
         """Whether a source configured at ``location`` is still new to digest: never read
@@ -167,6 +172,14 @@ class SourceHealth:
     fetch_url: str | None = None
     problem: str | None = None
     disable: bool = False
+    cursor: Mapping[str, Any] | None = None  # what the kind keeps for its next read
+    cursor_before: Mapping[str, Any] | None = None  # what it was given for this one
+
+    def read_again(self) -> SourceHealth:
+        """This read, stored so that the next run reads the source in full again: without
+        the validators (a "304 Not Modified" would hide what is left) and with the cursor it
+        started from. For a source some of whose articles wait for a later run."""
+        return dataclasses.replace(self, etag=None, last_modified=None, cursor=self.cursor_before)
 
 
 def _iso(value: dt.datetime) -> str:
@@ -281,8 +294,8 @@ class State:
     def source(self, name: str) -> SourceRecord | None:
         row = self._db.execute(
             "SELECT name, location, first_run, etag, last_modified, last_success, last_error, "
-            "last_error_at, consecutive_failures, items, disabled_reason, fetch_url, settled "
-            "FROM sources WHERE name = ?",
+            "last_error_at, consecutive_failures, items, disabled_reason, fetch_url, settled, "
+            "cursor FROM sources WHERE name = ?",
             (name,),
         ).fetchone()
         return _source_record(row) if row else None
@@ -297,8 +310,8 @@ class State:
     def sources(self) -> list[SourceRecord]:
         rows = self._db.execute(
             "SELECT name, location, first_run, etag, last_modified, last_success, last_error, "
-            "last_error_at, consecutive_failures, items, disabled_reason, fetch_url, settled "
-            "FROM sources ORDER BY name"
+            "last_error_at, consecutive_failures, items, disabled_reason, fetch_url, settled, "
+            "cursor FROM sources ORDER BY name"
         ).fetchall()
         return [_source_record(row) for row in rows]
 
@@ -510,15 +523,16 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
     if health.ok:
         db.execute(
             "INSERT INTO sources (name, location, first_run, etag, last_modified, last_success, "
-            "consecutive_failures, items, fetch_url, settled) "
-            "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?) "
+            "consecutive_failures, items, fetch_url, settled, cursor) "
+            "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) "
             "ON CONFLICT(name) DO UPDATE SET "
             "settled = CASE WHEN sources.location = excluded.location "
             "THEN MAX(sources.settled, excluded.settled) ELSE excluded.settled END, "
             "location = excluded.location, "
             "etag = excluded.etag, last_modified = excluded.last_modified, "
             "last_success = excluded.last_success, consecutive_failures = 0, "
-            "items = excluded.items, disabled_reason = NULL, fetch_url = excluded.fetch_url",
+            "items = excluded.items, disabled_reason = NULL, fetch_url = excluded.fetch_url, "
+            "cursor = excluded.cursor",
             (
                 health.name,
                 health.location,
@@ -529,6 +543,7 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
                 health.items,
                 health.fetch_url,
                 int(health.items > 0),
+                json.dumps(dict(health.cursor), ensure_ascii=False) if health.cursor else None,
             ),
         )
     else:
@@ -565,7 +580,17 @@ def _source_record(row: tuple) -> SourceRecord:
         disabled_reason=row[10],
         fetch_url=row[11],
         settled=bool(row[12]),
+        cursor=_cursor_from(row[13]),
     )
+
+
+def _cursor_from(text: str | None) -> dict[str, Any]:
+    """A stored cursor; one that cannot be read costs only the work it would have saved."""
+    try:
+        cursor = json.loads(text) if text else {}
+    except ValueError:
+        return {}
+    return cursor if isinstance(cursor, dict) else {}
 
 
 def article_to_json(article: Article) -> dict:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import sys
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,6 +27,7 @@ from urllib.parse import urlsplit
 from digest.config import Config, add_sources_to_file, default_config, load_config
 from digest.model import Article, Digest, Source
 from digest.sources.errors import SourceError
+from digest.sources.kinds.base import Document
 from digest.state import RunLock, SourceRecord, State
 
 if TYPE_CHECKING:
@@ -191,33 +193,34 @@ def read_one_article(
     warn: Callable[[str], None] | None = None,
 ) -> Article:
     """One article (a URL, a text or HTML file, or ``-`` for ``stdin``, standard input by
-    default), cleaned and summarised exactly as a build would clean and summarise it.
+    default), read by the kind of source that reads it in a build (a page for a URL or an HTML
+    file, the folder kind for a text file), then cleaned and summarised as a build does.
 
     ``warn`` hears what was odd in the input (a date not understood, say) as soon as it is
     found, so that it is told even when the article then turns out unusable.
     Raises ``SourceError`` when the input cannot be read or holds no article.
     """
     from digest.pipeline import prepare_article
+    from digest.sources import kinds
     from digest.text.normalise import load_rules
 
-    found = _read_input(location, stdin)
-    source = Source(found.source_name, "page" if found.is_html else "folder", location)
-    raw = _article_of_kind(source, found, config, warn)
-    return prepare_article(raw, load_rules(config.rules), config)
+    document = _read_input(location, stdin)
+    kind = kinds.for_one_article(document)
+    try:
+        reading = kind.read_one(
+            Source(document.name, kind.name, location), document, config.timezone
+        )
+    except SourceError as exc:
+        raise SourceError(f"{location}: {exc.problem}", exc.advice) from exc
+    for warning in reading.warnings:
+        if warn is not None:
+            warn(warning)
+    if not reading.articles:
+        raise SourceError(f"{location}: no article text found", "")
+    return prepare_article(reading.articles[0], load_rules(config.rules), config)
 
 
-@dataclass(frozen=True)
-class _Input:
-    """The bytes of one article, and what is known of them before parsing."""
-
-    data: bytes
-    source_name: str
-    is_html: bool
-    url: str | None = None  # where a fetched page ended up
-    content_type: str | None = None
-
-
-def _read_input(location: str, stdin: BinaryIO | None) -> _Input:
+def _read_input(location: str, stdin: BinaryIO | None) -> Document:
     """Fetch a URL, or read standard input (``-``) or a file."""
     if re.match(r"^https?://", location, re.I):
         from digest.sources.http import FetchRequest, fetch
@@ -225,63 +228,18 @@ def _read_input(location: str, stdin: BinaryIO | None) -> _Input:
         result = fetch(FetchRequest(source=location, url=location))
         if result.outcome != "ok":
             raise SourceError(f"{location}: {result.problem}", result.advice or "")
-        return _Input(
-            result.body, urlsplit(result.url).netloc, True, result.url, result.content_type
+        return Document(
+            result.body, location, urlsplit(result.url).netloc, result.url, result.content_type
         )
     if location == "-":
-        data = (stdin or sys.stdin.buffer).read()
-        return _Input(data, "stdin", _looks_like_html(data))
+        return Document((stdin or sys.stdin.buffer).read(), location, "stdin")
     path = Path(location)
     try:
         data = path.read_bytes()
+        modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
     except OSError as exc:
         raise SourceError(f"cannot read {path} ({exc.strerror or exc})", "") from exc
-    is_html = path.suffix.lower() in (".html", ".htm", ".xhtml") or _looks_like_html(data)
-    return _Input(data, path.parent.resolve().name or "file", is_html)
-
-
-def _article_of_kind(
-    source: Source, found: _Input, config: Config, warn: Callable[[str], None] | None
-) -> Article:
-    """The raw article in ``found``, parsed as its source's kind says: a page or a text file."""
-    location = source.location
-    if source.kind == "page":
-        from digest.sources.pages import PageError, extract_page, page_article
-
-        try:
-            content = extract_page(found.data, found.url, found.content_type)
-        except PageError as exc:
-            raise SourceError(f"{location}: {exc.problem}", exc.advice) from exc
-        return page_article(content, source, key=f"page:{location}", url=found.url or content.url)
-
-    from digest.sources.files import parse_article_text
-
-    modified = dt.datetime.now(dt.UTC)
-    if location != "-":
-        modified = dt.datetime.fromtimestamp(Path(location).stat().st_mtime, dt.UTC)
-    raw, warnings = parse_article_text(
-        found.data,
-        key=f"file:{location}",
-        source=source,
-        default_source=found.source_name,
-        fallback_date=modified,
-        markdown=location.lower().endswith((".md", ".markdown")),
-        label=location,
-        tz=config.timezone,
-    )
-    for warning in warnings:
-        if warn is not None:
-            warn(warning)
-    if raw is None:
-        raise SourceError(f"{location}: no article text found", "")
-    return raw
-
-
-def _looks_like_html(data: bytes) -> bool:
-    head = data[:2048].lstrip().lower()
-    return head.startswith((b"<!doctype html", b"<html", b"<?xml")) or bool(
-        re.search(rb"<(p|div|article|body|h1)[\s>]", head)
-    )
+    return Document(data, location, path.parent.resolve().name or "file", modified=modified)
 
 
 # --- the sources in the config file -----------------------------------------------------------
@@ -312,22 +270,31 @@ def add_source(
     *,
     name: str | None = None,
     category: str | None = None,
+    kind: str | None = None,
     page: bool = False,
     full_text: bool = False,
     max_items: int | None = None,
     discover: bool = True,
 ) -> AddedSource:
-    """Add a feed, page or folder to the config file (created if there is none).
+    """Add a feed, page, folder or another kind of source to the config file (created if
+    there is none).
 
     A site's address is enough: its feed is found through its ``<link rel="alternate">``
-    unless ``discover`` is off. Raises ``UsageError`` for a source already there and
-    ``SourceError`` for one that cannot be found. Follow it with ``forget_source_health``.
+    unless ``discover`` is off or a ``kind`` is named (``page``: ``kind="page"``), in which
+    case the address is added as it is. Raises ``UsageError`` for a source already there or an
+    unknown kind, and ``SourceError`` for one that cannot be found. Follow it with
+    ``forget_source_health``.
     """
+    from digest.sources import kinds
     from digest.sources.discover import resolve_new_source
 
+    kind = "page" if page else kind
+    if kind is not None and kind not in kinds.names():
+        known = ", ".join(kinds.names())
+        raise UsageError(f"there is no kind of source '{kind}'", f"use one of {known}")
     existing = _config_to_edit(config_path)
     entry = resolve_new_source(
-        location, name=name, page=page, discover=discover, base=config_path.parent
+        location, name=name, kind=kind, discover=discover, base=config_path.parent
     )
     if any(entry.get("url", entry.get("path")) == s.location for s in existing.sources):
         raise UsageError(f"{location} is already a source in {config_path}")
@@ -387,8 +354,7 @@ class OpmlImport:
 
     config_path: Path
     added: int  # new sources written to the config
-    feeds: int  # feeds in the OPML file
-    pages: int  # pages in the OPML file
+    found: tuple[tuple[str, int], ...]  # (kind, how many) in the OPML file, for each kind found
 
 
 def import_opml(config_path: Path, opml: Path) -> OpmlImport:
@@ -398,6 +364,7 @@ def import_opml(config_path: Path, opml: Path) -> OpmlImport:
     " (2)" and so on. Raises ``SourceError`` naming ``opml`` when it cannot be read or is
     not OPML.
     """
+    from digest.sources import kinds
     from digest.sources.opml import parse_opml
 
     try:
@@ -420,12 +387,16 @@ def import_opml(config_path: Path, opml: Path) -> OpmlImport:
         names.add(name)
         locations.add(source.location)
         entry: dict[str, object] = {"name": name, "url": source.location}
-        if source.kind == "page":
-            entry["kind"] = "page"
+        if source.kind != kinds.guess("url").name:
+            entry["kind"] = source.kind
         entries.append({**entry, "category": source.category})
     add_sources_to_file(config_path, entries)
-    pages = sum(1 for s in found if s.kind == "page")
-    return OpmlImport(config_path, len(entries) - len(carried), len(found) - pages, pages)
+    counts = Counter(s.kind for s in found)
+    return OpmlImport(
+        config_path,
+        len(entries) - len(carried),
+        tuple((name, counts[name]) for name in kinds.names() if counts[name]),
+    )
 
 
 @dataclass(frozen=True)

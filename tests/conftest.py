@@ -1,8 +1,20 @@
-"""Shared pytest fixtures."""
+"""Shared pytest fixtures, and the suite's own options.
+
+``--clock-shift-days N`` runs the whole suite with the clock moved N days ahead, so a test
+that passes only around the day it was written shows itself: dates taken from the clock
+must be pinned in the test (a fixed ``now``, ``os.utime`` on files it makes). Only the clock
+moves: file times, monotonic timers and subprocesses keep the real time. (A clock moved back
+before the tests' fixed dates is not a day the tests can meet: their data would be from the
+future.)
+
+``--update-golden`` rewrites the golden files under ``tests/golden/`` from the current output
+and lists those that changed (see ``tests/test_golden.py``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import shutil
 import socket
 import ssl
@@ -13,10 +25,125 @@ from pathlib import Path
 
 import jinja2
 import pytest
+import time_machine
 from httpserver import FixtureServer
 from seedsite import copy_seeds
 
 from digest.present import make_environment
+
+GOLDEN_DIR = Path(__file__).parent / "golden"
+UPDATE_GOLDEN = "python -m pytest tests/test_golden.py --update-golden"
+# Lines of unified diff shown when a golden file no longer matches: enough to see what moved.
+GOLDEN_DIFF_LINES = 40
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("digest")
+    group.addoption(
+        "--update-golden",
+        action="store_true",
+        help="rewrite the golden files in tests/golden/ and list those that changed",
+    )
+    group.addoption(
+        "--clock-shift-days",
+        type=int,
+        default=0,
+        metavar="N",
+        help="run every test with the clock moved N days (file times are not moved)",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[_golden_changes] = []
+    days = config.getoption("--clock-shift-days")
+    if days:
+        # Started before collection, so that module-level constants taken from the clock
+        # are shifted too; ticking, so that time still passes as tests expect.
+        traveller = time_machine.travel(real_utc_now() + dt.timedelta(days=days), tick=True)
+        traveller.start()
+        config.stash[_traveller] = traveller
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    traveller = config.stash.get(_traveller, None)
+    if traveller is not None:
+        traveller.stop()
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    days = config.getoption("--clock-shift-days")
+    return (
+        f"clock shifted by {days} days: it is {dt.datetime.now(dt.UTC):%Y-%m-%d}" if days else None
+    )
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    changes = terminalreporter.config.stash.get(_golden_changes, [])
+    if terminalreporter.config.getoption("--update-golden"):
+        terminalreporter.section("golden files")
+        for line in changes or ["no golden file changed"]:
+            terminalreporter.write_line(line)
+
+
+_traveller = pytest.StashKey[time_machine.travel]()
+_golden_changes = pytest.StashKey[list[str]]()
+
+
+def real_utc_now() -> dt.datetime:
+    """Now by the system clock, even while ``--clock-shift-days`` moves the tests' clock."""
+    if time_machine.escape_hatch.is_travelling():
+        return time_machine.escape_hatch.datetime.datetime.now(dt.UTC)
+    return dt.datetime.now(dt.UTC)
+
+
+class Golden:
+    """Compares outputs with their golden files, or rewrites those with ``--update-golden``."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.update = bool(config.getoption("--update-golden"))
+        self.changes: list[str] = config.stash[_golden_changes]
+
+    def check(self, name: str, actual: str | bytes) -> None:
+        """Fail with a short diff unless ``actual`` is, byte for byte, the file ``name``."""
+        path = GOLDEN_DIR / name
+        data = actual.encode("utf-8") if isinstance(actual, str) else actual
+        expected = path.read_bytes() if path.is_file() else None
+        if data == expected:
+            return
+        if self.update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+            self.changes.append(f"{'rewrote' if expected is not None else 'created'} {name}")
+            return
+        if expected is None:
+            pytest.fail(f"no golden file tests/golden/{name}; create it with: {UPDATE_GOLDEN}")
+        diff = list(
+            difflib.unified_diff(
+                expected.decode("utf-8", "replace").splitlines(),
+                data.decode("utf-8", "replace").splitlines(),
+                f"tests/golden/{name}",
+                "this run",
+                n=2,
+                lineterm="",
+            )
+        )
+        if not diff:  # the same lines: the bytes differ in line endings or a final newline
+            diff = ["(same lines: line endings or the final newline differ)"]
+        shown = diff[:GOLDEN_DIFF_LINES]
+        if len(diff) > len(shown):
+            shown.append(f"... {len(diff) - len(shown)} more diff lines")
+        pytest.fail(
+            f"the output differs from tests/golden/{name}:\n"
+            + "\n".join(shown)
+            + f"\nIf the change is intended, update the golden files: {UPDATE_GOLDEN}",
+            pytrace=False,
+        )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Golden:
+    """``golden.check(name, output)``: the output must equal ``tests/golden/name``."""
+    return Golden(request.config)
 
 
 @pytest.fixture
@@ -68,7 +195,9 @@ def _certificate_with_cryptography(cert: Path, key: Path) -> None:
 
     private = ec.generate_private_key(ec.SECP256R1())
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "localhost")])
-    now = dt.datetime.now(dt.UTC)
+    # TLS libraries check validity against the system clock, which --clock-shift-days does
+    # not move.
+    now = real_utc_now()
     certificate = (
         x509.CertificateBuilder()
         .subject_name(name)

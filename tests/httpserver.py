@@ -16,6 +16,8 @@ match on the path without its query string. Every request is logged before it is
 
 from __future__ import annotations
 
+import selectors
+import socket
 import ssl
 import sys
 import threading
@@ -96,6 +98,8 @@ class FixtureServer:
     _stop: threading.Event = field(default_factory=threading.Event, init=False)
     _server: ThreadingHTTPServer | None = field(default=None, init=False)
     _thread: threading.Thread | None = field(default=None, init=False)
+    # written to by ``close`` to wake the serving loop at once
+    _wake: tuple[socket.socket, socket.socket] | None = field(default=None, init=False)
 
     # --- lifecycle
 
@@ -106,18 +110,35 @@ class FixtureServer:
                 server.socket, server_side=True, do_handshake_on_connect=False
             )
         self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        self._wake = socket.socketpair()
+        self._thread = threading.Thread(target=self._serve, args=(server,), daemon=True)
         self._thread.start()
         return self
 
     def close(self) -> None:
         self._stop.set()  # wakes handlers sleeping in a delay
         if self._server is not None:
-            self._server.shutdown()
+            assert self._wake is not None and self._thread is not None
+            self._wake[1].send(b"x")
+            self._thread.join()
             self._server.server_close()
             self._server = None
+            for end in self._wake:
+                end.close()
+
+    def _serve(self, server: ThreadingHTTPServer) -> None:
+        """Accept connections until ``close``.
+
+        ``serve_forever`` would notice a shutdown only at its next poll, which costs every
+        test that uses the server a poll interval; this loop also wakes on ``close``."""
+        assert self._wake is not None
+        with selectors.DefaultSelector() as selector:
+            selector.register(server, selectors.EVENT_READ)
+            selector.register(self._wake[0], selectors.EVENT_READ)
+            while not self._stop.is_set():
+                for key, _ in selector.select():
+                    if key.fileobj is server and not self._stop.is_set():
+                        server.handle_request()  # the connection is waiting: no blocking
 
     def __enter__(self) -> FixtureServer:
         return self.start()
@@ -190,8 +211,12 @@ class _Server(ThreadingHTTPServer):
     # SYN is retried after a second, which looks like a connect timeout on a busy machine.
     request_queue_size = 128
 
-    def handle_error(self, request: object, client_address: object) -> None:
-        if not isinstance(sys.exc_info()[1], ConnectionError):  # clients hanging up is normal
+    def handle_error(
+        self, request: socket.socket | tuple[bytes, socket.socket], client_address: object
+    ) -> None:
+        # Clients hanging up, or refusing a test certificate, is what many tests are about:
+        # a traceback for it, printed from the server's thread, would only be noise.
+        if not isinstance(sys.exc_info()[1], ConnectionError | ssl.SSLError):
             super().handle_error(request, client_address)
 
 

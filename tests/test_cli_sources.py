@@ -166,3 +166,18 @@ def test_sources_export_and_import_round_trip_pages_and_say_what_was_left_out(
     config = load_config(workdir / "digest.toml")
     imported = {s.name: s.kind for s in config.sources}
     assert imported["Harbour"] == "feed" and imported["Story"] == "page"
+
+
+def test_sources_add_kind_adds_the_address_as_that_kind_without_looking_for_a_feed(
+    workdir: Path, http_server, capsys
+) -> None:
+    url = http_server.url("/story")
+    (workdir / "digest.toml").write_text('title = "T"\nsources = []\n', encoding="utf-8")
+    assert main(["sources", "add", url, "--kind", "page", "--name", "Story"]) == EXIT_OK
+    (source,) = load_config(workdir / "digest.toml").sources
+    assert (source.name, source.kind, source.location) == ("Story", "page", url)
+    assert http_server.requests == []  # added as it is
+    with pytest.raises(SystemExit) as refused:
+        main(["sources", "add", url, "--kind", "blog"])
+    assert refused.value.code == EXIT_USAGE
+    assert "invalid choice: 'blog'" in capsys.readouterr().err

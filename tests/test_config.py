@@ -48,7 +48,7 @@ def test_full_config_is_parsed_into_typed_values(tmp_path: Path) -> None:
     local, feed = config.sources
     assert (local.name, local.kind, local.category) == ("Local notes", "folder", "Notes")
     assert local.location == str((tmp_path / "articles").resolve())
-    assert (feed.name, feed.kind, feed.max_items, feed.full_text) == (
+    assert (feed.name, feed.kind, feed.max_items, feed.options["full_text"]) == (
         "example.org",
         "feed",
         20,

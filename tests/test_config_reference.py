@@ -19,14 +19,18 @@ def test_readme_configuration_reference_is_up_to_date() -> None:
 
 def test_reference_lists_every_key_with_its_value_default_and_meaning() -> None:
     text = reference()
-    kind_keys = [key for keys in source_kinds().values() for key in keys]
     for table in (TOP, SOURCE, FETCH, EMAIL, SCHEDULE):
         for key in table.keys:
             value = re.escape(key.expected.replace("<", "&lt;"))
             row = rf"^\| `{key.name}` \| {value} \| .+ \| {re.escape(key.help)} \|$"
             assert re.search(row, text, re.MULTILINE), key.name
-    for key in kind_keys:
-        assert f"| `{key.name}` (feed) | true or false | `false` | {key.help} |" in text
+    for kind, keys in source_kinds().items():
+        for key in keys:
+            value = re.escape(key.expected.replace("<", "&lt;"))
+            row = rf"^\| `{key.name}` \({kind}\) \| {value} \| .+ \| {re.escape(key.help)} \|$"
+            assert re.search(row, text, re.MULTILINE), key.name
+    full_text = "fetch every entry's page for its full text, not just teasers'"
+    assert f"| `full_text` (feed) | true or false | `false` | {full_text} |" in text
     assert "| `lead_sentences` | an integer from 1 to 20 | `3` | sentences per summary |" in text
     assert "| `max_mb` | a number of megabytes from 0.1 to 1024 | `10` |" in text
     assert "| `smtp_host` | the SMTP server's host name | required |" in text

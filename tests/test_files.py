@@ -112,15 +112,6 @@ def test_keys_are_stable_and_distinct(tmp_path: Path) -> None:
     assert first == second and len(set(first)) == 2
 
 
-def test_max_items_keeps_the_newest(tmp_path: Path) -> None:
-    for number in range(5):
-        path = write(tmp_path / f"{number}.txt", f"Story {number}\n{BODY}")
-        stamp = dt.datetime(2026, 11, 10 + number, tzinfo=dt.UTC).timestamp()
-        os.utime(path, (stamp, stamp))
-    result = read_folder(folder_source(tmp_path, max_items=2))
-    assert sorted(a.title for a in result.articles) == ["Story 3", "Story 4"]
-
-
 def test_missing_folder_raises_source_error_with_advice(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as caught:
         read_folder(folder_source(tmp_path / "nope"))

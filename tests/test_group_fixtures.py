@@ -51,19 +51,15 @@ MULTI_ARTICLE_CLUSTERS = sorted(c for c, ids in MEMBERS.items() if len(ids) > 1)
 HARD_NEGATIVE_PAIRS = [tuple(r["clusters"]) for r in _records(HARD_NEGATIVES)]
 DUPLICATE_PAIRS = _records(DUPLICATES)
 
-# Articles not in English are weighed as English words, and only English stop words are
-# dropped: their own words match nothing, or match other articles in the same language.
+# Grouping compares words, and reports in different languages share little but names: a
+# German, French or Spanish report of an event reported in English mostly stays apart.
 KNOWN_MISSES = {
     "estonia-parliamentary-election": "the German report (estonia-04) shares only names with "
     "the English ones (Saar, Liina, Renewal): similarity 0.15",
     "rhine-low-water": "the German report (rhine-04) shares one word, Kaub, with the agency "
     "story: similarity 0.04",
-    "halberg-q4-results": "the German report (halberg-02) shares Halberg and Automotive with "
-    "the English ones: similarity 0.12 and 0.16",
     "lyon-apartment-fire": "the French report (lyonfire-01) shares only Lyon with the English "
     "wire story",
-    "lyon-tram-collision": "the French report (lyontram-01) is at 0.22 from the English one, "
-    "which joins the Lyon fire first (0.34, see the wrong join)",
     "geneva-cyprus-talks": "the French report (cyprus-03) shares only names with the English "
     "ones: similarity 0.16",
     "storm-hesper-galicia": "the Spanish report (hesper-03) shares Hesper, Galicia and place "
@@ -80,9 +76,6 @@ KNOWN_MISSES = {
 }
 
 KNOWN_WRONG_JOINS = {
-    frozenset({"lyon-apartment-fire", "lyon-tram-collision"}): "Lyon in both headlines "
-    "(counted twice), incident words (hurt, injured, firefighters, district) and 'th', read "
-    "as a word from '7th' and '8th': similarity 0.33 and 0.35",
     frozenset({"leeds-shopping-centre-stabbing", "leeds-stabbing-arrests"}): "the arrests "
     "the next morning name the same victim, centre, city and police: similarity 0.26 to 0.50, and "
     "a day apart is within max_days_apart",
@@ -92,9 +85,6 @@ KNOWN_WRONG_JOINS = {
     frozenset({"bristol-cyclist-trial-opens", "bristol-cyclist-trial-verdict"}): "the "
     "opening and the verdict share the defendant, the victim, the court and the road: similarity "
     "0.40 to 0.69, and two days apart is within max_days_apart",
-    frozenset({"peru-junin-bus-crash", "bolivia-yungas-bus-crash"}): "the two Spanish "
-    "reports match on Spanish words weighed as rare English ones (en, la, al, según) and on "
-    "the topic (caer, muertos, bus): similarity 0.35",
 }
 
 

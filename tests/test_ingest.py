@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import gzip
+import os
 from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -13,6 +14,7 @@ import pytest
 from httpserver import FixtureServer, Recorded, Reply
 
 from digest.config import Config, FetchConfig, StoriesConfig
+from digest.ingest import Collected, collect
 from digest.model import Source
 from digest.pipeline import build
 from digest.state import State
@@ -20,7 +22,8 @@ from digest.state import State
 DAY = dt.date(2026, 11, 21)
 NOW = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
 RSS = {"Content-Type": "application/rss+xml; charset=utf-8"}
-FAST = FetchConfig(timeout=1.5, retries=1, connect_timeout=1.0)
+# One retry after a short pause, so that a retry is proven without costing a second.
+FAST = FetchConfig(timeout=1.5, retries=1, connect_timeout=1.0, backoff=0.01)
 
 BODY = (
     "<p>The harbour authority said on {weekday} that work on the {thing} would finish in "
@@ -104,7 +107,9 @@ def test_each_failure_is_reported_and_good_sources_still_reach_the_digest(
         feed("Stalled", http_server.url("/stalled.xml")),
         feed("Huge", http_server.url("/huge.xml")),
         feed("NotAFeed", http_server.url("/page.html")),
-        fetch=dataclasses.replace(FAST, max_mb=0.2),
+        # A short deadline: the stalled source costs it in full, every other source needs
+        # a few milliseconds of it.
+        fetch=dataclasses.replace(FAST, max_mb=0.2, timeout=0.5, connect_timeout=0.5),
     )
     result = build(config, DAY, now=NOW)
 
@@ -175,7 +180,12 @@ def test_gone_source_is_disabled_and_not_fetched_again(
 
 def test_a_source_failing_for_days_is_flagged(http_server: FixtureServer, tmp_path: Path) -> None:
     http_server.route("/broken.xml", status=500)
-    config = site(tmp_path, feed("Broken", http_server.url("/broken.xml")))
+    # Runs are counted, not the attempts within one: no retries, so no pauses.
+    config = site(
+        tmp_path,
+        feed("Broken", http_server.url("/broken.xml")),
+        fetch=dataclasses.replace(FAST, retries=0),
+    )
     problems = []
     for offset in range(3):
         result = build(config, DAY + dt.timedelta(days=offset), now=NOW + dt.timedelta(days=offset))
@@ -557,3 +567,111 @@ def test_one_article_carried_by_two_feeds_under_its_tag_id_is_one_story(
     )
     (story,) = build(config, DAY, now=NOW).digest.stories
     assert story.headline == "Harbour reopens"
+
+
+# --- what every source has (category, max_items), applied by ingest alike for every kind ------
+
+CORPUS = Path(__file__).parent / "fixtures" / "feeds"
+ARTICLE_TEXT = (
+    "The regional rail operator said on Monday that services between the two cities would "
+    "resume next week.\n\nEngineers have replaced a damaged bridge section."
+)
+
+
+def collected(tmp_path: Path, *sources: Source) -> Collected:
+    with State.open(tmp_path / "state.sqlite") as state:
+        return collect(sources, state, NOW, fetch_config=FAST)
+
+
+def test_max_items_is_respected(tmp_path: Path) -> None:
+    limited = feed("s", str(CORPUS / "kagisearch+fastfeedparser/960551eca5b5db81"), max_items=3)
+    assert len(collected(tmp_path, limited).articles) == 3
+
+
+def test_max_items_keeps_the_newest_of_a_feed_listed_oldest_first(tmp_path: Path) -> None:
+    items = "".join(
+        f"<item><title>e{n}</title><link>http://example.org/{n}</link>"
+        f"<pubDate>{day:02d} Nov 2026 08:00:00 GMT</pubDate></item>"
+        for n, day in ((1, 1), (2, 5), (3, 9), (4, 13))
+    )
+    path = tmp_path / "feed.xml"
+    path.write_text(f'<rss version="2.0"><channel><title>t</title>{items}</channel></rss>')
+    limited = feed("s", str(path), max_items=2)
+    assert [a.title for a in collected(tmp_path, limited).articles] == ["e3", "e4"]
+
+
+def test_max_items_keeps_the_newest_files_of_a_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for number in range(5):
+        path = folder / f"{number}.txt"
+        path.write_text(f"Story {number}\n{ARTICLE_TEXT}", encoding="utf-8")
+        stamp = dt.datetime(2026, 11, 10 + number, tzinfo=dt.UTC).timestamp()
+        os.utime(path, (stamp, stamp))
+    result = collected(tmp_path, Source("local", "folder", str(folder), max_items=2))
+    assert sorted(a.title for a in result.articles) == ["Story 3", "Story 4"]
+    assert [h.items for h in result.health] == [2]
+
+
+def test_every_kind_s_articles_carry_their_source_s_category(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    recent = NOW - dt.timedelta(hours=1)
+    http_server.route("/feed.xml", body=rss(item(1, recent), item(2, recent)), headers=RSS)
+    http_server.route(
+        "/story.html", body=article_page("Council votes", 6), headers={"Content-Type": "text/html"}
+    )
+    (tmp_path / "feed.xml").write_text(rss(item(3, recent)), encoding="utf-8")
+    (tmp_path / "page.html").write_text(article_page("Ferry returns", 6), encoding="utf-8")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.txt").write_text(ARTICLE_TEXT, encoding="utf-8")
+    sources = [
+        feed("Remote feed", http_server.url("/feed.xml"), category="News/World"),
+        Source("Remote page", "page", http_server.url("/story.html"), category="News"),
+        feed("Local feed", str(tmp_path / "feed.xml"), category="Local/Feeds"),
+        Source("Local page", "page", str(tmp_path / "page.html"), category="Local"),
+        Source("Notes", "folder", str(tmp_path / "notes"), category="Notes"),
+        feed("Plain", str(tmp_path / "feed.xml")),  # no category: none is made up
+    ]
+    result = collected(tmp_path, *sources)
+    assert result.failures == ()
+    by_source: dict[str, set[str | None]] = {}
+    for article in result.articles:
+        by_source.setdefault(article.source, set()).add(article.category)
+    assert by_source == {
+        "Remote feed": {"News/World"},
+        "Remote page": {"News"},
+        "Local feed": {"Local/Feeds"},
+        "Local page": {"Local"},
+        "notes": {"Notes"},  # a file's source is its folder's name
+        "Plain": {None},
+    }
+    assert len(result.articles) == 7
+
+
+def test_a_source_of_an_unknown_kind_fails_alone(tmp_path: Path) -> None:
+    (tmp_path / "feed.xml").write_text(rss(item(3, NOW)), encoding="utf-8")
+    result = collected(
+        tmp_path,
+        Source("Odd", "blog", str(tmp_path / "feed.xml")),
+        feed("Fine", str(tmp_path / "feed.xml")),
+    )
+    (failure,) = result.failures
+    assert (failure.source, failure.problem) == ("Odd", "unknown kind of source 'blog'")
+    assert '"feed"' in failure.advice
+    assert [a.source for a in result.articles] == ["Fine"]
+
+
+def test_only_new_sources_of_kinds_with_a_backlog_get_the_first_run_window(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "feed.xml").write_text(rss(item(3, NOW)), encoding="utf-8")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.txt").write_text(ARTICLE_TEXT, encoding="utf-8")
+    sources = (
+        feed("Feed", str(tmp_path / "feed.xml")),
+        Source("Notes", "folder", str(tmp_path / "notes")),
+    )
+    assert collected(tmp_path, *sources).backlog_sources == {"Feed"}
+    build(site(tmp_path, *sources), DAY, now=NOW)
+    assert collected(tmp_path, *sources).backlog_sources == set()  # read once: not new

@@ -120,7 +120,7 @@ def test_second_run_is_refused_while_another_holds_the_lock(tmp_path: Path) -> N
     holder.start()
     try:
         assert ready.wait(10)
-        with pytest.raises(StateLockedError) as caught, RunLock(state_path, wait=0.3):
+        with pytest.raises(StateLockedError) as caught, RunLock(state_path, wait=0.1):
             pass
         assert f"pid {holder.pid}" in str(caught.value)
     finally:
@@ -152,6 +152,7 @@ def test_old_schema_is_migrated_in_place(tmp_path: Path) -> None:
         db.execute("ALTER TABLE sources DROP COLUMN fetch_url")
         db.execute("ALTER TABLE days DROP COLUMN failures")
         db.execute("ALTER TABLE sources DROP COLUMN settled")
+        db.execute("ALTER TABLE sources DROP COLUMN cursor")
         db.execute("PRAGMA user_version = 1")
     with State.open(path) as state:
         assert set(state.entries(["k1"])) == {"k1"}
@@ -214,13 +215,49 @@ def test_upgrading_keeps_entries_keyed_by_a_scoped_tag_id_known(tmp_path: Path) 
     with State.open(path) as state:
         old_keys = ["id:Gazette:tag:example.org,2026:1", "id:Gazette:urn:uuid:42", "id:Gazette:7"]
         state.commit_build(DAY, [article(k) for k in old_keys], [], None, NOW)
-    with sqlite3.connect(path) as db:  # as the previous version left it
+    with sqlite3.connect(path) as db:  # as the version before kinds had cursors left it
+        db.execute("ALTER TABLE sources DROP COLUMN cursor")
         db.execute("DROP TABLE stories")
         db.execute("PRAGMA user_version = 5")
     with State.open(path) as state:
         found = state.entries(["id:tag:example.org,2026:1", "id:urn:uuid:42", "id:Gazette:7"])
         assert set(found) == {"id:tag:example.org,2026:1", "id:urn:uuid:42", "id:Gazette:7"}
         assert all(record.day == DAY.isoformat() for record in found.values())
+
+
+def test_a_kinds_cursor_is_kept_with_its_read_and_added_to_an_older_file(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "s.sqlite"
+    url = "https://news.example.org/news-sitemap.xml"
+    with State.open(path) as state:
+        state.commit_build(DAY, [], [], None, NOW, [SourceHealth("Old", "o.xml", True, 1)])
+    with sqlite3.connect(path) as db:  # as the version before kinds had cursors left it
+        db.execute("ALTER TABLE sources DROP COLUMN cursor")
+        db.execute("DROP TABLE stories")
+        db.execute("PRAGMA user_version = 6")
+    seen = {"newest": "2026-11-21T06:00:00+00:00"}
+    with State.open(path) as state:
+        old = state.source("Old")
+        assert old is not None and old.cursor == {} and old.items == 1  # nothing else lost
+        state.commit_build(DAY, [], [], None, NOW, [SourceHealth("S", url, True, 3, cursor=seen)])
+    with State.open(path) as state:
+        assert state.source("S").cursor == seen
+        failed = SourceHealth("S", url, False, problem="HTTP 500")
+        state.commit_build(DAY, [], [], None, NOW, [failed])
+        assert state.source("S").cursor == seen  # a failed read moves nothing on
+        later = {"newest": "2026-11-22T06:00:00+00:00"}
+        read = SourceHealth("S", url, True, 2, etag='"v2"', cursor=later, cursor_before=seen)
+        again = read.read_again()  # some of its articles wait for a later run
+        assert (again.etag, again.last_modified, again.cursor, again.items) == (None, None, seen, 2)
+        state.commit_build(DAY, [], [], None, NOW, [again])
+        assert state.source("S").cursor == seen
+        state.commit_build(DAY, [], [], None, NOW, [read])
+        assert state.source("S").cursor == later
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE sources SET cursor = 'not JSON' WHERE name = 'S'")
+    with State.open(path) as state:
+        assert state.source("S").cursor == {}  # it only costs the work it would have saved
 
 
 @pytest.mark.parametrize(

@@ -316,9 +316,9 @@ def test_import_opml_adds_each_feed_once(tmp_path: Path) -> None:
     path = tmp_path / "digest.toml"
     path.write_text('title = "T"\n', encoding="utf-8")
     first = usecases.import_opml(path, OPML)
-    assert (first.added, first.feeds, first.pages) == (5, 5, 0)
+    assert (first.added, first.found) == (5, (("feed", 5),))  # and no page
     again = usecases.import_opml(path, OPML)
-    assert (again.added, again.feeds) == (0, 5)
+    assert (again.added, again.found) == (0, (("feed", 5),))
     assert len(load_config(path).sources) == 5
 
 

@@ -11,6 +11,7 @@ from digest import usecases
 from digest.cli.console import error
 from digest.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from digest.cli.options import config_path, load
+from digest.sources import kinds
 from digest.sources.errors import SourceError
 
 
@@ -48,6 +49,11 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     add.add_argument("--name", help="name shown in the digest (default: the feed's title)")
     add.add_argument("--category", help="category, such as News/World")
     add.add_argument("--page", action="store_true", help="the URL is an article page, not a feed")
+    add.add_argument(
+        "--kind",
+        choices=kinds.names(),
+        help="add the URL as this kind of source, as it is (--page is --kind page)",
+    )
     add.add_argument("--full-text", action="store_true", help="fetch each entry's web page")
     add.add_argument("--max-items", type=int, help="at most this many newest items per run")
     add.add_argument("--no-discover", action="store_true", help="add the URL without fetching it")
@@ -117,6 +123,7 @@ def cmd_sources_add(args: argparse.Namespace) -> int:
         args.location,
         name=args.name,
         category=args.category,
+        kind=args.kind,
         page=args.page,
         full_text=args.full_text,
         max_items=args.max_items,
@@ -140,7 +147,8 @@ def cmd_sources_import(args: argparse.Namespace) -> int:
     except SourceError as exc:  # the OPML file: unreadable, or not OPML
         error(f"{exc.problem} ({exc.advice})" if exc.advice else exc.problem)
         return EXIT_FAILED
-    what = f"{imported.feeds} feeds" + (f" and {imported.pages} pages" if imported.pages else "")
+    counts = [f"{count} {kind}s" for kind, count in imported.found] or ["0 sources"]
+    what = " and ".join([", ".join(counts[:-1]), counts[-1]] if len(counts) > 1 else counts)
     print(f"imported {imported.added} of {what} from {args.opml} into {imported.config_path}")
     return EXIT_OK
 

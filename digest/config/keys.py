@@ -270,7 +270,9 @@ class Interval(ValueType):
 class Key:
     """One config key. ``default`` is the Python value a config without the key gets (and the
     dataclass field's default); ``default_text`` words a default that is worked out from other
-    keys or the config's folder. ``note`` is added, in parentheses, to what the value must be."""
+    keys or the config's folder (a function, when the words depend on what registers at run
+    time, such as the kinds of source). ``note`` is added, in parentheses, to what the value
+    must be."""
 
     name: str
     type: ValueType
@@ -279,7 +281,7 @@ class Key:
     note: str = ""
     attr: str = ""  # the dataclass field it fills, when not ``name`` ("from" → ``sender``)
     required: bool = False
-    default_text: str = ""
+    default_text: str | Callable[[], str] = ""
 
     @property
     def field(self) -> str:

@@ -41,7 +41,7 @@ from digest.config.settings import (
     StoriesConfig,
     source_kinds,
 )
-from digest.model import Source, SourceFailure, SourceKind
+from digest.model import Source, SourceFailure
 
 
 def default_config(base: Path | None = None) -> Config:
@@ -144,20 +144,23 @@ def _parse_sources(
 
 
 def _kind_keys(kinds: Mapping[str, Sequence[Key]]) -> tuple[Key, ...]:
-    """The keys that kinds add, each once. Every source accepts all of them, as it did before
-    kinds declared their own (``sources add --page --full-text`` writes ``full_text`` on a page):
-    a key meant for another kind is checked, and left unused."""
+    """The keys that kinds add, each once (the registry checks each is declared alike). Every
+    source accepts all of them, as it did before kinds declared their own (``sources add
+    --page --full-text`` writes ``full_text`` on a page): a key meant for another kind is
+    checked, and kept in the source's options, unused."""
     keys: dict[str, Key] = {}
-    for kind, declared in kinds.items():
+    for declared in kinds.values():
         for key in declared:
-            if keys.setdefault(key.name, key) != key:
-                raise ValueError(f"kind '{kind}' declares source key '{key.name}' differently")
+            keys.setdefault(key.name, key)
     return tuple(keys.values())
 
 
 def _parse_source(
     entry: Any, index: int, where: str, base: Path, kind_keys: Sequence[Key]
 ) -> Source:
+    from digest.sources import kinds
+    from digest.sources.errors import SourceError
+
     label = f"sources[{index}]"
     if not isinstance(entry, dict):
         raise ConfigError(f"{where}: '{label}' must be a table with 'url' or 'path', got {entry!r}")
@@ -167,14 +170,32 @@ def _parse_source(
         raise ConfigError(f"{where}: '{label}' needs exactly one of 'url' or 'path'")
     values = read_values(entry, keys, where, label, base)
     url, path = values.pop("url"), values.pop("path")
-    kind: SourceKind = "feed"
+    try:
+        kind = kinds.kind(
+            values.pop("kind") or kinds.guess(kinds.location_type(url=url, path=path)).name
+        )
+    except SourceError as exc:
+        raise ConfigError(f"{where}: '{label}': {exc.problem}") from exc
+    given = "url" if url is not None else "path"
+    if given not in kind.reads:
+        other = "path" if given == "url" else "url"
+        raise ConfigError(
+            f"{where}: '{label}': a {kind.name} source needs a '{other}', not a '{given}'"
+        )
     if url is not None:
         location, default_name = url, urlsplit(url).netloc
     else:
         location, default_name = str(path), path.name
-        kind = "feed" if path.is_file() else "folder"
+    own = {key.name for key in kind.keys}
+    options = {
+        key.field: values.pop(key.field)
+        for key in kind_keys
+        if key.name in own or key.name in entry
+    }
+    for key in kind_keys:
+        values.pop(key.field, None)
     name = (values.pop("name") or default_name).strip()
-    return Source(name=name, kind=values.pop("kind") or kind, location=location, **values)
+    return Source(name=name, kind=kind.name, location=location, options=options, **values)
 
 
 def _invalid_source(entry: Any, index: int, error: ConfigError) -> SourceFailure:

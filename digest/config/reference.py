@@ -49,7 +49,7 @@ def _plain(text: str) -> str:
 
 def _default(key: Key) -> str:
     if key.default_text:
-        return key.default_text
+        return key.default_text() if callable(key.default_text) else key.default_text
     if key.required:
         return "required"
     if isinstance(key.type, Section):

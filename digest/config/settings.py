@@ -6,7 +6,7 @@ them, and the README's configuration reference is generated from them
 (``python -m digest.config --update-readme``).
 
 ``[[sources]]`` keys come in two parts: ``SOURCE``, the keys every source takes, and the keys
-each kind of source adds (``source_kinds``), so that a kind can bring its own.
+each kind of source adds (``source_kinds``): each kind declares its own, in its module.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import ClassVar
 from zoneinfo import ZoneInfo
 
 from digest.config.keys import (
@@ -41,16 +42,19 @@ DEFAULT_OUTPUT_DIR = "output"
 STATE_FILENAME = "digest-state.sqlite"
 IMPLICIT_TLS_PORT = 465  # the SMTP port when ``security = "tls"`` and no port is given
 
-# The feed kind's key. It moves to the feed kind's module when kinds register themselves.
-FULL_TEXT = Key(
-    "full_text", Boolean(), False, "fetch every entry's page for its full text, not just teasers'"
-)
-
 
 def source_kinds() -> Mapping[str, tuple[Key, ...]]:
-    """Each kind of source by name, with the keys it adds to its ``[[sources]]`` entries: the
-    one list of kinds. The registry of kinds will provide it; until then, the three built in."""
-    return {"folder": (), "feed": (FULL_TEXT,), "page": ()}
+    """Each kind of source by name, with the keys it adds to its ``[[sources]]`` entries, as
+    the registry of kinds (``digest.sources.kinds``) has them."""
+    from digest.sources.kinds import kinds
+
+    return {kind.name: kind.keys for kind in kinds()}
+
+
+def _guessed_kinds() -> str:
+    from digest.sources.kinds import guess_text
+
+    return guess_text()
 
 
 SOURCE = Table(
@@ -65,7 +69,7 @@ SOURCE = Table(
         ),
         Key(
             "url",
-            Url("of a feed or a web page"),
+            Url(),
             None,
             "where the source is read from: a `url` ...",
         ),
@@ -80,7 +84,7 @@ SOURCE = Table(
             Choice(source_kinds),
             None,
             "what the source is",
-            default_text='guessed: `"feed"` for a URL or a file, `"folder"` for a folder',
+            default_text=_guessed_kinds,
         ),
         Key(
             "category",
@@ -328,6 +332,11 @@ class FetchConfig:
     max_mb: float = FETCH["max_mb"].default
     retries: int = FETCH["retries"].default
     full_text_limit: int = FETCH["full_text_limit"].default
+    # The first retry's pause in seconds (it doubles, with jitter). Not a config key: users
+    # keep the polite default; tests shorten it so that proving a retry costs no second.
+    backoff: float = 1.0
+
+    CODE_ONLY: ClassVar[tuple[str, ...]] = ("backoff",)  # fields that are not config keys
 
 
 @dataclass(frozen=True)

@@ -102,7 +102,10 @@ class _Figures:
     @property
     def plain(self) -> str:
         """``more than 80¹ · at least 83³``: the figures with their reports, for plain text."""
-        return " · ".join(text + superscript(report) for text, report in self.figures)
+        # no-break spaces keep "at least 83¹" on one line when the plain text is wrapped
+        return " · ".join(
+            text.replace(" ", "\u00a0") + superscript(report) for text, report in self.figures
+        )
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """Turning what a user types after ``digest sources add`` into a source entry.
 
 People paste whatever address they have: a feed, the site's home page, an article. A feed is
-added as it is; a home page is searched for ``<link rel="alternate">`` feeds; ``--page`` adds
-an article page to be extracted as it is. Local paths become folder or feed-file sources.
+added as it is; a home page is searched for ``<link rel="alternate">`` feeds; ``--page`` (or
+``--kind``) adds the address as that kind of source, as it is. Local paths become folder or
+feed-file sources.
 """
 
 from __future__ import annotations
@@ -18,11 +19,12 @@ def resolve_new_source(
     location: str,
     *,
     name: str | None = None,
-    page: bool = False,
+    kind: str | None = None,
     discover: bool = True,
     base: Path | None = None,
 ) -> dict[str, object]:
-    """A ``[[sources]]`` entry (name plus url or path) for ``location``; raises SourceError."""
+    """A ``[[sources]]`` entry (name plus url or path) for ``location``; raises SourceError.
+    A URL with a ``kind`` is added as that kind, as it is: only a feed is looked for."""
     scheme = urlsplit(location).scheme.lower()
     if scheme not in ("http", "https"):
         path = (base or Path.cwd()) / Path(location).expanduser()
@@ -32,8 +34,8 @@ def resolve_new_source(
                 "give a feed URL (https://...), a site URL, or a folder of article files",
             )
         return {"name": name or path.resolve().name, "path": location}
-    if page:
-        return {"name": name or urlsplit(location).netloc, "url": location, "kind": "page"}
+    if kind is not None:
+        return {"name": name or urlsplit(location).netloc, "url": location, "kind": kind}
     if not discover:
         return {"name": name or urlsplit(location).netloc, "url": location}
     feed_url, title = find_feed(location)

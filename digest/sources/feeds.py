@@ -18,8 +18,9 @@ How a document is read:
    (slow but lenient) reads the same text and wins if it finds more entries.
 
 The output is raw: plain-text titles and paragraphs (no markup, no control characters),
-links only when they are http(s), dates as aware UTC or None. Normalising the text is the
-next stage's job.
+links only when they are http(s), dates as aware UTC or None, every entry of the document.
+Normalising the text is the next stage's job; the source's ``category`` and ``max_items`` are
+ingest's to apply.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from lxml import etree
 from selectolax.lexbor import LexborHTMLParser
 
 from digest.model import Article, Paragraph, Source
+from digest.sources.kinds.base import newest  # its home now: ingest applies max_items
 from digest.sources.urls import canonical_url, is_safe_link, url_key
 from digest.text.dates import parse_date as _parse_date
 from digest.text.decode import (
@@ -56,7 +58,7 @@ from digest.text.decode import (
 )
 from digest.text.html import html_to_paragraphs, html_to_text
 
-__all__ = ["FeedError", "ParsedFeed", "discover_feeds", "parse_date", "parse_feed"]
+__all__ = ["FeedError", "ParsedFeed", "discover_feeds", "newest", "parse_date", "parse_feed"]
 
 # Per-field caps: a feed is untrusted input, and one entry must not dominate a run.
 MAX_TITLE_CHARS = 1_000
@@ -1088,8 +1090,7 @@ class _Parse:
         articles = self._tell_apart(articles)
         link = _clean_link(link, None) if isinstance(link, str) else None
         warnings = tuple(dict.fromkeys(self.warnings))
-        kept = newest(articles, self.source.max_items)
-        return ParsedFeed(title, link, kept, warnings, parser, self.skipped + empty)
+        return ParsedFeed(title, link, tuple(articles), warnings, parser, self.skipped + empty)
 
     def _tell_apart(self, articles: list[Article]) -> list[Article]:
         """Entries of this feed that share a key (a guid reused for every item, or a link
@@ -1158,22 +1159,7 @@ class _Parse:
             url=link,
             published=published,
             author=author,
-            category=self.source.category,
         )
-
-
-def newest(articles: Sequence[Article], limit: int | None) -> tuple[Article, ...]:
-    """The ``limit`` newest articles by date, in their original order (all if no limit).
-
-    Feeds mostly list newest first, but not all do: cutting in document order would keep the
-    oldest entries of a feed listed oldest first. Undated entries count as the oldest.
-    """
-    if limit is None or len(articles) <= limit:
-        return tuple(articles)
-    undated = dt.datetime.min.replace(tzinfo=dt.UTC)
-    by_date = sorted(articles, key=lambda a: a.published or undated, reverse=True)
-    keep = {id(a) for a in by_date[:limit]}
-    return tuple(a for a in articles if id(a) in keep)
 
 
 # --------------------------------------------------------------------------------------------

@@ -36,7 +36,8 @@ class FolderResult:
 
 
 def read_folder(source: Source, tz: dt.tzinfo = dt.UTC) -> FolderResult:
-    """Read every article file under the source's folder. Undated header dates use ``tz``.
+    """Read every article file under the source's folder, in path order. Undated header dates
+    use ``tz``. The source's ``max_items`` and ``category`` are ingest's to apply.
 
     A missing folder raises SourceError; a single unreadable or undecodable file is skipped
     with a warning so one bad file never costs the rest of the folder.
@@ -58,9 +59,6 @@ def read_folder(source: Source, tz: dt.tzinfo = dt.UTC) -> FolderResult:
         warnings.extend(file_warnings)
         if article is not None:
             articles.append(article)
-    if source.max_items is not None:
-        articles.sort(key=lambda a: a.published or dt.datetime.min.replace(tzinfo=dt.UTC))
-        articles = articles[-source.max_items :]
     return FolderResult(tuple(articles), tuple(warnings))
 
 
@@ -84,7 +82,6 @@ def read_article_file(
     return parse_article_text(
         path.read_bytes(),
         key=f"file:{source.name}/{path.relative_to(root).as_posix()}",
-        source=source,
         default_source=path.parent.name or root.name,
         fallback_date=dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC),
         markdown=path.suffix.lower() != ".txt",
@@ -97,7 +94,6 @@ def parse_article_text(
     data: bytes,
     *,
     key: str,
-    source: Source,
     default_source: str,
     fallback_date: dt.datetime,
     markdown: bool = False,
@@ -152,7 +148,6 @@ def parse_article_text(
             url=url,
             published=published or fallback_date,
             author=header.get("author") or None,
-            category=source.category,
             publisher_unknown=not header.get("source") and not url,
         ),
         warnings,

@@ -1,7 +1,8 @@
 """OPML 2.0: the subscription list every feed reader imports and exports.
 
 Nested outlines are categories; digest keeps the path ("News/World") as the source's category
-so an export round-trips the nesting. The parser refuses DTDs and entities: an OPML file is
+so an export round-trips the nesting. Which kind of source an outline is comes from the
+registry of kinds (``Kind.opml_type``). The parser refuses DTDs and entities: an OPML file is
 as untrusted as any feed.
 """
 
@@ -15,9 +16,13 @@ from urllib.parse import urlsplit
 from lxml import etree
 
 from digest.model import Source
+from digest.sources import kinds
 from digest.sources.errors import SourceError
 
 CATEGORY_SEPARATOR = "/"
+# OPML's own convention: an outline with an ``xmlUrl`` subscribes to a feed, whatever its
+# ``type`` says; other kinds of source are outlines of their ``Kind.opml_type`` with a ``url``.
+FEED_TYPE = "rss"
 
 _PARSER = etree.XMLParser(
     resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False, recover=False
@@ -53,18 +58,21 @@ def _walk(parent: etree._Element, path: list[str], out: list[Source], names: set
         if not isinstance(outline.tag, str) or etree.QName(outline).localname != "outline":
             continue
         url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
-        kind = "feed"
-        if not url and (outline.get("type") or "").lower() == "link":
-            url, kind = (outline.get("url") or "").strip(), "page"  # a page, as export writes it
+        kind = kinds.by_opml_type(FEED_TYPE)
+        outline_type = (outline.get("type") or "").lower()
+        if not url and outline_type != FEED_TYPE:
+            # Another kind, as export writes it: a page is type="link" with its url.
+            kind = kinds.by_opml_type(outline_type)
+            url = (outline.get("url") or "").strip() if kind is not None else ""
         label = (outline.get("title") or outline.get("text") or "").strip()
-        if url:
+        if url and kind is not None:
             if urlsplit(url).scheme not in ("http", "https"):
                 continue  # file:, javascript:, feed: pseudo-schemes have no place here
             name = _unique(label or urlsplit(url).netloc, names)
             out.append(
                 Source(
                     name=name,
-                    kind=kind,
+                    kind=kind.name,
                     location=url,
                     category=CATEGORY_SEPARATOR.join(path) or None,
                 )
@@ -83,8 +91,14 @@ def _unique(name: str, taken: set[str]) -> str:
 
 
 def is_web_source(source: Source) -> bool:
-    """Whether ``source`` is read over the web (and so belongs in an OPML export)."""
-    return source.kind != "folder" and urlsplit(source.location).scheme in ("http", "https")
+    """Whether ``source`` is read over the web by a kind OPML can carry (and so belongs in an
+    OPML export)."""
+    kind = kinds.kind(source.kind) if source.kind in kinds.names() else None
+    return (
+        kind is not None
+        and kind.opml_type is not None
+        and urlsplit(source.location).scheme in ("http", "https")
+    )
 
 
 def export_opml(
@@ -110,10 +124,11 @@ def export_opml(
                 folders[path[:depth]] = etree.SubElement(
                     folders[path[: depth - 1]], "outline", text=path[depth - 1]
                 )
-        attributes = {"type": "rss", "text": source.name, "title": source.name}
-        if source.kind == "page":
-            attributes = {"type": "link", "text": source.name, "url": source.location}
-        else:
+        opml_type = kinds.kind(source.kind).opml_type or ""
+        attributes = {"type": opml_type, "text": source.name, "title": source.name}
+        if opml_type == FEED_TYPE:
             attributes["xmlUrl"] = source.location
+        else:
+            attributes = {"type": opml_type, "text": source.name, "url": source.location}
         etree.SubElement(folders[path], "outline", attributes)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

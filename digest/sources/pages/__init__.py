@@ -126,7 +126,8 @@ def page_article(content: PageContent, source: Source, *, key: str, url: str | N
 
     ``url`` is the address the article was found at (the feed entry's link); it is kept as the
     article's link when given, since a page's declared canonical is sometimes wrong (a site's
-    home page on every article). The canonical link is used when no address is given.
+    home page on every article). The canonical link is used when no address is given. The
+    source's ``category`` is ingest's to apply.
     """
     return Article(
         key=key,
@@ -136,5 +137,4 @@ def page_article(content: PageContent, source: Source, *, key: str, url: str | N
         url=url or content.url,
         published=content.published,
         author=content.author,
-        category=source.category,
     )
