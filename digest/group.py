@@ -273,6 +273,20 @@ def make_story(members: Sequence[Article], settings: StorySettings | None = None
     )
 
 
+def member_similarities(story: Story, settings: GroupingSettings | None = None) -> dict[str, float]:
+    """How alike each of the story's articles is to its first report (1.0 for itself), by
+    the measure grouping uses: for telling a user why they were joined."""
+    from digest.text.similarity import vectorise
+
+    settings = settings or GroupingSettings()
+    articles = story.articles
+    if len(articles) == 1:
+        return {articles[0].key: 1.0}
+    vectors = vectorise([comparison_text(a, settings) for a in articles], settings.languages)
+    cosine = (vectors @ vectors[0].T).toarray().ravel()
+    return {a.key: round(float(c), 3) for a, c in zip(articles, cosine, strict=True)}
+
+
 def story_id(members: Iterable[Article]) -> str:
     """A stable id: from the first-published article's key (a later report does not move it)."""
     latest = dt.datetime.max.replace(tzinfo=dt.UTC)

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from digest.model import Article, Paragraph
 from digest.text.dates import parse_date
 
+UNKNOWN_SOURCE = "unknown source"
+
 
 class JsonlError(ValueError):
     """A line that is not a usable article: the message names the line and what to fix."""
@@ -69,10 +71,12 @@ def read_articles(lines: Iterable[str], *, label: str = "<stdin>") -> list[Jsonl
                 id=item_id,
                 article=Article(
                     key=f"jsonl:{item_id}",
-                    source=(source or "").strip() or f"source of {item_id}",
+                    source=(source or "").strip() or UNKNOWN_SOURCE,
                     title=" ".join(title.split()),
                     paragraphs=_paragraphs(text),
                     published=published,
+                    # without a source, nothing says two articles share a publisher
+                    publisher_unknown=not (source or "").strip(),
                 ),
             )
         )

@@ -31,7 +31,7 @@ from digest.ingest import Progress, collect, fetch_full_texts
 from digest.model import Article, DayRecord, Digest, Story
 from digest.output import StagedFiles, remove_leftovers
 from digest.present import plural
-from digest.state import EntryRecord, RunLock, State
+from digest.state import EntryRecord, RunLock, SourceHealth, State
 from digest.summarise import derive_headline, summarise
 from digest.text.normalise import RuleSet, load_rules, normalise
 
@@ -109,6 +109,78 @@ def today(config: Config, now: dt.datetime | None = None) -> dt.date:
     return (now or dt.datetime.now(dt.UTC)).astimezone(config.timezone).date()
 
 
+@dataclass(frozen=True)
+class Assembly:
+    """A day put together from the sources, before anything is rendered or stored."""
+
+    digest: Digest
+    shown: list[Article]  # new to the day
+    skipped: list[Article]  # remembered, never shown
+    health: tuple[SourceHealth, ...]
+    warnings: list[str]
+    sources_read: int
+
+
+def assemble_day(
+    config: Config,
+    state: State,
+    day: dt.date,
+    now: dt.datetime,
+    progress: Progress | None = None,
+) -> Assembly:
+    """ingest → select → full text → clean → group: the day's digest, from the configured
+    sources and what the state knows. Reads the state and writes nothing."""
+    collected = collect(
+        config.sources,
+        state,
+        now,
+        config.timezone,
+        fetch_config=config.fetch,
+        progress=progress,
+    )
+    warnings = list(collected.warnings)
+    known = state.entries(a.key for a in collected.articles)
+    # Select before cleaning: on a busy day most entries are ones already shown or an old
+    # backlog, and cleaning them would be wasted work.
+    selection = select_for_day(
+        collected.articles,
+        known,
+        day=day,
+        tz=config.timezone,
+        now=now,
+        first_run_window=dt.timedelta(hours=config.first_run_hours),
+        backlog_sources=collected.backlog_sources,
+    )
+    full_texts = fetch_full_texts(
+        selection.shown, config.sources, config.fetch, undated=selection.undated
+    )
+    warnings.extend(full_texts.warnings)
+    shown, cleaning_warnings = clean_articles(full_texts.articles, config)
+    warnings.extend(cleaning_warnings)
+    # Articles left empty by cleaning are remembered as skipped, so they are not cleaned
+    # (and warned about) again on every run.
+    kept = {a.key for a in shown}
+    skipped = [
+        *selection.skipped,
+        *(a for a in full_texts.articles if a.key not in kept),
+        *full_texts.unreadable,
+    ]
+    # A source with entries held for a later day (or waiting for their page) must be read
+    # in full next time: with its validators and cursor stored, "304 Not Modified" would
+    # hide those entries for good.
+    unsettled = {a.source for a in (*selection.held, *full_texts.waiting)}
+    health = tuple(h.read_again() if h.name in unsettled else h for h in collected.health)
+    earlier = state.articles_for_day(day)
+    digest = Digest(
+        day=day,
+        title=config.title,
+        stories=stories_for_day(state, config, day, [*shown, *earlier]),
+        generated_at=now,
+        failures=(*config.invalid_sources, *collected.failures),
+    )
+    return Assembly(digest, shown, skipped, health, warnings, collected.sources_read)
+
+
 def build(
     config: Config,
     day: dt.date | None = None,
@@ -125,54 +197,8 @@ def build(
 
     with RunLock(config.state, wait=lock_wait), State.open(config.state) as state:
         remove_leftovers(config.output)  # from a run killed while writing its pages
-        collected = collect(
-            config.sources,
-            state,
-            now,
-            config.timezone,
-            fetch_config=config.fetch,
-            progress=progress,
-        )
-        warnings = list(collected.warnings)
-        known = state.entries(a.key for a in collected.articles)
-        # Select before cleaning: on a busy day most entries are ones already shown or an old
-        # backlog, and cleaning them would be wasted work.
-        selection = select_for_day(
-            collected.articles,
-            known,
-            day=day,
-            tz=config.timezone,
-            now=now,
-            first_run_window=dt.timedelta(hours=config.first_run_hours),
-            backlog_sources=collected.backlog_sources,
-        )
-        full_texts = fetch_full_texts(
-            selection.shown, config.sources, config.fetch, undated=selection.undated
-        )
-        warnings.extend(full_texts.warnings)
-        shown, cleaning_warnings = clean_articles(full_texts.articles, config)
-        warnings.extend(cleaning_warnings)
-        # Articles left empty by cleaning are remembered as skipped, so they are not cleaned
-        # (and warned about) again on every run.
-        kept = {a.key for a in shown}
-        skipped = [
-            *selection.skipped,
-            *(a for a in full_texts.articles if a.key not in kept),
-            *full_texts.unreadable,
-        ]
-        # A source with entries held for a later day (or waiting for their page) must be read
-        # in full next time: with its validators and cursor stored, "304 Not Modified" would
-        # hide those entries for good.
-        unsettled = {a.source for a in (*selection.held, *full_texts.waiting)}
-        health = tuple(h.read_again() if h.name in unsettled else h for h in collected.health)
-        earlier = state.articles_for_day(day)
-        digest = Digest(
-            day=day,
-            title=config.title,
-            stories=stories_for_day(state, config, day, [*shown, *earlier]),
-            generated_at=now,
-            failures=(*config.invalid_sources, *collected.failures),
-        )
+        assembly = assemble_day(config, state, day, now, progress)
+        digest = assembly.digest
         # Render everything before touching the state or the output folder: a template error
         # or a full disk then leaves yesterday's state and pages exactly as they were.
         days = state.days()
@@ -213,11 +239,11 @@ def build(
                 staged.add(path, content)
             state.commit_build(
                 day,
-                shown,
-                skipped,
+                assembly.shown,
+                assembly.skipped,
                 record,
                 now,
-                health,
+                assembly.health,
                 digest.failures,
                 stories=[story_record(story, day) for story in digest.stories],
             )
@@ -229,9 +255,9 @@ def build(
     result = BuildResult(
         digest=digest,
         written=written,
-        warnings=tuple(warnings),
-        new_articles=len(shown),
-        sources_read=collected.sources_read,
+        warnings=tuple(assembly.warnings),
+        new_articles=len(assembly.shown),
+        sources_read=assembly.sources_read,
         elapsed=time.monotonic() - started,
     )
     log.debug("built %s", result.summary_line)

@@ -319,6 +319,7 @@ def story_summary(
     count: int = 3,
     max_chars: int = 600,
     languages: Sequence[str] = ("en",),
+    max_words: int | None = None,
 ) -> tuple[Attributed, ...]:
     """A summary of one story from its reports (the most complete first), each fact once.
 
@@ -330,15 +331,19 @@ def story_summary(
     whole story repeats (its names, its place) weighing little. A sentence that paraphrases
     a chosen one (``PARAPHRASE_SIMILARITY``), that says mostly what the summary says
     (``MAX_COVERED``), or that leans on the sentence before it in another report, is never
-    taken. At most ``count`` sentences within ``max_chars`` (<= 0: no budget); the first
-    report's sentences keep their order, and the others follow in the order chosen.
+    taken. At most ``count`` sentences within ``max_chars`` (<= 0: no budget) and, when given,
+    ``max_words``; the first report's sentences keep their order, and the others follow in
+    the order chosen.
     """
     from digest.text.similarity import story_weighted, vectorise
 
     if not reports:
         return ()
-    first = reports[0].summary or lead_sentences(reports[0].paragraphs, count, max_chars)
-    if len(reports) == 1:
+    if max_words is None and reports[0].summary:
+        first: Sequence[str] = reports[0].summary
+    else:
+        first = lead_sentences(reports[0].paragraphs, max(count, _CANDIDATES_PER_REPORT), 0)
+    if len(reports) == 1 and max_words is None:
         return tuple(Attributed(text, 0) for text in first)
     candidates: list[tuple[str, int, int]] = [(text, 0, k) for k, text in enumerate(first)]
     for index, report in enumerate(reports[1:], start=1):
@@ -363,6 +368,7 @@ def story_summary(
     chosen: list[int] = [0]  # the first report's lead sentence always opens the summary
     covered = distinct[0] > 0
     used = len(candidates[0][0])
+    words = len(candidates[0][0].split())
     budget = max_chars if max_chars > 0 else None
     remaining = set(range(1, len(candidates)))
     while len(chosen) < count and remaining:
@@ -376,6 +382,8 @@ def story_summary(
             text = candidates[i][0]
             if budget is not None and used + 1 + len(text) > budget:
                 continue
+            if max_words is not None and words + len(text.split()) > max_words:
+                continue
             score = _MMR_LAMBDA * relevance[i] - (1 - _MMR_LAMBDA) * redundancy
             if score > best_score:
                 best, best_score = i, score
@@ -385,6 +393,7 @@ def story_summary(
         remaining.discard(best)
         covered |= distinct[best] > 0
         used += 1 + len(candidates[best][0])
+        words += len(candidates[best][0].split())
     ordered = sorted((i for i in chosen if candidates[i][1] == 0), key=lambda i: candidates[i][2])
     ordered += [i for i in chosen if candidates[i][1] != 0]
     return tuple(Attributed(candidates[i][0], candidates[i][1]) for i in ordered)
