@@ -25,8 +25,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import heapq
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from itertools import islice
 
 import numpy as np
 
@@ -152,8 +153,16 @@ def cluster(
     return sorted((sorted(m) for m in members.values()), key=lambda m: m[0])
 
 
+# Components up to this size are clustered by scipy on a dense distance matrix (fast, in C);
+# a larger one (a pathological pool where everything resembles everything) by the sparse
+# heap above, whose memory grows with its links only.
+DENSE_LIMIT = 2500
+
+
 def cluster_articles(
-    articles: Sequence[Article], settings: GroupingSettings | None = None
+    articles: Sequence[Article],
+    settings: GroupingSettings | None = None,
+    dense_limit: int = DENSE_LIMIT,
 ) -> list[list[int]]:
     """Which articles report the same event: clusters of indices into ``articles``.
 
@@ -176,25 +185,58 @@ def cluster_articles(
     )
     _, component = connected_components(graph, directed=False)
     inside = component[links.first] == component[links.second]
-    by_component: dict[int, list[int]] = {}
-    for k in np.flatnonzero(inside):
-        by_component.setdefault(int(component[links.first[k]]), []).append(int(k))
+    first, second = links.first[inside], links.second[inside]
+    similarity, owner = links.similarity[inside], component[links.first[inside]]
+    order = np.argsort(owner, kind="stable")
+    first, second, similarity, owner = first[order], second[order], similarity[order], owner[order]
+    bounds = np.flatnonzero(np.diff(owner)) + 1
     clusters: list[list[int]] = []
-    grouped: set[int] = set()
-    for edges in by_component.values():
-        members = sorted(
-            {int(links.first[k]) for k in edges} | {int(links.second[k]) for k in edges}
-        )
-        local = {m: n for n, m in enumerate(members)}
-        pairs = [
-            (local[int(links.first[k])], local[int(links.second[k])], float(links.similarity[k]))
-            for k in edges
-        ]
-        for found in cluster(len(members), pairs, settings.similarity):
-            clusters.append([members[n] for n in found])
-            grouped.update(members[n] for n in found)
-    clusters.extend([i] for i in range(count) if i not in grouped)
+    grouped = np.zeros(count, dtype=bool)
+    for part in np.split(np.arange(len(owner)), bounds):
+        if not len(part):
+            continue
+        left, right, sims = first[part], second[part], similarity[part]
+        members = np.unique(np.concatenate([left, right]))
+        local_left = np.searchsorted(members, left)
+        local_right = np.searchsorted(members, right)
+        if len(members) <= dense_limit:
+            found = _average_linkage(len(members), local_left, local_right, sims, settings)
+        else:
+            pairs = zip(local_left.tolist(), local_right.tolist(), sims.tolist(), strict=True)
+            found = cluster(len(members), pairs, settings.similarity)
+        for group in found:
+            clusters.append([int(members[n]) for n in group])
+        grouped[members] = True
+    clusters.extend([int(i)] for i in np.flatnonzero(~grouped))
     return sorted(clusters, key=lambda members: members[0])
+
+
+def _average_linkage(
+    size: int,
+    left: np.ndarray,
+    right: np.ndarray,
+    similarity: np.ndarray,
+    settings: GroupingSettings,
+) -> list[list[int]]:
+    """``cluster`` on a dense matrix, by scipy: average linkage (UPGMA) over distances of
+    1 - similarity (1 for pairs without a link), cut where the average similarity falls below
+    the threshold."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    if size == 2:
+        return [[0, 1]] if float(similarity.max()) >= settings.similarity else [[0], [1]]
+    distance = np.ones((size, size))
+    # (a copy's similarity can round to a hair above 1)
+    distance[left, right] = distance[right, left] = np.clip(1.0 - similarity, 0.0, 1.0)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    # a hair above the cut, so that an average exactly at the threshold still joins
+    labels = fcluster(tree, t=1.0 - settings.similarity + 1e-9, criterion="distance")
+    groups: dict[int, list[int]] = {}
+    for index, label in enumerate(labels.tolist()):
+        groups.setdefault(label, []).append(index)
+    return list(groups.values())
 
 
 # ---------------------------------------------------------------------------------------------
@@ -354,18 +396,27 @@ def _opening_words(article: Article) -> str:
     return " ".join(words[:_COPY_WORDS]) or article.title
 
 
+# Figures are looked for in each report's opening sentences: where reports give their counts,
+# and not so far in that a background figure (last year's toll) comes into it.
+_FIGURE_SENTENCES = 30
+
+
+def _body_sentences(report: Article) -> Iterator[str]:
+    from digest.text.sentences import iter_sentences
+
+    for paragraph in report.paragraphs:
+        if paragraph.kind == "body":
+            yield from iter_sentences(paragraph.text)
+
+
 def figure_disagreements(reports: Sequence[Article]) -> tuple[Disagreement, ...]:
     """Counts the reports give differently (see ``digest.text.figures``). Only reports from
     different publishers can disagree: an outlet's update is not a second opinion."""
     from digest.text.figures import disagreements
-    from digest.text.sentences import iter_sentences
 
     if independent_sources(reports) < 2:
         return ()
-    sentences = [
-        [s for p in report.paragraphs if p.kind == "body" for s in iter_sentences(p.text)]
-        for report in reports
-    ]
+    sentences = [list(islice(_body_sentences(report), _FIGURE_SENTENCES)) for report in reports]
     found = []
     for item in disagreements(sentences):
         if len({publisher(reports[f.report]) for f in item.figures}) < 2:

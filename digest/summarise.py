@@ -335,7 +335,7 @@ def story_summary(
     ``max_words``; the first report's sentences keep their order, and the others follow in
     the order chosen.
     """
-    from digest.text.similarity import story_weighted, vectorise
+    from digest.text.similarity import story_weighted_dense, vectorise_dense
 
     if not reports:
         return ()
@@ -355,10 +355,10 @@ def story_summary(
         )
     if not candidates:
         return ()
-    vectors = vectorise([text for text, _, _ in candidates], languages)
     # a story's candidates are a few dozen sentences: dense arrays are faster than sparse ones
-    centrality = (vectors @ vectors.T).toarray().mean(axis=1)
-    distinct = story_weighted(vectors).toarray()
+    vectors = vectorise_dense([text for text, _, _ in candidates], languages)
+    centrality = (vectors @ vectors.T).mean(axis=1)
+    distinct = story_weighted_dense(vectors)
     similarity = distinct @ distinct.T
     squared = distinct * distinct
     relevance = [

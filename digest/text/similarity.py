@@ -42,11 +42,15 @@ DEFAULT_LANGUAGES = ("en",)
 # A text is taken to be in a language when at least this many of its words are that
 # language's function words, and more than any other language's.
 _MIN_EVIDENCE = 3
+# The opening words are enough to tell the language, and cheaper than the whole text.
+_LANGUAGE_SAMPLE = 80
 
 
 def words_of(text: str) -> list[str]:
     """Every word of ``text``, lower case, possessives cut."""
     words = _WORD.findall(text.replace("\u2019", "'").lower())
+    if "'" not in text and "\u2019" not in text:
+        return words
     return [_POSSESSIVE.sub("", w) if "'" in w else w for w in words]
 
 
@@ -55,8 +59,9 @@ def guess_language(words: Sequence[str], default: str = "en") -> str:
     or ``default`` when too few of them say."""
     from digest.text.lexicon import lexicon
 
+    sample = words[:_LANGUAGE_SAMPLE]
     counts = {
-        language: sum(1 for w in words if w in stop)
+        language: sum(1 for w in sample if w in stop)
         for language, stop in lexicon().stop_words.items()
     }
     best = max(counts, key=lambda language: (counts[language], language == default))
@@ -140,6 +145,26 @@ def vectorise(texts: Sequence[str], languages: Sequence[str] = DEFAULT_LANGUAGES
     """
     from scipy.sparse import csr_matrix
 
+    indptr, columns, data, terms = _weighted_terms(texts, languages)
+    return csr_matrix((data, columns, indptr), shape=(len(texts), max(terms, 1)))
+
+
+def vectorise_dense(
+    texts: Sequence[str], languages: Sequence[str] = DEFAULT_LANGUAGES
+) -> np.ndarray:
+    """``vectorise`` as a dense array: for a few dozen sentences, where numpy's dense
+    operations cost less than sparse bookkeeping."""
+    indptr, columns, data, terms = _weighted_terms(texts, languages)
+    dense = np.zeros((len(texts), max(terms, 1)), dtype=np.float32)
+    rows = np.repeat(np.arange(len(texts)), np.diff(indptr))
+    dense[rows, columns] = data
+    return dense
+
+
+def _weighted_terms(
+    texts: Sequence[str], languages: Sequence[str]
+) -> tuple[list[int], np.ndarray, np.ndarray, int]:
+    """The rows of ``vectorise`` in CSR form: (indptr, columns, values, number of terms)."""
     default = (languages or DEFAULT_LANGUAGES)[0].split("-")[0].lower()
     vocabulary: dict[str, int] = {}
     surface: dict[tuple[str, str], int] = {}  # (word, language) and the term it counts as
@@ -179,7 +204,18 @@ def vectorise(texts: Sequence[str], languages: Sequence[str] = DEFAULT_LANGUAGES
     lengths = np.sqrt(np.bincount(row_of, weights=data * data, minlength=len(texts)))
     if len(data):
         data /= lengths[row_of].astype(np.float32)
-    return csr_matrix((data, columns, indptr), shape=(len(texts), max(len(vocabulary), 1)))
+    return indptr, columns, data, len(vocabulary)
+
+
+def story_weighted_dense(vectors: np.ndarray) -> np.ndarray:
+    """``story_weighted`` for a dense array."""
+    rows = vectors.shape[0]
+    counts = (vectors > 0).sum(axis=0)
+    idf = (np.log((1.0 + rows) / (1.0 + counts)) + 1.0).astype(np.float32)
+    weighted = vectors * idf
+    lengths = np.sqrt((weighted * weighted).sum(axis=1))
+    lengths[lengths == 0] = 1.0
+    return weighted / lengths[:, None]
 
 
 @lru_cache(maxsize=32)
@@ -284,12 +320,9 @@ _FOLD_WORD = re.compile(r"[^\W_]+")
 
 
 def shingles(text: str, size: int = SHINGLE_WORDS) -> frozenset[tuple[str, ...]]:
-    """The runs of ``size`` consecutive words in ``text`` (case and accents folded), or the
-    whole text as one run when it is shorter."""
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    if not folded.isascii():
-        folded = "".join(c for c in folded if not unicodedata.combining(c))
-    words = _FOLD_WORD.findall(folded)
+    """The runs of ``size`` consecutive words in ``text`` (case folded), or the whole text as
+    one run when it is shorter. Accents are kept: copies of one text share its spelling."""
+    words = _FOLD_WORD.findall(text.casefold())
     if len(words) < size:
         return frozenset({tuple(words)}) if words else frozenset()
     return frozenset(zip(*(words[k:] for k in range(size)), strict=False))
