@@ -85,7 +85,8 @@ def render_articles_feed(
     """``articles.atom``: one entry per story of the last ``config.feed_days`` days.
 
     For readers who would rather see each story in their feed reader than one entry a day.
-    An entry's id derives from the article's stable key, so it never changes between builds.
+    An entry's id derives from the story's id, which stays put when later reports join the
+    story (see ``digest.group.keep_ids``), so feed readers do not show it twice.
     """
     ordered = sorted(days, key=lambda pair: pair[0].day, reverse=True)
     if ordered:
@@ -109,7 +110,7 @@ def render_articles_feed(
             changed = max(published, utc_seconds(record.published))
             updated = max(updated, changed)
             entry = fg.add_entry(order="append")
-            entry.id(f"urn:uuid:{uuid.uuid5(namespace, lead.key)}")
+            entry.id(f"urn:uuid:{uuid.uuid5(namespace, 'story:' + (story.id or lead.key))}")
             entry.title(xml_text(story.headline or lead.title or "Untitled"))
             entry.link(href=http_url(lead.url) or base + day_filename(record.day))
             entry.published(published)

@@ -1,16 +1,499 @@
-"""Group articles into stories. One article per story until same-event grouping lands."""
+"""Group articles into stories: what several sources say about one event, told once.
+
+Articles are compared by the cosine similarity of their content-word vectors (headline and
+opening words; see ``digest.text.similarity``) and joined by **average linkage**: two groups
+merge only while the *average* similarity over all their pairs of articles stays above the
+threshold. Single linkage (joining whatever has one similar pair, i.e. connected components)
+chains unrelated articles into giant clusters on a busy day; average linkage does not.
+
+Three guards keep a wrong join rarer than a missed one, since a reader notices a story that
+mixes two events at once, while two separate items on one event merely repeat:
+
+* articles published more than ``max_days_apart`` apart are never compared (the same words a
+  year later are a different event);
+* two articles from the same source need ``same_source_margin`` more similarity: a feed rarely
+  reports one event twice in a day, but often runs several pieces on one topic;
+* a pair must share at least ``MIN_SHARED_WORDS`` distinct content words, so that one rare
+  shared name is not enough.
+
+The clustering works on the sparse graph of similar pairs only, so its cost grows with the
+number of similar pairs, not with the square of the pool.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import hashlib
+import heapq
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from itertools import islice
 
-from digest.model import Article, Story
+import numpy as np
+
+from digest.model import Article, Disagreement, EarlierStory, Figure, Story, StoryRecord
+
+# The default average similarity two groups need to merge. Chosen on labelled news (see
+# benchmarks/stories_eval.py and its README for the figures behind it).
+DEFAULT_SIMILARITY = 0.25
+MIN_SHARED_WORDS = 2
+
+
+@dataclass(frozen=True)
+class GroupingSettings:
+    """How readily articles are joined into one story."""
+
+    enabled: bool = True
+    similarity: float = DEFAULT_SIMILARITY  # lower joins more, higher joins less
+    same_source_margin: float = 0.1
+    max_days_apart: float = 3.0
+    title_weight: int = 2
+    lead_words: int = 60
+    languages: tuple[str, ...] = ("en",)
+
+
+def comparison_text(article: Article, settings: GroupingSettings) -> str:
+    """What an article is compared by: its headline (repeated) and its opening body words."""
+    words: list[str] = []
+    for paragraph in article.paragraphs:
+        if paragraph.kind != "body":
+            continue
+        words.extend(paragraph.text.split())
+        if len(words) >= settings.lead_words:
+            break
+    # A derived title is the lead sentence again: counting it would weigh the lead thrice.
+    title = "" if article.title_derived else (article.title + " . ") * settings.title_weight
+    return title + " ".join(words[: settings.lead_words])
+
+
+@dataclass(frozen=True)
+class Links:
+    """Pairs of articles similar enough to be compared: ``first[k]`` and ``second[k]`` with
+    ``similarity[k]`` (after the same-publisher margin), as parallel arrays."""
+
+    first: np.ndarray
+    second: np.ndarray
+    similarity: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.first)
+
+
+def similar_links(articles: Sequence[Article], settings: GroupingSettings) -> Links:
+    """The pairs that may join, with the similarity the clustering uses for them.
+
+    Pairs down to half the threshold are kept: below the threshold they cannot start a
+    cluster, but they still count in the average similarity between two clusters.
+    """
+    from digest.text.similarity import shared_word_counts, similar_pairs, vectorise
+
+    empty = Links(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
+    if len(articles) < 2:
+        return empty
+    vectors = vectorise([comparison_text(a, settings) for a in articles], settings.languages)
+    times = np.array(
+        [a.published.timestamp() if a.published else np.nan for a in articles], dtype=float
+    )
+    floor = max(settings.similarity * 0.5, 0.01)
+    left, right, sims = similar_pairs(vectors, floor, times, settings.max_days_apart * 86400)
+    if not len(left):
+        return empty
+    keep = shared_word_counts(vectors, left, right) >= MIN_SHARED_WORDS
+    left, right, sims = left[keep], right[keep], sims[keep].astype(np.float32)
+    publishers = np.array([hash(publisher(a)) for a in articles], dtype=np.int64)
+    sims = np.where(publishers[left] == publishers[right], sims - settings.same_source_margin, sims)
+    keep = sims > 0
+    return Links(left[keep], right[keep], sims[keep])
+
+
+def cluster(
+    count: int, links: Iterable[tuple[int, int, float]], threshold: float
+) -> list[list[int]]:
+    """Average-linkage clusters of ``count`` items over a sparse similarity graph.
+
+    ``links`` are (item, item, similarity); pairs absent from it count as similarity 0.
+    Returns the clusters as lists of item indices, each in ascending order, ordered by their
+    first item.
+    """
+    members: dict[int, list[int]] = {i: [i] for i in range(count)}
+    # total similarity between two live clusters, keyed by (smaller id, larger id)
+    totals: dict[tuple[int, int], float] = {}
+    neighbours: dict[int, set[int]] = {}
+    for first, second, similarity in links:
+        a, b = (first, second) if first < second else (second, first)
+        totals[(a, b)] = totals.get((a, b), 0.0) + similarity
+        neighbours.setdefault(a, set()).add(b)
+        neighbours.setdefault(b, set()).add(a)
+    heap = [(-total, a, b) for (a, b), total in totals.items() if total >= threshold]
+    heapq.heapify(heap)
+    next_id = count
+    while heap:
+        negative, a, b = heapq.heappop(heap)
+        if a not in members or b not in members:
+            continue  # one side was merged into another cluster since
+        merged = next_id
+        next_id += 1
+        size_a, size_b = len(members[a]), len(members[b])
+        members[merged] = members.pop(a) + members.pop(b)
+        around = (neighbours.pop(a, set()) | neighbours.pop(b, set())) - {a, b}
+        neighbours[merged] = set()
+        for other in around:
+            total = totals.pop((min(a, other), max(a, other)), 0.0) + totals.pop(
+                (min(b, other), max(b, other)), 0.0
+            )
+            totals[(other, merged)] = total
+            neighbours[other].discard(a)
+            neighbours[other].discard(b)
+            neighbours[other].add(merged)
+            neighbours[merged].add(other)
+            average = total / ((size_a + size_b) * len(members[other]))
+            if average >= threshold:
+                heapq.heappush(heap, (-average, other, merged))
+        del negative
+    return sorted((sorted(m) for m in members.values()), key=lambda m: m[0])
+
+
+# Components up to this size are clustered by scipy on a dense distance matrix (fast, in C);
+# a larger one (a pathological pool where everything resembles everything) by the sparse
+# heap above, whose memory grows with its links only.
+DENSE_LIMIT = 2500
+
+
+def cluster_articles(
+    articles: Sequence[Article],
+    settings: GroupingSettings | None = None,
+    dense_limit: int = DENSE_LIMIT,
+) -> list[list[int]]:
+    """Which articles report the same event: clusters of indices into ``articles``.
+
+    Average linkage never joins two groups without at least one pair above the threshold
+    between them, so it runs separately inside each connected component of the graph of
+    such pairs: most articles have none and are never looked at again.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    settings = settings or GroupingSettings()
+    count = len(articles)
+    if not settings.enabled or count < 2:
+        return [[i] for i in range(count)]
+    links = similar_links(articles, settings)
+    strong = links.similarity >= settings.similarity
+    graph = coo_matrix(
+        (np.ones(int(strong.sum())), (links.first[strong], links.second[strong])),
+        shape=(count, count),
+    )
+    _, component = connected_components(graph, directed=False)
+    inside = component[links.first] == component[links.second]
+    first, second = links.first[inside], links.second[inside]
+    similarity, owner = links.similarity[inside], component[links.first[inside]]
+    order = np.argsort(owner, kind="stable")
+    first, second, similarity, owner = first[order], second[order], similarity[order], owner[order]
+    bounds = np.flatnonzero(np.diff(owner)) + 1
+    clusters: list[list[int]] = []
+    grouped = np.zeros(count, dtype=bool)
+    for part in np.split(np.arange(len(owner)), bounds):
+        if not len(part):
+            continue
+        left, right, sims = first[part], second[part], similarity[part]
+        members = np.unique(np.concatenate([left, right]))
+        local_left = np.searchsorted(members, left)
+        local_right = np.searchsorted(members, right)
+        if len(members) <= dense_limit:
+            found = _average_linkage(len(members), local_left, local_right, sims, settings)
+        else:
+            pairs = zip(local_left.tolist(), local_right.tolist(), sims.tolist(), strict=True)
+            found = cluster(len(members), pairs, settings.similarity)
+        for group in found:
+            clusters.append([int(members[n]) for n in group])
+        grouped[members] = True
+    clusters.extend([int(i)] for i in np.flatnonzero(~grouped))
+    return sorted(clusters, key=lambda members: members[0])
+
+
+def _average_linkage(
+    size: int,
+    left: np.ndarray,
+    right: np.ndarray,
+    similarity: np.ndarray,
+    settings: GroupingSettings,
+) -> list[list[int]]:
+    """``cluster`` on a dense matrix, by scipy: average linkage (UPGMA) over distances of
+    1 - similarity (1 for pairs without a link), cut where the average similarity falls below
+    the threshold."""
+    from scipy.cluster.hierarchy import fcluster, linkage
+    from scipy.spatial.distance import squareform
+
+    if size == 2:
+        return [[0, 1]] if float(similarity.max()) >= settings.similarity else [[0], [1]]
+    distance = np.ones((size, size))
+    # (a copy's similarity can round to a hair above 1)
+    distance[left, right] = distance[right, left] = np.clip(1.0 - similarity, 0.0, 1.0)
+    np.fill_diagonal(distance, 0.0)
+    tree = linkage(squareform(distance, checks=False), method="average")
+    # a hair above the cut, so that an average exactly at the threshold still joins
+    labels = fcluster(tree, t=1.0 - settings.similarity + 1e-9, criterion="distance")
+    groups: dict[int, list[int]] = {}
+    for index, label in enumerate(labels.tolist()):
+        groups.setdefault(label, []).append(index)
+    return list(groups.values())
+
+
+# ---------------------------------------------------------------------------------------------
+# From clusters to stories
+
+# Copies: texts sharing this share of their word 5-grams (Jaccard), or a short text found
+# almost whole inside a longer one, are one text published twice.
+COPY_OVERLAP = 0.5
+COPY_CONTAINMENT = 0.8
+_COPY_WORDS = 250  # the opening words compared: enough to tell, cheap on long articles
 
 _NO_DATE = dt.datetime.min.replace(tzinfo=dt.UTC)
 
 
-def group_stories(articles: Iterable[Article]) -> tuple[Story, ...]:
-    """One story per article, newest first (undated last), ties kept in input order."""
-    ordered = sorted(articles, key=lambda a: a.published or _NO_DATE, reverse=True)
-    return tuple(Story(headline=a.title, articles=(a,), summary=a.summary) for a in ordered)
+@dataclass(frozen=True)
+class StorySettings:
+    """How stories are made from articles: grouping, and the summary's budget."""
+
+    grouping: GroupingSettings = GroupingSettings()
+    summary_sentences: int = 3
+    summary_chars: int = 600
+
+
+def group_stories(
+    articles: Iterable[Article], settings: StorySettings | None = None
+) -> tuple[Story, ...]:
+    """The stories told by ``articles``: one per event, most widely reported first.
+
+    Stories carried by more independent sources come first, then the most recent; a story
+    of one article is that article with its own headline and lead.
+    """
+    settings = settings or StorySettings()
+    articles = list(articles)
+    clusters = cluster_articles(articles, settings.grouping)
+    stories = [make_story([articles[i] for i in members], settings) for members in clusters]
+    return tuple(sorted(stories, key=_story_order))
+
+
+def _story_order(story: Story) -> tuple[int, float]:
+    # ties keep the order of the clusters, i.e. of the articles given (a stable sort)
+    newest = max((a.published or _NO_DATE for a in story.reports), default=_NO_DATE)
+    return (-independent_sources(story.reports), -newest.timestamp())
+
+
+def publisher(article: Article) -> str:
+    """Who published ``article``, for telling independent sources apart."""
+    return f"\0{article.key}" if article.publisher_unknown else article.source
+
+
+def independent_sources(reports: Sequence[Article]) -> int:
+    return len({publisher(a) for a in reports})
+
+
+def make_story(members: Sequence[Article], settings: StorySettings | None = None) -> Story:
+    """One story from the articles of one event."""
+    from digest.summarise import story_summary
+    from digest.text.headlines import Candidate, choose_headline, site_names_for
+
+    settings = settings or StorySettings()
+    reports, copies = fold_copies(members)
+    headline = choose_headline(
+        [Candidate(a.title, a.title_derived, site_names_for(a.source, a.url)) for a in reports]
+    )
+    # Room for what the other reports add: a sentence more for each, two at most.
+    extra = min(len(reports) - 1, 2)
+    sentences = settings.summary_sentences + extra
+    chars = settings.summary_chars * sentences // max(settings.summary_sentences, 1)
+    summary = story_summary(reports, sentences, chars, settings.grouping.languages)
+    return Story(
+        headline=headline or reports[0].title,
+        reports=reports,
+        summary=summary,
+        copies=copies,
+        disagreements=figure_disagreements(reports),
+        id=story_id(members),
+    )
+
+
+def member_similarities(story: Story, settings: GroupingSettings | None = None) -> dict[str, float]:
+    """How alike each of the story's articles is to its first report (1.0 for itself), by
+    the measure grouping uses: for telling a user why they were joined."""
+    from digest.text.similarity import vectorise
+
+    settings = settings or GroupingSettings()
+    articles = story.articles
+    if len(articles) == 1:
+        return {articles[0].key: 1.0}
+    vectors = vectorise([comparison_text(a, settings) for a in articles], settings.languages)
+    cosine = (vectors @ vectors[0].T).toarray().ravel()
+    return {a.key: round(float(c), 3) for a, c in zip(articles, cosine, strict=True)}
+
+
+def story_id(members: Iterable[Article]) -> str:
+    """A stable id: from the first-published article's key (a later report does not move it)."""
+    latest = dt.datetime.max.replace(tzinfo=dt.UTC)
+    first = min(members, key=lambda a: (a.published or latest, a.key))
+    return hashlib.sha1(first.key.encode("utf-8")).hexdigest()[:12]
+
+
+def fold_copies(members: Sequence[Article]) -> tuple[tuple[Article, ...], tuple[Article, ...]]:
+    """Split an event's articles into distinct reports (most complete first) and copies.
+
+    Articles whose opening words are one text (see ``COPY_OVERLAP``) form a copy group; the
+    group is represented by its newest member when one publisher issued them all (an
+    update), else by its most complete one (a wire story and its reprints).
+    """
+    from digest.text.similarity import containment, overlap, shingles
+
+    if len(members) == 1:
+        return (members[0],), ()
+    grams = [shingles(_opening_words(a)) for a in members]
+    parent = list(range(len(members)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(members)):
+        for j in range(i + 1, len(members)):
+            small, large = sorted((grams[i], grams[j]), key=len)
+            if len(small) < 3:
+                continue  # a line or two says too little to call it a copy
+            same = overlap(small, large) >= COPY_OVERLAP
+            if same or containment(small, large) >= COPY_CONTAINMENT:
+                parent[root(i)] = root(j)
+    groups: dict[int, list[Article]] = {}
+    for i, article in enumerate(members):
+        groups.setdefault(root(i), []).append(article)
+    reports: list[Article] = []
+    copies: list[Article] = []
+    for group in groups.values():
+        if len({publisher(a) for a in group}) == 1:
+            keeper = max(group, key=lambda a: (a.published or _NO_DATE, _completeness(a)))
+        else:
+            keeper = max(
+                group, key=lambda a: (_completeness(a), -(a.published or _NO_DATE).timestamp())
+            )
+        reports.append(keeper)
+        copies.extend(a for a in group if a is not keeper)
+    reports.sort(key=lambda a: (-_completeness(a), a.published or _NO_DATE, a.key))
+    return tuple(reports), tuple(copies)
+
+
+def _completeness(article: Article) -> int:
+    return sum(len(p.text) for p in article.paragraphs if p.kind == "body")
+
+
+def _opening_words(article: Article) -> str:
+    words: list[str] = []
+    for paragraph in article.paragraphs:
+        if paragraph.kind == "body":
+            words.extend(paragraph.text.split())
+            if len(words) >= _COPY_WORDS:
+                break
+    return " ".join(words[:_COPY_WORDS]) or article.title
+
+
+# Figures are looked for in each report's opening sentences: where reports give their counts,
+# and not so far in that a background figure (last year's toll) comes into it.
+_FIGURE_SENTENCES = 30
+
+
+def _body_sentences(report: Article) -> Iterator[str]:
+    from digest.text.sentences import iter_sentences
+
+    for paragraph in report.paragraphs:
+        if paragraph.kind == "body":
+            yield from iter_sentences(paragraph.text)
+
+
+def figure_disagreements(reports: Sequence[Article]) -> tuple[Disagreement, ...]:
+    """Counts the reports give differently (see ``digest.text.figures``). Only reports from
+    different publishers can disagree: an outlet's update is not a second opinion."""
+    from digest.text.figures import disagreements
+
+    if independent_sources(reports) < 2:
+        return ()
+    sentences = [list(islice(_body_sentences(report), _FIGURE_SENTENCES)) for report in reports]
+    found = []
+    for item in disagreements(sentences):
+        if len({publisher(reports[f.report]) for f in item.figures}) < 2:
+            continue
+        found.append(Disagreement(item.kind, tuple(Figure(f.text, f.report) for f in item.figures)))
+    return tuple(found)
+
+
+# ---------------------------------------------------------------------------------------------
+# Across builds and days
+
+
+def story_record(story: Story, day: dt.date) -> StoryRecord:
+    """What the state keeps of a story: its id, headline, comparison text and article keys."""
+    text = " ".join([story.headline, *(s.text for s in story.summary[:2])])
+    return StoryRecord(day, story.id, story.headline, text, tuple(a.key for a in story.articles))
+
+
+def keep_ids(stories: Sequence[Story], stored: Sequence[StoryRecord]) -> tuple[Story, ...]:
+    """``stories`` with the ids an earlier build of the same day gave them.
+
+    A story takes the id of the stored story it shares the most articles with, so its
+    anchor and its feed entry stay put when a rebuild adds a report to it. When two stored
+    stories merged, the larger share wins; when one split, only one part keeps the id.
+    """
+    owner = {key: record.id for record in stored for key in record.keys}
+    taken: set[str] = set()
+    result = []
+    for story in stories:
+        shares: dict[str, int] = {}
+        for article in story.articles:
+            if article.key in owner:
+                shares[owner[article.key]] = shares.get(owner[article.key], 0) + 1
+        ranked = sorted(shares, key=lambda i: (-shares[i], i))
+        chosen = next((i for i in ranked if i not in taken), None)
+        if chosen is None:
+            chosen = story.id if story.id not in taken else f"{story.id}-{len(taken)}"
+        taken.add(chosen)
+        result.append(story if chosen == story.id else replace(story, id=chosen))
+    return tuple(result)
+
+
+def link_earlier(
+    stories: Sequence[Story],
+    earlier: Sequence[StoryRecord],
+    settings: GroupingSettings | None = None,
+) -> tuple[Story, ...]:
+    """``stories`` with ``earlier`` set where a story continues one of an earlier day.
+
+    A story continues an earlier one when their headlines and leads are as similar as two
+    reports must be to join one story; of several, the most recent day's wins (``earlier``
+    comes newest day first), and a story of the same day is never its own continuation.
+    """
+    from digest.text.similarity import similar_pairs, vectorise
+
+    settings = settings or GroupingSettings()
+    if not stories or not earlier:
+        return tuple(stories)
+    texts = [" ".join([s.headline, *(x.text for x in s.summary[:2])]) for s in stories]
+    texts += [record.text for record in earlier]
+    vectors = vectorise(texts, settings.languages)
+    left, right, sims = similar_pairs(vectors, settings.similarity)
+    count = len(stories)
+    best: dict[int, tuple[dt.date, float, StoryRecord]] = {}
+    for i, j, similarity in zip(left.tolist(), right.tolist(), sims.tolist(), strict=True):
+        if i >= count or j < count:
+            continue  # two of today's stories, or two earlier ones
+        record = earlier[j - count]
+        current = best.get(i)
+        if current is None or (record.day, similarity) > (current[0], current[1]):
+            best[i] = (record.day, similarity, record)
+    result = []
+    for index, story in enumerate(stories):
+        found = best.get(index)
+        if found is None:
+            result.append(story)
+            continue
+        record = found[2]
+        result.append(replace(story, earlier=EarlierStory(record.day, record.id, record.headline)))
+    return tuple(result)

@@ -83,6 +83,11 @@ class Article:
     category: str | None = None
     removed: tuple[Removal, ...] = ()
     summary: tuple[str, ...] = ()
+    # The title was made from the text (the source gave none): any real headline beats it.
+    title_derived: bool = False
+    # ``source`` only says where the article was found (a folder of clipped articles), not who
+    # published it: it never counts as coming from the same publisher as another article.
+    publisher_unknown: bool = False
 
     @property
     def body_text(self) -> str:
@@ -90,16 +95,85 @@ class Article:
 
 
 @dataclass(frozen=True, slots=True)
+class Attributed:
+    """A summary sentence and the report it comes from (``report`` indexes ``Story.reports``)."""
+
+    text: str
+    report: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """One report's figure for a count, as it words it ("at least 83")."""
+
+    text: str
+    report: int  # index into ``Story.reports``
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """Reports of one story that give different figures for the same count."""
+
+    kind: str  # "killed", "injured", "arrested", "missing", "evacuated", "rescued"
+    figures: tuple[Figure, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class EarlierStory:
+    """The story on an earlier day that a story continues: where to read it."""
+
+    day: dt.date
+    story_id: str
+    headline: str
+
+
+@dataclass(frozen=True, slots=True)
 class Story:
-    """What the reader sees as one item: one article until same-event grouping lands."""
+    """What the reader sees as one item: one event, however many sources carry it.
+
+    ``reports`` are the distinct reports, the most complete first; ``copies`` are
+    near-duplicates of them (the same wire text on another site, a republished article),
+    listed but not counted. ``summary`` says each fact once, each sentence attributed to its
+    report; ``disagreements`` are counts the reports give differently.
+    """
 
     headline: str
-    articles: tuple[Article, ...]
-    summary: tuple[str, ...]
+    reports: tuple[Article, ...]
+    summary: tuple[Attributed, ...] = ()
+    copies: tuple[Article, ...] = ()
+    disagreements: tuple[Disagreement, ...] = ()
+    earlier: EarlierStory | None = None
+    id: str = ""
 
     @property
     def lead(self) -> Article:
-        return self.articles[0]
+        return self.reports[0]
+
+    @property
+    def articles(self) -> tuple[Article, ...]:
+        """Every article in the story: the reports, then their copies."""
+        return (*self.reports, *self.copies)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The names of the sources behind the story, each once, in report order."""
+        return tuple(dict.fromkeys(a.source for a in self.articles))
+
+    @property
+    def summary_text(self) -> str:
+        return " ".join(sentence.text for sentence in self.summary)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRecord:
+    """A story as a day's latest build stored it: enough to keep its id and to say that a
+    later story continues it."""
+
+    day: dt.date
+    id: str
+    headline: str
+    text: str  # what it is compared by: its headline and lead
+    keys: tuple[str, ...]  # its articles' keys
 
 
 @dataclass(frozen=True, slots=True)

@@ -19,11 +19,19 @@ import jinja2
 
 from digest import atom, present, render
 from digest.config import Config
-from digest.group import group_stories
+from digest.group import (
+    GroupingSettings,
+    StorySettings,
+    group_stories,
+    keep_ids,
+    link_earlier,
+    story_record,
+)
 from digest.ingest import Progress, collect, fetch_full_texts
 from digest.model import Article, DayRecord, Digest, Story
 from digest.output import StagedFiles, remove_leftovers
-from digest.state import EntryRecord, RunLock, State
+from digest.present import plural
+from digest.state import EntryRecord, RunLock, SourceHealth, State
 from digest.summarise import derive_headline, summarise
 from digest.text.normalise import RuleSet, load_rules, normalise
 
@@ -46,9 +54,11 @@ class BuildResult:
     @property
     def summary_line(self) -> str:
         d = self.digest
+        stories = plural(len(d.stories), "story", "stories")
+        sources = plural(self.sources_read, "source", "sources")
         return (
-            f"{d.day.isoformat()}: {len(d.stories)} stories ({self.new_articles} new) from "
-            f"{self.sources_read} sources, {len(d.failures)} failed, {self.elapsed:.1f} s"
+            f"{d.day.isoformat()}: {stories} ({self.new_articles} new articles) from "
+            f"{sources}, {len(d.failures)} failed, {self.elapsed:.1f} s"
         )
 
 
@@ -56,7 +66,9 @@ def prepare_article(article: Article, rules: RuleSet, config: Config) -> Article
     """normalise → title → summarise, for one article: what every ingestor's output goes through."""
     article = normalise(article, rules)
     if not article.title:
-        article = dataclasses.replace(article, title=derive_headline(article.paragraphs))
+        article = dataclasses.replace(
+            article, title=derive_headline(article.paragraphs), title_derived=True
+        )
     return summarise(article, config.lead_sentences, config.summary_chars)
 
 
@@ -97,6 +109,78 @@ def today(config: Config, now: dt.datetime | None = None) -> dt.date:
     return (now or dt.datetime.now(dt.UTC)).astimezone(config.timezone).date()
 
 
+@dataclass(frozen=True)
+class Assembly:
+    """A day put together from the sources, before anything is rendered or stored."""
+
+    digest: Digest
+    shown: list[Article]  # new to the day
+    skipped: list[Article]  # remembered, never shown
+    health: tuple[SourceHealth, ...]
+    warnings: list[str]
+    sources_read: int
+
+
+def assemble_day(
+    config: Config,
+    state: State,
+    day: dt.date,
+    now: dt.datetime,
+    progress: Progress | None = None,
+) -> Assembly:
+    """ingest → select → full text → clean → group: the day's digest, from the configured
+    sources and what the state knows. Reads the state and writes nothing."""
+    collected = collect(
+        config.sources,
+        state,
+        now,
+        config.timezone,
+        fetch_config=config.fetch,
+        progress=progress,
+    )
+    warnings = list(collected.warnings)
+    known = state.entries(a.key for a in collected.articles)
+    # Select before cleaning: on a busy day most entries are ones already shown or an old
+    # backlog, and cleaning them would be wasted work.
+    selection = select_for_day(
+        collected.articles,
+        known,
+        day=day,
+        tz=config.timezone,
+        now=now,
+        first_run_window=dt.timedelta(hours=config.first_run_hours),
+        backlog_sources=collected.backlog_sources,
+    )
+    full_texts = fetch_full_texts(
+        selection.shown, config.sources, config.fetch, undated=selection.undated
+    )
+    warnings.extend(full_texts.warnings)
+    shown, cleaning_warnings = clean_articles(full_texts.articles, config)
+    warnings.extend(cleaning_warnings)
+    # Articles left empty by cleaning are remembered as skipped, so they are not cleaned
+    # (and warned about) again on every run.
+    kept = {a.key for a in shown}
+    skipped = [
+        *selection.skipped,
+        *(a for a in full_texts.articles if a.key not in kept),
+        *full_texts.unreadable,
+    ]
+    # A source with entries held for a later day (or waiting for their page) must be read
+    # in full next time: with its validators and cursor stored, "304 Not Modified" would
+    # hide those entries for good.
+    unsettled = {a.source for a in (*selection.held, *full_texts.waiting)}
+    health = tuple(h.read_again() if h.name in unsettled else h for h in collected.health)
+    earlier = state.articles_for_day(day)
+    digest = Digest(
+        day=day,
+        title=config.title,
+        stories=stories_for_day(state, config, day, [*shown, *earlier]),
+        generated_at=now,
+        failures=(*config.invalid_sources, *collected.failures),
+    )
+    return Assembly(digest, shown, skipped, health, warnings, collected.sources_read)
+
+
 def build(
     config: Config,
     day: dt.date | None = None,
@@ -113,54 +197,8 @@ def build(
 
     with RunLock(config.state, wait=lock_wait), State.open(config.state) as state:
         remove_leftovers(config.output)  # from a run killed while writing its pages
-        collected = collect(
-            config.sources,
-            state,
-            now,
-            config.timezone,
-            fetch_config=config.fetch,
-            progress=progress,
-        )
-        warnings = list(collected.warnings)
-        known = state.entries(a.key for a in collected.articles)
-        # Select before cleaning: on a busy day most entries are ones already shown or an old
-        # backlog, and cleaning them would be wasted work.
-        selection = select_for_day(
-            collected.articles,
-            known,
-            day=day,
-            tz=config.timezone,
-            now=now,
-            first_run_window=dt.timedelta(hours=config.first_run_hours),
-            backlog_sources=collected.backlog_sources,
-        )
-        full_texts = fetch_full_texts(
-            selection.shown, config.sources, config.fetch, undated=selection.undated
-        )
-        warnings.extend(full_texts.warnings)
-        shown, cleaning_warnings = clean_articles(full_texts.articles, config)
-        warnings.extend(cleaning_warnings)
-        # Articles left empty by cleaning are remembered as skipped, so they are not cleaned
-        # (and warned about) again on every run.
-        kept = {a.key for a in shown}
-        skipped = [
-            *selection.skipped,
-            *(a for a in full_texts.articles if a.key not in kept),
-            *full_texts.unreadable,
-        ]
-        # A source with entries held for a later day (or waiting for their page) must be read
-        # in full next time: with its validators and cursor stored, "304 Not Modified" would
-        # hide those entries for good.
-        unsettled = {a.source for a in (*selection.held, *full_texts.waiting)}
-        health = tuple(h.read_again() if h.name in unsettled else h for h in collected.health)
-        earlier = state.articles_for_day(day)
-        digest = Digest(
-            day=day,
-            title=config.title,
-            stories=group_stories([*shown, *earlier]),
-            generated_at=now,
-            failures=(*config.invalid_sources, *collected.failures),
-        )
+        assembly = assemble_day(config, state, day, now, progress)
+        digest = assembly.digest
         # Render everything before touching the state or the output folder: a template error
         # or a full disk then leaves yesterday's state and pages exactly as they were.
         days = state.days()
@@ -178,7 +216,7 @@ def build(
             config,
             env,
             state.feed_id(),
-            stories_on=lambda d: group_stories(state.articles_for_day(d)),
+            stories_on=lambda d: stories_for_day(state, config, d),
             fragment=fragment,
         )
         if record is not None and day not in known_days:
@@ -187,7 +225,7 @@ def build(
                 earlier_digest = Digest(
                     day=other,
                     title=config.title,
-                    stories=group_stories(state.articles_for_day(other)),
+                    stories=stories_for_day(state, config, other),
                     generated_at=known_days[other].updated,
                 )
                 pages[config.output / present.day_filename(other)] = render.render_day_page(
@@ -199,7 +237,16 @@ def build(
         try:
             for path, content in pages.items():
                 staged.add(path, content)
-            state.commit_build(day, shown, skipped, record, now, health, digest.failures)
+            state.commit_build(
+                day,
+                assembly.shown,
+                assembly.skipped,
+                record,
+                now,
+                assembly.health,
+                digest.failures,
+                stories=[story_record(story, day) for story in digest.stories],
+            )
         except BaseException:
             staged.discard()
             raise
@@ -208,9 +255,9 @@ def build(
     result = BuildResult(
         digest=digest,
         written=written,
-        warnings=tuple(warnings),
-        new_articles=len(shown),
-        sources_read=collected.sources_read,
+        warnings=tuple(assembly.warnings),
+        new_articles=len(assembly.shown),
+        sources_read=assembly.sources_read,
         elapsed=time.monotonic() - started,
     )
     log.debug("built %s", result.summary_line)
@@ -236,10 +283,38 @@ def stored_digest(config: Config, state: State, day: dt.date) -> Digest | None:
     return Digest(
         day=day,
         title=config.title,
-        stories=group_stories(state.articles_for_day(day)),
+        stories=stories_for_day(state, config, day),
         generated_at=dt.datetime.now(dt.UTC),
         failures=state.day_failures(day),
     )
+
+
+def story_settings(config: Config) -> StorySettings:
+    """How the config says stories are made."""
+    return StorySettings(
+        grouping=GroupingSettings(
+            enabled=config.stories.enabled, similarity=config.stories.similarity
+        ),
+        summary_sentences=config.lead_sentences,
+        summary_chars=config.summary_chars,
+    )
+
+
+def stories_for_day(
+    state: State, config: Config, day: dt.date, articles: Sequence[Article] | None = None
+) -> tuple[Story, ...]:
+    """The stories of ``day``: its articles (by default, those stored for it) grouped, each
+    with the id an earlier build of the day gave it, and linked to the story of an earlier
+    day (within ``feed_days``) that it continues."""
+    settings = story_settings(config)
+    if articles is None:
+        articles = state.articles_for_day(day)
+    stories = keep_ids(group_stories(articles, settings), state.stories(day, day))
+    if not settings.grouping.enabled:
+        return stories
+    first = day - dt.timedelta(days=config.feed_days)
+    earlier = state.stories(first, day - dt.timedelta(days=1))
+    return link_earlier(stories, earlier, settings.grouping)
 
 
 # On a new feed's first run, undated entries cannot be shown to be recent: take only this many

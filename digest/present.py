@@ -188,6 +188,7 @@ def make_environment(templates: Path | None = None) -> jinja2.Environment:
         reading_minutes=reading_minutes,
         plural=plural,
         day_filename=day_filename,
+        lower_first=lower_first,
     )
     return env
 
@@ -249,6 +250,14 @@ def reading_minutes(article: Article) -> int:
 def plural(count: int, one: str, many: str) -> str:
     """``1 story`` / ``5 stories``."""
     return f"{count} {one if count == 1 else many}"
+
+
+def lower_first(text: str) -> str:
+    """``More than 80`` → ``more than 80``, for a phrase quoted mid-sentence; an acronym
+    (``US``, ``AP``) keeps its capitals."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
 
 
 def day_filename(day: dt.date) -> str:

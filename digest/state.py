@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from digest.model import Article, DayRecord, Paragraph, SourceFailure
+from digest.model import Article, DayRecord, Paragraph, SourceFailure, StoryRecord
 
 UTC = dt.UTC
 
@@ -97,6 +97,19 @@ _MIGRATIONS: tuple[str, ...] = (
     # cursor: what the source's kind remembers between reads beyond the validators (JSON),
     # such as the newest date a sitemap listed.
     "ALTER TABLE sources ADD COLUMN cursor TEXT",
+    # stories: each day's stories as last built, so a story keeps its id (its anchor, its
+    # feed entry) however many rebuilds add reports to it, and a later day can say which
+    # earlier story it continues. text: what the story is compared by.
+    """
+    CREATE TABLE stories (
+        day TEXT NOT NULL,
+        id TEXT NOT NULL,
+        headline TEXT NOT NULL,
+        text TEXT NOT NULL,
+        keys TEXT NOT NULL,
+        PRIMARY KEY (day, id)
+    )
+    """,
 )
 
 SKIPPED = ""  # the `day` of an entry that was part of a new source's backlog and never shown
@@ -328,9 +341,11 @@ class State:
         now: dt.datetime,
         health: Sequence[SourceHealth] = (),
         failures: Sequence[SourceFailure] = (),
+        stories: Sequence[StoryRecord] | None = None,
     ) -> None:
         """Store a whole build in one transaction: entries, the day record (with the sources
-        that failed in this build, for an email sent later) and source health.
+        that failed in this build, for an email sent later), the day's stories (when given:
+        they replace the day's earlier ones) and source health.
 
         Source validators (ETag, Last-Modified) are saved only together with the articles they
         covered: saved alone, a crash before the articles were stored would make the next
@@ -342,6 +357,15 @@ class State:
             self._save_entries(db, day, shown, skipped, now)
             if record is not None:
                 self._save_day(db, record, failures)
+            if stories is not None:
+                db.execute("DELETE FROM stories WHERE day = ?", (day.isoformat(),))
+                db.executemany(
+                    "INSERT INTO stories (day, id, headline, text, keys) VALUES (?, ?, ?, ?, ?)",
+                    [
+                        (day.isoformat(), s.id, s.headline, s.text, json.dumps(list(s.keys)))
+                        for s in stories
+                    ],
+                )
 
     def _save_entries(
         self,
@@ -431,6 +455,20 @@ class State:
                 json.dumps([dataclasses.asdict(f) for f in failures], ensure_ascii=False),
             ),
         )
+
+    def stories(self, first: dt.date, last: dt.date) -> list[StoryRecord]:
+        """The stories stored for the days from ``first`` to ``last``, newest day first."""
+        rows = self._db.execute(
+            "SELECT day, id, headline, text, keys FROM stories WHERE day BETWEEN ? AND ? "
+            "ORDER BY day DESC, rowid",
+            (first.isoformat(), last.isoformat()),
+        ).fetchall()
+        return [
+            StoryRecord(
+                dt.date.fromisoformat(day), story_id, headline, text, tuple(json.loads(keys))
+            )
+            for day, story_id, headline, text, keys in rows
+        ]
 
     def day_failures(self, day: dt.date) -> tuple[SourceFailure, ...]:
         """The sources that failed in the latest build of ``day`` (none if never built)."""
@@ -566,6 +604,9 @@ def article_to_json(article: Article) -> dict:
         "category": article.category,
         "paragraphs": [[p.text, p.kind] for p in article.paragraphs],
         "summary": list(article.summary),
+        # Written only when set, so that articles stored before these existed read the same.
+        **({"title_derived": True} if article.title_derived else {}),
+        **({"publisher_unknown": True} if article.publisher_unknown else {}),
     }
 
 
@@ -580,6 +621,8 @@ def article_from_json(data: dict) -> Article:
         category=data.get("category"),
         paragraphs=tuple(Paragraph(text, kind) for text, kind in data["paragraphs"]),
         summary=tuple(data.get("summary", ())),
+        title_derived=bool(data.get("title_derived", False)),
+        publisher_unknown=bool(data.get("publisher_unknown", False)),
     )
 
 

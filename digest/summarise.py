@@ -13,7 +13,8 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
-from digest.model import Article, Paragraph
+from digest.model import Article, Attributed, Paragraph
+from digest.text.headlines import HEADLINE_CHARS, sentence_headline
 from digest.text.lexicon import any_of, lexicon
 from digest.text.normalise import default_rules
 from digest.text.sentences import iter_sentences
@@ -89,8 +90,6 @@ _BARE_LABEL = re.compile(
     re.IGNORECASE,
 )
 _CLOSING_QUOTES = "\"'\u201d\u2019\u00bb)]"
-_TRAILING_PUNCT = re.compile(r"[\s.!?;:,\u2026\u2014\u2013-]+(?=[\"'\u201d\u2019\u00bb)\]]*$)")
-_ENDS_WITH_INITIALISM = re.compile(r"\b(?:[^\W\d_]\.){2,}[\"'\u201d\u2019\u00bb)\]]*$")
 _CLAUSE_BREAK = re.compile(r"[,;:](?=\s)|\s(?:--|[\u2014\u2013-])(?=\s)")
 
 
@@ -173,13 +172,10 @@ def summarise(article: Article, count: int = 3, max_chars: int = 600) -> Article
     return replace(article, summary=lead_sentences(article.paragraphs, count, max_chars))
 
 
-def derive_headline(paragraphs: Sequence[Paragraph], limit: int = 90) -> str:
-    """A headline for an untitled article: its lead sentence, cut near ``limit`` characters.
-
-    The cut prefers a clause boundary (comma, semicolon, colon, dash) in the last half of the
-    limit, else the last word boundary, and then ends in an ellipsis; an uncut headline drops a
-    closing full stop but keeps a question or exclamation mark. Falls back to the first
-    heading when the body has no prose; ``limit`` <= 0 means no limit.
+def derive_headline(paragraphs: Sequence[Paragraph], limit: int = HEADLINE_CHARS) -> str:
+    """A headline for an untitled article: its lead sentence as whole clauses of at most about
+    ``limit`` characters, never cut mid-phrase (see ``digest.text.headlines``). Falls back to
+    the first heading when the body has no prose; ``limit`` <= 0 means no limit.
     """
     lead = lead_sentences(paragraphs, count=1, max_chars=0)
     if lead:
@@ -187,16 +183,7 @@ def derive_headline(paragraphs: Sequence[Paragraph], limit: int = 90) -> str:
     else:
         headings = (p.text for p in paragraphs if p.kind == "heading" and p.text.strip())
         text = " ".join(next(headings, "").split())
-    # A question or exclamation keeps its mark: without it "Will rates fall?" says otherwise.
-    asks = text.rstrip(_CLOSING_QUOTES).endswith(("?", "!"))
-    if asks:
-        text = re.sub(r"([?!])[?!]+(?=[^?!]*$)", r"\1", text)
-    elif not _ENDS_WITH_INITIALISM.search(text):
-        text = _TRAILING_PUNCT.sub("", text)
-    text = text.strip()
-    if limit <= 0 or len(text) <= limit:
-        return text
-    return _cut(text, limit, prefer_clause=True)
+    return sentence_headline(text, limit)
 
 
 def _strip_dateline(sentence: str) -> str:
@@ -299,3 +286,114 @@ def _cut(text: str, limit: int, *, prefer_clause: bool) -> str:
         cut = room
     head = text[:cut].rstrip(" ,;:\u2014\u2013-")
     return (head or text[:room]) + ELLIPSIS
+
+
+# ---------------------------------------------------------------------------------------------
+# Story summaries: several reports of one event, each fact once
+
+
+# Two sentences this similar say the same thing. Similarity here weighs a word by how rare it
+# is in the language *and* within the story: the names every report of an event repeats say
+# nothing new, so two sentences about the same people can still carry different facts.
+PARAPHRASE_SIMILARITY = 0.5
+# A sentence whose weight is mostly in words the summary already has adds nothing: this is
+# the most of its (squared, normalised) weight that may be covered already.
+MAX_COVERED = 0.5
+# MMR: relevance against redundancy. High: coverage of the story; low: novelty.
+_MMR_LAMBDA = 0.7
+# How many opening sentences of each other report are candidates.
+_CANDIDATES_PER_REPORT = 5
+# A sentence that opens by pointing back ("This comes as...", "The conversation...", "He
+# added...") leans on the sentence before it in its own report: out of place elsewhere.
+_LEANS_BACK = re.compile(
+    r"^(?:this|that|these|those|it|its|he|she|they|his|her|their|the\s+\w+\s+(?:said|added)|"
+    r"the\s+(?:conversation|move|decision|comment|comments|remarks|statement|announcement|"
+    r"incident|attack|call|meeting|deal|report|plan|bill|vote|news)|"
+    r"but|and|also|meanwhile|however|still|yet|so|then|later|earlier)\b",
+    re.IGNORECASE,
+)
+
+
+def story_summary(
+    reports: Sequence[Article],
+    count: int = 3,
+    max_chars: int = 600,
+    languages: Sequence[str] = ("en",),
+    max_words: int | None = None,
+) -> tuple[Attributed, ...]:
+    """A summary of one story from its reports (the most complete first), each fact once.
+
+    It opens with the first report's lead sentence, then takes sentences by maximal
+    marginal relevance (MMR) from the first report's lead and the opening sentences of the
+    others: a sentence's relevance is how central it is to what all the reports say, plus a
+    bonus for coming early in its report and for coming from the first report; its
+    redundancy is its highest similarity to a sentence already chosen, with words that the
+    whole story repeats (its names, its place) weighing little. A sentence that paraphrases
+    a chosen one (``PARAPHRASE_SIMILARITY``), that says mostly what the summary says
+    (``MAX_COVERED``), or that leans on the sentence before it in another report, is never
+    taken. At most ``count`` sentences within ``max_chars`` (<= 0: no budget) and, when given,
+    ``max_words``; the first report's sentences keep their order, and the others follow in
+    the order chosen.
+    """
+    from digest.text.similarity import story_weighted_dense, vectorise_dense
+
+    if not reports:
+        return ()
+    if max_words is None and reports[0].summary:
+        first: Sequence[str] = reports[0].summary
+    else:
+        first = lead_sentences(reports[0].paragraphs, max(count, _CANDIDATES_PER_REPORT), 0)
+    if len(reports) == 1 and max_words is None:
+        return tuple(Attributed(text, 0) for text in first)
+    candidates: list[tuple[str, int, int]] = [(text, 0, k) for k, text in enumerate(first)]
+    for index, report in enumerate(reports[1:], start=1):
+        sentences = lead_sentences(report.paragraphs, _CANDIDATES_PER_REPORT, 0)
+        candidates.extend(
+            (text, index, k)
+            for k, text in enumerate(sentences)
+            if k == 0 or not _LEANS_BACK.match(text)
+        )
+    if not candidates:
+        return ()
+    # a story's candidates are a few dozen sentences: dense arrays are faster than sparse ones
+    vectors = vectorise_dense([text for text, _, _ in candidates], languages)
+    centrality = (vectors @ vectors.T).mean(axis=1)
+    distinct = story_weighted_dense(vectors)
+    similarity = distinct @ distinct.T
+    squared = distinct * distinct
+    relevance = [
+        centrality[i] + 0.3 / (1 + position) + (0.25 if report == 0 else 0.0)
+        for i, (_, report, position) in enumerate(candidates)
+    ]
+    chosen: list[int] = [0]  # the first report's lead sentence always opens the summary
+    covered = distinct[0] > 0
+    used = len(candidates[0][0])
+    words = len(candidates[0][0].split())
+    budget = max_chars if max_chars > 0 else None
+    remaining = set(range(1, len(candidates)))
+    while len(chosen) < count and remaining:
+        best, best_score = None, -1e9
+        for i in sorted(remaining):
+            redundancy = float(similarity[i, chosen].max())
+            if redundancy >= PARAPHRASE_SIMILARITY:
+                continue
+            if float(squared[i, covered].sum()) > MAX_COVERED:
+                continue
+            text = candidates[i][0]
+            if budget is not None and used + 1 + len(text) > budget:
+                continue
+            if max_words is not None and words + len(text.split()) > max_words:
+                continue
+            score = _MMR_LAMBDA * relevance[i] - (1 - _MMR_LAMBDA) * redundancy
+            if score > best_score:
+                best, best_score = i, score
+        if best is None:
+            break
+        chosen.append(best)
+        remaining.discard(best)
+        covered |= distinct[best] > 0
+        used += 1 + len(candidates[best][0])
+        words += len(candidates[best][0].split())
+    ordered = sorted((i for i in chosen if candidates[i][1] == 0), key=lambda i: candidates[i][2])
+    ordered += [i for i in chosen if candidates[i][1] != 0]
+    return tuple(Attributed(candidates[i][0], candidates[i][1]) for i in ordered)

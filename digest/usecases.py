@@ -18,7 +18,7 @@ import datetime as dt
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
@@ -32,6 +32,7 @@ from digest.state import RunLock, SourceRecord, State
 
 if TYPE_CHECKING:
     from digest.ingest import Progress
+    from digest.jsonl import JsonlArticle
     from digest.mail import SendResult
     from digest.pipeline import BuildResult
 
@@ -183,6 +184,96 @@ def build_then_send(
 
 
 # --- one article ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DayStories:
+    """The stories a build of the day would show now, and how alike each story's articles are."""
+
+    digest: Digest
+    similarity: dict[str, float]  # article key → its similarity to its story's first report
+    warnings: tuple[str, ...]
+
+
+def stories_of_day(
+    config: Config,
+    day: dt.date | None = None,
+    *,
+    now: dt.datetime | None = None,
+    progress: Progress | None = None,
+) -> DayStories:
+    """The grouping a build of ``day`` would make now, without writing anything: the sources
+    are read, the day's new articles cleaned and grouped with those it already shows."""
+    from digest.group import member_similarities
+    from digest.pipeline import assemble_day, story_settings, today
+
+    now = now or dt.datetime.now(dt.UTC)
+    day = day or today(config, now)
+    check_day(config, day, now)
+    with RunLock(config.state), State.open(config.state) as state:
+        assembly = assemble_day(config, state, day, now, progress)
+    grouping = story_settings(config).grouping
+    similarity: dict[str, float] = {}
+    for story in assembly.digest.stories:
+        similarity.update(member_similarities(story, grouping))
+    return DayStories(assembly.digest, similarity, tuple(assembly.warnings))
+
+
+def prepared_jsonl(config: Config, lines: Iterable[str], label: str) -> list[JsonlArticle]:
+    """JSON Lines articles (see ``digest.jsonl``), cleaned and summarised as a build does."""
+    from digest.jsonl import JsonlArticle, read_articles
+    from digest.pipeline import prepare_article
+    from digest.text.normalise import load_rules
+
+    rules = load_rules(config.rules)
+    return [
+        JsonlArticle(item.id, prepare_article(item.article, rules, config))
+        for item in read_articles(lines, label=label)
+    ]
+
+
+def group_jsonl(
+    config: Config, lines: Iterable[str], label: str = "<stdin>"
+) -> list[tuple[str, str]]:
+    """(id, cluster) for each JSON Lines article, in input order: which report one event.
+    Raises ``JsonlError`` naming the line of the first mistake."""
+    from digest.group import cluster_articles, story_id
+    from digest.pipeline import story_settings
+
+    items = prepared_jsonl(config, lines, label)
+    articles = [item.article for item in items]
+    found: list[tuple[str, str]] = [("", "")] * len(items)
+    for members in cluster_articles(articles, story_settings(config).grouping):
+        cluster = story_id([articles[i] for i in members])
+        for i in members:
+            found[i] = (items[i].id, cluster)
+    return found
+
+
+def summarise_story_jsonl(
+    config: Config,
+    lines: Iterable[str],
+    *,
+    words: int | None = None,
+    chars: int | None = None,
+    label: str = "<stdin>",
+) -> tuple[str, ...]:
+    """The summary of one story given as JSON Lines articles, within ``words`` or ``chars``
+    (else the config's budget): its sentences, each fact once, the most complete report's
+    lead first."""
+    from digest.group import fold_copies
+    from digest.summarise import story_summary
+
+    articles = [item.article for item in prepared_jsonl(config, lines, label)]
+    if not articles:
+        return ()
+    reports, _ = fold_copies(articles)
+    if words is None and chars is None:
+        count, budget = config.lead_sentences + min(len(reports) - 1, 2), config.summary_chars
+    else:
+        count, budget = 1000, chars or 0  # the budget alone decides how many sentences
+    summary = story_summary(reports, count, budget, max_words=words)
+    return tuple(sentence.text for sentence in summary)
 
 
 def read_one_article(

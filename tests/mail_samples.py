@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 from digest.config import Config, EmailConfig
 from digest.mail import build_message
-from digest.model import Article, Digest, Paragraph, SourceFailure, Story
+from digest.model import Article, Attributed, Digest, Paragraph, SourceFailure, Story
 from digest.present import make_environment
 
 DAY = dt.date(2026, 11, 21)
@@ -51,7 +51,9 @@ def make_digest(count: int = 3, *, paragraphs: int = 4, failures: bool = True) -
     return Digest(
         day=DAY,
         title="Morning Read",
-        stories=tuple(Story(a.title, (a,), a.summary) for a in articles),
+        stories=tuple(
+            Story(a.title, (a,), tuple(Attributed(t) for t in a.summary)) for a in articles
+        ),
         generated_at=NOW,
         failures=(SourceFailure("City Hall feed", "HTTP 404", "check the URL"),)
         if failures

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from lxml import html as lxml_html
 
 from digest.config import Config
-from digest.model import Article, DayRecord, Digest, Paragraph, Story
+from digest.model import Article, Attributed, DayRecord, Digest, Paragraph, Story
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 FEED_ID = "urn:uuid:6f1c9a52-0c1e-4d5b-9f6e-3f3b8f0b2d11"
@@ -34,7 +34,9 @@ def article(key: str, source: str, title: str, paragraphs, url, published, **kw)
 
 def story(a: Article, sentences: int = 2) -> Story:
     body = tuple(p.text for p in a.paragraphs if p.kind == "body")
-    return Story(headline=a.title, articles=(a,), summary=body[:sentences])
+    return Story(
+        headline=a.title, reports=(a,), summary=tuple(Attributed(t) for t in body[:sentences])
+    )
 
 
 LIGHTHOUSE = article(

@@ -34,7 +34,7 @@ def test_send_through_a_real_smtp_server_once_then_refuse_then_force(
         envelope = handler.envelopes[0]
         assert sorted(envelope.rcpt_tos) == ["ana@example.org", "bruno@example.org"]
         assert b"Morning Read" in envelope.original_content
-        assert b"3 stories" in envelope.original_content
+        assert b"1 story from 1 source" in envelope.original_content  # the seeds: one event
 
         assert main(["send"]) == 1  # the same day again is refused
         assert "--force" in capsys.readouterr().err

@@ -22,7 +22,7 @@ from mail_samples import (
 )
 
 from digest.mail import MailError, build_message
-from digest.model import Paragraph, Story
+from digest.model import Attributed, Paragraph, Story
 from digest.present import make_environment
 
 
@@ -130,7 +130,7 @@ def test_big_digest_stays_under_gmail_limit_and_keeps_every_summary(tmp_path: Pa
     plain, html = parts(parse(data))
     flat_plain = " ".join(plain.split())
     for story in digest.stories:
-        summary = " ".join(story.summary)
+        summary = story.summary_text
         assert summary in html
         assert summary in flat_plain
     assert "The full texts were left out" in html
@@ -150,7 +150,7 @@ def test_full_texts_are_shortened_before_they_are_dropped(tmp_path: Path) -> Non
     assert html.count(">Continue reading at ") == 12
     assert "Paragraph 0 of story 7." in html  # each story keeps its beginning
     for story in digest.stories:
-        assert " ".join(story.summary) in html
+        assert story.summary_text in html
     assert "shortened to fit" in plain
 
 
@@ -178,7 +178,10 @@ def test_hostile_article_content_is_inert(tmp_path: Path) -> None:
         ),
         summary=("<img src=x onerror=alert(4)> A summary.",),
     )
-    digest = replace(make_digest(1), stories=(Story(evil.title, (evil,), evil.summary),))
+    digest = replace(
+        make_digest(1),
+        stories=(Story(evil.title, (evil,), tuple(Attributed(t) for t in evil.summary)),),
+    )
     message = parse(bytes(build(digest, make_config(tmp_path))))
     plain, html = parts(message)
 
@@ -203,9 +206,10 @@ def test_empty_day_and_grouped_story(tmp_path: Path) -> None:
     assert "Links" not in plain
 
     lead, other = make_article(1), make_article(2, title="Same bridge, another paper")
-    grouped = replace(empty, stories=(Story(lead.title, (lead, other), lead.summary),))
+    summary = tuple(Attributed(t) for t in lead.summary)
+    grouped = replace(empty, stories=(Story(lead.title, (lead, other), summary),))
     plain, html = parts(build(grouped, config))
-    assert "Also: Same bridge, another paper (El País) [2]" in plain
+    assert "\u00b2 Same bridge, another paper (El País) [2]" in plain
     assert "[2] https://news.example.org/2?from=digest&lang=es" in plain
     assert 'href="https://news.example.org/2?from=digest&amp;lang=es"' in html
 

@@ -64,20 +64,35 @@ def test_build_from_seeds_writes_clean_pages_and_a_valid_feed(site: Config) -> N
     result = build(site, DAY, now=NOW)
     files = outputs(site)
     assert set(files) == {"2026-11-21.html", "index.html", "archive.html", "feed.atom"}
-    assert len(result.digest.stories) == 3 and result.new_articles == 3
+    # the seeds are three reports of one event: one story, every report behind it
+    assert result.new_articles == 3
+    (story,) = result.digest.stories
+    assert len(story.reports) == 3 and not story.copies
 
     for name, text in files.items():
         for phrase in BOILERPLATE:
             assert phrase.lower() not in text.lower(), f"{phrase!r} leaked into {name}"
 
     page = lxml.html.fromstring(files["2026-11-21.html"])
-    for story in result.digest.stories:
-        # every article's lead sentences appear on the page
-        assert story.summary and len(story.summary) == 3
-        expected = lead_sentences(story.lead.paragraphs, 3, site.summary_chars)
-        assert story.summary == expected
-        for sentence in story.summary:
-            assert sentence in page.text_content()
+    text = " ".join(page.text_content().split())
+    # the headline is a clear one, not the only title on offer (a keyword-stuffed SEO title)
+    (headline,) = [h.text_content().strip() for h in page.iter("h2")]
+    assert headline == story.headline and "2026" not in headline and len(headline) <= 95
+    # the summary opens with the most complete report's lead sentences, in order
+    best = lead_sentences(story.lead.paragraphs, 3, site.summary_chars)
+    assert [s.text for s in story.summary[: len(best)]] == list(best)
+    # ... adds what other reports bring, each sentence attributed, nothing said twice
+    assert {s.report for s in story.summary} - {0}
+    summary = page.xpath("//p[@class='summary']")[0]
+    assert len(summary.xpath(".//sup[@class='ref']")) == len(story.summary)
+    for sentence in story.summary:
+        assert " ".join(sentence.text.split()) in text
+    keys = [re.sub(r"\W+", " ", s.text.lower()) for s in story.summary]
+    assert len(keys) == len(set(keys))
+    # the differing death tolls are shown side by side, each with its report
+    figures = " ".join(page.xpath("//p[@class='figures']")[0].text_content().split())
+    for toll in ("more than 80", "at least 83", "more than 110"):
+        assert toll in figures
     # no paragraph appears twice inside any article's full text
     for details in page.iter("details"):
         paragraphs = [p.text_content().strip() for p in details.iter("p")]
@@ -85,9 +100,7 @@ def test_build_from_seeds_writes_clean_pages_and_a_valid_feed(site: Config) -> N
     # in-body subheadings stay headings, never summary sentences
     headings = {h.text_content().strip() for h in page.iter("h3", "h4")}
     assert "Oil Sanctions and Migration Disputes" in headings
-    assert all(
-        "Oil Sanctions and Migration" not in s for st in result.digest.stories for s in st.summary
-    )
+    assert all("Oil Sanctions and Migration" not in s.text for s in story.summary)
 
     feed_bytes = (site.output / "feed.atom").read_bytes()
     schema = etree.RelaxNG(etree.parse(str(FIXTURES / "atom.rng")))
@@ -109,7 +122,7 @@ def test_second_build_same_day_keeps_ids_and_updated_when_unchanged(site: Config
     second = feedparser.parse((site.output / "feed.atom").read_bytes())
     assert [e.id for e in second.entries] == [e.id for e in first.entries]
     assert second.entries[0].updated == first.entries[0].updated  # nothing changed
-    assert second_result.new_articles == 0 and len(second_result.digest.stories) == 3
+    assert second_result.new_articles == 0 and len(second_result.digest.stories) == 1
     assert "Nicolás" in page_before
 
     # a new article on the same day: same entry id, updated moves, page replaced
@@ -124,7 +137,10 @@ def test_second_build_same_day_keeps_ids_and_updated_when_unchanged(site: Config
     third = feedparser.parse((site.output / "feed.atom").read_bytes())
     assert [e.id for e in third.entries] == [e.id for e in first.entries]
     assert third.entries[0].updated != first.entries[0].updated
-    assert third_result.new_articles == 1 and len(third_result.digest.stories) == 4
+    assert third_result.new_articles == 1 and len(third_result.digest.stories) == 2
+    # the seeds' story keeps its id (its anchor and feed entry) while the day grows
+    (seeds_story,) = [s for s in third_result.digest.stories if len(s.reports) == 3]
+    assert seeds_story.id == second_result.digest.stories[0].id
     assert "Harbour ferry resumes" in (site.output / "2026-11-21.html").read_text("utf-8")
 
 
@@ -144,14 +160,15 @@ def test_future_dated_articles_wait_for_their_day(site: Config) -> None:
     seeds = Path(site.sources[0].location)
     set_mtime(seeds, NOW + dt.timedelta(days=1))
     assert build(site, DAY, now=NOW + dt.timedelta(days=1)).digest.stories == ()
-    assert len(build(site, DAY + dt.timedelta(days=1), now=NOW).digest.stories) == 3
+    later = build(site, DAY + dt.timedelta(days=1), now=NOW)
+    assert later.new_articles == 3 and len(later.digest.stories) == 1
 
 
 def test_a_broken_source_is_reported_and_the_rest_still_built(site: Config, tmp_path: Path) -> None:
     broken = Source("Missing folder", "folder", str(tmp_path / "nowhere"))
     config = dataclasses.replace(site, sources=(broken, *site.sources))
     result = build(config, DAY, now=NOW)
-    assert len(result.digest.stories) == 3
+    assert result.new_articles == 3 and len(result.digest.stories) == 1
     (failure,) = result.digest.failures
     assert failure.source == "Missing folder" and "does not exist" in failure.problem
     page = (config.output / "2026-11-21.html").read_text("utf-8")
@@ -175,7 +192,7 @@ def test_optional_articles_feed_has_one_stable_entry_per_story(site: Config) -> 
     schema = etree.RelaxNG(etree.parse(str(FIXTURES / "atom.rng")))
     assert schema.validate(etree.fromstring(first)), schema.error_log
     parsed = feedparser.parse(first)
-    assert parsed.bozo == 0 and len(parsed.entries) == 3
+    assert parsed.bozo == 0 and len(parsed.entries) == 1  # the seeds are one story
     assert all(e.id.startswith("urn:uuid:") and e.get("published") for e in parsed.entries)
     assert any("Nicolás Maduro" in e.content[0].value for e in parsed.entries)
     page = (config.output / "2026-11-21.html").read_text("utf-8")
@@ -199,7 +216,7 @@ def test_unwritable_output_changes_nothing_and_the_cli_says_why(
         build(broken, DAY, now=NOW)
     with State.open(site.state) as state:  # nothing was recorded: the next run shows them
         assert state.days() == [] and state.articles_for_day(DAY) == []
-    assert len(build(site, DAY, now=NOW).digest.stories) == 3
+    assert build(site, DAY, now=NOW).new_articles == 3
 
     config = tmp_path / "digest.toml"
     seeds = site.sources[0].location

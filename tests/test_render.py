@@ -24,7 +24,7 @@ from page_samples import (
 )
 
 from digest.atom import render_feed
-from digest.model import Digest, SourceFailure, Story
+from digest.model import Attributed, Digest, SourceFailure, Story
 from digest.render import render_archive, render_day_page, render_fragment, render_index
 
 HOSTILE_TITLE = "<script>alert(1)</script>"
@@ -123,11 +123,24 @@ def test_multi_article_story_lists_the_other_reports(env):
         "https://npr.org/x",
         dt.datetime(2026, 11, 21, 9, 0, tzinfo=UTC),
     )
-    grouped = Story(headline="Lighthouse restored", articles=(LIGHTHOUSE, other), summary=("S.",))
+    grouped = Story(
+        headline="Lighthouse restored",
+        reports=(LIGHTHOUSE, other),
+        summary=(Attributed("First.", 0), Attributed("Second.", 1)),
+        id="abc123",
+    )
     doc = parse(render_day_page(make_digest([grouped]), make_config(), env, []))
-    also = doc.xpath("//div[@class='also']//li")
-    assert texts(also) == ["Island lighthouse reborn — NPR World · Sat 21 Nov, 10:00"]
-    assert also[0].xpath(".//a/@href") == ["https://npr.org/x"]
+    story = doc.xpath("//article[@id='story-abc123']")[0]
+    assert texts(story.xpath(".//p[@class='meta']"))[0].startswith(
+        "2 reports · BBC News, NPR World"
+    )
+    reports = story.xpath(".//ol[@class='reports']/li")
+    assert texts(reports)[1] == "Island lighthouse reborn — NPR World · Sat 21 Nov, 10:00"
+    assert reports[1].xpath(".//a/@href") == ["https://npr.org/x"]
+    # each summary sentence points at the report it comes from
+    refs = story.xpath(".//p[@class='summary']//sup/a/@href")
+    assert refs == ["#story-abc123-1", "#story-abc123-2"]
+    assert [r.get("id") for r in reports] == ["story-abc123-1", "story-abc123-2"]
 
 
 def test_empty_day_is_calm(env):
@@ -259,7 +272,9 @@ def hostile_digest() -> Digest:
         author='"><svg onload=alert(5)>',
     )
     return make_digest(
-        stories=[Story(headline=HOSTILE_TITLE, articles=(evil,), summary=(HOSTILE_BODY,))],
+        stories=[
+            Story(headline=HOSTILE_TITLE, reports=(evil,), summary=(Attributed(HOSTILE_BODY),))
+        ],
         failures=[SourceFailure("<script>x</script>", "<img src=x onerror=alert(6)>", "")],
     )
 

@@ -13,7 +13,7 @@ import pytest
 from httpserver import FixtureServer
 
 from digest import usecases
-from digest.config import Config, ConfigError, FetchConfig, load_config, parse_config
+from digest.config import Config, ConfigError, FetchConfig, StoriesConfig, load_config, parse_config
 from digest.config.reference import reference
 from digest.model import Source
 from digest.pipeline import build
@@ -72,7 +72,13 @@ def sitemap(name: str, url: str, **options: object) -> Source:
 
 
 def site(tmp_path: Path, *sources: Source, **changes: object) -> Config:
-    settings: dict[str, object] = {"fetch": FAST, **changes}
+    # One story per article: the pages are written from one template, near-copies that
+    # grouping would rightly fold together (grouping has its own tests).
+    settings: dict[str, object] = {
+        "fetch": FAST,
+        "stories": StoriesConfig(enabled=False),
+        **changes,
+    }
     return Config(
         title="Test Digest",
         sources=sources,

@@ -148,6 +148,7 @@ def test_old_schema_is_migrated_in_place(tmp_path: Path) -> None:
         state.commit_build(DAY, [article("k1")], [], None, NOW, read)
     with sqlite3.connect(path) as db:  # make it a schema-1 file, as the first release wrote
         db.execute("DROP TABLE sends")
+        db.execute("DROP TABLE stories")
         db.execute("ALTER TABLE sources DROP COLUMN fetch_url")
         db.execute("ALTER TABLE days DROP COLUMN failures")
         db.execute("ALTER TABLE sources DROP COLUMN settled")
@@ -216,6 +217,7 @@ def test_upgrading_keeps_entries_keyed_by_a_scoped_tag_id_known(tmp_path: Path) 
         state.commit_build(DAY, [article(k) for k in old_keys], [], None, NOW)
     with sqlite3.connect(path) as db:  # as the version before kinds had cursors left it
         db.execute("ALTER TABLE sources DROP COLUMN cursor")
+        db.execute("DROP TABLE stories")
         db.execute("PRAGMA user_version = 5")
     with State.open(path) as state:
         found = state.entries(["id:tag:example.org,2026:1", "id:urn:uuid:42", "id:Gazette:7"])
@@ -232,6 +234,7 @@ def test_a_kinds_cursor_is_kept_with_its_read_and_added_to_an_older_file(tmp_pat
         state.commit_build(DAY, [], [], None, NOW, [SourceHealth("Old", "o.xml", True, 1)])
     with sqlite3.connect(path) as db:  # as the version before kinds had cursors left it
         db.execute("ALTER TABLE sources DROP COLUMN cursor")
+        db.execute("DROP TABLE stories")
         db.execute("PRAGMA user_version = 6")
     seen = {"newest": "2026-11-21T06:00:00+00:00"}
     with State.open(path) as state:

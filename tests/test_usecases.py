@@ -86,8 +86,8 @@ def sent_at(config: Config) -> dt.datetime | None:
 
 def test_build_day_writes_the_days_pages_from_the_seeds(site: Config) -> None:
     result = usecases.build_day(site, DAY, now=NOW)
-    assert result.digest.day == DAY and len(result.digest.stories) == 3
-    assert result.summary_line.startswith("2026-11-21: 3 stories (3 new) from 1 sources")
+    assert result.digest.day == DAY and len(result.digest.stories) == 1  # three reports
+    assert result.summary_line.startswith("2026-11-21: 1 story (3 new articles) from 1 source")
     assert (site.output / "2026-11-21.html").is_file()
     assert site.output / "index.html" in result.written
 
@@ -127,7 +127,9 @@ def test_send_day_sends_the_stored_digest_of_a_built_day(site: Config) -> None:
         result = usecases.send_day(with_email(site, port), DAY, now=NOW)
     assert result.sent and handler.locked_during_send == [True]
     assert (site.output / "2026-11-21.html").stat().st_ino == page.st_ino  # not built again
-    assert f"{len(built.digest.stories)} stories".encode() in handler.envelopes[0].original_content
+    count = len(built.digest.stories)
+    label = f"{count} {'story' if count == 1 else 'stories'}"
+    assert label.encode() in handler.envelopes[0].original_content
 
 
 def test_send_day_refuses_a_day_already_sent_unless_forced(site: Config) -> None:
@@ -195,7 +197,7 @@ def test_build_then_send_keeps_the_site_when_the_email_fails(site: Config) -> No
     with pytest.raises(usecases.EmailFailedError) as failed:
         usecases.build_then_send(config, now=NOW)
     built = failed.value.built
-    assert len(built.digest.stories) == 3 and (site.output / "index.html").is_file()
+    assert built.new_articles == 3 and (site.output / "index.html").is_file()
     assert str(failed.value).startswith(f"{built.summary_line}; email failed: ")
     assert "127.0.0.1" in failed.value.problem and failed.value.advice
     assert sent_at(config) is None  # the next run tries again

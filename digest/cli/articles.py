@@ -8,9 +8,10 @@ import dataclasses
 import json
 
 from digest import usecases
-from digest.cli.console import warn
-from digest.cli.exits import EXIT_OK
+from digest.cli.console import error, warn
+from digest.cli.exits import EXIT_OK, EXIT_USAGE
 from digest.cli.options import load, positive_int
+from digest.config import Config
 from digest.model import Article
 
 INPUT_HELP = "an article file (.txt, .md, .html), a URL, or - for standard input"
@@ -42,7 +43,21 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         description="Print the summary the digest would show for one article (a text or "
         "HTML file, a URL, or '-' for standard input), one sentence per line.",
     )
-    summarise.add_argument("input", help=INPUT_HELP)
+    summarise.add_argument(
+        "input",
+        nargs="?",
+        help=INPUT_HELP + " (with --story: the story's articles as JSON Lines)",
+    )
+    summarise.add_argument(
+        "--story",
+        metavar="FILE",
+        help="summarise one story from several articles, given as JSON Lines in FILE (- for "
+        'standard input; one {"id", "title", "text", "source", "date"} object per line): '
+        "each fact once, the most complete report's lead first",
+    )
+    summarise.add_argument(
+        "--words", type=positive_int, help="with --story: a budget in words instead of characters"
+    )
     summarise.add_argument(
         "-n",
         "--sentences",
@@ -87,6 +102,14 @@ def _as_json(article: Article, *, explain: bool) -> dict[str, object]:
 
 def cmd_summarise(args: argparse.Namespace) -> int:
     config = load(args)
+    if args.story is not None:
+        return _summarise_story(config, args)
+    if args.input is None:
+        error("give an article to summarise (a file, a URL, or -), or --story FILE")
+        return EXIT_USAGE
+    if args.words is not None:
+        error("--words goes with --story; for one article use --chars or --sentences")
+        return EXIT_USAGE
     if args.sentences is not None or args.chars is not None:
         config = dataclasses.replace(
             config,
@@ -95,5 +118,27 @@ def cmd_summarise(args: argparse.Namespace) -> int:
         )
     article = usecases.read_one_article(config, args.input, warn=warn)
     for sentence in article.summary:
+        print(sentence)
+    return EXIT_OK
+
+
+def _summarise_story(config: Config, args: argparse.Namespace) -> int:
+    from digest.cli.stories import read_lines
+    from digest.jsonl import JsonlError
+
+    if args.input is not None:
+        error("give either an article or --story FILE, not both")
+        return EXIT_USAGE
+    label, lines = read_lines(args.story)
+    if lines is None:
+        return EXIT_USAGE
+    try:
+        sentences = usecases.summarise_story_jsonl(
+            config, lines, words=args.words, chars=args.chars, label=label
+        )
+    except JsonlError as exc:
+        error(str(exc))
+        return EXIT_USAGE
+    for sentence in sentences:
         print(sentence)
     return EXIT_OK

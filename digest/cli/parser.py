@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 
 from digest import __version__
-from digest.cli import articles, build, run, send, sources
+from digest.cli import articles, build, run, send, sources, stories
 from digest.cli.options import common_options
 
 # In the order ``digest --help`` lists them.
-COMMAND_MODULES = (build, articles, send, run, sources)
+COMMAND_MODULES = (build, stories, articles, send, run, sources)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -18,6 +18,7 @@ from digest.config.settings import (
     EmailConfig,
     FetchConfig,
     ScheduleConfig,
+    StoriesConfig,
 )
 
 __all__ = [
@@ -30,6 +31,7 @@ __all__ = [
     "EmailConfig",
     "FetchConfig",
     "ScheduleConfig",
+    "StoriesConfig",
     "add_sources_to_file",
     "default_config",
     "find_config",

@@ -117,7 +117,8 @@ class Number(ValueType):
     unit: str
 
     def describe(self) -> str:
-        return f"a number of {self.unit} from {self.low:g} to {self.high:g}"
+        of = f" of {self.unit}" if self.unit else ""
+        return f"a number{of} from {self.low:g} to {self.high:g}"
 
     def parse(self, value: Any, base: Path) -> float:
         if not _number(value, (int, float)) or not self.low <= value <= self.high:

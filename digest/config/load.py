@@ -32,11 +32,13 @@ from digest.config.settings import (
     SCHEDULE,
     SOURCE,
     STATE_FILENAME,
+    STORIES,
     TOP,
     Config,
     EmailConfig,
     FetchConfig,
     ScheduleConfig,
+    StoriesConfig,
     source_kinds,
 )
 from digest.model import Source, SourceFailure
@@ -111,6 +113,7 @@ def parse_config(
             email["smtp_port"] = IMPLICIT_TLS_PORT
         values["email"] = EmailConfig(**email)
     values["fetch"] = FetchConfig(**read_table(data.get("fetch", {}), FETCH, where, base))
+    values["stories"] = StoriesConfig(**read_table(data.get("stories", {}), STORIES, where, base))
     values["schedule"] = ScheduleConfig(
         **read_table(data.get("schedule", {}), SCHEDULE, where, base)
     )

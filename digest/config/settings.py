@@ -190,6 +190,20 @@ EMAIL = Table(
     help="where and how `digest send` delivers",
 )
 
+STORIES = Table(
+    "stories",
+    (
+        Key("enabled", Boolean(), True, "join reports of one event from several sources"),
+        Key(
+            "similarity",
+            Number(0.05, 0.95, ""),
+            0.25,
+            "how alike two reports must be to join: lower joins more, higher joins less",
+        ),
+    ),
+    help="one story per event, however many sources carry it",
+)
+
 SCHEDULE = Table(
     "schedule",
     (
@@ -270,6 +284,7 @@ TOP = Table(
             default_text=f"the `{DEFAULT_SOURCES_DIR}/` folder beside the config file",
         ),
         Key("fetch", Section(FETCH), help=FETCH.help),
+        Key("stories", Section(STORIES), help=STORIES.help),
         Key("email", Section(EMAIL), help=EMAIL.help, default_text="none: nothing is sent"),
         Key("schedule", Section(SCHEDULE), help=SCHEDULE.help),
     ),
@@ -289,6 +304,14 @@ class EmailConfig:
     password_env: str | None = EMAIL["password_env"].default
     password_file: Path | None = EMAIL["password_file"].default
     timeout: float = EMAIL["timeout"].default
+
+
+@dataclass(frozen=True)
+class StoriesConfig:
+    """How reports of one event are joined into one story (see ``digest.group``)."""
+
+    enabled: bool = STORIES["enabled"].default
+    similarity: float = STORIES["similarity"].default
 
 
 @dataclass(frozen=True)
@@ -333,6 +356,7 @@ class Config:
     first_run_hours: int = TOP["first_run_hours"].default
     articles_feed: bool = TOP["articles_feed"].default
     fetch: FetchConfig = field(default_factory=FetchConfig)
+    stories: StoriesConfig = field(default_factory=StoriesConfig)
     email: EmailConfig | None = None
     schedule: ScheduleConfig = field(default_factory=ScheduleConfig)
     path: Path | None = None  # the file this came from, for messages

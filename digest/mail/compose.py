@@ -48,6 +48,7 @@ from digest.present import (
     human_datetime,
     localtime,
     long_date,
+    lower_first,
     one_line,
     plural,
     short_date,
@@ -88,6 +89,26 @@ class _Also:
 
 
 @dataclass(frozen=True)
+class _Sentence:
+    text: str
+    report: int | None  # the number of the report it comes from, when there are several
+
+
+@dataclass(frozen=True)
+class _Figures:
+    kind: str
+    figures: tuple[tuple[str, int], ...]  # (figure as worded, report number)
+
+    @property
+    def plain(self) -> str:
+        """``more than 80¹ · at least 83³``: the figures with their reports, for plain text."""
+        # no-break spaces keep "at least 83¹" on one line when the plain text is wrapped
+        return " · ".join(
+            text.replace(" ", "\u00a0") + superscript(report) for text, report in self.figures
+        )
+
+
+@dataclass(frozen=True)
 class _Entry:
     """One story as the email shows it (the templates' ``entries``)."""
 
@@ -98,11 +119,33 @@ class _Entry:
     ref: int | None  # the story's number in the plain part's list of links
     byline: str
     summary: str
-    also: tuple[_Also, ...]
+    also: tuple[_Also, ...]  # a story of several reports: every report, numbered from 1
     full: tuple[Paragraph, ...]  # the full text, maybe shortened; () when left out
     full_cut: bool  # shortened to fit
     story: Story
     lead: Article
+    sentences: tuple[_Sentence, ...] = ()
+    copies: tuple[_Also, ...] = ()  # the same text on other sites ("also in")
+    figures: tuple[_Figures, ...] = ()
+    earlier: str | None = None  # "3 Dec · headline" of the story this one continues
+    earlier_url: str | None = None
+
+    @property
+    def attributed(self) -> str:
+        """The summary for the plain part, each sentence marked with its report's number."""
+        return " ".join(
+            s.text + (superscript(s.report) if s.report else "") for s in self.sentences
+        )
+
+
+_SUPERSCRIPT = str.maketrans(
+    "0123456789", "\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079"
+)
+
+
+def superscript(number: int) -> str:
+    """``12`` → ``¹²``: a report's number after a sentence in plain text."""
+    return str(number).translate(_SUPERSCRIPT)
 
 
 def build_message(
@@ -222,18 +265,32 @@ def _entries(digest: Digest, config: Config) -> tuple[list[_Entry], list[tuple[i
         lead = story.lead
         url = http_url(lead.url)
         story_ref = ref(url)
-        summary = one_line(" ".join(story.summary or lead.summary))
+        several = len(story.reports) > 1
+        sentences = tuple(
+            _Sentence(one_line(s.text), s.report + 1 if several else None) for s in story.summary
+        )
+        summary = " ".join(s.text for s in sentences) or one_line(" ".join(lead.summary))
         also = []
-        for article in story.articles[1:]:
-            other_url = http_url(article.url)
-            also.append(
+        if several:
+            for article in story.reports:
+                other_url = http_url(article.url)
+                also.append(
+                    _Also(
+                        one_line(article.title or "Untitled"),
+                        article.source,
+                        other_url,
+                        story_ref if article is lead else ref(other_url),
+                    )
+                )
+        copies = []
+        for article in story.copies:
+            copy_url = http_url(article.url)
+            copies.append(
                 _Also(
-                    one_line(article.title or "Untitled"),
-                    article.source,
-                    other_url,
-                    ref(other_url),
+                    one_line(article.title or "Untitled"), article.source, copy_url, ref(copy_url)
                 )
             )
+        earlier = story.earlier
         entries.append(
             _Entry(
                 number=number,
@@ -241,13 +298,29 @@ def _entries(digest: Digest, config: Config) -> tuple[list[_Entry], list[tuple[i
                 headline=one_line(story.headline or lead.title or "Untitled"),
                 url=url,
                 ref=story_ref,
-                byline=_byline(lead, config, digest.day),
+                byline=_story_byline(story, config, digest.day),
                 summary=summary,
                 also=tuple(also),
                 full=_full_text(lead, summary),
                 full_cut=False,
                 story=story,
                 lead=lead,
+                sentences=sentences,
+                copies=tuple(copies),
+                figures=tuple(
+                    _Figures(d.kind, tuple((lower_first(f.text), f.report + 1) for f in d.figures))
+                    for d in story.disagreements
+                ),
+                earlier=(
+                    one_line(f"{short_date(earlier.day, digest.day)} · {earlier.headline}")
+                    if earlier
+                    else None
+                ),
+                earlier_url=(
+                    f"{config.site_url}{day_filename(earlier.day)}#story-{earlier.story_id}"
+                    if earlier and config.site_url
+                    else None
+                ),
             )
         )
     return entries, links
@@ -369,7 +442,7 @@ def _transfer_encoding(text: str) -> str:
 def _mail_environment(env: jinja2.Environment) -> jinja2.Environment:
     """``env`` plus the filters only the email templates use, without changing ``env``."""
     overlay = env.overlay()
-    overlay.filters = {**env.filters, "wrap": wrap}
+    overlay.filters = {**env.filters, "wrap": wrap, "superscript": superscript}
     return overlay
 
 
@@ -420,6 +493,16 @@ def _count_label(digest: Digest) -> str:
 def _preheader(entries: Sequence[_Entry]) -> str:
     text = " · ".join(e.headline for e in entries[:4])
     return text if len(text) <= 150 else text[:149].rsplit(" ", 1)[0] + " …"
+
+
+def _story_byline(story: Story, config: Config, day: dt.date) -> str:
+    """One report's byline, or for several: "3 reports · BBC, RT · Sat 21 Nov, 09:30"."""
+    if len(story.reports) == 1:
+        return _byline(story.lead, config, day)
+    parts = [f"{len(story.reports)} reports", ", ".join(story.sources)]
+    if story.lead.published:
+        parts.append(human_datetime(localtime(story.lead.published, config.timezone), day))
+    return one_line(" · ".join(parts))
 
 
 def _byline(article: Article, config: Config, day: dt.date) -> str:

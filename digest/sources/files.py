@@ -148,6 +148,7 @@ def parse_article_text(
             url=url,
             published=published or fallback_date,
             author=header.get("author") or None,
+            publisher_unknown=not header.get("source") and not url,
         ),
         warnings,
     )

@@ -59,6 +59,8 @@ class Lexicon:
     hidden_hints: frozenset[Hint]
     hidden_roles: frozenset[str]
     article_body_hints: frozenset[Hint]
+    # function words by language (BCP 47 primary subtag)
+    stop_words: Mapping[str, frozenset[str]]
 
     @property
     def english_months(self) -> frozenset[str]:
@@ -133,7 +135,17 @@ def _build(data: Mapping[str, Any]) -> Lexicon:
         hidden_hints=_hints(clutter, "hidden"),
         hidden_roles=_words(clutter, "hidden_roles", "clutter"),
         article_body_hints=_hints(clutter, "article_body"),
+        stop_words=MappingProxyType(_stop_words(_table(data, "stop_words"))),
     )
+
+
+def _stop_words(table: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    found = {}
+    for language, words in table.items():
+        if not isinstance(words, str) or words != words.lower():
+            raise LexiconError(f"{LEXICON_FILE}: stop_words.{language} must be lowercase words")
+        found[language] = frozenset(words.split())
+    return found
 
 
 def _table(data: Mapping[str, Any], key: str, where: str = "") -> Mapping[str, Any]:

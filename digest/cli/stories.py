@@ -1,0 +1,133 @@
+"""``digest stories``: how the day's articles are grouped into stories, and why."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from digest import usecases
+from digest.cli.console import error, progress_reporter, warn
+from digest.cli.exits import EXIT_OK, EXIT_USAGE
+from digest.cli.options import load, parse_day
+from digest.config import Config
+from digest.model import Story
+
+
+def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    stories = commands.add_parser(
+        "stories",
+        parents=[common],
+        help="show how the day's articles are grouped into stories",
+        description="Read the sources as 'digest build' does, without writing anything, and "
+        "print each story of the day with its articles, their sources and how alike each is "
+        "to the story's first report. With --jsonl, group articles given as JSON Lines "
+        'instead (one {"id", "title", "text", "source", "date"} object per line; '
+        'source and date may be null) and print one {"id", "cluster"} line per article.',
+    )
+    stories.add_argument("--date", type=parse_day, help="the day, as YYYY-MM-DD (default: today)")
+    output = stories.add_mutually_exclusive_group()
+    output.add_argument(
+        "--json",
+        action="store_true",
+        help="one JSON object per article: id, title, source, cluster, headline, similarity",
+    )
+    output.add_argument(
+        "--jsonl",
+        metavar="FILE",
+        help="group the articles in FILE (JSON Lines; - for standard input) instead of the "
+        "configured sources",
+    )
+    stories.set_defaults(handler=cmd_stories)
+
+
+def cmd_stories(args: argparse.Namespace) -> int:
+    config = load(args)
+    if args.jsonl is not None:
+        return _jsonl(config, args.jsonl)
+    try:
+        found = usecases.stories_of_day(
+            config, args.date, progress=progress_reporter(args.quiet > 0)
+        )
+    except usecases.FutureDayError as exc:
+        error(f"--date {exc.problem}; {exc.advice}")
+        return EXIT_USAGE
+    for warning in found.warnings:
+        warn(warning)
+    stories = found.digest.stories
+    if args.json:
+        for story in stories:
+            for article in story.articles:
+                print(json.dumps(_article_json(story, article.key, found), ensure_ascii=False))
+        return EXIT_OK
+    count = sum(len(s.articles) for s in stories)
+    print(
+        f"{found.digest.day.isoformat()}: {len(stories)} "
+        f"{'story' if len(stories) == 1 else 'stories'} from {count} "
+        f"{'article' if count == 1 else 'articles'}"
+    )
+    for number, story in enumerate(stories, start=1):
+        _print_story(number, story, found.similarity)
+    return EXIT_OK
+
+
+def _print_story(number: int, story: Story, similarity: dict[str, float]) -> None:
+    reports = len(story.reports)
+    print(f"\n{number}. {story.headline}  [{story.id}]")
+    if reports > 1 or story.copies:
+        copies = f", {len(story.copies)} copies" if story.copies else ""
+        print(f"   {reports} reports{copies} from {', '.join(story.sources)}")
+    for index, article in enumerate(story.articles):
+        role = "copy" if article in story.copies else f"{index + 1}"
+        score = "" if index == 0 else f"  similarity {similarity.get(article.key, 0.0):.2f}"
+        print(f"   {role:>4}. {article.source}: {article.title}{score}")
+    for disagreement in story.disagreements:
+        figures = " · ".join(f"{f.text} [{f.report + 1}]" for f in disagreement.figures)
+        print(f"   figures differ, {disagreement.kind}: {figures}")
+    if story.earlier:
+        earlier = story.earlier
+        print(f"   continues {earlier.day.isoformat()}: {earlier.headline}  [{earlier.story_id}]")
+
+
+def _article_json(story: Story, key: str, found: usecases.DayStories) -> dict[str, object]:
+    article = next(a for a in story.articles if a.key == key)
+    return {
+        "id": article.key,
+        "title": article.title,
+        "source": article.source,
+        "url": article.url,
+        "published": article.published.isoformat() if article.published else None,
+        "cluster": story.id,
+        "headline": story.headline,
+        "report": article in story.reports,
+        "similarity": found.similarity.get(article.key),
+    }
+
+
+def _jsonl(config: Config, name: str) -> int:
+    from digest.jsonl import JsonlError
+
+    label, lines = read_lines(name)
+    if lines is None:
+        return EXIT_USAGE
+    try:
+        grouped = usecases.group_jsonl(config, lines, label)
+    except JsonlError as exc:
+        error(f"{exc}")
+        return EXIT_USAGE
+    for item_id, cluster in grouped:
+        print(json.dumps({"id": item_id, "cluster": cluster}, ensure_ascii=False))
+    return EXIT_OK
+
+
+def read_lines(name: str) -> tuple[str, list[str] | None]:
+    """The lines of the file ``name`` (``-``: standard input), or None after saying why not."""
+    label = "<stdin>" if name == "-" else name
+    try:
+        if name == "-":
+            return label, sys.stdin.read().splitlines()
+        return label, Path(name).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        error(f"cannot read {label} ({exc}); give a UTF-8 JSON Lines file, or - for stdin")
+        return label, None

@@ -1,0 +1,274 @@
+"""Headlines: a sentence made into one, an SEO title cleaned, the clearest of several chosen.
+
+**From a sentence** (an article without a title): the lead sentence, shortened to a *whole
+clause* of at most about ``HEADLINE_CHARS`` characters without an ellipsis. Shortening first
+drops what a sub-editor would (an opening "Still," or "However,", a parenthesis, a
+non-restrictive relative clause: ", which made landfall on Monday,", a closing attribution:
+", officials said Tuesday"); then, if the sentence is still too long, it is cut before a
+subordinate clause ("as", "after", "while" ...) or at clause punctuation, and only as a last
+resort before a prepositional phrase ("... talks | with representatives of ..."). A cut never
+leaves a dangling article, preposition or conjunction at the end.
+
+**SEO cruft** in a title: a site name after a separator ("... | Example News", "... - Example
+News"), and a keyword-stuffed lead-in before a colon ("Maduro Venezuela US Talks 2026: ..."):
+a run of capitalised keywords with a year and no verb or function word.
+
+**Choosing** among the titles of a story's reports: a real headline beats one derived from a
+sentence, a plain headline beats a keyword-stuffed one, and a headline of news length beats a
+very short or very long one.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+HEADLINE_CHARS = 90
+
+_CLOSING = "\"'\u201d\u2019\u00bb)]"
+_TRAILING_PUNCT = re.compile(r"[\s.!?;:,\u2026\u2014\u2013-]+(?=[\"'\u201d\u2019\u00bb)\]]*$)")
+_ENDS_WITH_INITIALISM = re.compile(r"\b(?:[^\W\d_]\.){2,}[\"'\u201d\u2019\u00bb)\]]*$")
+
+# Openers a headline drops ("Still, the committee voted ..." → "The committee voted ...").
+_DISCOURSE_OPENERS = re.compile(
+    r"^(?:still|however|meanwhile|now|but|and|so|also|yet|instead|indeed|in fact|"
+    r"in addition|moreover|furthermore|separately|earlier|later|overall)\s*,?\s+(?=\S)",
+    re.IGNORECASE,
+)
+# A non-restrictive relative clause or aside between commas or dashes, and a parenthesis.
+_ASIDE = re.compile(
+    r",\s+(?:which|who|whose|whom|where)\b[^,;:()\u2014]*,(?=\s)"
+    r"|\s+[\u2014\u2013]\s+[^\u2014\u2013]{3,80}?\s+[\u2014\u2013](?=\s)"
+    r"|\s*\([^()]{1,80}\)",
+    re.IGNORECASE,
+)
+# A closing attribution: ", officials said Tuesday", ", according to the ministry".
+_ATTRIBUTION = re.compile(
+    r",\s+(?:(?:[\w.'\u2019-]+\s+){1,5}(?:said|says|told|reported|announced|added|confirmed)"
+    r"(?:\s+(?:on\s+)?[\w.'\u2019-]+){0,3}|according\s+to\s+[^,;]{2,60})$",
+    re.IGNORECASE,
+)
+# Where a clause may end. Strong: clause punctuation, or a subordinate clause starts.
+_STRONG_BREAK = re.compile(
+    r"(?:[,;:](?=\s)|\s(?:--|[\u2014\u2013-])(?=\s))"
+    r"|\s(?=(?:as|after|before|while|when|whereas|because|since|although|though|amid|"
+    r"despite|following|until|unless|even\s+as|even\s+though|so\s+that|but|which|who|"
+    r"where)\s)",
+    re.IGNORECASE,
+)
+# Weak: a prepositional phrase starts.
+_WEAK_BREAK = re.compile(
+    r"\s(?=(?:with|for|in|on|at|from|over|into|against|near|during|under|without|between|"
+    r"across|through|toward|towards|about|by|of)\s)",
+    re.IGNORECASE,
+)
+# Words a headline may not end on.
+_DANGLING = frozenset(
+    """\
+    a an the and or but nor so yet as at by for from in into of on onto to with without
+    over under about after before between through during against near than that which who
+    whom whose where when while if because since although though is are was were be been
+    being has have had do does did will would shall should can could may might must his her
+    its their our your my this these those its said says""".split()  # noqa: SIM905
+)
+# The shortest clause worth a headline, as a share of the limit.
+_MIN_SHARE = 0.4
+# Text with no word boundary this far (times the limit) is not prose and is cut hard.
+_HARD_LIMIT = 2.5
+
+
+def sentence_headline(sentence: str, limit: int = HEADLINE_CHARS) -> str:
+    """``sentence`` as a headline: whole clauses only, at most about ``limit`` characters.
+
+    A question or exclamation keeps its mark; a closing full stop goes. ``limit`` <= 0 means
+    no limit. If no clause fits, the shortest whole clause is returned, however long.
+    """
+    text = " ".join(sentence.split())
+    asks = text.rstrip(_CLOSING).endswith(("?", "!"))
+    if asks:
+        text = re.sub(r"([?!])[?!]+(?=[^?!]*$)", r"\1", text)
+    elif not _ENDS_WITH_INITIALISM.search(text):
+        text = _TRAILING_PUNCT.sub("", text)
+    text = text.strip()
+    if limit <= 0 or len(text) <= limit:
+        return text
+    shorter = _without_asides(text)
+    if len(shorter) <= limit:
+        return shorter
+    for pattern in (_STRONG_BREAK, _WEAK_BREAK):
+        cut = _best_cut(shorter, pattern, limit)
+        if cut:
+            return cut
+    # Nothing fits: the first whole clause, even if long, rather than a phrase cut in half.
+    for match in _STRONG_BREAK.finditer(shorter):
+        head = _clean_end(shorter[: match.start()])
+        if head and len(head) >= limit * _MIN_SHARE:
+            return head
+    hard = int(_HARD_LIMIT * limit)
+    if len(shorter) > hard and " " not in shorter[:hard]:
+        # Not prose at all (a URL, a string of symbols): it still has to fit on a line.
+        return shorter[: hard - 1] + "\u2026"
+    return shorter
+
+
+def _without_asides(text: str) -> str:
+    opened = _DISCOURSE_OPENERS.sub("", text, count=1)
+    if opened != text:
+        text = opened[:1].upper() + opened[1:]
+    previous = None
+    while previous != text:
+        previous = text
+        text = _ASIDE.sub("", text, count=1)
+    text = _ATTRIBUTION.sub("", text)
+    return " ".join(text.split())
+
+
+def _best_cut(text: str, pattern: re.Pattern[str], limit: int) -> str | None:
+    best = None
+    for match in pattern.finditer(text):
+        if match.start() > limit:
+            break
+        head = _clean_end(text[: match.start()])
+        if head and len(head) >= limit * _MIN_SHARE and len(head) <= limit:
+            best = head
+    return best
+
+
+def _clean_end(text: str) -> str | None:
+    """``text`` without trailing punctuation, or None if it ends on a dangling word or an
+    unclosed bracket or quote."""
+    text = text.rstrip(" ,;:\u2014\u2013-")
+    words = text.split()
+    if len(words) < 3 or words[-1].lower().strip(_CLOSING) in _DANGLING:
+        return None
+    if text.count("(") != text.count(")") or text.count("\u201c") != text.count("\u201d"):
+        return None
+    if text.count('"') % 2:
+        return None
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# SEO cruft
+
+_SEPARATORS = re.compile(r"\s+(?:\||\u2013|\u2014|-|::|\u00b7|\u2022)\s+")
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+_FUNCTION_WORDS = frozenset(
+    """a an the and or but of to in on at for with from by as is are was were be has have
+    had will would can could may might says said after before over amid into about than
+    that this its his her their what why how who der die das und von zu le la les et des du
+    el los las y del en""".split()  # noqa: SIM905
+)
+
+
+def strip_cruft(title: str, site_names: Sequence[str] = ()) -> str:
+    """``title`` without a trailing (or leading) site name and a keyword-stuffed lead-in."""
+    text = " ".join(title.split())
+    text = _strip_site_name(text, site_names)
+    head, sep, rest = text.partition(": ")
+    if sep and _is_keyword_stuffed(head) and len(rest.split()) >= 3:
+        text = rest[:1].upper() + rest[1:]
+    return text
+
+
+def _strip_site_name(text: str, site_names: Sequence[str]) -> str:
+    separators = list(_SEPARATORS.finditer(text))
+    if not separators:
+        return text
+    names = [_fold(n) for n in site_names if _fold(n)]
+
+    def is_site(part: str) -> bool:
+        folded = _fold(part)
+        return bool(folded) and any(folded == n or folded.startswith(n) for n in names)
+
+    last = separators[-1]
+    head, tail = text[: last.start()], text[last.end() :]
+    # A pipe almost always separates the site's name; a dash only when the name is known.
+    piped = last.group().strip() == "|" and len(tail.split()) <= 5
+    if len(head.split()) >= 3 and (piped or is_site(tail)):
+        return head
+    first = separators[0]
+    lead, rest = text[: first.start()], text[first.end() :]
+    if len(rest.split()) >= 3 and is_site(lead):
+        return rest
+    return text
+
+
+def site_names_for(source: str, url: str | None) -> tuple[str, ...]:
+    """Names a site may put in its titles: the source's name and the first label of the
+    host ("bbc" for www.bbc.co.uk, which "BBC News" starts with)."""
+    names = [source]
+    if url:
+        from urllib.parse import urlsplit
+
+        host = (urlsplit(url).hostname or "").removeprefix("www.")
+        label = host.split(".")[0]
+        if len(label) >= 3:
+            names.append(label)
+    return tuple(names)
+
+
+def _fold(name: str) -> str:
+    return re.sub(r"[\W_]+", "", name.casefold().removeprefix("www."))
+
+
+def _is_keyword_stuffed(text: str) -> bool:
+    """A run of capitalised keywords with a year and no function word: "Maduro Venezuela US
+    Talks 2026"."""
+    words = text.split()
+    if len(words) < 3 or not _YEAR.search(text):
+        return False
+    if any(w.lower() in _FUNCTION_WORDS for w in words):
+        return False
+    return all(w[:1].isupper() or w[:1].isdigit() for w in words)
+
+
+def is_seo_title(title: str, site_names: Sequence[str] = ()) -> bool:
+    """True when ``title`` carries SEO cruft that ``strip_cruft`` would remove."""
+    return strip_cruft(title, site_names) != " ".join(title.split())
+
+
+# ---------------------------------------------------------------------------------------------
+# Choosing
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A headline on offer: a report's title, and whether it was derived from its text."""
+
+    title: str
+    derived: bool = False
+    site_names: tuple[str, ...] = ()
+
+
+def headline_score(candidate: Candidate) -> float:
+    """Higher is clearer. Real beats derived; plain beats stuffed; news length beats extremes."""
+    title = candidate.title
+    if not title.strip():
+        return float("-inf")
+    score = 1.0
+    if candidate.derived:
+        score -= 0.3
+    if is_seo_title(title, candidate.site_names):
+        score -= 0.5
+    length = len(strip_cruft(title, candidate.site_names))
+    if length < 25:
+        score -= 0.2
+    elif length > 110:
+        score -= 0.2 + min((length - 110) / 200, 0.3)
+    letters = [c for c in title if c.isalpha()]
+    if letters and sum(c.isupper() for c in letters) > 0.8 * len(letters):
+        score -= 0.3  # SHOUTING
+    return score
+
+
+def choose_headline(candidates: Sequence[Candidate]) -> str:
+    """The clearest headline among ``candidates`` (the first wins a tie), cruft stripped."""
+    best = max(
+        enumerate(candidates), key=lambda pair: (headline_score(pair[1]), -pair[0]), default=None
+    )
+    if best is None:
+        return ""
+    chosen = best[1]
+    return strip_cruft(chosen.title, chosen.site_names)

@@ -1,0 +1,343 @@
+"""How alike two texts are: content-word vectors, their nearest neighbours, and word shingles.
+
+Two uses, two measures:
+
+* **Same event?** Weighted word vectors over an article's headline and the opening words of
+  its body, compared by cosine. The headline is counted twice because it names the event; the
+  body's opening carries the who, where and when; a long article's later paragraphs mostly
+  add background that other reports of the event do not share. A word's weight is its
+  rarity in the language at large (``wordfreq``'s frequency lists: "said" or "government"
+  weigh little, "Geneva" or "Witkoff" much), not its rarity in the pool: IDF from the pool
+  alone is meaningless on a quiet day of a dozen articles, so the same threshold would mean
+  different things on small and large days. Only pairs above a small similarity are kept,
+  found by a sparse product in row blocks: a day of thousands of articles never builds a
+  dense n × n matrix.
+* **Same text?** Sets of hashed word 5-grams compared by Jaccard overlap, for copies: the same
+  wire story on two sites, a republished or retitled article, a scraper's copy.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
+
+# A word starts with a letter (not in the middle of one: "7th" holds no word "th") and may
+# hold digits and inner apostrophes ("F35", "don't"); numbers alone say little about which
+# event it is. Hyphens split ("Russia-Ukraine talks" shares both names with "talks between
+# Russia and Ukraine").
+_WORD = re.compile(r"(?<![^\W_])[^\W\d_][^\W_]*(?:'[^\W_]+)*")
+_POSSESSIVE = re.compile(r"'s$")
+
+DEFAULT_LANGUAGES = ("en",)
+# A text is taken to be in a language when at least this many of its words are that
+# language's function words, and more than any other language's.
+_MIN_EVIDENCE = 3
+# The opening words are enough to tell the language, and cheaper than the whole text.
+_LANGUAGE_SAMPLE = 80
+
+
+def words_of(text: str) -> list[str]:
+    """Every word of ``text``, lower case, possessives cut."""
+    words = _WORD.findall(text.replace("\u2019", "'").lower())
+    if "'" not in text and "\u2019" not in text:
+        return words
+    return [_POSSESSIVE.sub("", w) if "'" in w else w for w in words]
+
+
+def guess_language(words: Sequence[str], default: str = "en") -> str:
+    """The language whose function words ``words`` use most (see the lexicon's stop words),
+    or ``default`` when too few of them say."""
+    from digest.text.lexicon import lexicon
+
+    sample = words[:_LANGUAGE_SAMPLE]
+    counts = {
+        language: sum(1 for w in sample if w in stop)
+        for language, stop in lexicon().stop_words.items()
+    }
+    best = max(counts, key=lambda language: (counts[language], language == default))
+    if counts[best] < _MIN_EVIDENCE or counts[best] <= counts.get(default, 0):
+        return default
+    return best
+
+
+def content_words(text: str, language: str | None = None) -> list[str]:
+    """The words of ``text`` that can tell one event from another: lower case, possessives
+    cut, one-letter words and the function words of its language (``language``, or the one
+    it looks written in) dropped."""
+    from digest.text.lexicon import lexicon
+
+    words = words_of(text)
+    language = language or guess_language(words)
+    stop = lexicon().stop_words.get(language, frozenset())
+    return [w for w in words if len(w) > 1 and w not in stop]
+
+
+@lru_cache(maxsize=200_000)
+def _term(word: str, language: str) -> str:
+    """What a word counts as when texts are compared: its stem, accents folded ("Nicolás"
+    and "Nicolas", "talks" and "talk", "striking" and "strikes" are one term)."""
+    folded = unicodedata.normalize("NFKD", word)
+    if not folded.isascii():
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
+    stemmer = _stemmer(language)
+    return stemmer.stemWord(folded) if stemmer else folded
+
+
+@lru_cache(maxsize=32)
+def _stemmer(language: str) -> Any:
+    import snowballstemmer
+
+    name = _SNOWBALL.get(language)
+    return snowballstemmer.stemmer(name) if name else None
+
+
+_SNOWBALL = {
+    "en": "english", "de": "german", "fr": "french", "es": "spanish", "it": "italian",
+    "pt": "portuguese", "nl": "dutch", "sv": "swedish", "da": "danish", "nb": "norwegian",
+    "no": "norwegian", "fi": "finnish", "ru": "russian", "hu": "hungarian", "ro": "romanian",
+    "tr": "turkish", "ca": "catalan", "el": "greek", "id": "indonesian", "ga": "irish",
+}  # fmt: skip
+
+
+# Word weights on the Zipf scale (log10 of a word's frequency per billion words): a word that
+# the lists never saw weighs RAREST, and the most common words still weigh COMMONEST, since
+# stop words are dropped before and what is left still says something.
+RAREST = 8.0
+_WORDLIST = "small"
+COMMONEST = 0.5
+
+
+@lru_cache(maxsize=8)
+def _frequencies(language: str) -> dict[str, float]:
+    import wordfreq
+
+    if language not in wordfreq.available_languages(wordlist=_WORDLIST):
+        return {}
+    return wordfreq.get_frequency_dict(language, wordlist=_WORDLIST)
+
+
+def word_weights(words: Sequence[str], language: str = "en") -> np.ndarray:
+    """How much each word tells about an event: ``RAREST`` minus its Zipf frequency in
+    ``language`` (a BCP 47 tag; only the primary subtag is used)."""
+    table = _frequencies(language.split("-")[0].lower())
+    frequencies = np.array([table.get(word, 0.0) for word in words], dtype=float)
+    with np.errstate(divide="ignore"):
+        zipf = np.where(frequencies > 0, np.log10(frequencies) + 9.0, 0.0)
+    return np.clip(RAREST - zipf, COMMONEST, RAREST).astype(np.float32)
+
+
+def vectorise(texts: Sequence[str], languages: Sequence[str] = DEFAULT_LANGUAGES) -> csr_matrix:
+    """L2-normalised rows of sublinear term frequency (1 + log count) × ``word_weights``.
+
+    Each text is read in the language it looks written in (the first of ``languages`` when
+    that is unclear): its function words are dropped, its words stemmed and weighed in that
+    language. A term that appears in texts of several languages weighs its lowest.
+    """
+    from scipy.sparse import csr_matrix
+
+    indptr, columns, data, terms = _weighted_terms(texts, languages)
+    return csr_matrix((data, columns, indptr), shape=(len(texts), max(terms, 1)))
+
+
+def vectorise_dense(
+    texts: Sequence[str], languages: Sequence[str] = DEFAULT_LANGUAGES
+) -> np.ndarray:
+    """``vectorise`` as a dense array: for a few dozen sentences, where numpy's dense
+    operations cost less than sparse bookkeeping."""
+    indptr, columns, data, terms = _weighted_terms(texts, languages)
+    dense = np.zeros((len(texts), max(terms, 1)), dtype=np.float32)
+    rows = np.repeat(np.arange(len(texts)), np.diff(indptr))
+    dense[rows, columns] = data
+    return dense
+
+
+def _weighted_terms(
+    texts: Sequence[str], languages: Sequence[str]
+) -> tuple[list[int], np.ndarray, np.ndarray, int]:
+    """The rows of ``vectorise`` in CSR form: (indptr, columns, values, number of terms)."""
+    default = (languages or DEFAULT_LANGUAGES)[0].split("-")[0].lower()
+    vocabulary: dict[str, int] = {}
+    surface: dict[tuple[str, str], int] = {}  # (word, language) and the term it counts as
+    indptr = [0]
+    indices: list[int] = []
+    frequencies: list[float] = []
+    for text in texts:
+        words = words_of(text)
+        language = guess_language(words, default)
+        stop = _stop_words(language)
+        terms: Counter[int] = Counter()
+        for word in words:
+            if len(word) < 2 or word in stop:
+                continue
+            term = surface.get((word, language))
+            if term is None:
+                term = vocabulary.setdefault(_term(word, language), len(vocabulary))
+                surface[(word, language)] = term
+            terms[term] += 1
+        for term, count in terms.items():
+            indices.append(term)
+            frequencies.append(1.0 + math.log(count))
+        indptr.append(len(indices))
+    data = np.asarray(frequencies, dtype=np.float32)
+    columns = np.asarray(indices, dtype=np.int32)
+    if len(vocabulary):
+        # A term weighs what its most common spelling weighs ("talks" as much as "talk").
+        term_weights = np.full(len(vocabulary), RAREST, dtype=np.float32)
+        by_language: dict[str, list[tuple[str, int]]] = {}
+        for (word, language), term in surface.items():
+            by_language.setdefault(language, []).append((word, term))
+        for language, pairs in by_language.items():
+            weights = word_weights([w for w, _ in pairs], language)
+            np.minimum.at(term_weights, np.array([t for _, t in pairs], dtype=np.int64), weights)
+        data *= term_weights[columns]
+    row_of = np.repeat(np.arange(len(texts)), np.diff(indptr))
+    lengths = np.sqrt(np.bincount(row_of, weights=data * data, minlength=len(texts)))
+    if len(data):
+        data /= lengths[row_of].astype(np.float32)
+    return indptr, columns, data, len(vocabulary)
+
+
+def story_weighted_dense(vectors: np.ndarray) -> np.ndarray:
+    """``story_weighted`` for a dense array."""
+    rows = vectors.shape[0]
+    counts = (vectors > 0).sum(axis=0)
+    idf = (np.log((1.0 + rows) / (1.0 + counts)) + 1.0).astype(np.float32)
+    weighted = vectors * idf
+    lengths = np.sqrt((weighted * weighted).sum(axis=1))
+    lengths[lengths == 0] = 1.0
+    return weighted / lengths[:, None]
+
+
+@lru_cache(maxsize=32)
+def _stop_words(language: str) -> frozenset[str]:
+    from digest.text.lexicon import lexicon
+
+    return lexicon().stop_words.get(language, frozenset())
+
+
+def story_weighted(vectors: csr_matrix) -> csr_matrix:
+    """``vectors`` re-weighted by how rare each term is *among these rows* (smoothed IDF) and
+    normalised again: for telling apart sentences that share a topic, where the topic's own
+    words (in every row) say nothing new."""
+    from scipy.sparse import csr_matrix as _csr
+    from scipy.sparse import diags
+
+    rows = vectors.shape[0]
+    counts = np.bincount(vectors.indices, minlength=vectors.shape[1])
+    idf = np.log((1.0 + rows) / (1.0 + counts)) + 1.0
+    weighted = _csr(vectors @ diags(idf.astype(np.float32)))
+    lengths = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+    lengths[lengths == 0] = 1.0
+    return _csr(diags((1.0 / lengths).astype(np.float32)) @ weighted)
+
+
+def similar_pairs(
+    vectors: csr_matrix,
+    min_similarity: float,
+    times: np.ndarray | None = None,
+    max_apart: float | None = None,
+    block_rows: int = 512,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every pair ``i < j`` whose cosine similarity is at least ``min_similarity``.
+
+    With ``times`` (seconds, NaN when unknown) and ``max_apart``, rows are only compared with
+    rows at most ``max_apart`` seconds away (or undated). Returns three arrays (i, j,
+    similarity). Rows are multiplied in blocks, each against the rows in its time window, and
+    each block's product is thinned before the next is made, so memory grows with the number
+    of similar pairs, not with the square of the pool, and a backlog spread over years costs
+    little more than its days.
+    """
+    from scipy.sparse import csr_matrix as _csr
+
+    n = vectors.shape[0]
+    if times is None or max_apart is None:
+        order = np.arange(n)
+        dated = n
+        sorted_times = None
+    else:
+        undated = np.isnan(times)
+        order = np.concatenate(
+            [np.flatnonzero(~undated)[np.argsort(times[~undated])], np.flatnonzero(undated)]
+        )
+        dated = int((~undated).sum())
+        sorted_times = times[order[:dated]]
+    ordered = _csr(vectors[order])
+    rows: list[np.ndarray] = []
+    cols: list[np.ndarray] = []
+    sims: list[np.ndarray] = []
+    for start in range(0, n, block_rows):
+        stop = min(start + block_rows, n)
+        if sorted_times is None or start >= dated:
+            low, high = 0, n  # undated rows are compared with every row
+        else:
+            first = sorted_times[start]
+            last = sorted_times[min(stop, dated) - 1]
+            low = int(np.searchsorted(sorted_times, first - max_apart, side="left"))
+            high = int(np.searchsorted(sorted_times, last + max_apart, side="right"))
+        columns = np.concatenate([np.arange(low, high), np.arange(max(high, dated), n)])
+        block = (ordered[start:stop] @ ordered[columns].T).tocoo()
+        i = block.row + start
+        j = columns[block.col]
+        keep = (j > i) & (block.data >= min_similarity)
+        if sorted_times is not None:
+            # the window is the block's: each pair must still be close enough itself
+            ti = np.where(i < dated, sorted_times[np.minimum(i, dated - 1)], np.nan)
+            tj = np.where(j < dated, sorted_times[np.minimum(j, dated - 1)], np.nan)
+            keep &= ~(np.abs(ti - tj) > max_apart)  # NaN (undated) compares False
+        rows.append(order[i[keep]])
+        cols.append(order[j[keep]])
+        sims.append(block.data[keep])
+    if not rows:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0, dtype=np.float32)
+    left, right = np.concatenate(rows), np.concatenate(cols)
+    swap = left > right
+    left[swap], right[swap] = right[swap], left[swap].copy()
+    return left, right, np.concatenate(sims)
+
+
+def shared_word_counts(vectors: csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """How many distinct content words each pair (left[k], right[k]) has in common."""
+    if not len(left):
+        return np.zeros(0, dtype=np.int64)
+    present = vectors.copy()
+    present.data[:] = 1
+    return np.asarray(present[left].multiply(present[right]).sum(axis=1)).ravel()
+
+
+SHINGLE_WORDS = 5
+_FOLD_WORD = re.compile(r"[^\W_]+")
+
+
+def shingles(text: str, size: int = SHINGLE_WORDS) -> frozenset[tuple[str, ...]]:
+    """The runs of ``size`` consecutive words in ``text`` (case folded), or the whole text as
+    one run when it is shorter. Accents are kept: copies of one text share its spelling."""
+    words = _FOLD_WORD.findall(text.casefold())
+    if len(words) < size:
+        return frozenset({tuple(words)}) if words else frozenset()
+    return frozenset(zip(*(words[k:] for k in range(size)), strict=False))
+
+
+def overlap(first: frozenset[tuple[str, ...]], second: frozenset[tuple[str, ...]]) -> float:
+    """Jaccard overlap of two shingle sets: 1.0 for the same text, 0.0 for nothing shared."""
+    if not first or not second:
+        return 0.0
+    common = len(first & second)
+    return common / (len(first) + len(second) - common)
+
+
+def containment(small: frozenset[tuple[str, ...]], large: frozenset[tuple[str, ...]]) -> float:
+    """The share of ``small``'s shingles found in ``large``: 1.0 when it is a part of it."""
+    if not small:
+        return 0.0
+    return len(small & large) / len(small)
