@@ -146,6 +146,9 @@ class Story:
     disagreements: tuple[Disagreement, ...] = ()
     earlier: EarlierStory | None = None
     id: str = ""
+    # when the story last changed (an article joined or left), as an earlier build of the
+    # day stored it; None when this build changed it (or made it)
+    updated: dt.datetime | None = None
 
     @property
     def lead(self) -> Article:
@@ -176,6 +179,7 @@ class StoryRecord:
     headline: str
     text: str  # what it is compared by: its headline and lead
     keys: tuple[str, ...]  # its articles' keys
+    updated: dt.datetime | None = None  # when its articles last changed; None: now
 
 
 @dataclass(frozen=True, slots=True)
