@@ -107,7 +107,12 @@ def render_articles_feed(
         for story in stories:
             lead = story.lead
             published = utc_seconds(lead.published or record.published)
-            changed = max(published, utc_seconds(record.published))
+            # when the story last changed: its newest article's time, or later if an earlier
+            # build stored a later change (each entry its own moment, not the build's)
+            newest = max((a.published for a in story.articles if a.published), default=None)
+            changed = max(published, utc_seconds(newest or record.published))
+            if story.updated is not None:
+                changed = max(changed, utc_seconds(story.updated))
             updated = max(updated, changed)
             entry = fg.add_entry(order="append")
             entry.id(f"urn:uuid:{uuid.uuid5(namespace, 'story:' + (story.id or lead.key))}")

@@ -432,7 +432,8 @@ def figure_disagreements(reports: Sequence[Article]) -> tuple[Disagreement, ...]
 def story_record(story: Story, day: dt.date) -> StoryRecord:
     """What the state keeps of a story: its id, headline, comparison text and article keys."""
     text = " ".join([story.headline, *(s.text for s in story.summary[:2])])
-    return StoryRecord(day, story.id, story.headline, text, tuple(a.key for a in story.articles))
+    keys = tuple(a.key for a in story.articles)
+    return StoryRecord(day, story.id, story.headline, text, keys, story.updated)
 
 
 def keep_ids(stories: Sequence[Story], stored: Sequence[StoryRecord]) -> tuple[Story, ...]:
@@ -443,6 +444,7 @@ def keep_ids(stories: Sequence[Story], stored: Sequence[StoryRecord]) -> tuple[S
     stories merged, the larger share wins; when one split, only one part keeps the id.
     """
     owner = {key: record.id for record in stored for key in record.keys}
+    by_id = {record.id: record for record in stored}
     taken: set[str] = set()
     result = []
     for story in stories:
@@ -455,7 +457,12 @@ def keep_ids(stories: Sequence[Story], stored: Sequence[StoryRecord]) -> tuple[S
         if chosen is None:
             chosen = story.id if story.id not in taken else f"{story.id}-{len(taken)}"
         taken.add(chosen)
-        result.append(story if chosen == story.id else replace(story, id=chosen))
+        record = by_id.get(chosen)
+        unchanged = record is not None and set(record.keys) == {a.key for a in story.articles}
+        updated = record.updated if unchanged and record is not None else None
+        if chosen != story.id or updated != story.updated:
+            story = replace(story, id=chosen, updated=updated)
+        result.append(story)
     return tuple(result)
 
 

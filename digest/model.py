@@ -55,6 +55,8 @@ class Source:
     category: str | None = None
     max_items: int | None = None
     enabled: bool = True
+    # lifts its stories in their section as if this many more sources carried them
+    priority: int = 0
     options: Mapping[str, Any] = field(default_factory=_no_options, hash=False)
 
     def __post_init__(self) -> None:
@@ -144,6 +146,9 @@ class Story:
     disagreements: tuple[Disagreement, ...] = ()
     earlier: EarlierStory | None = None
     id: str = ""
+    # when the story last changed (an article joined or left), as an earlier build of the
+    # day stored it; None when this build changed it (or made it)
+    updated: dt.datetime | None = None
 
     @property
     def lead(self) -> Article:
@@ -174,6 +179,7 @@ class StoryRecord:
     headline: str
     text: str  # what it is compared by: its headline and lead
     keys: tuple[str, ...]  # its articles' keys
+    updated: dt.datetime | None = None  # when its articles last changed; None: now
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,14 +196,45 @@ class SourceFailure:
 
 
 @dataclass(frozen=True, slots=True)
+class Section:
+    """A part of the day: one category's stories, the most widely carried first."""
+
+    title: str
+    stories: tuple[Story, ...]
+    name: str = ""  # the category it gathers (or the default section's name)
+
+
+@dataclass(frozen=True, slots=True)
+class MoreFrom:
+    """Stories past the end of Also today's list, counted for one source."""
+
+    source: str
+    count: int
+    url: str | None = None  # the source's site, for "+12 more from Example News"
+
+
+@dataclass(frozen=True, slots=True)
 class Digest:
-    """One day's digest, ready to render."""
+    """One day's digest, ready to render.
+
+    ``stories`` are the day's stories in the order shown, section by section (``sections``
+    holds the same stories in their sections); ``also_today`` those past a limit, listed
+    compactly at the end, and ``more`` what is past that list's own end, counted by source.
+    """
 
     day: dt.date
     title: str
     stories: tuple[Story, ...]
     generated_at: dt.datetime
     failures: tuple[SourceFailure, ...] = field(default=())
+    sections: tuple[Section, ...] = ()
+    also_today: tuple[Story, ...] = ()
+    more: tuple[MoreFrom, ...] = ()
+
+    @property
+    def story_count(self) -> int:
+        """Every story of the day, listed in full or in Also today."""
+        return len(self.stories) + len(self.also_today) + sum(m.count for m in self.more)
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,9 +28,10 @@ from digest.group import (
     story_record,
 )
 from digest.ingest import Progress, collect, fetch_full_texts
-from digest.model import Article, DayRecord, Digest, Story
+from digest.model import Article, DayRecord, Digest, SourceFailure, Story
 from digest.output import StagedFiles, remove_leftovers
 from digest.present import plural
+from digest.shape import SectionRule, ShapeSettings, shape_day
 from digest.state import EntryRecord, RunLock, SourceHealth, State
 from digest.summarise import derive_headline, summarise
 from digest.text.normalise import RuleSet, load_rules, normalise
@@ -171,10 +172,10 @@ def assemble_day(
     unsettled = {a.source for a in (*selection.held, *full_texts.waiting)}
     health = tuple(h.read_again() if h.name in unsettled else h for h in collected.health)
     earlier = state.articles_for_day(day)
-    digest = Digest(
-        day=day,
-        title=config.title,
-        stories=stories_for_day(state, config, day, [*shown, *earlier]),
+    digest = shaped_digest(
+        config,
+        day,
+        stories_for_day(state, config, day, [*shown, *earlier]),
         generated_at=now,
         failures=(*config.invalid_sources, *collected.failures),
     )
@@ -206,7 +207,7 @@ def build(
         record = None
         fragment = render.render_fragment(digest, config, env)
         if digest.stories or day in known_days:
-            record = state.prepare_day(day, config.title, len(digest.stories), fragment, now)
+            record = state.prepare_day(day, config.title, digest.story_count, fragment, now)
             days = sorted(
                 [record, *(d for d in days if d.day != day)], key=lambda d: d.day, reverse=True
             )
@@ -216,16 +217,18 @@ def build(
             config,
             env,
             state.feed_id(),
-            stories_on=lambda d: stories_for_day(state, config, d),
+            stories_on=lambda d: (
+                shape_day(stories_for_day(state, config, d), shape_settings(config)).stories
+            ),
             fragment=fragment,
         )
         if record is not None and day not in known_days:
             # A new day changes its neighbours' previous/next links: render them again.
             for other in _neighbours(day, known_days):
-                earlier_digest = Digest(
-                    day=other,
-                    title=config.title,
-                    stories=stories_for_day(state, config, other),
+                earlier_digest = shaped_digest(
+                    config,
+                    other,
+                    stories_for_day(state, config, other),
                     generated_at=known_days[other].updated,
                 )
                 pages[config.output / present.day_filename(other)] = render.render_day_page(
@@ -245,7 +248,9 @@ def build(
                 now,
                 assembly.health,
                 digest.failures,
-                stories=[story_record(story, day) for story in digest.stories],
+                stories=[
+                    story_record(story, day) for story in (*digest.stories, *digest.also_today)
+                ],
             )
         except BaseException:
             staged.discard()
@@ -280,12 +285,46 @@ def stored_digest(config: Config, state: State, day: dt.date) -> Digest | None:
     """
     if not any(record.day == day for record in state.days()):
         return None
+    return shaped_digest(
+        config,
+        day,
+        stories_for_day(state, config, day),
+        generated_at=dt.datetime.now(dt.UTC),
+        failures=state.day_failures(day),
+    )
+
+
+def shape_settings(config: Config) -> ShapeSettings:
+    """How the config says the day is shaped: its sections and limits."""
+    return ShapeSettings.from_sources(
+        config.sources,
+        (SectionRule(s.name, s.heading, s.limit) for s in config.sections),
+        default_section=config.default_section,
+        max_stories=config.max_stories,
+        max_per_source=config.max_per_source,
+        also_today_limit=config.also_today_limit,
+    )
+
+
+def shaped_digest(
+    config: Config,
+    day: dt.date,
+    stories: Sequence[Story],
+    *,
+    generated_at: dt.datetime,
+    failures: Sequence[SourceFailure] = (),
+) -> Digest:
+    """The digest of ``day``: its stories in sections, within the limits (``digest.shape``)."""
+    shaped = shape_day(stories, shape_settings(config))
     return Digest(
         day=day,
         title=config.title,
-        stories=stories_for_day(state, config, day),
-        generated_at=dt.datetime.now(dt.UTC),
-        failures=state.day_failures(day),
+        stories=shaped.stories,
+        generated_at=generated_at,
+        failures=tuple(failures),
+        sections=shaped.sections,
+        also_today=shaped.also_today,
+        more=shaped.more,
     )
 
 

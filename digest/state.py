@@ -110,6 +110,8 @@ _MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (day, id)
     )
     """,
+    # updated: when the story last changed (its articles), for its articles.atom entry
+    "ALTER TABLE stories ADD COLUMN updated TEXT",
 )
 
 SKIPPED = ""  # the `day` of an entry that was part of a new source's backlog and never shown
@@ -360,9 +362,17 @@ class State:
             if stories is not None:
                 db.execute("DELETE FROM stories WHERE day = ?", (day.isoformat(),))
                 db.executemany(
-                    "INSERT INTO stories (day, id, headline, text, keys) VALUES (?, ?, ?, ?, ?)",
+                    "INSERT INTO stories (day, id, headline, text, keys, updated) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
                     [
-                        (day.isoformat(), s.id, s.headline, s.text, json.dumps(list(s.keys)))
+                        (
+                            day.isoformat(),
+                            s.id,
+                            s.headline,
+                            s.text,
+                            json.dumps(list(s.keys)),
+                            _iso(s.updated or now),
+                        )
                         for s in stories
                     ],
                 )

@@ -111,7 +111,10 @@ def test_only_http_urls_become_links(env):
         )
     ]
     doc = parse(render_day_page(make_digest([story(a) for a in odd]), make_config(), env, []))
-    assert [a.get("href") for a in doc.xpath("//main//a")] == ["http://ok.org/a"]
+    hrefs = [a.get("href") for a in doc.xpath("//main//a")]
+    # the glance links to each story on the page; the only link out is the http one
+    assert [h for h in hrefs if not h.startswith("#story-")] == ["http://ok.org/a"]
+    assert len([h for h in hrefs if h.startswith("#story-")]) == 5
 
 
 def test_multi_article_story_lists_the_other_reports(env):

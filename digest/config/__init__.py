@@ -31,6 +31,7 @@ __all__ = [
     "EmailConfig",
     "FetchConfig",
     "ScheduleConfig",
+    "SectionConfig",
     "StoriesConfig",
     "add_sources_to_file",
     "default_config",

@@ -30,6 +30,7 @@ from digest.config.settings import (
     FETCH,
     IMPLICIT_TLS_PORT,
     SCHEDULE,
+    SECTION,
     SOURCE,
     STATE_FILENAME,
     STORIES,
@@ -38,6 +39,7 @@ from digest.config.settings import (
     EmailConfig,
     FetchConfig,
     ScheduleConfig,
+    SectionConfig,
     StoriesConfig,
     source_kinds,
 )
@@ -107,6 +109,7 @@ def parse_config(
     else:
         values["sources"], invalid = _parse_sources(data["sources"], where, base, strict)
 
+    values["sections"] = _parse_sections(data.get("sections", []), where, base)
     if "email" in data:
         email = read_table(data["email"], EMAIL, where, base)
         if "smtp_port" not in data["email"] and email["security"] == "tls":
@@ -118,6 +121,24 @@ def parse_config(
         **read_table(data.get("schedule", {}), SCHEDULE, where, base)
     )
     return Config(**values, path=path, invalid_sources=invalid)
+
+
+def _parse_sections(entries: Any, where: str, base: Path) -> tuple[SectionConfig, ...]:
+    if not isinstance(entries, list):
+        expected = TOP["sections"].expected
+        raise ConfigError(f"{where}: key 'sections' must be {expected}, got {entries!r}")
+    sections = []
+    for index, entry in enumerate(entries):
+        label = f"sections[{index}]"
+        if not isinstance(entry, dict):
+            raise ConfigError(f"{where}: '{label}' must be a table with a 'name', got {entry!r}")
+        check_known(entry, SECTION.keys, where, label)
+        sections.append(SectionConfig(**read_values(entry, SECTION.keys, where, label, base)))
+    names = [s.name for s in sections]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ConfigError(f"{where}: two [[sections]] are named '{twice[0]}'; name each once")
+    return tuple(sections)
 
 
 def _parse_sources(

@@ -100,8 +100,37 @@ SOURCE = Table(
             default_text="no limit",
         ),
         Key("enabled", Boolean(), True, "false skips the source"),
+        Key(
+            "priority",
+            Integer(-10, 10),
+            0,
+            "lifts its stories in their section as if that many more sources carried them; "
+            "negative lowers them",
+        ),
     ),
     help="one table per source; each has a `url` or a `path`",
+)
+
+SECTION = Table(
+    "sections",
+    (
+        Key(
+            "name",
+            Text(),
+            required=True,
+            help="the `category` whose stories the section gathers (or `default_section`)",
+        ),
+        Key("title", Text(), None, "the heading shown", default_text="the name"),
+        Key(
+            "limit",
+            Integer(1, 1000),
+            None,
+            "at most this many stories; the rest go to Also today",
+            default_text="no limit",
+        ),
+    ),
+    help="the day's sections in the order listed, each with its heading and limit; "
+    "categories not listed follow in the order the sources name them",
 )
 
 FETCH = Table(
@@ -248,6 +277,39 @@ TOP = Table(
         Key("lead_sentences", Integer(1, 20), 3, "sentences per summary"),
         Key("summary_chars", Integer(80, 5000), 600, "character budget per summary"),
         Key("feed_days", Integer(1, 3650), 30, "days kept in the feeds"),
+        Key(
+            "max_stories",
+            Integer(1, 1000),
+            40,
+            "stories in the day's sections: what a person reads over breakfast; the rest go "
+            "to Also today",
+        ),
+        Key(
+            "max_per_source",
+            Integer(1, 1000),
+            6,
+            "stories of one source alone in a day; the rest go to Also today (a story that "
+            "several sources carry counts for none of them)",
+        ),
+        Key(
+            "also_today_limit",
+            Integer(0, 10000),
+            60,
+            "headlines listed in Also today; past them, a count per source",
+        ),
+        Key(
+            "default_section",
+            Text(),
+            "News",
+            "the section of stories whose sources have no `category`",
+        ),
+        Key(
+            "sections",
+            TableList(SECTION),
+            (),
+            "the day's sections",
+            default_text="one per `category`, in the order the sources name them",
+        ),
         Key("articles_feed", Boolean(), False, "also write `articles.atom`, one entry per story"),
         Key(
             "first_run_hours",
@@ -307,6 +369,19 @@ class EmailConfig:
 
 
 @dataclass(frozen=True)
+class SectionConfig:
+    """One ``[[sections]]`` entry: which category, its heading, its limit."""
+
+    name: str
+    title: str | None = SECTION["title"].default
+    limit: int | None = SECTION["limit"].default
+
+    @property
+    def heading(self) -> str:
+        return self.title or self.name
+
+
+@dataclass(frozen=True)
 class StoriesConfig:
     """How reports of one event are joined into one story (see ``digest.group``)."""
 
@@ -351,6 +426,11 @@ class Config:
     summary_chars: int = TOP["summary_chars"].default
     timezone: ZoneInfo = TOP["timezone"].default
     feed_days: int = TOP["feed_days"].default
+    max_stories: int = TOP["max_stories"].default
+    max_per_source: int = TOP["max_per_source"].default
+    also_today_limit: int = TOP["also_today_limit"].default
+    default_section: str = TOP["default_section"].default
+    sections: tuple[SectionConfig, ...] = TOP["sections"].default
     templates: Path | None = TOP["templates"].default
     rules: Path | None = TOP["rules"].default
     first_run_hours: int = TOP["first_run_hours"].default

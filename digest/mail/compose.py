@@ -173,6 +173,17 @@ def build_message(
 
     env = _mail_environment(env)
     entries, links = _entries(digest, config)
+    sections = _sections(digest, entries)
+    also_today = tuple(
+        _Also(
+            one_line(story.headline or story.lead.title or "Untitled"),
+            ", ".join(story.sources),
+            http_url(story.lead.url),
+            None,
+        )
+        for story in digest.also_today
+    )
+    more = tuple((m.count, m.source, http_url(m.url)) for m in digest.more)
     subject = _subject(digest)
     context: dict[str, Any] = {
         "digest": digest,
@@ -183,6 +194,12 @@ def build_message(
         "preheader": _preheader(entries),
         "date_label": long_date(digest.day),
         "count_label": _count_label(digest),
+        "sections": sections,
+        "sectioned": len(sections) > 1,
+        "glance": len(sections) > 1 or len(entries) >= 5,
+        "also_today": also_today,
+        "more": more,
+        "also_count": len(also_today) + sum(count for count, _, _ in more),
         "links": links,
         "failures": digest.failures,
         "generated_at": localtime(digest.generated_at, config.timezone),
@@ -475,6 +492,25 @@ def _tidy_text(text: str) -> str:
     lines = [line if line == "-- " else line.rstrip() for line in text.splitlines()]
     tidy = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
     return tidy + "\n"
+
+
+@dataclass(frozen=True)
+class _Section:
+    number: int
+    title: str
+    stories: tuple[int, ...]  # the numbers of its entries (the templates' ``entries``, from 1)
+
+
+def _sections(digest: Digest, entries: Sequence[_Entry]) -> tuple[_Section, ...]:
+    """The digest's sections, each as the numbers of its entries (the entries themselves
+    change as full texts are fitted to the size limit); one unnamed section if it has none."""
+    number_of = {id(entry.story): entry.number for entry in entries}
+    if not digest.sections:
+        return (_Section(1, "", tuple(e.number for e in entries)),) if entries else ()
+    return tuple(
+        _Section(number, section.title, tuple(number_of[id(s)] for s in section.stories))
+        for number, section in enumerate(digest.sections, start=1)
+    )
 
 
 def _subject(digest: Digest) -> str:
