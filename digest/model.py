@@ -12,16 +12,29 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-ParagraphKind = Literal["body", "heading"]
+# body: prose. heading: a subheading. code: a code block or terminal session, its text verbatim
+# (line breaks and indentation are the content). row: one row of a data table, its cells
+# joined by CELL_SEPARATOR; consecutive rows are one table, its header row first.
+ParagraphKind = Literal["body", "heading", "code", "row"]
 SourceKind = Literal["folder", "feed", "page"]
+
+CELL_SEPARATOR = " | "
+# Kinds whose text is kept as the source wrote it: cleaning rules never match them.
+VERBATIM_KINDS: frozenset[str] = frozenset(("code", "row"))
 
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    """One block of article text. Headings are kept for the reader but never summarised."""
+    """One block of article text. Only ``body`` paragraphs are prose: headings, code and table
+    rows are kept for the reader but never summarised, and code and rows never cleaned."""
 
     text: str
     kind: ParagraphKind = "body"
+
+    @property
+    def verbatim(self) -> bool:
+        """True for a code block or a table row: text that no cleaning rule may change."""
+        return self.kind in VERBATIM_KINDS
 
 
 @dataclass(frozen=True, slots=True)
