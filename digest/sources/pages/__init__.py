@@ -16,8 +16,9 @@ The steps, one module each:
 3. Strip page furniture that needs the DOM to recognise: captions and photo credits, byline,
    tag-list, share, newsletter, promo and related-article containers, and hidden or pop-up text
    inside links (``furniture``).
-4. Run trafilatura in precision mode, no comments, no tables, and read its body tree into
-   ``Paragraph`` objects, ``<head>`` → heading (``extract``).
+4. Run trafilatura in precision mode, with tables and no comments, and read its body tree into
+   ``Paragraph`` objects: ``<head>`` → heading, code blocks → ``code``, data tables → ``row``
+   paragraphs, layout tables → the text they hold (``extract``).
 5. Tidy the page-shaped leftovers at the edges of the body: the headline or a date/byline line
    repeated as the first line, caption and photo-credit lines, a trailing tag list, and a body
    that the page printed twice (``tidy``).
