@@ -80,6 +80,9 @@ class Article:
     category: str | None = None
     removed: tuple[Removal, ...] = ()
     summary: tuple[str, ...] = ()
+    # How a page's body was found: the extractor whose text this is, and why when there was a
+    # doubt (``digest extract --explain``); empty for feeds and files.
+    extraction: str = ""
 
     @property
     def body_text(self) -> str:

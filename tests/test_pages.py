@@ -28,6 +28,7 @@ from pagefixtures import (
 
 from digest.model import Article, Paragraph
 from digest.sources.pages import (
+    Extraction,
     PageContent,
     PageError,
     extract_page,
@@ -226,6 +227,7 @@ def test_data_tables_are_kept_as_rows_header_first(name: str, header: str, first
 def test_article_in_a_layout_table_is_read_from_its_cell() -> None:
     content = extract_page(read("layout_table"))
     assert texts(content.paragraphs) == gold("layout_table")
+    assert content.extraction == Extraction()  # found at the first attempt
 
 
 @pytest.mark.parametrize(
@@ -252,6 +254,34 @@ def test_a_quotation_is_not_code() -> None:
         page(f"{FILLER_HTML}<blockquote>We will be back\n  by summer.</blockquote>")
     )
     assert content.paragraphs[-1] == Paragraph("We will be back by summer.")
+
+
+# --- a second opinion ----------------------------------------------------------------------------
+
+
+def test_page_whose_extraction_is_only_a_reprint_notice_gets_its_article_from_readability() -> None:
+    content = extract_page(read("reprint_notice"))
+    assert content.extraction.extractor == "readability"
+    assert "mostly a notice" in content.extraction.reason
+    article = pipeline("reprint_notice")
+    assert texts(article.paragraphs)[:6] == gold("reprint_notice")
+    assert article.extraction.startswith("readability: trafilatura's result was implausible")
+
+
+@pytest.mark.parametrize("name", ["news_full", "wordpress_blog", "subheadings", "code_post"])
+def test_plausible_pages_are_read_once(name: str) -> None:
+    assert extract_page(read(name)).extraction == Extraction()
+
+
+def test_main_result_is_kept_when_the_second_extractor_finds_no_more() -> None:
+    notice = (
+        "Copyright 2024 Harbour Post. All rights reserved. This article may not be reprinted or "
+        "redistributed without permission; for licensing contact permissions@post.example."
+    )
+    content = extract_page(page(f"<p>{FILLER[0]}</p><p>{notice}</p><p>{notice} Again.</p>"))
+    assert content.extraction.extractor == "trafilatura"
+    assert content.extraction.reason.startswith("kept although its text was mostly a notice")
+    assert texts(content.paragraphs)[0] == FILLER[0]
 
 
 # --- what counts as an article -------------------------------------------------------------------
@@ -333,6 +363,7 @@ def test_page_article_carries_the_page_and_source_fields() -> None:
         published=dt.datetime(2024, 3, 1, 9, tzinfo=UTC),
         author="Jane Doe",
         category="World",
+        extraction="trafilatura",
     )
     assert page_article(content, SOURCE, key="k", url=None).url == "https://news.example/canonical"
 
