@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Score article-body extraction: trafilatura's precision mode alone against digest's pipeline.
+"""Score article-body extraction: trafilatura's precision mode and readability alone against
+digest's pipeline.
 
 Usage::
 
@@ -12,12 +13,16 @@ DIR is either
 * the layout of the ScrapingHub article-extraction-benchmark: ``DIR/ground-truth.json``
   mapping each page id to an object with an ``"articleBody"``, and ``DIR/html/ID.html.gz``.
 
-Two systems are scored on the same pages:
+Three systems are scored on the same pages:
 
 * ``trafilatura``: ``trafilatura.extract(favor_precision=True, include_comments=False,
   include_tables=False)``, its plain-text output;
+* ``readability``: readability-lxml's ``Document.summary()``, its HTML turned into text;
 * ``digest``: ``extract_page`` then the normalise stage, paragraphs joined by blank lines (a
   page ``extract_page`` rejects counts as an empty prediction).
+
+Each system's time over all pages is printed, and for digest how many pages it asked its
+second extractor about and how many it took that one's text for.
 
 The metric is the one that benchmark uses: both texts are split into ``\\w+`` tokens and
 compared as bags (multisets) of n-token shingles (n = 4 there; ``--ngram 1`` is a plain bag of
@@ -34,16 +39,19 @@ import json
 import re
 import statistics
 import sys
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import trafilatura
+from lxml.html import fromstring
+from readability import Document
 
 from digest.model import Source
 from digest.sources.pages import PageError, extract_page, page_article
-from digest.text.normalise import normalise
+from digest.text.verbatim import normalise_keeping_verbatim
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _PAGE_SUFFIXES = (".html.gz", ".html", ".htm")
@@ -78,17 +86,32 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     systems: dict[str, Callable[[Page], str]] = {
         "trafilatura": trafilatura_precision,
+        "readability": readability_alone,
         "digest": digest_pipeline,
     }
-    results = {
-        name: [score(page.gold, run(page), args.ngram) for page in pages]
-        for name, run in systems.items()
-    }
+    results = {}
+    seconds = {}
+    for name, run in systems.items():
+        start = time.perf_counter()
+        predictions = [run(page) for page in pages]
+        seconds[name] = time.perf_counter() - start
+        results[name] = [
+            score(page.gold, predicted, args.ngram)
+            for page, predicted in zip(pages, predictions, strict=True)
+        ]
 
     print(f"{len(pages)} pages, {args.ngram}-token shingles")
     for name, counts in results.items():
         precision, recall, f1 = summarise(counts)
-        print(f"{name:<12} precision={precision:.3f}  recall={recall:.3f}  F1={f1:.3f}")
+        print(
+            f"{name:<12} precision={precision:.3f}  recall={recall:.3f}  F1={f1:.3f}"
+            f"  {1000 * seconds[name] / len(pages):6.1f} ms/page"
+        )
+    asked = [e for e in _EXTRACTIONS if e.reason]
+    taken = [e for e in asked if e.extractor != "trafilatura"]
+    print(f"digest asked its second extractor on {len(asked)} pages, took its text on {len(taken)}")
+    for extraction in asked if args.per_page else ():
+        print(f"  {extraction}")
     if args.per_page:
         print()
         print(f"{'page':<40} " + " ".join(f"{name:>12}" for name in results))
@@ -148,7 +171,17 @@ def trafilatura_precision(page: Page) -> str:
     return text or ""
 
 
+def readability_alone(page: Page) -> str:
+    html = page.html.decode("utf-8", errors="replace") if page.utf8_text else page.html
+    try:
+        summary = Document(html, url=page.url).summary(html_partial=True)
+        return fromstring(summary).text_content()
+    except Exception:  # a page it cannot read scores as an empty prediction
+        return ""
+
+
 _SOURCE = Source(name="benchmark", kind="page", location="")
+_EXTRACTIONS: list = []
 
 
 def digest_pipeline(page: Page) -> str:
@@ -156,7 +189,8 @@ def digest_pipeline(page: Page) -> str:
         content = extract_page(page.html, url=page.url)
     except PageError:
         return ""
-    article = normalise(page_article(content, _SOURCE, key=page.name, url=page.url))
+    _EXTRACTIONS.append(content.extraction)
+    article = normalise_keeping_verbatim(page_article(content, _SOURCE, key=page.name, url=None))
     return article.body_text
 
 

@@ -13,18 +13,31 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal
 
-ParagraphKind = Literal["body", "heading"]
+# body: prose. heading: a subheading. code: a code block or terminal session, its text verbatim
+# (line breaks and indentation are the content). row: one row of a data table, its cells
+# joined by CELL_SEPARATOR; consecutive rows are one table, its header row first.
+ParagraphKind = Literal["body", "heading", "code", "row"]
 # The name of a kind of source ("feed", "folder", ...): the kinds are plug-ins, so which names
 # exist is for their registry (``digest.sources.kinds``) to say.
 SourceKind = str
 
+CELL_SEPARATOR = " | "
+# Kinds whose text is kept as the source wrote it: cleaning rules never match them.
+VERBATIM_KINDS: frozenset[str] = frozenset(("code", "row"))
+
 
 @dataclass(frozen=True, slots=True)
 class Paragraph:
-    """One block of article text. Headings are kept for the reader but never summarised."""
+    """One block of article text. Only ``body`` paragraphs are prose: headings, code and table
+    rows are kept for the reader but never summarised, and code and rows never cleaned."""
 
     text: str
     kind: ParagraphKind = "body"
+
+    @property
+    def verbatim(self) -> bool:
+        """True for a code block or a table row: text that no cleaning rule may change."""
+        return self.kind in VERBATIM_KINDS
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +103,9 @@ class Article:
     # ``source`` only says where the article was found (a folder of clipped articles), not who
     # published it: it never counts as coming from the same publisher as another article.
     publisher_unknown: bool = False
+    # How a page's body was found: the extractor whose text this is, and why when there was a
+    # doubt (``digest extract --explain``); empty for feeds and files.
+    extraction: str = ""
 
     @property
     def body_text(self) -> str:

@@ -34,7 +34,8 @@ from digest.present import plural
 from digest.shape import SectionRule, ShapeSettings, shape_day
 from digest.state import EntryRecord, RunLock, SourceHealth, State
 from digest.summarise import derive_headline, summarise
-from digest.text.normalise import RuleSet, load_rules, normalise
+from digest.text.normalise import RuleSet, load_rules
+from digest.text.verbatim import normalise_keeping_verbatim
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,7 @@ class BuildResult:
 
 def prepare_article(article: Article, rules: RuleSet, config: Config) -> Article:
     """normalise → title → summarise, for one article: what every ingestor's output goes through."""
-    article = normalise(article, rules)
+    article = normalise_keeping_verbatim(article, rules)
     if not article.title:
         article = dataclasses.replace(
             article, title=derive_headline(article.paragraphs), title_derived=True

@@ -100,3 +100,24 @@ def test_extract_a_url_from_a_loopback_server(http_server, capsys) -> None:
 def test_extract_a_page_that_is_not_an_article_fails_clearly(capsys) -> None:
     assert main(["extract", str(PAGES / "homepage.html")]) == 1
     assert "no article text" in capsys.readouterr().err
+
+
+def test_extract_explain_says_which_extractor_read_the_page(capsys) -> None:
+    assert main(["extract", "--explain", str(PAGES / "reprint_notice.html")]) == EXIT_OK
+    out = capsys.readouterr().out
+    body, _, explained = out.partition("--- extracted by")
+    assert body.strip().split("\n\n")[:6] == gold("reprint_notice")
+    assert explained.startswith(" readability: trafilatura's result was implausible: its text")
+    assert main(["extract", "--explain", "--json", str(PAGES / "reprint_notice.html")]) == EXIT_OK
+    data = json.loads(capsys.readouterr().out)
+    assert data["extraction"].startswith("readability: ")
+
+
+def test_extract_prints_code_verbatim_and_table_rows(capsys) -> None:
+    assert main(["extract", "--json", str(PAGES / "code_post.html")]) == EXIT_OK
+    data = json.loads(capsys.readouterr().out)
+    kinds = [p["kind"] for p in data["paragraphs"]]
+    assert kinds == ["body", "body", "body", "code", "body", "code", "body"]
+    assert "extraction" not in data  # said only with --explain
+    assert main(["extract", str(PAGES / "standings_table.html")]) == EXIT_OK
+    assert "\n\nPos | Team | P | W | D | L | GD | Pts\n\n" in capsys.readouterr().out

@@ -42,10 +42,10 @@ def test_list_items_are_paragraphs_even_without_end_tags():
     ]
 
 
-def test_br_separates_paragraphs():
-    assert texts("first line<br>second line<br/><br />third") == [
-        "first line",
-        "second line",
+def test_one_br_is_a_line_break_inside_the_paragraph_and_two_end_it():
+    # A <br> inside a sentence ("... and<br>subscribe.") must not cut the sentence in two.
+    assert texts("first line<br>second line<br/>\n <br />third") == [
+        "first line second line",
         "third",
     ]
 
@@ -118,7 +118,10 @@ def test_script_text_that_looks_like_a_tag_does_not_confuse_removal():
 
 def test_table_cells_are_separated():
     html = "<table><tr><th>Name</th><th>Year</th></tr><tr><td>Ada</td><td>1843</td></tr></table>"
-    assert texts(html) == ["Name Year", "Ada 1843"]
+    assert html_to_paragraphs(html) == [
+        Paragraph("Name | Year", "row"),
+        Paragraph("Ada | 1843", "row"),
+    ]
 
 
 def test_hostile_markup_leaves_no_markup_behind():
@@ -218,3 +221,111 @@ def test_widget_names_shared_with_page_furniture_are_dropped(name: str) -> None:
     # recommendation widgets and newsletter boxes that page cleaning already knew
     html = f"<p>The council met on Monday.</p><div {name}><p>Promoted stories</p></div>"
     assert texts(html) == ["The council met on Monday."]
+
+
+# --- inline elements, code blocks and tables -------------------------------------------------
+
+
+def test_inline_code_links_and_line_breaks_never_split_a_sentence() -> None:
+    html = (
+        "<p>Someone wrote a note in the config as <code>comment!</code> without the hash, "
+        "so the parsed <code>tags</code> list was <em>empty</em>; see <a href='/faq'>the "
+        "FAQ</a>.</p><p>The newsletter goes out once a month and is free to<br>subscribe.</p>"
+    )
+    assert texts(html) == [
+        "Someone wrote a note in the config as comment! without the hash, so the parsed tags "
+        "list was empty; see the FAQ.",
+        "The newsletter goes out once a month and is free to subscribe.",
+    ]
+
+
+def test_pre_block_is_a_code_paragraph_kept_verbatim() -> None:
+    html = (
+        "<p>The second run:</p><pre class='wp-block-code'><code><span class='p'>$</span> ci-run"
+        " --dry pipeline.yml\n  build    scheduled\n\n  test     scheduled &amp; green  \n"
+        "</code></pre><p>That is all.</p>"
+    )
+    assert html_to_paragraphs(html) == [
+        Paragraph("The second run:"),
+        Paragraph(
+            "$ ci-run --dry pipeline.yml\n  build    scheduled\n\n  test     scheduled & green",
+            "code",
+        ),
+        Paragraph("That is all."),
+    ]
+
+
+def test_br_inside_pre_is_a_line_break_of_the_code() -> None:
+    assert html_to_paragraphs("<pre>$ make<br>ok</pre>") == [Paragraph("$ make\nok", "code")]
+
+
+def test_data_table_becomes_rows_with_its_caption_as_heading() -> None:
+    html = (
+        "<table><caption>Top of the table</caption><thead><tr><th>Team</th><th>P</th>"
+        "<th>Pts</th></tr></thead><tbody><tr><td><a href='/t/1'>Harbour United</a></td>"
+        "<td>29</td><td>60</td></tr><tr><td>Riverside &amp; District</td><td>29</td>"
+        "<td><b>59</b><script>track()</script></td></tr></tbody></table>"
+    )
+    assert html_to_paragraphs(html) == [
+        Paragraph("Top of the table", "heading"),
+        Paragraph("Team | P | Pts", "row"),
+        Paragraph("Harbour United | 29 | 60", "row"),
+        Paragraph("Riverside & District | 29 | 59", "row"),
+    ]
+
+
+def test_layout_table_is_read_as_blocks() -> None:
+    story = "The old textile mill on River Road reopened on Saturday after four years. " * 4
+    html = (
+        "<table><tr><td><a href='/'>Home</a> | <a href='/news'>News</a></td></tr>"
+        f"<tr><td>Obituaries<br>Classifieds</td><td><b>Old mill reopens</b><br><br>{story}"
+        "<br><br>The bakery opens at six.</td></tr></table>"
+    )
+    assert texts(html) == [
+        "Home | News",
+        "Obituaries Classifieds",
+        "Old mill reopens",
+        story.strip(),
+        "The bakery opens at six.",
+    ]
+
+
+def test_data_table_inside_a_layout_table_is_still_rows() -> None:
+    story = "A long paragraph of the article that sits in the layout table's cell. " * 5
+    html = (
+        f"<table><tr><td><p>{story}</p><table><tr><th>Pos</th><th>Team</th></tr>"
+        "<tr><td>1</td><td>Harbour</td></tr></table></td></tr></table>"
+    )
+    assert html_to_paragraphs(html) == [
+        Paragraph(story.strip()),
+        Paragraph("Pos | Team", "row"),
+        Paragraph("1 | Harbour", "row"),
+    ]
+
+
+def test_single_column_table_is_read_as_paragraphs() -> None:
+    assert html_to_paragraphs("<table><tr><td>One.</td></tr><tr><td>Two.</td></tr></table>") == [
+        Paragraph("One."),
+        Paragraph("Two."),
+    ]
+
+
+def test_structure_markers_in_the_input_are_not_taken_for_structure() -> None:
+    for marker in ("\x01", "\x02", "\x03", "\x04"):
+        assert html_to_paragraphs(f"<p>{marker}plain text</p>") == [Paragraph("plain text")]
+        assert html_to_paragraphs(f"<p>{marker}plain text</p>".encode()) == [
+            Paragraph("plain text")
+        ]
+
+
+def test_highlighter_table_is_the_code_without_its_line_numbers() -> None:
+    html = (
+        "<p>Here is the test:</p><table class='CodeRay'><tr><td class='line_numbers'><pre>1<tt>"
+        "\n</tt>2<tt>\n</tt>3</pre></td><td class='code'><pre><span class='r'>def</span> "
+        "test_sign_up<tt>\n</tt>    visits <span class='s'>&quot;/&quot;</span><tt>\n</tt>end"
+        "</pre></td></tr></table>"
+    )
+    assert html_to_paragraphs(html) == [
+        Paragraph("Here is the test:"),
+        Paragraph('def test_sign_up\n    visits "/"\nend', "code"),
+    ]

@@ -27,7 +27,13 @@ from pagefixtures import (
 )
 
 from digest.model import Article, Paragraph
-from digest.sources.pages import PageContent, PageError, extract_page, page_article
+from digest.sources.pages import (
+    Extraction,
+    PageContent,
+    PageError,
+    extract_page,
+    page_article,
+)
 from digest.text.decode import decode_page
 from digest.text.normalise import normalise
 
@@ -166,6 +172,118 @@ def test_local_story_loses_its_byline_and_tags() -> None:
     assert got[-1].startswith("Contact Kim Tran at")
 
 
+# --- code, tables and layout tables ------------------------------------------------------------
+
+
+def test_inline_code_and_line_breaks_never_split_a_sentence() -> None:
+    article = pipeline("code_post")
+    body = texts(article.paragraphs)
+    # "comment!" and "tags" are <code> inside sentences: once paragraphs of their own, they
+    # matched the comment-prompt and tag-list rules and took the text after them along.
+    assert "comment!" not in body and "tags" not in body
+    assert any("written a note in the config as comment! without the hash" in t for t in body)
+    assert any("compare the parsed tags list with what you expected" in t for t in body)
+    # a <br> is a line break inside the paragraph: "subscribe." stays in its sentence
+    assert body[-1].endswith("the newsletter goes out once a month and is free to subscribe.")
+    assert article.removed == ()
+
+
+def test_terminal_sessions_are_kept_verbatim_even_when_they_repeat() -> None:
+    article = pipeline("code_post")
+    code = [p.text for p in article.paragraphs if p.kind == "code"]
+    assert code == [block for block in gold("code_post") if block.startswith("$ ci-lint")]
+    assert code[0].splitlines()[4] == "  test     skipped (no tags)"  # indentation kept
+    assert code[1].splitlines()[:3] == code[0].splitlines()[:3]  # the second run is the point
+    assert [p.kind for p in article.paragraphs].count("body") == 5
+
+
+@pytest.mark.parametrize(
+    ("name", "header", "first_row"),
+    [
+        (
+            "standings_table",
+            "Pos | Team | P | W | D | L | GD | Pts",
+            "1 | Harbour United | 29 | 18 | 6 | 5 | +24 | 60",
+        ),
+        ("snap_counts", "Player | Pos | Snaps | Share", "Isaiah Grant | LT | 68 | 100%"),
+        (
+            "ticker_table",
+            "Company | Ticker | Last | Change",
+            "Tokyo Electron | 8035.T | 35,420 | +3.1%",
+        ),
+    ],
+)
+def test_data_tables_are_kept_as_rows_header_first(name: str, header: str, first_row: str) -> None:
+    article = pipeline(name)
+    rows = [p.text for p in article.paragraphs if p.kind == "row"]
+    assert rows[:2] == [header, first_row]
+    assert rows == [block for block in gold(name) if " | " in block]
+    # rows alike in shape ("Marco Reyes | C | 68 | 100%" after "Isaiah Grant | LT | 68 | 100%")
+    # are neither duplicates nor headings to the normalise stage
+    assert article.removed == ()
+    assert [p.kind for p in article.paragraphs if " | " in p.text] == ["row"] * len(rows)
+
+
+def test_article_in_a_layout_table_is_read_from_its_cell() -> None:
+    content = extract_page(read("layout_table"))
+    assert texts(content.paragraphs) == gold("layout_table")
+    assert content.extraction == Extraction()  # found at the first attempt
+
+
+@pytest.mark.parametrize(
+    "block",
+    [
+        "<pre>$ make\n  cc -o harbour harbour.c\n\n  ok</pre>",  # bare: no <code> inside
+        "<div class='highlight'><pre><span class='gp'>$</span> make\n  cc -o harbour harbour.c"
+        "\n\n  ok</pre></div>",
+        "<table class='highlighttable'><tr><td class='linenos'><pre>1\n2\n3\n4</pre></td>"
+        "<td class='code'><pre>$ make\n  cc -o harbour harbour.c\n\n  ok</pre></td></tr></table>",
+    ],
+)
+def test_code_blocks_on_pages_are_code_whatever_their_markup(block: str) -> None:
+    after = "After the build, the article carries on with another full sentence of prose."
+    content = extract_page(page(f"{FILLER_HTML}{block}<p>{after}</p>"))
+    assert content.paragraphs[-2:] == (
+        Paragraph("$ make\n  cc -o harbour harbour.c\n\n  ok", "code"),
+        Paragraph(after),
+    )
+
+
+def test_a_quotation_is_not_code() -> None:
+    content = extract_page(
+        page(f"{FILLER_HTML}<blockquote>We will be back\n  by summer.</blockquote>")
+    )
+    assert content.paragraphs[-1] == Paragraph("We will be back by summer.")
+
+
+# --- a second opinion ----------------------------------------------------------------------------
+
+
+def test_page_whose_extraction_is_only_a_reprint_notice_gets_its_article_from_readability() -> None:
+    content = extract_page(read("reprint_notice"))
+    assert content.extraction.extractor == "readability"
+    assert "mostly a notice" in content.extraction.reason
+    article = pipeline("reprint_notice")
+    assert texts(article.paragraphs)[:6] == gold("reprint_notice")
+    assert article.extraction.startswith("readability: trafilatura's result was implausible")
+
+
+@pytest.mark.parametrize("name", ["news_full", "wordpress_blog", "subheadings", "code_post"])
+def test_plausible_pages_are_read_once(name: str) -> None:
+    assert extract_page(read(name)).extraction == Extraction()
+
+
+def test_main_result_is_kept_when_the_second_extractor_finds_no_more() -> None:
+    notice = (
+        "Copyright 2024 Harbour Post. All rights reserved. This article may not be reprinted or "
+        "redistributed without permission; for licensing contact permissions@post.example."
+    )
+    content = extract_page(page(f"<p>{FILLER[0]}</p><p>{notice}</p><p>{notice} Again.</p>"))
+    assert content.extraction.extractor == "trafilatura"
+    assert content.extraction.reason.startswith("kept although its text was mostly a notice")
+    assert texts(content.paragraphs)[0] == FILLER[0]
+
+
 # --- what counts as an article -------------------------------------------------------------------
 
 
@@ -245,6 +363,7 @@ def test_page_article_carries_the_page_and_source_fields() -> None:
         published=dt.datetime(2024, 3, 1, 9, tzinfo=UTC),
         author="Jane Doe",
         category=None,  # the source's category is ingest's to apply (test_ingest)
+        extraction="trafilatura",
     )
     assert page_article(content, SOURCE, key="k", url=None).url == "https://news.example/canonical"
 

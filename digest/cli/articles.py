@@ -77,6 +77,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         return EXIT_OK
     print("\n\n".join(p.text for p in article.paragraphs))
     if args.explain:
+        if article.extraction:
+            print(f"\n--- extracted by {article.extraction} ---")
         print(f"\n--- removed {len(article.removed)} span(s) ---")
         for removal in article.removed:
             reason = f" ({removal.reason})" if removal.reason else ""
@@ -94,6 +96,8 @@ def _as_json(article: Article, *, explain: bool) -> dict[str, object]:
         "paragraphs": [{"text": p.text, "kind": p.kind} for p in article.paragraphs],
     }
     if explain:
+        if article.extraction:
+            data["extraction"] = article.extraction
         data["removed"] = [
             {"rule": r.rule, "reason": r.reason, "text": r.text} for r in article.removed
         ]

@@ -2,8 +2,19 @@
 
 Feed entries carry HTML written by strangers. Nothing here keeps any markup: the output is
 text, so ``<script>``, event handlers and ``javascript:`` links cannot survive it. What is
-kept is structure: every block element (``p``, ``div``, ``li``, ``blockquote``, ``tr``…)
-becomes its own paragraph, ``<br>`` separates paragraphs, ``h1`` to ``h6`` become headings.
+kept is structure:
+
+* every block element (``p``, ``div``, ``li``, ``blockquote``…) becomes its own paragraph;
+  inline elements (``a``, ``code``, ``em``, ``span``…) never split one, and neither does a
+  single ``<br>`` (a line break inside the paragraph); two in a row end it;
+* ``h1`` to ``h6`` become headings;
+* a ``pre`` block becomes a ``code`` paragraph holding its text verbatim, line breaks and
+  indentation included (a highlighter's column of line numbers beside it is dropped);
+* a data table becomes one ``row`` paragraph per row, its cells joined by
+  :data:`~digest.model.CELL_SEPARATOR`, in document order (the header row first); a table used
+  for layout (one holding long text, another table or a code block, or a single column) is
+  read as blocks, each cell's text its own paragraphs.
+
 Clutter is dropped with its content: scripts, styles, embedded frames and media, forms,
 navigation, asides, figure captions, hidden elements, and share / social / related-posts /
 newsletter widgets recognised by their class or id.
@@ -23,7 +34,7 @@ from itertools import repeat
 
 from selectolax.lexbor import LexborHTMLParser
 
-from digest.model import Paragraph
+from digest.model import CELL_SEPARATOR, Paragraph
 from digest.text.decode import strip_control_chars
 from digest.text.lexicon import lexicon
 
@@ -35,10 +46,17 @@ _DEPTH_CHECK_TAGS = 10_000
 MAX_NESTING = 1_000
 
 # Block boundaries are marked with NUL, which cannot occur in lexbor's output (an HTML5 parser
-# turns NUL in text into U+FFFD), and a heading's text starts with U+0001 (removed from the
-# input first). Control characters are stripped from the text anyway.
+# turns NUL in text into U+FFFD); a heading's text starts with U+0001, a code block's with
+# U+0002, a table row's with U+0003, and U+0004 stands for a <br> (all four are removed from
+# the input first). Control characters are stripped from the text anyway.
 _BREAK = "\x00"
 _HEADING = "\x01"
+_CODE = "\x02"
+_ROW = "\x03"
+_LINE = "\x04"
+_MARKERS = (_HEADING, _CODE, _ROW, _LINE)
+# Two or more <br> in a row (whitespace between them aside) end a paragraph.
+_LINE_RUN = re.compile(_LINE + r"(?:\s*" + _LINE + ")+")
 
 
 _DROP_TAGS = [
@@ -112,15 +130,24 @@ _TAG_SPLIT = re.compile(r"<(?:(/?[a-z][a-zA-Z0-9:_.-]*)([^>]*)|!--.*?--)>", re.D
 _BLOCK_NAMES = (
     *("p", "div", "section", "article", "header", "footer", "main", "blockquote", "pre"),
     *("address", "center", "details", "summary", "ul", "ol", "li", "dl", "dt", "dd", "table"),
-    *("thead", "tbody", "tfoot", "tr", "caption", "figure", "fieldset", "legend", "hr", "br"),
+    *("thead", "tbody", "tfoot", "tr", "caption", "figure", "fieldset", "legend", "hr"),
 )
+# Names the structure pass (_read_structure) puts in place of a <pre> or a data table.
+_CODE_START = "digest:code"
+_ROW_START = "digest:row"
+_CAPTION_START = "digest:caption"
 _TAG_ACTION = {
     **{name: _BREAK for name in _BLOCK_NAMES},
     **{"/" + name: _BREAK for name in _BLOCK_NAMES},
     **{f"h{level}": _BREAK + _HEADING for level in range(1, 7)},
     **{f"/h{level}": _BREAK for level in range(1, 7)},
-    "/td": " ",
-    "/th": " ",
+    # Cells of a layout table are blocks of text (data tables never get this far).
+    **{name: _BREAK for name in ("td", "th", "/td", "/th")},
+    "br": _LINE,
+    "/br": _LINE,
+    _CODE_START: _BREAK + _CODE,
+    _ROW_START: _BREAK + _ROW,
+    _CAPTION_START: _BREAK + _HEADING,
 }
 
 
@@ -139,21 +166,21 @@ def html_to_paragraphs(html: str | bytes, base_url: str | None = None) -> list[P
     if isinstance(html, bytes | bytearray):
         if b"<" not in html:
             return _plain_paragraph(bytes(html).decode("utf-8", errors="replace"))
-        if b"\x01" in html:  # the heading marker may not come from the input
-            html = html.replace(b"\x01", b"")
+        text = bytes(html).decode("utf-8", errors="replace")
     else:
         if "<" not in html:
             return _plain_paragraph(html)
-        if _HEADING in html:
-            html = html.replace(_HEADING, "")
+        text = html
+    for marker in _MARKERS:  # the markers may not come from the input
+        if marker in text:
+            text = text.replace(marker, "")
     if (
-        len(html) > 3 * _DEPTH_CHECK_TAGS  # that many tags need at least this much text
-        and html.count(b"<" if isinstance(html, bytes | bytearray) else "<") > _DEPTH_CHECK_TAGS
+        len(text) > 3 * _DEPTH_CHECK_TAGS  # that many tags need at least this much text
+        and text.count("<") > _DEPTH_CHECK_TAGS
+        and _nests_deeper_than(text, MAX_NESTING)
     ):
-        text = html if isinstance(html, str) else bytes(html).decode("utf-8", errors="replace")
-        if _nests_deeper_than(text, MAX_NESTING):
-            return _paragraphs_by_regex(text.replace(_BREAK, ""))
-    body = _parse(html if isinstance(html, str) else bytes(html).decode("utf-8", "replace"))
+        return _paragraphs_by_regex(text.replace(_BREAK, ""))
+    body = _parse(text)
     # lexbor serialises regularly: lower-case names, attributes as name="value", every
     # non-void element closed, and "<", ">" escaped in text and attribute values alike. So
     # patterns over that string find tags exactly, and clean fragments (most of them) run no
@@ -166,12 +193,17 @@ def html_to_paragraphs(html: str | bytes, base_url: str | None = None) -> list[P
     widget = _is_widget(attrs) if attrs else False
     if drop or hidden or widget:
         parts = _without_clutter(tokens, hidden, widget)
-        parts[1::2] = map(_TAG_ACTION.get, parts[1::2], repeat(""))
     else:
         parts = [""] * (2 * len(names) + 1)
         parts[0::2] = tokens[0::3]
-        parts[1::2] = map(_TAG_ACTION.get, names, repeat(""))
+        parts[1::2] = names
+    if "pre" in names or "table" in names:
+        parts = _read_structure(parts)
+    parts[1::2] = map(_TAG_ACTION.get, parts[1::2], repeat(""))
     marked = "".join(parts)
+    if _LINE in marked:
+        # one <br> is a line break inside the paragraph; two or more in a row end it
+        marked = _LINE_RUN.sub(_BREAK, marked).replace(_LINE, " ")
     if "&" in marked:
         marked = _unescape_serialised(marked)
     return _split(marked)
@@ -250,7 +282,7 @@ def _without_clutter(parts: list, hidden: bool, widget: bool) -> list:
                 if depth == 0:
                     # A removed block still separates the text around it; a removed inline
                     # element (a share link inside a sentence) does not.
-                    append(None if skip in _INLINE_DROPS else "br")
+                    append(None if skip in _INLINE_DROPS else "div")
                     append(text)
                     skip = None
             continue
@@ -268,6 +300,110 @@ def _without_clutter(parts: list, hidden: bool, widget: bool) -> list:
         append(name)
         append(text)
     return out
+
+
+# A table whose longest cell holds more text than this is a layout table: it holds an article
+# (or a page) rather than data.
+_MAX_DATA_CELL_CHARS = 250
+_CELL_NAMES = frozenset(("td", "th"))
+# The line numbers a code highlighter prints beside the code, in a <pre> of their own.
+_LINE_NUMBERS = re.compile(r"[\d\s]*")
+# Inside a data cell these separate words; every other tag is dropped.
+_CELL_SPACERS = frozenset((*_BLOCK_NAMES, *("/" + n for n in _BLOCK_NAMES), "br", "td", "th"))
+
+
+def _read_structure(parts: list) -> list:
+    """[text, name, text, …] with each <pre> and data table replaced by what it reads as.
+
+    A ``pre`` element becomes ``_CODE_START`` and its text, verbatim (a ``<br>`` inside is a
+    line break); a data table becomes one ``_ROW_START`` and its cells' text per row. Layout
+    tables stay as they are, to be read as blocks (a data table nested in one is still read
+    as rows).
+    """
+    out = [parts[0]]
+    index, end = 1, len(parts)
+    while index < end:
+        name = parts[index]
+        if name == "pre":
+            close = _closing(parts, index, "pre")
+            code = "".join(
+                ("\n" if parts[i] == "br" else "") + parts[i + 1] for i in range(index, close, 2)
+            )
+            if _LINE_NUMBERS.fullmatch(code):  # a highlighter's gutter beside the code
+                code = ""
+            out += [_CODE_START, code, "/pre", parts[close + 1] if close + 1 < end else ""]
+            index = close + 2
+            continue
+        if name == "table":
+            close = _closing(parts, index, "table")
+            table = _data_table(parts, index, close)
+            if table is not None:
+                caption, rows = table
+                if caption:
+                    out += [_CAPTION_START, caption]
+                for row in rows:
+                    out += [_ROW_START, row]
+                out += ["/table", parts[close + 1] if close + 1 < end else ""]
+                index = close + 2
+                continue
+        out += [name, parts[index + 1]]
+        index += 2
+    return out
+
+
+def _closing(parts: list, start: int, name: str) -> int:
+    """The index of the end tag matching the start tag at ``start``; past the end if none."""
+    depth = 0
+    close = "/" + name
+    for index in range(start, len(parts), 2):
+        if parts[index] == name:
+            depth += 1
+        elif parts[index] == close:
+            depth -= 1
+            if depth == 0:
+                return index
+    return len(parts)
+
+
+def _data_table(parts: list, start: int, close: int) -> tuple[str, list[str]] | None:
+    """The caption and the rows of the table between ``start`` and ``close``, each row's cells
+    joined by the separator; None when it is a layout table (a nested table or a code block
+    inside, a long cell, a single column)."""
+    rows: list[list[list[str]]] = []
+    caption: list[str] = []
+    target: list[str] | None = None  # the cell (or caption) text goes to
+    for index in range(start + 2, min(close, len(parts)), 2):
+        name, text = parts[index], parts[index + 1]
+        if name in ("table", "pre"):  # a layout, or a highlighter's code-and-gutter table
+            return None
+        if name == "tr":
+            rows.append([])
+            target = None
+        elif name in _CELL_NAMES:
+            if not rows:
+                rows.append([])
+            target = []
+            rows[-1].append(target)
+        elif name == "caption":
+            target = caption
+        elif name == "/caption":
+            target = None
+        elif name in _CELL_SPACERS:
+            text = " " + text
+        if target is not None:
+            target.append(text)
+    cells = [[" ".join("".join(cell).split()) for cell in row] for row in rows]
+    if max((len(row) for row in cells), default=0) < 2 or any(
+        len(text) > _MAX_DATA_CELL_CHARS for row in cells for text in row
+    ):
+        return None
+    lines = []
+    for row in cells:
+        while row and not row[-1]:
+            row.pop()
+        if row:
+            lines.append(CELL_SEPARATOR.join(row))
+    return " ".join("".join(caption).split()), lines
 
 
 def _is_hidden(attrs: str) -> bool:
@@ -296,11 +432,17 @@ def _unescape_serialised(text: str) -> str:
 
 def _split(marked: str) -> list[Paragraph]:
     """Marked text → paragraphs: whitespace collapsed, control characters dropped."""
-    out = []
+    out: list[Paragraph] = []
     append = out.append
     for piece in [p for p in marked.split(_BREAK) if p and not p.isspace()]:
-        heading = piece[0] == _HEADING
-        text = piece[1:].strip() if heading else piece.strip()
+        marker = piece[0]
+        if marker == _CODE:
+            code = _verbatim(piece[1:])
+            if code:
+                append(Paragraph(code, "code"))
+            continue
+        heading = marker == _HEADING
+        text = piece[1:].strip() if heading or marker == _ROW else piece.strip()
         # Only text with something to fix pays for fixing it (isprintable is one C scan):
         # runs of whitespace, newlines, no-break spaces, control characters.
         if "  " in text or not text.isprintable():
@@ -308,8 +450,26 @@ def _split(marked: str) -> list[Paragraph]:
             if not text.isprintable():  # control characters; gone, they may leave spaces
                 text = " ".join(strip_control_chars(text).split())
         if text:
-            append(Paragraph(text, "heading") if heading else Paragraph(text))
+            append(
+                Paragraph(text, "heading")
+                if heading
+                else Paragraph(text, "row")
+                if marker == _ROW
+                else Paragraph(text)
+            )
     return out
+
+
+def _verbatim(code: str) -> str:
+    """A code block's text as written: control characters and trailing blanks dropped, and
+    blank lines at either end; indentation and inner blank lines are the content."""
+    lines = strip_control_chars(code.replace("\xa0", " ")).split("\n")
+    lines = [line.rstrip() for line in lines]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    return "\n".join(lines)
 
 
 def _nests_deeper_than(html: str, limit: int) -> bool:

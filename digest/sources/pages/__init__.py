@@ -16,11 +16,15 @@ The steps, one module each:
 3. Strip page furniture that needs the DOM to recognise: captions and photo credits, byline,
    tag-list, share, newsletter, promo and related-article containers, and hidden or pop-up text
    inside links (``furniture``).
-4. Run trafilatura in precision mode, no comments, no tables, and read its body tree into
-   ``Paragraph`` objects, ``<head>`` → heading (``extract``).
+4. Run trafilatura in precision mode, with tables and no comments, and read its body tree into
+   ``Paragraph`` objects: ``<head>`` → heading, code blocks → ``code``, data tables → ``row``
+   paragraphs, layout tables → the text they hold (``extract``).
 5. Tidy the page-shaped leftovers at the edges of the body: the headline or a date/byline line
    repeated as the first line, caption and photo-credit lines, a trailing tag list, and a body
    that the page printed twice (``tidy``).
+6. When that result is implausible (empty, mostly a notice, or tiny against the page's prose),
+   ask readability-lxml too and keep the result with clearly more article text, recording
+   which and why in ``PageContent.extraction`` (``second_opinion``).
 
 Text boilerplate that is not about page layout (AI disclaimers, newsletter prompts written as
 prose, copyright lines, duplicate paragraphs) is the normalise stage's job, run afterwards.
@@ -29,7 +33,7 @@ prose, copyright lines, duplicate paragraphs) is the normalise stage's job, run 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from lxml import etree
 
@@ -37,6 +41,12 @@ from digest.model import Article, Paragraph, Source
 from digest.sources.pages.extract import body_paragraphs, find_body, parse_html
 from digest.sources.pages.furniture import strip_furniture
 from digest.sources.pages.metadata import read_metadata
+from digest.sources.pages.second_opinion import (
+    Extraction,
+    choose,
+    doubt,
+    readability_paragraphs,
+)
 from digest.sources.pages.teaser import is_teaser
 from digest.sources.pages.tidy import tidy_paragraphs
 from digest.text.decode import decode_page, strip_control_chars
@@ -45,6 +55,7 @@ __all__ = [
     "MIN_UNTYPED_ARTICLE_CHARS",
     "NO_ARTICLE",
     "NO_ARTICLE_ADVICE",
+    "Extraction",
     "PageContent",
     "PageError",
     "extract_page",
@@ -72,6 +83,8 @@ class PageContent:
     published: dt.datetime | None = None  # aware UTC
     author: str | None = None
     url: str | None = None  # the canonical link, when the page declares one
+    # which extractor's text this is, and why
+    extraction: Extraction = field(default_factory=Extraction)
 
 
 class PageError(Exception):
@@ -105,6 +118,12 @@ def extract_page(
     paragraphs = tidy_paragraphs(
         body_paragraphs(body) if body is not None else [], metadata.titles, metadata.author
     )
+    extraction = Extraction()
+    why = doubt(paragraphs, tree)
+    if why is not None:
+        second = readability_paragraphs(tree, url)
+        second = tidy_paragraphs(second, metadata.titles, metadata.author)
+        paragraphs, extraction = choose(paragraphs, second, why)
     body_chars = sum(len(p.text) for p in paragraphs if p.kind == "body")
     if body_chars == 0 or (
         not metadata.declares_article and body_chars < MIN_UNTYPED_ARTICLE_CHARS
@@ -118,6 +137,7 @@ def extract_page(
         published=metadata.published,
         author=metadata.author,
         url=metadata.canonical_url,
+        extraction=extraction,
     )
 
 
@@ -137,4 +157,5 @@ def page_article(content: PageContent, source: Source, *, key: str, url: str | N
         url=url or content.url,
         published=content.published,
         author=content.author,
+        extraction=str(content.extraction),
     )

@@ -1,9 +1,11 @@
 """Running trafilatura on a parsed page, and reading its body tree into ``Paragraph`` objects.
 
-trafilatura runs in precision mode with no comments, tables, images, links or formatting; its
-XML-like body tree (``<p>``, ``<head>``, ``<list>``/``<item>``, ``<quote>``, ``<lb>``...) becomes
-paragraphs: a line break or a nested block ends one, ``<head>`` becomes a heading, and graphics
-and tables are skipped.
+trafilatura runs in precision mode with tables and no comments, images, links or formatting; its
+XML-like body tree (``<p>``, ``<head>``, ``<list>``/``<item>``, ``<quote>``, ``<lb>``,
+``<code>``, ``<table>``...) becomes paragraphs: a nested block or two line breaks in a row end
+one (a single line break and inline ``<code>`` do not), ``<head>`` becomes a heading, a code
+block a verbatim ``code`` paragraph, a data table one ``row`` paragraph per row, a layout
+table the text of its substantial cells; graphics are skipped.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import trafilatura
 from lxml import etree
 from lxml.html import HtmlElement
 
-from digest.model import Paragraph
+from digest.model import CELL_SEPARATOR, Paragraph
 
 _XML_DECL = re.compile(r"^\s*<\?xml\b[^>]*\?>", re.I)
 
@@ -33,13 +35,18 @@ def parse_html(text: str) -> HtmlElement | None:
 
 
 def find_body(tree: HtmlElement, url: str | None) -> etree._Element | None:
-    """trafilatura's body tree of the article in ``tree``; None when it finds none."""
+    """trafilatura's body tree of the article in ``tree``; None when it finds none.
+
+    Every ``<pre>`` is given a ``<code>`` inside first: trafilatura reads a bare ``<pre>`` as a
+    quotation, and a code block is only told from one by its ``<code>``.
+    """
+    _mark_code_blocks(tree)
     document = trafilatura.bare_extraction(
         tree,
         url=url,
         favor_precision=True,
         include_comments=False,
-        include_tables=False,
+        include_tables=True,
         include_images=False,
         include_links=False,
         include_formatting=False,
@@ -48,20 +55,43 @@ def find_body(tree: HtmlElement, url: str | None) -> etree._Element | None:
     return getattr(document, "body", None)
 
 
-_BLOCK_TAGS = frozenset({"p", "head", "list", "item", "quote", "code", "div"})
-_SKIPPED_TAGS = frozenset({"graphic", "table"})
+def _mark_code_blocks(tree: HtmlElement) -> None:
+    for pre in tree.iter("pre"):
+        if next(pre.iter("code"), None) is not None:
+            continue
+        code = pre.makeelement("code", {})
+        code.text, pre.text = pre.text, None
+        for child in list(pre):
+            code.append(child)
+        pre.append(code)
+
+
+_BLOCK_TAGS = frozenset({"p", "head", "list", "item", "quote", "div"})
+# Elements that hold running text: a <code> inside one is inline unless it stands alone there
+# with line breaks of its own (a code block the site wrapped in a paragraph).
+_TEXT_HOLDERS = frozenset({"p", "head", "item", "cell", "hi", "ref", "quote", "del"})
+_SKIPPED_TAGS = frozenset({"graphic"})
+_LINE_NUMBERS = re.compile(r"[\d\s]*")
+# A table whose longest cell holds more text than this holds an article, not data.
+_MAX_DATA_CELL_CHARS = 250
+# In a layout table, cells with less text than this share of the longest one are the page's
+# navigation and footer, not the article.
+_LAYOUT_CELL_SHARE = 0.2
 
 
 def body_paragraphs(body: etree._Element) -> list[Paragraph]:
-    """trafilatura's body tree as paragraphs, ``<head>`` as headings."""
+    """trafilatura's body tree as paragraphs: ``<head>`` as headings, code blocks as ``code``
+    (verbatim), data tables as ``row`` paragraphs and layout tables as the text they hold."""
     out: list[Paragraph] = []
     _flow(body, "body", out)
     return out
 
 
 def _flow(element: etree._Element, kind: str, out: list[Paragraph]) -> None:
-    """Append the element's text as paragraphs: a line break or a nested block ends one."""
+    """Append the element's text as paragraphs: a nested block or two line breaks in a row
+    end one; a single line break, and inline elements (``code``, ``hi``, ``ref``), do not."""
     buffer: list[str] = []
+    breaks = 0  # line breaks since the last text
 
     def flush() -> None:
         text = _clean("".join(buffer))
@@ -69,24 +99,94 @@ def _flow(element: etree._Element, kind: str, out: list[Paragraph]) -> None:
             out.append(Paragraph(text, "heading" if kind == "heading" else "body"))
         buffer.clear()
 
+    def add(text: str | None) -> None:
+        nonlocal breaks
+        if text and not text.isspace():
+            breaks = 0
+        if text:
+            buffer.append(text)
+
     def walk(node: etree._Element) -> None:
-        if node.text:
-            buffer.append(node.text)
+        nonlocal breaks
+        add(node.text)
         for child in node:
             tag = child.tag if isinstance(child.tag, str) else ""
-            if tag == "lb" or tag in _SKIPPED_TAGS:
+            if tag == "lb":
+                breaks += 1
+                if breaks >= 2:
+                    flush()
+                else:
+                    buffer.append(" ")
+            elif tag in _SKIPPED_TAGS:
                 flush()
+            elif tag == "code" and _is_code_block(child):
+                flush()
+                code = _verbatim("".join(child.itertext()))
+                if code and not _LINE_NUMBERS.fullmatch(code):  # a highlighter's gutter
+                    out.append(Paragraph(code, "code"))
+            elif tag == "table":
+                flush()
+                _table(child, out)
             elif tag in _BLOCK_TAGS:
                 flush()
                 _flow(child, "heading" if tag == "head" else "body", out)
             elif tag:
                 walk(child)
-            if child.tail:
-                buffer.append(child.tail)
+            add(child.tail)
 
     walk(element)
     flush()
 
 
+def _is_code_block(node: etree._Element) -> bool:
+    parent = node.getparent()
+    if parent is None or parent.tag not in _TEXT_HOLDERS:
+        return True
+    text = "".join(node.itertext())
+    alone = not (parent.text or "").strip() and not (node.tail or "").strip() and len(parent) == 1
+    return alone and "\n" in text.strip()
+
+
+def _table(table: etree._Element, out: list[Paragraph]) -> None:
+    """A data table as rows of text; a layout table as the text of its substantial cells."""
+    rows = [row for row in table.iter("row") if _nearest_table(row) is table]
+    cells = [[c for c in row if c.tag == "cell"] for row in rows]
+    texts = [[_clean("".join(c.itertext())) for c in row] for row in cells]
+    # a table inside, or a code block (a highlighter's gutter and code side by side)
+    nested = (
+        any(t is not table for t in table.iter("table"))
+        or next(table.iter("code"), None) is not None
+    )
+    longest = max((len(t) for row in texts for t in row), default=0)
+    if nested or longest > _MAX_DATA_CELL_CHARS or max(map(len, texts), default=0) < 2:
+        for row in cells:
+            for cell in row:
+                if len(_clean("".join(cell.itertext()))) >= _LAYOUT_CELL_SHARE * longest:
+                    _flow(cell, "body", out)
+        return
+    for row in texts:
+        while row and not row[-1]:
+            row.pop()
+        if row:
+            out.append(Paragraph(CELL_SEPARATOR.join(row), "row"))
+
+
+def _nearest_table(node: etree._Element) -> etree._Element | None:
+    parent = node.getparent()
+    while parent is not None and parent.tag != "table":
+        parent = parent.getparent()
+    return parent
+
+
 def _clean(text: str) -> str:
     return " ".join(text.split())
+
+
+def _verbatim(code: str) -> str:
+    """A code block's text as written, without blank lines or trailing blanks at the ends."""
+    lines = [line.rstrip() for line in code.replace("\xa0", " ").split("\n")]
+    while lines and not lines[-1]:
+        lines.pop()
+    while lines and not lines[0]:
+        lines.pop(0)
+    return "\n".join(lines)

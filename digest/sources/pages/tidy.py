@@ -12,7 +12,8 @@ trafilatura keeps some lines that are part of the page rather than the article. 
 * a body the page printed twice (A B C A B C, a preview then the full text, the full text then
   a truncated copy).
 
-Prose that merely resembles these lines ("By Tuesday, the storm had moved offshore...") is kept.
+Prose that merely resembles these lines ("By Tuesday, the storm had moved offshore...") is kept,
+and so are code blocks and table rows, whatever they say.
 """
 
 from __future__ import annotations
@@ -88,14 +89,14 @@ def tidy_paragraphs(
     kept = [
         p
         for p in paragraphs
-        if _key(p.text) not in title_keys and not _is_caption_or_credit(p.text)
+        if p.verbatim or (_key(p.text) not in title_keys and not _is_caption_or_credit(p.text))
     ]
     # Date, byline and tag lines stand among the first and last few paragraphs, sometimes
     # behind a standfirst or ahead of a site's standards note, so look at a few on each edge.
     count = len(kept)
     edges = [(i, _is_meta_line) for i in range(min(_EDGE_LEADING, count))]
     edges += [(i, _is_trailing_meta) for i in range(max(0, count - _EDGE_TRAILING), count)]
-    dropped = {i for i, test in edges if test(kept[i].text, authors)}
+    dropped = {i for i, test in edges if not kept[i].verbatim and test(kept[i].text, authors)}
     kept = [p for i, p in enumerate(kept) if i not in dropped]
     while kept and kept[-1].kind == "heading":
         kept.pop()
