@@ -207,7 +207,6 @@ def test_summarise_story_within_the_chars_and_adds_other_reports(
     assert any("shipping minister" in line for line in lines)  # from another report
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the lead sentence ignores the budget")
 def test_summarise_story_with_a_budget_smaller_than_the_lead_cuts_the_lead(
     site: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:

@@ -281,7 +281,6 @@ def test_one_outlets_two_reports_are_not_a_second_opinion_on_a_figure() -> None:
     assert len(story.reports) == 2 and story.disagreements == ()
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the lead sentence ignores the budget")
 def test_the_summary_budget_grows_with_the_reports() -> None:
     settings = StorySettings(summary_sentences=2, summary_chars=400)
     alone = make_story([FERRY_WIRE], settings)

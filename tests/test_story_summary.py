@@ -158,7 +158,6 @@ def test_the_word_budget_is_kept(words: int) -> None:
     assert sum(len(s.text.split()) for s in found) <= words
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the lead sentence ignores the budget")
 @pytest.mark.parametrize(("chars", "words"), [(40, None), (120, None), (0, 5), (0, 12), (0, 31)])
 def test_a_budget_smaller_than_the_lead_cuts_the_lead_at_a_word(
     chars: int, words: int | None
@@ -178,7 +177,6 @@ def test_a_bigger_budget_says_more() -> None:
     assert sizes == sorted(sizes) and sizes[0] < sizes[-1]
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the lead sentence ignores the budget")
 def test_one_report_is_its_lead_within_the_count_and_the_budget() -> None:
     lead = lead_sentences(FERRY_WIRE.paragraphs, 3, 0)
     assert [s.text for s in story_summary([FERRY_WIRE], 3, 0)] == list(lead)
