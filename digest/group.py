@@ -416,10 +416,11 @@ def link_earlier(
     """``stories`` with ``earlier`` set where a story continues one of an earlier day.
 
     A story continues an earlier one when their headlines and leads are as similar as two
-    reports must be to join one story; of several, the most recent day's wins (``earlier``
-    comes newest day first), and a story of the same day is never its own continuation.
+    reports must be to join one story, sharing at least ``MIN_SHARED_WORDS`` words; of
+    several, the most recent day's wins, and a story of the same day is never its own
+    continuation.
     """
-    from digest.text.similarity import similar_pairs, vectorise
+    from digest.text.similarity import shared_word_counts, similar_pairs, vectorise
 
     settings = settings or GroupingSettings()
     if not stories or not earlier:
@@ -428,6 +429,8 @@ def link_earlier(
     texts += [record.text for record in earlier]
     vectors = vectorise(texts, settings.languages)
     left, right, sims = similar_pairs(vectors, settings.similarity)
+    keep = shared_word_counts(vectors, left, right) >= MIN_SHARED_WORDS
+    left, right, sims = left[keep], right[keep], sims[keep]
     count = len(stories)
     best: dict[int, tuple[dt.date, float, StoryRecord]] = {}
     for i, j, similarity in zip(left.tolist(), right.tolist(), sims.tolist(), strict=True):

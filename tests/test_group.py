@@ -419,7 +419,6 @@ def test_a_story_never_continues_an_unrelated_one() -> None:
     assert link_earlier(stories, []) == stories
 
 
-@pytest.mark.xfail(strict=True, reason="bug: continuations skip the shared-words guard")
 def test_one_shared_rare_word_does_not_make_a_continuation() -> None:
     quarry = article(
         "courier-quarry",
