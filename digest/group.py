@@ -388,22 +388,30 @@ def keep_ids(stories: Sequence[Story], stored: Sequence[StoryRecord]) -> tuple[S
     """``stories`` with the ids an earlier build of the same day gave them.
 
     A story takes the id of the stored story it shares the most articles with, so its
-    anchor and its feed entry stay put when a rebuild adds a report to it. When two stored
-    stories merged, the larger share wins; when one split, only one part keeps the id.
+    anchor and its feed entry stay put when a rebuild adds a report to it. The largest shares
+    are settled first: when two stored stories merged, the larger share wins; when one split,
+    the part holding most of its articles keeps the id, whichever part is shown first.
     """
     owner = {key: record.id for record in stored for key in record.keys}
-    taken: set[str] = set()
-    result = []
-    for story in stories:
-        shares: dict[str, int] = {}
+    shares: list[tuple[int, int, str]] = []  # (-articles shared, story, stored id)
+    for index, story in enumerate(stories):
+        counts: dict[str, int] = {}
         for article in story.articles:
             if article.key in owner:
-                shares[owner[article.key]] = shares.get(owner[article.key], 0) + 1
-        ranked = sorted(shares, key=lambda i: (-shares[i], i))
-        chosen = next((i for i in ranked if i not in taken), None)
+                counts[owner[article.key]] = counts.get(owner[article.key], 0) + 1
+        shares.extend((-count, index, stored_id) for stored_id, count in counts.items())
+    kept: dict[int, str] = {}
+    taken: set[str] = set()
+    for _, index, stored_id in sorted(shares):
+        if index not in kept and stored_id not in taken:
+            kept[index] = stored_id
+            taken.add(stored_id)
+    result = []
+    for index, story in enumerate(stories):
+        chosen = kept.get(index)
         if chosen is None:
             chosen = story.id if story.id not in taken else f"{story.id}-{len(taken)}"
-        taken.add(chosen)
+            taken.add(chosen)
         result.append(story if chosen == story.id else replace(story, id=chosen))
     return tuple(result)
 

@@ -336,7 +336,6 @@ def test_two_stored_stories_that_merge_keep_the_id_of_the_larger_share() -> None
     assert kept.id == stored[1].id
 
 
-@pytest.mark.xfail(strict=True, reason="bug: on a split, the first part shown takes the id")
 def test_a_stored_story_that_splits_leaves_its_id_with_the_larger_part() -> None:
     (whole,) = group_stories(FERRY_REPORTS)
     stored = records([whole])
