@@ -55,7 +55,6 @@ def key(name: str) -> str:
 # --- digest stories ---------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="bug: '1 copies'")
 def test_stories_prints_each_story_with_its_articles_and_why(site: Path, capsys) -> None:
     assert main(["stories", "-q", "--date", DAY.isoformat()]) == EXIT_OK
     out = capsys.readouterr().out
@@ -82,6 +81,8 @@ def test_stories_prints_each_story_with_its_articles_and_why(site: Path, capsys)
     assert ferry[6].strip() == (
         "figures differ, injured: At least 14 [1] · Seventeen [2] · nearly 20 [3]"
     )
+    # an outlet's update folded into its story
+    assert blocks[2].splitlines()[1].strip() == "1 report, 1 copy from Flanders Post"
     # a story of one article: no count line, no similarity
     assert blocks[3].splitlines()[1:] == [f"      1. Lisbon Courier: {TRAM_STRIKE.title}"]
 
