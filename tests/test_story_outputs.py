@@ -220,7 +220,6 @@ def test_the_story_feed_entry_keeps_its_id_when_a_rebuild_adds_a_report(config: 
     assert len(entries(config)) == 2  # the fire and the strike: no entry twice
 
 
-@pytest.mark.xfail(strict=True, reason="bug: story feed links stay relative")
 def test_the_story_feed_links_a_continuing_story_absolutely(config: Config) -> None:
     fire = ferry_of(build_day_one(config))
     add_and_build(config, [INQUIRY], NEXT_DAY, at(12, day=NEXT_DAY))
