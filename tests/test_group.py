@@ -30,6 +30,7 @@ from digest.group import (
     StorySettings,
     cluster,
     cluster_articles,
+    comparison_text,
     fold_copies,
     group_stories,
     independent_sources,
@@ -42,6 +43,7 @@ from digest.group import (
     story_record,
 )
 from digest.model import Article, EarlierStory, StoryRecord
+from digest.text.similarity import similar_pairs, vectorise
 
 
 def keys(articles: tuple[Article, ...] | list[Article]) -> list[str]:
@@ -123,26 +125,27 @@ def test_a_briefing_on_two_events_does_not_chain_them_into_one_story() -> None:
     assert not any(FERRY_WIRE.key in g and TRAM_STRIKE.key in g for g in found)
 
 
-def test_one_shared_rare_word_is_not_enough_to_join() -> None:
-    quarry = article(
-        "courier-quarry",
-        "Lisbon Courier",
-        "Kestrelmoor quarry reopens after three years",
-        ["The Kestrelmoor quarry reopened on Monday with forty new jobs."],
-    )
-    fete = article(
-        "ledger-fete",
-        "Cape Ledger",
-        "Kestrelmoor fete cancelled because of rain",
-        ["Organisers called off the Kestrelmoor summer fete as heavy rain flooded the green."],
-    )
-    from digest.group import comparison_text
-    from digest.text.similarity import similar_pairs, vectorise
+# Two events that share one rare name and nothing else.
+QUARRY = article(
+    "courier-quarry",
+    "Lisbon Courier",
+    "Kestrelmoor quarry reopens after three years",
+    ["The Kestrelmoor quarry reopened on Monday with forty new jobs."],
+)
+FETE = article(
+    "ledger-fete",
+    "Cape Ledger",
+    "Kestrelmoor fete cancelled because of rain",
+    ["Organisers called off the Kestrelmoor summer fete as heavy rain flooded the green."],
+    at(9, day=DAY + dt.timedelta(days=1)),
+)
 
-    texts = [comparison_text(a, GroupingSettings()) for a in (quarry, fete)]
+
+def test_one_shared_rare_word_is_not_enough_to_join() -> None:
+    texts = [comparison_text(a, GroupingSettings()) for a in (QUARRY, FETE)]
     _, _, sims = similar_pairs(vectorise(texts), 0.0)
     assert sims[0] > DEFAULT_SIMILARITY  # the one rare name weighs that much
-    assert groups([quarry, fete]) == [{quarry.key}, {fete.key}]
+    assert groups([QUARRY, FETE]) == [{QUARRY.key}, {FETE.key}]
 
 
 def test_the_same_publisher_needs_a_margin_more_similarity() -> None:
@@ -419,20 +422,7 @@ def test_a_story_never_continues_an_unrelated_one() -> None:
 
 
 def test_one_shared_rare_word_does_not_make_a_continuation() -> None:
-    quarry = article(
-        "courier-quarry",
-        "Lisbon Courier",
-        "Kestrelmoor quarry reopens after three years",
-        ["The Kestrelmoor quarry reopened on Monday with forty new jobs."],
-    )
-    fete = article(
-        "ledger-fete",
-        "Cape Ledger",
-        "Kestrelmoor fete cancelled because of rain",
-        ["Organisers called off the Kestrelmoor summer fete as heavy rain flooded the green."],
-        at(9, day=DAY + dt.timedelta(days=1)),
-    )
-    (story,) = link_earlier(group_stories([fete]), [story_record(make_story([quarry]), DAY)])
+    (story,) = link_earlier(group_stories([FETE]), [story_record(make_story([QUARRY]), DAY)])
     assert story.earlier is None
 
 

@@ -176,7 +176,7 @@ def test_similar_pairs_are_every_pair_above_the_floor_each_once_in_order() -> No
     assert sims == pytest.approx(dense[left, right], abs=1e-5)
 
 
-@pytest.mark.parametrize("block_rows", [1, 2, 3, 512])
+@pytest.mark.parametrize("block_rows", [1, 2, 3, 4, 5, 512])
 def test_the_time_window_keeps_apart_what_is_too_far_apart_in_any_block_size(
     block_rows: int,
 ) -> None:

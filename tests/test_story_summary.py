@@ -166,7 +166,7 @@ def test_a_budget_smaller_than_the_lead_cuts_the_lead_at_a_word(
     assert lead.report == 0 and lead.text.endswith("\u2026")
     assert WIRE_LEAD.startswith(lead.text.removesuffix("\u2026"))
     assert WIRE_LEAD[len(lead.text) - 1] in " ,"  # cut between words
-    if chars:
+    if words is None:
         assert len(lead.text) <= chars
     else:
         assert len(lead.text.split()) <= words
