@@ -86,7 +86,8 @@ def render_articles_feed(
 
     For readers who would rather see each story in their feed reader than one entry a day.
     An entry's id derives from the story's id, which stays put when later reports join the
-    story (see ``digest.group.keep_ids``), so feed readers do not show it twice.
+    story (see ``digest.group.keep_ids``), so feed readers do not show it twice. Its link to
+    the story it continues is absolute when ``site_url`` is set, as the day feed's links are.
     """
     ordered = sorted(days, key=lambda pair: pair[0].day, reverse=True)
     if ordered:

@@ -440,23 +440,32 @@ def keep_ids(stories: Sequence[Story], stored: Sequence[StoryRecord]) -> tuple[S
     """``stories`` with the ids an earlier build of the same day gave them.
 
     A story takes the id of the stored story it shares the most articles with, so its
-    anchor and its feed entry stay put when a rebuild adds a report to it. When two stored
-    stories merged, the larger share wins; when one split, only one part keeps the id.
+    anchor and its feed entry stay put when a rebuild adds a report to it. The largest shares
+    are settled first: when two stored stories merged, the larger share wins; when one split,
+    the part holding most of its articles keeps the id, whichever part is shown first. A
+    story whose articles are just as stored keeps the stored time of its last change.
     """
     owner = {key: record.id for record in stored for key in record.keys}
     by_id = {record.id: record for record in stored}
-    taken: set[str] = set()
-    result = []
-    for story in stories:
-        shares: dict[str, int] = {}
+    shares: list[tuple[int, int, str]] = []  # (-articles shared, story, stored id)
+    for index, story in enumerate(stories):
+        counts: dict[str, int] = {}
         for article in story.articles:
             if article.key in owner:
-                shares[owner[article.key]] = shares.get(owner[article.key], 0) + 1
-        ranked = sorted(shares, key=lambda i: (-shares[i], i))
-        chosen = next((i for i in ranked if i not in taken), None)
+                counts[owner[article.key]] = counts.get(owner[article.key], 0) + 1
+        shares.extend((-count, index, stored_id) for stored_id, count in counts.items())
+    kept: dict[int, str] = {}
+    taken: set[str] = set()
+    for _, index, stored_id in sorted(shares):
+        if index not in kept and stored_id not in taken:
+            kept[index] = stored_id
+            taken.add(stored_id)
+    result = []
+    for index, story in enumerate(stories):
+        chosen = kept.get(index)
         if chosen is None:
             chosen = story.id if story.id not in taken else f"{story.id}-{len(taken)}"
-        taken.add(chosen)
+            taken.add(chosen)
         record = by_id.get(chosen)
         unchanged = record is not None and set(record.keys) == {a.key for a in story.articles}
         updated = record.updated if unchanged and record is not None else None
@@ -474,10 +483,11 @@ def link_earlier(
     """``stories`` with ``earlier`` set where a story continues one of an earlier day.
 
     A story continues an earlier one when their headlines and leads are as similar as two
-    reports must be to join one story; of several, the most recent day's wins (``earlier``
-    comes newest day first), and a story of the same day is never its own continuation.
+    reports must be to join one story, sharing at least ``MIN_SHARED_WORDS`` words; of
+    several, the most recent day's wins, and a story of the same day is never its own
+    continuation.
     """
-    from digest.text.similarity import similar_pairs, vectorise
+    from digest.text.similarity import shared_word_counts, similar_pairs, vectorise
 
     settings = settings or GroupingSettings()
     if not stories or not earlier:
@@ -486,6 +496,8 @@ def link_earlier(
     texts += [record.text for record in earlier]
     vectors = vectorise(texts, settings.languages)
     left, right, sims = similar_pairs(vectors, settings.similarity)
+    keep = shared_word_counts(vectors, left, right) >= MIN_SHARED_WORDS
+    left, right, sims = left[keep], right[keep], sims[keep]
     count = len(stories)
     best: dict[int, tuple[dt.date, float, StoryRecord]] = {}
     for i, j, similarity in zip(left.tolist(), right.tolist(), sims.tolist(), strict=True):

@@ -1,10 +1,11 @@
 """Articles as JSON Lines: what ``digest stories --jsonl`` and ``digest summarise --story`` read.
 
-One JSON object per line: ``{"id", "title", "text", "source", "date"}``. ``id`` and ``text``
-are required (``title`` may be empty); ``source`` and ``date`` may be null or missing. Other
-fields (a labelled set's ``cluster``, say) are ignored. Text is split into paragraphs at blank
-lines, or at single line breaks when it has no blank line. Every mistake is reported with its
-line number, so a labelled set of thousands of lines can be fixed in one pass.
+One JSON object per line: ``{"id", "title", "text", "source", "date"}``. ``id`` is required,
+and a title or a text (either may be empty or missing, not both); ``source`` and ``date`` may
+be null or missing. Other fields (a labelled set's ``cluster``, say) are ignored. Text is
+split into paragraphs at blank lines, or at single line breaks when it has no blank line.
+Every mistake is reported with its line number, so a labelled set of thousands of lines can
+be fixed in one pass.
 """
 
 from __future__ import annotations

@@ -332,8 +332,9 @@ def story_summary(
     a chosen one (``PARAPHRASE_SIMILARITY``), that says mostly what the summary says
     (``MAX_COVERED``), or that leans on the sentence before it in another report, is never
     taken. At most ``count`` sentences within ``max_chars`` (<= 0: no budget) and, when given,
-    ``max_words``; the first report's sentences keep their order, and the others follow in
-    the order chosen.
+    ``max_words``: a lead sentence longer than that alone is cut at a word and ends in an
+    ellipsis. The first report's sentences keep their order, and the others follow in the
+    order chosen; a story of one report is its lead.
     """
     from digest.text.similarity import story_weighted_dense, vectorise_dense
 
@@ -343,8 +344,9 @@ def story_summary(
         first: Sequence[str] = reports[0].summary
     else:
         first = lead_sentences(reports[0].paragraphs, max(count, _CANDIDATES_PER_REPORT), 0)
-    if len(reports) == 1 and max_words is None:
-        return tuple(Attributed(text, 0) for text in first)
+    budget = max_chars if max_chars > 0 else None
+    if len(reports) == 1:
+        return tuple(Attributed(text, 0) for text in _in_order(first, count, budget, max_words))
     candidates: list[tuple[str, int, int]] = [(text, 0, k) for k, text in enumerate(first)]
     for index, report in enumerate(reports[1:], start=1):
         sentences = lead_sentences(report.paragraphs, _CANDIDATES_PER_REPORT, 0)
@@ -355,6 +357,9 @@ def story_summary(
         )
     if not candidates:
         return ()
+    opening = candidates[0][0]
+    if _cut_to_fit(opening, budget, max_words) != opening:
+        return (Attributed(_cut_to_fit(opening, budget, max_words), candidates[0][1]),)
     # a story's candidates are a few dozen sentences: dense arrays are faster than sparse ones
     vectors = vectorise_dense([text for text, _, _ in candidates], languages)
     centrality = (vectors @ vectors.T).mean(axis=1)
@@ -369,7 +374,6 @@ def story_summary(
     covered = distinct[0] > 0
     used = len(candidates[0][0])
     words = len(candidates[0][0].split())
-    budget = max_chars if max_chars > 0 else None
     remaining = set(range(1, len(candidates)))
     while len(chosen) < count and remaining:
         best, best_score = None, -1e9
@@ -397,3 +401,36 @@ def story_summary(
     ordered = sorted((i for i in chosen if candidates[i][1] == 0), key=lambda i: candidates[i][2])
     ordered += [i for i in chosen if candidates[i][1] != 0]
     return tuple(Attributed(candidates[i][0], candidates[i][1]) for i in ordered)
+
+
+def _in_order(
+    sentences: Sequence[str], count: int, budget: int | None, max_words: int | None
+) -> list[str]:
+    """The first of ``sentences`` that fit ``count``, ``budget`` (characters) and
+    ``max_words``; the first alone is cut to fit, as ``lead_sentences`` cuts it."""
+    taken: list[str] = []
+    used = words = 0
+    for text in sentences[: max(count, 0)]:
+        extra = len(text) + (1 if taken else 0)
+        over = (budget is not None and used + extra > budget) or (
+            max_words is not None and words + len(text.split()) > max_words
+        )
+        if over:
+            if not taken:
+                taken.append(_cut_to_fit(text, budget, max_words))
+            break
+        taken.append(text)
+        used += extra
+        words += len(text.split())
+    return taken
+
+
+def _cut_to_fit(sentence: str, budget: int | None, max_words: int | None) -> str:
+    """``sentence``, or its opening words and an ellipsis when it exceeds ``max_words`` words
+    or ``budget`` characters."""
+    if max_words is not None and len(sentence.split()) > max_words:
+        head = " ".join(sentence.split()[: max(max_words, 1)])
+        sentence = head.rstrip(" ,;:\u2014\u2013-") + ELLIPSIS
+    if budget is not None and len(sentence) > budget:
+        sentence = _truncate(sentence, budget)
+    return sentence

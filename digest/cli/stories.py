@@ -13,6 +13,7 @@ from digest.cli.exits import EXIT_OK, EXIT_USAGE
 from digest.cli.options import load, parse_day
 from digest.config import Config
 from digest.model import Story
+from digest.present import plural
 
 
 def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -76,8 +77,8 @@ def _print_story(number: int, story: Story, similarity: dict[str, float]) -> Non
     reports = len(story.reports)
     print(f"\n{number}. {story.headline}  [{story.id}]")
     if reports > 1 or story.copies:
-        copies = f", {len(story.copies)} copies" if story.copies else ""
-        print(f"   {reports} reports{copies} from {', '.join(story.sources)}")
+        copies = f", {plural(len(story.copies), 'copy', 'copies')}" if story.copies else ""
+        print(f"   {plural(reports, 'report', 'reports')}{copies} from {', '.join(story.sources)}")
     for index, article in enumerate(story.articles):
         role = "copy" if article in story.copies else f"{index + 1}"
         score = "" if index == 0 else f"  similarity {similarity.get(article.key, 0.0):.2f}"

@@ -9,7 +9,8 @@ clause, with its qualifier ("at least", "more than", "nearly").
 It is deliberately conservative, because a wrong "the sources disagree" is worse than none:
 
 * only the kinds below, with their cue words right next to the number ("killed at least 83
-  people", "83 people were killed", "the death toll rose to 83");
+  people", "83 people were killed", "the death toll rose to 83"), and never a time of day
+  ("killed at 3 am") or a bare decimal;
 * per report, the largest figure of a kind stands for it (a report that gives a running total
   and one incident's toll means the total);
 * a disagreement needs two or more *different* reports giving different figures, all within
@@ -68,6 +69,11 @@ _GAP_BEFORE = (
 )
 _CLAUSE_END = re.compile(r"[;:()\u2014]|,\s+(?:but|while|and)\b")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
+# A time of day, not a count: "killed at 3 am", "died at 11:45 local time", "at 6.40am".
+_CLOCK_AFTER = re.compile(
+    r"^(?:[:.]\d\d|\s*(?:[ap]\.?m\b\.?|gmt\b|utc\b|local\s+time\b|o'clock\b))", re.IGNORECASE
+)
+_DECIMAL = re.compile(r"^\d+\.\d+$")  # a decimal counts people only with "million", "k"...
 
 
 @dataclass(frozen=True)
@@ -133,7 +139,9 @@ def figures_in(sentence: str, report: int) -> list[Figure]:
     found = []
     for match in _FIGURE.finditer(sentence):
         amount = match.group("amount")
-        if _YEAR.match(amount):
+        if _YEAR.match(amount) or _DECIMAL.match(amount):
+            continue
+        if _CLOCK_AFTER.match(sentence[match.end() :]):
             continue
         value = _value(amount)
         if value is None or value < 1:

@@ -176,11 +176,15 @@ def _strip_site_name(text: str, site_names: Sequence[str]) -> str:
     separators = list(_SEPARATORS.finditer(text))
     if not separators:
         return text
-    names = [_fold(n) for n in site_names if _fold(n)]
+    names = {_fold(n) for n in site_names if _fold(n)}
 
     def is_site(part: str) -> bool:
-        folded = _fold(part)
-        return bool(folded) and any(folded == n or folded.startswith(n) for n in names)
+        # The part starts with a name in whole words: "BBC News Online" and "bbc.co.uk" are
+        # the site "bbc", but "April sales disappoint" is not the site "AP".
+        words = _NAME_WORD.findall(part.casefold())
+        if words[:1] == ["www"]:
+            words = words[1:]
+        return any("".join(words[:n]) in names for n in range(1, len(words) + 1))
 
     last = separators[-1]
     head, tail = text[: last.start()], text[last.end() :]
@@ -207,6 +211,9 @@ def site_names_for(source: str, url: str | None) -> tuple[str, ...]:
         if len(label) >= 3:
             names.append(label)
     return tuple(names)
+
+
+_NAME_WORD = re.compile(r"[^\W_]+")
 
 
 def _fold(name: str) -> str:

@@ -319,10 +319,16 @@ SHINGLE_WORDS = 5
 _FOLD_WORD = re.compile(r"[^\W_]+")
 
 
+_COMBINING = re.compile("[\u0300-\u036f]")
+
+
 def shingles(text: str, size: int = SHINGLE_WORDS) -> frozenset[tuple[str, ...]]:
-    """The runs of ``size`` consecutive words in ``text`` (case folded), or the whole text as
-    one run when it is shorter. Accents are kept: copies of one text share its spelling."""
-    words = _FOLD_WORD.findall(text.casefold())
+    """The runs of ``size`` consecutive words in ``text`` (case and accents folded), or the
+    whole text as one run when it is shorter."""
+    folded = text.casefold()
+    if not folded.isascii():
+        folded = _COMBINING.sub("", unicodedata.normalize("NFKD", folded))
+    words = _FOLD_WORD.findall(folded)
     if len(words) < size:
         return frozenset({tuple(words)}) if words else frozenset()
     return frozenset(zip(*(words[k:] for k in range(size)), strict=False))

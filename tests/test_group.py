@@ -1,0 +1,434 @@
+"""digest.group: which reports tell one event, how their copies fold, how stories are ordered,
+and how a story keeps its id and finds the story it continues across builds and days."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+
+import pytest
+from story_samples import (
+    BRIDGE_FIRST,
+    BRIDGE_UPDATE,
+    DAY,
+    DAY_OF_NEWS,
+    FERRY_AEGEAN,
+    FERRY_RADIO,
+    FERRY_REPORTS,
+    FERRY_REPRINT,
+    FERRY_WIRE,
+    GROUNDING_AEGEAN,
+    GROUNDING_WIRE,
+    TRAM_STRIKE,
+    article,
+    at,
+)
+
+from digest.group import (
+    DEFAULT_SIMILARITY,
+    GroupingSettings,
+    StorySettings,
+    cluster,
+    cluster_articles,
+    comparison_text,
+    fold_copies,
+    group_stories,
+    independent_sources,
+    keep_ids,
+    link_earlier,
+    make_story,
+    member_similarities,
+    similar_links,
+    story_id,
+    story_record,
+)
+from digest.model import Article, EarlierStory, StoryRecord
+from digest.text.similarity import similar_pairs, vectorise
+
+
+def keys(articles: tuple[Article, ...] | list[Article]) -> list[str]:
+    return [a.key for a in articles]
+
+
+def groups(articles, settings: GroupingSettings | None = None) -> list[set[str]]:
+    return [{articles[i].key for i in g} for g in cluster_articles(articles, settings)]
+
+
+def raw_similarity(first: Article, second: Article) -> float:
+    """The similarity grouping sees between two reports from different publishers."""
+    links = similar_links(
+        [replace(first, source="One"), replace(second, source="Two")], GroupingSettings()
+    )
+    assert len(links) == 1
+    return float(links.similarity[0])
+
+
+# --- clustering --------------------------------------------------------------------------------
+
+
+def test_the_reports_of_one_event_join_and_a_look_alike_event_stays_apart() -> None:
+    found = groups(DAY_OF_NEWS)
+    assert sorted(found, key=len, reverse=True)[:3] == [
+        set(keys(FERRY_REPORTS)),
+        {GROUNDING_WIRE.key, GROUNDING_AEGEAN.key},  # another ferry, the same day, same outlets
+        {BRIDGE_FIRST.key, BRIDGE_UPDATE.key},
+    ]
+    assert {TRAM_STRIKE.key} in found and len(found) == 4
+
+
+def test_clusters_are_index_lists_in_order_and_each_article_in_exactly_one() -> None:
+    found = cluster_articles(DAY_OF_NEWS)
+    assert sorted(i for g in found for i in g) == list(range(len(DAY_OF_NEWS)))
+    assert all(g == sorted(g) for g in found)
+    assert [g[0] for g in found] == sorted(g[0] for g in found)
+
+
+def test_grouping_switched_off_makes_a_story_of_every_article() -> None:
+    found = cluster_articles(FERRY_REPORTS, GroupingSettings(enabled=False))
+    assert found == [[0], [1], [2], [3]]
+    assert cluster_articles([]) == [] and cluster_articles([FERRY_WIRE]) == [[0]]
+
+
+def test_average_linkage_joins_groups_only_while_their_average_stays_above_the_threshold() -> None:
+    # 0~1 and 1~2, but 0 and 2 are unrelated: single linkage would chain all three
+    assert cluster(3, [(0, 1, 0.9), (1, 2, 0.8)], 0.5) == [[0, 1], [2]]
+    # with 0 and 2 a little alike, the average of {0, 1} with 2 is (0.8 + 0.3) / 2 = 0.55
+    assert cluster(3, [(0, 1, 0.9), (1, 2, 0.8), (0, 2, 0.3)], 0.5) == [[0, 1, 2]]
+    # the most similar pair merges first, whatever order the links come in
+    assert cluster(3, [(1, 2, 0.6), (0, 1, 0.9)], 0.5) == [[0, 1], [2]]
+    assert cluster(4, [(2, 3, 0.5)], 0.5) == [[0], [1], [2, 3]]
+    assert cluster(2, [(0, 1, 0.49)], 0.5) == [[0], [1]]
+
+
+def test_a_briefing_on_two_events_does_not_chain_them_into_one_story() -> None:
+    briefing = article(
+        "ledger-briefing",
+        "Cape Ledger",
+        "Morning briefing: Naxos ferry fire, Lisbon tram strike",
+        (
+            "Good morning. A fire on the ferry Kalliope Star off Naxos forced the evacuation of "
+            "412 passengers and crew overnight.",
+            "In Lisbon, tram drivers have begun a 24-hour strike over pay, halting the historic "
+            "lines.",
+        ),
+        at(7, 45),
+    )
+    pool = [FERRY_WIRE, briefing, TRAM_STRIKE]
+    links = similar_links(pool, GroupingSettings())
+    strong = {
+        (int(a), int(b))
+        for a, b, s in zip(links.first, links.second, links.similarity, strict=True)
+        if s >= DEFAULT_SIMILARITY
+    }
+    assert strong == {(0, 1), (1, 2)}  # connected components would make one story of it
+    found = groups(pool)
+    assert not any(FERRY_WIRE.key in g and TRAM_STRIKE.key in g for g in found)
+
+
+# Two events that share one rare name and nothing else.
+QUARRY = article(
+    "courier-quarry",
+    "Lisbon Courier",
+    "Kestrelmoor quarry reopens after three years",
+    ["The Kestrelmoor quarry reopened on Monday with forty new jobs."],
+)
+FETE = article(
+    "ledger-fete",
+    "Cape Ledger",
+    "Kestrelmoor fete cancelled because of rain",
+    ["Organisers called off the Kestrelmoor summer fete as heavy rain flooded the green."],
+    at(9, day=DAY + dt.timedelta(days=1)),
+)
+
+
+def test_one_shared_rare_word_is_not_enough_to_join() -> None:
+    texts = [comparison_text(a, GroupingSettings()) for a in (QUARRY, FETE)]
+    _, _, sims = similar_pairs(vectorise(texts), 0.0)
+    assert sims[0] > DEFAULT_SIMILARITY  # the one rare name weighs that much
+    assert groups([QUARRY, FETE]) == [{QUARRY.key}, {FETE.key}]
+
+
+def test_the_same_publisher_needs_a_margin_more_similarity() -> None:
+    similarity = raw_similarity(FERRY_WIRE, FERRY_AEGEAN)
+    settings = GroupingSettings(similarity=similarity - 0.05, same_source_margin=0.1)
+    two_outlets = [FERRY_WIRE, FERRY_AEGEAN]
+    one_outlet = [FERRY_WIRE, replace(FERRY_AEGEAN, source=FERRY_WIRE.source)]
+    assert len(groups(two_outlets, settings)) == 1
+    assert len(groups(one_outlet, settings)) == 2
+    # articles from a folder of clippings: its name says nothing of who published them
+    clipped = [replace(a, source="clippings", publisher_unknown=True) for a in two_outlets]
+    assert len(groups(clipped, settings)) == 1
+
+
+@pytest.mark.parametrize(
+    ("later", "joined"),
+    [(dt.timedelta(hours=60), True), (dt.timedelta(days=4), False), (None, True)],
+)
+def test_reports_too_far_apart_in_time_are_never_compared(
+    later: dt.timedelta | None, joined: bool
+) -> None:
+    assert FERRY_RADIO.published is not None
+    moved = replace(FERRY_RADIO, published=FERRY_RADIO.published + later if later else None)
+    assert (len(groups([FERRY_WIRE, moved])) == 1) is joined
+    # the gate is max_days_apart: a wider one joins them again
+    wide = GroupingSettings(max_days_apart=5)
+    assert len(groups([FERRY_WIRE, moved], wide)) == 1
+
+
+# --- copies ------------------------------------------------------------------------------------
+
+
+def test_a_wire_story_and_its_reprint_fold_to_the_most_complete() -> None:
+    reports, copies = fold_copies([FERRY_REPRINT, FERRY_AEGEAN, FERRY_WIRE, FERRY_RADIO])
+    assert keys(copies) == [FERRY_REPRINT.key]
+    assert keys(reports) == [FERRY_WIRE.key, FERRY_AEGEAN.key, FERRY_RADIO.key]  # longest first
+    # the most complete, not the first: here the agency's feed carried a shortened text
+    short_wire = replace(FERRY_WIRE, paragraphs=FERRY_WIRE.paragraphs[:2])
+    full_reprint = replace(FERRY_REPRINT, paragraphs=FERRY_WIRE.paragraphs)
+    reports, copies = fold_copies([short_wire, full_reprint])
+    assert keys(reports) == [FERRY_REPRINT.key] and keys(copies) == [FERRY_WIRE.key]
+
+
+def test_an_outlets_update_folds_to_the_newest_even_when_shorter() -> None:
+    assert len(BRIDGE_UPDATE.body_text) < len(BRIDGE_FIRST.body_text)
+    reports, copies = fold_copies([BRIDGE_FIRST, BRIDGE_UPDATE])
+    assert keys(reports) == [BRIDGE_UPDATE.key] and keys(copies) == [BRIDGE_FIRST.key]
+    story = make_story([BRIDGE_FIRST, BRIDGE_UPDATE])
+    assert story.headline == BRIDGE_UPDATE.title  # the update's new headline
+    assert story.summary[0].text.startswith("Ghent city council approved")
+
+
+def test_independent_reports_of_one_event_are_not_copies() -> None:
+    reports, copies = fold_copies([FERRY_WIRE, FERRY_AEGEAN, FERRY_RADIO])
+    assert copies == () and len(reports) == 3
+
+
+def test_a_line_or_two_is_too_little_to_call_a_copy() -> None:
+    brief = article("a", "One", "Ferry fire", ["Ferry fire off Naxos."])
+    same = article("b", "Two", "Ferry fire", ["Ferry fire off Naxos."])
+    reports, copies = fold_copies([brief, same])
+    assert len(reports) == 2 and copies == ()
+
+
+# --- stories and their order -------------------------------------------------------------------
+
+
+def test_stories_with_more_independent_sources_come_first_then_the_most_recent() -> None:
+    stories = group_stories(DAY_OF_NEWS)
+    assert [s.lead.key for s in stories] == [
+        FERRY_WIRE.key,  # three outlets (and a reprint)
+        GROUNDING_WIRE.key,  # two outlets
+        BRIDGE_UPDATE.key,  # one outlet, 22:30
+        TRAM_STRIKE.key,  # one outlet, 07:00
+    ]
+    ferry = stories[0]
+    assert keys(ferry.copies) == [FERRY_REPRINT.key]
+    assert ferry.sources == ("Meridian Wire", "Aegean Daily", "Northline Radio", "Harbour Gazette")
+
+
+def test_a_reprint_is_listed_but_not_counted_as_a_source() -> None:
+    island = replace(FERRY_REPRINT, key="herald-ferry", source="Island Herald")
+    grounding = [
+        replace(GROUNDING_WIRE, published=at(5)),
+        replace(GROUNDING_AEGEAN, published=at(5, 30)),
+    ]
+    stories = group_stories([FERRY_WIRE, FERRY_REPRINT, island, *grounding])
+    wire = next(s for s in stories if s.lead.key == FERRY_WIRE.key)
+    assert len(wire.articles) == 3 and independent_sources(wire.reports) == 1
+    # two outlets' own reports outrank one report however widely reprinted, though older
+    assert stories[0].lead.key == GROUNDING_WIRE.key
+
+
+def test_a_story_of_one_article_is_that_article() -> None:
+    (story,) = group_stories([TRAM_STRIKE])
+    assert story.headline == TRAM_STRIKE.title and story.reports == (TRAM_STRIKE,)
+    assert story.copies == () and story.disagreements == () and story.earlier is None
+    assert [s.report for s in story.summary] == [0, 0]
+    assert story.summary[0].text.startswith("Tram drivers in Lisbon began")
+
+
+def test_a_story_headline_is_the_clearest_title_and_never_the_seo_one() -> None:
+    stuffed = replace(
+        FERRY_WIRE, title="Ferry Fire Naxos Greece 2026: Kalliope Star Evacuated | Meridian Wire"
+    )
+    derived = replace(
+        FERRY_AEGEAN, title="Passengers on the Kalliope Star ferry", title_derived=True
+    )
+    assert make_story([stuffed, derived, FERRY_RADIO]).headline == FERRY_RADIO.title
+    assert make_story([stuffed, FERRY_AEGEAN]).headline == FERRY_AEGEAN.title
+    # the only real headline, stuffed: its cruft goes
+    assert make_story([stuffed]).headline == "Kalliope Star Evacuated"
+
+
+def test_the_figures_reports_give_differently_are_found_with_their_reports() -> None:
+    story = make_story(FERRY_REPORTS)
+    (disagreement,) = story.disagreements
+    assert disagreement.kind == "injured"
+    by_source = {story.reports[f.report].source: f.text for f in disagreement.figures}
+    assert by_source == {
+        "Meridian Wire": "At least 14",
+        "Aegean Daily": "Seventeen",
+        "Northline Radio": "nearly 20",
+    }
+
+
+def test_one_outlets_two_reports_are_not_a_second_opinion_on_a_figure() -> None:
+    rewritten = article(
+        "meridian-ferry-2",
+        "Meridian Wire",
+        "Naxos ferry fire: injured rise to 17",
+        ["Seventeen people were injured in the fire on the Kalliope Star, the coastguard said."],
+        at(11),
+    )
+    story = make_story([FERRY_WIRE, rewritten])
+    assert len(story.reports) == 2 and story.disagreements == ()
+
+
+def test_the_summary_budget_grows_with_the_reports() -> None:
+    settings = StorySettings(summary_sentences=2, summary_chars=400)
+    alone = make_story([FERRY_WIRE], settings)
+    several = make_story(FERRY_REPORTS, settings)
+    assert len(alone.summary) <= 2
+    assert 2 < len(several.summary) <= 4  # a sentence more for each other report, two at most
+    assert len(several.summary_text) <= 400 * 4 // 2
+
+
+# --- member similarities -----------------------------------------------------------------------
+
+
+def test_member_similarities_say_how_alike_each_article_is_to_the_first_report() -> None:
+    story = make_story(FERRY_REPORTS)
+    found = member_similarities(story)
+    assert set(found) == set(keys(story.articles))
+    assert found[story.lead.key] == pytest.approx(1.0)
+    assert found[FERRY_REPRINT.key] > 0.9  # a copy
+    for report in story.reports[1:]:
+        assert DEFAULT_SIMILARITY < found[report.key] < 0.9
+    assert member_similarities(make_story([TRAM_STRIKE])) == {TRAM_STRIKE.key: 1.0}
+
+
+# --- ids across builds -------------------------------------------------------------------------
+
+
+def records(stories, day: dt.date = DAY) -> list[StoryRecord]:
+    return [story_record(s, day) for s in stories]
+
+
+def test_a_story_id_comes_from_its_first_published_article() -> None:
+    assert story_id([FERRY_AEGEAN, FERRY_WIRE]) == story_id([FERRY_WIRE])
+    assert story_id([FERRY_WIRE]) != story_id([FERRY_AEGEAN])
+    assert len(story_id([FERRY_WIRE])) == 12
+
+
+def test_a_story_keeps_its_id_when_a_report_joins_it() -> None:
+    (morning,) = group_stories([FERRY_WIRE, FERRY_AEGEAN])
+    # a report dated before the others, found only by a later build
+    earliest = replace(FERRY_RADIO, published=at(5, 50))
+    (later,) = group_stories([FERRY_WIRE, FERRY_AEGEAN, earliest])
+    assert later.id != morning.id  # left alone, the id would move with the first report
+    (kept,) = keep_ids([later], records([morning]))
+    assert kept.id == morning.id and kept.reports == later.reports
+
+
+def test_two_stored_stories_that_merge_keep_the_id_of_the_larger_share() -> None:
+    stored = records(
+        [make_story([FERRY_RADIO]), make_story([FERRY_WIRE, FERRY_REPRINT, FERRY_AEGEAN])]
+    )
+    (merged,) = group_stories(FERRY_REPORTS)
+    (kept,) = keep_ids([merged], stored)
+    assert kept.id == stored[1].id
+
+
+def test_a_stored_story_that_splits_leaves_its_id_with_the_larger_part() -> None:
+    (whole,) = group_stories(FERRY_REPORTS)
+    stored = records([whole])
+    small = make_story([FERRY_RADIO])
+    large = make_story([FERRY_WIRE, FERRY_REPRINT, FERRY_AEGEAN])
+    for order in ([small, large], [large, small]):
+        kept = {tuple(keys(s.articles)): s.id for s in keep_ids(order, stored)}
+        assert kept[tuple(keys(large.articles))] == whole.id
+        assert kept[tuple(keys(small.articles))] != whole.id
+        assert len(set(kept.values())) == 2
+
+
+def test_ids_stay_unique_and_a_new_story_keeps_its_own() -> None:
+    stories = group_stories(DAY_OF_NEWS)
+    stored = records([make_story(FERRY_REPORTS)])
+    kept = keep_ids(stories, stored)
+    assert len({s.id for s in kept}) == len(kept)
+    assert [s.id for s in kept[1:]] == [s.id for s in stories[1:]]
+    assert keep_ids(stories, []) == stories
+
+
+# --- continuing stories ------------------------------------------------------------------------
+
+FOLLOW_UP = article(
+    "meridian-ferry-inquiry",
+    "Meridian Wire",
+    "Naxos ferry fire started in a leaking fuel line, inquiry finds",
+    (
+        "ATHENS - The fire that forced the evacuation of the ferry Kalliope Star off Naxos last "
+        "week started in a leaking fuel line in the engine room, Greece's shipping ministry said "
+        "on Monday.",
+        "Cycladic Lines said it would inspect the fuel systems of its other five ferries.",
+    ),
+    at(10, day=DAY + dt.timedelta(days=6)),
+)
+
+
+def test_a_continuing_story_links_to_the_newest_earlier_day_it_continues() -> None:
+    fire = make_story(FERRY_REPORTS)
+    inquiry_opened = make_story([FERRY_RADIO])
+    earlier = [
+        story_record(fire, DAY),
+        story_record(inquiry_opened, DAY + dt.timedelta(days=2)),
+        story_record(make_story([TRAM_STRIKE]), DAY + dt.timedelta(days=3)),
+    ]
+    today = group_stories([FOLLOW_UP, TRAM_STRIKE_ENDS])
+    for given in (earlier, earlier[::-1]):  # whatever order the records come in
+        linked = {s.lead.key: s.earlier for s in link_earlier(today, given)}
+        found = linked[FOLLOW_UP.key]
+        assert found is not None
+        assert (found.day, found.story_id) == (DAY + dt.timedelta(days=2), inquiry_opened.id)
+        assert found.headline == inquiry_opened.headline
+        # the newest record (day 3) is another event's: the newest *matching* one wins
+        assert linked[TRAM_STRIKE_ENDS.key] == EarlierStory(
+            DAY + dt.timedelta(days=3), earlier[2].id, TRAM_STRIKE.title
+        )
+    # with the later record gone, the first day's story is the one continued
+    linked = {s.lead.key: s.earlier for s in link_earlier(today, earlier[:1])}
+    assert linked[FOLLOW_UP.key] == EarlierStory(DAY, fire.id, fire.headline)
+
+
+TRAM_STRIKE_ENDS = article(
+    "courier-trams-deal",
+    "Lisbon Courier",
+    "Lisbon tram drivers accept pay deal, ending strikes",
+    (
+        "Lisbon's tram drivers voted on Monday to accept a pay offer from the municipal "
+        "operator Carris, ending a month of strikes.",
+    ),
+    at(12, day=DAY + dt.timedelta(days=6)),
+)
+
+
+def test_a_story_never_continues_an_unrelated_one() -> None:
+    earlier = [story_record(make_story(FERRY_REPORTS), DAY)]
+    (story,) = link_earlier(group_stories([TRAM_STRIKE_ENDS]), earlier)
+    assert story.earlier is None
+    assert link_earlier([], earlier) == ()
+    stories = group_stories([FOLLOW_UP])
+    assert link_earlier(stories, []) == stories
+
+
+def test_one_shared_rare_word_does_not_make_a_continuation() -> None:
+    (story,) = link_earlier(group_stories([FETE]), [story_record(make_story([QUARRY]), DAY)])
+    assert story.earlier is None
+
+
+def test_a_story_record_keeps_the_id_headline_lead_and_every_article() -> None:
+    story = make_story(FERRY_REPORTS)
+    record = story_record(story, DAY)
+    assert (record.day, record.id, record.headline) == (DAY, story.id, story.headline)
+    assert record.keys == tuple(keys(story.articles))
+    assert record.text.startswith(story.headline) and story.summary[0].text in record.text

@@ -1,0 +1,236 @@
+"""digest.text.headlines: a sentence made a headline, SEO cruft stripped, the clearest chosen."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from digest.text.headlines import (
+    HEADLINE_CHARS,
+    Candidate,
+    choose_headline,
+    headline_score,
+    is_seo_title,
+    sentence_headline,
+    site_names_for,
+    strip_cruft,
+)
+
+# Words a headline may not end on: what a cut mid-phrase leaves behind.
+DANGLING = {"a", "an", "the", "and", "or", "of", "to", "in", "on", "at", "for", "with", "by"}
+
+LONG_LEADS = [
+    "A fire broke out on the passenger ferry Kalliope Star off the Greek island of Naxos early "
+    "on Tuesday, forcing the evacuation of all 412 passengers and crew, the Hellenic coastguard "
+    "said.",
+    "Storm Hesper, which made landfall on Monday, has cut power to 40,000 homes in Galicia and "
+    "closed schools across the region, officials said Tuesday.",
+    "Tram drivers in Lisbon began a 24-hour strike on Tuesday over pay and shift patterns, "
+    "halting the city's historic lines and leaving tourists queueing for buses.",
+    "Ghent city council approved on Tuesday evening the plans for a cycle and footbridge over "
+    "the river Leie near the Sint-Pietersstation, a project first proposed in 2019.",
+    "However, the ministry said on Wednesday that it would not extend the deadline for "
+    "applications from farmers whose crops were destroyed by the floods in the Po valley.",
+]
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[\w'-]+", text.lower())
+
+
+# --- from a sentence ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("sentence", LONG_LEADS)
+def test_a_long_lead_becomes_whole_clauses_within_the_limit(sentence: str) -> None:
+    headline = sentence_headline(sentence)
+    assert len(headline) <= HEADLINE_CHARS
+    assert "\u2026" not in headline and not headline.endswith((".", ",", ";", ":", "-"))
+    assert words(headline)[-1] not in DANGLING
+    assert len(headline) >= HEADLINE_CHARS * 0.4  # a headline, not a stub
+    # made of the sentence's own words, in their order
+    source = words(sentence)
+    position = 0
+    for word in words(headline):
+        position = source.index(word, position) + 1
+
+
+def test_shortening_drops_an_aside_and_a_closing_attribution_before_cutting() -> None:
+    headline = sentence_headline(LONG_LEADS[1])
+    assert headline == (
+        "Storm Hesper has cut power to 40,000 homes in Galicia and closed schools across the region"
+    )
+
+
+def test_shortening_drops_an_opening_however_and_starts_with_a_capital() -> None:
+    headline = sentence_headline(LONG_LEADS[4])
+    assert headline.startswith("The ministry said")
+
+
+def test_a_long_lead_is_cut_before_a_subordinate_clause() -> None:
+    headline = sentence_headline(LONG_LEADS[2])
+    assert headline == (
+        "Tram drivers in Lisbon began a 24-hour strike on Tuesday over pay and shift patterns"
+    )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "headline"),
+    [
+        ("Ghent approves the Leie bridge.", "Ghent approves the Leie bridge"),
+        (
+            "Is the Leie bridge worth 9.4 million euros?!",
+            "Is the Leie bridge worth 9.4 million euros?",
+        ),
+        ("Ferry ablaze off Naxos!", "Ferry ablaze off Naxos!"),
+        ("The bill now goes to the U.S.", "The bill now goes to the U.S."),
+        ("  Ferry   runs aground\n off Crete.  ", "Ferry runs aground off Crete"),
+    ],
+)
+def test_a_short_sentence_is_its_own_headline_without_its_full_stop(
+    sentence: str, headline: str
+) -> None:
+    assert sentence_headline(sentence) == headline
+
+
+def test_no_limit_keeps_the_whole_sentence() -> None:
+    assert sentence_headline(LONG_LEADS[0], limit=0) == LONG_LEADS[0].removesuffix(".")
+
+
+def test_when_no_clause_fits_the_first_whole_clause_is_kept_rather_than_cut_mid_phrase() -> None:
+    sentence = (
+        "The Hellenic coastguard's regional command for the southern Aegean and the Cyclades "
+        "confirmed the rescue, which involved every available patrol boat."
+    )
+    assert sentence_headline(sentence, limit=40) == (
+        "The Hellenic coastguard's regional command for the southern Aegean and the Cyclades "
+        "confirmed the rescue"
+    )
+
+
+def test_text_that_is_not_prose_is_cut_hard_to_fit_a_line() -> None:
+    url = "https://example.org/" + "a" * 400
+    headline = sentence_headline(url)
+    assert headline.endswith("\u2026") and len(headline) <= 2.5 * HEADLINE_CHARS
+
+
+# --- SEO cruft ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("title", "names", "clean"),
+    [
+        # a site's name after a pipe, known or not
+        ("Storm Hesper batters Galicia | The Northern Ledger", (), "Storm Hesper batters Galicia"),
+        ("Fire off Naxos: what we know | Aegean Daily", (), "Fire off Naxos: what we know"),
+        # after a dash only when it is the site's name
+        (
+            "Storm Hesper batters Galicia - The Northern Ledger",
+            ("The Northern Ledger",),
+            "Storm Hesper batters Galicia",
+        ),
+        (
+            "Ghent approves cycle bridge \u2013 BBC News Online",
+            site_names_for("BBC", "https://www.bbc.co.uk/news/1"),
+            "Ghent approves cycle bridge",
+        ),
+        # ... or before it
+        (
+            "Northline Radio - Greek minister orders ferry inquiry",
+            ("Northline Radio",),
+            "Greek minister orders ferry inquiry",
+        ),
+        # a keyword-stuffed lead-in before a colon
+        (
+            "Ferry Fire Naxos Greece 2026: Hundreds evacuated from burning ship",
+            (),
+            "Hundreds evacuated from burning ship",
+        ),
+        (
+            "Maduro Venezuela US Talks 2026: dialogue offered amid military strikes",
+            (),
+            "Dialogue offered amid military strikes",
+        ),
+    ],
+)
+def test_cruft_is_stripped(title: str, names: tuple[str, ...], clean: str) -> None:
+    assert strip_cruft(title, names) == clean
+    assert is_seo_title(title, names)
+
+
+@pytest.mark.parametrize(
+    ("title", "names"),
+    [
+        ("Ukraine - Russia talks resume in Geneva", ("Geneva Times",)),  # a dash in the news
+        ("Storm Hesper batters Galicia - power cut to 40,000 homes", ("Northern Ledger",)),
+        ("Greece 2026: what the new budget means for you", ()),  # a real lead-in
+        ("Naxos: ferry towed into port", ()),
+    ],
+)
+def test_a_plain_title_is_left_alone(title: str, names: tuple[str, ...]) -> None:
+    assert strip_cruft(title, names) == title
+    assert not is_seo_title(title, names)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "European stock markets slide - April sales disappoint",
+        "Unions reject pay offer - Apartment rents rise again",
+        "Judge blocks port merger - Appeal expected within weeks",
+    ],
+)
+def test_a_site_name_is_a_whole_word_not_the_start_of_one(title: str) -> None:
+    names = site_names_for("AP", "https://apnews.example/x")
+    assert strip_cruft(title, names) == title
+    assert strip_cruft(title.split(" - ")[0] + " - AP", names) == title.split(" - ")[0]
+
+
+def test_site_names_are_the_source_and_the_hosts_first_label() -> None:
+    assert site_names_for("BBC News", "https://www.bbc.co.uk/news/x") == ("BBC News", "bbc")
+    assert site_names_for("AP", "https://ap.org/x") == ("AP",)  # a two-letter label says little
+    assert site_names_for("Folder", None) == ("Folder",)
+
+
+# --- choosing ----------------------------------------------------------------------------------
+
+
+def test_a_real_headline_beats_one_derived_from_the_text() -> None:
+    derived = Candidate("A fire broke out on the passenger ferry Kalliope Star off Naxos", True)
+    real = Candidate("Fire on Greek ferry off Naxos forces evacuation", False)
+    assert choose_headline([derived, real]) == real.title
+    assert headline_score(real) > headline_score(derived)
+
+
+def test_a_plain_headline_beats_a_stuffed_one_and_a_stuffed_one_alone_is_cleaned() -> None:
+    stuffed = Candidate(
+        "Ferry Fire Naxos Greece 2026: Hundreds evacuated from burning ship | Aegean News",
+        site_names=("Aegean News",),
+    )
+    plain = Candidate("Fire on Greek ferry off Naxos forces evacuation")
+    assert choose_headline([stuffed, plain]) == plain.title
+    assert choose_headline([stuffed]) == "Hundreds evacuated from burning ship"
+
+
+def test_shouting_and_extreme_lengths_lose_to_a_headline_of_news_length() -> None:
+    plain = Candidate("Fire on Greek ferry off Naxos forces evacuation")
+    shouting = Candidate("FIRE ON GREEK FERRY OFF NAXOS FORCES EVACUATION")
+    short = Candidate("Ferry fire")
+    rambling = Candidate(
+        "Fire on Greek ferry off Naxos forces evacuation of hundreds of passengers and crew as "
+        "coastguard boats and fishing vessels help move them into lifeboats in calm seas overnight"
+    )
+    for other in (shouting, short, rambling):
+        assert choose_headline([other, plain]) == plain.title
+
+
+def test_a_tie_goes_to_the_first_and_an_empty_title_never_wins() -> None:
+    first = Candidate("Fire on Greek ferry off Naxos forces evacuation")
+    second = Candidate("Greek minister orders inquiry into Naxos ferry fire")
+    assert choose_headline([first, second]) == first.title
+    assert choose_headline([second, first]) == second.title
+    assert choose_headline([Candidate("  "), Candidate("Ferry fire off Naxos", True)]) == (
+        "Ferry fire off Naxos"
+    )
+    assert choose_headline([]) == ""

@@ -1,0 +1,227 @@
+"""digest.text.similarity: words, languages, weights, vectors, similar pairs and shingles."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from story_samples import FERRY_AEGEAN, FERRY_REPRINT, FERRY_WIRE, GROUNDING_WIRE
+
+from digest.text.similarity import (
+    COMMONEST,
+    RAREST,
+    containment,
+    content_words,
+    guess_language,
+    overlap,
+    shared_word_counts,
+    shingles,
+    similar_pairs,
+    story_weighted,
+    vectorise,
+    word_weights,
+    words_of,
+)
+
+GERMAN = (
+    "Die Polizei hat am Dienstag in der Stadt zwei Männer festgenommen, die nach Angaben der "
+    "Behörden an dem Überfall beteiligt waren."
+)
+FRENCH = "La police a arrêté deux hommes mardi dans la ville, selon les autorités de la région."
+
+
+def cosine(first: str, second: str) -> float:
+    vectors = vectorise([first, second])
+    return float((vectors[0] @ vectors[1].T).toarray()[0, 0])
+
+
+# --- words and languages -----------------------------------------------------------------------
+
+
+def test_words_are_lower_case_with_possessives_cut_and_numbers_left_out() -> None:
+    words = words_of("Maduro\u2019s 7th F35 order: Russia-Ukraine talks don't stop, 2026")
+    assert words == ["maduro", "f35", "order", "russia", "ukraine", "talks", "don't", "stop"]
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (GERMAN, "de"),
+        (FRENCH, "fr"),
+        ("The police arrested two men in the city on Tuesday, the authorities said.", "en"),
+        # too few function words to tell: the default
+        ("Kalliope Star Naxos Piraeus", "en"),
+    ],
+)
+def test_the_language_is_the_one_whose_function_words_the_text_uses(
+    text: str, language: str
+) -> None:
+    assert guess_language(words_of(text)) == language
+
+
+def test_too_little_evidence_keeps_the_default_language() -> None:
+    assert guess_language(words_of("die Grube"), default="en") == "en"
+    assert guess_language(words_of("Kalliope Star Naxos"), default="de") == "de"
+
+
+def test_content_words_drop_the_function_words_of_the_texts_own_language() -> None:
+    # "die" is a verb in English and an article in German
+    assert content_words("Two miners die in the collapse of a tunnel in the Ruhr") == [
+        "two",
+        "miners",
+        "die",
+        "collapse",
+        "tunnel",
+        "ruhr",
+    ]
+    assert "die" not in content_words(GERMAN)
+    assert {"polizei", "männer", "festgenommen"} <= set(content_words(GERMAN))
+    assert "a" not in content_words("A ferry ran aground")  # one letter
+
+
+# --- weights and vectors -----------------------------------------------------------------------
+
+
+def test_rare_words_weigh_more_than_common_ones_within_the_bounds() -> None:
+    said, government, geneva, invented, the = word_weights(
+        ["said", "government", "geneva", "kestrelmoor", "the"]
+    )
+    assert said < government < geneva < invented
+    assert invented == RAREST  # a word the lists never saw
+    assert the == COMMONEST  # the most common words still weigh a little
+
+
+def test_inflections_and_accents_count_as_one_term() -> None:
+    assert cosine("Nicolás Maduro offers talks", "Nicolas Maduro offered to talk") > 0.99
+
+
+def test_vectors_are_unit_length_and_an_empty_text_is_a_zero_row() -> None:
+    vectors = vectorise(["Ferry fire off Naxos", "", "the of and"])
+    lengths = np.sqrt(vectors.multiply(vectors).sum(axis=1)).A.ravel()
+    assert lengths[0] == pytest.approx(1.0)
+    assert lengths[1] == 0 and lengths[2] == 0  # nothing but function words
+
+
+def test_repeating_a_word_counts_sublinearly() -> None:
+    # one term repeated three times against one other term of the same weight: 1 + ln 3 : 1
+    vectors = vectorise(["kestrelmoor kestrelmoor kestrelmoor zalvoria"]).toarray()[0]
+    weights = sorted(vectors[vectors > 0])
+    assert weights[1] / weights[0] == pytest.approx(1 + np.log(3), rel=1e-4)
+
+
+def test_reports_of_one_event_are_closer_than_a_look_alike_event() -> None:
+    texts = [f"{a.title}. {a.body_text}" for a in (FERRY_WIRE, FERRY_AEGEAN, GROUNDING_WIRE)]
+    vectors = vectorise(texts)
+    similarity = (vectors @ vectors.T).toarray()
+    assert similarity[0, 1] > similarity[0, 2]
+    assert similarity[0, 1] > similarity[1, 2]
+
+
+def test_story_weighting_discounts_the_words_every_row_shares() -> None:
+    # every sentence names the ferry and the island; only the first two share a fact
+    sentences = [
+        "The Kalliope Star ferry off Naxos had left Piraeus at midnight.",
+        "The Kalliope Star left Piraeus at midnight for Naxos and Santorini.",
+        "Smoke filled the decks of the Kalliope Star off Naxos.",
+        "The Kalliope Star was towed into Naxos harbour.",
+    ]
+    plain = vectorise(sentences)
+    weighted = story_weighted(plain)
+    before = (plain @ plain.T).toarray()
+    after = (weighted @ weighted.T).toarray()
+    # the topic's own words say nothing new: sentences sharing only them drift apart ...
+    assert after[2, 3] < before[2, 3]
+    # ... while the two that share a fact stay the closest pair
+    assert after[0, 1] == after[np.triu_indices(4, 1)].max()
+    lengths = np.sqrt(weighted.multiply(weighted).sum(axis=1)).A.ravel()
+    assert lengths == pytest.approx(np.ones(4), rel=1e-5)
+
+
+# --- similar pairs -----------------------------------------------------------------------------
+
+POOL = [
+    "Fire on ferry Kalliope Star off Naxos forces evacuation",
+    "Kalliope Star ferry fire off Naxos: passengers evacuated",
+    "Lisbon tram drivers strike over pay",
+    "Tram drivers in Lisbon strike over weekend pay",
+    "Ferry Kalliope Star fire off Naxos: minister orders inquiry",
+    "Ghent council approves cycle bridge over the Leie",
+    "Ghent cycle bridge over the Leie approved",
+]
+HOUR = 3600.0
+TIMES = np.array([0, 2, 5, 30, 80, np.nan, 200], dtype=float) * HOUR
+
+
+def brute_force(vectors, floor: float, times=None, apart=None) -> set[tuple[int, int]]:
+    dense = (vectors @ vectors.T).toarray()
+    found = set()
+    for i, j in itertools.combinations(range(vectors.shape[0]), 2):
+        if dense[i, j] < floor:
+            continue
+        if times is not None and abs(times[i] - times[j]) > apart:
+            continue  # NaN compares False: undated rows meet every row
+        found.add((i, j))
+    return found
+
+
+def test_similar_pairs_are_every_pair_above_the_floor_each_once_in_order() -> None:
+    vectors = vectorise(POOL)
+    left, right, sims = similar_pairs(vectors, 0.2)
+    pairs = set(zip(left.tolist(), right.tolist(), strict=True))
+    assert pairs == brute_force(vectors, 0.2)
+    assert {(0, 1), (2, 3), (5, 6)} <= pairs and (0, 2) not in pairs
+    assert (left < right).all() and len(pairs) == len(left)
+    dense = (vectors @ vectors.T).toarray()
+    assert sims == pytest.approx(dense[left, right], abs=1e-5)
+
+
+@pytest.mark.parametrize("block_rows", [1, 2, 3, 4, 5, 512])
+def test_the_time_window_keeps_apart_what_is_too_far_apart_in_any_block_size(
+    block_rows: int,
+) -> None:
+    vectors = vectorise(POOL)
+    assert {(0, 4), (1, 4), (2, 3)} <= brute_force(vectors, 0.2)  # alike, but far apart
+    left, right, _ = similar_pairs(vectors, 0.2, TIMES, 24 * HOUR, block_rows=block_rows)
+    pairs = set(zip(left.tolist(), right.tolist(), strict=True))
+    assert pairs == brute_force(vectors, 0.2, TIMES, 24 * HOUR)
+    assert (0, 1) in pairs  # two hours apart
+    assert (0, 4) not in pairs and (1, 4) not in pairs  # 80 hours: the same words, later
+    assert (2, 3) not in pairs  # 25 hours apart
+    assert (5, 6) in pairs  # undated: compared with every row
+
+
+def test_shared_word_counts_count_distinct_content_words() -> None:
+    vectors = vectorise(
+        ["Ferry fire off Naxos", "Naxos ferry fire fire fire", "Naxos wine festival opens"]
+    )
+    counts = shared_word_counts(vectors, np.array([0, 0, 1]), np.array([1, 2, 2]))
+    assert counts.tolist() == [3, 1, 1]
+    assert shared_word_counts(vectors, np.zeros(0, int), np.zeros(0, int)).tolist() == []
+
+
+# --- shingles: the same text? --------------------------------------------------------------------
+
+
+def test_shingles_fold_case_accents_and_punctuation() -> None:
+    assert shingles("Nicolás Maduro offered talks on Tuesday.") == shingles(
+        "nicolas maduro, offered talks on TUESDAY"
+    )
+    assert len(shingles("one two three four five six seven")) == 3
+    assert shingles("too short") == frozenset({("too", "short")})
+    assert shingles("") == frozenset() and shingles("!!") == frozenset()
+
+
+def test_a_reprint_overlaps_its_wire_story_and_an_independent_report_does_not() -> None:
+    wire, reprint, own = (shingles(a.body_text) for a in (FERRY_WIRE, FERRY_REPRINT, FERRY_AEGEAN))
+    assert overlap(wire, wire) == 1.0
+    assert overlap(wire, reprint) > 0.6
+    assert containment(reprint, wire) > 0.95  # the reprint is the wire story, cut short
+    assert containment(wire, reprint) < 0.9
+    assert overlap(wire, own) < 0.05 and containment(own, wire) < 0.05
+
+
+def test_overlap_and_containment_of_nothing_are_zero() -> None:
+    some = shingles("a fire broke out on the passenger ferry")
+    assert overlap(frozenset(), some) == 0.0 and overlap(some, frozenset()) == 0.0
+    assert containment(frozenset(), some) == 0.0
