@@ -62,7 +62,14 @@ def comparison_text(article: Article, settings: GroupingSettings) -> str:
         if len(words) >= settings.lead_words:
             break
     # A derived title is the lead sentence again: counting it would weigh the lead thrice.
-    title = "" if article.title_derived else (article.title + " . ") * settings.title_weight
+    # A site's name in its titles ("... | Example News") says nothing about the event.
+    if article.title_derived:
+        title = ""
+    else:
+        from digest.text.headlines import site_names_for, strip_cruft
+
+        headline = strip_cruft(article.title, site_names_for(article.source, article.url))
+        title = (headline + " . ") * settings.title_weight
     return title + " ".join(words[: settings.lead_words])
 
 
@@ -91,6 +98,7 @@ def similar_links(articles: Sequence[Article], settings: GroupingSettings) -> Li
     if len(articles) < 2:
         return empty
     vectors = vectorise([comparison_text(a, settings) for a in articles], settings.languages)
+    publishers = [publisher(a) for a in articles]
     times = np.array(
         [a.published.timestamp() if a.published else np.nan for a in articles], dtype=float
     )
@@ -100,8 +108,8 @@ def similar_links(articles: Sequence[Article], settings: GroupingSettings) -> Li
         return empty
     keep = shared_word_counts(vectors, left, right) >= MIN_SHARED_WORDS
     left, right, sims = left[keep], right[keep], sims[keep].astype(np.float32)
-    publishers = np.array([hash(publisher(a)) for a in articles], dtype=np.int64)
-    sims = np.where(publishers[left] == publishers[right], sims - settings.same_source_margin, sims)
+    same = np.array([hash(p) for p in publishers], dtype=np.int64)
+    sims = np.where(same[left] == same[right], sims - settings.same_source_margin, sims)
     keep = sims > 0
     return Links(left[keep], right[keep], sims[keep])
 

@@ -220,11 +220,19 @@ def _fold(name: str) -> str:
     return re.sub(r"[\W_]+", "", name.casefold().removeprefix("www."))
 
 
+# A lead-in needs this many keywords besides its year to be stuffing: "Best Budget Laptops
+# 2026" names what the article is about; a string of four or more names does not.
+_MIN_STUFFED_WORDS = 4
+
+
 def _is_keyword_stuffed(text: str) -> bool:
     """A run of capitalised keywords with a year and no function word: "Maduro Venezuela US
     Talks 2026"."""
     words = text.split()
-    if len(words) < 3 or not _YEAR.search(text):
+    if (
+        not _YEAR.search(text)
+        or len([w for w in words if not _YEAR.fullmatch(w)]) < _MIN_STUFFED_WORDS
+    ):
         return False
     if any(w.lower() in _FUNCTION_WORDS for w in words):
         return False
