@@ -33,8 +33,8 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     output.add_argument(
         "--json",
         action="store_true",
-        help="one JSON object per article: id, title, source, cluster, headline, similarity, "
-        "filtered (the rule that took it out, if one did)",
+        help="one JSON object per article: id, title, source, cluster, headline, similarity; "
+        "an article the filters take out has no cluster and says why in 'filtered'",
     )
     output.add_argument(
         "--jsonl",
@@ -112,7 +112,6 @@ def _article_json(story: Story, key: str, found: usecases.DayStories) -> dict[st
         "headline": story.headline,
         "report": article in story.reports,
         "similarity": found.similarity.get(article.key),
-        "filtered": None,
     }
 
 
