@@ -16,7 +16,7 @@ import dataclasses
 import datetime as dt
 import functools
 import logging
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
@@ -50,12 +50,17 @@ class Collected:
     # window applies to their articles.
     backlog_sources: frozenset[str]
     sources_read: int
+    # Each article's key → the name of the configured source that read it, whose own
+    # settings (its filter rules) apply to it: a folder's articles name their own source.
+    origins: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 def as_configured(source: Source, articles: Sequence[Article]) -> tuple[Article, ...]:
     """What a source's own settings keep of the articles its kind read: the ``max_items``
     newest, labelled with its ``category``. The one place where settings that every source
-    has are applied, whatever its kind (per-source filters belong here too)."""
+    has are applied, whatever its kind, except its filter rules: they look at the cleaned
+    text, so the pipeline applies them after cleaning (``Collected.origins`` says which
+    source's rules apply to an article)."""
     kept = newest(articles, source.max_items)
     if source.category is None:
         return kept
@@ -71,11 +76,14 @@ class _Run:
     failures: list[SourceFailure] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
     health: list[SourceHealth] = dataclasses.field(default_factory=list)
+    origins: dict[str, str] = dataclasses.field(default_factory=dict)
     read: int = 0
 
     def succeeded(self, source: Source, articles: Sequence[Article], **health: Any) -> None:
         self.read += 1
         self.articles.extend(articles)
+        for article in articles:
+            self.origins.setdefault(article.key, source.name)
         self.health.append(SourceHealth(source.name, source.location, True, **health))
 
     def took(self, source: Source, reading: Reading, cursor: Cursor, **health: Any) -> None:
@@ -165,6 +173,7 @@ def collect(
         health=tuple(run.health),
         backlog_sources=frozenset(backlog),
         sources_read=run.read,
+        origins=run.origins,
     )
 
 

@@ -8,6 +8,7 @@ stage looks at it next.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
@@ -49,6 +50,25 @@ class Removal:
     reason: str = ""
 
 
+# The fields of an article that a filter rule can look in.
+FilterField = Literal["title", "summary", "text", "author", "category", "url"]
+
+
+@dataclass(frozen=True, slots=True)
+class FilterRule:
+    """An include or exclude rule, compiled: ``digest.filters`` makes them from the config
+    and matches them. ``written`` is the rule as the config writes it, for messages;
+    ``needle`` is case-folded text that every match contains ("": none known)."""
+
+    written: str
+    fields: tuple[FilterField, ...]
+    pattern: re.Pattern[str]
+    needle: str = ""
+
+    def __str__(self) -> str:
+        return self.written
+
+
 def _no_options() -> Mapping[str, Any]:
     return MappingProxyType({})
 
@@ -59,7 +79,8 @@ class Source:
 
     ``kind`` names one of the kinds in ``digest.sources.kinds``; ``options`` holds the values
     of the keys that kinds add to ``[[sources]]`` entries (a feed's ``full_text``), and is
-    read-only whatever mapping it was given.
+    read-only whatever mapping it was given. ``include`` and ``exclude`` are the source's own
+    filter rules (``digest.filters``), on top of the config's.
     """
 
     name: str
@@ -70,6 +91,8 @@ class Source:
     enabled: bool = True
     # lifts its stories in their section as if this many more sources carried them
     priority: int = 0
+    include: tuple[FilterRule, ...] = ()
+    exclude: tuple[FilterRule, ...] = ()
     options: Mapping[str, Any] = field(default_factory=_no_options, hash=False)
 
     def __post_init__(self) -> None:

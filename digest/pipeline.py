@@ -1,6 +1,6 @@
 """``build(config, day)``: the one place that knows the order of the stages.
 
-sources → ingest → normalise → summarise → select for the day → group → render → write.
+sources → ingest → normalise → summarise → select for the day → filter → group → render → write.
 Everything it calls takes and returns plain data; the network, the disk and the clock stay at
 the edges (ingest, state, output), so each stage can be tested alone.
 """
@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +19,7 @@ import jinja2
 
 from digest import atom, present, render
 from digest.config import Config
+from digest.filters import Filtered, Filters, sift
 from digest.group import (
     GroupingSettings,
     StorySettings,
@@ -52,15 +53,17 @@ class BuildResult:
     new_articles: int
     sources_read: int
     elapsed: float
+    filtered: tuple[Filtered, ...] = ()  # new articles the include/exclude rules took out
 
     @property
     def summary_line(self) -> str:
         d = self.digest
         stories = plural(len(d.stories), "story", "stories")
         sources = plural(self.sources_read, "source", "sources")
+        filtered = f", {len(self.filtered)} filtered out" if self.filtered else ""
         return (
-            f"{d.day.isoformat()}: {stories} ({self.new_articles} new articles) from "
-            f"{sources}, {len(d.failures)} failed, {self.elapsed:.1f} s"
+            f"{d.day.isoformat()}: {stories} ({self.new_articles} new articles{filtered}) "
+            f"from {sources}, {len(d.failures)} failed, {self.elapsed:.1f} s"
         )
 
 
@@ -121,6 +124,29 @@ class Assembly:
     health: tuple[SourceHealth, ...]
     warnings: list[str]
     sources_read: int
+    filtered: list[Filtered] = dataclasses.field(default_factory=list)  # also in ``skipped``
+
+
+def filter_levels(
+    config: Config, origins: Mapping[str, str]
+) -> Callable[[Article], tuple[Filters, ...]] | None:
+    """The levels of include/exclude rules each article must pass: the config's own, then
+    those of the source that read it (``origins``: article key → source name). None when
+    the config has no rules at all."""
+    top = Filters(config.include, config.exclude, "top level")
+    own = {
+        s.name: Filters(s.include, s.exclude, f"source {s.name}")
+        for s in config.sources
+        if s.include or s.exclude
+    }
+    if not top and not own:
+        return None
+
+    def levels(article: Article) -> tuple[Filters, ...]:
+        source = own.get(origins.get(article.key, article.source))
+        return (top, source) if source else (top,)
+
+    return levels
 
 
 def assemble_day(
@@ -130,8 +156,8 @@ def assemble_day(
     now: dt.datetime,
     progress: Progress | None = None,
 ) -> Assembly:
-    """ingest → select → full text → clean → group: the day's digest, from the configured
-    sources and what the state knows. Reads the state and writes nothing."""
+    """ingest → select → full text → clean → filter → group: the day's digest, from the
+    configured sources and what the state knows. Reads the state and writes nothing."""
     collected = collect(
         config.sources,
         state,
@@ -153,19 +179,26 @@ def assemble_day(
         first_run_window=dt.timedelta(hours=config.first_run_hours),
         backlog_sources=collected.backlog_sources,
     )
-    full_texts = fetch_full_texts(
-        selection.shown, config.sources, config.fetch, undated=selection.undated
-    )
+    # Filters, in two steps. Exclude rules are tried first on what the source gave (title,
+    # author, category, URL), so that an article they take out costs no page download nor a
+    # place within full_text_limit; then every rule on the article as the reader would see
+    # it, cleaned, full text and summary included.
+    levels = filter_levels(config, collected.origins)
+    wanted, filtered = sift(selection.shown, levels, before_text=True)
+    full_texts = fetch_full_texts(wanted, config.sources, config.fetch, undated=selection.undated)
     warnings.extend(full_texts.warnings)
-    shown, cleaning_warnings = clean_articles(full_texts.articles, config)
+    cleaned, cleaning_warnings = clean_articles(full_texts.articles, config)
     warnings.extend(cleaning_warnings)
+    shown, filtered_clean = sift(cleaned, levels)
+    filtered += filtered_clean
     # Articles left empty by cleaning are remembered as skipped, so they are not cleaned
-    # (and warned about) again on every run.
-    kept = {a.key for a in shown}
+    # (and warned about) again on every run; so are filtered ones, so they never come back.
+    kept = {a.key for a in cleaned}
     skipped = [
         *selection.skipped,
         *(a for a in full_texts.articles if a.key not in kept),
         *full_texts.unreadable,
+        *(f.article for f in filtered),
     ]
     # A source with entries held for a later day (or waiting for their page) must be read
     # in full next time: with its validators and cursor stored, "304 Not Modified" would
@@ -180,7 +213,7 @@ def assemble_day(
         generated_at=now,
         failures=(*config.invalid_sources, *collected.failures),
     )
-    return Assembly(digest, shown, skipped, health, warnings, collected.sources_read)
+    return Assembly(digest, shown, skipped, health, warnings, collected.sources_read, filtered)
 
 
 def build(
@@ -265,6 +298,7 @@ def build(
         new_articles=len(assembly.shown),
         sources_read=assembly.sources_read,
         elapsed=time.monotonic() - started,
+        filtered=tuple(assembly.filtered),
     )
     log.debug("built %s", result.summary_line)
     return result

@@ -31,6 +31,7 @@ from digest.sources.kinds.base import Document
 from digest.state import RunLock, SourceRecord, State
 
 if TYPE_CHECKING:
+    from digest.filters import Filtered
     from digest.ingest import Progress
     from digest.jsonl import JsonlArticle
     from digest.mail import SendResult
@@ -188,11 +189,13 @@ def build_then_send(
 
 @dataclass(frozen=True)
 class DayStories:
-    """The stories a build of the day would show now, and how alike each story's articles are."""
+    """The stories a build of the day would show now, how alike each story's articles are,
+    and the new articles that the include/exclude rules would take out, and why."""
 
     digest: Digest
     similarity: dict[str, float]  # article key → its similarity to its story's first report
     warnings: tuple[str, ...]
+    filtered: tuple[Filtered, ...] = ()
 
 
 def stories_of_day(
@@ -216,7 +219,9 @@ def stories_of_day(
     similarity: dict[str, float] = {}
     for story in assembly.digest.stories:
         similarity.update(member_similarities(story, grouping))
-    return DayStories(assembly.digest, similarity, tuple(assembly.warnings))
+    return DayStories(
+        assembly.digest, similarity, tuple(assembly.warnings), tuple(assembly.filtered)
+    )
 
 
 def prepared_jsonl(config: Config, lines: Iterable[str], label: str) -> list[JsonlArticle]:

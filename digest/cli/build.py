@@ -18,7 +18,8 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         help="build a day's digest into the output folder",
         description="Read every source, clean and summarise new articles, and write the day's "
         "page (YYYY-MM-DD.html), index.html, archive.html and feed.atom into the output "
-        "folder. Building the same day again replaces that day's page and feed entry.",
+        "folder. Building the same day again replaces that day's page and feed entry. "
+        "With -v, each article the include/exclude rules took out is listed with the rule.",
     )
     build.add_argument(
         "--date",
@@ -41,6 +42,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         print(f"source failed: {failure}", file=sys.stderr)
     if not args.quiet:
         print(result.summary_line)
+        if args.verbose:
+            for filtered in result.filtered:
+                print(f"  filtered out {filtered}")
         for path in result.written:
             print(f"  wrote {path}")
     return EXIT_OK

@@ -12,6 +12,7 @@ from digest.cli.console import error, progress_reporter, warn
 from digest.cli.exits import EXIT_OK, EXIT_USAGE
 from digest.cli.options import load, parse_day
 from digest.config import Config
+from digest.filters import Filtered
 from digest.model import Story
 from digest.present import plural
 
@@ -23,7 +24,8 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         help="show how the day's articles are grouped into stories",
         description="Read the sources as 'digest build' does, without writing anything, and "
         "print each story of the day with its articles, their sources and how alike each is "
-        "to the story's first report. With --jsonl, group articles given as JSON Lines "
+        "to the story's first report, then each new article the include/exclude rules would "
+        "take out, and the rule that did. With --jsonl, group articles given as JSON Lines "
         'instead (one {"id", "title", "text", "source", "date"} object per line; '
         'source and date may be null) and print one {"id", "cluster"} line per article.',
     )
@@ -32,7 +34,8 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     output.add_argument(
         "--json",
         action="store_true",
-        help="one JSON object per article: id, title, source, cluster, headline, similarity",
+        help="one JSON object per article: id, title, source, cluster, headline, similarity; "
+        "an article the filters take out has no cluster and says why in 'filtered'",
     )
     output.add_argument(
         "--jsonl",
@@ -61,15 +64,22 @@ def cmd_stories(args: argparse.Namespace) -> int:
         for story in stories:
             for article in story.articles:
                 print(json.dumps(_article_json(story, article.key, found), ensure_ascii=False))
+        for filtered in found.filtered:
+            print(json.dumps(_filtered_json(filtered), ensure_ascii=False))
         return EXIT_OK
     count = sum(len(s.articles) for s in stories)
+    left_out = f", {len(found.filtered)} filtered out" if found.filtered else ""
     print(
         f"{found.digest.day.isoformat()}: {len(stories)} "
         f"{'story' if len(stories) == 1 else 'stories'} from {count} "
-        f"{'article' if count == 1 else 'articles'}"
+        f"{'article' if count == 1 else 'articles'}{left_out}"
     )
     for number, story in enumerate(stories, start=1):
         _print_story(number, story, found.similarity)
+    if found.filtered:
+        print("\nFiltered out:")
+        for filtered in found.filtered:
+            print(f"   {filtered}")
     return EXIT_OK
 
 
@@ -103,6 +113,22 @@ def _article_json(story: Story, key: str, found: usecases.DayStories) -> dict[st
         "headline": story.headline,
         "report": article in story.reports,
         "similarity": found.similarity.get(article.key),
+    }
+
+
+def _filtered_json(filtered: Filtered) -> dict[str, object]:
+    article = filtered.article
+    return {
+        "id": article.key,
+        "title": article.title,
+        "source": article.source,
+        "url": article.url,
+        "published": article.published.isoformat() if article.published else None,
+        "cluster": None,
+        "headline": None,
+        "report": False,
+        "similarity": None,
+        "filtered": {"rule": filtered.rule, "where": filtered.where, "reason": filtered.reason},
     }
 
 

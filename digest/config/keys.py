@@ -29,12 +29,18 @@ class ConfigError(ValueError):
 
 class Invalid(ValueError):
     """A value its type refuses. ``expected`` and ``got`` replace the key's own phrase and the
-    value given, for a more precise complaint ("at least 1 minute")."""
+    value given, for a more precise complaint ("at least 1 minute"). ``problem`` replaces the
+    whole "must be ..., got ..." when the value has the right shape but one part of it is
+    wrong, the part being ``at`` ("[2]", for a list's third item)."""
 
-    def __init__(self, expected: str | None = None, got: Any = None) -> None:
-        super().__init__(expected)
+    def __init__(
+        self, expected: str | None = None, got: Any = None, *, problem: str = "", at: str = ""
+    ) -> None:
+        super().__init__(problem or expected)
         self.expected = expected
         self.got = got
+        self.problem = problem
+        self.at = at
 
 
 class ValueType:
@@ -267,6 +273,35 @@ class Interval(ValueType):
 
 
 @dataclass(frozen=True)
+class FilterRules(ValueType):
+    """A list of include or exclude rules (see ``digest.filters``), or a string for just one;
+    read as compiled ``FilterRule``s, so a rule that cannot be used is an error here, naming it."""
+
+    def describe(self) -> str:
+        return (
+            'a list of words, phrases and "re:" regular expressions, each optionally limited '
+            'to some fields ("title:sponsored")'
+        )
+
+    def parse(self, value: Any, base: Path) -> tuple[Any, ...]:
+        from digest.filters import RuleError, parse_rule
+
+        rules = [value] if isinstance(value, str) else value
+        if not isinstance(rules, list):
+            raise Invalid
+        compiled = []
+        for index, rule in enumerate(rules):
+            try:
+                compiled.append(parse_rule(rule))
+            except RuleError as exc:
+                raise Invalid(problem=exc.problem, at=f"[{index}]") from exc
+        return tuple(compiled)
+
+    def show(self, value: Any) -> str:
+        return "[]" if not value else str([str(rule) for rule in value])
+
+
+@dataclass(frozen=True)
 class Key:
     """One config key. ``default`` is the Python value a config without the key gets (and the
     dataclass field's default); ``default_text`` words a default that is worked out from other
@@ -369,6 +404,9 @@ def read_values(
         try:
             values[key.field] = key.type.parse(raw[key.name], base)
         except Invalid as exc:
+            if exc.problem:
+                label = label_of(prefix, key.name) + exc.at
+                raise ConfigError(f"{where}: key '{label}': {exc.problem}") from exc
             got = raw[key.name] if exc.got is None else exc.got
             raise ConfigError(
                 f"{where}: key '{label_of(prefix, key.name)}' must be "

@@ -21,6 +21,7 @@ from digest.config.keys import (
     Address,
     Boolean,
     Choice,
+    FilterRules,
     Integer,
     Interval,
     Key,
@@ -34,7 +35,7 @@ from digest.config.keys import (
     Timezone,
     Url,
 )
-from digest.model import Source, SourceFailure
+from digest.model import FilterRule, Source, SourceFailure
 
 CONFIG_FILENAME = "digest.toml"
 DEFAULT_SOURCES_DIR = "seeds"
@@ -55,6 +56,14 @@ def _guessed_kinds() -> str:
     from digest.sources.kinds import guess_text
 
     return guess_text()
+
+
+def _filter_keys(include: str, exclude: str) -> tuple[Key, Key]:
+    """``include`` and ``exclude``: the same rules at the top and on a source (see Filters)."""
+    return (
+        Key("include", FilterRules(), (), include, default_text="none: every article"),
+        Key("exclude", FilterRules(), (), exclude, default_text="none"),
+    )
 
 
 SOURCE = Table(
@@ -100,6 +109,10 @@ SOURCE = Table(
             default_text="no limit",
         ),
         Key("enabled", Boolean(), True, "false skips the source"),
+        *_filter_keys(
+            "as the top-level `include`, for this source's articles, which must pass both",
+            "as the top-level `exclude`, for this source's articles: added to those",
+        ),
         Key(
             "priority",
             Integer(-10, 10),
@@ -338,6 +351,10 @@ TOP = Table(
             None,
             "added to the built-in rules (see below)",
         ),
+        *_filter_keys(
+            "when given, an article must match one of these to be shown (see [Filters](#filters))",
+            "an article that matches any of these is left out, and never shown later",
+        ),
         Key(
             "sources",
             TableList(SOURCE),
@@ -435,6 +452,8 @@ class Config:
     rules: Path | None = TOP["rules"].default
     first_run_hours: int = TOP["first_run_hours"].default
     articles_feed: bool = TOP["articles_feed"].default
+    include: tuple[FilterRule, ...] = TOP["include"].default
+    exclude: tuple[FilterRule, ...] = TOP["exclude"].default
     fetch: FetchConfig = field(default_factory=FetchConfig)
     stories: StoriesConfig = field(default_factory=StoriesConfig)
     email: EmailConfig | None = None
