@@ -24,7 +24,14 @@ import pytest
 
 from digest.model import Source
 from digest.sources import feeds
-from digest.sources.feeds import FeedError, ParsedFeed, discover_feeds, parse_date, parse_feed
+from digest.sources.feeds import (
+    FeedError,
+    ParsedFeed,
+    discover_feeds,
+    parse_date,
+    parse_feed,
+    xmlfeed,
+)
 from digest.sources.urls import canonical_url, is_safe_link, url_key
 from digest.text.decode import strip_control_chars
 
@@ -391,35 +398,35 @@ def test_no_exception_but_feederror_escapes(monkeypatch):
     class Panic(BaseException):  # like pyo3's PanicException: not an Exception
         pass
 
-    def explode(self):
+    def explode(*args):
         raise Panic("native code panicked")
 
-    monkeypatch.setattr(feeds._Parse, "run", explode)
+    monkeypatch.setattr(feeds, "_parse", explode)
     with pytest.raises(FeedError, match="Panic"):
         parse(b"<rss/>")
 
 
 def test_keyboard_interrupt_is_not_swallowed(monkeypatch):
-    def interrupt(self):
+    def interrupt(*args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(feeds._Parse, "run", interrupt)
+    monkeypatch.setattr(feeds, "_parse", interrupt)
     with pytest.raises(KeyboardInterrupt):
         parse(b"<rss/>")
 
 
 def test_feedparser_fallback_when_lxml_finds_fewer_entries(monkeypatch):
     data = (CORPUS / "danmactough+node-feedparser/rss2sample.xml").read_bytes()
-    real = feeds._Parse._lxml
+    real = xmlfeed.parse_hardened
 
-    def lose_entries(self, body):
+    def lose_entries(body, warnings):
         # what libxml2's recovery can do to a damaged document: drop entries, and say so
-        root, errors = real(self, body)
+        root, errors = real(body, warnings)
         for item in list(root.iter("item"))[1:]:
             item.getparent().remove(item)
         return root, [*errors, "line 20: Opening and ending tag mismatch: item and channel"]
 
-    monkeypatch.setattr(feeds._Parse, "_lxml", lose_entries)
+    monkeypatch.setattr(xmlfeed, "parse_hardened", lose_entries)
     result = parse(data)
     assert result.parser == "feedparser"
     assert len(result.articles) == 4
