@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import shutil
+import socket
 import ssl
 import subprocess
 from collections.abc import Iterator
@@ -95,3 +96,15 @@ def server_tls(certificate: tuple[Path, Path]) -> ssl.SSLContext:
 def client_tls(certificate: tuple[Path, Path]) -> ssl.SSLContext:
     """The client's context: default verification, trusting only the test certificate."""
     return ssl.create_default_context(cafile=str(certificate[0]))
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if anything tries to open a network connection."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the parser tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)
