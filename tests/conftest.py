@@ -283,3 +283,15 @@ def slow_resolver(monkeypatch: pytest.MonkeyPatch) -> Callable[[str, float], Non
         monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
 
     return slow
+
+
+@pytest.fixture
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail the test if anything tries to open a network connection."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the parser tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", refuse)

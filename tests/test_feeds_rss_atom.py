@@ -1,0 +1,70 @@
+"""RSS and Atom trees → entries (digest.sources.feeds.rss_atom): what each format puts where."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from feedsamples import UTC, corpus
+
+
+def test_rss2_fields():
+    article = corpus("danmactough+node-feedparser/rss2sample.xml").articles[0]
+    assert article.url == "http://liftoff.msfc.nasa.gov/news/2003/news-starcity.asp"
+    assert article.published == dt.datetime(2003, 6, 3, 9, 39, 21, tzinfo=UTC)
+    assert article.author == "Writer"  # "writer@example.com (Writer)"
+    assert article.key == "url://liftoff.msfc.nasa.gov/2003/06/03.html"  # URL guid: scheme-free
+    assert article.paragraphs[0].text.startswith("How do Americans get ready to work")
+
+
+def test_atom_fields():
+    article = corpus("feed-rs+feed-rs/atom/atom_example_1.xml").articles[0]
+    assert article.url == "http://example.org/2005/04/02/atom"
+    assert article.published == dt.datetime(2003, 12, 13, 12, 29, 29, tzinfo=UTC)  # -04:00
+    assert article.author == "Mark Pilgrim"
+    assert article.key == "id:tag:example.org,2003:3.2397"  # a tag: id is one everywhere
+
+
+def test_atom_entry_document_is_one_entry():
+    result = corpus("feed-rs+feed-rs/atom/atom_entry_1.xml")
+    assert [a.title for a in result.articles] == ["Specifications"]
+
+
+def test_atom_xhtml_content_with_a_prefixed_namespace():
+    result = corpus("danmactough+node-feedparser/nondefaultnamespace-xhtml.atom")
+    texts = [p.text for p in result.articles[0].paragraphs]
+    assert texts[0] == "For information, see:"
+    assert all("xhtml:" not in text for text in texts)
+
+
+def test_youtube_media_description_is_the_content():
+    article = corpus("kagisearch+fastfeedparser/89fda57f8a03fbb6").articles[0]
+    assert article.title == "I Put a Rocket on SpinLaunch"
+    assert article.url == "https://www.youtube.com/watch?v=hsm_f92NBp0"
+    assert len(article.paragraphs) > 3
+
+
+def test_feed_with_no_entries_is_fine():
+    result = corpus("feedjira+feedjira@841d3b5/GoogleBlogSearchpauldix.xml")
+    assert result.articles == () and result.skipped == 0
+
+
+# --------------------------------------------------------------------------------------------
+# Links: the feed URL, self links, xml:base, ids
+
+
+def test_relative_links_resolve_against_the_feed_url_then_self_link():
+    name = "danmactough+node-feedparser/rss-with-relative-urls-with-absolute-xmlurl.xml"
+    by_self_link = corpus(name).articles[0].url
+    assert by_self_link.startswith("http://www.arcgames.com/en/games/neverwinter/news/detail/")
+    by_url = corpus(name, url="https://feeds.example.net/x/feed.xml").articles[0].url
+    assert by_url.startswith("https://feeds.example.net/en/games/neverwinter/news/detail/")
+
+
+def test_xml_base_is_honoured():
+    result = corpus("danmactough+node-feedparser/rss-with-relative-html-urls.xml")
+    assert result.articles[0].url == "https://example.com/posts/posts/post-1"
+
+
+def test_atom_id_that_is_a_url_serves_as_the_link():
+    article = corpus("feed-rs+feed-rs/atom/atom_xml_base.xml").articles[0]
+    assert article.url == "https://numi.st/post/2022/travel-uke"
