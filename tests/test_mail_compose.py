@@ -156,10 +156,30 @@ def test_full_texts_are_shortened_before_they_are_dropped(tmp_path: Path) -> Non
 
 def test_over_the_limit_even_without_full_texts_is_reported(tmp_path: Path) -> None:
     message = build(make_digest(5), make_config(tmp_path), max_bytes=3_000)
-    assert len(message.cuts) == 2
-    assert "over the 3,000-byte limit" in message.cuts[1]
+    assert len(message.cuts) == 3
+    assert "left out the full texts" in message.cuts[0]
+    assert "listed 5 stories one line each" in message.cuts[1]
+    assert "over the 3,000-byte limit" in message.cuts[2]
     _, html = parts(message)
-    assert "Summary 5: Nicolás Pérez cut the ribbon at dawn." in html
+    assert "Summary 5:" not in html and "bridge, story 5" in html  # still listed, one line
+
+
+def test_a_day_too_big_even_in_summaries_lists_its_last_stories_one_line_each(
+    tmp_path: Path,
+) -> None:
+    config = make_config(tmp_path)
+    digest = make_digest(30)
+    without_full = build(digest, config, max_bytes=1_000)  # everything cut that can be
+    one_line_each = len(bytes(without_full))
+    in_full = build(digest, config, max_bytes=10**9)
+    limit = one_line_each + 4_000  # room for a few summaries, not for all thirty
+    message = build(digest, config, max_bytes=limit)
+    assert len(bytes(message)) <= limit < len(bytes(in_full))
+    assert any("one line each" in cut for cut in message.cuts)
+    plain, html = parts(message)
+    # the first stories keep their summaries; the last is still there, as one line
+    assert "Summary 1:" in html and "Summary 30:" not in html
+    assert "bridge, story 30" in html and "bridge, story 30" in plain
 
 
 def test_hostile_article_content_is_inert(tmp_path: Path) -> None:

@@ -219,9 +219,12 @@ def build_message(
     if config.site_url:
         headers["List-Archive"] = f"<{config.site_url}{ARCHIVE_FILENAME}>"
 
-    def assemble(cap: int | None) -> DigestMessage:
-        """The message with each full text cut to ``cap`` characters (0: left out)."""
+    def assemble(cap: int | None, shown: int | None = None) -> DigestMessage:
+        """The message with each full text cut to ``cap`` characters (0: left out), and only
+        the first ``shown`` stories in full (the rest one line each, as in Also today)."""
         variables = {**context, **_full_context(entries, cap)}
+        if shown is not None:
+            variables.update(_fewer_stories(context, variables["entries"], shown))
         text = _tidy_text(_render(env, TEXT_TEMPLATE, variables))
         html = _inline(_render(env, HTML_TEMPLATE, variables))
         return _mime(headers, text, html)
@@ -229,6 +232,22 @@ def build_message(
     cap, cuts = _fit(assemble, entries, max_bytes)
     message = assemble(cap)
     size = len(bytes(message))
+    if size > max_bytes and entries:
+        # Even with every summary alone it is too long (a huge day and low limits): the
+        # stories at the end are listed one line each, as Also today lists them.
+        low, high = 0, len(entries)  # low fits (or is all there is), high does not
+        while high - low > 1:
+            middle = (low + high) // 2
+            if len(bytes(assemble(0, middle))) <= max_bytes:
+                low = middle
+            else:
+                high = middle
+        message = assemble(0, low)
+        size = len(bytes(message))
+        cuts.append(
+            f"listed {plural(len(entries) - low, 'story', 'stories')} one line each instead of "
+            f"in full, to keep the email under {max_bytes:,} bytes (the page has them in full)"
+        )
     if size > max_bytes:
         cuts.append(
             f"the email is {size:,} bytes even without the full texts, over the "
@@ -240,8 +259,30 @@ def build_message(
     return message
 
 
+def _fewer_stories(
+    context: Mapping[str, Any], entries: Sequence[_Entry], shown: int
+) -> dict[str, Any]:
+    """The template variables with only the first ``shown`` entries in full: the others join
+    the head of Also today, one line each, and leave the sections and the glance."""
+    kept = {entry.number for entry in entries[:shown]}
+    sections = tuple(
+        replace(section, stories=tuple(n for n in section.stories if n in kept))
+        for section in context["sections"]
+    )
+    moved = tuple(
+        _Also(entry.headline, ", ".join(entry.story.sources), entry.url, entry.ref)
+        for entry in entries[shown:]
+    )
+    also_today = (*moved, *context["also_today"])
+    return {
+        "sections": tuple(section for section in sections if section.stories),
+        "also_today": also_today,
+        "also_count": len(also_today) + sum(count for count, _, _ in context["more"]),
+    }
+
+
 def _fit(
-    assemble: Callable[[int | None], DigestMessage], entries: Sequence[_Entry], max_bytes: int
+    assemble: Callable[..., DigestMessage], entries: Sequence[_Entry], max_bytes: int
 ) -> tuple[int | None, list[str]]:
     """The full-text cap (None: whole texts, 0: none) that keeps the message in budget."""
     lengths = [_chars(e.full) for e in entries if e.full]
