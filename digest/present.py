@@ -190,6 +190,7 @@ def make_environment(templates: Path | None = None) -> jinja2.Environment:
         day_filename=day_filename,
         lower_first=lower_first,
     )
+    env.tests["adding_to"] = adds_to
     return env
 
 
@@ -250,6 +251,17 @@ def reading_minutes(article: Article) -> int:
 def plural(count: int, one: str, many: str) -> str:
     """``1 story`` / ``5 stories``."""
     return f"{count} {one if count == 1 else many}"
+
+
+# The full text is worth a "Full text" disclosure only when it holds this much more than the
+# summary: a feed that carries only a teaser would otherwise show it twice.
+MORE_THAN_SUMMARY_CHARS = 40
+
+
+def adds_to(article: Article, summary: str) -> bool:
+    """True when ``article``'s text says more than ``summary`` (a story's summary text)."""
+    body = " ".join(p.text for p in article.paragraphs if p.kind != "heading" and p.text.strip())
+    return len(" ".join(body.split())) > len(" ".join(summary.split())) + MORE_THAN_SUMMARY_CHARS
 
 
 def lower_first(text: str) -> str:

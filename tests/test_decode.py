@@ -106,3 +106,60 @@ def test_valid_utf8_wins_over_a_legacy_label_and_says_so() -> None:
     warnings: list[str] = []
     assert decode_declared("Zürich".encode(), [("page", "koi8-r")], warnings) == "Zürich"
     assert warnings and "koi8-r" in warnings[0] and "valid UTF-8" in warnings[0]
+
+
+# --- text a feed escaped twice -------------------------------------------------------------
+
+from pathlib import Path  # noqa: E402
+
+from digest.text.decode import unescape_leftovers  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    ("left", "meant"),
+    [
+        ("Kessler &amp; Roe", "Kessler & Roe"),
+        ("Marlow &amp; Finch&#8217;s warning", "Marlow & Finch’s warning"),
+        ("R&amp;D spending &#x2014; up 4%", "R&D spending — up 4%"),
+    ],
+)
+def test_text_still_entity_encoded_is_decoded_once_more(left: str, meant: str) -> None:
+    assert unescape_leftovers(left) == meant
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Smith & Sons",  # a bare ampersand: nothing to do
+        "Why your feed reader says “&amp;” when it means “&”",  # about HTML: as written
+        "AT&T and T-Mobile",
+        "Tom &amp Jerry",  # not a reference (no semicolon)
+    ],
+)
+def test_text_that_shows_entities_on_purpose_is_left_as_written(text: str) -> None:
+    assert unescape_leftovers(text) == text
+
+
+DAY_FEEDS = Path(__file__).parent / "fixtures" / "day" / "feeds"
+
+
+def test_a_feed_that_escapes_twice_reads_like_one_that_escapes_once() -> None:
+    twice = parse_feed(
+        (DAY_FEEDS / "tradewind-markets.xml").read_bytes(),
+        Source("Tradewind Markets", "feed", "https://tradewindmarkets.example/feed"),
+    )
+    titles = [a.title for a in twice.articles]
+    assert "Aldermoor to buy Kessler & Roe in $12.1bn deal including debt" in titles
+    assert any("Marlow & Finch’s warning" in t for t in titles)
+    text = " ".join(p.text for a in twice.articles for p in a.paragraphs)
+    assert "&amp;" not in text and "&#8217;" not in text and "Kessler & Roe" in text
+
+
+def test_an_article_about_html_keeps_the_entity_it_shows() -> None:
+    about_html = parse_feed(
+        (DAY_FEEDS / "stackhouse-review.atom").read_bytes(),
+        Source("The Stackhouse Review", "feed", "https://stackhousereview.example/feed"),
+    )
+    (article,) = [a for a in about_html.articles if "feed reader says" in a.title]
+    assert article.title == "Why your feed reader says “&amp;” when it means “&”"
+    assert "Smith &amp; Sons" in article.body_text and "Smith & Sons" in article.body_text

@@ -334,3 +334,15 @@ def test_day_page_from_a_rendered_fragment_is_the_same_page(env):
     page = render_day_page(digest, config, env, days, '<p class="marker">stories</p>\n')
     assert '<p class="marker">stories</p>' in page
     assert "Lighthouse keepers return to a remote island" not in page
+
+
+def test_a_teaser_is_not_shown_twice_but_a_longer_text_is_behind_a_disclosure(env):
+    teaser_text = "The harbour ferry resumed service on Saturday after repairs."
+    teaser = article("t-1", "BBC News", "Ferry back", [teaser_text], "https://b.example/1", None)
+    teaser_story = Story("Ferry back", (teaser,), (Attributed(teaser_text),), id="t1")
+    long_text = [teaser_text, "Engineers replaced the gearbox. " * 8, "Fares stay the same."]
+    full = article("t-2", "BBC News", "Ferry fixed", long_text, "https://b.example/2", None)
+    full_story = Story("Ferry fixed", (full,), (Attributed(teaser_text),), id="t2")
+    doc = parse(render_day_page(make_digest([teaser_story, full_story]), make_config(), env, []))
+    assert doc.xpath("//article[@id='story-t1']//details") == []
+    assert len(doc.xpath("//article[@id='story-t2']//details")) == 1

@@ -43,6 +43,7 @@ from digest.model import Article, Digest, Paragraph, Story
 from digest.present import (
     ARCHIVE_FILENAME,
     FEED_FILENAME,
+    adds_to,
     day_filename,
     http_url,
     human_datetime,
@@ -386,9 +387,9 @@ def _entries(digest: Digest, config: Config) -> tuple[list[_Entry], list[tuple[i
 
 def _full_text(article: Article, summary: str) -> tuple[Paragraph, ...]:
     """The article's paragraphs, or () when they would only repeat the summary."""
-    paragraphs = tuple(p for p in article.paragraphs if p.text.strip())
-    body = one_line(" ".join(p.text for p in paragraphs if p.kind == "body"))
-    return () if len(body) <= len(summary) + 40 else paragraphs
+    if not adds_to(article, summary):
+        return ()
+    return tuple(p for p in article.paragraphs if p.text.strip())
 
 
 def _full_context(entries: Sequence[_Entry], cap: int | None) -> dict[str, Any]:

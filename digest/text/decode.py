@@ -309,6 +309,28 @@ def decode_bytes(data: bytes) -> str:
     return strip_control_chars(text)
 
 
+# A character or entity reference: "&amp;", "&#8217;", "&#x2019;".
+ENTITY_REF = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
+
+
+def unescape_leftovers(text: str) -> str:
+    """Text that is still entity-encoded once its markup was decoded, decoded once more.
+
+    Many feeds escape their HTML twice, so that "Kessler &amp; Roe" or "Finch&#8217;s" is what
+    is left after one decoding. It is decoded again only when every "&" in it starts a
+    reference: text that shows "&amp;" on purpose (an article about HTML) nearly always has a
+    bare "&" beside it, and is left as written.
+    """
+    if "&" not in text:
+        return text
+    references = len(ENTITY_REF.findall(text))
+    if not references or references != text.count("&"):
+        return text
+    import html
+
+    return html.unescape(text)
+
+
 def strip_control_chars(text: str) -> str:
     """Remove characters that are invalid in XML 1.0 and meaningless in prose."""
     return _CONTROL_CHARS.sub("", text)

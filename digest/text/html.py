@@ -35,7 +35,7 @@ from itertools import repeat
 from selectolax.lexbor import LexborHTMLParser
 
 from digest.model import CELL_SEPARATOR, Paragraph
-from digest.text.decode import strip_control_chars
+from digest.text.decode import strip_control_chars, unescape_leftovers
 from digest.text.lexicon import lexicon
 
 # Input beyond this many characters is cut before parsing (one entry's body, not a book).
@@ -240,7 +240,7 @@ def html_to_text(html: str) -> str:
         return ""
     if "<" not in html:
         if "&" in html:
-            html = _html.unescape(html)
+            html = unescape_leftovers(_html.unescape(html))
         text = " ".join(html.split())
         return text if text.isprintable() else " ".join(strip_control_chars(text).split())
     return " ".join(p.text for p in html_to_paragraphs(html))
@@ -445,6 +445,8 @@ def _split(marked: str) -> list[Paragraph]:
         text = piece[1:].strip() if heading or marker == _ROW else piece.strip()
         # Only text with something to fix pays for fixing it (isprintable is one C scan):
         # runs of whitespace, newlines, no-break spaces, control characters.
+        if "&" in text:
+            text = unescape_leftovers(text)  # a feed that escaped its HTML twice
         if "  " in text or not text.isprintable():
             text = " ".join(text.split())
             if not text.isprintable():  # control characters; gone, they may leave spaces

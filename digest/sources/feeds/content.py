@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from html import unescape
 
 from digest.model import Paragraph
-from digest.text.decode import strip_control_chars
+from digest.text.decode import ENTITY_REF, strip_control_chars, unescape_leftovers
 from digest.text.html import html_to_paragraphs, html_to_text
 
 MAX_TITLE_CHARS = 1_000
@@ -27,7 +27,6 @@ MAX_TEXT_CHARS = 200_000  # one article's paragraphs, after conversion
 # it is a CDATA section handed over as it was in the document (see elements.content_markup).
 Content = tuple[str | bytes, str]
 
-ENTITY_REF = re.compile(r"&(?:#[0-9]+|#[xX][0-9a-fA-F]+|[A-Za-z][A-Za-z0-9]*);")
 _LOOKS_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?|/[a-zA-Z][a-zA-Z0-9]*\s*|!--)>")
 _LOOKS_HTML_BYTES = re.compile(_LOOKS_HTML.pattern.encode())
 _ENTITY_REF_BYTES = re.compile(ENTITY_REF.pattern.encode())
@@ -41,7 +40,8 @@ def title_text(value: str, is_html: bool) -> str:
     if is_html:
         return html_to_text(value)
     if "&" in value and ENTITY_REF.search(value):
-        value = unescape(value)  # "text" titles with escaped entities are common
+        # "text" titles with escaped entities are common, and escaped twice too
+        value = unescape_leftovers(unescape(value))
     value = " ".join(value.split())
     return value if value.isprintable() else " ".join(strip_control_chars(value).split())
 

@@ -29,7 +29,6 @@ from urllib.parse import urljoin
 
 from digest.model import Article, Source
 from digest.sources.feeds.content import (
-    ENTITY_REF,
     MAX_AUTHOR_CHARS,
     MAX_TITLE_CHARS,
     Content,
@@ -40,7 +39,7 @@ from digest.sources.feeds.content import (
 from digest.sources.feeds.errors import shorten
 from digest.sources.urls import canonical_url, is_safe_link, url_key
 from digest.text.dates import parse_date as _parse_date
-from digest.text.decode import strip_control_chars
+from digest.text.decode import ENTITY_REF, strip_control_chars
 
 MAX_URL_CHARS = 4_096
 MAX_ID_CHARS = 1_000
