@@ -55,16 +55,23 @@ class Collected:
     origins: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
-def as_configured(source: Source, articles: Sequence[Article]) -> tuple[Article, ...]:
+def as_configured(
+    source: Source, articles: Sequence[Article], title: str = ""
+) -> tuple[Article, ...]:
     """What a source's own settings keep of the articles its kind read: the ``max_items``
-    newest, labelled with its ``category``. The one place where settings that every source
-    has are applied, whatever its kind, except its filter rules: they look at the cleaned
-    text, so the pipeline applies them after cleaning (``Collected.origins`` says which
-    source's rules apply to an article)."""
+    newest, labelled with its ``category`` and with its name as their ``origin``; a source the
+    config left unnamed shows the name it gives itself (``title``: a feed's title) rather
+    than its address. The one place where settings that every source has are applied,
+    whatever its kind, except its filter rules: they look at the cleaned text, so the pipeline
+    applies them after cleaning (``Article.origin`` says which source's rules apply)."""
     kept = newest(articles, source.max_items)
-    if source.category is None:
-        return kept
-    return tuple(dataclasses.replace(a, category=source.category) for a in kept)
+    shown = " ".join(title.split())[:80] if not source.named else ""
+    changes: dict[str, Any] = {"origin": source.name}
+    if source.category is not None:
+        changes["category"] = source.category
+    return tuple(
+        dataclasses.replace(a, **changes, **({"source": shown} if shown else {})) for a in kept
+    )
 
 
 @dataclass
@@ -88,7 +95,7 @@ class _Run:
 
     def took(self, source: Source, reading: Reading, cursor: Cursor, **health: Any) -> None:
         """A kind's reading of ``source``, with the source's own settings applied."""
-        articles = as_configured(source, reading.articles)
+        articles = as_configured(source, reading.articles, reading.title)
         self.warnings.extend(f"{source.name}: {w}" for w in reading.warnings)
         self.succeeded(
             source,
@@ -431,7 +438,7 @@ def fetch_full_texts(
     result = FullTexts(articles, [])
     oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
     for article in sorted(articles, key=lambda a: a.published or oldest, reverse=True):
-        entry = remote.get(article.source)
+        entry = remote.get(article.origin or article.source)
         if entry is None or not article.url:
             continue
         source, kind = entry

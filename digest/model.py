@@ -91,6 +91,9 @@ class Source:
     enabled: bool = True
     # lifts its stories in their section as if this many more sources carried them
     priority: int = 0
+    # the name was given in the config (else it is made from the address, and the digest shows
+    # the source's own name for itself, such as a feed's title)
+    named: bool = True
     include: tuple[FilterRule, ...] = ()
     exclude: tuple[FilterRule, ...] = ()
     options: Mapping[str, Any] = field(default_factory=_no_options, hash=False)
@@ -129,6 +132,10 @@ class Article:
     # How a page's body was found: the extractor whose text this is, and why when there was a
     # doubt (``digest extract --explain``); empty for feeds and files.
     extraction: str = ""
+    # The configured source that read it (its name in the config): what its settings, health
+    # and state are kept under. ``source`` is who the reader sees it come from, which may be
+    # more precise (a folder's file that names its paper, a feed's own title).
+    origin: str = ""
 
     @property
     def body_text(self) -> str:

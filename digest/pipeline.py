@@ -203,7 +203,7 @@ def assemble_day(
     # A source with entries held for a later day (or waiting for their page) must be read
     # in full next time: with its validators and cursor stored, "304 Not Modified" would
     # hide those entries for good.
-    unsettled = {a.source for a in (*selection.held, *full_texts.waiting)}
+    unsettled = {a.origin or a.source for a in (*selection.held, *full_texts.waiting)}
     health = tuple(h.read_again() if h.name in unsettled else h for h in collected.health)
     earlier = state.articles_for_day(day)
     digest = shaped_digest(
@@ -442,10 +442,11 @@ def select_for_day(
         if published >= day_end or (article.published is None and now >= day_end):
             chosen.held.append(article)
             continue
-        if record is None and window_start is not None and article.source in backlog_sources:
+        origin = article.origin or article.source
+        if record is None and window_start is not None and origin in backlog_sources:
             if article.published is None:
-                taken = undated_taken.get(article.source, 0)
-                undated_taken[article.source] = taken + 1
+                taken = undated_taken.get(origin, 0)
+                undated_taken[origin] = taken + 1
                 if taken >= FIRST_RUN_UNDATED:
                     chosen.skipped.append(article)
                     continue

@@ -393,7 +393,7 @@ class State:
                 "article = excluded.article",
                 (
                     article.key,
-                    article.source,
+                    article.origin or article.source,
                     _iso(now),
                     day.isoformat(),
                     content_hash(article.body_text),
@@ -403,7 +403,7 @@ class State:
         db.executemany(
             "INSERT INTO entries (key, source, first_seen, day) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(key) DO NOTHING",
-            [(a.key, a.source, _iso(now), SKIPPED) for a in skipped],
+            [(a.key, a.origin or a.source, _iso(now), SKIPPED) for a in skipped],
         )
 
     def articles_for_day(self, day: dt.date) -> list[Article]:
@@ -617,6 +617,7 @@ def article_to_json(article: Article) -> dict:
         # Written only when set, so that articles stored before these existed read the same.
         **({"title_derived": True} if article.title_derived else {}),
         **({"publisher_unknown": True} if article.publisher_unknown else {}),
+        **({"origin": article.origin} if article.origin else {}),
     }
 
 
@@ -633,6 +634,7 @@ def article_from_json(data: dict) -> Article:
         summary=tuple(data.get("summary", ())),
         title_derived=bool(data.get("title_derived", False)),
         publisher_unknown=bool(data.get("publisher_unknown", False)),
+        origin=data.get("origin", ""),
     )
 
 

@@ -7,6 +7,7 @@ from digest.config import (
     add_sources_to_file,
     default_config,
     load_config,
+    parse_config,
     remove_source_from_file,
 )
 
@@ -235,3 +236,23 @@ def test_a_wrong_source_entry_is_left_out_and_reported_not_fatal(
     assert failure.source == name
     assert str(path) in failure.problem and all(w in failure.problem for w in words)
     assert "other sources" in failure.advice
+
+
+def test_sources_left_unnamed_get_unique_names_from_their_addresses(tmp_path: Path) -> None:
+    config = parse_config(
+        {
+            "sources": [
+                {"url": "https://example.org/world.xml"},
+                {"url": "https://example.org/tech.xml"},
+                {"url": "https://other.example/feed"},
+                {"url": "https://named.example/rss", "name": "Named"},
+            ]
+        },
+        base=tmp_path,
+    )
+    assert [(s.name, s.named) for s in config.sources] == [
+        ("example.org/world.xml", False),
+        ("example.org/tech.xml", False),
+        ("other.example", False),
+        ("Named", True),
+    ]

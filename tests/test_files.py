@@ -53,9 +53,9 @@ def test_header_date_without_zone_is_taken_in_configured_timezone(tmp_path: Path
 
 def test_without_header_title_is_first_line_when_it_reads_like_a_headline(tmp_path: Path) -> None:
     write(tmp_path / "news" / "a.txt", "Rail Link Reopens After Bridge Repair\n" + BODY)
-    (article,) = read_folder(folder_source(tmp_path)).articles
+    (article,) = read_folder(folder_source(tmp_path, named=False)).articles
     assert article.title == "Rail Link Reopens After Bridge Repair"
-    assert article.source == "news"  # the folder holding the file
+    assert article.source == "news"  # an unnamed folder: the folder holding the file
     assert article.paragraphs[0].text.startswith("The regional rail operator")
 
 
@@ -125,3 +125,12 @@ def test_empty_file_is_skipped_with_warning(tmp_path: Path) -> None:
     result = read_folder(folder_source(tmp_path))
     assert len(result.articles) == 1
     assert any("empty.txt" in w and "no article text" in w for w in result.warnings)
+
+
+def test_a_named_folder_shows_its_name_and_an_unnamed_one_its_sub_folders(tmp_path: Path) -> None:
+    (tmp_path / "clips" / "bbc").mkdir(parents=True)
+    write(tmp_path / "clips" / "bbc" / "a.txt", "Harbour reopens\n\n" + BODY)
+    named = Source("My clippings", "folder", str(tmp_path / "clips"))
+    unnamed = Source("clips", "folder", str(tmp_path / "clips"), named=False)
+    assert [a.source for a in read_folder(named).articles] == ["My clippings"]
+    assert [a.source for a in read_folder(unnamed).articles] == ["bbc"]

@@ -297,12 +297,13 @@ def test_a_source_s_rules_add_to_the_top_level_ones_and_apply_to_that_source_onl
 def test_a_folder_source_s_rules_apply_to_its_files_whatever_source_they_name(
     tmp_path: Path,
 ) -> None:
-    clippings = tmp_path / "clippings" / "metro"  # a file's source is its folder's name
+    clippings = tmp_path / "clippings"
     clippings.mkdir(parents=True)
     for name, title in (("a", "Rail link reopens"), ("b", "Promoted: rail passes for less")):
         path = clippings / f"{name}.txt"
-        path.write_text(
-            f"Title: {title}\nDate: 2026-11-21T07:30:00+00:00\n\nThe regional rail operator "
+        path.write_text(  # each file names the paper it was clipped from
+            f"Title: {title}\nSource: Metro\nDate: 2026-11-21T07:30:00+00:00\n\n"
+            "The regional rail operator "
             "said on Friday that trains would run again from Monday after the bridge repair.\n",
             encoding="utf-8",
         )
@@ -314,7 +315,7 @@ def test_a_folder_source_s_rules_apply_to_its_files_whatever_source_they_name(
     result = build(load_config(tmp_path / "digest.toml"), DAY, now=NOW)
     assert shown_titles(result) == {"Rail link reopens"}
     (filtered,) = result.filtered
-    assert filtered.article.source == "metro" and filtered.where == "source Clippings"
+    assert filtered.article.source == "Metro" and filtered.where == "source Clippings"
 
 
 def test_a_filtered_article_is_remembered_as_seen_and_never_comes_back(

@@ -8,6 +8,7 @@ import gzip
 import os
 from email.utils import format_datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 from xml.sax.saxutils import escape
 
 import pytest
@@ -643,7 +644,7 @@ def test_every_kind_s_articles_carry_their_source_s_category(
         "Remote page": {"News"},
         "Local feed": {"Local/Feeds"},
         "Local page": {"Local"},
-        "notes": {"Notes"},  # a file's source is its folder's name
+        "Notes": {"Notes"},  # a file shows the name the config gives its folder
         "Plain": {None},
     }
     assert len(result.articles) == 7
@@ -675,3 +676,18 @@ def test_only_new_sources_of_kinds_with_a_backlog_get_the_first_run_window(
     assert collected(tmp_path, *sources).backlog_sources == {"Feed"}
     build(site(tmp_path, *sources), DAY, now=NOW)
     assert collected(tmp_path, *sources).backlog_sources == set()  # read once: not new
+
+
+def test_an_unnamed_feed_is_shown_by_its_own_title_and_kept_under_its_address(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    when = NOW - dt.timedelta(hours=1)
+    http_server.route("/a.xml", body=rss(item(1, when), title="Harbour News"), headers=RSS)
+    url = http_server.url("/a.xml")
+    config = site(tmp_path, Source(urlsplit(url).netloc, "feed", url, named=False))
+    result = build(config, DAY, now=NOW)
+    (story,) = result.digest.stories
+    assert story.lead.source == "Harbour News"  # what the reader sees
+    assert story.lead.origin == urlsplit(url).netloc  # what its state is kept under
+    with State.open(config.state) as state:
+        assert state.source(urlsplit(url).netloc) is not None

@@ -9,6 +9,7 @@ wrong ``[[sources]]`` entry does to a run.
 
 from __future__ import annotations
 
+import dataclasses
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -155,6 +156,7 @@ def _parse_sources(
             if strict:
                 raise
             invalid.append(_invalid_source(entry, index, exc))
+    sources = _unique_made_names(sources)
     names = [s.name for s in sources]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -162,6 +164,30 @@ def _parse_sources(
             f"{where}: two sources share the name '{duplicates[0]}'; give each a unique 'name'"
         )
     return tuple(sources), tuple(invalid)
+
+
+def _unique_made_names(sources: list[Source]) -> list[Source]:
+    """Sources whose names were made from their address, each made unique: two feeds of one
+    site ("example.org") are told apart by their paths ("example.org/world",
+    "example.org/tech"). A name given in the config is never changed."""
+    taken = {s.name for s in sources if s.named}
+    made: dict[str, list[int]] = {}
+    for index, source in enumerate(sources):
+        if not source.named:
+            made.setdefault(source.name, []).append(index)
+    result = list(sources)
+    for name, indexes in made.items():
+        if len(indexes) == 1 and name not in taken:
+            continue
+        for index in indexes:
+            source = sources[index]
+            parts = urlsplit(source.location)
+            path = parts.path.strip("/") if parts.scheme in ("http", "https") else ""
+            longer = f"{name}/{path}" if path else name
+            if parts.query:
+                longer += f"?{parts.query}"
+            result[index] = dataclasses.replace(source, name=longer)
+    return result
 
 
 def _kind_keys(kinds: Mapping[str, Sequence[Key]]) -> tuple[Key, ...]:
@@ -215,8 +241,16 @@ def _parse_source(
     }
     for key in kind_keys:
         values.pop(key.field, None)
-    name = (values.pop("name") or default_name).strip()
-    return Source(name=name, kind=kind.name, location=location, options=options, **values)
+    given_name = values.pop("name")
+    name = (given_name or default_name).strip()
+    return Source(
+        name=name,
+        kind=kind.name,
+        location=location,
+        options=options,
+        named=bool(given_name),
+        **values,
+    )
 
 
 def _invalid_source(entry: Any, index: int, error: ConfigError) -> SourceFailure:

@@ -82,7 +82,8 @@ def read_article_file(
     return parse_article_text(
         path.read_bytes(),
         key=f"file:{source.name}/{path.relative_to(root).as_posix()}",
-        default_source=path.parent.name or root.name,
+        # the name the config gives the folder; unnamed, the (sub-)folder the file is in
+        default_source=source.name if source.named else (path.parent.name or root.name),
         fallback_date=dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC),
         markdown=path.suffix.lower() != ".txt",
         label=str(path),

@@ -103,6 +103,9 @@ class Reading:
     articles: tuple[Article, ...]
     warnings: tuple[str, ...] = ()
     cursor: Mapping[str, Any] = field(default_factory=_nothing)
+    # what the source calls itself (a feed's title), shown for a source the config left
+    # unnamed; empty when the kind cannot tell
+    title: str = ""
 
 
 T = TypeVar("T")

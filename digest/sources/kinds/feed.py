@@ -32,7 +32,7 @@ class FeedKind(Kind):
             parsed = parse_feed(data, source)
         except FeedError as exc:
             raise SourceError(exc.problem, exc.advice) from exc
-        return Reading(parsed.articles, parsed.warnings)
+        return Reading(parsed.articles, parsed.warnings, title=parsed.title)
 
     def parse(self, source: Source, fetched: Fetched, cursor: Cursor) -> Reading:
         from digest.sources.feeds import FeedError, parse_feed
@@ -46,7 +46,7 @@ class FeedKind(Kind):
             if exc.discovered:
                 advice = f"its page names a feed: use {exc.discovered[0]} as the url"
             raise SourceError(exc.problem, advice) from exc
-        return Reading(parsed.articles, parsed.warnings)
+        return Reading(parsed.articles, parsed.warnings, title=parsed.title)
 
     def wants_page(self, source: Source, article: Article) -> bool:
         from digest.sources.pages import is_teaser
