@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, BinaryIO, TextIO
 from urllib.parse import urlsplit
 
 from digest.config import Config, add_sources_to_file, default_config, load_config
+from digest.errors import DigestError
 from digest.model import Article, Digest, Source
 from digest.sources.errors import SourceError
 from digest.sources.kinds.base import Document
@@ -38,27 +39,26 @@ if TYPE_CHECKING:
     from digest.pipeline import BuildResult
 
 
-class UsageError(Exception):
+class UsageError(DigestError):
     """A request that cannot be honoured as asked: ``problem`` says why, ``advice`` what to do."""
 
-    def __init__(self, problem: str, advice: str = "") -> None:
-        super().__init__(f"{problem}; {advice}" if advice else problem)
-        self.problem = problem
-        self.advice = advice
+    def __str__(self) -> str:
+        return f"{self.problem}; {self.advice}" if self.advice else self.problem
 
 
 class FutureDayError(UsageError):
     """A day to build after tomorrow."""
 
 
-class EmailFailedError(Exception):
+class EmailFailedError(DigestError):
     """The day was built and written, but its email could not be sent."""
 
     def __init__(self, built: BuildResult, problem: str, advice: str) -> None:
-        super().__init__(f"{built.summary_line}; email failed: {problem} ({advice})")
+        super().__init__(problem, advice)
         self.built = built
-        self.problem = problem
-        self.advice = advice
+
+    def __str__(self) -> str:
+        return f"{self.built.summary_line}; email failed: {self.problem} ({self.advice})"
 
 
 # --- building and sending ---------------------------------------------------------------------

@@ -17,7 +17,7 @@ from digest.cli.console import error
 from digest.cli.exits import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE
 from digest.cli.parser import build_parser
 from digest.config import ConfigError
-from digest.sources.errors import SourceError
+from digest.errors import DigestError
 from digest.state import StateError, StateLockedError
 from digest.text.normalise import RulesError
 from digest.usecases import UsageError
@@ -43,7 +43,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RulesError as exc:
         error(f"rules error: {exc}")
         return EXIT_USAGE
-    except SourceError as exc:
+    except DigestError as exc:  # a source that cannot be read, an email not sent ...
         advice = f"; {exc.advice}" if exc.advice else ""
         error(f"{exc.problem}{advice}")
         return EXIT_FAILED

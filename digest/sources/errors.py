@@ -1,12 +1,10 @@
-"""The error every ingestor raises when a whole source cannot be read."""
+"""The error every kind of source raises when a whole source cannot be read."""
 
 from __future__ import annotations
 
+from digest.errors import DigestError
 
-class SourceError(Exception):
-    """A source that failed as a whole: ``problem`` says what happened, ``advice`` what to do."""
 
-    def __init__(self, problem: str, advice: str = "") -> None:
-        super().__init__(problem)
-        self.problem = problem
-        self.advice = advice
+class SourceError(DigestError):
+    """A source that failed as a whole: ``problem`` says what happened, ``advice`` what to do.
+    The feed parser's and the page extractor's own errors are kinds of it."""

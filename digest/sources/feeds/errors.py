@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from digest.sources.errors import SourceError
 
-class FeedError(Exception):
+
+class FeedError(SourceError):
     """A document that cannot be read as a feed: what is wrong, what to do about it, and any
     feed URLs found in it (an HTML page served at a feed URL often advertises the real one)."""
 
     def __init__(self, problem: str, advice: str = "", discovered: Iterable[str] = ()) -> None:
-        self.problem = problem
-        self.advice = advice
+        super().__init__(problem, advice)
         self.discovered = tuple(discovered)
-        super().__init__(problem)
-
-    def __str__(self) -> str:
-        return f"{self.problem} ({self.advice})" if self.advice else self.problem
 
 
 def shorten(text: str, limit: int) -> str:

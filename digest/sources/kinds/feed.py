@@ -25,13 +25,9 @@ class FeedKind(Kind):
     opml_type = "rss"
 
     def read(self, source: Source, cursor: Cursor, tz: dt.tzinfo) -> Reading:
-        from digest.sources.feeds import FeedError, parse_feed
+        from digest.sources.feeds import parse_feed
 
-        data = read_file(source)
-        try:
-            parsed = parse_feed(data, source)
-        except FeedError as exc:
-            raise SourceError(exc.problem, exc.advice) from exc
+        parsed = parse_feed(read_file(source), source)  # a FeedError is a SourceError
         return Reading(parsed.articles, parsed.warnings, title=parsed.title)
 
     def parse(self, source: Source, fetched: Fetched, cursor: Cursor) -> Reading:

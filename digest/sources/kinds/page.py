@@ -10,7 +10,6 @@ import re
 from pathlib import Path
 
 from digest.model import Article, Source
-from digest.sources.errors import SourceError
 from digest.sources.kinds.base import Cursor, Document, Fetched, Kind, Reading, read_file
 
 HTML_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -59,12 +58,9 @@ def _article(
     content_type: str | None = None,
 ) -> Article:
     """The article on a page; the page's canonical link stands in when ``url`` is None."""
-    from digest.sources.pages import PageError, extract_page, page_article
+    from digest.sources.pages import extract_page, page_article
 
-    try:
-        content = extract_page(data, url, content_type)
-    except PageError as exc:
-        raise SourceError(exc.problem, exc.advice) from exc
+    content = extract_page(data, url, content_type)  # a PageError is a SourceError
     return page_article(content, source, key=key, url=url or content.url)
 
 

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from digest.model import Article, Paragraph, Source
+from digest.sources.errors import SourceError
 from digest.sources.pages.extract import body_paragraphs, find_body, parse_html
 from digest.sources.pages.furniture import strip_furniture
 from digest.sources.pages.metadata import read_metadata
@@ -87,13 +88,8 @@ class PageContent:
     extraction: Extraction = field(default_factory=Extraction)
 
 
-class PageError(Exception):
+class PageError(SourceError):
     """A page with no article in it: ``problem`` says what happened, ``advice`` what to do."""
-
-    def __init__(self, problem: str, advice: str = "") -> None:
-        super().__init__(problem)
-        self.problem = problem
-        self.advice = advice
 
 
 def extract_page(
