@@ -69,9 +69,9 @@ def as_configured(
     changes: dict[str, Any] = {"origin": source.name}
     if source.category is not None:
         changes["category"] = source.category
-    return tuple(
-        dataclasses.replace(a, **changes, **({"source": shown} if shown else {})) for a in kept
-    )
+    if shown:
+        changes["source"] = shown
+    return tuple(dataclasses.replace(a, **changes) for a in kept)
 
 
 @dataclass

@@ -177,11 +177,11 @@ def _wall_clock_of(clock: Clock, tz: dt.tzinfo) -> Iterator[None]:
     shim.__dict__.update(dt.__dict__)
     shim.datetime = WallClock  # type: ignore[attr-defined]
     original = schedule.datetime
-    schedule.datetime = shim  # type: ignore[attr-defined]
+    schedule.datetime = shim
     try:
         yield
     finally:
-        schedule.datetime = original  # type: ignore[attr-defined]
+        schedule.datetime = original
 
 
 @contextmanager

@@ -112,13 +112,13 @@ def parse_date(
     elif match := _RFC822_STRICT.match(text):
         day, month_name, year, hour, minute, second, zone = match.groups()
         month = _MONTHS.get(month_name.lower())
-        offset = _ZONES.get(zone.lower()) if zone[0].isalpha() else _numeric_offset(zone)
-        if month is None or offset is None:
+        minutes = _ZONES.get(zone.lower()) if zone[0].isalpha() else _numeric_offset(zone)
+        if month is None or minutes is None:
             return None
         try:
             parsed = dt.datetime(
                 int(year), month, int(day), int(hour), int(minute), int(second),
-                tzinfo=_tz(offset),
+                tzinfo=_tz(minutes),
             ).astimezone(UTC)  # fmt: skip
         except ValueError:
             return None

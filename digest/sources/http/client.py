@@ -64,7 +64,8 @@ class Client:
     def proxy_for(self, url: Url) -> str | None:
         """The proxy the environment names for ``url`` (login included), or None."""
         proxy = self._proxies.get(url.scheme or "") or self._proxies.get("all")
-        if not proxy or urllib.request.proxy_bypass_environment(url.host or "", self._proxies):
+        bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
+        if not proxy or bypass(url.host or "", self._proxies):
             return None
         return proxy
 

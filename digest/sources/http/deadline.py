@@ -125,7 +125,7 @@ class _HandsOverItsSocket:
     def _new_conn(self) -> socket.socket:
         watchdog = _watching.current
         if watchdog is None:
-            return super()._new_conn()  # type: ignore[misc,no-any-return]
+            return super()._new_conn()  # type: ignore[misc]
         sock: socket.socket = _open_by(watchdog.deadline, super()._new_conn, self)  # type: ignore[misc]
         if not getattr(self, "proxy", None):  # through a proxy, the peer is the proxy
             try:
