@@ -54,12 +54,18 @@ class Collected:
 
 def as_configured(source: Source, articles: Sequence[Article]) -> tuple[Article, ...]:
     """What a source's own settings keep of the articles its kind read: the ``max_items``
-    newest, labelled with its ``category``. The one place where settings that every source
-    has are applied, whatever its kind (per-source filters belong here too)."""
+    newest, labelled with its ``category`` and its ``language`` (which wins over what its
+    feed declares). The one place where settings that every source has are applied, whatever
+    its kind (per-source filters belong here too)."""
     kept = newest(articles, source.max_items)
-    if source.category is None:
+    if source.category is None and source.language is None:
         return kept
-    return tuple(dataclasses.replace(a, category=source.category) for a in kept)
+    return tuple(
+        dataclasses.replace(
+            a, category=source.category or a.category, language=source.language or a.language
+        )
+        for a in kept
+    )
 
 
 @dataclass

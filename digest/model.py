@@ -57,6 +57,8 @@ class Source:
     enabled: bool = True
     # lifts its stories in their section as if this many more sources carried them
     priority: int = 0
+    # the BCP 47 tag of the language its articles are in, over what its feed declares
+    language: str | None = None
     options: Mapping[str, Any] = field(default_factory=_no_options, hash=False)
 
     def __post_init__(self) -> None:
@@ -90,6 +92,9 @@ class Article:
     # ``source`` only says where the article was found (a folder of clipped articles), not who
     # published it: it never counts as coming from the same publisher as another article.
     publisher_unknown: bool = False
+    # The BCP 47 tag of the language it is written in, as its source's config or its feed
+    # declares it; None when neither does (its words then tell: ``text.similarity``).
+    language: str | None = None
 
     @property
     def body_text(self) -> str:

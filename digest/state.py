@@ -617,6 +617,7 @@ def article_to_json(article: Article) -> dict:
         # Written only when set, so that articles stored before these existed read the same.
         **({"title_derived": True} if article.title_derived else {}),
         **({"publisher_unknown": True} if article.publisher_unknown else {}),
+        **({"language": article.language} if article.language else {}),
     }
 
 
@@ -633,6 +634,7 @@ def article_from_json(data: dict) -> Article:
         summary=tuple(data.get("summary", ())),
         title_derived=bool(data.get("title_derived", False)),
         publisher_unknown=bool(data.get("publisher_unknown", False)),
+        language=data.get("language") or None,
     )
 
 

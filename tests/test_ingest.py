@@ -675,3 +675,24 @@ def test_only_new_sources_of_kinds_with_a_backlog_get_the_first_run_window(
     assert collected(tmp_path, *sources).backlog_sources == {"Feed"}
     build(site(tmp_path, *sources), DAY, now=NOW)
     assert collected(tmp_path, *sources).backlog_sources == set()  # read once: not new
+
+
+def test_a_feeds_declared_language_labels_its_articles_and_a_sources_own_wins(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    """Read over HTTP: the feed says "fr"; a second source of the same feed says "de"."""
+    body = rss(item(1, NOW - dt.timedelta(hours=1))).replace(
+        "<description>News</description>", "<description>News</description><language>fr</language>"
+    )
+    http_server.route("/feed.xml", body=body, headers=RSS)
+    http_server.route("/other.xml", body=body.replace("story/1", "story/2"), headers=RSS)
+    sources = (
+        feed("Declared", http_server.url("/feed.xml")),
+        feed("Configured", http_server.url("/other.xml"), language="de"),
+    )
+    with State.open(tmp_path / "state.sqlite") as state:
+        collected = collect(sources, state, NOW, fetch_config=FAST)
+    assert {a.source: a.language for a in collected.articles} == {
+        "Declared": "fr",
+        "Configured": "de",
+    }
