@@ -5,6 +5,10 @@ newest built day (not from today). Links are absolute when ``site_url`` is confi
 relative to the feed otherwise; a day entry's content is the day's rendered fragment, with its
 links made absolute the same way.
 
+Both speak the config's ``language``: the feed's ``xml:lang`` and its entries' titles (the
+day's date and story count), as the templates do the content. An entry's text in another
+language carries its own ``lang`` attribute (see ``article.html.j2``).
+
 Nothing here reads the clock: a feed is built from what the ``DayRecord``s carry, so
 rebuilding an unchanged day yields byte-identical feeds.
 """
@@ -21,6 +25,7 @@ from lxml import html as lxml_html
 
 from digest import PROJECT_URL, __version__
 from digest.config import Config
+from digest.language import Language, language
 from digest.model import DayRecord, Story
 from digest.present import (
     ARTICLES_FEED_FILENAME,
@@ -28,10 +33,9 @@ from digest.present import (
     INDEX_FILENAME,
     base_context,
     day_filename,
-    day_month_year,
     http_url,
+    language_of,
     newest_first,
-    plural,
     utc_seconds,
     xml_text,
 )
@@ -52,8 +56,9 @@ def render_feed(days: Sequence[DayRecord], config: Config, feed_id: str) -> byte
         oldest_kept = records[0].day - dt.timedelta(days=config.feed_days - 1)
         records = [r for r in records if r.day >= oldest_kept]
     base = config.site_url or ""
+    lang = language(config.language)
 
-    fg = _feed_generator(config, feed_id, config.title, FEED_FILENAME)
+    fg = _feed_generator(config, feed_id, config.title, FEED_FILENAME, lang)
     # feedgen would otherwise stamp the feed (and each entry) with the current time
     fg.updated(max((utc_seconds(r.updated) for r in records), default=_EPOCH))
 
@@ -62,12 +67,19 @@ def render_feed(days: Sequence[DayRecord], config: Config, feed_id: str) -> byte
         content = xml_text(record.content_html)
         if config.site_url:
             content = _absolute_links(content, page)
-        count = (
-            plural(record.story_count, "story", "stories") if record.story_count else "nothing new"
-        )
+        if record.story_count:
+            count = lang.ngettext("%(num)s story", "%(num)s stories", record.story_count)
+        else:
+            count = lang.gettext("nothing new")
+        # TRANSLATORS: a feed entry's title: "Morning Read — 21 November 2026 (12 stories)"
+        title = lang.gettext("%(title)s — %(date)s (%(count)s)") % {
+            "title": record.title,
+            "date": lang.day_month_year(record.day),
+            "count": count,
+        }
         entry = fg.add_entry(order="append")
         entry.id(record.entry_id)
-        entry.title(xml_text(f"{record.title} — {day_month_year(record.day)} ({count})"))
+        entry.title(xml_text(title))
         # feedgen 1.0 drops rel/type of entry links; rel="alternate" is Atom's default anyway
         entry.link(href=page, rel="alternate")
         entry.published(utc_seconds(record.published))
@@ -96,12 +108,14 @@ def render_articles_feed(
     base = config.site_url or ""
     namespace = uuid.uuid5(uuid.NAMESPACE_URL, feed_id)
     template = env.get_template(ARTICLE_TEMPLATE)
+    lang = language_of(env)
 
     fg = _feed_generator(
         config,
         f"urn:uuid:{uuid.uuid5(namespace, 'articles')}",
-        f"{config.title}: every story",
+        lang.gettext("%(title)s: every story") % {"title": config.title},
         ARTICLES_FEED_FILENAME,
+        lang,
     )
     updated = _EPOCH
     for record, stories in ordered:
@@ -117,7 +131,7 @@ def render_articles_feed(
             updated = max(updated, changed)
             entry = fg.add_entry(order="append")
             entry.id(f"urn:uuid:{uuid.uuid5(namespace, 'story:' + (story.id or lead.key))}")
-            entry.title(xml_text(story.headline or lead.title or "Untitled"))
+            entry.title(xml_text(story.headline or lead.title or lang.gettext("Untitled")))
             entry.link(href=http_url(lead.url) or base + day_filename(record.day))
             entry.published(published)
             entry.updated(changed)
@@ -128,15 +142,18 @@ def render_articles_feed(
     return fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
 
 
-def _feed_generator(config: Config, feed_id: str, title: str, filename: str) -> FeedGenerator:
-    """A feed's head: id, title, author, generator, and its self and alternate links."""
+def _feed_generator(
+    config: Config, feed_id: str, title: str, filename: str, lang: Language
+) -> FeedGenerator:
+    """A feed's head: id, title, author, generator, language, and its self and alternate
+    links."""
     base = config.site_url or ""
     fg = FeedGenerator()
     fg.id(feed_id)
     fg.title(xml_text(title))
     fg.author({"name": xml_text(config.author)})
     fg.generator("digest", version=__version__, uri=PROJECT_URL)
-    fg.language("en")
+    fg.language(lang.tag)
     if config.site_url:
         fg.link(href=base + filename, rel="self", type="application/atom+xml")
     fg.link(href=base or INDEX_FILENAME, rel="alternate", type="text/html")

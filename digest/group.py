@@ -49,6 +49,8 @@ class GroupingSettings:
     max_days_apart: float = 3.0
     title_weight: int = 2
     lead_words: int = 60
+    # What a text's language is taken to be when neither its source nor its feed declares
+    # it (``Article.language``) and its words do not tell: the first of these.
     languages: tuple[str, ...] = ("en",)
 
 
@@ -97,7 +99,11 @@ def similar_links(articles: Sequence[Article], settings: GroupingSettings) -> Li
     empty = Links(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
     if len(articles) < 2:
         return empty
-    vectors = vectorise([comparison_text(a, settings) for a in articles], settings.languages)
+    vectors = vectorise(
+        [comparison_text(a, settings) for a in articles],
+        settings.languages,
+        [a.language for a in articles],
+    )
     publishers = [publisher(a) for a in articles]
     times = np.array(
         [a.published.timestamp() if a.published else np.nan for a in articles], dtype=float
@@ -332,7 +338,11 @@ def member_similarities(story: Story, settings: GroupingSettings | None = None) 
     articles = story.articles
     if len(articles) == 1:
         return {articles[0].key: 1.0}
-    vectors = vectorise([comparison_text(a, settings) for a in articles], settings.languages)
+    vectors = vectorise(
+        [comparison_text(a, settings) for a in articles],
+        settings.languages,
+        [a.language for a in articles],
+    )
     cosine = (vectors @ vectors[0].T).toarray().ravel()
     return {a.key: round(float(c), 3) for a, c in zip(articles, cosine, strict=True)}
 
@@ -414,7 +424,7 @@ def _body_sentences(report: Article) -> Iterator[str]:
 
     for paragraph in report.paragraphs:
         if paragraph.kind == "body":
-            yield from iter_sentences(paragraph.text)
+            yield from iter_sentences(paragraph.text, report.language)
 
 
 def figure_disagreements(reports: Sequence[Article]) -> tuple[Disagreement, ...]:
@@ -502,7 +512,9 @@ def link_earlier(
         return tuple(stories)
     texts = [" ".join([s.headline, *(x.text for x in s.summary[:2])]) for s in stories]
     texts += [record.text for record in earlier]
-    vectors = vectorise(texts, settings.languages)
+    # an earlier day's story is stored as text only: its language is guessed
+    declared = [s.lead.language for s in stories] + [None] * len(earlier)
+    vectors = vectorise(texts, settings.languages, declared)
     left, right, sims = similar_pairs(vectors, settings.similarity)
     keep = shared_word_counts(vectors, left, right) >= MIN_SHARED_WORDS
     left, right, sims = left[keep], right[keep], sims[keep]

@@ -59,16 +59,19 @@ def as_configured(
     source: Source, articles: Sequence[Article], title: str = ""
 ) -> tuple[Article, ...]:
     """What a source's own settings keep of the articles its kind read: the ``max_items``
-    newest, labelled with its ``category`` and with its name as their ``origin``; a source the
-    config left unnamed shows the name it gives itself (``title``: a feed's title) rather
-    than its address. The one place where settings that every source has are applied,
-    whatever its kind, except its filter rules: they look at the cleaned text, so the pipeline
-    applies them after cleaning (``Article.origin`` says which source's rules apply)."""
+    newest, labelled with its ``category``, its ``language`` (which wins over what its feed
+    declares) and with its name as their ``origin``; a source the config left unnamed shows
+    the name it gives itself (``title``: a feed's title) rather than its address. The one
+    place where settings that every source has are applied, whatever its kind, except its
+    filter rules: they look at the cleaned text, so the pipeline applies them after cleaning
+    (``Article.origin`` says which source's rules apply)."""
     kept = newest(articles, source.max_items)
     shown = " ".join(title.split())[:80] if not source.named else ""
     changes: dict[str, Any] = {"origin": source.name}
     if source.category is not None:
         changes["category"] = source.category
+    if source.language is not None:
+        changes["language"] = source.language
     if shown:
         changes["source"] = shown
     return tuple(dataclasses.replace(a, **changes) for a in kept)

@@ -96,6 +96,8 @@ class Source:
     named: bool = True
     include: tuple[FilterRule, ...] = ()
     exclude: tuple[FilterRule, ...] = ()
+    # the BCP 47 tag of the language its articles are in, over what its feed declares
+    language: str | None = None
     options: Mapping[str, Any] = field(default_factory=_no_options, hash=False)
 
     def __post_init__(self) -> None:
@@ -136,6 +138,9 @@ class Article:
     # and state are kept under. ``source`` is who the reader sees it come from, which may be
     # more precise (a folder's file that names its paper, a feed's own title).
     origin: str = ""
+    # The BCP 47 tag of the language it is written in, as its source's config or its feed
+    # declares it; None when neither does (its words then tell: ``text.similarity``).
+    language: str | None = None
 
     @property
     def body_text(self) -> str:

@@ -19,6 +19,7 @@ import jinja2
 
 from digest import atom, present, render
 from digest.config import Config
+from digest.config.settings import TOP
 from digest.filters import Filtered, Filters, sift
 from digest.group import (
     GroupingSettings,
@@ -29,7 +30,8 @@ from digest.group import (
     story_record,
 )
 from digest.ingest import Progress, collect, fetch_full_texts
-from digest.model import Article, DayRecord, Digest, SourceFailure, Story
+from digest.language import choose_language, language, primary_subtag
+from digest.model import Article, DayRecord, Digest, Section, SourceFailure, Story
 from digest.output import StagedFiles, remove_leftovers
 from digest.present import plural
 from digest.shape import SectionRule, ShapeSettings, shape_day
@@ -72,7 +74,9 @@ def prepare_article(article: Article, rules: RuleSet, config: Config) -> Article
     article = normalise_keeping_verbatim(article, rules)
     if not article.title:
         article = dataclasses.replace(
-            article, title=derive_headline(article.paragraphs), title_derived=True
+            article,
+            title=derive_headline(article.paragraphs, language=article.language),
+            title_derived=True,
         )
     return summarise(article, config.lead_sentences, config.summary_chars)
 
@@ -228,7 +232,9 @@ def build(
     started = time.monotonic()
     now = now or dt.datetime.now(dt.UTC)
     day = day or today(config, now)
-    env = present.make_environment(config.templates)
+    # A language digest does not speak is English, said once, with the build's warnings.
+    language, language_warning = choose_language(config.language)
+    env = present.make_environment(config.templates, language)
 
     with RunLock(config.state, wait=lock_wait), State.open(config.state) as state:
         remove_leftovers(config.output)  # from a run killed while writing its pages
@@ -294,7 +300,7 @@ def build(
     result = BuildResult(
         digest=digest,
         written=written,
-        warnings=tuple(assembly.warnings),
+        warnings=(*([language_warning] if language_warning else []), *assembly.warnings),
         new_articles=len(assembly.shown),
         sources_read=assembly.sources_read,
         elapsed=time.monotonic() - started,
@@ -357,9 +363,24 @@ def shaped_digest(
         stories=shaped.stories,
         generated_at=generated_at,
         failures=tuple(failures),
-        sections=shaped.sections,
+        sections=_default_heading(shaped.sections, config),
         also_today=shaped.also_today,
         more=shaped.more,
+    )
+
+
+def _default_heading(sections: Sequence[Section], config: Config) -> tuple[Section, ...]:
+    """``sections`` with the default section headed in the reader's language ("Nachrichten"),
+    unless the config names that section itself (``default_section``) or gives it a title."""
+    if config.default_section != TOP["default_section"].default:
+        return tuple(sections)
+    # TRANSLATORS: the heading of the section of stories whose sources have no category
+    heading = language(config.language).gettext("News")
+    return tuple(
+        dataclasses.replace(s, title=heading)
+        if s.name == config.default_section and s.title == s.name
+        else s
+        for s in sections
     )
 
 
@@ -367,7 +388,10 @@ def story_settings(config: Config) -> StorySettings:
     """How the config says stories are made."""
     return StorySettings(
         grouping=GroupingSettings(
-            enabled=config.stories.enabled, similarity=config.stories.similarity
+            enabled=config.stories.enabled,
+            similarity=config.stories.similarity,
+            # what an article's language is taken to be when nothing declares or shows it
+            languages=(primary_subtag(config.language) or "en",),
         ),
         summary_sentences=config.lead_sentences,
         summary_chars=config.summary_chars,

@@ -9,7 +9,12 @@ file there overrides just that file. Everything that comes from an article is te
 is on for every ``*.html.j2`` template, and every printed string loses the characters no HTML
 or XML document may hold.
 
-Dates are written in English whatever the process locale, and nothing here reads the clock.
+Every environment speaks one language (``digest.language``): its templates' ``_()`` and
+``ngettext()`` calls (and ``{% trans %}`` blocks) read that language's catalogue, and its
+date, number and plural filters write as that language does, whatever the process locale.
+Templates find it as ``language`` (``language.tag`` for ``lang`` attributes); code, with
+``language_of(env)``.
+Nothing here reads the clock.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from markupsafe import Markup
 
 from digest import __version__
 from digest.config import Config
+from digest.language import Language, english, language, primary_subtag
 from digest.model import Article, DayRecord
 
 # The output folder's fixed names. Every link between pages is relative (``index.html``,
@@ -44,24 +50,6 @@ INDEX_FILENAME = "index.html"
 ARCHIVE_FILENAME = "archive.html"
 FEED_FILENAME = "feed.atom"
 ARTICLES_FEED_FILENAME = "articles.atom"
-
-# Names are spelled out rather than taken from strftime("%A %B"), which follows the process
-# locale: a cron job under a French locale would otherwise change the pages and the feed.
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 # Code points that are not allowed in XML 1.0 or are control characters in HTML: a stray one in
 # an article would make the feed unserialisable and the page invalid.
@@ -107,7 +95,10 @@ _SYNTAX: dict[str, Any] = {
     "trim_blocks": True,
     "lstrip_blocks": True,
     "keep_trailing_newline": True,
+    # gettext that fills in (and escapes) its own variables: _("Read at %(source)s", source=s)
+    "extensions": ["jinja2.ext.i18n"],
 }
+_NEWSTYLE_GETTEXT = True
 
 
 class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
@@ -144,7 +135,7 @@ class _CompiledTemplates(jinja2.FileSystemBytecodeCache):
 def _compiled_templates() -> jinja2.BytecodeCache | None:
     if os.environ.get("DIGEST_NO_TEMPLATE_CACHE"):
         return None
-    options = f"{__version__} {sorted(_SYNTAX.items())}"
+    options = f"{__version__} {sorted(_SYNTAX.items())} newstyle={_NEWSTYLE_GETTEXT}"
     version = hashlib.sha256(options.encode()).hexdigest()[:16]
     try:
         return _CompiledTemplates(pattern=f"digest-{version}-%s.cache")
@@ -152,12 +143,16 @@ def _compiled_templates() -> jinja2.BytecodeCache | None:
         return None
 
 
-def make_environment(templates: Path | None = None) -> jinja2.Environment:
-    """A Jinja environment: the user's ``templates`` folder first, the built-ins as fallback.
+def make_environment(
+    templates: Path | None = None, speaking: Language | str | None = None
+) -> jinja2.Environment:
+    """A Jinja environment: the user's ``templates`` folder first, the built-ins as fallback,
+    speaking ``speaking`` (a ``Language`` or a tag; English by default).
 
     A user template can also extend or include a built-in one by its ``builtin/`` name, e.g.
     ``{% extends "builtin/day.html.j2" %}``, to change one block and keep the rest.
     """
+    lang = speaking if isinstance(speaking, Language) else language(speaking or "en")
     builtin = jinja2.FileSystemLoader(str(default_templates_dir()))
     loaders: list[jinja2.BaseLoader] = []
     if templates is not None:
@@ -175,23 +170,39 @@ def make_environment(templates: Path | None = None) -> jinja2.Environment:
         bytecode_cache=_compiled_templates(),
         **_SYNTAX,
     )
+    # _("Read at %(source)s", source=...) and ngettext("%(num)s story", "%(num)s stories", n):
+    # the count in a plural message is written as the language writes numbers
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        lang.gettext, lang.ngettext, newstyle=_NEWSTYLE_GETTEXT
+    )
+    env.globals["language"] = lang
     env.filters.update(
         http_url=http_url,
         localtime=localtime,
         iso_datetime=iso_datetime,
-        long_date=long_date,
-        day_month_year=day_month_year,
-        month_year=month_year,
-        short_date=short_date,
-        human_datetime=human_datetime,
-        human_time=human_time,
+        long_date=lang.long_date,
+        day_month_year=lang.day_month_year,
+        month_year=lang.month_year,
+        short_date=lang.short_date,
+        human_datetime=lang.date_time,
+        human_time=lang.time,
+        number=lang.number,
         reading_minutes=reading_minutes,
         plural=plural,
         day_filename=day_filename,
         lower_first=lower_first,
+        upper_first=upper_first,
+        lang_attr=functools.partial(lang_attr, page=lang),
+        figure_kind=functools.partial(figure_kind, speaking=lang),
     )
     env.tests["adding_to"] = adds_to
     return env
+
+
+def language_of(env: jinja2.Environment) -> Language:
+    """The language ``env`` speaks (``make_environment``'s ``speaking``)."""
+    lang = env.globals.get("language")
+    return lang if isinstance(lang, Language) else english()
 
 
 def _finalize(value: Any) -> Any:
@@ -249,7 +260,8 @@ def reading_minutes(article: Article) -> int:
 
 
 def plural(count: int, one: str, many: str) -> str:
-    """``1 story`` / ``5 stories``."""
+    """``1 story`` / ``5 stories``: English, for what digest tells its operator (the command
+    line, the log). What the reader sees goes through ``Language.ngettext``."""
     return f"{count} {one if count == 1 else many}"
 
 
@@ -262,6 +274,48 @@ def adds_to(article: Article, summary: str) -> bool:
     """True when ``article``'s text says more than ``summary`` (a story's summary text)."""
     body = " ".join(p.text for p in article.paragraphs if p.kind != "heading" and p.text.strip())
     return len(" ".join(body.split())) > len(" ".join(summary.split())) + MORE_THAN_SUMMARY_CHARS
+
+
+def upper_first(text: str) -> str:
+    """``samedi 21 novembre`` → ``Samedi 21 novembre``: a date that stands alone (a heading,
+    a list item) starts with a capital, as CLDR's context rules ask, even in the languages
+    that write day and month names in lower case mid-sentence."""
+    return text[:1].upper() + text[1:]
+
+
+def lang_attr(tag: str | None, page: Language | None = None) -> Markup:
+    """`` lang="de"`` for text in ``tag``'s language on a page in another (``page``); nothing
+    when the languages are the same or the text's is not known."""
+    page_tag = (page or english()).tag
+    if not tag or primary_subtag(tag) == primary_subtag(page_tag):
+        return Markup("")
+    return Markup(' lang="{}"').format(tag)
+
+
+# The kinds of count whose figures may differ between reports (``digest.text.figures``), as
+# the catalogues translate them: marked here so that extraction finds them.
+def N_(message: str) -> str:
+    """gettext's name for "mark for translation, translate later"."""
+    return message
+
+
+# TRANSLATORS: the kinds of count whose figures differ: "Figures differ · killed: 80¹ · 83²";
+# a plural noun reads best ("dead", "injured")
+FIGURE_KINDS = {
+    "killed": N_("killed"),
+    "injured": N_("injured"),
+    "arrested": N_("arrested"),
+    "missing": N_("missing"),
+    "evacuated": N_("evacuated"),
+    "rescued": N_("rescued"),
+}
+
+
+def figure_kind(kind: str, speaking: Language | None = None) -> str:
+    """``killed`` as the reader's language labels that count (``Tote``)."""
+    if kind not in FIGURE_KINDS:
+        return kind
+    return (speaking or english()).gettext(FIGURE_KINDS[kind])
 
 
 def lower_first(text: str) -> str:
@@ -301,35 +355,10 @@ def iso_datetime(moment: dt.datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def long_date(day: dt.date) -> str:
-    """``Saturday 21 November 2026``."""
-    return f"{_WEEKDAYS[day.weekday()]} {day_month_year(day)}"
-
-
-def day_month_year(day: dt.date) -> str:
-    """``21 November 2026``."""
-    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-
-
-def month_year(day: dt.date) -> str:
-    """``November 2026``."""
-    return f"{_MONTHS[day.month - 1]} {day.year}"
-
-
-def human_time(moment: dt.datetime) -> str:
-    """``08:30``."""
-    return f"{moment.hour:02d}:{moment.minute:02d}"
-
-
-def short_date(day: dt.date, reference: dt.date | None = None) -> str:
-    """``Sat 21 Nov``; the year is added unless it is ``reference``'s: ``Thu 4 Dec 2025``."""
-    text = f"{_WEEKDAYS[day.weekday()][:3]} {day.day} {_MONTHS[day.month - 1][:3]}"
-    return text if reference is not None and reference.year == day.year else f"{text} {day.year}"
-
-
 def human_datetime(moment: dt.datetime, reference: dt.date | None = None) -> str:
-    """``Sat 21 Nov, 08:30`` (with the year when it is not ``reference``'s)."""
-    return f"{short_date(moment, reference)}, {human_time(moment)}"
+    """``Sat 21 Nov, 08:30`` (with the year when it is not ``reference``'s), in English: for
+    what digest tells its operator. Templates have the reader's (``human_datetime`` filter)."""
+    return english().date_time(moment, reference)
 
 
 # ---------------------------------------------------------------- the built days

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from digest.config import Config
 from digest.model import DayRecord, Digest
-from digest.present import base_context, localtime, month_year, newest_first
+from digest.present import base_context, language_of, localtime, newest_first
 
 DAY_TEMPLATE = "day.html.j2"
 ARCHIVE_TEMPLATE = "archive.html.j2"
@@ -65,9 +65,10 @@ def render_index(
 def render_archive(config: Config, env: jinja2.Environment, days: Sequence[DayRecord]) -> str:
     """``archive.html``: every day, newest first, grouped by month, with its story count."""
     records = newest_first(days)
+    lang = language_of(env)
     months: list[tuple[str, list[DayRecord]]] = []
     for record in records:
-        label = month_year(record.day)
+        label = lang.month_year(record.day)
         if not months or months[-1][0] != label:
             months.append((label, []))
         months[-1][1].append(record)

@@ -618,6 +618,7 @@ def article_to_json(article: Article) -> dict:
         **({"title_derived": True} if article.title_derived else {}),
         **({"publisher_unknown": True} if article.publisher_unknown else {}),
         **({"origin": article.origin} if article.origin else {}),
+        **({"language": article.language} if article.language else {}),
     }
 
 
@@ -635,6 +636,7 @@ def article_from_json(data: dict) -> Article:
         title_derived=bool(data.get("title_derived", False)),
         publisher_unknown=bool(data.get("publisher_unknown", False)),
         origin=data.get("origin", ""),
+        language=data.get("language") or None,
     )
 
 

@@ -94,7 +94,10 @@ _CLAUSE_BREAK = re.compile(r"[,;:](?=\s)|\s(?:--|[\u2014\u2013-])(?=\s)")
 
 
 def lead_sentences(
-    paragraphs: Sequence[Paragraph], count: int = 3, max_chars: int = 600
+    paragraphs: Sequence[Paragraph],
+    count: int = 3,
+    max_chars: int = 600,
+    language: str | None = None,
 ) -> tuple[str, ...]:
     """The first ``count`` prose sentences of the body, joined length at most ``max_chars``.
 
@@ -103,9 +106,14 @@ def lead_sentences(
     missed), unless the body has nothing else; a leading dateline is cut from the first
     sentence. At least one sentence is returned when the body has any prose: if the first alone
     exceeds the budget it is cut at a word boundary and ends in an ellipsis. ``max_chars`` <= 0
-    means no budget.
+    means no budget. ``language``: the text's BCP 47 tag, when known, for splitting its
+    sentences (``digest.text.sentences``).
     """
-    return _lead_sentences(paragraphs, count, max_chars, iter_sentences)
+    if language is None:
+        return _lead_sentences(paragraphs, count, max_chars, iter_sentences)
+    return _lead_sentences(
+        paragraphs, count, max_chars, lambda text: iter_sentences(text, language)
+    )
 
 
 def _lead_sentences(
@@ -169,15 +177,18 @@ def _lead_sentences(
 
 def summarise(article: Article, count: int = 3, max_chars: int = 600) -> Article:
     """``article`` with ``summary`` set to its lead sentences."""
-    return replace(article, summary=lead_sentences(article.paragraphs, count, max_chars))
+    summary = lead_sentences(article.paragraphs, count, max_chars, article.language)
+    return replace(article, summary=summary)
 
 
-def derive_headline(paragraphs: Sequence[Paragraph], limit: int = HEADLINE_CHARS) -> str:
+def derive_headline(
+    paragraphs: Sequence[Paragraph], limit: int = HEADLINE_CHARS, language: str | None = None
+) -> str:
     """A headline for an untitled article: its lead sentence as whole clauses of at most about
     ``limit`` characters, never cut mid-phrase (see ``digest.text.headlines``). Falls back to
     the first heading when the body has no prose; ``limit`` <= 0 means no limit.
     """
-    lead = lead_sentences(paragraphs, count=1, max_chars=0)
+    lead = lead_sentences(paragraphs, count=1, max_chars=0, language=language)
     if lead:
         text = lead[0]
     else:
@@ -343,13 +354,15 @@ def story_summary(
     if max_words is None and reports[0].summary:
         first: Sequence[str] = reports[0].summary
     else:
-        first = lead_sentences(reports[0].paragraphs, max(count, _CANDIDATES_PER_REPORT), 0)
+        first = lead_sentences(
+            reports[0].paragraphs, max(count, _CANDIDATES_PER_REPORT), 0, reports[0].language
+        )
     budget = max_chars if max_chars > 0 else None
     if len(reports) == 1:
         return tuple(Attributed(text, 0) for text in _in_order(first, count, budget, max_words))
     candidates: list[tuple[str, int, int]] = [(text, 0, k) for k, text in enumerate(first)]
     for index, report in enumerate(reports[1:], start=1):
-        sentences = lead_sentences(report.paragraphs, _CANDIDATES_PER_REPORT, 0)
+        sentences = lead_sentences(report.paragraphs, _CANDIDATES_PER_REPORT, 0, report.language)
         candidates.extend(
             (text, index, k)
             for k, text in enumerate(sentences)
@@ -361,7 +374,11 @@ def story_summary(
     if _cut_to_fit(opening, budget, max_words) != opening:
         return (Attributed(_cut_to_fit(opening, budget, max_words), candidates[0][1]),)
     # a story's candidates are a few dozen sentences: dense arrays are faster than sparse ones
-    vectors = vectorise_dense([text for text, _, _ in candidates], languages)
+    vectors = vectorise_dense(
+        [text for text, _, _ in candidates],
+        languages,
+        [reports[report].language for _, report, _ in candidates],
+    )
     centrality = (vectors @ vectors.T).mean(axis=1)
     distinct = story_weighted_dense(vectors)
     similarity = distinct @ distinct.T

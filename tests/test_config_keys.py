@@ -77,6 +77,9 @@ def test_what_a_value_must_be_is_worded_from_its_type(key: Key, expected: str) -
         # every kind the registry has, worded as any other choice ('"feed", "folder" or ...')
         ('[[sources]]\npath = "a"\nkind = "blog"', f"must be {SOURCE['kind'].expected}, got"),
         ('[[sources]]\npath = "a"\nfull_text = 1', "key 'sources[0].full_text' must be true or"),
+        ('language = "German"', "key 'language' must be a language tag (BCP 47), such as \"de\""),
+        ("language = 49", "key 'language' must be a language tag (BCP 47), such as"),
+        ('[[sources]]\npath = "a"\nlanguage = "de-"', "key 'sources[0].language' must be a lang"),
     ],
 )
 def test_errors_are_worded_from_the_key_tables(tmp_path: Path, text: str, message: str) -> None:
@@ -103,3 +106,13 @@ def test_a_kind_s_keys_are_accepted_on_every_source_as_before(tmp_path: Path) ->
     text = '[[sources]]\nurl = "https://x.org/a.html"\nkind = "page"\nfull_text = true\n'
     (source,) = parse_config(tomllib.loads(text), base=tmp_path, strict=True).sources
     assert (source.kind, source.options["full_text"]) == ("page", True)
+
+
+def test_languages_are_read_as_language_tags(tmp_path: Path) -> None:
+    assert parse_config({}, base=tmp_path).language == "en"
+    text = 'language = "de_at"\n[[sources]]\npath = "a"\nlanguage = "PT-br"\n'
+    config = parse_config(tomllib.loads(text), base=tmp_path, strict=True)
+    assert config.language == "de-AT"
+    assert config.sources[0].language == "pt-BR"
+    # a language digest does not speak is still a language: the build falls back, with a warning
+    assert parse_config({"language": "it"}, base=tmp_path).language == "it"

@@ -691,3 +691,24 @@ def test_an_unnamed_feed_is_shown_by_its_own_title_and_kept_under_its_address(
     assert story.lead.origin == urlsplit(url).netloc  # what its state is kept under
     with State.open(config.state) as state:
         assert state.source(urlsplit(url).netloc) is not None
+
+
+def test_a_feeds_declared_language_labels_its_articles_and_a_sources_own_wins(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    """Read over HTTP: the feed says "fr"; a second source of the same feed says "de"."""
+    body = rss(item(1, NOW - dt.timedelta(hours=1))).replace(
+        "<description>News</description>", "<description>News</description><language>fr</language>"
+    )
+    http_server.route("/feed.xml", body=body, headers=RSS)
+    http_server.route("/other.xml", body=body.replace("story/1", "story/2"), headers=RSS)
+    sources = (
+        feed("Declared", http_server.url("/feed.xml")),
+        feed("Configured", http_server.url("/other.xml"), language="de"),
+    )
+    with State.open(tmp_path / "state.sqlite") as state:
+        collected = collect(sources, state, NOW, fetch_config=FAST)
+    assert {a.source: a.language for a in collected.articles} == {
+        "Declared": "fr",
+        "Configured": "de",
+    }

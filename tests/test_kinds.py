@@ -162,3 +162,55 @@ def test_newest_keeps_the_newest_in_their_order_and_the_first_listed_of_a_tie() 
 def test_a_reading_and_a_cursor_hold_nothing_by_default() -> None:
     assert Reading(()).cursor == {} and Cursor().data == {}
     assert Reading(()).warnings == ()
+
+
+# ---------------------------------------------------------------- a feed's declared language
+
+
+@pytest.mark.parametrize(
+    ("document", "language"),
+    [
+        (
+            b"<rss><channel><title>T</title><language>de-de</language><item/></channel></rss>",
+            "de-DE",
+        ),
+        (b"<rdf:RDF><channel><dc:language> fr </dc:language></channel></rdf:RDF>", "fr"),
+        (
+            b'<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="es-MX">',
+            "es-MX",
+        ),
+        (
+            b'{"version": "https://jsonfeed.org/version/1.1", "language": "pt-BR", "items": []}',
+            "pt-BR",
+        ),
+        # an item's own language is not the feed's
+        (b'{"version": "1.1", "items": [{"id": "1", "language": "fr"}]}', None),
+        (b"<rss><channel><language>English</language></channel></rss>", None),
+        (b"<rss><channel><title>No language</title></channel></rss>", None),
+        ("<rss><channel><language>de</language></channel></rss>".encode("utf-16"), "de"),
+    ],
+)
+def test_a_feed_s_declared_language_is_read_from_its_head(document: bytes, language) -> None:
+    from digest.sources.kinds.feed import declared_language
+
+    assert declared_language(document) == language
+
+
+def test_a_local_feed_s_articles_carry_its_language_unless_they_know_their_own(
+    tmp_path: Path,
+) -> None:
+    from digest.sources.kinds.feed import in_language
+
+    path = tmp_path / "feed.xml"
+    path.write_text(
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>T</title>'
+        "<link>https://example.org/</link><language>de</language><item><title>Eins</title>"
+        "<link>https://example.org/1</link><description>Ein Satz.</description></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    reading = kinds.kind("feed").read(Source("T", "feed", str(path)), Cursor(), dt.UTC)
+    assert [a.language for a in reading.articles] == ["de"]
+    own = Article("k", "T", "Title", (), language="fr")
+    assert in_language([own], "de")[0].language == "fr"
+    assert in_language([own], None) == (own,)

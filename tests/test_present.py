@@ -126,3 +126,63 @@ def test_control_characters_are_dropped(env):
     assert "Bell and NUL" in fragment and "Formfeed." in fragment
     feed = render_feed([record(DAY, content=fragment + "\x0b")], make_config(), FEED_ID)
     etree.fromstring(feed)  # still well-formed XML
+
+
+# ---------------------------------------------------------------- the reader's language
+
+
+def test_an_environment_speaks_its_language_in_words_dates_and_numbers() -> None:
+    env = make_environment(None, "de")
+    template = env.from_string(
+        '{{ _("Also today") }} · {{ ngettext("%(num)s story", "%(num)s stories", n) }} · '
+        "{{ day|long_date }} · {{ day|short_date(day) }} · {{ n|number }}"
+    )
+    text = template.render(n=1234, day=DAY)
+    assert (
+        text
+        == "Außerdem heute · 1.234 Meldungen · Samstag, 21. November 2026 · Sa., 21. Nov. · 1.234"
+    )
+    assert make_environment().from_string('{{ _("Also today") }}').render() == "Also today"
+
+
+def test_gettext_escapes_what_it_fills_in_and_not_its_own_words(env) -> None:
+    rendered = env.from_string('{{ _("Read at %(source)s", source=s) }}').render(s="<b>&Co</b>")
+    assert rendered == "Read at &lt;b&gt;&amp;Co&lt;/b&gt;"
+
+
+def test_text_in_another_language_than_the_page_s_is_marked() -> None:
+    from digest.language import language
+    from digest.present import lang_attr
+
+    assert lang_attr("de", language("en")) == ' lang="de"'
+    assert lang_attr("en-US", language("en")) == ""  # the same language
+    assert lang_attr(None, language("de")) == ""  # not known: not marked
+    assert lang_attr("en", language("de")) == ' lang="en"'
+    assert lang_attr('de" onload="x', language("en")) == ' lang="de&#34; onload=&#34;x"'
+
+
+def test_a_date_that_stands_alone_starts_with_a_capital() -> None:
+    from digest.present import upper_first
+
+    assert upper_first("samedi 21 novembre 2026") == "Samedi 21 novembre 2026"
+    assert upper_first("Saturday") == "Saturday" and upper_first("") == ""
+
+
+def test_the_kinds_of_differing_figures_are_translated() -> None:
+    from digest.language import language
+    from digest.present import figure_kind
+
+    assert figure_kind("killed", language("de")) == "Tote"
+    assert figure_kind("injured", language("fr")) == "blessés"
+    assert figure_kind("killed") == "killed"
+    assert figure_kind("unheard-of") == "unheard-of"
+
+
+def test_the_feeds_say_their_language(tmp_path) -> None:
+    feed = etree.fromstring(render_feed([record(DAY)], make_config(), FEED_ID))
+    assert feed.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    german = etree.fromstring(render_feed([record(DAY)], make_config(language="de"), FEED_ID))
+    assert german.get("{http://www.w3.org/XML/1998/namespace}lang") == "de"
+    assert "21. November 2026" in german.findtext(
+        "{http://www.w3.org/2005/Atom}entry/{http://www.w3.org/2005/Atom}title"
+    )

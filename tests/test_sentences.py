@@ -381,3 +381,95 @@ def test_long_text_is_fast_enough() -> None:
     sentences = split_sentences(text)
     assert time.perf_counter() - t0 < 2.0
     assert len(sentences) == 2000
+
+
+# ---------------------------------------------------------------- in the text's language
+
+IN_LANGUAGE = [
+    # German: ordinals end no sentence, unless a sentence opener follows the number
+    (
+        "de",
+        "Die Wahl findet am 3. Oktober statt. Danach wird gezählt.",
+        ["Die Wahl findet am 3. Oktober statt.", "Danach wird gezählt."],
+    ),
+    (
+        "de",
+        "Im 20. Jahrhundert wuchs die Stadt. Heute leben hier 2 Mio. Menschen.",
+        ["Im 20. Jahrhundert wuchs die Stadt.", "Heute leben hier 2 Mio. Menschen."],
+    ),
+    (
+        "de",
+        "Die Zahl der Toten stieg auf 12. Die Behörden warnen.",
+        ["Die Zahl der Toten stieg auf 12.", "Die Behörden warnen."],
+    ),
+    (
+        "de",
+        "Er wurde 1990 geboren. Danach zog er nach Wien.",
+        ["Er wurde 1990 geboren.", "Danach zog er nach Wien."],
+    ),
+    (
+        "de",
+        "Laut Hrn. Schmidt stieg die Zahl um ca. 40 Prozent, z.B. in Kiel. Die Polizei ermittelt.",
+        [
+            "Laut Hrn. Schmidt stieg die Zahl um ca. 40 Prozent, z.B. in Kiel.",
+            "Die Polizei ermittelt.",
+        ],
+    ),
+    # German quotation marks close with “ and «
+    (
+        "de",
+        "Er sagte: „Wir sind bereit.“ Die Gespräche beginnen morgen.",
+        ["Er sagte: „Wir sind bereit.“", "Die Gespräche beginnen morgen."],
+    ),
+    (
+        "de-AT",
+        "Er sprach von »Chaos.« Dann ging er.",
+        ["Er sprach von »Chaos.«", "Dann ging er."],
+    ),
+    # French: titles, elided openers, a closing guillemet set off by a space
+    (
+        "fr",
+        "M. Le Pen a parlé lundi. L’État a répondu. Mme Dupont était absente.",
+        ["M. Le Pen a parlé lundi.", "L’État a répondu.", "Mme Dupont était absente."],
+    ),
+    (
+        "fr",
+        "Il a cité « la crise. » Les routes étaient fermées. Pourquoi ? Personne ne sait !",
+        [
+            "Il a cité « la crise. »",
+            "Les routes étaient fermées.",
+            "Pourquoi ?",
+            "Personne ne sait !",
+        ],
+    ),
+    # Spanish: titles, and EE. UU. for the United States
+    (
+        "es",
+        "El Sr. García llegó el lunes. La Sra. López no vino.",
+        ["El Sr. García llegó el lunes.", "La Sra. López no vino."],
+    ),
+    (
+        "es",
+        "Los EE. UU. anunciaron sanciones. El Gobierno respondió.",
+        ["Los EE. UU. anunciaron sanciones.", "El Gobierno respondió."],
+    ),
+]
+
+
+@pytest.mark.parametrize(("language", "text", "expected"), IN_LANGUAGE)
+def test_split_in_the_texts_language(language: str, text: str, expected: list[str]) -> None:
+    assert split_sentences(text, language) == expected
+    assert list(iter_sentences(text, language)) == expected
+
+
+def test_without_its_language_german_is_split_by_the_english_rules() -> None:
+    """What the language changes: the English rules take "am 3." for a sentence's end."""
+    text = "Die Wahl findet am 3. Oktober statt."
+    assert split_sentences(text) == ["Die Wahl findet am 3.", "Oktober statt."]
+    assert split_sentences(text, "en") == split_sentences(text)
+
+
+@pytest.mark.parametrize("language", ["it", "pt-BR", "xx", ""])
+def test_a_language_without_rules_of_its_own_is_split_by_the_english_ones(language: str) -> None:
+    text = "Dr. Smith arrived in the U.S. The talks began."
+    assert split_sentences(text, language) == split_sentences(text)

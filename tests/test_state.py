@@ -1,5 +1,6 @@
 """The SQLite state store, on a real file."""
 
+import dataclasses
 import datetime as dt
 import multiprocessing
 from pathlib import Path
@@ -277,3 +278,16 @@ def test_state_problems_get_advice_that_fits(error: str, expected: str, not_said
     message = _state_problem(Path("/srv/digest/state.sqlite"), sqlite3.OperationalError(error))
     assert "/srv/digest/state.sqlite" in message and error in message
     assert expected in message and not_said not in message
+
+
+def test_an_article_s_language_is_stored_with_it(tmp_path: Path) -> None:
+    from digest.state import article_from_json, article_to_json
+
+    german = dataclasses.replace(article("k1"), language="de-AT")
+    assert article_from_json(article_to_json(german)) == german
+    # articles stored before languages were: none is written, none is read
+    assert "language" not in article_to_json(article("k2"))
+    with State.open(tmp_path / "s.sqlite") as state:
+        state.commit_build(DAY, [german], [], None, NOW)
+    with State.open(tmp_path / "s.sqlite") as state:
+        assert state.articles_for_day(DAY) == [german]

@@ -540,3 +540,44 @@ def test_headline_ignores_junk_only_bodies() -> None:
 def test_derived_headline_keeps_a_question_mark() -> None:
     paragraphs = [Paragraph("Will the ferry run again before winter?"), Paragraph("Maybe not.")]
     assert derive_headline(paragraphs) == "Will the ferry run again before winter?"
+
+
+def test_an_articles_language_splits_its_lead_sentences() -> None:
+    """German ordinals and abbreviations end no sentence when the article says it is German."""
+    paragraphs = [
+        Paragraph(
+            "Die Reederei hat die Reparatur am 3. November abgeschlossen. Laut Hrn. Petersen "
+            "waren ca. 400 Reisende betroffen. Der Ersatzverkehr endet."
+        )
+    ]
+    german = Article("k", "Tagesblatt", "Fähre fährt wieder", paragraphs, language="de")
+    assert summarise(german, count=2).summary == (
+        "Die Reederei hat die Reparatur am 3. November abgeschlossen.",
+        "Laut Hrn. Petersen waren ca. 400 Reisende betroffen.",
+    )
+    unknown = dataclasses.replace(german, language=None)
+    assert summarise(unknown, count=2).summary[0] == "Die Reederei hat die Reparatur am 3."
+    assert derive_headline(paragraphs, language="de") == (
+        "Die Reederei hat die Reparatur am 3. November abgeschlossen"
+    )
+
+
+def test_a_storys_reports_are_each_read_in_their_own_language() -> None:
+    from digest.summarise import story_summary
+
+    german = Article(
+        "de",
+        "Tagesblatt",
+        "Wahl am 3. Oktober",
+        [Paragraph("Die Wahl findet am 3. Oktober statt. Danach wird gezählt.")],
+        language="de",
+    )
+    english = Article(
+        "en",
+        "Wire",
+        "Election on 3 October",
+        [Paragraph("The election is on 3 October. Counting follows at once.")],
+        language="en",
+    )
+    summary = story_summary([german, english], count=3, max_chars=0)
+    assert summary[0].text == "Die Wahl findet am 3. Oktober statt."

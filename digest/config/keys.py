@@ -221,6 +221,25 @@ class Timezone(ValueType):
 
 
 @dataclass(frozen=True)
+class LanguageTag(ValueType):
+    """A BCP 47 language tag such as "de" or "pt-BR" (``de_AT`` is read as ``de-AT``); read
+    in its usual spelling. Whether digest speaks it is for ``digest.language`` to say."""
+
+    def describe(self) -> str:
+        return 'a language tag (BCP 47), such as "de" or "pt-BR"'
+
+    def parse(self, value: Any, base: Path) -> str:
+        from digest.language import normalise_tag
+
+        if not isinstance(value, str):
+            raise Invalid
+        try:
+            return normalise_tag(value)
+        except ValueError as exc:
+            raise Invalid from exc
+
+
+@dataclass(frozen=True)
 class Address(Named):
     """An email address, with or without a display name; ``many``: a non-empty list of them,
     or a string for just one."""

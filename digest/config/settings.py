@@ -25,6 +25,7 @@ from digest.config.keys import (
     Integer,
     Interval,
     Key,
+    LanguageTag,
     LocalPath,
     Number,
     Section,
@@ -107,6 +108,14 @@ SOURCE = Table(
             None,
             "at most this many newest items per run",
             default_text="no limit",
+        ),
+        Key(
+            "language",
+            LanguageTag(),
+            None,
+            "the language its articles are in, whatever its feed declares: how their "
+            "sentences are split, their words weighed, and their text marked (`lang`)",
+            default_text="what its feed declares, else guessed from the text",
         ),
         Key("enabled", Boolean(), True, "false skips the source"),
         *_filter_keys(
@@ -287,6 +296,14 @@ TOP = Table(
             default_text=f"`{STATE_FILENAME}` beside the output folder",
         ),
         Key("timezone", Timezone(), ZoneInfo("UTC"), 'decides what "today" is'),
+        Key(
+            "language",
+            LanguageTag(),
+            "en",
+            "the language of the pages, feeds and email: their words, dates and numbers "
+            "(see [Language](#language)); English, with a warning, when digest has no "
+            "translation for it",
+        ),
         Key("lead_sentences", Integer(1, 20), 3, "sentences per summary"),
         Key("summary_chars", Integer(80, 5000), 600, "character budget per summary"),
         Key("feed_days", Integer(1, 3650), 30, "days kept in the feeds"),
@@ -315,6 +332,7 @@ TOP = Table(
             Text(),
             "News",
             "the section of stories whose sources have no `category`",
+            default_text='`"News"`, in the digest\'s `language`',
         ),
         Key(
             "sections",
@@ -442,6 +460,7 @@ class Config:
     lead_sentences: int = TOP["lead_sentences"].default
     summary_chars: int = TOP["summary_chars"].default
     timezone: ZoneInfo = TOP["timezone"].default
+    language: str = TOP["language"].default
     feed_days: int = TOP["feed_days"].default
     max_stories: int = TOP["max_stories"].default
     max_per_source: int = TOP["max_per_source"].default

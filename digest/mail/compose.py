@@ -10,6 +10,10 @@ Gmail clips a message past about 102 KB behind "View entire message", so ``build
 keeps the whole message under ``max_bytes``: it shortens the stories' full texts, then leaves
 them out, and never touches a summary. What it cut is on the message (``DigestMessage.cuts``).
 
+The message speaks the environment's language (``present.language_of``): its subject, count
+line, bylines and dates, as the templates do the rest. What ``cuts`` and the log say is for
+the operator, in English.
+
 Building reads no clock unless ``now`` is left out, and touches no network and no disk beyond
 the templates; what a user's template does that mail clients will mangle is logged.
 """
@@ -38,6 +42,7 @@ import css_inline
 import jinja2
 
 from digest.config import Config, EmailConfig
+from digest.language import Language
 from digest.mail.errors import MailError
 from digest.model import Article, Digest, Paragraph, Story
 from digest.present import (
@@ -45,14 +50,14 @@ from digest.present import (
     FEED_FILENAME,
     adds_to,
     day_filename,
+    figure_kind,
     http_url,
-    human_datetime,
+    language_of,
     localtime,
-    long_date,
     lower_first,
     one_line,
     plural,
-    short_date,
+    upper_first,
 )
 
 # one logger for the whole package: log lines say "digest.mail", whichever module wrote them
@@ -87,6 +92,7 @@ class _Also:
     source: str
     url: str | None
     ref: int | None
+    language: str | None = None  # the title's, when known
 
 
 @dataclass(frozen=True)
@@ -172,20 +178,22 @@ def build_message(
     recipients = tuple(_parse_address(r, "email.to") for r in email.recipients)
     domain = _ascii_domain(sender.domain)
 
+    lang = language_of(env)
     env = _mail_environment(env)
-    entries, links = _entries(digest, config)
+    entries, links = _entries(digest, config, lang)
     sections = _sections(digest, entries)
     also_today = tuple(
         _Also(
-            one_line(story.headline or story.lead.title or "Untitled"),
+            one_line(story.headline or story.lead.title or lang.gettext("Untitled")),
             ", ".join(story.sources),
             http_url(story.lead.url),
             None,
+            story.lead.language,
         )
         for story in digest.also_today
     )
     more = tuple((m.count, m.source, http_url(m.url)) for m in digest.more)
-    subject = _subject(digest)
+    subject = _subject(digest, lang)
     context: dict[str, Any] = {
         "digest": digest,
         "config": config,
@@ -193,8 +201,8 @@ def build_message(
         "site_title": config.title,
         "subject": subject,
         "preheader": _preheader(entries),
-        "date_label": long_date(digest.day),
-        "count_label": _count_label(digest),
+        "date_label": upper_first(lang.long_date(digest.day)),
+        "count_label": _count_label(digest, lang),
         "sections": sections,
         "sectioned": len(sections) > 1,
         "glance": len(sections) > 1 or len(entries) >= 5,
@@ -310,7 +318,9 @@ def _fit(
     ]
 
 
-def _entries(digest: Digest, config: Config) -> tuple[list[_Entry], list[tuple[int, str]]]:
+def _entries(
+    digest: Digest, config: Config, lang: Language
+) -> tuple[list[_Entry], list[tuple[int, str]]]:
     links: list[tuple[int, str]] = []
 
     def ref(url: str | None) -> int | None:
@@ -335,10 +345,11 @@ def _entries(digest: Digest, config: Config) -> tuple[list[_Entry], list[tuple[i
                 other_url = http_url(article.url)
                 also.append(
                     _Also(
-                        one_line(article.title or "Untitled"),
+                        one_line(article.title or lang.gettext("Untitled")),
                         article.source,
                         other_url,
                         story_ref if article is lead else ref(other_url),
+                        article.language,
                     )
                 )
         copies = []
@@ -346,7 +357,11 @@ def _entries(digest: Digest, config: Config) -> tuple[list[_Entry], list[tuple[i
             copy_url = http_url(article.url)
             copies.append(
                 _Also(
-                    one_line(article.title or "Untitled"), article.source, copy_url, ref(copy_url)
+                    one_line(article.title or lang.gettext("Untitled")),
+                    article.source,
+                    copy_url,
+                    ref(copy_url),
+                    article.language,
                 )
             )
         earlier = story.earlier
@@ -354,10 +369,10 @@ def _entries(digest: Digest, config: Config) -> tuple[list[_Entry], list[tuple[i
             _Entry(
                 number=number,
                 anchor=f"story-{number}",
-                headline=one_line(story.headline or lead.title or "Untitled"),
+                headline=one_line(story.headline or lead.title or lang.gettext("Untitled")),
                 url=url,
                 ref=story_ref,
-                byline=_story_byline(story, config, digest.day),
+                byline=_story_byline(story, config, digest.day, lang),
                 summary=summary,
                 also=tuple(also),
                 full=_full_text(lead, summary),
@@ -367,11 +382,14 @@ def _entries(digest: Digest, config: Config) -> tuple[list[_Entry], list[tuple[i
                 sentences=sentences,
                 copies=tuple(copies),
                 figures=tuple(
-                    _Figures(d.kind, tuple((lower_first(f.text), f.report + 1) for f in d.figures))
+                    _Figures(
+                        figure_kind(d.kind, lang),
+                        tuple((lower_first(f.text), f.report + 1) for f in d.figures),
+                    )
                     for d in story.disagreements
                 ),
                 earlier=(
-                    one_line(f"{short_date(earlier.day, digest.day)} · {earlier.headline}")
+                    one_line(f"{lang.short_date(earlier.day, digest.day)} · {earlier.headline}")
                     if earlier
                     else None
                 ),
@@ -555,17 +573,29 @@ def _sections(digest: Digest, entries: Sequence[_Entry]) -> tuple[_Section, ...]
     )
 
 
-def _subject(digest: Digest) -> str:
-    count = plural(len(digest.stories), "story", "stories") if digest.stories else "nothing new"
-    return one_line(f"{digest.title} — {short_date(digest.day)}: {count}")
+def _subject(digest: Digest, lang: Language) -> str:
+    if digest.stories:
+        # TRANSLATORS: a story is one event, however many sources report it
+        count = lang.ngettext("%(num)s story", "%(num)s stories", len(digest.stories))
+    else:
+        count = lang.gettext("nothing new")
+    # TRANSLATORS: the email's subject: "Morning Read — Sat 21 Nov: 12 stories"
+    subject = lang.gettext("%(title)s — %(date)s: %(count)s") % {
+        "title": digest.title,
+        "date": lang.short_date(digest.day),
+        "count": count,
+    }
+    return one_line(subject)
 
 
-def _count_label(digest: Digest) -> str:
+def _count_label(digest: Digest, lang: Language) -> str:
     if not digest.stories:
-        return "Nothing new today"
+        return lang.gettext("Nothing new today")
     sources = {a.source for s in digest.stories for a in s.articles}
-    stories = plural(len(digest.stories), "story", "stories")
-    return f"{stories} from {plural(len(sources), 'source', 'sources')}"
+    return lang.gettext("%(stories)s from %(sources)s") % {
+        "stories": lang.ngettext("%(num)s story", "%(num)s stories", len(digest.stories)),
+        "sources": lang.ngettext("%(num)s source", "%(num)s sources", len(sources)),
+    }
 
 
 def _preheader(entries: Sequence[_Entry]) -> str:
@@ -573,22 +603,24 @@ def _preheader(entries: Sequence[_Entry]) -> str:
     return text if len(text) <= 150 else text[:149].rsplit(" ", 1)[0] + " …"
 
 
-def _story_byline(story: Story, config: Config, day: dt.date) -> str:
+def _story_byline(story: Story, config: Config, day: dt.date, lang: Language) -> str:
     """One report's byline, or for several: "3 reports · BBC, RT · Sat 21 Nov, 09:30"."""
     if len(story.reports) == 1:
-        return _byline(story.lead, config, day)
-    parts = [f"{len(story.reports)} reports", ", ".join(story.sources)]
+        return _byline(story.lead, config, day, lang)
+    # TRANSLATORS: a report is one source's article about a story's event
+    reports = lang.ngettext("%(num)s report", "%(num)s reports", len(story.reports))
+    parts = [reports, ", ".join(story.sources)]
     if story.lead.published:
-        parts.append(human_datetime(localtime(story.lead.published, config.timezone), day))
+        parts.append(lang.date_time(localtime(story.lead.published, config.timezone), day))
     return one_line(" · ".join(parts))
 
 
-def _byline(article: Article, config: Config, day: dt.date) -> str:
+def _byline(article: Article, config: Config, day: dt.date, lang: Language) -> str:
     parts = [article.source]
     if article.author and article.author != article.source:
         parts.append(article.author)
     if article.published:
-        parts.append(human_datetime(localtime(article.published, config.timezone), day))
+        parts.append(lang.date_time(localtime(article.published, config.timezone), day))
     return one_line(" · ".join(parts))
 
 

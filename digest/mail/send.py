@@ -91,7 +91,12 @@ def send_digest(
         password = read_password(email, environ)
 
     message = build_message(
-        digest, config, make_environment(config.templates), now=now, max_bytes=max_bytes
+        digest,
+        config,
+        # a language digest does not speak was reported by the build: English, quietly here
+        make_environment(config.templates, config.language),
+        now=now,
+        max_bytes=max_bytes,
     )
     data = bytes(message)
     message_id = str(message["Message-ID"])

@@ -22,12 +22,22 @@ Decimals, version numbers, URLs and e-mail addresses never hold a candidate beca
 dots are not followed by whitespace. A blank line always ends a sentence; any other whitespace,
 including a single newline, counts as a space. The rules are the ones rule-based splitters
 (pysbd, syntok) use, at a small fraction of their cost and with no data to load.
+
+The word lists are English. Given the text's ``language`` (a BCP 47 tag), German, French and
+Spanish add their own titles, abbreviations and sentence openers to them (``Hr.``, ``M.``,
+``Sra.``, ``z. B.``, ``EE. UU.``; ``Die``, ``Les``, ``Además``), German closes quotes with
+``“`` and ``«`` and writes ordinals with a full stop (``am 3. Oktober``, ``im 20.
+Jahrhundert``: a number of up to three digits is no sentence end before a capital, unless
+that capital opens a sentence). Any other language is split by the English rules, as is text
+whose language is not known.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 
 def _words(text: str) -> frozenset[str]:
@@ -96,17 +106,120 @@ _AFTER_TIME = _words(
 )
 
 
-def split_sentences(text: str) -> list[str]:
-    """Split ``text`` into sentences, whitespace inside each collapsed to single spaces."""
-    return list(iter_sentences(text))
+@dataclass(frozen=True)
+class _Rules:
+    """The words one language's sentence ends are judged by (see the module's docstring)."""
+
+    titles: frozenset[str]
+    never_end: frozenset[str]  # in lower case
+    ambiguous: frozenset[str]
+    before_number: frozenset[str]
+    starters: frozenset[str]
+    candidate: re.Pattern[str] = _CANDIDATE
+    closers: str = _CLOSERS
+    ordinals: bool = False  # "am 3. Oktober"
+
+    def extended(self, **more: str) -> _Rules:
+        """These rules plus the words in ``more`` (same names, as space-separated text)."""
+        return _Rules(
+            **{
+                name: getattr(self, name) | _words(more.get(name, ""))
+                for name in ("titles", "ambiguous", "before_number", "starters")
+            },
+            never_end=self.never_end | _words(more.get("never_end", "").lower()),
+            candidate=self.candidate,
+            closers=self.closers,
+            ordinals=self.ordinals,
+        )
 
 
-def iter_sentences(text: str) -> Iterator[str]:
+_ENGLISH = _Rules(_TITLES, _NEVER_END, _AMBIGUOUS, _BEFORE_NUMBER, _STARTERS)
+
+# German closes a quotation with “ or « („so“, »so«) and opens it with „ or »: both closers
+# may follow a sentence's full stop.
+_GERMAN_CLOSERS = _CLOSERS + "\u201c\u2018\u00ab\u203a"
+_GERMAN = _Rules(
+    _ENGLISH.titles,
+    _ENGLISH.never_end,
+    _ENGLISH.ambiguous,
+    _ENGLISH.before_number,
+    _ENGLISH.starters,
+    candidate=re.compile(
+        r"[.!?\u2026][.!?\u2026\"'\u201d\u2019\u00bb\u201c\u2018\u00ab\u203a)\]]*"
+    ),
+    closers=_GERMAN_CLOSERS,
+    ordinals=True,
+).extended(
+    titles="Hr Hrn Fr Frl Prof Dipl Ing Dres",
+    never_end="z.B bzw vgl sog ggf d.h bspw inkl evtl ca zit",
+    ambiguous="usw u.a Mio Mrd Tsd Jh Jhd Str Abs Bd Kt Jan Febr Apr Aug Sept Okt Nov Dez",
+    before_number="Nr Abs Bd Kap Jg S Tab Abb",
+    starters="""Der Die Das Den Dem Des Ein Eine Einer Einen Einem Er Sie Es Wir Ich Ihr Man
+    Dies Diese Dieser Dieses Doch Aber Und Oder Auch Als Am Im In An Auf Aus Bei Mit Nach Seit
+    Von Vor Zu Zum Zur Für Über Unter Gegen Ohne Nun Dann Damit Denn Deshalb Daher Dabei Dazu
+    Danach Zudem Außerdem Allerdings Jedoch Trotzdem Inzwischen Bisher Heute Gestern Morgen
+    Laut Wie Was Wer Wo Warum Wann Ob Wenn Weil Während Nachdem Bevor Obwohl So Sein Seine
+    Ihre Mehr Viele Alle Beide Jeder Jede Kein Keine Nicht Nur Noch Schon Bereits Zunächst
+    Später Erst Insgesamt Zwar Hier Dort Da Eines Zwei Drei Vier Fünf""",
+)
+# French sets its closing guillemet off with a space ("la crise. »"): it still closes.
+_FRENCH_SPACES = " \u00a0\u202f"
+_FRENCH = _Rules(
+    _ENGLISH.titles,
+    _ENGLISH.never_end,
+    _ENGLISH.ambiguous,
+    _ENGLISH.before_number,
+    _ENGLISH.starters,
+    candidate=re.compile(
+        r"[.!?\u2026][.!?\u2026\"'\u201d\u2019\u00bb)\]]*(?:[ \u00a0\u202f]\u00bb)?"
+    ),
+    closers=_CLOSERS + _FRENCH_SPACES,
+).extended(
+    titles="M MM Mme Mmes Mlle Mlles Me Mgr Pr",
+    never_end="p.ex cf",
+    ambiguous="av apr env janv févr avr juil sept oct nov déc",
+    before_number="n° p pp t vol chap art",
+    starters="""Le La Les L' Un Une Des Du De D' Il Elle Ils Elles On Nous Vous Je J' Tu Ce C'
+    Cet Cette Ces Ça Cela Mais Et Ou Donc Or Car Ni En Au Aux Dans Pour Par Sur Sous Selon
+    Depuis Après Avant Alors Ainsi Pourtant Cependant Toutefois Enfin Puis Quand Si S' Comme
+    Lorsque Lorsqu' Tandis Aujourd'hui Hier Demain Plus Moins Tous Toutes Chaque Aucun Aucune
+    Certains Plusieurs Son Sa Ses Leur Leurs Notre Nos Votre Vos Mon Ma Mes Qui Que Qu' Quoi
+    Où Pourquoi Comment Déjà Encore Ensuite Parmi Malgré Entre Y N' Ne Pas Voici Voilà""",
+)
+_SPANISH = _ENGLISH.extended(
+    titles="Sr Sra Srta Sres Sras D Dña Dra Lic Ing Ud Uds Vd Vds Excmo Excma",
+    never_end="EE p.ej",
+    ambiguous="UU aprox etc ene feb abr ago sept oct nov dic",
+    before_number="núm pág págs art cap vol tel",
+    starters="""El La Los Las Lo Un Una Unos Unas Él Ella Ellos Ellas Se Su Sus En Por Para
+    Con Sin Pero Y E O U Ni Según Desde Tras Antes Después Además Este Esta Estos Estas Ese Esa
+    Eso Esto Aquel Aquella No Sí Ya Aún También Tampoco Hoy Ayer Mañana Cuando Si Como Donde
+    Mientras Aunque Porque Qué Quién Cuál Cómo Dónde Cuándo Al Del Así Luego Entonces Más Menos
+    Todos Todas Cada Ningún Ninguna Varios Algunos Algunas Nosotros Yo Hay Fue Es Era""",
+)
+_RULES = {"en": _ENGLISH, "de": _GERMAN, "fr": _FRENCH, "es": _SPANISH}
+
+
+@functools.lru_cache(maxsize=64)
+def _rules(language: str | None) -> _Rules:
+    if not language:
+        return _ENGLISH
+    return _RULES.get(language.replace("_", "-").split("-")[0].lower(), _ENGLISH)
+
+
+def split_sentences(text: str, language: str | None = None) -> list[str]:
+    """Split ``text`` into sentences, whitespace inside each collapsed to single spaces.
+    ``language``: the text's BCP 47 tag, when known (see the module's docstring)."""
+    return list(iter_sentences(text, language))
+
+
+def iter_sentences(text: str, language: str | None = None) -> Iterator[str]:
     """The sentences of ``text`` one at a time: a caller that needs only the first few (the
     lead summariser) stops early and does not pay for the rest."""
+    rules = _rules(language)
     for block in _BLANK_LINE.split(text):
         start = 0
-        for m in _CANDIDATE.finditer(block):
+        for m in rules.candidate.finditer(block):
             nxt = _NEXT_TOKEN.match(block, m.end())
             if nxt is None:  # no whitespace after, or only whitespace to the end of the block
                 continue
@@ -117,8 +230,8 @@ def iter_sentences(text: str) -> Iterator[str]:
             if word and not word.isprintable():  # another kind of whitespace inside
                 word = (word.split() or [""])[-1]
             run = m.group()
-            punct = run.rstrip(_CLOSERS)
-            if _ends_sentence(word, punct, run[len(punct) :], nxt.group(1)):
+            punct = run.rstrip(rules.closers)
+            if _ends_sentence(word, punct, run[len(punct) :], nxt.group(1), rules):
                 sentence = " ".join(block[start : m.end()].split())
                 if sentence:
                     yield sentence
@@ -128,12 +241,14 @@ def iter_sentences(text: str) -> Iterator[str]:
             yield sentence
 
 
-def _ends_sentence(word: str, punct: str, closers: str, following: str) -> bool:
+def _ends_sentence(
+    word: str, punct: str, closers: str, following: str, rules: _Rules = _ENGLISH
+) -> bool:
     """Whether ``word``, ``punct``, ``closers``, whitespace, then ``following`` is a break."""
     nxt = following.lstrip(_OPENERS)
     bare = word.lstrip(_OPENERS)
     if not nxt:  # only punctuation follows ("—", "*"): a break unless an abbreviation precedes
-        return not (punct == "." and not closers and _is_abbreviation(bare))
+        return not (punct == "." and not closers and _is_abbreviation(bare, rules))
     first = nxt[0]
     if first in ".!?\u2026":  # a spaced ellipsis (". . .") goes on
         return False
@@ -142,7 +257,7 @@ def _ends_sentence(word: str, punct: str, closers: str, following: str) -> bool:
         return (
             punct == "."
             and _MIXED_CASE.match(nxt) is not None
-            and not (closers or _is_abbreviation(bare))
+            and not (closers or _is_abbreviation(bare, rules))
         )
     if "\u2026" in punct or ".." in punct:
         return first.isupper() and not word.endswith(("[", "("))
@@ -153,21 +268,35 @@ def _ends_sentence(word: str, punct: str, closers: str, following: str) -> bool:
     if not bare:  # a stray period: "By . Jane Doe ."
         return True
     if first.isdigit():
-        return not (bare in _BEFORE_NUMBER or _is_abbreviation(bare))
-    if bare in _TITLES or bare.lower() in _NEVER_END:
+        return not (bare in rules.before_number or _is_abbreviation(bare, rules))
+    if rules.ordinals and bare.isdigit() and len(bare) <= 3:  # "am 3. Oktober"
+        return _is_starter(nxt.rstrip(_TRAILERS), rules)
+    if bare in rules.titles or bare.lower() in rules.never_end:
         return False
-    if _is_abbreviation(bare):
+    if _is_abbreviation(bare, rules):
         core = nxt.rstrip(_TRAILERS)
         if bare.lower() in ("a.m", "p.m"):  # "at 9 a.m. Monday", "9 a.m. ET", not "9 a.m. Police"
             return core not in _AFTER_TIME
-        return following[0] in _QUOTES or core in _STARTERS
+        return following[0] in _QUOTES or _is_starter(core, rules)
     return True
 
 
-def _is_abbreviation(word: str) -> bool:
+def _is_starter(word: str, rules: _Rules) -> bool:
+    """Whether ``word`` usually opens a sentence; an elided article or pronoun counts by its
+    first part ("L'État", "D’après")."""
+    if word in rules.starters:
+        return True
+    for apostrophe in "'\u2019":
+        head, found, _ = word.partition(apostrophe)
+        if found and head + "'" in rules.starters:
+            return True
+    return False
+
+
+def _is_abbreviation(word: str, rules: _Rules = _ENGLISH) -> bool:
     return (
-        word in _AMBIGUOUS
-        or word in _TITLES
-        or word.lower() in _NEVER_END
+        word in rules.ambiguous
+        or word in rules.titles
+        or word.lower() in rules.never_end
         or _INITIALISM.fullmatch(word) is not None
     )

@@ -136,25 +136,32 @@ def word_weights(words: Sequence[str], language: str = "en") -> np.ndarray:
     return np.clip(RAREST - zipf, COMMONEST, RAREST).astype(np.float32)
 
 
-def vectorise(texts: Sequence[str], languages: Sequence[str] = DEFAULT_LANGUAGES) -> csr_matrix:
+def vectorise(
+    texts: Sequence[str],
+    languages: Sequence[str] = DEFAULT_LANGUAGES,
+    declared: Sequence[str | None] | None = None,
+) -> csr_matrix:
     """L2-normalised rows of sublinear term frequency (1 + log count) × ``word_weights``.
 
-    Each text is read in the language it looks written in (the first of ``languages`` when
-    that is unclear): its function words are dropped, its words stemmed and weighed in that
+    Each text is read in the language ``declared`` gives it (a BCP 47 tag or None, one per
+    text), else in the language it looks written in (the first of ``languages`` when that is
+    unclear): its function words are dropped, its words stemmed and weighed in that
     language. A term that appears in texts of several languages weighs its lowest.
     """
     from scipy.sparse import csr_matrix
 
-    indptr, columns, data, terms = _weighted_terms(texts, languages)
+    indptr, columns, data, terms = _weighted_terms(texts, languages, declared)
     return csr_matrix((data, columns, indptr), shape=(len(texts), max(terms, 1)))
 
 
 def vectorise_dense(
-    texts: Sequence[str], languages: Sequence[str] = DEFAULT_LANGUAGES
+    texts: Sequence[str],
+    languages: Sequence[str] = DEFAULT_LANGUAGES,
+    declared: Sequence[str | None] | None = None,
 ) -> np.ndarray:
     """``vectorise`` as a dense array: for a few dozen sentences, where numpy's dense
     operations cost less than sparse bookkeeping."""
-    indptr, columns, data, terms = _weighted_terms(texts, languages)
+    indptr, columns, data, terms = _weighted_terms(texts, languages, declared)
     dense = np.zeros((len(texts), max(terms, 1)), dtype=np.float32)
     rows = np.repeat(np.arange(len(texts)), np.diff(indptr))
     dense[rows, columns] = data
@@ -162,18 +169,21 @@ def vectorise_dense(
 
 
 def _weighted_terms(
-    texts: Sequence[str], languages: Sequence[str]
+    texts: Sequence[str], languages: Sequence[str], declared: Sequence[str | None] | None = None
 ) -> tuple[list[int], np.ndarray, np.ndarray, int]:
     """The rows of ``vectorise`` in CSR form: (indptr, columns, values, number of terms)."""
-    default = (languages or DEFAULT_LANGUAGES)[0].split("-")[0].lower()
+    default = _primary((languages or DEFAULT_LANGUAGES)[0])
+    if declared is not None and len(declared) != len(texts):
+        raise ValueError(f"{len(declared)} declared languages for {len(texts)} texts")
     vocabulary: dict[str, int] = {}
     surface: dict[tuple[str, str], int] = {}  # (word, language) and the term it counts as
     indptr = [0]
     indices: list[int] = []
     frequencies: list[float] = []
-    for text in texts:
+    for index, text in enumerate(texts):
         words = words_of(text)
-        language = guess_language(words, default)
+        tag = declared[index] if declared is not None else None
+        language = _primary(tag) if tag else guess_language(words, default)
         stop = _stop_words(language)
         terms: Counter[int] = Counter()
         for word in words:
@@ -205,6 +215,11 @@ def _weighted_terms(
     if len(data):
         data /= lengths[row_of].astype(np.float32)
     return indptr, columns, data, len(vocabulary)
+
+
+def _primary(tag: str) -> str:
+    """A BCP 47 tag's language: ``pt-BR`` → ``pt``."""
+    return tag.replace("_", "-").split("-")[0].lower()
 
 
 def story_weighted_dense(vectors: np.ndarray) -> np.ndarray:

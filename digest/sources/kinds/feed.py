@@ -2,16 +2,31 @@
 
 A feed entry that carries only a teaser, or every entry of a source with ``full_text = true``,
 is completed from its linked page once it is chosen for the digest.
+
+Each entry is labelled with the language its feed declares (RSS ``<language>``, Atom
+``xml:lang``, JSON Feed ``language``), unless the entry already knows its own; a source's
+configured ``language`` overrides both (``digest.ingest``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
+from collections.abc import Sequence
 
 from digest.config.keys import Boolean, Key
 from digest.model import Article, Source
 from digest.sources.errors import SourceError
 from digest.sources.kinds.base import Cursor, Fetched, Kind, Reading, read_file
+
+# The channel's language comes before its items: the document's head is enough to find it.
+_HEAD_BYTES = 16_384
+_DECLARED = (
+    re.compile(r"<(?:\w+:)?language\s*>\s*([^<\s]+)\s*<"),  # RSS <language>, <dc:language>
+    re.compile(r"<(?:\w+:)?(?:feed|rss|channel|RDF)\b[^>]*?\sxml:lang\s*=\s*[\"']([^\"']+)"),
+    re.compile(r'^\s*\{.*?"language"\s*:\s*"([^"]+)"', re.DOTALL),  # JSON Feed, before "items"
+)
 
 FULL_TEXT = Key(
     "full_text", Boolean(), False, "fetch every entry's page for its full text, not just teasers'"
@@ -27,8 +42,10 @@ class FeedKind(Kind):
     def read(self, source: Source, cursor: Cursor, tz: dt.tzinfo) -> Reading:
         from digest.sources.feeds import parse_feed
 
-        parsed = parse_feed(read_file(source), source)  # a FeedError is a SourceError
-        return Reading(parsed.articles, parsed.warnings, title=parsed.title)
+        data = read_file(source)
+        parsed = parse_feed(data, source)  # a FeedError is a SourceError
+        articles = in_language(parsed.articles, declared_language(data))
+        return Reading(articles, parsed.warnings, title=parsed.title)
 
     def parse(self, source: Source, fetched: Fetched, cursor: Cursor) -> Reading:
         from digest.sources.feeds import FeedError, parse_feed
@@ -42,12 +59,42 @@ class FeedKind(Kind):
             if exc.discovered:
                 advice = f"its page names a feed: use {exc.discovered[0]} as the url"
             raise SourceError(exc.problem, advice) from exc
-        return Reading(parsed.articles, parsed.warnings, title=parsed.title)
+        articles = in_language(parsed.articles, declared_language(fetched.body))
+        return Reading(articles, parsed.warnings, title=parsed.title)
 
     def wants_page(self, source: Source, article: Article) -> bool:
         from digest.sources.pages import is_teaser
 
         return bool(self.option(source, "full_text")) or is_teaser(article.paragraphs)
+
+
+def declared_language(data: bytes) -> str | None:
+    """The language a feed document declares for itself, as a BCP 47 tag; None when it
+    declares none (or something that is not a language tag, such as "English")."""
+    from digest.language import normalise_tag
+
+    head = data[:_HEAD_BYTES]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or head[:2].count(b"\x00") == 1:
+        text = head.decode("utf-16", errors="ignore")
+    else:  # the markup around the tag is ASCII in every other encoding a feed comes in
+        text = head.decode("latin-1")
+    if text.lstrip().startswith("{"):
+        text = text.split('"items"', 1)[0]  # an item may declare its own language
+    for pattern in _DECLARED:
+        match = pattern.search(text)
+        if match:
+            try:
+                return normalise_tag(match[1])
+            except ValueError:
+                return None
+    return None
+
+
+def in_language(articles: Sequence[Article], language: str | None) -> tuple[Article, ...]:
+    """``articles``, each labelled with ``language`` unless it knows its own."""
+    if language is None:
+        return tuple(articles)
+    return tuple(a if a.language else dataclasses.replace(a, language=language) for a in articles)
 
 
 KIND = FeedKind()

@@ -1,0 +1,57 @@
+"""Story grouping weighs each article's words in its language: the one its source or feed
+declares (``Article.language``), else the one its function words show."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from digest.group import GroupingSettings, member_similarities, similar_links
+from digest.model import Article, Paragraph, Story
+from digest.text.similarity import vectorise
+
+WHEN = dt.datetime(2026, 11, 22, 8, 0, tzinfo=dt.UTC)
+
+
+def test_a_declared_language_wins_over_the_guess() -> None:
+    """Too few function words to tell: "und" is an English word (a name, say) unless the text
+    is declared German, where it is a function word and dropped."""
+    text = "Wahl und Regierung"
+    guessed = vectorise([text])
+    declared = vectorise([text], declared=["de"])
+    assert guessed.shape[1] == 3
+    assert declared.shape[1] == 2
+    # None in the list: that text is guessed as before
+    assert vectorise([text, text], declared=[None, "de-AT"]).getnnz(axis=1).tolist() == [3, 2]
+
+
+def german(key: str, title: str, text: str, language: str | None = "de") -> Article:
+    return Article(
+        key=key,
+        source=f"Quelle {key}",
+        title=title,
+        paragraphs=(Paragraph(text),),
+        published=WHEN,
+        language=language,
+    )
+
+
+def test_grouping_stems_a_declared_german_report_as_german() -> None:
+    """Two short German reports of one strike: read as German, "Streiks"/"Streik" and
+    "Lokführer"/"Lokführern" are one word each, so the reports are more alike."""
+    first = german("a", "Streiks der Lokführer legen Fernverkehr lahm", "Bahn streicht Züge.")
+    second = german("b", "Streik von Lokführern legt den Fernverkehr lahm", "Bahn streicht Zug.")
+
+    def similarity(a: Article, b: Article) -> float:
+        return member_similarities(Story(a.title, (a, b)))[b.key]
+
+    undeclared = [dataclasses.replace(a, language=None) for a in (first, second)]
+    assert similarity(first, second) > similarity(*undeclared)
+
+
+def test_the_configured_language_is_what_undeclared_unclear_text_is_taken_for() -> None:
+    first = german("a", "Streiks der Lokführer", "Fernverkehr lahm.", language=None)
+    second = german("b", "Streik von Lokführern", "Fernverkehr lahm.", language=None)
+    english = similar_links([first, second], GroupingSettings(languages=("en",)))
+    german_default = similar_links([first, second], GroupingSettings(languages=("de",)))
+    assert german_default.similarity.max() > english.similarity.max()
