@@ -1,23 +1,38 @@
-"""How fast is a whole `digest build` over real feeds, against feedparser alone?
+"""How fast is a whole `digest build`, and how much memory does it take, against feedparser?
 
-Serves every feed file under a corpus folder from a loopback HTTP server (with ETags, so a
-rerun is all "304 Not Modified"), then, in one process and one run:
+Serves a feed corpus (default ``tests/fixtures/feeds``, 203 real feeds) from a loopback HTTP
+server in its own process, replicated to ``--feeds`` feeds at distinct URLs, and runs each
+build in a fresh child process, so that its time, CPU and peak memory are its own:
 
-1. parses every file with ``feedparser.parse`` (the baseline most feed tools spend their time in);
-2. runs ``digest build`` against the served feeds with a fresh state (the ratio to 1 is the
-   headline figure), then again with nothing new (every source answers 304);
-3. times each stage on its own (fetch, parse, normalise, summarise, render) and prints
-   entries per second;
-4. optionally repeats the build with the corpus replicated to N feeds at distinct URLs, to
-   show how the cost grows.
+* ``feedparser``: ``feedparser.parse`` over every distinct file, scaled to the set's bytes
+  (the copies are the same documents, rewritten as below); the baseline for the ratios;
+* ``default``: ``digest build`` with a fresh state and the default config (24-hour first-run
+  window, no full text: almost every entry of the corpus is an old backlog to skip);
+* ``fulltext``: the same with full text on (``full_text_limit = 30``, two retries) and a
+  first-run window of a year, so that a day's worth of entries is new, with every article
+  host unreachable: three in four refuse the connection, one in four answers 404;
+* ``rerun``: the default build again, nothing new (every source answers 304);
+* ``backlog``: ``first_run_hours = 0``, no full text: every entry is cleaned, grouped and
+  stored (the issue's 11,758-entry backlog);
+* ``backlog-rerun``: that build again, every source answering 304;
+* ``backlog4x``: the backlog with four times the feeds;
+* ``seeds``: ``digest build`` as a command on a copy of ``seeds/``, Python start-up included.
 
-Peak memory is the process's maximum resident set size. Run it as:
+Each copy of a feed is made a distinct feed, so that its entries are distinct entries rather
+than the same article read from several sources: its links point at hosts of its own, its
+``tag:``/``urn:`` ids are marked with the copy, and its dates are moved back four days per copy
+(further apart than grouping ever compares, so copies never join one story). Article hosts
+are mapped onto loopback addresses where nothing listens (refused) or onto a path of the
+benchmark server that answers 404: a benchmark never reaches a real site.
 
-    python benchmarks/build_bench.py [CORPUS_DIR] [--scale 2000] [--window-hours 0]
+Rounds are interleaved (each round runs every scenario once, for each tree measured), and
+medians are printed with the ratios measured within each round; ``--baseline DIR`` measures an
+earlier checkout of digest in the same rounds, so that before and after share one machine
+state. Peak memory is the child's maximum resident set (``ru_maxrss``); worker processes, if
+any, are reported apart.
 
-CORPUS_DIR defaults to tests/fixtures/feeds. ``--window-hours 0`` (the default here) makes
-the first run take every entry, so that every stage sees the whole corpus; the default
-config's 24-hour first-run window would skip almost all of these old entries.
+    python benchmarks/build_bench.py [--feeds 895] [--rounds 3] [--baseline DIR]
+    python benchmarks/build_bench.py --only backlog --profile     # where the time goes
 """
 
 from __future__ import annotations
@@ -26,9 +41,14 @@ import argparse
 import contextlib
 import datetime as dt
 import hashlib
+import json
 import multiprocessing
+import os
+import re
 import resource
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -39,16 +59,23 @@ from pathlib import Path
 from typing import ClassVar
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from digest import present, render  # noqa: E402
-from digest.config import Config, FetchConfig  # noqa: E402
-from digest.model import Digest, Source  # noqa: E402
-from digest.pipeline import build, prepare_article  # noqa: E402
-from digest.summarise import summarise  # noqa: E402
-from digest.text.normalise import default_rules, normalise  # noqa: E402
-
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf", ".json", ".feed", ""}
+# The build day, and "now" an hour before its end: undated entries are dated now, in the day.
+DAY = dt.date(2026, 11, 21)
+NOW = dt.datetime(2026, 11, 21, 23, 0, tzinfo=dt.UTC)
+SCENARIOS = (
+    "feedparser",
+    "default",
+    "fulltext",
+    "rerun",
+    "backlog",
+    "backlog-rerun",
+    "backlog4x",
+    "seeds",
+)
+# The corpus's 203 feeds replicated to 895 hold about 11,750 entries: the issue's backlog of 11,758.
+DEFAULT_FEEDS = 895
+DAYS_PER_COPY = 4  # grouping never compares articles more than three days apart
 
 
 def corpus_files(folder: Path) -> list[Path]:
@@ -62,30 +89,97 @@ def corpus_files(folder: Path) -> list[Path]:
     )
 
 
+# --- making each copy a distinct feed ---------------------------------------------------------
+
+_NAMESPACE = re.compile(rb"""xmlns(?::[\w.-]+)?\s*=\s*["']([^"']+)""")
+_URL = re.compile(rb"https?://([A-Za-z0-9][A-Za-z0-9.-]*)(?::\d+)?")
+_GLOBAL_ID = re.compile(rb"\b(?:tag|urn):", re.IGNORECASE)
+_ISO_DATE = re.compile(rb"\b((?:19|20)\d\d)-(\d\d)-(\d\d)(?=[T ]\d\d:\d\d)")
+_MONTHS = (b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov",
+           b"Dec")  # fmt: skip
+_DAYS = (b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun")
+_RFC_DATE = re.compile(
+    rb"\b(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), *)?(\d{1,2}) ("
+    + b"|".join(_MONTHS)
+    + rb") ((?:19|20)\d\d)\b"
+)
+
+
+def distinct_copy(body: bytes, copy: int, port: int) -> bytes:
+    """``body`` as the feed of copy ``copy``: hosts of its own, unreachable; its own ids; its
+    dates ``DAYS_PER_COPY * copy`` days earlier. Namespace names are left alone."""
+    namespaces = {m.start(1) for m in _NAMESPACE.finditer(body)}
+
+    def host(match: re.Match[bytes]) -> bytes:
+        if match.start() in namespaces:
+            return match.group(0)
+        name = match.group(1).lower()
+        digest = hashlib.blake2b(name + b"/%d" % copy, digest_size=4).digest()
+        if digest[0] < 64:  # one host in four answers 404 for every page
+            return b"http://127.0.0.1:%d/missing/%d/%s" % (port, copy, name)
+        # the rest refuse: 127.0.0.0/8 is loopback, and nothing listens on port 9 there
+        return b"http://127.%d.%d.%d:9" % (1 + digest[1] % 250, digest[2], digest[3])
+
+    body = _URL.sub(host, body)
+    if copy:
+        body = _GLOBAL_ID.sub(lambda m: m.group(0) + b"copy%d-" % copy, body)
+        shift = dt.timedelta(days=DAYS_PER_COPY * copy)
+        body = _ISO_DATE.sub(lambda m: _iso_earlier(m, shift), body)
+        body = _RFC_DATE.sub(lambda m: _rfc_earlier(m, shift), body)
+    return body
+
+
+def _iso_earlier(match: re.Match[bytes], shift: dt.timedelta) -> bytes:
+    try:
+        day = dt.date(int(match[1]), int(match[2]), int(match[3])) - shift
+    except ValueError:
+        return match.group(0)
+    return day.isoformat().encode()
+
+
+def _rfc_earlier(match: re.Match[bytes], shift: dt.timedelta) -> bytes:
+    try:
+        day = dt.date(int(match[3]), _MONTHS.index(match[2]) + 1, int(match[1])) - shift
+    except ValueError:
+        return match.group(0)
+    weekday = _DAYS[day.weekday()] + b", " if match.group(0)[:1].isalpha() else b""
+    return b"%s%02d %s %d" % (weekday, day.day, _MONTHS[day.month - 1], day.year)
+
+
+# --- the server ---------------------------------------------------------------------------------
+
+
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as real servers do
     disable_nagle_algorithm = True  # and no 40 ms delayed-ACK stalls between header and body
     files: ClassVar[dict[str, bytes]] = {}
+    copies: ClassVar[dict[tuple[int, str], tuple[bytes, str]]] = {}
+    port: ClassVar[int] = 0
 
     def log_message(self, *args: object) -> None:
         pass
 
-    def do_GET(self) -> None:
-        # /copyN/<relative path>: the same bytes served at many distinct URLs
-        path = self.path.split("?", 1)[0]
-        relative = path.split("/", 2)[2] if path.startswith("/copy") else path.lstrip("/")
-        body = self.files.get(relative)
-        if body is None:
-            self.send_response(404)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
-        if self.headers.get("If-None-Match") == etag:
-            self.send_response(304)
+    def _empty(self, status: int, etag: str | None = None) -> None:
+        self.send_response(status)
+        if etag:
             self.send_header("ETag", etag)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def do_GET(self) -> None:
+        # /copyN/<relative path>: copy N of a corpus file; anything else (article pages): 404
+        path = self.path.split("?", 1)[0]
+        parts = path.split("/", 2)
+        if len(parts) < 3 or not parts[1].startswith("copy") or parts[2] not in self.files:
+            self._empty(404)
+            return
+        key = (int(parts[1][4:]), parts[2])
+        if key not in self.copies:
+            body = distinct_copy(self.files[parts[2]], key[0], self.port)
+            self.copies[key] = (body, '"' + hashlib.sha1(body).hexdigest()[:16] + '"')
+        body, etag = self.copies[key]
+        if self.headers.get("If-None-Match") == etag:
+            self._empty(304, etag)
             return
         self.send_response(200)
         self.send_header("Content-Type", "application/xml")
@@ -95,166 +189,308 @@ class _Handler(BaseHTTPRequestHandler):
         self.wfile.write(body)
 
 
-def _serve_forever(folder: str, ready: multiprocessing.Queue) -> None:
+def _serve_forever(folder: str, copies: int, ready: multiprocessing.Queue) -> None:
     root = Path(folder)
     _Handler.files = {p.relative_to(root).as_posix(): p.read_bytes() for p in corpus_files(root)}
-    ThreadingHTTPServer.request_queue_size = 256  # the default 5 drops concurrent connects
+    ThreadingHTTPServer.request_queue_size = 1024  # the default 5 drops concurrent connects
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.daemon_threads = True
-    ready.put(server.server_address[1])
+    _Handler.port = server.server_address[1]
+    # Every copy is made before the first build: rewriting them costs the server no CPU later.
+    for copy in range(copies):
+        for name, body in _Handler.files.items():
+            rewritten = distinct_copy(body, copy, _Handler.port)
+            etag = '"' + hashlib.sha1(rewritten).hexdigest()[:16] + '"'
+            _Handler.copies[(copy, name)] = (rewritten, etag)
+    ready.put(_Handler.port)
     server.serve_forever()
 
 
 @contextlib.contextmanager
-def serve(folder: Path) -> Iterator[str]:
+def serve(folder: Path, copies: int) -> Iterator[int]:
     """The corpus on a loopback HTTP server in its own process, as a remote site would be:
-    sharing this process's interpreter lock would slow both sides and flatter nobody."""
+    sharing the build's interpreter lock would slow both sides and flatter nobody."""
     ready: multiprocessing.Queue = multiprocessing.Queue()
-    process = multiprocessing.Process(target=_serve_forever, args=(str(folder), ready))
+    process = multiprocessing.Process(target=_serve_forever, args=(str(folder), copies, ready))
     process.start()
     try:
-        yield f"http://127.0.0.1:{ready.get(timeout=60)}"
+        yield ready.get(timeout=600)
     finally:
         process.terminate()
         process.join(10)
 
 
-def make_config(base_url: str, names: list[str], copies: int, folder: Path, window: int) -> Config:
-    sources = tuple(
-        Source(name=f"{copy}/{name}", kind="feed", location=f"{base_url}/copy{copy}/{name}")
-        for copy in range(copies)
-        for name in names
+# --- one measurement, in a child process --------------------------------------------------------
+
+
+def feed_names(corpus: Path, feeds: int) -> list[str]:
+    """The set's feeds: /copyN/<file>, every file of copy 0 first, then copy 1 ..."""
+    names = [p.relative_to(corpus).as_posix() for p in corpus_files(corpus)]
+    return [f"copy{n // len(names)}/{names[n % len(names)]}" for n in range(feeds)]
+
+
+class Descendants:
+    """Samples this process's descendants (worker processes, however started) from /proc
+    every 20 ms: their CPU time and largest resident set. ``ru_maxrss`` of children counts
+    only children this process waited for, not a forkserver's workers."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.cpu: dict[int, float] = {}
+        self.rss: dict[int, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+
+    def __enter__(self) -> Descendants:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _watch(self) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
+        me = os.getpid()
+        while not self._stop.wait(0.02):
+            parents: dict[int, int] = {}
+            stats: dict[int, list[str]] = {}
+            for entry in os.listdir("/proc"):
+                if not entry.isdigit():
+                    continue
+                try:
+                    with open(f"/proc/{entry}/stat") as file:
+                        fields = file.read().rsplit(")", 1)[1].split()
+                except OSError:
+                    continue
+                parents[int(entry)] = int(fields[1])
+                stats[int(entry)] = fields
+            for pid, fields in stats.items():
+                ancestor = parents.get(pid)
+                while ancestor and ancestor != me:
+                    ancestor = parents.get(ancestor)
+                if ancestor != me:
+                    continue
+                self.cpu[pid] = (int(fields[11]) + int(fields[12])) / tick
+                rss = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+                self.rss[pid] = max(self.rss.get(pid, 0.0), rss)
+
+
+def child(args: argparse.Namespace) -> None:
+    """Run one scenario in this fresh process and print its figures as one JSON line."""
+    sys.path.insert(0, str(args.tree))
+    warnings.simplefilter("ignore")
+    scenario = args.child
+    if scenario == "feedparser":
+        import feedparser
+
+        files = [p.read_bytes() for p in corpus_files(args.corpus)]
+        started, cpu = time.perf_counter(), time.process_time()
+        entries = sum(len(feedparser.parse(data).entries) for data in files)
+        print(json.dumps({
+            "wall": time.perf_counter() - started, "cpu": time.process_time() - cpu,
+            "entries": entries, "bytes": sum(map(len, files)),
+        }))  # fmt: skip
+        return
+
+    from digest.config import Config, FetchConfig
+    from digest.model import Source
+    from digest.pipeline import build
+
+    imported_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    feeds = args.feeds * (4 if scenario == "backlog4x" else 1)
+    names = feed_names(args.corpus, feeds)
+    window = {"default": 24, "rerun": 24, "fulltext": 24 * 365}.get(scenario, 0)
+    fetch = (
+        FetchConfig(retries=2, full_text_limit=30)
+        if scenario == "fulltext"
+        else FetchConfig(retries=0, full_text_limit=0)
     )
-    return Config(
-        title="Benchmark",
-        sources=sources,
-        output=folder / "output",
-        state=folder / "state.sqlite",
-        first_run_hours=window,
-        fetch=FetchConfig(retries=0, full_text_limit=0),  # default workers and timeouts
+    with tempfile.TemporaryDirectory() as folder:
+        config = Config(
+            title="Benchmark",
+            sources=tuple(
+                Source(name=name, kind="feed", location=f"http://127.0.0.1:{args.port}/{name}")
+                for name in names
+            ),
+            output=Path(folder) / "output",
+            state=Path(folder) / "state.sqlite",
+            first_run_hours=window,
+            fetch=fetch,
+        )
+        if args.profile:
+            import cProfile
+
+            profiler = cProfile.Profile()
+        runs = 2 if scenario.endswith("rerun") else 1
+        for run in range(runs):
+            measured = run == runs - 1
+            if measured and args.profile:
+                profiler.enable()
+            with Descendants() as workers:
+                started, cpu = time.perf_counter(), time.process_time()
+                result = build(config, DAY, now=NOW)
+                wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        if args.profile:
+            profiler.disable()
+            import pstats
+
+            pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(45)
+        worker_cpu = sum(workers.cpu.values())
+        print(json.dumps({
+            "wall": wall, "cpu": cpu + worker_cpu, "worker_cpu": worker_cpu,
+            "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "worker_rss": max(workers.rss.values(), default=0.0), "imported_rss": imported_rss,
+            "feeds": feeds, "new": result.new_articles,
+            "stories": len(result.digest.stories) + len(result.digest.also_today),
+            "read": result.sources_read, "warnings": len(result.warnings),
+        }))  # fmt: skip
+
+
+def seeds_build(tree: Path) -> dict[str, float]:
+    """``digest build`` as a user runs it, on a copy of seeds/: wall time from this process."""
+    with tempfile.TemporaryDirectory() as folder:
+        shutil.copytree(ROOT / "seeds", Path(folder) / "seeds")
+        env = {**os.environ, "PYTHONPATH": str(tree)}
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "digest", "build", "-q"],
+            cwd=folder,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        return {"wall": time.perf_counter() - started}
+
+
+def measure(scenario: str, tree: Path, args: argparse.Namespace, port: int) -> dict:
+    if scenario == "seeds":
+        return seeds_build(tree)
+    command = [
+        sys.executable, __file__, "--child", scenario, "--tree", str(tree), "--port", str(port),
+        "--feeds", str(args.feeds), "--corpus", str(args.corpus),
+        *(["--profile"] if args.profile else []),
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if args.profile:
+        print(done.stderr[-12000:], file=sys.stderr)
+    if done.returncode:
+        raise SystemExit(f"{scenario} failed:\n{done.stderr[-4000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+# --- the report -----------------------------------------------------------------------------------
+
+FLOORS = {
+    "default": "≤ 0.05 x feedparser",
+    "fulltext": "≤ 0.1 x feedparser",
+    "rerun": "≤ 0.5 s",
+    "backlog": "≤ 3 s, ≤ 300 MB",
+    "backlog-rerun": "≤ 0.5 s",
+    "backlog4x": "per entry within 10 % of 1x, ≤ 600 MB",
+    "seeds": "≤ 0.1 s",
+}
+
+
+def report(results: dict[tuple[str, str], list[dict]], trees: list[str], scale: float) -> None:
+    def median(scenario: str, tree: str, key: str) -> float:
+        return statistics.median(r.get(key, 0.0) for r in results[(scenario, tree)])
+
+    baseline = results.get(("feedparser", "after"))
+    if baseline:
+        first = baseline[0]
+        print(
+            f"\nfeedparser.parse: {median('feedparser', 'after', 'wall') * scale:.2f} s for the "
+            f"set's bytes (median; {first['bytes'] / 1e6:.1f} MB and {first['entries']} entries "
+            f"of distinct files, scaled x{scale:.2f})"
+        )
+    print(
+        f"{'scenario':<14}{'tree':>7}{'wall s':>9}{'cpu s':>8}{'MB':>7}{'+wrk MB':>9}"
+        f"{'x fp':>8}{'ms/entry':>10}  floor"
     )
-
-
-def timed(function, *args, **kwargs):  # a tiny stopwatch: (result, seconds)
-    started = time.perf_counter()
-    result = function(*args, **kwargs)
-    return result, time.perf_counter() - started
-
-
-def feedparser_baseline(files: dict[str, bytes]) -> tuple[float, int]:
-    import feedparser
-
-    entries = 0
-    started = time.perf_counter()
-    for data in files.values():
-        entries += len(feedparser.parse(data).entries)
-    return time.perf_counter() - started, entries
-
-
-def stage_timings(config: Config) -> dict[str, tuple[int, float]]:
-    """Each stage alone, over every entry of the corpus: (items, seconds)."""
-    from digest.sources.feeds import FeedError, parse_feed
-    from digest.sources.http import FetchRequest, FetchSettings, fetch_all
-
-    settings = FetchSettings(workers=16, retries=0)
-    requests = [FetchRequest(source=s.name, url=s.location) for s in config.sources]
-    results, fetch_time = timed(fetch_all, requests, settings)
-    ok = [(s, r) for s, r in zip(config.sources, results, strict=True) if r.outcome == "ok"]
-
-    articles = []
-    started = time.perf_counter()
-    for source, result in ok:
-        with contextlib.suppress(FeedError):
-            articles.extend(parse_feed(result.body, source, url=result.url).articles)
-    parse_time = time.perf_counter() - started
-
-    rules = default_rules()
-    cleaned, normalise_time = timed(lambda: [normalise(a, rules) for a in articles])
-    summarised, summarise_time = timed(lambda: [summarise(a, 3, 600) for a in cleaned])
-    prepared = [prepare_article(a, rules, config) for a in articles]
-    from digest.group import group_stories
-
-    env = present.make_environment(None)
-    digest = Digest(
-        day=dt.date(2026, 11, 21),
-        title="Benchmark",
-        stories=group_stories(prepared),
-        generated_at=dt.datetime.now(dt.UTC),
-    )
-    _, render_time = timed(render.render_day_page, digest, config, env, [])
-    return {
-        "fetch": (len(requests), fetch_time),
-        "parse": (len(articles), parse_time),
-        "normalise*": (len(articles), normalise_time),
-        "summarise": (len(summarised), summarise_time),
-        "render": (len(prepared), render_time),
-    }
+    for scenario in SCENARIOS:
+        if scenario == "feedparser":
+            continue
+        for tree in trees:
+            if (scenario, tree) not in results:
+                continue
+            wall = median(scenario, tree, "wall")
+            line = f"{scenario:<14}{tree:>7}{wall:9.3f}"
+            if scenario != "seeds":
+                new = results[(scenario, tree)][0]["new"]
+                ratio = ""
+                if baseline and scenario in ("default", "fulltext"):
+                    rounds = zip(results[(scenario, tree)], baseline, strict=False)
+                    ratios = [r["wall"] / (f["wall"] * scale) for r, f in rounds]
+                    ratio = f"{statistics.median(ratios):.3f}"
+                line += (
+                    f"{median(scenario, tree, 'cpu'):8.2f}{median(scenario, tree, 'rss'):7.0f}"
+                    f"{median(scenario, tree, 'worker_rss'):9.0f}{ratio:>8}"
+                    f"{(f'{1e3 * wall / new:.3f}' if new else ''):>10}"
+                )
+            else:
+                line += " " * 51
+            print(f"{line}  {FLOORS.get(scenario, '') if tree == trees[-1] else ''}")
+    for tree in trees:
+        for scenario in SCENARIOS:
+            if scenario in ("feedparser", "seeds") or (scenario, tree) not in results:
+                continue
+            last = results[(scenario, tree)][0]
+            print(
+                f"  {tree} {scenario}: {last['feeds']} feeds, {last['read']} read, {last['new']} "
+                f"new articles, {last['stories']} stories shown, {last['warnings']} warnings, "
+                f"{last['imported_rss']:.0f} MB after imports"
+            )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("corpus", nargs="?", type=Path, default=ROOT / "tests/fixtures/feeds")
-    parser.add_argument("--scale", type=int, default=0, help="also run with this many feeds")
-    parser.add_argument("--window-hours", type=int, default=0, help="first_run_hours (0: all)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "tests/fixtures/feeds")
+    parser.add_argument("--feeds", type=int, default=DEFAULT_FEEDS, help="feeds in the 1x set")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median)")
+    parser.add_argument("--only", nargs="+", choices=SCENARIOS, help="these scenarios only")
+    parser.add_argument("--baseline", type=Path, help="an earlier checkout, measured alongside")
+    parser.add_argument("--profile", action="store_true", help="cProfile each build (stderr)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--tree", type=Path, default=ROOT, help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
-    warnings.simplefilter("ignore")
+    if args.child:
+        child(args)
+        return
 
-    paths = corpus_files(args.corpus)
-    files = {p.relative_to(args.corpus).as_posix(): p.read_bytes() for p in paths}
-    size_mb = sum(map(len, files.values())) / 1e6
-    print(f"corpus: {len(files)} files, {size_mb:.1f} MB from {args.corpus}")
-
-    baselines = [feedparser_baseline(files) for _ in range(args.repeat)]
-    baseline = statistics.median(b[0] for b in baselines)
+    scenarios = args.only or list(SCENARIOS)
+    if any(s in ("default", "fulltext") for s in scenarios) and "feedparser" not in scenarios:
+        scenarios.insert(0, "feedparser")
+    trees = {"after": ROOT}
+    if args.baseline:
+        trees = {"before": args.baseline.resolve(), "after": ROOT}
+    files = corpus_files(args.corpus)
+    corpus_bytes = sum(p.stat().st_size for p in files)
+    copies = -(-args.feeds * (4 if "backlog4x" in scenarios else 1) // len(files))
+    scale = args.feeds / len(files)
     print(
-        f"feedparser.parse alone: {baseline:.2f} s median of {args.repeat} "
-        f"({baselines[0][1]} entries, {size_mb / baseline:.1f} MB/s)"
+        f"corpus: {len(files)} files, {corpus_bytes / 1e6:.1f} MB from {args.corpus}; the set: "
+        f"{args.feeds} feeds (about {corpus_bytes * scale / 1e6:.0f} MB), {args.rounds} rounds; "
+        f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
     )
-
-    with serve(args.corpus) as base_url:
-        names = list(files)
-        first_runs, reruns = [], []
-        for _ in range(args.repeat):
-            with tempfile.TemporaryDirectory() as folder:
-                config = make_config(base_url, names, 1, Path(folder), args.window_hours)
-                result, took = timed(build, config, dt.date(2026, 11, 21))
-                first_runs.append((took, result))
-                _, again = timed(build, config, dt.date(2026, 11, 21))
-                reruns.append(again)
-        first = statistics.median(t for t, _ in first_runs)
-        result = first_runs[0][1]
-        print(
-            f"digest build (fresh state): {first:.2f} s median; {len(result.digest.stories)} "
-            f"stories, {result.sources_read} sources read, {len(result.digest.failures)} "
-            f"not feeds or broken (as expected for the HTML/fragment/broken files)"
-        )
-        print(f"  ratio feedparser / digest build: {baseline / first:.1f}x (floor 10x, goal 20x)")
-        print(f"digest build again, nothing new (all 304): {statistics.median(reruns):.2f} s")
-
-        with tempfile.TemporaryDirectory() as folder:
-            config = make_config(base_url, names, 1, Path(folder), args.window_hours)
-            print("stages alone, over every entry:")
-            for stage, (items, seconds) in stage_timings(config).items():
-                rate = items / seconds if seconds else float("inf")
-                print(f"  {stage:<10} {items:>6} items in {seconds:6.3f} s = {rate:>9.0f}/s")
-            print("  * includes turning entry HTML into paragraphs, which parsing defers")
-
-        if args.scale:
-            copies = max(1, args.scale // len(names))
-            with tempfile.TemporaryDirectory() as folder:
-                config = make_config(base_url, names, copies, Path(folder), args.window_hours)
-                scaled, took = timed(build, config, dt.date(2026, 11, 21))
-                _, again = timed(build, config, dt.date(2026, 11, 21))
-            print(
-                f"scaled: {len(config.sources)} feeds ({copies} copies at distinct URLs): "
-                f"build {took:.2f} s ({took / first:.1f}x the single corpus for "
-                f"{copies}x the feeds), rerun {again:.2f} s, "
-                f"{len(scaled.digest.stories)} stories (copies share entry ids)"
-            )
-
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"peak memory (max RSS of this process): {peak:.0f} MB")
+    results: dict[tuple[str, str], list[dict]] = {}
+    with serve(args.corpus, copies) as port:
+        for number in range(args.rounds):
+            for scenario in scenarios:
+                for name, tree in trees.items():
+                    if scenario == "feedparser" and name != "after":
+                        continue  # the baseline is the same for every tree
+                    figures = measure(scenario, tree, args, port)
+                    results.setdefault((scenario, name), []).append(figures)
+                    print(
+                        f"  round {number + 1} {name:>6} {scenario:<14} "
+                        f"{json.dumps({k: round(v, 3) for k, v in figures.items()})}",
+                        flush=True,
+                    )
+    report(results, list(trees), scale)
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":
