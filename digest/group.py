@@ -283,9 +283,20 @@ def group_stories(
     of one article is that article with its own headline and lead.
     """
     settings = settings or StorySettings()
+    return tuple(complete_story(s, settings) for s in outline_stories(articles, settings))
+
+
+def outline_stories(
+    articles: Iterable[Article], settings: StorySettings | None = None
+) -> tuple[Story, ...]:
+    """``group_stories`` without the work only a shown story needs: each story's reports,
+    copies and id, in the same order, its headline its first report's title and no summary
+    (see ``story_outline``). A day of thousands of articles shows a hundred stories at most:
+    the others are counted, never read."""
+    settings = settings or StorySettings()
     articles = list(articles)
     clusters = cluster_articles(articles, settings.grouping)
-    stories = [make_story([articles[i] for i in members], settings) for members in clusters]
+    stories = [story_outline([articles[i] for i in members]) for members in clusters]
     return tuple(sorted(stories, key=_story_order))
 
 
@@ -306,11 +317,25 @@ def independent_sources(reports: Sequence[Article]) -> int:
 
 def make_story(members: Sequence[Article], settings: StorySettings | None = None) -> Story:
     """One story from the articles of one event."""
+    return complete_story(story_outline(members), settings)
+
+
+def story_outline(members: Sequence[Article]) -> Story:
+    """What ranking and shaping a day need of the story of ``members``: its distinct reports
+    (most complete first), its copies and its id. Its headline is its first report's title
+    until ``complete_story`` chooses one."""
+    reports, copies = fold_copies(members)
+    return Story(headline=reports[0].title, reports=reports, copies=copies, id=story_id(members))
+
+
+def complete_story(outline: Story, settings: StorySettings | None = None) -> Story:
+    """An outlined story as the reader sees it: its headline, its summary (each fact once),
+    and the counts its reports give differently."""
     from digest.summarise import story_summary
     from digest.text.headlines import Candidate, choose_headline, site_names_for
 
     settings = settings or StorySettings()
-    reports, copies = fold_copies(members)
+    reports = outline.reports
     headline = choose_headline(
         [Candidate(a.title, a.title_derived, site_names_for(a.source, a.url)) for a in reports]
     )
@@ -319,13 +344,11 @@ def make_story(members: Sequence[Article], settings: StorySettings | None = None
     sentences = settings.summary_sentences + extra
     chars = settings.summary_chars * sentences // max(settings.summary_sentences, 1)
     summary = story_summary(reports, sentences, chars, settings.grouping.languages)
-    return Story(
+    return replace(
+        outline,
         headline=headline or reports[0].title,
-        reports=reports,
         summary=summary,
-        copies=copies,
         disagreements=figure_disagreements(reports),
-        id=story_id(members),
     )
 
 

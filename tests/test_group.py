@@ -31,6 +31,7 @@ from digest.group import (
     cluster,
     cluster_articles,
     comparison_text,
+    complete_story,
     fold_copies,
     group_stories,
     independent_sources,
@@ -38,11 +39,13 @@ from digest.group import (
     link_earlier,
     make_story,
     member_similarities,
+    outline_stories,
     similar_links,
     story_id,
     story_record,
 )
-from digest.model import Article, EarlierStory, StoryRecord
+from digest.model import Article, EarlierStory, MoreFrom, StoryRecord
+from digest.shape import ShapedDay, ShapeSettings, shape_day
 from digest.text.similarity import similar_pairs, vectorise
 
 
@@ -432,3 +435,23 @@ def test_a_story_record_keeps_the_id_headline_lead_and_every_article() -> None:
     assert (record.day, record.id, record.headline) == (DAY, story.id, story.headline)
     assert record.keys == tuple(keys(story.articles))
     assert record.text.startswith(story.headline) and story.summary[0].text in record.text
+
+
+def test_outlines_rank_and_shape_as_the_stories_they_outline() -> None:
+    """A day is shaped on outlines and only what it shows is completed: that must show
+    exactly the stories, in the places, that completing every story first would."""
+    articles = [*DAY_OF_NEWS, TRAM_STRIKE, FETE, QUARRY]
+    complete = group_stories(articles)
+    outlines = outline_stories(articles)
+    assert [s.id for s in outlines] == [s.id for s in complete]
+    assert [s.summary for s in outlines] == [()] * len(outlines)  # nothing read yet
+    assert tuple(complete_story(s) for s in outlines) == complete
+    settings = ShapeSettings(max_stories=2, max_per_source=1, also_today_limit=1)
+    by_outline, by_story = shape_day(outlines, settings), shape_day(complete, settings)
+
+    def placed(day: ShapedDay) -> tuple[list[list[str]], list[str], tuple[MoreFrom, ...]]:
+        sections = [[s.id for s in section.stories] for section in day.sections]
+        return sections, [s.id for s in day.also_today], day.more
+
+    assert placed(by_outline) == placed(by_story)
+    assert by_story.more  # some stories are past Also today: counted, never completed
