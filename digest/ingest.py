@@ -16,12 +16,13 @@ import dataclasses
 import datetime as dt
 import functools
 import logging
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from digest.config import FetchConfig
+from digest.intake import Parsed
 from digest.model import Article, Source, SourceFailure
 from digest.sources import kinds
 from digest.sources.errors import SourceError
@@ -29,6 +30,7 @@ from digest.sources.kinds.base import Cursor, Fetched, Follow, Kind, Reading, ne
 from digest.state import SourceHealth, SourceRecord, State
 
 if TYPE_CHECKING:  # the HTTP client is imported only when a run has remote sources
+    from digest.intake import DayIntake, Pending, SourceDay
     from digest.sources.http import FetchResult, FetchSettings
 
 log = logging.getLogger(__name__)
@@ -53,6 +55,9 @@ class Collected:
     # Each article's key → the name of the configured source that read it, whose own
     # settings (its filter rules) apply to it: a folder's articles name their own source.
     origins: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # With an intake: what each source read brings to the day, in config order (``articles``
+    # is then empty: each source's articles went to the intake as it was read).
+    days: tuple[SourceDay, ...] = ()
 
 
 def as_configured(
@@ -82,11 +87,14 @@ class _Run:
     """What one collect() call gathers as it goes."""
 
     state: State
+    intake: DayIntake | None = None
+    new_sources: set[str] = dataclasses.field(default_factory=set)
     articles: list[Article] = dataclasses.field(default_factory=list)
     failures: list[SourceFailure] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
     health: list[SourceHealth] = dataclasses.field(default_factory=list)
     origins: dict[str, str] = dataclasses.field(default_factory=dict)
+    days: list[SourceDay] = dataclasses.field(default_factory=list)
     read: int = 0
 
     def succeeded(self, source: Source, articles: Sequence[Article], **health: Any) -> None:
@@ -96,15 +104,37 @@ class _Run:
             self.origins.setdefault(article.key, source.name)
         self.health.append(SourceHealth(source.name, source.location, True, **health))
 
-    def took(self, source: Source, reading: Reading, cursor: Cursor, **health: Any) -> None:
+    def took(
+        self, source: Source, kind: Kind, reading: Reading, cursor: Cursor, **health: Any
+    ) -> None:
         """A kind's reading of ``source``, with the source's own settings applied."""
         articles = as_configured(source, reading.articles, reading.title)
         self.warnings.extend(f"{source.name}: {w}" for w in reading.warnings)
+        kept: Sequence[Article] = articles
+        if self.intake is not None:
+            new = source.name in self.new_sources
+            self.days.append(
+                self.intake.read(source, kind, articles, new=new, remote=is_remote(source))
+            )
+            kept = ()
         self.succeeded(
             source,
-            articles,
+            kept,
             items=len(articles),
             cursor=reading.cursor,
+            cursor_before=cursor.data,
+            **health,
+        )
+
+    def took_parsed(self, source: Source, parsed: Parsed, cursor: Cursor, **health: Any) -> None:
+        """What a worker made of ``source``'s body (see ``digest.intake``)."""
+        self.warnings.extend(f"{source.name}: {w}" for w in parsed.warnings)
+        self.days.append(parsed.day)
+        self.succeeded(
+            source,
+            (),
+            items=parsed.items,
+            cursor=parsed.cursor,
             cursor_before=cursor.data,
             **health,
         )
@@ -142,16 +172,21 @@ def collect(
     *,
     fetch_config: FetchConfig | None = None,
     progress: Progress | None = None,
+    intake: DayIntake | None = None,
 ) -> Collected:
-    """Read every enabled source. Local ones are read in turn, remote ones fetched together."""
+    """Read every enabled source. Local ones are read in turn, remote ones fetched together.
+
+    With an ``intake``, each source's articles go to it as soon as the source is read, and
+    what it makes of them comes back in ``Collected.days`` rather than ``articles``.
+    """
     fetch_config = fetch_config or FetchConfig()
-    run = _Run(state)
     records = {record.name: record for record in state.sources()}
     new_sources = {
         s.name
         for s in sources
         if s.enabled and (s.name not in records or records[s.name].is_new(s.location))
     }
+    run = _Run(state, intake, new_sources)
     backlog: set[str] = set()
     remote: list[_Remote] = []
     for source in sources:
@@ -173,7 +208,7 @@ def collect(
             log.exception("unexpected error reading source %s", source.name)
             run.failed(source, f"unexpected error: {type(exc).__name__}: {exc}", _BUG)
             continue
-        run.took(source, reading, cursor)
+        run.took(source, kind, reading, cursor)
     if remote:
         _collect_remote(remote, records, run, fetch_config, progress)
     return Collected(
@@ -184,6 +219,7 @@ def collect(
         backlog_sources=frozenset(backlog),
         sources_read=run.read,
         origins=run.origins,
+        days=tuple(run.days),
     )
 
 
@@ -244,23 +280,30 @@ def _collect_remote(
     total = len(requests)
     done = 0
     by_name = {remote.source.name: remote for remote in wanted}
-    parsed: dict[str, Reading | Follow[Any] | Exception] = {}
+    parsed: dict[str, Reading | Follow[Any] | Pending | Exception] = {}
 
     def finished(result: FetchResult) -> None:
-        # Called on this thread as each fetch completes: parsing here overlaps this source's
-        # CPU work with the other sources' network waits.
+        # Called on this thread as each fetch completes: parsing here (or handing the body to
+        # a worker process) overlaps this source's CPU work with the other sources' waits.
         nonlocal done
         done += 1
         if result.outcome == "ok":
             remote = by_name[result.source]
-            parsed[remote.source.name] = _guarded(
-                remote.source,
-                lambda: remote.kind.parse(remote.source, _fetched(result), remote.cursor),
-            )
+            source, kind, cursor = remote.source, remote.kind, remote.cursor
+            fetched = _fetched(result)
+            intake = run.intake
+            if intake is None or kind.may_follow:  # read in config order, once followed
+                parsed[source.name] = _guarded(source, lambda: kind.parse(source, fetched, cursor))
+            else:  # taken for the day at once (see digest.intake), by a worker if any
+                new = source.name in run.new_sources
+                parsed[source.name] = intake.submit(
+                    source, kind, fetched, cursor, new=new
+                ) or _guarded(source, lambda: intake.parse(source, kind, fetched, cursor, new=new))
         if progress is not None:
             progress(result.source, done, total)
 
-    results = fetch_all(requests, settings, on_done=finished)
+    # Bodies are dropped once handled: a build of many feeds need not hold them all.
+    results = fetch_all(requests, settings, on_done=finished, keep_bodies=False)
     follows = {name: f for name, f in parsed.items() if isinstance(f, Follow)}
     if follows:
         parsed.update(_follow({n: (by_name[n].source, f) for n, f in follows.items()}, settings))
@@ -300,22 +343,21 @@ def _collect_remote(
         if result.outcome != "ok":
             run.failed(source, result.problem or "could not be fetched", result.advice or "")
             continue
-        outcome = parsed[source.name]
+        outcome: Reading | Follow[Any] | Pending | Parsed | Exception = parsed[source.name]
+        if not isinstance(outcome, Reading | Follow | Exception | Parsed):
+            outcome = _guarded(source, outcome.result)  # a worker's (see digest.intake)
         if isinstance(outcome, SourceError):
             run.failed(source, outcome.problem, outcome.advice)
             continue
         if isinstance(outcome, Exception):
-            run.failed(source, f"unexpected error: {type(outcome).__name__}: {outcome}", _BUG)
+            run.failed(source, f"unexpected error: {_error_text(outcome)}", _BUG)
             continue
-        assert isinstance(outcome, Reading)  # follow-ups were read above
-        run.took(
-            source,
-            outcome,
-            remote.cursor,
-            etag=result.etag,
-            last_modified=result.last_modified,
-            fetch_url=fetch_url,
-        )
+        health = {"etag": result.etag, "last_modified": result.last_modified}
+        if isinstance(outcome, Reading):
+            run.took(source, remote.kind, outcome, remote.cursor, fetch_url=fetch_url, **health)
+        else:
+            assert isinstance(outcome, Parsed)  # follow-ups were read above
+            run.took_parsed(source, outcome, remote.cursor, fetch_url=fetch_url, **health)
 
 
 def _guarded(source: Source, read: Callable[[], Any]) -> Any:
@@ -328,6 +370,14 @@ def _guarded(source: Source, read: Callable[[], Any]) -> Any:
     except Exception as exc:
         log.exception("unexpected error parsing source %s", source.name)
         return exc
+
+
+def _error_text(error: Exception) -> str:
+    from digest.intake import UnexpectedError
+
+    if isinstance(error, UnexpectedError):  # already "Type: message", from a worker
+        return str(error)
+    return f"{type(error).__name__}: {error}"
 
 
 def _fetched(result: FetchResult) -> Fetched:
@@ -350,7 +400,7 @@ def _follow(
 
     requests: list[FetchRequest] = []
     for name, (source, follow) in follows.items():
-        public = _is_public_source(source)
+        public = is_public_source(source)
         requests.extend(FetchRequest(name, url, public_only=public) for url in follow.urls)
     # Keyed by the request itself: two equal requests fetch the same document.
     parts: dict[FetchRequest, Any] = {}
@@ -378,7 +428,8 @@ def _follow(
     return readings
 
 
-def _is_public_source(source: Source) -> bool:
+def is_public_source(source: Source) -> bool:
+    """Whether ``source`` is read over the internet: its links are then untrusted."""
     from digest.sources.http import is_public_host
 
     return is_public_host(urlsplit(source.location).hostname or "")
@@ -395,148 +446,3 @@ def _fetch_settings(config: FetchConfig) -> FetchSettings:
         backoff=config.backoff,
         workers=config.workers,
     )
-
-
-@dataclass(frozen=True)
-class FullTexts:
-    """What ``fetch_full_texts`` made of the articles chosen for the digest."""
-
-    articles: list[Article]  # in the order given, completed from their pages where fetched
-    warnings: list[str]
-    # Articles whose kind gives no text but their page's, and whose page was not fetched this
-    # run (over ``full_text_limit``): not in ``articles``, they wait for the next run.
-    waiting: list[Article] = dataclasses.field(default_factory=list)
-    # Articles whose kind gives no text but their page's, and whose page could not be used:
-    # not in ``articles``; remembered as skipped, like any article left without text.
-    unreadable: list[Article] = dataclasses.field(default_factory=list)
-
-
-def fetch_full_texts(
-    articles: Sequence[Article],
-    sources: Sequence[Source],
-    config: FetchConfig | None = None,
-    *,
-    undated: Collection[str] = frozenset(),
-) -> FullTexts:
-    """Replace the text of articles whose kind wants their linked page (a feed's teasers, or
-    every entry of a ``full_text`` feed; every entry of a sitemap) by the page's text.
-
-    Give it only the articles going into the digest: the pipeline calls it after choosing
-    them, so a new feed's old backlog or an entry held for a later day never costs a page
-    download. At most ``full_text_limit`` pages are fetched per source and run, newest
-    entries first. Each page that could not be used gets a warning, and the article keeps its
-    own text; an article with no text of its own is left out instead (see ``FullTexts``).
-
-    ``undated`` holds the keys of articles whose ``published`` is only the time digest first
-    saw them (the feed gave none): for those the page's own date, when it has one, wins.
-    """
-    config = config or FetchConfig()
-    remote: dict[str, tuple[Source, Kind]] = {}
-    for source in sources:
-        if is_remote(source) and source.kind in kinds.names():
-            remote[source.name] = (source, kinds.kind(source.kind))
-    articles = list(articles)
-    per_source: dict[str, int] = {}
-    chosen: list[tuple[Source, Article]] = []
-    result = FullTexts(articles, [])
-    oldest = dt.datetime.min.replace(tzinfo=dt.UTC)
-    for article in sorted(articles, key=lambda a: a.published or oldest, reverse=True):
-        entry = remote.get(article.origin or article.source)
-        if entry is None or not article.url:
-            continue
-        source, kind = entry
-        # The limit is checked first: with none left, a feed's entries need not be looked at.
-        if per_source.get(source.name, 0) >= config.full_text_limit:
-            if kind.text_on_page and kind.wants_page(source, article):
-                (result.waiting if config.full_text_limit else result.unreadable).append(article)
-            continue
-        if not kind.wants_page(source, article):
-            continue
-        per_source[source.name] = per_source.get(source.name, 0) + 1
-        chosen.append((source, article))
-    for name in sorted({a.source for a in result.unreadable}):
-        result.warnings.append(
-            f"{name}: its articles have no text but their pages', and full_text_limit = 0 "
-            "fetches none: they are skipped (raise full_text_limit)"
-        )
-    if result.waiting:
-        for name in sorted({a.source for a in result.waiting}):
-            count = sum(1 for a in result.waiting if a.source == name)
-            result.warnings.append(
-                f"{name}: {count} article(s) wait for the next run, past the "
-                f"{config.full_text_limit} pages fetched per source and run (full_text_limit)"
-            )
-    if chosen:
-        _complete(chosen, remote, config, undated, result)
-    left_out = {a.key for a in (*result.waiting, *result.unreadable)}
-    if left_out:
-        result.articles[:] = [a for a in result.articles if a.key not in left_out]
-    return result
-
-
-def _complete(
-    chosen: Sequence[tuple[Source, Article]],
-    remote: dict[str, tuple[Source, Kind]],
-    config: FetchConfig,
-    undated: Collection[str],
-    result: FullTexts,
-) -> None:
-    """Fetch the chosen articles' pages and put their text into ``result``."""
-    from digest.sources.http import FetchRequest, fetch_all
-    from digest.sources.pages import PageError, extract_page
-
-    # Article links come from the source, so they are untrusted: a feed read over the internet
-    # may not send digest into the local network (an intranet feed may link within it).
-    public_source = {s.name: _is_public_source(s) for s, _ in chosen}
-    results = fetch_all(
-        [
-            FetchRequest(source=s.name, url=a.url or "", public_only=public_source[s.name])
-            for s, a in chosen
-        ],
-        _fetch_settings(config),
-    )
-    replaced: dict[str, Article] = {}
-    for (source, article), fetched in zip(chosen, results, strict=True):
-        own_text = not remote[source.name][1].text_on_page
-        if fetched.outcome != "ok":
-            if own_text:
-                result.warnings.append(
-                    f"{source.name}: full text of '{article.title}' not fetched "
-                    f"({fetched.problem}); the feed's text is used"
-                )
-            else:
-                result.warnings.append(
-                    f"{source.name}: {article.url} not fetched ({fetched.problem}); skipped, "
-                    "as it has no text without its page"
-                )
-                result.unreadable.append(article)
-            continue
-        try:
-            content = extract_page(fetched.body, fetched.url, fetched.content_type)
-        except PageError as exc:
-            if own_text:
-                result.warnings.append(
-                    f"{source.name}: no article text on {article.url} ({exc.problem}); "
-                    "the feed's text is used"
-                )
-            else:
-                result.warnings.append(
-                    f"{source.name}: no article text on {article.url} ({exc.problem}); skipped"
-                )
-                result.unreadable.append(article)
-            continue
-        if sum(len(p.text) for p in content.paragraphs) > sum(
-            len(p.text) for p in article.paragraphs
-        ):
-            replaced[article.key] = dataclasses.replace(
-                article,
-                paragraphs=content.paragraphs,
-                title=article.title or content.title,
-                author=article.author or content.author,
-                published=(
-                    (content.published or article.published)
-                    if article.key in undated
-                    else (article.published or content.published)
-                ),
-            )
-    result.articles[:] = [replaced.get(a.key, a) for a in result.articles]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any, Literal
 
@@ -103,6 +103,14 @@ class Source:
     def __post_init__(self) -> None:
         if not isinstance(self.options, MappingProxyType):
             object.__setattr__(self, "options", MappingProxyType(dict(self.options)))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickle (a build's worker processes) cannot copy a read-only view: options go as a dict
+        values = (
+            dict(self.options) if f.name == "options" else getattr(self, f.name)
+            for f in fields(self)
+        )
+        return (type(self), tuple(values))
 
 
 @dataclass(frozen=True, slots=True)

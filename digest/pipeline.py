@@ -7,6 +7,7 @@ the edges (ingest, state, output), so each stage can be tested alone.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import logging
@@ -21,30 +22,37 @@ from digest import atom, present, render
 from digest.config import Config
 from digest.config.settings import TOP
 from digest.filters import Filtered, Filters, sift
+from digest.fulltext import FullText, Page, PageText, host_of, settle
 from digest.group import (
     GroupingSettings,
     StorySettings,
-    group_stories,
+    complete_story,
     keep_ids,
     link_earlier,
+    outline_stories,
     story_record,
 )
-from digest.ingest import Progress, collect, fetch_full_texts
+from digest.ingest import Progress, collect, is_remote
+from digest.intake import (
+    Cleaning,
+    DayIntake,
+    DayPlan,
+    IntakePool,
+    PageWanted,
+    SourceDay,
+    clean_article,
+    pool_workers,
+    slim,
+)
 from digest.language import choose_language, language, primary_subtag
 from digest.model import Article, DayRecord, Digest, Section, SourceFailure, Story
 from digest.output import StagedFiles, remove_leftovers
 from digest.present import plural
-from digest.shape import SectionRule, ShapeSettings, shape_day
-from digest.state import EntryRecord, RunLock, SourceHealth, State
-from digest.summarise import derive_headline, summarise
-from digest.text.normalise import RuleSet, load_rules
-from digest.text.verbatim import normalise_keeping_verbatim
+from digest.shape import SectionRule, ShapedDay, ShapeSettings, shape_day
+from digest.state import RunLock, SourceHealth, State
+from digest.text.normalise import RuleSet
 
 log = logging.getLogger(__name__)
-
-# How far back the first run against a new feed or page looks, so that subscribing to a feed
-# with a year of backlog does not flood that day's digest.
-FIRST_RUN_WINDOW = dt.timedelta(hours=24)
 
 
 @dataclass(frozen=True)
@@ -56,6 +64,9 @@ class BuildResult:
     sources_read: int
     elapsed: float
     filtered: tuple[Filtered, ...] = ()  # new articles the include/exclude rules took out
+    # article pages not fetched for full text within [fetch] full_text_seconds
+    pages_late: int = 0
+    full_text_seconds: float = 0.0
 
     @property
     def summary_line(self) -> str:
@@ -63,54 +74,22 @@ class BuildResult:
         stories = plural(len(d.stories), "story", "stories")
         sources = plural(self.sources_read, "source", "sources")
         filtered = f", {len(self.filtered)} filtered out" if self.filtered else ""
+        late = ""
+        if self.pages_late:
+            pages = plural(self.pages_late, "article page", "article pages")
+            late = (
+                f"; full text stopped after {self.full_text_seconds:g} s "
+                f"(full_text_seconds): {pages} not fetched, their teasers stand"
+            )
         return (
             f"{d.day.isoformat()}: {stories} ({self.new_articles} new articles{filtered}) "
-            f"from {sources}, {len(d.failures)} failed, {self.elapsed:.1f} s"
+            f"from {sources}, {len(d.failures)} failed, {self.elapsed:.1f} s{late}"
         )
 
 
 def prepare_article(article: Article, rules: RuleSet, config: Config) -> Article:
     """normalise → title → summarise, for one article: what every ingestor's output goes through."""
-    article = normalise_keeping_verbatim(article, rules)
-    if not article.title:
-        article = dataclasses.replace(
-            article,
-            title=derive_headline(article.paragraphs, language=article.language),
-            title_derived=True,
-        )
-    return summarise(article, config.lead_sentences, config.summary_chars)
-
-
-def clean_articles(
-    articles: Sequence[Article], config: Config, rules: RuleSet | None = None
-) -> tuple[list[Article], list[str]]:
-    """``prepare_article`` over each article, dropping (with a warning) any left empty.
-
-    One odd article must not cost the whole digest: an unexpected error skips that article,
-    logged with its traceback, and the rest go on. The rules are compiled only when there is
-    something to clean (it takes a noticeable moment, and most reruns have nothing new).
-    """
-    cleaned: list[Article] = []
-    warnings: list[str] = []
-    if not articles:
-        return cleaned, warnings
-    rules = rules or load_rules(config.rules)
-    for article in articles:
-        label = f"{article.source}: '{article.title or article.key}'"
-        try:
-            result = prepare_article(article, rules, config)
-        except Exception:
-            log.exception("could not clean %s from %s", article.key, article.source)
-            warnings.append(
-                f"{label} could not be cleaned (a bug in digest: please report "
-                "it with the log); skipped"
-            )
-            continue
-        if result.paragraphs:
-            cleaned.append(result)
-        else:
-            warnings.append(f"{label} has no text left after cleaning; skipped")
-    return cleaned, warnings
+    return clean_article(article, rules, config.lead_sentences, config.summary_chars)
 
 
 def today(config: Config, now: dt.datetime | None = None) -> dt.date:
@@ -129,6 +108,7 @@ class Assembly:
     warnings: list[str]
     sources_read: int
     filtered: list[Filtered] = dataclasses.field(default_factory=list)  # also in ``skipped``
+    pages_late: int = 0  # article pages the full-text budget left unfetched
 
 
 def filter_levels(
@@ -138,11 +118,7 @@ def filter_levels(
     those of the source that read it (``origins``: article key → source name). None when
     the config has no rules at all."""
     top = Filters(config.include, config.exclude, "top level")
-    own = {
-        s.name: Filters(s.include, s.exclude, f"source {s.name}")
-        for s in config.sources
-        if s.include or s.exclude
-    }
+    own = _own_filters(config)
     if not top and not own:
         return None
 
@@ -153,6 +129,28 @@ def filter_levels(
     return levels
 
 
+def _own_filters(config: Config) -> dict[str, Filters]:
+    return {
+        s.name: Filters(s.include, s.exclude, f"source {s.name}")
+        for s in config.sources
+        if s.include or s.exclude
+    }
+
+
+def day_plan(config: Config, day: dt.date, now: dt.datetime) -> DayPlan:
+    """What taking each source's articles for ``day`` needs to know of the config."""
+    return DayPlan(
+        day=day,
+        tz=config.timezone,
+        now=now,
+        first_run_window=dt.timedelta(hours=config.first_run_hours),
+        full_text_limit=config.fetch.full_text_limit,
+        cleaning=Cleaning(config.rules, config.lead_sentences, config.summary_chars),
+        top=Filters(config.include, config.exclude, "top level"),
+        own=_own_filters(config),
+    )
+
+
 def assemble_day(
     config: Config,
     state: State,
@@ -161,54 +159,46 @@ def assemble_day(
     progress: Progress | None = None,
 ) -> Assembly:
     """ingest → select → full text → clean → filter → group: the day's digest, from the
-    configured sources and what the state knows. Reads the state and writes nothing."""
-    collected = collect(
-        config.sources,
-        state,
-        now,
-        config.timezone,
-        fetch_config=config.fetch,
-        progress=progress,
-    )
-    warnings = list(collected.warnings)
-    known = state.entries(a.key for a in collected.articles)
-    # Select before cleaning: on a busy day most entries are ones already shown or an old
-    # backlog, and cleaning them would be wasted work.
-    selection = select_for_day(
-        collected.articles,
-        known,
-        day=day,
-        tz=config.timezone,
-        now=now,
-        first_run_window=dt.timedelta(hours=config.first_run_hours),
-        backlog_sources=collected.backlog_sources,
-    )
-    # Filters, in two steps. Exclude rules are tried first on what the source gave (title,
-    # author, category, URL), so that an article they take out costs no page download nor a
-    # place within full_text_limit; then every rule on the article as the reader would see
-    # it, cleaned, full text and summary included.
-    levels = filter_levels(config, collected.origins)
-    wanted, filtered = sift(selection.shown, levels, before_text=True)
-    full_texts = fetch_full_texts(wanted, config.sources, config.fetch, undated=selection.undated)
-    warnings.extend(full_texts.warnings)
-    cleaned, cleaning_warnings = clean_articles(full_texts.articles, config)
-    warnings.extend(cleaning_warnings)
-    shown, filtered_clean = sift(cleaned, levels)
-    filtered += filtered_clean
+    configured sources and what the state knows. Reads the state and writes nothing.
+
+    Each source's articles are taken for the day as soon as it is read (``digest.intake``):
+    selected (before cleaning: on a busy day most entries are ones already shown or an old
+    backlog, and cleaning them would be wasted work), run past the exclude rules that look at
+    what the source gave (so that an article they take out costs no page download nor a place
+    within full_text_limit), their pages asked for (``digest.fulltext``), and cleaned. Every
+    rule then sees each article as the reader would, full text and summary included.
+    """
+    plan = day_plan(config, day, now)
+    remote = sum(1 for s in config.sources if s.enabled and is_remote(s))
+    workers = pool_workers(remote)
+    with contextlib.ExitStack() as stack:
+        pool = stack.enter_context(IntakePool(config.state, workers)) if workers else None
+        full_text = None
+        if config.fetch.full_text_limit and remote:
+            full_text = stack.enter_context(FullText(config.fetch, plan.cleaning))
+        intake = DayIntake(plan, state, pool=pool, pages=full_text.ask if full_text else None)
+        collected = collect(
+            config.sources,
+            state,
+            now,
+            config.timezone,
+            fetch_config=config.fetch,
+            progress=progress,
+            intake=intake,
+        )
+        pages = full_text.finish() if full_text else {}
+    taken = gather(collected.days, pages, config.fetch.full_text_limit)
+    warnings = [*collected.warnings, *taken.warnings]
+    levels = filter_levels(config, {})
+    shown, filtered_clean = sift(taken.cleaned, levels)
+    filtered = [*taken.filtered, *filtered_clean]
     # Articles left empty by cleaning are remembered as skipped, so they are not cleaned
     # (and warned about) again on every run; so are filtered ones, so they never come back.
-    kept = {a.key for a in cleaned}
-    skipped = [
-        *selection.skipped,
-        *(a for a in full_texts.articles if a.key not in kept),
-        *full_texts.unreadable,
-        *(f.article for f in filtered),
-    ]
+    skipped = [*taken.skipped, *(slim(f.article) for f in filtered_clean)]
     # A source with entries held for a later day (or waiting for their page) must be read
     # in full next time: with its validators and cursor stored, "304 Not Modified" would
     # hide those entries for good.
-    unsettled = {a.origin or a.source for a in (*selection.held, *full_texts.waiting)}
-    health = tuple(h.read_again() if h.name in unsettled else h for h in collected.health)
+    health = tuple(h.read_again() if h.name in taken.unsettled else h for h in collected.health)
     earlier = state.articles_for_day(day)
     digest = shaped_digest(
         config,
@@ -217,7 +207,97 @@ def assemble_day(
         generated_at=now,
         failures=(*config.invalid_sources, *collected.failures),
     )
-    return Assembly(digest, shown, skipped, health, warnings, collected.sources_read, filtered)
+    late = full_text.fetcher.timed_out if full_text else 0
+    return Assembly(
+        digest, shown, skipped, health, warnings, collected.sources_read, filtered, late
+    )
+
+
+@dataclass
+class Taken:
+    """Every source's day put together, in config order (see ``gather``)."""
+
+    cleaned: list[Article] = dataclasses.field(default_factory=list)
+    skipped: list[Article] = dataclasses.field(default_factory=list)
+    filtered: list[Filtered] = dataclasses.field(default_factory=list)
+    warnings: list[str] = dataclasses.field(default_factory=list)
+    unsettled: set[str] = dataclasses.field(default_factory=set)
+
+
+def gather(
+    days: Sequence[SourceDay], pages: Mapping[str, Page[PageText]], full_text_limit: int
+) -> Taken:
+    """The sources' days as one, in config order: an article two sources brought counts for
+    the first only; each article that wanted its page gets the page's text (or keeps its
+    own, or waits, see ``fulltext.settle``); articles left with no text are remembered as
+    skipped, with a warning."""
+    taken = Taken()
+    seen: set[str] = set()
+    page_warnings: list[str] = []
+    cleaning_warnings: list[str] = []
+    unreadable: set[str] = set()
+    waiting: dict[str, int] = {}
+    failed_hosts: dict[tuple[str, str], int] = {}
+    for day in days:
+        repeated = {key for key in day.keys if key in seen}
+        seen.update(day.keys)
+        if day.held or day.waiting:
+            taken.unsettled.add(day.source)
+        for article in day.waiting:
+            waiting[article.source] = waiting.get(article.source, 0) + 1
+        unreadable.update(a.source for a in day.unreadable)
+        taken.skipped.extend(a for a in (*day.skipped, *day.unreadable) if a.key not in repeated)
+        for filtered in day.filtered:
+            if filtered.article.key not in repeated:
+                taken.filtered.append(filtered)
+                taken.skipped.append(filtered.article)
+        for item in day.shown:
+            if item.article.key in repeated:
+                continue
+            if isinstance(item, PageWanted):
+                settled = settle(item.article.source, item, pages.get(item.article.key))
+                if settled.warning:
+                    page_warnings.append(settled.warning)
+                if settled.host_failed:
+                    counted = (item.article.source, settled.host_failed)
+                    failed_hosts[counted] = failed_hosts.get(counted, 0) + 1
+                if settled.waiting:
+                    taken.unsettled.add(day.source)
+                    continue
+                if settled.cleaned is None:
+                    taken.skipped.append(item.article)
+                    continue
+                cleaned = settled.cleaned
+            else:
+                cleaned = item
+            if cleaned.ok:
+                taken.cleaned.append(cleaned.article)
+            else:
+                article = cleaned.article
+                cleaning_warnings.append(
+                    f"{article.source}: '{article.title or article.key}' {cleaned.problem}"
+                )
+                taken.skipped.append(article)
+    taken.warnings.extend(
+        f"{name}: its articles have no text but their pages', and full_text_limit = 0 "
+        "fetches none: they are skipped (raise full_text_limit)"
+        for name in sorted(unreadable)
+    )
+    taken.warnings.extend(
+        f"{name}: {count} article(s) wait for the next run, past the "
+        f"{full_text_limit} pages fetched per source and run (full_text_limit)"
+        for name, count in sorted(waiting.items())
+    )
+    taken.warnings.extend(page_warnings)
+    problems = {host_of(page.request.url): page.problem for page in pages.values() if page.problem}
+    taken.warnings.extend(
+        f"{name}: {count} more page(s) on {host} not tried after it failed in this run "
+        f"({problems.get(host, 'could not be fetched')}): the articles keep their own text, "
+        "or wait for the next run if they have none"
+        for (name, host), count in failed_hosts.items()
+    )
+    taken.warnings.extend(cleaning_warnings)
+    return taken
 
 
 def build(
@@ -257,9 +337,7 @@ def build(
             config,
             env,
             state.feed_id(),
-            stories_on=lambda d: (
-                shape_day(stories_for_day(state, config, d), shape_settings(config)).stories
-            ),
+            stories_on=lambda d: stories_for_day(state, config, d).stories,
             fragment=fragment,
         )
         if record is not None and day not in known_days:
@@ -305,6 +383,8 @@ def build(
         sources_read=assembly.sources_read,
         elapsed=time.monotonic() - started,
         filtered=tuple(assembly.filtered),
+        pages_late=assembly.pages_late,
+        full_text_seconds=config.fetch.full_text_seconds,
     )
     log.debug("built %s", result.summary_line)
     return result
@@ -350,13 +430,12 @@ def shape_settings(config: Config) -> ShapeSettings:
 def shaped_digest(
     config: Config,
     day: dt.date,
-    stories: Sequence[Story],
+    shaped: ShapedDay,
     *,
     generated_at: dt.datetime,
     failures: Sequence[SourceFailure] = (),
 ) -> Digest:
-    """The digest of ``day``: its stories in sections, within the limits (``digest.shape``)."""
-    shaped = shape_day(stories, shape_settings(config))
+    """The digest of ``day``, its stories shaped (see ``stories_for_day``)."""
     return Digest(
         day=day,
         title=config.title,
@@ -400,88 +479,32 @@ def story_settings(config: Config) -> StorySettings:
 
 def stories_for_day(
     state: State, config: Config, day: dt.date, articles: Sequence[Article] | None = None
-) -> tuple[Story, ...]:
-    """The stories of ``day``: its articles (by default, those stored for it) grouped, each
-    with the id an earlier build of the day gave it, and linked to the story of an earlier
-    day (within ``feed_days``) that it continues."""
+) -> ShapedDay:
+    """The stories of ``day`` in sections, within the limits (``digest.shape``): its articles
+    (by default, those stored for it) grouped, each story with the id an earlier build of the
+    day gave it. The stories shown or listed in Also today are completed (headline, summary)
+    and linked to the story of an earlier day (within ``feed_days``) that each continues;
+    the others are only counted, so they are never completed."""
     settings = story_settings(config)
     if articles is None:
         articles = state.articles_for_day(day)
-    stories = keep_ids(group_stories(articles, settings), state.stories(day, day))
-    if not settings.grouping.enabled:
-        return stories
-    first = day - dt.timedelta(days=config.feed_days)
-    earlier = state.stories(first, day - dt.timedelta(days=1))
-    return link_earlier(stories, earlier, settings.grouping)
-
-
-# On a new feed's first run, undated entries cannot be shown to be recent: take only this many
-# of them (feeds list newest first) and remember the rest as backlog.
-FIRST_RUN_UNDATED = 5
-
-
-@dataclass(frozen=True)
-class Selection:
-    """How ``select_for_day`` sorted the ingested articles."""
-
-    shown: list[Article]  # new to digest: they go into this day
-    skipped: list[Article]  # a new feed's old backlog: remembered, never shown
-    held: list[Article]  # dated after this day, or undated on an earlier day's build: later
-    # keys of the shown articles the feed left undated: their ``published`` is the time
-    # digest first saw them, which the article page's own date may still replace
-    undated: set[str] = dataclasses.field(default_factory=set)
-
-
-def select_for_day(
-    articles: Sequence[Article],
-    known: dict[str, EntryRecord],
-    *,
-    day: dt.date,
-    tz: dt.tzinfo,
-    now: dt.datetime,
-    first_run_window: dt.timedelta = FIRST_RUN_WINDOW,
-    backlog_sources: frozenset[str] = frozenset(),
-) -> Selection:
-    """Decide which articles are new for ``day``.
-
-    An article already in a digest (this day's included: it is kept as first stored) is
-    never taken again; one dated after the day waits for a later digest; on a feed's first
-    run only the recent window is taken and the rest is remembered as skipped, so it never
-    surfaces later either. Undated articles take the time digest first saw them.
-    """
-    day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tz)
-    # A zero window means "no window": a new source's whole backlog is taken.
-    window_start = min(now, day_end) - first_run_window if first_run_window else None
-    chosen = Selection([], [], [])
-    seen_keys: set[str] = set()
-    undated_taken: dict[str, int] = {}
-    for article in articles:
-        if article.key in seen_keys:
-            continue  # the same article from two sources, or twice in one feed
-        seen_keys.add(article.key)
-        record = known.get(article.key)
-        if record is not None and record.day is not None:
-            continue
-        published = article.published or (record.first_seen if record else now)
-        if published >= day_end or (article.published is None and now >= day_end):
-            chosen.held.append(article)
-            continue
-        origin = article.origin or article.source
-        if record is None and window_start is not None and origin in backlog_sources:
-            if article.published is None:
-                taken = undated_taken.get(origin, 0)
-                undated_taken[origin] = taken + 1
-                if taken >= FIRST_RUN_UNDATED:
-                    chosen.skipped.append(article)
-                    continue
-            elif published < window_start:
-                chosen.skipped.append(article)
-                continue
-        if article.published is None:
-            article = dataclasses.replace(article, published=published)
-            chosen.undated.add(article.key)
-        chosen.shown.append(article)
-    return chosen
+    outlines = keep_ids(outline_stories(articles, settings), state.stories(day, day))
+    shaped = shape_day(outlines, shape_settings(config))
+    listed = [*shaped.stories, *shaped.also_today]
+    stories = [complete_story(story, settings) for story in listed]
+    if settings.grouping.enabled:
+        first = day - dt.timedelta(days=config.feed_days)
+        earlier = state.stories(first, day - dt.timedelta(days=1))
+        stories = list(link_earlier(stories, earlier, settings.grouping))
+    done = {id(outline): story for outline, story in zip(listed, stories, strict=True)}
+    return ShapedDay(
+        tuple(
+            dataclasses.replace(section, stories=tuple(done[id(s)] for s in section.stories))
+            for section in shaped.sections
+        ),
+        tuple(done[id(s)] for s in shaped.also_today),
+        shaped.more,
+    )
 
 
 def render_outputs(

@@ -246,6 +246,20 @@ class State:
         finally:
             connection.close()
 
+    @classmethod
+    def open_read_only(cls, path: Path) -> State:
+        """The state file for looking things up only, as it is: no migration, no writes. For a
+        build's worker processes, which read it while the build holds it open (and writes
+        nothing until it commits). Close it with ``close()``."""
+        try:
+            connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+        except sqlite3.DatabaseError as exc:
+            raise StateError(_state_problem(path, exc)) from exc
+        return cls(connection, path)
+
+    def close(self) -> None:
+        self._db.close()
+
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         self._db.execute("BEGIN IMMEDIATE")

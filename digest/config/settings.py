@@ -181,6 +181,13 @@ FETCH = Table(
             30,
             "most article pages fetched per source and run for full text",
         ),
+        Key(
+            "full_text_seconds",
+            Number(1, 3600, "seconds"),
+            60.0,
+            "the longest a build spends fetching article pages for full text",
+            note="pages not back by then keep their teasers",
+        ),
     ),
     help="how feeds and pages are fetched",
 )
@@ -442,6 +449,7 @@ class FetchConfig:
     max_mb: float = FETCH["max_mb"].default
     retries: int = FETCH["retries"].default
     full_text_limit: int = FETCH["full_text_limit"].default
+    full_text_seconds: float = FETCH["full_text_seconds"].default
     # The first retry's pause in seconds (it doubles, with jitter). Not a config key: users
     # keep the polite default; tests shorten it so that proving a retry costs no second.
     backoff: float = 1.0

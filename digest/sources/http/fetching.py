@@ -11,6 +11,7 @@ one source cannot take the others down with it.
 from __future__ import annotations
 
 import concurrent.futures
+import dataclasses
 import logging
 import random
 import time
@@ -72,11 +73,13 @@ def fetch_all(
     *,
     on_done: Callable[[FetchResult], None] | None = None,
     client: Client | None = None,
+    keep_bodies: bool = True,
 ) -> list[FetchResult]:
     """Fetch every request on at most ``settings.workers`` threads; results in request order.
 
     ``on_done`` is called once per result as each finishes, always on the calling thread, so
-    it may draw a progress bar or log a line without locking.
+    it may draw a progress bar or log a line without locking. With ``keep_bodies=False`` the
+    results returned carry no body: ``on_done`` had it, and many bodies need not stay in memory.
     """
     requests = list(requests)
     if not requests:
@@ -98,6 +101,8 @@ def fetch_all(
             results[index] = result = future.result()
             if on_done is not None:
                 on_done(result)
+            if not keep_bodies and result.body:
+                results[index] = dataclasses.replace(result, body=b"")
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         raise

@@ -159,6 +159,9 @@ class Kind:
     # Its articles have no text of their own, only a link to the page that holds it: those
     # whose page is not fetched this run (over ``full_text_limit``) wait for the next run.
     text_on_page: ClassVar[bool] = False
+    # Whether ``parse`` may answer with a ``Follow`` rather than a ``Reading``: such a kind is
+    # always parsed in the build's own process (the others may be parsed in a worker process).
+    may_follow: ClassVar[bool] = False
     # The outline ``type`` an OPML subscription list gives it (None: never exported, as for
     # local folders); "rss" outlines carry ``xmlUrl``, the others ``url``.
     opml_type: ClassVar[str | None] = None

@@ -69,6 +69,7 @@ class SitemapKind(Kind):
     keys = (SITEMAPS,)
     reads = frozenset({"url"})
     text_on_page = True
+    may_follow = True  # an index names the sitemaps to read
     opml_type = "sitemap"
 
     def parse(self, source: Source, fetched: Fetched, cursor: Cursor) -> Reading | Follow[Any]:

@@ -1,0 +1,597 @@
+"""What each source brings to the day, decided as soon as the source is read.
+
+A build takes each source's articles for the day the moment that source has been read, not
+once every source is in: which are new to the day, which are a new feed's old backlog (kept as
+keys only, to be remembered), which wait for a later day, which the exclude rules take out,
+which want their linked page for the full text (asked for at once, so that page downloads
+overlap the rest of the build), and the rest cleaned and summarised. What leaves here is what
+the day needs, and nothing more: no raw entry HTML, no backlog articles.
+
+``take`` does it for one source (pure but for the known-entries lookup it is given). With
+enough feeds to read, ``IntakePool`` runs the parse of each fetched feed and its ``take`` in
+worker processes, one per core: the results are small (the day's cleaned articles and a list
+of keys), so sending them back costs far less than the work it spreads. The workers read the
+state file to tell known entries from new ones; nothing writes it until the build commits.
+
+``select`` sorts one source's articles; the pipeline drops an article that an earlier source
+(in config order) already brought, so the day comes out the same whatever order the sources
+answered in.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import datetime as dt
+import functools
+import logging
+import os
+import queue
+import threading
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from digest.filters import Filtered, Filters, verdict
+from digest.model import Article, Source
+
+if TYPE_CHECKING:
+    from digest.sources.kinds.base import Cursor, Fetched, Kind
+    from digest.state import EntryRecord
+    from digest.text.normalise import RuleSet
+
+log = logging.getLogger(__name__)
+
+# On a new feed's first run, undated entries cannot be shown to be recent: take only this many
+# of them (feeds list newest first) and remember the rest as backlog.
+FIRST_RUN_UNDATED = 5
+
+# Worker processes pay for themselves from about this many fetched feeds: starting them
+# (a fresh interpreter importing the parser and the cleaning rules) costs about what
+# parsing and cleaning some forty feeds does. So the first this many bodies of a build are
+# read in its own process, and workers start with the next one (never, on a rerun where
+# almost every feed answers "304 Not Modified").
+POOL_MIN_SOURCES = 40
+
+_OLDEST = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """How ``select`` sorted a source's articles."""
+
+    shown: list[Article]  # new to digest: they go into this day
+    skipped: list[Article]  # a new feed's old backlog: remembered, never shown
+    held: list[Article]  # dated after this day, or undated on an earlier day's build: later
+    # keys of the shown articles the feed left undated: their ``published`` is the time
+    # digest first saw them, which the article page's own date may still replace
+    undated: set[str] = dataclasses.field(default_factory=set)
+
+
+def select(
+    articles: Sequence[Article],
+    known: Mapping[str, EntryRecord],
+    *,
+    day: dt.date,
+    tz: dt.tzinfo,
+    now: dt.datetime,
+    first_run_window: dt.timedelta,
+    backlog_sources: Collection[str] = frozenset(),
+) -> Selection:
+    """Decide which articles are new for ``day``.
+
+    An article already in a digest (this day's included: it is kept as first stored) is
+    never taken again; one dated after the day waits for a later digest; on a feed's first
+    run only the recent window is taken and the rest is remembered as skipped, so it never
+    surfaces later either. Undated articles take the time digest first saw them.
+    """
+    day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tz)
+    # A zero window means "no window": a new source's whole backlog is taken.
+    window_start = min(now, day_end) - first_run_window if first_run_window else None
+    chosen = Selection([], [], [])
+    seen_keys: set[str] = set()
+    undated_taken: dict[str, int] = {}
+    for article in articles:
+        if article.key in seen_keys:
+            continue  # the same article from two sources, or twice in one feed
+        seen_keys.add(article.key)
+        record = known.get(article.key)
+        if record is not None and record.day is not None:
+            continue
+        published = article.published or (record.first_seen if record else now)
+        if published >= day_end or (article.published is None and now >= day_end):
+            chosen.held.append(article)
+            continue
+        origin = article.origin or article.source
+        if record is None and window_start is not None and origin in backlog_sources:
+            if article.published is None:
+                taken = undated_taken.get(origin, 0)
+                undated_taken[origin] = taken + 1
+                if taken >= FIRST_RUN_UNDATED:
+                    chosen.skipped.append(article)
+                    continue
+            elif published < window_start:
+                chosen.skipped.append(article)
+                continue
+        if article.published is None:
+            article = dataclasses.replace(article, published=published)
+            chosen.undated.add(article.key)
+        chosen.shown.append(article)
+    return chosen
+
+
+def clean_article(
+    article: Article, rules: RuleSet, lead_sentences: int, summary_chars: int
+) -> Article:
+    """normalise → title → summarise, for one article: what every ingestor's output goes through."""
+    from digest.summarise import derive_headline, summarise
+    from digest.text.verbatim import normalise_keeping_verbatim
+
+    article = normalise_keeping_verbatim(article, rules)
+    if not article.title:
+        article = dataclasses.replace(
+            article,
+            title=derive_headline(article.paragraphs, language=article.language),
+            title_derived=True,
+        )
+    return summarise(article, lead_sentences, summary_chars)
+
+
+@dataclass(frozen=True)
+class Cleaning:
+    """How articles are cleaned and summarised: the config's part of it, small enough to
+    hand to a worker process."""
+
+    rules: Path | None = None  # the user's extra rules file
+    lead_sentences: int = 3
+    summary_chars: int = 600
+
+    def apply(self, article: Article) -> Article:
+        return clean_article(article, _rules(self.rules), self.lead_sentences, self.summary_chars)
+
+
+@functools.lru_cache(maxsize=4)
+def _rules(path: Path | None) -> RuleSet:
+    # Compiled once per process and rules file: it takes a noticeable moment.
+    from digest.text.normalise import load_rules
+
+    return load_rules(path)
+
+
+def slim(article: Article) -> Article:
+    """What is remembered of an article that is not shown (its key, where it came from, and
+    what a message names it by): none of its text."""
+    return Article(
+        key=article.key,
+        source=article.source,
+        title=article.title,
+        paragraphs=(),
+        url=article.url,
+        published=article.published,
+        origin=article.origin,
+    )
+
+
+@dataclass(frozen=True)
+class Cleaned:
+    """A shown article, cleaned and summarised; ``problem`` says why it has no text left
+    (``article`` is then the article as it came)."""
+
+    article: Article
+    problem: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.problem
+
+
+@dataclass(frozen=True)
+class PageWanted:
+    """A shown article that wants its linked page for the full text: as the source gave it
+    (without its text), its own text cleaned (``teaser``: None when its kind has no text but
+    its page's), and how many characters of text the source gave (a page must bring more)."""
+
+    article: Article
+    teaser: Cleaned | None
+    own_chars: int
+    undated: bool  # its date is only when digest first saw it: the page's own date wins
+
+
+@dataclass(frozen=True)
+class SourceDay:
+    """What one source brings to the day.
+
+    ``keys`` are every article's key in the source's order, whatever became of it, so that an
+    article two sources brought counts for the first (in config order) only. ``shown`` are
+    the articles new to the day, in order: cleaned, or waiting for their page.
+    """
+
+    source: str
+    keys: tuple[str, ...] = ()
+    shown: tuple[Cleaned | PageWanted, ...] = ()
+    skipped: tuple[Article, ...] = ()  # slim: remembered, never shown
+    filtered: tuple[Filtered, ...] = ()  # taken out by exclude rules before any text work
+    held: int = 0  # articles for a later day: the source must be read in full next time
+    # Articles whose kind gives no text but their page's, past ``full_text_limit``: ``waiting``
+    # for the next run (or ``unreadable`` with a limit of 0, remembered as skipped); slim.
+    waiting: tuple[Article, ...] = ()
+    unreadable: tuple[Article, ...] = ()
+
+
+@dataclass(frozen=True)
+class DayPlan:
+    """What ``take`` needs to know beyond a source's articles: the day, the first-run window,
+    the filter rules, the full-text limit and how to clean. Small, and picklable."""
+
+    day: dt.date
+    tz: dt.tzinfo
+    now: dt.datetime
+    first_run_window: dt.timedelta
+    full_text_limit: int
+    cleaning: Cleaning
+    top: Filters = dataclasses.field(default_factory=Filters)
+    own: Mapping[str, Filters] = dataclasses.field(default_factory=dict)  # by source name
+
+    def levels(self, source: Source) -> tuple[Filters, ...]:
+        """The levels of include/exclude rules the articles of ``source`` must pass."""
+        own = self.own.get(source.name)
+        return tuple(level for level in (self.top, own) if level)
+
+
+def take(
+    source: Source,
+    kind: Kind,
+    articles: Sequence[Article],
+    known: Mapping[str, EntryRecord],
+    plan: DayPlan,
+    *,
+    new: bool,
+    remote: bool,
+) -> SourceDay:
+    """What ``articles``, read from ``source`` (as its settings keep them), bring to the day.
+
+    ``known``: what the state knows of their keys; ``new``: the source is new to digest, so
+    the first-run window trims its backlog (for kinds that have one); ``remote``: it is read
+    over the web, so its articles' pages may be fetched for their full text.
+    """
+    selection = select(
+        articles,
+        known,
+        day=plan.day,
+        tz=plan.tz,
+        now=plan.now,
+        first_run_window=plan.first_run_window,
+        backlog_sources={source.name} if new and kind.has_backlog else (),
+    )
+    levels = plan.levels(source)
+    wanted: list[Article] = []
+    filtered: list[Filtered] = []
+    for article in selection.shown:
+        out = verdict(article, levels, before_text=True) if levels else None
+        if out is None:
+            wanted.append(article)
+        else:
+            filtered.append(dataclasses.replace(out, article=slim(out.article)))
+    pages, waiting, unreadable = _plan_pages(source, kind, wanted, plan.full_text_limit, remote)
+    left_out = {a.key for a in (*waiting, *unreadable)}
+    shown: list[Cleaned | PageWanted] = []
+    for article in wanted:
+        if article.key in left_out:
+            continue
+        if article.key in pages:
+            own = sum(len(p.text) for p in article.paragraphs)
+            teaser = None if kind.text_on_page else clean(article, plan.cleaning)
+            shown.append(
+                PageWanted(
+                    dataclasses.replace(article, paragraphs=()),
+                    teaser,
+                    own,
+                    article.key in selection.undated,
+                )
+            )
+        else:
+            shown.append(clean(article, plan.cleaning))
+    return SourceDay(
+        source=source.name,
+        keys=tuple(a.key for a in articles),
+        shown=tuple(shown),
+        skipped=tuple(slim(a) for a in selection.skipped),
+        filtered=tuple(filtered),
+        held=len(selection.held),
+        waiting=tuple(slim(a) for a in waiting),
+        unreadable=tuple(slim(a) for a in unreadable),
+    )
+
+
+def _plan_pages(
+    source: Source, kind: Kind, articles: Sequence[Article], limit: int, remote: bool
+) -> tuple[set[str], list[Article], list[Article]]:
+    """Which articles' pages to fetch (keys), and those of a kind with no text but their
+    page's that are past the limit: waiting for the next run, or (with a limit of 0) never
+    readable. At most ``limit`` pages per source and run, newest entries first."""
+    chosen: set[str] = set()
+    waiting: list[Article] = []
+    unreadable: list[Article] = []
+    if not remote:
+        return chosen, waiting, unreadable
+    for article in sorted(articles, key=lambda a: a.published or _OLDEST, reverse=True):
+        if not article.url:
+            continue
+        # The limit is checked first: with none left, a feed's entries need not be looked at.
+        if len(chosen) >= limit:
+            if kind.text_on_page and kind.wants_page(source, article):
+                (waiting if limit else unreadable).append(article)
+            continue
+        if kind.wants_page(source, article):
+            chosen.add(article.key)
+    return chosen, waiting, unreadable
+
+
+def clean(article: Article, cleaning: Cleaning) -> Cleaned:
+    """One odd article must not cost the whole digest: an unexpected error leaves it out,
+    logged with its traceback, and the rest go on."""
+    try:
+        result = cleaning.apply(article)
+    except Exception:
+        log.exception("could not clean %s from %s", article.key, article.source)
+        return Cleaned(
+            slim(article),
+            "could not be cleaned (a bug in digest: please report it with the log); skipped",
+        )
+    if not result.paragraphs:
+        return Cleaned(slim(article), "has no text left after cleaning; skipped")
+    return Cleaned(result)
+
+
+# --- taking sources, here or in worker processes -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """A fetched source as a worker read it: what its kind's ``Reading`` said besides its
+    articles (which went into ``day``), and how many articles the source's settings kept."""
+
+    day: SourceDay
+    items: int
+    warnings: tuple[str, ...] = ()
+    cursor: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    title: str = ""
+
+
+class UnexpectedError(Exception):
+    """A bug met in a worker process, carried back as text (its own type may not pickle)."""
+
+
+# Set in each worker process by ``_start_worker``: the state file it looks keys up in.
+_worker_state: Any = None
+
+
+def _start_worker(state_path: Path) -> None:
+    global _worker_state
+    from digest.state import State
+
+    _worker_state = State.open_read_only(state_path)
+
+
+def parse_and_take(
+    source: Source,
+    kind_name: str,
+    fetched: Fetched,
+    cursor: Cursor,
+    plan: DayPlan,
+    new: bool,
+) -> Parsed:
+    """In a worker: parse a fetched body by its kind, apply the source's settings, and
+    ``take`` the result. A ``SourceError`` passes back as raised; any other error is logged
+    here and comes back as an ``UnexpectedError``."""
+    from digest.sources import kinds
+    from digest.sources.errors import SourceError
+
+    try:
+        kind = kinds.kind(kind_name)
+        return _parse_and_take(source, kind, fetched, cursor, plan, new, _worker_state.entries)
+    except SourceError:
+        raise
+    except Exception as exc:
+        log.exception("unexpected error parsing source %s", source.name)
+        raise UnexpectedError(f"{type(exc).__name__}: {exc}") from None
+
+
+def _parse_and_take(
+    source: Source,
+    kind: Kind,
+    fetched: Fetched,
+    cursor: Cursor,
+    plan: DayPlan,
+    new: bool,
+    lookup: Callable[[Collection[str]], Mapping[str, EntryRecord]],
+) -> Parsed:
+    from digest.ingest import as_configured
+    from digest.sources.kinds.base import Reading
+
+    reading = kind.parse(source, fetched, cursor)
+    assert isinstance(reading, Reading)  # a kind that may follow links is never sent here
+    articles = as_configured(source, reading.articles, reading.title)
+    known = lookup([a.key for a in articles])
+    day = take(source, kind, articles, known, plan, new=new, remote=True)
+    return Parsed(day, len(articles), reading.warnings, dict(reading.cursor), reading.title)
+
+
+class IntakePool:
+    """Worker processes that parse fetched feeds and ``take`` them, one per core.
+
+    Nothing starts until the first body is handed over (a rerun where every feed answers
+    "304 Not Modified" starts no process), and then on a thread of its own, so that the
+    build goes on fetching while the workers start. They start from a fresh interpreter (the
+    "forkserver" way: forking a process that runs threads, as a build does while it fetches,
+    can leave a lock held for ever in the child). Use it as a context manager.
+    """
+
+    def __init__(self, state_path: Path, workers: int) -> None:
+        self._state_path = state_path
+        self._workers = workers
+        self._jobs: queue.SimpleQueue[tuple[concurrent.futures.Future[Parsed], tuple] | None]
+        self._jobs = queue.SimpleQueue()
+        self._thread: threading.Thread | None = None
+
+    def submit(
+        self, source: Source, kind: Kind, fetched: Fetched, cursor: Cursor, plan: DayPlan, new: bool
+    ) -> concurrent.futures.Future[Parsed]:
+        # a cursor's data may be a read-only view, which pickle cannot copy
+        cursor = dataclasses.replace(cursor, data=dict(cursor.data))
+        future: concurrent.futures.Future[Parsed] = concurrent.futures.Future()
+        self._jobs.put((future, (source, kind.name, fetched, cursor, plan, new)))
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._dispatch, name="digest-intake")
+            self._thread.start()
+        return future
+
+    def _dispatch(self) -> None:
+        import multiprocessing
+
+        executor = None
+        try:
+            context = multiprocessing.get_context("forkserver")
+            context.set_forkserver_preload(["digest.intake", "digest.sources.feeds"])
+            executor = concurrent.futures.ProcessPoolExecutor(
+                self._workers,
+                mp_context=context,
+                initializer=_start_worker,
+                initargs=(self._state_path,),
+            )
+        except Exception as exc:  # no workers to be had: every source is read in the build
+            log.warning("no worker processes (%s): reading every source in the build", exc)
+        try:
+            while (job := self._jobs.get()) is not None:
+                future, arguments = job
+                if not future.set_running_or_notify_cancel():
+                    continue
+                try:
+                    if executor is None:
+                        raise concurrent.futures.BrokenExecutor("no worker processes")
+                    inner = executor.submit(parse_and_take, *arguments)
+                except concurrent.futures.BrokenExecutor as exc:
+                    future.set_exception(exc)  # the caller reads the source itself
+                    continue
+                inner.add_done_callback(functools.partial(_relay, future))
+        finally:
+            if executor is not None:
+                executor.shutdown(wait=True, cancel_futures=True)
+
+    def __enter__(self) -> IntakePool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._thread is not None:
+            self._jobs.put(None)
+            self._thread.join()
+
+
+def _relay(
+    outer: concurrent.futures.Future[Parsed], inner: concurrent.futures.Future[Parsed]
+) -> None:
+    if inner.cancelled():
+        outer.cancel()
+    elif (error := inner.exception()) is not None:
+        outer.set_exception(error)
+    else:
+        outer.set_result(inner.result())
+
+
+def pool_workers(remote_sources: int) -> int:
+    """How many worker processes to read ``remote_sources`` fetched sources with: none (they
+    are read in the build's own process) on one core or for a few sources."""
+    if hasattr(os, "sched_getaffinity"):
+        cores = len(os.sched_getaffinity(0))
+    else:  # pragma: no cover - macOS and Windows
+        cores = os.cpu_count() or 1
+    if cores < 2 or remote_sources < POOL_MIN_SOURCES:
+        return 0
+    return min(cores, 8)
+
+
+class Pending:
+    """A source handed to a worker: ``result()`` waits for it. Should the pool break (a worker
+    killed, say by the out-of-memory killer), the source is read in this process instead."""
+
+    def __init__(
+        self, future: concurrent.futures.Future[Parsed], fallback: Callable[[], Parsed]
+    ) -> None:
+        self._future = future
+        self._fallback: Callable[[], Parsed] | None = fallback
+        future.add_done_callback(self._settled)
+
+    def _settled(self, future: concurrent.futures.Future[Parsed]) -> None:
+        if not future.cancelled() and future.exception() is None:
+            self._fallback = None  # the fetched body it holds is no longer needed
+
+    def result(self) -> Parsed:
+        try:
+            return self._future.result()
+        except concurrent.futures.BrokenExecutor:
+            log.warning("a worker process died: reading its source in the build's own process")
+            assert self._fallback is not None
+            return self._fallback()
+
+
+class DayIntake:
+    """Takes each source's articles for the day as it is read: in this process (``read``), or
+    parsed and taken by a worker (``submit``); and hands each source's day to ``pages`` (which
+    asks for the pages its articles want) as soon as it is known.
+    """
+
+    def __init__(
+        self,
+        plan: DayPlan,
+        state: Any,
+        *,
+        pool: IntakePool | None = None,
+        pages: Callable[[Source, SourceDay], None] | None = None,
+    ) -> None:
+        self.plan = plan
+        self._state = state
+        self._pool = pool
+        self._pages = pages
+        self._bodies = 0
+
+    def read(
+        self, source: Source, kind: Kind, articles: Sequence[Article], *, new: bool, remote: bool
+    ) -> SourceDay:
+        """``take`` a source's articles (as its settings keep them), here and now."""
+        known = self._state.entries(a.key for a in articles)
+        day = take(source, kind, articles, known, self.plan, new=new, remote=remote)
+        if self._pages is not None:
+            self._pages(source, day)
+        return day
+
+    def parse(
+        self, source: Source, kind: Kind, fetched: Fetched, cursor: Cursor, *, new: bool
+    ) -> Parsed:
+        """Parse a fetched source by its kind (which must not follow links) and ``take`` it,
+        here and now."""
+        parsed = _parse_and_take(source, kind, fetched, cursor, self.plan, new, self._state.entries)
+        if self._pages is not None:
+            self._pages(source, parsed.day)
+        return parsed
+
+    def submit(
+        self, source: Source, kind: Kind, fetched: Fetched, cursor: Cursor, *, new: bool
+    ) -> Pending | None:
+        """Hand a fetched source to a worker; None when there are no workers, or it is one of
+        the build's first ``POOL_MIN_SOURCES`` bodies (``parse`` it here)."""
+        if self._pool is None:
+            return None
+        self._bodies += 1
+        if self._bodies <= POOL_MIN_SOURCES:
+            return None
+        future = self._pool.submit(source, kind, fetched, cursor, self.plan, new)
+        if self._pages is not None:
+            pages = self._pages
+
+            def ask(done: concurrent.futures.Future[Parsed]) -> None:
+                if not done.cancelled() and done.exception() is None:
+                    pages(source, done.result().day)
+
+            future.add_done_callback(ask)
+        return Pending(future, lambda: self.parse(source, kind, fetched, cursor, new=new))

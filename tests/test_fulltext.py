@@ -1,0 +1,203 @@
+"""digest.fulltext: the article pages of teaser entries, fetched alongside the rest of a build,
+host by host and within a time budget, from a real HTTP server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+import threading
+import time
+from email.utils import format_datetime
+from pathlib import Path
+
+from httpserver import FixtureServer, Reply
+from test_ingest import NOW, RSS, feed, rss, site
+from test_sitemap import DAY, HTML, article_page, serve, sitemap
+from test_sitemap import RECENT as SITEMAP_PAGES
+from test_sitemap import site as sitemap_site
+
+from digest.config import FetchConfig
+from digest.fulltext import PageFetcher, PageRequest
+from digest.pipeline import build
+from digest.sources.http import FetchResult, FetchSettings
+
+# No retries for feeds either, so that the counts below are the pages' own.
+PATIENT = FetchConfig(timeout=5, retries=0, connect_timeout=2.0, backoff=0.01)
+
+
+def teaser(server: FixtureServer, number: int, path: str = "/story") -> str:
+    """A feed item that carries only a teaser of the page at ``path``/``number``."""
+    when = NOW - dt.timedelta(hours=number)
+    return (
+        f"<item><title>Harbour report {number}</title>"
+        f"<link>{server.url(f'{path}/{number}')}</link><guid>t-{number}</guid>"
+        f"<pubDate>{format_datetime(when)}</pubDate>"
+        f"<description>Report {number} on the harbour works… Continue reading</description>"
+        "</item>"
+    )
+
+
+def test_a_host_that_fails_is_asked_for_one_page_per_run_and_the_teasers_stand(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    for number in range(1, 5):
+        http_server.route(f"/story/{number}", Reply(503))
+    http_server.route(
+        "/feed.xml", body=rss(*(teaser(http_server, n) for n in range(1, 5))), headers=RSS
+    )
+    config = site(tmp_path, feed("Harbour", http_server.url("/feed.xml")), fetch=PATIENT)
+    result = build(config, DAY, now=NOW)
+
+    assert len(result.digest.stories) == 4  # every teaser is shown as the feed gave it
+    assert {s.lead.summary[0] for s in result.digest.stories} == {
+        f"Report {n} on the harbour works…" for n in range(1, 5)
+    }
+    asked = sum(len(http_server.requests_to(f"/story/{n}")) for n in range(1, 5))
+    assert asked == 1  # the first 503 gives the host up for the run: no retry, no other page
+    failed = [w for w in result.warnings if "not fetched (HTTP 503" in w]
+    assert len(failed) == 1 and "the feed's text is used" in failed[0]
+    (skipped,) = [w for w in result.warnings if "not tried" in w]
+    assert skipped.startswith("Harbour: 3 more page(s) on 127.0.0.1:")
+    assert "HTTP 503" in skipped
+
+
+def test_a_missing_page_costs_its_host_nothing_but_that_page(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    http_server.route("/story/1", Reply(404))
+    http_server.route("/story/2", Reply(404))
+    http_server.route("/story/3", body=article_page("Harbour report 3", 8), headers=HTML)
+    http_server.route(
+        "/feed.xml", body=rss(*(teaser(http_server, n) for n in (1, 2, 3))), headers=RSS
+    )
+    config = site(tmp_path, feed("Harbour", http_server.url("/feed.xml")), fetch=PATIENT)
+    result = build(config, DAY, now=NOW)
+
+    full = {s.headline: len(s.lead.paragraphs) for s in result.digest.stories}
+    assert full["Harbour report 3"] == 8 and full["Harbour report 1"] == 1
+    assert [len(http_server.requests_to(f"/story/{n}")) for n in (1, 2, 3)] == [1, 1, 1]
+    assert not any("not tried" in w for w in result.warnings)
+
+
+def test_the_phase_stops_at_its_time_budget_and_the_summary_says_so_once(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    http_server.route("/story/1", Reply(200, article_page("Harbour report 1", 8), HTML, delay=4))
+    http_server.route("/feed.xml", body=rss(teaser(http_server, 1)), headers=RSS)
+    fetch = FetchConfig(timeout=10, retries=0, full_text_seconds=1)
+    config = site(tmp_path, feed("Harbour", http_server.url("/feed.xml")), fetch=fetch)
+    started = time.monotonic()
+    result = build(config, DAY, now=NOW)
+
+    assert time.monotonic() - started < 3.5  # not the page's four seconds
+    (story,) = result.digest.stories
+    assert story.summary[0].text == "Report 1 on the harbour works…"  # the teaser stands
+    assert result.pages_late == 1
+    assert result.summary_line.endswith(
+        "; full text stopped after 1 s (full_text_seconds): 1 article page not fetched, "
+        "their teasers stand"
+    )
+    assert not any("full text" in w for w in result.warnings)  # said once, in the summary
+
+
+def test_pages_are_fetched_while_other_feeds_are_still_loading(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    http_server.route("/story/1", body=article_page("Harbour report 1", 8), headers=HTML)
+    http_server.route("/fast.xml", body=rss(teaser(http_server, 1)), headers=RSS)
+    with FixtureServer() as slow_site:  # a site of its own, that takes its time
+        slow_site.route("/slow.xml", Reply(200, rss(title="Slow News"), RSS, delay=1.5))
+        config = site(
+            tmp_path,
+            feed("Fast", http_server.url("/fast.xml")),
+            feed("Slow", slow_site.url("/slow.xml")),
+            fetch=PATIENT,
+        )
+        result = build(config, DAY, now=NOW)
+        (slow_feed,) = slow_site.requests_to("/slow.xml")
+    (page,) = http_server.requests_to("/story/1")
+    assert page.at < slow_feed.at + 1.0  # asked for before the slow feed had answered
+    (story,) = result.digest.stories
+    assert len(story.lead.paragraphs) == 8
+
+
+def test_an_article_with_no_text_but_its_page_waits_when_its_host_is_down(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    url = serve(http_server, "/news-sitemap.xml", "news-sitemap.xml")
+    down = [True]
+    for path in SITEMAP_PAGES:
+        page = article_page(path.rsplit("/", 1)[1].replace("-", " ").capitalize())
+        http_server.route(
+            path, lambda request, page=page: Reply(503) if down[0] else Reply(200, page, HTML)
+        )
+    config = sitemap_site(tmp_path, sitemap("Gazette", url), fetch=PATIENT)
+    first = build(config, DAY, now=NOW)
+    assert first.digest.stories == ()  # nothing to show, and nothing lost:
+    assert sum(len(http_server.requests_to(path)) for path in SITEMAP_PAGES) == 1
+    assert any(
+        "not fetched (HTTP 503" in w and "waits for the next run" in w for w in first.warnings
+    )
+    assert any("3 more page(s)" in w for w in first.warnings)
+    down[0] = False
+    second = build(config, DAY, now=NOW + dt.timedelta(hours=1))
+    assert len(second.digest.stories) == len(SITEMAP_PAGES)
+
+
+# --- PageFetcher alone ----------------------------------------------------------------------------
+
+
+def closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_refusing_host_is_tried_once_and_its_other_pages_are_not_tried() -> None:
+    handled: list[str] = []
+    fetcher: PageFetcher[str] = PageFetcher(
+        FetchSettings(connect_timeout=1, total_timeout=2, workers=4),
+        budget=5,
+        handle=lambda request, result: handled.append(request.key) or "read",
+    )
+    port = closed_port()
+    with fetcher:
+        for number in range(5):
+            fetcher.want(PageRequest(f"k{number}", "s", f"http://127.0.0.1:{port}/{number}"))
+        pages = fetcher.finish()
+    tried = [page for page in pages.values() if page.fetched is not None]
+    assert len(tried) == 1 and tried[0].fetched.outcome == "failed"
+    assert tried[0].fetched.attempts == 1  # a page is never retried
+    assert sorted(p.not_tried for p in pages.values()) == ["", "host", "host", "host", "host"]
+    assert all("refused" in p.problem for p in pages.values() if p.not_tried)
+    assert handled == []
+
+
+def test_a_host_serves_two_pages_at_once_after_its_first(http_server: FixtureServer) -> None:
+    busy = threading.Semaphore(0)
+    most = [0]
+    lock = threading.Lock()
+    running = [0]
+
+    def slow(request) -> Reply:
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.2)
+        with lock:
+            running[0] -= 1
+        busy.release()
+        return Reply(200, "<html><body><p>page</p></body></html>", HTML)
+
+    for number in range(6):
+        http_server.route(f"/p/{number}", slow)
+
+    def handle(request: PageRequest, result: FetchResult) -> str:
+        return result.url
+
+    with PageFetcher(FetchSettings(workers=8), budget=10, handle=handle) as fetcher:
+        for number in range(6):
+            fetcher.want(PageRequest(f"k{number}", "s", http_server.url(f"/p/{number}")))
+        pages = fetcher.finish()
+    assert {page.value for page in pages.values()} == {http_server.url(f"/p/{n}") for n in range(6)}
+    assert most[0] == 2  # the first alone, then two at a time: never eight on one site

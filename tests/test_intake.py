@@ -1,0 +1,118 @@
+"""digest.intake: each source's articles taken for the day as it is read, in the build's own
+process or in worker processes, with the same result; real feeds from a real HTTP server."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import dataclasses
+import datetime as dt
+import pickle
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+import pytest
+from httpserver import FixtureServer, Recorded, Reply
+
+from digest import intake, pipeline
+from digest.config import Config, FetchConfig
+from digest.intake import Parsed, Pending, SourceDay
+from digest.model import Source
+from digest.pipeline import build
+from digest.state import State
+
+CORPUS = Path(__file__).parent / "fixtures" / "feeds"
+DAY = dt.date(2026, 11, 21)
+NOW = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
+# A dozen real feeds (one that is an HTML page, not a feed), and one served twice under two
+# names: its articles count for the first source only, whoever answers first.
+FEEDS = [
+    "Ranchero-Software+NetNewsWire/DaringFireball.atom",
+    "Ranchero-Software+NetNewsWire/3960.json",
+    "Ranchero-Software+NetNewsWire/macworld.rss",
+    "feedjira+feedjira@841d3b5/ZedShaw.xml",
+    "feedjira+feedjira@841d3b5/TomWhite.xml",
+    "kagisearch+fastfeedparser/960551eca5b5db81",
+    "kagisearch+fastfeedparser/1796df62c4a287cc",
+    "kagisearch+fastfeedparser/6040d25e925318ed",
+    "rbren+rss-parser/heise.atom",
+    "rbren+rss-parser/uolNoticias.rss",
+    "feed-rs+feed-rs/rss2/rss_2.0_bbc.xml",
+    "danmactough+node-feedparser/rss2sample.xml",
+]
+
+
+def corpus_site(server: FixtureServer, tmp_path: Path) -> Config:
+    sources = []
+    for number, name in enumerate([*FEEDS, FEEDS[0]]):
+        path, body, etag = f"/{number}/{name}", (CORPUS / name).read_bytes(), f'"{number}"'
+
+        def answer(request: Recorded, body: bytes = body, etag: str = etag) -> Reply:
+            if request.headers.get("if-none-match") == etag:
+                return Reply(304, headers={"ETag": etag})
+            return Reply(200, body, {"ETag": etag})
+
+        server.route(path, answer)
+        sources.append(Source(f"feed {number}", "feed", server.url(path)))
+    return Config(
+        title="Corpus",
+        sources=tuple(sources),
+        output=tmp_path / "out",
+        state=tmp_path / "state.sqlite",
+        first_run_hours=0,  # every entry: the whole backlog is cleaned and grouped
+        fetch=FetchConfig(retries=0, full_text_limit=0),
+        max_stories=10,
+        also_today_limit=10,
+    )
+
+
+def stored(config: Config) -> list[tuple[str, str, str | None, str | None]]:
+    with State.open(config.state) as state:
+        rows = state._db.execute("SELECT key, source, day, article FROM entries ORDER BY key")
+        return list(rows)
+
+
+def test_worker_processes_read_the_feeds_as_the_build_itself_does(
+    http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = corpus_site(http_server, tmp_path / "here")
+    alone = build(here, DAY, now=NOW)
+    monkeypatch.setattr(intake, "POOL_MIN_SOURCES", 2)  # workers read all but two bodies
+    monkeypatch.setattr(pipeline, "pool_workers", lambda remote: 2)
+    handed: list[str] = []
+    submit = intake.IntakePool.submit
+
+    def counted(pool: intake.IntakePool, source: Source, *args: object) -> object:
+        handed.append(source.name)
+        return submit(pool, source, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(intake.IntakePool, "submit", counted)
+    there = dataclasses.replace(here, output=tmp_path / "there/out", state=tmp_path / "there/s")
+    pooled = build(there, DAY, now=NOW)
+
+    assert alone.new_articles == pooled.new_articles > 200
+    assert alone.warnings == pooled.warnings
+    assert alone.digest.failures == pooled.digest.failures
+    assert alone.digest == pooled.digest
+    assert stored(here) == stored(there)
+    assert len(handed) == len(FEEDS) + 1 - 2  # every body but the first two, to a worker
+    handed.clear()
+    again = build(there, DAY, now=NOW)  # every feed answers 304: no worker is started
+    assert again.new_articles == 0 and again.digest.stories == pooled.digest.stories
+    assert handed == []
+
+
+def test_a_source_goes_to_a_worker_and_back_whole() -> None:
+    source = Source(
+        "Harbour", "feed", "https://example.org/feed", category="Local", options={"full_text": True}
+    )
+    copy = pickle.loads(pickle.dumps(source))
+    assert copy == source and copy.options["full_text"] is True
+    with pytest.raises(TypeError):
+        copy.options["full_text"] = False  # type: ignore[index]  # still read-only
+
+
+def test_a_source_is_read_here_when_its_worker_died() -> None:
+    dead: concurrent.futures.Future[Parsed] = concurrent.futures.Future()
+    dead.set_exception(BrokenProcessPool("a child process terminated abruptly"))
+    fallback = Parsed(SourceDay("Harbour"), items=0)
+    assert Pending(dead, lambda: fallback).result() is fallback
