@@ -94,25 +94,30 @@ def similar_links(articles: Sequence[Article], settings: GroupingSettings) -> Li
     Pairs down to half the threshold are kept: below the threshold they cannot start a
     cluster, but they still count in the average similarity between two clusters.
     """
-    from digest.text.similarity import shared_word_counts, similar_pairs, vectorise
+    from digest.text import similarity as measure
 
     empty = Links(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
     if len(articles) < 2:
         return empty
-    vectors = vectorise(
-        [comparison_text(a, settings) for a in articles],
-        settings.languages,
-        [a.language for a in articles],
-    )
+    texts = [comparison_text(a, settings) for a in articles]
+    declared = [a.language for a in articles]
     publishers = [publisher(a) for a in articles]
     times = np.array(
         [a.published.timestamp() if a.published else np.nan for a in articles], dtype=float
     )
     floor = max(settings.similarity * 0.5, 0.01)
-    left, right, sims = similar_pairs(vectors, floor, times, settings.max_days_apart * 86400)
+    apart = settings.max_days_apart * 86400
+    if len(articles) <= SMALL_POOL:
+        dense = measure.vectorise_dense(texts, settings.languages, declared)
+        left, right, sims = measure.similar_pairs_dense(dense, floor, times, apart)
+        shared = measure.shared_word_counts_dense(dense, left, right)
+    else:
+        vectors = measure.vectorise(texts, settings.languages, declared)
+        left, right, sims = measure.similar_pairs(vectors, floor, times, apart)
+        shared = measure.shared_word_counts(vectors, left, right)
     if not len(left):
         return empty
-    keep = shared_word_counts(vectors, left, right) >= MIN_SHARED_WORDS
+    keep = shared >= MIN_SHARED_WORDS
     left, right, sims = left[keep], right[keep], sims[keep].astype(np.float32)
     same = np.array([hash(p) for p in publishers], dtype=np.int64)
     sims = np.where(same[left] == same[right], sims - settings.same_source_margin, sims)
@@ -171,6 +176,26 @@ def cluster(
 # a larger one (a pathological pool where everything resembles everything) by the sparse
 # heap above, whose memory grows with its links only.
 DENSE_LIMIT = 2500
+# A pool up to this size (a usual day) is compared as one dense product and clustered by the
+# heap above, both without scipy: loading it would cost a small build more than all its
+# grouping. The clusters are the same (benchmarks/stories_eval.py gives the same figures).
+SMALL_POOL = 400
+
+
+def _components(count: int, first: np.ndarray, second: np.ndarray) -> np.ndarray:
+    """The connected component of each of ``count`` items joined by the pairs given, as a
+    label per item (union-find; scipy's ``connected_components`` for a small pool)."""
+    parent = list(range(count))
+
+    def root(item: int) -> int:
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    for a, b in zip(first.tolist(), second.tolist(), strict=True):
+        parent[root(a)] = root(b)
+    return np.array([root(item) for item in range(count)], dtype=np.int64)
 
 
 def cluster_articles(
@@ -184,20 +209,24 @@ def cluster_articles(
     between them, so it runs separately inside each connected component of the graph of
     such pairs: most articles have none and are never looked at again.
     """
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     settings = settings or GroupingSettings()
     count = len(articles)
     if not settings.enabled or count < 2:
         return [[i] for i in range(count)]
     links = similar_links(articles, settings)
     strong = links.similarity >= settings.similarity
-    graph = coo_matrix(
-        (np.ones(int(strong.sum())), (links.first[strong], links.second[strong])),
-        shape=(count, count),
-    )
-    _, component = connected_components(graph, directed=False)
+    small = count <= SMALL_POOL
+    if small:
+        component = _components(count, links.first[strong], links.second[strong])
+    else:
+        from scipy.sparse import coo_matrix
+        from scipy.sparse.csgraph import connected_components
+
+        graph = coo_matrix(
+            (np.ones(int(strong.sum())), (links.first[strong], links.second[strong])),
+            shape=(count, count),
+        )
+        _, component = connected_components(graph, directed=False)
     inside = component[links.first] == component[links.second]
     first, second = links.first[inside], links.second[inside]
     similarity, owner = links.similarity[inside], component[links.first[inside]]
@@ -213,7 +242,7 @@ def cluster_articles(
         members = np.unique(np.concatenate([left, right]))
         local_left = np.searchsorted(members, left)
         local_right = np.searchsorted(members, right)
-        if len(members) <= dense_limit:
+        if len(members) <= dense_limit and not small:
             found = _average_linkage(len(members), local_left, local_right, sims, settings)
         else:
             pairs = zip(local_left.tolist(), local_right.tolist(), sims.tolist(), strict=True)

@@ -4,7 +4,10 @@ and how a story keeps its id and finds the story it continues across builds and 
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from story_samples import (
@@ -24,6 +27,7 @@ from story_samples import (
     at,
 )
 
+from digest import group
 from digest.group import (
     DEFAULT_SIMILARITY,
     GroupingSettings,
@@ -455,3 +459,23 @@ def test_outlines_rank_and_shape_as_the_stories_they_outline() -> None:
 
     assert placed(by_outline) == placed(by_story)
     assert by_story.more  # some stories are past Also today: counted, never completed
+
+
+def test_a_small_pool_is_grouped_as_a_large_one_without_loading_scipy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    articles = [*DAY_OF_NEWS, TRAM_STRIKE, TRAM_STRIKE_ENDS, FETE, QUARRY, FOLLOW_UP]
+    small = cluster_articles(articles)
+    assert any(len(members) > 2 for members in small)  # a component scipy would cluster
+    monkeypatch.setattr(group, "SMALL_POOL", 0)
+    assert cluster_articles(articles) == small
+    script = (
+        "import sys; from story_samples import DAY_OF_NEWS; "
+        "from digest.group import group_stories; group_stories(DAY_OF_NEWS); "
+        "print('scipy' in sys.modules)"
+    )
+    here = Path(__file__).parent
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=here, capture_output=True, text=True, check=True
+    )
+    assert done.stdout.strip() == "False"

@@ -16,10 +16,13 @@ from digest.text.similarity import (
     guess_language,
     overlap,
     shared_word_counts,
+    shared_word_counts_dense,
     shingles,
     similar_pairs,
+    similar_pairs_dense,
     story_weighted,
     vectorise,
+    vectorise_dense,
     word_weights,
     words_of,
 )
@@ -81,6 +84,16 @@ def test_content_words_drop_the_function_words_of_the_texts_own_language() -> No
 
 
 # --- weights and vectors -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "de", "fr", "es", "ja"])
+def test_word_frequencies_are_wordfreqs_own(language: str) -> None:
+    import wordfreq
+
+    from digest.text.similarity import _frequencies
+
+    assert _frequencies(language) == wordfreq.get_frequency_dict(language, wordlist="small")
+    assert _frequencies("tlh") == {}  # no list for Klingon: every word weighs the same
 
 
 def test_rare_words_weigh_more_than_common_ones_within_the_bounds() -> None:
@@ -189,6 +202,20 @@ def test_the_time_window_keeps_apart_what_is_too_far_apart_in_any_block_size(
     assert (0, 4) not in pairs and (1, 4) not in pairs  # 80 hours: the same words, later
     assert (2, 3) not in pairs  # 25 hours apart
     assert (5, 6) in pairs  # undated: compared with every row
+
+
+def test_a_small_pool_finds_the_same_pairs_without_sparse_matrices() -> None:
+    dense, sparse = vectorise_dense(POOL), vectorise(POOL)
+    for times, apart in ((None, None), (TIMES, 24 * HOUR)):
+        left, right, sims = similar_pairs_dense(dense, 0.2, times, apart)
+        pairs = set(zip(left.tolist(), right.tolist(), strict=True))
+        assert pairs == brute_force(sparse, 0.2, times, apart)
+        expected = (sparse @ sparse.T).toarray()[left, right]
+        assert sims == pytest.approx(expected, abs=1e-6)
+        assert (
+            shared_word_counts_dense(dense, left, right).tolist()
+            == shared_word_counts(sparse, left, right).tolist()
+        )
 
 
 def test_shared_word_counts_count_distinct_content_words() -> None:

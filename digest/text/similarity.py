@@ -24,6 +24,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -119,11 +120,32 @@ COMMONEST = 0.5
 
 @lru_cache(maxsize=8)
 def _frequencies(language: str) -> dict[str, float]:
-    import wordfreq
-
-    if language not in wordfreq.available_languages(wordlist=_WORDLIST):
+    """wordfreq's frequency of each word of ``language`` (its ``get_frequency_dict`` for a
+    language it has a list for, else empty), read from the list file itself: importing
+    wordfreq (its tokenisers, ftfy, langcodes) costs a fifth of a second that a build spends
+    on nothing else it needs."""
+    path = _wordfreq_data() / f"{_WORDLIST}_{language}.msgpack.gz"
+    if not path.is_file():
         return {}
-    return wordfreq.get_frequency_dict(language, wordlist=_WORDLIST)
+    import gzip
+
+    import msgpack
+
+    with gzip.open(path, "rb") as file:
+        header, *buckets = msgpack.load(file, raw=False)
+    if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
+        raise ValueError(f"{path}: not a wordfreq list this digest can read ({header!r})")
+    # the n-th bucket holds the words of frequency -n centibels, 10 ** (-n / 100)
+    return {word: 10 ** (-index / 100) for index, words in enumerate(buckets) for word in words}
+
+
+def _wordfreq_data() -> Path:
+    import importlib.util
+
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("wordfreq is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
 
 
 def word_weights(words: Sequence[str], language: str = "en") -> np.ndarray:
@@ -319,6 +341,32 @@ def similar_pairs(
     swap = left > right
     left[swap], right[swap] = right[swap], left[swap].copy()
     return left, right, np.concatenate(sims)
+
+
+def similar_pairs_dense(
+    vectors: np.ndarray,
+    min_similarity: float,
+    times: np.ndarray | None = None,
+    max_apart: float | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``similar_pairs`` for the rows of a dense array (``vectorise_dense``): for a small
+    pool, where one product of the whole matrix costs less than sparse bookkeeping and
+    loading scipy. The same pairs, in row order."""
+    products = vectors @ vectors.T
+    left, right = np.triu_indices(vectors.shape[0], k=1)
+    sims = products[left, right]
+    keep = sims >= min_similarity
+    if times is not None and max_apart is not None:
+        keep &= ~(np.abs(times[left] - times[right]) > max_apart)  # NaN (undated) compares False
+    return left[keep].astype(np.int64), right[keep].astype(np.int64), sims[keep]
+
+
+def shared_word_counts_dense(
+    vectors: np.ndarray, left: np.ndarray, right: np.ndarray
+) -> np.ndarray:
+    """``shared_word_counts`` for the rows of a dense array."""
+    present = vectors > 0
+    return (present[left] & present[right]).sum(axis=1)
 
 
 def shared_word_counts(vectors: csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
