@@ -328,10 +328,21 @@ def child(args: argparse.Namespace) -> None:
             measured = run == runs - 1
             if measured and args.profile:
                 profiler.enable()
+            if measured and args.tracemalloc:
+                import tracemalloc
+
+                tracemalloc.start(8)
             with Descendants() as workers:
                 started, cpu = time.perf_counter(), time.process_time()
                 result = build(config, DAY, now=NOW)
                 wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        traced = 0.0
+        if args.tracemalloc:
+            traced = tracemalloc.get_traced_memory()[1] / 2**20
+            top = tracemalloc.take_snapshot().statistics("lineno")[:25]
+            print(
+                "\n".join(f"{s.size / 2**20:8.1f} MB {s.traceback}" for s in top), file=sys.stderr
+            )
         if args.profile:
             profiler.disable()
             import pstats
@@ -342,6 +353,7 @@ def child(args: argparse.Namespace) -> None:
             "wall": wall, "cpu": cpu + worker_cpu, "worker_cpu": worker_cpu,
             "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
             "worker_rss": max(workers.rss.values(), default=0.0), "imported_rss": imported_rss,
+            **({"traced_peak": traced} if args.tracemalloc else {}),
             "feeds": feeds, "new": result.new_articles,
             "stories": len(result.digest.stories) + len(result.digest.also_today),
             "read": result.sources_read, "warnings": len(result.warnings),
@@ -371,9 +383,10 @@ def measure(scenario: str, tree: Path, args: argparse.Namespace, port: int) -> d
         sys.executable, __file__, "--child", scenario, "--tree", str(tree), "--port", str(port),
         "--feeds", str(args.feeds), "--corpus", str(args.corpus),
         *(["--profile"] if args.profile else []),
+        *(["--tracemalloc"] if args.tracemalloc else []),
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if args.profile:
+    if args.profile or args.tracemalloc:
         print(done.stderr[-12000:], file=sys.stderr)
     if done.returncode:
         raise SystemExit(f"{scenario} failed:\n{done.stderr[-4000:]}")
@@ -452,6 +465,9 @@ def main() -> None:
     parser.add_argument("--only", nargs="+", choices=SCENARIOS, help="these scenarios only")
     parser.add_argument("--baseline", type=Path, help="an earlier checkout, measured alongside")
     parser.add_argument("--profile", action="store_true", help="cProfile each build (stderr)")
+    parser.add_argument(
+        "--tracemalloc", action="store_true", help="trace the build's allocations (slow; stderr)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--tree", type=Path, default=ROOT, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)

@@ -341,7 +341,8 @@ def clean(article: Article, cleaning: Cleaning) -> Cleaned:
         )
     if not result.paragraphs:
         return Cleaned(slim(article), "has no text left after cleaning; skipped")
-    return Cleaned(result)
+    # What cleaning cut is for 'digest extract --explain': a build neither shows nor stores it.
+    return Cleaned(dataclasses.replace(result, removed=()) if result.removed else result)
 
 
 # --- taking sources, here or in worker processes -----------------------------------------------

@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
@@ -199,9 +200,11 @@ def _weighted_terms(
         raise ValueError(f"{len(declared)} declared languages for {len(texts)} texts")
     vocabulary: dict[str, int] = {}
     surface: dict[tuple[str, str], int] = {}  # (word, language) and the term it counts as
+    # Typed arrays, not lists: a backlog of tens of thousands of texts has millions of
+    # entries, and a list holds each as an object of its own.
     indptr = [0]
-    indices: list[int] = []
-    frequencies: list[float] = []
+    indices = array("l")
+    frequencies = array("d")
     for index, text in enumerate(texts):
         words = words_of(text)
         tag = declared[index] if declared is not None else None
@@ -220,8 +223,9 @@ def _weighted_terms(
             indices.append(term)
             frequencies.append(1.0 + math.log(count))
         indptr.append(len(indices))
-    data = np.asarray(frequencies, dtype=np.float32)
-    columns = np.asarray(indices, dtype=np.int32)
+    data = np.frombuffer(frequencies, dtype=np.float64).astype(np.float32)
+    columns = np.frombuffer(indices, dtype=f"i{indices.itemsize}").astype(np.int32)
+    del frequencies, indices
     if len(vocabulary):
         # A term weighs what its most common spelling weighs ("talks" as much as "talk").
         term_weights = np.full(len(vocabulary), RAREST, dtype=np.float32)

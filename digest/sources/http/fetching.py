@@ -97,7 +97,7 @@ def fetch_all(
             for index, request in enumerate(requests)
         }
         for future in concurrent.futures.as_completed(futures):
-            index = futures[future]
+            index = futures.pop(future)  # not kept: a result may hold a large body
             results[index] = result = future.result()
             if on_done is not None:
                 on_done(result)
