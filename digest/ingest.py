@@ -362,14 +362,15 @@ def _collect_remote(
 
 def _guarded(source: Source, read: Callable[[], Any]) -> Any:
     """What ``read`` returns, or the exception it raised: one source's parse never stops the
-    others'. Unexpected ones are logged with their traceback."""
+    others'. Unexpected ones are logged with their traceback, then let go of it: kept until
+    every source is read, its frames would keep the source's body and parse alive."""
     try:
         return read()
     except SourceError as exc:
-        return exc
+        return exc.with_traceback(None)
     except Exception as exc:
         log.exception("unexpected error parsing source %s", source.name)
-        return exc
+        return exc.with_traceback(None)
 
 
 def _error_text(error: Exception) -> str:

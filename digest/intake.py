@@ -512,6 +512,9 @@ def pool_workers(remote_sources: int) -> int:
     return min(cores, 8)
 
 
+_SETTLED: concurrent.futures.Future[Any] = concurrent.futures.Future()
+
+
 class Pending:
     """A source handed to a worker: ``result()`` waits for it. Should the pool break (a worker
     killed, say by the out-of-memory killer), the source is read in this process instead."""
@@ -528,8 +531,11 @@ class Pending:
             self._fallback = None  # the fetched body it holds is no longer needed
 
     def result(self) -> Parsed:
+        # let go of the future (and its callbacks, which name this object): no cycle to wait
+        # for the collector with a source's articles in it
+        future, self._future = self._future, _SETTLED
         try:
-            return self._future.result()
+            return future.result()
         except concurrent.futures.BrokenExecutor:
             log.warning("a worker process died: reading its source in the build's own process")
             assert self._fallback is not None

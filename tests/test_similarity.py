@@ -224,6 +224,8 @@ def test_shared_word_counts_count_distinct_content_words() -> None:
     )
     counts = shared_word_counts(vectors, np.array([0, 0, 1]), np.array([1, 2, 2]))
     assert counts.tolist() == [3, 1, 1]
+    chunked = shared_word_counts(vectors, np.array([0, 0, 1]), np.array([1, 2, 2]), chunk=2)
+    assert chunked.tolist() == [3, 1, 1]
     assert shared_word_counts(vectors, np.zeros(0, int), np.zeros(0, int)).tolist() == []
 
 

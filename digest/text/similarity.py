@@ -84,7 +84,9 @@ def content_words(text: str, language: str | None = None) -> list[str]:
     return [w for w in words if len(w) > 1 and w not in stop]
 
 
-@lru_cache(maxsize=200_000)
+# Within one call, ``_weighted_terms`` stems each spelling once: this cache serves the many
+# small calls (story summaries) across a build, and need not hold a backlog's vocabulary.
+@lru_cache(maxsize=20_000)
 def _term(word: str, language: str) -> str:
     """What a word counts as when texts are compared: its stem, accents folded ("Nicolás"
     and "Nicolas", "talks" and "talk", "striking" and "strikes" are one term)."""
@@ -373,13 +375,25 @@ def shared_word_counts_dense(
     return (present[left] & present[right]).sum(axis=1)
 
 
-def shared_word_counts(vectors: csr_matrix, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    """How many distinct content words each pair (left[k], right[k]) has in common."""
+def shared_word_counts(
+    vectors: csr_matrix, left: np.ndarray, right: np.ndarray, chunk: int = 65_536
+) -> np.ndarray:
+    """How many distinct content words each pair (left[k], right[k]) has in common. Pairs are
+    counted ``chunk`` at a time: a backlog has hundreds of thousands of them, and each takes
+    two rows of the matrix while it is counted."""
     if not len(left):
         return np.zeros(0, dtype=np.int64)
     present = vectors.copy()
     present.data[:] = 1
-    return np.asarray(present[left].multiply(present[right]).sum(axis=1)).ravel()
+    counts = [
+        np.asarray(
+            present[left[start : start + chunk]]
+            .multiply(present[right[start : start + chunk]])
+            .sum(axis=1)
+        ).ravel()
+        for start in range(0, len(left), chunk)
+    ]
+    return np.concatenate(counts)
 
 
 SHINGLE_WORDS = 5
