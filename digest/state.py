@@ -399,12 +399,14 @@ class State:
         skipped: Sequence[Article],
         now: dt.datetime,
     ) -> None:
-        for article in shown:
-            db.execute(
-                "INSERT INTO entries (key, source, first_seen, day, content_hash, article) "
-                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
-                "day = excluded.day, content_hash = excluded.content_hash, "
-                "article = excluded.article",
+        # One statement for every row, fed by a generator: each article is turned into JSON
+        # as SQLite takes it, so a backlog's thousands never sit in memory twice.
+        db.executemany(
+            "INSERT INTO entries (key, source, first_seen, day, content_hash, article) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
+            "day = excluded.day, content_hash = excluded.content_hash, "
+            "article = excluded.article",
+            (
                 (
                     article.key,
                     article.origin or article.source,
@@ -412,12 +414,15 @@ class State:
                     day.isoformat(),
                     content_hash(article.body_text),
                     json.dumps(article_to_json(article), ensure_ascii=False),
-                ),
-            )
+                )
+                for article in shown
+            ),
+        )
+        seen = _iso(now)
         db.executemany(
             "INSERT INTO entries (key, source, first_seen, day) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(key) DO NOTHING",
-            [(a.key, a.origin or a.source, _iso(now), SKIPPED) for a in skipped],
+            ((a.key, a.origin or a.source, seen, SKIPPED) for a in skipped),
         )
 
     def articles_for_day(self, day: dt.date) -> list[Article]:
