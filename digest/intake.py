@@ -443,10 +443,14 @@ class IntakePool:
         cursor = dataclasses.replace(cursor, data=dict(cursor.data))
         future: concurrent.futures.Future[Parsed] = concurrent.futures.Future()
         self._jobs.put((future, (source, kind.name, fetched, cursor, plan, new)))
+        self.start()
+        return future
+
+    def start(self) -> None:
+        """Start the workers now, if they are not starting yet: they take a moment."""
         if self._thread is None:
             self._thread = threading.Thread(target=self._dispatch, name="digest-intake")
             self._thread.start()
-        return future
 
     def _dispatch(self) -> None:
         import multiprocessing
@@ -454,13 +458,15 @@ class IntakePool:
         executor = None
         try:
             context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(["digest.intake", "digest.sources.feeds"])
+            context.set_forkserver_preload(["digest.intake_worker"])
             executor = concurrent.futures.ProcessPoolExecutor(
                 self._workers,
                 mp_context=context,
                 initializer=_start_worker,
                 initargs=(self._state_path,),
             )
+            for _ in range(self._workers):  # each one started now, not with its first source
+                executor.submit(_nothing)
         except Exception as exc:  # no workers to be had: every source is read in the build
             log.warning("no worker processes (%s): reading every source in the build", exc)
         try:
@@ -487,6 +493,10 @@ class IntakePool:
         if self._thread is not None:
             self._jobs.put(None)
             self._thread.join()
+
+
+def _nothing() -> None:
+    pass
 
 
 def _relay(
@@ -591,6 +601,8 @@ class DayIntake:
             return None
         self._bodies += 1
         if self._bodies <= POOL_MIN_SOURCES:
+            if self._bodies == 1:
+                self._pool.start()  # while the first bodies are read here
             return None
         future = self._pool.submit(source, kind, fetched, cursor, self.plan, new)
         if self._pages is not None:
