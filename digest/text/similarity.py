@@ -201,7 +201,8 @@ def _weighted_terms(
     if declared is not None and len(declared) != len(texts):
         raise ValueError(f"{len(declared)} declared languages for {len(texts)} texts")
     vocabulary: dict[str, int] = {}
-    surface: dict[tuple[str, str], int] = {}  # (word, language) and the term it counts as
+    # language → word → the term it counts as (nested: a backlog has hundreds of thousands)
+    surface: dict[str, dict[str, int]] = {}
     # Typed arrays, not lists: a backlog of tens of thousands of texts has millions of
     # entries, and a list holds each as an object of its own.
     indptr = [0]
@@ -212,14 +213,15 @@ def _weighted_terms(
         tag = declared[index] if declared is not None else None
         language = _primary(tag) if tag else guess_language(words, default)
         stop = _stop_words(language)
+        spellings = surface.setdefault(language, {})
         terms: Counter[int] = Counter()
         for word in words:
             if len(word) < 2 or word in stop:
                 continue
-            term = surface.get((word, language))
+            term = spellings.get(word)
             if term is None:
                 term = vocabulary.setdefault(_term(word, language), len(vocabulary))
-                surface[(word, language)] = term
+                spellings[word] = term
             terms[term] += 1
         for term, count in terms.items():
             indices.append(term)
@@ -231,12 +233,12 @@ def _weighted_terms(
     if len(vocabulary):
         # A term weighs what its most common spelling weighs ("talks" as much as "talk").
         term_weights = np.full(len(vocabulary), RAREST, dtype=np.float32)
-        by_language: dict[str, list[tuple[str, int]]] = {}
-        for (word, language), term in surface.items():
-            by_language.setdefault(language, []).append((word, term))
-        for language, pairs in by_language.items():
-            weights = word_weights([w for w, _ in pairs], language)
-            np.minimum.at(term_weights, np.array([t for _, t in pairs], dtype=np.int64), weights)
+        for language, spellings in surface.items():
+            if not spellings:
+                continue
+            weights = word_weights(list(spellings), language)
+            terms_of = np.fromiter(spellings.values(), dtype=np.int64, count=len(spellings))
+            np.minimum.at(term_weights, terms_of, weights)
         data *= term_weights[columns]
     row_of = np.repeat(np.arange(len(texts)), np.diff(indptr))
     lengths = np.sqrt(np.bincount(row_of, weights=data * data, minlength=len(texts)))
