@@ -26,7 +26,8 @@ class Paragraph:
 
 @dataclass(frozen=True, slots=True)
 class Removal:
-    """A span the normalise stage cut and the rule that cut it (``digest extract --explain``)."""
+    """A span the normalise stage cut and the rule that cut it, or (in ``Article.candidates``)
+    one it suspected but kept (``digest extract --explain``)."""
 
     rule: str
     text: str
@@ -67,6 +68,8 @@ class Article:
     category: str | None = None
     removed: tuple[Removal, ...] = ()
     summary: tuple[str, ...] = ()
+    # what normalise suspected but kept (``digest extract --explain`` lists them)
+    candidates: tuple[Removal, ...] = ()
 
     @property
     def body_text(self) -> str:
