@@ -11,7 +11,7 @@ import dataclasses
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,7 +25,8 @@ from digest.model import Article, DayRecord, Digest, Story
 from digest.output import StagedFiles, remove_leftovers
 from digest.state import EntryRecord, RunLock, State
 from digest.summarise import derive_headline, summarise
-from digest.text.normalise import RuleSet, load_rules, normalise
+from digest.text.normalise import RuleSet, load_rules, normalise, survey
+from digest.text.recurring import Sighting, SourceHistory, SourceTemplate, learn
 
 log = logging.getLogger(__name__)
 
@@ -52,19 +53,29 @@ class BuildResult:
         )
 
 
-def prepare_article(article: Article, rules: RuleSet, config: Config) -> Article:
-    """normalise → title → summarise, for one article: what every ingestor's output goes through."""
-    article = normalise(article, rules)
+def prepare_article(
+    article: Article, rules: RuleSet, config: Config, template: SourceTemplate | None = None
+) -> Article:
+    """normalise → title → summarise, for one article: what every ingestor's output goes through.
+
+    ``template`` is what is known of the article's source's recurring paragraphs."""
+    article = normalise(article, rules, template)
     if not article.title:
         article = dataclasses.replace(article, title=derive_headline(article.paragraphs))
     return summarise(article, config.lead_sentences, config.summary_chars)
 
 
 def clean_articles(
-    articles: Sequence[Article], config: Config, rules: RuleSet | None = None
-) -> tuple[list[Article], list[str]]:
-    """``prepare_article`` over each article, dropping (with a warning) any left empty.
+    articles: Sequence[Article],
+    config: Config,
+    rules: RuleSet | None = None,
+    recall: Callable[[Sequence[Sighting]], Mapping[str, SourceHistory]] | None = None,
+) -> tuple[list[Article], list[str], list[Sighting]]:
+    """``prepare_article`` over each article, dropping (with a warning) any left empty; and
+    what was seen in each, for the state to remember.
 
+    ``recall`` gives each source's remembered paragraph fingerprints: with it, a paragraph that
+    recurs across the source's articles (these included) is cut as the source's template.
     One odd article must not cost the whole digest: an unexpected error skips that article,
     logged with its traceback, and the rest go on. The rules are compiled only when there is
     something to clean (it takes a noticeable moment, and most reruns have nothing new).
@@ -72,12 +83,14 @@ def clean_articles(
     cleaned: list[Article] = []
     warnings: list[str] = []
     if not articles:
-        return cleaned, warnings
+        return cleaned, warnings, []
     rules = rules or load_rules(config.rules)
+    sightings = _survey(articles)
+    templates = learn(sightings, recall(sightings)) if recall is not None else {}
     for article in articles:
         label = f"{article.source}: '{article.title or article.key}'"
         try:
-            result = prepare_article(article, rules, config)
+            result = prepare_article(article, rules, config, templates.get(article.source))
         except Exception:
             log.exception("could not clean %s from %s", article.key, article.source)
             warnings.append(
@@ -89,7 +102,18 @@ def clean_articles(
             cleaned.append(result)
         else:
             warnings.append(f"{label} has no text left after cleaning; skipped")
-    return cleaned, warnings
+    return cleaned, warnings, sightings
+
+
+def _survey(articles: Sequence[Article]) -> list[Sighting]:
+    """What each article's paragraphs look like to the normalise stage (fingerprints)."""
+    sightings = []
+    for article in articles:
+        try:
+            sightings.append(survey(article))
+        except Exception:  # the article is cleaned (and its error reported) all the same
+            log.exception("could not survey %s from %s", article.key, article.source)
+    return sightings
 
 
 def today(config: Config, now: dt.datetime | None = None) -> dt.date:
@@ -141,7 +165,9 @@ def build(
             selection.shown, config.sources, config.fetch, undated=selection.undated
         )
         warnings.extend(full_text_warnings)
-        shown, cleaning_warnings = clean_articles(completed, config)
+        shown, cleaning_warnings, sightings = clean_articles(
+            completed, config, recall=state.source_history
+        )
         warnings.extend(cleaning_warnings)
         # Articles left empty by cleaning are remembered as skipped, so they are not cleaned
         # (and warned about) again on every run.
@@ -200,7 +226,9 @@ def build(
         try:
             for path, content in pages.items():
                 staged.add(path, content)
-            state.commit_build(day, shown, skipped, record, now, health, digest.failures)
+            state.commit_build(
+                day, shown, skipped, record, now, health, digest.failures, sightings=sightings
+            )
         except BaseException:
             staged.discard()
             raise

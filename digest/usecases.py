@@ -198,12 +198,17 @@ def read_one_article(
     Raises ``SourceError`` when the input cannot be read or holds no article.
     """
     from digest.pipeline import prepare_article
-    from digest.text.normalise import load_rules
+    from digest.state import read_source_history
+    from digest.text.normalise import load_rules, survey
+    from digest.text.recurring import learn
 
     found = _read_input(location, stdin)
     source = Source(found.source_name, "page" if found.is_html else "folder", location)
     raw = _article_of_kind(source, found, config, warn)
-    return prepare_article(raw, load_rules(config.rules), config)
+    # What the state file has learnt of the source's recurring paragraphs, read-only.
+    sighting = survey(raw)
+    template = learn([sighting], read_source_history(config.state, [sighting])).get(raw.source)
+    return prepare_article(raw, load_rules(config.rules), config, template)
 
 
 @dataclass(frozen=True)

@@ -100,3 +100,38 @@ def test_extract_a_url_from_a_loopback_server(http_server, capsys) -> None:
 def test_extract_a_page_that_is_not_an_article_fails_clearly(capsys) -> None:
     assert main(["extract", str(PAGES / "homepage.html")]) == 1
     assert "no article text" in capsys.readouterr().err
+
+
+def test_extract_explain_says_where_a_paragraph_recurs(tmp_path: Path, capsys) -> None:
+    import datetime as dt
+
+    from digest.config import Config
+    from digest.model import Source
+    from digest.pipeline import build
+
+    folder = tmp_path / "Example News"
+    folder.mkdir()
+    footer = "Example News is an independent paper. Tips: tips@example.org."
+    for number in range(3):
+        (folder / f"{number}.txt").write_text(
+            f"Story {number}\n\nThe council met for the {number}th time this month to argue "
+            f"about the harbour budget.\n\n{footer}\n",
+            "utf-8",
+        )
+    state = tmp_path / "state.sqlite"
+    config = Config(
+        sources=(Source("Example News", "folder", str(folder)),),
+        output=tmp_path / "out",
+        state=state,
+    )
+    build(config, dt.datetime.now(dt.UTC).date())
+    (tmp_path / "digest.toml").write_text(f'state = "{state.as_posix()}"\n', "utf-8")
+    article = folder / "3.txt"
+    article.write_text("Story 3\n\nThe ferry is late again, and nobody is surprised.\n\n" + footer)
+
+    args = ["extract", "--explain", "--config", str(tmp_path / "digest.toml"), str(article)]
+    assert main(args) == EXIT_OK
+    out = capsys.readouterr().out
+    body, _, explained = out.partition("--- removed")
+    assert footer not in body
+    assert "[recurring-paragraph] (Recurs in 4 articles of Example News" in explained
