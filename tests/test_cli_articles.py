@@ -135,3 +135,27 @@ def test_extract_explain_says_where_a_paragraph_recurs(tmp_path: Path, capsys) -
     body, _, explained = out.partition("--- removed")
     assert footer not in body
     assert "[recurring-paragraph] (Recurs in 4 articles of Example News" in explained
+
+
+def test_extract_explain_lists_what_it_suspected_but_kept(tmp_path: Path, capsys) -> None:
+    article = tmp_path / "council.txt"
+    article.write_text(
+        "Title: Council backs harbour plan\n\n"
+        "The council backed the harbour plan on Monday by 31 votes to 12, after a debate "
+        "that ran past midnight.\n\n"
+        "The vote comes after two years of consultation. Tell us what you think in the "
+        "comments below.\n",
+        "utf-8",
+    )
+    assert main(["extract", "--explain", str(article)]) == EXIT_OK
+    out = capsys.readouterr().out
+    body, _, explained = out.partition("--- removed 0 span(s) ---")
+    assert "Tell us what you think in the comments below." in body
+    assert "--- kept 1 candidate(s): suspected, not cut ---" in explained
+    assert "[comment-prompt] (Invitation to comment" in explained
+    assert "(with other content)" in explained
+
+    assert main(["extract", "--json", "--explain", str(article)]) == EXIT_OK
+    data = json.loads(capsys.readouterr().out)
+    assert data["removed"] == []
+    assert [c["rule"] for c in data["candidates"]] == ["comment-prompt"]
