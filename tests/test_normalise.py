@@ -32,10 +32,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ARTICLES = sorted((FIXTURES / "articles").glob("*.txt"))
 RULES = default_rules()
 BUILTIN_REASONS = {
-    NO_WORDS: "Paragraph with no words: a separator or stray symbols",
+    NO_WORDS: "Separator line with no words: dashes, stars, dots or ornaments",
     DUPLICATE: "Paragraphs a scraper printed twice: a run of them repeated, or the whole body",
     TITLE_REPEAT: "First paragraph only repeats the title",
-    ORPHAN_HEADING: "Heading with no text after it",
+    ORPHAN_HEADING: "Short section heading with no text after it",
 }
 
 
@@ -581,6 +581,18 @@ def test_separator_lines_are_dropped() -> None:
     assert removed == [(NO_WORDS, "* * *"), (NO_WORDS, "\u2014"), (NO_WORDS, "•••")]
 
 
+@pytest.mark.parametrize("line", ["[…]", "[...]", "/ \\", "“`", "|"])
+def test_elision_marks_and_lines_of_diagrams_are_not_separators(line: str) -> None:
+    assert kept_texts([BODY[0], line, BODY[1]]) == [BODY[0], line, BODY[1]]
+
+
+def test_a_long_last_heading_is_text_not_a_dangling_label() -> None:
+    last = Paragraph(
+        "In conclusion, the plan will take four years and cost $180 million", "heading"
+    )
+    assert clean([*BODY, last])[1] == []
+
+
 def test_short_symbolic_text_with_numbers_is_kept() -> None:
     score = "2\u20131"
     assert kept_texts([BODY[0], score, BODY[1]]) == [BODY[0], score, BODY[1]]
@@ -795,6 +807,15 @@ def test_a_footer_in_three_articles_of_a_source_is_its_template() -> None:
     assert result.removed[0].reason == (
         "Recurs in 3 articles of Pohjolan Sanomat: part of the source's template"
     )
+
+
+def test_a_users_rules_file_can_turn_learning_off(tmp_path: Path) -> None:
+    path = tmp_path / "rules.toml"
+    path.write_text('disable = ["recurring-paragraph"]\n', "utf-8")
+    rules = load_rules(path)
+    articles = [[text, FOOTER] for text in FINNISH]
+    article = Article("k0", "Pohjolan Sanomat", "", tuple(map(Paragraph, articles[0])))
+    assert normalise(article, rules, template_of(*articles)).removed == ()
 
 
 def test_two_articles_are_not_enough() -> None:

@@ -114,6 +114,8 @@ BODY_WITH_PROMPT_WORDS = [
     "I'll share with you how often I test, and you can tell me if it is too much.",
     "Now the consumer of our component can tell us which properties it needs!",
     "your comments and commentary are boring.",  # a line of a hard-wrapped paragraph
+    "subscribe.",  # ... and the end of one: "I'll send you the details once you" / "subscribe."
+    "subscribe to the mailing list",  # an item of a list of ways to help
     "The company did not respond to a request for comment.",
     "Follow the river north and you reach the old mill within an hour.",
     "Users must sign in with a second factor from March, the bank said.",

@@ -18,9 +18,10 @@ and what the stage is unsure of stays in the article and is listed as a *candida
 * cuts a scraper's doubling (a run of paragraphs printed twice, or the whole body twice) but
   never a single repeated paragraph (a refrain, a question asked again, a list item); a first
   paragraph that only repeats the title; an SEO standfirst that restates the title or the lead
-  with a call to action; separator lines with no words ("* * *");
+  with a call to action; separator lines drawn with dashes, stars, dots or ornaments
+  ("* * *", "★"), but not an elision mark ("[…]") or a line of a diagram;
 * marks in-body subheadings as ``heading`` paragraphs (kept for the reader, never summarised)
-  and drops headings left with no text after them at the end.
+  and drops short section labels left with no text after them at the end ("Photo gallery").
 
 Each cut becomes a :class:`~digest.model.Removal` naming the rule and why (a scored rule says
 how the score added up), so ``digest extract --explain`` can show it. Cleaning its own output
@@ -142,6 +143,19 @@ def _verbatim(text: str) -> str:
 
 def _sentences(text: str) -> list[str]:
     return split_sentences(text) or [text]
+
+
+# What a separator line is drawn with: dashes, stars, dots, rules and ornaments ("* * *", "—",
+# "•••", "★"). Brackets, slashes, quotes and pipes are not: "[…]" marks an elision in a quote,
+# and "/ \\" is a line of a diagram.
+_DIVIDERS = frozenset(
+    " *-_=~.#+\u2010\u2011\u2012\u2013\u2014\u2015"  # dashes
+    "\u2022\u00b7\u2027\u2219\u2026\u00b0\u00a7\u00b6\u2042"  # dots, ornaments
+)
+
+
+def _separator(text: str) -> bool:
+    return all(c in _DIVIDERS or unicodedata.category(c) == "So" for c in text)
 
 
 def _is_code(paragraph: Paragraph) -> bool:
@@ -268,7 +282,7 @@ def clean_paragraphs(
     account = _Account()
     title = normalise_text(title)
     context = _Context(rules, title)
-    if template is not None and not template.recurs:
+    if template is not None and (not template.recurs or not rules.recurring):
         template = None
     items = _read(paragraphs, context, account, template)
     _cut_doubling(items, title, account)
@@ -340,7 +354,7 @@ def _read(
             continue
         if template is not None:
             item.print_ = fingerprint(item.text)
-        if len(item.text) <= _NO_WORDS_MAX_CHARS and not any(c.isalnum() for c in item.text):
+        if len(item.text) <= _NO_WORDS_MAX_CHARS and _separator(item.text):
             account.cut(item.index, NO_WORDS, BUILTIN_REASONS[NO_WORDS], item.text)
             continue
         lowered = item.text.lower()
@@ -415,14 +429,14 @@ def _prompt(item: _Item, context: _Context, account: _Account) -> tuple[str, str
     """The standalone rule that cuts the whole paragraph (a marker, or a prompt with no other
     content), as (rule id, reason); None when it is article text."""
     text = item.text
-    if len(text) > _STANDALONE_MAX_CHARS:
-        return None
+    if len(text) > _STANDALONE_MAX_CHARS or text[0].islower():
+        return None  # (a paragraph opening in lower case is a line of a broken-up sentence)
     rules = context.rules
     rule = rules.match("standalone", probe(text))
     if rule is not None:
         return rule.id, rule.description
-    if not rules.may_score("standalone", text) or text[0].islower():
-        return None  # (a paragraph opening in lower case is a line of a broken-up sentence)
+    if not rules.may_score("standalone", text):
+        return None
     sentences = _sentences(text)
     best: Score | None = None
     prompts = 0

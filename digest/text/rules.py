@@ -45,10 +45,10 @@ ORPHAN_HEADING = "orphan-heading"
 NO_WORDS = "no-words"
 RECURRING = "recurring-paragraph"
 BUILTIN_REASONS = {
-    NO_WORDS: "Paragraph with no words: a separator or stray symbols",
+    NO_WORDS: "Separator line with no words: dashes, stars, dots or ornaments",
     DUPLICATE: "Paragraphs a scraper printed twice: a run of them repeated, or the whole body",
     TITLE_REPEAT: "First paragraph only repeats the title",
-    ORPHAN_HEADING: "Heading with no text after it",
+    ORPHAN_HEADING: "Short section heading with no text after it",
     RECURRING: "Paragraph that recurs in other articles of the same source: its template",
 }
 
@@ -220,6 +220,9 @@ class RuleSet:
 
     rules: tuple[Rule, ...]
     signals: Mapping[str, Signal] = field(default_factory=dict)
+    # whether paragraphs a source repeats across its articles are cut (disable =
+    # ["recurring-paragraph"] in a rules file turns it off)
+    recurring: bool = True
     disclaimer: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
     standalone: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
     trailing_block: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
@@ -407,9 +410,14 @@ def _mandatory_literals(rule: Rule, signals: Mapping[str, Signal]) -> frozenset[
         if any(f is None for f in found):
             continue
         union = frozenset(s for f in found if f for s in f)
-        if best is None or min(map(len, union)) > min(map(len, best)):
+        if union and (best is None or _selective(union) > _selective(best)):
             best = union
     return best
+
+
+def _selective(literals: frozenset[str]) -> tuple[int, int]:
+    """Longer literals are rarer in text; fewer of them, rarer again."""
+    return min(map(len, literals)), -len(literals)
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -419,8 +427,9 @@ def load_rules(extra: Path | None = None) -> RuleSet:
     """The built-in rules, extended by the user's rules file ``extra`` if given.
 
     In ``extra``, a rule with a new id is added, a rule with a built-in id replaces that rule,
-    ``disable = ["id", ...]`` removes built-in rules, and ``[signals.NAME]`` tables add
-    patterns to a built-in signal or declare a new one. Raises :class:`RulesError` (a
+    ``disable = ["id", ...]`` removes built-in rules (and ``"recurring-paragraph"`` stops cutting
+    what a source repeats across its articles), and ``[signals.NAME]`` tables add patterns to a
+    built-in signal or declare a new one. Raises :class:`RulesError` (a
     ``ValueError``) naming the file, the rule and the problem.
     """
     if extra is None:
@@ -435,7 +444,10 @@ def load_rules(extra: Path | None = None) -> RuleSet:
     user_rules, disable = _parse_rules(data, str(extra), signals)
 
     merged = {r.id: r for r in builtin.rules}
+    recurring = RECURRING not in disable
     for rule_id in disable:
+        if rule_id == RECURRING:
+            continue
         if rule_id in BUILTIN_REASONS:
             raise RulesError(f"{extra}: disable: '{rule_id}' is a built-in check, not a rule")
         if rule_id not in merged:
@@ -446,7 +458,7 @@ def load_rules(extra: Path | None = None) -> RuleSet:
         del merged[rule_id]
     for rule in user_rules:
         merged[rule.id] = rule  # a dict keeps the built-in's place when an id is replaced
-    return RuleSet(tuple(merged.values()), signals)
+    return RuleSet(tuple(merged.values()), signals, recurring)
 
 
 @functools.cache

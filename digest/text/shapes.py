@@ -9,6 +9,7 @@ length, line structure), never from its words, so it holds in any language.
 
 from __future__ import annotations
 
+import functools
 import re
 import string
 
@@ -38,12 +39,14 @@ _QUICK_HINT = re.compile(r"[{}=<>|\\`;_\n]|\$\S|\w\(")
 _HINT_OPENINGS = (">>>", "#", "//", "*", "@@", "- ", "+ ", "$")
 
 
+@functools.lru_cache(maxsize=4096)
 def looks_like_code(text: str) -> bool:
     """Whether ``text`` (as it came, line breaks and all) is source code or terminal output.
 
     Code has symbols prose rarely uses (braces, ``=``, ``()``, ``->``), indentation or a
     prompt, and no run of sentences; a paragraph of prose that quotes a ``function()`` has
-    sentences around it.
+    sentences around it. (Remembered for a while: the stage asks again of the same text
+    when it cleans the result once more, and the pipeline when it surveys an article.)
     """
     stripped = text.strip()
     if not stripped or (
