@@ -43,7 +43,8 @@ class Paragraph:
 
 @dataclass(frozen=True, slots=True)
 class Removal:
-    """A span the normalise stage cut and the rule that cut it (``digest extract --explain``)."""
+    """A span the normalise stage cut and the rule that cut it, or (in ``Article.candidates``)
+    one it suspected but kept (``digest extract --explain``)."""
 
     rule: str
     text: str
@@ -141,6 +142,8 @@ class Article:
     # The BCP 47 tag of the language it is written in, as its source's config or its feed
     # declares it; None when neither does (its words then tell: ``text.similarity``).
     language: str | None = None
+    # what normalise suspected but kept (``digest extract --explain`` lists them)
+    candidates: tuple[Removal, ...] = ()
 
     @property
     def body_text(self) -> str:

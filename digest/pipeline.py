@@ -37,8 +37,8 @@ from digest.present import plural
 from digest.shape import SectionRule, ShapeSettings, shape_day
 from digest.state import EntryRecord, RunLock, SourceHealth, State
 from digest.summarise import derive_headline, summarise
-from digest.text.normalise import RuleSet, load_rules
-from digest.text.verbatim import normalise_keeping_verbatim
+from digest.text.normalise import RuleSet, load_rules, normalise, survey
+from digest.text.recurring import Sighting, SourceHistory, SourceTemplate, learn
 
 log = logging.getLogger(__name__)
 
@@ -69,9 +69,13 @@ class BuildResult:
         )
 
 
-def prepare_article(article: Article, rules: RuleSet, config: Config) -> Article:
-    """normalise → title → summarise, for one article: what every ingestor's output goes through."""
-    article = normalise_keeping_verbatim(article, rules)
+def prepare_article(
+    article: Article, rules: RuleSet, config: Config, template: SourceTemplate | None = None
+) -> Article:
+    """normalise → title → summarise, for one article: what every ingestor's output goes through.
+
+    ``template`` is what is known of the article's source's recurring paragraphs."""
+    article = normalise(article, rules, template)
     if not article.title:
         article = dataclasses.replace(
             article,
@@ -82,10 +86,16 @@ def prepare_article(article: Article, rules: RuleSet, config: Config) -> Article
 
 
 def clean_articles(
-    articles: Sequence[Article], config: Config, rules: RuleSet | None = None
-) -> tuple[list[Article], list[str]]:
-    """``prepare_article`` over each article, dropping (with a warning) any left empty.
+    articles: Sequence[Article],
+    config: Config,
+    rules: RuleSet | None = None,
+    recall: Callable[[Sequence[Sighting]], Mapping[str, SourceHistory]] | None = None,
+) -> tuple[list[Article], list[str], list[Sighting]]:
+    """``prepare_article`` over each article, dropping (with a warning) any left empty; and
+    what was seen in each, for the state to remember.
 
+    ``recall`` gives each source's remembered paragraph fingerprints: with it, a paragraph that
+    recurs across the source's articles (these included) is cut as the source's template.
     One odd article must not cost the whole digest: an unexpected error skips that article,
     logged with its traceback, and the rest go on. The rules are compiled only when there is
     something to clean (it takes a noticeable moment, and most reruns have nothing new).
@@ -93,12 +103,14 @@ def clean_articles(
     cleaned: list[Article] = []
     warnings: list[str] = []
     if not articles:
-        return cleaned, warnings
+        return cleaned, warnings, []
     rules = rules or load_rules(config.rules)
+    sightings = _survey(articles)
+    templates = learn(sightings, recall(sightings)) if recall is not None else {}
     for article in articles:
         label = f"{article.source}: '{article.title or article.key}'"
         try:
-            result = prepare_article(article, rules, config)
+            result = prepare_article(article, rules, config, templates.get(article.source))
         except Exception:
             log.exception("could not clean %s from %s", article.key, article.source)
             warnings.append(
@@ -110,7 +122,18 @@ def clean_articles(
             cleaned.append(result)
         else:
             warnings.append(f"{label} has no text left after cleaning; skipped")
-    return cleaned, warnings
+    return cleaned, warnings, sightings
+
+
+def _survey(articles: Sequence[Article]) -> list[Sighting]:
+    """What each article's paragraphs look like to the normalise stage (fingerprints)."""
+    sightings = []
+    for article in articles:
+        try:
+            sightings.append(survey(article))
+        except Exception:  # the article is cleaned (and its error reported) all the same
+            log.exception("could not survey %s from %s", article.key, article.source)
+    return sightings
 
 
 def today(config: Config, now: dt.datetime | None = None) -> dt.date:
@@ -129,6 +152,8 @@ class Assembly:
     warnings: list[str]
     sources_read: int
     filtered: list[Filtered] = dataclasses.field(default_factory=list)  # also in ``skipped``
+    # the paragraph fingerprints of the articles cleaned, for the state to learn from
+    sightings: list[Sighting] = dataclasses.field(default_factory=list)
 
 
 def filter_levels(
@@ -191,7 +216,9 @@ def assemble_day(
     wanted, filtered = sift(selection.shown, levels, before_text=True)
     full_texts = fetch_full_texts(wanted, config.sources, config.fetch, undated=selection.undated)
     warnings.extend(full_texts.warnings)
-    cleaned, cleaning_warnings = clean_articles(full_texts.articles, config)
+    cleaned, cleaning_warnings, sightings = clean_articles(
+        full_texts.articles, config, recall=state.source_history
+    )
     warnings.extend(cleaning_warnings)
     shown, filtered_clean = sift(cleaned, levels)
     filtered += filtered_clean
@@ -217,7 +244,9 @@ def assemble_day(
         generated_at=now,
         failures=(*config.invalid_sources, *collected.failures),
     )
-    return Assembly(digest, shown, skipped, health, warnings, collected.sources_read, filtered)
+    return Assembly(
+        digest, shown, skipped, health, warnings, collected.sources_read, filtered, sightings
+    )
 
 
 def build(
@@ -288,6 +317,7 @@ def build(
                 now,
                 assembly.health,
                 digest.failures,
+                sightings=assembly.sightings,
                 stories=[
                     story_record(story, day) for story in (*digest.stories, *digest.also_today)
                 ],

@@ -27,6 +27,13 @@ from pathlib import Path
 from typing import Any
 
 from digest.model import Article, DayRecord, Paragraph, SourceFailure, StoryRecord
+from digest.text.recurring import (
+    FORGET_AFTER,
+    PrintHistory,
+    Sighting,
+    SourceHistory,
+    new_counts,
+)
 
 UTC = dt.UTC
 
@@ -112,6 +119,24 @@ _MIGRATIONS: tuple[str, ...] = (
     """,
     # updated: when the story last changed (its articles), for its articles.atom entry
     "ALTER TABLE stories ADD COLUMN updated TEXT",
+    # Each source's own boilerplate, learnt from its history (digest.text.recurring): how many
+    # articles of the source were cleaned, and per paragraph fingerprint how many held it,
+    # how many the source had brought before its first sighting, and when it was last seen.
+    """
+    CREATE TABLE IF NOT EXISTS boilerplate_sources (
+        source TEXT PRIMARY KEY,
+        articles INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS boilerplate_prints (
+        source TEXT NOT NULL,
+        print INTEGER NOT NULL,
+        articles INTEGER NOT NULL,
+        since INTEGER NOT NULL,
+        last_seen TEXT NOT NULL,
+        PRIMARY KEY (source, print)
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS boilerplate_prints_by_last_seen ON boilerplate_prints(last_seen)
+    """,
 )
 
 SKIPPED = ""  # the `day` of an entry that was part of a new source's backlog and never shown
@@ -344,10 +369,13 @@ class State:
         health: Sequence[SourceHealth] = (),
         failures: Sequence[SourceFailure] = (),
         stories: Sequence[StoryRecord] | None = None,
+        sightings: Sequence[Sighting] = (),
     ) -> None:
         """Store a whole build in one transaction: entries, the day record (with the sources
         that failed in this build, for an email sent later), the day's stories (when given:
-        they replace the day's earlier ones) and source health.
+        they replace the day's earlier ones), source health, and the paragraph fingerprints
+        of the articles cleaned (``sightings``), from which each source's recurring
+        boilerplate is learnt.
 
         Source validators (ETag, Last-Modified) are saved only together with the articles they
         covered: saved alone, a crash before the articles were stored would make the next
@@ -376,6 +404,8 @@ class State:
                         for s in stories
                     ],
                 )
+            if sightings:
+                _save_sightings(db, sightings, now)
 
     def _save_entries(
         self,
@@ -509,6 +539,12 @@ class State:
             for day, title, count, html, digest, entry_id, published, updated in rows
         ]
 
+    # --- recurring boilerplate -------------------------------------------------------------
+
+    def source_history(self, sightings: Sequence[Sighting]) -> dict[str, SourceHistory]:
+        """What is remembered of the fingerprints these articles hold, per source."""
+        return _source_history(self._db, sightings)
+
     # --- sends ----------------------------------------------------------------------------
 
     def sent_at(self, day: dt.date) -> dt.datetime | None:
@@ -527,6 +563,76 @@ class State:
                 "VALUES (?, ?, ?, ?)",
                 (day.isoformat(), _iso(now), message_id, ", ".join(recipients)),
             )
+
+
+def read_source_history(path: Path, sightings: Sequence[Sighting]) -> dict[str, SourceHistory]:
+    """``State.source_history`` from a state file opened read-only, for one-off commands
+    (``digest extract``) that must not change the file; nothing when it does not exist yet,
+    predates the table, or cannot be read."""
+    if not path.exists():
+        return {}
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return {}
+    try:
+        return _source_history(connection, sightings)
+    except sqlite3.Error:
+        return {}
+    finally:
+        connection.close()
+
+
+def _source_history(
+    db: sqlite3.Connection, sightings: Sequence[Sighting]
+) -> dict[str, SourceHistory]:
+    wanted: dict[str, set[int]] = {}
+    for sighting in sightings:
+        wanted.setdefault(sighting.source, set()).update(sighting.prints)
+    history = {}
+    for source, prints in wanted.items():
+        row = db.execute(
+            "SELECT articles FROM boilerplate_sources WHERE source = ?", (source,)
+        ).fetchone()
+        if row is None:
+            continue
+        found: dict[int, PrintHistory] = {}
+        ordered = sorted(prints)
+        for start in range(0, len(ordered), 500):  # under SQLite's bound-parameter limit
+            chunk = ordered[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for print_, articles, since in db.execute(
+                "SELECT print, articles, since FROM boilerplate_prints "
+                f"WHERE source = ? AND print IN ({marks})",
+                (source, *chunk),
+            ):
+                found[print_] = PrintHistory(articles, since)
+        history[source] = SourceHistory(source, row[0], found)
+    return history
+
+
+def _save_sightings(
+    db: sqlite3.Connection, sightings: Sequence[Sighting], now: dt.datetime
+) -> None:
+    """Add a build's fingerprints to each source's history, and forget those not seen for
+    ``FORGET_AFTER``: a template that changed, or article text seen once."""
+    for source, (articles, counts) in new_counts(sightings).items():
+        row = db.execute(
+            "SELECT articles FROM boilerplate_sources WHERE source = ?", (source,)
+        ).fetchone()
+        before = row[0] if row else 0
+        db.execute(
+            "INSERT INTO boilerplate_sources (source, articles) VALUES (?, ?) "
+            "ON CONFLICT(source) DO UPDATE SET articles = excluded.articles",
+            (source, before + articles),
+        )
+        db.executemany(
+            "INSERT INTO boilerplate_prints (source, print, articles, since, last_seen) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(source, print) DO UPDATE SET "
+            "articles = articles + excluded.articles, last_seen = excluded.last_seen",
+            [(source, print_, count, before, _iso(now)) for print_, count in counts.items()],
+        )
+    db.execute("DELETE FROM boilerplate_prints WHERE last_seen < ?", (_iso(now - FORGET_AFTER),))
 
 
 def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime) -> None:

@@ -298,7 +298,9 @@ def read_one_article(
     """
     from digest.pipeline import prepare_article
     from digest.sources import kinds
-    from digest.text.normalise import load_rules
+    from digest.state import read_source_history
+    from digest.text.normalise import load_rules, survey
+    from digest.text.recurring import learn
 
     document = _read_input(location, stdin)
     kind = kinds.for_one_article(document)
@@ -313,7 +315,11 @@ def read_one_article(
             warn(warning)
     if not reading.articles:
         raise SourceError(f"{location}: no article text found", "")
-    return prepare_article(reading.articles[0], load_rules(config.rules), config)
+    raw = reading.articles[0]
+    # What the state file has learnt of the source's recurring paragraphs, read-only.
+    sighting = survey(raw)
+    template = learn([sighting], read_source_history(config.state, [sighting])).get(raw.source)
+    return prepare_article(raw, load_rules(config.rules), config, template)
 
 
 def _read_input(location: str, stdin: BinaryIO | None) -> Document:

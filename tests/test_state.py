@@ -15,7 +15,9 @@ from digest.state import (
     State,
     StateError,
     StateLockedError,
+    read_source_history,
 )
+from digest.text.recurring import FORGET_AFTER, PrintHistory, Sighting
 
 NOW = dt.datetime(2026, 11, 21, 7, 0, tzinfo=dt.UTC)
 DAY = dt.date(2026, 11, 21)
@@ -291,3 +293,53 @@ def test_an_article_s_language_is_stored_with_it(tmp_path: Path) -> None:
         state.commit_build(DAY, [german], [], None, NOW)
     with State.open(tmp_path / "s.sqlite") as state:
         assert state.articles_for_day(DAY) == [german]
+
+
+# --- each source's recurring paragraphs ---------------------------------------------------------
+
+
+def seen(key: str, *prints: int, source: str = "Gazette") -> Sighting:
+    return Sighting(source, key, frozenset(prints))
+
+
+def test_paragraph_fingerprints_are_remembered_per_source_in_the_builds_commit(
+    tmp_path: Path,
+) -> None:
+    with State.open(tmp_path / "s.sqlite") as state:
+        assert state.source_history([seen("a", 1)]) == {}
+        state.commit_build(DAY, [], [], None, NOW, sightings=[seen("a", 1, 2), seen("b", 1)])
+        state.commit_build(DAY, [], [], None, NOW, sightings=[seen("c", 1, 3)])
+        history = state.source_history([seen("d", 1, 2, 3, 4)])["Gazette"]
+    assert history.articles == 3
+    assert history.prints == {
+        1: PrintHistory(3, 0),  # in all three articles, since the source's first
+        2: PrintHistory(1, 0),
+        3: PrintHistory(1, 2),  # first seen after the source had brought two articles
+    }
+
+
+def test_fingerprints_not_seen_for_a_while_are_forgotten(tmp_path: Path) -> None:
+    later = NOW + FORGET_AFTER + dt.timedelta(days=1)
+    with State.open(tmp_path / "s.sqlite") as state:
+        state.commit_build(DAY, [], [], None, NOW, sightings=[seen("a", 1, 2)])
+        state.commit_build(DAY, [], [], None, later, sightings=[seen("b", 2)])
+        assert set(state.source_history([seen("c", 1, 2)])["Gazette"].prints) == {2}
+
+
+def test_a_one_off_command_reads_the_history_without_touching_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    assert read_source_history(path, [seen("a", 1)]) == {}
+    assert not path.exists()
+    with State.open(path) as state:
+        state.commit_build(DAY, [], [], None, NOW, sightings=[seen("a", 1)])
+    before = path.stat().st_mtime_ns
+    assert read_source_history(path, [seen("b", 1)])["Gazette"].prints == {1: PrintHistory(1, 0)}
+    assert path.stat().st_mtime_ns == before
+
+
+def test_a_file_from_before_the_history_table_reads_as_no_history(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    sqlite3.connect(path).close()
+    assert read_source_history(path, [seen("a", 1)]) == {}
