@@ -640,6 +640,7 @@ def test_default_rules_are_loaded_once_and_described() -> None:
         "standalone",
         "trailing_block",
         "seo_standfirst",
+        "dateline",
     }
 
 
@@ -931,3 +932,58 @@ def test_cleaning_its_own_output_changes_nothing(
     article = Article("k", "Pohjolan Sanomat", title, tuple(map(Paragraph, picks)))
     once = normalise(article, RULES, template)
     assert normalise(once, RULES, template) == once
+
+
+# --- datelines -----------------------------------------------------------------------------------
+
+LEAD_REST = "The harbour authority agreed on Monday to dredge the eastern channel before spring."
+LATER = Paragraph("Ferries have run aground there twice since October, the authority said.")
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "[Coast Radio] Kilrush --",
+        "[Daily Courier] Port Elizabeth —",
+        "OSLO, Norway (NTB) —",
+        "CAPE TOWN (Reuters) -",
+        "Hamburg (dpa) -",
+        "LISBOA, 12 jan. (Lusa) -",
+        "(AFP) --",
+        "ANCHORAGE, Alaska —",
+    ],
+)
+def test_a_dateline_before_the_lead_is_cut_and_the_sentence_kept(dateline: str) -> None:
+    article = Article(
+        "k", "Courier", "Channel to be dredged", (Paragraph(f"{dateline} {LEAD_REST}"), LATER)
+    )
+    cleaned = normalise(article, RULES)
+    assert cleaned.paragraphs[0].text == LEAD_REST
+    assert [(r.rule, r.text) for r in cleaned.removed] == [("agency-dateline", dateline)]
+    assert normalise(cleaned, RULES) == cleaned
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        # the words before the dash are the sentence's subject, not a dateline
+        "Tesla — the carmaker — said on Monday that deliveries rose in the quarter.",
+        "NASA — which launched the probe in 2021 — said the mission would be extended.",
+        "U.S. Senator Jane Roe (D) - a long-time critic - said the deal was bad for workers.",
+        # a dateline with nothing after it but a stub is left alone
+        "LONDON (Reuters) - Updated.",
+        # not at the start of the first paragraph
+        "The channel, the agency said (Reuters) - will be dredged before spring arrives here.",
+    ],
+)
+def test_words_that_only_look_like_a_dateline_are_kept(lead: str) -> None:
+    article = Article("k", "Courier", "Channel to be dredged", (Paragraph(lead), LATER))
+    cleaned = normalise(article, RULES)
+    assert cleaned.paragraphs[0].text == lead
+    assert cleaned.removed == ()
+
+
+def test_a_dateline_is_cut_from_the_first_paragraph_only() -> None:
+    second = Paragraph(f"OSLO (NTB) — {LATER.text}")
+    article = Article("k", "Courier", "Channel to be dredged", (Paragraph(LEAD_REST), second))
+    assert normalise(article, RULES).paragraphs[1].text == second.text

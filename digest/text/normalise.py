@@ -296,6 +296,7 @@ def clean_paragraphs(
     kept = [i for i in items if not i.cut]
     if title and kept:
         kept = _drop_title_repeat(kept, title, account)
+    _cut_dateline(kept, rules, account)
     kept = _drop_seo_standfirst(kept, title, rules, account)
     _mark_headings(kept)
     while kept and kept[-1].kind == "heading" and _section_label(kept[-1].text):
@@ -797,6 +798,31 @@ def _drop_title_repeat(items: list[_Item], title: str, account: _Account) -> lis
         account.cut_item(items[0], TITLE_REPEAT)
         return items[1:]
     return items
+
+
+_DATELINE_REST_MIN_WORDS = 6  # what follows a dateline must be a sentence of its own
+
+
+def _cut_dateline(items: list[_Item], rules: RuleSet, account: _Account) -> None:
+    """Cut a dateline ("LONDON (Reuters) -") from the start of the first paragraph, when a
+    sentence follows it there: the lead then reads as the article's own first sentence."""
+    if not rules.dateline or not items:
+        return
+    first = items[0]
+    if first.kind != "body" or first.code:
+        return
+    for rule in rules.dateline:
+        found = rule.regex.match(first.text) if rule.regex is not None else None
+        if found is None:
+            continue
+        rest = first.text[found.end() :].lstrip()
+        if (rest[:1].isupper() or rest[:1].isdigit() or rest[:1] in "\"'“‘«„") and len(
+            rest.split()
+        ) >= _DATELINE_REST_MIN_WORDS:
+            account.cut(first.index, rule.id, rule.description, found.group(0).strip())
+            first.text = rest
+            first._words = None
+        return
 
 
 def _drop_seo_standfirst(

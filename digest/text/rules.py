@@ -34,8 +34,14 @@ from typing import Any, Literal
 from digest.text.lexicon import lexicon
 from digest.text.prefilter import LiteralFilter, literal_search, necessary_literals
 
-RuleKind = Literal["disclaimer", "standalone", "trailing_block", "seo_standfirst"]
-KINDS: tuple[RuleKind, ...] = ("disclaimer", "standalone", "trailing_block", "seo_standfirst")
+RuleKind = Literal["disclaimer", "standalone", "trailing_block", "seo_standfirst", "dateline"]
+KINDS: tuple[RuleKind, ...] = (
+    "disclaimer",
+    "standalone",
+    "trailing_block",
+    "seo_standfirst",
+    "dateline",
+)
 FOLLOWED_BY = ("teasers", "prompts")
 
 # Removals that come from the stage's own checks rather than from a rules file.
@@ -227,6 +233,7 @@ class RuleSet:
     standalone: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
     trailing_block: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
     seo_standfirst: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
+    dateline: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
 
     _any: dict[str, re.Pattern[str] | None] = field(init=False, repr=False, compare=False)
     _triggers: dict[str, LiteralFilter | None] = field(init=False, repr=False, compare=False)
@@ -392,8 +399,9 @@ class RuleSet:
 
 
 def _pattern_literals(rule: Rule) -> frozenset[str] | None:
-    # Every kind but seo_standfirst matches its patterns against whole sentences or paragraphs.
-    whole = rule.kind != "seo_standfirst"
+    # Every kind but seo_standfirst and dateline matches its patterns against whole sentences
+    # or paragraphs; those two match at the start of one.
+    whole = rule.kind not in ("seo_standfirst", "dateline")
     found = [necessary_literals(p, whole_text=whole) for p in rule.patterns]
     if any(f is None for f in found):
         return None
