@@ -109,7 +109,9 @@ _RECURRING_BODY_SHARE = 0.5
 _LIST_MIN_LINES = 3  # this many short title-like lines in a row are a list, not headings
 _ORPHAN_MAX_CHARS = 60
 _ORPHAN_MAX_WORDS = 5
-_MAX_PASSES = 4
+# Passes beyond the paragraphs' count: every pass but the last cuts something, so cleaning
+# ends; the bound only guards against a rule that would cut forever.
+_EXTRA_PASSES = 4
 
 
 # --- text helpers -------------------------------------------------------------------------------
@@ -241,7 +243,7 @@ def normalise(
     candidates: dict[Removal, None] = dict.fromkeys(article.candidates)
     # Cutting can uncover more to cut (a heading left orphaned, a title line that now comes
     # first): clean until nothing changes, so cleaning the result again changes nothing.
-    for _ in range(_MAX_PASSES):
+    for _ in range(len(paragraphs) + _EXTRA_PASSES):
         cleaned = clean_paragraphs(paragraphs, title, rules, template)
         removed.extend(cleaned.removed)
         candidates.update(dict.fromkeys(cleaned.candidates))
