@@ -31,7 +31,7 @@ from digest.group import (
 )
 from digest.ingest import Progress, collect, fetch_full_texts
 from digest.language import choose_language, language, primary_subtag
-from digest.model import Article, DayRecord, Digest, Section, SourceFailure, Story
+from digest.model import Article, DayRecord, Digest, Section, SourceFailure, Story, UnreadPage
 from digest.output import StagedFiles, remove_leftovers
 from digest.present import plural
 from digest.shape import SectionRule, ShapeSettings, shape_day
@@ -56,6 +56,7 @@ class BuildResult:
     sources_read: int
     elapsed: float
     filtered: tuple[Filtered, ...] = ()  # new articles the include/exclude rules took out
+    unread_pages: tuple[UnreadPage, ...] = ()  # counted in the report, not one warning each
 
     @property
     def summary_line(self) -> str:
@@ -129,6 +130,7 @@ class Assembly:
     warnings: list[str]
     sources_read: int
     filtered: list[Filtered] = dataclasses.field(default_factory=list)  # also in ``skipped``
+    unread_pages: list[UnreadPage] = dataclasses.field(default_factory=list)
 
 
 def filter_levels(
@@ -217,7 +219,16 @@ def assemble_day(
         generated_at=now,
         failures=(*config.invalid_sources, *collected.failures),
     )
-    return Assembly(digest, shown, skipped, health, warnings, collected.sources_read, filtered)
+    return Assembly(
+        digest,
+        shown,
+        skipped,
+        health,
+        warnings,
+        collected.sources_read,
+        filtered,
+        full_texts.unread_pages,
+    )
 
 
 def build(
@@ -305,6 +316,7 @@ def build(
         sources_read=assembly.sources_read,
         elapsed=time.monotonic() - started,
         filtered=tuple(assembly.filtered),
+        unread_pages=tuple(assembly.unread_pages),
     )
     log.debug("built %s", result.summary_line)
     return result

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from digest.config import Config, add_sources_to_file, default_config, load_config
 from digest.errors import DigestError
-from digest.model import Article, Digest, Source
+from digest.model import Article, Digest, Source, UnreadPage
 from digest.sources.errors import SourceError
 from digest.sources.kinds.base import Document
 from digest.state import RunLock, SourceRecord, State
@@ -196,6 +196,7 @@ class DayStories:
     similarity: dict[str, float]  # article key → its similarity to its story's first report
     warnings: tuple[str, ...]
     filtered: tuple[Filtered, ...] = ()
+    unread_pages: tuple[UnreadPage, ...] = ()  # pages wanted for their full text, not read
 
 
 def stories_of_day(
@@ -220,7 +221,11 @@ def stories_of_day(
     for story in assembly.digest.stories:
         similarity.update(member_similarities(story, grouping))
     return DayStories(
-        assembly.digest, similarity, tuple(assembly.warnings), tuple(assembly.filtered)
+        assembly.digest,
+        similarity,
+        tuple(assembly.warnings),
+        tuple(assembly.filtered),
+        tuple(assembly.unread_pages),
     )
 
 

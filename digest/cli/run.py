@@ -29,8 +29,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     scheduler = Scheduler(config, lambda: scheduled_job(config))
     with scheduler_lock(config):
         if args.once:
+            # The job logs what it did (its figures, or why it failed) and what went wrong
+            # on the way: printed again here, a cron mail would say everything twice.
             report = scheduler.run_job()
-            print(report.detail)
             if report.locked:
                 return EXIT_LOCKED
             return EXIT_OK if report.ok else EXIT_FAILED
