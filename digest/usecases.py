@@ -14,6 +14,7 @@ The pipeline, HTTP, mail and page extraction are imported inside the functions t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import sys
@@ -24,7 +25,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 from urllib.parse import urlsplit
 
-from digest.config import Config, add_sources_to_file, default_config, load_config
+from digest.config import (
+    Config,
+    EmailConfig,
+    add_sources_to_file,
+    default_config,
+    load_config,
+)
 from digest.errors import DigestError
 from digest.model import Article, Digest, Source, UnreadPage
 from digest.sources.errors import SourceError
@@ -107,14 +114,17 @@ def send_day(
     """Email ``day``'s digest (default: today's) to the [email] recipients.
 
     The stored digest is sent if the day was built, else the day is built first. A day
-    already sent is refused (``MailError``) unless ``force``; a dry run (``to_file`` implies
-    one) writes the message to ``to_file`` or prints it to ``out`` and sends nothing.
+    already sent is refused (``AlreadySentError``, a ``MailError``) unless ``force``; a dry
+    run (``to_file`` implies one) writes the message to ``to_file`` or prints it to ``out``
+    and sends nothing, addressed as ``preview_email`` says when there is no [email] table.
     Another run holding the lock makes it fail at once (``StateLockedError``).
     """
     from digest.mail import send_digest
     from digest.pipeline import build, stored_digest, today
 
     day = day or today(config, now)
+    if config.email is None and (dry_run or to_file is not None):
+        config = dataclasses.replace(config, email=preview_email(config))
 
     def send(digest: Digest, state: State) -> SendResult:
         return send_digest(
@@ -137,6 +147,19 @@ def send_day(
     built = build(config, day, now=now)
     with RunLock(config.state), State.open(config.state) as state:
         return send(built.digest, state)
+
+
+def preview_email(config: Config) -> EmailConfig:
+    """Where a dry run's message says it is from and to when the config has no [email]
+    table, so the email can be looked at before SMTP is set up: addresses in the ``invalid``
+    domain, which no mail server delivers to, and no server."""
+    from email.headerregistry import Address
+
+    return EmailConfig(
+        sender=str(Address(config.title, "digest", "example.invalid")),
+        recipients=("you@example.invalid",),
+        smtp_host="",
+    )
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ user, and nothing said twice.
 from __future__ import annotations
 
 import datetime as dt
+import email
 import re
 import subprocess
 import sys
@@ -168,3 +169,60 @@ def test_run_once_says_its_figures_once(tmp_path: Path) -> None:
     assert done.returncode == 0
     printed = lines(done.stdout) + lines(done.stderr)
     assert sum("stories (" in line or "story (" in line for line in printed) == 1, printed
+
+
+# --- sending twice a day; previewing before SMTP is set up ------------------------------------
+
+
+def email_config(port: int) -> str:
+    return (
+        '[[sources]]\npath = "seeds"\n'
+        '[email]\nfrom = "Digest <digest@example.org>"\nto = ["ana@example.org"]\n'
+        f'smtp_host = "127.0.0.1"\nsmtp_port = {port}\nsecurity = "none"\n'
+    )
+
+
+def test_the_readme_cron_line_run_twice_a_day_mails_once_and_says_nothing(
+    tmp_path: Path,
+) -> None:
+    from smtpserver import Recorder, smtp_server
+
+    copy_seeds(tmp_path, real_utc_now() - dt.timedelta(hours=1))
+    handler = Recorder()
+    with smtp_server(handler) as port:
+        (tmp_path / "digest.toml").write_text(email_config(port), encoding="utf-8")
+        line = f"cd {tmp_path} && {DIGEST} build -q && {DIGEST} send -q"
+        for _ in range(2):
+            done = subprocess.run(
+                ["/bin/sh", "-c", line], env=cron_env(tmp_path), capture_output=True, text=True
+            )
+            assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+        assert len(handler.envelopes) == 1
+
+        again = digest("send", cwd=tmp_path)
+        assert again.returncode == 0 and again.stderr == ""
+        assert "already sent" in again.stdout and "--force" in again.stdout
+        assert len(handler.envelopes) == 1
+
+        forced = digest("send", "--force", "-q", cwd=tmp_path)
+        assert (forced.returncode, forced.stdout, forced.stderr) == (0, "", "")
+        assert len(handler.envelopes) == 2
+
+
+def test_dry_run_previews_the_email_without_an_email_table(tmp_path: Path) -> None:
+    copy_seeds(tmp_path)
+    done = digest("send", "--dry-run", "--to-file", "d.eml", "--date", SEEDS_DAY, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    message = email.message_from_bytes((tmp_path / "d.eml").read_bytes())
+    assert message["From"] == "Daily Digest <digest@example.invalid>"
+    assert message["To"] == "you@example.invalid"
+    assert message.get_content_type() == "multipart/alternative"
+    assert "no [email] table" in done.stderr and "placeholders" in done.stderr
+    assert "nothing was sent" in done.stdout
+
+    quiet = digest("send", "--dry-run", "-q", "--date", SEEDS_DAY, cwd=tmp_path)
+    assert quiet.returncode == 0 and quiet.stderr == ""
+    assert "To: you@example.invalid" in quiet.stdout  # the message itself, printed
+
+    refused = digest("send", "--date", SEEDS_DAY, cwd=tmp_path)  # a real send needs [email]
+    assert refused.returncode == 1 and "--dry-run" in refused.stderr

@@ -25,6 +25,11 @@ def warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
 
 
+def note(message: str) -> None:
+    """Something worth knowing that asks for nothing: callers leave it out under ``-q``."""
+    print(f"note: {message}", file=sys.stderr)
+
+
 def report_problems(
     failures: Iterable[SourceFailure],
     warnings: Iterable[str],
