@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, BinaryIO, TextIO
 from urllib.parse import urlsplit
 
 from digest.config import (
+    CONFIG_FILENAME,
     Config,
     EmailConfig,
     add_sources_to_file,
@@ -57,6 +58,10 @@ class FutureDayError(UsageError):
     """A day to build after tomorrow."""
 
 
+class NothingToReadError(UsageError):
+    """No source to read: no config file and no seeds/ folder, or a config naming none."""
+
+
 class EmailFailedError(DigestError):
     """The day was built and written, but its email could not be sent."""
 
@@ -83,6 +88,39 @@ def check_day(config: Config, day: dt.date | None, now: dt.datetime | None = Non
         )
 
 
+def require_sources(config: Config) -> None:
+    """Refuse a run with nothing to read (``NothingToReadError``), before anything is written.
+
+    A folder without a config file or seeds/ is most often a crontab line missing its
+    ``cd`` (cron starts in the home folder): building there would leave an empty digest, a
+    state file and an output folder in the wrong place, and a ``digest send`` after it would
+    mail the empty digest. A usage error (exit 2) stops such a line at its first command,
+    and cron mails the reason. A wrong ``[[sources]]`` entry is not this: it is reported as
+    a failed source, and the others are read.
+    """
+    if config.invalid_sources:
+        return
+    base = config.path.parent if config.path else Path.cwd()
+    implicit = default_config(base).sources  # the seeds/ folder, read when none is named
+    if config.sources and (
+        config.sources != implicit or all(Path(s.location).is_dir() for s in implicit)
+    ):
+        return
+    add = "add a first source with 'digest sources add URL'"
+    if config.path is None:
+        raise NothingToReadError(
+            f"no config file and no seeds/ folder in {base}: nothing to build from",
+            f"run digest in the folder that holds your {CONFIG_FILENAME} (cron starts in the "
+            "home folder: 'cd' there first), name the file with --config or $DIGEST_CONFIG, "
+            f"or {add}, which writes ./{CONFIG_FILENAME}",
+        )
+    if config.sources:
+        problem = f"{config.path} names no sources, and there is no seeds/ folder beside it"
+    else:
+        problem = f"{config.path} names no sources"
+    raise NothingToReadError(f"{problem}: nothing to build from", add)
+
+
 def build_day(
     config: Config,
     day: dt.date | None = None,
@@ -98,6 +136,7 @@ def build_day(
     from digest.pipeline import build
 
     check_day(config, day, now)
+    require_sources(config)
     return build(config, day, now=now, lock_wait=lock_wait, progress=progress)
 
 
@@ -122,6 +161,7 @@ def send_day(
     from digest.mail import send_digest
     from digest.pipeline import build, stored_digest, today
 
+    require_sources(config)
     day = day or today(config, now)
     if config.email is None and (dry_run or to_file is not None):
         config = dataclasses.replace(config, email=preview_email(config))
@@ -237,6 +277,7 @@ def stories_of_day(
     now = now or dt.datetime.now(dt.UTC)
     day = day or today(config, now)
     check_day(config, day, now)
+    require_sources(config)
     with RunLock(config.state), State.open(config.state) as state:
         assembly = assemble_day(config, state, day, now, progress)
     grouping = story_settings(config).grouping

@@ -226,3 +226,26 @@ def test_dry_run_previews_the_email_without_an_email_table(tmp_path: Path) -> No
 
     refused = digest("send", "--date", SEEDS_DAY, cwd=tmp_path)  # a real send needs [email]
     assert refused.returncode == 1 and "--dry-run" in refused.stderr
+
+
+# --- a folder with nothing to read --------------------------------------------------------------
+
+
+def test_build_with_no_config_and_no_seeds_is_a_usage_error_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    for command in (["build"], ["build", "-q"], ["send", "-q"], ["run", "--once", "-q"]):
+        done = digest(*command, cwd=tmp_path)
+        assert done.returncode == 2, command
+        assert done.stdout == ""
+        assert "no config file and no seeds/ folder in" in done.stderr
+        assert "digest sources add URL" in done.stderr and "--config" in done.stderr
+    assert list(tmp_path.iterdir()) == []  # no state file, no output folder
+
+
+def test_a_config_that_names_no_sources_says_so(tmp_path: Path) -> None:
+    (tmp_path / "digest.toml").write_text('title = "Mine"\nsources = []\n', encoding="utf-8")
+    done = digest("build", "-q", cwd=tmp_path)
+    assert done.returncode == 2
+    assert "digest.toml names no sources: nothing to build from" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["digest.toml"]
