@@ -38,6 +38,29 @@ def test_every_subcommand_explains_itself(command: str, capsys: pytest.CaptureFi
     assert f"usage: digest {command}" in out and "--config" in out
 
 
+@pytest.mark.parametrize(
+    ("args", "meant"),
+    [
+        (["buidl"], "did you mean 'build'?"),
+        (["sned", "--dry-run"], "did you mean 'send'?"),
+        (["sources", "lsit"], "did you mean 'list'?"),
+        (["sources", "add", "https://example.org/", "--kind", "fed"], "did you mean 'feed'?"),
+    ],
+)
+def test_a_mistyped_command_or_choice_is_answered_with_the_likeliest(
+    args: list[str], meant: str
+) -> None:
+    result = run(*args)
+    assert result.returncode == EXIT_USAGE
+    assert "invalid choice" in result.stderr and meant in result.stderr
+
+
+def test_an_unknown_command_far_from_any_gets_no_guess() -> None:
+    result = run("xyzzy")
+    assert result.returncode == EXIT_USAGE
+    assert "invalid choice: 'xyzzy'" in result.stderr and "did you mean" not in result.stderr
+
+
 def test_bad_date_is_a_usage_error(workdir: Path, capsys) -> None:
     with pytest.raises(SystemExit) as exited:
         main(["build", "--date", "21/11/2026"])
