@@ -218,7 +218,7 @@ def _collect_remote(
 ) -> None:
     from digest.sources.http import FetchRequest, fetch_all
 
-    settings = _fetch_settings(config)
+    settings = fetch_settings(config)
     requests = []
     wanted: list[_Remote] = []
     for remote in sources:
@@ -385,7 +385,8 @@ def _is_public_source(source: Source) -> bool:
     return is_public_host(urlsplit(source.location).hostname or "")
 
 
-def _fetch_settings(config: FetchConfig) -> FetchSettings:
+def fetch_settings(config: FetchConfig) -> FetchSettings:
+    """How the config's [fetch] table says to fetch: for every source, page and check."""
     from digest.sources.http import FetchSettings
 
     return FetchSettings(
@@ -496,7 +497,7 @@ def _complete(
             FetchRequest(source=s.name, url=a.url or "", public_only=public_source[s.name])
             for s, a in chosen
         ],
-        _fetch_settings(config),
+        fetch_settings(config),
     )
     replaced: dict[str, Article] = {}
     for (source, article), fetched in zip(chosen, results, strict=True):

@@ -25,11 +25,13 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_python_m_digest_help_lists_commands() -> None:
     result = run("--help")
     assert result.returncode == 0
-    for command in ("build", "extract", "summarise", "sources", "send", "run"):
+    for command in ("build", "extract", "summarise", "sources", "send", "run", "check"):
         assert command in result.stdout
 
 
-@pytest.mark.parametrize("command", ["build", "extract", "summarise", "sources", "send", "run"])
+@pytest.mark.parametrize(
+    "command", ["build", "extract", "summarise", "sources", "send", "run", "check"]
+)
 def test_every_subcommand_explains_itself(command: str, capsys: pytest.CaptureFixture) -> None:
     with pytest.raises(SystemExit) as exited:
         main([command, "--help"])
