@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from digest.config import FetchConfig
-from digest.model import Article, Source, SourceFailure
+from digest.model import Article, Source, SourceFailure, UnreadPage
 from digest.sources import kinds
 from digest.sources.errors import SourceError
 from digest.sources.kinds.base import Cursor, Fetched, Follow, Kind, Reading, newest
@@ -120,8 +120,9 @@ class _Run:
             since = record.last_success if record else None
             last = f", last success {since:%Y-%m-%d}" if since else ", never read successfully"
             shown = f"{problem} (failing for {in_a_row} runs in a row{last})"
-        # INFO: the CLI prints every failure (with its advice) and the digest lists it.
-        log.info("source %s failed: %s", source.name, shown)
+        # DEBUG: whoever runs the build reports every failure once, with its advice (the
+        # command prints it, ``digest run`` logs it), and the digest lists it.
+        log.debug("source %s failed: %s", source.name, shown)
         self.failures.append(SourceFailure(source=source.name, problem=shown, advice=advice))
 
 
@@ -217,7 +218,7 @@ def _collect_remote(
 ) -> None:
     from digest.sources.http import FetchRequest, fetch_all
 
-    settings = _fetch_settings(config)
+    settings = fetch_settings(config)
     requests = []
     wanted: list[_Remote] = []
     for remote in sources:
@@ -384,7 +385,8 @@ def _is_public_source(source: Source) -> bool:
     return is_public_host(urlsplit(source.location).hostname or "")
 
 
-def _fetch_settings(config: FetchConfig) -> FetchSettings:
+def fetch_settings(config: FetchConfig) -> FetchSettings:
+    """How the config's [fetch] table says to fetch: for every source, page and check."""
     from digest.sources.http import FetchSettings
 
     return FetchSettings(
@@ -403,6 +405,8 @@ class FullTexts:
 
     articles: list[Article]  # in the order given, completed from their pages where fetched
     warnings: list[str]
+    # Pages that could not be used, one per article: counted in a run's report, not listed.
+    unread_pages: list[UnreadPage] = dataclasses.field(default_factory=list)
     # Articles whose kind gives no text but their page's, and whose page was not fetched this
     # run (over ``full_text_limit``): not in ``articles``, they wait for the next run.
     waiting: list[Article] = dataclasses.field(default_factory=list)
@@ -424,8 +428,8 @@ def fetch_full_texts(
     Give it only the articles going into the digest: the pipeline calls it after choosing
     them, so a new feed's old backlog or an entry held for a later day never costs a page
     download. At most ``full_text_limit`` pages are fetched per source and run, newest
-    entries first. Each page that could not be used gets a warning, and the article keeps its
-    own text; an article with no text of its own is left out instead (see ``FullTexts``).
+    entries first. Each page that could not be used is in ``unread_pages``, and the article
+    keeps its own text; an article with no text of its own is left out instead (see ``FullTexts``).
 
     ``undated`` holds the keys of articles whose ``published`` is only the time digest first
     saw them (the feed gave none): for those the page's own date, when it has one, wins.
@@ -493,37 +497,18 @@ def _complete(
             FetchRequest(source=s.name, url=a.url or "", public_only=public_source[s.name])
             for s, a in chosen
         ],
-        _fetch_settings(config),
+        fetch_settings(config),
     )
     replaced: dict[str, Article] = {}
     for (source, article), fetched in zip(chosen, results, strict=True):
         own_text = not remote[source.name][1].text_on_page
         if fetched.outcome != "ok":
-            if own_text:
-                result.warnings.append(
-                    f"{source.name}: full text of '{article.title}' not fetched "
-                    f"({fetched.problem}); the feed's text is used"
-                )
-            else:
-                result.warnings.append(
-                    f"{source.name}: {article.url} not fetched ({fetched.problem}); skipped, "
-                    "as it has no text without its page"
-                )
-                result.unreadable.append(article)
+            _unread(result, source, article, f"not fetched ({fetched.problem})", own_text)
             continue
         try:
             content = extract_page(fetched.body, fetched.url, fetched.content_type)
         except PageError as exc:
-            if own_text:
-                result.warnings.append(
-                    f"{source.name}: no article text on {article.url} ({exc.problem}); "
-                    "the feed's text is used"
-                )
-            else:
-                result.warnings.append(
-                    f"{source.name}: no article text on {article.url} ({exc.problem}); skipped"
-                )
-                result.unreadable.append(article)
+            _unread(result, source, article, f"holds no article text ({exc.problem})", own_text)
             continue
         if sum(len(p.text) for p in content.paragraphs) > sum(
             len(p.text) for p in article.paragraphs
@@ -540,3 +525,11 @@ def _complete(
                 ),
             )
     result.articles[:] = [replaced.get(a.key, a) for a in result.articles]
+
+
+def _unread(result: FullTexts, source: Source, article: Article, problem: str, own: bool) -> None:
+    """Note a page that could not be used; an article with no text of its ``own`` goes too."""
+    page = UnreadPage(source.name, article.url or "", article.title, problem, teaser_kept=own)
+    result.unread_pages.append(page)
+    if not own:
+        result.unreadable.append(article)

@@ -250,6 +250,28 @@ class SourceFailure:
 
 
 @dataclass(frozen=True, slots=True)
+class UnreadPage:
+    """An article's page that was wanted for its full text and could not be used this run.
+
+    A feed's entry keeps its own text (``teaser_kept``); an article whose kind has no text but
+    its page's (a sitemap's) is left out. One source can have dozens in a run, so a run's
+    report counts them rather than listing each (see ``digest.report``).
+    """
+
+    source: str
+    url: str
+    title: str
+    problem: str  # what became of it: "not fetched (HTTP 404 Not Found)" ...
+    teaser_kept: bool
+
+    def __str__(self) -> str:
+        if self.teaser_kept:
+            what = f"full text of '{self.title}' ({self.url})"
+            return f"{self.source}: {what} {self.problem}; the feed's text is used"
+        return f"{self.source}: {self.url} {self.problem}; skipped: it has no text but its page's"
+
+
+@dataclass(frozen=True, slots=True)
 class Section:
     """A part of the day: one category's stories, the most widely carried first."""
 

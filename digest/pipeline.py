@@ -31,7 +31,7 @@ from digest.group import (
 )
 from digest.ingest import Progress, collect, fetch_full_texts
 from digest.language import choose_language, language, primary_subtag
-from digest.model import Article, DayRecord, Digest, Section, SourceFailure, Story
+from digest.model import Article, DayRecord, Digest, Section, SourceFailure, Story, UnreadPage
 from digest.output import StagedFiles, remove_leftovers
 from digest.present import plural
 from digest.shape import SectionRule, ShapeSettings, shape_day
@@ -56,6 +56,7 @@ class BuildResult:
     sources_read: int
     elapsed: float
     filtered: tuple[Filtered, ...] = ()  # new articles the include/exclude rules took out
+    unread_pages: tuple[UnreadPage, ...] = ()  # counted in the report, not one warning each
 
     @property
     def summary_line(self) -> str:
@@ -154,6 +155,8 @@ class Assembly:
     filtered: list[Filtered] = dataclasses.field(default_factory=list)  # also in ``skipped``
     # the paragraph fingerprints of the articles cleaned, for the state to learn from
     sightings: list[Sighting] = dataclasses.field(default_factory=list)
+    # the full-text pages that could not be read (their teasers stand)
+    unread_pages: list[UnreadPage] = dataclasses.field(default_factory=list)
 
 
 def filter_levels(
@@ -245,7 +248,15 @@ def assemble_day(
         failures=(*config.invalid_sources, *collected.failures),
     )
     return Assembly(
-        digest, shown, skipped, health, warnings, collected.sources_read, filtered, sightings
+        digest,
+        shown,
+        skipped,
+        health,
+        warnings,
+        collected.sources_read,
+        filtered,
+        sightings,
+        full_texts.unread_pages,
     )
 
 
@@ -335,6 +346,7 @@ def build(
         sources_read=assembly.sources_read,
         elapsed=time.monotonic() - started,
         filtered=tuple(assembly.filtered),
+        unread_pages=tuple(assembly.unread_pages),
     )
     log.debug("built %s", result.summary_line)
     return result

@@ -242,6 +242,34 @@ def _state_problem(path: Path, exc: sqlite3.DatabaseError) -> str:
     )
 
 
+def integrity_problems(path: Path) -> list[str]:
+    """What is wrong with the state file at ``path``, one sentence each; empty when it is
+    sound, or when there is none yet (a first run). Changes nothing: the file is only read
+    (SQLite's ``quick_check`` and the schema version). Opened for writing where it may be,
+    all the same: a read-only connection to a database in WAL mode leaves its ``-wal`` and
+    ``-shm`` files behind, and one that may write removes them on closing."""
+    if not path.exists():
+        return []
+    if path.is_dir():
+        return ["it is a folder, not a file"]
+    uri = path.resolve().as_uri()
+    try:
+        try:
+            db = sqlite3.connect(f"{uri}?mode=rw", uri=True, isolation_level=None)
+        except sqlite3.OperationalError:  # a file or folder this user may not write to
+            db = sqlite3.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+        try:
+            version = db.execute("PRAGMA user_version").fetchone()[0]
+            if version > len(_MIGRATIONS):
+                return [f"it was written by a newer digest (schema {version})"]
+            found = [str(row[0]) for row in db.execute("PRAGMA quick_check(5)")]
+        finally:
+            db.close()
+    except sqlite3.DatabaseError as exc:
+        return [f"it cannot be read as a database ({exc})"]
+    return [] if found == ["ok"] else [f"SQLite's check found: {line}" for line in found]
+
+
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -544,7 +544,7 @@ def test_a_feed_from_the_internet_cannot_make_digest_fetch_a_private_page(
     (story,) = result.digest.stories
     assert story.summary[0].text.startswith("The harbour authority said on Friday")
     assert http_server.requests_to("/secret.html") == []
-    assert any("private network address" in warning for warning in result.warnings)
+    assert any("private network address" in str(page) for page in result.unread_pages)
 
 
 def test_one_article_carried_by_two_feeds_under_its_tag_id_is_one_story(

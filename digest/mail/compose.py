@@ -645,7 +645,8 @@ def email_config(config: Config) -> EmailConfig:
         raise MailError(
             f"{where} has no [email] table, so digest does not know where to send",
             'add one with from, to and smtp_host, e.g. [email] from = "digest@example.org", '
-            'to = ["me@example.org"], smtp_host = "smtp.example.org"',
+            'to = ["me@example.org"], smtp_host = "smtp.example.org"; '
+            "'digest send --dry-run --to-file digest.eml' previews the email without one",
         )
     return config.email
 
