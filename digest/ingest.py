@@ -109,11 +109,26 @@ class _Run:
             **health,
         )
 
-    def failed(self, source: Source, problem: str, advice: str, *, disable: bool = False) -> None:
+    def failed(
+        self,
+        source: Source,
+        problem: str,
+        advice: str,
+        *,
+        disable: bool = False,
+        forget_move: bool = False,
+    ) -> None:
         record = self.state.source(source.name)
         in_a_row = (record.consecutive_failures if record else 0) + 1
         self.health.append(
-            SourceHealth(source.name, source.location, False, problem=problem, disable=disable)
+            SourceHealth(
+                source.name,
+                source.location,
+                False,
+                problem=problem,
+                disable=disable,
+                forget_fetch_url=forget_move,
+            )
         )
         shown = problem
         if in_a_row >= FLAG_AFTER_FAILURES:
@@ -237,6 +252,7 @@ def _collect_remote(
                 url=plan.url,
                 etag=plan.etag,
                 last_modified=plan.last_modified,
+                allow_private=allows_private(source, config),
             )
         )
         wanted.append(remote)
@@ -263,7 +279,9 @@ def _collect_remote(
     results = fetch_all(requests, settings, on_done=finished)
     follows = {name: f for name, f in parsed.items() if isinstance(f, Follow)}
     if follows:
-        parsed.update(_follow({n: (by_name[n].source, f) for n, f in follows.items()}, settings))
+        parsed.update(
+            _follow({n: (by_name[n].source, f) for n, f in follows.items()}, config, settings)
+        )
     # Results are handled in config order, whatever order they arrived in, so that the
     # digest comes out the same for the same input.
     for remote, result in zip(wanted, results, strict=True):
@@ -298,7 +316,16 @@ def _collect_remote(
             )
             continue
         if result.outcome != "ok":
-            run.failed(source, result.problem or "could not be fetched", result.advice or "")
+            # An address a permanent redirect once led to (stored by an older digest, or
+            # before the network policy refused it) is forgotten when it is refused: the next
+            # run starts again from the configured address.
+            refused_move = result.refused and result.request.url == remote.cursor.moved_to
+            run.failed(
+                source,
+                result.problem or "could not be fetched",
+                result.advice or "",
+                forget_move=refused_move,
+            )
             continue
         outcome = parsed[source.name]
         if isinstance(outcome, SourceError):
@@ -341,17 +368,17 @@ def _fetched(result: FetchResult) -> Fetched:
 
 
 def _follow(
-    follows: dict[str, tuple[Source, Follow[Any]]], settings: FetchSettings
+    follows: dict[str, tuple[Source, Follow[Any]]], config: FetchConfig, settings: FetchSettings
 ) -> dict[str, Reading | Exception]:
     """Fetch every source's follow-up documents in one round, each parsed as it arrives, then
-    combine each source's. Their addresses come from the documents fetched, so from a source
-    read over the internet none may lead into the local network."""
+    combine each source's. Their addresses come from the documents fetched, and reach what
+    their source may reach (``allows_private``)."""
     from digest.sources.http import FetchRequest, fetch_all
 
     requests: list[FetchRequest] = []
     for name, (source, follow) in follows.items():
-        public = _is_public_source(source)
-        requests.extend(FetchRequest(name, url, public_only=public) for url in follow.urls)
+        private = allows_private(source, config)
+        requests.extend(FetchRequest(name, url, allow_private=private) for url in follow.urls)
     # Keyed by the request itself: two equal requests fetch the same document.
     parts: dict[FetchRequest, Any] = {}
     failed: dict[str, Exception] = {}
@@ -378,10 +405,11 @@ def _follow(
     return readings
 
 
-def _is_public_source(source: Source) -> bool:
-    from digest.sources.http import is_public_host
-
-    return is_public_host(urlsplit(source.location).hostname or "")
+def allows_private(source: Source, config: FetchConfig) -> bool:
+    """Whether the requests made for ``source`` (its own, its redirects, its follow-ups and
+    its articles' pages) may reach addresses outside the public internet: as the source's
+    ``allow_private`` says, else as the config's ``[fetch] allow_private``."""
+    return config.allow_private if source.allow_private is None else source.allow_private
 
 
 def _fetch_settings(config: FetchConfig) -> FetchSettings:
@@ -394,6 +422,7 @@ def _fetch_settings(config: FetchConfig) -> FetchSettings:
         retries=config.retries,
         backoff=config.backoff,
         workers=config.workers,
+        network=config.network,
     )
 
 
@@ -485,12 +514,12 @@ def _complete(
     from digest.sources.http import FetchRequest, fetch_all
     from digest.sources.pages import PageError, extract_page
 
-    # Article links come from the source, so they are untrusted: a feed read over the internet
-    # may not send digest into the local network (an intranet feed may link within it).
-    public_source = {s.name: _is_public_source(s) for s, _ in chosen}
+    # Article links come from the source: they reach what the source may reach, so a feed
+    # read over the internet cannot send digest into the local network (a source allowed
+    # private addresses, such as an intranet feed, may link within it).
     results = fetch_all(
         [
-            FetchRequest(source=s.name, url=a.url or "", public_only=public_source[s.name])
+            FetchRequest(source=s.name, url=a.url or "", allow_private=allows_private(s, config))
             for s, a in chosen
         ],
         _fetch_settings(config),

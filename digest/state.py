@@ -176,6 +176,8 @@ class SourceHealth:
     disable: bool = False
     cursor: Mapping[str, Any] | None = None  # what the kind keeps for its next read
     cursor_before: Mapping[str, Any] | None = None  # what it was given for this one
+    # a failed read that drops where a permanent redirect moved the source (``fetch_url``)
+    forget_fetch_url: bool = False
 
     def read_again(self) -> SourceHealth:
         """This read, stored so that the next run reads the source in full again: without
@@ -563,7 +565,8 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
             "ON CONFLICT(name) DO UPDATE SET last_error = excluded.last_error, "
             "last_error_at = excluded.last_error_at, "
             "consecutive_failures = sources.consecutive_failures + 1, "
-            "disabled_reason = COALESCE(excluded.disabled_reason, sources.disabled_reason)",
+            "disabled_reason = COALESCE(excluded.disabled_reason, sources.disabled_reason), "
+            "fetch_url = CASE WHEN ? THEN NULL ELSE sources.fetch_url END",
             (
                 health.name,
                 health.location,
@@ -571,6 +574,7 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
                 health.problem,
                 _iso(now),
                 health.problem if health.disable else None,
+                health.forget_fetch_url,
             ),
         )
 

@@ -300,7 +300,7 @@ def read_one_article(
     from digest.sources import kinds
     from digest.text.normalise import load_rules
 
-    document = _read_input(location, stdin)
+    document = _read_input(location, stdin, config)
     kind = kinds.for_one_article(document)
     try:
         reading = kind.read_one(
@@ -316,12 +316,14 @@ def read_one_article(
     return prepare_article(reading.articles[0], load_rules(config.rules), config)
 
 
-def _read_input(location: str, stdin: BinaryIO | None) -> Document:
-    """Fetch a URL, or read standard input (``-``) or a file."""
+def _read_input(location: str, stdin: BinaryIO | None, config: Config) -> Document:
+    """Fetch a URL (within the network policy: ``[fetch] allow_private``), or read standard
+    input (``-``) or a file."""
     if re.match(r"^https?://", location, re.I):
-        from digest.sources.http import FetchRequest, fetch
+        from digest.sources.http import FetchRequest, FetchSettings, fetch
 
-        result = fetch(FetchRequest(source=location, url=location))
+        request = FetchRequest(location, location, allow_private=config.fetch.allow_private)
+        result = fetch(request, FetchSettings(network=config.fetch.network))
         if result.outcome != "ok":
             raise SourceError(f"{location}: {result.problem}", result.advice or "")
         return Document(
@@ -371,15 +373,17 @@ def add_source(
     full_text: bool = False,
     max_items: int | None = None,
     discover: bool = True,
+    allow_private: bool = False,
 ) -> AddedSource:
     """Add a feed, page, folder or another kind of source to the config file (created if
     there is none).
 
     A site's address is enough: its feed is found through its ``<link rel="alternate">``
     unless ``discover`` is off or a ``kind`` is named (``page``: ``kind="page"``), in which
-    case the address is added as it is. Raises ``UsageError`` for a source already there or an
-    unknown kind, and ``SourceError`` for one that cannot be found. Follow it with
-    ``forget_source_health``.
+    case the address is added as it is. ``allow_private`` lets the source reach addresses
+    outside the public internet, finding its feed included, and says so in its entry. Raises
+    ``UsageError`` for a source already there or an unknown kind, and ``SourceError`` for one
+    that cannot be found. Follow it with ``forget_source_health``.
     """
     from digest.sources import kinds
     from digest.sources.discover import resolve_new_source
@@ -390,7 +394,12 @@ def add_source(
         raise UsageError(f"there is no kind of source '{kind}'", f"use one of {known}")
     existing = _config_to_edit(config_path)
     entry = resolve_new_source(
-        location, name=name, kind=kind, discover=discover, base=config_path.parent
+        location,
+        name=name,
+        kind=kind,
+        discover=discover,
+        base=config_path.parent,
+        allow_private=allow_private or existing.fetch.allow_private,
     )
     if any(entry.get("url", entry.get("path")) == s.location for s in existing.sources):
         raise UsageError(f"{location} is already a source in {config_path}")
@@ -398,6 +407,7 @@ def add_source(
         category=category,
         full_text=True if full_text else None,
         max_items=max_items,
+        allow_private=True if allow_private else None,
     )
     add_sources_to_file(config_path, [*_carried_over(config_path, existing), entry])
     return AddedSource(

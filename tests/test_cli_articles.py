@@ -85,13 +85,21 @@ def test_extract_html_from_stdin(monkeypatch, capsys) -> None:
     assert [p.strip() for p in capsys.readouterr().out.strip().split("\n\n")] == gold("subheadings")
 
 
-def test_extract_a_url_from_a_loopback_server(http_server, capsys) -> None:
+def test_extract_a_url_from_a_loopback_server(http_server, capsys, tmp_path) -> None:
     http_server.route(
         "/story.html",
         body=(PAGES / "news_full.html").read_bytes(),
         headers={"Content-Type": "text/html; charset=utf-8"},
     )
-    assert main(["extract", "--json", http_server.url("/story.html")]) == EXIT_OK
+    # 127.0.0.1 is outside the public internet: read only when the config allows it.
+    assert main(["extract", "--json", http_server.url("/story.html")]) == 1
+    err = capsys.readouterr().err
+    assert "127.0.0.1 is a loopback address" in err and "allow_private = true" in err
+    assert http_server.requests == []
+    config = tmp_path / "digest.toml"
+    config.write_text("[fetch]\nallow_private = true\n", encoding="utf-8")
+    url = http_server.url("/story.html")
+    assert main(["extract", "--config", str(config), "--json", url]) == EXIT_OK
     parsed = json.loads(capsys.readouterr().out)
     assert [p["text"] for p in parsed["paragraphs"]] == gold("news_full")
     assert parsed["url"] == http_server.url("/story.html")

@@ -134,6 +134,11 @@ def test_a_connection_back_in_the_pool_is_no_longer_watched(
     http_server.route("/feed", body=FEED)
     client = Client()
     for _ in range(3):
-        assert fetch(FetchRequest("s", http_server.url("/feed")), client=client).body == FEED
+        assert (
+            fetch(
+                FetchRequest("s", http_server.url("/feed"), allow_private=True), client=client
+            ).body
+            == FEED
+        )
     assert held_at_disarm == [None, None, None]
     assert len({r.client_port for r in http_server.requests}) == 1

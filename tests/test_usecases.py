@@ -18,7 +18,7 @@ from seedsite import SEEDS, copy_seeds
 from smtpserver import Recorder, free_port, smtp_server
 
 from digest import usecases
-from digest.config import Config, EmailConfig, load_config
+from digest.config import Config, EmailConfig, FetchConfig, load_config
 from digest.mail import MailError
 from digest.model import Source
 from digest.sources.errors import SourceError
@@ -242,7 +242,13 @@ def test_read_one_article_fetches_a_url(site: Config, http_server) -> None:
         body=(PAGES / "news_full.html").read_bytes(),
         headers={"Content-Type": "text/html; charset=utf-8"},
     )
-    article = usecases.read_one_article(site, http_server.url("/story.html"))
+    # The test server is on 127.0.0.1, outside the public internet: reached when allowed.
+    with pytest.raises(SourceError, match=r"127\.0\.0\.1 is a loopback address") as refused:
+        usecases.read_one_article(site, http_server.url("/story.html"))
+    assert "allow_private = true" in refused.value.advice
+    assert http_server.requests == []
+    allowed = dataclasses.replace(site, fetch=FetchConfig(allow_private=True))
+    article = usecases.read_one_article(allowed, http_server.url("/story.html"))
     assert article.url == http_server.url("/story.html")
     assert article.source == urlsplit(http_server.url("/")).netloc
     assert article.paragraphs and article.summary
