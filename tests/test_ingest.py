@@ -693,3 +693,69 @@ def test_a_feeds_declared_language_labels_its_articles_and_a_sources_own_wins(
         "Declared": "fr",
         "Configured": "de",
     }
+
+
+# --- a download cut short is a failed fetch, tried again next run ------------------------------
+
+
+def whole_and_cut(encoding: str) -> tuple[bytes, Reply]:
+    """A feed of three recent items, and a reply that serves it cut in its last item's text:
+    compressed without the stream's end (its Content-Length that of what is sent), or
+    shorter than its Content-Length, or chunked without the last chunk."""
+    import zlib
+
+    import brotli
+
+    feed_bytes = rss(*(item(n, NOW - dt.timedelta(hours=n)) for n in (1, 2, 3))).encode()
+    cut_at = feed_bytes.index(b"shortage of welders", feed_bytes.index(b"pier 3"))
+    compress = {"gzip": gzip.compress, "br": brotli.compress, "deflate": zlib.compress}
+    if encoding in compress:
+        packed = compress[encoding](feed_bytes)
+        # cut where the last item's text is: what arrives decodes to the feed up to there
+        part = next(
+            n for n in range(len(packed)) if len(_decoded_prefix(encoding, packed[:n])) > cut_at
+        )
+        return feed_bytes, Reply(200, packed[:part], {**RSS, "Content-Encoding": encoding})
+    chunked = encoding == "chunked"
+    return feed_bytes, Reply(200, feed_bytes, RSS, chunked=chunked, cut=cut_at)
+
+
+def _decoded_prefix(encoding: str, data: bytes) -> bytes:
+    import zlib
+
+    import brotli
+
+    if encoding == "br":
+        try:
+            return brotli.Decompressor().process(data)
+        except brotli.error:
+            return b""
+    wbits = 16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS
+    return zlib.decompressobj(wbits).decompress(data)
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "br", "deflate", "content-length", "chunked"])
+def test_a_download_cut_short_stores_nothing_and_the_feed_is_read_whole_next_run(
+    http_server: FixtureServer, tmp_path: Path, encoding: str
+) -> None:
+    whole, cut = whole_and_cut(encoding)
+    http_server.route("/feed.xml", cut)
+    config = site(tmp_path, feed("Harbour", http_server.url("/feed.xml")))
+    first = build(config, DAY, now=NOW)
+    assert first.digest.stories == ()
+    (failure,) = first.digest.failures
+    assert failure.source == "Harbour"
+    assert "cut short" in failure.problem or "without a complete response" in failure.problem
+    assert "tried again next run" in failure.advice
+    with State.open(config.state) as state:
+        record = state.source("Harbour")
+        assert record is not None and record.etag is None and record.last_success is None
+        keys = [f"id:Harbour:story-{n}" for n in (1, 2, 3)]
+        assert state.entries(keys) == {}  # nothing shown, nothing skipped: nothing recorded
+
+    http_server.route("/feed.xml", body=whole, headers={**RSS, "ETag": '"v1"'})
+    later = build(config, DAY, now=NOW + dt.timedelta(hours=1))
+    assert later.digest.failures == ()
+    (third,) = [s for s in later.digest.stories if s.headline.startswith("Story number 3")]
+    assert third.articles[0].body_text.endswith("a shortage of welders across the region.")
+    assert len(later.digest.stories) == 3

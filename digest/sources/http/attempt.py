@@ -34,7 +34,7 @@ from urllib3.exceptions import (
 from urllib3.util import Url, parse_url
 
 from digest.sources.http import errors, guard
-from digest.sources.http.body import ACCEPT_ENCODING, UnusableBody, read_body
+from digest.sources.http.body import ACCEPT_ENCODING, CutShort, UnusableBody, read_body
 from digest.sources.http.client import Client
 from digest.sources.http.deadline import PastDeadline, Watchdog
 from digest.sources.http.model import FetchRequest, FetchSettings, FinalAnswer, TransientFailure
@@ -106,6 +106,10 @@ def attempt(
                 decode_content=False,
                 timeout=urllib3.Timeout(connect=connect, read=remaining),
             )
+            if watchdog.fired:
+                # The deadline shut the socket while the headers were still coming: what
+                # arrived is no response, though http.client reads the cut as their end.
+                raise PastDeadline
             status = response.status
             moved_to = here if permanent and hop > 0 else None
 
@@ -121,6 +125,8 @@ def attempt(
             if 200 <= status < 300:
                 phase = "downloading"
                 body = read_body(response, settings.max_bytes, deadline, clock)
+                if watchdog.fired:  # a body read until the connection closed: cut, not done
+                    raise PastDeadline
                 finished = True
                 return FinalAnswer(
                     "ok",
@@ -143,6 +149,8 @@ def attempt(
                     last_modified=response.headers.get("last-modified") or request.last_modified,
                 )
             return errors.status_problem(response, here)
+        except CutShort as exc:
+            return errors.cut_short(str(exc), here)
         except UnusableBody as exc:
             return FinalAnswer(
                 "failed",

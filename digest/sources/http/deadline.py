@@ -139,10 +139,11 @@ class _HandsOverItsSocket:
         if watchdog is None:  # not a request of ``attempt``: public addresses only, no deadline
             if getattr(self, "proxy", None):
                 return super()._new_conn()  # type: ignore[misc]
-            sock, self.reached = _connect_by(guard.Reach(), self)
-            return sock
+            opened, self.reached = _connect_by(guard.Reach(), self)
+            return opened
+        sock: socket.socket
         if getattr(self, "proxy", None):
-            sock: socket.socket = _open_by(watchdog.deadline, super()._new_conn, self)  # type: ignore[misc]
+            sock = _open_by(watchdog.deadline, super()._new_conn, self)  # type: ignore[misc]
         else:
             reach = watchdog.reach
             sock, self.reached = _open_by(watchdog.deadline, lambda: _connect_by(reach, self), self)

@@ -54,6 +54,16 @@ def connect_timed_out(connect: float, url: str) -> TransientFailure:
     )
 
 
+def cut_short(problem: str, url: str) -> TransientFailure:
+    """A body that ended before its end: nothing of it is taken, and it is tried again."""
+    return TransientFailure(
+        f"the download was cut short: {problem}",
+        "the connection broke off; nothing was taken from this download, and it will be tried"
+        " again next run",
+        url,
+    )
+
+
 def refused(url: Url, exc: guard.Refused, *, redirected: bool) -> FinalAnswer:
     """A hop refused by the network policy: which address, why, and how to allow it."""
     if redirected:
