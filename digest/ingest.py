@@ -8,6 +8,11 @@ for every kind, and turns whatever went wrong into a ``SourceFailure`` that the 
 and the digest footer show. It reads the state but writes nothing: how each source fared (and
 its new validators and cursor) comes back as ``SourceHealth`` for the pipeline to store
 together with the articles.
+
+Every request it makes for a source (its own, a follow-up, an article's page) reaches what
+the source may reach (``allows_private``: the network policy of ``digest.sources.http``).
+The articles a kind read from broken markup come back as ``Collected.incomplete``, for
+``hold_incomplete`` to keep out of the day until a read gives them whole.
 """
 
 from __future__ import annotations
@@ -53,6 +58,8 @@ class Collected:
     # Each article's key → the name of the configured source that read it, whose own
     # settings (its filter rules) apply to it: a folder's articles name their own source.
     origins: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # Keys of the articles their kind read from broken markup (see ``hold_incomplete``).
+    incomplete: frozenset[str] = frozenset()
 
 
 def as_configured(
@@ -87,6 +94,7 @@ class _Run:
     warnings: list[str] = dataclasses.field(default_factory=list)
     health: list[SourceHealth] = dataclasses.field(default_factory=list)
     origins: dict[str, str] = dataclasses.field(default_factory=dict)
+    incomplete: set[str] = dataclasses.field(default_factory=set)
     read: int = 0
 
     def succeeded(self, source: Source, articles: Sequence[Article], **health: Any) -> None:
@@ -100,6 +108,7 @@ class _Run:
         """A kind's reading of ``source``, with the source's own settings applied."""
         articles = as_configured(source, reading.articles, reading.title)
         self.warnings.extend(f"{source.name}: {w}" for w in reading.warnings)
+        self.incomplete.update(reading.incomplete)
         self.succeeded(
             source,
             articles,
@@ -199,6 +208,7 @@ def collect(
         backlog_sources=frozenset(backlog),
         sources_read=run.read,
         origins=run.origins,
+        incomplete=frozenset(run.incomplete),
     )
 
 
@@ -403,6 +413,53 @@ def _follow(
         mine = [parts[r] for r in requests if r.source == name]
         readings[name] = _guarded(source, functools.partial(follow.combine, mine))
     return readings
+
+
+# An entry read from broken markup (its feed cut short, a tag left open) waits this many runs
+# for a read that gives it whole; read so on the next run, it is shown marked as incomplete.
+HOLD_INCOMPLETE_RUNS = 2
+
+
+@dataclass(frozen=True)
+class Recovered:
+    """What ``hold_incomplete`` made of the articles going into the day."""
+
+    ready: list[Article]  # whole, or waited long enough: they go into the day
+    held: list[Article]  # read from broken markup: they wait for a later read
+    marked: frozenset[str]  # keys of ready articles still incomplete after waiting
+    warnings: list[str]
+
+
+def hold_incomplete(
+    articles: Sequence[Article], incomplete: Collection[str], waited: Mapping[str, int]
+) -> Recovered:
+    """Hold back the articles read from broken markup (``incomplete``: their keys), so that a
+    cut-off or damaged entry is not shown, nor remembered as shown, in the state it came in:
+    a later read of the feed most often gives it whole. One that has waited
+    ``HOLD_INCOMPLETE_RUNS`` runs (``waited``: runs per key) and is still incomplete is shown
+    anyway, to be marked as such, rather than lost."""
+    result = Recovered([], [], frozenset(), [])
+    marked: set[str] = set()
+    for article in articles:
+        if article.key not in incomplete:
+            result.ready.append(article)
+            continue
+        label = f"{article.origin or article.source}: '{article.title or article.key}'"
+        runs = waited.get(article.key, 0)
+        if runs < HOLD_INCOMPLETE_RUNS:
+            result.held.append(article)
+            result.warnings.append(
+                f"{label} came cut short or damaged in its feed: held back until a later read "
+                f"gives it whole (run {runs + 1} of {HOLD_INCOMPLETE_RUNS})"
+            )
+        else:
+            result.ready.append(article)
+            marked.add(article.key)
+            result.warnings.append(
+                f"{label} is still cut short or damaged in its feed after {runs} runs; shown, "
+                "marked as incomplete"
+            )
+    return dataclasses.replace(result, marked=frozenset(marked))
 
 
 def allows_private(source: Source, config: FetchConfig) -> bool:

@@ -112,7 +112,21 @@ _MIGRATIONS: tuple[str, ...] = (
     """,
     # updated: when the story last changed (its articles), for its articles.atom entry
     "ALTER TABLE stories ADD COLUMN updated TEXT",
+    # incomplete: entries read from broken markup (a feed cut short), held back from the
+    # digest until a read gives them whole: how many runs each has waited, and when last.
+    """
+    CREATE TABLE IF NOT EXISTS incomplete (
+        key TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        runs INTEGER NOT NULL,
+        last_seen TEXT NOT NULL
+    )
+    """,
 )
+
+# A held-back entry not read again for this long is forgotten: its feed dropped it, or gave it
+# whole under another key.
+FORGET_INCOMPLETE_AFTER = dt.timedelta(days=30)
 
 SKIPPED = ""  # the `day` of an entry that was part of a new source's backlog and never shown
 
@@ -346,10 +360,12 @@ class State:
         health: Sequence[SourceHealth] = (),
         failures: Sequence[SourceFailure] = (),
         stories: Sequence[StoryRecord] | None = None,
+        held_incomplete: Sequence[Article] = (),
     ) -> None:
         """Store a whole build in one transaction: entries, the day record (with the sources
         that failed in this build, for an email sent later), the day's stories (when given:
-        they replace the day's earlier ones) and source health.
+        they replace the day's earlier ones), source health, and one more run waited for
+        each entry held back as incomplete (``held_incomplete``).
 
         Source validators (ETag, Last-Modified) are saved only together with the articles they
         covered: saved alone, a crash before the articles were stored would make the next
@@ -359,6 +375,7 @@ class State:
             for item in health:
                 _save_health(db, item, now)
             self._save_entries(db, day, shown, skipped, now)
+            _save_incomplete(db, held_incomplete, [*shown, *skipped], now)
             if record is not None:
                 self._save_day(db, record, failures)
             if stories is not None:
@@ -407,6 +424,20 @@ class State:
             "ON CONFLICT(key) DO NOTHING",
             [(a.key, a.origin or a.source, _iso(now), SKIPPED) for a in skipped],
         )
+
+    def incomplete_runs(self, keys: Iterable[str]) -> dict[str, int]:
+        """For each of ``keys`` held back as incomplete before: how many runs it has waited."""
+        found: dict[str, int] = {}
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                self._db.execute(
+                    f"SELECT key, runs FROM incomplete WHERE key IN ({marks})", chunk
+                ).fetchall()
+            )
+        return found
 
     def articles_for_day(self, day: dt.date) -> list[Article]:
         rows = self._db.execute(
@@ -577,6 +608,22 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
                 health.forget_fetch_url,
             ),
         )
+
+
+def _save_incomplete(
+    db: sqlite3.Connection,
+    held: Sequence[Article],
+    settled: Sequence[Article],
+    now: dt.datetime,
+) -> None:
+    """One more run waited for each held-back entry; none for those now shown or skipped."""
+    db.executemany(
+        "INSERT INTO incomplete (key, source, runs, last_seen) VALUES (?, ?, 1, ?) "
+        "ON CONFLICT(key) DO UPDATE SET runs = incomplete.runs + 1, last_seen = excluded.last_seen",
+        [(a.key, a.origin or a.source, _iso(now)) for a in held],
+    )
+    db.executemany("DELETE FROM incomplete WHERE key = ?", [(a.key,) for a in settled])
+    db.execute("DELETE FROM incomplete WHERE last_seen < ?", (_iso(now - FORGET_INCOMPLETE_AFTER),))
 
 
 def _source_record(row: tuple) -> SourceRecord:

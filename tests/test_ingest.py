@@ -23,6 +23,7 @@ from digest.state import State
 DAY = dt.date(2026, 11, 21)
 NOW = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
 RSS = {"Content-Type": "application/rss+xml; charset=utf-8"}
+HTML_PAGE = {"Content-Type": "text/html; charset=utf-8"}
 # One retry after a short pause, so that a retry is proven without costing a second. The
 # test server is on 127.0.0.1, outside the public internet: sources reach it only when
 # allowed to, as a user's own intranet feed would be.
@@ -759,3 +760,88 @@ def test_a_download_cut_short_stores_nothing_and_the_feed_is_read_whole_next_run
     (third,) = [s for s in later.digest.stories if s.headline.startswith("Story number 3")]
     assert third.articles[0].body_text.endswith("a shortage of welders across the region.")
     assert len(later.digest.stories) == 3
+
+
+# --- an entry read from broken markup waits for a read that gives it whole ---------------------
+
+
+def cut_in_third_item() -> str:
+    """The feed of three recent items, served whole by HTTP but cut in its last item's text,
+    as a feed file written half-way is."""
+    whole = rss(*(item(n, NOW - dt.timedelta(hours=n)) for n in (1, 2, 3)))
+    return whole[: whole.index("shortage of welders", whole.index("pier 3"))]
+
+
+def test_an_entry_cut_off_in_its_feed_waits_for_a_read_that_gives_it_whole(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    http_server.route("/feed.xml", body=cut_in_third_item(), headers={**RSS, "ETag": '"v1"'})
+    config = site(tmp_path, feed("Harbour", http_server.url("/feed.xml")))
+    first = build(config, DAY, now=NOW)
+    assert story_titles(first) == {f"Story number {n} about the harbour" for n in (1, 2)}
+    assert (
+        "Harbour: 'Story number 3 about the harbour' came cut short or damaged in its feed: "
+        "held back until a later read gives it whole (run 1 of 2)"
+    ) in first.warnings
+    with State.open(config.state) as state:
+        assert state.entries(["id:Harbour:story-3"]) == {}  # neither shown nor skipped
+        assert state.source("Harbour").etag is None  # so no 304 can hide it next time
+
+    whole = rss(*(item(n, NOW - dt.timedelta(hours=n)) for n in (1, 2, 3)))
+    http_server.route("/feed.xml", body=whole, headers={**RSS, "ETag": '"v2"'})
+    later = build(config, DAY, now=NOW + dt.timedelta(hours=1))
+    assert "if-none-match" not in http_server.requests_to("/feed.xml")[-1].headers
+    assert later.new_articles == 1 and len(later.digest.stories) == 3
+    (third,) = [s for s in later.digest.stories if "3" in s.headline]
+    assert third.headline == "Story number 3 about the harbour"
+    assert third.articles[0].body_text.endswith("a shortage of welders across the region.")
+    with State.open(config.state) as state:
+        assert state.incomplete_runs(["id:Harbour:story-3"]) == {}
+
+
+def test_an_entry_its_feed_keeps_cut_off_is_shown_marked_after_waiting(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    http_server.route("/feed.xml", body=cut_in_third_item(), headers=RSS)
+    config = site(tmp_path, feed("Harbour", http_server.url("/feed.xml")))
+    runs = [build(config, DAY, now=NOW + dt.timedelta(hours=hour)) for hour in range(4)]
+    assert [len(run.digest.stories) for run in runs] == [2, 2, 3, 3]
+    assert [run.new_articles for run in runs] == [2, 0, 1, 0]
+    assert any("(run 2 of 2)" in warning for warning in runs[1].warnings)
+    assert any(
+        warning.endswith(
+            "still cut short or damaged in its feed after 2 runs; shown, marked as incomplete"
+        )
+        for warning in runs[2].warnings
+    )
+    (marked,) = [s for s in runs[2].digest.stories if s.headline.endswith("(incomplete)")]
+    assert marked.headline == "Story number 3 about the harbour (incomplete)"
+    assert marked.articles[0].paragraphs[-1].text == (
+        "Its feed gave this article cut short: the text may be incomplete."
+    )
+    page = (config.output / "2026-11-21.html").read_text(encoding="utf-8")
+    assert "Story number 3 about the harbour (incomplete)" in page
+    with State.open(config.state) as state:
+        assert state.incomplete_runs(["id:Harbour:story-3"]) == {}
+        assert state.entries(["id:Harbour:story-3"])["id:Harbour:story-3"].day == DAY.isoformat()
+
+
+def test_an_entry_still_cut_off_whose_page_gives_the_whole_text_is_shown_unmarked(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    http_server.route("/story/1", body=article_page("Council votes", 8), headers=HTML_PAGE)
+    cut = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Council</title>'
+        "<item><title>Council votes</title>"
+        f"<link>{http_server.url('/story/1')}</link><guid>c-1</guid>"
+        f"<pubDate>{format_datetime(NOW - dt.timedelta(hours=1))}</pubDate>"
+        "<description>The council voted on the harbour plan, and the mayor said"
+    )
+    http_server.route("/feed.xml", body=cut, headers=RSS)
+    config = site(tmp_path, feed("Council", http_server.url("/feed.xml")))
+    runs = [build(config, DAY, now=NOW + dt.timedelta(hours=hour)) for hour in range(3)]
+    assert [len(run.digest.stories) for run in runs] == [0, 0, 1]
+    (story,) = runs[2].digest.stories
+    assert story.headline == "Council votes"  # not marked: the page gave the whole text
+    assert story.summary[0].text.startswith("Paragraph 1 of the full report")
+    assert len(http_server.requests_to("/story/1")) == 1  # no page download while held
