@@ -28,7 +28,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from digest.config import Config
 from digest.model import Source
@@ -154,10 +153,15 @@ def _check_local(source: Source, config: Config, now: dt.datetime) -> Finding:
 def _check_remote(
     sources: Sequence[Source], settings: FetchSettings, config: Config, now: dt.datetime
 ) -> list[Finding]:
+    from digest.ingest import allows_private
     from digest.sources.http import FetchRequest, fetch_all
 
     requests = [
-        FetchRequest(source=s.name, url=kinds.kind(s.kind).request(s, Cursor()).url)
+        FetchRequest(
+            source=s.name,
+            url=kinds.kind(s.kind).request(s, Cursor()).url,
+            allow_private=allows_private(s, config.fetch),
+        )
         for s in sources
     ]
     findings = []
@@ -175,7 +179,7 @@ def _check_remote(
             x for x in (status, document_format(result.body, result.content_type)) if x
         )
         try:
-            reading = _parse(source, result, settings)
+            reading = _parse(source, result, settings, config)
         except SourceError as exc:
             detail = f"{what}: {_problem(exc.problem, exc.advice)}"
             findings.append(Finding("source", source.name, False, detail))
@@ -191,19 +195,20 @@ def _check_remote(
     return findings
 
 
-def _parse(source: Source, result: FetchResult, settings: FetchSettings) -> Reading:
+def _parse(source: Source, result: FetchResult, settings: FetchSettings, config: Config) -> Reading:
     """The fetched document read by its kind, following what it asks for (a sitemap index's
     sitemaps) as a build would. Raises ``SourceError``."""
-    from digest.sources.http import FetchRequest, fetch_all, is_public_host
+    from digest.ingest import allows_private
+    from digest.sources.http import FetchRequest, fetch_all
 
     kind = kinds.kind(source.kind)
     parsed = kind.parse(source, _fetched(result), Cursor())
     if not isinstance(parsed, Follow):
         return parsed
-    # Addresses found in a document from the internet may not lead into the local network.
-    public = is_public_host(urlsplit(source.location).hostname or "")
+    # Addresses found in a document follow the source's network policy, as in a build.
+    private = allows_private(source, config.fetch)
     follow: Follow[Any] = parsed
-    requests = [FetchRequest(source.name, url, public_only=public) for url in follow.urls]
+    requests = [FetchRequest(source.name, url, allow_private=private) for url in follow.urls]
     parts = [follow.parse(_fetched(r)) for r in fetch_all(requests, settings)]
     return follow.combine(parts)
 

@@ -8,6 +8,11 @@ for every kind, and turns whatever went wrong into a ``SourceFailure`` that the 
 and the digest footer show. It reads the state but writes nothing: how each source fared (and
 its new validators and cursor) comes back as ``SourceHealth`` for the pipeline to store
 together with the articles.
+
+Every request it makes for a source (its own, a follow-up, an article's page) reaches what
+the source may reach (``allows_private``: the network policy of ``digest.sources.http``).
+The articles a kind read from broken markup come back as ``Collected.incomplete``, for
+``hold_incomplete`` to keep out of the day until a read gives them whole.
 """
 
 from __future__ import annotations
@@ -53,6 +58,8 @@ class Collected:
     # Each article's key → the name of the configured source that read it, whose own
     # settings (its filter rules) apply to it: a folder's articles name their own source.
     origins: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # Keys of the articles their kind read from broken markup (see ``hold_incomplete``).
+    incomplete: frozenset[str] = frozenset()
 
 
 def as_configured(
@@ -87,6 +94,7 @@ class _Run:
     warnings: list[str] = dataclasses.field(default_factory=list)
     health: list[SourceHealth] = dataclasses.field(default_factory=list)
     origins: dict[str, str] = dataclasses.field(default_factory=dict)
+    incomplete: set[str] = dataclasses.field(default_factory=set)
     read: int = 0
 
     def succeeded(self, source: Source, articles: Sequence[Article], **health: Any) -> None:
@@ -100,6 +108,7 @@ class _Run:
         """A kind's reading of ``source``, with the source's own settings applied."""
         articles = as_configured(source, reading.articles, reading.title)
         self.warnings.extend(f"{source.name}: {w}" for w in reading.warnings)
+        self.incomplete.update(reading.incomplete)
         self.succeeded(
             source,
             articles,
@@ -109,11 +118,26 @@ class _Run:
             **health,
         )
 
-    def failed(self, source: Source, problem: str, advice: str, *, disable: bool = False) -> None:
+    def failed(
+        self,
+        source: Source,
+        problem: str,
+        advice: str,
+        *,
+        disable: bool = False,
+        forget_move: bool = False,
+    ) -> None:
         record = self.state.source(source.name)
         in_a_row = (record.consecutive_failures if record else 0) + 1
         self.health.append(
-            SourceHealth(source.name, source.location, False, problem=problem, disable=disable)
+            SourceHealth(
+                source.name,
+                source.location,
+                False,
+                problem=problem,
+                disable=disable,
+                forget_fetch_url=forget_move,
+            )
         )
         shown = problem
         if in_a_row >= FLAG_AFTER_FAILURES:
@@ -185,6 +209,7 @@ def collect(
         backlog_sources=frozenset(backlog),
         sources_read=run.read,
         origins=run.origins,
+        incomplete=frozenset(run.incomplete),
     )
 
 
@@ -238,6 +263,7 @@ def _collect_remote(
                 url=plan.url,
                 etag=plan.etag,
                 last_modified=plan.last_modified,
+                allow_private=allows_private(source, config),
             )
         )
         wanted.append(remote)
@@ -264,7 +290,9 @@ def _collect_remote(
     results = fetch_all(requests, settings, on_done=finished)
     follows = {name: f for name, f in parsed.items() if isinstance(f, Follow)}
     if follows:
-        parsed.update(_follow({n: (by_name[n].source, f) for n, f in follows.items()}, settings))
+        parsed.update(
+            _follow({n: (by_name[n].source, f) for n, f in follows.items()}, config, settings)
+        )
     # Results are handled in config order, whatever order they arrived in, so that the
     # digest comes out the same for the same input.
     for remote, result in zip(wanted, results, strict=True):
@@ -299,7 +327,16 @@ def _collect_remote(
             )
             continue
         if result.outcome != "ok":
-            run.failed(source, result.problem or "could not be fetched", result.advice or "")
+            # An address a permanent redirect once led to (stored by an older digest, or
+            # before the network policy refused it) is forgotten when it is refused: the next
+            # run starts again from the configured address.
+            refused_move = result.refused and result.request.url == remote.cursor.moved_to
+            run.failed(
+                source,
+                result.problem or "could not be fetched",
+                result.advice or "",
+                forget_move=refused_move,
+            )
             continue
         outcome = parsed[source.name]
         if isinstance(outcome, SourceError):
@@ -342,17 +379,17 @@ def _fetched(result: FetchResult) -> Fetched:
 
 
 def _follow(
-    follows: dict[str, tuple[Source, Follow[Any]]], settings: FetchSettings
+    follows: dict[str, tuple[Source, Follow[Any]]], config: FetchConfig, settings: FetchSettings
 ) -> dict[str, Reading | Exception]:
     """Fetch every source's follow-up documents in one round, each parsed as it arrives, then
-    combine each source's. Their addresses come from the documents fetched, so from a source
-    read over the internet none may lead into the local network."""
+    combine each source's. Their addresses come from the documents fetched, and reach what
+    their source may reach (``allows_private``)."""
     from digest.sources.http import FetchRequest, fetch_all
 
     requests: list[FetchRequest] = []
     for name, (source, follow) in follows.items():
-        public = _is_public_source(source)
-        requests.extend(FetchRequest(name, url, public_only=public) for url in follow.urls)
+        private = allows_private(source, config)
+        requests.extend(FetchRequest(name, url, allow_private=private) for url in follow.urls)
     # Keyed by the request itself: two equal requests fetch the same document.
     parts: dict[FetchRequest, Any] = {}
     failed: dict[str, Exception] = {}
@@ -379,10 +416,64 @@ def _follow(
     return readings
 
 
-def _is_public_source(source: Source) -> bool:
-    from digest.sources.http import is_public_host
+# An entry read from broken markup (its feed cut short, a tag left open) waits this many runs
+# for a read that gives it whole; read so on the next run, it is shown marked as incomplete.
+HOLD_INCOMPLETE_RUNS = 2
 
-    return is_public_host(urlsplit(source.location).hostname or "")
+
+@dataclass(frozen=True)
+class Recovered:
+    """What ``hold_incomplete`` made of the articles going into the day."""
+
+    ready: list[Article]  # whole, or waited long enough: they go into the day
+    held: list[Article]  # read from broken markup: they wait for a later read
+    marked: frozenset[str]  # keys of ready articles still incomplete after waiting
+    warnings: list[str]
+
+
+def hold_incomplete(
+    articles: Sequence[Article], incomplete: Collection[str], waited: Mapping[str, int]
+) -> Recovered:
+    """Hold back the articles read from broken markup (``incomplete``: their keys), so that a
+    cut-off or damaged entry is not shown, nor remembered as shown, in the state it came in:
+    a later read of the feed most often gives it whole. One that has waited
+    ``HOLD_INCOMPLETE_RUNS`` runs (``waited``: runs per key) and is still incomplete is shown
+    anyway, to be marked as such, rather than lost."""
+    result = Recovered([], [], frozenset(), [])
+    marked: set[str] = set()
+    for article in articles:
+        if article.key not in incomplete:
+            result.ready.append(article)
+            continue
+        label = f"{article.origin or article.source}: '{article.title or article.key}'"
+        runs = waited.get(article.key, 0)
+        if runs < HOLD_INCOMPLETE_RUNS:
+            result.held.append(article)
+            result.warnings.append(
+                f"{label} came cut short or damaged in its feed: held back until a later read "
+                f"gives it whole (run {runs + 1} of {HOLD_INCOMPLETE_RUNS})"
+            )
+        else:
+            result.ready.append(article)
+            marked.add(article.key)
+            result.warnings.append(
+                f"{label} is still cut short or damaged in its feed after {runs} runs; shown, "
+                "marked as incomplete"
+            )
+    return dataclasses.replace(result, marked=frozenset(marked))
+
+
+def allows_private(source: Source, config: FetchConfig) -> bool:
+    """Whether the requests made for ``source`` (its own, its redirects, its follow-ups and
+    its articles' pages) may reach addresses outside the public internet: as the source's
+    ``allow_private`` says, else as the config's ``[fetch] allow_private``, else when its
+    address names the user's own machine or network literally (``http://127.0.0.1:8080/``,
+    ``http://192.168.1.20/feed``: see ``names_own_network``)."""
+    from digest.sources.http import names_own_network
+
+    if source.allow_private is not None:
+        return source.allow_private
+    return config.allow_private or names_own_network(source.location)
 
 
 def fetch_settings(config: FetchConfig) -> FetchSettings:
@@ -396,6 +487,7 @@ def fetch_settings(config: FetchConfig) -> FetchSettings:
         retries=config.retries,
         backoff=config.backoff,
         workers=config.workers,
+        network=config.network,
     )
 
 
@@ -489,12 +581,12 @@ def _complete(
     from digest.sources.http import FetchRequest, fetch_all
     from digest.sources.pages import PageError, extract_page
 
-    # Article links come from the source, so they are untrusted: a feed read over the internet
-    # may not send digest into the local network (an intranet feed may link within it).
-    public_source = {s.name: _is_public_source(s) for s, _ in chosen}
+    # Article links come from the source: they reach what the source may reach, so a feed
+    # read over the internet cannot send digest into the local network (a source allowed
+    # private addresses, such as an intranet feed, may link within it).
     results = fetch_all(
         [
-            FetchRequest(source=s.name, url=a.url or "", public_only=public_source[s.name])
+            FetchRequest(source=s.name, url=a.url or "", allow_private=allows_private(s, config))
             for s, a in chosen
         ],
         fetch_settings(config),

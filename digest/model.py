@@ -99,6 +99,9 @@ class Source:
     exclude: tuple[FilterRule, ...] = ()
     # the BCP 47 tag of the language its articles are in, over what its feed declares
     language: str | None = None
+    # may reach addresses outside the public internet (an intranet feed); None: as the
+    # config's [fetch] allow_private says
+    allow_private: bool | None = None
     options: Mapping[str, Any] = field(default_factory=_no_options, hash=False)
 
     def __post_init__(self) -> None:

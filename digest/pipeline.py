@@ -1,6 +1,7 @@
 """``build(config, day)``: the one place that knows the order of the stages.
 
 sources → ingest → normalise → summarise → select for the day → filter → group → render → write.
+Entries read from broken markup are held back at selection, until a read gives them whole.
 Everything it calls takes and returns plain data; the network, the disk and the clock stay at
 the edges (ingest, state, output), so each stage can be tested alone.
 """
@@ -29,9 +30,18 @@ from digest.group import (
     link_earlier,
     story_record,
 )
-from digest.ingest import Progress, collect, fetch_full_texts
+from digest.ingest import Progress, collect, fetch_full_texts, hold_incomplete
 from digest.language import choose_language, language, primary_subtag
-from digest.model import Article, DayRecord, Digest, Section, SourceFailure, Story, UnreadPage
+from digest.model import (
+    Article,
+    DayRecord,
+    Digest,
+    Paragraph,
+    Section,
+    SourceFailure,
+    Story,
+    UnreadPage,
+)
 from digest.output import StagedFiles, remove_leftovers
 from digest.present import plural
 from digest.shape import SectionRule, ShapeSettings, shape_day
@@ -157,6 +167,8 @@ class Assembly:
     sightings: list[Sighting] = dataclasses.field(default_factory=list)
     # the full-text pages that could not be read (their teasers stand)
     unread_pages: list[UnreadPage] = dataclasses.field(default_factory=list)
+    # read from broken markup: not shown, nor remembered as seen, until read whole
+    held_incomplete: list[Article] = dataclasses.field(default_factory=list)
 
 
 def filter_levels(
@@ -211,18 +223,35 @@ def assemble_day(
         first_run_window=dt.timedelta(hours=config.first_run_hours),
         backlog_sources=collected.backlog_sources,
     )
+    # An entry read from broken markup waits for a read that gives it whole, before anything
+    # (a filter, the state) takes it as it came.
+    recovered = hold_incomplete(
+        selection.shown,
+        collected.incomplete,
+        state.incomplete_runs(a.key for a in selection.shown if a.key in collected.incomplete),
+    )
+    warnings.extend(recovered.warnings)
     # Filters, in two steps. Exclude rules are tried first on what the source gave (title,
     # author, category, URL), so that an article they take out costs no page download nor a
     # place within full_text_limit; then every rule on the article as the reader would see
     # it, cleaned, full text and summary included.
     levels = filter_levels(config, collected.origins)
-    wanted, filtered = sift(selection.shown, levels, before_text=True)
+    wanted, filtered = sift(recovered.ready, levels, before_text=True)
     full_texts = fetch_full_texts(wanted, config.sources, config.fetch, undated=selection.undated)
     warnings.extend(full_texts.warnings)
     cleaned, cleaning_warnings, sightings = clean_articles(
         full_texts.articles, config, recall=state.source_history
     )
     warnings.extend(cleaning_warnings)
+    if recovered.marked:  # still incomplete after waiting, unless its page gave the whole text
+        as_read = {id(a) for a in wanted}
+        whole = {a.key for a in full_texts.articles if id(a) not in as_read}
+        cleaned = [
+            mark_incomplete(a, config.language)
+            if a.key in recovered.marked and a.key not in whole
+            else a
+            for a in cleaned
+        ]
     shown, filtered_clean = sift(cleaned, levels)
     filtered += filtered_clean
     # Articles left empty by cleaning are remembered as skipped, so they are not cleaned
@@ -237,7 +266,9 @@ def assemble_day(
     # A source with entries held for a later day (or waiting for their page) must be read
     # in full next time: with its validators and cursor stored, "304 Not Modified" would
     # hide those entries for good.
-    unsettled = {a.origin or a.source for a in (*selection.held, *full_texts.waiting)}
+    unsettled = {
+        a.origin or a.source for a in (*selection.held, *full_texts.waiting, *recovered.held)
+    }
     health = tuple(h.read_again() if h.name in unsettled else h for h in collected.health)
     earlier = state.articles_for_day(day)
     digest = shaped_digest(
@@ -255,8 +286,24 @@ def assemble_day(
         warnings,
         collected.sources_read,
         filtered,
-        sightings,
-        full_texts.unread_pages,
+        sightings=sightings,
+        unread_pages=full_texts.unread_pages,
+        held_incomplete=recovered.held,
+    )
+
+
+def mark_incomplete(article: Article, tag: str) -> Article:
+    """``article`` marked for the reader as incomplete (in the language ``tag``): its feed gave
+    it cut short or damaged on every read while it was held back."""
+    words = language(tag)
+    # TRANSLATORS: after the headline of an article its feed gave cut short or damaged
+    label = words.gettext("incomplete")
+    # TRANSLATORS: the last paragraph of an article its feed gave cut short or damaged
+    note = words.gettext("Its feed gave this article cut short: the text may be incomplete.")
+    return dataclasses.replace(
+        article,
+        title=f"{article.title} ({label})",
+        paragraphs=(*article.paragraphs, Paragraph(note)),
     )
 
 
@@ -332,6 +379,7 @@ def build(
                 stories=[
                     story_record(story, day) for story in (*digest.stories, *digest.also_today)
                 ],
+                held_incomplete=assembly.held_incomplete,
             )
         except BaseException:
             staged.discard()

@@ -137,7 +137,21 @@ _MIGRATIONS: tuple[str, ...] = (
     ) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS boilerplate_prints_by_last_seen ON boilerplate_prints(last_seen)
     """,
+    # incomplete: entries read from broken markup (a feed cut short), held back from the
+    # digest until a read gives them whole: how many runs each has waited, and when last.
+    """
+    CREATE TABLE IF NOT EXISTS incomplete (
+        key TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        runs INTEGER NOT NULL,
+        last_seen TEXT NOT NULL
+    )
+    """,
 )
+
+# A held-back entry not read again for this long is forgotten: its feed dropped it, or gave it
+# whole under another key.
+FORGET_INCOMPLETE_AFTER = dt.timedelta(days=30)
 
 SKIPPED = ""  # the `day` of an entry that was part of a new source's backlog and never shown
 
@@ -201,6 +215,8 @@ class SourceHealth:
     disable: bool = False
     cursor: Mapping[str, Any] | None = None  # what the kind keeps for its next read
     cursor_before: Mapping[str, Any] | None = None  # what it was given for this one
+    # a failed read that drops where a permanent redirect moved the source (``fetch_url``)
+    forget_fetch_url: bool = False
 
     def read_again(self) -> SourceHealth:
         """This read, stored so that the next run reads the source in full again: without
@@ -398,12 +414,14 @@ class State:
         failures: Sequence[SourceFailure] = (),
         stories: Sequence[StoryRecord] | None = None,
         sightings: Sequence[Sighting] = (),
+        held_incomplete: Sequence[Article] = (),
     ) -> None:
         """Store a whole build in one transaction: entries, the day record (with the sources
         that failed in this build, for an email sent later), the day's stories (when given:
-        they replace the day's earlier ones), source health, and the paragraph fingerprints
-        of the articles cleaned (``sightings``), from which each source's recurring
-        boilerplate is learnt.
+        they replace the day's earlier ones), source health, the paragraph fingerprints of
+        the articles cleaned (``sightings``), from which each source's recurring boilerplate
+        is learnt, and one more run waited for each entry held back as incomplete
+        (``held_incomplete``).
 
         Source validators (ETag, Last-Modified) are saved only together with the articles they
         covered: saved alone, a crash before the articles were stored would make the next
@@ -413,6 +431,7 @@ class State:
             for item in health:
                 _save_health(db, item, now)
             self._save_entries(db, day, shown, skipped, now)
+            _save_incomplete(db, held_incomplete, [*shown, *skipped], now)
             if record is not None:
                 self._save_day(db, record, failures)
             if stories is not None:
@@ -463,6 +482,20 @@ class State:
             "ON CONFLICT(key) DO NOTHING",
             [(a.key, a.origin or a.source, _iso(now), SKIPPED) for a in skipped],
         )
+
+    def incomplete_runs(self, keys: Iterable[str]) -> dict[str, int]:
+        """For each of ``keys`` held back as incomplete before: how many runs it has waited."""
+        found: dict[str, int] = {}
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                self._db.execute(
+                    f"SELECT key, runs FROM incomplete WHERE key IN ({marks})", chunk
+                ).fetchall()
+            )
+        return found
 
     def articles_for_day(self, day: dt.date) -> list[Article]:
         rows = self._db.execute(
@@ -697,7 +730,8 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
             "ON CONFLICT(name) DO UPDATE SET last_error = excluded.last_error, "
             "last_error_at = excluded.last_error_at, "
             "consecutive_failures = sources.consecutive_failures + 1, "
-            "disabled_reason = COALESCE(excluded.disabled_reason, sources.disabled_reason)",
+            "disabled_reason = COALESCE(excluded.disabled_reason, sources.disabled_reason), "
+            "fetch_url = CASE WHEN ? THEN NULL ELSE sources.fetch_url END",
             (
                 health.name,
                 health.location,
@@ -705,8 +739,25 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
                 health.problem,
                 _iso(now),
                 health.problem if health.disable else None,
+                health.forget_fetch_url,
             ),
         )
+
+
+def _save_incomplete(
+    db: sqlite3.Connection,
+    held: Sequence[Article],
+    settled: Sequence[Article],
+    now: dt.datetime,
+) -> None:
+    """One more run waited for each held-back entry; none for those now shown or skipped."""
+    db.executemany(
+        "INSERT INTO incomplete (key, source, runs, last_seen) VALUES (?, ?, 1, ?) "
+        "ON CONFLICT(key) DO UPDATE SET runs = incomplete.runs + 1, last_seen = excluded.last_seen",
+        [(a.key, a.origin or a.source, _iso(now)) for a in held],
+    )
+    db.executemany("DELETE FROM incomplete WHERE key = ?", [(a.key,) for a in settled])
+    db.execute("DELETE FROM incomplete WHERE last_seen < ?", (_iso(now - FORGET_INCOMPLETE_AFTER),))
 
 
 def _source_record(row: tuple) -> SourceRecord:

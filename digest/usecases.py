@@ -371,7 +371,7 @@ def read_one_article(
     from digest.text.normalise import load_rules, survey
     from digest.text.recurring import learn
 
-    document = _read_input(location, stdin)
+    document = _read_input(location, stdin, config)
     kind = kinds.for_one_article(document)
     try:
         reading = kind.read_one(
@@ -391,12 +391,15 @@ def read_one_article(
     return prepare_article(raw, load_rules(config.rules), config, template)
 
 
-def _read_input(location: str, stdin: BinaryIO | None) -> Document:
-    """Fetch a URL, or read standard input (``-``) or a file."""
+def _read_input(location: str, stdin: BinaryIO | None, config: Config) -> Document:
+    """Fetch a URL (within the network policy: ``[fetch] allow_private``, or an address that
+    names this machine or a private network itself), or read standard input (``-``) or a file."""
     if re.match(r"^https?://", location, re.I):
-        from digest.sources.http import FetchRequest, fetch
+        from digest.sources.http import FetchRequest, FetchSettings, fetch, names_own_network
 
-        result = fetch(FetchRequest(source=location, url=location))
+        private = config.fetch.allow_private or names_own_network(location)
+        request = FetchRequest(location, location, allow_private=private)
+        result = fetch(request, FetchSettings(network=config.fetch.network))
         if result.outcome != "ok":
             raise SourceError(f"{location}: {result.problem}", result.advice or "")
         return Document(
@@ -446,18 +449,22 @@ def add_source(
     full_text: bool = False,
     max_items: int | None = None,
     discover: bool = True,
+    allow_private: bool = False,
 ) -> AddedSource:
     """Add a feed, page, folder or another kind of source to the config file (created if
     there is none).
 
     A site's address is enough: its feed is found through its ``<link rel="alternate">``
     unless ``discover`` is off or a ``kind`` is named (``page``: ``kind="page"``), in which
-    case the address is added as it is. Raises ``UsageError`` for a source already there or an
-    unknown kind, and ``SourceError`` for one that cannot be found. Follow it with
-    ``forget_source_health``.
+    case the address is added as it is. ``allow_private`` lets the source reach addresses
+    outside the public internet, finding its feed included, and says so in its entry (an
+    address that names this machine or a private network itself needs no saying). Raises
+    ``UsageError`` for a source already there or an unknown kind, and ``SourceError`` for one
+    that cannot be found. Follow it with ``forget_source_health``.
     """
     from digest.sources import kinds
     from digest.sources.discover import resolve_new_source
+    from digest.sources.http import names_own_network
 
     kind = "page" if page else kind
     if kind is not None and kind not in kinds.names():
@@ -465,7 +472,12 @@ def add_source(
         raise UsageError(f"there is no kind of source '{kind}'", f"use one of {known}")
     existing = _config_to_edit(config_path)
     entry = resolve_new_source(
-        location, name=name, kind=kind, discover=discover, base=config_path.parent
+        location,
+        name=name,
+        kind=kind,
+        discover=discover,
+        base=config_path.parent,
+        allow_private=allow_private or existing.fetch.allow_private or names_own_network(location),
     )
     if any(entry.get("url", entry.get("path")) == s.location for s in existing.sources):
         raise UsageError(f"{location} is already a source in {config_path}")
@@ -473,6 +485,7 @@ def add_source(
         category=category,
         full_text=True if full_text else None,
         max_items=max_items,
+        allow_private=True if allow_private else None,
     )
     add_sources_to_file(config_path, [*_carried_over(config_path, existing), entry])
     return AddedSource(
@@ -536,6 +549,7 @@ def import_opml(config_path: Path, opml: Path) -> OpmlImport:
     not OPML.
     """
     from digest.sources import kinds
+    from digest.sources.http import names_own_network
     from digest.sources.opml import parse_opml
 
     try:
@@ -560,6 +574,10 @@ def import_opml(config_path: Path, opml: Path) -> OpmlImport:
         entry: dict[str, object] = {"name": name, "url": source.location}
         if source.kind != kinds.guess("url").name:
             entry["kind"] = source.kind
+        if names_own_network(source.location):
+            # An OPML file may come from anyone: a local address in it is not the user's own
+            # choice until they say so (the build names the key to set).
+            entry["allow_private"] = False
         entries.append({**entry, "category": source.category})
     add_sources_to_file(config_path, entries)
     counts = Counter(s.kind for s in found)

@@ -85,16 +85,25 @@ def test_extract_html_from_stdin(monkeypatch, capsys) -> None:
     assert [p.strip() for p in capsys.readouterr().out.strip().split("\n\n")] == gold("subheadings")
 
 
-def test_extract_a_url_from_a_loopback_server(http_server, capsys) -> None:
+def test_extract_a_url_from_a_loopback_server(http_server, capsys, tmp_path) -> None:
     http_server.route(
         "/story.html",
         body=(PAGES / "news_full.html").read_bytes(),
         headers={"Content-Type": "text/html; charset=utf-8"},
     )
-    assert main(["extract", "--json", http_server.url("/story.html")]) == EXIT_OK
+    # An address typed as this machine's is the user's own choice: read without more ado.
+    url = http_server.url("/story.html")
+    assert main(["extract", "--json", url]) == EXIT_OK
     parsed = json.loads(capsys.readouterr().out)
     assert [p["text"] for p in parsed["paragraphs"]] == gold("news_full")
     assert parsed["url"] == http_server.url("/story.html")
+
+
+def test_extract_refuses_a_link_local_address_unless_allowed(capsys) -> None:
+    # where cloud metadata services answer: never taken as the user's own choice
+    assert main(["extract", "--json", "http://169.254.169.254/latest/meta-data/"]) == 1
+    err = capsys.readouterr().err
+    assert "169.254.169.254 is a link-local address" in err and "allow_private = true" in err
 
 
 def test_extract_a_page_that_is_not_an_article_fails_clearly(capsys) -> None:

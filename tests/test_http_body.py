@@ -8,7 +8,7 @@ import zlib
 import brotli
 import pytest
 from fetchhelpers import FEED, MB, get
-from httpserver import FixtureServer
+from httpserver import FixtureServer, Reply
 
 from digest.sources.http import FetchSettings
 
@@ -78,3 +78,67 @@ def test_body_at_exactly_the_cap_is_fine(http_server: FixtureServer):
         "/feed", body=gzip.compress(b"y" * 4096), headers={"Content-Encoding": "gzip"}
     )
     assert get(http_server.url("/feed"), FetchSettings(max_bytes=4096)).body == b"y" * 4096
+
+
+# --- a body cut short is no body ----------------------------------------------------------
+
+WHOLE = FEED * 200
+
+
+@pytest.mark.parametrize(
+    ("encoding", "compress"),
+    [
+        ("gzip", gzip.compress),
+        ("br", brotli.compress),
+        ("deflate", zlib.compress),
+        ("deflate", lambda data: zlib.compress(data)[2:-4]),  # raw deflate
+    ],
+)
+def test_a_compressed_body_without_its_end_is_a_failure_worth_retrying(
+    http_server: FixtureServer, encoding, compress
+):
+    # The stream is cut, but the HTTP message is whole (its Content-Length is what was
+    # sent): only the compressed data can tell.
+    packed = compress(WHOLE)
+    http_server.route(
+        "/feed.xml",
+        [
+            Reply(200, packed[: len(packed) * 2 // 3], {"Content-Encoding": encoding}),
+            Reply(200, packed, {"Content-Encoding": encoding}),
+        ],
+    )
+    cut = get(http_server.url("/feed.xml"), FetchSettings(retries=0))
+    name = {"br": "brotli"}.get(encoding, encoding)
+    assert cut.outcome == "failed" and cut.body == b""
+    assert (
+        cut.problem
+        == f"the download was cut short: its {name}-compressed data stops before its end"
+    )
+    assert "tried again next run" in cut.advice
+    assert cut.etag is None and cut.last_modified is None
+    retried = get(http_server.url("/feed.xml"), FetchSettings(retries=1, backoff=0))
+    assert retried.outcome == "ok" and retried.body == WHOLE
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(200, WHOLE, {"ETag": '"v1"'}, cut=len(WHOLE) // 2),  # shorter than its length
+        Reply(200, WHOLE, {"ETag": '"v1"'}, chunked=True, chunk_size=512, cut=len(WHOLE) // 2),
+        Reply(
+            200,
+            gzip.compress(WHOLE),
+            {"ETag": '"v1"', "Content-Encoding": "gzip"},
+            cut=len(gzip.compress(WHOLE)) // 2,
+        ),
+    ],
+    ids=["content-length", "chunked", "gzip-and-length"],
+)
+def test_a_body_shorter_than_its_framing_says_is_a_failure_worth_retrying(
+    http_server: FixtureServer, reply: Reply
+):
+    http_server.route("/feed.xml", reply)
+    result = get(http_server.url("/feed.xml"), FetchSettings(retries=2, backoff=0))
+    assert result.outcome == "failed" and result.body == b"" and result.etag is None
+    assert result.problem.startswith("127.0.0.1 closed the connection without a complete response")
+    assert result.attempts == 3

@@ -343,3 +343,26 @@ def test_a_file_from_before_the_history_table_reads_as_no_history(tmp_path: Path
     path = tmp_path / "old.sqlite"
     sqlite3.connect(path).close()
     assert read_source_history(path, [seen("a", 1)]) == {}
+
+
+def test_entries_held_back_as_incomplete_count_their_runs_until_shown(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "s.sqlite"
+    with State.open(path) as state:
+        state.commit_build(DAY, [], [], None, NOW)
+    with sqlite3.connect(path) as db:  # as the version before entries were held back left it
+        db.execute("DROP TABLE incomplete")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        db.execute(f"PRAGMA user_version = {version - 1}")
+    cut, other = article("k1"), article("k2")
+    with State.open(path) as state:
+        assert state.incomplete_runs(["k1", "k2"]) == {}
+        state.commit_build(DAY, [], [], None, NOW, held_incomplete=[cut, other])
+        state.commit_build(DAY, [], [], None, NOW, held_incomplete=[cut])
+        assert state.incomplete_runs(["k1", "k2", "k3"]) == {"k1": 2, "k2": 1}
+        state.commit_build(DAY, [cut], [], None, NOW)  # shown: no longer waiting
+        assert state.incomplete_runs(["k1", "k2"]) == {"k2": 1}
+        # one its feed stopped giving is forgotten after a month
+        state.commit_build(DAY, [], [], None, NOW + dt.timedelta(days=31))
+        assert state.incomplete_runs(["k2"]) == {}
