@@ -18,6 +18,7 @@ from pathlib import Path
 import jinja2
 
 from digest import atom, present, render
+from digest.backup import back_up_after_build
 from digest.config import Config
 from digest.config.settings import TOP
 from digest.filters import Filtered, Filters, sift
@@ -296,11 +297,17 @@ def build(
             staged.discard()
             raise
         written = staged.publish()
+        # A good copy of the state as this build left it; one that fails is only reported.
+        backup_warning = back_up_after_build(state)
 
     result = BuildResult(
         digest=digest,
         written=written,
-        warnings=(*([language_warning] if language_warning else []), *assembly.warnings),
+        warnings=(
+            *([language_warning] if language_warning else []),
+            *assembly.warnings,
+            *([backup_warning] if backup_warning else []),
+        ),
         new_articles=len(assembly.shown),
         sources_read=assembly.sources_read,
         elapsed=time.monotonic() - started,

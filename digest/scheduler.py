@@ -24,7 +24,8 @@ from dataclasses import dataclass
 import schedule
 
 from digest.config import Config
-from digest.state import RunLock, State, StateError, StateLockedError
+from digest.errors import DigestError
+from digest.state import RunLock, State, StateLockedError
 from digest.usecases import EmailFailedError, build_then_send
 
 log = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ class Scheduler:
             detail = self.job()
             report = RunReport(started, True, detail)
             log.info("scheduled run done: %s", detail)
-        except (JobFailed, StateError) as exc:  # explained by their message: no traceback
+        except (JobFailed, DigestError) as exc:  # explained by their message: no traceback
             log.error("scheduled run failed: %s", exc)
             report = RunReport(started, False, str(exc), locked=isinstance(exc, StateLockedError))
         except Exception as exc:  # keep the scheduler alive: tomorrow's run may well work

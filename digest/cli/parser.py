@@ -9,11 +9,11 @@ from __future__ import annotations
 import argparse
 
 from digest import __version__
-from digest.cli import articles, build, run, send, sources, stories
+from digest.cli import articles, build, run, send, sources, state, stories
 from digest.cli.options import common_options
 
 # In the order ``digest --help`` lists them.
-COMMAND_MODULES = (build, stories, articles, send, run, sources)
+COMMAND_MODULES = (build, stories, articles, send, run, sources, state)
 
 
 def build_parser() -> argparse.ArgumentParser:
