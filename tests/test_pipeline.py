@@ -10,7 +10,6 @@ import shutil
 from pathlib import Path
 
 import feedparser
-import jinja2
 import lxml.html
 import pytest
 from lxml import etree
@@ -18,6 +17,7 @@ from lxml import etree
 from digest.config import Config
 from digest.model import Source
 from digest.pipeline import build
+from digest.present import TemplateError
 from digest.summarise import lead_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,7 +179,7 @@ def test_earlier_outputs_survive_when_a_later_build_fails(site: Config) -> None:
     build(site, DAY, now=NOW)
     before = outputs(site)
     broken = dataclasses.replace(site, templates=FIXTURES / "broken-templates")
-    with pytest.raises(jinja2.UndefinedError, match="no_such_variable"):
+    with pytest.raises(TemplateError, match="no_such_variable"):
         build(broken, DAY, now=NOW + dt.timedelta(hours=1))
     assert outputs(site) == before
     assert not [p for p in site.output.iterdir() if re.match(r"^\..*\.tmp$", p.name)]

@@ -2,14 +2,16 @@
 gets which: the one place that maps errors to statuses and words them.
 
 0 done (even if some sources failed: their errors are printed and listed in the digest),
-1 the job could not be done, 2 a usage or configuration error, 75 another run holds the lock,
-or another program the state database (try again later, as sysexits' EX_TEMPFAIL says).
+1 the job could not be done, 2 a usage or configuration error (a template of yours included),
+75 another run holds the lock, or another program the state database (try again later, as
+sysexits' EX_TEMPFAIL says).
 """
 
 from __future__ import annotations
 
 from digest.config import ConfigError
 from digest.errors import DigestError
+from digest.present import TemplateError
 from digest.state import StateLockedError
 from digest.text.normalise import RulesError
 from digest.usecases import UsageError
@@ -23,6 +25,7 @@ EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports a process killed by SIGINT
 FAILURES: tuple[tuple[type[BaseException], int, str], ...] = (
     (StateLockedError, EXIT_LOCKED, ""),
     (UsageError, EXIT_USAGE, ""),
+    (TemplateError, EXIT_USAGE, "template error: "),
     (ConfigError, EXIT_USAGE, "configuration error: "),
     (RulesError, EXIT_USAGE, "rules error: "),
     (DigestError, EXIT_FAILED, ""),  # a source that cannot be read, a damaged state ...
