@@ -33,7 +33,7 @@ from digest.group import (
 from digest.ingest import Progress, collect, fetch_full_texts
 from digest.language import choose_language, language, primary_subtag
 from digest.model import Article, DayRecord, Digest, Section, SourceFailure, Story
-from digest.output import StagedFiles, remove_leftovers
+from digest.output import OutputError, StagedFiles, remove_leftovers
 from digest.present import plural
 from digest.shape import SectionRule, ShapeSettings, shape_day
 from digest.state import EntryRecord, RunLock, SourceHealth, State
@@ -293,8 +293,10 @@ def build(
                     story_record(story, day) for story in (*digest.stories, *digest.also_today)
                 ],
             )
-        except BaseException:
+        except BaseException as exc:
             staged.discard()
+            if isinstance(exc, OSError):  # a full disk: say which file, and that none moved
+                raise OutputError.staging(exc) from exc
             raise
         written = staged.publish()
         # A good copy of the state as this build left it; one that fails is only reported.

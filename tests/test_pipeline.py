@@ -16,6 +16,7 @@ from lxml import etree
 
 from digest.config import Config
 from digest.model import Source
+from digest.output import OutputError
 from digest.pipeline import build
 from digest.present import TemplateError
 from digest.summarise import lead_sentences
@@ -212,7 +213,7 @@ def test_unwritable_output_changes_nothing_and_the_cli_says_why(
 
     (tmp_path / "afile").write_text("not a folder", encoding="utf-8")
     broken = dataclasses.replace(site, output=tmp_path / "afile" / "out")
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="afile/out"):
         build(broken, DAY, now=NOW)
     with State.open(site.state) as state:  # nothing was recorded: the next run shows them
         assert state.days() == [] and state.articles_for_day(DAY) == []
