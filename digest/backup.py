@@ -20,6 +20,7 @@ import datetime as dt
 import logging
 import os
 import sqlite3
+import stat
 import tempfile
 import time
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from digest.state import (
     create_state,
     integrity_problems,
     new_state_file,
+    remove_leftovers_beside,
     sync_folder,
 )
 
@@ -113,14 +115,16 @@ def back_up(state: State, keep: int = KEEP) -> Path:
     written, so any half-written one in the folder is a killed run's."""
     folder = backup_folder(state.path)
     folder.mkdir(parents=True, exist_ok=True)
-    for leftover in folder.glob(".*.tmp"):
+    for leftover in folder.glob(".*.tmp*"):  # with its -journal or -wal
         with contextlib.suppress(OSError):
             leftover.unlink()
+    remove_leftovers_beside(state.path)  # of a state file being created when a run was killed
     fd, name = tempfile.mkstemp(prefix=".", suffix=".tmp", dir=folder)
     os.close(fd)
     made = Path(name)
     try:
         state.copy_to(made)
+        os.chmod(made, stat.S_IMODE(state.path.stat().st_mode))  # readable as the state is
         _sync_file(made)
         problems = integrity_problems(made)
         if problems:

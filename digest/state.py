@@ -27,7 +27,6 @@ import hashlib
 import json
 import os
 import sqlite3
-import tempfile
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -435,16 +434,27 @@ def create_state(path: Path) -> None:
 
 def new_state_file(path: Path) -> Path:
     """An empty file beside ``path`` under a temporary name, to be made into a state file and
-    then put in place. Those a killed run left (untouched for ten minutes: not another run's,
-    being made now) are removed."""
+    then put in place; created as any new file is (the umask decides who may read it). What
+    a killed run left of such files and their logs is removed first."""
+    remove_leftovers_beside(path)
+    while True:
+        made = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.new")
+        try:
+            os.close(os.open(made, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            return made
+        except FileExistsError:
+            continue
+
+
+def remove_leftovers_beside(path: Path) -> None:
+    """Remove the temporary state files (and their ``-wal``, ``-shm``, ``-journal``) a killed
+    run left beside the state ``path``; only those untouched for ten minutes, so that one
+    another run is making now is left alone."""
     cutoff = time.time() - 600
-    for leftover in path.parent.glob(f".{path.name}.*.new"):
+    for leftover in path.parent.glob(f".{path.name}.*.new*"):
         with contextlib.suppress(OSError):
             if leftover.stat().st_mtime < cutoff:
                 leftover.unlink()
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
-    os.close(fd)
-    return Path(name)
 
 
 def sync_folder(folder: Path) -> None:

@@ -7,6 +7,7 @@ import datetime as dt
 import os
 import shutil
 import sqlite3
+import stat
 from pathlib import Path
 
 import pytest
@@ -64,6 +65,13 @@ def test_each_build_leaves_a_checked_self_contained_copy(site: Config) -> None:
     assert sorted(p.name for p in backup_folder(site.state).iterdir()) == [copy.path.name]
 
 
+def test_a_copy_may_be_read_by_whoever_may_read_the_state(site: Config) -> None:
+    build(site, DAY, now=NOW)
+    site.state.chmod(0o640)
+    build(site, DAY, now=NOW + dt.timedelta(hours=1))
+    assert stat.S_IMODE(backup_files(site.state)[0].stat().st_mode) == 0o640
+
+
 def test_only_the_newest_copies_are_kept(site: Config) -> None:
     for hour in range(KEEP + 2):
         build(site, DAY, now=NOW + dt.timedelta(hours=hour))
@@ -90,6 +98,7 @@ def test_a_half_written_copy_from_a_killed_run_is_cleared_away(site: Config) -> 
     folder = backup_folder(site.state)
     folder.mkdir(parents=True)
     (folder / ".abc123.tmp").write_bytes(b"half a copy")
+    (folder / ".abc123.tmp-journal").write_bytes(b"and its journal")
     build(site, DAY, now=NOW)
     assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []
     assert len(backup_files(site.state)) == 1

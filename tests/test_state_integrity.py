@@ -9,6 +9,7 @@ import datetime as dt
 import os
 import shutil
 import sqlite3
+import stat
 import subprocess
 import sys
 import time
@@ -166,6 +167,20 @@ def test_a_new_state_file_appears_whole_or_not_at_all(tmp_path: Path) -> None:
     with sqlite3.connect(path) as db:
         assert db.execute("PRAGMA user_version").fetchone()[0] > 0
     db.close()
+    umask = os.umask(0o022)
+    os.umask(umask)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o666 & ~umask  # as any new file is
+
+
+def test_what_a_killed_creation_left_is_cleared_away(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    left = [tmp_path / ".s.sqlite.0123abcd.new", tmp_path / ".s.sqlite.0123abcd.new-wal"]
+    for leftover in left:
+        leftover.write_bytes(b"")
+        os.utime(leftover, (time.time() - 3600,) * 2)
+    with State.open(path):
+        pass
+    assert not any(leftover.exists() for leftover in left)
 
 
 # --- another program holding the database -----------------------------------------------------
