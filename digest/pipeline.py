@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 
 from digest import atom, present, render
+from digest.backup import back_up_after_build
 from digest.config import Config
 from digest.config.settings import TOP
 from digest.filters import Filtered, Filters, sift
@@ -42,7 +43,7 @@ from digest.model import (
     Story,
     UnreadPage,
 )
-from digest.output import StagedFiles, remove_leftovers
+from digest.output import OutputError, StagedFiles, remove_leftovers
 from digest.present import plural
 from digest.shape import SectionRule, ShapeSettings, shape_day
 from digest.state import EntryRecord, RunLock, SourceHealth, State
@@ -381,15 +382,23 @@ def build(
                 ],
                 held_incomplete=assembly.held_incomplete,
             )
-        except BaseException:
+        except BaseException as exc:
             staged.discard()
+            if isinstance(exc, OSError):  # a full disk: say which file, and that none moved
+                raise OutputError.staging(exc) from exc
             raise
         written = staged.publish()
+        # A good copy of the state as this build left it; one that fails is only reported.
+        backup_warning = back_up_after_build(state)
 
     result = BuildResult(
         digest=digest,
         written=written,
-        warnings=(*([language_warning] if language_warning else []), *assembly.warnings),
+        warnings=(
+            *([language_warning] if language_warning else []),
+            *assembly.warnings,
+            *([backup_warning] if backup_warning else []),
+        ),
         new_articles=len(assembly.shown),
         sources_read=assembly.sources_read,
         elapsed=time.monotonic() - started,

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING
 import schedule
 
 from digest.config import Config
-from digest.state import RunLock, State, StateError, StateLockedError
+from digest.errors import DigestError
+from digest.state import RunLock, State, StateLockedError
 from digest.usecases import EmailFailedError, build_then_send
 
 if TYPE_CHECKING:
@@ -118,7 +119,7 @@ class Scheduler:
             detail = self.job()
             report = RunReport(started, True, detail)
             log.info("scheduled run done: %s", detail)
-        except (JobFailed, StateError) as exc:  # explained by their message: no traceback
+        except (JobFailed, DigestError) as exc:  # explained by their message: no traceback
             log.error("scheduled run failed: %s", exc)
             report = RunReport(started, False, str(exc), locked=isinstance(exc, StateLockedError))
         except Exception as exc:  # keep the scheduler alive: tomorrow's run may well work

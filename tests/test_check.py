@@ -207,7 +207,7 @@ def test_a_damaged_or_newer_state_file_is_a_problem(tmp_path: Path) -> None:
     done = digest("check", cwd=tmp_path)
     assert done.returncode == 1
     assert rows(done.stdout)[str(state)][:2] == ("FAIL", "state")
-    assert "cannot be read as a database" in rows(done.stdout)[str(state)][2]
+    assert "file is not a database" in rows(done.stdout)[str(state)][2]
 
     state.unlink()
     db = sqlite3.connect(state)

@@ -138,6 +138,8 @@ def test_email_and_schedule_sections(tmp_path: Path) -> None:
         ('[email]\nfrom="a@x.org"\nto="b@x.org"\nsmtp_host="h"\nsecurity="ssl"', ["starttls"]),
         ('[schedule]\nat = "25:00"', ["schedule.at", "HH:MM"]),
         ('[schedule]\nevery = "often"', ["schedule.every", "6h"]),
+        # both: 'every' used to win silently
+        ('[schedule]\nat = "07:00"\nevery = "6h"', ["[schedule]", "'at'", "'every'", "keep one"]),
     ],
 )
 def test_email_and_schedule_errors(tmp_path: Path, text: str, names: list[str]) -> None:

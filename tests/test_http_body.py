@@ -52,6 +52,16 @@ def test_declared_oversize_is_rejected_before_download(http_server: FixtureServe
     assert len(http_server.requests_to("/big")) == 1  # not retried
 
 
+def test_sizes_in_the_message_read_as_people_write_them(http_server: FixtureServer):
+    # A 2 GB download against the largest cap used to say "larger than 1.02e+03 MB (the
+    # server says 2.05e+03 MB)".
+    http_server.route("/huge", body=b"x" * 1000, headers={"Content-Length": str(2048 * MB)})
+    result = get(http_server.url("/huge"), FetchSettings(max_bytes=1024 * MB))
+    assert result.outcome == "failed"
+    assert "larger than 1,024 MB (the server says 2,048 MB)" in result.problem
+    assert "e+" not in result.problem
+
+
 def test_undeclared_oversize_is_cut_off(http_server: FixtureServer):
     http_server.route("/big", body=b"x" * (3 * MB), chunked=True)
     result = get(http_server.url("/big"), FetchSettings(max_bytes=1 * MB))

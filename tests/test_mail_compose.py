@@ -257,13 +257,18 @@ def test_user_templates_override_the_built_in_ones(tmp_path: Path) -> None:
     assert "Nicolás" in html  # the built-in HTML template still applies
 
 
-def test_template_error_is_a_mail_error(tmp_path: Path) -> None:
+def test_a_broken_email_template_of_the_users_is_named_with_its_line(tmp_path: Path) -> None:
+    # It was a MailError without the line (exit 1); a broken template of the user's is now
+    # the same TemplateError (exit 2) wherever it is used.
+    from digest.present import TemplateError
+
     folder = tmp_path / "templates"
     folder.mkdir()
-    (folder / "email.html.j2").write_text("{{ no_such_variable }}", encoding="utf-8")
-    with pytest.raises(MailError) as failure:
+    (folder / "email.html.j2").write_text("<p>\n{{ no_such_variable }}</p>", encoding="utf-8")
+    with pytest.raises(TemplateError) as failure:
         build_message(make_digest(), make_config(tmp_path), make_environment(folder), now=NOW)
     assert "email.html.j2" in failure.value.problem
+    assert "line 2: 'no_such_variable' is undefined" in failure.value.problem
 
 
 def test_user_template_mistakes_are_logged(

@@ -10,14 +10,15 @@ import shutil
 from pathlib import Path
 
 import feedparser
-import jinja2
 import lxml.html
 import pytest
 from lxml import etree
 
 from digest.config import Config
 from digest.model import Source
+from digest.output import OutputError
 from digest.pipeline import build
+from digest.present import TemplateError
 from digest.state import State
 from digest.summarise import lead_sentences
 
@@ -180,7 +181,7 @@ def test_earlier_outputs_survive_when_a_later_build_fails(site: Config) -> None:
     build(site, DAY, now=NOW)
     before = outputs(site)
     broken = dataclasses.replace(site, templates=FIXTURES / "broken-templates")
-    with pytest.raises(jinja2.UndefinedError, match="no_such_variable"):
+    with pytest.raises(TemplateError, match="no_such_variable"):
         build(broken, DAY, now=NOW + dt.timedelta(hours=1))
     assert outputs(site) == before
     assert not [p for p in site.output.iterdir() if re.match(r"^\..*\.tmp$", p.name)]
@@ -213,7 +214,7 @@ def test_unwritable_output_changes_nothing_and_the_cli_says_why(
 
     (tmp_path / "afile").write_text("not a folder", encoding="utf-8")
     broken = dataclasses.replace(site, output=tmp_path / "afile" / "out")
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="afile/out"):
         build(broken, DAY, now=NOW)
     with State.open(site.state) as state:  # nothing was recorded: the next run shows them
         assert state.days() == [] and state.articles_for_day(DAY) == []

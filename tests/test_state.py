@@ -103,11 +103,13 @@ def test_failed_transaction_leaves_state_unchanged(tmp_path: Path) -> None:
 
 
 def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> None:
+    # The advice was to move it aside and run again (a fresh state); it is now to restore a
+    # copy or reset, which moves the file aside for you.
     path = tmp_path / "s.sqlite"
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StateError) as caught, State.open(path):
         pass
-    assert str(path) in str(caught.value) and "move it aside" in str(caught.value)
+    assert str(path) in str(caught.value) and "digest state reset" in str(caught.value)
 
 
 def _hold_lock(path: str, ready: "multiprocessing.Event", release: "multiprocessing.Event") -> None:
@@ -266,18 +268,21 @@ def test_a_kinds_cursor_is_kept_with_its_read_and_added_to_an_older_file(tmp_pat
 @pytest.mark.parametrize(
     ("error", "expected", "not_said"),
     [
-        ("database or disk is full", "free some space", "move it aside"),
-        ("attempt to write a readonly database", "may write to it", "move it aside"),
-        ("database is locked", "another program", "move it aside"),
-        ("file is not a database", "move it aside", "free some space"),
+        ("database or disk is full", "free some space", "state reset"),
+        ("attempt to write a readonly database", "may write to it", "state reset"),
+        ("database is locked", "another program", "state reset"),
+        ("file is not a database", "state reset", "free some space"),
     ],
 )
 def test_state_problems_get_advice_that_fits(error: str, expected: str, not_said: str) -> None:
+    # Damage used to be met with "move it aside and run again"; it is now 'digest state
+    # restore' or 'digest state reset' (which moves it aside), never advised for the others.
     import sqlite3
 
-    from digest.state import _state_problem
+    from digest.state import _state_error
 
-    message = _state_problem(Path("/srv/digest/state.sqlite"), sqlite3.OperationalError(error))
+    path = Path("/srv/digest/state.sqlite")
+    message = str(_state_error(path, sqlite3.OperationalError(error)))
     assert "/srv/digest/state.sqlite" in message and error in message
     assert expected in message and not_said not in message
 

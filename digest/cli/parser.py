@@ -10,11 +10,11 @@ import argparse
 import difflib
 
 from digest import __version__
-from digest.cli import articles, build, check, run, send, sources, stories
+from digest.cli import articles, build, check, run, send, sources, state, stories
 from digest.cli.options import common_options
 
 # In the order ``digest --help`` lists them.
-COMMAND_MODULES = (build, stories, articles, send, run, sources, check)
+COMMAND_MODULES = (build, stories, articles, send, run, sources, state, check)
 
 
 class SuggestingParser(argparse.ArgumentParser):

@@ -85,10 +85,11 @@ def read_body(
 
 
 def _size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.3g} MB"
-    if n >= 1024:
-        return f"{n / 1024:.3g} KB"
+    """``n`` bytes as a person reads a size: "1.5 MB", "2,048 MB" (never "2.05e+03 MB")."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if n >= scale:
+            value = n / scale
+            return f"{value:,.0f} {unit}" if value >= 100 else f"{value:.3g} {unit}"
     return f"{n} bytes"
 
 
