@@ -216,7 +216,7 @@ def test_a_damaged_or_newer_state_file_is_a_problem(tmp_path: Path) -> None:
     db.commit()
     db.close()
     done = digest("check", cwd=tmp_path)
-    assert "written by a newer digest (schema 999)" in rows(done.stdout)[str(state)][2]
+    assert "written by a newer digest (schema 999;" in rows(done.stdout)[str(state)][2]
 
 
 def test_a_damaged_page_inside_the_state_file_is_found_by_quick_check(tmp_path: Path) -> None:
