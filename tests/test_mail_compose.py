@@ -216,6 +216,35 @@ def test_hostile_article_content_is_inert(tmp_path: Path) -> None:
     assert "javascript:" not in plain  # not listed as a link
 
 
+def test_line_breaks_in_the_title_add_no_header(tmp_path: Path) -> None:
+    digest = replace(make_digest(1), title="Morning\r\nBcc: evil@example.org\nX-Evil: 1")
+    message = parse(bytes(build(digest, make_config(tmp_path, sender="digest@example.org"))))
+    assert message["Bcc"] is None and message["X-Evil"] is None
+    assert message["Subject"].startswith("Morning Bcc: evil@example.org X-Evil: 1 — ")
+    assert message["From"].addresses[0].addr_spec == "digest@example.org"
+    assert [a.addr_spec for a in message["To"].addresses] == [
+        "ana@example.org",
+        "bruno@example.org",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "email"),
+    [
+        # read as "ana@example.orgBcc", the rest dropped without a word
+        ("email.to", {"recipients": ("ana@example.org\r\nBcc: evil@example.org",)}),
+        # read as From: evil@example.org
+        ("email.from", {"sender": "Me\nBcc: evil@example.org <digest@example.org>"}),
+    ],
+    ids=["to", "from"],
+)
+def test_a_line_break_in_a_configured_address_is_refused(
+    tmp_path: Path, key: str, email: dict[str, object]
+) -> None:
+    with pytest.raises(MailError, match=f"'{key}' is not one email address"):
+        build(make_digest(1), make_config(tmp_path, **email))
+
+
 def test_empty_day_and_grouped_story(tmp_path: Path) -> None:
     config = make_config(tmp_path)
     empty = replace(make_digest(0, failures=False), stories=())

@@ -659,6 +659,10 @@ def _parse_address(text: str, key: str) -> Address:
         cause: Exception | None = exc
     else:
         cause = None
+    if not text.isprintable():
+        # A line break or another control character: the header parser reads past it (part
+        # of the address lost, or another address taken) instead of refusing it.
+        addresses = ()
     if len(addresses) != 1 or not addresses[0].username or not addresses[0].domain:
         raise MailError(
             f"'{key}' is not one email address: {text!r}",
