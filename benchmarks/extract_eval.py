@@ -51,7 +51,7 @@ from readability import Document
 
 from digest.model import Source
 from digest.sources.pages import PageError, extract_page, page_article
-from digest.text.verbatim import normalise_keeping_verbatim
+from digest.text.normalise import normalise
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 _PAGE_SUFFIXES = (".html.gz", ".html", ".htm")
@@ -190,7 +190,7 @@ def digest_pipeline(page: Page) -> str:
     except PageError:
         return ""
     _EXTRACTIONS.append(content.extraction)
-    article = normalise_keeping_verbatim(page_article(content, _SOURCE, key=page.name, url=None))
+    article = normalise(page_article(content, _SOURCE, key=page.name, url=None))
     return article.body_text
 
 

@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 from urllib.parse import urlsplit
 
-from digest.intake import Cleaned, Cleaning, PageWanted, SourceDay, clean
-from digest.model import Source
+from digest.intake import PageWanted, SourceDay
+from digest.model import Article, Source, UnreadPage
 
 if TYPE_CHECKING:
     from digest.config import FetchConfig
@@ -49,12 +49,12 @@ NotTried = Literal["", "host", "time"]
 
 @dataclass(frozen=True)
 class PageRequest:
-    """One article's page: ``key`` names the article; ``public_only`` as in ``FetchRequest``."""
+    """One article's page: ``key`` names the article; ``allow_private`` as in ``FetchRequest``."""
 
     key: str
     source: str
     url: str
-    public_only: bool = False
+    allow_private: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,6 +68,7 @@ class Page(Generic[T]):
     value: T | None = None
     not_tried: NotTried = ""
     problem: str = ""
+    refused: bool = False  # not tried: the network policy refused its host's address
 
 
 @dataclass
@@ -75,6 +76,7 @@ class _Host:
     active: int = 0
     answered: bool = False  # it has answered (with a page or a 4xx)
     dead: str = ""  # why it is given up for the run
+    refused: bool = False  # the network policy refused its address
     queue: deque[PageRequest] = dataclasses.field(default_factory=deque)
 
 
@@ -129,7 +131,9 @@ class PageFetcher(Generic[T]):
                 self._deadline = self._clock() + self._budget
             host = self._hosts.setdefault(host_of(request.url), _Host())
             if host.dead:
-                self._pages[request.key] = Page(request, not_tried="host", problem=host.dead)
+                self._pages[request.key] = Page(
+                    request, not_tried="host", problem=host.dead, refused=host.refused
+                )
                 return
             self._pending += 1
             host.queue.append(request)
@@ -174,7 +178,7 @@ class PageFetcher(Generic[T]):
         if self._client is None:
             from digest.sources.http import Client
 
-            self._client = Client(pool_size=PER_HOST, hosts=64)
+            self._client = Client(pool_size=PER_HOST, hosts=64, network=self._settings.network)
         thread = threading.Thread(target=self._work, name="digest-page", daemon=True)
         self._threads.append(thread)
         thread.start()
@@ -199,7 +203,7 @@ class PageFetcher(Generic[T]):
                 self._settings, total_timeout=min(self._settings.total_timeout, left)
             )
             result = fetch(
-                FetchRequest(request.source, request.url, public_only=request.public_only),
+                FetchRequest(request.source, request.url, allow_private=request.allow_private),
                 settings,
                 client=self._client,
             )
@@ -223,7 +227,9 @@ class PageFetcher(Generic[T]):
                 self._judge(host, result)
             if host.dead:
                 for waiting in host.queue:
-                    self._pages[waiting.key] = Page(waiting, not_tried="host", problem=host.dead)
+                    self._pages[waiting.key] = Page(
+                        waiting, not_tried="host", problem=host.dead, refused=host.refused
+                    )
                     self._pending -= 1
                 host.queue.clear()
             self._release(host)
@@ -232,6 +238,7 @@ class PageFetcher(Generic[T]):
     def _judge(self, host: _Host, result: FetchResult) -> None:
         if result.outcome != "ok" and host_problem(result):
             host.dead = result.problem or "could not be fetched"
+            host.refused = result.refused
         else:
             host.answered = True
 
@@ -256,15 +263,16 @@ class PageFetcher(Generic[T]):
 
 @dataclass(frozen=True)
 class PageText:
-    """What an article's page gave: the article with the page's text, cleaned (None when the
-    page held no more text than the source gave), or why the page is of no use (``problem``)."""
+    """What an article's page gave: the article with the page's text (None when the page held
+    no more text than the source gave), or why the page is of no use (``problem``). Cleaning
+    waits for the source's other articles (``digest.pipeline.gather``)."""
 
-    cleaned: Cleaned | None = None
+    article: Article | None = None
     problem: str = ""
 
 
-def read_page(wanted: PageWanted, fetched: FetchResult, cleaning: Cleaning) -> PageText:
-    """The article of ``wanted`` with the text of its fetched page, cleaned."""
+def read_page(wanted: PageWanted, fetched: FetchResult) -> PageText:
+    """The article of ``wanted`` with the text of its fetched page."""
     from digest.sources.pages import PageError, extract_page
 
     try:
@@ -288,35 +296,32 @@ def read_page(wanted: PageWanted, fetched: FetchResult, cleaning: Cleaning) -> P
             else (article.published or content.published)
         ),
     )
-    return PageText(clean(article, cleaning))
+    return PageText(article)
 
 
 class FullText:
     """The full-text phase of one build: asks for the pages each source's day wants (``ask``,
     given to the intake), reads each page as it comes back, and ``finish`` gives them all."""
 
-    def __init__(self, config: FetchConfig, cleaning: Cleaning) -> None:
-        from digest.sources.http import FetchSettings
+    def __init__(self, config: FetchConfig) -> None:
+        from digest.ingest import fetch_settings
 
-        settings = FetchSettings(
-            connect_timeout=config.connect_timeout,
-            total_timeout=config.timeout,
-            max_bytes=int(config.max_mb * 1024 * 1024),
-            workers=config.workers,
-        )
         self.budget = config.full_text_seconds
-        self._cleaning = cleaning
+        self._config = config
         self._wanted: dict[str, PageWanted] = {}
         self._lock = threading.Lock()
-        self.fetcher: PageFetcher[PageText] = PageFetcher(settings, self.budget, self._read)
+        self.fetcher: PageFetcher[PageText] = PageFetcher(
+            fetch_settings(config), self.budget, self._read
+        )
 
     def ask(self, source: Source, day: SourceDay) -> None:
-        """Ask for the pages the articles of ``day`` want. Article links come from the source,
-        so they are untrusted: a feed read over the internet may not send digest into the local
-        network (an intranet feed may link within it)."""
-        from digest.sources.http import is_public_host
+        """Ask for the pages the articles of ``day`` want. Article links come from the source:
+        they reach what the source may reach (``digest.ingest.allows_private``), so a feed read
+        over the internet cannot send digest into the local network (a source allowed private
+        addresses, such as an intranet feed, may link within it)."""
+        from digest.ingest import allows_private
 
-        public = is_public_host(urlsplit(source.location).hostname or "")
+        private = allows_private(source, self._config)
         for item in day.shown:
             if not isinstance(item, PageWanted) or not item.article.url:
                 continue
@@ -324,10 +329,10 @@ class FullText:
                 if item.article.key in self._wanted:
                     continue
                 self._wanted[item.article.key] = item
-            self.fetcher.want(PageRequest(item.article.key, source.name, item.article.url, public))
+            self.fetcher.want(PageRequest(item.article.key, source.name, item.article.url, private))
 
     def _read(self, request: PageRequest, fetched: FetchResult) -> PageText:
-        return read_page(self._wanted[request.key], fetched, self._cleaning)
+        return read_page(self._wanted[request.key], fetched)
 
     def finish(self) -> dict[str, Page[PageText]]:
         return self.fetcher.finish()
@@ -341,62 +346,50 @@ class FullText:
 
 @dataclass(frozen=True)
 class Settled:
-    """What became of an article that wanted its page: ``cleaned`` to show (the page's text, or
-    its own teaser), or ``waiting`` for the next run, or neither (unreadable: skipped for good).
-    ``warning`` says what went wrong, if anything did, for this article alone; ``host_failed``
-    names a host given up earlier in the run (warned about once per source)."""
+    """What became of an article that wanted its page: ``article`` to clean and show (with the
+    page's text when ``from_page``, else its own teaser), or ``waiting`` for the next run, or
+    neither (unreadable: skipped for good). ``unread`` is the page that could not be used, for
+    the run's report; ``waiting_for`` says why an article waits (counted per source)."""
 
-    cleaned: Cleaned | None = None
+    article: Article | None = None
+    from_page: bool = False
     waiting: bool = False
-    warning: str = ""
-    host_failed: str = ""
+    unread: UnreadPage | None = None
+    waiting_for: str = ""
 
 
 def settle(source: str, wanted: PageWanted, page: Page[PageText] | None) -> Settled:
     """What ``wanted`` becomes given its ``page``: the page's text when it brought more, else
     the article's own text (the teaser stands); an article of a kind with no text but its
     page's waits for the next run when its page could not be had for now (host down, out of
-    time) and is skipped for good when the page itself is of no use."""
+    time) and is skipped for good when the page itself is of no use (missing, refused by the
+    network policy, holding no article)."""
     article = wanted.article
-    teaser = wanted.teaser
-    if page is None or page.not_tried:
-        host = host_of(article.url or "") if page is not None and page.not_tried == "host" else ""
-        if teaser is not None:
-            return Settled(teaser, host_failed=host)
-        return Settled(waiting=True, host_failed=host)
+    teaser = article if wanted.has_teaser else None
+
+    def unread(problem: str) -> UnreadPage:
+        return UnreadPage(source, article.url or "", article.title, problem, teaser is not None)
+
+    if page is None or page.not_tried == "time":
+        return Settled(teaser) if teaser is not None else Settled(waiting=True)
+    if page.not_tried == "host":
+        problem = f"{host_of(article.url or '')} failed earlier in this run: {page.problem}"
+        if teaser is not None or page.refused:
+            return Settled(teaser, unread=unread(f"not tried ({problem})"))
+        return Settled(waiting=True, waiting_for=page.problem)
     fetched = page.fetched
     assert fetched is not None
     if fetched.outcome != "ok":
-        if teaser is not None:
-            return Settled(
-                teaser,
-                warning=f"{source}: full text of '{article.title}' not fetched "
-                f"({fetched.problem}); the feed's text is used",
-            )
-        if host_problem(fetched):
-            return Settled(
-                waiting=True,
-                warning=f"{source}: {article.url} not fetched ({fetched.problem}); "
-                "it waits for the next run",
-            )
-        return Settled(
-            warning=f"{source}: {article.url} not fetched ({fetched.problem}); skipped, "
-            "as it has no text without its page"
-        )
+        problem = fetched.problem or "could not be fetched"
+        if teaser is None and host_problem(fetched) and not fetched.refused:
+            return Settled(waiting=True, waiting_for=problem)
+        return Settled(teaser, unread=unread(f"not fetched ({problem})"))
     text = page.value
     assert text is not None
     if text.problem:
-        if teaser is not None:
-            return Settled(
-                teaser,
-                warning=f"{source}: no article text on {article.url} ({text.problem}); "
-                "the feed's text is used",
-            )
-        return Settled(
-            warning=f"{source}: no article text on {article.url} ({text.problem}); skipped"
-        )
-    if text.cleaned is not None:
-        return Settled(text.cleaned)
+        return Settled(teaser, unread=unread(f"holds no article text ({text.problem})"))
+    if text.article is not None:
+        return Settled(text.article, from_page=True)
     if teaser is not None:
         return Settled(teaser)
-    return Settled(Cleaned(article, "has no text left after cleaning; skipped"))
+    return Settled(unread=unread("holds no article text"))

@@ -8,6 +8,11 @@ for every kind, and turns whatever went wrong into a ``SourceFailure`` that the 
 and the digest footer show. It reads the state but writes nothing: how each source fared (and
 its new validators and cursor) comes back as ``SourceHealth`` for the pipeline to store
 together with the articles.
+
+Every request it makes for a source (its own, a follow-up, an article's page) reaches what
+the source may reach (``allows_private``: the network policy of ``digest.sources.http``).
+The articles a kind read from broken markup come back as ``Collected.incomplete``, for
+``hold_incomplete`` to keep out of the day until a read gives them whole.
 """
 
 from __future__ import annotations
@@ -114,7 +119,14 @@ class _Run:
         if self.intake is not None:
             new = source.name in self.new_sources
             self.days.append(
-                self.intake.read(source, kind, articles, new=new, remote=is_remote(source))
+                self.intake.read(
+                    source,
+                    kind,
+                    articles,
+                    new=new,
+                    remote=is_remote(source),
+                    incomplete=reading.incomplete,
+                )
             )
             kept = ()
         self.succeeded(
@@ -139,19 +151,35 @@ class _Run:
             **health,
         )
 
-    def failed(self, source: Source, problem: str, advice: str, *, disable: bool = False) -> None:
+    def failed(
+        self,
+        source: Source,
+        problem: str,
+        advice: str,
+        *,
+        disable: bool = False,
+        forget_move: bool = False,
+    ) -> None:
         record = self.state.source(source.name)
         in_a_row = (record.consecutive_failures if record else 0) + 1
         self.health.append(
-            SourceHealth(source.name, source.location, False, problem=problem, disable=disable)
+            SourceHealth(
+                source.name,
+                source.location,
+                False,
+                problem=problem,
+                disable=disable,
+                forget_fetch_url=forget_move,
+            )
         )
         shown = problem
         if in_a_row >= FLAG_AFTER_FAILURES:
             since = record.last_success if record else None
             last = f", last success {since:%Y-%m-%d}" if since else ", never read successfully"
             shown = f"{problem} (failing for {in_a_row} runs in a row{last})"
-        # INFO: the CLI prints every failure (with its advice) and the digest lists it.
-        log.info("source %s failed: %s", source.name, shown)
+        # DEBUG: whoever runs the build reports every failure once, with its advice (the
+        # command prints it, ``digest run`` logs it), and the digest lists it.
+        log.debug("source %s failed: %s", source.name, shown)
         self.failures.append(SourceFailure(source=source.name, problem=shown, advice=advice))
 
 
@@ -253,7 +281,7 @@ def _collect_remote(
 ) -> None:
     from digest.sources.http import FetchRequest, fetch_all
 
-    settings = _fetch_settings(config)
+    settings = fetch_settings(config)
     requests = []
     wanted: list[_Remote] = []
     for remote in sources:
@@ -273,6 +301,7 @@ def _collect_remote(
                 url=plan.url,
                 etag=plan.etag,
                 last_modified=plan.last_modified,
+                allow_private=allows_private(source, config),
             )
         )
         wanted.append(remote)
@@ -306,7 +335,9 @@ def _collect_remote(
     results = fetch_all(requests, settings, on_done=finished, keep_bodies=False)
     follows = {name: f for name, f in parsed.items() if isinstance(f, Follow)}
     if follows:
-        parsed.update(_follow({n: (by_name[n].source, f) for n, f in follows.items()}, settings))
+        parsed.update(
+            _follow({n: (by_name[n].source, f) for n, f in follows.items()}, config, settings)
+        )
     # Results are handled in config order, whatever order they arrived in, so that the
     # digest comes out the same for the same input.
     for remote, result in zip(wanted, results, strict=True):
@@ -341,7 +372,16 @@ def _collect_remote(
             )
             continue
         if result.outcome != "ok":
-            run.failed(source, result.problem or "could not be fetched", result.advice or "")
+            # An address a permanent redirect once led to (stored by an older digest, or
+            # before the network policy refused it) is forgotten when it is refused: the next
+            # run starts again from the configured address.
+            refused_move = result.refused and result.request.url == remote.cursor.moved_to
+            run.failed(
+                source,
+                result.problem or "could not be fetched",
+                result.advice or "",
+                forget_move=refused_move,
+            )
             continue
         outcome: Reading | Follow[Any] | Pending | Parsed | Exception = parsed[source.name]
         if not isinstance(outcome, Reading | Follow | Exception | Parsed):
@@ -392,17 +432,17 @@ def _fetched(result: FetchResult) -> Fetched:
 
 
 def _follow(
-    follows: dict[str, tuple[Source, Follow[Any]]], settings: FetchSettings
+    follows: dict[str, tuple[Source, Follow[Any]]], config: FetchConfig, settings: FetchSettings
 ) -> dict[str, Reading | Exception]:
     """Fetch every source's follow-up documents in one round, each parsed as it arrives, then
-    combine each source's. Their addresses come from the documents fetched, so from a source
-    read over the internet none may lead into the local network."""
+    combine each source's. Their addresses come from the documents fetched, and reach what
+    their source may reach (``allows_private``)."""
     from digest.sources.http import FetchRequest, fetch_all
 
     requests: list[FetchRequest] = []
     for name, (source, follow) in follows.items():
-        public = is_public_source(source)
-        requests.extend(FetchRequest(name, url, public_only=public) for url in follow.urls)
+        private = allows_private(source, config)
+        requests.extend(FetchRequest(name, url, allow_private=private) for url in follow.urls)
     # Keyed by the request itself: two equal requests fetch the same document.
     parts: dict[FetchRequest, Any] = {}
     failed: dict[str, Exception] = {}
@@ -429,14 +469,21 @@ def _follow(
     return readings
 
 
-def is_public_source(source: Source) -> bool:
-    """Whether ``source`` is read over the internet: its links are then untrusted."""
-    from digest.sources.http import is_public_host
+def allows_private(source: Source, config: FetchConfig) -> bool:
+    """Whether the requests made for ``source`` (its own, its redirects, its follow-ups and
+    its articles' pages) may reach addresses outside the public internet: as the source's
+    ``allow_private`` says, else as the config's ``[fetch] allow_private``, else when its
+    address names the user's own machine or network literally (``http://127.0.0.1:8080/``,
+    ``http://192.168.1.20/feed``: see ``names_own_network``)."""
+    from digest.sources.http import names_own_network
 
-    return is_public_host(urlsplit(source.location).hostname or "")
+    if source.allow_private is not None:
+        return source.allow_private
+    return config.allow_private or names_own_network(source.location)
 
 
-def _fetch_settings(config: FetchConfig) -> FetchSettings:
+def fetch_settings(config: FetchConfig) -> FetchSettings:
+    """How the config's [fetch] table says to fetch: for every source, page and check."""
     from digest.sources.http import FetchSettings
 
     return FetchSettings(
@@ -446,4 +493,5 @@ def _fetch_settings(config: FetchConfig) -> FetchSettings:
         retries=config.retries,
         backoff=config.backoff,
         workers=config.workers,
+        network=config.network,
     )

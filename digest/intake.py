@@ -7,11 +7,12 @@ which want their linked page for the full text (asked for at once, so that page 
 overlap the rest of the build), and the rest cleaned and summarised. What leaves here is what
 the day needs, and nothing more: no raw entry HTML, no backlog articles.
 
-``take`` does it for one source (pure but for the known-entries lookup it is given). With
+``take`` does it for one source (pure but for the lookups in the state it is given: known
+entries, entries held back as incomplete, the source's recurring paragraphs). With
 enough feeds to read, ``IntakePool`` runs the parse of each fetched feed and its ``take`` in
 worker processes, one per core: the results are small (the day's cleaned articles and a list
 of keys), so sending them back costs far less than the work it spreads. The workers read the
-state file to tell known entries from new ones; nothing writes it until the build commits.
+state file for those lookups; nothing writes it until the build commits.
 
 ``select`` sorts one source's articles; the pipeline drops an article that an earlier source
 (in config order) already brought, so the day comes out the same whatever order the sources
@@ -28,18 +29,19 @@ import logging
 import os
 import queue
 import threading
-from collections.abc import Callable, Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from digest.filters import Filtered, Filters, verdict
-from digest.model import Article, Source
+from digest.model import Article, Paragraph, Source
 
 if TYPE_CHECKING:
     from digest.sources.kinds.base import Cursor, Fetched, Kind
     from digest.state import EntryRecord
     from digest.text.normalise import RuleSet
+    from digest.text.recurring import Sighting, SourceHistory, SourceTemplate
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +57,17 @@ FIRST_RUN_UNDATED = 5
 POOL_MIN_SOURCES = 40
 
 _OLDEST = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+class Known(Protocol):
+    """What the state knows that taking a source's articles needs (``digest.state.State``,
+    or a worker's read-only copy of it)."""
+
+    def entries(self, keys: Iterable[str]) -> Mapping[str, EntryRecord]: ...
+
+    def incomplete_runs(self, keys: Iterable[str]) -> Mapping[str, int]: ...
+
+    def source_history(self, sightings: Sequence[Sighting]) -> Mapping[str, SourceHistory]: ...
 
 
 @dataclass(frozen=True)
@@ -121,14 +134,84 @@ def select(
     return chosen
 
 
-def clean_article(
-    article: Article, rules: RuleSet, lead_sentences: int, summary_chars: int
-) -> Article:
-    """normalise → title → summarise, for one article: what every ingestor's output goes through."""
-    from digest.summarise import derive_headline, summarise
-    from digest.text.verbatim import normalise_keeping_verbatim
+# An entry read from broken markup (its feed cut short, a tag left open) waits this many runs
+# for a read that gives it whole; read so on the next run, it is shown marked as incomplete.
+HOLD_INCOMPLETE_RUNS = 2
 
-    article = normalise_keeping_verbatim(article, rules)
+
+@dataclass(frozen=True)
+class Recovered:
+    """What ``hold_incomplete`` made of the articles going into the day."""
+
+    ready: list[Article]  # whole, or waited long enough: they go into the day
+    held: list[Article]  # read from broken markup: they wait for a later read
+    marked: frozenset[str]  # keys of ready articles still incomplete after waiting
+    warnings: list[str]
+
+
+def hold_incomplete(
+    articles: Sequence[Article], incomplete: Collection[str], waited: Mapping[str, int]
+) -> Recovered:
+    """Hold back the articles read from broken markup (``incomplete``: their keys), so that a
+    cut-off or damaged entry is not shown, nor remembered as shown, in the state it came in:
+    a later read of the feed most often gives it whole. One that has waited
+    ``HOLD_INCOMPLETE_RUNS`` runs (``waited``: runs per key) and is still incomplete is shown
+    anyway, to be marked as such, rather than lost."""
+    result = Recovered([], [], frozenset(), [])
+    marked: set[str] = set()
+    for article in articles:
+        if article.key not in incomplete:
+            result.ready.append(article)
+            continue
+        label = f"{article.origin or article.source}: '{article.title or article.key}'"
+        runs = waited.get(article.key, 0)
+        if runs < HOLD_INCOMPLETE_RUNS:
+            result.held.append(article)
+            result.warnings.append(
+                f"{label} came cut short or damaged in its feed: held back until a later read "
+                f"gives it whole (run {runs + 1} of {HOLD_INCOMPLETE_RUNS})"
+            )
+        else:
+            result.ready.append(article)
+            marked.add(article.key)
+            result.warnings.append(
+                f"{label} is still cut short or damaged in its feed after {runs} runs; shown, "
+                "marked as incomplete"
+            )
+    return dataclasses.replace(result, marked=frozenset(marked))
+
+
+def mark_incomplete(article: Article, tag: str) -> Article:
+    """``article`` marked for the reader as incomplete (in the language ``tag``): its feed gave
+    it cut short or damaged on every read while it was held back."""
+    from digest.language import language
+
+    words = language(tag)
+    # TRANSLATORS: after the headline of an article its feed gave cut short or damaged
+    label = words.gettext("incomplete")
+    # TRANSLATORS: the last paragraph of an article its feed gave cut short or damaged
+    note = words.gettext("Its feed gave this article cut short: the text may be incomplete.")
+    return dataclasses.replace(
+        article,
+        title=f"{article.title} ({label})",
+        paragraphs=(*article.paragraphs, Paragraph(note)),
+    )
+
+
+def clean_article(
+    article: Article,
+    rules: RuleSet,
+    lead_sentences: int,
+    summary_chars: int,
+    template: SourceTemplate | None = None,
+) -> Article:
+    """normalise → title → summarise, for one article: what every ingestor's output goes through.
+
+    ``template`` is what is known of the article's source's recurring paragraphs."""
+    from digest.summarise import derive_headline, summarise
+    from digest.text.normalise import normalise
+
+    article = normalise(article, rules, template)
     if not article.title:
         article = dataclasses.replace(
             article,
@@ -147,8 +230,36 @@ class Cleaning:
     lead_sentences: int = 3
     summary_chars: int = 600
 
-    def apply(self, article: Article) -> Article:
-        return clean_article(article, _rules(self.rules), self.lead_sentences, self.summary_chars)
+    def apply(self, article: Article, template: SourceTemplate | None = None) -> Article:
+        return clean_article(
+            article, _rules(self.rules), self.lead_sentences, self.summary_chars, template
+        )
+
+    def templates(
+        self, articles: Sequence[Article], known: Known
+    ) -> tuple[dict[str, SourceTemplate], list[Sighting]]:
+        """What cleaning ``articles`` together should know of their sources' recurring
+        paragraphs (``digest.text.recurring``), from ``known`` history and these articles
+        themselves; and what they showed, for the state to remember."""
+        from digest.text.recurring import learn
+
+        sightings = survey_all(articles)
+        if not sightings:
+            return {}, sightings
+        return learn(sightings, known.source_history(sightings)), sightings
+
+
+def survey_all(articles: Iterable[Article]) -> list[Sighting]:
+    """What each article's paragraphs look like to the normalise stage (fingerprints)."""
+    from digest.text.normalise import survey
+
+    sightings = []
+    for article in articles:
+        try:
+            sightings.append(survey(article))
+        except Exception:  # the article is cleaned (and its error reported) all the same
+            log.exception("could not survey %s from %s", article.key, article.source)
+    return sightings
 
 
 @functools.lru_cache(maxsize=4)
@@ -188,14 +299,21 @@ class Cleaned:
 
 @dataclass(frozen=True)
 class PageWanted:
-    """A shown article that wants its linked page for the full text: as the source gave it
-    (without its text), its own text cleaned (``teaser``: None when its kind has no text but
-    its page's), and how many characters of text the source gave (a page must bring more)."""
+    """A shown article that wants its linked page for the full text, as the source gave it.
+    It is cleaned once its page is in or given up (``digest.fulltext.settle``), together with
+    its source's other such articles, so that their recurring paragraphs are learnt from the
+    text that is shown."""
 
     article: Article
-    teaser: Cleaned | None
-    own_chars: int
+    has_teaser: bool  # False when its kind has no text but its page's
     undated: bool  # its date is only when digest first saw it: the page's own date wins
+    # still read from broken markup after waiting: marked so unless its page gives the text
+    incomplete: bool = False
+
+    @property
+    def own_chars(self) -> int:
+        """How many characters of text the source gave: a page must bring more."""
+        return sum(len(p.text) for p in self.article.paragraphs) if self.has_teaser else 0
 
 
 @dataclass(frozen=True)
@@ -217,6 +335,11 @@ class SourceDay:
     # for the next run (or ``unreadable`` with a limit of 0, remembered as skipped); slim.
     waiting: tuple[Article, ...] = ()
     unreadable: tuple[Article, ...] = ()
+    # read from broken markup: held back (slim), not shown nor remembered as seen
+    held_incomplete: tuple[Article, ...] = ()
+    # the fingerprints of the articles cleaned here, for the state to learn from
+    sightings: tuple[Sighting, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -230,6 +353,7 @@ class DayPlan:
     first_run_window: dt.timedelta
     full_text_limit: int
     cleaning: Cleaning
+    language: str = "en"  # the digest's: what an incomplete article is marked with
     top: Filters = dataclasses.field(default_factory=Filters)
     own: Mapping[str, Filters] = dataclasses.field(default_factory=dict)  # by source name
 
@@ -243,31 +367,41 @@ def take(
     source: Source,
     kind: Kind,
     articles: Sequence[Article],
-    known: Mapping[str, EntryRecord],
+    known: Known,
     plan: DayPlan,
     *,
     new: bool,
     remote: bool,
+    incomplete: Collection[str] = frozenset(),
 ) -> SourceDay:
     """What ``articles``, read from ``source`` (as its settings keep them), bring to the day.
 
-    ``known``: what the state knows of their keys; ``new``: the source is new to digest, so
-    the first-run window trims its backlog (for kinds that have one); ``remote``: it is read
-    over the web, so its articles' pages may be fetched for their full text.
+    ``known``: what the state knows (of their keys, of their source's recurring paragraphs);
+    ``new``: the source is new to digest, so the first-run window trims its backlog (for kinds
+    that have one); ``remote``: it is read over the web, so its articles' pages may be fetched
+    for their full text; ``incomplete``: keys of articles its kind read from broken markup,
+    held back (``hold_incomplete``) until a read gives them whole.
     """
     selection = select(
         articles,
-        known,
+        known.entries(a.key for a in articles),
         day=plan.day,
         tz=plan.tz,
         now=plan.now,
         first_run_window=plan.first_run_window,
         backlog_sources={source.name} if new and kind.has_backlog else (),
     )
+    recovered = hold_incomplete(
+        selection.shown,
+        incomplete,
+        known.incomplete_runs(a.key for a in selection.shown if a.key in incomplete)
+        if incomplete
+        else {},
+    )
     levels = plan.levels(source)
     wanted: list[Article] = []
     filtered: list[Filtered] = []
-    for article in selection.shown:
+    for article in recovered.ready:
         out = verdict(article, levels, before_text=True) if levels else None
         if out is None:
             wanted.append(article)
@@ -275,23 +409,28 @@ def take(
             filtered.append(dataclasses.replace(out, article=slim(out.article)))
     pages, waiting, unreadable = _plan_pages(source, kind, wanted, plan.full_text_limit, remote)
     left_out = {a.key for a in (*waiting, *unreadable)}
+    here = [a for a in wanted if a.key not in left_out and a.key not in pages]
+    templates, sightings = plan.cleaning.templates(here, known) if here else ({}, [])
     shown: list[Cleaned | PageWanted] = []
     for article in wanted:
         if article.key in left_out:
             continue
+        marked = article.key in recovered.marked
         if article.key in pages:
-            own = sum(len(p.text) for p in article.paragraphs)
-            teaser = None if kind.text_on_page else clean(article, plan.cleaning)
+            has_teaser = not kind.text_on_page
             shown.append(
                 PageWanted(
-                    dataclasses.replace(article, paragraphs=()),
-                    teaser,
-                    own,
+                    article if has_teaser else dataclasses.replace(article, paragraphs=()),
+                    has_teaser,
                     article.key in selection.undated,
+                    marked,
                 )
             )
         else:
-            shown.append(clean(article, plan.cleaning))
+            cleaned = clean(article, plan.cleaning, templates.get(article.source))
+            if marked and cleaned.ok:
+                cleaned = Cleaned(mark_incomplete(cleaned.article, plan.language))
+            shown.append(cleaned)
     return SourceDay(
         source=source.name,
         keys=tuple(a.key for a in articles),
@@ -301,6 +440,9 @@ def take(
         held=len(selection.held),
         waiting=tuple(slim(a) for a in waiting),
         unreadable=tuple(slim(a) for a in unreadable),
+        held_incomplete=tuple(slim(a) for a in recovered.held),
+        sightings=tuple(sightings),
+        warnings=tuple(recovered.warnings),
     )
 
 
@@ -328,11 +470,11 @@ def _plan_pages(
     return chosen, waiting, unreadable
 
 
-def clean(article: Article, cleaning: Cleaning) -> Cleaned:
+def clean(article: Article, cleaning: Cleaning, template: SourceTemplate | None = None) -> Cleaned:
     """One odd article must not cost the whole digest: an unexpected error leaves it out,
     logged with its traceback, and the rest go on."""
     try:
-        result = cleaning.apply(article)
+        result = cleaning.apply(article, template)
     except Exception:
         log.exception("could not clean %s from %s", article.key, article.source)
         return Cleaned(
@@ -391,7 +533,7 @@ def parse_and_take(
 
     try:
         kind = kinds.kind(kind_name)
-        return _parse_and_take(source, kind, fetched, cursor, plan, new, _worker_state.entries)
+        return _parse_and_take(source, kind, fetched, cursor, plan, new, _worker_state)
     except SourceError:
         raise
     except Exception as exc:
@@ -406,7 +548,7 @@ def _parse_and_take(
     cursor: Cursor,
     plan: DayPlan,
     new: bool,
-    lookup: Callable[[Collection[str]], Mapping[str, EntryRecord]],
+    known: Known,
 ) -> Parsed:
     from digest.ingest import as_configured
     from digest.sources.kinds.base import Reading
@@ -414,8 +556,9 @@ def _parse_and_take(
     reading = kind.parse(source, fetched, cursor)
     assert isinstance(reading, Reading)  # a kind that may follow links is never sent here
     articles = as_configured(source, reading.articles, reading.title)
-    known = lookup([a.key for a in articles])
-    day = take(source, kind, articles, known, plan, new=new, remote=True)
+    day = take(
+        source, kind, articles, known, plan, new=new, remote=True, incomplete=reading.incomplete
+    )
     return Parsed(day, len(articles), reading.warnings, dict(reading.cursor), reading.title)
 
 
@@ -561,7 +704,7 @@ class DayIntake:
     def __init__(
         self,
         plan: DayPlan,
-        state: Any,
+        state: Known,
         *,
         pool: IntakePool | None = None,
         pages: Callable[[Source, SourceDay], None] | None = None,
@@ -573,11 +716,26 @@ class DayIntake:
         self._bodies = 0
 
     def read(
-        self, source: Source, kind: Kind, articles: Sequence[Article], *, new: bool, remote: bool
+        self,
+        source: Source,
+        kind: Kind,
+        articles: Sequence[Article],
+        *,
+        new: bool,
+        remote: bool,
+        incomplete: Collection[str] = frozenset(),
     ) -> SourceDay:
         """``take`` a source's articles (as its settings keep them), here and now."""
-        known = self._state.entries(a.key for a in articles)
-        day = take(source, kind, articles, known, self.plan, new=new, remote=remote)
+        day = take(
+            source,
+            kind,
+            articles,
+            self._state,
+            self.plan,
+            new=new,
+            remote=remote,
+            incomplete=incomplete,
+        )
         if self._pages is not None:
             self._pages(source, day)
         return day
@@ -587,7 +745,7 @@ class DayIntake:
     ) -> Parsed:
         """Parse a fetched source by its kind (which must not follow links) and ``take`` it,
         here and now."""
-        parsed = _parse_and_take(source, kind, fetched, cursor, self.plan, new, self._state.entries)
+        parsed = _parse_and_take(source, kind, fetched, cursor, self.plan, new, self._state)
         if self._pages is not None:
             self._pages(source, parsed.day)
         return parsed

@@ -43,7 +43,8 @@ class Paragraph:
 
 @dataclass(frozen=True, slots=True)
 class Removal:
-    """A span the normalise stage cut and the rule that cut it (``digest extract --explain``)."""
+    """A span the normalise stage cut and the rule that cut it, or (in ``Article.candidates``)
+    one it suspected but kept (``digest extract --explain``)."""
 
     rule: str
     text: str
@@ -98,6 +99,9 @@ class Source:
     exclude: tuple[FilterRule, ...] = ()
     # the BCP 47 tag of the language its articles are in, over what its feed declares
     language: str | None = None
+    # may reach addresses outside the public internet (an intranet feed); None: as the
+    # config's [fetch] allow_private says
+    allow_private: bool | None = None
     options: Mapping[str, Any] = field(default_factory=_no_options, hash=False)
 
     def __post_init__(self) -> None:
@@ -149,6 +153,8 @@ class Article:
     # The BCP 47 tag of the language it is written in, as its source's config or its feed
     # declares it; None when neither does (its words then tell: ``text.similarity``).
     language: str | None = None
+    # what normalise suspected but kept (``digest extract --explain`` lists them)
+    candidates: tuple[Removal, ...] = ()
 
     @property
     def body_text(self) -> str:
@@ -252,6 +258,28 @@ class SourceFailure:
     def __str__(self) -> str:
         text = f"{self.source}: {self.problem}"
         return f"{text} ({self.advice})" if self.advice else text
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadPage:
+    """An article's page that was wanted for its full text and could not be used this run.
+
+    A feed's entry keeps its own text (``teaser_kept``); an article whose kind has no text but
+    its page's (a sitemap's) is left out. One source can have dozens in a run, so a run's
+    report counts them rather than listing each (see ``digest.report``).
+    """
+
+    source: str
+    url: str
+    title: str
+    problem: str  # what became of it: "not fetched (HTTP 404 Not Found)" ...
+    teaser_kept: bool
+
+    def __str__(self) -> str:
+        if self.teaser_kept:
+            what = f"full text of '{self.title}' ({self.url})"
+            return f"{self.source}: {what} {self.problem}; the feed's text is used"
+        return f"{self.source}: {self.url} {self.problem}; skipped: it has no text but its page's"
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,6 +14,22 @@ import tempfile
 import time
 from pathlib import Path
 
+from digest.errors import DigestError
+
+
+class OutputError(DigestError):
+    """Outputs that could not be written; none replaced an earlier one."""
+
+    @classmethod
+    def staging(cls, exc: OSError) -> OutputError:
+        """For ``exc``, raised by ``StagedFiles.add`` (its ``filename``: the file it was
+        writing), before anything was put in place."""
+        return cls(
+            f"could not write {exc.filename} ({exc.strerror or exc})",
+            "free some space on its disk (or let this user write there) and run again; the "
+            "earlier outputs and the state are as they were, since nothing was replaced",
+        )
+
 
 def write_atomic(path: Path, data: str | bytes) -> None:
     """Replace ``path`` with ``data`` (str is written as UTF-8) in one atomic rename."""
@@ -34,17 +50,24 @@ class StagedFiles:
         self._staged: list[tuple[Path, Path]] = []
 
     def add(self, path: Path, data: str | bytes) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """Write ``data`` to a temporary name beside ``path``. An ``OSError`` (a full disk, a
+        folder that cannot be written) names ``path`` itself: a failed write() names none."""
         payload = data.encode("utf-8") if isinstance(data, str) else data
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(tmp_name, 0o644)
-        except BaseException:
+        except BaseException as exc:
             Path(tmp_name).unlink(missing_ok=True)
+            if isinstance(exc, OSError):
+                raise OSError(exc.errno, exc.strerror, str(path)) from exc
             raise
         self._staged.append((Path(tmp_name), path))
 

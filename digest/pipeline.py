@@ -1,6 +1,7 @@
 """``build(config, day)``: the one place that knows the order of the stages.
 
 sources → ingest → normalise → summarise → select for the day → filter → group → render → write.
+Entries read from broken markup are held back at selection, until a read gives them whole.
 Everything it calls takes and returns plain data; the network, the disk and the clock stay at
 the edges (ingest, state, output), so each stage can be tested alone.
 """
@@ -20,10 +21,11 @@ from pathlib import Path
 import jinja2
 
 from digest import atom, present, render
+from digest.backup import back_up_after_build
 from digest.config import Config
 from digest.config.settings import TOP
 from digest.filters import Filtered, Filters, sift
-from digest.fulltext import FullText, Page, PageText, host_of, settle
+from digest.fulltext import FullText, Page, PageText, settle
 from digest.group import (
     GroupingSettings,
     StorySettings,
@@ -35,23 +37,36 @@ from digest.group import (
 )
 from digest.ingest import Progress, collect, is_remote
 from digest.intake import (
+    Cleaned,
     Cleaning,
     DayIntake,
     DayPlan,
     IntakePool,
+    Known,
     PageWanted,
     SourceDay,
+    clean,
     clean_article,
+    mark_incomplete,
     pool_workers,
     slim,
 )
 from digest.language import choose_language, language, primary_subtag
-from digest.model import Article, DayRecord, Digest, Section, SourceFailure, Story
-from digest.output import StagedFiles, remove_leftovers
+from digest.model import (
+    Article,
+    DayRecord,
+    Digest,
+    Section,
+    SourceFailure,
+    Story,
+    UnreadPage,
+)
+from digest.output import OutputError, StagedFiles, remove_leftovers
 from digest.present import plural
 from digest.shape import SectionRule, ShapedDay, ShapeSettings, shape_day
 from digest.state import RunLock, SourceHealth, State
 from digest.text.normalise import RuleSet
+from digest.text.recurring import Sighting, SourceTemplate
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +88,7 @@ class BuildResult:
     # article pages not fetched for full text within [fetch] full_text_seconds
     pages_late: int = 0
     full_text_seconds: float = 0.0
+    unread_pages: tuple[UnreadPage, ...] = ()  # counted in the report, not one warning each
 
     @property
     def summary_line(self) -> str:
@@ -93,9 +109,13 @@ class BuildResult:
         )
 
 
-def prepare_article(article: Article, rules: RuleSet, config: Config) -> Article:
-    """normalise → title → summarise, for one article: what every ingestor's output goes through."""
-    return clean_article(article, rules, config.lead_sentences, config.summary_chars)
+def prepare_article(
+    article: Article, rules: RuleSet, config: Config, template: SourceTemplate | None = None
+) -> Article:
+    """normalise → title → summarise, for one article: what every ingestor's output goes through.
+
+    ``template`` is what is known of the article's source's recurring paragraphs."""
+    return clean_article(article, rules, config.lead_sentences, config.summary_chars, template)
 
 
 def today(config: Config, now: dt.datetime | None = None) -> dt.date:
@@ -115,6 +135,12 @@ class Assembly:
     sources_read: int
     filtered: list[Filtered] = dataclasses.field(default_factory=list)  # also in ``skipped``
     pages_late: int = 0  # article pages the full-text budget left unfetched
+    # the paragraph fingerprints of the articles cleaned, for the state to learn from
+    sightings: list[Sighting] = dataclasses.field(default_factory=list)
+    # the full-text pages that could not be read (their teasers stand)
+    unread_pages: list[UnreadPage] = dataclasses.field(default_factory=list)
+    # read from broken markup: not shown, nor remembered as seen, until read whole
+    held_incomplete: list[Article] = dataclasses.field(default_factory=list)
 
 
 def filter_levels(
@@ -152,6 +178,7 @@ def day_plan(config: Config, day: dt.date, now: dt.datetime) -> DayPlan:
         first_run_window=dt.timedelta(hours=config.first_run_hours),
         full_text_limit=config.fetch.full_text_limit,
         cleaning=Cleaning(config.rules, config.lead_sentences, config.summary_chars),
+        language=config.language,
         top=Filters(config.include, config.exclude, "top level"),
         own=_own_filters(config),
     )
@@ -181,7 +208,7 @@ def assemble_day(
         pool = stack.enter_context(IntakePool(config.state, workers)) if workers else None
         full_text = None
         if config.fetch.full_text_limit and remote:
-            full_text = stack.enter_context(FullText(config.fetch, plan.cleaning))
+            full_text = stack.enter_context(FullText(config.fetch))
         intake = DayIntake(plan, state, pool=pool, pages=full_text.ask if full_text else None)
         collected = collect(
             config.sources,
@@ -193,7 +220,7 @@ def assemble_day(
             intake=intake,
         )
         pages = full_text.finish() if full_text else {}
-    taken = gather(collected.days, pages, config.fetch.full_text_limit)
+    taken = gather(collected.days, pages, plan, state)
     if len(taken.cleaned) >= BIG_DAY:
         # What reading the sources left in reference cycles (futures and their callbacks,
         # exceptions and their frames) is freed now, before grouping allocates its largest
@@ -221,7 +248,17 @@ def assemble_day(
     )
     late = full_text.fetcher.timed_out if full_text else 0
     return Assembly(
-        digest, shown, skipped, health, warnings, collected.sources_read, filtered, late
+        digest,
+        shown,
+        skipped,
+        health,
+        warnings,
+        collected.sources_read,
+        filtered,
+        late,
+        sightings=taken.sightings,
+        unread_pages=taken.unread_pages,
+        held_incomplete=taken.held_incomplete,
     )
 
 
@@ -234,52 +271,67 @@ class Taken:
     filtered: list[Filtered] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
     unsettled: set[str] = dataclasses.field(default_factory=set)
+    sightings: list[Sighting] = dataclasses.field(default_factory=list)
+    unread_pages: list[UnreadPage] = dataclasses.field(default_factory=list)
+    held_incomplete: list[Article] = dataclasses.field(default_factory=list)
 
 
 def gather(
-    days: Sequence[SourceDay], pages: Mapping[str, Page[PageText]], full_text_limit: int
+    days: Sequence[SourceDay], pages: Mapping[str, Page[PageText]], plan: DayPlan, known: Known
 ) -> Taken:
     """The sources' days as one, in config order: an article two sources brought counts for
     the first only; each article that wanted its page gets the page's text (or keeps its
-    own, or waits, see ``fulltext.settle``); articles left with no text are remembered as
-    skipped, with a warning."""
+    own, or waits, see ``fulltext.settle``), cleaned with its source's other such articles;
+    articles left with no text are remembered as skipped, with a warning."""
     taken = Taken()
     seen: set[str] = set()
-    page_warnings: list[str] = []
     cleaning_warnings: list[str] = []
     unreadable: set[str] = set()
     waiting: dict[str, int] = {}
-    failed_hosts: dict[tuple[str, str], int] = {}
+    waiting_for: dict[tuple[str, str], int] = {}
     for day in days:
         repeated = {key for key in day.keys if key in seen}
         seen.update(day.keys)
-        if day.held or day.waiting:
+        if day.held or day.waiting or day.held_incomplete:
             taken.unsettled.add(day.source)
         for article in day.waiting:
             waiting[article.source] = waiting.get(article.source, 0) + 1
         unreadable.update(a.source for a in day.unreadable)
         taken.skipped.extend(a for a in (*day.skipped, *day.unreadable) if a.key not in repeated)
+        taken.held_incomplete.extend(a for a in day.held_incomplete if a.key not in repeated)
+        taken.warnings.extend(day.warnings)
+        taken.sightings.extend(day.sightings)
         for filtered in day.filtered:
             if filtered.article.key not in repeated:
                 taken.filtered.append(filtered)
                 taken.skipped.append(filtered.article)
+        # Articles that wanted their page are cleaned here, once every page is in: together,
+        # so that what recurs across the source's pages is learnt from the text shown.
+        settled: dict[str, tuple[PageWanted, Article, bool]] = {}
+        for item in day.shown:
+            if item.article.key in repeated or not isinstance(item, PageWanted):
+                continue
+            outcome = settle(item.article.source, item, pages.get(item.article.key))
+            if outcome.unread is not None:
+                taken.unread_pages.append(outcome.unread)
+            if outcome.waiting:
+                taken.unsettled.add(day.source)
+                if outcome.waiting_for:
+                    counted = (item.article.source, outcome.waiting_for)
+                    waiting_for[counted] = waiting_for.get(counted, 0) + 1
+            elif outcome.article is None:
+                taken.skipped.append(slim(item.article))
+            else:
+                settled[item.article.key] = (item, outcome.article, outcome.from_page)
+        completed = _clean_settled(list(settled.values()), plan, known, day.sightings)
+        taken.sightings.extend(completed.sightings)
         for item in day.shown:
             if item.article.key in repeated:
                 continue
             if isinstance(item, PageWanted):
-                settled = settle(item.article.source, item, pages.get(item.article.key))
-                if settled.warning:
-                    page_warnings.append(settled.warning)
-                if settled.host_failed:
-                    counted = (item.article.source, settled.host_failed)
-                    failed_hosts[counted] = failed_hosts.get(counted, 0) + 1
-                if settled.waiting:
-                    taken.unsettled.add(day.source)
+                cleaned = completed.cleaned.get(item.article.key)
+                if cleaned is None:
                     continue
-                if settled.cleaned is None:
-                    taken.skipped.append(item.article)
-                    continue
-                cleaned = settled.cleaned
             else:
                 cleaned = item
             if cleaned.ok:
@@ -297,19 +349,50 @@ def gather(
     )
     taken.warnings.extend(
         f"{name}: {count} article(s) wait for the next run, past the "
-        f"{full_text_limit} pages fetched per source and run (full_text_limit)"
+        f"{plan.full_text_limit} pages fetched per source and run (full_text_limit)"
         for name, count in sorted(waiting.items())
     )
-    taken.warnings.extend(page_warnings)
-    problems = {host_of(page.request.url): page.problem for page in pages.values() if page.problem}
     taken.warnings.extend(
-        f"{name}: {count} more page(s) on {host} not tried after it failed in this run "
-        f"({problems.get(host, 'could not be fetched')}): the articles keep their own text, "
-        "or wait for the next run if they have none"
-        for (name, host), count in failed_hosts.items()
+        f"{name}: {plural(count, 'article page', 'article pages')} could not be read in this "
+        f"run ({problem}): their articles have no text but their page's, so they wait for "
+        "the next run"
+        for (name, problem), count in waiting_for.items()
     )
     taken.warnings.extend(cleaning_warnings)
     return taken
+
+
+@dataclass(frozen=True)
+class _Completed:
+    cleaned: dict[str, Cleaned]  # by article key
+    sightings: list[Sighting]
+
+
+def _clean_settled(
+    settled: Sequence[tuple[PageWanted, Article, bool]],
+    plan: DayPlan,
+    known: Known,
+    earlier: Sequence[Sighting],
+) -> _Completed:
+    """Clean one source's articles that wanted their page (``settled``: each with the text it
+    ends with, and whether that came from its page), learning the source's recurring
+    paragraphs from them, from what the source's other articles showed (``earlier``) and from
+    its history. One still incomplete after waiting is marked so, unless its page gave it."""
+    if not settled:
+        return _Completed({}, [])
+    from digest.intake import survey_all
+    from digest.text.recurring import learn
+
+    sightings = survey_all(article for _, article, _ in settled)
+    together = [*earlier, *sightings]
+    templates = learn(together, known.source_history(together)) if sightings else {}
+    cleaned: dict[str, Cleaned] = {}
+    for wanted, article, from_page in settled:
+        result = clean(article, plan.cleaning, templates.get(article.source))
+        if wanted.incomplete and not from_page and result.ok:
+            result = Cleaned(mark_incomplete(result.article, plan.language))
+        cleaned[article.key] = result
+    return _Completed(cleaned, sightings)
 
 
 def build(
@@ -378,25 +461,36 @@ def build(
                 now,
                 assembly.health,
                 digest.failures,
+                sightings=assembly.sightings,
                 stories=[
                     story_record(story, day) for story in (*digest.stories, *digest.also_today)
                 ],
+                held_incomplete=assembly.held_incomplete,
             )
-        except BaseException:
+        except BaseException as exc:
             staged.discard()
+            if isinstance(exc, OSError):  # a full disk: say which file, and that none moved
+                raise OutputError.staging(exc) from exc
             raise
         written = staged.publish()
+        # A good copy of the state as this build left it; one that fails is only reported.
+        backup_warning = back_up_after_build(state)
 
     result = BuildResult(
         digest=digest,
         written=written,
-        warnings=(*([language_warning] if language_warning else []), *assembly.warnings),
+        warnings=(
+            *([language_warning] if language_warning else []),
+            *assembly.warnings,
+            *([backup_warning] if backup_warning else []),
+        ),
         new_articles=len(assembly.shown),
         sources_read=assembly.sources_read,
         elapsed=time.monotonic() - started,
         filtered=tuple(assembly.filtered),
         pages_late=assembly.pages_late,
         full_text_seconds=config.fetch.full_text_seconds,
+        unread_pages=tuple(assembly.unread_pages),
     )
     log.debug("built %s", result.summary_line)
     return result

@@ -14,6 +14,11 @@ Every environment speaks one language (``digest.language``): its templates' ``_(
 date, number and plural filters write as that language does, whatever the process locale.
 Templates find it as ``language`` (``language.tag`` for ``lang`` attributes); code, with
 ``language_of(env)``.
+
+A template of the user's that cannot be compiled or rendered (a syntax error, an undefined
+name, a filter that fails) raises ``TemplateError``, naming the template, its line and Jinja's
+message, wherever it is used (pages, feeds, email); an error in a built-in template is a bug
+in digest and keeps its traceback.
 Nothing here reads the clock.
 """
 
@@ -30,7 +35,7 @@ import types
 from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -40,6 +45,7 @@ from markupsafe import Markup
 
 from digest import __version__
 from digest.config import Config
+from digest.errors import DigestError
 from digest.language import Language, english, language, primary_subtag
 from digest.model import Article, DayRecord
 
@@ -143,6 +149,63 @@ def _compiled_templates() -> jinja2.BytecodeCache | None:
         return None
 
 
+class TemplateError(DigestError):
+    """A template in the user's ``templates`` folder that cannot be compiled or rendered."""
+
+
+class _Environment(jinja2.Environment):
+    """Jinja's environment, telling the user which of their templates failed, and where."""
+
+    user_templates: Path | None = None
+
+    def handle_exception(self, source: str | None = None) -> NoReturn:
+        try:
+            super().handle_exception(source)
+        except TemplateError:
+            raise
+        except Exception as exc:
+            error = _template_error(exc, self.user_templates)
+            if error is None:
+                raise
+            raise error from exc
+
+
+def _template_error(exc: Exception, user_templates: Path | None) -> TemplateError | None:
+    """``exc``, raised compiling or rendering a template, as the user's ``TemplateError``; None
+    when no template of theirs is involved. Jinja gives a syntax error its template and line;
+    for an error while rendering, its rewritten traceback holds them, innermost last."""
+    if user_templates is None:
+        return None
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        where = [(exc.filename or exc.name or "?", exc.lineno)]
+        message = exc.message or str(exc)
+    else:
+        where = []
+        tb = exc.__traceback__
+        while tb is not None:
+            filename = tb.tb_frame.f_code.co_filename
+            if filename.endswith(".j2"):
+                where.append((filename, tb.tb_lineno))
+            tb = tb.tb_next
+        name = type(exc).__name__
+        message = str(exc) if isinstance(exc, jinja2.TemplateError) else f"{name}: {exc}"
+    mine = [(f, line) for f, line in where if _inside(f, user_templates)]
+    if not mine:
+        return None
+    filename, line = mine[-1]
+    return TemplateError(
+        f"template {Path(filename).name} ({filename}), line {line}: {message}",
+        f"fix it, or remove it from {user_templates} to use the built-in template",
+    )
+
+
+def _inside(filename: str, folder: Path) -> bool:
+    try:
+        return Path(filename).resolve().is_relative_to(folder)
+    except (OSError, ValueError):
+        return False
+
+
 def make_environment(
     templates: Path | None = None, speaking: Language | str | None = None
 ) -> jinja2.Environment:
@@ -158,7 +221,7 @@ def make_environment(
     if templates is not None:
         loaders.append(jinja2.FileSystemLoader(str(templates)))
     loaders += [builtin, jinja2.PrefixLoader({"builtin": builtin})]
-    env = jinja2.Environment(
+    env = _Environment(
         loader=jinja2.ChoiceLoader(loaders),
         autoescape=jinja2.select_autoescape(
             enabled_extensions=("html", "htm", "xml", "html.j2", "htm.j2", "xml.j2"),
@@ -172,6 +235,7 @@ def make_environment(
     )
     # _("Read at %(source)s", source=...) and ngettext("%(num)s story", "%(num)s stories", n):
     # the count in a plural message is written as the language writes numbers
+    env.user_templates = templates.resolve() if templates is not None else None
     env.install_gettext_callables(  # type: ignore[attr-defined]
         lang.gettext, lang.ngettext, newstyle=_NEWSTYLE_GETTEXT
     )

@@ -20,12 +20,17 @@ import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import schedule
 
 from digest.config import Config
-from digest.state import RunLock, State, StateError, StateLockedError
+from digest.errors import DigestError
+from digest.state import RunLock, State, StateLockedError
 from digest.usecases import EmailFailedError, build_then_send
+
+if TYPE_CHECKING:
+    from digest.pipeline import BuildResult
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +119,7 @@ class Scheduler:
             detail = self.job()
             report = RunReport(started, True, detail)
             log.info("scheduled run done: %s", detail)
-        except (JobFailed, StateError) as exc:  # explained by their message: no traceback
+        except (JobFailed, DigestError) as exc:  # explained by their message: no traceback
             log.error("scheduled run failed: %s", exc)
             report = RunReport(started, False, str(exc), locked=isinstance(exc, StateLockedError))
         except Exception as exc:  # keep the scheduler alive: tomorrow's run may well work
@@ -215,5 +220,22 @@ def scheduled_job(config: Config, *, clock: Clock = system_clock) -> str:
     try:
         done = build_then_send(config, now=clock(), lock_wait=JOB_LOCK_WAIT)
     except EmailFailedError as exc:
+        _log_problems(exc.built)
         raise JobFailed(str(exc)) from exc
+    _log_problems(done.built)
     return done.summary_line
+
+
+def _log_problems(built: BuildResult) -> None:
+    """The build's failed sources and warnings, each once (``digest.report``): as warnings,
+    so that ``digest run -q`` (or a journal filtered to warnings) shows only these."""
+    from digest.report import notices
+
+    for notice in notices(
+        built.digest.failures,
+        built.warnings,
+        built.unread_pages,
+        each_page=log.isEnabledFor(logging.DEBUG),
+        verbose_command="digest run -v",
+    ):
+        log.warning("%s", notice)

@@ -7,6 +7,14 @@ and the feed), and how is each source doing (first run, last success, consecutiv
 Every write happens inside one transaction, so a run killed half-way leaves the previous state
 intact. A separate run lock keeps two runs from interleaving at all: SQLite would keep the file
 consistent, but two runs would each assign the same new articles to a digest.
+
+The file checks itself when it is opened (``integrity_problems``: SQLite's ``quick_check`` and
+the schema), because a damaged or emptied file must never pass for a first run: digest would
+start over and show every feed's last day again. A damaged file raises ``StateDamagedError``,
+whose advice is ``digest state restore`` (from the copies ``digest.backup`` keeps in
+``backup_folder(path)``) or ``digest state reset``. A new file is made whole under a temporary
+name and then put in place, so a file that exists is always a digest state. Another program
+holding the database past ``BUSY_TIMEOUT`` raises ``StateLockedError``, as another run does.
 """
 
 from __future__ import annotations
@@ -26,7 +34,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from digest.errors import DigestError
 from digest.model import Article, DayRecord, Paragraph, SourceFailure, StoryRecord
+from digest.text.recurring import (
+    FORGET_AFTER,
+    PrintHistory,
+    Sighting,
+    SourceHistory,
+    new_counts,
+)
 
 UTC = dt.UTC
 
@@ -112,17 +128,111 @@ _MIGRATIONS: tuple[str, ...] = (
     """,
     # updated: when the story last changed (its articles), for its articles.atom entry
     "ALTER TABLE stories ADD COLUMN updated TEXT",
+    # Each source's own boilerplate, learnt from its history (digest.text.recurring): how many
+    # articles of the source were cleaned, and per paragraph fingerprint how many held it,
+    # how many the source had brought before its first sighting, and when it was last seen.
+    """
+    CREATE TABLE IF NOT EXISTS boilerplate_sources (
+        source TEXT PRIMARY KEY,
+        articles INTEGER NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS boilerplate_prints (
+        source TEXT NOT NULL,
+        print INTEGER NOT NULL,
+        articles INTEGER NOT NULL,
+        since INTEGER NOT NULL,
+        last_seen TEXT NOT NULL,
+        PRIMARY KEY (source, print)
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS boilerplate_prints_by_last_seen ON boilerplate_prints(last_seen)
+    """,
+    # incomplete: entries read from broken markup (a feed cut short), held back from the
+    # digest until a read gives them whole: how many runs each has waited, and when last.
+    """
+    CREATE TABLE IF NOT EXISTS incomplete (
+        key TEXT PRIMARY KEY,
+        source TEXT NOT NULL,
+        runs INTEGER NOT NULL,
+        last_seen TEXT NOT NULL
+    )
+    """,
 )
+
+# A held-back entry not read again for this long is forgotten: its feed dropped it, or gave it
+# whole under another key.
+FORGET_INCOMPLETE_AFTER = dt.timedelta(days=30)
 
 SKIPPED = ""  # the `day` of an entry that was part of a new source's backlog and never shown
 
 
-class StateError(Exception):
-    """The state file cannot be used; the message says which file and what to do."""
+# Seconds to wait for another program (a backup tool, an sqlite3 shell with a transaction
+# open) to let go of the database before giving up with StateLockedError.
+BUSY_TIMEOUT = 30.0
+
+# The tables every digest state has had since its first schema: a file without them is not one.
+_CORE_TABLES = frozenset({"meta", "sources", "entries", "days"})
+# quick_check lists at most this many problems: the first few say what happened.
+_PROBLEMS_LISTED = 5
+# The one problem that is no damage: restoring a copy would not help, upgrading digest would.
+_NEWER = "it was written by a newer digest"
+
+
+class StateError(DigestError):
+    """The state file cannot be used: ``problem`` names the file and what went wrong."""
 
 
 class StateLockedError(StateError):
-    """Another run holds the lock."""
+    """Another run holds the run lock, or another program the database: try again later."""
+
+
+class StateDamagedError(StateError):
+    """The state file is damaged, emptied or gone while its backups remain: digest will not
+    start over by itself. ``problems`` are what the check found."""
+
+    def __init__(self, path: Path, problems: Sequence[str]) -> None:
+        self.path = path
+        self.problems = tuple(problems)
+        more = len(self.problems) - 1
+        listed = f"{self.problems[0]}" + (f" (and {more} more)" if more > 0 else "")
+        gone = not path.exists()
+        super().__init__(
+            f"state file {path} {'is missing' if gone else 'is damaged'}: {listed}",
+            damage_advice(path),
+        )
+
+
+def backup_folder(path: Path) -> Path:
+    """Where the good copies of the state file ``path`` are kept (see ``digest.backup``)."""
+    return path.with_name(f"{path.name}.backups")
+
+
+def backup_files(path: Path) -> list[Path]:
+    """The copies of the state file ``path`` in its backup folder, newest first (their names
+    are the UTC time each was taken, so they sort by age)."""
+    try:
+        found = [p for p in backup_folder(path).glob("*.sqlite") if not p.name.startswith(".")]
+    except OSError:
+        return []
+    return sorted(found, key=lambda p: p.name, reverse=True)
+
+
+def damage_advice(path: Path) -> str:
+    """What to do about a damaged state file: restore a copy, or start afresh, never silently."""
+    copies = backup_files(path)
+    reset = (
+        "or 'digest state reset' to move the damaged file aside and start afresh (each "
+        "feed's last day of articles is then shown again)"
+    )
+    if copies:
+        return (
+            f"run 'digest state restore' to go back to the newest good copy ({copies[0].name}, "
+            f"one of {len(copies)} in {backup_folder(path)}; 'digest state list' lists them), "
+            f"{reset}; nothing has been changed"
+        )
+    return (
+        f"no copy of it has been kept in {backup_folder(path)}: restore one from your own "
+        f"backups with 'digest state restore FILE', {reset}; nothing has been changed"
+    )
 
 
 @dataclass(frozen=True)
@@ -176,6 +286,8 @@ class SourceHealth:
     disable: bool = False
     cursor: Mapping[str, Any] | None = None  # what the kind keeps for its next read
     cursor_before: Mapping[str, Any] | None = None  # what it was given for this one
+    # a failed read that drops where a permanent redirect moved the source (``fetch_url``)
+    forget_fetch_url: bool = False
 
     def read_again(self) -> SourceHealth:
         """This read, stored so that the next run reads the source in full again: without
@@ -192,29 +304,208 @@ def _from_iso(value: str | None) -> dt.datetime | None:
     return dt.datetime.fromisoformat(value) if value else None
 
 
-def _state_problem(path: Path, exc: sqlite3.DatabaseError) -> str:
-    """What went wrong opening the state, and advice that fits: moving a healthy file
-    aside would throw away what has been shown, so that is advised only for damage."""
+def _state_error(path: Path, exc: sqlite3.DatabaseError) -> StateError:
+    """What went wrong using the state, with advice that fits: moving a healthy file aside
+    would throw away what has been shown, so that is advised only for damage."""
     message = str(exc).lower()
     if "disk is full" in message or "disk i/o" in message:
-        return (
-            f"state file {path} cannot be written ({exc}): free some space on its disk and "
-            "run again; the file itself is not damaged"
+        return StateError(
+            f"state file {path} cannot be written ({exc})",
+            "free some space on its disk and run again; the file itself is not damaged",
         )
     if "readonly" in message or "unable to open" in message or "permission" in message:
-        return (
-            f"state file {path} cannot be opened for writing ({exc}): check that its folder "
-            "exists and that this user may write to it"
+        return StateError(
+            f"state file {path} cannot be opened for writing ({exc})",
+            "check that its folder exists and that this user may write to it",
         )
     if "locked" in message or "busy" in message:
-        return (
-            f"state file {path} is busy ({exc}): another program holds it; try again when it "
-            "has finished"
+        return StateLockedError(
+            f"state file {path} is held by another program ({exc}, after waiting "
+            f"{BUSY_TIMEOUT:g} s): a backup tool, or an sqlite3 shell with a transaction open",
+            "let it finish or close it, then run again; this run stored nothing and replaced "
+            "no output, so nothing is lost",
         )
-    return (
-        f"state file {path} cannot be used ({exc}). If it is damaged, move it aside and run "
-        "again: digest starts a fresh state, and articles already shown may be shown once more"
+    return StateDamagedError(path, [str(exc)])
+
+
+def _is_classified(exc: sqlite3.DatabaseError) -> bool:
+    """Whether ``exc`` is about the file (busy, full, unwritable, damaged), not a digest bug."""
+    message = str(exc).lower()
+    return any(
+        word in message
+        for word in (
+            "locked",
+            "busy",
+            "disk is full",
+            "disk i/o",
+            "readonly",
+            "unable to open",
+            "permission",
+            "malformed",
+            "not a database",
+            "corrupt",
+        )
     )
+
+
+def _connect(path: Path | str, *, uri: bool = False) -> sqlite3.Connection:
+    return sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None, uri=uri)
+
+
+def _problems(db: sqlite3.Connection, path: Path) -> list[str]:
+    """What is wrong with the state database ``db`` (at ``path``): empty when it is sound.
+
+    The schema first (an emptied file reads as a new, empty database), then ``quick_check``:
+    every page's structure, without comparing indexes to their tables, which is most of what
+    ``integrity_check`` costs.
+    """
+    try:
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    except sqlite3.DatabaseError as exc:
+        if _is_busy(exc):
+            raise
+        return [f"it cannot be read as a database ({exc})"]
+    if version == 0 and not tables:
+        size = _size(path)
+        return [f"it holds no tables ({size} bytes)" if size else "it is empty (0 bytes)"]
+    if version > len(_MIGRATIONS):
+        return [f"{_NEWER} (schema {version}; this one reads up to {len(_MIGRATIONS)})"]
+    missing = sorted(_CORE_TABLES - tables)
+    if version == 0 or missing:
+        return [f"it is an SQLite database but not a digest state (no {', '.join(missing)} table)"]
+    try:
+        found = [row[0] for row in db.execute(f"PRAGMA quick_check({_PROBLEMS_LISTED})")]
+    except sqlite3.DatabaseError as exc:
+        if _is_busy(exc):
+            raise
+        return [f"SQLite's check could not finish ({exc})"]
+    if found == ["ok"]:
+        return []
+    # One row may hold several lines, under a "*** in database main ***" heading.
+    lines = [line for row in found for line in str(row).splitlines()]
+    return [f"SQLite's check found: {line}" for line in lines if line and line[:3] != "***"]
+
+
+def _is_busy(exc: sqlite3.DatabaseError) -> bool:
+    message = str(exc).lower()
+    return "locked" in message or "busy" in message
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def _leftovers_of(path: Path) -> list[Path]:
+    """What an unfinished write of a state file leaves beside ``path``: its write-ahead log
+    and shared-memory index (``-wal``, ``-shm``)."""
+    return [p for p in (path.with_name(path.name + s) for s in ("-wal", "-shm")) if p.exists()]
+
+
+def connect_to_read(path: Path) -> sqlite3.Connection:
+    """A connection to the existing database ``path`` that its user only reads from. Opened
+    for writing all the same where it may be: a read-only connection to a database in WAL
+    mode leaves its log and index files behind, one that may write removes them on closing."""
+    uri = path.resolve().as_uri()
+    db = None
+    try:
+        db = _connect(f"{uri}?mode=rw", uri=True)
+        db.execute("PRAGMA schema_version").fetchone()  # opening is lazy: reach the file now
+        return db
+    except sqlite3.DatabaseError as exc:
+        if db is not None:
+            db.close()
+        unwritable = "readonly" in str(exc) or "unable to open" in str(exc)
+        if _is_busy(exc) or not unwritable:
+            raise
+    return _connect(f"{uri}?mode=ro", uri=True)
+
+
+def integrity_problems(path: Path) -> list[str]:
+    """What is wrong with the state file at ``path``, one sentence each; empty when it is
+    sound. Opens it read-only and changes nothing: for ``digest state check``, ``digest
+    check`` and anyone else who wants to know before a build.
+
+    A file that does not exist is a first run, not a problem, unless copies of it or its
+    write-ahead log remain: then it was lost, and a build would start over.
+    """
+    if not path.exists():
+        if backup_files(path) or _leftovers_of(path):
+            return ["it is missing, but its backups or write-ahead log remain"]
+        return []
+    if path.is_dir():
+        return ["it is a folder, not a file"]
+    try:
+        db = connect_to_read(path)
+    except sqlite3.DatabaseError as exc:
+        return [f"it cannot be opened ({exc})"]
+    try:
+        return _problems(db, path)
+    except sqlite3.DatabaseError as exc:
+        return [str(_state_error(path, exc))]
+    finally:
+        db.close()
+
+
+def create_state(path: Path) -> None:
+    """A new, empty state file at ``path``: made whole under a temporary name, then linked into
+    place. A run killed while creating it leaves no file at ``path``, so a file there that holds
+    no state is damage, never a first run."""
+    made = new_state_file(path)
+    try:
+        db = _connect(made)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")  # kept in the file: every opener uses the log
+            State(db, made)._migrate()
+        finally:
+            db.close()
+        try:
+            os.link(made, path)  # fails if another run created it meanwhile: theirs is used
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links
+            os.replace(made, path)
+        sync_folder(path.parent)
+    finally:
+        made.unlink(missing_ok=True)
+
+
+def new_state_file(path: Path) -> Path:
+    """An empty file beside ``path`` under a temporary name, to be made into a state file and
+    then put in place; created as any new file is (the umask decides who may read it). What
+    a killed run left of such files and their logs is removed first."""
+    remove_leftovers_beside(path)
+    while True:
+        made = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.new")
+        try:
+            os.close(os.open(made, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            return made
+        except FileExistsError:
+            continue
+
+
+def remove_leftovers_beside(path: Path) -> None:
+    """Remove the temporary state files (and their ``-wal``, ``-shm``, ``-journal``) a killed
+    run left beside the state ``path``; only those untouched for ten minutes, so that one
+    another run is making now is left alone."""
+    cutoff = time.time() - 600
+    for leftover in path.parent.glob(f".{path.name}.*.new*"):
+        with contextlib.suppress(OSError):
+            if leftover.stat().st_mtime < cutoff:
+                leftover.unlink()
+
+
+def sync_folder(folder: Path) -> None:
+    """Make a rename or link in ``folder`` survive a power cut, where the system allows."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def content_hash(text: str) -> str:
@@ -231,18 +522,39 @@ class State:
     @classmethod
     @contextlib.contextmanager
     def open(cls, path: Path) -> Iterator[State]:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        """The state at ``path``, checked (``StateDamagedError``) and brought up to date;
+        created if there is none yet. What SQLite raises inside the block about the file
+        (busy, full, damaged) becomes a ``StateError`` that says so."""
         try:
-            connection = sqlite3.connect(path, timeout=30, isolation_level=None)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if not path.exists():
+                if backup_files(path) or _leftovers_of(path):
+                    raise StateDamagedError(
+                        path, ["its backups or write-ahead log remain, so it existed"]
+                    )
+                create_state(path)
+            connection = _connect(path)
+        except sqlite3.DatabaseError as exc:
+            raise _state_error(path, exc) from exc
+        try:
+            problems = _problems(connection, path)
+            if problems:
+                if problems[0].startswith(_NEWER):
+                    raise StateError(
+                        f"state file {path}: {problems[0]}",
+                        "upgrade digest or point 'state' at another file",
+                    )
+                raise StateDamagedError(path, problems)
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute("PRAGMA foreign_keys=ON")
             state = cls(connection, path)
             state._migrate()
-        except sqlite3.DatabaseError as exc:
-            raise StateError(_state_problem(path, exc)) from exc
-        try:
             yield state
+        except sqlite3.DatabaseError as exc:
+            if not _is_classified(exc):
+                raise  # a constraint or a query gone wrong: a bug, with its traceback
+            raise _state_error(path, exc) from exc
         finally:
             connection.close()
 
@@ -254,11 +566,21 @@ class State:
         try:
             connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
         except sqlite3.DatabaseError as exc:
-            raise StateError(_state_problem(path, exc)) from exc
+            raise _state_error(path, exc) from exc
         return cls(connection, path)
 
     def close(self) -> None:
         self._db.close()
+
+    def copy_to(self, target: Path) -> None:
+        """Copy the whole database, as it is now, into the new file ``target`` (SQLite's online
+        backup: consistent even while others read it), as one self-contained file."""
+        copy = sqlite3.connect(target)
+        try:
+            self._db.backup(copy)
+            copy.execute("PRAGMA journal_mode=DELETE")  # no write-ahead log to carry beside it
+        finally:
+            copy.close()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -273,11 +595,6 @@ class State:
 
     def _migrate(self) -> None:
         version = self._db.execute("PRAGMA user_version").fetchone()[0]
-        if version > len(_MIGRATIONS):
-            raise StateError(
-                f"state file {self.path} was written by a newer digest (schema {version}); "
-                "upgrade digest or point 'state' at another file"
-            )
         for number, script in enumerate(_MIGRATIONS[version:], start=version + 1):
             with self.transaction() as db:
                 for statement in script.split(";"):
@@ -358,10 +675,15 @@ class State:
         health: Sequence[SourceHealth] = (),
         failures: Sequence[SourceFailure] = (),
         stories: Sequence[StoryRecord] | None = None,
+        sightings: Sequence[Sighting] = (),
+        held_incomplete: Sequence[Article] = (),
     ) -> None:
         """Store a whole build in one transaction: entries, the day record (with the sources
         that failed in this build, for an email sent later), the day's stories (when given:
-        they replace the day's earlier ones) and source health.
+        they replace the day's earlier ones), source health, the paragraph fingerprints of
+        the articles cleaned (``sightings``), from which each source's recurring boilerplate
+        is learnt, and one more run waited for each entry held back as incomplete
+        (``held_incomplete``).
 
         Source validators (ETag, Last-Modified) are saved only together with the articles they
         covered: saved alone, a crash before the articles were stored would make the next
@@ -371,6 +693,7 @@ class State:
             for item in health:
                 _save_health(db, item, now)
             self._save_entries(db, day, shown, skipped, now)
+            _save_incomplete(db, held_incomplete, [*shown, *skipped], now)
             if record is not None:
                 self._save_day(db, record, failures)
             if stories is not None:
@@ -390,6 +713,8 @@ class State:
                         for s in stories
                     ],
                 )
+            if sightings:
+                _save_sightings(db, sightings, now)
 
     def _save_entries(
         self,
@@ -424,6 +749,20 @@ class State:
             "ON CONFLICT(key) DO NOTHING",
             ((a.key, a.origin or a.source, seen, SKIPPED) for a in skipped),
         )
+
+    def incomplete_runs(self, keys: Iterable[str]) -> dict[str, int]:
+        """For each of ``keys`` held back as incomplete before: how many runs it has waited."""
+        found: dict[str, int] = {}
+        keys = list(keys)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                self._db.execute(
+                    f"SELECT key, runs FROM incomplete WHERE key IN ({marks})", chunk
+                ).fetchall()
+            )
+        return found
 
     def articles_for_day(self, day: dt.date) -> list[Article]:
         rows = self._db.execute(
@@ -528,6 +867,12 @@ class State:
             for day, title, count, html, digest, entry_id, published, updated in rows
         ]
 
+    # --- recurring boilerplate -------------------------------------------------------------
+
+    def source_history(self, sightings: Sequence[Sighting]) -> dict[str, SourceHistory]:
+        """What is remembered of the fingerprints these articles hold, per source."""
+        return _source_history(self._db, sightings)
+
     # --- sends ----------------------------------------------------------------------------
 
     def sent_at(self, day: dt.date) -> dt.datetime | None:
@@ -546,6 +891,76 @@ class State:
                 "VALUES (?, ?, ?, ?)",
                 (day.isoformat(), _iso(now), message_id, ", ".join(recipients)),
             )
+
+
+def read_source_history(path: Path, sightings: Sequence[Sighting]) -> dict[str, SourceHistory]:
+    """``State.source_history`` from a state file opened read-only, for one-off commands
+    (``digest extract``) that must not change the file; nothing when it does not exist yet,
+    predates the table, or cannot be read."""
+    if not path.exists():
+        return {}
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return {}
+    try:
+        return _source_history(connection, sightings)
+    except sqlite3.Error:
+        return {}
+    finally:
+        connection.close()
+
+
+def _source_history(
+    db: sqlite3.Connection, sightings: Sequence[Sighting]
+) -> dict[str, SourceHistory]:
+    wanted: dict[str, set[int]] = {}
+    for sighting in sightings:
+        wanted.setdefault(sighting.source, set()).update(sighting.prints)
+    history = {}
+    for source, prints in wanted.items():
+        row = db.execute(
+            "SELECT articles FROM boilerplate_sources WHERE source = ?", (source,)
+        ).fetchone()
+        if row is None:
+            continue
+        found: dict[int, PrintHistory] = {}
+        ordered = sorted(prints)
+        for start in range(0, len(ordered), 500):  # under SQLite's bound-parameter limit
+            chunk = ordered[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for print_, articles, since in db.execute(
+                "SELECT print, articles, since FROM boilerplate_prints "
+                f"WHERE source = ? AND print IN ({marks})",
+                (source, *chunk),
+            ):
+                found[print_] = PrintHistory(articles, since)
+        history[source] = SourceHistory(source, row[0], found)
+    return history
+
+
+def _save_sightings(
+    db: sqlite3.Connection, sightings: Sequence[Sighting], now: dt.datetime
+) -> None:
+    """Add a build's fingerprints to each source's history, and forget those not seen for
+    ``FORGET_AFTER``: a template that changed, or article text seen once."""
+    for source, (articles, counts) in new_counts(sightings).items():
+        row = db.execute(
+            "SELECT articles FROM boilerplate_sources WHERE source = ?", (source,)
+        ).fetchone()
+        before = row[0] if row else 0
+        db.execute(
+            "INSERT INTO boilerplate_sources (source, articles) VALUES (?, ?) "
+            "ON CONFLICT(source) DO UPDATE SET articles = excluded.articles",
+            (source, before + articles),
+        )
+        db.executemany(
+            "INSERT INTO boilerplate_prints (source, print, articles, since, last_seen) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT(source, print) DO UPDATE SET "
+            "articles = articles + excluded.articles, last_seen = excluded.last_seen",
+            [(source, print_, count, before, _iso(now)) for print_, count in counts.items()],
+        )
+    db.execute("DELETE FROM boilerplate_prints WHERE last_seen < ?", (_iso(now - FORGET_AFTER),))
 
 
 def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime) -> None:
@@ -582,7 +997,8 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
             "ON CONFLICT(name) DO UPDATE SET last_error = excluded.last_error, "
             "last_error_at = excluded.last_error_at, "
             "consecutive_failures = sources.consecutive_failures + 1, "
-            "disabled_reason = COALESCE(excluded.disabled_reason, sources.disabled_reason)",
+            "disabled_reason = COALESCE(excluded.disabled_reason, sources.disabled_reason), "
+            "fetch_url = CASE WHEN ? THEN NULL ELSE sources.fetch_url END",
             (
                 health.name,
                 health.location,
@@ -590,8 +1006,25 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
                 health.problem,
                 _iso(now),
                 health.problem if health.disable else None,
+                health.forget_fetch_url,
             ),
         )
+
+
+def _save_incomplete(
+    db: sqlite3.Connection,
+    held: Sequence[Article],
+    settled: Sequence[Article],
+    now: dt.datetime,
+) -> None:
+    """One more run waited for each held-back entry; none for those now shown or skipped."""
+    db.executemany(
+        "INSERT INTO incomplete (key, source, runs, last_seen) VALUES (?, ?, 1, ?) "
+        "ON CONFLICT(key) DO UPDATE SET runs = incomplete.runs + 1, last_seen = excluded.last_seen",
+        [(a.key, a.origin or a.source, _iso(now)) for a in held],
+    )
+    db.executemany("DELETE FROM incomplete WHERE key = ?", [(a.key,) for a in settled])
+    db.execute("DELETE FROM incomplete WHERE last_seen < ?", (_iso(now - FORGET_INCOMPLETE_AFTER),))
 
 
 def _source_record(row: tuple) -> SourceRecord:
@@ -690,8 +1123,8 @@ class RunLock:
                     os.close(fd)
                     raise StateLockedError(
                         f"another digest {self.holder} is using {self.state_path} "
-                        f"({holder or 'holder unknown'}, lock file {self.path}); "
-                        "wait for it to finish, or stop it"
+                        f"({holder or 'holder unknown'}, lock file {self.path})",
+                        "wait for it to finish, or stop it",
                     ) from None
                 time.sleep(0.1)
         os.ftruncate(fd, 0)

@@ -14,6 +14,7 @@ The pipeline, HTTP, mail and page extraction are imported inside the functions t
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import sys
@@ -24,9 +25,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
 from urllib.parse import urlsplit
 
-from digest.config import Config, add_sources_to_file, default_config, load_config
+from digest.config import (
+    CONFIG_FILENAME,
+    Config,
+    EmailConfig,
+    add_sources_to_file,
+    default_config,
+    load_config,
+)
 from digest.errors import DigestError
-from digest.model import Article, Digest, Source
+from digest.model import Article, Digest, Source, UnreadPage
 from digest.sources.errors import SourceError
 from digest.sources.kinds.base import Document
 from digest.state import RunLock, SourceRecord, State
@@ -48,6 +56,10 @@ class UsageError(DigestError):
 
 class FutureDayError(UsageError):
     """A day to build after tomorrow."""
+
+
+class NothingToReadError(UsageError):
+    """No source to read: no config file and no seeds/ folder, or a config naming none."""
 
 
 class EmailFailedError(DigestError):
@@ -76,6 +88,39 @@ def check_day(config: Config, day: dt.date | None, now: dt.datetime | None = Non
         )
 
 
+def require_sources(config: Config) -> None:
+    """Refuse a run with nothing to read (``NothingToReadError``), before anything is written.
+
+    A folder without a config file or seeds/ is most often a crontab line missing its
+    ``cd`` (cron starts in the home folder): building there would leave an empty digest, a
+    state file and an output folder in the wrong place, and a ``digest send`` after it would
+    mail the empty digest. A usage error (exit 2) stops such a line at its first command,
+    and cron mails the reason. A wrong ``[[sources]]`` entry is not this: it is reported as
+    a failed source, and the others are read.
+    """
+    if config.invalid_sources:
+        return
+    base = config.path.parent if config.path else Path.cwd()
+    implicit = default_config(base).sources  # the seeds/ folder, read when none is named
+    if config.sources and (
+        config.sources != implicit or all(Path(s.location).is_dir() for s in implicit)
+    ):
+        return
+    add = "add a first source with 'digest sources add URL'"
+    if config.path is None:
+        raise NothingToReadError(
+            f"no config file and no seeds/ folder in {base}: nothing to build from",
+            f"run digest in the folder that holds your {CONFIG_FILENAME} (cron starts in the "
+            "home folder: 'cd' there first), name the file with --config or $DIGEST_CONFIG, "
+            f"or {add}, which writes ./{CONFIG_FILENAME}",
+        )
+    if config.sources:
+        problem = f"{config.path} names no sources, and there is no seeds/ folder beside it"
+    else:
+        problem = f"{config.path} names no sources"
+    raise NothingToReadError(f"{problem}: nothing to build from", add)
+
+
 def build_day(
     config: Config,
     day: dt.date | None = None,
@@ -91,6 +136,7 @@ def build_day(
     from digest.pipeline import build
 
     check_day(config, day, now)
+    require_sources(config)
     return build(config, day, now=now, lock_wait=lock_wait, progress=progress)
 
 
@@ -107,14 +153,18 @@ def send_day(
     """Email ``day``'s digest (default: today's) to the [email] recipients.
 
     The stored digest is sent if the day was built, else the day is built first. A day
-    already sent is refused (``MailError``) unless ``force``; a dry run (``to_file`` implies
-    one) writes the message to ``to_file`` or prints it to ``out`` and sends nothing.
+    already sent is refused (``AlreadySentError``, a ``MailError``) unless ``force``; a dry
+    run (``to_file`` implies one) writes the message to ``to_file`` or prints it to ``out``
+    and sends nothing, addressed as ``preview_email`` says when there is no [email] table.
     Another run holding the lock makes it fail at once (``StateLockedError``).
     """
     from digest.mail import send_digest
     from digest.pipeline import build, stored_digest, today
 
+    require_sources(config)
     day = day or today(config, now)
+    if config.email is None and (dry_run or to_file is not None):
+        config = dataclasses.replace(config, email=preview_email(config))
 
     def send(digest: Digest, state: State) -> SendResult:
         return send_digest(
@@ -137,6 +187,19 @@ def send_day(
     built = build(config, day, now=now)
     with RunLock(config.state), State.open(config.state) as state:
         return send(built.digest, state)
+
+
+def preview_email(config: Config) -> EmailConfig:
+    """Where a dry run's message says it is from and to when the config has no [email]
+    table, so the email can be looked at before SMTP is set up: addresses in the ``invalid``
+    domain, which no mail server delivers to, and no server."""
+    from email.headerregistry import Address
+
+    return EmailConfig(
+        sender=str(Address(config.title, "digest", "example.invalid")),
+        recipients=("you@example.invalid",),
+        smtp_host="",
+    )
 
 
 @dataclass(frozen=True)
@@ -196,6 +259,7 @@ class DayStories:
     similarity: dict[str, float]  # article key → its similarity to its story's first report
     warnings: tuple[str, ...]
     filtered: tuple[Filtered, ...] = ()
+    unread_pages: tuple[UnreadPage, ...] = ()  # pages wanted for their full text, not read
 
 
 def stories_of_day(
@@ -213,6 +277,7 @@ def stories_of_day(
     now = now or dt.datetime.now(dt.UTC)
     day = day or today(config, now)
     check_day(config, day, now)
+    require_sources(config)
     with RunLock(config.state), State.open(config.state) as state:
         assembly = assemble_day(config, state, day, now, progress)
     grouping = story_settings(config).grouping
@@ -220,7 +285,11 @@ def stories_of_day(
     for story in assembly.digest.stories:
         similarity.update(member_similarities(story, grouping))
     return DayStories(
-        assembly.digest, similarity, tuple(assembly.warnings), tuple(assembly.filtered)
+        assembly.digest,
+        similarity,
+        tuple(assembly.warnings),
+        tuple(assembly.filtered),
+        tuple(assembly.unread_pages),
     )
 
 
@@ -298,9 +367,11 @@ def read_one_article(
     """
     from digest.pipeline import prepare_article
     from digest.sources import kinds
-    from digest.text.normalise import load_rules
+    from digest.state import read_source_history
+    from digest.text.normalise import load_rules, survey
+    from digest.text.recurring import learn
 
-    document = _read_input(location, stdin)
+    document = _read_input(location, stdin, config)
     kind = kinds.for_one_article(document)
     try:
         reading = kind.read_one(
@@ -313,15 +384,22 @@ def read_one_article(
             warn(warning)
     if not reading.articles:
         raise SourceError(f"{location}: no article text found", "")
-    return prepare_article(reading.articles[0], load_rules(config.rules), config)
+    raw = reading.articles[0]
+    # What the state file has learnt of the source's recurring paragraphs, read-only.
+    sighting = survey(raw)
+    template = learn([sighting], read_source_history(config.state, [sighting])).get(raw.source)
+    return prepare_article(raw, load_rules(config.rules), config, template)
 
 
-def _read_input(location: str, stdin: BinaryIO | None) -> Document:
-    """Fetch a URL, or read standard input (``-``) or a file."""
+def _read_input(location: str, stdin: BinaryIO | None, config: Config) -> Document:
+    """Fetch a URL (within the network policy: ``[fetch] allow_private``, or an address that
+    names this machine or a private network itself), or read standard input (``-``) or a file."""
     if re.match(r"^https?://", location, re.I):
-        from digest.sources.http import FetchRequest, fetch
+        from digest.sources.http import FetchRequest, FetchSettings, fetch, names_own_network
 
-        result = fetch(FetchRequest(source=location, url=location))
+        private = config.fetch.allow_private or names_own_network(location)
+        request = FetchRequest(location, location, allow_private=private)
+        result = fetch(request, FetchSettings(network=config.fetch.network))
         if result.outcome != "ok":
             raise SourceError(f"{location}: {result.problem}", result.advice or "")
         return Document(
@@ -371,18 +449,22 @@ def add_source(
     full_text: bool = False,
     max_items: int | None = None,
     discover: bool = True,
+    allow_private: bool = False,
 ) -> AddedSource:
     """Add a feed, page, folder or another kind of source to the config file (created if
     there is none).
 
     A site's address is enough: its feed is found through its ``<link rel="alternate">``
     unless ``discover`` is off or a ``kind`` is named (``page``: ``kind="page"``), in which
-    case the address is added as it is. Raises ``UsageError`` for a source already there or an
-    unknown kind, and ``SourceError`` for one that cannot be found. Follow it with
-    ``forget_source_health``.
+    case the address is added as it is. ``allow_private`` lets the source reach addresses
+    outside the public internet, finding its feed included, and says so in its entry (an
+    address that names this machine or a private network itself needs no saying). Raises
+    ``UsageError`` for a source already there or an unknown kind, and ``SourceError`` for one
+    that cannot be found. Follow it with ``forget_source_health``.
     """
     from digest.sources import kinds
     from digest.sources.discover import resolve_new_source
+    from digest.sources.http import names_own_network
 
     kind = "page" if page else kind
     if kind is not None and kind not in kinds.names():
@@ -390,7 +472,12 @@ def add_source(
         raise UsageError(f"there is no kind of source '{kind}'", f"use one of {known}")
     existing = _config_to_edit(config_path)
     entry = resolve_new_source(
-        location, name=name, kind=kind, discover=discover, base=config_path.parent
+        location,
+        name=name,
+        kind=kind,
+        discover=discover,
+        base=config_path.parent,
+        allow_private=allow_private or existing.fetch.allow_private or names_own_network(location),
     )
     if any(entry.get("url", entry.get("path")) == s.location for s in existing.sources):
         raise UsageError(f"{location} is already a source in {config_path}")
@@ -398,6 +485,7 @@ def add_source(
         category=category,
         full_text=True if full_text else None,
         max_items=max_items,
+        allow_private=True if allow_private else None,
     )
     add_sources_to_file(config_path, [*_carried_over(config_path, existing), entry])
     return AddedSource(
@@ -461,6 +549,7 @@ def import_opml(config_path: Path, opml: Path) -> OpmlImport:
     not OPML.
     """
     from digest.sources import kinds
+    from digest.sources.http import names_own_network
     from digest.sources.opml import parse_opml
 
     try:
@@ -485,6 +574,10 @@ def import_opml(config_path: Path, opml: Path) -> OpmlImport:
         entry: dict[str, object] = {"name": name, "url": source.location}
         if source.kind != kinds.guess("url").name:
             entry["kind"] = source.kind
+        if names_own_network(source.location):
+            # An OPML file may come from anyone: a local address in it is not the user's own
+            # choice until they say so (the build names the key to set).
+            entry["allow_private"] = False
         entries.append({**entry, "category": source.category})
     add_sources_to_file(config_path, entries)
     counts = Counter(s.kind for s in found)

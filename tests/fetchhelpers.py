@@ -22,6 +22,9 @@ class Sleeps:
 
 
 def get(url: str, settings: FetchSettings | None = None, **request: object) -> FetchResult:
+    """Fetch ``url`` once. The test server is on 127.0.0.1, which is not the public internet:
+    a request reaches it only when allowed to (``allow_private``, true unless said)."""
+    request.setdefault("allow_private", True)
     return fetch(FetchRequest("test", url, **request), settings or FetchSettings(), sleep=Sleeps())
 
 

@@ -40,6 +40,9 @@ class Reply:
     ``chunk_delay``: write the body in pieces, pausing between them (a trickling server).
     ``drop``: close the connection without answering (after ``delay``). A Content-Length in
     ``headers`` is sent as given, even if it is a lie, and the connection closed after.
+    ``cut``: send only the body's first ``cut`` bytes, then close the connection, as a
+    download cut short: announced by a Content-Length of the whole body, or chunked and
+    without the last chunk.
     """
 
     status: int = 200
@@ -50,6 +53,7 @@ class Reply:
     chunk_size: int = 64 * 1024
     chunk_delay: float = 0.0
     drop: bool = False
+    cut: int | None = None
 
     @property
     def body_bytes(self) -> bytes:
@@ -256,7 +260,9 @@ def _make_handler(owner: FixtureServer) -> type[BaseHTTPRequestHandler]:
                 self.send_header(name, value)
             if reply.chunked:
                 self.send_header("Transfer-Encoding", "chunked")
-            elif "content-length" in names:
+            elif "content-length" in names or reply.cut is not None:
+                if "content-length" not in names:
+                    self.send_header("Content-Length", str(len(data)))
                 self.close_connection = True  # a lying length would desync keep-alive
             elif reply.status in (204, 304):
                 pass  # no body by definition: servers commonly send no length either
@@ -265,6 +271,9 @@ def _make_handler(owner: FixtureServer) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if self.command == "HEAD":
                 return
+            if reply.cut is not None:
+                data = data[: reply.cut]
+                self.close_connection = True
             size = max(1, reply.chunk_size)
             for offset in range(0, len(data), size):
                 if offset and owner._pause(reply.chunk_delay):
@@ -276,7 +285,7 @@ def _make_handler(owner: FixtureServer) -> type[BaseHTTPRequestHandler]:
                 else:
                     self.wfile.write(piece)
                 self.wfile.flush()
-            if reply.chunked:
+            if reply.chunked and reply.cut is None:
                 self.wfile.write(b"0\r\n\r\n")
                 self.wfile.flush()
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from digest.model import Article, Paragraph, Source
 from digest.sources.pages import extract_page, page_article
-from digest.text.verbatim import normalise_keeping_verbatim
+from digest.text.normalise import normalise
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
 UTC = dt.UTC
@@ -57,7 +57,7 @@ def texts(paragraphs: tuple[Paragraph, ...]) -> list[str]:
 
 def pipeline(name: str) -> Article:
     content = extract_page(read(name), url=f"https://news.example/{name}")
-    return normalise_keeping_verbatim(page_article(content, SOURCE, key=name, url=None))
+    return normalise(page_article(content, SOURCE, key=name, url=None))
 
 
 def page(

@@ -25,17 +25,42 @@ def run(*args: str) -> subprocess.CompletedProcess[str]:
 def test_python_m_digest_help_lists_commands() -> None:
     result = run("--help")
     assert result.returncode == 0
-    for command in ("build", "extract", "summarise", "sources", "send", "run"):
+    for command in ("build", "extract", "summarise", "sources", "send", "run", "check"):
         assert command in result.stdout
 
 
-@pytest.mark.parametrize("command", ["build", "extract", "summarise", "sources", "send", "run"])
+@pytest.mark.parametrize(
+    "command", ["build", "extract", "summarise", "sources", "send", "run", "check"]
+)
 def test_every_subcommand_explains_itself(command: str, capsys: pytest.CaptureFixture) -> None:
     with pytest.raises(SystemExit) as exited:
         main([command, "--help"])
     assert exited.value.code == 0
     out = capsys.readouterr().out
     assert f"usage: digest {command}" in out and "--config" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "meant"),
+    [
+        (["buidl"], "did you mean 'build'?"),
+        (["sned", "--dry-run"], "did you mean 'send'?"),
+        (["sources", "lsit"], "did you mean 'list'?"),
+        (["sources", "add", "https://example.org/", "--kind", "fed"], "did you mean 'feed'?"),
+    ],
+)
+def test_a_mistyped_command_or_choice_is_answered_with_the_likeliest(
+    args: list[str], meant: str
+) -> None:
+    result = run(*args)
+    assert result.returncode == EXIT_USAGE
+    assert "invalid choice" in result.stderr and meant in result.stderr
+
+
+def test_an_unknown_command_far_from_any_gets_no_guess() -> None:
+    result = run("xyzzy")
+    assert result.returncode == EXIT_USAGE
+    assert "invalid choice: 'xyzzy'" in result.stderr and "did you mean" not in result.stderr
 
 
 def test_bad_date_is_a_usage_error(workdir: Path, capsys) -> None:

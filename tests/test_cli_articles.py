@@ -85,16 +85,25 @@ def test_extract_html_from_stdin(monkeypatch, capsys) -> None:
     assert [p.strip() for p in capsys.readouterr().out.strip().split("\n\n")] == gold("subheadings")
 
 
-def test_extract_a_url_from_a_loopback_server(http_server, capsys) -> None:
+def test_extract_a_url_from_a_loopback_server(http_server, capsys, tmp_path) -> None:
     http_server.route(
         "/story.html",
         body=(PAGES / "news_full.html").read_bytes(),
         headers={"Content-Type": "text/html; charset=utf-8"},
     )
-    assert main(["extract", "--json", http_server.url("/story.html")]) == EXIT_OK
+    # An address typed as this machine's is the user's own choice: read without more ado.
+    url = http_server.url("/story.html")
+    assert main(["extract", "--json", url]) == EXIT_OK
     parsed = json.loads(capsys.readouterr().out)
     assert [p["text"] for p in parsed["paragraphs"]] == gold("news_full")
     assert parsed["url"] == http_server.url("/story.html")
+
+
+def test_extract_refuses_a_link_local_address_unless_allowed(capsys) -> None:
+    # where cloud metadata services answer: never taken as the user's own choice
+    assert main(["extract", "--json", "http://169.254.169.254/latest/meta-data/"]) == 1
+    err = capsys.readouterr().err
+    assert "169.254.169.254 is a link-local address" in err and "allow_private = true" in err
 
 
 def test_extract_a_page_that_is_not_an_article_fails_clearly(capsys) -> None:
@@ -121,3 +130,62 @@ def test_extract_prints_code_verbatim_and_table_rows(capsys) -> None:
     assert "extraction" not in data  # said only with --explain
     assert main(["extract", str(PAGES / "standings_table.html")]) == EXIT_OK
     assert "\n\nPos | Team | P | W | D | L | GD | Pts\n\n" in capsys.readouterr().out
+
+
+def test_extract_explain_says_where_a_paragraph_recurs(tmp_path: Path, capsys) -> None:
+    import datetime as dt
+
+    from digest.config import Config
+    from digest.model import Source
+    from digest.pipeline import build
+
+    folder = tmp_path / "Example News"
+    folder.mkdir()
+    footer = "Example News is an independent paper. Tips: tips@example.org."
+    for number in range(3):
+        (folder / f"{number}.txt").write_text(
+            f"Story {number}\n\nThe council met for the {number}th time this month to argue "
+            f"about the harbour budget.\n\n{footer}\n",
+            "utf-8",
+        )
+    state = tmp_path / "state.sqlite"
+    config = Config(
+        sources=(Source("Example News", "folder", str(folder)),),
+        output=tmp_path / "out",
+        state=state,
+    )
+    build(config, dt.datetime.now(dt.UTC).date())
+    (tmp_path / "digest.toml").write_text(f'state = "{state.as_posix()}"\n', "utf-8")
+    article = folder / "3.txt"
+    article.write_text("Story 3\n\nThe ferry is late again, and nobody is surprised.\n\n" + footer)
+
+    args = ["extract", "--explain", "--config", str(tmp_path / "digest.toml"), str(article)]
+    assert main(args) == EXIT_OK
+    out = capsys.readouterr().out
+    body, _, explained = out.partition("--- removed")
+    assert footer not in body
+    assert "[recurring-paragraph] (Recurs in 4 articles of Example News" in explained
+
+
+def test_extract_explain_lists_what_it_suspected_but_kept(tmp_path: Path, capsys) -> None:
+    article = tmp_path / "council.txt"
+    article.write_text(
+        "Title: Council backs harbour plan\n\n"
+        "The council backed the harbour plan on Monday by 31 votes to 12, after a debate "
+        "that ran past midnight.\n\n"
+        "The vote comes after two years of consultation. Tell us what you think in the "
+        "comments below.\n",
+        "utf-8",
+    )
+    assert main(["extract", "--explain", str(article)]) == EXIT_OK
+    out = capsys.readouterr().out
+    body, _, explained = out.partition("--- removed 0 span(s) ---")
+    assert "Tell us what you think in the comments below." in body
+    assert "--- kept 1 candidate(s): suspected, not cut ---" in explained
+    assert "[comment-prompt] (Invitation to comment" in explained
+    assert "(with other content)" in explained
+
+    assert main(["extract", "--json", "--explain", str(article)]) == EXIT_OK
+    data = json.loads(capsys.readouterr().out)
+    assert data["removed"] == []
+    assert [c["rule"] for c in data["candidates"]] == ["comment-prompt"]

@@ -20,7 +20,7 @@ def email_config(port: int) -> str:
     )
 
 
-def test_send_through_a_real_smtp_server_once_then_refuse_then_force(
+def test_send_through_a_real_smtp_server_once_then_not_again_then_force(
     workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:
     from smtpserver import PASSWORD, Recorder, authenticator, smtp_server
@@ -36,8 +36,10 @@ def test_send_through_a_real_smtp_server_once_then_refuse_then_force(
         assert b"Morning Read" in envelope.original_content
         assert b"1 story from 1 source" in envelope.original_content  # the seeds: one event
 
-        assert main(["send"]) == 1  # the same day again is refused
-        assert "--force" in capsys.readouterr().err
+        capsys.readouterr()
+        assert main(["send"]) == EXIT_OK  # the same day again is not sent: a note, no error
+        out, err = capsys.readouterr()
+        assert "already sent" in out and "--force" in out and err == ""
         assert len(handler.envelopes) == 1
         assert main(["send", "--force"]) == EXIT_OK
         assert len(handler.envelopes) == 2

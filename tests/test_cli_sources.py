@@ -89,9 +89,51 @@ def test_sources_add_finds_a_sites_feed_through_link_alternate(
         ),
         headers={"Content-Type": "application/rss+xml"},
     )
-    assert main(["sources", "add", http_server.url("/")]) == EXIT_OK
+    # The test server is on 127.0.0.1, outside the public internet: allowed, as an intranet is.
+    assert main(["sources", "add", http_server.url("/"), "--allow-private"]) == EXIT_OK
     added = load_config(workdir / "digest.toml").sources[-1]
     assert (added.name, added.location) == ("Harbour News", http_server.url("/feeds/all.xml"))
+    assert added.allow_private is True
+
+
+def test_sources_add_refuses_a_link_local_address_unless_allowed(workdir: Path, capsys) -> None:
+    assert main(["sources", "add", "http://169.254.169.254/latest/meta-data/"]) == 1
+    err = capsys.readouterr().err
+    assert "169.254.169.254 is a link-local address" in err and "--allow-private" in err
+    assert not (workdir / "digest.toml").exists()
+
+
+def test_sources_add_takes_an_address_of_this_machine_as_the_users_own(
+    workdir: Path, http_server
+) -> None:
+    http_server.route(
+        "/feed.xml",
+        body='<rss version="2.0"><channel><title>Intranet</title></channel></rss>',
+        headers={"Content-Type": "application/rss+xml"},
+    )
+    assert main(["sources", "add", http_server.url("/feed.xml")]) == 0
+    config = (workdir / "digest.toml").read_text("utf-8")
+    assert http_server.url("/feed.xml") in config
+    assert "allow_private" not in config  # the address says it: no key needed
+
+
+def test_an_imported_opml_file_does_not_vouch_for_local_addresses(
+    workdir: Path, tmp_path: Path
+) -> None:
+    opml = tmp_path / "shared.opml"
+    opml.write_text(
+        '<opml version="2.0"><body>'
+        '<outline text="Router" type="rss" xmlUrl="http://192.168.1.1/cgi-bin/status"/>'
+        '<outline text="News" type="rss" xmlUrl="https://news.example.org/feed"/>'
+        "</body></opml>",
+        encoding="utf-8",
+    )
+    assert main(["sources", "import", str(opml)]) == 0
+    from digest.config import load_config
+
+    sources = {s.name: s for s in load_config(workdir / "digest.toml").sources}
+    assert sources["Router"].allow_private is False
+    assert sources["News"].allow_private is None
 
 
 def test_sources_add_a_page_with_no_feed_says_what_to_do(workdir: Path, http_server, capsys):
@@ -100,7 +142,7 @@ def test_sources_add_a_page_with_no_feed_says_what_to_do(workdir: Path, http_ser
         body="<html><body><p>No feeds here</p></body></html>",
         headers={"Content-Type": "text/html"},
     )
-    assert main(["sources", "add", http_server.url("/")]) == 1
+    assert main(["sources", "add", http_server.url("/"), "--allow-private"]) == 1
     err = capsys.readouterr().err
     assert "names no feed" in err and "--page" in err
     assert not (workdir / "digest.toml").exists()
@@ -124,7 +166,9 @@ def test_a_source_gone_410_works_again_once_removed_and_added_back(
     http_server.route("/feed.xml", Reply(410))
     url = http_server.url("/feed.xml")
     (workdir / "digest.toml").write_text(
-        f'title = "T"\n[[sources]]\nname = "Harbour"\nurl = "{url}"\n', encoding="utf-8"
+        f'title = "T"\n[fetch]\nallow_private = true\n'  # the test server is on 127.0.0.1
+        f'[[sources]]\nname = "Harbour"\nurl = "{url}"\n',
+        encoding="utf-8",
     )
     assert main(["build", "-q"]) == EXIT_OK
     with State.open(workdir / "digest-state.sqlite") as state:

@@ -77,6 +77,16 @@ def test_defaults_read_seeds_and_write_output(tmp_path: Path) -> None:
         ('[[sources]]\nurl = "ftp://x.org/feed"', ["sources[0].url", "http(s)"]),
         ('[[sources]]\npath = "a"\nmax_items = -1', ["sources[0].max_items", "positive"]),
         ('[[sources]]\npath = "a"\nfull_txt = true', ["sources[0].full_txt", "known keys"]),
+        ('titel = "Morning"', ["unknown key 'titel', did you mean 'title'?", "known keys"]),
+        (
+            "[fetch]\nworkrs = 2",
+            ["unknown key 'fetch.workrs', did you mean 'fetch.workers'?", "known keys"],
+        ),
+        (
+            '[[sources]]\npath = "a"\nful_text = true',
+            ["unknown key 'sources[0].ful_text', did you mean 'sources[0].full_text'?"],
+        ),
+        ("xyzzy = 1", ["unknown key 'xyzzy' (known keys: also_today_limit"]),  # nothing close
         ('[[sources]]\npath = "a"\n[[sources]]\npath = "b/a"', ["share the name 'a'"]),
         ('templates = "nowhere"', ["templates", "existing folder"]),
     ],
@@ -128,6 +138,8 @@ def test_email_and_schedule_sections(tmp_path: Path) -> None:
         ('[email]\nfrom="a@x.org"\nto="b@x.org"\nsmtp_host="h"\nsecurity="ssl"', ["starttls"]),
         ('[schedule]\nat = "25:00"', ["schedule.at", "HH:MM"]),
         ('[schedule]\nevery = "often"', ["schedule.every", "6h"]),
+        # both: 'every' used to win silently
+        ('[schedule]\nat = "07:00"\nevery = "6h"', ["[schedule]", "'at'", "'every'", "keep one"]),
     ],
 )
 def test_email_and_schedule_errors(tmp_path: Path, text: str, names: list[str]) -> None:

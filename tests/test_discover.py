@@ -1,13 +1,19 @@
-"""What ``digest sources add`` stores for an address: the feed, found and followed for real."""
+"""What ``digest sources add`` stores for an address: the feed, found and followed for real.
+
+The test server is on 127.0.0.1, outside the public internet: the addresses it serves are
+read with ``allow_private``, as a user's own intranet is.
+"""
 
 from __future__ import annotations
 
 import pytest
+from fakeinternet import PUBLIC, FakeInternet
 from httpserver import FixtureServer
 
 from digest.sources.discover import find_feed, resolve_new_source
 from digest.sources.errors import SourceError
 from digest.sources.feeds import discover_feeds
+from digest.sources.http import FetchSettings
 
 RSS = (
     '<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
@@ -53,8 +59,8 @@ def test_a_feed_behind_a_temporary_redirect_is_stored_as_given(http_server) -> N
     redirect(http_server, "/tmpredir.xml", 302, "/cdn.xml?expires=123&sig=abc")
     feed(http_server, "/cdn.xml", "Signed")
     given = http_server.url("/tmpredir.xml")
-    assert find_feed(given) == (given, "Signed")
-    assert resolve_new_source(given)["url"] == given
+    assert find_feed(given, allow_private=True) == (given, "Signed")
+    assert resolve_new_source(given, allow_private=True)["url"] == given
     assert http_server.requests_to("/cdn.xml")  # it was followed and read
 
 
@@ -62,7 +68,10 @@ def test_a_feed_that_moved_for_good_is_stored_at_its_new_address(http_server) ->
     redirect(http_server, "/old.xml", 301, "/older.xml")
     redirect(http_server, "/older.xml", 308, "/new.xml")
     feed(http_server, "/new.xml", "Moved")
-    assert find_feed(http_server.url("/old.xml")) == (http_server.url("/new.xml"), "Moved")
+    assert find_feed(http_server.url("/old.xml"), allow_private=True) == (
+        http_server.url("/new.xml"),
+        "Moved",
+    )
 
 
 def test_one_temporary_hop_in_a_chain_keeps_the_address_given(http_server) -> None:
@@ -70,7 +79,7 @@ def test_one_temporary_hop_in_a_chain_keeps_the_address_given(http_server) -> No
     redirect(http_server, "/tmp.xml", 307, "/cdn.xml?sig=abc")
     feed(http_server, "/cdn.xml", "Chain")
     given = http_server.url("/old.xml")
-    assert find_feed(given) == (given, "Chain")
+    assert find_feed(given, allow_private=True) == (given, "Chain")
 
 
 def test_a_discovered_feed_behind_a_temporary_redirect_is_stored_as_the_page_names_it(
@@ -79,7 +88,10 @@ def test_a_discovered_feed_behind_a_temporary_redirect_is_stored_as_the_page_nam
     page(http_server, "/", ("application/rss+xml", "/feeds/all.xml"))
     redirect(http_server, "/feeds/all.xml", 302, "/cdn.xml?expires=123&sig=abc")
     feed(http_server, "/cdn.xml", "Harbour")
-    assert find_feed(http_server.url("/")) == (http_server.url("/feeds/all.xml"), "Harbour")
+    assert find_feed(http_server.url("/"), allow_private=True) == (
+        http_server.url("/feeds/all.xml"),
+        "Harbour",
+    )
 
 
 def test_a_discovered_feed_that_moved_for_good_is_stored_at_its_new_address(
@@ -88,7 +100,10 @@ def test_a_discovered_feed_that_moved_for_good_is_stored_at_its_new_address(
     page(http_server, "/", ("application/atom+xml", "/atom.xml"))
     redirect(http_server, "/atom.xml", 301, "/feeds/atom.xml")
     feed(http_server, "/feeds/atom.xml", "Harbour", "atom")
-    assert find_feed(http_server.url("/")) == (http_server.url("/feeds/atom.xml"), "Harbour")
+    assert find_feed(http_server.url("/"), allow_private=True) == (
+        http_server.url("/feeds/atom.xml"),
+        "Harbour",
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -98,7 +113,10 @@ def test_a_discovered_feed_that_moved_for_good_is_stored_at_its_new_address(
 def test_a_json_feed_1_0_advertised_as_application_json_is_found(http_server) -> None:
     page(http_server, "/", ("application/json", "/feed.json"))
     feed(http_server, "/feed.json", "Jason's", "json")
-    assert find_feed(http_server.url("/")) == (http_server.url("/feed.json"), "Jason's")
+    assert find_feed(http_server.url("/"), allow_private=True) == (
+        http_server.url("/feed.json"),
+        "Jason's",
+    )
 
 
 def test_a_wordpress_rest_link_is_not_taken_for_a_feed(http_server) -> None:
@@ -110,7 +128,7 @@ def test_a_wordpress_rest_link_is_not_taken_for_a_feed(http_server) -> None:
     )
     http_server.route("/wp-json/wp/v2/posts/123", body='{"id": 123}')
     with pytest.raises(SourceError, match="names no feed"):
-        find_feed(http_server.url("/"))
+        find_feed(http_server.url("/"), allow_private=True)
     assert not http_server.requests_to("/wp-json/wp/v2/posts/123")
 
 
@@ -127,7 +145,10 @@ def test_an_application_json_link_comes_after_every_rss_atom_and_json_feed_link(
     feed(http_server, "/feed.json", "JSON", "json")
     feed(http_server, "/atom.xml", "Atom", "atom")
     feed(http_server, "/rss.xml", "RSS")
-    assert find_feed(http_server.url("/")) == (http_server.url("/atom.xml"), "Atom")
+    assert find_feed(http_server.url("/"), allow_private=True) == (
+        http_server.url("/atom.xml"),
+        "Atom",
+    )
     assert not http_server.requests_to("/feed.json")
 
 
@@ -149,3 +170,54 @@ def test_discover_feeds_puts_plain_json_links_last_and_only_when_they_look_like_
         "https://example.org/feeds/latest",
         "https://example.org/api/items.JSON",
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# The network policy: what a site on the internet names is read only on the internet
+
+
+@pytest.fixture
+def internet() -> FakeInternet:
+    internet = FakeInternet()
+    internet.name("news.example", PUBLIC[0])
+    internet.name("intranet.example", "10.0.0.7")
+    return internet
+
+
+def test_a_public_page_cannot_get_a_feed_in_the_local_network_added(
+    http_server, internet: FakeInternet
+) -> None:
+    port = http_server.port
+    page(http_server, "/", ("application/rss+xml", f"http://intranet.example:{port}/feed.xml"))
+    feed(http_server, "/feed.xml", "Payroll")
+    settings = FetchSettings(network=internet, retries=0)
+    with pytest.raises(SourceError) as refused:
+        resolve_new_source(f"http://news.example:{port}/", settings=settings)
+    assert refused.value.problem.endswith(
+        f"but none could be read: http://intranet.example:{port}/feed.xml: not fetched: "
+        "intranet.example resolves to 10.0.0.7, a private network address"
+    )
+    assert not http_server.requests_to("/feed.xml")
+    assert internet.connected == [PUBLIC[0]]
+
+
+def test_a_feed_that_moved_into_the_local_network_is_not_added(
+    http_server, internet: FakeInternet
+) -> None:
+    port = http_server.port
+    redirect(http_server, "/feed.xml", 301, f"http://intranet.example:{port}/moved.xml")
+    feed(http_server, "/moved.xml", "Payroll")
+    with pytest.raises(SourceError, match="refused the redirect") as refused:
+        find_feed(f"http://news.example:{port}/feed.xml", settings=FetchSettings(network=internet))
+    assert "--allow-private" in refused.value.advice
+    assert not http_server.requests_to("/moved.xml")
+
+
+def test_an_address_in_the_local_network_is_added_only_when_allowed(http_server) -> None:
+    feed(http_server, "/feed.xml", "Intranet")
+    with pytest.raises(SourceError, match=r"127\.0\.0\.1 is a loopback address") as refused:
+        find_feed(http_server.url("/feed.xml"))
+    assert "add it with --allow-private" in refused.value.advice
+    assert http_server.requests == []
+    found = find_feed(http_server.url("/feed.xml"), allow_private=True)
+    assert found == (http_server.url("/feed.xml"), "Intranet")

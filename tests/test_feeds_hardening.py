@@ -72,6 +72,94 @@ def test_truncated_feed_keeps_the_complete_entry_and_says_so():
     assert any("truncated" in warning for warning in result.warnings)
 
 
+def test_a_cut_off_entry_is_marked_incomplete_and_the_whole_one_is_not():
+    result = hostile("truncated.xml")
+    first, cut = result.articles
+    assert result.incomplete == {cut.key}
+    assert (first.title, cut.title) == ("Complete first item", "Second item is cut")
+
+
+def entries(*bodies: str, close: str = "</channel></rss>") -> bytes:
+    items = "".join(
+        f"<item><title>Entry {n}</title><guid>e{n}</guid>{body}</item>"
+        for n, body in enumerate(bodies, start=1)
+    )
+    return f'<rss version="2.0"><channel><title>T</title>{items}{close}'.encode()
+
+
+@pytest.mark.parametrize(
+    ("data", "damaged"),
+    [
+        # a whole document, however odd its text
+        (entries("<description>one</description>", "<description>two</description>"), []),
+        # cut off in the second entry's text
+        (
+            entries("<description>one</description>", "<description>two stops in the mi", close=""),
+            [2],
+        ),
+        # the first entry's text ends mid-element: its description is never closed
+        (entries("<description>one stops", "<description>two</description>"), [1]),
+        # an entry never closed: the next one is read inside it
+        (
+            entries("<description>one</description>", "<description>two</description>").replace(
+                b"</item><item><title>Entry 2", b"<item><title>Entry 2", 1
+            ),
+            [1],
+        ),
+        # on one line or many, with CDATA and non-ASCII text before the break
+        (
+            entries(
+                "\n<description><![CDATA[<p>caf\u00e9 <item> \u00fcber</p>]]></description>\n",
+                "\n<description>two \u00e9 stops\n",
+                "\n<description>three</description>\n",
+            ),
+            [2],
+        ),
+        # what the parser drops without losing a word: a stray "<", a control character
+        (
+            entries(
+                "<description>1 < 2 \x01 and more</description>", "<description>x</description>"
+            ),
+            [],
+        ),
+    ],
+    ids=["whole", "cut-off", "unclosed-element", "unclosed-entry", "cdata-and-lines", "harmless"],
+)
+def test_the_entries_the_parser_had_to_recover_are_marked_incomplete(data: bytes, damaged):
+    result = parse(data)
+    assert (
+        sorted(int(a.title.split()[-1]) for a in result.articles if a.key in result.incomplete)
+        == damaged
+    )
+
+
+def test_an_atom_entry_cut_off_is_marked_incomplete():
+    data = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title>'
+        b"<entry><id>urn:a</id><title>A</title><content>whole</content></entry>"
+        b"<entry><id>urn:b</id><title>B</title><content>cut in the mid"
+    )
+    result = parse(data)
+    assert [a.title for a in result.articles if a.key in result.incomplete] == ["B"]
+
+
+def test_an_entry_feedparser_reads_from_a_cut_off_document_is_marked_incomplete(monkeypatch):
+    data = (CORPUS / "danmactough+node-feedparser/rss2sample.xml").read_bytes()
+    cut = data[: data.rindex(b"</item>") - 40]
+    real = xmlfeed.parse_hardened
+
+    def lose_entries(body, warnings):  # as in the fallback test above: lxml loses entries
+        root, errors, damage = real(body, warnings)
+        for item in list(root.iter("item"))[1:]:
+            item.getparent().remove(item)
+        return root, [*errors, "line 20: Opening and ending tag mismatch"], damage
+
+    monkeypatch.setattr(xmlfeed, "parse_hardened", lose_entries)
+    result = parse(cut)
+    assert result.parser == "feedparser"
+    assert result.incomplete == {result.articles[-1].key}
+
+
 def test_nul_and_control_characters_are_stripped():
     result = hostile("nul-bytes-in-feed.xml")
     assert result.title == "NULbytes"
@@ -91,10 +179,11 @@ def test_feedparser_fallback_when_lxml_finds_fewer_entries(monkeypatch):
 
     def lose_entries(body, warnings):
         # what libxml2's recovery can do to a damaged document: drop entries, and say so
-        root, errors = real(body, warnings)
+        root, errors, damage = real(body, warnings)
         for item in list(root.iter("item"))[1:]:
             item.getparent().remove(item)
-        return root, [*errors, "line 20: Opening and ending tag mismatch: item and channel"]
+        errors = [*errors, "line 20: Opening and ending tag mismatch: item and channel"]
+        return root, errors, damage
 
     monkeypatch.setattr(xmlfeed, "parse_hardened", lose_entries)
     result = parse(data)

@@ -172,6 +172,9 @@ state = "state.sqlite"
 [stories]
 enabled = false   # one story per article: these tests follow articles, not grouping
 
+[fetch]
+allow_private = true   # the test server is on 127.0.0.1, outside the public internet
+
 [[sources]]
 name = "Harbour Gazette"
 url = "{server.url("/gazette.xml")}"

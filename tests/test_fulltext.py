@@ -54,11 +54,15 @@ def test_a_host_that_fails_is_asked_for_one_page_per_run_and_the_teasers_stand(
     }
     asked = sum(len(http_server.requests_to(f"/story/{n}")) for n in range(1, 5))
     assert asked == 1  # the first 503 gives the host up for the run: no retry, no other page
-    failed = [w for w in result.warnings if "not fetched (HTTP 503" in w]
-    assert len(failed) == 1 and "the feed's text is used" in failed[0]
-    (skipped,) = [w for w in result.warnings if "not tried" in w]
-    assert skipped.startswith("Harbour: 3 more page(s) on 127.0.0.1:")
-    assert "HTTP 503" in skipped
+    # each page is in the run's report (counted there, not one warning each), the teaser kept
+    pages = result.unread_pages
+    assert len(pages) == 4 and all(p.teaser_kept and p.source == "Harbour" for p in pages)
+    (failed,) = [p for p in pages if p.problem.startswith("not fetched (HTTP 503")]
+    assert "the feed's text is used" in str(failed)
+    skipped = [p for p in pages if p.problem.startswith("not tried (127.0.0.1:")]
+    assert len(skipped) == 3
+    assert all("failed earlier in this run: HTTP 503" in p.problem for p in skipped)
+    assert not any("503" in w for w in result.warnings)
 
 
 def test_a_missing_page_costs_its_host_nothing_but_that_page(
@@ -76,7 +80,8 @@ def test_a_missing_page_costs_its_host_nothing_but_that_page(
     full = {s.headline: len(s.lead.paragraphs) for s in result.digest.stories}
     assert full["Harbour report 3"] == 8 and full["Harbour report 1"] == 1
     assert [len(http_server.requests_to(f"/story/{n}")) for n in (1, 2, 3)] == [1, 1, 1]
-    assert not any("not tried" in w for w in result.warnings)
+    assert sorted(p.url.rsplit("/", 1)[1] for p in result.unread_pages) == ["1", "2"]
+    assert all("not fetched (HTTP 404" in p.problem for p in result.unread_pages)
 
 
 def test_the_phase_stops_at_its_time_budget_and_the_summary_says_so_once(
@@ -98,6 +103,7 @@ def test_the_phase_stops_at_its_time_budget_and_the_summary_says_so_once(
         "their teasers stand"
     )
     assert not any("full text" in w for w in result.warnings)  # said once, in the summary
+    assert result.unread_pages == ()
 
 
 def test_pages_are_fetched_while_other_feeds_are_still_loading(
@@ -135,10 +141,10 @@ def test_an_article_with_no_text_but_its_page_waits_when_its_host_is_down(
     first = build(config, DAY, now=NOW)
     assert first.digest.stories == ()  # nothing to show, and nothing lost:
     assert sum(len(http_server.requests_to(path)) for path in SITEMAP_PAGES) == 1
-    assert any(
-        "not fetched (HTTP 503" in w and "waits for the next run" in w for w in first.warnings
-    )
-    assert any("3 more page(s)" in w for w in first.warnings)
+    (waiting,) = [w for w in first.warnings if "wait for the next run" in w]
+    assert waiting.startswith(f"Gazette: {len(SITEMAP_PAGES)} article pages could not be read")
+    assert "HTTP 503" in waiting
+    assert first.unread_pages == ()  # not lost: they wait
     down[0] = False
     second = build(config, DAY, now=NOW + dt.timedelta(hours=1))
     assert len(second.digest.stories) == len(SITEMAP_PAGES)
@@ -163,7 +169,8 @@ def test_a_refusing_host_is_tried_once_and_its_other_pages_are_not_tried() -> No
     port = closed_port()
     with fetcher:
         for number in range(5):
-            fetcher.want(PageRequest(f"k{number}", "s", f"http://127.0.0.1:{port}/{number}"))
+            url = f"http://127.0.0.1:{port}/{number}"
+            fetcher.want(PageRequest(f"k{number}", "s", url, allow_private=True))
         pages = fetcher.finish()
     tried = [page for page in pages.values() if page.fetched is not None]
     assert len(tried) == 1 and tried[0].fetched.outcome == "failed"
@@ -197,7 +204,7 @@ def test_a_host_serves_two_pages_at_once_after_its_first(http_server: FixtureSer
 
     with PageFetcher(FetchSettings(workers=8), budget=10, handle=handle) as fetcher:
         for number in range(6):
-            fetcher.want(PageRequest(f"k{number}", "s", http_server.url(f"/p/{number}")))
+            fetcher.want(PageRequest(f"k{number}", "s", http_server.url(f"/p/{number}"), True))
         pages = fetcher.finish()
     assert {page.value for page in pages.values()} == {http_server.url(f"/p/{n}") for n in range(6)}
     assert most[0] == 2  # the first alone, then two at a time: never eight on one site

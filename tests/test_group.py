@@ -4,6 +4,7 @@ and how a story keeps its id and finds the story it continues across builds and 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import subprocess
 import sys
 from dataclasses import replace
@@ -475,7 +476,13 @@ def test_a_small_pool_is_grouped_as_a_large_one_without_loading_scipy(
         "print('scipy' in sys.modules)"
     )
     here = Path(__file__).parent
+    env = {**os.environ, "PYTHONPATH": str(here.parent)}  # this checkout's digest
     done = subprocess.run(
-        [sys.executable, "-c", script], cwd=here, capture_output=True, text=True, check=True
+        [sys.executable, "-c", script],
+        cwd=here,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert done.stdout.strip() == "False"

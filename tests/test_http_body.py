@@ -8,7 +8,7 @@ import zlib
 import brotli
 import pytest
 from fetchhelpers import FEED, MB, get
-from httpserver import FixtureServer
+from httpserver import FixtureServer, Reply
 
 from digest.sources.http import FetchSettings
 
@@ -52,6 +52,16 @@ def test_declared_oversize_is_rejected_before_download(http_server: FixtureServe
     assert len(http_server.requests_to("/big")) == 1  # not retried
 
 
+def test_sizes_in_the_message_read_as_people_write_them(http_server: FixtureServer):
+    # A 2 GB download against the largest cap used to say "larger than 1.02e+03 MB (the
+    # server says 2.05e+03 MB)".
+    http_server.route("/huge", body=b"x" * 1000, headers={"Content-Length": str(2048 * MB)})
+    result = get(http_server.url("/huge"), FetchSettings(max_bytes=1024 * MB))
+    assert result.outcome == "failed"
+    assert "larger than 1,024 MB (the server says 2,048 MB)" in result.problem
+    assert "e+" not in result.problem
+
+
 def test_undeclared_oversize_is_cut_off(http_server: FixtureServer):
     http_server.route("/big", body=b"x" * (3 * MB), chunked=True)
     result = get(http_server.url("/big"), FetchSettings(max_bytes=1 * MB))
@@ -78,3 +88,67 @@ def test_body_at_exactly_the_cap_is_fine(http_server: FixtureServer):
         "/feed", body=gzip.compress(b"y" * 4096), headers={"Content-Encoding": "gzip"}
     )
     assert get(http_server.url("/feed"), FetchSettings(max_bytes=4096)).body == b"y" * 4096
+
+
+# --- a body cut short is no body ----------------------------------------------------------
+
+WHOLE = FEED * 200
+
+
+@pytest.mark.parametrize(
+    ("encoding", "compress"),
+    [
+        ("gzip", gzip.compress),
+        ("br", brotli.compress),
+        ("deflate", zlib.compress),
+        ("deflate", lambda data: zlib.compress(data)[2:-4]),  # raw deflate
+    ],
+)
+def test_a_compressed_body_without_its_end_is_a_failure_worth_retrying(
+    http_server: FixtureServer, encoding, compress
+):
+    # The stream is cut, but the HTTP message is whole (its Content-Length is what was
+    # sent): only the compressed data can tell.
+    packed = compress(WHOLE)
+    http_server.route(
+        "/feed.xml",
+        [
+            Reply(200, packed[: len(packed) * 2 // 3], {"Content-Encoding": encoding}),
+            Reply(200, packed, {"Content-Encoding": encoding}),
+        ],
+    )
+    cut = get(http_server.url("/feed.xml"), FetchSettings(retries=0))
+    name = {"br": "brotli"}.get(encoding, encoding)
+    assert cut.outcome == "failed" and cut.body == b""
+    assert (
+        cut.problem
+        == f"the download was cut short: its {name}-compressed data stops before its end"
+    )
+    assert "tried again next run" in cut.advice
+    assert cut.etag is None and cut.last_modified is None
+    retried = get(http_server.url("/feed.xml"), FetchSettings(retries=1, backoff=0))
+    assert retried.outcome == "ok" and retried.body == WHOLE
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        Reply(200, WHOLE, {"ETag": '"v1"'}, cut=len(WHOLE) // 2),  # shorter than its length
+        Reply(200, WHOLE, {"ETag": '"v1"'}, chunked=True, chunk_size=512, cut=len(WHOLE) // 2),
+        Reply(
+            200,
+            gzip.compress(WHOLE),
+            {"ETag": '"v1"', "Content-Encoding": "gzip"},
+            cut=len(gzip.compress(WHOLE)) // 2,
+        ),
+    ],
+    ids=["content-length", "chunked", "gzip-and-length"],
+)
+def test_a_body_shorter_than_its_framing_says_is_a_failure_worth_retrying(
+    http_server: FixtureServer, reply: Reply
+):
+    http_server.route("/feed.xml", reply)
+    result = get(http_server.url("/feed.xml"), FetchSettings(retries=2, backoff=0))
+    assert result.outcome == "failed" and result.body == b"" and result.etag is None
+    assert result.problem.startswith("127.0.0.1 closed the connection without a complete response")
+    assert result.attempts == 3

@@ -115,6 +115,56 @@ def test_a_slow_connect_and_a_trickled_tls_handshake_end_at_the_deadline(slow_re
     assert hello.wait(1)  # the lookup ended in time, and the handshake was what was cut
 
 
+def trickling_server(
+    listener: socket.socket, at_once: bytes, trickled: bytes, stop: threading.Event
+) -> None:
+    """Answer one request with ``at_once``, then ``trickled`` a byte every 50 ms, until
+    ``stop`` or a hang-up."""
+    connection, _ = listener.accept()
+    with connection:
+        connection.recv(4096)
+        connection.sendall(at_once)
+        for byte in trickled:
+            if stop.wait(0.05):
+                return
+            try:
+                connection.sendall(bytes([byte]))
+            except OSError:
+                return
+
+
+@pytest.mark.parametrize(
+    ("at_once", "trickled"),
+    [
+        (b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n", b"X-Padding: " + b"a" * 200),
+        (b"HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n\r\n<rss>", b" " * 200),
+    ],
+    ids=["headers", "body-without-a-length"],
+)
+def test_a_response_trickled_until_the_deadline_is_a_timeout_not_an_empty_document(
+    at_once: bytes, trickled: bytes
+):
+    # The deadline shuts the socket; http.client takes the shut for the end of the headers
+    # (or of a body sent without a length), which must not pass for a whole response.
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        stop = threading.Event()
+        server = threading.Thread(
+            target=trickling_server, args=(listener, at_once, trickled, stop), daemon=True
+        )
+        server.start()
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/feed"
+        started = time.monotonic()
+        result = get(url, FetchSettings(total_timeout=DEADLINE, retries=0))
+        took = time.monotonic() - started
+        stop.set()
+    assert result.outcome == "failed" and result.body == b""
+    assert result.problem.startswith(f"timed out after {DEADLINE:g} s (")
+    assert result.moved_to is None
+    assert took < DEADLINE + 1
+
+
 # --- watched connections ------------------------------------------------------------------
 
 
@@ -134,6 +184,11 @@ def test_a_connection_back_in_the_pool_is_no_longer_watched(
     http_server.route("/feed", body=FEED)
     client = Client()
     for _ in range(3):
-        assert fetch(FetchRequest("s", http_server.url("/feed")), client=client).body == FEED
+        assert (
+            fetch(
+                FetchRequest("s", http_server.url("/feed"), allow_private=True), client=client
+            ).body
+            == FEED
+        )
     assert held_at_disarm == [None, None, None]
     assert len({r.client_port for r in http_server.requests}) == 1

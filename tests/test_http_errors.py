@@ -68,7 +68,7 @@ def test_parse_retry_after_past_date_is_zero():
 def test_connection_refused_fails_after_retries():
     sleeps = Sleeps()
     url = f"http://127.0.0.1:{closed_port()}/feed"
-    result = fetch(FetchRequest("s", url), FetchSettings(), sleep=sleeps)
+    result = fetch(FetchRequest("s", url, allow_private=True), FetchSettings(), sleep=sleeps)
     assert result.outcome == "failed"
     assert "refused the connection" in result.problem
     assert result.attempts == 3

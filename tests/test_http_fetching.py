@@ -22,7 +22,11 @@ pytestmark = pytest.mark.usefixtures("no_proxies")
 def test_500_then_200_succeeds_on_retry(http_server: FixtureServer):
     http_server.route("/feed", [Reply(500), Reply(200, FEED)])
     sleeps = Sleeps()
-    result = fetch(FetchRequest("s", http_server.url("/feed")), FetchSettings(), sleep=sleeps)
+    result = fetch(
+        FetchRequest("s", http_server.url("/feed"), allow_private=True),
+        FetchSettings(),
+        sleep=sleeps,
+    )
     assert result.outcome == "ok"
     assert result.body == FEED
     assert result.attempts == 2
@@ -34,7 +38,9 @@ def test_503_forever_fails_after_all_attempts(http_server: FixtureServer):
     http_server.route("/feed", status=503)
     sleeps = Sleeps()
     settings = FetchSettings(retries=2, backoff=1.0)
-    result = fetch(FetchRequest("s", http_server.url("/feed")), settings, sleep=sleeps)
+    result = fetch(
+        FetchRequest("s", http_server.url("/feed"), allow_private=True), settings, sleep=sleeps
+    )
     assert result.outcome == "failed"
     assert result.status == 503
     assert result.problem == "HTTP 503 Service Unavailable after 3 attempts"
@@ -47,7 +53,11 @@ def test_503_forever_fails_after_all_attempts(http_server: FixtureServer):
 def test_429_retry_after_seconds_is_honoured(http_server: FixtureServer):
     http_server.route("/feed", [Reply(429, headers={"Retry-After": "1"}), Reply(200, FEED)])
     sleeps = Sleeps()
-    result = fetch(FetchRequest("s", http_server.url("/feed")), FetchSettings(), sleep=sleeps)
+    result = fetch(
+        FetchRequest("s", http_server.url("/feed"), allow_private=True),
+        FetchSettings(),
+        sleep=sleeps,
+    )
     assert result.outcome == "ok"
     assert result.attempts == 2
     assert sleeps.calls == [1.0]
@@ -57,7 +67,11 @@ def test_retry_after_as_http_date_is_honoured(http_server: FixtureServer):
     when = email.utils.formatdate(time.time() + 5, usegmt=True)
     http_server.route("/feed", [Reply(503, headers={"Retry-After": when}), Reply(200, FEED)])
     sleeps = Sleeps()
-    result = fetch(FetchRequest("s", http_server.url("/feed")), FetchSettings(), sleep=sleeps)
+    result = fetch(
+        FetchRequest("s", http_server.url("/feed"), allow_private=True),
+        FetchSettings(),
+        sleep=sleeps,
+    )
     assert result.outcome == "ok"
     assert len(sleeps.calls) == 1
     assert 3 <= sleeps.calls[0] <= 5
@@ -68,7 +82,9 @@ def test_retry_after_pause_does_not_eat_the_deadline(http_server: FixtureServer)
     http_server.route("/feed", [Reply(429, headers={"Retry-After": "5"}), Reply(200, FEED)])
     sleeps = Sleeps()
     settings = FetchSettings(total_timeout=2.0)
-    result = fetch(FetchRequest("s", http_server.url("/feed")), settings, sleep=sleeps)
+    result = fetch(
+        FetchRequest("s", http_server.url("/feed"), allow_private=True), settings, sleep=sleeps
+    )
     assert result.outcome == "ok"
     assert sleeps.calls == [5.0]
 
@@ -77,7 +93,11 @@ def test_too_long_retry_after_gives_up_promptly(http_server: FixtureServer):
     http_server.route("/feed", status=429, headers={"Retry-After": "3600"})
     sleeps = Sleeps()
     started = time.monotonic()
-    result = fetch(FetchRequest("s", http_server.url("/feed")), FetchSettings(), sleep=sleeps)
+    result = fetch(
+        FetchRequest("s", http_server.url("/feed"), allow_private=True),
+        FetchSettings(),
+        sleep=sleeps,
+    )
     assert time.monotonic() - started < 1
     assert result.outcome == "failed"
     assert result.status == 429
@@ -91,7 +111,11 @@ def test_too_long_retry_after_gives_up_promptly(http_server: FixtureServer):
 def test_429_without_retry_after_backs_off(http_server: FixtureServer):
     http_server.route("/feed", status=429)
     sleeps = Sleeps()
-    result = fetch(FetchRequest("s", http_server.url("/feed")), FetchSettings(), sleep=sleeps)
+    result = fetch(
+        FetchRequest("s", http_server.url("/feed"), allow_private=True),
+        FetchSettings(),
+        sleep=sleeps,
+    )
     assert result.outcome == "failed"
     assert result.problem == "HTTP 429 Too Many Requests after 3 attempts"
     assert len(sleeps.calls) == 2
@@ -119,7 +143,7 @@ def test_unexpected_error_becomes_a_failed_result():
             raise RuntimeError("boom")
 
     client = Exploding()
-    result = fetch(FetchRequest("s", "http://127.0.0.1:9/feed"), client=client)
+    result = fetch(FetchRequest("s", "http://127.0.0.1:9/feed", allow_private=True), client=client)
     assert result.outcome == "failed"
     assert "RuntimeError: boom" in result.problem
     assert "bug" in result.advice
@@ -135,7 +159,9 @@ def test_fetch_all_isolates_slow_and_broken_sources(http_server: FixtureServer):
     http_server.route("/stalled2", delay=30)
     http_server.route("/broken", drop=True)
     names = ["stalled1", "good1", "broken", "stalled2", "good2"]
-    requests = [FetchRequest(name, http_server.url(f"/{name}")) for name in names]
+    requests = [
+        FetchRequest(name, http_server.url(f"/{name}"), allow_private=True) for name in names
+    ]
     deadline = 0.3  # short, so the test does not wait long
     settings = FetchSettings(total_timeout=deadline, backoff=0.01, workers=8)
     done: list[tuple[str, str]] = []
@@ -162,7 +188,10 @@ def test_fetch_all_isolates_slow_and_broken_sources(http_server: FixtureServer):
 
 def test_fetch_all_with_a_small_pool_still_finishes(http_server: FixtureServer):
     http_server.route("/feed", body=FEED)
-    requests = [FetchRequest(f"s{i}", http_server.url(f"/feed?n={i}")) for i in range(10)]
+    requests = [
+        FetchRequest(f"s{i}", http_server.url(f"/feed?n={i}"), allow_private=True)
+        for i in range(10)
+    ]
     results = fetch_all(requests, FetchSettings(workers=2))
     assert [r.source for r in results] == [f"s{i}" for i in range(10)]
     assert all(r.outcome == "ok" and r.body == FEED for r in results)

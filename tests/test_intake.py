@@ -71,6 +71,13 @@ def stored(config: Config) -> list[tuple[str, str, str | None, str | None]]:
         return list(rows)
 
 
+def learnt(config: Config) -> list[tuple[str, int, int]]:
+    """What the state learnt of each source's paragraphs (``digest.text.recurring``)."""
+    with State.open(config.state) as state:
+        rows = state._db.execute("SELECT source, print, articles FROM boilerplate_prints")
+        return sorted(rows)
+
+
 def test_worker_processes_read_the_feeds_as_the_build_itself_does(
     http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -94,6 +101,7 @@ def test_worker_processes_read_the_feeds_as_the_build_itself_does(
     assert alone.digest.failures == pooled.digest.failures
     assert alone.digest == pooled.digest
     assert stored(here) == stored(there)
+    assert learnt(here) == learnt(there) != []  # workers send back what cleaning saw
     assert len(handed) == len(FEEDS) + 1 - 2  # every body but the first two, to a worker
     handed.clear()
     again = build(there, DAY, now=NOW)  # every feed answers 304: no worker is started

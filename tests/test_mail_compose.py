@@ -216,6 +216,35 @@ def test_hostile_article_content_is_inert(tmp_path: Path) -> None:
     assert "javascript:" not in plain  # not listed as a link
 
 
+def test_line_breaks_in_the_title_add_no_header(tmp_path: Path) -> None:
+    digest = replace(make_digest(1), title="Morning\r\nBcc: evil@example.org\nX-Evil: 1")
+    message = parse(bytes(build(digest, make_config(tmp_path, sender="digest@example.org"))))
+    assert message["Bcc"] is None and message["X-Evil"] is None
+    assert message["Subject"].startswith("Morning Bcc: evil@example.org X-Evil: 1 — ")
+    assert message["From"].addresses[0].addr_spec == "digest@example.org"
+    assert [a.addr_spec for a in message["To"].addresses] == [
+        "ana@example.org",
+        "bruno@example.org",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("key", "email"),
+    [
+        # read as "ana@example.orgBcc", the rest dropped without a word
+        ("email.to", {"recipients": ("ana@example.org\r\nBcc: evil@example.org",)}),
+        # read as From: evil@example.org
+        ("email.from", {"sender": "Me\nBcc: evil@example.org <digest@example.org>"}),
+    ],
+    ids=["to", "from"],
+)
+def test_a_line_break_in_a_configured_address_is_refused(
+    tmp_path: Path, key: str, email: dict[str, object]
+) -> None:
+    with pytest.raises(MailError, match=f"'{key}' is not one email address"):
+        build(make_digest(1), make_config(tmp_path, **email))
+
+
 def test_empty_day_and_grouped_story(tmp_path: Path) -> None:
     config = make_config(tmp_path)
     empty = replace(make_digest(0, failures=False), stories=())
@@ -257,13 +286,18 @@ def test_user_templates_override_the_built_in_ones(tmp_path: Path) -> None:
     assert "Nicolás" in html  # the built-in HTML template still applies
 
 
-def test_template_error_is_a_mail_error(tmp_path: Path) -> None:
+def test_a_broken_email_template_of_the_users_is_named_with_its_line(tmp_path: Path) -> None:
+    # It was a MailError without the line (exit 1); a broken template of the user's is now
+    # the same TemplateError (exit 2) wherever it is used.
+    from digest.present import TemplateError
+
     folder = tmp_path / "templates"
     folder.mkdir()
-    (folder / "email.html.j2").write_text("{{ no_such_variable }}", encoding="utf-8")
-    with pytest.raises(MailError) as failure:
+    (folder / "email.html.j2").write_text("<p>\n{{ no_such_variable }}</p>", encoding="utf-8")
+    with pytest.raises(TemplateError) as failure:
         build_message(make_digest(), make_config(tmp_path), make_environment(folder), now=NOW)
     assert "email.html.j2" in failure.value.problem
+    assert "line 2: 'no_such_variable' is undefined" in failure.value.problem
 
 
 def test_user_template_mistakes_are_logged(

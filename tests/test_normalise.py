@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest.model import Article, Paragraph, Removal
 from digest.text.normalise import (
     DUPLICATE,
     NO_WORDS,
     ORPHAN_HEADING,
+    RECURRING,
     TITLE_REPEAT,
     RuleSet,
     clean_paragraphs,
@@ -20,17 +23,19 @@ from digest.text.normalise import (
     load_rules,
     normalise,
     normalise_text,
+    survey,
 )
+from digest.text.recurring import SourceTemplate, learn
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 ARTICLES = sorted((FIXTURES / "articles").glob("*.txt"))
 RULES = default_rules()
 BUILTIN_REASONS = {
-    NO_WORDS: "Paragraph with no words: a separator or stray symbols",
-    DUPLICATE: "Paragraph repeated verbatim or nearly so earlier in the article",
+    NO_WORDS: "Separator line with no words: dashes, stars, dots or ornaments",
+    DUPLICATE: "Paragraphs a scraper printed twice: a run of them repeated, or the whole body",
     TITLE_REPEAT: "First paragraph only repeats the title",
-    ORPHAN_HEADING: "Heading with no text after it",
+    ORPHAN_HEADING: "Short section heading with no text after it",
 }
 
 
@@ -39,8 +44,8 @@ def clean(
 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     """Run the stage; return (kind, text) kept and (rule, text) removed."""
     paragraphs = [p if isinstance(p, Paragraph) else Paragraph(p) for p in texts]
-    kept, removed = clean_paragraphs(paragraphs, title, rules)
-    return [(p.kind, p.text) for p in kept], [(r.rule, r.text) for r in removed]
+    result = normalise(Article("k", "Courier", title, tuple(paragraphs)), rules)
+    return [(p.kind, p.text) for p in result.paragraphs], [(r.rule, r.text) for r in result.removed]
 
 
 def kept_texts(texts: list[str | Paragraph], title: str = "") -> list[str]:
@@ -98,22 +103,27 @@ def test_there_are_enough_fixture_articles() -> None:
 @pytest.mark.parametrize("path", ARTICLES, ids=[p.stem for p in ARTICLES])
 def test_fixture_article(path: Path) -> None:
     fixture = parse_fixture(path)
-    kept, removed = clean_paragraphs(fixture.paragraphs, fixture.title, RULES)
+    result = normalise(Article("k", "Courier", fixture.title, tuple(fixture.paragraphs)), RULES)
+    kept, removed = result.paragraphs, result.removed
 
     assert [(p.kind, p.text) for p in kept] == fixture.kept
     assert [(r.rule, r.text) for r in removed] == fixture.removed
     for removal in removed:
         rule = RULES.get(removal.rule)
-        assert removal.reason == (rule.description if rule else BUILTIN_REASONS[removal.rule])
+        # a scored rule goes on to say how the score added up
+        assert removal.reason.startswith(
+            rule.description if rule else BUILTIN_REASONS[removal.rule]
+        )
 
 
 @pytest.mark.parametrize("path", ARTICLES, ids=[p.stem for p in ARTICLES])
 def test_cleaning_twice_changes_nothing(path: Path) -> None:
     fixture = parse_fixture(path)
-    kept, _ = clean_paragraphs(fixture.paragraphs, fixture.title, RULES)
-    again, removed = clean_paragraphs(kept, fixture.title, RULES)
-    assert again == kept
-    assert removed == ()
+    once = normalise(Article("k", "Courier", fixture.title, tuple(fixture.paragraphs)), RULES)
+    assert normalise(once, RULES) == once
+    kept = clean_paragraphs(once.paragraphs, fixture.title, RULES)
+    assert kept.paragraphs == once.paragraphs
+    assert kept.removed == ()
 
 
 # --- the bundled seed articles -----------------------------------------------------------------
@@ -438,20 +448,40 @@ LONG = (
 )
 
 
-def test_near_duplicate_with_one_word_changed_goes() -> None:
+def test_doubled_run_with_one_word_changed_goes() -> None:
     changed = LONG.replace("narrow", "small")
-    assert clean([LONG, BODY[1], changed])[1] == [(DUPLICATE, changed)]
+    assert clean([LONG, BODY[1], changed, BODY[1]])[1] == [
+        (DUPLICATE, changed),
+        (DUPLICATE, BODY[1]),
+    ]
 
 
-def test_near_duplicate_with_first_and_middle_words_changed_goes() -> None:
+def test_doubled_run_with_first_and_middle_words_changed_goes() -> None:
     changed = LONG.replace("Engineers began", "Crews began").replace("narrow", "small")
-    assert clean([LONG, BODY[1], changed])[1] == [(DUPLICATE, changed)]
+    assert clean([LONG, BODY[1], changed, BODY[1]])[1] == [
+        (DUPLICATE, changed),
+        (DUPLICATE, BODY[1]),
+    ]
 
 
-def test_near_duplicate_with_quotes_and_spacing_changed_goes() -> None:
+def test_doubled_body_with_quotes_and_spacing_changed_goes() -> None:
     original = 'The mayor said the plan was "the biggest investment in our streets in fifty years".'
     copy = "The mayor said  the plan was “the biggest investment in our streets in fifty years.”"
-    assert clean([original, BODY[0], copy])[1] == [(DUPLICATE, normalise_text(copy))]
+    assert clean([original, BODY[0], copy, BODY[0]])[1] == [
+        (DUPLICATE, normalise_text(copy)),
+        (DUPLICATE, BODY[0]),
+    ]
+
+
+def test_a_paragraph_repeated_alone_stays_and_is_a_candidate() -> None:
+    # A pull quote, a refrain, a question asked again: one paragraph repeating is not doubling.
+    changed = LONG.replace("narrow", "small")
+    article = normalise(
+        Article("k", "Courier", "", tuple(map(Paragraph, [LONG, BODY[1], changed])))
+    )
+    assert [p.text for p in article.paragraphs] == [LONG, BODY[1], changed]
+    assert article.removed == ()
+    assert [(c.rule, c.text) for c in article.candidates] == [(DUPLICATE, changed)]
 
 
 def test_paragraphs_sharing_a_sentence_are_not_duplicates() -> None:
@@ -551,6 +581,18 @@ def test_separator_lines_are_dropped() -> None:
     assert removed == [(NO_WORDS, "* * *"), (NO_WORDS, "\u2014"), (NO_WORDS, "•••")]
 
 
+@pytest.mark.parametrize("line", ["[…]", "[...]", "/ \\", "“`", "|"])
+def test_elision_marks_and_lines_of_diagrams_are_not_separators(line: str) -> None:
+    assert kept_texts([BODY[0], line, BODY[1]]) == [BODY[0], line, BODY[1]]
+
+
+def test_a_long_last_heading_is_text_not_a_dangling_label() -> None:
+    last = Paragraph(
+        "In conclusion, the plan will take four years and cost $180 million", "heading"
+    )
+    assert clean([*BODY, last])[1] == []
+
+
 def test_short_symbolic_text_with_numbers_is_kept() -> None:
     score = "2\u20131"
     assert kept_texts([BODY[0], score, BODY[1]]) == [BODY[0], score, BODY[1]]
@@ -560,8 +602,9 @@ def test_empty_rule_set_only_runs_the_built_in_checks() -> None:
     empty = RuleSet(())
     article = Article("k", "s", "", (Paragraph("Advertisement"), Paragraph(BODY[0])) * 2)
     result = normalise(article, empty)
-    assert [p.text for p in result.paragraphs] == ["Advertisement", BODY[0], "Advertisement"]
-    assert [r.rule for r in result.removed] == [DUPLICATE]
+    # Without rules "Advertisement" is a line of text, and the body printed twice is doubling.
+    assert [p.text for p in result.paragraphs] == ["Advertisement", BODY[0]]
+    assert [r.rule for r in result.removed] == [DUPLICATE, DUPLICATE]
 
 
 def test_normalise_returns_a_new_article() -> None:
@@ -591,12 +634,13 @@ def test_default_rules_are_loaded_once_and_described() -> None:
     assert default_rules() is default_rules()
     assert len(RULES) >= 10
     for rule in RULES.rules:
-        assert rule.description and rule.patterns
+        assert rule.description and (rule.patterns or rule.score)
     assert {r.kind for r in RULES.rules} == {
         "disclaimer",
         "standalone",
         "trailing_block",
         "seo_standfirst",
+        "dateline",
     }
 
 
@@ -718,10 +762,228 @@ patterns = ["discover\\\\b"]
 def test_article_that_is_all_boilerplate_leaves_nothing_without_crashing() -> None:
     # Found by the corpus benchmark: with a title set, the standfirst check once assumed at
     # least one paragraph survived the earlier rules.
-    paragraphs, removed = clean_paragraphs(
+    cleaned = clean_paragraphs(
         [Paragraph("Advertisement"), Paragraph("Share this article")],
         "Harbour ferry returns to service",
         default_rules(),
     )
+    paragraphs, removed = cleaned.paragraphs, cleaned.removed
     assert paragraphs == ()
     assert [r.text for r in removed] == ["Advertisement", "Share this article"]
+
+
+# --- a source's own template --------------------------------------------------------------------
+
+FOOTER = "Pohjolan Sanomat on riippumaton maakuntalehti. Kaikki oikeudet pidätetään."
+LETTER = "Tilaa aamun uutiskirje, niin saat päivän tärkeimmät uutiset sähköpostiisi."
+FINNISH = [
+    "Oulun kaupunginvaltuusto päätti maanantaina rakentaa uuden uimahallin Kaijonharjuun.",
+    "Uimahallissa on 50 metrin allas, opetusallas ja kuntosali. Se valmistuu vuonna 2029.",
+    "Nykyinen Raksilan uimahalli jää käyttöön, kunnes uusi halli avataan.",
+]
+
+
+def template_of(*paragraph_lists: list[str], source: str = "Pohjolan Sanomat") -> SourceTemplate:
+    """What one build of these articles teaches about their source."""
+    articles = [
+        Article(f"k{n}", source, "", tuple(map(Paragraph, paragraphs)))
+        for n, paragraphs in enumerate(paragraph_lists)
+    ]
+    return learn([survey(a) for a in articles], {})[source]
+
+
+def clean_with(template: SourceTemplate, paragraphs: list[str]) -> Article:
+    article = Article("k0", "Pohjolan Sanomat", "", tuple(map(Paragraph, paragraphs)))
+    return normalise(article, RULES, template)
+
+
+def test_a_footer_in_three_articles_of_a_source_is_its_template() -> None:
+    articles = [[text, LETTER, FOOTER] for text in FINNISH]
+    result = clean_with(template_of(*articles), articles[0])
+    assert [p.text for p in result.paragraphs] == [FINNISH[0]]
+    assert [(r.rule, r.text) for r in result.removed] == [
+        (RECURRING, LETTER),
+        (RECURRING, FOOTER),
+    ]
+    assert result.removed[0].reason == (
+        "Recurs in 3 articles of Pohjolan Sanomat: part of the source's template"
+    )
+
+
+def test_a_users_rules_file_can_turn_learning_off(tmp_path: Path) -> None:
+    path = tmp_path / "rules.toml"
+    path.write_text('disable = ["recurring-paragraph"]\n', "utf-8")
+    rules = load_rules(path)
+    articles = [[text, FOOTER] for text in FINNISH]
+    article = Article("k0", "Pohjolan Sanomat", "", tuple(map(Paragraph, articles[0])))
+    assert normalise(article, rules, template_of(*articles)).removed == ()
+
+
+def test_two_articles_are_not_enough() -> None:
+    articles = [[text, FOOTER] for text in FINNISH[:2]]
+    result = clean_with(template_of(*articles), articles[0])
+    assert [p.text for p in result.paragraphs] == [FINNISH[0], FOOTER]
+    assert result.removed == ()
+
+
+def test_nothing_recurs_without_a_template() -> None:
+    assert kept_texts([FINNISH[0], FOOTER]) == [FINNISH[0], FOOTER]
+
+
+def test_the_articles_own_text_is_never_all_cut() -> None:
+    # a feed whose entries all say the same thing: that text is the article
+    articles = [[FINNISH[0]] for _ in range(3)]
+    result = clean_with(template_of(*articles), articles[0])
+    assert [p.text for p in result.paragraphs] == [FINNISH[0]]
+    assert [c.rule for c in result.candidates] == [RECURRING]
+
+
+TABLE = ["Pos | Team | Played | Points", "1 | TSV Oberau | 12 | 30", "2 | SV Grünwald | 12 | 27"]
+
+
+def test_recurring_structure_among_the_articles_own_text_stays() -> None:
+    # every standings report has the same header row and section heading
+    articles = [
+        [FINNISH[n], "Standings", *TABLE[:1], f"{n} | Team {n} | 1 | 3", FINNISH[2]]
+        for n in range(3)
+    ]
+    result = clean_with(template_of(*articles), articles[0])
+    assert "Pos | Team | Played | Points" in [p.text for p in result.paragraphs]
+    assert "Standings" in [p.text for p in result.paragraphs]
+
+
+def test_a_recurring_paragraph_amid_the_text_goes_only_when_most_articles_hold_it() -> None:
+    box = "Lue myös: kaikki kaupungin uimahallit ja niiden aukioloajat yhdellä sivulla tänään."
+    common = [[f"Juttu {n}: {FINNISH[0]}", box, f"Juttu {n}: {FINNISH[1]}"] for n in range(3)]
+    assert box not in [p.text for p in clean_with(template_of(*common), common[0]).paragraphs]
+    rare = common + [[FINNISH[2], f"Artikkeli {n} kertoo jotain muuta."] for n in range(4)]
+    kept = clean_with(template_of(*rare), common[0])
+    assert box in [p.text for p in kept.paragraphs]
+    assert [c.rule for c in kept.candidates] == [RECURRING]
+
+
+# --- candidates ----------------------------------------------------------------------------------
+
+
+def test_a_call_to_action_that_restates_nothing_is_a_candidate() -> None:
+    standfirst = "Explore the figures yourself on the grid operator's website."
+    result = normalise(
+        Article("k", "s", TITLE, (Paragraph(standfirst), Paragraph(BODY[0]), Paragraph(BODY[1])))
+    )
+    assert result.paragraphs[0].text == standfirst
+    assert [c.rule for c in result.candidates] == ["seo-standfirst"]
+
+
+def test_a_standfirst_that_is_all_the_article_has_is_kept() -> None:
+    teaser = (
+        "Trying to cope with the Heathrow third runway delay? Read on to discover what it means."
+    )
+    assert kept_texts([teaser, "Continue Reading"], TITLE) == [teaser]
+
+
+# --- code ----------------------------------------------------------------------------------------
+
+
+def test_code_is_kept_verbatim_and_never_matched() -> None:
+    code = Paragraph('if msg.text == "comment!":\n    reply("Sign up for our newsletter")\n}')
+    marked = Paragraph("Advertisement", "code")  # a code block the HTML converter marked
+    result = normalise(Article("k", "s", "", (Paragraph(BODY[0]), code, marked, Paragraph("}"))))
+    assert [p.text for p in result.paragraphs] == [BODY[0], code.text, "Advertisement", "}"]
+    assert result.removed == ()
+
+
+# --- cleaning twice changes nothing -------------------------------------------------------------
+
+POOL = [
+    *BODY,
+    LONG,
+    "What happens next",
+    "Related",
+    "Related Stories",
+    "Five things to know about the new bus timetable",
+    "Share this article",
+    "Advertisement",
+    "This content is AI-generated and may contain errors.",
+    "Generated by AI from wire reports. Mistakes are possible.",
+    "What do you think? Tell us in the comments below.",
+    "Sign up for our free morning newsletter",
+    "Discover what it means for travellers.",
+    "Come home, come home, the lamps are lit and the kettle is on the stove.",
+    "1 | TSV Oberau | 12 | 30",
+    "files = sorted(os.listdir(folder))",
+    "}",
+    "* * *",
+    "Winds gusted to 70 mph on the coast.",
+    TITLE,
+    FOOTER,
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    picks=st.lists(st.sampled_from(POOL), max_size=14),
+    title=st.sampled_from(["", TITLE, "Related"]),
+    with_template=st.booleans(),
+)
+def test_cleaning_its_own_output_changes_nothing(
+    picks: list[str], title: str, with_template: bool
+) -> None:
+    template = template_of([FOOTER, BODY[0]], [FOOTER], [FOOTER, LONG]) if with_template else None
+    article = Article("k", "Pohjolan Sanomat", title, tuple(map(Paragraph, picks)))
+    once = normalise(article, RULES, template)
+    assert normalise(once, RULES, template) == once
+
+
+# --- datelines -----------------------------------------------------------------------------------
+
+LEAD_REST = "The harbour authority agreed on Monday to dredge the eastern channel before spring."
+LATER = Paragraph("Ferries have run aground there twice since October, the authority said.")
+
+
+@pytest.mark.parametrize(
+    "dateline",
+    [
+        "[Coast Radio] Kilrush --",
+        "[Daily Courier] Port Elizabeth —",
+        "OSLO, Norway (NTB) —",
+        "CAPE TOWN (Reuters) -",
+        "Hamburg (dpa) -",
+        "LISBOA, 12 jan. (Lusa) -",
+        "(AFP) --",
+        "ANCHORAGE, Alaska —",
+    ],
+)
+def test_a_dateline_before_the_lead_is_cut_and_the_sentence_kept(dateline: str) -> None:
+    article = Article(
+        "k", "Courier", "Channel to be dredged", (Paragraph(f"{dateline} {LEAD_REST}"), LATER)
+    )
+    cleaned = normalise(article, RULES)
+    assert cleaned.paragraphs[0].text == LEAD_REST
+    assert [(r.rule, r.text) for r in cleaned.removed] == [("agency-dateline", dateline)]
+    assert normalise(cleaned, RULES) == cleaned
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        # the words before the dash are the sentence's subject, not a dateline
+        "Tesla — the carmaker — said on Monday that deliveries rose in the quarter.",
+        "NASA — which launched the probe in 2021 — said the mission would be extended.",
+        "U.S. Senator Jane Roe (D) - a long-time critic - said the deal was bad for workers.",
+        # a dateline with nothing after it but a stub is left alone
+        "LONDON (Reuters) - Updated.",
+        # not at the start of the first paragraph
+        "The channel, the agency said (Reuters) - will be dredged before spring arrives here.",
+    ],
+)
+def test_words_that_only_look_like_a_dateline_are_kept(lead: str) -> None:
+    article = Article("k", "Courier", "Channel to be dredged", (Paragraph(lead), LATER))
+    cleaned = normalise(article, RULES)
+    assert cleaned.paragraphs[0].text == lead
+    assert cleaned.removed == ()
+
+
+def test_a_dateline_is_cut_from_the_first_paragraph_only() -> None:
+    second = Paragraph(f"OSLO (NTB) — {LATER.text}")
+    article = Article("k", "Courier", "Channel to be dredged", (Paragraph(LEAD_REST), second))
+    assert normalise(article, RULES).paragraphs[1].text == second.text

@@ -78,3 +78,51 @@ def test_leftover_names(tmp_path: Path, name: str) -> None:
     path.write_text("")
     os.utime(path, (time.time() - 7200,) * 2)
     assert remove_leftovers(tmp_path) == 1
+
+
+def test_a_full_disk_names_the_file_and_says_the_earlier_outputs_are_intact(
+    workdir: Path,
+) -> None:
+    # It said "cannot write or read: No space left on device", without saying which file. A
+    # real failed write: the process may not write a file past 48 KB (as a full disk would
+    # stop it), and the day's page, with one long article, is larger than that.
+    import resource
+    import signal
+    import subprocess
+    import sys
+
+    from seedsite import SEEDS_DAY
+
+    long_article = workdir / "seeds" / "long.txt"
+    long_article.write_text(
+        "Title: The harbour wall, stone by stone\n\n"
+        + "\n\n".join(f"Paragraph {n} of the long account of the repair." * 20 for n in range(60)),
+        encoding="utf-8",
+    )
+    stamp = os.stat(workdir / "seeds" / sorted(os.listdir(workdir / "seeds"))[0]).st_mtime
+    os.utime(long_article, (stamp, stamp))
+
+    def run(limit: int | None) -> subprocess.CompletedProcess[str]:
+        def small_disk() -> None:
+            signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a failed write, not a killed process
+            resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+        return subprocess.run(
+            [sys.executable, "-m", "digest", "build", "-q", "--date", SEEDS_DAY],
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            preexec_fn=small_disk if limit else None,
+        )
+
+    assert run(None).returncode == 0
+    page = workdir / "output" / f"{SEEDS_DAY}.html"
+    assert page.stat().st_size > 48 * 1024
+    before = {p.name: p.read_bytes() for p in (workdir / "output").iterdir()}
+    failed = run(48 * 1024)
+    assert failed.returncode == 1, failed.stderr
+    assert f"could not write {workdir / 'output'}/" in failed.stderr
+    assert "File too large" in failed.stderr and "Traceback" not in failed.stderr
+    assert "the earlier outputs and the state are as they were" in failed.stderr
+    assert {p.name: p.read_bytes() for p in (workdir / "output").iterdir()} == before

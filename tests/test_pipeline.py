@@ -10,14 +10,16 @@ import shutil
 from pathlib import Path
 
 import feedparser
-import jinja2
 import lxml.html
 import pytest
 from lxml import etree
 
 from digest.config import Config
 from digest.model import Source
+from digest.output import OutputError
 from digest.pipeline import build
+from digest.present import TemplateError
+from digest.state import State
 from digest.summarise import lead_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,7 +181,7 @@ def test_earlier_outputs_survive_when_a_later_build_fails(site: Config) -> None:
     build(site, DAY, now=NOW)
     before = outputs(site)
     broken = dataclasses.replace(site, templates=FIXTURES / "broken-templates")
-    with pytest.raises(jinja2.UndefinedError, match="no_such_variable"):
+    with pytest.raises(TemplateError, match="no_such_variable"):
         build(broken, DAY, now=NOW + dt.timedelta(hours=1))
     assert outputs(site) == before
     assert not [p for p in site.output.iterdir() if re.match(r"^\..*\.tmp$", p.name)]
@@ -212,7 +214,7 @@ def test_unwritable_output_changes_nothing_and_the_cli_says_why(
 
     (tmp_path / "afile").write_text("not a folder", encoding="utf-8")
     broken = dataclasses.replace(site, output=tmp_path / "afile" / "out")
-    with pytest.raises(OSError):
+    with pytest.raises(OutputError, match="afile/out"):
         build(broken, DAY, now=NOW)
     with State.open(site.state) as state:  # nothing was recorded: the next run shows them
         assert state.days() == [] and state.articles_for_day(DAY) == []
@@ -238,3 +240,67 @@ def test_a_new_day_adds_the_next_link_to_the_day_before(site: Config) -> None:
     assert "2026-11-21.html" in older.xpath("//a[@rel='next']/@href")
     newer = lxml.html.fromstring((site.output / "2026-11-21.html").read_text("utf-8"))
     assert "2026-11-20.html" in newer.xpath("//a[@rel='prev']/@href")
+
+
+# --- a source's recurring boilerplate, learnt from its own history ----------------------------
+
+FOOTER = "Pohjolan Sanomat on riippumaton maakuntalehti. Kaikki oikeudet pidätetään."
+STORIES = [
+    "Oulun kaupunginvaltuusto päätti maanantaina rakentaa uuden uimahallin Kaijonharjuun.",
+    "Voimakkaat revontulet värittivät taivaan tiistai-iltana lähes koko Pohjois-Suomessa.",
+    "Syksyn ensimmäinen poroerotus alkoi lauantaina Kuusamon Oivangissa.",
+    "Rovaniemen kaupunginkirjasto on alkanut lainata asiakkailleen työkaluja.",
+]
+
+
+def finnish_article(folder: Path, number: int, when: dt.datetime) -> Path:
+    """An article file as a folder source holds them: a story and the paper's footer, in a
+    language the rules know nothing of."""
+    path = folder / f"{number:02d}.txt"
+    path.write_text(
+        f"Uutinen numero {number}\n\n{STORIES[number]} Asiasta kerrotaan lisää myöhemmin.\n\n"
+        f"{FOOTER}\n",
+        "utf-8",
+    )
+    os.utime(path, (when.timestamp(), when.timestamp()))
+    return path
+
+
+def test_a_footer_recurring_across_builds_is_cut_from_the_third_article_on(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "Pohjolan Sanomat"
+    folder.mkdir()
+    config = Config(
+        sources=(Source("Pohjolan Sanomat", "folder", str(folder)),),
+        output=tmp_path / "output",
+        state=tmp_path / "state.sqlite",
+    )
+    footers = []
+    for number in range(4):  # one new article a day
+        day, now = DAY + dt.timedelta(days=number), NOW + dt.timedelta(days=number)
+        finnish_article(folder, number, now - dt.timedelta(hours=1))
+        build(config, day, now=now)
+        page = (config.output / f"{day.isoformat()}.html").read_text("utf-8")
+        assert STORIES[number] in page
+        # the article as cleaned and kept (the page shows a text this short as its summary)
+        with State.open(config.state) as state:
+            (article,) = state.articles_for_day(day)
+        footers.append(FOOTER in [p.text for p in article.paragraphs])
+    assert footers == [True, True, False, False]
+
+
+def test_articles_read_together_teach_each_other(tmp_path: Path) -> None:
+    folder = tmp_path / "Pohjolan Sanomat"
+    folder.mkdir()
+    for number in range(3):
+        finnish_article(folder, number, NOW - dt.timedelta(hours=1))
+    config = Config(
+        sources=(Source("Pohjolan Sanomat", "folder", str(folder)),),
+        output=tmp_path / "output",
+        state=tmp_path / "state.sqlite",
+    )
+    build(config, DAY, now=NOW)
+    page = (config.output / f"{DAY.isoformat()}.html").read_text("utf-8")
+    assert all(story in page for story in STORIES[:3])
+    assert FOOTER not in page

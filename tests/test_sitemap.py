@@ -10,6 +10,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from fakeinternet import PUBLIC, FakeInternet
 from httpserver import FixtureServer
 
 from digest import usecases
@@ -25,7 +26,8 @@ from digest.state import State
 FIXTURES = Path(__file__).parent / "fixtures" / "sitemaps"
 DAY = dt.date(2026, 11, 21)
 NOW = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
-FAST = FetchConfig(timeout=1.5, retries=1, connect_timeout=1.0)
+# The test server is on 127.0.0.1, outside the public internet: allowed, as an intranet is.
+FAST = FetchConfig(timeout=1.5, retries=1, connect_timeout=1.0, allow_private=True)
 XML = {"Content-Type": "application/xml; charset=utf-8"}
 GZIP = {"Content-Type": "application/x-gzip"}
 HTML = {"Content-Type": "text/html; charset=utf-8"}
@@ -327,7 +329,9 @@ def test_past_full_text_limit_the_other_addresses_wait_for_the_next_run(
     url = serve(http_server, "/news-sitemap.xml", "news-sitemap.xml")
     serve_pages(http_server, *RECENT)
     config = site(
-        tmp_path, sitemap("Gazette", url), fetch=FetchConfig(timeout=1.5, full_text_limit=2)
+        tmp_path,
+        sitemap("Gazette", url),
+        fetch=FetchConfig(timeout=1.5, full_text_limit=2, allow_private=True),
     )
     first = build(config, DAY, now=NOW)
     assert len(first.digest.stories) == 2  # the two newest
@@ -351,10 +355,49 @@ def test_a_page_that_cannot_be_fetched_is_skipped_with_a_warning_and_not_tried_a
     assert len(result.digest.stories) == 3
     assert any(
         RECENT[0] in w and "not fetched" in w and "404" in w and "skipped" in w
-        for w in result.warnings
+        for w in map(str, result.unread_pages)
     )
     build(config, DAY, now=NOW + dt.timedelta(hours=1))
     assert len(http_server.requests_to(RECENT[0])) == 1
+
+
+def test_a_sitemap_on_the_internet_cannot_lead_digest_into_the_local_network(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    # A public sitemap index whose sitemaps, and a public sitemap whose articles, are on the
+    # local network: none of them is fetched, and each refusal says which address and why.
+    internet = FakeInternet()
+    internet.name("gazette.example", PUBLIC[0])
+    internet.name("intranet.example", "10.0.0.7")
+    public, private = (
+        f"http://{h}:{http_server.port}" for h in ("gazette.example", "intranet.example")
+    )
+    for name in ("sitemap-index.xml", "news-sitemap.xml"):  # each listing private addresses
+        http_server.route(f"/{name}", body=fixture(name, private), headers=XML)
+    serve_pages(http_server, *RECENT)
+    fetch = FetchConfig(timeout=1.5, retries=0, network=internet)
+    config = site(
+        tmp_path,
+        sitemap("Index", f"{public}/sitemap-index.xml"),
+        sitemap("Gazette", f"{public}/news-sitemap.xml"),
+        fetch=fetch,
+    )
+    result = build(config, DAY, now=NOW)
+    assert result.digest.stories == ()
+    assert sorted(r.path for r in http_server.requests) == [
+        "/news-sitemap.xml",
+        "/sitemap-index.xml",
+    ]
+    assert internet.connected == [PUBLIC[0], PUBLIC[0]]
+    refusal = "intranet.example resolves to 10.0.0.7, a private network address"
+    (failure,) = result.digest.failures
+    assert failure.source == "Index" and failure.problem.startswith("none of the 3 sitemap(s)")
+    assert "news-2026-11-21.xml.gz not read: not fetched: " + refusal in failure.problem
+    # the articles the sitemap lists are pages not read: left out, said once in the report
+    assert any(
+        refusal in page.problem and RECENT[0] in page.url and not page.teaser_kept
+        for page in result.unread_pages
+    )
 
 
 def test_each_broken_sitemap_fails_alone_with_what_to_do(

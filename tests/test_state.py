@@ -15,7 +15,9 @@ from digest.state import (
     State,
     StateError,
     StateLockedError,
+    read_source_history,
 )
+from digest.text.recurring import FORGET_AFTER, PrintHistory, Sighting
 
 NOW = dt.datetime(2026, 11, 21, 7, 0, tzinfo=dt.UTC)
 DAY = dt.date(2026, 11, 21)
@@ -101,11 +103,13 @@ def test_failed_transaction_leaves_state_unchanged(tmp_path: Path) -> None:
 
 
 def test_a_file_that_is_not_a_database_gives_a_clear_error(tmp_path: Path) -> None:
+    # The advice was to move it aside and run again (a fresh state); it is now to restore a
+    # copy or reset, which moves the file aside for you.
     path = tmp_path / "s.sqlite"
     path.write_bytes(b"this is not sqlite" * 100)
     with pytest.raises(StateError) as caught, State.open(path):
         pass
-    assert str(path) in str(caught.value) and "move it aside" in str(caught.value)
+    assert str(path) in str(caught.value) and "digest state reset" in str(caught.value)
 
 
 def _hold_lock(path: str, ready: "multiprocessing.Event", release: "multiprocessing.Event") -> None:
@@ -264,18 +268,21 @@ def test_a_kinds_cursor_is_kept_with_its_read_and_added_to_an_older_file(tmp_pat
 @pytest.mark.parametrize(
     ("error", "expected", "not_said"),
     [
-        ("database or disk is full", "free some space", "move it aside"),
-        ("attempt to write a readonly database", "may write to it", "move it aside"),
-        ("database is locked", "another program", "move it aside"),
-        ("file is not a database", "move it aside", "free some space"),
+        ("database or disk is full", "free some space", "state reset"),
+        ("attempt to write a readonly database", "may write to it", "state reset"),
+        ("database is locked", "another program", "state reset"),
+        ("file is not a database", "state reset", "free some space"),
     ],
 )
 def test_state_problems_get_advice_that_fits(error: str, expected: str, not_said: str) -> None:
+    # Damage used to be met with "move it aside and run again"; it is now 'digest state
+    # restore' or 'digest state reset' (which moves it aside), never advised for the others.
     import sqlite3
 
-    from digest.state import _state_problem
+    from digest.state import _state_error
 
-    message = _state_problem(Path("/srv/digest/state.sqlite"), sqlite3.OperationalError(error))
+    path = Path("/srv/digest/state.sqlite")
+    message = str(_state_error(path, sqlite3.OperationalError(error)))
     assert "/srv/digest/state.sqlite" in message and error in message
     assert expected in message and not_said not in message
 
@@ -291,3 +298,76 @@ def test_an_article_s_language_is_stored_with_it(tmp_path: Path) -> None:
         state.commit_build(DAY, [german], [], None, NOW)
     with State.open(tmp_path / "s.sqlite") as state:
         assert state.articles_for_day(DAY) == [german]
+
+
+# --- each source's recurring paragraphs ---------------------------------------------------------
+
+
+def seen(key: str, *prints: int, source: str = "Gazette") -> Sighting:
+    return Sighting(source, key, frozenset(prints))
+
+
+def test_paragraph_fingerprints_are_remembered_per_source_in_the_builds_commit(
+    tmp_path: Path,
+) -> None:
+    with State.open(tmp_path / "s.sqlite") as state:
+        assert state.source_history([seen("a", 1)]) == {}
+        state.commit_build(DAY, [], [], None, NOW, sightings=[seen("a", 1, 2), seen("b", 1)])
+        state.commit_build(DAY, [], [], None, NOW, sightings=[seen("c", 1, 3)])
+        history = state.source_history([seen("d", 1, 2, 3, 4)])["Gazette"]
+    assert history.articles == 3
+    assert history.prints == {
+        1: PrintHistory(3, 0),  # in all three articles, since the source's first
+        2: PrintHistory(1, 0),
+        3: PrintHistory(1, 2),  # first seen after the source had brought two articles
+    }
+
+
+def test_fingerprints_not_seen_for_a_while_are_forgotten(tmp_path: Path) -> None:
+    later = NOW + FORGET_AFTER + dt.timedelta(days=1)
+    with State.open(tmp_path / "s.sqlite") as state:
+        state.commit_build(DAY, [], [], None, NOW, sightings=[seen("a", 1, 2)])
+        state.commit_build(DAY, [], [], None, later, sightings=[seen("b", 2)])
+        assert set(state.source_history([seen("c", 1, 2)])["Gazette"].prints) == {2}
+
+
+def test_a_one_off_command_reads_the_history_without_touching_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    assert read_source_history(path, [seen("a", 1)]) == {}
+    assert not path.exists()
+    with State.open(path) as state:
+        state.commit_build(DAY, [], [], None, NOW, sightings=[seen("a", 1)])
+    before = path.stat().st_mtime_ns
+    assert read_source_history(path, [seen("b", 1)])["Gazette"].prints == {1: PrintHistory(1, 0)}
+    assert path.stat().st_mtime_ns == before
+
+
+def test_a_file_from_before_the_history_table_reads_as_no_history(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    sqlite3.connect(path).close()
+    assert read_source_history(path, [seen("a", 1)]) == {}
+
+
+def test_entries_held_back_as_incomplete_count_their_runs_until_shown(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "s.sqlite"
+    with State.open(path) as state:
+        state.commit_build(DAY, [], [], None, NOW)
+    with sqlite3.connect(path) as db:  # as the version before entries were held back left it
+        db.execute("DROP TABLE incomplete")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        db.execute(f"PRAGMA user_version = {version - 1}")
+    cut, other = article("k1"), article("k2")
+    with State.open(path) as state:
+        assert state.incomplete_runs(["k1", "k2"]) == {}
+        state.commit_build(DAY, [], [], None, NOW, held_incomplete=[cut, other])
+        state.commit_build(DAY, [], [], None, NOW, held_incomplete=[cut])
+        assert state.incomplete_runs(["k1", "k2", "k3"]) == {"k1": 2, "k2": 1}
+        state.commit_build(DAY, [cut], [], None, NOW)  # shown: no longer waiting
+        assert state.incomplete_runs(["k1", "k2"]) == {"k2": 1}
+        # one its feed stopped giving is forgotten after a month
+        state.commit_build(DAY, [], [], None, NOW + dt.timedelta(days=31))
+        assert state.incomplete_runs(["k2"]) == {}

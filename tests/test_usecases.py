@@ -242,10 +242,18 @@ def test_read_one_article_fetches_a_url(site: Config, http_server) -> None:
         body=(PAGES / "news_full.html").read_bytes(),
         headers={"Content-Type": "text/html; charset=utf-8"},
     )
+    # 127.0.0.1, typed as such, names this machine: the user's own choice, read as asked.
     article = usecases.read_one_article(site, http_server.url("/story.html"))
     assert article.url == http_server.url("/story.html")
     assert article.source == urlsplit(http_server.url("/")).netloc
     assert article.paragraphs and article.summary
+
+
+def test_read_one_article_keeps_to_the_network_policy(site: Config) -> None:
+    url = "http://169.254.169.254/latest/meta-data/"  # link-local: never taken as one's own
+    with pytest.raises(SourceError, match=r"169\.254\.169\.254 is a link-local address") as refused:
+        usecases.read_one_article(site, url)
+    assert "allow_private = true" in refused.value.advice
 
 
 def test_read_one_article_warns_before_it_fails(site: Config, tmp_path: Path) -> None:

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from digest.model import Article, Paragraph
 from digest.summarise import lead_sentences
-from digest.text.normalise import ORPHAN_HEADING
-from digest.text.verbatim import normalise_keeping_verbatim
+from digest.text.normalise import ORPHAN_HEADING, normalise
 
 PROSE = (
     "The league table after the weekend shows Harbour clear at the top with nine games left.",
@@ -26,22 +25,20 @@ def test_table_rows_stay_rows_and_alike_rows_all_stay() -> None:
         Paragraph("Riverside Rovers | 29 | 60", "row"),
         Paragraph("Riverside Rovers | 29 | 60", "row"),  # a tie, printed as the site printed it
     )
-    cleaned = normalise_keeping_verbatim(article(Paragraph(PROSE[0]), *rows, Paragraph(PROSE[1])))
+    cleaned = normalise(article(Paragraph(PROSE[0]), *rows, Paragraph(PROSE[1])))
     assert cleaned.paragraphs == (Paragraph(PROSE[0]), *rows, Paragraph(PROSE[1]))
     assert cleaned.removed == ()
 
 
 def test_code_keeps_its_lines_and_a_repeated_run_is_kept() -> None:
     code = Paragraph(RUN, "code")
-    cleaned = normalise_keeping_verbatim(
-        article(Paragraph(PROSE[0]), code, Paragraph(PROSE[1]), code)
-    )
+    cleaned = normalise(article(Paragraph(PROSE[0]), code, Paragraph(PROSE[1]), code))
     assert cleaned.paragraphs == (Paragraph(PROSE[0]), code, Paragraph(PROSE[1]), code)
 
 
 def test_prose_around_verbatim_paragraphs_is_still_cleaned_in_place() -> None:
     code = Paragraph("Advertisement", "code")  # a code block may say anything
-    cleaned = normalise_keeping_verbatim(
+    cleaned = normalise(
         article(
             Paragraph(PROSE[0] + " This article was written with the help of AI."),
             Paragraph("Advertisement"),
@@ -59,7 +56,7 @@ def test_prose_around_verbatim_paragraphs_is_still_cleaned_in_place() -> None:
 
 
 def test_a_heading_over_a_closing_code_block_is_not_an_orphan() -> None:
-    cleaned = normalise_keeping_verbatim(
+    cleaned = normalise(
         article(Paragraph(PROSE[0]), Paragraph("Output", "heading"), Paragraph(RUN, "code"))
     )
     assert cleaned.paragraphs == (
@@ -71,7 +68,7 @@ def test_a_heading_over_a_closing_code_block_is_not_an_orphan() -> None:
 
 
 def test_a_heading_after_the_last_code_block_is_still_an_orphan() -> None:
-    cleaned = normalise_keeping_verbatim(
+    cleaned = normalise(
         article(
             Paragraph(PROSE[0]),
             Paragraph(RUN, "code"),
@@ -83,7 +80,7 @@ def test_a_heading_after_the_last_code_block_is_still_an_orphan() -> None:
 
 
 def test_an_article_without_verbatim_paragraphs_is_cleaned_as_before() -> None:
-    cleaned = normalise_keeping_verbatim(
+    cleaned = normalise(
         article(Paragraph("Harbour go top"), Paragraph(PROSE[0]), Paragraph(PROSE[0]))
     )
     assert cleaned.paragraphs == (Paragraph(PROSE[0]),)

@@ -4,7 +4,8 @@
 ``main`` turns what went wrong into a message on standard error and an exit status (see
 ``digest.cli.exits``): 0 done (even if some sources failed: their errors are printed and
 listed in the digest), 1 the job could not be done, 2 a usage or configuration error, 75
-another run holds the lock (try again later, as sysexits' EX_TEMPFAIL says).
+another run holds the lock (try again later, as sysexits' EX_TEMPFAIL says); which error gets
+which is decided in one place, ``digest.cli.exits.FAILURES``.
 """
 
 from __future__ import annotations
@@ -14,13 +15,8 @@ import sys
 from collections.abc import Sequence
 
 from digest.cli.console import error
-from digest.cli.exits import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE
+from digest.cli.exits import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, REPORTED, failure
 from digest.cli.parser import build_parser
-from digest.config import ConfigError
-from digest.errors import DigestError
-from digest.state import StateError, StateLockedError
-from digest.text.normalise import RulesError
-from digest.usecases import UsageError
 
 __all__ = ["EXIT_FAILED", "EXIT_LOCKED", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
@@ -34,32 +30,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return args.handler(args)
-    except UsageError as exc:
-        error(str(exc))
-        return EXIT_USAGE
-    except ConfigError as exc:
-        error(f"configuration error: {exc}")
-        return EXIT_USAGE
-    except RulesError as exc:
-        error(f"rules error: {exc}")
-        return EXIT_USAGE
-    except DigestError as exc:  # a source that cannot be read, an email not sent ...
-        advice = f"; {exc.advice}" if exc.advice else ""
-        error(f"{exc.problem}{advice}")
-        return EXIT_FAILED
-    except StateLockedError as exc:
-        error(str(exc))
-        return EXIT_LOCKED
-    except StateError as exc:
-        error(str(exc))
-        return EXIT_FAILED
-    except KeyboardInterrupt:
-        error("interrupted")
-        return EXIT_INTERRUPTED
-    except OSError as exc:  # a folder that cannot be created, a full disk, a read-only file
-        where = f" {exc.filename}" if exc.filename else ""
-        error(f"cannot write or read{where}: {exc.strerror or exc}")
-        return EXIT_FAILED
+    except REPORTED as exc:  # each with its status and words: see digest.cli.exits
+        status, message = failure(exc)
+        error(message)
+        return status
 
 
 def _configure_logging(level: int) -> None:

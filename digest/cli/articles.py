@@ -12,7 +12,7 @@ from digest.cli.console import error, warn
 from digest.cli.exits import EXIT_OK, EXIT_USAGE
 from digest.cli.options import load, positive_int
 from digest.config import Config
-from digest.model import Article
+from digest.model import Article, Removal
 
 INPUT_HELP = "an article file (.txt, .md, .html), a URL, or - for standard input"
 
@@ -31,7 +31,10 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         "--json", action="store_true", help="print JSON with title, date, source and summary"
     )
     extract.add_argument(
-        "--explain", action="store_true", help="also list each removed span and the rule"
+        "--explain",
+        action="store_true",
+        help="also list each removed span and the rule that removed it, and what was "
+        "suspected but kept (candidates)",
     )
     extract.set_defaults(handler=cmd_extract)
 
@@ -80,10 +83,17 @@ def cmd_extract(args: argparse.Namespace) -> int:
         if article.extraction:
             print(f"\n--- extracted by {article.extraction} ---")
         print(f"\n--- removed {len(article.removed)} span(s) ---")
-        for removal in article.removed:
-            reason = f" ({removal.reason})" if removal.reason else ""
-            print(f"[{removal.rule}]{reason}\n    {removal.text}")
+        _print_spans(article.removed)
+        if article.candidates:
+            print(f"\n--- kept {len(article.candidates)} candidate(s): suspected, not cut ---")
+            _print_spans(article.candidates)
     return EXIT_OK
+
+
+def _print_spans(spans: tuple[Removal, ...]) -> None:
+    for span in spans:
+        reason = f" ({span.reason})" if span.reason else ""
+        print(f"[{span.rule}]{reason}\n    {span.text}")
 
 
 def _as_json(article: Article, *, explain: bool) -> dict[str, object]:
@@ -100,6 +110,9 @@ def _as_json(article: Article, *, explain: bool) -> dict[str, object]:
             data["extraction"] = article.extraction
         data["removed"] = [
             {"rule": r.rule, "reason": r.reason, "text": r.text} for r in article.removed
+        ]
+        data["candidates"] = [
+            {"rule": r.rule, "reason": r.reason, "text": r.text} for r in article.candidates
         ]
     return data
 

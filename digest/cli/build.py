@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from digest import usecases
-from digest.cli.console import error, progress_reporter, warn
+from digest.cli.console import error, progress_reporter, report_problems
 from digest.cli.exits import EXIT_OK, EXIT_USAGE
 from digest.cli.options import load, parse_day
 
@@ -36,10 +35,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     except usecases.FutureDayError as exc:
         error(f"--date {exc.problem}; {exc.advice}")
         return EXIT_USAGE
-    for warning in result.warnings:
-        warn(warning)
-    for failure in result.digest.failures:
-        print(f"source failed: {failure}", file=sys.stderr)
+    report_problems(
+        result.digest.failures, result.warnings, result.unread_pages, verbose=args.verbose > 0
+    )
     if not args.quiet:
         print(result.summary_line)
         if args.verbose:

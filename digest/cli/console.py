@@ -8,7 +8,11 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from digest.model import SourceFailure, UnreadPage
 
 log = logging.getLogger("digest")
 
@@ -19,6 +23,32 @@ def error(message: str) -> None:
 
 def warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
+
+
+def note(message: str) -> None:
+    """Something worth knowing that asks for nothing: callers leave it out under ``-q``."""
+    print(f"note: {message}", file=sys.stderr)
+
+
+def report_problems(
+    failures: Iterable[SourceFailure],
+    warnings: Iterable[str],
+    unread_pages: Iterable[UnreadPage] = (),
+    *,
+    verbose: bool = False,
+    command: str = "digest build",
+) -> None:
+    """What went wrong in a run, each thing once (see ``digest.report``): what ``-q`` keeps.
+    With ``verbose``, each page that could not be read is listed rather than counted."""
+    from digest.report import notices
+
+    for notice in notices(
+        failures, warnings, unread_pages, each_page=verbose, verbose_command=f"{command} -v"
+    ):
+        if notice.failure:
+            print(notice, file=sys.stderr)
+        else:
+            warn(notice.text)
 
 
 def progress_reporter(quiet: bool = False) -> Callable[[str, int, int], None] | None:

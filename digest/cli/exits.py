@@ -1,9 +1,52 @@
-"""What the ``digest`` command's exit status means, for cron and scripts.
+"""What the ``digest`` command's exit status means, for cron and scripts, and which failure
+gets which: the one place that maps errors to statuses and words them.
 
-0 done (even if some sources failed: their errors are printed and listed in the digest),
-1 the job could not be done, 2 a usage or configuration error, 75 another run holds the lock
-(try again later, as sysexits' EX_TEMPFAIL says).
+0 done (even if some sources failed: their errors are printed and listed in the digest; a day
+already emailed is not emailed again, and that is not an error), 1 the job could not be done
+(for ``digest check``: something is wrong), 2 a usage or configuration error (nothing to read
+included, and a template of yours), 75 another run holds the lock, or another program the
+state database (try again later, as sysexits' EX_TEMPFAIL says).
 """
+
+from __future__ import annotations
+
+from digest.config import ConfigError
+from digest.errors import DigestError
+from digest.present import TemplateError
+from digest.state import StateLockedError
+from digest.text.normalise import RulesError
+from digest.usecases import UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
 EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports a process killed by SIGINT
+
+# Each failure the command line reports without a traceback, with its status and the words
+# before its message; the first entry the error is an instance of decides, so a subclass
+# comes before its base.
+FAILURES: tuple[tuple[type[BaseException], int, str], ...] = (
+    (StateLockedError, EXIT_LOCKED, ""),
+    (UsageError, EXIT_USAGE, ""),
+    (TemplateError, EXIT_USAGE, "template error: "),
+    (ConfigError, EXIT_USAGE, "configuration error: "),
+    (RulesError, EXIT_USAGE, "rules error: "),
+    (DigestError, EXIT_FAILED, ""),  # a source that cannot be read, a damaged state ...
+    (KeyboardInterrupt, EXIT_INTERRUPTED, ""),
+    (OSError, EXIT_FAILED, ""),  # a folder that cannot be created, a read-only file
+)
+REPORTED = tuple(kind for kind, _, _ in FAILURES)
+
+
+def failure(exc: BaseException) -> tuple[int, str]:
+    """The exit status for ``exc`` (one of ``REPORTED``) and the message that explains it."""
+    status, prefix = next((s, p) for kind, s, p in FAILURES if isinstance(exc, kind))
+    if isinstance(exc, KeyboardInterrupt):
+        return status, "interrupted"
+    if isinstance(exc, UsageError):
+        return status, str(exc)
+    if isinstance(exc, DigestError):
+        advice = f"; {exc.advice}" if exc.advice else ""
+        return status, f"{prefix}{exc.problem}{advice}"
+    if isinstance(exc, OSError):
+        where = f" {exc.filename}" if exc.filename else ""
+        return status, f"cannot write or read{where}: {exc.strerror or exc}"
+    return status, f"{prefix}{exc}"

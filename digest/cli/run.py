@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from digest import usecases
 from digest.cli.exits import EXIT_FAILED, EXIT_LOCKED, EXIT_OK
 from digest.cli.options import load
 
@@ -26,11 +27,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     from digest.scheduler import Scheduler, scheduled_job, scheduler_lock, stop_on_signals
 
     config = load(args)
+    usecases.require_sources(config)  # not a scheduler building empty digests for months
     scheduler = Scheduler(config, lambda: scheduled_job(config))
     with scheduler_lock(config):
         if args.once:
+            # The job logs what it did (its figures, or why it failed) and what went wrong
+            # on the way: printed again here, a cron mail would say everything twice.
             report = scheduler.run_job()
-            print(report.detail)
             if report.locked:
                 return EXIT_LOCKED
             return EXIT_OK if report.ok else EXIT_FAILED

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from digest import usecases
-from digest.cli.console import error, warn
+from digest.cli.console import error, note, warn
 from digest.cli.exits import EXIT_FAILED, EXIT_OK
 from digest.cli.options import load, parse_day
 
@@ -20,10 +20,11 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         description="Email the day's digest (built first if it has not been) to the [email] "
         "recipients, as a multipart text + HTML message. The SMTP password comes from "
         "email.password_env or email.password_file, never from the command line. A day "
-        "already sent is refused unless --force.",
+        "already sent is not sent again (it says so and exits 0) unless --force. --dry-run "
+        "needs no [email] table: without one, placeholder addresses are used.",
     )
     send.add_argument("--date", type=parse_day, help="the day to send (default: today)")
-    send.add_argument("--force", action="store_true", help="send even if already sent")
+    send.add_argument("--force", action="store_true", help="send again if already sent")
     send.add_argument(
         "--dry-run", action="store_true", help="print the message instead of sending it"
     )
@@ -34,9 +35,10 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
 
 
 def cmd_send(args: argparse.Namespace) -> int:
-    from digest.mail import MailError
+    from digest.mail import AlreadySentError, MailError
 
     config = load(args)
+    preview = args.dry_run or args.to_file is not None
     try:
         result = usecases.send_day(
             config,
@@ -46,6 +48,12 @@ def cmd_send(args: argparse.Namespace) -> int:
             to_file=args.to_file,
             out=sys.stdout,
         )
+    except AlreadySentError as exc:
+        # A daily job run twice (by hand, or a catch-up) meets this: nothing is wrong, and
+        # cron would mail an error for it. Said, unless -q; --force sends again.
+        if not args.quiet:
+            print(f"{exc.problem}; not sent again ({exc.advice})")
+        return EXIT_OK
     except MailError as exc:
         error(exc.problem)
         if exc.advice:
@@ -53,6 +61,13 @@ def cmd_send(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     for cut in result.cuts:
         warn(cut)
+    if preview and config.email is None and not args.quiet:
+        placeholder = usecases.preview_email(config)
+        note(
+            f"{config.path or 'the config'} has no [email] table: the preview is from "
+            f"{placeholder.sender} to {', '.join(placeholder.recipients)}, placeholders; "
+            "add [email] with from, to and smtp_host to send it"
+        )
     if not (args.dry_run and args.to_file is None) and not args.quiet:
         print(result.summary_line)
     return EXIT_OK

@@ -57,6 +57,11 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     add.add_argument("--full-text", action="store_true", help="fetch each entry's web page")
     add.add_argument("--max-items", type=int, help="at most this many newest items per run")
     add.add_argument("--no-discover", action="store_true", help="add the URL without fetching it")
+    add.add_argument(
+        "--allow-private",
+        action="store_true",
+        help="the source is on your own machine or network: let it reach private addresses",
+    )
     add.set_defaults(handler=cmd_sources_add)
     remove = actions.add_parser(
         "remove",
@@ -128,6 +133,7 @@ def cmd_sources_add(args: argparse.Namespace) -> int:
         full_text=args.full_text,
         max_items=args.max_items,
         discover=not args.no_discover,
+        allow_private=args.allow_private,
     )
     print(f"added {added.name} ({added.location}) to {added.config_path}")
     usecases.forget_source_health(added.state, added.name)

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from digest import usecases
-from digest.cli.console import error, progress_reporter, warn
+from digest.cli.console import error, progress_reporter, report_problems
 from digest.cli.exits import EXIT_OK, EXIT_USAGE
 from digest.cli.options import load, parse_day
 from digest.config import Config
@@ -57,8 +57,9 @@ def cmd_stories(args: argparse.Namespace) -> int:
     except usecases.FutureDayError as exc:
         error(f"--date {exc.problem}; {exc.advice}")
         return EXIT_USAGE
-    for warning in found.warnings:
-        warn(warning)
+    report_problems(
+        (), found.warnings, found.unread_pages, verbose=args.verbose > 0, command="digest stories"
+    )
     stories = found.digest.stories
     if args.json:
         for story in stories:

@@ -13,6 +13,7 @@ file, key, what was expected, what was given.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -394,12 +395,16 @@ def label_of(prefix: str, name: str) -> str:
 
 
 def check_known(raw: Mapping[str, Any], keys: Iterable[Key], where: str, prefix: str) -> None:
+    """Refuse a key that is not among ``keys``, naming the known key it most likely meant
+    (a typo such as ``ful_text``): the list of every key is long to read in a cron mail."""
     names = sorted({key.name for key in keys})
     unknown = sorted(set(raw) - set(names))
     if unknown:
         known = ", ".join(names)
+        close = difflib.get_close_matches(unknown[0], names, n=1)
+        meant = f", did you mean '{label_of(prefix, close[0])}'?" if close else ""
         raise ConfigError(
-            f"{where}: unknown key '{label_of(prefix, unknown[0])}' (known keys: {known})"
+            f"{where}: unknown key '{label_of(prefix, unknown[0])}'{meant} (known keys: {known})"
         )
 
 

@@ -3,8 +3,9 @@
 Every error names the file, the key and what was expected, because the person reading it is
 usually looking at a cron mail hours after the edit that broke it. What each key must be comes
 from ``digest.config.settings``; this module adds what holds between keys (a source has a
-``url`` or a ``path``; ``state`` sits beside ``output``; port 465 goes with ``tls``) and what a
-wrong ``[[sources]]`` entry does to a run.
+``url`` or a ``path``; ``state`` sits beside ``output``; port 465 goes with ``tls``;
+``[schedule]`` has ``at`` or ``every``, not both) and what a wrong ``[[sources]]`` entry does
+to a run.
 """
 
 from __future__ import annotations
@@ -118,10 +119,21 @@ def parse_config(
         values["email"] = EmailConfig(**email)
     values["fetch"] = FetchConfig(**read_table(data.get("fetch", {}), FETCH, where, base))
     values["stories"] = StoriesConfig(**read_table(data.get("stories", {}), STORIES, where, base))
-    values["schedule"] = ScheduleConfig(
-        **read_table(data.get("schedule", {}), SCHEDULE, where, base)
-    )
+    values["schedule"] = _parse_schedule(data.get("schedule", {}), where, base)
     return Config(**values, path=path, invalid_sources=invalid)
+
+
+def _parse_schedule(table: Any, where: str, base: Path) -> ScheduleConfig:
+    """``[schedule]``: daily ``at`` a time or ``every`` interval, not both (one would be
+    silently ignored, and the user would wonder why digest runs when it does)."""
+    schedule = ScheduleConfig(**read_table(table, SCHEDULE, where, base))
+    if "at" in table and "every" in table:
+        raise ConfigError(
+            f"{where}: [schedule] sets both 'at' ({table['at']!r}) and 'every' "
+            f"({table['every']!r}); keep one: 'at' runs daily at that time, 'every' at that "
+            "interval"
+        )
+    return schedule
 
 
 def _parse_sections(entries: Any, where: str, base: Path) -> tuple[SectionConfig, ...]:

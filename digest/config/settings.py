@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from digest.config.keys import (
@@ -129,6 +129,15 @@ SOURCE = Table(
             "lifts its stories in their section as if that many more sources carried them; "
             "negative lowers them",
         ),
+        Key(
+            "allow_private",
+            Boolean(),
+            None,
+            "true lets this source, its redirects and the pages it links to reach addresses "
+            "outside the public internet: your own machine or network (see "
+            "[Network policy](#network-policy))",
+            default_text="`[fetch] allow_private`",
+        ),
     ),
     help="one table per source; each has a `url` or a `path`",
 )
@@ -187,6 +196,13 @@ FETCH = Table(
             60.0,
             "the longest a build spends fetching article pages for full text",
             note="pages not back by then keep their teasers",
+        ),
+        Key(
+            "allow_private",
+            Boolean(),
+            False,
+            "true lets every source reach addresses outside the public internet, as a "
+            "source's own `allow_private` does (see [Network policy](#network-policy))",
         ),
     ),
     help="how feeds and pages are fetched",
@@ -450,11 +466,15 @@ class FetchConfig:
     retries: int = FETCH["retries"].default
     full_text_limit: int = FETCH["full_text_limit"].default
     full_text_seconds: float = FETCH["full_text_seconds"].default
+    allow_private: bool = FETCH["allow_private"].default
     # The first retry's pause in seconds (it doubles, with jitter). Not a config key: users
     # keep the polite default; tests shorten it so that proving a retry costs no second.
     backoff: float = 1.0
+    # Where names resolve and connections go (a ``digest.sources.http.Network``): None for
+    # the system's. Not a config key: tests give names chosen addresses without the internet.
+    network: Any = None
 
-    CODE_ONLY: ClassVar[tuple[str, ...]] = ("backoff",)  # fields that are not config keys
+    CODE_ONLY: ClassVar[tuple[str, ...]] = ("backoff", "network")  # not config keys
 
 
 @dataclass(frozen=True)

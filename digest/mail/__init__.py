@@ -14,13 +14,14 @@ module logs as ``digest.mail``.
 """
 
 from digest.mail.compose import MAX_BYTES, DigestMessage, build_message
-from digest.mail.errors import MailError
+from digest.mail.errors import AlreadySentError, MailError
 from digest.mail.password import read_password
 from digest.mail.send import SendResult, send_digest
 from digest.mail.smtp import RecipientsRefused, send_message
 
 __all__ = [
     "MAX_BYTES",
+    "AlreadySentError",
     "DigestMessage",
     "MailError",
     "RecipientsRefused",

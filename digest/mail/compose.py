@@ -645,7 +645,8 @@ def email_config(config: Config) -> EmailConfig:
         raise MailError(
             f"{where} has no [email] table, so digest does not know where to send",
             'add one with from, to and smtp_host, e.g. [email] from = "digest@example.org", '
-            'to = ["me@example.org"], smtp_host = "smtp.example.org"',
+            'to = ["me@example.org"], smtp_host = "smtp.example.org"; '
+            "'digest send --dry-run --to-file digest.eml' previews the email without one",
         )
     return config.email
 
@@ -658,6 +659,10 @@ def _parse_address(text: str, key: str) -> Address:
         cause: Exception | None = exc
     else:
         cause = None
+    if not text.isprintable():
+        # A line break or another control character: the header parser reads past it (part
+        # of the address lost, or another address taken) instead of refusing it.
+        addresses = ()
     if len(addresses) != 1 or not addresses[0].username or not addresses[0].domain:
         raise MailError(
             f"'{key}' is not one email address: {text!r}",

@@ -7,3 +7,10 @@ from digest.errors import DigestError
 
 class MailError(DigestError):
     """Building or sending the email failed: what went wrong, and what to do about it."""
+
+
+class AlreadySentError(MailError):
+    """The day's email went out already, and sending it again was not asked for (``force``).
+
+    Not a failure: a daily job run twice (cron, a catch-up) meets it, and the command says so
+    and exits 0."""

@@ -19,7 +19,7 @@ from typing import TextIO
 
 from digest.config import Config
 from digest.mail.compose import MAX_BYTES, build_message, email_config
-from digest.mail.errors import MailError
+from digest.mail.errors import AlreadySentError, MailError
 from digest.mail.password import read_password
 from digest.mail.smtp import RecipientsRefused, envelope_addresses, send_message
 from digest.model import Digest
@@ -83,7 +83,7 @@ def send_digest(
         sent_at = state.sent_at(digest.day)
         if sent_at is not None and not force:
             when = human_datetime(localtime(sent_at, config.timezone))
-            raise MailError(
+            raise AlreadySentError(
                 f"the digest for {digest.day.isoformat()} was already sent ({when}, "
                 f"{config.tz_name})",
                 "use --force to send it again",

@@ -4,15 +4,24 @@ People paste whatever address they have: a feed, the site's home page, an articl
 added as it is; a home page is searched for ``<link rel="alternate">`` feeds; ``--page`` (or
 ``--kind``) adds the address as that kind of source, as it is. Local paths become folder or
 feed-file sources.
+
+Discovery fetches what the user typed and what the page it finds names, so it follows the
+network policy like every other request (see ``digest.sources.http.guard``): a site on the
+internet cannot get a feed on the local network added, and an address of the user's own
+network is read only when they allow it (``allow_private``, written into the entry).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from digest.model import Source
 from digest.sources.errors import SourceError
+
+if TYPE_CHECKING:
+    from digest.sources.http import FetchSettings
 
 
 def resolve_new_source(
@@ -22,9 +31,12 @@ def resolve_new_source(
     kind: str | None = None,
     discover: bool = True,
     base: Path | None = None,
+    allow_private: bool = False,
+    settings: FetchSettings | None = None,
 ) -> dict[str, object]:
     """A ``[[sources]]`` entry (name plus url or path) for ``location``; raises SourceError.
-    A URL with a ``kind`` is added as that kind, as it is: only a feed is looked for."""
+    A URL with a ``kind`` is added as that kind, as it is: only a feed is looked for.
+    ``allow_private`` and ``settings``: as for ``find_feed``."""
     scheme = urlsplit(location).scheme.lower()
     if scheme not in ("http", "https"):
         path = (base or Path.cwd()) / Path(location).expanduser()
@@ -38,26 +50,35 @@ def resolve_new_source(
         return {"name": name or urlsplit(location).netloc, "url": location, "kind": kind}
     if not discover:
         return {"name": name or urlsplit(location).netloc, "url": location}
-    feed_url, title = find_feed(location)
+    feed_url, title = find_feed(location, allow_private=allow_private, settings=settings)
     return {"name": name or title or urlsplit(feed_url).netloc, "url": feed_url}
 
 
-def find_feed(url: str) -> tuple[str, str]:
+def find_feed(
+    url: str, *, allow_private: bool = False, settings: FetchSettings | None = None
+) -> tuple[str, str]:
     """Fetch ``url``; return (feed URL, feed title), following a home page to its feed.
 
     The URL returned is the one to store: the address given (or the page's candidate as the
     page names it), unless every redirect on the way was permanent (301/308), in which case
     the feed's new address. A temporary redirect's target, such as a signed CDN URL that
-    expires, is never stored.
+    expires, is never stored. Nothing outside the public internet is read unless
+    ``allow_private``; ``settings`` default to one retry.
     """
     from digest.sources.feeds import FeedError, parse_feed
     from digest.sources.http import FetchRequest, FetchSettings, fetch
 
-    settings = FetchSettings(retries=1)
+    settings = settings or FetchSettings(retries=1)
     probe = Source(name=urlsplit(url).netloc, kind="feed", location=url)
-    result = fetch(FetchRequest(source=probe.name, url=url), settings)
+    result = fetch(FetchRequest(source=probe.name, url=url, allow_private=allow_private), settings)
     if result.outcome != "ok":
-        raise SourceError(f"{url}: {result.problem}", result.advice or "check the address")
+        advice = result.advice or "check the address"
+        if result.refused:
+            advice = (
+                "digest reaches only public internet addresses; if this address is on your own"
+                " network and you trust it, add it with --allow-private"
+            )
+        raise SourceError(f"{url}: {result.problem}", advice)
     try:
         parsed = parse_feed(result.body, probe, url=result.url, content_type=result.content_type)
         return result.moved_to or url, parsed.title
@@ -69,16 +90,21 @@ def find_feed(url: str) -> tuple[str, str]:
             "or JSON Feed)",
             "find the site's feed address, or add the page itself with --page",
         )
+    problems: list[str] = []
     for candidate in candidates:
-        found = fetch(FetchRequest(source=probe.name, url=candidate), settings)
+        request = FetchRequest(source=probe.name, url=candidate, allow_private=allow_private)
+        found = fetch(request, settings)
         if found.outcome != "ok":
+            problems.append(f"{candidate}: {found.problem}")
             continue
         try:
             parsed = parse_feed(found.body, probe, url=found.url, content_type=found.content_type)
-        except FeedError:
+        except FeedError as exc:
+            problems.append(f"{candidate}: {exc.problem}")
             continue
         return found.moved_to or candidate, parsed.title
     raise SourceError(
-        f"{url} names feeds ({', '.join(candidates)}) but none could be read",
+        f"{url} names feeds ({', '.join(candidates)}) but none could be read: "
+        + "; ".join(problems),
         "try one of them directly with 'digest sources add URL'",
     )

@@ -1,293 +1,117 @@
 """The normalise stage: raw paragraphs in, clean paragraphs out, with an account of every cut.
 
 Every ingestor's output (plain-text files, feed entries converted from HTML, pages extracted by
-trafilatura) passes through :func:`normalise`. It
+trafilatura) passes through :func:`normalise`. Precision comes first: a cut must be certain,
+and what the stage is unsure of stays in the article and is listed as a *candidate* for
+``digest extract --explain``. It
 
-* normalises Unicode to NFC and collapses whitespace (non-breaking and zero-width spaces too);
-* cuts boilerplate the rules describe: AI and accuracy disclaimers, reprint notes, ads,
-  newsletter, social and comment prompts, copyright lines, and the blocks of teasers and
-  prompts that close a scraped page (see ``rules.toml``);
-* drops paragraphs repeated verbatim or nearly so (a scraper that doubled the body), a first
-  paragraph that only repeats the title, and an SEO standfirst that restates the title with a
-  call to action;
-* drops separator lines with no words ("* * *");
+* normalises Unicode to NFC and collapses whitespace (non-breaking and zero-width spaces too),
+  except in code, which is kept verbatim and never matched by any rule;
+* cuts the boilerplate the rules describe (``rules.toml``, read by :mod:`digest.text.rules`):
+  AI and accuracy disclaimers and reprint notes sentence by sentence, scored by what each
+  sentence does; prompts to comment, share, sign in or subscribe when a paragraph holds
+  nothing else; ads, copyright lines and page furniture; blocks of teasers under a heading
+  such as "Related", which end at the first paragraph that reads like the article's prose;
+* cuts what a source repeats in article after article (its footer, its share bar), when told
+  the source's template (:mod:`digest.text.recurring`): what :func:`survey` saw in each article
+  is what the pipeline remembers;
+* cuts a scraper's doubling (a run of paragraphs printed twice, or the whole body twice) but
+  never a single repeated paragraph (a refrain, a question asked again, a list item); a first
+  paragraph that only repeats the title; an SEO standfirst that restates the title or the lead
+  with a call to action; separator lines drawn with dashes, stars, dots or ornaments
+  ("* * *", "★"), but not an elision mark ("[…]") or a line of a diagram;
 * marks in-body subheadings as ``heading`` paragraphs (kept for the reader, never summarised)
-  and drops headings left with no text after them at the end.
+  and drops short section labels left with no text after them at the end ("Photo gallery").
 
-What counts as boilerplate is data, not code: ``rules.toml`` ships with the package and a user
-file of the same shape can add, replace or disable rules (:func:`load_rules`). Each cut becomes
-a :class:`~digest.model.Removal` naming the rule, so ``digest extract --explain`` can show why.
+Each cut becomes a :class:`~digest.model.Removal` naming the rule and why (a scored rule says
+how the score added up), so ``digest extract --explain`` can show it. Cleaning its own output
+changes nothing: ``normalise(normalise(a)) == normalise(a)``.
 """
 
 from __future__ import annotations
 
-import functools
 import re
-import string
-import tomllib
+import statistics
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from importlib import resources
-from pathlib import Path
-from typing import Any, Literal
 
 from digest.model import Article, Paragraph, ParagraphKind, Removal
+from digest.text import shapes
+from digest.text.recurring import (
+    RECURS_IN,
+    Sighting,
+    SourceTemplate,
+    fingerprint,
+)
+from digest.text.rules import (
+    BUILTIN_REASONS,
+    DUPLICATE,
+    KINDS,
+    NO_WORDS,
+    ORPHAN_HEADING,
+    RECURRING,
+    SHORT_QUESTION,
+    SPECIFICS,
+    TITLE_REPEAT,
+    Rule,
+    RuleKind,
+    RulesError,
+    RuleSet,
+    Score,
+    computed_signals,
+    default_rules,
+    load_rules,
+    probe,
+)
 from digest.text.sentences import split_sentences
 
-RuleKind = Literal["disclaimer", "standalone", "trailing_block", "seo_standfirst"]
-KINDS: tuple[RuleKind, ...] = ("disclaimer", "standalone", "trailing_block", "seo_standfirst")
-FOLLOWED_BY = ("teasers", "prompts")
-
-# Removals that come from the stage's own checks rather than from a rules file.
-DUPLICATE = "duplicate-paragraph"
-TITLE_REPEAT = "title-repeat"
-ORPHAN_HEADING = "orphan-heading"
-NO_WORDS = "no-words"
-_BUILTIN_REASONS = {
-    NO_WORDS: "Paragraph with no words: a separator or stray symbols",
-    DUPLICATE: "Paragraph repeated verbatim or nearly so earlier in the article",
-    TITLE_REPEAT: "First paragraph only repeats the title",
-    ORPHAN_HEADING: "Heading with no text after it",
-}
-
-BUILTIN_RULES_FILE = "rules.toml"
-_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
-_RULE_KEYS = {"id", "kind", "description", "patterns", "followed_by", "min_title_overlap"}
-_FILE_KEYS = {"rule", "disable"}
-_BACKREFERENCE = re.compile(r"(?<!\\)(?:\\\\)*\\(?:[1-9]|g<)")
+__all__ = [
+    "DUPLICATE",
+    "KINDS",
+    "NO_WORDS",
+    "ORPHAN_HEADING",
+    "RECURRING",
+    "TITLE_REPEAT",
+    "Cleaned",
+    "Rule",
+    "RuleKind",
+    "RuleSet",
+    "RulesError",
+    "clean_paragraphs",
+    "default_rules",
+    "load_rules",
+    "normalise",
+    "normalise_text",
+    "survey",
+]
 
 # Shape limits of the structural checks.
 _NO_WORDS_MAX_CHARS = 20  # "* * *", "—", "•••": separators, never content
 _STANDALONE_MAX_CHARS = 400  # boilerplate paragraphs are short; long ones are never tried
-_BLOCK_HEADING_MAX_CHARS = 80  # a trailing-block heading is a short line of its own
-_BLOCK_MAX_TAIL = 30  # paragraphs a trailing block may span: "near the end"
-_TEASER_MAX_CHARS = 320  # a teaser under a "Related" heading is a line or two
+_BLOCK_HEADING_MAX_CHARS = 80  # a block heading is a short line of its own
+_BLOCK_MAX_PARAGRAPHS = 12  # a longer run of short lines is more likely a list of the article's
 _STANDFIRST_MAX_CHARS = 500
 _STANDFIRST_MAX_SENTENCES = 3
-_HEADING_MAX_CHARS = 90
-_HEADING_MAX_WORDS = 12
-_DEDUP_MIN_WORDS = 2  # one-word paragraphs ("Yes.", "Watch:") may repeat legitimately
+_STANDFIRST_LEAD_STEMS = 2  # words a title-less standfirst must share with the lead
+_DOUBLING_MIN_WORDS = 8  # a doubled run holds at least two sentences this long
+_DOUBLING_MIN_SHARE = 0.2  # ... and a fifth of the article's text: examples that share lines stay
 _NEAR_DUP_MIN_WORDS = 12  # near-duplicate checks only where a one-word change is a small one
 _NEAR_DUP_JACCARD = 0.85  # word-bigram Jaccard: one word changed in 40 scores about 0.90
 _EDGE_WORDS = 4  # near-duplicate candidates share their first or last words
 _EDGE_BUCKET = 16  # at most this many earlier paragraphs compared per shared opening or ending
 _TITLE_REPEAT_JACCARD = 0.8
-
-
-class RulesError(ValueError):
-    """A rules file that cannot be used; the message names the file, the rule and the problem."""
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    """One boilerplate rule, its patterns compiled into a single case-insensitive regex."""
-
-    id: str
-    kind: RuleKind
-    description: str
-    patterns: tuple[str, ...]
-    regex: re.Pattern[str] = field(repr=False, compare=False)
-    followed_by: Literal["teasers", "prompts"] = "teasers"
-    min_title_overlap: float = 0.5
-    origin: str = ""  # the file the rule came from, for messages
-
-
-@dataclass(frozen=True)
-class RuleSet:
-    """The compiled rules the stage applies, in file order, grouped by kind."""
-
-    rules: tuple[Rule, ...]
-    disclaimer: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
-    standalone: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
-    trailing_block: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
-    seo_standfirst: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
-
-    _any: dict[str, re.Pattern[str] | None] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        any_of: dict[str, re.Pattern[str] | None] = {}
-        for kind in KINDS:
-            rules = tuple(r for r in self.rules if r.kind == kind)
-            object.__setattr__(self, kind, rules)
-            # One expression per kind answers "does any rule match?" in a single call; the
-            # rarely needed "which rule?" is asked only after a hit.
-            any_of[kind] = (
-                re.compile("|".join(f"(?:{r.regex.pattern})" for r in rules), re.IGNORECASE)
-                if rules
-                else None
-            )
-        object.__setattr__(self, "_any", any_of)
-
-    def match(self, kind: RuleKind, text: str) -> Rule | None:
-        """The first rule of ``kind`` whose patterns match the whole of ``text``."""
-        combined = self._any[kind]
-        if combined is None or combined.fullmatch(text) is None:
-            return None
-        return next(r for r in getattr(self, kind) if r.regex.fullmatch(text))
-
-    def standalone_match(self, text: str) -> Rule | None:
-        """The standalone rule that matches the whole of ``text`` (a sentence or a short
-        paragraph), ignoring edge bullets, closing punctuation and enclosing brackets, as the
-        stage does; None when none does. For callers that look at single sentences, such as
-        the summariser, which must not pick boilerplate that stood inside a paragraph."""
-        return self.match("standalone", _probe(text))
-
-    @property
-    def ids(self) -> tuple[str, ...]:
-        return tuple(r.id for r in self.rules)
-
-    def get(self, rule_id: str) -> Rule | None:
-        return next((r for r in self.rules if r.id == rule_id), None)
-
-    def __len__(self) -> int:
-        return len(self.rules)
-
-
-# --- loading rules -----------------------------------------------------------------------------
-
-
-def load_rules(extra: Path | None = None) -> RuleSet:
-    """The built-in rules, extended by the user's rules file ``extra`` if given.
-
-    In ``extra``, a rule with a new id is added, a rule with a built-in id replaces that rule,
-    and ``disable = ["id", ...]`` removes built-in rules. Raises :class:`RulesError` (a
-    ``ValueError``) naming the file, the rule and the problem.
-    """
-    if extra is None:
-        return default_rules()
-    rules = list(default_rules().rules)
-    try:
-        raw = Path(extra).read_bytes()
-    except OSError as exc:
-        raise RulesError(f"{extra}: cannot read the rules file ({exc.strerror or exc})") from exc
-    user_rules, disable = _parse_rules(_read_toml(raw, str(extra)), str(extra))
-
-    merged = {r.id: r for r in rules}
-    for rule_id in disable:
-        if rule_id in _BUILTIN_REASONS:
-            raise RulesError(f"{extra}: disable: '{rule_id}' is a built-in check, not a rule")
-        if rule_id not in merged:
-            known = ", ".join(merged)
-            raise RulesError(f"{extra}: disable: no built-in rule '{rule_id}' (rules: {known})")
-        if any(r.id == rule_id for r in user_rules):
-            raise RulesError(f"{extra}: rule '{rule_id}' is both defined and disabled")
-        del merged[rule_id]
-    for rule in user_rules:
-        merged[rule.id] = rule  # a dict keeps the built-in's place when an id is replaced
-    return RuleSet(tuple(merged.values()))
-
-
-@functools.cache
-def default_rules() -> RuleSet:
-    """The built-in rules, loaded and compiled once per process."""
-    builtin = resources.files("digest.text").joinpath(BUILTIN_RULES_FILE)
-    origin = f"built-in {BUILTIN_RULES_FILE}"
-    rules, _ = _parse_rules(_read_toml(builtin.read_bytes(), origin), origin)
-    return RuleSet(tuple(rules))
-
-
-def _read_toml(raw: bytes, origin: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise RulesError(f"{origin}: the rules file is not UTF-8 text ({exc.reason})") from exc
-    except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"{origin}: not valid TOML: {exc}") from exc
-
-
-def _parse_rules(data: Mapping[str, Any], origin: str) -> tuple[list[Rule], list[str]]:
-    unknown = sorted(set(data) - _FILE_KEYS)
-    if unknown:
-        raise RulesError(
-            f"{origin}: unknown key '{unknown[0]}' (a rules file has [[rule]] tables and an "
-            'optional disable = ["rule-id", ...])'
-        )
-    tables = data.get("rule", [])
-    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
-        raise RulesError(f"{origin}: 'rule' must be a list of [[rule]] tables")
-    disable = data.get("disable", [])
-    if not isinstance(disable, list) or not all(isinstance(d, str) for d in disable):
-        raise RulesError(f"{origin}: 'disable' must be a list of rule ids, such as [\"ad\"]")
-
-    rules: list[Rule] = []
-    for number, table in enumerate(tables, 1):
-        rule = _parse_rule(table, origin, number)
-        if any(r.id == rule.id for r in rules):
-            raise RulesError(f"{origin}: rule '{rule.id}' is defined twice")
-        rules.append(rule)
-    return rules, disable
-
-
-def _parse_rule(table: Mapping[str, Any], origin: str, number: int) -> Rule:
-    rule_id = table.get("id")
-    name = f"rule '{rule_id}'" if isinstance(rule_id, str) and rule_id else f"rule #{number}"
-
-    def fail(problem: str) -> RulesError:
-        return RulesError(f"{origin}: {name}: {problem}")
-
-    for key in ("id", "kind", "description", "patterns"):
-        if key not in table:
-            raise fail(f"missing key '{key}'")
-    unknown = sorted(set(table) - _RULE_KEYS)
-    if unknown:
-        raise fail(f"unknown key '{unknown[0]}' (keys: {', '.join(sorted(_RULE_KEYS))})")
-    if not isinstance(rule_id, str) or not _ID.fullmatch(rule_id):
-        raise fail("'id' must be a name of letters, digits, '-', '_' or '.'")
-    if rule_id in _BUILTIN_REASONS:
-        raise fail("this id is reserved for a built-in check; choose another")
-    kind = table["kind"]
-    if kind not in KINDS:
-        raise fail(f"unknown kind {kind!r} (kinds: {', '.join(KINDS)})")
-    description = table["description"]
-    if not isinstance(description, str) or not description.strip():
-        raise fail("'description' must be a non-empty string")
-    patterns = table["patterns"]
-    if (
-        not isinstance(patterns, list)
-        or not patterns
-        or not all(isinstance(p, str) and p for p in patterns)
-    ):
-        raise fail("'patterns' must be a non-empty list of regular expressions (strings)")
-
-    for i, pattern in enumerate(patterns, 1):
-        try:
-            compiled = re.compile(f"(?:{pattern})", re.IGNORECASE)
-        except re.error as exc:
-            raise fail(f"pattern {i} {pattern!r} is not a valid regular expression: {exc}") from exc
-        if compiled.fullmatch(""):
-            raise fail(f"pattern {i} {pattern!r} matches empty text, so it would match anything")
-        if compiled.groupindex or _BACKREFERENCE.search(pattern):
-            # Patterns are joined into one expression per kind, which renumbers groups.
-            raise fail(
-                f"pattern {i} {pattern!r}: named groups and backreferences are not supported"
-            )
-    try:
-        regex = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
-    except re.error as exc:  # e.g. the same group name in two patterns
-        raise fail(f"the patterns cannot be combined into one expression: {exc}") from exc
-
-    followed_by = table.get("followed_by", "teasers")
-    if "followed_by" in table and kind != "trailing_block":
-        raise fail("'followed_by' only applies to trailing_block rules")
-    if followed_by not in FOLLOWED_BY:
-        raise fail(f"'followed_by' must be one of {', '.join(FOLLOWED_BY)}, got {followed_by!r}")
-    overlap = table.get("min_title_overlap", 0.5)
-    if "min_title_overlap" in table and kind != "seo_standfirst":
-        raise fail("'min_title_overlap' only applies to seo_standfirst rules")
-    if isinstance(overlap, bool) or not isinstance(overlap, int | float) or not 0 < overlap <= 1:
-        raise fail(f"'min_title_overlap' must be a number above 0 and at most 1, got {overlap!r}")
-
-    return Rule(
-        id=rule_id,
-        kind=kind,
-        description=description.strip(),
-        patterns=tuple(patterns),
-        regex=regex,
-        followed_by=followed_by,
-        min_title_overlap=float(overlap),
-        origin=origin,
-    )
+# A recurring paragraph at the top or the bottom of the article goes once it is in this share of
+# the source's articles (or in this many); one in the middle of the text only past a majority.
+_RECURRING_EDGE_SHARE = 0.2
+_RECURRING_EDGE_ARTICLES = 10
+_RECURRING_BODY_SHARE = 0.5
+_LIST_MIN_LINES = 3  # this many short title-like lines in a row are a list, not headings
+_ORPHAN_MAX_CHARS = 60
+_ORPHAN_MAX_WORDS = 5
+# Passes beyond the paragraphs' count: every pass but the last cuts something, so cleaning
+# ends; the bound only guards against a rule that would cut forever.
+_EXTRA_PASSES = 4
 
 
 # --- text helpers -------------------------------------------------------------------------------
@@ -299,69 +123,59 @@ _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u180e]+")
 
 def normalise_text(text: str) -> str:
     """One paragraph in NFC, every whitespace run (NBSP, thin spaces…) one space, trimmed."""
+    text = _unicode(text)
+    return " ".join(text.split())
+
+
+def _unicode(text: str) -> str:
     if not text.isascii():
         text = _INVISIBLE.sub("", text)
         if not unicodedata.is_normalized("NFC", text):
             text = unicodedata.normalize("NFC", text)
-    return " ".join(text.split())
+    return text
 
 
-_EDGE = " -\u2013\u2014\u2022\u00b7*|>#_=~\u2192\u203a\u00bb"
-_TRAILING_PUNCT = ".!?:;,\u2026" + _EDGE
-_PAIRS = {"(": ")", "[": "]"}
-_ASCII_PUNCTUATION = str.maketrans(dict.fromkeys(string.punctuation.replace("_", ""), " "))
-_NON_WORD = re.compile(r"[^\w\s]+")
-# Words that say nothing about what a title is about, for the title-overlap check.
-# fmt: off
-_STOPWORDS = frozenset({
-    "a", "about", "after", "amid", "an", "and", "are", "as", "at", "be", "by", "for", "from",
-    "has", "have", "how", "in", "into", "is", "it", "its", "of", "on", "or", "over", "that",
-    "the", "this", "to", "was", "were", "what", "when", "where", "which", "who", "why", "will",
-    "with",
-})
-# fmt: on
+def _verbatim(text: str) -> str:
+    """Code as it came: NFC, no invisible characters, no trailing spaces or blank edge lines."""
+    lines = _unicode(text).splitlines()
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    return "\n".join(line.rstrip() for line in lines).rstrip()
 
 
 def _sentences(text: str) -> list[str]:
     return split_sentences(text) or [text]
 
 
-def _probe(text: str) -> str:
-    """What whole-text patterns see: no edge dashes or bullets, no end punctuation, unwrapped."""
-    text = text.strip(_EDGE)
-    if len(text) > 1 and _PAIRS.get(text[0]) == text[-1]:
-        text = text[1:-1].strip(_EDGE)
-    return text.rstrip(_TRAILING_PUNCT)
+# What a separator line is drawn with: dashes, stars, dots, rules and ornaments ("* * *", "—",
+# "•••", "★"). Brackets, slashes, quotes and pipes are not: "[…]" marks an elision in a quote,
+# and "/ \\" is a line of a diagram.
+_DIVIDERS = frozenset(
+    " *-_=~.#+\u2010\u2011\u2012\u2013\u2014\u2015"  # dashes
+    "\u2022\u00b7\u2027\u2219\u2026\u00b0\u00a7\u00b6\u2042"  # dots, ornaments
+)
 
 
-def _words(text: str) -> list[str]:
-    """The words of ``text``, case-folded, for comparing paragraphs regardless of punctuation."""
-    if text.isascii():  # the common case, twice as fast as the regex
-        return text.lower().translate(_ASCII_PUNCTUATION).split()
-    return _NON_WORD.sub(" ", text.casefold()).split()
+def _separator(text: str) -> bool:
+    return all(c in _DIVIDERS or unicodedata.category(c) == "So" for c in text)
 
 
-def _stems(words: list[str]) -> set[str]:
-    """Content words cut to five letters, a cheap stemmer: Venezuela/Venezuelan, offer/offers."""
-    return {w[:5] for w in words if w not in _STOPWORDS}
+def _is_code(paragraph: Paragraph) -> bool:
+    """Kept verbatim, never matched: the HTML converter marks code blocks and table rows
+    (``Paragraph.verbatim``); code pasted as plain paragraphs is known by its shape."""
+    return paragraph.verbatim or shapes.looks_like_code(paragraph.text)
 
 
-_LIST_ITEM = re.compile(r"(?:[-*+\u2022\u2013\u2014\u00b7]|\d{1,3}[.)]|[a-z][.)])\s")
-_INNER_SENTENCE_END = re.compile(r"[.!?\u2026] \S")
+# --- the result ---------------------------------------------------------------------------------
 
 
-def _heading_like(text: str) -> bool:
-    """A short title-like line: capitalised, no closing punctuation, not a list item or a URL."""
-    if len(text) > _HEADING_MAX_CHARS or text[-1] in ".!?\u2026:;,\"'\u201d\u2019\u00bb":
-        return False
-    if not (text[0].isupper() or text[0].isdigit()) or _LIST_ITEM.match(text):
-        return False
-    if len(text.split()) > _HEADING_MAX_WORDS or _INNER_SENTENCE_END.search(text):
-        return False
-    return "://" not in text and "www." not in text and "@" not in text
+@dataclass(frozen=True)
+class Cleaned:
+    """What :func:`clean_paragraphs` kept, what it cut and what it suspected but kept."""
 
-
-# --- the stage ---------------------------------------------------------------------------------
+    paragraphs: tuple[Paragraph, ...]
+    removed: tuple[Removal, ...]
+    candidates: tuple[Removal, ...] = ()
 
 
 @dataclass(slots=True)
@@ -369,137 +183,304 @@ class _Item:
     index: int  # position in the input, to report removals in reading order
     text: str
     kind: ParagraphKind
-    standalone: Rule | None  # the standalone rule this paragraph matches, if any
-    words: list[str] = field(default_factory=list)  # case-folded, set by the duplicate check
+    code: bool = False
+    prompt: tuple[str, str] | None = None  # (rule id, reason) if it is a standalone prompt
+    cut: bool = False
+    print_: int = 0  # its fingerprint, when the source's template is known
+    _words: list[str] | None = field(default=None, repr=False)
+
+    @property
+    def words(self) -> list[str]:
+        if self._words is None:
+            self._words = shapes.words(self.text)
+        return self._words
+
+    @property
+    def prose(self) -> bool:
+        return self.kind == "body" and not self.code and self.prompt is None
 
 
-class _Cuts:
-    """Removals collected in any order, reported in reading order."""
+class _Account:
+    """Removals and candidates collected in any order, reported in reading order."""
 
     def __init__(self) -> None:
-        self._found: list[tuple[int, int, Removal]] = []
+        self._cut: list[tuple[int, int, Removal]] = []
+        self._kept: list[tuple[int, int, Removal]] = []
 
-    def add(self, index: int, rule_id: str, reason: str, text: str, order: int = 0) -> None:
-        self._found.append((index, order, Removal(rule=rule_id, text=text, reason=reason)))
+    def cut(self, index: int, rule_id: str, reason: str, text: str, order: int = 0) -> None:
+        self._cut.append((index, order, Removal(rule=rule_id, text=text, reason=reason)))
 
-    def rule(self, item: _Item, rule: Rule) -> None:
-        self.add(item.index, rule.id, rule.description, item.text)
+    def cut_item(self, item: _Item, rule_id: str, reason: str | None = None) -> None:
+        item.cut = True
+        self.cut(item.index, rule_id, reason or BUILTIN_REASONS[rule_id], item.text)
 
-    def check(self, item: _Item, rule_id: str) -> None:
-        self.add(item.index, rule_id, _BUILTIN_REASONS[rule_id], item.text)
+    def suspect(self, index: int, rule_id: str, reason: str, text: str, order: int = 0) -> None:
+        self._kept.append((index, order, Removal(rule=rule_id, text=text, reason=reason)))
 
-    def result(self) -> tuple[Removal, ...]:
-        return tuple(r for _, _, r in sorted(self._found, key=lambda f: f[:2]))
+    def removed(self) -> tuple[Removal, ...]:
+        return tuple(r for _, _, r in sorted(self._cut, key=lambda f: f[:2]))
+
+    def candidates(self) -> tuple[Removal, ...]:
+        return tuple(r for _, _, r in sorted(self._kept, key=lambda f: f[:2]))
+
+
+# --- the stage ----------------------------------------------------------------------------------
+
+
+def normalise(
+    article: Article, rules: RuleSet | None = None, template: SourceTemplate | None = None
+) -> Article:
+    """The article with a normalised title, clean paragraphs, the cuts added to ``removed``
+    and what was suspected but kept added to ``candidates``.
+
+    ``template`` is what is known of the article's source's recurring paragraphs
+    (:func:`digest.text.recurring.learn`); without it, nothing is cut for recurring.
+    """
+    title = normalise_text(article.title)
+    rules = default_rules() if rules is None else rules
+    paragraphs: Sequence[Paragraph] = article.paragraphs
+    removed: list[Removal] = []
+    candidates: dict[Removal, None] = dict.fromkeys(article.candidates)
+    # Cutting can uncover more to cut (a heading left orphaned, a title line that now comes
+    # first): clean until nothing changes, so cleaning the result again changes nothing.
+    for _ in range(len(paragraphs) + _EXTRA_PASSES):
+        cleaned = clean_paragraphs(paragraphs, title, rules, template)
+        removed.extend(cleaned.removed)
+        candidates.update(dict.fromkeys(cleaned.candidates))
+        paragraphs = cleaned.paragraphs
+        if not cleaned.removed:
+            break  # (marking headings again would mark the same ones)
+    return replace(
+        article,
+        title=title,
+        paragraphs=tuple(paragraphs),
+        removed=article.removed + tuple(removed),
+        candidates=tuple(candidates),
+    )
+
+
+def survey(article: Article) -> Sighting:
+    """The fingerprints of an article's paragraphs, as the stage sees them: what the pipeline
+    remembers of it, to learn its source's template. Code is left out."""
+    prints = frozenset(
+        fingerprint(normalise_text(p.text))
+        for p in article.paragraphs
+        if not _is_code(p) and any(c.isalpha() for c in p.text)
+    )
+    return Sighting(article.source, article.key, prints)
 
 
 def clean_paragraphs(
-    paragraphs: Sequence[Paragraph], title: str, rules: RuleSet
-) -> tuple[tuple[Paragraph, ...], tuple[Removal, ...]]:
-    """Clean an article's paragraphs; return what is kept and what was cut, in reading order.
+    paragraphs: Sequence[Paragraph],
+    title: str,
+    rules: RuleSet,
+    template: SourceTemplate | None = None,
+) -> Cleaned:
+    """Clean an article's paragraphs once: what is kept, what was cut and what was suspected,
+    in reading order.
 
-    ``title`` may be empty (unknown): the title-repeat and standfirst checks are then skipped.
+    ``title`` may be empty (unknown): the title-repeat check is then skipped and an SEO
+    standfirst is recognised by the lead it restates.
     """
-    cuts = _Cuts()
+    account = _Account()
+    title = normalise_text(title)
+    context = _Context(rules, title)
+    if template is not None and (not template.recurs or not rules.recurring):
+        template = None
+    items = _read(paragraphs, context, account, template)
+    _cut_doubling(items, title, account)
+    _cut_blocks(items, rules, account)
+    if template is not None:
+        _cut_recurring(items, template, account)
+    for item in items:
+        if item.prompt is not None and not item.cut:
+            account.cut_item(item, *item.prompt)
+    kept = [i for i in items if not i.cut]
+    if title and kept:
+        kept = _drop_title_repeat(kept, title, account)
+    _cut_dateline(kept, rules, account)
+    kept = _drop_seo_standfirst(kept, title, rules, account)
+    _mark_headings(kept)
+    while kept and kept[-1].kind == "heading" and _section_label(kept[-1].text):
+        account.cut_item(kept.pop(), ORPHAN_HEADING)
+    return Cleaned(
+        tuple(Paragraph(i.text, i.kind) for i in kept),
+        account.removed(),
+        account.candidates(),
+    )
+
+
+@dataclass
+class _Context:
+    """What sentence scoring needs to know beyond the sentence: the rules and the title."""
+
+    rules: RuleSet
+    title: str
+    title_words: str = ""
+    follows_cut: bool = False  # the sentence just read was cut as a disclaimer
+
+    def __post_init__(self) -> None:
+        words = shapes.words(self.title)
+        self.title_words = " ".join(words) if len(words) >= 3 else ""
+
+    def computed(self, sentence: str) -> Callable[[str], bool]:
+        return computed_signals(
+            sentence, title_words=self.title_words, follows_cut=self.follows_cut
+        )
+
+    def scores(self, kind: RuleKind, sentence: str) -> list[Score]:
+        if not self.rules.may_score(kind, sentence):
+            return []
+        return self.rules.score(kind, sentence, self.computed(sentence))
+
+
+def _read(
+    paragraphs: Sequence[Paragraph],
+    context: _Context,
+    account: _Account,
+    template: SourceTemplate | None,
+) -> list[_Item]:
+    """The paragraphs as items: code recognised, separators and disclaimer sentences cut, and
+    each paragraph that is a prompt as a whole marked as such."""
     items: list[_Item] = []
     for index, paragraph in enumerate(paragraphs):
-        text = normalise_text(paragraph.text)
-        if len(text) <= _NO_WORDS_MAX_CHARS and not any(c.isalnum() for c in text):
-            if text:
-                cuts.add(index, NO_WORDS, _BUILTIN_REASONS[NO_WORDS], text)
-            continue
-        if rules.disclaimer:
-            text = _cut_disclaimers(index, text, rules, cuts)
+        code = _is_code(paragraph)
+        text = _verbatim(paragraph.text) if code else normalise_text(paragraph.text)
         if text:
-            standalone = (
-                rules.match("standalone", _probe(text))
-                if len(text) <= _STANDALONE_MAX_CHARS
-                else None
-            )
-            items.append(_Item(index, text, paragraph.kind, standalone))
+            items.append(_Item(index, text, paragraph.kind, code))
+    _extend_code(items)
 
-    items = _drop_duplicates(items, cuts)
-    items = _cut_trailing_block(items, rules, cuts)
-    kept: list[_Item] = []
+    out = []
     for item in items:
-        if item.standalone is not None:
-            cuts.rule(item, item.standalone)
+        if item.code:
+            context.follows_cut = False
+            out.append(item)
+            continue
+        if template is not None:
+            item.print_ = fingerprint(item.text)
+        if len(item.text) <= _NO_WORDS_MAX_CHARS and _separator(item.text):
+            account.cut(item.index, NO_WORDS, BUILTIN_REASONS[NO_WORDS], item.text)
+            continue
+        lowered = item.text.lower()
+        if not context.rules.may_apply("any", lowered):
+            context.follows_cut = False
+            out.append(item)
+            continue
+        if context.rules.disclaimer and context.rules.may_apply("disclaimer", lowered):
+            whole = item.text
+            item.text = _cut_disclaimers(item, context, account)
+            if not item.text:
+                continue
+            if item.text != whole:
+                lowered = item.text.lower()
         else:
-            kept.append(item)
-
-    title = normalise_text(title)
-    if title and kept:
-        kept = _drop_title_repeat(kept, title, cuts)
-        kept = _drop_seo_standfirst(kept, title, rules.seo_standfirst, cuts)
-
-    _mark_headings(kept)
-    while kept and kept[-1].kind == "heading":
-        cuts.check(kept.pop(), ORPHAN_HEADING)
-    return tuple(Paragraph(i.text, i.kind) for i in kept), cuts.result()
+            context.follows_cut = False
+        if len(item.text) <= _STANDALONE_MAX_CHARS and context.rules.may_apply(
+            "standalone", lowered
+        ):
+            item.prompt = _prompt(item, context, account)
+        out.append(item)
+    return out
 
 
-def normalise(article: Article, rules: RuleSet | None = None) -> Article:
-    """The article with a normalised title, clean paragraphs and the cuts added to ``removed``."""
-    title = normalise_text(article.title)
-    rules = default_rules() if rules is None else rules
-    paragraphs, removed = clean_paragraphs(article.paragraphs, title, rules)
-    return replace(article, title=title, paragraphs=paragraphs, removed=article.removed + removed)
+def _extend_code(items: list[_Item]) -> None:
+    """Closing lines of code ("}", "});") belong to the code around them."""
+    for _ in range(2):
+        for position, item in enumerate(items):
+            if item.code or not shapes.is_symbol_line(item.text):
+                continue
+            before = position > 0 and items[position - 1].code
+            after = position + 1 < len(items) and items[position + 1].code
+            if before or after:
+                item.code = True
+        items.reverse()
 
 
-def _cut_disclaimers(index: int, text: str, rules: RuleSet, cuts: _Cuts) -> str:
-    """Cut every sentence a disclaimer rule matches; consecutive ones by one rule cut together."""
-    sentences = _sentences(text)
-    hits = [rules.match("disclaimer", _probe(s)) for s in sentences]
-    if not any(hits):
-        return text
+def _cut_disclaimers(item: _Item, context: _Context, account: _Account) -> str:
+    """Cut every sentence a disclaimer rule matches or scores; consecutive ones cut by one rule
+    go together. Sentences that nearly score are noted as candidates."""
+    sentences = _sentences(item.text)
+    verdicts: list[tuple[str, str] | None] = []
+    for order, sentence in enumerate(sentences):
+        rule = context.rules.match("disclaimer", probe(sentence))
+        verdict = (rule.id, rule.description) if rule else None
+        if verdict is None:
+            scores = context.scores("disclaimer", sentence)
+            best = scores[0] if scores else None
+            if best is not None and best.certain:
+                verdict = (best.rule.id, best.explain())
+            elif best is not None and best.candidate:
+                account.suspect(item.index, best.rule.id, best.explain(), sentence, order)
+        verdicts.append(verdict)
+        context.follows_cut = verdict is not None
+    if not any(verdicts):
+        return item.text
     kept: list[str] = []
     run: list[str] = []
-    for order, (sentence, rule) in enumerate(zip(sentences, hits, strict=True)):
-        if rule is None:
+    for order, (sentence, verdict) in enumerate(zip(sentences, verdicts, strict=True)):
+        if verdict is None:
             kept.append(sentence)
             continue
         run.append(sentence)
-        following = hits[order + 1] if order + 1 < len(hits) else None
-        if following is not rule:
-            cuts.add(index, rule.id, rule.description, " ".join(run), order)
+        following = verdicts[order + 1] if order + 1 < len(verdicts) else None
+        if following is None or following[0] != verdict[0]:
+            account.cut(item.index, verdict[0], verdict[1], " ".join(run), order)
             run = []
     return " ".join(kept)
 
 
-def _drop_duplicates(items: list[_Item], cuts: _Cuts) -> list[_Item]:
-    """Drop paragraphs whose words repeat an earlier paragraph's, exactly or nearly.
+def _prompt(item: _Item, context: _Context, account: _Account) -> tuple[str, str] | None:
+    """The standalone rule that cuts the whole paragraph (a marker, or a prompt with no other
+    content), as (rule id, reason); None when it is article text."""
+    text = item.text
+    if len(text) > _STANDALONE_MAX_CHARS or text[0].islower():
+        return None  # (a paragraph opening in lower case is a line of a broken-up sentence)
+    rules = context.rules
+    rule = rules.match("standalone", probe(text))
+    if rule is not None:
+        return rule.id, rule.description
+    if not rules.may_score("standalone", text):
+        return None
+    sentences = _sentences(text)
+    best: Score | None = None
+    prompts = 0
+    content = False
+    near: Score | None = None
+    for sentence in sentences:
+        rule = rules.match("standalone", probe(sentence))
+        scores = context.scores("standalone", sentence)
+        top = scores[0] if scores else None
+        if rule is not None or (top is not None and top.certain):
+            prompts += 1
+            if top is not None and top.certain and (best is None or top.total > best.total):
+                best = top
+            continue
+        holds = context.computed(sentence)
+        if top is not None and top.candidate:
+            near = near or top
+        if (
+            holds(SHORT_QUESTION)
+            or rules.has_signal("sign-off", sentence)
+            or (top is not None and top.total >= 2 and not holds(SPECIFICS))
+        ):
+            continue  # a question to the reader, a sign-off: part of a prompt
+        content = True
+    if prompts and not content:
+        if best is None:  # a sentence of the paragraph matched a rule's whole-text pattern
+            rule = next(
+                r for s in sentences if (r := rules.match("standalone", probe(s))) is not None
+            )
+            return rule.id, rule.description
+        return best.rule.id, best.explain()
+    if prompts or near is not None:
+        suspect = best or near
+        if suspect is not None:
+            reason = suspect.explain() + (" (with other content)" if prompts else "")
+            account.suspect(item.index, suspect.rule.id, reason, text)
+    return None
 
-    Exactly: the same words once case and punctuation are ignored. Nearly (paragraphs of
-    ``_NEAR_DUP_MIN_WORDS`` words or more): a word-bigram Jaccard index of ``_NEAR_DUP_JACCARD``
-    or more with an earlier paragraph that opens or closes with the same words. (A re-scraped
-    copy differs by a word or a quote mark here and there, not at both ends; comparing only
-    such candidates keeps a long article linear rather than comparing every pair.)
-    """
-    seen: set[str] = set()
-    by_edge: dict[tuple[str, ...], list[_Shingled]] = {}
-    out: list[_Item] = []
-    for item in items:
-        if item.standalone is not None:  # an ad marker repeated is still an ad marker
-            out.append(item)
-            continue
-        words = item.words = _words(item.text)
-        key = " ".join(words)
-        if key in seen and len(words) >= _DEDUP_MIN_WORDS:
-            cuts.check(item, DUPLICATE)
-            continue
-        seen.add(key)
-        if len(words) >= _NEAR_DUP_MIN_WORDS:
-            this = _Shingled(words)
-            edges = (("<", *words[:_EDGE_WORDS]), (">", *words[-_EDGE_WORDS:]))
-            candidates = [other for edge in edges for other in by_edge.get(edge, ())]
-            if any(this.similar(other) for other in candidates):
-                cuts.check(item, DUPLICATE)
-                continue
-            for edge in edges:
-                bucket = by_edge.setdefault(edge, [])
-                if len(bucket) < _EDGE_BUCKET:  # templated paragraphs must not go quadratic
-                    bucket.append(this)
-        out.append(item)
-    return out
+
+# --- a scraper's doubling -----------------------------------------------------------------------
 
 
 class _Shingled:
@@ -526,97 +507,408 @@ class _Shingled:
         return common >= _NEAR_DUP_JACCARD * (len(a) + len(b) - common)
 
 
-def _cut_trailing_block(items: list[_Item], rules: RuleSet, cuts: _Cuts) -> list[_Item]:
-    """Cut from the first block heading near the end whose tail is all teasers or prompts."""
-    if not rules.trailing_block:
-        return items
+def _cut_doubling(items: list[_Item], title: str, account: _Account) -> None:
+    """Cut paragraphs a scraper printed twice: a run of consecutive paragraphs that repeats an
+    earlier run in the same order, holds at least two real paragraphs (sentences of
+    ``_DOUBLING_MIN_WORDS`` words or more, not list items, table rows, menus or short lines)
+    and a fifth of the article's text, or a whole body printed again. A paragraph repeated
+    alone (a refrain, a question asked again, a pull quote) stays, as a candidate.
 
-    @functools.cache
-    def block_heading(position: int) -> Rule | None:
-        text = items[position].text
-        if len(text) > _BLOCK_HEADING_MAX_CHARS:
-            return None
-        return rules.match("trailing_block", _probe(text))
+    Paragraphs match when their words are the same (case and punctuation aside) or, for
+    paragraphs of ``_NEAR_DUP_MIN_WORDS`` words or more, nearly so: a word-bigram Jaccard index
+    of ``_NEAR_DUP_JACCARD`` with an earlier paragraph that opens or closes with the same words
+    (a re-scraped copy differs by a word or a quote mark here and there).
+    """
+    texts = [i for i in items if not i.code and i.prompt is None]
+    if len(texts) < 2:
+        return
+    keys = [" ".join(i.words) for i in texts]
+    total_chars = sum(len(i.text) for i in texts)
+    shingles = [_Shingled(i.words) if len(i.words) >= _NEAR_DUP_MIN_WORDS else None for i in texts]
 
-    def belongs(position: int, followed_by: str) -> bool:
-        item = items[position]
-        if item.standalone is not None or block_heading(position) is not None:
-            return True
-        return followed_by == "teasers" and len(item.text) <= _TEASER_MAX_CHARS
+    def same(a: int, b: int) -> bool:
+        if keys[a] == keys[b]:
+            return bool(keys[a])
+        sa, sb = shingles[a], shingles[b]
+        return sa is not None and sb is not None and sa.similar(sb)
 
-    def is_block(start: int, rule: Rule) -> bool:
-        tail = range(start + 1, len(items))
-        if not all(belongs(p, rule.followed_by) for p in tail):
-            return False
-        # One short paragraph under a heading like "More from the council" is more likely the
-        # article's last section than a list of teasers.
-        teasers = [p for p in tail if items[p].standalone is None and block_heading(p) is None]
-        return len(teasers) != 1
+    first_at: dict[str, list[int]] = {}
+    by_edge: dict[tuple[str, ...], list[int]] = {}
+    doubled = [False] * len(texts)
+    position = 0
+    while position < len(texts):
+        earlier = list(first_at.get(keys[position], ()))
+        words = texts[position].words
+        if shingles[position] is not None:
+            for edge in (("<", *words[:_EDGE_WORDS]), (">", *words[-_EDGE_WORDS:])):
+                earlier.extend(e for e in by_edge.get(edge, ()) if e not in earlier)
+        best_start, best_length = -1, 0
+        for start in earlier:
+            length = 0
+            while (
+                position + length < len(texts)
+                and start + length < position
+                and same(start + length, position + length)
+            ):
+                length += 1
+            if length > best_length:
+                best_start, best_length = start, length
+        run = range(position, position + best_length)
+        # the whole body printed again: everything after this point repeats everything before
+        whole_body = best_start == 0 and best_length == position == len(texts) - position
+        prose = sum(1 for p in run if _real_paragraph(texts[p]))
+        share = sum(len(texts[p].text) for p in run) / total_chars
+        if (best_length >= 2 and prose >= 2 and share >= _DOUBLING_MIN_SHARE) or (
+            whole_body and prose
+        ):
+            for p in run:
+                doubled[p] = True
+            # the title printed again above the second copy belongs to it
+            before = position - 1
+            if before > 0 and title and _repeats_title(texts[before], title):
+                doubled[before] = True
+            for p in run:
+                _remember(p, keys, shingles, texts, first_at, by_edge)
+            position += best_length
+            continue
+        if best_length and _real_paragraph(texts[position]):
+            account.suspect(
+                texts[position].index,
+                DUPLICATE,
+                "Repeats an earlier paragraph on its own: kept, since a quote, a refrain or "
+                "a question may repeat on purpose",
+                texts[position].text,
+            )
+        _remember(position, keys, shingles, texts, first_at, by_edge)
+        position += 1
+    for item, is_doubled in zip(texts, doubled, strict=True):
+        if is_doubled:
+            account.cut_item(item, DUPLICATE)
 
-    text_before = False
-    for start in range(len(items)):
-        if text_before and len(items) - start - 1 <= _BLOCK_MAX_TAIL:
-            rule = block_heading(start)
-            if rule is not None and is_block(start, rule):
-                current = rule
-                for position in range(start, len(items)):
-                    heading = block_heading(position)
-                    current = heading or current
-                    cuts.rule(items[position], heading or items[position].standalone or current)
-                return items[:start]
-        item = items[start]
-        text_before = text_before or (item.kind == "body" and item.standalone is None)
-    return items
+
+def _real_paragraph(item: _Item) -> bool:
+    """A sentence of some length: what a doubled run must hold to be a scraper's doubling
+    rather than a list, a table or a menu that repeats its lines."""
+    return len(item.words) >= _DOUBLING_MIN_WORDS and shapes.sentence_like(item.text)
 
 
-def _drop_title_repeat(items: list[_Item], title: str, cuts: _Cuts) -> list[_Item]:
-    first = items[0]
-    words, title_words = first.words, _words(title)
-    if words == title_words or (
-        len(first.text) <= 1.5 * len(title) + 20
-        and _jaccard(set(words), set(title_words)) >= _TITLE_REPEAT_JACCARD
-    ):
-        cuts.check(first, TITLE_REPEAT)
-        return items[1:]
-    return items
+def _remember(
+    position: int,
+    keys: list[str],
+    shingles: list[_Shingled | None],
+    texts: list[_Item],
+    first_at: dict[str, list[int]],
+    by_edge: dict[tuple[str, ...], list[int]],
+) -> None:
+    first_at.setdefault(keys[position], []).append(position)
+    if shingles[position] is not None:
+        words = texts[position].words
+        for edge in (("<", *words[:_EDGE_WORDS]), (">", *words[-_EDGE_WORDS:])):
+            bucket = by_edge.setdefault(edge, [])
+            if len(bucket) < _EDGE_BUCKET:  # templated paragraphs must not go quadratic
+                bucket.append(position)
+
+
+def _repeats_title(item: _Item, title: str) -> bool:
+    title_words = shapes.words(title)
+    return item.words == title_words or (
+        len(item.text) <= 1.5 * len(title) + 20
+        and _jaccard(set(item.words), set(title_words)) >= _TITLE_REPEAT_JACCARD
+    )
 
 
 def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
 
 
-def _drop_seo_standfirst(
-    items: list[_Item], title: str, rules: Sequence[Rule], cuts: _Cuts
-) -> list[_Item]:
-    """Drop the first paragraph if it restates the title and tells the reader to read on."""
-    if (
-        not rules
-        or not items
-        or items[0].kind != "body"
-        or len(items[0].text) > _STANDFIRST_MAX_CHARS
-    ):
-        return items
-    first = items[0]
-    sentences = _sentences(first.text)
-    title_stems = _stems(_words(title))
-    if len(sentences) > _STANDFIRST_MAX_SENTENCES or len(title_stems) < 2:
-        return items
-    overlap = len(title_stems & _stems(first.words)) / len(title_stems)
-    for rule in rules:
-        if overlap >= rule.min_title_overlap and any(rule.regex.match(s) for s in sentences):
-            cuts.rule(first, rule)
-            return items[1:]
+# --- blocks of teasers --------------------------------------------------------------------------
+
+
+def _cut_blocks(items: list[_Item], rules: RuleSet, account: _Account) -> None:
+    """Cut each block under a heading such as "Related": the heading and the teasers, prompts
+    and headings after it, up to the first paragraph that reads like the article's prose."""
+    if not rules.trailing_block:
+        return
+
+    def block_rule(item: _Item) -> Rule | None:
+        if item.code or item.cut or len(item.text) > _BLOCK_HEADING_MAX_CHARS:
+            return None
+        if shapes.sentence_like(item.text) and len(item.text.split()) >= 8:
+            return None
+        return rules.match("trailing_block", probe(item.text))
+
+    lengths: list[int] = []  # of the article's prose paragraphs so far
+    text_before = False
+    position = 0
+    while position < len(items):
+        item = items[position]
+        if item.cut:
+            position += 1
+            continue
+        rule = block_rule(item) if text_before else None
+        typical = statistics.median(lengths) if rule and lengths else 0.0
+        end = _block_end(items, position, rule, typical, block_rule) if rule else None
+        if rule is not None and end is not None:
+            current = rule
+            for inside in items[position:end]:
+                if inside.cut:
+                    continue
+                heading = block_rule(inside)
+                current = heading or current
+                if heading is None and inside.prompt is not None:
+                    account.cut_item(inside, *inside.prompt)
+                else:
+                    by = heading or current
+                    account.cut_item(inside, by.id, by.description)
+            position = end
+            continue
+        if item.prose and shapes.sentence_like(item.text):
+            lengths.append(len(item.text))
+        text_before = text_before or item.prose
+        position += 1
+
+
+def _block_end(
+    items: list[_Item],
+    start: int,
+    rule: Rule,
+    typical: float,
+    block_rule: Callable[[_Item], Rule | None],
+) -> int | None:
+    """Where the block under the heading at ``start`` ends, or None if it is no block."""
+    teasers: list[_Item] = []
+    others = 0
+    position = start + 1
+    while position < len(items):
+        item = items[position]
+        if item.cut:
+            position += 1
+            continue
+        if item.code:
+            break
+        if item.prompt is not None or block_rule(item) is not None:
+            others += 1
+            position += 1
+            continue
+        if rule.followed_by == "prompts":
+            break
+        if shapes.reads_like_prose(item.text, typical) or not shapes.teaser_like(item.text):
+            break
+        teasers.append(item)
+        position += 1
+    if len(teasers) + others > _BLOCK_MAX_PARAGRAPHS:
+        return None  # too long for a block of links: more likely a list of the article's own
+    at_end = all(i.cut or i.prompt is not None for i in items[position:])
+    if not teasers:
+        return position if at_end or others else None
+    if len(teasers) == 1 and shapes.sentence_like(teasers[0].text):
+        return None  # one sentence under a heading like "More from the council": a last section
+    return position
+
+
+# --- a source's own template --------------------------------------------------------------------
+
+
+def _cut_recurring(items: list[_Item], template: SourceTemplate, account: _Account) -> None:
+    """Cut paragraphs the source repeats across its articles, where that is certain: at the top
+    or the bottom of the article (its header and footer), or in the middle when most of the
+    source's articles hold it; never code, a table row, or a heading or list item among the
+    article's own text (a recipe site's "Ingredients" recurs too)."""
+    live = [i for i in items if not i.cut]
+    recurring = {
+        id(i): rec
+        for i in live
+        if not i.code
+        and (rec := template.recurrence(i.print_)) is not None
+        and rec.articles >= RECURS_IN
+    }
+    if not recurring:
+        return
+
+    def settled(item: _Item) -> bool:
+        return id(item) in recurring or item.prompt is not None
+
+    if not any(i.prose and not settled(i) and shapes.sentence_like(i.text) for i in live):
+        # Nothing of the article's own would be left: the source's articles share their text
+        # (a status feed, a feed without bodies), and that text is the article.
+        for item in live:
+            rec = recurring.get(id(item))
+            if rec is not None:
+                account.suspect(
+                    item.index,
+                    RECURRING,
+                    f"Recurs in {rec.articles} articles of {template.source} (kept: it is all "
+                    "the article has)",
+                    item.text,
+                )
+        return
+
+    edge: set[int] = set()
+    for run in (live, list(reversed(live))):
+        for item in run:
+            if not settled(item):
+                break
+            edge.add(id(item))
+
+    for position, item in enumerate(live):
+        rec = recurring.get(id(item))
+        if rec is None or item.prompt is not None:
+            continue
+        reason = (
+            f"Recurs in {rec.articles} articles of {template.source}: part of the source's template"
+        )
+        at_edge = id(item) in edge
+        certain = (
+            rec.share >= _RECURRING_EDGE_SHARE or rec.articles >= _RECURRING_EDGE_ARTICLES
+            if at_edge
+            else rec.share >= _RECURRING_BODY_SHARE and not _structural(live, position, recurring)
+        )
+        if certain and not _table_row(live, position):
+            account.cut_item(item, RECURRING, reason)
+        else:
+            account.suspect(item.index, RECURRING, reason + " (kept: not certain here)", item.text)
+
+
+def _structural(live: list[_Item], position: int, recurring: Mapping[int, object]) -> bool:
+    """Whether a recurring paragraph amid the article's text is part of its structure: a
+    heading over text of the article's own, or a short line in a list."""
+    item = live[position]
+    following = live[position + 1] if position + 1 < len(live) else None
+    if shapes.heading_like(item.text) and following is not None and id(following) not in recurring:
+        return True
+    if shapes.sentence_like(item.text) and len(item.text) > 60:
+        return False
+    neighbours = [live[p] for p in (position - 1, position + 1) if 0 <= p < len(live)]
+    return any(not shapes.sentence_like(n.text) and len(n.text) <= 80 for n in neighbours)
+
+
+def _table_row(live: list[_Item], position: int) -> bool:
+    """A row of a table: cells, with a row of as many cells beside it."""
+    cells = shapes.table_cells(live[position].text)
+    return bool(cells) and any(
+        shapes.table_cells(live[p].text) == cells
+        for p in (position - 1, position + 1)
+        if 0 <= p < len(live)
+    )
+
+
+# --- the article's first paragraph ----------------------------------------------------------------
+
+
+def _drop_title_repeat(items: list[_Item], title: str, account: _Account) -> list[_Item]:
+    if items and not items[0].code and _repeats_title(items[0], title):
+        account.cut_item(items[0], TITLE_REPEAT)
+        return items[1:]
     return items
 
 
+_DATELINE_REST_MIN_WORDS = 6  # what follows a dateline must be a sentence of its own
+
+
+def _cut_dateline(items: list[_Item], rules: RuleSet, account: _Account) -> None:
+    """Cut a dateline ("LONDON (Reuters) -") from the start of the first paragraph, when a
+    sentence follows it there: the lead then reads as the article's own first sentence."""
+    if not rules.dateline or not items:
+        return
+    first = items[0]
+    if first.kind != "body" or first.code:
+        return
+    for rule in rules.dateline:
+        found = rule.regex.match(first.text) if rule.regex is not None else None
+        if found is None:
+            continue
+        rest = first.text[found.end() :].lstrip()
+        if (rest[:1].isupper() or rest[:1].isdigit() or rest[:1] in "\"'“‘«„") and len(
+            rest.split()
+        ) >= _DATELINE_REST_MIN_WORDS:
+            account.cut(first.index, rule.id, rule.description, found.group(0).strip())
+            first.text = rest
+            first._words = None
+        return
+
+
+def _drop_seo_standfirst(
+    items: list[_Item], title: str, rules: RuleSet, account: _Account
+) -> list[_Item]:
+    """Drop the first paragraph if it restates the title (or, with no title known, the lead)
+    and tells the reader to read on, provided article text follows it."""
+    if not rules.seo_standfirst or not items:
+        return items
+    first = items[0]
+    if first.kind != "body" or first.code or len(first.text) > _STANDFIRST_MAX_CHARS:
+        return items
+    following = [i for i in items[1:4] if i.prose]
+    if not any(shapes.sentence_like(i.text) for i in following):
+        return items  # nothing would be left to read: it is the article's only summary
+    sentences = _sentences(first.text)
+    if len(sentences) > _STANDFIRST_MAX_SENTENCES:
+        return items
+    first_stems = shapes.stems(first.words)
+    if title:
+        title_stems = shapes.stems(shapes.words(title))
+        if len(title_stems) < 2:
+            return items
+        overlap = len(title_stems & first_stems) / len(title_stems)
+        restated = {r.id: overlap >= r.min_title_overlap for r in rules.seo_standfirst}
+    else:
+        lead_stems = set().union(*(shapes.stems(i.words) for i in following[:2]))
+        speaks = rules.has_signal("second-person", first.text) or "?" in first.text
+        shared = len(first_stems & lead_stems)
+        restated = {r.id: speaks and shared >= _STANDFIRST_LEAD_STEMS for r in rules.seo_standfirst}
+    for rule in rules.seo_standfirst:
+        if rule.regex is None or not any(rule.regex.match(s) for s in sentences):
+            continue
+        if restated[rule.id]:
+            account.cut_item(first, rule.id, rule.description)
+            return items[1:]
+        account.suspect(
+            first.index,
+            rule.id,
+            rule.description
+            + " (kept: it does not restate the "
+            + ("title)" if title else "lead)"),
+            first.text,
+        )
+        break
+    return items
+
+
+def _section_label(text: str) -> bool:
+    """A heading short enough to be a section's label ("Photo gallery", "Videos"), whose
+    section (pictures, a player) the scraper left out; a longer one may be a last line of
+    text that the page set as a heading."""
+    return len(text) <= _ORPHAN_MAX_CHARS and len(text.split()) <= _ORPHAN_MAX_WORDS
+
+
 def _mark_headings(items: list[_Item]) -> None:
-    """Mark short title-like lines followed by body text as headings (working backwards)."""
+    """Mark short title-like lines followed by body text as headings (working backwards).
+
+    Not a heading: a table row; a line whose sentence goes on in the next paragraph (which
+    opens in lower case); a line in a run of three or more such lines, which is a list
+    (ingredients, a menu, a timetable).
+    """
+    like = [_heading_candidate(item) for item in items]
+    for position in range(len(items) - 1):
+        if like[position] and items[position + 1].text[:1].islower():
+            like[position] = False
+    start = 0
+    while start < len(items):
+        end = start
+        while end < len(items) and like[end] and items[end].kind != "heading":
+            end += 1
+        if end - start >= _LIST_MIN_LINES:
+            for position in range(start, end):
+                like[position] = False
+        start = end + 1
     body_follows = False
-    for item in reversed(items):
+    for item, is_like in zip(reversed(items), reversed(like), strict=True):
         if item.kind == "heading":
             continue
-        like = _heading_like(item.text)
-        if like and body_follows:
+        if is_like and body_follows:
             item.kind = "heading"
         else:
-            body_follows = not like
+            body_follows = not is_like
+
+
+def _heading_candidate(item: _Item) -> bool:
+    return not item.code and shapes.heading_like(item.text) and not shapes.table_cells(item.text)

@@ -61,6 +61,8 @@ class RawEntry:
     author: str | None = None
     contents: list[Content] = field(default_factory=list)
     base: str | None = None  # what a relative link resolves against
+    # recovered from broken markup: its text may be cut short or mixed with another entry's
+    damaged: bool = False
 
 
 class RawFeed(NamedTuple):  # immutable, and cheaper to build than a frozen dataclass
@@ -84,6 +86,9 @@ class ParsedFeed:
     # Entries present in the document but left out because they had no title, link or text
     # (an empty <item/>, an Atom entry with only an id): counted so nothing vanishes silently.
     skipped: int = 0
+    # Keys of the articles the parser had to recover from broken markup (a document cut
+    # short, a tag left open): their text may be incomplete.
+    incomplete: frozenset[str] = frozenset()
 
 
 def parse_date(value: object, now: dt.datetime | None = None) -> dt.datetime | None:
@@ -107,6 +112,7 @@ def assemble(
     when the parse began).
     """
     articles: list[Article] = []
+    damaged: list[bool] = []
     empty = 0
     for raw in feed.entries:
         article = _article(raw, source, date_limit)
@@ -114,9 +120,10 @@ def assemble(
             empty += 1
         else:
             articles.append(article)
+            damaged.append(raw.damaged)
     if empty:
         warnings.append(f"skipped {empty} entry(ies) with no title, link or text")
-    articles = _tell_apart(articles, warnings)
+    articles = _tell_apart(articles, warnings)  # keys may change; order and number do not
     link = clean_link(feed.link, None) if isinstance(feed.link, str) else None
     return ParsedFeed(
         feed.title,
@@ -125,6 +132,7 @@ def assemble(
         tuple(dict.fromkeys(warnings)),
         feed.parser,
         feed.skipped + empty,
+        frozenset(a.key for a, cut in zip(articles, damaged, strict=True) if cut),
     )
 
 

@@ -11,6 +11,7 @@ home page. One entry that cannot be read is skipped with a warning; the rest are
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from digest.sources.feeds.content import MAX_TITLE_CHARS, clip, title_text
 from digest.sources.feeds.elements import (
@@ -55,11 +56,18 @@ def entry_elements(root, kind: str) -> list:
 
 
 def read_tree(
-    root, kind: str, elements: list, xml_base: bool, url: str | None, warnings: list[str]
+    root,
+    kind: str,
+    elements: list,
+    xml_base: bool,
+    url: str | None,
+    warnings: list[str],
+    damaged: Collection[int] = (),
 ) -> RawFeed:
     """The feed whose root is ``root`` (of ``root_kind`` ``kind``) and whose entries are
     ``elements``. ``xml_base``: whether the document uses xml:base at all (most do not, and
-    looking for it on every link costs time); ``url``: where the document came from."""
+    looking for it on every link costs time); ``url``: where the document came from;
+    ``damaged``: the positions in ``elements`` of entries recovered from broken markup."""
     atom = kind in ("feed", "entry")
     if kind == "entry":
         channel = None
@@ -87,7 +95,7 @@ def read_tree(
     feed_author = _atom_person(meta["author"][0]) if atom and meta.get("author") else None
 
     raws = []
-    for element in elements:
+    for index, element in enumerate(elements):
         base = _xml_base(element, doc_base) if xml_base else doc_base
         try:
             if atom:
@@ -98,6 +106,7 @@ def read_tree(
         except Exception as exc:  # one odd entry must not cost the rest of the feed
             warnings.append(f"skipped an entry that could not be read: {exc!r:.120}")
             continue
+        raw.damaged = index in damaged
         raws.append(raw)
     return RawFeed(title, feed_link, raws, "lxml")
 

@@ -6,6 +6,12 @@ fast path is checked: when lxml found fewer entry elements than the document has
 ``</item>``/``</entry>`` tags, or could not read the document at all, or the root is none a
 feed has, the feedparser fallback (slow but lenient) reads the same text and wins if it finds
 more entries. A cut-off download keeps what it has, and says so.
+
+An entry the parser had to recover from broken markup is marked ``damaged`` (its text may
+be cut short, or mixed up with the next entry's): one a parser error fell in, as
+``xmlsafe.damaged_entries`` locates them, or, when that cannot be told (feedparser read the
+document, or the parser's entries do not pair with the markup's), the last entry of a
+document that ends in the middle.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from digest.sources.feeds.errors import FeedError, shorten
 from digest.sources.feeds.xmlsafe import (
     LiftedCdata,
     count_closes,
+    damaged_entries,
     declared_root,
     ends_complete,
     parse_hardened,
@@ -47,10 +54,10 @@ def _read_checked(
 ) -> RawFeed:
     """``data`` is the prepared document; ``for_fallback`` the same with its CDATA sections and
     entities as they were."""
-    root, errors = parse_hardened(data, warnings)
+    root, errors, damage = parse_hardened(data, warnings)
     if root is None:
         if found := fallback.read(for_fallback, url, "lxml could not read the document", warnings):
-            return found
+            return _last_cut(found, data)
         detail = f" ({shorten(errors[0], 160)})" if errors else ""
         raise FeedError(
             f"not a feed: the XML could not be read{detail}",
@@ -61,7 +68,7 @@ def _read_checked(
         raise _html_page(data, url)
     if kind not in rss_atom.FEED_ROOTS:
         if found := fallback.read(for_fallback, url, f"unknown root element <{kind}>", warnings):
-            return found
+            return _last_cut(found, data)
         if kind in _HTML_ELEMENTS:
             raise FeedError(
                 f"not a feed: an HTML fragment (it starts with <{kind}>)",
@@ -92,10 +99,24 @@ def _read_checked(
     if closes > len(elements) and kind != "entry":
         reason = f"lxml found {len(elements)} entries where the markup closes {closes}"
         if found := fallback.read(for_fallback, url, reason, warnings, better_than=len(elements)):
-            return found
+            return _last_cut(found, data)
+    damaged: set[int] = set()
     if errors:
         warnings.append(f"recovered from malformed XML: {shorten(errors[0], 160)}")
-    return rss_atom.read_tree(root, kind, elements, b"xml:base" in data, url, warnings)
+        located = damaged_entries(data, name, damage, len(elements))
+        if located is not None:
+            damaged = located
+        elif elements and not ends_complete(data):  # where errors fell is unknown: the cut
+            damaged = {len(elements) - 1}
+    return rss_atom.read_tree(root, kind, elements, b"xml:base" in data, url, warnings, damaged)
+
+
+def _last_cut(feed: RawFeed, data: bytes) -> RawFeed:
+    """``feed`` (as feedparser read it), its last entry marked damaged if ``data`` ends in the
+    middle: feedparser says nothing of where the markup broke."""
+    if feed.entries and not ends_complete(data):
+        feed.entries[-1].damaged = True
+    return feed
 
 
 def _html_page(data: bytes, url: str | None) -> FeedError:

@@ -14,6 +14,8 @@ The parser (``parse_hardened``) loads no DTD, expands no entity, opens no networ
 and recovers from malformed markup, dropping characters XML forbids. Because recovery can
 drop entries silently, the markup is the witness: ``count_closes`` counts the closing tags
 of items or entries and ``ends_complete`` tells a whole document from a cut-off download.
+Because recovery can also cut an entry's text short or mix two entries up, the parser's
+errors are located too: ``damaged_entries`` says which entries the markup was broken in.
 """
 
 from __future__ import annotations
@@ -38,6 +40,38 @@ _ROOT_CLOSE = re.compile(
     rb"</(?:[A-Za-z_][\w.-]*:)?(?:rss|feed|RDF|channel|entry)\s*>(?:\s+|<!--.*?-->|<\?.*?\?>)*\Z",
     re.DOTALL,
 )
+
+
+# Errors after which the tree still holds every word of the text around them: a character
+# XML forbids, a bad character reference or a stray "<" is dropped, and that is all. Any other
+# error inside an entry (a tag left open, an end tag that does not match, the document ending
+# in the middle) may have cut the entry's text short or mixed another entry into it.
+_HARMLESS_ERRORS = frozenset(
+    {
+        "ERR_INVALID_CHAR",
+        "ERR_INVALID_CHARREF",
+        "ERR_INVALID_DEC_CHARREF",
+        "ERR_INVALID_HEX_CHARREF",
+        "ERR_NAME_REQUIRED",  # a "<" not starting a tag ("a < b"): the "<" alone is lost
+        "ERR_RESERVED_XML_NAME",
+        "ERR_UNDECLARED_ENTITY",
+        "WAR_UNDECLARED_ENTITY",
+    }
+)
+_COMMENT_OR_TAG = {
+    name: re.compile(
+        r"<!--.*?-->|<(/?)(?:[A-Za-z_][\w.-]*:)?" + name + r"(?=[\s/>])[^>]*?(/?)>", re.DOTALL
+    )
+    for name in ("item", "entry")
+}
+
+
+class Damage(NamedTuple):
+    """Where the parser met markup that may have damaged the text around it: the line and
+    column libxml2 reports (the column counts characters, one past the offending token)."""
+
+    line: int
+    column: int
 
 
 class Prepared(NamedTuple):
@@ -76,8 +110,11 @@ def prepare(data: bytes, warnings: list[str]) -> Prepared:
     return Prepared(without_doctype, data, lifted)
 
 
-def parse_hardened(data: bytes, warnings: list[str]) -> tuple[etree._Element | None, list[str]]:
-    """(root or None, the parser's errors as "line N: message") for a prepared document."""
+def parse_hardened(
+    data: bytes, warnings: list[str]
+) -> tuple[etree._Element | None, list[str], list[Damage]]:
+    """(root or None, the parser's errors as "line N: message", where those that may have
+    damaged the text are) for a prepared document."""
     parser = _xml_parser(huge=False)
     try:
         root = etree.fromstring(data, parser)
@@ -97,7 +134,50 @@ def parse_hardened(data: bytes, warnings: list[str]) -> tuple[etree._Element | N
             "the feed has a text over 10 MB or nests over 256 levels deep:"
             " read with the parser's size limits raised (long texts are cut)"
         )
-    return root, [f"line {entry.line}: {entry.message}" for entry in log if entry.level >= 2]
+    errors = [entry for entry in log if entry.level >= 2]
+    damage = [
+        Damage(entry.line, entry.column)
+        for entry in errors
+        if entry.domain_name == "PARSER" and entry.type_name not in _HARMLESS_ERRORS
+    ]
+    return root, [f"line {entry.line}: {entry.message}" for entry in errors], damage
+
+
+def damaged_entries(data: bytes, name: bytes, damage: list[Damage], count: int) -> set[int] | None:
+    """The positions, in document order, of the entries (``name``: b"item" or b"entry") that
+    a damaging parser error fell in: an entry runs from its start tag to its end tag, or to
+    the end of the document when it is never closed. ``count`` is how many entry elements
+    the parser found; None when the markup's start tags do not pair with them one to one
+    (the parser dropped or made up some), so that where each error fell cannot be told."""
+    if not damage:
+        return set()
+    text = data.decode("utf-8", "replace")  # libxml2 counts columns in characters
+    line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
+    last = max(len(text) - 1, 0)  # an error at the very end is in what was open there
+    positions = [
+        min(line_starts[line - 1] + max(column - 2, 0), last)
+        for line, column in damage
+        if 0 < line <= len(line_starts)
+    ]
+    spans: list[list[int]] = []
+    open_ones: list[int] = []
+    for tag in _COMMENT_OR_TAG[name.decode()].finditer(text):
+        if tag.group().startswith("<!--"):
+            continue
+        if tag.group(1):  # an end tag closes the latest entry still open
+            if open_ones:
+                spans[open_ones.pop()][1] = tag.end()
+            continue
+        spans.append([tag.start(), tag.end() if tag.group(2) else len(text)])
+        if not tag.group(2):
+            open_ones.append(len(spans) - 1)
+    if len(spans) != count:
+        return None
+    return {
+        index
+        for index, (start, end) in enumerate(spans)
+        if any(start <= position < end for position in positions)
+    }
 
 
 def _xml_parser(huge: bool) -> etree.XMLParser:

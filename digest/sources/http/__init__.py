@@ -23,8 +23,11 @@ What a run relies on:
   exhaust memory: decoding here is incremental with a bounded output at every step.
 * Connections are kept alive and shared per host, and the proxy named by ``http_proxy`` /
   ``https_proxy`` (minus ``no_proxy``) is used, as curl and most other tools do.
-* A request for untrusted content (``public_only``) never reaches a private address; the
-  rule lives in ``guard``, and ``is_public_host`` says whether a feed's links are untrusted.
+* A request reaches only public internet addresses, directly, through a redirect or through
+  a proxy, unless it allows private ones (``FetchRequest.allow_private``): the policy lives
+  in ``guard`` and is applied to the address each connection actually reaches.
+* A body cut short (shorter than its Content-Length, a chunked or compressed stream without
+  its end, a header block cut by the deadline) is a failure worth retrying, never a success.
 
 The modules, each one concern: ``fetching`` (fetch, fetch_all, retries), ``attempt`` (one
 try: redirects, cookies, validators), ``errors`` (what went wrong, in words), ``body``
@@ -35,7 +38,13 @@ try: redirects, cookies, validators), ``errors`` (what went wrong, in words), ``
 from digest.sources.http.attempt import ACCEPT, MAX_REDIRECTS
 from digest.sources.http.client import Client
 from digest.sources.http.fetching import fetch, fetch_all
-from digest.sources.http.guard import is_public_host
+from digest.sources.http.guard import (
+    Network,
+    Refused,
+    SystemNetwork,
+    names_own_network,
+    why_not_public,
+)
 from digest.sources.http.model import (
     DEFAULT_SETTINGS,
     DEFAULT_USER_AGENT,
@@ -54,8 +63,12 @@ __all__ = [
     "FetchRequest",
     "FetchResult",
     "FetchSettings",
+    "Network",
     "Outcome",
+    "Refused",
+    "SystemNetwork",
     "fetch",
     "fetch_all",
-    "is_public_host",
+    "names_own_network",
+    "why_not_public",
 ]

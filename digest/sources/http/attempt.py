@@ -3,8 +3,9 @@
 Redirects are followed here (at most ``MAX_REDIRECTS`` hops, http and https only) so that a
 chain made only of 301/308 can be reported as ``moved_to``, and cookies set along the chain
 go back to their host for the rest of it. The stored validators go out as If-None-Match /
-If-Modified-Since. Each hop is bounded by the request's deadline (see ``deadline``) and, for
-a request of untrusted content, by the private-network guard.
+If-Modified-Since. Each hop is bounded by the request's deadline (see ``deadline``) and by
+the network policy (see ``guard``): a hop to an address the request may not reach ends the
+attempt, so nothing it would have answered (a 301's new address included) is kept.
 
 ``attempt`` never raises for network or HTTP trouble: it returns a ``FinalAnswer`` (a
 success, or a failure that retrying would not change) or a ``TransientFailure``.
@@ -33,7 +34,7 @@ from urllib3.exceptions import (
 from urllib3.util import Url, parse_url
 
 from digest.sources.http import errors, guard
-from digest.sources.http.body import ACCEPT_ENCODING, UnusableBody, read_body
+from digest.sources.http.body import ACCEPT_ENCODING, CutShort, UnusableBody, read_body
 from digest.sources.http.client import Client
 from digest.sources.http.deadline import PastDeadline, Watchdog
 from digest.sources.http.model import FetchRequest, FetchSettings, FinalAnswer, TransientFailure
@@ -79,12 +80,13 @@ def attempt(
     # sites redirect to the same address once a "cookies work" cookie is set.
     cookies: dict[str, dict[str, str]] = {}
     permanent = True
+    reach = guard.Reach(request.allow_private, client.network)
     for hop in range(MAX_REDIRECTS + 1):
         remaining = deadline - clock()
         if remaining <= 0:
             return errors.timed_out(settings, url.url, "waiting for a response")
         connect = min(settings.connect_timeout, remaining)
-        watchdog = Watchdog(public_only=request.public_only)
+        watchdog = Watchdog(reach=reach)
         response: urllib3.BaseHTTPResponse | None = None
         finished = False  # the body was read to its end: the connection can be reused
         phase = "waiting for a response"
@@ -92,7 +94,7 @@ def attempt(
         watchdog.arm(remaining)
         try:
             if client.proxy_for(url) is not None:  # the proxy connects, not us: ask DNS
-                guard.check_name(url.host or "", public_only=request.public_only)
+                reach.check_name(url.host or "")
             jar = cookies.get(url.host or "")
             response = client.manager_for(url).urlopen(
                 "GET",
@@ -104,6 +106,10 @@ def attempt(
                 decode_content=False,
                 timeout=urllib3.Timeout(connect=connect, read=remaining),
             )
+            if watchdog.fired:
+                # The deadline shut the socket while the headers were still coming: what
+                # arrived is no response, though http.client reads the cut as their end.
+                raise PastDeadline
             status = response.status
             moved_to = here if permanent and hop > 0 else None
 
@@ -119,6 +125,8 @@ def attempt(
             if 200 <= status < 300:
                 phase = "downloading"
                 body = read_body(response, settings.max_bytes, deadline, clock)
+                if watchdog.fired:  # a body read until the connection closed: cut, not done
+                    raise PastDeadline
                 finished = True
                 return FinalAnswer(
                     "ok",
@@ -141,6 +149,8 @@ def attempt(
                     last_modified=response.headers.get("last-modified") or request.last_modified,
                 )
             return errors.status_problem(response, here)
+        except CutShort as exc:
+            return errors.cut_short(str(exc), here)
         except UnusableBody as exc:
             return FinalAnswer(
                 "failed",
@@ -149,8 +159,8 @@ def attempt(
                 problem=str(exc),
                 advice=exc.advice,
             )
-        except guard.PrivateAddress as exc:
-            return errors.private_address(url, str(exc))
+        except guard.Refused as exc:
+            return errors.refused(url, exc, redirected=hop > 0)
         except ProxySchemeUnknown as exc:  # a ValueError too: caught before the URL errors
             return errors.proxy_problem(exc, url, client.proxy_for(url))
         except (LocationValueError, LocationParseError) as exc:

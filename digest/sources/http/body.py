@@ -6,6 +6,11 @@ incremental with a bounded output at every step, so a few hundred bytes of gzip 
 "bomb" cannot inflate to gigabytes in memory. Brotli is offered (``ACCEPT_ENCODING``) only
 where the installed brotli can bound its output.
 
+A compressed body must end where its compression says it ends: a gzip, deflate or brotli
+stream cut short (the connection dropped, a proxy gave up) raises ``CutShort``, so that what
+arrived is never taken for the whole document. (A body shorter than its Content-Length, or a
+chunked body without its last chunk, is refused by urllib3 itself.)
+
 A body that cannot be taken raises an ``UnusableBody`` whose message is the problem and whose
 ``advice`` says what to do; the deadline passing between two reads raises ``PastDeadline``.
 """
@@ -40,6 +45,11 @@ class BadEncoding(UnusableBody):
     advice = "the site sent a damaged response; if this persists, tell its owner"
 
 
+class CutShort(Exception):
+    """The body ended before its compressed stream did: a download cut short, worth trying
+    again (the message says which stream)."""
+
+
 def read_body(
     response: urllib3.BaseHTTPResponse,
     cap: int,
@@ -67,14 +77,19 @@ def read_body(
         body += data
         if clock() >= deadline:
             raise PastDeadline
+    if raw:  # an empty body has nothing to cut short
+        for decoder in decoders:
+            if not decoder.finished:
+                raise CutShort(f"its {decoder.name}-compressed data stops before its end")
     return bytes(body)
 
 
 def _size(n: int) -> str:
-    if n >= 1024 * 1024:
-        return f"{n / (1024 * 1024):.3g} MB"
-    if n >= 1024:
-        return f"{n / 1024:.3g} KB"
+    """``n`` bytes as a person reads a size: "1.5 MB", "2,048 MB" (never "2.05e+03 MB")."""
+    for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
+        if n >= scale:
+            value = n / scale
+            return f"{value:,.0f} {unit}" if value >= 100 else f"{value:.3g} {unit}"
     return f"{n} bytes"
 
 
@@ -82,14 +97,21 @@ def _size(n: int) -> str:
 
 
 class _Decoder(Protocol):
+    name: str
+
     def decode(self, data: bytes, limit: int) -> bytes:
         """Decode ``data``; returning more than ``limit - 1`` bytes means "over the cap"."""
+        ...
+
+    @property
+    def finished(self) -> bool:
+        """Whether the stream has reached its end (for a compressed one, its end marker)."""
         ...
 
 
 class _ZlibDecoder:
     def __init__(self, name: str) -> None:
-        self._name = name
+        self.name = name
         self._first = True
         # gzip has a header; "deflate" is meant to be zlib-wrapped but is often raw
         self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16 if name == "gzip" else zlib.MAX_WBITS)
@@ -101,15 +123,25 @@ class _ZlibDecoder:
         try:
             return self._zlib.decompress(data, limit)
         except zlib.error as exc:
-            if first and self._name == "deflate":
+            if first and self.name == "deflate":
                 self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
                 return self.decode(data, limit)
-            raise BadEncoding(f"the {self._name} compressed response is damaged ({exc})") from exc
+            raise BadEncoding(f"the {self.name} compressed response is damaged ({exc})") from exc
+
+    @property
+    def finished(self) -> bool:
+        return self._zlib.eof
 
 
 class _BrotliDecoder:
+    name = "brotli"
+
     def __init__(self) -> None:
         self._brotli = brotli.Decompressor()
+
+    @property
+    def finished(self) -> bool:
+        return bool(self._brotli.is_finished())
 
     def decode(self, data: bytes, limit: int) -> bytes:
         try:
@@ -127,6 +159,9 @@ class _BrotliDecoder:
 
 
 class _Identity:
+    name = "identity"
+    finished = True
+
     def decode(self, data: bytes, limit: int) -> bytes:
         return data
 

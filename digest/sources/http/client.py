@@ -21,6 +21,7 @@ import urllib3
 from urllib3.util import Url
 
 from digest.sources.http.deadline import watched
+from digest.sources.http.guard import SYSTEM_NETWORK, Network
 
 
 class _NoHeaderParsingNoise(logging.Filter):
@@ -43,12 +44,19 @@ class Client:
     directly), read once when the client is made; a ``user:password@`` in the proxy's
     address is sent as its login and never shown in a message. Every socket a request opens
     or reuses is handed to that request's deadline watchdog. ``tls`` replaces the context that
-    decides which HTTPS certificates to trust (by default, the system's).
+    decides which HTTPS certificates to trust (by default, the system's); ``network`` where
+    names resolve and direct connections go (by default, the system's: see ``guard``).
     """
 
     def __init__(
-        self, *, pool_size: int = 1, hosts: int = 1, tls: ssl.SSLContext | None = None
+        self,
+        *,
+        pool_size: int = 1,
+        hosts: int = 1,
+        tls: ssl.SSLContext | None = None,
+        network: Network | None = None,
     ) -> None:
+        self.network = network or SYSTEM_NETWORK
         self._pool_options: dict[str, Any] = {
             "num_pools": max(10, hosts),  # pools beyond this are closed, least recently used
             "maxsize": pool_size,

@@ -8,8 +8,10 @@ thread fires it at the deadline, and shutting the socket down wakes the blocked 
 The pools ``watched`` gives a pool manager make connections that hand their socket to the
 watchdog of the request using them, whether the connection is new or kept alive; open new
 connections (name lookup and connect) on a thread that is abandoned at the deadline; and
-let go of the socket the moment the connection goes back to the pool. The peer a connection
-reaches is checked against the private-network guard at the same point.
+let go of the socket the moment the connection goes back to the pool. A direct connection is
+opened by the request's ``guard.Reach`` (which resolves the name, drops the addresses the
+network policy refuses and connects to one of the others), and a kept-alive one checked by it
+again, at the same point.
 """
 
 from __future__ import annotations
@@ -20,14 +22,16 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import urllib3
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import ConnectTimeoutError
+from urllib3.exceptions import ConnectTimeoutError, NameResolutionError, NewConnectionError
 
 from digest.sources.http import guard
+
+T = TypeVar("T")
 
 
 class PastDeadline(Exception):
@@ -39,18 +43,18 @@ class Watchdog:
 
     ``arm`` makes it the watchdog of the requests this thread makes until ``disarm``: their
     connection hands its socket over when it opens it or is reused, and the watchdog is
-    disarmed before that connection goes back to the pool. ``public_only`` is the request's
-    (see ``FetchRequest``), for the connections to check their peer against.
+    disarmed before that connection goes back to the pool. ``reach`` is the request's network
+    policy (see ``guard``), by which its connections are opened and checked.
     """
 
-    def __init__(self, *, public_only: bool = False) -> None:
+    def __init__(self, *, reach: guard.Reach | None = None) -> None:
         self._lock = threading.Lock()
         self._socket: socket.socket | None = None
         self._owned = False  # the socket is a duplicate made for the watchdog: close it after
         self._done = False
         self.fired = False
         self.deadline: float | None = None
-        self.public_only = public_only
+        self.reach = reach or guard.Reach()
 
     def track(self, sock: socket.socket | None, *, owned: bool = False) -> None:
         if not isinstance(sock, socket.socket):
@@ -115,24 +119,34 @@ _watching = _Watching()  # the watchdog of the request this thread is making, if
 
 
 class _HandsOverItsSocket:
-    """Gives a connection's socket to the current request's watchdog, whether the
-    connection is new or reused, and opens new connections within the request's deadline.
+    """Opens a connection by the current request's network policy, within its deadline, and
+    gives its socket to the request's watchdog, whether the connection is new or reused.
+
+    A direct connection is opened by ``guard.Reach.connect``: to an address the policy
+    allows, which is remembered (``reached``) so that a request reusing the connection can be
+    checked against its own policy. A connection to a proxy is opened as urllib3 does: the
+    proxy is the one the environment names, and the target's name was checked before the
+    request was handed to it (``guard.Reach.check_name``).
 
     A new socket is handed over as a duplicate of its descriptor: wrapping it for TLS
     detaches the socket object itself, and the duplicate still reaches the connection, so
     a handshake that stalls is cut at the deadline like anything else."""
 
+    reached: str | None = None  # the address a direct connection was opened to
+
     def _new_conn(self) -> socket.socket:
         watchdog = _watching.current
-        if watchdog is None:
-            return super()._new_conn()  # type: ignore[misc]
-        sock: socket.socket = _open_by(watchdog.deadline, super()._new_conn, self)  # type: ignore[misc]
-        if not getattr(self, "proxy", None):  # through a proxy, the peer is the proxy
-            try:
-                guard.check_peer(sock, public_only=watchdog.public_only)
-            except guard.PrivateAddress:
-                sock.close()
-                raise
+        if watchdog is None:  # not a request of ``attempt``: public addresses only, no deadline
+            if getattr(self, "proxy", None):
+                return super()._new_conn()  # type: ignore[misc]
+            opened, self.reached = _connect_by(guard.Reach(), self)
+            return opened
+        sock: socket.socket
+        if getattr(self, "proxy", None):
+            sock = _open_by(watchdog.deadline, super()._new_conn, self)  # type: ignore[misc]
+        else:
+            reach = watchdog.reach
+            sock, self.reached = _open_by(watchdog.deadline, lambda: _connect_by(reach, self), self)
         watchdog.track(sock.dup(), owned=True)
         return sock
 
@@ -142,14 +156,37 @@ class _HandsOverItsSocket:
         if sock is not None and watchdog is not None:
             if not getattr(self, "proxy", None):
                 # a kept-alive connection, perhaps opened for a request that was allowed more
-                guard.check_peer(sock, public_only=watchdog.public_only)
+                reached = self.reached or sock.getpeername()[0]
+                watchdog.reach.check_reached(getattr(self, "host", ""), reached)
             watchdog.track(sock)
         super().request(*args, **kwargs)  # type: ignore[misc]
 
 
-def _open_by(
-    deadline: float | None, open_connection: Callable[[], socket.socket], connection: Any
-) -> socket.socket:
+def _connect_by(reach: guard.Reach, connection: Any) -> tuple[socket.socket, str]:
+    """``reach.connect`` for an urllib3 connection, its failures worded as urllib3's own
+    ``_new_conn`` words them (``attempt`` and ``errors`` read them that way)."""
+    try:
+        return reach.connect(
+            connection._dns_host,
+            connection.port,
+            connection.timeout if isinstance(connection.timeout, (int, float)) else None,
+            connection.source_address,
+            connection.socket_options,
+        )
+    except socket.gaierror as exc:
+        raise NameResolutionError(connection.host, connection, exc) from exc
+    except TimeoutError as exc:
+        raise ConnectTimeoutError(
+            connection,
+            f"Connection to {connection.host} timed out. (connect timeout={connection.timeout})",
+        ) from exc
+    except OSError as exc:
+        raise NewConnectionError(
+            connection, f"Failed to establish a new connection: {exc}"
+        ) from exc
+
+
+def _open_by(deadline: float | None, open_connection: Callable[[], T], connection: Any) -> T:
     """``open_connection()`` (name lookup, then a connect to each address in turn), given up
     at ``deadline``. Neither step can be interrupted: a lookup that hangs on a broken resolver,
     or a host whose every address is silent, would each take their own timeouts in full. So
@@ -163,15 +200,16 @@ def _open_by(
 
     def run() -> None:
         try:
-            sock, error = open_connection(), None
+            opened, error = open_connection(), None
         except BaseException as exc:  # handed to the waiting thread below
-            sock, error = None, exc
+            opened, error = None, exc
         with lock:
             if outcome["abandoned"]:
-                if sock is not None:
+                sock = opened[0] if isinstance(opened, tuple) else opened
+                if isinstance(sock, socket.socket):
                     sock.close()
                 return
-            outcome["socket"], outcome["error"] = sock, error
+            outcome["socket"], outcome["error"] = opened, error
             done.set()
 
     threading.Thread(target=run, name="digest-connect", daemon=True).start()

@@ -21,6 +21,7 @@ import urllib3
 from urllib3.exceptions import NewConnectionError, ProtocolError, ProxySchemeUnknown
 from urllib3.util import Url
 
+from digest.sources.http import guard
 from digest.sources.http.client import split_login
 from digest.sources.http.model import FetchSettings, FinalAnswer, TransientFailure
 
@@ -53,14 +54,29 @@ def connect_timed_out(connect: float, url: str) -> TransientFailure:
     )
 
 
-def private_address(url: Url, address: str) -> FinalAnswer:
-    return FinalAnswer(
-        "failed",
-        url.url,
-        problem=f"not fetched: {url.host} is a private network address ({address})",
-        advice="the feed links outside the public internet; digest does not follow"
-        " such links from feeds it reads over the internet",
+def cut_short(problem: str, url: str) -> TransientFailure:
+    """A body that ended before its end: nothing of it is taken, and it is tried again."""
+    return TransientFailure(
+        f"the download was cut short: {problem}",
+        "the connection broke off; nothing was taken from this download, and it will be tried"
+        " again next run",
+        url,
     )
+
+
+def refused(url: Url, exc: guard.Refused, *, redirected: bool) -> FinalAnswer:
+    """A hop refused by the network policy: which address, why, and how to allow it."""
+    if redirected:
+        problem = f"refused the redirect to {url.url[:200]}: {exc}"
+        advice = "the site redirects into a private network, which digest does not follow"
+    else:
+        problem = f"not fetched: {exc}"
+        advice = "digest reaches only public internet addresses"
+    advice += (
+        "; if this source is on your own network and you trust it, set allow_private = true"
+        " on it in the config"
+    )
+    return FinalAnswer("failed", url.url, problem=problem, advice=advice, refused=True)
 
 
 def status_problem(response: urllib3.BaseHTTPResponse, here: str) -> FinalAnswer | TransientFailure:

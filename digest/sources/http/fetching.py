@@ -50,7 +50,7 @@ def fetch(
     own_client = client is None
     try:
         if client is None:
-            client = Client()
+            client = Client(network=settings.network)
         return _fetch(request, settings, client, sleep, clock, start)
     except Exception as exc:  # a bug here must not take the other sources down with it
         log.exception("unexpected error fetching %s (%s)", request.source, request.url)
@@ -88,7 +88,7 @@ def fetch_all(
     own_client = client is None
     if client is None:
         hosts = len({urlsplit(r.url).netloc for r in requests})
-        client = Client(pool_size=workers, hosts=hosts)
+        client = Client(pool_size=workers, hosts=hosts, network=settings.network)
     results: list[FetchResult | None] = [None] * len(requests)
     pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="digest-fetch")
     try:
@@ -142,6 +142,7 @@ def _fetch(
                 advice=answer.advice,
                 attempts=attempts,
                 elapsed=clock() - start,
+                refused=answer.refused,
             )
 
         if attempts > settings.retries:

@@ -1,76 +1,266 @@
-"""The private-network guard: the one place that decides which addresses a request may reach.
+"""The network policy: the one place that decides which addresses a request may reach.
 
-A request for untrusted content (``FetchRequest.public_only``: a link found in a feed read
-over the internet) may reach only public addresses, so a hostile feed cannot make digest read
-a router's admin page or a cloud metadata service and publish it. ``allows`` is that rule
-for one address; the rest apply it where an address becomes known:
+Every request digest makes (a feed, a page, an article's full text, a sitemap, a feed that
+``digest sources add`` finds, and every redirect on the way to any of them) reaches only
+addresses on the public internet, unless its source allows private ones (``allow_private``).
+So a hostile feed, page or redirect cannot make digest read a router's admin page, a cloud
+metadata service or anything else on the local network, and publish it in the digest.
 
-* ``check_peer``: the address a connection actually reached, new or kept alive; the only
-  check that cannot be fooled by a name that resolves differently the second time.
-* ``check_name``: what DNS says of a host, for requests through a proxy (the proxy connects,
-  not us, so its peer address says nothing about the target).
-* ``is_public_host``: whether a host's feed is itself on the public internet, which decides
-  whether the links in it are untrusted.
+What counts as public is ``ipaddress``'s answer (``is_global``, and not multicast), asked of
+an IPv4 address written as IPv6 (mapped, 6to4, NAT64) as well as of the IPv6 form: loopback,
+private, link-local, carrier-grade NAT, unique-local and site-local IPv6, multicast,
+unspecified and reserved addresses are all refused. ``why_not_public`` says which.
 
-A refused request raises ``PrivateAddress``; the checks cost nothing for a request that is
-not ``public_only``.
+``Reach`` applies the policy for one request where an address becomes known:
+
+* ``connect``: a direct connection resolves the host once, drops every address the policy
+  refuses, and connects to one of those left, by address. The address checked is the
+  address connected to, so a name that resolves differently the second time (DNS
+  rebinding) gains nothing; ``check_reached`` checks a kept-alive connection again, since it
+  may have been opened for a request that was allowed more.
+* ``check_name``: through a proxy the proxy connects, not digest, so the target's name is
+  resolved here and refused if any address it has is refused, or if it has none (then
+  where the proxy would connect cannot be known). An IP literal in any spelling
+  (``[::ffff:127.0.0.1]``, ``127.1``) is judged as the address it is.
+
+One kind of address is taken as the user's own choice: ``names_own_network`` says whether a
+configured address names this machine or a private network *literally* (``127.0.0.1``,
+``192.168.1.20``, ``[::1]``, ``localhost``). No DNS answer can move such an address, so a
+source the user configured with one is an intranet source and may reach private addresses
+without ``allow_private`` (a link-local address, where cloud metadata services answer, is
+never among them). A name (``wiki.lan``) still needs ``allow_private``: what it points to
+is only what DNS says at the moment.
+
+Names are resolved and connections opened through a ``Network``: the system's, or one a
+test gives, so that names can lead to chosen addresses without touching the internet.
+A refused request raises ``Refused``.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import socket
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import urlsplit
+
+# A sockaddr as getaddrinfo gives it: (address, port) or (address, port, flowinfo, scope_id).
+SocketAddress = tuple[Any, ...]
+# The NAT64 prefix (RFC 6052): on an IPv6-only network, DNS64 gives every IPv4-only site an
+# address in it, so the IPv4 address it carries is what counts. ipaddress has no property
+# for it before Python 3.13.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
 
 
-class PrivateAddress(Exception):
-    """A request for untrusted content would reach a non-public address (the message)."""
+class Refused(Exception):
+    """A request would reach an address its policy refuses. The message says which host,
+    which address and why; ``address`` is None when the host could not be resolved."""
+
+    def __init__(self, host: str, address: str | None, why: str) -> None:
+        self.host, self.address, self.why = host, address, why
+        if address is None:
+            text = f"{host} {why}"
+        elif _same_address(host, address):
+            text = f"{address} is {why}"
+        else:
+            text = f"{host} resolves to {address}, {why}"
+        super().__init__(text)
 
 
-def allows(address: str, *, public_only: bool) -> bool:
-    """Whether a request may reach ``address`` (an IP address, as text)."""
-    return not public_only or _is_public(address)
+class Network(Protocol):
+    """Where names resolve and connections go."""
+
+    def resolve(self, host: str, port: int) -> Sequence[tuple[int, SocketAddress]]:
+        """Every (address family, socket address) ``host`` has; ``socket.gaierror`` if none."""
+        ...
+
+    def connect(
+        self,
+        family: int,
+        address: SocketAddress,
+        timeout: float | None,
+        source_address: tuple[str, int] | None = None,
+        socket_options: Sequence[tuple[int, int, int | bytes]] | None = None,
+    ) -> socket.socket:
+        """A TCP connection to ``address`` (one that ``resolve`` gave), or an OSError."""
+        ...
 
 
-def check_peer(sock: socket.socket, *, public_only: bool) -> None:
-    """Raise ``PrivateAddress`` if the request may not talk to the peer of ``sock``."""
-    if not public_only:
-        return
-    address = sock.getpeername()[0]
-    if not allows(address, public_only=public_only):
-        raise PrivateAddress(address)
+class SystemNetwork:
+    """The system's resolver and sockets."""
+
+    def resolve(self, host: str, port: int) -> list[tuple[int, SocketAddress]]:
+        from urllib3.util.connection import allowed_gai_family
+
+        found = socket.getaddrinfo(host, port, allowed_gai_family(), socket.SOCK_STREAM)
+        return [(family, address) for family, _, _, _, address in found]
+
+    def connect(
+        self,
+        family: int,
+        address: SocketAddress,
+        timeout: float | None,
+        source_address: tuple[str, int] | None = None,
+        socket_options: Sequence[tuple[int, int, int | bytes]] | None = None,
+    ) -> socket.socket:
+        sock = socket.socket(family, socket.SOCK_STREAM)
+        try:
+            for option in socket_options or ():
+                sock.setsockopt(*option)
+            sock.settimeout(timeout)
+            if source_address:
+                sock.bind(source_address)
+            sock.connect(address)
+        except BaseException:
+            sock.close()
+            raise
+        return sock
 
 
-def check_name(host: str, *, public_only: bool) -> None:
-    """Raise ``PrivateAddress`` if DNS gives ``host`` an address the request may not reach."""
-    if not public_only:
-        return
-    address = _private_address(host)
-    if address is not None:
-        raise PrivateAddress(address)
+SYSTEM_NETWORK = SystemNetwork()
 
 
-def is_public_host(host: str) -> bool:
-    """Whether ``host`` is on the public internet as far as DNS says: False for loopback,
-    private, link-local and similar addresses (an intranet feed); True when it cannot be
-    resolved, the safe answer for deciding whether to trust links found in its feed."""
-    return _private_address(host) is None
-
-
-def _private_address(host: str) -> str | None:
-    """The first non-public address DNS gives for ``host``, or None. A name that cannot be
-    resolved gives None: a proxy will not find it either, and no link of its can be trusted."""
+def names_own_network(url: str) -> bool:
+    """Whether ``url``'s host names this machine or a private network by itself: an IP
+    address (loopback, private, unique-local, or one of these written as IPv6) or
+    ``localhost``. Not a link-local address, and not a name that merely resolves there."""
     try:
-        found = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError):
-        return None
-    return next((str(a[0]) for *_, a in found if not _is_public(str(a[0]))), None)
-
-
-def _is_public(address: str) -> bool:
+        host = urlsplit(url.strip()).hostname or ""
+    except ValueError:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
     try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
+        ip = ipaddress.ip_address(host.split("%", 1)[0])
     except ValueError:
         return False
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    return ip.is_global and not ip.is_multicast
+    if ip.is_link_local or ip.is_unspecified or ip.is_multicast:
+        return False
+    return ip.is_loopback or ip.is_private
+
+
+def why_not_public(address: str) -> str | None:
+    """None when ``address`` (an IP address, as text) is on the public internet; else what
+    it is instead, as words ("a loopback address")."""
+    try:
+        ip = ipaddress.ip_address(address.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return "not an IP address"
+    if isinstance(ip, ipaddress.IPv6Address):
+        carried = ip.ipv4_mapped or ip.sixtofour
+        if carried is None and ip in _NAT64:
+            carried = ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+        if carried is not None:
+            why = why_not_public(str(carried))
+            if why is not None:
+                return f"{why} written as IPv6"
+            if ip.ipv4_mapped is not None or ip in _NAT64:
+                return None  # the IPv4 address it stands for is public
+        if ip.is_site_local:
+            return "a site-local address"
+    if ip.is_unspecified:
+        return "the unspecified address (this machine)"
+    if ip.is_loopback:
+        return "a loopback address (this machine)"
+    if ip.is_link_local:
+        return "a link-local address"
+    if ip.is_multicast:
+        return "a multicast address"
+    if ip.is_private:
+        return "a private network address"
+    if ip.is_reserved:
+        return "a reserved address"
+    if not ip.is_global:
+        return "an address outside the public internet"
+    return None
+
+
+@dataclass(frozen=True)
+class Reach:
+    """The addresses one request may reach: any (``allow_private``), or public ones only;
+    names resolved and connections opened through ``network``."""
+
+    allow_private: bool = False
+    network: Network = SYSTEM_NETWORK
+
+    def connect(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None,
+        source_address: tuple[str, int] | None = None,
+        socket_options: Sequence[tuple[int, int, int | bytes]] | None = None,
+    ) -> tuple[socket.socket, str]:
+        """A connection to ``host`` at an address the request may reach, and that address.
+        Raises ``Refused`` when every address the host has is refused; else what the
+        resolver or the last connect raised (``socket.gaierror``, an OSError)."""
+        host = _bare(host)
+        found = self.network.resolve(host, port)
+        allowed: list[tuple[int, SocketAddress]] = []
+        refused: Refused | None = None
+        for family, address in found:
+            why = None if self.allow_private else why_not_public(str(address[0]))
+            if why is None:
+                allowed.append((family, address))
+            elif refused is None:
+                refused = Refused(host, str(address[0]), why)
+        if refused is not None and not allowed:
+            raise refused
+        error: OSError = OSError(f"no address found for {host}")
+        for family, address in allowed:
+            try:
+                sock = self.network.connect(
+                    family, address, timeout, source_address, socket_options
+                )
+            except OSError as exc:
+                error = exc
+                continue
+            return sock, str(address[0])
+        raise error
+
+    def check_reached(self, host: str, address: str) -> None:
+        """Raise ``Refused`` if the request may not use a connection to ``address``."""
+        why = None if self.allow_private else why_not_public(address)
+        if why is not None:
+            raise Refused(_bare(host), address, why)
+
+    def check_name(self, host: str) -> None:
+        """Raise ``Refused`` unless every address ``host`` has may be reached: for a request
+        that a proxy will make."""
+        if self.allow_private:
+            return
+        host = _bare(host)
+        try:
+            found = [str(address[0]) for _, address in self.network.resolve(host, 0)]
+        except (OSError, UnicodeError):
+            found = []
+        if not found:
+            raise Refused(
+                host,
+                None,
+                "could not be found by this machine's DNS, so where the proxy would"
+                " connect cannot be checked",
+            )
+        for address in found:
+            self.check_reached(host, address)
+
+
+def _bare(host: str) -> str:
+    """A URL's host as a resolver takes it: an IPv6 literal without its brackets, a name
+    without its final dot."""
+    host = host.strip()
+    if host.startswith("[") and host.endswith("]"):
+        return host[1:-1]
+    return host.rstrip(".") or host
+
+
+def _same_address(host: str, address: str) -> bool:
+    try:
+        return ipaddress.ip_address(host.split("%", 1)[0]) == ipaddress.ip_address(
+            address.split("%", 1)[0]
+        )
+    except ValueError:
+        return False

@@ -7,10 +7,13 @@ Data only, no I/O: the modules of this package pass these between them, and call
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from digest import PROJECT_URL, __version__
 from digest.model import SourceFailure
+
+if TYPE_CHECKING:
+    from digest.sources.http.guard import Network
 
 Outcome = Literal["ok", "not_modified", "gone", "failed"]
 
@@ -29,6 +32,9 @@ class FetchSettings:
     max_retry_after: float = 120.0  # a longer Retry-After skips the source this run
     workers: int = 8
     user_agent: str = DEFAULT_USER_AGENT
+    # Where names resolve and connections go: the system's (None), or a test's own, so that
+    # names can lead to chosen addresses without touching the internet.
+    network: Network | None = None
 
     def __post_init__(self) -> None:
         if not (self.connect_timeout > 0 and self.total_timeout > 0):
@@ -46,17 +52,18 @@ DEFAULT_SETTINGS = FetchSettings()
 class FetchRequest:
     """One source to fetch, with the validators stored from its last successful fetch.
 
-    ``public_only``: the address came from untrusted content (an article link in a feed),
-    so the request is refused if it would reach a loopback, private, link-local or other
-    non-public address, directly or through a redirect: a hostile feed must not make digest
-    read a router's admin page or a cloud metadata service and publish it in the digest.
+    The request is refused if it would reach a loopback, private, link-local or other
+    non-public address, directly, through a redirect or through a proxy (see ``guard``),
+    unless ``allow_private``: a hostile feed, page or redirect must not make digest read a
+    router's admin page or a cloud metadata service and publish it in the digest. Only a
+    source the user configured with ``allow_private`` (an intranet feed) sets it.
     """
 
     source: str
     url: str
     etag: str | None = None
     last_modified: str | None = None
-    public_only: bool = False
+    allow_private: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +77,8 @@ class FetchResult:
     ``url`` is the address the final response came from. ``moved_to`` is set only when every
     redirect hop was permanent (301/308) and the fetch succeeded: store it in place of the
     old address. ``etag`` and ``last_modified`` are the validators to store for next time.
+    ``refused``: it failed because an address on the way was outside the public internet
+    (the network policy, see ``guard``), not because of the site.
     """
 
     request: FetchRequest
@@ -85,6 +94,7 @@ class FetchResult:
     advice: str | None = None
     attempts: int = 1
     elapsed: float = 0.0
+    refused: bool = False
 
     @property
     def source(self) -> str:
@@ -112,6 +122,7 @@ class FinalAnswer:
     last_modified: str | None = None
     problem: str | None = None
     advice: str | None = None
+    refused: bool = False
 
 
 @dataclass(slots=True)

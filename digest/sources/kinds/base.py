@@ -106,6 +106,9 @@ class Reading:
     # what the source calls itself (a feed's title), shown for a source the config left
     # unnamed; empty when the kind cannot tell
     title: str = ""
+    # keys of articles read from broken markup (a document cut short, a tag left open):
+    # their text may be incomplete, so they wait for a read that gives them whole
+    incomplete: frozenset[str] = frozenset()
 
 
 T = TypeVar("T")

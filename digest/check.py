@@ -1,0 +1,343 @@
+"""``digest check``: is this setup ready to run unattended? Answered without changing anything.
+
+Asked before a crontab line or a timer is trusted with the job, or when a cron mail says
+something failed. It looks at, in order:
+
+* the config: loaded and validated by the caller; here, whether it names anything to read;
+* every source, read once as a build reads it but afresh (no stored validators, so a "304 Not
+  Modified" hides nothing): the HTTP status, what the document is (RSS 2.0, Atom, JSON Feed,
+  a sitemap ...), how many entries it holds and the newest one's date;
+* the state file: SQLite's ``quick_check`` and the schema version
+  (``digest.state.integrity_problems``), and whether this user may write beside it;
+* the output folder: there or creatable, and writable;
+* the email: whether the SMTP password is where the config says, in this environment (cron
+  and systemd start with almost none).
+
+Nothing is written: not the state (no validators, cursors or entries recorded as seen), not
+the output folder, no lock. Each finding is ``ok`` or not; ``SetupCheck.ok`` is whether all are.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import re
+import zlib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from digest.config import Config
+from digest.model import Source
+from digest.present import plural
+from digest.sources import kinds
+from digest.sources.errors import SourceError
+from digest.sources.kinds.base import Cursor, Fetched, Follow, Reading, read_file
+
+if TYPE_CHECKING:
+    from digest.sources.http import FetchResult, FetchSettings
+
+# Enough of a document's start to see what it is: past an XML declaration, a stylesheet
+# instruction and a comment or two.
+_HEAD_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One line of the check: what was looked at, whether it is fine, and what was seen."""
+
+    what: str  # "config", "source", "state", "output" or "email"
+    name: str  # the file, source, folder or address it is about
+    ok: bool
+    detail: str
+    notes: tuple[str, ...] = ()  # worth knowing, not wrong: a feed repaired, a source moved
+
+
+@dataclass(frozen=True)
+class SetupCheck:
+    """Every finding, in the order above."""
+
+    findings: tuple[Finding, ...]
+
+    @property
+    def ok(self) -> bool:
+        return all(finding.ok for finding in self.findings)
+
+    @property
+    def problems(self) -> tuple[Finding, ...]:
+        return tuple(finding for finding in self.findings if not finding.ok)
+
+
+def check_setup(
+    config: Config,
+    *,
+    now: dt.datetime | None = None,
+    environ: Mapping[str, str] = os.environ,
+) -> SetupCheck:
+    """Check ``config``'s setup (see the module's docstring); changes nothing."""
+    now = now or dt.datetime.now(dt.UTC)
+    return SetupCheck(
+        (
+            check_config(config),
+            *check_sources(config, now),
+            check_state(config.state),
+            check_output(config.output),
+            check_email(config, environ),
+        )
+    )
+
+
+def check_config(config: Config) -> Finding:
+    from digest.usecases import NothingToReadError, require_sources
+
+    name = str(config.path) if config.path else "(none: the built-in defaults)"
+    try:
+        require_sources(config)
+    except NothingToReadError as exc:
+        return Finding("config", name, False, f"{exc.problem}: {exc.advice}")
+    count = len(config.sources) + len(config.invalid_sources)
+    enabled = sum(1 for s in config.sources if s.enabled)
+    detail = plural(count, "source", "sources")
+    if enabled < len(config.sources):
+        detail += f", {enabled} enabled"
+    if config.invalid_sources:
+        detail += f", {len(config.invalid_sources)} with a wrong entry"
+    return Finding("config", name, True, detail)
+
+
+# --- sources ------------------------------------------------------------------------------------
+
+
+def check_sources(config: Config, now: dt.datetime) -> list[Finding]:
+    """Each configured source read once, afresh, in the config's order; the remote ones are
+    fetched together, as a build fetches them."""
+    from digest.ingest import fetch_settings, is_remote
+
+    found: dict[str, Finding] = {}
+    remote: list[Source] = []
+    for source in config.sources:
+        if not source.enabled:
+            found[source.name] = Finding("source", source.name, True, "disabled: not read")
+        elif is_remote(source):
+            remote.append(source)
+        else:
+            found[source.name] = _check_local(source, config, now)
+    if remote:
+        settings = fetch_settings(config.fetch)
+        checked = _check_remote(remote, settings, config, now)
+        found.update(
+            (source.name, finding) for source, finding in zip(remote, checked, strict=True)
+        )
+    invalid = [
+        Finding("source", failure.source, False, _problem(failure.problem, failure.advice))
+        for failure in config.invalid_sources
+    ]
+    return [found[source.name] for source in config.sources] + invalid
+
+
+def _check_local(source: Source, config: Config, now: dt.datetime) -> Finding:
+    try:
+        kind = kinds.kind(source.kind)
+        reading = kind.read(source, Cursor(), config.timezone)
+        what = "a folder of article files" if Path(source.location).is_dir() else ""
+        what = what or document_format(read_file(source), None)
+    except SourceError as exc:
+        return Finding("source", source.name, False, _problem(exc.problem, exc.advice))
+    except Exception as exc:  # a bug in one kind: the other sources are still checked
+        return Finding("source", source.name, False, _bug(exc))
+    return _read(source, what, reading, config, now)
+
+
+def _check_remote(
+    sources: Sequence[Source], settings: FetchSettings, config: Config, now: dt.datetime
+) -> list[Finding]:
+    from digest.ingest import allows_private
+    from digest.sources.http import FetchRequest, fetch_all
+
+    requests = [
+        FetchRequest(
+            source=s.name,
+            url=kinds.kind(s.kind).request(s, Cursor()).url,
+            allow_private=allows_private(s, config.fetch),
+        )
+        for s in sources
+    ]
+    findings = []
+    for source, result in zip(sources, fetch_all(requests, settings), strict=True):
+        status = f"HTTP {result.status}" if result.status else ""
+        if result.outcome != "ok":
+            problem = result.problem or "could not be fetched"
+            if status and status not in problem:
+                problem = f"{status}: {problem}"
+            findings.append(
+                Finding("source", source.name, False, _problem(problem, result.advice or ""))
+            )
+            continue
+        what = ", ".join(
+            x for x in (status, document_format(result.body, result.content_type)) if x
+        )
+        try:
+            reading = _parse(source, result, settings, config)
+        except SourceError as exc:
+            detail = f"{what}: {_problem(exc.problem, exc.advice)}"
+            findings.append(Finding("source", source.name, False, detail))
+            continue
+        except Exception as exc:  # a bug in one kind: the other sources are still checked
+            findings.append(Finding("source", source.name, False, f"{what}: {_bug(exc)}"))
+            continue
+        finding = _read(source, what, reading, config, now)
+        if result.moved_to:
+            moved = f"moved permanently to {result.moved_to}: update its url in the config"
+            finding = dataclasses.replace(finding, notes=(moved, *finding.notes))
+        findings.append(finding)
+    return findings
+
+
+def _parse(source: Source, result: FetchResult, settings: FetchSettings, config: Config) -> Reading:
+    """The fetched document read by its kind, following what it asks for (a sitemap index's
+    sitemaps) as a build would. Raises ``SourceError``."""
+    from digest.ingest import allows_private
+    from digest.sources.http import FetchRequest, fetch_all
+
+    kind = kinds.kind(source.kind)
+    parsed = kind.parse(source, _fetched(result), Cursor())
+    if not isinstance(parsed, Follow):
+        return parsed
+    # Addresses found in a document follow the source's network policy, as in a build.
+    private = allows_private(source, config.fetch)
+    follow: Follow[Any] = parsed
+    requests = [FetchRequest(source.name, url, allow_private=private) for url in follow.urls]
+    parts = [follow.parse(_fetched(r)) for r in fetch_all(requests, settings)]
+    return follow.combine(parts)
+
+
+def _fetched(result: FetchResult) -> Fetched:
+    if result.outcome == "ok":
+        return Fetched(result.url, result.body, result.content_type)
+    return Fetched(
+        result.url, problem=result.problem or "could not be fetched", advice=result.advice
+    )
+
+
+def _read(source: Source, what: str, reading: Reading, config: Config, now: dt.datetime) -> Finding:
+    """A source that was read: what it is, its entries, and its newest entry's date."""
+    entries = plural(len(reading.articles), "entry", "entries")
+    dates = [a.published for a in reading.articles if a.published is not None]
+    if dates:
+        newest = max(dates)
+        local = newest.astimezone(config.timezone)
+        age = (now.astimezone(config.timezone).date() - local.date()).days
+        ago = "today" if age <= 0 else "yesterday" if age == 1 else f"{age} days ago"
+        when = f"newest {local:%Y-%m-%d %H:%M} ({ago})"
+    else:
+        when = "no entry dated" if reading.articles else ""
+    detail = ", ".join(part for part in (what, entries, when) if part)
+    return Finding("source", source.name, True, detail, tuple(reading.warnings))
+
+
+def document_format(body: bytes, content_type: str | None) -> str:
+    """What a source's document says it is, for a person to read: "RSS 2.0", "Atom 1.0",
+    "JSON Feed 1.1", "a news sitemap", "an HTML page" ... (the feed readers decide for
+    themselves; this only names it)."""
+    if body[:2] == b"\x1f\x8b":
+        try:
+            body = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(body, _HEAD_BYTES)
+        except zlib.error:
+            return "gzip-compressed data"
+    head = body[:_HEAD_BYTES].decode("utf-8", "replace").lstrip("\ufeff \t\r\n")
+    if head.startswith(("{", "[")):
+        version = re.search(r"jsonfeed\.org/version/(\d+(?:\.\d+)?)", head)
+        return f"JSON Feed {version.group(1)}" if version else "JSON"
+    root = re.search(r"<(?![?!])([\w:.-]+)([^>]*)>", re.sub(r"<!--.*?-->", "", head, flags=re.S))
+    if root is None:
+        return (content_type or "unknown").split(";")[0].strip() or "unknown"
+    name, attributes = root.group(1).lower(), root.group(2)
+    if name == "rss":
+        version = re.search(r"""version\s*=\s*["']([\d.]+)""", attributes)
+        return f"RSS {version.group(1)}" if version else "RSS"
+    if name.endswith("rdf"):
+        return "RSS 1.0 (RDF)"
+    if name in ("feed", "atom:feed"):
+        return "Atom 0.3" if "purl.org/atom/ns#" in attributes else "Atom 1.0"
+    if name == "urlset":
+        return "a news sitemap" if "sitemap-news" in head else "a sitemap"
+    if name == "sitemapindex":
+        return "a sitemap index"
+    if name == "html":
+        return "an HTML page"
+    return f"XML <{root.group(1)}>"
+
+
+def _problem(problem: str, advice: str) -> str:
+    return f"{problem}: {advice}" if advice else problem
+
+
+def _bug(exc: Exception) -> str:
+    return f"unexpected error {type(exc).__name__}: {exc}: a bug in digest; please report it"
+
+
+# --- the state, the output folder, the email ------------------------------------------------------
+
+
+def check_state(path: Path) -> Finding:
+    from digest.state import integrity_problems
+
+    if not path.exists():
+        return _creatable("state", path, "not made yet: the first build makes it")
+    problems = integrity_problems(path)
+    if problems:
+        return Finding("state", str(path), False, "; ".join(problems))
+    if not os.access(path, os.R_OK | os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK):
+        return Finding(
+            "state", str(path), False, "this user may not write it or its folder (the lock "
+            "file goes beside it): run digest as its owner, or change its permissions",
+        )  # fmt: skip
+    return Finding("state", str(path), True, "sound (SQLite's quick_check: ok)")
+
+
+def check_output(path: Path) -> Finding:
+    if path.exists():
+        if not path.is_dir():
+            return Finding("output", str(path), False, "a file, not a folder: set 'output'")
+        if not os.access(path, os.W_OK | os.X_OK):
+            return Finding("output", str(path), False, "this user may not write to it")
+        return Finding("output", str(path), True, "writable")
+    return _creatable("output", path, "not there yet: the first build makes it")
+
+
+def _creatable(what: str, path: Path, detail: str) -> Finding:
+    """A file or folder that does not exist yet: can this user make it?"""
+    parent = path.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    if not parent.is_dir():
+        return Finding(what, str(path), False, f"cannot be made: {parent} is a file, not a folder")
+    if not os.access(parent, os.W_OK | os.X_OK):
+        return Finding(what, str(path), False, f"cannot be made: this user may not write {parent}")
+    return Finding(what, str(path), True, detail)
+
+
+def check_email(config: Config, environ: Mapping[str, str]) -> Finding:
+    from digest.mail import MailError, read_password
+
+    email = config.email
+    if email is None:
+        return Finding(
+            "email", "-", True, "no [email] table: nothing is sent ('digest send --dry-run' "
+            "previews the email)",
+        )  # fmt: skip
+    name = ", ".join(email.recipients)
+    server = f"via {email.smtp_host}:{email.smtp_port} ({email.security})"
+    try:
+        password = read_password(email, environ)
+    except MailError as exc:
+        return Finding("email", name, False, _problem(exc.problem, exc.advice))
+    if password is None:
+        login = "no login"
+    elif email.password_env and environ.get(email.password_env):
+        login = f"password from ${email.password_env}"
+    else:
+        login = f"password from {email.password_file}"
+    return Finding("email", name, True, f"{server}, {login}; the server was not contacted")

@@ -1,0 +1,142 @@
+"""``digest state``: check the state file, list its kept copies, restore one, or start afresh."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from digest import backup
+from digest.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
+from digest.cli.options import load
+from digest.state import RunLock, backup_folder, damage_advice, integrity_problems
+
+
+def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    state = commands.add_parser(
+        "state",
+        parents=[common],
+        help="check the state file, list its copies, restore one or start afresh",
+        description="The state file remembers which articles were shown on which day. It is "
+        "checked whenever digest opens it, and a copy is kept after every build (the newest "
+        f"{backup.KEEP}). When it is damaged, digest stops and says so: restore a copy, or "
+        "reset to start afresh. Neither deletes anything: the file replaced is moved aside.",
+    )
+
+    def explain(_args: argparse.Namespace) -> int:
+        state.print_help()
+        return EXIT_USAGE
+
+    state.set_defaults(handler=explain)
+    actions = state.add_subparsers(title="actions", metavar="ACTION")
+    check = actions.add_parser(
+        "check",
+        parents=[common],
+        help="check the state file (exit 1 if it is damaged)",
+        description="Check the state file as a build does (SQLite's quick_check and the "
+        "schema), without changing it; exit 1 and say what to do if it is damaged.",
+    )
+    check.set_defaults(handler=cmd_state_check)
+    listing = actions.add_parser(
+        "list",
+        parents=[common],
+        help="the copies kept, newest first",
+        description="The copies of the state kept after each build, newest first, each "
+        "checked, with its newest day and its number of articles.",
+    )
+    listing.set_defaults(handler=cmd_state_list)
+    restore = actions.add_parser(
+        "restore",
+        parents=[common],
+        help="put a copy in place of a damaged state file",
+        description="Put the newest good copy (or the one named) in place of the state file, "
+        "which is moved aside, not deleted. Articles shown after the copy was taken may be "
+        "shown once more.",
+    )
+    restore.add_argument(
+        "copy",
+        nargs="?",
+        help="a copy's name from 'digest state list', or the path of any copy of a state file "
+        "(default: the newest good copy kept)",
+    )
+    restore.add_argument(
+        "--force", action="store_true", help="replace the state file even if it is sound"
+    )
+    restore.set_defaults(handler=cmd_state_restore)
+    reset = actions.add_parser(
+        "reset",
+        parents=[common],
+        help="move a damaged state file aside and start afresh",
+        description="Move the state file aside (not deleted) and start a new, empty one: the "
+        "next build reads every source as new, taking each feed's last day of articles "
+        "(first_run_hours). Days built before stay in the output folder but leave the archive.",
+    )
+    reset.add_argument(
+        "--force", action="store_true", help="start afresh even if the state file is sound"
+    )
+    reset.set_defaults(handler=cmd_state_reset)
+
+
+def cmd_state_check(args: argparse.Namespace) -> int:
+    path = load(args).state
+    problems = integrity_problems(path)
+    if problems:
+        print(f"state file {path} is damaged:")
+        for problem in problems:
+            print(f"  {problem}")
+        print(f"what to do: {damage_advice(path)}")
+        return EXIT_FAILED
+    if not path.exists():
+        print(f"state file {path} does not exist yet: the first build creates it")
+        return EXIT_OK
+    found = backup.examine(path)
+    print(f"state file {path} is sound: {_figures(found)}")
+    kept = backup.copies(path)
+    good = [c for c in kept if not c.problems]
+    print(
+        f"{len(kept)} {'copy' if len(kept) == 1 else 'copies'} kept in {backup_folder(path)}"
+        + (f", {len(kept) - len(good)} of them damaged" if len(good) < len(kept) else "")
+    )
+    return EXIT_OK
+
+
+def cmd_state_list(args: argparse.Namespace) -> int:
+    path = load(args).state
+    kept = backup.copies(path)
+    if not kept:
+        print(f"no copies kept in {backup_folder(path)}: one is made after each build")
+        return EXIT_OK
+    print(f"copies of {path}, newest first, in {backup_folder(path)}:")
+    for copy in kept:
+        verdict = f"DAMAGED: {copy.problems[0]}" if copy.problems else _figures(copy)
+        print(f"  {copy.path.name}  {verdict}")
+    return EXIT_OK
+
+
+def cmd_state_restore(args: argparse.Namespace) -> int:
+    path = load(args).state
+    with RunLock(path):
+        done = backup.restore(path, args.copy, force=args.force)
+    assert done.source is not None
+    print(f"restored {path} from {done.source.path} ({_figures(done.source)})")
+    _said_aside(done.moved_aside)
+    return EXIT_OK
+
+
+def cmd_state_reset(args: argparse.Namespace) -> int:
+    path = load(args).state
+    with RunLock(path):
+        done = backup.reset(path, force=args.force)
+    print(f"started afresh: {path} is a new, empty state; the next build reads every source as new")
+    _said_aside(done.moved_aside)
+    return EXIT_OK
+
+
+def _said_aside(moved: tuple[Path, ...]) -> None:
+    if moved:
+        print(f"the file it replaced was moved aside, not deleted: {moved[0]}")
+
+
+def _figures(copy: backup.Copy) -> str:
+    taken = f"taken {copy.taken:%Y-%m-%d %H:%M} UTC, " if copy.taken else ""
+    day = f"newest day {copy.last_day}" if copy.last_day else "no day built"
+    return f"{taken}{day}, {copy.entries:,} articles remembered, {copy.size / 1e6:.1f} MB"

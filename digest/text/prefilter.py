@@ -1,0 +1,251 @@
+"""A cheap first look before an expensive regular expression: the literal strings one of which
+any match must contain.
+
+Signal patterns are many alternatives with word boundaries and bounded gaps; searching a
+sentence with all of them costs a tenth of a millisecond, and most sentences hold none. But a
+pattern such as ``\\bcomments?\\b|\\bkommentar\\w*`` can only match text that contains
+"comment" or "kommentar". :func:`necessary_literals` reads that off the pattern's syntax tree,
+and :class:`LiteralFilter` lays a set of such strings out as one trie-shaped expression, which
+scans a paragraph several times faster. A pattern whose literals cannot be read (a character
+class, an optional start) gives None: no prefilter, the full search runs.
+
+The texts searched have their whitespace collapsed to single spaces (the normalise stage
+does that first), so ``\\s+`` between two words is read as one space.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Iterable
+from typing import Any
+
+_parser: Any
+_sre: Any
+try:  # the parser behind re.compile; private, so its absence only costs speed
+    _parser = importlib.import_module("re._parser")
+    _sre = importlib.import_module("re._constants")
+except ImportError:  # pragma: no cover - other Python versions and implementations
+    _parser = _sre = None
+
+Literals = frozenset[str]
+
+
+def necessary_literals(pattern: str, *, whole_text: bool = False) -> Literals | None:
+    """Lower-case strings one of which every match of ``pattern`` contains, or None.
+
+    ``whole_text``: the pattern only ever matches a whole sentence or paragraph (with its edge
+    punctuation stripped), so its first and last words stand at word boundaries.
+    """
+    if _parser is None:
+        return None
+    try:
+        tree = _parser.parse(pattern, re.IGNORECASE)
+    except (re.error, RecursionError):
+        return None
+    items = list(tree)
+    if whole_text:
+        items = [(_sre.AT, _sre.AT_BOUNDARY), *items, (_sre.AT, _sre.AT_BOUNDARY)]
+    found = _necessary(items)
+    return frozenset(_real_boundaries(s.lower()) for s in found) if found else None
+
+
+def _real_boundaries(literal: str) -> str:
+    """Keep a word-boundary marker only beside a letter or digit: beside "©" or a space it
+    says nothing a plain search could check."""
+    out: list[str] = []
+    for position, char in enumerate(literal):
+        if char == BOUNDARY:
+            before = literal[position - 1] if position else ""
+            after = literal[position + 1] if position + 1 < len(literal) else ""
+            if not (_is_word(before) or _is_word(after)) or (out and out[-1] == BOUNDARY):
+                continue
+        out.append(char)
+    return "".join(out)
+
+
+def _is_word(char: str) -> bool:
+    return bool(char) and (char.isalnum() or char == "_")
+
+
+# A word boundary inside a literal: "\bai\b" is far rarer in text than "ai" (said, again).
+BOUNDARY = "\x00"
+
+
+_MAX_VARIANTS = 64  # "colou?r" is two strings; past this many, give up on exactness
+
+
+def _necessary(items: list[Any]) -> set[str] | None:
+    """The most selective set of strings one of which a match of the sequence contains.
+
+    Runs of elements that match a small, known set of strings (letters, "(?:a|b)", "s?",
+    word boundaries) are multiplied out into whole strings ("comment" + {"", "s"}); any other
+    element ends a run, and may itself hold a necessary set inside it.
+    """
+    best: set[str] | None = None
+
+    def consider(candidate: set[str] | None) -> None:
+        nonlocal best
+        if (
+            candidate
+            and "" not in candidate
+            and (best is None or _selectivity(candidate) > _selectivity(best))
+        ):
+            best = candidate
+
+    run: set[str] = {""}
+    for op, value in items:
+        exact = _exact(op, value)
+        if exact is not None and len(run) * len(exact) <= _MAX_VARIANTS:
+            run = {a + b for a in run for b in exact}
+            continue
+        consider(run)
+        prefixes = _prefixes(op, value)
+        if prefixes is not None and len(run) * len(prefixes) <= _MAX_VARIANTS:
+            consider({a + b for a in run for b in prefixes})
+        run = {""}
+        consider(_inside(op, value))
+        if exact is not None:  # too many variants to multiply out: start again from here
+            run = exact
+    consider(run)
+    return best
+
+
+def _inside(op: Any, value: Any) -> set[str] | None:
+    """A necessary set within one element that is not exact (it has a gap such as ``\\s+``)."""
+    if op is _sre.SUBPATTERN:
+        return _necessary(list(value[-1]))
+    if op is _sre.ATOMIC_GROUP:
+        return _necessary(list(value))
+    if op is _sre.BRANCH:
+        union: set[str] = set()
+        for branch in value[1]:
+            part = _necessary(list(branch))
+            if not part:
+                return None
+            union |= part
+        return union
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+        low, _, sub = value
+        return _necessary(list(sub)) if low >= 1 else None
+    return None
+
+
+def _prefixes(op: Any, value: Any) -> set[str] | None:
+    """The strings every match of a group or alternation starts with (its exact openings)."""
+    if op is _sre.SUBPATTERN:
+        return _opening(list(value[-1]))
+    if op is _sre.BRANCH:
+        union: set[str] = set()
+        for branch in value[1]:
+            union |= _opening(list(branch))
+        return union if len(union) <= _MAX_VARIANTS else None
+    return None
+
+
+def _opening(items: list[Any]) -> set[str]:
+    strings = {""}
+    for op, value in items:
+        exact = _exact(op, value)
+        if exact is None or len(strings) * len(exact) > _MAX_VARIANTS:
+            break
+        strings = {a + b for a in strings for b in exact}
+    return strings
+
+
+def _exact(op: Any, value: Any) -> set[str] | None:
+    """The strings an element matches, when they are few and known; None otherwise."""
+    if op is _sre.LITERAL:
+        return {chr(value)}
+    if op is _sre.AT:  # they match no text; a word boundary is kept as a marker
+        return {BOUNDARY} if value is _sre.AT_BOUNDARY else {""}
+    if op is _sre.IN:
+        if all(kind is _sre.LITERAL for kind, _ in value):
+            return {chr(code) for _, code in value}
+        return None
+    if op is _sre.SUBPATTERN:
+        return _exact_sequence(list(value[-1]))
+    if op is _sre.BRANCH:
+        union: set[str] = set()
+        for branch in value[1]:
+            part = _exact_sequence(list(branch))
+            if part is None:
+                return None
+            union |= part
+        return union if len(union) <= _MAX_VARIANTS else None
+    if op in (_sre.MAX_REPEAT, _sre.MIN_REPEAT, _sre.POSSESSIVE_REPEAT):
+        low, high, sub = value
+        if list(sub) == [(_sre.IN, [(_sre.CATEGORY, _sre.CATEGORY_SPACE)])] and high >= 1:
+            # \\s+ in text whose whitespace runs are single spaces: one space
+            return {" "} if low >= 1 else {"", " "}
+        inner = _exact_sequence(list(sub))
+        if inner is None or high > 2:
+            return None
+        out: set[str] = set()
+        for count in range(low, high + 1):
+            variants = {""}
+            for _ in range(count):
+                variants = {a + b for a in variants for b in inner}
+            out |= variants
+        return out if len(out) <= _MAX_VARIANTS else None
+    return None
+
+
+def _exact_sequence(items: list[Any]) -> set[str] | None:
+    strings = {""}
+    for op, value in items:
+        exact = _exact(op, value)
+        if exact is None or len(strings) * len(exact) > _MAX_VARIANTS:
+            return None
+        strings = {a + b for a in strings for b in exact}
+    return strings
+
+
+def _selectivity(literals: set[str]) -> tuple[int, int]:
+    """Longer literals match less text by chance (a word boundary counts as a letter); fewer
+    of them, less again."""
+    return min(len(s.replace(BOUNDARY * 2, BOUNDARY)) for s in literals), -len(literals)
+
+
+class LiteralFilter:
+    """Answers "does this lower-case text contain any of these literals?" in one search.
+
+    The literals are laid out as a trie, so the regex engine follows one branch per
+    character instead of trying every literal at every position; a word-boundary marker
+    becomes ``\\b``, which also lets the engine skip the middle of words quickly.
+    """
+
+    __slots__ = ("_search",)
+
+    def __init__(self, literals: Iterable[str]) -> None:
+        pattern = _trie(literals)
+        self._search = pattern.search if pattern is not None else None
+
+    def search(self, lowered: str) -> bool:
+        """Whether ``lowered`` (lower-case text) holds any of the literals."""
+        return self._search is not None and self._search(lowered) is not None
+
+
+def _trie(literals: Iterable[str]) -> re.Pattern[str] | None:
+    trie: dict[str, Any] = {}
+    for literal in literals:
+        node = trie
+        for char in literal:
+            node = node.setdefault(char, {})
+        node[""] = {}
+    return re.compile(_branches(trie)) if trie else None
+
+
+def _branches(node: dict[str, Any]) -> str:
+    if "" in node:
+        return ""  # a literal ends here: the longer ones add nothing to "contains any"
+    options = [
+        (r"\b" if char == BOUNDARY else re.escape(char)) + _branches(child)
+        for char, child in sorted(node.items())
+    ]
+    return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+
+
+def literal_search(literals: Iterable[str]) -> LiteralFilter:
+    """A filter that finds any of ``literals`` in lower-case text."""
+    return LiteralFilter(literals)

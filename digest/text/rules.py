@@ -1,0 +1,706 @@
+"""The normalise stage's rules as data: ``rules.toml`` (and a user's file of the same shape)
+read, checked and compiled into a :class:`RuleSet`.
+
+A rule recognises boilerplate in one of two ways, and both may be given:
+
+* ``patterns``: regular expressions that must match a whole sentence or paragraph (a phrase);
+* ``score``: weights for *signals*, each a list of patterns per language that says what a
+  sentence does ("refers to the text itself", "names an AI tool", "asks the reader to
+  comment"). A sentence's score is the sum of the weights of the signals found in it; it is
+  boilerplate at ``threshold`` (every signal in ``requires`` present), and a *candidate*
+  (kept, shown by ``--explain``) one point below. :meth:`RuleSet.score` says how it added up.
+
+Signals are declared once, in ``[signals.NAME]`` tables, and shared by every rule; a user's
+file may add patterns (a language, a wording) to a built-in signal or declare new ones. A few
+signals are built in because they are about the article, not words: ``title`` (the sentence
+quotes the article's title), ``short-question`` (a question of a few words), ``follows-cut``
+(the sentence right before it was cut as a disclaimer) and ``specifics`` (digits, or the name
+of a weekday or month: a sentence about something that happened, not a prompt).
+
+Nothing here reads an article: :mod:`digest.text.normalise` applies the rules.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Literal
+
+from digest.text.lexicon import lexicon
+from digest.text.prefilter import LiteralFilter, literal_search, necessary_literals
+
+RuleKind = Literal["disclaimer", "standalone", "trailing_block", "seo_standfirst", "dateline"]
+KINDS: tuple[RuleKind, ...] = (
+    "disclaimer",
+    "standalone",
+    "trailing_block",
+    "seo_standfirst",
+    "dateline",
+)
+FOLLOWED_BY = ("teasers", "prompts")
+
+# Removals that come from the stage's own checks rather than from a rules file.
+DUPLICATE = "duplicate-paragraph"
+TITLE_REPEAT = "title-repeat"
+ORPHAN_HEADING = "orphan-heading"
+NO_WORDS = "no-words"
+RECURRING = "recurring-paragraph"
+BUILTIN_REASONS = {
+    NO_WORDS: "Separator line with no words: dashes, stars, dots or ornaments",
+    DUPLICATE: "Paragraphs a scraper printed twice: a run of them repeated, or the whole body",
+    TITLE_REPEAT: "First paragraph only repeats the title",
+    ORPHAN_HEADING: "Short section heading with no text after it",
+    RECURRING: "Paragraph that recurs in other articles of the same source: its template",
+}
+
+# Signals that are about the article rather than its words, computed by the stage.
+TITLE = "title"
+SHORT_QUESTION = "short-question"
+FOLLOWS_CUT = "follows-cut"
+SPECIFICS = "specifics"
+COMPUTED_SIGNALS = {
+    TITLE: "quotes the article's title",
+    SHORT_QUESTION: "a question of a few words",
+    FOLLOWS_CUT: "follows a sentence cut as a disclaimer",
+    SPECIFICS: "names a number, weekday or month",
+}
+
+_SHORT_QUESTION_CHARS = 80
+
+BUILTIN_RULES_FILE = "rules.toml"
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
+_RULE_KEYS = {
+    "id",
+    "kind",
+    "description",
+    "patterns",
+    "followed_by",
+    "min_title_overlap",
+    "score",
+    "requires",
+    "threshold",
+}
+_FILE_KEYS = {"rule", "disable", "signals"}
+_BACKREFERENCE = re.compile(r"(?<!\\)(?:\\\\)*\\(?:[1-9]|g<)")
+
+
+# --- what patterns and signals see ---------------------------------------------------------------
+
+_EDGE = " -\u2013\u2014\u2022\u00b7*|>#_=~\u2192\u203a\u00bb"
+_TRAILING_PUNCT = ".!?:;,\u2026" + _EDGE
+_PAIRS = {"(": ")", "[": "]"}
+_NOT_WORD = re.compile(r"[^\w\s]+")
+
+
+def probe(text: str) -> str:
+    """What whole-text patterns see: no edge dashes or bullets, no end punctuation, unwrapped."""
+    text = text.strip(_EDGE)
+    if len(text) > 1 and _PAIRS.get(text[0]) == text[-1]:
+        text = text[1:-1].strip(_EDGE)
+    return text.rstrip(_TRAILING_PUNCT)
+
+
+@functools.cache
+def _dates() -> frozenset[str]:
+    words = lexicon()
+    return frozenset(
+        name
+        for forms in (*words.months_by_language.values(), *words.weekdays_by_language.values())
+        for name in forms
+        if len(name) >= 5 and name != "march"  # "march" is also a verb
+    )
+
+
+def _names_a_date(sentence: str) -> bool:
+    if any(c.isdigit() for c in sentence):
+        return True
+    names = _dates()
+    return any(word in names for word in _NOT_WORD.sub(" ", sentence.lower()).split())
+
+
+def computed_signals(
+    sentence: str, *, title_words: str = "", follows_cut: bool = False
+) -> Callable[[str], bool]:
+    """Which built-in signals ``sentence`` holds, as a function of the signal's name, each
+    found only when asked for: ``title_words`` is the article's title as lower-case words
+    separated by spaces (empty: unknown), ``follows_cut`` whether the sentence just before
+    was cut as a disclaimer."""
+
+    def holds(name: str) -> bool:
+        if name == TITLE:
+            return bool(title_words) and title_words in " ".join(
+                _NOT_WORD.sub(" ", sentence.casefold()).split()
+            )
+        if name == SHORT_QUESTION:
+            return len(sentence) <= _SHORT_QUESTION_CHARS and sentence.rstrip(")]\"'”’»").endswith(
+                "?"
+            )
+        if name == FOLLOWS_CUT:
+            return follows_cut
+        if name == SPECIFICS:
+            return _names_a_date(sentence)
+        return False
+
+    return holds
+
+
+class RulesError(ValueError):
+    """A rules file that cannot be used; the message names the file, the rule and the problem."""
+
+
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """What a sentence does, recognised by patterns in any of several languages."""
+
+    name: str
+    description: str
+    patterns: Mapping[str, tuple[str, ...]]  # language → patterns
+    regex: re.Pattern[str] = field(repr=False, compare=False)
+    # strings one of which any match contains (lower case), or None when they cannot be told
+    literals: frozenset[str] | None = field(default=None, repr=False, compare=False)
+    quick: LiteralFilter | None = field(default=None, repr=False, compare=False)
+
+    def search(self, text: str, lowered: str | None = None) -> bool:
+        """Whether the signal is in ``text`` (``lowered``: ``text.lower()``, if at hand)."""
+        if self.quick is not None and not self.quick.search(lowered or text.lower()):
+            return False
+        return self.regex.search(text) is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One boilerplate rule: whole-text patterns, a signal score, or both."""
+
+    id: str
+    kind: RuleKind
+    description: str
+    patterns: tuple[str, ...]
+    regex: re.Pattern[str] | None = field(repr=False, compare=False)
+    followed_by: Literal["teasers", "prompts"] = "teasers"
+    min_title_overlap: float = 0.5
+    score: Mapping[str, int] = field(default_factory=dict)
+    # every entry must be present: a signal name, or a tuple of names of which one will do
+    requires: tuple[str | tuple[str, ...], ...] = ()
+    threshold: int = 0
+    origin: str = ""  # the file the rule came from, for messages
+
+    @property
+    def scored(self) -> bool:
+        return bool(self.score)
+
+
+@dataclass(frozen=True, slots=True)
+class Score:
+    """How a sentence scored against one rule: the total and the signals that made it."""
+
+    rule: Rule
+    total: int
+    parts: tuple[tuple[str, int], ...]  # (signal description, weight) in the rule's order
+    complete: bool  # every required signal was present
+
+    @property
+    def certain(self) -> bool:
+        return self.complete and self.total >= self.rule.threshold
+
+    @property
+    def candidate(self) -> bool:
+        return self.complete and not self.certain and self.total >= self.rule.threshold - 1
+
+    def explain(self) -> str:
+        parts = ", ".join(f"{name} {weight:+d}" for name, weight in self.parts)
+        verdict = "cut" if self.certain else "kept"
+        return (
+            f"{self.rule.description} (score {self.total}: {parts}; "
+            f"cut at {self.rule.threshold}, so {verdict})"
+        )
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """The compiled rules the stage applies, in file order, grouped by kind."""
+
+    rules: tuple[Rule, ...]
+    signals: Mapping[str, Signal] = field(default_factory=dict)
+    # whether paragraphs a source repeats across its articles are cut (disable =
+    # ["recurring-paragraph"] in a rules file turns it off)
+    recurring: bool = True
+    disclaimer: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
+    standalone: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
+    trailing_block: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
+    seo_standfirst: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
+    dateline: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
+
+    _any: dict[str, re.Pattern[str] | None] = field(init=False, repr=False, compare=False)
+    _triggers: dict[str, LiteralFilter | None] = field(init=False, repr=False, compare=False)
+    _pattern_triggers: dict[str, LiteralFilter | None] = field(
+        init=False, repr=False, compare=False
+    )
+    _apply: dict[str, LiteralFilter | None] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        any_of: dict[str, re.Pattern[str] | None] = {}
+        triggers: dict[str, LiteralFilter | None] = {}
+        pattern_triggers: dict[str, LiteralFilter | None] = {}
+        score_literals: dict[str, frozenset[str] | None] = {}
+        pattern_literals: dict[str, frozenset[str] | None] = {}
+        for kind in KINDS:
+            rules = tuple(r for r in self.rules if r.kind == kind)
+            object.__setattr__(self, kind, rules)
+            # One expression per kind answers "does any rule match?" in a single call; the
+            # rarely needed "which rule?" is asked only after a hit.
+            patterned = [r.regex.pattern for r in rules if r.regex is not None]
+            any_of[kind] = (
+                re.compile("|".join(f"(?:{p})" for p in patterned), re.IGNORECASE)
+                if patterned
+                else None
+            )
+            # A sentence is scored only if it holds a literal that one of the signals every
+            # rule of this kind requires must contain: most sentences hold none, and one quick
+            # search rules them out.
+            scored = [r for r in rules if r.scored]
+            mandatory = [_mandatory_literals(r, self.signals) for r in scored]
+            if not scored:
+                score_literals[kind] = frozenset()
+            elif all(found is not None for found in mandatory):
+                score_literals[kind] = frozenset(s for found in mandatory if found for s in found)
+            else:
+                score_literals[kind] = None  # no prefilter: every sentence is scored
+            found_ = score_literals[kind]
+            triggers[kind] = None if found_ is None else literal_search(found_)
+            # The same for whole-text patterns: a rule's patterns can only match text that
+            # holds one of their literals.
+            literals = [_pattern_literals(r) for r in rules if r.regex is not None]
+            if all(found is not None for found in literals):
+                pattern_literals[kind] = frozenset(s for f in literals if f for s in f)
+            else:
+                pattern_literals[kind] = None
+            found_ = pattern_literals[kind]
+            pattern_triggers[kind] = None if found_ is None else literal_search(found_)
+        object.__setattr__(self, "_any", any_of)
+        object.__setattr__(self, "_triggers", triggers)
+        object.__setattr__(self, "_pattern_triggers", pattern_triggers)
+        # one filter per kind for "could anything apply?": both kinds of literal together
+        apply: dict[str, LiteralFilter | None] = {}
+        for kind in KINDS:
+            both = (pattern_literals[kind], score_literals[kind])
+            apply[kind] = (
+                None
+                if any(b is None for b in both)
+                else literal_search(s for b in both if b for s in b)
+            )
+        # and one for "could any rule of the sentence kinds apply at all?"
+        sentence_kinds = [pattern_literals[k] for k in ("disclaimer", "standalone")] + [
+            score_literals[k] for k in ("disclaimer", "standalone")
+        ]
+        apply["any"] = (
+            None
+            if any(b is None for b in sentence_kinds)
+            else literal_search(s for b in sentence_kinds if b for s in b)
+        )
+        object.__setattr__(self, "_apply", apply)
+
+    def match(self, kind: RuleKind, text: str) -> Rule | None:
+        """The first rule of ``kind`` whose patterns match the whole of ``text``."""
+        combined = self._any[kind]
+        if combined is None or combined.fullmatch(text) is None:
+            return None
+        return next(
+            r for r in getattr(self, kind) if r.regex is not None and r.regex.fullmatch(text)
+        )
+
+    def may_apply(self, kind: RuleKind | Literal["any"], lowered: str) -> bool:
+        """Whether any rule of ``kind`` (``"any"``: any disclaimer or standalone rule) could
+        match or score any sentence of ``lowered`` (lower-case text): a cheap test that spares
+        most paragraphs the sentence splitting and matching."""
+        trigger = self._apply[kind]
+        return trigger is None or trigger.search(lowered)
+
+    def may_score(self, kind: RuleKind, text: str) -> bool:
+        """Whether any scored rule of ``kind`` could reach its threshold on ``text``."""
+        trigger = self._triggers[kind]
+        return trigger is None or trigger.search(text.lower())
+
+    def score(
+        self,
+        kind: RuleKind,
+        sentence: str,
+        computed: Callable[[str], bool] | frozenset[str] = frozenset(),
+    ) -> list[Score]:
+        """Every scored rule of ``kind`` applied to ``sentence``, best first.
+
+        ``computed`` says which built-in signals (``title``, ``follows-cut``...) hold: a set of
+        their names, or a function asked only about those a rule needs. Word signals are
+        searched here, each once.
+        """
+        found: dict[str, bool] = {}
+        lowered = sentence.lower()
+        has_computed = computed.__contains__ if isinstance(computed, frozenset) else computed
+
+        def present(name: str) -> bool:
+            if name not in found:
+                if name in COMPUTED_SIGNALS:
+                    found[name] = has_computed(name)
+                else:
+                    signal = self.signals.get(name)
+                    found[name] = signal is not None and signal.search(sentence, lowered)
+            return found[name]
+
+        scores = []
+        for rule in getattr(self, kind):
+            if not rule.scored:
+                continue
+            complete = all(
+                present(need) if isinstance(need, str) else any(present(n) for n in need)
+                for need in rule.requires
+            )
+            parts = tuple(
+                (self._describe(name), weight)
+                for name, weight in rule.score.items()
+                if present(name)
+            )
+            scores.append(Score(rule, sum(w for _, w in parts), parts, complete))
+        scores.sort(key=lambda s: (not s.certain, not s.candidate, -s.total))
+        return scores
+
+    def _describe(self, name: str) -> str:
+        if name in COMPUTED_SIGNALS:
+            return COMPUTED_SIGNALS[name]
+        return self.signals[name].description
+
+    def standalone_match(self, text: str) -> Rule | None:
+        """The standalone rule that matches ``text`` (a sentence or a short paragraph) whole, or
+        that scores it as a prompt; None when none does. For callers that look at single
+        sentences, such as the summariser, which must not pick boilerplate that stood inside a
+        paragraph."""
+        rule = self.match("standalone", probe(text))
+        if rule is not None or not self.may_score("standalone", text):
+            return rule
+        scores = self.score("standalone", text, computed_signals(text))
+        return scores[0].rule if scores and scores[0].certain else None
+
+    def has_signal(self, name: str, text: str) -> bool:
+        signal = self.signals.get(name)
+        return signal is not None and signal.search(text)
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(r.id for r in self.rules)
+
+    def get(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+    def __len__(self) -> int:
+        return len(self.rules)
+
+
+def _pattern_literals(rule: Rule) -> frozenset[str] | None:
+    # Every kind but seo_standfirst and dateline matches its patterns against whole sentences
+    # or paragraphs; those two match at the start of one.
+    whole = rule.kind not in ("seo_standfirst", "dateline")
+    found = [necessary_literals(p, whole_text=whole) for p in rule.patterns]
+    if any(f is None for f in found):
+        return None
+    return frozenset(s for f in found if f for s in f)
+
+
+def _mandatory_literals(rule: Rule, signals: Mapping[str, Signal]) -> frozenset[str] | None:
+    """Literals one of which any sentence ``rule`` can score holds: those of its most
+    selective requirement made of word signals only (None when it has none)."""
+    best: frozenset[str] | None = None
+    for need in rule.requires:
+        names = (need,) if isinstance(need, str) else need
+        found = [signals[n].literals if n in signals else None for n in names]
+        if any(f is None for f in found):
+            continue
+        union = frozenset(s for f in found if f for s in f)
+        if union and (best is None or _selective(union) > _selective(best)):
+            best = union
+    return best
+
+
+def _selective(literals: frozenset[str]) -> tuple[int, int]:
+    """Longer literals are rarer in text; fewer of them, rarer again."""
+    return min(map(len, literals)), -len(literals)
+
+
+# --- loading ----------------------------------------------------------------------------------
+
+
+def load_rules(extra: Path | None = None) -> RuleSet:
+    """The built-in rules, extended by the user's rules file ``extra`` if given.
+
+    In ``extra``, a rule with a new id is added, a rule with a built-in id replaces that rule,
+    ``disable = ["id", ...]`` removes built-in rules (and ``"recurring-paragraph"`` stops cutting
+    what a source repeats across its articles), and ``[signals.NAME]`` tables add patterns to a
+    built-in signal or declare a new one. Raises :class:`RulesError` (a
+    ``ValueError``) naming the file, the rule and the problem.
+    """
+    if extra is None:
+        return default_rules()
+    builtin = default_rules()
+    try:
+        raw = Path(extra).read_bytes()
+    except OSError as exc:
+        raise RulesError(f"{extra}: cannot read the rules file ({exc.strerror or exc})") from exc
+    data = _read_toml(raw, str(extra))
+    signals = _parse_signals(data.get("signals", {}), str(extra), builtin.signals)
+    user_rules, disable = _parse_rules(data, str(extra), signals)
+
+    merged = {r.id: r for r in builtin.rules}
+    recurring = RECURRING not in disable
+    for rule_id in disable:
+        if rule_id == RECURRING:
+            continue
+        if rule_id in BUILTIN_REASONS:
+            raise RulesError(f"{extra}: disable: '{rule_id}' is a built-in check, not a rule")
+        if rule_id not in merged:
+            known = ", ".join(merged)
+            raise RulesError(f"{extra}: disable: no built-in rule '{rule_id}' (rules: {known})")
+        if any(r.id == rule_id for r in user_rules):
+            raise RulesError(f"{extra}: rule '{rule_id}' is both defined and disabled")
+        del merged[rule_id]
+    for rule in user_rules:
+        merged[rule.id] = rule  # a dict keeps the built-in's place when an id is replaced
+    return RuleSet(tuple(merged.values()), signals, recurring)
+
+
+@functools.cache
+def default_rules() -> RuleSet:
+    """The built-in rules, loaded and compiled once per process."""
+    builtin = resources.files("digest.text").joinpath(BUILTIN_RULES_FILE)
+    origin = f"built-in {BUILTIN_RULES_FILE}"
+    data = _read_toml(builtin.read_bytes(), origin)
+    signals = _parse_signals(data.get("signals", {}), origin, {})
+    rules, _ = _parse_rules(data, origin, signals)
+    return RuleSet(tuple(rules), signals)
+
+
+def _read_toml(raw: bytes, origin: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise RulesError(f"{origin}: the rules file is not UTF-8 text ({exc.reason})") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise RulesError(f"{origin}: not valid TOML: {exc}") from exc
+
+
+def _parse_signals(tables: object, origin: str, known: Mapping[str, Signal]) -> dict[str, Signal]:
+    """``known`` signals, extended and joined by the ``[signals.NAME]`` tables of one file."""
+    if not isinstance(tables, dict):
+        raise RulesError(f"{origin}: 'signals' must be a table of [signals.NAME] tables")
+    signals = dict(known)
+    for name, table in tables.items():
+        where = f"{origin}: signal '{name}'"
+        if not _ID.fullmatch(name) or name in COMPUTED_SIGNALS:
+            raise RulesError(f"{where}: this name is built in or not a name; choose another")
+        if not isinstance(table, dict):
+            raise RulesError(f"{where}: must be a table of language = [patterns]")
+        earlier = known.get(name)
+        description = table.get("description", earlier.description if earlier else None)
+        if not isinstance(description, str) or not description.strip():
+            raise RulesError(f"{where}: needs a 'description' saying what the signal means")
+        patterns = {lang: list(p) for lang, p in (earlier.patterns if earlier else {}).items()}
+        for lang, values in table.items():
+            if lang == "description":
+                continue
+            if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+                raise RulesError(f"{where}: '{lang}' must be a list of regular expressions")
+            for value in values:
+                _check_pattern(value, f"pattern {value!r}", _failing(where))
+            patterns.setdefault(lang, []).extend(values)
+        every = [p for values in patterns.values() for p in values]
+        if not every:
+            raise RulesError(f"{where}: no patterns (give a list per language, such as en = [...])")
+        found = [necessary_literals(p) for p in every]
+        literals = (
+            frozenset(s for f in found if f for s in f)
+            if all(f is not None for f in found)
+            else None
+        )
+        signals[name] = Signal(
+            name=name,
+            description=description.strip(),
+            patterns={lang: tuple(values) for lang, values in patterns.items()},
+            regex=re.compile("|".join(f"(?:{p})" for p in every), re.IGNORECASE),
+            literals=literals,
+            quick=literal_search(literals) if literals else None,
+        )
+    return signals
+
+
+def _parse_rules(
+    data: Mapping[str, Any], origin: str, signals: Mapping[str, Signal]
+) -> tuple[list[Rule], list[str]]:
+    unknown = sorted(set(data) - _FILE_KEYS)
+    if unknown:
+        raise RulesError(
+            f"{origin}: unknown key '{unknown[0]}' (a rules file has [[rule]] tables, "
+            '[signals.NAME] tables and an optional disable = ["rule-id", ...])'
+        )
+    tables = data.get("rule", [])
+    if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
+        raise RulesError(f"{origin}: 'rule' must be a list of [[rule]] tables")
+    disable = data.get("disable", [])
+    if not isinstance(disable, list) or not all(isinstance(d, str) for d in disable):
+        raise RulesError(f"{origin}: 'disable' must be a list of rule ids, such as [\"ad\"]")
+
+    rules: list[Rule] = []
+    for number, table in enumerate(tables, 1):
+        rule = _parse_rule(table, origin, number, signals)
+        if any(r.id == rule.id for r in rules):
+            raise RulesError(f"{origin}: rule '{rule.id}' is defined twice")
+        rules.append(rule)
+    return rules, disable
+
+
+def _failing(where: str) -> Any:
+    return lambda problem: RulesError(f"{where}: {problem}")
+
+
+def _check_pattern(pattern: str, label: str, fail: Any) -> None:
+    """Refuse a pattern that does not compile, matches empty text or uses groups by number;
+    ``label`` names it in the message ("pattern 2 '...'")."""
+    try:
+        compiled = re.compile(f"(?:{pattern})", re.IGNORECASE)
+    except re.error as exc:
+        raise fail(f"{label} is not a valid regular expression: {exc}") from exc
+    if compiled.fullmatch(""):
+        raise fail(f"{label} matches empty text, so it would match anything")
+    if compiled.groupindex or _BACKREFERENCE.search(pattern):
+        # Patterns are joined into one expression per kind, which renumbers groups.
+        raise fail(f"{label}: named groups and backreferences are not supported")
+
+
+def _parse_rule(
+    table: Mapping[str, Any], origin: str, number: int, signals: Mapping[str, Signal]
+) -> Rule:
+    rule_id = table.get("id")
+    name = f"rule '{rule_id}'" if isinstance(rule_id, str) and rule_id else f"rule #{number}"
+
+    def fail(problem: str) -> RulesError:
+        return RulesError(f"{origin}: {name}: {problem}")
+
+    for key in ("id", "kind", "description"):
+        if key not in table:
+            raise fail(f"missing key '{key}'")
+    if "patterns" not in table and "score" not in table:
+        raise fail("missing key 'patterns' (or a 'score' of signals)")
+    unknown = sorted(set(table) - _RULE_KEYS)
+    if unknown:
+        raise fail(f"unknown key '{unknown[0]}' (keys: {', '.join(sorted(_RULE_KEYS))})")
+    if not isinstance(rule_id, str) or not _ID.fullmatch(rule_id):
+        raise fail("'id' must be a name of letters, digits, '-', '_' or '.'")
+    if rule_id in BUILTIN_REASONS:
+        raise fail("this id is reserved for a built-in check; choose another")
+    kind = table["kind"]
+    if kind not in KINDS:
+        raise fail(f"unknown kind {kind!r} (kinds: {', '.join(KINDS)})")
+    description = table["description"]
+    if not isinstance(description, str) or not description.strip():
+        raise fail("'description' must be a non-empty string")
+
+    regex = None
+    patterns = table.get("patterns", [])
+    if "patterns" in table:
+        if (
+            not isinstance(patterns, list)
+            or not patterns
+            or not all(isinstance(p, str) and p for p in patterns)
+        ):
+            raise fail("'patterns' must be a non-empty list of regular expressions (strings)")
+        for i, pattern in enumerate(patterns, 1):
+            _check_pattern(pattern, f"pattern {i} {pattern!r}", fail)
+        try:
+            regex = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+        except re.error as exc:  # e.g. the same group name in two patterns
+            raise fail(f"the patterns cannot be combined into one expression: {exc}") from exc
+
+    score, requires, threshold = _parse_score(table, kind, signals, fail)
+
+    followed_by = table.get("followed_by", "teasers")
+    if "followed_by" in table and kind != "trailing_block":
+        raise fail("'followed_by' only applies to trailing_block rules")
+    if followed_by not in FOLLOWED_BY:
+        raise fail(f"'followed_by' must be one of {', '.join(FOLLOWED_BY)}, got {followed_by!r}")
+    overlap = table.get("min_title_overlap", 0.5)
+    if "min_title_overlap" in table and kind != "seo_standfirst":
+        raise fail("'min_title_overlap' only applies to seo_standfirst rules")
+    if isinstance(overlap, bool) or not isinstance(overlap, int | float) or not 0 < overlap <= 1:
+        raise fail(f"'min_title_overlap' must be a number above 0 and at most 1, got {overlap!r}")
+
+    return Rule(
+        id=rule_id,
+        kind=kind,
+        description=description.strip(),
+        patterns=tuple(patterns),
+        regex=regex,
+        followed_by=followed_by,
+        min_title_overlap=float(overlap),
+        score=score,
+        requires=requires,
+        threshold=threshold,
+        origin=origin,
+    )
+
+
+def _parse_score(
+    table: Mapping[str, Any], kind: str, signals: Mapping[str, Signal], fail: Any
+) -> tuple[dict[str, int], tuple[str | tuple[str, ...], ...], int]:
+    if "score" not in table:
+        for key in ("requires", "threshold"):
+            if key in table:
+                raise fail(f"'{key}' only applies to a rule with a 'score'")
+        return {}, (), 0
+    if kind not in ("disclaimer", "standalone"):
+        raise fail("'score' applies to disclaimer and standalone rules only")
+    known = set(signals) | set(COMPUTED_SIGNALS)
+
+    def check_name(value: object) -> str:
+        if not isinstance(value, str) or value not in known:
+            raise fail(f"unknown signal {value!r} (signals: {', '.join(sorted(known))})")
+        return value
+
+    score = table["score"]
+    if not isinstance(score, dict) or not score:
+        raise fail("'score' must be a table of signal = weight, such as {ai-term = 2}")
+    for signal_name, weight in score.items():
+        check_name(signal_name)
+        if isinstance(weight, bool) or not isinstance(weight, int) or weight == 0:
+            raise fail(f"the weight of '{signal_name}' must be a whole number other than 0")
+    requires_raw = table.get("requires", [])
+    if not isinstance(requires_raw, list):
+        raise fail("'requires' must be a list of signal names (or lists of names, any one)")
+    requires: list[str | tuple[str, ...]] = []
+    for need in requires_raw:
+        if isinstance(need, list) and need:
+            requires.append(tuple(check_name(n) for n in need))
+        else:
+            requires.append(check_name(need))
+    threshold = table.get("threshold")
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or threshold < 1:
+        raise fail("'threshold' must be a whole number of at least 1: the score that cuts")
+    return dict(score), tuple(requires), threshold
+
+
+__all__ = [
+    "BUILTIN_REASONS",
+    "DUPLICATE",
+    "KINDS",
+    "NO_WORDS",
+    "ORPHAN_HEADING",
+    "RECURRING",
+    "TITLE_REPEAT",
+    "Rule",
+    "RuleKind",
+    "RuleSet",
+    "RulesError",
+    "Score",
+    "Signal",
+    "default_rules",
+    "load_rules",
+]

@@ -1,0 +1,174 @@
+"""What a paragraph looks like, whatever language it is in: code, a table row, a list item, a
+heading, a teaser line or the article's own prose.
+
+The normalise stage asks these questions before it lets a rule cut anything: code and table
+rows are never matched by rules, and a block of teasers ends at the first paragraph that
+reads like the article's prose. Each answer comes from the text's form (punctuation, symbols,
+length, line structure), never from its words, so it holds in any language.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import string
+
+# --- code -------------------------------------------------------------------------------------
+
+# Tokens that prose rarely holds and code nearly always does.
+_CODE_TOKEN = re.compile(
+    r"""[{};]\s*$|^\s*[{}]|[=!<>]=|=>|->|::|\+\+|&&|\|\||</?[a-zA-Z][\w-]*[\s>/]|"""
+    r"""\b(?:def|class|return|import|function|const|let|var|void|public|static|elif|lambda|"""
+    r"""async|await|struct|fn|println|printf|console\.log)\b|\w+\([^()\s]*\)|\w\.\w+\(|"""
+    r"""^\s*(?:\$|>>>|#!|//|/\*|\*/|--\s|%|@@)|\w+_\w+|\b\w+\s=\s\S|\[\s*\]|\(\s*\)""",
+    re.MULTILINE,
+)
+_SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’)]*\s+[\"'“‘(]?[A-ZÀ-Ý]")
+_SYMBOLS = frozenset("{}[]()<>=;:/\\|$#_*&^%~`+@")
+_INDENTED = re.compile(r"^(?: {2,}|\t)\S", re.MULTILINE)
+
+
+# Something code has and prose nearly never does; only text with one is looked at closely.
+_CODE_HINT = re.compile(
+    r"[{}=<>|\\`]|\$\s*[^\d\s]|\w\(|;\s*$|\w_\w|\n|^\s*(?:>>>|#|//|\*|@@|-\s|\+\s)",
+    re.MULTILINE,
+)
+
+
+_QUICK_HINT = re.compile(r"[{}=<>|\\`;_\n]|\$\S|\w\(")
+_HINT_OPENINGS = (">>>", "#", "//", "*", "@@", "- ", "+ ", "$")
+
+
+@functools.lru_cache(maxsize=4096)
+def looks_like_code(text: str) -> bool:
+    """Whether ``text`` (as it came, line breaks and all) is source code or terminal output.
+
+    Code has symbols prose rarely uses (braces, ``=``, ``()``, ``->``), indentation or a
+    prompt, and no run of sentences; a paragraph of prose that quotes a ``function()`` has
+    sentences around it. (Remembered for a while: the stage asks again of the same text
+    when it cleans the result once more, and the pipeline when it surveys an article.)
+    """
+    stripped = text.strip()
+    if not stripped or (
+        _QUICK_HINT.search(stripped) is None and not stripped.startswith(_HINT_OPENINGS)
+    ):
+        return False
+    if "\n" not in stripped and _SENTENCE_BREAK.search(stripped):
+        return False  # one line holding two sentences: prose that mentions code
+    if _CODE_HINT.search(stripped) is None:
+        return False
+    tokens = len(_CODE_TOKEN.findall(stripped))
+    if tokens == 0:
+        return False
+    lines = [line for line in stripped.splitlines() if line.strip()]
+    if len(lines) >= 2 and (_INDENTED.search(text) or tokens >= len(lines)):
+        return len(_SENTENCE_BREAK.findall(stripped)) <= len(lines) // 3
+    symbols = sum(1 for c in stripped if c in _SYMBOLS)
+    words = len(stripped.split())
+    if stripped[-1] in ".!?…" and words > 6 and not stripped.endswith("..."):
+        return False
+    return tokens >= 2 or symbols >= max(3, len(stripped) // 12) or words <= 6
+
+
+def is_symbol_line(text: str) -> bool:
+    """A short line of punctuation only ("}", "});", "...", "```"): between lines of code, a
+    line of code too."""
+    return bool(text) and len(text) <= 20 and not any(c.isalnum() for c in text)
+
+
+# --- tables and lists ---------------------------------------------------------------------------
+
+_CELL_SEPARATOR = re.compile(r"\s\|\s|\t|\s{3,}")
+
+
+def table_cells(text: str) -> int:
+    """How many cells ``text`` has when read as a row ("1 | TSV Oberau | 12 | 30": 4), or 0."""
+    parts = _CELL_SEPARATOR.split(text.strip())
+    return len(parts) if len(parts) >= 2 else 0
+
+
+_LIST_ITEM = re.compile(r"(?:[-*+\u2022\u2013\u2014\u00b7]|\d{1,3}[.)]|[a-z][.)])\s")
+
+
+def is_list_item(text: str) -> bool:
+    return _LIST_ITEM.match(text) is not None
+
+
+# --- prose, teasers and headings -----------------------------------------------------------------
+
+_CLOSERS = "\"'\u201d\u2019\u00bb)]*"
+_ENDS_SENTENCE = re.compile(rf"[.!?\u2026][{re.escape(_CLOSERS)}]*$")
+_INNER_SENTENCE_END = re.compile(r"[.!?\u2026] \S")
+_HEADING_MAX_CHARS = 90
+_HEADING_MAX_WORDS = 12
+_NOT_HEADING_END = ".!?\u2026:;,\"'\u201d\u2019\u00bb"
+
+
+def ends_like_a_sentence(text: str) -> bool:
+    return _ENDS_SENTENCE.search(text) is not None
+
+
+def sentence_like(text: str) -> bool:
+    """Written as a sentence: at least four words, ending with a full stop, ! or ?."""
+    return ends_like_a_sentence(text) and len(text.split()) >= 4
+
+
+def reads_like_prose(text: str, typical_length: float) -> bool:
+    """Whether ``text`` reads like the article's own prose, given the median length of the
+    article's prose paragraphs so far: a sentence, at least half as long as that. (A wire
+    story's paragraphs are a line each, a feature's several; a teaser is short for either.)"""
+    return sentence_like(text) and len(text) >= 0.5 * typical_length
+
+
+_DATA_LINE = re.compile(r"[=<>{};]|://")
+
+
+def teaser_like(text: str) -> bool:
+    """A line that could link to another article: a short headline of three words or more,
+    words rather than data or code (a name alone is a list of people, not of articles)."""
+    return (
+        len(text) <= 200
+        and len(text.split()) >= 3
+        and _DATA_LINE.search(text) is None
+        and table_cells(text) == 0
+    )
+
+
+def heading_like(text: str) -> bool:
+    """A short title-like line: capitalised, no closing punctuation, not a list item or a URL."""
+    if not text or len(text) > _HEADING_MAX_CHARS or text[-1] in _NOT_HEADING_END:
+        return False
+    if not (text[0].isupper() or text[0].isdigit()) or is_list_item(text):
+        return False
+    if len(text.split()) > _HEADING_MAX_WORDS or _INNER_SENTENCE_END.search(text):
+        return False
+    return "://" not in text and "www." not in text and "@" not in text
+
+
+# --- words ---------------------------------------------------------------------------------------
+
+_ASCII_PUNCTUATION = str.maketrans(dict.fromkeys(string.punctuation.replace("_", ""), " "))
+_NON_WORD = re.compile(r"[^\w\s]+")
+# Words that say nothing about what a title is about, for the title-overlap check.
+# fmt: off
+_STOPWORDS = frozenset({
+    "a", "about", "after", "amid", "an", "and", "are", "as", "at", "be", "by", "for", "from",
+    "has", "have", "how", "in", "into", "is", "it", "its", "of", "on", "or", "over", "that",
+    "the", "this", "to", "was", "were", "what", "when", "where", "which", "who", "why", "will",
+    "with",
+    "der", "die", "das", "und", "ein", "eine", "sie", "ihr", "le", "la", "les", "des", "un",
+    "une", "et", "vous", "el", "los", "las", "una", "y", "que", "de", "en", "du", "del",
+})
+# fmt: on
+
+
+def words(text: str) -> list[str]:
+    """The words of ``text``, case-folded, for comparing paragraphs regardless of punctuation."""
+    if text.isascii():  # the common case, twice as fast as the regex
+        return text.lower().translate(_ASCII_PUNCTUATION).split()
+    return _NON_WORD.sub(" ", text.casefold()).split()
+
+
+def stems(word_list: list[str]) -> set[str]:
+    """Content words cut to five letters, a cheap stemmer: Venezuela/Venezuelan, offer/offers."""
+    return {w[:5] for w in word_list if w not in _STOPWORDS and len(w) > 1}

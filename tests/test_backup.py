@@ -1,0 +1,190 @@
+"""digest.backup: a good copy of the state after each build, the newest few kept, and the way
+back to one (restore) or to a fresh start (reset), neither deleting anything."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import shutil
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from digest import backup
+from digest.backup import KEEP, BackupError
+from digest.config import Config
+from digest.model import Source
+from digest.pipeline import build
+from digest.state import State, backup_files, backup_folder, integrity_problems
+
+DAY = dt.date(2026, 11, 21)
+NOW = dt.datetime(2026, 11, 21, 7, 0, tzinfo=dt.UTC)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Config:
+    seeds = tmp_path / "seeds"
+    shutil.copytree(ROOT / "seeds", seeds)
+    stamp = (NOW - dt.timedelta(hours=3)).timestamp()
+    for path in seeds.iterdir():
+        os.utime(path, (stamp, stamp))
+    return Config(
+        sources=(Source("seeds", "folder", str(seeds)),),
+        output=tmp_path / "output",
+        state=tmp_path / "state.sqlite",
+    )
+
+
+def age_copies(state: Path) -> None:
+    """Rename the copies as if each was taken a minute before the next: several builds in one
+    second would otherwise share a name."""
+    for number, path in enumerate(sorted(backup_files(state))):
+        path.rename(path.with_name(f"20260101T00{number:02d}00Z.sqlite"))
+
+
+def shown_keys(path: Path) -> set[str]:
+    with sqlite3.connect(path) as db:
+        keys = {row[0] for row in db.execute("SELECT key FROM entries WHERE day != ''")}
+    db.close()
+    return keys
+
+
+# --- copies after each build ------------------------------------------------------------------
+
+
+def test_each_build_leaves_a_checked_self_contained_copy(site: Config) -> None:
+    build(site, DAY, now=NOW)
+    [copy] = backup.copies(site.state)
+    assert copy.problems == () and copy.last_day == DAY and copy.entries == 3
+    assert copy.taken is not None
+    assert shown_keys(copy.path) == shown_keys(site.state)
+    # one file, no write-ahead log beside it: it can be copied or mailed as it is
+    assert sorted(p.name for p in backup_folder(site.state).iterdir()) == [copy.path.name]
+
+
+def test_a_copy_may_be_read_by_whoever_may_read_the_state(site: Config) -> None:
+    build(site, DAY, now=NOW)
+    site.state.chmod(0o640)
+    build(site, DAY, now=NOW + dt.timedelta(hours=1))
+    assert stat.S_IMODE(backup_files(site.state)[0].stat().st_mode) == 0o640
+
+
+def test_only_the_newest_copies_are_kept(site: Config) -> None:
+    for hour in range(KEEP + 2):
+        build(site, DAY, now=NOW + dt.timedelta(hours=hour))
+        age_copies(site.state)
+    kept = backup_files(site.state)
+    assert len(kept) == KEEP
+    assert [p.name for p in kept] == sorted((p.name for p in kept), reverse=True)
+    assert all(integrity_problems(p) == [] for p in kept)
+
+
+def test_a_copy_that_cannot_be_made_is_a_warning_not_a_failed_build(site: Config) -> None:
+    backup_folder(site.state).parent.mkdir(parents=True, exist_ok=True)
+    backup_folder(site.state).write_text("a file where the folder should be")
+    result = build(site, DAY, now=NOW)
+    assert result.new_articles == 3 and (site.output / "2026-11-21.html").is_file()
+    [warning] = [w for w in result.warnings if "backed up" in w]
+    assert str(backup_folder(site.state)) in warning
+    assert "the build itself is complete" in warning
+    with State.open(site.state) as state:  # the build was recorded all the same
+        assert [d.day for d in state.days()] == [DAY]
+
+
+def test_a_half_written_copy_from_a_killed_run_is_cleared_away(site: Config) -> None:
+    folder = backup_folder(site.state)
+    folder.mkdir(parents=True)
+    (folder / ".abc123.tmp").write_bytes(b"half a copy")
+    (folder / ".abc123.tmp-journal").write_bytes(b"and its journal")
+    build(site, DAY, now=NOW)
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []
+    assert len(backup_files(site.state)) == 1
+
+
+# --- restore ----------------------------------------------------------------------------------
+
+
+def test_restore_puts_the_newest_good_copy_back_and_keeps_the_damaged_file(site: Config) -> None:
+    build(site, DAY, now=NOW)
+    shown = shown_keys(site.state)
+    site.state.write_bytes(b"")
+    done = backup.restore(site.state)
+    assert done.source is not None and done.source.path == backup_files(site.state)[0]
+    assert integrity_problems(site.state) == [] and shown_keys(site.state) == shown
+    [aside] = done.moved_aside
+    assert aside.name.startswith("state.sqlite.damaged-") and aside.read_bytes() == b""
+    # nothing shown twice: the next build finds every seed already shown
+    assert build(site, DAY, now=NOW + dt.timedelta(hours=1)).new_articles == 0
+
+
+def test_restore_steps_over_a_damaged_copy(site: Config) -> None:
+    build(site, DAY, now=NOW)
+    age_copies(site.state)
+    build(site, DAY, now=NOW + dt.timedelta(hours=1))
+    newest, older = backup_files(site.state)
+    newest.write_bytes(b"junk" * 1000)
+    site.state.write_bytes(b"")
+    done = backup.restore(site.state)
+    assert done.source is not None and done.source.path == older
+
+
+def test_restore_a_named_copy_or_any_file(site: Config, tmp_path: Path) -> None:
+    build(site, DAY, now=NOW)
+    [copy] = backup_files(site.state)
+    mine = tmp_path / "my-own-backup.sqlite"
+    shutil.copy(copy, mine)
+    site.state.write_bytes(b"")
+    assert backup.restore(site.state, copy.stem).source.path == copy  # type: ignore[union-attr]
+    site.state.write_bytes(b"")
+    assert backup.restore(site.state, str(mine)).source.path == mine  # type: ignore[union-attr]
+    with pytest.raises(BackupError, match="no copy named 'nonesuch'"):
+        backup.restore(site.state, "nonesuch", force=True)
+
+
+def test_restore_refuses_a_damaged_copy_and_a_sound_state(site: Config, tmp_path: Path) -> None:
+    build(site, DAY, now=NOW)
+    with pytest.raises(BackupError) as caught:
+        backup.restore(site.state)
+    assert "is sound" in caught.value.problem and "--force" in caught.value.advice
+    bad = tmp_path / "bad.sqlite"
+    bad.write_bytes(b"")
+    with pytest.raises(BackupError, match="cannot be restored: it is empty"):
+        backup.restore(site.state, str(bad), force=True)
+    assert integrity_problems(site.state) == []  # left as it was
+
+
+def test_with_no_good_copy_restore_says_what_else_to_do(site: Config) -> None:
+    with State.open(site.state):
+        pass
+    site.state.write_bytes(b"")
+    with pytest.raises(BackupError) as caught:
+        backup.restore(site.state)
+    assert "no good copy" in caught.value.problem and "digest state reset" in caught.value.advice
+
+
+# --- reset ------------------------------------------------------------------------------------
+
+
+def test_reset_moves_the_file_and_its_log_aside_and_starts_afresh(site: Config) -> None:
+    build(site, DAY, now=NOW)
+    with State.open(site.state):  # open: its write-ahead log and index exist
+        site.state.write_bytes(b"")
+        done = backup.reset(site.state)
+    names = sorted(p.name for p in done.moved_aside)
+    assert names[0].startswith("state.sqlite.damaged-") and len(names) == 3
+    assert {n[len(names[0]) :] for n in names} == {"", "-shm", "-wal"}
+    assert integrity_problems(site.state) == []
+    # a first run again: the seeds are shown once more, as the advice said
+    assert build(site, DAY, now=NOW + dt.timedelta(hours=1)).new_articles == 3
+
+
+def test_moving_aside_twice_in_a_second_overwrites_nothing(site: Config) -> None:
+    site.state.write_bytes(b"first")
+    first = backup.move_aside(site.state)
+    site.state.write_bytes(b"second")
+    second = backup.move_aside(site.state)
+    assert first[0] != second[0]
+    assert (first[0].read_bytes(), second[0].read_bytes()) == (b"first", b"second")

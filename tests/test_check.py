@@ -1,0 +1,343 @@
+"""digest check: the installed command against a real HTTP server on 127.0.0.1, real state
+files and real folders; and what it must never do, which is change anything."""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import json
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.utils import format_datetime
+from pathlib import Path
+
+import pytest
+from conftest import real_utc_now
+from httpserver import FixtureServer, Reply
+from seedsite import copy_seeds
+
+from digest.check import document_format
+
+DIGEST = Path(sys.executable).parent / "digest"
+NEWEST = dt.timedelta(minutes=90)
+XML = {"Content-Type": "application/xml"}  # how old the newest entry of each served feed is
+
+
+def digest(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(DIGEST), *args],
+        cwd=cwd,
+        env={"HOME": str(cwd), "PATH": "/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def rows(output: str) -> dict[str, tuple[str, str, str]]:
+    """The table's rows by name: (result, what, detail); notes are left out."""
+    table = {}
+    for line in output.splitlines()[1:]:  # after the header
+        parts = line.split(None, 3)
+        if len(parts) == 4 and parts[0] in ("ok", "FAIL"):
+            result, what, name, detail = parts
+            table[name] = (result, what, detail)
+    return table
+
+
+def rss(base: str, count: int) -> str:
+    newest = real_utc_now() - NEWEST  # the subprocess runs on the real clock
+    items = "".join(
+        f"<item><title>Story {i}</title><link>{base}/s/{i}</link><guid>{base}/s/{i}</guid>"
+        f"<pubDate>{format_datetime(newest - dt.timedelta(hours=i))}</pubDate>"
+        f"<description>What happened, part {i}.</description></item>"
+        for i in range(count)
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>R</title>{items}</channel></rss>'
+    )
+
+
+def atom(count: int) -> str:
+    newest = real_utc_now() - NEWEST
+    entries = "".join(
+        f"<entry><id>urn:e:{i}</id><title>Entry {i}</title><link href='https://example.org/{i}'/>"
+        f"<updated>{(newest - dt.timedelta(days=i)).isoformat()}</updated>"
+        f"<content>Text {i}.</content></entry>"
+        for i in range(count)
+    )
+    return (
+        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f"<id>urn:f</id><title>A</title><updated>{newest.isoformat()}</updated>{entries}</feed>"
+    )
+
+
+@dataclass
+class Setup:
+    folder: Path
+    server: FixtureServer
+
+    def state_rows(self) -> dict[str, list[tuple]]:
+        """Every row of every table of the state file: to see that nothing changed."""
+        db = sqlite3.connect(f"{(self.folder / 'digest-state.sqlite').as_uri()}?mode=ro", uri=True)
+        try:
+            tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+            return {t: sorted(db.execute(f"SELECT * FROM {t}").fetchall()) for t in tables}
+        finally:
+            db.close()
+
+
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[Setup]:
+    """Three good feeds (RSS 2.0 with validators, Atom 1.0, JSON Feed 1.1), one answering 500,
+    a local feed file that is missing and a [[sources]] entry that is wrong."""
+    with FixtureServer() as server:
+        base = server.url("").rstrip("/")
+        newest = real_utc_now() - NEWEST
+
+        def rss_reply(request) -> Reply:
+            if request.headers.get("if-none-match") == '"v1"':
+                return Reply(304)
+            return Reply(200, rss(base, 5), {"Content-Type": "application/rss+xml", "ETag": '"v1"'})
+
+        server.route("/rss.xml", rss_reply)
+        server.route("/atom.xml", Reply(200, atom(3), {"Content-Type": "application/atom+xml"}))
+        json_feed = {
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": "J",
+            "items": [{"id": "1", "content_text": "Hello.", "date_published": newest.isoformat()}],
+        }
+        server.route("/feed.json", Reply(200, json.dumps(json_feed)))
+        server.route("/broken.xml", Reply(500, "oops"))
+        (tmp_path / "digest.toml").write_text(
+            "[fetch]\nretries = 0\n"
+            f'[[sources]]\nname = "Rss"\nurl = "{base}/rss.xml"\n'
+            f'[[sources]]\nname = "Atom"\nurl = "{base}/atom.xml"\n'
+            f'[[sources]]\nname = "Json"\nurl = "{base}/feed.json"\n'
+            f'[[sources]]\nname = "Broken"\nurl = "{base}/broken.xml"\n'
+            '[[sources]]\nname = "Missing"\npath = "missing.xml"\nkind = "feed"\n'
+            '[[sources]]\nname = "Typo"\nurl = "htps://example.org/feed.xml"\n',
+            encoding="utf-8",
+        )
+        yield Setup(tmp_path, server)
+
+
+def test_check_prints_a_row_for_everything_and_exits_1_when_anything_is_wrong(
+    served: Setup,
+) -> None:
+    done = digest("check", cwd=served.folder)
+    assert done.returncode == 1, done.stderr
+    table = rows(done.stdout)
+    today = (real_utc_now() - NEWEST).strftime("%Y-%m-%d")
+    assert table["Rss"][:2] == ("ok", "source")
+    assert table["Rss"][2].startswith(f"HTTP 200, RSS 2.0, 5 entries, newest {today} ")
+    assert table["Atom"][2].startswith(f"HTTP 200, Atom 1.0, 3 entries, newest {today} ")
+    assert table["Json"][2].startswith("HTTP 200, JSON Feed 1.1, 1 entry, newest ")
+    assert table["Broken"] == (
+        "FAIL",
+        "source",
+        "HTTP 500 Internal Server Error: the site is having trouble; it will be tried again "
+        "next run",
+    )
+    assert table["Missing"][0] == "FAIL" and "missing.xml" in table["Missing"][2]
+    assert table["Typo"][0] == "FAIL" and "sources[5].url" in table["Typo"][2]
+    assert table[str(served.folder / "digest.toml")][:2] == ("ok", "config")
+    assert table[str(served.folder / "digest-state.sqlite")] == (
+        "ok",
+        "state",
+        "not made yet: the first build makes it",
+    )
+    assert table[str(served.folder / "output")][:2] == ("ok", "output")
+    assert table["-"][:2] == ("ok", "email")
+    assert done.stdout.rstrip().endswith("3 problems found")
+
+
+def test_check_changes_nothing_neither_a_new_folder_nor_a_state_with_validators(
+    served: Setup,
+) -> None:
+    (served.folder / "missing.xml").write_text(rss("https://example.org", 1), encoding="utf-8")
+    digest("check", cwd=served.folder)
+    # A folder never built: no state file, no lock, no output folder appear.
+    assert sorted(p.name for p in served.folder.iterdir()) == ["digest.toml", "missing.xml"]
+
+    assert digest("build", "-q", cwd=served.folder).returncode == 0
+    before = served.state_rows()
+    files = sorted(p.name for p in served.folder.iterdir())
+    assert any(row[0] == "Rss" and '"v1"' in row for row in before["sources"])  # the ETag
+
+    done = digest("check", cwd=served.folder)
+    assert rows(done.stdout)["Rss"][2].startswith("HTTP 200, RSS 2.0, 5 entries")  # not a 304
+    assert "if-none-match" not in served.server.requests_to("/rss.xml")[-1].headers
+    assert served.state_rows() == before  # no validators, cursors or entries stored
+    assert sorted(p.name for p in served.folder.iterdir()) == files  # no -wal, -shm or lock left
+    assert rows(done.stdout)[str(served.folder / "digest-state.sqlite")] == (
+        "ok",
+        "state",
+        "sound (SQLite's quick_check: ok)",
+    )
+    # The build's validators still work: the next read is conditional and answered 304.
+    assert digest("build", "-q", cwd=served.folder).returncode == 0
+    assert served.server.requests_to("/rss.xml")[-1].headers.get("if-none-match") == '"v1"'
+
+
+def test_quiet_check_prints_only_what_is_wrong_and_nothing_when_all_is_well(
+    served: Setup, tmp_path: Path
+) -> None:
+    done = digest("check", "-q", cwd=served.folder)
+    assert done.returncode == 1
+    assert sorted(rows("\n" + done.stdout)) == ["Broken", "Missing", "Typo"]
+
+    calm = tmp_path / "calm"
+    calm.mkdir()
+    copy_seeds(calm)
+    done = digest("check", "-q", cwd=calm)
+    assert (done.returncode, done.stdout, done.stderr) == (0, "", "")
+    loud = digest("check", cwd=calm)
+    assert loud.returncode == 0 and "all good" in loud.stdout
+    assert rows(loud.stdout)["seeds"][2].startswith("a folder of article files, 3 entries")
+
+
+def test_a_damaged_or_newer_state_file_is_a_problem(tmp_path: Path) -> None:
+    copy_seeds(tmp_path)
+    state = tmp_path / "digest-state.sqlite"
+    state.write_bytes(b"these are not the bytes of a database " * 200)
+    done = digest("check", cwd=tmp_path)
+    assert done.returncode == 1
+    assert rows(done.stdout)[str(state)][:2] == ("FAIL", "state")
+    assert "file is not a database" in rows(done.stdout)[str(state)][2]
+
+    state.unlink()
+    db = sqlite3.connect(state)
+    db.execute("PRAGMA user_version = 999")
+    db.execute("CREATE TABLE meta (key TEXT)")
+    db.commit()
+    db.close()
+    done = digest("check", cwd=tmp_path)
+    assert "written by a newer digest (schema 999;" in rows(done.stdout)[str(state)][2]
+
+
+def test_a_damaged_page_inside_the_state_file_is_found_by_quick_check(tmp_path: Path) -> None:
+    copy_seeds(tmp_path)
+    assert digest("build", "-q", "--date", "2026-11-22", cwd=tmp_path).returncode == 0
+    state = tmp_path / "digest-state.sqlite"
+    data = bytearray(state.read_bytes())
+    page = 4096
+    data[page * 2 : page * 3] = b"\xff" * page  # a page in the middle, scribbled over
+    state.write_bytes(bytes(data))
+    done = digest("check", cwd=tmp_path)
+    assert done.returncode == 1
+    result, what, detail = rows(done.stdout)[str(state)]
+    assert (result, what) == ("FAIL", "state")
+    assert "SQLite's check found" in detail or "malformed" in detail
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_problem(tmp_path: Path) -> None:
+    copy_seeds(tmp_path)
+    (tmp_path / "taken").write_text("a file where a folder should be", encoding="utf-8")
+    (tmp_path / "digest.toml").write_text(
+        'output = "taken/site"\nstate = "digest-state.sqlite"\n[[sources]]\npath = "seeds"\n',
+        encoding="utf-8",
+    )
+    done = digest("check", cwd=tmp_path)
+    assert done.returncode == 1
+    assert rows(done.stdout)[str(tmp_path / "taken" / "site")] == (
+        "FAIL",
+        "output",
+        f"cannot be made: {tmp_path / 'taken'} is a file, not a folder",
+    )
+    (tmp_path / "digest.toml").write_text(
+        'output = "taken"\n[[sources]]\npath = "seeds"\n', encoding="utf-8"
+    )
+    done = digest("check", cwd=tmp_path)
+    assert rows(done.stdout)[str(tmp_path / "taken")][0] == "FAIL"
+    assert "a file, not a folder" in rows(done.stdout)[str(tmp_path / "taken")][2]
+
+
+def test_the_email_password_must_be_in_this_environment(tmp_path: Path) -> None:
+    copy_seeds(tmp_path)
+    (tmp_path / "digest.toml").write_text(
+        '[[sources]]\npath = "seeds"\n[email]\nfrom = "d@example.org"\nto = ["a@example.org"]\n'
+        'smtp_host = "smtp.example.org"\nusername = "d"\npassword_env = "DIGEST_SMTP_PASSWORD"\n',
+        encoding="utf-8",
+    )
+    done = digest("check", cwd=tmp_path)  # as cron runs it: the variable is not there
+    assert done.returncode == 1
+    result, what, detail = rows(done.stdout)["a@example.org"]
+    assert (result, what) == ("FAIL", "email")
+    assert "DIGEST_SMTP_PASSWORD (email.password_env) is not set" in detail and "cron" in detail
+
+    done = digest("check", cwd=tmp_path, DIGEST_SMTP_PASSWORD="s3cret")
+    assert done.returncode == 0 and "s3cret" not in done.stdout
+    assert rows(done.stdout)["a@example.org"] == (
+        "ok",
+        "email",
+        "via smtp.example.org:587 (starttls), password from $DIGEST_SMTP_PASSWORD; the server "
+        "was not contacted",
+    )
+
+
+def test_a_config_error_or_nothing_to_read_is_a_row_of_the_table(tmp_path: Path) -> None:
+    done = digest("check", cwd=tmp_path)  # no config, no seeds/
+    assert done.returncode == 1
+    result, what, detail = rows(done.stdout)["(none:"][:3]
+    assert (result, what) == ("FAIL", "config") and "no config file and no seeds/" in detail
+
+    (tmp_path / "digest.toml").write_text("lead_sentences = 0\n", encoding="utf-8")
+    done = digest("check", cwd=tmp_path)
+    assert done.returncode == 1
+    result, what, detail = rows(done.stdout)[str(tmp_path / "digest.toml")]
+    assert (result, what) == ("FAIL", "config") and "lead_sentences" in detail
+
+
+def test_a_sitemap_index_is_followed_as_a_build_follows_it(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    sitemaps = Path(__file__).parent / "fixtures" / "sitemaps"
+    site = http_server.url("").rstrip("/")
+
+    def text(name: str) -> str:
+        return (sitemaps / name).read_text(encoding="utf-8").replace("{site}", site)
+
+    http_server.route("/index.xml", Reply(200, text("sitemap-index.xml"), XML))
+    for day in range(18, 22):
+        name = f"news-2026-11-{day}.xml"
+        http_server.route(f"/sitemaps/{name}.gz", Reply(200, gzip.compress(text(name).encode())))
+    (tmp_path / "digest.toml").write_text(
+        '[fetch]\nretries = 0\n[[sources]]\nname = "Gazette"\nkind = "sitemap"\n'
+        f'url = "{site}/index.xml"\n',
+        encoding="utf-8",
+    )
+    done = digest("check", cwd=tmp_path)
+    result, _, detail = rows(done.stdout)["Gazette"]
+    assert result == "ok" and detail.startswith("HTTP 200, a sitemap index, ")
+    assert "newest 2026-11-21 " in detail
+    followed = {r.path for r in http_server.requests} - {"/index.xml"}
+    assert followed == {f"/sitemaps/news-2026-11-{day}.xml.gz" for day in (19, 20, 21)}
+
+
+@pytest.mark.parametrize(
+    ("document", "named"),
+    [
+        ('<?xml version="1.0"?><rss version="2.0"><channel/></rss>', "RSS 2.0"),
+        ("<rss version='0.91'><channel/></rss>", "RSS 0.91"),
+        ('<?xml version="1.0"?><!-- made by hand --><rdf:RDF xmlns:rdf="x"/>', "RSS 1.0 (RDF)"),
+        ('<feed xmlns="http://www.w3.org/2005/Atom"/>', "Atom 1.0"),
+        ('<feed version="0.3" xmlns="http://purl.org/atom/ns#"/>', "Atom 0.3"),
+        ('{"version": "https://jsonfeed.org/version/1", "items": []}', "JSON Feed 1"),
+        ('<urlset xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"/>', "a news sitemap"),
+        ("<sitemapindex/>", "a sitemap index"),
+        ("<!DOCTYPE html><html><body>Hello</body></html>", "an HTML page"),
+        ("\ufeff<?xml version='1.0'?><opml version='2.0'/>", "XML <opml>"),
+        ("Service unavailable", "text/plain"),
+    ],
+)
+def test_document_format_names_what_a_source_serves(document: str, named: str) -> None:
+    assert document_format(document.encode("utf-8"), "text/plain; charset=utf-8") == named
+
+
+def test_document_format_looks_inside_gzip() -> None:
+    data = gzip.compress(b'<?xml version="1.0"?><rss version="2.0"/>')
+    assert document_format(data, "application/gzip") == "RSS 2.0"

@@ -1,0 +1,72 @@
+"""The literal prefilter: a quick look that never says no to text a pattern would match."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from digest.text.prefilter import BOUNDARY, LiteralFilter, necessary_literals
+from digest.text.rules import default_rules
+
+RULES = default_rules()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literals"),
+    [
+        (r"\bcomments?\b|\bkommentar\w*", {"\0comment\0", "\0comments\0", "\0kommentar"}),
+        (r"\b(?:du|dein\w*|dich)\b", {"\0du", "\0dein", "\0dich"}),  # the openings
+        (r"\bthis\s+(?:article|story)\b", {"\0this article\0", "\0this story\0"}),
+        (r"colou?r", {"color", "colour"}),
+        (r"©.{0,160}", {"©"}),
+    ],
+)
+def test_necessary_literals(pattern: str, literals: set[str]) -> None:
+    assert necessary_literals(pattern) == {s.replace("\0", BOUNDARY) for s in literals}
+
+
+@pytest.mark.parametrize("pattern", [r"\w+", r"[a-z]{3}", r"(?:x)?y?", r"\d"])
+def test_patterns_without_literals_have_no_prefilter(pattern: str) -> None:
+    assert necessary_literals(pattern) is None
+
+
+def test_a_whole_text_pattern_starts_and_ends_at_word_boundaries() -> None:
+    assert necessary_literals("ad|ads", whole_text=True) == {
+        f"{BOUNDARY}ad{BOUNDARY}",
+        f"{BOUNDARY}ads{BOUNDARY}",
+    }
+    # a boundary beside a symbol says nothing a search could use
+    assert necessary_literals("©.{0,9}", whole_text=True) == {"©"}
+
+
+def test_the_filter_finds_literals_at_word_boundaries_only() -> None:
+    found = LiteralFilter({f"{BOUNDARY}ai{BOUNDARY}", "appeared first"})
+    assert found.search("this ai tool") and found.search("it appeared first on")
+    assert not found.search("the chair said again")
+
+
+# Every pattern of every signal and rule, to check the filter against the pattern itself.
+PATTERNS = sorted(
+    {(p, False) for signal in RULES.signals.values() for ps in signal.patterns.values() for p in ps}
+    | {(p, r.kind != "seo_standfirst") for r in RULES.rules for p in r.patterns}
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(chosen=st.sampled_from(PATTERNS), data=st.data())
+def test_the_filter_never_misses_what_the_pattern_matches(
+    chosen: tuple[str, bool], data: st.DataObject
+) -> None:
+    pattern, whole = chosen
+    literals = necessary_literals(pattern, whole_text=whole)
+    assume(literals is not None)
+    compiled = re.compile(pattern, re.IGNORECASE)
+    text = data.draw(st.from_regex(compiled, fullmatch=whole))
+    # the stage's texts: whitespace collapsed, and whole-text patterns meet a stripped text
+    text = " ".join(text.split())
+    match = compiled.fullmatch(text) if whole else compiled.search(text)
+    assume(match is not None and text.isprintable())
+    assert LiteralFilter(literals).search(text.lower()), (pattern, text)

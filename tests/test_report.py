@@ -1,0 +1,61 @@
+"""digest.report: a run's problems as lines, each thing once, pages counted."""
+
+from __future__ import annotations
+
+from digest.model import SourceFailure, UnreadPage
+from digest.report import Notice, notices
+
+
+def page(source: str, number: int, *, kept: bool = True) -> UnreadPage:
+    url = f"https://example.org/{source.lower()}/{number}.html"
+    return UnreadPage(source, url, f"Story {number}", "not fetched (HTTP 404 Not Found)", kept)
+
+
+def test_nothing_wrong_is_no_line() -> None:
+    assert notices((), ()) == []
+
+
+def test_failed_sources_come_first_one_line_each_then_warnings_once() -> None:
+    failures = [
+        SourceFailure("Alpha", "HTTP 500 Internal Server Error", "it will be tried again"),
+        SourceFailure("Alpha", "HTTP 500 Internal Server Error", "it will be tried again"),
+        SourceFailure("Beta", "cannot read beta.xml"),
+    ]
+    warnings = ["Gamma: moved permanently to https://example.org/new", "Gamma: moved permanently "
+                "to https://example.org/new", "language 'it' is not spoken: English"]  # fmt: skip
+    assert [str(n) for n in notices(failures, warnings)] == [
+        "source failed: Alpha: HTTP 500 Internal Server Error (it will be tried again)",
+        "source failed: Beta: cannot read beta.xml",
+        "Gamma: moved permanently to https://example.org/new",
+        "language 'it' is not spoken: English",
+    ]
+    assert notices(failures, ())[0] == Notice(str(failures[0]), failure=True)
+
+
+def test_pages_are_counted_by_what_became_of_their_articles() -> None:
+    pages = [page("Alpha", n) for n in range(30)] + [page("Beta", n) for n in range(2)]
+    pages += [page("Gazette", n, kept=False) for n in range(1)]
+    assert [n.text for n in notices((), (), pages)] == [
+        "32 full-text pages could not be read (Alpha 30, Beta 2); the teasers stand "
+        "(digest build -v lists them)",
+        "1 article page could not be read (Gazette); their articles are left out, having no "
+        "text but their page's (digest build -v lists them)",
+    ]
+
+
+def test_a_count_names_the_three_sources_with_most_and_counts_the_rest() -> None:
+    counts = {"A": 1, "B": 5, "C": 2, "D": 4, "E": 1}
+    pages = [page(name, n) for name, count in counts.items() for n in range(count)]
+    (line,) = notices((), (), pages, verbose_command="digest run -v")
+    assert line.text.startswith("13 full-text pages could not be read (B 5, D 4, C 2 and 2 more")
+    assert line.text.endswith("(digest run -v lists them)")
+
+
+def test_asked_for_each_page_is_listed_instead_of_counted() -> None:
+    pages = [page("Alpha", 1), page("Gazette", 2, kept=False)]
+    assert [n.text for n in notices((), (), pages, each_page=True)] == [
+        "Alpha: full text of 'Story 1' (https://example.org/alpha/1.html) not fetched "
+        "(HTTP 404 Not Found); the feed's text is used",
+        "Gazette: https://example.org/gazette/2.html not fetched (HTTP 404 Not Found); "
+        "skipped: it has no text but its page's",
+    ]

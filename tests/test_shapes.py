@@ -1,0 +1,66 @@
+"""What a paragraph looks like: code, table rows, prose and teasers, told by form alone."""
+
+from __future__ import annotations
+
+import pytest
+
+from digest.text import shapes
+
+CODE = [
+    "def parse_tags(line):\n    _, _, rest = line.partition(':')\n    return rest.split(',')",
+    "$ python bench.py\nparse: 412 ms\nrender: 88 ms",
+    "files = sorted(os.listdir(folder))",
+    'const items = await fetch("/api/items").then((r) => r.json());',
+    "<List items={items} />",
+    '"dependencies": {',
+    "created_by = iD 2.30.4",
+]
+PROSE = [
+    "The fix is to sort the list returned by os.listdir(), which the docs say has no order.",
+    "Shares rose 4% to $180.50 (a record) on Monday; analysts had expected a fall.",
+    "The council voted 31 to 12 in favour of the plan on Wednesday evening.",
+    "Ingredients",
+    "1 onion, chopped",
+]
+
+
+@pytest.mark.parametrize("text", CODE)
+def test_code_looks_like_code(text: str) -> None:
+    assert shapes.looks_like_code(text)
+
+
+@pytest.mark.parametrize("text", PROSE)
+def test_prose_and_list_items_do_not(text: str) -> None:
+    assert not shapes.looks_like_code(text)
+
+
+def test_symbol_lines() -> None:
+    assert shapes.is_symbol_line("});") and shapes.is_symbol_line("...")
+    assert not shapes.is_symbol_line("}) else {") and not shapes.is_symbol_line("")
+
+
+def test_table_cells() -> None:
+    assert shapes.table_cells("1 | TSV Oberau | 12 | 30") == 4
+    assert shapes.table_cells("Pos\tTeam\tPoints") == 3
+    assert shapes.table_cells("Whether to go | or to stay") == 2
+    assert shapes.table_cells("A sentence with no cells.") == 0
+
+
+def test_prose_is_measured_against_the_article_so_far() -> None:
+    wire = "Schools in 30 districts were closed."
+    assert shapes.reads_like_prose(wire, typical_length=60)  # a wire story's paragraphs
+    assert not shapes.reads_like_prose(wire, typical_length=300)  # a feature's: a teaser
+    assert not shapes.reads_like_prose("Coastal towns brace for flooding", typical_length=20)
+
+
+def test_teasers_are_headlines_not_names_or_data() -> None:
+    assert shapes.teaser_like("Coastal towns brace for flooding")
+    assert not shapes.teaser_like("Jack Baty")
+    assert not shapes.teaser_like("comment = minor edit")
+    assert not shapes.teaser_like("1 | TSV Oberau | 12 | 30")
+
+
+def test_heading_like() -> None:
+    assert shapes.heading_like("What happens next")
+    assert not shapes.heading_like("It will take four years.")
+    assert not shapes.heading_like("- Replace the pipes")
