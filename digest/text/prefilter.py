@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 _parser: Any
@@ -215,14 +215,21 @@ class LiteralFilter:
     becomes ``\\b``, which also lets the engine skip the middle of words quickly.
     """
 
-    __slots__ = ("_search",)
+    __slots__ = ("_literals", "_search")
 
     def __init__(self, literals: Iterable[str]) -> None:
-        pattern = _trie(literals)
-        self._search = pattern.search if pattern is not None else None
+        # Compiled on the first search: a process that never asks (a rerun that only
+        # summarises stored stories needs one kind of rule of five) never pays for it.
+        self._literals: tuple[str, ...] | None = tuple(literals)
+        self._search: Callable[[str], re.Match[str] | None] | None = None
 
     def search(self, lowered: str) -> bool:
         """Whether ``lowered`` (lower-case text) holds any of the literals."""
+        literals = self._literals
+        if literals is not None:  # (set the search before letting go of the literals: safe
+            pattern = _trie(literals)  # for another thread asking at the same moment)
+            self._search = pattern.search if pattern is not None else None
+            self._literals = None
         return self._search is not None and self._search(lowered) is not None
 
 
