@@ -59,17 +59,30 @@ def words_of(text: str) -> list[str]:
 def guess_language(words: Sequence[str], default: str = "en") -> str:
     """The language whose function words ``words`` use most (see the lexicon's stop words),
     or ``default`` when too few of them say."""
-    from digest.text.lexicon import lexicon
-
-    sample = words[:_LANGUAGE_SAMPLE]
-    counts = {
-        language: sum(1 for w in sample if w in stop)
-        for language, stop in lexicon().stop_words.items()
-    }
+    languages_of, languages = _function_word_index()
+    counts = dict.fromkeys(languages, 0)
+    for word in words[:_LANGUAGE_SAMPLE]:
+        for language in languages_of.get(word, ()):
+            counts[language] += 1
     best = max(counts, key=lambda language: (counts[language], language == default))
     if counts[best] < _MIN_EVIDENCE or counts[best] <= counts.get(default, 0):
         return default
     return best
+
+
+@lru_cache(maxsize=1)
+def _function_word_index() -> tuple[dict[str, tuple[str, ...]], tuple[str, ...]]:
+    """The lexicon's stop words turned round: each word → the languages it is a function word
+    of, and the languages in the lexicon's order (which breaks ties). One look-up a word
+    instead of one a word and language."""
+    from digest.text.lexicon import lexicon
+
+    stop_words = lexicon().stop_words
+    languages_of: dict[str, tuple[str, ...]] = {}
+    for language, stop in stop_words.items():
+        for word in stop:
+            languages_of[word] = (*languages_of.get(word, ()), language)
+    return languages_of, tuple(stop_words)
 
 
 def content_words(text: str, language: str | None = None) -> list[str]:
@@ -214,15 +227,16 @@ def _weighted_terms(
         language = _primary(tag) if tag else guess_language(words, default)
         stop = _stop_words(language)
         spellings = surface.setdefault(language, {})
-        terms: Counter[int] = Counter()
-        for word in words:
+        terms: dict[int, int] = {}
+        # counted by spelling first (in C), so the loop below runs once a distinct word
+        for word, count in Counter(words).items():
             if len(word) < 2 or word in stop:
                 continue
             term = spellings.get(word)
             if term is None:
                 term = vocabulary.setdefault(_term(word, language), len(vocabulary))
                 spellings[word] = term
-            terms[term] += 1
+            terms[term] = terms.get(term, 0) + count
         for term, count in terms.items():
             indices.append(term)
             frequencies.append(1.0 + math.log(count))
