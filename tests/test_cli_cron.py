@@ -249,3 +249,24 @@ def test_a_config_that_names_no_sources_says_so(tmp_path: Path) -> None:
     assert done.returncode == 2
     assert "digest.toml names no sources: nothing to build from" in done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["digest.toml"]
+
+
+def test_an_email_cut_to_fit_is_said_once(tmp_path: Path) -> None:
+    """A busy day's email leaves full texts out to stay under Gmail's clip: the user is told
+    once, not once by the log and again by the command."""
+    import shutil
+
+    fixtures = Path(__file__).parent / "fixtures" / "day"
+    site = tmp_path / "site"
+    shutil.copytree(fixtures, site)
+    day = "2026-03-17"  # the fixture day: 92 entries from 12 feeds
+    done = digest("send", "--dry-run", "--to-file", "day.eml", "--date", day, cwd=site)
+    assert done.returncode == 0, done.stderr
+    said = lines(done.stderr)
+    cut = [line for line in said if "to keep the email under" in line]
+    assert cut, said  # the day is big enough to need cutting
+    # each cut once, whichever voice says it (log line or warning)
+    said_how = [line.split("left out", 1)[-1].split("listed", 1)[-1] for line in cut]
+    assert len(said_how) == len(set(said_how)), said
+    assert len(said) == len(set(said)), said
+    assert (site / "day.eml").stat().st_size < 102_000

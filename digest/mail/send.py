@@ -102,7 +102,9 @@ def send_digest(
     message_id = str(message["Message-ID"])
     recipients = tuple(envelope_addresses(message, ("To",)))
     for cut in message.cuts:
-        log.info("email: %s", cut)
+        # the caller reports ``cuts`` in its own voice (the CLI as a warning, the scheduler in
+        # its log); logged here too, the CLI printed each one twice
+        log.debug("email: %s", cut)
     result = SendResult(
         day=digest.day,
         subject=str(message["Subject"]),
