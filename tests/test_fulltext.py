@@ -87,14 +87,15 @@ def test_a_missing_page_costs_its_host_nothing_but_that_page(
 def test_the_phase_stops_at_its_time_budget_and_the_summary_says_so_once(
     http_server: FixtureServer, tmp_path: Path
 ) -> None:
-    http_server.route("/story/1", Reply(200, article_page("Harbour report 1", 8), HTML, delay=4))
+    http_server.route("/story/1", Reply(200, article_page("Harbour report 1", 8), HTML, delay=10))
     http_server.route("/feed.xml", body=rss(teaser(http_server, 1)), headers=RSS)
     fetch = FetchConfig(timeout=10, retries=0, full_text_seconds=1)
     config = site(tmp_path, feed("Harbour", http_server.url("/feed.xml")), fetch=fetch)
     started = time.monotonic()
     result = build(config, DAY, now=NOW)
 
-    assert time.monotonic() - started < 3.5  # not the page's four seconds
+    # not the page's ten seconds; the margin is for a loaded machine, not for the budget
+    assert time.monotonic() - started < 6
     (story,) = result.digest.stories
     assert story.summary[0].text == "Report 1 on the harbour works…"  # the teaser stands
     assert result.pages_late == 1
