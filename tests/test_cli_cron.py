@@ -143,6 +143,8 @@ def test_verbose_build_lists_each_page_that_could_not_be_read(troubled: Site) ->
         (line,) = [w for w in warnings if url in w]
         assert "not fetched (HTTP 404 Not Found)" in line and "the feed's text is used" in line
     assert not any("pages could not be read" in w for w in warnings)
+    # digest's own detail, not the HTTP library's connection chatter
+    assert not any("urllib3" in line for line in lines(done.stderr))
 
 
 def test_run_once_quiet_prints_nothing_on_success_and_each_problem_once(
@@ -270,3 +272,21 @@ def test_an_email_cut_to_fit_is_said_once(tmp_path: Path) -> None:
     assert len(said_how) == len(set(said_how)), said
     assert len(said) == len(set(said)), said
     assert (site / "day.eml").stat().st_size < 102_000
+
+
+def test_output_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path: Path) -> None:
+    """`digest sources list | head -1`: the reader closes the pipe; digest stops without a
+    traceback or an error message, with the status a shell gives a process ended by SIGPIPE."""
+    copy_seeds(tmp_path)
+    command = subprocess.Popen(
+        [str(DIGEST), "sources", "list"],
+        cwd=tmp_path,
+        env=cron_env(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert command.stdout is not None and command.stderr is not None
+    command.stdout.close()  # before digest has written anything
+    err = command.stderr.read().decode()
+    assert command.wait(timeout=60) == 141
+    assert err == ""

@@ -19,6 +19,7 @@ from digest.usecases import UsageError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
 EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports a process killed by SIGINT
+EXIT_BROKEN_PIPE = 141  # the reader of the output went away, as a shell reports SIGPIPE
 
 # Each failure the command line reports without a traceback, with its status and the words
 # before its message; the first entry the error is an instance of decides, so a subclass
