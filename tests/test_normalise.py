@@ -411,6 +411,18 @@ def test_seo_standfirst_restating_the_title_with_a_call_to_action_goes(cta: str)
     assert [text for _, text in kept] == BODY
 
 
+def test_a_link_post_pointing_at_someone_elses_work_is_kept() -> None:
+    # a blog's short post about a talk: it restates its title and says "check out", but what
+    # it points at is the talk, not the article's own details
+    title = "Why Mara Quist distrusts microservices"
+    post = [
+        "Mara Quist gives the clearest talks on systems design. Check out her keynote on why "
+        "she distrusts microservices:",
+        "The part about distributed transactions alone is worth the hour.",
+    ]
+    assert kept_texts(post, title) == post
+
+
 def test_genuine_standfirst_without_a_call_to_action_is_kept() -> None:
     standfirst = "The government approved a third runway at Heathrow after decades of delay."
     assert kept_texts([standfirst, *BODY], TITLE) == [standfirst, *BODY]

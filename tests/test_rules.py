@@ -11,6 +11,7 @@ from digest.model import Article, Paragraph
 from digest.text.normalise import normalise
 from digest.text.rules import (
     FOLLOWS_CUT,
+    LONG_SENTENCE,
     SHORT_QUESTION,
     SPECIFICS,
     TITLE,
@@ -99,6 +100,9 @@ PROMPTS = [
     ("social-prompt", "Síguenos en Instagram y TikTok para no perderte nada."),
     ("rating-prompt", "Made this? Leave a star rating and tag @kitchenbook!"),
     ("app-prompt", "Retrouvez toute l'actualité sur notre application, disponible sur iOS."),
+    ("app-prompt", "Download our free app for iOS and Android."),
+    ("app-prompt", "Get the Harbour Times app on the App Store or Google Play."),
+    ("sign-in-prompt", "Log in to keep reading."),
 ]
 
 
@@ -119,6 +123,14 @@ BODY_WITH_PROMPT_WORDS = [
     "The company did not respond to a request for comment.",
     "Follow the river north and you reach the old mill within an hour.",
     "Users must sign in with a second factor from March, the bank said.",
+    # a long sentence that names a login, an app or a share is the article talking about one
+    "Write each check against what the user sees, not against how the page is built; when "
+    "you cover the login flow, for example, assert that the account opens whatever the exact "
+    "wording of its messages, since copy and layout change far more often than behaviour.",
+    "We moved the storage layer out of the iOS app so that the watch app and the share "
+    "extension could use it too.",
+    "The bank's Android app went down for six hours, and customers who tried to log in were "
+    "told to come back later.",
 ]
 
 
@@ -173,6 +185,10 @@ def test_computed_signals() -> None:
     assert computed_signals("See you on Tuesday.")(SPECIFICS)
     assert computed_signals("Es ist Dienstag.")(SPECIFICS)
     assert not computed_signals("You may also like this.")(SPECIFICS)
+    assert computed_signals(" ".join(["word"] * 31))(LONG_SENTENCE)
+    assert not computed_signals("Sign in or create a free account to join the conversation.")(
+        LONG_SENTENCE
+    )
 
 
 def test_standalone_match_knows_scored_prompts_for_the_summariser() -> None:

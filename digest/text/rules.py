@@ -63,14 +63,20 @@ TITLE = "title"
 SHORT_QUESTION = "short-question"
 FOLLOWS_CUT = "follows-cut"
 SPECIFICS = "specifics"
+LONG_SENTENCE = "long-sentence"
 COMPUTED_SIGNALS = {
     TITLE: "quotes the article's title",
     SHORT_QUESTION: "a question of a few words",
     FOLLOWS_CUT: "follows a sentence cut as a disclaimer",
     SPECIFICS: "names a number, weekday or month",
+    LONG_SENTENCE: "a sentence of more than 30 words: prose, rarely a prompt",
 }
 
 _SHORT_QUESTION_CHARS = 80
+# Prompts are short: "Sign in to comment", "Download our app for iOS and Android". A sentence
+# longer than this that names a login or an app is far more often the article talking about
+# one ("when testing login behavior, verify that ...").
+_LONG_SENTENCE_WORDS = 30
 
 BUILTIN_RULES_FILE = "rules.toml"
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
@@ -144,6 +150,8 @@ def computed_signals(
             return follows_cut
         if name == SPECIFICS:
             return _names_a_date(sentence)
+        if name == LONG_SENTENCE:
+            return len(sentence.split()) > _LONG_SENTENCE_WORDS
         return False
 
     return holds
