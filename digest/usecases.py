@@ -55,7 +55,7 @@ class UsageError(DigestError):
 
 
 class FutureDayError(UsageError):
-    """A day to build after tomorrow."""
+    """A day to build or send after today."""
 
 
 class NothingToReadError(UsageError):
@@ -77,14 +77,15 @@ class EmailFailedError(DigestError):
 
 
 def check_day(config: Config, day: dt.date | None, now: dt.datetime | None = None) -> None:
-    """Refuse to build a day after tomorrow: a typo such as 2027 for 2026 would make that
-    day the site's newest for a year."""
+    """Refuse to build or send a day after today: it would become the site's newest day,
+    empty, and the index would show it (a typo such as 2027 for 2026, for a year). Where the
+    user's today is not the config's, the advice says which setting to change."""
     from digest.pipeline import today
 
-    if day and day > today(config, now) + dt.timedelta(days=1):
+    if day and day > today(config, now):
         raise FutureDayError(
             f"{day} is in the future (today is {today(config, now)} in {config.tz_name})",
-            "give today's date or an earlier one",
+            "give today's date or an earlier one (or set 'timezone' in the config to yours)",
         )
 
 
@@ -131,7 +132,7 @@ def build_day(
 ) -> BuildResult:
     """Build ``day`` (default: today) into the output folder; see ``pipeline.build``.
 
-    Raises ``FutureDayError``, before reading anything, for a day after tomorrow.
+    Raises ``FutureDayError``, before reading anything, for a day after today.
     """
     from digest.pipeline import build
 
@@ -161,6 +162,7 @@ def send_day(
     from digest.mail import send_digest
     from digest.pipeline import build, stored_digest, today
 
+    check_day(config, day, now)
     require_sources(config)
     day = day or today(config, now)
     if config.email is None and (dry_run or to_file is not None):

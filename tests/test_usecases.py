@@ -92,17 +92,23 @@ def test_build_day_writes_the_days_pages_from_the_seeds(site: Config) -> None:
     assert site.output / "index.html" in result.written
 
 
-def test_build_day_refuses_a_day_after_tomorrow_before_reading_anything(site: Config) -> None:
-    usecases.check_day(site, DAY + dt.timedelta(days=1), NOW)  # tomorrow is allowed
+def test_build_day_refuses_a_day_after_today_before_reading_anything(site: Config) -> None:
+    usecases.check_day(site, DAY, NOW)  # today is allowed
     with pytest.raises(usecases.FutureDayError) as refused:
-        usecases.build_day(site, DAY + dt.timedelta(days=2), now=NOW)
-    assert refused.value.problem == "2026-11-23 is in the future (today is 2026-11-21 in UTC)"
-    assert refused.value.advice == "give today's date or an earlier one"
+        usecases.build_day(site, DAY + dt.timedelta(days=1), now=NOW)
+    assert refused.value.problem == "2026-11-22 is in the future (today is 2026-11-21 in UTC)"
+    assert refused.value.advice.startswith("give today's date or an earlier one")
     assert isinstance(refused.value, usecases.UsageError)
     assert not site.output.exists() and not site.state.exists()
 
 
 # --- send_day ---------------------------------------------------------------------------------
+
+
+def test_send_day_refuses_a_future_day_and_builds_nothing(site: Config) -> None:
+    with pytest.raises(usecases.FutureDayError):
+        usecases.send_day(site, DAY + dt.timedelta(days=1), dry_run=True, now=NOW)
+    assert not site.output.exists() and not site.state.exists()
 
 
 def test_send_day_builds_a_day_never_built_then_sends_it_under_the_lock(site: Config) -> None:
