@@ -32,6 +32,7 @@ from digest.model import Article, Source, SourceFailure
 from digest.sources import kinds
 from digest.sources.errors import SourceError
 from digest.sources.kinds.base import Cursor, Fetched, Follow, Kind, Reading, newest
+from digest.sources.urls import is_safe_link
 from digest.state import SourceHealth, SourceRecord, State
 
 if TYPE_CHECKING:  # the HTTP client is imported only when a run has remote sources
@@ -66,12 +67,13 @@ class Collected:
 
 
 def as_configured(
-    source: Source, articles: Sequence[Article], title: str = ""
+    source: Source, articles: Sequence[Article], title: str = "", site: str = ""
 ) -> tuple[Article, ...]:
     """What a source's own settings keep of the articles its kind read: the ``max_items``
     newest, labelled with its ``category``, its ``language`` (which wins over what its feed
     declares) and with its name as their ``origin``; a source the config left unnamed shows
-    the name it gives itself (``title``: a feed's title) rather than its address. The one
+    the name it gives itself (``title``: a feed's title) rather than its address, and each
+    article knows the source's home page (``site``) when it gives one. The one
     place where settings that every source has are applied, whatever its kind, except its
     filter rules: they look at the cleaned text, so the pipeline applies them after cleaning
     (``Article.origin`` says which source's rules apply)."""
@@ -84,6 +86,8 @@ def as_configured(
         changes["language"] = source.language
     if shown:
         changes["source"] = shown
+    if site and is_safe_link(site):
+        changes["site"] = site
     return tuple(dataclasses.replace(a, **changes) for a in kept)
 
 
@@ -113,7 +117,7 @@ class _Run:
         self, source: Source, kind: Kind, reading: Reading, cursor: Cursor, **health: Any
     ) -> None:
         """A kind's reading of ``source``, with the source's own settings applied."""
-        articles = as_configured(source, reading.articles, reading.title)
+        articles = as_configured(source, reading.articles, reading.title, reading.site)
         self.warnings.extend(f"{source.name}: {w}" for w in reading.warnings)
         kept: Sequence[Article] = articles
         if self.intake is not None:

@@ -555,7 +555,7 @@ def _parse_and_take(
 
     reading = kind.parse(source, fetched, cursor)
     assert isinstance(reading, Reading)  # a kind that may follow links is never sent here
-    articles = as_configured(source, reading.articles, reading.title)
+    articles = as_configured(source, reading.articles, reading.title, reading.site)
     day = take(
         source, kind, articles, known, plan, new=new, remote=True, incomplete=reading.incomplete
     )

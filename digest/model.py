@@ -155,6 +155,10 @@ class Article:
     language: str | None = None
     # what normalise suspected but kept (``digest extract --explain`` lists them)
     candidates: tuple[Removal, ...] = ()
+    # The home page of whoever published it, as its source says (a feed's own link): where
+    # "+12 more from Example News" points. None: unknown, and the article's own site stands
+    # in (wrong for a link blog, whose entries point at other sites).
+    site: str | None = None
 
     @property
     def body_text(self) -> str:

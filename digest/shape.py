@@ -159,7 +159,7 @@ def _counted_by_source(stories: Sequence[Story]) -> tuple[MoreFrom, ...]:
     counts: Counter[str] = Counter(story.lead.source for story in stories)
     sites: dict[str, str | None] = {}
     for story in stories:
-        sites.setdefault(story.lead.source, _site(story.lead.url))
+        sites.setdefault(story.lead.source, story.lead.site or _site(story.lead.url))
     return tuple(
         MoreFrom(source, count, sites.get(source))
         for source, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))

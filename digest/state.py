@@ -1071,6 +1071,7 @@ def article_to_json(article: Article) -> dict:
         **({"publisher_unknown": True} if article.publisher_unknown else {}),
         **({"origin": article.origin} if article.origin else {}),
         **({"language": article.language} if article.language else {}),
+        **({"site": article.site} if article.site else {}),
     }
 
 
@@ -1089,6 +1090,7 @@ def article_from_json(data: dict) -> Article:
         publisher_unknown=bool(data.get("publisher_unknown", False)),
         origin=data.get("origin", ""),
         language=data.get("language") or None,
+        site=data.get("site") or None,
     )
 
 

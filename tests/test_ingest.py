@@ -671,8 +671,12 @@ def test_an_unnamed_feed_is_shown_by_its_own_title_and_kept_under_its_address(
     (story,) = result.digest.stories
     assert story.lead.source == "Harbour News"  # what the reader sees
     assert story.lead.origin == urlsplit(url).netloc  # what its state is kept under
+    assert story.lead.site == "https://news.example.org/"  # the feed's own home page
     with State.open(config.state) as state:
         assert state.source(urlsplit(url).netloc) is not None
+        # ... kept with the article, for later builds of the day
+        (stored,) = state.articles_for_day(DAY)
+        assert stored.site == "https://news.example.org/"
 
 
 def test_a_feeds_declared_language_labels_its_articles_and_a_sources_own_wins(

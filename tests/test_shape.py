@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 
@@ -129,6 +130,23 @@ def test_also_today_is_bounded_and_the_rest_counted_by_source_with_its_site() ->
     counted = {m.source: (m.count, m.url) for m in shaped.more}
     assert sum(count for count, _ in counted.values()) == 4  # 9 stories = 2 + 3 + 4
     assert counted["Wire"] == (4, "https://wire.example/")
+
+
+def test_a_link_blogs_count_links_to_its_own_site_not_to_the_sites_it_links() -> None:
+    # a link blog's entries point at other sites; its feed names its own home page
+    shape = settings(*SOURCES, max_stories=1, also_today_limit=1, max_per_source=99)
+    links = [
+        story(
+            dataclasses.replace(
+                article("Daily", "World", h),
+                url=f"https://elsewhere{h}.example/story",
+                site="https://daily.example/",
+            )
+        )
+        for h in range(4)
+    ]
+    shaped = shape_day(links, shape)
+    assert {m.source: m.url for m in shaped.more} == {"Daily": "https://daily.example/"}
 
 
 def test_an_empty_day_has_no_sections() -> None:

@@ -109,6 +109,8 @@ class Reading:
     # keys of articles read from broken markup (a document cut short, a tag left open):
     # their text may be incomplete, so they wait for a read that gives them whole
     incomplete: frozenset[str] = frozenset()
+    # the source's home page as it gives it (a feed's own link); empty when it gives none
+    site: str = ""
 
 
 T = TypeVar("T")

@@ -45,7 +45,13 @@ class FeedKind(Kind):
         data = read_file(source)
         parsed = parse_feed(data, source)  # a FeedError is a SourceError
         articles = in_language(parsed.articles, declared_language(data))
-        return Reading(articles, parsed.warnings, title=parsed.title, incomplete=parsed.incomplete)
+        return Reading(
+            articles,
+            parsed.warnings,
+            title=parsed.title,
+            incomplete=parsed.incomplete,
+            site=parsed.link or "",
+        )
 
     def parse(self, source: Source, fetched: Fetched, cursor: Cursor) -> Reading:
         from digest.sources.feeds import FeedError, parse_feed
@@ -60,7 +66,13 @@ class FeedKind(Kind):
                 advice = f"its page names a feed: use {exc.discovered[0]} as the url"
             raise SourceError(exc.problem, advice) from exc
         articles = in_language(parsed.articles, declared_language(fetched.body))
-        return Reading(articles, parsed.warnings, title=parsed.title, incomplete=parsed.incomplete)
+        return Reading(
+            articles,
+            parsed.warnings,
+            title=parsed.title,
+            incomplete=parsed.incomplete,
+            site=parsed.link or "",
+        )
 
     def wants_page(self, source: Source, article: Article) -> bool:
         from digest.sources.pages import is_teaser
