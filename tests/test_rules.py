@@ -103,6 +103,9 @@ PROMPTS = [
     ("app-prompt", "Download our free app for iOS and Android."),
     ("app-prompt", "Get the Harbour Times app on the App Store or Google Play."),
     ("sign-in-prompt", "Log in to keep reading."),
+    ("comment-prompt", "You must be logged in to post a comment."),
+    ("sign-in-prompt", "You need to sign in to continue reading."),
+    ("sign-in-prompt", "Connectez-vous pour lire la suite."),
 ]
 
 
@@ -123,6 +126,8 @@ BODY_WITH_PROMPT_WORDS = [
     "The company did not respond to a request for comment.",
     "Follow the river north and you reach the old mill within an hour.",
     "Users must sign in with a second factor from March, the bank said.",
+    "The first time you try to log in, it will not work.",
+    "Beim ersten Versuch, sich einzuloggen, passiert nichts.",
     # a long sentence that names a login, an app or a share is the article talking about one
     "Write each check against what the user sees, not against how the page is built; when "
     "you cover the login flow, for example, assert that the account opens whatever the exact "
@@ -162,6 +167,13 @@ def test_a_score_says_how_it_added_up() -> None:
     assert "refers to the text itself +2" in explained
     assert "names AI or automation +1" in explained
     assert f"cut at {best.rule.threshold}" in explained
+
+
+def test_a_score_without_a_required_signal_says_why_it_is_kept() -> None:
+    sentence = "The first time you try to log in, it will not work."
+    (best,) = [s for s in RULES.score("standalone", sentence) if s.rule.id == "sign-in-prompt"]
+    assert best.total >= best.rule.threshold and not best.certain
+    assert best.explain().endswith("but kept: a signal it requires is missing)")
 
 
 def test_one_point_short_is_a_candidate_not_a_cut() -> None:

@@ -221,11 +221,11 @@ class Score:
 
     def explain(self) -> str:
         parts = ", ".join(f"{name} {weight:+d}" for name, weight in self.parts)
-        verdict = "cut" if self.certain else "kept"
-        return (
-            f"{self.rule.description} (score {self.total}: {parts}; "
-            f"cut at {self.rule.threshold}, so {verdict})"
-        )
+        if self.complete:
+            verdict = f"cut at {self.rule.threshold}, so {'cut' if self.certain else 'kept'}"
+        else:  # the score may reach the threshold, but a signal the rule requires is missing
+            verdict = f"cut at {self.rule.threshold}, but kept: a signal it requires is missing"
+        return f"{self.rule.description} (score {self.total}: {parts}; {verdict})"
 
 
 @dataclass(frozen=True)
