@@ -50,6 +50,22 @@ def test_one_br_is_a_line_break_inside_the_paragraph_and_two_end_it():
     ]
 
 
+def test_one_br_after_a_finished_sentence_ends_the_paragraph():
+    # a feed's credit line after the text is not the last words of its last sentence
+    assert texts("Doctors welcomed the ruling, the association said.<br/><i>Clinic Wire</i>") == [
+        "Doctors welcomed the ruling, the association said.",
+        "Clinic Wire",
+    ]
+    assert texts('He said: "We are done."<br>Then he left.') == [
+        'He said: "We are done."',
+        "Then he left.",
+    ]
+    # ... but a line wrapped inside a sentence is one paragraph
+    assert texts("It opens at 9 a.m. on<br>weekdays and<br>\n holidays.") == [
+        "It opens at 9 a.m. on weekdays and holidays."
+    ]
+
+
 def test_text_outside_blocks_is_kept():
     assert texts("loose text<p>para</p>tail") == ["loose text", "para", "tail"]
 

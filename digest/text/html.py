@@ -6,7 +6,8 @@ kept is structure:
 
 * every block element (``p``, ``div``, ``li``, ``blockquote``…) becomes its own paragraph;
   inline elements (``a``, ``code``, ``em``, ``span``…) never split one, and neither does a
-  single ``<br>`` (a line break inside the paragraph); two in a row end it;
+  single ``<br>`` inside a sentence (a wrapped line); two in a row end it, and so does one
+  after a finished sentence;
 * ``h1`` to ``h6`` become headings;
 * a ``pre`` block becomes a ``code`` paragraph holding its text verbatim, line breaks and
   indentation included (a highlighter's column of line numbers beside it is dropped);
@@ -57,6 +58,12 @@ _LINE = "\x04"
 _MARKERS = (_HEADING, _CODE, _ROW, _LINE)
 # Two or more <br> in a row (whitespace between them aside) end a paragraph.
 _LINE_RUN = re.compile(_LINE + r"(?:\s*" + _LINE + ")+")
+# So does one after a finished sentence: what follows is not the same sentence, and is often
+# a line of its own (a credit, "Medscape Medical News"; a sign-off) that would otherwise be
+# read as the sentence's last words. One after an unfinished sentence is a wrapped line.
+_LINE_AFTER_SENTENCE = re.compile(
+    r"(?<=[.!?\u2026])([\"'\u201d\u2019\u00bb)\]]*)[ \t\r\n]*" + _LINE
+)
 
 
 _DROP_TAGS = [
@@ -203,7 +210,8 @@ def html_to_paragraphs(html: str | bytes, base_url: str | None = None) -> list[P
     marked = "".join(parts)
     if _LINE in marked:
         # one <br> is a line break inside the paragraph; two or more in a row end it
-        marked = _LINE_RUN.sub(_BREAK, marked).replace(_LINE, " ")
+        marked = _LINE_RUN.sub(_BREAK, marked)
+        marked = _LINE_AFTER_SENTENCE.sub(r"\1" + _BREAK, marked).replace(_LINE, " ")
     if "&" in marked:
         marked = _unescape_serialised(marked)
     return _split(marked)
