@@ -405,3 +405,19 @@ def test_http_charset_wins_over_the_pages_meta_charset() -> None:
 def test_unusable_http_charset_falls_back_to_the_meta_charset() -> None:
     raw = read("windows1252")
     assert "José Ramírez" in decode_page(raw, "text/html; charset=no-such-charset")
+
+
+def test_an_html_fragment_is_read_as_a_page() -> None:
+    # a feed entry's HTML saved to a file: no <html> or <body>, the article in an <article>
+    paragraphs = [
+        "A flaw in the lock screen lets anyone open the phone by tapping the emergency call "
+        "button three times, researchers at a university lab reported on Tuesday.",
+        "The first time you try it, nothing happens. The third time, the home screen opens.",
+        "The maker said a fix would ship within days and urged owners to switch on a passcode "
+        "delay until then; the lab said it had told the company in August.",
+        "Security researchers not involved in the work called it one of the most serious "
+        "flaws found in the platform in years, since it needs no tools and no skill.",
+    ]
+    fragment = "<article>\n\t<section>" + "".join(f"<p>{p}</p>" for p in paragraphs)
+    page = extract_page(fragment + "</section></article>")
+    assert [p.text for p in page.paragraphs] == paragraphs

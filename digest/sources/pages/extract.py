@@ -19,6 +19,7 @@ from lxml.html import HtmlElement
 from digest.model import CELL_SEPARATOR, Paragraph
 
 _XML_DECL = re.compile(r"^\s*<\?xml\b[^>]*\?>", re.I)
+_DOCUMENT = re.compile(r"<(?:!doctype|html|head|body)\b", re.I)
 
 
 def parse_html(text: str) -> HtmlElement | None:
@@ -27,6 +28,9 @@ def parse_html(text: str) -> HtmlElement | None:
     text = _XML_DECL.sub("", text, count=1)
     if not text.strip():
         return None
+    if "<" in text and not _DOCUMENT.search(text):
+        # a fragment (a feed entry's HTML saved to a file): trafilatura reads only documents
+        text = f"<html><body>{text}</body></html>"
     try:
         tree = trafilatura.load_html(text)
     except (TypeError, ValueError):
