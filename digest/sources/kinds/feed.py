@@ -14,11 +14,15 @@ import dataclasses
 import datetime as dt
 import re
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from digest.config.keys import Boolean, Key
 from digest.model import Article, Source
 from digest.sources.errors import SourceError
 from digest.sources.kinds.base import Cursor, Fetched, Kind, Reading, read_file
+
+if TYPE_CHECKING:  # the feed parser is imported when a feed is read, not with the kind
+    from digest.sources.feeds import ParsedFeed
 
 # The channel's language comes before its items: the document's head is enough to find it.
 _HEAD_BYTES = 16_384
@@ -44,14 +48,7 @@ class FeedKind(Kind):
 
         data = read_file(source)
         parsed = parse_feed(data, source)  # a FeedError is a SourceError
-        articles = in_language(parsed.articles, declared_language(data))
-        return Reading(
-            articles,
-            parsed.warnings,
-            title=parsed.title,
-            incomplete=parsed.incomplete,
-            site=parsed.link or "",
-        )
+        return _reading(parsed, data)
 
     def parse(self, source: Source, fetched: Fetched, cursor: Cursor) -> Reading:
         from digest.sources.feeds import FeedError, parse_feed
@@ -65,19 +62,24 @@ class FeedKind(Kind):
             if exc.discovered:
                 advice = f"its page names a feed: use {exc.discovered[0]} as the url"
             raise SourceError(exc.problem, advice) from exc
-        articles = in_language(parsed.articles, declared_language(fetched.body))
-        return Reading(
-            articles,
-            parsed.warnings,
-            title=parsed.title,
-            incomplete=parsed.incomplete,
-            site=parsed.link or "",
-        )
+        return _reading(parsed, fetched.body)
 
     def wants_page(self, source: Source, article: Article) -> bool:
         from digest.sources.pages import is_teaser
 
         return bool(self.option(source, "full_text")) or is_teaser(article.paragraphs)
+
+
+def _reading(parsed: ParsedFeed, data: bytes) -> Reading:
+    """What the kind hands on of a parsed feed: its articles labelled with the document's
+    language, its warnings, its title and home page, the entries read from broken markup."""
+    return Reading(
+        in_language(parsed.articles, declared_language(data)),
+        parsed.warnings,
+        title=parsed.title,
+        incomplete=parsed.incomplete,
+        site=parsed.link or "",
+    )
 
 
 def declared_language(data: bytes) -> str | None:
