@@ -174,10 +174,13 @@ def hold_incomplete(
         else:
             result.ready.append(article)
             marked.add(article.key)
-            result.warnings.append(
-                f"{label} is still cut short or damaged in its feed after {runs} runs; shown, "
-                "marked as incomplete"
-            )
+            if any(p.text.strip() for p in article.paragraphs):
+                # (one with no text at all is not shown: the next stage says so, or its page
+                # gives it whole)
+                result.warnings.append(
+                    f"{label} is still cut short or damaged in its feed after {runs} runs; "
+                    "shown, marked as incomplete"
+                )
     return dataclasses.replace(result, marked=frozenset(marked))
 
 

@@ -104,7 +104,8 @@ class BuildResult:
                 f"(full_text_seconds): {pages} not fetched, their teasers stand"
             )
         return (
-            f"{d.day.isoformat()}: {stories} ({self.new_articles} new articles{filtered}) "
+            f"{d.day.isoformat()}: {stories} "
+            f"({plural(self.new_articles, 'new article', 'new articles')}{filtered}) "
             f"from {sources}, {len(d.failures)} failed, {self.elapsed:.1f} s{late}"
         )
 

@@ -838,6 +838,27 @@ def test_an_entry_its_feed_keeps_cut_off_is_shown_marked_after_waiting(
         assert state.entries(["id:Harbour:story-3"])["id:Harbour:story-3"].day == DAY.isoformat()
 
 
+def test_an_entry_cut_off_before_any_text_is_not_said_to_be_shown(tmp_path: Path) -> None:
+    # the feed stops right after the entry's <description> opens: a title and no text
+    whole = item(1, NOW - dt.timedelta(hours=1))
+    cut = (
+        "<item><title>Story number 2 about the harbour</title><guid>story-2</guid>"
+        f"<pubDate>{format_datetime(NOW - dt.timedelta(hours=2))}</pubDate><description>"
+    )
+    feed_file = tmp_path / "cut.xml"
+    feed_file.write_text(rss(whole).replace("</channel></rss>", cut), encoding="utf-8")
+    config = site(tmp_path, Source("Harbour", "feed", str(feed_file)))
+    runs = [build(config, DAY, now=NOW + dt.timedelta(hours=hour)) for hour in range(3)]
+    said = [w for run in runs for w in run.warnings if "Story number 2" in w]
+    assert not any("shown" in w for w in said), said  # it is not: it has no text
+    assert any(w.endswith("has no text left after cleaning; skipped") for w in said), said
+    assert [run.summary_line.split(" (")[1].split(")")[0] for run in runs] == [
+        "1 new article",
+        "0 new articles",
+        "0 new articles",
+    ]
+
+
 def test_an_entry_still_cut_off_whose_page_gives_the_whole_text_is_shown_unmarked(
     http_server: FixtureServer, tmp_path: Path
 ) -> None:

@@ -88,7 +88,8 @@ def _read_checked(
         closes = sum(
             1 for e in root.iter("{*}" + name.decode()) if len(e) or (e.text or "").strip()
         )
-    if errors and not ends_complete(data):
+    truncated = bool(errors) and not ends_complete(data)
+    if truncated:
         # A cut-off download. The cut entry is kept (its title and link are usually
         # whole) and the warning says its text may stop short.
         cut = kind != "entry" and bool(elements) and len(elements) == closes + 1
@@ -102,11 +103,12 @@ def _read_checked(
             return _last_cut(found, data)
     damaged: set[int] = set()
     if errors:
-        warnings.append(f"recovered from malformed XML: {shorten(errors[0], 160)}")
+        if not truncated:  # a truncated document's errors are its cut: said above, once
+            warnings.append(f"recovered from malformed XML: {shorten(errors[0], 160)}")
         located = damaged_entries(data, name, damage, len(elements))
         if located is not None:
             damaged = located
-        elif elements and not ends_complete(data):  # where errors fell is unknown: the cut
+        elif elements and truncated:  # where errors fell is unknown: the cut
             damaged = {len(elements) - 1}
     return rss_atom.read_tree(root, kind, elements, b"xml:base" in data, url, warnings, damaged)
 
