@@ -481,8 +481,11 @@ def add_source(
         base=config_path.parent,
         allow_private=allow_private or existing.fetch.allow_private or names_own_network(location),
     )
-    if any(entry.get("url", entry.get("path")) == s.location for s in existing.sources):
-        raise UsageError(f"{location} is already a source in {config_path}")
+    found = str(entry.get("url", entry.get("path")))
+    same = next((s for s in existing.sources if s.location == found), None)
+    if same is not None:
+        what = location if found == location else f"{location} names the feed {found}, which"
+        raise UsageError(f"{what} is already a source in {config_path}, named '{same.name}'")
     entry.update(
         category=category,
         full_text=True if full_text else None,

@@ -34,6 +34,7 @@ def test_sources_add_list_remove_keep_the_config_and_its_comments(workdir: Path,
     )
     text = config_path.read_text("utf-8")
     assert text.startswith("# my digest")
+    assert '\n\n[[sources]]\nname = "Example News"' in text  # set apart, as people write it
     (source,) = load_config(config_path).sources
     assert (source.name, source.category, source.max_items) == ("Example News", "News/World", 10)
 
@@ -45,6 +46,15 @@ def test_sources_add_list_remove_keep_the_config_and_its_comments(workdir: Path,
     assert main(["sources", "remove", "Example News"]) == EXIT_OK
     assert load_config(config_path).sources == ()
     assert main(["sources", "remove", "Nope"]) == EXIT_USAGE
+
+
+def test_sources_added_one_after_another_are_set_apart_by_a_blank_line(workdir: Path) -> None:
+    for name in ("One", "Two"):
+        url = f"https://news.example.org/{name.lower()}.xml"
+        assert main(["sources", "add", url, "--no-discover", "--name", name]) == EXIT_OK
+    text = (workdir / "digest.toml").read_text("utf-8")
+    assert '\n\n[[sources]]\nname = "Two"' in text
+    assert "\n\n\n" not in text and not text.startswith("\n")
 
 
 def test_first_sources_add_keeps_the_default_seeds_folder(workdir: Path) -> None:
@@ -94,6 +104,12 @@ def test_sources_add_finds_a_sites_feed_through_link_alternate(
     added = load_config(workdir / "digest.toml").sources[-1]
     assert (added.name, added.location) == ("Harbour News", http_server.url("/feeds/all.xml"))
     assert added.allow_private is True
+    # the site again: what is already there is the feed it names, and the refusal says so
+    capsys.readouterr()
+    assert main(["sources", "add", http_server.url("/"), "--allow-private"]) == 2
+    err = capsys.readouterr().err
+    assert f"names the feed {http_server.url('/feeds/all.xml')}, which is already a source" in err
+    assert "named 'Harbour News'" in err
 
 
 def test_sources_add_refuses_a_link_local_address_unless_allowed(workdir: Path, capsys) -> None:

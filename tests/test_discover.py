@@ -6,6 +6,8 @@ read with ``allow_private``, as a user's own intranet is.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from fakeinternet import PUBLIC, FakeInternet
 from httpserver import FixtureServer
@@ -221,3 +223,23 @@ def test_an_address_in_the_local_network_is_added_only_when_allowed(http_server)
     assert http_server.requests == []
     found = find_feed(http_server.url("/feed.xml"), allow_private=True)
     assert found == (http_server.url("/feed.xml"), "Intranet")
+
+
+def test_a_local_feed_file_is_named_by_its_own_title_and_a_folder_by_its_name(
+    tmp_path: Path,
+) -> None:
+    feed_file = tmp_path / "df.atom"
+    feed_file.write_text(
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        "<title>Harbour Notes</title><id>urn:x</id><updated>2026-11-20T09:00:00Z</updated>"
+        "</feed>",
+        encoding="utf-8",
+    )
+    (tmp_path / "clippings").mkdir()
+    (tmp_path / "notes.txt").write_text("Not a feed at all.", encoding="utf-8")
+    assert resolve_new_source("df.atom", base=tmp_path) == {
+        "name": "Harbour Notes",
+        "path": "df.atom",
+    }
+    assert resolve_new_source("clippings", base=tmp_path)["name"] == "clippings"
+    assert resolve_new_source("notes.txt", base=tmp_path)["name"] == "notes.txt"

@@ -38,12 +38,18 @@ def add_sources_to_file(path: Path, entries: Sequence[Mapping[str, Any]]) -> Con
         document["sources"] = sources
     elif not inline and not isinstance(sources, AoT):
         raise ConfigError(f"{path}: key 'sources' must be {TOP['sources'].expected}")
+    # A blank line before each new table, as people write them, except at the very top of a
+    # file or after one already there.
+    blank_before = text.strip() != "" and not text.endswith("\n\n")
     for entry in entries:
         # An inline list written by hand grows in its own style: inline tables.
         table = tomlkit.inline_table() if inline else tomlkit.table()
         for key, value in entry.items():
             if value is not None:
                 table[key] = value
+        if not inline and blank_before:
+            table.trivia.indent = "\n"
+        blank_before = True
         sources.append(table)
     return _validate_and_write(path, tomlkit.dumps(document), write_atomic)
 

@@ -45,13 +45,26 @@ def resolve_new_source(
                 f"{location} is neither a web address nor an existing file or folder",
                 "give a feed URL (https://...), a site URL, or a folder of article files",
             )
-        return {"name": name or path.resolve().name, "path": location}
+        return {"name": name or _file_title(path) or path.resolve().name, "path": location}
     if kind is not None:
         return {"name": name or urlsplit(location).netloc, "url": location, "kind": kind}
     if not discover:
         return {"name": name or urlsplit(location).netloc, "url": location}
     feed_url, title = find_feed(location, allow_private=allow_private, settings=settings)
     return {"name": name or title or urlsplit(feed_url).netloc, "url": feed_url}
+
+
+def _file_title(path: Path) -> str:
+    """A local feed file's own title, as a feed's address gives its title; empty for a
+    folder or a file that is not a feed (it is then named by its file name)."""
+    from digest.sources.feeds import FeedError, parse_feed
+
+    if not path.is_file():
+        return ""
+    try:
+        return parse_feed(path.read_bytes(), Source(path.name, "feed", str(path))).title
+    except (FeedError, OSError):
+        return ""
 
 
 def find_feed(
