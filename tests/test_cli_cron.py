@@ -272,6 +272,9 @@ def test_an_email_cut_to_fit_is_said_once(tmp_path: Path) -> None:
     assert len(said_how) == len(set(said_how)), said
     assert len(said) == len(set(said)), said
     assert (site / "day.eml").stat().st_size < 102_000
+    # by design, nothing to do: a cron job with -q is not told every busy day
+    quiet = digest("send", "-q", "--dry-run", "--to-file", "day.eml", "--date", day, cwd=site)
+    assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == ""
 
 
 def test_output_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path: Path) -> None:

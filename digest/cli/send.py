@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from digest import usecases
-from digest.cli.console import error, note, warn
+from digest.cli.console import error, note
 from digest.cli.exits import EXIT_FAILED, EXIT_OK
 from digest.cli.options import load, parse_day
 
@@ -59,8 +59,11 @@ def cmd_send(args: argparse.Namespace) -> int:
         if exc.advice:
             print(f"  what to do: {exc.advice}", file=sys.stderr)
         return EXIT_FAILED
-    for cut in result.cuts:
-        warn(cut)
+    # A busy day's email is fitted under the clip by design: worth knowing, nothing to do, so
+    # a note (a cron job run with -q is not mailed about it every busy day).
+    if not args.quiet:
+        for cut in result.cuts:
+            note(cut)
     if preview and config.email is None and not args.quiet:
         placeholder = usecases.preview_email(config)
         note(
