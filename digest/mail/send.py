@@ -102,8 +102,8 @@ def send_digest(
     message_id = str(message["Message-ID"])
     recipients = tuple(envelope_addresses(message, ("To",)))
     for cut in message.cuts:
-        # the caller reports ``cuts`` in its own voice (the CLI as a warning, the scheduler in
-        # its log); logged here too, the CLI printed each one twice
+        # the caller reports ``cuts`` in its own voice (the CLI as a note, the scheduler in its
+        # log); logged here too, the CLI printed each one twice
         log.debug("email: %s", cut)
     result = SendResult(
         day=digest.day,

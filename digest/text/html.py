@@ -209,7 +209,8 @@ def html_to_paragraphs(html: str | bytes, base_url: str | None = None) -> list[P
     parts[1::2] = map(_TAG_ACTION.get, parts[1::2], repeat(""))
     marked = "".join(parts)
     if _LINE in marked:
-        # one <br> is a line break inside the paragraph; two or more in a row end it
+        # two or more <br> in a row end a paragraph, and so does one after a finished
+        # sentence; any other is a line break inside the paragraph
         marked = _LINE_RUN.sub(_BREAK, marked)
         marked = _LINE_AFTER_SENTENCE.sub(r"\1" + _BREAK, marked).replace(_LINE, " ")
     if "&" in marked:

@@ -14,8 +14,9 @@ Signals are declared once, in ``[signals.NAME]`` tables, and shared by every rul
 file may add patterns (a language, a wording) to a built-in signal or declare new ones. A few
 signals are built in because they are about the article, not words: ``title`` (the sentence
 quotes the article's title), ``short-question`` (a question of a few words), ``follows-cut``
-(the sentence right before it was cut as a disclaimer) and ``specifics`` (digits, or the name
-of a weekday or month: a sentence about something that happened, not a prompt).
+(the sentence right before it was cut as a disclaimer), ``specifics`` (digits, or the name
+of a weekday or month: a sentence about something that happened, not a prompt) and
+``long-sentence`` (more words than a prompt ever has: prose).
 
 Nothing here reads an article: :mod:`digest.text.normalise` applies the rules.
 """
@@ -64,19 +65,19 @@ SHORT_QUESTION = "short-question"
 FOLLOWS_CUT = "follows-cut"
 SPECIFICS = "specifics"
 LONG_SENTENCE = "long-sentence"
+# Prompts are short: "Sign in to comment", "Download our app for iOS and Android". A sentence
+# longer than this that names a login or an app is far more often the article talking about
+# one ("when testing login behavior, verify that ...").
+_LONG_SENTENCE_WORDS = 30
 COMPUTED_SIGNALS = {
     TITLE: "quotes the article's title",
     SHORT_QUESTION: "a question of a few words",
     FOLLOWS_CUT: "follows a sentence cut as a disclaimer",
     SPECIFICS: "names a number, weekday or month",
-    LONG_SENTENCE: "a sentence of more than 30 words: prose, rarely a prompt",
+    LONG_SENTENCE: f"a sentence of more than {_LONG_SENTENCE_WORDS} words: prose, rarely a prompt",
 }
 
 _SHORT_QUESTION_CHARS = 80
-# Prompts are short: "Sign in to comment", "Download our app for iOS and Android". A sentence
-# longer than this that names a login or an app is far more often the article talking about
-# one ("when testing login behavior, verify that ...").
-_LONG_SENTENCE_WORDS = 30
 
 BUILTIN_RULES_FILE = "rules.toml"
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
