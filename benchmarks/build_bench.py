@@ -331,12 +331,16 @@ def child(args: argparse.Namespace) -> None:
             first_run_hours=window,
             fetch=fetch,
         )
-        if args.profile:
+        if args.profile == "cprofile":
             import cProfile
 
             profiler = cProfile.Profile()
-        if args.profile:
             profiler.enable()
+        elif args.profile == "sample":
+            from pyinstrument import Profiler
+
+            sampler = Profiler(interval=0.0005)
+            sampler.start()
         if args.tracemalloc:
             import tracemalloc
 
@@ -352,11 +356,14 @@ def child(args: argparse.Namespace) -> None:
             print(
                 "\n".join(f"{s.size / 2**20:8.1f} MB {s.traceback}" for s in top), file=sys.stderr
             )
-        if args.profile:
+        if args.profile == "cprofile":
             profiler.disable()
             import pstats
 
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(45)
+        elif args.profile == "sample":
+            sampler.stop()
+            print(sampler.output_text(unicode=False, color=False), file=sys.stderr)
         worker_cpu = sum(workers.cpu.values())
         print(json.dumps({
             "wall": wall, "cpu": cpu + worker_cpu, "worker_cpu": worker_cpu,
@@ -391,12 +398,12 @@ def measure(scenario: str, tree: Path, args: argparse.Namespace, port: int) -> d
     command = [
         sys.executable, __file__, "--child", scenario, "--tree", str(tree), "--port", str(port),
         "--feeds", str(args.feeds), "--corpus", str(args.corpus),
-        *(["--profile"] if args.profile else []),
+        *(["--profile", args.profile] if args.profile else []),
         *(["--tracemalloc"] if args.tracemalloc else []),
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False)
     if args.profile or args.tracemalloc:
-        print(done.stderr[-12000:], file=sys.stderr)
+        print(done.stderr[-60000:], file=sys.stderr)
     if done.returncode:
         raise SystemExit(f"{scenario} failed:\n{done.stderr[-4000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -473,7 +480,14 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds (median)")
     parser.add_argument("--only", nargs="+", choices=SCENARIOS, help="these scenarios only")
     parser.add_argument("--baseline", type=Path, help="an earlier checkout, measured alongside")
-    parser.add_argument("--profile", action="store_true", help="cProfile each build (stderr)")
+    parser.add_argument(
+        "--profile",
+        nargs="?",
+        const="cprofile",
+        choices=("cprofile", "sample"),
+        help="profile each build (stderr): cProfile, or 'sample' with pyinstrument (installed "
+        "apart), whose sampling hardly slows what it measures",
+    )
     parser.add_argument(
         "--tracemalloc", action="store_true", help="trace the build's allocations (slow; stderr)"
     )

@@ -70,3 +70,37 @@ def test_the_filter_never_misses_what_the_pattern_matches(
     match = compiled.fullmatch(text) if whole else compiled.search(text)
     assume(match is not None and text.isprintable())
     assert LiteralFilter(literals).search(text.lower()), (pattern, text)
+
+
+def test_a_literal_also_needed_without_its_closing_boundary_still_counts() -> None:
+    # "error" at a word's start, and "error" as a whole word: "errored" holds the first
+    found = LiteralFilter({f"{BOUNDARY}error", f"{BOUNDARY}error{BOUNDARY}"})
+    assert found.search("the form errored")
+    assert not found.search("terror")
+
+
+def test_a_lone_boundary_matches_any_text_with_a_word() -> None:
+    found = LiteralFilter({BOUNDARY, "zzz"})
+    assert found.search("a") and not found.search("-- !")
+
+
+def _reference(literals: set[str]) -> re.Pattern[str]:
+    """What the filter answers, said as a regular expression: any literal, each marker a \\b."""
+    return re.compile(
+        "|".join(
+            "".join(r"\b" if c == BOUNDARY else re.escape(c) for c in literal)
+            for literal in literals
+        )
+    )
+
+
+_TEXT = st.text(alphabet="ab _-ée1\u00a0", max_size=24)
+_LITERAL = st.text(alphabet=f"ab _-é{BOUNDARY}", min_size=1, max_size=5)
+
+
+@settings(max_examples=400, deadline=None)
+@given(literals=st.sets(_LITERAL, min_size=1, max_size=6), text=_TEXT)
+def test_the_filter_answers_as_the_literals_would_as_a_regular_expression(
+    literals: set[str], text: str
+) -> None:
+    assert LiteralFilter(literals).search(text) == bool(_reference(literals).search(text))

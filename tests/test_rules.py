@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from importlib import resources
 from pathlib import Path
 
 import pytest
@@ -10,13 +12,16 @@ import pytest
 from digest.model import Article, Paragraph
 from digest.text.normalise import normalise
 from digest.text.rules import (
+    BUILTIN_RULES_FILE,
     FOLLOWS_CUT,
+    LITERALS_FILE,
     LONG_SENTENCE,
     SHORT_QUESTION,
     SPECIFICS,
     TITLE,
     computed_signals,
     default_rules,
+    literals_table,
     load_rules,
     probe,
 )
@@ -322,3 +327,35 @@ def test_every_scored_rule_covers_four_languages() -> None:
                 signal = RULES.signals.get(name)
                 if signal is not None and "any" not in signal.patterns:
                     assert {"en", "de", "fr", "es"} <= set(signal.patterns), (rule.id, name)
+
+
+def test_the_shipped_rules_pass_the_checks_a_users_file_gets(tmp_path: Path) -> None:
+    # default_rules() trusts the shipped file and does not compile each pattern on every
+    # start; here it is read as a user's file would be, every pattern compiled and checked.
+    shipped = resources.files("digest.text").joinpath(BUILTIN_RULES_FILE).read_bytes()
+    path = tmp_path / "rules.toml"
+    path.write_bytes(shipped)
+    checked = load_rules(path)
+    assert checked.ids == RULES.ids
+    for rule in checked.rules:
+        if rule.patterns:
+            assert rule.regex is not None and not rule.regex.fullmatch("")
+
+
+def test_the_shipped_literals_are_those_of_the_shipped_rules() -> None:
+    shipped = json.loads(resources.files("digest.text").joinpath(LITERALS_FILE).read_bytes())
+    assert shipped == literals_table(RULES), (
+        "rules.toml changed: run python -m digest.text.rules --update-literals"
+    )
+
+
+def test_a_users_pattern_gets_its_literals_worked_out(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[[rule]]\nid = "house-ad"\nkind = "standalone"\ndescription = "House ad"\n'
+        'patterns = ["buy (?:a|the) zorblatt (?:mug|shirt)"]\n',
+    )
+    rules = load_rules(path)
+    assert rules.may_apply("standalone", "so buy the zorblatt mug today")
+    assert rules.match("standalone", "Buy a Zorblatt shirt") is not None
+    assert not rules.may_apply("standalone", "nothing of the kind here")

@@ -5,9 +5,10 @@ Signal patterns are many alternatives with word boundaries and bounded gaps; sea
 sentence with all of them costs a tenth of a millisecond, and most sentences hold none. But a
 pattern such as ``\\bcomments?\\b|\\bkommentar\\w*`` can only match text that contains
 "comment" or "kommentar". :func:`necessary_literals` reads that off the pattern's syntax tree,
-and :class:`LiteralFilter` lays a set of such strings out as one trie-shaped expression, which
-scans a paragraph several times faster. A pattern whose literals cannot be read (a character
-class, an optional start) gives None: no prefilter, the full search runs.
+and :class:`LiteralFilter` looks for any of a set of such strings in one scan of a paragraph
+(an Aho-Corasick automaton), several times faster than the patterns themselves. A pattern
+whose literals cannot be read (a character class, an optional start) gives None: no
+prefilter, the full search runs.
 
 The texts searched have their whitespace collapsed to single spaces (the normalise stage
 does that first), so ``\\s+`` between two words is read as one space.
@@ -17,8 +18,10 @@ from __future__ import annotations
 
 import importlib
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from typing import Any
+
+import ahocorasick
 
 _parser: Any
 _sre: Any
@@ -208,49 +211,79 @@ def _selectivity(literals: set[str]) -> tuple[int, int]:
 
 
 class LiteralFilter:
-    """Answers "does this lower-case text contain any of these literals?" in one search.
+    """Answers "does this lower-case text contain any of these literals?" in one pass.
 
-    The literals are laid out as a trie, so the regex engine follows one branch per
-    character instead of trying every literal at every position; a word-boundary marker
-    becomes ``\\b``, which also lets the engine skip the middle of words quickly.
+    The literals, their word-boundary markers taken out, go into one Aho-Corasick automaton
+    (pyahocorasick), which finds every occurrence of any of them in a single scan of the
+    text; an occurrence counts only if the text has a word boundary wherever its literal
+    had a marker. Building the automaton for the built-in rules' fifty filters takes a few
+    milliseconds where compiling the same literals as trie-shaped regular expressions took
+    a fifth of a second (a cost every process that cleans paid), and it scans paragraphs
+    more than twice as fast.
     """
 
-    __slots__ = ("_literals", "_search")
+    __slots__ = ("_any_word", "_automaton", "_literals")
 
     def __init__(self, literals: Iterable[str]) -> None:
-        # Compiled on the first search: a process that never asks (a rerun that only
+        # Built on the first search: a process that never asks (a rerun that only
         # summarises stored stories needs one kind of rule of five) never pays for it.
         self._literals: tuple[str, ...] | None = tuple(literals)
-        self._search: Callable[[str], re.Match[str] | None] | None = None
+        self._automaton: Any = None
+        self._any_word = False  # a literal that is a lone word boundary: any word will do
 
     def search(self, lowered: str) -> bool:
         """Whether ``lowered`` (lower-case text) holds any of the literals."""
         literals = self._literals
-        if literals is not None:  # (set the search before letting go of the literals: safe
-            pattern = _trie(literals)  # for another thread asking at the same moment)
-            self._search = pattern.search if pattern is not None else None
+        if literals is not None:  # (set the automaton before letting go of the literals:
+            self._automaton, self._any_word = _automaton(literals)  # safe for another thread)
             self._literals = None
-        return self._search is not None and self._search(lowered) is not None
+        if self._any_word and any(_is_word(char) for char in lowered):
+            return True
+        automaton = self._automaton
+        if automaton is None:
+            return False
+        size = len(lowered)
+        for end, (length, alternatives) in automaton.iter(lowered):
+            start = end - length + 1
+            for marks in alternatives:
+                if all(_boundary_at(lowered, start + mark, size) for mark in marks):
+                    return True
+        return False
 
 
-def _trie(literals: Iterable[str]) -> re.Pattern[str] | None:
-    trie: dict[str, Any] = {}
+def _automaton(literals: Iterable[str]) -> tuple[Any, bool]:
+    """An automaton over ``literals`` without their markers (None if there are none), each
+    plain string's value its length and, for each literal it came from, where in it a word
+    boundary must fall; and whether one literal was a word boundary alone."""
+    marks_of: dict[str, set[tuple[int, ...]]] = {}
+    any_word = False
     for literal in literals:
-        node = trie
+        plain, marks, offset = [], [], 0
         for char in literal:
-            node = node.setdefault(char, {})
-        node[""] = {}
-    return re.compile(_branches(trie)) if trie else None
+            if char == BOUNDARY:
+                marks.append(offset)
+            else:
+                plain.append(char)
+                offset += 1
+        if plain:
+            marks_of.setdefault("".join(plain), set()).add(tuple(marks))
+        else:
+            any_word = True
+    if not marks_of:
+        return None, any_word
+    automaton = ahocorasick.Automaton()
+    for key, alternatives in marks_of.items():
+        # the weakest alternative first: a literal with no markers matches wherever it occurs
+        automaton.add_word(key, (len(key), tuple(sorted(alternatives, key=len))))
+    automaton.make_automaton()
+    return automaton, any_word
 
 
-def _branches(node: dict[str, Any]) -> str:
-    if "" in node:
-        return ""  # a literal ends here: the longer ones add nothing to "contains any"
-    options = [
-        (r"\b" if char == BOUNDARY else re.escape(char)) + _branches(child)
-        for char, child in sorted(node.items())
-    ]
-    return options[0] if len(options) == 1 else "(?:" + "|".join(options) + ")"
+def _boundary_at(text: str, position: int, size: int) -> bool:
+    """Whether a word starts or ends at ``position`` of ``text`` (as ``\\b`` means it)."""
+    before = position > 0 and _is_word(text[position - 1])
+    after = position < size and _is_word(text[position])
+    return before != after
 
 
 def literal_search(literals: Iterable[str]) -> LiteralFilter:

@@ -24,6 +24,7 @@ Nothing here reads an article: :mod:`digest.text.normalise` applies the rules.
 from __future__ import annotations
 
 import functools
+import json
 import re
 import tomllib
 from collections.abc import Callable, Mapping
@@ -162,23 +163,94 @@ class RulesError(ValueError):
     """A rules file that cannot be used; the message names the file, the rule and the problem."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Signal:
-    """What a sentence does, recognised by patterns in any of several languages."""
+    """What a sentence does, recognised by patterns in any of several languages.
+
+    Its expression, and the literals that let most sentences skip it, are worked out on first
+    use: a process that summarises a few stories asks for a handful of the signals.
+    """
 
     name: str
     description: str
     patterns: Mapping[str, tuple[str, ...]]  # language → patterns
-    regex: re.Pattern[str] = field(repr=False, compare=False)
-    # strings one of which any match contains (lower case), or None when they cannot be told
-    literals: frozenset[str] | None = field(default=None, repr=False, compare=False)
-    quick: LiteralFilter | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def regex(self) -> re.Pattern[str]:
+        return _joined(tuple(p for values in self.patterns.values() for p in values))
+
+    @functools.cached_property
+    def literals(self) -> frozenset[str] | None:
+        """Strings one of which any match contains (lower case), or None when they cannot
+        be told."""
+        found = [_literals(p) for values in self.patterns.values() for p in values]
+        if any(f is None for f in found):
+            return None
+        return frozenset(s for f in found if f for s in f)
+
+    @functools.cached_property
+    def quick(self) -> LiteralFilter | None:
+        return literal_search(self.literals) if self.literals else None
 
     def search(self, text: str, lowered: str | None = None) -> bool:
         """Whether the signal is in ``text`` (``lowered``: ``text.lower()``, if at hand)."""
         if self.quick is not None and not self.quick.search(lowered or text.lower()):
             return False
         return self.regex.search(text) is not None
+
+
+@functools.cache
+def _joined(patterns: tuple[str, ...]) -> re.Pattern[str]:
+    """One expression that matches where any of ``patterns`` does, compiled once a process."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+@functools.cache
+def _literals(pattern: str, whole_text: bool = False) -> frozenset[str] | None:
+    shipped = _shipped_literals()
+    if (pattern, whole_text) in shipped:
+        return shipped[pattern, whole_text]
+    return necessary_literals(pattern, whole_text=whole_text)
+
+
+# The built-in patterns' literals, worked out once when the rules change and shipped beside
+# them: reading them off each pattern's syntax tree took a tenth of a second in every process
+# that cleans. Written by ``python -m digest.text.rules --update-literals``; the test suite
+# fails when it no longer matches rules.toml. A pattern it lacks (a user's) is read as before.
+LITERALS_FILE = "rules.literals.json"
+
+
+@functools.cache
+def _shipped_literals() -> dict[tuple[str, bool], frozenset[str] | None]:
+    try:
+        raw = resources.files("digest.text").joinpath(LITERALS_FILE).read_bytes()
+        data = json.loads(raw)
+        return {
+            (pattern, whole == "whole"): None if found is None else frozenset(found)
+            for whole in ("part", "whole")
+            for pattern, found in data[whole].items()
+        }
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}  # worked out as for a user's patterns: slower, the same literals
+
+
+def literals_table(rules: RuleSet) -> dict[str, dict[str, list[str] | None]]:
+    """The literals of every pattern of ``rules``, as ``LITERALS_FILE`` holds them."""
+    wanted = {
+        *((p, False) for s in rules.signals.values() for v in s.patterns.values() for p in v),
+        *((p, _whole_text(r)) for r in rules.rules for p in r.patterns),
+    }
+    table: dict[str, dict[str, list[str] | None]] = {"part": {}, "whole": {}}
+    for pattern, whole in sorted(wanted):
+        found = necessary_literals(pattern, whole_text=whole)
+        table["whole" if whole else "part"][pattern] = None if found is None else sorted(found)
+    return table
+
+
+def _whole_text(rule: Rule) -> bool:
+    # Every kind but seo_standfirst and dateline matches its patterns against whole sentences
+    # or paragraphs; those two match at the start of one.
+    return rule.kind not in ("seo_standfirst", "dateline")
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,7 +261,6 @@ class Rule:
     kind: RuleKind
     description: str
     patterns: tuple[str, ...]
-    regex: re.Pattern[str] | None = field(repr=False, compare=False)
     followed_by: Literal["teasers", "prompts"] = "teasers"
     min_title_overlap: float = 0.5
     score: Mapping[str, int] = field(default_factory=dict)
@@ -201,6 +272,11 @@ class Rule:
     @property
     def scored(self) -> bool:
         return bool(self.score)
+
+    @property
+    def regex(self) -> re.Pattern[str] | None:
+        """The rule's patterns as one expression (None for a rule of signals only)."""
+        return _joined(self.patterns) if self.patterns else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,7 +320,7 @@ class RuleSet:
     seo_standfirst: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
     dateline: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
 
-    _any: dict[str, re.Pattern[str] | None] = field(init=False, repr=False, compare=False)
+    _patterns: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
     _triggers: dict[str, LiteralFilter | None] = field(init=False, repr=False, compare=False)
     _pattern_triggers: dict[str, LiteralFilter | None] = field(
         init=False, repr=False, compare=False
@@ -252,7 +328,7 @@ class RuleSet:
     _apply: dict[str, LiteralFilter | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        any_of: dict[str, re.Pattern[str] | None] = {}
+        patterns_of: dict[str, tuple[str, ...]] = {}
         triggers: dict[str, LiteralFilter | None] = {}
         pattern_triggers: dict[str, LiteralFilter | None] = {}
         score_literals: dict[str, frozenset[str] | None] = {}
@@ -262,12 +338,8 @@ class RuleSet:
             object.__setattr__(self, kind, rules)
             # One expression per kind answers "does any rule match?" in a single call; the
             # rarely needed "which rule?" is asked only after a hit.
-            patterned = [r.regex.pattern for r in rules if r.regex is not None]
-            any_of[kind] = (
-                re.compile("|".join(f"(?:{p})" for p in patterned), re.IGNORECASE)
-                if patterned
-                else None
-            )
+            # (compiled on the first match asked of the kind)
+            patterns_of[kind] = tuple(p for r in rules for p in r.patterns)
             # A sentence is scored only if it holds a literal that one of the signals every
             # rule of this kind requires must contain: most sentences hold none, and one quick
             # search rules them out.
@@ -283,14 +355,14 @@ class RuleSet:
             triggers[kind] = None if found_ is None else literal_search(found_)
             # The same for whole-text patterns: a rule's patterns can only match text that
             # holds one of their literals.
-            literals = [_pattern_literals(r) for r in rules if r.regex is not None]
+            literals = [_pattern_literals(r) for r in rules if r.patterns]
             if all(found is not None for found in literals):
                 pattern_literals[kind] = frozenset(s for f in literals if f for s in f)
             else:
                 pattern_literals[kind] = None
             found_ = pattern_literals[kind]
             pattern_triggers[kind] = None if found_ is None else literal_search(found_)
-        object.__setattr__(self, "_any", any_of)
+        object.__setattr__(self, "_patterns", patterns_of)
         object.__setattr__(self, "_triggers", triggers)
         object.__setattr__(self, "_pattern_triggers", pattern_triggers)
         # one filter per kind for "could anything apply?": both kinds of literal together
@@ -315,11 +387,11 @@ class RuleSet:
 
     def match(self, kind: RuleKind, text: str) -> Rule | None:
         """The first rule of ``kind`` whose patterns match the whole of ``text``."""
-        combined = self._any[kind]
-        if combined is None or combined.fullmatch(text) is None:
+        patterns = self._patterns[kind]
+        if not patterns or _joined(patterns).fullmatch(text) is None:
             return None
         return next(
-            r for r in getattr(self, kind) if r.regex is not None and r.regex.fullmatch(text)
+            r for r in getattr(self, kind) if r.patterns and _joined(r.patterns).fullmatch(text)
         )
 
     def may_apply(self, kind: RuleKind | Literal["any"], lowered: str) -> bool:
@@ -408,10 +480,8 @@ class RuleSet:
 
 
 def _pattern_literals(rule: Rule) -> frozenset[str] | None:
-    # Every kind but seo_standfirst and dateline matches its patterns against whole sentences
-    # or paragraphs; those two match at the start of one.
-    whole = rule.kind not in ("seo_standfirst", "dateline")
-    found = [necessary_literals(p, whole_text=whole) for p in rule.patterns]
+    whole = _whole_text(rule)
+    found = [_literals(p, whole) for p in rule.patterns]
     if any(f is None for f in found):
         return None
     return frozenset(s for f in found if f for s in f)
@@ -484,8 +554,11 @@ def default_rules() -> RuleSet:
     builtin = resources.files("digest.text").joinpath(BUILTIN_RULES_FILE)
     origin = f"built-in {BUILTIN_RULES_FILE}"
     data = _read_toml(builtin.read_bytes(), origin)
-    signals = _parse_signals(data.get("signals", {}), origin, {})
-    rules, _ = _parse_rules(data, origin, signals)
+    # Its patterns are not compiled one by one to be checked on every start: the test suite
+    # checks the shipped file as it checks a user's (tests/test_rules.py), and each expression
+    # is compiled when first used.
+    signals = _parse_signals(data.get("signals", {}), origin, {}, check=False)
+    rules, _ = _parse_rules(data, origin, signals, check=False)
     return RuleSet(tuple(rules), signals)
 
 
@@ -498,8 +571,11 @@ def _read_toml(raw: bytes, origin: str) -> dict[str, Any]:
         raise RulesError(f"{origin}: not valid TOML: {exc}") from exc
 
 
-def _parse_signals(tables: object, origin: str, known: Mapping[str, Signal]) -> dict[str, Signal]:
-    """``known`` signals, extended and joined by the ``[signals.NAME]`` tables of one file."""
+def _parse_signals(
+    tables: object, origin: str, known: Mapping[str, Signal], *, check: bool = True
+) -> dict[str, Signal]:
+    """``known`` signals, extended and joined by the ``[signals.NAME]`` tables of one file;
+    ``check``: compile each pattern now to refuse a bad one (see ``_check_pattern``)."""
     if not isinstance(tables, dict):
         raise RulesError(f"{origin}: 'signals' must be a table of [signals.NAME] tables")
     signals = dict(known)
@@ -519,31 +595,29 @@ def _parse_signals(tables: object, origin: str, known: Mapping[str, Signal]) -> 
                 continue
             if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
                 raise RulesError(f"{where}: '{lang}' must be a list of regular expressions")
-            for value in values:
+            for value in values if check else ():
                 _check_pattern(value, f"pattern {value!r}", _failing(where))
             patterns.setdefault(lang, []).extend(values)
-        every = [p for values in patterns.values() for p in values]
-        if not every:
+        if not any(patterns.values()):
             raise RulesError(f"{where}: no patterns (give a list per language, such as en = [...])")
-        found = [necessary_literals(p) for p in every]
-        literals = (
-            frozenset(s for f in found if f for s in f)
-            if all(f is not None for f in found)
-            else None
-        )
-        signals[name] = Signal(
+        signal = Signal(
             name=name,
             description=description.strip(),
             patterns={lang: tuple(values) for lang, values in patterns.items()},
-            regex=re.compile("|".join(f"(?:{p})" for p in every), re.IGNORECASE),
-            literals=literals,
-            quick=literal_search(literals) if literals else None,
         )
+        if check:
+            try:
+                signal.regex  # noqa: B018 - compiled now to say which signal cannot be
+            except re.error as exc:
+                raise RulesError(
+                    f"{where}: the patterns cannot be combined into one expression: {exc}"
+                ) from exc
+        signals[name] = signal
     return signals
 
 
 def _parse_rules(
-    data: Mapping[str, Any], origin: str, signals: Mapping[str, Signal]
+    data: Mapping[str, Any], origin: str, signals: Mapping[str, Signal], *, check: bool = True
 ) -> tuple[list[Rule], list[str]]:
     unknown = sorted(set(data) - _FILE_KEYS)
     if unknown:
@@ -560,7 +634,7 @@ def _parse_rules(
 
     rules: list[Rule] = []
     for number, table in enumerate(tables, 1):
-        rule = _parse_rule(table, origin, number, signals)
+        rule = _parse_rule(table, origin, number, signals, check=check)
         if any(r.id == rule.id for r in rules):
             raise RulesError(f"{origin}: rule '{rule.id}' is defined twice")
         rules.append(rule)
@@ -586,7 +660,12 @@ def _check_pattern(pattern: str, label: str, fail: Any) -> None:
 
 
 def _parse_rule(
-    table: Mapping[str, Any], origin: str, number: int, signals: Mapping[str, Signal]
+    table: Mapping[str, Any],
+    origin: str,
+    number: int,
+    signals: Mapping[str, Signal],
+    *,
+    check: bool = True,
 ) -> Rule:
     rule_id = table.get("id")
     name = f"rule '{rule_id}'" if isinstance(rule_id, str) and rule_id else f"rule #{number}"
@@ -613,19 +692,18 @@ def _parse_rule(
     if not isinstance(description, str) or not description.strip():
         raise fail("'description' must be a non-empty string")
 
-    regex = None
     patterns = table.get("patterns", [])
-    if "patterns" in table:
-        if (
-            not isinstance(patterns, list)
-            or not patterns
-            or not all(isinstance(p, str) and p for p in patterns)
-        ):
-            raise fail("'patterns' must be a non-empty list of regular expressions (strings)")
+    if "patterns" in table and (
+        not isinstance(patterns, list)
+        or not patterns
+        or not all(isinstance(p, str) and p for p in patterns)
+    ):
+        raise fail("'patterns' must be a non-empty list of regular expressions (strings)")
+    if check and patterns:
         for i, pattern in enumerate(patterns, 1):
             _check_pattern(pattern, f"pattern {i} {pattern!r}", fail)
         try:
-            regex = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+            _joined(tuple(patterns))
         except re.error as exc:  # e.g. the same group name in two patterns
             raise fail(f"the patterns cannot be combined into one expression: {exc}") from exc
 
@@ -647,7 +725,6 @@ def _parse_rule(
         kind=kind,
         description=description.strip(),
         patterns=tuple(patterns),
-        regex=regex,
         followed_by=followed_by,
         min_title_overlap=float(overlap),
         score=score,
@@ -696,10 +773,32 @@ def _parse_score(
     return dict(score), tuple(requires), threshold
 
 
+def main(argv: list[str] | None = None) -> int:
+    """``python -m digest.text.rules --update-literals``: rewrite ``LITERALS_FILE`` from the
+    built-in rules (after editing rules.toml)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m digest.text.rules", description=main.__doc__)
+    parser.add_argument("--update-literals", action="store_true", required=True)
+    parser.parse_args(argv)
+    path = Path(__file__).with_name(LITERALS_FILE)
+    text = json.dumps(literals_table(default_rules()), ensure_ascii=False, indent=1) + "\n"
+    changed = not path.exists() or path.read_text(encoding="utf-8") != text
+    if changed:
+        path.write_text(text, encoding="utf-8")
+    print(f"{path.name}: " + ("rewritten" if changed else "up to date"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
+
+
 __all__ = [
     "BUILTIN_REASONS",
     "DUPLICATE",
     "KINDS",
+    "LITERALS_FILE",
     "NO_WORDS",
     "ORPHAN_HEADING",
     "RECURRING",
@@ -711,5 +810,6 @@ __all__ = [
     "Score",
     "Signal",
     "default_rules",
+    "literals_table",
     "load_rules",
 ]
