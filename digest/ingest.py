@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from digest import __version__
 from digest.config import FetchConfig
 from digest.intake import Parsed
 from digest.model import Article, Source, SourceFailure
@@ -163,6 +164,7 @@ class _Run:
         *,
         disable: bool = False,
         forget_move: bool = False,
+        unreadable: Mapping[str, Any] | None = None,
     ) -> None:
         record = self.state.source(source.name)
         in_a_row = (record.consecutive_failures if record else 0) + 1
@@ -174,6 +176,7 @@ class _Run:
                 problem=problem,
                 disable=disable,
                 forget_fetch_url=forget_move,
+                unreadable=unreadable,
             )
         )
         shown = problem
@@ -189,11 +192,62 @@ class _Run:
 
 @dataclass(frozen=True)
 class _Remote:
-    """A remote source on its way through the fetch: its kind and the cursor it started from."""
+    """A remote source on its way through the fetch: its kind and the cursor it started from;
+    ``unreadable``, what is remembered of its last body if that could not be read (see
+    ``_unreadable``)."""
 
     source: Source
     kind: Kind
     cursor: Cursor
+    unreadable: Mapping[str, Any] | None = None
+
+
+# A feed whose body could not be read (an HTML page, RSS-in-JSON, a file cut off) is not
+# downloaded and read again on every run while it stays the same: the next request sends that
+# body's validators, and "304 Not Modified" repeats its failure. It is read again at least
+# this often, and whenever digest itself changes: a newer digest may read what this one
+# could not.
+UNREADABLE_RECHECK = dt.timedelta(hours=24)
+
+
+def _unreadable(
+    source: Source, kind: Kind, record: SourceRecord | None, now: dt.datetime
+) -> Mapping[str, Any] | None:
+    """What is remembered of ``source``'s last body, if it could not be read and may be
+    taken as still unreadable when the publisher says it has not changed."""
+    if kind.may_follow or record is None or record.location != source.location:
+        return None  # a kind that follows links: its failure may lie past the body
+    found = record.unreadable
+    if not found or found.get("version") != __version__:
+        return None
+    if not (found.get("etag") or found.get("last_modified")):
+        return None
+    if not isinstance(found.get("problem"), str) or not isinstance(found.get("judged"), str):
+        return None
+    try:
+        judged = dt.datetime.fromisoformat(found["judged"])
+    except ValueError:
+        return None
+    if judged.tzinfo is None or not dt.timedelta(0) <= now - judged < UNREADABLE_RECHECK:
+        return None
+    return found
+
+
+def _remember_unreadable(
+    result: FetchResult, error: SourceError, now: dt.datetime
+) -> dict[str, Any] | None:
+    """What to remember of a fetched body that could not be read: None without validators,
+    which the next request could not send back."""
+    if not (result.etag or result.last_modified):
+        return None
+    return {
+        "etag": result.etag,
+        "last_modified": result.last_modified,
+        "problem": error.problem,
+        "advice": error.advice,
+        "version": __version__,
+        "judged": now.astimezone(dt.UTC).isoformat(timespec="seconds"),
+    }
 
 
 def collect(
@@ -230,7 +284,8 @@ def collect(
             if source.name in new_sources and kind.has_backlog:
                 backlog.add(source.name)
             if is_remote(source):
-                remote.append(_Remote(source, kind, cursor))
+                unreadable = _unreadable(source, kind, records.get(source.name), now)
+                remote.append(_Remote(source, kind, cursor, unreadable))
                 continue
             reading = kind.read(source, cursor, tz)
         except SourceError as exc:
@@ -242,7 +297,7 @@ def collect(
             continue
         run.took(source, kind, reading, cursor)
     if remote:
-        _collect_remote(remote, records, run, fetch_config, progress)
+        _collect_remote(remote, records, run, fetch_config, progress, now)
     return Collected(
         articles=tuple(run.articles),
         failures=tuple(run.failures),
@@ -282,6 +337,7 @@ def _collect_remote(
     run: _Run,
     config: FetchConfig,
     progress: Progress | None,
+    now: dt.datetime,
 ) -> None:
     from digest.sources.http import FetchRequest, fetch_all
 
@@ -299,12 +355,15 @@ def _collect_remote(
             )
             continue
         plan = remote.kind.request(source, remote.cursor)
+        validators = (plan.etag, plan.last_modified)
+        if remote.unreadable is not None:  # is it still the body that could not be read?
+            validators = (remote.unreadable.get("etag"), remote.unreadable.get("last_modified"))
         requests.append(
             FetchRequest(
                 source=source.name,
                 url=plan.url,
-                etag=plan.etag,
-                last_modified=plan.last_modified,
+                etag=validators[0],
+                last_modified=validators[1],
                 allow_private=allows_private(source, config),
             )
         )
@@ -354,6 +413,16 @@ def _collect_remote(
                 f"{source.name}: moved permanently to {result.moved_to}; digest follows it "
                 "from now on (update the url in your config to make it permanent)"
             )
+        if result.outcome == "not_modified" and remote.unreadable is not None:
+            # the body that could not be read, unchanged: the same failure, nothing parsed
+            advice = remote.unreadable.get("advice")
+            run.failed(
+                source,
+                remote.unreadable["problem"],
+                advice if isinstance(advice, str) else "",
+                unreadable=remote.unreadable,
+            )
+            continue
         if result.outcome == "not_modified":
             items = record.items if record else 0
             run.succeeded(
@@ -391,7 +460,14 @@ def _collect_remote(
         if not isinstance(outcome, Reading | Follow | Exception | Parsed):
             outcome = _guarded(source, outcome.result)  # a worker's (see digest.intake)
         if isinstance(outcome, SourceError):
-            run.failed(source, outcome.problem, outcome.advice)
+            run.failed(
+                source,
+                outcome.problem,
+                outcome.advice,
+                unreadable=None
+                if remote.kind.may_follow
+                else _remember_unreadable(result, outcome, now),
+            )
             continue
         if isinstance(outcome, Exception):
             run.failed(source, f"unexpected error: {_error_text(outcome)}", _BUG)

@@ -156,6 +156,10 @@ _MIGRATIONS: tuple[str, ...] = (
         last_seen TEXT NOT NULL
     )
     """,
+    # unreadable: the validators of a fetched body that could not be read, with what was
+    # wrong and which digest judged it (JSON), so that an unchanged broken feed is not
+    # downloaded and parsed again on every run (see digest.ingest).
+    "ALTER TABLE sources ADD COLUMN unreadable TEXT",
 )
 
 # A held-back entry not read again for this long is forgotten: its feed dropped it, or gave it
@@ -259,6 +263,9 @@ class SourceRecord:
     fetch_url: str | None = None
     settled: bool = False  # a read with entries is stored: the first-run window is spent
     cursor: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # the kind's own
+    # the last body fetched could not be read: its validators, problem and advice, the
+    # version of digest that judged it and when (see SourceHealth.unreadable)
+    unreadable: Mapping[str, Any] | None = None
 
     def is_new(self, location: str) -> bool:
         """Whether a source configured at ``location`` is still new to digest: never read
@@ -288,6 +295,10 @@ class SourceHealth:
     cursor_before: Mapping[str, Any] | None = None  # what it was given for this one
     # a failed read that drops where a permanent redirect moved the source (``fetch_url``)
     forget_fetch_url: bool = False
+    # a failed read of a body that could not be read: what to remember of it (see
+    # SourceRecord.unreadable); kept by a later failure that fetched no body, dropped by a
+    # successful read
+    unreadable: Mapping[str, Any] | None = None
 
     def read_again(self) -> SourceHealth:
         """This read, stored so that the next run reads the source in full again: without
@@ -628,7 +639,7 @@ class State:
         row = self._db.execute(
             "SELECT name, location, first_run, etag, last_modified, last_success, last_error, "
             "last_error_at, consecutive_failures, items, disabled_reason, fetch_url, settled, "
-            "cursor FROM sources WHERE name = ?",
+            "cursor, unreadable FROM sources WHERE name = ?",
             (name,),
         ).fetchone()
         return _source_record(row) if row else None
@@ -644,7 +655,7 @@ class State:
         rows = self._db.execute(
             "SELECT name, location, first_run, etag, last_modified, last_success, last_error, "
             "last_error_at, consecutive_failures, items, disabled_reason, fetch_url, settled, "
-            "cursor FROM sources ORDER BY name"
+            "cursor, unreadable FROM sources ORDER BY name"
         ).fetchall()
         return [_source_record(row) for row in rows]
 
@@ -976,7 +987,7 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
             "etag = excluded.etag, last_modified = excluded.last_modified, "
             "last_success = excluded.last_success, consecutive_failures = 0, "
             "items = excluded.items, disabled_reason = NULL, fetch_url = excluded.fetch_url, "
-            "cursor = excluded.cursor",
+            "cursor = excluded.cursor, unreadable = NULL",
             (
                 health.name,
                 health.location,
@@ -993,11 +1004,12 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
     else:
         db.execute(
             "INSERT INTO sources (name, location, first_run, last_error, last_error_at, "
-            "consecutive_failures, disabled_reason) VALUES (?, ?, ?, ?, ?, 1, ?) "
+            "consecutive_failures, disabled_reason, unreadable) VALUES (?, ?, ?, ?, ?, 1, ?, ?) "
             "ON CONFLICT(name) DO UPDATE SET last_error = excluded.last_error, "
             "last_error_at = excluded.last_error_at, "
             "consecutive_failures = sources.consecutive_failures + 1, "
             "disabled_reason = COALESCE(excluded.disabled_reason, sources.disabled_reason), "
+            "unreadable = COALESCE(excluded.unreadable, sources.unreadable), "
             "fetch_url = CASE WHEN ? THEN NULL ELSE sources.fetch_url END",
             (
                 health.name,
@@ -1006,6 +1018,9 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
                 health.problem,
                 _iso(now),
                 health.problem if health.disable else None,
+                json.dumps(dict(health.unreadable), ensure_ascii=False)
+                if health.unreadable
+                else None,
                 health.forget_fetch_url,
             ),
         )
@@ -1043,6 +1058,7 @@ def _source_record(row: tuple) -> SourceRecord:
         fetch_url=row[11],
         settled=bool(row[12]),
         cursor=_cursor_from(row[13]),
+        unreadable=_cursor_from(row[14]) or None,
     )
 
 

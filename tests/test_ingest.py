@@ -156,6 +156,65 @@ def test_conditional_get_means_a_rerun_fetches_nothing_new(
         assert record is not None and record.etag == '"v1"' and record.items == 1
 
 
+PAGE_NOT_FEED = "<!doctype html><html><head><title>Harbour</title></head><body>Hi</body></html>"
+
+
+def _serve_versions(http_server: FixtureServer, versions: list[tuple[str, str]]) -> None:
+    """Serve /feed.xml as the last of ``versions`` (etag, body): a later append publishes a
+    new version. A request that sends back the current etag gets 304."""
+
+    def conditional(request: Recorded) -> Reply:
+        etag, body = versions[-1]
+        if request.headers.get("if-none-match") == etag:
+            return Reply(304)
+        kind = RSS if body.lstrip().startswith("<?xml") else HTML_PAGE
+        return Reply(200, body, {**kind, "ETag": etag})
+
+    http_server.route("/feed.xml", conditional)
+
+
+def test_an_unchanged_body_that_could_not_be_read_is_not_downloaded_again(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    versions = [('"page"', PAGE_NOT_FEED)]
+    _serve_versions(http_server, versions)
+    config = site(tmp_path, feed("Harbour", http_server.url("/feed.xml")))
+    first = build(config, DAY, now=NOW)
+    second = build(config, DAY, now=NOW + dt.timedelta(hours=1))
+    (failed,) = first.digest.failures
+    (failed_again,) = second.digest.failures
+    assert "not a feed" in failed.problem
+    assert (failed_again.problem, failed_again.advice) == (failed.problem, failed.advice)
+    sent = [r.headers.get("if-none-match") for r in http_server.requests_to("/feed.xml")]
+    assert sent == [None, '"page"']  # the second run was told "not modified": nothing parsed
+    with State.open(config.state) as state:
+        record = state.source("Harbour")
+        assert record is not None and record.consecutive_failures == 2 and record.etag is None
+
+    versions.append(('"feed"', rss(item(1, NOW))))  # the publisher mends the feed
+    third = build(config, DAY, now=NOW + dt.timedelta(hours=2))
+    assert third.digest.failures == () and third.new_articles == 1
+    with State.open(config.state) as state:
+        record = state.source("Harbour")
+        assert record is not None and record.etag == '"feed"' and record.unreadable is None
+
+
+def test_an_unreadable_body_is_read_again_after_a_day_or_by_another_digest(
+    http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _serve_versions(http_server, [('"page"', PAGE_NOT_FEED)])
+    config = site(tmp_path, feed("Harbour", http_server.url("/feed.xml")))
+    build(config, DAY, now=NOW)
+    # a day on, it is read again in full (and judged again)
+    later = NOW + dt.timedelta(hours=25)
+    assert len(build(config, later.date(), now=later).digest.failures) == 1
+    # a newer digest may read what an older one could not
+    monkeypatch.setattr("digest.ingest.__version__", "99.0")
+    assert len(build(config, later.date(), now=later).digest.failures) == 1
+    sent = [r.headers.get("if-none-match") for r in http_server.requests_to("/feed.xml")]
+    assert sent == [None, None, None]
+
+
 def test_permanent_redirect_updates_the_stored_url(
     http_server: FixtureServer, tmp_path: Path
 ) -> None:

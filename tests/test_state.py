@@ -158,6 +158,7 @@ def test_old_schema_is_migrated_in_place(tmp_path: Path) -> None:
         db.execute("ALTER TABLE days DROP COLUMN failures")
         db.execute("ALTER TABLE sources DROP COLUMN settled")
         db.execute("ALTER TABLE sources DROP COLUMN cursor")
+        db.execute("ALTER TABLE sources DROP COLUMN unreadable")
         db.execute("PRAGMA user_version = 1")
     with State.open(path) as state:
         assert set(state.entries(["k1"])) == {"k1"}
@@ -222,6 +223,7 @@ def test_upgrading_keeps_entries_keyed_by_a_scoped_tag_id_known(tmp_path: Path) 
         state.commit_build(DAY, [article(k) for k in old_keys], [], None, NOW)
     with sqlite3.connect(path) as db:  # as the version before kinds had cursors left it
         db.execute("ALTER TABLE sources DROP COLUMN cursor")
+        db.execute("ALTER TABLE sources DROP COLUMN unreadable")
         db.execute("DROP TABLE stories")
         db.execute("PRAGMA user_version = 5")
     with State.open(path) as state:
@@ -239,6 +241,7 @@ def test_a_kinds_cursor_is_kept_with_its_read_and_added_to_an_older_file(tmp_pat
         state.commit_build(DAY, [], [], None, NOW, [SourceHealth("Old", "o.xml", True, 1)])
     with sqlite3.connect(path) as db:  # as the version before kinds had cursors left it
         db.execute("ALTER TABLE sources DROP COLUMN cursor")
+        db.execute("ALTER TABLE sources DROP COLUMN unreadable")
         db.execute("DROP TABLE stories")
         db.execute("PRAGMA user_version = 6")
     seen = {"newest": "2026-11-21T06:00:00+00:00"}
@@ -358,8 +361,9 @@ def test_entries_held_back_as_incomplete_count_their_runs_until_shown(tmp_path: 
         state.commit_build(DAY, [], [], None, NOW)
     with sqlite3.connect(path) as db:  # as the version before entries were held back left it
         db.execute("DROP TABLE incomplete")
+        db.execute("ALTER TABLE sources DROP COLUMN unreadable")  # (added after it)
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        db.execute(f"PRAGMA user_version = {version - 1}")
+        db.execute(f"PRAGMA user_version = {version - 2}")
     cut, other = article("k1"), article("k2")
     with State.open(path) as state:
         assert state.incomplete_runs(["k1", "k2"]) == {}
