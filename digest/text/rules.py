@@ -388,7 +388,14 @@ class RuleSet:
     def match(self, kind: RuleKind, text: str) -> Rule | None:
         """The first rule of ``kind`` whose patterns match the whole of ``text``."""
         patterns = self._patterns[kind]
-        if not patterns or _joined(patterns).fullmatch(text) is None:
+        if not patterns:
+            return None
+        # Text without any of the patterns' literals cannot match (and a process that only
+        # summarises may then never compile the kind's expression at all).
+        trigger = self._pattern_triggers[kind]
+        if trigger is not None and not trigger.search(text.lower()):
+            return None
+        if _joined(patterns).fullmatch(text) is None:
             return None
         return next(
             r for r in getattr(self, kind) if r.patterns and _joined(r.patterns).fullmatch(text)
