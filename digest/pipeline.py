@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
+import functools
 import gc
 import logging
 import time
@@ -20,7 +21,7 @@ from pathlib import Path
 
 import jinja2
 
-from digest import atom, present, render
+from digest import atom, freshness, present, render
 from digest.backup import back_up_after_build
 from digest.config import Config
 from digest.config.settings import TOP
@@ -78,22 +79,36 @@ BIG_DAY = 2_000
 
 @dataclass(frozen=True)
 class BuildResult:
-    digest: Digest
+    day: dt.date
     written: tuple[Path, ...]
     warnings: tuple[str, ...]
     new_articles: int
     sources_read: int
     elapsed: float
+    failures: tuple[SourceFailure, ...] = ()  # the sources that could not be read
+    stories_shown: int = 0  # in full on the day's page
     filtered: tuple[Filtered, ...] = ()  # new articles the include/exclude rules took out
     # article pages not fetched for full text within [fetch] full_text_seconds
     pages_late: int = 0
     full_text_seconds: float = 0.0
     unread_pages: tuple[UnreadPage, ...] = ()  # counted in the report, not one warning each
+    # nothing new, and the pages on disk already what this run would write: left alone
+    unchanged: bool = False
+    # the day's digest as built, or how to read it back from the state when the build left
+    # the pages alone (only a caller that needs it, such as sending the email, pays for it)
+    built: Digest | None = dataclasses.field(default=None, repr=False, compare=False)
+    reload: Callable[[], Digest] | None = dataclasses.field(default=None, repr=False, compare=False)
+
+    @functools.cached_property
+    def digest(self) -> Digest:
+        if self.built is not None:
+            return self.built
+        assert self.reload is not None, "a build result has its digest or a way to read it"
+        return self.reload()
 
     @property
     def summary_line(self) -> str:
-        d = self.digest
-        stories = plural(len(d.stories), "story", "stories")
+        stories = plural(self.stories_shown, "story", "stories")
         sources = plural(self.sources_read, "source", "sources")
         filtered = f", {len(self.filtered)} filtered out" if self.filtered else ""
         late = ""
@@ -103,10 +118,11 @@ class BuildResult:
                 f"; full text stopped after {self.full_text_seconds:g} s "
                 f"(full_text_seconds): {pages} not fetched, their teasers stand"
             )
+        unchanged = "; nothing new, pages left as they were" if self.unchanged else ""
         return (
-            f"{d.day.isoformat()}: {stories} "
+            f"{self.day.isoformat()}: {stories} "
             f"({plural(self.new_articles, 'new article', 'new articles')}{filtered}) "
-            f"from {sources}, {len(d.failures)} failed, {self.elapsed:.1f} s{late}"
+            f"from {sources}, {len(self.failures)} failed, {self.elapsed:.1f} s{late}{unchanged}"
         )
 
 
@@ -126,9 +142,13 @@ def today(config: Config, now: dt.datetime | None = None) -> dt.date:
 
 @dataclass(frozen=True)
 class Assembly:
-    """A day put together from the sources, before anything is rendered or stored."""
+    """A day put together from the sources, before anything is rendered or stored. Its
+    ``digest`` (the day's stories grouped, summarised and shaped) is made when first asked
+    for, while the state it was read from is open: a build that finds the day's pages
+    current never asks."""
 
-    digest: Digest
+    shape: Callable[[], Digest] = dataclasses.field(repr=False, compare=False)
+    failures: tuple[SourceFailure, ...]  # the sources that could not be read
     shown: list[Article]  # new to the day
     skipped: list[Article]  # remembered, never shown
     health: tuple[SourceHealth, ...]
@@ -142,6 +162,10 @@ class Assembly:
     unread_pages: list[UnreadPage] = dataclasses.field(default_factory=list)
     # read from broken markup: not shown, nor remembered as seen, until read whole
     held_incomplete: list[Article] = dataclasses.field(default_factory=list)
+
+    @functools.cached_property
+    def digest(self) -> Digest:
+        return self.shape()
 
 
 def filter_levels(
@@ -239,17 +263,22 @@ def assemble_day(
     # in full next time: with its validators and cursor stored, "304 Not Modified" would
     # hide those entries for good.
     health = tuple(h.read_again() if h.name in taken.unsettled else h for h in collected.health)
-    earlier = state.articles_for_day(day)
-    digest = shaped_digest(
-        config,
-        day,
-        stories_for_day(state, config, day, [*shown, *earlier]),
-        generated_at=now,
-        failures=(*config.invalid_sources, *collected.failures),
-    )
+    failures = (*config.invalid_sources, *collected.failures)
+
+    def shape() -> Digest:
+        earlier = state.articles_for_day(day)
+        return shaped_digest(
+            config,
+            day,
+            stories_for_day(state, config, day, [*shown, *earlier]),
+            generated_at=now,
+            failures=failures,
+        )
+
     late = full_text.fetcher.timed_out if full_text else 0
     return Assembly(
-        digest,
+        shape,
+        failures,
         shown,
         skipped,
         health,
@@ -415,10 +444,39 @@ def build(
     with RunLock(config.state, wait=lock_wait), State.open(config.state) as state:
         remove_leftovers(config.output)  # from a run killed while writing its pages
         assembly = assemble_day(config, state, day, now, progress)
+        days = state.days()
+        fingerprint = freshness.fingerprint(
+            config, days, assembly.failures, _template_folders(config)
+        )
+        current = _current_pages(config, state, day, days, fingerprint, assembly)
+        if current is not None:
+            # Nothing new for the day, and its pages are what this run would write: what
+            # was read is stored (source health, skipped entries), the pages left alone.
+            state.commit_build(
+                day,
+                [],
+                assembly.skipped,
+                None,
+                now,
+                assembly.health,
+                sightings=assembly.sightings,
+                held_incomplete=assembly.held_incomplete,
+            )
+            backup_warning = back_up_after_build(state)
+            return _result(
+                config,
+                day,
+                assembly,
+                (),
+                backup_warning,
+                language_warning,
+                started,
+                stories_shown=current,
+                reload=functools.partial(_reload_digest, config, day, now, fingerprint),
+            )
         digest = assembly.digest
         # Render everything before touching the state or the output folder: a template error
         # or a full disk then leaves yesterday's state and pages exactly as they were.
-        days = state.days()
         known_days = {d.day: d for d in days}
         record = None
         fragment = render.render_fragment(digest, config, env)
@@ -467,6 +525,17 @@ def build(
                     story_record(story, day) for story in (*digest.stories, *digest.also_today)
                 ],
                 held_incomplete=assembly.held_incomplete,
+                rendered=(
+                    freshness.meta_key(day),
+                    freshness.to_store(
+                        freshness.fingerprint(
+                            config, days, digest.failures, _template_folders(config)
+                        ),
+                        len(digest.stories),
+                    ),
+                )
+                if record is not None
+                else None,
             )
         except BaseException as exc:
             staged.discard()
@@ -477,8 +546,34 @@ def build(
         # A good copy of the state as this build left it; one that fails is only reported.
         backup_warning = back_up_after_build(state)
 
+    return _result(
+        config,
+        day,
+        assembly,
+        written,
+        backup_warning,
+        language_warning,
+        started,
+        stories_shown=len(digest.stories),
+        built=digest,
+    )
+
+
+def _result(
+    config: Config,
+    day: dt.date,
+    assembly: Assembly,
+    written: tuple[Path, ...],
+    backup_warning: str | None,
+    language_warning: str | None,
+    started: float,
+    *,
+    stories_shown: int,
+    built: Digest | None = None,
+    reload: Callable[[], Digest] | None = None,
+) -> BuildResult:
     result = BuildResult(
-        digest=digest,
+        day=day,
         written=written,
         warnings=(
             *([language_warning] if language_warning else []),
@@ -488,13 +583,57 @@ def build(
         new_articles=len(assembly.shown),
         sources_read=assembly.sources_read,
         elapsed=time.monotonic() - started,
+        failures=assembly.failures,
+        stories_shown=stories_shown,
         filtered=tuple(assembly.filtered),
         pages_late=assembly.pages_late,
         full_text_seconds=config.fetch.full_text_seconds,
         unread_pages=tuple(assembly.unread_pages),
+        unchanged=built is None,
+        built=built,
+        reload=reload,
     )
     log.debug("built %s", result.summary_line)
     return result
+
+
+def _template_folders(config: Config) -> tuple[Path, ...]:
+    return (
+        *((config.templates,) if config.templates is not None else ()),
+        present.default_templates_dir(),
+    )
+
+
+def _current_pages(
+    config: Config,
+    state: State,
+    day: dt.date,
+    days: Sequence[DayRecord],
+    fingerprint: str,
+    assembly: Assembly,
+) -> int | None:
+    """How many stories the day's pages show, if they are current: nothing new came for the
+    day, the day's pages were made from the same things (``digest.freshness``), and every
+    page a build would write is still there. None: the day is built again."""
+    if assembly.shown or not any(d.day == day for d in days):
+        return None
+    found = freshness.stored(state.get_meta(freshness.meta_key(day)))
+    if found is None or found[0] != fingerprint:
+        return None
+    if not all(path.is_file() for path in output_paths(config, day, days)):
+        return None  # a page deleted, or an output folder emptied: written again
+    return found[1]
+
+
+def _reload_digest(config: Config, day: dt.date, now: dt.datetime, fingerprint: str) -> Digest:
+    """The digest of a day whose pages a build left alone, read back from the state: asked
+    for before the day is built again, as every caller does at once."""
+    with State.open(config.state) as state:
+        found = stored_digest(config, state, day)
+        rendered = freshness.stored(state.get_meta(freshness.meta_key(day)))
+    if found is None or rendered is None or rendered[0] != fingerprint:
+        raise RuntimeError(f"{day} was built again since: its digest then is gone")
+    return dataclasses.replace(found, generated_at=now)
 
 
 def _neighbours(day: dt.date, days: Iterable[dt.date]) -> list[dt.date]:
@@ -614,6 +753,22 @@ def stories_for_day(
     )
 
 
+def output_paths(config: Config, day: dt.date, days: Sequence[DayRecord]) -> list[Path]:
+    """Every file ``render_outputs`` writes for a build of ``day`` (``days``: every built day,
+    this one included), in its order."""
+    out = config.output
+    paths = [
+        out / present.day_filename(day),
+        out / present.ARCHIVE_FILENAME,
+        out / present.FEED_FILENAME,
+    ]
+    if day >= max((d.day for d in days), default=day):
+        paths.append(out / present.INDEX_FILENAME)
+    if config.articles_feed:
+        paths.append(out / present.ARTICLES_FEED_FILENAME)
+    return paths
+
+
 def render_outputs(
     digest: Digest,
     days: Sequence[DayRecord],
@@ -628,27 +783,24 @@ def render_outputs(
     ``stories_on(day)`` gives an earlier day's stories, for the optional per-story feed;
     ``fragment`` is the day's rendered story list, if the caller has it already.
     """
-    out = config.output
     if fragment is None:
         fragment = render.render_fragment(digest, config, env)
-    pages: dict[Path, str | bytes] = {
-        out / present.day_filename(digest.day): render.render_day_page(
+    paths = output_paths(config, digest.day, days)
+    rendered: dict[str, Callable[[], str | bytes]] = {
+        present.day_filename(digest.day): lambda: render.render_day_page(
             digest, config, env, days, fragment
         ),
-        out / present.ARCHIVE_FILENAME: render.render_archive(config, env, days),
-        out / present.FEED_FILENAME: atom.render_feed(days, config, feed_id),
+        present.ARCHIVE_FILENAME: lambda: render.render_archive(config, env, days),
+        present.FEED_FILENAME: lambda: atom.render_feed(days, config, feed_id),
+        present.INDEX_FILENAME: lambda: render.render_index(digest, config, env, days, fragment),
+        present.ARTICLES_FEED_FILENAME: lambda: atom.render_articles_feed(
+            [
+                (d, digest.stories if d.day == digest.day else stories_on(d.day))
+                for d in days[: config.feed_days]
+            ],
+            config,
+            env,
+            feed_id,
+        ),
     }
-    latest = max((d.day for d in days), default=digest.day)
-    if digest.day >= latest:
-        pages[out / present.INDEX_FILENAME] = render.render_index(
-            digest, config, env, days, fragment
-        )
-    if config.articles_feed:
-        recent = [
-            (d, digest.stories if d.day == digest.day else stories_on(d.day))
-            for d in days[: config.feed_days]
-        ]
-        pages[out / present.ARTICLES_FEED_FILENAME] = atom.render_articles_feed(
-            recent, config, env, feed_id
-        )
-    return pages
+    return {path: rendered[path.name]() for path in paths}

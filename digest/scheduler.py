@@ -234,7 +234,7 @@ def _log_problems(built: BuildResult) -> None:
     from digest.report import notices
 
     for notice in notices(
-        built.digest.failures,
+        built.failures,
         built.warnings,
         built.unread_pages,
         each_page=log.isEnabledFor(logging.DEBUG),

@@ -688,13 +688,15 @@ class State:
         stories: Sequence[StoryRecord] | None = None,
         sightings: Sequence[Sighting] = (),
         held_incomplete: Sequence[Article] = (),
+        rendered: tuple[str, str] | None = None,
     ) -> None:
         """Store a whole build in one transaction: entries, the day record (with the sources
         that failed in this build, for an email sent later), the day's stories (when given:
         they replace the day's earlier ones), source health, the paragraph fingerprints of
         the articles cleaned (``sightings``), from which each source's recurring boilerplate
-        is learnt, and one more run waited for each entry held back as incomplete
-        (``held_incomplete``).
+        is learnt, one more run waited for each entry held back as incomplete
+        (``held_incomplete``) and, as a meta key and value, what the day's pages were made
+        from (``rendered``, see ``digest.freshness``).
 
         Source validators (ETag, Last-Modified) are saved only together with the articles they
         covered: saved alone, a crash before the articles were stored would make the next
@@ -726,6 +728,8 @@ class State:
                 )
             if sightings:
                 _save_sightings(db, sightings, now)
+            if rendered is not None:
+                db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", rendered)
 
     def _save_entries(
         self,

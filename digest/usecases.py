@@ -240,7 +240,7 @@ def build_then_send(
     from digest.mail import MailError, send_digest
 
     with RunLock(config.state, wait=lock_wait), State.open(config.state) as state:
-        if state.sent_at(built.digest.day) is not None:
+        if state.sent_at(built.day) is not None:
             return BuiltAndSent(built, already_sent=True)
         try:
             sent = send_digest(built.digest, config, state, now=now)
@@ -282,12 +282,13 @@ def stories_of_day(
     require_sources(config)
     with RunLock(config.state), State.open(config.state) as state:
         assembly = assemble_day(config, state, day, now, progress)
+        digest = assembly.digest  # (grouped from the state's articles: while it is open)
     grouping = story_settings(config).grouping
     similarity: dict[str, float] = {}
-    for story in assembly.digest.stories:
+    for story in digest.stories:
         similarity.update(member_similarities(story, grouping))
     return DayStories(
-        assembly.digest,
+        digest,
         similarity,
         tuple(assembly.warnings),
         tuple(assembly.filtered),

@@ -120,6 +120,15 @@ def test_a_full_disk_names_the_file_and_says_the_earlier_outputs_are_intact(
     page = workdir / "output" / f"{SEEDS_DAY}.html"
     assert page.stat().st_size > 48 * 1024
     before = {p.name: p.read_bytes() for p in (workdir / "output").iterdir()}
+    # a new article, so that the next build has pages to write (with nothing new, it would
+    # leave them alone and write nothing)
+    newer = workdir / "seeds" / "newer.txt"
+    newer.write_text(
+        "Title: Ferry timetable changes from Monday\n\nThe ferry company said on Friday that "
+        "the first crossing would leave twenty minutes earlier from Monday.",
+        encoding="utf-8",
+    )
+    os.utime(newer, (stamp, stamp))
     failed = run(48 * 1024)
     assert failed.returncode == 1, failed.stderr
     assert f"could not write {workdir / 'output'}/" in failed.stderr

@@ -35,9 +35,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     except usecases.FutureDayError as exc:
         error(f"--date {exc.problem}; {exc.advice}")
         return EXIT_USAGE
-    report_problems(
-        result.digest.failures, result.warnings, result.unread_pages, verbose=args.verbose > 0
-    )
+    report_problems(result.failures, result.warnings, result.unread_pages, verbose=args.verbose > 0)
     if not args.quiet:
         print(result.summary_line)
         if args.verbose:

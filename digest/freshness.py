@@ -1,0 +1,121 @@
+"""Whether a day's pages are current: what they were made from, as one fingerprint.
+
+A run that finds nothing new (every feed answers "304 Not Modified", as most hourly cron
+runs do) would otherwise group, summarise and render the day again only to write the same
+pages with a newer "Generated at" line. The build stores a fingerprint of everything a day's
+pages are made from beyond its stored articles: the configuration, the templates, digest's
+own code, every built day's record (previous/next links, the archive, the feeds, an earlier
+story a story continues) and the sources that failed. When a later run brings no new article
+for the day and the fingerprint is the same, the pages on disk are what it would write, and
+it leaves them alone.
+
+Nothing here reads a feed or writes a file; the pipeline asks and stores.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import digest
+from digest.config import Config
+from digest.model import DayRecord, SourceFailure
+
+# The state's meta key under which a day's fingerprint is kept, with its shown story count.
+_META_KEY = "rendered:{day}"
+
+
+def fingerprint(
+    config: Config,
+    days: Sequence[DayRecord],
+    failures: Sequence[SourceFailure],
+    templates: Iterable[Path],
+) -> str:
+    """What a day's pages are made from beyond its articles, as a hex digest.
+
+    ``templates`` are the template folders (the user's, then the built-ins). Files are known
+    by name, size and modification time, as make knows them; code changes with an upgrade of
+    digest, and in a checkout with the files' times, so a changed digest renders again.
+    """
+    hashed = hashlib.sha256()
+
+    def add(*parts: object) -> None:
+        hashed.update(json.dumps(parts, ensure_ascii=False, default=str).encode("utf-8"))
+        hashed.update(b"\n")
+
+    add("digest", digest.__version__)
+    add("config", _canonical(config))
+    for folder in (*templates, Path(digest.__file__).parent):
+        for name, size, mtime in _files(folder):
+            add("file", str(folder), name, size, mtime)
+    for record in days:
+        add("day", record.day.isoformat(), record.content_hash, record.updated.isoformat())
+    for failure in failures:
+        add("failed", failure.source, failure.problem, failure.advice)
+    return hashed.hexdigest()
+
+
+def meta_key(day: Any) -> str:
+    return _META_KEY.format(day=day.isoformat())
+
+
+def stored(value: str | None) -> tuple[str, int] | None:
+    """A stored fingerprint and the number of stories the pages show, from the meta value."""
+    if not value:
+        return None
+    try:
+        data = json.loads(value)
+        return str(data["fingerprint"]), int(data["stories"])
+    except (ValueError, KeyError, TypeError):
+        return None  # a damaged value costs one render
+
+
+def to_store(fingerprint_: str, stories: int) -> str:
+    return json.dumps({"fingerprint": fingerprint_, "stories": stories})
+
+
+def _files(folder: Path) -> list[tuple[str, int, int]]:
+    found: list[tuple[str, int, int]] = []
+    try:
+        walk = list(os.walk(folder))
+    except OSError:
+        return found
+    for root, dirs, names in walk:
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
+        for name in sorted(names):
+            if name.endswith((".pyc", ".pyo")):
+                continue
+            path = os.path.join(root, name)
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            found.append((os.path.relpath(path, folder), info.st_size, info.st_mtime_ns))
+    return found
+
+
+def _plain(value: Any) -> Any:
+    """For ``json.dumps``: what it cannot write itself, as data whose text does not depend on
+    the process (dataclasses by field, sets sorted, anything else as its type and text)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {name: getattr(value, name) for name in _field_names(type(value))}
+    if isinstance(value, Mapping):
+        return {str(k): v for k, v in value.items()}
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=_canonical)
+    return f"{type(value).__name__}:{value}"
+
+
+def _canonical(value: Any) -> str:
+    return json.dumps(value, default=_plain, sort_keys=True, ensure_ascii=False)
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls))

@@ -1,0 +1,140 @@
+"""A run that finds nothing new leaves the day's pages alone, unless what they are made of
+changed: the configuration, a template, the sources that failed, or a page went missing."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from seedsite import SEEDS_DAY, copy_seeds
+
+from digest.config import Config
+from digest.model import Source
+from digest.pipeline import build
+from digest.present import default_templates_dir
+
+DAY = dt.date.fromisoformat(SEEDS_DAY)
+NOW = dt.datetime.fromisoformat(f"{SEEDS_DAY}T18:00:00+00:00")
+LATER = NOW + dt.timedelta(hours=1)
+
+
+def seeds_config(tmp_path: Path, **changes: object) -> Config:
+    seeds = tmp_path / "seeds"
+    if not seeds.exists():
+        copy_seeds(tmp_path)
+    config = Config(
+        title="Seeds",
+        sources=(Source(name="Seeds", kind="folder", location=str(seeds)),),
+        output=tmp_path / "output",
+        state=tmp_path / "state.sqlite",
+    )
+    return dataclasses.replace(config, **changes)  # type: ignore[arg-type]
+
+
+def pages(config: Config) -> dict[str, tuple[bytes, int]]:
+    return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(config.output.iterdir())}
+
+
+def test_nothing_new_leaves_the_pages_as_they_were(tmp_path: Path) -> None:
+    config = seeds_config(tmp_path)
+    first = build(config, DAY, now=NOW)
+    before = pages(config)
+    again = build(config, DAY, now=LATER)
+    assert not first.unchanged and first.written
+    assert again.unchanged and again.written == () and again.new_articles == 0
+    assert pages(config) == before  # not one byte, not even a file time, changed
+    assert again.summary_line.endswith("nothing new, pages left as they were")
+    assert again.stories_shown == first.stories_shown == len(first.digest.stories)
+    # its digest, for a caller that needs it (the email), is the day as stored
+    assert [s.headline for s in again.digest.stories] == [s.headline for s in first.digest.stories]
+    assert again.digest.generated_at == LATER
+
+
+def test_a_missing_page_is_written_again(tmp_path: Path) -> None:
+    config = seeds_config(tmp_path)
+    build(config, DAY, now=NOW)
+    (config.output / "index.html").unlink()
+    again = build(config, DAY, now=LATER)
+    assert not again.unchanged and (config.output / "index.html").is_file()
+
+
+def test_a_changed_config_renders_the_day_again(tmp_path: Path) -> None:
+    config = seeds_config(tmp_path)
+    build(config, DAY, now=NOW)
+    renamed = dataclasses.replace(config, title="Morning Seeds")
+    again = build(renamed, DAY, now=LATER)
+    assert not again.unchanged
+    assert "Morning Seeds" in (config.output / f"{SEEDS_DAY}.html").read_text("utf-8")
+
+
+def test_a_changed_template_renders_the_day_again(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    shutil.copy(default_templates_dir() / "day.html.j2", templates / "day.html.j2")
+    config = seeds_config(tmp_path, templates=templates)
+    build(config, DAY, now=NOW)
+    assert build(config, DAY, now=LATER).unchanged
+    page = templates / "day.html.j2"
+    text = page.read_text("utf-8")
+    assert '<a href="{{ archive_href }}">' in text
+    page.write_text(
+        text.replace(
+            '<a href="{{ archive_href }}">', '<!-- my theme --><a href="{{ archive_href }}">'
+        ),
+        encoding="utf-8",
+    )
+    again = build(config, DAY, now=LATER + dt.timedelta(hours=1))
+    assert not again.unchanged
+    assert "<!-- my theme -->" in (config.output / f"{SEEDS_DAY}.html").read_text("utf-8")
+
+
+def test_a_source_that_starts_failing_renders_the_day_again(tmp_path: Path) -> None:
+    config = seeds_config(tmp_path)
+    build(config, DAY, now=NOW)
+    broken = Source(name="Gone", kind="folder", location=str(tmp_path / "no-such-folder"))
+    failing = dataclasses.replace(config, sources=(*config.sources, broken))
+    again = build(failing, DAY, now=LATER)
+    assert not again.unchanged and [f.source for f in again.failures] == ["Gone"]
+    assert "no-such-folder" in (config.output / f"{SEEDS_DAY}.html").read_text("utf-8")
+    # and failing the same way, it is left alone
+    assert build(failing, DAY, now=LATER + dt.timedelta(hours=1)).unchanged
+
+
+def test_a_new_article_renders_the_day_again(tmp_path: Path) -> None:
+    config = seeds_config(tmp_path)
+    build(config, DAY, now=NOW)
+    newer = tmp_path / "seeds" / "ferry.txt"
+    newer.write_text(
+        "Title: Ferry timetable changes from Monday\n\nThe ferry company said on Friday that "
+        "the first crossing of the day would leave twenty minutes earlier from Monday.",
+        encoding="utf-8",
+    )
+    stamp = NOW.timestamp() - 3600
+    os.utime(newer, (stamp, stamp))
+    again = build(config, DAY, now=LATER)
+    assert not again.unchanged and again.new_articles == 1
+    assert "Ferry timetable" in (config.output / f"{SEEDS_DAY}.html").read_text("utf-8")
+
+
+def test_the_command_run_twice_leaves_the_pages_alone(workdir: Path) -> None:
+    # Two processes: what the fingerprint is made of must not depend on the process.
+    def run() -> str:
+        done = subprocess.run(
+            [sys.executable, "-m", "digest", "build", "--date", SEEDS_DAY],
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return done.stdout
+
+    first = run()
+    second = run()
+    assert "wrote" in first and "nothing new" not in first
+    assert "wrote" not in second and "nothing new, pages left as they were" in second
