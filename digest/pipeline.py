@@ -439,7 +439,6 @@ def build(
     day = day or today(config, now)
     # A language digest does not speak is English, said once, with the build's warnings.
     language, language_warning = choose_language(config.language)
-    env = present.make_environment(config.templates, language)
 
     with RunLock(config.state, wait=lock_wait), State.open(config.state) as state:
         remove_leftovers(config.output)  # from a run killed while writing its pages
@@ -462,7 +461,10 @@ def build(
                 sightings=assembly.sightings,
                 held_incomplete=assembly.held_incomplete,
             )
-            backup_warning = back_up_after_build(state)
+            # A copy only when the state gained entries (a new feed's backlog, say): the
+            # copies kept then span real changes, not hours of runs that found nothing.
+            gained = assembly.skipped or assembly.held_incomplete or assembly.sightings
+            backup_warning = back_up_after_build(state) if gained else None
             return _result(
                 config,
                 day,
@@ -475,6 +477,7 @@ def build(
                 reload=functools.partial(_reload_digest, config, day, now, fingerprint),
             )
         digest = assembly.digest
+        env = present.make_environment(config.templates, language)
         # Render everything before touching the state or the output folder: a template error
         # or a full disk then leaves yesterday's state and pages exactly as they were.
         known_days = {d.day: d for d in days}

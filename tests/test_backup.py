@@ -38,6 +38,23 @@ def site(tmp_path: Path) -> Config:
     )
 
 
+def build_with_news(site: Config, hour: int) -> None:
+    """A build ``hour`` hours on that brings one new article: a build that brings nothing new
+    leaves the pages, and takes no copy."""
+    if hour:
+        folder = Path(site.sources[0].location)
+        path = folder / f"update-{hour}.txt"
+        path.write_text(
+            f"Title: Harbour works, update {hour}\n\nThe harbour authority said on Saturday "
+            f"that the crane delivery planned for week {hour} had been moved to the spring.",
+            encoding="utf-8",
+        )
+        stamp = (NOW + dt.timedelta(hours=hour - 1)).timestamp()
+        os.utime(path, (stamp, stamp))
+    result = build(site, DAY, now=NOW + dt.timedelta(hours=hour))
+    assert result.new_articles == (3 if hour == 0 else 1)
+
+
 def age_copies(state: Path) -> None:
     """Rename the copies as if each was taken a minute before the next: several builds in one
     second would otherwise share a name."""
@@ -66,20 +83,29 @@ def test_each_build_leaves_a_checked_self_contained_copy(site: Config) -> None:
 
 
 def test_a_copy_may_be_read_by_whoever_may_read_the_state(site: Config) -> None:
-    build(site, DAY, now=NOW)
+    build_with_news(site, 0)
     site.state.chmod(0o640)
-    build(site, DAY, now=NOW + dt.timedelta(hours=1))
+    build_with_news(site, 1)
     assert stat.S_IMODE(backup_files(site.state)[0].stat().st_mode) == 0o640
 
 
 def test_only_the_newest_copies_are_kept(site: Config) -> None:
     for hour in range(KEEP + 2):
-        build(site, DAY, now=NOW + dt.timedelta(hours=hour))
+        build_with_news(site, hour)
         age_copies(site.state)
     kept = backup_files(site.state)
     assert len(kept) == KEEP
     assert [p.name for p in kept] == sorted((p.name for p in kept), reverse=True)
     assert all(integrity_problems(p) == [] for p in kept)
+
+
+def test_a_run_that_finds_nothing_new_takes_no_copy(site: Config) -> None:
+    # Hourly runs that find nothing would otherwise push every copy of a real change out.
+    build_with_news(site, 0)
+    age_copies(site.state)
+    for hour in range(1, KEEP + 2):
+        assert build(site, DAY, now=NOW + dt.timedelta(hours=hour)).unchanged
+    assert len(backup_files(site.state)) == 1
 
 
 def test_a_copy_that_cannot_be_made_is_a_warning_not_a_failed_build(site: Config) -> None:
@@ -121,9 +147,9 @@ def test_restore_puts_the_newest_good_copy_back_and_keeps_the_damaged_file(site:
 
 
 def test_restore_steps_over_a_damaged_copy(site: Config) -> None:
-    build(site, DAY, now=NOW)
+    build_with_news(site, 0)
     age_copies(site.state)
-    build(site, DAY, now=NOW + dt.timedelta(hours=1))
+    build_with_news(site, 1)
     newest, older = backup_files(site.state)
     newest.write_bytes(b"junk" * 1000)
     site.state.write_bytes(b"")
