@@ -34,6 +34,7 @@ any, are reported apart.
 
     python benchmarks/build_bench.py [--feeds 895] [--rounds 3] [--baseline DIR]
     python benchmarks/build_bench.py --only backlog --profile     # where the time goes
+    python benchmarks/build_bench.py --only rerun --profile sample  # sampled (pyinstrument)
 """
 
 from __future__ import annotations
