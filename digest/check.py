@@ -97,6 +97,13 @@ def check_config(config: Config) -> Finding:
         require_sources(config)
     except NothingToReadError as exc:
         return Finding("config", name, False, f"{exc.problem}: {exc.advice}")
+    if config.rules is not None:
+        from digest.text.rules import RulesError, load_rules
+
+        try:
+            load_rules(config.rules)
+        except RulesError as exc:
+            return Finding("config", name, False, f"rules error: {exc}")
     count = len(config.sources) + len(config.invalid_sources)
     enabled = sum(1 for s in config.sources if s.enabled)
     detail = plural(count, "source", "sources")

@@ -5,9 +5,10 @@ runs do) would otherwise group, summarise and render the day again only to write
 pages with a newer "Generated at" line. The build stores a fingerprint of everything a day's
 pages are made from beyond its stored articles: the configuration, the templates, digest's
 own code, every built day's record (previous/next links, the archive, the feeds, an earlier
-story a story continues) and the sources that failed. When a later run brings no new article
-for the day and the fingerprint is the same, the pages on disk are what it would write, and
-it leaves them alone.
+story a story continues) and the sources that failed; and a digest of each page it wrote.
+When a later run brings no new article for the day, the fingerprint is the same and each
+page on disk is the one that build wrote, those pages are what it would write, and it leaves
+them alone.
 
 Nothing here reads a feed or writes a file; the pipeline asks and stores.
 """
@@ -20,6 +21,7 @@ import hashlib
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -65,28 +67,58 @@ def meta_key(day: Any) -> str:
     return _META_KEY.format(day=day.isoformat())
 
 
-def stored(value: str | None) -> tuple[str, int] | None:
-    """A stored fingerprint and the number of stories the pages show, from the meta value."""
+@dataclass(frozen=True)
+class Rendered:
+    """What a build stored of a day's pages: what they were made from (``fingerprint``), how
+    many stories they show in full, and each page's content digest by file name."""
+
+    fingerprint: str
+    stories: int
+    pages: Mapping[str, str]
+
+    def to_store(self) -> str:
+        return json.dumps(
+            {"fingerprint": self.fingerprint, "stories": self.stories, "pages": dict(self.pages)}
+        )
+
+    def on_disk(self, paths: Iterable[Path]) -> bool:
+        """Whether each of ``paths`` holds the page this build wrote there: not after the
+        state was put back from an older copy, nor the pages from an older backup."""
+        for path in paths:
+            try:
+                if page_digest(path.read_bytes()) != self.pages.get(path.name):
+                    return False
+            except OSError:
+                return False
+        return True
+
+
+def page_digest(content: str | bytes) -> str:
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    return hashlib.sha256(data).hexdigest()
+
+
+def stored(value: str | None) -> Rendered | None:
+    """What a build stored of a day's pages, from the meta value (None: nothing usable)."""
     if not value:
         return None
     try:
         data = json.loads(value)
-        return str(data["fingerprint"]), int(data["stories"])
-    except (ValueError, KeyError, TypeError):
-        return None  # a damaged value costs one render
-
-
-def to_store(fingerprint_: str, stories: int) -> str:
-    return json.dumps({"fingerprint": fingerprint_, "stories": stories})
+        pages = {str(k): str(v) for k, v in data["pages"].items()}
+        return Rendered(str(data["fingerprint"]), int(data["stories"]), pages)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None  # a damaged value (or one an earlier digest stored) costs one render
 
 
 def _files(folder: Path) -> list[tuple[str, int, int]]:
     found: list[tuple[str, int, int]] = []
-    try:
-        walk = list(os.walk(folder))
-    except OSError:
-        return found
-    for root, dirs, names in walk:
+    seen: set[str] = set()  # folders by their real path: a link back up is walked once
+    for root, dirs, names in os.walk(folder, followlinks=True):  # a theme's linked parts too
+        real = os.path.realpath(root)
+        if real in seen:
+            dirs[:] = []
+            continue
+        seen.add(real)
         dirs[:] = sorted(d for d in dirs if d != "__pycache__" and not d.startswith("."))
         for name in sorted(names):
             if name.endswith((".pyc", ".pyo")):

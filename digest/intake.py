@@ -233,6 +233,11 @@ class Cleaning:
     lead_sentences: int = 3
     summary_chars: int = 600
 
+    def ruleset(self) -> RuleSet:
+        """The rules, loaded (once a process): a bad rules file raises ``RulesError`` here,
+        before any source is read, rather than once for every article it would clean."""
+        return _rules(self.rules)
+
     def apply(self, article: Article, template: SourceTemplate | None = None) -> Article:
         return clean_article(
             article, _rules(self.rules), self.lead_sentences, self.summary_chars, template

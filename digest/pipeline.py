@@ -227,6 +227,7 @@ def assemble_day(
     rule then sees each article as the reader would, full text and summary included.
     """
     plan = day_plan(config, day, now)
+    plan.cleaning.ruleset()  # a rules file of the user's that cannot be used stops the run now
     remote = sum(1 for s in config.sources if s.enabled and is_remote(s))
     workers = pool_workers(remote)
     with contextlib.ExitStack() as stack:
@@ -530,12 +531,13 @@ def build(
                 held_incomplete=assembly.held_incomplete,
                 rendered=(
                     freshness.meta_key(day),
-                    freshness.to_store(
+                    freshness.Rendered(
                         freshness.fingerprint(
                             config, days, digest.failures, _template_folders(config)
                         ),
                         len(digest.stories),
-                    ),
+                        {path.name: freshness.page_digest(page) for path, page in pages.items()},
+                    ).to_store(),
                 )
                 if record is not None
                 else None,
@@ -621,11 +623,12 @@ def _current_pages(
     if assembly.shown or not any(d.day == day for d in days):
         return None
     found = freshness.stored(state.get_meta(freshness.meta_key(day)))
-    if found is None or found[0] != fingerprint:
+    if found is None or found.fingerprint != fingerprint:
         return None
-    if not all(path.is_file() for path in output_paths(config, day, days)):
-        return None  # a page deleted, or an output folder emptied: written again
-    return found[1]
+    # every page a build would write is still there, as that build wrote it
+    if not found.on_disk(output_paths(config, day, days)):
+        return None
+    return found.stories
 
 
 def _reload_digest(config: Config, day: dt.date, now: dt.datetime, fingerprint: str) -> Digest:
@@ -634,7 +637,7 @@ def _reload_digest(config: Config, day: dt.date, now: dt.datetime, fingerprint: 
     with State.open(config.state) as state:
         found = stored_digest(config, state, day)
         rendered = freshness.stored(state.get_meta(freshness.meta_key(day)))
-    if found is None or rendered is None or rendered[0] != fingerprint:
+    if found is None or rendered is None or rendered.fingerprint != fingerprint:
         raise RuntimeError(f"{day} was built again since: its digest then is gone")
     return dataclasses.replace(found, generated_at=now)
 

@@ -341,3 +341,19 @@ def test_document_format_names_what_a_source_serves(document: str, named: str) -
 def test_document_format_looks_inside_gzip() -> None:
     data = gzip.compress(b'<?xml version="1.0"?><rss version="2.0"/>')
     assert document_format(data, "application/gzip") == "RSS 2.0"
+
+
+def test_a_bad_rules_file_is_a_config_problem(tmp_path: Path) -> None:
+    from digest.check import check_config
+    from digest.config import Config
+    from digest.model import Source
+
+    rules = tmp_path / "my-rules.toml"
+    rules.write_text(
+        '[[rule]]\nid = "x"\nkind = "standalone"\ndescription = "X"\npatterns = ["(oops"]\n',
+        encoding="utf-8",
+    )
+    config = Config(sources=(Source("s", "folder", str(tmp_path)),), rules=rules)
+    finding = check_config(config)
+    assert not finding.ok
+    assert f"{rules}: rule 'x': pattern 1" in finding.detail and "rules error" in finding.detail

@@ -13,10 +13,12 @@ from pathlib import Path
 
 from seedsite import SEEDS_DAY, copy_seeds
 
+from digest.backup import restore
 from digest.config import Config
 from digest.model import Source
 from digest.pipeline import build
 from digest.present import default_templates_dir
+from digest.state import backup_files
 
 DAY = dt.date.fromisoformat(SEEDS_DAY)
 NOW = dt.datetime.fromisoformat(f"{SEEDS_DAY}T18:00:00+00:00")
@@ -138,3 +140,68 @@ def test_the_command_run_twice_leaves_the_pages_alone(workdir: Path) -> None:
     second = run()
     assert "wrote" in first and "nothing new" not in first
     assert "wrote" not in second and "nothing new, pages left as they were" in second
+
+
+def test_pages_newer_than_the_state_are_rendered_again(tmp_path: Path) -> None:
+    # A state put back from an older copy (digest state restore) holds an older day than
+    # the pages show: they must follow the state, not be left as they were.
+    config = seeds_config(tmp_path)
+    build(config, DAY, now=NOW)
+    [copy] = backup_files(config.state)  # the copy taken after that build, kept apart: the
+    older = Path(shutil.copy(copy, tmp_path / "older.sqlite"))  # next may take its name
+    newer = tmp_path / "seeds" / "ferry.txt"
+    newer.write_text(
+        "Title: Ferry timetable changes from Monday\n\nThe ferry company said on Friday that "
+        "the first crossing of the day would leave twenty minutes earlier from Monday.",
+        encoding="utf-8",
+    )
+    os.utime(newer, (NOW.timestamp() - 3600,) * 2)
+    build(config, DAY, now=LATER)
+    newer.unlink()
+    restore(config.state, str(older), force=True)  # the older state, its fingerprint its own
+    again = build(config, DAY, now=LATER + dt.timedelta(hours=1))
+    assert not again.unchanged
+    assert "Ferry timetable" not in (config.output / f"{SEEDS_DAY}.html").read_text("utf-8")
+
+
+def test_a_template_in_a_linked_folder_is_watched(tmp_path: Path) -> None:
+    shared = tmp_path / "shared" / "parts"
+    shared.mkdir(parents=True)
+    (shared / "foot.html.j2").write_text("<!-- foot v1 -->", encoding="utf-8")
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "parts").symlink_to(shared, target_is_directory=True)
+    (templates / "loop").symlink_to(templates, target_is_directory=True)  # walked once
+    text = (default_templates_dir() / "day.html.j2").read_text("utf-8")
+    (templates / "day.html.j2").write_text(
+        text.replace(
+            '<a href="{{ archive_href }}">',
+            '{% include "parts/foot.html.j2" %}<a href="{{ archive_href }}">',
+        ),
+        encoding="utf-8",
+    )
+    config = seeds_config(tmp_path, templates=templates)
+    build(config, DAY, now=NOW)
+    (shared / "foot.html.j2").write_text("<!-- foot version 2 -->", encoding="utf-8")
+    again = build(config, DAY, now=LATER)
+    assert not again.unchanged
+    assert "foot version 2" in (config.output / f"{SEEDS_DAY}.html").read_text("utf-8")
+
+
+def test_a_page_put_back_from_an_older_backup_is_rendered_again(tmp_path: Path) -> None:
+    config = seeds_config(tmp_path)
+    build(config, DAY, now=NOW)
+    saved = tmp_path / "saved"
+    shutil.copytree(config.output, saved)
+    newer = tmp_path / "seeds" / "ferry.txt"
+    newer.write_text(
+        "Title: Ferry timetable changes from Monday\n\nThe ferry company said on Friday that "
+        "the first crossing of the day would leave twenty minutes earlier from Monday.",
+        encoding="utf-8",
+    )
+    os.utime(newer, (NOW.timestamp() - 3600,) * 2)
+    build(config, DAY, now=LATER)
+    shutil.copytree(saved, config.output, dirs_exist_ok=True)  # yesterday's backup of the site
+    again = build(config, DAY, now=LATER + dt.timedelta(hours=1))
+    assert not again.unchanged
+    assert "Ferry timetable" in (config.output / f"{SEEDS_DAY}.html").read_text("utf-8")

@@ -359,3 +359,31 @@ def test_a_users_pattern_gets_its_literals_worked_out(tmp_path: Path) -> None:
     assert rules.may_apply("standalone", "so buy the zorblatt mug today")
     assert rules.match("standalone", "Buy a Zorblatt shirt") is not None
     assert not rules.may_apply("standalone", "nothing of the kind here")
+
+
+def test_a_bad_rules_file_stops_the_build_before_any_article_is_read(tmp_path: Path) -> None:
+    # It used to be found once for every article, each skipped for good as "could not be
+    # cleaned", and the build exited 0.
+    from digest.config import Config
+    from digest.model import Source
+    from digest.pipeline import build
+    from digest.state import State
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("Title: Harbour\n\n" + LEAD, encoding="utf-8")
+    bad = write(
+        tmp_path,
+        '[[rule]]\nid = "x"\nkind = "standalone"\ndescription = "X"\npatterns = ["(oops"]\n',
+    )
+    config = Config(
+        sources=(Source("seeds", "folder", str(seeds)),),
+        output=tmp_path / "output",
+        state=tmp_path / "state.sqlite",
+        rules=bad,
+    )
+    with pytest.raises(ValueError, match=r"rule 'x': pattern 1 '\(oops' is not a valid"):
+        build(config)
+    with State.open(config.state) as state:
+        assert state.entries(["file:seeds/a.txt"]) == {}  # nothing remembered as seen
+    assert not (tmp_path / "output" / "index.html").exists()
