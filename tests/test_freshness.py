@@ -42,6 +42,18 @@ def pages(config: Config) -> dict[str, tuple[bytes, int]]:
     return {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(config.output.iterdir())}
 
 
+def add_ferry_story(tmp_path: Path) -> Path:
+    """A new article in the seeds folder, dated an hour before NOW."""
+    newer = tmp_path / "seeds" / "ferry.txt"
+    newer.write_text(
+        "Title: Ferry timetable changes from Monday\n\nThe ferry company said on Friday that "
+        "the first crossing of the day would leave twenty minutes earlier from Monday.",
+        encoding="utf-8",
+    )
+    os.utime(newer, (NOW.timestamp() - 3600,) * 2)
+    return newer
+
+
 def test_nothing_new_leaves_the_pages_as_they_were(tmp_path: Path) -> None:
     config = seeds_config(tmp_path)
     first = build(config, DAY, now=NOW)
@@ -110,14 +122,7 @@ def test_a_source_that_starts_failing_renders_the_day_again(tmp_path: Path) -> N
 def test_a_new_article_renders_the_day_again(tmp_path: Path) -> None:
     config = seeds_config(tmp_path)
     build(config, DAY, now=NOW)
-    newer = tmp_path / "seeds" / "ferry.txt"
-    newer.write_text(
-        "Title: Ferry timetable changes from Monday\n\nThe ferry company said on Friday that "
-        "the first crossing of the day would leave twenty minutes earlier from Monday.",
-        encoding="utf-8",
-    )
-    stamp = NOW.timestamp() - 3600
-    os.utime(newer, (stamp, stamp))
+    add_ferry_story(tmp_path)
     again = build(config, DAY, now=LATER)
     assert not again.unchanged and again.new_articles == 1
     assert "Ferry timetable" in (config.output / f"{SEEDS_DAY}.html").read_text("utf-8")
@@ -149,13 +154,7 @@ def test_pages_newer_than_the_state_are_rendered_again(tmp_path: Path) -> None:
     build(config, DAY, now=NOW)
     [copy] = backup_files(config.state)  # the copy taken after that build, kept apart: the
     older = Path(shutil.copy(copy, tmp_path / "older.sqlite"))  # next may take its name
-    newer = tmp_path / "seeds" / "ferry.txt"
-    newer.write_text(
-        "Title: Ferry timetable changes from Monday\n\nThe ferry company said on Friday that "
-        "the first crossing of the day would leave twenty minutes earlier from Monday.",
-        encoding="utf-8",
-    )
-    os.utime(newer, (NOW.timestamp() - 3600,) * 2)
+    newer = add_ferry_story(tmp_path)
     build(config, DAY, now=LATER)
     newer.unlink()
     restore(config.state, str(older), force=True)  # the older state, its fingerprint its own
@@ -193,13 +192,7 @@ def test_a_page_put_back_from_an_older_backup_is_rendered_again(tmp_path: Path) 
     build(config, DAY, now=NOW)
     saved = tmp_path / "saved"
     shutil.copytree(config.output, saved)
-    newer = tmp_path / "seeds" / "ferry.txt"
-    newer.write_text(
-        "Title: Ferry timetable changes from Monday\n\nThe ferry company said on Friday that "
-        "the first crossing of the day would leave twenty minutes earlier from Monday.",
-        encoding="utf-8",
-    )
-    os.utime(newer, (NOW.timestamp() - 3600,) * 2)
+    add_ferry_story(tmp_path)
     build(config, DAY, now=LATER)
     shutil.copytree(saved, config.output, dirs_exist_ok=True)  # yesterday's backup of the site
     again = build(config, DAY, now=LATER + dt.timedelta(hours=1))
