@@ -51,9 +51,9 @@ def fingerprint(
         hashed.update(json.dumps(parts, ensure_ascii=False, default=str).encode("utf-8"))
         hashed.update(b"\n")
 
-    add("digest", digest.__version__)
+    add("digest", code_version())
     add("config", _canonical(config))
-    for folder in (*templates, Path(digest.__file__).parent):
+    for folder in templates:
         for name, size, mtime in _files(folder):
             add("file", str(folder), name, size, mtime)
     for record in days:
@@ -61,6 +61,22 @@ def fingerprint(
     for failure in failures:
         add("failed", failure.source, failure.problem, failure.advice)
     return hashed.hexdigest()
+
+
+@functools.cache
+def code_version() -> str:
+    """digest's own code as a short hex digest: its version, and each of its files by name,
+    size and modification time. It changes with an upgrade, and in a checkout with every
+    edit or pull, where the version number stays the same. Taken once per process."""
+    return folder_version(Path(digest.__file__).parent, digest.__version__)
+
+
+def folder_version(folder: Path, version: str = "") -> str:
+    """``version`` and the files under ``folder`` (by name, size and time) as a hex digest."""
+    hashed = hashlib.sha256(version.encode("utf-8"))
+    for name, size, mtime in _files(folder):
+        hashed.update(f"\n{name}\t{size}\t{mtime}".encode())
+    return hashed.hexdigest()[:16]
 
 
 def meta_key(day: Any) -> str:

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from digest import __version__
 from digest.config import FetchConfig
+from digest.freshness import code_version
 from digest.intake import Parsed
 from digest.model import Article, Source, SourceFailure
 from digest.sources import kinds
@@ -205,8 +205,8 @@ class _Remote:
 # A feed whose body could not be read (an HTML page, RSS-in-JSON, a file cut off) is not
 # downloaded and read again on every run while it stays the same: the next request sends that
 # body's validators, and "304 Not Modified" repeats its failure. It is read again at least
-# this often, and whenever digest itself changes: a newer digest may read what this one
-# could not.
+# this often, and whenever digest itself changes (``code_version``: an upgrade, or an edit or
+# a pull in a checkout): a newer digest may read what this one could not.
 UNREADABLE_RECHECK = dt.timedelta(hours=24)
 
 
@@ -218,7 +218,7 @@ def _unreadable(
     if kind.may_follow or record is None or record.location != source.location:
         return None  # a kind that follows links: its failure may lie past the body
     found = record.unreadable
-    if not found or found.get("version") != __version__:
+    if not found or found.get("version") != code_version():
         return None
     if not (found.get("etag") or found.get("last_modified")):
         return None
@@ -245,7 +245,7 @@ def _remember_unreadable(
         "last_modified": result.last_modified,
         "problem": error.problem,
         "advice": error.advice,
-        "version": __version__,
+        "version": code_version(),
         "judged": now.astimezone(dt.UTC).isoformat(timespec="seconds"),
     }
 
@@ -259,11 +259,15 @@ def collect(
     fetch_config: FetchConfig | None = None,
     progress: Progress | None = None,
     intake: DayIntake | None = None,
+    day_end: dt.datetime | None = None,
 ) -> Collected:
     """Read every enabled source. Local ones are read in turn, remote ones fetched together.
 
     With an ``intake``, each source's articles go to it as soon as the source is read, and
     what it makes of them comes back in ``Collected.days`` rather than ``articles``.
+    ``day_end``: the build takes articles dated before it, so a source whose last read held
+    some dated later keeps its validators until one of those is due (without it, every
+    such source is read in full).
     """
     fetch_config = fetch_config or FetchConfig()
     records = {record.name: record for record in state.sources()}
@@ -278,7 +282,7 @@ def collect(
     for source in sources:
         if not source.enabled:
             continue
-        cursor = _cursor(source, records.get(source.name))
+        cursor = _cursor(source, records.get(source.name), day_end)
         try:
             kind = kinds.kind(source.kind)
             if source.name in new_sources and kind.has_backlog:
@@ -318,14 +322,16 @@ def is_remote(source: Source) -> bool:
     return urlsplit(source.location).scheme in ("http", "https")
 
 
-def _cursor(source: Source, record: SourceRecord | None) -> Cursor:
+def _cursor(source: Source, record: SourceRecord | None, day_end: dt.datetime | None) -> Cursor:
     """What the state remembers of the source's last read, if that was at its configured
-    location: a source given a new address starts afresh."""
+    location: a source given a new address starts afresh. Without its validators once an
+    entry it held for a later day is due by ``day_end``: a "304 Not Modified" would hide it."""
     if record is None or record.location != source.location:
         return Cursor()
+    due = record.held_until is not None and (day_end is None or record.held_until < day_end)
     return Cursor(
-        etag=record.etag,
-        last_modified=record.last_modified,
+        etag=None if due else record.etag,
+        last_modified=None if due else record.last_modified,
         moved_to=record.fetch_url,
         data=record.cursor,
     )
@@ -431,6 +437,7 @@ def _collect_remote(
                 items=items,
                 etag=result.etag or (record.etag if record else None),
                 last_modified=result.last_modified or (record.last_modified if record else None),
+                held_until=record.held_until if record else None,  # still held, still due then
                 fetch_url=fetch_url,
                 cursor=remote.cursor.data,
                 cursor_before=remote.cursor.data,

@@ -80,6 +80,9 @@ class Selection:
     # keys of the shown articles the feed left undated: their ``published`` is the time
     # digest first saw them, which the article page's own date may still replace
     undated: set[str] = dataclasses.field(default_factory=set)
+    # when the earliest held article comes due: the first build of a day ending after it
+    # would take it
+    held_until: dt.datetime | None = None
 
 
 def select(
@@ -105,6 +108,7 @@ def select(
     chosen = Selection([], [], [])
     seen_keys: set[str] = set()
     undated_taken: dict[str, int] = {}
+    held_until: dt.datetime | None = None
     for article in articles:
         if article.key in seen_keys:
             continue  # the same article from two sources, or twice in one feed
@@ -115,6 +119,10 @@ def select(
         published = article.published or (record.first_seen if record else now)
         if published >= day_end or (article.published is None and now >= day_end):
             chosen.held.append(article)
+            # an undated one is held only by a build of a day already over: any later day's
+            # build takes it
+            due = max(published, day_end)
+            held_until = due if held_until is None else min(held_until, due)
             continue
         origin = article.origin or article.source
         if record is None and window_start is not None and origin in backlog_sources:
@@ -131,7 +139,7 @@ def select(
             article = dataclasses.replace(article, published=published)
             chosen.undated.add(article.key)
         chosen.shown.append(article)
-    return chosen
+    return dataclasses.replace(chosen, held_until=held_until) if held_until else chosen
 
 
 # An entry read from broken markup (its feed cut short, a tag left open) waits this many runs
@@ -338,7 +346,9 @@ class SourceDay:
     shown: tuple[Cleaned | PageWanted, ...] = ()
     skipped: tuple[Article, ...] = ()  # slim: remembered, never shown
     filtered: tuple[Filtered, ...] = ()  # taken out by exclude rules before any text work
-    held: int = 0  # articles for a later day: the source must be read in full next time
+    # the earliest article held for a later day comes due then: the source must be read in
+    # full by the first build of a day that ends after it
+    held_until: dt.datetime | None = None
     # Articles whose kind gives no text but their page's, past ``full_text_limit``: ``waiting``
     # for the next run (or ``unreadable`` with a limit of 0, remembered as skipped); slim.
     waiting: tuple[Article, ...] = ()
@@ -445,7 +455,7 @@ def take(
         shown=tuple(shown),
         skipped=tuple(slim(a) for a in selection.skipped),
         filtered=tuple(filtered),
-        held=len(selection.held),
+        held_until=selection.held_until,
         waiting=tuple(slim(a) for a in waiting),
         unreadable=tuple(slim(a) for a in unreadable),
         held_incomplete=tuple(slim(a) for a in recovered.held),

@@ -244,6 +244,7 @@ def assemble_day(
             fetch_config=config.fetch,
             progress=progress,
             intake=intake,
+            day_end=dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), config.timezone),
         )
         pages = full_text.finish() if full_text else {}
     taken = gather(collected.days, pages, plan, state)
@@ -260,10 +261,11 @@ def assemble_day(
     # Articles left empty by cleaning are remembered as skipped, so they are not cleaned
     # (and warned about) again on every run; so are filtered ones, so they never come back.
     skipped = [*taken.skipped, *(slim(f.article) for f in filtered_clean)]
-    # A source with entries held for a later day (or waiting for their page) must be read
+    # A source with entries waiting for their page or held back as incomplete must be read
     # in full next time: with its validators and cursor stored, "304 Not Modified" would
-    # hide those entries for good.
-    health = tuple(h.read_again() if h.name in taken.unsettled else h for h in collected.health)
+    # hide those entries for good. One with entries for a later day, from the day they are
+    # due (see SourceHealth.holding).
+    health = tuple(_stored_health(h, taken) for h in collected.health)
     failures = (*config.invalid_sources, *collected.failures)
 
     def shape() -> Digest:
@@ -293,6 +295,13 @@ def assemble_day(
     )
 
 
+def _stored_health(health: SourceHealth, taken: Taken) -> SourceHealth:
+    if health.name in taken.unsettled:
+        return health.read_again()
+    until = taken.held_until.get(health.name)
+    return health if until is None else health.holding(until)
+
+
 @dataclass
 class Taken:
     """Every source's day put together, in config order (see ``gather``)."""
@@ -301,7 +310,9 @@ class Taken:
     skipped: list[Article] = dataclasses.field(default_factory=list)
     filtered: list[Filtered] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
-    unsettled: set[str] = dataclasses.field(default_factory=set)
+    unsettled: set[str] = dataclasses.field(default_factory=set)  # read in full next run
+    # by source: when its earliest article held for a later day is due
+    held_until: dict[str, dt.datetime] = dataclasses.field(default_factory=dict)
     sightings: list[Sighting] = dataclasses.field(default_factory=list)
     unread_pages: list[UnreadPage] = dataclasses.field(default_factory=list)
     held_incomplete: list[Article] = dataclasses.field(default_factory=list)
@@ -323,8 +334,11 @@ def gather(
     for day in days:
         repeated = {key for key in day.keys if key in seen}
         seen.update(day.keys)
-        if day.held or day.waiting or day.held_incomplete:
+        if day.waiting or day.held_incomplete:
             taken.unsettled.add(day.source)
+        if day.held_until is not None:
+            due = taken.held_until.get(day.source)
+            taken.held_until[day.source] = min(due, day.held_until) if due else day.held_until
         for article in day.waiting:
             waiting[article.source] = waiting.get(article.source, 0) + 1
         unreadable.update(a.source for a in day.unreadable)

@@ -160,6 +160,9 @@ _MIGRATIONS: tuple[str, ...] = (
     # wrong and which digest judged it (JSON), so that an unchanged broken feed is not
     # downloaded and parsed again on every run (see digest.ingest).
     "ALTER TABLE sources ADD COLUMN unreadable TEXT",
+    # held_until: when the earliest entry a source's last read held for a later day comes
+    # due; until then its validators are kept (see SourceHealth.holding).
+    "ALTER TABLE sources ADD COLUMN held_until TEXT",
 )
 
 # A held-back entry not read again for this long is forgotten: its feed dropped it, or gave it
@@ -266,6 +269,8 @@ class SourceRecord:
     # the last body fetched could not be read: its validators, problem and advice, the
     # version of digest that judged it and when (see SourceHealth.unreadable)
     unreadable: Mapping[str, Any] | None = None
+    # the last read held entries for a later day: the earliest of them is due then
+    held_until: dt.datetime | None = None
 
     def is_new(self, location: str) -> bool:
         """Whether a source configured at ``location`` is still new to digest: never read
@@ -299,12 +304,25 @@ class SourceHealth:
     # SourceRecord.unreadable); kept by a later failure that fetched no body, dropped by a
     # successful read
     unreadable: Mapping[str, Any] | None = None
+    # the read held entries for a later day: the earliest is due then (see ``holding``)
+    held_until: dt.datetime | None = None
 
     def read_again(self) -> SourceHealth:
         """This read, stored so that the next run reads the source in full again: without
         the validators (a "304 Not Modified" would hide what is left) and with the cursor it
         started from. For a source some of whose articles wait for a later run."""
         return dataclasses.replace(self, etag=None, last_modified=None, cursor=self.cursor_before)
+
+    def holding(self, until: dt.datetime) -> SourceHealth:
+        """This read, for a source that gave entries dated for a later day, the earliest of
+        them due at ``until``: its validators are kept, so that until then an unchanged feed
+        costs a "304 Not Modified" rather than a download and a parse on every run; the
+        first build of a day that ends after ``until`` reads it in full (``ingest``). A kind
+        whose cursor moved past those entries would not give them again: it is read again
+        in full at once instead."""
+        if dict(self.cursor or {}) != dict(self.cursor_before or {}):
+            return self.read_again()
+        return dataclasses.replace(self, held_until=until)
 
 
 def _iso(value: dt.datetime) -> str:
@@ -637,9 +655,7 @@ class State:
 
     def source(self, name: str) -> SourceRecord | None:
         row = self._db.execute(
-            "SELECT name, location, first_run, etag, last_modified, last_success, last_error, "
-            "last_error_at, consecutive_failures, items, disabled_reason, fetch_url, settled, "
-            "cursor, unreadable FROM sources WHERE name = ?",
+            f"SELECT {_SOURCE_COLUMNS} FROM sources WHERE name = ?",
             (name,),
         ).fetchone()
         return _source_record(row) if row else None
@@ -652,11 +668,7 @@ class State:
             return db.execute("DELETE FROM sources WHERE name = ?", (name,)).rowcount > 0
 
     def sources(self) -> list[SourceRecord]:
-        rows = self._db.execute(
-            "SELECT name, location, first_run, etag, last_modified, last_success, last_error, "
-            "last_error_at, consecutive_failures, items, disabled_reason, fetch_url, settled, "
-            "cursor, unreadable FROM sources ORDER BY name"
-        ).fetchall()
+        rows = self._db.execute(f"SELECT {_SOURCE_COLUMNS} FROM sources ORDER BY name").fetchall()
         return [_source_record(row) for row in rows]
 
     # --- entries --------------------------------------------------------------------------
@@ -982,8 +994,8 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
     if health.ok:
         db.execute(
             "INSERT INTO sources (name, location, first_run, etag, last_modified, last_success, "
-            "consecutive_failures, items, fetch_url, settled, cursor) "
-            "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?) "
+            "consecutive_failures, items, fetch_url, settled, cursor, held_until) "
+            "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?) "
             "ON CONFLICT(name) DO UPDATE SET "
             "settled = CASE WHEN sources.location = excluded.location "
             "THEN MAX(sources.settled, excluded.settled) ELSE excluded.settled END, "
@@ -991,7 +1003,7 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
             "etag = excluded.etag, last_modified = excluded.last_modified, "
             "last_success = excluded.last_success, consecutive_failures = 0, "
             "items = excluded.items, disabled_reason = NULL, fetch_url = excluded.fetch_url, "
-            "cursor = excluded.cursor, unreadable = NULL",
+            "cursor = excluded.cursor, unreadable = NULL, held_until = excluded.held_until",
             (
                 health.name,
                 health.location,
@@ -1003,6 +1015,7 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
                 health.fetch_url,
                 int(health.items > 0),
                 json.dumps(dict(health.cursor), ensure_ascii=False) if health.cursor else None,
+                _iso(health.held_until) if health.held_until else None,
             ),
         )
     else:
@@ -1046,6 +1059,14 @@ def _save_incomplete(
     db.execute("DELETE FROM incomplete WHERE last_seen < ?", (_iso(now - FORGET_INCOMPLETE_AFTER),))
 
 
+# the columns of ``sources`` that make a SourceRecord, in ``_source_record``'s order
+_SOURCE_COLUMNS = (
+    "name, location, first_run, etag, last_modified, last_success, last_error, last_error_at, "
+    "consecutive_failures, items, disabled_reason, fetch_url, settled, cursor, unreadable, "
+    "held_until"
+)
+
+
 def _source_record(row: tuple) -> SourceRecord:
     return SourceRecord(
         name=row[0],
@@ -1063,6 +1084,7 @@ def _source_record(row: tuple) -> SourceRecord:
         settled=bool(row[12]),
         cursor=_cursor_from(row[13]),
         unreadable=_cursor_from(row[14]) or None,
+        held_until=_from_iso(row[15]),
     )
 
 

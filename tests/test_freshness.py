@@ -198,3 +198,16 @@ def test_a_page_put_back_from_an_older_backup_is_rendered_again(tmp_path: Path) 
     again = build(config, DAY, now=LATER + dt.timedelta(hours=1))
     assert not again.unchanged
     assert "Ferry timetable" in (config.output / f"{SEEDS_DAY}.html").read_text("utf-8")
+
+
+def test_the_code_version_follows_edits_where_the_version_number_stays(tmp_path: Path) -> None:
+    from digest.freshness import folder_version
+
+    (tmp_path / "parse.py").write_text("READ = 1\n", "utf-8")
+    os.utime(tmp_path / "parse.py", ns=(1_700_000_000_000_000_000,) * 2)
+    before = folder_version(tmp_path, "0.1.0")
+    assert folder_version(tmp_path, "0.1.0") == before
+    assert folder_version(tmp_path, "0.2.0") != before  # an upgrade
+    (tmp_path / "parse.py").write_text("READ = 2\n", "utf-8")  # the same size: a pull
+    os.utime(tmp_path / "parse.py", ns=(1_700_000_000_000_000_001,) * 2)
+    assert folder_version(tmp_path, "0.1.0") != before

@@ -209,7 +209,7 @@ def test_an_unreadable_body_is_read_again_after_a_day_or_by_another_digest(
     later = NOW + dt.timedelta(hours=25)
     assert len(build(config, later.date(), now=later).digest.failures) == 1
     # a newer digest may read what an older one could not
-    monkeypatch.setattr("digest.ingest.__version__", "99.0")
+    monkeypatch.setattr("digest.ingest.code_version", lambda: "an edited checkout")
     assert len(build(config, later.date(), now=later).digest.failures) == 1
     sent = [r.headers.get("if-none-match") for r in http_server.requests_to("/feed.xml")]
     assert sent == [None, None, None]
@@ -408,8 +408,54 @@ def test_an_entry_held_for_a_later_day_is_not_hidden_by_a_304(
     http_server.route("/feed.xml", conditional)
     config = site(tmp_path, feed("News", http_server.url("/feed.xml")), first_run_hours=0)
     assert build(config, DAY, now=NOW).digest.stories == ()
+    # until the entry is due, an unchanged feed costs a 304, not a download and a parse
+    assert build(config, DAY, now=NOW + dt.timedelta(hours=1)).digest.stories == ()
     later = build(config, DAY + dt.timedelta(days=1), now=NOW + dt.timedelta(days=1))
     assert [s.headline for s in later.digest.stories] == ["Tomorrow's story"]
+    sent = [r.headers.get("if-none-match") for r in http_server.requests_to("/feed.xml")]
+    assert sent == [None, '"v1"', None]  # the day it is due, read in full
+    with State.open(config.state) as state:
+        record = state.source("News")
+        assert record is not None and record.etag == '"v1"' and record.held_until is None
+
+
+def test_a_later_entry_still_held_keeps_its_due_time_through_a_304_and_a_change(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    in_two_days = raw_item("Story in two days", guid="t-2", when=NOW + dt.timedelta(days=2))
+    tomorrow = raw_item("Tomorrow's story", guid="t-1", when=NOW + dt.timedelta(days=1))
+    bodies = {'"v1"': rss(in_two_days), '"v2"': rss(tomorrow, in_two_days)}
+    current = ['"v1"']
+
+    def conditional(request: Recorded) -> Reply:
+        if request.headers.get("if-none-match") == current[0]:
+            return Reply(304)
+        return Reply(200, bodies[current[0]], {**RSS, "ETag": current[0]})
+
+    http_server.route("/feed.xml", conditional)
+    config = site(tmp_path, feed("News", http_server.url("/feed.xml")), first_run_hours=0)
+
+    def held_until() -> dt.datetime | None:
+        with State.open(config.state) as state:
+            record = state.source("News")
+            assert record is not None
+            return record.held_until
+
+    build(config, DAY, now=NOW)
+    assert held_until() == NOW + dt.timedelta(days=2)
+    build(config, DAY, now=NOW + dt.timedelta(hours=1))  # 304: the same entry is still held
+    assert held_until() == NOW + dt.timedelta(days=2)
+    current[0] = '"v2"'  # the feed changes: an entry due sooner
+    build(config, DAY, now=NOW + dt.timedelta(hours=2))
+    assert held_until() == NOW + dt.timedelta(days=1)
+    later = build(config, DAY + dt.timedelta(days=1), now=NOW + dt.timedelta(days=1))
+    assert [s.headline for s in later.digest.stories] == ["Tomorrow's story"]
+    assert held_until() == NOW + dt.timedelta(days=2)
+    last = build(config, DAY + dt.timedelta(days=2), now=NOW + dt.timedelta(days=2))
+    assert [s.headline for s in last.digest.stories] == ["Story in two days"]
+    assert held_until() is None
+    sent = [r.headers.get("if-none-match") for r in http_server.requests_to("/feed.xml")]
+    assert sent == [None, '"v1"', '"v1"', None, None]
 
 
 def test_a_new_feed_of_undated_entries_takes_only_a_few(

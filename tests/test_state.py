@@ -159,6 +159,7 @@ def test_old_schema_is_migrated_in_place(tmp_path: Path) -> None:
         db.execute("ALTER TABLE sources DROP COLUMN settled")
         db.execute("ALTER TABLE sources DROP COLUMN cursor")
         db.execute("ALTER TABLE sources DROP COLUMN unreadable")
+        db.execute("ALTER TABLE sources DROP COLUMN held_until")
         db.execute("PRAGMA user_version = 1")
     with State.open(path) as state:
         assert set(state.entries(["k1"])) == {"k1"}
@@ -224,6 +225,7 @@ def test_upgrading_keeps_entries_keyed_by_a_scoped_tag_id_known(tmp_path: Path) 
     with sqlite3.connect(path) as db:  # as the version before kinds had cursors left it
         db.execute("ALTER TABLE sources DROP COLUMN cursor")
         db.execute("ALTER TABLE sources DROP COLUMN unreadable")
+        db.execute("ALTER TABLE sources DROP COLUMN held_until")
         db.execute("DROP TABLE stories")
         db.execute("PRAGMA user_version = 5")
     with State.open(path) as state:
@@ -242,6 +244,7 @@ def test_a_kinds_cursor_is_kept_with_its_read_and_added_to_an_older_file(tmp_pat
     with sqlite3.connect(path) as db:  # as the version before kinds had cursors left it
         db.execute("ALTER TABLE sources DROP COLUMN cursor")
         db.execute("ALTER TABLE sources DROP COLUMN unreadable")
+        db.execute("ALTER TABLE sources DROP COLUMN held_until")
         db.execute("DROP TABLE stories")
         db.execute("PRAGMA user_version = 6")
     seen = {"newest": "2026-11-21T06:00:00+00:00"}
@@ -262,6 +265,18 @@ def test_a_kinds_cursor_is_kept_with_its_read_and_added_to_an_older_file(tmp_pat
         assert state.source("S").cursor == seen
         state.commit_build(DAY, [], [], None, NOW, [read])
         assert state.source("S").cursor == later
+        # a cursor that moved past entries held for a later day would never give them again
+        due = NOW + dt.timedelta(days=2)
+        assert read.holding(due) == again
+        kept = SourceHealth("S", url, True, 2, etag='"v3"', cursor=later, cursor_before=later)
+        state.commit_build(DAY, [], [], None, NOW, [kept.holding(due)])
+        stored = state.source("S")
+        assert (stored.etag, stored.cursor, stored.held_until) == ('"v3"', later, due)
+        failed_later = SourceHealth("S", url, False, problem="HTTP 500")
+        state.commit_build(DAY, [], [], None, NOW, [failed_later])
+        assert state.source("S").held_until == due  # a failed read changes nothing held
+        state.commit_build(DAY, [], [], None, NOW, [kept])
+        assert state.source("S").held_until is None  # a read that holds nothing clears it
     with sqlite3.connect(path) as db:
         db.execute("UPDATE sources SET cursor = 'not JSON' WHERE name = 'S'")
     with State.open(path) as state:
@@ -362,8 +377,9 @@ def test_entries_held_back_as_incomplete_count_their_runs_until_shown(tmp_path: 
     with sqlite3.connect(path) as db:  # as the version before entries were held back left it
         db.execute("DROP TABLE incomplete")
         db.execute("ALTER TABLE sources DROP COLUMN unreadable")  # (added after it)
+        db.execute("ALTER TABLE sources DROP COLUMN held_until")  # (and this)
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        db.execute(f"PRAGMA user_version = {version - 2}")
+        db.execute(f"PRAGMA user_version = {version - 3}")
     cut, other = article("k1"), article("k2")
     with State.open(path) as state:
         assert state.incomplete_runs(["k1", "k2"]) == {}
