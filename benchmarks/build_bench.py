@@ -53,12 +53,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import warnings
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 ROOT = Path(__file__).resolve().parent.parent
 FEED_SUFFIXES = {".xml", ".rss", ".atom", ".rdf", ".json", ".feed", ""}
@@ -279,6 +280,57 @@ class Descendants:
                 self.rss[pid] = max(self.rss.get(pid, 0.0), rss)
 
 
+class Timeline:
+    """Samples this process's resident memory every few milliseconds, with where the main
+    thread is in digest's code, and reports the build's phases and where the peak was."""
+
+    def __init__(self, interval: float = 0.01) -> None:
+        self.interval = interval
+        self.samples: list[tuple[float, float, tuple[str, ...]]] = []
+        self._stop = threading.Event()
+        self._main = threading.get_ident()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def __enter__(self) -> Timeline:
+        self._start = time.perf_counter()
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        page = os.sysconf("SC_PAGE_SIZE") / 2**20
+        with open("/proc/self/statm") as statm:
+            while not self._stop.wait(self.interval):
+                statm.seek(0)
+                rss = int(statm.read().split()[1]) * page
+                frame = sys._current_frames().get(self._main)
+                where: list[str] = []
+                while frame is not None:
+                    name = frame.f_code.co_filename
+                    if "/digest/" in name:
+                        where.append(f"{Path(name).stem}.{frame.f_code.co_name}")
+                    frame = frame.f_back
+                self.samples.append((time.perf_counter() - self._start, rss, tuple(where[::-1])))
+
+    def report(self, out: Any) -> None:
+        if not self.samples:
+            return
+        print("memory timeline (s, MB, where the main thread was):", file=out)
+        phase: tuple[str, ...] = ()
+        last = -1.0
+        for at, rss, where in self.samples:
+            if where[:4] != phase or at - last >= 2:  # a line per phase, and every 2 s
+                phase, last = where[:4], at
+                print(f"  {at:7.2f} {rss:7.1f}  {' > '.join(where[1:5])}", file=out)
+        at, rss, where = max(self.samples, key=lambda sample: sample[1])
+        print(f"peak {rss:.1f} MB at {at:.2f} s in:", file=out)
+        for name in where:
+            print(f"    {name}", file=out)
+
+
 def child(args: argparse.Namespace) -> None:
     """Run one scenario in this fresh process and print its figures as one JSON line."""
     sys.path.insert(0, str(args.tree))
@@ -346,10 +398,13 @@ def child(args: argparse.Namespace) -> None:
             import tracemalloc
 
             tracemalloc.start(8)
-        with Descendants() as workers:
+        timeline = Timeline() if args.timeline else contextlib.nullcontext()
+        with Descendants() as workers, timeline:
             started, cpu = time.perf_counter(), time.process_time()
             result = build(config, DAY, now=NOW)
             wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+        if isinstance(timeline, Timeline):
+            timeline.report(sys.stderr)
         traced = 0.0
         if args.tracemalloc:
             traced = tracemalloc.get_traced_memory()[1] / 2**20
@@ -401,9 +456,10 @@ def measure(scenario: str, tree: Path, args: argparse.Namespace, port: int) -> d
         "--feeds", str(args.feeds), "--corpus", str(args.corpus),
         *(["--profile", args.profile] if args.profile else []),
         *(["--tracemalloc"] if args.tracemalloc else []),
+        *(["--timeline"] if args.timeline else []),
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if args.profile or args.tracemalloc:
+    if args.profile or args.tracemalloc or args.timeline:
         print(done.stderr[-60000:], file=sys.stderr)
     if done.returncode:
         raise SystemExit(f"{scenario} failed:\n{done.stderr[-4000:]}")
@@ -491,6 +547,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--tracemalloc", action="store_true", help="trace the build's allocations (slow; stderr)"
+    )
+    parser.add_argument(
+        "--timeline",
+        action="store_true",
+        help="sample the build's memory and where it is, and say where the peak was (stderr)",
     )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--tree", type=Path, default=ROOT, help=argparse.SUPPRESS)

@@ -401,7 +401,9 @@ def _collect_remote(
             progress(result.source, done, total)
 
     # Bodies are dropped once handled: a build of many feeds need not hold them all.
-    results = fetch_all(requests, settings, on_done=finished, keep_bodies=False)
+    # Fetching waits while the worker processes are behind: see digest.room.
+    room = run.intake.room if run.intake is not None else None
+    results = fetch_all(requests, settings, on_done=finished, keep_bodies=False, room=room)
     follows = {name: f for name, f in parsed.items() if isinstance(f, Follow)}
     if follows:
         parsed.update(

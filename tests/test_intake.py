@@ -109,6 +109,49 @@ def test_worker_processes_read_the_feeds_as_the_build_itself_does(
     assert handed == []
 
 
+def test_fetching_waits_while_the_workers_are_behind_and_the_day_is_the_same(
+    http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = corpus_site(http_server, tmp_path / "here")
+    monkeypatch.setattr(intake, "POOL_MIN_SOURCES", 2)
+    monkeypatch.setattr(pipeline, "pool_workers", lambda remote: 2)
+    free = build(here, DAY, now=NOW)
+    # room for one body at a time: each fetch waits until the bodies handed over are taken
+    monkeypatch.setattr(intake, "QUEUED_BODY_BYTES", 1)
+    outstanding: list[concurrent.futures.Future[Parsed]] = []
+    piled: list[int] = []
+    submit = intake.IntakePool.submit
+
+    def counted(pool: intake.IntakePool, *args: object) -> concurrent.futures.Future[Parsed]:
+        piled.append(sum(not f.done() for f in outstanding))
+        future = submit(pool, *args)  # type: ignore[arg-type]
+        outstanding.append(future)
+        return future
+
+    monkeypatch.setattr(intake.IntakePool, "submit", counted)
+    there = dataclasses.replace(here, output=tmp_path / "there/out", state=tmp_path / "there/s")
+    held = build(there, DAY, now=NOW)
+    assert held.digest == free.digest and stored(here) == stored(there)
+    assert len(piled) == len(FEEDS) + 1 - 2
+    # never more waiting than the fetching threads that were let through together
+    assert max(piled) <= FetchConfig().workers
+
+
+def test_a_fetch_waiting_for_room_is_let_go_when_the_build_stops(tmp_path: Path) -> None:
+    import threading
+
+    with State.open(tmp_path / "state.sqlite"):
+        pass
+    pool = intake.IntakePool(tmp_path / "state.sqlite", workers=1, queued_bytes=0)
+    waiter = threading.Thread(target=pool.room.wait)
+    with pool:
+        waiter.start()
+        waiter.join(0.2)
+        assert waiter.is_alive()  # no room at all: it waits
+    waiter.join(5)
+    assert not waiter.is_alive()  # closing the pool lets it go (no worker was ever started)
+
+
 def test_a_source_goes_to_a_worker_and_back_whole() -> None:
     source = Source(
         "Harbour", "feed", "https://example.org/feed", category="Local", options={"full_text": True}

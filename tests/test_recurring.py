@@ -32,7 +32,7 @@ def test_numbers_are_kept_a_market_report_is_news_each_day() -> None:
 
 
 def sighting(key: str, *texts: str, source: str = "Pohjolan Sanomat") -> Sighting:
-    return Sighting(source, key, frozenset(fingerprint(t) for t in texts))
+    return Sighting.of(source, key, (fingerprint(t) for t in texts))
 
 
 def test_one_build_learns_from_its_own_articles() -> None:

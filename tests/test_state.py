@@ -322,7 +322,7 @@ def test_an_article_s_language_is_stored_with_it(tmp_path: Path) -> None:
 
 
 def seen(key: str, *prints: int, source: str = "Gazette") -> Sighting:
-    return Sighting(source, key, frozenset(prints))
+    return Sighting.of(source, key, prints)
 
 
 def test_paragraph_fingerprints_are_remembered_per_source_in_the_builds_commit(

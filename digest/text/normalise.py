@@ -262,12 +262,12 @@ def normalise(
 def survey(article: Article) -> Sighting:
     """The fingerprints of an article's paragraphs, as the stage sees them: what the pipeline
     remembers of it, to learn its source's template. Code is left out."""
-    prints = frozenset(
+    prints = (
         fingerprint(normalise_text(p.text))
         for p in article.paragraphs
         if not _is_code(p) and any(c.isalpha() for c in p.text)
     )
-    return Sighting(article.source, article.key, prints)
+    return Sighting.of(article.source, article.key, prints)
 
 
 def clean_paragraphs(

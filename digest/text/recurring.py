@@ -21,8 +21,9 @@ import functools
 import hashlib
 import re
 import string
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 # A paragraph is the source's template once it has been seen in this many distinct articles of
@@ -60,11 +61,24 @@ def fingerprint(text: str) -> int:
 
 @dataclass(frozen=True, slots=True)
 class Sighting:
-    """The paragraphs one article showed, as fingerprints: what the stage saw."""
+    """The paragraphs one article showed, as fingerprints: what the stage saw.
+
+    They are packed, 8 bytes each (``of`` makes one): a build holds every new article's
+    sighting until it commits, and at 46,000 articles a set of Python integers apiece cost
+    40 MB more."""
 
     source: str
     key: str
-    prints: frozenset[int]
+    packed: bytes  # the distinct fingerprints, sorted, as signed 64-bit integers
+
+    @classmethod
+    def of(cls, source: str, key: str, prints: Iterable[int]) -> Sighting:
+        return cls(source, key, array("q", sorted(set(prints))).tobytes())
+
+    @property
+    def prints(self) -> Sequence[int]:
+        """The distinct fingerprints."""
+        return array("q", self.packed)
 
 
 @dataclass(frozen=True, slots=True)

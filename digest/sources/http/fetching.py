@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 from digest import PROJECT_URL
+from digest.room import Room
 from digest.sources.http.attempt import attempt
 from digest.sources.http.client import Client
 from digest.sources.http.model import (
@@ -74,12 +75,16 @@ def fetch_all(
     on_done: Callable[[FetchResult], None] | None = None,
     client: Client | None = None,
     keep_bodies: bool = True,
+    room: Room | None = None,
 ) -> list[FetchResult]:
     """Fetch every request on at most ``settings.workers`` threads; results in request order.
 
     ``on_done`` is called once per result as each finishes, always on the calling thread, so
     it may draw a progress bar or log a line without locking. With ``keep_bodies=False`` the
     results returned carry no body: ``on_done`` had it, and many bodies need not stay in memory.
+    With a ``room``, each request first waits for room in it (its deadline starts after),
+    and each body is held in it until ``on_done`` has had it: so that bodies come no faster
+    than whoever handles them can (``digest.room``).
     """
     requests = list(requests)
     if not requests:
@@ -93,14 +98,18 @@ def fetch_all(
     pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="digest-fetch")
     try:
         futures = {
-            pool.submit(fetch, request, settings, client=client): index
+            pool.submit(_admitted, room, request, settings, client): index
             for index, request in enumerate(requests)
         }
         for future in concurrent.futures.as_completed(futures):
             index = futures.pop(future)  # not kept: a result may hold a large body
             results[index] = result = future.result()
-            if on_done is not None:
-                on_done(result)
+            try:
+                if on_done is not None:
+                    on_done(result)
+            finally:
+                if room is not None and result.body:
+                    room.release(len(result.body))
             if not keep_bodies and result.body:
                 results[index] = dataclasses.replace(result, body=b"")
     except BaseException:
@@ -112,6 +121,18 @@ def fetch_all(
         if own_client:
             client.close()
     return [result for result in results if result is not None]
+
+
+def _admitted(
+    room: Room | None, request: FetchRequest, settings: FetchSettings, client: Client
+) -> FetchResult:
+    if room is None:
+        return fetch(request, settings, client=client)
+    room.wait()
+    result = fetch(request, settings, client=client)
+    if result.body:
+        room.hold(len(result.body))  # until the calling thread has handed it on
+    return result
 
 
 def _fetch(
