@@ -151,6 +151,8 @@ def _files(folder: Path) -> list[tuple[str, int, int]]:
 def _plain(value: Any) -> Any:
     """For ``json.dumps``: what it cannot write itself, as data whose text does not depend on
     the process (dataclasses by field, sets sorted, anything else as its type and text)."""
+    if isinstance(value, Path):  # "digest.toml", "./digest.toml" and its full path are one
+        return f"Path:{os.path.abspath(value)}"
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {name: getattr(value, name) for name in _field_names(type(value))}
     if isinstance(value, Mapping):

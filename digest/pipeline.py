@@ -489,7 +489,9 @@ def build(
                 language_warning,
                 started,
                 stories_shown=current,
-                reload=functools.partial(_reload_digest, config, day, now, fingerprint),
+                reload=functools.partial(
+                    _reload_digest, config, day, now, fingerprint, assembly.failures
+                ),
             )
         digest = assembly.digest
         env = present.make_environment(config.templates, language)
@@ -552,9 +554,7 @@ def build(
                         len(digest.stories),
                         {path.name: freshness.page_digest(page) for path, page in pages.items()},
                     ).to_store(),
-                )
-                if record is not None
-                else None,
+                ),
             )
         except BaseException as exc:
             staged.discard()
@@ -634,23 +634,40 @@ def _current_pages(
     """How many stories the day's pages show, if they are current: nothing new came for the
     day, the day's pages were made from the same things (``digest.freshness``), and every
     page a build would write is still there. None: the day is built again."""
-    if assembly.shown or not any(d.day == day for d in days):
+    if assembly.shown:
         return None
     found = freshness.stored(state.get_meta(freshness.meta_key(day)))
     if found is None or found.fingerprint != fingerprint:
         return None
+    if found.stories and not any(d.day == day for d in days):
+        return None  # its record is gone (a state put back from an older copy)
     # every page a build would write is still there, as that build wrote it
     if not found.on_disk(output_paths(config, day, days)):
         return None
     return found.stories
 
 
-def _reload_digest(config: Config, day: dt.date, now: dt.datetime, fingerprint: str) -> Digest:
+def _reload_digest(
+    config: Config,
+    day: dt.date,
+    now: dt.datetime,
+    fingerprint: str,
+    failures: Sequence[SourceFailure],
+) -> Digest:
     """The digest of a day whose pages a build left alone, read back from the state: asked
-    for before the day is built again, as every caller does at once."""
+    for before the day is built again, as every caller does at once. A day that brought no
+    story has no record: its digest is the empty one, with the sources that failed."""
     with State.open(config.state) as state:
-        found = stored_digest(config, state, day)
         rendered = freshness.stored(state.get_meta(freshness.meta_key(day)))
+        found = stored_digest(config, state, day)
+        if found is None and rendered is not None and not rendered.stories:
+            found = shaped_digest(
+                config,
+                day,
+                stories_for_day(state, config, day),
+                generated_at=now,
+                failures=failures,
+            )
     if found is None or rendered is None or rendered.fingerprint != fingerprint:
         raise RuntimeError(f"{day} was built again since: its digest then is gone")
     return dataclasses.replace(found, generated_at=now)

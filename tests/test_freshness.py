@@ -11,6 +11,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from seedsite import SEEDS_DAY, copy_seeds
 
 from digest.backup import restore
@@ -211,3 +212,32 @@ def test_the_code_version_follows_edits_where_the_version_number_stays(tmp_path:
     (tmp_path / "parse.py").write_text("READ = 2\n", "utf-8")  # the same size: a pull
     os.utime(tmp_path / "parse.py", ns=(1_700_000_000_000_000_001,) * 2)
     assert folder_version(tmp_path, "0.1.0") != before
+
+
+def test_a_day_with_no_story_is_left_alone_too_until_one_comes(tmp_path: Path) -> None:
+    config = seeds_config(tmp_path)
+    build(config, DAY, now=NOW)  # the seeds' day
+    next_day, next_now = DAY + dt.timedelta(days=1), NOW + dt.timedelta(days=1)
+    empty = build(config, next_day, now=next_now)
+    assert not empty.unchanged and empty.digest.stories == ()
+    before = pages(config)
+    again = build(config, next_day, now=next_now + dt.timedelta(hours=1))
+    assert again.unchanged and pages(config) == before
+    assert again.digest.stories == () and again.digest.day == next_day
+    # a story for that day renders it again
+    newer = add_ferry_story(tmp_path)
+    os.utime(newer, (next_now.timestamp() - 3600,) * 2)
+    late = build(config, next_day, now=next_now + dt.timedelta(hours=2))
+    assert not late.unchanged and len(late.digest.stories) == 1
+
+
+def test_the_same_files_spelled_another_way_leave_the_pages_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = seeds_config(tmp_path, path=tmp_path / "digest.toml")
+    build(config, DAY, now=NOW)  # as cron names them: full paths
+    monkeypatch.chdir(tmp_path)
+    by_hand = dataclasses.replace(  # as a run by hand in that folder names them
+        config, path=Path("digest.toml"), output=Path("output"), state=Path("./state.sqlite")
+    )
+    assert build(by_hand, DAY, now=LATER).unchanged
