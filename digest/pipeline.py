@@ -489,9 +489,11 @@ def build(
                 language_warning,
                 started,
                 stories_shown=current,
-                reload=functools.partial(
-                    _reload_digest, config, day, now, fingerprint, assembly.failures
-                ),
+                # a day with no story: its (empty) digest costs nothing to make now, and
+                # stays right whatever a later build of the day does
+                reload=functools.partial(_reload_digest, config, day, now, fingerprint)
+                if current
+                else _const(dataclasses.replace(assembly.digest, generated_at=now)),
             )
         digest = assembly.digest
         env = present.make_environment(config.templates, language)
@@ -647,27 +649,16 @@ def _current_pages(
     return found.stories
 
 
-def _reload_digest(
-    config: Config,
-    day: dt.date,
-    now: dt.datetime,
-    fingerprint: str,
-    failures: Sequence[SourceFailure],
-) -> Digest:
+def _const(digest: Digest) -> Callable[[], Digest]:
+    return lambda: digest
+
+
+def _reload_digest(config: Config, day: dt.date, now: dt.datetime, fingerprint: str) -> Digest:
     """The digest of a day whose pages a build left alone, read back from the state: asked
-    for before the day is built again, as every caller does at once. A day that brought no
-    story has no record: its digest is the empty one, with the sources that failed."""
+    for before the day is built again, as every caller does at once."""
     with State.open(config.state) as state:
-        rendered = freshness.stored(state.get_meta(freshness.meta_key(day)))
         found = stored_digest(config, state, day)
-        if found is None and rendered is not None and not rendered.stories:
-            found = shaped_digest(
-                config,
-                day,
-                stories_for_day(state, config, day),
-                generated_at=now,
-                failures=failures,
-            )
+        rendered = freshness.stored(state.get_meta(freshness.meta_key(day)))
     if found is None or rendered is None or rendered.fingerprint != fingerprint:
         raise RuntimeError(f"{day} was built again since: its digest then is gone")
     return dataclasses.replace(found, generated_at=now)
