@@ -65,7 +65,7 @@ from digest.model import (
 from digest.output import OutputError, StagedFiles, remove_leftovers
 from digest.present import plural
 from digest.shape import SectionRule, ShapedDay, ShapeSettings, shape_day
-from digest.state import RunLock, SourceHealth, State
+from digest.state import RunLock, SourceHealth, State, StateError
 from digest.text.normalise import RuleSet
 from digest.text.recurring import Sighting, SourceTemplate
 
@@ -491,7 +491,7 @@ def build(
                 stories_shown=current,
                 # a day with no story: its (empty) digest costs nothing to make now, and
                 # stays right whatever a later build of the day does
-                reload=functools.partial(_reload_digest, config, day, now, fingerprint)
+                reload=functools.partial(_reload_digest, config, day, now)
                 if current
                 else _const(dataclasses.replace(assembly.digest, generated_at=now)),
             )
@@ -653,14 +653,18 @@ def _const(digest: Digest) -> Callable[[], Digest]:
     return lambda: digest
 
 
-def _reload_digest(config: Config, day: dt.date, now: dt.datetime, fingerprint: str) -> Digest:
-    """The digest of a day whose pages a build left alone, read back from the state: asked
-    for before the day is built again, as every caller does at once."""
+def _reload_digest(config: Config, day: dt.date, now: dt.datetime) -> Digest:
+    """The digest of a day whose pages a build left alone, read back from the state when a
+    caller asks for it (the email). Should another build of the day have come in between
+    (a cron run while the mail was waiting for the lock), it is the day as that build left
+    it: what its pages show."""
     with State.open(config.state) as state:
         found = stored_digest(config, state, day)
-        rendered = freshness.stored(state.get_meta(freshness.meta_key(day)))
-    if found is None or rendered is None or rendered.fingerprint != fingerprint:
-        raise RuntimeError(f"{day} was built again since: its digest then is gone")
+    if found is None:
+        raise StateError(
+            f"{config.state}: the digest of {day} is no longer there",
+            f"build it again with 'digest build --date {day}'",
+        )
     return dataclasses.replace(found, generated_at=now)
 
 

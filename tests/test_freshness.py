@@ -241,3 +241,16 @@ def test_the_same_files_spelled_another_way_leave_the_pages_alone(
         config, path=Path("digest.toml"), output=Path("output"), state=Path("./state.sqlite")
     )
     assert build(by_hand, DAY, now=LATER).unchanged
+
+
+def test_a_digest_asked_for_after_another_build_of_the_day_is_the_day_as_it_now_stands(
+    tmp_path: Path,
+) -> None:
+    config = seeds_config(tmp_path)
+    build(config, DAY, now=NOW)
+    unchanged = build(config, DAY, now=LATER)  # its digest is read only when asked for
+    add_ferry_story(tmp_path)
+    build(config, DAY, now=LATER + dt.timedelta(minutes=5))  # cron, before the mail asks
+    headlines = {s.headline for s in unchanged.digest.stories}
+    assert "Ferry timetable changes from Monday" in headlines  # what the pages now show
+    assert unchanged.digest.generated_at == LATER
