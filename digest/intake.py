@@ -92,6 +92,11 @@ class Selection:
     held_until: dt.datetime | None = None
 
 
+def day_end(day: dt.date, tz: dt.tzinfo) -> dt.datetime:
+    """When ``day`` ends in ``tz``: a build of the day takes what is dated before it."""
+    return dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tz)
+
+
 def select(
     articles: Sequence[Article],
     known: Mapping[str, EntryRecord],
@@ -109,9 +114,9 @@ def select(
     run only the recent window is taken and the rest is remembered as skipped, so it never
     surfaces later either. Undated articles take the time digest first saw them.
     """
-    day_end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), tz)
+    end = day_end(day, tz)
     # A zero window means "no window": a new source's whole backlog is taken.
-    window_start = min(now, day_end) - first_run_window if first_run_window else None
+    window_start = min(now, end) - first_run_window if first_run_window else None
     chosen = Selection([], [], [])
     seen_keys: set[str] = set()
     undated_taken: dict[str, int] = {}
@@ -124,11 +129,11 @@ def select(
         if record is not None and record.day is not None:
             continue
         published = article.published or (record.first_seen if record else now)
-        if published >= day_end or (article.published is None and now >= day_end):
+        if published >= end or (article.published is None and now >= end):
             chosen.held.append(article)
             # an undated one is held only by a build of a day already over: any later day's
             # build takes it
-            due = max(published, day_end)
+            due = max(published, end)
             held_until = due if held_until is None else min(held_until, due)
             continue
         origin = article.origin or article.source
@@ -607,6 +612,9 @@ class IntakePool:
         self._jobs = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self.room = Room(QUEUED_BODY_BYTES if queued_bytes is None else queued_bytes)
+        # the workers died or never started: what is fetched from then on is read in the
+        # build (a failed job's body waits in its Pending, out of the room: no more of them)
+        self.broken = False
 
     def submit(
         self, source: Source, kind: Kind, fetched: Fetched, cursor: Cursor, plan: DayPlan, new: bool
@@ -616,10 +624,17 @@ class IntakePool:
         future: concurrent.futures.Future[Parsed] = concurrent.futures.Future()
         size = len(fetched.body)
         self.room.hold(size)
-        future.add_done_callback(lambda _: self.room.release(size))  # done, failed or not
+        future.add_done_callback(functools.partial(self._settled, size))
         self._jobs.put((future, (source, kind.name, fetched, cursor, plan, new)))
         self.start()
         return future
+
+    def _settled(self, size: int, future: concurrent.futures.Future[Parsed]) -> None:
+        if not future.cancelled() and isinstance(
+            future.exception(), concurrent.futures.BrokenExecutor
+        ):
+            self.broken = True
+        self.room.release(size)  # done, failed or not
 
     def start(self) -> None:
         """Start the workers now, if they are not starting yet: they take a moment."""
@@ -655,6 +670,10 @@ class IntakePool:
                     inner = executor.submit(parse_and_take, *arguments)
                 except concurrent.futures.BrokenExecutor as exc:
                     future.set_exception(exc)  # the caller reads the source itself
+                    continue
+                except Exception as exc:  # (after interpreter shutdown, say): the same
+                    log.warning("could not hand a source to a worker process: %s", exc)
+                    future.set_exception(concurrent.futures.BrokenExecutor(str(exc)))
                     continue
                 inner.add_done_callback(functools.partial(_relay, future))
         finally:
@@ -793,7 +812,7 @@ class DayIntake:
     ) -> Pending | None:
         """Hand a fetched source to a worker; None when there are no workers, or it is one of
         the build's first ``POOL_MIN_SOURCES`` bodies (``parse`` it here)."""
-        if self._pool is None:
+        if self._pool is None or self._pool.broken:
             return None
         self._bodies += 1
         if self._bodies <= POOL_MIN_SOURCES:
