@@ -48,6 +48,7 @@ from digest.intake import (
     SourceDay,
     clean,
     clean_article,
+    day_end,
     mark_incomplete,
     pool_workers,
     slim,
@@ -244,7 +245,7 @@ def assemble_day(
             fetch_config=config.fetch,
             progress=progress,
             intake=intake,
-            day_end=dt.datetime.combine(day + dt.timedelta(days=1), dt.time(), config.timezone),
+            day_end=day_end(day, config.timezone),
         )
         pages = full_text.finish() if full_text else {}
     taken = gather(collected.days, pages, plan, state)
