@@ -385,6 +385,14 @@ def test_thoughts_heading_needs_prompts_after_it() -> None:
     assert clean([*BODY, *essay_end])[1] == []
 
 
+def test_a_prompt_in_letters_str_lower_keeps_apart_is_still_a_prompt() -> None:
+    # a Turkish capital İ, a dotless ı, a long ſ: a case-insensitive rule reads them as i and
+    # s, and so must the quick look that decides whether the rules are tried at all
+    for prompt in ["SİGN İN TO JOİN THE CONVERSATİON", "Sıgn ın to joın the conversatıon"]:
+        assert clean([*BODY, prompt])[1] == [("comment-prompt", prompt)], prompt
+    assert clean([*BODY, "Sign in to join the conver\u017fation"])[1] != []
+
+
 def test_a_long_tail_is_not_a_block() -> None:
     tail = [f"Short paragraph number {n} of a list-style story." for n in range(40)]
     assert clean([*BODY, "Related", *tail])[1] == []

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from digest.text.prefilter import BOUNDARY, LiteralFilter, necessary_literals
+from digest.text.prefilter import BOUNDARY, LiteralFilter, fold, necessary_literals
 from digest.text.rules import default_rules
 
 RULES = default_rules()
@@ -69,7 +69,44 @@ def test_the_filter_never_misses_what_the_pattern_matches(
     text = " ".join(text.split())
     match = compiled.fullmatch(text) if whole else compiled.search(text)
     assume(match is not None and text.isprintable())
-    assert LiteralFilter(literals).search(text.lower()), (pattern, text)
+    assert LiteralFilter(literals).search(fold(text)), (pattern, text)
+    # the same words as a case-insensitive expression still reads them in other cases,
+    # among them the forms str.lower() keeps apart (Turkish dotted and dotless i, long s)
+    spelled = data.draw(st.sampled_from(_SPELLINGS))(text)
+    if compiled.fullmatch(spelled) if whole else compiled.search(spelled):
+        assert LiteralFilter(literals).search(fold(spelled)), (pattern, spelled)
+
+
+_SPELLINGS = [
+    str.upper,
+    str.title,
+    lambda text: text.translate(str.maketrans("iI", "İı")),
+    lambda text: text.upper().translate(str.maketrans("IS", "İſ")),
+    lambda text: text.translate(str.maketrans("ksσ", "\u212aſς")),
+]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text"),
+    [
+        (r"\bsign in\b", "SİGN İN to read on"),  # Turkish capitals: dotted İ
+        (r"\bkayıt ol\b", "KAYIT OL"),  # a dotless ı in the pattern, I in the text
+        (r"\bthis article\b", "thıs artıcle was"),
+        (r"\bsubscribe\b", "ſubſcribe now"),  # a long s, as old type and some OCR set it
+        (r"\bλόγος\b", "ΛΌΓΟΣ"),  # a final sigma, upper case
+    ],
+)
+def test_the_filter_reads_every_case_the_expression_does(pattern: str, text: str) -> None:
+    literals = necessary_literals(pattern)
+    assert literals is not None and re.search(pattern, text, re.IGNORECASE)
+    assert LiteralFilter(literals).search(fold(text))
+
+
+def test_folding_keeps_the_text_s_length_and_its_word_boundaries() -> None:
+    for text in ["İstanbul", "Iğdır ı", "ſ ς Σ ΣΑΣ", "\u212aelvin", "plain ascii", "café ͅ"]:
+        folded = fold(text)
+        assert len(folded) == len(text)
+        assert [c.isalnum() for c in folded] == [c.isalnum() for c in text]
 
 
 def test_a_literal_also_needed_without_its_closing_boundary_still_counts() -> None:

@@ -38,6 +38,7 @@ from dataclasses import dataclass, field, replace
 
 from digest.model import Article, Paragraph, ParagraphKind, Removal
 from digest.text import shapes
+from digest.text.prefilter import fold
 from digest.text.recurring import (
     RECURS_IN,
     Sighting,
@@ -361,7 +362,7 @@ def _read(
         if len(item.text) <= _NO_WORDS_MAX_CHARS and _separator(item.text):
             account.cut(item.index, NO_WORDS, BUILTIN_REASONS[NO_WORDS], item.text)
             continue
-        lowered = item.text.lower()
+        lowered = fold(item.text)
         if not context.rules.may_apply("any", lowered):
             context.follows_cut = False
             out.append(item)
@@ -372,7 +373,7 @@ def _read(
             if not item.text:
                 continue
             if item.text != whole:
-                lowered = item.text.lower()
+                lowered = fold(item.text)
         else:
             context.follows_cut = False
         if len(item.text) <= _STANDALONE_MAX_CHARS and context.rules.may_apply(

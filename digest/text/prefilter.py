@@ -11,7 +11,9 @@ whose literals cannot be read (a character class, an optional start) gives None:
 prefilter, the full search runs.
 
 The texts searched have their whitespace collapsed to single spaces (the normalise stage
-does that first), so ``\\s+`` between two words is read as one space.
+does that first), so ``\\s+`` between two words is read as one space; and they are searched
+in their :func:`fold`, the one spelling of each letter that a case-insensitive expression
+reads as the same (``str.lower()`` is not quite that: it keeps "ı" apart from "i").
 """
 
 from __future__ import annotations
@@ -50,7 +52,48 @@ def necessary_literals(pattern: str, *, whole_text: bool = False) -> Literals | 
     if whole_text:
         items = [(_sre.AT, _sre.AT_BOUNDARY), *items, (_sre.AT, _sre.AT_BOUNDARY)]
     found = _necessary(items)
-    return frozenset(_real_boundaries(s.lower()) for s in found) if found else None
+    return frozenset(_real_boundaries(fold(s)) for s in found) if found else None
+
+
+def fold(text: str) -> str:
+    """``text`` as the filters read it: lower case, and of the letters a case-insensitive
+    expression takes for one another, always the same one. As long as ``text``, with a word
+    character wherever ``text`` has one, so word boundaries fall where they did.
+
+    ``str.lower()`` alone would miss some of what ``re.IGNORECASE`` matches: "SİGN İN" lowers
+    to an "i" and a combining dot, and "KAYIT OL" to "kayit ol", but a pattern's "sign in" or
+    "kayıt ol" matches both.
+    """
+    lowered = text.lower()
+    if lowered.isascii() or _UNUSUAL.search(lowered) is None:  # (most text: one scan in C)
+        return lowered
+    if "\u0130" in text:  # İ: the one letter whose lower case is two characters
+        lowered = text.replace("\u0130", "i").lower()
+    return lowered.translate(_SAME_LETTER)
+
+
+def _same_letter_table() -> dict[int, str]:
+    """Each letter ``re.IGNORECASE`` matches with others that ``str.lower()`` does not give
+    (dotless ı and i, long ſ and s, final ς and σ, Greek and Cyrillic variant forms...),
+    mapped to the plain letter of its group when both are word characters or neither is."""
+    try:  # the table behind re's case-insensitive matching; private, hence the fallback
+        extra = importlib.import_module("re._casefix")._EXTRA_CASES
+    except (ImportError, AttributeError):  # pragma: no cover - other Python versions
+        extra = {0x69: (0x131,), 0x73: (0x17F,), 0x3C3: (0x3C2,), 0x3B9: (0x345, 0x1FBE)}
+    table: dict[int, str] = {}
+    for code, others in extra.items():
+        group = {code, *others}
+        # the plain letter of the group: the one its capital lowers to (σ, not final ς)
+        same = min(group, key=lambda c: (chr(c).upper().lower() != chr(c), c))
+        for member in group - {same}:
+            if chr(member).isalnum() == chr(same).isalnum():  # word boundaries stay put
+                table[member] = chr(same)
+    return table
+
+
+_SAME_LETTER = _same_letter_table()
+# what fold() has to change, as str.lower() leaves it (İ leaves a combining dot after an i)
+_UNUSUAL = re.compile("[\u0307" + re.escape("".join(map(chr, _SAME_LETTER))) + "]")
 
 
 def _real_boundaries(literal: str) -> str:
@@ -211,7 +254,7 @@ def _selectivity(literals: set[str]) -> tuple[int, int]:
 
 
 class LiteralFilter:
-    """Answers "does this lower-case text contain any of these literals?" in one pass.
+    """Answers "does this folded text contain any of these literals?" in one pass.
 
     The literals, their word-boundary markers taken out, go into one Aho-Corasick automaton
     (pyahocorasick), which finds every occurrence of any of them in a single scan of the
@@ -232,7 +275,7 @@ class LiteralFilter:
         self._any_word = False  # a literal that is a lone word boundary: any word will do
 
     def search(self, lowered: str) -> bool:
-        """Whether ``lowered`` (lower-case text) holds any of the literals."""
+        """Whether ``lowered`` (text as :func:`fold` gives it) holds any of the literals."""
         literals = self._literals
         if literals is not None:  # (set the automaton before letting go of the literals:
             self._automaton, self._any_word = _automaton(literals)  # safe for another thread)
@@ -287,5 +330,5 @@ def _boundary_at(text: str, position: int, size: int) -> bool:
 
 
 def literal_search(literals: Iterable[str]) -> LiteralFilter:
-    """A filter that finds any of ``literals`` in lower-case text."""
+    """A filter that finds any of ``literals`` (folded) in folded text."""
     return LiteralFilter(literals)

@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from digest.text.lexicon import lexicon
-from digest.text.prefilter import LiteralFilter, literal_search, necessary_literals
+from digest.text.prefilter import LiteralFilter, fold, literal_search, necessary_literals
 
 RuleKind = Literal["disclaimer", "standalone", "trailing_block", "seo_standfirst", "dateline"]
 KINDS: tuple[RuleKind, ...] = (
@@ -181,7 +181,7 @@ class Signal:
 
     @functools.cached_property
     def literals(self) -> frozenset[str] | None:
-        """Strings one of which any match contains (lower case), or None when they cannot
+        """Strings one of which any match contains (folded), or None when they cannot
         be told."""
         found = [_literals(p) for values in self.patterns.values() for p in values]
         if any(f is None for f in found):
@@ -193,8 +193,8 @@ class Signal:
         return literal_search(self.literals) if self.literals else None
 
     def search(self, text: str, lowered: str | None = None) -> bool:
-        """Whether the signal is in ``text`` (``lowered``: ``text.lower()``, if at hand)."""
-        if self.quick is not None and not self.quick.search(lowered or text.lower()):
+        """Whether the signal is in ``text`` (``lowered``: its ``fold()``, if at hand)."""
+        if self.quick is not None and not self.quick.search(lowered or fold(text)):
             return False
         return self.regex.search(text) is not None
 
@@ -393,7 +393,7 @@ class RuleSet:
         # Text without any of the patterns' literals cannot match (and a process that only
         # summarises may then never compile the kind's expression at all).
         trigger = self._pattern_triggers[kind]
-        if trigger is not None and not trigger.search(text.lower()):
+        if trigger is not None and not trigger.search(fold(text)):
             return None
         if _joined(patterns).fullmatch(text) is None:
             return None
@@ -403,15 +403,15 @@ class RuleSet:
 
     def may_apply(self, kind: RuleKind | Literal["any"], lowered: str) -> bool:
         """Whether any rule of ``kind`` (``"any"``: any disclaimer or standalone rule) could
-        match or score any sentence of ``lowered`` (lower-case text): a cheap test that spares
-        most paragraphs the sentence splitting and matching."""
+        match or score any sentence of ``lowered`` (text as ``fold()`` gives it): a cheap test
+        that spares most paragraphs the sentence splitting and matching."""
         trigger = self._apply[kind]
         return trigger is None or trigger.search(lowered)
 
     def may_score(self, kind: RuleKind, text: str) -> bool:
         """Whether any scored rule of ``kind`` could reach its threshold on ``text``."""
         trigger = self._triggers[kind]
-        return trigger is None or trigger.search(text.lower())
+        return trigger is None or trigger.search(fold(text))
 
     def score(
         self,
@@ -426,7 +426,7 @@ class RuleSet:
         searched here, each once.
         """
         found: dict[str, bool] = {}
-        lowered = sentence.lower()
+        lowered = fold(sentence)
         has_computed = computed.__contains__ if isinstance(computed, frozenset) else computed
 
         def present(name: str) -> bool:
