@@ -474,7 +474,7 @@ def _collect_remote(
                 outcome.problem,
                 outcome.advice,
                 unreadable=None
-                if remote.kind.may_follow
+                if remote.kind.may_follow or not outcome.lasting  # (cut off: download again)
                 else _remember_unreadable(result, outcome, now),
             )
             continue

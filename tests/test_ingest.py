@@ -215,6 +215,41 @@ def test_an_unreadable_body_is_read_again_after_a_day_or_by_another_digest(
     assert sent == [None, None, None]
 
 
+def test_a_cut_off_body_is_not_remembered_as_unreadable(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    import json
+
+    whole = json.dumps({
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "Harbour",
+        "items": [{
+            "id": "1", "url": "https://harbour.example/1", "title": "Ferry timetable changes",
+            "content_text": BODY, "date_published": (NOW - dt.timedelta(hours=1)).isoformat(),
+        }],
+    })  # fmt: skip
+    served: list[str] = []
+
+    def cut_once(request: Recorded) -> Reply:
+        # the entity's own ETag on every answer, the first one cut off mid-way
+        if request.headers.get("if-none-match") == '"v1"':
+            served.append("304")
+            return Reply(304)
+        served.append("cut" if not served else "whole")
+        body = whole[: len(whole) // 2] if served[-1] == "cut" else whole
+        return Reply(200, body, {"Content-Type": "application/feed+json", "ETag": '"v1"'})
+
+    http_server.route("/feed.json", cut_once)
+    config = site(tmp_path, feed("Harbour", http_server.url("/feed.json")))
+    first = build(config, DAY, now=NOW)
+    (failed,) = first.digest.failures
+    assert "truncated JSON" in failed.problem and "next run" in failed.advice
+    # the advice holds: the next run downloads it again, not "not modified" for a day
+    second = build(config, DAY, now=NOW + dt.timedelta(hours=1))
+    assert served == ["cut", "whole"]
+    assert second.digest.failures == () and second.new_articles == 1
+
+
 def test_permanent_redirect_updates_the_stored_url(
     http_server: FixtureServer, tmp_path: Path
 ) -> None:

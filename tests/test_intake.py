@@ -191,6 +191,14 @@ def test_a_source_goes_to_a_worker_and_back_whole() -> None:
         copy.options["full_text"] = False  # type: ignore[index]  # still read-only
 
 
+def test_a_source_error_comes_back_from_a_worker_whole() -> None:
+    from digest.sources.errors import SourceError
+
+    error = SourceError("not a feed: truncated JSON", "the next run downloads it", lasting=False)
+    copy = pickle.loads(pickle.dumps(error))
+    assert (copy.problem, copy.advice, copy.lasting) == (error.problem, error.advice, False)
+
+
 def test_a_source_is_read_here_when_its_worker_died() -> None:
     dead: concurrent.futures.Future[Parsed] = concurrent.futures.Future()
     dead.set_exception(BrokenProcessPool("a child process terminated abruptly"))

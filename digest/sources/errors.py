@@ -7,4 +7,13 @@ from digest.errors import DigestError
 
 class SourceError(DigestError):
     """A source that failed as a whole: ``problem`` says what happened, ``advice`` what to do.
-    The feed parser's and the page extractor's own errors are kinds of it."""
+    The feed parser's and the page extractor's own errors are kinds of it.
+
+    ``lasting``: the same body would fail the same way again (an HTML page, invalid JSON), so
+    while the publisher says it has not changed it need not be downloaded again; False when
+    the body itself may be an accident of one download (cut off mid-way).
+    """
+
+    def __init__(self, problem: str, advice: str = "", *, lasting: bool = True) -> None:
+        super().__init__(problem, advice)
+        self.lasting = lasting

@@ -11,8 +11,15 @@ class FeedError(SourceError):
     """A document that cannot be read as a feed: what is wrong, what to do about it, and any
     feed URLs found in it (an HTML page served at a feed URL often advertises the real one)."""
 
-    def __init__(self, problem: str, advice: str = "", discovered: Iterable[str] = ()) -> None:
-        super().__init__(problem, advice)
+    def __init__(
+        self,
+        problem: str,
+        advice: str = "",
+        discovered: Iterable[str] = (),
+        *,
+        lasting: bool = True,
+    ) -> None:
+        super().__init__(problem, advice, lasting=lasting)
         self.discovered = tuple(discovered)
 
 

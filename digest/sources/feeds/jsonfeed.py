@@ -29,7 +29,9 @@ def read(data: bytes, url: str | None, warnings: list[str]) -> RawFeed:
             raise FeedError(
                 "not a feed: truncated JSON (it stops in the middle"
                 f"{' of a string' if exc.msg.startswith('Unterminated') else ''})",
-                "the download was cut off; the next run will probably get all of it",
+                "the download was cut off, or the publisher's copy is: the next run"
+                " downloads it again in full",
+                lasting=False,
             ) from exc
         raise FeedError(
             f"not a feed: invalid JSON ({exc.msg}: line {exc.lineno}, column {exc.colno})",

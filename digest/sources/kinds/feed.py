@@ -61,7 +61,7 @@ class FeedKind(Kind):
             advice = exc.advice
             if exc.discovered:
                 advice = f"its page names a feed: use {exc.discovered[0]} as the url"
-            raise SourceError(exc.problem, advice) from exc
+            raise SourceError(exc.problem, advice, lasting=exc.lasting) from exc
         return _reading(parsed, fetched.body)
 
     def wants_page(self, source: Source, article: Article) -> bool:
