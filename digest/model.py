@@ -138,6 +138,9 @@ class Article:
     category: str | None = None
     removed: tuple[Removal, ...] = ()
     summary: tuple[str, ...] = ()
+    # The lead sentences and characters ``summary`` was made for (None: not known, as in an
+    # article stored before this was kept): a summary made for other settings is made again.
+    summary_of: tuple[int, int] | None = None
     # The title was made from the text (the source gave none): any real headline beats it.
     title_derived: bool = False
     # ``source`` only says where the article was found (a folder of clipped articles), not who

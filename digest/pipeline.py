@@ -764,9 +764,13 @@ def stories_for_day(
     day gave it. The stories shown or listed in Also today are completed (headline, summary)
     and linked to the story of an earlier day (within ``feed_days``) that each continues;
     the others are only counted, so they are never completed."""
+    from digest.summarise import summarised
+
     settings = story_settings(config)
     if articles is None:
         articles = state.articles_for_day(day)
+    # an article stored under other summary settings is shown as the config now asks
+    articles = [summarised(a, config.lead_sentences, config.summary_chars) for a in articles]
     outlines = keep_ids(outline_stories(articles, settings), state.stories(day, day))
     shaped = shape_day(outlines, shape_settings(config))
     listed = [*shaped.stories, *shaped.also_today]

@@ -1109,6 +1109,7 @@ def article_to_json(article: Article) -> dict:
         "paragraphs": [[p.text, p.kind] for p in article.paragraphs],
         "summary": list(article.summary),
         # Written only when set, so that articles stored before these existed read the same.
+        **({"summary_of": list(article.summary_of)} if article.summary_of else {}),
         **({"title_derived": True} if article.title_derived else {}),
         **({"publisher_unknown": True} if article.publisher_unknown else {}),
         **({"origin": article.origin} if article.origin else {}),
@@ -1128,12 +1129,19 @@ def article_from_json(data: dict) -> Article:
         category=data.get("category"),
         paragraphs=tuple(Paragraph(text, kind) for text, kind in data["paragraphs"]),
         summary=tuple(data.get("summary", ())),
+        summary_of=_summary_of(data.get("summary_of")),
         title_derived=bool(data.get("title_derived", False)),
         publisher_unknown=bool(data.get("publisher_unknown", False)),
         origin=data.get("origin", ""),
         language=data.get("language") or None,
         site=data.get("site") or None,
     )
+
+
+def _summary_of(value: Any) -> tuple[int, int] | None:
+    if isinstance(value, list) and len(value) == 2 and all(type(v) is int for v in value):
+        return (value[0], value[1])
+    return None  # not stored, or not as digest stores it: made again when shown
 
 
 class RunLock:

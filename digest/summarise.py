@@ -178,7 +178,15 @@ def _lead_sentences(
 def summarise(article: Article, count: int = 3, max_chars: int = 600) -> Article:
     """``article`` with ``summary`` set to its lead sentences."""
     summary = lead_sentences(article.paragraphs, count, max_chars, article.language)
-    return replace(article, summary=summary)
+    return replace(article, summary=summary, summary_of=(count, max_chars))
+
+
+def summarised(article: Article, count: int, max_chars: int) -> Article:
+    """``article``, summarised again if its summary was made for other settings (a config
+    changed since it was stored)."""
+    if article.summary_of == (count, max_chars):
+        return article
+    return summarise(article, count, max_chars)
 
 
 def derive_headline(

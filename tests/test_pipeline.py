@@ -62,6 +62,24 @@ def outputs(config: Config) -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(config.output.iterdir())}
 
 
+def test_a_rebuild_with_other_summary_settings_summarises_the_day_s_stored_articles(
+    site: Config,
+) -> None:
+    build(site, DAY, now=NOW)
+    shorter = dataclasses.replace(site, lead_sentences=1, summary_chars=200)
+    later = NOW + dt.timedelta(hours=1)
+    again = build(shorter, DAY, now=later)  # nothing new: the day's articles come from the state
+    assert again.new_articles == 0
+    (story,) = again.digest.stories
+    for report in story.reports:
+        assert report.summary == lead_sentences(report.paragraphs, 1, 200, report.language)
+    assert story.lead.summary and len(story.lead.summary) == 1
+    # and back: the stored articles are as they were made, not cut by the last build
+    (story,) = build(site, DAY, now=later + dt.timedelta(hours=1)).digest.stories
+    for report in story.reports:
+        assert report.summary == lead_sentences(report.paragraphs, 3, 600, report.language)
+
+
 def test_build_from_seeds_writes_clean_pages_and_a_valid_feed(site: Config) -> None:
     result = build(site, DAY, now=NOW)
     files = outputs(site)

@@ -391,3 +391,18 @@ def test_entries_held_back_as_incomplete_count_their_runs_until_shown(tmp_path: 
         # one its feed stopped giving is forgotten after a month
         state.commit_build(DAY, [], [], None, NOW + dt.timedelta(days=31))
         assert state.incomplete_runs(["k2"]) == {}
+
+
+def test_what_a_summary_was_made_for_is_stored_with_it(tmp_path: Path) -> None:
+    from digest.state import article_from_json, article_to_json
+
+    made = dataclasses.replace(article("k1"), summary=("A lead.",), summary_of=(3, 600))
+    assert article_from_json(article_to_json(made)) == made
+    # stored before it was kept, or damaged: not known, so the summary is made again
+    for stored in (None, [3], ["3", 600], [True, 600], "3,600"):
+        data = {**article_to_json(made), "summary_of": stored}
+        assert article_from_json(data).summary_of is None
+    with State.open(tmp_path / "s.sqlite") as state:
+        state.commit_build(DAY, [made], [], None, NOW)
+    with State.open(tmp_path / "s.sqlite") as state:
+        assert state.articles_for_day(DAY) == [made]

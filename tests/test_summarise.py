@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from digest.model import Article, Paragraph
-from digest.summarise import derive_headline, lead_sentences, summarise
+from digest.summarise import derive_headline, lead_sentences, summarise, summarised
 
 DATA = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "news30.jsonl"
 
@@ -364,9 +364,20 @@ def test_summarise_sets_only_the_summary() -> None:
         paragraphs=body("By Jane Doe", f"{FIRE} {CONTAINED}", ORDERS),
     )
     result = summarise(article, count=2)
-    assert result.summary == (FIRE, CONTAINED)
-    assert dataclasses.replace(result, summary=()) == article
+    assert result.summary == (FIRE, CONTAINED) and result.summary_of == (2, 600)
+    assert dataclasses.replace(result, summary=(), summary_of=None) == article
     assert article.summary == ()
+
+
+def test_a_summary_is_made_again_only_for_other_settings() -> None:
+    article = summarise(
+        Article(key="k1", source="wire", title="Fire", paragraphs=body(f"{FIRE} {CONTAINED}")),
+        count=2,
+    )
+    assert summarised(article, 2, 600) is article
+    assert summarised(article, 1, 600).summary == (FIRE,)
+    unknown = dataclasses.replace(article, summary=("an older digest's lead",), summary_of=None)
+    assert summarised(unknown, 2, 600) == article
 
 
 def test_bundled_benchmark_articles_all_summarise() -> None:
