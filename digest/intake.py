@@ -53,9 +53,12 @@ FIRST_RUN_UNDATED = 5
 # Worker processes pay for themselves from about this many fetched feeds: starting them
 # (a fresh interpreter importing the parser and the cleaning rules) costs about what
 # parsing and cleaning some forty feeds does. So the first this many bodies of a build are
-# read in its own process, and workers start with the next one (never, on a rerun where
-# almost every feed answers "304 Not Modified").
+# read in its own process, and workers take the next ones.
 POOL_MIN_SOURCES = 40
+# They are started (which takes a moment) once a build has fetched this many bodies, while
+# the rest of the first POOL_MIN_SOURCES are read here: a rerun where all but a handful of
+# feeds answer "304 Not Modified" never starts them, nor waits for them at its end.
+POOL_START_AT = 10
 
 # Bodies fetched and not yet taken wait in the build's own process: past this many bytes of
 # them, fetching pauses until the workers catch up (``IntakePool.room``, see digest.room).
@@ -816,8 +819,8 @@ class DayIntake:
             return None
         self._bodies += 1
         if self._bodies <= POOL_MIN_SOURCES:
-            if self._bodies == 1:
-                self._pool.start()  # while the first bodies are read here
+            if self._bodies == POOL_START_AT:
+                self._pool.start()  # while the rest of the first bodies are read here
             return None
         future = self._pool.submit(source, kind, fetched, cursor, self.plan, new)
         if self._pages is not None:

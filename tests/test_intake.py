@@ -109,6 +109,28 @@ def test_worker_processes_read_the_feeds_as_the_build_itself_does(
     assert handed == []
 
 
+def test_workers_start_only_once_a_build_has_fetched_a_few_bodies(
+    http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pipeline, "pool_workers", lambda remote: 2)
+    monkeypatch.setattr(intake, "POOL_START_AT", 5)  # the processes start with the fifth body
+    started: list[int] = []
+    start = intake.IntakePool.start
+
+    def counted(pool: intake.IntakePool) -> None:
+        started.append(1)
+        start(pool)
+
+    monkeypatch.setattr(intake.IntakePool, "start", counted)
+    config = corpus_site(http_server, tmp_path / "few")
+    few = dataclasses.replace(config, sources=config.sources[:4])
+    assert build(few, DAY, now=NOW).new_articles > 0
+    assert started == []  # four bodies, all read here: no process was worth starting
+    many = dataclasses.replace(config, output=tmp_path / "many/out", state=tmp_path / "many/s")
+    assert build(many, DAY, now=NOW).new_articles > 0
+    assert started
+
+
 def test_fetching_waits_while_the_workers_are_behind_and_the_day_is_the_same(
     http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
