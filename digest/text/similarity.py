@@ -151,8 +151,13 @@ def _frequencies(language: str) -> dict[str, float]:
         header, *buckets = msgpack.load(file, raw=False)
     if not isinstance(header, dict) or header.get("format") != "cB" or header.get("version") != 1:
         raise ValueError(f"{path}: not a wordfreq list this digest can read ({header!r})")
-    # the n-th bucket holds the words of frequency -n centibels, 10 ** (-n / 100)
-    return {word: 10 ** (-index / 100) for index, words in enumerate(buckets) for word in words}
+    # the n-th bucket holds the words of frequency -n centibels, 10 ** (-n / 100): one float
+    # shared by the bucket's words (a float a word cost 0.6 MB a language, and four times
+    # the time to read)
+    frequencies: dict[str, float] = {}
+    for index, words in enumerate(buckets):
+        frequencies.update(dict.fromkeys(words, 10 ** (-index / 100)))
+    return frequencies
 
 
 def _wordfreq_data() -> Path:
