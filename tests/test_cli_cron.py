@@ -116,8 +116,9 @@ def test_quiet_build_prints_one_line_per_failed_source_and_counts_the_pages(
     done = digest("build", "-q", cwd=troubled.folder)
     assert done.returncode == 0 and done.stdout == ""
     assert lines(done.stderr) == [
-        f"source failed: Missing: cannot read {troubled.folder / 'missing.xml'} (No such file "
-        "or directory) (check the source's 'path')",
+        f"source failed: Missing: file {troubled.folder / 'missing.xml'} does not exist (check "
+        "the source's 'path' in the config; a relative path is taken from the folder the "
+        "config file is in)",
         "source failed: Broken: HTTP 500 Internal Server Error (the site is having trouble; "
         "it will be tried again next run)",
         f"warning: {PAGES} full-text pages could not be read (Alpha); the teasers stand "

@@ -81,5 +81,5 @@ def test_send_after_build_lists_the_sources_that_failed_in_the_build(workdir: Pa
     message = email.message_from_bytes((workdir / "out.eml").read_bytes())
     plain = next(p for p in message.walk() if p.get_content_type() == "text/plain")
     text = " ".join(plain.get_payload(decode=True).decode().split())  # unwrapped
-    assert "Gone Gazette: cannot read" in text
-    assert "(No such file or directory) (check the source's 'path')" in text
+    assert "Gone Gazette: file " in text
+    assert "does not exist (check the source's 'path' in the config; a relative path" in text

@@ -115,7 +115,7 @@ def test_keys_are_stable_and_distinct(tmp_path: Path) -> None:
 def test_missing_folder_raises_source_error_with_advice(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as caught:
         read_folder(folder_source(tmp_path / "nope"))
-    assert "does not exist" in caught.value.problem
+    assert caught.value.problem == f"folder {tmp_path / 'nope'} does not exist"
     assert "path" in caught.value.advice
 
 

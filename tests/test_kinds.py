@@ -49,7 +49,30 @@ def test_a_kind_is_guessed_from_the_location_as_before(tmp_path: Path) -> None:
     assert kinds.guess(kinds.location_type(path=tmp_path / "saved.xml")).name == "feed"
     assert kinds.guess(kinds.location_type(path=tmp_path)).name == "folder"
     assert kinds.guess(kinds.location_type(path=tmp_path / "missing")).name == "folder"
+    assert kinds.guess(kinds.location_type(path=tmp_path / "missing.xml")).name == "feed"
     assert kinds.guess_text() == ('guessed: `"feed"` for a URL or a file, `"folder"` for a folder')
+
+
+@pytest.mark.parametrize("kind", ["", 'kind = "feed"\n'])
+def test_a_missing_feed_file_is_called_a_file_with_where_relative_paths_start(
+    tmp_path: Path, kind: str
+) -> None:
+    from digest.config import load_config
+
+    folder = tmp_path / "config"
+    folder.mkdir()
+    (folder / "digest.toml").write_text(
+        f'[[sources]]\nname = "Harbour"\npath = "feeds/harbour.xml"\n{kind}', encoding="utf-8"
+    )
+    (source,) = load_config(folder / "digest.toml").sources
+    with pytest.raises(SourceError) as caught:
+        kinds.kind(source.kind).read(source, Cursor(), dt.UTC)
+    assert source.kind == "feed"
+    assert caught.value.problem == f"file {folder / 'feeds' / 'harbour.xml'} does not exist"
+    assert caught.value.advice == (
+        "check the source's 'path' in the config; a relative path is taken from the folder "
+        "the config file is in"
+    )
 
 
 def test_two_kinds_guessed_for_one_location_or_declaring_a_key_twice_are_refused() -> None:

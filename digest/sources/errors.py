@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Literal
+
 from digest.errors import DigestError
 
 
@@ -17,3 +20,14 @@ class SourceError(DigestError):
     def __init__(self, problem: str, advice: str = "", *, lasting: bool = True) -> None:
         super().__init__(problem, advice)
         self.lasting = lasting
+
+
+def missing_path(path: Path, what: Literal["file", "folder"]) -> SourceError:
+    """The error for a source whose configured ``path`` (shown resolved) is not there: ``what``
+    the source's kind reads there. Relative paths are taken from the config file's folder
+    (``digest.config.keys.LocalPath``)."""
+    return SourceError(
+        f"{what} {path} does not exist",
+        "check the source's 'path' in the config; a relative path is taken from the folder "
+        "the config file is in",
+    )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from digest.model import Article, Source
-from digest.sources.errors import SourceError
+from digest.sources.errors import SourceError, missing_path
 from digest.text.dates import parse_date
 from digest.text.decode import decode_bytes
 from digest.text.plain import text_to_paragraphs
@@ -43,11 +43,10 @@ def read_folder(source: Source, tz: dt.tzinfo = dt.UTC) -> FolderResult:
     with a warning so one bad file never costs the rest of the folder.
     """
     root = Path(source.location)
+    if not root.exists():
+        raise missing_path(root, "folder")
     if not root.is_dir():
-        raise SourceError(
-            f"folder {root} does not exist" if not root.exists() else f"{root} is not a folder",
-            "check the source's 'path' in the config",
-        )
+        raise SourceError(f"{root} is not a folder", "check the source's 'path' in the config")
     articles: list[Article] = []
     warnings: list[str] = []
     for path in _article_files(root):

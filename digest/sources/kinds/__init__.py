@@ -84,11 +84,16 @@ def kind(name: str) -> Kind:
 
 
 def location_type(*, url: str | None = None, path: Path | None = None) -> LocationType:
-    """What a ``[[sources]]`` entry points at: a URL, a file, or (also when it is missing) a
-    folder."""
+    """What a ``[[sources]]`` entry points at: a URL, a file or a folder. A path that is not
+    there is taken for what its name says: a file when it has a suffix (``news.xml``), else a
+    folder, so that the error it meets names what the user meant."""
     if url is not None:
         return "url"
-    return "file" if path is not None and path.is_file() else "folder"
+    if path is None:
+        return "folder"
+    if path.exists():
+        return "file" if path.is_file() else "folder"
+    return "file" if path.suffix else "folder"
 
 
 def guess(location: LocationType) -> Kind:

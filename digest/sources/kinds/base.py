@@ -41,7 +41,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Literal, TypeVar
 
 from digest.model import Article, Source
-from digest.sources.errors import SourceError
+from digest.sources.errors import SourceError, missing_path
 
 if TYPE_CHECKING:
     from digest.config.keys import Key
@@ -226,6 +226,8 @@ def read_file(source: Source) -> bytes:
     path = Path(source.location)
     try:
         return path.read_bytes()
+    except FileNotFoundError as exc:
+        raise missing_path(path, "file") from exc
     except OSError as exc:
         raise SourceError(
             f"cannot read {path} ({exc.strerror or exc})", "check the source's 'path'"
