@@ -19,6 +19,7 @@ from digest.text.rules import (
     SHORT_QUESTION,
     SPECIFICS,
     TITLE,
+    RulesError,
     computed_signals,
     default_rules,
     literals_table,
@@ -318,6 +319,51 @@ def test_bad_signals_name_the_file_and_the_signal(tmp_path: Path, text: str, pro
     with pytest.raises(ValueError, match=re.escape(problem)) as excinfo:
         load_rules(path)
     assert str(excinfo.value).startswith(f"{path}: signal ")
+
+
+PROMO = '[[rule]]\nid = "promo"\nkind = "standalone"\ndescription = "Promotion line"\n'
+
+
+def test_a_misspelled_key_is_unknown_and_the_likely_one_is_suggested(tmp_path: Path) -> None:
+    path = write(tmp_path, PROMO + r"pattern = ['\bbuy now\b']" + "\n")
+    with pytest.raises(RulesError) as caught:
+        load_rules(path)
+    assert str(caught.value) == (
+        f"{path}: rule 'promo': unknown key 'pattern', did you mean 'patterns'? (keys: "
+        "description, followed_by, id, kind, min_title_overlap, patterns, requires, score, "
+        "threshold)"
+    )
+    path = write(tmp_path, "[signal.promo]\ndescription = 'P'\nen = ['buy now']\n")
+    with pytest.raises(
+        RulesError, match=re.escape("unknown key 'signal', did you mean 'signals'?")
+    ):
+        load_rules(path)
+    path = write(tmp_path, PROMO + "patterns = ['buy now']\ncolour = 'red'\n")
+    with pytest.raises(RulesError) as caught:
+        load_rules(path)
+    assert "unknown key 'colour' (keys: " in str(caught.value)  # nothing close: no guess
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [
+        (r"'\bbuy\b('", r"'\bbuy\b('"),  # a literal string, as written
+        (r'"\\bbuy\\b("', r"'\bbuy\b('"),  # the same pattern: shown the same
+        (r'''"\\bit's\\b("''', r'''"\\bit's\\b("'''),  # a quote needs a basic string
+        (r'"buy\tnow("', r'"buy\tnow("'),  # and so does a control character
+    ],
+)
+def test_a_pattern_is_shown_as_toml_writes_it(tmp_path: Path, written: str, shown: str) -> None:
+    path = write(tmp_path, PROMO + f"patterns = ['buy now', {written}]\n")
+    with pytest.raises(RulesError) as caught:
+        load_rules(path)
+    assert str(caught.value).startswith(
+        f"{path}: rule 'promo': pattern 2 {shown} is not a valid regular expression: "
+    )
+    path = write(tmp_path, f"[signals.deal]\ndescription = 'D'\nen = [{written}]\n")
+    with pytest.raises(RulesError) as caught:
+        load_rules(path)
+    assert str(caught.value).startswith(f"{path}: signal 'deal': pattern {shown} is not a valid")
 
 
 def test_every_scored_rule_covers_four_languages() -> None:

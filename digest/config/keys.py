@@ -394,15 +394,21 @@ def label_of(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix else name
 
 
+def did_you_mean(name: str, names: Iterable[str], prefix: str = "") -> str:
+    """``", did you mean 'KEY'?"`` for the one of ``names`` a mistyped ``name`` most likely
+    meant (``ful_text``: ``full_text``), labelled within ``prefix``; empty when none is close.
+    The list of every key is long to read in a cron mail."""
+    close = difflib.get_close_matches(name, sorted(names), n=1)
+    return f", did you mean '{label_of(prefix, close[0])}'?" if close else ""
+
+
 def check_known(raw: Mapping[str, Any], keys: Iterable[Key], where: str, prefix: str) -> None:
-    """Refuse a key that is not among ``keys``, naming the known key it most likely meant
-    (a typo such as ``ful_text``): the list of every key is long to read in a cron mail."""
+    """Refuse a key that is not among ``keys``, naming the known key it most likely meant."""
     names = sorted({key.name for key in keys})
     unknown = sorted(set(raw) - set(names))
     if unknown:
         known = ", ".join(names)
-        close = difflib.get_close_matches(unknown[0], names, n=1)
-        meant = f", did you mean '{label_of(prefix, close[0])}'?" if close else ""
+        meant = did_you_mean(unknown[0], names, prefix)
         raise ConfigError(
             f"{where}: unknown key '{label_of(prefix, unknown[0])}'{meant} (known keys: {known})"
         )

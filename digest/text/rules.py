@@ -603,7 +603,7 @@ def _parse_signals(
             if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
                 raise RulesError(f"{where}: '{lang}' must be a list of regular expressions")
             for value in values if check else ():
-                _check_pattern(value, f"pattern {value!r}", _failing(where))
+                _check_pattern(value, _failing(where))
             patterns.setdefault(lang, []).extend(values)
         if not any(patterns.values()):
             raise RulesError(f"{where}: no patterns (give a list per language, such as en = [...])")
@@ -629,8 +629,9 @@ def _parse_rules(
     unknown = sorted(set(data) - _FILE_KEYS)
     if unknown:
         raise RulesError(
-            f"{origin}: unknown key '{unknown[0]}' (a rules file has [[rule]] tables, "
-            '[signals.NAME] tables and an optional disable = ["rule-id", ...])'
+            f"{origin}: unknown key '{unknown[0]}'{_did_you_mean(unknown[0], _FILE_KEYS)} (a "
+            "rules file has [[rule]] tables, [signals.NAME] tables and an optional disable = "
+            '["rule-id", ...])'
         )
     tables = data.get("rule", [])
     if not isinstance(tables, list) or not all(isinstance(t, dict) for t in tables):
@@ -652,9 +653,41 @@ def _failing(where: str) -> Any:
     return lambda problem: RulesError(f"{where}: {problem}")
 
 
-def _check_pattern(pattern: str, label: str, fail: Any) -> None:
+def _did_you_mean(name: str, known: set[str]) -> str:
+    from digest.config.keys import did_you_mean  # only for a file with a mistyped key
+
+    return did_you_mean(name, known)
+
+
+_TOML_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+
+
+def _control(char: str) -> bool:
+    return char < " " or char == "\x7f"
+
+
+def _as_toml(pattern: str) -> str:
+    """``pattern`` as a rules file holds it, for messages: a literal string with its
+    backslashes as written (``'\\bad\\b'``), or a basic string when it holds a quote or a
+    control character, which a literal string cannot."""
+    if "'" not in pattern and not any(_control(c) for c in pattern):
+        return f"'{pattern}'"
+    escaped = (_TOML_ESCAPES.get(c, f"\\u{ord(c):04x}" if _control(c) else c) for c in pattern)
+    return '"' + "".join(escaped) + '"'
+
+
+def _check_pattern(pattern: str, fail: Any, number: int | None = None) -> None:
     """Refuse a pattern that does not compile, matches empty text or uses groups by number;
-    ``label`` names it in the message ("pattern 2 '...'")."""
+    the message names it by its ``number`` in its list, if given, and as written."""
+    label = " ".join(["pattern", *([str(number)] if number else []), _as_toml(pattern)])
     try:
         compiled = re.compile(f"(?:{pattern})", re.IGNORECASE)
     except re.error as exc:
@@ -680,14 +713,16 @@ def _parse_rule(
     def fail(problem: str) -> RulesError:
         return RulesError(f"{origin}: {name}: {problem}")
 
+    # A key that is not known first: a mistyped key is why another seems missing.
+    unknown = sorted(set(table) - _RULE_KEYS)
+    if unknown:
+        meant = _did_you_mean(unknown[0], _RULE_KEYS)
+        raise fail(f"unknown key '{unknown[0]}'{meant} (keys: {', '.join(sorted(_RULE_KEYS))})")
     for key in ("id", "kind", "description"):
         if key not in table:
             raise fail(f"missing key '{key}'")
     if "patterns" not in table and "score" not in table:
         raise fail("missing key 'patterns' (or a 'score' of signals)")
-    unknown = sorted(set(table) - _RULE_KEYS)
-    if unknown:
-        raise fail(f"unknown key '{unknown[0]}' (keys: {', '.join(sorted(_RULE_KEYS))})")
     if not isinstance(rule_id, str) or not _ID.fullmatch(rule_id):
         raise fail("'id' must be a name of letters, digits, '-', '_' or '.'")
     if rule_id in BUILTIN_REASONS:
@@ -708,7 +743,7 @@ def _parse_rule(
         raise fail("'patterns' must be a non-empty list of regular expressions (strings)")
     if check and patterns:
         for i, pattern in enumerate(patterns, 1):
-            _check_pattern(pattern, f"pattern {i} {pattern!r}", fail)
+            _check_pattern(pattern, fail, i)
         try:
             _joined(tuple(patterns))
         except re.error as exc:  # e.g. the same group name in two patterns
