@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import gzip
 import os
+from collections.abc import Callable
 from email.utils import format_datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -215,12 +216,10 @@ def test_an_unreadable_body_is_read_again_after_a_day_or_by_another_digest(
     assert sent == [None, None, None]
 
 
-def test_a_cut_off_body_is_not_remembered_as_unreadable(
-    http_server: FixtureServer, tmp_path: Path
-) -> None:
+def _json_feed() -> str:
     import json
 
-    whole = json.dumps({
+    return json.dumps({
         "version": "https://jsonfeed.org/version/1.1",
         "title": "Harbour",
         "items": [{
@@ -228,6 +227,25 @@ def test_a_cut_off_body_is_not_remembered_as_unreadable(
             "content_text": BODY, "date_published": (NOW - dt.timedelta(hours=1)).isoformat(),
         }],
     })  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("whole", "cut", "problem"),
+    [
+        (_json_feed(), lambda body: body[: len(body) // 2], "truncated JSON"),
+        # cut inside the prolog, before any element: nothing of it can be read
+        (rss(item(1, NOW - dt.timedelta(hours=1))), lambda body: body[:30], "XML could not"),
+        (_json_feed(), lambda body: "", "empty document"),
+    ],
+    ids=["json cut", "xml cut before its root", "empty"],
+)
+def test_a_cut_off_body_is_not_remembered_as_unreadable(
+    http_server: FixtureServer,
+    tmp_path: Path,
+    whole: str,
+    cut: Callable[[str], str],
+    problem: str,
+) -> None:
     served: list[str] = []
 
     def cut_once(request: Recorded) -> Reply:
@@ -236,15 +254,16 @@ def test_a_cut_off_body_is_not_remembered_as_unreadable(
             served.append("304")
             return Reply(304)
         served.append("cut" if not served else "whole")
-        body = whole[: len(whole) // 2] if served[-1] == "cut" else whole
-        return Reply(200, body, {"Content-Type": "application/feed+json", "ETag": '"v1"'})
+        body = cut(whole) if served[-1] == "cut" else whole
+        kind = "application/feed+json" if whole.startswith("{") else "application/rss+xml"
+        return Reply(200, body, {"Content-Type": kind, "ETag": '"v1"'})
 
-    http_server.route("/feed.json", cut_once)
-    config = site(tmp_path, feed("Harbour", http_server.url("/feed.json")))
+    http_server.route("/feed", cut_once)
+    config = site(tmp_path, feed("Harbour", http_server.url("/feed")))
     first = build(config, DAY, now=NOW)
     (failed,) = first.digest.failures
-    assert "truncated JSON" in failed.problem and "next run" in failed.advice
-    # the advice holds: the next run downloads it again, not "not modified" for a day
+    assert problem in failed.problem
+    # the next run downloads it again, not "not modified" for a day
     second = build(config, DAY, now=NOW + dt.timedelta(hours=1))
     assert served == ["cut", "whole"]
     assert second.digest.failures == () and second.new_articles == 1

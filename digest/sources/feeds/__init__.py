@@ -147,6 +147,7 @@ def _read(data: bytes, url: str | None, content_type: str | None, warnings: list
         raise FeedError(
             "empty document: the server sent no content",
             "check the feed URL in a browser; the site may be down or the feed moved",
+            lasting=False,  # a server's bad moment, as often as not: asked again next run
         )
     if data[:2] == b"\x1f\x8b":
         data = _gunzip(data, warnings)
@@ -154,6 +155,7 @@ def _read(data: bytes, url: str | None, content_type: str | None, warnings: list
         raise FeedError(
             "empty document: only whitespace",
             "check the feed URL in a browser; the site may be down or the feed moved",
+            lasting=False,
         )
     for magic, what in _BINARY_MAGIC:
         if data.startswith(magic):
@@ -186,6 +188,7 @@ def _gunzip(data: bytes, warnings: list[str]) -> bytes:
         raise FeedError(
             "not a feed: corrupt gzip-compressed data",
             "the server sent compressed bytes without saying so; try again later",
+            lasting=False,  # as the advice says: the next run downloads it again
         ) from exc
     if inflater.unconsumed_tail:
         raise FeedError(

@@ -59,9 +59,14 @@ def _read_checked(
         if found := fallback.read(for_fallback, url, "lxml could not read the document", warnings):
             return _last_cut(found, data)
         detail = f" ({shorten(errors[0], 160)})" if errors else ""
+        cut = not ends_complete(data)
         raise FeedError(
             f"not a feed: the XML could not be read{detail}",
-            "check the feed URL in a browser or a feed validator",
+            "the download was cut off, or the publisher's copy is: the next run downloads it"
+            " again in full"
+            if cut
+            else "check the feed URL in a browser or a feed validator",
+            lasting=not cut,
         )
     kind = rss_atom.root_kind(root)
     if kind in ("html", "xhtml:html"):
