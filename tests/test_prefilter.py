@@ -94,6 +94,7 @@ _SPELLINGS = [
         (r"\bthis article\b", "thıs artıcle was"),
         (r"\bsubscribe\b", "ſubſcribe now"),  # a long s, as old type and some OCR set it
         (r"\bλόγος\b", "ΛΌΓΟΣ"),  # a final sigma, upper case
+        (r"\bδιαφήμιση\b", "Δ\u0345αφήμιση"),  # a combining iota, which the expression reads as ι
     ],
 )
 def test_the_filter_reads_every_case_the_expression_does(pattern: str, text: str) -> None:

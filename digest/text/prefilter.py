@@ -65,35 +65,46 @@ def fold(text: str) -> str:
     "kayıt ol" matches both.
     """
     lowered = text.lower()
-    if lowered.isascii() or _UNUSUAL.search(lowered) is None:  # (most text: one scan in C)
+    if lowered.isascii():
+        return lowered
+    unusual = _UNUSUAL.findall(lowered)  # (most text: none, found in one scan in C)
+    if not unusual:
         return lowered
     if "\u0130" in text:  # İ: the one letter whose lower case is two characters
         lowered = text.replace("\u0130", "i").lower()
-    return lowered.translate(_SAME_LETTER)
+    for char in set(unusual):  # (a few, where translate() would rewrite every character)
+        if char in _SAME_LETTER:
+            lowered = lowered.replace(char, _SAME_LETTER[char])
+    return lowered
 
 
-def _same_letter_table() -> dict[int, str]:
+def _case_tables() -> tuple[dict[str, str], frozenset[str]]:
     """Each letter ``re.IGNORECASE`` matches with others that ``str.lower()`` does not give
     (dotless ı and i, long ſ and s, final ς and σ, Greek and Cyrillic variant forms...),
-    mapped to the plain letter of its group when both are word characters or neither is."""
+    mapped to the plain letter of its group when both are word characters or neither is;
+    and those that are not word characters though they match one (the combining iota, read
+    as ι): no spelling keeps both, so a text holding one is always searched in full."""
     try:  # the table behind re's case-insensitive matching; private, hence the fallback
         extra = importlib.import_module("re._casefix")._EXTRA_CASES
     except (ImportError, AttributeError):  # pragma: no cover - other Python versions
         extra = {0x69: (0x131,), 0x73: (0x17F,), 0x3C3: (0x3C2,), 0x3B9: (0x345, 0x1FBE)}
-    table: dict[int, str] = {}
+    table: dict[str, str] = {}
+    unfolded: set[str] = set()
     for code, others in extra.items():
         group = {code, *others}
         # the plain letter of the group: the one its capital lowers to (σ, not final ς)
         same = min(group, key=lambda c: (chr(c).upper().lower() != chr(c), c))
         for member in group - {same}:
             if chr(member).isalnum() == chr(same).isalnum():  # word boundaries stay put
-                table[member] = chr(same)
-    return table
+                table[chr(member)] = chr(same)
+            else:
+                unfolded.add(chr(member))
+    return table, frozenset(unfolded)
 
 
-_SAME_LETTER = _same_letter_table()
+_SAME_LETTER, _UNFOLDED = _case_tables()
 # what fold() has to change, as str.lower() leaves it (İ leaves a combining dot after an i)
-_UNUSUAL = re.compile("[\u0307" + re.escape("".join(map(chr, _SAME_LETTER))) + "]")
+_UNUSUAL = re.compile("[\u0307" + re.escape("".join(_SAME_LETTER)) + "]")
 
 
 def _real_boundaries(literal: str) -> str:
@@ -276,6 +287,8 @@ class LiteralFilter:
 
     def search(self, lowered: str) -> bool:
         """Whether ``lowered`` (text as :func:`fold` gives it) holds any of the literals."""
+        if not lowered.isascii() and any(char in lowered for char in _UNFOLDED):
+            return True
         literals = self._literals
         if literals is not None:  # (set the automaton before letting go of the literals:
             self._automaton, self._any_word = _automaton(literals)  # safe for another thread)
