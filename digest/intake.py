@@ -220,7 +220,7 @@ def mark_incomplete(article: Article, tag: str) -> Article:
     return dataclasses.replace(
         article,
         title=f"{article.title} ({label})",
-        paragraphs=(*article.paragraphs, Paragraph(note)),
+        paragraphs=(*article.paragraphs, Paragraph(note, "note")),
     )
 
 
@@ -735,8 +735,12 @@ class Pending:
         future.add_done_callback(self._settled)
 
     def _settled(self, future: concurrent.futures.Future[Parsed]) -> None:
-        if not future.cancelled() and future.exception() is None:
-            self._fallback = None  # the fetched body it holds is no longer needed
+        # the fetched body the fallback holds is needed only if the pool broke: a source the
+        # worker read, or failed to, is done with it
+        if future.cancelled() or not isinstance(
+            future.exception(), concurrent.futures.BrokenExecutor
+        ):
+            self._fallback = None
 
     def result(self) -> Parsed:
         # let go of the future (and its callbacks, which name this object): no cycle to wait
@@ -744,8 +748,8 @@ class Pending:
         future, self._future = self._future, _SETTLED
         try:
             return future.result()
-        except concurrent.futures.BrokenExecutor:
-            log.warning("a worker process died: reading its source in the build's own process")
+        except concurrent.futures.BrokenExecutor as exc:
+            log.warning("no worker process read a source (%s): reading it in the build", exc)
             assert self._fallback is not None
             return self._fallback()
 

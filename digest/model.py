@@ -17,7 +17,7 @@ from typing import Any, Literal
 # body: prose. heading: a subheading. code: a code block or terminal session, its text verbatim
 # (line breaks and indentation are the content). row: one row of a data table, its cells
 # joined by CELL_SEPARATOR; consecutive rows are one table, its header row first.
-ParagraphKind = Literal["body", "heading", "code", "row"]
+ParagraphKind = Literal["body", "heading", "code", "row", "note"]
 # The name of a kind of source ("feed", "folder", ...): the kinds are plug-ins, so which names
 # exist is for their registry (``digest.sources.kinds``) to say.
 SourceKind = str
@@ -30,7 +30,9 @@ VERBATIM_KINDS: frozenset[str] = frozenset(("code", "row"))
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     """One block of article text. Only ``body`` paragraphs are prose: headings, code and table
-    rows are kept for the reader but never summarised, and code and rows never cleaned."""
+    rows are kept for the reader but never summarised, and code and rows never cleaned. A
+    ``note`` is digest's own line to the reader (an article its feed gave cut short), shown
+    as a paragraph and never taken for the publisher's words."""
 
     text: str
     kind: ParagraphKind = "body"

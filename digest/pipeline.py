@@ -764,17 +764,13 @@ def stories_for_day(
     day gave it. The stories shown or listed in Also today are completed (headline, summary)
     and linked to the story of an earlier day (within ``feed_days``) that each continues;
     the others are only counted, so they are never completed."""
-    from digest.summarise import summarised
-
     settings = story_settings(config)
     if articles is None:
         articles = state.articles_for_day(day)
-    # an article stored under other summary settings is shown as the config now asks
-    articles = [summarised(a, config.lead_sentences, config.summary_chars) for a in articles]
     outlines = keep_ids(outline_stories(articles, settings), state.stories(day, day))
     shaped = shape_day(outlines, shape_settings(config))
     listed = [*shaped.stories, *shaped.also_today]
-    stories = [complete_story(story, settings) for story in listed]
+    stories = [complete_story(_summarised_now(story, config), settings) for story in listed]
     if settings.grouping.enabled:
         first = day - dt.timedelta(days=config.feed_days)
         earlier = state.stories(first, day - dt.timedelta(days=1))
@@ -788,6 +784,18 @@ def stories_for_day(
         tuple(done[id(s)] for s in shaped.also_today),
         shaped.more,
     )
+
+
+def _summarised_now(story: Story, config: Config) -> Story:
+    """``story`` with each article summarised as the config now asks: one stored under other
+    summary settings (or before they were kept) is summarised again. Only the stories a day
+    lists are: the others are counted, never read."""
+    from digest.summarise import summarised
+
+    def now(articles: tuple[Article, ...]) -> tuple[Article, ...]:
+        return tuple(summarised(a, config.lead_sentences, config.summary_chars) for a in articles)
+
+    return dataclasses.replace(story, reports=now(story.reports), copies=now(story.copies))
 
 
 def output_paths(config: Config, day: dt.date, days: Sequence[DayRecord]) -> list[Path]:

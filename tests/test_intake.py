@@ -15,7 +15,7 @@ from httpserver import FixtureServer, Recorded, Reply
 
 from digest import intake, pipeline
 from digest.config import Config, FetchConfig
-from digest.intake import Parsed, Pending, SourceDay
+from digest.intake import Parsed, Pending, SourceDay, mark_incomplete
 from digest.model import Source
 from digest.pipeline import build
 from digest.state import State
@@ -221,8 +221,42 @@ def test_a_source_error_comes_back_from_a_worker_whole() -> None:
     assert (copy.problem, copy.advice, copy.lasting) == (error.problem, error.advice, False)
 
 
+def test_a_source_a_worker_could_not_read_lets_its_body_go() -> None:
+    import gc
+    import weakref
+
+    from digest.sources.errors import SourceError
+
+    class Body:
+        pass
+
+    body = Body()
+    kept = weakref.ref(body)
+    failed: concurrent.futures.Future[Parsed] = concurrent.futures.Future()
+    pending = Pending(failed, lambda body=body: Parsed(SourceDay(str(body)), items=0))
+    del body
+    failed.set_exception(SourceError("not a feed: an HTML page"))
+    gc.collect()
+    assert kept() is None  # not held until the end of fetching: only a dead pool needs it
+    with pytest.raises(SourceError):
+        pending.result()
+
+
 def test_a_source_is_read_here_when_its_worker_died() -> None:
     dead: concurrent.futures.Future[Parsed] = concurrent.futures.Future()
     dead.set_exception(BrokenProcessPool("a child process terminated abruptly"))
     fallback = Parsed(SourceDay("Harbour"), items=0)
     assert Pending(dead, lambda: fallback).result() is fallback
+
+
+def test_the_note_on_an_article_cut_short_is_never_taken_into_its_summary() -> None:
+    from digest.model import Article, Paragraph
+    from digest.summarise import summarise, summarised
+
+    text = "The harbour board approved the new ferry timetable on Monday evening."
+    article = summarise(Article("k1", "Harbour", "Timetable", (Paragraph(text),)), 3, 600)
+    marked = mark_incomplete(article, "en")
+    assert marked.paragraphs[-1].kind == "note" and marked.summary == (text,)
+    # made again for other settings (or because it was stored before they were kept)
+    assert summarised(marked, 2, 300).summary == (text,)
+    assert summarised(dataclasses.replace(marked, summary_of=None), 3, 600).summary == (text,)
