@@ -182,13 +182,14 @@ def _check_remote(
                 Finding("source", source.name, False, _problem(problem, result.advice or ""))
             )
             continue
-        what = ", ".join(
-            x for x in (status, document_format(result.body, result.content_type)) if x
-        )
+        named = document_format(result.body, result.content_type)
+        what = ", ".join(x for x in (status, named) if x)
         try:
             reading = _parse(source, result, settings, config)
         except SourceError as exc:
-            detail = f"{what}: {_problem(exc.problem, exc.advice)}"
+            # The problem often says what the document is ("not a feed: an HTML page"): once.
+            said = ", ".join(x for x in (status, named) if x and x not in exc.problem)
+            detail = ": ".join(x for x in (said, _problem(exc.problem, exc.advice)) if x)
             findings.append(Finding("source", source.name, False, detail))
             continue
         except Exception as exc:  # a bug in one kind: the other sources are still checked

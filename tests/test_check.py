@@ -318,6 +318,35 @@ def test_a_sitemap_index_is_followed_as_a_build_follows_it(
     assert followed == {f"/sitemaps/news-2026-11-{day}.xml.gz" for day in (19, 20, 21)}
 
 
+def test_an_html_page_where_a_feed_or_sitemap_should_be_is_named_once(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    site = http_server.url("").rstrip("/")
+    http_server.route(
+        "/news",
+        Reply(
+            200,
+            '<!DOCTYPE html><html><head><title>Harbour News</title><link rel="alternate" '
+            'type="application/rss+xml" href="/feed.xml"></head><body><p>Today.</p></body></html>',
+            {"Content-Type": "text/html; charset=utf-8"},
+        ),
+    )
+    (tmp_path / "digest.toml").write_text(
+        f'[fetch]\nretries = 0\n[[sources]]\nname = "Feed"\nurl = "{site}/news"\n'
+        f'[[sources]]\nname = "Sitemap"\nkind = "sitemap"\nurl = "{site}/news"\n',
+        encoding="utf-8",
+    )
+    table = rows(digest("check", cwd=tmp_path).stdout)
+    assert table["Feed"] == (
+        "FAIL",
+        "source",
+        f"HTTP 200: not a feed: an HTML page: its page names a feed: use {site}/feed.xml as the "
+        "url",
+    )
+    result, _, detail = table["Sitemap"]
+    assert result == "FAIL" and detail.startswith("HTTP 200: not a sitemap: an HTML page: find ")
+
+
 @pytest.mark.parametrize(
     ("document", "named"),
     [
