@@ -183,11 +183,20 @@ class _Run:
         if in_a_row >= FLAG_AFTER_FAILURES:
             since = record.last_success if record else None
             last = f", last success {since:%Y-%m-%d}" if since else ", never read successfully"
-            shown = f"{problem} (failing for {in_a_row} runs in a row{last})"
+            shown = _and_then(problem, f"failing for {in_a_row} runs in a row{last}")
         # DEBUG: whoever runs the build reports every failure once, with its advice (the
         # command prints it, ``digest run`` logs it), and the digest lists it.
         log.debug("source %s failed: %s", source.name, shown)
         self.failures.append(SourceFailure(source=source.name, problem=shown, advice=advice))
+
+
+def _and_then(problem: str, more: str) -> str:
+    """``problem`` and ``more`` as one sentence, whatever the problem ends with (a parenthesis,
+    a colon): "HTTP 500 Internal Server Error; failing for 3 runs in a row"."""
+    problem = problem.rstrip().rstrip(";:,")
+    if problem.endswith(".") and not problem.endswith(".."):  # a full stop, not an ellipsis
+        problem = problem[:-1]
+    return f"{problem}; {more}"
 
 
 @dataclass(frozen=True)

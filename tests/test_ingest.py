@@ -311,6 +311,32 @@ def test_a_source_failing_for_days_is_flagged(http_server: FixtureServer, tmp_pa
     assert "failing for 3 runs in a row" in problems[2]
 
 
+def test_a_source_failing_run_after_run_says_so_in_one_sentence(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    answers = iter([Reply(200, rss(item(1, NOW - dt.timedelta(hours=1))), RSS)])
+    http_server.route("/flaky.xml", lambda request: next(answers, Reply(500, "oops")))
+    (tmp_path / "feeds").mkdir()  # a folder where a feed file was meant
+    config = site(
+        tmp_path,
+        feed("Flaky", http_server.url("/flaky.xml")),
+        Source(name="Folder", kind="feed", location=str(tmp_path / "feeds")),
+        fetch=dataclasses.replace(FAST, retries=0),
+    )
+    for offset in range(4):  # Flaky is read on the first day, then fails three in a row
+        when = dt.timedelta(days=offset)
+        result = build(config, DAY + when, now=NOW + when)
+    flaky, folder = sorted(result.digest.failures, key=lambda f: f.source)
+    assert flaky.problem == (
+        "HTTP 500 Internal Server Error; failing for 3 runs in a row, last success 2026-11-21"
+    )
+    # A problem that ends in parentheses is not followed by more of them.
+    assert folder.problem == (
+        f"cannot read {tmp_path / 'feeds'} (Is a directory); failing for 4 runs in a row, "
+        "never read successfully"
+    )
+
+
 def test_first_run_takes_only_the_recent_window(http_server: FixtureServer, tmp_path: Path) -> None:
     items = [item(n, NOW - dt.timedelta(days=n, hours=1)) for n in range(10)]  # one a day
     http_server.route("/feed.xml", body=rss(*items), headers=RSS)
