@@ -18,3 +18,29 @@ class DigestError(Exception):
 
     def __str__(self) -> str:
         return f"{self.problem} ({self.advice})" if self.advice else self.problem
+
+
+def as_toml(text: str) -> str:
+    """``text`` as a TOML file writes it, for a message that quotes what the user wrote there
+    (a pattern, a filter rule): a literal string with its backslashes as written
+    (``'\\bad\\b'``), or a basic string when it holds a quote or a control character, which a
+    literal string cannot. Python's repr would double every backslash."""
+    if "'" not in text and not any(_control(c) for c in text):
+        return f"'{text}'"
+    escaped = (_TOML_ESCAPES.get(c, f"\\u{ord(c):04x}" if _control(c) else c) for c in text)
+    return '"' + "".join(escaped) + '"'
+
+
+_TOML_ESCAPES = {
+    "\\": "\\\\",
+    '"': '\\"',
+    "\b": "\\b",
+    "\t": "\\t",
+    "\n": "\\n",
+    "\f": "\\f",
+    "\r": "\\r",
+}
+
+
+def _control(char: str) -> bool:
+    return char < " " or char == "\x7f"

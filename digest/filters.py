@@ -28,6 +28,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, get_args
 
+from digest.errors import as_toml
 from digest.model import Article, FilterField, FilterRule
 
 FIELDS: tuple[FilterField, ...] = get_args(FilterField)
@@ -114,9 +115,11 @@ def _fields(names: Sequence[str], written: str) -> tuple[FilterField, ...]:
     for name in names:
         if name not in FIELDS:
             if name == "re":
-                raise RuleError(f"in {written!r}, 're:' comes after the fields: 'title:re:...'")
+                raise RuleError(
+                    f"in {as_toml(written)}, 're:' comes after the fields: 'title:re:...'"
+                )
             raise RuleError(
-                f"{written!r} names an unknown field '{name}' (the fields are "
+                f"{as_toml(written)} names an unknown field '{name}' (the fields are "
                 f"{', '.join(FIELDS)}); to look for text with a colon in it, write the rule "
                 f'as a table: {{ match = "..." }}'
             )
@@ -128,19 +131,20 @@ def _compile(
 ) -> FilterRule:
     flags = 0 if case_sensitive else re.IGNORECASE
     if not text.strip():
-        raise RuleError(f"{written!r} is empty: it would match every article")
+        raise RuleError(f"{as_toml(written)} is empty: it would match every article")
     if regex:
         try:
             pattern = re.compile(text, flags)
         except re.error as exc:
             where = f" at position {exc.pos}" if exc.pos is not None else ""
             raise RuleError(
-                f"{written!r}: the regular expression {text!r} does not compile: {exc.msg}{where}"
+                f"{as_toml(written)}: the regular expression {as_toml(text)} does not compile: "
+                f"{exc.msg}{where}"
             ) from exc
         found = pattern.search(_ORDINARY)
         if found is not None and not found.group():
             raise RuleError(
-                f"{written!r} matches an empty text, so it would match almost every article"
+                f"{as_toml(written)} matches an empty text, so it would match almost every article"
             )
         return FilterRule(written, fields, pattern)
     words = unicodedata.normalize("NFC", text).split()
@@ -286,10 +290,10 @@ class Filtered:
             found = " ".join(self.match.found.split())
             found = found if len(found) <= 60 else found[:59] + "…"
             return (
-                f"exclude rule {self.match.rule.written!r} ({self.where}) matched the "
+                f"exclude rule {as_toml(self.match.rule.written)} ({self.where}) matched the "
                 f"{self.match.field}: {found!r}"
             )
-        rules = ", ".join(repr(rule.written) for rule in self.include)
+        rules = ", ".join(as_toml(rule.written) for rule in self.include)
         return f"no include rule ({self.where}) matched: {rules}"
 
 

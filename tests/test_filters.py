@@ -437,6 +437,11 @@ def test_stories_of_day_lists_what_a_build_would_filter_and_writes_nothing(
             "key 'exclude[1]': 're:^(Watch|Listen:': the regular expression '^(Watch|Listen:' "
             "does not compile: missing ), unterminated subpattern at position 1",
         ),
+        (  # quoted as the file writes it: one backslash, not a repr's two
+            "exclude = ['re:\\bdeal(\\d']",
+            "key 'exclude[0]': 're:\\bdeal(\\d': the regular expression '\\bdeal(\\d' "
+            "does not compile: missing ), unterminated subpattern at position 6",
+        ),
         (
             'include = ["titel:sponsored"]',
             "key 'include[0]': 'titel:sponsored' names an unknown field 'titel' (the fields "

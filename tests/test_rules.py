@@ -366,6 +366,25 @@ def test_a_pattern_is_shown_as_toml_writes_it(tmp_path: Path, written: str, show
     assert str(caught.value).startswith(f"{path}: signal 'deal': pattern {shown} is not a valid")
 
 
+@pytest.mark.parametrize(
+    ("written", "said"),
+    [
+        ("'a)(b'", "is not a valid regular expression: unbalanced parenthesis at position 1"),
+        ("'buy now('", "is not a valid regular expression: missing ), unterminated subpattern "
+         "at position 7"),
+        ("'(?i)deal'", "cannot be joined with other patterns: global flags not at the start"),
+    ],
+)  # fmt: skip
+def test_a_broken_pattern_is_refused_where_it_breaks(
+    tmp_path: Path, written: str, said: str
+) -> None:
+    # (wrapped as it is joined, "a)(b" compiles: a pattern is checked alone first)
+    path = write(tmp_path, PROMO + f"patterns = [{written}]\n")
+    with pytest.raises(RulesError) as caught:
+        load_rules(path)
+    assert said in str(caught.value)
+
+
 def test_every_scored_rule_covers_four_languages() -> None:
     for rule in RULES.rules:
         for need in rule.requires:

@@ -33,6 +33,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
+from digest.errors import as_toml
 from digest.text.lexicon import lexicon
 from digest.text.prefilter import LiteralFilter, fold, literal_search, necessary_literals
 
@@ -659,39 +660,19 @@ def _did_you_mean(name: str, known: set[str]) -> str:
     return did_you_mean(name, known)
 
 
-_TOML_ESCAPES = {
-    "\\": "\\\\",
-    '"': '\\"',
-    "\b": "\\b",
-    "\t": "\\t",
-    "\n": "\\n",
-    "\f": "\\f",
-    "\r": "\\r",
-}
-
-
-def _control(char: str) -> bool:
-    return char < " " or char == "\x7f"
-
-
-def _as_toml(pattern: str) -> str:
-    """``pattern`` as a rules file holds it, for messages: a literal string with its
-    backslashes as written (``'\\bad\\b'``), or a basic string when it holds a quote or a
-    control character, which a literal string cannot."""
-    if "'" not in pattern and not any(_control(c) for c in pattern):
-        return f"'{pattern}'"
-    escaped = (_TOML_ESCAPES.get(c, f"\\u{ord(c):04x}" if _control(c) else c) for c in pattern)
-    return '"' + "".join(escaped) + '"'
-
-
 def _check_pattern(pattern: str, fail: Any, number: int | None = None) -> None:
     """Refuse a pattern that does not compile, matches empty text or uses groups by number;
     the message names it by its ``number`` in its list, if given, and as written."""
-    label = " ".join(["pattern", *([str(number)] if number else []), _as_toml(pattern)])
+    label = " ".join(["pattern", *([str(number)] if number else []), as_toml(pattern)])
     try:
-        compiled = re.compile(f"(?:{pattern})", re.IGNORECASE)
+        # alone first: wrapped, "a)(b" would pass and an error's position would be off by 3
+        re.compile(pattern, re.IGNORECASE)
     except re.error as exc:
         raise fail(f"{label} is not a valid regular expression: {exc}") from exc
+    try:  # as it is joined with the others (a flag such as "(?i)" must come first)
+        compiled = re.compile(f"(?:{pattern})", re.IGNORECASE)
+    except re.error as exc:
+        raise fail(f"{label} cannot be joined with other patterns: {exc}") from exc
     if compiled.fullmatch(""):
         raise fail(f"{label} matches empty text, so it would match anything")
     if compiled.groupindex or _BACKREFERENCE.search(pattern):
