@@ -78,13 +78,8 @@ def learnt(config: Config) -> list[tuple[str, int, int]]:
         return sorted(rows)
 
 
-def test_worker_processes_read_the_feeds_as_the_build_itself_does(
-    http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    here = corpus_site(http_server, tmp_path / "here")
-    alone = build(here, DAY, now=NOW)
-    monkeypatch.setattr(intake, "POOL_MIN_SOURCES", 2)  # workers read all but two bodies
-    monkeypatch.setattr(pipeline, "pool_workers", lambda remote: 2)
+def handed_to_workers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the sources handed to the worker pool from now on, as they are."""
     handed: list[str] = []
     submit = intake.IntakePool.submit
 
@@ -93,6 +88,17 @@ def test_worker_processes_read_the_feeds_as_the_build_itself_does(
         return submit(pool, source, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(intake.IntakePool, "submit", counted)
+    return handed
+
+
+def test_worker_processes_read_the_feeds_as_the_build_itself_does(
+    http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = corpus_site(http_server, tmp_path / "here")
+    alone = build(here, DAY, now=NOW)
+    monkeypatch.setattr(intake, "POOL_MIN_SOURCES", 2)  # workers read all but two bodies
+    monkeypatch.setattr(pipeline, "pool_workers", lambda remote: 2)
+    handed = handed_to_workers(monkeypatch)
     there = dataclasses.replace(here, output=tmp_path / "there/out", state=tmp_path / "there/s")
     pooled = build(there, DAY, now=NOW)
 
@@ -172,14 +178,7 @@ def test_once_the_workers_are_lost_the_rest_is_read_in_the_build(
         raise OSError("no processes to be had")
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_processes)
-    handed: list[str] = []
-    submit = intake.IntakePool.submit
-
-    def counted(pool: intake.IntakePool, source: Source, *args: object) -> object:
-        handed.append(source.name)
-        return submit(pool, source, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(intake.IntakePool, "submit", counted)
+    handed = handed_to_workers(monkeypatch)
     there = dataclasses.replace(here, output=tmp_path / "there/out", state=tmp_path / "there/s")
     lost = build(there, DAY, now=NOW)
     assert lost.digest == alone.digest and stored(here) == stored(there)
