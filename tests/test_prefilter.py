@@ -142,3 +142,30 @@ def test_the_filter_answers_as_the_literals_would_as_a_regular_expression(
     literals: set[str], text: str
 ) -> None:
     assert LiteralFilter(literals).search(text) == bool(_reference(literals).search(text))
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    tagged=st.sets(st.tuples(_LITERAL, st.integers(0, 3)), min_size=1, max_size=8),
+    text=_TEXT,
+)
+def test_the_filter_names_each_owner_whose_literals_the_text_holds(
+    tagged: set[tuple[str, int]], text: str
+) -> None:
+    expected = {
+        owner
+        for owner in {o for _, o in tagged}
+        if _reference({literal for literal, o in tagged if o == owner}).search(text)
+    }
+    assert LiteralFilter(tagged).owners(text) == expected
+    assert LiteralFilter(tagged).search(text) == bool(expected)
+
+
+def test_a_letter_no_folding_settles_leaves_every_owner_possible() -> None:
+    found = LiteralFilter([("zzz", 1), (f"{BOUNDARY}ad{BOUNDARY}", 2)])
+    assert found.owners(fold("Δ\u0345αφήμιση")) is None  # a combining iota: search in full
+    assert found.owners(fold("an ad here")) == {2}
+    assert found.owners(fold("a shadow")) == set()
+    # one string, two owners: one needs it as a word, the other anywhere
+    both = LiteralFilter([("ad", 1), (f"{BOUNDARY}ad{BOUNDARY}", 2)])
+    assert both.owners("an ad here") == {1, 2} and both.owners("a shadow") == {1}

@@ -8,6 +8,8 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from digest.model import Article, Paragraph
 from digest.text.normalise import normalise
@@ -424,6 +426,64 @@ def test_a_users_pattern_gets_its_literals_worked_out(tmp_path: Path) -> None:
     assert rules.may_apply("standalone", "so buy the zorblatt mug today")
     assert rules.match("standalone", "Buy a Zorblatt shirt") is not None
     assert not rules.may_apply("standalone", "nothing of the kind here")
+
+
+# Each whole-text kind's patterns, each with the kind and the rule it belongs to.
+_WHOLE_TEXT_PATTERNS = sorted(
+    (rule.kind, pattern)
+    for rule in RULES.rules
+    for pattern in rule.patterns
+    if rule.kind in ("disclaimer", "standalone", "trailing_block")
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+@given(chosen=st.sampled_from(_WHOLE_TEXT_PATTERNS), data=st.data())
+def test_match_names_the_first_rule_whose_patterns_match_the_whole_text(
+    chosen: tuple[str, str], data: st.DataObject
+) -> None:
+    # Only the patterns whose literals a text holds are tried, one by one: the answer must be
+    # the one all the kind's patterns tried in file order give.
+    kind, pattern = chosen
+    text = " ".join(data.draw(st.from_regex(re.compile(pattern, re.IGNORECASE))).split())
+    spelled = data.draw(st.sampled_from([str, str.upper, str.title]))(text)
+    for candidate in (text, spelled, f"{text} and more words after it"):
+        expected = next(
+            (
+                rule
+                for rule in RULES.rules
+                if rule.kind == kind
+                and any(re.fullmatch(p, candidate, re.IGNORECASE) for p in rule.patterns)
+            ),
+            None,
+        )
+        assert RULES.match(kind, candidate) == expected, (kind, candidate)  # type: ignore[arg-type]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=list(HealthCheck))
+@given(name=st.sampled_from(sorted(RULES.signals)), data=st.data())
+def test_a_signal_is_found_where_any_of_its_patterns_is(name: str, data: st.DataObject) -> None:
+    signal = RULES.signals[name]
+    patterns = [p for values in signal.patterns.values() for p in values]
+    drawn = data.draw(st.from_regex(re.compile(data.draw(st.sampled_from(patterns)))))
+    for text in (" ".join(drawn.split()), "Nothing of the kind, said the mayor on Tuesday."):
+        expected = any(re.search(p, text, re.IGNORECASE) for p in patterns)
+        assert signal.search(text) == expected, (name, text)
+
+
+def test_of_two_rules_that_match_the_first_in_the_file_is_named(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[[rule]]\nid = "shop-a"\nkind = "standalone"\ndescription = "Shop A"\n'
+        'patterns = ["visit (?:our|the) zorblatt (?:shop|store)"]\n'
+        '[[rule]]\nid = "shop-b"\nkind = "standalone"\ndescription = "Shop B"\n'
+        'patterns = ["visit our zorblatt shop", "see .{0,20}"]\n',
+    )
+    rules = load_rules(path)
+    match = rules.match("standalone", "Visit our Zorblatt shop")
+    assert match is not None and match.id == "shop-a"
+    match = rules.match("standalone", "See our shop")
+    assert match is not None and match.id == "shop-b"
 
 
 def test_a_bad_rules_file_stops_the_build_before_any_article_is_read(tmp_path: Path) -> None:

@@ -265,7 +265,8 @@ def _selectivity(literals: set[str]) -> tuple[int, int]:
 
 
 class LiteralFilter:
-    """Answers "does this folded text contain any of these literals?" in one pass.
+    """Answers "does this folded text contain any of these literals?" in one pass, and
+    "which of their owners could match it?".
 
     The literals, their word-boundary markers taken out, go into one Aho-Corasick automaton
     (pyahocorasick), which finds every occurrence of any of them in a single scan of the
@@ -274,65 +275,108 @@ class LiteralFilter:
     milliseconds where compiling the same literals as trie-shaped regular expressions took
     a fifth of a second (a cost every process that cleans paid), and it scans paragraphs
     more than twice as fast.
+
+    A literal may be given as ``(literal, owner)``, the owner a number (a plain string's is
+    0): :meth:`owners` then says which owners' literals a text holds, so that of many
+    patterns only those are compiled and tried.
     """
 
     __slots__ = ("_any_word", "_automaton", "_literals")
 
-    def __init__(self, literals: Iterable[str]) -> None:
+    def __init__(self, literals: Iterable[str | tuple[str, int]]) -> None:
         # Built on the first search: a process that never asks (a rerun that only
         # summarises stored stories needs one kind of rule of five) never pays for it.
-        self._literals: tuple[str, ...] | None = tuple(literals)
+        self._literals: tuple[str | tuple[str, int], ...] | None = tuple(literals)
         self._automaton: Any = None
-        self._any_word = False  # a literal that is a lone word boundary: any word will do
+        # the owners of literals that are a lone word boundary: any word will do for them
+        self._any_word: frozenset[int] = frozenset()
+
+    def _built(self) -> Any:
+        literals = self._literals
+        if literals is not None:  # (set the automaton before letting go of the literals:
+            self._automaton, self._any_word = _automaton(literals)  # safe for another thread)
+            self._literals = None
+        return self._automaton
 
     def search(self, lowered: str) -> bool:
         """Whether ``lowered`` (text as :func:`fold` gives it) holds any of the literals."""
         if not lowered.isascii() and any(char in lowered for char in _UNFOLDED):
             return True
-        literals = self._literals
-        if literals is not None:  # (set the automaton before letting go of the literals:
-            self._automaton, self._any_word = _automaton(literals)  # safe for another thread)
-            self._literals = None
+        automaton = self._built()
         if self._any_word and any(_is_word(char) for char in lowered):
             return True
-        automaton = self._automaton
         if automaton is None:
             return False
         size = len(lowered)
         for end, (length, alternatives) in automaton.iter(lowered):
             start = end - length + 1
-            for marks in alternatives:
+            for marks, _ in alternatives:
                 if all(_boundary_at(lowered, start + mark, size) for mark in marks):
                     return True
         return False
 
+    def owners(self, lowered: str) -> frozenset[int] | None:
+        """The owners whose literals ``lowered`` holds; None when the text holds a letter
+        that no folding settles (then any owner could match)."""
+        if not lowered.isascii() and any(char in lowered for char in _UNFOLDED):
+            return None
+        automaton = self._built()
+        found: set[int] = set()
+        if self._any_word and any(_is_word(char) for char in lowered):
+            found |= self._any_word
+        if automaton is None:
+            return frozenset(found)
+        size = len(lowered)
+        for end, (length, alternatives) in automaton.iter(lowered):
+            start = end - length + 1
+            for marks, owners in alternatives:
+                if not owners <= found and all(
+                    _boundary_at(lowered, start + mark, size) for mark in marks
+                ):
+                    found |= owners
+        return frozenset(found)
 
-def _automaton(literals: Iterable[str]) -> tuple[Any, bool]:
+
+def _automaton(literals: Iterable[str | tuple[str, int]]) -> tuple[Any, frozenset[int]]:
     """An automaton over ``literals`` without their markers (None if there are none), each
-    plain string's value its length and, for each literal it came from, where in it a word
-    boundary must fall; and whether one literal was a word boundary alone."""
-    marks_of: dict[str, set[tuple[int, ...]]] = {}
-    any_word = False
-    for literal in literals:
-        plain, marks, offset = [], [], 0
-        for char in literal:
-            if char == BOUNDARY:
+    plain string's value its length and, for each set of word-boundary places it came with,
+    those places (offsets into it) and the owners of the literals that had them; and the
+    owners of literals that were a word boundary alone."""
+    owners_of: dict[str, dict[tuple[int, ...], set[int]]] = {}
+    any_word: set[int] = set()
+    for item in literals:
+        literal, owner = (item, 0) if isinstance(item, str) else item
+        if BOUNDARY in literal:
+            parts = literal.split(BOUNDARY)
+            plain = "".join(parts)
+            marks, offset = [], 0
+            for part in parts[:-1]:
+                offset += len(part)
                 marks.append(offset)
-            else:
-                plain.append(char)
-                offset += 1
-        if plain:
-            marks_of.setdefault("".join(plain), set()).add(tuple(marks))
+            if not plain:
+                any_word.add(owner)
+                continue
+            key = tuple(marks)
         else:
-            any_word = True
-    if not marks_of:
-        return None, any_word
+            plain, key = literal, ()
+        owners_of.setdefault(plain, {}).setdefault(key, set()).add(owner)
+    if not owners_of:
+        return None, frozenset(any_word)
     automaton = ahocorasick.Automaton()
-    for key, alternatives in marks_of.items():
+    for plain, alternatives in owners_of.items():
         # the weakest alternative first: a literal with no markers matches wherever it occurs
-        automaton.add_word(key, (len(key), tuple(sorted(alternatives, key=len))))
+        automaton.add_word(
+            plain,
+            (
+                len(plain),
+                tuple(
+                    (marks, frozenset(owners))
+                    for marks, owners in sorted(alternatives.items(), key=lambda a: len(a[0]))
+                ),
+            ),
+        )
     automaton.make_automaton()
-    return automaton, any_word
+    return automaton, frozenset(any_word)
 
 
 def _boundary_at(text: str, position: int, size: int) -> bool:
@@ -342,6 +386,6 @@ def _boundary_at(text: str, position: int, size: int) -> bool:
     return before != after
 
 
-def literal_search(literals: Iterable[str]) -> LiteralFilter:
+def literal_search(literals: Iterable[str | tuple[str, int]]) -> LiteralFilter:
     """A filter that finds any of ``literals`` (folded) in folded text."""
     return LiteralFilter(literals)

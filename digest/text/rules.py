@@ -27,7 +27,7 @@ import functools
 import json
 import re
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -178,6 +178,8 @@ class Signal:
 
     @property
     def regex(self) -> re.Pattern[str]:
+        """Every pattern as one expression (compiled when a rules file is checked: patterns
+        that cannot stand together are refused)."""
         return _joined(tuple(p for values in self.patterns.values() for p in values))
 
     @functools.cached_property
@@ -190,14 +192,52 @@ class Signal:
         return frozenset(s for f in found if f for s in f)
 
     @functools.cached_property
-    def quick(self) -> LiteralFilter | None:
-        return literal_search(self.literals) if self.literals else None
+    def _candidates(self) -> Candidates:
+        flat = tuple(p for values in self.patterns.values() for p in values)
+        return Candidates(flat, [_literals(p) for p in flat])
 
     def search(self, text: str, lowered: str | None = None) -> bool:
         """Whether the signal is in ``text`` (``lowered``: its ``fold()``, if at hand)."""
-        if self.quick is not None and not self.quick.search(lowered or fold(text)):
-            return False
-        return self.regex.search(text) is not None
+        return self._candidates.first(text, lowered or fold(text), whole=False) is not None
+
+
+class Candidates:
+    """Patterns tried one at a time, each compiled on its first turn, and of them only those
+    whose literals a text holds (and those whose literals cannot be told).
+
+    Compiling the built-in rules as one expression per kind cost a twentieth of a second in
+    every process that cleaned anything, for the one or two patterns a text ever comes near:
+    the literal filter already knows which those are.
+    """
+
+    __slots__ = ("_always", "_filter", "patterns")
+
+    def __init__(self, patterns: Sequence[str], literals: Sequence[frozenset[str] | None]) -> None:
+        self.patterns = tuple(patterns)
+        self._always = frozenset(i for i, found in enumerate(literals) if not found)
+        tagged = [(s, i) for i, found in enumerate(literals) if found for s in found]
+        self._filter = literal_search(tagged) if tagged else None
+
+    def __bool__(self) -> bool:
+        return bool(self.patterns)
+
+    def may_match(self, lowered: str) -> bool:
+        """Whether any pattern could match text whose ``fold()`` is ``lowered``."""
+        return bool(self._always) or self._filter is None or self._filter.search(lowered)
+
+    def first(self, text: str, lowered: str, *, whole: bool) -> int | None:
+        """The position of the first pattern that matches all of ``text`` (``whole``) or
+        somewhere in it; None when none does. ``lowered`` is the text's ``fold()``."""
+        found = self._filter.owners(lowered) if self._filter is not None else None
+        if found is None:
+            order: Iterable[int] = range(len(self.patterns))
+        else:
+            order = sorted(found | self._always) if self._always else sorted(found)
+        for position in order:
+            regex = _joined((self.patterns[position],))
+            if (regex.fullmatch(text) if whole else regex.search(text)) is not None:
+                return position
+        return None
 
 
 @functools.cache
@@ -248,10 +288,13 @@ def literals_table(rules: RuleSet) -> dict[str, dict[str, list[str] | None]]:
     return table
 
 
+# Every kind but these matches its patterns against whole sentences or paragraphs; these
+# match at the start of one.
+_AT_START = frozenset({"seo_standfirst", "dateline"})
+
+
 def _whole_text(rule: Rule) -> bool:
-    # Every kind but seo_standfirst and dateline matches its patterns against whole sentences
-    # or paragraphs; those two match at the start of one.
-    return rule.kind not in ("seo_standfirst", "dateline")
+    return rule.kind not in _AT_START
 
 
 @dataclass(frozen=True, slots=True)
@@ -321,26 +364,30 @@ class RuleSet:
     seo_standfirst: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
     dateline: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
 
-    _patterns: dict[str, tuple[str, ...]] = field(init=False, repr=False, compare=False)
+    # each kind's patterns in file order, and the rule each belongs to
+    _patterns: dict[str, Candidates] = field(init=False, repr=False, compare=False)
+    _owners: dict[str, tuple[Rule, ...]] = field(init=False, repr=False, compare=False)
     _triggers: dict[str, LiteralFilter | None] = field(init=False, repr=False, compare=False)
-    _pattern_triggers: dict[str, LiteralFilter | None] = field(
-        init=False, repr=False, compare=False
-    )
     _apply: dict[str, LiteralFilter | None] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        patterns_of: dict[str, tuple[str, ...]] = {}
+        patterns_of: dict[str, Candidates] = {}
+        owners_of: dict[str, tuple[Rule, ...]] = {}
         triggers: dict[str, LiteralFilter | None] = {}
-        pattern_triggers: dict[str, LiteralFilter | None] = {}
         score_literals: dict[str, frozenset[str] | None] = {}
         pattern_literals: dict[str, frozenset[str] | None] = {}
         for kind in KINDS:
             rules = tuple(r for r in self.rules if r.kind == kind)
             object.__setattr__(self, kind, rules)
-            # One expression per kind answers "does any rule match?" in a single call; the
-            # rarely needed "which rule?" is asked only after a hit.
-            # (compiled on the first match asked of the kind)
-            patterns_of[kind] = tuple(p for r in rules for p in r.patterns)
+            # A text is tried against the patterns whose literals it holds, each compiled on
+            # its first turn: most texts hold none, and a build that cleans a few articles
+            # compiles a few patterns of hundreds.
+            whole = kind not in _AT_START
+            owned = [(p, r) for r in rules for p in r.patterns]
+            patterns_of[kind] = Candidates(
+                [p for p, _ in owned], [_literals(p, whole) for p, _ in owned]
+            )
+            owners_of[kind] = tuple(r for _, r in owned)
             # A sentence is scored only if it holds a literal that one of the signals every
             # rule of this kind requires must contain: most sentences hold none, and one quick
             # search rules them out.
@@ -361,11 +408,9 @@ class RuleSet:
                 pattern_literals[kind] = frozenset(s for f in literals if f for s in f)
             else:
                 pattern_literals[kind] = None
-            found_ = pattern_literals[kind]
-            pattern_triggers[kind] = None if found_ is None else literal_search(found_)
         object.__setattr__(self, "_patterns", patterns_of)
+        object.__setattr__(self, "_owners", owners_of)
         object.__setattr__(self, "_triggers", triggers)
-        object.__setattr__(self, "_pattern_triggers", pattern_triggers)
         # one filter per kind for "could anything apply?": both kinds of literal together
         apply: dict[str, LiteralFilter | None] = {}
         for kind in KINDS:
@@ -391,16 +436,8 @@ class RuleSet:
         patterns = self._patterns[kind]
         if not patterns:
             return None
-        # Text without any of the patterns' literals cannot match (and a process that only
-        # summarises may then never compile the kind's expression at all).
-        trigger = self._pattern_triggers[kind]
-        if trigger is not None and not trigger.search(fold(text)):
-            return None
-        if _joined(patterns).fullmatch(text) is None:
-            return None
-        return next(
-            r for r in getattr(self, kind) if r.patterns and _joined(r.patterns).fullmatch(text)
-        )
+        position = patterns.first(text, fold(text), whole=True)
+        return None if position is None else self._owners[kind][position]
 
     def may_apply(self, kind: RuleKind | Literal["any"], lowered: str) -> bool:
         """Whether any rule of ``kind`` (``"any"``: any disclaimer or standalone rule) could
