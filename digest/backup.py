@@ -36,6 +36,7 @@ from digest.state import (
     integrity_problems,
     new_state_file,
     remove_leftovers_beside,
+    sync_file,
     sync_folder,
 )
 
@@ -125,7 +126,7 @@ def back_up(state: State, keep: int = KEEP) -> Path:
     try:
         state.copy_to(made)
         os.chmod(made, stat.S_IMODE(state.path.stat().st_mode))  # readable as the state is
-        _sync_file(made)
+        sync_file(made)
         problems = integrity_problems(made)
         if problems:
             raise BackupError(f"the copy failed its check: {problems[0]}")
@@ -138,14 +139,6 @@ def back_up(state: State, keep: int = KEEP) -> Path:
         with contextlib.suppress(OSError):
             old.unlink()
     return final
-
-
-def _sync_file(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 # --- looking at copies ------------------------------------------------------------------------
@@ -199,7 +192,7 @@ def restore(state_path: Path, name: str | None = None, *, force: bool = False) -
         finally:
             writer.close()
             reader.close()
-        _sync_file(made)
+        sync_file(made)
         moved = move_aside(state_path)
         os.replace(made, state_path)
         sync_folder(state_path.parent)

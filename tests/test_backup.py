@@ -80,6 +80,7 @@ def test_each_build_leaves_a_checked_self_contained_copy(site: Config) -> None:
     assert shown_keys(copy.path) == shown_keys(site.state)
     # one file, no write-ahead log beside it: it can be copied or mailed as it is
     assert sorted(p.name for p in backup_folder(site.state).iterdir()) == [copy.path.name]
+    assert copy.path.read_bytes()[18:20] == b"\x01\x01"  # and none is looked for
 
 
 def test_a_copy_may_be_read_by_whoever_may_read_the_state(site: Config) -> None:

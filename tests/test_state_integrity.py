@@ -119,6 +119,9 @@ def test_a_state_file_that_does_not_exist_yet_is_a_first_run(site: Config) -> No
     assert integrity_problems(site.state) == []
     assert build(site, DAY, now=NOW).new_articles == 3
     assert integrity_problems(site.state) == []
+    # made without a journal, it is put in place using the write-ahead log, nothing left over
+    assert site.state.read_bytes()[18:20] == b"\x02\x02"
+    assert not list(site.state.parent.glob(f".{site.state.name}.*"))
 
 
 def test_a_database_that_is_not_a_digest_state_is_not_taken_over(tmp_path: Path) -> None:
