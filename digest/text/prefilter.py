@@ -18,6 +18,7 @@ reads as the same (``str.lower()`` is not quite that: it keeps "ı" apart from "
 
 from __future__ import annotations
 
+import functools
 import importlib
 import re
 from collections.abc import Iterable
@@ -346,37 +347,47 @@ def _automaton(literals: Iterable[str | tuple[str, int]]) -> tuple[Any, frozense
     any_word: set[int] = set()
     for item in literals:
         literal, owner = (item, 0) if isinstance(item, str) else item
-        if BOUNDARY in literal:
-            parts = literal.split(BOUNDARY)
-            plain = "".join(parts)
-            marks, offset = [], 0
-            for part in parts[:-1]:
-                offset += len(part)
-                marks.append(offset)
-            if not plain:
-                any_word.add(owner)
-                continue
-            key = tuple(marks)
+        plain, marks = _unmarked(literal) if BOUNDARY in literal else (literal, ())
+        if not plain:
+            any_word.add(owner)
+            continue
+        by_marks = owners_of.get(plain)
+        if by_marks is None:
+            owners_of[plain] = {marks: {owner}}
         else:
-            plain, key = literal, ()
-        owners_of.setdefault(plain, {}).setdefault(key, set()).add(owner)
+            by_marks.setdefault(marks, set()).add(owner)
     if not owners_of:
         return None, frozenset(any_word)
     automaton = ahocorasick.Automaton()
-    for plain, alternatives in owners_of.items():
-        # the weakest alternative first: a literal with no markers matches wherever it occurs
-        automaton.add_word(
-            plain,
-            (
-                len(plain),
-                tuple(
-                    (marks, frozenset(owners))
-                    for marks, owners in sorted(alternatives.items(), key=lambda a: len(a[0]))
-                ),
-            ),
-        )
+    shared: dict[int, frozenset[int]] = {}  # one frozenset per lone owner
+    for plain, by_marks in owners_of.items():
+        alternatives = []
+        for marks, owners in by_marks.items():
+            if len(owners) == 1:
+                [owner] = owners
+                frozen = shared.get(owner)
+                if frozen is None:
+                    frozen = shared[owner] = frozenset(owners)
+            else:
+                frozen = frozenset(owners)
+            alternatives.append((marks, frozen))
+        if len(alternatives) > 1:
+            # the weakest first: a literal with no markers matches wherever it occurs
+            alternatives.sort(key=lambda alternative: len(alternative[0]))
+        automaton.add_word(plain, (len(plain), tuple(alternatives)))
     automaton.make_automaton()
     return automaton, frozenset(any_word)
+
+
+@functools.lru_cache(maxsize=8192)  # the same literals go into several filters
+def _unmarked(literal: str) -> tuple[str, tuple[int, ...]]:
+    """``literal`` without its word-boundary markers, and where in what is left they were."""
+    parts = literal.split(BOUNDARY)
+    marks, offset = [], 0
+    for part in parts[:-1]:
+        offset += len(part)
+        marks.append(offset)
+    return "".join(parts), tuple(marks)
 
 
 def _boundary_at(text: str, position: int, size: int) -> bool:
