@@ -22,6 +22,7 @@ from mail_samples import (
 )
 
 from digest.mail import MailError, build_message
+from digest.mail.compose import wrap
 from digest.model import Attributed, Paragraph, Story
 from digest.present import make_environment
 
@@ -119,6 +120,26 @@ def test_plain_part_wrapped_at_72_with_numbered_links(tmp_path: Path) -> None:
     assert "- City Hall feed: HTTP 404 (check the URL)" in plain
     assert "-- " in lines
     assert "<" not in plain
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "/home/someone/a-very-long-folder-name-that-goes-on/and-on/news-and-more-and-more.xml",
+        "'C:\\Users\\someone\\digest-configuration-folder\\feeds-for-the-morning\\news.xml'",
+        "https://news.example.org/2026/11/21/a-very-long-slug-of-an-article-about-the-bridge",
+    ],
+)
+def test_a_long_path_or_url_is_never_broken_across_lines(address: str) -> None:
+    text = f"source failed: file {address} does not exist (check the source's 'path')"
+    wrapped = wrap(text, indent="   ")
+    assert any(line.strip() == address for line in wrapped.splitlines()), wrapped
+    assert " ".join(wrapped.split()) == text
+
+
+def test_a_long_word_that_is_no_address_is_split_to_fit() -> None:
+    wrapped = wrap("see " + "x" * 200 + " now", indent="  ")
+    assert all(len(line) <= 72 for line in wrapped.splitlines())
 
 
 def test_big_digest_stays_under_gmail_limit_and_keeps_every_summary(tmp_path: Path) -> None:

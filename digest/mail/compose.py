@@ -526,13 +526,14 @@ def _mail_environment(env: jinja2.Environment) -> jinja2.Environment:
 def wrap(text: str, indent: str = "", first_indent: str = "", width: int = WRAP_COLUMNS) -> str:
     """``text`` filled to ``width`` columns; lines after the first start with ``indent``.
 
-    URLs are never broken (a line holding one may run longer); other words longer than a line
-    are split so that every other line fits.
+    URLs and file paths are never broken (a line holding one may run longer): a reader
+    copies them whole. Other words longer than a line are split so that every other line
+    fits.
     """
     room = max(width - max(len(indent), len(first_indent)), 10)
     words = []
     for word in str(text).split():
-        if len(word) > room and "://" not in word:
+        if len(word) > room and not _address_like(word):
             words += [word[i : i + room] for i in range(0, len(word), room)]
         else:
             words.append(word)
@@ -543,6 +544,16 @@ def wrap(text: str, indent: str = "", first_indent: str = "", width: int = WRAP_
         subsequent_indent=indent,
         break_long_words=False,
         break_on_hyphens=False,
+    )
+
+
+def _address_like(word: str) -> bool:
+    """A URL or a file path (POSIX or Windows), perhaps quoted or in brackets."""
+    bare = word.strip("'\"()[]<>,.;:")
+    return (
+        "://" in bare
+        or bare.startswith(("/", "~/", "./", "../"))
+        or bool(re.match(r"[A-Za-z]:\\", bare))
     )
 
 
