@@ -536,7 +536,10 @@ def remove_leftovers_beside(path: Path) -> None:
 
 def sync_file(path: Path) -> None:
     """Make the file at ``path`` survive a power cut as it is now."""
-    fd = os.open(path, os.O_RDONLY)
+    try:  # (Windows syncs only a file opened for writing)
+        fd = os.open(path, os.O_RDWR)
+    except OSError:
+        fd = os.open(path, os.O_RDONLY)
     try:
         os.fsync(fd)
     finally:

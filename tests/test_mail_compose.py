@@ -128,6 +128,8 @@ def test_plain_part_wrapped_at_72_with_numbered_links(tmp_path: Path) -> None:
         "/home/someone/a-very-long-folder-name-that-goes-on/and-on/news-and-more-and-more.xml",
         "'C:\\Users\\someone\\digest-configuration-folder\\feeds-for-the-morning\\news.xml'",
         "https://news.example.org/2026/11/21/a-very-long-slug-of-an-article-about-the-bridge",
+        "\\\\fileserver\\share\\digest-configuration-folder\\feeds-for-the-morning.toml",
+        "C:/Users/someone/digest-configuration-folder/feeds-for-the-morning/news.xml",
     ],
 )
 def test_a_long_path_or_url_is_never_broken_across_lines(address: str) -> None:
@@ -137,8 +139,10 @@ def test_a_long_path_or_url_is_never_broken_across_lines(address: str) -> None:
     assert " ".join(wrapped.split()) == text
 
 
-def test_a_long_word_that_is_no_address_is_split_to_fit() -> None:
-    wrapped = wrap("see " + "x" * 200 + " now", indent="  ")
+@pytest.mark.parametrize("word", ["x" * 200, "/" + "A" * 3000, "https://" + "a" * 3000])
+def test_a_long_word_that_is_no_address_is_split_to_fit(word: str) -> None:
+    # (an endless "path" or "URL" from a feed's headline included)
+    wrapped = wrap(f"see {word} now", indent="  ")
     assert all(len(line) <= 72 for line in wrapped.splitlines())
 
 

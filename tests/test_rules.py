@@ -486,6 +486,31 @@ def test_of_two_rules_that_match_the_first_in_the_file_is_named(tmp_path: Path) 
     assert match is not None and match.id == "shop-b"
 
 
+def test_a_pattern_with_no_letters_it_must_hold_is_always_tried(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        '[[rule]]\nid = "names"\nkind = "standalone"\ndescription = "Two names"\n'
+        'patterns = ["[A-Z]\\\\w+ [A-Z]\\\\w+"]\n',
+    )
+    rules = load_rules(path)
+    match = rules.match("standalone", "Ada Lovelace")
+    assert match is not None and match.id == "names"
+    assert rules.match("standalone", "Ada") is None
+
+
+def test_a_pattern_with_a_combining_iota_matches_every_spelling_of_it(tmp_path: Path) -> None:
+    # The expression reads the combining iota as the letter iota; no folding can, so such a
+    # pattern goes without a literal filter rather than miss "ΑΙΒ".
+    path = write(
+        tmp_path,
+        '[[rule]]\nid = "greek"\nkind = "standalone"\ndescription = "Greek"\n'
+        'patterns = ["\u03b1\u0345\u03b2"]\n',
+    )
+    rules = load_rules(path)
+    match = rules.match("standalone", "\u0391\u0399\u0392")
+    assert match is not None and match.id == "greek"
+
+
 def test_a_bad_rules_file_stops_the_build_before_any_article_is_read(tmp_path: Path) -> None:
     # It used to be found once for every article, each skipped for good as "could not be
     # cleaned", and the build exited 0.

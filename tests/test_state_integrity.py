@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from seedsite import SEEDS_DAY
 
+from digest import state as state_module
 from digest.cli import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, main
 from digest.config import Config
 from digest.model import Source
@@ -122,6 +123,33 @@ def test_a_state_file_that_does_not_exist_yet_is_a_first_run(site: Config) -> No
     # made without a journal, it is put in place using the write-ahead log, nothing left over
     assert site.state.read_bytes()[18:20] == b"\x02\x02"
     assert not list(site.state.parent.glob(f".{site.state.name}.*"))
+
+
+def test_a_new_state_file_is_whole_and_synced_before_it_is_put_in_place(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    events: list[str] = []
+    real_sync, real_link = state_module.sync_file, os.link
+
+    def sync(path: Path) -> None:
+        events.append(f"sync {Path(path).name}")
+        real_sync(path)
+
+    def link(source: Path, target: Path) -> None:
+        # what is about to be put in place: a whole state that uses the write-ahead log
+        assert Path(source).read_bytes()[18:20] == b"\x02\x02"
+        assert integrity_problems(Path(source)) == []
+        events.append(f"link {Path(target).name}")
+        real_link(source, target)
+
+    monkeypatch.setattr(state_module, "sync_file", sync)
+    monkeypatch.setattr(state_module.os, "link", link)
+    path = tmp_path / "digest-state.sqlite"
+    state_module.create_state(path)
+    assert [e.split()[0] for e in events] == ["sync", "link"]
+    assert events[1] == "link digest-state.sqlite"
+    assert path.read_bytes()[18:20] == b"\x02\x02"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["digest-state.sqlite"]
 
 
 def test_a_database_that_is_not_a_digest_state_is_not_taken_over(tmp_path: Path) -> None:

@@ -526,9 +526,9 @@ def _mail_environment(env: jinja2.Environment) -> jinja2.Environment:
 def wrap(text: str, indent: str = "", first_indent: str = "", width: int = WRAP_COLUMNS) -> str:
     """``text`` filled to ``width`` columns; lines after the first start with ``indent``.
 
-    URLs and file paths are never broken (a line holding one may run longer): a reader
-    copies them whole. Other words longer than a line are split so that every other line
-    fits.
+    URLs and file paths up to 1,000 characters are never broken (a line holding one may run
+    longer): a reader copies them whole. Other words longer than a line are split so that
+    every other line fits.
     """
     room = max(width - max(len(indent), len(first_indent)), 10)
     words = []
@@ -548,13 +548,19 @@ def wrap(text: str, indent: str = "", first_indent: str = "", width: int = WRAP_
 
 
 def _address_like(word: str) -> bool:
-    """A URL or a file path (POSIX or Windows), perhaps quoted or in brackets."""
-    bare = word.strip("'\"()[]<>,.;:")
+    """A URL or a file path (POSIX or Windows), perhaps quoted or in brackets, of a length a
+    real one has (a feed's endless "word" of slashes is split like any other)."""
+    if len(word) > _LONGEST_ADDRESS:
+        return False
+    bare = word.strip("'\"`‘’“”«»()[]<>,.;:")
     return (
         "://" in bare
-        or bare.startswith(("/", "~/", "./", "../"))
-        or bool(re.match(r"[A-Za-z]:\\", bare))
+        or bare.startswith(("/", "~/", "./", "../", "\\\\"))
+        or bool(re.match(r"[A-Za-z]:[\\/]", bare))
     )
+
+
+_LONGEST_ADDRESS = 1000
 
 
 def _tidy_text(text: str) -> str:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import functools
 import importlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import ahocorasick
@@ -53,7 +53,12 @@ def necessary_literals(pattern: str, *, whole_text: bool = False) -> Literals | 
     if whole_text:
         items = [(_sre.AT, _sre.AT_BOUNDARY), *items, (_sre.AT, _sre.AT_BOUNDARY)]
     found = _necessary(items)
-    return frozenset(_real_boundaries(fold(s)) for s in found) if found else None
+    if not found:
+        return None
+    literals = frozenset(_real_boundaries(fold(s)) for s in found)
+    if any(char in literal for literal in literals for char in _UNFOLDED):
+        return None  # a letter the expression also reads as another: no spelling holds both
+    return literals
 
 
 def fold(text: str) -> str:
@@ -282,7 +287,7 @@ class LiteralFilter:
     patterns only those are compiled and tried.
     """
 
-    __slots__ = ("_any_word", "_automaton", "_literals")
+    __slots__ = ("_any_word", "_automaton", "_literals", "_owners")
 
     def __init__(self, literals: Iterable[str | tuple[str, int]]) -> None:
         # Built on the first search: a process that never asks (a rerun that only
@@ -291,62 +296,69 @@ class LiteralFilter:
         self._automaton: Any = None
         # the owners of literals that are a lone word boundary: any word will do for them
         self._any_word: frozenset[int] = frozenset()
+        self._owners = 0  # how many owners there are in all
 
     def _built(self) -> Any:
         literals = self._literals
         if literals is not None:  # (set the automaton before letting go of the literals:
-            self._automaton, self._any_word = _automaton(literals)  # safe for another thread)
-            self._literals = None
+            self._automaton, self._any_word, self._owners = _automaton(literals)  # safe for
+            self._literals = None  # another thread)
         return self._automaton
 
     def search(self, lowered: str) -> bool:
         """Whether ``lowered`` (text as :func:`fold` gives it) holds any of the literals."""
-        if not lowered.isascii() and any(char in lowered for char in _UNFOLDED):
-            return True
-        automaton = self._built()
-        if self._any_word and any(_is_word(char) for char in lowered):
-            return True
-        if automaton is None:
-            return False
-        size = len(lowered)
-        for end, (length, alternatives) in automaton.iter(lowered):
-            start = end - length + 1
-            for marks, _ in alternatives:
-                if all(_boundary_at(lowered, start + mark, size) for mark in marks):
-                    return True
-        return False
+        found = self.owners_as_found(lowered)
+        return found is None or next(found, None) is not None
 
     def owners(self, lowered: str) -> frozenset[int] | None:
         """The owners whose literals ``lowered`` holds; None when the text holds a letter
         that no folding settles (then any owner could match)."""
+        found = self.owners_as_found(lowered)
+        return None if found is None else frozenset(found)
+
+    def owners_as_found(self, lowered: str) -> Iterator[int] | None:
+        """Each owner whose literals ``lowered`` holds, once, in the order the scan meets
+        them: a caller that needs one match stops at the first owner whose pattern gives
+        it, and the scan stops with it. None as for :meth:`owners`."""
         if not lowered.isascii() and any(char in lowered for char in _UNFOLDED):
             return None
+        return self._scan(lowered)
+
+    def _scan(self, lowered: str) -> Iterator[int]:
         automaton = self._built()
         found: set[int] = set()
         if self._any_word and any(_is_word(char) for char in lowered):
+            yield from sorted(self._any_word)
             found |= self._any_word
         if automaton is None:
-            return frozenset(found)
+            return
         size = len(lowered)
         for end, (length, alternatives) in automaton.iter(lowered):
             start = end - length + 1
             for marks, owners in alternatives:
-                if not owners <= found and all(
+                if owners <= found or not all(
                     _boundary_at(lowered, start + mark, size) for mark in marks
                 ):
-                    found |= owners
-        return frozenset(found)
+                    continue
+                yield from sorted(owners - found)
+                found |= owners
+                if len(found) == self._owners:
+                    return  # (every owner is in: the rest of a long text need not be read)
 
 
-def _automaton(literals: Iterable[str | tuple[str, int]]) -> tuple[Any, frozenset[int]]:
+def _automaton(
+    literals: Iterable[str | tuple[str, int]],
+) -> tuple[Any, frozenset[int], int]:
     """An automaton over ``literals`` without their markers (None if there are none), each
     plain string's value its length and, for each set of word-boundary places it came with,
-    those places (offsets into it) and the owners of the literals that had them; and the
-    owners of literals that were a word boundary alone."""
+    those places (offsets into it) and the owners of the literals that had them; the
+    owners of literals that were a word boundary alone; and how many owners there are."""
+    everyone: set[int] = set()
     owners_of: dict[str, dict[tuple[int, ...], set[int]]] = {}
     any_word: set[int] = set()
     for item in literals:
         literal, owner = (item, 0) if isinstance(item, str) else item
+        everyone.add(owner)
         plain, marks = _unmarked(literal) if BOUNDARY in literal else (literal, ())
         if not plain:
             any_word.add(owner)
@@ -357,7 +369,7 @@ def _automaton(literals: Iterable[str | tuple[str, int]]) -> tuple[Any, frozense
         else:
             by_marks.setdefault(marks, set()).add(owner)
     if not owners_of:
-        return None, frozenset(any_word)
+        return None, frozenset(any_word), len(everyone)
     automaton = ahocorasick.Automaton()
     shared: dict[int, frozenset[int]] = {}  # one frozenset per lone owner
     for plain, by_marks in owners_of.items():
@@ -376,7 +388,7 @@ def _automaton(literals: Iterable[str | tuple[str, int]]) -> tuple[Any, frozense
             alternatives.sort(key=lambda alternative: len(alternative[0]))
         automaton.add_word(plain, (len(plain), tuple(alternatives)))
     automaton.make_automaton()
-    return automaton, frozenset(any_word)
+    return automaton, frozenset(any_word), len(everyone)
 
 
 @functools.lru_cache(maxsize=8192)  # the same literals go into several filters

@@ -24,10 +24,11 @@ Nothing here reads an article: :mod:`digest.text.normalise` applies the rules.
 from __future__ import annotations
 
 import functools
+import itertools
 import json
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -198,7 +199,12 @@ class Signal:
 
     def search(self, text: str, lowered: str | None = None) -> bool:
         """Whether the signal is in ``text`` (``lowered``: its ``fold()``, if at hand)."""
-        return self._candidates.first(text, lowered or fold(text), whole=False) is not None
+        return self._candidates.search(text, lowered)
+
+
+# Texts longer than this (a paragraph that never ends, or a hostile one packed with the
+# rules' words) are searched with all of a kind's patterns at once.
+_LONG_TEXT = 2000
 
 
 class Candidates:
@@ -221,23 +227,40 @@ class Candidates:
     def __bool__(self) -> bool:
         return bool(self.patterns)
 
-    def may_match(self, lowered: str) -> bool:
-        """Whether any pattern could match text whose ``fold()`` is ``lowered``."""
-        return bool(self._always) or self._filter is None or self._filter.search(lowered)
-
-    def first(self, text: str, lowered: str, *, whole: bool) -> int | None:
-        """The position of the first pattern that matches all of ``text`` (``whole``) or
-        somewhere in it; None when none does. ``lowered`` is the text's ``fold()``."""
-        found = self._filter.owners(lowered) if self._filter is not None else None
+    def search(self, text: str, lowered: str | None = None) -> bool:
+        """Whether any pattern matches somewhere in ``text`` (``lowered``: its ``fold()``, if
+        at hand). Each candidate is tried as the scan of the text meets it, and the scan
+        stops at the first that matches."""
+        found = self._found(text, lowered)
         if found is None:
+            return _joined(self.patterns).search(text) is not None
+        return any(
+            _joined((self.patterns[p],)).search(text)
+            for p in itertools.chain(sorted(self._always), found)
+        )
+
+    def first_whole(self, text: str, lowered: str | None = None) -> int | None:
+        """The position of the first pattern, in the file's order, that matches all of
+        ``text``; None when none does."""
+        found = self._found(text, lowered)
+        if found is None:
+            if _joined(self.patterns).fullmatch(text) is None:
+                return None
             order: Iterable[int] = range(len(self.patterns))
         else:
-            order = sorted(found | self._always) if self._always else sorted(found)
+            order = sorted({*found, *self._always})
         for position in order:
-            regex = _joined((self.patterns[position],))
-            if (regex.fullmatch(text) if whole else regex.search(text)) is not None:
+            if _joined((self.patterns[position],)).fullmatch(text) is not None:
                 return position
         return None
+
+    def _found(self, text: str, lowered: str | None) -> Iterator[int] | None:
+        """The candidates as the scan meets them; None when all the patterns are better tried
+        together, in one pass: a long text (one that may hold many patterns' literals, each
+        a pass of its own over it), one the filter cannot read, or no filter at all."""
+        if self._filter is None or len(text) > _LONG_TEXT:
+            return None
+        return self._filter.owners_as_found(lowered or fold(text))
 
 
 @functools.cache
@@ -436,7 +459,7 @@ class RuleSet:
         patterns = self._patterns[kind]
         if not patterns:
             return None
-        position = patterns.first(text, fold(text), whole=True)
+        position = patterns.first_whole(text)
         return None if position is None else self._owners[kind][position]
 
     def may_apply(self, kind: RuleKind | Literal["any"], lowered: str) -> bool:
