@@ -736,7 +736,8 @@ def _check_pattern(pattern: str, fail: Any, number: int | None = None) -> None:
     if compiled.fullmatch(""):
         raise fail(f"{label} matches empty text, so it would match anything")
     if compiled.groupindex or _BACKREFERENCE.search(pattern):
-        # Patterns are joined into one expression per kind, which renumbers groups.
+        # A long text meets all of a kind's patterns joined into one expression, as a
+        # dateline or standfirst rule meets its own: joining renumbers groups.
         raise fail(f"{label}: named groups and backreferences are not supported")
 
 
