@@ -65,6 +65,12 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[_traveller] = traveller
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first, the others in their order: with the tests spread over worker
+    processes, a test of several seconds started near the end would hold the whole run up."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 def pytest_unconfigure(config: pytest.Config) -> None:
     traveller = config.stash.get(_traveller, None)
     if traveller is not None:
