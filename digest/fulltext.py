@@ -158,7 +158,8 @@ class PageFetcher(Generic[T]):
                 host.queue.clear()
             for request in late:
                 self._pages[request.key] = Page(request, not_tried="time")
-            self.timed_out = len(late)
+            # with those the threads found out of time before this woke up
+            self.timed_out = sum(page.not_tried == "time" for page in self._pages.values())
             self._lock.notify_all()
             pages = dict(self._pages)
         return pages
@@ -194,8 +195,9 @@ class PageFetcher(Generic[T]):
                     return
                 request = self._ready.popleft()
                 self._running[request.key] = request
-                assert self._deadline is not None
-                left = self._deadline - self._clock()
+                deadline = self._deadline
+                assert deadline is not None
+                left = deadline - self._clock()
             if left <= 0:
                 self._done(request, None)
                 continue
@@ -207,7 +209,10 @@ class PageFetcher(Generic[T]):
                 settings,
                 client=self._client,
             )
-            self._done(request, result)
+            # A failure at the deadline of a request the budget cut short is the budget's (the
+            # page is late), whether ``finish`` wakes before this thread notices or after.
+            cut = left < self._settings.total_timeout and self._clock() >= deadline
+            self._done(request, None if cut and result.outcome == "failed" else result)
 
     def _done(self, request: PageRequest, result: FetchResult | None) -> None:
         value = None

@@ -54,7 +54,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.stash[_golden_changes] = []
+    if config.getoption("--update-golden"):
+        config.pluginmanager.register(GoldenChanges(), "golden-changes")
     days = config.getoption("--clock-shift-days")
     if days:
         # Started before collection, so that module-level constants taken from the clock
@@ -62,6 +63,12 @@ def pytest_configure(config: pytest.Config) -> None:
         traveller = time_machine.travel(real_utc_now() + dt.timedelta(days=days), tick=True)
         traveller.start()
         config.stash[_traveller] = traveller
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first, the others in their order: with the tests spread over worker
+    processes, a test of several seconds started near the end would hold the whole run up."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -77,16 +84,26 @@ def pytest_report_header(config: pytest.Config) -> str | None:
     )
 
 
-def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    changes = terminalreporter.config.stash.get(_golden_changes, [])
-    if terminalreporter.config.getoption("--update-golden"):
+class GoldenChanges:
+    """What ``--update-golden`` rewrote, listed at the end of the run. Each test's changes come
+    with its report: when the tests run in worker processes, the reports are what reaches the
+    process that prints the summary."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        if report.when == "call":
+            self.lines.extend(str(line) for key, line in report.user_properties if key == CHANGED)
+
+    def pytest_terminal_summary(self, terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.section("golden files")
-        for line in changes or ["no golden file changed"]:
+        for line in self.lines or ["no golden file changed"]:
             terminalreporter.write_line(line)
 
 
+CHANGED = "golden file changed"  # the key of a test's report property that names one
 _traveller = pytest.StashKey[time_machine.travel]()
-_golden_changes = pytest.StashKey[list[str]]()
 
 
 def real_utc_now() -> dt.datetime:
@@ -99,9 +116,9 @@ def real_utc_now() -> dt.datetime:
 class Golden:
     """Compares outputs with their golden files, or rewrites those with ``--update-golden``."""
 
-    def __init__(self, config: pytest.Config) -> None:
-        self.update = bool(config.getoption("--update-golden"))
-        self.changes: list[str] = config.stash[_golden_changes]
+    def __init__(self, request: pytest.FixtureRequest) -> None:
+        self.update = bool(request.config.getoption("--update-golden"))
+        self.node = request.node
 
     def check(self, name: str, actual: str | bytes) -> None:
         """Fail with a short diff unless ``actual`` is, byte for byte, the file ``name``."""
@@ -113,7 +130,8 @@ class Golden:
         if self.update:
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
-            self.changes.append(f"{'rewrote' if expected is not None else 'created'} {name}")
+            change = f"{'rewrote' if expected is not None else 'created'} {name}"
+            self.node.user_properties.append((CHANGED, change))
             return
         if expected is None:
             pytest.fail(f"no golden file tests/golden/{name}; create it with: {UPDATE_GOLDEN}")
@@ -143,7 +161,7 @@ class Golden:
 @pytest.fixture
 def golden(request: pytest.FixtureRequest) -> Golden:
     """``golden.check(name, output)``: the output must equal ``tests/golden/name``."""
-    return Golden(request.config)
+    return Golden(request)
 
 
 @pytest.fixture

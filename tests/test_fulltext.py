@@ -89,7 +89,7 @@ def test_the_phase_stops_at_its_time_budget_and_the_summary_says_so_once(
 ) -> None:
     http_server.route("/story/1", Reply(200, article_page("Harbour report 1", 8), HTML, delay=10))
     http_server.route("/feed.xml", body=rss(teaser(http_server, 1)), headers=RSS)
-    fetch = FetchConfig(timeout=10, retries=0, full_text_seconds=1)
+    fetch = FetchConfig(timeout=10, retries=0, full_text_seconds=0.5)
     config = site(tmp_path, feed("Harbour", http_server.url("/feed.xml")), fetch=fetch)
     started = time.monotonic()
     result = build(config, DAY, now=NOW)
@@ -100,7 +100,7 @@ def test_the_phase_stops_at_its_time_budget_and_the_summary_says_so_once(
     assert story.summary[0].text == "Report 1 on the harbour works…"  # the teaser stands
     assert result.pages_late == 1
     assert result.summary_line.endswith(
-        "; full text stopped after 1 s (full_text_seconds): 1 article page not fetched, "
+        "; full text stopped after 0.5 s (full_text_seconds): 1 article page not fetched, "
         "their teasers stand"
     )
     assert not any("full text" in w for w in result.warnings)  # said once, in the summary
@@ -209,3 +209,24 @@ def test_a_host_serves_two_pages_at_once_after_its_first(http_server: FixtureSer
         pages = fetcher.finish()
     assert {page.value for page in pages.values()} == {http_server.url(f"/p/{n}") for n in range(6)}
     assert most[0] == 2  # the first alone, then two at a time: never eight on one site
+
+
+def test_a_page_whose_time_out_is_noticed_before_the_phase_ends_is_still_late(
+    http_server: FixtureServer,
+) -> None:
+    """The page's request ends at the budget's deadline: whether its thread notices the time-out
+    before ``finish`` wakes or after, the page is out of time (late), not a failed fetch."""
+    http_server.route("/p/1", Reply(200, "<html><body><p>page</p></body></html>", HTML, delay=10))
+    handled: list[str] = []
+    fetcher: PageFetcher[str] = PageFetcher(
+        FetchSettings(total_timeout=10, workers=2),
+        budget=0.1,
+        handle=lambda request, result: handled.append(request.key) or "read",
+    )
+    with fetcher:
+        fetcher.want(PageRequest("k1", "s", http_server.url("/p/1"), allow_private=True))
+        time.sleep(0.5)  # well past the budget: the thread has (almost always) seen its time-out
+        pages = fetcher.finish()
+    assert pages["k1"].not_tried == "time" and pages["k1"].fetched is None
+    assert fetcher.timed_out == 1
+    assert handled == []
