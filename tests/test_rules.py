@@ -22,6 +22,7 @@ from digest.text.rules import (
     SPECIFICS,
     TITLE,
     RulesError,
+    RuleSet,
     computed_signals,
     default_rules,
     literals_table,
@@ -486,29 +487,34 @@ def test_of_two_rules_that_match_the_first_in_the_file_is_named(tmp_path: Path) 
     assert match is not None and match.id == "shop-b"
 
 
-def test_a_pattern_with_no_letters_it_must_hold_is_always_tried(tmp_path: Path) -> None:
-    path = write(
-        tmp_path,
-        '[[rule]]\nid = "names"\nkind = "standalone"\ndescription = "Two names"\n'
-        'patterns = ["[A-Z]\\\\w+ [A-Z]\\\\w+"]\n',
+def one_rule(tmp_path: Path, pattern: str) -> RuleSet:
+    """The built-in rules and a standalone rule "rule" of the one ``pattern`` (as TOML)."""
+    return load_rules(
+        write(
+            tmp_path,
+            '[[rule]]\nid = "rule"\nkind = "standalone"\ndescription = "A rule"\n'
+            f"patterns = [{pattern}]\n",
+        )
     )
-    rules = load_rules(path)
-    match = rules.match("standalone", "Ada Lovelace")
-    assert match is not None and match.id == "names"
-    assert rules.match("standalone", "Ada") is None
 
 
-def test_a_pattern_with_a_combining_iota_matches_every_spelling_of_it(tmp_path: Path) -> None:
-    # The expression reads the combining iota as the letter iota; no folding can, so such a
-    # pattern goes without a literal filter rather than miss "ΑΙΒ".
-    path = write(
-        tmp_path,
-        '[[rule]]\nid = "greek"\nkind = "standalone"\ndescription = "Greek"\n'
-        'patterns = ["\u03b1\u0345\u03b2"]\n',
-    )
-    rules = load_rules(path)
-    match = rules.match("standalone", "\u0391\u0399\u0392")
-    assert match is not None and match.id == "greek"
+@pytest.mark.parametrize(
+    ("pattern", "matched", "unmatched"),
+    [
+        # no letters a match must hold: the pattern is always tried
+        ('"[A-Z]\\\\w+ [A-Z]\\\\w+"', "Ada Lovelace", "Ada"),
+        # the expression reads the combining iota as the letter iota; no folding can, so the
+        # pattern goes without a literal filter rather than miss "ΑΙΒ"
+        ('"\u03b1\u0345\u03b2"', "\u0391\u0399\u0392", "\u0391\u0392"),
+    ],
+)
+def test_a_pattern_the_literal_filter_cannot_read_is_still_tried(
+    tmp_path: Path, pattern: str, matched: str, unmatched: str
+) -> None:
+    rules = one_rule(tmp_path, pattern)
+    match = rules.match("standalone", matched)
+    assert match is not None and match.id == "rule"
+    assert rules.match("standalone", unmatched) is None
 
 
 def test_a_bad_rules_file_stops_the_build_before_any_article_is_read(tmp_path: Path) -> None:
