@@ -388,7 +388,9 @@ def test_a_sitemap_on_the_internet_cannot_lead_digest_into_the_local_network(
         "/news-sitemap.xml",
         "/sitemap-index.xml",
     ]
-    assert internet.connected == [PUBLIC[0], PUBLIC[0]]
+    # only the public address: once, or twice when the two sources' requests ran side by side
+    # (one after the other, the second takes the first's kept-alive connection)
+    assert internet.connected in ([PUBLIC[0]], [PUBLIC[0], PUBLIC[0]])
     refusal = "intranet.example resolves to 10.0.0.7, a private network address"
     (failure,) = result.digest.failures
     assert failure.source == "Index" and failure.problem.startswith("none of the 3 sitemap(s)")
