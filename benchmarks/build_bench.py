@@ -394,6 +394,11 @@ def child(args: argparse.Namespace) -> None:
 
             sampler = Profiler(interval=0.0005)
             sampler.start()
+        elif args.profile == "threads":
+            import yappi
+
+            yappi.set_clock_type("cpu")
+            yappi.start()
         if args.tracemalloc:
             import tracemalloc
 
@@ -420,6 +425,12 @@ def child(args: argparse.Namespace) -> None:
         elif args.profile == "sample":
             sampler.stop()
             print(sampler.output_text(unicode=False, color=False), file=sys.stderr)
+        elif args.profile == "threads":
+            yappi.stop()
+            print(f"{'calls':>9} {'total s':>8} {'own s':>8}  function", file=sys.stderr)
+            for stat in list(yappi.get_func_stats().sort("ttot", "desc"))[:60]:
+                where = f"{Path(stat.module).name}:{stat.lineno} {stat.name}"
+                print(f"{stat.ncall:9} {stat.ttot:8.3f} {stat.tsub:8.3f}  {where}", file=sys.stderr)
         worker_cpu = sum(workers.cpu.values())
         print(json.dumps({
             "wall": wall, "cpu": cpu + worker_cpu, "worker_cpu": worker_cpu,
@@ -434,6 +445,9 @@ def child(args: argparse.Namespace) -> None:
 
 def seeds_build(tree: Path) -> dict[str, float]:
     """``digest build`` as a user runs it, on a copy of seeds/: wall time from this process."""
+    # Compiled as an install leaves it (pip compiles what it installs; a checkout's first
+    # run writes the bytecode), even where PYTHONDONTWRITEBYTECODE keeps runs from doing so.
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(tree / "digest")], check=True)
     with tempfile.TemporaryDirectory() as folder:
         shutil.copytree(ROOT / "seeds", Path(folder) / "seeds")
         env = {**os.environ, "PYTHONPATH": str(tree)}
@@ -541,9 +555,10 @@ def main() -> None:
         "--profile",
         nargs="?",
         const="cprofile",
-        choices=("cprofile", "sample"),
+        choices=("cprofile", "sample", "threads"),
         help="profile each build (stderr): cProfile, or 'sample' with pyinstrument (installed "
-        "apart), whose sampling hardly slows what it measures",
+        "apart), whose sampling hardly slows what it measures, or 'threads': CPU time in every "
+        "thread (the fetching threads too) with yappi (installed apart)",
     )
     parser.add_argument(
         "--tracemalloc", action="store_true", help="trace the build's allocations (slow; stderr)"

@@ -192,3 +192,25 @@ def test_a_connection_back_in_the_pool_is_no_longer_watched(
         )
     assert held_at_disarm == [None, None, None]
     assert len({r.client_port for r in http_server.requests}) == 1
+
+
+def test_an_alarm_armed_after_a_later_one_still_fires_at_its_own_deadline():
+    # The alarm thread is woken only for an alarm sooner than every other: one armed after a
+    # far later one is such an alarm, and must not wait for the later one's time.
+    later, sooner = Watchdog(), Watchdog()
+    a, b = socket.socketpair()
+    try:
+        later.arm(60)
+        time.sleep(0.1)  # the alarm thread now waits for the later alarm
+        sooner.track(a)
+        started = time.monotonic()
+        sooner.arm(DEADLINE)
+        a.settimeout(10)
+        assert a.recv(1) == b""  # shut down by the alarm: the blocked read wakes at once
+        assert sooner.fired and not later.fired
+        assert DEADLINE * 0.8 <= time.monotonic() - started < DEADLINE + 2
+    finally:
+        later.disarm()
+        sooner.disarm()
+        a.close()
+        b.close()

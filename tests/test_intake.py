@@ -212,6 +212,29 @@ def test_a_source_goes_to_a_worker_and_back_whole() -> None:
         copy.options["full_text"] = False  # type: ignore[index]  # still read-only
 
 
+def test_an_article_comes_back_from_a_worker_whole() -> None:
+    from digest.model import Article, Paragraph, Removal
+
+    # every field away from its default, so that one left out or misplaced would show
+    values: dict[str, object] = {}
+    for number, field in enumerate(dataclasses.fields(Article)):
+        values[field.name] = {
+            "paragraphs": (Paragraph("Text.", "body"), Paragraph("x = 1", "code")),
+            "published": dt.datetime(2026, 11, 21, 6, tzinfo=dt.UTC),
+            "removed": (Removal("related", "Read more", "a link list"),),
+            "candidates": (Removal("seo", "Best deals", ""),),
+            "summary": ("Text.",),
+            "summary_of": (2, 300),
+            "title_derived": True,
+            "publisher_unknown": True,
+        }.get(field.name, f"{field.name} {number}")
+    article = Article(**values)  # type: ignore[arg-type]
+    copy = pickle.loads(pickle.dumps(article))
+    assert copy == article
+    kinds = [(p.text, p.kind) for p in copy.paragraphs]
+    assert kinds == [("Text.", "body"), ("x = 1", "code")]
+
+
 def test_a_source_error_comes_back_from_a_worker_whole() -> None:
     from digest.sources.errors import SourceError
 

@@ -274,7 +274,10 @@ class _AlarmClock:
                     target=self._run, name="digest-fetch-deadlines", daemon=True
                 )
                 self._thread.start()
-            self._wake.notify()
+            if self._heap[0][2] is watchdog:
+                # Only an alarm earlier than all others changes how long the thread waits:
+                # waking it for each of hundreds of requests costs a thread switch apiece.
+                self._wake.notify()
 
     def cancel(self, watchdog: Watchdog) -> None:
         with self._wake:
