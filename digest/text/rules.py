@@ -254,6 +254,12 @@ class Candidates:
                 return position
         return None
 
+    def candidates(self, text: str, lowered: str | None = None) -> frozenset[int] | None:
+        """The positions of every pattern that could match somewhere in ``text``; None when
+        all of them must be tried, together (as for :meth:`search`)."""
+        found = self._found(text, lowered)
+        return None if found is None else self._always.union(found)
+
     def _found(self, text: str, lowered: str | None) -> Iterator[int] | None:
         """The candidates as the scan meets them; None when all the patterns are better tried
         together, in one pass: a long text (one that may hold many patterns' literals, each
@@ -489,14 +495,28 @@ class RuleSet:
         found: dict[str, bool] = {}
         lowered = fold(sentence)
         has_computed = computed.__contains__ if isinstance(computed, frozenset) else computed
+        # one scan of the sentence for every signal's literals, rather than one per signal
+        patterns, signal_of = self._signal_patterns
+        possible = patterns.candidates(sentence, lowered)
+        tried: dict[str, list[str]] | None = None
+        if possible is not None:
+            tried = {}
+            for position in sorted(possible):
+                tried.setdefault(signal_of[position], []).append(patterns.patterns[position])
 
         def present(name: str) -> bool:
             if name not in found:
+                signal = self.signals.get(name)
                 if name in COMPUTED_SIGNALS:
                     found[name] = has_computed(name)
+                elif signal is None:
+                    found[name] = False
+                elif tried is None:
+                    found[name] = signal.search(sentence, lowered)
                 else:
-                    signal = self.signals.get(name)
-                    found[name] = signal is not None and signal.search(sentence, lowered)
+                    found[name] = any(
+                        _joined((pattern,)).search(sentence) for pattern in tried.get(name, ())
+                    )
             return found[name]
 
         scores = []
@@ -515,6 +535,18 @@ class RuleSet:
             scores.append(Score(rule, sum(w for _, w in parts), parts, complete))
         scores.sort(key=lambda s: (not s.certain, not s.candidate, -s.total))
         return scores
+
+    @functools.cached_property
+    def _signal_patterns(self) -> tuple[Candidates, tuple[str, ...]]:
+        """Every signal's patterns as one set of candidates, and the signal each is of."""
+        owned = [
+            (pattern, name)
+            for name, signal in self.signals.items()
+            for values in signal.patterns.values()
+            for pattern in values
+        ]
+        candidates = Candidates([p for p, _ in owned], [_literals(p) for p, _ in owned])
+        return candidates, tuple(name for _, name in owned)
 
     def _describe(self, name: str) -> str:
         if name in COMPUTED_SIGNALS:
