@@ -32,7 +32,7 @@ import threading
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol
 
 from digest.filters import Filtered, Filters, verdict
 from digest.model import Article, Paragraph, Source
@@ -45,7 +45,6 @@ if TYPE_CHECKING:
     from digest.text.recurring import Sighting, SourceHistory, SourceTemplate
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 # On a new feed's first run, undated entries cannot be shown to be recent: take only this many
 # of them (feeds list newest first) and remember the rest as backlog.
@@ -575,50 +574,6 @@ def parse_and_take(
         raise UnexpectedError(f"{type(exc).__name__}: {exc}") from None
 
 
-@dataclass(frozen=True)
-class Completed:
-    """What cleaning a source's articles that wanted their page gave: each article, cleaned
-    (by key), and the fingerprints of their paragraphs, for the state to learn from."""
-
-    cleaned: dict[str, Cleaned]
-    sightings: list[Sighting]
-
-
-def clean_settled(
-    settled: Sequence[tuple[PageWanted, Article, bool]],
-    plan: DayPlan,
-    known: Known,
-    earlier: Sequence[Sighting],
-) -> Completed:
-    """Clean one source's articles that wanted their page (``settled``: each with the text it
-    ends with, and whether that came from its page), learning the source's recurring
-    paragraphs from them, from what the source's other articles showed (``earlier``) and from
-    its history. One still incomplete after waiting is marked so, unless its page gave it."""
-    if not settled:
-        return Completed({}, [])
-    from digest.text.recurring import learn
-
-    sightings = survey_all(article for _, article, _ in settled)
-    together = [*earlier, *sightings]
-    templates = learn(together, known.source_history(together)) if sightings else {}
-    cleaned: dict[str, Cleaned] = {}
-    for wanted, article, from_page in settled:
-        result = clean(article, plan.cleaning, templates.get(article.source))
-        if wanted.incomplete and not from_page and result.ok:
-            result = Cleaned(mark_incomplete(result.article, plan.language))
-        cleaned[article.key] = result
-    return Completed(cleaned, sightings)
-
-
-def clean_settled_in_worker(
-    settled: Sequence[tuple[PageWanted, Article, bool]],
-    plan: DayPlan,
-    earlier: Sequence[Sighting],
-) -> Completed:
-    """``clean_settled`` in a worker, which looks the source's history up in its own state."""
-    return clean_settled(settled, plan, _worker_state, earlier)
-
-
 def _parse_and_take(
     source: Source,
     kind: Kind,
@@ -656,9 +611,8 @@ class IntakePool:
     def __init__(self, state_path: Path, workers: int, queued_bytes: int | None = None) -> None:
         self._state_path = state_path
         self._workers = workers
-        self._jobs: queue.SimpleQueue[
-            tuple[concurrent.futures.Future[Any], Callable[..., Any], tuple] | None
-        ] = queue.SimpleQueue()
+        self._jobs: queue.SimpleQueue[tuple[concurrent.futures.Future[Parsed], tuple] | None]
+        self._jobs = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
         self.room = Room(QUEUED_BODY_BYTES if queued_bytes is None else queued_bytes)
         # the workers died or never started: what is fetched from then on is read in the
@@ -674,33 +628,16 @@ class IntakePool:
         size = len(fetched.body)
         self.room.hold(size)
         future.add_done_callback(functools.partial(self._settled, size))
-        self._jobs.put((future, parse_and_take, (source, kind.name, fetched, cursor, plan, new)))
+        self._jobs.put((future, (source, kind.name, fetched, cursor, plan, new)))
         self.start()
         return future
 
-    def run(self, function: Callable[..., T], *arguments: Any) -> concurrent.futures.Future[T]:
-        """``function(*arguments)`` in a worker (both picklable): other work a source's
-        articles need once it is read, such as cleaning those that waited for their page."""
-        future: concurrent.futures.Future[T] = concurrent.futures.Future()
-        future.add_done_callback(self._noticed)
-        self._jobs.put((future, function, arguments))
-        self.start()
-        return future
-
-    def _noticed(self, future: concurrent.futures.Future[Any]) -> None:
+    def _settled(self, size: int, future: concurrent.futures.Future[Parsed]) -> None:
         if not future.cancelled() and isinstance(
             future.exception(), concurrent.futures.BrokenExecutor
         ):
             self.broken = True
-
-    def _settled(self, size: int, future: concurrent.futures.Future[Parsed]) -> None:
-        self._noticed(future)
         self.room.release(size)  # done, failed or not
-
-    @property
-    def started(self) -> bool:
-        """Whether the workers were started (or tried to be)."""
-        return self._thread is not None
 
     def start(self) -> None:
         """Start the workers now, if they are not starting yet: they take a moment."""
@@ -727,13 +664,13 @@ class IntakePool:
             log.warning("no worker processes (%s): reading every source in the build", exc)
         try:
             while (job := self._jobs.get()) is not None:
-                future, function, arguments = job
+                future, arguments = job
                 if not future.set_running_or_notify_cancel():
                     continue
                 try:
                     if executor is None:
                         raise concurrent.futures.BrokenExecutor("no worker processes")
-                    inner = executor.submit(function, *arguments)
+                    inner = executor.submit(parse_and_take, *arguments)
                 except concurrent.futures.BrokenExecutor as exc:
                     future.set_exception(exc)  # the caller reads the source itself
                     continue
@@ -760,7 +697,9 @@ def _nothing() -> None:
     pass
 
 
-def _relay(outer: concurrent.futures.Future[Any], inner: concurrent.futures.Future[Any]) -> None:
+def _relay(
+    outer: concurrent.futures.Future[Parsed], inner: concurrent.futures.Future[Parsed]
+) -> None:
     if inner.cancelled():
         outer.cancel()
     elif (error := inner.exception()) is not None:
@@ -784,17 +723,18 @@ def pool_workers(remote_sources: int) -> int:
 _SETTLED: concurrent.futures.Future[Any] = concurrent.futures.Future()
 
 
-class Pending(Generic[T]):
-    """A source handed to a worker (or other work of a source's): ``result()`` waits for it.
-    Should the pool break (a worker killed, say by the out-of-memory killer), the source is
-    read (the work done) in this process instead."""
+class Pending:
+    """A source handed to a worker: ``result()`` waits for it. Should the pool break (a worker
+    killed, say by the out-of-memory killer), the source is read in this process instead."""
 
-    def __init__(self, future: concurrent.futures.Future[T], fallback: Callable[[], T]) -> None:
+    def __init__(
+        self, future: concurrent.futures.Future[Parsed], fallback: Callable[[], Parsed]
+    ) -> None:
         self._future = future
-        self._fallback: Callable[[], T] | None = fallback
+        self._fallback: Callable[[], Parsed] | None = fallback
         future.add_done_callback(self._settled)
 
-    def _settled(self, future: concurrent.futures.Future[T]) -> None:
+    def _settled(self, future: concurrent.futures.Future[Parsed]) -> None:
         # the fetched body the fallback holds is needed only if the pool broke: a source the
         # worker read, or failed to, is done with it
         if future.cancelled() or not isinstance(
@@ -802,14 +742,14 @@ class Pending(Generic[T]):
         ):
             self._fallback = None
 
-    def result(self) -> T:
+    def result(self) -> Parsed:
         # let go of the future (and its callbacks, which name this object): no cycle to wait
         # for the collector with a source's articles in it
         future, self._future = self._future, _SETTLED
         try:
             return future.result()
         except concurrent.futures.BrokenExecutor as exc:
-            log.warning("no worker process did a source's work (%s): doing it in the build", exc)
+            log.warning("no worker process read a source (%s): reading it in the build", exc)
             assert self._fallback is not None
             return self._fallback()
 

@@ -38,19 +38,18 @@ from digest.group import (
 )
 from digest.ingest import Progress, collect, is_remote
 from digest.intake import (
+    Cleaned,
     Cleaning,
-    Completed,
     DayIntake,
     DayPlan,
     IntakePool,
     Known,
     PageWanted,
-    Pending,
     SourceDay,
+    clean,
     clean_article,
-    clean_settled,
-    clean_settled_in_worker,
     day_end,
+    mark_incomplete,
     pool_workers,
     slim,
 )
@@ -249,7 +248,7 @@ def assemble_day(
             day_end=day_end(day, config.timezone),
         )
         pages = full_text.finish() if full_text else {}
-        taken = gather(collected.days, pages, plan, state, pool=pool)
+    taken = gather(collected.days, pages, plan, state)
     if len(taken.cleaned) >= BIG_DAY:
         # What reading the sources left in reference cycles (futures and their callbacks,
         # exceptions and their frames) is freed now, before grouping allocates its largest
@@ -321,29 +320,20 @@ class Taken:
 
 
 def gather(
-    days: Sequence[SourceDay],
-    pages: Mapping[str, Page[PageText]],
-    plan: DayPlan,
-    known: Known,
-    *,
-    pool: IntakePool | None = None,
+    days: Sequence[SourceDay], pages: Mapping[str, Page[PageText]], plan: DayPlan, known: Known
 ) -> Taken:
     """The sources' days as one, in config order: an article two sources brought counts for
     the first only; each article that wanted its page gets the page's text (or keeps its
-    own, or waits, see ``fulltext.settle``), cleaned with its source's other such articles
-    (in the ``pool``'s workers when they run: each source's apart, on every core); articles
-    left with no text are remembered as skipped, with a warning."""
+    own, or waits, see ``fulltext.settle``), cleaned with its source's other such articles;
+    articles left with no text are remembered as skipped, with a warning."""
     taken = Taken()
     seen: set[str] = set()
     cleaning_warnings: list[str] = []
     unreadable: set[str] = set()
     waiting: dict[str, int] = {}
     waiting_for: dict[tuple[str, str], int] = {}
-    repeats: list[set[str]] = []
-    completions: list[Pending[Completed] | Completed] = []
     for day in days:
         repeated = {key for key in day.keys if key in seen}
-        repeats.append(repeated)
         seen.update(day.keys)
         if day.waiting or day.held_incomplete:
             taken.unsettled.add(day.source)
@@ -356,12 +346,13 @@ def gather(
         taken.skipped.extend(a for a in (*day.skipped, *day.unreadable) if a.key not in repeated)
         taken.held_incomplete.extend(a for a in day.held_incomplete if a.key not in repeated)
         taken.warnings.extend(day.warnings)
+        taken.sightings.extend(day.sightings)
         for filtered in day.filtered:
             if filtered.article.key not in repeated:
                 taken.filtered.append(filtered)
                 taken.skipped.append(filtered.article)
-        # Articles that wanted their page are cleaned once every page is in: together, so
-        # that what recurs across the source's pages is learnt from the text shown.
+        # Articles that wanted their page are cleaned here, once every page is in: together,
+        # so that what recurs across the source's pages is learnt from the text shown.
         settled: dict[str, tuple[PageWanted, Article, bool]] = {}
         for item in day.shown:
             if item.article.key in repeated or not isinstance(item, PageWanted):
@@ -378,10 +369,7 @@ def gather(
                 taken.skipped.append(slim(item.article))
             else:
                 settled[item.article.key] = (item, outcome.article, outcome.from_page)
-        completions.append(_clean_settled(list(settled.values()), plan, known, day, pool))
-    for day, repeated, completion in zip(days, repeats, completions, strict=True):
-        completed = completion.result() if isinstance(completion, Pending) else completion
-        taken.sightings.extend(day.sightings)
+        completed = _clean_settled(list(settled.values()), plan, known, day.sightings)
         taken.sightings.extend(completed.sightings)
         for item in day.shown:
             if item.article.key in repeated:
@@ -420,21 +408,37 @@ def gather(
     return taken
 
 
+@dataclass(frozen=True)
+class _Completed:
+    cleaned: dict[str, Cleaned]  # by article key
+    sightings: list[Sighting]
+
+
 def _clean_settled(
     settled: Sequence[tuple[PageWanted, Article, bool]],
     plan: DayPlan,
     known: Known,
-    day: SourceDay,
-    pool: IntakePool | None,
-) -> Pending[Completed] | Completed:
-    """``clean_settled`` for one source: in a worker when they run (started for this alone,
-    they would cost more than they save), else here."""
+    earlier: Sequence[Sighting],
+) -> _Completed:
+    """Clean one source's articles that wanted their page (``settled``: each with the text it
+    ends with, and whether that came from its page), learning the source's recurring
+    paragraphs from them, from what the source's other articles showed (``earlier``) and from
+    its history. One still incomplete after waiting is marked so, unless its page gave it."""
     if not settled:
-        return Completed({}, [])
-    if pool is None or not pool.started or pool.broken:
-        return clean_settled(settled, plan, known, day.sightings)
-    future = pool.run(clean_settled_in_worker, settled, plan, day.sightings)
-    return Pending(future, lambda: clean_settled(settled, plan, known, day.sightings))
+        return _Completed({}, [])
+    from digest.intake import survey_all
+    from digest.text.recurring import learn
+
+    sightings = survey_all(article for _, article, _ in settled)
+    together = [*earlier, *sightings]
+    templates = learn(together, known.source_history(together)) if sightings else {}
+    cleaned: dict[str, Cleaned] = {}
+    for wanted, article, from_page in settled:
+        result = clean(article, plan.cleaning, templates.get(article.source))
+        if wanted.incomplete and not from_page and result.ok:
+            result = Cleaned(mark_incomplete(result.article, plan.language))
+        cleaned[article.key] = result
+    return _Completed(cleaned, sightings)
 
 
 def build(

@@ -9,9 +9,7 @@ import threading
 import time
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any
 
-import pytest
 from httpserver import FixtureServer, Reply
 from test_ingest import NOW, RSS, feed, rss, site
 from test_sitemap import DAY, HTML, article_page, serve, sitemap
@@ -232,49 +230,3 @@ def test_a_page_whose_time_out_is_noticed_before_the_phase_ends_is_still_late(
     assert pages["k1"].not_tried == "time" and pages["k1"].fetched is None
     assert fetcher.timed_out == 1
     assert handled == []
-
-
-def test_pages_are_cleaned_in_the_worker_processes_as_the_build_itself_cleans_them(
-    http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from digest import intake, pipeline
-
-    sources = []
-    for paper in range(4):
-        for number in range(1, 4):
-            path = f"/p{paper}/story/{number}"
-            if number == 3:
-                http_server.route(path, Reply(404))  # its teaser stands
-            else:
-                http_server.route(
-                    path, body=article_page(f"Report {paper}-{number}", 6), headers=HTML
-                )
-        http_server.route(
-            f"/p{paper}/feed.xml",
-            body=rss(*(teaser(http_server, n, f"/p{paper}/story") for n in range(1, 4))),
-            headers=RSS,
-        )
-        sources.append(feed(f"Paper {paper}", http_server.url(f"/p{paper}/feed.xml")))
-    here = site(tmp_path / "here", *sources, fetch=PATIENT)
-    alone = build(here, DAY, now=NOW)
-
-    monkeypatch.setattr(pipeline, "pool_workers", lambda remote: 2)
-    monkeypatch.setattr(intake, "POOL_MIN_SOURCES", 1)
-    monkeypatch.setattr(intake, "POOL_START_AT", 1)
-    sent: list[str] = []
-    run = intake.IntakePool.run
-
-    def counted(pool: intake.IntakePool, function: Any, *arguments: Any) -> Any:
-        sent.append(function.__name__)
-        return run(pool, function, *arguments)
-
-    monkeypatch.setattr(intake.IntakePool, "run", counted)
-    there = site(tmp_path / "there", *sources, fetch=PATIENT)
-    pooled = build(there, DAY, now=NOW)
-
-    assert sent == ["clean_settled_in_worker"] * 4  # each source's pages, apart
-    assert len(alone.digest.stories) == 12
-    assert sum(len(s.lead.paragraphs) > 1 for s in alone.digest.stories) == 8  # from pages
-    assert pooled.digest == alone.digest
-    assert pooled.unread_pages == alone.unread_pages
-    assert pooled.warnings == alone.warnings
