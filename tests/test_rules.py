@@ -15,6 +15,7 @@ from digest.model import Article, Paragraph
 from digest.text.normalise import normalise
 from digest.text.rules import (
     BUILTIN_RULES_FILE,
+    COMPUTED_SIGNALS,
     FOLLOWS_CUT,
     LITERALS_FILE,
     LONG_SENTENCE,
@@ -195,6 +196,33 @@ def test_one_point_short_is_a_candidate_not_a_cut() -> None:
     result = normalise(article)
     assert result.removed == ()
     assert [c.text for c in result.candidates] == [sentence]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Hinweis: Dieser Beitrag wurde mithilfe künstlicher Intelligenz erstellt.",
+        "Sign in or create a free account to join the conversation.",
+        "This article is about AI in newsrooms, and you can share it with friends.",
+        "The council said the ferry would sail at nine on Tuesday.",
+        "BU İÇERİK YAPAY ZEKA İLE OLUŞTURULDU. KAYIT OL VE YORUM YAP.",  # letters no fold settles
+        "Share your thoughts in the comments below. " * 60,  # past the length the filter reads
+    ],
+)
+def test_a_score_counts_the_signals_each_signal_finds_on_its_own(sentence: str) -> None:
+    # A sentence is scanned once for every signal's literals; what it counts must be what
+    # each signal's own search says.
+    for kind in ("disclaimer", "standalone"):
+        for score in RULES.score(kind, sentence):
+            expected = tuple(
+                (RULES.signals[name].description, weight)
+                for name, weight in score.rule.score.items()
+                if name not in COMPUTED_SIGNALS and RULES.has_signal(name, sentence)
+            )
+            counted = tuple(
+                part for part in score.parts if part[0] not in COMPUTED_SIGNALS.values()
+            )
+            assert counted == expected, (kind, score.rule.id)
 
 
 def test_computed_signals() -> None:

@@ -506,17 +506,15 @@ class RuleSet:
 
         def present(name: str) -> bool:
             if name not in found:
-                signal = self.signals.get(name)
                 if name in COMPUTED_SIGNALS:
                     found[name] = has_computed(name)
-                elif signal is None:
-                    found[name] = False
-                elif tried is None:
-                    found[name] = signal.search(sentence, lowered)
-                else:
+                elif tried is not None:  # (an unknown name has no patterns: never present)
                     found[name] = any(
                         _joined((pattern,)).search(sentence) for pattern in tried.get(name, ())
                     )
+                else:
+                    signal = self.signals.get(name)
+                    found[name] = signal is not None and signal.search(sentence, lowered)
             return found[name]
 
         scores = []
