@@ -255,29 +255,66 @@ class Descendants:
 
     def _watch(self) -> None:
         tick = os.sysconf("SC_CLK_TCK")
+        page = os.sysconf("SC_PAGE_SIZE") / 2**20
         me = os.getpid()
         while not self._stop.wait(0.02):
-            parents: dict[int, int] = {}
-            stats: dict[int, list[str]] = {}
-            for entry in os.listdir("/proc"):
-                if not entry.isdigit():
-                    continue
+            for pid in _descendants(me):
                 try:
-                    with open(f"/proc/{entry}/stat") as file:
+                    with open(f"/proc/{pid}/stat") as file:
                         fields = file.read().rsplit(")", 1)[1].split()
                 except OSError:
-                    continue
-                parents[int(entry)] = int(fields[1])
-                stats[int(entry)] = fields
-            for pid, fields in stats.items():
-                ancestor = parents.get(pid)
-                while ancestor and ancestor != me:
-                    ancestor = parents.get(ancestor)
-                if ancestor != me:
-                    continue
+                    continue  # it has just ended
                 self.cpu[pid] = (int(fields[11]) + int(fields[12])) / tick
-                rss = int(fields[21]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-                self.rss[pid] = max(self.rss.get(pid, 0.0), rss)
+                self.rss[pid] = max(self.rss.get(pid, 0.0), int(fields[21]) * page)
+
+
+def _descendants(root: int) -> list[int]:
+    """The processes below ``root``, from each thread's list of the children it started
+    (a worker's parent may be a forkserver that a thread other than the main one started).
+    Where the kernel does not keep those lists, from every process's parent instead. Both
+    run in the measured process, 50 times a second, so the first reads a few files, not
+    one per process on the machine."""
+    found: list[int] = []
+    todo = [root]
+    while todo:
+        pid = todo.pop()
+        try:
+            threads = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for thread in threads:
+            try:
+                with open(f"/proc/{pid}/task/{thread}/children") as file:
+                    children = [int(child) for child in file.read().split()]
+            except FileNotFoundError:
+                if pid == root and thread == threads[0]:
+                    return _descendants_by_parent(root)  # no such lists here
+                continue
+            except OSError:
+                continue
+            found.extend(children)
+            todo.extend(children)
+    return found
+
+
+def _descendants_by_parent(root: int) -> list[int]:
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as file:
+                parents[int(entry)] = int(file.read().rsplit(")", 1)[1].split()[1])
+        except OSError:
+            continue
+    found = []
+    for pid in parents:
+        ancestor = parents.get(pid)
+        while ancestor and ancestor != root:
+            ancestor = parents.get(ancestor)
+        if ancestor == root:
+            found.append(pid)
+    return found
 
 
 class Timeline:
@@ -472,7 +509,12 @@ def measure(scenario: str, tree: Path, args: argparse.Namespace, port: int) -> d
         *(["--tracemalloc"] if args.tracemalloc else []),
         *(["--timeline"] if args.timeline else []),
     ]  # fmt: skip
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    # The child runs in the tree, with the tree on PYTHONPATH, not only on its sys.path: the
+    # worker processes come from a forkserver, which imports digest's modules before it
+    # takes the parent's sys.path (Python 3.11), from its working directory first. Run from
+    # elsewhere, every tree's workers ran the code of the checkout the command ran in.
+    env = {**os.environ, "PYTHONPATH": str(tree)}
+    done = subprocess.run(command, capture_output=True, text=True, check=False, env=env, cwd=tree)
     if args.profile or args.tracemalloc or args.timeline:
         print(done.stderr[-60000:], file=sys.stderr)
     if done.returncode:
