@@ -13,12 +13,14 @@ from hypothesis import strategies as st
 
 from digest.model import Article, Paragraph
 from digest.text.normalise import normalise
+from digest.text.prefilter import fold
 from digest.text.rules import (
     BUILTIN_RULES_FILE,
     COMPUTED_SIGNALS,
     FOLLOWS_CUT,
     LITERALS_FILE,
     LONG_SENTENCE,
+    SENTENCE_KINDS,
     SHORT_QUESTION,
     SPECIFICS,
     TITLE,
@@ -455,6 +457,28 @@ def test_a_users_pattern_gets_its_literals_worked_out(tmp_path: Path) -> None:
     assert rules.may_apply("standalone", "so buy the zorblatt mug today")
     assert rules.match("standalone", "Buy a Zorblatt shirt") is not None
     assert not rules.may_apply("standalone", "nothing of the kind here")
+    assert rules.sentence_kinds(fold("So buy the Zorblatt mug today")) == {"standalone"}
+    assert not rules.sentence_kinds(fold("nothing of the kind here"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        LEAD,
+        "This article was generated with the help of AI and reviewed by our editors.",
+        "Sign in to comment. Subscribe to our newsletter for more.",
+        "Dieser Artikel wurde mit KI erstellt. Jetzt anmelden und kommentieren!",
+        "Read more: the council's plan, in full",
+        "KAYIT OL ve yorum yap",
+        "\u1f00\u0345 sign in",  # a letter no folding settles: every kind may apply
+        "",
+    ],
+)
+def test_sentence_kinds_are_what_each_kinds_filter_says(text: str) -> None:
+    # One scan for both sentence kinds must tell what a scan for each would.
+    lowered = fold(text)
+    each = {kind for kind in SENTENCE_KINDS if RULES.may_apply(kind, lowered)}
+    assert RULES.sentence_kinds(lowered) == each
 
 
 # Each whole-text kind's patterns, each with the kind and the rule it belongs to.

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from digest.text import shapes
 
@@ -64,3 +68,39 @@ def test_heading_like() -> None:
     assert shapes.heading_like("What happens next")
     assert not shapes.heading_like("It will take four years.")
     assert not shapes.heading_like("- Replace the pipes")
+
+
+# Text as paragraphs hold it: letters of several scripts, digits, spaces, ASCII and
+# typographic punctuation, symbols.
+PARAGRAPH_CHARS = st.text(
+    st.one_of(
+        st.characters(codec="ascii", exclude_categories=("Cc",)),
+        st.sampled_from(" \t\n’‘“”„—–…«»•é ßİıΣςжк中😀\u00a0\u2009\x1c_"),
+        st.characters(exclude_categories=("Cc", "Cs")),
+    ),
+    max_size=80,
+)
+
+
+@given(PARAGRAPH_CHARS)
+def test_words_are_the_runs_of_word_characters(text: str) -> None:
+    # Whichever path a text takes (ASCII, ASCII but for typographic marks, or the general
+    # expression), its words are the same.
+    assert shapes.words(text) == re.findall(r"\w+", text.casefold())
+
+
+def test_words_of_text_with_control_characters() -> None:
+    # ASCII text keeps a control character inside its word, as fingerprints stored by
+    # earlier versions do ("\x00link" stands for a link in a recurring paragraph); text that
+    # is ASCII only once its quotes are blanked must not gain that: it reads as before.
+    assert shapes.words("See \x00link now") == ["see", "\x00link", "now"]
+    assert shapes.words("See \u2019\x00link now") == ["see", "link", "now"]
+    assert shapes.words("It\u2019s \u201cfine\u201d \u2014 OK\u2026") == ["it", "s", "fine", "ok"]
+
+
+@given(st.text(st.characters(exclude_categories=("Cs",)), max_size=60))
+def test_quick_code_hint_is_the_plain_expression(text: str) -> None:
+    # The quick hint is written for speed; it must find a hint exactly where the plain
+    # expression it stands for does.
+    plain = re.compile(r"[{}=<>|\\`;_\n]|\$\S|\w\(")
+    assert (shapes._QUICK_HINT.search(text) is None) == (plain.search(text) is None)

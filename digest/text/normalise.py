@@ -363,22 +363,22 @@ def _read(
             account.cut(item.index, NO_WORDS, BUILTIN_REASONS[NO_WORDS], item.text)
             continue
         lowered = fold(item.text)
-        if not context.rules.may_apply("any", lowered):
+        kinds = context.rules.sentence_kinds(lowered)
+        if not kinds:
             context.follows_cut = False
             out.append(item)
             continue
-        if context.rules.disclaimer and context.rules.may_apply("disclaimer", lowered):
+        if context.rules.disclaimer and "disclaimer" in kinds:
             whole = item.text
             item.text = _cut_disclaimers(item, context, account)
             if not item.text:
                 continue
             if item.text != whole:
                 lowered = fold(item.text)
+                kinds = context.rules.sentence_kinds(lowered)
         else:
             context.follows_cut = False
-        if len(item.text) <= _STANDALONE_MAX_CHARS and context.rules.may_apply(
-            "standalone", lowered
-        ):
+        if len(item.text) <= _STANDALONE_MAX_CHARS and "standalone" in kinds:
             item.prompt = _prompt(item, context, account)
         out.append(item)
     return out

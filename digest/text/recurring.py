@@ -20,11 +20,12 @@ import datetime as dt
 import functools
 import hashlib
 import re
-import string
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+from digest.text.shapes import words
 
 # A paragraph is the source's template once it has been seen in this many distinct articles of
 # the source (never on the first sighting, and never from one article alone).
@@ -34,8 +35,6 @@ RECURS_IN = 3
 FORGET_AFTER = dt.timedelta(days=90)
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
-_NON_WORD = re.compile(r"[^\w\s]+")
-_ASCII_PUNCTUATION = str.maketrans(dict.fromkeys(string.punctuation.replace("_", ""), " "))
 
 
 def paragraph_words(text: str) -> str:
@@ -45,9 +44,7 @@ def paragraph_words(text: str) -> str:
         masked = _URL.sub(" \x00link ", text)
         if masked.replace("\x00link", "").strip(" \t.,;:()[]<>|-"):
             text = masked
-    if text.isascii():
-        return " ".join(text.lower().translate(_ASCII_PUNCTUATION).split())
-    return " ".join(_NON_WORD.sub(" ", text.casefold()).split())
+    return " ".join(words(text))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -320,6 +320,8 @@ def literals_table(rules: RuleSet) -> dict[str, dict[str, list[str] | None]]:
 # Every kind but these matches its patterns against whole sentences or paragraphs; these
 # match at the start of one.
 _AT_START = frozenset({"seo_standfirst", "dateline"})
+# The kinds whose rules are tried on each sentence of every paragraph.
+SENTENCE_KINDS: tuple[RuleKind, ...] = ("disclaimer", "standalone")
 
 
 def _whole_text(rule: Rule) -> bool:
@@ -449,14 +451,19 @@ class RuleSet:
                 if any(b is None for b in both)
                 else literal_search(s for b in both if b for s in b)
             )
-        # and one for "could any rule of the sentence kinds apply at all?"
-        sentence_kinds = [pattern_literals[k] for k in ("disclaimer", "standalone")] + [
-            score_literals[k] for k in ("disclaimer", "standalone")
-        ]
+        # and one for the sentence kinds together, each literal owned by its kind's place in
+        # SENTENCE_KINDS: one scan of a paragraph tells which of them could apply
+        sentence_kinds = [(pattern_literals[k], score_literals[k]) for k in SENTENCE_KINDS]
         apply["any"] = (
             None
-            if any(b is None for b in sentence_kinds)
-            else literal_search(s for b in sentence_kinds if b for s in b)
+            if any(b is None for both in sentence_kinds for b in both)
+            else literal_search(
+                (literal, owner)
+                for owner, both in enumerate(sentence_kinds)
+                for found in both
+                if found
+                for literal in found
+            )
         )
         object.__setattr__(self, "_apply", apply)
 
@@ -468,12 +475,21 @@ class RuleSet:
         position = patterns.first_whole(text)
         return None if position is None else self._owners[kind][position]
 
-    def may_apply(self, kind: RuleKind | Literal["any"], lowered: str) -> bool:
-        """Whether any rule of ``kind`` (``"any"``: any disclaimer or standalone rule) could
-        match or score any sentence of ``lowered`` (text as ``fold()`` gives it): a cheap test
-        that spares most paragraphs the sentence splitting and matching."""
+    def may_apply(self, kind: RuleKind, lowered: str) -> bool:
+        """Whether any rule of ``kind`` could match or score any sentence of ``lowered`` (text
+        as ``fold()`` gives it): a cheap test that spares most paragraphs the sentence
+        splitting and matching."""
         trigger = self._apply[kind]
         return trigger is None or trigger.search(lowered)
+
+    def sentence_kinds(self, lowered: str) -> frozenset[RuleKind]:
+        """Which of ``SENTENCE_KINDS`` ``may_apply`` to ``lowered``, in one scan of it rather
+        than one per kind."""
+        trigger = self._apply["any"]
+        owners = None if trigger is None else trigger.owners(lowered)
+        if owners is None:  # (no filter for them together, or a letter no folding settles)
+            return frozenset(k for k in SENTENCE_KINDS if self.may_apply(k, lowered))
+        return frozenset(SENTENCE_KINDS[owner] for owner in owners)
 
     def may_score(self, kind: RuleKind, text: str) -> bool:
         """Whether any scored rule of ``kind`` could reach its threshold on ``text``."""
