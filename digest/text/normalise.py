@@ -30,6 +30,7 @@ changes nothing: ``normalise(normalise(a)) == normalise(a)``.
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 import unicodedata
@@ -122,8 +123,11 @@ _EXTRA_PASSES = 4
 _INVISIBLE = re.compile("[\u200b\u2060\ufeff\u00ad\u180e]+")
 
 
+@functools.lru_cache(maxsize=4096)
 def normalise_text(text: str) -> str:
-    """One paragraph in NFC, every whitespace run (NBSP, thin spaces…) one space, trimmed."""
+    """One paragraph in NFC, every whitespace run (NBSP, thin spaces…) one space, trimmed.
+    (Remembered for a while: the pipeline surveys each article's paragraphs, then cleans
+    them.)"""
     text = _unicode(text)
     return " ".join(text.split())
 
