@@ -91,3 +91,28 @@ def test_progress_is_plain_log_lines_when_not_on_a_terminal(caplog) -> None:
     with caplog.at_level("INFO", logger="digest"):
         report("Harbour News", 1, 2)
     assert "fetched 1/2: Harbour News" in caplog.text
+
+
+def test_what_the_command_line_reports_and_what_it_lets_through(
+    workdir: Path, monkeypatch, capsys
+) -> None:
+    # Errors a user can meet get a status and a message; a bug keeps its traceback.
+    from digest import usecases
+    from digest.cli import exits
+    from digest.state import StateLockedError
+
+    def fails_with(exc: BaseException):
+        def build_day(*args, **kwargs):
+            raise exc
+
+        return build_day
+
+    monkeypatch.setattr(usecases, "build_day", fails_with(KeyboardInterrupt()))
+    assert main(["build"]) == exits.EXIT_INTERRUPTED
+    held = StateLockedError("another run holds the state", "try again later")
+    monkeypatch.setattr(usecases, "build_day", fails_with(held))
+    assert main(["build"]) == exits.EXIT_LOCKED
+    assert "another run holds the state; try again later" in capsys.readouterr().err
+    monkeypatch.setattr(usecases, "build_day", fails_with(RuntimeError("a bug")))
+    with pytest.raises(RuntimeError, match="a bug"):
+        main(["build"])

@@ -6,7 +6,7 @@
 listed in the digest), 1 the job could not be done, 2 a usage or configuration error, 75
 another run holds the lock (try again later, as sysexits' EX_TEMPFAIL says), 141 the reader
 of its output went away (``| head``), said nothing of; which error gets which is decided in
-one place, ``digest.cli.exits.FAILURES``.
+one place, ``digest.cli.exits.failures``.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ from digest.cli.exits import (
     EXIT_LOCKED,
     EXIT_OK,
     EXIT_USAGE,
-    REPORTED,
     failure,
+    reported,
 )
 from digest.cli.parser import build_parser
 
@@ -51,7 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         with contextlib.suppress(OSError, ValueError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
-    except REPORTED as exc:  # each with its status and words: see digest.cli.exits
+    except BaseException as exc:  # each reported with its status and words: digest.cli.exits
+        if not reported(exc):
+            raise
         return _report(exc)
 
 

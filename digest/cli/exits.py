@@ -10,36 +10,50 @@ state database (try again later, as sysexits' EX_TEMPFAIL says).
 
 from __future__ import annotations
 
-from digest.config import ConfigError
-from digest.errors import DigestError
-from digest.present import TemplateError
-from digest.state import StateLockedError
-from digest.text.normalise import RulesError
-from digest.usecases import UsageError
+import functools
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 75
 EXIT_INTERRUPTED = 130  # Ctrl-C, as a shell reports a process killed by SIGINT
 EXIT_BROKEN_PIPE = 141  # the reader of the output went away, as a shell reports SIGPIPE
 
-# Each failure the command line reports without a traceback, with its status and the words
-# before its message; the first entry the error is an instance of decides, so a subclass
-# comes before its base.
-FAILURES: tuple[tuple[type[BaseException], int, str], ...] = (
-    (StateLockedError, EXIT_LOCKED, ""),
-    (UsageError, EXIT_USAGE, ""),
-    (TemplateError, EXIT_USAGE, "template error: "),
-    (ConfigError, EXIT_USAGE, "configuration error: "),
-    (RulesError, EXIT_USAGE, "rules error: "),
-    (DigestError, EXIT_FAILED, ""),  # a source that cannot be read, a damaged state ...
-    (KeyboardInterrupt, EXIT_INTERRUPTED, ""),
-    (OSError, EXIT_FAILED, ""),  # a folder that cannot be created, a read-only file
-)
-REPORTED = tuple(kind for kind, _, _ in FAILURES)
+
+@functools.cache
+def failures() -> tuple[tuple[type[BaseException], int, str], ...]:
+    """Each failure the command line reports without a traceback, with its status and the
+    words before its message; the first entry the error is an instance of decides, so a
+    subclass comes before its base. (Their modules are imported when an error is reported,
+    not when the command starts: ``digest --help`` need not load the templates.)"""
+    from digest.config import ConfigError
+    from digest.errors import DigestError
+    from digest.present import TemplateError
+    from digest.state import StateLockedError
+    from digest.text.normalise import RulesError
+    from digest.usecases import UsageError
+
+    return (
+        (StateLockedError, EXIT_LOCKED, ""),
+        (UsageError, EXIT_USAGE, ""),
+        (TemplateError, EXIT_USAGE, "template error: "),
+        (ConfigError, EXIT_USAGE, "configuration error: "),
+        (RulesError, EXIT_USAGE, "rules error: "),
+        (DigestError, EXIT_FAILED, ""),  # a source that cannot be read, a damaged state ...
+        (KeyboardInterrupt, EXIT_INTERRUPTED, ""),
+        (OSError, EXIT_FAILED, ""),  # a folder that cannot be created, a read-only file
+    )
+
+
+def reported(exc: BaseException) -> bool:
+    """Whether ``exc`` is one of the ``failures()`` the command line reports (with a status
+    and a message, no traceback)."""
+    return any(isinstance(exc, kind) for kind, _, _ in failures())
 
 
 def failure(exc: BaseException) -> tuple[int, str]:
-    """The exit status for ``exc`` (one of ``REPORTED``) and the message that explains it."""
-    status, prefix = next((s, p) for kind, s, p in FAILURES if isinstance(exc, kind))
+    """The exit status for ``exc`` (one ``reported``) and the message that explains it."""
+    from digest.errors import DigestError
+    from digest.usecases import UsageError
+
+    status, prefix = next((s, p) for kind, s, p in failures() if isinstance(exc, kind))
     if isinstance(exc, KeyboardInterrupt):
         return status, "interrupted"
     if isinstance(exc, UsageError):
