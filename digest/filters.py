@@ -261,6 +261,10 @@ class Filters:
     def __bool__(self) -> bool:
         return bool(self.include or self.exclude)
 
+    def reads(self, field: FilterField) -> bool:
+        """Whether any of its rules looks at ``field``."""
+        return any(field in rule.fields for rule in (*self.include, *self.exclude))
+
 
 @dataclass(frozen=True)
 class Filtered:

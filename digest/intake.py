@@ -230,10 +230,14 @@ def clean_article(
     lead_sentences: int,
     summary_chars: int,
     template: SourceTemplate | None = None,
+    *,
+    summarised: bool = True,
 ) -> Article:
     """normalise → title → summarise, for one article: what every ingestor's output goes through.
 
-    ``template`` is what is known of the article's source's recurring paragraphs."""
+    ``template`` is what is known of the article's source's recurring paragraphs;
+    ``summarised=False`` leaves the summary to whoever shows the article
+    (``digest.summarise.summarised`` makes it then)."""
     from digest.summarise import derive_headline, summarise
     from digest.text.normalise import normalise
 
@@ -244,7 +248,7 @@ def clean_article(
             title=derive_headline(article.paragraphs, language=article.language),
             title_derived=True,
         )
-    return summarise(article, lead_sentences, summary_chars)
+    return summarise(article, lead_sentences, summary_chars) if summarised else article
 
 
 @dataclass(frozen=True)
@@ -255,6 +259,10 @@ class Cleaning:
     rules: Path | None = None  # the user's extra rules file
     lead_sentences: int = 3
     summary_chars: int = 600
+    # Whether each article is summarised as it is cleaned. A build summarises only the
+    # articles of the stories it lists (``pipeline.stories_for_day``): a backlog of thousands
+    # lists a hundred. Unless a filter rule reads summaries, which it does before grouping.
+    summaries: bool = True
 
     def ruleset(self) -> RuleSet:
         """The rules, loaded (once a process): a bad rules file raises ``RulesError`` here,
@@ -263,7 +271,12 @@ class Cleaning:
 
     def apply(self, article: Article, template: SourceTemplate | None = None) -> Article:
         return clean_article(
-            article, _rules(self.rules), self.lead_sentences, self.summary_chars, template
+            article,
+            _rules(self.rules),
+            self.lead_sentences,
+            self.summary_chars,
+            template,
+            summarised=self.summaries,
         )
 
     def templates(

@@ -197,16 +197,23 @@ def _own_filters(config: Config) -> dict[str, Filters]:
 
 def day_plan(config: Config, day: dt.date, now: dt.datetime) -> DayPlan:
     """What taking each source's articles for ``day`` needs to know of the config."""
+    top = Filters(config.include, config.exclude, "top level")
+    own = _own_filters(config)
     return DayPlan(
         day=day,
         tz=config.timezone,
         now=now,
         first_run_window=dt.timedelta(hours=config.first_run_hours),
         full_text_limit=config.fetch.full_text_limit,
-        cleaning=Cleaning(config.rules, config.lead_sentences, config.summary_chars),
+        cleaning=Cleaning(
+            config.rules,
+            config.lead_sentences,
+            config.summary_chars,
+            summaries=any(level.reads("summary") for level in (top, *own.values())),
+        ),
         language=config.language,
-        top=Filters(config.include, config.exclude, "top level"),
-        own=_own_filters(config),
+        top=top,
+        own=own,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import datetime as dt
+import json
 import pickle
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -282,3 +283,38 @@ def test_the_note_on_an_article_cut_short_is_never_taken_into_its_summary() -> N
     # made again for other settings (or because it was stored before they were kept)
     assert summarised(marked, 2, 300).summary == (text,)
     assert summarised(dataclasses.replace(marked, summary_of=None), 3, 600).summary == (text,)
+
+
+def test_only_the_articles_a_day_lists_are_summarised_unless_a_filter_reads_summaries(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    # A backlog of hundreds lists ten stories and ten more in Also today: their articles are
+    # summarised when the day is shaped, the rest never. An exclude rule that looks at
+    # summaries needs every article's, before grouping: the articles are then summarised as
+    # they are cleaned, and the day the reader gets is the same either way.
+    from digest.filters import parse_rule
+
+    lazy = corpus_site(http_server, tmp_path / "lazy")
+    eager = dataclasses.replace(
+        lazy,
+        output=tmp_path / "eager/out",
+        state=tmp_path / "eager/state.sqlite",
+        exclude=(parse_rule("summary:zzyzx-matches-nothing"),),
+    )
+    assert not pipeline.day_plan(lazy, DAY, NOW).cleaning.summaries
+    assert pipeline.day_plan(eager, DAY, NOW).cleaning.summaries
+    title_only = dataclasses.replace(lazy, exclude=(parse_rule("title:zzyzx"),))
+    assert not pipeline.day_plan(title_only, DAY, NOW).cleaning.summaries
+
+    built = build(lazy, DAY, now=NOW)
+    assert build(eager, DAY, now=NOW).digest == built.digest
+    listed = [a for s in (*built.digest.stories, *built.digest.also_today) for a in s.reports]
+    assert listed and all(a.summary for a in listed if any(p.kind == "body" for p in a.paragraphs))
+
+    def summarised(config: Config) -> int:
+        """How many of the articles the state stored came with a summary."""
+        return sum(
+            1 for *_, article in stored(config) if article and json.loads(article)["summary"]
+        )
+
+    assert summarised(lazy) < built.new_articles / 2 < summarised(eager)
