@@ -197,7 +197,8 @@ class _Item:
     @property
     def words(self) -> list[str]:
         if self._words is None:
-            self._words = shapes.words(self.text)
+            key = shapes.word_key(self.text)
+            self._words = key.split(" ") if key else []
         return self._words
 
     @property
@@ -527,7 +528,7 @@ def _cut_doubling(items: list[_Item], title: str, account: _Account) -> None:
     texts = [i for i in items if not i.code and i.prompt is None]
     if len(texts) < 2:
         return
-    keys = [" ".join(i.words) for i in texts]
+    keys = [shapes.word_key(i.text) for i in texts]
     total_chars = sum(len(i.text) for i in texts)
     shingles = [_Shingled(i.words) if len(i.words) >= _NEAR_DUP_MIN_WORDS else None for i in texts]
 

@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from digest.text.shapes import words
+from digest.text.shapes import word_key
 
 # A paragraph is the source's template once it has been seen in this many distinct articles of
 # the source (never on the first sighting, and never from one article alone).
@@ -44,7 +44,7 @@ def paragraph_words(text: str) -> str:
         masked = _URL.sub(" \x00link ", text)
         if masked.replace("\x00link", "").strip(" \t.,;:()[]<>|-"):
             text = masked
-    return " ".join(words(text))
+    return word_key(text)
 
 
 @functools.lru_cache(maxsize=4096)

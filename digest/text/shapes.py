@@ -189,6 +189,14 @@ def words(text: str) -> list[str]:
     return text.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
 
 
+@functools.lru_cache(maxsize=4096)
+def word_key(text: str) -> str:
+    """``words(text)`` joined by single spaces: what paragraphs are told apart by, and
+    fingerprinted by. (Remembered for a while: the pipeline surveys each paragraph, then
+    compares it with the article's others as it cleans them.)"""
+    return " ".join(words(text))
+
+
 def stems(word_list: list[str]) -> set[str]:
     """Content words cut to five letters, a cheap stemmer: Venezuela/Venezuelan, offer/offers."""
     return {w[:5] for w in word_list if w not in _STOPWORDS and len(w) > 1}
