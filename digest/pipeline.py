@@ -544,7 +544,7 @@ def build(
                 staged.add(path, content)
             state.commit_build(
                 day,
-                assembly.shown,
+                as_listed(assembly.shown, digest, config),
                 assembly.skipped,
                 record,
                 now,
@@ -586,6 +586,25 @@ def build(
         stories_shown=len(digest.stories),
         built=digest,
     )
+
+
+def as_listed(articles: Sequence[Article], digest: Digest, config: Config) -> list[Article]:
+    """``articles``, those of the stories ``digest`` lists summarised: stored so, a later
+    build of the day (or a feed that shows it again) need not summarise them anew. The others
+    are stored as they were cleaned, with no summary."""
+    from digest.summarise import summarised
+
+    listed = {
+        article.key
+        for story in (*digest.stories, *digest.also_today)
+        for article in (*story.reports, *story.copies)
+    }
+    return [
+        summarised(article, config.lead_sentences, config.summary_chars)
+        if article.key in listed
+        else article
+        for article in articles
+    ]
 
 
 def _result(

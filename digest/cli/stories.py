@@ -14,7 +14,6 @@ from digest.cli.options import load, parse_day
 from digest.config import Config
 from digest.filters import Filtered
 from digest.model import Story
-from digest.present import plural
 
 
 def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -85,6 +84,8 @@ def cmd_stories(args: argparse.Namespace) -> int:
 
 
 def _print_story(number: int, story: Story, similarity: dict[str, float]) -> None:
+    from digest.present import plural  # (with the templates' engine: not for every command)
+
     reports = len(story.reports)
     print(f"\n{number}. {story.headline}  [{story.id}]")
     if reports > 1 or story.copies:
