@@ -235,7 +235,11 @@ def assemble_day(
     rule then sees each article as the reader would, full text and summary included.
     """
     plan = day_plan(config, day, now)
-    plan.cleaning.ruleset()  # a rules file of the user's that cannot be used stops the run now
+    if config.rules is not None:
+        # A rules file of the user's that cannot be used stops the run now. (The built-in
+        # rules are loaded when an article is first cleaned: a rerun that finds nothing new
+        # never needs them.)
+        plan.cleaning.ruleset()
     remote = sum(1 for s in config.sources if s.enabled and is_remote(s))
     workers = pool_workers(remote)
     with contextlib.ExitStack() as stack:
