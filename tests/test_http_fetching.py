@@ -199,3 +199,38 @@ def test_fetch_all_with_a_small_pool_still_finishes(http_server: FixtureServer):
 
 def test_fetch_all_of_nothing():
     assert fetch_all([], FetchSettings()) == []
+
+
+def test_fetches_stop_at_their_next_pause_once_the_caller_stops_waiting(
+    http_server: FixtureServer,
+):
+    # Ctrl-C during a build reaches the thread waiting in fetch_all; the interpreter then
+    # waits for the fetch threads as it exits. One pausing between attempts to a failing
+    # site (here for 15 to 45 s) must end at once, not sleep through its pause.
+    failing_asked = threading.Event()
+
+    def unavailable(request: object) -> Reply:
+        failing_asked.set()
+        return Reply(503)
+
+    http_server.route("/fine", body=FEED)
+    http_server.route("/failing", unavailable)
+    requests = [
+        FetchRequest("fine", http_server.url("/fine"), allow_private=True),
+        FetchRequest("failing", http_server.url("/failing"), allow_private=True),
+    ]
+    settings = FetchSettings(retries=3, backoff=30.0, total_timeout=300.0, workers=2)
+
+    def interrupted(result) -> None:
+        failing_asked.wait(5)  # the other fetch has had its first answer: it is pausing
+        time.sleep(0.2)
+        raise KeyboardInterrupt
+
+    before = {t for t in threading.enumerate() if t.name.startswith("digest-fetch_")}
+    with pytest.raises(KeyboardInterrupt):
+        fetch_all(requests, settings, on_done=interrupted)
+    started = time.monotonic()
+    for thread in threading.enumerate():
+        if thread.name.startswith("digest-fetch_") and thread not in before:
+            thread.join(10)
+    assert time.monotonic() - started < 2.0

@@ -14,6 +14,7 @@ import concurrent.futures
 import dataclasses
 import logging
 import random
+import threading
 import time
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
@@ -95,10 +96,15 @@ def fetch_all(
         hosts = len({urlsplit(r.url).netloc for r in requests})
         client = Client(pool_size=workers, hosts=hosts, network=settings.network)
     results: list[FetchResult | None] = [None] * len(requests)
+    # Set when the caller stops waiting (Ctrl-C, or an error of its own): a fetch still
+    # running ends at its next pause between attempts rather than sleep through it. The
+    # interpreter waits for these threads as it exits, and a pause may last minutes (a
+    # server's Retry-After): an interrupted build would hang on a dead host's retries.
+    stop = threading.Event()
     pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="digest-fetch")
     try:
         futures = {
-            pool.submit(_admitted, room, request, settings, client): index
+            pool.submit(_admitted, room, request, settings, client, stop): index
             for index, request in enumerate(requests)
         }
         for future in concurrent.futures.as_completed(futures):
@@ -113,6 +119,7 @@ def fetch_all(
             if not keep_bodies and result.body:
                 results[index] = dataclasses.replace(result, body=b"")
     except BaseException:
+        stop.set()
         pool.shutdown(wait=False, cancel_futures=True)
         raise
     else:
@@ -124,15 +131,36 @@ def fetch_all(
 
 
 def _admitted(
-    room: Room | None, request: FetchRequest, settings: FetchSettings, client: Client
+    room: Room | None,
+    request: FetchRequest,
+    settings: FetchSettings,
+    client: Client,
+    stop: threading.Event,
 ) -> FetchResult:
-    if room is None:
-        return fetch(request, settings, client=client)
-    room.wait()
-    result = fetch(request, settings, client=client)
+    def pause(seconds: float) -> None:
+        if stop.wait(seconds):
+            raise _Stopped
+
+    try:
+        if room is None:
+            return fetch(request, settings, client=client, sleep=pause)
+        room.wait()
+        result = fetch(request, settings, client=client, sleep=pause)
+    except _Stopped:  # nobody waits for this result any more
+        return FetchResult(
+            request=request,
+            outcome="failed",
+            url=request.url,
+            problem="not fetched: the run was stopped",
+        )
     if result.body:
         room.hold(len(result.body))  # until the calling thread has handed it on
     return result
+
+
+class _Stopped(BaseException):
+    """Raised by a pause between attempts once ``fetch_all``'s caller has stopped waiting.
+    A BaseException, so that ``fetch``'s net for bugs (``except Exception``) lets it pass."""
 
 
 def _fetch(
