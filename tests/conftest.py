@@ -11,7 +11,16 @@ future.)
 and lists those that changed (see ``tests/test_golden.py``).
 """
 
+# ruff: noqa: E402 (the one setting below must come before the imports)
 from __future__ import annotations
+
+import sys
+
+# The suite caches its compiled modules even where PYTHONDONTWRITEBYTECODE is set: with it,
+# every run rewrote every test module's asserts in each worker (4 s a worker, against 1.5),
+# and every `python -m digest` a test starts compiled digest's modules again. The caches go
+# to __pycache__ folders, which git ignores; the subprocesses still write none themselves.
+sys.dont_write_bytecode = False
 
 import datetime as dt
 import difflib
