@@ -548,7 +548,7 @@ def build(
                 staged.add(path, content)
             state.commit_build(
                 day,
-                as_listed(assembly.shown, digest, config),
+                as_listed(assembly.shown, digest),
                 assembly.skipped,
                 record,
                 now,
@@ -592,23 +592,17 @@ def build(
     )
 
 
-def as_listed(articles: Sequence[Article], digest: Digest, config: Config) -> list[Article]:
-    """``articles``, those of the stories ``digest`` lists summarised: stored so, a later
-    build of the day (or a feed that shows it again) need not summarise them anew. The others
-    are stored as they were cleaned, with no summary."""
-    from digest.summarise import summarised
-
+def as_listed(articles: Sequence[Article], digest: Digest) -> list[Article]:
+    """``articles``, those of the stories ``digest`` lists as the day summarised them: stored
+    so, a later build of the day (or a feed that shows it again) need not summarise them
+    anew. The others are stored as they were cleaned, with no summary. (A key is one article
+    of the day: ``select`` never takes an entry a digest already holds.)"""
     listed = {
-        article.key
+        article.key: article
         for story in (*digest.stories, *digest.also_today)
         for article in (*story.reports, *story.copies)
     }
-    return [
-        summarised(article, config.lead_sentences, config.summary_chars)
-        if article.key in listed
-        else article
-        for article in articles
-    ]
+    return [listed.get(article.key, article) for article in articles]
 
 
 def _result(
