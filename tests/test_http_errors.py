@@ -65,15 +65,17 @@ def test_parse_retry_after_past_date_is_zero():
 # --- network failures ---------------------------------------------------------------------
 
 
-def test_connection_refused_fails_after_retries():
+def test_connection_refused_is_final_for_the_run():
+    # Nothing listens there: pausing to ask again would only hold the build up.
     sleeps = Sleeps()
     url = f"http://127.0.0.1:{closed_port()}/feed"
     result = fetch(FetchRequest("s", url, allow_private=True), FetchSettings(), sleep=sleeps)
     assert result.outcome == "failed"
     assert "refused the connection" in result.problem
-    assert result.attempts == 3
-    assert len(sleeps.calls) == 2
-    assert result.advice
+    assert "attempts" not in result.problem
+    assert result.attempts == 1
+    assert sleeps.calls == []
+    assert "next run" in result.advice
 
 
 def test_tls_failure_is_explained(http_server: FixtureServer):

@@ -150,10 +150,14 @@ def transport_problem(exc: BaseException, url: Url) -> FinalAnswer | TransientFa
         advice = "check the host name in the URL; the domain may no longer exist"
         return FinalAnswer("failed", here, problem=problem, advice=advice)
     if any(isinstance(e, ConnectionRefusedError) for e in chain):
-        return TransientFailure(
-            f"{host} refused the connection",
-            "the site is down or the URL's port is wrong; it will be tried again next run",
+        # Final for this run, as curl and wget treat it by default: nothing listens there,
+        # and pausing to ask again would hold up every build while a site is down (a
+        # timeout or a 5xx, by contrast, is often over in seconds).
+        return FinalAnswer(
+            "failed",
             here,
+            problem=f"{host} refused the connection",
+            advice="the site is down or the URL's port is wrong; it will be tried again next run",
         )
     if isinstance(exc, NewConnectionError):
         problem = f"could not connect to {host} ({_innermost(exc)})"

@@ -1,6 +1,6 @@
 """``fetch`` and ``fetch_all``: attempts retried with backoff within one deadline, never fatal.
 
-A transient failure (a timeout, a connection error, a 5xx or a 429) is tried again after a
+A transient failure (a timeout, a dropped connection, a 5xx or a 429) is tried again after a
 pause that doubles each time, with jitter, while the request's ``total_timeout`` allows it;
 other answers are final. A pause the server asks for with Retry-After, up to
 ``max_retry_after``, is taken and added to the deadline (it is not the site being slow); a
