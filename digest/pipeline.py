@@ -478,6 +478,7 @@ def build(
         if current is not None:
             # Nothing new for the day, and its pages are what this run would write: what
             # was read is stored (source health, skipped entries), the pages left alone.
+            held_before = state.incomplete_runs(a.key for a in assembly.held_incomplete)
             state.commit_build(
                 day,
                 [],
@@ -489,8 +490,13 @@ def build(
                 held_incomplete=assembly.held_incomplete,
             )
             # A copy only when the state gained entries (a new feed's backlog, say): the
-            # copies kept then span real changes, not hours of runs that found nothing.
-            gained = assembly.skipped or assembly.held_incomplete or assembly.sightings
+            # copies kept then span real changes, not hours of runs that found nothing. An
+            # entry held back again only counts one more run waited: not worth a copy.
+            gained = (
+                assembly.skipped
+                or assembly.sightings
+                or any(a.key not in held_before for a in assembly.held_incomplete)
+            )
             backup_warning = back_up_after_build(state) if gained else None
             return _result(
                 config,

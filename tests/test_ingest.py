@@ -19,7 +19,7 @@ from digest.config import Config, FetchConfig, StoriesConfig
 from digest.ingest import Collected, collect
 from digest.model import Article, Source
 from digest.pipeline import build
-from digest.state import State
+from digest.state import State, backup_files
 
 DAY = dt.date(2026, 11, 21)
 NOW = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
@@ -1001,11 +1001,17 @@ def test_an_entry_its_feed_keeps_cut_off_is_shown_marked_after_waiting(
 ) -> None:
     http_server.route("/feed.xml", body=cut_in_third_item(), headers=RSS)
     config = site(tmp_path, feed("Harbour", http_server.url("/feed.xml")))
-    runs, shown = [], []
+    runs, shown, copies = [], [], []
     for hour in range(4):
         runs.append(build(config, DAY, now=NOW + dt.timedelta(hours=hour)))
         shown.append(len(runs[-1].digest.stories))  # (a run that left the pages: read back now)
+        for path in backup_files(config.state):  # (copies taken in one second share a name)
+            if not path.name.startswith("2025"):
+                path.rename(path.with_name(f"2025010{hour}T000000Z.sqlite"))
+        copies.append(len(backup_files(config.state)))
     assert shown == [2, 2, 3, 3]
+    # a copy of the state when it gained entries; none for an entry held back once more
+    assert copies == [1, 1, 2, 2]
     assert [run.new_articles for run in runs] == [2, 0, 1, 0]
     assert any("(run 2 of 2)" in warning for warning in runs[1].warnings)
     assert any(
