@@ -775,6 +775,7 @@ class State:
     ) -> None:
         # One statement for every row, fed by a generator: each article is turned into JSON
         # as SQLite takes it, so a backlog's thousands never sit in memory twice.
+        seen, shown_on = _iso(now), day.isoformat()
         db.executemany(
             "INSERT INTO entries (key, source, first_seen, day, content_hash, article) "
             "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET "
@@ -784,15 +785,14 @@ class State:
                 (
                     article.key,
                     article.origin or article.source,
-                    _iso(now),
-                    day.isoformat(),
+                    seen,
+                    shown_on,
                     content_hash(article.body_text),
                     json.dumps(article_to_json(article), ensure_ascii=False),
                 )
                 for article in shown
             ),
         )
-        seen = _iso(now)
         db.executemany(
             "INSERT INTO entries (key, source, first_seen, day) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(key) DO NOTHING",
@@ -993,6 +993,7 @@ def _save_sightings(
 ) -> None:
     """Add a build's fingerprints to each source's history, and forget those not seen for
     ``FORGET_AFTER``: a template that changed, or article text seen once."""
+    seen = _iso(now)
     for source, (articles, counts) in new_counts(sightings).items():
         row = db.execute(
             "SELECT articles FROM boilerplate_sources WHERE source = ?", (source,)
@@ -1007,7 +1008,7 @@ def _save_sightings(
             "INSERT INTO boilerplate_prints (source, print, articles, since, last_seen) "
             "VALUES (?, ?, ?, ?, ?) ON CONFLICT(source, print) DO UPDATE SET "
             "articles = articles + excluded.articles, last_seen = excluded.last_seen",
-            [(source, print_, count, before, _iso(now)) for print_, count in counts.items()],
+            [(source, print_, count, before, seen) for print_, count in counts.items()],
         )
     db.execute("DELETE FROM boilerplate_prints WHERE last_seen < ?", (_iso(now - FORGET_AFTER),))
 
