@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from digest.sources.urls import canonical_url, is_safe_link, url_key
+from digest.sources.urls import _canonical_parsed, canonical_url, is_safe_link, url_key
 
 
 @pytest.mark.parametrize(
@@ -68,3 +70,41 @@ def test_url_key_ignores_scheme():
 )
 def test_is_safe_link(url, safe):
     assert is_safe_link(url) is safe
+
+
+# --- the fast path agrees with the long way ------------------------------------------------
+
+_LABEL = st.text("abcxyz0123456789-", min_size=1, max_size=8)
+_PIECE = st.text("abcXYZ019-_.~%!$'()*+,;=:@/\\ \t", max_size=12)
+_PAIR = st.tuples(st.sampled_from(["a", "id", "utm_source", "ref", "Q", "fbclid", ""]), _PIECE)
+
+
+@st.composite
+def web_urls(draw: st.DrawFn) -> str:
+    scheme = draw(st.sampled_from(["http", "https", "HTTP"]))
+    host = ".".join(draw(st.lists(_LABEL, min_size=1, max_size=4)))
+    port = draw(st.one_of(st.just(""), st.integers(0, 99_999).map(str), st.just("080")))
+    path = draw(st.one_of(st.just(""), _PIECE.map(lambda p: "/" + p)))
+    pairs = draw(st.lists(_PAIR, max_size=4))
+    query = "&".join(f"{name}={value}" for name, value in pairs)
+    fragment = draw(st.one_of(st.just(""), _PIECE.map(lambda f: "#" + f)))
+    return (
+        f"{scheme}://{host}{':' + port if port else ''}{path}"
+        f"{'?' + query if pairs else ''}{fragment}"
+    )
+
+
+@given(web_urls())
+@settings(max_examples=500)
+def test_the_fast_path_gives_what_urlsplit_gives(url: str) -> None:
+    assert canonical_url(url) == _canonical_parsed(url.strip())
+
+
+def test_ports_on_the_fast_path() -> None:
+    assert (
+        canonical_url("http://127.0.0.1:8080/feed?b=2&a=1#x")
+        == "http://127.0.0.1:8080/feed?a=1&b=2"
+    )
+    assert canonical_url("https://example.com:443") == "https://example.com/"
+    assert canonical_url("http://example.com:443/a") == "http://example.com:443/a"
+    assert canonical_url("http://example.com:99999/a") == "http://example.com:99999/a"  # as given

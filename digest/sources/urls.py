@@ -62,7 +62,8 @@ _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 # An http(s) URL with a plain host: safe without further decoding.
 _PLAIN_HTTP = re.compile(r"https?://[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*(?::[0-9]{1,5})?(?:[/?#]|\Z)")
 _SIMPLE = re.compile(
-    r"(https?)://([a-z0-9-]+(?:\.[a-z0-9-]+)*)(/[^?#\s]*)?(?:\?([^#\s]*))?(?:#\S*)?"
+    r"(https?)://([a-z0-9-]+(?:\.[a-z0-9-]+)*)(?::([1-9][0-9]{0,4}))?"
+    r"(/[^?#\s]*)?(?:\?([^#\s]*))?(?:#\S*)?"
 )
 
 
@@ -71,10 +72,21 @@ def canonical_url(url: str) -> str:
     remaining query parameters sorted. Anything that cannot be parsed comes back stripped."""
     url = url.strip()
     simple = _SIMPLE.fullmatch(url)
-    if simple:  # already lower-case, no port or user: the common case, without urlsplit
-        scheme, host, path, query = simple.groups()
+    if simple:  # already lower-case, no user: the common case, without urlsplit
+        scheme, host, port, path, query = simple.groups()
+        if port is None or (int(port) <= 65535 and _DEFAULT_PORTS[scheme] == port):
+            port = ""
+        elif int(port) <= 65535:
+            port = ":" + port
+        else:
+            return _canonical_parsed(url)  # (which refuses it as urlsplit does)
         query = _clean_query(query) if query else ""
-        return f"{scheme}://{host}{path or '/'}{'?' + query if query else ''}"
+        return f"{scheme}://{host}{port}{path or '/'}{'?' + query if query else ''}"
+    return _canonical_parsed(url)
+
+
+def _canonical_parsed(url: str) -> str:
+    """``canonical_url`` the long way, by ``urlsplit``: for any URL at all."""
     try:
         parts = urlsplit(url)
         port = parts.port  # raises ValueError for a malformed port
