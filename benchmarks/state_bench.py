@@ -9,7 +9,11 @@ the median of ``--runs``:
 - opening the state, with the check, against opening the database alone (what it was before);
 - ``back_up``: the online backup into the backup folder, the copy's own check and the rotation.
 
+With ``--keep-days N`` each build drops the articles of the days more than N days back, as a
+build with ``keep_days = N`` does (0, the default here, keeps them all).
+
     python benchmarks/state_bench.py [--days 365] [--per-day 30] [--skipped 40000] [--runs 5]
+                                     [--keep-days 90]
 """
 
 from __future__ import annotations
@@ -43,7 +47,7 @@ def sentence(rng: random.Random, words: int = 22) -> str:
     return " ".join(rng.choice(WORDS) for _ in range(words)).capitalize() + "."
 
 
-def make_state(path: Path, days: int, per_day: int, skipped: int) -> None:
+def make_state(path: Path, days: int, per_day: int, skipped: int, keep_days: int = 0) -> None:
     rng = random.Random(1)
     first = dt.date(2025, 1, 1)
     backlog_per_day = skipped // days
@@ -87,7 +91,10 @@ def make_state(path: Path, days: int, per_day: int, skipped: int) -> None:
             stories = [
                 StoryRecord(day, f"s{a.key[-8:]}", a.title, a.summary[0], (a.key,)) for a in shown
             ]
-            state.commit_build(day, shown, backlog, record, now, stories=stories)
+            keep_from = day - dt.timedelta(days=keep_days - 1) if keep_days else None
+            state.commit_build(
+                day, shown, backlog, record, now, stories=stories, keep_from=keep_from
+            )
 
 
 def median_time(action: Callable[[], object], runs: int) -> float:
@@ -105,17 +112,21 @@ def main() -> None:
     parser.add_argument("--per-day", type=int, default=30)
     parser.add_argument("--skipped", type=int, default=40_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--keep-days", type=int, default=0)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "digest-state.sqlite"
         started = time.perf_counter()
-        make_state(path, args.days, args.per_day, args.skipped)
+        make_state(path, args.days, args.per_day, args.skipped, args.keep_days)
         made = time.perf_counter() - started
         with sqlite3.connect(path) as db:
             entries = db.execute("SELECT count(*) FROM entries").fetchone()[0]
         db.close()
         size = path.stat().st_size / 1e6
-        print(f"state: {entries:,} entries over {args.days} days, {size:.1f} MB ({made:.0f} s)")
+        kept = f", keep_days = {args.keep_days}" if args.keep_days else ""
+        print(
+            f"state: {entries:,} entries over {args.days} days{kept}, {size:.1f} MB ({made:.0f} s)"
+        )
         assert integrity_problems(path) == []
 
         def open_plain() -> None:

@@ -468,6 +468,13 @@ def build(
     language, language_warning = choose_language(config.language)
 
     with RunLock(config.state, wait=lock_wait), State.open(config.state) as state:
+        if state.forgotten(day):
+            from digest.usecases import check_kept
+
+            check_kept(config, day, state)  # (refuses it: its articles are gone)
+        # What only rebuilding the days before this one needs is dropped as the build is
+        # stored: their articles' text, stories and feed content (``keep_days``).
+        keep_from = config.keep_from(today(config, now))
         remove_leftovers(config.output)  # from a run killed while writing its pages
         assembly = assemble_day(config, state, day, now, progress)
         days = state.days()
@@ -488,6 +495,7 @@ def build(
                 assembly.health,
                 sightings=assembly.sightings,
                 held_incomplete=assembly.held_incomplete,
+                keep_from=keep_from,
             )
             # A copy only when the state gained entries (a new feed's backlog, say): the
             # copies kept then span real changes, not hours of runs that found nothing. An
@@ -535,8 +543,11 @@ def build(
             fragment=fragment,
         )
         if record is not None and day not in known_days:
-            # A new day changes its neighbours' previous/next links: render them again.
+            # A new day changes its neighbours' previous/next links: render them again. (Not
+            # a day whose articles are no longer kept: its page stays as it was built.)
             for other in _neighbours(day, known_days):
+                if state.forgotten(other):
+                    continue
                 earlier_digest = shaped_digest(
                     config,
                     other,
@@ -565,6 +576,7 @@ def build(
                     story_record(story, day) for story in (*digest.stories, *digest.also_today)
                 ],
                 held_incomplete=assembly.held_incomplete,
+                keep_from=keep_from,
                 rendered=(
                     freshness.meta_key(day),
                     freshness.Rendered(

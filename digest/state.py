@@ -163,6 +163,9 @@ _MIGRATIONS: tuple[str, ...] = (
     # held_until: when the earliest entry a source's last read held for a later day comes
     # due; until then its validators are kept (see SourceHealth.holding).
     "ALTER TABLE sources ADD COLUMN held_until TEXT",
+    # forgotten: the day's articles, stories and feed content were dropped (keep_days): it
+    # is not built or sent again, and its page stays as it was built.
+    "ALTER TABLE days ADD COLUMN forgotten INTEGER NOT NULL DEFAULT 0",
 )
 
 # A held-back entry not read again for this long is forgotten: its feed dropped it, or gave it
@@ -723,6 +726,7 @@ class State:
         sightings: Sequence[Sighting] = (),
         held_incomplete: Sequence[Article] = (),
         rendered: tuple[str, str] | None = None,
+        keep_from: dt.date | None = None,
     ) -> None:
         """Store a whole build in one transaction: entries, the day record (with the sources
         that failed in this build, for an email sent later), the day's stories (when given:
@@ -730,7 +734,8 @@ class State:
         the articles cleaned (``sightings``), from which each source's recurring boilerplate
         is learnt, one more run waited for each entry held back as incomplete
         (``held_incomplete``) and, as a meta key and value, what the day's pages were made
-        from (``rendered``, see ``digest.freshness``).
+        from (``rendered``, see ``digest.freshness``); and, with ``keep_from``, drop what only
+        rebuilding the days before it needs (``_forget_days_before``).
 
         Source validators (ETag, Last-Modified) are saved only together with the articles they
         covered: saved alone, a crash before the articles were stored would make the next
@@ -764,6 +769,16 @@ class State:
                 _save_sightings(db, sightings, now)
             if rendered is not None:
                 db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", rendered)
+            if keep_from is not None:
+                _forget_days_before(db, keep_from, day)
+
+    def forgotten(self, day: dt.date) -> bool:
+        """Whether ``day`` was built and its articles have since been dropped (``keep_days``,
+        see ``_forget_days_before``): built again, it would lose every story it had."""
+        row = self._db.execute(
+            "SELECT forgotten FROM days WHERE day = ?", (day.isoformat(),)
+        ).fetchone()
+        return bool(row and row[0])
 
     def _save_entries(
         self,
@@ -1011,6 +1026,34 @@ def _save_sightings(
             [(source, print_, count, before, seen) for print_, count in counts.items()],
         )
     db.execute("DELETE FROM boilerplate_prints WHERE last_seen < ?", (_iso(now - FORGET_AFTER),))
+
+
+def _forget_days_before(db: sqlite3.Connection, first: dt.date, built: dt.date) -> None:
+    """Drop what the days before ``first`` kept only so that they could be built or sent
+    again: their articles' text (each entry's key and day stay, so that none is ever shown
+    again), their stories and their content for the feed; the day stays in the archive,
+    marked ``forgotten``. Not the day just ``built``, asked for by its date: it may be sent
+    next, and the next build drops it."""
+    days = db.execute(
+        "SELECT day FROM days WHERE day < ? AND day != ? AND forgotten = 0",
+        (first.isoformat(), built.isoformat()),
+    ).fetchall()
+    for (day,) in days:
+        # Each entry is written again without its article, rather than updated: updated in
+        # place, a row of ~150 bytes would keep the page that held ~500 bytes of it, and the
+        # file would still grow by a third of what the days dropped. (Only a day's order
+        # of articles uses the rowid, and a forgotten day has no articles to order.)
+        kept = db.execute(
+            "SELECT key, source, first_seen, day, content_hash FROM entries WHERE day = ?", (day,)
+        ).fetchall()
+        db.execute("DELETE FROM entries WHERE day = ?", (day,))
+        db.executemany(
+            "INSERT INTO entries (key, source, first_seen, day, content_hash) "
+            "VALUES (?, ?, ?, ?, ?)",
+            kept,
+        )
+        db.execute("DELETE FROM stories WHERE day = ?", (day,))
+        db.execute("UPDATE days SET content_html = '', forgotten = 1 WHERE day = ?", (day,))
 
 
 def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime) -> None:

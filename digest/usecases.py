@@ -54,8 +54,16 @@ class UsageError(DigestError):
         return f"{self.problem}; {self.advice}" if self.advice else self.problem
 
 
-class FutureDayError(UsageError):
+class DayError(UsageError):
+    """A day that cannot be built or sent: one after today, or one whose articles are gone."""
+
+
+class FutureDayError(DayError):
     """A day to build or send after today."""
+
+
+class ForgottenDayError(DayError):
+    """A day before those whose articles the state keeps whole (``keep_days``)."""
 
 
 class NothingToReadError(UsageError):
@@ -86,6 +94,18 @@ def check_day(config: Config, day: dt.date | None, now: dt.datetime | None = Non
         raise FutureDayError(
             f"{day} is in the future (today is {today(config, now)} in {config.tz_name})",
             "give today's date or an earlier one (or set 'timezone' in the config to yours)",
+        )
+
+
+def check_kept(config: Config, day: dt.date, state: State) -> None:
+    """Refuse to build or send a day whose articles the state no longer keeps (``keep_days``,
+    ``State.forgotten``): built again, it would lose every story it had."""
+    if state.forgotten(day):
+        raise ForgottenDayError(
+            f"{day} is a day whose articles the state has dropped (it keeps them for "
+            f"keep_days = {max(config.keep_days, config.feed_days)} days)",
+            "its page stays in the output folder as it was built; to keep more days from now "
+            "on, raise keep_days in the config",
         )
 
 
@@ -182,6 +202,7 @@ def send_day(
 
     # A built day is read and sent under one lock, so no build can replace it in between.
     with RunLock(config.state), State.open(config.state) as state:
+        check_kept(config, day, state)
         digest = stored_digest(config, state, day)
         if digest is not None:
             return send(digest, state)
@@ -281,6 +302,7 @@ def stories_of_day(
     check_day(config, day, now)
     require_sources(config)
     with RunLock(config.state), State.open(config.state) as state:
+        check_kept(config, day, state)
         assembly = assemble_day(config, state, day, now, progress)
         digest = assembly.digest  # (grouped from the state's articles: while it is open)
     grouping = story_settings(config).grouping

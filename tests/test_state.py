@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.model import Article, DayRecord, Paragraph, SourceFailure
+from digest.model import Article, DayRecord, Paragraph, SourceFailure, StoryRecord
 from digest.state import (
     SKIPPED,
     RunLock,
@@ -160,6 +160,7 @@ def test_old_schema_is_migrated_in_place(tmp_path: Path) -> None:
         db.execute("ALTER TABLE sources DROP COLUMN cursor")
         db.execute("ALTER TABLE sources DROP COLUMN unreadable")
         db.execute("ALTER TABLE sources DROP COLUMN held_until")
+        db.execute("ALTER TABLE days DROP COLUMN forgotten")
         db.execute("PRAGMA user_version = 1")
     with State.open(path) as state:
         assert set(state.entries(["k1"])) == {"k1"}
@@ -226,6 +227,7 @@ def test_upgrading_keeps_entries_keyed_by_a_scoped_tag_id_known(tmp_path: Path) 
         db.execute("ALTER TABLE sources DROP COLUMN cursor")
         db.execute("ALTER TABLE sources DROP COLUMN unreadable")
         db.execute("ALTER TABLE sources DROP COLUMN held_until")
+        db.execute("ALTER TABLE days DROP COLUMN forgotten")
         db.execute("DROP TABLE stories")
         db.execute("PRAGMA user_version = 5")
     with State.open(path) as state:
@@ -245,6 +247,7 @@ def test_a_kinds_cursor_is_kept_with_its_read_and_added_to_an_older_file(tmp_pat
         db.execute("ALTER TABLE sources DROP COLUMN cursor")
         db.execute("ALTER TABLE sources DROP COLUMN unreadable")
         db.execute("ALTER TABLE sources DROP COLUMN held_until")
+        db.execute("ALTER TABLE days DROP COLUMN forgotten")
         db.execute("DROP TABLE stories")
         db.execute("PRAGMA user_version = 6")
     seen = {"newest": "2026-11-21T06:00:00+00:00"}
@@ -378,8 +381,9 @@ def test_entries_held_back_as_incomplete_count_their_runs_until_shown(tmp_path: 
         db.execute("DROP TABLE incomplete")
         db.execute("ALTER TABLE sources DROP COLUMN unreadable")  # (added after it)
         db.execute("ALTER TABLE sources DROP COLUMN held_until")  # (and this)
+        db.execute("ALTER TABLE days DROP COLUMN forgotten")  # (and this)
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        db.execute(f"PRAGMA user_version = {version - 3}")
+        db.execute(f"PRAGMA user_version = {version - 4}")
     cut, other = article("k1"), article("k2")
     with State.open(path) as state:
         assert state.incomplete_runs(["k1", "k2"]) == {}
@@ -406,3 +410,57 @@ def test_what_a_summary_was_made_for_is_stored_with_it(tmp_path: Path) -> None:
         state.commit_build(DAY, [made], [], None, NOW)
     with State.open(tmp_path / "s.sqlite") as state:
         assert state.articles_for_day(DAY) == [made]
+
+
+# --- days before keep_days: their articles dropped, their keys kept -----------------------------
+
+
+def build_day(state: State, day: dt.date, keys: list[str], keep_from: dt.date | None) -> None:
+    """Store a build of ``day`` that showed ``keys`` in one story, as a build does."""
+    now = dt.datetime.combine(day, dt.time(7), dt.UTC)
+    record = state.prepare_day(day, "Digest", 1, f"<p>{day}</p>", now)
+    story = StoryRecord(day, f"s-{day}", "A headline", "A headline and its lead", tuple(keys))
+    shown = [dataclasses.replace(article(k), published=now) for k in keys]
+    state.commit_build(day, shown, [], record, now, stories=[story], keep_from=keep_from)
+
+
+def test_a_day_before_keep_from_keeps_only_which_articles_it_showed(tmp_path: Path) -> None:
+    old, kept, today = DAY - dt.timedelta(days=120), DAY - dt.timedelta(days=10), DAY
+    with State.open(tmp_path / "s.sqlite") as state:
+        build_day(state, old, ["k-old"], None)
+        build_day(state, kept, ["k-kept"], None)
+        before = state.entries(["k-old"])
+        build_day(state, today, ["k-new"], keep_from=DAY - dt.timedelta(days=89))
+    with State.open(tmp_path / "s.sqlite") as state:
+        assert state.forgotten(old) and not state.forgotten(kept) and not state.forgotten(today)
+        # its entry still says it was shown, on its day, so that it is never shown again
+        assert state.entries(["k-old"]) == before
+        assert before["k-old"].day == old.isoformat() and before["k-old"].content_hash
+        assert state.articles_for_day(old) == []
+        assert state.stories(old, old) == []
+        days = {record.day: record for record in state.days()}
+        assert days[old].content_html == "" and days[old].story_count == 1  # still archived
+        # the kept days lose nothing
+        assert [a.key for a in state.articles_for_day(kept)] == ["k-kept"]
+        assert [s.id for s in state.stories(kept, kept)] == [f"s-{kept}"]
+        assert days[kept].content_html == f"<p>{kept}</p>"
+
+
+def test_the_day_being_built_is_kept_even_before_keep_from(tmp_path: Path) -> None:
+    # `digest send --date` of an old day builds it, then sends what it stored
+    old = DAY - dt.timedelta(days=200)
+    with State.open(tmp_path / "s.sqlite") as state:
+        build_day(state, old, ["k-old"], keep_from=DAY - dt.timedelta(days=89))
+        assert not state.forgotten(old)
+        assert [a.key for a in state.articles_for_day(old)] == ["k-old"]
+        build_day(state, DAY, ["k-new"], keep_from=DAY - dt.timedelta(days=89))  # the next
+        assert state.forgotten(old) and state.articles_for_day(old) == []
+
+
+def test_without_keep_from_every_day_is_kept(tmp_path: Path) -> None:
+    old = DAY - dt.timedelta(days=3000)
+    with State.open(tmp_path / "s.sqlite") as state:
+        build_day(state, old, ["k-old"], None)
+        build_day(state, DAY, ["k-new"], None)
+        assert not state.forgotten(old)
+        assert [a.key for a in state.articles_for_day(old)] == ["k-old"]

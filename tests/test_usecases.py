@@ -10,6 +10,7 @@ import dataclasses
 import datetime as dt
 import email
 import io
+import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -100,6 +101,71 @@ def test_build_day_refuses_a_day_after_today_before_reading_anything(site: Confi
     assert refused.value.advice.startswith("give today's date or an earlier one")
     assert isinstance(refused.value, usecases.UsageError)
     assert not site.output.exists() and not site.state.exists()
+
+
+# --- days whose articles are no longer kept ----------------------------------------------------
+
+
+def news_on(site: Config, day: dt.date) -> dt.datetime:
+    """A new article in the seeds folder, dated on ``day``; the time a build of it runs."""
+    folder = Path(site.sources[0].location)
+    path = folder / f"news-{day}.txt"
+    path.write_text(
+        f"Title: Harbour cranes arrive\n\nThe harbour authority said on {day:%A} that the "
+        "two cranes ordered last year had arrived and would be working within a month.",
+        encoding="utf-8",
+    )
+    when = dt.datetime.combine(day, dt.time(6), dt.UTC)
+    os.utime(path, (when.timestamp(), when.timestamp()))
+    return when + dt.timedelta(hours=12)
+
+
+def test_a_day_past_keep_days_is_forgotten_and_not_built_or_sent_again(site: Config) -> None:
+    first = usecases.build_day(site, DAY, now=NOW)
+    keys = [article.key for story in first.digest.stories for article in story.articles]
+    later = DAY + dt.timedelta(days=100)
+    usecases.build_day(site, later, now=news_on(site, later))  # keep_days is 90
+    page = site.output / f"{DAY}.html"
+    built = page.read_bytes()
+    assert first.digest.stories[0].headline.encode() in built
+    with pytest.raises(usecases.ForgottenDayError) as refused:
+        usecases.build_day(site, DAY, now=news_on(site, later))
+    assert refused.value.problem == (
+        "2026-11-21 is a day whose articles the state has dropped (it keeps them for "
+        "keep_days = 90 days)"
+    )
+    assert "its page stays in the output folder" in refused.value.advice
+    assert isinstance(refused.value, usecases.UsageError)
+    assert page.read_bytes() == built  # the page stays as it was built
+    # nor is it rendered again as the neighbour of a new day (without its articles)
+    between = DAY + dt.timedelta(days=50)
+    usecases.build_day(site, between, now=news_on(site, between) + dt.timedelta(days=51))
+    assert (site.output / f"{between}.html").is_file()
+    assert page.read_bytes() == built
+    with pytest.raises(usecases.ForgottenDayError):
+        usecases.send_day(site, DAY, dry_run=True, out=io.StringIO(), now=news_on(site, later))
+    with pytest.raises(usecases.ForgottenDayError):
+        usecases.stories_of_day(site, DAY, now=news_on(site, later))
+    with State.open(site.state) as state:  # what it showed is still known: never shown again
+        assert state.forgotten(DAY) and len(keys) == 3
+        assert {r.day for r in state.entries(keys).values()} == {DAY.isoformat()}
+        assert len(state.entries(keys)) == 3
+
+
+def test_keep_days_0_keeps_every_day(site: Config) -> None:
+    site = dataclasses.replace(site, keep_days=0)
+    usecases.build_day(site, DAY, now=NOW)
+    later = DAY + dt.timedelta(days=1000)
+    usecases.build_day(site, later, now=news_on(site, later))
+    rebuilt = usecases.build_day(site, DAY, now=news_on(site, later))
+    assert len(rebuilt.digest.stories) == 1 and rebuilt.new_articles == 0
+
+
+def test_keep_days_is_never_fewer_than_feed_days() -> None:
+    config = Config(keep_days=10, feed_days=30)
+    assert config.keep_from(DAY) == DAY - dt.timedelta(days=29)
+    assert Config().keep_from(DAY) == DAY - dt.timedelta(days=89)
+    assert Config(keep_days=0).keep_from(DAY) is None
 
 
 # --- send_day ---------------------------------------------------------------------------------

@@ -32,7 +32,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     config = load(args)
     try:
         result = usecases.build_day(config, args.date, progress=progress_reporter(args.quiet > 0))
-    except usecases.FutureDayError as exc:
+    except usecases.DayError as exc:
         error(f"--date {exc.problem}; {exc.advice}")
         return EXIT_USAGE
     report_problems(result.failures, result.warnings, result.unread_pages, verbose=args.verbose > 0)

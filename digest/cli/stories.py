@@ -53,7 +53,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
         found = usecases.stories_of_day(
             config, args.date, progress=progress_reporter(args.quiet > 0)
         )
-    except usecases.FutureDayError as exc:
+    except usecases.DayError as exc:
         error(f"--date {exc.problem}; {exc.advice}")
         return EXIT_USAGE
     report_problems(

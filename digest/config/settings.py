@@ -11,6 +11,7 @@ each kind of source adds (``source_kinds``): each kind declares its own, in its 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -331,6 +332,15 @@ TOP = Table(
         Key("summary_chars", Integer(80, 5000), 600, "character budget per summary"),
         Key("feed_days", Integer(1, 3650), 30, "days kept in the feeds"),
         Key(
+            "keep_days",
+            Integer(0, 36500),
+            90,
+            "days whose articles the state keeps whole, so that a day can be built or sent "
+            "again; before them it keeps only which articles were shown (see "
+            "[The state file](#the-state-file))",
+            note="never fewer than `feed_days`; 0 keeps every day's for ever",
+        ),
+        Key(
             "max_stories",
             Integer(1, 1000),
             40,
@@ -490,6 +500,7 @@ class Config:
     timezone: ZoneInfo = TOP["timezone"].default
     language: str = TOP["language"].default
     feed_days: int = TOP["feed_days"].default
+    keep_days: int = TOP["keep_days"].default
     max_stories: int = TOP["max_stories"].default
     max_per_source: int = TOP["max_per_source"].default
     also_today_limit: int = TOP["also_today_limit"].default
@@ -513,3 +524,10 @@ class Config:
     @property
     def tz_name(self) -> str:
         return self.timezone.key
+
+    def keep_from(self, today: dt.date) -> dt.date | None:
+        """The first day whose articles are kept whole when it is ``today`` (None: all are):
+        ``keep_days`` back, and never fewer than the feeds show."""
+        if not self.keep_days:
+            return None
+        return today - dt.timedelta(days=max(self.keep_days, self.feed_days) - 1)
