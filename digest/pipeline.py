@@ -66,7 +66,7 @@ from digest.model import (
 from digest.output import OutputError, StagedFiles, remove_leftovers
 from digest.present import plural
 from digest.shape import SectionRule, ShapedDay, ShapeSettings, shape_day
-from digest.state import RunLock, SourceHealth, State, StateError
+from digest.state import Keep, RunLock, SourceHealth, State, StateError, backup_folder
 from digest.text.normalise import RuleSet
 from digest.text.recurring import Sighting, SourceTemplate
 
@@ -472,9 +472,6 @@ def build(
             from digest.usecases import check_kept
 
             check_kept(config, day, state)  # (refuses it: its articles are gone)
-        # What only rebuilding the days before this one needs is dropped as the build is
-        # stored: their articles' text, stories and feed content (``keep_days``).
-        keep_from = config.keep_from(today(config, now))
         remove_leftovers(config.output)  # from a run killed while writing its pages
         assembly = assemble_day(config, state, day, now, progress)
         days = state.days()
@@ -486,7 +483,8 @@ def build(
             # Nothing new for the day, and its pages are what this run would write: what
             # was read is stored (source health, skipped entries), the pages left alone.
             held_before = state.incomplete_runs(a.key for a in assembly.held_incomplete)
-            state.commit_build(
+            keep = _keeping(config, days, now)
+            forgotten = state.commit_build(
                 day,
                 [],
                 assembly.skipped,
@@ -495,7 +493,7 @@ def build(
                 assembly.health,
                 sightings=assembly.sightings,
                 held_incomplete=assembly.held_incomplete,
-                keep_from=keep_from,
+                keep=keep,
             )
             # A copy only when the state gained entries (a new feed's backlog, say): the
             # copies kept then span real changes, not hours of runs that found nothing. An
@@ -514,6 +512,7 @@ def build(
                 backup_warning,
                 language_warning,
                 started,
+                kept_warning=_forgetting_said(config, state, forgotten, keep),
                 stories_shown=current,
                 # a day with no story: its (empty) digest costs nothing to make now, and
                 # stays right whatever a later build of the day does
@@ -560,10 +559,11 @@ def build(
         # Every file is written (to temporary names) before the state records the day, and
         # the state is recorded before any file replaces the old one.
         staged = StagedFiles()
+        keep = _keeping(config, days, now)
         try:
             for path, content in pages.items():
                 staged.add(path, content)
-            state.commit_build(
+            forgotten = state.commit_build(
                 day,
                 as_listed(assembly.shown, digest),
                 assembly.skipped,
@@ -576,7 +576,7 @@ def build(
                     story_record(story, day) for story in (*digest.stories, *digest.also_today)
                 ],
                 held_incomplete=assembly.held_incomplete,
-                keep_from=keep_from,
+                keep=keep,
                 rendered=(
                     freshness.meta_key(day),
                     freshness.Rendered(
@@ -607,6 +607,34 @@ def build(
         started,
         stories_shown=len(digest.stories),
         built=digest,
+        kept_warning=_forgetting_said(config, state, forgotten, keep),
+    )
+
+
+def _keeping(config: Config, days: Sequence[DayRecord], now: dt.datetime) -> Keep | None:
+    """What a build keeps of earlier days (``keep_days``), ``days`` being every built day
+    once it is stored: counted back from the newest of them, as the feeds count their days
+    (never from after today: a run with its clock set ahead must not drop them all)."""
+    if not days:
+        return None
+    first = config.keep_from(min(max(d.day for d in days), today(config, now)))
+    if first is None:
+        return None
+    # a kept day's "Earlier:" links look this far back (``stories_for_day``)
+    return Keep(first, first - dt.timedelta(days=config.feed_days))
+
+
+def _forgetting_said(config: Config, state: State, forgotten: int, keep: Keep | None) -> str | None:
+    """A build that forgot more than the one day that each day's build forgets (the first
+    after an upgrade, or after a long pause) says so: those days can no longer be built or
+    sent again, and the state's copies hold their articles only until they rotate out."""
+    if forgotten <= 1 or keep is None:
+        return None
+    return (
+        f"the articles of {forgotten} days before {keep.articles_from} were dropped from the "
+        f"state (keep_days = {config.keep_days}): their pages stay, but they can no longer be "
+        f"built or sent again; the copies in {backup_folder(state.path)} still hold them "
+        "until newer copies replace them (set keep_days = 0 to keep every day's articles)"
     )
 
 
@@ -635,6 +663,7 @@ def _result(
     stories_shown: int,
     built: Digest | None = None,
     reload: Callable[[], Digest] | None = None,
+    kept_warning: str | None = None,
 ) -> BuildResult:
     result = BuildResult(
         day=day,
@@ -642,6 +671,7 @@ def _result(
         warnings=(
             *([language_warning] if language_warning else []),
             *assembly.warnings,
+            *([kept_warning] if kept_warning else []),
             *([backup_warning] if backup_warning else []),
         ),
         new_articles=len(assembly.shown),

@@ -726,16 +726,17 @@ class State:
         sightings: Sequence[Sighting] = (),
         held_incomplete: Sequence[Article] = (),
         rendered: tuple[str, str] | None = None,
-        keep_from: dt.date | None = None,
-    ) -> None:
+        keep: Keep | None = None,
+    ) -> int:
         """Store a whole build in one transaction: entries, the day record (with the sources
         that failed in this build, for an email sent later), the day's stories (when given:
         they replace the day's earlier ones), source health, the paragraph fingerprints of
         the articles cleaned (``sightings``), from which each source's recurring boilerplate
         is learnt, one more run waited for each entry held back as incomplete
         (``held_incomplete``) and, as a meta key and value, what the day's pages were made
-        from (``rendered``, see ``digest.freshness``); and, with ``keep_from``, drop what only
-        rebuilding the days before it needs (``_forget_days_before``).
+        from (``rendered``, see ``digest.freshness``); and, with ``keep``, drop what only
+        rebuilding earlier days needs (``_forget_days_before``). Returns how many days were
+        forgotten.
 
         Source validators (ETag, Last-Modified) are saved only together with the articles they
         covered: saved alone, a crash before the articles were stored would make the next
@@ -769,8 +770,7 @@ class State:
                 _save_sightings(db, sightings, now)
             if rendered is not None:
                 db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", rendered)
-            if keep_from is not None:
-                _forget_days_before(db, keep_from, day)
+            return _forget_days_before(db, keep, day) if keep is not None else 0
 
     def forgotten(self, day: dt.date) -> bool:
         """Whether ``day`` was built and its articles have since been dropped (``keep_days``,
@@ -1028,15 +1028,26 @@ def _save_sightings(
     db.execute("DELETE FROM boilerplate_prints WHERE last_seen < ?", (_iso(now - FORGET_AFTER),))
 
 
-def _forget_days_before(db: sqlite3.Connection, first: dt.date, built: dt.date) -> None:
-    """Drop what the days before ``first`` kept only so that they could be built or sent
-    again: their articles' text (each entry's key and day stay, so that none is ever shown
-    again), their stories and their content for the feed; the day stays in the archive,
-    marked ``forgotten``. Not the day just ``built``, asked for by its date: it may be sent
-    next, and the next build drops it."""
+@dataclass(frozen=True)
+class Keep:
+    """What a build keeps of earlier days (``keep_days``): the articles of every day from
+    ``articles_from`` on, and the stories from ``stories_from`` on (further back: the days a
+    kept day's "Earlier:" links are looked for in, see ``digest.group.link_earlier``)."""
+
+    articles_from: dt.date
+    stories_from: dt.date
+
+
+def _forget_days_before(db: sqlite3.Connection, keep: Keep, built: dt.date) -> int:
+    """Drop what the days before ``keep.articles_from`` kept only so that they could be
+    built or sent again: their articles' text (each entry's key and day stay, so that none is
+    ever shown again) and their content for the feed; the day stays in the archive, marked
+    ``forgotten``. Their stories go once they are before ``keep.stories_from``. Not what the
+    day just ``built`` holds, asked for by its date: it may be sent next, and the next build
+    drops it. Returns how many days were forgotten."""
     days = db.execute(
         "SELECT day FROM days WHERE day < ? AND day != ? AND forgotten = 0",
-        (first.isoformat(), built.isoformat()),
+        (keep.articles_from.isoformat(), built.isoformat()),
     ).fetchall()
     for (day,) in days:
         # Each entry is written again without its article, rather than updated: updated in
@@ -1052,8 +1063,12 @@ def _forget_days_before(db: sqlite3.Connection, first: dt.date, built: dt.date) 
             "VALUES (?, ?, ?, ?, ?)",
             kept,
         )
-        db.execute("DELETE FROM stories WHERE day = ?", (day,))
         db.execute("UPDATE days SET content_html = '', forgotten = 1 WHERE day = ?", (day,))
+    db.execute(
+        "DELETE FROM stories WHERE day < ? AND day != ?",
+        (keep.stories_from.isoformat(), built.isoformat()),
+    )
+    return len(days)
 
 
 def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime) -> None:

@@ -102,8 +102,8 @@ def check_kept(config: Config, day: dt.date, state: State) -> None:
     ``State.forgotten``): built again, it would lose every story it had."""
     if state.forgotten(day):
         raise ForgottenDayError(
-            f"{day} is a day whose articles the state has dropped (it keeps them for "
-            f"keep_days = {max(config.keep_days, config.feed_days)} days)",
+            f"{day} is a day whose articles the state has dropped (it keeps those of the last "
+            "keep_days days, at least feed_days)",
             "its page stays in the output folder as it was built; to keep more days from now "
             "on, raise keep_days in the config",
         )
@@ -202,7 +202,8 @@ def send_day(
 
     # A built day is read and sent under one lock, so no build can replace it in between.
     with RunLock(config.state), State.open(config.state) as state:
-        check_kept(config, day, state)
+        if force or state.sent_at(day) is None:  # (a day sent is said to be so, as ever)
+            check_kept(config, day, state)
         digest = stored_digest(config, state, day)
         if digest is not None:
             return send(digest, state)

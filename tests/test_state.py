@@ -10,6 +10,7 @@ import pytest
 from digest.model import Article, DayRecord, Paragraph, SourceFailure, StoryRecord
 from digest.state import (
     SKIPPED,
+    Keep,
     RunLock,
     SourceHealth,
     State,
@@ -415,13 +416,15 @@ def test_what_a_summary_was_made_for_is_stored_with_it(tmp_path: Path) -> None:
 # --- days before keep_days: their articles dropped, their keys kept -----------------------------
 
 
-def build_day(state: State, day: dt.date, keys: list[str], keep_from: dt.date | None) -> None:
-    """Store a build of ``day`` that showed ``keys`` in one story, as a build does."""
+def build_day(state: State, day: dt.date, keys: list[str], keep_from: dt.date | None) -> int:
+    """Store a build of ``day`` that showed ``keys`` in one story, as a build does, keeping
+    the articles from ``keep_from`` on and the stories 30 days more; how many days it forgot."""
     now = dt.datetime.combine(day, dt.time(7), dt.UTC)
     record = state.prepare_day(day, "Digest", 1, f"<p>{day}</p>", now)
     story = StoryRecord(day, f"s-{day}", "A headline", "A headline and its lead", tuple(keys))
     shown = [dataclasses.replace(article(k), published=now) for k in keys]
-    state.commit_build(day, shown, [], record, now, stories=[story], keep_from=keep_from)
+    keep = None if keep_from is None else Keep(keep_from, keep_from - dt.timedelta(days=30))
+    return state.commit_build(day, shown, [], record, now, stories=[story], keep=keep)
 
 
 def test_a_day_before_keep_from_keeps_only_which_articles_it_showed(tmp_path: Path) -> None:
@@ -430,14 +433,14 @@ def test_a_day_before_keep_from_keeps_only_which_articles_it_showed(tmp_path: Pa
         build_day(state, old, ["k-old"], None)
         build_day(state, kept, ["k-kept"], None)
         before = state.entries(["k-old"])
-        build_day(state, today, ["k-new"], keep_from=DAY - dt.timedelta(days=89))
+        assert build_day(state, today, ["k-new"], keep_from=DAY - dt.timedelta(days=89)) == 1
     with State.open(tmp_path / "s.sqlite") as state:
         assert state.forgotten(old) and not state.forgotten(kept) and not state.forgotten(today)
         # its entry still says it was shown, on its day, so that it is never shown again
         assert state.entries(["k-old"]) == before
         assert before["k-old"].day == old.isoformat() and before["k-old"].content_hash
         assert state.articles_for_day(old) == []
-        assert state.stories(old, old) == []
+        assert state.stories(old, old) == []  # 120 days back: past the kept days' links
         days = {record.day: record for record in state.days()}
         assert days[old].content_html == "" and days[old].story_count == 1  # still archived
         # the kept days lose nothing
@@ -464,3 +467,18 @@ def test_without_keep_from_every_day_is_kept(tmp_path: Path) -> None:
         build_day(state, DAY, ["k-new"], None)
         assert not state.forgotten(old)
         assert [a.key for a in state.articles_for_day(old)] == ["k-old"]
+
+
+def test_a_forgotten_day_keeps_its_stories_while_a_kept_day_may_link_to_them(
+    tmp_path: Path,
+) -> None:
+    # a kept day's "Earlier:" links look feed_days back: rebuilt, it must find the same
+    first = DAY - dt.timedelta(days=89)
+    linked, gone = first - dt.timedelta(days=20), first - dt.timedelta(days=31)
+    with State.open(tmp_path / "s.sqlite") as state:
+        build_day(state, gone, ["k-gone"], None)
+        build_day(state, linked, ["k-linked"], None)
+        assert build_day(state, DAY, ["k-new"], keep_from=first) == 2
+        assert state.forgotten(linked) and state.articles_for_day(linked) == []
+        assert [s.id for s in state.stories(linked, linked)] == [f"s-{linked}"]
+        assert state.stories(gone, gone) == []

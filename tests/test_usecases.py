@@ -131,8 +131,8 @@ def test_a_day_past_keep_days_is_forgotten_and_not_built_or_sent_again(site: Con
     with pytest.raises(usecases.ForgottenDayError) as refused:
         usecases.build_day(site, DAY, now=news_on(site, later))
     assert refused.value.problem == (
-        "2026-11-21 is a day whose articles the state has dropped (it keeps them for "
-        "keep_days = 90 days)"
+        "2026-11-21 is a day whose articles the state has dropped (it keeps those of the "
+        "last keep_days days, at least feed_days)"
     )
     assert "its page stays in the output folder" in refused.value.advice
     assert isinstance(refused.value, usecases.UsageError)
@@ -150,6 +150,48 @@ def test_a_day_past_keep_days_is_forgotten_and_not_built_or_sent_again(site: Con
         assert state.forgotten(DAY) and len(keys) == 3
         assert {r.day for r in state.entries(keys).values()} == {DAY.isoformat()}
         assert len(state.entries(keys)) == 3
+
+
+def test_a_day_sent_and_forgotten_is_still_said_to_be_sent(site: Config) -> None:
+    handler = Recorder()
+    with smtp_server(handler) as port:
+        config = with_email(site, port)
+        usecases.send_day(config, DAY, now=NOW)
+        later = DAY + dt.timedelta(days=100)
+        usecases.build_day(config, later, now=news_on(config, later))
+        with pytest.raises(MailError, match="already sent"):
+            usecases.send_day(config, DAY, now=news_on(config, later))
+        with pytest.raises(usecases.ForgottenDayError):  # forced, it cannot be made again
+            usecases.send_day(config, DAY, force=True, now=news_on(config, later))
+    assert len(handler.envelopes) == 1
+
+
+def test_days_are_kept_counting_back_from_the_newest_day_built(site: Config) -> None:
+    # as the feeds count theirs: a run on a day that brings nothing must not drop a day
+    # that feed.atom still shows
+    site = dataclasses.replace(site, keep_days=30, feed_days=30)
+    oldest = DAY - dt.timedelta(days=29)  # the oldest day feed.atom shows, DAY the newest
+    usecases.build_day(site, oldest, now=news_on(site, oldest))
+    usecases.build_day(site, DAY, now=NOW)
+    quiet = usecases.build_day(site, now=NOW + dt.timedelta(days=1))  # nothing new
+    assert not quiet.digest.stories and quiet.day == DAY + dt.timedelta(days=1)
+    with State.open(site.state) as state:
+        assert not state.forgotten(oldest)
+        assert not any(d.day == quiet.day for d in state.days())  # (no page for it)
+    feed = (site.output / "feed.atom").read_text(encoding="utf-8")
+    assert '<content type="html"/>' not in feed
+
+
+def test_a_build_that_drops_several_days_at_once_says_so(site: Config) -> None:
+    for back in (200, 150):
+        day = DAY - dt.timedelta(days=back)
+        assert not usecases.build_day(site, day, now=news_on(site, day)).warnings
+    result = usecases.build_day(site, DAY, now=news_on(site, DAY))
+    (said,) = [w for w in result.warnings if "were dropped" in w]
+    assert said.startswith("the articles of 2 days before 2026-08-24 were dropped from the state")
+    assert "can no longer be built or sent again" in said and "keep_days = 0" in said
+    later = DAY + dt.timedelta(days=1)  # each day's build forgets one day: nothing said
+    assert not usecases.build_day(site, later, now=news_on(site, later)).warnings
 
 
 def test_keep_days_0_keeps_every_day(site: Config) -> None:
