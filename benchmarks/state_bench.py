@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from digest.backup import back_up  # noqa: E402
 from digest.model import Article, Paragraph, StoryRecord  # noqa: E402
-from digest.state import State, integrity_problems  # noqa: E402
+from digest.state import Keep, State, integrity_problems  # noqa: E402
 
 WORDS = (
     *("harbour", "council", "ferry", "bridge", "repair", "orchard", "library", "winter"),
@@ -91,10 +91,11 @@ def make_state(path: Path, days: int, per_day: int, skipped: int, keep_days: int
             stories = [
                 StoryRecord(day, f"s{a.key[-8:]}", a.title, a.summary[0], (a.key,)) for a in shown
             ]
-            keep_from = day - dt.timedelta(days=keep_days - 1) if keep_days else None
-            state.commit_build(
-                day, shown, backlog, record, now, stories=stories, keep_from=keep_from
-            )
+            keep = None
+            if keep_days:  # as a build with keep_days and the default feed_days (30) keeps
+                first = day - dt.timedelta(days=keep_days - 1)
+                keep = Keep(first, first - dt.timedelta(days=30))
+            state.commit_build(day, shown, backlog, record, now, stories=stories, keep=keep)
 
 
 def median_time(action: Callable[[], object], runs: int) -> float:
