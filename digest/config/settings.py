@@ -184,7 +184,7 @@ FETCH = Table(
             10.0,
             "the largest response accepted, after decompression",
         ),
-        Key("retries", Integer(0, 10), 2, "extra attempts on timeouts, 5xx and 429"),
+        Key("retries", Integer(0, 10), 2, "extra attempts on read timeouts, 5xx and 429"),
         Key(
             "full_text_limit",
             Integer(0, 1000),

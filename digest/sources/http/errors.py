@@ -44,13 +44,17 @@ def timed_out(settings: FetchSettings, url: str, phase: str) -> TransientFailure
     )
 
 
-def connect_timed_out(connect: float, url: str) -> TransientFailure:
-    """The connect limit ran out before the request's deadline."""
-    return TransientFailure(
-        f"timed out after {connect:g} s (connect)",
-        "the server did not answer; it may be down or blocking us, and it"
-        " will be tried again next run",
+def connect_timed_out(connect: float, url: str) -> FinalAnswer:
+    """The connect limit ran out before the request's deadline. Final for this run, like a
+    refused connection: the system has already sent its request to connect again and again
+    meanwhile, and waiting for more would hold up every build while the host is unreachable
+    (three attempts held a build for the whole 30 s timeout)."""
+    return FinalAnswer(
+        "failed",
         url,
+        problem=f"timed out after {connect:g} s (connect)",
+        advice="the server did not answer; it may be down or blocking us, and it"
+        " will be tried again next run",
     )
 
 
