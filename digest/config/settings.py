@@ -338,7 +338,7 @@ TOP = Table(
             "days whose articles the state keeps whole, so that a day can be built or sent "
             "again; before them it keeps only which articles were shown (see "
             "[The state file](#the-state-file))",
-            note="never fewer than `feed_days`; 0 keeps every day's for ever",
+            note="never fewer than feed_days; 0 keeps every day's for ever",
         ),
         Key(
             "max_stories",
