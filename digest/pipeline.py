@@ -468,10 +468,9 @@ def build(
     language, language_warning = choose_language(config.language)
 
     with RunLock(config.state, wait=lock_wait), State.open(config.state) as state:
-        if state.forgotten(day):
-            from digest.usecases import check_kept
+        from digest.usecases import check_kept  # (whose errors the command line reports)
 
-            check_kept(config, day, state)  # (refuses it: its articles are gone)
+        check_kept(day, state)
         remove_leftovers(config.output)  # from a run killed while writing its pages
         assembly = assemble_day(config, state, day, now, progress)
         days = state.days()

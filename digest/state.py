@@ -163,8 +163,8 @@ _MIGRATIONS: tuple[str, ...] = (
     # held_until: when the earliest entry a source's last read held for a later day comes
     # due; until then its validators are kept (see SourceHealth.holding).
     "ALTER TABLE sources ADD COLUMN held_until TEXT",
-    # forgotten: the day's articles, stories and feed content were dropped (keep_days): it
-    # is not built or sent again, and its page stays as it was built.
+    # forgotten: the day's articles and feed content were dropped (keep_days), its stories
+    # too or soon after: it is not built or sent again, and its page stays as it was built.
     "ALTER TABLE days ADD COLUMN forgotten INTEGER NOT NULL DEFAULT 0",
 )
 

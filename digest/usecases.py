@@ -97,7 +97,7 @@ def check_day(config: Config, day: dt.date | None, now: dt.datetime | None = Non
         )
 
 
-def check_kept(config: Config, day: dt.date, state: State) -> None:
+def check_kept(day: dt.date, state: State) -> None:
     """Refuse to build or send a day whose articles the state no longer keeps (``keep_days``,
     ``State.forgotten``): built again, it would lose every story it had."""
     if state.forgotten(day):
@@ -203,7 +203,7 @@ def send_day(
     # A built day is read and sent under one lock, so no build can replace it in between.
     with RunLock(config.state), State.open(config.state) as state:
         if force or state.sent_at(day) is None:  # (a day sent is said to be so, as ever)
-            check_kept(config, day, state)
+            check_kept(day, state)
         digest = stored_digest(config, state, day)
         if digest is not None:
             return send(digest, state)
@@ -303,7 +303,7 @@ def stories_of_day(
     check_day(config, day, now)
     require_sources(config)
     with RunLock(config.state), State.open(config.state) as state:
-        check_kept(config, day, state)
+        check_kept(day, state)
         assembly = assemble_day(config, state, day, now, progress)
         digest = assembly.digest  # (grouped from the state's articles: while it is open)
     grouping = story_settings(config).grouping

@@ -525,9 +525,10 @@ class Config:
     def tz_name(self) -> str:
         return self.timezone.key
 
-    def keep_from(self, today: dt.date) -> dt.date | None:
-        """The first day whose articles are kept whole when it is ``today`` (None: all are):
-        ``keep_days`` back, and never fewer than the feeds show."""
+    def keep_from(self, newest: dt.date) -> dt.date | None:
+        """The first day whose articles are kept whole when ``newest`` is the newest day
+        built (None: every day's are): ``keep_days`` back, that day included, and never
+        fewer days than the feeds show."""
         if not self.keep_days:
             return None
-        return today - dt.timedelta(days=max(self.keep_days, self.feed_days) - 1)
+        return newest - dt.timedelta(days=max(self.keep_days, self.feed_days) - 1)
