@@ -9,7 +9,8 @@ something failed. It looks at, in order:
   a sitemap ...), how many entries it holds and the newest one's date;
 * the state file: SQLite's ``quick_check`` and the schema version
   (``digest.state.integrity_problems``), and whether this user may write beside it;
-* the output folder: there or creatable, and writable;
+* the output folder: there or creatable, and writable; and which built days' pages are
+  missing from it (a kept day can be built again, a forgotten one only restored);
 * the email: whether the SMTP password is where the config says, in this environment (cron
   and systemd start with almost none).
 
@@ -23,6 +24,7 @@ import dataclasses
 import datetime as dt
 import os
 import re
+import sqlite3
 import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -30,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from digest.config import Config
+from digest.errors import DigestError
 from digest.model import Source
 from digest.present import plural
 from digest.sources import kinds
@@ -83,7 +86,7 @@ def check_setup(
             check_config(config),
             *check_sources(config, now),
             check_state(config.state),
-            check_output(config.output),
+            check_output(config.output, config.state),
             check_email(config, environ),
         )
     )
@@ -111,7 +114,14 @@ def check_config(config: Config) -> Finding:
         detail += f", {enabled} enabled"
     if config.invalid_sources:
         detail += f", {len(config.invalid_sources)} with a wrong entry"
-    return Finding("config", name, True, detail)
+    notes: tuple[str, ...] = ()
+    if 0 < config.keep_days < config.feed_days:  # (raised quietly by every build)
+        notes = (
+            f"keep_days = {config.keep_days} is fewer than feed_days = {config.feed_days}: "
+            f"the state keeps the articles of the last {config.feed_days} days, those "
+            "feed.atom shows",
+        )
+    return Finding("config", name, True, detail, notes)
 
 
 # --- sources ------------------------------------------------------------------------------------
@@ -305,14 +315,63 @@ def check_state(path: Path) -> Finding:
     return Finding("state", str(path), True, "sound (SQLite's quick_check: ok)")
 
 
-def check_output(path: Path) -> Finding:
+def check_output(path: Path, state: Path | None = None) -> Finding:
     if path.exists():
         if not path.is_dir():
             return Finding("output", str(path), False, "a file, not a folder: set 'output'")
         if not os.access(path, os.W_OK | os.X_OK):
             return Finding("output", str(path), False, "this user may not write to it")
-        return Finding("output", str(path), True, "writable")
+        notes = _missing_pages(path, state) if state is not None else ()
+        return Finding("output", str(path), True, "writable", notes)
     return _creatable("output", path, "not there yet: the first build makes it")
+
+
+def _missing_pages(output: Path, state_path: Path) -> tuple[str, ...]:
+    """Notes on the built days whose pages are not in ``output`` (the archive links to
+    them): a kept day can be built again, a forgotten one (``keep_days``) only restored."""
+    from digest.present import day_filename
+    from digest.state import State
+
+    if not state_path.is_file():
+        return ()
+    try:
+        state = State.open_read_only(state_path)
+    except DigestError:
+        return ()  # (check_state says what is wrong with it)
+    try:
+        days = state.page_days()
+    except sqlite3.Error:
+        return ()  # a state file older than forgetting, or one check_state reports
+    finally:
+        state.close()
+    kept: list[dt.date] = []
+    forgotten: list[dt.date] = []
+    for day, is_forgotten in days:
+        if not (output / day_filename(day)).is_file():
+            (forgotten if is_forgotten else kept).append(day)
+    notes = []
+    if kept:
+        them = "it" if len(kept) == 1 else "each"
+        notes.append(
+            f"{_days_missing(kept)}, which the archive links to: 'digest build --date DAY' "
+            f"writes {them} again"
+        )
+    if forgotten:
+        its, them = ("its", "it") if len(forgotten) == 1 else ("their", "them")
+        notes.append(
+            f"{_days_missing(forgotten)}, which the archive links to, and cannot be built "
+            f"again ({its} articles are no longer kept: keep_days): restore {them} from a "
+            "backup of this folder"
+        )
+    return tuple(notes)
+
+
+def _days_missing(days: Sequence[dt.date]) -> str:
+    """``2 days' pages are missing (2026-11-21, 2026-11-20)``, the newest few named."""
+    named = ", ".join(day.isoformat() for day in days[:3])
+    more = f" and {len(days) - 3} more" if len(days) > 3 else ""
+    pages = plural(len(days), "day's page is", "days' pages are")
+    return f"{pages} missing ({named}{more})"
 
 
 def _creatable(what: str, path: Path, detail: str) -> Finding:

@@ -911,6 +911,11 @@ class State:
             return ()
         return tuple(SourceFailure(**item) for item in json.loads(row[0]))
 
+    def page_days(self) -> list[tuple[dt.date, bool]]:
+        """Every built day (each has a page), newest first, and whether it is forgotten."""
+        rows = self._db.execute("SELECT day, forgotten FROM days ORDER BY day DESC")
+        return [(dt.date.fromisoformat(day), bool(forgotten)) for day, forgotten in rows]
+
     def days(self) -> list[DayRecord]:
         """Every built day, newest first."""
         rows = self._db.execute(

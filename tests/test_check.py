@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import gzip
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -386,3 +387,66 @@ def test_a_bad_rules_file_is_a_config_problem(tmp_path: Path) -> None:
     finding = check_config(config)
     assert not finding.ok
     assert f"{rules}: rule 'x': pattern 1" in finding.detail and "rules error" in finding.detail
+
+
+# --- called directly: what the check notes without failing -----------------------------------
+
+
+def test_keep_days_fewer_than_feed_days_is_noted_as_raised(tmp_path: Path) -> None:
+    from digest.check import check_config
+    from digest.config import Config
+    from digest.model import Source
+
+    sources = (Source("seeds", "folder", str(copy_seeds(tmp_path, real_utc_now()))),)
+    finding = check_config(Config(sources=sources, keep_days=10, feed_days=30))
+    assert finding.ok
+    assert finding.notes == (
+        "keep_days = 10 is fewer than feed_days = 30: the state keeps the articles of the "
+        "last 30 days, those feed.atom shows",
+    )
+    assert not check_config(Config(sources=sources, keep_days=0, feed_days=30)).notes
+    assert not check_config(Config(sources=sources, keep_days=30, feed_days=30)).notes
+
+
+def test_built_days_whose_pages_are_missing_are_noted_kept_or_forgotten(tmp_path: Path) -> None:
+    from digest import usecases
+    from digest.check import check_output
+    from digest.config import Config
+    from digest.model import Source
+
+    first = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+    seeds = copy_seeds(tmp_path, first - dt.timedelta(hours=3))
+    config = Config(
+        sources=(Source("seeds", "folder", str(seeds)),),
+        output=tmp_path / "output",
+        state=tmp_path / "state.sqlite",
+        keep_days=2,
+        feed_days=2,
+    )
+    usecases.build_day(config, first.date(), now=first)
+    built = []
+    for later in (5, 6):  # the first day falls out of the two days kept
+        when = first + dt.timedelta(days=later)
+        news = seeds / f"news-{later}.txt"
+        news.write_text(
+            f"Title: Harbour cranes arrive, part {later}\n\nThe harbour authority said the "
+            f"cranes ordered last year had arrived, {later} days after the first report.",
+            encoding="utf-8",
+        )
+        stamp = (when - dt.timedelta(hours=2)).timestamp()
+        os.utime(news, (stamp, stamp))
+        built.append(usecases.build_day(config, when.date(), now=when).day)
+    assert check_output(config.output, config.state).notes == ()  # every page is there
+
+    for day in (first.date(), built[0]):
+        (config.output / f"{day}.html").unlink()
+    finding = check_output(config.output, config.state)
+    assert finding.ok  # nothing stops a build: the notes say what the site lacks
+    assert finding.notes == (
+        f"1 day's page is missing ({built[0]}), which the archive links to: 'digest build "
+        "--date DAY' writes it again",
+        "1 day's page is missing (2026-03-02), which the archive links to, and cannot be "
+        "built again (its articles are no longer kept: keep_days): restore it from a backup "
+        "of this folder",
+    )
+    assert check_output(config.output).notes == ()  # (no state: nothing to compare with)

@@ -159,8 +159,10 @@ def test_a_day_sent_and_forgotten_is_still_said_to_be_sent(site: Config) -> None
         usecases.send_day(config, DAY, now=NOW)
         later = DAY + dt.timedelta(days=100)
         usecases.build_day(config, later, now=news_on(config, later))
-        with pytest.raises(MailError, match="already sent"):
+        with pytest.raises(MailError, match="already sent") as refused:
             usecases.send_day(config, DAY, now=news_on(config, later))
+        assert "--force" not in refused.value.advice  # which could only be refused too
+        assert "no longer kept" in refused.value.advice
         with pytest.raises(usecases.ForgottenDayError):  # forced, it cannot be made again
             usecases.send_day(config, DAY, force=True, now=news_on(config, later))
     assert len(handler.envelopes) == 1

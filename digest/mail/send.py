@@ -86,7 +86,10 @@ def send_digest(
             raise AlreadySentError(
                 f"the digest for {digest.day.isoformat()} was already sent ({when}, "
                 f"{config.tz_name})",
-                "use --force to send it again",
+                # --force would only be refused in its turn: the day cannot be made again
+                "its articles are no longer kept (keep_days), so it cannot be sent again"
+                if state.forgotten(digest.day)
+                else "use --force to send it again",
             )
         password = read_password(email, environ)
 
