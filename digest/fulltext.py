@@ -30,10 +30,10 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
-from urllib.parse import urlsplit
 
 from digest.intake import PageWanted, SourceDay
 from digest.model import Article, Source, UnreadPage
+from digest.sources.urls import host_of
 
 if TYPE_CHECKING:
     from digest.config import FetchConfig
@@ -78,10 +78,6 @@ class _Host:
     dead: str = ""  # why it is given up for the run
     refused: bool = False  # the network policy refused its address
     queue: deque[PageRequest] = dataclasses.field(default_factory=deque)
-
-
-def host_of(url: str) -> str:
-    return urlsplit(url).netloc.lower()
 
 
 def host_problem(result: FetchResult) -> bool:

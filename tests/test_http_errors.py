@@ -20,6 +20,13 @@ pytestmark = pytest.mark.usefixtures("no_proxies")
 # --- HTTP errors --------------------------------------------------------------------------
 
 
+def test_a_page_s_own_failure_does_not_say_its_host_is_down(http_server: FixtureServer):
+    for status in (404, 403, 500):
+        http_server.route(f"/{status}", status=status)
+        result = get(http_server.url(f"/{status}"), FetchSettings(retries=0))
+        assert result.outcome == "failed" and not result.host_down
+
+
 def test_404_fails_with_advice(http_server: FixtureServer):
     result = get(http_server.url("/nowhere"))
     assert result.outcome == "failed"
@@ -77,6 +84,7 @@ def test_connection_refused_is_final_for_the_run():
     assert result.attempts == 1
     assert sleeps.calls == []
     assert "next run" in result.advice
+    assert result.host_down  # (its other feeds are not tried: see fetch_all)
 
 
 def test_a_connection_nobody_answers_is_final_for_the_run():
@@ -104,7 +112,7 @@ def test_a_connection_nobody_answers_is_final_for_the_run():
                 client.close()
     assert result.outcome == "failed"
     assert result.problem == "timed out after 0.5 s (connect)"
-    assert result.attempts == 1 and sleeps.calls == []
+    assert result.attempts == 1 and sleeps.calls == [] and result.host_down
     assert took < 5
     assert "next run" in result.advice
 
@@ -116,7 +124,7 @@ def test_tls_failure_is_explained(http_server: FixtureServer):
     assert result.outcome == "failed"
     assert "secure connection" in result.problem
     assert "https://" in result.advice
-    assert result.attempts == 1
+    assert result.attempts == 1 and result.host_down
 
 
 def test_a_server_that_does_not_speak_http_is_explained():

@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from fetchhelpers import FEED, Sleeps, get
+from fetchhelpers import FEED, Sleeps, closed_port, get
 from httpserver import FixtureServer, Reply
 
 from digest.sources.http import Client, FetchRequest, FetchSettings, fetch, fetch_all
@@ -195,6 +195,45 @@ def test_fetch_all_with_a_small_pool_still_finishes(http_server: FixtureServer):
     results = fetch_all(requests, FetchSettings(workers=2))
     assert [r.source for r in results] == [f"s{i}" for i in range(10)]
     assert all(r.outcome == "ok" and r.body == FEED for r in results)
+
+
+def test_fetch_all_does_not_try_again_a_host_it_found_down(http_server: FixtureServer):
+    # Three feeds on a server that is not running, then a live one: the first finds it
+    # down, the next two fail at once saying so, and the live one is fetched. (One thread,
+    # so that the first has failed before the next starts: with more, those already
+    # connecting at the time each find out for themselves, side by side.)
+    http_server.route("/feed", body=FEED)
+    dead = f"127.0.0.1:{closed_port()}"
+    requests = [
+        *(FetchRequest(f"d{i}", f"http://{dead}/feed/{i}", allow_private=True) for i in range(3)),
+        FetchRequest("live", http_server.url("/feed"), allow_private=True),
+    ]
+    results = fetch_all(requests, FetchSettings(workers=1))
+    first, *skipped, live = results
+    assert first.outcome == "failed" and first.attempts == 1 and first.host_down
+    assert first.problem == "127.0.0.1 refused the connection"
+    for result in skipped:
+        assert result.outcome == "failed" and result.attempts == 0 and result.host_down
+        assert result.problem == (
+            f'not tried: {dead} could not be reached earlier in this run, for source "d0" '
+            "(127.0.0.1 refused the connection)"
+        )
+        assert result.advice == first.advice
+    assert live.outcome == "ok" and live.body == FEED
+    assert len(http_server.requests) == 1  # only the live one was asked for
+
+
+def test_a_failure_of_one_feed_alone_does_not_stop_the_host_s_others(
+    http_server: FixtureServer,
+):
+    http_server.route("/missing", status=404)
+    http_server.route("/feed", body=FEED)
+    requests = [
+        FetchRequest("missing", http_server.url("/missing"), allow_private=True),
+        FetchRequest("feed", http_server.url("/feed"), allow_private=True),
+    ]
+    missing, feed = fetch_all(requests, FetchSettings(workers=1))
+    assert missing.outcome == "failed" and feed.outcome == "ok"
 
 
 def test_fetch_all_of_nothing():

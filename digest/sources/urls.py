@@ -2,7 +2,7 @@
 
 ``canonical_url`` keeps a URL usable (scheme kept, only noise removed); ``url_key`` is the
 identity used for deduplication and drops the scheme too, so a site moving from http to
-https does not make every old article look new.
+https does not make every old article look new. ``host_of`` is the server a URL connects to.
 """
 
 from __future__ import annotations
@@ -115,6 +115,12 @@ def url_key(url: str) -> str:
     if sep and scheme and "/" not in scheme:
         return "//" + rest
     return canonical
+
+
+def host_of(url: str) -> str:
+    """The host and port ``url`` connects to (``example.org``, ``example.org:8080``): what a
+    failure to connect is about, whichever of its feeds or pages asked."""
+    return urlsplit(url).netloc.rpartition("@")[2].lower()
 
 
 def is_safe_link(url: str | None) -> bool:

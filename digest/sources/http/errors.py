@@ -55,6 +55,7 @@ def connect_timed_out(connect: float, url: str) -> FinalAnswer:
         problem=f"timed out after {connect:g} s (connect)",
         advice="the server did not answer; it may be down or blocking us, and it"
         " will be tried again next run",
+        host_down=True,
     )
 
 
@@ -135,6 +136,7 @@ def transport_problem(exc: BaseException, url: Url) -> FinalAnswer | TransientFa
             problem=f"the HTTPS certificate of {host} is not valid ({reason})",
             advice="the site's certificate is expired or wrong; tell its owner, and check the"
             " URL's host name",
+            host_down=True,
         )
     tls = next((e for e in chain if isinstance(e, ssl.SSLError)), None)
     if tls is not None:
@@ -143,6 +145,7 @@ def transport_problem(exc: BaseException, url: Url) -> FinalAnswer | TransientFa
             here,
             problem=f"the secure connection to {host} failed ({tls.reason or tls})",
             advice="check the URL (https:// or http://); the site's TLS setup may be broken",
+            host_down=True,
         )
     dns = next((e for e in chain if isinstance(e, socket.gaierror)), None)
     if dns is not None:
@@ -152,7 +155,7 @@ def transport_problem(exc: BaseException, url: Url) -> FinalAnswer | TransientFa
                 problem, "the name lookup failed for now; check the network", here
             )
         advice = "check the host name in the URL; the domain may no longer exist"
-        return FinalAnswer("failed", here, problem=problem, advice=advice)
+        return FinalAnswer("failed", here, problem=problem, advice=advice, host_down=True)
     if any(isinstance(e, ConnectionRefusedError) for e in chain):
         # Final for this run, as curl and wget treat it by default: nothing listens there,
         # and pausing to ask again would hold up every build while a site is down (a
@@ -162,6 +165,7 @@ def transport_problem(exc: BaseException, url: Url) -> FinalAnswer | TransientFa
             here,
             problem=f"{host} refused the connection",
             advice="the site is down or the URL's port is wrong; it will be tried again next run",
+            host_down=True,
         )
     if isinstance(exc, NewConnectionError):
         problem = f"could not connect to {host} ({_innermost(exc)})"

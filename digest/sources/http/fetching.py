@@ -31,6 +31,7 @@ from digest.sources.http.model import (
     FinalAnswer,
     TransientFailure,
 )
+from digest.sources.urls import host_of
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,11 @@ def fetch_all(
     With a ``room``, each request first waits for room in it (its deadline starts after),
     and each body is held in it until ``on_done`` has had it: so that bodies come no faster
     than whoever handles them can (``digest.room``).
+
+    A host that could not be reached (``FetchResult.host_down``) is not tried again for the
+    requests that start after: each would wait as long for the same answer (a dead server
+    with many feeds, each one ``connect_timeout``). Those fail at once, saying which source
+    found the host down.
     """
     requests = list(requests)
     if not requests:
@@ -101,10 +107,11 @@ def fetch_all(
     # interpreter waits for these threads as it exits, and a pause may last minutes (a
     # server's Retry-After): an interrupted build would hang on a dead host's retries.
     stop = threading.Event()
+    down = _DownHosts()
     pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="digest-fetch")
     try:
         futures = {
-            pool.submit(_admitted, room, request, settings, client, stop): index
+            pool.submit(_admitted, room, request, settings, client, stop, down): index
             for index, request in enumerate(requests)
         }
         for future in concurrent.futures.as_completed(futures):
@@ -136,16 +143,20 @@ def _admitted(
     settings: FetchSettings,
     client: Client,
     stop: threading.Event,
+    down: _DownHosts,
 ) -> FetchResult:
     def pause(seconds: float) -> None:
         if stop.wait(seconds):
             raise _Stopped
 
+    skipped = down.skipped(request)
+    if skipped is not None:
+        return skipped
     try:
         if room is None:
-            return fetch(request, settings, client=client, sleep=pause)
+            return down.learn(fetch(request, settings, client=client, sleep=pause))
         room.wait()
-        result = fetch(request, settings, client=client, sleep=pause)
+        result = down.learn(fetch(request, settings, client=client, sleep=pause))
     except _Stopped:  # nobody waits for this result any more
         return FetchResult(
             request=request,
@@ -156,6 +167,39 @@ def _admitted(
     if result.body:
         room.hold(len(result.body))  # until the calling thread has handed it on
     return result
+
+
+class _DownHosts:
+    """The hosts found down in one ``fetch_all`` (``FetchResult.host_down``), each with the
+    result that found it so; shared by its threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._found: dict[str, FetchResult] = {}
+
+    def learn(self, result: FetchResult) -> FetchResult:
+        if result.host_down:
+            with self._lock:
+                self._found.setdefault(host_of(result.url), result)
+        return result
+
+    def skipped(self, request: FetchRequest) -> FetchResult | None:
+        """A failed result for ``request`` if its host was found down earlier in the run."""
+        host = host_of(request.url)
+        with self._lock:
+            found = self._found.get(host)
+        if found is None:
+            return None
+        return FetchResult(
+            request=request,
+            outcome="failed",
+            url=request.url,
+            problem=f"not tried: {host} could not be reached earlier in this run, for "
+            f'source "{found.source}" ({found.problem})',
+            advice=found.advice,
+            attempts=0,
+            host_down=True,
+        )
 
 
 class _Stopped(BaseException):
@@ -192,6 +236,7 @@ def _fetch(
                 attempts=attempts,
                 elapsed=clock() - start,
                 refused=answer.refused,
+                host_down=answer.host_down,
             )
 
         if attempts > settings.retries:

@@ -78,7 +78,9 @@ class FetchResult:
     redirect hop was permanent (301/308) and the fetch succeeded: store it in place of the
     old address. ``etag`` and ``last_modified`` are the validators to store for next time.
     ``refused``: it failed because an address on the way was outside the public internet
-    (the network policy, see ``guard``), not because of the site.
+    (the network policy, see ``guard``), not because of the site. ``host_down``: it failed
+    because the host of ``url`` could not be reached at all (no such name, nothing listening,
+    no answer to connect, a broken TLS setup), which its other addresses would meet too.
     """
 
     request: FetchRequest
@@ -95,6 +97,7 @@ class FetchResult:
     attempts: int = 1
     elapsed: float = 0.0
     refused: bool = False
+    host_down: bool = False
 
     @property
     def source(self) -> str:
@@ -123,6 +126,7 @@ class FinalAnswer:
     problem: str | None = None
     advice: str | None = None
     refused: bool = False
+    host_down: bool = False  # see FetchResult
 
 
 @dataclass(slots=True)
