@@ -184,6 +184,12 @@ class _Run:
             since = record.last_success if record else None
             last = f", last success {since:%Y-%m-%d}" if since else ", never read successfully"
             shown = _and_then(problem, f"failing for {in_a_row} runs in a row{last}")
+            if since is None and not disable:  # most often a wrong address, not a bad day
+                advice = _and_then(
+                    advice,
+                    "if its address is wrong, fix it in the config and try it with 'digest "
+                    f"check', or remove the source with 'digest sources remove \"{source.name}\"'",
+                )
         # DEBUG: whoever runs the build reports every failure once, with its advice (the
         # command prints it, ``digest run`` logs it), and the digest lists it.
         log.debug("source %s failed: %s", source.name, shown)

@@ -199,3 +199,13 @@ def test_discover_feeds_resolves_and_filters():
         "https://example.org/feed.json",
     ]
     assert discover_feeds("", "https://example.org/") == []
+
+
+def test_an_html_page_without_feed_links_says_where_feeds_usually_are():
+    page = b"<!doctype html><html><head><title>News</title></head><body><p>Hi</p></body></html>"
+    with pytest.raises(FeedError) as caught:
+        parse(page, url="https://example.org/news")
+    error = caught.value
+    assert error.problem == "not a feed: an HTML page" and error.discovered == ()
+    assert "/rss.xml" in error.advice
+    assert "(" not in error.advice  # it is shown in parentheses after the problem

@@ -32,6 +32,7 @@ def test_stalled_server_times_out(http_server: FixtureServer):
     assert result.outcome == "failed"
     assert result.problem.startswith(f"timed out after {DEADLINE:g} s")
     assert "[fetch] timeout" in result.advice
+    assert "(" not in result.advice  # it is shown in parentheses after the problem
     assert 0.9 * DEADLINE <= took < DEADLINE + 2
 
 

@@ -131,5 +131,5 @@ def _html_page(data: bytes, url: str | None) -> FeedError:
     if discovered:
         advice = "the page lists these feeds; use one of them: " + ", ".join(discovered[:5])
     else:
-        advice = "find the site's feed link (often /feed, /rss.xml or /atom.xml) and use it"
+        advice = "find the site's feed link, often /feed, /rss.xml or /atom.xml, and use it"
     return FeedError("not a feed: an HTML page", advice, discovered)

@@ -39,7 +39,7 @@ def timed_out(settings: FetchSettings, url: str, phase: str) -> TransientFailure
     return TransientFailure(
         f"timed out after {settings.total_timeout:g} s ({phase})",
         "the site is slow or unreachable; it will be tried again next run"
-        " (raise [fetch] timeout in the config if it is always this slow)",
+        "; raise [fetch] timeout in the config if it is always this slow",
         url,
     )
 
@@ -144,7 +144,8 @@ def transport_problem(exc: BaseException, url: Url) -> FinalAnswer | TransientFa
             "failed",
             here,
             problem=f"the secure connection to {host} failed ({tls.reason or tls})",
-            advice="check the URL (https:// or http://); the site's TLS setup may be broken",
+            advice="check whether the URL should start with https:// or http://; the site's TLS"
+            " setup may be broken",
             host_down=True,
         )
     dns = next((e for e in chain if isinstance(e, socket.gaierror)), None)
@@ -181,7 +182,7 @@ def transport_problem(exc: BaseException, url: Url) -> FinalAnswer | TransientFa
             here,
             problem=f"{host} did not answer in HTTP"
             + (" (it may expect https://)" if https else ""),
-            advice="check the URL's scheme (http:// or https://) and port",
+            advice="check the URL's scheme, http:// or https://, and its port",
         )
     elif any(
         isinstance(e, (http.client.HTTPException, ConnectionError, ProtocolError)) for e in chain
