@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from digest.model import Paragraph
@@ -42,3 +47,29 @@ def test_full_text_is_not_a_teaser(last: str) -> None:
     full = [Paragraph(LONG), Paragraph("Subheading", "heading"), Paragraph(last)]
     assert not is_teaser(full)
     assert is_teaser(full, min_chars=10_000)
+
+
+def loaded_extractors(statement: str) -> str:
+    """Which extractors are imported in a fresh interpreter once ``statement`` has run."""
+    script = (
+        "import sys\n"
+        "from digest.model import Paragraph\n"
+        "from digest.sources.pages import PageError, extract_page, is_teaser\n"
+        f"{statement}\n"
+        "print(sorted(m for m in ('trafilatura', 'readability') if m in sys.modules))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).parent.parent)}  # this checkout's
+    done = subprocess.run(
+        [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
+    )
+    return done.stdout.strip()
+
+
+def test_asking_whether_an_entry_is_a_teaser_loads_no_extractor() -> None:
+    # Every process that takes a source's day asks this of each entry; most never extract
+    # a page, and trafilatura and readability-lxml take a sixth of a second to import.
+    assert loaded_extractors("is_teaser([Paragraph('A short teaser ...')])") == "[]"
+    # (extracting a page loads them: the check above can fail)
+    page = "b'<html><body><article><p>Words.</p></article></body></html>'"
+    extract = f"try:\n    extract_page({page})\nexcept PageError:\n    pass"
+    assert "trafilatura" in loaded_extractors(extract)

@@ -39,18 +39,13 @@ from lxml import etree
 
 from digest.model import Article, Paragraph, Source
 from digest.sources.errors import SourceError
-from digest.sources.pages.extract import body_paragraphs, find_body, parse_html
-from digest.sources.pages.furniture import strip_furniture
-from digest.sources.pages.metadata import read_metadata
-from digest.sources.pages.second_opinion import (
-    Extraction,
-    choose,
-    doubt,
-    readability_paragraphs,
-)
+from digest.sources.pages.second_opinion import Extraction
 from digest.sources.pages.teaser import is_teaser
-from digest.sources.pages.tidy import tidy_paragraphs
 from digest.text.decode import decode_page, strip_control_chars
+
+# The extractors (trafilatura, readability-lxml: a sixth of a second to import) are loaded
+# by the first page extracted, not with this package: a build asks ``is_teaser`` of every
+# entry in every process that takes a source's day, and most builds extract no page there.
 
 __all__ = [
     "MIN_UNTYPED_ARTICLE_CHARS",
@@ -100,6 +95,12 @@ def extract_page(
 
     Raises PageError when the page holds no article text.
     """
+    from digest.sources.pages.extract import body_paragraphs, find_body, parse_html
+    from digest.sources.pages.furniture import strip_furniture
+    from digest.sources.pages.metadata import read_metadata
+    from digest.sources.pages.second_opinion import choose, doubt, readability_paragraphs
+    from digest.sources.pages.tidy import tidy_paragraphs
+
     text = decode_page(html, content_type) if isinstance(html, bytes) else strip_control_chars(html)
     tree = parse_html(text)
     if tree is None:

@@ -24,8 +24,6 @@ from dataclasses import dataclass
 
 from lxml import etree
 from lxml.html import HtmlElement
-from readability import Document
-from readability.readability import Unparseable
 
 from digest.model import Paragraph
 from digest.text.html import html_to_paragraphs
@@ -98,6 +96,9 @@ def page_prose_chars(tree: HtmlElement) -> int:
 
 def readability_paragraphs(tree: HtmlElement, url: str | None) -> list[Paragraph]:
     """readability-lxml's reading of the page, as paragraphs; [] when it finds nothing."""
+    from readability import Document  # (only for the pages that need a second opinion)
+    from readability.readability import Unparseable
+
     try:
         html = etree.tostring(tree, encoding="unicode", method="html")
         summary = Document(html, url=url).summary(html_partial=True)
