@@ -188,6 +188,53 @@ def test_once_the_workers_are_lost_the_rest_is_read_in_the_build(
     assert 0 < len(handed) < len(FEEDS) + 1 - 2
 
 
+def test_sources_waiting_together_go_to_a_worker_together_each_with_its_own_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from digest.sources import kinds
+    from digest.sources.errors import SourceError
+    from digest.sources.kinds.base import Cursor, Fetched
+
+    config = Config(state=tmp_path / "state.sqlite", first_run_hours=0)
+    with State.open(config.state):
+        pass
+    plan = pipeline.day_plan(config, DAY, NOW)
+    batches: list[int] = []
+    relay_all = intake._relay_all
+
+    def counted(outers: list[concurrent.futures.Future[Parsed]], inner: object) -> None:
+        batches.append(len(outers))
+        relay_all(outers, inner)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(intake, "_relay_all", counted)
+    page = b"<!doctype html><html><head><title>Home</title></head><body><p>Hi</p></body></html>"
+    bodies = [(CORPUS / name).read_bytes() for name in FEEDS]
+    bodies.insert(3, page)  # not a feed: its error is its own, and the others' results theirs
+    kind = kinds.kind("feed")
+    with intake.IntakePool(config.state, workers=1) as pool:
+        futures = [  # all handed over while the worker is still starting: they wait together
+            pool.submit(
+                Source(f"feed {number}", "feed", f"https://example.org/{number}"),
+                kind,
+                Fetched(f"https://example.org/{number}", body),
+                Cursor(),
+                plan,
+                True,
+            )
+            for number, body in enumerate(bodies)
+        ]
+        for number, future in enumerate(futures):
+            if number == 3:
+                with pytest.raises(SourceError, match="not a feed"):
+                    future.result(timeout=60)
+                continue
+            parsed = future.result(timeout=60)
+            assert parsed.day.source == f"feed {number}" and parsed.items > 0
+    assert sum(batches) == len(bodies)
+    assert 1 < len(batches) < len(bodies)  # several sources at a time, a few at most
+    assert max(batches) <= intake.BATCH_SOURCES
+
+
 def test_a_fetch_waiting_for_room_is_let_go_when_the_build_stops(tmp_path: Path) -> None:
     import threading
 
