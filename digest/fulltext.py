@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Generic, Literal, TypeVar
 
 from digest.intake import PageWanted, SourceDay
 from digest.model import Article, Source, UnreadPage
-from digest.sources.urls import host_of
+from digest.sources.urls import host_name, host_of
 
 if TYPE_CHECKING:
     from digest.config import FetchConfig
@@ -374,7 +374,7 @@ def settle(source: str, wanted: PageWanted, page: Page[PageText] | None) -> Sett
     if page is None or page.not_tried == "time":
         return Settled(teaser) if teaser is not None else Settled(waiting=True)
     if page.not_tried == "host":
-        problem = f"{host_of(article.url or '')} failed earlier in this run: {page.problem}"
+        problem = f"{host_name(article.url or '')} failed earlier in this run: {page.problem}"
         if teaser is not None or page.refused:
             return Settled(teaser, unread=unread(f"not tried ({problem})"))
         return Settled(waiting=True, waiting_for=page.problem)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import email.utils
 import threading
 import time
+from urllib.parse import urlsplit
 
 import pytest
 from fetchhelpers import FEED, Sleeps, closed_port, get
@@ -221,6 +222,19 @@ def test_fetch_all_does_not_try_again_a_host_it_found_down(http_server: FixtureS
         assert result.advice == first.advice
     assert live.outcome == "ok" and live.body == FEED
     assert len(http_server.requests) == 1  # only the live one was asked for
+
+
+def test_a_host_down_on_one_port_is_not_taken_for_the_same_name_on_another(
+    http_server: FixtureServer,
+):
+    http_server.route("/feed", body=FEED)
+    live = urlsplit(http_server.url("/feed"))
+    requests = [  # the same name, another port that nothing listens on, asked first
+        FetchRequest("dead", f"http://{live.hostname}:{closed_port()}/feed", allow_private=True),
+        FetchRequest("live", http_server.url("/feed"), allow_private=True),
+    ]
+    dead, alive = fetch_all(requests, FetchSettings(workers=1))
+    assert dead.host_down and alive.outcome == "ok"
 
 
 def test_a_failure_of_one_feed_alone_does_not_stop_the_host_s_others(

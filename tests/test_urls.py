@@ -6,7 +6,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digest.sources.urls import _canonical_parsed, canonical_url, is_safe_link, url_key
+from digest.sources.urls import (
+    _canonical_parsed,
+    canonical_url,
+    host_name,
+    host_of,
+    is_safe_link,
+    url_key,
+)
 
 
 @pytest.mark.parametrize(
@@ -108,3 +115,15 @@ def test_ports_on_the_fast_path() -> None:
     assert canonical_url("https://example.com:443") == "https://example.com/"
     assert canonical_url("http://example.com:443/a") == "http://example.com:443/a"
     assert canonical_url("http://example.com:99999/a") == "http://example.com:99999/a"  # as given
+
+
+def test_host_of_names_the_server_a_url_connects_to() -> None:
+    # what a failure to connect is about: the same server whatever the path, the case or a
+    # login; another port, or the other scheme's default one, is another server
+    assert host_of("https://Example.org/feed.xml") == "example.org:443"
+    assert host_of("https://user:secret@example.org:443/other") == "example.org:443"
+    assert host_of("http://example.org/feed") == "example.org:80"
+    assert host_of("http://example.org:8080/feed") == "example.org:8080"
+    assert host_of("http://[::1]:8080/feed") == "::1:8080"
+    assert host_of("http://example.org:port/feed") == "example.org:80"  # (the fetch says why)
+    assert host_name("https://user:secret@Example.org:8443/feed") == "Example.org:8443"

@@ -118,9 +118,20 @@ def url_key(url: str) -> str:
 
 
 def host_of(url: str) -> str:
-    """The host and port ``url`` connects to (``example.org``, ``example.org:8080``): what a
-    failure to connect is about, whichever of its feeds or pages asked."""
-    return urlsplit(url).netloc.rpartition("@")[2].lower()
+    """The server ``url`` connects to, as ``host:port`` (the scheme's port when it names
+    none: ``http://example.org`` and ``https://example.org`` are two servers): what a failure
+    to connect is about, whichever of its feeds or pages asked."""
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:  # not a number: the fetch itself says what is wrong with it
+        port = None
+    return f"{parts.hostname or ''}:{port or _DEFAULT_PORTS.get(parts.scheme.lower(), '0')}"
+
+
+def host_name(url: str) -> str:
+    """``url``'s host (and port, when it names one) as written, for messages."""
+    return urlsplit(url).netloc.rpartition("@")[2]
 
 
 def is_safe_link(url: str | None) -> bool:

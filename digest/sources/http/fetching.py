@@ -31,7 +31,7 @@ from digest.sources.http.model import (
     FinalAnswer,
     TransientFailure,
 )
-from digest.sources.urls import host_of
+from digest.sources.urls import host_name, host_of
 
 log = logging.getLogger(__name__)
 
@@ -149,13 +149,12 @@ def _admitted(
         if stop.wait(seconds):
             raise _Stopped
 
-    skipped = down.skipped(request)
-    if skipped is not None:
-        return skipped
     try:
-        if room is None:
-            return down.learn(fetch(request, settings, client=client, sleep=pause))
-        room.wait()
+        if room is not None:
+            room.wait()
+        skipped = down.skipped(request)  # (found down while this request waited its turn)
+        if skipped is not None:
+            return skipped
         result = down.learn(fetch(request, settings, client=client, sleep=pause))
     except _Stopped:  # nobody waits for this result any more
         return FetchResult(
@@ -164,7 +163,7 @@ def _admitted(
             url=request.url,
             problem="not fetched: the run was stopped",
         )
-    if result.body:
+    if room is not None and result.body:
         room.hold(len(result.body))  # until the calling thread has handed it on
     return result
 
@@ -185,17 +184,16 @@ class _DownHosts:
 
     def skipped(self, request: FetchRequest) -> FetchResult | None:
         """A failed result for ``request`` if its host was found down earlier in the run."""
-        host = host_of(request.url)
         with self._lock:
-            found = self._found.get(host)
+            found = self._found.get(host_of(request.url))
         if found is None:
             return None
         return FetchResult(
             request=request,
             outcome="failed",
             url=request.url,
-            problem=f"not tried: {host} could not be reached earlier in this run, for "
-            f'source "{found.source}" ({found.problem})',
+            problem=f"not tried: {host_name(request.url)} could not be reached earlier in this "
+            f'run, for source "{found.source}" ({found.problem})',
             advice=found.advice,
             attempts=0,
             host_down=True,
