@@ -323,7 +323,13 @@ def check_output(path: Path, state: Path | None = None) -> Finding:
             return Finding("output", str(path), False, "this user may not write to it")
         notes = _missing_pages(path, state) if state is not None else ()
         return Finding("output", str(path), True, "writable", notes)
-    return _creatable("output", path, "not there yet: the first build makes it")
+    # Gone, with days built: moved, deleted, or 'output' changed in the config
+    notes = _missing_pages(path, state) if state is not None else ()
+    detail = (
+        "not there: the next build makes it" if notes else "not there yet: the first build makes it"
+    )
+    found = _creatable("output", path, detail)
+    return dataclasses.replace(found, notes=notes) if found.ok else found
 
 
 def _missing_pages(output: Path, state_path: Path) -> tuple[str, ...]:
@@ -351,17 +357,17 @@ def _missing_pages(output: Path, state_path: Path) -> tuple[str, ...]:
             (forgotten if is_forgotten else kept).append(day)
     notes = []
     if kept:
-        them = "it" if len(kept) == 1 else "each"
+        which, them = (kept[0].isoformat(), "it") if len(kept) == 1 else ("DAY", "each")
         notes.append(
-            f"{_days_missing(kept)}, which the archive links to: 'digest build --date DAY' "
+            f"{_days_missing(kept)}, which the archive links to: 'digest build --date {which}' "
             f"writes {them} again"
         )
     if forgotten:
         its, them = ("its", "it") if len(forgotten) == 1 else ("their", "them")
         notes.append(
             f"{_days_missing(forgotten)}, which the archive links to, and cannot be built "
-            f"again ({its} articles are no longer kept: keep_days): restore {them} from a "
-            "backup of this folder"
+            f"again: {its} articles were dropped from the state (keep_days); restore {them} "
+            "from a backup of this folder"
         )
     return tuple(notes)
 

@@ -187,8 +187,8 @@ class _Run:
             if since is None and not disable:  # most often a wrong address, not a bad day
                 advice = _and_then(
                     advice,
-                    "if its address is wrong, fix it in the config and try it with 'digest "
-                    f"check', or remove the source with 'digest sources remove \"{source.name}\"'",
+                    "it has never been read: try it with 'digest check', or remove it with "
+                    f"'digest sources remove \"{source.name}\"'",
                 )
         # DEBUG: whoever runs the build reports every failure once, with its advice (the
         # command prints it, ``digest run`` logs it), and the digest lists it.

@@ -4,7 +4,8 @@ That person is usually reading a cron mail or a log hours later, and cron mails 
 command prints: a run that went well must print nothing under ``-q``, and one that did not
 must say so in a few lines that each ask for something. So:
 
-* each source that could not be read is one line, with what to do;
+* each source that could not be read is one line, with what to do; sources that failed
+  alike (the feeds of one host that is down) share one line, naming a few of them;
 * each warning is one line, said once however often it was raised;
 * article pages that could not be read for their full text are counted, not listed (one
   feed whose pages all moved would be dozens of lines): one line for those whose feed's teaser
@@ -53,7 +54,7 @@ def notices(
     by_source: dict[str, SourceFailure] = {}
     for failure in failures:
         by_source.setdefault(failure.source, failure)
-    lines = [Notice(str(failure), failure=True) for failure in by_source.values()]
+    lines = [Notice(text, failure=True) for text in _alike(by_source.values())]
     lines.extend(Notice(text) for text in dict.fromkeys(warnings))
     pages = list(unread_pages)
     if each_page:
@@ -76,6 +77,27 @@ def notices(
                 f"page's ({verbose_command} lists them)"
             )
         )
+    return lines
+
+
+def _alike(failures: Iterable[SourceFailure]) -> list[str]:
+    """A line per failure, but one for the sources whose problem and advice are the same
+    (their own names aside: ``digest sources remove "NAME"``), in the order first met."""
+    groups: dict[tuple[str, str], list[SourceFailure]] = {}
+    for failure in failures:
+        named = f'"{failure.source}"'
+        key = (failure.problem.replace(named, '"NAME"'), failure.advice.replace(named, '"NAME"'))
+        groups.setdefault(key, []).append(failure)
+    lines = []
+    for (problem, advice), members in groups.items():
+        if len(members) == 1:
+            lines.append(str(members[0]))
+            continue
+        names = [m.source for m in members[:NAMED_SOURCES]]
+        more = len(members) - len(names)
+        who = ", ".join(names) + (f" and {more} more" if more else "")
+        text = f"{who}: {problem}"
+        lines.append(f"{text} ({advice})" if advice else text)
     return lines
 
 

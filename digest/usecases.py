@@ -104,8 +104,9 @@ def check_kept(day: dt.date, state: State) -> None:
         raise ForgottenDayError(
             f"{day} is a day whose articles the state has dropped (it keeps those of the last "
             "keep_days days, at least feed_days)",
-            "its page stays in the output folder as it was built; to keep more days from now "
-            "on, raise keep_days in the config",
+            "its page in the output folder is left as it was built, and if it is gone only a "
+            "backup of the folder has it; to keep more days from now on, raise keep_days in the "
+            "config",
         )
 
 
@@ -202,7 +203,9 @@ def send_day(
 
     # A built day is read and sent under one lock, so no build can replace it in between.
     with RunLock(config.state), State.open(config.state) as state:
-        if force or state.sent_at(day) is None:  # (a day sent is said to be so, as ever)
+        # (a day sent is said to be so, as ever; a preview shows what would be sent, and a
+        # day whose articles are gone cannot be made again to be shown)
+        if force or dry_run or to_file is not None or state.sent_at(day) is None:
             check_kept(day, state)
         digest = stored_digest(config, state, day)
         if digest is not None:

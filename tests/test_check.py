@@ -444,9 +444,18 @@ def test_built_days_whose_pages_are_missing_are_noted_kept_or_forgotten(tmp_path
     assert finding.ok  # nothing stops a build: the notes say what the site lacks
     assert finding.notes == (
         f"1 day's page is missing ({built[0]}), which the archive links to: 'digest build "
-        "--date DAY' writes it again",
+        f"--date {built[0]}' writes it again",
         "1 day's page is missing (2026-03-02), which the archive links to, and cannot be "
-        "built again (its articles are no longer kept: keep_days): restore it from a backup "
-        "of this folder",
+        "built again: its articles were dropped from the state (keep_days); restore it from "
+        "a backup of this folder",
     )
+    # the folder gone (moved, or 'output' changed): every built day's page is missing
+    config.output.rename(tmp_path / "moved")
+    gone = check_output(config.output, config.state)
+    assert gone.ok and gone.detail == "not there: the next build makes it"
+    assert gone.notes[0].startswith(
+        f"2 days' pages are missing ({built[1]}, {built[0]}), which the archive links to: "
+        "'digest build --date DAY' writes each again"
+    )
+    assert gone.notes[1].startswith("1 day's page is missing (2026-03-02)")
     assert check_output(config.output).notes == ()  # (no state: nothing to compare with)

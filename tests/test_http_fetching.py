@@ -216,8 +216,8 @@ def test_fetch_all_does_not_try_again_a_host_it_found_down(http_server: FixtureS
     for result in skipped:
         assert result.outcome == "failed" and result.attempts == 0 and result.host_down
         assert result.problem == (
-            f'not tried: {dead} could not be reached earlier in this run, for source "d0" '
-            "(127.0.0.1 refused the connection)"
+            f'not tried: {dead} could not be reached earlier in this run; source "d0" found: '
+            "127.0.0.1 refused the connection"
         )
         assert result.advice == first.advice
     assert live.outcome == "ok" and live.body == FEED
@@ -235,6 +235,21 @@ def test_a_host_down_on_one_port_is_not_taken_for_the_same_name_on_another(
     ]
     dead, alive = fetch_all(requests, FetchSettings(workers=1))
     assert dead.host_down and alive.outcome == "ok"
+
+
+def test_a_feed_asked_in_the_wrong_scheme_does_not_stop_the_port_s_others(
+    http_server: FixtureServer,
+):
+    # https:// to a plain-HTTP port fails its TLS handshake: the server is there all the same
+    http_server.route("/feed", body=FEED)
+    wrong = http_server.url("/feed").replace("http://", "https://")
+    requests = [
+        FetchRequest("wrong scheme", wrong, allow_private=True),
+        FetchRequest("right scheme", http_server.url("/feed"), allow_private=True),
+    ]
+    wrong_result, right = fetch_all(requests, FetchSettings(workers=1))
+    assert "secure connection" in (wrong_result.problem or "")
+    assert right.outcome == "ok" and right.body == FEED
 
 
 def test_a_failure_of_one_feed_alone_does_not_stop_the_host_s_others(

@@ -32,6 +32,25 @@ def test_failed_sources_come_first_one_line_each_then_warnings_once() -> None:
     assert notices(failures, ())[0] == Notice(str(failures[0]), failure=True)
 
 
+def test_sources_that_failed_alike_share_a_line() -> None:
+    down = "not tried: example.org could not be reached earlier in this run"
+    failures = [
+        SourceFailure(f"Feed {n}", down, "it will be tried again next run") for n in range(5)
+    ]
+    failures.insert(2, SourceFailure("Beta", "HTTP 404 Not Found", "check the URL"))
+    # the advice names each source (a command to copy): the same advice all the same
+    failures += [
+        SourceFailure(f"Old {n}", "gone", f"remove it with 'digest sources remove \"Old {n}\"'")
+        for n in range(2)
+    ]
+    assert [str(n) for n in notices(failures, ())] == [
+        f"source failed: Feed 0, Feed 1, Feed 2 and 2 more: {down} (it will be tried again "
+        "next run)",
+        "source failed: Beta: HTTP 404 Not Found (check the URL)",
+        "source failed: Old 0, Old 1: gone (remove it with 'digest sources remove \"NAME\"')",
+    ]
+
+
 def test_pages_are_counted_by_what_became_of_their_articles() -> None:
     pages = [page("Alpha", n) for n in range(30)] + [page("Beta", n) for n in range(2)]
     pages += [page("Gazette", n, kept=False) for n in range(1)]

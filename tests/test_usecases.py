@@ -134,7 +134,7 @@ def test_a_day_past_keep_days_is_forgotten_and_not_built_or_sent_again(site: Con
         "2026-11-21 is a day whose articles the state has dropped (it keeps those of the "
         "last keep_days days, at least feed_days)"
     )
-    assert "its page stays in the output folder" in refused.value.advice
+    assert "its page in the output folder is left as it was built" in refused.value.advice
     assert isinstance(refused.value, usecases.UsageError)
     assert page.read_bytes() == built  # the page stays as it was built
     # nor is it rendered again as the neighbour of a new day (without its articles)
@@ -163,6 +163,11 @@ def test_a_day_sent_and_forgotten_is_still_said_to_be_sent(site: Config) -> None
             usecases.send_day(config, DAY, now=news_on(config, later))
         assert "--force" not in refused.value.advice  # which could only be refused too
         assert "no longer kept" in refused.value.advice
+        assert "(" not in refused.value.advice  # it is shown in parentheses
+        with pytest.raises(usecases.ForgottenDayError):  # nor previewed as an empty day
+            usecases.send_day(
+                config, DAY, dry_run=True, out=io.StringIO(), now=news_on(config, later)
+            )
         with pytest.raises(usecases.ForgottenDayError):  # forced, it cannot be made again
             usecases.send_day(config, DAY, force=True, now=news_on(config, later))
     assert len(handler.envelopes) == 1

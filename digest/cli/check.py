@@ -28,7 +28,8 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         "(and whether it names anything to read); every source, read once afresh (HTTP "
         "status, what the document is, its entries and the newest one's date); the state "
         "file (SQLite's quick_check and schema); the output folder (there or creatable, and "
-        "writable); the email's password, in this environment. Prints a table; exits 1 if "
+        "writable, and which built days' pages are missing from it); the email's password, in "
+        "this environment. Prints a table; exits 1 if "
         "anything is wrong. With -q, only what is wrong.",
     )
     check.set_defaults(handler=cmd_check)

@@ -87,7 +87,7 @@ def send_digest(
                 f"the digest for {digest.day.isoformat()} was already sent ({when}, "
                 f"{config.tz_name})",
                 # --force would only be refused in its turn: the day cannot be made again
-                "its articles are no longer kept (keep_days), so it cannot be sent again"
+                "its articles are past keep_days and no longer kept, so it cannot be sent again"
                 if state.forgotten(digest.day)
                 else "use --force to send it again",
             )

@@ -136,7 +136,6 @@ def transport_problem(exc: BaseException, url: Url) -> FinalAnswer | TransientFa
             problem=f"the HTTPS certificate of {host} is not valid ({reason})",
             advice="the site's certificate is expired or wrong; tell its owner, and check the"
             " URL's host name",
-            host_down=True,
         )
     tls = next((e for e in chain if isinstance(e, ssl.SSLError)), None)
     if tls is not None:
@@ -146,7 +145,6 @@ def transport_problem(exc: BaseException, url: Url) -> FinalAnswer | TransientFa
             problem=f"the secure connection to {host} failed ({tls.reason or tls})",
             advice="check whether the URL should start with https:// or http://; the site's TLS"
             " setup may be broken",
-            host_down=True,
         )
     dns = next((e for e in chain if isinstance(e, socket.gaierror)), None)
     if dns is not None:

@@ -193,7 +193,7 @@ class _DownHosts:
             outcome="failed",
             url=request.url,
             problem=f"not tried: {host_name(request.url)} could not be reached earlier in this "
-            f'run, for source "{found.source}" ({found.problem})',
+            f'run; source "{found.source}" found: {found.problem}',
             advice=found.advice,
             attempts=0,
             host_down=True,

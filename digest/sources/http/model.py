@@ -80,7 +80,8 @@ class FetchResult:
     ``refused``: it failed because an address on the way was outside the public internet
     (the network policy, see ``guard``), not because of the site. ``host_down``: it failed
     because the host of ``url`` could not be reached at all (no such name, nothing listening,
-    no answer to connect, a broken TLS setup), which its other addresses would meet too.
+    no answer to connect), which its other addresses on that port would meet too. (Not a TLS
+    failure: that is about the scheme asked for, and plain HTTP on the port may answer.)
     """
 
     request: FetchRequest
