@@ -470,7 +470,7 @@ def build(
     with RunLock(config.state, wait=lock_wait), State.open(config.state) as state:
         from digest.usecases import check_kept  # (whose errors the command line reports)
 
-        check_kept(day, state)
+        check_kept(day, state, config)
         remove_leftovers(config.output)  # from a run killed while writing its pages
         assembly = assemble_day(config, state, day, now, progress)
         days = state.days()

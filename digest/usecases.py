@@ -97,13 +97,17 @@ def check_day(config: Config, day: dt.date | None, now: dt.datetime | None = Non
         )
 
 
-def check_kept(day: dt.date, state: State) -> None:
+def check_kept(day: dt.date, state: State, config: Config) -> None:
     """Refuse to build or send a day whose articles the state no longer keeps (``keep_days``,
     ``State.forgotten``): built again, it would lose every story it had."""
     if state.forgotten(day):
+        kept = (
+            f"those of the last {max(config.keep_days, config.feed_days)} days built"
+            if config.keep_days
+            else "every day's from now on, keep_days being 0"
+        )
         raise ForgottenDayError(
-            f"{day} is a day whose articles the state has dropped (it keeps those of the last "
-            "keep_days days, at least feed_days)",
+            f"{day} is a day whose articles the state has dropped (it keeps {kept})",
             "its page in the output folder is left as it was built, and if it is gone only a "
             "backup of the folder has it; to keep more days from now on, raise keep_days in the "
             "config",
@@ -206,7 +210,7 @@ def send_day(
         # (a day sent is said to be so, as ever; a preview shows what would be sent, and a
         # day whose articles are gone cannot be made again to be shown)
         if force or dry_run or to_file is not None or state.sent_at(day) is None:
-            check_kept(day, state)
+            check_kept(day, state, config)
         digest = stored_digest(config, state, day)
         if digest is not None:
             return send(digest, state)
@@ -306,7 +310,7 @@ def stories_of_day(
     check_day(config, day, now)
     require_sources(config)
     with RunLock(config.state), State.open(config.state) as state:
-        check_kept(day, state)
+        check_kept(day, state, config)
         assembly = assemble_day(config, state, day, now, progress)
         digest = assembly.digest  # (grouped from the state's articles: while it is open)
     grouping = story_settings(config).grouping

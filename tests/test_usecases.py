@@ -132,7 +132,7 @@ def test_a_day_past_keep_days_is_forgotten_and_not_built_or_sent_again(site: Con
         usecases.build_day(site, DAY, now=news_on(site, later))
     assert refused.value.problem == (
         "2026-11-21 is a day whose articles the state has dropped (it keeps those of the "
-        "last keep_days days, at least feed_days)"
+        "last 90 days built)"
     )
     assert "its page in the output folder is left as it was built" in refused.value.advice
     assert isinstance(refused.value, usecases.UsageError)

@@ -159,10 +159,11 @@ def transport_problem(exc: BaseException, url: Url) -> FinalAnswer | TransientFa
         # Final for this run, as curl and wget treat it by default: nothing listens there,
         # and pausing to ask again would hold up every build while a site is down (a
         # timeout or a 5xx, by contrast, is often over in seconds).
+        where = f"{host}:{url.port}" if url.port else host  # (the advice doubts the port)
         return FinalAnswer(
             "failed",
             here,
-            problem=f"{host} refused the connection",
+            problem=f"{where} refused the connection",
             advice="the site is down or the URL's port is wrong; it will be tried again next run",
             host_down=True,
         )
