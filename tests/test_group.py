@@ -469,7 +469,10 @@ def test_a_small_pool_is_grouped_as_a_large_one_without_loading_scipy(
     small = cluster_articles(articles)
     assert any(len(members) > 2 for members in small)  # a component scipy would cluster
     monkeypatch.setattr(group, "SMALL_POOL", 0)
-    assert cluster_articles(articles) == small
+    assert cluster_articles(articles) == small  # large: scipy's vectors, the heap's clusters
+    monkeypatch.setattr(group, "HEAP_LIMIT", 0)
+    monkeypatch.setattr(group, "UNION_FIND_LINKS", 0)
+    assert cluster_articles(articles) == small  # and scipy's components and clusters
     script = (
         "import sys; from story_samples import DAY_OF_NEWS; "
         "from digest.group import group_stories; group_stories(DAY_OF_NEWS); "
