@@ -184,6 +184,8 @@ class _DownHosts:
 
     def skipped(self, request: FetchRequest) -> FetchResult | None:
         """A failed result for ``request`` if its host was found down earlier in the run."""
+        if not self._found:  # (most runs: no host is down, and no URL need be taken apart)
+            return None
         with self._lock:
             found = self._found.get(host_of(request.url))
         if found is None:
