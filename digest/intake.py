@@ -667,10 +667,12 @@ class IntakePool:
         return future
 
     def _settled(self, size: int, future: concurrent.futures.Future[Parsed]) -> None:
-        if not future.cancelled() and isinstance(
-            future.exception(), concurrent.futures.BrokenExecutor
-        ):
-            self.broken = True
+        if not future.cancelled():
+            error = future.exception()
+            if isinstance(error, concurrent.futures.BrokenExecutor) and not isinstance(
+                error, HandOverFailed
+            ):
+                self.broken = True
         self.room.release(size)  # done, failed or not
 
     def start(self) -> None:
@@ -756,16 +758,28 @@ def _nothing() -> None:
     pass
 
 
+class HandOverFailed(concurrent.futures.BrokenExecutor):
+    """A batch of sources that could not be sent to a worker or back (something in it that
+    pickle cannot copy): its sources are read in the build instead, and the pool stays up.
+    Each source's own errors come back one by one (``parse_and_take_all``): an error of the
+    whole batch is never one source's alone."""
+
+
 def _relay_all(
     outers: Sequence[concurrent.futures.Future[Parsed]],
     inner: concurrent.futures.Future[list[Parsed | Exception]],
 ) -> None:
-    """Settle each source's future from its batch's: its own result or error, or the
-    batch's error (a worker lost) for all of them."""
+    """Settle each source's future from its batch's: its own result or error; or, for all
+    of them, the batch's failure (a worker lost, or the batch not handed over), which has
+    each source read in the build (``Pending``). The futures are running: cancelling one
+    does nothing, so a cancelled batch (the pool shut down) is settled as broken too."""
     if inner.cancelled():
         for outer in outers:
-            outer.cancel()
+            outer.set_exception(concurrent.futures.BrokenExecutor("the worker pool was shut down"))
     elif (error := inner.exception()) is not None:
+        if not isinstance(error, concurrent.futures.BrokenExecutor):
+            log.warning("could not hand sources to a worker process: %s", error)
+            error = HandOverFailed(f"{type(error).__name__}: {error}")
         for outer in outers:
             outer.set_exception(error)
     else:
@@ -796,10 +810,17 @@ class Pending:
     killed, say by the out-of-memory killer), the source is read in this process instead."""
 
     def __init__(
-        self, future: concurrent.futures.Future[Parsed], fallback: Callable[[], Parsed]
+        self,
+        future: concurrent.futures.Future[Parsed],
+        fallback: Callable[[], Parsed],
+        then: Callable[[Parsed], None] | None = None,
     ) -> None:
         self._future = future
         self._fallback: Callable[[], Parsed] | None = fallback
+        # run on the worker's result when it is taken (``result``), for what must have
+        # happened by then: a done-callback may still be running on another thread when the
+        # waiting one wakes
+        self._then = then
         future.add_done_callback(self._settled)
 
     def _settled(self, future: concurrent.futures.Future[Parsed]) -> None:
@@ -815,17 +836,27 @@ class Pending:
         # for the collector with a source's articles in it
         future, self._future = self._future, _SETTLED
         try:
-            return future.result()
+            parsed = future.result()
         except concurrent.futures.BrokenExecutor as exc:
             log.warning("no worker process read a source (%s): reading it in the build", exc)
             assert self._fallback is not None
             return self._fallback()
+        if self._then is not None:
+            self._then(parsed)
+        return parsed
+
+
+def _ask_for_pages(
+    pages: Callable[[Source, SourceDay], None], source: Source, parsed: Parsed
+) -> None:
+    pages(source, parsed.day)
 
 
 class DayIntake:
     """Takes each source's articles for the day as it is read: in this process (``read``), or
     parsed and taken by a worker (``submit``); and hands each source's day to ``pages`` (which
-    asks for the pages its articles want) as soon as it is known.
+    asks for the pages its articles want) as soon as it is known. ``pages`` may be handed a
+    source's day twice, and must ask for each page once.
     """
 
     def __init__(
@@ -895,6 +926,7 @@ class DayIntake:
                 self._pool.start()  # while the rest of the first bodies are read here
             return None
         future = self._pool.submit(source, kind, fetched, cursor, self.plan, new)
+        then = None
         if self._pages is not None:
             pages = self._pages
 
@@ -902,5 +934,9 @@ class DayIntake:
                 if not done.cancelled() and done.exception() is None:
                     pages(source, done.result().day)
 
+            # asked as soon as the worker is done, so that the pages load meanwhile; and
+            # again (once per page: ``pages`` remembers) when the build takes the result, in
+            # case the callback has not run yet by then
             future.add_done_callback(ask)
-        return Pending(future, lambda: self.parse(source, kind, fetched, cursor, new=new))
+            then = functools.partial(_ask_for_pages, pages, source)
+        return Pending(future, lambda: self.parse(source, kind, fetched, cursor, new=new), then)

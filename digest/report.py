@@ -5,7 +5,7 @@ command prints: a run that went well must print nothing under ``-q``, and one th
 must say so in a few lines that each ask for something. So:
 
 * each source that could not be read is one line, with what to do; sources that failed
-  alike (the feeds of one host that is down) share one line, naming a few of them;
+  alike (the feeds of one host that is down) share one line, which names them all;
 * each warning is one line, said once however often it was raised;
 * article pages that could not be read for their full text are counted, not listed (one
   feed whose pages all moved would be dozens of lines): one line for those whose feed's teaser
@@ -82,7 +82,8 @@ def notices(
 
 def _alike(failures: Iterable[SourceFailure]) -> list[str]:
     """A line per failure, but one for the sources whose problem and advice are the same
-    (their own names aside: ``digest sources remove "NAME"``), in the order first met."""
+    (their own names aside: ``digest sources remove "NAME"``), naming them all, in the order
+    first met."""
     groups: dict[tuple[str, str], list[SourceFailure]] = {}
     for failure in failures:
         named = f'"{failure.source}"'
@@ -93,10 +94,8 @@ def _alike(failures: Iterable[SourceFailure]) -> list[str]:
         if len(members) == 1:
             lines.append(str(members[0]))
             continue
-        names = [m.source for m in members[:NAMED_SOURCES]]
-        more = len(members) - len(names)
-        who = ", ".join(names) + (f" and {more} more" if more else "")
-        text = f"{who}: {problem}"
+        # every name: each may need its own fix or removal
+        text = f"{', '.join(m.source for m in members)}: {problem}"
         lines.append(f"{text} ({advice})" if advice else text)
     return lines
 

@@ -79,6 +79,20 @@ def test_a_hanging_name_lookup_is_cut_at_the_deadline(http_server: FixtureServer
     assert result.problem == f"timed out after {DEADLINE:g} s (connect)"
 
 
+def test_a_lookup_that_takes_the_whole_deadline_does_not_say_the_host_is_down(
+    http_server: FixtureServer, slow_resolver
+):
+    # the connect limit is shorter than the deadline, but the deadline is what ran out: the
+    # host may answer the next request at once (a lookup slow only the first time), so it
+    # must not be taken for down for the rest of the run
+    slow_resolver("slow-once.example", 1.0)
+    http_server.route("/feed", body=FEED)
+    url = f"http://slow-once.example:{http_server.port}/feed"
+    result = get(url, FetchSettings(total_timeout=0.6, connect_timeout=0.3, retries=0))
+    assert result.problem == "timed out after 0.6 s (connect)"
+    assert not result.host_down
+
+
 def test_a_lookup_still_hanging_leaves_the_next_connections_their_own_threads(
     http_server: FixtureServer, slow_resolver
 ):

@@ -9,6 +9,7 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
+from fakeinternet import PUBLIC, FakeInternet
 from fetchhelpers import FEED, Sleeps, closed_port, get
 from httpserver import FixtureServer, Reply
 
@@ -235,6 +236,42 @@ def test_a_host_down_on_one_port_is_not_taken_for_the_same_name_on_another(
     ]
     dead, alive = fetch_all(requests, FetchSettings(workers=1))
     assert dead.host_down and alive.outcome == "ok"
+
+
+def test_a_host_down_for_public_addresses_is_still_tried_where_private_ones_are_allowed(
+    http_server: FixtureServer,
+):
+    # wiki.example has a public address that refuses and a private one that answers: a
+    # source that may not use the private one finds the host down, an intranet source that
+    # may is not stopped by that
+    class PublicRefuses(FakeInternet):
+        def connect(self, family, address, timeout, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if address[0] == PUBLIC[0]:
+                raise ConnectionRefusedError(111, "Connection refused")
+            return super().connect(family, address, timeout, *args, **kwargs)
+
+    internet = PublicRefuses()
+    internet.name("wiki.example", PUBLIC[0], "192.168.1.20")
+    http_server.route("/feed", body=FEED)
+    url = f"http://wiki.example:{http_server.port}/feed"
+    requests = [
+        FetchRequest("public only", url),
+        FetchRequest("intranet", url, allow_private=True),
+        FetchRequest("public again", url),
+    ]
+    public, intranet, again = fetch_all(requests, FetchSettings(workers=1, network=internet))
+    assert public.host_down and public.attempts == 1
+    assert intranet.outcome == "ok" and intranet.body == FEED
+    assert again.host_down and again.attempts == 0  # (not tried: as the first found it)
+
+
+def test_a_host_with_an_international_name_found_down_is_not_tried_again():
+    internet = FakeInternet()  # a name it does not know fails as DNS does
+    requests = [FetchRequest(f"s{n}", f"http://bücher.example/{n}.xml") for n in range(3)]
+    first, *rest = fetch_all(requests, FetchSettings(workers=1, network=internet))
+    assert first.host_down and first.attempts == 1
+    assert all(r.host_down and r.attempts == 0 for r in rest)
+    assert internet.lookups == ["xn--bcher-kva.example"]  # asked once
 
 
 def test_a_feed_asked_in_the_wrong_scheme_does_not_stop_the_port_s_others(

@@ -235,6 +235,60 @@ def test_sources_waiting_together_go_to_a_worker_together_each_with_its_own_resu
     assert max(batches) <= intake.BATCH_SOURCES
 
 
+def test_a_batch_that_cannot_be_handed_over_is_read_in_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from digest.sources import kinds
+    from digest.sources.kinds.base import Cursor, Fetched
+
+    monkeypatch.setattr(intake, "POOL_MIN_SOURCES", 0)  # every body to the pool
+    config = Config(state=tmp_path / "state.sqlite", first_run_hours=0)
+    plan = pipeline.day_plan(config, DAY, NOW)
+    kind = kinds.kind("feed")
+    with State.open(config.state) as state, intake.IntakePool(config.state, workers=1) as pool:
+        day = intake.DayIntake(plan, state, pool=pool)
+        pending = []
+        for number, name in enumerate(FEEDS[:4]):
+            # one source holds something pickle cannot copy: its whole batch fails to go
+            options = {"odd": threading.Lock()} if number == 1 else {}
+            source = Source(
+                f"feed {number}", "feed", f"https://example.org/{number}", options=options
+            )
+            fetched = Fetched(source.location, (CORPUS / name).read_bytes())
+            handed = day.submit(source, kind, fetched, Cursor(), new=True)
+            assert handed is not None
+            pending.append(handed)
+        results = [p.result() for p in pending]  # each read: by a worker, or here
+        assert [r.day.source for r in results] == [f"feed {n}" for n in range(4)]
+        assert all(r.items > 0 for r in results)
+        assert not pool.broken  # the workers are fine: the next sources still go to them
+
+
+def test_a_source_s_pages_are_asked_for_by_the_time_its_result_is_taken() -> None:
+    # a done-callback may run after the waiting thread wakes: the build's last source must
+    # not have its pages asked for after the page phase is over
+    done: concurrent.futures.Future[Parsed] = concurrent.futures.Future()
+    parsed = Parsed(SourceDay("Harbour"), items=1)
+    done.set_result(parsed)
+    asked: list[Parsed] = []
+    assert Pending(done, lambda: parsed, asked.append).result() is parsed
+    assert asked == [parsed]
+
+
+def test_a_batch_the_pool_cancelled_is_read_in_the_build() -> None:
+    outers: list[concurrent.futures.Future[Parsed]] = [concurrent.futures.Future() for _ in "ab"]
+    for outer in outers:
+        assert outer.set_running_or_notify_cancel()  # (as the pool's thread sets them)
+    inner: concurrent.futures.Future[list[Parsed | Exception]] = concurrent.futures.Future()
+    inner.cancel()
+    intake._relay_all(outers, inner)
+    fallback = Parsed(SourceDay("Harbour"), items=0)
+    for outer in outers:
+        assert Pending(outer, lambda: fallback).result() is fallback
+
+
 def test_a_fetch_waiting_for_room_is_let_go_when_the_build_stops(tmp_path: Path) -> None:
     import threading
 

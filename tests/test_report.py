@@ -44,8 +44,8 @@ def test_sources_that_failed_alike_share_a_line() -> None:
         for n in range(2)
     ]
     assert [str(n) for n in notices(failures, ())] == [
-        f"source failed: Feed 0, Feed 1, Feed 2 and 2 more: {down} (it will be tried again "
-        "next run)",
+        f"source failed: Feed 0, Feed 1, Feed 2, Feed 3, Feed 4: {down} (it will be tried "
+        "again next run)",
         "source failed: Beta: HTTP 404 Not Found (check the URL)",
         "source failed: Old 0, Old 1: gone (remove it with 'digest sources remove \"NAME\"')",
     ]

@@ -7,6 +7,7 @@ https does not make every old article look new. ``host_of`` is the server a URL 
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 from urllib.parse import unquote_plus, urlsplit, urlunsplit
@@ -126,7 +127,11 @@ def host_of(url: str) -> str:
         port = parts.port
     except ValueError:  # not a number: the fetch itself says what is wrong with it
         port = None
-    return f"{parts.hostname or ''}:{port or _DEFAULT_PORTS.get(parts.scheme.lower(), '0')}"
+    host = parts.hostname or ""
+    if not host.isascii():  # as the request goes out (and as a failure names it): punycode
+        with contextlib.suppress(UnicodeError):
+            host = host.encode("idna").decode("ascii")
+    return f"{host}:{port or _DEFAULT_PORTS.get(parts.scheme.lower(), '0')}"
 
 
 def host_name(url: str) -> str:

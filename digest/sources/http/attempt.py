@@ -168,7 +168,10 @@ def attempt(
         except (PastDeadline, HTTPError, http.client.HTTPException, OSError) as exc:
             # urllib3 makes every failed connect a ConnectTimeoutError, refusals too
             if isinstance(exc, ConnectTimeoutError) and not isinstance(exc, NewConnectionError):
-                if connect < remaining and not watchdog.fired:  # the connect limit ran out
+                # the connect limit ran out, not the request's deadline (a slow name lookup
+                # can take it all, and the alarm may not have said so yet): only then is the
+                # host taken for down
+                if connect < remaining and not watchdog.fired and clock() < deadline:
                     return errors.connect_timed_out(connect, here)
                 return errors.timed_out(settings, here, "connect")
             if watchdog.fired or isinstance(exc, PastDeadline):

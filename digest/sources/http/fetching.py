@@ -174,12 +174,16 @@ class _DownHosts:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._found: dict[str, FetchResult] = {}
+        self._found: dict[tuple[str, bool], FetchResult] = {}
 
+    # Keyed by the host and whether private addresses were allowed: a host with a public
+    # address that refuses and a private one that answers is down only for the requests that
+    # may not use the private one.
     def learn(self, result: FetchResult) -> FetchResult:
         if result.host_down:
             with self._lock:
-                self._found.setdefault(host_of(result.url), result)
+                key = (host_of(result.url), result.request.allow_private)
+                self._found.setdefault(key, result)
         return result
 
     def skipped(self, request: FetchRequest) -> FetchResult | None:
@@ -187,7 +191,7 @@ class _DownHosts:
         if not self._found:  # (most runs: no host is down, and no URL need be taken apart)
             return None
         with self._lock:
-            found = self._found.get(host_of(request.url))
+            found = self._found.get((host_of(request.url), request.allow_private))
         if found is None:
             return None
         return FetchResult(
