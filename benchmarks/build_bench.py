@@ -17,7 +17,12 @@ build in a fresh child process, so that its time, CPU and peak memory are its ow
   stored (the issue's 11,758-entry backlog);
 * ``backlog-rerun``: that build again, every source answering 304;
 * ``backlog4x``: the backlog with four times the feeds;
-* ``seeds``: ``digest build`` as a command on a copy of ``seeds/``, Python start-up included.
+* ``seeds``: ``digest build`` as a command on a copy of ``seeds/``, Python start-up included;
+* the peers, where they are installed (``pip install rss2email reader``; neither is a
+  dependency of digest): ``rss2email`` (``r2e run --no-send`` over the same set, a fresh
+  database) and ``reader`` (``update_feeds()``, its default of one worker, a fresh database),
+  each in a fresh child process as digest's builds are, so that the report sets the
+  default build beside them, measured in the same rounds.
 
 Each copy of a feed is made a distinct feed, so that its entries are distinct entries rather
 than the same article read from several sources: its links point at hosts of its own, its
@@ -43,6 +48,7 @@ import argparse
 import contextlib
 import datetime as dt
 import hashlib
+import importlib.util
 import json
 import multiprocessing
 import os
@@ -75,7 +81,12 @@ SCENARIOS = (
     "backlog-rerun",
     "backlog4x",
     "seeds",
+    "rss2email",
+    "reader",
 )
+# Other programs that read the same feeds, measured beside digest where they are installed
+# (the module to look for): not dependencies of digest, and never required.
+PEERS = {"rss2email": "rss2email", "reader": "reader"}
 # The corpus's 203 feeds replicated to 895 hold about 11,750 entries: the issue's backlog of 11,758.
 DEFAULT_FEEDS = 895
 DAYS_PER_COPY = 4  # grouping never compares articles more than three days apart
@@ -394,6 +405,10 @@ def child(args: argparse.Namespace) -> None:
         }))  # fmt: skip
         return
 
+    if scenario in PEERS:
+        print(json.dumps(peer_run(scenario, args)))
+        return
+
     from digest.config import Config, FetchConfig
     from digest.model import Source
     from digest.pipeline import build
@@ -489,6 +504,52 @@ def child(args: argparse.Namespace) -> None:
         }))  # fmt: skip
 
 
+def peer_run(peer: str, args: argparse.Namespace) -> dict[str, float]:
+    """One run of a peer over the set, a fresh database each time, as digest's ``default``
+    scenario starts from a fresh state: setting up the feeds is not timed, reading them is."""
+    urls = [f"http://127.0.0.1:{args.port}/{name}" for name in feed_names(args.corpus, args.feeds)]
+    with tempfile.TemporaryDirectory() as folder:
+        if peer == "reader":
+            from reader import make_reader
+
+            reader = make_reader(str(Path(folder) / "reader.sqlite"))
+            for url in urls:
+                reader.add_feed(url)
+            with Descendants() as others:
+                started, cpu = time.perf_counter(), time.process_time()
+                reader.update_feeds()
+                wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+            entries = reader.get_entry_counts().total or 0
+            read = sum(1 for feed in reader.get_feeds() if feed.last_exception is None)
+            reader.close()
+        else:
+            from rss2email.main import run as r2e
+
+            config, data = str(Path(folder) / "r2e.cfg"), str(Path(folder) / "r2e.json")
+            opml = Path(folder) / "feeds.opml"
+            outlines = "".join(
+                f'<outline type="rss" text="f{n}" xmlUrl="{url}"/>' for n, url in enumerate(urls)
+            )
+            opml.write_text(f'<opml version="2.0"><body>{outlines}</body></opml>')
+            with contextlib.redirect_stdout(sys.stderr):
+                r2e(["-c", config, "-d", data, "new", "bench@example.invalid"])
+                r2e(["-c", config, "-d", data, "opmlimport", str(opml)])
+                with Descendants() as others:
+                    started, cpu = time.perf_counter(), time.process_time()
+                    r2e(["-c", config, "-d", data, "run", "--no-send"])
+                    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+            feeds = json.loads(Path(data).read_text())["feeds"]
+            entries = sum(len(feed.get("seen", {})) for feed in feeds)
+            read = sum(1 for feed in feeds if feed.get("seen"))
+    extra = sum(others.cpu.values())
+    return {
+        "wall": wall, "cpu": cpu + extra, "worker_cpu": extra,
+        "rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "worker_rss": max(others.rss.values(), default=0.0), "imported_rss": 0.0,
+        "feeds": len(urls), "new": entries, "stories": 0, "read": read, "warnings": 0,
+    }  # fmt: skip
+
+
 def seeds_build(tree: Path) -> dict[str, float]:
     """``digest build`` as a user runs it, on a copy of seeds/: wall time from this process."""
     # Compiled as an install leaves it (pip compiles what it installs; a checkout's first
@@ -571,23 +632,42 @@ def report(results: dict[tuple[str, str], list[dict]], trees: list[str], scale: 
             if scenario != "seeds":
                 new = results[(scenario, tree)][0]["new"]
                 ratio = ""
-                if baseline and scenario in ("default", "fulltext"):
+                if baseline and scenario in ("default", "fulltext", *PEERS):
                     rounds = zip(results[(scenario, tree)], baseline, strict=False)
                     ratios = [r["wall"] / (f["wall"] * scale) for r, f in rounds]
                     ratio = f"{statistics.median(ratios):.3f}"
                 line += (
                     f"{median(scenario, tree, 'cpu'):8.2f}{median(scenario, tree, 'rss'):7.0f}"
                     f"{median(scenario, tree, 'worker_rss'):9.0f}{ratio:>8}"
-                    f"{(f'{1e3 * wall / new:.3f}' if new else ''):>10}"
+                    f"{(f'{1e3 * wall / new:.3f}' if new and scenario not in PEERS else ''):>10}"
                 )
             else:
                 line += " " * 51
             print(f"{line}  {FLOORS.get(scenario, '') if tree == trees[-1] else ''}")
+    # The peers store every entry of every feed: digest's default build takes a day's worth
+    # (and remembers the rest as keys), its backlog build takes every entry, as they do.
+    for ours in ("default", "backlog"):
+        if (ours, trees[-1]) not in results:
+            continue
+        wall = median(ours, trees[-1], "wall")
+        for peer in PEERS:
+            if (peer, trees[-1]) in results:
+                theirs = median(peer, trees[-1], "wall")
+                print(
+                    f"  {peer} {theirs:.2f} s against digest's {ours} build {wall:.2f} s: "
+                    f"digest {theirs / wall:.1f} x as fast (medians)"
+                )
     for tree in trees:
         for scenario in SCENARIOS:
             if scenario in ("feedparser", "seeds") or (scenario, tree) not in results:
                 continue
             last = results[(scenario, tree)][0]
+            if scenario in PEERS:
+                print(
+                    f"  {scenario}: {last['feeds']} feeds, {last['read']} read, {last['new']} "
+                    "entries stored"
+                )
+                continue
             print(
                 f"  {tree} {scenario}: {last['feeds']} feeds, {last['read']} read, {last['new']} "
                 f"new articles, {last['stories']} stories shown, {last['warnings']} warnings, "
@@ -629,6 +709,10 @@ def main() -> None:
         return
 
     scenarios = args.only or list(SCENARIOS)
+    for peer, module in PEERS.items():
+        if peer in scenarios and importlib.util.find_spec(module) is None:
+            scenarios.remove(peer)
+            print(f"{peer}: not installed, not measured (pip install {peer})")
     if any(s in ("default", "fulltext") for s in scenarios) and "feedparser" not in scenarios:
         scenarios.insert(0, "feedparser")
     trees = {"after": ROOT}
@@ -648,8 +732,8 @@ def main() -> None:
         for number in range(args.rounds):
             for scenario in scenarios:
                 for name, tree in trees.items():
-                    if scenario == "feedparser" and name != "after":
-                        continue  # the baseline is the same for every tree
+                    if (scenario == "feedparser" or scenario in PEERS) and name != "after":
+                        continue  # the baseline and the peers are the same for every tree
                     figures = measure(scenario, tree, args, port)
                     results.setdefault((scenario, name), []).append(figures)
                     print(
