@@ -54,13 +54,6 @@ class GroupingSettings:
     languages: tuple[str, ...] = ("en",)
 
 
-def words_read(settings: GroupingSettings) -> int:
-    """How many opening words of an article's text grouping reads, at most: an article's
-    text past them changes no story, only how complete its reports are counted (see
-    ``digest.intake.clean_lead``)."""
-    return max(settings.lead_words, _COPY_WORDS)
-
-
 def comparison_text(article: Article, settings: GroupingSettings) -> str:
     """What an article is compared by: its headline (repeated) and its opening body words."""
     words: list[str] = []
@@ -469,10 +462,7 @@ def fold_copies(members: Sequence[Article]) -> tuple[tuple[Article, ...], tuple[
 
 
 def _completeness(article: Article) -> int:
-    # (an article cleaned only in its opening: its text as it came, a little longer than
-    # it will be cleaned, stands in, so that a long report still outranks a short one)
-    paragraphs = article.uncleaned or article.paragraphs
-    return sum(len(p.text) for p in paragraphs if p.kind == "body")
+    return sum(len(p.text) for p in article.paragraphs if p.kind == "body")
 
 
 def _opening_words(article: Article) -> str:

@@ -4,9 +4,8 @@ A build takes each source's articles for the day the moment that source has been
 once every source is in: which are new to the day, which are a new feed's old backlog (kept as
 keys only, to be remembered), which wait for a later day, which the exclude rules take out,
 which want their linked page for the full text (asked for at once, so that page downloads
-overlap the rest of the build), and the rest cleaned (a long one only as far as grouping reads
-it, the rest kept as it came until its story is listed: ``clean_lead``, ``complete``). What
-leaves here is what the day needs, and nothing more: no raw entry HTML, no backlog articles.
+overlap the rest of the build), and the rest cleaned and summarised. What leaves here is what
+the day needs, and nothing more: no raw entry HTML, no backlog articles.
 
 ``take`` does it for one source (pure but for the lookups in the state it is given: known
 entries, entries held back as incomplete, the source's recurring paragraphs). With
@@ -272,11 +271,6 @@ class Cleaning:
     # articles of the stories it lists (``pipeline.stories_for_day``): a backlog of thousands
     # lists a hundred. Unless a filter rule reads summaries, which it does before grouping.
     summaries: bool = True
-    # How many opening words of an article grouping reads (``digest.group.words_read``): a
-    # longer article is cleaned only that far (``clean_lead``), and whole once its story is
-    # listed (``complete``). 0: every article is cleaned whole, as a filter rule that reads
-    # the text needs.
-    lead_words: int = 0
 
     def ruleset(self) -> RuleSet:
         """The rules, loaded (once a process): a bad rules file raises ``RulesError`` here,
@@ -305,27 +299,6 @@ class Cleaning:
         if not sightings:
             return {}, sightings
         return learn(sightings, known.source_history(sightings)), sightings
-
-    def whole(self) -> Cleaning:
-        """These settings, cleaning every article whole."""
-        return dataclasses.replace(self, lead_words=0) if self.lead_words else self
-
-    def completion_templates(
-        self, articles: Sequence[Article], sightings: Sequence[Sighting], known: Known
-    ) -> dict[str, SourceTemplate]:
-        """What ``complete`` should know of the recurring paragraphs of the sources of
-        ``articles``: as the build that took them learnt it, from ``sightings`` (the build's
-        own) and the history; for a source this build brought nothing of (its articles read
-        back from the state, which counts their paragraphs already), from the history alone."""
-        from digest.text.recurring import learn, remembered
-
-        sources = {a.source for a in articles}
-        built = [s for s in sightings if s.source in sources]
-        templates = learn(built, known.source_history(built)) if built else {}
-        others = survey_all(a for a in articles if a.source not in templates)
-        if others:
-            templates.update(remembered(known.source_history(others)))
-        return templates
 
 
 def survey_all(articles: Iterable[Article]) -> list[Sighting]:
@@ -508,11 +481,7 @@ def take(
                 )
             )
         else:
-            template = templates.get(article.source)
-            if plan.cleaning.lead_words and not marked:
-                cleaned = clean_lead(article, plan.cleaning, template)
-            else:
-                cleaned = clean(article, plan.cleaning, template)
+            cleaned = clean(article, plan.cleaning, templates.get(article.source))
             if marked and cleaned.ok:
                 cleaned = Cleaned(mark_incomplete(cleaned.article, plan.language))
             shown.append(cleaned)
@@ -553,76 +522,6 @@ def _plan_pages(
         if kind.wants_page(source, article):
             chosen.add(article.key)
     return chosen, waiting, unreadable
-
-
-# ``clean_lead`` cleans this many of the source's words past what grouping reads, then this
-# many paragraphs more: the checks that look at what follows a paragraph (a standfirst that
-# the next one restates, a line a scraper doubled) see it there as in the whole article.
-LEAD_MARGIN_WORDS = 50
-LEAD_MARGIN_PARAGRAPHS = 2
-
-
-def clean_lead(
-    article: Article, cleaning: Cleaning, template: SourceTemplate | None = None
-) -> Cleaned:
-    """``clean``, of only the opening of a long article (``Cleaning.lead_words`` and a margin),
-    with every paragraph kept as it came in ``Article.uncleaned`` for ``complete``. Grouping
-    reads no further, and a story that the day only counts needs no more; the opening is
-    cleaned as the whole article's would be, since cleaning reads each paragraph with those
-    before it and a few after. An article whose cleaned opening holds fewer words than
-    grouping reads (cleaning cut much of it) is cleaned whole."""
-    raw = tuple(article.paragraphs)
-    end = _lead_end(raw, cleaning.lead_words + LEAD_MARGIN_WORDS)
-    if end >= len(raw):
-        return clean(dataclasses.replace(article, paragraphs=raw), cleaning, template)
-    lead = clean(dataclasses.replace(article, paragraphs=raw[:end]), cleaning, template)
-    if not lead.ok or _body_words(lead.article.paragraphs) < cleaning.lead_words:
-        return clean(dataclasses.replace(article, paragraphs=raw), cleaning, template)
-    return Cleaned(dataclasses.replace(lead.article, uncleaned=raw))
-
-
-def _lead_end(paragraphs: Sequence[Paragraph], words: int) -> int:
-    """How many of ``paragraphs`` hold ``words`` words of body text, and the margin after."""
-    count = 0
-    for index, paragraph in enumerate(paragraphs):
-        if count >= words:
-            return min(index + LEAD_MARGIN_PARAGRAPHS, len(paragraphs))
-        if paragraph.kind == "body":
-            count += len(paragraph.text.split())
-    return len(paragraphs)
-
-
-def _body_words(paragraphs: Iterable[Paragraph]) -> int:
-    return sum(len(p.text.split()) for p in paragraphs if p.kind == "body")
-
-
-def complete(
-    articles: Iterable[Article], cleaning: Cleaning, templates: Mapping[str, SourceTemplate]
-) -> dict[str, Article]:
-    """The articles ``clean_lead`` cleaned only the opening of, cleaned whole from the
-    paragraphs they came with, by key (``templates``: see ``Cleaning.completion_templates``).
-    One left with no text that way (or met by a bug, logged) keeps its cleaned opening."""
-    whole = cleaning.whole()
-    done: dict[str, Article] = {}
-    for article in articles:
-        if not article.uncleaned:
-            continue
-        raw = dataclasses.replace(
-            article,
-            # the source's own title, or none (clean_article derives one again)
-            title="" if article.title_derived else article.title,
-            title_derived=False,
-            paragraphs=article.uncleaned,
-            uncleaned=(),
-            summary=(),
-            summary_of=None,
-            candidates=(),
-        )
-        cleaned = clean(raw, whole, templates.get(article.source))
-        done[article.key] = (
-            cleaned.article if cleaned.ok else dataclasses.replace(article, uncleaned=())
-        )
-    return done
 
 
 def clean(article: Article, cleaning: Cleaning, template: SourceTemplate | None = None) -> Cleaned:

@@ -186,12 +186,6 @@ class Article:
     # "+12 more from Example News" points. None: unknown, and the article's own site stands
     # in (wrong for a link blog, whose entries point at other sites).
     site: str | None = None
-    # Every paragraph as the source gave it, when ``paragraphs`` holds only the cleaned
-    # opening (``digest.intake.clean_lead``): enough for grouping, which reads the opening
-    # words. The whole is cleaned from these once its story is listed
-    # (``digest.intake.complete``): a backlog of thousands lists a hundred stories, and the
-    # rest are only counted.
-    uncleaned: tuple[Paragraph, ...] = ()
 
     @property
     def body_text(self) -> str:

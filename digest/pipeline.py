@@ -34,9 +34,7 @@ from digest.group import (
     keep_ids,
     link_earlier,
     outline_stories,
-    story_outline,
     story_record,
-    words_read,
 )
 from digest.ingest import Progress, collect, is_remote
 from digest.intake import (
@@ -50,7 +48,6 @@ from digest.intake import (
     SourceDay,
     clean,
     clean_article,
-    complete,
     day_end,
     mark_incomplete,
     pool_workers,
@@ -198,23 +195,6 @@ def _own_filters(config: Config) -> dict[str, Filters]:
     }
 
 
-def cleaning_of(config: Config) -> Cleaning:
-    """How the config has articles cleaned and summarised. A filter rule that reads an
-    article's summary or text reads them before grouping: every article is then summarised,
-    and cleaned whole, as it is taken; otherwise only the stories a day lists are, and a long
-    article is cleaned as far as grouping reads until its story is listed."""
-    levels = (Filters(config.include, config.exclude, "top level"), *_own_filters(config).values())
-    summaries = any(level.reads("summary") for level in levels)
-    whole = summaries or any(level.reads("text") for level in levels)
-    return Cleaning(
-        config.rules,
-        config.lead_sentences,
-        config.summary_chars,
-        summaries=summaries,
-        lead_words=0 if whole else words_read(story_settings(config).grouping),
-    )
-
-
 def day_plan(config: Config, day: dt.date, now: dt.datetime) -> DayPlan:
     """What taking each source's articles for ``day`` needs to know of the config."""
     top = Filters(config.include, config.exclude, "top level")
@@ -225,7 +205,12 @@ def day_plan(config: Config, day: dt.date, now: dt.datetime) -> DayPlan:
         now=now,
         first_run_window=dt.timedelta(hours=config.first_run_hours),
         full_text_limit=config.fetch.full_text_limit,
-        cleaning=cleaning_of(config),
+        cleaning=Cleaning(
+            config.rules,
+            config.lead_sentences,
+            config.summary_chars,
+            summaries=any(level.reads("summary") for level in (top, *own.values())),
+        ),
         language=config.language,
         top=top,
         own=own,
@@ -300,7 +285,7 @@ def assemble_day(
         return shaped_digest(
             config,
             day,
-            stories_for_day(state, config, day, [*shown, *earlier], taken.sightings),
+            stories_for_day(state, config, day, [*shown, *earlier]),
             generated_at=now,
             failures=failures,
         )
@@ -843,29 +828,20 @@ def story_settings(config: Config) -> StorySettings:
 
 
 def stories_for_day(
-    state: State,
-    config: Config,
-    day: dt.date,
-    articles: Sequence[Article] | None = None,
-    sightings: Sequence[Sighting] = (),
+    state: State, config: Config, day: dt.date, articles: Sequence[Article] | None = None
 ) -> ShapedDay:
     """The stories of ``day`` in sections, within the limits (``digest.shape``): its articles
     (by default, those stored for it) grouped, each story with the id an earlier build of the
-    day gave it. The stories shown or listed in Also today are completed (their articles
-    cleaned whole, see ``digest.intake.clean_lead``; headline, summary) and linked to the
-    story of an earlier day (within ``feed_days``) that each continues; the others are only
-    counted, so they are never completed. ``sightings``: the paragraph fingerprints of the
-    articles this build cleaned, as it learnt its sources' templates from them."""
+    day gave it. The stories shown or listed in Also today are completed (headline, summary)
+    and linked to the story of an earlier day (within ``feed_days``) that each continues;
+    the others are only counted, so they are never completed."""
     settings = story_settings(config)
     if articles is None:
         articles = state.articles_for_day(day)
     outlines = keep_ids(outline_stories(articles, settings), state.stories(day, day))
     shaped = shape_day(outlines, shape_settings(config))
     listed = [*shaped.stories, *shaped.also_today]
-    stories = [
-        complete_story(_summarised_now(story, config), settings)
-        for story in _cleaned_whole(listed, state, config, sightings)
-    ]
+    stories = [complete_story(_summarised_now(story, config), settings) for story in listed]
     if settings.grouping.enabled:
         first = day - dt.timedelta(days=config.feed_days)
         earlier = state.stories(first, day - dt.timedelta(days=1))
@@ -879,26 +855,6 @@ def stories_for_day(
         tuple(done[id(s)] for s in shaped.also_today),
         shaped.more,
     )
-
-
-def _cleaned_whole(
-    stories: Sequence[Story], state: State, config: Config, sightings: Sequence[Sighting]
-) -> list[Story]:
-    """``stories`` with every article that was cleaned only in its opening cleaned whole, and
-    their reports and copies told apart again from the whole texts (how complete each is
-    decides which leads). Each keeps its id and when it last changed."""
-    todo = [a for story in stories for a in story.articles if a.uncleaned]
-    if not todo:
-        return list(stories)
-    cleaning = cleaning_of(config)
-    done = complete(todo, cleaning, cleaning.completion_templates(todo, sightings, state))
-    out = []
-    for story in stories:
-        if any(a.uncleaned for a in story.articles):
-            whole = story_outline([done.get(a.key, a) for a in story.articles])
-            story = dataclasses.replace(whole, id=story.id, updated=story.updated)
-        out.append(story)
-    return out
 
 
 def _summarised_now(story: Story, config: Config) -> Story:

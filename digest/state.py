@@ -1192,7 +1192,7 @@ def article_to_json(article: Article) -> dict:
         "published": article.published.isoformat() if article.published else None,
         "author": article.author,
         "category": article.category,
-        "paragraphs": _paragraphs_json(article.paragraphs),
+        "paragraphs": [[p.text, p.kind] for p in article.paragraphs],
         "summary": list(article.summary),
         # Written only when set, so that articles stored before these existed read the same.
         **({"summary_of": list(article.summary_of)} if article.summary_of else {}),
@@ -1201,7 +1201,6 @@ def article_to_json(article: Article) -> dict:
         **({"origin": article.origin} if article.origin else {}),
         **({"language": article.language} if article.language else {}),
         **({"site": article.site} if article.site else {}),
-        **({"uncleaned": _paragraphs_json(article.uncleaned)} if article.uncleaned else {}),
     }
 
 
@@ -1214,7 +1213,7 @@ def article_from_json(data: dict) -> Article:
         published=_from_iso(data.get("published")),
         author=data.get("author"),
         category=data.get("category"),
-        paragraphs=_paragraphs(data["paragraphs"]),
+        paragraphs=tuple(Paragraph(text, kind) for text, kind in data["paragraphs"]),
         summary=tuple(data.get("summary", ())),
         summary_of=_summary_of(data.get("summary_of")),
         title_derived=bool(data.get("title_derived", False)),
@@ -1222,16 +1221,7 @@ def article_from_json(data: dict) -> Article:
         origin=data.get("origin", ""),
         language=data.get("language") or None,
         site=data.get("site") or None,
-        uncleaned=_paragraphs(data.get("uncleaned", ())),
     )
-
-
-def _paragraphs_json(paragraphs: Iterable[Paragraph]) -> list[list[str]]:
-    return [[p.text, p.kind] for p in paragraphs]
-
-
-def _paragraphs(data: Iterable[Any]) -> tuple[Paragraph, ...]:
-    return tuple(Paragraph(text, kind) for text, kind in data)
 
 
 def _summary_of(value: Any) -> tuple[int, int] | None:

@@ -8,7 +8,6 @@ import dataclasses
 import datetime as dt
 import json
 import pickle
-from collections.abc import Sequence
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -17,8 +16,8 @@ from httpserver import FixtureServer, Recorded, Reply
 
 from digest import intake, pipeline
 from digest.config import Config, FetchConfig
-from digest.intake import Cleaning, Parsed, Pending, SourceDay, mark_incomplete
-from digest.model import Article, Paragraph, Source
+from digest.intake import Parsed, Pending, SourceDay, mark_incomplete
+from digest.model import Source
 from digest.pipeline import build
 from digest.state import State
 
@@ -323,7 +322,6 @@ def test_an_article_comes_back_from_a_worker_whole() -> None:
     for number, field in enumerate(dataclasses.fields(Article)):
         values[field.name] = {
             "paragraphs": (Paragraph("Text.", "body"), Paragraph("x = 1", "code")),
-            "uncleaned": (Paragraph("Text as it came.", "body"),),
             "published": dt.datetime(2026, 11, 21, 6, tzinfo=dt.UTC),
             "removed": (Removal("related", "Read more", "a link list"),),
             "candidates": (Removal("seo", "Best deals", ""),),
@@ -423,239 +421,3 @@ def test_only_the_articles_a_day_lists_are_summarised_unless_a_filter_reads_summ
     # The listed ones are stored summarised, so that a later build need not do it again.
     assert {a.key for a in listed if a.summary} <= summarised(lazy)
     assert len(summarised(lazy)) < built.new_articles / 2 < len(summarised(eager))
-
-
-# --- articles cleaned as far as grouping reads until their story is listed ----------------------
-
-_WORDS = (
-    "council", "bridge", "river", "engineers", "winter", "repairs", "budget", "traffic",
-    "residents", "mayor", "inspection", "steel", "cables", "spring", "closure", "detour",
-    "contractor", "funding", "report", "safety",
-)  # fmt: skip
-
-
-def _report(paragraphs: int, seed: int = 4) -> list[Paragraph]:
-    """Paragraphs of a council report in varied words, three sentences each."""
-    import random
-
-    rng = random.Random(seed)
-
-    def sentence(n: int) -> str:
-        w = [rng.choice(_WORDS) for _ in range(6)]
-        return f"The {w[0]} said the {w[1]} and {w[2]} near {w[3]} need {n} weeks on the {w[4]}."
-
-    return [Paragraph(" ".join(sentence(10 * i + j) for j in range(3))) for i in range(paragraphs)]
-
-
-DISCLAIMER = Paragraph(
-    "This article was generated with the assistance of AI and reviewed by our team."
-)
-RELATED = [
-    Paragraph("Related Articles", "heading"),
-    Paragraph("Council approves new budget for roads"),
-    Paragraph("Bridge closure extended to March"),
-    Paragraph("Sign in to comment on this story."),
-]
-
-
-def _long_article(
-    key: str = "k", opening: Sequence[Paragraph] = (DISCLAIMER,), seed: int = 4
-) -> Article:
-    return Article(
-        key=key,
-        source="Example News",
-        title="Bridge repairs will take months",
-        paragraphs=(*opening, *_report(30, seed), *RELATED),
-    )
-
-
-def test_a_long_article_is_cleaned_as_far_as_grouping_reads_then_whole_when_listed() -> None:
-    from digest.group import GroupingSettings, _opening_words, comparison_text, words_read
-
-    article = _long_article()
-    whole = intake.clean(article, Cleaning()).article
-    # the disclaimer before the text, and the related links and sign-in prompt after it
-    assert whole.paragraphs[0].text != DISCLAIMER.text
-    assert len(whole.paragraphs) == len(article.paragraphs) - 1 - len(RELATED)
-    cleaning = Cleaning(lead_words=words_read(GroupingSettings()))
-    lead = intake.clean_lead(article, cleaning)
-    assert lead.ok and lead.article.uncleaned == article.paragraphs
-    assert len(lead.article.paragraphs) < len(whole.paragraphs) / 2
-    assert lead.article.paragraphs == whole.paragraphs[: len(lead.article.paragraphs)]
-    # what grouping reads is the same
-    settings = GroupingSettings()
-    assert comparison_text(lead.article, settings) == comparison_text(whole, settings)
-    assert _opening_words(lead.article) == _opening_words(whole)
-    # cleaned whole once listed: as if it had been cleaned whole from the start
-    done = intake.complete([lead.article, whole], cleaning, {})
-    assert list(done) == ["k"]  # (one cleaned whole already is left as it is)
-    assert done["k"] == whole
-
-
-def test_an_article_short_of_what_grouping_reads_is_cleaned_whole_at_once() -> None:
-    short = Article(key="s", source="Example News", title="Bridge", paragraphs=tuple(_report(4)))
-    cleaning = Cleaning(lead_words=250)
-    assert intake.clean_lead(short, cleaning) == intake.clean(short, Cleaning())
-    # nor one whose opening cleaning cuts below it: the source's own header, recurring in
-    # its articles, takes up most of the words before the cut
-    from digest.text.recurring import learn
-
-    header = [Paragraph(text.text + " Subscribe for more.") for text in _report(6, seed=9)]
-    sources = [_long_article(f"k{n}", header, seed=n) for n in range(4)]
-    sightings = intake.survey_all(sources)
-    template = learn(sightings, {})["Example News"]
-    cut = intake.clean(sources[0], Cleaning(), template).article
-    assert cut.paragraphs[0].text != header[0].text  # the header is the source's template
-    assert intake.clean_lead(sources[0], cleaning, template).article == cut
-
-
-def test_articles_of_the_corpus_group_the_same_cleaned_in_their_opening() -> None:
-    # Real feeds' articles (a third of the corpus): what grouping reads of each, cleaned only
-    # in its opening, is what it reads cleaned whole; and cleaned whole later, it is the same.
-    from digest.group import GroupingSettings, _opening_words, comparison_text, words_read
-    from digest.sources import kinds
-    from digest.sources.kinds.base import Cursor, Fetched
-    from digest.text.recurring import learn
-
-    settings = GroupingSettings()
-    cleaning = Cleaning(lead_words=words_read(settings))
-    kind = kinds.kind("feed")
-    files = sorted(p for p in CORPUS.rglob("*") if p.is_file() and "LICENSES" not in p.parts)
-    opened = 0
-    for number, path in enumerate(files[::3]):
-        source = Source(f"s{number}", "feed", f"http://example.com/{path.name}")
-        try:
-            reading = kind.parse(source, Fetched(source.location, path.read_bytes()), Cursor())
-        except Exception:  # (not a feed: README, expected counts, an HTML page)
-            continue
-        articles = [
-            dataclasses.replace(a, paragraphs=tuple(a.paragraphs)) for a in reading.articles
-        ]
-        templates = learn(intake.survey_all(articles), {})
-        for article in articles:
-            template = templates.get(article.source)
-            whole = intake.clean(article, Cleaning(), template)
-            lead = intake.clean_lead(article, cleaning, template)
-            assert lead.ok == whole.ok, article.key
-            if not whole.ok:
-                continue
-            assert comparison_text(lead.article, settings) == comparison_text(
-                whole.article, settings
-            ), article.key
-            assert _opening_words(lead.article) == _opening_words(whole.article), article.key
-            if lead.article.uncleaned:
-                opened += 1
-                done = intake.complete([lead.article], cleaning, templates)[article.key]
-                assert done.paragraphs == whole.article.paragraphs, article.key
-    assert opened > 150  # (the long ones: a third of the corpus's articles)
-
-
-def test_the_day_is_the_same_whether_unlisted_articles_are_cleaned_whole_or_not(
-    http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A backlog of hundreds lists twenty stories: their articles are cleaned whole when the
-    # day is shaped, the rest only as far as grouping reads. The day the reader gets is the
-    # one every article cleaned whole gives, and so is a later build of the day that lists
-    # more of them (read back from the state, with what it learnt of their sources).
-    completed: list[str] = []
-    complete = pipeline.complete
-
-    def counted(articles: list[Article], *args: object) -> dict[str, Article]:
-        done = complete(articles, *args)  # type: ignore[arg-type]
-        completed.extend(done)
-        return done
-
-    monkeypatch.setattr(pipeline, "complete", counted)
-    site = corpus_site(http_server, tmp_path / "opening")
-    opening = dataclasses.replace(site, max_stories=30, also_today_limit=30)
-    assert pipeline.cleaning_of(opening).lead_words > 0
-    built = build(opening, DAY, now=NOW)
-    first = len(completed)
-    assert first > 0
-    whole = dataclasses.replace(
-        opening, output=tmp_path / "whole/out", state=tmp_path / "whole/state.sqlite"
-    )
-    with monkeypatch.context() as patched:
-        patched.setattr(pipeline, "words_read", lambda settings: 0)
-        assert pipeline.cleaning_of(whole).lead_words == 0
-        assert build(whole, DAY, now=NOW).digest == built.digest
-
-    def uncleaned(config: Config) -> set[str]:
-        """The keys of the articles the state stored cleaned only in their opening."""
-        return {key for key, *_, article in stored(config) if article and "uncleaned" in article}
-
-    listed = {a.key for s in (*built.digest.stories, *built.digest.also_today) for a in s.articles}
-    assert uncleaned(whole) == set()
-    assert len(uncleaned(opening)) > 50 and not uncleaned(opening) & listed
-    assert first == len(completed)  # (none when every article was cleaned whole)
-
-    # More stories listed by a later build of the day: read back and cleaned whole then.
-    more = {"max_stories": 80, "also_today_limit": 80}
-    later = build(dataclasses.replace(opening, **more), DAY, now=NOW)
-    assert len(completed) > first
-    with monkeypatch.context() as patched:
-        patched.setattr(pipeline, "words_read", lambda settings: 0)
-        assert build(dataclasses.replace(whole, **more), DAY, now=NOW).digest == later.digest
-    assert len(later.digest.stories) > len(built.digest.stories)
-
-
-def test_a_filter_that_reads_the_text_has_every_article_cleaned_whole() -> None:
-    from digest.filters import parse_rule
-
-    config = Config(title="Filters")
-    assert pipeline.cleaning_of(config).lead_words == 250
-    for rule in ("text:zzyzx", "summary:zzyzx"):
-        reading = dataclasses.replace(config, exclude=(parse_rule(rule),))
-        assert pipeline.cleaning_of(reading).lead_words == 0, rule
-    for rule in ("title:zzyzx", "url:zzyzx"):
-        other = dataclasses.replace(config, include=(parse_rule(rule),))
-        assert pipeline.cleaning_of(other).lead_words == 250, rule
-
-
-class _History:
-    """What the state remembers (``intake.Known``): nothing of entries, and ``history``."""
-
-    def __init__(self, history: dict | None = None) -> None:
-        self.history = history or {}
-        self.asked: list[int] = []
-
-    def entries(self, keys: object) -> dict:
-        return {}
-
-    def incomplete_runs(self, keys: object) -> dict:
-        return {}
-
-    def source_history(self, sightings: Sequence[object]) -> dict:
-        self.asked.append(len(sightings))
-        return self.history
-
-
-def test_an_article_is_cleaned_whole_with_what_its_source_repeats() -> None:
-    # The source's sign-off recurs in each of its articles: the build that took them learnt
-    # it from them, and cleans it away when one is listed; a later build of the day, which
-    # reads them back from the state, knows it from the state's history alone.
-    from digest.text.normalise import normalise_text
-    from digest.text.recurring import PrintHistory, SourceHistory, fingerprint, learn
-
-    sign_off = Paragraph("Thanks for reading the Riverside Weekly, and see you at the market.")
-    articles = [
-        dataclasses.replace(_long_article(f"k{n}", seed=n), paragraphs=(*_report(30, n), sign_off))
-        for n in range(4)
-    ]
-    sightings = intake.survey_all(articles)
-    cleaning = Cleaning(lead_words=250)
-    learnt = learn(sightings, {})
-    whole = intake.clean(articles[0], Cleaning(), learnt["Example News"]).article
-    assert whole.paragraphs[-1] != sign_off  # the source's own sign-off is cut
-    lead = intake.clean_lead(articles[0], cleaning, learnt["Example News"]).article
-    assert lead.uncleaned
-
-    this_build = cleaning.completion_templates([lead], sightings, _History())
-    assert intake.complete([lead], cleaning, this_build)["k0"] == whole
-
-    print_ = fingerprint(normalise_text(sign_off.text))
-    remembered = {"Example News": SourceHistory("Example News", 4, {print_: PrintHistory(4, 0)})}
-    read_back = cleaning.completion_templates([lead], [], _History(remembered))
-    assert intake.complete([lead], cleaning, read_back)["k0"] == whole
-    # with nothing learnt nor remembered, the sign-off stays: the templates did the cutting
-    assert intake.complete([lead], cleaning, {})["k0"].paragraphs[-1] == sign_off

@@ -10,7 +10,6 @@ from digest.text.recurring import (
     fingerprint,
     learn,
     new_counts,
-    remembered,
 )
 
 FOOTER = "Pohjolan Sanomat on riippumaton maakuntalehti. Kaikki oikeudet pidätetään."
@@ -60,20 +59,6 @@ def test_history_adds_to_the_build() -> None:
     recurrence = template.recurrence(print_)
     # 3 articles of the 5 the source brought since the footer first appeared
     assert recurrence.articles == 3 and recurrence.share == 3 / 5
-
-
-def test_history_alone_counts_each_article_once() -> None:
-    # articles read back from the state, whose paragraphs the history already counts
-    print_ = fingerprint(FOOTER)
-    history = {
-        "Pohjolan Sanomat": SourceHistory("Pohjolan Sanomat", 10, {print_: PrintHistory(3, 6)})
-    }
-    template = remembered(history)["Pohjolan Sanomat"]
-    recurrence = template.recurrence(print_)
-    assert recurrence.articles == 3 and recurrence.share == 3 / 4
-    assert template.recurs
-    # what learn() gives for a build that brought nothing new of the source
-    assert learn([], history) == {}
 
 
 def test_sources_are_kept_apart() -> None:

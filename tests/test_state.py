@@ -2,7 +2,6 @@
 
 import dataclasses
 import datetime as dt
-import json
 import multiprocessing
 from pathlib import Path
 
@@ -397,17 +396,6 @@ def test_entries_held_back_as_incomplete_count_their_runs_until_shown(tmp_path: 
         # one its feed stopped giving is forgotten after a month
         state.commit_build(DAY, [], [], None, NOW + dt.timedelta(days=31))
         assert state.incomplete_runs(["k2"]) == {}
-
-
-def test_an_article_cleaned_in_its_opening_is_stored_with_its_text_as_it_came() -> None:
-    from digest.state import article_from_json, article_to_json
-
-    came = (Paragraph("Sign in to read.", "body"), *article("k1").paragraphs)
-    opening = dataclasses.replace(article("k1"), uncleaned=came)
-    data = json.loads(json.dumps(article_to_json(opening)))
-    assert article_from_json(data) == opening
-    assert "uncleaned" not in article_to_json(article("k1"))  # nor read back: ()
-    assert article_from_json(article_to_json(article("k1"))).uncleaned == ()
 
 
 def test_what_a_summary_was_made_for_is_stored_with_it(tmp_path: Path) -> None:

@@ -146,20 +146,6 @@ def learn(
     return templates
 
 
-def remembered(history: Mapping[str, SourceHistory]) -> dict[str, SourceTemplate]:
-    """Each source's template from its history alone: for cleaning again articles that the
-    history already counts (a day's articles read back from the state), which ``learn``
-    would count twice."""
-    templates = {}
-    for source, known in history.items():
-        prints = {}
-        for print_, seen in known.prints.items():
-            share = seen.articles / max(1, known.articles - seen.since)
-            prints[print_] = Recurrence(seen.articles, share)
-        templates[source] = SourceTemplate(source, prints)
-    return templates
-
-
 def _distinct(sightings: Sequence[Sighting]) -> list[Sighting]:
     """One sighting per article: an article read twice in one build counts once."""
     seen: set[tuple[str, str]] = set()
