@@ -33,7 +33,10 @@ ARTICLES = sorted((FIXTURES / "articles").glob("*.txt"))
 RULES = default_rules()
 BUILTIN_REASONS = {
     NO_WORDS: "Separator line with no words: dashes, stars, dots or ornaments",
-    DUPLICATE: "Paragraphs a scraper printed twice: a run of them repeated, or the whole body",
+    DUPLICATE: (
+        "Paragraphs a scraper printed twice: one right after itself, a run of them repeated, "
+        "or the whole body"
+    ),
     TITLE_REPEAT: "First paragraph only repeats the title",
     ORPHAN_HEADING: "Short section heading with no text after it",
 }
@@ -502,6 +505,26 @@ def test_a_paragraph_repeated_alone_stays_and_is_a_candidate() -> None:
     assert [p.text for p in article.paragraphs] == [LONG, BODY[1], changed]
     assert article.removed == ()
     assert [(c.rule, c.text) for c in article.candidates] == [(DUPLICATE, changed)]
+
+
+def test_a_paragraph_printed_again_right_after_itself_is_cut() -> None:
+    # A scraper that emits each paragraph twice (or one of them): the second copy goes,
+    # whether the copies come one pair at a time or a single paragraph is doubled.
+    paired = [text for text in BODY[:4] for _ in range(2)]
+    kept, removed = clean(paired)
+    assert [text for _, text in kept] == BODY[:4]
+    assert removed == [(DUPLICATE, text) for text in BODY[:4]]
+    kept, removed = clean([BODY[0], BODY[1], BODY[1], BODY[2]])
+    assert [text for _, text in kept] == BODY[:3] and removed == [(DUPLICATE, BODY[1])]
+    # a re-scraped copy that differs by a word is the same paragraph
+    changed = LONG.replace("narrow", "small")
+    assert kept_texts([LONG, changed, BODY[1]]) == [LONG, BODY[1]]
+    # a short line repeated at once (a chorus, "Yes.", a menu's entry) is not a paragraph
+    assert kept_texts([BODY[0], "Let it be, let it be.", "Let it be, let it be."]) == [
+        BODY[0],
+        "Let it be, let it be.",
+        "Let it be, let it be.",
+    ]
 
 
 def test_paragraphs_sharing_a_sentence_are_not_duplicates() -> None:

@@ -56,7 +56,10 @@ NO_WORDS = "no-words"
 RECURRING = "recurring-paragraph"
 BUILTIN_REASONS = {
     NO_WORDS: "Separator line with no words: dashes, stars, dots or ornaments",
-    DUPLICATE: "Paragraphs a scraper printed twice: a run of them repeated, or the whole body",
+    DUPLICATE: (
+        "Paragraphs a scraper printed twice: one right after itself, a run of them repeated, "
+        "or the whole body"
+    ),
     TITLE_REPEAT: "First paragraph only repeats the title",
     ORPHAN_HEADING: "Short section heading with no text after it",
     RECURRING: "Paragraph that recurs in other articles of the same source: its template",
