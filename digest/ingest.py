@@ -316,6 +316,14 @@ def collect(
             continue
         run.took(source, kind, reading, cursor)
     if remote:
+        if intake is not None:
+            intake.expect_bodies(  # (a kind that follows links is read here, not by workers)
+                sum(
+                    1
+                    for r in remote
+                    if not (r.kind.may_follow or r.cursor.etag or r.cursor.last_modified)
+                )
+            )
         _collect_remote(remote, records, run, fetch_config, progress, now)
     return Collected(
         articles=tuple(run.articles),

@@ -138,6 +138,48 @@ def test_workers_start_only_once_a_build_has_fetched_a_few_bodies(
     assert started
 
 
+def test_workers_start_with_the_first_body_when_enough_feeds_will_bring_one(
+    http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Feeds with no validators (never read, or a server that sends none) cannot answer "304
+    # Not Modified": with enough of them, the workers start with the first body.
+    monkeypatch.setattr(pipeline, "pool_workers", lambda remote: 2)
+    monkeypatch.setattr(intake, "POOL_MIN_SOURCES", 8)
+    monkeypatch.setattr(intake, "POOL_START_AT", 5)
+    bodies: list[int] = []  # how many bodies the build had been handed when it started them
+    offered = [0]
+    submit, start = intake.DayIntake.submit, intake.IntakePool.start
+
+    def counted(day: intake.DayIntake, *args: object, **kwargs: object) -> object:
+        offered[0] += 1
+        return submit(day, *args, **kwargs)  # type: ignore[arg-type]
+
+    def started(pool: intake.IntakePool) -> None:
+        bodies.append(offered[0])
+        start(pool)
+
+    monkeypatch.setattr(intake.DayIntake, "submit", counted)
+    monkeypatch.setattr(intake.IntakePool, "start", started)
+    config = corpus_site(http_server, tmp_path / "first")
+    assert build(config, DAY, now=NOW).new_articles > 0
+    assert bodies[:1] == [1]  # a first build: every feed brings a body
+    bodies.clear()
+    offered[0] = 0
+    again = build(config, DAY, now=NOW)  # every feed answers 304: nothing starts them
+    assert again.new_articles == 0 and bodies == []
+    # Two feeds added (no validators yet), the rest answering 304: two bodies, read here.
+    added = tuple(dataclasses.replace(s, name=f"{s.name} again") for s in config.sources[:2])
+    build(dataclasses.replace(config, sources=(*config.sources, *added)), DAY, now=NOW)
+    assert offered[0] == 2 and bodies == []
+    # Fewer feeds without validators than pay for the workers: the fifth body, as before.
+    few = dataclasses.replace(
+        config, sources=config.sources[:7], output=tmp_path / "few/out", state=tmp_path / "few/s"
+    )
+    offered[0] = 0
+    build(few, DAY, now=NOW)
+    assert bodies == [5]
+
+
 def test_fetching_waits_while_the_workers_are_behind_and_the_day_is_the_same(
     http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
