@@ -518,8 +518,8 @@ def _cut_doubling(items: list[_Item], title: str, account: _Account) -> None:
     earlier run in the same order, holds at least two real paragraphs (sentences of
     ``_DOUBLING_MIN_WORDS`` words or more, not list items, table rows, menus or short lines)
     and a fifth of the article's text, or a whole body printed again; and a real paragraph
-    printed again right after itself. A paragraph repeated alone further on (a refrain, a
-    question asked again, a pull quote) stays, as a candidate.
+    printed again, word for word, right after itself. A paragraph repeated alone further on
+    (a refrain, a question asked again, a pull quote) stays, as a candidate.
 
     Paragraphs match when their words are the same (case and punctuation aside) or, for
     paragraphs of ``_NEAR_DUP_MIN_WORDS`` words or more, nearly so: a word-bigram Jaccard index
@@ -578,10 +578,16 @@ def _cut_doubling(items: list[_Item], title: str, account: _Account) -> None:
                 _remember(p, keys, shingles, texts, first_at, by_edge)
             position += best_length
             continue
-        if best_length and best_start == position - 1 and _real_paragraph(texts[position]):
+        if (
+            best_length
+            and best_start == position - 1
+            and keys[best_start] == keys[position]
+            and _real_paragraph(texts[position])
+        ):
             # A sentence printed again right after itself is the scraper's, not the writer's
             # (a refrain or a question asked again comes back later, not at once): a feed
-            # whose every paragraph comes twice loses each second copy.
+            # whose every paragraph comes twice loses each second copy. Word for word only:
+            # a paragraph that follows a near copy of itself may give a figure anew.
             doubled[position] = True
         elif best_length and _real_paragraph(texts[position]):
             account.suspect(
