@@ -127,12 +127,7 @@ class Language:
         self.tag = tag  # as ``lang`` attributes and ``xml:lang`` write it: "de", "pt-BR"
         self.locale = locale
         self.translations = translations
-        from babel.dates import parse_pattern
-
         self.style = style
-        self._patterns: Mapping[str, DateTimePattern] = MappingProxyType(
-            {name: parse_pattern(getattr(style, name)) for name in _PATTERNS}
-        )
         # Formatting through CLDR costs some microseconds a call, and a page asks for the
         # same few dates, times and counts over and over: each is worked out once.
         self._written: dict[tuple[str, object], str] = {}
@@ -202,6 +197,16 @@ class Language:
         if key not in self._written:
             self._remember(key, self._patterns[name].apply(day, self.locale))
         return self._written[key]
+
+    @functools.cached_property
+    def _patterns(self) -> Mapping[str, DateTimePattern]:
+        # parsed on the first date written: a build that writes no page (nothing new)
+        # never loads Babel's date formatting
+        from babel.dates import parse_pattern
+
+        return MappingProxyType(
+            {name: parse_pattern(getattr(self.style, name)) for name in _PATTERNS}
+        )
 
     def _remember(self, key: tuple[str, object], text: str) -> None:
         if len(self._written) >= _MAX_REMEMBERED:  # a process that runs for months

@@ -18,24 +18,13 @@ import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import jinja2
-
-from digest import atom, freshness, present, render
+from digest import freshness, present
 from digest.backup import back_up_after_build
 from digest.config import Config
 from digest.config.settings import TOP
 from digest.filters import Filtered, Filters, sift
-from digest.fulltext import FullText, Page, PageText, settle
-from digest.group import (
-    GroupingSettings,
-    StorySettings,
-    complete_story,
-    keep_ids,
-    link_earlier,
-    outline_stories,
-    story_record,
-)
 from digest.ingest import Progress, collect, is_remote
 from digest.intake import (
     Cleaned,
@@ -65,10 +54,19 @@ from digest.model import (
 )
 from digest.output import OutputError, StagedFiles, remove_leftovers
 from digest.present import plural
-from digest.shape import SectionRule, ShapedDay, ShapeSettings, shape_day
 from digest.state import Keep, RunLock, SourceHealth, State, StateError, backup_folder
-from digest.text.normalise import RuleSet
 from digest.text.recurring import Sighting, SourceTemplate
+
+# What only grouping, shaping and rendering need (numpy, the feed writer, the full-text
+# fetcher) is imported where they run: a build that finds nothing new, as most cron runs do,
+# and leaves the pages as they are never loads it.
+if TYPE_CHECKING:
+    import jinja2
+
+    from digest.fulltext import Page, PageText
+    from digest.group import StorySettings
+    from digest.shape import ShapedDay, ShapeSettings
+    from digest.text.normalise import RuleSet
 
 log = logging.getLogger(__name__)
 
@@ -246,6 +244,8 @@ def assemble_day(
         pool = stack.enter_context(IntakePool(config.state, workers)) if workers else None
         full_text = None
         if config.fetch.full_text_limit and remote:
+            from digest.fulltext import FullText
+
             full_text = stack.enter_context(FullText(config.fetch))
         intake = DayIntake(plan, state, pool=pool, pages=full_text.ask if full_text else None)
         collected = collect(
@@ -337,6 +337,8 @@ def gather(
     the first only; each article that wanted its page gets the page's text (or keeps its
     own, or waits, see ``fulltext.settle``), cleaned with its source's other such articles;
     articles left with no text are remembered as skipped, with a warning."""
+    from digest.fulltext import settle
+
     taken = Taken()
     seen: set[str] = set()
     cleaning_warnings: list[str] = []
@@ -519,6 +521,9 @@ def build(
                 if current
                 else _const(dataclasses.replace(assembly.digest, generated_at=now)),
             )
+        from digest import render
+        from digest.group import story_record
+
         digest = assembly.digest
         env = present.make_environment(config.templates, language)
         # Render everything before touching the state or the output folder: a template error
@@ -767,6 +772,8 @@ def stored_digest(config: Config, state: State, day: dt.date) -> Digest | None:
 
 def shape_settings(config: Config) -> ShapeSettings:
     """How the config says the day is shaped: its sections and limits."""
+    from digest.shape import SectionRule, ShapeSettings
+
     return ShapeSettings.from_sources(
         config.sources,
         (SectionRule(s.name, s.heading, s.limit) for s in config.sections),
@@ -815,6 +822,8 @@ def _default_heading(sections: Sequence[Section], config: Config) -> tuple[Secti
 
 def story_settings(config: Config) -> StorySettings:
     """How the config says stories are made."""
+    from digest.group import GroupingSettings, StorySettings
+
     return StorySettings(
         grouping=GroupingSettings(
             enabled=config.stories.enabled,
@@ -835,6 +844,9 @@ def stories_for_day(
     day gave it. The stories shown or listed in Also today are completed (headline, summary)
     and linked to the story of an earlier day (within ``feed_days``) that each continues;
     the others are only counted, so they are never completed."""
+    from digest.group import complete_story, keep_ids, link_earlier, outline_stories
+    from digest.shape import ShapedDay, shape_day
+
     settings = story_settings(config)
     if articles is None:
         articles = state.articles_for_day(day)
@@ -899,6 +911,8 @@ def render_outputs(
     ``stories_on(day)`` gives an earlier day's stories, for the optional per-story feed;
     ``fragment`` is the day's rendered story list, if the caller has it already.
     """
+    from digest import atom, render
+
     if fragment is None:
         fragment = render.render_fragment(digest, config, env)
     paths = output_paths(config, digest.day, days)

@@ -148,6 +148,28 @@ def test_the_command_run_twice_leaves_the_pages_alone(workdir: Path) -> None:
     assert "wrote" not in second and "nothing new, pages left as they were" in second
 
 
+def test_a_run_that_finds_nothing_new_loads_nothing_only_writing_pages_needs(
+    workdir: Path,
+) -> None:
+    # Most cron runs find nothing new: they must not pay for loading what only grouping and
+    # rendering use (numpy, the feed writer, Babel's date formats).
+    heavy = {"numpy", "feedgen.feed", "babel.dates", "digest.group", "digest.atom"}
+
+    def loaded() -> set[str]:
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "digest", "build", "--date", SEEDS_DAY],
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()} & heavy
+
+    assert loaded() == heavy  # the first build groups and writes its pages
+    assert loaded() == set()
+
+
 def test_pages_newer_than_the_state_are_rendered_again(tmp_path: Path) -> None:
     # A state put back from an older copy (digest state restore) holds an older day than
     # the pages show: they must follow the state, not be left as they were.
