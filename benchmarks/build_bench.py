@@ -424,9 +424,9 @@ def child(args: argparse.Namespace) -> None:
     # loaded before the clock starts, as it was when the pipeline imported it all: the
     # figures stay comparable across versions. What a whole run pays for its imports shows
     # in the seeds scenarios, which time the command.
-    for module in ("digest.group", "digest.atom", "digest.render", "digest.fulltext"):
+    for module in ("group", "shape", "atom", "render", "fulltext"):
         with contextlib.suppress(ImportError):
-            importlib.import_module(module)
+            importlib.import_module(f"digest.{module}")
 
     imported_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     feeds = args.feeds * (4 if scenario == "backlog4x" else 1)

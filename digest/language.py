@@ -122,12 +122,16 @@ class Language:
     """One language of the interface: its tag, its CLDR locale and its catalogue."""
 
     def __init__(
-        self, tag: str, locale: Locale, translations: gettext.NullTranslations, style: DateStyle
+        self,
+        tag: str,
+        locale: Locale,
+        translations: gettext.NullTranslations,
+        style: DateStyle | None = None,
     ) -> None:
         self.tag = tag  # as ``lang`` attributes and ``xml:lang`` write it: "de", "pt-BR"
         self.locale = locale
         self.translations = translations
-        self.style = style
+        self._style = style  # None: the locale's own, looked up when first wanted
         # Formatting through CLDR costs some microseconds a call, and a page asks for the
         # same few dates, times and counts over and over: each is worked out once.
         self._written: dict[tuple[str, object], str] = {}
@@ -198,10 +202,15 @@ class Language:
             self._remember(key, self._patterns[name].apply(day, self.locale))
         return self._written[key]
 
+    # Looked up and parsed on the first date written: a build that writes no page (nothing
+    # new) never loads Babel's date formatting.
+    @functools.cached_property
+    def style(self) -> DateStyle:
+        """The patterns this language writes dates and times in."""
+        return self._style or DateStyle.of(self.locale)
+
     @functools.cached_property
     def _patterns(self) -> Mapping[str, DateTimePattern]:
-        # parsed on the first date written: a build that writes no page (nothing new)
-        # never loads Babel's date formatting
         from babel.dates import parse_pattern
 
         return MappingProxyType(
@@ -250,7 +259,7 @@ def choose_language(tag: str) -> tuple[Language, str | None]:
         locale = Locale.parse(wanted, sep="-")
     except (UnknownLocaleError, ValueError):  # a region CLDR does not know: "de-XX"
         locale = Locale.parse(primary_subtag(wanted) or DEFAULT_LANGUAGE)
-    return Language(wanted, locale, translations, DateStyle.of(locale)), None
+    return Language(wanted, locale, translations), None
 
 
 def english() -> Language:

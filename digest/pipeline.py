@@ -57,9 +57,9 @@ from digest.present import plural
 from digest.state import Keep, RunLock, SourceHealth, State, StateError, backup_folder
 from digest.text.recurring import Sighting, SourceTemplate
 
-# What only grouping, shaping and rendering need (numpy, the feed writer, the full-text
-# fetcher) is imported where they run: a build that finds nothing new, as most cron runs do,
-# and leaves the pages as they are never loads it.
+# What only grouping, shaping and rendering need (numpy, the feed writer) is imported where
+# they run: a build that finds nothing new, as most cron runs do, and leaves the pages as
+# they are never loads it.
 if TYPE_CHECKING:
     import jinja2
 
@@ -844,12 +844,15 @@ def stories_for_day(
     day gave it. The stories shown or listed in Also today are completed (headline, summary)
     and linked to the story of an earlier day (within ``feed_days``) that each continues;
     the others are only counted, so they are never completed."""
-    from digest.group import complete_story, keep_ids, link_earlier, outline_stories
     from digest.shape import ShapedDay, shape_day
 
-    settings = story_settings(config)
     if articles is None:
         articles = state.articles_for_day(day)
+    if not articles:  # nothing to group: grouping (and numpy) is not even loaded
+        return ShapedDay((), (), ())
+    from digest.group import complete_story, keep_ids, link_earlier, outline_stories
+
+    settings = story_settings(config)
     outlines = keep_ids(outline_stories(articles, settings), state.stories(day, day))
     shaped = shape_day(outlines, shape_settings(config))
     listed = [*shaped.stories, *shaped.also_today]

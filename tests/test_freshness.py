@@ -148,26 +148,40 @@ def test_the_command_run_twice_leaves_the_pages_alone(workdir: Path) -> None:
     assert "wrote" not in second and "nothing new, pages left as they were" in second
 
 
+# What a run that finds nothing new must not load: what only grouping and rendering use.
+WRITING_PAGES = {"numpy", "feedgen.feed", "babel.dates", "digest.group", "digest.atom"}
+
+
+def modules_loaded(workdir: Path, day: str) -> set[str]:
+    """Which of WRITING_PAGES ``digest build --date day`` loads, run as a command."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "digest", "build", "--date", day],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()} & WRITING_PAGES
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
 def test_a_run_that_finds_nothing_new_loads_nothing_only_writing_pages_needs(
-    workdir: Path,
+    workdir: Path, language: str
 ) -> None:
     # Most cron runs find nothing new: they must not pay for loading what only grouping and
-    # rendering use (numpy, the feed writer, Babel's date formats).
-    heavy = {"numpy", "feedgen.feed", "babel.dates", "digest.group", "digest.atom"}
-
-    def loaded() -> set[str]:
-        done = subprocess.run(
-            [sys.executable, "-X", "importtime", "-m", "digest", "build", "--date", SEEDS_DAY],
-            cwd=workdir,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=True,
-        )
-        return {line.rsplit("|", 1)[-1].strip() for line in done.stderr.splitlines()} & heavy
-
-    assert loaded() == heavy  # the first build groups and writes its pages
-    assert loaded() == set()
+    # rendering use (numpy, the feed writer, Babel's date formats), in whatever language.
+    (workdir / "digest.toml").write_text(
+        f'language = "{language}"\n\n[[sources]]\nname = "Seeds"\npath = "seeds"\n',
+        encoding="utf-8",
+    )
+    assert modules_loaded(workdir, SEEDS_DAY) == WRITING_PAGES  # groups, writes its pages
+    assert modules_loaded(workdir, SEEDS_DAY) == set()
+    # A day with no story yet (the morning's first runs): once its first build has written
+    # its pages, a run that finds nothing new has nothing to group either.
+    empty = (DAY + dt.timedelta(days=1)).isoformat()
+    assert "digest.atom" in modules_loaded(workdir, empty)
+    assert modules_loaded(workdir, empty) == set()
 
 
 def test_pages_newer_than_the_state_are_rendered_again(tmp_path: Path) -> None:
