@@ -97,7 +97,7 @@ def test_worker_processes_read_the_feeds_as_the_build_itself_does(
 ) -> None:
     here = corpus_site(http_server, tmp_path / "here")
     alone = build(here, DAY, now=NOW)
-    monkeypatch.setattr(intake, "POOL_MIN_SOURCES", 2)  # workers read all but two bodies
+    monkeypatch.setattr(intake, "POOL_MIN_SOURCES", 2)  # a build of 2 new feeds or more
     monkeypatch.setattr(pipeline, "pool_workers", lambda remote: 2)
     handed = handed_to_workers(monkeypatch)
     there = dataclasses.replace(here, output=tmp_path / "there/out", state=tmp_path / "there/s")
@@ -109,7 +109,7 @@ def test_worker_processes_read_the_feeds_as_the_build_itself_does(
     assert alone.digest == pooled.digest
     assert stored(here) == stored(there)
     assert learnt(here) == learnt(there) != []  # workers send back what cleaning saw
-    assert len(handed) == len(FEEDS) + 1 - 2  # every body but the first two, to a worker
+    assert len(handed) == len(FEEDS) + 1  # a first build: every body, to a worker
     handed.clear()
     again = build(there, DAY, now=NOW)  # every feed answers 304: no worker is started
     assert again.new_articles == 0 and again.digest.stories == pooled.digest.stories
@@ -142,13 +142,15 @@ def test_workers_start_before_the_first_body_when_enough_feeds_will_bring_one(
     http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Feeds with no validators (never read, or a server that sends none) cannot answer "304
-    # Not Modified": with enough of them, the workers start as the fetching does.
+    # Not Modified": with enough of them, the workers start as the fetching does and take
+    # every body (none is read in the build's own process while they start).
     monkeypatch.setattr(pipeline, "pool_workers", lambda remote: 2)
     monkeypatch.setattr(intake, "POOL_MIN_SOURCES", 8)
     monkeypatch.setattr(intake, "POOL_START_AT", 5)
     bodies: list[int] = []  # how many bodies the build had been handed when it started them
     offered = [0]
-    submit, start = intake.DayIntake.submit, intake.IntakePool.start
+    read_here = [0]  # bodies the build parsed itself
+    submit, start, parse = intake.DayIntake.submit, intake.IntakePool.start, intake.DayIntake.parse
 
     def counted(day: intake.DayIntake, *args: object, **kwargs: object) -> object:
         offered[0] += 1
@@ -158,11 +160,17 @@ def test_workers_start_before_the_first_body_when_enough_feeds_will_bring_one(
         bodies.append(offered[0])
         start(pool)
 
+    def parsed_here(day: intake.DayIntake, *args: object, **kwargs: object) -> object:
+        read_here[0] += 1
+        return parse(day, *args, **kwargs)  # type: ignore[arg-type]
+
     monkeypatch.setattr(intake.DayIntake, "submit", counted)
     monkeypatch.setattr(intake.IntakePool, "start", started)
+    monkeypatch.setattr(intake.DayIntake, "parse", parsed_here)
     config = corpus_site(http_server, tmp_path / "first")
     assert build(config, DAY, now=NOW).new_articles > 0
     assert bodies[:1] == [0]  # a first build: every feed brings a body
+    assert offered[0] >= 8 and read_here[0] == 0
     bodies.clear()
     offered[0] = 0
     again = build(config, DAY, now=NOW)  # every feed answers 304: nothing starts them
@@ -175,9 +183,18 @@ def test_workers_start_before_the_first_body_when_enough_feeds_will_bring_one(
     few = dataclasses.replace(
         config, sources=config.sources[:7], output=tmp_path / "few/out", state=tmp_path / "few/s"
     )
-    offered[0] = 0
+    offered[0] = read_here[0] = 0
     build(few, DAY, now=NOW)
     assert bodies == [5]
+    assert read_here[0] == offered[0] == 7  # all among the first POOL_MIN_SOURCES: read here
+    # Every feed changed since the last run (validators sent, a body back all the same):
+    # the first POOL_MIN_SOURCES are read here, the workers started with the fifth take the rest.
+    for number, name in enumerate([*FEEDS, FEEDS[0]]):
+        http_server.route(f"/{number}/{name}", body=(CORPUS / name).read_bytes())
+    bodies.clear()
+    offered[0] = read_here[0] = 0
+    build(config, DAY, now=NOW)
+    assert offered[0] == len(FEEDS) + 1 and bodies[:1] == [5] and read_here[0] == 8
 
 
 def test_fetching_waits_while_the_workers_are_behind_and_the_day_is_the_same(
@@ -203,7 +220,7 @@ def test_fetching_waits_while_the_workers_are_behind_and_the_day_is_the_same(
     there = dataclasses.replace(here, output=tmp_path / "there/out", state=tmp_path / "there/s")
     held = build(there, DAY, now=NOW)
     assert held.digest == free.digest and stored(here) == stored(there)
-    assert len(piled) == len(FEEDS) + 1 - 2
+    assert len(piled) == len(FEEDS) + 1  # every body of a first build goes to a worker
     # never more waiting than the fetching threads that were let through together
     assert max(piled) <= FetchConfig().workers
 
