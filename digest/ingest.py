@@ -316,14 +316,6 @@ def collect(
             continue
         run.took(source, kind, reading, cursor)
     if remote:
-        if intake is not None:
-            intake.expect_bodies(  # (a kind that follows links is read here, not by workers)
-                sum(
-                    1
-                    for r in remote
-                    if not (r.kind.may_follow or r.cursor.etag or r.cursor.last_modified)
-                )
-            )
         _collect_remote(remote, records, run, fetch_config, progress, now)
     return Collected(
         articles=tuple(run.articles),
@@ -398,6 +390,16 @@ def _collect_remote(
         )
         wanted.append(remote)
 
+    if run.intake is not None:
+        # the requests that cannot be answered "304 Not Modified" (a kind that follows links
+        # is read here, not by workers)
+        run.intake.expect_bodies(
+            sum(
+                1
+                for request, remote in zip(requests, wanted, strict=True)
+                if not (remote.kind.may_follow or request.etag or request.last_modified)
+            )
+        )
     total = len(requests)
     done = 0
     by_name = {remote.source.name: remote for remote in wanted}

@@ -52,15 +52,14 @@ FIRST_RUN_UNDATED = 5
 
 # Worker processes pay for themselves from about this many fetched feeds: starting them
 # (a fresh interpreter importing the parser and the cleaning rules) costs about what
-# parsing and cleaning some forty feeds does. So the first this many bodies of a build are
-# read in its own process, and workers take the next ones...
+# parsing and cleaning some forty feeds does. A build asking this many feeds or more that
+# cannot answer "304 Not Modified" (no validators: never read, or their server sends none)
+# starts them as its fetching starts, and hands them every body (``DayIntake.expect_bodies``).
 POOL_MIN_SOURCES = 40
-# ... started (which takes a moment) once a build has fetched this many bodies, while the
-# rest of the first POOL_MIN_SOURCES are read here: a rerun where all but a handful of feeds
-# answer "304 Not Modified" never starts them, nor waits for them at its end. With
-# POOL_MIN_SOURCES feeds or more that cannot answer so (no validators: never read, or their
-# server sends none), they start before the first is fetched and take every body
-# (``DayIntake.expect_bodies``).
+# Any other build (a rerun, where most feeds answer 304) reads its first POOL_MIN_SOURCES
+# bodies in its own process and starts the workers, which take a moment, with this many
+# bodies fetched, for the bodies after those: a rerun where all but a handful of feeds
+# answer 304 never starts them, nor waits for them at its end.
 POOL_START_AT = 10
 
 # Bodies fetched and not yet taken wait in the build's own process: past this many bytes of
@@ -819,9 +818,12 @@ class Pending:
         future: concurrent.futures.Future[Parsed],
         fallback: Callable[[], Parsed],
         then: Callable[[Parsed], None] | None = None,
+        fell_back: Callable[[BaseException], None] | None = None,
     ) -> None:
         self._future = future
         self._fallback: Callable[[], Parsed] | None = fallback
+        # says that the source is read here instead, and why (by default, once a source)
+        self._fell_back = fell_back or _fell_back
         # run on the worker's result when it is taken (``result``), for what must have
         # happened by then: a done-callback may still be running on another thread when the
         # waiting one wakes
@@ -843,12 +845,16 @@ class Pending:
         try:
             parsed = future.result()
         except concurrent.futures.BrokenExecutor as exc:
-            log.warning("no worker process read a source (%s): reading it in the build", exc)
+            self._fell_back(exc)
             assert self._fallback is not None
             return self._fallback()
         if self._then is not None:
             self._then(parsed)
         return parsed
+
+
+def _fell_back(exc: BaseException) -> None:
+    log.warning("no worker process read a source (%s): reading it in the build", exc)
 
 
 def _ask_for_pages(
@@ -878,6 +884,7 @@ class DayIntake:
         self._pages = pages
         self._bodies = 0
         self._every_body = False  # to the workers, none read here (``expect_bodies``)
+        self._fallen_back = False  # a source handed to the workers was read here instead
 
     def read(
         self,
@@ -957,4 +964,12 @@ class DayIntake:
             # case the callback has not run yet by then
             future.add_done_callback(ask)
             then = functools.partial(_ask_for_pages, pages, source)
-        return Pending(future, lambda: self.parse(source, kind, fetched, cursor, new=new), then)
+        return Pending(
+            future, lambda: self.parse(source, kind, fetched, cursor, new=new), then, self._said
+        )
+
+    def _said(self, exc: BaseException) -> None:
+        """Say once a build, not once a source, that the workers' sources are read here."""
+        if not self._fallen_back:
+            self._fallen_back = True
+            log.warning("worker processes lost (%s): their sources are read in the build", exc)

@@ -7,6 +7,7 @@ import concurrent.futures
 import dataclasses
 import datetime as dt
 import json
+import logging
 import pickle
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -197,6 +198,34 @@ def test_workers_start_before_the_first_body_when_enough_feeds_will_bring_one(
     assert offered[0] == len(FEEDS) + 1 and bodies[:1] == [5] and read_here[0] == 8
 
 
+def test_feeds_that_will_not_be_asked_do_not_start_the_workers(
+    http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A feed gone for good (410) is disabled: it has no validators, but it is not fetched
+    # again, so it brings no body to start the workers for.
+    monkeypatch.setattr(pipeline, "pool_workers", lambda remote: 2)
+    monkeypatch.setattr(intake, "POOL_MIN_SOURCES", 8)
+    started: list[int] = []
+    start = intake.IntakePool.start
+
+    def counted(pool: intake.IntakePool) -> None:
+        started.append(1)
+        start(pool)
+
+    monkeypatch.setattr(intake.IntakePool, "start", counted)
+    config = corpus_site(http_server, tmp_path / "site")
+    gone = []
+    for number in range(8):
+        http_server.route(f"/gone/{number}.xml", status=410)
+        gone.append(Source(f"gone {number}", "feed", http_server.url(f"/gone/{number}.xml")))
+    config = dataclasses.replace(config, sources=(*config.sources, *gone))
+    build(config, DAY, now=NOW)  # a first build: every feed may bring a body
+    assert started
+    started.clear()
+    again = build(config, DAY, now=NOW)  # the rest answer 304; the gone ones are not asked
+    assert again.new_articles == 0 and len(again.failures) == 8 and started == []
+
+
 def test_fetching_waits_while_the_workers_are_behind_and_the_day_is_the_same(
     http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -226,7 +255,10 @@ def test_fetching_waits_while_the_workers_are_behind_and_the_day_is_the_same(
 
 
 def test_once_the_workers_are_lost_the_rest_is_read_in_the_build(
-    http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    http_server: FixtureServer,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     here = corpus_site(http_server, tmp_path / "here")
     alone = build(here, DAY, now=NOW)
@@ -240,11 +272,15 @@ def test_once_the_workers_are_lost_the_rest_is_read_in_the_build(
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_processes)
     handed = handed_to_workers(monkeypatch)
     there = dataclasses.replace(here, output=tmp_path / "there/out", state=tmp_path / "there/s")
-    lost = build(there, DAY, now=NOW)
+    with caplog.at_level(logging.WARNING, logger="digest.intake"):
+        lost = build(there, DAY, now=NOW)
     assert lost.digest == alone.digest and stored(here) == stored(there)
     # the first wave went to the pool and came back to be read here; later bodies were
     # not handed over at all (each one handed over waits in memory until the end)
-    assert 0 < len(handed) < len(FEEDS) + 1 - 2
+    assert 0 < len(handed) < len(FEEDS) + 1
+    # said once, not once a source
+    said = [r.getMessage() for r in caplog.records if "read in the build" in r.getMessage()]
+    assert len(said) == 1 and "worker processes lost" in said[0], said
 
 
 def test_sources_waiting_together_go_to_a_worker_together_each_with_its_own_result(
