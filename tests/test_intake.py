@@ -93,6 +93,19 @@ def handed_to_workers(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return handed
 
 
+def pool_starts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """A 1 for each time a worker pool is asked to start from now on."""
+    started: list[int] = []
+    start = intake.IntakePool.start
+
+    def counted(pool: intake.IntakePool) -> None:
+        started.append(1)
+        start(pool)
+
+    monkeypatch.setattr(intake.IntakePool, "start", counted)
+    return started
+
+
 def test_worker_processes_read_the_feeds_as_the_build_itself_does(
     http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -122,14 +135,7 @@ def test_workers_start_only_once_a_build_has_fetched_a_few_bodies(
 ) -> None:
     monkeypatch.setattr(pipeline, "pool_workers", lambda remote: 2)
     monkeypatch.setattr(intake, "POOL_START_AT", 5)  # the processes start with the fifth body
-    started: list[int] = []
-    start = intake.IntakePool.start
-
-    def counted(pool: intake.IntakePool) -> None:
-        started.append(1)
-        start(pool)
-
-    monkeypatch.setattr(intake.IntakePool, "start", counted)
+    started = pool_starts(monkeypatch)
     config = corpus_site(http_server, tmp_path / "few")
     few = dataclasses.replace(config, sources=config.sources[:4])
     assert build(few, DAY, now=NOW).new_articles > 0
@@ -205,14 +211,7 @@ def test_feeds_that_will_not_be_asked_do_not_start_the_workers(
     # again, so it brings no body to start the workers for.
     monkeypatch.setattr(pipeline, "pool_workers", lambda remote: 2)
     monkeypatch.setattr(intake, "POOL_MIN_SOURCES", 8)
-    started: list[int] = []
-    start = intake.IntakePool.start
-
-    def counted(pool: intake.IntakePool) -> None:
-        started.append(1)
-        start(pool)
-
-    monkeypatch.setattr(intake.IntakePool, "start", counted)
+    started = pool_starts(monkeypatch)
     config = corpus_site(http_server, tmp_path / "site")
     gone = []
     for number in range(8):
