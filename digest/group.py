@@ -248,7 +248,10 @@ def cluster_articles(
         if not len(part):
             continue
         left, right, sims = first[part], second[part], similarity[part]
-        members = np.unique(np.concatenate([left, right]))
+        # the component's distinct items, in order (not np.unique: its first call loads
+        # numpy.ma, which costs a small build more than its whole grouping)
+        joined = np.sort(np.concatenate([left, right]))
+        members = joined[np.concatenate(([True], joined[1:] != joined[:-1]))]
         local_left = np.searchsorted(members, left)
         local_right = np.searchsorted(members, right)
         if HEAP_LIMIT < len(members) <= dense_limit and not small:

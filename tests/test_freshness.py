@@ -177,6 +177,8 @@ def test_a_run_that_finds_nothing_new_loads_nothing_only_writing_pages_needs(
     )
     assert modules_loaded(workdir, SEEDS_DAY) == WRITING_PAGES  # groups, writes its pages
     assert modules_loaded(workdir, SEEDS_DAY) == set()
+    if language != "en":
+        return  # (what follows does not depend on the language: once is enough)
     # A day with no story yet (the morning's first runs): once its first build has written
     # its pages, a run that finds nothing new has nothing to group either.
     empty = (DAY + dt.timedelta(days=1)).isoformat()
