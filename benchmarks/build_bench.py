@@ -615,7 +615,6 @@ FLOORS = {
     "backlog-rerun": "≤ 0.5 s",
     "backlog4x": "per entry within 10 % of 1x, ≤ 600 MB",
     "seeds": "≤ 0.1 s",
-    "seeds-rerun": "",
 }
 
 

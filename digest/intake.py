@@ -854,7 +854,7 @@ class Pending:
 
 
 def _fell_back(exc: BaseException) -> None:
-    log.warning("no worker process read a source (%s): reading it in the build", exc)
+    log.warning("worker processes lost (%s): their sources are read in the build", exc)
 
 
 def _ask_for_pages(
@@ -972,4 +972,4 @@ class DayIntake:
         """Say once a build, not once a source, that the workers' sources are read here."""
         if not self._fallen_back:
             self._fallen_back = True
-            log.warning("worker processes lost (%s): their sources are read in the build", exc)
+            _fell_back(exc)
