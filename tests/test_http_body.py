@@ -40,6 +40,13 @@ def test_chunked_body_is_read(http_server: FixtureServer):
     assert get(http_server.url("/feed.xml")).body == FEED * 100
 
 
+def test_a_body_read_in_several_pieces_comes_whole_and_in_order(http_server: FixtureServer):
+    # (read 64 KB at a time: this one takes four reads, the last one short)
+    body = b"".join(b"%06d " % n for n in range(30_000))
+    http_server.route("/feed.xml", body=body)
+    assert get(http_server.url("/feed.xml")).body == body
+
+
 # --- size cap -----------------------------------------------------------------------------
 
 
