@@ -34,11 +34,11 @@ from digest.present import (
     base_context,
     day_filename,
     http_url,
-    language_of,
     newest_first,
     utc_seconds,
     xml_text,
 )
+from digest.templating import language_of
 
 ARTICLE_TEMPLATE = "article.html.j2"
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)

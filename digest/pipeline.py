@@ -523,9 +523,10 @@ def build(
             )
         from digest import render
         from digest.group import story_record
+        from digest.templating import make_environment
 
         digest = assembly.digest
-        env = present.make_environment(config.templates, language)
+        env = make_environment(config.templates, language)
         # Render everything before touching the state or the output folder: a template error
         # or a full disk then leaves yesterday's state and pages exactly as they were.
         known_days = {d.day: d for d in days}

@@ -1,6 +1,6 @@
 """The HTML pages: a built digest becomes its day page, the index and the archive.
 
-Pages are Jinja templates from ``present.make_environment``: a user's ``templates`` folder is
+Pages are Jinja templates from ``templating.make_environment``: a user's ``templates`` folder is
 searched first, autoescape is on for every ``*.html.j2`` template, and no template marks
 article data ``|safe``. All links between pages are relative (``index.html``,
 ``archive.html``, ``2026-11-21.html``, ``feed.atom``) so the output works opened from disk or
@@ -20,7 +20,8 @@ from markupsafe import Markup
 
 from digest.config import Config
 from digest.model import DayRecord, Digest
-from digest.present import base_context, language_of, localtime, newest_first
+from digest.present import base_context, localtime, newest_first
+from digest.templating import language_of
 
 DAY_TEMPLATE = "day.html.j2"
 ARCHIVE_TEMPLATE = "archive.html.j2"

@@ -38,7 +38,7 @@ import time_machine
 from httpserver import FixtureServer
 from seedsite import copy_seeds
 
-from digest.present import make_environment
+from digest.templating import make_environment
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 UPDATE_GOLDEN = "python -m pytest tests/test_golden.py --update-golden"

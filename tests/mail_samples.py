@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from digest.config import Config, EmailConfig
 from digest.mail import build_message
 from digest.model import Article, Attributed, Digest, Paragraph, SourceFailure, Story
-from digest.present import make_environment
+from digest.templating import make_environment
 
 DAY = dt.date(2026, 11, 21)
 NOW = dt.datetime(2026, 11, 21, 6, 0, tzinfo=dt.UTC)

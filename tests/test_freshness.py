@@ -149,7 +149,7 @@ def test_the_command_run_twice_leaves_the_pages_alone(workdir: Path) -> None:
 
 
 # What a run that finds nothing new must not load: what only grouping and rendering use.
-WRITING_PAGES = {"numpy", "feedgen.feed", "babel.dates", "digest.group", "digest.atom"}
+WRITING_PAGES = {"numpy", "feedgen.feed", "babel.dates", "jinja2", "digest.group", "digest.atom"}
 
 
 def modules_loaded(workdir: Path, day: str) -> set[str]:
@@ -170,7 +170,7 @@ def test_a_run_that_finds_nothing_new_loads_nothing_only_writing_pages_needs(
     workdir: Path, language: str
 ) -> None:
     # Most cron runs find nothing new: they must not pay for loading what only grouping and
-    # rendering use (numpy, the feed writer, Babel's date formats), in whatever language.
+    # rendering use (numpy, the feed writer, Jinja, Babel's date formats), in whatever language.
     (workdir / "digest.toml").write_text(
         f'language = "{language}"\n\n[[sources]]\nname = "Seeds"\npath = "seeds"\n',
         encoding="utf-8",

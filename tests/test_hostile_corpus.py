@@ -26,7 +26,7 @@ from digest.config import Config, FetchConfig, StoriesConfig
 from digest.mail import build_message
 from digest.model import Source
 from digest.pipeline import BuildResult, build
-from digest.present import make_environment
+from digest.templating import make_environment
 
 DAY = dt.date(2026, 11, 21)
 NOW = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)

@@ -24,7 +24,7 @@ from mail_samples import (
 from digest.mail import MailError, build_message
 from digest.mail.compose import wrap
 from digest.model import Attributed, Paragraph, Story
-from digest.present import make_environment
+from digest.templating import make_environment
 
 
 def test_message_is_multipart_alternative_plain_first_then_html_utf8(tmp_path: Path) -> None:
@@ -314,7 +314,7 @@ def test_user_templates_override_the_built_in_ones(tmp_path: Path) -> None:
 def test_a_broken_email_template_of_the_users_is_named_with_its_line(tmp_path: Path) -> None:
     # It was a MailError without the line (exit 1); a broken template of the user's is now
     # the same TemplateError (exit 2) wherever it is used.
-    from digest.present import TemplateError
+    from digest.templating import TemplateError
 
     folder = tmp_path / "templates"
     folder.mkdir()

@@ -18,9 +18,9 @@ from digest.config import Config
 from digest.model import Source
 from digest.output import OutputError
 from digest.pipeline import build
-from digest.present import TemplateError
 from digest.state import State
 from digest.summarise import lead_sentences
+from digest.templating import TemplateError
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -34,8 +34,8 @@ from digest.config import Config, EmailConfig
 from digest.mail import build_message
 from digest.model import Source, Story
 from digest.pipeline import BuildResult, build, stored_digest
-from digest.present import make_environment
 from digest.state import State
+from digest.templating import make_environment
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SITE = "https://example.org/news/"

@@ -25,8 +25,8 @@ def failures() -> tuple[tuple[type[BaseException], int, str], ...]:
     not when the command starts: ``digest --help`` need not load the templates.)"""
     from digest.config import ConfigError
     from digest.errors import DigestError
-    from digest.present import TemplateError
     from digest.state import StateLockedError
+    from digest.templating import TemplateError
     from digest.text.normalise import RulesError
     from digest.usecases import UsageError
 

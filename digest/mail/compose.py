@@ -10,7 +10,7 @@ Gmail clips a message past about 102 KB behind "View entire message", so ``build
 keeps the whole message under ``max_bytes``: it shortens the stories' full texts, then leaves
 them out, and never touches a summary. What it cut is on the message (``DigestMessage.cuts``).
 
-The message speaks the environment's language (``present.language_of``): its subject, count
+The message speaks the environment's language (``templating.language_of``): its subject, count
 line, bylines and dates, as the templates do the rest. What ``cuts`` and the log say is for
 the operator, in English.
 
@@ -52,13 +52,13 @@ from digest.present import (
     day_filename,
     figure_kind,
     http_url,
-    language_of,
     localtime,
     lower_first,
     one_line,
     plural,
     upper_first,
 )
+from digest.templating import language_of
 
 # one logger for the whole package: log lines say "digest.mail", whichever module wrote them
 log = logging.getLogger(__package__)

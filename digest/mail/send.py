@@ -24,8 +24,9 @@ from digest.mail.password import read_password
 from digest.mail.smtp import RecipientsRefused, envelope_addresses, send_message
 from digest.model import Digest
 from digest.output import write_atomic
-from digest.present import human_datetime, localtime, make_environment, plural
+from digest.present import human_datetime, localtime, plural
 from digest.state import State
+from digest.templating import make_environment
 
 log = logging.getLogger(__package__)
 

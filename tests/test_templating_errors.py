@@ -10,7 +10,7 @@ import pytest
 from seedsite import SEEDS_DAY
 
 from digest.cli import EXIT_OK, EXIT_USAGE, main
-from digest.present import TemplateError, make_environment
+from digest.templating import TemplateError, make_environment
 
 CASES = {
     "a syntax error": (
