@@ -1,11 +1,12 @@
 """Presentation shared by every output: file names, dates, links and the text filters.
 
 The HTML pages (``render``), the Atom feeds (``atom``) and the email (``mail``) all take their
-file names, dates and links from here, and their templates' filters (set up by
-``digest.templating``, whose Jinja environment holds them), so a day reads the same in each of
-them. The built-in templates are found here too (``default_templates_dir``), since a run that
-writes nothing still checks whether they changed. Nothing here loads Jinja, nor reads the
-clock.
+file names, dates and links from here, and the templates' filters that are not the reader's
+language's (links, reading time, text; ``digest.templating`` installs them, with the
+language's date and number filters), so a day reads the same in each of them. The built-in
+templates are found here too (``default_templates_dir``: they ship as the ``digest.templates``
+package, from ``templates/`` at the top of the repository), since a run that writes nothing
+still checks whether they changed. Nothing here loads Jinja, nor reads the clock.
 """
 
 from __future__ import annotations

@@ -9,10 +9,11 @@ XML document may hold. Templates are compiled once and kept between runs (Jinja'
 cache, in its private per-user folder).
 
 Every environment speaks one language (``digest.language``): its templates' ``_()`` and
-``ngettext()`` calls (and ``{% trans %}`` blocks) read that language's catalogue, and its
-date, number and plural filters (``digest.present``) write as that language does, whatever
-the process locale. Templates find it as ``language`` (``language.tag`` for ``lang``
-attributes); code, with ``language_of(env)``.
+``ngettext()`` calls (and ``{% trans %}`` blocks) read that language's catalogue, and its date
+and number filters are that language's own, so they write as it does, whatever the process
+locale; the other filters (links, reading time, text) come from ``digest.present``. Templates
+find the language as ``language`` (``language.tag`` for ``lang`` attributes); code, with
+``language_of(env)``.
 
 A template of the user's that cannot be compiled or rendered (a syntax error, an undefined
 name, a filter that fails) raises ``TemplateError``, naming the template, its line and Jinja's
