@@ -175,7 +175,7 @@ class PageFetcher(Generic[T]):
         if self._client is None:
             from digest.sources.http import Client
 
-            self._client = Client(pool_size=PER_HOST, hosts=64, network=self._settings.network)
+            self._client = Client(network=self._settings.network)
         thread = threading.Thread(target=self._work, name="digest-page", daemon=True)
         self._threads.append(thread)
         thread.start()

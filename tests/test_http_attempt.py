@@ -10,7 +10,7 @@ from fetchhelpers import FEED, get
 from httpserver import FixtureServer, Recorded, Reply
 
 from digest import PROJECT_URL, __version__
-from digest.sources.http import FetchSettings, attempt, body
+from digest.sources.http import FetchSettings, body
 
 pytestmark = pytest.mark.usefixtures("no_proxies")
 
@@ -197,7 +197,6 @@ def test_a_utf8_location_is_followed_as_utf8(http_server: FixtureServer):
 def test_a_redirect_whose_body_stalls_is_followed_without_waiting(
     http_server: FixtureServer, monkeypatch: pytest.MonkeyPatch
 ):
-    monkeypatch.setattr(attempt, "LEFTOVER_BODY_WAIT", 0.1)  # not 1 s: the test would wait it
     http_server.route(
         "/old",
         status=301,

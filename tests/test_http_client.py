@@ -32,12 +32,13 @@ def test_fetch_all_keeps_connections_alive(http_server: FixtureServer):
     assert len(ports) <= 2  # one connection per worker carried every request
 
 
-def test_https_with_a_trusted_certificate(server_tls, client_tls):
+def test_https_with_a_trusted_certificate(server_tls, certificate):
     with FixtureServer(tls=server_tls) as server:
         server.route("/feed.xml", body=FEED)
         url = server.url("/feed.xml")
         assert url.startswith("https://")
-        result = fetch(FetchRequest("s", url, allow_private=True), client=Client(tls=client_tls))
+        client = Client(ca_file=str(certificate[0]))
+        result = fetch(FetchRequest("s", url, allow_private=True), client=client)
     assert result.outcome == "ok"
     assert result.body == FEED
 

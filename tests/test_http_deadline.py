@@ -10,8 +10,7 @@ import pytest
 from fetchhelpers import FEED, get
 from httpserver import FixtureServer
 
-from digest.sources.http import Client, FetchRequest, FetchSettings, fetch
-from digest.sources.http.deadline import Watchdog
+from digest.sources.http import FetchSettings
 
 pytestmark = pytest.mark.usefixtures("no_proxies")
 
@@ -203,54 +202,3 @@ def test_a_response_trickled_until_the_deadline_is_a_timeout_not_an_empty_docume
     assert result.problem.startswith(f"timed out after {DEADLINE:g} s (")
     assert result.moved_to is None
     assert took < DEADLINE + 1
-
-
-# --- watched connections ------------------------------------------------------------------
-
-
-def test_a_connection_back_in_the_pool_is_no_longer_watched(
-    http_server: FixtureServer, monkeypatch: pytest.MonkeyPatch
-):
-    # urllib3 returns the connection to the pool as soon as the body is read, before the
-    # request's watchdog is disarmed; a late alarm must not reach a socket someone else has.
-    held_at_disarm: list[object] = []
-    real_disarm = Watchdog.disarm
-
-    def disarm(self):
-        held_at_disarm.append(self._socket)
-        real_disarm(self)
-
-    monkeypatch.setattr(Watchdog, "disarm", disarm)
-    http_server.route("/feed", body=FEED)
-    client = Client()
-    for _ in range(3):
-        assert (
-            fetch(
-                FetchRequest("s", http_server.url("/feed"), allow_private=True), client=client
-            ).body
-            == FEED
-        )
-    assert held_at_disarm == [None, None, None]
-    assert len({r.client_port for r in http_server.requests}) == 1
-
-
-def test_an_alarm_armed_after_a_later_one_still_fires_at_its_own_deadline():
-    # The alarm thread is woken only for an alarm sooner than every other: one armed after a
-    # far later one is such an alarm, and must not wait for the later one's time.
-    later, sooner = Watchdog(), Watchdog()
-    a, b = socket.socketpair()
-    try:
-        later.arm(60)
-        time.sleep(0.1)  # the alarm thread now waits for the later alarm
-        sooner.track(a)
-        started = time.monotonic()
-        sooner.arm(DEADLINE)
-        a.settimeout(10)
-        assert a.recv(1) == b""  # shut down by the alarm: the blocked read wakes at once
-        assert sooner.fired and not later.fired
-        assert DEADLINE * 0.8 <= time.monotonic() - started < DEADLINE + 2
-    finally:
-        later.disarm()
-        sooner.disarm()
-        a.close()
-        b.close()

@@ -141,7 +141,7 @@ def test_dropped_connection_forever_fails(http_server: FixtureServer):
 
 def test_unexpected_error_becomes_a_failed_result():
     class Exploding(Client):
-        def manager_for(self, url):
+        def proxy_for(self, url):
             raise RuntimeError("boom")
 
     client = Exploding()

@@ -83,5 +83,3 @@ def _configure_logging(level: int) -> None:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
-    # -v is for digest's own detail; the HTTP library's per-connection chatter drowns it
-    logging.getLogger("urllib3").setLevel(max(logging.WARNING, logging.getLogger().level))

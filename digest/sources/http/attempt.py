@@ -1,11 +1,13 @@
-"""One attempt at a request: follow its redirects by hand, then read the body of a 2xx.
+"""One attempt at a request: follow its redirects by hand, then take the body of a 2xx.
 
 Redirects are followed here (at most ``MAX_REDIRECTS`` hops, http and https only) so that a
 chain made only of 301/308 can be reported as ``moved_to``, and cookies set along the chain
 go back to their host for the rest of it. The stored validators go out as If-None-Match /
-If-Modified-Since. Each hop is bounded by the request's deadline (see ``deadline``) and by
-the network policy (see ``guard``): a hop to an address the request may not reach ends the
-attempt, so nothing it would have answered (a 301's new address included) is kept.
+If-Modified-Since. Each hop is one request over libcurl (``transfer``), bounded by the
+request's deadline and by the network policy (see ``guard``): a hop to an address the request
+may not reach ends the attempt, so nothing it would have answered (a 301's new address
+included) is kept. Through a proxy, the target's name is checked first: the proxy connects,
+not digest.
 
 ``attempt`` never raises for network or HTTP trouble: it returns a ``FinalAnswer`` (a
 success, or a failure that retrying would not change) or a ``TransientFailure``.
@@ -14,29 +16,18 @@ success, or a failure that retrying would not change) or a ``TransientFailure``.
 from __future__ import annotations
 
 import contextlib
-import http.client
 import http.cookies
 import re
 from collections.abc import Callable
 from urllib.parse import urljoin
 
-import urllib3
-from urllib3.exceptions import (
-    ConnectTimeoutError,
-    HTTPError,
-    LocationParseError,
-    LocationValueError,
-    NewConnectionError,
-    ProxyError,
-    ProxySchemeUnknown,
-    ReadTimeoutError,
-)
+from urllib3.exceptions import LocationParseError, LocationValueError
 from urllib3.util import Url, parse_url
 
-from digest.sources.http import errors, guard
-from digest.sources.http.body import ACCEPT_ENCODING, CutShort, UnusableBody, read_body
-from digest.sources.http.client import Client
-from digest.sources.http.deadline import PastDeadline, Watchdog
+from digest.sources.http import errors, guard, transfer
+from digest.sources.http.body import ACCEPT_ENCODING, CutShort, UnusableBody
+from digest.sources.http.client import Client, split_login
+from digest.sources.http.deadline import GaveUp
 from digest.sources.http.model import FetchRequest, FetchSettings, FinalAnswer, TransientFailure
 
 MAX_REDIRECTS = 10
@@ -44,9 +35,6 @@ ACCEPT = (
     "application/atom+xml, application/rss+xml, application/rdf+xml;q=0.9, "
     "application/xml;q=0.9, text/xml;q=0.9, text/html;q=0.8, */*;q=0.5"
 )
-# The longest wait for what is left of a redirect's, a 304's or an error page's body, in
-# seconds: a body that does not come at once is not worth waiting for.
-LEFTOVER_BODY_WAIT = 1.0
 
 _REDIRECTS = frozenset({301, 302, 303, 307, 308})
 _PERMANENT = frozenset({301, 308})
@@ -59,7 +47,7 @@ def attempt(
     deadline: float,
     clock: Callable[[], float],
 ) -> FinalAnswer | TransientFailure:
-    """One try: follow redirects by hand, then read the body of a 2xx."""
+    """One try: follow redirects by hand, then take the body of a 2xx."""
     url = _web_url(request.url)
     if isinstance(url, FinalAnswer):
         return url
@@ -85,110 +73,65 @@ def attempt(
         remaining = deadline - clock()
         if remaining <= 0:
             return errors.timed_out(settings, url.url, "waiting for a response")
-        connect = min(settings.connect_timeout, remaining)
-        watchdog = Watchdog(reach=reach)
-        response: urllib3.BaseHTTPResponse | None = None
-        finished = False  # the body was read to its end: the connection can be reused
-        phase = "waiting for a response"
         here = url.url
-        watchdog.arm(remaining)
+        proxy = client.proxy_for(url)
         try:
-            if client.proxy_for(url) is not None:  # the proxy connects, not us: ask DNS
-                reach.check_name(url.host or "")
+            if proxy is not None:
+                _check_proxy(proxy)
+                reach.check_name(url.host or "")  # the proxy connects, not us: ask DNS
             jar = cookies.get(url.host or "")
-            response = client.manager_for(url).urlopen(
-                "GET",
-                here,
-                headers=_with_cookies(headers, jar) if jar else headers,
-                redirect=False,
-                retries=False,
-                preload_content=False,
-                decode_content=False,
-                timeout=urllib3.Timeout(connect=connect, read=remaining),
+            answer = transfer.request(
+                client,
+                url,
+                _with_cookies(headers, jar) if jar else headers,
+                reach,
+                proxy=split_login(proxy) if proxy else None,
+                deadline=deadline,
+                connect_timeout=settings.connect_timeout,
+                clock=clock,
+                cap=settings.max_bytes,
+                wants_body=_wants_body,
             )
-            if watchdog.fired:
-                # The deadline shut the socket while the headers were still coming: what
-                # arrived is no response, though http.client reads the cut as their end.
-                raise PastDeadline
-            status = response.status
-            moved_to = here if permanent and hop > 0 else None
-
-            if status in _REDIRECTS:
-                finished = _finish_small_body(response)
-                _keep_cookies(cookies, url.host or "", response)
-                target = _redirect_target(response, here)
-                if isinstance(target, FinalAnswer):
-                    return target
-                permanent = permanent and status in _PERMANENT
-                url = target
-                continue
-            if 200 <= status < 300:
-                phase = "downloading"
-                body = read_body(response, settings.max_bytes, deadline, clock)
-                if watchdog.fired:  # a body read until the connection closed: cut, not done
-                    raise PastDeadline
-                finished = True
-                return FinalAnswer(
-                    "ok",
-                    here,
-                    status,
-                    moved_to,
-                    body,
-                    response.headers.get("content-type"),
-                    response.headers.get("etag"),
-                    response.headers.get("last-modified"),
-                )
-            finished = _finish_small_body(response)
-            if status == 304:
-                return FinalAnswer(
-                    "not_modified",
-                    here,
-                    status,
-                    moved_to,
-                    etag=response.headers.get("etag") or request.etag,
-                    last_modified=response.headers.get("last-modified") or request.last_modified,
-                )
-            return errors.status_problem(response, here)
         except CutShort as exc:
             return errors.cut_short(str(exc), here)
-        except UnusableBody as exc:
-            return FinalAnswer(
-                "failed",
-                here,
-                response.status if response is not None else None,
-                problem=str(exc),
-                advice=exc.advice,
-            )
         except guard.Refused as exc:
             return errors.refused(url, exc, redirected=hop > 0)
-        except ProxySchemeUnknown as exc:  # a ValueError too: caught before the URL errors
-            return errors.proxy_problem(exc, url, client.proxy_for(url))
-        except (LocationValueError, LocationParseError) as exc:
-            return errors.bad_url(here, f"not a usable URL ({exc})")
-        except (PastDeadline, HTTPError, http.client.HTTPException, OSError) as exc:
-            # urllib3 makes every failed connect a ConnectTimeoutError, refusals too
-            if isinstance(exc, ConnectTimeoutError) and not isinstance(exc, NewConnectionError):
-                # the connect limit ran out, not the request's deadline (a slow name lookup
-                # can take it all, and the alarm may not have said so yet): only then is the
-                # host taken for down
-                if connect < remaining and not watchdog.fired and clock() < deadline:
-                    return errors.connect_timed_out(connect, here)
-                return errors.timed_out(settings, here, "connect")
-            if watchdog.fired or isinstance(exc, PastDeadline):
-                return errors.timed_out(settings, here, phase)
-            if isinstance(exc, (ReadTimeoutError, TimeoutError)):
-                return errors.timed_out(settings, here, phase)
-            if isinstance(exc, ProxyError):
-                return errors.proxy_problem(exc, url, client.proxy_for(url))
-            return errors.transport_problem(exc, url)
-        finally:
-            # Disarmed before the connection can go back to the pool, where another request
-            # may take it: a late alarm must never shut a socket that is no longer ours.
-            watchdog.disarm()
-            if response is not None:
-                if not finished:
-                    response.close()
-                response.release_conn()
+        except errors.UnusableProxy as exc:
+            return errors.proxy_problem(exc, url, proxy)
+        except transfer.TransferFailed as failure:
+            return _failed(failure, url, hop, proxy, settings, remaining, deadline, clock)
+        status = answer.status
+        moved_to = here if permanent and hop > 0 else None
+        if status in _REDIRECTS:
+            for cookie in answer.cookies:
+                _keep_cookie(cookies, url.host or "", cookie)
+            target = _redirect_target(status, answer.headers.get("location", ""), here)
+            if isinstance(target, FinalAnswer):
+                return target
+            permanent = permanent and status in _PERMANENT
+            url = target
+            continue
+        if 200 <= status < 300:
+            return FinalAnswer(
+                "ok",
+                here,
+                status,
+                moved_to,
+                answer.body,
+                answer.headers.get("content-type"),
+                answer.headers.get("etag"),
+                answer.headers.get("last-modified"),
+            )
+        if status == 304:
+            return FinalAnswer(
+                "not_modified",
+                here,
+                status,
+                moved_to,
+                etag=answer.headers.get("etag") or request.etag,
+                last_modified=answer.headers.get("last-modified") or request.last_modified,
+            )
+        return errors.status_problem(status, answer.headers, here)
     return FinalAnswer(
         "failed",
         url.url,
@@ -197,65 +140,66 @@ def attempt(
     )
 
 
-def _sendable(value: str) -> bool:
-    try:
-        value.encode("latin-1")
-    except UnicodeEncodeError:
-        return False
-    return not any(char in value for char in "\r\n\0")
+def _wants_body(status: int) -> bool:
+    """Whether a response's body is read: a success's (a 304 and a 204 have none to wait
+    for); a redirect's or an error page's is not, its status and headers being enough."""
+    return 200 <= status < 300 or status == 304
 
 
-def _keep_cookies(
-    cookies: dict[str, dict[str, str]], host: str, response: urllib3.BaseHTTPResponse
-) -> None:
-    for header in response.headers.getlist("set-cookie"):
-        jar = http.cookies.SimpleCookie()
-        with contextlib.suppress(http.cookies.CookieError):
-            jar.load(header)
-        for name, morsel in jar.items():
-            cookies.setdefault(host, {})[name] = morsel.value
+def _failed(
+    failure: transfer.TransferFailed,
+    url: Url,
+    hop: int,
+    proxy: str | None,
+    settings: FetchSettings,
+    remaining: float,
+    deadline: float,
+    clock: Callable[[], float],
+) -> FinalAnswer | TransientFailure:
+    """A request libcurl could not complete, in words."""
+    here = url.url
+    if failure.stopped is not None:  # a body that cannot be taken (too large, damaged)
+        stopped = failure.stopped
+        advice = stopped.advice if isinstance(stopped, UnusableBody) else ""
+        status = failure.answer.status or None
+        return FinalAnswer("failed", here, status, problem=str(stopped), advice=advice)
+    connect = failure.connect_error
+    if proxy is not None and failure.code in transfer.PROXY_CODES:
+        return errors.proxy_problem(connect or OSError(failure.message), url, proxy)
+    if isinstance(connect, guard.Refused):
+        return errors.refused(url, connect, redirected=hop > 0)
+    if isinstance(connect, GaveUp):  # the lookup or connect was still running at the deadline
+        return errors.timed_out(settings, here, "connect")
+    if isinstance(connect, TimeoutError):
+        # the connect limit ran out, not the request's deadline (a slow name lookup can take
+        # it all): only then is the host taken for down
+        if clock() < deadline:
+            return errors.connect_timed_out(min(settings.connect_timeout, remaining), here)
+        return errors.timed_out(settings, here, "connect")
+    if failure.code == transfer.TIMED_OUT:
+        phase = "downloading" if failure.answer.headers_done else "waiting for a response"
+        return errors.timed_out(settings, here, phase)
+    return errors.transport_problem(transfer.failure_cause(failure), url)
 
 
-def _with_cookies(headers: dict[str, str], jar: dict[str, str]) -> dict[str, str]:
-    cookie = "; ".join(f"{name}={value}" for name, value in jar.items())
-    return {**headers, "Cookie": cookie} if _sendable(cookie) else headers
+def _check_proxy(proxy: str) -> None:
+    """Only http:// and https:// proxies (curl would also try SOCKS, where the network
+    policy's check of the target's name would no longer be what decides)."""
+    scheme = proxy.split("://", 1)[0].lower() if "://" in proxy else "http"
+    if scheme not in ("http", "https"):
+        raise errors.UnusableProxy(f"unsupported proxy scheme {scheme!r}")
 
 
-def _web_url(address: str) -> Url | FinalAnswer:
-    """``address`` parsed, normalised (lower-case scheme and host, IDNA, percent-encoding)
-    and checked to be http(s) with a host; or the failure that explains why not."""
-    try:
-        url = parse_url(address.strip())
-    except (LocationParseError, LocationValueError, ValueError) as exc:
-        return errors.bad_url(address, f"not a usable URL ({exc})")
-    if url.scheme not in ("http", "https") or not url.host:
-        return errors.bad_url(address, "not an http:// or https:// address")
-    return url
+def _keep_cookie(cookies: dict[str, dict[str, str]], host: str, header: str) -> None:
+    jar = http.cookies.SimpleCookie()
+    with contextlib.suppress(http.cookies.CookieError):
+        jar.load(header)
+    for name, morsel in jar.items():
+        cookies.setdefault(host, {})[name] = morsel.value
 
 
-def _finish_small_body(response: urllib3.BaseHTTPResponse) -> bool:
-    """Read what is left of a redirect's, a 304's or an error page's body, if it is small,
-    so that the connection can carry the next request. False when it was left unread."""
-    if response.status in (204, 304):
-        # No body by definition; one announced as chunked would be waited for in vain.
-        return not response.chunked
-    remaining = response.length_remaining
-    if remaining is None or remaining > 64 * 1024:
-        return False
-    sock = getattr(response.connection, "sock", None)
-    try:
-        if sock is not None:
-            wait = LEFTOVER_BODY_WAIT
-            sock.settimeout(min(sock.gettimeout() or wait, wait))
-        response.read(decode_content=False)
-    except (HTTPError, http.client.HTTPException, OSError):
-        return False
-    return True
-
-
-def _redirect_target(response: urllib3.BaseHTTPResponse, here: str) -> Url | FinalAnswer:
-    status = response.status
-    location = _header_text(response.headers.get("location", "")).strip()
+def _redirect_target(status: int, location: str, here: str) -> Url | FinalAnswer:
+    location = _header_text(location).strip()
     if not location:
         problem = f"HTTP {status} redirect without a Location"
     else:
@@ -279,9 +223,34 @@ def _redirect_target(response: urllib3.BaseHTTPResponse, here: str) -> Url | Fin
     )
 
 
+def _sendable(value: str) -> bool:
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return not any(char in value for char in "\r\n\0")
+
+
+def _with_cookies(headers: dict[str, str], jar: dict[str, str]) -> dict[str, str]:
+    cookie = "; ".join(f"{name}={value}" for name, value in jar.items())
+    return {**headers, "Cookie": cookie} if _sendable(cookie) else headers
+
+
+def _web_url(address: str) -> Url | FinalAnswer:
+    """``address`` parsed, normalised (lower-case scheme and host, IDNA, percent-encoding)
+    and checked to be http(s) with a host; or the failure that explains why not."""
+    try:
+        url = parse_url(address.strip())
+    except (LocationParseError, LocationValueError, ValueError) as exc:
+        return errors.bad_url(address, f"not a usable URL ({exc})")
+    if url.scheme not in ("http", "https") or not url.host:
+        return errors.bad_url(address, "not an http:// or https:// address")
+    return url
+
+
 def _header_text(value: str) -> str:
-    """A header value as sent: http.client reads header bytes as Latin-1, but servers send
-    UTF-8 (a Location of "/café" arrives as "/cafÃ©")."""
+    """A header value as sent: header bytes are read as Latin-1, but servers send UTF-8 (a
+    Location of "/café" arrives as "/cafÃ©")."""
     try:
         return value.encode("latin-1").decode("utf-8")
     except (UnicodeEncodeError, UnicodeDecodeError):

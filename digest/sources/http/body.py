@@ -1,29 +1,23 @@
-"""A response body, read to its end and decoded, never larger than the cap.
+"""A response body decoded under a size cap: the decoders ``transfer`` feeds it through.
 
-``read_body`` refuses a body whose declared length is over the cap before reading it, and
-stops one that grows past it, counting the bytes after decompression: decoding is
-incremental with a bounded output at every step, so a few hundred bytes of gzip or brotli
-"bomb" cannot inflate to gigabytes in memory. Brotli is offered (``ACCEPT_ENCODING``) only
-where the installed brotli can bound its output.
+The cap counts the bytes after decompression: decoding is incremental with a bounded output at
+every step, so a few hundred bytes of gzip or brotli "bomb" cannot inflate to gigabytes in
+memory. Brotli is offered (``ACCEPT_ENCODING``) only where the installed brotli can bound its
+output. A body whose declared length is over the cap is refused at its headers.
 
 A compressed body must end where its compression says it ends: a gzip, deflate or brotli
 stream cut short (the connection dropped, a proxy gave up) raises ``CutShort``, so that what
 arrived is never taken for the whole document. (A body shorter than its Content-Length, or a
-chunked body without its last chunk, is refused by urllib3 itself.)
+chunked body without its last chunk, is refused by libcurl itself.)
 
 A body that cannot be taken raises an ``UnusableBody`` whose message is the problem and whose
-``advice`` says what to do; the deadline passing between two reads raises ``PastDeadline``.
+``advice`` says what to do.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Callable
 from typing import Protocol
-
-import urllib3
-
-from digest.sources.http.deadline import PastDeadline
 
 try:
     import brotli
@@ -50,44 +44,7 @@ class CutShort(Exception):
     again (the message says which stream)."""
 
 
-def read_body(
-    response: urllib3.BaseHTTPResponse,
-    cap: int,
-    deadline: float,
-    clock: Callable[[], float],
-) -> bytes:
-    """The decoded body of ``response``, at most ``cap`` bytes, read by ``deadline``."""
-    declared = response.headers.get("content-length", "").strip()
-    if declared.isdigit() and int(declared) > cap:
-        raise TooLarge(
-            f"the response is larger than {_size(cap)} (the server says {_size(int(declared))})"
-        )
-    decoders = _decoders(response.headers.get("content-encoding", ""))
-    # The pieces, joined once at the end: most bodies come in one piece, which is then
-    # returned as it came, never copied (a bytearray grown and copied out cost two copies).
-    pieces: list[bytes] = []
-    size = raw = 0
-    for chunk in response.stream(64 * 1024, decode_content=False):
-        raw += len(chunk)
-        if raw > cap:
-            raise TooLarge(f"the response is larger than {_size(cap)}")
-        data = chunk
-        for decoder in decoders:
-            data = decoder.decode(data, cap - size + 1)
-            if len(data) > cap - size:
-                raise TooLarge(f"the response is larger than {_size(cap)} once decompressed")
-        pieces.append(data)
-        size += len(data)
-        if clock() >= deadline:
-            raise PastDeadline
-    if raw:  # an empty body has nothing to cut short
-        for decoder in decoders:
-            if not decoder.finished:
-                raise CutShort(f"its {decoder.name}-compressed data stops before its end")
-    return b"".join(pieces)
-
-
-def _size(n: int) -> str:
+def size_text(n: int) -> str:
     """``n`` bytes as a person reads a size: "1.5 MB", "2,048 MB" (never "2.05e+03 MB")."""
     for unit, scale in (("MB", 1024 * 1024), ("KB", 1024)):
         if n >= scale:
@@ -169,7 +126,7 @@ class _Identity:
         return data
 
 
-def _decoders(content_encoding: str) -> list[_Decoder]:
+def decoders_for(content_encoding: str) -> list[_Decoder]:
     """Decoders in the order to apply them (the reverse of the order the server applied)."""
     decoders: list[_Decoder] = []
     for name in reversed([n.strip().lower() for n in content_encoding.split(",")]):

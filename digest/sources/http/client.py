@@ -1,73 +1,49 @@
-"""The connections fetching uses: pooled per host, through the environment's proxy, over TLS
-checked against the system's trusted certificates.
+"""The connections fetching uses: libcurl handles kept alive per thread and network policy,
+through the environment's proxy, over TLS checked against the system's trusted certificates.
 
-The transport is urllib3: on a loopback corpus it spends about a third of the CPU time per
-request that httpx did, and fetching is the largest cost of a build.
+The transport is libcurl (through pycurl): its requests cost a sixth to an eighth of the CPU
+they cost through urllib3 and http.client (``benchmarks/transport_bench.py``), and fetching
+is the largest cost of a run that finds nothing new.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import logging
+import os
 import ssl
 import threading
 import urllib.request
-from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
-import urllib3
+import pycurl
 from urllib3.util import Url
 
-from digest.sources.http.deadline import watched
 from digest.sources.http.guard import SYSTEM_NETWORK, Network
-
-
-class _NoHeaderParsingNoise(logging.Filter):
-    """urllib3 logs a traceback at WARNING for every response with a malformed header line
-    (common, and harmless: the response is still read). Under cron that is a mail a run."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith("Failed to parse headers")
-
-
-logging.getLogger("urllib3.connection").addFilter(_NoHeaderParsingNoise())
 
 
 class Client:
     """The connections ``fetch`` uses, safe to share between threads.
 
-    Connections are kept alive and pooled per host, at most ``pool_size`` each (one per
-    worker is enough). Requests go through the proxy the environment names for their scheme
-    (``http_proxy``, ``https_proxy``, else ``all_proxy``; ``no_proxy`` lists hosts to reach
-    directly), read once when the client is made; a ``user:password@`` in the proxy's
-    address is sent as its login and never shown in a message. Every socket a request opens
-    or reuses is handed to that request's deadline watchdog. ``tls`` replaces the context that
-    decides which HTTPS certificates to trust (by default, the system's); ``network`` where
+    Each thread has a libcurl handle of its own for each network policy (``handle``): a
+    handle keeps its connections alive for its next requests to the same host, and reuses
+    one for any request it makes, so a connection opened for a request allowed private
+    addresses must never carry one that is not. Requests go through the proxy the
+    environment names for their scheme (``http_proxy``, ``https_proxy``, else ``all_proxy``;
+    ``no_proxy`` lists hosts to reach directly), read once when the client is made, and
+    never through one curl would find by itself; a ``user:password@`` in the proxy's address
+    is sent as its login and never shown in a message. ``ca_file`` replaces the certificates
+    that decide which HTTPS sites to trust (by default, the system's); ``network`` where
     names resolve and direct connections go (by default, the system's: see ``guard``).
     """
 
-    def __init__(
-        self,
-        *,
-        pool_size: int = 1,
-        hosts: int = 1,
-        tls: ssl.SSLContext | None = None,
-        network: Network | None = None,
-    ) -> None:
+    def __init__(self, *, ca_file: str | None = None, network: Network | None = None) -> None:
         self.network = network or SYSTEM_NETWORK
-        self._pool_options: dict[str, Any] = {
-            "num_pools": max(10, hosts),  # pools beyond this are closed, least recently used
-            "maxsize": pool_size,
-            "block": False,
-            "retries": False,  # fetch retries by itself, with its own backoff and deadline
-            "ssl_context": tls or _tls_context(),
-        }
-        self._direct = watched(urllib3.PoolManager(**self._pool_options))
+        self._trusted = (ca_file, None) if ca_file else _system_certificates()
         self._proxies = urllib.request.getproxies_environment()
-        self._via: dict[str, urllib3.PoolManager] = {}
         self._lock = threading.Lock()
+        self._handles: dict[tuple[int, bool], Any] = {}
 
     def proxy_for(self, url: Url) -> str | None:
         """The proxy the environment names for ``url`` (login included), or None."""
@@ -77,27 +53,36 @@ class Client:
             return None
         return proxy
 
-    def manager_for(self, url: Url) -> urllib3.PoolManager:
-        """The pool manager for ``url``: direct, or through the environment's proxy."""
-        proxy = self.proxy_for(url)
-        if proxy is None:
-            return self._direct
+    def handle(self, allow_private: bool) -> Any:
+        """The calling thread's libcurl handle for requests of this network policy."""
+        key = (threading.get_ident(), allow_private)
         with self._lock:
-            manager = self._via.get(proxy)
-            if manager is None:
-                address, login = split_login(proxy)
-                headers = urllib3.make_headers(proxy_basic_auth=login) if login else None
-                manager = watched(
-                    urllib3.ProxyManager(address, proxy_headers=headers, **self._pool_options)
-                )
-                self._via[proxy] = manager
-            return manager
+            handle = self._handles.get(key)
+        if handle is None:
+            handle = pycurl.Curl()
+            handle.setopt(pycurl.NOSIGNAL, 1)  # (timeouts without signals: threads)
+            handle.setopt(pycurl.FOLLOWLOCATION, 0)  # redirects are followed by ``attempt``
+            # HTTP/1.1 only: curl would negotiate HTTP/2 over TLS, and could try HTTP/3 over
+            # UDP, which a connection opened by the network policy cannot carry
+            handle.setopt(pycurl.HTTP_VERSION, pycurl.CURL_HTTP_VERSION_1_1)
+            handle.setopt(pycurl.PROTOCOLS, pycurl.PROTO_HTTP | pycurl.PROTO_HTTPS)
+            # Set once a handle, not once a request: curl spends about 10 µs of CPU a
+            # request on them, over plain HTTP too.
+            ca_file, ca_path = self._trusted
+            if ca_file:
+                handle.setopt(pycurl.CAINFO, ca_file)
+            if ca_path:
+                handle.setopt(pycurl.CAPATH, ca_path)
+            with self._lock:
+                self._handles[key] = handle
+        return handle
 
     def close(self) -> None:
-        self._direct.clear()
+        """Close every handle, and with them their kept-alive connections."""
         with self._lock:
-            for manager in self._via.values():
-                manager.clear()
+            handles, self._handles = list(self._handles.values()), {}
+        for handle in handles:
+            handle.close()
 
 
 def split_login(proxy: str) -> tuple[str, str | None]:
@@ -111,16 +96,19 @@ def split_login(proxy: str) -> tuple[str, str | None]:
 
 
 @functools.cache
-def _tls_context() -> ssl.SSLContext:
-    """The system's trusted certificates, as curl and browsers use; certifi's bundle where
-    the system has none (some Python builds on macOS). Built once: loading the store costs
-    more than a loopback request."""
-    context = ssl.create_default_context()
-    if not context.cert_store_stats().get("x509_ca"):
-        paths = ssl.get_default_verify_paths()
-        if not (paths.capath and any(Path(paths.capath).glob("*.0"))):
-            with contextlib.suppress(ImportError):
-                import certifi
+def _system_certificates() -> tuple[str | None, str | None]:
+    """The system's trusted certificates, as a file and a folder, where Python's own TLS
+    finds them (``SSL_CERT_FILE`` and ``SSL_CERT_DIR`` included); certifi's bundle where the
+    system has none (some Python builds on macOS). Given to curl explicitly: pycurl's wheels
+    carry a libcurl whose own idea of where they are may not hold on this system."""
+    paths = ssl.get_default_verify_paths()
+    ca_file = paths.cafile if paths.cafile and os.path.isfile(paths.cafile) else None
+    ca_path = paths.capath if paths.capath and os.path.isdir(paths.capath) else None
+    if ca_path and not any(name.endswith(".0") for name in os.listdir(ca_path)):
+        ca_path = None  # not a folder OpenSSL can look certificates up in
+    if ca_file is None and ca_path is None:
+        with contextlib.suppress(ImportError):
+            import certifi
 
-                context.load_verify_locations(certifi.where())
-    return context
+            ca_file = certifi.where()
+    return ca_file, ca_path

@@ -2,7 +2,7 @@
 advice what to do, and whether trying again could help (a ``TransientFailure``) or not (a
 ``FinalAnswer``).
 
-Nothing here touches the network; these read an exception or a response's status line and
+Nothing here touches the network; these read an exception or a response's status and
 headers. A proxy's password never reaches a message.
 """
 
@@ -16,14 +16,22 @@ import math
 import re
 import socket
 import ssl
+from collections.abc import Mapping
 
-import urllib3
-from urllib3.exceptions import NewConnectionError, ProtocolError, ProxySchemeUnknown
 from urllib3.util import Url
 
 from digest.sources.http import guard
 from digest.sources.http.client import split_login
 from digest.sources.http.model import FetchSettings, FinalAnswer, TransientFailure
+
+
+class UnusableProxy(Exception):
+    """The environment names a proxy digest cannot use (not http:// or https://)."""
+
+
+class CouldNotConnect(OSError):
+    """A connection that could not be opened, for a reason other than a refusal, a timeout
+    or a name that does not resolve (no route to the host, say): its cause says which."""
 
 
 def bad_url(url: str, why: str) -> FinalAnswer:
@@ -84,9 +92,11 @@ def refused(url: Url, exc: guard.Refused, *, redirected: bool) -> FinalAnswer:
     return FinalAnswer("failed", url.url, problem=problem, advice=advice, refused=True)
 
 
-def status_problem(response: urllib3.BaseHTTPResponse, here: str) -> FinalAnswer | TransientFailure:
-    """The problem with a response that is neither a success, a redirect nor a 304."""
-    status = response.status
+def status_problem(
+    status: int, headers: Mapping[str, str], here: str
+) -> FinalAnswer | TransientFailure:
+    """The problem with a response that is neither a success, a redirect nor a 304
+    (``headers``: its headers, by lower-case name)."""
     text = f"HTTP {status} {_reason(status)}".rstrip()
     if status == 410:
         return FinalAnswer(
@@ -103,7 +113,7 @@ def status_problem(response: urllib3.BaseHTTPResponse, here: str) -> FinalAnswer
             else "the site is having trouble; it will be tried again next run"
         )
         return TransientFailure(
-            text, advice, here, status, _parse_retry_after(response.headers.get("retry-after"))
+            text, advice, here, status, _parse_retry_after(headers.get("retry-after"))
         )
     if status == 404:
         advice = "check the URL; the site may have moved the feed"
@@ -167,7 +177,7 @@ def transport_problem(exc: BaseException, url: Url) -> FinalAnswer | TransientFa
             advice="the site is down or the URL's port is wrong; it will be tried again next run",
             host_down=True,
         )
-    if isinstance(exc, NewConnectionError):
+    if isinstance(exc, CouldNotConnect):
         problem = f"could not connect to {host} ({_innermost(exc)})"
     elif any(
         isinstance(e, http.client.BadStatusLine)
@@ -183,9 +193,7 @@ def transport_problem(exc: BaseException, url: Url) -> FinalAnswer | TransientFa
             + (" (it may expect https://)" if https else ""),
             advice="check the URL's scheme, http:// or https://, and its port",
         )
-    elif any(
-        isinstance(e, (http.client.HTTPException, ConnectionError, ProtocolError)) for e in chain
-    ):
+    elif any(isinstance(e, (http.client.HTTPException, ConnectionError)) for e in chain):
         problem = f"{host} closed the connection without a complete response"
     else:
         problem = f"network error talking to {host} ({_innermost(exc)})"
@@ -200,7 +208,7 @@ def proxy_problem(
 ) -> FinalAnswer | TransientFailure:
     advice = "check the proxy, and the http_proxy / https_proxy / no_proxy environment variables"
     proxy = split_login(proxy)[0] if proxy else proxy  # a password must never be shown
-    if isinstance(exc, ProxySchemeUnknown):
+    if isinstance(exc, UnusableProxy):
         return FinalAnswer(
             "failed",
             url.url,

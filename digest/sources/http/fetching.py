@@ -17,7 +17,6 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterable
-from urllib.parse import urlsplit
 
 from digest import PROJECT_URL
 from digest.room import Room
@@ -99,8 +98,7 @@ def fetch_all(
     workers = min(settings.workers, len(requests))
     own_client = client is None
     if client is None:
-        hosts = len({urlsplit(r.url).netloc for r in requests})
-        client = Client(pool_size=workers, hosts=hosts, network=settings.network)
+        client = Client(network=settings.network)
     results: list[FetchResult | None] = [None] * len(requests)
     # Set when the caller stops waiting (Ctrl-C, or an error of its own): a fetch still
     # running ends at its next pause between attempts rather than sleep through it. The

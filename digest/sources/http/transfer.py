@@ -1,0 +1,263 @@
+"""One HTTP request over libcurl: the status line, the headers and, for a success, the body.
+
+libcurl makes the request, in C and with the interpreter lock released; what digest must
+decide itself stays here:
+
+* **Where a connection goes.** curl never resolves a name: it is told every host it is asked
+  for is at a placeholder address (``RESOLVE``), and asks for a socket
+  (``OPENSOCKETFUNCTION``), which the request's ``guard.Reach`` opens: it resolves the name
+  through its ``Network``, drops the addresses the policy refuses and connects to one of the
+  others, within the request's deadline (``deadline.open_within``); curl is told the socket
+  is connected. The address checked is the address connected to. Through a proxy, curl
+  connects to the proxy, and ``attempt`` checked the target's name before.
+* **The deadline**: ``TIMEOUT_MS``, the time left, bounds the rest of the transfer (a slow
+  answer, a body or a TLS handshake trickled a byte at a time).
+* **The body** is decoded here, not by curl (which is not asked to: digest sends its own
+  Accept-Encoding), by ``body``'s decoders, and counted after decompression against the cap;
+  a declared length over the cap ends the transfer at the headers.
+* **What is not read**: a redirect's or an error page's body; the status and headers are all
+  the hop needs, and curl drops the connection rather than wait for it (an empty one, as most
+  redirects have, keeps it).
+
+A failure comes back as ``TransferFailed``; ``failure_cause`` turns it into the exception
+``errors.transport_problem`` words.
+"""
+
+from __future__ import annotations
+
+import http.client
+import ipaddress
+import socket
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import pycurl
+from urllib3.util import Url
+
+from digest.sources.http import guard
+from digest.sources.http.body import CutShort, TooLarge, UnusableBody, decoders_for, size_text
+from digest.sources.http.client import Client
+from digest.sources.http.deadline import GaveUp, open_within
+from digest.sources.http.errors import CouldNotConnect
+
+# What curl is told a name resolves to: it never connects there, the policy opens the
+# connection (TEST-NET-1, RFC 5737, where nothing answers).
+_PLACEHOLDER = "192.0.2.1"
+
+# libcurl's error codes that the words of a failure depend on
+TIMED_OUT = 28
+WRITE_STOPPED = 23  # a callback of ours ended the transfer
+COULD_NOT_CONNECT = 7
+PROXY_CODES = frozenset({5, 7, 56, 97})  # no proxy of that name, no connection, broken, refused
+_NOT_HTTP = frozenset({1, 8})  # an unsupported protocol, a reply curl cannot read
+_CLOSED = frozenset({18, 52, 55, 56})  # body cut short, nothing at all, send, receive
+_CERTIFICATE = 60
+_TLS = 35
+
+
+@dataclass
+class Answer:
+    """What one request brought: its status, headers (the last of each name, lower-case),
+    the cookies it set, and its decoded body when it was read."""
+
+    status: int = 0
+    headers: dict[str, str] = field(default_factory=dict)
+    cookies: list[str] = field(default_factory=list)
+    body: bytes = b""
+    headers_done: bool = False  # the header block ended: the body, if any, was under way
+
+
+class TransferFailed(Exception):
+    """libcurl's error ``code`` and ``message`` for a request, with what had come of it
+    (``answer``), what our socket callback met opening a connection (``connect_error``), and
+    what made a callback of ours end the transfer (``stopped``: a body over the cap)."""
+
+    def __init__(
+        self,
+        code: int,
+        message: str,
+        answer: Answer,
+        connect_error: BaseException | None,
+        stopped: BaseException | None,
+    ) -> None:
+        super().__init__(f"{message} (libcurl error {code})")
+        self.code, self.message, self.answer = code, message, answer
+        self.connect_error, self.stopped = connect_error, stopped
+
+
+def request(
+    client: Client,
+    url: Url,
+    headers: dict[str, str],
+    reach: guard.Reach,
+    *,
+    proxy: tuple[str, str | None] | None,
+    deadline: float,
+    connect_timeout: float,
+    clock: Callable[[], float],
+    cap: int,
+    wants_body: Callable[[int], bool],
+) -> Answer:
+    """GET ``url`` with ``headers``: the answer, with its body when ``wants_body(status)``.
+
+    ``proxy``: the proxy's address and login, or None to connect directly (curl never uses
+    a proxy of its own finding). Raises ``TransferFailed``, or ``CutShort`` when a
+    compressed body ends before its compressed stream does."""
+    handle = client.handle(reach.allow_private)
+    answer = Answer()
+    host = url.host or ""
+    port = url.port or (443 if url.scheme == "https" else 80)
+    decoders: list[Any] = []
+    pieces: list[bytes] = []
+    counted = [0, 0]  # bytes as they came, and decoded
+    problems: dict[str, BaseException] = {}
+
+    def open_socket(purpose: int, address: tuple[Any, ...]) -> Any:
+        try:
+            if proxy is not None:  # the proxy the user named: connected as curl would
+                where = address[3]  # (family, type, protocol, socket address)
+                return socket.create_connection(where[:2], timeout=connect_timeout)
+            limit = max(0.001, min(connect_timeout, deadline - clock()))
+            sock, _ = open_within(deadline, lambda: reach.connect(host, port, limit))
+            return sock
+        except (
+            guard.Refused,
+            GaveUp,
+            socket.gaierror,
+            ConnectionRefusedError,
+            TimeoutError,
+        ) as exc:
+            problems["connect"] = exc  # (handed to ``attempt`` with curl's own failure)
+        except OSError as exc:
+            problems["connect"] = CouldNotConnect(str(exc) or type(exc).__name__)
+            problems["connect"].__cause__ = exc
+        except BaseException as exc:  # a bug: reported as one, with its own type
+            problems["connect"] = exc
+        return pycurl.SOCKET_BAD
+
+    def header(line: bytes) -> int | None:
+        text = line.decode("latin-1")
+        if text.startswith("HTTP/"):  # a new response (after a 100 Continue, say)
+            parts = text.split(None, 2)
+            answer.status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
+            answer.headers, answer.cookies = {}, []
+            return None
+        if text.strip():
+            name, colon, value = text.partition(":")
+            if colon:
+                name = name.strip().lower()
+                answer.headers[name] = value.strip()
+                if name == "set-cookie":
+                    answer.cookies.append(value.strip())
+            return None
+        if 100 <= answer.status < 200:
+            return None  # the end of an interim response's headers
+        answer.headers_done = True
+        declared = answer.headers.get("content-length", "").strip()
+        if not wants_body(answer.status):
+            if declared == "0":
+                return None  # nothing to wait for: the connection is kept for the next
+            problems["enough"] = _Enough()
+            return 0  # (ends the transfer: the connection is closed, not kept)
+        if declared.isdigit() and int(declared) > cap:
+            problems["stopped"] = TooLarge(
+                f"the response is larger than {size_text(cap)} "
+                f"(the server says {size_text(int(declared))})"
+            )
+            return 0
+        try:
+            decoders.extend(decoders_for(answer.headers.get("content-encoding", "")))
+        except UnusableBody as exc:
+            problems["stopped"] = exc
+            return 0
+        return None
+
+    def write(data: bytes) -> int | None:
+        counted[0] += len(data)
+        if counted[0] > cap:
+            problems["stopped"] = TooLarge(f"the response is larger than {size_text(cap)}")
+            return 0
+        try:
+            for decoder in decoders:
+                data = decoder.decode(data, cap - counted[1] + 1)
+                if len(data) > cap - counted[1]:
+                    raise TooLarge(
+                        f"the response is larger than {size_text(cap)} once decompressed"
+                    )
+        except UnusableBody as exc:
+            problems["stopped"] = exc
+            return 0
+        pieces.append(data)
+        counted[1] += len(data)
+        return None
+
+    handle.setopt(pycurl.URL, url.url)
+    handle.setopt(pycurl.HTTPHEADER, [f"{name}: {value}" for name, value in headers.items()])
+    handle.setopt(pycurl.HEADERFUNCTION, header)
+    handle.setopt(pycurl.WRITEFUNCTION, write)
+    handle.setopt(pycurl.OPENSOCKETFUNCTION, open_socket)
+    handle.setopt(pycurl.SOCKOPTFUNCTION, _already_connected)
+    left = max(0.001, deadline - clock())
+    handle.setopt(pycurl.TIMEOUT_MS, int(left * 1000) + 1)
+    handle.setopt(pycurl.CONNECTTIMEOUT_MS, int(min(connect_timeout, left) * 1000) + 1)
+    handle.setopt(pycurl.PROXY, proxy[0] if proxy else "")
+    handle.setopt(pycurl.PROXYUSERPWD, proxy[1] if proxy and proxy[1] else "")
+    # a name is never resolved by curl (an IP address needs no resolving)
+    named = proxy is None and not _is_address(host)
+    if named:
+        handle.setopt(pycurl.RESOLVE, [f"{host}:{port}:{_PLACEHOLDER}"])
+    try:
+        handle.perform()
+    except pycurl.error as exc:
+        code, message = int(exc.args[0]), str(exc.args[1]) if len(exc.args) > 1 else ""
+        if not (code == WRITE_STOPPED and "enough" in problems):
+            raise TransferFailed(
+                code, message, answer, problems.get("connect"), problems.get("stopped")
+            ) from None
+    finally:
+        if named:  # (curl keeps the entry in its cache: taken out, or the next would use it)
+            handle.setopt(pycurl.RESOLVE, [f"-{host}:{port}"])
+    if counted[0] and any(not decoder.finished for decoder in decoders):
+        undone = next(decoder for decoder in decoders if not decoder.finished)
+        raise CutShort(f"its {undone.name}-compressed data stops before its end")
+    answer.body = b"".join(pieces)
+    return answer
+
+
+class _Enough(Exception):
+    """The headers were all the request wanted: its transfer was ended there."""
+
+
+def _already_connected(fd: int, purpose: int) -> int:
+    return int(pycurl.SOCKOPT_ALREADY_CONNECTED)
+
+
+def _is_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
+def failure_cause(failure: TransferFailed) -> BaseException:
+    """What failed, as the exception ``errors.transport_problem`` words: what our socket
+    callback met, else libcurl's error as the Python exception it stands for."""
+    if failure.connect_error is not None:
+        return failure.connect_error
+    code, message = failure.code, failure.message
+    if code == _CERTIFICATE:
+        certificate = ssl.SSLCertVerificationError(1, message)
+        certificate.verify_message = message.split("verify result: ", 1)[-1]
+        return certificate
+    if code == _TLS:
+        tls = ssl.SSLError(1, message)
+        tls.reason = message
+        return tls
+    if code in _NOT_HTTP:
+        return http.client.BadStatusLine(message)
+    if code in _CLOSED:
+        return ConnectionError(message)
+    return OSError(message)
