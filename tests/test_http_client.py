@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import base64
+import threading
+import time
 
 import pytest
 from fetchhelpers import FEED, closed_port, get
 from httpserver import FixtureServer
 
-from digest.sources.http import Client, FetchRequest, FetchSettings, fetch, fetch_all
+from digest.sources.http import (
+    Client,
+    FetchRequest,
+    FetchResult,
+    FetchSettings,
+    fetch,
+    fetch_all,
+)
 
 pytestmark = pytest.mark.usefixtures("no_proxies")
 
@@ -115,3 +124,17 @@ def test_all_proxy_is_used_when_no_scheme_proxy_is_set(
     proxy_environment(http_server.url("/"), name="all_proxy")
     assert get("http://feeds.example.invalid/feed.xml").body == FEED
     assert http_server.requests[0].path == "http://feeds.example.invalid/feed.xml"
+
+
+def test_closing_a_client_while_a_request_is_still_out_does_not_fail(http_server: FixtureServer):
+    # (a build stopped with Ctrl-C closes its client while requests are still out)
+    http_server.route("/slow", body=FEED, delay=1.0)
+    client = Client()
+    done: list[FetchResult] = []
+    request = FetchRequest("s", http_server.url("/slow"), allow_private=True)
+    worker = threading.Thread(target=lambda: done.append(fetch(request, client=client)))
+    worker.start()
+    time.sleep(0.3)  # the request is under way, on its own handle
+    client.close()
+    worker.join(10)
+    assert [r.outcome for r in done] == ["ok"]

@@ -78,11 +78,14 @@ class Client:
         return handle
 
     def close(self) -> None:
-        """Close every handle, and with them their kept-alive connections."""
+        """Close every handle, and with them their kept-alive connections. A handle still
+        making a request (its caller stopped waiting: Ctrl-C) cannot be closed under it: it
+        is let go, and closed when nothing holds it any more."""
         with self._lock:
             handles, self._handles = list(self._handles.values()), {}
         for handle in handles:
-            handle.close()
+            with contextlib.suppress(pycurl.error):
+                handle.close()
 
 
 def split_login(proxy: str) -> tuple[str, str | None]:
