@@ -159,3 +159,11 @@ def test_a_body_shorter_than_its_framing_says_is_a_failure_worth_retrying(
     assert result.outcome == "failed" and result.body == b"" and result.etag is None
     assert result.problem.startswith("127.0.0.1 closed the connection without a complete response")
     assert result.attempts == 3
+
+
+def test_a_coding_named_on_two_header_lines_is_undone_twice(http_server: FixtureServer):
+    # two Content-Encoding lines are one list, as if written "gzip, gzip"
+    body = gzip.compress(gzip.compress(FEED))
+    headers = [("Content-Encoding", "gzip"), ("Content-Encoding", "gzip")]
+    http_server.route("/feed.xml", body=body, headers=headers)
+    assert get(http_server.url("/feed.xml")).body == FEED

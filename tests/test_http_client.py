@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import contextlib
+import socket
 import threading
 import time
 
@@ -134,7 +136,51 @@ def test_closing_a_client_while_a_request_is_still_out_does_not_fail(http_server
     request = FetchRequest("s", http_server.url("/slow"), allow_private=True)
     worker = threading.Thread(target=lambda: done.append(fetch(request, client=client)))
     worker.start()
-    time.sleep(0.3)  # the request is under way, on its own handle
+    waited = time.monotonic()
+    while not http_server.requests_to("/slow") and time.monotonic() - waited < 5:
+        time.sleep(0.01)  # until the request is under way, on its own handle
     client.close()
     worker.join(10)
     assert [r.outcome for r in done] == ["ok"]
+
+
+def test_an_https_proxy_is_trusted_by_the_same_certificates(
+    server_tls, certificate, proxy_environment
+):
+    with FixtureServer(tls=server_tls) as proxy:
+        proxy.route("/feed.xml", body=FEED)
+        proxy_environment(proxy.url("/"))
+        assert proxy.url("/").startswith("https://")
+        client = Client(ca_file=str(certificate[0]))
+        request = FetchRequest("s", "http://feeds.example.invalid/feed.xml", allow_private=True)
+        result = fetch(request, client=client)
+        client.close()
+    assert result.outcome == "ok", result.problem
+    assert result.body == FEED
+    assert proxy.requests[0].path == "http://feeds.example.invalid/feed.xml"
+
+
+def test_a_proxy_that_does_not_accept_the_connection_is_given_up_at_the_deadline(
+    proxy_environment,
+):
+    # a listening socket whose queue is full: a connect to it waits, unanswered
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        queued = []
+        for _ in range(4):
+            waiting = socket.socket()
+            waiting.setblocking(False)
+            with contextlib.suppress(BlockingIOError):
+                waiting.connect(("127.0.0.1", port))
+            queued.append(waiting)
+        proxy_environment(f"http://127.0.0.1:{port}")
+        started = time.monotonic()
+        settings = FetchSettings(total_timeout=1.0, connect_timeout=4.0, retries=0)
+        result = get("http://feeds.example.invalid/feed.xml", settings)
+        took = time.monotonic() - started
+        for waiting in queued:
+            waiting.close()
+    assert result.outcome == "failed"
+    assert took < 2.5

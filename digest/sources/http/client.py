@@ -43,7 +43,7 @@ class Client:
         self._trusted = (ca_file, None) if ca_file else _system_certificates()
         self._proxies = urllib.request.getproxies_environment()
         self._lock = threading.Lock()
-        self._handles: dict[tuple[int, bool], Any] = {}
+        self._handles: dict[tuple[int, bool], Handle] = {}
 
     def proxy_for(self, url: Url) -> str | None:
         """The proxy the environment names for ``url`` (login included), or None."""
@@ -53,12 +53,12 @@ class Client:
             return None
         return proxy
 
-    def handle(self, allow_private: bool) -> Any:
+    def handle(self, allow_private: bool) -> Handle:
         """The calling thread's libcurl handle for requests of this network policy."""
         key = (threading.get_ident(), allow_private)
         with self._lock:
-            handle = self._handles.get(key)
-        if handle is None:
+            kept = self._handles.get(key)
+        if kept is None:
             handle = pycurl.Curl()
             handle.setopt(pycurl.NOSIGNAL, 1)  # (timeouts without signals: threads)
             handle.setopt(pycurl.FOLLOWLOCATION, 0)  # redirects are followed by ``attempt``
@@ -68,14 +68,18 @@ class Client:
             handle.setopt(pycurl.PROTOCOLS, pycurl.PROTO_HTTP | pycurl.PROTO_HTTPS)
             # Set once a handle, not once a request: curl spends about 10 µs of CPU a
             # request on them, over plain HTTP too.
+            # The same certificates decide whether an https:// proxy is trusted.
             ca_file, ca_path = self._trusted
             if ca_file:
                 handle.setopt(pycurl.CAINFO, ca_file)
+                handle.setopt(pycurl.PROXY_CAINFO, ca_file)
             if ca_path:
                 handle.setopt(pycurl.CAPATH, ca_path)
+                handle.setopt(pycurl.PROXY_CAPATH, ca_path)
+            kept = Handle(handle)
             with self._lock:
-                self._handles[key] = handle
-        return handle
+                self._handles[key] = kept
+        return kept
 
     def close(self) -> None:
         """Close every handle, and with them their kept-alive connections. A handle still
@@ -83,9 +87,18 @@ class Client:
         is let go, and closed when nothing holds it any more."""
         with self._lock:
             handles, self._handles = list(self._handles.values()), {}
-        for handle in handles:
+        for kept in handles:
             with contextlib.suppress(pycurl.error):
-                handle.close()
+                kept.curl.close()
+
+
+class Handle:
+    """A libcurl handle, and the name it was last told where to find (``RESOLVE``): curl
+    keeps such an entry in its cache until a later transfer is told to drop it."""
+
+    def __init__(self, curl: Any) -> None:
+        self.curl = curl
+        self.resolved: str | None = None  # "host:port"
 
 
 def split_login(proxy: str) -> tuple[str, str | None]:

@@ -105,7 +105,8 @@ def request(
     ``proxy``: the proxy's address and login, or None to connect directly (curl never uses
     a proxy of its own finding). Raises ``TransferFailed``, or ``CutShort`` when a
     compressed body ends before its compressed stream does."""
-    handle = client.handle(reach.allow_private)
+    kept = client.handle(reach.allow_private)
+    handle = kept.curl
     answer = Answer()
     host = url.host or ""
     port = url.port or (443 if url.scheme == "https" else 80)
@@ -116,10 +117,12 @@ def request(
 
     def open_socket(purpose: int, address: tuple[Any, ...]) -> Any:
         try:
-            if proxy is not None:  # the proxy the user named: connected as curl would
-                where = address[3]  # (family, type, protocol, socket address)
-                return socket.create_connection(where[:2], timeout=connect_timeout)
             limit = max(0.001, min(connect_timeout, deadline - clock()))
+            if proxy is not None:  # the proxy the user named, at the address curl found
+                where = address[3]  # (family, type, protocol, socket address)
+                return open_within(
+                    deadline, lambda: socket.create_connection(where[:2], timeout=limit)
+                )
             sock, _ = open_within(deadline, lambda: reach.connect(host, port, limit))
             return sock
         except (
@@ -147,10 +150,12 @@ def request(
         if text.strip():
             name, colon, value = text.partition(":")
             if colon:
-                name = name.strip().lower()
-                answer.headers[name] = value.strip()
+                name, value = name.strip().lower(), value.strip()
                 if name == "set-cookie":
-                    answer.cookies.append(value.strip())
+                    answer.cookies.append(value)
+                # a header sent twice is one list (two Content-Encoding lines: both applied)
+                earlier = answer.headers.get(name)
+                answer.headers[name] = f"{earlier}, {value}" if earlier else value
             return None
         if 100 <= answer.status < 200:
             return None  # the end of an interim response's headers
@@ -193,32 +198,30 @@ def request(
         counted[1] += len(data)
         return None
 
-    handle.setopt(pycurl.URL, url.url)
-    handle.setopt(pycurl.HTTPHEADER, [f"{name}: {value}" for name, value in headers.items()])
-    handle.setopt(pycurl.HEADERFUNCTION, header)
-    handle.setopt(pycurl.WRITEFUNCTION, write)
-    handle.setopt(pycurl.OPENSOCKETFUNCTION, open_socket)
-    handle.setopt(pycurl.SOCKOPTFUNCTION, _already_connected)
-    left = max(0.001, deadline - clock())
-    handle.setopt(pycurl.TIMEOUT_MS, int(left * 1000) + 1)
-    handle.setopt(pycurl.CONNECTTIMEOUT_MS, int(min(connect_timeout, left) * 1000) + 1)
-    handle.setopt(pycurl.PROXY, proxy[0] if proxy else "")
-    handle.setopt(pycurl.PROXYUSERPWD, proxy[1] if proxy and proxy[1] else "")
-    # a name is never resolved by curl (an IP address needs no resolving)
-    named = proxy is None and not _is_address(host)
-    if named:
-        handle.setopt(pycurl.RESOLVE, [f"{host}:{port}:{_PLACEHOLDER}"])
     try:
+        left = deadline - clock()
+        _prepare(handle, url, headers, header, write, open_socket, left, connect_timeout, proxy)
+        # A name is never resolved by curl (an IP address needs no resolving). curl keeps
+        # what it is told in the handle's cache, and drops an entry only when a later
+        # transfer says so: each transfer drops the one before's, so that the cache never
+        # grows, and a proxy named like a host once fetched directly is found where it is.
+        here = f"{host}:{port}" if proxy is None and not _is_address(host) else None
+        entries = [f"-{kept.resolved}"] if kept.resolved and kept.resolved != here else []
+        if here is not None:
+            entries.append(f"{here}:{_PLACEHOLDER}")
+        handle.setopt(pycurl.RESOLVE, entries)
+        kept.resolved = here
         handle.perform()
     except pycurl.error as exc:
-        code, message = int(exc.args[0]), str(exc.args[1]) if len(exc.args) > 1 else ""
+        if not exc.args or not isinstance(exc.args[0], int):
+            # not a transfer's failure: the handle was closed under us (the client closed as
+            # a stopped build ends)
+            raise TransferFailed(0, str(exc), answer, None, None) from None
+        code, message = exc.args[0], str(exc.args[1]) if len(exc.args) > 1 else ""
         if not (code == WRITE_STOPPED and "enough" in problems):
             raise TransferFailed(
                 code, message, answer, problems.get("connect"), problems.get("stopped")
             ) from None
-    finally:
-        if named:  # (curl keeps the entry in its cache: taken out, or the next would use it)
-            handle.setopt(pycurl.RESOLVE, [f"-{host}:{port}"])
     if counted[0] and any(not decoder.finished for decoder in decoders):
         undone = next(decoder for decoder in decoders if not decoder.finished)
         raise CutShort(f"its {undone.name}-compressed data stops before its end")
@@ -228,6 +231,31 @@ def request(
 
 class _Enough(Exception):
     """The headers were all the request wanted: its transfer was ended there."""
+
+
+def _prepare(
+    handle: Any,
+    url: Url,
+    headers: dict[str, str],
+    header: Callable[[bytes], int | None],
+    write: Callable[[bytes], int | None],
+    open_socket: Callable[[int, tuple[Any, ...]], Any],
+    left: float,
+    connect_timeout: float,
+    proxy: tuple[str, str | None] | None,
+) -> None:
+    """Set ``handle`` up for one request (what a handle keeps: see ``Client.handle``)."""
+    left = max(0.001, left)
+    handle.setopt(pycurl.URL, url.url)
+    handle.setopt(pycurl.HTTPHEADER, [f"{name}: {value}" for name, value in headers.items()])
+    handle.setopt(pycurl.HEADERFUNCTION, header)
+    handle.setopt(pycurl.WRITEFUNCTION, write)
+    handle.setopt(pycurl.OPENSOCKETFUNCTION, open_socket)
+    handle.setopt(pycurl.SOCKOPTFUNCTION, _already_connected)
+    handle.setopt(pycurl.TIMEOUT_MS, int(left * 1000) + 1)
+    handle.setopt(pycurl.CONNECTTIMEOUT_MS, int(min(connect_timeout, left) * 1000) + 1)
+    handle.setopt(pycurl.PROXY, proxy[0] if proxy else "")  # never one curl finds itself
+    handle.setopt(pycurl.PROXYUSERPWD, proxy[1] if proxy and proxy[1] else "")
 
 
 def _already_connected(fd: int, purpose: int) -> int:
@@ -257,6 +285,8 @@ def failure_cause(failure: TransferFailed) -> BaseException:
         tls.reason = message
         return tls
     if code in _NOT_HTTP:
+        if failure.answer.status:  # it spoke HTTP, but sent what cannot be read (its headers)
+            return http.client.HTTPException(message)
         return http.client.BadStatusLine(message)
     if code in _CLOSED:
         return ConnectionError(message)
