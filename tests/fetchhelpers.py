@@ -1,9 +1,11 @@
 """What the tests of digest.sources.http share: a feed body, a pause recorder, a one-line
-fetch and a port nobody listens on."""
+fetch, a port nobody listens on and one where nobody answers."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
+from collections.abc import Iterator
 
 from digest.sources.http import FetchRequest, FetchResult, FetchSettings, fetch
 
@@ -32,3 +34,24 @@ def closed_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def unanswered_port() -> Iterator[int]:
+    """A loopback port whose listener's queue is full: a connect to it waits, unanswered, as
+    one to a host behind a firewall that drops it does."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(0)
+        port = listener.getsockname()[1]
+        waiting = []
+        for _ in range(4):  # fill the queue
+            client = socket.socket()
+            client.setblocking(False)
+            client.connect_ex(("127.0.0.1", port))
+            waiting.append(client)
+        try:
+            yield port
+        finally:
+            for client in waiting:
+                client.close()

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import base64
-import contextlib
-import socket
 import threading
 import time
 
 import pytest
-from fetchhelpers import FEED, closed_port, get
+from fetchhelpers import FEED, closed_port, get, unanswered_port
 from httpserver import FixtureServer
 
 from digest.sources.http import (
@@ -163,24 +161,11 @@ def test_an_https_proxy_is_trusted_by_the_same_certificates(
 def test_a_proxy_that_does_not_accept_the_connection_is_given_up_at_the_deadline(
     proxy_environment,
 ):
-    # a listening socket whose queue is full: a connect to it waits, unanswered
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(0)
-        port = listener.getsockname()[1]
-        queued = []
-        for _ in range(4):
-            waiting = socket.socket()
-            waiting.setblocking(False)
-            with contextlib.suppress(BlockingIOError):
-                waiting.connect(("127.0.0.1", port))
-            queued.append(waiting)
+    with unanswered_port() as port:
         proxy_environment(f"http://127.0.0.1:{port}")
         started = time.monotonic()
         settings = FetchSettings(total_timeout=1.0, connect_timeout=4.0, retries=0)
         result = get("http://feeds.example.invalid/feed.xml", settings)
         took = time.monotonic() - started
-        for waiting in queued:
-            waiting.close()
     assert result.outcome == "failed"
     assert took < 2.5

@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from fetchhelpers import Sleeps, closed_port, get
+from fetchhelpers import Sleeps, closed_port, get, unanswered_port
 from httpserver import FixtureServer
 
 from digest.sources.http import FetchRequest, FetchSettings, fetch
@@ -90,26 +90,13 @@ def test_connection_refused_is_final_for_the_run():
 def test_a_connection_nobody_answers_is_final_for_the_run():
     # A listener whose queue is full drops new connection requests, as a host behind a
     # firewall that drops them does: the connect times out.
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen(0)
-        port = listener.getsockname()[1]
-        waiting = []
-        for _ in range(3):  # fill the queue
-            client = socket.socket()
-            client.setblocking(False)
-            client.connect_ex(("127.0.0.1", port))
-            waiting.append(client)
-        try:
-            sleeps = Sleeps()
-            url = f"http://127.0.0.1:{port}/feed"
-            settings = FetchSettings(connect_timeout=0.5, total_timeout=10, retries=2)
-            started = time.monotonic()
-            result = fetch(FetchRequest("s", url, allow_private=True), settings, sleep=sleeps)
-            took = time.monotonic() - started
-        finally:
-            for client in waiting:
-                client.close()
+    with unanswered_port() as port:
+        sleeps = Sleeps()
+        url = f"http://127.0.0.1:{port}/feed"
+        settings = FetchSettings(connect_timeout=0.5, total_timeout=10, retries=2)
+        started = time.monotonic()
+        result = fetch(FetchRequest("s", url, allow_private=True), settings, sleep=sleeps)
+        took = time.monotonic() - started
     assert result.outcome == "failed"
     assert result.problem == "timed out after 0.5 s (connect)"
     assert result.attempts == 1 and sleeps.calls == [] and result.host_down
