@@ -118,9 +118,9 @@ def test_connections_are_opened_by_threads_kept_for_the_next(http_server: Fixtur
 
 
 def test_a_slow_connect_and_a_trickled_tls_handshake_end_at_the_deadline(slow_resolver):
-    # Python bounds a TLS handshake by the socket timeout, counted from the handshake's own
-    # start: after a slow lookup that alone would run past the request's deadline. The
-    # deadline leaves time after the lookup for the handshake to begin, and be what is cut.
+    # A handshake fed a byte at a time must be cut at the request's deadline, counted from
+    # the request's start, not from the handshake's: after a slow lookup. The deadline leaves
+    # time after the lookup for the handshake to begin, and be what is cut.
     deadline = 0.5
     slow_resolver("slow-tls.example", 0.2)
     with socket.socket() as listener:
@@ -183,8 +183,8 @@ def trickling_server(
 def test_a_response_trickled_until_the_deadline_is_a_timeout_not_an_empty_document(
     at_once: bytes, trickled: bytes
 ):
-    # The deadline shuts the socket; http.client takes the shut for the end of the headers
-    # (or of a body sent without a length), which must not pass for a whole response.
+    # A response still trickling at the deadline is cut there: what arrived (part of the
+    # headers, or of a body sent without a length) must not pass for a whole response.
     with socket.socket() as listener:
         listener.bind(("127.0.0.1", 0))
         listener.listen()
