@@ -25,7 +25,7 @@ from urllib3.exceptions import LocationParseError, LocationValueError
 from urllib3.util import Url, parse_url
 
 from digest.sources.http import errors, guard, transfer
-from digest.sources.http.body import ACCEPT_ENCODING, CutShort, UnusableBody
+from digest.sources.http.body import ACCEPT_ENCODING, CutShort
 from digest.sources.http.client import Client, split_login
 from digest.sources.http.deadline import GaveUp
 from digest.sources.http.model import FetchRequest, FetchSettings, FinalAnswer, TransientFailure
@@ -158,11 +158,10 @@ def _failed(
 ) -> FinalAnswer | TransientFailure:
     """A request libcurl could not complete, in words."""
     here = url.url
-    if failure.stopped is not None:  # a body that cannot be taken (too large, damaged)
-        stopped = failure.stopped
-        advice = stopped.advice if isinstance(stopped, UnusableBody) else ""
+    stopped = failure.stopped
+    if stopped is not None:  # a body that cannot be taken (too large, damaged)
         status = failure.answer.status or None
-        return FinalAnswer("failed", here, status, problem=str(stopped), advice=advice)
+        return FinalAnswer("failed", here, status, problem=str(stopped), advice=stopped.advice)
     connect = failure.connect_error
     if proxy is not None and failure.code in transfer.PROXY_CODES:
         return errors.proxy_problem(connect or OSError(failure.message), url, proxy)

@@ -139,9 +139,8 @@ def names_own_network(url: str) -> bool:
 def _host_names_own_network(host: str) -> bool:
     if host == "localhost" or host.endswith(".localhost"):
         return True
-    try:
-        ip = ipaddress.ip_address(host.split("%", 1)[0])
-    except ValueError:
+    ip = ip_literal(host)
+    if ip is None:
         return False
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
@@ -254,6 +253,15 @@ class Reach:
             )
         for address in found:
             self.check_reached(host, address)
+
+
+def ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address a URL's host is written as (``192.0.2.7``, ``[2001:db8::1]``, with or
+    without a zone), or None for a name, which only a lookup turns into addresses."""
+    try:
+        return ipaddress.ip_address(host.strip().strip("[]").split("%", 1)[0])
+    except ValueError:
+        return None
 
 
 def _bare(host: str) -> str:

@@ -26,7 +26,6 @@ A failure comes back as ``TransferFailed``; ``failure_cause`` turns it into the 
 from __future__ import annotations
 
 import http.client
-import ipaddress
 import socket
 import ssl
 from collections.abc import Callable
@@ -59,8 +58,9 @@ _TLS = 35
 
 @dataclass
 class Answer:
-    """What one request brought: its status, headers (the last of each name, lower-case),
-    the cookies it set, and its decoded body when it was read."""
+    """What one request brought: its status, headers (by lower-case name; one sent on
+    several lines is one list, joined with commas), the cookies it set, and its decoded body
+    when it was read."""
 
     status: int = 0
     headers: dict[str, str] = field(default_factory=dict)
@@ -72,7 +72,8 @@ class Answer:
 class TransferFailed(Exception):
     """libcurl's error ``code`` and ``message`` for a request, with what had come of it
     (``answer``), what our socket callback met opening a connection (``connect_error``), and
-    what made a callback of ours end the transfer (``stopped``: a body over the cap)."""
+    what made a callback of ours end the transfer (``stopped``: a body over the cap, or
+    damaged)."""
 
     def __init__(
         self,
@@ -80,7 +81,7 @@ class TransferFailed(Exception):
         message: str,
         answer: Answer,
         connect_error: BaseException | None,
-        stopped: BaseException | None,
+        stopped: UnusableBody | None,
     ) -> None:
         super().__init__(f"{message} (libcurl error {code})")
         self.code, self.message, self.answer = code, message, answer
@@ -112,10 +113,13 @@ def request(
     port = url.port or (443 if url.scheme == "https" else 80)
     decoders: list[Any] = []
     pieces: list[bytes] = []
-    counted = [0, 0]  # bytes as they came, and decoded
-    problems: dict[str, BaseException] = {}
+    received = decoded = 0  # the body's bytes as they came, and decoded
+    connect_error: BaseException | None = None  # what opening a connection met
+    stopped: UnusableBody | None = None  # why a callback of ours ended the transfer
+    enough = False  # the headers were all the request wanted: its transfer ended there
 
     def open_socket(purpose: int, address: tuple[Any, ...]) -> Any:
+        nonlocal connect_error
         try:
             limit = max(0.001, min(connect_timeout, deadline - clock()))
             if proxy is not None:  # the proxy the user named, at the address curl found
@@ -132,15 +136,16 @@ def request(
             ConnectionRefusedError,
             TimeoutError,
         ) as exc:
-            problems["connect"] = exc  # (handed to ``attempt`` with curl's own failure)
+            connect_error = exc  # (handed to ``attempt`` with curl's own failure)
         except OSError as exc:
-            problems["connect"] = CouldNotConnect(str(exc) or type(exc).__name__)
-            problems["connect"].__cause__ = exc
+            connect_error = CouldNotConnect(str(exc) or type(exc).__name__)
+            connect_error.__cause__ = exc
         except BaseException as exc:  # a bug: reported as one, with its own type
-            problems["connect"] = exc
+            connect_error = exc
         return pycurl.SOCKET_BAD
 
     def header(line: bytes) -> int | None:
+        nonlocal enough, stopped
         text = line.decode("latin-1")
         if text.startswith("HTTP/"):  # a new response (after a 100 Continue, say)
             parts = text.split(None, 2)
@@ -164,38 +169,35 @@ def request(
         if not wants_body(answer.status):
             if declared == "0":
                 return None  # nothing to wait for: the connection is kept for the next
-            problems["enough"] = _Enough()
+            enough = True
             return 0  # (ends the transfer: the connection is closed, not kept)
         if declared.isdigit() and int(declared) > cap:
-            problems["stopped"] = TooLarge(
+            stopped = TooLarge(
                 f"the response is larger than {size_text(cap)} "
                 f"(the server says {size_text(int(declared))})"
             )
             return 0
-        try:
-            decoders.extend(decoders_for(answer.headers.get("content-encoding", "")))
-        except UnusableBody as exc:
-            problems["stopped"] = exc
-            return 0
+        decoders.extend(decoders_for(answer.headers.get("content-encoding", "")))
         return None
 
     def write(data: bytes) -> int | None:
-        counted[0] += len(data)
-        if counted[0] > cap:
-            problems["stopped"] = TooLarge(f"the response is larger than {size_text(cap)}")
+        nonlocal received, decoded, stopped
+        received += len(data)
+        if received > cap:
+            stopped = TooLarge(f"the response is larger than {size_text(cap)}")
             return 0
         try:
             for decoder in decoders:
-                data = decoder.decode(data, cap - counted[1] + 1)
-                if len(data) > cap - counted[1]:
+                data = decoder.decode(data, cap - decoded + 1)
+                if len(data) > cap - decoded:
                     raise TooLarge(
                         f"the response is larger than {size_text(cap)} once decompressed"
                     )
-        except UnusableBody as exc:
-            problems["stopped"] = exc
+        except UnusableBody as exc:  # (over the cap, or damaged: BadEncoding)
+            stopped = exc
             return 0
         pieces.append(data)
-        counted[1] += len(data)
+        decoded += len(data)
         return None
 
     try:
@@ -205,7 +207,7 @@ def request(
         # what it is told in the handle's cache, and drops an entry only when a later
         # transfer says so: each transfer drops the one before's, so that the cache never
         # grows, and a proxy named like a host once fetched directly is found where it is.
-        here = f"{host}:{port}" if proxy is None and not _is_address(host) else None
+        here = f"{host}:{port}" if proxy is None and guard.ip_literal(host) is None else None
         entries = [f"-{kept.resolved}"] if kept.resolved and kept.resolved != here else []
         if here is not None:
             entries.append(f"{here}:{_PLACEHOLDER}")
@@ -218,19 +220,13 @@ def request(
             # a stopped build ends)
             raise TransferFailed(0, str(exc), answer, None, None) from None
         code, message = exc.args[0], str(exc.args[1]) if len(exc.args) > 1 else ""
-        if not (code == WRITE_STOPPED and "enough" in problems):
-            raise TransferFailed(
-                code, message, answer, problems.get("connect"), problems.get("stopped")
-            ) from None
-    if counted[0] and any(not decoder.finished for decoder in decoders):
+        if not (code == WRITE_STOPPED and enough):
+            raise TransferFailed(code, message, answer, connect_error, stopped) from None
+    if received and any(not decoder.finished for decoder in decoders):
         undone = next(decoder for decoder in decoders if not decoder.finished)
         raise CutShort(f"its {undone.name}-compressed data stops before its end")
     answer.body = b"".join(pieces)
     return answer
-
-
-class _Enough(Exception):
-    """The headers were all the request wanted: its transfer was ended there."""
 
 
 def _prepare(
@@ -260,14 +256,6 @@ def _prepare(
 
 def _already_connected(fd: int, purpose: int) -> int:
     return int(pycurl.SOCKOPT_ALREADY_CONNECTED)
-
-
-def _is_address(host: str) -> bool:
-    try:
-        ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
-    except ValueError:
-        return False
-    return True
 
 
 def failure_cause(failure: TransferFailed) -> BaseException:
