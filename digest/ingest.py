@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 
 from digest.config import FetchConfig
 from digest.freshness import code_version
-from digest.intake import Parsed
+from digest.intake import Parsed, slim
 from digest.model import Article, Source, SourceFailure
 from digest.sources import kinds
 from digest.sources.errors import SourceError
@@ -67,29 +67,60 @@ class Collected:
     days: tuple[SourceDay, ...] = ()
 
 
-def as_configured(
-    source: Source, articles: Sequence[Article], title: str = "", site: str = ""
-) -> tuple[Article, ...]:
-    """What a source's own settings keep of the articles its kind read: the ``max_items``
-    newest, labelled with its ``category``, its ``language`` (which wins over what its feed
-    declares) and with its name as their ``origin``; a source the config left unnamed shows
-    the name it gives itself (``title``: a feed's title) rather than its address, and each
-    article knows the source's home page (``site``) when it gives one. The one
-    place where settings that every source has are applied, whatever its kind, except its
-    filter rules: they look at the cleaned text, so the pipeline applies them after cleaning
+@dataclass(frozen=True)
+class Labels:
+    """What a source's own settings set on each article it keeps: its name in the config
+    (``origin``), its ``category``, its ``language`` (which wins over what the article or its
+    document declares), the name it shows when the config left it unnamed (``shown``: a
+    feed's title rather than its address) and its home page (``site``), when it gives one.
+    ``declared`` is the language its document declares, for articles that declare none.
+
+    A source's articles are labelled once the day takes them (``digest.intake.take``), not
+    as they are read: most entries of a feed are an old backlog or were shown on an earlier
+    day, and a labelled copy of each would be thrown away."""
+
+    origin: str
+    category: str | None = None
+    language: str | None = None
+    declared: str | None = None
+    shown: str = ""
+    site: str = ""
+
+    def __call__(self, article: Article) -> Article:
+        changes: dict[str, Any] = {"origin": self.origin}
+        if self.category is not None:
+            changes["category"] = self.category
+        if self.language is not None:
+            changes["language"] = self.language
+        elif self.declared is not None and not article.language:
+            changes["language"] = self.declared
+        if self.shown:
+            changes["source"] = self.shown
+        if self.site:
+            changes["site"] = self.site
+        return dataclasses.replace(article, **changes)
+
+    def slim(self, article: Article) -> Article:
+        """What is remembered of an article not shown (``digest.intake.slim``), labelled."""
+        return slim(article, source=self.shown or article.source, origin=self.origin)
+
+
+def configured(source: Source, reading: Reading) -> tuple[tuple[Article, ...], Labels]:
+    """What a source's own settings keep of the articles its kind read (the ``max_items``
+    newest), and the labels its settings give them (``Labels``). The one place where
+    settings that every source has are applied, whatever its kind, except its filter rules:
+    they look at the cleaned text, so the pipeline applies them after cleaning
     (``Article.origin`` says which source's rules apply)."""
-    kept = newest(articles, source.max_items)
-    shown = " ".join(title.split())[:80] if not source.named else ""
-    changes: dict[str, Any] = {"origin": source.name}
-    if source.category is not None:
-        changes["category"] = source.category
-    if source.language is not None:
-        changes["language"] = source.language
-    if shown:
-        changes["source"] = shown
-    if site and is_safe_link(site):
-        changes["site"] = site
-    return tuple(dataclasses.replace(a, **changes) for a in kept)
+    site = reading.site if reading.site and is_safe_link(reading.site) else ""
+    labels = Labels(
+        origin=source.name,
+        category=source.category,
+        language=source.language,
+        declared=reading.language,
+        shown=" ".join(reading.title.split())[:80] if not source.named else "",
+        site=site,
+    )
+    return tuple(newest(reading.articles, source.max_items)), labels
 
 
 @dataclass
@@ -118,9 +149,9 @@ class _Run:
         self, source: Source, kind: Kind, reading: Reading, cursor: Cursor, **health: Any
     ) -> None:
         """A kind's reading of ``source``, with the source's own settings applied."""
-        articles = as_configured(source, reading.articles, reading.title, reading.site)
+        articles, labels = configured(source, reading)
         self.warnings.extend(f"{source.name}: {w}" for w in reading.warnings)
-        kept: Sequence[Article] = articles
+        kept: Sequence[Article] = ()
         if self.intake is not None:
             new = source.name in self.new_sources
             self.days.append(
@@ -131,9 +162,11 @@ class _Run:
                     new=new,
                     remote=is_remote(source),
                     incomplete=reading.incomplete,
+                    labels=labels,
                 )
             )
-            kept = ()
+        else:
+            kept = tuple(map(labels, articles))
         self.succeeded(
             source,
             kept,

@@ -39,6 +39,7 @@ from digest.model import Article, Paragraph, Source
 from digest.room import Room
 
 if TYPE_CHECKING:
+    from digest.ingest import Labels
     from digest.sources.kinds.base import Cursor, Fetched, Kind
     from digest.state import EntryRecord
     from digest.text.normalise import RuleSet
@@ -118,21 +119,22 @@ def select(
     tz: dt.tzinfo,
     now: dt.datetime,
     first_run_window: dt.timedelta,
-    backlog_sources: Collection[str] = frozenset(),
+    backlog: bool = False,
 ) -> Selection:
-    """Decide which articles are new for ``day``.
+    """Decide which of one source's articles are new for ``day``.
 
     An article already in a digest (this day's included: it is kept as first stored) is
     never taken again; one dated after the day waits for a later digest; on a feed's first
-    run only the recent window is taken and the rest is remembered as skipped, so it never
-    surfaces later either. Undated articles take the time digest first saw them.
+    run (``backlog``: the source is new, and its kind has a backlog) only the recent window is
+    taken and the rest is remembered as skipped, so it never surfaces later either. Undated
+    articles take the time digest first saw them.
     """
     end = day_end(day, tz)
     # A zero window means "no window": a new source's whole backlog is taken.
     window_start = min(now, end) - first_run_window if first_run_window else None
     chosen = Selection([], [], [])
     seen_keys: set[str] = set()
-    undated_taken: dict[str, int] = {}
+    undated_taken = 0
     held_until: dt.datetime | None = None
     for article in articles:
         if article.key in seen_keys:
@@ -149,12 +151,10 @@ def select(
             due = max(published, end)
             held_until = due if held_until is None else min(held_until, due)
             continue
-        origin = article.origin or article.source
-        if record is None and window_start is not None and origin in backlog_sources:
+        if record is None and window_start is not None and backlog:
             if article.published is None:
-                taken = undated_taken.get(origin, 0)
-                undated_taken[origin] = taken + 1
-                if taken >= FIRST_RUN_UNDATED:
+                undated_taken += 1
+                if undated_taken > FIRST_RUN_UNDATED:
                     chosen.skipped.append(article)
                     continue
             elif published < window_start:
@@ -324,17 +324,18 @@ def _rules(path: Path | None) -> RuleSet:
     return load_rules(path)
 
 
-def slim(article: Article) -> Article:
+def slim(article: Article, *, source: str | None = None, origin: str | None = None) -> Article:
     """What is remembered of an article that is not shown (its key, where it came from, and
-    what a message names it by): none of its text."""
+    what a message names it by): none of its text. ``source`` and ``origin`` replace the
+    article's own (``digest.ingest.Labels.slim``)."""
     return Article(
         key=article.key,
-        source=article.source,
+        source=article.source if source is None else source,
         title=article.title,
         paragraphs=(),
         url=article.url,
         published=article.published,
-        origin=article.origin,
+        origin=article.origin if origin is None else origin,
     )
 
 
@@ -429,6 +430,7 @@ def take(
     new: bool,
     remote: bool,
     incomplete: Collection[str] = frozenset(),
+    labels: Labels | None = None,
 ) -> SourceDay:
     """What ``articles``, read from ``source`` (as its settings keep them), bring to the day.
 
@@ -436,7 +438,9 @@ def take(
     ``new``: the source is new to digest, so the first-run window trims its backlog (for kinds
     that have one); ``remote``: it is read over the web, so its articles' pages may be fetched
     for their full text; ``incomplete``: keys of articles its kind read from broken markup,
-    held back (``hold_incomplete``) until a read gives them whole.
+    held back (``hold_incomplete``) until a read gives them whole; ``labels``: what the
+    source's settings set on each article (``digest.ingest.Labels``), given to those the
+    day takes (None: ``articles`` are labelled already).
     """
     selection = select(
         articles,
@@ -445,14 +449,14 @@ def take(
         tz=plan.tz,
         now=plan.now,
         first_run_window=plan.first_run_window,
-        backlog_sources={source.name} if new and kind.has_backlog else (),
+        backlog=new and kind.has_backlog,
     )
+    taken = selection.shown if labels is None else list(map(labels, selection.shown))
+    left = slim if labels is None else labels.slim
     recovered = hold_incomplete(
-        selection.shown,
+        taken,
         incomplete,
-        known.incomplete_runs(a.key for a in selection.shown if a.key in incomplete)
-        if incomplete
-        else {},
+        known.incomplete_runs(a.key for a in taken if a.key in incomplete) if incomplete else {},
     )
     levels = plan.levels(source)
     wanted: list[Article] = []
@@ -491,7 +495,7 @@ def take(
         source=source.name,
         keys=tuple(a.key for a in articles),
         shown=tuple(shown),
-        skipped=tuple(slim(a) for a in selection.skipped),
+        skipped=tuple(map(left, selection.skipped)),
         filtered=tuple(filtered),
         held_until=selection.held_until,
         waiting=tuple(slim(a) for a in waiting),
@@ -618,14 +622,22 @@ def _parse_and_take(
     new: bool,
     known: Known,
 ) -> Parsed:
-    from digest.ingest import as_configured
+    from digest.ingest import configured
     from digest.sources.kinds.base import Reading
 
     reading = kind.parse(source, fetched, cursor)
     assert isinstance(reading, Reading)  # a kind that may follow links is never sent here
-    articles = as_configured(source, reading.articles, reading.title, reading.site)
+    articles, labels = configured(source, reading)
     day = take(
-        source, kind, articles, known, plan, new=new, remote=True, incomplete=reading.incomplete
+        source,
+        kind,
+        articles,
+        known,
+        plan,
+        new=new,
+        remote=True,
+        incomplete=reading.incomplete,
+        labels=labels,
     )
     return Parsed(day, len(articles), reading.warnings, dict(reading.cursor), reading.title)
 
@@ -895,6 +907,7 @@ class DayIntake:
         new: bool,
         remote: bool,
         incomplete: Collection[str] = frozenset(),
+        labels: Labels | None = None,
     ) -> SourceDay:
         """``take`` a source's articles (as its settings keep them), here and now."""
         day = take(
@@ -906,6 +919,7 @@ class DayIntake:
             new=new,
             remote=remote,
             incomplete=incomplete,
+            labels=labels,
         )
         if self._pages is not None:
             self._pages(source, day)

@@ -515,3 +515,48 @@ def test_only_the_articles_a_day_lists_are_summarised_unless_a_filter_reads_summ
     # The listed ones are stored summarised, so that a later build need not do it again.
     assert {a.key for a in listed if a.summary} <= summarised(lazy)
     assert len(summarised(lazy)) < built.new_articles / 2 < len(summarised(eager))
+
+
+def test_a_source_s_own_settings_reach_what_it_brings_and_what_it_skips(tmp_path: Path) -> None:
+    """The articles a source brings to the day carry its settings (its config name, category
+    and language, its feed's title for a source left unnamed, its home page); the old backlog
+    it skips on its first run is remembered under the same names."""
+    from digest.sources import kinds
+    from digest.sources.kinds.base import Cursor, Fetched
+
+    feed = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>  The Daily\n Example </title>'
+        b"<link>https://example.org/</link><language>de</language>"
+        b"<item><title>Neu</title><link>https://example.org/new</link>"
+        b"<pubDate>Sat, 21 Nov 2026 08:00:00 GMT</pubDate>"
+        b"<description>Heute ist etwas geschehen. Die Stadt hat entschieden.</description></item>"
+        b"<item><title>Zwei</title><link>https://example.org/zwei</link>"
+        b"<pubDate>Sat, 21 Nov 2026 07:00:00 GMT</pubDate>"
+        b"<description>Ein zweiter Text, lang genug, um zu bleiben.</description></item>"
+        b"<item><title>Alt</title><link>https://example.org/old</link>"
+        b"<pubDate>Sun, 01 Nov 2026 08:00:00 GMT</pubDate>"
+        b"<description>Vor langer Zeit ist etwas geschehen.</description></item>"
+        b"</channel></rss>"
+    )
+    config = Config(state=tmp_path / "state.sqlite", first_run_hours=24)
+    plan = pipeline.day_plan(config, DAY, NOW)
+    unnamed = Source("example.org", "feed", "https://example.org/feed", named=False)
+    told = Source("news", "feed", "https://example.org/feed", category="Local", language="nl")
+    kind = kinds.kind("feed")
+    with State.open(config.state) as state:
+        day = intake.DayIntake(plan, state)
+        for source in (unnamed, told):
+            parsed = day.parse(source, kind, Fetched(source.location, feed), Cursor(), new=True).day
+            shown = [item.article for item in parsed.shown]
+            assert [a.title for a in shown] == ["Neu", "Zwei"]
+            assert [a.title for a in parsed.skipped] == ["Alt"]  # older than the window
+            for article in (*shown, *parsed.skipped):
+                assert article.origin == source.name
+                assert article.source == ("The Daily Example" if source is unnamed else source.name)
+            assert all(a.site == "https://example.org/" for a in shown)
+            if source is unnamed:
+                assert [a.category for a in shown] == [None, None]
+                assert shown[0].language == "de"  # the feed's, for an entry declaring none
+            else:
+                assert [a.category for a in shown] == ["Local", "Local"]
+                assert [a.language for a in shown] == ["nl", "nl"]  # the config's wins

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import tomllib
 from pathlib import Path
@@ -222,7 +223,7 @@ def test_a_feed_s_declared_language_is_read_from_its_head(document: bytes, langu
 def test_a_local_feed_s_articles_carry_its_language_unless_they_know_their_own(
     tmp_path: Path,
 ) -> None:
-    from digest.sources.kinds.feed import in_language
+    from digest.ingest import configured
 
     path = tmp_path / "feed.xml"
     path.write_text(
@@ -232,8 +233,16 @@ def test_a_local_feed_s_articles_carry_its_language_unless_they_know_their_own(
         "</channel></rss>",
         encoding="utf-8",
     )
-    reading = kinds.kind("feed").read(Source("T", "feed", str(path)), Cursor(), dt.UTC)
-    assert [a.language for a in reading.articles] == ["de"]
+    source = Source("T", "feed", str(path))
+    reading = kinds.kind("feed").read(source, Cursor(), dt.UTC)
+    assert reading.language == "de"
+    articles, labels = configured(source, reading)
+    assert [labels(a).language for a in articles] == ["de"]
     own = Article("k", "T", "Title", (), language="fr")
-    assert in_language([own], "de")[0].language == "fr"
-    assert in_language([own], None) == (own,)
+    assert labels(own).language == "fr"  # an article's own language beats its feed's
+    # the source's configured language beats both
+    told = dataclasses.replace(source, language="nl")
+    assert configured(told, reading)[1](own).language == "nl"
+    assert configured(told, reading)[1](articles[0]).language == "nl"
+    undeclared = dataclasses.replace(reading, language=None)
+    assert configured(source, undeclared)[1](articles[0]).language is None

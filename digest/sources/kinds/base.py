@@ -111,6 +111,8 @@ class Reading:
     incomplete: frozenset[str] = frozenset()
     # the source's home page as it gives it (a feed's own link); empty when it gives none
     site: str = ""
+    # the language the document declares (a BCP 47 tag), for its articles that declare none
+    language: str | None = None
 
 
 T = TypeVar("T")

@@ -10,10 +10,8 @@ configured ``language`` overrides both (``digest.ingest``).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import re
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from digest.config.keys import Boolean, Key
@@ -71,14 +69,15 @@ class FeedKind(Kind):
 
 
 def _reading(parsed: ParsedFeed, data: bytes) -> Reading:
-    """What the kind hands on of a parsed feed: its articles labelled with the document's
-    language, its warnings, its title and home page, the entries read from broken markup."""
+    """What the kind hands on of a parsed feed: its articles, its warnings, its title, home
+    page and language, the entries read from broken markup."""
     return Reading(
-        in_language(parsed.articles, declared_language(data)),
+        parsed.articles,
         parsed.warnings,
         title=parsed.title,
         incomplete=parsed.incomplete,
         site=parsed.link or "",
+        language=declared_language(data),
     )
 
 
@@ -102,13 +101,6 @@ def declared_language(data: bytes) -> str | None:
             except ValueError:
                 return None
     return None
-
-
-def in_language(articles: Sequence[Article], language: str | None) -> tuple[Article, ...]:
-    """``articles``, each labelled with ``language`` unless it knows its own."""
-    if language is None:
-        return tuple(articles)
-    return tuple(a if a.language else dataclasses.replace(a, language=language) for a in articles)
 
 
 KIND = FeedKind()
