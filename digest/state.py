@@ -1141,7 +1141,13 @@ def _save_incomplete(
         "ON CONFLICT(key) DO UPDATE SET runs = incomplete.runs + 1, last_seen = excluded.last_seen",
         [(a.key, a.origin or a.source, _iso(now)) for a in held],
     )
-    db.executemany("DELETE FROM incomplete WHERE key = ?", [(a.key,) for a in settled])
+    # The table holds the few entries waiting for a whole read; a build settles thousands
+    # (a first build's backlog), nearly none of them in it: only those are deleted.
+    waiting = {key for (key,) in db.execute("SELECT key FROM incomplete")}
+    if waiting:
+        db.executemany(
+            "DELETE FROM incomplete WHERE key = ?", [(a.key,) for a in settled if a.key in waiting]
+        )
     db.execute("DELETE FROM incomplete WHERE last_seen < ?", (_iso(now - FORGET_INCOMPLETE_AFTER),))
 
 
