@@ -40,6 +40,20 @@ def test_chunked_body_is_read(http_server: FixtureServer):
     assert get(http_server.url("/feed.xml")).body == FEED * 100
 
 
+def test_a_body_compressed_as_its_transfer_encoding_is_decoded(http_server: FixtureServer):
+    # "Transfer-Encoding: gzip, chunked", which some servers send unasked, as two header
+    # lines: the body is the feed, not a refusal nor the compressed bytes
+    http_server.route(
+        "/feed.xml",
+        body=gzip.compress(FEED * 200),
+        headers={"Transfer-Encoding": "gzip"},
+        chunked=True,
+    )
+    result = get(http_server.url("/feed.xml"))
+    assert result.outcome == "ok", result.problem
+    assert result.body == FEED * 200
+
+
 def test_a_body_read_in_several_pieces_comes_whole_and_in_order(http_server: FixtureServer):
     # (read 64 KB at a time: this one takes four reads, the last one short)
     body = b"".join(b"%06d " % n for n in range(30_000))
@@ -88,6 +102,15 @@ def test_compression_bomb_is_cut_off(http_server: FixtureServer, encoding, compr
     result = get(http_server.url("/bomb"), FetchSettings(max_bytes=1 * MB))
     assert result.outcome == "failed"
     assert "larger than 1 MB once decompressed" in result.problem
+
+
+def test_a_transfer_encoded_bomb_is_cut_off(http_server: FixtureServer):
+    bomb = gzip.compress(bytes(16 * MB))
+    http_server.route("/bomb", body=bomb, headers={"Transfer-Encoding": "gzip"}, chunked=True)
+    result = get(http_server.url("/bomb"), FetchSettings(max_bytes=1 * MB))
+    assert result.outcome == "failed"
+    assert "larger than 1 MB" in result.problem
+    assert result.body == b""
 
 
 def test_body_at_exactly_the_cap_is_fine(http_server: FixtureServer):
