@@ -59,9 +59,6 @@ class Collected:
     # window applies to their articles.
     backlog_sources: frozenset[str]
     sources_read: int
-    # Each article's key → the name of the configured source that read it, whose own
-    # settings (its filter rules) apply to it: a folder's articles name their own source.
-    origins: Mapping[str, str] = dataclasses.field(default_factory=dict)
     # With an intake: what each source read brings to the day, in config order (``articles``
     # is then empty: each source's articles went to the intake as it was read).
     days: tuple[SourceDay, ...] = ()
@@ -134,15 +131,12 @@ class _Run:
     failures: list[SourceFailure] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
     health: list[SourceHealth] = dataclasses.field(default_factory=list)
-    origins: dict[str, str] = dataclasses.field(default_factory=dict)
     days: list[SourceDay] = dataclasses.field(default_factory=list)
     read: int = 0
 
     def succeeded(self, source: Source, articles: Sequence[Article], **health: Any) -> None:
         self.read += 1
         self.articles.extend(articles)
-        for article in articles:
-            self.origins.setdefault(article.key, source.name)
         self.health.append(SourceHealth(source.name, source.location, True, **health))
 
     def took(
@@ -357,7 +351,6 @@ def collect(
         health=tuple(run.health),
         backlog_sources=frozenset(backlog),
         sources_read=run.read,
-        origins=run.origins,
         days=tuple(run.days),
     )
 

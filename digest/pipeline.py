@@ -167,19 +167,18 @@ class Assembly:
         return self.shape()
 
 
-def filter_levels(
-    config: Config, origins: Mapping[str, str]
-) -> Callable[[Article], tuple[Filters, ...]] | None:
+def filter_levels(config: Config) -> Callable[[Article], tuple[Filters, ...]] | None:
     """The levels of include/exclude rules each article must pass: the config's own, then
-    those of the source that read it (``origins``: article key → source name). None when
-    the config has no rules at all."""
+    those of the source that read it (``Article.origin``, its name in the config: the source
+    an article shows may be another, as a folder's file that names its paper, or an unnamed
+    feed shown by its own title). None when the config has no rules at all."""
     top = Filters(config.include, config.exclude, "top level")
     own = _own_filters(config)
     if not top and not own:
         return None
 
     def levels(article: Article) -> tuple[Filters, ...]:
-        source = own.get(origins.get(article.key, article.source))
+        source = own.get(article.origin or article.source)
         return (top, source) if source else (top,)
 
     return levels
@@ -267,7 +266,7 @@ def assemble_day(
         # 45 MB less at the peak.
         gc.collect()
     warnings = [*collected.warnings, *taken.warnings]
-    levels = filter_levels(config, {})
+    levels = filter_levels(config)
     shown, filtered_clean = sift(taken.cleaned, levels)
     filtered = [*taken.filtered, *filtered_clean]
     # Articles left empty by cleaning are remembered as skipped, so they are not cleaned

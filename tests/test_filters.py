@@ -321,6 +321,53 @@ def test_a_folder_source_s_rules_apply_to_its_files_whatever_source_they_name(
     assert filtered.article.source == "Metro" and filtered.where == "source Clippings"
 
 
+def test_a_source_s_rules_on_the_text_apply_whatever_source_its_articles_show(
+    tmp_path: Path,
+) -> None:
+    """Rules on the cleaned text and summary are applied after cleaning, when the articles
+    of all sources are together: each must still meet its own source's, both where a
+    folder's file names its paper and where an unnamed feed shows its own title."""
+    clippings = tmp_path / "clippings"
+    clippings.mkdir()
+    (clippings / "a.txt").write_text(
+        "Title: Rail link reopens\nSource: Metro\nDate: 2026-11-21T07:30:00+00:00\n\n"
+        "The regional rail operator said on Friday that trains would run again from Monday"
+        " after the bridge repair, in a statement paid for by its partners.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "feed.xml").write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>The Harbour Times</title>'
+        "<link>https://example.org/</link>"
+        + "".join(
+            f"<item><title>{title}</title><link>https://example.org/{n}</link>"
+            "<pubDate>Sat, 21 Nov 2026 07:00:00 GMT</pubDate>"
+            f"<description>{text}</description></item>"
+            for n, (title, text) in enumerate(
+                [
+                    ("Ferry timetable changes", "The harbour ferry will leave at seven."),
+                    ("Cruise offer", "The harbour cruise is paid for by its partners."),
+                ]
+            )
+        )
+        + "</channel></rss>",
+        encoding="utf-8",
+    )
+    (tmp_path / "digest.toml").write_text(
+        'output = "out"\n[stories]\nenabled = false\n'
+        '[[sources]]\nname = "Clippings"\npath = "clippings"\nexclude = ["text:partners"]\n'
+        '[[sources]]\npath = "feed.xml"\nexclude = ["text:partners"]\n',
+        encoding="utf-8",
+    )
+    config = load_config(tmp_path / "digest.toml")
+    assert not next(s for s in config.sources if s.kind == "feed").named
+    result = build(config, DAY, now=NOW)
+    assert shown_titles(result) == {"Ferry timetable changes"}
+    assert {(f.article.title, f.article.source) for f in result.filtered} == {
+        ("Rail link reopens", "Metro"),
+        ("Cruise offer", "The Harbour Times"),
+    }
+
+
 def test_a_filtered_article_is_remembered_as_seen_and_never_comes_back(
     gazette: FixtureServer, tmp_path: Path
 ) -> None:
