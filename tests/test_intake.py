@@ -6,6 +6,7 @@ from __future__ import annotations
 import concurrent.futures
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import logging
 import pickle
@@ -543,10 +544,23 @@ def test_a_source_s_own_settings_reach_what_it_brings_and_what_it_skips(tmp_path
     unnamed = Source("example.org", "feed", "https://example.org/feed", named=False)
     told = Source("news", "feed", "https://example.org/feed", category="Local", language="nl")
     kind = kinds.kind("feed")
+
+    def in_the_build(day: intake.DayIntake, source: Source) -> SourceDay:
+        # as a source read here is taken (a local file's, say): parsed, then ``read``
+        from digest.ingest import configured
+
+        reading = kind.parse(source, Fetched(source.location, feed), Cursor())
+        articles, labels = configured(source, reading)
+        return day.read(source, kind, articles, new=True, remote=False, labels=labels)
+
+    def by_a_worker(day: intake.DayIntake, source: Source) -> SourceDay:
+        # what a worker runs (``_parse_and_take``), here
+        return day.parse(source, kind, Fetched(source.location, feed), Cursor(), new=True).day
+
     with State.open(config.state) as state:
         day = intake.DayIntake(plan, state)
-        for source in (unnamed, told):
-            parsed = day.parse(source, kind, Fetched(source.location, feed), Cursor(), new=True).day
+        for source, taken in itertools.product((unnamed, told), (in_the_build, by_a_worker)):
+            parsed = taken(day, source)
             shown = [item.article for item in parsed.shown]
             assert [a.title for a in shown] == ["Neu", "Zwei"]
             assert [a.title for a in parsed.skipped] == ["Alt"]  # older than the window
