@@ -100,7 +100,9 @@ def rank_key(story: Story, priorities: dict[str, int]) -> tuple[int, float]:
     """Sort key: more independent sources (plus priority) first, then the most recent."""
     from digest.group import independent_sources
 
-    lift = max((priorities.get(a.source, 0) for a in story.reports), default=0)
+    # a priority is a configured source's: looked up by the name in the config, which the
+    # source an article shows may not be (an unnamed feed's title, a folder file's paper)
+    lift = max((priorities.get(a.origin or a.source, 0) for a in story.reports), default=0)
     newest = max((a.published or _NO_DATE for a in story.reports), default=_NO_DATE)
     return (-(independent_sources(story.reports) + lift), -newest.timestamp())
 

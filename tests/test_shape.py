@@ -92,6 +92,27 @@ def test_more_sources_first_then_priority_then_recency() -> None:
     assert [s.id for s in shaped.sections[0].stories] == [pair_old.id, lone_old.id, lone_new.id]
 
 
+def test_a_source_s_priority_lifts_its_stories_whatever_source_they_show() -> None:
+    # a folder's clipping names its paper, an unnamed feed shows its own title: the
+    # priority is the configured source's
+    clipped = dataclasses.replace(article("Metro", "World", 1), origin="Clippings")
+    titled = dataclasses.replace(article("The Harbour Times", "World", 2), origin="harbour.example")
+    plain = story(article("Wire", "World", 20))
+    lifted = ShapeSettings.from_sources(
+        [
+            Source("Clippings", "folder", "clips", "World", priority=2),
+            Source("harbour.example", "feed", "z", "World", priority=1, named=False),
+            Source("Wire", "feed", "y", "World"),
+        ]
+    )
+    shaped = shape_day([plain, story(titled), story(clipped)], lifted)
+    assert [s.lead.source for s in shaped.sections[0].stories] == [
+        "Metro",
+        "The Harbour Times",
+        "Wire",
+    ]
+
+
 def test_one_prolific_source_is_capped_and_the_rest_goes_to_also_today() -> None:
     shape = settings(*SOURCES, max_per_source=3)
     flood = [story(article("Wire", "World", hour)) for hour in range(10)]
