@@ -339,3 +339,48 @@ def test_fetches_stop_at_their_next_pause_once_the_caller_stops_waiting(
         if thread.name.startswith("digest-fetch_") and thread not in before:
             thread.join(10)
     assert time.monotonic() - started < 2.0
+
+
+def test_the_requests_not_started_when_the_caller_stops_waiting_are_never_made(
+    http_server: FixtureServer,
+):
+    http_server.route("/feed", body=FEED)
+    requests = [
+        FetchRequest(f"s{n}", http_server.url(f"/feed?{n}"), allow_private=True) for n in range(6)
+    ]
+
+    def interrupted(result) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        fetch_all(requests, FetchSettings(workers=1), on_done=interrupted)
+    time.sleep(0.3)  # (time for a request the thread had already taken to arrive)
+    # the first, and at most the one the thread took while the first was handed over
+    assert 1 <= len(http_server.requests) <= 2
+
+
+def test_a_bug_in_a_fetching_thread_reaches_the_caller_instead_of_leaving_it_waiting(
+    http_server: FixtureServer, monkeypatch: pytest.MonkeyPatch
+):
+    from digest.sources.http import fetching
+
+    http_server.route("/feed", body=FEED)
+
+    def broken(self, request):  # outside the net ``fetch`` has for its own bugs
+        raise RuntimeError("a bug in the admission of a request")
+
+    monkeypatch.setattr(fetching._DownHosts, "skipped", broken)
+    requests = [FetchRequest("s", http_server.url("/feed"), allow_private=True)]
+    raised: list[BaseException] = []
+
+    def call() -> None:
+        try:
+            fetch_all(requests, FetchSettings(workers=1))
+        except BaseException as exc:
+            raised.append(exc)
+
+    caller = threading.Thread(target=call)
+    caller.start()
+    caller.join(10)
+    assert not caller.is_alive()
+    assert [str(exc) for exc in raised] == ["a bug in the admission of a request"]
