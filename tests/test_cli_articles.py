@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+import pytest
 from seedsite import ROOT
 
 from digest.cli import EXIT_OK, main
@@ -19,6 +20,15 @@ SEED_WITH_BOILERPLATE = ROOT / "seeds" / "002_f1ea61f959c679cd.txt"
 
 
 PAGES = Path(__file__).parent / "fixtures" / "pages"
+
+
+@pytest.fixture(autouse=True)
+def _in_a_folder_of_its_own(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # extract and summarise read the config and the state of the folder they run in (what
+    # the state learnt of each source's recurring paragraphs): in the project's own folder
+    # that is whatever the README's first command built there, which a test must neither
+    # depend on nor touch
+    monkeypatch.chdir(tmp_path)
 
 
 def gold(name: str) -> list[str]:
