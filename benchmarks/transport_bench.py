@@ -151,33 +151,29 @@ def pycurl_client(threads: int, conditional: bool) -> Callable[[list[str]], list
     return run
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--requests", type=int, default=895)
-    parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--rounds", type=int, default=5)
-    parser.add_argument("--body-kb", type=int, default=58, help="size of a 200's body")
-    args = parser.parse_args()
+def compare(
+    clients_for: Callable[[bool], dict[str, Callable[[list[str]], list[Any]] | None]],
+    requests: int,
+    rounds: int,
+    body_kb: int,
+    missing: dict[str, str] | None = None,
+) -> None:
+    """Serve the bodies, then time each client ``clients_for(conditional)`` gives (None: not
+    installed; ``missing`` says what to do about it) on the same ``requests``, "304" then
+    200s, over interleaved ``rounds`` after one that warms up, and print the medians beside
+    the first client's."""
     ready: multiprocessing.Queue = multiprocessing.Queue()
-    server = multiprocessing.Process(target=_serve, args=(ready, args.body_kb * 1024), daemon=True)
+    server = multiprocessing.Process(target=_serve, args=(ready, body_kb * 1024), daemon=True)
     server.start()
     try:
         port = ready.get(timeout=30)
-        urls = [f"http://127.0.0.1:{port}/feed/{n}" for n in range(args.requests)]
-        print(
-            f"{args.requests} requests on {args.threads} threads, {args.rounds} rounds "
-            "(medians; CPU of this process)"
-        )
+        urls = [f"http://127.0.0.1:{port}/feed/{n}" for n in range(requests)]
         heads = ("wall s", "cpu s", "us cpu/req", "x digest")
         print(f"{'requests':8} {'client':8} " + " ".join(f"{h:>10}" for h in heads))
         for kind, conditional, expected in (("304", True, 304), ("body", False, 200)):
-            clients = {
-                "digest": digest_client(args.threads, conditional),
-                "urllib3": urllib3_client(args.threads, conditional),
-                "pycurl": pycurl_client(args.threads, conditional),
-            }
+            clients = clients_for(conditional)
             timings: dict[str, list[tuple[float, float]]] = {n: [] for n, c in clients.items() if c}
-            for _ in range(args.rounds + 1):  # the first round warms up, and is not counted
+            for _ in range(rounds + 1):  # the first round warms up, and is not counted
                 for name in timings:
                     client = clients[name]
                     assert client is not None
@@ -186,16 +182,41 @@ def main() -> None:
                     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
                     assert set(statuses) == {expected}, (name, set(statuses))
                     timings[name].append((wall, cpu))
-            base = statistics.median(c for _, c in timings["digest"][1:])
-            for name, rounds in timings.items():
-                wall = statistics.median(w for w, _ in rounds[1:])
-                cpu = statistics.median(c for _, c in rounds[1:])
-                per = cpu / args.requests * 1e6
+            base = statistics.median(c for _, c in next(iter(timings.values()))[1:])
+            for name, measured in timings.items():
+                wall = statistics.median(w for w, _ in measured[1:])
+                cpu = statistics.median(c for _, c in measured[1:])
+                per = cpu / requests * 1e6
                 print(f"{kind:8} {name:8} {wall:10.3f} {cpu:10.3f} {per:10.0f} {cpu / base:10.2f}")
-            if "pycurl" not in timings:
-                print(f"{kind:8} pycurl   (not installed: pip install pycurl)")
+            for name, advice in (missing or {}).items():
+                if name not in timings:
+                    print(f"{kind:8} {name:8} ({advice})")
     finally:
         server.terminate()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=895)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--body-kb", type=int, default=58, help="size of a 200's body")
+    args = parser.parse_args()
+    print(
+        f"{args.requests} requests on {args.threads} threads, {args.rounds} rounds "
+        "(medians; CPU of this process)"
+    )
+    compare(
+        lambda conditional: {
+            "digest": digest_client(args.threads, conditional),
+            "urllib3": urllib3_client(args.threads, conditional),
+            "pycurl": pycurl_client(args.threads, conditional),
+        },
+        args.requests,
+        args.rounds,
+        args.body_kb,
+        missing={"pycurl": "not installed: pip install pycurl"},
+    )
 
 
 if __name__ == "__main__":

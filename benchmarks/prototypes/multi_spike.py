@@ -30,12 +30,9 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
-import multiprocessing
 import socket
-import statistics
 import sys
 import threading
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -43,7 +40,7 @@ from typing import Any
 import pycurl  # type: ignore[import-not-found,import-untyped,unused-ignore]
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from transport_bench import _ETAG, _serve, digest_client
+from transport_bench import _ETAG, compare, digest_client
 
 CAP = 10 * 2**20
 
@@ -167,40 +164,20 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--body-kb", type=int, default=58, help="size of a 200's body")
     args = parser.parse_args()
-    ready: multiprocessing.Queue = multiprocessing.Queue()
-    server = multiprocessing.Process(target=_serve, args=(ready, args.body_kb * 1024), daemon=True)
-    server.start()
-    try:
-        port = ready.get(timeout=30)
-        urls = [f"http://127.0.0.1:{port}/feed/{n}" for n in range(args.requests)]
-        print(
-            f"{args.requests} requests, {args.concurrency} at once, {args.rounds} rounds "
-            "(medians; CPU of this process)"
-        )
-        heads = ("wall s", "cpu s", "us cpu/req", "x digest")
-        print(f"{'requests':8} {'client':8} " + " ".join(f"{h:>10}" for h in heads))
-        for kind, conditional, expected in (("304", True, 304), ("body", False, 200)):
-            clients = {
-                "digest": digest_client(args.concurrency, conditional),
-                "threads": threads_client(args.concurrency, conditional),
-                "multi": multi_client(args.concurrency, conditional),
-            }
-            timings: dict[str, list[tuple[float, float]]] = {name: [] for name in clients}
-            for _ in range(args.rounds + 1):  # the first round warms up, and is not counted
-                for name, client in clients.items():
-                    wall, cpu = time.perf_counter(), time.process_time()
-                    statuses = client(urls)
-                    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-                    assert set(statuses) == {expected}, (name, set(statuses))
-                    timings[name].append((wall, cpu))
-            base = statistics.median(c for _, c in timings["digest"][1:])
-            for name, rounds in timings.items():
-                wall = statistics.median(w for w, _ in rounds[1:])
-                cpu = statistics.median(c for _, c in rounds[1:])
-                per = cpu / args.requests * 1e6
-                print(f"{kind:8} {name:8} {wall:10.3f} {cpu:10.3f} {per:10.0f} {cpu / base:10.2f}")
-    finally:
-        server.terminate()
+    print(
+        f"{args.requests} requests, {args.concurrency} at once, {args.rounds} rounds "
+        "(medians; CPU of this process)"
+    )
+    compare(
+        lambda conditional: {
+            "digest": digest_client(args.concurrency, conditional),
+            "threads": threads_client(args.concurrency, conditional),
+            "multi": multi_client(args.concurrency, conditional),
+        },
+        args.requests,
+        args.rounds,
+        args.body_kb,
+    )
 
 
 if __name__ == "__main__":
