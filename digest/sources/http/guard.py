@@ -38,7 +38,6 @@ A refused request raises ``Refused``.
 
 from __future__ import annotations
 
-import functools
 import ipaddress
 import socket
 from collections.abc import Sequence
@@ -130,13 +129,6 @@ def names_own_network(url: str) -> bool:
         host = urlsplit(url.strip()).hostname or ""
     except ValueError:
         return False
-    return _host_names_own_network(host)
-
-
-# Asked once for every remote source of every build: a user with hundreds of feeds on one
-# intranet host would otherwise pay ``ipaddress``'s checks (tens of microseconds) for each.
-@functools.lru_cache(maxsize=1024)
-def _host_names_own_network(host: str) -> bool:
     if host == "localhost" or host.endswith(".localhost"):
         return True
     ip = ip_literal(host)
