@@ -1,9 +1,9 @@
 """The connections fetching uses: libcurl handles kept alive per thread and network policy,
 through the environment's proxy, over TLS checked against the system's trusted certificates.
 
-The transport is libcurl (through pycurl): its requests cost a sixth to an eighth of the CPU
-they cost through urllib3 and http.client (``benchmarks/transport_bench.py``), and fetching
-is the largest cost of a run that finds nothing new.
+The transport is libcurl (through pycurl): a bare request costs it about a fifth of the CPU
+it costs urllib3 and http.client (``benchmarks/transport_bench.py``), and fetching is the
+largest cost of a run that finds nothing new.
 """
 
 from __future__ import annotations

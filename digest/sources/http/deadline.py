@@ -15,7 +15,7 @@ import socket
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar, cast
 
 T = TypeVar("T")
 
@@ -29,32 +29,34 @@ def open_within(deadline: float, open_connection: Callable[[], T]) -> T:
     at ``deadline`` (``time.monotonic``): raises ``GaveUp`` then, else what it raised."""
     lock = threading.Lock()
     done = threading.Event()
-    outcome: dict[str, Any] = {"abandoned": False}
+    abandoned = False
+    opened: T | None = None
+    error: BaseException | None = None
 
     def run() -> None:
+        nonlocal opened, error
         try:
-            opened, error = open_connection(), None
+            result, failure = open_connection(), None
         except BaseException as exc:  # handed to the waiting thread below
-            opened, error = None, exc
+            result, failure = None, exc
         with lock:
-            if outcome["abandoned"]:
-                sock = opened[0] if isinstance(opened, tuple) else opened
+            if abandoned:
+                sock = result[0] if isinstance(result, tuple) else result
                 if isinstance(sock, socket.socket):
                     sock.close()
                 return
-            outcome["socket"], outcome["error"] = opened, error
+            opened, error = result, failure
             done.set()
 
     _OPENERS.run(run)
     if not done.wait(max(0.0, deadline - time.monotonic())):
         with lock:
             if not done.is_set():
-                outcome["abandoned"] = True
+                abandoned = True
                 raise GaveUp("the name lookup and connect did not finish by the deadline")
-    if outcome["error"] is not None:
-        raise outcome["error"]
-    opened: T = outcome["socket"]
-    return opened
+    if error is not None:
+        raise error
+    return cast(T, opened)
 
 
 class _Openers:
@@ -91,7 +93,7 @@ class _Openers:
                         self._idle.remove(inbox)
                         return
                 continue  # taken off the idle list just now: its job is on the way
-            job()  # (``run`` in ``_open_by`` hands every outcome on and never raises)
+            job()  # (``open_within``'s job hands every outcome on and never raises)
             del job
             with self._lock:
                 self._idle.append(inbox)
