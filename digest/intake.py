@@ -429,8 +429,8 @@ def take(
     *,
     new: bool,
     remote: bool,
+    labels: Labels,
     incomplete: Collection[str] = frozenset(),
-    labels: Labels | None = None,
 ) -> SourceDay:
     """What ``articles``, read from ``source`` (as its settings keep them), bring to the day.
 
@@ -440,7 +440,7 @@ def take(
     for their full text; ``incomplete``: keys of articles its kind read from broken markup,
     held back (``hold_incomplete``) until a read gives them whole; ``labels``: what the
     source's settings set on each article (``digest.ingest.Labels``), given to those the
-    day takes (None: ``articles`` are labelled already).
+    day takes and to the backlog it skips.
     """
     selection = select(
         articles,
@@ -451,8 +451,7 @@ def take(
         first_run_window=plan.first_run_window,
         backlog=new and kind.has_backlog,
     )
-    taken = selection.shown if labels is None else list(map(labels, selection.shown))
-    left = slim if labels is None else labels.slim
+    taken = list(map(labels, selection.shown))
     recovered = hold_incomplete(
         taken,
         incomplete,
@@ -495,7 +494,7 @@ def take(
         source=source.name,
         keys=tuple(a.key for a in articles),
         shown=tuple(shown),
-        skipped=tuple(map(left, selection.skipped)),
+        skipped=tuple(map(labels.slim, selection.skipped)),
         filtered=tuple(filtered),
         held_until=selection.held_until,
         waiting=tuple(slim(a) for a in waiting),
@@ -906,8 +905,8 @@ class DayIntake:
         *,
         new: bool,
         remote: bool,
+        labels: Labels,
         incomplete: Collection[str] = frozenset(),
-        labels: Labels | None = None,
     ) -> SourceDay:
         """``take`` a source's articles (as its settings keep them), here and now."""
         day = take(
