@@ -1143,11 +1143,10 @@ def _save_incomplete(
     )
     # The table holds the few entries waiting for a whole read; a build settles thousands
     # (a first build's backlog), nearly none of them in it: only those are deleted.
-    waiting = {key for (key,) in db.execute("SELECT key FROM incomplete")} if settled else ()
-    if waiting:
-        db.executemany(
-            "DELETE FROM incomplete WHERE key = ?", [(a.key,) for a in settled if a.key in waiting]
-        )
+    waiting = {key for (key,) in db.execute("SELECT key FROM incomplete")}
+    db.executemany(
+        "DELETE FROM incomplete WHERE key = ?", [(a.key,) for a in settled if a.key in waiting]
+    )
     db.execute("DELETE FROM incomplete WHERE last_seen < ?", (_iso(now - FORGET_INCOMPLETE_AFTER),))
 
 
