@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+from fakeinternet import PUBLIC, FakeInternet
 from fetchhelpers import FEED, closed_port, get, unanswered_port
 from httpserver import FixtureServer
 
@@ -84,6 +85,26 @@ def test_no_proxy_hosts_are_fetched_directly(http_server: FixtureServer, proxy_e
     result = get(http_server.url("/feed.xml"))
     assert result.outcome == "ok"
     assert http_server.requests[0].path == "/feed.xml"
+
+
+def test_a_request_sent_through_the_proxy_never_goes_direct_by_libcurl_s_own_no_proxy(
+    proxy_environment,
+):
+    # Whether a host is in no_proxy is decided once, by digest: a request to go through the
+    # proxy had its name checked for the proxy, and libcurl reading no_proxy again its own
+    # way ("localhost." matches "localhost" for it) must not connect it directly, to
+    # whatever the system's resolver says, where the network policy never saw the address.
+    internet = FakeInternet()
+    internet.name("localhost", PUBLIC[0])  # what the policy was told: a public address
+    with FixtureServer() as proxy, FixtureServer() as local:
+        proxy.route("/feed.xml", body=FEED)
+        local.route("/feed.xml", body=b"a page on this machine")
+        proxy_environment(proxy.url("/"), no_proxy="localhost")
+        url = f"http://localhost.:{local.port}/feed.xml"
+        result = fetch(FetchRequest("s", url), FetchSettings(network=internet, retries=0))
+        assert local.requests == []
+        assert result.outcome == "ok" and result.body == FEED
+        assert [seen.path for seen in proxy.requests] == [url]
 
 
 def test_unreachable_proxy_is_reported_as_the_proxy(proxy_environment):

@@ -66,6 +66,10 @@ class Client:
             # UDP, which a connection opened by the network policy cannot carry
             handle.setopt(pycurl.HTTP_VERSION, pycurl.CURL_HTTP_VERSION_1_1)
             handle.setopt(pycurl.PROTOCOLS, pycurl.PROTO_HTTP | pycurl.PROTO_HTTPS)
+            # ``proxy_for`` alone decides which hosts bypass the proxy: libcurl would read
+            # no_proxy again, its own way, and connect directly a request whose name was
+            # checked for the proxy, to an address the network policy never saw
+            handle.setopt(pycurl.NOPROXY, "")
             # A body sent with "Transfer-Encoding: gzip, chunked" is undone rather than
             # refused (libcurl refuses one it did not ask for, and asking is what undoes it):
             # some servers send it unasked. It is undone before the size cap counts it.
