@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from fetchhelpers import FEED, get
+from fetchhelpers import FEED, MB, get
 from httpserver import FixtureServer, Recorded, Reply
 
 from digest import PROJECT_URL, __version__
@@ -101,6 +101,15 @@ def test_a_chunked_304_does_not_wait_for_a_body(http_server: FixtureServer):
     result = get(http_server.url("/feed"), FetchSettings(total_timeout=5.0), etag='"v1"')
     assert result.outcome == "not_modified"
     assert time.monotonic() - started < 1
+
+
+def test_a_304_giving_the_length_of_a_large_feed_is_not_modified(http_server: FixtureServer):
+    # A 304 may carry the Content-Length a 200 would have had (RFC 9110, 8.6), yet has no
+    # body: a feed larger than the cap that has not changed is not "too large"
+    http_server.route("/feed", status=304, headers={"ETag": '"v1"', "Content-Length": str(5 * MB)})
+    result = get(http_server.url("/feed"), FetchSettings(max_bytes=1 * MB), etag='"v1"')
+    assert result.outcome == "not_modified", result.problem
+    assert result.etag == '"v1"'
 
 
 @pytest.mark.parametrize("url", ["ftp://example.invalid/feed", "not a url", "http://"])

@@ -92,6 +92,34 @@ def test_a_lookup_that_takes_the_whole_deadline_does_not_say_the_host_is_down(
     assert not result.host_down
 
 
+def test_a_slow_lookup_within_the_deadline_leaves_the_connect_limit_to_the_connect(
+    http_server: FixtureServer, slow_resolver
+):
+    # The connect limit bounds connecting, the deadline the lookup: a lookup slower than the
+    # connect limit but well within the deadline (a DNS server's retry, say) is no timeout,
+    # and certainly not "timed out after 3 s" said after 0.6 s
+    slow_resolver("slow-lookup.example", 0.6)
+    http_server.route("/feed", body=FEED)
+    url = f"http://slow-lookup.example:{http_server.port}/feed"
+    result = get(url, FetchSettings(total_timeout=3.0, connect_timeout=0.3, retries=0))
+    assert result.outcome == "ok", result.problem
+    assert result.body == FEED
+
+
+def test_a_tls_handshake_stalled_past_the_connect_limit_times_out_at_the_deadline_it_names():
+    deadline = 1.0
+    with socket.socket() as listener:  # accepts connections, then never says a word
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        url = f"https://127.0.0.1:{listener.getsockname()[1]}/feed"
+        started = time.monotonic()
+        result = get(url, FetchSettings(total_timeout=deadline, connect_timeout=0.2, retries=0))
+        took = time.monotonic() - started
+    assert result.outcome == "failed"
+    assert result.problem.startswith(f"timed out after {deadline:g} s")
+    assert 0.9 * deadline <= took < deadline + 1  # said after as long as it says
+
+
 def test_a_lookup_still_hanging_leaves_the_next_connections_their_own_threads(
     http_server: FixtureServer, slow_resolver
 ):

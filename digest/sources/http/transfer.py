@@ -171,7 +171,8 @@ def request(
                 return None  # nothing to wait for: the connection is kept for the next
             enough = True
             return 0  # (ends the transfer: the connection is closed, not kept)
-        if declared.isdigit() and int(declared) > cap:
+        # (a 304's Content-Length may be that of the body it does not send)
+        if declared.isdigit() and int(declared) > cap and answer.status != 304:
             stopped = TooLarge(
                 f"the response is larger than {size_text(cap)} "
                 f"(the server says {size_text(int(declared))})"
@@ -202,7 +203,7 @@ def request(
 
     try:
         left = deadline - clock()
-        _prepare(handle, url, headers, header, write, open_socket, left, connect_timeout, proxy)
+        _prepare(handle, url, headers, header, write, open_socket, left, proxy)
         # A name is never resolved by curl (an IP address needs no resolving). curl keeps
         # what it is told in the handle's cache, and drops an entry only when a later
         # transfer says so: each transfer drops the one before's, so that the cache never
@@ -237,7 +238,6 @@ def _prepare(
     write: Callable[[bytes], int | None],
     open_socket: Callable[[int, tuple[Any, ...]], Any],
     left: float,
-    connect_timeout: float,
     proxy: tuple[str, str | None] | None,
 ) -> None:
     """Set ``handle`` up for one request (what a handle keeps: see ``Client.handle``)."""
@@ -249,7 +249,10 @@ def _prepare(
     handle.setopt(pycurl.OPENSOCKETFUNCTION, open_socket)
     handle.setopt(pycurl.SOCKOPTFUNCTION, _already_connected)
     handle.setopt(pycurl.TIMEOUT_MS, int(left * 1000) + 1)
-    handle.setopt(pycurl.CONNECTTIMEOUT_MS, int(min(connect_timeout, left) * 1000) + 1)
+    # curl's connect phase counts from the transfer's start, through our socket callback
+    # (a name lookup as long as the deadline allows) and the TLS handshake: only the deadline
+    # bounds it. The connect limit is the socket callback's, for the connect alone.
+    handle.setopt(pycurl.CONNECTTIMEOUT_MS, int(left * 1000) + 1)
     handle.setopt(pycurl.PROXY, proxy[0] if proxy else "")  # never one curl finds itself
     handle.setopt(pycurl.PROXYUSERPWD, proxy[1] if proxy and proxy[1] else "")
 
