@@ -35,6 +35,45 @@ def test_compressed_bodies_are_decoded(http_server: FixtureServer, encoding, com
     assert result.body == body
 
 
+def test_a_gzip_body_of_several_members_is_decoded_whole(http_server: FixtureServer):
+    # RFC 1952: a gzip file is a series of members (what concatenating gzip files makes);
+    # each member's text is the body's, not only the first one's
+    first, second = FEED * 100, b"<!-- the rest of the feed -->" * 100
+    body = gzip.compress(first) + gzip.compress(second)
+    http_server.route("/feed.xml", body=body, headers={"Content-Encoding": "gzip"})
+    result = get(http_server.url("/feed.xml"))
+    assert result.outcome == "ok", result.problem
+    assert result.body == first + second
+
+
+def test_bytes_after_a_gzip_body_that_are_no_member_are_ignored(http_server: FixtureServer):
+    for trailing in (b"\n", b"\r\n", bytes(8)):
+        http_server.route(
+            "/feed.xml", body=gzip.compress(FEED) + trailing, headers={"Content-Encoding": "gzip"}
+        )
+        result = get(http_server.url("/feed.xml"))
+        assert result.outcome == "ok", (trailing, result.problem)
+        assert result.body == FEED
+
+
+def test_raw_deflate_arriving_a_byte_at_a_time_is_decoded(http_server: FixtureServer):
+    # whether "deflate" is zlib-wrapped or raw shows only after a few bytes: a first piece of
+    # one byte must not decide it
+    body = FEED * 3
+    raw = zlib.compress(body)[2:-4]
+    http_server.route(
+        "/feed.xml",
+        body=raw,
+        headers={"Content-Encoding": "deflate"},
+        chunked=True,
+        chunk_size=1,
+        chunk_delay=0.005,
+    )
+    result = get(http_server.url("/feed.xml"))
+    assert result.outcome == "ok", result.problem
+    assert result.body == body
+
+
 def test_chunked_body_is_read(http_server: FixtureServer):
     http_server.route("/feed.xml", body=FEED * 100, chunked=True, chunk_size=500)
     assert get(http_server.url("/feed.xml")).body == FEED * 100

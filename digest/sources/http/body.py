@@ -17,7 +17,7 @@ A body that cannot be taken raises an ``UnusableBody`` whose message is the prob
 from __future__ import annotations
 
 import zlib
-from typing import Protocol
+from typing import Any, Protocol
 
 try:
     import brotli
@@ -72,25 +72,63 @@ class _Decoder(Protocol):
 class _ZlibDecoder:
     def __init__(self, name: str) -> None:
         self.name = name
-        self._first = True
-        # gzip has a header; "deflate" is meant to be zlib-wrapped but is often raw
-        self._zlib = zlib.decompressobj(zlib.MAX_WBITS | 16 if name == "gzip" else zlib.MAX_WBITS)
+        # "deflate" is meant to be zlib-wrapped but is often raw: which one it is shows only
+        # once zlib has decoded something or refused it, and the first pieces may be too
+        # short for either (a byte at a time): kept until then, to be decoded again as raw
+        self._head: bytes | None = b"" if name == "deflate" else None
+        # a gzip body may be several members one after another (RFC 1952): after the first,
+        # bytes that decode to nothing are trailing bytes, and ignored
+        self._later_member = self._ignoring = False
+        self._member_out = 0  # bytes the current member has decoded to
+        self._zlib = self._start()
+
+    def _start(self) -> Any:
+        # gzip has a header
+        return zlib.decompressobj(zlib.MAX_WBITS | 16 if self.name == "gzip" else zlib.MAX_WBITS)
 
     def decode(self, data: bytes, limit: int) -> bytes:
-        first, self._first = self._first, False
-        if self._zlib.eof:  # trailing bytes after the compressed stream
-            return b""
+        if self._head is not None:
+            return self._decode_first(data, limit)
+        out = b""
+        while data and not self._ignoring:
+            if self._zlib.eof:
+                if self.name != "gzip":
+                    break  # trailing bytes after the compressed stream
+                self._zlib, self._later_member, self._member_out = self._start(), True, 0
+            try:
+                piece = self._zlib.decompress(data, limit - len(out))
+            except zlib.error as exc:
+                if self._later_member and not self._member_out:  # not a member: ignored
+                    self._ignoring = True
+                    break
+                raise BadEncoding(
+                    f"the {self.name} compressed response is damaged ({exc})"
+                ) from exc
+            out += piece
+            self._member_out += len(piece)
+            if len(out) >= limit:
+                break
+            data = self._zlib.unused_data if self._zlib.eof else b""
+        return out
+
+    def _decode_first(self, data: bytes, limit: int) -> bytes:
+        assert self._head is not None
+        self._head += data
         try:
-            return self._zlib.decompress(data, limit)
-        except zlib.error as exc:
-            if first and self.name == "deflate":
-                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
-                return self.decode(data, limit)
-            raise BadEncoding(f"the {self.name} compressed response is damaged ({exc})") from exc
+            out = self._zlib.decompress(data, limit)
+        except zlib.error:
+            head, self._head = self._head, None
+            self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+            return self.decode(head, limit)
+        if out or self._zlib.eof:
+            self._head = None
+        return out
 
     @property
     def finished(self) -> bool:
-        return self._zlib.eof
+        if self._ignoring or (self._later_member and not self._member_out):
+            return True
+        return bool(self._zlib.eof)
 
 
 class _BrotliDecoder:
