@@ -13,6 +13,7 @@ from fakeinternet import PUBLIC, FakeInternet
 from fetchhelpers import FEED, Sleeps, closed_port, get
 from httpserver import FixtureServer, Reply
 
+from digest.room import Room
 from digest.sources.http import Client, FetchRequest, FetchSettings, fetch, fetch_all
 
 pytestmark = pytest.mark.usefixtures("no_proxies")
@@ -357,6 +358,32 @@ def test_the_requests_not_started_when_the_caller_stops_waiting_are_never_made(
     time.sleep(0.3)  # (time for a request the thread had already taken to arrive)
     # the first, and at most the one the thread took while the first was handed over
     assert 1 <= len(http_server.requests) <= 2
+
+
+def test_a_request_waiting_for_room_when_the_caller_stops_waiting_is_never_made(
+    http_server: FixtureServer,
+):
+    # The thread has taken the next request and waits for room for its body when the caller
+    # stops (an error handing a body on, Ctrl-C): the room's owner then closes it, as a
+    # build does as it ends, and the request, which nobody will take, must not start
+    http_server.route("/feed", body=FEED)
+    requests = [
+        FetchRequest(f"s{n}", http_server.url(f"/feed?{n}"), allow_private=True) for n in range(3)
+    ]
+    room = Room(1)  # full once one body is held
+
+    def interrupted(result) -> None:
+        time.sleep(0.2)  # (the thread has taken the next request, and waits for room)
+        raise KeyboardInterrupt
+
+    before = {t for t in threading.enumerate() if t.name.startswith("digest-fetch_")}
+    with pytest.raises(KeyboardInterrupt):
+        fetch_all(requests, FetchSettings(workers=1), on_done=interrupted, room=room)
+    room.close()
+    for thread in threading.enumerate():
+        if thread.name.startswith("digest-fetch_") and thread not in before:
+            thread.join(5)
+    assert [seen.path for seen in http_server.requests] == ["/feed?0"]
 
 
 def test_a_bug_in_a_fetching_thread_reaches_the_caller_instead_of_leaving_it_waiting(

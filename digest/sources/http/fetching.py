@@ -142,6 +142,9 @@ def fetch_all(
             try:
                 if on_done is not None:
                     on_done(result)
+            except BaseException:
+                stop.set()  # before the room is released: a thread waiting for it must see it
+                raise
             finally:
                 if room is not None and result.body:
                     room.release(len(result.body))
@@ -174,6 +177,8 @@ def _admitted(
     try:
         if room is not None:
             room.wait()
+            if stop.is_set():  # (woken by the room released or closed as the caller stopped)
+                raise _Stopped
         skipped = down.skipped(request)  # (found down while this request waited its turn)
         if skipped is not None:
             return skipped
