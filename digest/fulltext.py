@@ -80,6 +80,10 @@ class _Host:
     queue: deque[PageRequest] = dataclasses.field(default_factory=deque)
 
 
+def _host_key(request: PageRequest) -> tuple[str, bool]:
+    return host_of(request.url), request.allow_private
+
+
 def host_problem(result: FetchResult) -> bool:
     """Whether a failed page says its whole host is unusable for now, not just this page."""
     return result.status is None or result.status >= 500 or result.status == 429
@@ -106,7 +110,9 @@ class PageFetcher(Generic[T]):
         self._clock = clock
         self._lock = threading.Condition()
         self._ready: deque[PageRequest] = deque()
-        self._hosts: dict[str, _Host] = {}
+        # by host and whether private addresses are allowed: a host refused, or down at its
+        # public addresses, may still answer the pages allowed its private ones
+        self._hosts: dict[tuple[str, bool], _Host] = {}
         self._pages: dict[str, Page[T]] = {}
         self._pending = 0
         self._running: dict[str, PageRequest] = {}
@@ -125,7 +131,7 @@ class PageFetcher(Generic[T]):
                 return
             if self._deadline is None:
                 self._deadline = self._clock() + self._budget
-            host = self._hosts.setdefault(host_of(request.url), _Host())
+            host = self._hosts.setdefault(_host_key(request), _Host())
             if host.dead:
                 self._pages[request.key] = Page(
                     request, not_tried="host", problem=host.dead, refused=host.refused
@@ -215,7 +221,7 @@ class PageFetcher(Generic[T]):
         if result is not None and result.outcome == "ok" and not self._stopped:
             value = self._handle(request, result)
         with self._lock:
-            host = self._hosts[host_of(request.url)]
+            host = self._hosts[_host_key(request)]
             host.active -= 1
             self._pending -= 1
             self._running.pop(request.key, None)

@@ -181,6 +181,23 @@ def test_a_refusing_host_is_tried_once_and_its_other_pages_are_not_tried() -> No
     assert handled == []
 
 
+def test_a_host_refused_to_a_page_not_allowed_private_addresses_is_still_read_where_allowed(
+    http_server: FixtureServer,
+) -> None:
+    # A feed from the internet links to a page on the user's network (refused), and so does
+    # the intranet source allowed to reach it: its pages are still read, as fetch_all would
+    http_server.route("/p/1", Reply(200, "<html><body><p>page</p></body></html>", HTML))
+    with PageFetcher(
+        FetchSettings(workers=2), budget=5, handle=lambda request, result: "read"
+    ) as fetcher:
+        fetcher.want(PageRequest("public", "Internet", http_server.url("/p/1"), False))
+        fetcher.want(PageRequest("intranet", "Intranet", http_server.url("/p/1"), True))
+        pages = fetcher.finish()
+    assert pages["public"].fetched is not None and pages["public"].fetched.refused
+    assert pages["intranet"].not_tried == "", pages["intranet"].problem
+    assert pages["intranet"].value == "read"
+
+
 def test_a_host_serves_two_pages_at_once_after_its_first(http_server: FixtureServer) -> None:
     busy = threading.Semaphore(0)
     most = [0]
