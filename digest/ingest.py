@@ -144,12 +144,11 @@ class _Run:
     ) -> None:
         """A kind's reading of ``source``, with the source's own settings applied."""
         articles, labels = configured(source, reading)
-        self.warnings.extend(f"{source.name}: {w}" for w in reading.warnings)
         kept: Sequence[Article] = ()
         if self.intake is not None:
             new = source.name in self.new_sources
-            self.days.append(
-                self.intake.read(
+            try:
+                day = self.intake.read(
                     source,
                     kind,
                     articles,
@@ -158,9 +157,14 @@ class _Run:
                     incomplete=reading.incomplete,
                     labels=labels,
                 )
-            )
+            except Exception as exc:  # as for a source taken by a worker: it fails alone
+                log.exception("unexpected error taking source %s", source.name)
+                self.failed(source, f"unexpected error: {type(exc).__name__}: {exc}", _BUG)
+                return
+            self.days.append(day)
         else:
             kept = tuple(map(labels, articles))
+        self.warnings.extend(f"{source.name}: {w}" for w in reading.warnings)
         self.succeeded(
             source,
             kept,
@@ -344,6 +348,10 @@ def collect(
         run.took(source, kind, reading, cursor)
     if remote:
         _collect_remote(remote, records, run, fetch_config, progress, now)
+    # Local sources were read before the remote ones: an article two sources bring counts
+    # for the first in config order (``pipeline.gather``), whichever was read first.
+    order = {source.name: number for number, source in enumerate(sources)}
+    days = sorted(run.days, key=lambda day: order.get(day.source, len(order)))
     return Collected(
         articles=tuple(run.articles),
         failures=tuple(run.failures),
@@ -351,7 +359,7 @@ def collect(
         health=tuple(run.health),
         backlog_sources=frozenset(backlog),
         sources_read=run.read,
-        days=tuple(run.days),
+        days=tuple(days),
     )
 
 

@@ -740,6 +740,28 @@ def test_one_article_carried_by_two_feeds_under_its_tag_id_is_one_story(
     assert story.headline == "Harbour reopens"
 
 
+def test_an_article_a_feed_and_a_local_file_both_bring_counts_for_the_first_in_config_order(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    # Local sources are read before the remote ones are fetched; which of two sources an
+    # article counts for is still the config's order, not the order they were read in.
+    when = NOW - dt.timedelta(hours=1)
+    body = rss(raw_item("Harbour reopens", guid="tag:news.example.org,2026:1", when=when))
+    http_server.route("/origin.xml", body=body, headers=RSS)
+    mirror = tmp_path / "mirror.xml"
+    mirror.write_text(body, encoding="utf-8")
+    config = site(
+        tmp_path,
+        feed("Origin", http_server.url("/origin.xml"), category="Harbour"),
+        feed("Mirror", str(mirror), category="Elsewhere"),
+    )
+    (story,) = build(config, DAY, now=NOW).digest.stories
+    assert [(a.origin, a.category) for a in story.reports] == [("Origin", "Harbour")]
+    with State.open(config.state) as state:
+        stored = state._db.execute("SELECT source FROM entries").fetchall()
+    assert stored == [("Origin",)]
+
+
 # --- what every source has (category, max_items), applied by ingest alike for every kind ------
 
 CORPUS = Path(__file__).parent / "fixtures" / "feeds"
@@ -831,6 +853,38 @@ def test_a_source_of_an_unknown_kind_fails_alone(tmp_path: Path) -> None:
     assert (failure.source, failure.problem) == ("Odd", "unknown kind of source 'blog'")
     assert '"feed"' in failure.advice
     assert [a.source for a in result.articles] == ["Fine"]
+
+
+def test_a_bug_taking_one_source_s_articles_fails_that_source_alone_wherever_it_is_read(
+    http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A source fetched over the web is taken for the day under a net (in a worker, or in the
+    # build): a bug met there fails that source alone. One read from a file must too.
+    from digest import intake
+
+    take = intake.take
+
+    def odd(source: Source, *args: object, **kwargs: object) -> object:
+        if source.name.startswith("Odd"):
+            raise RuntimeError("a bug met taking the day's articles")
+        return take(source, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(intake, "take", odd)
+    (tmp_path / "a.xml").write_text(rss(item(1, NOW - dt.timedelta(hours=1))), encoding="utf-8")
+    (tmp_path / "b.xml").write_text(rss(item(2, NOW - dt.timedelta(hours=2))), encoding="utf-8")
+    http_server.route("/c.xml", body=rss(item(3, NOW - dt.timedelta(hours=3))), headers=RSS)
+    config = site(
+        tmp_path,
+        feed("Odd file", str(tmp_path / "a.xml")),
+        feed("Fine file", str(tmp_path / "b.xml")),
+        feed("Odd feed", http_server.url("/c.xml")),
+    )
+    result = build(config, DAY, now=NOW)
+    assert story_titles(result) == {"Story number 2 about the harbour"}
+    assert sorted((f.source, f.problem) for f in result.failures) == [
+        ("Odd feed", "unexpected error: RuntimeError: a bug met taking the day's articles"),
+        ("Odd file", "unexpected error: RuntimeError: a bug met taking the day's articles"),
+    ]
 
 
 def test_only_new_sources_of_kinds_with_a_backlog_get_the_first_run_window(
