@@ -38,6 +38,7 @@ from digest.sources.urls import host_name, host_of
 if TYPE_CHECKING:
     from digest.config import FetchConfig
     from digest.sources.http import Client, FetchResult, FetchSettings
+    from digest.sources.pages import PageContent
 
 log = logging.getLogger(__name__)
 
@@ -276,6 +277,9 @@ class PageText:
 
     article: Article | None = None
     problem: str = ""
+    # the page as extracted: an article of the same key that another source brought takes
+    # its text from it on its own terms (``settle``), not as the source that asked first
+    content: PageContent | None = None
 
 
 def read_page(wanted: PageWanted, fetched: FetchResult) -> PageText:
@@ -289,8 +293,13 @@ def read_page(wanted: PageWanted, fetched: FetchResult) -> PageText:
     except Exception as exc:  # one odd page must not cost the others
         log.exception("unexpected error reading the page %s", fetched.url)
         return PageText(problem=f"unexpected error: {type(exc).__name__}: {exc}")
+    return with_page(wanted, content)
+
+
+def with_page(wanted: PageWanted, content: PageContent) -> PageText:
+    """The article of ``wanted`` with the text of its page's ``content``."""
     if sum(len(p.text) for p in content.paragraphs) <= wanted.own_chars:
-        return PageText()
+        return PageText(content=content)
     article = wanted.article
     article = dataclasses.replace(
         article,
@@ -303,7 +312,7 @@ def read_page(wanted: PageWanted, fetched: FetchResult) -> PageText:
             else (article.published or content.published)
         ),
     )
-    return PageText(article)
+    return PageText(article, content=content)
 
 
 class FullText:
@@ -332,11 +341,16 @@ class FullText:
         for item in day.shown:
             if not isinstance(item, PageWanted) or not item.article.url:
                 continue
+            # asked within the lock: another thread asking for the same page (a worker's
+            # result, asked for on the pool's thread and again on the build's) returns only
+            # once it is asked for, not while the first is still on its way to the fetcher
             with self._lock:
                 if item.article.key in self._wanted:
                     continue
                 self._wanted[item.article.key] = item
-            self.fetcher.want(PageRequest(item.article.key, source.name, item.article.url, private))
+                self.fetcher.want(
+                    PageRequest(item.article.key, source.name, item.article.url, private)
+                )
 
     def _read(self, request: PageRequest, fetched: FetchResult) -> PageText:
         return read_page(self._wanted[request.key], fetched)
@@ -393,6 +407,8 @@ def settle(source: str, wanted: PageWanted, page: Page[PageText] | None) -> Sett
         return Settled(teaser, unread=unread(f"not fetched ({problem})"))
     text = page.value
     assert text is not None
+    if text.content is not None:  # (read for whichever source asked first)
+        text = with_page(wanted, text.content)
     if text.problem:
         return Settled(teaser, unread=unread(f"holds no article text ({text.problem})"))
     if text.article is not None:

@@ -10,6 +10,7 @@ import time
 from email.utils import format_datetime
 from pathlib import Path
 
+import pytest
 from httpserver import FixtureServer, Reply
 from test_ingest import NOW, RSS, feed, rss, site
 from test_sitemap import DAY, HTML, article_page, serve, sitemap
@@ -149,6 +150,66 @@ def test_an_article_with_no_text_but_its_page_waits_when_its_host_is_down(
     down[0] = False
     second = build(config, DAY, now=NOW + dt.timedelta(hours=1))
     assert len(second.digest.stories) == len(SITEMAP_PAGES)
+
+
+def test_an_article_two_feeds_bring_takes_its_page_s_text_as_the_first_in_config_order(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    # The same teaser in two feeds: its page is fetched once, for whichever feed answered
+    # first; the article shown with the page's text is still the first source's (in config
+    # order), with that source's settings, whatever order the feeds answered in.
+    http_server.route("/story/1", body=article_page("Harbour report 1", 8), headers=HTML)
+    item = teaser(http_server, 1).replace("<guid>t-1</guid>", "<guid>tag:example.org,2026:1</guid>")
+    http_server.route("/first.xml", Reply(200, rss(item), RSS, delay=1.0))  # answers last
+    http_server.route("/second.xml", body=rss(item), headers=RSS)
+    config = site(
+        tmp_path,
+        feed("First", http_server.url("/first.xml"), category="Harbour"),
+        feed("Second", http_server.url("/second.xml"), category="Elsewhere"),
+        fetch=PATIENT,
+    )
+    (story,) = build(config, DAY, now=NOW).digest.stories
+    (report,) = story.reports
+    assert len(report.paragraphs) == 8  # the page's text
+    assert (report.origin, report.source, report.category) == ("First", "First", "Harbour")
+
+
+def test_a_page_asked_for_on_two_threads_at_once_is_fetched_before_the_phase_ends(
+    http_server: FixtureServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A worker's result asks for its pages on the pool's thread as it comes back, and again
+    # on the build's thread when the build takes it (``DayIntake.submit``): the second ask
+    # must not return before the page is really asked for, or the phase may end first and
+    # the page is never fetched (nor counted late).
+    from digest.fulltext import FullText
+    from digest.intake import PageWanted, SourceDay
+    from digest.model import Article, Paragraph, Source
+
+    http_server.route("/story/1", body=article_page("Harbour report 1", 8), headers=HTML)
+    source = Source("Harbour", "feed", http_server.url("/feed.xml"), allow_private=True)
+    article = Article(
+        "k1", "Harbour", "Harbour report 1", (Paragraph("Report 1…"),), http_server.url("/story/1")
+    )
+    day = SourceDay("Harbour", ("k1",), (PageWanted(article, has_teaser=True, undated=False),))
+    full_text = FullText(PATIENT)
+    want = full_text.fetcher.want
+    asking = threading.Event()
+
+    def slow_on_another_thread(request: PageRequest) -> None:
+        if threading.current_thread() is not threading.main_thread():
+            asking.set()
+            time.sleep(0.3)  # (a thread switch at the wrong moment)
+        want(request)
+
+    monkeypatch.setattr(full_text.fetcher, "want", slow_on_another_thread)
+    with full_text:
+        callback = threading.Thread(target=full_text.ask, args=(source, day))
+        callback.start()
+        asking.wait(5)
+        full_text.ask(source, day)  # the build takes the result meanwhile
+        pages = full_text.finish()
+        callback.join(5)
+    assert pages["k1"].value is not None and pages["k1"].value.article is not None
 
 
 # --- PageFetcher alone ----------------------------------------------------------------------------
