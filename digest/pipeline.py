@@ -347,16 +347,20 @@ def gather(
     for day in days:
         repeated = {key for key in day.keys if key in seen}
         seen.update(day.keys)
-        if day.waiting or day.held_incomplete:
+        # what an earlier source brought is its to wait for, or to hold back: this one need
+        # not be read in full again for it, nor say it waits
+        waits = [a for a in day.waiting if a.key not in repeated]
+        held = [a for a in day.held_incomplete if a.key not in repeated]
+        if waits or held:
             taken.unsettled.add(day.source)
         if day.held_until is not None:
             due = taken.held_until.get(day.source)
             taken.held_until[day.source] = min(due, day.held_until) if due else day.held_until
-        for article in day.waiting:
+        for article in waits:
             waiting[article.source] = waiting.get(article.source, 0) + 1
         unreadable.update(a.source for a in day.unreadable)
         taken.skipped.extend(a for a in (*day.skipped, *day.unreadable) if a.key not in repeated)
-        taken.held_incomplete.extend(a for a in day.held_incomplete if a.key not in repeated)
+        taken.held_incomplete.extend(held)
         taken.warnings.extend(day.warnings)
         taken.sightings.extend(day.sightings)
         for filtered in day.filtered:

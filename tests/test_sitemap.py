@@ -478,3 +478,36 @@ def test_sources_add_kind_sitemap_writes_the_kind(tmp_path: Path) -> None:
     (source,) = load_config(path).sources
     assert (source.kind, source.location) == ("sitemap", GAZETTE + "/news-sitemap.xml")
     assert 'kind = "sitemap"' in path.read_text("utf-8")
+
+
+def test_addresses_another_source_brought_first_wait_for_that_source_alone(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    # Two sources list the same articles: past full_text_limit they wait for the first one
+    # (in config order), which says so and is read in full next time; the second neither
+    # says it nor loses its validators for them
+    url = serve(http_server, "/news-sitemap.xml", "news-sitemap.xml")
+    mirror = http_server.url("/mirror-sitemap.xml")
+    http_server.route(
+        "/mirror-sitemap.xml",
+        body=fixture("news-sitemap.xml", http_server.url("")),
+        headers={**XML, "ETag": '"m"'},
+    )
+    serve_pages(http_server, *RECENT)
+    config = site(
+        tmp_path,
+        sitemap("Gazette", url),
+        sitemap("Mirror", mirror),
+        fetch=FetchConfig(timeout=1.5, full_text_limit=2, allow_private=True),
+    )
+    first = build(config, DAY, now=NOW)
+    assert len(first.digest.stories) == 2
+    waiting = [w for w in first.warnings if "wait for the next run" in w]
+    assert len(waiting) == 1 and waiting[0].startswith("Gazette: 2 article(s)"), waiting
+    with State.open(config.state) as state:
+        gazette, mirrored = state.source("Gazette"), state.source("Mirror")
+        assert gazette is not None and mirrored is not None
+        assert mirrored.etag == '"m"'  # kept: nothing of its own waits
+    second = build(config, DAY, now=NOW + dt.timedelta(hours=1))
+    assert len(second.digest.stories) == 4  # the first source took them up
+    assert not any("wait for the next run" in w for w in second.warnings)
