@@ -16,6 +16,7 @@ rebuilding an unchanged day yields byte-identical feeds.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import uuid
 from collections.abc import Sequence
 
@@ -166,7 +167,8 @@ def _absolute_links(fragment: str, base: str) -> str:
         return fragment
     wrapper = lxml_html.fragment_fromstring(fragment, create_parent="div")
     wrapper.make_links_absolute(base, resolve_base_href=False, handle_failures="ignore")
-    inner = (wrapper.text or "") + "".join(
+    # the text before the first tag comes back parsed (unescaped), the rest serialised
+    inner = html.escape(wrapper.text or "", quote=False) + "".join(
         lxml_html.tostring(child, encoding="unicode") for child in wrapper
     )
     return inner

@@ -87,6 +87,17 @@ def test_feed_uses_absolute_links_with_a_site_url():
     assert 'href="https://example.org/digest/2026-11-21.html#x"' in content
 
 
+def test_text_before_the_first_tag_stays_escaped_when_links_are_made_absolute():
+    # A fragment of a user's template may start with text (a headline before any tag): it is
+    # escaped article text, and stays so in the entry's HTML whether site_url is set or not.
+    fragment = '&lt;img src=x onerror=alert(1)&gt; Fish &amp; chips<p><a href="x.html">more</a></p>'
+    for site_url in (None, "https://example.org/digest/"):
+        config = make_config(site_url=site_url)
+        root = etree.fromstring(render_feed([record(DAY, content=fragment)], config, FEED_ID))
+        content = root.find(f"{ATOM}entry").findtext(f"{ATOM}content")
+        assert content.startswith("&lt;img src=x onerror=alert(1)&gt; Fish &amp; chips<p>")
+
+
 def test_feed_without_a_site_url_uses_relative_links_and_no_self():
     root = etree.fromstring(render_feed(feed_days_records(2), make_config(), FEED_ID))
     assert [(ln.get("rel"), ln.get("href")) for ln in root.findall(f"{ATOM}link")] == [
