@@ -170,6 +170,26 @@ def test_nul_and_control_characters_are_stripped():
     assert article.paragraphs[0].text == "textmore"
 
 
+@pytest.mark.parametrize("ref", ["&#xD800;", "&#xdbff;", "&#56320;", "&#x0DFFF;"])
+def test_a_reference_to_half_a_character_is_dropped_and_the_entry_kept(ref):
+    # A surrogate is no character: libxml2 reports the reference and, recovering, puts it in
+    # the tree all the same, as bytes no text can be read from.
+    data = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel>'
+        f"<title>Half{ref} channel</title>"
+        f"<item><title>Half{ref} a title</title><link>https://example.org/1</link>"
+        f"<author>Ann{ref} Lee</author><description>Some{ref} text.</description></item>"
+        "<item><title>Second</title><link>https://example.org/2</link></item>"
+        "</channel></rss>"
+    ).encode()
+    result = parse(data, url="https://example.org/feed.xml")
+    assert result.title == "Half channel"
+    assert [a.title for a in result.articles] == ["Half a title", "Second"]
+    assert [p.text for p in result.articles[0].paragraphs] == ["Some text."]
+    assert result.articles[0].author == "Ann Lee"
+    everything(result).encode("utf-8")
+
+
 def test_other_xml_is_not_a_feed():
     with pytest.raises(FeedError, match="root element is <urlset>"):
         parse(b'<?xml version="1.0"?><urlset><url><loc>https://example.org/</loc></url></urlset>')

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 
 import pytest
-from feedsamples import UTC, corpus, hostile, parse
+from feedsamples import UTC, corpus, everything, hostile, parse
 
 from digest.sources.feeds import FeedError
 
@@ -63,3 +63,26 @@ def test_json_that_is_not_a_feed():
 def test_rss_in_json_is_refused_clearly():
     with pytest.raises(FeedError, match="RSS-in-JSON"):
         corpus("Ranchero-Software+NetNewsWire/ScriptingNews.json")
+
+
+def test_lone_surrogate_escapes_are_dropped_and_every_item_kept():
+    # "\ud800" is valid JSON but no character: a Python string holding one cannot be
+    # encoded, stored or written, so it must not leave the reader.
+    text = (
+        '{"version": "https://jsonfeed.org/version/1.1", "title": "Feed \\ud800title",'
+        ' "items": ['
+        '{"id": "one\\udc00", "url": "https://example.org/a\\ud800", "title": "Lone \\ud800high",'
+        ' "authors": [{"name": "Ann \\udfffLee"}], "content_text": "Text \\udbffhere."},'
+        '{"id": "two", "title": "Html", "content_html": "<p>Body \\udc00here.</p>"},'
+        '{"id": "three", "title": "Pair \\ud83d\\ude00 kept", "content_text": "Fine."}]}'
+    )
+    result = parse(text.encode(), url="https://example.org/feed.json")
+    assert result.title == "Feed title"
+    first, second, third = result.articles
+    assert first.title == "Lone high"
+    assert first.author == "Ann Lee"
+    assert first.url == "https://example.org/a"
+    assert [p.text for p in first.paragraphs] == ["Text here."]
+    assert [p.text for p in second.paragraphs] == ["Body here."]
+    assert third.title == "Pair \U0001f600 kept"
+    everything(result).encode("utf-8")  # no surrogate left anywhere

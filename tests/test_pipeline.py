@@ -195,6 +195,30 @@ def test_a_broken_source_is_reported_and_the_rest_still_built(site: Config, tmp_
     assert "Missing folder" in page and "does not exist" in page
 
 
+def test_a_lone_surrogate_in_a_json_feed_costs_nothing_but_itself(tmp_path: Path) -> None:
+    # JSON may escape half a character ("\\ud800"); the item is kept without it, and the
+    # build (state, pages, feed) goes through.
+    feed = (
+        '{"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [{"id": "1",'
+        ' "url": "https://example.org/a", "date_published": "2026-11-21T05:00:00Z",'
+        ' "title": "Half \\ud800a character", "authors": [{"name": "Ann\\udc00"}],'
+        ' "content_text": "The harbour reopened on Monday \\udfffafter the storm."}]}'
+    )
+    (tmp_path / "feed.json").write_text(feed, encoding="ascii")
+    config = Config(
+        title="Morning Read",
+        sources=(Source("Json", "feed", str(tmp_path / "feed.json")),),
+        output=tmp_path / "output",
+        state=tmp_path / "state.sqlite",
+        first_run_hours=0,
+    )
+    result = build(config, DAY, now=NOW)
+    assert [s.headline for s in result.digest.stories] == ["Half a character"]
+    assert result.digest.failures == ()
+    page = (config.output / "2026-11-21.html").read_text("utf-8")
+    assert "Half a character" in page and "after the storm" in page
+
+
 def test_earlier_outputs_survive_when_a_later_build_fails(site: Config) -> None:
     build(site, DAY, now=NOW)
     before = outputs(site)

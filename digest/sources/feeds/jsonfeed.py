@@ -17,6 +17,10 @@ from digest.sources.feeds.entries import RawEntry, RawFeed, absolute_url
 from digest.sources.feeds.errors import FeedError
 
 _JSONFEED_VERSION = re.compile(r"https?://jsonfeed\.org/version/")
+# JSON may escape half of a UTF-16 pair ("\\ud800") on its own: the string it gives holds a
+# code point that is no character, which cannot be encoded, stored or written anywhere.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def read(data: bytes, url: str | None, warnings: list[str]) -> RawFeed:
@@ -39,6 +43,8 @@ def read(data: bytes, url: str | None, warnings: list[str]) -> RawFeed:
         ) from exc
     except RecursionError as exc:
         raise FeedError("not a feed: the JSON nests too deeply to read") from exc
+    if _SURROGATE_ESCAPE.search(text):  # (a pair is joined into its character by json)
+        doc = _without_surrogates(doc)
     if not isinstance(doc, dict):
         raise FeedError(
             "not a feed: JSON that is not a JSON Feed (no top-level object)",
@@ -120,6 +126,17 @@ def _author(obj: dict) -> str | None:
     if isinstance(author, dict) and _str_or_none(author.get("name")):
         return author["name"]
     return None
+
+
+def _without_surrogates(value: object) -> object:
+    """``value`` with every lone surrogate left by a ``\\uXXXX`` escape removed."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("", value)
+    if isinstance(value, list):
+        return [_without_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_surrogates(k): _without_surrogates(v) for k, v in value.items()}
+    return value
 
 
 def _str_or_none(value: object) -> str | None:

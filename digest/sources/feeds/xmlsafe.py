@@ -30,9 +30,20 @@ from lxml import etree
 _FIRST_MARKUP = re.compile(rb"<(!DOCTYPE|[A-Za-z_][\w.:-]*)", re.IGNORECASE)
 _DOCTYPE_NAME = re.compile(rb"<!DOCTYPE\s+([\w.:-]+)", re.IGNORECASE)
 _SUBSET_TOKEN = re.compile(rb"\"[^\"]*\"|'[^']*'|<!--.*?-->|\]\s*>|[^\"'\]<]+|[\s\S]", re.DOTALL)
+# A character reference to a surrogate (U+D800 to U+DFFF, half of a UTF-16 pair) names no
+# character: libxml2 reports it but, recovering, puts it in the tree as bytes that are not
+# UTF-8, and the text holding it cannot be read (nor can feedparser's). Dropped.
+_SURROGATE_REF = (
+    rb"#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}"
+    rb"|0*(?:55(?:29[6-9]|[3-9][0-9]{2})|56[0-9]{3}|57(?:[0-2][0-9]{2}|3(?:[0-3][0-9]|4[0-3]))));"
+)
+# Every "&" that does not start a reference XML reads as it is: a named entity (1), a
+# reference to half a character (2), or a bare "&". One scan of the document for them all.
 _FIX_ENTITIES = re.compile(
-    rb"&(?!(?:amp|lt|gt|quot|apos|#[0-9]{1,8}|#[xX][0-9a-fA-F]{1,8});)"
-    rb"(?:([A-Za-z][A-Za-z0-9]{0,31});)?"
+    rb"&(?!(?:amp|lt|gt|quot|apos);)(?!(?!"
+    + _SURROGATE_REF
+    + rb")#(?:[0-9]{1,8}|[xX][0-9a-fA-F]{1,8});)"
+    rb"(?:([A-Za-z][A-Za-z0-9]{0,31});|(" + _SURROGATE_REF + rb"))?"
 )
 _ITEM_CLOSE = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?item\s*>")
 _ENTRY_CLOSE = re.compile(rb"</(?:[A-Za-z_][\w.-]*:)?entry\s*>")
@@ -209,7 +220,8 @@ def ends_complete(data: bytes) -> bool:
 
 
 def fix_entities(data: bytes) -> tuple[bytes, int]:
-    """HTML named entities → character references; others dropped; a bare & escaped."""
+    """HTML named entities → character references; others dropped, as are references to
+    half a character; a bare & escaped."""
     if b"&" not in data:
         return data, 0
     dropped = 0
@@ -218,7 +230,7 @@ def fix_entities(data: bytes) -> tuple[bytes, int]:
         nonlocal dropped
         name = match.group(1)
         if name is None:
-            return b"&amp;"
+            return b"" if match.group(2) else b"&amp;"
         chars = _HTML5_ENTITIES.get(name.decode("ascii") + ";")
         if chars is None:
             dropped += 1
