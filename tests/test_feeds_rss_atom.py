@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from feedsamples import UTC, corpus
+from feedsamples import UTC, corpus, parse
 
 
 def test_rss2_fields():
@@ -63,6 +63,21 @@ def test_relative_links_resolve_against_the_feed_url_then_self_link():
 def test_xml_base_is_honoured():
     result = corpus("danmactough+node-feedparser/rss-with-relative-html-urls.xml")
     assert result.articles[0].url == "https://example.com/posts/posts/post-1"
+
+
+def test_a_relative_xml_base_above_a_link_applies_once():
+    rss = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>'
+        b'<item xml:base="posts/"><title>P</title><link>1.html</link></item></channel></rss>'
+    )
+    atom = (
+        b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xml:base="blog/">'
+        b"<title>T</title><id>urn:f</id><entry xml:base='posts/'><id>urn:e</id><title>P</title>"
+        b'<link href="1.html"/></entry></feed>'
+    )
+    url = "https://example.com/feed/"
+    assert parse(rss, url=url).articles[0].url == "https://example.com/feed/posts/1.html"
+    assert parse(atom, url=url).articles[0].url == "https://example.com/feed/blog/posts/1.html"
 
 
 def test_atom_id_that_is_a_url_serves_as_the_link():

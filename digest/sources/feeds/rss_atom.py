@@ -124,6 +124,15 @@ def _xml_base(element, doc_base: str | None) -> str | None:
     return base
 
 
+def _own_base(element, base: str | None) -> str | None:
+    """``base`` (the entry's, its ancestors' xml:base already applied) with the xml:base of
+    ``element``, one of the entry's children, applied too."""
+    value = (element.get(XML_BASE) or "").strip()
+    if not value:
+        return base
+    return join_url(base, value) if base else value
+
+
 def _rss_entry(item, base: str | None, xml_base: bool) -> RawEntry:
     fields = children(item, atom=False)
     raw = RawEntry(base=base)
@@ -133,7 +142,7 @@ def _rss_entry(item, base: str | None, xml_base: bool) -> RawEntry:
     for element in fields.get("link", ()):
         if link := plain(element).strip() or element.get("href", "").strip():
             if xml_base:
-                link = join_url(_xml_base(element, base), link)
+                link = join_url(_own_base(element, base), link)
             break
     if not link and "atom:link" in fields:
         link = _atom_link(fields["atom:link"], base)
@@ -236,7 +245,7 @@ def _atom_link(links, base, rel: str = "alternate", xml_base: bool = False):
         link_type = (element.get("type") or "").lower()
         rank = 0 if link_type in ("", "text/html", "application/xhtml+xml") else 1
         if rank < best_rank:
-            link_base = _xml_base(element, base) if xml_base else base
+            link_base = _own_base(element, base) if xml_base else base
             best, best_rank = join_url(link_base, href), rank
     return best
 
