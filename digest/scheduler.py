@@ -64,18 +64,48 @@ def last_due(config: Config, now: dt.datetime) -> dt.datetime:
     tz = config.timezone
     local_now = now.astimezone(tz)
     if config.schedule.every:
-        # Interval schedules are anchored at local midnight so "every 6h" means 00, 06, 12, 18.
-        midnight = dt.datetime.combine(local_now.date(), dt.time(), tz)
-        elapsed = (local_now - midnight).total_seconds()
-        steps = int(elapsed // config.schedule.every)
-        return (midnight + dt.timedelta(seconds=steps * config.schedule.every)).astimezone(dt.UTC)
+        origin, steps = _interval_steps(config, now)
+        due = origin + dt.timedelta(seconds=steps * config.schedule.every)
+        return _first_reading(due.replace(tzinfo=tz))
     hour, minute = (int(part) for part in config.schedule.at.split(":"))
     due = dt.datetime.combine(local_now.date(), dt.time(hour, minute), tz)
     if due > local_now:
         due = dt.datetime.combine(
             local_now.date() - dt.timedelta(days=1), dt.time(hour, minute), tz
         )
-    return due.astimezone(dt.UTC)
+    return _first_reading(due)
+
+
+def next_interval_run(config: Config, now: dt.datetime) -> dt.datetime:
+    """The first step of the interval grid of ``last_due`` after ``now``, as naive wall time
+    in the configured timezone (what ``schedule`` compares its clock with)."""
+    every = config.schedule.every or 0
+    origin, steps = _interval_steps(config, now)
+    due = origin + dt.timedelta(seconds=(steps + 1) * every)
+    # a grid of less than a day starts again at the next local midnight
+    return min(due, origin + dt.timedelta(days=1)) if every < 86400 else due
+
+
+def _interval_steps(config: Config, now: dt.datetime) -> tuple[dt.datetime, int]:
+    """Where the interval grid starts (naive wall time) and how many steps of it are over.
+
+    Intervals shorter than a day are anchored at local midnight, so "every 6h" means 00,
+    06, 12, 18; longer ones at a fixed midnight, so "every 2d" means every other day whether
+    or not the process was restarted in between."""
+    every = config.schedule.every or 0
+    local_now = now.astimezone(config.timezone).replace(tzinfo=None)
+    if every < 86400:
+        origin = dt.datetime.combine(local_now.date(), dt.time())
+    else:
+        origin = dt.datetime(2000, 1, 1)
+    return origin, int((local_now - origin).total_seconds() // every)
+
+
+def _first_reading(local: dt.datetime) -> dt.datetime:
+    """``local`` (a wall time) in UTC: when the wall clock first shows or passes it. A time
+    skipped as the clocks go forward is passed at the change itself, between its two
+    readings; the earlier one keeps it at or before that moment."""
+    return min(local.astimezone(dt.UTC), local.replace(fold=1).astimezone(dt.UTC))
 
 
 def missed_run(config: Config, last_run: dt.datetime | None, now: dt.datetime) -> bool:
@@ -147,7 +177,12 @@ class Scheduler:
             self._register()
             log.info("next run at %s (%s)", self._schedule.next_run, self.config.tz_name)
             while not self.stopping:
+                runs = len(self.reports)
                 self._schedule.run_pending()
+                if self.config.schedule.every and len(self.reports) > runs:
+                    # ``schedule`` counts the interval from when the job ended: back on the grid
+                    for job in self._schedule.jobs:
+                        job.next_run = next_interval_run(self.config, self.clock())
                 idle = self._schedule.idle_seconds
                 delay = max_idle if idle is None else min(max(idle, 0.0), max_idle)
                 if self.wait(delay):
@@ -160,8 +195,7 @@ class Scheduler:
         if every:
             # Next run on the interval grid anchored at local midnight (see last_due).
             job = self._schedule.every(every).seconds.do(self.run_job)
-            due = last_due(self.config, self.clock()) + dt.timedelta(seconds=every)
-            job.next_run = due.astimezone(self.config.timezone).replace(tzinfo=None)
+            job.next_run = next_interval_run(self.config, self.clock())
         else:
             self._schedule.every().day.at(self.config.schedule.at).do(self.run_job)
 

@@ -71,6 +71,7 @@ def test_what_a_value_must_be_is_worded_from_its_type(key: Key, expected: str) -
         ("[fetch]\nmax_mb = 0.05", "key 'fetch.max_mb' must be a number of megabytes from 0.1"),
         ("[fetch]\nretries = true", "key 'fetch.retries' must be an integer from 0 to 10, got Tr"),
         ('[schedule]\nevery = "30s"', "key 'schedule.every' must be at least 1 minute, got '30s'"),
+        ('[schedule]\nevery = "4000000d"', "key 'schedule.every' must be at most 366 days, got"),
         ("[email]\nto = 'a@x.org'", "key 'email.from' is missing; it must be a sender address"),
         ("email = 1", "'email' must be a table ([email]), got 1"),
         ("sources = 3", "key 'sources' must be a list of [[sources]] tables, got 3"),

@@ -107,6 +107,56 @@ def test_interval_schedule_runs_on_the_grid(tmp_path: Path) -> None:
     assert [r.astimezone(PARIS).hour for r in runs] == [6, 12]
 
 
+def test_interval_runs_stay_on_the_grid_however_long_each_takes(tmp_path: Path) -> None:
+    config = make_config(tmp_path, every=7 * 3600)  # 00, 07, 14, 21, then 00 again
+    start = dt.datetime(2026, 11, 20, 0, 30, tzinfo=UTC)  # 01:30 Paris
+    set_last_run(config, start - dt.timedelta(minutes=30))  # after the 00:00 slot
+    clock = FakeClock(start, until=start + dt.timedelta(hours=24))
+    runs: list[dt.datetime] = []
+
+    def job() -> str:
+        runs.append(clock())
+        clock.now += dt.timedelta(minutes=10)  # a build takes a while
+        return "ok"
+
+    Scheduler(config, job, clock=clock, wait=clock.wait).run_forever()
+    local = [r.astimezone(PARIS) for r in runs]
+    assert [(t.day, t.hour, t.minute) for t in local] == [
+        (20, 7, 0), (20, 14, 0), (20, 21, 0), (21, 0, 0)
+    ]  # fmt: skip
+
+
+def test_last_due_at_a_time_the_clocks_skip_is_not_in_the_future(tmp_path: Path) -> None:
+    config = make_config(tmp_path, at="02:30")
+    # 29 March 2026 in Paris: 02:00 becomes 03:00, so 02:30 is passed at 01:00 UTC.
+    now = dt.datetime(2026, 3, 29, 1, 5, tzinfo=UTC)  # 03:05 in Paris
+    assert last_due(config, now) <= now
+    ran = dt.datetime(2026, 3, 29, 1, 0, 1, tzinfo=UTC)  # when the wall clock passed 02:30
+    assert not missed_run(config, ran, now + dt.timedelta(hours=1))
+    every = make_config(tmp_path, every=150 * 60)  # 00:00, 02:30, 05:00...
+    assert last_due(every, now) <= now
+
+
+def test_an_interval_of_days_is_not_shortened_by_a_restart(tmp_path: Path) -> None:
+    config = make_config(tmp_path, every=2 * 86400)
+    ran = last_due(config, dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC))
+    assert not missed_run(config, ran, ran + dt.timedelta(days=1, hours=12))
+    assert missed_run(config, ran, ran + dt.timedelta(days=2))
+
+
+def test_an_interval_of_days_is_not_caught_up_every_day(tmp_path: Path) -> None:
+    config = make_config(tmp_path, every=7 * 86400)
+    now = dt.datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
+    # run 23 hours ago: a week has not passed, and no run of the weekly grid was missed
+    assert not missed_run(config, now - dt.timedelta(hours=23), now)
+    assert missed_run(config, now - dt.timedelta(days=8), now)
+    due = last_due(config, now)
+    assert due <= now < due + dt.timedelta(days=7)
+    assert due.astimezone(PARIS).time() == dt.time(0, 0)
+    # the grid stays put from one day to the next
+    assert last_due(config, now + dt.timedelta(days=1)) in (due, due + dt.timedelta(days=7))
+
+
 def test_a_failing_job_is_logged_and_the_scheduler_keeps_going(tmp_path: Path) -> None:
     config = make_config(tmp_path, at="07:00")
     start = dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC)

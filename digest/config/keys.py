@@ -275,9 +275,11 @@ _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 @dataclass(frozen=True)
 class Interval(ValueType):
-    """A duration such as "90m"; read as seconds, at least ``minutes`` minutes."""
+    """A duration such as "90m"; read as seconds, at least ``minutes`` minutes and at most
+    ``most_days`` days (beyond the calendar's end, no next run can be worked out)."""
 
     minutes: int = 1
+    most_days: int = 366
 
     def describe(self) -> str:
         return 'an interval such as "6h", "90m" or "1d"'
@@ -289,6 +291,8 @@ class Interval(ValueType):
         seconds = int(match[1]) * _UNIT_SECONDS[match[2]]
         if seconds < self.minutes * 60:
             raise Invalid(f"at least {self.minutes} minute" + ("s" if self.minutes > 1 else ""))
+        if seconds > self.most_days * 86400:
+            raise Invalid(f"at most {self.most_days} days")
         return seconds
 
 
