@@ -31,10 +31,11 @@ class OutputError(DigestError):
         )
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
-    """Replace ``path`` with ``data`` (str is written as UTF-8) in one atomic rename."""
+def write_atomic(path: Path, data: str | bytes, mode: int = 0o644) -> None:
+    """Replace ``path`` with ``data`` (str is written as UTF-8) in one atomic rename; the new
+    file has permissions ``mode``."""
     staged = StagedFiles()
-    staged.add(path, data)
+    staged.add(path, data, mode)
     staged.publish()
 
 
@@ -49,7 +50,7 @@ class StagedFiles:
     def __init__(self) -> None:
         self._staged: list[tuple[Path, Path]] = []
 
-    def add(self, path: Path, data: str | bytes) -> None:
+    def add(self, path: Path, data: str | bytes, mode: int = 0o644) -> None:
         """Write ``data`` to a temporary name beside ``path``. An ``OSError`` (a full disk, a
         folder that cannot be written) names ``path`` itself: a failed write() names none."""
         payload = data.encode("utf-8") if isinstance(data, str) else data
@@ -63,7 +64,7 @@ class StagedFiles:
                 handle.write(payload)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(tmp_name, 0o644)
+            os.chmod(tmp_name, mode)
         except BaseException as exc:
             Path(tmp_name).unlink(missing_ok=True)
             if isinstance(exc, OSError):

@@ -57,6 +57,27 @@ def test_sources_added_one_after_another_are_set_apart_by_a_blank_line(workdir: 
     assert "\n\n\n" not in text and not text.startswith("\n")
 
 
+def test_sources_add_and_remove_edit_a_linked_config_where_it_is_and_keep_it_private(
+    workdir: Path,
+) -> None:
+    kept = workdir / "dotfiles" / "digest.toml"
+    kept.parent.mkdir()
+    kept.write_text('title = "Mine"\n', encoding="utf-8")
+    kept.chmod(0o600)
+    (workdir / "digest.toml").symlink_to(kept)
+
+    url = "https://news.example.org/rss.xml"
+    assert main(["sources", "add", url, "--no-discover", "--name", "Example News"]) == EXIT_OK
+    assert (workdir / "digest.toml").is_symlink()
+    assert [s.name for s in load_config(kept).sources] == ["Example News"]
+    assert kept.stat().st_mode & 0o777 == 0o600
+
+    assert main(["sources", "remove", "Example News"]) == EXIT_OK
+    assert (workdir / "digest.toml").is_symlink()
+    assert load_config(kept).sources == ()
+    assert kept.stat().st_mode & 0o777 == 0o600
+
+
 def test_first_sources_add_keeps_the_default_seeds_folder(workdir: Path) -> None:
     main(["sources", "add", "https://a.example.org/feed", "--no-discover", "--name", "A"])
     names = [s.name for s in load_config(workdir / "digest.toml").sources]

@@ -103,6 +103,39 @@ def test_errors_name_the_file_the_key_and_the_expectation(
         assert name in message
 
 
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ('site_url = "https://[2001:db8::1/digest/"', ["site_url", "absolute"]),
+        ('output = "~no-such-user-here/public"', ["output", "folder path"]),
+        ('output = "pub\\u0000lic"', ["output", "folder path"]),
+        ('timezone = "Europe"', ["timezone", "IANA"]),
+    ],
+)
+def test_a_value_python_cannot_even_take_apart_is_a_config_error(
+    tmp_path: Path, text: str, names: list[str]
+) -> None:
+    path = write_config(tmp_path, text)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    for name in [str(path), *names]:
+        assert name in str(caught.value)
+
+
+def test_a_source_url_python_cannot_take_apart_leaves_only_that_source_out(
+    tmp_path: Path,
+) -> None:
+    path = write_config(
+        tmp_path,
+        '[[sources]]\nname = "Broken"\nurl = "http://[::1/feed.xml"\n'
+        '[[sources]]\nname = "Fine"\nurl = "https://example.org/feed.xml"\n',
+    )
+    config = load_config(path)
+    assert [s.name for s in config.sources] == ["Fine"]
+    (failure,) = config.invalid_sources
+    assert failure.source == "Broken" and "sources[0].url" in failure.problem
+
+
 def test_invalid_toml_reports_the_line(tmp_path: Path) -> None:
     path = write_config(tmp_path, 'title = "unterminated\n')
     with pytest.raises(ConfigError, match=r"not valid TOML.*line 1"):
@@ -199,6 +232,51 @@ def test_removing_the_last_source_leaves_a_config_that_sources_can_be_added_to(
     text = path.read_text("utf-8")
     assert text.startswith("# my digest\n")
     assert "# shown on every page" in text and "# what I read" in text
+
+
+TWO_SOURCES_THEN_EMAIL = """title = "Morning Read"
+
+[[sources]]
+name = "A"
+url = "https://a.example.org/feed.xml"
+
+[[sources]]
+name = "B"
+url = "https://b.example.org/feed.xml"
+
+# the office relay: ask IT before changing it
+[email]
+from = "d@example.org"
+to = "me@example.org"
+smtp_host = "relay.example.org"
+"""
+EMAIL_COMMENT = "\n\n# the office relay: ask IT before changing it\n[email]\n"
+
+
+@pytest.mark.parametrize("name", ["A", "B"])
+def test_removing_a_source_keeps_the_comment_above_the_table_after_it(
+    tmp_path: Path, name: str
+) -> None:
+    path = write_config(tmp_path, TWO_SOURCES_THEN_EMAIL)
+    remove_source_from_file(path, name)
+    text = path.read_text("utf-8")
+    assert EMAIL_COMMENT in text
+    remove_source_from_file(path, "B" if name == "A" else "A")  # the last one too
+    assert EMAIL_COMMENT in path.read_text("utf-8")
+    assert load_config(path).email is not None
+
+
+def test_adding_a_source_puts_it_above_the_comment_on_the_table_after_the_sources(
+    tmp_path: Path,
+) -> None:
+    path = write_config(tmp_path, TWO_SOURCES_THEN_EMAIL)
+    add_sources_to_file(path, [{"name": "C", "url": "https://c.example.org/feed.xml"}])
+    text = path.read_text("utf-8")
+    assert (
+        'url = "https://b.example.org/feed.xml"\n\n[[sources]]\nname = "C"\n'
+        'url = "https://c.example.org/feed.xml"' + EMAIL_COMMENT
+    ) in text
+    assert [s.name for s in load_config(path).sources] == ["A", "B", "C"]
 
 
 @pytest.mark.parametrize("empty", ["sources = []", "sources = [  ]  # none yet"])

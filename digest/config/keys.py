@@ -180,7 +180,10 @@ class Url(ValueType):
     def parse(self, value: Any, base: Path) -> str:
         if not isinstance(value, str):
             raise Invalid
-        parts = urlsplit(value)
+        try:
+            parts = urlsplit(value)
+        except ValueError as exc:  # "http://[::1/feed": an IPv6 address left open
+            raise Invalid from exc
         if parts.scheme not in ("http", "https") or (self.site and not parts.netloc):
             raise Invalid
         return value if not self.site or value.endswith("/") else value + "/"
@@ -197,7 +200,10 @@ class LocalPath(Named):
     def parse(self, value: Any, base: Path) -> Path:
         if not _text(value):
             raise Invalid
-        path = (base / Path(value).expanduser()).resolve()
+        try:
+            path = (base / Path(value).expanduser()).resolve()
+        except (RuntimeError, ValueError) as exc:  # "~nobody/x" (no such user), a NUL byte
+            raise Invalid from exc
         there = {"file": path.is_file, "folder": path.is_dir, None: lambda: True}[self.must_be]
         if not there():
             raise Invalid(self.existing, str(path))
@@ -214,7 +220,7 @@ class Timezone(ValueType):
             raise Invalid
         try:
             return ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: "Europe", a folder
             raise Invalid from exc
 
     def show(self, value: Any) -> str:
