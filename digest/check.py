@@ -407,6 +407,15 @@ def check_email(config: Config, environ: Mapping[str, str]) -> Finding:
         password = read_password(email, environ)
     except MailError as exc:
         return Finding("email", name, False, _problem(exc.problem, exc.advice))
+    if password is None and email.username:
+        # what send_message refuses before it connects: say so now, not at 07:00
+        return Finding(
+            "email", name, False, _problem(
+                f"email.username is set ({email.username}) but no password is configured",
+                "name an environment variable in email.password_env or a file in "
+                "email.password_file",
+            ),
+        )  # fmt: skip
     if password is None:
         login = "no login"
     elif email.password_env and environ.get(email.password_env):

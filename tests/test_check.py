@@ -280,6 +280,23 @@ def test_the_email_password_must_be_in_this_environment(tmp_path: Path) -> None:
     )
 
 
+def test_a_login_name_without_a_password_fails_the_check_as_it_fails_the_send(
+    tmp_path: Path,
+) -> None:
+    from digest.check import check_email
+    from digest.config import load_config
+
+    (tmp_path / "digest.toml").write_text(
+        '[email]\nfrom = "d@example.org"\nto = ["a@example.org"]\n'
+        'smtp_host = "smtp.example.org"\nusername = "d"\n',
+        encoding="utf-8",
+    )
+    finding = check_email(load_config(tmp_path / "digest.toml"), {})
+    assert not finding.ok
+    assert "email.username is set (d) but no password is configured" in finding.detail
+    assert "email.password_env" in finding.detail
+
+
 def test_a_config_error_or_nothing_to_read_is_a_row_of_the_table(tmp_path: Path) -> None:
     done = digest("check", cwd=tmp_path)  # no config, no seeds/
     assert done.returncode == 1
