@@ -158,8 +158,15 @@ class Scheduler:
         if report.ok:
             # Only a run that worked counts: after a failed one (the mail server was down),
             # the next start catches up instead of waiting for tomorrow.
-            with State.open(self.config.state) as state:
-                state.set_meta(LAST_RUN_KEY, started.astimezone(dt.UTC).isoformat())
+            try:
+                with State.open(self.config.state) as state:
+                    state.set_meta(LAST_RUN_KEY, started.astimezone(dt.UTC).isoformat())
+            except DigestError as exc:  # the run is done: the scheduler stays up for the next
+                log.warning(
+                    "could not note when this run was (%s): if digest run restarts before the "
+                    "next one, it runs again",
+                    exc,
+                )
         self.reports.append(report)
         return report
 

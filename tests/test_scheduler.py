@@ -177,6 +177,43 @@ def test_a_failing_job_is_logged_and_the_scheduler_keeps_going(tmp_path: Path) -
     ]
 
 
+def test_a_run_that_cannot_be_recorded_is_logged_and_the_scheduler_keeps_going(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The build worked, but its time cannot be written down (another program holds the
+    # state file past the wait, a full disk): 'digest run' says so and stays up for the
+    # next run, rather than ending on a traceback
+    import sqlite3
+
+    from digest import state as state_module
+
+    config = make_config(tmp_path, at="07:00")
+    with State.open(config.state):
+        pass
+    monkeypatch.setattr(state_module, "BUSY_TIMEOUT", 0.1)
+    start = dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    clock = FakeClock(start, until=start + dt.timedelta(days=1, hours=1))
+    blocker = sqlite3.connect(config.state, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")  # held through the first run's bookkeeping
+    runs: list[str] = []
+
+    def job() -> str:
+        runs.append("built")
+        if len(runs) == 2:
+            blocker.execute("ROLLBACK")
+        return "built"
+
+    try:
+        scheduler = Scheduler(config, job, clock=clock, wait=clock.wait)
+        with caplog.at_level("WARNING", logger="digest.scheduler"):
+            scheduler.run_forever()  # a first run at once (it never ran), then at 07:00
+    finally:
+        blocker.close()
+    assert [r.ok for r in scheduler.reports] == [True, True]
+    assert "could not note when this run was" in caplog.text
+    assert scheduler.last_run() is not None  # the second run's time, once the file was free
+
+
 def test_last_due_and_missed_run_across_dst(tmp_path: Path) -> None:
     config = make_config(tmp_path, at="07:00")
     # The night clocks go back in Paris (25 October 2026): 07:00 local is 06:00 UTC after it.
