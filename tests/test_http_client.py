@@ -190,3 +190,21 @@ def test_a_proxy_that_does_not_accept_the_connection_is_given_up_at_the_deadline
         took = time.monotonic() - started
     assert result.outcome == "failed"
     assert took < 2.5
+
+
+def test_a_secure_cookie_set_over_https_is_not_sent_over_plain_http(server_tls, certificate):
+    # A cookie a site marks "Secure" on the way through a redirect chain goes back to it over
+    # HTTPS only: a hop down to plain HTTP on the same host must not carry it in the clear
+    with FixtureServer(tls=server_tls) as secure, FixtureServer() as plain:
+        plain.route("/feed.xml", body=FEED)
+        target = plain.url("/feed.xml")
+        secure.route(
+            "/start",
+            status=302,
+            headers={"Location": target, "Set-Cookie": "session=s3cret; Secure; Path=/"},
+        )
+        client = Client(ca_file=str(certificate[0]))
+        result = fetch(FetchRequest("s", secure.url("/start"), allow_private=True), client=client)
+        assert result.outcome == "ok" and result.body == FEED
+        (seen,) = plain.requests_to("/feed.xml")
+        assert "s3cret" not in seen.headers.get("cookie", "")

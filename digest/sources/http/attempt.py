@@ -65,8 +65,9 @@ def attempt(
         headers["If-Modified-Since"] = request.last_modified
 
     # Cookies set along a redirect chain go back to their host for the rest of it: some
-    # sites redirect to the same address once a "cookies work" cookie is set.
-    cookies: dict[str, dict[str, str]] = {}
+    # sites redirect to the same address once a "cookies work" cookie is set. By host, then
+    # name: the value, and whether it is "Secure" (never sent over plain HTTP).
+    cookies: dict[str, dict[str, tuple[str, bool]]] = {}
     permanent = True
     reach = guard.Reach(request.allow_private, client.network)
     for hop in range(MAX_REDIRECTS + 1):
@@ -79,7 +80,7 @@ def attempt(
             if proxy is not None:
                 _check_proxy(proxy)
                 reach.check_name(url.host or "")  # the proxy connects, not us: ask DNS
-            jar = cookies.get(url.host or "")
+            jar = _sendable_cookies(cookies.get(url.host or ""), url.scheme == "https")
             answer = transfer.request(
                 client,
                 url,
@@ -189,12 +190,21 @@ def _check_proxy(proxy: str) -> None:
         raise errors.UnusableProxy(f"unsupported proxy scheme {scheme!r}")
 
 
-def _keep_cookie(cookies: dict[str, dict[str, str]], host: str, header: str) -> None:
+def _keep_cookie(cookies: dict[str, dict[str, tuple[str, bool]]], host: str, header: str) -> None:
     jar = http.cookies.SimpleCookie()
     with contextlib.suppress(http.cookies.CookieError):
         jar.load(header)
     for name, morsel in jar.items():
-        cookies.setdefault(host, {})[name] = morsel.value
+        cookies.setdefault(host, {})[name] = (morsel.value, bool(morsel["secure"]))
+
+
+def _sendable_cookies(
+    jar: dict[str, tuple[str, bool]] | None, secure: bool
+) -> dict[str, str] | None:
+    """The cookies of ``jar`` a request may carry: over plain HTTP, none set "Secure"."""
+    if not jar:
+        return None
+    return {name: value for name, (value, only_secure) in jar.items() if secure or not only_secure}
 
 
 def _redirect_target(status: int, location: str, here: str) -> Url | FinalAnswer:
