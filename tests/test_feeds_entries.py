@@ -124,8 +124,31 @@ def test_entries_sharing_a_guid_are_told_apart_and_a_repeated_entry_stays_one():
     result = parse(data)
     keys = [a.key for a in result.articles]
     assert len(set(keys)) == 2 and keys[0] == keys[2]  # the third repeats the first
-    assert all(key.startswith("url://example.org/#") for key in keys)
+    # the oldest (undated: the last in the feed) keeps the key, the other is told apart
+    assert keys[0] == "url://example.org/" and keys[1].startswith("url://example.org/#")
     assert any("3 entries share the id" in w for w in result.warnings)
+
+
+def test_an_entry_keeps_its_key_when_a_newer_one_comes_to_share_it():
+    # A feed whose entries all link to its home page (no guids): the one entry it held on
+    # an earlier run must keep the key it was remembered by when a newer one joins it, or
+    # it would be taken for new and shown again
+    def feed(*items: tuple[str, str]) -> bytes:
+        body = "".join(
+            f"<item><title>{title}</title><link>http://example.org/</link>"
+            f"<pubDate>{when}</pubDate></item>"
+            for title, when in items
+        )
+        return f'<rss version="2.0"><channel><title>t</title>{body}</channel></rss>'.encode()
+
+    old = ("Water main repaired on Mill Road", "Mon, 16 Nov 2026 08:00:00 GMT")
+    new = ("Library reopens after renovation", "Tue, 17 Nov 2026 09:30:00 GMT")
+    (before,) = parse(feed(old)).articles
+    after = {a.title: a.key for a in parse(feed(new, old)).articles}
+    assert after[old[0]] == before.key
+    assert after[new[0]] != before.key
+    # listed in either order, the oldest by date keeps it
+    assert {a.title: a.key for a in parse(feed(old, new)).articles} == after
 
 
 def test_a_tag_or_urn_guid_is_one_key_in_every_feed():

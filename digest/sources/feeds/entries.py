@@ -140,10 +140,24 @@ def _tell_apart(articles: list[Article], warnings: list[str]) -> list[Article]:
     """Entries of this feed that share a key (a guid reused for every item, or a link
     to the home page) but are not the same article get keys of their own, from their
     title and link; an entry repeated as it is stays one. Without this, all but the
-    first would be taken for it and never shown."""
+    first would be taken for it and never shown.
+
+    The oldest of them (the earliest dated; undated, the last in the feed, which lists the
+    newest first) keeps the key as it is: it is the one an earlier run may have met alone,
+    under that key, and a newer entry joining it must not make it new again."""
     counts = Counter(a.key for a in articles)
     if len(counts) == len(articles):
         return articles
+
+    def mark(article: Article) -> str:
+        return hashlib.sha256(f"{article.title}\n{article.url}".encode()).hexdigest()[:16]
+
+    oldest: dict[str, tuple[tuple[dt.datetime, int], str]] = {}
+    for position, article in enumerate(articles):
+        if counts[article.key] > 1:
+            age = (article.published or dt.datetime.max.replace(tzinfo=dt.UTC), -position)
+            if article.key not in oldest or age < oldest[article.key][0]:
+                oldest[article.key] = (age, mark(article))
     told_apart: list[Article] = []
     shared: set[str] = set()
     for article in articles:
@@ -151,8 +165,11 @@ def _tell_apart(articles: list[Article], warnings: list[str]) -> list[Article]:
             told_apart.append(article)
             continue
         shared.add(article.key)
-        mark = hashlib.sha256(f"{article.title}\n{article.url}".encode()).hexdigest()[:16]
-        told_apart.append(replace(article, key=f"{article.key}#{mark}"))
+        own = mark(article)
+        if own == oldest[article.key][1]:  # the oldest, or a repeat of it: its key as it is
+            told_apart.append(article)
+        else:
+            told_apart.append(replace(article, key=f"{article.key}#{own}"))
     for key in sorted(shared):
         warnings.append(
             f"{counts[key]} entries share the id {shorten(key.partition(':')[2], 80)};"
