@@ -983,6 +983,8 @@ class DayIntake:
 
     def _said(self, exc: BaseException) -> None:
         """Say once a build, not once a source, that the workers' sources are read here."""
+        if isinstance(exc, HandOverFailed):
+            return  # the workers are fine (said when the batch could not go: ``_relay_all``)
         if not self._fallen_back:
             self._fallen_back = True
             _fell_back(exc)
