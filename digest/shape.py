@@ -159,9 +159,11 @@ def shape_day(stories: Sequence[Story], settings: ShapeSettings | None = None) -
 
 def _counted_by_source(stories: Sequence[Story]) -> tuple[MoreFrom, ...]:
     counts: Counter[str] = Counter(story.lead.source for story in stories)
-    sites: dict[str, str | None] = {}
-    for story in stories:
-        sites.setdefault(story.lead.source, story.lead.site or _site(story.lead.url))
+    sites: dict[str, str] = {}
+    for story in stories:  # the first story that says where the source's site is
+        site = story.lead.site or _site(story.lead.url)
+        if site:
+            sites.setdefault(story.lead.source, site)
     return tuple(
         MoreFrom(source, count, sites.get(source))
         for source, count in sorted(counts.items(), key=lambda item: (-item[1], item[0]))

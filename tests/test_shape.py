@@ -170,6 +170,18 @@ def test_a_link_blogs_count_links_to_its_own_site_not_to_the_sites_it_links() ->
     assert {m.source: m.url for m in shaped.more} == {"Daily": "https://daily.example/"}
 
 
+def test_a_count_links_to_the_site_even_when_its_first_story_has_no_address() -> None:
+    # an entry without a link says nothing of the site; the source's other entries do
+    shape = settings(*SOURCES, max_stories=1, also_today_limit=0, max_per_source=99)
+    shown = story(article("Wire", "World", 20))
+    unlinked = dataclasses.replace(article("Daily", "World", 9), url=None)
+    linked = [story(article("Daily", "World", h)) for h in (1, 2)]
+    shaped = shape_day([shown, story(unlinked), *linked], shape)
+    assert [s.id for s in shaped.stories] == [shown.id]
+    (more,) = shaped.more
+    assert (more.source, more.count, more.url) == ("Daily", 3, "https://daily.example/")
+
+
 def test_an_empty_day_has_no_sections() -> None:
     shaped = shape_day([], settings(*SOURCES))
     assert shaped.sections == () and shaped.also_today == () and shaped.more == ()
