@@ -518,14 +518,20 @@ def story_record(story: Story, day: dt.date) -> StoryRecord:
     return StoryRecord(day, story.id, story.headline, text, keys, story.updated)
 
 
-def keep_ids(stories: Sequence[Story], stored: Sequence[StoryRecord]) -> tuple[Story, ...]:
+def keep_ids(
+    stories: Sequence[Story],
+    stored: Sequence[StoryRecord],
+    changed_at: dt.datetime | None = None,
+) -> tuple[Story, ...]:
     """``stories`` with the ids an earlier build of the same day gave them.
 
     A story takes the id of the stored story it shares the most articles with, so its
     anchor and its feed entry stay put when a rebuild adds a report to it. The largest shares
     are settled first: when two stored stories merged, the larger share wins; when one split,
     the part holding most of its articles keeps the id, whichever part is shown first. A
-    story whose articles are just as stored keeps the stored time of its last change.
+    story whose articles are just as stored keeps the stored time of its last change (None:
+    none since it was first made); one whose articles changed since takes ``changed_at``
+    (the build's time), and a new story none.
     """
     owner = {key: record.id for record in stored for key in record.keys}
     by_id = {record.id: record for record in stored}
@@ -549,8 +555,12 @@ def keep_ids(stories: Sequence[Story], stored: Sequence[StoryRecord]) -> tuple[S
             chosen = story.id if story.id not in taken else f"{story.id}-{len(taken)}"
             taken.add(chosen)
         record = by_id.get(chosen)
-        unchanged = record is not None and set(record.keys) == {a.key for a in story.articles}
-        updated = record.updated if unchanged and record is not None else None
+        if record is None:
+            updated = None
+        elif set(record.keys) == {a.key for a in story.articles}:
+            updated = record.updated
+        else:
+            updated = changed_at
         if chosen != story.id or updated != story.updated:
             story = replace(story, id=chosen, updated=updated)
         result.append(story)

@@ -245,8 +245,8 @@ class Story:
     disagreements: tuple[Disagreement, ...] = ()
     earlier: EarlierStory | None = None
     id: str = ""
-    # when the story last changed (an article joined or left), as an earlier build of the
-    # day stored it; None when this build changed it (or made it)
+    # when the story last changed (an article joined or left) after it was first made, by
+    # the build that changed it; None when it has not changed since
     updated: dt.datetime | None = None
 
     @property
@@ -278,7 +278,8 @@ class StoryRecord:
     headline: str
     text: str  # what it is compared by: its headline and lead
     keys: tuple[str, ...]  # its articles' keys
-    updated: dt.datetime | None = None  # when its articles last changed; None: now
+    # when its articles last changed; None: not since the story was first made
+    updated: dt.datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -284,7 +284,7 @@ def assemble_day(
         return shaped_digest(
             config,
             day,
-            stories_for_day(state, config, day, [*shown, *earlier]),
+            stories_for_day(state, config, day, [*shown, *earlier], changed_at=now),
             generated_at=now,
             failures=failures,
         )
@@ -841,13 +841,18 @@ def story_settings(config: Config) -> StorySettings:
 
 
 def stories_for_day(
-    state: State, config: Config, day: dt.date, articles: Sequence[Article] | None = None
+    state: State,
+    config: Config,
+    day: dt.date,
+    articles: Sequence[Article] | None = None,
+    changed_at: dt.datetime | None = None,
 ) -> ShapedDay:
     """The stories of ``day`` in sections, within the limits (``digest.shape``): its articles
     (by default, those stored for it) grouped, each story with the id an earlier build of the
-    day gave it. The stories shown or listed in Also today are completed (headline, summary)
-    and linked to the story of an earlier day (within ``feed_days``) that each continues;
-    the others are only counted, so they are never completed."""
+    day gave it (and, when its articles changed since, ``changed_at``: the build's time). The
+    stories shown or listed in Also today are completed (headline, summary) and linked to
+    the story of an earlier day (within ``feed_days``) that each continues; the others are
+    only counted, so they are never completed."""
     from digest.shape import ShapedDay, shape_day
 
     if articles is None:
@@ -857,7 +862,7 @@ def stories_for_day(
     from digest.group import complete_story, keep_ids, link_earlier, outline_stories
 
     settings = story_settings(config)
-    outlines = keep_ids(outline_stories(articles, settings), state.stories(day, day))
+    outlines = keep_ids(outline_stories(articles, settings), state.stories(day, day), changed_at)
     shaped = shape_day(outlines, shape_settings(config))
     listed = [*shaped.stories, *shaped.also_today]
     stories = [complete_story(_summarised_now(story, config), settings) for story in listed]

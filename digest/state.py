@@ -166,6 +166,9 @@ _MIGRATIONS: tuple[str, ...] = (
     # forgotten: the day's articles and feed content were dropped (keep_days), its stories
     # too or soon after: it is not built or sent again, and its page stays as it was built.
     "ALTER TABLE days ADD COLUMN forgotten INTEGER NOT NULL DEFAULT 0",
+    # stories.updated was the time of each day's latest build, written and never read: NULL
+    # now says a story has not changed since it was first made (see digest.group.keep_ids)
+    "UPDATE stories SET updated = NULL",
 )
 
 # A held-back entry not read again for this long is forgotten: its feed dropped it, or gave it
@@ -761,7 +764,7 @@ class State:
                             s.headline,
                             s.text,
                             json.dumps(list(s.keys)),
-                            _iso(s.updated or now),
+                            _iso(s.updated) if s.updated else None,
                         )
                         for s in stories
                     ],
@@ -891,15 +894,20 @@ class State:
     def stories(self, first: dt.date, last: dt.date) -> list[StoryRecord]:
         """The stories stored for the days from ``first`` to ``last``, newest day first."""
         rows = self._db.execute(
-            "SELECT day, id, headline, text, keys FROM stories WHERE day BETWEEN ? AND ? "
-            "ORDER BY day DESC, rowid",
+            "SELECT day, id, headline, text, keys, updated FROM stories "
+            "WHERE day BETWEEN ? AND ? ORDER BY day DESC, rowid",
             (first.isoformat(), last.isoformat()),
         ).fetchall()
         return [
             StoryRecord(
-                dt.date.fromisoformat(day), story_id, headline, text, tuple(json.loads(keys))
+                dt.date.fromisoformat(day),
+                story_id,
+                headline,
+                text,
+                tuple(json.loads(keys)),
+                _from_iso(updated),
             )
-            for day, story_id, headline, text, keys in rows
+            for day, story_id, headline, text, keys, updated in rows
         ]
 
     def day_failures(self, day: dt.date) -> tuple[SourceFailure, ...]:

@@ -220,6 +220,36 @@ def test_the_story_feed_entry_keeps_its_id_when_a_rebuild_adds_a_report(config: 
     assert len(entries(config)) == 2  # the fire and the strike: no entry twice
 
 
+def test_the_story_feed_entry_is_updated_when_a_report_joins_and_only_then(
+    config: Config,
+) -> None:
+    def updated() -> dict[str, str]:
+        return {e.id: e.updated for e in entries(config)}
+
+    first = ferry_of(build_day_one(config))
+    (fire_id,) = [e.id for e in entries(config) if e.title == first.headline]
+    before = updated()
+    # a report dated before every other one joins the story: the entry changed
+    add_and_build(config, [LATE_REPORT], DAY, at(18))
+    grown = updated()
+    assert grown[fire_id] > before[fire_id]
+    assert {k: v for k, v in grown.items() if k != fire_id} == {
+        k: v for k, v in before.items() if k != fire_id
+    }
+    # later builds of the day that leave the story as it was leave its entry as it was
+    build(config, DAY, now=at(19))
+    assert updated() == grown
+    other = article(
+        "courier-port",
+        "Lisbon Courier",
+        "Porto container cranes idle for a maintenance week",
+        ("Container cranes at the port of Porto stood idle for a week of maintenance.",),
+        at(11),
+    )
+    add_and_build(config, [other], DAY, at(20))
+    assert {k: v for k, v in updated().items() if k in grown} == grown
+
+
 def test_the_story_feed_links_a_continuing_story_absolutely(config: Config) -> None:
     fire = ferry_of(build_day_one(config))
     add_and_build(config, [INQUIRY], NEXT_DAY, at(12, day=NEXT_DAY))
