@@ -560,10 +560,16 @@ def build(
                     other,
                     stories_for_day(state, config, other),
                     generated_at=known_days[other].updated,
+                    failures=state.day_failures(other),
                 )
+                other_fragment = render.render_fragment(earlier_digest, config, env)
                 pages[config.output / present.day_filename(other)] = render.render_day_page(
-                    earlier_digest, config, env, days
+                    earlier_digest, config, env, days, other_fragment
                 )
+                if other == days[0].day:  # the newest day: the index shows it too
+                    pages[config.output / present.INDEX_FILENAME] = render.render_index(
+                        earlier_digest, config, env, days, other_fragment
+                    )
         # Every file is written (to temporary names) before the state records the day, and
         # the state is recorded before any file replaces the old one.
         staged = StagedFiles()

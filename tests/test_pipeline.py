@@ -284,6 +284,61 @@ def test_a_new_day_adds_the_next_link_to_the_day_before(site: Config) -> None:
     assert "2026-11-20.html" in newer.xpath("//a[@rel='prev']/@href")
 
 
+def test_the_day_before_keeps_its_failed_sources_when_a_new_day_links_it(
+    site: Config, tmp_path: Path
+) -> None:
+    seeds = Path(site.sources[0].location)
+    files = sorted(seeds.glob("*.txt"))
+    set_mtime(seeds, NOW - dt.timedelta(days=1, hours=3))
+    for path in files[1:]:
+        os.utime(path, (NOW.timestamp() - 3600, NOW.timestamp() - 3600))
+    broken = Source("Missing folder", "folder", str(tmp_path / "nowhere"))
+    with_broken = dataclasses.replace(site, sources=(broken, *site.sources))
+    build(with_broken, DAY - dt.timedelta(days=1), now=NOW - dt.timedelta(days=1))
+    older = site.output / "2026-11-20.html"
+    assert "Missing folder" in older.read_text("utf-8")
+    build(site, DAY, now=NOW)  # the source is gone from the config: today has no failure
+    page = lxml.html.fromstring(older.read_text("utf-8"))
+    assert "2026-11-21.html" in page.xpath("//a[@rel='next']/@href")
+    # the day before still says which source it could not read that day
+    assert [
+        " ".join(s.text_content().split())
+        for s in page.xpath("//section[@class='failures']//strong")
+    ] == ["Missing folder"]
+
+
+def test_a_day_built_before_the_newest_one_is_linked_from_the_index(site: Config) -> None:
+    seeds = Path(site.sources[0].location)
+    two_days_ago = NOW - dt.timedelta(days=2)
+    set_mtime(seeds, two_days_ago - dt.timedelta(hours=3))
+    build(site, DAY - dt.timedelta(days=2), now=two_days_ago)
+
+    def write(name: str, title: str, text: str, when: dt.datetime) -> None:
+        path = seeds / name
+        path.write_text(f"{title}\n\n{text}\n", "utf-8")
+        os.utime(path, (when.timestamp(), when.timestamp()))
+
+    write(
+        "today.txt",
+        "Library opens on Sundays from next month",
+        "The city library will open on Sundays from next month, the council said.",
+        NOW - dt.timedelta(hours=1),
+    )
+    assert build(site, DAY, now=NOW).new_articles == 1
+    # an article of yesterday, found late: yesterday is built after today
+    write(
+        "late.txt",
+        "Harbour ferry timetable changes from Monday",
+        "The harbour ferry will run every twenty minutes from Monday, its operator said.",
+        NOW - dt.timedelta(days=1),
+    )
+    built = build(site, DAY - dt.timedelta(days=1), now=NOW + dt.timedelta(minutes=5))
+    assert built.new_articles == 1
+    for name in ("2026-11-21.html", "index.html"):
+        page = lxml.html.fromstring((site.output / name).read_text("utf-8"))
+        assert set(page.xpath("//a[@rel='prev']/@href")) == {"2026-11-20.html"}, name
+
+
 # --- a source's recurring boilerplate, learnt from its own history ----------------------------
 
 FOOTER = "Pohjolan Sanomat on riippumaton maakuntalehti. Kaikki oikeudet pidätetään."
