@@ -249,6 +249,35 @@ def test_a_rerun_leaves_out_what_the_sitemap_lists_as_older_than_its_last_read(
         assert record is not None and record.cursor == {"newest": "2026-11-21T09:30:00+00:00"}
 
 
+def test_an_address_dated_ahead_does_not_make_later_listings_look_old() -> None:
+    # A sitemap may list an article dated hours ahead (a live page dated for the evening's
+    # event, a scheduled piece): the next read must still take what is listed after it
+    # with a date of its own, not skip it as "older than the last read".
+    from digest.sources.kinds.base import Cursor, Fetched
+    from digest.sources.kinds.sitemap import KIND
+
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)  # the clock the parser reads
+
+    def body(*entries: tuple[str, dt.datetime]) -> bytes:
+        urls = "".join(
+            f"<url><loc>{GAZETTE}{path}</loc><lastmod>{when.isoformat()}</lastmod></url>"
+            for path, when in entries
+        )
+        return (
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'.encode()
+        )
+
+    source = sitemap("Gazette", GAZETTE + "/news-sitemap.xml")
+    ahead = ("/live/election-night", now + dt.timedelta(hours=12))
+    first = KIND.parse(source, Fetched(source.location, body(ahead)), Cursor())
+    assert [a.url for a in first.articles] == [GAZETTE + ahead[0]]
+    listed_later = ("/2026/ferry-strike", now - dt.timedelta(minutes=30))
+    second = KIND.parse(
+        source, Fetched(source.location, body(ahead, listed_later)), Cursor(data=first.cursor)
+    )
+    assert GAZETTE + listed_later[0] in [a.url for a in second.articles]
+
+
 def test_an_index_is_followed_to_its_newest_sitemaps_gzipped_or_not(
     http_server: FixtureServer, tmp_path: Path
 ) -> None:

@@ -366,11 +366,15 @@ def _reading(
 
     articles: dict[str, Article] = {}
     newest = _newest(cursor)
+    # An address dated ahead of this read (a scheduled piece, a live page dated for its
+    # event) moves the cursor no further than now: later listings dated before it are new.
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     for sitemap in sitemaps:
         for entry in sitemap.entries:
             listed = entry.listed
             if listed is not None:
-                newest = max(newest, listed) if newest is not None else listed
+                seen = min(listed, now)
+                newest = max(newest, seen) if newest is not None else seen
             if listed is not None and since is not None and listed < since:
                 continue  # the previous read listed it already
             key = "url:" + url_key(entry.loc)
