@@ -82,6 +82,28 @@ def test_malformed_header_date_warns_names_file_and_falls_back(tmp_path: Path) -
     assert str(path) in warning and "last Tuesday" in warning and "2026-11-21" in warning
 
 
+def test_markdown_front_matter_is_the_header_not_the_text(tmp_path: Path) -> None:
+    # Markdown notes and static-site posts open with a "---" block of "key: value" lines
+    write(
+        tmp_path / "post.md",
+        '---\nlayout: post\ntitle: "Rail link reopens: what changes"\n'
+        "date: 2026-11-20T07:30:00+01:00\nauthor: Ana Ruiz\ntags:\n  - transport\n---\n\n" + BODY,
+    )
+    (article,) = read_folder(folder_source(tmp_path)).articles
+    assert article.title == "Rail link reopens: what changes"
+    assert article.published == dt.datetime(2026, 11, 20, 6, 30, tzinfo=dt.UTC)
+    assert article.author == "Ana Ruiz"
+    assert [p.text[:26] for p in article.paragraphs] == [
+        "The regional rail operator",
+        "Engineers have replaced a ",
+    ]
+
+
+def test_a_body_between_rules_is_not_front_matter() -> None:
+    text = "---\nThe council met again on Friday.\n---\n\nMore to follow."
+    assert split_header(text) == ({}, text)
+
+
 def test_body_that_opens_like_a_header_is_not_one(tmp_path: Path) -> None:
     text = "Update: talks resumed on Friday after a week-long pause.\n\nMore to follow."
     assert split_header(text) == ({}, text)

@@ -54,3 +54,15 @@ def test_markdown_headings_lists_and_links() -> None:
         Paragraph("first point"),
         Paragraph("second point"),
     ]
+
+
+def test_a_fenced_code_block_in_markdown_is_kept_as_written() -> None:
+    text = (
+        "Install it and run:\n\n```python\ndef main():\n    print('hello')\n\n    return 0\n```\n\n"
+        "That is all there is to it.\n"
+    )
+    assert text_to_paragraphs(text, markdown=True) == [
+        Paragraph("Install it and run:"),
+        Paragraph("def main():\n    print('hello')\n\n    return 0", "code"),
+        Paragraph("That is all there is to it."),
+    ]

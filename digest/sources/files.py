@@ -25,6 +25,8 @@ HEADER_KEYS = frozenset({"title", "source", "url", "date", "author"})
 MAX_FILE_BYTES = 2 * 1024 * 1024
 
 _HEADER_LINE = re.compile(r"^([A-Za-z][A-Za-z-]{0,20}):[ \t]*(.*)$")
+_FRONT_MATTER = re.compile(r"---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_FRONT_MATTER_KEY = re.compile(r"^([A-Za-z_][\w-]{0,40})[ \t]*:(?:[ \t]+(.*))?[ \t]*$")
 _HEADLINE_MAX_CHARS = 150
 _HEADLINE_MAX_WORDS = 20
 
@@ -117,6 +119,7 @@ def parse_article_text(
     if (
         not title
         and paragraphs
+        and not paragraphs[0].verbatim
         and (
             paragraphs[0].kind == "heading"
             or _reads_like_headline(paragraphs[0].text, more_follows=len(paragraphs) > 1)
@@ -161,6 +164,9 @@ def split_header(text: str) -> tuple[dict[str, str], str]:
     known one, and a blank line ends it: a body that opens "Update: talks resumed…" is text.
     """
     text = text.lstrip("\n")
+    front = _front_matter(text)
+    if front is not None:
+        return front
     head, sep, rest = text.partition("\n\n")
     if not sep:
         return {}, text
@@ -175,6 +181,29 @@ def split_header(text: str) -> tuple[dict[str, str], str]:
     if not fields:
         return {}, text
     return fields, rest
+
+
+def _front_matter(text: str) -> tuple[dict[str, str], str] | None:
+    """A Markdown front matter block ("---", top-level ``key: value`` lines, "---"), as
+    static-site generators and note apps write it: its known keys and the text after it.
+    None unless every top-level line of the block is a key (nested lines, list items and
+    comments belong to the key above), so prose between two rules stays text."""
+    match = _FRONT_MATTER.match(text)
+    if match is None:
+        return None
+    fields: dict[str, str] = {}
+    for line in (match[1] or "").split("\n"):
+        if not line.strip() or line[0] in " \t-#":
+            continue
+        key = _FRONT_MATTER_KEY.match(line)
+        if key is None:
+            return None
+        name, value = key[1].lower(), (key[2] or "").strip()
+        if name in HEADER_KEYS and value:
+            if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+                value = value[1:-1]
+            fields[name] = value
+    return fields, text[match.end() :]
 
 
 def _reads_like_headline(text: str, *, more_follows: bool) -> bool:

@@ -18,6 +18,7 @@ _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _MD_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+_MD_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 # A hard-wrapped paragraph has every line but its last filled to roughly the same width.
 _WRAP_MIN, _WRAP_MAX = 40, 100
@@ -25,8 +26,51 @@ _SENTENCE_ENDS = (".", "!", "?", "…", '"', "”", "’", "'", ")", ":")
 
 
 def text_to_paragraphs(text: str, *, markdown: bool = False) -> list[Paragraph]:
-    """Split article text into paragraphs; Markdown headings become heading paragraphs."""
+    """Split article text into paragraphs; Markdown headings become heading paragraphs and
+    fenced code blocks ``code`` paragraphs, kept as written."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not markdown:
+        return _prose_paragraphs(text, markdown=False)
+    paragraphs: list[Paragraph] = []
+    for is_code, part in _fenced_parts(text):
+        if not is_code:
+            paragraphs.extend(_prose_paragraphs(part, markdown=True))
+        elif code := _verbatim(part):
+            paragraphs.append(Paragraph(code, "code"))
+    return paragraphs
+
+
+def _fenced_parts(text: str) -> list[tuple[bool, str]]:
+    """Markdown text cut at its fenced code blocks (``` or ~~~): (is it code, its text). A
+    fence left open runs to the end, as in CommonMark."""
+    parts: list[tuple[bool, str]] = []
+    lines: list[str] = []
+    fence = ""
+    for line in text.split("\n"):
+        opening = _MD_FENCE.match(line)
+        if not fence and opening:
+            parts.append((False, "\n".join(lines)))
+            lines, fence = [], opening[1]
+        elif fence and line.strip().startswith(fence) and not line.strip().strip(fence[0]):
+            parts.append((True, "\n".join(lines)))
+            lines, fence = [], ""
+        else:
+            lines.append(line)
+    parts.append((bool(fence), "\n".join(lines)))
+    return parts
+
+
+def _verbatim(code: str) -> str:
+    """A code block's text as written, without blank lines or trailing blanks at the ends."""
+    kept = [line.rstrip() for line in code.split("\n")]
+    while kept and not kept[-1]:
+        kept.pop()
+    while kept and not kept[0]:
+        kept.pop(0)
+    return "\n".join(kept)
+
+
+def _prose_paragraphs(text: str, *, markdown: bool) -> list[Paragraph]:
     paragraphs: list[Paragraph] = []
     for block in _BLANK_LINES.split(text):
         lines = [line.strip() for line in block.split("\n") if line.strip()]
