@@ -186,6 +186,29 @@ def internet() -> FakeInternet:
     return internet
 
 
+def test_a_news_sitemap_is_not_a_feed_and_the_advice_says_how_to_add_it(http_server) -> None:
+    http_server.route(
+        "/news-sitemap.xml",
+        body='<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        "<url><loc>https://example.org/2026/11/21/a</loc></url></urlset>",
+        headers={"Content-Type": "application/xml"},
+    )
+    with pytest.raises(SourceError) as caught:
+        find_feed(http_server.url("/news-sitemap.xml"), allow_private=True)
+    assert "sitemap" in caught.value.problem
+    assert "--kind sitemap" in caught.value.advice and "--page" not in caught.value.advice
+
+
+def test_a_document_that_is_no_page_says_what_it_is(http_server) -> None:
+    http_server.route(
+        "/logo.png", body=b"\x89PNG\r\n\x1a\n" + bytes(64), headers={"Content-Type": "image/png"}
+    )
+    with pytest.raises(SourceError) as caught:
+        find_feed(http_server.url("/logo.png"), allow_private=True)
+    assert "PNG image" in caught.value.problem
+    assert "--page" not in caught.value.advice
+
+
 def test_a_public_page_cannot_get_a_feed_in_the_local_network_added(
     http_server, internet: FakeInternet
 ) -> None:

@@ -96,13 +96,9 @@ def find_feed(
         parsed = parse_feed(result.body, probe, url=result.url, content_type=result.content_type)
         return result.moved_to or url, parsed.title
     except FeedError as exc:
-        candidates = exc.discovered
+        candidates, not_a_feed = exc.discovered, exc
     if not candidates:
-        raise SourceError(
-            f'{url} is not a feed and names no feed (no <link rel="alternate"> to RSS, Atom '
-            "or JSON Feed)",
-            "find the site's feed address, or add the page itself with --page",
-        )
+        raise _no_feed(url, result.body, not_a_feed)
     problems: list[str] = []
     for candidate in candidates:
         request = FetchRequest(source=probe.name, url=candidate, allow_private=allow_private)
@@ -121,3 +117,27 @@ def find_feed(
         + "; ".join(problems),
         "try one of them directly with 'digest sources add URL'",
     )
+
+
+def _no_feed(url: str, body: bytes, error: SourceError) -> SourceError:
+    """Why ``url``, which is no feed and names none, cannot be added as a feed: a page may be
+    added as a page, a news sitemap as a sitemap; anything else is what the feed parser says."""
+    from digest.sources.kinds.page import looks_like_html
+    from digest.sources.kinds.sitemap import read_sitemap
+
+    try:
+        read_sitemap(body)
+    except SourceError:
+        pass
+    else:
+        return SourceError(
+            f"{url} is a sitemap, not a feed",
+            f"add it as one: digest sources add {url} --kind sitemap",
+        )
+    if looks_like_html(body):
+        return SourceError(
+            f'{url} is not a feed and names no feed (no <link rel="alternate"> to RSS, Atom '
+            "or JSON Feed)",
+            "find the site's feed address, or add the page itself with --page",
+        )
+    return SourceError(f"{url}: {error.problem}", error.advice)
