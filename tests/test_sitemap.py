@@ -276,6 +276,10 @@ def test_an_address_dated_ahead_does_not_make_later_listings_look_old() -> None:
         source, Fetched(source.location, body(ahead, listed_later)), Cursor(data=first.cursor)
     )
     assert GAZETTE + listed_later[0] in [a.url for a in second.articles]
+    # a cursor an earlier digest stored ahead of its read is taken back to now
+    stored = Cursor(data={"newest": (now + dt.timedelta(hours=12)).isoformat()})
+    third = KIND.parse(source, Fetched(source.location, body(ahead, listed_later)), stored)
+    assert GAZETTE + listed_later[0] in [a.url for a in third.articles]
 
 
 def test_an_index_is_followed_to_its_newest_sitemaps_gzipped_or_not(

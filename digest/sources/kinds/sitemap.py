@@ -319,13 +319,16 @@ def _children(root: etree._Element, latest: dt.datetime) -> tuple[tuple[ChildSit
 
 
 def _newest(cursor: Cursor) -> dt.datetime | None:
-    """The newest date the previous read listed, if it left one."""
+    """The newest date the previous read listed, if it left one: no later than now (one
+    stored ahead of its read by an earlier digest would make what is listed since look old)."""
     value = cursor.data.get("newest")
     try:
         newest = dt.datetime.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
         return None
-    return newest if newest is not None and newest.tzinfo is not None else None
+    if newest is None or newest.tzinfo is None:
+        return None
+    return min(newest, dt.datetime.now(dt.UTC).replace(microsecond=0))
 
 
 def _since(cursor: Cursor) -> dt.datetime | None:
