@@ -97,6 +97,39 @@ def test_sentences_about_ai_that_are_not_about_this_text_are_kept(sentence: str)
     assert cut(sentence) == []
 
 
+ARTICLES_SAYING_WHAT_THEY_ARE_ABOUT = [
+    "This piece looks at how three newsrooms are already labelling AI-assisted content, and "
+    "what readers make of it.",
+    "This article examines how machine-generated summaries were used in two local elections.",
+    "Dieser Beitrag untersucht, wie fünf Redaktionen mit KI-generierten Texten umgehen.",
+    "Cet article explique comment les éditeurs utilisent des traductions générées par IA.",
+    "Este reportaje analiza cómo se usan los textos generados por inteligencia artificial.",
+]
+
+
+@pytest.mark.parametrize("sentence", ARTICLES_SAYING_WHAT_THEY_ARE_ABOUT)
+def test_an_article_saying_what_it_is_about_is_not_a_note_on_how_it_was_made(
+    sentence: str,
+) -> None:
+    # "this piece" is the subject of a verb of looking into: the article's topic is AI-made
+    # text, not the article itself
+    assert cut(sentence, title="Publishers weigh labelling rules for AI-written news") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "This obituary was first published in the Northern Times.",
+        "This op-ed originally appeared in the Sunday edition of the Harbour Times.",
+        "This editorial was first published by our sister paper, the Coast Gazette.",
+        "This commentary was originally published on Project Syndicate.",
+    ],
+)
+def test_a_reprint_note_names_the_text_by_its_kind(sentence: str) -> None:
+    # an obituary, an op-ed or an editorial is reprinted like any story, and says so the same way
+    assert cut(sentence) == [("reprint-note", sentence)]
+
+
 # --- prompts with no other content ------------------------------------------------------------
 
 PROMPTS = [
