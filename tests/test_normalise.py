@@ -373,6 +373,57 @@ def test_block_heading_without_article_text_before_it_is_not_a_block() -> None:
     assert len(kept) == 4
 
 
+RETRAITES = [
+    "La Première ministre a annoncé jeudi après-midi le recours à l'article 49.3 de la "
+    "Constitution pour faire adopter sans vote la réforme des retraites, au terme d'une matinée "
+    "de tractations infructueuses avec les députés Les Républicains.",
+    "Le texte, qui prévoit le report progressif de l'âge légal de départ de 62 à 64 ans, avait "
+    "été adopté le matin même par le Sénat. Faute de majorité assurée à l'Assemblée nationale, "
+    "l'exécutif a choisi de ne pas prendre le risque d'un vote.",
+    "Les oppositions ont immédiatement annoncé le dépôt de motions de censure, qui seront "
+    "examinées lundi.",
+]
+CONCORDE = (
+    "Des rassemblements spontanés se sont formés dans la soirée place de la Concorde, à Paris, "
+    "où plusieurs milliers de personnes se sont réunies jusqu'à tard dans la nuit."
+)
+
+
+@pytest.mark.parametrize(
+    ("before", "heading", "section", "after"),
+    [
+        # a match report's fixtures
+        (
+            BODY,
+            "Up next",
+            ["Leeds travel to Norwich on Tuesday night.", "Sunderland host Preston on Saturday."],
+            "Daniel Farke said afterwards that his side had suffered when they needed to, and "
+            "praised the crowd for lifting the players in the second half.",
+        ),
+        # a French news story's reactions, before it goes on
+        (
+            RETRAITES,
+            "Réactions",
+            [
+                "« C'est un déni de démocratie », a réagi le député Éric Coquerel.",
+                "« Nous déposerons une motion transpartisane », a indiqué Charles de Courson.",
+                "Marine Le Pen a dénoncé « un échec total » du gouvernement.",
+            ],
+            CONCORDE,
+        ),
+    ],
+)
+def test_short_sentences_under_a_block_heading_before_more_text_are_a_section(
+    before: list[str], heading: str, section: list[str], after: str
+) -> None:
+    # headlines do not end with a full stop; short paragraphs of the article's own do, and
+    # the article goes on after them
+    texts = [*before, heading, *section, after]
+    kept, removed = clean(texts)
+    assert removed == []
+    assert [text for _, text in kept] == texts
+
+
 def test_block_heading_at_the_very_end_goes_alone() -> None:
     assert clean([*BODY, "Read more"])[1] == [("related-block", "Read more")]
 
@@ -420,6 +471,26 @@ def test_seo_standfirst_restating_the_title_with_a_call_to_action_goes(cta: str)
     kept, removed = clean([standfirst + cta, *BODY], TITLE)
     assert removed == [("seo-standfirst", standfirst + cta)]
     assert [text for _, text in kept] == BODY
+
+
+def test_a_news_lead_that_ends_with_a_call_to_action_is_kept() -> None:
+    # the lead states the news (a figure, a day) and then promises more: the article's first
+    # paragraph, not a search engine's blurb; only the promise reads like one
+    title = "Earthquake strikes southern Turkey: what we know"
+    lead = (
+        "A magnitude 6.1 earthquake struck southern Turkey early on Monday, killing at least "
+        "12 people and damaging hundreds of buildings in Hatay province. Here's what we know "
+        "so far."
+    )
+    body = [
+        "The quake hit at 4:17 a.m. local time at a depth of about 10 kilometres, according to "
+        "the country's disaster agency. Aftershocks continued through the morning.",
+        "Rescue teams from neighbouring provinces reached Antakya by mid-morning and began "
+        "searching collapsed apartment blocks.",
+    ]
+    kept, removed = clean([lead, *body], title)
+    assert removed == []
+    assert [text for _, text in kept] == [lead, *body]
 
 
 def test_a_link_post_pointing_at_someone_elses_work_is_kept() -> None:
@@ -904,6 +975,45 @@ def test_a_recurring_paragraph_amid_the_text_goes_only_when_most_articles_hold_i
     kept = clean_with(template_of(*rare), common[0])
     assert box in [p.text for p in kept.paragraphs]
     assert [c.rule for c in kept.candidates] == [RECURRING]
+
+
+QUESTIONS = [
+    "What is your earliest memory?",
+    "What is your greatest fear?",
+    "Which living person do you most admire, and why?",
+]
+ANSWERS = [
+    [
+        "Sitting on my grandfather's boat in Oban harbour, watching him mend the nets by hand.",
+        "Running out of ideas halfway through a novel, with a deadline and a mortgage to pay.",
+        "My sister, who raised three children alone and never once complained about it.",
+    ],
+    [
+        "The smell of the bakery below our flat in Naples, at five o'clock every morning.",
+        "Deep water. I learned to swim at forty and I still panic when I can't see the bottom.",
+        "Greta Gerwig, because she made films her way long before anyone let her.",
+    ],
+    [
+        "Being lifted up to see the coronation on a neighbour's tiny television set.",
+        "Hospitals. I spent a year in one as a child and the corridors still frighten me.",
+        "David Attenborough, for making us care about creatures most of us will never see.",
+    ],
+]
+
+
+@pytest.mark.parametrize("intro", [True, False])
+def test_the_questions_a_series_asks_every_guest_stay_with_their_answers(intro: bool) -> None:
+    # a weekly interview asks each guest the same questions: they recur in every article of
+    # the source, but each one stands over an answer of the article's own
+    guests = ["the stage designer Ana Ruiz", "the cartoonist Paolo Greco", "the actor Ruth Hale"]
+    articles = []
+    for guest, answers in zip(guests, ANSWERS, strict=True):
+        lead = [f"This week's guest is {guest}, whose memoir is published on Thursday."]
+        qa = [text for pair in zip(QUESTIONS, answers, strict=True) for text in pair]
+        articles.append((lead if intro else []) + qa)
+    result = clean_with(template_of(*articles), articles[0])
+    assert result.removed == ()
+    assert [p.text for p in result.paragraphs] == articles[0]
 
 
 # --- candidates ----------------------------------------------------------------------------------

@@ -96,6 +96,7 @@ _BLOCK_MAX_PARAGRAPHS = 12  # a longer run of short lines is more likely a list 
 _STANDFIRST_MAX_CHARS = 500
 _STANDFIRST_MAX_SENTENCES = 3
 _STANDFIRST_LEAD_STEMS = 2  # words a title-less standfirst must share with the lead
+_NEWS_NEW_SHARE = 0.5  # a lead's sentence says this much that the title (or lead) does not
 _DOUBLING_MIN_WORDS = 8  # a doubled run holds at least two sentences this long
 _DOUBLING_MIN_SHARE = 0.2  # ... and a fifth of the article's text: examples that share lines stay
 _NEAR_DUP_MIN_WORDS = 12  # near-duplicate checks only where a one-word change is a small one
@@ -114,6 +115,7 @@ _ORPHAN_MAX_WORDS = 5
 # Passes beyond the paragraphs' count: every pass but the last cuts something, so cleaning
 # ends; the bound only guards against a rule that would cut forever.
 _EXTRA_PASSES = 4
+_CLOSERS = "\"'\u201d\u2019\u00bb)]* "  # what may close a sentence after its last mark
 
 
 # --- text helpers -------------------------------------------------------------------------------
@@ -719,9 +721,19 @@ def _block_end(
     at_end = all(i.cut or i.prompt is not None for i in items[position:])
     if not teasers:
         return position if at_end or others else None
+    if not at_end and 2 * sum(1 for t in teasers if _full_stop(t.text)) > len(teasers):
+        # Headlines end without a full stop; these are mostly sentences, and the article's
+        # prose goes on after them: a section of its own (reactions, the next fixtures).
+        return None
     if len(teasers) == 1 and shapes.sentence_like(teasers[0].text):
         return None  # one sentence under a heading like "More from the council": a last section
     return position
+
+
+def _full_stop(text: str) -> bool:
+    """A sentence ending with a full stop (not "..." nor "…": a cut-off teaser)."""
+    end = text.rstrip(_CLOSERS)
+    return shapes.sentence_like(text) and end.endswith(".") and not end.endswith("..")
 
 
 # --- a source's own template --------------------------------------------------------------------
@@ -775,6 +787,11 @@ def _cut_recurring(items: list[_Item], template: SourceTemplate, account: _Accou
         reason = (
             f"Recurs in {rec.articles} articles of {template.source}: part of the source's template"
         )
+        if _asks_for_own_answer(live, position, recurring):
+            account.suspect(
+                item.index, RECURRING, reason + " (kept: a question the article answers)", item.text
+            )
+            continue
         at_edge = id(item) in edge
         certain = (
             rec.share >= _RECURRING_EDGE_SHARE or rec.articles >= _RECURRING_EDGE_ARTICLES
@@ -798,6 +815,19 @@ def _structural(live: list[_Item], position: int, recurring: Mapping[int, object
         return False
     neighbours = [live[p] for p in (position - 1, position + 1) if 0 <= p < len(live)]
     return any(not shapes.sentence_like(n.text) and len(n.text) <= 80 for n in neighbours)
+
+
+def _asks_for_own_answer(live: list[_Item], position: int, recurring: Mapping[int, object]) -> bool:
+    """A short question over a paragraph of the article's own: a series that asks each guest
+    the same questions repeats them, but each one belongs to the answer after it."""
+    item = live[position]
+    following = live[position + 1] if position + 1 < len(live) else None
+    return (
+        following is not None
+        and id(following) not in recurring
+        and following.prose
+        and computed_signals(item.text)(SHORT_QUESTION)
+    )
 
 
 def _table_row(live: list[_Item], position: int) -> bool:
@@ -862,6 +892,8 @@ def _drop_seo_standfirst(
     if len(sentences) > _STANDFIRST_MAX_SENTENCES:
         return items
     first_stems = shapes.stems(first.words)
+    title_stems: set[str] = set()
+    lead_stems: set[str] = set()
     if title:
         title_stems = shapes.stems(shapes.words(title))
         if len(title_stems) < 2:
@@ -876,6 +908,15 @@ def _drop_seo_standfirst(
     for rule in rules.seo_standfirst:
         if rule.regex is None or not any(rule.regex.match(s) for s in sentences):
             continue
+        known = title_stems if title else lead_stems
+        if any(_states_news(s, rules, known) for s in sentences if not rule.regex.match(s)):
+            account.suspect(
+                first.index,
+                rule.id,
+                rule.description + " (kept: it also states news of its own)",
+                first.text,
+            )
+            break
         if restated[rule.id]:
             account.cut_item(first, rule.id, rule.description)
             return items[1:]
@@ -889,6 +930,18 @@ def _drop_seo_standfirst(
         )
         break
     return items
+
+
+def _states_news(sentence: str, rules: RuleSet, known: set[str]) -> bool:
+    """A statement about events (a figure, a day or a month), made to no one in particular,
+    that mostly says what ``known`` (the title's words, or the lead's) does not: a news lead's
+    first sentence, where a standfirst restates the headline, asks or promises."""
+    if sentence.rstrip(_CLOSERS).endswith("?") or not computed_signals(sentence)(SPECIFICS):
+        return False
+    if rules.has_signal("second-person", sentence):
+        return False
+    stems = shapes.stems(shapes.words(sentence))
+    return len(stems - known) >= _NEWS_NEW_SHARE * len(stems) > 0
 
 
 def _section_label(text: str) -> bool:
