@@ -121,7 +121,6 @@ def folder_sources(folder: Path) -> Iterator[tuple[str, list[Article]]]:
                 article, _ = parse_article_text(
                     path.read_bytes(),
                     key=key,
-                    source=source,
                     default_source=name,
                     fallback_date=dt.datetime.now(dt.UTC),
                     markdown=path.suffix.lower() == ".md",
