@@ -261,6 +261,34 @@ def test_pages_are_self_contained_and_support_dark_mode(env):
             assert not re.match(r"^[a-z][a-z0-9+.-]*:|^//", url) or url == "data:,", url
 
 
+def _rules(style: str) -> list[tuple[str, str]]:
+    """(selector, declarations) of each rule outside @media blocks."""
+    flat = re.sub(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}", "", style)
+    flat = re.sub(r"/\*.*?\*/", "", flat, flags=re.S)
+    return [(m[1].strip(), m[2]) for m in re.finditer(r"([^{}]+)\{([^{}]*)\}", flat)]
+
+
+def test_the_glance_headlines_are_a_list_not_laid_out_in_a_row_as_the_site_links(env):
+    # the day at a glance is a <nav> too: the site links' row must not take its headlines
+    # (which ran together, one after another, without a mark between them)
+    many = [
+        story(article(f"k{i}", "Src", f"Headline {i}", ["Text."], f"https://x.org/{i}", None))
+        for i in range(6)
+    ]
+    doc = parse(render_day_page(make_digest(many), make_config(), env, []))
+    glance_lists = doc.xpath("//nav[@class='glance']//ul | //nav[@class='glance']//li")
+    site_list = doc.xpath("//header//nav//ul")
+    assert glance_lists and site_list
+    in_a_row = [
+        selector
+        for selector, declarations in _rules("".join(doc.xpath("//style/text()")))
+        if re.search(r"display:\s*(flex|inline)|list-style:\s*none", declarations)
+    ]
+    matched = {el for selector in in_a_row for el in doc.cssselect(selector)}
+    assert site_list[0] in matched  # the masthead's links still sit in a row
+    assert not matched.intersection(glance_lists)
+
+
 # ---------------------------------------------------------------- hostile input
 
 
