@@ -315,7 +315,7 @@ def stories_of_day(
         digest = assembly.digest  # (grouped from the state's articles: while it is open)
     grouping = story_settings(config).grouping
     similarity: dict[str, float] = {}
-    for story in digest.stories:
+    for story in (*digest.stories, *digest.also_today):
         similarity.update(member_similarities(story, grouping))
     return DayStories(
         digest,

@@ -114,10 +114,32 @@ def test_stories_json_gives_every_article_with_its_cluster(site: Path, capsys) -
         "headline": FERRY_WIRE.title,
         "report": True,
         "similarity": 1.0,
+        "also_today": False,
     }
     reprint = by_id[key(FERRY_REPRINT.key)]
     assert reprint["report"] is False and reprint["similarity"] > 0.9
     assert 0.25 < by_id[key(FERRY_RADIO.key)]["similarity"] < 0.9
+
+
+def test_stories_lists_the_stories_past_the_days_limits_too(site: Path, capsys) -> None:
+    # the day has four stories; two make the sections, one is listed in Also today and one
+    # is counted past its end: a build shows them all, so the grouping must too
+    config = site / "digest.toml"
+    config.write_text(
+        "max_stories = 2\nalso_today_limit = 1\n" + config.read_text("utf-8"), encoding="utf-8"
+    )
+    assert main(["stories", "-q", "--date", DAY.isoformat()]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert out.startswith("2026-03-17: 3 stories from ")
+    assert ", 1 of them in Also today\n" in out.splitlines(keepends=True)[0]
+    firsts = [block.splitlines()[0] for block in out.split("\n\n")[1:]]
+    assert [line.endswith("(Also today)") for line in firsts[:3]] == [False, False, True]
+    assert firsts[3].startswith("+1 more from ") and "counted only" in firsts[3]
+
+    assert main(["stories", "-q", "--json", "--date", DAY.isoformat()]) == EXIT_OK
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len({r["cluster"] for r in rows if r["also_today"]}) == 1
+    assert len({r["cluster"] for r in rows if not r["also_today"]}) == 2
 
 
 def test_stories_refuses_a_day_far_in_the_future(site: Path, capsys) -> None:

@@ -33,8 +33,8 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
     output.add_argument(
         "--json",
         action="store_true",
-        help="one JSON object per article: id, title, source, cluster, headline, similarity; "
-        "an article the filters take out has no cluster and says why in 'filtered'",
+        help="one JSON object per article: id, title, source, cluster, headline, similarity, "
+        "also_today; an article the filters take out has no cluster and says why in 'filtered'",
     )
     output.add_argument(
         "--jsonl",
@@ -59,23 +59,31 @@ def cmd_stories(args: argparse.Namespace) -> int:
     report_problems(
         (), found.warnings, found.unread_pages, verbose=args.verbose > 0, command="digest stories"
     )
-    stories = found.digest.stories
+    digest = found.digest
+    # the stories past the day's limits are the day's too: listed in Also today, and shown
+    listed = [(story, False) for story in digest.stories]
+    listed += [(story, True) for story in digest.also_today]
     if args.json:
-        for story in stories:
+        for story, also_today in listed:
             for article in story.articles:
-                print(json.dumps(_article_json(story, article.key, found), ensure_ascii=False))
+                row = _article_json(story, article.key, found) | {"also_today": also_today}
+                print(json.dumps(row, ensure_ascii=False))
         for filtered in found.filtered:
             print(json.dumps(_filtered_json(filtered), ensure_ascii=False))
         return EXIT_OK
-    count = sum(len(s.articles) for s in stories)
+    count = sum(len(story.articles) for story, _ in listed)
     left_out = f", {len(found.filtered)} filtered out" if found.filtered else ""
+    past = len(digest.also_today)
+    in_also_today = f", {past} of them in Also today" if past else ""
     print(
-        f"{found.digest.day.isoformat()}: {len(stories)} "
-        f"{'story' if len(stories) == 1 else 'stories'} from {count} "
-        f"{'article' if count == 1 else 'articles'}{left_out}"
+        f"{digest.day.isoformat()}: {len(listed)} "
+        f"{'story' if len(listed) == 1 else 'stories'} from {count} "
+        f"{'article' if count == 1 else 'articles'}{in_also_today}{left_out}"
     )
-    for number, story in enumerate(stories, start=1):
-        _print_story(number, story, found.similarity)
+    for number, (story, also_today) in enumerate(listed, start=1):
+        _print_story(number, story, found.similarity, also_today)
+    for more in digest.more:
+        print(f"\n+{more.count} more from {more.source} (past Also today's limit, counted only)")
     if found.filtered:
         print("\nFiltered out:")
         for filtered in found.filtered:
@@ -83,11 +91,14 @@ def cmd_stories(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_story(number: int, story: Story, similarity: dict[str, float]) -> None:
+def _print_story(
+    number: int, story: Story, similarity: dict[str, float], also_today: bool = False
+) -> None:
     from digest.present import plural  # (with the templates' engine: not for every command)
 
     reports = len(story.reports)
-    print(f"\n{number}. {story.headline}  [{story.id}]")
+    where = "  (Also today)" if also_today else ""
+    print(f"\n{number}. {story.headline}  [{story.id}]{where}")
     if reports > 1 or story.copies:
         copies = f", {plural(len(story.copies), 'copy', 'copies')}" if story.copies else ""
         print(f"   {plural(reports, 'report', 'reports')}{copies} from {', '.join(story.sources)}")
@@ -130,6 +141,7 @@ def _filtered_json(filtered: Filtered) -> dict[str, object]:
         "headline": None,
         "report": False,
         "similarity": None,
+        "also_today": False,
         "filtered": {"rule": filtered.rule, "where": filtered.where, "reason": filtered.reason},
     }
 
