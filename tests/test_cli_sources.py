@@ -262,3 +262,20 @@ def test_sources_add_kind_adds_the_address_as_that_kind_without_looking_for_a_fe
         main(["sources", "add", url, "--kind", "blog"])
     assert refused.value.code == EXIT_USAGE
     assert "invalid choice: 'blog'" in capsys.readouterr().err
+
+
+def test_sources_list_counts_items_and_failed_runs_in_words(workdir: Path, http_server, capsys):
+    url = http_server.url("/missing.xml")  # nothing served there: 404
+    (workdir / "digest.toml").write_text(
+        f'title = "T"\n[fetch]\nallow_private = true\n'  # the test server is on 127.0.0.1
+        f'[[sources]]\nname = "Harbour"\nurl = "{url}"\n',
+        encoding="utf-8",
+    )
+    assert main(["build", "-q"]) == EXIT_OK
+    capsys.readouterr()
+    assert main(["sources", "list"]) == EXIT_OK
+    assert "last success never, 0 items; FAILING 1 run in a row" in capsys.readouterr().out
+    assert main(["build", "-q"]) == EXIT_OK
+    capsys.readouterr()
+    assert main(["sources", "list"]) == EXIT_OK
+    assert "; FAILING 2 runs in a row" in capsys.readouterr().out

@@ -107,9 +107,11 @@ def cmd_sources_list(args: argparse.Namespace) -> int:
             print("    never read")
             continue
         success = _when(record.last_success) if record.last_success else "never"
-        line = f"    last success {success}, {record.items} items"
+        items = "1 item" if record.items == 1 else f"{record.items} items"
+        line = f"    last success {success}, {items}"
         if record.consecutive_failures:
-            line += f"; FAILING {record.consecutive_failures} run(s) in a row"
+            runs = record.consecutive_failures
+            line += f"; FAILING {runs} {'run' if runs == 1 else 'runs'} in a row"
         print(line)
         if record.last_error and record.consecutive_failures:
             print(f"    last error {_when(record.last_error_at)}: {record.last_error}")

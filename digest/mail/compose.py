@@ -314,7 +314,7 @@ def _fit(
         ]
     return 0, [
         f"left out the full texts of {plural(len(lengths), 'story', 'stories')} {budget}; "
-        "every summary is in"
+        "every summary is kept"
     ]
 
 
