@@ -355,8 +355,15 @@ class Digest:
 
     @property
     def story_count(self) -> int:
-        """Every story of the day, listed in full or in Also today."""
+        """Every story of the day, listed in full or in Also today, or counted past it: what
+        the page, the email, the archive and the feeds all say the day holds."""
         return len(self.stories) + len(self.also_today) + sum(m.count for m in self.more)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The sources of every story of the day (as ``story_count`` counts them), by name."""
+        names = {a.source for s in (*self.stories, *self.also_today) for a in s.articles}
+        return tuple(sorted(names | {m.source for m in self.more}))
 
 
 @dataclass(frozen=True, slots=True)

@@ -102,7 +102,7 @@ def _render_day(
         previous_day=previous,
         next_day=following,
         generated_at=localtime(digest.generated_at, config.timezone),
-        sources=sorted({a.source for s in digest.stories for a in s.articles}),
+        sources=list(digest.sources),
         # our own autoescaped output, so it may go in as markup
         fragment_html=Markup(fragment.rstrip("\n")) if fragment is not None else None,
     )

@@ -342,3 +342,20 @@ def test_user_template_mistakes_are_logged(
     build_message(make_digest(), make_config(tmp_path), make_environment(folder), now=NOW)
     assert "href='archive.html' is not an absolute http(s) link" in caplog.text
     assert "an <img> without alt text" in caplog.text
+
+
+def test_the_subject_and_intro_count_every_story_of_the_day(tmp_path: Path) -> None:
+    # as the page and the archive do: those in Also today, and those counted past it, too
+    from digest.model import MoreFrom
+
+    digest = make_digest(3, failures=False)
+    digest = replace(
+        digest,
+        stories=digest.stories[:2],
+        also_today=digest.stories[2:],
+        more=(MoreFrom("Gazette", 2),),
+    )
+    message = build(digest, make_config(tmp_path))
+    assert message["Subject"] == "Morning Read — Sat 21 Nov 2026: 5 stories"
+    html, text = parts(message)
+    assert "5 stories from" in text and "5 stories from" in html

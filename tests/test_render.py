@@ -9,9 +9,11 @@ import re
 from lxml import etree
 from lxml import html as lxml_html
 from page_samples import (
+    ALLOTMENTS,
     ATOM,
     DAY,
     FEED_ID,
+    LIBRARIES,
     LIGHTHOUSE,
     UTC,
     article,
@@ -374,3 +376,21 @@ def test_a_teaser_is_not_shown_twice_but_a_longer_text_is_behind_a_disclosure(en
     doc = parse(render_day_page(make_digest([teaser_story, full_story]), make_config(), env, []))
     assert doc.xpath("//article[@id='story-t1']//details") == []
     assert len(doc.xpath("//article[@id='story-t2']//details")) == 1
+
+
+def test_the_page_counts_every_story_of_the_day_as_the_archive_does(env):
+    # Stories past the limits are the day's too (Also today, and counted past it): the
+    # page's count is the archive's (and the email's), and its sources are those of them all
+    from dataclasses import replace
+
+    from digest.model import MoreFrom
+
+    shown = (story(LIGHTHOUSE), story(LIBRARIES))
+    digest = replace(
+        make_digest(shown), also_today=(story(ALLOTMENTS),), more=(MoreFrom("Gazette", 2),)
+    )
+    assert digest.story_count == 5
+    page = parse(render_day_page(digest, make_config(), env, []))
+    assert texts(page.xpath("//p[@class='lede']")) == ["5 stories from 4 sources"]
+    archive = parse(render_archive(make_config(), env, [record(DAY, count=digest.story_count)]))
+    assert texts(archive.xpath("//span[@class='count']")) == ["5 stories"]

@@ -593,7 +593,7 @@ def _sections(digest: Digest, entries: Sequence[_Entry]) -> tuple[_Section, ...]
 def _subject(digest: Digest, lang: Language) -> str:
     if digest.stories:
         # TRANSLATORS: a story is one event, however many sources report it
-        count = lang.ngettext("%(num)s story", "%(num)s stories", len(digest.stories))
+        count = lang.ngettext("%(num)s story", "%(num)s stories", digest.story_count)
     else:
         count = lang.gettext("nothing new")
     # TRANSLATORS: the email's subject: "Morning Read — Sat 21 Nov: 12 stories"
@@ -608,10 +608,9 @@ def _subject(digest: Digest, lang: Language) -> str:
 def _count_label(digest: Digest, lang: Language) -> str:
     if not digest.stories:
         return lang.gettext("Nothing new today")
-    sources = {a.source for s in digest.stories for a in s.articles}
     return lang.gettext("%(stories)s from %(sources)s") % {
-        "stories": lang.ngettext("%(num)s story", "%(num)s stories", len(digest.stories)),
-        "sources": lang.ngettext("%(num)s source", "%(num)s sources", len(sources)),
+        "stories": lang.ngettext("%(num)s story", "%(num)s stories", digest.story_count),
+        "sources": lang.ngettext("%(num)s source", "%(num)s sources", len(digest.sources)),
     }
 
 
