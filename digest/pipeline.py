@@ -546,7 +546,7 @@ def build(
             config,
             env,
             state.feed_id(),
-            stories_on=lambda d: stories_for_day(state, config, d).stories,
+            stories_on=lambda d: _listed(stories_for_day(state, config, d)),
             fragment=fragment,
         )
         if record is not None and day not in known_days:
@@ -846,6 +846,12 @@ def story_settings(config: Config) -> StorySettings:
     )
 
 
+def _listed(day: ShapedDay) -> tuple[Story, ...]:
+    """A day's stories with an entry of their own in ``articles.atom``: those in its sections
+    and in Also today (they count as shown, and never come back)."""
+    return (*day.stories, *day.also_today)
+
+
 def stories_for_day(
     state: State,
     config: Config,
@@ -943,7 +949,12 @@ def render_outputs(
         present.INDEX_FILENAME: lambda: render.render_index(digest, config, env, days, fragment),
         present.ARTICLES_FEED_FILENAME: lambda: atom.render_articles_feed(
             [
-                (d, digest.stories if d.day == digest.day else stories_on(d.day))
+                (
+                    d,
+                    (*digest.stories, *digest.also_today)
+                    if d.day == digest.day
+                    else stories_on(d.day),
+                )
                 for d in days[: config.feed_days]
             ],
             config,

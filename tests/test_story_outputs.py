@@ -220,6 +220,21 @@ def test_the_story_feed_entry_keeps_its_id_when_a_rebuild_adds_a_report(config: 
     assert len(entries(config)) == 2  # the fire and the strike: no entry twice
 
 
+def test_the_story_feed_has_an_entry_for_the_stories_in_also_today(config: Config) -> None:
+    # past max_stories a story goes to Also today and counts as shown: a reader who follows
+    # only articles.atom must still meet it there
+    from dataclasses import replace
+
+    one = replace(config, max_stories=1)
+    result = build(one, DAY, now=at(12))
+    assert len(result.digest.stories) == 1 and len(result.digest.also_today) == 1
+    listed = {s.headline for s in (*result.digest.stories, *result.digest.also_today)}
+    assert {e.title for e in entries(one)} == listed
+    # and the next day's build keeps them (the earlier day's stories come from the state)
+    add_and_build(one, [], NEXT_DAY, at(9, day=NEXT_DAY))
+    assert listed <= {e.title for e in entries(one)}
+
+
 def test_the_story_feed_entry_is_updated_when_a_report_joins_and_only_then(
     config: Config,
 ) -> None:
