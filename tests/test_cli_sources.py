@@ -279,3 +279,27 @@ def test_sources_list_counts_items_and_failed_runs_in_words(workdir: Path, http_
     capsys.readouterr()
     assert main(["sources", "list"]) == EXIT_OK
     assert "; FAILING 2 runs in a row" in capsys.readouterr().out
+
+
+def test_sources_list_gives_times_in_the_configured_timezone(workdir: Path, http_server, capsys):
+    # as the pages do, whatever the machine's own zone
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from digest.state import State
+
+    url = http_server.url("/missing.xml")
+    (workdir / "digest.toml").write_text(
+        f'title = "T"\ntimezone = "Pacific/Kiritimati"\n[fetch]\nallow_private = true\n'
+        f'[[sources]]\nname = "Harbour"\nurl = "{url}"\n',
+        encoding="utf-8",
+    )
+    assert main(["build", "-q"]) == EXIT_OK
+    capsys.readouterr()
+    assert main(["sources", "list"]) == EXIT_OK
+    out = capsys.readouterr().out
+    with State.open(workdir / "digest-state.sqlite") as state:
+        record = state.source("Harbour")
+    assert record is not None and isinstance(record.last_error_at, dt.datetime)
+    there = record.last_error_at.astimezone(ZoneInfo("Pacific/Kiritimati"))
+    assert f"last error {there:%Y-%m-%d %H:%M}:" in out

@@ -106,7 +106,7 @@ def cmd_sources_list(args: argparse.Namespace) -> int:
         if record is None:
             print("    never read")
             continue
-        success = _when(record.last_success) if record.last_success else "never"
+        success = _when(record.last_success, config.timezone) if record.last_success else "never"
         items = "1 item" if record.items == 1 else f"{record.items} items"
         line = f"    last success {success}, {items}"
         if record.consecutive_failures:
@@ -114,14 +114,16 @@ def cmd_sources_list(args: argparse.Namespace) -> int:
             line += f"; FAILING {runs} {'run' if runs == 1 else 'runs'} in a row"
         print(line)
         if record.last_error and record.consecutive_failures:
-            print(f"    last error {_when(record.last_error_at)}: {record.last_error}")
+            when = _when(record.last_error_at, config.timezone)
+            print(f"    last error {when}: {record.last_error}")
         if record.disabled_reason:
             print(f"    disabled: {record.disabled_reason}")
     return EXIT_OK
 
 
-def _when(moment: dt.datetime | None) -> str:
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M") if moment else "unknown"
+def _when(moment: dt.datetime | None, tz: dt.tzinfo) -> str:
+    """``moment`` in the configured timezone, as the pages give times."""
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M") if moment else "unknown"
 
 
 def cmd_sources_add(args: argparse.Namespace) -> int:
