@@ -357,5 +357,20 @@ def test_the_subject_and_intro_count_every_story_of_the_day(tmp_path: Path) -> N
     )
     message = build(digest, make_config(tmp_path))
     assert message["Subject"] == "Morning Read — Sat 21 Nov 2026: 5 stories"
-    html, text = parts(message)
+    text, html = parts(message)
     assert "5 stories from" in text and "5 stories from" in html
+
+
+def test_a_story_s_lines_in_the_text_part_start_under_its_headline_past_its_number(
+    tmp_path: Path,
+) -> None:
+    # "9. " is three columns, "10. " four: each story's byline and summary line up with its
+    # headline, not one column short from the tenth story on
+    message = build(make_digest(12, failures=False), make_config(tmp_path))
+    text, _html = parts(message)
+    lines = text.splitlines()
+    for number, indent in ((9, 3), (10, 4), (12, 4)):
+        # (the last line opening with the number: the glance lists the headlines first)
+        at = max(i for i, line in enumerate(lines) if line.startswith(f"{number}. "))
+        byline = lines[at + 1]
+        assert byline.startswith(" " * indent) and not byline.startswith(" " * (indent + 1))
