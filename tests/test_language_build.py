@@ -180,7 +180,7 @@ def test_the_german_day_page_reads_german(german: Built) -> None:
     assert page.get("lang") == "de"
     assert visible(page.find(".//title")) == "Morgenlektüre — Sonntag, 22. November 2026"
     assert visible(css(page, "h1 .date")[0]) == "Sonntag, 22. November 2026"
-    assert visible(css(page, ".lede")[0]) == "7 Meldungen aus 5 Quellen"
+    assert visible(css(page, ".lede")[0]) == "9 Meldungen aus 5 Quellen"
     assert css(page, "a.skip")[0].text == "Zum Inhalt springen"
     nav = [visible(a) for a in css(page, "header nav a")]
     assert nav == ["Aktuell", "Archiv", "Feed"]
@@ -244,12 +244,12 @@ def test_the_german_archive_and_feeds_read_german(german: Built) -> None:
 
 def test_the_german_email_reads_german(german: Built) -> None:
     message = german.message
-    assert message["Subject"] == "Morgenlektüre — So., 22. Nov. 2026: 7 Meldungen"
+    assert message["Subject"] == "Morgenlektüre — So., 22. Nov. 2026: 9 Meldungen"
 
     html = lxml_html.fromstring(german.part("html").encode())
     assert html.get("lang") == "de"
     assert visible(css(html, "h1")[0]) == "Sonntag, 22. November 2026"
-    assert visible(css(html, ".lede")[0]).startswith("7 Meldungen aus 5 Quellen · ")
+    assert visible(css(html, ".lede")[0]).startswith("9 Meldungen aus 5 Quellen · ")
     assert "Im Browser ansehen" in visible(css(html, ".lede")[0])
     assert visible(css(html, ".glance-title")[0]) == "Der Tag auf einen Blick"
     assert visible(css(html, "#also-today")[0]) == "Außerdem heute"
@@ -259,7 +259,7 @@ def test_the_german_email_reads_german(german: Built) -> None:
     )
 
     plain = german.part("plain")
-    assert "Sonntag, 22. November 2026 · 7 Meldungen aus 5 Quellen" in plain
+    assert "Sonntag, 22. November 2026 · 9 Meldungen aus 5 Quellen" in plain
     assert "DER TAG AUF EINEN BLICK" in plain
     assert "AUSSERDEM HEUTE" in plain
     assert "Außerdem heute: 2 weitere Meldungen am Ende, je eine Zeile." in plain
@@ -345,14 +345,14 @@ def test_a_french_build_spot_check(tmp_path: Path) -> None:
     page = built.page()
     assert page.get("lang") == "fr"
     assert visible(css(page, "h1 .date")[0]) == "Dimanche 22 novembre 2026"
-    assert visible(css(page, ".lede")[0]) == "7 sujets provenant de 5 sources"
+    assert visible(css(page, ".lede")[0]) == "9 sujets provenant de 5 sources"
     assert visible(css(page, "#also-today-heading")[0]) == "Aussi aujourd’hui"
     assert [visible(h) for h in css(page, "h2.section-title")] == ["Norden", "Actualités"]
     assert css(story_with(page, "Helgoland"), ".headline a")[0].get("lang") == "de-DE"
     assert css(story_with(page, "La Rochelle"), ".headline a")[0].get("lang") is None
     footer = visible(css(page, "footer.colophon p")[-1])
     assert footer.startswith("Généré le dimanche 22 novembre 2026 à 10:00 (Europe/Berlin)")
-    assert built.message["Subject"] == "Morgenlektüre — dim. 22 nov. 2026 : 7 sujets"
+    assert built.message["Subject"] == "Morgenlektüre — dim. 22 nov. 2026 : 9 sujets"
     assert "LA JOURNÉE EN UN COUP D’ŒIL" in built.part("plain")
 
 
@@ -361,12 +361,12 @@ def test_a_spanish_build_spot_check(tmp_path: Path) -> None:
     page = built.page()
     assert page.get("lang") == "es"
     assert visible(css(page, "h1 .date")[0]) == "Domingo, 22 de noviembre de 2026"
-    assert visible(css(page, ".lede")[0]) == "7 noticias de 5 fuentes"
+    assert visible(css(page, ".lede")[0]) == "9 noticias de 5 fuentes"
     assert visible(css(page, "nav.glance h2")[0]) == "El día de un vistazo"
     assert css(story_with(page, "cosecha de castañas"), ".headline a")[0].get("lang") is None
     ferry = story_with(page, "Helgoland")
     assert visible(css(ferry, "details summary")[0]) == "Texto completo · 1 min de lectura"
-    assert built.message["Subject"] == "Morgenlektüre — dom, 22 nov 2026: 7 noticias"
+    assert built.message["Subject"] == "Morgenlektüre — dom, 22 nov 2026: 9 noticias"
     archive = built.page("archive.html")
     assert visible(css(archive, "section.month h2")[0]) == "Noviembre de 2026"
 
@@ -385,4 +385,4 @@ def test_an_unknown_language_falls_back_to_english_with_one_warning(tmp_path: Pa
     assert visible(css(page, "nav.glance h2")[0]) == "The day at a glance"
     assert [visible(h) for h in css(page, "h2.section-title")] == ["Norden", "News"]
     assert css(story_with(page, "Helgoland"), ".headline a")[0].get("lang") == "de-DE"
-    assert built.message["Subject"] == "Morgenlektüre — Sun 22 Nov 2026: 7 stories"
+    assert built.message["Subject"] == "Morgenlektüre — Sun 22 Nov 2026: 9 stories"
