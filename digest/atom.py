@@ -7,7 +7,8 @@ links made absolute the same way.
 
 Both speak the config's ``language``: the feed's ``xml:lang`` and its entries' titles (the
 day's date and story count), as the templates do the content. An entry's text in another
-language carries its own ``lang`` attribute (see ``article.html.j2``).
+language carries its own ``lang`` attribute (see ``article.html.j2``), and a story's headline
+in another language, its ``xml:lang``.
 
 Nothing here reads the clock: a feed is built from what the ``DayRecord``s carry, so
 rebuilding an unchanged day yields byte-identical feeds.
@@ -19,8 +20,10 @@ import datetime as dt
 import html
 import uuid
 from collections.abc import Sequence
+from typing import Any
 
 import jinja2
+from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 from lxml import html as lxml_html
 
@@ -36,6 +39,7 @@ from digest.present import (
     day_filename,
     http_url,
     newest_first,
+    other_language,
     utc_seconds,
     xml_text,
 )
@@ -43,6 +47,20 @@ from digest.templating import language_of
 
 ARTICLE_TEMPLATE = "article.html.j2"
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+class _Entry(FeedEntry):
+    """A feed entry whose title may be in another language than the feed's: a story's
+    headline, in its lead report's language (``xml:lang`` on the title)."""
+
+    title_language: str | None = None
+
+    def atom_entry(self, extensions: bool = True) -> Any:
+        entry = super().atom_entry(extensions)
+        if self.title_language:
+            entry.find("title").set(_XML_LANG, self.title_language)
+        return entry
 
 
 def render_feed(days: Sequence[DayRecord], config: Config, feed_id: str) -> bytes:
@@ -130,7 +148,8 @@ def render_articles_feed(
             if story.updated is not None:
                 changed = max(changed, utc_seconds(story.updated))
             updated = max(updated, changed)
-            entry = fg.add_entry(order="append")
+            entry = fg.add_entry(_Entry(), order="append")
+            entry.title_language = other_language(lead.language, lang)
             entry.id(f"urn:uuid:{uuid.uuid5(namespace, 'story:' + (story.id or lead.key))}")
             entry.title(xml_text(story.headline or lead.title or lang.gettext("Untitled")))
             entry.link(href=http_url(lead.url) or base + day_filename(record.day))

@@ -73,6 +73,22 @@ def primary_subtag(tag: str | None) -> str | None:
     return tag.split("-")[0].split("_")[0].lower() if tag else None
 
 
+@functools.lru_cache(maxsize=256)
+def direction(tag: str | None) -> str:
+    """``rtl`` for a language written right to left (``he``, ``ar-EG``, ``az-Arab``: CLDR's
+    character order for the tag, its script included), else ``ltr``, as for a tag CLDR does
+    not know."""
+    from babel import Locale, UnknownLocaleError
+
+    for candidate in (tag, primary_subtag(tag)):
+        try:
+            locale = Locale.parse(normalise_tag(candidate or ""), sep="-")
+        except (UnknownLocaleError, ValueError, TypeError):
+            continue
+        return "rtl" if locale.character_order == "right-to-left" else "ltr"
+    return "ltr"
+
+
 @dataclass(frozen=True)
 class DateStyle:
     """The patterns (CLDR syntax) a language writes each of digest's dates and times in."""
@@ -138,6 +154,11 @@ class Language:
 
     def __repr__(self) -> str:
         return f"Language({self.tag!r})"
+
+    @property
+    def direction(self) -> str:
+        """``ltr`` or ``rtl``: how this language is written (``dir`` attributes)."""
+        return direction(self.tag)
 
     # ------------------------------------------------------------ words
 

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from markupsafe import Markup
 
 from digest.config import Config
-from digest.language import Language, english, primary_subtag
+from digest.language import Language, direction, english, primary_subtag
 from digest.model import Article, DayRecord
 
 # The output folder's fixed names. Every link between pages is relative (``index.html``,
@@ -91,13 +91,42 @@ def base_context(config: Config) -> dict[str, Any]:
 
 
 def xml_text(text: str) -> str:
-    """``text`` without the characters no HTML or XML document may hold."""
-    return _FORBIDDEN_CHARS.sub("", text)
+    """``text`` without the characters no HTML or XML document may hold, and with every bidi
+    embedding, override or isolate it opens closed at its end: a title's stray U+202E would
+    otherwise turn the rest of its line (the source, the time) backwards."""
+    return close_bidi(_FORBIDDEN_CHARS.sub("", text))
+
+
+# Bidi controls: the embeddings and overrides (LRE, RLE, LRO, RLO) that PDF closes, and the
+# isolates (LRI, RLI, FSI) that PDI closes.
+_BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+_PDF, _PDI = "\u202c", "\u2069"
+
+
+def close_bidi(text: str) -> str:
+    """``text`` followed by a PDF or PDI for each embedding, override or isolate it leaves
+    open, innermost first, matched as the Unicode bidi algorithm (UAX #9) matches them."""
+    if _BIDI_CONTROLS.search(text) is None:
+        return text
+    closers: list[str] = []
+    for control in _BIDI_CONTROLS.findall(text):
+        if control == _PDF:
+            if closers and closers[-1] == _PDF:  # never across an isolate
+                closers.pop()
+        elif control == _PDI:
+            if _PDI in closers:  # closes the innermost isolate and all opened inside it
+                while closers.pop() != _PDI:
+                    pass
+        else:
+            closers.append(_PDI if control >= "\u2066" else _PDF)
+    return text + "".join(reversed(closers))
 
 
 def one_line(text: str) -> str:
-    """``text`` on one line: every run of white space (line breaks too) is one space."""
-    return " ".join(str(text).split())
+    """``text`` on one line: every run of white space (line breaks too) is one space, and
+    what it opens of bidi embeddings and isolates closed (``close_bidi``), so that it cannot
+    reorder what is written after it on the line."""
+    return close_bidi(" ".join(str(text).split()))
 
 
 def http_url(url: str | None) -> str | None:
@@ -146,12 +175,26 @@ def upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def other_language(tag: str | None, page: Language) -> str | None:
+    """``tag``, for text in it on a page (or feed) in ``page``'s language, when it is another
+    language; None when it is the same or not known."""
+    if not tag or primary_subtag(tag) == primary_subtag(page.tag):
+        return None
+    return tag
+
+
 def lang_attr(tag: str | None, page: Language | None = None) -> Markup:
     """`` lang="de"`` for text in ``tag``'s language on a page in another (``page``); nothing
-    when the languages are the same or the text's is not known."""
-    page_tag = (page or english()).tag
-    if not tag or primary_subtag(tag) == primary_subtag(page_tag):
+    when the languages are the same or the text's is not known. Text written the other way
+    than the page's language says so too (`` lang="he" dir="rtl"``): a browser lays text out
+    by its ``dir``, never by its ``lang``."""
+    page = page or english()
+    tag = other_language(tag, page)
+    if tag is None:
         return Markup("")
+    written = direction(tag)
+    if written != page.direction:
+        return Markup(' lang="{}" dir="{}"').format(tag, written)
     return Markup(' lang="{}"').format(tag)
 
 

@@ -212,6 +212,14 @@ def test_a_reading_and_a_cursor_hold_nothing_by_default() -> None:
         (b"<rss><channel><language>English</language></channel></rss>", None),
         (b"<rss><channel><title>No language</title></channel></rss>", None),
         ("<rss><channel><language>de</language></channel></rss>".encode("utf-16"), "de"),
+        # as some feeds write it
+        (b"<rss><channel><language><![CDATA[nl-BE]]></language></channel></rss>", "nl-BE"),
+        # a JSON Feed's keys come in any order: written sorted, "items" comes before "language"
+        (
+            b'{"home_page_url": "https://example.org/", "items": [{"id": "1", "language": "fr"}],'
+            b' "language": "de", "title": "T", "version": "https://jsonfeed.org/version/1.1"}',
+            "de",
+        ),
     ],
 )
 def test_a_feed_s_declared_language_is_read_from_its_head(document: bytes, language) -> None:

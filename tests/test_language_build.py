@@ -296,6 +296,28 @@ def test_stories_in_another_language_carry_their_own_lang(german: Built) -> None
         assert not css(story, "[lang]")
 
 
+def test_the_stories_feed_marks_headlines_in_another_language(german: Built) -> None:
+    """articles.atom carries a story's headline as its entry's title, whose language is the
+    story's, not the feed's: it says so (``xml:lang``), as the page's headline link does."""
+    atom = "{http://www.w3.org/2005/Atom}"
+    xml_lang = "{http://www.w3.org/XML/1998/namespace}lang"
+    titles = {
+        " ".join((title.text or "").split()): title.get(xml_lang)
+        for title in german.feed("articles.atom").iter(f"{atom}title")
+        if title.getparent().tag == f"{atom}entry"
+    }
+    expected = {
+        "Le port de La Rochelle rouvre": "fr",
+        "cosecha de castañas": "es",
+        "Lighthouse keepers": "en",
+        "Fähre nach Helgoland": None,  # German, like the feed
+        "Bergwacht birgt": None,
+    }
+    for words, tag in expected.items():
+        found = [lang for title, lang in titles.items() if words in title]
+        assert found == [tag], (words, titles)
+
+
 def test_a_sources_language_wins_over_what_its_feed_declares(german: Built) -> None:
     """Bergwacht's feed says en-us; its source says de. No lang="en" on it, and its German
     sentences are split by German rules: "am 21. November" is a date, not a sentence end,

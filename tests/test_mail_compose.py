@@ -192,6 +192,25 @@ def test_over_the_limit_even_without_full_texts_is_reported(tmp_path: Path) -> N
     assert "Summary 5:" not in html and "bridge, story 5" in html  # still listed, one line
 
 
+def test_stories_listed_one_line_each_to_fit_keep_their_language(tmp_path: Path) -> None:
+    """A French story moved to the one-line list to fit the size limit is still marked as
+    French, as it is when it is listed there on its own."""
+    stories = tuple(
+        Story(a.title, (a,), tuple(Attributed(t) for t in a.summary))
+        for a in (make_article(i, language="fr") for i in range(1, 6))
+    )
+    digest = replace(make_digest(), stories=stories)
+    message = build(digest, make_config(tmp_path), max_bytes=3_000)
+    assert any("one line each" in cut for cut in message.cuts)
+    _, html = parts(message)
+    links = [
+        a
+        for t, a in Scan(html).tags
+        if t == "a" and a.get("href", "").endswith("/5?from=digest&lang=es")
+    ]
+    assert links and all(a.get("lang") == "fr" for a in links), links
+
+
 def test_a_day_too_big_even_in_summaries_lists_its_last_stories_one_line_each(
     tmp_path: Path,
 ) -> None:
@@ -208,6 +227,42 @@ def test_a_day_too_big_even_in_summaries_lists_its_last_stories_one_line_each(
     # the first stories keep their summaries; the last is still there, as one line
     assert "Summary 1:" in html and "Summary 30:" not in html
     assert "bridge, story 30" in html and "bridge, story 30" in plain
+
+
+def open_bidi(text: str) -> list[str]:
+    """The bidi embeddings, overrides and isolates ``text`` leaves open at its end (UAX #9's
+    matching: a PDF closes the innermost embedding or override inside the innermost isolate,
+    a PDI the innermost isolate and all opened inside it)."""
+    stack: list[str] = []
+    for c in text:
+        if c in "\u202a\u202b\u202d\u202e":
+            stack.append("embedding")
+        elif c == "\u202c" and stack and stack[-1] == "embedding":
+            stack.pop()
+        elif c in "\u2066\u2067\u2068":
+            stack.append("isolate")
+        elif c == "\u2069" and "isolate" in stack:
+            while stack.pop() != "isolate":
+                pass
+    return stack
+
+
+def test_a_stray_bidi_control_does_not_reorder_the_rest_of_its_line(tmp_path: Path) -> None:
+    """A headline or source name that opens a right-to-left override (U+202E) and never
+    closes it would turn what follows it on its line backwards: the link number after the
+    headline, the time after the source."""
+    odd = make_article(1, title="Harbour bridge \u202eopens", source="Le \u2067Monde")
+    digest = replace(
+        make_digest(1),
+        stories=(Story(odd.title, (odd,), tuple(Attributed(t) for t in odd.summary)),),
+    )
+    plain, _ = parts(parse(bytes(build(digest, make_config(tmp_path)))))
+    lines = plain.splitlines()
+    headline = next(line for line in lines if "Harbour bridge" in line and "[1]" in line)
+    assert open_bidi(headline.split(" [1]")[0]) == []
+    byline = next(line for line in lines if "Monde" in line and "·" in line)
+    assert open_bidi(byline.split(" · ")[0]) == []
+    assert "\u202e" in headline and "\u2067" in byline  # the text is kept as it came
 
 
 def test_hostile_article_content_is_inert(tmp_path: Path) -> None:

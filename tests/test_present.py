@@ -32,6 +32,19 @@ def test_text_in_another_language_than_the_page_s_is_marked() -> None:
     assert lang_attr('de" onload="x', language("en")) == ' lang="de&#34; onload=&#34;x"'
 
 
+def test_text_written_the_other_way_than_the_page_says_its_direction() -> None:
+    from digest.language import language
+    from digest.present import lang_attr
+
+    assert lang_attr("he", language("en")) == ' lang="he" dir="rtl"'
+    assert lang_attr("ar-EG", language("de")) == ' lang="ar-EG" dir="rtl"'
+    assert lang_attr("fa", language("fr")) == ' lang="fa" dir="rtl"'
+    assert lang_attr("az-Arab", language("en")) == ' lang="az-Arab" dir="rtl"'  # its script
+    assert lang_attr("fr", language("en")) == ' lang="fr"'  # both left to right
+    assert lang_attr("zh-Hant-TW", language("en")) == ' lang="zh-Hant-TW"'
+    assert lang_attr("xx-Zzzz", language("en")) == ' lang="xx-Zzzz"'  # not known: as the page
+
+
 def test_a_date_that_stands_alone_starts_with_a_capital() -> None:
     from digest.present import upper_first
 

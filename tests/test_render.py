@@ -148,6 +148,78 @@ def test_multi_article_story_lists_the_other_reports(env):
     assert [r.get("id") for r in reports] == ["story-abc123-1", "story-abc123-2"]
 
 
+HEBREW = article(
+    "haaretz-1",
+    "Haaretz",
+    "מי ינצח בבחירות?",  # "who will win the election?"
+    ["הקלפיות נפתחו בשעה 7:00."],  # "the polls opened at 7:00."
+    "https://www.haaretz.co.il/news/1",
+    dt.datetime(2026, 11, 21, 6, 0, tzinfo=UTC),
+    language="he",
+)
+
+
+def test_a_right_to_left_story_on_a_left_to_right_page_says_its_direction(env):
+    """A Hebrew headline on an English page is marked right to left, where its language is
+    marked: else it is laid out left to right and its question mark lands at its start."""
+    doc = parse(
+        render_day_page(make_digest([story(HEBREW), story(LIGHTHOUSE)]), make_config(), env, [])
+    )
+    assert doc.get("lang") == "en"
+    hebrew = doc.xpath("//article[.//a[@href='https://www.haaretz.co.il/news/1']]")[0]
+    for marked in hebrew.xpath(".//*[@lang]"):
+        assert (marked.get("lang"), marked.get("dir")) == ("he", "rtl"), marked.tag
+    assert hebrew.xpath(".//h2/a[@dir='rtl']") and hebrew.xpath(
+        ".//p[@class='summary'][@dir='rtl']"
+    )
+    assert not doc.xpath("//article[not(.//a[@href='https://www.haaretz.co.il/news/1'])]//*[@dir]")
+
+
+def open_bidi(text: str) -> list[str]:
+    """The bidi embeddings, overrides and isolates ``text`` leaves open at its end (UAX #9's
+    matching: a PDF closes the innermost embedding or override inside the innermost isolate,
+    a PDI the innermost isolate and all opened inside it)."""
+    stack: list[str] = []
+    for c in text:
+        if c in "\u202a\u202b\u202d\u202e":
+            stack.append("embedding")
+        elif c == "\u202c" and stack and stack[-1] == "embedding":
+            stack.pop()
+        elif c in "\u2066\u2067\u2068":
+            stack.append("isolate")
+        elif c == "\u2069" and "isolate" in stack:
+            while stack.pop() != "isolate":
+                pass
+    return stack
+
+
+def test_a_stray_bidi_control_in_a_title_does_not_reorder_the_line_after_it(env):
+    """A title that opens a right-to-left override and never closes it ("\u202e") would turn
+    the rest of its line backwards: the source and time after it in the reports list."""
+    odd = article(
+        "odd-1",
+        "NPR World",
+        "Island lighthouse \u202ereborn",
+        ["Text."],
+        "https://npr.org/x",
+        dt.datetime(2026, 11, 21, 9, 0, tzinfo=UTC),
+    )
+    grouped = Story(
+        headline="Lighthouse \u2067restored",
+        reports=(LIGHTHOUSE, odd),
+        summary=(Attributed("First \u202bsentence.", 0), Attributed("Second.", 1)),
+        id="abc123",
+    )
+    doc = parse(render_day_page(make_digest([grouped]), make_config(), env, []))
+    reports = doc.xpath("//ol[@class='reports']/li")
+    title = reports[1].xpath(".//a")[0]
+    assert "\u202e" in title.text_content() and open_bidi(title.text_content()) == []
+    assert open_bidi(doc.xpath("//h2[@class='headline']/a")[0].text_content()) == []
+    summary = doc.xpath("//p[@class='summary']")[0]
+    before_ref = summary.text_content().split("1")[0]  # the sentence, before its report's number
+    assert open_bidi(before_ref) == []
+
+
 def test_empty_day_is_calm(env):
     page = render_day_page(make_digest(stories=()), make_config(), env, [])
     doc = parse(page)

@@ -473,3 +473,46 @@ def test_without_its_language_german_is_split_by_the_english_rules() -> None:
 def test_a_language_without_rules_of_its_own_is_split_by_the_english_ones(language: str) -> None:
     text = "Dr. Smith arrived in the U.S. The talks began."
     assert split_sentences(text, language) == split_sentences(text)
+
+
+# ---------------------------------------------------------------- languages written without spaces
+
+WITHOUT_SPACES = [
+    (
+        "zh",
+        "北京时间周二，央行宣布降息。市场反应积极！分析人士认为这将提振经济？目前尚无定论。",
+        [
+            "北京时间周二，央行宣布降息。",
+            "市场反应积极！",
+            "分析人士认为这将提振经济？",
+            "目前尚无定论。",
+        ],
+    ),
+    (
+        "zh-Hant-TW",
+        "行政院表示：「颱風已經離開。」各地停班停課解除。",
+        ["行政院表示：「颱風已經離開。」", "各地停班停課解除。"],
+    ),
+    (
+        "ja",
+        "東京で地震が発生した。被害は確認されていない。気象庁が発表した。",
+        ["東京で地震が発生した。", "被害は確認されていない。", "気象庁が発表した。"],
+    ),
+    # a story in Chinese whose feed declares no language, or the wrong one
+    (None, "央行宣布降息。市场反应积极。", ["央行宣布降息。", "市场反应积极。"]),
+    ("en", "央行宣布降息。 The yuan rose.", ["央行宣布降息。", "The yuan rose."]),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "expected"),
+    WITHOUT_SPACES,
+    ids=["zh", "zh-Hant-TW", "ja", "undeclared", "mixed"],
+)
+def test_a_full_width_full_stop_ends_a_sentence_without_a_space_after_it(
+    language: str | None, text: str, expected: list[str]
+) -> None:
+    """Chinese and Japanese put no space after 。！？: each still ends its sentence, with the
+    closing quote or bracket after it."""
+    assert split_sentences(text, language) == expected
+    assert "".join(split_sentences(text, language)).replace(" ", "") == text.replace(" ", "")

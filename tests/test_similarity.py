@@ -96,6 +96,26 @@ def test_word_frequencies_are_wordfreqs_own(language: str) -> None:
     assert _frequencies("tlh") == {}  # no list for Klingon: every word weighs the same
 
 
+@pytest.mark.parametrize(
+    ("tag", "listed_as", "common", "rare"),
+    [
+        ("no", "nb", "regjeringen", "kestrelmoor"),  # Norwegian, as most Norwegian feeds say
+        ("nn", "nb", "regjeringa", "kestrelmoor"),
+        ("hr", "sh", "vlada", "kestrelmoor"),  # Croatian, Serbian, Bosnian: one list
+        ("sr-Latn", "sh", "vlada", "kestrelmoor"),
+        ("iw", "he", "\u05d4\u05de\u05de\u05e9\u05dc\u05d4", "kestrelmoor"),  # Hebrew's old code
+    ],
+)
+def test_a_language_wordfreq_lists_under_another_code_is_weighed_by_that_list(
+    tag: str, listed_as: str, common: str, rare: str
+) -> None:
+    """wordfreq answers "no" with its Bokmål list, "hr" with Serbo-Croatian's: so do the
+    weights, rather than weighing every word of those texts as the rarest."""
+    weights = word_weights([common, rare], tag)
+    assert list(weights) == list(word_weights([common, rare], listed_as))
+    assert weights[0] < weights[1] == RAREST
+
+
 def test_rare_words_weigh_more_than_common_ones_within_the_bounds() -> None:
     said, government, geneva, invented, the = word_weights(
         ["said", "government", "geneva", "kestrelmoor", "the"]

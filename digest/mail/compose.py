@@ -279,7 +279,13 @@ def _fewer_stories(
         for section in context["sections"]
     )
     moved = tuple(
-        _Also(entry.headline, ", ".join(entry.story.sources), entry.url, entry.ref)
+        _Also(
+            entry.headline,
+            ", ".join(entry.story.sources),
+            entry.url,
+            entry.ref,
+            entry.lead.language,
+        )
         for entry in entries[shown:]
     )
     also_today = (*moved, *context["also_today"])
@@ -625,16 +631,16 @@ def _story_byline(story: Story, config: Config, day: dt.date, lang: Language) ->
         return _byline(story.lead, config, day, lang)
     # TRANSLATORS: a report is one source's article about a story's event
     reports = lang.ngettext("%(num)s report", "%(num)s reports", len(story.reports))
-    parts = [reports, ", ".join(story.sources)]
+    parts = [reports, ", ".join(map(one_line, story.sources))]
     if story.lead.published:
         parts.append(lang.date_time(localtime(story.lead.published, config.timezone), day))
     return one_line(" · ".join(parts))
 
 
 def _byline(article: Article, config: Config, day: dt.date, lang: Language) -> str:
-    parts = [article.source]
+    parts = [one_line(article.source)]
     if article.author and article.author != article.source:
-        parts.append(article.author)
+        parts.append(one_line(article.author))
     if article.published:
         parts.append(lang.date_time(localtime(article.published, config.timezone), day))
     return one_line(" · ".join(parts))

@@ -30,6 +30,10 @@ Spanish add their own titles, abbreviations and sentence openers to them (``Hr.`
 Jahrhundert``: a number of up to three digits is no sentence end before a capital, unless
 that capital opens a sentence). Any other language is split by the English rules, as is text
 whose language is not known.
+
+Chinese and Japanese put no space after a sentence: their full-width ``。``, ``！`` and ``？``
+(with the closing quotes or brackets after them, ``。」``) end one wherever they stand, whatever
+the text's declared language.
 """
 
 from __future__ import annotations
@@ -52,6 +56,11 @@ _CANDIDATE = re.compile(r"[.!?\u2026][.!?\u2026\"'\u201d\u2019\u00bb)\]]*")
 _CLOSERS = "\"'\u201d\u2019\u00bb)]"
 _NEXT_TOKEN = re.compile(r"\s+(\S+)")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+# A full-width sentence end (Chinese, Japanese) and the closing quotes or brackets after it.
+_FULL_WIDTH_END = re.compile(
+    "[\u3002\uff01\uff1f\uff61]+[\u300d\u300f\u3011\u3015\u3009\u300b\uff09\uff3d"
+    "\u201d\u2019\"')\\]]*"
+)
 _OPENERS = "\"'\u201c\u2018\u00ab([{\u00bf\u00a1*\u2014\u2013-"
 _QUOTES = "\"'\u201c\u2018\u00ab"
 _TRAILERS = ",;:.!?\u2026\"'\u201d\u2019\u00bb)]}"
@@ -217,28 +226,47 @@ def iter_sentences(text: str, language: str | None = None) -> Iterator[str]:
     """The sentences of ``text`` one at a time: a caller that needs only the first few (the
     lead summariser) stops early and does not pay for the rest."""
     rules = _rules(language)
-    for block in _BLANK_LINE.split(text):
-        start = 0
-        for m in rules.candidate.finditer(block):
-            nxt = _NEXT_TOKEN.match(block, m.end())
-            if nxt is None:  # no whitespace after, or only whitespace to the end of the block
-                continue
-            end = m.start()
-            lo = max(end - _LONGEST_ABBREVIATION, 0)
-            begin = max(block.rfind(" ", lo, end), block.rfind("\n", lo, end), lo - 1) + 1
-            word = block[begin:end]
-            if word and not word.isprintable():  # another kind of whitespace inside
-                word = (word.split() or [""])[-1]
-            run = m.group()
-            punct = run.rstrip(rules.closers)
-            if _ends_sentence(word, punct, run[len(punct) :], nxt.group(1), rules):
-                sentence = " ".join(block[start : m.end()].split())
-                if sentence:
-                    yield sentence
-                start = nxt.start(1)
-        sentence = " ".join(block[start:].split())
-        if sentence:
-            yield sentence
+    for paragraph in _BLANK_LINE.split(text):
+        for block in _full_width_pieces(paragraph):
+            yield from _block_sentences(block, rules)
+
+
+def _full_width_pieces(block: str) -> list[str]:
+    """``block`` cut after each full-width sentence end (see the module's docstring)."""
+    if _FULL_WIDTH_END.search(block) is None:
+        return [block]
+    pieces = []
+    start = 0
+    for m in _FULL_WIDTH_END.finditer(block):
+        pieces.append(block[start : m.end()])
+        start = m.end()
+    pieces.append(block[start:])
+    return pieces
+
+
+def _block_sentences(block: str, rules: _Rules) -> Iterator[str]:
+    """The sentences of one block of text that no blank line or full-width end cuts."""
+    start = 0
+    for m in rules.candidate.finditer(block):
+        nxt = _NEXT_TOKEN.match(block, m.end())
+        if nxt is None:  # no whitespace after, or only whitespace to the end of the block
+            continue
+        end = m.start()
+        lo = max(end - _LONGEST_ABBREVIATION, 0)
+        begin = max(block.rfind(" ", lo, end), block.rfind("\n", lo, end), lo - 1) + 1
+        word = block[begin:end]
+        if word and not word.isprintable():  # another kind of whitespace inside
+            word = (word.split() or [""])[-1]
+        run = m.group()
+        punct = run.rstrip(rules.closers)
+        if _ends_sentence(word, punct, run[len(punct) :], nxt.group(1), rules):
+            sentence = " ".join(block[start : m.end()].split())
+            if sentence:
+                yield sentence
+            start = nxt.start(1)
+    sentence = " ".join(block[start:].split())
+    if sentence:
+        yield sentence
 
 
 def _ends_sentence(

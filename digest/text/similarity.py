@@ -134,13 +134,23 @@ _WORDLIST = "small"
 COMMONEST = 0.5
 
 
+# Languages wordfreq lists under another code, as its own look-up finds them: Norwegian as
+# Bokmål, Croatian, Serbian and Bosnian as Serbo-Croatian, the codes ISO 639 retired as the
+# ones that replaced them.
+_WORDLIST_CODES = {
+    "no": "nb", "nn": "nb", "hr": "sh", "sr": "sh", "bs": "sh", "iw": "he", "in": "id",
+    "tl": "fil",
+}  # fmt: skip
+
+
 @lru_cache(maxsize=8)
 def _frequencies(language: str) -> dict[str, float]:
     """wordfreq's frequency of each word of ``language`` (its ``get_frequency_dict`` for a
     language it has a list for, else empty), read from the list file itself: importing
     wordfreq (its tokenisers, ftfy, langcodes) costs a fifth of a second that a build spends
     on nothing else it needs."""
-    path = _wordfreq_data() / f"{_WORDLIST}_{language}.msgpack.gz"
+    code = _WORDLIST_CODES.get(language, language)
+    path = _wordfreq_data() / f"{_WORDLIST}_{code}.msgpack.gz"
     if not path.is_file():
         return {}
     import gzip

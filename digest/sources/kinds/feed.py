@@ -22,10 +22,12 @@ from digest.sources.kinds.base import Cursor, Fetched, Kind, Reading, read_file
 if TYPE_CHECKING:  # the feed parser is imported when a feed is read, not with the kind
     from digest.sources.feeds import ParsedFeed
 
-# The channel's language comes before its items: the document's head is enough to find it.
+# The channel's language comes before its items: the document's head is enough to find it
+# (a JSON Feed's keys come in any order: its language is read from the whole document).
 _HEAD_BYTES = 16_384
 _DECLARED = (
-    re.compile(r"<(?:\w+:)?language\s*>\s*([^<\s]+)\s*<"),  # RSS <language>, <dc:language>
+    # RSS <language>, <dc:language>, perhaps as CDATA
+    re.compile(r"<(?:\w+:)?language\s*>\s*(?:<!\[CDATA\[\s*)?([^<\s\]]+)\s*(?:\]\]>\s*)?<"),
     re.compile(r"<(?:\w+:)?(?:feed|rss|channel|RDF)\b[^>]*?\sxml:lang\s*=\s*[\"']([^\"']+)"),
     re.compile(r'^\s*\{.*?"language"\s*:\s*"([^"]+)"', re.DOTALL),  # JSON Feed, before "items"
 )
@@ -92,6 +94,9 @@ def declared_language(data: bytes) -> str | None:
     else:  # the markup around the tag is ASCII in every other encoding a feed comes in
         text = head.decode("latin-1")
     if text.lstrip().startswith("{"):
+        declared = _json_feed_language(data)
+        if declared is not None:
+            return declared
         text = text.split('"items"', 1)[0]  # an item may declare its own language
     for pattern in _DECLARED:
         match = pattern.search(text)
@@ -101,6 +106,24 @@ def declared_language(data: bytes) -> str | None:
             except ValueError:
                 return None
     return None
+
+
+def _json_feed_language(data: bytes) -> str | None:
+    """A JSON Feed's top-level ``language``, wherever its keys put it (after ``items``, when
+    they are written sorted), as a BCP 47 tag; None when it has none or is not JSON."""
+    import json
+
+    from digest.language import normalise_tag
+
+    try:
+        doc = json.loads(data)
+    except (ValueError, RecursionError):
+        return None
+    value = doc.get("language") if isinstance(doc, dict) else None
+    try:
+        return normalise_tag(value) if isinstance(value, str) else None
+    except ValueError:
+        return None
 
 
 KIND = FeedKind()
