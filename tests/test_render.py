@@ -466,3 +466,29 @@ def test_the_page_counts_every_story_of_the_day_as_the_archive_does(env):
     assert texts(page.xpath("//p[@class='lede']")) == ["5 stories from 4 sources"]
     archive = parse(render_archive(make_config(), env, [record(DAY, count=digest.story_count)]))
     assert texts(archive.xpath("//span[@class='count']")) == ["5 stories"]
+
+
+def test_a_digest_in_a_right_to_left_language_says_so_on_its_pages_and_email(tmp_path):
+    # a catalogue is all a new language needs: one written right to left (Arabic, Hebrew)
+    # must lay the whole page and email out that way
+    import gettext
+
+    from babel import Locale
+
+    from digest.language import Language
+    from digest.mail import build_message
+    from digest.templating import make_environment
+
+    arabic = Language("ar", Locale.parse("ar"), gettext.NullTranslations())
+    env = make_environment(speaking=arabic)
+    page = parse(render_day_page(make_digest(), make_config(), env, []))
+    assert (page.get("lang"), page.get("dir")) == ("ar", "rtl")
+    english_page = parse(render_day_page(make_digest(), make_config(), make_environment(), []))
+    assert english_page.get("dir") is None
+    from mail_samples import NOW
+    from mail_samples import make_config as mail_config
+    from mail_samples import make_digest as mail_digest
+
+    message = build_message(mail_digest(), mail_config(tmp_path), env, now=NOW)
+    html = message.get_body(("html",))
+    assert html is not None and '<html lang="ar" dir="rtl">' in html.get_content()
