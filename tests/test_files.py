@@ -156,3 +156,20 @@ def test_a_named_folder_shows_its_name_and_an_unnamed_one_its_sub_folders(tmp_pa
     unnamed = Source("clips", "folder", str(tmp_path / "clips"), named=False)
     assert [a.source for a in read_folder(named).articles] == ["My clippings"]
     assert [a.source for a in read_folder(unnamed).articles] == ["bbc"]
+
+
+def test_a_link_to_a_file_outside_the_folder_is_not_read(tmp_path: Path) -> None:
+    # Whoever can drop files into the folder must not be able to publish any file the user
+    # running digest can read (a key, /proc/self/environ with the SMTP password ...).
+    secret = write(tmp_path / "home" / "private.txt", "Private notes\n\nThe key is 0xdeadbeef.")
+    folder = tmp_path / "articles"
+    write(folder / "ok.txt", BODY)
+    (folder / "sub").mkdir()
+    (folder / "notes.txt").symlink_to(secret)
+    (folder / "sub" / "environ.txt").symlink_to("/proc/self/environ")
+    (folder / "alias.md").symlink_to(folder / "ok.txt")  # a link within the folder is fine
+    result = read_folder(folder_source(folder))
+    assert not any("deadbeef" in p.text for a in result.articles for p in a.paragraphs)
+    assert [a.key for a in result.articles] == ["file:local/alias.md", "file:local/ok.txt"]
+    skipped = [w for w in result.warnings if "outside the folder" in w]
+    assert len(skipped) == 2 and "notes.txt" in skipped[0] and "environ.txt" in skipped[1]

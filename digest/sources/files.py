@@ -42,7 +42,9 @@ def read_folder(source: Source, tz: dt.tzinfo = dt.UTC) -> FolderResult:
     use ``tz``. The source's ``max_items`` and ``category`` are ingest's to apply.
 
     A missing folder raises SourceError; a single unreadable or undecodable file is skipped
-    with a warning so one bad file never costs the rest of the folder.
+    with a warning so one bad file never costs the rest of the folder. A link to a file
+    outside the folder is skipped too: whoever may add files to the folder must not be able
+    to publish any file the user running digest may read.
     """
     root = Path(source.location)
     if not root.exists():
@@ -51,7 +53,11 @@ def read_folder(source: Source, tz: dt.tzinfo = dt.UTC) -> FolderResult:
         raise SourceError(f"{root} is not a folder", "check the source's 'path' in the config")
     articles: list[Article] = []
     warnings: list[str] = []
+    real_root = root.resolve()
     for path in _article_files(root):
+        if not path.resolve().is_relative_to(real_root):
+            warnings.append(f"{path}: a link to a file outside the folder; skipped")
+            continue
         try:
             article, file_warnings = read_article_file(path, root=root, source=source, tz=tz)
         except OSError as exc:
