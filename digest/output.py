@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
+import secrets
 import time
 from pathlib import Path
 
@@ -31,9 +31,9 @@ class OutputError(DigestError):
         )
 
 
-def write_atomic(path: Path, data: str | bytes, mode: int = 0o644) -> None:
+def write_atomic(path: Path, data: str | bytes, mode: int | None = None) -> None:
     """Replace ``path`` with ``data`` (str is written as UTF-8) in one atomic rename; the new
-    file has permissions ``mode``."""
+    file has permissions ``mode``, else those the umask gives any new file."""
     staged = StagedFiles()
     staged.add(path, data, mode)
     staged.publish()
@@ -50,13 +50,15 @@ class StagedFiles:
     def __init__(self) -> None:
         self._staged: list[tuple[Path, Path]] = []
 
-    def add(self, path: Path, data: str | bytes, mode: int = 0o644) -> None:
-        """Write ``data`` to a temporary name beside ``path``. An ``OSError`` (a full disk, a
-        folder that cannot be written) names ``path`` itself: a failed write() names none."""
+    def add(self, path: Path, data: str | bytes, mode: int | None = None) -> None:
+        """Write ``data`` to a temporary name beside ``path``, with permissions ``mode``, else
+        those the umask gives any new file (a private umask keeps the digest private). An
+        ``OSError`` (a full disk, a folder that cannot be written) names ``path`` itself: a
+        failed write() names none."""
         payload = data.encode("utf-8") if isinstance(data, str) else data
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+            fd, tmp_name = _create_temporary(path, 0o600 if mode is not None else 0o666)
         except OSError as exc:
             raise OSError(exc.errno, exc.strerror, str(path)) from exc
         try:
@@ -64,7 +66,8 @@ class StagedFiles:
                 handle.write(payload)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(tmp_name, mode)
+            if mode is not None:
+                os.chmod(tmp_name, mode)
         except BaseException as exc:
             Path(tmp_name).unlink(missing_ok=True)
             if isinstance(exc, OSError):
@@ -84,6 +87,19 @@ class StagedFiles:
         for tmp, _ in self._staged:
             tmp.unlink(missing_ok=True)
         self._staged.clear()
+
+
+def _create_temporary(path: Path, mode: int) -> tuple[int, str]:
+    """A new file beside ``path``, named as ``tempfile.mkstemp`` names one, created with
+    ``mode`` less the umask (``mkstemp`` makes every file 0600)."""
+    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789_"
+    while True:
+        token = "".join(secrets.choice(alphabet) for _ in range(8))
+        name = os.path.join(path.parent, f".{path.name}.{token}.tmp")
+        try:
+            return os.open(name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode), name
+        except FileExistsError:
+            continue
 
 
 # What StagedFiles leaves behind when a run is killed between writing and renaming:

@@ -83,3 +83,25 @@ def test_send_after_build_lists_the_sources_that_failed_in_the_build(workdir: Pa
     text = " ".join(plain.get_payload(decode=True).decode().split())  # unwrapped
     assert "Gone Gazette: file " in text
     assert "does not exist (check the source's 'path' in the config; a relative path" in text
+
+
+def test_a_private_umask_keeps_every_file_digest_writes_private(workdir: Path) -> None:
+    # The state honours the umask, and the pages, the email and the export hold what it holds:
+    # none of them may be readable by other users when the job runs with umask 077.
+    import os
+    import stat
+
+    (workdir / "digest.toml").write_text(
+        email_config(9) + '[[sources]]\npath = "seeds"\n', encoding="utf-8"
+    )
+    previous = os.umask(0o077)
+    try:
+        assert main(["build", "-q"]) == EXIT_OK
+        assert main(["send", "--dry-run", "--to-file", "out.eml"]) == EXIT_OK
+        assert main(["sources", "export", "-o", "subs.opml"]) == EXIT_OK
+    finally:
+        os.umask(previous)
+    written = [workdir / "digest-state.sqlite", workdir / "out.eml", workdir / "subs.opml"]
+    written += sorted((workdir / "output").iterdir())
+    modes = {path.name: oct(stat.S_IMODE(path.stat().st_mode)) for path in written}
+    assert modes == {path.name: "0o600" for path in written}
