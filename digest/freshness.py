@@ -20,6 +20,7 @@ import functools
 import hashlib
 import json
 import os
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,13 +101,26 @@ class Rendered:
     def on_disk(self, paths: Iterable[Path]) -> bool:
         """Whether each of ``paths`` holds the page this build wrote there: not after the
         state was put back from an older copy, nor the pages from an older backup."""
-        for path in paths:
-            try:
-                if page_digest(path.read_bytes()) != self.pages.get(path.name):
-                    return False
-            except OSError:
-                return False
-        return True
+        return all(
+            (found := _file_digest(path)) is not None and found == self.pages.get(path.name)
+            for path in paths
+        )
+
+
+def _file_digest(path: Path) -> str | None:
+    """``page_digest`` of the file at ``path``; None unless it is a regular file digest could
+    have written (not a link, nor a named pipe or a device that would never end)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        try:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            return hashlib.file_digest(handle, "sha256").hexdigest()
+        except OSError:
+            return None
 
 
 def page_digest(content: str | bytes) -> str:

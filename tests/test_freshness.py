@@ -292,3 +292,29 @@ def test_a_digest_asked_for_after_another_build_of_the_day_is_the_day_as_it_now_
     headlines = {s.headline for s in unchanged.digest.stories}
     assert "Ferry timetable changes from Monday" in headlines  # what the pages now show
     assert unchanged.digest.generated_at == LATER
+
+
+def test_a_page_replaced_by_a_named_pipe_is_written_again_without_reading_it(
+    tmp_path: Path,
+) -> None:
+    # Something else writing into a web root put a named pipe where a page was: reading it
+    # to compare would wait for ever, holding the lock, and every later run would find the
+    # build still running. (A link to /dev/zero would fill the memory instead.)
+    import threading
+
+    config = seeds_config(tmp_path)
+    build(config, DAY, now=NOW)
+    page = config.output / "index.html"
+    page.unlink()
+    os.mkfifo(page)
+    done: list[object] = []
+    worker = threading.Thread(target=lambda: done.append(build(config, DAY, now=LATER)))
+    worker.daemon = True
+    worker.start()
+    worker.join(timeout=20)
+    if worker.is_alive():  # let the blocked reader go before failing
+        os.close(os.open(page, os.O_WRONLY | os.O_NONBLOCK))
+        worker.join(timeout=20)
+        pytest.fail("the build hung on a named pipe in the output folder")
+    assert done and page.is_file()
+    assert b"<html" in page.read_bytes()
