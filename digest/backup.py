@@ -135,7 +135,12 @@ def back_up(state: State, keep: int = KEEP) -> Path:
         sync_folder(folder)
     finally:
         made.unlink(missing_ok=True)
-    for old in backup_files(state.path)[keep:]:
+    copies = backup_files(state.path)
+    mode = stat.S_IMODE(state.path.stat().st_mode)
+    for kept in copies[:keep]:  # an older copy too: the state may have been made private since
+        with contextlib.suppress(OSError):
+            os.chmod(kept, mode)
+    for old in copies[keep:]:
         with contextlib.suppress(OSError):
             old.unlink()
     return final
@@ -184,6 +189,10 @@ def restore(state_path: Path, name: str | None = None, *, force: bool = False) -
     state_path.parent.mkdir(parents=True, exist_ok=True)
     made = new_state_file(state_path)
     try:
+        # as private as the file it replaces (else as the copy), not as the umask makes it
+        mode = _mode_of(state_path) or _mode_of(source.path)
+        if mode is not None:
+            os.chmod(made, mode)
         reader = connect_to_read(source.path)
         writer = sqlite3.connect(made)
         try:
@@ -207,9 +216,19 @@ def reset(state_path: Path, *, force: bool = False) -> Replaced:
     _refuse_a_sound_state(
         state_path, force, "starting afresh shows each feed's last day of articles again"
     )
+    mode = _mode_of(state_path)  # the new state is as private as the one it replaces
     moved = move_aside(state_path)
-    create_state(state_path)
+    create_state(state_path, mode)
     return Replaced(state_path, None, moved)
+
+
+def _mode_of(path: Path) -> int | None:
+    """The permissions of the file at ``path``, and its owner's reading and writing (a state
+    damaged by its permissions is not mended with them); None if there is none."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode) | 0o600
+    except OSError:
+        return None
 
 
 def move_aside(state_path: Path) -> tuple[Path, ...]:

@@ -26,6 +26,7 @@ import fcntl
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import time
 import uuid
@@ -214,6 +215,10 @@ class StateDamagedError(StateError):
         )
 
 
+# How ``digest.backup`` names a copy: the UTC time it was taken, "20261121T063012Z.sqlite".
+_COPY_NAME = re.compile(r"[0-9]{8}T[0-9]{6}Z\.sqlite")
+
+
 def backup_folder(path: Path) -> Path:
     """Where the good copies of the state file ``path`` are kept (see ``digest.backup``)."""
     return path.with_name(f"{path.name}.backups")
@@ -221,9 +226,10 @@ def backup_folder(path: Path) -> Path:
 
 def backup_files(path: Path) -> list[Path]:
     """The copies of the state file ``path`` in its backup folder, newest first (their names
-    are the UTC time each was taken, so they sort by age)."""
+    are the UTC time each was taken, so they sort by age). A file named otherwise is not one
+    of them (a copy the user put there, say): never pruned, nor restored unless named."""
     try:
-        found = [p for p in backup_folder(path).glob("*.sqlite") if not p.name.startswith(".")]
+        found = [p for p in backup_folder(path).glob("*.sqlite") if _COPY_NAME.fullmatch(p.name)]
     except OSError:
         return []
     return sorted(found, key=lambda p: p.name, reverse=True)
@@ -485,12 +491,14 @@ def integrity_problems(path: Path) -> list[str]:
         db.close()
 
 
-def create_state(path: Path) -> None:
+def create_state(path: Path, mode: int | None = None) -> None:
     """A new, empty state file at ``path``: made whole under a temporary name, then linked into
     place. A run killed while creating it leaves no file at ``path``, so a file there that holds
-    no state is damage, never a first run."""
+    no state is damage, never a first run. ``mode``: its permissions, else the umask's."""
     made = new_state_file(path)
     try:
+        if mode is not None:
+            os.chmod(made, mode)
         db = _connect(made)
         try:
             # Nobody else sees the file until it is linked into place, and a killed run's
@@ -1262,7 +1270,8 @@ class RunLock:
 
     def __enter__(self) -> RunLock:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        # never through a link planted there: the lock file is truncated and written
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
         deadline = time.monotonic() + self.wait
         while True:
             try:

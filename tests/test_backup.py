@@ -8,6 +8,7 @@ import os
 import shutil
 import sqlite3
 import stat
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -215,3 +216,58 @@ def test_moving_aside_twice_in_a_second_overwrites_nothing(site: Config) -> None
     second = backup.move_aside(site.state)
     assert first[0] != second[0]
     assert (first[0].read_bytes(), second[0].read_bytes()) == (b"first", b"second")
+
+
+# --- who may read them, and what is digest's -------------------------------------------------
+
+
+@pytest.fixture
+def open_umask() -> Iterator[None]:
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def test_restore_and_reset_keep_a_private_state_private(site: Config, open_umask: None) -> None:
+    # The state holds every article read (intranet sources too): a user who made it private
+    # (chmod 600) must not find it readable by everyone after mending it.
+    build(site, DAY, now=NOW)
+    site.state.chmod(0o600)
+    backup.restore(site.state, force=True)
+    assert stat.S_IMODE(site.state.stat().st_mode) == 0o600
+    backup.reset(site.state, force=True)
+    assert stat.S_IMODE(site.state.stat().st_mode) == 0o600
+
+
+def test_copies_are_never_more_readable_than_the_state(site: Config, open_umask: None) -> None:
+    build_with_news(site, 0)
+    age_copies(site.state)
+    site.state.chmod(0o600)  # the user made the state private: the older copy must follow
+    build_with_news(site, 1)
+    modes = [stat.S_IMODE(p.stat().st_mode) for p in backup_files(site.state)]
+    assert modes == [0o600, 0o600]
+
+
+def test_files_of_the_users_own_in_the_copies_folder_are_left_alone(
+    site: Config, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Only the copies digest names by the time they were taken are digest's to prune and to
+    # restore: a copy the user put there under a name of their own is theirs.
+    stamps = iter(f"20260101T00{minute:02d}00Z" for minute in range(60))
+    monkeypatch.setattr(backup, "_stamp", lambda: next(stamps))
+    build_with_news(site, 0)
+    folder = backup_folder(site.state)
+    older, newer = folder / "2025-before-upgrade.sqlite", folder / "manual.sqlite"
+    shutil.copy(site.state, older)
+    shutil.copy(site.state, newer)
+    for hour in range(1, KEEP + 1):
+        build_with_news(site, hour)
+    assert older.exists() and newer.exists()  # neither pruned as an old copy
+    assert [p.name for p in backup_files(site.state)] == [
+        "20260101T000300Z.sqlite",
+        "20260101T000200Z.sqlite",
+        "20260101T000100Z.sqlite",
+    ]
+    site.state.write_bytes(b"")
+    done = backup.restore(site.state)  # the newest copy digest took, not the user's file
+    assert done.source is not None and done.source.path.name == "20260101T000300Z.sqlite"

@@ -136,6 +136,20 @@ def test_second_run_is_refused_while_another_holds_the_lock(tmp_path: Path) -> N
         pass
 
 
+def test_a_lock_file_planted_as_a_link_never_writes_through_it(tmp_path: Path) -> None:
+    # The state's folder may be one that others write to (beside an output folder in a web
+    # root): a link planted where the lock goes must not let a run truncate and overwrite
+    # whatever file it points at.
+    state_path = tmp_path / "s.sqlite"
+    victim = tmp_path / "elsewhere" / "precious.txt"
+    victim.parent.mkdir()
+    victim.write_text("precious")
+    state_path.with_name("s.sqlite.lock").symlink_to(victim)
+    with pytest.raises(OSError), RunLock(state_path):
+        pass
+    assert victim.read_text() == "precious"
+
+
 def test_sends_are_remembered_per_day(tmp_path: Path) -> None:
     with State.open(tmp_path / "s.sqlite") as state:
         assert state.sent_at(DAY) is None
