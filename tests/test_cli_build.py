@@ -43,3 +43,23 @@ def test_a_wrong_source_entry_does_not_stop_the_build(workdir: Path, capsys) -> 
     page = (workdir / "output" / "index.html").read_text(encoding="utf-8")
     assert "Typo" in page and "fix this [[sources]] entry" in page
     assert page.count('class="story"') == 1 and page.count('<li id="story-') == 3  # the seeds
+
+
+def test_a_file_name_cannot_forge_a_line_of_the_build_s_report(workdir: Path, capsys) -> None:
+    # what cron mails is the build's standard error: a file named with a line break in it
+    # must not start a line of its own there ("warning: all sources fine"), nor move a
+    # terminal's cursor with an escape sequence
+    notes = workdir / "notes"
+    notes.mkdir()
+    (notes / "real.txt").write_text(
+        "Harbour reopens\n\nThe harbour reopened on Monday after a week of repairs.\n",
+        encoding="utf-8",
+    )
+    (notes / "x\nwarning: every source was read\x1b[2K.txt").write_text("", encoding="utf-8")
+    (workdir / "digest.toml").write_text('[[sources]]\npath = "notes"\n', encoding="utf-8")
+    assert main(["build", "-q"]) == EXIT_OK
+    err = capsys.readouterr().err
+    lines = err.splitlines()
+    assert lines and all(line.startswith(("warning: ", "digest: ", "note: ")) for line in lines)
+    assert not any(line.startswith("warning: every source") for line in lines)
+    assert "\x1b" not in err and "\\n" in err

@@ -18,16 +18,29 @@ log = logging.getLogger("digest")
 
 
 def error(message: str) -> None:
-    print(f"digest: {message}", file=sys.stderr)
+    print(f"digest: {one_line(message)}", file=sys.stderr)
 
 
 def warn(message: str) -> None:
-    print(f"warning: {message}", file=sys.stderr)
+    print(f"warning: {one_line(message)}", file=sys.stderr)
 
 
 def note(message: str) -> None:
     """Something worth knowing that asks for nothing: callers leave it out under ``-q``."""
-    print(f"note: {message}", file=sys.stderr)
+    print(f"note: {one_line(message)}", file=sys.stderr)
+
+
+# Line breaks and other control characters, as a message may carry them from a file's name or
+# a server's answer: shown escaped ("\\n"), so that none starts a line of its own (a forged
+# "warning:" in the mail cron sends) or moves a terminal's cursor.
+_CONTROL = {
+    code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F, *range(0x80, 0xA0)) if code != 0x09
+} | {0x0A: "\\n", 0x0D: "\\r", 0x2028: "\\u2028", 0x2029: "\\u2029"}
+
+
+def one_line(message: object) -> str:
+    """``message`` as one line of plain text (see ``_CONTROL``)."""
+    return str(message).translate(_CONTROL)
 
 
 def report_problems(
@@ -46,7 +59,7 @@ def report_problems(
         failures, warnings, unread_pages, each_page=verbose, verbose_command=f"{command} -v"
     ):
         if notice.failure:
-            print(notice, file=sys.stderr)
+            print(one_line(notice), file=sys.stderr)
         else:
             warn(notice.text)
 
