@@ -20,6 +20,7 @@ the output folder, no lock. Each finding is ``ok`` or not; ``SetupCheck.ok`` is 
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
@@ -422,4 +423,12 @@ def check_email(config: Config, environ: Mapping[str, str]) -> Finding:
         login = f"password from ${email.password_env}"
     else:
         login = f"password from {email.password_file}"
-    return Finding("email", name, True, f"{server}, {login}; the server was not contacted")
+    notes: tuple[str, ...] = ()
+    if login.startswith("password from") and email.password_file is not None:
+        with contextlib.suppress(OSError):
+            if email.password_file.stat().st_mode & 0o077:
+                notes = (
+                    f"the password file can be read by other users: chmod 600 "
+                    f"{email.password_file}",
+                )
+    return Finding("email", name, True, f"{server}, {login}; the server was not contacted", notes)

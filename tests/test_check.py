@@ -297,6 +297,27 @@ def test_a_login_name_without_a_password_fails_the_check_as_it_fails_the_send(
     assert "email.password_env" in finding.detail
 
 
+def test_a_password_file_others_may_read_is_noted(tmp_path: Path) -> None:
+    from digest.check import check_email
+    from digest.config import load_config
+
+    secret = tmp_path / "smtp-password"
+    secret.write_text("s3cret\n", encoding="utf-8")
+    (tmp_path / "digest.toml").write_text(
+        '[email]\nfrom = "d@example.org"\nto = ["a@example.org"]\n'
+        f'smtp_host = "smtp.example.org"\nusername = "d"\npassword_file = "{secret}"\n',
+        encoding="utf-8",
+    )
+    config = load_config(tmp_path / "digest.toml")
+    secret.chmod(0o644)
+    loose = check_email(config, {})
+    assert loose.ok and loose.notes == (
+        f"the password file can be read by other users: chmod 600 {secret}",
+    )
+    secret.chmod(0o600)
+    assert check_email(config, {}).notes == ()
+
+
 def test_a_config_error_or_nothing_to_read_is_a_row_of_the_table(tmp_path: Path) -> None:
     done = digest("check", cwd=tmp_path)  # no config, no seeds/
     assert done.returncode == 1
