@@ -1,3 +1,6 @@
+import pytest
+from growth import GENEROUS, growth
+
 from digest.model import Paragraph
 from digest.text.plain import text_to_paragraphs
 
@@ -65,4 +68,33 @@ def test_a_fenced_code_block_in_markdown_is_kept_as_written() -> None:
         Paragraph("Install it and run:"),
         Paragraph("def main():\n    print('hello')\n\n    return 0", "code"),
         Paragraph("That is all there is to it."),
+    ]
+
+
+# --- hostile Markdown: linear time ---------------------------------------------------------------
+
+# Each line once took time growing with the square (the heading: the cube) of its length:
+# a heading with a long run of blanks inside, brackets that never close, ** that never closes.
+HOSTILE_MARKDOWN = {
+    "blanks inside a heading": (lambda n: "# a" + " " * n + "x", 150),
+    "brackets that never close": (lambda n: "[" * n, 2_000),
+    "bold that never closes": (lambda n: "**a " * (n // 4), 2_000),
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE_MARKDOWN, ids=list(HOSTILE_MARKDOWN))
+def test_hostile_markdown_is_read_in_linear_time(case: str) -> None:
+    make, size = HOSTILE_MARKDOWN[case]
+    ratio = growth(lambda text: text_to_paragraphs(text, markdown=True), make, size)
+    assert ratio < GENEROUS, f"ten times the input took {ratio:.0f} times as long"
+
+
+def test_markdown_inline_and_heading_marks_still_go() -> None:
+    text = (
+        "## Harbour plan ##\n\n[The council](https://a.example/(x)) met, **at last**.\n\n# Why C#"
+    )
+    assert [(p.text, p.kind) for p in text_to_paragraphs(text, markdown=True)] == [
+        ("Harbour plan", "heading"),
+        ("The council met, at last.", "body"),
+        ("Why C#", "heading"),  # a # that ends a word is no closing sequence (CommonMark)
     ]

@@ -14,9 +14,14 @@ import re
 from digest.model import Paragraph
 
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
-_MD_LINK = re.compile(r"!?\[([^\]]*)\]\((?:[^()]|\([^)]*\))*\)")
-_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
+# The closing #s are cut by _heading_text: a lazy group before "\s*#*\s*$" would try every
+# split of a long run of spaces (cubic time on one line).
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*)$")
+# Neither the link text nor a parenthesis in the address holds an opening bracket of its own:
+# a match that fails gives up at the next one, rather than every "[" scanning to the end.
+_MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)")
+# The emphasised text does not run over the next delimiter, for the same reason.
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1")
 _MD_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 _MD_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
@@ -111,7 +116,7 @@ def _markdown_block(lines: list[str]) -> list[Paragraph]:
         heading = _MD_HEADING.match(line)
         if heading:
             flush()
-            out.append(Paragraph(_strip_inline_markdown(heading[2]), "heading"))
+            out.append(Paragraph(_strip_inline_markdown(_heading_text(heading[2])), "heading"))
         elif _MD_RULE.match(line):
             flush()
         elif re.match(r"^([-*+]|\d+[.)])\s+", line):
@@ -121,6 +126,16 @@ def _markdown_block(lines: list[str]) -> list[Paragraph]:
             pending.append(line.lstrip("> ").strip())
     flush()
     return [p for p in out if p.text]
+
+
+def _heading_text(text: str) -> str:
+    """A Markdown heading's text without its closing #s: a run of them after a blank, or the
+    whole text ("## Why C#" keeps its "#", as in CommonMark)."""
+    text = text.rstrip()
+    bare = text.rstrip("#")
+    if bare and not bare[-1].isspace():
+        return text
+    return bare.rstrip()
 
 
 def _strip_inline_markdown(text: str) -> str:
