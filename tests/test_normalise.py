@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from growth import GENEROUS, growth
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -1141,3 +1142,33 @@ def test_a_dateline_is_cut_from_the_first_paragraph_only() -> None:
     second = Paragraph(f"OSLO (NTB) — {LATER.text}")
     article = Article("k", "Courier", "Channel to be dredged", (Paragraph(LEAD_REST), second))
     assert normalise(article, RULES).paragraphs[1].text == second.text
+
+
+# --- adversarial repetition: linear time --------------------------------------------------------
+
+# A line a page repeats all the way down once made each paragraph go back over every earlier
+# copy, and over every run from each (cubic time: 800 lines took seconds); the title printed
+# line after line was cut one line per pass of cleaning, a pass each.
+REPEATED = {
+    "a short line": ("The council met.", "Harbour plan", 80),
+    "a real paragraph": (
+        "The council met on Monday and said it would act on the harbour plan.",
+        "Harbour plan",
+        150,
+    ),
+    "a heading": ("Related", "Harbour plan", 80),
+    "the title": ("Harbour plan", "Harbour plan", 20),
+}
+
+
+@pytest.mark.parametrize("case", REPEATED, ids=list(REPEATED))
+def test_a_paragraph_repeated_all_the_way_down_is_cleaned_in_linear_time(case: str) -> None:
+    line, title, size = REPEATED[case]
+    kind = "heading" if line == "Related" else "body"
+
+    def clean(lines: str) -> Article:
+        body = tuple(Paragraph(text, kind) for text in lines.splitlines())
+        return normalise(Article("k", "Source", title, body))
+
+    ratio = growth(clean, lambda n: "\n".join([line] * n), size)
+    assert ratio < GENEROUS, f"ten times the paragraphs took {ratio:.0f} times as long"

@@ -31,6 +31,7 @@ changes nothing: ``normalise(normalise(a)) == normalise(a)``.
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import statistics
 import unicodedata
@@ -103,6 +104,10 @@ _NEAR_DUP_MIN_WORDS = 12  # near-duplicate checks only where a one-word change i
 _NEAR_DUP_JACCARD = 0.85  # word-bigram Jaccard: one word changed in 40 scores about 0.90
 _EDGE_WORDS = 4  # near-duplicate candidates share their first or last words
 _EDGE_BUCKET = 16  # at most this many earlier paragraphs compared per shared opening or ending
+# A repeated run is followed this far, and further only when it is cut (or may be the whole
+# body again): a run that repeats all the way down but is no doubling is not walked again
+# from every paragraph.
+_DOUBLING_WALK = 256
 _TITLE_REPEAT_JACCARD = 0.8
 # A recurring paragraph at the top or the bottom of the article goes once it is in this share of
 # the source's articles (or in this many); one in the middle of the text only past a majority.
@@ -532,7 +537,6 @@ def _cut_doubling(items: list[_Item], title: str, account: _Account) -> None:
     if len(texts) < 2:
         return
     keys = [shapes.word_key(i.text) for i in texts]
-    total_chars = sum(len(i.text) for i in texts)
     shingles = [_Shingled(i.words) if len(i.words) >= _NEAR_DUP_MIN_WORDS else None for i in texts]
 
     def same(a: int, b: int) -> bool:
@@ -541,32 +545,63 @@ def _cut_doubling(items: list[_Item], title: str, account: _Account) -> None:
         sa, sb = shingles[a], shingles[b]
         return sa is not None and sb is not None and sa.similar(sb)
 
+    # A run that starts at ``start`` and repeats at ``position`` lies on the diagonal
+    # ``position - start``; how far each diagonal is known to match is kept, so that the run
+    # is not compared again when it is looked at from the next paragraph.
+    matched: dict[int, tuple[int, int, bool]] = {}  # diagonal -> (from, to, mismatch at to)
+
+    def run_length(start: int, position: int, most: int) -> int:
+        """How many paragraphs (at most ``most``) from ``position`` on repeat those from
+        ``start`` on, the earlier run ending before ``position``."""
+        diagonal = position - start
+        limit = min(position + diagonal, len(texts), position + most)
+        low, high, ended = matched.get(diagonal, (position, position, False))
+        if not low <= position <= high:
+            low, high, ended = position, position, False
+        if not ended and high < limit:
+            while high < limit and same(high - diagonal, high):
+                high += 1
+            ended = high < limit or high == len(texts)
+            matched[diagonal] = (low, high, ended)
+        return min(high, limit) - position
+
+    # The real paragraphs and the characters before each paragraph, to measure a run at once.
+    reals = [0, *itertools.accumulate(_real_paragraph(i) for i in texts)]
+    chars = [0, *itertools.accumulate(len(i.text) for i in texts)]
+
+    def doubling(run: range) -> tuple[int, float]:
+        """How many real paragraphs ``run`` holds, and its share of the article's text."""
+        return reals[run.stop] - reals[run.start], (chars[run.stop] - chars[run.start]) / chars[-1]
+
     first_at: dict[str, list[int]] = {}
     by_edge: dict[tuple[str, ...], list[int]] = {}
     doubled = [False] * len(texts)
     position = 0
     while position < len(texts):
         earlier = list(first_at.get(keys[position], ()))
+        if position and keys[position - 1] == keys[position] and position - 1 not in earlier:
+            earlier.append(position - 1)  # (a line repeated more often than a bucket holds)
         words = texts[position].words
         if shingles[position] is not None:
             for edge in (("<", *words[:_EDGE_WORDS]), (">", *words[-_EDGE_WORDS:])):
                 earlier.extend(e for e in by_edge.get(edge, ()) if e not in earlier)
         best_start, best_length = -1, 0
         for start in earlier:
-            length = 0
-            while (
-                position + length < len(texts)
-                and start + length < position
-                and same(start + length, position + length)
-            ):
-                length += 1
+            length = run_length(start, position, _DOUBLING_WALK)
             if length > best_length:
                 best_start, best_length = start, length
+        prose, share = doubling(range(position, position + best_length))
+        if best_length == _DOUBLING_WALK and (
+            (prose >= 2 and share >= _DOUBLING_MIN_SHARE)
+            or (best_start == 0 and 2 * position == len(texts))
+        ):
+            # Long enough to be cut whatever follows, or maybe the whole body again: followed
+            # to its end (the paragraphs it covers are not looked at again).
+            best_length = run_length(best_start, position, len(texts))
+            prose, share = doubling(range(position, position + best_length))
         run = range(position, position + best_length)
         # the whole body printed again: everything after this point repeats everything before
         whole_body = best_start == 0 and best_length == position == len(texts) - position
-        prose = sum(1 for p in run if _real_paragraph(texts[p]))
-        share = sum(len(texts[p].text) for p in run) / total_chars
         if (best_length >= 2 and prose >= 2 and share >= _DOUBLING_MIN_SHARE) or (
             whole_body and prose
         ):
@@ -620,13 +655,19 @@ def _remember(
     first_at: dict[str, list[int]],
     by_edge: dict[tuple[str, ...], list[int]],
 ) -> None:
-    first_at.setdefault(keys[position], []).append(position)
+    _remember_first(keys[position], position, first_at)
     if shingles[position] is not None:
         words = texts[position].words
         for edge in (("<", *words[:_EDGE_WORDS]), (">", *words[-_EDGE_WORDS:])):
             bucket = by_edge.setdefault(edge, [])
             if len(bucket) < _EDGE_BUCKET:  # templated paragraphs must not go quadratic
                 bucket.append(position)
+
+
+def _remember_first(key: str, position: int, first_at: dict[str, list[int]]) -> None:
+    bucket = first_at.setdefault(key, [])
+    if len(bucket) < _EDGE_BUCKET:  # nor a line repeated all the way down the article
+        bucket.append(position)
 
 
 def _repeats_title(item: _Item, title: str) -> bool:
@@ -844,10 +885,13 @@ def _table_row(live: list[_Item], position: int) -> bool:
 
 
 def _drop_title_repeat(items: list[_Item], title: str, account: _Account) -> list[_Item]:
-    if items and not items[0].code and _repeats_title(items[0], title):
-        account.cut_item(items[0], TITLE_REPEAT)
-        return items[1:]
-    return items
+    # Each paragraph that then comes first is looked at in this one pass: one at a time, a
+    # pass each, an article of its title printed over and over took a pass per line.
+    first = 0
+    while first < len(items) and not items[first].code and _repeats_title(items[first], title):
+        account.cut_item(items[first], TITLE_REPEAT)
+        first += 1
+    return items[first:]
 
 
 _DATELINE_REST_MIN_WORDS = 6  # what follows a dateline must be a sentence of its own
