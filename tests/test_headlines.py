@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from growth import GENEROUS, growth
 
 from digest.text.headlines import (
     HEADLINE_CHARS,
@@ -234,3 +235,20 @@ def test_a_tie_goes_to_the_first_and_an_empty_title_never_wins() -> None:
         "Ferry fire off Naxos"
     )
     assert choose_headline([]) == ""
+
+
+# Sentences no clause of which fits: each once took time growing with the square of its length
+# (an aside removed at a time from the start again; the clauses measured again from the start
+# at every comma). An untitled article whose first "sentence" is a long list is enough.
+LONG_SENTENCES = {
+    "asides": lambda n: "a (b) " * (n // 6),
+    "relative clauses": lambda n: "x, which y, " * (n // 12),
+    "commas": lambda n: "a, " * (n // 3),
+    "dashes": lambda n: "a - " * (n // 4),
+}
+
+
+@pytest.mark.parametrize("case", LONG_SENTENCES, ids=list(LONG_SENTENCES))
+def test_a_long_sentence_becomes_a_headline_in_linear_time(case: str) -> None:
+    ratio = growth(sentence_headline, LONG_SENTENCES[case], 4_000)
+    assert ratio < GENEROUS, f"ten times the sentence took {ratio:.0f} times as long"

@@ -74,6 +74,10 @@ _DANGLING = frozenset(
 )
 # The shortest clause worth a headline, as a share of the limit.
 _MIN_SHARE = 0.4
+# Asides inside asides removed, at most this deep.
+_ASIDE_DEPTH = 8
+# What a clause cut at a break may end with, and loses.
+_CUT_AT_END = " ,;:\u2014\u2013-"
 # Text with no word boundary this far (times the limit) is not prose and is cut hard.
 _HARD_LIMIT = 2.5
 
@@ -101,10 +105,9 @@ def sentence_headline(sentence: str, limit: int = HEADLINE_CHARS) -> str:
         if cut:
             return cut
     # Nothing fits: the first whole clause, even if long, rather than a phrase cut in half.
-    for match in _STRONG_BREAK.finditer(shorter):
-        head = _clean_end(shorter[: match.start()])
-        if head and len(head) >= limit * _MIN_SHARE:
-            return head
+    head = _first_clause(shorter, limit * _MIN_SHARE)
+    if head:
+        return head
     hard = int(_HARD_LIMIT * limit)
     if len(shorter) > hard and " " not in shorter[:hard]:
         # Not prose at all (a URL, a string of symbols): it still has to fit on a line.
@@ -116,10 +119,10 @@ def _without_asides(text: str) -> str:
     opened = _DISCOURSE_OPENERS.sub("", text, count=1)
     if opened != text:
         text = opened[:1].upper() + opened[1:]
-    previous = None
-    while previous != text:
-        previous = text
-        text = _ASIDE.sub("", text, count=1)
+    for _ in range(_ASIDE_DEPTH):  # an aside inside an aside goes once the inner one has
+        text, found = _ASIDE.subn("", text)
+        if not found:
+            break
     text = _ATTRIBUTION.sub("", text)
     return " ".join(text.split())
 
@@ -135,10 +138,42 @@ def _best_cut(text: str, pattern: re.Pattern[str], limit: int) -> str | None:
     return best
 
 
+def _first_clause(text: str, shortest: float) -> str | None:
+    """The first head of ``text`` before a strong break that ``_clean_end`` keeps and that is at
+    least ``shortest`` long, found in one pass: what ``_clean_end`` looks at (the brackets and
+    quotes so far, the last word, the third word) is carried from break to break instead of
+    measured again from the start of a sentence that may hold thousands of commas.
+    ``text`` is single-spaced, as ``sentence_headline`` makes it."""
+    first_space = text.find(" ")
+    second_space = text.find(" ", first_space + 1) if first_space >= 0 else -1
+    counts = dict.fromkeys('()\u201c\u201d"', 0)
+    seen = solid = 0  # text[:seen] is counted; text[:solid] is text[:seen] without its end
+    last_word = ""
+    for match in _STRONG_BREAK.finditer(text):
+        segment = text[seen : match.start()]
+        for mark in counts:
+            counts[mark] += segment.count(mark)
+        kept = len(segment.rstrip(_CUT_AT_END))
+        if kept:
+            solid = seen + kept
+            last_word = text[text.rfind(" ", 0, solid) + 1 : solid]
+        seen = match.start()
+        if (
+            solid >= shortest
+            and 0 <= second_space < solid  # three words or more
+            and last_word.lower().strip(_CLOSING) not in _DANGLING
+            and counts["("] == counts[")"]
+            and counts["\u201c"] == counts["\u201d"]
+            and counts['"'] % 2 == 0
+        ):
+            return text[:solid]
+    return None
+
+
 def _clean_end(text: str) -> str | None:
     """``text`` without trailing punctuation, or None if it ends on a dangling word or an
     unclosed bracket or quote."""
-    text = text.rstrip(" ,;:\u2014\u2013-")
+    text = text.rstrip(_CUT_AT_END)
     words = text.split()
     if len(words) < 3 or words[-1].lower().strip(_CLOSING) in _DANGLING:
         return None
