@@ -153,6 +153,29 @@ def test_entities_are_never_expanded() -> None:
     assert titles == ["Leak:", "Laughs:"]  # the references are dropped, never expanded
 
 
+def test_a_reference_to_half_a_character_is_dropped_and_the_entry_kept() -> None:
+    """``&#xD800;`` names no character; lxml kept it as bytes no text could be read from, and
+    the UnicodeDecodeError lost the whole sitemap (an index: every sitemap it lists)."""
+    urlset = (
+        b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        b'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+        b"<url><loc>https://news.example/a&#xD800;</loc><lastmod>2026-11-21&#56320;</lastmod>"
+        b"<news:news><news:title>Harbour &#xDBFF;bridge</news:title></news:news></url>"
+        b"<url><loc>https://news.example/b</loc></url></urlset>"
+    )
+    parsed = read_sitemap(urlset)
+    assert [(e.loc, e.title) for e in parsed.entries] == [
+        ("https://news.example/a", "Harbour bridge"),
+        ("https://news.example/b", ""),
+    ]
+    assert parsed.entries[0].lastmod == dt.datetime(2026, 11, 21, tzinfo=dt.UTC)
+    index = (
+        b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap>'
+        b"<loc>https://news.example/news&#xDC00;.xml</loc></sitemap></sitemapindex>"
+    )
+    assert [c.loc for c in read_sitemap(index).children] == ["https://news.example/news.xml"]
+
+
 def test_a_cut_short_sitemap_is_read_as_far_as_it_goes_with_a_warning() -> None:
     parsed = read_sitemap(fixture("malformed/truncated.xml"))
     assert [e.loc.rsplit("/", 1)[1] for e in parsed.entries][:2] == [

@@ -37,6 +37,7 @@ _SURROGATE_REF = (
     rb"#(?:[xX]0*[dD][89a-fA-F][0-9a-fA-F]{2}"
     rb"|0*(?:55(?:29[6-9]|[3-9][0-9]{2})|56[0-9]{3}|57(?:[0-2][0-9]{2}|3(?:[0-3][0-9]|4[0-3]))));"
 )
+_SURROGATE_REFS = re.compile(rb"&" + _SURROGATE_REF)
 # Every "&" that does not start a reference XML reads as it is: a named entity (1), a
 # reference to half a character (2), or a bare "&". One scan of the document for them all.
 _FIX_ENTITIES = re.compile(
@@ -238,6 +239,12 @@ def fix_entities(data: bytes) -> tuple[bytes, int]:
         return "".join(f"&#{ord(c)};" for c in chars).encode("ascii")
 
     return _FIX_ENTITIES.sub(replace, data), dropped
+
+
+def drop_surrogate_refs(data: bytes) -> bytes:
+    """``data`` without its character references to half a character, for XML read without
+    ``fix_entities`` (a sitemap): lxml would keep them as bytes no text can be read from."""
+    return _SURROGATE_REFS.sub(b"", data) if b"&#" in data else data
 
 
 def _strip_doctype(data: bytes) -> tuple[bytes, bool]:

@@ -144,10 +144,13 @@ def read_sitemap(data: bytes, now: dt.datetime | None = None) -> Sitemap:
     what is wrong and what to do when it is not one."""
     from lxml import etree
 
+    from digest.sources.feeds.xmlsafe import drop_surrogate_refs
+
     if data[:2] == _GZIP_MAGIC:
         data = _gunzip(data)
     if not data.strip():
         raise SourceError("the sitemap is empty", _ADVICE)
+    data = drop_surrogate_refs(data)
     warnings: list[str] = []
     try:
         root = etree.fromstring(data, _parser(recover=False))
