@@ -94,7 +94,8 @@ def _canonical_parsed(url: str) -> str:
     except ValueError:
         return url
     scheme = parts.scheme.lower()
-    host = (parts.hostname or "").rstrip(".")
+    # The root's dot goes; a host of dots only stays, or the path would be read as the host.
+    host = (parts.hostname or "").rstrip(".") or parts.hostname or ""
     netloc = ""
     if parts.netloc:
         userinfo, _, _ = parts.netloc.rpartition("@")
@@ -106,7 +107,9 @@ def _canonical_parsed(url: str) -> str:
     path = parts.path
     if not path and netloc and scheme in ("http", "https", ""):
         path = "/"
-    return urlunsplit((scheme, netloc, path, _clean_query(parts.query), ""))
+    # Cutting the fragment or a last tracking parameter may leave a blank at the end, which
+    # the next reading would strip: the URL would not be its own canonical form.
+    return urlunsplit((scheme, netloc, path, _clean_query(parts.query), "")).strip()
 
 
 def url_key(url: str) -> str:
@@ -165,6 +168,7 @@ def _clean_query(query: str) -> str:
         name = unquote_plus(pair.partition("=")[0]).strip().lower()
         if name in _TRACKING_PARAMS or name.startswith(_TRACKING_PREFIXES):
             continue
-        kept.append(pair)
+        # (a blank at the end of a pair would end the URL once sorted last, and be cut then)
+        kept.append(pair.rstrip())
     kept.sort()
     return "&".join(kept)
