@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import smtplib
 from pathlib import Path
 
 import pytest
@@ -46,6 +47,29 @@ def test_send_digest_delivers_records_and_refuses_a_second_send(tmp_path: Path) 
         send_digest(make_digest(), config, state, force=True, now=later, environ={})
         assert len(handler.envelopes) == 2
         assert state.sent_at(DAY) == later
+
+
+def test_a_send_stopped_after_the_server_took_the_message_is_not_sent_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ctrl-C (or a kill) while waiting for the server's answer to QUIT, after it had taken
+    # the message: the send was recorded only once that answer came, so the next
+    # 'digest send' mailed the day a second time.
+    def stopped(self: smtplib.SMTP) -> None:
+        raise KeyboardInterrupt
+
+    handler = Recorder()
+    with smtp_server(handler) as port, State.open(tmp_path / "state.sqlite") as state:
+        config = make_config(tmp_path, port)
+        with monkeypatch.context() as patched:
+            patched.setattr(smtplib.SMTP, "quit", stopped)
+            with pytest.raises(KeyboardInterrupt):
+                send_digest(make_digest(), config, state, now=NOW, environ={})
+        assert len(handler.envelopes) == 1
+        assert state.sent_at(DAY) == NOW
+        with pytest.raises(MailError, match="already sent"):
+            send_digest(make_digest(), config, state, now=NOW + dt.timedelta(hours=1))
+    assert len(handler.envelopes) == 1
 
 
 # ---------------------------------------------------------------- refused recipients

@@ -12,7 +12,7 @@ import logging
 import os
 import ssl
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -21,7 +21,7 @@ from digest.config import Config
 from digest.mail.compose import MAX_BYTES, build_message, email_config
 from digest.mail.errors import AlreadySentError, MailError
 from digest.mail.password import read_password
-from digest.mail.smtp import RecipientsRefused, envelope_addresses, send_message
+from digest.mail.smtp import envelope_addresses, send_message
 from digest.model import Digest
 from digest.output import write_atomic
 from digest.present import human_datetime, localtime, plural
@@ -134,11 +134,9 @@ def send_digest(
             out.flush()
         return result
 
-    try:
-        send_message(message, email, password, ssl_context=ssl_context)
-    except RecipientsRefused as exc:
-        if exc.accepted:
-            state.record_sent(digest.day, now, message_id, exc.accepted)
-        raise
-    state.record_sent(digest.day, now, message_id, recipients)
+    def record(accepted: Sequence[str]) -> None:
+        # as soon as the server took it: a process stopped after that must not send it again
+        state.record_sent(digest.day, now, message_id, accepted)
+
+    send_message(message, email, password, ssl_context=ssl_context, accepted=record)
     return result

@@ -15,7 +15,7 @@ import logging
 import smtplib
 import socket
 import ssl
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from email.message import EmailMessage
 from email.utils import getaddresses
 
@@ -47,8 +47,13 @@ def send_message(
     password: str | None,
     *,
     ssl_context: ssl.SSLContext | None = None,
+    accepted: Callable[[Sequence[str]], None] | None = None,
 ) -> None:
     """Deliver ``message`` through the configured SMTP server, or raise ``MailError``.
+
+    ``accepted`` is called with the recipients the server took the message for as soon as it
+    took it (not when none): before the goodbye, whose answer may be slow to come, so that
+    what went out can be recorded whatever stops the process meanwhile.
 
     ``security`` "starttls" upgrades the connection before logging in (and refuses to go on if
     the server cannot); "tls" speaks TLS from the start (port 465); "none" sends in the clear,
@@ -96,8 +101,11 @@ def send_message(
                 log.warning("logging in to %s without encryption (security = none)", where)
             _login(smtp, email.username, password or "")
         refused = smtp.send_message(message, from_addr=sender[0], to_addrs=recipients)
+        delivered = [r for r in recipients if r not in refused]
+        if accepted is not None and delivered:
+            accepted(delivered)
         if refused:
-            raise _refused(where, refused, [r for r in recipients if r not in refused])
+            raise _refused(where, refused, delivered)
         with contextlib.suppress(smtplib.SMTPException, OSError):
             smtp.quit()
     except MailError as exc:
