@@ -29,6 +29,7 @@ import logging
 import os
 import queue
 import threading
+import time
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -569,11 +570,40 @@ class UnexpectedError(Exception):
 _worker_state: Any = None
 
 
-def _start_worker(state_path: Path) -> None:
+def _start_worker(state_path: Path, build: int) -> None:
     global _worker_state
     from digest.state import State
 
     _worker_state = State.open_read_only(state_path)
+    threading.Thread(
+        target=_end_with, args=(build,), name="digest-build-watch", daemon=True
+    ).start()
+
+
+def _end_with(build: int) -> None:
+    """In a worker: end this process once the build (process ``build``) is gone. A build
+    killed (SIGKILL, or SIGTERM, whose default is the same) cannot tell its workers to stop,
+    and they would wait for work for ever, with the process that forks them."""
+    from select import select as ready  # (``select`` here is this module's own)
+
+    try:
+        handle = os.pidfd_open(build)
+    except (AttributeError, OSError):  # not Linux (or before 5.3): asked once a second
+        while _alive(build):
+            time.sleep(1.0)
+    else:
+        ready([handle], [], [])  # readable once the process has ended
+    os._exit(1)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # (it exists, owned by another user: a pid used again)
+        return False
+    return True
 
 
 def parse_and_take(
@@ -707,7 +737,7 @@ class IntakePool:
                 self._workers,
                 mp_context=context,
                 initializer=_start_worker,
-                initargs=(self._state_path,),
+                initargs=(self._state_path, os.getpid()),
             )
             for _ in range(self._workers):  # each one started now, not with its first source
                 executor.submit(_nothing)

@@ -76,16 +76,22 @@ class StagedFiles:
         self._staged.append((Path(tmp_name), path))
 
     def publish(self) -> tuple[Path, ...]:
-        """Rename every staged file over its target; returns the targets."""
-        for tmp, path in self._staged:
-            os.replace(tmp, path)
-        published = tuple(path for _, path in self._staged)
-        self._staged.clear()
-        return published
+        """Rename every staged file over its target; returns the targets. Stopped half-way
+        (Ctrl-C, a failed rename), the files not yet in place are deleted, not left behind."""
+        try:
+            for tmp, path in self._staged:
+                os.replace(tmp, path)
+            return tuple(path for _, path in self._staged)
+        finally:
+            self.discard()
 
     def discard(self) -> None:
+        """Delete the staged files not put in place. One that cannot be deleted (a folder
+        gone read-only) is left for ``remove_leftovers``: the error that stopped the run is
+        the one to report."""
         for tmp, _ in self._staged:
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
         self._staged.clear()
 
 

@@ -549,10 +549,10 @@ def build(
             stories_on=lambda d: _listed(stories_for_day(state, config, d)),
             fragment=fragment,
         )
-        if record is not None and day not in known_days:
+        if record is not None:
             # A new day changes its neighbours' previous/next links: render them again. (Not
             # a day whose articles are no longer kept: its page stays as it was built.)
-            for other in _neighbours(day, known_days):
+            for other in _neighbours_to_render(config, state, day, known_days):
                 if state.forgotten(other):
                     continue
                 earlier_digest = shaped_digest(
@@ -575,39 +575,44 @@ def build(
         staged = StagedFiles()
         keep = _keeping(config, days, now)
         try:
-            for path, content in pages.items():
-                staged.add(path, content)
-            forgotten = state.commit_build(
-                day,
-                as_listed(assembly.shown, digest),
-                assembly.skipped,
-                record,
-                now,
-                assembly.health,
-                digest.failures,
-                sightings=assembly.sightings,
-                stories=[
-                    story_record(story, day) for story in (*digest.stories, *digest.also_today)
-                ],
-                held_incomplete=assembly.held_incomplete,
-                keep=keep,
-                rendered=(
-                    freshness.meta_key(day),
-                    freshness.Rendered(
-                        freshness.fingerprint(
-                            config, days, digest.failures, _template_folders(config)
-                        ),
-                        len(digest.stories),
-                        {path.name: freshness.page_digest(page) for path, page in pages.items()},
-                    ).to_store(),
-                ),
-            )
-        except BaseException as exc:
-            staged.discard()
-            if isinstance(exc, OSError):  # a full disk: say which file, and that none moved
+            try:
+                for path, content in pages.items():
+                    staged.add(path, content)
+                forgotten = state.commit_build(
+                    day,
+                    as_listed(assembly.shown, digest),
+                    assembly.skipped,
+                    record,
+                    now,
+                    assembly.health,
+                    digest.failures,
+                    sightings=assembly.sightings,
+                    stories=[
+                        story_record(story, day) for story in (*digest.stories, *digest.also_today)
+                    ],
+                    held_incomplete=assembly.held_incomplete,
+                    keep=keep,
+                    rendered=(
+                        freshness.meta_key(day),
+                        freshness.Rendered(
+                            freshness.fingerprint(
+                                config, days, digest.failures, _template_folders(config)
+                            ),
+                            len(digest.stories),
+                            {
+                                path.name: freshness.page_digest(page)
+                                for path, page in pages.items()
+                            },
+                        ).to_store(),
+                    ),
+                )
+            except OSError as exc:  # a full disk: say which file, and that none moved
                 raise OutputError.staging(exc) from exc
-            raise
-        written = staged.publish()
+            written = staged.publish()
+        finally:
+            # what was not put in place (a failure, or Ctrl-C between the state and the pages)
+            # goes: the next build makes the pages again, and leaves no file of this one's
+            staged.discard()
         # A good copy of the state as this build left it; one that fails is only reported.
         backup_warning = back_up_after_build(state)
 
@@ -753,6 +758,28 @@ def _reload_digest(config: Config, day: dt.date, now: dt.datetime) -> Digest:
             f"build it again with 'digest build --date {day}'",
         )
     return dataclasses.replace(found, generated_at=now)
+
+
+def _neighbours_to_render(
+    config: Config, state: State, day: dt.date, known_days: Iterable[dt.date]
+) -> list[dt.date]:
+    """The built days next to ``day`` whose pages a build of it writes again: both for a new
+    day, whose previous/next links change theirs; for a day built before, those its last
+    build wrote but are not on disk as it wrote them (that build was stopped after it stored
+    the day, before it put its pages in place)."""
+    known_days = list(known_days)
+    neighbours = _neighbours(day, known_days)
+    if day not in known_days:
+        return neighbours
+    last = freshness.stored(state.get_meta(freshness.meta_key(day)))
+    if last is None:
+        return []
+    return [
+        other
+        for other in neighbours
+        if present.day_filename(other) in last.pages
+        and not last.on_disk([config.output / present.day_filename(other)])
+    ]
 
 
 def _neighbours(day: dt.date, days: Iterable[dt.date]) -> list[dt.date]:
