@@ -572,8 +572,14 @@ _worker_state: Any = None
 
 def _start_worker(state_path: Path, build: int) -> None:
     global _worker_state
+    import signal
+
     from digest.state import State
 
+    # Ctrl-C reaches every process of the terminal's group: the build decides what stops
+    # (it shuts its pool down, or its end ends them, see ``_end_with``), and a worker killed
+    # by it mid-job only printed a traceback into the log of 'digest run'.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     _worker_state = State.open_read_only(state_path)
     threading.Thread(
         target=_end_with, args=(build,), name="digest-build-watch", daemon=True

@@ -170,3 +170,25 @@ def test_the_build_after_one_stopped_between_the_state_and_the_pages_mends_the_d
     output, _ = _interrupted_then_built_again(tmp_path, monkeypatch, renames_done)
     assert 'href="2026-11-21.html" rel="next"' in (output / "2026-11-20.html").read_text("utf-8")
     assert 'href="2026-11-20.html" rel="prev"' in (output / "2026-11-21.html").read_text("utf-8")
+
+
+def test_ctrl_c_reaching_a_worker_leaves_it_to_the_build(tmp_path: Path) -> None:
+    # Ctrl-C in a terminal is sent to every process of its group, the workers too: a worker
+    # goes on (the build decides what stops) rather than dying with a traceback mid-job
+    import concurrent.futures
+    import multiprocessing
+
+    from digest import intake
+    from digest.state import State
+
+    state = tmp_path / "state.sqlite"
+    with State.open(state):
+        pass
+    context = multiprocessing.get_context("forkserver")
+    with concurrent.futures.ProcessPoolExecutor(
+        1, mp_context=context, initializer=intake._start_worker, initargs=(state, os.getpid())
+    ) as pool:
+        worker = pool.submit(os.getpid).result(timeout=30)
+        os.kill(worker, signal.SIGINT)
+        time.sleep(0.3)
+        assert pool.submit(os.getpid).result(timeout=30) == worker  # the same one, still up
