@@ -160,7 +160,7 @@ def test_an_article_two_feeds_bring_takes_its_page_s_text_as_the_first_in_config
     # order), with that source's settings, whatever order the feeds answered in.
     http_server.route("/story/1", body=article_page("Harbour report 1", 8), headers=HTML)
     item = teaser(http_server, 1).replace("<guid>t-1</guid>", "<guid>tag:example.org,2026:1</guid>")
-    http_server.route("/first.xml", Reply(200, rss(item), RSS, delay=1.0))  # answers last
+    http_server.route("/first.xml", Reply(200, rss(item), RSS, delay=0.4))  # answers last
     http_server.route("/second.xml", body=rss(item), headers=RSS)
     config = site(
         tmp_path,
