@@ -87,7 +87,8 @@ def meta_key(day: Any) -> str:
 @dataclass(frozen=True)
 class Rendered:
     """What a build stored of a day's pages: what they were made from (``fingerprint``), how
-    many stories they show in full, and each page's content digest by file name."""
+    many stories the day counts (see ``Digest.story_count``), and each page's content digest
+    by file name."""
 
     fingerprint: str
     stories: int

@@ -85,7 +85,9 @@ class BuildResult:
     sources_read: int
     elapsed: float
     failures: tuple[SourceFailure, ...] = ()  # the sources that could not be read
-    stories_shown: int = 0  # in full on the day's page
+    # the day's stories, as its page, the email, the archive and the feeds count them: in the
+    # sections, in Also today and past it
+    story_count: int = 0
     filtered: tuple[Filtered, ...] = ()  # new articles the include/exclude rules took out
     # article pages not fetched for full text within [fetch] full_text_seconds
     pages_late: int = 0
@@ -107,7 +109,7 @@ class BuildResult:
 
     @property
     def summary_line(self) -> str:
-        stories = plural(self.stories_shown, "story", "stories")
+        stories = plural(self.story_count, "story", "stories")
         sources = plural(self.sources_read, "source", "sources")
         filtered = f", {len(self.filtered)} filtered out" if self.filtered else ""
         late = ""
@@ -517,7 +519,7 @@ def build(
                 language_warning,
                 started,
                 kept_warning=_forgetting_said(config, state, forgotten, keep),
-                stories_shown=current,
+                story_count=current,
                 # a day with no story: its (empty) digest costs nothing to make now, and
                 # stays right whatever a later build of the day does
                 reload=functools.partial(_reload_digest, config, day, now)
@@ -598,7 +600,7 @@ def build(
                             freshness.fingerprint(
                                 config, days, digest.failures, _template_folders(config)
                             ),
-                            len(digest.stories),
+                            digest.story_count,
                             {
                                 path.name: freshness.page_digest(page)
                                 for path, page in pages.items()
@@ -624,7 +626,7 @@ def build(
         backup_warning,
         language_warning,
         started,
-        stories_shown=len(digest.stories),
+        story_count=digest.story_count,
         built=digest,
         kept_warning=_forgetting_said(config, state, forgotten, keep),
     )
@@ -679,7 +681,7 @@ def _result(
     language_warning: str | None,
     started: float,
     *,
-    stories_shown: int,
+    story_count: int,
     built: Digest | None = None,
     reload: Callable[[], Digest] | None = None,
     kept_warning: str | None = None,
@@ -697,7 +699,7 @@ def _result(
         sources_read=assembly.sources_read,
         elapsed=time.monotonic() - started,
         failures=assembly.failures,
-        stories_shown=stories_shown,
+        story_count=story_count,
         filtered=tuple(assembly.filtered),
         pages_late=assembly.pages_late,
         full_text_seconds=config.fetch.full_text_seconds,

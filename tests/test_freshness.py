@@ -64,7 +64,7 @@ def test_nothing_new_leaves_the_pages_as_they_were(tmp_path: Path) -> None:
     assert again.unchanged and again.written == () and again.new_articles == 0
     assert pages(config) == before  # not one byte, not even a file time, changed
     assert again.summary_line.endswith("nothing new, pages left as they were")
-    assert again.stories_shown == first.stories_shown == len(first.digest.stories)
+    assert again.story_count == first.story_count == first.digest.story_count
     # its digest, for a caller that needs it (the email), is the day as stored
     assert [s.headline for s in again.digest.stories] == [s.headline for s in first.digest.stories]
     assert again.digest.generated_at == LATER
