@@ -90,6 +90,15 @@ _BARE_LABEL = re.compile(
     re.IGNORECASE,
 )
 _CLOSING_QUOTES = "\"'\u201d\u2019\u00bb)]"
+# "Editor's note: Jane Smith is a professor ... The views expressed are her own." (a note about
+# the article, before it), "EDITOR'S NOTE \u2014 This story has been updated ..."
+_EDITORS_NOTE = re.compile(
+    r"^[(\[]?\s*editor(?:['\u2019]?s|s['\u2019])?\s+note\s*(?::|\u2014|\u2013|--|-)",
+    re.IGNORECASE,
+)
+# A paragraph this short whose last sentence is a credit is a caption ("Rescue workers search
+# the rubble in Antakya. Photograph: Umit Bektas/Reuters"); a longer one is the article's.
+_CAPTION_CHARS = 400
 _CLAUSE_BREAK = re.compile(r"[,;:](?=\s)|\s(?:--|[\u2014\u2013-])(?=\s)")
 
 
@@ -143,7 +152,13 @@ def _lead_sentences(
                 fallback = "" if _is_junk_sentence(line) else line
             after_bare_byline = False
             continue
-        for sentence in split(text):
+        sentences: Iterable[str] = split(text)
+        if len(text) <= _CAPTION_CHARS:
+            sentences = list(sentences)
+            if len(sentences) > 1 and _is_credit(" ".join(sentences[-1].split())):
+                after_bare_byline = False
+                continue
+        for sentence in sentences:
             sentence = " ".join(sentence.split())
             if not taken:
                 sentence = _strip_dateline(sentence)
@@ -219,7 +234,18 @@ def _is_junk_paragraph(text: str) -> bool:
     return bool(
         _CREDIT_START.match(text)
         or _FILE_PHOTO.match(text)
+        or _EDITORS_NOTE.match(text)
         or (len(text) < 400 and _CAPTION_END.search(text))
+        # boilerplate the normalise stage would cut whole ("This website uses cookies ...
+        # Learn more"), though no one of its sentences is boilerplate alone
+        or (len(text) <= 400 and default_rules().standalone_match(text) is not None)
+    )
+
+
+def _is_credit(sentence: str) -> bool:
+    """A photo credit standing as a sentence: "Photograph: Jane Doe/Reuters", "Foto: dpa"."""
+    return bool(
+        _CREDIT_START.match(sentence) or _FILE_PHOTO.match(sentence) or _CREDIT_ONLY.match(sentence)
     )
 
 

@@ -248,6 +248,20 @@ QUOTES_AND_BRACKETS = [
     case("What?! No way!! Really?", "What?!", "No way!!", "Really?"),
     case("Is it over?? Nobody knows.", "Is it over??", "Nobody knows."),
     case("Yahoo! shares rose.", "Yahoo! shares rose."),
+    # A name that carries an exclamation mark, followed by a capitalised word that goes on
+    # with it, is no sentence: "Yahoo!" or "The try!" alone would be a lead of one word.
+    case(
+        "Yahoo! Japan said on Thursday it would merge with LINE. Shares rose.",
+        "Yahoo! Japan said on Thursday it would merge with LINE.",
+        "Shares rose.",
+    ),
+    case(
+        "The try! Swift conference returned to Tokyo this week. Tickets sold out.",
+        "The try! Swift conference returned to Tokyo this week.",
+        "Tickets sold out.",
+    ),
+    # ... but a short exclamation before a word that opens a sentence still ends one.
+    case("Help! The bridge is down.", "Help!", "The bridge is down."),
 ]
 
 WEB = [

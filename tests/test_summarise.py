@@ -159,6 +159,89 @@ def test_prose_that_resembles_junk_is_kept(text: str) -> None:
     assert lead_sentences(body(text), count=1) == (text,)
 
 
+@pytest.mark.parametrize(
+    "caption",
+    [
+        # The Guardian's layout: the caption, then its credit, as one paragraph.
+        "Rescue workers search the rubble of a collapsed building in Antakya, southern Turkey, "
+        "on Friday. Photograph: Umit Bektas/Reuters",
+        "A snow leopard walks across a ridge in Shey Phoksundo National Park in western "
+        "Nepal. Photo: WWF Nepal",
+        "Protesters gather outside parliament in Tbilisi as riot police block the road to the "
+        "square. Photo by Irakli Gedenidze/Reuters",
+        "Demonstranten ziehen am Montagabend mit Fahnen und Transparenten durch die "
+        "Innenstadt von Leipzig. Foto: Jan Woitas/dpa",
+    ],
+)
+def test_a_caption_closed_by_its_credit_is_skipped(caption: str) -> None:
+    assert lead_sentences(body(caption, FIRE), count=1) == (FIRE,)
+
+
+def test_a_paragraph_of_prose_that_ends_with_a_credit_line_keeps_its_prose() -> None:
+    # Long paragraphs are the article's own, whatever closes them.
+    text = " ".join([FIRE, CONTAINED, ORDERS, HOMES, FIRE.replace("Tuesday", "Monday")])
+    assert lead_sentences(body(text + " Photo: Jane Doe/Reuters"), count=1) == (FIRE,)
+
+
+@pytest.mark.parametrize(
+    "notice",
+    [
+        "We use cookies to improve your experience on our site. By continuing to browse, you "
+        "agree to our use of cookies.",
+        "This website uses cookies to ensure you get the best experience on our website. "
+        "Learn more",
+        "By using this site, you agree to our use of cookies.",
+        "Wir verwenden Cookies, um Ihnen das beste Nutzererlebnis zu bieten.",
+        "Ce site utilise des cookies pour améliorer votre expérience.",
+        "Utilizamos cookies propias y de terceros para mejorar nuestros servicios.",
+    ],
+)
+def test_a_cookie_notice_is_not_a_lead(notice: str) -> None:
+    assert lead_sentences(body(notice, FIRE), count=1) == (FIRE,)
+
+
+def test_prose_about_cookies_is_kept() -> None:
+    text = (
+        "Regulators fined the retailer 40 million euros on Tuesday for setting advertising "
+        "cookies before visitors had agreed to them."
+    )
+    assert lead_sentences(body(text), count=1) == (text,)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        # CNN's opinion pages open with the author's note
+        "Editor\u2019s Note: Jane Smith is a professor of economics at the University of Leeds. "
+        "The views expressed in this commentary are her own.",
+        "Editor's note: This story has been updated to correct the date of the vote.",
+        "EDITOR'S NOTE \u2014 This story contains descriptions of violence.",
+    ],
+)
+def test_an_editors_note_is_not_a_lead(note: str) -> None:
+    assert lead_sentences(body(note, FIRE), count=1) == (FIRE,)
+
+
+@pytest.mark.parametrize(
+    ("text", "lead"),
+    [
+        (
+            "Yahoo! Japan said on Thursday it would merge with messaging app operator LINE. "
+            "The deal is expected to close in October.",
+            "Yahoo! Japan said on Thursday it would merge with messaging app operator LINE.",
+        ),
+        (
+            "The try! Swift conference returned to Tokyo this week for its ninth edition. "
+            "Tickets sold out in a day.",
+            "The try! Swift conference returned to Tokyo this week for its ninth edition.",
+        ),
+    ],
+)
+def test_a_name_with_an_exclamation_mark_is_not_cut_from_its_sentence(text: str, lead: str) -> None:
+    assert lead_sentences(body(text), count=1) == (lead,)
+    assert derive_headline(body(text)) == lead.rstrip(".")
+
+
 # --- forms known through the shared lexicon (digest/text/lexicon.toml) -------------------------
 # Each was recognised by page tidying or the date parser but not here, until all read one list.
 # The lines end in a full stop, as a short unpunctuated line is skipped as a heading anyway.

@@ -15,6 +15,8 @@ before it and the token after it:
 * after ``a.m.``/``p.m.`` any capital starts a sentence except a day, month or time zone
   (``at 9 a.m. Monday``, ``9 a.m. ET``);
 * an abbreviation followed by a number never ends one (``No. 10``, ``Dec. 10``, ``U.S. 10-year``);
+* a lone ``!`` after at most two words, before a capital that is no sentence opener, is part
+  of a name (``Yahoo! Japan said``, ``The try! Swift conference``);
 * an ellipsis ends one only before a capital (``Wait… What?``), never before lower case or a
   number, and never as a bracketed elision (``[...]``).
 
@@ -65,6 +67,7 @@ _OPENERS = "\"'\u201c\u2018\u00ab([{\u00bf\u00a1*\u2014\u2013-"
 _QUOTES = "\"'\u201c\u2018\u00ab"
 _TRAILERS = ",;:.!?\u2026\"'\u201d\u2019\u00bb)]}"
 _LONGEST_ABBREVIATION = 40  # a longer token before a period is never an abbreviation
+_NAME_WORDS = 2  # the most words before a "!" that may still be a name ("The try!")
 
 # Single letters or letter-dot runs: initials (J. K.), initialisms (U.S., D.C.), a.m./p.m.
 _INITIALISM = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")
@@ -259,6 +262,8 @@ def _block_sentences(block: str, rules: _Rules) -> Iterator[str]:
             word = (word.split() or [""])[-1]
         run = m.group()
         punct = run.rstrip(rules.closers)
+        if run == "!" and _name_with_bang(block[start:end], nxt.group(1), rules):
+            continue
         if _ends_sentence(word, punct, run[len(punct) :], nxt.group(1), rules):
             sentence = " ".join(block[start : m.end()].split())
             if sentence:
@@ -307,6 +312,18 @@ def _ends_sentence(
             return core not in _AFTER_TIME
         return following[0] in _QUOTES or _is_starter(core, rules)
     return True
+
+
+def _name_with_bang(head: str, following: str, rules: _Rules) -> bool:
+    """Whether a lone ``!`` after ``head`` (the text since the last sentence end) is part of a
+    name ("Yahoo! Japan said ...", "The try! Swift conference ..."): the head is at most two
+    words and no exclamation of its own ("¡Hola!"), and the next word is capitalised and no
+    sentence opener ("Help! The bridge ..." still ends)."""
+    words = head.split()
+    if not words or len(words) > _NAME_WORDS or head.lstrip()[0] in _OPENERS:
+        return False
+    nxt = following.rstrip(_TRAILERS)
+    return nxt[:1].isupper() and not _is_starter(nxt, rules)
 
 
 def _is_starter(word: str, rules: _Rules) -> bool:
