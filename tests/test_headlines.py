@@ -110,6 +110,38 @@ def test_when_no_clause_fits_the_first_whole_clause_is_kept_rather_than_cut_mid_
     )
 
 
+@pytest.mark.parametrize(
+    ("sentence", "verb"),
+    [
+        (
+            "Officials in Kherson, a city in southern Ukraine, said Tuesday that Russian shelling "
+            "had killed four people and wounded 12 others overnight.",
+            "said",
+        ),
+        (
+            "Researchers at the University of California, Berkeley, said Tuesday they had built "
+            "a battery that charges in five minutes.",
+            "said",
+        ),
+        (
+            "The chief executive of Acme Corp., the world's largest maker of widgets, announced "
+            "on Monday that he would step down at the end of the year.",
+            "announced",
+        ),
+        (
+            "A spokesman for the Ministry of Defence in London, Colonel James Hart, said on "
+            "Monday that two more warships would be sent to the region.",
+            "said",
+        ),
+    ],
+)
+def test_a_long_lead_is_never_cut_between_its_subject_and_its_verb(
+    sentence: str, verb: str
+) -> None:
+    # "Officials in Kherson, a city in southern Ukraine" names who spoke, not what happened
+    assert verb in words(sentence_headline(sentence))
+
+
 def test_text_that_is_not_prose_is_cut_hard_to_fit_a_line() -> None:
     url = "https://example.org/" + "a" * 400
     headline = sentence_headline(url)
@@ -141,6 +173,17 @@ def test_text_that_is_not_prose_is_cut_hard_to_fit_a_line() -> None:
             "Northline Radio - Greek minister orders ferry inquiry",
             ("Northline Radio",),
             "Greek minister orders ferry inquiry",
+        ),
+        # the section between the headline and the site's name
+        (
+            "Ukraine shoots down 20 drones | World | Example News",
+            ("Example News",),
+            "Ukraine shoots down 20 drones",
+        ),
+        (
+            "Ukraine shoots down 20 drones \u2013 World \u2013 Example News",
+            ("Example News",),
+            "Ukraine shoots down 20 drones",
         ),
         # a keyword-stuffed lead-in before a colon
         (
@@ -202,6 +245,20 @@ def test_a_real_headline_beats_one_derived_from_the_text() -> None:
     real = Candidate("Fire on Greek ferry off Naxos forces evacuation", False)
     assert choose_headline([derived, real]) == real.title
     assert headline_score(real) > headline_score(derived)
+
+
+@pytest.mark.parametrize(
+    "title",
+    ["World | Example News", "Example News", "Example News - World", "Home | Example News"],
+)
+def test_a_title_that_is_only_the_sites_name_and_a_section_loses_to_a_derived_one(
+    title: str,
+) -> None:
+    names = site_names_for("Example News", "https://www.example.com/world/1")
+    derived = Candidate(
+        "Ukrainian forces shoot down 20 of 24 drones launched overnight", True, names
+    )
+    assert choose_headline([Candidate(title, False, names), derived]) == derived.title
 
 
 def test_a_plain_headline_beats_a_stuffed_one_and_a_stuffed_one_alone_is_cleaned() -> None:

@@ -43,6 +43,22 @@ _ASIDE = re.compile(
     r"|\s*\([^()]{1,80}\)",
     re.IGNORECASE,
 )
+# Verbs that report what someone said: a headline is cut after one, never before it.
+_REPORTING = (
+    r"(?:said|says|told|reported|announced|added|confirmed|warned|wrote|stated|claimed|"
+    r"noted|revealed|insisted|argued|explained)"
+)
+# An aside between the subject and its reporting verb: "Officials in Kherson, a city in
+# southern Ukraine, said ...", "Researchers at the University of California, Berkeley, said".
+_APPOSITIVE = re.compile(rf",\s+[^,;:()]{{1,60}},(?=\s+{_REPORTING}\b)", re.IGNORECASE)
+# What follows a cut that would leave only the subject of a reporting verb: the verb itself,
+# after an aside or a place ("A spokesman for the ministry | in London, Colonel James Hart,
+# said ..."). Matched where the cut falls.
+_SUBJECT_ONLY = re.compile(
+    r"(?:\s+(?:of|in|at|for|from|on|with|near|to)\s+[^,;:]{1,60}?)?"
+    rf"(?:,\s+[^,;:]{{1,80}},)?\s+{_REPORTING}\b",
+    re.IGNORECASE,
+)
 # A closing attribution: ", officials said Tuesday", ", according to the ministry".
 _ATTRIBUTION = re.compile(
     r",\s+(?:(?:[\w.'\u2019-]+\s+){1,5}(?:said|says|told|reported|announced|added|confirmed)"
@@ -70,7 +86,8 @@ _DANGLING = frozenset(
     over under about after before between through during against near than that which who
     whom whose where when while if because since although though is are was were be been
     being has have had do does did will would shall should can could may might must his her
-    its their our your my this these those its said says""".split()  # noqa: SIM905
+    its their our your my this these those its said says told announced confirmed added
+    reported warned stated claimed noted revealed insisted argued explained wrote""".split()  # noqa: SIM905
 )
 # The shortest clause worth a headline, as a share of the limit.
 _MIN_SHARE = 0.4
@@ -124,6 +141,7 @@ def _without_asides(text: str) -> str:
         if not found:
             break
     text = _ATTRIBUTION.sub("", text)
+    text = _APPOSITIVE.sub("", text)
     return " ".join(text.split())
 
 
@@ -132,6 +150,8 @@ def _best_cut(text: str, pattern: re.Pattern[str], limit: int) -> str | None:
     for match in pattern.finditer(text):
         if match.start() > limit:
             break
+        if _SUBJECT_ONLY.match(text, match.start()):
+            continue  # "Officials in Kherson | , a city in southern Ukraine, said ..."
         head = _clean_end(text[: match.start()])
         if head and len(head) >= limit * _MIN_SHARE and len(head) <= limit:
             best = head
@@ -160,6 +180,7 @@ def _first_clause(text: str, shortest: float) -> str | None:
         seen = match.start()
         if (
             solid >= shortest
+            and not _SUBJECT_ONLY.match(text, match.start())
             and 0 <= second_space < solid  # three words or more
             and last_word.lower().strip(_CLOSING) not in _DANGLING
             and counts["("] == counts[")"]
@@ -207,6 +228,22 @@ def strip_cruft(title: str, site_names: Sequence[str] = ()) -> str:
     return text
 
 
+def _site_words(part: str) -> list[str]:
+    words = _NAME_WORD.findall(part.casefold())
+    return words[1:] if words[:1] == ["www"] else words
+
+
+def _is_site(part: str, names: set[str]) -> bool:
+    # The part starts with a name in whole words: "BBC News Online" and "bbc.co.uk" are
+    # the site "bbc", but "April sales disappoint" is not the site "AP".
+    words = _site_words(part)
+    return any("".join(words[:n]) in names for n in range(1, len(words) + 1))
+
+
+# A part of a title this short beside the site's name is a section ("World | Example News").
+_SECTION_WORDS = 2
+
+
 def _strip_site_name(text: str, site_names: Sequence[str]) -> str:
     separators = list(_SEPARATORS.finditer(text))
     if not separators:
@@ -214,18 +251,23 @@ def _strip_site_name(text: str, site_names: Sequence[str]) -> str:
     names = {_fold(n) for n in site_names if _fold(n)}
 
     def is_site(part: str) -> bool:
-        # The part starts with a name in whole words: "BBC News Online" and "bbc.co.uk" are
-        # the site "bbc", but "April sales disappoint" is not the site "AP".
-        words = _NAME_WORD.findall(part.casefold())
-        if words[:1] == ["www"]:
-            words = words[1:]
-        return any("".join(words[:n]) in names for n in range(1, len(words) + 1))
+        return _is_site(part, names)
 
     last = separators[-1]
     head, tail = text[: last.start()], text[last.end() :]
     # A pipe almost always separates the site's name; a dash only when the name is known.
     piped = last.group().strip() == "|" and len(tail.split()) <= 5
     if len(head.split()) >= 3 and (piped or is_site(tail)):
+        if len(separators) > 1:
+            # "... | World | Example News", "... - World - Example News": the section goes too
+            before = separators[-2]
+            section = text[before.end() : last.start()]
+            if (
+                before.group().strip() == last.group().strip()
+                and len(section.split()) <= _SECTION_WORDS
+                and len(text[: before.start()].split()) >= 3
+            ):
+                return text[: before.start()]
         return head
     first = separators[0]
     lead, rest = text[: first.start()], text[first.end() :]
@@ -292,6 +334,19 @@ class Candidate:
     site_names: tuple[str, ...] = ()
 
 
+def _only_site(title: str, site_names: Sequence[str]) -> bool:
+    """Whether ``title`` is the site's name alone or beside a section ("Example News",
+    "World | Example News", "Example News - Home")."""
+    names = {_fold(n) for n in site_names if _fold(n)}
+    if not names:
+        return False
+    parts = [p for p in _SEPARATORS.split(" ".join(title.split())) if p.strip()]
+    exact = ["".join(_site_words(p)) in names for p in parts]
+    return any(exact) and all(
+        is_name or len(p.split()) <= _SECTION_WORDS for p, is_name in zip(parts, exact, strict=True)
+    )
+
+
 def headline_score(candidate: Candidate) -> float:
     """Higher is clearer. Real beats derived; plain beats stuffed; news length beats extremes."""
     title = candidate.title
@@ -302,6 +357,8 @@ def headline_score(candidate: Candidate) -> float:
         score -= 0.3
     if is_seo_title(title, candidate.site_names):
         score -= 0.5
+    if _only_site(title, candidate.site_names):
+        score -= 1.0  # "World | Example News": the page's name, not the story's
     length = len(strip_cruft(title, candidate.site_names))
     if length < 25:
         score -= 0.2
