@@ -136,3 +136,84 @@ def test_widget_names_shared_with_feed_html_are_furniture(tag: str, name: str) -
     text = tree.text_content()
     assert "Harbour festival returns" not in text
     assert FILLER[0] in text
+
+
+# --- comment sections, galleries and heading permalinks --------------------------------------
+
+
+def test_comment_section_named_in_german_is_not_the_article() -> None:
+    # three comments of prose: the prose guard that keeps a misnamed article body kept them
+    got = texts(extract_page(read("comments_german")).paragraphs)
+    assert got == gold("comments_german")
+    assert not any("Ferraris-Zähler" in p for p in got)
+
+
+@pytest.mark.parametrize("name", ["kommentare", "comentarios", "reacties"])
+def test_comment_sections_go_however_much_prose_they_hold(name: str) -> None:
+    comments = "".join(f'<div class="comment-text"><p>{text}</p></div>' for text in FILLER[1:])
+    tree = lxml.html.fromstring(
+        f"<html><body><article><h1>Harbour repairs</h1><p>{FILLER[0]}</p></article>"
+        f'<section id="{name}"><h3>3</h3>{comments}</section></body></html>'
+    )
+    strip_furniture(tree)
+    text = tree.text_content()
+    assert FILLER[0] in text
+    assert not any(t in text for t in FILLER[1:])
+
+
+def test_a_kommentar_column_and_a_section_holding_the_headline_are_kept() -> None:
+    for block in (
+        f'<article class="kommentar"><h1>Harbour repairs</h1>{FILLER_HTML}</article>',
+        f'<div class="kommentare-open"><h1>Harbour repairs</h1>{FILLER_HTML}</div>',
+    ):
+        tree = lxml.html.fromstring(f"<html><body>{block}</body></html>")
+        strip_furniture(tree)
+        assert all(t in tree.text_content() for t in FILLER)
+
+
+def test_gallery_captions_are_the_article() -> None:
+    got = texts(extract_page(read("gallery_captions")).paragraphs)
+    assert got == gold("gallery_captions")
+    assert "Photograph: Ioana Dinu" not in got
+
+
+def test_captions_beside_an_article_still_go_when_a_gallery_keeps_them() -> None:
+    figures = "".join(
+        f'<figure><img src="{n}.jpg"><div class="caption">Boats on the quay, picture {n}</div>'
+        "</figure>"
+        for n in range(3)
+    )
+    got = texts(extract_page(page(figures + FILLER_HTML)).paragraphs)
+    assert got == FILLER
+
+
+_FIRST = FILLER_HTML[: FILLER_HTML.index("</p>") + 4]
+_REST = FILLER_HTML[len(_FIRST) :]
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        '<h2 id="a">From source<a class="headerlink" href="#a" title="Link">&para;</a></h2>',
+        '<h2 id="a">From source <a class="heading-link" href="#a">#</a></h2>',
+        '<h2 id="a"><a href="#a">§</a> From source</h2>',
+    ],
+)
+def test_heading_permalinks_do_not_end_the_heading(heading: str) -> None:
+    got = extract_page(page(_FIRST + heading + _REST)).paragraphs
+    assert Paragraph("From source", "heading") in got
+
+
+def test_a_heading_that_is_a_link_keeps_its_text() -> None:
+    heading = '<h2 id="a"><a href="#a">From source</a></h2>'
+    got = extract_page(page(_FIRST + heading + _REST)).paragraphs
+    assert Paragraph("From source", "heading") in got
+
+
+def test_docs_page_headings_lose_their_permalinks() -> None:
+    got = extract_page(read("docs_permalinks")).paragraphs
+    assert [p.text for p in got if p.kind == "heading"] == [
+        "From PyPI",
+        "From source",
+        "Checking the installation",
+    ]

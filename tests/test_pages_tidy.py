@@ -181,3 +181,35 @@ def test_date_and_byline_forms_from_the_shared_lexicon_are_dropped(line: str) ->
 def test_trailing_timestamp_in_a_zone_from_the_shared_lexicon_is_dropped() -> None:
     got = texts(extract_page(page(FILLER_HTML + "<p>Updated 14:02 NZST</p>")).paragraphs)
     assert got == FILLER
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Von Katrin Vogel",
+        "Par Claire Dubois",
+        "Por Lucía Ortega",
+        "di Giulia Moretti",
+        "Door Pieter de Vries",
+        "Von Katrin Vogel, Berlin",
+    ],
+)
+def test_bylines_in_other_languages_are_dropped(line: str) -> None:
+    got = texts(extract_page(page(f"<p>{line}</p>" + FILLER_HTML)).paragraphs)
+    assert got == FILLER
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Von Anfang an war klar, dass die Reparatur teurer wird",
+        "Par ailleurs, le port reste fermé aux camions",
+        "Di notte il porto resta chiuso",
+    ],
+)
+def test_sentences_opening_with_a_byline_word_are_kept(line: str) -> None:
+    assert line in texts(extract_page(page(f"<p>{line}</p>" + FILLER_HTML)).paragraphs)
+
+
+def test_german_page_loses_its_byline() -> None:
+    assert texts(extract_page(read("byline_german")).paragraphs) == gold("byline_german")

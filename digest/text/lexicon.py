@@ -48,6 +48,7 @@ class Lexicon:
     dateline_agencies: tuple[str, ...]  # regular expressions
     byline_starters: tuple[str, ...]
     byline_words: frozenset[str]
+    byline_leads: frozenset[str]  # "by", "von", "par"...: the word a byline opens with
     # captions and photo credits
     credit_media: tuple[str, ...]
     credit_qualifiers: tuple[str, ...]
@@ -55,10 +56,12 @@ class Lexicon:
     credit_words: tuple[str, ...]  # as written
     # page furniture
     widget_names: frozenset[str]
-    furniture_hints: frozenset[Hint]  # the widgets too
+    furniture_hints: frozenset[Hint]  # the widgets and captions too
+    caption_hints: frozenset[Hint]
     hidden_hints: frozenset[Hint]
     hidden_roles: frozenset[str]
     article_body_hints: frozenset[Hint]
+    comment_section_hints: frozenset[Hint]
     # function words by language (BCP 47 primary subtag)
     stop_words: Mapping[str, frozenset[str]]
 
@@ -126,15 +129,22 @@ def _build(data: Mapping[str, Any]) -> Lexicon:
         dateline_agencies=_strings(_table(data, "datelines"), "agencies", "datelines"),
         byline_starters=_strings(bylines, "starters", "bylines"),
         byline_words=_words(bylines, "words", "bylines"),
+        byline_leads=_words(bylines, "leads", "bylines"),
         credit_media=_strings(captions, "media", "captions"),
         credit_qualifiers=_strings(captions, "qualifiers", "captions"),
         photo_agencies=_strings(captions, "agencies", "captions"),
         credit_words=_strings(captions, "credit_words", "captions"),
         widget_names=widgets,
-        furniture_hints=frozenset(_hints(clutter, "widgets") | _hints(clutter, "page_furniture")),
+        furniture_hints=frozenset(
+            _hints(clutter, "widgets")
+            | _hints(clutter, "page_furniture")
+            | _hints(clutter, "captions")
+        ),
+        caption_hints=_hints(clutter, "captions"),
         hidden_hints=_hints(clutter, "hidden"),
         hidden_roles=_words(clutter, "hidden_roles", "clutter"),
         article_body_hints=_hints(clutter, "article_body"),
+        comment_section_hints=_hints(clutter, "comment_sections"),
         stop_words=MappingProxyType(_stop_words(_table(data, "stop_words"))),
     )
 

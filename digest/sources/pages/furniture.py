@@ -11,6 +11,18 @@ around them (the rest of the sentence is kept).
 
 A hinted block is kept when it is the article itself: its name says so ("article-body"), or it
 holds a large share of the page's text or several paragraphs of prose.
+
+Three cases are decided apart from the names alone:
+
+* reader comment sections named in other languages than English ("kommentare",
+  "comentarios"; trafilatura drops the English ones) go however much prose they hold, unless
+  they hold the page's ``<h1>``: a long thread is prose too;
+* on a gallery or photo essay, where the captions together hold a large share of the page's
+  text, the captions are the article: they are kept, and their ``<figure>``/``<figcaption>``
+  become plain blocks, which trafilatura reads (it skips figures);
+* a permalink beside a heading ("¶", "#", "§" linking to the heading's own anchor) goes, so it
+  does not end the heading's text; a heading whose text is itself a link to an anchor on the
+  page loses the link, which made trafilatura take the heading for a link and drop it.
 """
 
 from __future__ import annotations
@@ -72,6 +84,10 @@ _BODY_HINTS = lexicon().article_body_hints
 _MAX_REMOVED_SHARE = 0.4
 _PROSE_PARAGRAPH_CHARS = 120
 _MAX_REMOVED_PROSE_PARAGRAPHS = 3
+_CAPTION_HINTS = lexicon().caption_hints
+_COMMENT_HINTS = lexicon().comment_section_hints
+_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+_WORD_CHAR = re.compile(r"\w")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -119,10 +135,14 @@ def _unlinked_chars(element: HtmlElement) -> int:
     return total - sum(len(a.text_content()) for a in element.iter("a"))
 
 
+def _names_the_body(hints: list[tuple[str, ...]]) -> bool:
+    # "article-body" names the container; "article-body__sign-up" a part of it (BEM style)
+    return any(words[-len(h) :] == h for words in hints for h in _BODY_HINTS)
+
+
 def _holds_the_body(element: HtmlElement, hints: list[tuple[str, ...]], page_chars: int) -> bool:
     """Is this hinted block the article itself (or the page around it)?"""
-    # "article-body" names the container; "article-body__sign-up" a part of it (BEM style)
-    if any(words[-len(h) :] == h for words in hints for h in _BODY_HINTS):
+    if _names_the_body(hints):
         return True
     if _unlinked_chars(element) > _MAX_REMOVED_SHARE * page_chars:
         return True
@@ -142,18 +162,71 @@ def strip_furniture(tree: HtmlElement) -> None:
         if element.getparent() is not None:
             element.drop_tree()
     page_chars = max(_unlinked_chars(tree), 1)
-    doomed = []
+    captions = _captions(tree)
+    gallery = sum(map(_unlinked_chars, captions)) > _MAX_REMOVED_SHARE * page_chars
+    doomed: list[HtmlElement] = []
+    unwrapped: list[HtmlElement] = []
     for element in tree.iter():
         tag = element.tag
         if not isinstance(tag, str) or tag in _NEVER_REMOVED:
             continue
         hints = _hint_words(element)
-        if (
-            tag == "figcaption"
-            or _is_hidden(element, hints)
-            or (tag in _FURNITURE_BLOCKS and _matches(hints, _FURNITURE_HINTS))
-        ) and not _holds_the_body(element, hints, page_chars):
+        if _is_hidden(element, hints):
+            furniture = True
+        elif gallery and (tag == "figcaption" or _is_caption_block(tag, hints)):
+            continue
+        elif tag in _FURNITURE_BLOCKS and _is_comment_section(element, hints):
             doomed.append(element)
+            continue
+        else:
+            furniture = tag == "figcaption" or (
+                tag in _FURNITURE_BLOCKS and _matches(hints, _FURNITURE_HINTS)
+            )
+        if furniture and not _holds_the_body(element, hints, page_chars):
+            doomed.append(element)
+        elif tag == "a" and _is_heading_anchor(element):
+            # a bare "¶" goes; a heading written as a link to itself is the heading's text
+            (unwrapped if _WORD_CHAR.search(element.text_content()) else doomed).append(element)
     for element in doomed:
         if element.getparent() is not None:
             element.drop_tree()  # keeps the tail: the rest of the sentence after a pop-up
+    for element in unwrapped:
+        element.drop_tag()
+    if gallery:
+        for element in tree.iter("figure", "figcaption"):
+            element.tag = "div"
+
+
+def _is_caption_block(tag: str, hints: list[tuple[str, ...]]) -> bool:
+    return tag in _FURNITURE_BLOCKS and _matches(hints, _CAPTION_HINTS)
+
+
+def _captions(tree: HtmlElement) -> list[HtmlElement]:
+    """The page's captions, outermost only (a caption block inside a ``<figcaption>``)."""
+    found: list[HtmlElement] = []
+    for element in tree.iter():
+        tag = element.tag
+        if not isinstance(tag, str) or tag in _NEVER_REMOVED:
+            continue
+        is_caption = tag == "figcaption" or _is_caption_block(tag, _hint_words(element))
+        if is_caption and not any(ancestor in found for ancestor in element.iterancestors()):
+            found.append(element)
+    return found
+
+
+def _is_comment_section(element: HtmlElement, hints: list[tuple[str, ...]]) -> bool:
+    """A reader comment section named in another language: however much prose it holds, it
+    is not the article, unless it holds the page's headline or is named the article body."""
+    return (
+        _matches(hints, _COMMENT_HINTS)
+        and not _names_the_body(hints)
+        and next(element.iter("h1"), None) is None
+    )
+
+
+def _is_heading_anchor(link: HtmlElement) -> bool:
+    """A link to an anchor on the page, inside a heading: a "¶" or "#" permalink beside the
+    heading's text, or the heading's text itself made a link to its own anchor."""
+    return (link.get("href") or "").startswith("#") and any(
+        ancestor.tag in _HEADINGS for ancestor in link.iterancestors()
+    )

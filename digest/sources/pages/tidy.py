@@ -6,8 +6,9 @@ trafilatura keeps some lines that are part of the page rather than the article. 
 * caption and photo-credit lines ("Photograph: Jane Doe/Reuters", "AFP via Getty Images", a
   caption ending in "(Photo by Tom Ruiz/AFP)"), wherever they stand;
 * date, byline and reading-time lines among the first and last few paragraphs ("Published 12
-  March 2024, 09:41 GMT", "By Jane Doe and Tom Ruiz", "Jane Doe in Panama City", "6 min read"),
-  and a trailing tag list ("Tags: Politics, Venezuela");
+  March 2024, 09:41 GMT", "By Jane Doe and Tom Ruiz", "Von Katrin Vogel", "Par Claire Dubois",
+  "Jane Doe in Panama City", "6 min read"), and a trailing tag list ("Tags: Politics,
+  Venezuela");
 * headings left with no text after them at the end;
 * a body the page printed twice (A B C A B C, a preview then the full text, the full text then
   a truncated copy).
@@ -42,6 +43,8 @@ _META_WORDS = (
 )
 # Lowercase words a byline may have besides names: "By Jane Doe, Latin America correspondent".
 _BYLINE_WORDS = _LEXICON.byline_words
+# The word a byline opens with, in each language: "By", "Von", "Par", "Por", "di", "Door".
+_BYLINE_LEADS = _LEXICON.byline_leads
 _DATE_SHAPE = re.compile(
     r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[/.]\d{1,2}[/.]\d{2,4}\b|\b\d{1,2}[:.]\d{2}\b|\b(?:19|20)\d{2}\b"
 )
@@ -136,13 +139,13 @@ def _is_meta_line(text: str, authors: Sequence[str]) -> bool:
     has_date = bool(_DATE_SHAPE.search(folded))
     tokens = _TOKEN.findall(folded)
     lowered = [t.lower() for t in tokens]
-    is_byline = has_author or (bool(lowered) and lowered[0] == "by") or "by" in lowered[:3]
+    is_byline = has_author or (bool(lowered) and lowered[0] in _BYLINE_LEADS) or "by" in lowered[:3]
     minutes = "min" in lowered or "mins" in lowered  # "6 min read"
     leftovers = []
-    for token, low in zip(tokens, lowered, strict=True):
+    for index, (token, low) in enumerate(zip(tokens, lowered, strict=True)):
         if low in _MONTHS or low in _WEEKDAYS or low == "ago" or (low == "read" and minutes):
             has_date = True
-        elif token.isdigit() or low in _META_WORDS:
+        elif token.isdigit() or low in _META_WORDS or (index == 0 and low in _BYLINE_LEADS):
             continue
         else:
             leftovers.append(token)
