@@ -345,7 +345,17 @@ def test_fetches_stop_at_their_next_pause_once_the_caller_stops_waiting(
 def test_the_requests_not_started_when_the_caller_stops_waiting_are_never_made(
     http_server: FixtureServer,
 ):
-    http_server.route("/feed", body=FEED)
+    # Every request after the first is held at the server until the caller has stopped: the
+    # one thread may have taken the second while the first was handed over (on a busy
+    # machine it would otherwise make them all before the caller ran), never a third.
+    released = threading.Event()
+
+    def held(request) -> Reply:  # type: ignore[no-untyped-def]
+        if not request.path.endswith("?0"):
+            released.wait(5)
+        return Reply(200, FEED)
+
+    http_server.route("/feed", held)
     requests = [
         FetchRequest(f"s{n}", http_server.url(f"/feed?{n}"), allow_private=True) for n in range(6)
     ]
@@ -353,8 +363,11 @@ def test_the_requests_not_started_when_the_caller_stops_waiting_are_never_made(
     def interrupted(result) -> None:
         raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt):
-        fetch_all(requests, FetchSettings(workers=1), on_done=interrupted)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            fetch_all(requests, FetchSettings(workers=1), on_done=interrupted)
+    finally:
+        released.set()
     time.sleep(0.3)  # (time for a request the thread had already taken to arrive)
     # the first, and at most the one the thread took while the first was handed over
     assert 1 <= len(http_server.requests) <= 2
