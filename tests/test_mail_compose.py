@@ -9,6 +9,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from bidi import open_bidi
 from mail_samples import (
     LOREM,
     NOW,
@@ -227,24 +228,6 @@ def test_a_day_too_big_even_in_summaries_lists_its_last_stories_one_line_each(
     # the first stories keep their summaries; the last is still there, as one line
     assert "Summary 1:" in html and "Summary 30:" not in html
     assert "bridge, story 30" in html and "bridge, story 30" in plain
-
-
-def open_bidi(text: str) -> list[str]:
-    """The bidi embeddings, overrides and isolates ``text`` leaves open at its end (UAX #9's
-    matching: a PDF closes the innermost embedding or override inside the innermost isolate,
-    a PDI the innermost isolate and all opened inside it)."""
-    stack: list[str] = []
-    for c in text:
-        if c in "\u202a\u202b\u202d\u202e":
-            stack.append("embedding")
-        elif c == "\u202c" and stack and stack[-1] == "embedding":
-            stack.pop()
-        elif c in "\u2066\u2067\u2068":
-            stack.append("isolate")
-        elif c == "\u2069" and "isolate" in stack:
-            while stack.pop() != "isolate":
-                pass
-    return stack
 
 
 def test_a_stray_bidi_control_does_not_reorder_the_rest_of_its_line(tmp_path: Path) -> None:

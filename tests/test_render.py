@@ -6,6 +6,7 @@ import datetime as dt
 import random
 import re
 
+from bidi import open_bidi
 from lxml import etree
 from lxml import html as lxml_html
 from page_samples import (
@@ -173,24 +174,6 @@ def test_a_right_to_left_story_on_a_left_to_right_page_says_its_direction(env):
         ".//p[@class='summary'][@dir='rtl']"
     )
     assert not doc.xpath("//article[not(.//a[@href='https://www.haaretz.co.il/news/1'])]//*[@dir]")
-
-
-def open_bidi(text: str) -> list[str]:
-    """The bidi embeddings, overrides and isolates ``text`` leaves open at its end (UAX #9's
-    matching: a PDF closes the innermost embedding or override inside the innermost isolate,
-    a PDI the innermost isolate and all opened inside it)."""
-    stack: list[str] = []
-    for c in text:
-        if c in "\u202a\u202b\u202d\u202e":
-            stack.append("embedding")
-        elif c == "\u202c" and stack and stack[-1] == "embedding":
-            stack.pop()
-        elif c in "\u2066\u2067\u2068":
-            stack.append("isolate")
-        elif c == "\u2069" and "isolate" in stack:
-            while stack.pop() != "isolate":
-                pass
-    return stack
 
 
 def test_a_stray_bidi_control_in_a_title_does_not_reorder_the_line_after_it(env):
