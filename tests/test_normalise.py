@@ -318,6 +318,26 @@ def test_prompts_from_the_summarisers_old_list_are_cut(rule: str, prompt: str) -
     )
 
 
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Sponsored by Acme Bank. Learn more at acme.example.",
+        "Sponsored by Acme Bank, learn more at acme.example.",
+        "Brought to you by Harbourline Outdoor, visit harbourline.example for the range.",
+    ],
+)
+def test_sponsor_note_with_its_link_is_cut_after_a_full_stop_or_a_comma(note: str) -> None:
+    assert clean([BODY[0], note, BODY[1]]) == (
+        [("body", BODY[0]), ("body", BODY[1])],
+        [("sponsor-note", note)],
+    )
+
+
+def test_a_sentence_about_a_sponsor_is_kept() -> None:
+    story = "Sponsored by the ministry, more than 200 schools took part in the programme this year."
+    assert kept_texts([BODY[0], story, BODY[1]]) == [BODY[0], story, BODY[1]]
+
+
 def test_a_sentence_is_asked_of_the_standalone_rules_as_the_stage_asks_a_paragraph() -> None:
     assert RULES.standalone_match("— Advertisement —").id == "advertisement"
     assert RULES.standalone_match("(Story continues below.)").id == "advertisement"
