@@ -76,7 +76,7 @@ SOURCE = Table(
             Text(),
             None,
             "shown in the digest; unique",
-            default_text="the folder or host name",
+            default_text="a feed's own title, else the folder or host name",
         ),
         Key(
             "url",
