@@ -87,7 +87,7 @@ def test_first_sources_add_keeps_the_default_seeds_folder(workdir: Path) -> None
 def test_sources_import_and_export_opml(workdir: Path, capsys) -> None:
     opml = Path(__file__).parent / "fixtures" / "opml" / "subscriptions.opml"
     assert main(["sources", "import", str(opml)]) == EXIT_OK
-    assert "imported 5 of 5 feeds" in capsys.readouterr().out
+    assert "imported 5 of 5 sources from" in capsys.readouterr().out
     assert main(["sources", "import", str(opml)]) == EXIT_OK  # again: nothing duplicated
     assert "imported 0 of 5" in capsys.readouterr().out
     config = load_config(workdir / "digest.toml")
@@ -243,7 +243,7 @@ def test_sources_export_and_import_round_trip_pages_and_say_what_was_left_out(
     assert "left out 1 local source(s)" in capsys.readouterr().err
     (workdir / "digest.toml").unlink()
     assert main(["sources", "import", "subs.opml"]) == EXIT_OK
-    assert "imported 2 of 1 feeds and 1 pages" in capsys.readouterr().out
+    assert "imported 2 of 2 sources (1 feed and 1 page) from" in capsys.readouterr().out
     config = load_config(workdir / "digest.toml")
     imported = {s.name: s.kind for s in config.sources}
     assert imported["Harbour"] == "feed" and imported["Story"] == "page"

@@ -157,9 +157,15 @@ def cmd_sources_import(args: argparse.Namespace) -> int:
     except SourceError as exc:  # the OPML file: unreadable, or not OPML
         error(f"{exc.problem} ({exc.advice})" if exc.advice else exc.problem)
         return EXIT_FAILED
-    counts = [f"{count} {kind}s" for kind, count in imported.found] or ["0 sources"]
-    what = " and ".join([", ".join(counts[:-1]), counts[-1]] if len(counts) > 1 else counts)
-    print(f"imported {imported.added} of {what} from {args.opml} into {imported.config_path}")
+    from digest.present import plural
+
+    total = plural(sum(count for _, count in imported.found), "source", "sources")
+    kinds = [plural(count, kind, f"{kind}s") for kind, count in imported.found]
+    what = " and ".join([", ".join(kinds[:-1]), kinds[-1]] if len(kinds) > 1 else kinds)
+    found = f" ({what})" if len(kinds) > 1 else ""
+    print(
+        f"imported {imported.added} of {total}{found} from {args.opml} into {imported.config_path}"
+    )
     return EXIT_OK
 
 
