@@ -566,12 +566,19 @@ def _cut_doubling(items: list[_Item], title: str, account: _Account) -> None:
         return min(high, limit) - position
 
     # The real paragraphs and the characters before each paragraph, to measure a run at once.
-    reals = [0, *itertools.accumulate(_real_paragraph(i) for i in texts)]
+    # (the real paragraphs' counts only once a long run is met: most articles repeat at
+    # most a short line, and telling a real paragraph costs a look at its words)
+    reals: list[int] = []
     chars = [0, *itertools.accumulate(len(i.text) for i in texts)]
 
     def doubling(run: range) -> tuple[int, float]:
         """How many real paragraphs ``run`` holds, and its share of the article's text."""
-        return reals[run.stop] - reals[run.start], (chars[run.stop] - chars[run.start]) / chars[-1]
+        share = (chars[run.stop] - chars[run.start]) / chars[-1]
+        if len(run) <= _EDGE_BUCKET:
+            return sum(1 for p in run if _real_paragraph(texts[p])), share
+        if not reals:
+            reals.extend((0, *itertools.accumulate(_real_paragraph(i) for i in texts)))
+        return reals[run.stop] - reals[run.start], share
 
     first_at: dict[str, list[int]] = {}
     by_edge: dict[tuple[str, ...], list[int]] = {}
