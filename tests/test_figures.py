@@ -139,3 +139,53 @@ def test_each_kind_of_count_is_compared_on_its_own() -> None:
     ]
     (item,) = disagreements(reports)
     assert item.kind == "killed" and [f.value for f in item.figures] == [4, 6]
+
+
+# --- what a figure counts ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Emergency services evacuated 600 homes in three villages.",  # homes, not people
+        "Volunteers rescued 40 dogs from the flooded kennels.",
+        "The outbreak killed 3,000 chickens on two farms.",
+    ],
+)
+def test_a_count_after_its_cue_is_of_people_not_of_homes_or_animals(sentence: str) -> None:
+    assert found(sentence) == []
+
+
+def test_homes_evacuated_do_not_disagree_with_people_evacuated() -> None:
+    reports = [
+        ["A wildfire raced through the hills overnight, and 1,500 people were evacuated."],
+        ["Emergency services evacuated 600 homes in three villages, and the motorway was shut."],
+    ]
+    assert disagreements(reports) == ()
+
+
+def test_an_age_at_death_is_not_a_death_toll() -> None:
+    assert found("The novelist died at 91 on Sunday at her home in Lisbon.") == []
+    reports = [
+        ["The novelist died at 91 on Sunday at her home in Lisbon, her publisher said."],
+        ["She died at 90, weeks before her 91st birthday."],
+    ]
+    assert disagreements(reports) == ()
+    assert found("The death toll stood at 83 on Friday.") == [("killed", 83, "83")]
+
+
+def test_a_toll_dated_to_another_time_is_background_not_a_second_version() -> None:
+    reports = [
+        ["A car bomb exploded at a busy market on Tuesday, killing 12 people, police said."],
+        [
+            "Twelve people were killed when a car bomb blew up at the market on Tuesday.",
+            "An attack on the same market in 2024 killed 31 people.",
+        ],
+        ["Floods last year killed 30 people in the region.", "At least 10 people were killed."],
+    ]
+    (item,) = disagreements(reports)
+    assert [(f.report, f.value) for f in item.figures] == [(0, 12), (1, 12), (2, 10)]
+    # a running total counted from a date is still this story's count
+    total = ["Since the first strike on September 2, 2025, there have been more than 110 deaths."]
+    (item,) = disagreements([total, ["At least 83 people have been killed in the strikes."]])
+    assert [f.value for f in item.figures] == [110, 83]

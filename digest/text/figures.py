@@ -11,6 +11,10 @@ It is deliberately conservative, because a wrong "the sources disagree" is worse
 * only the kinds below, with their cue words right next to the number ("killed at least 83
   people", "83 people were killed", "the death toll rose to 83"), and never a time of day
   ("killed at 3 am") or a bare decimal;
+* a figure after its cue counts people only ("evacuated 600 homes", "rescued 40 dogs" count
+  nothing here), and "died at 91" is an age;
+* a sentence that dates its count to another time ("an attack there in 2024 killed 31",
+  "last year's floods", "two years ago") is background and is not compared;
 * per report, the largest figure of a kind stands for it (a report that gives a running total
   and one incident's toll means the total);
 * a disagreement needs two or more *different* reports giving different figures, all within
@@ -61,11 +65,20 @@ _AMOUNT = (
 _FIGURE = re.compile(rf"\b(?P<qualifier>{_QUALIFIER}\s+)?(?P<amount>{_AMOUNT})\b", re.IGNORECASE)
 # What may stand between a figure and its cue: "83 people were killed", "83 were killed",
 # "killed at least 83 people", "a death toll of 83", "the toll rose to 83".
-_PEOPLE = r"(?:people|persons|civilians|men|women|children|soldiers|migrants|passengers|others)"
+_PEOPLE_WORDS = (
+    "people", "persons", "civilians", "men", "women", "children", "soldiers", "migrants",
+    "passengers", "others", "residents", "villagers", "protesters", "demonstrators", "workers",
+    "miners", "fans", "pilgrims", "tourists", "students", "pupils", "officers", "policemen",
+    "troops", "fighters", "militants", "patients", "crew", "sailors", "fishermen", "climbers",
+    "hikers", "inmates", "prisoners", "suspects", "refugees", "adults", "staff", "employees",
+    "journalists", "worshippers", "spectators",
+)  # fmt: skip
+_PEOPLE = "(?:" + "|".join(_PEOPLE_WORDS) + ")"
 _GAP_AFTER = rf"(?:\s+{_PEOPLE})?(?:\s+(?:have|had|has|were|was|are|is|been|being|reportedly))*\s+"
+# ("at" only after "stood", "stands": "the toll stood at 83", but "died at 91" is an age)
 _GAP_BEFORE = (
     r"\s+(?:(?:at\s+least|more\s+than|over|nearly|some|about|around|to|of|rose|risen|"
-    r"stood|stands|at)\s+)*"
+    r"(?:stood|stands)(?:\s+at)?)\s+)*"
 )
 _CLAUSE_END = re.compile(r"[;:()\u2014]|,\s+(?:but|while|and)\b")
 _YEAR = re.compile(r"^(?:1[89]|20)\d\d$")
@@ -74,6 +87,21 @@ _CLOCK_AFTER = re.compile(
     r"^(?:[:.]\d\d|\s*(?:[ap]\.?m\b\.?|gmt\b|utc\b|local\s+time\b|o'clock\b))", re.IGNORECASE
 )
 _DECIMAL = re.compile(r"^\d+\.\d+$")  # a decimal counts people only with "million", "k"...
+# What a count that follows its cue ("evacuated 1,500", "killed at least 83") is a count of:
+# the word after it. People, or no word at all ("killed 83, police said", "killed 83 in
+# ..."); not homes, animals or hours ("evacuated 600 homes", "rescued 40 dogs").
+_NEXT_WORD = re.compile(r"^\s*([^\W\d_][\w'\u2019-]*)")
+_AFTER_A_COUNT = frozenset(
+    {*_PEOPLE_WORDS, "including", "overnight", "across", "near", "among", "amid", "according",
+     "altogether", "last", "yesterday", "today", "so"}
+)  # fmt: skip
+# A sentence that dates what it counts to another time gives background, not this event's
+# count: "An attack on the same market in 2024 killed 31 people", "last year's floods", "two
+# years ago". (A running total "since September 2, 2025" is still this story's count.)
+_BACKGROUND = re.compile(
+    r"\b(?:(?:in|during)\s+(?:(?:early|late|mid|[A-Z][a-z]+)\s+)?(?:1[89]|20)\d\d"
+    r"|(?i:last\s+(?:year|month|week)|(?:years|months|decades)\s+ago))\b"
+)
 
 
 @dataclass(frozen=True)
@@ -150,11 +178,25 @@ def figures_in(sentence: str, report: int) -> list[Figure]:
         before = _clause_tail(sentence[max(0, match.start() - 40) : match.start()])
         after = _clause_head(sentence[match.end() : match.end() + 50])
         for kind, (cue_before, cue_after) in _CUES.items():
-            if cue_after.match(after) or cue_before.search(before):
+            if cue_after.match(after) or (cue_before.search(before) and _counts_people(after)):
                 text = " ".join(match.group().split())
                 found.append(Figure(kind, value, text, report, sentence))
                 break
     return found
+
+
+def _counts_people(after: str) -> bool:
+    """Whether a figure followed by ``after`` (the rest of its clause) counts people."""
+    word = _NEXT_WORD.match(after)
+    if word is None:
+        return True
+    text = word.group(1)
+    lowered = text.lower()
+    if text[:1].isupper() or lowered in _AFTER_A_COUNT:
+        return True  # "killed 83 Palestinians", "killed 83 including ..."
+    from digest.text.lexicon import lexicon
+
+    return lowered in lexicon().stop_words.get("en", frozenset())
 
 
 def _clause_tail(text: str) -> str:
@@ -172,6 +214,8 @@ def disagreements(reports: Sequence[Iterable[str]]) -> tuple[Disagreement, ...]:
     best: dict[str, dict[int, Figure]] = {}
     for index, sentences in enumerate(reports):
         for sentence in sentences:
+            if _BACKGROUND.search(sentence):
+                continue  # another time's count: "an attack there in 2024 killed 31"
             for figure in figures_in(sentence, index):
                 mine = best.setdefault(figure.kind, {})
                 if index not in mine or figure.value > mine[index].value:
