@@ -196,6 +196,24 @@ def test_text_that_is_not_prose_is_cut_hard_to_fit_a_line() -> None:
             (),
             "Dialogue offered amid military strikes",
         ),
+        # a wire's, a live page's or a video page's flag
+        (
+            "UPDATE 2-ECB cuts rates for the first time in two years, signals caution",
+            (),
+            "ECB cuts rates for the first time in two years, signals caution",
+        ),
+        (
+            "BREAKING: Fire on Lisbon metro train forces evacuation of station",
+            (),
+            "Fire on Lisbon metro train forces evacuation of station",
+        ),
+        ("LIVE: ECB cuts interest rates to 2.25%", (), "ECB cuts interest rates to 2.25%"),
+        (
+            "Watch: Moment crew docks at International Space Station",
+            (),
+            "Moment crew docks at International Space Station",
+        ),
+        ("FACTBOX-Who is Chile's president-elect?", (), "Who is Chile's president-elect?"),
     ],
 )
 def test_cruft_is_stripped(title: str, names: tuple[str, ...], clean: str) -> None:
@@ -210,6 +228,9 @@ def test_cruft_is_stripped(title: str, names: tuple[str, ...], clean: str) -> No
         ("Storm Hesper batters Galicia - power cut to 40,000 homes", ("Northern Ledger",)),
         ("Greece 2026: what the new budget means for you", ()),  # a real lead-in
         ("Naxos: ferry towed into port", ()),
+        ("Live music venues face closure as rents soar", ()),  # a word, not a flag
+        ("Watch out for scam calls, police warn pensioners", ()),
+        ("Breaking Bad star returns to the London stage", ()),
     ],
 )
 def test_a_plain_title_is_left_alone(title: str, names: tuple[str, ...]) -> None:
@@ -269,6 +290,28 @@ def test_a_plain_headline_beats_a_stuffed_one_and_a_stuffed_one_alone_is_cleaned
     plain = Candidate("Fire on Greek ferry off Naxos forces evacuation")
     assert choose_headline([stuffed, plain]) == plain.title
     assert choose_headline([stuffed]) == "Hundreds evacuated from burning ship"
+
+
+def test_a_headline_that_tells_beats_one_that_asks() -> None:
+    explainer = Candidate(
+        "Why is Paris targeting SUVs? Everything you need to know about the new parking fees"
+    )
+    review = Candidate("Lumora X5 hands-on: the camera phone to beat?")
+    news = Candidate("Paris triples parking fees for heavy SUVs after referendum")
+    assert choose_headline([explainer, news]) == news.title
+    assert choose_headline([review, Candidate("Lumora unveils the X5 phone")]) == (
+        "Lumora unveils the X5 phone"
+    )
+    assert choose_headline([explainer]) == explainer.title  # alone, it is still the headline
+
+
+def test_a_flagged_wire_headline_loses_to_a_plain_one_and_alone_is_cleaned() -> None:
+    flagged = Candidate("UPDATE 2-ECB cuts rates for the first time in two years, signals caution")
+    plain = Candidate("ECB lowers rates but Varga warns against betting on more")
+    assert choose_headline([flagged, plain]) == plain.title
+    assert choose_headline([flagged]) == (
+        "ECB cuts rates for the first time in two years, signals caution"
+    )
 
 
 def test_shouting_and_extreme_lengths_lose_to_a_headline_of_news_length() -> None:

@@ -10,12 +10,14 @@ resort before a prepositional phrase ("... talks | with representatives of ...")
 leaves a dangling article, preposition or conjunction at the end.
 
 **SEO cruft** in a title: a site name after a separator ("... | Example News", "... - Example
-News"), and a keyword-stuffed lead-in before a colon ("Maduro Venezuela US Talks 2026: ..."):
-a run of capitalised keywords with a year and no verb or function word.
+News"), a wire's or a live page's flag before it ("UPDATE 2-...", "BREAKING: ...", "LIVE: ..."),
+and a keyword-stuffed lead-in before a colon ("Maduro Venezuela US Talks 2026: ..."): a run of
+capitalised keywords with a year and no verb or function word.
 
 **Choosing** among the titles of a story's reports: a real headline beats one derived from a
-sentence, a plain headline beats a keyword-stuffed one, and a headline of news length beats a
-very short or very long one.
+sentence, a plain headline beats a keyword-stuffed or flagged one, one that tells beats one
+that asks (an explainer's "Why is ...?", a review's "... the phone to beat?"), and a headline
+of news length beats a very short or very long one.
 """
 
 from __future__ import annotations
@@ -218,10 +220,24 @@ _FUNCTION_WORDS = frozenset(
 )
 
 
+# A flag a wire, a live page or a video page puts before its headline: "UPDATE 2-ECB cuts
+# rates", "BREAKING: Fire on metro train", "LIVE: ...", "Watch: ...". It says how the page
+# is made, not what happened. (A hyphenated wire slug is in capitals: "Update-ready" stays.)
+_FLAG = re.compile(
+    r"^(?:(?:UPDATE|WRAPUP|REFILE|CORRECTED|EXCLUSIVE|FACTBOX|BREAKINGVIEWS)(?:\s+\d+)?\s*-\s*"
+    r"|(?i:breaking(?:\s+news)?|live(?:\s+updates?)?|watch|video|just\s+in|updated?)\s*:\s+)"
+)
+
+
 def strip_cruft(title: str, site_names: Sequence[str] = ()) -> str:
-    """``title`` without a trailing (or leading) site name and a keyword-stuffed lead-in."""
+    """``title`` without a trailing (or leading) site name, a wire's or a live page's flag
+    ("UPDATE 2-", "BREAKING:") and a keyword-stuffed lead-in."""
     text = " ".join(title.split())
     text = _strip_site_name(text, site_names)
+    flag = _FLAG.match(text)
+    if flag and len(text[flag.end() :].split()) >= 3:
+        rest = text[flag.end() :]
+        text = rest[:1].upper() + rest[1:]
     head, sep, rest = text.partition(": ")
     if sep and _is_keyword_stuffed(head) and len(rest.split()) >= 3:
         text = rest[:1].upper() + rest[1:]
@@ -367,6 +383,8 @@ def headline_score(candidate: Candidate) -> float:
     letters = [c for c in title if c.isalpha()]
     if letters and sum(c.isupper() for c in letters) > 0.8 * len(letters):
         score -= 0.3  # SHOUTING
+    if "?" in title:
+        score -= 0.3  # "Why is Paris targeting SUVs?": a headline that asks tells less
     return score
 
 
