@@ -302,6 +302,14 @@ def _average_linkage(
 COPY_OVERLAP = 0.5
 COPY_CONTAINMENT = 0.8
 _COPY_WORDS = 250  # the opening words compared: enough to tell, cheap on long articles
+# ... and how far into the other text they are looked for: an outlet's update that puts new
+# paragraphs above its first version holds that version further down.
+_COPY_REACH = 4 * _COPY_WORDS
+# A reprint that only adds a line or two (a standfirst, "This article first appeared in ...",
+# "Source: ... press release") is no more complete than its original: of copies from several
+# publishers at most this many characters shorter than the longest, the first published is
+# kept.
+_COPY_ADDED_LINE = 200
 
 _NO_DATE = dt.datetime.min.replace(tzinfo=dt.UTC)
 
@@ -421,15 +429,18 @@ def story_id(members: Iterable[Article]) -> str:
 def fold_copies(members: Sequence[Article]) -> tuple[tuple[Article, ...], tuple[Article, ...]]:
     """Split an event's articles into distinct reports (most complete first) and copies.
 
-    Articles whose opening words are one text (see ``COPY_OVERLAP``) form a copy group; the
-    group is represented by its newest member when one publisher issued them all (an
-    update), else by its most complete one (a wire story and its reprints).
+    Articles whose opening words are one text (see ``COPY_OVERLAP``), or one of whose opening
+    is found almost whole in the other, form a copy group; the group is represented by its
+    newest member when one publisher issued them all (an update), else by its most complete
+    one (a wire story and its reprints), the first published of those about as complete (an
+    original, not its reprint with a line added).
     """
     from digest.text.similarity import containment, overlap, shingles
 
     if len(members) == 1:
         return (members[0],), ()
     grams = [shingles(_opening_words(a)) for a in members]
+    reach = [shingles(_opening_words(a, _COPY_REACH)) for a in members]
     parent = list(range(len(members)))
 
     def root(i: int) -> int:
@@ -444,7 +455,9 @@ def fold_copies(members: Sequence[Article]) -> tuple[tuple[Article, ...], tuple[
             if len(small) < 3:
                 continue  # a line or two says too little to call it a copy
             same = overlap(small, large) >= COPY_OVERLAP
-            if same or containment(small, large) >= COPY_CONTAINMENT:
+            # one text's opening found almost whole in the other, anywhere within reach
+            inside = max(containment(grams[i], reach[j]), containment(grams[j], reach[i]))
+            if same or inside >= COPY_CONTAINMENT:
                 parent[root(i)] = root(j)
     groups: dict[int, list[Article]] = {}
     for i, article in enumerate(members):
@@ -455,9 +468,9 @@ def fold_copies(members: Sequence[Article]) -> tuple[tuple[Article, ...], tuple[
         if len({publisher(a) for a in group}) == 1:
             keeper = max(group, key=lambda a: (a.published or _NO_DATE, _completeness(a)))
         else:
-            keeper = max(
-                group, key=lambda a: (_completeness(a), -(a.published or _NO_DATE).timestamp())
-            )
+            longest = max(_completeness(a) for a in group)
+            complete = [a for a in group if _completeness(a) >= longest - _COPY_ADDED_LINE]
+            keeper = min(complete, key=lambda a: (a.published or _NO_DATE, -_completeness(a)))
         reports.append(keeper)
         copies.extend(a for a in group if a is not keeper)
     reports.sort(key=lambda a: (-_completeness(a), a.published or _NO_DATE, a.key))
@@ -468,14 +481,14 @@ def _completeness(article: Article) -> int:
     return sum(len(p.text) for p in article.paragraphs if p.kind == "body")
 
 
-def _opening_words(article: Article) -> str:
+def _opening_words(article: Article, count: int = _COPY_WORDS) -> str:
     words: list[str] = []
     for paragraph in article.paragraphs:
         if paragraph.kind == "body":
             words.extend(paragraph.text.split())
-            if len(words) >= _COPY_WORDS:
+            if len(words) >= count:
                 break
-    return " ".join(words[:_COPY_WORDS]) or article.title
+    return " ".join(words[:count]) or article.title
 
 
 # Figures are looked for in each report's opening sentences: where reports give their counts,

@@ -49,7 +49,7 @@ from digest.group import (
     story_id,
     story_record,
 )
-from digest.model import Article, EarlierStory, MoreFrom, StoryRecord
+from digest.model import Article, EarlierStory, MoreFrom, Paragraph, StoryRecord
 from digest.shape import ShapedDay, ShapeSettings, shape_day
 from digest.text.similarity import similar_pairs, vectorise
 
@@ -204,6 +204,106 @@ def test_an_outlets_update_folds_to_the_newest_even_when_shorter() -> None:
     story = make_story([BRIDGE_FIRST, BRIDGE_UPDATE])
     assert story.headline == BRIDGE_UPDATE.title  # the update's new headline
     assert story.summary[0].text.startswith("Ghent city council approved")
+
+
+# An outlet's long story, and its update the next morning: new paragraphs above the first
+# version, which is kept below them whole.
+MELK_FIRST_TEXT = (
+    "Thousands of residents of the Lower Austrian town of Melk were told to leave their homes "
+    "on Saturday as the Danube rose towards levels last seen in the floods of 2013, the "
+    "provincial government said.",
+    "The river was expected to peak at 8.9 metres on Sunday morning, just below the top of the "
+    "town's mobile flood barriers, which soldiers and volunteers spent the night reinforcing "
+    "with sandbags.",
+    "Provincial governor Johanna Mikl-Leitner said the evacuation of the riverside districts was "
+    'a precaution. "We are not taking any risks with people\'s lives," she told reporters in St. '
+    "Poelten. Schools and the town's sports hall have been opened as emergency shelters.",
+    "Rail services between Vienna and Linz were diverted after water covered the tracks near "
+    "Ybbs, and the Danube cycle path was closed along most of the Wachau valley. Shipping on the "
+    "river has been halted between Passau and Vienna since Thursday.",
+    "Meteorologists said heavy rain in the Alps and in Bavaria over the past four days had "
+    "swollen the Danube's tributaries, including the Inn and the Enns. More rain was forecast "
+    "for Sunday, though less than in recent days.",
+    "The 2013 floods caused damage of more than 860 million euros in Austria and led to a new "
+    "programme of flood defences along the Danube, including the mobile barriers in Melk, which "
+    "were completed in 2018.",
+    "Emergency services in neighbouring Upper Austria said they were monitoring the situation in "
+    "Grein and Mauthausen, where the river was also close to the top of its defences.",
+)
+MELK_FIRST = article(
+    "courier-melk-1",
+    "Danube Courier",
+    "Melk evacuates riverside districts as Danube nears 2013 flood level",
+    MELK_FIRST_TEXT,
+    at(15),
+)
+MELK_UPDATE = article(
+    "courier-melk-2",
+    "Danube Courier",
+    "Danube barriers hold in Melk as river peaks below forecast",
+    (
+        "The mobile flood barriers in Melk held overnight as the Danube peaked at 8.7 metres "
+        "early on Sunday, 20 centimetres below the forecast, and the water has begun to fall, "
+        "the provincial government said.",
+        "Residents of the riverside districts, evacuated on Saturday, will be allowed home from "
+        "Monday once the barriers have been checked, officials said. Around 400 people spent "
+        "the night in shelters in the town's schools and sports hall.",
+        '"The defences did exactly what they were built to do," said the mayor of Melk, Patrick '
+        "Strobl, who thanked the soldiers and volunteers who worked through the night.",
+        "Earlier report:",
+        *MELK_FIRST_TEXT,
+    ),
+    at(23, 30),
+)
+
+
+def test_an_update_that_puts_new_paragraphs_above_its_first_version_folds_it() -> None:
+    assert len(MELK_FIRST.body_text.split()) > 250  # the first version runs past the opening
+    reports, copies = fold_copies([MELK_FIRST, MELK_UPDATE, FERRY_WIRE])
+    assert keys(copies) == [MELK_FIRST.key]
+    assert set(keys(reports)) == {MELK_UPDATE.key, FERRY_WIRE.key}
+
+
+NITROGEN_TEXT = (
+    "A Dutch court on Thursday ordered the government to cut nitrogen emissions from farms by "
+    "half in the province of Gelderland within five years, in a ruling that could force "
+    "hundreds of livestock farms to close.",
+    "The district court in The Hague said the state had failed to protect nature reserves such "
+    "as the Veluwe, where nitrogen deposits have damaged heathland and forests for decades.",
+    "Agriculture Minister Femke Wiersma said the government would study the ruling and decide "
+    "within six weeks whether to appeal. Farmers' group LTO called the ruling a disaster.",
+)
+NITROGEN_WIRE = article(
+    "wire-nitrogen",
+    "Atlas Wire",
+    "Dutch court orders farm nitrogen emissions halved in Gelderland",
+    NITROGEN_TEXT,
+    at(11),
+)
+# the wire story reprinted with a standfirst of the site's own on top
+NITROGEN_REPRINT = article(
+    "farmers-nitrogen",
+    "Farmers Weekly",
+    "Hundreds of Dutch livestock farms face closure after nitrogen ruling",
+    (
+        "Farmers in the Netherlands reacted with fury on Thursday to a court ruling that could "
+        "shut hundreds of livestock farms.",
+        *NITROGEN_TEXT,
+    ),
+    at(13),
+)
+
+
+def test_a_reprint_that_adds_a_line_does_not_displace_its_original() -> None:
+    credited = replace(
+        NITROGEN_REPRINT,
+        key="credited-nitrogen",
+        paragraphs=(*NITROGEN_WIRE.paragraphs, Paragraph("Source: Atlas Wire.")),
+    )
+    for reprint in (NITROGEN_REPRINT, credited):
+        reports, copies = fold_copies([reprint, NITROGEN_WIRE])
+        assert keys(reports) == [NITROGEN_WIRE.key] and keys(copies) == [reprint.key]
+        assert make_story([reprint, NITROGEN_WIRE]).headline == NITROGEN_WIRE.title
 
 
 def test_independent_reports_of_one_event_are_not_copies() -> None:
