@@ -345,3 +345,14 @@ def test_highlighter_table_is_the_code_without_its_line_numbers() -> None:
         Paragraph("Here is the test:"),
         Paragraph('def test_sign_up\n    visits "/"\nend', "code"),
     ]
+
+
+def test_a_less_than_sign_that_opens_no_tag_stays_in_a_title() -> None:
+    # an HTML parser takes "<?" for the start of a processing instruction, and drops the words
+    # after it; in a title it is the writer's own sign
+    from digest.text.html import html_to_text
+
+    assert html_to_text("0<? 1") == "0<? 1"
+    assert html_to_text("Is x <? y, or 5 < 6?") == "Is x <? y, or 5 < 6?"
+    assert html_to_text("<em>Bold</em> claim <? indeed") == "Bold claim <? indeed"
+    assert html_to_text("a <b>b</b> <!-- note --> c") == "a b c"
