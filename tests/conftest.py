@@ -74,6 +74,20 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[_traveller] = traveller
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """Workers for ``-n auto``: two a core. Many tests spend their time waiting (on a server
+    that answers late, a deadline, a subprocess, a worker pool starting), and a core that one
+    worker leaves idle while it waits the other can use: on two cores, 2 workers took 50 s,
+    4 took 44 (3 took 44.4)."""
+    import os
+
+    if hasattr(os, "sched_getaffinity"):
+        cores = len(os.sched_getaffinity(0))
+    else:  # pragma: no cover - macOS and Windows
+        cores = os.cpu_count() or 1
+    return 2 * cores
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The slow tests first, the others in their order: with the tests spread over worker
     processes, a test of several seconds started near the end would hold the whole run up."""
