@@ -94,10 +94,12 @@ def declared_language(data: bytes) -> str | None:
     else:  # the markup around the tag is ASCII in every other encoding a feed comes in
         text = head.decode("latin-1")
     if text.lstrip().startswith("{"):
-        declared = _json_feed_language(data)
-        if declared is not None:
-            return declared
-        text = text.split('"items"', 1)[0]  # an item may declare its own language
+        before_items = text.split('"items"', 1)[0]  # an item may declare its own language
+        if _DECLARED[-1].search(before_items) is None and b'"language"' in data:
+            # keys written in another order (sorted: "items" before "language"): the whole
+            # document is read again for it, as only such a feed needs
+            return _json_feed_language(data)
+        text = before_items
     for pattern in _DECLARED:
         match = pattern.search(text)
         if match:
