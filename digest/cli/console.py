@@ -18,16 +18,16 @@ log = logging.getLogger("digest")
 
 
 def error(message: str) -> None:
-    print(f"digest: {one_line(message)}", file=sys.stderr)
+    print(f"digest: {escaped(message)}", file=sys.stderr)
 
 
 def warn(message: str) -> None:
-    print(f"warning: {one_line(message)}", file=sys.stderr)
+    print(f"warning: {escaped(message)}", file=sys.stderr)
 
 
 def note(message: str) -> None:
     """Something worth knowing that asks for nothing: callers leave it out under ``-q``."""
-    print(f"note: {one_line(message)}", file=sys.stderr)
+    print(f"note: {escaped(message)}", file=sys.stderr)
 
 
 # Line breaks and other control characters, as a message may carry them from a file's name or
@@ -38,7 +38,7 @@ _CONTROL = {
 } | {0x0A: "\\n", 0x0D: "\\r", 0x2028: "\\u2028", 0x2029: "\\u2029"}
 
 
-def one_line(message: object) -> str:
+def escaped(message: object) -> str:
     """``message`` as one line of plain text (see ``_CONTROL``)."""
     return str(message).translate(_CONTROL)
 
@@ -59,7 +59,7 @@ def report_problems(
         failures, warnings, unread_pages, each_page=verbose, verbose_command=f"{command} -v"
     ):
         if notice.failure:
-            print(one_line(notice), file=sys.stderr)
+            print(escaped(notice), file=sys.stderr)
         else:
             warn(notice.text)
 
