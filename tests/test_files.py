@@ -66,6 +66,22 @@ def test_first_line_that_is_a_sentence_is_not_taken_as_title(tmp_path: Path) -> 
     assert len(article.paragraphs) == 2
 
 
+@pytest.mark.parametrize("line", ["iPhone Sales Slow in Europe", "eBay to cut 1,000 jobs"])
+def test_first_line_opening_with_a_lowercase_name_is_the_title(tmp_path: Path, line: str) -> None:
+    # names spelt with a lowercase first letter (iPhone, eBay, iOS) open many headlines
+    write(tmp_path / "a.txt", line + "\n\n" + BODY)
+    (article,) = read_folder(folder_source(tmp_path)).articles
+    assert article.title == line
+    assert article.paragraphs[0].text.startswith("The regional rail operator")
+
+
+def test_first_line_in_lowercase_words_is_text_not_a_title(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", "and then the trains stopped\n\n" + BODY)
+    (article,) = read_folder(folder_source(tmp_path)).articles
+    assert article.title == ""
+    assert article.paragraphs[0].text == "and then the trains stopped"
+
+
 def test_date_falls_back_to_modification_time(tmp_path: Path) -> None:
     path = write(tmp_path / "a.txt", BODY)
     stamp = dt.datetime(2026, 11, 19, 12, 0, tzinfo=dt.UTC).timestamp()

@@ -220,5 +220,7 @@ def _reads_like_headline(text: str, *, more_follows: bool) -> bool:
         and len(text.split()) <= _HEADLINE_MAX_WORDS
         and not text.endswith((".", ",", ";", ":"))
         and not text.endswith('."')
-        and not text[0].islower()
+        # a line opening in lowercase reads on from something, unless its first word is a
+        # name spelt that way (iPhone, eBay): a capital or a digit inside it
+        and not (text[0].islower() and text.split()[0].islower())
     )
