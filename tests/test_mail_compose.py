@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import replace
+from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -280,6 +281,70 @@ def test_hostile_article_content_is_inert(tmp_path: Path) -> None:
             assert attrs.get(key, "#").startswith(("#", "https://")), attrs
     assert "&lt;script&gt;" in html and "&lt;img src=x onerror=alert(4)&gt;" in html
     assert "javascript:" not in plain  # not listed as a link
+
+
+class _Nesting(HTMLParser):
+    """Each run of text with the tags and inline styles of the elements around it."""
+
+    VOID = frozenset({"meta", "br", "hr", "img", "input", "link", "wbr", "col", "source"})
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.open: list[tuple[str, str]] = []
+        self.texts: list[tuple[str, tuple[tuple[str, str], ...]]] = []
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag not in self.VOID:
+            self.open.append((tag, dict(attrs).get("style") or ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.open and self.open.pop()[0] != tag:
+            pass
+
+    def handle_data(self, data: str) -> None:
+        self.texts.append((data, tuple(self.open)))
+
+
+def test_a_long_unbroken_word_cannot_widen_the_email_past_a_phone_screen(
+    tmp_path: Path,
+) -> None:
+    # One long URL in a feed's summary or a table cell set the width of the whole message:
+    # phones zoomed out to show it (at 390 px, the page was laid out 1,560 px wide), every
+    # story in small print. Long words must wrap, and a table too wide must scroll by itself.
+    url = "https://example.org/" + "z" * 200
+    article = make_article(1, paragraphs=0)
+    article = replace(
+        article,
+        title="Supercalifragilistic" * 6,
+        summary=(f"See {url} for the plan.",),
+        paragraphs=(
+            Paragraph(LOREM * 4),
+            Paragraph("Name | Address", "row"),
+            Paragraph(f"Harbour | {url}", "row"),
+        ),
+    )
+    digest = replace(
+        make_digest(1),
+        stories=(Story(article.title, (article,), tuple(Attributed(t) for t in article.summary)),),
+    )
+    _, html = parts(build(digest, make_config(tmp_path)))
+    long_texts = [
+        (text, around)
+        for text, around in _Nesting(html).texts
+        if re.search(r"\S{60}", text)
+        # (not the <title>, nor the inbox preview line, which is never shown)
+        and not any(tag == "head" or "display: none" in style for tag, style in around)
+    ]
+    assert len(long_texts) >= 4  # headline (twice), summary, table cell
+    for text, around in long_texts:
+        styles = [style.replace(" ", "") for _, style in around]
+        assert any("overflow-wrap:break-word" in style for style in styles), text[:40]
+        for tag, style in around:
+            if tag == "table":
+                assert "display:block" in style.replace(" ", ""), style
+                assert "overflow-x:auto" in style.replace(" ", ""), style
 
 
 def test_line_breaks_in_the_title_add_no_header(tmp_path: Path) -> None:
