@@ -3,6 +3,7 @@ what a real SMTP server (aiosmtpd on 127.0.0.1) accepted."""
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import smtplib
@@ -12,7 +13,7 @@ import pytest
 from mail_samples import DAY, NOW, make_config, make_digest, parse
 from smtpserver import USER, Recorder, free_port, smtp_server
 
-from digest.mail import MailError, RecipientsRefused, send_digest
+from digest.mail import AlreadySentError, MailError, RecipientsRefused, send_digest
 from digest.state import State
 
 
@@ -72,6 +73,56 @@ def test_a_send_stopped_after_the_server_took_the_message_is_not_sent_again(
     assert len(handler.envelopes) == 1
 
 
+class Unanswering(Recorder):
+    """Takes the whole message, then never says so: it hangs past the client's timeout
+    (scanning it, say), or drops the line."""
+
+    def __init__(self, how: str) -> None:
+        super().__init__()
+        self.how = how
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        if self.how == "drop":
+            server.transport.close()
+        else:
+            await asyncio.sleep(3)
+        return "250 Message accepted for delivery"
+
+
+@pytest.mark.parametrize("how", ["hang", "drop"])
+def test_a_message_the_server_took_but_never_confirmed_is_not_sent_twice(
+    tmp_path: Path, how: str
+) -> None:
+    # The server had the whole message; its answer timed out or the line dropped. Nothing
+    # was recorded, so every rerun (and every later job of 'digest run') mailed it again.
+    handler = Unanswering(how)
+    with smtp_server(handler) as port, State.open(tmp_path / "s.sqlite") as state:
+        config = make_config(tmp_path, port, timeout=0.5)
+        with pytest.raises(MailError) as failure:
+            send_digest(make_digest(), config, state, now=NOW, environ={})
+        assert state.sent_at(DAY) == NOW
+        with pytest.raises(AlreadySentError):
+            send_digest(make_digest(), config, state, now=NOW + dt.timedelta(hours=1))
+    assert len(handler.envelopes) == 1
+    problem = failure.value.problem
+    assert "was given the whole message for ana@example.org, bruno@example.org" in problem
+    assert ("within 0.5 seconds" if how == "hang" else "closed the connection") in problem
+    assert "--force" in failure.value.advice
+
+
+def test_a_message_the_server_refused_is_not_recorded(tmp_path: Path) -> None:
+    class Refusing(Recorder):
+        async def handle_DATA(self, server, session, envelope):
+            return "554 5.6.0 message refused"
+
+    with smtp_server(Refusing()) as port, State.open(tmp_path / "s.sqlite") as state:
+        with pytest.raises(MailError) as failure:
+            send_digest(make_digest(), make_config(tmp_path, port), state, now=NOW, environ={})
+        assert state.sent_at(DAY) is None  # a refusal is an answer: nothing went out
+    assert "refused the message (554 5.6.0 message refused)" in failure.value.problem
+
+
 # ---------------------------------------------------------------- refused recipients
 
 
@@ -90,6 +141,8 @@ def test_one_refused_recipient_is_named_and_the_day_recorded_for_the_others(
     assert "the digest went to ana@example.org" in error.problem
     assert error.refused == {"bruno@example.org": (550, "550 5.1.1 no such user")}
     assert error.accepted == ("ana@example.org",)
+    # a rerun sends nothing (ana has it): the advice does not promise otherwise
+    assert "try again later" not in error.advice and "--force" in error.advice
     assert [e.rcpt_tos for e in handler.envelopes] == [["ana@example.org"]]
 
 

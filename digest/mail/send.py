@@ -2,7 +2,9 @@
 
 A day already sent is refused unless forced. A dry run sends nothing and needs no password: it
 writes the message to a file (atomically) or prints it. A send is recorded in the state only
-when the server accepted it, and only for the recipients it accepted.
+when the server accepted it, and only for the recipients it accepted; or when the server was
+handed the whole message and never answered (``smtp.send_message``), since it most likely went
+out and a second copy cannot be taken back.
 """
 
 from __future__ import annotations

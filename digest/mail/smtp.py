@@ -18,10 +18,14 @@ import ssl
 from collections.abc import Callable, Mapping, Sequence
 from email.message import EmailMessage
 from email.utils import getaddresses
+from typing import TYPE_CHECKING, Any
 
 from digest.config import EmailConfig
 from digest.mail.errors import MailError
 from digest.present import one_line, plural
+
+if TYPE_CHECKING:
+    from typing_extensions import Buffer  # collections.abc.Buffer from Python 3.12
 
 log = logging.getLogger(__package__)
 
@@ -53,7 +57,9 @@ def send_message(
 
     ``accepted`` is called with the recipients the server took the message for as soon as it
     took it (not when none): before the goodbye, whose answer may be slow to come, so that
-    what went out can be recorded whatever stops the process meanwhile.
+    what went out can be recorded whatever stops the process meanwhile. It is called too when
+    the server was handed the whole message but its answer never came (a timeout, a dropped
+    line): the message most likely went out, and the ``MailError`` raised then says so.
 
     ``security`` "starttls" upgrades the connection before logging in (and refuses to go on if
     the server cannot); "tls" speaks TLS from the start (port 465); "none" sends in the clear,
@@ -71,14 +77,14 @@ def send_message(
             "name an environment variable in email.password_env or a file in email.password_file",
         )
     context = ssl_context or ssl.create_default_context()
-    smtp: smtplib.SMTP | None = None
+    smtp: _SMTP | _SMTP_SSL | None = None
     try:
         if email.security == "tls":
-            smtp = smtplib.SMTP_SSL(
+            smtp = _SMTP_SSL(
                 email.smtp_host, email.smtp_port, timeout=email.timeout, context=context
             )
         else:
-            smtp = smtplib.SMTP(email.smtp_host, email.smtp_port, timeout=email.timeout)
+            smtp = _SMTP(email.smtp_host, email.smtp_port, timeout=email.timeout)
         smtp.ehlo()
         if email.security == "starttls":
             if not smtp.has_extn("starttls"):
@@ -111,11 +117,70 @@ def send_message(
     except MailError as exc:
         raise _scrubbed(exc, password) from None
     except (smtplib.SMTPException, ssl.SSLError, OSError) as exc:
+        if smtp is not None and smtp.handed_over and not isinstance(exc, smtplib.SMTPDataError):
+            # The server has the whole message but its answer never came (it timed out
+            # scanning it, or dropped the line): most likely it is on its way. Recorded as
+            # sent, so that a rerun or the next scheduled job does not mail it a second time;
+            # a missing digest is one --force away, a duplicate cannot be taken back.
+            if accepted is not None and smtp.accepted_recipients:
+                accepted(smtp.accepted_recipients)
+            raise _scrubbed(_unconfirmed(exc, email, smtp.accepted_recipients), password) from None
         raise _scrubbed(_explain(exc, email), password) from None
     finally:
         if smtp is not None:
             smtp.close()
     log.info("sent %s to %s via %s", message.get("Message-ID"), ", ".join(recipients), where)
+
+
+class _Tracked(smtplib.SMTP):
+    """An SMTP session that remembers how far the mail transaction got: which recipients the
+    server accepted, and whether the whole message was handed over (its final "." sent), so a
+    failure past that point can be told from one before it."""
+
+    accepted_recipients: list[str]
+    handed_over: bool
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self.accepted_recipients = []
+        self.handed_over = False
+        super().__init__(*args, **kwargs)
+
+    def rcpt(self, recip: str, options: Sequence[str] = ()) -> tuple[int, bytes]:
+        code, reply = super().rcpt(recip, options)
+        if code in (250, 251):
+            self.accepted_recipients.append(recip)
+        return code, reply
+
+    def send(self, s: Buffer | str) -> None:
+        super().send(s)
+        # smtplib's data() sends the whole message, ending in CRLF "." CRLF, in one call; no
+        # command ends so
+        if isinstance(s, bytes) and s.endswith(b"\r\n.\r\n"):
+            self.handed_over = True
+
+
+class _SMTP(_Tracked):
+    pass
+
+
+class _SMTP_SSL(_Tracked, smtplib.SMTP_SSL):
+    pass
+
+
+def _unconfirmed(exc: BaseException, email: EmailConfig, recipients: Sequence[str]) -> MailError:
+    where = f"{email.smtp_host}:{email.smtp_port}"
+    if isinstance(exc, TimeoutError) or isinstance(exc.__context__, TimeoutError):
+        seconds = f"{email.timeout:g} second{'' if email.timeout == 1 else 's'}"
+        what = f"did not confirm it within {seconds}"
+    else:
+        what = f"closed the connection before confirming it ({exc or 'no reason given'})"
+    return MailError(
+        f"the SMTP server {where} was given the whole message for {', '.join(recipients)} but "
+        f"{what}; it was most likely delivered, so it is recorded as sent and will not be "
+        "sent again on its own",
+        "check that it arrived; if it did not, send it again with 'digest send --force' "
+        "(and raise email.timeout if the server is slow to answer)",
+    )
 
 
 def _login(smtp: smtplib.SMTP, username: str, password: str) -> None:
@@ -158,9 +223,16 @@ def _refused(
         )
     else:
         problem = f"the SMTP server {where} refused every recipient ({listed}); nothing was sent"
+    # what a later try does: the day is recorded as sent once anyone has it
+    advice = (
+        "check those addresses in email.to; the day is recorded as sent, so only "
+        "'digest send --force' sends it again (to every recipient)"
+        if accepted
+        else "check those addresses in email.to; a 4xx reply is temporary, so try again later"
+    )
     return RecipientsRefused(
         problem,
-        "check those addresses in email.to; a 4xx reply is temporary, so try again later",
+        advice,
         {addr: (code, text) for addr, (code, text) in details.items()},
         accepted,
     )
