@@ -55,3 +55,53 @@ def test_the_configured_language_is_what_undeclared_unclear_text_is_taken_for() 
     english = similar_links([first, second], GroupingSettings(languages=("en",)))
     german_default = similar_links([first, second], GroupingSettings(languages=("de",)))
     assert german_default.similarity.max() > english.similarity.max()
+
+
+def test_a_name_spelt_alike_in_two_languages_is_one_word() -> None:
+    """Each language's stemmer cuts a name its own way ("Hesper" is "hesper" to the English
+    stemmer, "hesp" to the Spanish one; "Galicia" "galicia" and "galici"), and a report in
+    another language shares little but its names: they must count as shared."""
+    english = "Storm Hesper floods Galicia"
+    spanish = "El temporal Hesper inunda Galicia"
+    vectors = vectorise([english, spanish], declared=["en", "es"])
+    shared = vectors[0].multiply(vectors[1]).getnnz()
+    assert shared == 2
+    # each text alone still has its own words, stemmed in its language
+    assert vectorise([english], declared=["en"]).getnnz() == 4
+    assert vectorise([spanish], declared=["es"]).getnnz() == 4
+
+
+def test_reports_of_one_event_in_two_languages_join_on_their_names() -> None:
+    """An English and a Spanish report of one storm, whose common ground is the storm's
+    name, the region and its towns; a report of another storm stays apart."""
+
+    def report(key: str, title: str, text: str, language: str) -> Article:
+        return dataclasses.replace(german(key, title, text, language), source=f"Outlet {key}")
+
+    english = report(
+        "en",
+        "Storm Hesper kills three in Galicia",
+        "Storm Hesper made landfall in Galicia on Tuesday, killing three people in Vigo and "
+        "A Coruña and flooding the old town of Pontevedra.",
+        "en",
+    )
+    spanish = report(
+        "es",
+        "El temporal Hesper deja tres muertos en Galicia",
+        "El temporal Hesper tocó tierra en Galicia el martes y dejó tres muertos en Vigo y "
+        "A Coruña, además de inundaciones en el casco antiguo de Pontevedra.",
+        "es",
+    )
+    other = report(
+        "other",
+        "Storm Jorge batters Brittany",
+        "Storm Jorge hit Brittany on Tuesday, cutting power to homes in Brest and Quimper.",
+        "en",
+    )
+    links = similar_links([english, spanish, other], GroupingSettings())
+    pairs = {
+        (int(a), int(b)): float(s)
+        for a, b, s in zip(links.first, links.second, links.similarity, strict=True)
+    }
+    assert pairs.get((0, 1), 0.0) >= GroupingSettings().similarity
+    assert pairs.get((1, 2), 0.0) < GroupingSettings().similarity

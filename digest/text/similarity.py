@@ -103,11 +103,17 @@ def content_words(text: str, language: str | None = None) -> list[str]:
 def _term(word: str, language: str) -> str:
     """What a word counts as when texts are compared: its stem, accents folded ("Nicolás"
     and "Nicolas", "talks" and "talk", "striking" and "strikes" are one term)."""
+    folded = _folded(word)
+    stemmer = _stemmer(language)
+    return stemmer.stemWord(folded) if stemmer else folded
+
+
+def _folded(word: str) -> str:
+    """``word`` with its accents folded: the spelling it shares with other languages."""
     folded = unicodedata.normalize("NFKD", word)
     if not folded.isascii():
         folded = "".join(c for c in folded if not unicodedata.combining(c))
-    stemmer = _stemmer(language)
-    return stemmer.stemWord(folded) if stemmer else folded
+    return folded
 
 
 @lru_cache(maxsize=32)
@@ -236,6 +242,12 @@ def _weighted_terms(
     indptr = [0]
     indices = array("l")
     frequencies = array("d")
+    # A name is spelt alike in every language, but each language's stemmer cuts it its own
+    # way ("Hesper" is "hesper" to the English stemmer, "hesp" to the Spanish one; "Galicia"
+    # "galicia" and "galici"), and a report in another language shares little but names:
+    # the terms one spelling takes in several languages are made one (``merged``).
+    first_term: dict[str, int] = {}  # folded spelling → the term it took first
+    merged: list[tuple[int, int]] = []
     for index, text in enumerate(texts):
         words = words_of(text)
         tag = declared[index] if declared is not None else None
@@ -251,6 +263,14 @@ def _weighted_terms(
             if term is None:
                 term = vocabulary.setdefault(_term(word, language), len(vocabulary))
                 spellings[word] = term
+                if len(surface) > 1:  # in one language a spelling has one stem
+                    if not first_term:
+                        for known in surface.values():
+                            for spelling, known_term in known.items():
+                                first_term.setdefault(_folded(spelling), known_term)
+                    taken = first_term.setdefault(_folded(word), term)
+                    if taken != term:
+                        merged.append((taken, term))
             terms[term] = terms.get(term, 0) + count
         for term, count in terms.items():
             indices.append(term)
@@ -259,6 +279,12 @@ def _weighted_terms(
     data = np.frombuffer(frequencies, dtype=np.float64).astype(np.float32)
     columns = np.frombuffer(indices, dtype=f"i{indices.itemsize}").astype(np.int32)
     del frequencies, indices
+    if merged:
+        root = _joined_terms(len(vocabulary), merged)
+        columns, data, indptr = _renumbered(columns, data, indptr, root)
+        for spellings in surface.values():
+            for word, term in spellings.items():
+                spellings[word] = int(root[term])
     if len(vocabulary):
         # A term weighs what its most common spelling weighs ("talks" as much as "talk").
         term_weights = np.full(len(vocabulary), RAREST, dtype=np.float32)
@@ -274,6 +300,44 @@ def _weighted_terms(
     if len(data):
         data /= lengths[row_of].astype(np.float32)
     return indptr, columns, data, len(vocabulary)
+
+
+def _joined_terms(count: int, pairs: Sequence[tuple[int, int]]) -> np.ndarray:
+    """For each of ``count`` terms, the term it counts as once the ``pairs`` are made one
+    (union-find: the lowest of each joined set)."""
+    parent = list(range(count))
+
+    def root(term: int) -> int:
+        while parent[term] != term:
+            parent[term] = parent[parent[term]]
+            term = parent[term]
+        return term
+
+    for first, second in pairs:
+        a, b = root(first), root(second)
+        parent[max(a, b)] = min(a, b)
+    return np.array([root(term) for term in range(count)], dtype=np.int32)
+
+
+def _renumbered(
+    columns: np.ndarray, data: np.ndarray, indptr: list[int], root: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, list[int]]:
+    """CSR rows with each term replaced by ``root[term]``; where a row then holds one term
+    twice (two of its words whose stems another language's spelling joined), their values
+    are added."""
+    rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
+    columns = root[columns]
+    key = rows.astype(np.int64) * len(root) + columns
+    if len(np.unique(key)) == len(key):
+        return columns, data, indptr
+    order = np.argsort(key, kind="stable")
+    key, data = key[order], data[order]
+    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
+    data = np.add.reduceat(data, starts).astype(np.float32)
+    key = key[starts]
+    rows, columns = key // len(root), (key % len(root)).astype(np.int32)
+    counts = np.bincount(rows, minlength=len(indptr) - 1)
+    return columns, data, [0, *np.cumsum(counts).tolist()]
 
 
 def _primary(tag: str) -> str:
