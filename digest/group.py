@@ -14,7 +14,10 @@ mixes two events at once, while two separate items on one event merely repeat:
 * two articles from the same source need ``same_source_margin`` more similarity: a feed rarely
   reports one event twice in a day, but often runs several pieces on one topic;
 * a pair must share at least ``MIN_SHARED_WORDS`` distinct content words, so that one rare
-  shared name is not enough.
+  shared name is not enough;
+* two articles more than ``later_grace_hours`` apart need ``later_margin`` more similarity
+  for each day beyond that: one event is reported within hours, and what follows a day later
+  (arrests after a crime, a verdict after a trial) is another event with the same names.
 
 The clustering works on the sparse graph of similar pairs only, so its cost grows with the
 number of similar pairs, not with the square of the pool.
@@ -47,6 +50,13 @@ class GroupingSettings:
     similarity: float = DEFAULT_SIMILARITY  # lower joins more, higher joins less
     same_source_margin: float = 0.1
     max_days_apart: float = 3.0
+    # Reports of one event come within hours; a later development (the arrests after a
+    # stabbing, the verdict after a trial's opening, a stranded ship refloated) comes a day or
+    # more later and names the same people and places. Two articles further apart than the
+    # grace need this much more similarity for each day beyond it. (Stronger, it starts to
+    # split one conference's recaps posted over two days.)
+    later_margin: float = 0.1
+    later_grace_hours: float = 12.0
     title_weight: int = 2
     lead_words: int = 60
     # What a text's language is taken to be when neither its source nor its feed declares
@@ -121,6 +131,11 @@ def similar_links(articles: Sequence[Article], settings: GroupingSettings) -> Li
     left, right, sims = left[keep], right[keep], sims[keep].astype(np.float32)
     same = np.array([hash(p) for p in publishers], dtype=np.int64)
     sims = np.where(same[left] == same[right], sims - settings.same_source_margin, sims)
+    if settings.later_margin:
+        # (an undated article is never later than another: NaN counts as no time apart)
+        hours = np.abs(times[left] - times[right]) / 3600
+        late = np.nan_to_num(np.maximum(hours - settings.later_grace_hours, 0.0) / 24)
+        sims = sims - (settings.later_margin * late).astype(np.float32)
     keep = sims > 0
     return Links(left[keep], right[keep], sims[keep])
 

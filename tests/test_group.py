@@ -178,9 +178,32 @@ def test_reports_too_far_apart_in_time_are_never_compared(
     assert FERRY_RADIO.published is not None
     moved = replace(FERRY_RADIO, published=FERRY_RADIO.published + later if later else None)
     assert (len(groups([FERRY_WIRE, moved])) == 1) is joined
-    # the gate is max_days_apart: a wider one joins them again
-    wide = GroupingSettings(max_days_apart=5)
+    # the gate is max_days_apart: a wider one joins them again (without the margin a day
+    # apart costs, tested below)
+    wide = GroupingSettings(max_days_apart=5, later_margin=0.0)
     assert len(groups([FERRY_WIRE, moved], wide)) == 1
+
+
+@pytest.mark.parametrize(
+    ("later", "joined"),
+    [
+        (dt.timedelta(hours=6), True),  # the same news cycle
+        (dt.timedelta(hours=30), False),  # the next day: a later development, or another event
+        (None, True),  # an undated article is never "later"
+    ],
+)
+def test_articles_a_day_or_more_apart_need_more_similarity(
+    later: dt.timedelta | None, joined: bool
+) -> None:
+    assert FERRY_AEGEAN.published is not None
+    similarity = raw_similarity(FERRY_WIRE, FERRY_AEGEAN)
+    # 0.05 above the threshold: 30 hours apart is 18 beyond the grace, a margin of 0.075
+    settings = GroupingSettings(similarity=similarity - 0.05)
+    published = FERRY_WIRE.published + later if later and FERRY_WIRE.published else None
+    moved = replace(FERRY_AEGEAN, published=published)
+    assert (len(groups([FERRY_WIRE, moved], settings)) == 1) is joined
+    # without the margin, only the similarity counts
+    assert len(groups([FERRY_WIRE, moved], replace(settings, later_margin=0.0))) == 1
 
 
 # --- copies ------------------------------------------------------------------------------------
