@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
@@ -129,20 +129,53 @@ def one_line(text: str) -> str:
     return close_bidi(" ".join(str(text).split()))
 
 
+# What a link may not hold as it is (outside the URL standard's "URL code points", and a "%"
+# that starts no escape): feeds write such links unescaped ("/my story.html", "?tag[]=a",
+# "?q={...}"), browsers escape them when the link is followed, and in an href, as in an Atom
+# link, they make the document invalid. (Non-ASCII letters are URL code points: kept.)
+_NOT_IN_URL = re.compile(
+    r"%(?![0-9A-Fa-f]{2})|\s"
+    r"|[^%A-Za-z0-9!$&'()*+,\-./:;=?@_~\u00a0-\ud7ff\ue000-\ufdcf\ufdf0-\ufffd\U00010000-\U0010ffff]"
+)
+# ASCII tab and line breaks: a browser drops them from a URL wherever they are
+_TAB_OR_NEWLINE = re.compile("[\t\n\r]")
+
+
 def http_url(url: str | None) -> str | None:
-    """The URL if it is an absolute http(s) URL, else None: only those become links."""
+    """The URL if it is an absolute http(s) URL, else None: only those become links. It is
+    given as a browser reads it, escaped where it holds what a URL may not: a space in its
+    path is ``%20``, a bracket ``%5B``, so that it stays a link and the page stays valid."""
     if not url:
         return None
-    url = url.strip()
-    if _FORBIDDEN_CHARS.search(url) or any(c.isspace() for c in url):
+    url = _TAB_OR_NEWLINE.sub("", url.strip())
+    if _FORBIDDEN_CHARS.search(url):
         return None
+    before, hash_mark, fragment = url.partition("#")
+    before, question_mark, query = before.partition("?")
+    # a browser reads a backslash in an http(s) URL's host and path as a slash
+    before = before.replace("\\", "/")
     try:
-        parts = urlsplit(url)
+        parts = urlsplit(before)
     except ValueError:
         return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+    scheme = parts.scheme.lower()
+    if scheme not in ("http", "https") or not parts.netloc:
         return None
-    return url
+    if any(c.isspace() for c in parts.netloc):
+        return None  # no host has a space in its name
+    path = before[len(scheme) + len("://") + len(parts.netloc) :]
+    return (
+        f"{before[: len(before) - len(path)]}{_escaped(path)}"
+        f"{question_mark}{_escaped(query)}"
+        # a second "#" is the fragment's own
+        f"{hash_mark}{_escaped(fragment).replace('#', '%23')}"
+    )
+
+
+def _escaped(part: str) -> str:
+    """``part`` of a URL with what a URL may not hold percent-escaped (UTF-8), as a browser
+    escapes it."""
+    return _NOT_IN_URL.sub(lambda m: quote(m.group(), safe=""), part)
 
 
 def reading_minutes(article: Article) -> int:

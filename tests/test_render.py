@@ -29,6 +29,7 @@ from page_samples import (
 from digest.atom import render_feed
 from digest.model import Attributed, Digest, SourceFailure, Story
 from digest.render import render_archive, render_day_page, render_fragment, render_index
+from digest.templating import make_environment
 
 HOSTILE_TITLE = "<script>alert(1)</script>"
 HOSTILE_BODY = 'Look: <img src=x onerror=alert(1)> and <a href="javascript:alert(2)">this</a>.'
@@ -120,6 +121,39 @@ def test_only_http_urls_become_links(env):
     assert len([h for h in hrefs if h.startswith("#story-")]) == 5
 
 
+def test_a_link_written_unescaped_stays_a_link_and_the_page_valid(env):
+    # Feeds write links as their CMS stored them: a space in a file name, PHP's "tag[]=", a
+    # JSON query, a bare "%". A browser escapes such a link when it is followed; the page
+    # must too, or the headline loses its link (a space) or the page is invalid HTML.
+    written = {
+        "https://example.org/news/bridge opens.html": "https://example.org/news/bridge%20opens.html",
+        'https://example.org/?tag[]=rail&q={"a":1}|b': (
+            "https://example.org/?tag%5B%5D=rail&q=%7B%22a%22:1%7D%7Cb"
+        ),
+        "https://example.org/a<b>^`c": "https://example.org/a%3Cb%3E%5E%60c",
+        "https://example.org/rise-of-100%": "https://example.org/rise-of-100%25",
+        "https://example.org/already%20escaped": "https://example.org/already%20escaped",
+        "https://example.org/café?q=über#part 2#b": "https://example.org/café?q=über#part%202%23b",
+        "https://example.org\\news\\a": "https://example.org/news/a",  # as a browser reads it
+        "https://example.org/a\n/b": "https://example.org/a/b",
+    }
+    odd = [
+        article(f"k{i}", "Src", f"Title {i}", ["Text."], url, None) for i, url in enumerate(written)
+    ]
+    doc = parse(render_day_page(make_digest([story(a) for a in odd]), make_config(), env, []))
+    hrefs = [a.get("href") for a in doc.xpath("//main//h2/a")]
+    assert hrefs == list(written.values())
+    # what the HTML checker accepts in an href (URL code points, "%" escapes, one "#")
+    valid = re.compile(r"(?:[A-Za-z0-9!$&'()*+,\-./:;=?@_~\u00a0-\U0010ffff]|%[0-9A-F]{2})+")
+    for href in hrefs:
+        url, _, fragment = href.partition("#")
+        assert valid.fullmatch(url) and (not fragment or valid.fullmatch(fragment)), href
+    # a host with a space is no host: no link
+    broken = article("h", "Src", "Broken host", ["Text."], "https://exa mple.org/a", None)
+    doc = parse(render_day_page(make_digest([story(broken)]), make_config(), env, []))
+    assert doc.xpath("//main//h2/a") == []
+
+
 def test_multi_article_story_lists_the_other_reports(env):
     other = article(
         "npr-1",
@@ -208,6 +242,21 @@ def test_empty_day_is_calm(env):
     doc = parse(page)
     assert texts(doc.xpath("//main//p[@class='empty']")) == ["Nothing new today. Enjoy the quiet."]
     assert doc.xpath("//main//article") == []
+
+
+def test_an_empty_day_whose_sources_failed_does_not_say_all_is_quiet(env):
+    # every source down (the machine offline overnight): "Enjoy the quiet" would be false
+    failures = [SourceFailure("Example Weekly", "the server answered 503")]
+    doc = parse(render_day_page(make_digest((), failures=failures), make_config(), env, []))
+    assert texts(doc.xpath("//main//p[@class='empty']")) == [
+        "No stories today, and 1 source could not be read."
+    ]
+    failures.append(SourceFailure("Old Blog", "the feed is not XML"))
+    german = make_environment(None, "de")
+    doc = parse(render_day_page(make_digest((), failures=failures), make_config(), german, []))
+    assert texts(doc.xpath("//main//p[@class='empty']")) == [
+        "Heute keine Meldungen, und 2 Quellen konnten nicht gelesen werden."
+    ]
 
 
 def test_footer_lists_failures_and_generation_time(env):
