@@ -394,6 +394,15 @@ def test_empty_day_and_grouped_story(tmp_path: Path) -> None:
     assert 'href="https://news.example.org/2?from=digest&amp;lang=es"' in html
 
 
+def test_an_empty_day_whose_sources_failed_does_not_say_all_is_quiet(tmp_path: Path) -> None:
+    # every source down (the machine offline overnight): "Enjoy the quiet" would be false
+    failed = replace(make_digest(0), stories=())
+    plain, html = parts(build(failed, make_config(tmp_path)))
+    said = "No stories today, and 1 source could not be read."
+    assert said in plain and said in html
+    assert "Enjoy the quiet" not in plain and "Enjoy the quiet" not in html
+
+
 # ---------------------------------------------------------------- config and templates
 
 
