@@ -218,10 +218,15 @@ def other_language(tag: str | None, page: Language) -> str | None:
 
 def lang_attr(tag: str | None, page: Language | None = None) -> Markup:
     """`` lang="de"`` for text in ``tag``'s language on a page in another (``page``); nothing
-    when the languages are the same or the text's is not known. Text written the other way
-    than the page's language says so too (`` lang="he" dir="rtl"``): a browser lays text out
-    by its ``dir``, never by its ``lang``."""
+    when the languages are the same. Text written the other way than the page's language
+    says so too (`` lang="he" dir="rtl"``): a browser lays text out by its ``dir``, never by
+    its ``lang``. Text whose language is not known (a feed or a file that does not say) may
+    be written either way: `` dir="auto"`` has the browser take its direction from its first
+    letter, or a Hebrew or Arabic headline would be laid out left to right, its punctuation
+    at the wrong end."""
     page = page or english()
+    if not tag:
+        return Markup(' dir="auto"')
     tag = other_language(tag, page)
     if tag is None:
         return Markup("")

@@ -27,7 +27,9 @@ def test_text_in_another_language_than_the_page_s_is_marked() -> None:
 
     assert lang_attr("de", language("en")) == ' lang="de"'
     assert lang_attr("en-US", language("en")) == ""  # the same language
-    assert lang_attr(None, language("de")) == ""  # not known: not marked
+    # not known: not marked, but its direction is its own (the browser reads its first letter)
+    assert lang_attr(None, language("de")) == ' dir="auto"'
+    assert lang_attr("", language("he")) == ' dir="auto"'
     assert lang_attr("en", language("de")) == ' lang="en"'
     assert lang_attr('de" onload="x', language("en")) == ' lang="de&#34; onload=&#34;x"'
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 import re
@@ -207,7 +208,22 @@ def test_a_right_to_left_story_on_a_left_to_right_page_says_its_direction(env):
     assert hebrew.xpath(".//h2/a[@dir='rtl']") and hebrew.xpath(
         ".//p[@class='summary'][@dir='rtl']"
     )
-    assert not doc.xpath("//article[not(.//a[@href='https://www.haaretz.co.il/news/1'])]//*[@dir]")
+    # the other story's language is not known: its direction is its own first letter's
+    others = doc.xpath("//article[not(.//a[@href='https://www.haaretz.co.il/news/1'])]//*[@dir]")
+    assert others and {e.get("dir") for e in others} == {"auto"}
+
+
+def test_a_right_to_left_story_of_no_known_language_takes_its_own_direction(env):
+    """A Hebrew feed that does not say its language (or a text file): its headline, summary
+    and text are marked dir="auto", so the browser lays them out right to left by their
+    first letter instead of left to right as the page."""
+    undeclared = dataclasses.replace(HEBREW, language=None)
+    doc = parse(render_day_page(make_digest([story(undeclared)]), make_config(), env, []))
+    hebrew = doc.xpath("//article")[0]
+    assert hebrew.xpath(".//h2/a[@dir='auto']") and hebrew.xpath(
+        ".//p[@class='summary'][@dir='auto']"
+    )
+    assert not hebrew.xpath(".//*[@lang]")  # its language is still not guessed
 
 
 def test_a_stray_bidi_control_in_a_title_does_not_reorder_the_line_after_it(env):
