@@ -2,7 +2,8 @@
 
 Whoever reads an error is usually looking at a cron mail hours after the fact, so every error
 a user can meet says both, and every layer shows them the same way: the command line prints
-the problem, then the advice; a build lists failed sources with both in the digest's footer.
+the problem, then the advice; a build's report lists failed sources with both (the digest's
+footer, which its readers see, names each with a short reason only: see ``SourceFailure``).
 """
 
 from __future__ import annotations

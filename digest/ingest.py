@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from digest.config import FetchConfig
 from digest.freshness import code_version
 from digest.intake import Parsed, slim
-from digest.model import Article, Source, SourceFailure
+from digest.model import Article, FailureReason, Source, SourceFailure
 from digest.sources import kinds
 from digest.sources.errors import SourceError
 from digest.sources.kinds.base import Cursor, Fetched, Follow, Kind, Reading, newest
@@ -159,7 +159,7 @@ class _Run:
                 )
             except Exception as exc:  # as for a source taken by a worker: it fails alone
                 log.exception("unexpected error taking source %s", source.name)
-                self.failed(source, f"unexpected error: {type(exc).__name__}: {exc}", _BUG)
+                self.failed(source, f"unexpected error: {type(exc).__name__}: {exc}", _BUG, "error")
                 return
             self.days.append(day)
         else:
@@ -192,6 +192,7 @@ class _Run:
         source: Source,
         problem: str,
         advice: str,
+        reason: FailureReason,
         *,
         disable: bool = False,
         forget_move: bool = False,
@@ -224,7 +225,9 @@ class _Run:
         # DEBUG: whoever runs the build reports every failure once, with its advice (the
         # command prints it, ``digest run`` logs it), and the digest lists it.
         log.debug("source %s failed: %s", source.name, shown)
-        self.failures.append(SourceFailure(source=source.name, problem=shown, advice=advice))
+        self.failures.append(
+            SourceFailure(source=source.name, problem=shown, advice=advice, reason=reason)
+        )
 
 
 def _and_then(problem: str, more: str) -> str:
@@ -339,11 +342,11 @@ def collect(
                 continue
             reading = kind.read(source, cursor, tz)
         except SourceError as exc:
-            run.failed(source, exc.problem, exc.advice)
+            run.failed(source, exc.problem, exc.advice, "content")
             continue
         except Exception as exc:  # a bug in one kind must not cost the other sources
             log.exception("unexpected error reading source %s", source.name)
-            run.failed(source, f"unexpected error: {type(exc).__name__}: {exc}", _BUG)
+            run.failed(source, f"unexpected error: {type(exc).__name__}: {exc}", _BUG, "error")
             continue
         run.took(source, kind, reading, cursor)
     if remote:
@@ -407,6 +410,7 @@ def _collect_remote(
                 source,
                 f"disabled: {record.disabled_reason}",
                 f"remove it with 'digest sources remove \"{source.name}\"', or give it a new url",
+                "gone",
             )
             continue
         plan = remote.kind.request(source, remote.cursor)
@@ -487,6 +491,7 @@ def _collect_remote(
                 source,
                 remote.unreadable["problem"],
                 advice if isinstance(advice, str) else "",
+                "content",
                 unreadable=remote.unreadable,
             )
             continue
@@ -509,6 +514,7 @@ def _collect_remote(
                 source,
                 result.problem or "the publisher removed this feed (HTTP 410 Gone)",
                 result.advice or "remove the source, or find its new address",
+                "gone",
                 disable=True,
             )
             continue
@@ -521,6 +527,7 @@ def _collect_remote(
                 source,
                 result.problem or "could not be fetched",
                 result.advice or "",
+                "fetch",
                 forget_move=refused_move,
             )
             continue
@@ -532,13 +539,14 @@ def _collect_remote(
                 source,
                 outcome.problem,
                 outcome.advice,
+                "content",
                 unreadable=None
                 if remote.kind.may_follow or not outcome.lasting  # (cut off: download again)
                 else _remember_unreadable(result, outcome, now),
             )
             continue
         if isinstance(outcome, Exception):
-            run.failed(source, f"unexpected error: {_error_text(outcome)}", _BUG)
+            run.failed(source, f"unexpected error: {_error_text(outcome)}", _BUG, "error")
             continue
         health = {"etag": result.etag, "last_modified": result.last_modified}
         if isinstance(outcome, Reading):

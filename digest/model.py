@@ -282,13 +282,27 @@ class StoryRecord:
     updated: dt.datetime | None = None
 
 
+# Why a source could not be read, in the few words its readers are told (``reason``):
+# fetch: it could not be downloaded (no answer, an error status, refused by the network
+# policy, too big); content: what it gave could not be read (not a feed, a missing file);
+# gone: its publisher removed it; config: its [[sources]] entry is wrong; error: a bug in
+# digest; "": not said.
+FailureReason = Literal["", "fetch", "content", "gone", "config", "error"]
+
+
 @dataclass(frozen=True, slots=True)
 class SourceFailure:
-    """A source that could not be read this run: which, what went wrong, and what to do."""
+    """A source that could not be read this run: which, what went wrong, and what to do.
+
+    ``problem`` and ``advice`` are for whoever runs digest (the command's output, the log,
+    the state): they name addresses, files, hosts and config values of theirs, which may be
+    an intranet's, a home folder's or carry a password or token. What the digest shows its
+    readers (the pages, the feeds, the email) is the source's name and ``reason`` only."""
 
     source: str
     problem: str
     advice: str = ""
+    reason: FailureReason = ""
 
     def __str__(self) -> str:
         text = f"{self.source}: {self.problem}"

@@ -262,6 +262,26 @@ def figure_kind(kind: str, speaking: Language | None = None) -> str:
     return (speaking or english()).gettext(FIGURE_KINDS[kind])
 
 
+# Why a source could not be read, as its readers are told it (``SourceFailure.reason``): the
+# problem itself stays with whoever runs digest (see ``SourceFailure``).
+FAILURE_REASONS = {
+    # TRANSLATORS: these follow a source's name under "Sources that could not be read"
+    "fetch": N_("could not be downloaded"),
+    "content": N_("its content could not be read"),
+    "gone": N_("no longer published"),
+    "config": N_("its entry in the configuration is wrong"),
+    "error": N_("an unexpected error"),
+}
+
+
+def failure_reason(reason: str, speaking: Language | None = None) -> str:
+    """A ``SourceFailure.reason`` in the reader's language; "" for none (or one this digest
+    does not know, stored by a newer one)."""
+    if reason not in FAILURE_REASONS:
+        return ""
+    return (speaking or english()).gettext(FAILURE_REASONS[reason])
+
+
 def lower_first(text: str) -> str:
     """``More than 80`` → ``more than 80``, for a phrase quoted mid-sentence; an acronym
     (``US``, ``AP``) keeps its capitals."""

@@ -925,7 +925,12 @@ class State:
         ).fetchone()
         if row is None or not row[0]:
             return ()
-        return tuple(SourceFailure(**item) for item in json.loads(row[0]))
+        # (what a later digest may have stored beside the fields this one knows is left out)
+        known = {field.name for field in dataclasses.fields(SourceFailure)}
+        return tuple(
+            SourceFailure(**{k: v for k, v in item.items() if k in known})
+            for item in json.loads(row[0])
+        )
 
     def page_days(self) -> list[tuple[dt.date, bool]]:
         """Every built day (each has a page), newest first, and whether it is forgotten."""

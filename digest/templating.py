@@ -45,6 +45,7 @@ from digest.present import (
     adds_to,
     day_filename,
     default_templates_dir,
+    failure_reason,
     figure_kind,
     http_url,
     iso_datetime,
@@ -218,6 +219,7 @@ def make_environment(
         upper_first=upper_first,
         lang_attr=functools.partial(lang_attr, page=lang),
         figure_kind=functools.partial(figure_kind, speaking=lang),
+        failure_reason=functools.partial(failure_reason, speaking=lang),
     )
     env.tests["adding_to"] = adds_to
     return env

@@ -55,7 +55,14 @@ def make_digest(count: int = 3, *, paragraphs: int = 4, failures: bool = True) -
             Story(a.title, (a,), tuple(Attributed(t) for t in a.summary)) for a in articles
         ),
         generated_at=NOW,
-        failures=(SourceFailure("City Hall feed", "HTTP 404", "check the URL"),)
+        failures=(
+            SourceFailure(
+                "City Hall feed",
+                "HTTP 404 Not Found from http://10.0.0.5/feed.xml",
+                "check the URL",
+                "fetch",
+            ),
+        )
         if failures
         else (),
     )

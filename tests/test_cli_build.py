@@ -41,7 +41,8 @@ def test_a_wrong_source_entry_does_not_stop_the_build(workdir: Path, capsys) -> 
     err = capsys.readouterr().err
     assert "Typo: not read: the config entry is wrong" in err and "sources[1].url" in err
     page = (workdir / "output" / "index.html").read_text(encoding="utf-8")
-    assert "Typo" in page and "fix this [[sources]] entry" in page
+    assert "<strong>Typo</strong>: its entry in the configuration is wrong" in page
+    assert "sources[1].url" not in page and "fix this" not in page  # the report's, not ours
     assert page.count('class="story"') == 1 and page.count('<li id="story-') == 3  # the seeds
 
 
@@ -63,3 +64,48 @@ def test_a_file_name_cannot_forge_a_line_of_the_build_s_report(workdir: Path, ca
     assert lines and all(line.startswith(("warning: ", "digest: ", "note: ")) for line in lines)
     assert not any(line.startswith("warning: every source") for line in lines)
     assert "\x1b" not in err and "\\n" in err
+
+
+def test_the_published_outputs_name_a_failed_source_without_the_operator_s_details(
+    workdir: Path, http_server, capsys
+) -> None:
+    # The site is published and the email goes to its readers; a failed source's error names
+    # the operator's addresses, logins, tokens, files and config: those go to the build's
+    # report (standard error, which cron mails to whoever runs it), never to the outputs.
+    import email as email_parser
+
+    http_server.route("/private.xml", status=404, body="no")
+    login = f"http://ana:hunter2@127.0.0.1:{http_server.port}/private.xml?token=s3cr3t"
+    (workdir / "digest.toml").write_text(
+        'site_url = "https://example.org/news/"\narticles_feed = true\n'
+        '[[sources]]\npath = "seeds"\n'
+        f'[[sources]]\nurl = "{login}"\nallow_private = true\n'
+        '[[sources]]\nname = "Notes"\npath = "/nonexistent/home/ana/notes.xml"\nkind = "feed"\n'
+        '[[sources]]\nurl = "ftp://ana:hunter2@files.example.org/feed?token=s3cr3t"\n'
+        '[email]\nfrom = "Digest <digest@example.org>"\nto = ["ana@example.org"]\n'
+        'smtp_host = "127.0.0.1"\n',
+        encoding="utf-8",
+    )
+    assert main(["build", "-q", "--date", SEEDS_DAY]) == EXIT_OK
+    report = capsys.readouterr().err
+    assert "HTTP 404" in report and "/nonexistent/home/ana/notes.xml" in report
+    assert "sources[3].url" in report  # the wrong entry, as the config names it
+    assert main(["send", "-q", "--date", SEEDS_DAY, "--to-file", "out.eml"]) == EXIT_OK
+    message = email_parser.message_from_bytes((workdir / "out.eml").read_bytes())
+    outputs = {p.name: p.read_text("utf-8") for p in (workdir / "output").iterdir()}
+    for part in message.walk():
+        if part.get_content_maintype() == "text":
+            outputs[part.get_content_type()] = part.get_payload(decode=True).decode()
+    assert set(outputs) >= {"index.html", f"{SEEDS_DAY}.html", "text/plain", "text/html"}
+    private = ["hunter2", "s3cr3t", "ana:", "nonexistent", "/private.xml", "HTTP 404"]
+    private += [str(workdir), "digest.toml", "sources[3]", "check the URL"]
+    for name, text in outputs.items():
+        assert not [p for p in private if p in text], name
+    page = " ".join(outputs[f"{SEEDS_DAY}.html"].split())
+    plain = " ".join(outputs["text/plain"].split())
+    for said in (
+        f"127.0.0.1:{http_server.port}</strong>: could not be downloaded",
+        "Notes</strong>: its content could not be read",
+        "files.example.org</strong>: its entry in the configuration is wrong",
+    ):
+        assert said in page and said.replace("</strong>", "") in plain

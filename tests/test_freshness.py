@@ -115,9 +115,15 @@ def test_a_source_that_starts_failing_renders_the_day_again(tmp_path: Path) -> N
     failing = dataclasses.replace(config, sources=(*config.sources, broken))
     again = build(failing, DAY, now=LATER)
     assert not again.unchanged and [f.source for f in again.failures] == ["Gone"]
-    assert "no-such-folder" in (config.output / f"{SEEDS_DAY}.html").read_text("utf-8")
-    # and failing the same way, it is left alone
-    assert build(failing, DAY, now=LATER + dt.timedelta(hours=1)).unchanged
+    page = (config.output / f"{SEEDS_DAY}.html").read_text("utf-8")
+    assert "<strong>Gone</strong>: its content could not be read" in page
+    assert "no-such-folder" not in page  # the operator's path: the build's report says it
+    # and failing the same way, it is left alone, past the run that flags it as failing for
+    # three runs in a row: that count is the report's, the page does not change with it
+    for hours in (1, 2, 3):
+        again = build(failing, DAY, now=LATER + dt.timedelta(hours=hours))
+        assert again.unchanged
+    assert "failing for 4 runs in a row" in again.failures[0].problem
 
 
 def test_a_new_article_renders_the_day_again(tmp_path: Path) -> None:

@@ -119,7 +119,8 @@ def test_plain_part_wrapped_at_72_with_numbered_links(tmp_path: Path) -> None:
         assert re.search(rf"story {n} \[{n}\]$", plain, re.M)
     flat = " ".join(plain.split())
     assert "Summary 2: Nicolás Pérez cut the ribbon at dawn. The bridge links" in flat
-    assert "- City Hall feed: HTTP 404 (check the URL)" in plain
+    assert "- City Hall feed: could not be downloaded" in lines
+    assert "10.0.0.5" not in plain and "check the URL" not in plain  # the operator's, not ours
     assert "-- " in lines
     assert "<" not in plain
 

@@ -192,7 +192,8 @@ def test_a_broken_source_is_reported_and_the_rest_still_built(site: Config, tmp_
     (failure,) = result.digest.failures
     assert failure.source == "Missing folder" and "does not exist" in failure.problem
     page = (config.output / "2026-11-21.html").read_text("utf-8")
-    assert "Missing folder" in page and "does not exist" in page
+    assert "Missing folder</strong>: its content could not be read" in page
+    assert "does not exist" not in page and str(tmp_path) not in page  # the report's, not ours
 
 
 def test_a_lone_surrogate_in_a_json_feed_costs_nothing_but_itself(tmp_path: Path) -> None:

@@ -277,8 +277,9 @@ def test_an_empty_day_whose_sources_failed_does_not_say_all_is_quiet(env):
 
 def test_footer_lists_failures_and_generation_time(env):
     failures = [
-        SourceFailure("Example Weekly", "the server answered 503", "try again tomorrow"),
-        SourceFailure("Old Blog", "the feed is not XML"),
+        SourceFailure("Example Weekly", "the server answered 503", "try again tomorrow", "fetch"),
+        SourceFailure("Old Blog", "the feed is not XML", reason="content"),
+        SourceFailure("Stored by an older digest", "file /home/ana/notes.xml does not exist"),
     ]
     generated = dt.datetime(2026, 11, 21, 5, 30, 7, tzinfo=UTC)
     doc = parse(
@@ -287,9 +288,11 @@ def test_footer_lists_failures_and_generation_time(env):
         )
     )
     footer = doc.xpath("//footer")[0]
+    # its name and reason: the problem and advice are the operator's (the build's report)
     assert texts(footer.xpath(".//li")) == [
-        "Example Weekly: the server answered 503 try again tomorrow",
-        "Old Blog: the feed is not XML",
+        "Example Weekly: could not be downloaded",
+        "Old Blog: its content could not be read",
+        "Stored by an older digest",
     ]
     stamp = footer.xpath(".//time")[0]
     assert stamp.get("datetime") == "2026-11-21T06:30:07+01:00"

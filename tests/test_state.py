@@ -2,7 +2,9 @@
 
 import dataclasses
 import datetime as dt
+import json
 import multiprocessing
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -199,7 +201,7 @@ def test_old_schema_is_migrated_in_place(tmp_path: Path) -> None:
 
 
 def test_a_days_failures_are_kept_with_it_and_replaced_by_the_next_build(tmp_path: Path) -> None:
-    failure = SourceFailure("Harbour News", "HTTP 404 Not Found", "check the URL")
+    failure = SourceFailure("Harbour News", "HTTP 404 Not Found", "check the URL", "fetch")
     with State.open(tmp_path / "s.sqlite") as state:
         day = state.prepare_day(DAY, "Digest", 1, "<p>x</p>", NOW)
         state.commit_build(DAY, [article("k1")], [], day, NOW, (), [failure])
@@ -210,6 +212,25 @@ def test_a_days_failures_are_kept_with_it_and_replaced_by_the_next_build(tmp_pat
         day = state.prepare_day(DAY, "Digest", 1, "<p>x</p>", NOW)
         state.commit_build(DAY, [], [], day, NOW, (), [])
         assert state.day_failures(DAY) == ()
+
+
+def test_a_days_failures_stored_by_an_older_or_a_newer_digest_are_read(tmp_path: Path) -> None:
+    # an older digest stored no reason; a newer one may store what this one does not know
+    with State.open(tmp_path / "s.sqlite") as state:
+        day = state.prepare_day(DAY, "Digest", 1, "<p>x</p>", NOW)
+        state.commit_build(DAY, [article("k1")], [], day, NOW, ())
+    stored = [
+        {"source": "Old", "problem": "HTTP 404", "advice": ""},
+        {"source": "New", "problem": "HTTP 503", "advice": "", "reason": "fetch", "since": 3},
+    ]
+    with sqlite3.connect(tmp_path / "s.sqlite") as db:
+        db.execute("UPDATE days SET failures = ?", (json.dumps(stored),))
+    db.close()
+    with State.open(tmp_path / "s.sqlite") as state:
+        assert state.day_failures(DAY) == (
+            SourceFailure("Old", "HTTP 404"),
+            SourceFailure("New", "HTTP 503", reason="fetch"),
+        )
 
 
 def test_a_source_stays_new_until_a_read_with_entries_and_again_at_a_new_address(

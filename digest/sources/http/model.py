@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 from digest import PROJECT_URL, __version__
-from digest.model import SourceFailure
+from digest.model import FailureReason, SourceFailure
 
 if TYPE_CHECKING:
     from digest.sources.http.guard import Network
@@ -109,7 +109,8 @@ class FetchResult:
         """The problem as a ``SourceFailure`` for the digest, or None when there was none."""
         if self.outcome in ("ok", "not_modified"):
             return None
-        return SourceFailure(self.source, self.problem or self.outcome, self.advice or "")
+        reason: FailureReason = "gone" if self.outcome == "gone" else "fetch"
+        return SourceFailure(self.source, self.problem or self.outcome, self.advice or "", reason)
 
 
 @dataclass(slots=True)
