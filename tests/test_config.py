@@ -346,3 +346,87 @@ def test_sources_left_unnamed_get_unique_names_from_their_addresses(tmp_path: Pa
         ("other.example", False),
         ("Named", True),
     ]
+
+
+def test_a_name_made_from_an_address_never_shows_its_login_or_its_query(tmp_path: Path) -> None:
+    # A made name is shown to the digest's readers (bylines, the failed sources), and a
+    # private feed's address carries its password or token: the name keeps the host.
+    config = parse_config(
+        {
+            "sources": [
+                {"url": "https://ana:hunter2@feeds.example.org:8443/private.xml"},
+                {"url": "https://example.org/feed?token=s3cr3t"},
+                {"url": "https://example.org/feed?token=0th3r"},
+                {"url": "https://example.org/tech"},
+                {"url": "https://other.example/feed"},
+                {"url": "https://other.example/news"},
+                {"url": "https://other.example/feed?token=t0k3n", "name": "other.example/feed"},
+            ]
+        },
+        base=tmp_path,
+    )
+    assert [s.name for s in config.sources] == [
+        "feeds.example.org:8443",
+        "example.org/feed",
+        "example.org/feed (2)",  # told apart by their order, not by their tokens
+        "example.org/tech",
+        "other.example/feed (2)",  # the name given to another source is kept for it
+        "other.example/news",
+        "other.example/feed",
+    ]
+    assert [s.location for s in config.sources][1:3] == [
+        "https://example.org/feed?token=s3cr3t",
+        "https://example.org/feed?token=0th3r",
+    ]
+
+
+def test_one_address_given_twice_unnamed_is_still_refused(tmp_path: Path) -> None:
+    url = {"url": "https://example.org/feed?token=s3cr3t"}
+    with pytest.raises(ConfigError, match=r"two sources share the name 'example\.org/feed'"):
+        parse_config({"sources": [url, dict(url)]}, base=tmp_path)
+
+
+def test_a_wrong_entry_left_unnamed_is_named_after_its_host_not_its_login(tmp_path: Path) -> None:
+    path = write_config(
+        tmp_path,
+        '[[sources]]\npath = "a"\n'
+        '[[sources]]\nurl = "ftp://ana:hunter2@files.example.org/feed?token=s3cr3t"\n'
+        '[[sources]]\npath = "/home/ana/notes/feed.xml"\nmax_items = 0\n',
+    )
+    config = load_config(path)
+    assert [f.source for f in config.invalid_sources] == ["files.example.org", "feed.xml"]
+    assert {f.reason for f in config.invalid_sources} == {"config"}
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ('output = "."\n', "the config file"),
+        ('output = "www"\nstate = "www/digest-state.sqlite"\n', "the state file"),
+        ('output = "www"\nstate = "www/private/state.sqlite"\n', "the state file"),
+        ('output = "www"\nstate = "www"\n', "the state file"),
+        (
+            'output = "www"\n[email]\nfrom = "a@example.org"\nto = ["b@example.org"]\n'
+            'smtp_host = "smtp.example.org"\nusername = "a"\npassword_file = "www/pw"\n',
+            "email.password_file",
+        ),
+    ],
+)
+def test_a_private_file_inside_the_published_output_folder_is_refused(
+    tmp_path: Path, text: str, named: str
+) -> None:
+    # The output folder is published as it is: the state (every source's address, tokens
+    # included, and every article kept) and its copies beside it, the config and the mail
+    # password would be downloadable from the site.
+    with pytest.raises(ConfigError) as refused:
+        load_config(write_config(tmp_path, text))
+    message = str(refused.value)
+    assert named in message and "inside the output folder" in message
+    assert str(tmp_path / ("." if 'output = "."' in text else "www")) in message
+
+
+def test_the_state_beside_the_output_folder_is_not_inside_it(tmp_path: Path) -> None:
+    for text in ("", 'output = "www"\n', 'output = "www"\nstate = "www-state/s.sqlite"\n'):
+        config = load_config(write_config(tmp_path, text))
+        assert not config.state.is_relative_to(config.output)
+        assert not (tmp_path / "digest.toml").is_relative_to(config.output)

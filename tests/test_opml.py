@@ -58,3 +58,15 @@ def test_entities_are_never_expanded() -> None:
     except SourceError:
         return  # refusing the file is fine too
     assert all("root:" not in s.name for s in sources)
+
+
+def test_an_outline_without_a_title_is_named_after_its_host_not_its_login() -> None:
+    # the name goes into the config, and from there onto the digest's pages
+    data = (
+        b'<opml version="2.0"><body><outline type="rss" '
+        b'xmlUrl="https://ana:hunter2@feeds.example.org/private.xml?token=s3cr3t"/>'
+        b"</body></opml>"
+    )
+    (source,) = parse_opml(data)
+    assert source.name == "feeds.example.org"
+    assert source.location == "https://ana:hunter2@feeds.example.org/private.xml?token=s3cr3t"

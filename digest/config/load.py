@@ -46,6 +46,7 @@ from digest.config.settings import (
     source_kinds,
 )
 from digest.model import Source, SourceFailure
+from digest.sources.urls import host_name
 
 
 def default_config(base: Path | None = None) -> Config:
@@ -120,7 +121,52 @@ def parse_config(
     values["fetch"] = FetchConfig(**read_table(data.get("fetch", {}), FETCH, where, base))
     values["stories"] = StoriesConfig(**read_table(data.get("stories", {}), STORIES, where, base))
     values["schedule"] = _parse_schedule(data.get("schedule", {}), where, base)
+    mail: EmailConfig | None = values.get("email")
+    _keep_private_out_of_output(
+        values["output"],
+        {
+            "state": values["state"],
+            "config": path.resolve() if path else None,
+            "password_file": mail.password_file if mail else None,
+        },
+        where,
+    )
     return Config(**values, path=path, invalid_sources=invalid)
+
+
+def _keep_private_out_of_output(output: Path, files: Mapping[str, Path | None], where: str) -> None:
+    """Refuse a config that puts one of digest's private files in its output folder, which is
+    published as it is (served, or synced to a web server): anyone could download it from
+    the site. The state holds every source's address (a feed's token or login with it) and
+    every article kept, and its copies, its lock and a damaged file moved aside sit beside it
+    (``digest-state.sqlite.backups/``...); the config names the sources and the mail
+    account; the password file is the password."""
+    for key, file in files.items():
+        if file is None or not file.is_relative_to(output):
+            continue
+        what, advice = _PRIVATE_FILES[key]
+        raise ConfigError(
+            f"{where}: {what} ({file}) is inside the output folder ({output}), which is "
+            f"published with the pages: anyone who can read the site could download it; "
+            f"{advice}"
+        )
+
+
+_PRIVATE_FILES = {
+    "state": (
+        "the state file",
+        "set 'state' to a file outside the output folder, and move the state file and its "
+        ".backups folder there with no build running",
+    ),
+    "config": (
+        "the config file",
+        "set 'output' to a folder of its own, such as \"output\" (the default)",
+    ),
+    "password_file": (
+        "email.password_file",
+        "keep the password file outside the output folder",
+    ),
+}
 
 
 def _parse_schedule(table: Any, where: str, base: Path) -> ScheduleConfig:
@@ -196,9 +242,22 @@ def _unique_made_names(sources: list[Source]) -> list[Source]:
             parts = urlsplit(source.location)
             path = parts.path.strip("/") if parts.scheme in ("http", "https") else ""
             longer = f"{name}/{path}" if path else name
-            if parts.query:
-                longer += f"?{parts.query}"
             result[index] = dataclasses.replace(source, name=longer)
+    # Never the query: it is where a private feed's token goes (?token=...), and a name is
+    # shown to the digest's readers. Addresses that differ in their query or login alone
+    # are numbered in config order instead; one address given twice keeps its one name,
+    # which the duplicate check refuses, as it does two files of one name.
+    web = [not s.named and urlsplit(s.location).scheme in ("http", "https") for s in result]
+    seen = {s.name: "" for s, made in zip(result, web, strict=True) if not made}
+    for index, source in enumerate(result):
+        if not web[index]:
+            continue
+        name, number = source.name, 1
+        while seen.get(name, source.location) != source.location:
+            number += 1
+            name = f"{source.name} ({number})"
+        seen[name] = source.location
+        result[index] = dataclasses.replace(source, name=name)
     return result
 
 
@@ -241,10 +300,8 @@ def _parse_source(
         raise ConfigError(
             f"{where}: '{label}': a {kind.name} source needs a '{other}', not a '{given}'"
         )
-    if url is not None:
-        location, default_name = url, urlsplit(url).netloc
-    else:
-        location, default_name = str(path), path.name
+    location = url if url is not None else str(path)
+    default_name = made_name(location, url=url is not None)
     own = {key.name for key in kind.keys}
     options = {
         key.field: values.pop(key.field)
@@ -266,12 +323,25 @@ def _parse_source(
 
 
 def _invalid_source(entry: Any, index: int, error: ConfigError) -> SourceFailure:
-    name = f"sources[{index}]"
+    name = ""
     if isinstance(entry, dict):
-        given = entry.get("name") or entry.get("url") or entry.get("path")
-        name = given if isinstance(given, str) and given.strip() else name
+        given, url, path = entry.get("name"), entry.get("url"), entry.get("path")
+        if isinstance(given, str) and given.strip():
+            name = given.strip()
+        elif isinstance(url, str):  # named as a valid entry would be: never its login
+            name = made_name(url, url=True)
+        elif isinstance(path, str):
+            name = made_name(path, url=False)
     return SourceFailure(
-        source=name,
+        source=name or f"sources[{index}]",
         problem=f"not read: the config entry is wrong ({error})",
         advice="fix this [[sources]] entry; the other sources were read as usual",
+        reason="config",
     )
+
+
+def made_name(location: str, *, url: bool) -> str:
+    """The name of a source the config leaves unnamed, made from its ``location``: a URL's
+    host (and port), a path's last part. Never a URL's ``user:password@``: a name is shown
+    to the digest's readers, on every article and in the list of sources that failed."""
+    return host_name(location) if url else Path(location).name

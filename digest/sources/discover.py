@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 from digest.model import Source
 from digest.sources.errors import SourceError
+from digest.sources.urls import host_name
 
 if TYPE_CHECKING:
     from digest.sources.http import FetchSettings
@@ -47,11 +48,11 @@ def resolve_new_source(
             )
         return {"name": name or _file_title(path) or path.resolve().name, "path": location}
     if kind is not None:
-        return {"name": name or urlsplit(location).netloc, "url": location, "kind": kind}
+        return {"name": name or host_name(location), "url": location, "kind": kind}
     if not discover:
-        return {"name": name or urlsplit(location).netloc, "url": location}
+        return {"name": name or host_name(location), "url": location}
     feed_url, title = find_feed(location, allow_private=allow_private, settings=settings)
-    return {"name": name or title or urlsplit(feed_url).netloc, "url": feed_url}
+    return {"name": name or title or host_name(feed_url), "url": feed_url}
 
 
 def _file_title(path: Path) -> str:
@@ -82,7 +83,7 @@ def find_feed(
     from digest.sources.http import FetchRequest, FetchSettings, fetch
 
     settings = settings or FetchSettings(retries=1)
-    probe = Source(name=urlsplit(url).netloc, kind="feed", location=url)
+    probe = Source(name=host_name(url), kind="feed", location=url)
     result = fetch(FetchRequest(source=probe.name, url=url, allow_private=allow_private), settings)
     if result.outcome != "ok":
         advice = result.advice or "check the address"

@@ -18,6 +18,7 @@ from lxml import etree
 from digest.model import Source
 from digest.sources import kinds
 from digest.sources.errors import SourceError
+from digest.sources.urls import host_name
 
 CATEGORY_SEPARATOR = "/"
 # OPML's own convention: an outline with an ``xmlUrl`` subscribes to a feed, whatever its
@@ -68,7 +69,7 @@ def _walk(parent: etree._Element, path: list[str], out: list[Source], names: set
         if url and kind is not None:
             if urlsplit(url).scheme not in ("http", "https"):
                 continue  # file:, javascript:, feed: pseudo-schemes have no place here
-            name = _unique(label or urlsplit(url).netloc, names)
+            name = _unique(label or host_name(url), names)
             out.append(
                 Source(
                     name=name,
