@@ -1,7 +1,8 @@
 """The Atom feeds: ``feed.atom`` (one entry per day) and ``articles.atom`` (one per story).
 
-Both are written by feedgen and keep the last ``config.feed_days`` days, counted back from the
-newest built day (not from today). Links are absolute when ``site_url`` is configured, and
+Both are written by feedgen and keep at most the last ``config.feed_days`` days, counted back
+from the newest built day (not from today), and of those only the newest that fit in
+``FEED_BYTES`` (see ``_Budget``). Links are absolute when ``site_url`` is configured, and
 relative to the feed otherwise; a day entry's content is the day's rendered fragment, with its
 links made absolute the same way.
 
@@ -18,13 +19,15 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import jinja2
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
+from lxml import etree
 from lxml import html as lxml_html
 
 from digest import PROJECT_URL, __version__
@@ -49,6 +52,18 @@ ARTICLE_TEMPLATE = "article.html.j2"
 _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
+# The most a feed file may weigh, in bytes. A day entry carries the whole day (every story's
+# full text), a few hundred kilobytes on a busy day, so a month of them made a feed of 10 MB
+# and more: past what feed readers accept (CommaFeed refuses over 5 MiB, some readers over
+# 2 MiB; digest's own fetcher, over 10 MB) and heavy to download again each time the day
+# changes. A feed is a window on the newest entries, not an archive (every day keeps its
+# page, and the archive lists them): a reader that polls even every few days finds each entry
+# while it is in the window, and keeps it after it leaves. So a feed holds the newest days,
+# whole, that fit in this; the newest day is always there, however large it is. 4 MiB is
+# under CommaFeed's limit and holds about ten of the busiest days seen (400 kB each), so a
+# reader opened only every week or so (newsboat, a desktop reader) still finds every day.
+FEED_BYTES = 4 * 1024 * 1024
+
 
 class _Entry(FeedEntry):
     """A feed entry whose title may be in another language than the feed's: a story's
@@ -64,23 +79,20 @@ class _Entry(FeedEntry):
 
 
 def render_feed(days: Sequence[DayRecord], config: Config, feed_id: str) -> bytes:
-    """``feed.atom``: one entry per day, newest first, for the last ``config.feed_days`` days.
+    """``feed.atom``: one entry per day, newest first, for at most the last ``config.feed_days``
+    days, and of them the newest that fit in ``FEED_BYTES``.
 
     The window is counted in calendar days back from the newest day in ``days`` (not from
     today), and every date comes from the records, so the same records give the same bytes.
     Links are absolute when ``site_url`` is set; without it they are relative to the feed.
     """
-    records = newest_first(days)
-    if records:
-        oldest_kept = records[0].day - dt.timedelta(days=config.feed_days - 1)
-        records = [r for r in records if r.day >= oldest_kept]
+    records = _in_window(days, config)
     base = config.site_url or ""
     lang = language(config.language)
 
     fg = _feed_generator(config, feed_id, config.title, FEED_FILENAME, lang)
-    # feedgen would otherwise stamp the feed (and each entry) with the current time
-    fg.updated(max((utc_seconds(r.updated) for r in records), default=_EPOCH))
-
+    budget = _Budget(fg)
+    kept: list[DayRecord] = []
     for record in records:
         page = base + day_filename(record.day)
         content = xml_text(record.content_html)
@@ -96,7 +108,7 @@ def render_feed(days: Sequence[DayRecord], config: Config, feed_id: str) -> byte
             "date": lang.day_month_year(record.day),
             "count": count,
         }
-        entry = fg.add_entry(order="append")
+        entry = FeedEntry()
         entry.id(record.entry_id)
         entry.title(xml_text(title))
         # feedgen 1.0 drops rel/type of entry links; rel="alternate" is Atom's default anyway
@@ -104,26 +116,33 @@ def render_feed(days: Sequence[DayRecord], config: Config, feed_id: str) -> byte
         entry.published(utc_seconds(record.published))
         entry.updated(utc_seconds(record.updated))
         entry.content(content, type="html")
-    return fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+        if not budget.take([entry]):
+            break
+        kept.append(record)
+    # feedgen would otherwise stamp the feed with the current time; the newest change the
+    # feed holds (not one of a day past its budget: the feed would claim a change it lacks)
+    fg.updated(max((utc_seconds(r.updated) for r in kept), default=_EPOCH))
+    return budget.feed()
 
 
 def render_articles_feed(
-    days: Sequence[tuple[DayRecord, Sequence[Story]]],
+    days: Sequence[DayRecord],
+    stories_on: Callable[[dt.date], Sequence[Story]],
     config: Config,
     env: jinja2.Environment,
     feed_id: str,
 ) -> bytes:
-    """``articles.atom``: one entry per story of the last ``config.feed_days`` days.
+    """``articles.atom``: one entry per story (``stories_on(day)``) of at most the last
+    ``config.feed_days`` days, and of them the newest days whose entries fit in ``FEED_BYTES``.
 
     For readers who would rather see each story in their feed reader than one entry a day.
     An entry's id derives from the story's id, which stays put when later reports join the
     story (see ``digest.group.keep_ids``), so feed readers do not show it twice. Its link to
     the story it continues is absolute when ``site_url`` is set, as the day feed's links are.
+    A day's stories are asked for only when the day is in the feed: regrouping a day is the
+    costly part, and a busy month's days mostly fall past the budget.
     """
-    ordered = sorted(days, key=lambda pair: pair[0].day, reverse=True)
-    if ordered:
-        oldest_kept = ordered[0][0].day - dt.timedelta(days=config.feed_days - 1)
-        ordered = [pair for pair in ordered if pair[0].day >= oldest_kept]
+    records = _in_window(days, config)
     base = config.site_url or ""
     namespace = uuid.uuid5(uuid.NAMESPACE_URL, feed_id)
     template = env.get_template(ARTICLE_TEMPLATE)
@@ -136,9 +155,13 @@ def render_articles_feed(
         ARTICLES_FEED_FILENAME,
         lang,
     )
+    budget = _Budget(fg)
     updated = _EPOCH
-    for record, stories in ordered:
-        for story in stories:
+    for record in records:
+        # a day's stories go in together or not at all: a day is what the window counts
+        entries: list[FeedEntry] = []
+        day_updated = _EPOCH
+        for story in stories_on(record.day):
             lead = story.lead
             published = utc_seconds(lead.published or record.published)
             # when the story last changed: its newest article's time, or later if an earlier
@@ -147,8 +170,8 @@ def render_articles_feed(
             changed = max(published, utc_seconds(newest or record.published))
             if story.updated is not None:
                 changed = max(changed, utc_seconds(story.updated))
-            updated = max(updated, changed)
-            entry = fg.add_entry(_Entry(), order="append")
+            day_updated = max(day_updated, changed)
+            entry = _Entry()
             entry.title_language = other_language(lead.language, lang)
             entry.id(f"urn:uuid:{uuid.uuid5(namespace, 'story:' + (story.id or lead.key))}")
             entry.title(xml_text(story.headline or lead.title or lang.gettext("Untitled")))
@@ -158,8 +181,71 @@ def render_articles_feed(
             entry.author({"name": xml_text(lead.author or lead.source)})
             content = template.render(base_context(config), story=story).strip()
             entry.content(xml_text(content), type="html")
+            entries.append(entry)
+        if not budget.take(entries):
+            break
+        updated = max(updated, day_updated)
     fg.updated(updated)
-    return fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True)
+    return budget.feed()
+
+
+class _Budget:
+    """The entries a feed takes, newest first, while the whole file stays within
+    ``FEED_BYTES``; the first group offered is always taken, so the newest day is never
+    missing. A group is taken whole or not at all, and once one is refused the feed is full:
+    an older day never stands in for a newer one.
+
+    Each entry is measured as feedgen will write it (serialised alone, plus the two spaces of
+    indentation each of its lines gains inside the feed), so the feed is built once, with
+    the entries it keeps only."""
+
+    def __init__(self, fg: FeedGenerator) -> None:
+        self._fg = fg
+        fg.updated(_EPOCH)  # (the head's size, without feedgen reading the clock)
+        self._used = len(_serialised(fg))
+        self._taken = self._full = False
+
+    def take(self, entries: Sequence[FeedEntry]) -> bool:
+        """Add ``entries`` to the feed if they fit (or are the first); False once full."""
+        if self._full:
+            return False
+        size = sum(_entry_bytes(entry) for entry in entries)
+        if self._taken and self._used + size > FEED_BYTES:
+            self._full = True
+            return False
+        self._taken = True
+        for entry in entries:
+            self._fg.add_entry(entry, order="append")
+        self._used += size
+        return True
+
+    def feed(self) -> bytes:
+        return _serialised(self._fg)
+
+
+def _serialised(fg: FeedGenerator) -> bytes:
+    return bytes(fg.atom_str(pretty=True, encoding="UTF-8", xml_declaration=True))
+
+
+def _entry_bytes(entry: FeedEntry) -> int:
+    element = entry.atom_entry()
+    alone = etree.tostring(element, pretty_print=True, encoding="UTF-8", xml_declaration=False)
+    # Inside the feed each of its element's lines is indented two spaces more; the lines of
+    # its text (a day's HTML, escaped: no "<" in it) are not.
+    return len(alone) + 2 * (1 + len(_ELEMENT_LINE.findall(alone)))
+
+
+_ELEMENT_LINE = re.compile(rb"\n *<")
+
+
+def _in_window(records: Sequence[DayRecord], config: Config) -> list[DayRecord]:
+    """The days of the last ``config.feed_days`` calendar days, counted back from the newest
+    of them (not from today), newest first: a gap in the days does not pull older ones in."""
+    records = newest_first(records)
+    if not records:
+        return []
+    oldest_kept = records[0].day - dt.timedelta(days=config.feed_days - 1)
+    return [record for record in records if record.day >= oldest_kept]
 
 
 def _feed_generator(

@@ -961,8 +961,9 @@ def render_outputs(
 ) -> dict[Path, str | bytes]:
     """Every output file's path and content: the day page, index, archive and feeds.
 
-    ``stories_on(day)`` gives an earlier day's stories, for the optional per-story feed;
-    ``fragment`` is the day's rendered story list, if the caller has it already.
+    ``stories_on(day)`` gives an earlier day's stories, for the optional per-story feed (asked
+    for only the days that feed holds); ``fragment`` is the day's rendered story list, if the
+    caller has it already.
     """
     from digest import atom, render
 
@@ -977,15 +978,8 @@ def render_outputs(
         present.FEED_FILENAME: lambda: atom.render_feed(days, config, feed_id),
         present.INDEX_FILENAME: lambda: render.render_index(digest, config, env, days, fragment),
         present.ARTICLES_FEED_FILENAME: lambda: atom.render_articles_feed(
-            [
-                (
-                    d,
-                    (*digest.stories, *digest.also_today)
-                    if d.day == digest.day
-                    else stories_on(d.day),
-                )
-                for d in days[: config.feed_days]
-            ],
+            days,
+            lambda d: (*digest.stories, *digest.also_today) if d == digest.day else stories_on(d),
             config,
             env,
             feed_id,

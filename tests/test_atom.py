@@ -10,8 +10,8 @@ import feedparser
 from lxml import etree
 from page_samples import ATOM, DAY, FEED_ID, UTC, make_config, make_digest, record
 
-from digest.atom import render_feed
-from digest.model import DayRecord
+from digest.atom import FEED_BYTES, render_articles_feed, render_feed
+from digest.model import Article, Attributed, DayRecord, Paragraph, Story
 from digest.present import day_filename
 from digest.render import render_fragment
 
@@ -138,3 +138,124 @@ def test_empty_feed_is_still_valid():
     feed = render_feed([], make_config(), FEED_ID)
     assert relaxng().validate(etree.fromstring(feed))
     assert feedparser.parse(feed).bozo == 0
+
+
+# --- the size of a feed -------------------------------------------------------------------------
+
+
+def busy_day(day: dt.date, kilobytes: int, n: int = 0) -> DayRecord:
+    """A day whose digest weighs about ``kilobytes``: stories with their full text, as a busy
+    day's fragment is."""
+    words = random.Random(str(day)).choices(["harbour", "council", "vote", "ferry", "rail"], k=20)
+    paragraph = "<p>" + " ".join(words) + " &amp; more.</p>\n"
+    stories = "".join(
+        f'<article class="story" id="story-{day}-{i}"><h2><a href="https://example.net/{i}">'
+        f"Story {i}</a></h2><details>{paragraph * 40}</details></article>\n"
+        for i in range(kilobytes * 1024 // (len(paragraph) * 40))
+    )
+    return record(day, count=40, content=stories, n=n)
+
+
+def busy_month(kilobytes: int = 150) -> list[DayRecord]:
+    return [busy_day(DAY - dt.timedelta(days=i), kilobytes) for i in range(30)]
+
+
+def entry_ids(feed: bytes) -> list[str]:
+    return [e.findtext(f"{ATOM}id") for e in etree.fromstring(feed).findall(f"{ATOM}entry")]
+
+
+def test_a_month_of_busy_days_fits_the_feed_budget_with_the_newest_days_whole():
+    # 30 days of about 150 KB each made a feed of 5 MB (a month of real busy days, 13 MB)
+    days = busy_month()
+    config = make_config(site_url="https://example.org/digest/")
+    feed = render_feed(days, config, FEED_ID)
+    assert len(feed) <= FEED_BYTES
+    assert relaxng().validate(etree.fromstring(feed))
+    parsed = feedparser.parse(feed)
+    assert parsed.bozo == 0, parsed.get("bozo_exception")
+    # the newest days, in order and without a gap, as many as the budget holds...
+    kept = entry_ids(feed)
+    assert 4 <= len(kept) < 30
+    assert kept == [d.entry_id for d in days[: len(kept)]]
+    # ...each whole: an entry is never cut short to fit
+    for entry, day in zip(parsed.entries, days, strict=False):
+        assert entry.content[0].value.count("<article") == day.content_html.count("<article")
+    # and the next day would not have fitted: the budget is filled, not merely respected
+    head = len(render_feed([], config, FEED_ID))
+    next_entry = len(render_feed([days[len(kept)]], config, FEED_ID)) - head
+    assert len(feed) + next_entry > FEED_BYTES
+
+
+def test_the_newest_day_is_in_the_feed_however_large_it_is():
+    days = [busy_day(DAY, FEED_BYTES // 1024 + 100), *busy_month()[1:]]
+    feed = render_feed(days, make_config(), FEED_ID)
+    assert entry_ids(feed) == [days[0].entry_id]
+    assert relaxng().validate(etree.fromstring(feed))
+
+
+def test_the_feed_updated_is_that_of_the_days_it_holds():
+    # an old day rebuilt after the newest (its content changed) but past the budget is not in
+    # the feed: the feed's updated must not claim a change the feed does not show
+    days = busy_month()
+    days[-1] = busy_day(days[-1].day, 150, n=30 * 24)
+    root = etree.fromstring(render_feed(days, make_config(), FEED_ID))
+    newest = max(e.findtext(f"{ATOM}updated") for e in root.findall(f"{ATOM}entry"))
+    assert root.findtext(f"{ATOM}updated") == newest == "2026-11-21T05:30:00+00:00"
+
+
+def test_an_entry_stays_the_same_while_the_window_moves_on():
+    # the next day's feed drops the oldest entries, and every entry both feeds hold is
+    # byte for byte the same: readers neither show it again nor take it as changed
+    days = busy_month()
+    config = make_config(site_url="https://example.org/digest/")
+    today = etree.fromstring(render_feed(days[1:], config, FEED_ID))
+    tomorrow = etree.fromstring(render_feed(days, config, FEED_ID))
+
+    def by_id(root) -> dict[str, bytes]:
+        return {
+            e.findtext(f"{ATOM}id"): etree.tostring(e, with_tail=False)
+            for e in root.findall(f"{ATOM}entry")
+        }
+
+    before, after = by_id(today), by_id(tomorrow)
+    assert next(iter(after)) == days[0].entry_id
+    shared = before.keys() & after.keys()
+    assert shared and shared == set(after) - {days[0].entry_id}
+    assert all(before[k] == after[k] for k in shared)
+
+
+def busy_stories(day: dt.date, count: int) -> list[Story]:
+    text = " ".join(random.Random(str(day)).choices(["harbour", "council", "vote"], k=300))
+    stories = []
+    for i in range(count):
+        report = Article(
+            key=f"{day}-{i}",
+            source="Harbour Gazette",
+            title=f"Story {i} of {day}",
+            paragraphs=tuple(Paragraph(f"{text} {j}.") for j in range(8)),
+            url=f"https://example.net/{day}/{i}",
+            published=dt.datetime.combine(day, dt.time(6), tzinfo=UTC),
+        )
+        stories.append(
+            Story(report.title, (report,), (Attributed("A sentence."),), id=f"{day}-{i}")
+        )
+    return stories
+
+
+def test_the_story_feed_holds_the_newest_days_that_fit_and_reads_no_others(env):
+    days = busy_month()
+    asked: list[dt.date] = []
+
+    def stories_on(day: dt.date) -> list[Story]:
+        asked.append(day)
+        return busy_stories(day, 40)
+
+    feed = render_articles_feed(days, stories_on, make_config(), env, FEED_ID)
+    assert len(feed) <= FEED_BYTES
+    assert relaxng().validate(etree.fromstring(feed))
+    titles = [e.title for e in feedparser.parse(feed).entries]
+    kept = len(titles) // 40
+    assert 1 <= kept < 30 and len(titles) == 40 * kept  # whole days only
+    assert titles[0] == f"Story 0 of {DAY}" and titles[-1] == f"Story 39 of {days[kept - 1].day}"
+    # regrouping a day is costly: a day past the budget is not even asked for
+    assert asked == [d.day for d in days[: kept + 1]]

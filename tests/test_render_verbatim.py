@@ -77,7 +77,8 @@ def test_atom_entries_carry_code_and_tables(env) -> None:
         updated=dt.datetime(2026, 11, 21, 6, tzinfo=UTC),
     )
     feed = render_articles_feed(
-        [(record, [Story(MATCH.title, (MATCH,), tuple(Attributed(t) for t in MATCH.summary))])],
+        [record],
+        lambda day: [Story(MATCH.title, (MATCH,), tuple(Attributed(t) for t in MATCH.summary))],
         make_config(),
         env,
         "urn:x",

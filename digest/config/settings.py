@@ -330,7 +330,13 @@ TOP = Table(
         ),
         Key("lead_sentences", Integer(1, 20), 3, "sentences per summary"),
         Key("summary_chars", Integer(80, 5000), 600, "character budget per summary"),
-        Key("feed_days", Integer(1, 3650), 30, "days kept in the feeds"),
+        Key(
+            "feed_days",
+            Integer(1, 3650),
+            30,
+            "days kept in the feeds, at most: of them, a feed holds the newest that fit in "
+            "4 MiB, and always the newest",
+        ),
         Key(
             "keep_days",
             Integer(0, 36500),
