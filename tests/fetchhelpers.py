@@ -7,7 +7,11 @@ import contextlib
 import socket
 from collections.abc import Iterator
 
+from ports import closed_port
+
 from digest.sources.http import FetchRequest, FetchResult, FetchSettings, fetch
+
+__all__ = ["closed_port"]  # (for the tests that import it from here)
 
 FEED = b'<?xml version="1.0"?><rss version="2.0"><channel><title>T</title></channel></rss>'
 MB = 1024 * 1024
@@ -28,12 +32,6 @@ def get(url: str, settings: FetchSettings | None = None, **request: object) -> F
     a request reaches it only when allowed to (``allow_private``, true unless said)."""
     request.setdefault("allow_private", True)
     return fetch(FetchRequest("test", url, **request), settings or FetchSettings(), sleep=Sleeps())
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @contextlib.contextmanager

@@ -4,7 +4,6 @@ host by host and within a time budget, from a real HTTP server on 127.0.0.1."""
 from __future__ import annotations
 
 import datetime as dt
-import socket
 import threading
 import time
 from email.utils import format_datetime
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from httpserver import FixtureServer, Reply
+from ports import closed_port
 from test_ingest import NOW, RSS, feed, rss, site
 from test_sitemap import DAY, HTML, article_page, serve, sitemap
 from test_sitemap import RECENT as SITEMAP_PAGES
@@ -213,12 +213,6 @@ def test_a_page_asked_for_on_two_threads_at_once_is_fetched_before_the_phase_end
 
 
 # --- PageFetcher alone ----------------------------------------------------------------------------
-
-
-def closed_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def test_a_refusing_host_is_tried_once_and_its_other_pages_are_not_tried() -> None:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 from mail_samples import DAY, NOW, make_config, make_digest, parse
-from smtpserver import USER, Recorder, free_port, smtp_server
+from ports import closed_port
+from smtpserver import USER, Recorder, smtp_server
 
 from digest.mail import AlreadySentError, MailError, RecipientsRefused, send_digest
 from digest.state import State
@@ -163,7 +164,7 @@ def test_every_recipient_refused_records_nothing(tmp_path: Path) -> None:
 def test_dry_run_to_file_writes_a_valid_eml_and_sends_nothing(tmp_path: Path) -> None:
     target = tmp_path / "out" / "digest.eml"
     with State.open(tmp_path / "s.sqlite") as state:
-        config = make_config(tmp_path, free_port(), username=USER, password_env="UNSET_VAR")
+        config = make_config(tmp_path, closed_port(), username=USER, password_env="UNSET_VAR")
         result = send_digest(
             make_digest(), config, state, dry_run=True, to_file=target, now=NOW, environ={}
         )

@@ -15,12 +15,12 @@ from pathlib import Path
 
 import pytest
 from mail_samples import DAY, NOW, build, make_config, make_digest, parse
+from ports import closed_port
 from smtpserver import (
     PASSWORD,
     USER,
     Recorder,
     authenticator,
-    free_port,
     server_password,
     smtp_server,
 )
@@ -81,7 +81,7 @@ def test_wrong_password_is_a_clear_error_without_the_password(
 
 
 def test_username_without_password_is_refused_before_connecting(tmp_path: Path) -> None:
-    email = make_config(tmp_path, free_port(), username=USER).email  # nothing listens there
+    email = make_config(tmp_path, closed_port(), username=USER).email  # nothing listens there
     message = build(make_digest(1), make_config(tmp_path))
     with pytest.raises(MailError) as failure:
         send_message(message, email, None)
@@ -166,7 +166,7 @@ def test_implicit_tls_against_a_plain_server_explains_the_ports(
 
 
 def test_connection_refused_names_host_and_port(tmp_path: Path) -> None:
-    port = free_port()  # nothing listens there now
+    port = closed_port()  # nothing listens there
     config = make_config(tmp_path, port)
     with pytest.raises(MailError) as failure:
         send_message(build(make_digest(1), config), config.email, None)

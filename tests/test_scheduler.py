@@ -268,8 +268,8 @@ def test_a_failed_run_does_not_count_so_the_next_start_catches_up(tmp_path: Path
 def test_a_job_whose_email_fails_is_logged_without_a_traceback_and_the_site_is_kept(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    from ports import closed_port
     from seedsite import copy_seeds
-    from smtpserver import free_port
 
     from digest.config import EmailConfig
     from digest.model import Source
@@ -284,7 +284,7 @@ def test_a_job_whose_email_fails_is_logged_without_a_traceback_and_the_site_is_k
             sender="digest@example.org",
             recipients=("ana@example.org",),
             smtp_host="127.0.0.1",
-            smtp_port=free_port(),  # nothing listens there
+            smtp_port=closed_port(),  # nothing listens there
             security="none",
             timeout=5.0,
         ),

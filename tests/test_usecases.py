@@ -15,8 +15,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from ports import closed_port
 from seedsite import SEEDS, copy_seeds
-from smtpserver import Recorder, free_port, smtp_server
+from smtpserver import Recorder, smtp_server
 
 from digest import usecases
 from digest.config import Config, EmailConfig, load_config
@@ -269,7 +270,7 @@ def test_send_day_refuses_a_day_already_sent_unless_forced(site: Config) -> None
 def test_send_day_dry_run_writes_or_prints_the_message_and_records_nothing(
     site: Config,
 ) -> None:
-    config = with_email(site, free_port())  # nothing listens there
+    config = with_email(site, closed_port())  # nothing listens there
     written = usecases.send_day(config, DAY, to_file=site.output / "day.eml", now=NOW)
     assert not written.sent and written.written == site.output / "day.eml"
     assert b"multipart/alternative" in (site.output / "day.eml").read_bytes()
@@ -314,7 +315,7 @@ def test_build_then_send_emails_a_day_once(site: Config) -> None:
 
 
 def test_build_then_send_keeps_the_site_when_the_email_fails(site: Config) -> None:
-    config = with_email(site, free_port())  # nothing listens there
+    config = with_email(site, closed_port())  # nothing listens there
     with pytest.raises(usecases.EmailFailedError) as failed:
         usecases.build_then_send(config, now=NOW)
     built = failed.value.built
