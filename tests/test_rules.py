@@ -291,26 +291,27 @@ def write(tmp_path: Path, text: str) -> Path:
 
 
 def test_a_users_file_adds_a_language_to_built_in_signals(tmp_path: Path) -> None:
-    italian = "Questo articolo è stato generato con l'aiuto dell'intelligenza artificiale."
-    assert cut(italian) == []
+    # (Czech: a language the built-in signals do not know)
+    czech = "Tento článek byl vytvořen s pomocí umělé inteligence."
+    assert cut(czech) == []
     rules = load_rules(
         write(
             tmp_path,
             """
 [signals.self-reference]
-it = ['\\bquesto (?:articolo|testo)\\b']
+cs = ['\\btento (?:článek|text)\\b']
 
 [signals.ai-term]
-it = ['\\bintelligenza artificiale\\b']
+cs = ['\\buměl\\w+ inteligenc\\w+']
 
 [signals.generation]
-it = ['\\bgenerat[oa]\\b']
+cs = ['\\bvytvořen[aoý]?\\b']
 """,
         )
     )
-    assert cut(italian, rules) == [("ai-disclaimer", italian)]
-    assert "it" in rules.signals["ai-term"].patterns
-    assert "it" not in default_rules().signals["ai-term"].patterns
+    assert cut(czech, rules) == [("ai-disclaimer", czech)]
+    assert "cs" in rules.signals["ai-term"].patterns
+    assert "cs" not in default_rules().signals["ai-term"].patterns
 
 
 def test_a_users_file_adds_a_scored_rule_with_a_signal_of_its_own(tmp_path: Path) -> None:
