@@ -95,8 +95,7 @@ COMPANIES_AND_LATIN = [
     ),
     case(
         '"No. We will not," she said. See Vol. 3 and Fig. 2 for details.',
-        '"No.',
-        'We will not," she said.',
+        '"No. We will not," she said.',
         "See Vol. 3 and Fig. 2 for details.",
     ),
 ]
@@ -216,6 +215,40 @@ ELLIPSES = [
 ]
 
 QUOTES_AND_BRACKETS = [
+    # A quotation of two sentences and its attribution are one sentence: split, the second
+    # half would read 'This was our home," said ...', with a quote closed that never opened.
+    case(
+        '"We are devastated. This was our home for 40 years," said Maria Lopez. Rain fell.',
+        '"We are devastated. This was our home for 40 years," said Maria Lopez.',
+        "Rain fell.",
+    ),
+    case(
+        "\u201cI have made mistakes. I take full responsibility,\u201d she wrote. He left.",
+        "\u201cI have made mistakes. I take full responsibility,\u201d she wrote.",
+        "He left.",
+    ),
+    case(
+        'He said: "We will win. We always do." The crowd cheered.',
+        'He said: "We will win. We always do."',
+        "The crowd cheered.",
+    ),
+    # A quotation whose closing mark is not in the paragraph (it goes on in the next one, as
+    # news writes a long quote) splits as prose, and so does one that runs on for long.
+    case(
+        '"We will rebuild. Every house will stand again. Nobody will be left behind.',
+        '"We will rebuild.',
+        "Every house will stand again.",
+        "Nobody will be left behind.",
+    ),
+    case(
+        '"We will rebuild. '
+        + "Every street will be cleared and every house rebuilt. " * 7
+        + 'That is a promise," she said. Rain fell.',
+        '"We will rebuild.',
+        *["Every street will be cleared and every house rebuilt."] * 7,
+        'That is a promise," she said.',
+        "Rain fell.",
+    ),
     case(
         '"We will win," he said. "Nobody can stop us." Then he left.',
         '"We will win," he said.',
@@ -428,6 +461,22 @@ IN_LANGUAGE = [
             "Laut Hrn. Schmidt stieg die Zahl um ca. 40 Prozent, z.B. in Kiel.",
             "Die Polizei ermittelt.",
         ],
+    ),
+    # A quotation of two sentences stays whole, in each language's quotation marks.
+    (
+        "de",
+        "„Wir können nicht mehr ausgeben. Das ist Rechnen“, sagte sie. Die Inflation sinkt.",
+        ["„Wir können nicht mehr ausgeben. Das ist Rechnen“, sagte sie.", "Die Inflation sinkt."],
+    ),
+    (
+        "fr",
+        "« Nous devons construire plus. Et mieux », a-t-il déclaré. Le plan coûte cher.",
+        ["« Nous devons construire plus. Et mieux », a-t-il déclaré.", "Le plan coûte cher."],
+    ),
+    (
+        "es",
+        "«No voy a permitirlo. Me voy hoy», dijo. La ciudad espera.",
+        ["«No voy a permitirlo. Me voy hoy», dijo.", "La ciudad espera."],
     ),
     # German quotation marks close with “ and «
     (

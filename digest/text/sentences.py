@@ -18,7 +18,13 @@ before it and the token after it:
 * a lone ``!`` after at most two words, before a capital that is no sentence opener, is part
   of a name (``Yahoo! Japan said``, ``The try! Swift conference``);
 * an ellipsis ends one only before a capital (``Wait… What?``), never before lower case or a
-  number, and never as a bracketed elision (``[...]``).
+  number, and never as a bracketed elision (``[...]``);
+* nothing ends one inside a quotation that closes soon after in the same paragraph
+  (``"We are devastated. This was our home," said Ana Ruiz.`` is one sentence): split there,
+  its second half would stand alone with a closing quote and an attribution that belong to
+  the first, a broken lead. A longer quotation (``QUOTE_REACH``), or one whose closing mark
+  is not in the paragraph (a quote that continues in the next one, a stray mark), is split
+  as any text.
 
 Decimals, version numbers, URLs and e-mail addresses never hold a candidate because their
 dots are not followed by whitespace. A blank line always ends a sentence; any other whitespace,
@@ -66,6 +72,19 @@ _FULL_WIDTH_END = re.compile(
 _OPENERS = "\"'\u201c\u2018\u00ab([{\u00bf\u00a1*\u2014\u2013-"
 _QUOTES = "\"'\u201c\u2018\u00ab"
 _TRAILERS = ",;:.!?\u2026\"'\u201d\u2019\u00bb)]}"
+# How each opening quotation mark may close: "…", “…”, „…“ or „…” (German), «…», and »…«
+# (German). Single marks are left out: an apostrophe looks like one.
+_QUOTE_CLOSERS = {
+    '"': '"',
+    "\u201c": "\u201d",
+    "\u201e": "\u201c\u201d",
+    "\u00ab": "\u00bb",
+    "\u00bb": "\u00ab",
+}
+_QUOTE_MARKS = re.compile('["\u201c\u201d\u201e\u00ab\u00bb]')
+# The longest quotation (in characters, from its opening mark to its closing one) whose full
+# stops are no sentence ends: a longer quoted passage splits as prose.
+QUOTE_REACH = 300
 _LONGEST_ABBREVIATION = 40  # a longer token before a period is never an abbreviation
 _NAME_WORDS = 2  # the most words before a "!" that may still be a name ("The try!")
 
@@ -250,9 +269,12 @@ def _full_width_pieces(block: str) -> list[str]:
 def _block_sentences(block: str, rules: _Rules) -> Iterator[str]:
     """The sentences of one block of text that no blank line or full-width end cuts."""
     start = 0
+    quote = _Quotation()
     for m in rules.candidate.finditer(block):
         nxt = _NEXT_TOKEN.match(block, m.end())
         if nxt is None:  # no whitespace after, or only whitespace to the end of the block
+            continue
+        if quote.inside(block, m.end()) and quote.closes_soon(block, m.end()):
             continue
         end = m.start()
         lo = max(end - _LONGEST_ABBREVIATION, 0)
@@ -272,6 +294,36 @@ def _block_sentences(block: str, rules: _Rules) -> Iterator[str]:
     sentence = " ".join(block[start:].split())
     if sentence:
         yield sentence
+
+
+class _Quotation:
+    """Whether a point of a block lies inside a quotation: the block's quotation marks read
+    once, from left to right, as the candidate ends move on. Read across the sentences it
+    splits, so that a long quotation split as prose is still known to be open at its end."""
+
+    __slots__ = ("opened", "opener", "read")
+
+    def __init__(self) -> None:
+        self.read = self.opened = 0
+        self.opener = ""
+
+    def inside(self, block: str, end: int) -> bool:
+        """Whether ``block[:end]`` leaves a quotation open."""
+        for m in _QUOTE_MARKS.finditer(block, self.read, end):
+            mark = m.group()
+            if not self.opener:
+                if mark in _QUOTE_CLOSERS:
+                    self.opener, self.opened = mark, m.start()
+            elif mark in _QUOTE_CLOSERS[self.opener]:
+                self.opener = ""
+        self.read = max(self.read, end)
+        return bool(self.opener)
+
+    def closes_soon(self, block: str, end: int) -> bool:
+        """Whether the open quotation closes after ``end``, at most ``QUOTE_REACH`` characters
+        from where it opened."""
+        window = block[end : self.opened + QUOTE_REACH]
+        return any(closer in window for closer in _QUOTE_CLOSERS[self.opener])
 
 
 def _ends_sentence(
