@@ -30,11 +30,19 @@ _LEXICON = lexicon()
 _AGENCIES = "|".join(_LEXICON.dateline_agencies)
 _DASH = r"(?:--|[\u2014\u2013-])"
 _UP = "A-Z\u00c0-\u00d6\u00d8-\u00de"  # capitals, including accented Latin ones (SÃO, MONTRÉAL)
-_DETAIL = rf"(?:[{_UP}][\w'\u2019.-]*|\d{{1,4}},?)"  # "Calif.", "Ukraine", "Nov.", "14"
-# "WASHINGTON (Reuters) - ", "London (CNN) -- ", "PARIS, Nov. 14 (AFP) - ", "(CNN)The ..."
+# "Calif.", "Ukraine", "Nov.", "14"; the particles of a place's name and the short months that
+# Spanish, French and Portuguese wires write in lower case ("Ciudad de México, 4 mar")
+_DETAIL = (
+    rf"(?:[{_UP}][\w'\u2019.-]*|\d{{1,4}},?"
+    r"|(?:de|del|della|di|da|do|dos|du|des|am|an|im|der|sur|upon|on|el|la|le|les|los|las)(?= )"
+    r"|[a-zé]{3,4}\.?,?(?= \())"
+)
+# "WASHINGTON (Reuters) - ", "London (CNN) -- ", "PARIS, Nov. 14 (AFP) - ", "(CNN)The ...",
+# "MADRID (EFE).- " (a Spanish wire's), "CHICAGO--(BUSINESS WIRE)--", "BOSTON, March 3, 2026
+# /PRNewswire/ -- " (press releases: the wire in slashes, and run into its dashes)
 _DATELINE_AGENCY = re.compile(
-    rf"^(?:[{_UP}][^\W\d_]*\.?(?:[ ,]+{_DETAIL}){{0,6}}\s*)?"
-    rf"\((?:{_AGENCIES})\)\s*(?:{_DASH}\s*|:\s*)?"
+    rf"^(?:[{_UP}][^\W\d_]*\.?(?:[ ,]+{_DETAIL}){{0,6}}\s*)?(?:--\s*)?"
+    rf"(?:\((?:{_AGENCIES})\)|/(?:{_AGENCIES})/)\s*\.?\s*(?:{_DASH}\s*|:\s*)?"
 )
 # "KYIV, Ukraine — ", "NEW YORK -- ", "LOS ANGELES, Calif. - ", "WASHINGTON, March 3 — "
 _DATELINE_CAPS = re.compile(
@@ -74,8 +82,11 @@ _CREDIT_START = re.compile(
 )
 _FILE_PHOTO = re.compile(rf"^[(\[]?\s*file\s+(?:{_MEDIA})\b", re.IGNORECASE)
 _CREDIT_NAMES = any_of((*_LEXICON.photo_agencies, *_LEXICON.credit_words))
+# "Jane Doe/Reuters", "Pool/AFP", and a picture library's resale: "Jose Jordan/AFP via Getty
+# Images"
 _CREDIT_ONLY = re.compile(
     rf"^[(\[]?\s*(?:[^()\[\]/]{{0,60}}/\s*)?(?:{_CREDIT_NAMES})\b"
+    rf"(?:\s+via\s+(?:{_CREDIT_NAMES})\b)?"
     rf"(?:\s*[/|,;]\s*[^()\[\]]{{0,60}})?[)\]]?\s*\.?$",
 )
 _CAPTION_END = re.compile(

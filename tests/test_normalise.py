@@ -1126,11 +1126,19 @@ LATER = Paragraph("Ferries have run aground there twice since October, the autho
         "LISBOA, 12 jan. (Lusa) -",
         "(AFP) --",
         "ANCHORAGE, Alaska —",
+        # Spanish wires close theirs with ".-"; a place's name has particles
+        "MADRID (EFE).-",
+        "Ciudad de México, 4 mar (EFE).-",
+        # press releases: the wire in slashes, or run into its dashes
+        "SAN FRANCISCO, March 3, 2026 /PRNewswire/ --",
+        "CHICAGO--(BUSINESS WIRE)--",
+        "BOSTON, Feb. 12, 2026 (GLOBE NEWSWIRE) --",
     ],
 )
 def test_a_dateline_before_the_lead_is_cut_and_the_sentence_kept(dateline: str) -> None:
+    space = "" if dateline.endswith(")--") else " "  # "--(BUSINESS WIRE)--Acme ..."
     article = Article(
-        "k", "Courier", "Channel to be dredged", (Paragraph(f"{dateline} {LEAD_REST}"), LATER)
+        "k", "Courier", "Channel to be dredged", (Paragraph(dateline + space + LEAD_REST), LATER)
     )
     cleaned = normalise(article, RULES)
     assert cleaned.paragraphs[0].text == LEAD_REST

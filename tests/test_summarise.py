@@ -76,6 +76,13 @@ def test_a_sentence_starting_with_by_is_not_a_byline() -> None:
         ("S\u00c3O PAULO, Brazil \u2014 ", "Brazil's Supreme Court ruled on Wednesday."),
         ("MONTR\u00c9AL \u2014 ", "Quebec will require solar panels from 2027."),
         ("BERLIN (dpa) - ", "Germany's rail operator will add trains."),
+        # a Spanish wire's ".-", a place's name with particles and a month in lower case
+        ("MADRID (EFE).- ", "El Gobierno aprobó la ley."),
+        ("Ciudad de México, 4 mar (EFE).- ", "Los gobiernos acordaron un plan."),
+        # press releases: the wire in slashes, or run into its dashes
+        ("SAN FRANCISCO, March 3, 2026 /PRNewswire/ -- ", "Acme Inc. launched Sentinel."),
+        ("CHICAGO--(BUSINESS WIRE)--", "Northwind Foods Co. reported record sales."),
+        ("BOSTON, Feb. 12, 2026 (GLOBE NEWSWIRE) -- ", "Helio Bio dosed its first patient."),
     ],
 )
 def test_dateline_prefix_is_cut_and_the_sentence_kept(dateline: str, sentence: str) -> None:
@@ -83,6 +90,14 @@ def test_dateline_prefix_is_cut_and_the_sentence_kept(dateline: str, sentence: s
         sentence,
         "It was the first.",
     )
+
+
+@pytest.mark.parametrize(
+    "credit", ["Jose Jordan/AFP via Getty Images", "Jane Doe/Reuters", "Pool/AFP via Getty Images"]
+)
+def test_a_caption_ending_in_a_resold_credit_is_skipped(credit: str) -> None:
+    caption = f"Firefighters battle the blaze near Chiva on Friday. {credit}"
+    assert lead_sentences(body(caption, FIRE), count=1) == (FIRE,)
 
 
 def test_dateline_is_only_cut_from_the_lead() -> None:
