@@ -309,6 +309,22 @@ SUMMARISER_PROMPTS = [
     ("inline-teaser", "Listen | The harbour master on the repairs"),
 ]
 
+# The label of a link to another article, with the bar Le Monde and others set after it
+# ("Lire aussi | ..."), in each language the rule knows: a colon only was read before.
+LABELLED_LINKS = [
+    "Lire aussi | Canicule : à Paris, les cours d'école végétalisées font leurs preuves",
+    "Lesen Sie auch | Solarpflicht für Neubauten: Was Hausbesitzer wissen müssen",
+    "Lee también | Las ciudades que no cumplan perderán las ayudas al transporte",
+]
+
+
+@pytest.mark.parametrize("prompt", LABELLED_LINKS)
+def test_a_link_labelled_with_a_bar_in_another_language_is_cut(prompt: str) -> None:
+    assert clean([BODY[0], prompt, BODY[1]]) == (
+        [("body", BODY[0]), ("body", BODY[1])],
+        [("inline-teaser", prompt)],
+    )
+
 
 @pytest.mark.parametrize(("rule", "prompt"), SUMMARISER_PROMPTS)
 def test_prompts_from_the_summarisers_old_list_are_cut(rule: str, prompt: str) -> None:

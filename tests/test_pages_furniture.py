@@ -217,3 +217,19 @@ def test_docs_page_headings_lose_their_permalinks() -> None:
         "From source",
         "Checking the installation",
     ]
+
+
+# --- paywalls ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ['class="paywall"', 'id="regwall-offer"', 'class="PaywallOffer"'])
+def test_a_paywall_offer_under_a_teaser_is_not_the_article(name: str) -> None:
+    # the offer is written as prose, so neither trafilatura nor the cleaning rules dropped it
+    offer = (
+        f"<div {name}><h2>This article is for subscribers only</h2><p>Subscribe today for "
+        "unlimited access to award-winning journalism, the daily puzzles and our app. Cancel "
+        "anytime.</p><ul><li>Unlimited articles on any device</li><li>Ad-free reading</li></ul>"
+        '<a href="/subscribe">Subscribe for one pound a week</a></div>'
+    )
+    teaser = "".join(f"<p>{text}</p>" for text in FILLER[:3])
+    assert texts(extract_page(page(teaser + offer)).paragraphs) == FILLER[:3]

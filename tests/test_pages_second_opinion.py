@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from pagefixtures import FILLER, read
+import json
+
+import pytest
+from pagefixtures import FILLER, FILLER_HTML, page, read, texts
 
 from digest.model import Paragraph
+from digest.sources.pages import extract_page
 from digest.sources.pages.extract import parse_html
 from digest.sources.pages.second_opinion import (
+    DECLARED,
     Extraction,
     choose,
+    declared_paragraphs,
     doubt,
     page_prose_chars,
     readability_paragraphs,
@@ -82,3 +88,74 @@ def test_the_second_result_is_kept_only_with_clearly_more_article_text() -> None
 
 def test_no_doubt_means_no_reason() -> None:
     assert str(Extraction()) == "trafilatura"
+
+
+# --- the article body a page declares in its JSON-LD -------------------------------------------
+
+
+def shell_page(article_body: str, html_body: str = "", **more: object) -> str:
+    """A page that builds its text with JavaScript: its HTML holds a loading line, its JSON-LD
+    the whole article."""
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Harbour"}
+    ld["articleBody"] = article_body
+    ld.update(more)
+    script = json.dumps(ld).replace("</", "<\\/")  # as sites write it: no "</script>" inside
+    return f"""<!DOCTYPE html><html><head><title>Harbour repairs begin</title>
+<meta property="og:type" content="article">
+<script type="application/ld+json">{script}</script></head>
+<body><noscript>You need to enable JavaScript to run this app.</noscript>
+<div id="root"><header><a href="/">Harbour News</a></header>{html_body}</div></body></html>"""
+
+
+def test_a_page_built_by_javascript_is_read_from_its_declared_article_body() -> None:
+    content = extract_page(shell_page("\n\n".join(FILLER)))
+    assert texts(content.paragraphs) == FILLER
+    assert content.extraction.extractor == DECLARED
+    assert "declared with" in content.extraction.reason
+
+
+@pytest.mark.parametrize("paid", [False, "False", "false"])
+def test_a_declared_body_behind_a_paywall_is_not_taken(paid: object) -> None:
+    # "isAccessibleForFree": false marks text put there for search engines: a reader's tool
+    # must not take it past the paywall; the page's own (short) text stands, or none
+    html = shell_page(
+        "\n\n".join(FILLER), f"<article><p>{FILLER[0]}</p></article>", isAccessibleForFree=paid
+    )
+    content = extract_page(html)
+    assert texts(content.paragraphs) == FILLER[:1]
+    assert content.extraction.extractor != DECLARED
+
+
+def test_a_declared_body_in_one_block_of_text_is_one_paragraph() -> None:
+    content = extract_page(shell_page(" ".join(FILLER)))
+    assert texts(content.paragraphs) == [" ".join(FILLER)]
+
+
+def test_a_declared_body_written_in_html_is_read_as_text_only() -> None:
+    body = (
+        f"<p>{FILLER[0]}</p><script>alert(1)</script><p>{FILLER[1]}<img src=x onerror=alert(2)></p>"
+    )
+    got = texts(extract_page(shell_page(body)).paragraphs)
+    assert got == FILLER[:2]
+    assert not any("alert" in text or "<" in text for text in got)
+
+
+def test_a_declared_body_no_longer_than_the_pages_own_text_raises_no_doubt() -> None:
+    # a site that declares only a summary, or the same text: the page's own reading stands
+    html = page(FILLER_HTML)
+    declared = html.replace(
+        "</head>",
+        '<script type="application/ld+json">'
+        + json.dumps({"@type": "NewsArticle", "articleBody": FILLER[0]})
+        + "</script></head>",
+    )
+    content = extract_page(declared)
+    assert texts(content.paragraphs) == FILLER
+    assert content.extraction == Extraction()
+
+
+def test_declared_paragraphs_are_its_lines() -> None:
+    assert texts(tuple(declared_paragraphs("  One line.\n\n\n  Two\tlines.  \n"))) == [
+        "One line.",
+        "Two lines.",
+    ]

@@ -22,9 +22,10 @@ The steps, one module each:
 5. Tidy the page-shaped leftovers at the edges of the body: the headline or a date/byline line
    repeated as the first line, caption and photo-credit lines, a trailing tag list, and a body
    that the page printed twice (``tidy``).
-6. When that result is implausible (empty, mostly a notice, or tiny against the page's prose),
-   ask readability-lxml too and keep the result with clearly more article text, recording
-   which and why in ``PageContent.extraction`` (``second_opinion``).
+6. When that result is implausible (empty, mostly a notice, or tiny against the page's prose
+   or against the article body its JSON-LD declares), ask readability-lxml too, read the
+   declared body, and keep the result with clearly more article text, recording which and
+   why in ``PageContent.extraction`` (``second_opinion``).
 
 Text boilerplate that is not about page layout (AI disclaimers, newsletter prompts written as
 prose, copyright lines, duplicate paragraphs) is the normalise stage's job, run afterwards.
@@ -98,7 +99,13 @@ def extract_page(
     from digest.sources.pages.extract import body_paragraphs, find_body, parse_html
     from digest.sources.pages.furniture import strip_furniture
     from digest.sources.pages.metadata import read_metadata
-    from digest.sources.pages.second_opinion import choose, doubt, readability_paragraphs
+    from digest.sources.pages.second_opinion import (
+        DECLARED,
+        choose,
+        declared_paragraphs,
+        doubt,
+        readability_paragraphs,
+    )
     from digest.sources.pages.tidy import tidy_paragraphs
 
     text = decode_page(html, content_type) if isinstance(html, bytes) else strip_control_chars(html)
@@ -116,11 +123,13 @@ def extract_page(
         body_paragraphs(body) if body is not None else [], metadata.titles, metadata.author
     )
     extraction = Extraction()
-    why = doubt(paragraphs, tree)
+    why = doubt(paragraphs, tree, metadata.article_body)
     if why is not None:
         second = readability_paragraphs(tree, url)
         second = tidy_paragraphs(second, metadata.titles, metadata.author)
-        paragraphs, extraction = choose(paragraphs, second, why)
+        declared = declared_paragraphs(metadata.article_body)
+        declared = tidy_paragraphs(declared, metadata.titles, metadata.author)
+        paragraphs, extraction = choose(paragraphs, second, why, [(DECLARED, declared)])
     body_chars = sum(len(p.text) for p in paragraphs if p.kind == "body")
     if body_chars == 0 or (
         not metadata.declares_article and body_chars < MIN_UNTYPED_ARTICLE_CHARS

@@ -3,7 +3,9 @@
 Read from the untouched page, before any furniture is stripped: ``<meta>`` tags (Open Graph,
 Dublin Core, Parse.ly, Sailthru...), JSON-LD (also inside ``@graph`` and ``mainEntity``),
 microdata (``itemprop``/``itemtype``), ``<link rel=canonical>``, and trafilatura's own
-metadata reader for the title, author and a day from the URL.
+metadata reader for the title, author and a day from the URL. The JSON-LD ``articleBody`` is
+kept too: a page that builds its text with JavaScript often states the whole article there
+and nowhere else in its HTML.
 
 A wrong date is worse than none (it files an article under the wrong day), so only dates the
 page states in markup are read, never one found by searching its visible text.
@@ -35,6 +37,7 @@ class PageMetadata:
     canonical_url: str | None
     declares_article: bool  # Open Graph, JSON-LD or microdata call the page an article
     titles: tuple[str, ...]  # every form of the headline the body might repeat
+    article_body: str = ""  # the JSON-LD articleBody, the longest one declared ("" when none)
 
 
 def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
@@ -47,7 +50,23 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
         canonical_url=_canonical_url(tree, url),
         declares_article=_declares_article(tree),
         titles=tuple(titles),
+        article_body=_free_article_body(tree),
     )
+
+
+def _free_article_body(tree: HtmlElement) -> str:
+    """The longest JSON-LD ``articleBody`` of an object that does not say it is paid for:
+    a site that states ``"isAccessibleForFree": false`` puts its article there for search
+    engines to index, not for a reader to take past its paywall."""
+    bodies = []
+    for item in _json_ld_objects(tree):
+        body = item.get("articleBody")
+        if not isinstance(body, str) or not _json_ld_types(item):
+            continue
+        if str(item.get("isAccessibleForFree", "")).strip().lower() in ("false", "no", "0"):
+            continue
+        bodies.append(body)
+    return max(bodies, key=len, default="")
 
 
 def _collapse(text: str) -> str:

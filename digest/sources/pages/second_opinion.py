@@ -7,12 +7,16 @@ only when the first result is implausible (:func:`doubt`):
 * it is mostly a notice: copyright and reprint terms, a consent or subscription prompt
   (trafilatura discarded the article's container, say for a class name it took for a paywall
   or an "expand" widget, and kept the licensing box under it);
-* it is tiny against the page's own prose: the page holds far more running text than it kept.
+* it is tiny against the page's own prose: the page holds far more running text than it kept;
+* it is tiny against the article body the page declares in its JSON-LD (``articleBody``): a
+  page that builds its text with JavaScript holds only a "Loading…" or "enable JavaScript"
+  line in its HTML, and its whole article in that script.
 
-readability-lxml then reads the same page (:func:`readability_paragraphs`), and
-:func:`choose` keeps its result only when it holds clearly more article text: at least twice
-as much once notices are set aside. Either way :class:`Extraction` says which extractor's
-text was kept and why, for ``digest extract --explain``.
+readability-lxml then reads the same page (:func:`readability_paragraphs`), the declared body
+is read as text (:func:`declared_paragraphs`), and :func:`choose` keeps the one with the most
+article text only when it holds clearly more than the first result: at least twice as much
+once notices are set aside. Either way :class:`Extraction` says which text was kept and why,
+for ``digest extract --explain``.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from digest.text.html import html_to_paragraphs
 
 MAIN = "trafilatura"
 SECOND = "readability"
+DECLARED = "JSON-LD articleBody"
 
 # A page whose prose is at least this much larger than the extraction, and this many times
 # larger, lost its article somewhere.
@@ -49,6 +54,7 @@ _NOTICE_TERMS = re.compile(
 # The other extractor's text must hold this many times as much article text to be kept.
 _BETTER_BY = 2.0
 _MIN_SECOND_CHARS = 200
+_HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*\b[^>]*>")
 _NOT_TEXT = frozenset(("script", "style", "noscript", "template", "head", "title"))
 
 log = logging.getLogger(__name__)
@@ -65,15 +71,19 @@ class Extraction:
         return f"{self.extractor}: {self.reason}" if self.reason else self.extractor
 
 
-def doubt(paragraphs: Sequence[Paragraph], tree: HtmlElement) -> str | None:
+def doubt(paragraphs: Sequence[Paragraph], tree: HtmlElement, declared: str = "") -> str | None:
     """Why ``paragraphs`` (the main extractor's result for ``tree``) do not look like the
-    article, or None when they do. Cheap: one pass over the page's text."""
+    article, or None when they do; ``declared`` is the article body the page states in its
+    JSON-LD. Cheap: one pass over the page's text."""
     chars = _chars(paragraphs)
     if chars == 0:
         return "it found no article text"
     notice = _notice_chars(paragraphs)
     if notice >= _NOTICE_SHARE * chars:
         return f"its text was mostly a notice ({notice:,} of {chars:,} characters)"
+    declared_chars = len(" ".join(declared.split()))
+    if declared_chars >= _MIN_SECOND_CHARS and declared_chars >= _BETTER_BY * chars:
+        return f"it kept {chars:,} characters of an article declared with {declared_chars:,}"
     prose = page_prose_chars(tree)
     if prose - chars >= _MISSING_PROSE_CHARS and chars < _TINY_SHARE * prose:
         return f"it kept {chars:,} characters of a page with {prose:,} characters of prose"
@@ -108,21 +118,38 @@ def readability_paragraphs(tree: HtmlElement, url: str | None) -> list[Paragraph
     return html_to_paragraphs(summary)
 
 
+def declared_paragraphs(body: str) -> list[Paragraph]:
+    """The JSON-LD ``articleBody`` as paragraphs: one a line of plain text, or, where a site
+    put HTML there, that HTML's blocks (as text: nothing of it is kept as markup)."""
+    if _HTML_TAG.search(body):
+        return html_to_paragraphs(body)
+    lines = (" ".join(line.split()) for line in body.splitlines())
+    return [Paragraph(line) for line in lines if line]
+
+
 def choose(
-    main: list[Paragraph], second: list[Paragraph], why: str
+    main: list[Paragraph],
+    second: list[Paragraph],
+    why: str,
+    others: Sequence[tuple[str, list[Paragraph]]] = (),
 ) -> tuple[list[Paragraph], Extraction]:
-    """The more plausible of the two results, and which it is and why."""
+    """The most plausible of the results, and which it is and why: ``second`` is readability's,
+    ``others`` are further candidates by name (the page's declared body)."""
     main_text = _chars(main) - _notice_chars(main)
-    second_text = _chars(second) - _notice_chars(second)
-    if second_text >= _MIN_SECOND_CHARS and second_text >= _BETTER_BY * main_text:
-        return second, Extraction(
-            SECOND,
-            f"{MAIN}'s result was implausible: {why}; {SECOND} found {second_text:,}"
+    best, best_text, best_name = second, _chars(second) - _notice_chars(second), SECOND
+    for name, candidate in others:
+        text = _chars(candidate) - _notice_chars(candidate)
+        if text > best_text:
+            best, best_text, best_name = candidate, text, name
+    if best_text >= _MIN_SECOND_CHARS and best_text >= _BETTER_BY * main_text:
+        return best, Extraction(
+            best_name,
+            f"{MAIN}'s result was implausible: {why}; {best_name} held {best_text:,}"
             f" characters of article text against {main_text:,}",
         )
     return main, Extraction(
         MAIN,
-        f"kept although {why}: {SECOND} found no more article text ({second_text:,}"
+        f"kept although {why}: no other reading held more article text ({best_text:,}"
         f" characters against {main_text:,})",
     )
 
