@@ -254,3 +254,30 @@ def test_a_disclaimer_at_the_end_of_an_italian_paragraph_cuts_only_that_sentence
     kept, removed = clean("it", [f"{prose} {note}"])
     assert kept == [PROSE["it"][0], prose, PROSE["it"][1]]
     assert removed == [("ai-disclaimer", note)]
+
+
+@pytest.mark.parametrize(
+    ("lang", "prose", "note"),
+    [
+        (
+            "de",
+            "Die Sitzung begann am 3. Oktober um neun Uhr.",
+            "Dieser Artikel wurde am 3. Oktober mit Hilfe künstlicher Intelligenz erstellt.",
+        ),
+        (
+            "fr",
+            "M. Dupont a ouvert la séance à neuf heures.",
+            "Cet article a été rédigé par M. Dupont avec l'aide de l'intelligence artificielle.",
+        ),
+    ],
+)
+def test_an_article_s_sentences_are_split_by_the_rules_of_its_language(
+    lang: str, prose: str, note: str
+) -> None:
+    # Split as English, "am 3." and "M." end sentences: the note fell into two halves that
+    # neither said enough to be cut, and the prose into fragments.
+    first, last = PROSE[lang]
+    paragraphs = tuple(Paragraph(t) for t in [first, f"{prose} {note}", last])
+    result = normalise(Article("k", "Courier", "", paragraphs, language=lang), RULES)
+    assert [p.text for p in result.paragraphs] == [first, prose, last]
+    assert [(r.rule, r.text) for r in result.removed] == [("ai-disclaimer", note)]

@@ -155,8 +155,9 @@ def _verbatim(text: str) -> str:
     return "\n".join(line.rstrip() for line in lines).rstrip()
 
 
-def _sentences(text: str) -> list[str]:
-    return split_sentences(text) or [text]
+def _sentences(text: str, language: str | None = None) -> list[str]:
+    # (in the article's language where it is known: "am 3. Oktober" ends no German sentence)
+    return split_sentences(text, language) or [text]
 
 
 # What a separator line is drawn with: dashes, stars, dots, rules and ornaments ("* * *", "—",
@@ -257,7 +258,7 @@ def normalise(
     # Cutting can uncover more to cut (a heading left orphaned, a title line that now comes
     # first): clean until nothing changes, so cleaning the result again changes nothing.
     for _ in range(len(paragraphs) + _EXTRA_PASSES):
-        cleaned = clean_paragraphs(paragraphs, title, rules, template)
+        cleaned = clean_paragraphs(paragraphs, title, rules, template, article.language)
         removed.extend(cleaned.removed)
         candidates.update(dict.fromkeys(cleaned.candidates))
         paragraphs = cleaned.paragraphs
@@ -288,16 +289,18 @@ def clean_paragraphs(
     title: str,
     rules: RuleSet,
     template: SourceTemplate | None = None,
+    language: str | None = None,
 ) -> Cleaned:
     """Clean an article's paragraphs once: what is kept, what was cut and what was suspected,
-    in reading order.
+    in reading order. ``language`` is the article's, when known: its sentences are split by
+    its rules.
 
     ``title`` may be empty (unknown): the title-repeat check is then skipped and an SEO
     standfirst is recognised by the lead it restates.
     """
     account = _Account()
     title = normalise_text(title)
-    context = _Context(rules, title)
+    context = _Context(rules, title, language)
     if template is not None and (not template.recurs or not rules.recurring):
         template = None
     items = _read(paragraphs, context, account, template)
@@ -312,7 +315,7 @@ def clean_paragraphs(
     if title and kept:
         kept = _drop_title_repeat(kept, title, account)
     _cut_dateline(kept, rules, account)
-    kept = _drop_seo_standfirst(kept, title, rules, account)
+    kept = _drop_seo_standfirst(kept, title, rules, account, language)
     _mark_headings(kept)
     while kept and kept[-1].kind == "heading" and _section_label(kept[-1].text):
         account.cut_item(kept.pop(), ORPHAN_HEADING)
@@ -325,10 +328,12 @@ def clean_paragraphs(
 
 @dataclass
 class _Context:
-    """What sentence scoring needs to know beyond the sentence: the rules and the title."""
+    """What sentence scoring needs to know beyond the sentence: the rules, the title and the
+    article's language."""
 
     rules: RuleSet
     title: str
+    language: str | None = None  # the article's, when known: how its sentences are split
     title_words: str = ""
     follows_cut: bool = False  # the sentence just read was cut as a disclaimer
 
@@ -412,7 +417,7 @@ def _extend_code(items: list[_Item]) -> None:
 def _cut_disclaimers(item: _Item, context: _Context, account: _Account) -> str:
     """Cut every sentence a disclaimer rule matches or scores; consecutive ones cut by one rule
     go together. Sentences that nearly score are noted as candidates."""
-    sentences = _sentences(item.text)
+    sentences = _sentences(item.text, context.language)
     verdicts: list[tuple[str, str] | None] = []
     for order, sentence in enumerate(sentences):
         rule = context.rules.match("disclaimer", probe(sentence))
@@ -454,7 +459,7 @@ def _prompt(item: _Item, context: _Context, account: _Account) -> tuple[str, str
         return rule.id, rule.description
     if not rules.may_score("standalone", text):
         return None
-    sentences = _sentences(text)
+    sentences = _sentences(text, context.language)
     best: Score | None = None
     prompts = 0
     content = False
@@ -927,7 +932,11 @@ def _cut_dateline(items: list[_Item], rules: RuleSet, account: _Account) -> None
 
 
 def _drop_seo_standfirst(
-    items: list[_Item], title: str, rules: RuleSet, account: _Account
+    items: list[_Item],
+    title: str,
+    rules: RuleSet,
+    account: _Account,
+    language: str | None = None,
 ) -> list[_Item]:
     """Drop the first paragraph if it restates the title (or, with no title known, the lead)
     and tells the reader to read on, provided article text follows it."""
@@ -939,7 +948,7 @@ def _drop_seo_standfirst(
     following = [i for i in items[1:4] if i.prose]
     if not any(shapes.sentence_like(i.text) for i in following):
         return items  # nothing would be left to read: it is the article's only summary
-    sentences = _sentences(first.text)
+    sentences = _sentences(first.text, language)
     if len(sentences) > _STANDFIRST_MAX_SENTENCES:
         return items
     first_stems = shapes.stems(first.words)
