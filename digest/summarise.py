@@ -107,6 +107,14 @@ _EDITORS_NOTE = re.compile(
     r"^[(\[]?\s*editor(?:['\u2019]?s|s['\u2019])?\s+note\s*(?::|\u2014|\u2013|--|-)",
     re.IGNORECASE,
 )
+# A box of labelled facts, as reviews and profiles open with ("Director: Ana Ruiz. Starring:
+# Lena Holt, Marco Bell. 112 mins.", "Price: $799 | Battery: 4,500 mAh"): two fields or more,
+# each a short label and a colon at the start of the paragraph or after a full stop, a bar, a
+# semicolon or a line break. Facts, not the article's opening.
+_FACT_FIELD = re.compile(
+    r"(?:^|(?<=[.;|\u00b7\u2022\n])\s*)[^\W\d_][\w'\u2019-]*(?: [\w'\u2019-]+){0,2}:\s+\S"
+)
+_FACT_BOX_CHARS = 300
 # A paragraph this short whose last sentence is a credit is a caption ("Rescue workers search
 # the rubble in Antakya. Photograph: Umit Bektas/Reuters"); a longer one is the article's.
 _CAPTION_CHARS = 400
@@ -247,6 +255,7 @@ def _is_junk_paragraph(text: str) -> bool:
         or _FILE_PHOTO.match(text)
         or _EDITORS_NOTE.match(text)
         or (len(text) < 400 and _CAPTION_END.search(text))
+        or (len(text) <= _FACT_BOX_CHARS and len(_FACT_FIELD.findall(text)) >= 2)
         # boilerplate the normalise stage would cut whole ("This website uses cookies ...
         # Learn more"), though no one of its sentences is boilerplate alone
         or (len(text) <= 400 and default_rules().standalone_match(text) is not None)

@@ -100,6 +100,31 @@ def test_a_caption_ending_in_a_resold_credit_is_skipped(credit: str) -> None:
     assert lead_sentences(body(caption, FIRE), count=1) == (FIRE,)
 
 
+@pytest.mark.parametrize(
+    "box",
+    [
+        "Director: Ana Ruiz. Starring: Lena Holt, Marco Bell. 112 mins. Cert 15.",
+        "Price: $799 | Battery: 4,500 mAh | Weight: 190 g",
+        "Regie: Ana Ruiz. Mit: Lena Holt, Marco Bell. Laufzeit: 112 Minuten.",
+    ],
+)
+def test_a_box_of_labelled_facts_is_not_the_lead(box: str) -> None:
+    # reviews and profiles open with their facts; the article opens after them
+    assert lead_sentences(body(box, FIRE), count=1) == (FIRE,)
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "Officials said: the bridge will reopen on Monday after repairs.",
+        "The council met on Tuesday. Its verdict: the harbour wall must be rebuilt.",
+    ],
+)
+def test_a_lead_with_one_colon_is_still_the_lead(lead: str) -> None:
+    (first,) = lead_sentences(body(lead, FIRE), count=1)
+    assert first != FIRE and lead.startswith(first)
+
+
 def test_dateline_is_only_cut_from_the_lead() -> None:
     later = "NASA \u2014 The agency confirmed the launch date."
     assert lead_sentences(body(FIRE, later)) == (FIRE, later)
