@@ -143,6 +143,18 @@ def stored(value: str | None) -> Rendered | None:
         return None  # a damaged value (or one an earlier digest stored) costs one render
 
 
+def file_stamp(path: Path) -> tuple[int, ...] | None:
+    """What tells that one file changed, as make tells it, for a process that reads it again
+    when it does (``digest run``: its config, a rules file): the file's identity (an editor
+    that saves by renaming makes a new one), size and modification time. None while missing
+    or unreadable."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return (found.st_ino, found.st_size, found.st_mtime_ns)
+
+
 def _files(folder: Path) -> list[tuple[str, int, int]]:
     found: list[tuple[str, int, int]] = []
     seen: set[str] = set()  # folders by their real path: a link back up is walked once

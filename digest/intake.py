@@ -276,8 +276,9 @@ class Cleaning:
     summaries: bool = True
 
     def ruleset(self) -> RuleSet:
-        """The rules, loaded (once a process): a bad rules file raises ``RulesError`` here,
-        before any source is read, rather than once for every article it would clean."""
+        """The rules, loaded (once a process, and again when the file changes): a bad rules
+        file raises ``RulesError`` here, before any source is read, rather than once for
+        every article it would clean."""
         return _rules(self.rules)
 
     def apply(self, article: Article, template: SourceTemplate | None = None) -> Article:
@@ -317,9 +318,17 @@ def survey_all(articles: Iterable[Article]) -> list[Sighting]:
     return sightings
 
 
-@functools.lru_cache(maxsize=4)
 def _rules(path: Path | None) -> RuleSet:
-    # Compiled once per process and rules file: it takes a noticeable moment.
+    from digest.freshness import file_stamp
+
+    return _rules_as_of(path, file_stamp(path) if path is not None else None)
+
+
+@functools.lru_cache(maxsize=4)
+def _rules_as_of(path: Path | None, stamp: tuple[int, ...] | None) -> RuleSet:
+    # Compiled once per process and version of the rules file: it takes a noticeable moment.
+    # ``digest run`` lives for months: a file edited since (its changes, or a mistake) is
+    # read again, as the worker processes, which start afresh for each build, read it.
     from digest.text.normalise import load_rules
 
     return load_rules(path)

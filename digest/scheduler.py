@@ -8,6 +8,10 @@ Built on the ``schedule`` package, with two things it does not do by itself:
   server's is, and tests drive it with a fake clock instead of waiting.
 * **Catching up.** If the machine slept or the process was down at the scheduled time, the job
   runs once on start, not once per missed day: the last run is kept in the state file.
+
+A process that runs for months meets a config file edited under it (a source added with
+``digest sources add``, a new schedule): the file is read again when it changes, and an edit
+that cannot be used is said once while the scheduler goes on with the config it has.
 """
 
 from __future__ import annotations
@@ -20,12 +24,14 @@ import types
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import schedule
 
-from digest.config import Config
+from digest.config import Config, ConfigError
 from digest.errors import DigestError
+from digest.freshness import file_stamp
 from digest.state import RunLock, State, StateLockedError
 from digest.usecases import EmailFailedError, build_then_send
 
@@ -35,6 +41,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], dt.datetime]  # returns an aware datetime
+# What a job's error means: its exit status (for ``digest run --once``) and its message, or
+# None for an error nobody expected (logged with its traceback). The command line knows which
+# errors it reports without a traceback, and passes that knowledge in (``digest.cli.exits``).
+Explain = Callable[[BaseException], "tuple[int, str] | None"]
 LAST_RUN_KEY = "scheduler_last_run"
 # Seconds a scheduled job waits for a run started by hand (or by cron) to finish: nobody is
 # there to try again.
@@ -49,6 +59,12 @@ class JobFailed(Exception):
     """A scheduled job that failed in a way already explained by its message (no traceback)."""
 
 
+def explain_digest_errors(exc: BaseException) -> tuple[int, str] | None:
+    """The default ``Explain``: digest's own errors, and the config's, are explained by their
+    message."""
+    return (1, str(exc)) if isinstance(exc, DigestError | ConfigError) else None
+
+
 @dataclass(frozen=True)
 class RunReport:
     """What one scheduled job did, for the log line."""
@@ -57,6 +73,7 @@ class RunReport:
     ok: bool
     detail: str
     locked: bool = False  # failed because another run held the lock
+    status: int = 0  # the exit status of ``digest run --once``: ``Explain``'s, or 1
 
 
 def last_due(config: Config, now: dt.datetime) -> dt.datetime:
@@ -117,6 +134,8 @@ class Scheduler:
     """Runs ``job`` on the configured schedule until stopped.
 
     ``clock`` and ``wait`` are injectable: ``wait(seconds)`` returns True when asked to stop.
+    With ``config_file`` (and ``load``, which reads it), the file is read again when it changes
+    (see ``reread_config``); ``job`` then reads ``self.config`` to use the newest.
     """
 
     def __init__(
@@ -126,14 +145,23 @@ class Scheduler:
         *,
         clock: Clock = system_clock,
         wait: Callable[[float], bool] | None = None,
+        explain: Explain = explain_digest_errors,
+        config_file: Path | None = None,
+        load: Callable[[Path], Config] | None = None,
     ) -> None:
         self.config = config
         self.job = job
         self.clock = clock
         self._stop = threading.Event()
         self.wait = wait or self._stop.wait
+        self.explain = explain
         self.reports: list[RunReport] = []
         self._schedule = schedule.Scheduler()
+        self._config_file = config_file if load is not None else None
+        self._load = load
+        self._config_stamp = file_stamp(config_file) if config_file is not None else None
+        self._config_read = clock()
+        self._registered: tuple[object, ...] = ()  # the schedule and timezone registered
 
     def stop(self) -> None:
         self._stop.set()
@@ -144,17 +172,25 @@ class Scheduler:
 
     def run_job(self) -> RunReport:
         """Run the job once now, log its figures, and remember when it ran."""
+        self.reread_config()
         started = self.clock()
         try:
             detail = self.job()
             report = RunReport(started, True, detail)
             log.info("scheduled run done: %s", detail)
-        except (JobFailed, DigestError) as exc:  # explained by their message: no traceback
+        except JobFailed as exc:  # explained by its message: no traceback
             log.error("scheduled run failed: %s", exc)
-            report = RunReport(started, False, str(exc), locked=isinstance(exc, StateLockedError))
+            report = RunReport(started, False, str(exc), status=1)
         except Exception as exc:  # keep the scheduler alive: tomorrow's run may well work
-            log.exception("scheduled run failed")
-            report = RunReport(started, False, f"{type(exc).__name__}: {exc}")
+            explained = self.explain(exc)
+            if explained is None:
+                log.exception("scheduled run failed")
+                report = RunReport(started, False, f"{type(exc).__name__}: {exc}", status=1)
+            else:  # a broken rules file, a full disk: the message says it all, as in a build
+                status, message = explained
+                log.error("scheduled run failed: %s", message)
+                locked = isinstance(exc, StateLockedError)
+                report = RunReport(started, False, message, locked=locked, status=status)
         if report.ok:
             # Only a run that worked counts: after a failed one (the mail server was down),
             # the next start catches up instead of waiting for tomorrow.
@@ -170,6 +206,50 @@ class Scheduler:
         self.reports.append(report)
         return report
 
+    def reread_config(self) -> None:
+        """Read the config file again if it changed since it was last read (a source added,
+        a new schedule): the next job uses it, and the schedule follows it from now. An edit
+        that cannot be used is logged once, and the scheduler goes on with the config it has;
+        so does one that moves the state file, which the scheduler's lock is on. (Called before
+        each job and each time the loop wakes, at least once a minute.)"""
+        if self._config_file is None or self._load is None:
+            return
+        stamp = file_stamp(self._config_file)
+        if stamp == self._config_stamp:
+            return
+        self._config_stamp = stamp  # (taken before reading: a later write is seen next time)
+        kept = (
+            f"digest run goes on with the config it read at "
+            f"{self._config_read.astimezone(self.config.timezone):%Y-%m-%d %H:%M %Z}"
+        )
+        try:
+            config = self._load(self._config_file)
+        except Exception as exc:  # a half-saved or mistaken edit: tomorrow's run must happen
+            explained = self.explain(exc)
+            if explained is None:
+                log.exception("config file %s changed but could not be read", self._config_file)
+            else:
+                message = explained[1]
+                named = "" if str(self._config_file) in message else f" {self._config_file}"
+                log.error(
+                    "config file%s changed but cannot be used: %s; %s, until it is fixed",
+                    named,
+                    message,
+                    kept,
+                )
+            return
+        if config.state != self.config.state:
+            log.error(
+                "config file %s now names another state file (%s): restart digest run to "
+                "use it; %s",
+                self._config_file,
+                config.state,
+                kept,
+            )
+            return
+        self.config, self._config_read = config, self.clock()
+        log.info("config file %s changed: read again", self._config_file)
+
     def last_run(self) -> dt.datetime | None:
         with State.open(self.config.state) as state:
             value = state.get_meta(LAST_RUN_KEY)
@@ -177,16 +257,18 @@ class Scheduler:
 
     def run_forever(self, max_idle: float = 60.0) -> None:
         """Catch up once if a run was missed, then run on schedule until ``stop()``."""
-        with _wall_clock_of(self.clock, self.config.timezone):
+        with _wall_clock_of(self.clock, lambda: self.config.timezone):
             if missed_run(self.config, self.last_run(), self.clock()):
                 log.info("a scheduled run was missed while digest was not running: running now")
                 self.run_job()
             self._register()
-            log.info("next run at %s (%s)", self._schedule.next_run, self.config.tz_name)
             while not self.stopping:
+                self.reread_config()
                 runs = len(self.reports)
                 self._schedule.run_pending()
-                if self.config.schedule.every and len(self.reports) > runs:
+                if self._registered != (self.config.schedule, self.config.timezone):
+                    self._register()  # the config's schedule was edited
+                elif self.config.schedule.every and len(self.reports) > runs:
                     # ``schedule`` counts the interval from when the job ended: back on the grid
                     for job in self._schedule.jobs:
                         job.next_run = next_interval_run(self.config, self.clock())
@@ -197,6 +279,7 @@ class Scheduler:
         log.info("scheduler stopped")
 
     def _register(self) -> None:
+        self._registered = (self.config.schedule, self.config.timezone)
         self._schedule.clear()
         every = self.config.schedule.every
         if every:
@@ -205,11 +288,13 @@ class Scheduler:
             job.next_run = next_interval_run(self.config, self.clock())
         else:
             self._schedule.every().day.at(self.config.schedule.at).do(self.run_job)
+        log.info("next run at %s (%s)", self._schedule.next_run, self.config.tz_name)
 
 
 @contextmanager
-def _wall_clock_of(clock: Clock, tz: dt.tzinfo) -> Iterator[None]:
-    """Make ``schedule`` see ``clock`` as naive wall time in ``tz`` while the block runs."""
+def _wall_clock_of(clock: Clock, timezone: Callable[[], dt.tzinfo]) -> Iterator[None]:
+    """Make ``schedule`` see ``clock`` as naive wall time in ``timezone()`` (the config's,
+    which an edit may change) while the block runs."""
 
     class WallClock(dt.datetime):
         @classmethod
@@ -217,7 +302,7 @@ def _wall_clock_of(clock: Clock, tz: dt.tzinfo) -> Iterator[None]:
             moment = clock()
             if tz_arg is not None:
                 return moment.astimezone(tz_arg)
-            return moment.astimezone(tz).replace(tzinfo=None)
+            return moment.astimezone(timezone()).replace(tzinfo=None)
 
     shim = types.ModuleType("datetime")
     shim.__dict__.update(dt.__dict__)
@@ -232,11 +317,16 @@ def _wall_clock_of(clock: Clock, tz: dt.tzinfo) -> Iterator[None]:
 
 @contextmanager
 def stop_on_signals(scheduler: Scheduler) -> Iterator[None]:
-    """SIGTERM and SIGINT let the job in hand finish, then stop the loop."""
+    """SIGTERM and SIGINT let the job in hand finish, then stop the loop. A second Ctrl-C
+    stops the job too, as Ctrl-C stops ``digest build`` (whose state and pages stay as they
+    were, or as it left them whole): someone at the terminal who presses it again means now."""
 
     def handler(signum: int, _frame: object) -> None:
+        if signum == signal.SIGINT and scheduler.stopping:
+            raise KeyboardInterrupt
         log.info(
-            "received %s: finishing the job in hand, then stopping", signal.Signals(signum).name
+            "received %s: finishing the job in hand, then stopping (Ctrl-C again stops it now)",
+            signal.Signals(signum).name,
         )
         scheduler.stop()
 

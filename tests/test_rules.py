@@ -629,3 +629,29 @@ def test_a_bad_rules_file_stops_the_build_before_any_article_is_read(tmp_path: P
     with State.open(config.state) as state:
         assert state.entries(["file:seeds/a.txt"]) == {}  # nothing remembered as seen
     assert not (tmp_path / "output" / "index.html").exists()
+
+
+def test_a_rules_file_edited_between_two_builds_of_one_process_is_read_again(
+    tmp_path: Path,
+) -> None:
+    # 'digest run' builds for months in one process: an edit to the rules file must reach
+    # its next build (the worker processes, new for each build, read it anew), and a mistake
+    # made in it must stop that build as it stops 'digest build', not go unseen
+    from digest.config import Config
+    from digest.model import Source
+    from digest.pipeline import build
+
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "a.txt").write_text("Title: Harbour\n\n" + LEAD, encoding="utf-8")
+    path = write(tmp_path, PROMO + "patterns = ['buy now']\n")
+    config = Config(
+        sources=(Source("seeds", "folder", str(seeds)),),
+        output=tmp_path / "output",
+        state=tmp_path / "state.sqlite",
+        rules=path,
+    )
+    build(config)
+    path.write_text(PROMO + "patterns = ['(oops']\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"rule 'promo': pattern 1 '\(oops' is not a valid"):
+        build(config)

@@ -251,6 +251,28 @@ def test_sigterm_lets_the_job_in_hand_finish_then_stops(tmp_path: Path) -> None:
     assert clock.now < start + dt.timedelta(minutes=2)  # stopped instead of waiting for tomorrow
 
 
+def test_a_second_ctrl_c_stops_the_job_in_hand(tmp_path: Path) -> None:
+    # the first lets the build finish; someone who presses it again wants to stop now, as
+    # Ctrl-C stops 'digest build' (exit 130), not to wait for a build of many minutes
+    config = make_config(tmp_path, at="07:00")
+    start = dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    clock = FakeClock(start, until=start + dt.timedelta(days=5))
+    finished: list[str] = []
+
+    def job() -> str:
+        os.kill(os.getpid(), signal.SIGINT)
+        finished.append("went on after the first")
+        os.kill(os.getpid(), signal.SIGINT)
+        finished.append("went on after the second")
+        return "ok"
+
+    scheduler = Scheduler(config, job, clock=clock, wait=clock.wait)
+    with stop_on_signals(scheduler), pytest.raises(KeyboardInterrupt):
+        scheduler.run_forever()
+    assert finished == ["went on after the first"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
+
+
 def test_a_failed_run_does_not_count_so_the_next_start_catches_up(tmp_path: Path) -> None:
     config = make_config(tmp_path, at="07:00")
     start = dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
@@ -299,3 +321,76 @@ def test_a_job_whose_email_fails_is_logged_without_a_traceback_and_the_site_is_k
     assert "Traceback" not in caplog.text and report.detail in caplog.text
     assert (config.output / "2026-11-20.html").is_file()
     assert scheduler.last_run() is None  # the next start catches up and tries again
+
+
+def test_a_config_file_edited_while_it_runs_is_read_again_and_a_broken_edit_is_said_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # 'digest run' stays up for months: a source added (digest sources add), a new time, a
+    # title changed must reach the next run without a restart; an edit it cannot use (saved
+    # half-way, a typo) must neither stop it nor go unsaid, nor be said every minute
+    from digest.config import load_config
+
+    config_file = tmp_path / "digest.toml"
+
+    def write(at: str, title: str, extra: str = "") -> None:
+        config_file.write_text(
+            f'title = "{title}"\ntimezone = "Europe/Paris"\nstate = "state.sqlite"\n'
+            f'[schedule]\nat = "{at}"\n[[sources]]\npath = "notes"\n{extra}',
+            encoding="utf-8",
+        )
+
+    write("07:00", "Morning")
+    start = dt.datetime(2026, 11, 20, 5, 0, tzinfo=UTC)  # 06:00 in Paris
+    config = load_config(config_file)
+    set_last_run(config, start - dt.timedelta(hours=1))
+    clock = FakeClock(start, until=start + dt.timedelta(days=3))
+    runs: list[tuple[dt.datetime, str]] = []
+    edits = iter(
+        [
+            lambda: write("09:30", "Later"),  # read again: the next run is at 09:30
+            lambda: write("09:30", "Broken", extra="[[sources]\n"),  # not TOML: kept as it was
+            lambda: None,
+            lambda: None,
+        ]
+    )
+
+    def job() -> str:
+        runs.append((clock(), scheduler.config.title))
+        next(edits)()
+        return "ok"
+
+    scheduler = Scheduler(
+        config, job, clock=clock, wait=clock.wait, config_file=config_file, load=load_config
+    )
+    with caplog.at_level("INFO", logger="digest.scheduler"):
+        scheduler.run_forever()
+    local = [(t.astimezone(PARIS).day, f"{t.astimezone(PARIS):%H:%M}", title) for t, title in runs]
+    # (a time moved later runs again that day: the pages are rebuilt, no email goes twice)
+    assert local == [
+        (20, "07:00", "Morning"), (20, "09:30", "Later"), (21, "09:30", "Later"),
+        (22, "09:30", "Later"),
+    ]  # fmt: skip
+    broken = [r.getMessage() for r in caplog.records if "cannot be used" in r.getMessage()]
+    assert len(broken) == 1  # said once, not each minute the loop wakes
+    assert "not valid TOML" in broken[0]
+    assert "goes on with the config it read at 2026-11-20 07:0" in broken[0]  # (woke at 07:01)
+    assert "Traceback" not in caplog.text
+
+
+def test_an_edit_that_moves_the_state_file_is_not_taken_while_it_runs(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # the scheduler's lock is on the state it started with: a second 'digest run' on the new
+    # state would not see it, and both would build
+    from digest.config import load_config
+
+    config_file = tmp_path / "digest.toml"
+    config_file.write_text('state = "a.sqlite"\n[[sources]]\npath = "notes"\n', encoding="utf-8")
+    config = load_config(config_file)
+    scheduler = Scheduler(config, lambda: "ok", config_file=config_file, load=load_config)
+    config_file.write_text('state = "b.sqlite"\n[[sources]]\npath = "notes"\n', encoding="utf-8")
+    with caplog.at_level("ERROR", logger="digest.scheduler"):
+        scheduler.reread_config()
+    assert scheduler.config.state == tmp_path / "a.sqlite"
+    assert "now names another state file" in caplog.text and "restart digest run" in caplog.text

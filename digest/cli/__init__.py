@@ -17,7 +17,7 @@ import os
 import sys
 from collections.abc import Sequence
 
-from digest.cli.console import error
+from digest.cli.console import OneLineFormatter, error
 from digest.cli.exits import (
     EXIT_BROKEN_PIPE,
     EXIT_FAILED,
@@ -76,10 +76,11 @@ def _stdout_reader_gone() -> bool:
 
 
 def _configure_logging(level: int) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(
         # INFO by default: one line per source and run, which is what a log wants; -q keeps
         # only warnings (what a crontab wants), -v adds debugging detail.
         level=logging.INFO - 10 * max(-2, min(level, 1)),
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        stream=sys.stderr,
+        handlers=[handler],
     )

@@ -43,6 +43,16 @@ def escaped(message: object) -> str:
     return str(message).translate(_CONTROL)
 
 
+class OneLineFormatter(logging.Formatter):
+    """Log records as ``logging.Formatter`` writes them, each message on one line
+    (``escaped``): what ``digest run`` logs to the journal carries file names and servers'
+    answers as the warnings printed by a build do. A traceback, which only an error nobody
+    expected has, keeps its lines."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return escaped(super().formatMessage(record))
+
+
 def report_problems(
     failures: Iterable[SourceFailure],
     warnings: Iterable[str],
