@@ -244,7 +244,7 @@ def _in_window(records: Sequence[DayRecord], config: Config) -> list[DayRecord]:
     records = newest_first(records)
     if not records:
         return []
-    oldest_kept = records[0].day - dt.timedelta(days=config.feed_days - 1)
+    oldest_kept = config.feed_from(records[0].day)
     return [record for record in records if record.day >= oldest_kept]
 
 

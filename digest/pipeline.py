@@ -480,7 +480,7 @@ def build(
         check_kept(day, state, config)
         remove_leftovers(config.output)  # from a run killed while writing its pages
         assembly = assemble_day(config, state, day, now, progress)
-        days = state.days()
+        days = _built_days(config, state)
         fingerprint = freshness.fingerprint(
             config, days, assembly.failures, _template_folders(config)
         )
@@ -630,6 +630,14 @@ def build(
         built=digest,
         kept_warning=_forgetting_said(config, state, forgotten, keep),
     )
+
+
+def _built_days(config: Config, state: State) -> list[DayRecord]:
+    """Every built day, newest first, each with its content only if feed.atom may show it:
+    from the feed's first day counted back from the newest day built (a build of a newer
+    day moves that window on, never back)."""
+    built = state.page_days()
+    return state.days(content_from=config.feed_from(built[0][0]) if built else None)
 
 
 def _keeping(config: Config, days: Sequence[DayRecord], now: dt.datetime) -> Keep | None:
@@ -798,7 +806,7 @@ def stored_digest(config: Config, state: State, day: dt.date) -> Digest | None:
     Used to email or re-render a day without reading every source again; the footer lists
     the sources that failed in the day's latest build.
     """
-    if not any(record.day == day for record in state.days()):
+    if not any(built == day for built, _ in state.page_days()):
         return None
     return shaped_digest(
         config,

@@ -937,11 +937,15 @@ class State:
         rows = self._db.execute("SELECT day, forgotten FROM days ORDER BY day DESC")
         return [(dt.date.fromisoformat(day), bool(forgotten)) for day, forgotten in rows]
 
-    def days(self) -> list[DayRecord]:
-        """Every built day, newest first."""
+    def days(self, content_from: dt.date | None = None) -> list[DayRecord]:
+        """Every built day, newest first. With ``content_from``, only the days from it on
+        carry their ``content_html`` (the others have none, as a forgotten day has): it is
+        a day's whole digest, and only the days the feeds show are read for it, where every
+        build would otherwise read every kept day's (each day's, with ``keep_days = 0``)."""
         rows = self._db.execute(
-            "SELECT day, title, story_count, content_html, content_hash, entry_id, published, "
-            "updated FROM days ORDER BY day DESC"
+            "SELECT day, title, story_count, CASE WHEN day >= ? THEN content_html ELSE '' END, "
+            "content_hash, entry_id, published, updated FROM days ORDER BY day DESC",
+            (content_from.isoformat() if content_from else "",),
         ).fetchall()
         return [
             DayRecord(

@@ -7,6 +7,8 @@ import datetime as dt
 import os
 import re
 import shutil
+import tracemalloc
+from collections.abc import Callable
 from pathlib import Path
 
 import feedparser
@@ -17,7 +19,7 @@ from lxml import etree
 from digest.config import Config
 from digest.model import Source
 from digest.output import OutputError
-from digest.pipeline import build
+from digest.pipeline import build, stored_digest
 from digest.state import State
 from digest.summarise import lead_sentences
 from digest.templating import TemplateError
@@ -338,6 +340,40 @@ def test_a_day_built_before_the_newest_one_is_linked_from_the_index(site: Config
     for name in ("2026-11-21.html", "index.html"):
         page = lxml.html.fromstring((site.output / name).read_text("utf-8"))
         assert set(page.xpath("//a[@rel='prev']/@href")) == {"2026-11-20.html"}, name
+
+
+def test_a_build_reads_only_the_digests_of_the_days_the_feed_shows(site: Config) -> None:
+    # Each built day stores its whole digest for its feed.atom entry; with keep_days = 0 a
+    # year of them is kept, and every build (each hourly run that finds nothing new, too)
+    # read them all. Forty earlier days of 1 MB each here, the feed showing two days.
+    site = dataclasses.replace(site, keep_days=0, feed_days=2)
+    with State.open(site.state) as state:
+        for back in range(40, 0, -1):
+            day = DAY - dt.timedelta(days=back)
+            built = NOW - dt.timedelta(days=back)
+            html = f"<p>{day}</p>" + "<p>harbour news</p>" * 60_000
+            record = state.prepare_day(day, site.title, 1, html, built)
+            state.commit_build(day, [], [], record, built)
+    build(site, DAY, now=NOW)
+
+    def peak_memory(action: Callable[[], object]) -> int:
+        tracemalloc.start()
+        try:
+            action()
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+    again = build(site, DAY, now=NOW + dt.timedelta(hours=1))  # nothing new
+    assert again.new_articles == 0 and not again.written
+    # (the forty days' digests are 43 MB)
+    assert peak_memory(lambda: build(site, DAY, now=NOW + dt.timedelta(hours=2))) < 10_000_000
+    with State.open(site.state) as state:  # the day as 'digest send' reads it
+        assert peak_memory(lambda: stored_digest(site, state, DAY)) < 10_000_000
+    # the feed still holds the days it shows, the archive every day
+    feed = feedparser.parse((site.output / "feed.atom").read_bytes())
+    assert [len(e.content[0].value) > 1_000_000 for e in feed.entries] == [False, True]
+    assert (site.output / "archive.html").read_text("utf-8").count('href="2026-') >= 41
 
 
 # --- a source's recurring boilerplate, learnt from its own history ----------------------------

@@ -531,6 +531,11 @@ class Config:
     def tz_name(self) -> str:
         return self.timezone.key
 
+    def feed_from(self, newest: dt.date) -> dt.date:
+        """The first day the feeds show when ``newest`` is the newest day built: the last
+        ``feed_days`` calendar days, that day included."""
+        return newest - dt.timedelta(days=self.feed_days - 1)
+
     def keep_from(self, newest: dt.date) -> dt.date | None:
         """The first day whose articles are kept whole when ``newest`` is the newest day
         built (None: every day's are): ``keep_days`` back, that day included, and never
