@@ -268,6 +268,9 @@ class Cleaning:
     hand to a worker process."""
 
     rules: Path | None = None  # the user's extra rules file
+    # Which version of it the build reads (``freshness.file_stamp``, taken when the build
+    # starts): a build cleans every article by one version, and looks at the file once.
+    rules_stamp: tuple[int, ...] | None = None
     lead_sentences: int = 3
     summary_chars: int = 600
     # Whether each article is summarised as it is cleaned. A build summarises only the
@@ -279,12 +282,12 @@ class Cleaning:
         """The rules, loaded (once a process, and again when the file changes): a bad rules
         file raises ``RulesError`` here, before any source is read, rather than once for
         every article it would clean."""
-        return _rules(self.rules)
+        return _rules_as_of(self.rules, self.rules_stamp)
 
     def apply(self, article: Article, template: SourceTemplate | None = None) -> Article:
         return clean_article(
             article,
-            _rules(self.rules),
+            _rules_as_of(self.rules, self.rules_stamp),
             self.lead_sentences,
             self.summary_chars,
             template,
@@ -316,12 +319,6 @@ def survey_all(articles: Iterable[Article]) -> list[Sighting]:
         except Exception:  # the article is cleaned (and its error reported) all the same
             log.exception("could not survey %s from %s", article.key, article.source)
     return sightings
-
-
-def _rules(path: Path | None) -> RuleSet:
-    from digest.freshness import file_stamp
-
-    return _rules_as_of(path, file_stamp(path) if path is not None else None)
 
 
 @functools.lru_cache(maxsize=4)

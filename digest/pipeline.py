@@ -206,6 +206,7 @@ def day_plan(config: Config, day: dt.date, now: dt.datetime) -> DayPlan:
         full_text_limit=config.fetch.full_text_limit,
         cleaning=Cleaning(
             config.rules,
+            freshness.file_stamp(config.rules) if config.rules is not None else None,
             config.lead_sentences,
             config.summary_chars,
             summaries=any(level.reads("summary") for level in (top, *own.values())),

@@ -655,3 +655,23 @@ def test_a_rules_file_edited_between_two_builds_of_one_process_is_read_again(
     path.write_text(PROMO + "patterns = ['(oops']\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"rule 'promo': pattern 1 '\(oops' is not a valid"):
         build(config)
+
+
+def test_a_build_cleans_every_article_by_the_rules_file_as_it_started(tmp_path: Path) -> None:
+    # the file is looked at once a build: an edit made while it runs (a mistake, even) waits
+    # for the next build, rather than cleaning half the articles one way and half another
+    import datetime as dt
+
+    from digest.config import Config
+    from digest.model import Source
+    from digest.pipeline import day_plan
+
+    path = write(tmp_path, PROMO + "patterns = ['buy now']\n")
+    config = Config(sources=(Source("seeds", "folder", str(tmp_path)),), rules=path)
+    now = dt.datetime(2026, 12, 1, 8, tzinfo=dt.UTC)
+    cleaning = day_plan(config, now.date(), now).cleaning
+    rules = cleaning.ruleset()
+    path.write_text(PROMO + "patterns = ['(oops']\n", encoding="utf-8")
+    assert cleaning.ruleset() is rules
+    with pytest.raises(ValueError, match=r"'\(oops' is not a valid"):
+        day_plan(config, now.date(), now).cleaning.ruleset()  # the next build's
