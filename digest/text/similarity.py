@@ -227,6 +227,40 @@ def vectorise_dense(
     return dense
 
 
+def _words_counted(
+    text: str, tag: str | None, default: str
+) -> tuple[str, tuple[tuple[str, int], ...]]:
+    """The language ``text`` is read in, and its distinct content words with their counts
+    (one letter and function words left out): the part of ``vectorise`` that depends on
+    the text alone. Short texts' are remembered (``_remembered_words``)."""
+    if len(text) <= _REMEMBERED_TEXT_CHARS:
+        return _remembered_words(text, tag, default)
+    return _count_words(text, tag, default)
+
+
+def _count_words(
+    text: str, tag: str | None, default: str
+) -> tuple[str, tuple[tuple[str, int], ...]]:
+    words = words_of(text)
+    language = _primary(tag) if tag else guess_language(words, default)
+    stop = _stop_words(language)
+    # counted by spelling first (in C), so what follows runs once a distinct word
+    counted = tuple(
+        (word, count)
+        for word, count in Counter(words).items()
+        if len(word) >= 2 and word not in stop
+    )
+    return language, counted
+
+
+# A story's text (its headline and first sentences) is compared with the stories of the days
+# before it on every build that renders it: the articles feed links each of its days' stories
+# to the month before, so a build reads the same few thousand story texts thirty times over.
+# Theirs are remembered; an article's longer text, read once a build, is not.
+_REMEMBERED_TEXT_CHARS = 1_000
+_remembered_words = lru_cache(maxsize=4_096)(_count_words)
+
+
 def _weighted_terms(
     texts: Sequence[str], languages: Sequence[str], declared: Sequence[str | None] | None = None
 ) -> tuple[list[int], np.ndarray, np.ndarray, int]:
@@ -249,16 +283,11 @@ def _weighted_terms(
     first_term: dict[str, int] = {}  # folded spelling → the term it took first
     merged: list[tuple[int, int]] = []
     for index, text in enumerate(texts):
-        words = words_of(text)
         tag = declared[index] if declared is not None else None
-        language = _primary(tag) if tag else guess_language(words, default)
-        stop = _stop_words(language)
+        language, counted = _words_counted(text, tag, default)
         spellings = surface.setdefault(language, {})
         terms: dict[int, int] = {}
-        # counted by spelling first (in C), so the loop below runs once a distinct word
-        for word, count in Counter(words).items():
-            if len(word) < 2 or word in stop:
-                continue
+        for word, count in counted:
             term = spellings.get(word)
             if term is None:
                 term = vocabulary.setdefault(_term(word, language), len(vocabulary))
