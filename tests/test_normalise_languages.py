@@ -102,6 +102,8 @@ BOILERPLATE = [
     ("nl", "newsletter-prompt", "Meld je aan voor de nieuwsbrief en mis niets."),
     ("pl", "newsletter-prompt", "Zapisz się na newsletter."),
     ("sv", "newsletter-prompt", "Prenumerera på nyhetsbrevet varje morgon."),
+    ("it", "newsletter-prompt", "La newsletter del mattino: iscriviti qui."),
+    ("sv", "newsletter-prompt", "Nyhetsbrevet skickas till dig varje morgon."),
     # comment prompts
     ("it", "comment-prompt", "Dite la vostra: lasciate un commento qui sotto."),
     ("pt", "comment-prompt", "E você, o que acha? Comente abaixo."),
@@ -236,6 +238,17 @@ LOOKALIKES = [
     ("pt", "Entre os assinantes do Instagram da câmara, poucos comentaram a decisão."),
     # a sentence that merely names a network and following
     ("it", "Segui il dibattito: il consiglio si riunisce giovedì 12 alle 18 su YouTube."),
+    # Every language's patterns are searched in every sentence: Italian "qui" (here) is French
+    # "qui" (who), Swedish "dig" and "din" (you, your) are English words
+    ("fr", "Le quotidien lance une newsletter qui arrive chaque matin dans 20 000 boîtes."),
+    ("fr", "La rencontre, qui était réservée aux abonnés, a attiré trois cents personnes."),
+    ("fr", "Les clients qui voulaient se connecter à leur banque ont été bloqués."),
+    (
+        "fr",
+        "L'application, qui est disponible sur l'App Store, a été téléchargée un million de fois.",
+    ),
+    ("en", "Players dig the new app, which topped the App Store charts this week."),
+    ("fr", "La grippe tue chaque semaine des dizaines de personnes, rappelle la newsletter."),
 ]
 
 

@@ -159,3 +159,14 @@ def test_declared_paragraphs_are_its_lines() -> None:
         "One line.",
         "Two lines.",
     ]
+
+
+def test_a_declared_body_escaped_as_html_is_read_as_its_text() -> None:
+    # Sites often escape the text they put in their JSON-LD: "&amp;" is "&", "&#8217;" "’";
+    # kept as they are, the digest showed the references themselves
+    assert texts(tuple(declared_paragraphs("Ruiz &amp; Holt&#8217;s plan.\nAT&T &lt;3"))) == [
+        "Ruiz & Holt’s plan.",
+        "AT&T <3",
+    ]
+    # with none, a bare "&" is text
+    assert texts(tuple(declared_paragraphs("R&D at AT&T;&nbsp"))) == ["R&D at AT&T;&nbsp"]

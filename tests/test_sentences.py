@@ -249,6 +249,21 @@ QUOTES_AND_BRACKETS = [
         'That is a promise," she said.',
         "Rain fell.",
     ),
+    # A straight double quote after a digit or a letter is an inch mark or a closing quote,
+    # never an opening one: read as one, it made the sentences after it one quotation.
+    case(
+        'The phone has a 6.1" screen. It ships in May. "It is our best," said Kim. Rain fell.',
+        'The phone has a 6.1" screen.',
+        "It ships in May.",
+        '"It is our best," said Kim.',
+        "Rain fell.",
+    ),
+    case(
+        'He is 5\'11" tall. He played for Boston. "I loved it. Truly," he said.',
+        "He is 5'11\" tall.",
+        "He played for Boston.",
+        '"I loved it. Truly," he said.',
+    ),
     case(
         '"We will win," he said. "Nobody can stop us." Then he left.',
         '"We will win," he said.',

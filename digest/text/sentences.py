@@ -82,6 +82,10 @@ _QUOTE_CLOSERS = {
     "\u00bb": "\u00ab",
 }
 _QUOTE_MARKS = re.compile('["\u201c\u201d\u201e\u00ab\u00bb]')
+# What may stand before a straight double quote that opens a quotation: the start of the
+# block, white space, a bracket, a dash or a slash. After a letter or a digit it is a closing
+# quote or an inch mark ('a 6.1" screen', '5\'11"'), which opens nothing.
+_BEFORE_OPENING = frozenset(" \t\n\u00a0([{\u2014\u2013-/")
 # The longest quotation (in characters, from its opening mark to its closing one) whose full
 # stops are no sentence ends: a longer quoted passage splits as prose.
 QUOTE_REACH = 300
@@ -312,7 +316,7 @@ class _Quotation:
         for m in _QUOTE_MARKS.finditer(block, self.read, end):
             mark = m.group()
             if not self.opener:
-                if mark in _QUOTE_CLOSERS:
+                if mark in _QUOTE_CLOSERS and _may_open(block, m.start()):
                     self.opener, self.opened = mark, m.start()
             elif mark in _QUOTE_CLOSERS[self.opener]:
                 self.opener = ""
@@ -324,6 +328,16 @@ class _Quotation:
         from where it opened."""
         window = block[end : self.opened + QUOTE_REACH]
         return any(closer in window for closer in _QUOTE_CLOSERS[self.opener])
+
+
+def _may_open(block: str, at: int) -> bool:
+    """Whether the quotation mark at ``block[at]`` may open a quotation: a straight double
+    quote only where an opening one stands (``_BEFORE_OPENING``) and before a word; the
+    curly marks and guillemets always."""
+    if block[at] != '"':
+        return True
+    before_ok = at == 0 or block[at - 1] in _BEFORE_OPENING
+    return before_ok and at + 1 < len(block) and not block[at + 1].isspace()
 
 
 def _ends_sentence(

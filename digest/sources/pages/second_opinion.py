@@ -21,6 +21,7 @@ for ``digest extract --explain``.
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from collections.abc import Sequence
@@ -55,6 +56,11 @@ _NOTICE_TERMS = re.compile(
 _BETTER_BY = 2.0
 _MIN_SECOND_CHARS = 200
 _HTML_TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*\b[^>]*>")
+# A character reference, whole ("&amp;", "&#8217;"): a plain-text body that holds one was
+# escaped as HTML by the site (a bare "&", as in "AT&T", is left as it is)
+_CHARACTER_REFERENCE = re.compile(
+    r"&(?:[A-Za-z][A-Za-z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});"
+)
 _NOT_TEXT = frozenset(("script", "style", "noscript", "template", "head", "title"))
 
 log = logging.getLogger(__name__)
@@ -119,10 +125,13 @@ def readability_paragraphs(tree: HtmlElement, url: str | None) -> list[Paragraph
 
 
 def declared_paragraphs(body: str) -> list[Paragraph]:
-    """The JSON-LD ``articleBody`` as paragraphs: one a line of plain text, or, where a site
-    put HTML there, that HTML's blocks (as text: nothing of it is kept as markup)."""
+    """The JSON-LD ``articleBody`` as paragraphs: one a line of plain text (its character
+    references read, where the site escaped it as HTML), or, where a site put HTML there, that
+    HTML's blocks (as text: nothing of it is kept as markup)."""
     if _HTML_TAG.search(body):
         return html_to_paragraphs(body)
+    if _CHARACTER_REFERENCE.search(body):
+        body = html.unescape(body)
     lines = (" ".join(line.split()) for line in body.splitlines())
     return [Paragraph(line) for line in lines if line]
 
