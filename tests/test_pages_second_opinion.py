@@ -126,6 +126,27 @@ def test_a_declared_body_behind_a_paywall_is_not_taken(paid: object) -> None:
     assert content.extraction.extractor != DECLARED
 
 
+@pytest.mark.parametrize(
+    "marked",
+    [
+        {"hasPart": {"@type": "WebPageElement", "isAccessibleForFree": False}},
+        {"hasPart": [{"@type": "WebPageElement", "isAccessibleForFree": "False"}]},
+    ],
+)
+def test_a_declared_body_whose_part_is_paid_for_is_not_taken(marked: dict) -> None:
+    # Google's markup for paywalled content marks the paid part (hasPart), not the article
+    html = shell_page("\n\n".join(FILLER), f"<article><p>{FILLER[0]}</p></article>", **marked)
+    assert texts(extract_page(html).paragraphs) == FILLER[:1]
+
+
+def test_a_declared_body_on_a_page_marked_paid_for_is_not_taken() -> None:
+    page_ld = json.dumps({"@type": "WebPage", "isAccessibleForFree": False})
+    html = shell_page("\n\n".join(FILLER), f"<article><p>{FILLER[0]}</p></article>").replace(
+        "</head>", f'<script type="application/ld+json">{page_ld}</script></head>'
+    )
+    assert texts(extract_page(html).paragraphs) == FILLER[:1]
+
+
 def test_a_declared_body_in_one_block_of_text_is_one_paragraph() -> None:
     content = extract_page(shell_page(" ".join(FILLER)))
     assert texts(content.paragraphs) == [" ".join(FILLER)]

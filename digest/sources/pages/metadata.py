@@ -55,18 +55,34 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
 
 
 def _free_article_body(tree: HtmlElement) -> str:
-    """The longest JSON-LD ``articleBody`` of an object that does not say it is paid for:
-    a site that states ``"isAccessibleForFree": false`` puts its article there for search
-    engines to index, not for a reader to take past its paywall."""
-    bodies = []
-    for item in _json_ld_objects(tree):
-        body = item.get("articleBody")
-        if not isinstance(body, str) or not _json_ld_types(item):
-            continue
-        if str(item.get("isAccessibleForFree", "")).strip().lower() in ("false", "no", "0"):
-            continue
-        bodies.append(body)
+    """The longest JSON-LD ``articleBody``, unless the page says anything of it is paid for:
+    a site that states ``"isAccessibleForFree": false`` (on the article, on the page around
+    it, or on a part of it: ``hasPart``) puts its article there for search engines to index,
+    not for a reader to take past its paywall."""
+    objects = list(_json_ld_objects(tree))
+    if any(_paid(item) for item in objects):
+        return ""
+    bodies = [
+        body
+        for item in objects
+        if isinstance(body := item.get("articleBody"), str) and _json_ld_types(item)
+    ]
     return max(bodies, key=len, default="")
+
+
+def _paid(item: dict) -> bool:
+    """Whether a JSON-LD object, or one of its parts, says it is not free to read."""
+    parts = item.get("hasPart", [])
+    for thing in (item, *(parts if isinstance(parts, list) else [parts])):
+        if isinstance(thing, dict) and str(
+            thing.get("isAccessibleForFree", "")
+        ).strip().lower() in (
+            "false",
+            "no",
+            "0",
+        ):
+            return True
+    return False
 
 
 def _collapse(text: str) -> str:
