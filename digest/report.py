@@ -62,19 +62,27 @@ def notices(
         return lines
     kept = [p for p in pages if p.teaser_kept]
     lost = [p for p in pages if not p.teaser_kept]
+    # The pages are named only by a run that meets them with -v: a run after this one, its
+    # articles already shown, asks for none of them again. Said so, lest the reader of a cron
+    # mail run the command now and wonder why it lists nothing.
+    listed = f"{verbose_command} lists each page in the run that meets it"
     if kept:
         lines.append(
             Notice(
                 f"{plural(len(kept), 'full-text page', 'full-text pages')} could not be read "
-                f"({_by_source(kept)}); the teasers stand ({verbose_command} lists them)"
+                f"({_by_source(kept)}); the teasers stand ({listed})"
             )
         )
     if lost:
+        whose = (
+            "its article is left out, having no text but its page's"
+            if len(lost) == 1
+            else "their articles are left out, having no text but their pages'"
+        )
         lines.append(
             Notice(
                 f"{plural(len(lost), 'article page', 'article pages')} could not be read "
-                f"({_by_source(lost)}); their articles are left out, having no text but their "
-                f"page's ({verbose_command} lists them)"
+                f"({_by_source(lost)}); {whose} ({listed})"
             )
         )
     return lines

@@ -122,7 +122,7 @@ def test_quiet_build_prints_one_line_per_failed_source_and_counts_the_pages(
         "source failed: Broken: HTTP 500 Internal Server Error (the site is having trouble; "
         "it will be tried again next run)",
         f"warning: {PAGES} full-text pages could not be read (Alpha); the teasers stand "
-        "(digest build -v lists them)",
+        "(digest build -v lists each page in the run that meets it)",
     ]
     assert len(troubled.server.requests_to("/alpha/0.html")) == 1  # each page was tried
 

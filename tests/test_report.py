@@ -54,11 +54,17 @@ def test_sources_that_failed_alike_share_a_line() -> None:
 def test_pages_are_counted_by_what_became_of_their_articles() -> None:
     pages = [page("Alpha", n) for n in range(30)] + [page("Beta", n) for n in range(2)]
     pages += [page("Gazette", n, kept=False) for n in range(1)]
+    # a later run asks for none of these pages again: -v lists them in the run that meets them
+    listed = "(digest build -v lists each page in the run that meets it)"
     assert [n.text for n in notices((), (), pages)] == [
-        "32 full-text pages could not be read (Alpha 30, Beta 2); the teasers stand "
-        "(digest build -v lists them)",
-        "1 article page could not be read (Gazette); their articles are left out, having no "
-        "text but their page's (digest build -v lists them)",
+        f"32 full-text pages could not be read (Alpha 30, Beta 2); the teasers stand {listed}",
+        "1 article page could not be read (Gazette); its article is left out, having no "
+        f"text but its page's {listed}",
+    ]
+    more = [page("Gazette", n, kept=False) for n in range(2)]
+    assert [n.text for n in notices((), (), more)] == [
+        "2 article pages could not be read (Gazette); their articles are left out, having no "
+        f"text but their pages' {listed}",
     ]
 
 
@@ -67,7 +73,7 @@ def test_a_count_names_the_three_sources_with_most_and_counts_the_rest() -> None
     pages = [page(name, n) for name, count in counts.items() for n in range(count)]
     (line,) = notices((), (), pages, verbose_command="digest run -v")
     assert line.text.startswith("13 full-text pages could not be read (B 5, D 4, C 2 and 2 more")
-    assert line.text.endswith("(digest run -v lists them)")
+    assert line.text.endswith("(digest run -v lists each page in the run that meets it)")
 
 
 def test_asked_for_each_page_is_listed_instead_of_counted() -> None:
