@@ -19,7 +19,7 @@ import datetime as dt
 import re
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO, TextIO
@@ -517,6 +517,16 @@ def add_source(
     if same is not None:
         what = location if found == location else f"{location} names the feed {found}, which"
         raise UsageError(f"{what} is already a source in {config_path}, named '{same.name}'")
+    taken = {s.name for s in existing.sources}
+    if name is not None and name in taken:
+        raise UsageError(
+            f"there is already a source named '{name}' in {config_path}",
+            "give this one another --name",
+        )
+    # A name made for the user (a feed's title, or the host of a page or sitemap, which two
+    # addresses of one site share) is theirs to keep unique only when they chose it: number
+    # it, as an OPML import does, rather than refuse the source as a config error.
+    entry["name"] = _free_name(str(entry["name"]), taken)
     entry.update(
         category=category,
         full_text=True if full_text else None,
@@ -532,6 +542,14 @@ def add_source(
     )
 
 
+def _free_name(name: str, taken: Collection[str]) -> str:
+    """``name``, or ``name (2)``, ``name (3)``... whichever no source in ``taken`` has."""
+    free, number = name, 2
+    while free in taken:
+        free, number = f"{name} ({number})", number + 1
+    return free
+
+
 @dataclass(frozen=True)
 class RemovedSource:
     """A source taken out of a config file."""
@@ -544,14 +562,26 @@ class RemovedSource:
 def remove_source(config_path: Path, name_or_location: str) -> RemovedSource:
     """Remove the source with this name, url or path from the config file.
 
-    Raises ``UsageError`` when there is no config file. Follow it with
+    Raises ``UsageError`` when there is no config file or no such source. Follow it with
     ``forget_source_health``.
     """
-    from digest.config import remove_source_from_file
+    from digest.config import NoSuchSource, remove_source_from_file
 
     if not config_path.exists():
         raise UsageError(f"no config file {config_path}", "nothing to remove")
-    config, name = remove_source_from_file(config_path, name_or_location)
+    try:
+        config, name = remove_source_from_file(config_path, name_or_location)
+    except NoSuchSource as exc:
+        # Names are matched exactly, as the state knows them; one that differs only in case
+        # is what was meant.
+        alike = [n for n in exc.names if n.casefold() == name_or_location.casefold()]
+        advice = (
+            f"did you mean '{alike[0]}'?"
+            if len(alike) == 1
+            else f"give a name or URL as 'digest sources list' shows it (sources: "
+            f"{', '.join(exc.names) or 'none'})"
+        )
+        raise UsageError(f"no source named '{name_or_location}' in {config_path}", advice) from None
     return RemovedSource(config_path, name, config.state)
 
 
@@ -575,6 +605,7 @@ class OpmlImport:
     config_path: Path
     added: int  # new sources written to the config
     found: tuple[tuple[str, int], ...]  # (kind, how many) in the OPML file, for each kind found
+    held: tuple[str, ...] = ()  # names of those added with allow_private = false: local addresses
 
 
 def import_opml(config_path: Path, opml: Path) -> OpmlImport:
@@ -599,12 +630,11 @@ def import_opml(config_path: Path, opml: Path) -> OpmlImport:
     names = {s.name for s in config.sources}
     carried = _carried_over(config_path, config)
     entries: list[dict[str, object]] = list(carried)
+    held: list[str] = []
     for source in found:
         if source.location in locations:
             continue
-        name, number = source.name, 2
-        while name in names:
-            name, number = f"{source.name} ({number})", number + 1
+        name = _free_name(source.name, names)
         names.add(name)
         locations.add(source.location)
         entry: dict[str, object] = {"name": name, "url": source.location}
@@ -614,6 +644,7 @@ def import_opml(config_path: Path, opml: Path) -> OpmlImport:
             # An OPML file may come from anyone: a local address in it is not the user's own
             # choice until they say so (the build names the key to set).
             entry["allow_private"] = False
+            held.append(name)
         entries.append({**entry, "category": source.category})
     add_sources_to_file(config_path, entries)
     counts = Counter(s.kind for s in found)
@@ -621,6 +652,7 @@ def import_opml(config_path: Path, opml: Path) -> OpmlImport:
         config_path,
         len(entries) - len(carried),
         tuple((name, counts[name]) for name in kinds.names() if counts[name]),
+        tuple(held),
     )
 
 

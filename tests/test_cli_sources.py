@@ -155,7 +155,7 @@ def test_sources_add_takes_an_address_of_this_machine_as_the_users_own(
 
 
 def test_an_imported_opml_file_does_not_vouch_for_local_addresses(
-    workdir: Path, tmp_path: Path
+    workdir: Path, tmp_path: Path, capsys
 ) -> None:
     opml = tmp_path / "shared.opml"
     opml.write_text(
@@ -171,6 +171,15 @@ def test_an_imported_opml_file_does_not_vouch_for_local_addresses(
     sources = {s.name: s for s in load_config(workdir / "digest.toml").sources}
     assert sources["Router"].allow_private is False
     assert sources["News"].allow_private is None
+    # said at once, not first as a failed source in the next build
+    err = capsys.readouterr().err
+    assert "warning: not read until you vouch for them: Router (it is on your own" in err
+    assert "set it to true on those you trust" in err and "News" not in err
+    # a second import adds nothing, and says why
+    assert main(["sources", "import", str(opml)]) == 0
+    out, err = capsys.readouterr()
+    assert "imported 0 of 2 sources" in out and "(2 already there)" in out
+    assert err == ""
 
 
 def test_sources_add_a_page_with_no_feed_says_what_to_do(workdir: Path, http_server, capsys):
@@ -262,6 +271,47 @@ def test_sources_add_kind_adds_the_address_as_that_kind_without_looking_for_a_fe
         main(["sources", "add", url, "--kind", "blog"])
     assert refused.value.code == EXIT_USAGE
     assert "invalid choice: 'blog'" in capsys.readouterr().err
+
+
+def test_sources_added_from_one_site_without_a_name_are_numbered_not_refused(
+    workdir: Path, http_server, capsys
+) -> None:
+    # A page and a sitemap (or two pages) of one site are both named after its host: the
+    # second was refused as a config error ("two sources share the name"), though the user
+    # never chose either name.
+    (workdir / "digest.toml").write_text('title = "T"\nsources = []\n', encoding="utf-8")
+    sitemap, page = http_server.url("/news-sitemap.xml"), http_server.url("/story.html")
+    assert main(["sources", "add", sitemap, "--kind", "sitemap"]) == EXIT_OK
+    assert main(["sources", "add", page, "--page"]) == EXIT_OK
+    host = sitemap.split("/")[2]
+    sources = load_config(workdir / "digest.toml").sources
+    assert [(s.name, s.location) for s in sources] == [(host, sitemap), (f"{host} (2)", page)]
+    assert f"added {host} (2) ({page})" in capsys.readouterr().out
+    # a name the user gives is theirs: taken, it is refused with what to do, the file unchanged
+    before = (workdir / "digest.toml").read_text("utf-8")
+    other = http_server.url("/other.html")
+    assert main(["sources", "add", other, "--page", "--name", host]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert f"already a source named '{host}'" in err and "another --name" in err
+    assert (workdir / "digest.toml").read_text("utf-8") == before
+
+
+def test_sources_remove_of_a_name_not_there_is_a_usage_error_not_a_config_error(
+    workdir: Path, capsys
+) -> None:
+    main(["sources", "add", "https://a.example.org/feed", "--no-discover", "--name", "Tradewind"])
+    before = (workdir / "digest.toml").read_text("utf-8")
+    capsys.readouterr()
+    assert main(["sources", "remove", "tradewind"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    # the config is fine: the request is what is wrong, and a name in another case is meant
+    assert "configuration error" not in err
+    assert "no source named 'tradewind'" in err and "did you mean 'Tradewind'?" in err
+    assert main(["sources", "remove", "Nope"]) == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert "configuration error" not in err and "'digest sources list'" in err
+    assert "sources: seeds, Tradewind" in err
+    assert (workdir / "digest.toml").read_text("utf-8") == before
 
 
 def test_sources_list_counts_items_and_failed_runs_in_words(workdir: Path, http_server, capsys):

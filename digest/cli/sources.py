@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from digest import usecases
-from digest.cli.console import error
+from digest.cli.console import error, warn
 from digest.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from digest.cli.options import config_path, load
 from digest.sources import kinds
@@ -159,13 +159,27 @@ def cmd_sources_import(args: argparse.Namespace) -> int:
         return EXIT_FAILED
     from digest.present import plural
 
-    total = plural(sum(count for _, count in imported.found), "source", "sources")
+    count = sum(count for _, count in imported.found)
+    total = plural(count, "source", "sources")
     kinds = [plural(count, kind, f"{kind}s") for kind, count in imported.found]
     what = " and ".join([", ".join(kinds[:-1]), kinds[-1]] if len(kinds) > 1 else kinds)
     found = f" ({what})" if len(kinds) > 1 else ""
+    there = count - imported.added  # the sources already in the config, by address
+    already = f" ({there} already there)" if there else ""
     print(
-        f"imported {imported.added} of {total}{found} from {args.opml} into {imported.config_path}"
+        f"imported {imported.added} of {total}{found} from {args.opml} into "
+        f"{imported.config_path}{already}"
     )
+    if imported.held:
+        # Written with allow_private = false: without a word here, the first the user hears
+        # of it is a failed source in the next build.
+        names = ", ".join(imported.held)
+        warn(
+            f"not read until you vouch for them: {names} "
+            f"({'it is' if len(imported.held) == 1 else 'they are'} on your own machine or "
+            "network; an OPML file may come from anyone, so each was written with "
+            "allow_private = false: set it to true on those you trust)"
+        )
     return EXIT_OK
 
 

@@ -6,7 +6,7 @@ for their own keys); ``load`` reads a file against them; ``edit`` adds and remov
 the file itself; ``reference`` writes the README's configuration reference from ``settings``.
 """
 
-from digest.config.edit import add_sources_to_file, remove_source_from_file
+from digest.config.edit import NoSuchSource, add_sources_to_file, remove_source_from_file
 from digest.config.keys import ConfigError
 from digest.config.load import default_config, find_config, load_config, parse_config
 from digest.config.settings import (
@@ -30,6 +30,7 @@ __all__ = [
     "ConfigError",
     "EmailConfig",
     "FetchConfig",
+    "NoSuchSource",
     "ScheduleConfig",
     "SectionConfig",
     "StoriesConfig",

@@ -63,6 +63,16 @@ def add_sources_to_file(path: Path, entries: Sequence[Mapping[str, Any]]) -> Con
     return _validate_and_write(path, tomlkit.dumps(document), write_atomic)
 
 
+class NoSuchSource(LookupError):
+    """No source has the name or address asked for: the user's request is wrong, not the
+    config file, which stays as it was."""
+
+    def __init__(self, asked: str, names: tuple[str, ...]) -> None:
+        super().__init__(asked)
+        self.asked = asked
+        self.names = names  # the sources there are, in config order
+
+
 def remove_source_from_file(path: Path, name_or_location: str) -> tuple[Config, str]:
     """Remove the source whose name, url or path matches; returns the new config and its name."""
     import tomlkit
@@ -75,8 +85,7 @@ def remove_source_from_file(path: Path, name_or_location: str) -> tuple[Config, 
         (i, s) for i, s in enumerate(config.sources) if name_or_location in (s.name, s.location)
     ]
     if not matches:
-        names = ", ".join(s.name for s in config.sources) or "none"
-        raise ConfigError(f"{path}: no source named '{name_or_location}' (sources: {names})")
+        raise NoSuchSource(name_or_location, tuple(s.name for s in config.sources))
     index, source = matches[0]
     document = tomlkit.parse(path.read_text(encoding="utf-8-sig"))
     tables = document["sources"]
