@@ -171,6 +171,13 @@ def test_html_pages_in_the_corpus_advertise_their_feeds():
     assert caught.value.discovered == ("http://furbo.org/feed/",)
 
 
+def test_an_html_page_that_lists_no_feed_is_advised_as_a_page_too():
+    with pytest.raises(FeedError) as caught:
+        parse(b"<!DOCTYPE html><html><body><p>An article.</p></body></html>")
+    assert caught.value.problem == "not a feed: an HTML page"
+    assert "/feed" in caught.value.advice and 'kind = "page"' in caught.value.advice
+
+
 def test_html_page_is_not_a_feed_and_its_feeds_are_found():
     with pytest.raises(FeedError) as caught:
         hostile("html-page-not-feed.xml", url="https://example.org/feed")

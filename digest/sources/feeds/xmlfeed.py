@@ -131,5 +131,8 @@ def _html_page(data: bytes, url: str | None) -> FeedError:
     if discovered:
         advice = "the page lists these feeds; use one of them: " + ", ".join(discovered[:5])
     else:
-        advice = "find the site's feed link, often /feed, /rss.xml or /atom.xml, and use it"
+        advice = (
+            "find the site's feed link, often /feed, /rss.xml or /atom.xml, and use it; or, "
+            'if this page is an article to read as it is, make it kind = "page"'
+        )
     return FeedError("not a feed: an HTML page", advice, discovered)
