@@ -264,10 +264,18 @@ class Scheduler:
             self._register()
             while not self.stopping:
                 self.reread_config()
+                if self._registered != (self.config.schedule, self.config.timezone):
+                    # The config's schedule was edited (before what is pending runs on the
+                    # old one): a time the new one has passed today without a run is missed,
+                    # as on a start, and caught up now rather than tomorrow.
+                    if missed_run(self.config, self.last_run(), self.clock()):
+                        log.info("the schedule was changed to a time already passed: running now")
+                        self.run_job()
+                    self._register()
                 runs = len(self.reports)
                 self._schedule.run_pending()
                 if self._registered != (self.config.schedule, self.config.timezone):
-                    self._register()  # the config's schedule was edited
+                    self._register()  # edited again, as the job read it
                 elif self.config.schedule.every and len(self.reports) > runs:
                     # ``schedule`` counts the interval from when the job ended: back on the grid
                     for job in self._schedule.jobs:

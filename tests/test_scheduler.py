@@ -394,3 +394,46 @@ def test_an_edit_that_moves_the_state_file_is_not_taken_while_it_runs(
         scheduler.reread_config()
     assert scheduler.config.state == tmp_path / "a.sqlite"
     assert "now names another state file" in caplog.text and "restart digest run" in caplog.text
+
+
+@pytest.mark.parametrize(("moved_to", "first_run"), [("06:00", "10:01"), ("11:00", "11:00")])
+def test_a_schedule_moved_while_it_runs_treats_a_time_passed_today_as_missed(
+    tmp_path: Path, moved_to: str, first_run: str
+) -> None:
+    # at 10:00, with today's 18:00 run still to come, the time is moved to 06:00: today's run
+    # is missed, as it would be on a start, and is caught up now rather than tomorrow; moved
+    # to 11:00, it waits for 11:00
+    from digest.config import load_config
+
+    config_file = tmp_path / "digest.toml"
+
+    def write(at: str) -> None:
+        config_file.write_text(
+            f'timezone = "Europe/Paris"\nstate = "state.sqlite"\n[schedule]\nat = "{at}"\n'
+            '[[sources]]\npath = "notes"\n',
+            encoding="utf-8",
+        )
+
+    write("18:00")
+    start = dt.datetime(2026, 11, 20, 9, 0, tzinfo=UTC)  # 10:00 in Paris
+    config = load_config(config_file)
+    set_last_run(config, start - dt.timedelta(hours=16))  # yesterday's 18:00 run
+    clock = FakeClock(start, until=start + dt.timedelta(hours=20))
+    runs: list[dt.datetime] = []
+
+    def wait(seconds: float) -> bool:
+        if clock.now == start:
+            write(moved_to)  # edited while the scheduler waits
+        return clock.wait(seconds)
+
+    def job() -> str:
+        runs.append(clock())
+        return "ok"
+
+    scheduler = Scheduler(
+        config, job, clock=clock, wait=wait, config_file=config_file, load=load_config
+    )
+    scheduler.run_forever()
+    local = [f"{t.astimezone(PARIS):%d %H:%M}" for t in runs]
+    assert local[0] == f"20 {first_run}"
+    assert not any(run.startswith("20 18:00") for run in local)  # the old time is gone
