@@ -616,7 +616,7 @@ def link_earlier(
     texts += [record.text for record in earlier]
     # an earlier day's story is stored as text only: its language is guessed
     declared = [s.lead.language for s in stories] + [None] * len(earlier)
-    vectors = vectorise(texts, settings.languages, declared)
+    vectors = vectorise(texts, settings.languages, declared, remember=True)
     left, right, sims = similar_pairs(vectors, settings.similarity)
     keep = shared_word_counts(vectors, left, right) >= MIN_SHARED_WORDS
     left, right, sims = left[keep], right[keep], sims[keep]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 
 from digest.group import GroupingSettings, member_similarities, similar_links
 from digest.model import Article, Paragraph, Story
@@ -105,3 +106,22 @@ def test_reports_of_one_event_in_two_languages_join_on_their_names() -> None:
     }
     assert pairs.get((0, 1), 0.0) >= GroupingSettings().similarity
     assert pairs.get((1, 2), 0.0) < GroupingSettings().similarity
+
+
+def test_terms_made_one_add_up_within_a_row_and_leave_other_rows_as_they_were() -> None:
+    import numpy as np
+
+    from digest.text.similarity import _renumbered
+
+    # three rows (the second empty); terms 1 and 3 become one (1): the first row holds both
+    columns = np.array([0, 1, 3, 2, 3], dtype=np.int32)
+    data = np.array([1.0, 2.0, 4.0, 8.0, 16.0], dtype=np.float32)
+    indptr = [0, 3, 3, 5]
+    root = np.array([0, 1, 2, 1], dtype=np.int32)
+    got_columns, got_data, got_indptr = _renumbered(columns, data, indptr, root)
+    assert got_indptr == [0, 2, 2, 4]
+    rows = [
+        dict(zip(got_columns[a:b].tolist(), got_data[a:b].tolist(), strict=True))
+        for a, b in itertools.pairwise(got_indptr)
+    ]
+    assert rows == [{0: 1.0, 1: 6.0}, {}, {2: 8.0, 1: 16.0}]

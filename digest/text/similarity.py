@@ -199,6 +199,8 @@ def vectorise(
     texts: Sequence[str],
     languages: Sequence[str] = DEFAULT_LANGUAGES,
     declared: Sequence[str | None] | None = None,
+    *,
+    remember: bool = False,
 ) -> csr_matrix:
     """L2-normalised rows of sublinear term frequency (1 + log count) × ``word_weights``.
 
@@ -206,10 +208,14 @@ def vectorise(
     text), else in the language it looks written in (the first of ``languages`` when that is
     unclear): its function words are dropped, its words stemmed and weighed in that
     language. A term that appears in texts of several languages weighs its lowest.
+
+    ``remember``: the texts are ones the process will be given again (the stories of the days
+    before, which each day's stories are compared with): what they hold is remembered
+    (``_remembered_words``).
     """
     from scipy.sparse import csr_matrix
 
-    indptr, columns, data, terms = _weighted_terms(texts, languages, declared)
+    indptr, columns, data, terms = _weighted_terms(texts, languages, declared, remember)
     return csr_matrix((data, columns, indptr), shape=(len(texts), max(terms, 1)))
 
 
@@ -227,20 +233,12 @@ def vectorise_dense(
     return dense
 
 
-def _words_counted(
+def _count_words(
     text: str, tag: str | None, default: str
 ) -> tuple[str, tuple[tuple[str, int], ...]]:
     """The language ``text`` is read in, and its distinct content words with their counts
     (one letter and function words left out): the part of ``vectorise`` that depends on
-    the text alone. Short texts' are remembered (``_remembered_words``)."""
-    if len(text) <= _REMEMBERED_TEXT_CHARS:
-        return _remembered_words(text, tag, default)
-    return _count_words(text, tag, default)
-
-
-def _count_words(
-    text: str, tag: str | None, default: str
-) -> tuple[str, tuple[tuple[str, int], ...]]:
+    the text alone."""
     words = words_of(text)
     language = _primary(tag) if tag else guess_language(words, default)
     stop = _stop_words(language)
@@ -256,13 +254,16 @@ def _count_words(
 # A story's text (its headline and first sentences) is compared with the stories of the days
 # before it on every build that renders it: the articles feed links each of its days' stories
 # to the month before, so a build reads the same few thousand story texts thirty times over.
-# Theirs are remembered; an article's longer text, read once a build, is not.
-_REMEMBERED_TEXT_CHARS = 1_000
+# Theirs are remembered (``vectorise(remember=True)``); articles, read once a build and
+# thousands at a time in a backlog, are not.
 _remembered_words = lru_cache(maxsize=4_096)(_count_words)
 
 
 def _weighted_terms(
-    texts: Sequence[str], languages: Sequence[str], declared: Sequence[str | None] | None = None
+    texts: Sequence[str],
+    languages: Sequence[str],
+    declared: Sequence[str | None] | None = None,
+    remember: bool = False,
 ) -> tuple[list[int], np.ndarray, np.ndarray, int]:
     """The rows of ``vectorise`` in CSR form: (indptr, columns, values, number of terms)."""
     default = _primary((languages or DEFAULT_LANGUAGES)[0])
@@ -276,15 +277,9 @@ def _weighted_terms(
     indptr = [0]
     indices = array("l")
     frequencies = array("d")
-    # A name is spelt alike in every language, but each language's stemmer cuts it its own
-    # way ("Hesper" is "hesper" to the English stemmer, "hesp" to the Spanish one; "Galicia"
-    # "galicia" and "galici"), and a report in another language shares little but names:
-    # the terms one spelling takes in several languages are made one (``merged``).
-    first_term: dict[str, int] = {}  # folded spelling → the term it took first
-    merged: list[tuple[int, int]] = []
     for index, text in enumerate(texts):
         tag = declared[index] if declared is not None else None
-        language, counted = _words_counted(text, tag, default)
+        language, counted = (_remembered_words if remember else _count_words)(text, tag, default)
         spellings = surface.setdefault(language, {})
         terms: dict[int, int] = {}
         for word, count in counted:
@@ -292,14 +287,6 @@ def _weighted_terms(
             if term is None:
                 term = vocabulary.setdefault(_term(word, language), len(vocabulary))
                 spellings[word] = term
-                if len(surface) > 1:  # in one language a spelling has one stem
-                    if not first_term:
-                        for known in surface.values():
-                            for spelling, known_term in known.items():
-                                first_term.setdefault(_folded(spelling), known_term)
-                    taken = first_term.setdefault(_folded(word), term)
-                    if taken != term:
-                        merged.append((taken, term))
             terms[term] = terms.get(term, 0) + count
         for term, count in terms.items():
             indices.append(term)
@@ -308,6 +295,11 @@ def _weighted_terms(
     data = np.frombuffer(frequencies, dtype=np.float64).astype(np.float32)
     columns = np.frombuffer(indices, dtype=f"i{indices.itemsize}").astype(np.int32)
     del frequencies, indices
+    # A name is spelt alike in every language, but each language's stemmer cuts it its own
+    # way ("Hesper" is "hesper" to the English stemmer, "hesp" to the Spanish one; "Galicia"
+    # "galicia" and "galici"), and a report in another language shares little but names:
+    # the terms one spelling takes in several languages are made one.
+    merged = _alike_across_languages(surface) if len(surface) > 1 else []
     if merged:
         root = _joined_terms(len(vocabulary), merged)
         columns, data, indptr = _renumbered(columns, data, indptr, root)
@@ -329,6 +321,28 @@ def _weighted_terms(
     if len(data):
         data /= lengths[row_of].astype(np.float32)
     return indptr, columns, data, len(vocabulary)
+
+
+def _alike_across_languages(surface: dict[str, dict[str, int]]) -> list[tuple[int, int]]:
+    """The pairs of terms that one spelling (its accents folded) takes in two languages.
+
+    The spellings of every language but the one with the most are indexed, and that one's
+    looked up in the index: a pool's vocabulary is mostly one language's, and a backlog's
+    holds hundreds of thousands of spellings, which an index of them all would double."""
+    languages = sorted(surface, key=lambda language: len(surface[language]))
+    largest = languages.pop()
+    index: dict[str, tuple[int, str]] = {}  # folded spelling → (term, language) first seen
+    pairs: list[tuple[int, int]] = []
+    for language in languages:
+        for spelling, term in surface[language].items():
+            taken, where = index.setdefault(_folded(spelling), (term, language))
+            if where != language and taken != term:  # (in one language, one stem a spelling)
+                pairs.append((taken, term))
+    for spelling, term in surface[largest].items():
+        found = index.get(_folded(spelling))
+        if found is not None and found[0] != term:
+            pairs.append((found[0], term))
+    return pairs
 
 
 def _joined_terms(count: int, pairs: Sequence[tuple[int, int]]) -> np.ndarray:
@@ -353,20 +367,30 @@ def _renumbered(
 ) -> tuple[np.ndarray, np.ndarray, list[int]]:
     """CSR rows with each term replaced by ``root[term]``; where a row then holds one term
     twice (two of its words whose stems another language's spelling joined), their values
-    are added."""
-    rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))
-    columns = root[columns]
-    key = rows.astype(np.int64) * len(root) + columns
-    if len(np.unique(key)) == len(key):
-        return columns, data, indptr
-    order = np.argsort(key, kind="stable")
-    key, data = key[order], data[order]
-    starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1])))
-    data = np.add.reduceat(data, starts).astype(np.float32)
-    key = key[starts]
-    rows, columns = key // len(root), (key % len(root)).astype(np.int32)
-    counts = np.bincount(rows, minlength=len(indptr) - 1)
-    return columns, data, [0, *np.cumsum(counts).tolist()]
+    are added. Only the rows holding a replaced term are looked at: a backlog's rows hold
+    millions of entries, of which a few thousand name something spelt alike in two
+    languages (sorting them all took 45 MB more at 46,000 articles)."""
+    renamed = root[columns]
+    changed = np.flatnonzero(renamed != columns)
+    starts = np.asarray(indptr, dtype=np.int64)
+    touched = np.unique(np.searchsorted(starts, changed, side="right") - 1)
+    drop: list[np.ndarray] = []
+    for row in touched.tolist():
+        begin, end = indptr[row], indptr[row + 1]
+        terms, first, which = np.unique(renamed[begin:end], return_index=True, return_inverse=True)
+        if len(terms) == end - begin:
+            continue
+        sums = np.bincount(which, weights=data[begin:end]).astype(np.float32)
+        data[begin + first] = sums
+        drop.append(np.setdiff1d(np.arange(begin, end), begin + first))
+    if not drop:
+        return renamed, data, indptr
+    keep = np.ones(len(renamed), dtype=bool)
+    keep[np.concatenate(drop)] = False
+    counts = np.add.reduceat(keep, starts[:-1]) if len(keep) else np.zeros(0, dtype=np.int64)
+    # (reduceat gives an empty row the value at its start: counted from the lengths instead)
+    counts = np.where(np.diff(starts) == 0, 0, counts)
+    return renamed[keep], data[keep], [0, *np.cumsum(counts).tolist()]
 
 
 def _primary(tag: str) -> str:
