@@ -209,17 +209,9 @@ def _components(count: int, first: np.ndarray, second: np.ndarray) -> np.ndarray
     """The connected component of each of ``count`` items joined by the pairs given, as a
     label per item (union-find; scipy's ``connected_components`` where the pairs are very
     many)."""
-    parent = list(range(count))
+    from digest.text.similarity import joined
 
-    def root(item: int) -> int:
-        while parent[item] != item:
-            parent[item] = parent[parent[item]]
-            item = parent[item]
-        return item
-
-    for a, b in zip(first.tolist(), second.tolist(), strict=True):
-        parent[root(a)] = root(b)
-    return np.array([root(item) for item in range(count)], dtype=np.int64)
+    return joined(count, zip(first.tolist(), second.tolist(), strict=True))
 
 
 def cluster_articles(

@@ -23,7 +23,7 @@ import re
 import unicodedata
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -301,7 +301,7 @@ def _weighted_terms(
     # the terms one spelling takes in several languages are made one.
     merged = _alike_across_languages(surface) if len(surface) > 1 else []
     if merged:
-        root = _joined_terms(len(vocabulary), merged)
+        root = joined(len(vocabulary), merged).astype(np.int32)
         columns, data, indptr = _renumbered(columns, data, indptr, root)
         for spellings in surface.values():
             for word, term in spellings.items():
@@ -345,21 +345,22 @@ def _alike_across_languages(surface: dict[str, dict[str, int]]) -> list[tuple[in
     return pairs
 
 
-def _joined_terms(count: int, pairs: Sequence[tuple[int, int]]) -> np.ndarray:
-    """For each of ``count`` terms, the term it counts as once the ``pairs`` are made one
-    (union-find: the lowest of each joined set)."""
+def joined(count: int, pairs: Iterable[tuple[int, int]]) -> np.ndarray:
+    """For each of ``count`` items, the item it counts as once each of ``pairs`` is made one
+    (union-find): the lowest of its joined set. What terms spelt alike count as here, and
+    which connected component each article is in (``digest.group``)."""
     parent = list(range(count))
 
-    def root(term: int) -> int:
-        while parent[term] != term:
-            parent[term] = parent[parent[term]]
-            term = parent[term]
-        return term
+    def root(item: int) -> int:
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
 
     for first, second in pairs:
         a, b = root(first), root(second)
         parent[max(a, b)] = min(a, b)
-    return np.array([root(term) for term in range(count)], dtype=np.int32)
+    return np.array([root(item) for item in range(count)], dtype=np.int64)
 
 
 def _renumbered(
