@@ -268,9 +268,12 @@ class Cleaning:
     hand to a worker process."""
 
     rules: Path | None = None  # the user's extra rules file
-    # Which version of it the build reads (``freshness.file_stamp``, taken when the build
-    # starts): a build cleans every article by one version, and looks at the file once.
-    rules_stamp: tuple[int, ...] | None = None
+    # Its content as the build read it when it started (``read_rules_file``; None: it could
+    # not be read, which loading it then says): a build cleans every article by this one
+    # version, in its worker processes too, which load the rules only when they clean their
+    # first article, and an edit made meanwhile waits for the next build. (A stamp of the
+    # file would not do: a worker could only read the file as it is by then.)
+    rules_text: bytes | None = None
     lead_sentences: int = 3
     summary_chars: int = 600
     # Whether each article is summarised as it is cleaned. A build summarises only the
@@ -282,12 +285,12 @@ class Cleaning:
         """The rules, loaded (once a process, and again when the file changes): a bad rules
         file raises ``RulesError`` here, before any source is read, rather than once for
         every article it would clean."""
-        return _rules_as_of(self.rules, self.rules_stamp)
+        return _rules_as_of(self.rules, self.rules_text)
 
     def apply(self, article: Article, template: SourceTemplate | None = None) -> Article:
         return clean_article(
             article,
-            _rules_as_of(self.rules, self.rules_stamp),
+            _rules_as_of(self.rules, self.rules_text),
             self.lead_sentences,
             self.summary_chars,
             template,
@@ -321,14 +324,33 @@ def survey_all(articles: Iterable[Article]) -> list[Sighting]:
     return sightings
 
 
+def read_rules_file(path: Path | None) -> bytes | None:
+    """The rules file's content now, for ``Cleaning.rules_text``: None when there is none,
+    or it cannot be read (loading the rules then says why)."""
+    if path is None:
+        return None
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
+
+
+def _rules_as_of(path: Path | None, text: bytes | None) -> RuleSet:
+    if path is not None and text is None:  # unreadable when the build started: says why
+        from digest.text.normalise import load_rules
+
+        return load_rules(path)
+    return _compiled_rules(path, text)
+
+
 @functools.lru_cache(maxsize=4)
-def _rules_as_of(path: Path | None, stamp: tuple[int, ...] | None) -> RuleSet:
+def _compiled_rules(path: Path | None, text: bytes | None) -> RuleSet:
     # Compiled once per process and version of the rules file: it takes a noticeable moment.
     # ``digest run`` lives for months: a file edited since (its changes, or a mistake) is
-    # read again, as the worker processes, which start afresh for each build, read it.
+    # read again by its next build.
     from digest.text.normalise import load_rules
 
-    return load_rules(path)
+    return load_rules(path, text)
 
 
 def slim(article: Article, *, source: str | None = None, origin: str | None = None) -> Article:

@@ -40,6 +40,7 @@ from digest.intake import (
     day_end,
     mark_incomplete,
     pool_workers,
+    read_rules_file,
     slim,
 )
 from digest.language import choose_language, language, primary_subtag
@@ -206,7 +207,7 @@ def day_plan(config: Config, day: dt.date, now: dt.datetime) -> DayPlan:
         full_text_limit=config.fetch.full_text_limit,
         cleaning=Cleaning(
             config.rules,
-            freshness.file_stamp(config.rules) if config.rules is not None else None,
+            read_rules_file(config.rules),
             config.lead_sentences,
             config.summary_chars,
             summaries=any(level.reads("summary") for level in (top, *own.values())),

@@ -110,7 +110,9 @@ _EDITORS_NOTE = re.compile(
 # A box of labelled facts, as reviews and profiles open with ("Director: Ana Ruiz. Starring:
 # Lena Holt, Marco Bell. 112 mins.", "Price: $799 | Battery: 4,500 mAh"): two fields or more,
 # each a short label and a colon at the start of the paragraph or after a full stop, a bar, a
-# semicolon or a line break. Facts, not the article's opening.
+# semicolon or a line break. Facts, not the article's opening; but what an article has when
+# it has nothing else (a short item, or prose with a rhetorical colon or two: "The verdict:
+# guilty. The sentence: life."), as a heading-like line is.
 _FACT_FIELD = re.compile(
     r"(?:^|(?<=[.;|\u00b7\u2022\n])\s*)[^\W\d_][\w'\u2019-]*(?: [\w'\u2019-]+){0,2}:\s+\S"
 )
@@ -131,11 +133,11 @@ def lead_sentences(
 
     Headings, bylines, dateline-only and timestamp lines, photo credits and captions, and
     boilerplate are skipped, and so are short unpunctuated body lines (headings the extractor
-    missed), unless the body has nothing else; a leading dateline is cut from the first
-    sentence. At least one sentence is returned when the body has any prose: if the first alone
-    exceeds the budget it is cut at a word boundary and ends in an ellipsis. ``max_chars`` <= 0
-    means no budget. ``language``: the text's BCP 47 tag, when known, for splitting its
-    sentences (``digest.text.sentences``).
+    missed) and boxes of labelled facts, unless the body has nothing else; a leading dateline
+    is cut from the first sentence. At least one sentence is returned when the body has any
+    prose: if the first alone exceeds the budget it is cut at a word boundary and ends in an
+    ellipsis. ``max_chars`` <= 0 means no budget. ``language``: the text's BCP 47 tag, when
+    known, for splitting its sentences (``digest.text.sentences``).
     """
     if language is None:
         return _lead_sentences(paragraphs, count, max_chars, iter_sentences)
@@ -157,12 +159,18 @@ def _lead_sentences(
     seen: set[str] = set()
     used = 0
     after_bare_byline = False
-    fallback = ""  # the first heading-like body line, used only when there is no prose at all
+    # the first heading-like body line or box of facts, used only when there is no prose at all
+    fallback = ""
     for paragraph in paragraphs:
         if paragraph.kind != "body":
             continue
         text = paragraph.text.strip()
         if not text or _is_junk_paragraph(text):
+            after_bare_byline = False
+            continue
+        if _is_fact_box(text):
+            if not fallback:
+                fallback = " ".join(text.split())
             after_bare_byline = False
             continue
         if _looks_like_heading(text):
@@ -255,11 +263,14 @@ def _is_junk_paragraph(text: str) -> bool:
         or _FILE_PHOTO.match(text)
         or _EDITORS_NOTE.match(text)
         or (len(text) < 400 and _CAPTION_END.search(text))
-        or (len(text) <= _FACT_BOX_CHARS and len(_FACT_FIELD.findall(text)) >= 2)
         # boilerplate the normalise stage would cut whole ("This website uses cookies ...
         # Learn more"), though no one of its sentences is boilerplate alone
         or (len(text) <= 400 and default_rules().standalone_match(text) is not None)
     )
+
+
+def _is_fact_box(text: str) -> bool:
+    return len(text) <= _FACT_BOX_CHARS and len(_FACT_FIELD.findall(text)) >= 2
 
 
 def _is_credit(sentence: str) -> bool:

@@ -125,3 +125,28 @@ def test_terms_made_one_add_up_within_a_row_and_leave_other_rows_as_they_were() 
         for a, b in itertools.pairwise(got_indptr)
     ]
     assert rows == [{0: 1.0, 1: 6.0}, {}, {2: 8.0, 1: 16.0}]
+
+
+def test_terms_made_one_in_a_pool_whose_last_rows_are_empty() -> None:
+    import numpy as np
+
+    from digest.text.similarity import _renumbered
+
+    # the first row holds terms 1 and 3, which become one; the last two rows hold nothing
+    columns = np.array([0, 1, 3], dtype=np.int32)
+    data = np.array([1.0, 2.0, 4.0], dtype=np.float32)
+    root = np.array([0, 1, 2, 1], dtype=np.int32)
+    got_columns, got_data, got_indptr = _renumbered(columns, data, [0, 3, 3, 3], root)
+    assert got_indptr == [0, 2, 2, 2]
+    assert dict(zip(got_columns.tolist(), got_data.tolist(), strict=True)) == {0: 1.0, 1: 6.0}
+
+
+def test_a_pool_of_two_languages_whose_last_text_has_no_content_words() -> None:
+    # "Hesper" is "hesp" to the Spanish stemmer, so the English "Hesper" and "Hesp" are made
+    # one term; a last text of function words only (a sentence such as "So it is.") is a row
+    # with nothing in it, which the rows after the joined term must still count
+    texts = ["Hesper met Hesp in Galicia", "Hesper habló en Galicia", "So it is."]
+    vectors = vectorise(texts, declared=["en", "es", "en"])
+    assert vectors.shape[0] == 3
+    assert vectors.getnnz(axis=1).tolist()[2] == 0
+    assert (vectors[0] @ vectors[1].T).toarray()[0, 0] > 0.5

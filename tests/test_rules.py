@@ -675,3 +675,33 @@ def test_a_build_cleans_every_article_by_the_rules_file_as_it_started(tmp_path: 
     assert cleaning.ruleset() is rules
     with pytest.raises(ValueError, match=r"'\(oops' is not a valid"):
         day_plan(config, now.date(), now).cleaning.ruleset()  # the next build's
+
+
+def test_a_build_s_worker_processes_clean_by_the_rules_file_as_the_build_started(
+    tmp_path: Path,
+) -> None:
+    # A build's worker processes start while it fetches, and load the rules when they clean
+    # their first article: a file saved meanwhile (a mistake, even) must not reach them,
+    # where the build itself cleans by the version it started with
+    import concurrent.futures
+    import datetime as dt
+    import multiprocessing
+
+    from digest.config import Config
+    from digest.model import Source
+    from digest.pipeline import day_plan
+
+    path = write(tmp_path, PROMO + "patterns = ['buy now.*']\n")
+    config = Config(sources=(Source("seeds", "folder", str(tmp_path)),), rules=path)
+    now = dt.datetime(2026, 12, 1, 8, tzinfo=dt.UTC)
+    cleaning = day_plan(config, now.date(), now).cleaning
+    cleaning.ruleset()  # (as the build does before reading any source)
+    path.write_text(PROMO + "patterns = ['(oops']\n", encoding="utf-8")
+    promo = "Buy now and save 20% on a subscription."
+    paragraphs = (Paragraph(LEAD), Paragraph(TAIL), Paragraph(promo))
+    article = Article(key="a", source="Harbour", title="Harbour", paragraphs=paragraphs)
+    with concurrent.futures.ProcessPoolExecutor(
+        1, mp_context=multiprocessing.get_context("forkserver")
+    ) as workers:
+        cleaned = workers.submit(cleaning.apply, article).result(timeout=60)
+    assert [p.text for p in cleaned.paragraphs] == [LEAD, TAIL]

@@ -125,6 +125,22 @@ def test_a_lead_with_one_colon_is_still_the_lead(lead: str) -> None:
     assert first != FIRE and lead.startswith(first)
 
 
+@pytest.mark.parametrize(
+    "only",
+    [
+        # a short item whose one paragraph reads as labelled fields: its text is all there is
+        "Director: Ana Ruiz. Starring: Lena Holt, Marco Bell. 112 mins.",
+        "The verdict: guilty on all counts. The sentence: life in prison, the judge ruled.",
+    ],
+)
+def test_a_box_of_labelled_facts_is_the_lead_when_the_article_has_nothing_else(
+    only: str,
+) -> None:
+    assert lead_sentences(body(only), count=3) == (only,)
+    (cut,) = lead_sentences(body(only), count=1, max_chars=30)  # within the budget, as any
+    assert len(cut) <= 30 and only.startswith(cut[:10])
+
+
 def test_dateline_is_only_cut_from_the_lead() -> None:
     later = "NASA \u2014 The agency confirmed the launch date."
     assert lead_sentences(body(FIRE, later)) == (FIRE, later)

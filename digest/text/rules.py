@@ -627,8 +627,9 @@ def _selective(literals: frozenset[str]) -> tuple[int, int]:
 # --- loading ----------------------------------------------------------------------------------
 
 
-def load_rules(extra: Path | None = None) -> RuleSet:
-    """The built-in rules, extended by the user's rules file ``extra`` if given.
+def load_rules(extra: Path | None = None, text: bytes | None = None) -> RuleSet:
+    """The built-in rules, extended by the user's rules file ``extra`` if given: its
+    ``text`` when given (the file as read before), else what the file holds now.
 
     In ``extra``, a rule with a new id is added, a rule with a built-in id replaces that rule,
     ``disable = ["id", ...]`` removes built-in rules (and ``"recurring-paragraph"`` stops cutting
@@ -640,7 +641,7 @@ def load_rules(extra: Path | None = None) -> RuleSet:
         return default_rules()
     builtin = default_rules()
     try:
-        raw = Path(extra).read_bytes()
+        raw = Path(extra).read_bytes() if text is None else text
     except OSError as exc:
         raise RulesError(f"{extra}: cannot read the rules file ({exc.strerror or exc})") from exc
     data = _read_toml(raw, str(extra))

@@ -388,10 +388,11 @@ def _renumbered(
         return renamed, data, indptr
     keep = np.ones(len(renamed), dtype=bool)
     keep[np.concatenate(drop)] = False
-    counts = np.add.reduceat(keep, starts[:-1]) if len(keep) else np.zeros(0, dtype=np.int64)
-    # (reduceat gives an empty row the value at its start: counted from the lengths instead)
-    counts = np.where(np.diff(starts) == 0, 0, counts)
-    return renamed[keep], data[keep], [0, *np.cumsum(counts).tolist()]
+    # each row now starts where the entries kept before it end (an empty row, the last ones
+    # included, where the row before it ends: no per-row sum, which fails on a row starting
+    # past the last entry)
+    kept_before = np.concatenate(([0], np.cumsum(keep)))
+    return renamed[keep], data[keep], kept_before[starts].tolist()
 
 
 def _primary(tag: str) -> str:
