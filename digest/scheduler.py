@@ -268,7 +268,12 @@ class Scheduler:
                     # The config's schedule was edited (before what is pending runs on the
                     # old one): a time the new one has passed today without a run is missed,
                     # as on a start, and caught up now rather than tomorrow.
-                    if missed_run(self.config, self.last_run(), self.clock()):
+                    try:
+                        last = self.last_run()
+                    except DigestError as exc:  # (the state cannot be read: the job says so)
+                        log.error("the schedule was changed, but %s", exc)
+                        last = self.clock()
+                    if missed_run(self.config, last, self.clock()):
                         log.info("the schedule was changed to a time already passed: running now")
                         self.run_job()
                     self._register()

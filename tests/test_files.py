@@ -66,7 +66,9 @@ def test_first_line_that_is_a_sentence_is_not_taken_as_title(tmp_path: Path) -> 
     assert len(article.paragraphs) == 2
 
 
-@pytest.mark.parametrize("line", ["iPhone Sales Slow in Europe", "eBay to cut 1,000 jobs"])
+@pytest.mark.parametrize(
+    "line", ["iPhone Sales Slow in Europe", "eBay to cut 1,000 jobs", "h5n1 reaches dairy herds"]
+)
 def test_first_line_opening_with_a_lowercase_name_is_the_title(tmp_path: Path, line: str) -> None:
     # names spelt with a lowercase first letter (iPhone, eBay, iOS) open many headlines
     write(tmp_path / "a.txt", line + "\n\n" + BODY)

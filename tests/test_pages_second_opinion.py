@@ -114,7 +114,7 @@ def test_a_page_built_by_javascript_is_read_from_its_declared_article_body() -> 
     assert "declared with" in content.extraction.reason
 
 
-@pytest.mark.parametrize("paid", [False, "False", "false"])
+@pytest.mark.parametrize("paid", [False, "False", "false", "https://schema.org/False"])
 def test_a_declared_body_behind_a_paywall_is_not_taken(paid: object) -> None:
     # "isAccessibleForFree": false marks text put there for search engines: a reader's tool
     # must not take it past the paywall; the page's own (short) text stands, or none

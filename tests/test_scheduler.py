@@ -437,3 +437,40 @@ def test_a_schedule_moved_while_it_runs_treats_a_time_passed_today_as_missed(
     local = [f"{t.astimezone(PARIS):%d %H:%M}" for t in runs]
     assert local[0] == f"20 {first_run}"
     assert not any(run.startswith("20 18:00") for run in local)  # the old time is gone
+
+
+def test_a_state_that_cannot_be_read_when_the_schedule_is_edited_does_not_end_it(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # the schedule is edited while the state file is damaged (a disk error, a bad restore):
+    # 'digest run' says so and goes on with the new schedule, as a job meeting it would
+    from digest.config import load_config
+
+    config_file = tmp_path / "digest.toml"
+
+    def write(at: str) -> None:
+        config_file.write_text(
+            f'timezone = "Europe/Paris"\nstate = "state.sqlite"\n[schedule]\nat = "{at}"\n'
+            '[[sources]]\npath = "notes"\n',
+            encoding="utf-8",
+        )
+
+    write("18:00")
+    start = dt.datetime(2026, 11, 20, 9, 0, tzinfo=UTC)  # 10:00 in Paris
+    config = load_config(config_file)
+    set_last_run(config, start - dt.timedelta(hours=16))
+    clock = FakeClock(start, until=start + dt.timedelta(hours=2))
+
+    def wait(seconds: float) -> bool:
+        if clock.now == start:
+            config.state.write_bytes(b"not a database, not at all" * 100)
+            write("11:00")
+        return clock.wait(seconds)
+
+    scheduler = Scheduler(
+        config, lambda: "ok", clock=clock, wait=wait, config_file=config_file, load=load_config
+    )
+    with caplog.at_level("INFO", logger="digest.scheduler"):
+        scheduler.run_forever()  # returns: it did not end with the state's error
+    assert "the schedule was changed, but" in caplog.text
+    assert scheduler.reports and scheduler.reports[0].ok  # 11:00's job ran

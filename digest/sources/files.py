@@ -221,6 +221,6 @@ def _reads_like_headline(text: str, *, more_follows: bool) -> bool:
         and not text.endswith((".", ",", ";", ":"))
         and not text.endswith('."')
         # a line opening in lowercase reads on from something, unless its first word is a
-        # name spelt that way (iPhone, eBay): a capital or a digit inside it
-        and not (text[0].islower() and text.split()[0].islower())
+        # name spelt that way (iPhone, eBay, h5n1): a capital or a digit inside it
+        and not (text[0].islower() and not any(c.isupper() or c.isdigit() for c in text.split()[0]))
     )

@@ -74,13 +74,11 @@ def _paid(item: dict) -> bool:
     """Whether a JSON-LD object, or one of its parts, says it is not free to read."""
     parts = item.get("hasPart", [])
     for thing in (item, *(parts if isinstance(parts, list) else [parts])):
-        if isinstance(thing, dict) and str(
-            thing.get("isAccessibleForFree", "")
-        ).strip().lower() in (
-            "false",
-            "no",
-            "0",
-        ):
+        if not isinstance(thing, dict):
+            continue
+        # false, "False", "no", or schema.org's own spelling: "https://schema.org/False"
+        said = str(thing.get("isAccessibleForFree", "")).strip().lower()
+        if said.rsplit("/", 1)[-1] in ("false", "no", "0"):
             return True
     return False
 
