@@ -19,9 +19,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import json
 import re
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import jinja2
@@ -125,28 +127,101 @@ def render_feed(days: Sequence[DayRecord], config: Config, feed_id: str) -> byte
     return budget.feed()
 
 
+@dataclass(frozen=True, slots=True)
+class ArticleEntry:
+    """One story's ``articles.atom`` entry, as feedgen is given it (each text already made
+    fit for XML). A build stores each day's (``entries_to_store``), so that a later build
+    need not group, link and render a day whose stories have not changed (see
+    ``render_articles_feed``)."""
+
+    id: str
+    title: str
+    title_language: str | None
+    link: str
+    published: dt.datetime  # aware UTC, to the second
+    updated: dt.datetime  # the same: when the story last changed
+    author: str
+    content: str
+
+    def feed_entry(self) -> FeedEntry:
+        entry = _Entry()
+        entry.title_language = self.title_language
+        entry.id(self.id)
+        entry.title(self.title)
+        entry.link(href=self.link)
+        entry.published(self.published)
+        entry.updated(self.updated)
+        entry.author({"name": self.author})
+        entry.content(self.content, type="html")
+        return entry
+
+
+def article_entries(
+    record: DayRecord,
+    stories: Sequence[Story],
+    config: Config,
+    env: jinja2.Environment,
+    feed_id: str,
+) -> tuple[ArticleEntry, ...]:
+    """The ``articles.atom`` entries of the day ``record``, one per story of ``stories``.
+
+    An entry's id derives from the story's id, which stays put when later reports join the
+    story (see ``digest.group.keep_ids``), so feed readers do not show it twice. Its link to
+    the story it continues is absolute when ``site_url`` is set, as the day feed's links are.
+    """
+    base = config.site_url or ""
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, feed_id)
+    template = env.get_template(ARTICLE_TEMPLATE)
+    lang = language_of(env)
+    entries = []
+    for story in stories:
+        lead = story.lead
+        published = utc_seconds(lead.published or record.published)
+        # when the story last changed: its newest article's time, or later if an earlier
+        # build stored a later change (each entry its own moment, not the build's)
+        newest = max((a.published for a in story.articles if a.published), default=None)
+        changed = max(published, utc_seconds(newest or record.published))
+        if story.updated is not None:
+            changed = max(changed, utc_seconds(story.updated))
+        content = template.render(base_context(config), story=story).strip()
+        entries.append(
+            ArticleEntry(
+                id=f"urn:uuid:{uuid.uuid5(namespace, 'story:' + (story.id or lead.key))}",
+                title=xml_text(story.headline or lead.title or lang.gettext("Untitled")),
+                title_language=other_language(lead.language, lang),
+                link=http_url(lead.url) or base + day_filename(record.day),
+                published=published,
+                updated=changed,
+                author=xml_text(lead.author or lead.source),
+                content=xml_text(content),
+            )
+        )
+    return tuple(entries)
+
+
 def render_articles_feed(
     days: Sequence[DayRecord],
     stories_on: Callable[[dt.date], Sequence[Story]],
     config: Config,
     env: jinja2.Environment,
     feed_id: str,
+    *,
+    stored: Mapping[dt.date, Sequence[ArticleEntry]] | None = None,
+    made: dict[dt.date, tuple[ArticleEntry, ...]] | None = None,
 ) -> bytes:
-    """``articles.atom``: one entry per story (``stories_on(day)``) of at most the last
-    ``config.feed_days`` days, and of them the newest days whose entries fit in ``FEED_BYTES``.
+    """``articles.atom``: one entry per story (``stories_on(day)``, see ``article_entries``)
+    of at most the last ``config.feed_days`` days, and of them the newest days whose entries
+    fit in ``FEED_BYTES``.
 
     For readers who would rather see each story in their feed reader than one entry a day.
-    An entry's id derives from the story's id, which stays put when later reports join the
-    story (see ``digest.group.keep_ids``), so feed readers do not show it twice. Its link to
-    the story it continues is absolute when ``site_url`` is set, as the day feed's links are.
-    A day's stories are asked for only when the day is in the feed: regrouping a day is the
-    costly part, and a busy month's days mostly fall past the budget.
+    A day's entries are taken from ``stored`` when it has them (what an earlier build made of
+    the day, still true: the caller's to judge); its stories are asked for only when they
+    are not and the day is in the feed: regrouping a day is the costly part, and a busy
+    month's days mostly fall past the budget. The entries made are put in ``made``, by day.
     """
     records = _in_window(days, config)
-    base = config.site_url or ""
-    namespace = uuid.uuid5(uuid.NAMESPACE_URL, feed_id)
-    template = env.get_template(ARTICLE_TEMPLATE)
     lang = language_of(env)
+    namespace = uuid.uuid5(uuid.NAMESPACE_URL, feed_id)
 
     fg = _feed_generator(
         config,
@@ -158,35 +233,69 @@ def render_articles_feed(
     budget = _Budget(fg)
     updated = _EPOCH
     for record in records:
+        if stored is not None and record.day in stored:
+            entries = tuple(stored[record.day])
+        else:
+            entries = article_entries(record, stories_on(record.day), config, env, feed_id)
+            if made is not None:
+                made[record.day] = entries
         # a day's stories go in together or not at all: a day is what the window counts
-        entries: list[FeedEntry] = []
-        day_updated = _EPOCH
-        for story in stories_on(record.day):
-            lead = story.lead
-            published = utc_seconds(lead.published or record.published)
-            # when the story last changed: its newest article's time, or later if an earlier
-            # build stored a later change (each entry its own moment, not the build's)
-            newest = max((a.published for a in story.articles if a.published), default=None)
-            changed = max(published, utc_seconds(newest or record.published))
-            if story.updated is not None:
-                changed = max(changed, utc_seconds(story.updated))
-            day_updated = max(day_updated, changed)
-            entry = _Entry()
-            entry.title_language = other_language(lead.language, lang)
-            entry.id(f"urn:uuid:{uuid.uuid5(namespace, 'story:' + (story.id or lead.key))}")
-            entry.title(xml_text(story.headline or lead.title or lang.gettext("Untitled")))
-            entry.link(href=http_url(lead.url) or base + day_filename(record.day))
-            entry.published(published)
-            entry.updated(changed)
-            entry.author({"name": xml_text(lead.author or lead.source)})
-            content = template.render(base_context(config), story=story).strip()
-            entry.content(xml_text(content), type="html")
-            entries.append(entry)
-        if not budget.take(entries):
+        if not budget.take([entry.feed_entry() for entry in entries]):
             break
-        updated = max(updated, day_updated)
+        updated = max([updated, *(entry.updated for entry in entries)])
     fg.updated(updated)
     return budget.feed()
+
+
+# The version of what ``entries_to_store`` writes: another is never read, only made again.
+_STORED_ENTRIES = 1
+
+
+def entries_to_store(entries: Sequence[ArticleEntry], made_from: str) -> str:
+    """A day's ``articles.atom`` entries for the state, with what they were made from
+    (``made_from``: a fingerprint of the settings, templates and code, see the caller)."""
+    return json.dumps(
+        {
+            "version": _STORED_ENTRIES,
+            "made_from": made_from,
+            "entries": [
+                {
+                    **{f: getattr(e, f) for f in ("id", "title", "link", "author", "content")},
+                    "title_language": e.title_language,
+                    "published": e.published.isoformat(),
+                    "updated": e.updated.isoformat(),
+                }
+                for e in entries
+            ],
+        },
+        ensure_ascii=False,
+    )
+
+
+def stored_entries(value: str | None, made_from: str) -> tuple[ArticleEntry, ...] | None:
+    """A day's entries as ``entries_to_store`` stored them, if they were made from
+    ``made_from``; None when they were not, or cannot be read (made again, as before)."""
+    if not value:
+        return None
+    try:
+        data = json.loads(value)
+        if data["version"] != _STORED_ENTRIES or data["made_from"] != made_from:
+            return None
+        return tuple(
+            ArticleEntry(
+                id=str(item["id"]),
+                title=str(item["title"]),
+                title_language=item["title_language"],
+                link=str(item["link"]),
+                published=dt.datetime.fromisoformat(item["published"]),
+                updated=dt.datetime.fromisoformat(item["updated"]),
+                author=str(item["author"]),
+                content=str(item["content"]),
+            )
+            for item in data["entries"]
+        )
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return None
 
 
 class _Budget:

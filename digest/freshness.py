@@ -21,7 +21,7 @@ import hashlib
 import json
 import os
 import stat
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,11 +52,7 @@ def fingerprint(
         hashed.update(json.dumps(parts, ensure_ascii=False, default=str).encode("utf-8"))
         hashed.update(b"\n")
 
-    add("digest", code_version())
-    add("config", _canonical(config))
-    for folder in templates:
-        for name, size, mtime in _files(folder):
-            add("file", str(folder), name, size, mtime)
+    _add_settings(add, config, templates)
     for record in days:
         add("day", record.day.isoformat(), record.content_hash, record.updated.isoformat())
     # A failed source as the pages show it: its name and reason. Its problem, which changes
@@ -64,6 +60,29 @@ def fingerprint(
     for failure in failures:
         add("failed", failure.source, failure.reason)
     return hashed.hexdigest()
+
+
+def settings_fingerprint(config: Config, templates: Iterable[Path], *more: str) -> str:
+    """What anything digest renders is made from beyond the state: digest's code, the whole
+    configuration and the template folders (as ``fingerprint`` knows them), and ``more``,
+    as a hex digest."""
+    hashed = hashlib.sha256()
+
+    def add(*parts: object) -> None:
+        hashed.update(json.dumps(parts, ensure_ascii=False, default=str).encode("utf-8"))
+        hashed.update(b"\n")
+
+    _add_settings(add, config, templates)
+    add("more", *more)
+    return hashed.hexdigest()
+
+
+def _add_settings(add: Callable[..., None], config: Config, templates: Iterable[Path]) -> None:
+    add("digest", code_version())
+    add("config", _canonical(config))
+    for folder in templates:
+        for name, size, mtime in _files(folder):
+            add("file", str(folder), name, size, mtime)
 
 
 @functools.cache

@@ -55,7 +55,15 @@ from digest.model import (
 )
 from digest.output import OutputError, StagedFiles, remove_leftovers
 from digest.present import plural
-from digest.state import Keep, RunLock, SourceHealth, State, StateError, backup_folder
+from digest.state import (
+    Keep,
+    RunLock,
+    SourceHealth,
+    State,
+    StateError,
+    StoredEntries,
+    backup_folder,
+)
 from digest.text.recurring import Sighting, SourceTemplate
 
 # What only grouping, shaping and rendering need (numpy, the feed writer) is imported where
@@ -64,6 +72,7 @@ from digest.text.recurring import Sighting, SourceTemplate
 if TYPE_CHECKING:
     import jinja2
 
+    from digest.atom import ArticleEntry
     from digest.fulltext import Page, PageText
     from digest.group import StorySettings
     from digest.shape import ShapedDay, ShapeSettings
@@ -544,14 +553,20 @@ def build(
             days = sorted(
                 [record, *(d for d in days if d.day != day)], key=lambda d: d.day, reverse=True
             )
+        feed_id = state.feed_id()
+        entries = _ArticleEntries.stored(config, state, days, day, feed_id)
+        # An earlier day's stories, as the state holds them, grouped once for this build:
+        # articles.atom may ask for the day whose page is rendered again (its "next" link).
+        earlier_day = functools.cache(functools.partial(stories_for_day, state, config))
         pages = render_outputs(
             digest,
             days,
             config,
             env,
-            state.feed_id(),
-            stories_on=lambda d: _listed(stories_for_day(state, config, d)),
+            feed_id,
+            stories_on=lambda d: _listed(earlier_day(d)),
             fragment=fragment,
+            article_entries=entries,
         )
         if record is not None:
             # A new day changes its neighbours' previous/next links: render them again. (Not
@@ -562,7 +577,7 @@ def build(
                 earlier_digest = shaped_digest(
                     config,
                     other,
-                    stories_for_day(state, config, other),
+                    earlier_day(other),
                     generated_at=known_days[other].updated,
                     failures=state.day_failures(other),
                 )
@@ -596,6 +611,7 @@ def build(
                     ],
                     held_incomplete=assembly.held_incomplete,
                     keep=keep,
+                    article_entries=entries.to_store(),
                     rendered=(
                         freshness.meta_key(day),
                         freshness.Rendered(
@@ -640,6 +656,72 @@ def _built_days(config: Config, state: State) -> list[DayRecord]:
     day moves that window on, never back)."""
     built = state.page_days()
     return state.days(content_from=config.feed_from(built[0][0]) if built else None)
+
+
+@dataclass
+class _ArticleEntries:
+    """The ``articles.atom`` entries of earlier days a build reuses, and those it makes.
+
+    A day's entries depend on its stored articles and stories, on the stories of the
+    ``feed_days`` before it (each story's "Earlier:" link), and on the settings, templates
+    and code they were made with. A build stores the entries it makes of an earlier day the
+    feed shows, from the state, with a fingerprint of those settings (``made_from``); a later
+    build takes them as long as that fingerprint is its own, and the state drops them when
+    what they were made from changes (the day built again, a day before it built again, the
+    day forgotten; see ``State.commit_build``). So the feed is always the one a build making
+    every entry anew would write, byte for byte; only the work differs. The day being built
+    is not stored: its entries come from the build's own digest, which may differ from what
+    the state gives once it is stored (which of two identical copies leads), and the feed
+    shows the latter from the next build on; that build stores them, grouping the day once
+    for them and for the day's page, whose "next" link it renders again anyway. Unlike
+    ``feed.atom``, whose days keep the content their own build rendered, a change of the
+    config or templates reaches every day of ``articles.atom`` (as it did before entries
+    were stored): the first build after it makes them all again."""
+
+    made_from: str
+    first: dt.date  # the first day the feed may show
+    building: dt.date
+    reuse: dict[dt.date, tuple[ArticleEntry, ...]]
+    made: dict[dt.date, tuple[ArticleEntry, ...]] = dataclasses.field(default_factory=dict)
+    enabled: bool = True
+
+    @classmethod
+    def stored(
+        cls,
+        config: Config,
+        state: State,
+        days: Sequence[DayRecord],
+        building: dt.date,
+        feed_id: str,
+    ) -> _ArticleEntries:
+        """What the state holds for the days the feed may show, but the day ``building``
+        (``days``: every built day once it is stored, newest first)."""
+        first = config.feed_from(days[0].day) if days else dt.date.max
+        if not config.articles_feed:
+            return cls("", first, building, {}, enabled=False)
+        from digest import atom
+
+        made_from = freshness.settings_fingerprint(config, _template_folders(config), feed_id)
+        reuse = {}
+        for day, value in state.article_entries(first).items():
+            entries = atom.stored_entries(value, made_from)
+            if day != building and entries is not None:
+                reuse[day] = entries
+        return cls(made_from, first, building, reuse)
+
+    def to_store(self) -> StoredEntries:
+        """What the build stores: the entries it made of earlier days; none at all without
+        the feed."""
+        if not self.enabled:
+            return StoredEntries({}, dt.date.max)
+        from digest import atom
+
+        made = {
+            day: atom.entries_to_store(entries, self.made_from)
+            for day, entries in self.made.items()
+            if day != self.building
+        }
+        return StoredEntries(made, self.first)
 
 
 def _keeping(config: Config, days: Sequence[DayRecord], now: dt.datetime) -> Keep | None:
@@ -968,11 +1050,13 @@ def render_outputs(
     feed_id: str,
     stories_on: Callable[[dt.date], tuple[Story, ...]],
     fragment: str | None = None,
+    article_entries: _ArticleEntries | None = None,
 ) -> dict[Path, str | bytes]:
     """Every output file's path and content: the day page, index, archive and feeds.
 
     ``stories_on(day)`` gives an earlier day's stories, for the optional per-story feed (asked
-    for only the days that feed holds); ``fragment`` is the day's rendered story list, if the
+    for only the days that feed holds and ``article_entries`` has no entries for, and the
+    entries made of them put in it); ``fragment`` is the day's rendered story list, if the
     caller has it already.
     """
     from digest import atom, render
@@ -993,6 +1077,8 @@ def render_outputs(
             config,
             env,
             feed_id,
+            stored=article_entries.reuse if article_entries else None,
+            made=article_entries.made if article_entries else None,
         ),
     }
     return {path: rendered[path.name]() for path in paths}

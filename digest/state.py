@@ -170,6 +170,11 @@ _MIGRATIONS: tuple[str, ...] = (
     # stories.updated was the time of each day's latest build, written and never read: NULL
     # now says a story has not changed since it was first made (see digest.group.keep_ids)
     "UPDATE stories SET updated = NULL",
+    # article_entries: the day's articles.atom entries as its latest build (or a later one)
+    # made them (JSON, see digest.atom.entries_to_store), so that a build need not group and
+    # render every earlier day of the feed again. NULL: made again when the feed shows the day
+    # (a day built by an older digest, or whose entries were dropped, see StoredEntries).
+    "ALTER TABLE days ADD COLUMN article_entries TEXT",
 )
 
 # A held-back entry not read again for this long is forgotten: its feed dropped it, or gave it
@@ -738,16 +743,17 @@ class State:
         held_incomplete: Sequence[Article] = (),
         rendered: tuple[str, str] | None = None,
         keep: Keep | None = None,
+        article_entries: StoredEntries | None = None,
     ) -> int:
         """Store a whole build in one transaction: entries, the day record (with the sources
         that failed in this build, for an email sent later), the day's stories (when given:
         they replace the day's earlier ones), source health, the paragraph fingerprints of
         the articles cleaned (``sightings``), from which each source's recurring boilerplate
         is learnt, one more run waited for each entry held back as incomplete
-        (``held_incomplete``) and, as a meta key and value, what the day's pages were made
-        from (``rendered``, see ``digest.freshness``); and, with ``keep``, drop what only
-        rebuilding earlier days needs (``_forget_days_before``). Returns how many days were
-        forgotten.
+        (``held_incomplete``), as a meta key and value, what the day's pages were made
+        from (``rendered``, see ``digest.freshness``) and the ``articles.atom`` entries the
+        build made (``article_entries``); and, with ``keep``, drop what only rebuilding
+        earlier days needs (``_forget_days_before``). Returns how many days were forgotten.
 
         Source validators (ETag, Last-Modified) are saved only together with the articles they
         covered: saved alone, a crash before the articles were stored would make the next
@@ -760,7 +766,17 @@ class State:
             _save_incomplete(db, held_incomplete, [*shown, *skipped], now)
             if record is not None:
                 self._save_day(db, record, failures)
+            if article_entries is not None:
+                _save_article_entries(db, article_entries)
             if stories is not None:
+                # The entries of a later day (a day before the newest built again) may link
+                # to one of these stories ("Earlier:"): made again, from the stories now
+                # stored. (After the entries this build made: those were made before.)
+                db.execute(
+                    "UPDATE days SET article_entries = NULL WHERE day > ? "
+                    "AND article_entries IS NOT NULL",
+                    (day.isoformat(),),
+                )
                 db.execute("DELETE FROM stories WHERE day = ?", (day.isoformat(),))
                 db.executemany(
                     "INSERT INTO stories (day, id, headline, text, keys, updated) "
@@ -898,6 +914,16 @@ class State:
                 json.dumps([dataclasses.asdict(f) for f in failures], ensure_ascii=False),
             ),
         )
+
+    def article_entries(self, first: dt.date) -> dict[dt.date, str]:
+        """The ``articles.atom`` entries stored for the days from ``first`` on, as stored
+        (``digest.atom.stored_entries`` reads them), by day; a day without them is left out."""
+        rows = self._db.execute(
+            "SELECT day, article_entries FROM days WHERE day >= ? AND forgotten = 0 "
+            "AND article_entries IS NOT NULL",
+            (first.isoformat(),),
+        )
+        return {dt.date.fromisoformat(day): value for day, value in rows}
 
     def stories(self, first: dt.date, last: dt.date) -> list[StoryRecord]:
         """The stories stored for the days from ``first`` to ``last``, newest day first."""
@@ -1068,6 +1094,28 @@ class Keep:
     stories_from: dt.date
 
 
+@dataclass(frozen=True)
+class StoredEntries:
+    """What a build stores of ``articles.atom``'s entries (``digest.atom``): those it made,
+    as text by day (a day built, or an earlier one the feed showed and had none stored), and
+    the first day the feed may show (``Config.feed_from``): every earlier day's are dropped,
+    as the feed will not show them again (they are made again if ``feed_days`` grows)."""
+
+    made: Mapping[dt.date, str]
+    first: dt.date
+
+
+def _save_article_entries(db: sqlite3.Connection, entries: StoredEntries) -> None:
+    db.executemany(
+        "UPDATE days SET article_entries = ? WHERE day = ? AND forgotten = 0",
+        [(value, day.isoformat()) for day, value in entries.made.items()],
+    )
+    db.execute(
+        "UPDATE days SET article_entries = NULL WHERE day < ? AND article_entries IS NOT NULL",
+        (entries.first.isoformat(),),
+    )
+
+
 def _forget_days_before(db: sqlite3.Connection, keep: Keep, built: dt.date) -> int:
     """Drop what the days before ``keep.articles_from`` kept only so that they could be
     built or sent again: their articles' text (each entry's key and day stay, so that none is
@@ -1093,7 +1141,11 @@ def _forget_days_before(db: sqlite3.Connection, keep: Keep, built: dt.date) -> i
             "VALUES (?, ?, ?, ?, ?)",
             kept,
         )
-        db.execute("UPDATE days SET content_html = '', forgotten = 1 WHERE day = ?", (day,))
+        db.execute(
+            "UPDATE days SET content_html = '', article_entries = NULL, forgotten = 1 "
+            "WHERE day = ?",
+            (day,),
+        )
     db.execute(
         "DELETE FROM stories WHERE day < ? AND day != ?",
         (keep.stories_from.isoformat(), built.isoformat()),

@@ -10,7 +10,14 @@ import feedparser
 from lxml import etree
 from page_samples import ATOM, DAY, FEED_ID, UTC, make_config, make_digest, record
 
-from digest.atom import FEED_BYTES, render_articles_feed, render_feed
+from digest.atom import (
+    FEED_BYTES,
+    ArticleEntry,
+    entries_to_store,
+    render_articles_feed,
+    render_feed,
+    stored_entries,
+)
 from digest.model import Article, Attributed, DayRecord, Paragraph, Story
 from digest.present import day_filename
 from digest.render import render_fragment
@@ -259,3 +266,53 @@ def test_the_story_feed_holds_the_newest_days_that_fit_and_reads_no_others(env):
     assert titles[0] == f"Story 0 of {DAY}" and titles[-1] == f"Story 39 of {days[kept - 1].day}"
     # regrouping a day is costly: a day past the budget is not even asked for
     assert asked == [d.day for d in days[: kept + 1]]
+
+
+def test_a_days_stored_story_entries_make_the_same_feed_without_its_stories(env):
+    days = busy_month(kilobytes=10)[:4]
+    config = make_config(site_url="https://example.org/digest/")
+    made: dict[dt.date, tuple[ArticleEntry, ...]] = {}
+
+    def stories_on(day: dt.date) -> list[Story]:
+        return busy_stories(day, 3)
+
+    anew = render_articles_feed(days, stories_on, config, env, FEED_ID, made=made)
+    assert set(made) == {d.day for d in days}
+    # each day's entries, stored and read back, as a later build finds them
+    stored = {
+        day: stored_entries(entries_to_store(e, "made-from"), "made-from")
+        for day, e in made.items()
+    }
+    assert stored == made
+    asked: list[dt.date] = []
+
+    def counted(day: dt.date) -> list[Story]:
+        asked.append(day)
+        return stories_on(day)
+
+    again: dict[dt.date, tuple[ArticleEntry, ...]] = {}
+    reused = {day: e for day, e in stored.items() if day != days[0].day and e is not None}
+    feed = render_articles_feed(days, counted, config, env, FEED_ID, stored=reused, made=again)
+    assert feed == anew
+    assert asked == [days[0].day] and set(again) == {days[0].day}  # only the day not stored
+
+
+def test_stored_story_entries_made_otherwise_are_not_read():
+    entry = ArticleEntry(
+        "urn:uuid:1",
+        "A title",
+        "de",
+        "https://example.net/a",
+        dt.datetime(2026, 11, 21, 6, tzinfo=UTC),
+        dt.datetime(2026, 11, 21, 7, tzinfo=UTC),
+        "Harbour Gazette",
+        "<p>Text</p>",
+    )
+    value = entries_to_store([entry], "made-from")
+    assert stored_entries(value, "made-from") == (entry,)
+    assert stored_entries(entries_to_store([], "made-from"), "made-from") == ()  # a quiet day
+    # other settings, templates or code; another version of the format; damage; nothing
+    assert stored_entries(value, "made-from-other-settings") is None
+    assert stored_entries(value.replace('"version": 1', '"version": 2'), "made-from") is None
+    for damaged in (value[:-10], "[]", '{"version": 1}', "", None):
+        assert stored_entries(damaged, "made-from") is None

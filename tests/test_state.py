@@ -18,6 +18,7 @@ from digest.state import (
     State,
     StateError,
     StateLockedError,
+    StoredEntries,
     read_source_history,
 )
 from digest.text.recurring import FORGET_AFTER, PrintHistory, Sighting
@@ -178,6 +179,7 @@ def test_old_schema_is_migrated_in_place(tmp_path: Path) -> None:
         db.execute("ALTER TABLE sources DROP COLUMN unreadable")
         db.execute("ALTER TABLE sources DROP COLUMN held_until")
         db.execute("ALTER TABLE days DROP COLUMN forgotten")
+        db.execute("ALTER TABLE days DROP COLUMN article_entries")
         db.execute("PRAGMA user_version = 1")
     with State.open(path) as state:
         assert set(state.entries(["k1"])) == {"k1"}
@@ -264,6 +266,7 @@ def test_upgrading_keeps_entries_keyed_by_a_scoped_tag_id_known(tmp_path: Path) 
         db.execute("ALTER TABLE sources DROP COLUMN unreadable")
         db.execute("ALTER TABLE sources DROP COLUMN held_until")
         db.execute("ALTER TABLE days DROP COLUMN forgotten")
+        db.execute("ALTER TABLE days DROP COLUMN article_entries")
         db.execute("DROP TABLE stories")
         db.execute("PRAGMA user_version = 5")
     with State.open(path) as state:
@@ -284,6 +287,7 @@ def test_a_kinds_cursor_is_kept_with_its_read_and_added_to_an_older_file(tmp_pat
         db.execute("ALTER TABLE sources DROP COLUMN unreadable")
         db.execute("ALTER TABLE sources DROP COLUMN held_until")
         db.execute("ALTER TABLE days DROP COLUMN forgotten")
+        db.execute("ALTER TABLE days DROP COLUMN article_entries")
         db.execute("DROP TABLE stories")
         db.execute("PRAGMA user_version = 6")
     seen = {"newest": "2026-11-21T06:00:00+00:00"}
@@ -419,8 +423,9 @@ def test_entries_held_back_as_incomplete_count_their_runs_until_shown(tmp_path: 
         db.execute("ALTER TABLE sources DROP COLUMN held_until")  # (and this)
         db.execute("ALTER TABLE days DROP COLUMN forgotten")  # (and this; the one after
         # it, run again, changes nothing here)
+        db.execute("ALTER TABLE days DROP COLUMN article_entries")  # (and this)
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        db.execute(f"PRAGMA user_version = {version - 5}")
+        db.execute(f"PRAGMA user_version = {version - 6}")
     cut, other = article("k1"), article("k2")
     with State.open(path) as state:
         assert state.incomplete_runs(["k1", "k2"]) == {}
@@ -452,15 +457,24 @@ def test_what_a_summary_was_made_for_is_stored_with_it(tmp_path: Path) -> None:
 # --- days before keep_days: their articles dropped, their keys kept -----------------------------
 
 
-def build_day(state: State, day: dt.date, keys: list[str], keep_from: dt.date | None) -> int:
+def build_day(
+    state: State,
+    day: dt.date,
+    keys: list[str],
+    keep_from: dt.date | None,
+    entries: StoredEntries | None = None,
+) -> int:
     """Store a build of ``day`` that showed ``keys`` in one story, as a build does, keeping
-    the articles from ``keep_from`` on and the stories 30 days more; how many days it forgot."""
+    the articles from ``keep_from`` on and the stories 30 days more, and the articles.atom
+    ``entries`` it made; how many days it forgot."""
     now = dt.datetime.combine(day, dt.time(7), dt.UTC)
     record = state.prepare_day(day, "Digest", 1, f"<p>{day}</p>", now)
     story = StoryRecord(day, f"s-{day}", "A headline", "A headline and its lead", tuple(keys))
     shown = [dataclasses.replace(article(k), published=now) for k in keys]
     keep = None if keep_from is None else Keep(keep_from, keep_from - dt.timedelta(days=30))
-    return state.commit_build(day, shown, [], record, now, stories=[story], keep=keep)
+    return state.commit_build(
+        day, shown, [], record, now, stories=[story], keep=keep, article_entries=entries
+    )
 
 
 def test_a_day_before_keep_from_keeps_only_which_articles_it_showed(tmp_path: Path) -> None:
@@ -518,3 +532,62 @@ def test_a_forgotten_day_keeps_its_stories_while_a_kept_day_may_link_to_them(
         assert state.forgotten(linked) and state.articles_for_day(linked) == []
         assert [s.id for s in state.stories(linked, linked)] == [f"s-{linked}"]
         assert state.stories(gone, gone) == []
+
+
+# --- articles.atom's entries, stored with each day -------------------------------------------
+
+
+def test_a_days_article_entries_go_when_what_they_were_made_from_changes(tmp_path: Path) -> None:
+    one, two, three = (DAY + dt.timedelta(days=n) for n in range(3))
+
+    def made(**days: str) -> StoredEntries:  # each day's entries as text, the window from `one`
+        return StoredEntries({dt.date.fromisoformat(d): v for d, v in days.items()}, one)
+
+    with State.open(tmp_path / "s.sqlite") as state:
+        build_day(state, one, ["k1"], None, made(**{one.isoformat(): "one"}))
+        build_day(state, two, ["k2"], None, made(**{two.isoformat(): "two"}))
+        # a build also stores what it made of an earlier day that had none (one, remade)
+        build_day(
+            state, three, ["k3"], None, made(**{three.isoformat(): "3", one.isoformat(): "1"})
+        )
+        assert state.article_entries(one) == {one: "1", two: "two", three: "3"}
+        assert state.article_entries(two) == {two: "two", three: "3"}  # from the day asked
+        # day two built again: its entries are the new build's, and day three's, which may
+        # link to one of day two's stories ("Earlier:"), go; day one's stay
+        build_day(state, two, ["k2", "k2b"], None, made(**{two.isoformat(): "two again"}))
+        assert state.article_entries(one) == {one: "1", two: "two again"}
+        # a build without the feed keeps none (turned on again, they are made anew)
+        build_day(state, three, ["k3"], None, StoredEntries({}, dt.date.max))
+        assert state.article_entries(one) == {}
+        # a build whose feed starts later drops the days before its window
+        build_day(state, one, ["k1"], None, made(**{one.isoformat(): "one"}))
+        build_day(state, two, ["k2"], None, made(**{two.isoformat(): "two"}))
+        build_day(state, three, ["k3"], None, StoredEntries({three: "three"}, two))
+        assert state.article_entries(one) == {two: "two", three: "three"}
+    with State.open(tmp_path / "s.sqlite") as state:  # stored: not this process's memory
+        assert state.article_entries(one) == {two: "two", three: "three"}
+
+
+def test_a_forgotten_days_article_entries_go_with_its_articles(tmp_path: Path) -> None:
+    old, today = DAY - dt.timedelta(days=100), DAY
+    with State.open(tmp_path / "s.sqlite") as state:
+        build_day(state, old, ["k-old"], None, StoredEntries({old: "old"}, old))
+        assert state.article_entries(old) == {old: "old"}
+        # (a build whose feed still reaches back there, feed_days = 365)
+        build_day(state, today, ["k"], today - dt.timedelta(days=89), StoredEntries({}, old))
+        assert state.forgotten(old) and state.article_entries(old) == {}
+
+
+def test_a_state_from_before_article_entries_were_stored_has_none(tmp_path: Path) -> None:
+    path = tmp_path / "s.sqlite"
+    with State.open(path) as state:
+        build_day(state, DAY, ["k1"], None)
+    with sqlite3.connect(path) as db:  # as the version before them left it
+        db.execute("ALTER TABLE days DROP COLUMN article_entries")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        db.execute(f"PRAGMA user_version = {version - 1}")
+    with State.open(path) as state:
+        assert state.article_entries(DAY) == {}  # made again by the next build, as before
+        later = DAY + dt.timedelta(days=1)
+        build_day(state, later, ["k2"], None, StoredEntries({later: "2", DAY: "1"}, DAY))
+        assert state.article_entries(DAY) == {DAY: "1", later: "2"}

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import sqlite3
 from pathlib import Path
 
 import feedparser
@@ -32,7 +33,7 @@ from story_samples import (
 
 from digest.config import Config, EmailConfig
 from digest.mail import build_message
-from digest.model import Source, Story
+from digest.model import Article, Source, Story
 from digest.pipeline import BuildResult, build, stored_digest
 from digest.state import State
 from digest.templating import make_environment
@@ -272,6 +273,89 @@ def test_the_story_feed_links_a_continuing_story_absolutely(config: Config) -> N
     content = entry.content[0].value
     # the entry's own link is the report's site: a relative link would resolve there
     assert f'href="{SITE}{DAY.isoformat()}.html#story-{fire.id}"' in content
+
+
+def stored_entries(config: Config) -> dict[dt.date, str]:
+    """The articles.atom entries the state holds, by day, as stored."""
+    with sqlite3.connect(config.state) as db:
+        rows = db.execute("SELECT day, article_entries FROM days WHERE article_entries NOT NULL")
+        return {dt.date.fromisoformat(day): value for day, value in rows}
+
+
+def edit_stored_entries(config: Config, old: str, new: str) -> None:
+    """Change the text of every entry stored, as no build would: an entry that shows the
+    change was taken from the state, not made again."""
+    with sqlite3.connect(config.state) as db:
+        db.execute("UPDATE days SET article_entries = replace(article_entries, ?, ?)", (old, new))
+
+
+def cranes(day: dt.date, hour: int = 9) -> Article:
+    return article(
+        f"courier-cranes-{day}-{hour}",
+        "Lisbon Courier",
+        f"Porto container cranes idle on {day:%d %B} from {hour} o'clock",
+        ("Container cranes at the port of Porto stood idle for an hour of maintenance.",),
+        at(hour, day=day),
+    )
+
+
+def test_the_story_feed_takes_an_earlier_days_entries_from_the_state(config: Config) -> None:
+    fire = ferry_of(build_day_one(config))
+    add_and_build(config, [INQUIRY], NEXT_DAY, at(12, day=NEXT_DAY))
+    # day one's entries, made from the state by the first build that showed it as an
+    # earlier day; the day being built is not stored (made from the state next time)
+    assert set(stored_entries(config)) == {DAY}
+    edit_stored_entries(config, fire.headline, "A headline no build made")
+    add_and_build(config, [cranes(NEXT_DAY)], NEXT_DAY, at(14, day=NEXT_DAY))
+    titles = {e.title for e in entries(config)}
+    assert "A headline no build made" in titles and fire.headline not in titles
+    assert INQUIRY.title in titles and cranes(NEXT_DAY).title in titles
+    # the settings they were made with changed: made again, for every day
+    moved = dataclasses.replace(config, site_url="https://example.com/read/")
+    build(moved, NEXT_DAY, now=at(15, day=NEXT_DAY))
+    titles = {e.title for e in entries(moved)}
+    assert fire.headline in titles and "A headline no build made" not in titles
+    (inquiry,) = [e for e in entries(moved) if e.title == INQUIRY.title]
+    assert f'href="https://example.com/read/{DAY.isoformat()}.html#story-{fire.id}"' in (
+        inquiry.content[0].value
+    )
+
+
+def test_the_story_feed_is_the_one_making_every_entry_again_writes(config: Config) -> None:
+    third = NEXT_DAY + dt.timedelta(days=1)
+    build_day_one(config)
+    add_and_build(config, [LATE_REPORT], DAY, at(18))  # a report joins a story later
+    add_and_build(config, [INQUIRY], NEXT_DAY, at(12, day=NEXT_DAY))
+    add_and_build(config, [cranes(third, 7)], third, at(8, day=third))
+    add_and_build(config, [cranes(third, 8)], third, at(9, day=third))  # the day built again
+    assert set(stored_entries(config)) == {DAY, NEXT_DAY}
+    reused = (config.output / "articles.atom").read_bytes()
+    # as a digest from before entries were stored left the state: every entry made again
+    with sqlite3.connect(config.state) as db:
+        db.execute("UPDATE days SET article_entries = NULL")
+    (config.output / "articles.atom").unlink()
+    build(config, third, now=at(10, day=third))
+    assert (config.output / "articles.atom").read_bytes() == reused
+    assert set(stored_entries(config)) == {DAY, NEXT_DAY}  # and stored again
+
+
+def test_building_an_earlier_day_again_makes_the_later_days_entries_again(
+    config: Config,
+) -> None:
+    third = NEXT_DAY + dt.timedelta(days=1)
+    build_day_one(config)
+    add_and_build(config, [INQUIRY], NEXT_DAY, at(12, day=NEXT_DAY))
+    add_and_build(config, [cranes(third)], third, at(8, day=third))
+    assert set(stored_entries(config)) == {DAY, NEXT_DAY}
+    # day two's inquiry links to day one's fire ("Earlier:"): day one built again may
+    # change the story it links to, so day two's entries are made again from the state
+    edit_stored_entries(config, INQUIRY.title, "A headline no build made")
+    add_and_build(config, [LATE_REPORT], DAY, at(18))
+    assert set(stored_entries(config)) == set()  # (day one's: the day being built)
+    build(config, third, now=at(10, day=third))
+    titles = {e.title for e in entries(config)}
+    assert INQUIRY.title in titles and "A headline no build made" not in titles
+    assert set(stored_entries(config)) == {DAY, NEXT_DAY}
 
 
 # --- the email ---------------------------------------------------------------------------------
