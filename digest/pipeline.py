@@ -297,7 +297,7 @@ def assemble_day(
         return shaped_digest(
             config,
             day,
-            stories_for_day(state, config, day, [*shown, *earlier], changed_at=now),
+            stories_for_day(state, config, day, [*earlier, *shown], changed_at=now),
             generated_at=now,
             failures=failures,
         )

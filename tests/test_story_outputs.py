@@ -191,6 +191,30 @@ def test_the_earlier_day_shows_no_link_to_a_later_one(config: Config) -> None:
     assert page(config, DAY).xpath("//p[@class='earlier']") == []
 
 
+def test_a_days_page_keeps_its_lead_when_the_next_days_build_renders_it_again(
+    config: Config,
+) -> None:
+    # A copy of the wire story, published the same minute by another site, comes in a later
+    # build of the day. The next day's build renders the day's page again (its "next" link)
+    # from what the state holds: it must lead with the same copy the day's own build chose.
+    build_day_one(config)
+    copy = dataclasses.replace(
+        FERRY_WIRE, key="courier-ferry", source="Coast Courier", url="https://courier.example/f"
+    )
+    add_and_build(config, [copy], DAY, at(18))
+
+    def lead() -> str:
+        (node,) = page(config, DAY).xpath(
+            "//article[contains(@class, 'story')][.//ol[@class='reports']]"
+        )
+        return node.xpath(".//h2/a")[0].get("href")
+
+    before = lead()
+    add_and_build(config, [INQUIRY], NEXT_DAY, at(12, day=NEXT_DAY))
+    assert "next" in lxml.html.tostring(page(config, DAY)).decode().lower()  # rendered again
+    assert lead() == before
+
+
 # --- articles.atom -------------------------------------------------------------------------------
 
 
