@@ -208,6 +208,7 @@ def render_articles_feed(
     *,
     stored: Mapping[dt.date, Sequence[ArticleEntry]] | None = None,
     made: dict[dt.date, tuple[ArticleEntry, ...]] | None = None,
+    read: list[dt.date] | None = None,
 ) -> bytes:
     """``articles.atom``: one entry per story (``stories_on(day)``, see ``article_entries``)
     of at most the last ``config.feed_days`` days, and of them the newest days whose entries
@@ -217,7 +218,9 @@ def render_articles_feed(
     A day's entries are taken from ``stored`` when it has them (what an earlier build made of
     the day, still true: the caller's to judge); its stories are asked for only when they
     are not and the day is in the feed: regrouping a day is the costly part, and a busy
-    month's days mostly fall past the budget. The entries made are put in ``made``, by day.
+    month's days mostly fall past the budget. The entries made are put in ``made``, by day,
+    and the days whose entries were offered to the budget in ``read``, newest first (the last
+    may be one that did not fit): the feed reads no older day until its newer ones shrink.
     """
     records = _in_window(days, config)
     lang = language_of(env)
@@ -239,6 +242,8 @@ def render_articles_feed(
             entries = article_entries(record, stories_on(record.day), config, env, feed_id)
             if made is not None:
                 made[record.day] = entries
+        if read is not None:
+            read.append(record.day)
         # a day's stories go in together or not at all: a day is what the window counts
         if not budget.take([entry.feed_entry() for entry in entries]):
             break

@@ -676,13 +676,17 @@ class _ArticleEntries:
     for them and for the day's page, whose "next" link it renders again anyway. Unlike
     ``feed.atom``, whose days keep the content their own build rendered, a change of the
     config or templates reaches every day of ``articles.atom`` (as it did before entries
-    were stored): the first build after it makes them all again."""
+    were stored): the first build after it makes them all again. Only the days the feed
+    read keep theirs (``read``): in a busy month most of the window's days fall past the
+    feed's byte budget, and keeping theirs until they leave the window would make the state
+    (and each of its copies) hold several times what the feed shows."""
 
     made_from: str
     first: dt.date  # the first day the feed may show
     building: dt.date
     reuse: dict[dt.date, tuple[ArticleEntry, ...]]
     made: dict[dt.date, tuple[ArticleEntry, ...]] = dataclasses.field(default_factory=dict)
+    read: list[dt.date] = dataclasses.field(default_factory=list)  # newest first
     enabled: bool = True
 
     @classmethod
@@ -710,8 +714,8 @@ class _ArticleEntries:
         return cls(made_from, first, building, reuse)
 
     def to_store(self) -> StoredEntries:
-        """What the build stores: the entries it made of earlier days; none at all without
-        the feed."""
+        """What the build stores: the entries it made of earlier days, and none of a day
+        older than those the feed read; none at all without the feed."""
         if not self.enabled:
             return StoredEntries({}, dt.date.max)
         from digest import atom
@@ -721,7 +725,7 @@ class _ArticleEntries:
             for day, entries in self.made.items()
             if day != self.building
         }
-        return StoredEntries(made, self.first)
+        return StoredEntries(made, min(self.read, default=self.first))
 
 
 def _keeping(config: Config, days: Sequence[DayRecord], now: dt.datetime) -> Keep | None:
@@ -1079,6 +1083,7 @@ def render_outputs(
             feed_id,
             stored=article_entries.reuse if article_entries else None,
             made=article_entries.made if article_entries else None,
+            read=article_entries.read if article_entries else None,
         ),
     }
     return {path: rendered[path.name]() for path in paths}

@@ -1098,8 +1098,9 @@ class Keep:
 class StoredEntries:
     """What a build stores of ``articles.atom``'s entries (``digest.atom``): those it made,
     as text by day (a day built, or an earlier one the feed showed and had none stored), and
-    the first day the feed may show (``Config.feed_from``): every earlier day's are dropped,
-    as the feed will not show them again (they are made again if ``feed_days`` grows)."""
+    the oldest day the feed read (within ``Config.feed_from``, and past the feed's byte
+    budget no further than the one day it tried): every earlier day's are dropped, as the
+    feed does not show them (they are made again should it reach back to them)."""
 
     made: Mapping[dt.date, str]
     first: dt.date

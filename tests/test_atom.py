@@ -257,7 +257,8 @@ def test_the_story_feed_holds_the_newest_days_that_fit_and_reads_no_others(env):
         asked.append(day)
         return busy_stories(day, 40)
 
-    feed = render_articles_feed(days, stories_on, make_config(), env, FEED_ID)
+    read: list[dt.date] = []
+    feed = render_articles_feed(days, stories_on, make_config(), env, FEED_ID, read=read)
     assert len(feed) <= FEED_BYTES
     assert relaxng().validate(etree.fromstring(feed))
     titles = [e.title for e in feedparser.parse(feed).entries]
@@ -266,6 +267,7 @@ def test_the_story_feed_holds_the_newest_days_that_fit_and_reads_no_others(env):
     assert titles[0] == f"Story 0 of {DAY}" and titles[-1] == f"Story 39 of {days[kept - 1].day}"
     # regrouping a day is costly: a day past the budget is not even asked for
     assert asked == [d.day for d in days[: kept + 1]]
+    assert read == asked  # (what the caller keeps of the days' entries: no older day's)
 
 
 def test_a_days_stored_story_entries_make_the_same_feed_without_its_stories(env):

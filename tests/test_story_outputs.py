@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import random
 import re
 import sqlite3
 from pathlib import Path
@@ -31,6 +32,7 @@ from story_samples import (
     write_folder,
 )
 
+from digest.atom import FEED_BYTES
 from digest.config import Config, EmailConfig
 from digest.mail import build_message
 from digest.model import Article, Source, Story
@@ -380,6 +382,46 @@ def test_building_an_earlier_day_again_makes_the_later_days_entries_again(
     titles = {e.title for e in entries(config)}
     assert INQUIRY.title in titles and "A headline no build made" not in titles
     assert set(stored_entries(config)) == {DAY, NEXT_DAY}
+
+
+def long_report(day: dt.date, number: int) -> Article:
+    """A long report in words no other report uses (a story of its own): its articles.atom
+    entry, with its whole text, takes about 230 KB."""
+    rng = random.Random(f"{day} {number}")
+    words = [
+        "".join(rng.choice("bdfgklmnprstvz") + rng.choice("aeiou") for _ in range(3))
+        for _ in range(60)
+    ]
+    return article(
+        f"long-{day}-{number}",
+        f"Outlet {number}",
+        f"{words[0].capitalize()} council meets on {day:%d %B}",
+        [" ".join(["The", *rng.choices(words, k=120)]) + "." for _ in range(250)],
+        at(9, day=day),
+    )
+
+
+def test_the_state_keeps_no_entries_of_a_day_past_the_story_feeds_budget(
+    config: Config, tmp_path: Path
+) -> None:
+    # Busy days: the feed (30 days) holds the newest two, and tries the third. A day the
+    # feed no longer reads keeps no entries: kept until it left the window, the state (and
+    # each of its copies) held every day's of the month, many times the feed.
+    busy = dataclasses.replace(config, sources=(Source("long", "folder", str(tmp_path / "long")),))
+    days = [DAY + dt.timedelta(days=n) for n in range(4)]
+    for day in days:
+        write_folder(tmp_path / "long", [long_report(day, n) for n in range(8)])
+        build(busy, day, now=at(12, day=day))
+    feed = (busy.output / "articles.atom").read_bytes()
+    assert len(feed) <= FEED_BYTES
+    assert {e.title.rsplit(" on ", 1)[1] for e in entries(busy)} == {
+        f"{day:%d %B}" for day in days[2:]
+    }
+    stored = stored_entries(busy)
+    # the day before the newest (made from the state) and the day the feed tried; not the
+    # first day, which the feed no longer reads
+    assert set(stored) == {days[2], days[1]}
+    assert sum(len(value) for value in stored.values()) < 2 * len(feed)
 
 
 # --- the email ---------------------------------------------------------------------------------
