@@ -258,6 +258,21 @@ def test_the_code_version_follows_edits_where_the_version_number_stays(tmp_path:
     assert folder_version(tmp_path, "0.1.0") != before
 
 
+def test_the_code_version_follows_the_libraries_that_shape_the_outputs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Babel upgraded alone changes how dates are written: pages and stored feed entries
+    # made before must be made again
+    from digest import freshness
+
+    installed = freshness._installed_versions()
+    assert {"babel", "jinja2", "numpy"} <= installed.keys()  # read from what is installed
+    before = freshness.code_version.__wrapped__()
+    upgraded = {**installed, "babel": "99.0"}
+    monkeypatch.setattr(freshness, "_installed_versions", lambda: upgraded)
+    assert freshness.code_version.__wrapped__() != before
+
+
 def test_a_day_with_no_story_is_left_alone_too_until_one_comes(tmp_path: Path) -> None:
     config = seeds_config(tmp_path)
     build(config, DAY, now=NOW)  # the seeds' day
