@@ -244,7 +244,7 @@ def derive_headline(
     else:
         headings = (p.text for p in paragraphs if p.kind == "heading" and p.text.strip())
         text = " ".join(next(headings, "").split())
-    return sentence_headline(text, limit)
+    return sentence_headline(text, limit, language)
 
 
 def _strip_dateline(sentence: str) -> str:

@@ -352,3 +352,101 @@ LONG_SENTENCES = {
 def test_a_long_sentence_becomes_a_headline_in_linear_time(case: str) -> None:
     ratio = growth(sentence_headline, LONG_SENTENCES[case], 4_000)
     assert ratio < GENEROUS, f"ten times the sentence took {ratio:.0f} times as long"
+
+
+# --- from a sentence, in other languages -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "verb"),
+    [
+        (
+            "La presidenta de la Comunidad de Madrid, Isabel Díaz Ayuso, anunció este martes "
+            "que los autobuses interurbanos serán gratuitos para los menores de 26 años.",
+            "es",
+            "anunció",
+        ),
+        (
+            "Le directeur général de la SNCF, Jean-Pierre Farandou, a confirmé mercredi que les "
+            "prix des billets de TGV augmenteraient de 4 % au printemps prochain.",
+            "fr",
+            "confirmé",
+        ),
+        (
+            "Il presidente della Regione Lombardia, Attilio Fontana, ha firmato ieri "
+            "un'ordinanza che vieta l'uso dei fuochi d'artificio in tutti i comuni.",
+            "it",
+            "firmato",
+        ),
+        (
+            "Marcelo Rebelo de Sousa, presidente da República, promulgou nesta sexta-feira o "
+            "diploma que aumenta o salário mínimo nacional para 870 euros.",
+            "pt",
+            "promulgou",
+        ),
+    ],
+)
+def test_a_lead_is_never_cut_to_its_subject_and_the_aside_beside_it(
+    sentence: str, language: str, verb: str
+) -> None:
+    # "La presidenta de la Comunidad de Madrid, Isabel Díaz Ayuso" names who, not what
+    for tag in (language, None):  # told the language, or left to tell it
+        assert verb in words(sentence_headline(sentence, language=tag)), tag
+
+
+@pytest.mark.parametrize(
+    ("sentence", "language", "headline"),
+    [
+        (
+            "El Ayuntamiento de Sevilla cerrará al tráfico el puente de Triana durante seis "
+            "meses para reforzar sus pilares, según ha informado la Gerencia de Urbanismo.",
+            "es",
+            "El Ayuntamiento de Sevilla cerrará al tráfico el puente de Triana durante seis meses",
+        ),
+        (
+            "La compagnie aérienne a supprimé plus de 300 vols au départ de Roissy en raison "
+            "d'un mouvement social, a indiqué la direction générale de l'aviation civile.",
+            "fr",
+            "La compagnie aérienne a supprimé plus de 300 vols au départ de Roissy",
+        ),
+        (
+            "Die Lufthansa streicht wegen des Warnstreiks am Freitag mehr als 800 Flüge in "
+            "Frankfurt und München, wie das Unternehmen am Donnerstag mitteilte.",
+            "de",
+            "Die Lufthansa streicht wegen des Warnstreiks am Freitag mehr als 800 Flüge in "
+            "Frankfurt und München",
+        ),
+    ],
+)
+def test_a_closing_attribution_goes_in_every_language(
+    sentence: str, language: str, headline: str
+) -> None:
+    assert sentence_headline(sentence, language=language) == headline
+
+
+def test_a_verb_final_clause_keeps_its_verb_rather_than_fit() -> None:
+    # German and Dutch put the participle last: a cut before "in" would drop "festgenommen"
+    sentence = (
+        "Die Bundespolizei hat am Hauptbahnhof in Köln nach einer Schlägerei zwischen "
+        "Fußballfans am Samstagabend zwölf Männer festgenommen."
+    )
+    assert sentence_headline(sentence, language="de").endswith("festgenommen")
+    # ... and a reported clause is not cut off after its verb
+    sentence = (
+        "Die Stadtwerke haben am Dienstag angekündigt, dass die Strompreise für Haushalte "
+        "im kommenden Jahr um acht Prozent steigen werden."
+    )
+    assert sentence_headline(sentence, language="de").endswith("steigen werden")
+
+
+def test_a_list_of_names_and_a_name_with_a_particle_are_not_cut() -> None:
+    sentence = (
+        "Die Gewerkschaft hat die Lokführer in Berlin, Dresden und Leipzig für Montag zu "
+        "einem Streik aufgerufen, nachdem die Verhandlungen gescheitert waren."
+    )
+    assert "Leipzig" in sentence_headline(sentence, language="de")
+    sentence = (
+        "El gobernador del Banco de España advirtió en el Congreso de los Diputados que la "
+        "deuda pública sigue siendo demasiado alta para afrontar otra crisis."
+    )
+    assert not sentence_headline(sentence, language="es").endswith("Banco")

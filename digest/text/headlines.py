@@ -7,7 +7,10 @@ non-restrictive relative clause: ", which made landfall on Monday,", a closing a
 ", officials said Tuesday"); then, if the sentence is still too long, it is cut before a
 subordinate clause ("as", "after", "while" ...) or at clause punctuation, and only as a last
 resort before a prepositional phrase ("... talks | with representatives of ..."). A cut never
-leaves a dangling article, preposition or conjunction at the end.
+leaves a dangling article, preposition or conjunction at the end, nor the subject alone ("La
+alcaldesa de Valencia, Marta Ruiz"). The words these rules use are the sentence's language's
+(``lexicon.toml``'s ``[headlines]``); in a language whose verbs close the clause (German,
+Dutch) nothing is cut before a preposition, which would leave a clause without its verb.
 
 **SEO cruft** in a title: a site name after a separator ("... | Example News", "... - Example
 News"), a wire's or a live page's flag before it ("UPDATE 2-...", "BREAKING: ...", "LIVE: ..."),
@@ -22,6 +25,7 @@ of news length beats a very short or very long one.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -32,65 +36,123 @@ _CLOSING = "\"'\u201d\u2019\u00bb)]"
 _TRAILING_PUNCT = re.compile(r"[\s.!?;:,\u2026\u2014\u2013-]+(?=[\"'\u201d\u2019\u00bb)\]]*$)")
 _ENDS_WITH_INITIALISM = re.compile(r"\b(?:[^\W\d_]\.){2,}[\"'\u201d\u2019\u00bb)\]]*$")
 
-# Openers a headline drops ("Still, the committee voted ..." → "The committee voted ...").
-_DISCOURSE_OPENERS = re.compile(
-    r"^(?:still|however|meanwhile|now|but|and|so|also|yet|instead|indeed|in fact|"
-    r"in addition|moreover|furthermore|separately|earlier|later|overall)\s*,?\s+(?=\S)",
-    re.IGNORECASE,
-)
-# A non-restrictive relative clause or aside between commas or dashes, and a parenthesis.
-_ASIDE = re.compile(
-    r",\s+(?:which|who|whose|whom|where)\b[^,;:()\u2014]*,(?=\s)"
-    r"|\s+[\u2014\u2013]\s+[^\u2014\u2013]{3,80}?\s+[\u2014\u2013](?=\s)"
-    r"|\s*\([^()]{1,80}\)",
-    re.IGNORECASE,
-)
-# Verbs that report what someone said: a headline is cut after one, never before it.
-_REPORTING = (
-    r"(?:said|says|told|reported|announced|added|confirmed|warned|wrote|stated|claimed|"
-    r"noted|revealed|insisted|argued|explained)"
-)
-# An aside between the subject and its reporting verb: "Officials in Kherson, a city in
-# southern Ukraine, said ...", "Researchers at the University of California, Berkeley, said".
-_APPOSITIVE = re.compile(rf",\s+[^,;:()]{{1,60}},(?=\s+{_REPORTING}\b)", re.IGNORECASE)
-# What follows a cut that would leave only the subject of a reporting verb: the verb itself,
-# after an aside or a place ("A spokesman for the ministry | in London, Colonel James Hart,
-# said ..."). Matched where the cut falls.
-_SUBJECT_ONLY = re.compile(
-    r"(?:\s+(?:of|in|at|for|from|on|with|near|to)\s+[^,;:]{1,60}?)?"
-    rf"(?:,\s+[^,;:]{{1,80}},)?\s+{_REPORTING}\b",
-    re.IGNORECASE,
-)
-# A closing attribution: ", officials said Tuesday", ", according to the ministry".
-_ATTRIBUTION = re.compile(
-    r",\s+(?:(?:[\w.'\u2019-]+\s+){1,5}(?:said|says|told|reported|announced|added|confirmed)"
-    r"(?:\s+(?:on\s+)?[\w.'\u2019-]+){0,3}|according\s+to\s+[^,;]{2,60})$",
-    re.IGNORECASE,
-)
-# Where a clause may end. Strong: clause punctuation, or a subordinate clause starts.
-_STRONG_BREAK = re.compile(
-    r"(?:[,;:](?=\s)|\s(?:--|[\u2014\u2013-])(?=\s))"
-    r"|\s(?=(?:as|after|before|while|when|whereas|because|since|although|though|amid|"
-    r"despite|following|until|unless|even\s+as|even\s+though|so\s+that|but|which|who|"
-    r"where)\s)",
-    re.IGNORECASE,
-)
-# Weak: a prepositional phrase starts.
-_WEAK_BREAK = re.compile(
-    r"\s(?=(?:with|for|in|on|at|from|over|into|against|near|during|under|without|between|"
-    r"across|through|toward|towards|about|by|of)\s)",
-    re.IGNORECASE,
-)
-# Words a headline may not end on.
-_DANGLING = frozenset(
-    """\
-    a an the and or but nor so yet as at by for from in into of on onto to with without
-    over under about after before between through during against near than that which who
-    whom whose where when while if because since although though is are was were be been
-    being has have had do does did will would shall should can could may might must his her
-    its their our your my this these those its said says told announced confirmed added
-    reported warned stated claimed noted revealed insisted argued explained wrote""".split()  # noqa: SIM905
-)
+# The words these rules are made of are each language's, in lexicon.toml's [headlines]; only
+# the shapes are here. ``_rules`` builds them once per language.
+_UPPER = r"[^\W\d_a-z\u00df-\u00ff]"  # a capital letter, accented too ("Élysée")
+_DETAIL_CHARS = r"[^,;:()]"
+
+
+@dataclass(frozen=True)
+class _Rules:
+    openers: re.Pattern[str]  # "Still," or "However," at the start
+    aside: re.Pattern[
+        str
+    ]  # a non-restrictive relative clause, an aside between dashes, a parenthesis
+    appositive: re.Pattern[str]  # an aside between the subject and its reporting verb
+    opening_appositive: re.Pattern[str]  # "Pedro Sánchez, presidente del Gobierno, defendió"
+    no_cut: re.Pattern[str]  # what may not follow a cut: the subject's verb, a reported clause
+    attribution: re.Pattern[str]  # a closing attribution
+    strong: re.Pattern[str]  # where a clause may end
+    weak: re.Pattern[str] | None  # where a prepositional phrase starts (None: never cut there)
+    dangling: frozenset[str]  # words a headline may not end on
+    conjunctions: frozenset[str]
+    prepositions: frozenset[str]
+    particles: frozenset[str]  # inside a name: "da", "von"
+
+
+def _rules(language: str | None, text: str) -> _Rules:
+    """The rules for ``text`` in ``language`` (a BCP 47 tag), told from its function words if
+    None; every language's words at once for a language the lexicon has no words for."""
+    from digest.language import primary_subtag
+    from digest.text.lexicon import lexicon
+
+    known = lexicon().headline_words
+    primary = primary_subtag(language)
+    if primary is None:
+        # A feed that declares no language: the sentence's own function words tell it
+        # (as grouping tells an article's), most often. Imported here: it loads numpy.
+        from digest.text.similarity import guess_language, words_of
+
+        primary = guess_language(words_of(text), default="")
+    return _built_rules(primary if primary in known else "")
+
+
+@functools.cache
+def _built_rules(language: str) -> _Rules:
+    from digest.text.lexicon import HeadlineWords, any_of, lexicon
+
+    lex = lexicon()
+    words = lex.headline_words.get(language) or HeadlineWords.union(lex.headline_words.values())
+    reporting = any_of(words.reporting)
+    upper = _UPPER
+    dangling = set(words.dangling) | words.conjunctions | words.complementizers
+    if not words.verb_final:
+        # In a verb-final clause these close it: a particle ("teilte ... mit"), the verb itself.
+        dangling |= words.prepositions | words.relatives | words.articles
+        dangling |= {w for w in words.subordinators | words.reporting if " " not in w}
+        # Nor on the first words of a preposition of several: "grâce (au)", "debido (a)".
+        dangling |= {w for p in words.prepositions for w in p.split()[:-1]}
+    # An article ending in an apostrophe runs into its noun: "l'Élysée".
+    article = rf"(?:{any_of(words.articles)})(?:\s+|(?<=['\u2019]))"
+    return _Rules(
+        openers=re.compile(rf"^(?:{any_of(words.openers)})\s*,?\s+(?=\S)", re.IGNORECASE),
+        aside=re.compile(
+            rf",\s+(?:{any_of(words.relatives)})\b[^,;:()\u2014]*,(?=\s)"
+            r"|\s+[\u2014\u2013]\s+[^\u2014\u2013]{3,80}?\s+[\u2014\u2013](?=\s)"
+            r"|\s*\([^()]{1,80}\)",
+            re.IGNORECASE,
+        ),
+        # "Officials in Kherson, a city in southern Ukraine, said ...", "Researchers at the
+        # University of California, Berkeley, said".
+        appositive=re.compile(
+            rf",\s+{_DETAIL_CHARS}{{1,60}},(?=\s+(?:{reporting})\b)", re.IGNORECASE
+        ),
+        # The sentence's subject and an aside, one of them a name, then its verb: what a cut
+        # after the aside would leave is the subject alone ("La alcaldesa de Valencia, Marta
+        # Ruiz").
+        opening_appositive=re.compile(
+            rf"^(?P<subject>{_DETAIL_CHARS}{{2,60}}?),\s+(?P<aside>{_DETAIL_CHARS}{{2,60}}?),\s+"
+            r"(?=(?P<next>[^\W\d_][\w'\u2019-]*))"
+        ),
+        # A cut that would leave only the subject of a reporting verb: the verb itself, after
+        # an aside or a place ("A spokesman for the ministry | in London, Colonel James Hart,
+        # said ..."); or only the speaker and the verb: a reported clause ("Der Bürgermeister
+        # hat angekündigt | , dass ...").
+        no_cut=re.compile(
+            rf"(?:\s+(?:{any_of(words.prepositions)})\s+[^,;:]{{1,60}}?)?"
+            rf"(?:,\s+[^,;:]{{1,80}},)?\s+(?:{reporting})\b"
+            rf"|,?\s+(?:{any_of(words.complementizers)})(?:\b|(?<=['\u2019]))"
+            # or a list of names, not a clause: "Frankfurt | , München und Hamburg"
+            rf"|,\s+(?-i:(?:{upper}[\w'\u2019-]*\s+){{1,3}})(?:{any_of(words.conjunctions)})"
+            rf"\s+(?-i:{upper})",
+            re.IGNORECASE,
+        ),
+        # ", officials said Tuesday", ", según informó el ayuntamiento", ", a indiqué la
+        # préfecture", ", wie das Unternehmen mitteilte", ", according to the ministry".
+        attribution=re.compile(
+            r",\s+(?:"
+            rf"(?:[\w.'\u2019-]+\s+){{1,5}}(?:{reporting})(?:\s+(?:on\s+)?[\w.'\u2019-]+){{0,3}}"
+            rf"|(?:{reporting})\s+(?:{article}|(?-i:(?={upper})))[^,;]{{1,60}}"
+            rf"|(?:{any_of(words.as_reported)})\s+[^,;]{{0,100}}?\b(?:{reporting})\b[^,;]{{0,60}}"
+            rf"|(?:{any_of(words.according)})\s+[^,;]{{2,60}}"
+            r")$",
+            re.IGNORECASE,
+        ),
+        strong=re.compile(
+            r"(?:[,;:](?=\s)|\s(?:--|[\u2014\u2013-])(?=\s))"
+            + (rf"|\s(?=(?:{any_of(words.subordinators)})\s)" if words.subordinators else ""),
+            re.IGNORECASE,
+        ),
+        weak=None
+        if words.verb_final
+        else re.compile(rf"\s(?=(?:{any_of(words.prepositions)})\s)", re.IGNORECASE),
+        dangling=frozenset(dangling),
+        conjunctions=words.conjunctions,
+        prepositions=words.prepositions,
+        particles=lex.name_particles,
+    )
+
+
 # The shortest clause worth a headline, as a share of the limit.
 _MIN_SHARE = 0.4
 # Asides inside asides removed, at most this deep.
@@ -101,11 +163,15 @@ _CUT_AT_END = " ,;:\u2014\u2013-"
 _HARD_LIMIT = 2.5
 
 
-def sentence_headline(sentence: str, limit: int = HEADLINE_CHARS) -> str:
+def sentence_headline(
+    sentence: str, limit: int = HEADLINE_CHARS, language: str | None = None
+) -> str:
     """``sentence`` as a headline: whole clauses only, at most about ``limit`` characters.
 
     A question or exclamation keeps its mark; a closing full stop goes. ``limit`` <= 0 means
     no limit. If no clause fits, the shortest whole clause is returned, however long.
+    ``language`` (a BCP 47 tag, the article's) picks the words that say where a clause may
+    be cut; None: the sentence's function words tell.
     """
     text = " ".join(sentence.split())
     asks = text.rstrip(_CLOSING).endswith(("?", "!"))
@@ -116,15 +182,16 @@ def sentence_headline(sentence: str, limit: int = HEADLINE_CHARS) -> str:
     text = text.strip()
     if limit <= 0 or len(text) <= limit:
         return text
-    shorter = _without_asides(text)
+    rules = _rules(language, text)
+    shorter = _without_asides(text, rules)
     if len(shorter) <= limit:
         return shorter
-    for pattern in (_STRONG_BREAK, _WEAK_BREAK):
-        cut = _best_cut(shorter, pattern, limit)
+    for pattern in (rules.strong, rules.weak):
+        cut = _best_cut(shorter, pattern, limit, rules) if pattern else None
         if cut:
             return cut
     # Nothing fits: the first whole clause, even if long, rather than a phrase cut in half.
-    head = _first_clause(shorter, limit * _MIN_SHARE)
+    head = _first_clause(shorter, limit * _MIN_SHARE, rules)
     if head:
         return head
     hard = int(_HARD_LIMIT * limit)
@@ -134,33 +201,82 @@ def sentence_headline(sentence: str, limit: int = HEADLINE_CHARS) -> str:
     return shorter
 
 
-def _without_asides(text: str) -> str:
-    opened = _DISCOURSE_OPENERS.sub("", text, count=1)
+def _without_asides(text: str, rules: _Rules) -> str:
+    opened = rules.openers.sub("", text, count=1)
     if opened != text:
         text = opened[:1].upper() + opened[1:]
     for _ in range(_ASIDE_DEPTH):  # an aside inside an aside goes once the inner one has
-        text, found = _ASIDE.subn("", text)
+        text, found = rules.aside.subn("", text)
         if not found:
             break
-    text = _ATTRIBUTION.sub("", text)
-    text = _APPOSITIVE.sub("", text)
+    text = rules.attribution.sub("", text)
+    text = rules.appositive.sub("", text)
+    text = _without_opening_appositive(text, rules)
     return " ".join(text.split())
 
 
-def _best_cut(text: str, pattern: re.Pattern[str], limit: int) -> str | None:
+def _without_opening_appositive(text: str, rules: _Rules) -> str:
+    """``text`` without the aside beside its subject when one of the two is a name and a
+    word in lower case (the verb) follows: "Pedro Sánchez, presidente del Gobierno, defendió
+    ..." → "Pedro Sánchez defendió ...". A list ("Tesla, Apple and Google, ...", "In Paris,
+    London, and Berlin, ...") is left alone."""
+    match = rules.opening_appositive.match(text)
+    if not match:
+        return text
+    subject, aside, following = match.group("subject", "aside", "next")
+    if not following[:1].islower() or following.lower() in rules.conjunctions:
+        return text
+    if subject.split()[0].lower() in rules.prepositions:
+        return text  # "In London, Paris and Berlin, shops ...": a place, not a subject
+    if any(w.lower() in rules.conjunctions for w in aside.split()):
+        return text
+    if not (_is_name(subject, rules) or _is_name(aside, rules)):
+        return text
+    return text[: match.end("subject")] + " " + text[match.end() :]
+
+
+def _is_name(text: str, rules: _Rules) -> bool:
+    """Whether ``text`` is a name: capitalised words and the particles between them."""
+    words = text.split()
+    return (
+        bool(words)
+        and words[0][:1].isupper()
+        and words[-1][:1].isupper()
+        and all(w[:1].isupper() or w.lower() in rules.particles for w in words)
+    )
+
+
+def _inside_name(text: str, at: int, rules: _Rules) -> bool:
+    """Whether the preposition at ``at`` is a particle inside a name ("Banco | de España",
+    "Ursula | von der Leyen", "Bank | of England"): a cut there halves the name."""
+    before = text[:at].split()
+    after = text[at:].split()
+    if len(before) < 2 or not before[-1][:1].isupper() or after[0].lower() not in rules.particles:
+        return False
+    for word in after[1:3]:
+        if word[:1].isupper():
+            return True
+        if word.lower() not in rules.particles:
+            return False
+    return False
+
+
+def _best_cut(text: str, pattern: re.Pattern[str], limit: int, rules: _Rules) -> str | None:
     best = None
     for match in pattern.finditer(text):
         if match.start() > limit:
             break
-        if _SUBJECT_ONLY.match(text, match.start()):
+        if rules.no_cut.match(text, match.start()):
             continue  # "Officials in Kherson | , a city in southern Ukraine, said ..."
-        head = _clean_end(text[: match.start()])
+        if pattern is rules.weak and _inside_name(text, match.end(), rules):
+            continue
+        head = _clean_end(text[: match.start()], rules)
         if head and len(head) >= limit * _MIN_SHARE and len(head) <= limit:
             best = head
     return best
 
 
-def _first_clause(text: str, shortest: float) -> str | None:
+def _first_clause(text: str, shortest: float, rules: _Rules) -> str | None:
     """The first head of ``text`` before a strong break that ``_clean_end`` keeps and that is at
     least ``shortest`` long, found in one pass: what ``_clean_end`` looks at (the brackets and
     quotes so far, the last word, the third word) is carried from break to break instead of
@@ -171,7 +287,7 @@ def _first_clause(text: str, shortest: float) -> str | None:
     counts = dict.fromkeys('()\u201c\u201d"', 0)
     seen = solid = 0  # text[:seen] is counted; text[:solid] is text[:seen] without its end
     last_word = ""
-    for match in _STRONG_BREAK.finditer(text):
+    for match in rules.strong.finditer(text):
         segment = text[seen : match.start()]
         for mark in counts:
             counts[mark] += segment.count(mark)
@@ -182,9 +298,9 @@ def _first_clause(text: str, shortest: float) -> str | None:
         seen = match.start()
         if (
             solid >= shortest
-            and not _SUBJECT_ONLY.match(text, match.start())
+            and not rules.no_cut.match(text, match.start())
             and 0 <= second_space < solid  # three words or more
-            and last_word.lower().strip(_CLOSING) not in _DANGLING
+            and last_word.lower().strip(_CLOSING) not in rules.dangling
             and counts["("] == counts[")"]
             and counts["\u201c"] == counts["\u201d"]
             and counts['"'] % 2 == 0
@@ -193,12 +309,12 @@ def _first_clause(text: str, shortest: float) -> str | None:
     return None
 
 
-def _clean_end(text: str) -> str | None:
+def _clean_end(text: str, rules: _Rules) -> str | None:
     """``text`` without trailing punctuation, or None if it ends on a dangling word or an
     unclosed bracket or quote."""
     text = text.rstrip(_CUT_AT_END)
     words = text.split()
-    if len(words) < 3 or words[-1].lower().strip(_CLOSING) in _DANGLING:
+    if len(words) < 3 or words[-1].lower().strip(_CLOSING) in rules.dangling:
         return None
     if text.count("(") != text.count(")") or text.count("\u201c") != text.count("\u201d"):
         return None

@@ -33,6 +33,35 @@ class LexiconError(ValueError):
 
 
 @dataclass(frozen=True)
+class HeadlineWords:
+    """One language's words for cutting a sentence to a headline (``[headlines.xx]``)."""
+
+    openers: frozenset[str]
+    relatives: frozenset[str]
+    reporting: frozenset[str]  # single words and phrases ("a déclaré", "hieß es")
+    according: frozenset[str]
+    as_reported: frozenset[str]
+    subordinators: frozenset[str]
+    prepositions: frozenset[str]
+    conjunctions: frozenset[str]
+    complementizers: frozenset[str]
+    articles: frozenset[str]
+    dangling: frozenset[str]
+    verb_final: bool
+
+    @classmethod
+    def union(cls, every: Iterable[HeadlineWords]) -> HeadlineWords:
+        """Every language's words at once: for a sentence whose language is not known."""
+        every = tuple(every)
+        fields = {
+            name: frozenset().union(*(getattr(w, name) for w in every))
+            for name in cls.__dataclass_fields__
+            if name != "verb_final"
+        }
+        return cls(**fields, verb_final=False)
+
+
+@dataclass(frozen=True)
 class Lexicon:
     """Everything in ``lexicon.toml``, typed. Words are lowercase unless noted."""
 
@@ -64,6 +93,9 @@ class Lexicon:
     comment_section_hints: frozenset[Hint]
     # function words by language (BCP 47 primary subtag)
     stop_words: Mapping[str, frozenset[str]]
+    # cutting a sentence to a headline, by language (BCP 47 primary subtag)
+    headline_words: Mapping[str, HeadlineWords]
+    name_particles: frozenset[str]  # "da", "von": inside a person's or a place's name
 
     @property
     def english_months(self) -> frozenset[str]:
@@ -146,7 +178,36 @@ def _build(data: Mapping[str, Any]) -> Lexicon:
         article_body_hints=_hints(clutter, "article_body"),
         comment_section_hints=_hints(clutter, "comment_sections"),
         stop_words=MappingProxyType(_stop_words(_table(data, "stop_words"))),
+        headline_words=MappingProxyType(_headline_words(_table(data, "headlines"))),
+        name_particles=_words(_table(data, "headlines"), "name_particles", "headlines"),
     )
+
+
+_HEADLINE_LISTS = (
+    "openers", "relatives", "reporting", "according", "as_reported", "subordinators",
+    "prepositions", "conjunctions", "complementizers", "articles",
+)  # fmt: skip
+
+
+def _headline_words(table: Mapping[str, Any]) -> dict[str, HeadlineWords]:
+    found = {}
+    for language, words in table.items():
+        if not isinstance(words, dict):
+            continue  # a list shared by every language: name_particles
+        where = f"headlines.{language}"
+        dangling = words.get("dangling")
+        if not isinstance(dangling, str) or dangling != dangling.lower():
+            raise LexiconError(f"{LEXICON_FILE}: {where}.dangling must be lowercase words")
+        verb_final = words.get("verb_final")
+        if not isinstance(verb_final, bool):
+            raise LexiconError(f"{LEXICON_FILE}: {where}.verb_final must be true or false")
+        lists = {name: _words(words, name, where) for name in _HEADLINE_LISTS}
+        found[language] = HeadlineWords(
+            **lists, dangling=frozenset(dangling.split()), verb_final=verb_final
+        )
+    if not found:
+        raise LexiconError(f"{LEXICON_FILE}: [headlines] lists no language")
+    return found
 
 
 def _stop_words(table: Mapping[str, Any]) -> dict[str, frozenset[str]]:
