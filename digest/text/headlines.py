@@ -71,7 +71,7 @@ def _rules(language: str | None, text: str) -> _Rules:
     if primary is None:
         # A feed that declares no language: the sentence's own function words tell it
         # (as grouping tells an article's), most often. Imported here: it loads numpy.
-        from digest.text.similarity import guess_language, words_of
+        from digest.text.words import guess_language, words_of
 
         primary = guess_language(words_of(text), default="")
     return _built_rules(primary if primary in known else "")
