@@ -273,6 +273,25 @@ def test_the_code_version_follows_the_libraries_that_shape_the_outputs(
     assert freshness.code_version.__wrapped__() != before
 
 
+def test_a_library_installed_with_egg_info_counts_in_the_code_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A Linux distribution's Babel or Jinja ships egg-info, not dist-info: their upgrade by
+    # the system's packages must make the pages again too. Files and zip archives on the
+    # path are passed over.
+    from digest import freshness
+
+    (tmp_path / "Babel-99.1-py3.11.egg-info").mkdir()
+    (tmp_path / "Jinja2-98.0.egg-info").write_text("Metadata-Version: 1.1\n")
+    (tmp_path / "lxml-97.0.dist-info").mkdir()
+    archive = tmp_path / "libs.zip"
+    archive.write_bytes(b"PK\x05\x06" + bytes(18))
+    monkeypatch.syspath_prepend(str(archive))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    installed = freshness._installed_versions()
+    assert (installed["babel"], installed["jinja2"], installed["lxml"]) == ("99.1", "98.0", "97.0")
+
+
 def test_a_day_with_no_story_is_left_alone_too_until_one_comes(tmp_path: Path) -> None:
     config = seeds_config(tmp_path)
     build(config, DAY, now=NOW)  # the seeds' day

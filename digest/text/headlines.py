@@ -70,7 +70,8 @@ def _rules(language: str | None, text: str) -> _Rules:
     primary = primary_subtag(language)
     if primary is None:
         # A feed that declares no language: the sentence's own function words tell it
-        # (as grouping tells an article's), most often. Imported here: it loads numpy.
+        # (as grouping tells an article's), most often. Imported here, with the lexicon:
+        # only a sentence too long for a headline needs them.
         from digest.text.words import guess_language, words_of
 
         primary = guess_language(words_of(text), default="")
