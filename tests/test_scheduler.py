@@ -2,6 +2,7 @@
 
 import dataclasses
 import datetime as dt
+import functools
 import os
 import signal
 from pathlib import Path
@@ -396,6 +397,15 @@ def test_an_edit_that_moves_the_state_file_is_not_taken_while_it_runs(
     assert "now names another state file" in caplog.text and "restart digest run" in caplog.text
 
 
+def write_schedule(config_file: Path, at: str) -> None:
+    """A config file whose job runs daily at ``at``, Paris time (edited while a test runs)."""
+    config_file.write_text(
+        f'timezone = "Europe/Paris"\nstate = "state.sqlite"\n[schedule]\nat = "{at}"\n'
+        '[[sources]]\npath = "notes"\n',
+        encoding="utf-8",
+    )
+
+
 @pytest.mark.parametrize(("moved_to", "first_run"), [("06:00", "10:01"), ("11:00", "11:00")])
 def test_a_schedule_moved_while_it_runs_treats_a_time_passed_today_as_missed(
     tmp_path: Path, moved_to: str, first_run: str
@@ -406,14 +416,7 @@ def test_a_schedule_moved_while_it_runs_treats_a_time_passed_today_as_missed(
     from digest.config import load_config
 
     config_file = tmp_path / "digest.toml"
-
-    def write(at: str) -> None:
-        config_file.write_text(
-            f'timezone = "Europe/Paris"\nstate = "state.sqlite"\n[schedule]\nat = "{at}"\n'
-            '[[sources]]\npath = "notes"\n',
-            encoding="utf-8",
-        )
-
+    write = functools.partial(write_schedule, config_file)
     write("18:00")
     start = dt.datetime(2026, 11, 20, 9, 0, tzinfo=UTC)  # 10:00 in Paris
     config = load_config(config_file)
@@ -447,14 +450,7 @@ def test_a_state_that_cannot_be_read_when_the_schedule_is_edited_does_not_end_it
     from digest.config import load_config
 
     config_file = tmp_path / "digest.toml"
-
-    def write(at: str) -> None:
-        config_file.write_text(
-            f'timezone = "Europe/Paris"\nstate = "state.sqlite"\n[schedule]\nat = "{at}"\n'
-            '[[sources]]\npath = "notes"\n',
-            encoding="utf-8",
-        )
-
+    write = functools.partial(write_schedule, config_file)
     write("18:00")
     start = dt.datetime(2026, 11, 20, 9, 0, tzinfo=UTC)  # 10:00 in Paris
     config = load_config(config_file)
