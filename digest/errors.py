@@ -8,6 +8,8 @@ footer, which its readers see, names each with a short reason only: see ``Source
 
 from __future__ import annotations
 
+import re
+
 
 class DigestError(Exception):
     """Something digest could not do: ``problem`` says what happened, ``advice`` what to do."""
@@ -45,3 +47,40 @@ _TOML_ESCAPES = {
 
 def _control(char: str) -> bool:
     return char < " " or char == "\x7f"
+
+
+def toml_mistake(text: str, error: Exception) -> str:
+    """What tomllib found wrong in ``text``, for someone about to fix it by hand: its message
+    with the line it points at quoted, and what that mistake usually is ("Invalid value" is
+    most often a text value written without its quotes)."""
+    message = str(error)
+    found = _TOML_AT.search(message)
+    if found is None:
+        return message
+    number = int(found["line"])
+    lines = text.splitlines()
+    quoted = ""
+    if 0 < number <= len(lines):
+        line = lines[number - 1].strip()
+        quoted = f": {line[:80]}{'…' if len(line) > 80 else ''}"
+    what = _TOML_AT.sub("", message).strip()
+    hint = next((h for cue, h in _TOML_HINTS if cue in what), "")
+    bare = _BARE_VALUE.match(lines[number - 1]) if 0 < number <= len(lines) else None
+    if what.startswith("Invalid value") and bare is not None:
+        hint = f'a text value is written in quotes: {bare["key"]} = "{bare["value"]}"'
+    return f"line {number}{quoted} ({what}{'; ' + hint if hint else ''})"
+
+
+_TOML_AT = re.compile(r"\s*\(at line (?P<line>\d+), column \d+\)")
+# "name = Tech": a key and a value that is neither quoted, a number, a date, a list nor a table
+_BARE_VALUE = re.compile(r"^\s*(?P<key>[\w.-]+)\s*=\s*(?P<value>[^\s\"'\[{\d+-][^#]*?)\s*(?:#.*)?$")
+# tomllib's messages, and what the mistake behind each usually is
+_TOML_HINTS = (
+    ("Illegal character '\\n'", "a quoted value is not closed on its line"),
+    ("Invalid value", 'a text value is written in quotes: name = "Tech"'),
+    ("Expected '=' after a key", "each line is key = value"),
+    ("Cannot overwrite a value", "a key is given twice"),
+    ("Cannot declare", "a table is given twice"),
+    ("Unclosed array", "a list [ ... ] is not closed"),
+    ("Expected ']' at the end of a table declaration", "a [table] name is not closed"),
+)

@@ -142,6 +142,31 @@ def test_invalid_toml_reports_the_line(tmp_path: Path) -> None:
         load_config(path)
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        # the commonest mistakes by hand: a value without its quotes, a quote left open
+        (
+            'title = "x"\nsite_url = https://me.example/d/\n',
+            "line 2: site_url = https://me.example/d/ (Invalid value; a text value is written "
+            'in quotes: site_url = "https://me.example/d/")',
+        ),
+        (
+            'title = "My digest\nkeep_days = 30\n',
+            'line 1: title = "My digest (Illegal character',
+        ),
+        ('title = "x"\ntitle = "y"\n', 'line 2: title = "y" (Cannot overwrite a value'),
+    ],
+)
+def test_a_toml_mistake_quotes_its_line_and_says_what_it_usually_is(
+    tmp_path: Path, text: str, said: str
+) -> None:
+    path = write_config(tmp_path, text)
+    with pytest.raises(ConfigError) as raised:
+        load_config(path)
+    assert said in str(raised.value)
+
+
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="cannot read"):
         load_config(tmp_path / "missing.toml")

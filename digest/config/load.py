@@ -45,6 +45,7 @@ from digest.config.settings import (
     StoriesConfig,
     source_kinds,
 )
+from digest.errors import toml_mistake
 from digest.model import Source, SourceFailure
 from digest.sources.urls import host_name
 
@@ -82,11 +83,13 @@ def load_config(path: Path, *, strict: bool = False) -> Config:
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read the config file ({exc.strerror or exc})") from exc
     try:
-        data = tomllib.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: the config file is not UTF-8 text ({exc.reason})") from exc
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
+        raise ConfigError(f"{path}: not valid TOML: {toml_mistake(text, exc)}") from exc
     return parse_config(data, path=path, base=path.parent, strict=strict)
 
 

@@ -34,7 +34,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-from digest.errors import as_toml
+from digest.errors import as_toml, toml_mistake
 from digest.text.lexicon import lexicon
 from digest.text.prefilter import LiteralFilter, fold, literal_search, necessary_literals
 
@@ -682,11 +682,13 @@ def default_rules() -> RuleSet:
 
 def _read_toml(raw: bytes, origin: str) -> dict[str, Any]:
     try:
-        return tomllib.loads(raw.decode("utf-8-sig"))
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise RulesError(f"{origin}: the rules file is not UTF-8 text ({exc.reason})") from exc
+    try:
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise RulesError(f"{origin}: not valid TOML: {exc}") from exc
+        raise RulesError(f"{origin}: not valid TOML: {toml_mistake(text, exc)}") from exc
 
 
 def _parse_signals(
