@@ -1216,3 +1216,58 @@ def test_a_paragraph_repeated_all_the_way_down_is_cleaned_in_linear_time(case: s
 
     ratio = growth(clean, lambda n: "\n".join([line] * n), size)
     assert ratio < GENEROUS, f"ten times the paragraphs took {ratio:.0f} times as long"
+
+
+# --- English site furniture: paywalls, corrections, wire footers ---------------------------------
+
+# Each a whole paragraph as English sites print it today, worded apart from the held-out set.
+ENGLISH_FURNITURE = [
+    ("newsletter-prompt", "Register today to continue reading."),
+    ("newsletter-prompt", "To keep reading, please sign in or subscribe for 99p a week."),
+    ("newsletter-prompt", "You've read one free article this week. Subscribe for full access."),
+    ("newsletter-prompt", "This episode is only for paying members."),
+    ("newsletter-prompt", "Thank you for reading Harbour Notes. Subscribe to get the next post."),
+    ("newsletter-prompt", "Subscribe for more stories like this"),
+    ("newsletter-prompt", "Already a paid subscriber? Log in here"),
+    ("page-furniture", "Listen — 12:05"),
+    ("page-furniture", "Save this story"),
+    ("page-furniture", "Like Loading…"),
+    ("correction-note", "A previous version of this story gave the wrong date for the vote."),
+    ("correction-note", "Clarification, 4 May: This report was amended to name the landlord."),
+    ("correction-note", "This post has been updated with the council's reply."),
+    ("press-release-footer", "Investor relations: Ana Ruiz, ir@example.org"),
+    ("press-release-footer", "SOURCE Northwind Robotics Inc."),
+    ("press-release-footer", "View original content: https://example.org/release-2217.html"),
+    ("copyright-line", "All rights reserved. Harbour Courier is a trademark of Courier Media."),
+    ("affiliate-note", "If you buy through our links, we may earn an affiliate commission."),
+]
+
+
+@pytest.mark.parametrize(("rule", "prompt"), ENGLISH_FURNITURE)
+def test_english_site_furniture_is_cut_wherever_it_stands(rule: str, prompt: str) -> None:
+    for texts in ([prompt, *BODY], [BODY[0], prompt, BODY[1]], [*BODY, prompt]):
+        kept, removed = clean(texts)
+        assert [t for _, t in kept] == [t for t in texts if t != prompt]
+        assert removed == [(rule, prompt)]
+
+
+# Sentences that share those words and are the article's own.
+ENGLISH_FURNITURE_LOOKALIKES = [
+    "Readers who subscribe to keep reading the archive pay $60 a year, the publisher said.",
+    "The paper said you have three free articles a month before the paywall appears.",
+    "An earlier version of the bill, which this article describes, was rejected in May.",
+    "The correction ran on page two: the council had voted 5-4, not 4-5.",
+    "Source: the county's own figures for 2025, published in March.",
+    "Media contacts were told of the recall on Friday, a day before the public.",
+    "She listened for 2:30 hours to the tapes before she called the police.",
+    "Like a loading dock at dawn, the hall filled slowly.",
+    "Gift cards and article numbers were missing from the receipts.",
+    "Thanks for reading the minutes, the chair said, before the vote to subscribe to the fund.",
+    "All rights reserved for the founders were sold in 2019, the filing shows.",
+]
+
+
+@pytest.mark.parametrize("sentence", ENGLISH_FURNITURE_LOOKALIKES)
+def test_sentences_that_resemble_english_furniture_are_kept(sentence: str) -> None:
+    for texts in ([sentence, *BODY], [BODY[0], sentence, BODY[1]], [*BODY, sentence]):
+        assert clean(texts) == ([("body", t) for t in texts], [])
