@@ -54,26 +54,40 @@ def toml_mistake(text: str, error: Exception) -> str:
     with the line it points at quoted, and what that mistake usually is ("Invalid value" is
     most often a text value written without its quotes)."""
     message = str(error)
+    # tomllib counts lines by "\n" alone (it reads "\r\n" as one), so the line it names is
+    # found the same way: str.splitlines would also break at U+2028, NEL or a form feed inside
+    # a value and quote a line above the mistake
+    lines = [line.rstrip("\r") for line in text.split("\n")]
     found = _TOML_AT.search(message)
-    if found is None:
+    if found is not None:
+        number = int(found["line"])
+    elif message.endswith(_TOML_AT_END) and text and not text.endswith("\n"):
+        # a mistake on the last line of a file without a final newline ('name = "Tech'):
+        # tomllib says "at end of document", which is that line
+        number = len(lines)
+    else:
         return message
-    number = int(found["line"])
-    lines = text.splitlines()
-    quoted = ""
-    if 0 < number <= len(lines):
-        line = lines[number - 1].strip()
-        quoted = f": {line[:80]}{'…' if len(line) > 80 else ''}"
-    what = _TOML_AT.sub("", message).strip()
+    line = lines[number - 1].strip() if 0 < number <= len(lines) else ""
+    quoted = f": {_shortened(line)}" if line else ""
+    what = _TOML_AT.sub("", message).removesuffix(_TOML_AT_END).strip()
     hint = next((h for cue, h in _TOML_HINTS if cue in what), "")
-    bare = _BARE_VALUE.match(lines[number - 1]) if 0 < number <= len(lines) else None
+    bare = _BARE_VALUE.match(line)
     if what.startswith("Invalid value") and bare is not None:
-        hint = f'a text value is written in quotes: {bare["key"]} = "{bare["value"]}"'
+        value = _shortened(bare["value"].rstrip())
+        hint = f'a text value is written in quotes: {bare["key"]} = "{value}"'
     return f"line {number}{quoted} ({what}{'; ' + hint if hint else ''})"
 
 
+def _shortened(text: str) -> str:
+    return f"{text[:80]}{'…' if len(text) > 80 else ''}"
+
+
 _TOML_AT = re.compile(r"\s*\(at line (?P<line>\d+), column \d+\)")
+_TOML_AT_END = " (at end of document)"
 # "name = Tech": a key and a value that is neither quoted, a number, a date, a list nor a table
-_BARE_VALUE = re.compile(r"^\s*(?P<key>[\w.-]+)\s*=\s*(?P<value>[^\s\"'\[{\d+-][^#]*?)\s*(?:#.*)?$")
+# (its trailing spaces are stripped after the match: a lazy value followed by \s* would take
+# time quadratic in a long run of spaces)
+_BARE_VALUE = re.compile(r"^\s*(?P<key>[\w.-]+)\s*=\s*(?P<value>[^\s\"'\[{\d+-][^#]*)(?:#.*)?$")
 # tomllib's messages, and what the mistake behind each usually is
 _TOML_HINTS = (
     ("Illegal character '\\n'", "a quoted value is not closed on its line"),

@@ -1,3 +1,4 @@
+import time
 from pathlib import Path
 
 import pytest
@@ -156,6 +157,13 @@ def test_invalid_toml_reports_the_line(tmp_path: Path) -> None:
             'line 1: title = "My digest (Illegal character',
         ),
         ('title = "x"\ntitle = "y"\n', 'line 2: title = "y" (Cannot overwrite a value'),
+        # a line separator inside an earlier value is no line break to TOML
+        ('title = "a\u2028b"\nname = Tech\n', "line 2: name = Tech (Invalid value"),
+        ('title = "a\x85b"\nname = Tech\n', "line 2: name = Tech (Invalid value"),
+        # the last line of a file without a final newline, which tomllib calls its end
+        ('title = "x"\nname = "Tech', 'line 2: name = "Tech (Unterminated string)'),
+        # a long line is shortened in the hint too
+        ("name = " + "x" * 500 + "\n", 'name = "' + "x" * 80 + '…")'),
     ],
 )
 def test_a_toml_mistake_quotes_its_line_and_says_what_it_usually_is(
@@ -165,6 +173,14 @@ def test_a_toml_mistake_quotes_its_line_and_says_what_it_usually_is(
     with pytest.raises(ConfigError) as raised:
         load_config(path)
     assert said in str(raised.value)
+
+
+def test_a_toml_mistake_on_a_long_line_of_spaces_is_reported_at_once(tmp_path: Path) -> None:
+    path = write_config(tmp_path, "name = Tech" + " " * 20_000 + "x\n")
+    started = time.perf_counter()
+    with pytest.raises(ConfigError, match="line 1"):
+        load_config(path)
+    assert time.perf_counter() - started < 0.5
 
 
 def test_missing_file(tmp_path: Path) -> None:

@@ -1237,6 +1237,7 @@ ENGLISH_FURNITURE = [
     ("correction-note", "This post has been updated with the council's reply."),
     ("press-release-footer", "Investor relations: Ana Ruiz, ir@example.org"),
     ("press-release-footer", "SOURCE Northwind Robotics Inc."),
+    ("press-release-footer", "SOURCE Bank of Harbour & Co."),
     ("press-release-footer", "View original content: https://example.org/release-2217.html"),
     ("copyright-line", "All rights reserved. Harbour Courier is a trademark of Courier Media."),
     ("affiliate-note", "If you buy through our links, we may earn an affiliate commission."),
@@ -1253,6 +1254,7 @@ def test_english_site_furniture_is_cut_wherever_it_stands(rule: str, prompt: str
 
 # Sentences that share those words and are the article's own.
 ENGLISH_FURNITURE_LOOKALIKES = [
+    "SOURCE Reuters reported that the strike began at dawn.",
     "Readers who subscribe to keep reading the archive pay $60 a year, the publisher said.",
     "The paper said you have three free articles a month before the paywall appears.",
     "An earlier version of the bill, which this article describes, was rejected in May.",
@@ -1264,6 +1266,9 @@ ENGLISH_FURNITURE_LOOKALIKES = [
     "Gift cards and article numbers were missing from the receipts.",
     "Thanks for reading the minutes, the chair said, before the vote to subscribe to the fund.",
     "All rights reserved for the founders were sold in 2019, the filing shows.",
+    "An earlier version of this report, published in 2019, found lead in 40 schools.",
+    "A previous version of this report was leaked to reporters in March.",
+    "This report was amended by the committee to drop the cost estimate.",
 ]
 
 
