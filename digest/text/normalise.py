@@ -346,10 +346,12 @@ class _Context:
             sentence, title_words=self.title_words, follows_cut=self.follows_cut
         )
 
-    def scores(self, kind: RuleKind, sentence: str) -> list[Score]:
+    def scores(self, kind: RuleKind, sentence: str, *, complete_only: bool = False) -> list[Score]:
         if not self.rules.may_score(kind, sentence):
             return []
-        return self.rules.score(kind, sentence, self.computed(sentence))
+        return self.rules.score(
+            kind, sentence, self.computed(sentence), complete_only=complete_only
+        )
 
 
 def _read(
@@ -423,7 +425,9 @@ def _cut_disclaimers(item: _Item, context: _Context, account: _Account) -> str:
         rule = context.rules.match("disclaimer", probe(sentence))
         verdict = (rule.id, rule.description) if rule else None
         if verdict is None:
-            scores = context.scores("disclaimer", sentence)
+            # (a disclaimer rule acts on a certain or a candidate score only: both need every
+            # signal it requires, and weighing the others of the rest would be wasted)
+            scores = context.scores("disclaimer", sentence, complete_only=True)
             best = scores[0] if scores else None
             if best is not None and best.certain:
                 verdict = (best.rule.id, best.explain())
@@ -479,9 +483,10 @@ def _prompt(item: _Item, context: _Context, account: _Account) -> tuple[str, str
         if (
             holds(SHORT_QUESTION)
             or rules.has_signal("sign-off", sentence)
+            or rules.has_signal("conduct", sentence)
             or (top is not None and top.total >= 2 and not holds(SPECIFICS))
         ):
-            continue  # a question to the reader, a sign-off: part of a prompt
+            continue  # a question to the reader, a sign-off, the comments' rules: part of a prompt
         content = True
     if prompts and not content:
         if best is None:  # a sentence of the paragraph matched a rule's whole-text pattern

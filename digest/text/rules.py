@@ -504,12 +504,16 @@ class RuleSet:
         kind: RuleKind,
         sentence: str,
         computed: Callable[[str], bool] | frozenset[str] = frozenset(),
+        *,
+        complete_only: bool = False,
     ) -> list[Score]:
         """Every scored rule of ``kind`` applied to ``sentence``, best first.
 
         ``computed`` says which built-in signals (``title``, ``follows-cut``...) hold: a set of
         their names, or a function asked only about those a rule needs. Word signals are
-        searched here, each once.
+        searched here, each once. ``complete_only``: leave out the rules a required signal is
+        missing from, without weighing their other signals (for a caller that acts only on a
+        score that is ``certain`` or a ``candidate``, which both need every required signal).
         """
         found: dict[str, bool] = {}
         lowered = fold(sentence)
@@ -544,6 +548,8 @@ class RuleSet:
                 present(need) if isinstance(need, str) else any(present(n) for n in need)
                 for need in rule.requires
             )
+            if complete_only and not complete:
+                continue
             parts = tuple(
                 (self._describe(name), weight)
                 for name, weight in rule.score.items()
