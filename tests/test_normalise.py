@@ -362,6 +362,14 @@ MID_SENTENCE = [
     "An editor reviewed the manuscript twice before it went to print.",
     "The paper's new policy says an editor must review every AI-assisted story before it runs.",
     "Join the conversation at the town hall, the mayor urged. Be respectful, she added.",
+    # an appeal or an app's order that someone else makes, or that goes on to a clause of its
+    # own; a note's words about someone else's report
+    "Support our journalism, the appeal on the charity's homepage reads, beside a photo.",
+    "Download the app to get alerts when pollen counts are high, the health board advises.",
+    "Get the app for the latest scores and it drains the battery by half-time.",
+    "Install the app for live results but it still asks for your location on every launch.",
+    "An earlier version of this report by the same panel, in 2021, found no such effect.",
+    "This report has been corrected, the agency said, after a typo in the inflation table.",
 ]
 
 
