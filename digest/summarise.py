@@ -51,6 +51,8 @@ _DATELINE_CAPS = re.compile(
     rf"\s+{_DASH}(?:\s+|$)"
 )
 
+# what comes before a colon near a sentence's start, for a timestamp used as a label
+_LABEL_PREFIX = re.compile(r"^([^:]{1,40}):\s+")
 _WORD = re.compile(r"[^\W_]+")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile(r"\d")
@@ -67,7 +69,33 @@ _STATUS_START = re.compile(
     rf"^(?:(?:last|first)\s+)?(?:{any_of(_LEXICON.status_words)})\b", re.IGNORECASE
 )
 
-_BYLINE = re.compile(rf"^(?:{any_of(_LEXICON.byline_starters)})\b[\s.:]*(.*)$", re.DOTALL)
+# "By Jane Doe", and the word other languages open a byline with, capitalised as a line starts:
+# "Por Ana Lima e João Reis", "Von Katrin Vogel"
+_BYLINE_STARTERS = (
+    *_LEXICON.byline_starters,
+    *sorted(lead.capitalize() for lead in _LEXICON.byline_leads),
+)
+_BYLINE = re.compile(rf"^(?:{any_of(_BYLINE_STARTERS)})\b[\s.:]*(.*)$", re.DOTALL)
+# What a byline line may carry after its names: "By Jane Doe | Published: February 15, 2026
+# Reading Time: ~10 minutes" (the status and date are a timestamp; the reading time is cut)
+_BYLINE_STATUS = re.compile(
+    rf"\s[|\u00b7\u2022]?\s*(?=(?:{any_of(_LEXICON.status_words)})\b)", re.IGNORECASE
+)
+_READING_TIME = re.compile(
+    r"[\s|\u00b7\u2022]*(?:reading\s+time\s*:?\s*~?\d+\s*min(?:ute)?s?\.?"
+    r"|~?\d+\s*min(?:ute)?s?\s+read)\s*$",
+    re.IGNORECASE,
+)
+# A byline's roles in brackets: "By Oliver Chang, Abhishek Arya (Security Engineers, Chrome
+# Security), and Josh Armour (Program Manager)"
+_BRACKETED = re.compile(r"\([^()]{0,80}\)")
+# A line that is only a link: a bare address, never a sentence of the article
+_BARE_URL = re.compile(r"^[(<\[]?(?:https?://|www\.)\S+$", re.IGNORECASE)
+# The signature under a quotation or a post, standing alone: "— @hodlhodl", "- EDW"
+_SIGNATURE = re.compile(r"^(?:--|[\u2014\u2013-])\s*(@\w+|[^\s!?].*)$", re.DOTALL)
+# A template's unfilled value that a feed carries as its text ("<description>null
+# </description>"): the article has no text, not the word
+_PLACEHOLDER = re.compile(r"^(?:null|undefined|none|nan|\[object object\])$", re.IGNORECASE)
 # Words a byline may hold besides names: roles, name particles, "and"
 _NAME_CONNECTORS = _LEXICON.byline_words
 _MEDIA = any_of(_LEXICON.credit_media)  # "photo", "image", "video"...
@@ -96,8 +124,12 @@ _CAPTION_END = re.compile(
 # rules.toml calls so; a sentence is skipped when a standalone rule matches it whole. A label
 # standing alone is a subheading to that stage (it keeps "Related" over an article's last
 # section), but never a lead sentence.
+# A section's generic name standing alone ("Introduction", "Table of contents") says nothing
+# about the article either: a teaser cut after its first heading is all a feed may carry.
 _BARE_LABEL = re.compile(
-    r"^(?:read more|related|see also|more on this story|watch|listen|continue reading)[\s.:!|]*$",
+    r"^(?:read more|related|see also|more on this story|watch|listen|continue reading"
+    r"|introduction|intro|overview|summary|contents|table of contents|in this article)"
+    r"[\s.:!|]*$",
     re.IGNORECASE,
 )
 _CLOSING_QUOTES = "\"'\u201d\u2019\u00bb)]"
@@ -131,13 +163,14 @@ def lead_sentences(
 ) -> tuple[str, ...]:
     """The first ``count`` prose sentences of the body, joined length at most ``max_chars``.
 
-    Headings, bylines, dateline-only and timestamp lines, photo credits and captions, and
-    boilerplate are skipped, and so are short unpunctuated body lines (headings the extractor
-    missed) and boxes of labelled facts, unless the body has nothing else; a leading dateline
-    is cut from the first sentence. At least one sentence is returned when the body has any
-    prose: if the first alone exceeds the budget it is cut at a word boundary and ends in an
-    ellipsis. ``max_chars`` <= 0 means no budget. ``language``: the text's BCP 47 tag, when
-    known, for splitting its sentences (``digest.text.sentences``).
+    Headings, bylines, dateline-only and timestamp lines, photo credits and captions, bare
+    links, signatures, a section's generic name and boilerplate are skipped, and so are short
+    unpunctuated body lines (headings the extractor missed) and boxes of labelled facts,
+    unless the body has nothing else; a leading dateline is cut from the first sentence. At
+    least one sentence is returned when the body has any prose: if the first alone exceeds the
+    budget it is cut at a word boundary and ends in an ellipsis. ``max_chars`` <= 0 means no
+    budget. ``language``: the text's BCP 47 tag, when known, for splitting its sentences
+    (``digest.text.sentences``).
     """
     if language is None:
         return _lead_sentences(paragraphs, count, max_chars, iter_sentences)
@@ -248,6 +281,13 @@ def derive_headline(
 
 
 def _strip_dateline(sentence: str) -> str:
+    # "Updated 11/28/17: The fifth beta is out.": a status line run into the lead as its label
+    # (a bare date there is the content's: "Jan 7th: I'll be on stage at ...")
+    m = _LABEL_PREFIX.match(sentence)
+    if m and _STATUS_START.match(m.group(1)) and _is_timestamp(m.group(1)):
+        rest = sentence[m.end() :]
+        if rest[:1].isupper():
+            return rest
     for pattern in (_DATELINE_AGENCY, _DATELINE_CAPS):
         m = pattern.match(sentence)
         if m:
@@ -302,13 +342,33 @@ def _is_junk_sentence(sentence: str) -> bool:
         or _FILE_PHOTO.match(sentence)
         or _CREDIT_ONLY.match(sentence)
         or _BARE_LABEL.match(sentence)
+        or _BARE_URL.match(sentence)
+        or _PLACEHOLDER.match(sentence)
+        or _is_signature(sentence)
         or default_rules().standalone_match(sentence) is not None
     )
 
 
 def _is_byline(sentence: str) -> bool:
     m = _BYLINE.match(sentence)
-    return m is not None and (not m.group(1) or _looks_like_name(m.group(1)))
+    if m is None:
+        return False
+    rest = _READING_TIME.sub("", _BRACKETED.sub("", m.group(1))).strip()
+    if not rest:
+        return True
+    status = _BYLINE_STATUS.search(rest)
+    if status is not None:
+        # the names, then when: "Jane Doe | Published: February 15, 2026"
+        names, when = rest[: status.start()], rest[status.end() :]
+        return _looks_like_name(names) and _is_timestamp(when)
+    return _looks_like_name(rest)
+
+
+def _is_signature(sentence: str) -> bool:
+    m = _SIGNATURE.match(sentence)
+    if m is None or sentence.rstrip(_CLOSING_QUOTES).endswith((".", "!", "?", "\u2026")):
+        return False  # a line of dialogue ("\u2014 Yes, Minister.") is a sentence
+    return m.group(1).startswith("@") or _looks_like_name(m.group(1))
 
 
 def _looks_like_name(text: str) -> bool:

@@ -731,3 +731,75 @@ def test_a_storys_reports_are_each_read_in_their_own_language() -> None:
     )
     summary = story_summary([german, english], count=3, max_chars=0)
     assert summary[0].text == "Die Wahl findet am 3. Oktober statt."
+
+
+# --- leads found wrong on real feeds ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "byline",
+    [
+        "Por Ana Lima e João Reis",  # the byline leads of other languages, and their "and"
+        "Von Katrin Vogel und Jonas Berg",
+        "Par Claire Dubois et Luc Martin",
+        # roles in brackets after each name
+        "By Ana Lima, Tom Ruiz (Security Engineers, Chrome Security), Li Wei (Software Engineer,"
+        " Dynamic Tools), and Jo Berg (Security Program Manager)",
+        # the names, then when, then how long
+        "By Jane Doe | Example.AI Published: February 15, 2026 Reading Time: ~10 minutes",
+        "By Jane Doe | Updated March 3, 2026 | 5 min read",
+    ],
+)
+def test_bylines_in_other_languages_and_with_roles_or_dates_are_skipped(byline: str) -> None:
+    assert lead_sentences(body(byline, FIRE), count=1) == (FIRE,)
+    assert lead_sentences(body(byline)) == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Por fin llegó la lluvia a la ciudad.",  # a lead word that opens prose
+        "Von Berlin aus fahren die Züge wieder.",
+        "By Jane Doe's own account, the fire began in the kitchen.",
+        "By Jane Doe | Published: what the council decided and why.",
+    ],
+)
+def test_prose_opening_like_a_byline_is_kept(text: str) -> None:
+    assert lead_sentences(body(text), count=1) == (text,)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "https://www.example.com/news/2025/11/21/a-long-story-slug?fbclid=IwY2xjawOY",
+        "www.example.org/report",
+        "\u2014 @examplehandle",  # the signature under an embedded post
+        "- EDW",
+        "null",  # a template's unfilled value as the feed's text
+        "undefined",
+        "Introduction",  # a section's generic name: all a cut teaser may carry
+        "Table of contents",
+    ],
+)
+def test_links_signatures_placeholders_and_section_names_are_not_leads(line: str) -> None:
+    assert lead_sentences(body(line, FIRE), count=1) == (FIRE,)
+    assert lead_sentences(body(line)) == ()
+    assert derive_headline(body(line)) == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\u2014 Yes, Minister.",  # a line of dialogue, not a signature
+        "- Lower taxes for small firms, the minister said.",
+        "Introduction of the new tariff is set for May.",
+    ],
+)
+def test_dialogue_and_prose_like_those_lines_are_kept(text: str) -> None:
+    assert lead_sentences(body(text), count=1) == (text,)
+
+
+def test_a_status_label_is_cut_from_the_lead_but_a_date_label_is_content() -> None:
+    assert lead_sentences(body(f"Updated 11/28/17: {FIRE}"), count=1) == (FIRE,)
+    dated = "Jan 7th: I will be on stage at the conference in Berlin."
+    assert lead_sentences(body(dated), count=1) == (dated,)
