@@ -83,3 +83,24 @@ def test_a_relative_xml_base_above_a_link_applies_once():
 def test_atom_id_that_is_a_url_serves_as_the_link():
     article = corpus("feed-rs+feed-rs/atom/atom_xml_base.xml").articles[0]
     assert article.url == "https://numi.st/post/2022/travel-uke"
+
+
+def test_a_text_summary_holding_html_entities_reads_as_its_text():
+    # An Atom summary said to be text but written with entities, once or twice escaped: the
+    # digest showed "Atom&nbsp;?" and "Tom &amp; Jerry" to its reader, as titles no longer do
+    feed = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>Blog</title>'
+        b"<entry><id>urn:1</id><title>Feeds</title><updated>2026-11-20T08:00:00Z</updated>"
+        b'<link href="https://example.org/1"/><summary type="text">Why RSS and Atom&amp;nbsp;?'
+        b" Because Tom &amp;amp; Jerry read them&amp;#8230;</summary></entry></feed>"
+    )
+    (article,) = parse(feed).articles
+    assert [p.text for p in article.paragraphs] == [
+        "Why RSS and Atom ? Because Tom & Jerry read them\u2026"
+    ]
+
+
+def test_corpus_text_summaries_show_no_entities():
+    result = corpus("kagisearch+fastfeedparser/2b665d9e4b6bb33a")
+    texts = [p.text for a in result.articles for p in a.paragraphs]
+    assert texts and not any("&nbsp;" in t or "&amp;" in t for t in texts)

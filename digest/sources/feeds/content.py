@@ -126,6 +126,10 @@ def _best_paragraphs(contents: list[Content]) -> tuple[Paragraph, ...]:
 
 def _text_paragraphs(text: str) -> list[Paragraph]:
     """Plain text → paragraphs: blank lines separate them (lines, when there are none)."""
+    if "&" in text and ENTITY_REF.search(text):
+        # as in titles: a body said to be text often holds entities ("…&nbsp;?"), escaped
+        # twice too; shown as they are, a reader would see "&nbsp;" in the digest
+        text = unescape_leftovers(unescape(text))
     if "\n" not in text and "\r" not in text:
         blocks = [text]
     else:
