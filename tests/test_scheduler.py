@@ -5,6 +5,7 @@ import datetime as dt
 import functools
 import os
 import signal
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -406,13 +407,15 @@ def write_schedule(config_file: Path, at: str) -> None:
     )
 
 
-@pytest.mark.parametrize(("moved_to", "first_run"), [("06:00", "10:01"), ("11:00", "11:00")])
-def test_a_schedule_moved_while_it_runs_treats_a_time_passed_today_as_missed(
-    tmp_path: Path, moved_to: str, first_run: str
-) -> None:
-    # at 10:00, with today's 18:00 run still to come, the time is moved to 06:00: today's run
-    # is missed, as it would be on a start, and is caught up now rather than tomorrow; moved
-    # to 11:00, it waits for 11:00
+def edited_while_it_waits(
+    tmp_path: Path,
+    edit: Callable[[Callable[[str], None], Config], None],
+    job: Callable[[FakeClock], str],
+    hours: float,
+) -> Scheduler:
+    """A scheduler at 10:00, Paris time, whose config runs the job daily at 18:00 and ran it
+    yesterday; ``edit(write_at, config)`` edits the config as the scheduler first waits. Its
+    clock stops ``hours`` later."""
     from digest.config import load_config
 
     config_file = tmp_path / "digest.toml"
@@ -421,21 +424,37 @@ def test_a_schedule_moved_while_it_runs_treats_a_time_passed_today_as_missed(
     start = dt.datetime(2026, 11, 20, 9, 0, tzinfo=UTC)  # 10:00 in Paris
     config = load_config(config_file)
     set_last_run(config, start - dt.timedelta(hours=16))  # yesterday's 18:00 run
-    clock = FakeClock(start, until=start + dt.timedelta(hours=20))
-    runs: list[dt.datetime] = []
+    clock = FakeClock(start, until=start + dt.timedelta(hours=hours))
 
     def wait(seconds: float) -> bool:
         if clock.now == start:
-            write(moved_to)  # edited while the scheduler waits
+            edit(write, config)  # edited while the scheduler waits
         return clock.wait(seconds)
 
-    def job() -> str:
+    return Scheduler(
+        config,
+        lambda: job(clock),
+        clock=clock,
+        wait=wait,
+        config_file=config_file,
+        load=load_config,
+    )
+
+
+@pytest.mark.parametrize(("moved_to", "first_run"), [("06:00", "10:01"), ("11:00", "11:00")])
+def test_a_schedule_moved_while_it_runs_treats_a_time_passed_today_as_missed(
+    tmp_path: Path, moved_to: str, first_run: str
+) -> None:
+    # at 10:00, with today's 18:00 run still to come, the time is moved to 06:00: today's run
+    # is missed, as it would be on a start, and is caught up now rather than tomorrow; moved
+    # to 11:00, it waits for 11:00
+    runs: list[dt.datetime] = []
+
+    def job(clock: FakeClock) -> str:
         runs.append(clock())
         return "ok"
 
-    scheduler = Scheduler(
-        config, job, clock=clock, wait=wait, config_file=config_file, load=load_config
-    )
+    scheduler = edited_while_it_waits(tmp_path, lambda write, _: write(moved_to), job, 20)
     scheduler.run_forever()
     local = [f"{t.astimezone(PARIS):%d %H:%M}" for t in runs]
     assert local[0] == f"20 {first_run}"
@@ -447,25 +466,11 @@ def test_a_state_that_cannot_be_read_when_the_schedule_is_edited_does_not_end_it
 ) -> None:
     # the schedule is edited while the state file is damaged (a disk error, a bad restore):
     # 'digest run' says so and goes on with the new schedule, as a job meeting it would
-    from digest.config import load_config
+    def damage_and_edit(write: Callable[[str], None], config: Config) -> None:
+        config.state.write_bytes(b"not a database, not at all" * 100)
+        write("11:00")
 
-    config_file = tmp_path / "digest.toml"
-    write = functools.partial(write_schedule, config_file)
-    write("18:00")
-    start = dt.datetime(2026, 11, 20, 9, 0, tzinfo=UTC)  # 10:00 in Paris
-    config = load_config(config_file)
-    set_last_run(config, start - dt.timedelta(hours=16))
-    clock = FakeClock(start, until=start + dt.timedelta(hours=2))
-
-    def wait(seconds: float) -> bool:
-        if clock.now == start:
-            config.state.write_bytes(b"not a database, not at all" * 100)
-            write("11:00")
-        return clock.wait(seconds)
-
-    scheduler = Scheduler(
-        config, lambda: "ok", clock=clock, wait=wait, config_file=config_file, load=load_config
-    )
+    scheduler = edited_while_it_waits(tmp_path, damage_and_edit, lambda _: "ok", 2)
     with caplog.at_level("INFO", logger="digest.scheduler"):
         scheduler.run_forever()  # returns: it did not end with the state's error
     assert "the schedule was changed, but" in caplog.text
