@@ -112,7 +112,7 @@ def test_valid_utf8_wins_over_a_legacy_label_and_says_so() -> None:
 
 from pathlib import Path  # noqa: E402
 
-from digest.text.decode import unescape_leftovers  # noqa: E402
+from digest.text.decode import unescape_leftovers, unescape_text  # noqa: E402
 
 
 @pytest.mark.parametrize(
@@ -163,3 +163,16 @@ def test_an_article_about_html_keeps_the_entity_it_shows() -> None:
     (article,) = [a for a in about_html.articles if "feed reader says" in a.title]
     assert article.title == "Why your feed reader says “&amp;” when it means “&”"
     assert "Smith &amp; Sons" in article.body_text and "Smith & Sons" in article.body_text
+
+
+@pytest.mark.parametrize(
+    ("written", "meant"),
+    [
+        ("Why RSS&nbsp;?", "Why RSS\u00a0?"),
+        ("Tom &amp;amp; Jerry&amp;#8230;", "Tom & Jerry\u2026"),  # escaped twice
+        ("?id=4&section=news&region=eu&amp;x", "?id=4&section=news&region=eu&x"),
+        ("&ampfoo; &madeup; &#x41;", "&ampfoo; &madeup; A"),  # no such names: as written
+    ],
+)
+def test_text_written_with_references_reads_as_its_characters(written: str, meant: str) -> None:
+    assert unescape_text(written) == meant

@@ -86,3 +86,14 @@ def test_lone_surrogate_escapes_are_dropped_and_every_item_kept():
     assert [p.text for p in second.paragraphs] == ["Body here."]
     assert third.title == "Pair \U0001f600 kept"
     everything(result).encode("utf-8")  # no surrogate left anywhere
+
+
+def test_jsonfeed_text_keeps_an_address_query_beside_an_entity():
+    # "&sect", "&times", "&para" are HTML names when written without ";", never in plain text
+    data = _jsonfeed(
+        id="1",
+        content_text="Fixed&nbsp;in 2.1: see https://example.org/?a=1&sect=2&times=3&para=4",
+    )
+    assert [p.text for p in parse(data).articles[0].paragraphs] == [
+        "Fixed in 2.1: see https://example.org/?a=1&sect=2&times=3&para=4"
+    ]

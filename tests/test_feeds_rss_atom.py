@@ -104,3 +104,22 @@ def test_corpus_text_summaries_show_no_entities():
     result = corpus("kagisearch+fastfeedparser/2b665d9e4b6bb33a")
     texts = [p.text for a in result.articles for p in a.paragraphs]
     assert texts and not any("&nbsp;" in t or "&amp;" in t for t in texts)
+
+
+def test_an_address_in_a_text_summary_keeps_its_query():
+    # Decoding the entities of a text summary read HTML's old names without ";" too: the
+    # address's "&section=news&region=eu&not=1" showed as "§ion=news®ion=eu¬=1"
+    feed = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>Blog</title>'
+        b"<entry><id>urn:1</id><title>Rates&amp;nbsp;today &amp;amp;not=1</title>"
+        b'<updated>2026-11-20T08:00:00Z</updated><link href="https://example.org/1"/>'
+        b'<summary type="text">The tables&amp;nbsp;are at https://example.org/find?q=rates'
+        b"&amp;section=news&amp;region=eu&amp;not=1 &amp;#8212; updated daily.</summary>"
+        b"</entry></feed>"
+    )
+    (article,) = parse(feed).articles
+    assert [p.text for p in article.paragraphs] == [
+        "The tables are at https://example.org/find?q=rates&section=news&region=eu&not=1"
+        " \u2014 updated daily."
+    ]
+    assert article.title == "Rates today &not=1"

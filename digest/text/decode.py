@@ -326,9 +326,31 @@ def unescape_leftovers(text: str) -> str:
     references = len(ENTITY_REF.findall(text))
     if not references or references != text.count("&"):
         return text
-    import html
+    return ENTITY_REF.sub(_character, text)
 
-    return html.unescape(text)
+
+def unescape_text(text: str) -> str:
+    """Plain text written with character references ("&nbsp;", "&#8217;"), as its characters.
+
+    Feeds put entities in what they call text, and escape them twice too ("&amp;nbsp;"). Only
+    whole references are read: ``html.unescape`` also reads HTML's old names without their
+    ";", which in plain text are an address's query ("?id=4&section=news&region=eu" would read
+    "?id=4\u00a7ion=news\u00aeion=eu").
+    """
+    if "&" not in text or not ENTITY_REF.search(text):
+        return text
+    return unescape_leftovers(ENTITY_REF.sub(_character, text))
+
+
+def _character(reference: re.Match[str]) -> str:
+    """One reference's character; a name HTML does not define stays as it was written."""
+    import html
+    from html.entities import html5
+
+    written = reference.group()
+    if written[1] == "#":
+        return html.unescape(written)
+    return html5.get(written[1:], written)
 
 
 def strip_control_chars(text: str) -> str:

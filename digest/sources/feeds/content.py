@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from html import unescape
 
 from digest.model import Paragraph
-from digest.text.decode import ENTITY_REF, strip_control_chars, unescape_leftovers
+from digest.text.decode import ENTITY_REF, strip_control_chars, unescape_text
 from digest.text.html import html_to_paragraphs, html_to_text
 
 MAX_TITLE_CHARS = 1_000
@@ -39,9 +38,8 @@ def title_text(value: str, is_html: bool) -> str:
         return ""
     if is_html:
         return html_to_text(value)
-    if "&" in value and ENTITY_REF.search(value):
-        # "text" titles with escaped entities are common, and escaped twice too
-        value = unescape_leftovers(unescape(value))
+    # "text" titles with escaped entities are common, and escaped twice too
+    value = unescape_text(value)
     value = " ".join(value.split())
     return value if value.isprintable() else " ".join(strip_control_chars(value).split())
 
@@ -126,10 +124,9 @@ def _best_paragraphs(contents: list[Content]) -> tuple[Paragraph, ...]:
 
 def _text_paragraphs(text: str) -> list[Paragraph]:
     """Plain text → paragraphs: blank lines separate them (lines, when there are none)."""
-    if "&" in text and ENTITY_REF.search(text):
-        # as in titles: a body said to be text often holds entities ("…&nbsp;?"), escaped
-        # twice too; shown as they are, a reader would see "&nbsp;" in the digest
-        text = unescape_leftovers(unescape(text))
+    # as in titles: a body said to be text often holds entities ("…&nbsp;?"), escaped twice
+    # too; shown as they are, a reader would see "&nbsp;" in the digest
+    text = unescape_text(text)
     if "\n" not in text and "\r" not in text:
         blocks = [text]
     else:
