@@ -1321,6 +1321,9 @@ ENGLISH_FURNITURE = [
     ("newsletter-prompt", "Thank you for reading Harbour Notes. Subscribe to get the next post."),
     ("newsletter-prompt", "Subscribe for more stories like this"),
     ("newsletter-prompt", "Already a paid subscriber? Log in here"),
+    ("newsletter-prompt", "This story is for subscribers only — upgrade to read the rest."),
+    ("newsletter-prompt", "You have no free stories left this week: subscribe for $1."),
+    ("newsletter-prompt", "Sign up now to continue reading this article for free."),
     ("page-furniture", "Listen — 12:05"),
     ("page-furniture", "Save this story"),
     ("page-furniture", "Like Loading…"),
@@ -1361,6 +1364,13 @@ ENGLISH_FURNITURE_LOOKALIKES = [
     "An earlier version of this report, published in 2019, found lead in 40 schools.",
     "A previous version of this report was leaked to reporters in March.",
     "This report was amended by the committee to drop the cost estimate.",
+    "A previous version of this report found 40,000 homes at risk; the new one counts 65,000.",
+    "An earlier version of this report estimated the repairs at $2m, half today's figure.",
+    # a paywall's words opening a sentence that goes on about something else
+    "This article is for members of the public who want to know how the new parking rules work.",
+    "This episode is for paying members of the gym, who will get a refund in March.",
+    "You've got three free articles a month on the site, which the owners say will not change.",
+    "Subscribe to keep reading was the message readers met on Tuesday when the paywall went up.",
 ]
 
 
