@@ -450,3 +450,31 @@ def test_a_list_of_names_and_a_name_with_a_particle_are_not_cut() -> None:
         "deuda pública sigue siendo demasiado alta para afrontar otra crisis."
     )
     assert not sentence_headline(sentence, language="es").endswith("Banco")
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Die Bundesregierung hat am Mittwoch beschlossen, das Rentenalter bis 2040 schrittweise "
+        "auf 68 Jahre anzuheben, wie ein Sprecher in Berlin mitteilte.",
+        "Der Stadtrat hat am Dienstag entschieden, die Gebühren für das Parken in der "
+        "Innenstadt deutlich zu erhöhen, wie die Verwaltung in einer Mitteilung bekannt gab.",
+    ],
+)
+def test_an_infinitive_clause_opened_by_an_article_is_not_taken_for_an_aside(
+    sentence: str,
+) -> None:
+    # ", das Rentenalter ... anzuheben," is what was decided: taken out as a relative clause,
+    # it left "beschlossen wie ein Sprecher in Berlin mitteilte"
+    headline = sentence_headline(sentence, language="de")
+    assert " wie " not in headline and headline.endswith(("beschlossen", "entschieden"))
+
+
+def test_a_relative_clause_opened_by_an_article_word_is_still_an_aside() -> None:
+    sentence = (
+        "Das Unternehmen, das im vergangenen Jahr mehr als 2000 Stellen gestrichen hatte, "
+        "kündigte am Montag einen neuen Sparplan für seine Werke in Bayern an."
+    )
+    assert sentence_headline(sentence, language="de") == (
+        "Das Unternehmen kündigte am Montag einen neuen Sparplan für seine Werke in Bayern an"
+    )

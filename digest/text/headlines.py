@@ -98,7 +98,8 @@ def _built_rules(language: str) -> _Rules:
     return _Rules(
         openers=re.compile(rf"^(?:{any_of(words.openers)})\s*,?\s+(?=\S)", re.IGNORECASE),
         aside=re.compile(
-            rf",\s+(?:{any_of(words.relatives)})\b[^,;:()\u2014]*,(?=\s)"
+            rf",\s+(?:{any_of(words.relatives)})\b{_not_infinitive(words.infinitive_marks)}"
+            r"[^,;:()\u2014]*,(?=\s)"
             r"|\s+[\u2014\u2013]\s+[^\u2014\u2013]{3,80}?\s+[\u2014\u2013](?=\s)"
             r"|\s*\([^()]{1,80}\)",
             re.IGNORECASE,
@@ -152,6 +153,21 @@ def _built_rules(language: str) -> _Rules:
         prepositions=words.prepositions,
         particles=lex.name_particles,
     )
+
+
+def _not_infinitive(marks: frozenset[str]) -> str:
+    """A lookahead refusing a clause that ends in an infinitive marked by ``marks`` (see
+    ``HeadlineWords.infinitive_marks``): ", das Rentenalter auf 68 Jahre anzuheben," is what
+    was decided, not an aside on "das"."""
+    from digest.text.lexicon import any_of
+
+    before = any_of(m for m in marks if not m.startswith("-"))
+    inside = any_of(m.strip("-") for m in marks if m.startswith("-"))
+    ends = [rf"\b(?:{before})\s+[\w-]+" if before else "", rf"\w(?:{inside})\w+" if inside else ""]
+    ends = [end for end in ends if end]
+    if not ends:
+        return ""
+    return rf"(?![^,;:()\u2014]*?(?:{'|'.join(ends)}),)"
 
 
 # The shortest clause worth a headline, as a share of the limit.

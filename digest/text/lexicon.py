@@ -48,6 +48,10 @@ class HeadlineWords:
     articles: frozenset[str]
     dangling: frozenset[str]
     verb_final: bool
+    # What marks an infinitive clause: a word before the verb ("zu"), or written
+    # "-zu-", inside it ("anzuheben"). A clause opened by a word that is both an article and a
+    # relative pronoun ("das") and closed by an infinitive is not a relative clause.
+    infinitive_marks: frozenset[str] = frozenset()
 
     @classmethod
     def union(cls, every: Iterable[HeadlineWords]) -> HeadlineWords:
@@ -56,7 +60,7 @@ class HeadlineWords:
         fields = {
             name: frozenset().union(*(getattr(w, name) for w in every))
             for name in cls.__dataclass_fields__
-            if name != "verb_final"
+            if name not in ("verb_final", "infinitive_marks")
         }
         return cls(**fields, verb_final=False)
 
@@ -202,8 +206,12 @@ def _headline_words(table: Mapping[str, Any]) -> dict[str, HeadlineWords]:
         if not isinstance(verb_final, bool):
             raise LexiconError(f"{LEXICON_FILE}: {where}.verb_final must be true or false")
         lists = {name: _words(words, name, where) for name in _HEADLINE_LISTS}
+        marks = _words(words, "infinitive_marks", where) if "infinitive_marks" in words else ()
         found[language] = HeadlineWords(
-            **lists, dangling=frozenset(dangling.split()), verb_final=verb_final
+            **lists,
+            dangling=frozenset(dangling.split()),
+            verb_final=verb_final,
+            infinitive_marks=frozenset(marks),
         )
     if not found:
         raise LexiconError(f"{LEXICON_FILE}: [headlines] lists no language")
