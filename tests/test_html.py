@@ -66,6 +66,42 @@ def test_one_br_after_a_finished_sentence_ends_the_paragraph():
     ]
 
 
+def test_a_br_nbsp_br_blank_line_ends_the_paragraph():
+    # Blogger and WordPress's classic editor write an empty line as "<br />&nbsp;<br />"
+    html = (
+        "It ended the season in third place<br />&nbsp;<br />The club said on Monday"
+        "<br>\n&nbsp; &nbsp;<br>that it would appeal."
+    )
+    assert texts(html) == [
+        "It ended the season in third place",
+        "The club said on Monday",
+        "that it would appeal.",
+    ]
+
+
+@pytest.mark.parametrize("tag", ["hgroup", "search", "menu", "dir"])
+def test_every_block_element_ends_a_paragraph(tag: str) -> None:
+    html = f"<p>End of one.</p><{tag}>Start of the next</{tag}><{tag}>And another</{tag}>"
+    assert texts(html) == ["End of one.", "Start of the next", "And another"]
+
+
+def test_text_after_a_dropped_void_element_is_kept():
+    # microdata <meta> in a byline, a stray <link> or <input>, an old <embed>: nothing to drop
+    # after them but the tag itself
+    html = (
+        '<p>By <span itemprop="author"><meta itemprop="name" content="Ann Lee">Ann Lee</span>'
+        ", our health correspondent.</p>"
+        '<p>The rules <link rel="stylesheet" href="/c.css">change in May.</p>'
+        '<p>Tick <input type="checkbox" disabled> the box, then <embed src="x.swf">'
+        " press send.</p>"
+    )
+    assert texts(html) == [
+        "By Ann Lee, our health correspondent.",
+        "The rules change in May.",
+        "Tick the box, then press send.",
+    ]
+
+
 def test_text_outside_blocks_is_kept():
     assert texts("loose text<p>para</p>tail") == ["loose text", "para", "tail"]
 

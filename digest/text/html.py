@@ -58,8 +58,10 @@ _CODE = "\x02"
 _ROW = "\x03"
 _LINE = "\x04"
 _MARKERS = (_HEADING, _CODE, _ROW, _LINE)
-# Two or more <br> in a row (whitespace between them aside) end a paragraph.
-_LINE_RUN = re.compile(_LINE + r"(?:\s*" + _LINE + ")+")
+# Two or more <br> in a row (whitespace between them aside) end a paragraph. The whitespace
+# may be no-break spaces, still written "&nbsp;" (the serialisation is unescaped later):
+# editors write an empty line as "<br>&nbsp;<br>" so that it is not collapsed.
+_LINE_RUN = re.compile(_LINE + r"(?:(?:\s|&nbsp;)*" + _LINE + ")+")
 # So does one after a finished sentence: what follows is not the same sentence, and is often
 # a line of its own (a credit, "Medscape Medical News"; a sign-off) that would otherwise be
 # read as the sentence's last words. One after an unfinished sentence is a wrapped line.
@@ -140,6 +142,8 @@ _BLOCK_NAMES = (
     *("p", "div", "section", "article", "header", "footer", "main", "blockquote", "pre"),
     *("address", "center", "details", "summary", "ul", "ol", "li", "dl", "dt", "dd", "table"),
     *("thead", "tbody", "tfoot", "tr", "caption", "figure", "fieldset", "legend", "hr"),
+    # Blocks too, though rarer: without them "<hgroup>A</hgroup><menu>B" read as "AB".
+    *("hgroup", "search", "menu", "dir", "listing", "optgroup", "option"),
 )
 # Names the structure pass (_read_structure) puts in place of a <pre> or a data table.
 _CODE_START = "digest:code"
@@ -311,6 +315,11 @@ def _without_clutter(parts: list, hidden: bool, widget: bool) -> list:
         ):
             if name not in _VOID_ELEMENTS:
                 skip, close, depth = name, "/" + name, 1
+                continue
+            # A void element has no content to skip: the text after it is the sentence's
+            # own ("by <meta itemprop=name content=...>Ann Lee", a microdata tag in a byline).
+            append(None)
+            append(text)
             continue
         append(name)
         append(text)
