@@ -265,6 +265,28 @@ def test_code_blocks_on_pages_are_code_whatever_their_markup(block: str) -> None
     )
 
 
+def test_a_callout_written_as_div_text_is_a_paragraph_of_the_article() -> None:
+    # Ghost's callout card (and many a "note" box) holds its sentence in a <div>, not a <p>:
+    # trafilatura kept only the <p>s around it
+    content = extract_page(read("ghost_callout"))
+    got = texts(content.paragraphs)
+    assert got == gold("ghost_callout")
+    assert "Never swim alone in cold water" in got[2]
+    assert not any(text in ("⚠️", "💡") for text in got)  # the card's icon is no text
+
+
+def test_a_label_in_a_div_among_paragraphs_stays_out() -> None:
+    # only a sentence becomes a paragraph: a date, a button's words or a credit does not
+    labels = (
+        "<div class='updated'>Updated 14 March 2025, 10:42</div>"
+        "<div class='credit'><span>Reporting by</span> <a href='/k'>Kim Tran</a></div>"
+    )
+    after = "The harbour master said the quay would reopen to vehicles in September."
+    content = extract_page(page(f"{FILLER_HTML}{labels}<p>{after}</p>"))
+    assert texts(content.paragraphs)[-1] == after
+    assert not any("Updated 14 March" in p.text or "Kim Tran" in p.text for p in content.paragraphs)
+
+
 def test_a_quotation_is_not_code() -> None:
     content = extract_page(
         page(f"{FILLER_HTML}<blockquote>We will be back\n  by summer.</blockquote>")

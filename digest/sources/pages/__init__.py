@@ -23,9 +23,10 @@ The steps, one module each:
    repeated as the first line, caption and photo-credit lines, a trailing tag list, and a body
    that the page printed twice (``tidy``).
 6. When that result is implausible (empty, mostly a notice, or tiny against the page's prose
-   or against the article body its JSON-LD declares), ask readability-lxml too, read the
-   declared body, and keep the result with clearly more article text, recording which and
-   why in ``PageContent.extraction`` (``second_opinion``).
+   or against the article body its JSON-LD declares or its Next.js data holds), ask
+   readability-lxml too, read the declared body, and keep the result with clearly more
+   article text, recording which and why in ``PageContent.extraction`` (``second_opinion``,
+   ``app_data``).
 
 Text boilerplate that is not about page layout (AI disclaimers, newsletter prompts written as
 prose, copyright lines, duplicate paragraphs) is the normalise stage's job, run afterwards.
@@ -100,6 +101,7 @@ def extract_page(
     from digest.sources.pages.furniture import strip_furniture
     from digest.sources.pages.metadata import read_metadata
     from digest.sources.pages.second_opinion import (
+        APP_DATA,
         DECLARED,
         choose,
         declared_paragraphs,
@@ -123,13 +125,17 @@ def extract_page(
         body_paragraphs(body) if body is not None else [], metadata.titles, metadata.author
     )
     extraction = Extraction()
-    why = doubt(paragraphs, tree, metadata.article_body)
+    stated = metadata.article_body or "\n".join(p.text for p in metadata.app_body)
+    why = doubt(paragraphs, tree, stated)
     if why is not None:
         second = readability_paragraphs(tree, url)
         second = tidy_paragraphs(second, metadata.titles, metadata.author)
         declared = declared_paragraphs(metadata.article_body)
         declared = tidy_paragraphs(declared, metadata.titles, metadata.author)
-        paragraphs, extraction = choose(paragraphs, second, why, [(DECLARED, declared)])
+        app = tidy_paragraphs(list(metadata.app_body), metadata.titles, metadata.author)
+        paragraphs, extraction = choose(
+            paragraphs, second, why, [(DECLARED, declared), (APP_DATA, app)]
+        )
     body_chars = sum(len(p.text) for p in paragraphs if p.kind == "body")
     if body_chars == 0 or (
         not metadata.declares_article and body_chars < MIN_UNTYPED_ARTICLE_CHARS

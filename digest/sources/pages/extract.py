@@ -45,6 +45,7 @@ def find_body(tree: HtmlElement, url: str | None) -> etree._Element | None:
     quotation, and a code block is only told from one by its ``<code>``.
     """
     _mark_code_blocks(tree)
+    _mark_prose_blocks(tree)
     document = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -68,6 +69,48 @@ def _mark_code_blocks(tree: HtmlElement) -> None:
         for child in list(pre):
             code.append(child)
         pre.append(code)
+
+
+# Elements a <div> holding a sentence may have inside it and still be one paragraph.
+_INLINE_TAGS = frozenset(
+    {
+        *("a", "abbr", "b", "bdi", "bdo", "br", "cite", "code", "data", "dfn", "em", "font"),
+        *("i", "kbd", "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup"),
+        *("time", "u", "var", "wbr"),
+    }
+)
+# A sentence: enough words, and a full stop (or ! ? …, a closing quote after it) at its end.
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"'\u201d\u2019\u00bb)]*\s*$")
+_MIN_PROSE_WORDS = 8
+# Paragraphs among which a <div> of prose is one of them: this many in its parent or the
+# parent's parent.
+_MIN_SIBLING_PARAGRAPHS = 2
+
+
+def _mark_prose_blocks(tree: HtmlElement) -> None:
+    """Make a ``<div>`` that holds a sentence of its own among the article's paragraphs a
+    ``<p>``. trafilatura keeps only paragraphs of an article laid out in ``<p>``s, so a
+    callout or card written as ``<div>`` text (Ghost's ``kg-callout-text``, a "note" box)
+    lost its sentence. Only prose is marked (a sentence's words and its full stop, inline
+    markup only), so a label, a date or a button stays what it was."""
+    marked = []
+    for div in tree.iter("div"):
+        if not (div.text or "").strip() and not any((c.tail or "").strip() for c in div):
+            continue  # no text of its own: a container
+        if any(isinstance(d.tag, str) and d.tag not in _INLINE_TAGS for d in div.iterdescendants()):
+            continue
+        text = " ".join(div.text_content().split())
+        if len(text.split()) < _MIN_PROSE_WORDS or not _SENTENCE_END.search(text):
+            continue
+        parent = div.getparent()
+        holders = [parent, parent.getparent() if parent is not None else None]
+        if any(
+            h is not None and sum(1 for c in h if c.tag == "p") >= _MIN_SIBLING_PARAGRAPHS
+            for h in holders
+        ):
+            marked.append(div)
+    for div in marked:
+        div.tag = "p"
 
 
 _BLOCK_TAGS = frozenset({"p", "head", "list", "item", "quote", "div"})

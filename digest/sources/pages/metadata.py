@@ -4,8 +4,9 @@ Read from the untouched page, before any furniture is stripped: ``<meta>`` tags 
 Dublin Core, Parse.ly, Sailthru...), JSON-LD (also inside ``@graph`` and ``mainEntity``),
 microdata (``itemprop``/``itemtype``), ``<link rel=canonical>``, and trafilatura's own
 metadata reader for the title, author and a day from the URL. The JSON-LD ``articleBody`` is
-kept too: a page that builds its text with JavaScript often states the whole article there
-and nowhere else in its HTML.
+kept too, and so is the article a Next.js page's data script holds (``app_data``): a page that
+builds its text with JavaScript often states the whole article there and nowhere else in its
+HTML.
 
 A wrong date is worse than none (it files an article under the wrong day), so only dates the
 page states in markup are read, never one found by searching its visible text.
@@ -24,6 +25,8 @@ from urllib.parse import urljoin, urlsplit
 import trafilatura
 from lxml.html import HtmlElement
 
+from digest.model import Paragraph
+from digest.sources.pages.app_data import app_data_paragraphs
 from digest.text.dates import parse_date
 
 
@@ -38,11 +41,15 @@ class PageMetadata:
     declares_article: bool  # Open Graph, JSON-LD or microdata call the page an article
     titles: tuple[str, ...]  # every form of the headline the body might repeat
     article_body: str = ""  # the JSON-LD articleBody, the longest one declared ("" when none)
+    # the article a JavaScript app's data script holds (app_data), () when none or paid for
+    app_body: tuple[Paragraph, ...] = ()
 
 
 def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
     """The metadata of the parsed page ``tree``; ``url`` (where it came from) resolves links."""
     title, author, titles, date_hint = _title_author_date(tree, url)
+    objects = list(_json_ld_objects(tree))
+    paid = any(_paid(item) for item in objects)
     return PageMetadata(
         title=title,
         author=author,
@@ -50,18 +57,22 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
         canonical_url=_canonical_url(tree, url),
         declares_article=_declares_article(tree),
         titles=tuple(titles),
-        article_body=_free_article_body(tree),
+        article_body="" if paid else _article_body(objects),
+        # a paid article's text is in the app's data for the app to show subscribers
+        app_body=() if paid else tuple(app_data_paragraphs(tree, [*titles, *_descriptions(tree)])),
     )
 
 
-def _free_article_body(tree: HtmlElement) -> str:
-    """The longest JSON-LD ``articleBody``, unless the page says anything of it is paid for:
-    a site that states ``"isAccessibleForFree": false`` (on the article, on the page around
-    it, or on a part of it: ``hasPart``) puts its article there for search engines to index,
-    not for a reader to take past its paywall."""
-    objects = list(_json_ld_objects(tree))
-    if any(_paid(item) for item in objects):
-        return ""
+def _descriptions(tree: HtmlElement) -> list[str]:
+    keys = ("description", "og:description", "twitter:description")
+    return [_collapse(meta.get("content", "")) for meta in _metas(tree, *keys)]
+
+
+def _article_body(objects: list[dict]) -> str:
+    """The longest JSON-LD ``articleBody``. Not read when the page says anything of it is paid
+    for: a site that states ``"isAccessibleForFree": false`` (on the article, on the page
+    around it, or on a part of it: ``hasPart``) puts its article there for search engines to
+    index, not for a reader to take past its paywall."""
     bodies = [
         body
         for item in objects

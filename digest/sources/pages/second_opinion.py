@@ -8,9 +8,10 @@ only when the first result is implausible (:func:`doubt`):
   (trafilatura discarded the article's container, say for a class name it took for a paywall
   or an "expand" widget, and kept the licensing box under it);
 * it is tiny against the page's own prose: the page holds far more running text than it kept;
-* it is tiny against the article body the page declares in its JSON-LD (``articleBody``): a
-  page that builds its text with JavaScript holds only a "Loading…" or "enable JavaScript"
-  line in its HTML, and its whole article in that script.
+* it is tiny against the article body the page declares in its JSON-LD (``articleBody``) or
+  holds in its Next.js data (``app_data``): a page that builds its text with JavaScript
+  holds only a "Loading…" or "enable JavaScript" line in its HTML, and its whole article in
+  such a script.
 
 readability-lxml then reads the same page (:func:`readability_paragraphs`), the declared body
 is read as text (:func:`declared_paragraphs`), and :func:`choose` keeps the one with the most
@@ -36,6 +37,7 @@ from digest.text.html import html_to_paragraphs
 MAIN = "trafilatura"
 SECOND = "readability"
 DECLARED = "JSON-LD articleBody"
+APP_DATA = "Next.js page data"
 
 # A page whose prose is at least this much larger than the extraction, and this many times
 # larger, lost its article somewhere.
