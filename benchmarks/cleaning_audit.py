@@ -87,7 +87,7 @@ def feed_sources(folder: Path) -> Iterator[tuple[str, list[Article]]]:
         ):
             continue
         name = path.relative_to(folder).as_posix()
-        source = Source(name, "feed", path.as_uri())
+        source = Source(name, "feed", path.resolve().as_uri())
         with contextlib.suppress(FeedError):
             articles = list(parse_feed(path.read_bytes(), source).articles)
             # Convert the entries' HTML now: the audit times cleaning, not parsing.

@@ -1336,6 +1336,16 @@ ENGLISH_FURNITURE = [
     ("press-release-footer", "View original content: https://example.org/release-2217.html"),
     ("copyright-line", "All rights reserved. Harbour Courier is a trademark of Courier Media."),
     ("affiliate-note", "If you buy through our links, we may earn an affiliate commission."),
+    # a photo's credit standing alone, a comment section's state, a pointer elsewhere
+    ("photo-credit", "Photograph: Ana Ruiz for the Courier"),
+    ("photo-credit", "(Photo by Tom Hale/AFP via Getty Images)"),
+    ("photo-credit", "Image credit: ESA/Hubble"),
+    ("photo-credit", "AP Photo/Evan Vucci"),
+    ("comment-prompt", "Comments for this story have been disabled."),
+    ("comment-prompt", "Commenting is now closed."),
+    ("inline-teaser", "For more on the harbour works, visit our live page."),
+    # an AI note on the key points above it ("these highlights", not "this article")
+    ("ai-disclaimer", "These highlights were generated with AI and checked by an editor."),
 ]
 
 
@@ -1371,6 +1381,15 @@ ENGLISH_FURNITURE_LOOKALIKES = [
     "This episode is for paying members of the gym, who will get a refund in March.",
     "You've got three free articles a month on the site, which the owners say will not change.",
     "Subscribe to keep reading was the message readers met on Tuesday when the paywall went up.",
+    # a caption that describes the picture, prose that opens as a credit does
+    "Photograph: a kingfisher on the mill race, taken at dawn, opens the show.",
+    "Photo by photo, the archive was scanned over two winters.",
+    "For more than a decade, visitors have queued at the gate before dawn.",
+    # a prompt's words reported as someone's: a pattern matches, the speech keeps it
+    "Media contacts: the ministry said it would answer written questions only.",
+    "Sign up, the mayor urged parents, before the school places run out.",
+    "Follow us on Instagram, the museum said in a post, for pictures of the restoration.",
+    "Comments are closed on most stories after two days, the editor said.",
 ]
 
 

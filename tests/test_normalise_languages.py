@@ -173,6 +173,16 @@ BOILERPLATE = [
     ("pl", "inline-teaser", "Czytaj także: Nowy plan parkowania w centrum"),
     ("sv", "inline-teaser", "Läs också: Kommunen vill bygga fler parkeringar"),
     ("tr", "inline-teaser", "İlginizi çekebilir: Merkezde yeni otopark planı"),
+    # a paywall's trial offer, a newsletter's pitch, a pointer elsewhere, a comment prompt
+    ("de", "newsletter-prompt", "Mit RP+ weiterlesen"),
+    ("de", "newsletter-prompt", "Jetzt 30 Tage für 1 € testen"),
+    ("de", "newsletter-prompt", "Jetzt für 1,99 € weiterlesen"),
+    ("nl", "newsletter-prompt", "Iedere ochtend het nieuws uit de stad in je inbox."),
+    ("nl", "inline-teaser", "Voor meer sportnieuws: volg ons liveblog."),
+    ("es", "comment-prompt", "Comenta esta información"),
+    ("es", "comment-prompt", "Únete a la conversación"),
+    ("fr", "comment-prompt", "Les commentaires sont désormais fermés."),
+    ("de", "photo-credit", "Foto: Anna Berg/epa"),
 ]
 
 
@@ -281,6 +291,14 @@ LOOKALIKES = [
     ("pl", "Newsletter gminy subskrybuje już tu pięć tysięcy mieszkańców."),
     # Polish "ta" (this) and "tu" (here) are French and Spanish "your" and "you"
     ("pl", "Ta gazeta wysyła swój newsletter gratis każdemu mieszkańcowi."),
+    # French "Comment" (how) opens an interviewer's question; Italian "commenti?" was a
+    # pattern that matched it too
+    ("fr", "Comment réagissez-vous aux critiques des riverains ?"),
+    # Spanish puts the verb first in reported speech; Dutch "voor meer" is "for more"
+    ("es", "Comenta el alcalde que las obras del mercado acabarán en mayo."),
+    ("es", "Participa en el proyecto un equipo de treinta investigadores."),
+    ("nl", "Voor meer huizen in de wijk is volgens de raad geen plaats."),
+    ("de", "Leser können das Abo vier Wochen lang testen, sagte die Verlegerin."),
 ]
 
 

@@ -398,7 +398,7 @@ def test_a_misspelled_key_is_unknown_and_the_likely_one_is_suggested(tmp_path: P
     assert str(caught.value) == (
         f"{path}: rule 'promo': unknown key 'pattern', did you mean 'patterns'? (keys: "
         "description, followed_by, id, kind, min_title_overlap, patterns, requires, score, "
-        "threshold)"
+        "threshold, unless)"
     )
     path = write(tmp_path, "[signal.promo]\ndescription = 'P'\nen = ['buy now']\n")
     with pytest.raises(
@@ -705,3 +705,30 @@ def test_a_build_s_worker_processes_clean_by_the_rules_file_as_the_build_started
     ) as workers:
         cleaned = workers.submit(cleaning.apply, article).result(timeout=60)
     assert [p.text for p in cleaned.paragraphs] == [LEAD, TAIL]
+
+
+def test_unless_keeps_what_a_pattern_matches_when_the_signal_is_there(tmp_path: Path) -> None:
+    path = write(tmp_path, PROMO + "patterns = ['buy now.*']\nunless = ['reported-speech']\n")
+    rules = load_rules(path)
+    assert rules.match("standalone", "Buy now while stocks last") is not None
+    assert rules.match("standalone", "Buy now, the minister said, before prices rise") is None
+
+
+@pytest.mark.parametrize(
+    ("extra", "said"),
+    [
+        ("unless = ['no-such-signal']", "unknown signal 'no-such-signal'"),
+        ("unless = []", "'unless' must be a non-empty list of signal names"),
+    ],
+)
+def test_unless_names_known_signals(tmp_path: Path, extra: str, said: str) -> None:
+    path = write(tmp_path, PROMO + f"patterns = ['buy now']\n{extra}\n")
+    with pytest.raises(RulesError, match=re.escape(said)):
+        load_rules(path)
+
+
+def test_unless_applies_to_the_sentence_kinds_only(tmp_path: Path) -> None:
+    block = '[[rule]]\nid = "more"\nkind = "trailing_block"\ndescription = "More"\n'
+    path = write(tmp_path, block + "patterns = ['more']\nunless = ['reported-speech']\n")
+    with pytest.raises(RulesError, match="'unless' applies to disclaimer and standalone rules"):
+        load_rules(path)

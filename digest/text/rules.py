@@ -97,6 +97,7 @@ _RULE_KEYS = {
     "score",
     "requires",
     "threshold",
+    "unless",
 }
 _FILE_KEYS = {"rule", "disable", "signals"}
 _BACKREFERENCE = re.compile(r"(?<!\\)(?:\\\\)*\\(?:[1-9]|g<)")
@@ -242,9 +243,14 @@ class Candidates:
             for p in itertools.chain(sorted(self._always), found)
         )
 
-    def first_whole(self, text: str, lowered: str | None = None) -> int | None:
+    def first_whole(
+        self,
+        text: str,
+        lowered: str | None = None,
+        accept: Callable[[int], bool] | None = None,
+    ) -> int | None:
         """The position of the first pattern, in the file's order, that matches all of
-        ``text``; None when none does."""
+        ``text`` (and that ``accept``, if given, accepts); None when none does."""
         found = self._found(text, lowered)
         if found is None:
             if _joined(self.patterns).fullmatch(text) is None:
@@ -253,7 +259,9 @@ class Candidates:
         else:
             order = sorted({*found, *self._always})
         for position in order:
-            if _joined((self.patterns[position],)).fullmatch(text) is not None:
+            if _joined((self.patterns[position],)).fullmatch(text) is not None and (
+                accept is None or accept(position)
+            ):
                 return position
         return None
 
@@ -345,6 +353,9 @@ class Rule:
     # every entry must be present: a signal name, or a tuple of names of which one will do
     requires: tuple[str | tuple[str, ...], ...] = ()
     threshold: int = 0
+    # signals that keep a text the patterns match: "Sign up, the council urged residents, ..."
+    # is a story's reported speech, though a prompt's pattern matches it
+    unless: tuple[str, ...] = ()
     origin: str = ""  # the file the rule came from, for messages
 
     @property
@@ -471,12 +482,26 @@ class RuleSet:
         object.__setattr__(self, "_apply", apply)
 
     def match(self, kind: RuleKind, text: str) -> Rule | None:
-        """The first rule of ``kind`` whose patterns match the whole of ``text``."""
+        """The first rule of ``kind`` whose patterns match the whole of ``text`` and none of
+        whose ``unless`` signals ``text`` holds."""
         patterns = self._patterns[kind]
         if not patterns:
             return None
-        position = patterns.first_whole(text)
-        return None if position is None else self._owners[kind][position]
+        owners = self._owners[kind]
+
+        def unvetoed(position: int) -> bool:
+            unless = owners[position].unless
+            return not unless or not any(self._holds(name, text) for name in unless)
+
+        position = patterns.first_whole(text, accept=unvetoed)
+        return None if position is None else owners[position]
+
+    def _holds(self, name: str, text: str) -> bool:
+        """Whether ``text`` holds the signal ``name`` (a computed one as for a sentence of an
+        article whose title is unknown)."""
+        if name in COMPUTED_SIGNALS:
+            return computed_signals(text)(name)
+        return self.has_signal(name, text)
 
     def may_apply(self, kind: RuleKind, lowered: str) -> bool:
         """Whether any rule of ``kind`` could match or score any sentence of ``lowered`` (text
@@ -850,6 +875,7 @@ def _parse_rule(
             raise fail(f"the patterns cannot be combined into one expression: {exc}") from exc
 
     score, requires, threshold = _parse_score(table, kind, signals, fail)
+    unless = _parse_unless(table, kind, signals, fail)
 
     followed_by = table.get("followed_by", "teasers")
     if "followed_by" in table and kind != "trailing_block":
@@ -872,8 +898,28 @@ def _parse_rule(
         score=score,
         requires=requires,
         threshold=threshold,
+        unless=unless,
         origin=origin,
     )
+
+
+def _parse_unless(
+    table: Mapping[str, Any], kind: str, signals: Mapping[str, Signal], fail: Any
+) -> tuple[str, ...]:
+    if "unless" not in table:
+        return ()
+    if "patterns" not in table:
+        raise fail("'unless' applies to a rule's 'patterns' (a score weighs signals itself)")
+    if kind not in SENTENCE_KINDS:
+        raise fail("'unless' applies to disclaimer and standalone rules only")
+    known = set(signals) | set(COMPUTED_SIGNALS)
+    unless = table["unless"]
+    if not isinstance(unless, list) or not unless:
+        raise fail("'unless' must be a non-empty list of signal names")
+    for name in unless:
+        if not isinstance(name, str) or name not in known:
+            raise fail(f"unknown signal {name!r} (signals: {', '.join(sorted(known))})")
+    return tuple(unless)
 
 
 def _parse_score(
