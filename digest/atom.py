@@ -176,7 +176,7 @@ def article_entries(
     entries = []
     for story in stories:
         lead = story.lead
-        published = utc_seconds(lead.published or record.published)
+        published = utc_seconds(story.published_at(record.published))
         # when the story last changed: its newest article's time, or later if an earlier
         # build stored a later change (each entry its own moment, not the build's)
         newest = max((a.published for a in story.articles if a.published), default=None)

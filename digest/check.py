@@ -132,10 +132,13 @@ def check_sources(config: Config, now: dt.datetime) -> list[Finding]:
     """Each configured source read once, afresh, in the config's order; the remote ones are
     fetched together, as a build fetches them."""
     from digest.ingest import fetch_settings, is_remote
+    from digest.usecases import sources_of
 
+    # (not the implicit seeds/ folder where there is none: the config's row says so)
+    sources = sources_of(config)
     found: dict[str, Finding] = {}
     remote: list[Source] = []
-    for source in config.sources:
+    for source in sources:
         if not source.enabled:
             found[source.name] = Finding("source", source.name, True, "disabled: not read")
         elif is_remote(source):
@@ -152,7 +155,7 @@ def check_sources(config: Config, now: dt.datetime) -> list[Finding]:
         Finding("source", failure.source, False, _problem(failure.problem, failure.advice))
         for failure in config.invalid_sources
     ]
-    return [found[source.name] for source in config.sources] + invalid
+    return [found[source.name] for source in sources] + invalid
 
 
 def _check_local(source: Source, config: Config, now: dt.datetime) -> Finding:

@@ -531,11 +531,14 @@ def figure_disagreements(reports: Sequence[Article]) -> tuple[Disagreement, ...]
 # Across builds and days
 
 
-def story_record(story: Story, day: dt.date) -> StoryRecord:
-    """What the state keeps of a story: its id, headline, comparison text and article keys."""
+def story_record(story: Story, day: dt.date, day_published: dt.datetime) -> StoryRecord:
+    """What the state keeps of a story: its id, headline, comparison text, article keys, and
+    when its feed entry says it was published (``day_published``: when its day was first
+    built, for a story whose lead has no date)."""
     text = " ".join([story.headline, *(s.text for s in story.summary[:2])])
     keys = tuple(a.key for a in story.articles)
-    return StoryRecord(day, story.id, story.headline, text, keys, story.updated)
+    published = story.published_at(day_published)
+    return StoryRecord(day, story.id, story.headline, text, keys, story.updated, published)
 
 
 def keep_ids(
@@ -551,7 +554,8 @@ def keep_ids(
     the part holding most of its articles keeps the id, whichever part is shown first. A
     story whose articles are just as stored keeps the stored time of its last change (None:
     none since it was first made); one whose articles changed since takes ``changed_at``
-    (the build's time), and a new story none.
+    (the build's time), and a new story none. A story keeps the stored time its feed entry
+    was published, whichever report leads it now (``Story.published_at``).
     """
     owner = {key: record.id for record in stored for key in record.keys}
     by_id = {record.id: record for record in stored}
@@ -581,8 +585,9 @@ def keep_ids(
             updated = record.updated
         else:
             updated = changed_at
-        if chosen != story.id or updated != story.updated:
-            story = replace(story, id=chosen, updated=updated)
+        published = record.published if record is not None else None
+        if chosen != story.id or updated != story.updated or published != story.published:
+            story = replace(story, id=chosen, updated=updated, published=published)
         result.append(story)
     return tuple(result)
 

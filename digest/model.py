@@ -248,10 +248,20 @@ class Story:
     # when the story last changed (an article joined or left) after it was first made, by
     # the build that changed it; None when it has not changed since
     updated: dt.datetime | None = None
+    # when its articles.atom entry said it was published, as stored by the build that first
+    # made it (see ``published_at``); None for a story this build made
+    published: dt.datetime | None = None
 
     @property
     def lead(self) -> Article:
         return self.reports[0]
+
+    def published_at(self, day_published: dt.datetime) -> dt.datetime:
+        """When the story's ``articles.atom`` entry says it was published: as first said,
+        else its lead's time, else ``day_published`` (when its day was first built). Kept
+        from the first build on, since a later report may become the lead: a feed reader
+        shows an entry whose published date moved as new, or moves it in its list."""
+        return self.published or self.lead.published or day_published
 
     @property
     def articles(self) -> tuple[Article, ...]:
@@ -280,6 +290,9 @@ class StoryRecord:
     keys: tuple[str, ...]  # its articles' keys
     # when its articles last changed; None: not since the story was first made
     updated: dt.datetime | None = None
+    # when its articles.atom entry says it was published (``Story.published_at``); None:
+    # stored by a digest that did not keep it
+    published: dt.datetime | None = None
 
 
 # Why a source could not be read, in the few words its readers are told (``reason``):

@@ -92,7 +92,7 @@ class BuildResult:
     written: tuple[Path, ...]
     warnings: tuple[str, ...]
     new_articles: int
-    sources_read: int
+    sources_read: int  # the sources read this run (with or without anything new), not failed
     elapsed: float
     failures: tuple[SourceFailure, ...] = ()  # the sources that could not be read
     # the day's stories, as its page, the email, the archive and the feeds count them: in the
@@ -130,10 +130,14 @@ class BuildResult:
                 f"(full_text_seconds): {pages} not fetched, their teasers stand"
             )
         unchanged = "; nothing new, pages left as they were" if self.unchanged else ""
+        # The sources this run read, not "from N sources": the day's page says "N stories
+        # from M sources" of the sources its stories come from, which leaves out a source
+        # read with nothing new and counts each paper a folder's files name. Two numbers
+        # under one wording read as a contradiction.
         return (
             f"{self.day.isoformat()}: {stories} "
-            f"({plural(self.new_articles, 'new article', 'new articles')}{filtered}) "
-            f"from {sources}, {len(self.failures)} failed, {self.elapsed:.1f} s{late}{unchanged}"
+            f"({plural(self.new_articles, 'new article', 'new articles')}{filtered}); "
+            f"{sources} read, {len(self.failures)} failed, {self.elapsed:.1f} s{late}{unchanged}"
         )
 
 
@@ -607,7 +611,9 @@ def build(
                     digest.failures,
                     sightings=assembly.sightings,
                     stories=[
-                        story_record(story, day) for story in (*digest.stories, *digest.also_today)
+                        # (a day with stories has its record: ``now`` is never used)
+                        story_record(story, day, record.published if record else now)
+                        for story in (*digest.stories, *digest.also_today)
                     ],
                     held_incomplete=assembly.held_incomplete,
                     keep=keep,

@@ -175,6 +175,10 @@ _MIGRATIONS: tuple[str, ...] = (
     # render every earlier day of the feed again. NULL: made again when the feed shows the day
     # (a day built by an older digest, or whose entries were dropped, see StoredEntries).
     "ALTER TABLE days ADD COLUMN article_entries TEXT",
+    # published: when the story's articles.atom entry says it was published, fixed by the
+    # build that first made it: a later report may lead the story, and an entry whose date
+    # moved is shown again by feed readers. NULL: stored before it was kept.
+    "ALTER TABLE stories ADD COLUMN published TEXT",
 )
 
 # A held-back entry not read again for this long is forgotten: its feed dropped it, or gave it
@@ -779,8 +783,8 @@ class State:
                 )
                 db.execute("DELETE FROM stories WHERE day = ?", (day.isoformat(),))
                 db.executemany(
-                    "INSERT INTO stories (day, id, headline, text, keys, updated) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO stories (day, id, headline, text, keys, updated, published) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?)",
                     [
                         (
                             day.isoformat(),
@@ -789,6 +793,7 @@ class State:
                             s.text,
                             json.dumps(list(s.keys)),
                             _iso(s.updated) if s.updated else None,
+                            _iso(s.published) if s.published else None,
                         )
                         for s in stories
                     ],
@@ -928,7 +933,7 @@ class State:
     def stories(self, first: dt.date, last: dt.date) -> list[StoryRecord]:
         """The stories stored for the days from ``first`` to ``last``, newest day first."""
         rows = self._db.execute(
-            "SELECT day, id, headline, text, keys, updated FROM stories "
+            "SELECT day, id, headline, text, keys, updated, published FROM stories "
             "WHERE day BETWEEN ? AND ? ORDER BY day DESC, rowid",
             (first.isoformat(), last.isoformat()),
         ).fetchall()
@@ -940,8 +945,9 @@ class State:
                 text,
                 tuple(json.loads(keys)),
                 _from_iso(updated),
+                _from_iso(published),
             )
-            for day, story_id, headline, text, keys, updated in rows
+            for day, story_id, headline, text, keys, updated, published in rows
         ]
 
     def day_failures(self, day: dt.date) -> tuple[SourceFailure, ...]:

@@ -114,6 +114,19 @@ def check_kept(day: dt.date, state: State, config: Config) -> None:
         )
 
 
+def sources_of(config: Config) -> tuple[Source, ...]:
+    """The config's sources, without the implicit seeds/ folder where there is none.
+
+    A folder with no config file (or a config naming no sources) reads ``seeds/`` beside it
+    (``default_config``); without that folder there is nothing to read, not a source that
+    fails: ``digest sources list`` and ``export`` show none, as ``build`` refuses to run."""
+    base = config.path.parent if config.path else Path.cwd()
+    implicit = default_config(base).sources  # the seeds/ folder, read when none is named
+    if config.sources == implicit and not all(Path(s.location).is_dir() for s in implicit):
+        return ()
+    return config.sources
+
+
 def require_sources(config: Config) -> None:
     """Refuse a run with nothing to read (``NothingToReadError``), before anything is written.
 
@@ -124,14 +137,9 @@ def require_sources(config: Config) -> None:
     and cron mails the reason. A wrong ``[[sources]]`` entry is not this: it is reported as
     a failed source, and the others are read.
     """
-    if config.invalid_sources:
+    if config.invalid_sources or sources_of(config):
         return
     base = config.path.parent if config.path else Path.cwd()
-    implicit = default_config(base).sources  # the seeds/ folder, read when none is named
-    if config.sources and (
-        config.sources != implicit or all(Path(s.location).is_dir() for s in implicit)
-    ):
-        return
     add = "add a first source with 'digest sources add URL'"
     if config.path is None:
         raise NothingToReadError(
@@ -458,7 +466,7 @@ def source_health(config: Config) -> list[tuple[Source, SourceRecord | None]]:
     if config.state.exists():
         with State.open(config.state) as state:
             health = {record.name: record for record in state.sources()}
-    return [(source, health.get(source.name)) for source in config.sources]
+    return [(source, health.get(source.name)) for source in sources_of(config)]
 
 
 @dataclass(frozen=True)
@@ -668,9 +676,10 @@ def export_sources(config: Config) -> SourcesExport:
     """The feed and page sources as an OPML 2.0 subscription list."""
     from digest.sources.opml import export_opml, is_web_source
 
+    sources = sources_of(config)
     return SourcesExport(
-        export_opml(config.sources, title=f"{config.title} sources"),
-        tuple(s.name for s in config.sources if not is_web_source(s)),
+        export_opml(sources, title=f"{config.title} sources"),
+        tuple(s.name for s in sources if not is_web_source(s)),
     )
 
 

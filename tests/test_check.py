@@ -331,6 +331,18 @@ def test_a_config_error_or_nothing_to_read_is_a_row_of_the_table(tmp_path: Path)
     assert (result, what) == ("FAIL", "config") and "lead_sentences" in detail
 
 
+def test_nothing_to_read_is_said_once_not_again_as_a_seeds_folder_that_is_not_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from digest.check import check_setup
+    from digest.config import default_config
+
+    monkeypatch.chdir(tmp_path)  # no config, no seeds/
+    found = check_setup(default_config())
+    assert [(f.what, f.ok) for f in found.problems] == [("config", False)]
+    assert all(f.name != "seeds" for f in found.findings)
+
+
 def test_a_sitemap_index_is_followed_as_a_build_follows_it(
     http_server: FixtureServer, tmp_path: Path
 ) -> None:

@@ -19,6 +19,22 @@ def test_build_with_no_config_reads_seeds_into_output(workdir: Path, capsys) -> 
     assert (workdir / "digest-state.sqlite").is_file()
 
 
+def test_the_summary_line_and_the_page_do_not_give_two_counts_of_sources_alike(
+    workdir: Path, capsys
+) -> None:
+    # a source read with nothing new for the day: read by the run, behind none of its stories
+    (workdir / "quiet").mkdir()
+    (workdir / "digest.toml").write_text(
+        '[[sources]]\npath = "seeds"\n[[sources]]\npath = "quiet"\n', encoding="utf-8"
+    )
+    assert main(["build", "--date", SEEDS_DAY]) == EXIT_OK
+    (summary, *_) = capsys.readouterr().out.splitlines()
+    page = (workdir / "output" / f"{SEEDS_DAY}.html").read_text(encoding="utf-8")
+    assert '<p class="lede">1 story from 1 source</p>' in page  # the sources of its stories
+    assert "; 2 sources read, 0 failed, " in summary, summary  # the sources the run read
+    assert " from " not in summary, summary
+
+
 def test_second_build_while_locked_exits_75(workdir: Path, capsys) -> None:
     with RunLock(workdir / "digest-state.sqlite"):
         assert main(["build"]) == EXIT_LOCKED

@@ -134,7 +134,7 @@ def test_default_build_output_says_each_thing_once(troubled: Site) -> None:
     assert len(printed) == len(set(printed)), "\n".join(printed)
     for problem in ("HTTP 500", "missing.xml", "full-text pages could not be read"):
         assert sum(problem in line for line in printed) == 1, problem
-    assert any("from 1 source, 2 failed" in line for line in lines(done.stdout)), printed
+    assert any("; 1 source read, 2 failed" in line for line in lines(done.stdout)), printed
 
 
 def test_verbose_build_lists_each_page_that_could_not_be_read(troubled: Site) -> None:

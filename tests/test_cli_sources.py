@@ -202,6 +202,22 @@ def test_first_sources_add_without_a_seeds_folder_adds_only_the_new_source(
     assert [s.name for s in load_config(tmp_path / "digest.toml").sources] == ["A"]
 
 
+def test_an_empty_folder_lists_and_exports_no_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    # no config, no seeds/: nothing to read (README, Usage), not a seeds source never read
+    monkeypatch.chdir(tmp_path)
+    assert main(["sources", "list"]) == EXIT_OK
+    listed = capsys.readouterr().out
+    assert listed == "no sources configured; add one with: digest sources add URL\n"
+    assert main(["sources", "export"]) == EXIT_OK
+    done = capsys.readouterr()
+    assert "<outline" not in done.out and done.err == ""  # no "left out 1 local source"
+    (tmp_path / "seeds").mkdir()  # with the folder there, it is the source a build reads
+    assert main(["sources", "list"]) == EXIT_OK
+    assert capsys.readouterr().out.startswith("seeds  [folder]\n")
+
+
 def test_a_source_gone_410_works_again_once_removed_and_added_back(
     workdir: Path, http_server
 ) -> None:

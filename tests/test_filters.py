@@ -374,7 +374,7 @@ def test_a_filtered_article_is_remembered_as_seen_and_never_comes_back(
     path = write_config(tmp_path, gazette, 'exclude = ["re:^Deal of the day", "sponsored"]')
     first = build(load_config(path), DAY, now=NOW)
     assert len(first.filtered) == 2
-    assert "(5 new articles, 2 filtered out) from 2 sources" in first.summary_line
+    assert "(5 new articles, 2 filtered out); 2 sources read" in first.summary_line
 
     # In the state, in the build's one commit, as skipped ('' for a day): like a new feed's
     # old backlog.
@@ -443,7 +443,7 @@ def test_build_verbose_and_stories_say_which_rule_took_each_article_out(
     # digest build counts them; -v lists each
     assert main(["build", "-v", "--date", SEEDS_DAY]) == EXIT_OK
     out = capsys.readouterr().out
-    assert f"{SEEDS_DAY}: 1 story (2 new articles, 1 filtered out) from 1 source" in out
+    assert f"{SEEDS_DAY}: 1 story (2 new articles, 1 filtered out); 1 source read" in out
     assert f"\n  filtered out {explanation}\n" in out
 
 
@@ -458,7 +458,7 @@ def test_rules_see_the_cleaned_text_and_a_plain_build_only_counts_what_they_took
     )
     assert main(["build", "--date", SEEDS_DAY]) == EXIT_OK
     out = capsys.readouterr().out
-    assert "(2 new articles, 1 filtered out) from 1 source" in out
+    assert "(2 new articles, 1 filtered out); 1 source read" in out
     assert "colonialist" not in out and "  filtered out" not in out
 
 

@@ -53,6 +53,8 @@ from digest.model import Article, EarlierStory, MoreFrom, Paragraph, StoryRecord
 from digest.shape import ShapedDay, ShapeSettings, shape_day
 from digest.text.similarity import similar_pairs, vectorise
 
+BUILT = dt.datetime(2026, 3, 17, 6, 0, tzinfo=dt.UTC)  # when a day was first built
+
 
 def keys(articles: tuple[Article, ...] | list[Article]) -> list[str]:
     return [a.key for a in articles]
@@ -442,7 +444,7 @@ def test_member_similarities_say_how_alike_each_article_is_to_the_first_report()
 
 
 def records(stories, day: dt.date = DAY) -> list[StoryRecord]:
-    return [story_record(s, day) for s in stories]
+    return [story_record(s, day, BUILT) for s in stories]
 
 
 def test_a_story_id_comes_from_its_first_published_article() -> None:
@@ -511,9 +513,9 @@ def test_a_continuing_story_links_to_the_newest_earlier_day_it_continues() -> No
     fire = make_story(FERRY_REPORTS)
     inquiry_opened = make_story([FERRY_RADIO])
     earlier = [
-        story_record(fire, DAY),
-        story_record(inquiry_opened, DAY + dt.timedelta(days=2)),
-        story_record(make_story([TRAM_STRIKE]), DAY + dt.timedelta(days=3)),
+        story_record(fire, DAY, BUILT),
+        story_record(inquiry_opened, DAY + dt.timedelta(days=2), BUILT),
+        story_record(make_story([TRAM_STRIKE]), DAY + dt.timedelta(days=3), BUILT),
     ]
     today = group_stories([FOLLOW_UP, TRAM_STRIKE_ENDS])
     for given in (earlier, earlier[::-1]):  # whatever order the records come in
@@ -544,7 +546,7 @@ TRAM_STRIKE_ENDS = article(
 
 
 def test_a_story_never_continues_an_unrelated_one() -> None:
-    earlier = [story_record(make_story(FERRY_REPORTS), DAY)]
+    earlier = [story_record(make_story(FERRY_REPORTS), DAY, BUILT)]
     (story,) = link_earlier(group_stories([TRAM_STRIKE_ENDS]), earlier)
     assert story.earlier is None
     assert link_earlier([], earlier) == ()
@@ -553,13 +555,13 @@ def test_a_story_never_continues_an_unrelated_one() -> None:
 
 
 def test_one_shared_rare_word_does_not_make_a_continuation() -> None:
-    (story,) = link_earlier(group_stories([FETE]), [story_record(make_story([QUARRY]), DAY)])
+    (story,) = link_earlier(group_stories([FETE]), [story_record(make_story([QUARRY]), DAY, BUILT)])
     assert story.earlier is None
 
 
 def test_a_story_record_keeps_the_id_headline_lead_and_every_article() -> None:
     story = make_story(FERRY_REPORTS)
-    record = story_record(story, DAY)
+    record = story_record(story, DAY, BUILT)
     assert (record.day, record.id, record.headline) == (DAY, story.id, story.headline)
     assert record.keys == tuple(keys(story.articles))
     assert record.text.startswith(story.headline) and story.summary[0].text in record.text

@@ -383,7 +383,10 @@ def test_empty_day_and_grouped_story(tmp_path: Path) -> None:
     message = build(empty, config)
     assert message["Subject"] == "Morning Read — Sat 21 Nov 2026: nothing new"
     plain, html = parts(message)
-    assert "Nothing new today. Enjoy the quiet." in plain and "Enjoy the quiet." in html
+    said = "Nothing new on Saturday 21 November 2026. Enjoy the quiet."
+    assert said in plain and said in html
+    # beside the date it sends (a past day's, with 'digest send --date'): never "today"
+    assert "Saturday 21 November 2026 · Nothing new\n" in plain and "today" not in plain
     assert "Links" not in plain
 
     lead, other = make_article(1), make_article(2, title="Same bridge, another paper")
@@ -399,7 +402,7 @@ def test_an_empty_day_whose_sources_failed_does_not_say_all_is_quiet(tmp_path: P
     # every source down (the machine offline overnight): "Enjoy the quiet" would be false
     failed = replace(make_digest(0), stories=())
     plain, html = parts(build(failed, make_config(tmp_path)))
-    said = "No stories today, and 1 source could not be read."
+    said = "No stories on Saturday 21 November 2026, and 1 source could not be read."
     assert said in plain and said in html
     assert "Enjoy the quiet" not in plain and "Enjoy the quiet" not in html
 

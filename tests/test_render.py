@@ -7,6 +7,7 @@ import datetime as dt
 import random
 import re
 
+import pytest
 from bidi import open_bidi
 from lxml import etree
 from lxml import html as lxml_html
@@ -28,6 +29,7 @@ from page_samples import (
 )
 
 from digest.atom import render_feed
+from digest.language import catalogues, language
 from digest.model import Attributed, Digest, SourceFailure, Story
 from digest.render import render_archive, render_day_page, render_fragment, render_index
 from digest.templating import make_environment
@@ -256,8 +258,27 @@ def test_a_stray_bidi_control_in_a_title_does_not_reorder_the_line_after_it(env)
 def test_empty_day_is_calm(env):
     page = render_day_page(make_digest(stories=()), make_config(), env, [])
     doc = parse(page)
-    assert texts(doc.xpath("//main//p[@class='empty']")) == ["Nothing new today. Enjoy the quiet."]
+    assert texts(doc.xpath("//main//p[@class='empty']")) == [
+        "Nothing new on Saturday 21 November 2026. Enjoy the quiet."
+    ]
     assert doc.xpath("//main//article") == []
+
+
+@pytest.mark.parametrize("tag", catalogues())
+def test_an_empty_day_built_after_it_names_its_day_not_today(tag: str) -> None:
+    # 'digest build --date' of a past day with nothing to show, built on the 24th: its page
+    # (and its feed entry, the same fragment) stays in the archive; "today" would be false
+    env = make_environment(None, tag)
+    day = dt.date(2026, 11, 20)
+    built = dt.datetime(2026, 11, 24, 7, 0, tzinfo=dt.UTC)
+    named = language(tag).long_date(day)
+    for failures in ((), [SourceFailure("Example Weekly", "the server answered 503")]):
+        empty = make_digest((), day=day, failures=failures, generated_at=built)
+        page = parse(render_day_page(empty, make_config(), env, []))
+        (said,) = texts(page.xpath("//main//p[@class='empty']"))
+        assert named in said, (tag, said)
+        fragment = lxml_html.fragment_fromstring(render_fragment(empty, make_config(), env))
+        assert named in fragment.text_content(), (tag, fragment.text_content())
 
 
 def test_an_empty_day_whose_sources_failed_does_not_say_all_is_quiet(env):
@@ -265,13 +286,13 @@ def test_an_empty_day_whose_sources_failed_does_not_say_all_is_quiet(env):
     failures = [SourceFailure("Example Weekly", "the server answered 503")]
     doc = parse(render_day_page(make_digest((), failures=failures), make_config(), env, []))
     assert texts(doc.xpath("//main//p[@class='empty']")) == [
-        "No stories today, and 1 source could not be read."
+        "No stories on Saturday 21 November 2026, and 1 source could not be read."
     ]
     failures.append(SourceFailure("Old Blog", "the feed is not XML"))
     german = make_environment(None, "de")
     doc = parse(render_day_page(make_digest((), failures=failures), make_config(), german, []))
     assert texts(doc.xpath("//main//p[@class='empty']")) == [
-        "Heute keine Meldungen, und 2 Quellen konnten nicht gelesen werden."
+        "Keine Meldungen am Samstag, 21. November 2026, und 2 Quellen konnten nicht gelesen werden."
     ]
 
 

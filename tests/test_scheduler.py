@@ -318,7 +318,7 @@ def test_a_job_whose_email_fails_is_logged_without_a_traceback_and_the_site_is_k
     with caplog.at_level("ERROR", logger="digest.scheduler"):
         report = scheduler.run_job()
     assert not report.ok and not report.locked
-    assert report.detail.startswith("2026-11-20: 1 story (3 new articles) from 1 source")
+    assert report.detail.startswith("2026-11-20: 1 story (3 new articles); 1 source read")
     assert "; email failed: cannot connect to the SMTP server 127.0.0.1:" in report.detail
     assert "Traceback" not in caplog.text and report.detail in caplog.text
     assert (config.output / "2026-11-20.html").is_file()

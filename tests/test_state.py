@@ -424,8 +424,9 @@ def test_entries_held_back_as_incomplete_count_their_runs_until_shown(tmp_path: 
         db.execute("ALTER TABLE days DROP COLUMN forgotten")  # (and this; the one after
         # it, run again, changes nothing here)
         db.execute("ALTER TABLE days DROP COLUMN article_entries")  # (and this)
+        db.execute("ALTER TABLE stories DROP COLUMN published")  # (and this)
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        db.execute(f"PRAGMA user_version = {version - 6}")
+        db.execute(f"PRAGMA user_version = {version - 7}")
     cut, other = article("k1"), article("k2")
     with State.open(path) as state:
         assert state.incomplete_runs(["k1", "k2"]) == {}
@@ -584,8 +585,9 @@ def test_a_state_from_before_article_entries_were_stored_has_none(tmp_path: Path
         build_day(state, DAY, ["k1"], None)
     with sqlite3.connect(path) as db:  # as the version before them left it
         db.execute("ALTER TABLE days DROP COLUMN article_entries")
+        db.execute("ALTER TABLE stories DROP COLUMN published")  # (added after it)
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        db.execute(f"PRAGMA user_version = {version - 1}")
+        db.execute(f"PRAGMA user_version = {version - 2}")
     with State.open(path) as state:
         assert state.article_entries(DAY) == {}  # made again by the next build, as before
         later = DAY + dt.timedelta(days=1)

@@ -26,6 +26,7 @@ from story_samples import (
     FERRY_REPORTS,
     FERRY_REPRINT,
     FERRY_WIRE,
+    FERRY_WIRE_TEXT,
     TRAM_STRIKE,
     article,
     at,
@@ -290,6 +291,40 @@ def test_the_story_feed_entry_is_updated_when_a_report_joins_and_only_then(
     )
     add_and_build(config, [other], DAY, at(20))
     assert {k: v for k, v in updated().items() if k in grown} == grown
+
+
+def test_the_story_feed_entry_keeps_its_published_date_when_a_new_report_leads_the_story(
+    config: Config,
+) -> None:
+    # a fuller report found by a later build of the day becomes the story's lead: the entry
+    # it had is the same entry, published when it was; only its updated date moves
+    fuller = article(
+        "island-ferry",
+        "Island Post",
+        "Ferry fire off Naxos: how 412 people were taken off the Kalliope Star",
+        (
+            *FERRY_WIRE_TEXT,
+            "Passengers said crew members knocked on cabin doors to wake them shortly after "
+            "4am, and handed out life jackets before leading them up to the muster stations.",
+            "Coastguard divers inspected the hull on Tuesday afternoon and found no damage "
+            "below the waterline, the ministry said, and the ferry was towed to Naxos port.",
+            "Cycladic Lines said passengers booked on the ferry's later sailings this week "
+            "would be moved to other vessels or refunded in full.",
+        ),
+        at(9, 15),
+    )
+    first = ferry_of(build_day_one(config))
+    (entry,) = [e for e in entries(config) if e.title == first.headline]
+    later = ferry_of(add_and_build(config, [fuller], DAY, at(18)))
+    assert later.id == first.id and later.lead.key != first.lead.key  # the new lead
+    (again,) = [e for e in entries(config) if e.id == entry.id]
+    assert again.published == entry.published, "the entry's published date moved"
+    assert again.updated > entry.updated
+    # and so it stays when the day is built again, and once a later day is built
+    build(config, DAY, now=at(19))
+    add_and_build(config, [INQUIRY], NEXT_DAY, at(12, day=NEXT_DAY))
+    (still,) = [e for e in entries(config) if e.id == entry.id]
+    assert still.published == entry.published
 
 
 def test_the_story_feed_links_a_continuing_story_absolutely(config: Config) -> None:

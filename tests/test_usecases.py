@@ -89,7 +89,7 @@ def sent_at(config: Config) -> dt.datetime | None:
 def test_build_day_writes_the_days_pages_from_the_seeds(site: Config) -> None:
     result = usecases.build_day(site, DAY, now=NOW)
     assert result.digest.day == DAY and len(result.digest.stories) == 1  # three reports
-    assert result.summary_line.startswith("2026-11-21: 1 story (3 new articles) from 1 source")
+    assert result.summary_line.startswith("2026-11-21: 1 story (3 new articles); 1 source read")
     assert (site.output / "2026-11-21.html").is_file()
     assert site.output / "index.html" in result.written
 

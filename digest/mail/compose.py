@@ -613,7 +613,8 @@ def _subject(digest: Digest, lang: Language) -> str:
 
 def _count_label(digest: Digest, lang: Language) -> str:
     if not digest.stories:
-        return lang.gettext("Nothing new today")
+        # beside the day's date: the day sent may be a past one (digest send --date)
+        return lang.gettext("Nothing new")
     return lang.gettext("%(stories)s from %(sources)s") % {
         "stories": lang.ngettext("%(num)s story", "%(num)s stories", digest.story_count),
         "sources": lang.ngettext("%(num)s source", "%(num)s sources", len(digest.sources)),
