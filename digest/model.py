@@ -249,8 +249,9 @@ class Story:
     # the build that changed it; None when it has not changed since
     updated: dt.datetime | None = None
     # when its articles.atom entry said it was published, as stored by the build that first
-    # made it (see ``published_at``); None for a story this build made
-    published: dt.datetime | None = None
+    # made it (see ``published_at``); None for a story this build made. Not compared: a
+    # story made again from the state, with the same reports, is the same story.
+    published: dt.datetime | None = field(default=None, compare=False)
 
     @property
     def lead(self) -> Article:
