@@ -598,16 +598,27 @@ class UnexpectedError(Exception):
 _worker_state: Any = None
 
 
-def _start_worker(state_path: Path, build: int) -> None:
-    global _worker_state
+def leave_stopping_to_the_build() -> None:
+    """In the process that forks the workers, and in each worker: ignore SIGINT and SIGTERM.
+
+    Ctrl-C reaches every process of the terminal's group, and systemd stops a service by
+    sending SIGTERM to every process of its control group: the build decides what stops (it
+    shuts its pool down, or its end ends them, see ``_end_with``, and the forking process
+    ends with the last process using it). A worker killed by either mid-job only printed a
+    traceback into the log of 'digest run'; and the forking process killed by SIGTERM took
+    every worker's line back to the build with it, so that the job 'digest run' lets finish
+    after SIGTERM said "worker processes lost" and read every source again itself."""
     import signal
 
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, signal.SIG_IGN)
+
+
+def _start_worker(state_path: Path, build: int) -> None:
+    global _worker_state
     from digest.state import State
 
-    # Ctrl-C reaches every process of the terminal's group: the build decides what stops
-    # (it shuts its pool down, or its end ends them, see ``_end_with``), and a worker killed
-    # by it mid-job only printed a traceback into the log of 'digest run'.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    leave_stopping_to_the_build()
     _worker_state = State.open_read_only(state_path)
     threading.Thread(
         target=_end_with, args=(build,), name="digest-build-watch", daemon=True

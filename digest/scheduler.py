@@ -11,7 +11,8 @@ Built on the ``schedule`` package, with two things it does not do by itself:
 
 A process that runs for months meets a config file edited under it (a source added with
 ``digest sources add``, a new schedule): the file is read again when it changes, and an edit
-that cannot be used is said once while the scheduler goes on with the config it has.
+that cannot be used is said once while the scheduler goes on with the config it has. SIGHUP,
+the daemons' way to ask for it, has it read at once (``stop_on_signals``).
 """
 
 from __future__ import annotations
@@ -53,6 +54,11 @@ JOB_LOCK_WAIT = 60.0
 
 def system_clock() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+class CodeChanged(Exception):
+    """digest's code on disk is no longer the code this process runs (an upgrade): raised by
+    ``run_forever`` between jobs, for ``digest run`` to start itself again on the new code."""
 
 
 class JobFailed(Exception):
@@ -133,9 +139,12 @@ def missed_run(config: Config, last_run: dt.datetime | None, now: dt.datetime) -
 class Scheduler:
     """Runs ``job`` on the configured schedule until stopped.
 
-    ``clock`` and ``wait`` are injectable: ``wait(seconds)`` returns True when asked to stop.
-    With ``config_file`` (and ``load``, which reads it), the file is read again when it changes
-    (see ``reread_config``); ``job`` then reads ``self.config`` to use the newest.
+    ``clock`` and ``wait`` are injectable: ``wait(seconds)`` returns True when asked to stop
+    (the default one returns early, too, when ``reload`` is asked). With ``config_file`` (and
+    ``load``, which reads it), the file is read again when it changes, or when ``reload`` asks
+    (see ``reread_config``); ``job`` then reads ``self.config`` to use the newest. With
+    ``code_changed``, asked each time the loop wakes, it raises ``CodeChanged`` when that
+    says so, never while a job runs.
     """
 
     def __init__(
@@ -148,12 +157,15 @@ class Scheduler:
         explain: Explain = explain_digest_errors,
         config_file: Path | None = None,
         load: Callable[[Path], Config] | None = None,
+        code_changed: Callable[[], bool] | None = None,
     ) -> None:
         self.config = config
         self.job = job
         self.clock = clock
         self._stop = threading.Event()
-        self.wait = wait or self._stop.wait
+        self._wake = threading.Event()  # set by ``stop`` and ``reload``: the wait ends early
+        self._reload_asked = False
+        self.wait = wait or self._wait_for_wake
         self.explain = explain
         self.reports: list[RunReport] = []
         self._schedule = schedule.Scheduler()
@@ -162,9 +174,23 @@ class Scheduler:
         self._config_stamp = file_stamp(config_file) if config_file is not None else None
         self._config_read = clock()
         self._registered: tuple[object, ...] = ()  # the schedule and timezone registered
+        self._code_changed = code_changed
 
     def stop(self) -> None:
         self._stop.set()
+        self._wake.set()
+
+    def reload(self) -> None:
+        """Read the config file again before anything else, changed or not (SIGHUP): at once
+        while waiting, after it while a job runs (which goes on with the config it began
+        with). Safe to call from a signal handler: it only sets flags."""
+        self._reload_asked = True
+        self._wake.set()
+
+    def _wait_for_wake(self, seconds: float) -> bool:
+        self._wake.wait(seconds)
+        self._wake.clear()  # (a reload asked meanwhile is in ``_reload_asked``)
+        return self.stopping
 
     @property
     def stopping(self) -> bool:
@@ -211,11 +237,17 @@ class Scheduler:
         a new schedule): the next job uses it, and the schedule follows it from now. An edit
         that cannot be used is logged once, and the scheduler goes on with the config it has;
         so does one that moves the state file, which the scheduler's lock is on. (Called before
-        each job and each time the loop wakes, at least once a minute.)"""
+        each job and each time the loop wakes, at least once a minute.) After ``reload``, the
+        file is read whether it changed or not: a file edited within the same tick of its
+        clock, or put back as it was, looks unchanged."""
+        asked, self._reload_asked = self._reload_asked, False
         if self._config_file is None or self._load is None:
+            if asked:
+                log.warning("no config file to read again: digest run uses the built-in one")
             return
         stamp = file_stamp(self._config_file)
-        if stamp == self._config_stamp:
+        changed = stamp != self._config_stamp
+        if not changed and not asked:
             return
         self._config_stamp = stamp  # (taken before reading: a later write is seen next time)
         kept = (
@@ -248,7 +280,10 @@ class Scheduler:
             )
             return
         self.config, self._config_read = config, self.clock()
-        log.info("config file %s changed: read again", self._config_file)
+        if changed:
+            log.info("config file %s changed: read again", self._config_file)
+        else:
+            log.info("config file %s read again, as asked", self._config_file)
 
     def last_run(self) -> dt.datetime | None:
         with State.open(self.config.state) as state:
@@ -263,6 +298,12 @@ class Scheduler:
                 self.run_job()
             self._register()
             while not self.stopping:
+                if self._code_changed is not None and self._code_changed():
+                    # An upgrade under a process that runs for months: the pages and entries
+                    # it makes would be the old code's, counted as the new code's (the
+                    # version is taken once per process), and any module imported from now
+                    # on would be the new one's, beside the old ones.
+                    raise CodeChanged
                 self.reread_config()
                 if self._registered != (self.config.schedule, self.config.timezone):
                     # The config's schedule was edited (before what is pending runs on the
@@ -332,7 +373,11 @@ def _wall_clock_of(clock: Clock, timezone: Callable[[], dt.tzinfo]) -> Iterator[
 def stop_on_signals(scheduler: Scheduler) -> Iterator[None]:
     """SIGTERM and SIGINT let the job in hand finish, then stop the loop. A second Ctrl-C
     stops the job too, as Ctrl-C stops ``digest build`` (whose state and pages stay as they
-    were, or as it left them whole): someone at the terminal who presses it again means now."""
+    were, or as it left them whole): someone at the terminal who presses it again means now.
+
+    SIGHUP reads the config file again now (after the job in hand, if one runs), as daemons
+    do (``systemctl reload``, ``kill -HUP``): its default ended the process, and with it
+    every run to come, when it was sent to have an edit read."""
 
     def handler(signum: int, _frame: object) -> None:
         if signum == signal.SIGINT and scheduler.stopping:
@@ -343,7 +388,15 @@ def stop_on_signals(scheduler: Scheduler) -> Iterator[None]:
         )
         scheduler.stop()
 
-    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGTERM, signal.SIGINT)}
+    def reload(_signum: int, _frame: object) -> None:
+        log.info("received SIGHUP: reading the config file again")
+        scheduler.reload()
+
+    handlers: dict[signal.Signals, Callable[[int, object], None]]
+    handlers = {signal.SIGTERM: handler, signal.SIGINT: handler}
+    if hasattr(signal, "SIGHUP"):  # (not on Windows)
+        handlers[signal.SIGHUP] = reload
+    previous = {sig: signal.signal(sig, action) for sig, action in handlers.items()}
     try:
         yield
     finally:

@@ -179,6 +179,10 @@ _MIGRATIONS: tuple[str, ...] = (
     # build that first made it: a later report may lead the story, and an entry whose date
     # moved is shown again by feed readers. NULL: stored before it was kept.
     "ALTER TABLE stories ADD COLUMN published TEXT",
+    # deferred: the recipients of the day's email whose server refused it for now (a 4xx
+    # reply), to be sent it by the next 'digest send' or job, those who have it left out
+    # (comma-separated, as recipients; '' for none)
+    "ALTER TABLE sends ADD COLUMN deferred TEXT NOT NULL DEFAULT ''",
 )
 
 # A held-back entry not read again for this long is forgotten: its feed dropped it, or gave it
@@ -344,6 +348,11 @@ class SourceHealth:
         if dict(self.cursor or {}) != dict(self.cursor_before or {}):
             return self.read_again()
         return dataclasses.replace(self, held_until=until)
+
+
+def _addresses(joined: str) -> tuple[str, ...]:
+    """Email addresses stored comma-separated (no bare address holds a comma)."""
+    return tuple(address for address in joined.split(", ") if address)
 
 
 def _iso(value: dt.datetime) -> str:
@@ -1008,14 +1017,51 @@ class State:
         ).fetchone()
         return _from_iso(row[0]) if row else None
 
+    def deferred_recipients(self, day: dt.date) -> tuple[str, ...]:
+        """The recipients of ``day``'s email sent that their server refused for now (a 4xx
+        reply): it is still to go to them. Empty when it was never sent."""
+        row = self._db.execute(
+            "SELECT deferred FROM sends WHERE day = ?", (day.isoformat(),)
+        ).fetchone()
+        return _addresses(row[0]) if row else ()
+
+    def sent_to(self, day: dt.date) -> tuple[str, ...]:
+        """Every recipient ``day``'s email went to (by this send or an earlier one)."""
+        row = self._db.execute(
+            "SELECT recipients FROM sends WHERE day = ?", (day.isoformat(),)
+        ).fetchone()
+        return _addresses(row[0]) if row else ()
+
     def record_sent(
-        self, day: dt.date, now: dt.datetime, message_id: str, recipients: Sequence[str]
+        self,
+        day: dt.date,
+        now: dt.datetime,
+        message_id: str,
+        recipients: Sequence[str],
+        deferred: Sequence[str] = (),
     ) -> None:
+        """``day``'s email went to ``recipients`` (all it went to, with earlier sends), and is
+        still to go to ``deferred``."""
         with self.transaction() as db:
             db.execute(
-                "INSERT OR REPLACE INTO sends (day, sent_at, message_id, recipients) "
-                "VALUES (?, ?, ?, ?)",
-                (day.isoformat(), _iso(now), message_id, ", ".join(recipients)),
+                "INSERT OR REPLACE INTO sends (day, sent_at, message_id, recipients, deferred) "
+                "VALUES (?, ?, ?, ?, ?)",
+                (
+                    day.isoformat(),
+                    _iso(now),
+                    message_id,
+                    ", ".join(recipients),
+                    ", ".join(deferred),
+                ),
+            )
+
+    def defer_recipients(self, day: dt.date, deferred: Sequence[str]) -> None:
+        """``day``'s email, sent to some, is still to go to ``deferred`` (and no longer to any
+        recipient left out: refused for good, say)."""
+        with self.transaction() as db:
+            db.execute(
+                "UPDATE sends SET deferred = ? WHERE day = ?",
+                (", ".join(deferred), day.isoformat()),
             )
 
 

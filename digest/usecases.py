@@ -217,7 +217,7 @@ def send_day(
     with RunLock(config.state), State.open(config.state) as state:
         # (a day sent is said to be so, as ever; a preview shows what would be sent, and a
         # day whose articles are gone cannot be made again to be shown)
-        if force or dry_run or to_file is not None or state.sent_at(day) is None:
+        if force or dry_run or to_file is not None or _still_to_send(state, day):
             check_kept(day, state, config)
         digest = stored_digest(config, state, day)
         if digest is not None:
@@ -226,6 +226,12 @@ def send_day(
     built = build(config, day, now=now)
     with RunLock(config.state), State.open(config.state) as state:
         return send(built.digest, state)
+
+
+def _still_to_send(state: State, day: dt.date) -> bool:
+    """Whether ``day``'s email is still to go to anyone: never sent, or refused for now to
+    some of its recipients (``send_digest`` sends it to them alone)."""
+    return state.sent_at(day) is None or bool(state.deferred_recipients(day))
 
 
 def preview_email(config: Config) -> EmailConfig:
@@ -264,9 +270,10 @@ def build_then_send(
 ) -> BuiltAndSent:
     """Build today's digest, then email it once if [email] is configured: the daily job.
 
-    A day already emailed is not emailed again (the build still updates the site). A mail
-    failure raises ``EmailFailedError``, which carries the build's result: the site is
-    written whatever happens to the email.
+    A day already emailed is not emailed again (the build still updates the site), but to
+    the recipients a server refused for now (``send_digest``). A mail failure raises
+    ``EmailFailedError``, which carries the build's result: the site is written whatever
+    happens to the email.
     """
     from digest.pipeline import build
 
@@ -274,13 +281,15 @@ def build_then_send(
     built = build(config, now=now, lock_wait=lock_wait)
     if config.email is None:
         return BuiltAndSent(built)
-    from digest.mail import MailError, send_digest
+    from digest.mail import AlreadySentError, MailError, send_digest
 
     with RunLock(config.state, wait=lock_wait), State.open(config.state) as state:
-        if state.sent_at(built.day) is not None:
+        if not _still_to_send(state, built.day):
             return BuiltAndSent(built, already_sent=True)
         try:
             sent = send_digest(built.digest, config, state, now=now)
+        except AlreadySentError:  # (those it was still to go to have left email.to)
+            return BuiltAndSent(built, already_sent=True)
         except MailError as exc:
             raise EmailFailedError(built, exc.problem, exc.advice) from exc
     return BuiltAndSent(built, sent)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from httpserver import FixtureServer
 
 from digest.cli import EXIT_LOCKED, EXIT_USAGE, main
 from digest.state import RunLock
@@ -73,3 +74,220 @@ def test_what_the_scheduler_logs_is_one_line_per_event(workdir: Path) -> None:
     stamp = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ [A-Z]+ digest[.\w]*: ")
     assert all(stamp.match(line) for line in lines), done.stderr
     assert "\x1b" not in done.stderr and "\\n" in done.stderr
+
+
+FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0"><channel><title>Paper {n}</title><link>https://example.org/</link>
+<description>News</description><item><title>Ferry timetable changes {n}</title>
+<link>https://example.org/{n}</link><guid>https://example.org/{n}</guid>
+<pubDate>{date}</pubDate><description>The harbour council agreed a new ferry timetable
+after a long debate about winter crossings and the costs of repairs.</description></item>
+</channel></rss>
+"""
+
+
+def _group_members(group: int) -> list[int]:
+    """The processes of process group ``group`` still running (zombies left out)."""
+    members = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        state, _ppid, pgrp = stat[stat.rindex(")") + 2 :].split()[:3]
+        if int(pgrp) == group and state != "Z":
+            members.append(int(entry.name))
+    return members
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
+def test_sigterm_to_the_whole_group_mid_build_stops_in_order(
+    tmp_path: Path, http_server: FixtureServer, no_proxies: None
+) -> None:
+    # systemd stops a service by sending SIGTERM to every process of its control group: the
+    # build's worker processes, and the process that forks them, get it as 'digest run' does.
+    # The build must still finish as the job in hand (its sources read by the workers, none
+    # "lost"), then digest run exit 0 saying why it stopped, the state sound.
+    import contextlib
+    import datetime as dt
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from digest.intake import POOL_MIN_SOURCES, pool_workers
+    from digest.state import State, integrity_problems
+
+    if not pool_workers(POOL_MIN_SOURCES):
+        pytest.skip("one core: a build starts no worker process")
+    now = dt.datetime.now(dt.UTC)
+    sources = []
+    for n in range(POOL_MIN_SOURCES):
+        body = FEED.format(n=n, date=now.strftime("%a, %d %b %Y %H:%M:%S +0000"))
+        # slow enough that the build is still fetching, its workers up, when it is stopped
+        http_server.route(f"/{n}.xml", body=body, delay=2.0, headers={"Content-Type": "text/xml"})
+        sources.append(f'[[sources]]\nname = "Paper {n}"\nurl = "{http_server.url(f"/{n}.xml")}"\n')
+    (tmp_path / "digest.toml").write_text(
+        "[fetch]\nallow_private = true\nfull_text_limit = 0\nworkers = 20\n" + "".join(sources),
+        encoding="utf-8",
+    )
+    code = Path(__file__).resolve().parent.parent  # this checkout's digest
+    path = os.pathsep.join(filter(None, [str(code), os.environ.get("PYTHONPATH")]))
+    log = tmp_path / "run.log"
+    with log.open("wb") as written:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "digest", "run"],
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": path},
+            stdout=subprocess.DEVNULL,
+            stderr=written,
+            start_new_session=True,  # its own process group, as a service's control group
+        )
+    group = process.pid
+    try:
+        deadline = time.monotonic() + 60
+        # digest run, the process that forks the workers, and the workers
+        while len(_group_members(group)) < 3:
+            assert process.poll() is None, log.read_text()
+            assert time.monotonic() < deadline, "no worker process started"
+            time.sleep(0.05)
+        time.sleep(0.3)
+        os.killpg(group, signal.SIGTERM)
+        assert process.wait(60) == 0, log.read_text()
+        text = log.read_text()
+        assert "received SIGTERM" in text
+        assert "lost" not in text and "Traceback" not in text, text
+        assert "scheduled run done: " in text and "40 sources" in text, text
+        assert text.rstrip().endswith("scheduler stopped"), text
+        assert integrity_problems(tmp_path / "digest-state.sqlite") == []
+        with State.open(tmp_path / "digest-state.sqlite") as state:
+            assert state.get_meta("scheduler_last_run") is not None  # the job counted
+        deadline = time.monotonic() + 15
+        while _group_members(group) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _group_members(group) == []
+    finally:
+        for pid in _group_members(group):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(10)
+
+
+def test_sighup_reads_the_config_again_at_once_and_keeps_running(workdir: Path) -> None:
+    # 'systemctl reload' and 'kill -HUP' send SIGHUP to have an edit read: it ended the
+    # process (the default), and every run to come with it. It must read the config now,
+    # not at the loop's next wake-up (up to a minute later), and go on.
+    import os
+    import re
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    config = workdir / "digest.toml"
+    config.write_text('[schedule]\nat = "03:00"\n[[sources]]\npath = "seeds"\n', encoding="utf-8")
+    code = Path(__file__).resolve().parent.parent  # this checkout's digest
+    path = os.pathsep.join(filter(None, [str(code), os.environ.get("PYTHONPATH")]))
+    log = workdir / "run.log"
+
+    def wait_for(pattern: str, seconds: float) -> str:
+        deadline = time.monotonic() + seconds
+        while not re.search(pattern, text := log.read_text(encoding="utf-8")):
+            assert process.poll() is None, f"digest run ended ({process.returncode}):\n{text}"
+            assert time.monotonic() < deadline, f"no {pattern!r} in:\n{text}"
+            time.sleep(0.05)
+        return text
+
+    with log.open("wb") as written:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "digest", "run"],
+            cwd=workdir,
+            env={**os.environ, "PYTHONPATH": path},
+            stdout=subprocess.DEVNULL,
+            stderr=written,
+        )
+    try:
+        wait_for(r"next run at \S+ 03:00:00", 120)  # the catch-up run done, waiting
+        time.sleep(0.2)  # (well into its wait of up to a minute)
+        config.write_text(
+            '[schedule]\nat = "04:30"\n[[sources]]\npath = "seeds"\n', encoding="utf-8"
+        )
+        process.send_signal(signal.SIGHUP)
+        text = wait_for(r"next run at \S+ 04:30:00", 10)
+        assert "received SIGHUP" in text and "changed: read again" in text
+        # asked again with nothing changed: read all the same, and said so
+        process.send_signal(signal.SIGHUP)
+        wait_for("read again, as asked", 10)
+        assert process.poll() is None
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(30) == 0
+        assert log.read_text(encoding="utf-8").rstrip().endswith("scheduler stopped")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
+
+
+def test_an_upgrade_under_a_running_scheduler_starts_it_again_between_jobs(
+    workdir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # 'pip install -U' while 'digest run' runs for months: it went on with the old code in
+    # memory, counted as the old version (the pages and entries it made were never made
+    # again by the new one), and imported any module it had not yet imported from the new
+    # files, beside the old ones. It must start again on the new code, between jobs.
+    import os
+    import re
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    installed = tmp_path_factory.mktemp("site-packages")  # a copy of digest to upgrade
+    checkout = Path(__file__).resolve().parent.parent
+    for part in ("digest", "templates"):  # (the built-in templates beside it, as in a checkout)
+        shutil.copytree(
+            checkout / part, installed / part, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    (workdir / "digest.toml").write_text(
+        '[schedule]\nat = "03:00"\n[[sources]]\npath = "seeds"\n', encoding="utf-8"
+    )
+    path = os.pathsep.join(filter(None, [str(installed), os.environ.get("PYTHONPATH")]))
+    log = workdir / "run.log"
+
+    def wait_for(pattern: str, seconds: float, count: int = 1) -> str:
+        deadline = time.monotonic() + seconds
+        while len(re.findall(pattern, text := log.read_text(encoding="utf-8"))) < count:
+            assert process.poll() is None, f"digest run ended ({process.returncode}):\n{text}"
+            assert time.monotonic() < deadline, f"no {pattern!r} ({count}) in:\n{text}"
+            time.sleep(0.05)
+        return text
+
+    with log.open("wb") as written:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "digest", "run"],
+            cwd=workdir,
+            env={**os.environ, "PYTHONPATH": path},
+            stdout=subprocess.DEVNULL,
+            stderr=written,
+        )
+    try:
+        wait_for("next run at", 120)  # the catch-up run done, waiting
+        with (installed / "digest" / "present.py").open("a", encoding="utf-8") as upgraded:
+            upgraded.write("\n# a new version\n")
+        process.send_signal(signal.SIGHUP)  # (wakes it now: else within a minute)
+        text = wait_for("next run at", 30, count=2)  # started again, and waiting
+        assert "digest run starts again to use it" in text
+        assert text.count("scheduled run done") == 1  # the run was not done again
+        assert process.poll() is None
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(30) == 0
+        assert "Traceback" not in log.read_text(encoding="utf-8")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)

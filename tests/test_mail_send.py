@@ -147,6 +147,74 @@ def test_one_refused_recipient_is_named_and_the_day_recorded_for_the_others(
     assert [e.rcpt_tos for e in handler.envelopes] == [["ana@example.org"]]
 
 
+class Deferring(Recorder):
+    """Refuses ``address`` for now (a 4xx reply, as a full mailbox or greylisting is) the
+    first ``times`` times it is given, then takes it; ``refuse`` as ``Recorder``."""
+
+    def __init__(self, address: str, times: int, refuse: tuple[str, ...] = ()) -> None:
+        super().__init__(refuse)
+        self.address = address
+        self.times = times
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address == self.address and self.times > 0:
+            self.times -= 1
+            return "452 4.2.2 mailbox full, try again later"
+        return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+
+def test_a_recipient_refused_for_now_is_sent_the_day_by_the_next_send_alone(
+    tmp_path: Path,
+) -> None:
+    # bruno's server said "try again later" (4xx): the day was recorded as sent, and only
+    # --force could send it again, mailing ana a second time. The next send goes to bruno
+    # alone, and once he has it, the day is sent.
+    handler = Deferring("bruno@example.org", times=2)
+    with smtp_server(handler) as port, State.open(tmp_path / "s.sqlite") as state:
+        config = make_config(tmp_path, port)
+        with pytest.raises(RecipientsRefused) as failure:
+            send_digest(make_digest(), config, state, now=NOW, environ={})
+        assert "452 4.2.2 mailbox full" in failure.value.problem
+        advice = failure.value.advice
+        assert "bruno@example.org alone" in advice and "--force" not in advice
+        assert state.sent_at(DAY) == NOW  # ana has it
+
+        # refused again (every recipient of this send): still to go to him
+        later = NOW + dt.timedelta(hours=1)
+        with pytest.raises(RecipientsRefused, match="refused every recipient"):
+            send_digest(make_digest(), config, state, now=later, environ={})
+
+        latest = NOW + dt.timedelta(hours=2)
+        result = send_digest(make_digest(), config, state, now=latest, environ={})
+        assert result.recipients == ("bruno@example.org",)
+        with pytest.raises(AlreadySentError):
+            send_digest(make_digest(), config, state, now=latest, environ={})
+        assert state.sent_to(DAY) == ("ana@example.org", "bruno@example.org")
+
+    assert [e.rcpt_tos for e in handler.envelopes] == [["ana@example.org"], ["bruno@example.org"]]
+    # the same message as ana's: addressed to both
+    assert "bruno@example.org" in parse(handler.envelopes[1].original_content)["To"]
+    assert "ana@example.org" in parse(handler.envelopes[1].original_content)["To"]
+
+
+def test_a_recipient_refused_for_good_is_not_tried_again(tmp_path: Path) -> None:
+    handler = Deferring("bruno@example.org", times=1, refuse=("carla@example.org",))
+    with smtp_server(handler) as port, State.open(tmp_path / "s.sqlite") as state:
+        config = make_config(
+            tmp_path, port, recipients=("ana@example.org", "bruno@example.org", "carla@example.org")
+        )
+        with pytest.raises(RecipientsRefused) as failure:
+            send_digest(make_digest(), config, state, now=NOW, environ={})
+        advice = failure.value.advice
+        assert "check carla@example.org in email.to" in advice and "--force" in advice
+        assert "bruno@example.org alone" in advice
+        result = send_digest(make_digest(), config, state, now=NOW, environ={})
+        assert result.recipients == ("bruno@example.org",)
+        with pytest.raises(AlreadySentError):
+            send_digest(make_digest(), config, state, now=NOW, environ={})
+    assert [e.rcpt_tos for e in handler.envelopes] == [["ana@example.org"], ["bruno@example.org"]]
+
+
 def test_every_recipient_refused_records_nothing(tmp_path: Path) -> None:
     handler = Recorder(refuse=("ana@example.org", "bruno@example.org"))
     with smtp_server(handler) as port, State.open(tmp_path / "s.sqlite") as state:

@@ -475,3 +475,52 @@ def test_a_state_that_cannot_be_read_when_the_schedule_is_edited_does_not_end_it
         scheduler.run_forever()  # returns: it did not end with the state's error
     assert "the schedule was changed, but" in caplog.text
     assert scheduler.reports and scheduler.reports[0].ok  # 11:00's job ran
+
+
+def test_a_job_after_one_whose_email_a_server_refused_for_now_sends_it_to_them_alone(
+    tmp_path: Path,
+) -> None:
+    # bruno's server answered "try again later" (4xx): the next job of the day (an interval
+    # run, 'digest run --once' from cron again) sends the day to him, and only to him
+    from seedsite import copy_seeds
+    from smtpserver import Recorder, smtp_server
+
+    from digest.config import EmailConfig
+    from digest.model import Source
+    from digest.scheduler import scheduled_job
+
+    class Deferring(Recorder):
+        tries = 1
+
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address == "bruno@example.org" and self.tries:
+                self.tries -= 1
+                return "451 4.7.1 greylisted, try again later"
+            return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+    start = dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    seeds = copy_seeds(tmp_path, start - dt.timedelta(hours=3))
+    handler = Deferring()
+    with smtp_server(handler) as port:
+        config = dataclasses.replace(
+            make_config(tmp_path, every="1h"),
+            sources=(Source("seeds", "folder", str(seeds)),),
+            email=EmailConfig(
+                sender="digest@example.org",
+                recipients=("ana@example.org", "bruno@example.org"),
+                smtp_host="127.0.0.1",
+                smtp_port=port,
+                security="none",
+                timeout=5.0,
+            ),
+        )
+        clock = FakeClock(start, until=start)
+        scheduler = Scheduler(config, lambda: scheduled_job(config, clock=clock), clock=clock)
+        first = scheduler.run_job()
+        assert not first.ok and "451 4.7.1 greylisted" in first.detail
+        clock.now += dt.timedelta(hours=1)
+        second = scheduler.run_job()
+        assert second.ok and second.detail.endswith("; emailed to 1 recipient(s)")
+        clock.now += dt.timedelta(hours=1)
+        assert scheduler.run_job().detail.endswith("; already emailed today")
+    assert [e.rcpt_tos for e in handler.envelopes] == [["ana@example.org"], ["bruno@example.org"]]

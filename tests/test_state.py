@@ -162,6 +162,23 @@ def test_sends_are_remembered_per_day(tmp_path: Path) -> None:
         assert state.sent_at(DAY + dt.timedelta(days=1)) is None
 
 
+def test_a_state_from_before_deferred_recipients_keeps_its_sends(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "s.sqlite"
+    with State.open(path) as state:
+        state.record_sent(DAY, NOW, "<id@example.org>", ["a@example.org"])
+    with sqlite3.connect(path) as db:  # as the version before them left it
+        db.execute("ALTER TABLE sends DROP COLUMN deferred")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        db.execute(f"PRAGMA user_version = {version - 1}")
+    with State.open(path) as state:
+        assert state.sent_at(DAY) == NOW and state.sent_to(DAY) == ("a@example.org",)
+        assert state.deferred_recipients(DAY) == ()  # sent: not to be sent again
+        state.record_sent(DAY, NOW, "<id@example.org>", ["a@example.org"], ["b@example.org"])
+        assert state.deferred_recipients(DAY) == ("b@example.org",)
+
+
 def test_old_schema_is_migrated_in_place(tmp_path: Path) -> None:
     import sqlite3
 
@@ -267,6 +284,7 @@ def test_upgrading_keeps_entries_keyed_by_a_scoped_tag_id_known(tmp_path: Path) 
         db.execute("ALTER TABLE sources DROP COLUMN held_until")
         db.execute("ALTER TABLE days DROP COLUMN forgotten")
         db.execute("ALTER TABLE days DROP COLUMN article_entries")
+        db.execute("ALTER TABLE sends DROP COLUMN deferred")
         db.execute("DROP TABLE stories")
         db.execute("PRAGMA user_version = 5")
     with State.open(path) as state:
@@ -288,6 +306,7 @@ def test_a_kinds_cursor_is_kept_with_its_read_and_added_to_an_older_file(tmp_pat
         db.execute("ALTER TABLE sources DROP COLUMN held_until")
         db.execute("ALTER TABLE days DROP COLUMN forgotten")
         db.execute("ALTER TABLE days DROP COLUMN article_entries")
+        db.execute("ALTER TABLE sends DROP COLUMN deferred")
         db.execute("DROP TABLE stories")
         db.execute("PRAGMA user_version = 6")
     seen = {"newest": "2026-11-21T06:00:00+00:00"}
@@ -425,8 +444,9 @@ def test_entries_held_back_as_incomplete_count_their_runs_until_shown(tmp_path: 
         # it, run again, changes nothing here)
         db.execute("ALTER TABLE days DROP COLUMN article_entries")  # (and this)
         db.execute("ALTER TABLE stories DROP COLUMN published")  # (and this)
+        db.execute("ALTER TABLE sends DROP COLUMN deferred")  # (and this)
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        db.execute(f"PRAGMA user_version = {version - 7}")
+        db.execute(f"PRAGMA user_version = {version - 8}")
     cut, other = article("k1"), article("k2")
     with State.open(path) as state:
         assert state.incomplete_runs(["k1", "k2"]) == {}
@@ -586,8 +606,9 @@ def test_a_state_from_before_article_entries_were_stored_has_none(tmp_path: Path
     with sqlite3.connect(path) as db:  # as the version before them left it
         db.execute("ALTER TABLE days DROP COLUMN article_entries")
         db.execute("ALTER TABLE stories DROP COLUMN published")  # (added after it)
+        db.execute("ALTER TABLE sends DROP COLUMN deferred")  # (added after it)
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        db.execute(f"PRAGMA user_version = {version - 2}")
+        db.execute(f"PRAGMA user_version = {version - 3}")
     with State.open(path) as state:
         assert state.article_entries(DAY) == {}  # made again by the next build, as before
         later = DAY + dt.timedelta(days=1)

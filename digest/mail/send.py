@@ -1,10 +1,12 @@
 """``digest send``'s policy: each day's email goes out once, and what went out is recorded.
 
-A day already sent is refused unless forced. A dry run sends nothing and needs no password: it
-writes the message to a file (atomically) or prints it. A send is recorded in the state only
-when the server accepted it, and only for the recipients it accepted; or when the server was
-handed the whole message and never answered (``smtp.send_message``), since it most likely went
-out and a second copy cannot be taken back.
+A day already sent is refused unless forced, but for the recipients the server refused for now
+(a 4xx reply: a full mailbox, greylisting, a rate limit): the next send goes to them alone, so
+that nobody misses the day and nobody gets it twice. A dry run sends nothing and needs no
+password: it writes the message to a file (atomically) or prints it. A send is recorded in the
+state only when the server accepted it, and only for the recipients it accepted; or when the
+server was handed the whole message and never answered (``smtp.send_message``), since it most
+likely went out and a second copy cannot be taken back.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from digest.config import Config
 from digest.mail.compose import MAX_BYTES, build_message, email_config
 from digest.mail.errors import AlreadySentError, MailError
 from digest.mail.password import read_password
-from digest.mail.smtp import envelope_addresses, send_message
+from digest.mail.smtp import RecipientsRefused, envelope_addresses, send_message, temporary
 from digest.model import Digest
 from digest.output import write_atomic
 from digest.present import human_datetime, localtime, plural
@@ -72,19 +74,25 @@ def send_digest(
 ) -> SendResult:
     """Build the day's email and send it, once per day.
 
-    A day already sent is refused unless ``force``. A dry run (``to_file`` implies one) sends
-    nothing: it writes the message to ``to_file`` (atomically) or prints it to ``out``, and
-    needs no password. The send is recorded in ``state`` only when the server accepted it;
-    when it accepted some recipients and refused others, the day is recorded as sent to those
-    it accepted, and ``RecipientsRefused`` is raised.
+    A day already sent is refused unless ``force`` (``AlreadySentError``), but for the
+    recipients a server refused for now, still in the config: it goes to them alone. A dry run
+    (``to_file`` implies one) sends nothing: it writes the message to ``to_file`` (atomically)
+    or prints it to ``out``, and needs no password. The send is recorded in ``state`` only
+    when the server accepted it; when it accepted some recipients and refused others, the day
+    is recorded as sent to those it accepted, and still to go to those refused with a 4xx
+    reply, and ``RecipientsRefused`` is raised.
     """
     email = email_config(config)
     now = now or dt.datetime.now(dt.UTC)
     dry_run = dry_run or to_file is not None
     password = None
+    earlier: tuple[str, ...] = ()  # who has the day's email already (a send to the deferred)
+    deferred: tuple[str, ...] = ()
     if not dry_run:
         sent_at = state.sent_at(digest.day)
         if sent_at is not None and not force:
+            deferred = state.deferred_recipients(digest.day)
+        if sent_at is not None and not force and not deferred:
             when = human_datetime(localtime(sent_at, config.timezone))
             raise AlreadySentError(
                 f"the digest for {digest.day.isoformat()} was already sent ({when}, "
@@ -107,6 +115,17 @@ def send_digest(
     data = bytes(message)
     message_id = str(message["Message-ID"])
     recipients = tuple(envelope_addresses(message, ("To",)))
+    if deferred:
+        # the same message, to those of its recipients a server refused for now alone; one
+        # taken out of email.to since is left out
+        recipients = tuple(address for address in recipients if address in deferred)
+        if not recipients:
+            state.defer_recipients(digest.day, ())
+            raise AlreadySentError(
+                f"the digest for {digest.day.isoformat()} was already sent",
+                "use --force to send it again",
+            )
+        earlier = state.sent_to(digest.day)
     for cut in message.cuts:
         # the caller reports ``cuts`` in its own voice (the CLI as a note, the scheduler in its
         # log); logged here too, the CLI printed each one twice
@@ -136,9 +155,25 @@ def send_digest(
             out.flush()
         return result
 
-    def record(accepted: Sequence[str]) -> None:
+    def record(accepted: Sequence[str], refused_for_now: Sequence[str]) -> None:
         # as soon as the server took it: a process stopped after that must not send it again
-        state.record_sent(digest.day, now, message_id, accepted)
+        have = [*earlier, *(address for address in accepted if address not in earlier)]
+        state.record_sent(digest.day, now, message_id, have, refused_for_now)
 
-    send_message(message, email, password, ssl_context=ssl_context, accepted=record)
+    try:
+        send_message(
+            message,
+            email,
+            password,
+            ssl_context=ssl_context,
+            accepted=record,
+            to=recipients if deferred else None,
+        )
+    except RecipientsRefused as exc:
+        if deferred and not exc.accepted:
+            # every one of them refused again: those refused for now stay to be sent it
+            state.defer_recipients(
+                digest.day, [addr for addr, (code, _) in exc.refused.items() if temporary(code)]
+            )
+        raise
     return result

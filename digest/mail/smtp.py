@@ -51,15 +51,20 @@ def send_message(
     password: str | None,
     *,
     ssl_context: ssl.SSLContext | None = None,
-    accepted: Callable[[Sequence[str]], None] | None = None,
+    accepted: Callable[[Sequence[str], Sequence[str]], None] | None = None,
+    to: Sequence[str] | None = None,
 ) -> None:
     """Deliver ``message`` through the configured SMTP server, or raise ``MailError``.
 
+    It goes to ``to``, by default to every address of its To, Cc and Bcc headers (a message
+    sent again to those a server refused for now goes to them alone, as it is).
+
     ``accepted`` is called with the recipients the server took the message for as soon as it
-    took it (not when none): before the goodbye, whose answer may be slow to come, so that
-    what went out can be recorded whatever stops the process meanwhile. It is called too when
-    the server was handed the whole message but its answer never came (a timeout, a dropped
-    line): the message most likely went out, and the ``MailError`` raised then says so.
+    took it (not when none), and those it refused for now (a 4xx reply: ``temporary``): before
+    the goodbye, whose answer may be slow to come, so that what went out can be recorded
+    whatever stops the process meanwhile. It is called too when the server was handed the
+    whole message but its answer never came (a timeout, a dropped line): the message most
+    likely went out, and the ``MailError`` raised then says so.
 
     ``security`` "starttls" upgrades the connection before logging in (and refuses to go on if
     the server cannot); "tls" speaks TLS from the start (port 465); "none" sends in the clear,
@@ -68,7 +73,7 @@ def send_message(
     """
     where = f"{email.smtp_host}:{email.smtp_port}"
     sender = envelope_addresses(message, ("Sender",)) or envelope_addresses(message, ("From",))
-    recipients = envelope_addresses(message, ("To", "Cc", "Bcc"))
+    recipients = list(to) if to is not None else envelope_addresses(message, ("To", "Cc", "Bcc"))
     if not sender or not recipients:
         raise MailError("the message has no sender or no recipients", "check email.from and to")
     if email.username and password is None:
@@ -109,7 +114,7 @@ def send_message(
         refused = smtp.send_message(message, from_addr=sender[0], to_addrs=recipients)
         delivered = [r for r in recipients if r not in refused]
         if accepted is not None and delivered:
-            accepted(delivered)
+            accepted(delivered, [r for r, (code, _) in refused.items() if temporary(code)])
         if refused:
             raise _refused(where, refused, delivered)
         with contextlib.suppress(smtplib.SMTPException, OSError):
@@ -123,7 +128,7 @@ def send_message(
             # sent, so that a rerun or the next scheduled job does not mail it a second time;
             # a missing digest is one --force away, a duplicate cannot be taken back.
             if accepted is not None and smtp.accepted_recipients:
-                accepted(smtp.accepted_recipients)
+                accepted(smtp.accepted_recipients, smtp.deferred_recipients)
             raise _scrubbed(_unconfirmed(exc, email, smtp.accepted_recipients), password) from None
         raise _scrubbed(_explain(exc, email), password) from None
     finally:
@@ -134,14 +139,16 @@ def send_message(
 
 class _Tracked(smtplib.SMTP):
     """An SMTP session that remembers how far the mail transaction got: which recipients the
-    server accepted, and whether the whole message was handed over (its final "." sent), so a
-    failure past that point can be told from one before it."""
+    server accepted (and which it refused for now), and whether the whole message was handed
+    over (its final "." sent), so a failure past that point can be told from one before it."""
 
     accepted_recipients: list[str]
+    deferred_recipients: list[str]
     handed_over: bool
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         self.accepted_recipients = []
+        self.deferred_recipients = []
         self.handed_over = False
         super().__init__(*args, **kwargs)
 
@@ -149,6 +156,8 @@ class _Tracked(smtplib.SMTP):
         code, reply = super().rcpt(recip, options)
         if code in (250, 251):
             self.accepted_recipients.append(recip)
+        elif temporary(code):
+            self.deferred_recipients.append(recip)
         return code, reply
 
     def send(self, s: Buffer | str) -> None:
@@ -165,6 +174,12 @@ class _SMTP(_Tracked):
 
 class _SMTP_SSL(_Tracked, smtplib.SMTP_SSL):
     pass
+
+
+def temporary(code: int) -> bool:
+    """An SMTP reply that refuses for now (4xx): the same command may work later, where a 5xx
+    refusal is for good (RFC 5321, 4.2.1)."""
+    return 400 <= code < 500
 
 
 def _unconfirmed(exc: BaseException, email: EmailConfig, recipients: Sequence[str]) -> MailError:
@@ -223,13 +238,28 @@ def _refused(
         )
     else:
         problem = f"the SMTP server {where} refused every recipient ({listed}); nothing was sent"
-    # what a later try does: the day is recorded as sent once anyone has it
-    advice = (
-        "check those addresses in email.to; the day is recorded as sent, so only "
-        "'digest send --force' sends it again (to every recipient)"
-        if accepted
-        else "check those addresses in email.to; a 4xx reply is temporary, so try again later"
-    )
+    # what a later try does: the day is recorded as sent once anyone has it, and still to go
+    # to those refused for now (``digest.mail.send``)
+    deferred = [addr for addr, (code, _) in details.items() if temporary(code)]
+    lost = [addr for addr in details if addr not in deferred]
+    if not accepted:
+        advice = "check those addresses in email.to; a 4xx reply is temporary, so try again later"
+    elif not lost:
+        advice = (
+            f"refused for now (4xx): the next 'digest send' (or scheduled job) sends it to "
+            f"{', '.join(deferred)} alone, not again to those who have it"
+        )
+    else:
+        advice = (
+            f"check {', '.join(lost)} in email.to (refused for good: 5xx); the day is "
+            "recorded as sent, so only 'digest send --force' sends it to them (and again to "
+            "every recipient)"
+        )
+        if deferred:
+            advice += (
+                f"; the next 'digest send' (or scheduled job) sends it to "
+                f"{', '.join(deferred)} alone, refused for now (4xx)"
+            )
     return RecipientsRefused(
         problem,
         advice,
