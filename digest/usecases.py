@@ -486,6 +486,7 @@ class AddedSource:
     name: str
     location: str  # its url or path, as written
     state: Path  # the config's state file, for ``forget_source_health``
+    note: str = ""  # how its feed was found, when the user should hear it (``FoundFeed``)
 
 
 def add_source(
@@ -504,13 +505,14 @@ def add_source(
     """Add a feed, page, folder or another kind of source to the config file (created if
     there is none).
 
-    A site's address is enough: its feed is found through its ``<link rel="alternate">``
-    unless ``discover`` is off or a ``kind`` is named (``page``: ``kind="page"``), in which
-    case the address is added as it is. ``allow_private`` lets the source reach addresses
-    outside the public internet, finding its feed included, and says so in its entry (an
-    address that names this machine or a private network itself needs no saying). Raises
-    ``UsageError`` for a source already there or an unknown kind, and ``SourceError`` for one
-    that cannot be found. Follow it with ``forget_source_health``.
+    A site's address is enough: its feed is found (``digest.sources.discover``) unless
+    ``discover`` is off or a ``kind`` is named (``page``: ``kind="page"``), in which case the
+    address is added as it is; ``AddedSource.note`` says which feed was chosen, and how.
+    ``allow_private`` lets the source reach addresses outside the public internet, finding
+    its feed included, and says so in its entry (an address that names this machine or a
+    private network itself needs no saying). Raises ``UsageError`` for a source already there
+    or an unknown kind, and ``SourceError`` for one that cannot be found. Follow it with
+    ``forget_source_health``.
     """
     from digest.sources import kinds
     from digest.sources.discover import resolve_new_source
@@ -521,7 +523,7 @@ def add_source(
         known = ", ".join(kinds.names())
         raise UsageError(f"there is no kind of source '{kind}'", f"use one of {known}")
     existing = _config_to_edit(config_path)
-    entry = resolve_new_source(
+    new = resolve_new_source(
         location,
         name=name,
         kind=kind,
@@ -529,6 +531,7 @@ def add_source(
         base=config_path.parent,
         allow_private=allow_private or existing.fetch.allow_private or names_own_network(location),
     )
+    entry = new.entry
     found = str(entry.get("url", entry.get("path")))
     same = next((s for s in existing.sources if s.location == found), None)
     if same is not None:
@@ -556,6 +559,7 @@ def add_source(
         str(entry["name"]),
         str(entry.get("url") or entry.get("path")),
         existing.state,
+        new.note,
     )
 
 

@@ -133,6 +133,57 @@ def test_sources_add_finds_a_sites_feed_through_link_alternate(
     assert "named 'Harbour News'" in err
 
 
+def test_sources_add_takes_a_sites_main_feed_and_says_what_else_it_found(
+    workdir: Path, http_server, capsys
+) -> None:
+    links = (
+        ("Harbour News » Comments Feed", "/comments/feed/"),
+        ("Harbour News » Feed", "/feed/"),
+    )
+    http_server.route(
+        "/",
+        body="<html><head><title>Harbour News</title>"
+        + "".join(
+            f'<link rel="alternate" type="application/rss+xml" title="{t}" href="{h}">'
+            for t, h in links
+        )
+        + "</head><body><p>Welcome</p></body></html>",
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+    for title, path in links:
+        http_server.route(
+            path,
+            body=f'<rss version="2.0"><channel><title>{title}</title></channel></rss>',
+            headers={"Content-Type": "application/rss+xml"},
+        )
+    assert main(["sources", "add", http_server.url("/"), "--allow-private"]) == EXIT_OK
+    added = load_config(workdir / "digest.toml").sources[-1]
+    assert (added.name, added.location) == ("Harbour News » Feed", http_server.url("/feed/"))
+    out = capsys.readouterr().out
+    assert f"chose {http_server.url('/feed/')} (Harbour News » Feed)" in out
+    assert f"the others: {http_server.url('/comments/feed/')} (Harbour News » Comments" in out
+
+
+def test_sources_add_finds_the_feed_of_a_site_whose_pages_declare_none(
+    workdir: Path, http_server, capsys
+) -> None:
+    http_server.route(
+        "/",
+        body="<html><body><p>Welcome</p></body></html>",
+        headers={"Content-Type": "text/html"},
+    )
+    http_server.route(
+        "/index.xml",
+        body='<rss version="2.0"><channel><title>Harbour Notes</title><item><title>Tide'
+        "</title><link>https://example.org/tide</link></item></channel></rss>",
+        headers={"Content-Type": "application/rss+xml"},
+    )
+    assert main(["sources", "add", http_server.url("/"), "--allow-private"]) == EXIT_OK
+    added = load_config(workdir / "digest.toml").sources[-1]
+    assert (added.name, added.location) == ("Harbour Notes", http_server.url("/index.xml"))
+    assert "declares no feed; found" in capsys.readouterr().out
+
+
 def test_sources_add_refuses_a_link_local_address_unless_allowed(workdir: Path, capsys) -> None:
     assert main(["sources", "add", "http://169.254.169.254/latest/meta-data/"]) == 1
     err = capsys.readouterr().err
@@ -191,6 +242,9 @@ def test_sources_add_a_page_with_no_feed_says_what_to_do(workdir: Path, http_ser
     assert main(["sources", "add", http_server.url("/"), "--allow-private"]) == 1
     err = capsys.readouterr().err
     assert "names no feed" in err and "--page" in err
+    # what was tried: the usual addresses, each with why it is no feed
+    assert "none was found through its links or at the usual addresses" in err
+    assert "/feed: HTTP 404" in err and "/rss.xml: HTTP 404" in err
     assert not (workdir / "digest.toml").exists()
 
 

@@ -15,6 +15,7 @@ from httpserver import FixtureServer
 from digest.sources.discover import find_feed, resolve_new_source
 from digest.sources.errors import SourceError
 from digest.sources.feeds import discover_feeds
+from digest.sources.feeds.autodiscovery import linked_feeds
 from digest.sources.http import FetchSettings
 
 RSS = (
@@ -24,6 +25,13 @@ RSS = (
 ATOM = (
     '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
     "<title>{title}</title><id>urn:x</id><updated>2024-01-01T00:00:00Z</updated></feed>"
+)
+# A feed with an entry: what a guessed address must be to be taken.
+RSS_WITH_ENTRY = (
+    '<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
+    "<link>https://example.org/</link><description>d</description>"
+    "<item><title>Harbour reopens</title><link>https://example.org/a</link>"
+    "<description>The harbour reopened on Monday.</description></item></channel></rss>"
 )
 JSON_FEED_1_0 = (
     '{{"version": "https://jsonfeed.org/version/1", "title": "{title}",'
@@ -36,6 +44,7 @@ def feed(server: FixtureServer, path: str, title: str, kind: str = "rss") -> Non
         "rss": (RSS, "application/rss+xml"),
         "atom": (ATOM, "application/atom+xml"),
         "json": (JSON_FEED_1_0, "application/json"),
+        "entries": (RSS_WITH_ENTRY, "application/rss+xml"),
     }[kind]
     server.route(path, body=body.format(title=title), headers={"Content-Type": content_type})
 
@@ -44,11 +53,32 @@ def redirect(server: FixtureServer, path: str, status: int, target: str) -> None
     server.route(path, status=status, headers={"Location": target})
 
 
-def page(server: FixtureServer, path: str, *links: tuple[str, str]) -> None:
+def found(
+    url: str, *, allow_private: bool = False, settings: FetchSettings | None = None
+) -> tuple[str, str]:
+    """The address ``find_feed`` would store for ``url``, and the feed's title."""
+    feed = find_feed(url, allow_private=allow_private, settings=settings)
+    return feed.url, feed.title
+
+
+def page(server: FixtureServer, path: str, *links: tuple[str, str], body: str = "") -> None:
     tags = "".join(f'<link rel="alternate" type="{kind}" href="{href}">' for kind, href in links)
     server.route(
         path,
-        body=f"<html><head><title>Home</title>{tags}</head><body><p>Hi</p></body></html>",
+        body=f"<html><head><title>Home</title>{tags}</head><body><p>Hi</p>{body}</body></html>",
+        headers={"Content-Type": "text/html; charset=utf-8"},
+    )
+
+
+def titled_page(server: FixtureServer, path: str, *links: tuple[str, str]) -> None:
+    """A page declaring RSS feeds as WordPress does: each link with its title."""
+    tags = "".join(
+        f'<link rel="alternate" type="application/rss+xml" title="{title}" href="{href}">'
+        for title, href in links
+    )
+    server.route(
+        path,
+        body=f"<html><head><title>Harbour</title>{tags}</head><body><p>Hi</p></body></html>",
         headers={"Content-Type": "text/html; charset=utf-8"},
     )
 
@@ -61,8 +91,8 @@ def test_a_feed_behind_a_temporary_redirect_is_stored_as_given(http_server) -> N
     redirect(http_server, "/tmpredir.xml", 302, "/cdn.xml?expires=123&sig=abc")
     feed(http_server, "/cdn.xml", "Signed")
     given = http_server.url("/tmpredir.xml")
-    assert find_feed(given, allow_private=True) == (given, "Signed")
-    assert resolve_new_source(given, allow_private=True)["url"] == given
+    assert found(given, allow_private=True) == (given, "Signed")
+    assert resolve_new_source(given, allow_private=True).entry["url"] == given
     assert http_server.requests_to("/cdn.xml")  # it was followed and read
 
 
@@ -70,7 +100,7 @@ def test_a_feed_that_moved_for_good_is_stored_at_its_new_address(http_server) ->
     redirect(http_server, "/old.xml", 301, "/older.xml")
     redirect(http_server, "/older.xml", 308, "/new.xml")
     feed(http_server, "/new.xml", "Moved")
-    assert find_feed(http_server.url("/old.xml"), allow_private=True) == (
+    assert found(http_server.url("/old.xml"), allow_private=True) == (
         http_server.url("/new.xml"),
         "Moved",
     )
@@ -81,7 +111,7 @@ def test_one_temporary_hop_in_a_chain_keeps_the_address_given(http_server) -> No
     redirect(http_server, "/tmp.xml", 307, "/cdn.xml?sig=abc")
     feed(http_server, "/cdn.xml", "Chain")
     given = http_server.url("/old.xml")
-    assert find_feed(given, allow_private=True) == (given, "Chain")
+    assert found(given, allow_private=True) == (given, "Chain")
 
 
 def test_a_discovered_feed_behind_a_temporary_redirect_is_stored_as_the_page_names_it(
@@ -90,7 +120,7 @@ def test_a_discovered_feed_behind_a_temporary_redirect_is_stored_as_the_page_nam
     page(http_server, "/", ("application/rss+xml", "/feeds/all.xml"))
     redirect(http_server, "/feeds/all.xml", 302, "/cdn.xml?expires=123&sig=abc")
     feed(http_server, "/cdn.xml", "Harbour")
-    assert find_feed(http_server.url("/"), allow_private=True) == (
+    assert found(http_server.url("/"), allow_private=True) == (
         http_server.url("/feeds/all.xml"),
         "Harbour",
     )
@@ -102,7 +132,7 @@ def test_a_discovered_feed_that_moved_for_good_is_stored_at_its_new_address(
     page(http_server, "/", ("application/atom+xml", "/atom.xml"))
     redirect(http_server, "/atom.xml", 301, "/feeds/atom.xml")
     feed(http_server, "/feeds/atom.xml", "Harbour", "atom")
-    assert find_feed(http_server.url("/"), allow_private=True) == (
+    assert found(http_server.url("/"), allow_private=True) == (
         http_server.url("/feeds/atom.xml"),
         "Harbour",
     )
@@ -115,7 +145,7 @@ def test_a_discovered_feed_that_moved_for_good_is_stored_at_its_new_address(
 def test_a_json_feed_1_0_advertised_as_application_json_is_found(http_server) -> None:
     page(http_server, "/", ("application/json", "/feed.json"))
     feed(http_server, "/feed.json", "Jason's", "json")
-    assert find_feed(http_server.url("/"), allow_private=True) == (
+    assert found(http_server.url("/"), allow_private=True) == (
         http_server.url("/feed.json"),
         "Jason's",
     )
@@ -147,7 +177,7 @@ def test_an_application_json_link_comes_after_every_rss_atom_and_json_feed_link(
     feed(http_server, "/feed.json", "JSON", "json")
     feed(http_server, "/atom.xml", "Atom", "atom")
     feed(http_server, "/rss.xml", "RSS")
-    assert find_feed(http_server.url("/"), allow_private=True) == (
+    assert found(http_server.url("/"), allow_private=True) == (
         http_server.url("/atom.xml"),
         "Atom",
     )
@@ -172,6 +202,229 @@ def test_discover_feeds_puts_plain_json_links_last_and_only_when_they_look_like_
         "https://example.org/feeds/latest",
         "https://example.org/api/items.JSON",
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# A page that declares several feeds: the site's main one, and the user is told of the others
+
+
+def test_the_main_feed_is_chosen_over_comment_and_category_feeds_and_the_others_are_named(
+    http_server,
+) -> None:
+    titled_page(
+        http_server,
+        "/",
+        ("Harbour » Comments Feed", "/comments/feed/"),
+        ("Harbour » Ships Category Feed", "/category/ships/feed/"),
+        ("Harbour » Feed", "/feed/"),
+    )
+    for path in ("/comments/feed/", "/category/ships/feed/", "/feed/"):
+        feed(http_server, path, f"Harbour {path}")
+    chosen = find_feed(http_server.url("/"), allow_private=True)
+    assert (chosen.url, chosen.title) == (http_server.url("/feed/"), "Harbour /feed/")
+    assert f"chose {http_server.url('/feed/')} (Harbour » Feed)" in chosen.note
+    assert f"{http_server.url('/comments/feed/')} (Harbour » Comments Feed)" in chosen.note
+    assert http_server.url("/category/ships/feed/") in chosen.note
+    assert not http_server.requests_to("/comments/feed/")  # the main one was read first
+
+
+def test_a_category_page_gets_its_own_feed_not_the_sites(http_server) -> None:
+    titled_page(
+        http_server,
+        "/category/ships/",
+        ("Harbour » Feed", "/feed/"),
+        ("Harbour » Comments Feed", "/comments/feed/"),
+        ("Harbour » Ships Category Feed", "/category/ships/feed/"),
+    )
+    feed(http_server, "/category/ships/feed/", "Harbour: Ships")
+    assert found(http_server.url("/category/ships/"), allow_private=True) == (
+        http_server.url("/category/ships/feed/"),
+        "Harbour: Ships",
+    )
+
+
+def test_a_blog_under_a_path_gets_its_main_feed_not_a_category_under_that_path(
+    http_server,
+) -> None:
+    titled_page(
+        http_server,
+        "/blog/",
+        ("Harbour » Ships Category Feed", "/blog/category/ships/feed/"),
+        ("Harbour » Feed", "/blog/feed/"),
+    )
+    feed(http_server, "/blog/category/ships/feed/", "Harbour: Ships")
+    feed(http_server, "/blog/feed/", "Harbour")
+    assert found(http_server.url("/blog/"), allow_private=True) == (
+        http_server.url("/blog/feed/"),
+        "Harbour",
+    )
+
+
+def test_discover_feeds_puts_the_sites_own_feed_before_comment_and_section_feeds() -> None:
+    html = """<html><head>
+      <link rel="alternate" type="application/rss+xml" href="/?feed=comments-rss2">
+      <link rel="alternate" type="application/atom+xml" href="/feeds/comments/default">
+      <link rel="alternate" type="application/rss+xml" title="Tag Feed" href="/t/rust.xml">
+      <link rel="alternate" type="application/rss+xml" href="/tag/rust/feed/">
+      <link rel="alternate" type="application/rss+xml" title="Kommentare" href="/k.xml">
+      <link rel="alternate" type="application/rss+xml" href="/?feed=rss2">
+      <link rel="alternate" type="application/json" href="/feed.json">
+    </head></html>"""
+    assert discover_feeds(html, "https://example.org/") == [
+        "https://example.org/?feed=rss2",
+        "https://example.org/feed.json",
+        "https://example.org/t/rust.xml",
+        "https://example.org/tag/rust/feed/",
+        "https://example.org/?feed=comments-rss2",
+        "https://example.org/feeds/comments/default",
+        "https://example.org/k.xml",
+    ]
+
+
+def test_a_single_declared_feed_needs_no_note_and_a_feed_given_is_read_once(http_server) -> None:
+    feed(http_server, "/feed.xml", "Harbour", "entries")
+    given = find_feed(http_server.url("/feed.xml"), allow_private=True)
+    assert (given.url, given.note) == (http_server.url("/feed.xml"), "")
+    assert [r.path for r in http_server.requests] == ["/feed.xml"]  # nothing guessed
+    page(http_server, "/", ("application/rss+xml", "/feed.xml"))
+    assert find_feed(http_server.url("/"), allow_private=True).note == ""
+
+
+# --------------------------------------------------------------------------------------------
+# A page that declares no feed: its links to one, then the usual addresses, within a budget
+
+
+def test_a_link_in_the_page_that_leads_to_a_feed_is_followed(http_server) -> None:
+    page(
+        http_server,
+        "/",
+        body='<a href="/feedback">Feedback</a>'
+        '<a href="/2026/how-to-feed-a-harbour-seal">How to feed a harbour seal in winter</a>'
+        '<a href="/about/atom-clock">The atom clock</a>'
+        '<a href="/syndication/all.rss"><img src="/img/feed-icon.png" alt=""></a>',
+    )
+    feed(http_server, "/syndication/all.rss", "Harbour", "entries")
+    chosen = find_feed(http_server.url("/"), allow_private=True)
+    assert (chosen.url, chosen.title) == (http_server.url("/syndication/all.rss"), "Harbour")
+    assert "declares no feed" in chosen.note and "through its link" in chosen.note
+    assert [r.path for r in http_server.requests] == ["/", "/syndication/all.rss"]
+
+
+def test_only_links_that_clearly_lead_to_a_feed_are_guesses() -> None:
+    html = """<html><body>
+      <a href="/feedback">Feedback</a>
+      <a href="/2026/feed-the-gulls">Why you should never feed the gulls on the quay</a>
+      <a href="/2026/atom-clock">The atom clock that keeps the harbour's time</a>
+      <a class="feed-item" href="/2026/tides"><img src="/img/tides.jpg">Tides</a>
+      <a href="/about"><img src="/img/feed-icon-14x14.png" alt=""></a>
+      <a href="/s"><i class="fa fa-rss"></i></a>
+      <a href="/subscribe">Subscribe to the RSS feed to hear of every ship</a>
+      <a href="https://feeds.example.net/harbour">Updates</a>
+      <a href="/index.php?feed=rss2">Posts</a>
+      <a href="/news/all.atom">All news</a>
+      <a href="mailto:rss@example.org">RSS</a>
+      <a href="#">RSS</a>
+    </body></html>"""
+    assert [link.url for link in linked_feeds(html, "https://example.org/", limit=20)] == [
+        "https://feeds.example.net/harbour",
+        "https://example.org/index.php?feed=rss2",
+        "https://example.org/news/all.atom",
+        "https://example.org/about",
+        "https://example.org/s",
+        "https://example.org/subscribe",
+    ]
+
+
+def test_a_link_whose_text_says_rss_is_followed_and_a_comments_link_comes_last(
+    http_server,
+) -> None:
+    page(
+        http_server,
+        "/",
+        body='<a href="/comments/rss">Comments RSS</a><a href="/subscribe">RSS</a>',
+    )
+    feed(http_server, "/comments/rss", "Comments", "entries")
+    feed(http_server, "/subscribe", "Harbour", "entries")
+    assert found(http_server.url("/"), allow_private=True) == (
+        http_server.url("/subscribe"),
+        "Harbour",
+    )
+    assert not http_server.requests_to("/comments/rss")
+
+
+def test_a_site_whose_pages_name_no_feed_is_found_at_a_usual_address(http_server) -> None:
+    page(http_server, "/blog/post.html")
+    feed(http_server, "/rss.xml", "Harbour", "entries")
+    chosen = find_feed(http_server.url("/blog/post.html"), allow_private=True)
+    assert (chosen.url, chosen.title) == (http_server.url("/rss.xml"), "Harbour")
+    assert chosen.note.endswith(f"found {http_server.url('/rss.xml')} at a usual feed address")
+    # /feed was asked first, answered 404, and the search stopped at the first feed
+    assert [r.path for r in http_server.requests] == ["/blog/post.html", "/feed", "/rss.xml"]
+
+
+def test_a_usual_address_that_moved_for_good_is_stored_at_its_new_address(http_server) -> None:
+    page(http_server, "/")
+    redirect(http_server, "/feed", 301, "/feed/")
+    feed(http_server, "/feed/", "Harbour", "entries")
+    assert found(http_server.url("/"), allow_private=True) == (
+        http_server.url("/feed/"),
+        "Harbour",
+    )
+
+
+def test_a_guess_behind_a_temporary_redirect_is_stored_as_guessed(http_server) -> None:
+    page(http_server, "/")
+    redirect(http_server, "/feed", 302, "/cdn/feed.xml?sig=abc")
+    feed(http_server, "/cdn/feed.xml", "Harbour", "entries")
+    assert found(http_server.url("/"), allow_private=True) == (http_server.url("/feed"), "Harbour")
+
+
+def soft_404_site(server: FixtureServer, *, delay: float = 0.0) -> list[str]:
+    """Every address of the site (its feed links and the usual addresses) answers 200 with
+    the same HTML page, as many sites do for a missing page. Returns the paths served."""
+    from urllib.parse import urlsplit
+
+    from digest.sources.feeds.autodiscovery import well_known_feed_urls
+
+    html = "<html><head><title>Harbour</title></head><body><p>Not here.</p>"
+    html += "".join(f'<a href="/feeds/{n}.rss">RSS {n}</a>' for n in range(10))
+    html += "</body></html>"
+    paths = ["/", *(f"/feeds/{n}.rss" for n in range(10))]
+    paths += [urlsplit(url).path for url in well_known_feed_urls(server.url("/"))]
+    for path in paths:
+        server.route(
+            path,
+            body=html,
+            headers={"Content-Type": "text/html; charset=utf-8"},
+            delay=0.0 if path == "/" else delay,
+        )
+    return paths
+
+
+def test_a_site_that_answers_every_address_with_a_page_offers_no_feed(http_server) -> None:
+    soft_404_site(http_server)
+    feed(http_server, "/atom.xml", "Empty", "atom")  # a feed, but with nothing in it
+    with pytest.raises(SourceError) as caught:
+        find_feed(http_server.url("/"), allow_private=True)
+    problem = caught.value.problem
+    assert "names no feed" in problem and "--page" in caught.value.advice
+    # what was tried, each with why it is no feed
+    assert "/feeds/0.rss: not a feed: an HTML page" in problem
+    assert "/feed: not a feed: an HTML page" in problem
+    assert "/atom.xml: a feed with no entries" in problem
+    # the page's links first, at most 4 of them, and 8 guesses in all
+    asked = [r.path for r in http_server.requests]
+    links = ["/feeds/0.rss", "/feeds/1.rss", "/feeds/2.rss", "/feeds/3.rss"]
+    assert asked == ["/", *links, "/feed", "/rss.xml", "/atom.xml", "/feed.xml"]
+
+
+def test_guessing_stops_at_one_requests_deadline(http_server) -> None:
+    soft_404_site(http_server, delay=0.4)
+    settings = FetchSettings(total_timeout=1.0, retries=0)
+    with pytest.raises(SourceError, match="names no feed") as caught:
+        find_feed(http_server.url("/"), allow_private=True, settings=settings)
+    assert "not tried, out of time" in caught.value.problem
+    assert len(http_server.requests) <= 1 + 3
 
 
 # --------------------------------------------------------------------------------------------
@@ -226,6 +479,26 @@ def test_a_public_page_cannot_get_a_feed_in_the_local_network_added(
     assert internet.connected == [PUBLIC[0]]
 
 
+def test_a_public_page_without_a_declared_feed_cannot_lead_discovery_into_the_local_network(
+    http_server, internet: FakeInternet
+) -> None:
+    port = http_server.port
+    page(http_server, "/", body=f'<a href="http://intranet.example:{port}/private/rss.xml">RSS</a>')
+    redirect(http_server, "/feed", 302, f"http://intranet.example:{port}/private/feed.xml")
+    feed(http_server, "/private/rss.xml", "Payroll", "entries")
+    feed(http_server, "/private/feed.xml", "Payroll", "entries")
+    settings = FetchSettings(network=internet, retries=0)
+    with pytest.raises(SourceError, match="names no feed") as refused:
+        find_feed(f"http://news.example:{port}/", settings=settings)
+    assert "intranet.example resolves to 10.0.0.7, a private network address" in (
+        refused.value.problem
+    )
+    assert not http_server.requests_to("/private/rss.xml")
+    assert not http_server.requests_to("/private/feed.xml")
+    assert set(internet.connected) == {PUBLIC[0]}
+    assert http_server.requests_to("/rss.xml")  # the guessing went on, on the public site
+
+
 def test_a_feed_that_moved_into_the_local_network_is_not_added(
     http_server, internet: FakeInternet
 ) -> None:
@@ -244,8 +517,10 @@ def test_an_address_in_the_local_network_is_added_only_when_allowed(http_server)
         find_feed(http_server.url("/feed.xml"))
     assert "add it with --allow-private" in refused.value.advice
     assert http_server.requests == []
-    found = find_feed(http_server.url("/feed.xml"), allow_private=True)
-    assert found == (http_server.url("/feed.xml"), "Intranet")
+    assert found(http_server.url("/feed.xml"), allow_private=True) == (
+        http_server.url("/feed.xml"),
+        "Intranet",
+    )
 
 
 def test_a_local_feed_file_is_named_by_its_own_title_and_a_folder_by_its_name(
@@ -260,9 +535,9 @@ def test_a_local_feed_file_is_named_by_its_own_title_and_a_folder_by_its_name(
     )
     (tmp_path / "clippings").mkdir()
     (tmp_path / "notes.txt").write_text("Not a feed at all.", encoding="utf-8")
-    assert resolve_new_source("df.atom", base=tmp_path) == {
+    assert resolve_new_source("df.atom", base=tmp_path).entry == {
         "name": "Harbour Notes",
         "path": "df.atom",
     }
-    assert resolve_new_source("clippings", base=tmp_path)["name"] == "clippings"
-    assert resolve_new_source("notes.txt", base=tmp_path)["name"] == "notes.txt"
+    assert resolve_new_source("clippings", base=tmp_path).entry["name"] == "clippings"
+    assert resolve_new_source("notes.txt", base=tmp_path).entry["name"] == "notes.txt"

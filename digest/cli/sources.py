@@ -43,7 +43,8 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         parents=[common],
         help="add a feed, web page or folder",
         description="Add a source. A web site's address is enough: its feed is found "
-        'through <link rel="alternate">.',
+        'through <link rel="alternate">, else through the links in the page or at the '
+        "addresses where sites usually keep one (/feed, /rss.xml...).",
     )
     add.add_argument("location", help="a feed URL, a site URL, a web page URL, or a folder")
     add.add_argument("--name", help="name shown in the digest (default: the feed's title)")
@@ -140,6 +141,8 @@ def cmd_sources_add(args: argparse.Namespace) -> int:
         allow_private=args.allow_private,
     )
     print(f"added {added.name} ({added.location}) to {added.config_path}")
+    if added.note:
+        print(added.note)
     usecases.forget_source_health(added.state, added.name)
     return EXIT_OK
 

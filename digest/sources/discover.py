@@ -1,9 +1,10 @@
 """Turning what a user types after ``digest sources add`` into a source entry.
 
 People paste whatever address they have: a feed, the site's home page, an article. A feed is
-added as it is; a home page is searched for ``<link rel="alternate">`` feeds; ``--page`` (or
-``--kind``) adds the address as that kind of source, as it is. Local paths become folder or
-feed-file sources.
+added as it is; a home page is searched for ``<link rel="alternate">`` feeds (the site's main
+one is taken, and the user told of the others); a page that declares none, for its links to a
+feed, then its site at the addresses where feeds usually are; ``--page`` (or ``--kind``) adds
+the address as that kind of source, as it is. Local paths become folder or feed-file sources.
 
 Discovery fetches what the user typed and what the page it finds names, so it follows the
 network policy like every other request (see ``digest.sources.http.guard``): a site on the
@@ -13,6 +14,8 @@ network is read only when they allow it (``allow_private``, written into the ent
 
 from __future__ import annotations
 
+import time
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -22,7 +25,8 @@ from digest.sources.errors import SourceError
 from digest.sources.urls import host_name
 
 if TYPE_CHECKING:
-    from digest.sources.http import FetchSettings
+    from digest.sources.feeds.autodiscovery import FeedLink
+    from digest.sources.http import Client, FetchResult, FetchSettings
 
 
 def resolve_new_source(
@@ -34,7 +38,7 @@ def resolve_new_source(
     base: Path | None = None,
     allow_private: bool = False,
     settings: FetchSettings | None = None,
-) -> dict[str, object]:
+) -> NewSource:
     """A ``[[sources]]`` entry (name plus url or path) for ``location``; raises SourceError.
     A URL with a ``kind`` is added as that kind, as it is: only a feed is looked for.
     ``allow_private`` and ``settings``: as for ``find_feed``."""
@@ -46,13 +50,25 @@ def resolve_new_source(
                 f"{location} is neither a web address nor an existing file or folder",
                 "give a feed URL (https://...), a site URL, or a folder of article files",
             )
-        return {"name": name or _file_title(path) or path.resolve().name, "path": location}
+        return NewSource(
+            {"name": name or _file_title(path) or path.resolve().name, "path": location}
+        )
     if kind is not None:
-        return {"name": name or host_name(location), "url": location, "kind": kind}
+        return NewSource({"name": name or host_name(location), "url": location, "kind": kind})
     if not discover:
-        return {"name": name or host_name(location), "url": location}
-    feed_url, title = find_feed(location, allow_private=allow_private, settings=settings)
-    return {"name": name or title or host_name(feed_url), "url": feed_url}
+        return NewSource({"name": name or host_name(location), "url": location})
+    found = find_feed(location, allow_private=allow_private, settings=settings)
+    return NewSource(
+        {"name": name or found.title or host_name(found.url), "url": found.url}, found.note
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class NewSource:
+    """A source to add: its ``[[sources]]`` entry, and what finding it told (``FoundFeed``)."""
+
+    entry: dict[str, object]
+    note: str = ""
 
 
 def _file_title(path: Path) -> str:
@@ -68,23 +84,58 @@ def _file_title(path: Path) -> str:
         return ""
 
 
+@dataclass(frozen=True, slots=True)
+class FoundFeed:
+    """The feed found for an address: the URL to store, its title, and ``note``, what the
+    user should hear about how it was found (which of several feeds was chosen and what else
+    the page names, or where a page that declares none led); empty for the feed itself."""
+
+    url: str
+    title: str
+    note: str = ""
+
+
+# A page that declares no feed is searched by guessing: at most this many requests, the
+# page's own links to a feed first (at most LINKED_GUESSES of them), then the usual
+# addresses, all within one request's deadline (``total_timeout``) and without retries, so
+# a site that answers every address slowly, or with the same page, costs seconds, not minutes.
+MAX_GUESSES = 8
+LINKED_GUESSES = 4
+
+
 def find_feed(
     url: str, *, allow_private: bool = False, settings: FetchSettings | None = None
-) -> tuple[str, str]:
-    """Fetch ``url``; return (feed URL, feed title), following a home page to its feed.
+) -> FoundFeed:
+    """Fetch ``url``; return the feed it is, or the one its page leads to.
 
-    The URL returned is the one to store: the address given (or the page's candidate as the
-    page names it), unless every redirect on the way was permanent (301/308), in which case
-    the feed's new address. A temporary redirect's target, such as a signed CDN URL that
-    expires, is never stored. Nothing outside the public internet is read unless
-    ``allow_private``; ``settings`` default to one retry.
+    A page's ``<link rel="alternate">`` feeds are tried the site's main feed first (not its
+    comments' nor a category's); a page that declares none, its links to a feed, then the
+    addresses where sites usually keep one (``/feed``, ``/rss.xml``...), a guess being taken
+    only when it is a feed with entries (a site that answers every address with a page, a
+    "soft 404", offers none).
+
+    The URL returned is the one to store: the address given (or the candidate as the page
+    names it), unless every redirect on the way was permanent (301/308), in which case the
+    feed's new address. A temporary redirect's target, such as a signed CDN URL that
+    expires, is never stored. Every request follows the network policy: nothing outside the
+    public internet is read unless ``allow_private``; ``settings`` default to one retry.
     """
-    from digest.sources.feeds import FeedError, parse_feed
-    from digest.sources.http import FetchRequest, FetchSettings, fetch
+    from digest.sources.http import Client, FetchSettings
 
     settings = settings or FetchSettings(retries=1)
     probe = Source(name=host_name(url), kind="feed", location=url)
-    result = fetch(FetchRequest(source=probe.name, url=url, allow_private=allow_private), settings)
+    reader = _Reader(probe, allow_private, settings, Client(network=settings.network))
+    try:
+        return _find_feed(url, reader)
+    finally:
+        reader.client.close()
+
+
+def _find_feed(url: str, reader: _Reader) -> FoundFeed:
+    from digest.sources.feeds import FeedError, parse_feed
+    from digest.sources.feeds.autodiscovery import feed_links
+
+    result = reader.fetch(url, reader.settings)
     if result.outcome != "ok":
         advice = result.advice or "check the address"
         if result.refused:
@@ -94,35 +145,135 @@ def find_feed(
             )
         raise SourceError(f"{url}: {result.problem}", advice)
     try:
-        parsed = parse_feed(result.body, probe, url=result.url, content_type=result.content_type)
-        return result.moved_to or url, parsed.title
+        parsed = parse_feed(
+            result.body, reader.probe, url=result.url, content_type=result.content_type
+        )
+        return FoundFeed(result.moved_to or url, parsed.title)
     except FeedError as exc:
-        candidates, not_a_feed = exc.discovered, exc
-    if not candidates:
-        raise _no_feed(url, result.body, not_a_feed)
+        not_a_feed = exc
+    if not_a_feed.discovered:  # an HTML page that declares its feeds
+        return _declared(url, feed_links(result.body, result.url), reader)
+    if (not_a_page := _not_a_page(url, result.body, not_a_feed)) is not None:
+        raise not_a_page
+    return _guessed(url, result.body, result.url, reader)
+
+
+def _declared(url: str, links: list[FeedLink], reader: _Reader) -> FoundFeed:
+    """The first of the page's declared feeds (the main one first) that reads as a feed."""
     problems: list[str] = []
-    for candidate in candidates:
-        request = FetchRequest(source=probe.name, url=candidate, allow_private=allow_private)
-        found = fetch(request, settings)
-        if found.outcome != "ok":
-            problems.append(f"{candidate}: {found.problem}")
+    for link in links:
+        read = reader.read_feed(link.url, reader.settings)
+        if isinstance(read, str):
+            problems.append(f"{link.url}: {read}")
             continue
-        try:
-            parsed = parse_feed(found.body, probe, url=found.url, content_type=found.content_type)
-        except FeedError as exc:
-            problems.append(f"{candidate}: {exc.problem}")
-            continue
-        return found.moved_to or candidate, parsed.title
+        stored, title = read
+        others = [_label(other) for other in links if other is not link]
+        note = ""
+        if others:
+            note = (
+                f"{url} names {len(links)} feeds: chose {_label(link)}; the others: "
+                f"{', '.join(others)} (add one of them with 'digest sources add URL')"
+            )
+        return FoundFeed(stored, title, note)
     raise SourceError(
-        f"{url} names feeds ({', '.join(candidates)}) but none could be read: "
+        f"{url} names feeds ({', '.join(link.url for link in links)}) but none could be read: "
         + "; ".join(problems),
         "try one of them directly with 'digest sources add URL'",
     )
 
 
-def _no_feed(url: str, body: bytes, error: SourceError) -> SourceError:
-    """Why ``url``, which is no feed and names none, cannot be added as a feed: a page may be
-    added as a page, a news sitemap as a sitemap; anything else is what the feed parser says."""
+def _guessed(url: str, page: bytes, page_url: str, reader: _Reader) -> FoundFeed:
+    """The feed a page that declares none leads to: through its links to a feed, else at a
+    usual address on its site; the first guess that is a feed with entries."""
+    from digest.sources.feeds.autodiscovery import linked_feeds, well_known_feed_urls
+
+    guesses = {
+        link.url: f"through its link {_label(link)}"
+        for link in linked_feeds(page, page_url, limit=LINKED_GUESSES)
+    }
+    for guess in well_known_feed_urls(page_url):
+        if guess not in (url, page_url):
+            guesses.setdefault(guess, "at a usual feed address")
+    deadline = time.monotonic() + reader.settings.total_timeout
+    tried: list[str] = []
+    for guess, how in list(guesses.items())[:MAX_GUESSES]:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            tried.append(f"{_short(guess, page_url)}: not tried, out of time")
+            break
+        if urlsplit(guess).netloc in reader.down:  # its other addresses would fail alike
+            tried.append(f"{_short(guess, page_url)}: not tried, its host could not be reached")
+            continue
+        read = reader.read_feed(
+            guess, replace(reader.settings, retries=0, total_timeout=left), entries=True
+        )
+        if isinstance(read, str):
+            tried.append(f"{_short(guess, page_url)}: {read}")
+            continue
+        stored, title = read
+        return FoundFeed(stored, title, f"{url} declares no feed; found {stored} {how}")
+    raise SourceError(
+        f'{url} is not a feed and names no feed (no <link rel="alternate"> to RSS, Atom or '
+        "JSON Feed), and none was found through its links or at the usual addresses: "
+        + "; ".join(tried),
+        "find the site's feed address, or add the page itself with --page",
+    )
+
+
+@dataclass(slots=True)
+class _Reader:
+    """Discovery's requests: each through the guarded fetcher, on one client."""
+
+    probe: Source  # what the feed parser is told it reads: the address given
+    allow_private: bool
+    settings: FetchSettings
+    client: Client
+    down: set[str] = field(default_factory=set)  # hosts found unreachable (``host_down``)
+
+    def fetch(self, url: str, settings: FetchSettings) -> FetchResult:
+        from digest.sources.http import FetchRequest, fetch
+
+        request = FetchRequest(source=self.probe.name, url=url, allow_private=self.allow_private)
+        return fetch(request, settings, client=self.client)
+
+    def read_feed(
+        self, url: str, settings: FetchSettings, *, entries: bool = False
+    ) -> tuple[str, str] | str:
+        """(address to store, title) of the feed at ``url``, or why it is none; with
+        ``entries``, a feed without any is none (a guess must prove itself)."""
+        from digest.sources.feeds import FeedError, parse_feed
+
+        found = self.fetch(url, settings)
+        if found.outcome != "ok":
+            if found.host_down:
+                self.down.add(urlsplit(url).netloc)
+            return found.problem or found.outcome
+        try:
+            parsed = parse_feed(
+                found.body, self.probe, url=found.url, content_type=found.content_type
+            )
+        except FeedError as exc:
+            return exc.problem
+        if entries and not parsed.articles:
+            return "a feed with no entries"
+        return found.moved_to or url, parsed.title
+
+
+def _label(link: FeedLink) -> str:
+    return f"{link.url} ({link.title})" if link.title else link.url
+
+
+def _short(url: str, page_url: str) -> str:
+    """``url`` as a message gives it: its path alone on the page's own site."""
+    parts, page = urlsplit(url), urlsplit(page_url)
+    same = (parts.scheme, parts.netloc) == (page.scheme, page.netloc)
+    return (parts.path or "/") + (f"?{parts.query}" if parts.query else "") if same else url
+
+
+def _not_a_page(url: str, body: bytes, error: SourceError) -> SourceError | None:
+    """Why ``url``, which is no feed and declares none, cannot be added as a feed, unless it
+    is a web page (None: its site may still have a feed). A news sitemap may be added as a
+    sitemap; anything else is what the feed parser says."""
     from digest.sources.kinds.page import looks_like_html
     from digest.sources.kinds.sitemap import read_sitemap
 
@@ -136,9 +287,5 @@ def _no_feed(url: str, body: bytes, error: SourceError) -> SourceError:
             f"add it as one: digest sources add {url} --kind sitemap",
         )
     if looks_like_html(body):
-        return SourceError(
-            f'{url} is not a feed and names no feed (no <link rel="alternate"> to RSS, Atom '
-            "or JSON Feed)",
-            "find the site's feed address, or add the page itself with --page",
-        )
+        return None
     return SourceError(f"{url}: {error.problem}", error.advice)
