@@ -298,7 +298,11 @@ class Scheduler:
                 self.run_job()
             self._register()
             while not self.stopping:
-                if self._code_changed is not None and self._code_changed():
+                if (
+                    self._code_changed is not None
+                    and self._code_changed()
+                    and not self.stopping  # (asked to stop while it looked: stop, not start)
+                ):
                     # An upgrade under a process that runs for months: the pages and entries
                     # it makes would be the old code's, counted as the new code's (the
                     # version is taken once per process), and any module imported from now

@@ -1025,6 +1025,26 @@ class State:
         ).fetchone()
         return _addresses(row[0]) if row else ()
 
+    def deferred_days(self, since: dt.date) -> tuple[dt.date, ...]:
+        """The days from ``since`` on whose email is still to go to recipients a server
+        refused for now, oldest first, but those whose articles are dropped (``forgotten``: it
+        cannot be made again)."""
+        rows = self._db.execute(
+            "SELECT sends.day FROM sends LEFT JOIN days ON days.day = sends.day "
+            "WHERE sends.deferred != '' AND sends.day >= ? AND NOT coalesce(days.forgotten, 0) "
+            "ORDER BY sends.day",
+            (since.isoformat(),),
+        ).fetchall()
+        return tuple(dt.date.fromisoformat(day) for (day,) in rows)
+
+    def message_ids(self, day: dt.date) -> tuple[str, ...]:
+        """The Message-IDs ``day``'s email went out under: the first send's, then each
+        send's to recipients refused for now before (``record_sent``)."""
+        row = self._db.execute(
+            "SELECT message_id FROM sends WHERE day = ?", (day.isoformat(),)
+        ).fetchone()
+        return tuple(row[0].split()) if row else ()
+
     def sent_to(self, day: dt.date) -> tuple[str, ...]:
         """Every recipient ``day``'s email went to (by this send or an earlier one)."""
         row = self._db.execute(
@@ -1041,7 +1061,10 @@ class State:
         deferred: Sequence[str] = (),
     ) -> None:
         """``day``'s email went to ``recipients`` (all it went to, with earlier sends), and is
-        still to go to ``deferred``."""
+        still to go to ``deferred``. ``message_id`` is the message's Message-ID; after a send
+        to those refused for now before, the ids of every message the day went out as, the
+        first first, separated by spaces (a Message-ID holds none): the first one's is what a
+        reply or a bounce to the others names."""
         with self.transaction() as db:
             db.execute(
                 "INSERT OR REPLACE INTO sends (day, sent_at, message_id, recipients, deferred) "

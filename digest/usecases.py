@@ -254,15 +254,25 @@ class BuiltAndSent:
     built: BuildResult
     sent: SendResult | None = None  # None: no [email] configured, or sent already
     already_sent: bool = False
+    # earlier days' email, sent to those of its recipients a server had refused for now
+    caught_up: tuple[SendResult, ...] = ()
 
     @property
     def summary_line(self) -> str:
         line = self.built.summary_line
         if self.already_sent:
-            return f"{line}; already emailed today"
-        if self.sent is not None:
-            return f"{line}; emailed to {len(self.sent.recipients)} recipient(s)"
+            line = f"{line}; already emailed today"
+        elif self.sent is not None:
+            line = f"{line}; emailed to {len(self.sent.recipients)} recipient(s)"
+        for done in self.caught_up:
+            line += f"; {done.day.isoformat()}'s email sent to {', '.join(done.recipients)}"
         return line
+
+
+# How far back a daily job sends an earlier day's email to recipients a server refused for
+# now: a mailbox refusing for weeks is not sent weeks of digests at once when it comes back
+# ('digest send --date DAY' still sends an older one).
+CATCH_UP_DAYS = dt.timedelta(days=3)
 
 
 def build_then_send(
@@ -271,11 +281,13 @@ def build_then_send(
     """Build today's digest, then email it once if [email] is configured: the daily job.
 
     A day already emailed is not emailed again (the build still updates the site), but to
-    the recipients a server refused for now (``send_digest``). A mail failure raises
+    the recipients a server refused for now (``send_digest``); so is an earlier day's email
+    still to go to such recipients, while the state keeps its articles: a daily job builds
+    another day the next time, and they never had theirs. A mail failure raises
     ``EmailFailedError``, which carries the build's result: the site is written whatever
     happens to the email.
     """
-    from digest.pipeline import build
+    from digest.pipeline import build, stored_digest
 
     now = now or dt.datetime.now(dt.UTC)
     built = build(config, now=now, lock_wait=lock_wait)
@@ -283,16 +295,41 @@ def build_then_send(
         return BuiltAndSent(built)
     from digest.mail import AlreadySentError, MailError, send_digest
 
+    sent: SendResult | None = None
+    already_sent = False
+    caught_up: list[SendResult] = []
+    failed: list[tuple[dt.date, MailError]] = []
     with RunLock(config.state, wait=lock_wait), State.open(config.state) as state:
-        if not _still_to_send(state, built.day):
-            return BuiltAndSent(built, already_sent=True)
-        try:
-            sent = send_digest(built.digest, config, state, now=now)
-        except AlreadySentError:  # (those it was still to go to have left email.to)
-            return BuiltAndSent(built, already_sent=True)
-        except MailError as exc:
-            raise EmailFailedError(built, exc.problem, exc.advice) from exc
-    return BuiltAndSent(built, sent)
+        if _still_to_send(state, built.day):
+            try:
+                sent = send_digest(built.digest, config, state, now=now)
+            except AlreadySentError:  # (those it was still to go to have left email.to)
+                already_sent = True
+            except MailError as exc:
+                failed.append((built.day, exc))
+        else:
+            already_sent = True
+        for day in state.deferred_days(since=built.day - CATCH_UP_DAYS):
+            if day >= built.day:  # (today's is done above; a later one by its own job)
+                continue
+            digest = stored_digest(config, state, day)
+            if digest is None:
+                continue
+            try:
+                caught_up.append(send_digest(digest, config, state, now=now))
+            except AlreadySentError:  # (those it was still to go to have left email.to)
+                continue
+            except MailError as exc:
+                failed.append((day, exc))
+    if failed:
+        (day, first), *more = failed
+        problem = (
+            first.problem if day == built.day else f"{day.isoformat()}'s email: {first.problem}"
+        )
+        for other, error in more:
+            problem += f"; and {other.isoformat()}'s: {error.problem}"
+        raise EmailFailedError(built, problem, first.advice) from first
+    return BuiltAndSent(built, sent, already_sent, tuple(caught_up))
 
 
 # --- one article ------------------------------------------------------------------------------

@@ -291,3 +291,74 @@ def test_an_upgrade_under_a_running_scheduler_starts_it_again_between_jobs(
         if process.poll() is None:
             process.kill()
             process.wait(10)
+
+
+def test_an_upgrade_that_does_not_start_keeps_the_scheduler_on_the_code_it_runs(
+    workdir: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # An upgrade caught half-way (pip writes its files over a few seconds), or a broken one:
+    # digest run exec'd the new code, which died on import with a traceback, and with it the
+    # scheduler and every run to come. It must say so in one line and go on with the code it
+    # runs, then start again once the files are whole.
+    import os
+    import re
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    installed = tmp_path_factory.mktemp("site-packages")  # a copy of digest to upgrade
+    checkout = Path(__file__).resolve().parent.parent
+    for part in ("digest", "templates"):
+        shutil.copytree(
+            checkout / part, installed / part, ignore=shutil.ignore_patterns("__pycache__")
+        )
+    (workdir / "digest.toml").write_text(
+        '[schedule]\nat = "03:00"\n[[sources]]\npath = "seeds"\n', encoding="utf-8"
+    )
+    path = os.pathsep.join(filter(None, [str(installed), os.environ.get("PYTHONPATH")]))
+    log = workdir / "run.log"
+
+    def wait_for(pattern: str, seconds: float, count: int = 1) -> str:
+        deadline = time.monotonic() + seconds
+        while len(re.findall(pattern, text := log.read_text(encoding="utf-8"))) < count:
+            assert process.poll() is None, f"digest run ended ({process.returncode}):\n{text}"
+            assert time.monotonic() < deadline, f"no {pattern!r} ({count}) in:\n{text}"
+            time.sleep(0.05)
+        return text
+
+    with log.open("wb") as written:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "digest", "run"],
+            cwd=workdir,
+            env={**os.environ, "PYTHONPATH": path},
+            stdout=subprocess.DEVNULL,
+            stderr=written,
+        )
+    try:
+        wait_for("next run at", 120)  # the catch-up run done, waiting
+        broken = installed / "digest" / "cli" / "run.py"
+        whole = broken.read_text(encoding="utf-8")
+        broken.write_text(whole + "\nthis is not Python (\n", encoding="utf-8")
+        process.send_signal(signal.SIGHUP)  # (wakes it now: else within a minute)
+        text = wait_for("the new code does not start", 30)
+        assert "SyntaxError" in text and "Traceback" not in text, text
+        # it goes on, and says it once, not at each wake-up
+        process.send_signal(signal.SIGHUP)
+        wait_for("read again, as asked", 30, count=2)
+        assert process.poll() is None
+        assert log.read_text(encoding="utf-8").count("does not start") == 1
+        # the upgrade completed: it starts again on it
+        broken.write_text(whole + "\n# a new version\n", encoding="utf-8")
+        process.send_signal(signal.SIGHUP)
+        text = wait_for("next run at", 30, count=2)
+        assert "digest run starts again to use it" in text
+        assert text.count("scheduled run done") == 1
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(30) == 0
+        assert "Traceback" not in log.read_text(encoding="utf-8")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)

@@ -179,10 +179,14 @@ def test_a_recipient_refused_for_now_is_sent_the_day_by_the_next_send_alone(
         assert "bruno@example.org alone" in advice and "--force" not in advice
         assert state.sent_at(DAY) == NOW  # ana has it
 
-        # refused again (every recipient of this send): still to go to him
+        # refused again (every recipient of this send): still to go to him, and the error
+        # does not say that nothing was sent, ana having it
         later = NOW + dt.timedelta(hours=1)
-        with pytest.raises(RecipientsRefused, match="refused every recipient"):
+        with pytest.raises(RecipientsRefused) as again:
             send_digest(make_digest(), config, state, now=later, environ={})
+        assert "nothing was sent" not in again.value.problem
+        assert "the digest went to ana@example.org" in again.value.problem
+        assert "bruno@example.org alone" in again.value.advice
 
         latest = NOW + dt.timedelta(hours=2)
         result = send_digest(make_digest(), config, state, now=latest, environ={})
@@ -192,6 +196,10 @@ def test_a_recipient_refused_for_now_is_sent_the_day_by_the_next_send_alone(
         assert state.sent_to(DAY) == ("ana@example.org", "bruno@example.org")
 
     assert [e.rcpt_tos for e in handler.envelopes] == [["ana@example.org"], ["bruno@example.org"]]
+    # the first message's id is kept (the send to bruno stored over it), then bruno's
+    first, second = (parse(e.original_content)["Message-ID"] for e in handler.envelopes)
+    with State.open(tmp_path / "s.sqlite") as state:
+        assert state.message_ids(DAY) == (first.strip(), second.strip())
     # the same message as ana's: addressed to both
     assert "bruno@example.org" in parse(handler.envelopes[1].original_content)["To"]
     assert "ana@example.org" in parse(handler.envelopes[1].original_content)["To"]

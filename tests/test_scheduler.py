@@ -524,3 +524,83 @@ def test_a_job_after_one_whose_email_a_server_refused_for_now_sends_it_to_them_a
         clock.now += dt.timedelta(hours=1)
         assert scheduler.run_job().detail.endswith("; already emailed today")
     assert [e.rcpt_tos for e in handler.envelopes] == [["ana@example.org"], ["bruno@example.org"]]
+
+
+def test_a_daily_job_sends_an_earlier_days_email_to_those_refused_for_now_alone(
+    tmp_path: Path,
+) -> None:
+    # at = "07:00": bruno's and carla's servers answered "try again later" (4xx) to the
+    # 20th's email; the next job builds the 21st, so they never had the 20th. The next job
+    # sends it to them, alone (carla has left email.to since: not to her), and never again.
+    from seedsite import copy_seeds
+    from smtpserver import Recorder, smtp_server
+
+    from digest.config import EmailConfig
+    from digest.model import Source
+    from digest.scheduler import scheduled_job
+
+    class Deferring(Recorder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tries = {"bruno@example.org": 1, "carla@example.org": 1}
+
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if self.tries.get(address):
+                self.tries[address] -= 1
+                return "451 4.7.1 greylisted, try again later"
+            return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+    start = dt.datetime(2026, 11, 20, 6, 0, tzinfo=UTC)  # 07:00 in Paris
+    seeds = copy_seeds(tmp_path, start - dt.timedelta(hours=3))
+    handler = Deferring()
+    everyone = ("ana@example.org", "bruno@example.org", "carla@example.org")
+    with smtp_server(handler) as port:
+        email = EmailConfig(
+            sender="digest@example.org",
+            recipients=everyone,
+            smtp_host="127.0.0.1",
+            smtp_port=port,
+            security="none",
+            timeout=5.0,
+        )
+        config = dataclasses.replace(
+            make_config(tmp_path, at="07:00"),
+            sources=(Source("seeds", "folder", str(seeds)),),
+            email=email,
+        )
+        clock = FakeClock(start, until=start)
+        first = Scheduler(config, lambda: scheduled_job(config, clock=clock), clock=clock)
+        assert not first.run_job().ok
+        config = dataclasses.replace(
+            config, email=dataclasses.replace(email, recipients=everyone[:2])
+        )
+        clock.now += dt.timedelta(days=1)
+        scheduler = Scheduler(config, lambda: scheduled_job(config, clock=clock), clock=clock)
+        second = scheduler.run_job()
+        assert second.ok, second.detail
+        assert "2026-11-20's email sent to bruno@example.org" in second.detail
+        clock.now += dt.timedelta(days=1)
+        third = scheduler.run_job()
+        assert third.ok and "2026-11-20" not in third.detail
+    days = [parse_subject(e.original_content) for e in handler.envelopes]
+    assert [(e.rcpt_tos, day) for e, day in zip(handler.envelopes, days, strict=True)] == [
+        (["ana@example.org"], "20"),
+        (["ana@example.org", "bruno@example.org"], "21"),
+        (["bruno@example.org"], "20"),
+        (["ana@example.org", "bruno@example.org"], "22"),
+    ]
+    with State.open(config.state) as state:
+        assert state.sent_to(dt.date(2026, 11, 20)) == ("ana@example.org", "bruno@example.org")
+        assert state.deferred_days(since=dt.date(2026, 11, 1)) == ()
+
+
+def parse_subject(content: bytes) -> str:
+    """The day of the month a digest email's Subject names."""
+    import email
+    import email.policy
+    import re
+
+    subject = str(email.message_from_bytes(content, policy=email.policy.default)["Subject"])
+    found = re.search(r"\b(\d{1,2})\b", subject)
+    assert found, subject
+    return found.group(1)

@@ -162,6 +162,21 @@ def test_sends_are_remembered_per_day(tmp_path: Path) -> None:
         assert state.sent_at(DAY + dt.timedelta(days=1)) is None
 
 
+def test_days_still_to_go_to_recipients_refused_for_now_are_listed_from_a_day_on(
+    tmp_path: Path,
+) -> None:
+    # a daily job catches up only the last few days: a mailbox refusing for weeks is not
+    # sent weeks of digests at once when it comes back
+    with State.open(tmp_path / "s.sqlite") as state:
+        for offset in (0, 2, 5):
+            day = DAY - dt.timedelta(days=offset)
+            state.record_sent(day, NOW, f"<{offset}@example.org>", ["a@example.org"], ["b@x.org"])
+        state.record_sent(DAY - dt.timedelta(days=1), NOW, "<1@example.org>", ["a@example.org"])
+        since = DAY - dt.timedelta(days=3)
+        assert state.deferred_days(since) == (DAY - dt.timedelta(days=2), DAY)
+        assert len(state.deferred_days(DAY - dt.timedelta(days=9))) == 3
+
+
 def test_a_state_from_before_deferred_recipients_keeps_its_sends(tmp_path: Path) -> None:
     import sqlite3
 

@@ -31,7 +31,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from digest.freshness import code_on_disk, code_version
+    from digest.freshness import code_version
     from digest.scheduler import (
         CodeChanged,
         Scheduler,
@@ -41,14 +41,14 @@ def cmd_run(args: argparse.Namespace) -> int:
     )
 
     config = _usable(load(args))
-    imported = code_version()  # taken now, before any build: the code this process runs
+    upgrade = _Upgrade(code_version())  # taken now, before any build: the code this runs
     scheduler = Scheduler(
         config,
         lambda: scheduled_job(scheduler.config),  # the config as last read (it may be edited)
         explain=_explain,
         config_file=find_config(args.config),
         load=lambda path: _usable(load_config(path)),
-        code_changed=lambda: code_on_disk() != imported,
+        code_changed=upgrade.ready,
     )
     try:
         with scheduler_lock(config):
@@ -62,6 +62,78 @@ def cmd_run(args: argparse.Namespace) -> int:
     except CodeChanged:
         _start_again()
     return EXIT_OK
+
+
+# How long the code on disk must stay the same before it is started: an upgrade writes its
+# files over a few seconds, and a process started half-way would not start at all.
+CODE_SETTLE_SECONDS = 2.0
+
+
+class _Upgrade:
+    """Whether digest's code on disk is a new one that this process can start again on: it
+    differs from ``imported`` (the code this process runs), has stopped changing, and starts
+    (its command line imports). A new code that does not start (an upgrade caught half-way,
+    or a broken one) is logged once, and ``digest run`` goes on with the code it runs until
+    the files change again: exec'ing it ended the process with a traceback, and every run to
+    come with it."""
+
+    def __init__(self, imported: str) -> None:
+        self.imported = imported
+        self._refused: str | None = None  # the code on disk found not to start
+
+    def ready(self) -> bool:
+        import time
+
+        from digest.freshness import code_on_disk
+
+        first = code_on_disk()
+        if first in (self.imported, self._refused):
+            return False
+        time.sleep(CODE_SETTLE_SECONDS)
+        problem = _does_not_start()
+        if code_on_disk() != first:
+            return False  # still being written: looked at again when the loop next wakes
+        if problem is not None:
+            self._refused = first
+            log.error(
+                "digest's code changed on disk, but the new code does not start (%s): digest "
+                "run goes on with the code it runs, and starts again once the files change "
+                "again (reinstall or upgrade digest)",
+                problem,
+            )
+            return False
+        return True
+
+
+def _own_command() -> list[str]:
+    """The command this process was started with, as far as its program: 'python -m digest'
+    or the 'digest' script with its interpreter (and the interpreter's options), without
+    the arguments digest reads."""
+    given = len(sys.argv) - 1
+    return list(sys.orig_argv[: len(sys.orig_argv) - given] if given else sys.orig_argv)
+
+
+def _does_not_start() -> str | None:
+    """Why digest's code on disk does not start (the last line of its error), or None when it
+    does: its command line loaded anew, as the command run again would load it."""
+    import subprocess
+
+    try:
+        done = subprocess.run(
+            [*_own_command(), "--version"],
+            executable=sys.executable,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            timeout=120,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return str(exc)
+    if done.returncode == 0:
+        return None
+    lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    return lines[-1] if lines else f"exit status {done.returncode}"
 
 
 def _start_again() -> None:

@@ -87,6 +87,7 @@ def send_digest(
     dry_run = dry_run or to_file is not None
     password = None
     earlier: tuple[str, ...] = ()  # who has the day's email already (a send to the deferred)
+    earlier_ids: tuple[str, ...] = ()  # and the Message-IDs it went out as to them
     deferred: tuple[str, ...] = ()
     if not dry_run:
         sent_at = state.sent_at(digest.day)
@@ -126,6 +127,7 @@ def send_digest(
                 "use --force to send it again",
             )
         earlier = state.sent_to(digest.day)
+        earlier_ids = state.message_ids(digest.day)
     for cut in message.cuts:
         # the caller reports ``cuts`` in its own voice (the CLI as a note, the scheduler in its
         # log); logged here too, the CLI printed each one twice
@@ -158,7 +160,9 @@ def send_digest(
     def record(accepted: Sequence[str], refused_for_now: Sequence[str]) -> None:
         # as soon as the server took it: a process stopped after that must not send it again
         have = [*earlier, *(address for address in accepted if address not in earlier)]
-        state.record_sent(digest.day, now, message_id, have, refused_for_now)
+        # the first message's id kept: the others' replies and bounces name it
+        ids = " ".join([*earlier_ids, message_id])
+        state.record_sent(digest.day, now, ids, have, refused_for_now)
 
     try:
         send_message(
@@ -168,6 +172,7 @@ def send_digest(
             ssl_context=ssl_context,
             accepted=record,
             to=recipients if deferred else None,
+            earlier=earlier,
         )
     except RecipientsRefused as exc:
         if deferred and not exc.accepted:

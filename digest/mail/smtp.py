@@ -53,11 +53,13 @@ def send_message(
     ssl_context: ssl.SSLContext | None = None,
     accepted: Callable[[Sequence[str], Sequence[str]], None] | None = None,
     to: Sequence[str] | None = None,
+    earlier: Sequence[str] = (),
 ) -> None:
     """Deliver ``message`` through the configured SMTP server, or raise ``MailError``.
 
     It goes to ``to``, by default to every address of its To, Cc and Bcc headers (a message
-    sent again to those a server refused for now goes to them alone, as it is).
+    sent again to those a server refused for now goes to them alone, as it is); ``earlier``
+    are those an earlier send of it went to, whom a refusal's error names as having it.
 
     ``accepted`` is called with the recipients the server took the message for as soon as it
     took it (not when none), and those it refused for now (a 4xx reply: ``temporary``): before
@@ -116,7 +118,7 @@ def send_message(
         if accepted is not None and delivered:
             accepted(delivered, [r for r, (code, _) in refused.items() if temporary(code)])
         if refused:
-            raise _refused(where, refused, delivered)
+            raise _refused(where, refused, delivered, earlier)
         with contextlib.suppress(smtplib.SMTPException, OSError):
             smtp.quit()
     except MailError as exc:
@@ -130,6 +132,8 @@ def send_message(
             if accepted is not None and smtp.accepted_recipients:
                 accepted(smtp.accepted_recipients, smtp.deferred_recipients)
             raise _scrubbed(_unconfirmed(exc, email, smtp.accepted_recipients), password) from None
+        if isinstance(exc, smtplib.SMTPRecipientsRefused):  # every one (of this send)
+            raise _scrubbed(_refused(where, exc.recipients, [], earlier), password) from None
         raise _scrubbed(_explain(exc, email), password) from None
     finally:
         if smtp is not None:
@@ -227,14 +231,21 @@ def _reply(code: int, reply: bytes | str) -> str:
 
 
 def _refused(
-    where: str, refused: Mapping[str, tuple[int, bytes]], accepted: Sequence[str]
+    where: str,
+    refused: Mapping[str, tuple[int, bytes]],
+    accepted: Sequence[str],
+    earlier: Sequence[str] = (),
 ) -> RecipientsRefused:
+    """``refused`` explained; ``accepted`` took this message, ``earlier`` the day's by an
+    earlier send: a send to those refused for now before, refused again, sent nothing but
+    the day is not "nothing was sent" to whoever has it."""
     details = {addr: (code, _reply(code, reply)) for addr, (code, reply) in refused.items()}
     listed = "; ".join(f"{addr}: {text}" for addr, (_, text) in details.items())
-    if accepted:
+    went = [*earlier, *(addr for addr in accepted if addr not in earlier)]
+    if went:
         problem = (
             f"the SMTP server {where} refused {plural(len(refused), 'recipient', 'recipients')}"
-            f" ({listed}); the digest went to {', '.join(accepted)}"
+            f" ({listed}); the digest went to {', '.join(went)}"
         )
     else:
         problem = f"the SMTP server {where} refused every recipient ({listed}); nothing was sent"
@@ -242,7 +253,7 @@ def _refused(
     # to those refused for now (``digest.mail.send``)
     deferred = [addr for addr, (code, _) in details.items() if temporary(code)]
     lost = [addr for addr in details if addr not in deferred]
-    if not accepted:
+    if not went:
         advice = "check those addresses in email.to; a 4xx reply is temporary, so try again later"
     elif not lost:
         advice = (
