@@ -177,6 +177,10 @@ BOILERPLATE = [
     ("de", "newsletter-prompt", "Mit RP+ weiterlesen"),
     ("de", "newsletter-prompt", "Jetzt 30 Tage für 1 € testen"),
     ("de", "newsletter-prompt", "Jetzt für 1,99 € weiterlesen"),
+    ("de", "newsletter-prompt", "Jetzt W+ 30 Tage kostenlos testen"),
+    ("de", "newsletter-prompt", "Jetzt einen Monat gratis testen"),
+    ("nl", "newsletter-prompt", "Elke ochtend om 7 uur het belangrijkste nieuws in je mailbox."),
+    ("nl", "newsletter-prompt", "Elke werkdag ontvang je het laatste nieuws per e-mail."),
     ("nl", "newsletter-prompt", "Iedere ochtend het nieuws uit de stad in je inbox."),
     ("nl", "inline-teaser", "Voor meer sportnieuws: volg ons liveblog."),
     ("es", "comment-prompt", "Comenta esta información"),
@@ -299,6 +303,14 @@ LOOKALIKES = [
     ("es", "Participa en el proyecto un equipo de treinta investigadores."),
     ("nl", "Voor meer huizen in de wijk is volgens de raad geen plaats."),
     ("de", "Leser können das Abo vier Wochen lang testen, sagte die Verlegerin."),
+    # a one-sentence paragraph of news that opens "Jetzt" and ends with an infinitive, as a
+    # trial offer does: German puts the finite verb second, where an offer names what it offers
+    ("de", "Jetzt will die Bundeswehr neue Drohnen testen."),
+    ("de", "Jetzt muss die Stadt das Trinkwasser testen."),
+    ("de", "Jetzt beginnt das große Testen."),
+    # Dutch too: the day, then the verb said of someone else, not what the mailbox brings
+    ("nl", "Elke week krijgen klanten van de bank een overzicht per e-mail."),
+    ("nl", "Iedere maandag ontvangen ouders het rooster per e-mail."),
 ]
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
+import time
 
 import pytest
 from pagefixtures import (
@@ -285,6 +286,29 @@ def test_a_label_in_a_div_among_paragraphs_stays_out() -> None:
     content = extract_page(page(f"{FILLER_HTML}{labels}<p>{after}</p>"))
     assert texts(content.paragraphs)[-1] == after
     assert not any("Updated 14 March" in p.text or "Kim Tran" in p.text for p in content.paragraphs)
+
+
+def test_a_caption_written_as_div_text_beside_its_picture_stays_out() -> None:
+    # a picture block among the paragraphs: its sentence describes a picture the digest does
+    # not show, and read in the article it breaks the story off mid-way
+    caption = "Waves break over the old harbour wall during the January storm, which flooded homes."
+    figure = (
+        "<div class='wp-block-image'><img src='/storm.jpg'>"
+        f"<div class='img-desc'>{caption}</div></div>"
+    )
+    content = extract_page(page(f"{FILLER_HTML}{figure}<p>{FILLER[0]} Again.</p>"))
+    assert texts(content.paragraphs) == [*FILLER, f"{FILLER[0]} Again."]
+
+
+def test_thousands_of_div_lines_in_one_container_are_read_quickly() -> None:
+    # each line counted the paragraphs beside it again: 8,000 lines took over ten seconds
+    lines = "".join(
+        f"<div>Line {n} of the transcript, as the clerk read it out.</div>" for n in range(8000)
+    )
+    start = time.perf_counter()
+    content = extract_page(page(f"{FILLER_HTML}<div>{lines}</div>"))
+    assert time.perf_counter() - start < 3
+    assert texts(content.paragraphs)[: len(FILLER)] == FILLER
 
 
 def test_a_quotation_is_not_code() -> None:

@@ -66,15 +66,64 @@ def test_a_body_beside_another_headline_is_not_the_article() -> None:
     assert texts(extract_page(shell(data)).paragraphs) == ["Loading…"]  # the page's own text
 
 
+# Readers' comments, and a whole next article, kept in the article's own object: longer than
+# the article, they were taken for it.
+THREAD = [
+    {
+        "author": f"reader{n}",
+        "text": f"I have waited forty minutes at the station more times "
+        f"than I can count, and so has everyone on my street ({n}). This is long overdue. Thanks.",
+    }
+    for n in range(8)
+]
+NEXT_UP = [f"{text} The tram line is the next story." for text in FILLER * 2]
+
+
+@pytest.mark.parametrize(
+    "beside",
+    [
+        {"comments": THREAD},
+        {"commentThread": {"items": THREAD}},
+        {
+            "relatedArticles": [
+                {"title": "Tram line to the airport delayed again", "content": NEXT_UP}
+            ]
+        },
+        {"nextArticle": {"title": "Tram line to the airport delayed again", "body": NEXT_UP}},
+    ],
+)
+def test_comments_and_other_articles_beside_the_body_are_not_the_article(beside: dict) -> None:
+    content = extract_page(shell(article(FILLER, **beside)))
+    assert texts(content.paragraphs) == FILLER
+    assert content.extraction.extractor == APP_DATA
+
+
 @pytest.mark.parametrize(
     "paid",
-    [{"isAccessibleForFree": False}, {"isPremium": True}, {"paywalled": True}],
+    [
+        {"isAccessibleForFree": False},
+        {"isPremium": True},
+        {"paywalled": True},
+        # a flag as an object, or inside the article's settings
+        {"paywall": {"enabled": True}},
+        {"access": {"isPaywalled": True}},
+        {"meta": {"premium": True}},
+    ],
 )
 def test_a_body_the_data_says_is_paid_for_is_not_taken(paid: dict) -> None:
     # as for JSON-LD's articleBody: the text is there for subscribers' browsers to show
     content = extract_page(shell(article(FILLER, **paid)))
     assert texts(content.paragraphs) == ["Loading…"]
     assert content.extraction.extractor != APP_DATA
+
+
+def test_a_paywall_switched_off_or_another_article_s_flag_does_not_stop_the_body() -> None:
+    for beside in (
+        {"paywall": {"enabled": False}},
+        {"related": [{"title": "Tram line delayed", "isPremium": True}]},
+        {"next": {"title": "Tram line delayed", "paywall": {"enabled": True}}},
+    ):
+        assert texts(extract_page(shell(article(FILLER, **beside))).paragraphs) == FILLER
 
 
 def test_a_body_on_a_page_marked_paid_for_in_json_ld_is_not_taken() -> None:

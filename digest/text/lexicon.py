@@ -95,6 +95,8 @@ class Lexicon:
     hidden_roles: frozenset[str]
     article_body_hints: frozenset[Hint]
     comment_section_hints: frozenset[Hint]
+    # keys of a page's app data that hold no part of its article: the furniture, comments
+    app_data_hints: frozenset[Hint]
     # function words by language (BCP 47 primary subtag)
     stop_words: Mapping[str, frozenset[str]]
     # cutting a sentence to a headline, by language (BCP 47 primary subtag)
@@ -181,6 +183,13 @@ def _build(data: Mapping[str, Any]) -> Lexicon:
         hidden_roles=_words(clutter, "hidden_roles", "clutter"),
         article_body_hints=_hints(clutter, "article_body"),
         comment_section_hints=_hints(clutter, "comment_sections"),
+        app_data_hints=frozenset(
+            _hints(clutter, "widgets")
+            | _hints(clutter, "page_furniture")
+            | _hints(clutter, "captions")
+            | _hints(clutter, "comment_sections")
+            | _hints(clutter, "app_data")
+        ),
         stop_words=MappingProxyType(_stop_words(_table(data, "stop_words"))),
         headline_words=MappingProxyType(_headline_words(_table(data, "headlines"))),
         name_particles=_words(_table(data, "headlines"), "name_particles", "headlines"),

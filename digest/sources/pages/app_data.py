@@ -12,13 +12,18 @@ body looks like in any of the common rich-text shapes:
 
 The longest such body is taken only when it is the page's article: an object around it names
 the page's headline or description (the JSON also carries related articles, comments and
-menus), and it holds several sentences. Nothing is taken when the data says the article is
-paid for (``isAccessibleForFree: false``, a ``paywall`` or ``premium`` flag): the same rule
-as for JSON-LD's ``articleBody``. The result is text: no markup or script of it survives.
+menus), it holds several sentences, and no key on the way to it names furniture as a class
+name does on a page ("comments", "relatedArticles", "next": a thread or the next article,
+kept in the article's own object, is often longer than the article). Nothing is taken when
+the data says the article is paid for (``isAccessibleForFree: false``, a ``paywall`` or
+``premium`` flag, or such an object switched on: ``"paywall": {"enabled": true}``), in the
+objects around the body or in their settings (``"access": {"isPaywalled": true}``): the same
+rule as for JSON-LD's ``articleBody``. The result is text: no markup or script of it survives.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -26,7 +31,9 @@ from collections.abc import Iterable
 from lxml.html import HtmlElement
 
 from digest.model import Paragraph
+from digest.sources.pages.furniture import matches_hint, name_words
 from digest.text.html import html_to_paragraphs, html_to_text
+from digest.text.lexicon import lexicon
 
 # A data script larger than this is not read (a page's data is a few hundred kilobytes).
 MAX_DATA_CHARS = 5_000_000
@@ -45,6 +52,10 @@ _HTML_BLOCK = re.compile(r"<p[\s>]", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 # Keys by which app data says an article is behind a paywall, when their value is true.
 _PAID_KEY = re.compile(r"paywall|premium|subscriber[-_]?only|locked|metered", re.IGNORECASE)
+# ... and, inside an object so named, the keys of its switch: "paywall": {"enabled": true}
+_SWITCH_KEY = re.compile(r"(?:is[-_]?)?(?:enabled|active|on|required|applied|locked)", re.I)
+# Keys whose value is furniture, not the article (the lexicon's page furniture and comments).
+_FURNITURE_KEYS = lexicon().app_data_hints
 
 
 def app_data_paragraphs(tree: HtmlElement, titles: Iterable[str]) -> list[Paragraph]:
@@ -92,7 +103,11 @@ def _bodies(data: object) -> Iterable[tuple[list[Paragraph], list[dict]]]:
             continue
         if isinstance(node, dict):
             inner = [node, *ancestors]
-            stack.extend((value, inner, depth + 1) for value in node.values())
+            stack.extend(
+                (value, inner, depth + 1)
+                for key, value in node.items()
+                if not _names_furniture(key)
+            )
         elif isinstance(node, list):
             paragraphs = _blocks(node)
             if _is_body(paragraphs):
@@ -155,14 +170,33 @@ def _names_the_article(ancestors: list[dict], wanted: set[str]) -> bool:
     )
 
 
-def _paid(item: dict) -> bool:
+def _paid(item: dict, settings: bool = True) -> bool:
+    """Whether ``item`` says its article is paid for; with ``settings``, its objects too
+    ("access": {"isPaywalled": true}), but not those named furniture (a related article's
+    flag is that article's)."""
     for key, value in item.items():
         if key == "isAccessibleForFree":
             if str(value).strip().lower().rsplit("/", 1)[-1] in ("false", "no", "0"):
                 return True
-        elif _PAID_KEY.search(key) and value is True:
+        elif _PAID_KEY.search(key):
+            if value is True or (
+                isinstance(value, dict)
+                and any(_SWITCH_KEY.fullmatch(k) and v is True for k, v in value.items())
+            ):
+                return True
+        elif (
+            settings
+            and isinstance(value, dict)
+            and not _names_furniture(key)
+            and _paid(value, settings=False)
+        ):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=4096)  # (a page's data repeats a few keys thousands of times)
+def _names_furniture(key: str) -> bool:
+    return matches_hint([name_words(key)], _FURNITURE_KEYS)
 
 
 def _key(text: str) -> str:

@@ -85,6 +85,8 @@ _MIN_PROSE_WORDS = 8
 # Paragraphs among which a <div> of prose is one of them: this many in its parent or the
 # parent's parent.
 _MIN_SIBLING_PARAGRAPHS = 2
+# A block holding one of these is a picture's (or a video's, a map's) with its caption.
+_MEDIA_TAGS = frozenset({"img", "picture", "video", "audio", "svg", "iframe", "embed", "object"})
 
 
 def _mark_prose_blocks(tree: HtmlElement) -> None:
@@ -92,7 +94,25 @@ def _mark_prose_blocks(tree: HtmlElement) -> None:
     ``<p>``. trafilatura keeps only paragraphs of an article laid out in ``<p>``s, so a
     callout or card written as ``<div>`` text (Ghost's ``kg-callout-text``, a "note" box)
     lost its sentence. Only prose is marked (a sentence's words and its full stop, inline
-    markup only), so a label, a date or a button stays what it was."""
+    markup only), so a label, a date or a button stays what it was; and not a caption: the
+    sentence of a block that holds a picture but none of the paragraphs, which describes the
+    picture ("Waves break over the harbour wall during the storm.") that digest never shows."""
+    # (each parent's paragraphs and pictures are counted once: a page of thousands of <div>
+    # lines in one container took seconds when every line counted its siblings again)
+    paragraphs: dict[HtmlElement, bool] = {}
+    media: dict[HtmlElement, bool] = {}
+
+    def among_paragraphs(holder: HtmlElement) -> bool:
+        if holder not in paragraphs:
+            count = sum(1 for c in holder if c.tag == "p")
+            paragraphs[holder] = count >= _MIN_SIBLING_PARAGRAPHS
+        return paragraphs[holder]
+
+    def holds_media(holder: HtmlElement) -> bool:
+        if holder not in media:
+            media[holder] = next(holder.iter(*_MEDIA_TAGS), None) is not None
+        return media[holder]
+
     marked = []
     for div in tree.iter("div"):
         if not (div.text or "").strip() and not any((c.tail or "").strip() for c in div):
@@ -103,10 +123,11 @@ def _mark_prose_blocks(tree: HtmlElement) -> None:
         if len(text.split()) < _MIN_PROSE_WORDS or not _SENTENCE_END.search(text):
             continue
         parent = div.getparent()
-        holders = [parent, parent.getparent() if parent is not None else None]
-        if any(
-            h is not None and sum(1 for c in h if c.tag == "p") >= _MIN_SIBLING_PARAGRAPHS
-            for h in holders
+        if parent is None:
+            continue
+        grandparent = parent.getparent()
+        if among_paragraphs(parent) or (
+            grandparent is not None and among_paragraphs(grandparent) and not holds_media(parent)
         ):
             marked.append(div)
     for div in marked:

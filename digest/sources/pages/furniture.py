@@ -52,7 +52,8 @@ _HINT_ATTRIBUTES = (
 _FURNITURE_HINTS = lexicon().furniture_hints
 _HIDDEN_HINTS = lexicon().hidden_hints
 _HIDDEN_ROLES = lexicon().hidden_roles
-_LONGEST_HINT = max(map(len, _FURNITURE_HINTS | _HIDDEN_HINTS))  # words: "screen reader text"
+# (the longest hint in words, "screen reader text"; app_data matches its keys here too)
+_LONGEST_HINT = max(map(len, _FURNITURE_HINTS | _HIDDEN_HINTS | lexicon().app_data_hints))
 _FURNITURE_BLOCKS = frozenset(
     {
         "address",
@@ -103,13 +104,19 @@ def _hint_words(element: HtmlElement) -> list[tuple[str, ...]]:
         # class lists are several names; aria-label is a phrase
         parts = [value] if attribute == "aria-label" else value.split()
         for part in parts:
-            words = tuple(w for w in _NON_WORD.split(_CAMEL.sub(" ", part).lower()) if w)
+            words = name_words(part)
             if words:
                 hints.append(words)
     return hints
 
 
-def _matches(hints: list[tuple[str, ...]], vocabulary: frozenset[tuple[str, ...]]) -> bool:
+def name_words(name: str) -> tuple[str, ...]:
+    """The lowercase words of a name: "MostRead", "most-read" and "most_read" are most + read."""
+    return tuple(w for w in _NON_WORD.split(_CAMEL.sub(" ", name).lower()) if w)
+
+
+def matches_hint(hints: list[tuple[str, ...]], vocabulary: frozenset[tuple[str, ...]]) -> bool:
+    """Whether a hint's words hold one of ``vocabulary``'s, in sequence."""
     for words in hints:
         for size in range(1, _LONGEST_HINT + 1):
             for start in range(len(words) - size + 1):
@@ -127,7 +134,7 @@ def _is_hidden(element: HtmlElement, hints: list[tuple[str, ...]]) -> bool:
         return True
     if (element.get("role") or "").strip().lower() in _HIDDEN_ROLES:
         return True
-    return _matches(hints, _HIDDEN_HINTS)
+    return matches_hint(hints, _HIDDEN_HINTS)
 
 
 def _unlinked_chars(element: HtmlElement) -> int:
@@ -180,7 +187,7 @@ def strip_furniture(tree: HtmlElement) -> None:
             continue
         else:
             furniture = tag == "figcaption" or (
-                tag in _FURNITURE_BLOCKS and _matches(hints, _FURNITURE_HINTS)
+                tag in _FURNITURE_BLOCKS and matches_hint(hints, _FURNITURE_HINTS)
             )
         if furniture and not _holds_the_body(element, hints, page_chars):
             doomed.append(element)
@@ -198,7 +205,7 @@ def strip_furniture(tree: HtmlElement) -> None:
 
 
 def _is_caption_block(tag: str, hints: list[tuple[str, ...]]) -> bool:
-    return tag in _FURNITURE_BLOCKS and _matches(hints, _CAPTION_HINTS)
+    return tag in _FURNITURE_BLOCKS and matches_hint(hints, _CAPTION_HINTS)
 
 
 def _captions(tree: HtmlElement) -> list[HtmlElement]:
@@ -218,7 +225,7 @@ def _is_comment_section(element: HtmlElement, hints: list[tuple[str, ...]]) -> b
     """A reader comment section named in another language: however much prose it holds, it
     is not the article, unless it holds the page's headline or is named the article body."""
     return (
-        _matches(hints, _COMMENT_HINTS)
+        matches_hint(hints, _COMMENT_HINTS)
         and not _names_the_body(hints)
         and next(element.iter("h1"), None) is None
     )
