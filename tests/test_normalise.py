@@ -1323,6 +1323,7 @@ ENGLISH_FURNITURE = [
     ("newsletter-prompt", "Already a paid subscriber? Log in here"),
     ("newsletter-prompt", "This story is for subscribers only — upgrade to read the rest."),
     ("newsletter-prompt", "You have no free stories left this week: subscribe for $1."),
+    ("newsletter-prompt", "You have no free reads left this month."),  # not speech: "reads"
     ("newsletter-prompt", "Sign up now to continue reading this article for free."),
     ("page-furniture", "Listen — 12:05"),
     ("page-furniture", "Save this story"),
@@ -1330,6 +1331,8 @@ ENGLISH_FURNITURE = [
     ("correction-note", "A previous version of this story gave the wrong date for the vote."),
     ("correction-note", "Clarification, 4 May: This report was amended to name the landlord."),
     ("correction-note", "This post has been updated with the council's reply."),
+    ("correction-note", "An earlier version of this report misstated the number of homes."),
+    ("correction-note", "This report has been corrected to give the mayor's full name."),
     ("press-release-footer", "Investor relations: Ana Ruiz, ir@example.org"),
     ("press-release-footer", "SOURCE Northwind Robotics Inc."),
     ("press-release-footer", "SOURCE Bank of Harbour & Co."),
@@ -1343,6 +1346,8 @@ ENGLISH_FURNITURE = [
     ("photo-credit", "AP Photo/Evan Vucci"),
     ("comment-prompt", "Comments for this story have been disabled."),
     ("comment-prompt", "Commenting is now closed."),
+    ("comment-prompt", "Comments are closed for this article"),
+    ("comment-prompt", "Comments are open for 48 hours after publication. Please keep it civil."),
     ("inline-teaser", "For more on the harbour works, visit our live page."),
     # an AI note on the key points above it ("these highlights", not "this article")
     ("ai-disclaimer", "These highlights were generated with AI and checked by an editor."),
@@ -1390,6 +1395,11 @@ ENGLISH_FURNITURE_LOOKALIKES = [
     "Sign up, the mayor urged parents, before the school places run out.",
     "Follow us on Instagram, the museum said in a post, for pictures of the restoration.",
     "Comments are closed on most stories after two days, the editor said.",
+    # a public consultation, and a report's earlier findings, in a story about them
+    "Comments are open until Feb. 3, and a public hearing is scheduled for March.",
+    "A previous version of this report suggested the dam would hold until 2040.",
+    "An earlier version of this report identified 12 sites; the final one lists 19.",
+    "This report was updated in 2024 with new data from the census.",
 ]
 
 

@@ -541,6 +541,8 @@ def test_match_names_the_first_rule_whose_patterns_match_the_whole_text(
                 for rule in RULES.rules
                 if rule.kind == kind
                 and any(re.fullmatch(p, candidate, re.IGNORECASE) for p in rule.patterns)
+                # (and none of its 'unless' signals holds: "Sign up, the mayor urged, ...")
+                and not any(RULES.has_signal(name, candidate) for name in rule.unless)
             ),
             None,
         )
