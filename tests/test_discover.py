@@ -352,6 +352,33 @@ def test_a_link_whose_text_says_rss_is_followed_and_a_comments_link_comes_last(
     assert not http_server.requests_to("/comments/rss")
 
 
+def test_a_linked_comments_feed_gives_way_to_the_sites_own_feed_at_a_usual_address(
+    http_server,
+) -> None:
+    page(http_server, "/", body='<a href="/comments/feed/">Comments RSS</a>')
+    feed(http_server, "/comments/feed/", "Comments on Harbour", "entries")
+    feed(http_server, "/feed", "Harbour", "entries")
+    chosen = find_feed(http_server.url("/"), allow_private=True)
+    assert (chosen.url, chosen.title) == (http_server.url("/feed"), "Harbour")
+    assert chosen.note.endswith("at a usual feed address")
+
+
+def test_a_linked_category_feed_is_taken_when_the_site_has_no_feed_of_its_own(
+    http_server,
+) -> None:
+    page(http_server, "/", body='<a href="/category/ships/feed/">Ships RSS</a>')
+    feed(http_server, "/category/ships/feed/", "Harbour: Ships", "entries")
+    chosen = find_feed(http_server.url("/"), allow_private=True)
+    assert (chosen.url, chosen.title) == (
+        http_server.url("/category/ships/feed/"),
+        "Harbour: Ships",
+    )
+    assert "only" in chosen.note and "through its link" in chosen.note
+    # every usual address was asked for the site's own feed first, within the budget of 8
+    asked = [r.path for r in http_server.requests]
+    assert asked[:2] == ["/", "/category/ships/feed/"] and len(asked) == 1 + 8
+
+
 def test_a_site_whose_pages_name_no_feed_is_found_at_a_usual_address(http_server) -> None:
     page(http_server, "/blog/post.html")
     feed(http_server, "/rss.xml", "Harbour", "entries")

@@ -184,13 +184,21 @@ def _declared(url: str, links: list[FeedLink], reader: _Reader) -> FoundFeed:
 
 def _guessed(url: str, page: bytes, page_url: str, reader: _Reader) -> FoundFeed:
     """The feed a page that declares none leads to: through its links to a feed, else at a
-    usual address on its site; the first guess that is a feed with entries."""
-    from digest.sources.feeds.autodiscovery import linked_feeds, well_known_feed_urls
+    usual address on its site; the first guess that is a feed with entries, a comments or
+    category feed only when none of the site's own is found."""
+    from digest.sources.feeds.autodiscovery import (
+        is_main_feed,
+        linked_feeds,
+        well_known_feed_urls,
+    )
 
-    guesses = {
-        link.url: f"through its link {_label(link)}"
-        for link in linked_feeds(page, page_url, limit=LINKED_GUESSES)
-    }
+    links = linked_feeds(page, page_url, limit=LINKED_GUESSES)
+    guesses = {link.url: f"through its link {_label(link)}" for link in links}
+    # A link to a comments or category feed is no proof the site has no feed of its own: a
+    # page often links "Comments RSS" alone. Such a feed is taken only when no guess after
+    # it (the usual addresses) is the site's own feed.
+    side = {link.url for link in links if not is_main_feed(link, page_url)}
+    fallback: FoundFeed | None = None
     for guess in well_known_feed_urls(page_url):
         if guess not in (url, page_url):
             guesses.setdefault(guess, "at a usual feed address")
@@ -201,6 +209,8 @@ def _guessed(url: str, page: bytes, page_url: str, reader: _Reader) -> FoundFeed
         if left <= 0:
             tried.append(f"{_short(guess, page_url)}: not tried, out of time")
             break
+        if fallback is not None and guess in side:  # one is enough to fall back on
+            continue
         if urlsplit(guess).netloc in reader.down:  # its other addresses would fail alike
             tried.append(f"{_short(guess, page_url)}: not tried, its host could not be reached")
             continue
@@ -211,7 +221,16 @@ def _guessed(url: str, page: bytes, page_url: str, reader: _Reader) -> FoundFeed
             tried.append(f"{_short(guess, page_url)}: {read}")
             continue
         stored, title = read
+        if guess in side:
+            fallback = FoundFeed(
+                stored,
+                title,
+                f"{url} declares no feed; found no feed of the whole site, only {stored} {how}",
+            )
+            continue
         return FoundFeed(stored, title, f"{url} declares no feed; found {stored} {how}")
+    if fallback is not None:
+        return fallback
     raise SourceError(
         f'{url} is not a feed and names no feed (no <link rel="alternate"> to RSS, Atom or '
         "JSON Feed), and none was found through its links or at the usual addresses: "

@@ -139,6 +139,12 @@ def linked_feeds(html: bytes | str, base_url: str, *, limit: int = 4) -> list[Fe
     return _best_first(ranked)[:limit]
 
 
+def is_main_feed(link: FeedLink, page_url: str) -> bool:
+    """Whether ``link`` is a site's own feed (or the feed of the page itself), not a
+    comments feed nor one category's, tag's or author's, as ``feed_links`` ranks them."""
+    return _rank(link, page_url) == 0
+
+
 def well_known_feed_urls(page_url: str) -> list[str]:
     """The addresses where a site's feed usually is, on ``page_url``'s own origin, most
     common first; for a site whose pages name no feed at all."""
