@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -362,3 +363,19 @@ def test_an_upgrade_that_does_not_start_keeps_the_scheduler_on_the_code_it_runs(
         if process.poll() is None:
             process.kill()
             process.wait(10)
+
+
+def test_a_probe_of_new_code_ended_by_a_signal_does_not_count_against_the_code(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # systemd's stop goes to the whole group: the probe dies of SIGTERM with digest run, and
+    # "the new code does not start (exit status -15)" would be a false alarm
+    from digest.cli import run
+
+    killed = [sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGTERM)"]
+    monkeypatch.setattr(run, "_own_command", lambda: killed)
+    with pytest.raises(run._ProbeEnded):
+        run._does_not_start()
+    failing = [sys.executable, "-c", "raise SystemExit('broken: no module named digest.x')"]
+    monkeypatch.setattr(run, "_own_command", lambda: failing)
+    assert run._does_not_start() == "broken: no module named digest.x"

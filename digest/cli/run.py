@@ -90,7 +90,10 @@ class _Upgrade:
         if first in (self.imported, self._refused):
             return False
         time.sleep(CODE_SETTLE_SECONDS)
-        problem = _does_not_start()
+        try:
+            problem = _does_not_start()
+        except _ProbeEnded:
+            return False  # (a stop sent to the whole group ended it too: not the code's fault)
         if code_on_disk() != first:
             return False  # still being written: looked at again when the loop next wakes
         if problem is not None:
@@ -113,9 +116,14 @@ def _own_command() -> list[str]:
     return list(sys.orig_argv[: len(sys.orig_argv) - given] if given else sys.orig_argv)
 
 
+class _ProbeEnded(Exception):
+    """The probe of the new code was ended by a signal before it could tell."""
+
+
 def _does_not_start() -> str | None:
     """Why digest's code on disk does not start (the last line of its error), or None when it
-    does: its command line loaded anew, as the command run again would load it."""
+    does: its command line loaded anew, as the command run again would load it. Raises
+    ``_ProbeEnded`` when a signal ended the probe (systemd's stop goes to the whole group)."""
     import subprocess
 
     try:
@@ -132,6 +140,8 @@ def _does_not_start() -> str | None:
         return str(exc)
     if done.returncode == 0:
         return None
+    if done.returncode < 0:
+        raise _ProbeEnded(done.returncode)
     lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
     return lines[-1] if lines else f"exit status {done.returncode}"
 
