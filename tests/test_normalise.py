@@ -882,6 +882,7 @@ def test_default_rules_are_loaded_once_and_described() -> None:
         "disclaimer",
         "standalone",
         "trailing_block",
+        "noted_block",
         "seo_standfirst",
         "dateline",
     }
@@ -1407,3 +1408,182 @@ ENGLISH_FURNITURE_LOOKALIKES = [
 def test_sentences_that_resemble_english_furniture_are_kept(sentence: str) -> None:
     for texts in ([sentence, *BODY], [BODY[0], sentence, BODY[1]], [*BODY, sentence]):
         assert clean(texts) == ([("body", t) for t in texts], [])
+
+
+# --- AI summary blocks: a heading, a few points and a note that AI made them ----------------------
+
+SUMMARY_BLOCKS = [
+    # the note after the last point
+    (
+        ["Key points:", "• The utility will replace 12,000 lead pipes.", "• Schools come first."],
+        "These key points were written by AI and checked by an editor.",
+        "after",
+    ),
+    # the note before the heading (the block at the top, nothing before it)
+    (
+        ["Key takeaways", "Lead pipes go first near schools.", "The grant covers most of it."],
+        "The following summary was generated with the help of AI.",
+        "before",
+    ),
+    # the note between the heading and the first point
+    (
+        ["Key points", "The utility replaces 12,000 pipes.", "Households pay nothing."],
+        "We use AI to write these key points. They may not always match what the article says.",
+        "inside",
+    ),
+    # the takeaways above, made with AI
+    (
+        ["In brief", "12,000 pipes will be replaced.", "The work takes four years."],
+        "The takeaways above were produced with the help of AI and checked by our newsroom.",
+        "after",
+    ),
+    # the note is the heading
+    (
+        ["- 12,000 lead pipes will be replaced.", "- Streets near schools come first."],
+        "AI-generated summary",
+        "before",
+    ),
+    (
+        ["Das Wichtigste in Kürze", "• 12.000 Bleirohre werden ersetzt.", "• Schulen zuerst."],
+        "Diese Zusammenfassung wurde mit KI erstellt und von der Redaktion geprüft.",
+        "after",
+    ),
+    (
+        ["Auf einen Blick", "Die Stadt ersetzt 12.000 Rohre.", "Der Bund zahlt das meiste."],
+        "Die folgenden Stichpunkte wurden mithilfe künstlicher Intelligenz erstellt.",
+        "before",
+    ),
+    (
+        ["L'essentiel", "• 12 000 canalisations seront remplacées.", "• Les écoles d'abord."],
+        "Ce résumé a été généré par une intelligence artificielle et relu par la rédaction.",
+        "after",
+    ),
+    (
+        ["Puntos clave", "Se cambiarán 12.000 tuberías.", "Las escuelas van primero."],
+        "Este resumen fue elaborado con inteligencia artificial y revisado por la redacción.",
+        "before",
+    ),
+]
+
+
+def _with_note(points: list[str], note: str, where: str) -> list[str]:
+    if where == "before":
+        return [note, *points]
+    if where == "inside":
+        return [points[0], note, *points[1:]]
+    return [*points, note]
+
+
+@pytest.mark.parametrize(("block", "note", "where"), SUMMARY_BLOCKS)
+@pytest.mark.parametrize("at_end", [False, True])
+def test_ai_summary_block_goes_with_its_note(
+    block: list[str], note: str, where: str, at_end: bool
+) -> None:
+    # The note alone went before: the heading and points stayed, repeating the article.
+    texts = _with_note(block, note, where)
+    kept, removed = clean([*BODY, *texts] if at_end else [*texts, *BODY])
+    assert [t for _, t in kept] == BODY
+    assert [t for rule, t in removed if rule == "ai-summary-block"] == block
+    assert note.startswith(" ".join(t for rule, t in removed if rule == "ai-disclaimer"))
+
+
+@pytest.mark.parametrize(
+    "heading",
+    ["Key points (AI-generated)", "KI-Zusammenfassung", "En bref (résumé généré par IA)"],
+)
+def test_ai_summary_block_whose_heading_is_its_note(heading: str) -> None:
+    points = ["– 12,000 pipes will be replaced.", "– The grant pays for most of it."]
+    kept, removed = clean([heading, *points, *BODY])
+    assert [t for _, t in kept] == BODY
+    assert removed == [("ai-summary-block", t) for t in [heading, *points]]
+
+
+def test_ai_summary_heading_and_point_in_one_paragraph() -> None:
+    summary = "Summary: The utility will replace 12,000 lead pipes over four years, at no cost."
+    note = "This summary was written by an AI tool and may contain errors."
+    kept, removed = clean([summary, note, *BODY])
+    assert [t for _, t in kept] == BODY
+    assert ("ai-summary-block", summary) in removed
+
+
+def test_ai_summary_block_reason_quotes_the_note() -> None:
+    note = "These key points were written by AI and checked by an editor."
+    paragraphs = [Paragraph(t) for t in ["Key points", "Pipes go.", "Schools first.", note, *BODY]]
+    result = normalise(Article("k", "Courier", "", tuple(paragraphs)))
+    reasons = {r.rule: r.reason for r in result.removed}
+    assert note in reasons["ai-summary-block"]
+
+
+SUMMARY_LOOKALIKES = [
+    # an author's own key points, with no note
+    ["Key points", "• Replace the pipes.", "• Start near schools.", *BODY],
+    # a note on the whole article, not on the summary beside it
+    [*BODY, "Summary", "• Pipes go.", "• Schools first.", "This article was translated with AI."],
+    # the note is not beside the block: a paragraph of the article comes between
+    ["Key points", "• Pipes go.", "• Schools first.", *BODY, "This summary was made with AI."],
+    # an AI note over an article that is itself the summary, with no heading
+    ["This summary was generated by AI from the council's minutes.", *BODY],
+    # more short lines than a summary gives: a wire story of one-line paragraphs
+    [
+        "This summary was generated by AI.",
+        "In brief",
+        *(f"Line {n} of the wire story, a sentence of its own." for n in range(1, 9)),
+        *BODY,
+    ],
+    # the points are all the article has
+    ["Key points", "• Pipes go.", "• Schools first.", "These key points were made by AI."],
+    # reported speech: a story about AI summaries
+    [
+        "Key points",
+        "• Readers distrust AI summaries.",
+        '"These key points were generated by AI," the label reads, the study found.',
+        *BODY,
+    ],
+]
+
+
+@pytest.mark.parametrize("texts", SUMMARY_LOOKALIKES)
+def test_summary_blocks_without_a_note_on_them_are_kept(texts: list[str]) -> None:
+    kept, removed = clean(texts)
+    assert not [t for rule, t in removed if rule == "ai-summary-block"]
+    assert all(t in [k for _, k in kept] for t in texts if "AI" not in t)
+
+
+def test_user_noted_block_rule(tmp_path: Path) -> None:
+    path = write_rules(
+        tmp_path,
+        """
+[[rule]]
+id = "sintesi"
+kind = "noted_block"
+description = "Italian AI summary"
+noted_by = ["ai-disclaimer"]
+patterns = ["in sintesi"]
+""",
+    )
+    rules = load_rules(path)
+    note = "This summary was generated by AI."
+    kept, removed = clean(
+        ["In sintesi", "Tubi sostituiti.", "Scuole prima.", note, *BODY], rules=rules
+    )
+    assert [t for _, t in kept] == BODY
+    assert [rule for rule, _ in removed] == ["sintesi"] * 3 + ["ai-disclaimer"]
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ('noted_by = ["ai-disclaimer"]\n', "'noted_by' only applies to noted_block rules"),
+        (
+            'noted_by = ["no-such-rule"]\n',
+            "noted_by: no disclaimer rule 'no-such-rule'",
+        ),
+        ('noted_by = ["ai-disclaimer"]\nnote_signals = ["nope"]\n', "unknown signal 'nope'"),
+        ("", "'noted_by' must name the disclaimer rules"),
+    ],
+)
+def test_bad_noted_block_rule(tmp_path: Path, text: str, problem: str) -> None:
+    kind = "noted_block" if "only applies" not in problem else "standalone"
+    rule = f'[[rule]]\nid = "x"\nkind = "{kind}"\ndescription = "X"\npatterns = ["x+"]\n'
+    with pytest.raises(ValueError, match=re.escape(problem)):
+        load_rules(write_rules(tmp_path, rule + text))

@@ -397,8 +397,8 @@ def test_a_misspelled_key_is_unknown_and_the_likely_one_is_suggested(tmp_path: P
         load_rules(path)
     assert str(caught.value) == (
         f"{path}: rule 'promo': unknown key 'pattern', did you mean 'patterns'? (keys: "
-        "description, followed_by, id, kind, min_title_overlap, patterns, requires, score, "
-        "threshold, unless)"
+        "description, followed_by, heading_note_signals, id, kind, min_title_overlap, "
+        "note_signals, noted_by, patterns, requires, score, threshold, unless)"
     )
     path = write(tmp_path, "[signal.promo]\ndescription = 'P'\nen = ['buy now']\n")
     with pytest.raises(

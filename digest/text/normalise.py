@@ -200,6 +200,10 @@ class _Item:
     prompt: tuple[str, str] | None = None  # (rule id, reason) if it is a standalone prompt
     cut: bool = False
     print_: int = 0  # its fingerprint, when the source's template is known
+    # a note (its rule ids and text) that a disclaimer rule cut as a whole paragraph right
+    # before or right after this one: it may say how a block of points beside it was made
+    note_before: tuple[frozenset[str], str] | None = None
+    note_after: tuple[frozenset[str], str] | None = None
     _words: list[str] | None = field(default=None, repr=False)
 
     @property
@@ -304,6 +308,7 @@ def clean_paragraphs(
     if template is not None and (not template.recurs or not rules.recurring):
         template = None
     items = _read(paragraphs, context, account, template)
+    _cut_noted_blocks(items, rules, account)
     _cut_doubling(items, title, account)
     _cut_blocks(items, rules, account)
     if template is not None:
@@ -370,8 +375,11 @@ def _read(
             items.append(_Item(index, text, paragraph.kind, code))
     _extend_code(items)
 
-    out = []
+    out: list[_Item] = []
+    note: tuple[frozenset[str], str] | None = None  # a whole paragraph just cut as a note
     for item in items:
+        if note is not None:
+            item.note_before, note = note, None
         if item.code:
             context.follows_cut = False
             out.append(item)
@@ -389,8 +397,11 @@ def _read(
             continue
         if context.rules.disclaimer and "disclaimer" in kinds:
             whole = item.text
-            item.text = _cut_disclaimers(item, context, account)
+            item.text, cut_by = _cut_disclaimers(item, context, account)
             if not item.text:
+                note = (cut_by, whole)
+                if out:
+                    out[-1].note_after = note
                 continue
             if item.text != whole:
                 lowered = fold(item.text)
@@ -416,9 +427,12 @@ def _extend_code(items: list[_Item]) -> None:
         items.reverse()
 
 
-def _cut_disclaimers(item: _Item, context: _Context, account: _Account) -> str:
+def _cut_disclaimers(
+    item: _Item, context: _Context, account: _Account
+) -> tuple[str, frozenset[str]]:
     """Cut every sentence a disclaimer rule matches or scores; consecutive ones cut by one rule
-    go together. Sentences that nearly score are noted as candidates."""
+    go together. Sentences that nearly score are noted as candidates. Returns what is left of
+    the paragraph and the ids of the rules that cut."""
     sentences = _sentences(item.text, context.language)
     verdicts: list[tuple[str, str] | None] = []
     for order, sentence in enumerate(sentences):
@@ -436,7 +450,7 @@ def _cut_disclaimers(item: _Item, context: _Context, account: _Account) -> str:
         verdicts.append(verdict)
         context.follows_cut = verdict is not None
     if not any(verdicts):
-        return item.text
+        return item.text, frozenset()
     kept: list[str] = []
     run: list[str] = []
     for order, (sentence, verdict) in enumerate(zip(sentences, verdicts, strict=True)):
@@ -448,7 +462,7 @@ def _cut_disclaimers(item: _Item, context: _Context, account: _Account) -> str:
         if following is None or following[0] != verdict[0]:
             account.cut(item.index, verdict[0], verdict[1], " ".join(run), order)
             run = []
-    return " ".join(kept)
+    return " ".join(kept), frozenset(v[0] for v in verdicts if v is not None)
 
 
 def _prompt(item: _Item, context: _Context, account: _Account) -> tuple[str, str] | None:
@@ -697,6 +711,181 @@ def _repeats_title(item: _Item, title: str) -> bool:
 
 def _jaccard(a: set[str], b: set[str]) -> float:
     return len(a & b) / len(a | b) if a or b else 0.0
+
+
+# --- blocks of points marked by a note ------------------------------------------------------------
+
+_POINTS_MAX = 6  # a generated summary gives three to six points; a longer run is the article's
+_POINT_MAX_CHARS = 220
+_POINT_MAX_SENTENCES = 2
+# With no note after them, the points end at a paragraph this much longer than the longest:
+# the lead that follows them is a paragraph of prose, they are a line each.
+_POINT_GROWTH = 1.5
+_POINT_LINE_CHARS = 100  # ... when it is longer than a line: points vary in length under that
+_INLINE_LABEL_MAX_CHARS = 40  # "Summary: The city will ..." (a heading and a point in one)
+_NOTE_QUOTE_CHARS = 80
+
+
+def _cut_noted_blocks(items: list[_Item], rules: RuleSet, account: _Account) -> None:
+    """Cut each block of points under a heading such as "Key points" that a note beside it
+    (a whole paragraph a disclaimer rule cut in this pass: "These key points were generated
+    by AI") or its heading itself ("Key points (AI-generated)") says was generated: the note
+    alone went, and the points left would repeat the article."""
+    if not rules.noted_block or not _may_hold_noted_block(items, rules):
+        return
+    position = 0
+    while position < len(items):
+        block = _noted_block(items, position, rules)
+        if block is None:
+            position += 1
+            continue
+        rule, cut, reason = block  # (the paragraphs from ``position`` on)
+        inside = {id(i) for i in cut}
+        if not any(i.prose and shapes.sentence_like(i.text) for i in items if id(i) not in inside):
+            position += 1  # nothing of the article's own would be left: it is the article
+            continue
+        for item in cut:
+            account.cut_item(item, rule.id, reason)
+        position += len(cut)
+
+
+def _may_hold_noted_block(items: list[_Item], rules: RuleSet) -> bool:
+    """Whether a block could be marked here: a note was cut as a whole paragraph beside a
+    paragraph, or a heading (a short line, or a label before a colon) holds a word that says
+    how it was made ("Key points (AI-generated)"). Most articles have neither, and looking
+    at each of their paragraphs as a block's heading cost a twentieth of the cleaning."""
+    if any(i.note_before is not None or i.note_after is not None for i in items):
+        return True
+    signals = {name for rule in rules.noted_block for name in rule.heading_note_signals}
+    if not signals:
+        return False
+    heads = []
+    for item in items:
+        if item.code or item.cut:
+            continue
+        if len(item.text) <= _BLOCK_HEADING_MAX_CHARS:
+            heads.append(item.text)
+        else:
+            label, colon, _ = item.text[: _INLINE_LABEL_MAX_CHARS + 1].partition(":")
+            if colon:
+                heads.append(label)
+    if not heads:
+        return False
+    # (all of them at once: a word found across two of them only costs the look at each)
+    joined = "\n".join(heads)
+    return any(rules.holds(name, joined) for name in signals)
+
+
+def _noted_block(
+    items: list[_Item], position: int, rules: RuleSet
+) -> tuple[Rule, list[_Item], str] | None:
+    """The block that starts at ``position``, as (its rule, its paragraphs, the reason to cut
+    them), when a note marks it; None when there is none or it is not marked."""
+    item = items[position]
+    if item.code or item.cut:
+        return None
+    rule = _block_heading(item.text, rules)
+    if rule is not None:
+        notes = [item.note_before, item.note_after]
+        start = position + 1
+        self_noted = any(rules.holds(name, item.text) for name in rule.heading_note_signals)
+    elif item.note_before is not None and (rule := _block_heading(item.note_before[1], rules)):
+        # the note is the heading ("AI-generated summary") and was cut: the points follow it
+        notes, start, self_noted = [item.note_before], position, False
+    else:
+        label, colon, rest = item.text.partition(":")
+        if not colon or len(label) > _INLINE_LABEL_MAX_CHARS:
+            return None
+        rule = _block_heading(label, rules)
+        if rule is None or not _point_like(rest.strip()):
+            return None
+        # a heading and its one point in one paragraph: "Summary: The city will ..."
+        note = next(
+            (n for n in (item.note_before, item.note_after) if _speaks_of(n, rule, rules)), None
+        )
+        if note is None and not any(rules.holds(n, label) for n in rule.heading_note_signals):
+            return None
+        return rule, [item], _noted_reason(rule, note)
+    points = _points(items, start, rules, listed_only=start == position)
+    if not points:
+        return None
+    notes.append(points[-1].note_after)
+    note = next((n for n in notes if _speaks_of(n, rule, rules)), None)
+    if note is None and not self_noted:
+        return None
+    return rule, items[position:start] + points, _noted_reason(rule, note)
+
+
+def _block_heading(text: str, rules: RuleSet) -> Rule | None:
+    if len(text) > _BLOCK_HEADING_MAX_CHARS:
+        return None
+    return rules.match("noted_block", probe(text))
+
+
+def _speaks_of(note: tuple[frozenset[str], str] | None, rule: Rule, rules: RuleSet) -> bool:
+    """Whether ``note`` (a paragraph cut as a note) was cut by one of the rules that mark the
+    block and speaks of it ("these key points", not "this article")."""
+    if note is None or not note[0] & set(rule.noted_by):
+        return False
+    return not rule.note_signals or any(rules.holds(n, note[1]) for n in rule.note_signals)
+
+
+def _noted_reason(rule: Rule, note: tuple[frozenset[str], str] | None) -> str:
+    if note is None:
+        return f"{rule.description} (its heading says so)"
+    text = note[1]
+    if len(text) > _NOTE_QUOTE_CHARS:
+        text = text[: _NOTE_QUOTE_CHARS - 1].rstrip() + "\u2026"
+    return f"{rule.description} (the note beside it: \u201c{text}\u201d)"
+
+
+def _point_like(text: str) -> bool:
+    return (
+        0 < len(text) <= _POINT_MAX_CHARS
+        and len(text.split()) >= 2
+        and len(_sentences(text)) <= _POINT_MAX_SENTENCES
+    )
+
+
+def _points(items: list[_Item], start: int, rules: RuleSet, *, listed_only: bool) -> list[_Item]:
+    """The points of a block from ``start``: short lines, all list items if the first is, up
+    to a note after one of them. With no note after them they end by their shape, and only
+    sentences of their own count: at a paragraph much longer than the points (the lead after
+    them); ``listed_only``, only list items (a block with no heading of its own). Empty when
+    there are none, or more than a summary gives."""
+    run: list[_Item] = []
+    listed: bool | None = None
+    for item in items[start:]:
+        if item.cut or item.code or not _point_like(item.text):
+            break
+        if _block_heading(item.text, rules) is not None:
+            break
+        is_listed = shapes.is_list_item(item.text)
+        if listed is None:
+            listed = is_listed
+        elif is_listed != listed:
+            break
+        run.append(item)
+        if item.note_after is not None:
+            return run if len(run) <= _POINTS_MAX else []
+        if len(run) > _POINTS_MAX:
+            break
+    if listed_only and not listed:
+        return []
+    points: list[_Item] = []
+    longest = 0
+    for item in run:
+        if len(_sentences(item.text)) > 1:
+            break
+        if (
+            points
+            and not listed
+            and len(item.text) > max(_POINT_GROWTH * longest, _POINT_LINE_CHARS)
+        ):
+            break
+        points.append(item)
+        longest = max(longest, len(item.text))
+    return points if len(points) <= _POINTS_MAX else []
 
 
 # --- blocks of teasers --------------------------------------------------------------------------

@@ -38,11 +38,14 @@ from digest.errors import as_toml, toml_mistake
 from digest.text.lexicon import lexicon
 from digest.text.prefilter import LiteralFilter, fold, literal_search, necessary_literals
 
-RuleKind = Literal["disclaimer", "standalone", "trailing_block", "seo_standfirst", "dateline"]
+RuleKind = Literal[
+    "disclaimer", "standalone", "trailing_block", "noted_block", "seo_standfirst", "dateline"
+]
 KINDS: tuple[RuleKind, ...] = (
     "disclaimer",
     "standalone",
     "trailing_block",
+    "noted_block",
     "seo_standfirst",
     "dateline",
 )
@@ -98,7 +101,11 @@ _RULE_KEYS = {
     "requires",
     "threshold",
     "unless",
+    "noted_by",
+    "note_signals",
+    "heading_note_signals",
 }
+_NOTED_BLOCK_KEYS = ("noted_by", "note_signals", "heading_note_signals")
 _FILE_KEYS = {"rule", "disable", "signals"}
 _BACKREFERENCE = re.compile(r"(?<!\\)(?:\\\\)*\\(?:[1-9]|g<)")
 
@@ -356,6 +363,13 @@ class Rule:
     # signals that keep a text the patterns match: "Sign up, the council urged residents, ..."
     # is a story's reported speech, though a prompt's pattern matches it
     unless: tuple[str, ...] = ()
+    # noted_block rules: the disclaimer rules whose note, cutting a whole paragraph beside the
+    # block, marks it; signals one of which that note must hold (it speaks of the block: "these
+    # key points", not "this article"); signals by which a heading is a note of its own ("Key
+    # points (AI-generated)")
+    noted_by: tuple[str, ...] = ()
+    note_signals: tuple[str, ...] = ()
+    heading_note_signals: tuple[str, ...] = ()
     origin: str = ""  # the file the rule came from, for messages
 
     @property
@@ -408,6 +422,7 @@ class RuleSet:
     trailing_block: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
     seo_standfirst: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
     dateline: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
+    noted_block: tuple[Rule, ...] = field(init=False, repr=False, compare=False)
 
     # each kind's patterns in file order, and the rule each belongs to
     _patterns: dict[str, Candidates] = field(init=False, repr=False, compare=False)
@@ -495,6 +510,10 @@ class RuleSet:
 
         position = patterns.first_whole(text, accept=unvetoed)
         return None if position is None else owners[position]
+
+    def holds(self, name: str, text: str) -> bool:
+        """Whether ``text`` holds the signal ``name``, a word signal or a computed one."""
+        return self._holds(name, text)
 
     def _holds(self, name: str, text: str) -> bool:
         """Whether ``text`` holds the signal ``name`` (a computed one as for a sentence of an
@@ -694,6 +713,14 @@ def load_rules(extra: Path | None = None, text: bytes | None = None) -> RuleSet:
         del merged[rule_id]
     for rule in user_rules:
         merged[rule.id] = rule  # a dict keeps the built-in's place when an id is replaced
+    for rule in merged.values():
+        for noted_by in rule.noted_by:
+            # (a block marked by a note no rule cuts would never be cut: say so now)
+            if noted_by not in merged or merged[noted_by].kind != "disclaimer":
+                raise RulesError(
+                    f"{rule.origin}: rule '{rule.id}': noted_by: no disclaimer rule "
+                    f"'{noted_by}' (disabled, or of another kind)"
+                )
     return RuleSet(tuple(merged.values()), signals, recurring)
 
 
@@ -888,6 +915,8 @@ def _parse_rule(
     if isinstance(overlap, bool) or not isinstance(overlap, int | float) or not 0 < overlap <= 1:
         raise fail(f"'min_title_overlap' must be a number above 0 and at most 1, got {overlap!r}")
 
+    noted_by, note_signals, heading_note_signals = _parse_noted(table, kind, signals, fail)
+
     return Rule(
         id=rule_id,
         kind=kind,
@@ -899,8 +928,39 @@ def _parse_rule(
         requires=requires,
         threshold=threshold,
         unless=unless,
+        noted_by=noted_by,
+        note_signals=note_signals,
+        heading_note_signals=heading_note_signals,
         origin=origin,
     )
+
+
+def _parse_noted(
+    table: Mapping[str, Any], kind: str, signals: Mapping[str, Signal], fail: Any
+) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """A noted_block rule's ``noted_by`` (rule ids, required), ``note_signals`` and
+    ``heading_note_signals`` (signal names)."""
+    given = [key for key in _NOTED_BLOCK_KEYS if key in table]
+    if kind != "noted_block":
+        if given:
+            raise fail(f"'{given[0]}' only applies to noted_block rules")
+        return (), (), ()
+    if "patterns" not in table:
+        raise fail("a noted_block rule needs 'patterns': the block's heading")
+    known = set(signals) | set(COMPUTED_SIGNALS)
+    found: list[tuple[str, ...]] = []
+    for key in _NOTED_BLOCK_KEYS:
+        values = table.get(key, [])
+        if key == "noted_by" and not values:
+            raise fail("'noted_by' must name the disclaimer rules whose note marks the block")
+        if not isinstance(values, list) or not all(isinstance(v, str) and v for v in values):
+            raise fail(f"'{key}' must be a list of names")
+        if key != "noted_by":
+            for name in values:
+                if name not in known:
+                    raise fail(f"unknown signal {name!r} (signals: {', '.join(sorted(known))})")
+        found.append(tuple(values))
+    return found[0], found[1], found[2]
 
 
 def _parse_unless(
