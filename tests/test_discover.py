@@ -454,6 +454,20 @@ def test_guessing_stops_at_one_requests_deadline(http_server) -> None:
     assert len(http_server.requests) <= 1 + 3
 
 
+def test_a_page_declaring_dozens_of_dead_feeds_costs_a_bounded_search(http_server) -> None:
+    # each declared feed answers 404 slowly: read one by one, with a retry each, they took
+    # minutes; now at most MAX_GUESSES of them, within one request's deadline
+    links = [("application/rss+xml", f"/feeds/{n}.xml") for n in range(30)]
+    page(http_server, "/", *links)
+    for n in range(30):
+        http_server.route(f"/feeds/{n}.xml", status=404, body="gone", delay=0.2)
+    settings = FetchSettings(total_timeout=1.0, retries=1)
+    with pytest.raises(SourceError, match="none could be read") as caught:
+        find_feed(http_server.url("/"), allow_private=True, settings=settings)
+    assert "not tried, out of time" in caught.value.problem
+    assert len(http_server.requests) <= 1 + 8
+
+
 # --------------------------------------------------------------------------------------------
 # The network policy: what a site on the internet names is read only on the internet
 

@@ -159,10 +159,20 @@ def _find_feed(url: str, reader: _Reader) -> FoundFeed:
 
 
 def _declared(url: str, links: list[FeedLink], reader: _Reader) -> FoundFeed:
-    """The first of the page's declared feeds (the main one first) that reads as a feed."""
+    """The first of the page's declared feeds (the main one first) that reads as a feed: at
+    most ``MAX_GUESSES`` of them, a host found down not asked again, all within one request's
+    deadline (a page may declare dozens, on a host that never answers)."""
     problems: list[str] = []
-    for link in links:
-        read = reader.read_feed(link.url, reader.settings)
+    deadline = time.monotonic() + reader.settings.total_timeout
+    for link in links[:MAX_GUESSES]:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            problems.append(f"{link.url}: not tried, out of time")
+            break
+        if urlsplit(link.url).netloc in reader.down:
+            problems.append(f"{link.url}: not tried, its host could not be reached")
+            continue
+        read = reader.read_feed(link.url, replace(reader.settings, total_timeout=left))
         if isinstance(read, str):
             problems.append(f"{link.url}: {read}")
             continue
