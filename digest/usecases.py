@@ -310,6 +310,8 @@ def build_then_send(
         else:
             already_sent = True
         for day in state.deferred_days(since=built.day - CATCH_UP_DAYS):
+            if failed:
+                break  # (a server that failed once in this job is tried again by the next)
             if day >= built.day:  # (today's is done above; a later one by its own job)
                 continue
             digest = stored_digest(config, state, day)
@@ -328,6 +330,17 @@ def build_then_send(
         )
         for other, error in more:
             problem += f"; and {other.isoformat()}'s: {error.problem}"
+        # what did go out, said too: the job's summary line is this error's alone
+        done = (
+            [f"{sent.day.isoformat()}'s email went to {len(sent.recipients)} recipient(s)"]
+            if sent is not None
+            else []
+        )
+        done += [
+            f"{r.day.isoformat()}'s email went to {', '.join(r.recipients)}" for r in caught_up
+        ]
+        if done:
+            problem = "; ".join(done) + "; but " + problem
         raise EmailFailedError(built, problem, first.advice) from first
     return BuiltAndSent(built, sent, already_sent, tuple(caught_up))
 

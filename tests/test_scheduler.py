@@ -594,6 +594,61 @@ def test_a_daily_job_sends_an_earlier_days_email_to_those_refused_for_now_alone(
         assert state.deferred_days(since=dt.date(2026, 11, 1)) == ()
 
 
+def test_a_job_whose_catch_up_fails_still_says_that_todays_email_went_out(
+    tmp_path: Path,
+) -> None:
+    # bruno's server refuses the 20th's email, takes the 21st's, then refuses the 20th's
+    # again: the job fails (bruno still waits for the 20th) but must not read as if the
+    # 21st's email had not gone out
+    from seedsite import copy_seeds
+    from smtpserver import Recorder, smtp_server
+
+    from digest.config import EmailConfig
+    from digest.model import Source
+    from digest.scheduler import scheduled_job
+
+    class Deferring(Recorder):
+        def __init__(self) -> None:
+            super().__init__()
+            self.tries = 0
+
+        async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+            if address == "bruno@example.org":
+                self.tries += 1
+                if self.tries in (1, 3):
+                    return "451 4.7.1 greylisted, try again later"
+            return await super().handle_RCPT(server, session, envelope, address, rcpt_options)
+
+    start = dt.datetime(2026, 11, 20, 6, 0, tzinfo=UTC)
+    seeds = copy_seeds(tmp_path, start - dt.timedelta(hours=3))
+    handler = Deferring()
+    with smtp_server(handler) as port:
+        email = EmailConfig(
+            sender="digest@example.org",
+            recipients=("ana@example.org", "bruno@example.org"),
+            smtp_host="127.0.0.1",
+            smtp_port=port,
+            security="none",
+            timeout=5.0,
+        )
+        config = dataclasses.replace(
+            make_config(tmp_path, at="07:00"),
+            sources=(Source("seeds", "folder", str(seeds)),),
+            email=email,
+        )
+        clock = FakeClock(start, until=start)
+        scheduler = Scheduler(config, lambda: scheduled_job(config, clock=clock), clock=clock)
+        assert not scheduler.run_job().ok
+        clock.now += dt.timedelta(days=1)
+        second = scheduler.run_job()
+    assert not second.ok
+    assert "2026-11-21's email went to 2 recipient(s)" in second.detail, second.detail
+    assert "2026-11-20" in second.detail
+    with State.open(config.state) as state:
+        assert state.sent_to(dt.date(2026, 11, 21)) == ("ana@example.org", "bruno@example.org")
+        assert state.deferred_recipients(dt.date(2026, 11, 20)) == ("bruno@example.org",)
+
+
 def parse_subject(content: bytes) -> str:
     """The day of the month a digest email's Subject names."""
     import email
