@@ -15,7 +15,7 @@ from httpserver import FixtureServer
 from digest.sources.discover import find_feed, resolve_new_source
 from digest.sources.errors import SourceError
 from digest.sources.feeds import discover_feeds
-from digest.sources.feeds.autodiscovery import linked_feeds
+from digest.sources.feeds.autodiscovery import feed_links, linked_feeds
 from digest.sources.http import FetchSettings
 
 RSS = (
@@ -582,3 +582,19 @@ def test_a_local_feed_file_is_named_by_its_own_title_and_a_folder_by_its_name(
     }
     assert resolve_new_source("clippings", base=tmp_path).entry["name"] == "clippings"
     assert resolve_new_source("notes.txt", base=tmp_path).entry["name"] == "notes.txt"
+
+
+def test_an_address_no_parser_reads_hides_no_other_feed_link() -> None:
+    # (the readers once caught every error of a page as "names nothing": a bug of theirs
+    # looked like a page without feeds)
+    html = (
+        b'<html><head><link rel="alternate" type="application/rss+xml" href="http://[::1">'
+        b'<link rel="alternate" type="application/rss+xml" href="/feed.xml"></head>'
+        b'<body><a href="http://[bad">RSS</a><a href="/rss.xml">RSS</a></body></html>'
+    )
+    assert [link.url for link in feed_links(html, "https://example.org/")] == [
+        "https://example.org/feed.xml"
+    ]
+    assert [link.url for link in linked_feeds(html, "https://example.org/")] == [
+        "https://example.org/rss.xml"
+    ]

@@ -87,23 +87,20 @@ def feed_links(html: bytes | str, base_url: str) -> list[FeedLink]:
         return []
     tree, base = page
     ranked: list[tuple[tuple[int, ...], FeedLink]] = []
-    try:
-        for link in tree.css("link[rel][href]"):
-            attrs = link.attributes
-            rels = (attrs.get("rel") or "").lower().split()
-            kind = (attrs.get("type") or "").split(";")[0].strip().lower()
-            if "alternate" not in rels or kind not in FEED_TYPES | MAYBE_FEED_TYPES:
-                continue
-            href = join_url(base, unescape((attrs.get("href") or "").strip()))
-            if not is_safe_link(href):
-                continue
-            last_resort = kind not in FEED_TYPES
-            if last_resort and not _looks_like_a_json_feed(href):
-                continue
-            found = FeedLink(href, " ".join((attrs.get("title") or "").split()))
-            ranked.append(((_rank(found, base_url), last_resort), found))
-    except Exception:  # a page too broken to read advertises nothing
-        return []
+    for link in tree.css("link[rel][href]"):
+        attrs = link.attributes
+        rels = (attrs.get("rel") or "").lower().split()
+        kind = (attrs.get("type") or "").split(";")[0].strip().lower()
+        if "alternate" not in rels or kind not in FEED_TYPES | MAYBE_FEED_TYPES:
+            continue
+        href = join_url(base, unescape((attrs.get("href") or "").strip()))
+        if not is_safe_link(href):
+            continue
+        last_resort = kind not in FEED_TYPES
+        if last_resort and not _looks_like_a_json_feed(href):
+            continue
+        found = FeedLink(href, " ".join((attrs.get("title") or "").split()))
+        ranked.append(((_rank(found, base_url), last_resort), found))
     return _best_first(ranked)
 
 
@@ -121,21 +118,18 @@ def linked_feeds(html: bytes | str, base_url: str, *, limit: int = 4) -> list[Fe
     tree, base = page
     here = base_url.partition("#")[0]
     ranked: list[tuple[tuple[int, ...], FeedLink]] = []
-    try:
-        for anchor in tree.css("a[href]"):
-            href = (anchor.attributes.get("href") or "").strip()
-            url = join_url(base, unescape(href)).partition("#")[0]
-            if not is_safe_link(url) or url == here:
-                continue
-            text = " ".join((anchor.text(deep=True) or "").split())
-            by_address, by_look = _address_names_a_feed(url), _looks_like_a_feed_link(anchor, text)
-            if not (by_address or by_look):
-                continue
-            found = FeedLink(url, text[:80])
-            how = 0 if by_address and by_look else 1 if by_address else 2
-            ranked.append(((_rank(found, base_url), how), found))
-    except Exception:  # a page too broken to read links to nothing
-        return []
+    for anchor in tree.css("a[href]"):
+        href = (anchor.attributes.get("href") or "").strip()
+        url = join_url(base, unescape(href)).partition("#")[0]
+        if not is_safe_link(url) or url == here:
+            continue
+        text = " ".join((anchor.text(deep=True) or "").split())
+        by_address, by_look = _address_names_a_feed(url), _looks_like_a_feed_link(anchor, text)
+        if not (by_address or by_look):
+            continue
+        found = FeedLink(url, text[:80])
+        how = 0 if by_address and by_look else 1 if by_address else 2
+        ranked.append(((_rank(found, base_url), how), found))
     return _best_first(ranked)[:limit]
 
 
