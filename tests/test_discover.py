@@ -465,7 +465,37 @@ def test_a_page_declaring_dozens_of_dead_feeds_costs_a_bounded_search(http_serve
     with pytest.raises(SourceError, match="none could be read") as caught:
         find_feed(http_server.url("/"), allow_private=True, settings=settings)
     assert "not tried, out of time" in caught.value.problem
-    assert len(http_server.requests) <= 1 + 8
+    declared = [r for r in http_server.requests if r.path.startswith("/feeds/")]
+    assert len(declared) <= 8  # then the usual addresses, in a budget of their own
+    assert len(http_server.requests) <= 1 + 8 + 8
+
+
+def test_a_page_whose_declared_feed_is_dead_is_searched_at_the_usual_addresses(
+    http_server,
+) -> None:
+    # the theme still declares the feed of a plugin long gone; the site serves its feed at /feed
+    page(http_server, "/", ("application/rss+xml", "/old-plugin/rss.php"))
+    feed(http_server, "/feed", "Harbour Notes", "entries")
+    result = find_feed(http_server.url("/"), allow_private=True)
+    assert (result.url, result.title) == (http_server.url("/feed"), "Harbour Notes")
+    assert result.note.startswith(f"{http_server.url('/')} names feeds that could not be read")
+    assert f"found {http_server.url('/feed')} at a usual feed address" in result.note
+
+
+def test_a_blog_kept_under_a_folder_is_found_at_its_folders_feed(http_server) -> None:
+    page(http_server, "/blog/")
+    feed(http_server, "/blog/feed", "The Blog", "entries")
+    feed(http_server, "/feed", "The Shop's News", "entries")
+    assert found(http_server.url("/blog/"), allow_private=True) == (
+        http_server.url("/blog/feed"),
+        "The Blog",
+    )
+    # under an article's address, "/feed" is the article's comments: the site's is tried
+    page(http_server, "/2026/05/a-post/")
+    feed(http_server, "/2026/05/a-post/feed", "Comments on: A post", "entries")
+    assert found(http_server.url("/2026/05/a-post/"), allow_private=True)[0] == (
+        http_server.url("/feed")
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -507,17 +537,19 @@ def test_a_public_page_cannot_get_a_feed_in_the_local_network_added(
     http_server, internet: FakeInternet
 ) -> None:
     port = http_server.port
-    page(http_server, "/", ("application/rss+xml", f"http://intranet.example:{port}/feed.xml"))
-    feed(http_server, "/feed.xml", "Payroll")
+    private = f"http://intranet.example:{port}/private/payroll.xml"
+    page(http_server, "/", ("application/rss+xml", private))
+    feed(http_server, "/private/payroll.xml", "Payroll")
     settings = FetchSettings(network=internet, retries=0)
     with pytest.raises(SourceError) as refused:
         resolve_new_source(f"http://news.example:{port}/", settings=settings)
-    assert refused.value.problem.endswith(
-        f"but none could be read: http://intranet.example:{port}/feed.xml: not fetched: "
-        "intranet.example resolves to 10.0.0.7, a private network address"
-    )
-    assert not http_server.requests_to("/feed.xml")
-    assert internet.connected == [PUBLIC[0]]
+    assert (
+        f"but none could be read: {private}: not fetched: "
+        "intranet.example resolves to 10.0.0.7, a private network address; and none was found "
+        "through its links or at the usual addresses: /feed: HTTP 404"
+    ) in refused.value.problem
+    assert not http_server.requests_to("/private/payroll.xml")
+    assert set(internet.connected) == {PUBLIC[0]}  # the usual addresses, on the public site
 
 
 def test_a_public_page_without_a_declared_feed_cannot_lead_discovery_into_the_local_network(

@@ -152,7 +152,22 @@ def _find_feed(url: str, reader: _Reader) -> FoundFeed:
     except FeedError as exc:
         not_a_feed = exc
     if not_a_feed.discovered:  # an HTML page that declares its feeds
-        return _declared(url, feed_links(result.body, result.url), reader)
+        try:
+            return _declared(url, feed_links(result.body, result.url), reader)
+        except SourceError as none_read:
+            # Sites declare a feed long dead and serve a working one where feeds usually
+            # are: guessed as for a page that declares none, both stories told if in vain.
+            guessed = _guess(url, result.body, result.url, reader)
+            if isinstance(guessed, FoundFeed):
+                how = guessed.note.partition("; found ")[2]
+                return replace(
+                    guessed, note=f"{url} names feeds that could not be read; found {how}"
+                )
+            raise SourceError(
+                f"{none_read.problem}; and none was found through its links or at the usual "
+                "addresses: " + "; ".join(guessed),
+                none_read.advice,
+            ) from None
     if (not_a_page := _not_a_page(url, result.body, not_a_feed)) is not None:
         raise not_a_page
     return _guessed(url, result.body, result.url, reader)
@@ -193,9 +208,23 @@ def _declared(url: str, links: list[FeedLink], reader: _Reader) -> FoundFeed:
 
 
 def _guessed(url: str, page: bytes, page_url: str, reader: _Reader) -> FoundFeed:
-    """The feed a page that declares none leads to: through its links to a feed, else at a
-    usual address on its site; the first guess that is a feed with entries, a comments or
-    category feed only when none of the site's own is found."""
+    """The feed a page that declares none leads to (``_guess``); raises SourceError, with
+    every address tried and why it was none, when there is none."""
+    guessed = _guess(url, page, page_url, reader)
+    if isinstance(guessed, FoundFeed):
+        return guessed
+    raise SourceError(
+        f'{url} is not a feed and names no feed (no <link rel="alternate"> to RSS, Atom or '
+        "JSON Feed), and none was found through its links or at the usual addresses: "
+        + "; ".join(guessed),
+        "find the site's feed address, or add the page itself with --page",
+    )
+
+
+def _guess(url: str, page: bytes, page_url: str, reader: _Reader) -> FoundFeed | list[str]:
+    """The feed a page leads to: through its links to a feed, else at a usual address on its
+    site; the first guess that is a feed with entries, a comments or category feed only when
+    none of the site's own is found. Else each address tried, and why it was none."""
     from digest.sources.feeds.autodiscovery import (
         is_main_feed,
         linked_feeds,
@@ -239,14 +268,7 @@ def _guessed(url: str, page: bytes, page_url: str, reader: _Reader) -> FoundFeed
             )
             continue
         return FoundFeed(stored, title, f"{url} declares no feed; found {stored} {how}")
-    if fallback is not None:
-        return fallback
-    raise SourceError(
-        f'{url} is not a feed and names no feed (no <link rel="alternate"> to RSS, Atom or '
-        "JSON Feed), and none was found through its links or at the usual addresses: "
-        + "; ".join(tried),
-        "find the site's feed address, or add the page itself with --page",
-    )
+    return fallback if fallback is not None else tried
 
 
 @dataclass(slots=True)

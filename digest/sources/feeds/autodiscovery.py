@@ -49,6 +49,8 @@ SECTION_WORDS = frozenset({"category", "tag"})
 # Where sites without a declared feed keep it, most common first: WordPress and Substack,
 # Drupal, many generators, Jekyll, Hugo, Tumblr and Ghost, Blogger; and WordPress's own
 # address where a server does not redirect /feed to it.
+# Of the usual addresses, how many are tried under a blog's folder too.
+_UNDER_A_FOLDER = 4
 WELL_KNOWN_PATHS = (
     "/feed",
     "/rss.xml",
@@ -141,9 +143,18 @@ def is_main_feed(link: FeedLink, page_url: str) -> bool:
 
 def well_known_feed_urls(page_url: str) -> list[str]:
     """The addresses where a site's feed usually is, on ``page_url``'s own origin, most
-    common first; for a site whose pages name no feed at all."""
+    common first (and under the page's folder, for a page one folder deep: a blog kept at
+    "/blog/"); for a site whose pages name no feed at all."""
     parts = urlsplit(page_url)
-    return [urlunsplit((parts.scheme, parts.netloc, path, "", "")) for path in WELL_KNOWN_PATHS]
+    paths = list(WELL_KNOWN_PATHS)
+    # A blog kept under one folder of its site ("https://example.org/blog/") has its feed
+    # there ("/blog/feed"): those first, then the site's own. Only for a page one folder
+    # deep: under an article's address, "/feed" is that article's comments (WordPress).
+    folders = [part for part in parts.path.split("/") if part]
+    if len(folders) == 1 and "." not in folders[0]:
+        under = [f"/{folders[0]}{path}" for path in WELL_KNOWN_PATHS[:_UNDER_A_FOLDER]]
+        paths = [p for pair in zip(under, paths, strict=False) for p in pair] + paths[len(under) :]
+    return [urlunsplit((parts.scheme, parts.netloc, path, "", "")) for path in paths]
 
 
 def _read_page(html: bytes | str, base_url: str) -> tuple[LexborHTMLParser, str] | None:
