@@ -585,7 +585,13 @@ def keep_ids(
             updated = record.updated
         else:
             updated = changed_at
-        published = record.published if record is not None else None
+        published = None
+        if record is not None:
+            # (a story stored before its date was kept: its stored lead's, as its entry said)
+            published = record.published or next(
+                (a.published for a in story.articles if record.keys and a.key == record.keys[0]),
+                None,
+            )
         if chosen != story.id or updated != story.updated or published != story.published:
             story = replace(story, id=chosen, updated=updated, published=published)
         result.append(story)

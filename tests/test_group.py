@@ -463,6 +463,22 @@ def test_a_story_keeps_its_id_when_a_report_joins_it() -> None:
     assert kept.id == morning.id and kept.reports == later.reports
 
 
+def test_a_story_stored_before_its_date_was_kept_keeps_its_stored_leads_date() -> None:
+    # an older digest stored no date for the entry: it showed its lead's, and a fuller
+    # report leading the story now must not move it
+    (morning,) = group_stories([FERRY_WIRE, FERRY_AEGEAN])
+    (old,) = [replace(r, published=None) for r in records([morning])]
+    fuller = replace(
+        FERRY_RADIO,
+        paragraphs=FERRY_RADIO.paragraphs * 6,
+        published=morning.lead.published + dt.timedelta(hours=3),
+    )
+    (later,) = group_stories([FERRY_WIRE, FERRY_AEGEAN, fuller])
+    assert later.lead.key != morning.lead.key  # the new lead
+    (kept,) = keep_ids([later], [old])
+    assert kept.published_at(BUILT) == morning.lead.published
+
+
 def test_two_stored_stories_that_merge_keep_the_id_of_the_larger_share() -> None:
     stored = records(
         [make_story([FERRY_RADIO]), make_story([FERRY_WIRE, FERRY_REPRINT, FERRY_AEGEAN])]
