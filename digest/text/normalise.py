@@ -722,6 +722,9 @@ _POINT_MAX_SENTENCES = 2
 # the lead that follows them is a paragraph of prose, they are a line each.
 _POINT_GROWTH = 1.5
 _POINT_LINE_CHARS = 100  # ... when it is longer than a line: points vary in length under that
+# ... and they are two at least, unless they are list items: a lone line of prose after the
+# heading is the article's lead as often (the points a page's script fills in were not in it)
+_POINTS_MIN_BY_SHAPE = 2
 _INLINE_LABEL_MAX_CHARS = 40  # "Summary: The city will ..." (a heading and a point in one)
 _NOTE_QUOTE_CHARS = 80
 
@@ -851,8 +854,9 @@ def _points(items: list[_Item], start: int, rules: RuleSet, *, listed_only: bool
     """The points of a block from ``start``: short lines, all list items if the first is, up
     to a note after one of them. With no note after them they end by their shape, and only
     sentences of their own count: at a paragraph much longer than the points (the lead after
-    them); ``listed_only``, only list items (a block with no heading of its own). Empty when
-    there are none, or more than a summary gives."""
+    them), and two of them at least unless they are list items; ``listed_only``, only list
+    items (a block with no heading of its own). Empty when there are none, or more than a
+    summary gives."""
     run: list[_Item] = []
     listed: bool | None = None
     for item in items[start:]:
@@ -885,6 +889,8 @@ def _points(items: list[_Item], start: int, rules: RuleSet, *, listed_only: bool
             break
         points.append(item)
         longest = max(longest, len(item.text))
+    if not listed and len(points) < _POINTS_MIN_BY_SHAPE:
+        return []
     return points if len(points) <= _POINTS_MAX else []
 
 
