@@ -324,23 +324,19 @@ def build_then_send(
             except MailError as exc:
                 failed.append((day, exc))
     if failed:
-        (day, first), *more = failed
-        problem = (
-            first.problem if day == built.day else f"{day.isoformat()}'s email: {first.problem}"
-        )
-        for other, error in more:
-            problem += f"; and {other.isoformat()}'s: {error.problem}"
+        # (one at most: no day is tried once the server has failed the job)
+        ((day, first),) = failed
+        problem = first.problem
+        if day != built.day:
+            problem = f"{day.isoformat()}'s email: {problem}"
         # what did go out, said too: the job's summary line is this error's alone
-        done = (
-            [f"{sent.day.isoformat()}'s email went to {len(sent.recipients)} recipient(s)"]
-            if sent is not None
-            else []
-        )
-        done += [
-            f"{r.day.isoformat()}'s email went to {', '.join(r.recipients)}" for r in caught_up
-        ]
+        done = [f"{r.day.isoformat()}'s email went to {', '.join(r.recipients)}" for r in caught_up]
+        if sent is not None:
+            done.insert(
+                0, f"{sent.day.isoformat()}'s email went to {len(sent.recipients)} recipient(s)"
+            )
         if done:
-            problem = "; ".join(done) + "; but " + problem
+            problem += f" ({'; '.join(done)})"
         raise EmailFailedError(built, problem, first.advice) from first
     return BuiltAndSent(built, sent, already_sent, tuple(caught_up))
 
