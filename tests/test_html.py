@@ -223,6 +223,37 @@ def test_deep_nesting_is_fast_and_keeps_the_text():
     assert time.perf_counter() - start < 10
 
 
+def test_very_deep_markup_reads_blocks_and_line_breaks_as_shallow_markup_does():
+    # past MAX_NESTING the tree is not built and tags are read by pattern: the same blocks
+    # must end paragraphs there, and a <br> inside a sentence must stay a wrapped line
+    fragment = (
+        "<hgroup>Council approves the budget</hgroup><menu>Read the full report</menu>"
+        "<p>The vote was close, and the mayor<br>said she would veto it.<br>Talks resume.</p>"
+        "<p>First line<br><br>Second line</p>"
+        "<table><tr><td>Layout cell one</td></tr><tr><td>Layout cell two</td></tr></table>"
+        "<div>Before the advert<aside>Buy now</aside>after it.</div>"
+        "<p>Text <script>track()</script>and more.</p>"
+    )
+    deep = "<div>" * 6_000 + fragment + "</div>" * 6_000
+    assert (
+        texts(deep)
+        == texts(fragment)
+        == [
+            "Council approves the budget",
+            "Read the full report",
+            "The vote was close, and the mayor said she would veto it.",
+            "Talks resume.",
+            "First line",
+            "Second line",
+            "Layout cell one",
+            "Layout cell two",
+            "Before the advert",
+            "after it.",
+            "Text and more.",
+        ]
+    )
+
+
 def test_unclosed_paragraph_flood_is_fast():
     start = time.perf_counter()
     assert texts("<p>" * 100_000 + "end") == ["end"]

@@ -276,6 +276,69 @@ def test_a_callout_written_as_div_text_is_a_paragraph_of_the_article() -> None:
     assert not any(text in ("⚠️", "💡") for text in got)  # the card's icon is no text
 
 
+def test_a_live_blog_keeps_every_post_with_its_heading() -> None:
+    # each post is an <article> of its own under the page's headline: trafilatura read the
+    # first as the whole article and lost the rest
+    content = extract_page(read("live_updates"))
+    assert texts(content.paragraphs) == gold("live_updates")
+    headings = [p.text for p in content.paragraphs if p.kind == "heading"]
+    assert headings == [
+        "Rail line closed after tree falls on track",
+        "Gust of 91mph recorded at the lighthouse",
+        "Schools in three towns stay shut",
+        "All ferry sailings cancelled",
+    ]
+
+
+def test_whole_articles_one_after_another_are_not_read_as_one() -> None:
+    # the next story loaded below this one, with its own headline, is not this article
+    cinema = [
+        "The town's last cinema will close in May after its owners failed to find a buyer.",
+        "The building has shown films since 1931, and the council has been asked to list it.",
+    ]
+    html = page("").replace(
+        '<article><h1>Harbour repairs begin after winter storms</h1><div class="article-body">'
+        "</div></article>",
+        f"<article><h1>Harbour repairs begin after winter storms</h1>{FILLER_HTML}</article>"
+        f"<article><h1>Cinema to close in May</h1><p>{cinema[0]}</p><p>{cinema[1]}</p></article>",
+    )
+    assert "Cinema to close" in html
+    assert texts(extract_page(html).paragraphs) == FILLER
+
+
+@pytest.mark.parametrize(
+    "after",
+    [
+        # a bio or a newsletter line after the article's last paragraph, in a bare <div>
+        "<div>Kim Tran is the Courier's harbour and transport reporter. She has covered "
+        "the port since 2019.</div>",
+        "<div>Sign up for our free morning newsletter to get the day's harbour news in your "
+        "inbox.</div>",
+    ],
+)
+def test_a_sentence_written_after_the_articles_paragraphs_stays_out(after: str) -> None:
+    # the article ended with its last paragraph: a <div> sentence after it is about the
+    # article (its author, the site's newsletter), not in it
+    content = extract_page(page(f"{FILLER_HTML}{after}"))
+    assert texts(content.paragraphs) == FILLER
+
+
+@pytest.mark.parametrize(
+    "bio",
+    [
+        "<div><a rel='author' href='/staff/kim-tran'>Kim Tran</a> is the Courier's harbour and "
+        "transport reporter, and has covered the port since 2019.</div>",
+        "<div><span class='author-name'>Kim Tran</span> is the Courier's harbour and transport "
+        "reporter, and has covered the port since 2019.</div>",
+    ],
+)
+def test_a_bio_among_the_paragraphs_is_told_by_its_author_link_or_name(bio: str) -> None:
+    # a bio placed between the paragraphs (a "more from this author" box before the last
+    # one); its block has no name, its author's link or name does
+    content = extract_page(page(f"{FILLER_HTML}{bio}<p>{FILLER[0]} Again.</p>"))
+    assert texts(content.paragraphs) == [*FILLER, f"{FILLER[0]} Again."]
+
+
 def test_a_label_in_a_div_among_paragraphs_stays_out() -> None:
     # only a sentence becomes a paragraph: a date, a button's words or a credit does not
     labels = (

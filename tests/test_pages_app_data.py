@@ -108,6 +108,13 @@ def test_comments_and_other_articles_beside_the_body_are_not_the_article(beside:
         {"paywall": {"enabled": True}},
         {"access": {"isPaywalled": True}},
         {"meta": {"premium": True}},
+        # a paywall, or who may read the article, stated as a word
+        {"paywall": "hard"},
+        {"paywallType": "metered"},
+        {"contentTier": "locked"},
+        {"accessLevel": "premium"},
+        {"visibility": "paid"},
+        {"meta": {"access": "subscribers-only"}},
     ],
 )
 def test_a_body_the_data_says_is_paid_for_is_not_taken(paid: dict) -> None:
@@ -122,6 +129,11 @@ def test_a_paywall_switched_off_or_another_article_s_flag_does_not_stop_the_body
         {"paywall": {"enabled": False}},
         {"related": [{"title": "Tram line delayed", "isPremium": True}]},
         {"next": {"title": "Tram line delayed", "paywall": {"enabled": True}}},
+        # stated as words that leave no reader out, or the message a site shows on every page
+        {"paywall": "none", "accessLevel": "free", "visibility": "public"},
+        {"contentTier": "Free", "premium": "false"},
+        {"paywallText": "Subscribe to read every story for £1 a week"},
+        {"accessibilityLabel": "Members' area and premium puzzles"},
     ):
         assert texts(extract_page(shell(article(FILLER, **beside))).paragraphs) == FILLER
 

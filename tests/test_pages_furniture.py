@@ -233,3 +233,60 @@ def test_a_paywall_offer_under_a_teaser_is_not_the_article(name: str) -> None:
     )
     teaser = "".join(f"<p>{text}</p>" for text in FILLER[:3])
     assert texts(extract_page(page(teaser + offer)).paragraphs) == FILLER[:3]
+
+
+# --- the standfirst ------------------------------------------------------------------------------
+
+DEK = "Crews landed their catch at a neighbouring port all winter, at a cost of an hour a trip."
+
+
+def with_standfirst(standfirst: str, *, head: str = "", body: str = FILLER_HTML) -> str:
+    """The article page with ``standfirst`` between its headline and its body's container,
+    named so that trafilatura reads the whole ``<article>``, as on many news sites."""
+    html = page(body, head=head)
+    return html.replace('<div class="article-body">', f'{standfirst}<div class="story__text">')
+
+
+@pytest.mark.parametrize(
+    ("standfirst", "head"),
+    [
+        # unnamed, but it repeats what the page says of itself (as news sites' deks do)
+        (f"<p>{DEK}</p>", f'<meta name="description" content="{DEK}">'),
+        (f"<p>{DEK}</p>", f'<meta property="og:description" content="  {DEK}">'),
+        (
+            f"<p>{DEK}</p>",
+            f'<script type="application/ld+json">{{"@type": "NewsArticle", "description": '
+            f'"{DEK}"}}</script>',
+        ),
+        # named a standfirst, though the page has no description (Substack's subtitle, a dek)
+        (f'<h3 class="subtitle">{DEK}</h3>', ""),
+        (f'<p class="story__standfirst">{DEK}</p>', ""),
+        (f'<div class="c-dek"><p>{DEK}</p></div>', '<meta name="description" content="Other.">'),
+    ],
+)
+def test_the_standfirst_under_the_headline_goes(standfirst: str, head: str) -> None:
+    # the page's summary of the article, not its text: the gold leaves it out
+    assert texts(extract_page(with_standfirst(standfirst, head=head)).paragraphs) == FILLER
+
+
+def test_a_block_under_the_headline_that_is_neither_named_nor_described_stays() -> None:
+    # a lead paragraph set apart, or an intro the page does not give as its summary
+    html = with_standfirst(f"<p>{DEK}</p>", head='<meta name="description" content="Other.">')
+    assert texts(extract_page(html).paragraphs) == [DEK, *FILLER]
+
+
+def test_a_first_paragraph_the_description_repeats_stays_among_the_others() -> None:
+    # a blog's description is often its first paragraph (Jekyll's excerpt): that paragraph
+    # goes on among the others beside the headline, and is the article's
+    first = f'<meta name="description" content="{FILLER[0]}">'
+    html = page("", head=first).replace(
+        '<div class="article-body"></div>', FILLER_HTML + '<div class="share">Share</div>'
+    )
+    assert f"<h1>Harbour repairs begin after winter storms</h1>{FILLER_HTML}" in html
+    assert texts(extract_page(html).paragraphs) == FILLER
+
+
+def test_a_subtitle_among_the_paragraphs_is_a_heading_of_the_article() -> None:
+    body = f'{FILLER_HTML}<h3 class="subtitle">What happens next</h3><p>{FILLER[0]} Again.</p>'
+    content = extract_page(page(body))
+    assert content.paragraphs[len(FILLER)] == Paragraph("What happens next", "heading")

@@ -213,15 +213,19 @@ def html_to_paragraphs(html: str | bytes, base_url: str | None = None) -> list[P
     if "pre" in names or "table" in names:
         parts = _read_structure(parts)
     parts[1::2] = map(_TAG_ACTION.get, parts[1::2], repeat(""))
-    marked = "".join(parts)
-    if _LINE in marked:
-        # two or more <br> in a row end a paragraph, and so does one after a finished
-        # sentence; any other is a line break inside the paragraph
-        marked = _LINE_RUN.sub(_BREAK, marked)
-        marked = _LINE_AFTER_SENTENCE.sub(r"\1" + _BREAK, marked).replace(_LINE, " ")
+    marked = _line_breaks("".join(parts))
     if "&" in marked:
         marked = _unescape_serialised(marked)
     return _split(marked)
+
+
+def _line_breaks(marked: str) -> str:
+    """Each ``<br>`` (marked ``_LINE``) read: two or more in a row end a paragraph, and so does
+    one after a finished sentence; any other is a line break inside the paragraph."""
+    if _LINE not in marked:
+        return marked
+    marked = _LINE_RUN.sub(_BREAK, marked)
+    return _LINE_AFTER_SENTENCE.sub(r"\1" + _BREAK, marked).replace(_LINE, " ")
 
 
 def _parse(html: str):
@@ -513,24 +517,28 @@ def _nests_deeper_than(html: str, limit: int) -> bool:
     return False
 
 
+# The fallback below reads the same names as the parsed path: the elements dropped with their
+# content (those that have any), the blocks and table cells that end a paragraph, and <br>.
 _DROP_BLOCK = re.compile(
-    r"<(script|style|noscript|template|iframe|object|svg|form|nav|aside|figcaption|title)\b"
-    r".*?</\1\s*>",
+    rf"<({'|'.join(sorted(_DROP_NAMES - _VOID_ELEMENTS))})\b.*?</\1\s*>",
     re.IGNORECASE | re.DOTALL,
 )
 _HEADING_TAG = re.compile(r"<(/?)h[1-6]\b[^>]*>", re.IGNORECASE)
 _BLOCK_TAG = re.compile(
-    r"</?(?:p|div|section|article|header|footer|main|blockquote|pre|ul|ol|li|dl|dt|dd|table"
-    r"|tr|br|hr)\b[^>]*>",
+    rf"</?(?:{'|'.join(n for n, act in _TAG_ACTION.items() if act == _BREAK and n[0] != '/')})"
+    r"\b[^>]*>",
     re.IGNORECASE,
 )
+_BR_TAG = re.compile(r"</?br\b[^>]*>", re.IGNORECASE)
 _ANY_TAG = re.compile(r"<[^>]*(?:>|$)")
 
 
 def _paragraphs_by_regex(html: str) -> list[Paragraph]:
     """Linear-time fallback for pathologically deep markup: tags stripped by pattern."""
-    html = _DROP_BLOCK.sub(" ", html)
+    # (as there, a dropped block still separates the text around it, an inline one does not)
+    html = _DROP_BLOCK.sub(lambda m: " " if m[1].lower() in _INLINE_DROPS else _BREAK, html)
     html = _HEADING_TAG.sub(lambda m: _BREAK if m.group(1) else _BREAK + _HEADING, html)
     html = _BLOCK_TAG.sub(_BREAK, html)
+    html = _line_breaks(_BR_TAG.sub(_LINE, html))
     html = _ANY_TAG.sub("", html)
     return _split(_html.unescape(html))

@@ -95,6 +95,7 @@ class Lexicon:
     hidden_roles: frozenset[str]
     article_body_hints: frozenset[Hint]
     comment_section_hints: frozenset[Hint]
+    standfirst_hints: frozenset[Hint]
     # keys of a page's app data that hold no part of its article: the furniture, comments
     app_data_hints: frozenset[Hint]
     # function words by language (BCP 47 primary subtag)
@@ -183,6 +184,7 @@ def _build(data: Mapping[str, Any]) -> Lexicon:
         hidden_roles=_words(clutter, "hidden_roles", "clutter"),
         article_body_hints=_hints(clutter, "article_body"),
         comment_section_hints=_hints(clutter, "comment_sections"),
+        standfirst_hints=_hints(clutter, "standfirst"),
         app_data_hints=frozenset(
             _hints(clutter, "widgets")
             | _hints(clutter, "page_furniture")

@@ -14,8 +14,8 @@ The steps, one module each:
 2. Read the metadata (title, author, publication time, canonical link) from the untouched page
    (``metadata``).
 3. Strip page furniture that needs the DOM to recognise: captions and photo credits, byline,
-   tag-list, share, newsletter, promo and related-article containers, and hidden or pop-up text
-   inside links (``furniture``).
+   tag-list, share, newsletter, promo and related-article containers, hidden or pop-up text
+   inside links, and the standfirst under the headline (``furniture``).
 4. Run trafilatura in precision mode, with tables and no comments, and read its body tree into
    ``Paragraph`` objects: ``<head>`` → heading, code blocks → ``code``, data tables → ``row``
    paragraphs, layout tables → the text they hold (``extract``).
@@ -116,7 +116,7 @@ def extract_page(
         raise PageError(NO_ARTICLE, "the content is not an HTML page")
     try:
         metadata = read_metadata(tree, url)
-        strip_furniture(tree)
+        strip_furniture(tree, metadata.descriptions)
         body = find_body(tree, url)
     except (ValueError, TypeError, RecursionError, etree.LxmlError) as exc:
         # lxml and trafilatura fail this way on pathological markup (deep nesting, bad bytes)

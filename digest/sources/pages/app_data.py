@@ -16,7 +16,9 @@ menus), it holds several sentences, and no key on the way to it names furniture 
 name does on a page ("comments", "relatedArticles", "next": a thread or the next article,
 kept in the article's own object, is often longer than the article). Nothing is taken when
 the data says the article is paid for (``isAccessibleForFree: false``, a ``paywall`` or
-``premium`` flag, or such an object switched on: ``"paywall": {"enabled": true}``), in the
+``premium`` flag, true or naming a kind of paywall: ``"paywall": "hard"``, or such an object
+switched on: ``"paywall": {"enabled": true}``; a level of access that leaves most readers
+out: ``"accessLevel": "premium"``, ``"contentTier": "locked"``, ``"visibility": "paid"``), in the
 objects around the body or in their settings (``"access": {"isPaywalled": true}``): the same
 rule as for JSON-LD's ``articleBody``. The result is text: no markup or script of it survives.
 """
@@ -54,6 +56,18 @@ _TAG = re.compile(r"</?[a-zA-Z][^>]*>")
 _PAID_KEY = re.compile(r"paywall|premium|subscriber[-_]?only|locked|metered", re.IGNORECASE)
 # ... and, inside an object so named, the keys of its switch: "paywall": {"enabled": true}
 _SWITCH_KEY = re.compile(r"(?:is[-_]?)?(?:enabled|active|on|required|applied|locked)", re.I)
+# A flag so named may be a string too, naming a kind of paywall ("paywall": "hard",
+# "metered"): it says the article is paid for unless it says there is none. A longer string
+# is a message the site shows (its "paywallText" is on free articles too), not a flag.
+_NO_PAYWALL = frozenset({"", "none", "no", "false", "0", "off", "free", "open", "public", "null"})
+_MAX_FLAG_WORDS = 2
+# Keys stating who may read the article ("accessLevel": "premium", "contentTier": "locked",
+# Ghost's "visibility": "paid"), by their words ("accessibility" is not one), and the words
+# of a value that leave most readers out.
+_ACCESS_WORDS = frozenset({"access", "tier", "visibility", "entitlement"})
+_PAID_ACCESS = re.compile(
+    r"\b(?:paid|premium|locked|subscribers?|members?|metered|hard|restricted|paywall(?:ed)?)\b"
+)
 # Keys whose value is furniture, not the article (the lexicon's page furniture and comments).
 _FURNITURE_KEYS = lexicon().app_data_hints
 
@@ -179,10 +193,21 @@ def _paid(item: dict, settings: bool = True) -> bool:
             if str(value).strip().lower().rsplit("/", 1)[-1] in ("false", "no", "0"):
                 return True
         elif _PAID_KEY.search(key):
-            if value is True or (
-                isinstance(value, dict)
-                and any(_SWITCH_KEY.fullmatch(k) and v is True for k, v in value.items())
+            if (
+                value is True
+                or (
+                    isinstance(value, str)
+                    and value.strip().lower() not in _NO_PAYWALL
+                    and len(value.split()) <= _MAX_FLAG_WORDS
+                )
+                or (
+                    isinstance(value, dict)
+                    and any(_SWITCH_KEY.fullmatch(k) and v is True for k, v in value.items())
+                )
             ):
+                return True
+        elif isinstance(value, str) and not _ACCESS_WORDS.isdisjoint(name_words(key)):
+            if _PAID_ACCESS.search(" ".join(name_words(value))):
                 return True
         elif (
             settings

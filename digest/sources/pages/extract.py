@@ -17,6 +17,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from digest.model import CELL_SEPARATOR, Paragraph
+from digest.sources.pages.furniture import names_furniture
 
 _XML_DECL = re.compile(r"^\s*<\?xml\b[^>]*\?>", re.I)
 _DOCUMENT = re.compile(r"<(?:!doctype|html|head|body)\b", re.I)
@@ -46,6 +47,7 @@ def find_body(tree: HtmlElement, url: str | None) -> etree._Element | None:
     """
     _mark_code_blocks(tree)
     _mark_prose_blocks(tree)
+    _gather_posts(tree)
     document = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -58,6 +60,28 @@ def find_body(tree: HtmlElement, url: str | None) -> etree._Element | None:
         with_metadata=False,
     )
     return getattr(document, "body", None)
+
+
+def _gather_posts(tree: HtmlElement) -> None:
+    """Make a live blog's posts one article. Each post is an ``<article>`` of its own, side by
+    side under the page's headline, and trafilatura reads the page's first ``<article>`` as
+    the whole of it: every post but the first was lost (or, the first being short, their
+    paragraphs were gathered without their headings). The posts' container becomes the
+    article and the posts its sections, when the headline (the page's first ``<h1>``) stands
+    before them, outside them all: articles that each hold a headline are a run of whole
+    articles (the next story loaded below this one), not one article's posts."""
+    first = next(tree.iter("article"), None)
+    holder = first.getparent() if first is not None else None
+    if holder is None or holder.tag in ("body", "html"):
+        return
+    posts = [child for child in holder if child.tag == "article"]
+    if len(posts) < 2 or any(next(post.iter("h1"), None) is not None for post in posts):
+        return
+    if next(tree.iter("h1", "article")).tag != "h1":
+        return  # no headline before the posts
+    for post in posts:
+        post.tag = "section"
+    holder.tag = "article"
 
 
 def _mark_code_blocks(tree: HtmlElement) -> None:
@@ -96,16 +120,26 @@ def _mark_prose_blocks(tree: HtmlElement) -> None:
     lost its sentence. Only prose is marked (a sentence's words and its full stop, inline
     markup only), so a label, a date or a button stays what it was; and not a caption: the
     sentence of a block that holds a picture but none of the paragraphs, which describes the
-    picture ("Waves break over the harbour wall during the storm.") that digest never shows."""
+    picture ("Waves break over the harbour wall during the storm.") that digest never shows.
+
+    Nor the sentences sites write after an article, about it rather than in it: an author's
+    bio or a newsletter line. These are told by the page's structure, not their words: a
+    ``<div>`` standing after the last of its container's paragraphs (the article has ended
+    there; a callout card stands in a block of its own among them), or one holding a link
+    to its author (``rel="author"``) or an inline element named as furniture ("author-name",
+    "newsletter-link"), which the furniture pass leaves to the block around it."""
     # (each parent's paragraphs and pictures are counted once: a page of thousands of <div>
     # lines in one container took seconds when every line counted its siblings again)
     paragraphs: dict[HtmlElement, bool] = {}
+    after_paragraphs: dict[HtmlElement, set[HtmlElement]] = {}  # the children after the last
     media: dict[HtmlElement, bool] = {}
 
     def among_paragraphs(holder: HtmlElement) -> bool:
         if holder not in paragraphs:
-            count = sum(1 for c in holder if c.tag == "p")
-            paragraphs[holder] = count >= _MIN_SIBLING_PARAGRAPHS
+            children = list(holder)
+            found = [i for i, c in enumerate(children) if c.tag == "p"]
+            paragraphs[holder] = len(found) >= _MIN_SIBLING_PARAGRAPHS
+            after_paragraphs[holder] = set(children[found[-1] + 1 :]) if found else set()
         return paragraphs[holder]
 
     def holds_media(holder: HtmlElement) -> bool:
@@ -117,7 +151,10 @@ def _mark_prose_blocks(tree: HtmlElement) -> None:
     for div in tree.iter("div"):
         if not (div.text or "").strip() and not any((c.tail or "").strip() for c in div):
             continue  # no text of its own: a container
-        if any(isinstance(d.tag, str) and d.tag not in _INLINE_TAGS for d in div.iterdescendants()):
+        inline = [d for d in div.iterdescendants() if isinstance(d.tag, str)]
+        if any(d.tag not in _INLINE_TAGS for d in inline):
+            continue
+        if any(_is_author_link(d) or names_furniture(d) for d in inline):
             continue
         text = " ".join(div.text_content().split())
         if len(text.split()) < _MIN_PROSE_WORDS or not _SENTENCE_END.search(text):
@@ -126,12 +163,17 @@ def _mark_prose_blocks(tree: HtmlElement) -> None:
         if parent is None:
             continue
         grandparent = parent.getparent()
-        if among_paragraphs(parent) or (
-            grandparent is not None and among_paragraphs(grandparent) and not holds_media(parent)
-        ):
+        if among_paragraphs(parent):
+            if div not in after_paragraphs[parent]:
+                marked.append(div)
+        elif grandparent is not None and among_paragraphs(grandparent) and not holds_media(parent):
             marked.append(div)
     for div in marked:
         div.tag = "p"
+
+
+def _is_author_link(element: HtmlElement) -> bool:
+    return element.tag == "a" and "author" in (element.get("rel") or "").lower().split()
 
 
 _BLOCK_TAGS = frozenset({"p", "head", "list", "item", "quote", "div"})

@@ -22,12 +22,19 @@ Three cases are decided apart from the names alone:
   become plain blocks, which trafilatura reads (it skips figures);
 * a permalink beside a heading ("¶", "#", "§" linking to the heading's own anchor) goes, so it
   does not end the heading's text; a heading whose text is itself a link to an anchor on the
-  page loses the link, which made trafilatura take the heading for a link and drop it.
+  page loses the link, which made trafilatura take the heading for a link and drop it;
+* a standfirst goes (the summary under the headline: Substack's subtitle, a news story's
+  dek): the block right after the page's ``<h1>``, set apart from the article's paragraphs,
+  that repeats the description the page gives of itself or is named a standfirst. It is the
+  page's summary of the article, not the article (a block that goes on among the paragraphs
+  is the first of them, whatever it repeats), except on a gallery, where it is the only
+  prose around the pictures.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from lxml.html import HtmlElement
 
@@ -52,8 +59,12 @@ _HINT_ATTRIBUTES = (
 _FURNITURE_HINTS = lexicon().furniture_hints
 _HIDDEN_HINTS = lexicon().hidden_hints
 _HIDDEN_ROLES = lexicon().hidden_roles
+# The names of a standfirst (see _standfirst).
+_STANDFIRST_HINTS = lexicon().standfirst_hints
 # (the longest hint in words, "screen reader text"; app_data matches its keys here too)
-_LONGEST_HINT = max(map(len, _FURNITURE_HINTS | _HIDDEN_HINTS | lexicon().app_data_hints))
+_LONGEST_HINT = max(
+    map(len, _FURNITURE_HINTS | _HIDDEN_HINTS | _STANDFIRST_HINTS | lexicon().app_data_hints)
+)
 _FURNITURE_BLOCKS = frozenset(
     {
         "address",
@@ -86,6 +97,7 @@ _MAX_REMOVED_SHARE = 0.4
 _PROSE_PARAGRAPH_CHARS = 120
 _MAX_REMOVED_PROSE_PARAGRAPHS = 3
 _CAPTION_HINTS = lexicon().caption_hints
+_STANDFIRST_BLOCKS = frozenset({"p", "div", "h2", "h3", "h4", "h5", "h6"})
 _COMMENT_HINTS = lexicon().comment_section_hints
 _HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 _WORD_CHAR = re.compile(r"\w")
@@ -113,6 +125,12 @@ def _hint_words(element: HtmlElement) -> list[tuple[str, ...]]:
 def name_words(name: str) -> tuple[str, ...]:
     """The lowercase words of a name: "MostRead", "most-read" and "most_read" are most + read."""
     return tuple(w for w in _NON_WORD.split(_CAMEL.sub(" ", name).lower()) if w)
+
+
+def names_furniture(element: HtmlElement) -> bool:
+    """Whether the element's naming attributes say it is furniture around the article (an
+    author's name or link, a sign-up prompt), whatever kind of element it is."""
+    return matches_hint(_hint_words(element), _FURNITURE_HINTS)
 
 
 def matches_hint(hints: list[tuple[str, ...]], vocabulary: frozenset[tuple[str, ...]]) -> bool:
@@ -162,8 +180,9 @@ def _holds_the_body(element: HtmlElement, hints: list[tuple[str, ...]], page_cha
     return False
 
 
-def strip_furniture(tree: HtmlElement) -> None:
-    """Remove captions, hinted furniture blocks and hidden/pop-up text, in place."""
+def strip_furniture(tree: HtmlElement, descriptions: Iterable[str] = ()) -> None:
+    """Remove captions, hinted furniture blocks, hidden/pop-up text and the standfirst, in
+    place; ``descriptions`` are the page's descriptions of itself (its meta tags')."""
     # scripts and styles are no text, and inline JSON would swamp the page-share guard below
     for element in list(tree.iter("script", "style", "template")):
         if element.getparent() is not None:
@@ -173,6 +192,9 @@ def strip_furniture(tree: HtmlElement) -> None:
     gallery = sum(map(_unlinked_chars, captions)) > _MAX_REMOVED_SHARE * page_chars
     doomed: list[HtmlElement] = []
     unwrapped: list[HtmlElement] = []
+    standfirst = None if gallery else _standfirst(tree, descriptions)
+    if standfirst is not None:
+        doomed.append(standfirst)
     for element in tree.iter():
         tag = element.tag
         if not isinstance(tag, str) or tag in _NEVER_REMOVED:
@@ -202,6 +224,34 @@ def strip_furniture(tree: HtmlElement) -> None:
     if gallery:
         for element in tree.iter("figure", "figcaption"):
             element.tag = "div"
+
+
+def _standfirst(tree: HtmlElement, descriptions: Iterable[str]) -> HtmlElement | None:
+    """The block right after the page's headline (nothing but space between them) that no
+    paragraph follows beside it, when it repeats one of ``descriptions`` or is named a
+    standfirst; None when there is none."""
+    headline = next(tree.iter("h1"), None)
+    if headline is None or (headline.tail or "").strip():
+        return None
+    block = headline.getnext()
+    while block is not None and not isinstance(block.tag, str):  # a comment
+        if (block.tail or "").strip():
+            return None
+        block = block.getnext()
+    if block is None or block.tag not in _STANDFIRST_BLOCKS:
+        return None
+    if next(block.itersiblings("p"), None) is not None:
+        return None  # the article's paragraphs go on beside it: it is the first of them
+    text = _key(block.text_content())
+    if not text:
+        return None
+    if text in {_key(d) for d in descriptions}:
+        return block
+    return block if matches_hint(_hint_words(block), _STANDFIRST_HINTS) else None
+
+
+def _key(text: str) -> str:
+    return " ".join(text.split()).casefold()
 
 
 def _is_caption_block(tag: str, hints: list[tuple[str, ...]]) -> bool:

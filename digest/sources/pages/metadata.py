@@ -43,6 +43,8 @@ class PageMetadata:
     article_body: str = ""  # the JSON-LD articleBody, the longest one declared ("" when none)
     # the article a JavaScript app's data script holds (app_data), () when none or paid for
     app_body: tuple[Paragraph, ...] = ()
+    # the summaries the page gives of the article (meta, Open Graph, Twitter, JSON-LD)
+    descriptions: tuple[str, ...] = ()
 
 
 def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
@@ -50,6 +52,7 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
     title, author, titles, date_hint = _title_author_date(tree, url)
     objects = list(_json_ld_objects(tree))
     paid = any(_paid(item) for item in objects)
+    descriptions = _descriptions(tree, objects)
     return PageMetadata(
         title=title,
         author=author,
@@ -59,13 +62,20 @@ def read_metadata(tree: HtmlElement, url: str | None) -> PageMetadata:
         titles=tuple(titles),
         article_body="" if paid else _article_body(objects),
         # a paid article's text is in the app's data for the app to show subscribers
-        app_body=() if paid else tuple(app_data_paragraphs(tree, [*titles, *_descriptions(tree)])),
+        app_body=() if paid else tuple(app_data_paragraphs(tree, [*titles, *descriptions])),
+        descriptions=tuple(descriptions),
     )
 
 
-def _descriptions(tree: HtmlElement) -> list[str]:
+def _descriptions(tree: HtmlElement, objects: list[dict]) -> list[str]:
     keys = ("description", "og:description", "twitter:description")
-    return [_collapse(meta.get("content", "")) for meta in _metas(tree, *keys)]
+    found = [_collapse(meta.get("content", "")) for meta in _metas(tree, *keys)]
+    found += [
+        _collapse(value)
+        for item in objects
+        if isinstance(value := item.get("description"), str) and _json_ld_types(item)
+    ]
+    return [text for text in found if text]
 
 
 def _article_body(objects: list[dict]) -> str:
