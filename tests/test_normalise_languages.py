@@ -187,6 +187,29 @@ BOILERPLATE = [
     ("es", "comment-prompt", "Únete a la conversación"),
     ("fr", "comment-prompt", "Les commentaires sont désormais fermés."),
     ("de", "photo-credit", "Foto: Anna Berg/epa"),
+    ("de", "newsletter-prompt", "Jetzt mit SZ Plus freischalten"),
+    ("de", "newsletter-prompt", "Mit dem Digital-Abo freischalten"),
+    # a publisher's channel on a network
+    ("en", "social-prompt", "Join our Telegram channel for breaking news."),
+    ("en", "social-prompt", "Find us on Mastodon"),
+    ("de", "social-prompt", "Folgen Sie unserem WhatsApp-Kanal."),
+    ("fr", "social-prompt", "Rejoignez notre chaîne WhatsApp pour ne rien manquer."),
+    ("es", "social-prompt", "Únete a nuestro canal de WhatsApp."),
+    ("it", "social-prompt", "Iscriviti al nostro canale Telegram per restare aggiornato."),
+    ("pt", "social-prompt", "Junte-se ao nosso canal no WhatsApp."),
+    ("nl", "social-prompt", "Volg ons WhatsApp-kanaal."),
+    # a comment button's label
+    ("en", "comment-prompt", "Add comment"),
+    ("en", "comment-prompt", "Comment and share!"),
+    ("en", "comment-prompt", "Like, comment & share"),
+    ("de", "comment-prompt", "Kommentar schreiben"),
+    ("fr", "comment-prompt", "Ajouter un commentaire"),
+    ("es", "comment-prompt", "Deja un comentario"),
+    # a pointer to the site's other pages
+    ("de", "inline-teaser", "Mehr zum Thema lesen Sie auf unserer Themenseite."),
+    ("de", "inline-teaser", "Mehr Informationen finden Sie unter www.stadt-beispiel.de."),
+    ("fr", "inline-teaser", "Pour en savoir plus, consultez notre dossier sur les retraites."),
+    ("es", "inline-teaser", "Para más información, visite nuestra sección de Economía."),
 ]
 
 
@@ -311,6 +334,24 @@ LOOKALIKES = [
     # Dutch too: the day, then the verb said of someone else, not what the mailbox brings
     ("nl", "Elke week krijgen klanten van de bank een overzicht per e-mail."),
     ("nl", "Iedere maandag ontvangen ouders het rooster per e-mail."),
+    # a phone is unlocked with a face or a finger, in a how-to's headings: no paywall's offer
+    ("de", "Mit Face ID freischalten"),
+    ("de", "Mit dem Fingerabdruck freischalten"),
+    ("de", "Freischalten mit Touch ID"),
+    # a prompt reported as an appeal, in Polish and Swedish as in English ("..., the council
+    # urged"): "zachęcał", "uppmanade", "sa"
+    ("pl", "Zapisz się do newslettera i unikaj korków – zachęcał prezydent miasta."),
+    ("pl", "Udostępnij ten artykuł, prosi policja."),
+    ("sv", "Prenumerera på nyhetsbrevet, uppmanade kommunen invånarna."),
+    ("sv", "Följ polisen på Facebook för uppdateringar, sa presstalespersonen."),
+    ("sv", "Dela på Facebook, skriver polisen."),
+    # a network's channel named in a story, and "for more" that is the story's own sentence
+    ("fr", "La préfecture a lancé une chaîne WhatsApp, que 40 000 personnes ont rejointe."),
+    ("en", "Join our WhatsApp channel for flood alerts, the fire service urged residents."),
+    ("de", "Mehr zum Thema erfahren Bürger am Donnerstag bei einer Versammlung im Rathaus."),
+    ("fr", "Pour en savoir plus, les chercheurs ont analysé 2 000 échantillons d'eau."),
+    ("es", "Para más información, los vecinos pueden llamar al 010 o acudir al ayuntamiento."),
+    ("es", "Para más información, visite la oficina de turismo de la plaza Mayor."),
 ]
 
 
