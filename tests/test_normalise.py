@@ -1699,3 +1699,36 @@ def test_article_lead_after_a_noted_heading_with_no_points_is_kept(opening: list
     kept, removed = clean([*opening, *BODY])
     assert [t for _, t in kept][-len(BODY) :] == BODY
     assert not [t for rule, t in removed if rule == "ai-summary-block" and t in BODY]
+
+
+SPONSORS = [
+    "Sponsored by:",
+    "Warby Parker: Boutique-quality glasses at a fair price. Try five pairs at home for free.",
+    "Squarespace: Make your next move. Use code HARBOUR for 10% off your first order.",
+    "Fracture: Your photos, printed beautifully directly on glass.",
+]
+
+
+def test_a_list_of_sponsors_ending_the_notes_is_cut() -> None:
+    kept, removed = clean([*BODY, *SPONSORS])
+    assert [t for _, t in kept] == BODY
+    assert removed == [("sponsor-block", t) for t in SPONSORS]
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        # the article goes on after it: a section of its own
+        [BODY[0], *SPONSORS, BODY[1]],
+        # a story's last paragraphs, on who paid for the race, in prose
+        [
+            *BODY,
+            "Sponsored by:",
+            "The race was paid for by the town's three largest employers, the organisers said.",
+            "Each gave about £5,000, a sum the council matched for the first time this year.",
+        ],
+    ],
+)
+def test_sponsors_named_in_the_articles_own_prose_are_kept(texts: list[str]) -> None:
+    kept, removed = clean(texts)
+    assert [t for _, t in kept] == texts and removed == []

@@ -1062,6 +1062,12 @@ def _block_end(
             continue
         if rule.followed_by == "prompts":
             break
+        if rule.followed_by == "labelled":
+            if not _labelled_line(item.text):
+                break
+            teasers.append(item)
+            position += 1
+            continue
         if shapes.reads_like_prose(item.text, typical) or not shapes.teaser_like(item.text):
             break
         teasers.append(item)
@@ -1069,6 +1075,9 @@ def _block_end(
     if len(teasers) + others > _BLOCK_MAX_PARAGRAPHS:
         return None  # too long for a block of links: more likely a list of the article's own
     at_end = all(i.cut or i.prompt is not None for i in items[position:])
+    if rule.followed_by == "labelled":
+        # (a sponsor's line reads as prose: only a block that ends the article is one)
+        return position if at_end and teasers else None
     if not teasers:
         return position if at_end or others else None
     if not at_end and 2 * sum(1 for t in teasers if _full_stop(t.text)) > len(teasers):
@@ -1078,6 +1087,17 @@ def _block_end(
     if len(teasers) == 1 and shapes.sentence_like(teasers[0].text):
         return None  # one sentence under a heading like "More from the council": a last section
     return position
+
+
+# "Squarespace: Make your next move. Use code GRUBER for 10% off.": a name, a colon, its blurb
+_LABELLED_LINE = re.compile(r"^\W{0,3}[^\W\d_][\w&'’.+-]*(?: [\w&'’.+-]+){0,4}\s?[:–—-]\s+\S")
+_LABELLED_MAX_CHARS = 300
+
+
+def _labelled_line(text: str) -> bool:
+    """A short paragraph that opens with a name and a colon or dash: one line of a list of
+    sponsors, each with its blurb."""
+    return len(text) <= _LABELLED_MAX_CHARS and _LABELLED_LINE.match(text) is not None
 
 
 def _full_stop(text: str) -> bool:

@@ -49,7 +49,7 @@ KINDS: tuple[RuleKind, ...] = (
     "seo_standfirst",
     "dateline",
 )
-FOLLOWED_BY = ("teasers", "prompts")
+FOLLOWED_BY = ("teasers", "prompts", "labelled")
 
 # Removals that come from the stage's own checks rather than from a rules file.
 DUPLICATE = "duplicate-paragraph"
@@ -354,7 +354,7 @@ class Rule:
     kind: RuleKind
     description: str
     patterns: tuple[str, ...]
-    followed_by: Literal["teasers", "prompts"] = "teasers"
+    followed_by: Literal["teasers", "prompts", "labelled"] = "teasers"
     min_title_overlap: float = 0.5
     score: Mapping[str, int] = field(default_factory=dict)
     # every entry must be present: a signal name, or a tuple of names of which one will do
