@@ -630,3 +630,25 @@ def test_an_address_no_parser_reads_hides_no_other_feed_link() -> None:
     assert [link.url for link in linked_feeds(html, "https://example.org/")] == [
         "https://example.org/rss.xml"
     ]
+
+
+def test_an_article_one_folder_deep_gets_the_sites_feed_not_its_own_comments(
+    http_server,
+) -> None:
+    # WordPress's "post name" permalinks put every post one folder deep ("/a-post/"), where
+    # "/a-post/feed" is that post's comments; the theme declares a FeedBurner feed long dead
+    page(http_server, "/a-post/", ("application/rss+xml", "/feedburner/harbour"))
+    post = http_server.url("/a-post/")
+    comments = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Comments on: A post</title>'
+        f"<link>{post}</link><description>d</description>"
+        f"<item><title>By: Ana</title><link>{post}#comment-12</link>"
+        "<description>Lovely photos of the harbour.</description></item>"
+        f"<item><title>By: Tom</title><link>{post}#comment-14</link>"
+        "<description>I was there on Monday.</description></item></channel></rss>"
+    )
+    http_server.route(
+        "/a-post/feed", body=comments, headers={"Content-Type": "application/rss+xml"}
+    )
+    feed(http_server, "/feed", "Harbour Notes", "entries")
+    assert found(post, allow_private=True) == (http_server.url("/feed"), "Harbour Notes")

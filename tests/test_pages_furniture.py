@@ -290,3 +290,44 @@ def test_a_subtitle_among_the_paragraphs_is_a_heading_of_the_article() -> None:
     body = f'{FILLER_HTML}<h3 class="subtitle">What happens next</h3><p>{FILLER[0]} Again.</p>'
     content = extract_page(page(body))
     assert content.paragraphs[len(FILLER)] == Paragraph("What happens next", "heading")
+
+
+LEAD = (
+    "The harbour wall will be closed to walkers from Monday while crews rebuild the two "
+    "sections the winter storms tore open."
+)
+DESCRIBED = f'<meta name="description" content="{LEAD}">'
+
+
+def test_a_lead_in_a_container_of_its_own_that_the_description_repeats_stays() -> None:
+    # news sites set the lead apart in a block of its own and copy it into the page's
+    # description: written as a paragraph of the article, it is the article's first
+    html = with_standfirst(f'<div class="article__lead"><p>{LEAD}</p></div>', head=DESCRIBED)
+    assert texts(extract_page(html).paragraphs) == [LEAD, *FILLER]
+
+
+def test_a_lead_among_text_blocks_alike_that_the_description_repeats_stays() -> None:
+    # BBC-style markup: each paragraph in a text block of its own, the first the description
+    blocks = "".join(
+        f'<div data-component="text-block" class="sc-18fde0d6-0"><p>{text}</p></div>'
+        for text in [LEAD, *FILLER]
+    )
+    html = page("", head=DESCRIBED).replace('<div class="article-body"></div>', blocks)
+    assert f"</h1>{blocks}" in html
+    assert texts(extract_page(html).paragraphs) == [LEAD, *FILLER]
+
+
+@pytest.mark.parametrize("wrap", ["<p>{}</p>", '<div class="story-text"><p>{}</p></div>'])
+def test_a_one_paragraph_story_that_is_its_own_description_is_read(wrap: str) -> None:
+    # a news brief: its one paragraph is its description, and nothing follows but furniture
+    brief = f"{LEAD} A diversion along Quay Street is signed, and the ferry still runs."
+    body = wrap.format(brief)
+    html = (
+        page(
+            f'{body}<div class="story-meta">Posted 7:45</div>', head=DESCRIBED.replace(LEAD, brief)
+        )
+        .replace('<div class="article-body">', "")
+        .replace("</div></article>", "</article>")
+    )
+    assert f"</h1>{body}" in html
+    assert texts(extract_page(html).paragraphs) == [brief]

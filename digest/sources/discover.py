@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import urldefrag, urlsplit
 
 from digest.model import Source
 from digest.sources.errors import SourceError
@@ -254,7 +254,10 @@ def _guess(url: str, page: bytes, page_url: str, reader: _Reader) -> FoundFeed |
             tried.append(f"{_short(guess, page_url)}: not tried, its host could not be reached")
             continue
         read = reader.read_feed(
-            guess, replace(reader.settings, retries=0, total_timeout=left), entries=True
+            guess,
+            replace(reader.settings, retries=0, total_timeout=left),
+            entries=True,
+            page=page_url,
         )
         if isinstance(read, str):
             tried.append(f"{_short(guess, page_url)}: {read}")
@@ -288,10 +291,11 @@ class _Reader:
         return fetch(request, settings, client=self.client)
 
     def read_feed(
-        self, url: str, settings: FetchSettings, *, entries: bool = False
+        self, url: str, settings: FetchSettings, *, entries: bool = False, page: str = ""
     ) -> tuple[str, str] | str:
         """(address to store, title) of the feed at ``url``, or why it is none; with
-        ``entries``, a feed without any is none (a guess must prove itself)."""
+        ``entries``, a feed without any is none (a guess must prove itself), and so is, given
+        the ``page`` it was guessed from, a feed whose every entry is a place on that page."""
         from digest.sources.feeds import FeedError, parse_feed
 
         found = self.fetch(url, settings)
@@ -307,6 +311,18 @@ class _Reader:
             return exc.problem
         if entries and not parsed.articles:
             return "a feed with no entries"
+        # A guess under the page's own address ("/a-post/feed": WordPress's "post name"
+        # permalinks keep every post one folder deep) may be its comments, each entry a
+        # "#comment-12" on the page: that page's thread, not the site's feed.
+        if (
+            page
+            and parsed.articles
+            and all(
+                a.url and urldefrag(a.url).url.rstrip("/") == urldefrag(page).url.rstrip("/")
+                for a in parsed.articles
+            )
+        ):
+            return "the comments of the page itself, not a feed of the site"
         return found.moved_to or url, parsed.title
 
 

@@ -28,7 +28,11 @@ Three cases are decided apart from the names alone:
   that repeats the description the page gives of itself or is named a standfirst. It is the
   page's summary of the article, not the article (a block that goes on among the paragraphs
   is the first of them, whatever it repeats), except on a gallery, where it is the only
-  prose around the pictures.
+  prose around the pictures. A description is often the article's own lead, copied: a block
+  only repeating it goes when it is written as a summary is (one element of text), not as the
+  article's paragraphs are (a ``<p>`` in a container, the first of a run of like blocks), and
+  nothing that holds the article or leaves none after it is a standfirst (a one-paragraph
+  news brief is its own description).
 """
 
 from __future__ import annotations
@@ -192,7 +196,7 @@ def strip_furniture(tree: HtmlElement, descriptions: Iterable[str] = ()) -> None
     gallery = sum(map(_unlinked_chars, captions)) > _MAX_REMOVED_SHARE * page_chars
     doomed: list[HtmlElement] = []
     unwrapped: list[HtmlElement] = []
-    standfirst = None if gallery else _standfirst(tree, descriptions)
+    standfirst = None if gallery else _standfirst(tree, descriptions, page_chars)
     if standfirst is not None:
         doomed.append(standfirst)
     for element in tree.iter():
@@ -226,10 +230,13 @@ def strip_furniture(tree: HtmlElement, descriptions: Iterable[str] = ()) -> None
             element.tag = "div"
 
 
-def _standfirst(tree: HtmlElement, descriptions: Iterable[str]) -> HtmlElement | None:
+def _standfirst(
+    tree: HtmlElement, descriptions: Iterable[str], page_chars: int
+) -> HtmlElement | None:
     """The block right after the page's headline (nothing but space between them) that no
-    paragraph follows beside it, when it repeats one of ``descriptions`` or is named a
-    standfirst; None when there is none."""
+    paragraph follows beside it, above the article's prose, when it is named a standfirst or,
+    written as one element of text, repeats one of ``descriptions``; None when there is
+    none (``page_chars``: the page's text, to tell a block that holds the article)."""
     headline = next(tree.iter("h1"), None)
     if headline is None or (headline.tail or "").strip():
         return None
@@ -240,14 +247,35 @@ def _standfirst(tree: HtmlElement, descriptions: Iterable[str]) -> HtmlElement |
         block = block.getnext()
     if block is None or block.tag not in _STANDFIRST_BLOCKS:
         return None
-    if next(block.itersiblings("p"), None) is not None:
-        return None  # the article's paragraphs go on beside it: it is the first of them
-    text = _key(block.text_content())
-    if not text:
+    if any(
+        sibling.tag == "p"
+        or (sibling.tag == block.tag and sibling.get("class") == block.get("class"))
+        for sibling in block.itersiblings()
+    ):
+        # the article's paragraphs go on beside it (bare, or each in a block alike, as
+        # BBC-style text blocks are): it is the first of them
         return None
-    if text in {_key(d) for d in descriptions}:
+    text = _key(block.text_content())
+    hints = _hint_words(block)
+    if not text or _holds_the_body(block, hints, page_chars) or not _prose_after(block):
+        return None  # the article itself, or all there is of it
+    if matches_hint(hints, _STANDFIRST_HINTS):
         return block
-    return block if matches_hint(_hint_words(block), _STANDFIRST_HINTS) else None
+    # unnamed, it is a standfirst by repeating the page's description, unless it is written
+    # as a paragraph of the article: the lead in a container of its own, which sites copy
+    # into their description as often as they write a summary there
+    if block.tag != "p" and next(block.iter("p"), None) is not None:
+        return None
+    return block if text in {_key(d) for d in descriptions} else None
+
+
+def _prose_after(block: HtmlElement) -> bool:
+    """Whether a paragraph of prose follows ``block`` on the page: the article a standfirst
+    stands above."""
+    return any(
+        _unlinked_chars(paragraph) >= _PROSE_PARAGRAPH_CHARS
+        for paragraph in block.xpath("following::p")
+    )
 
 
 def _key(text: str) -> str:
