@@ -478,8 +478,23 @@ def test_a_page_whose_declared_feed_is_dead_is_searched_at_the_usual_addresses(
     feed(http_server, "/feed", "Harbour Notes", "entries")
     result = find_feed(http_server.url("/"), allow_private=True)
     assert (result.url, result.title) == (http_server.url("/feed"), "Harbour Notes")
+    # a declared address that failed is not asked again among the guesses
+    page(http_server, "/b/", ("application/rss+xml", "/b/feed"))
+    http_server.route("/b/feed", status=404, body="gone")
+    assert find_feed(http_server.url("/b/"), allow_private=True).url == http_server.url("/feed")
+    assert len(http_server.requests_to("/b/feed")) == 1
     assert result.note.startswith(f"{http_server.url('/')} names feeds that could not be read")
     assert f"found {http_server.url('/feed')} at a usual feed address" in result.note
+
+
+def test_a_hugo_sites_feed_is_still_found_from_a_page_one_folder_deep(http_server) -> None:
+    # the folder's guesses must leave room for the site's own usual addresses
+    page(http_server, "/posts/")
+    feed(http_server, "/index.xml", "A Hugo Site", "entries")
+    assert found(http_server.url("/posts/"), allow_private=True) == (
+        http_server.url("/index.xml"),
+        "A Hugo Site",
+    )
 
 
 def test_a_blog_kept_under_a_folder_is_found_at_its_folders_feed(http_server) -> None:

@@ -241,9 +241,11 @@ def _guess(url: str, page: bytes, page_url: str, reader: _Reader) -> FoundFeed |
     for guess in well_known_feed_urls(page_url):
         if guess not in (url, page_url):
             guesses.setdefault(guess, "at a usual feed address")
+    # (an address the page declared, read already, is not asked again)
+    fresh = [(guess, how) for guess, how in guesses.items() if guess not in reader.asked]
     deadline = time.monotonic() + reader.settings.total_timeout
     tried: list[str] = []
-    for guess, how in list(guesses.items())[:MAX_GUESSES]:
+    for guess, how in fresh[:MAX_GUESSES]:
         left = deadline - time.monotonic()
         if left <= 0:
             tried.append(f"{_short(guess, page_url)}: not tried, out of time")
@@ -283,6 +285,7 @@ class _Reader:
     settings: FetchSettings
     client: Client
     down: set[str] = field(default_factory=set)  # hosts found unreachable (``host_down``)
+    asked: set[str] = field(default_factory=set)  # addresses read as a feed already
 
     def fetch(self, url: str, settings: FetchSettings) -> FetchResult:
         from digest.sources.http import FetchRequest, fetch
@@ -298,6 +301,7 @@ class _Reader:
         the ``page`` it was guessed from, a feed whose every entry is a place on that page."""
         from digest.sources.feeds import FeedError, parse_feed
 
+        self.asked.add(url)
         found = self.fetch(url, settings)
         if found.outcome != "ok":
             if found.host_down:

@@ -49,8 +49,10 @@ SECTION_WORDS = frozenset({"category", "tag"})
 # Where sites without a declared feed keep it, most common first: WordPress and Substack,
 # Drupal, many generators, Jekyll, Hugo, Tumblr and Ghost, Blogger; and WordPress's own
 # address where a server does not redirect /feed to it.
-# Of the usual addresses, how many are tried under a blog's folder too.
-_UNDER_A_FOLDER = 4
+# The usual addresses tried under a blog's folder too (WordPress's, Hugo's section feed), each
+# before the site's own of the same rank: the guesses are few, and the site's own usual
+# addresses (Hugo's "/index.xml", Ghost's "/rss") must still fit among them.
+_UNDER_A_FOLDER = ("/feed", "/index.xml")
 WELL_KNOWN_PATHS = (
     "/feed",
     "/rss.xml",
@@ -152,7 +154,7 @@ def well_known_feed_urls(page_url: str) -> list[str]:
     # deep: under an article's address, "/feed" is that article's comments (WordPress).
     folders = [part for part in parts.path.split("/") if part]
     if len(folders) == 1 and "." not in folders[0]:
-        under = [f"/{folders[0]}{path}" for path in WELL_KNOWN_PATHS[:_UNDER_A_FOLDER]]
+        under = [f"/{folders[0]}{path}" for path in _UNDER_A_FOLDER]
         paths = [p for pair in zip(under, paths, strict=False) for p in pair] + paths[len(under) :]
     return [urlunsplit((parts.scheme, parts.netloc, path, "", "")) for path in paths]
 
