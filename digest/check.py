@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from digest.config import Config
+from digest.config import FIX_SOURCE_ENTRY, Config
 from digest.errors import DigestError
 from digest.model import Source
 from digest.present import plural
@@ -114,7 +114,13 @@ def check_config(config: Config) -> Finding:
     if enabled < len(config.sources):
         detail += f", {enabled} enabled"
     if config.invalid_sources:
-        detail += f", {len(config.invalid_sources)} with a wrong entry"
+        # A mistake in the file, as much as a wrong key outside [[sources]] is, though a build
+        # goes on without the entry: the config's row says so, not "ok".
+        names = ", ".join(failure.source for failure in config.invalid_sources)
+        detail += (
+            f", {len(config.invalid_sources)} with a wrong entry ({names}: "
+            "its row below says what is wrong)"
+        )
     notes: tuple[str, ...] = ()
     if 0 < config.keep_days < config.feed_days:  # (raised quietly by every build)
         notes = (
@@ -122,7 +128,7 @@ def check_config(config: Config) -> Finding:
             f"the state keeps the articles of the last {config.feed_days} days, those "
             "feed.atom shows",
         )
-    return Finding("config", name, True, detail, notes)
+    return Finding("config", name, not config.invalid_sources, detail, notes)
 
 
 # --- sources ------------------------------------------------------------------------------------
@@ -151,8 +157,9 @@ def check_sources(config: Config, now: dt.datetime) -> list[Finding]:
         found.update(
             (source.name, finding) for source, finding in zip(remote, checked, strict=True)
         )
+    # (the build's advice says what a build did without the entry: a check reads nothing)
     invalid = [
-        Finding("source", failure.source, False, _problem(failure.problem, failure.advice))
+        Finding("source", failure.source, False, _problem(failure.problem, FIX_SOURCE_ENTRY))
         for failure in config.invalid_sources
     ]
     return [found[source.name] for source in sources] + invalid

@@ -98,3 +98,51 @@ _TOML_HINTS = (
     ("Unclosed array", "a list [ ... ] is not closed"),
     ("Expected ']' at the end of a table declaration", "a [table] name is not closed"),
 )
+
+
+def toml_key_line(text: str, at: tuple[str | int, ...]) -> int | None:
+    """The line of ``text`` (a TOML document) where the key ``at`` is written, for a message
+    about its value: tomllib keeps no positions, and "line 14" finds a key in a long file at
+    once, as a syntax error's line does (``toml_mistake``). ``at`` is the key's place: its
+    tables' names, an array of tables' entry by its index from 0, and the key
+    (``("sources", 1, "full_text")``); a place ending in a table or an entry gives its header's
+    line. None when it cannot be told (an inline table, a dotted key).
+
+    Lines are counted as tomllib counts them (by "\\n" alone), and lines inside a multi-line
+    string are never taken for a key or a header."""
+    *tables, key = at if at and isinstance(at[-1], str) else (*at, None)
+    header: tuple[str | int, ...] = ()
+    entries: dict[tuple[str | int, ...], int] = {}
+    in_string = ""
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = raw.strip()
+        if in_string:
+            if line.count(in_string) % 2:
+                in_string = ""
+            continue
+        found = _TOML_HEADER.match(line)
+        if found is not None:
+            names = tuple(_TOML_QUOTES.sub("", part.strip()) for part in found["name"].split("."))
+            if found["open"] == "[[":
+                index = entries[names] = entries.get(names, -1) + 1
+                header = (*names, index)
+            else:
+                header = names
+            if key is None and header == tuple(tables):
+                return number
+            continue
+        assigned = _TOML_KEY.match(line)
+        if assigned is not None:
+            if header == tuple(tables) and _TOML_QUOTES.sub("", assigned["key"]) == key:
+                return number
+            for quotes in ('"""', "'''"):
+                if line.count(quotes) % 2:
+                    in_string = quotes
+    return None
+
+
+# "[fetch]", "[[sources]]", '[ "a" . b ]' (a comment may follow)
+_TOML_HEADER = re.compile(r"^(?P<open>\[\[?)\s*(?P<name>[^\]\[]+?)\s*\]\]?\s*(?:#.*)?$")
+# a key (bare or quoted, not dotted) and its "="
+_TOML_KEY = re.compile(r"""^(?P<key>[\w-]+|"[^"]*"|'[^']*')\s*=""")
+_TOML_QUOTES = re.compile(r"""^["']|["']$""")

@@ -46,7 +46,8 @@ log = logging.getLogger(__name__)
 # at one run a day, that is most of a week of silence from it.
 FLAG_AFTER_FAILURES = 3
 
-Progress = Callable[[str, int, int], None]  # (what just finished, done, total)
+# (what just finished, done, total, how its fetch went: an ``Outcome`` of digest.sources.http)
+Progress = Callable[[str, int, int, str], None]
 
 
 @dataclass(frozen=True)
@@ -461,7 +462,7 @@ def _collect_remote(
                     source, kind, fetched, cursor, new=new
                 ) or _guarded(source, lambda: intake.parse(source, kind, fetched, cursor, new=new))
         if progress is not None:
-            progress(result.source, done, total)
+            progress(result.source, done, total, result.outcome)
 
     # Bodies are dropped once handled: a build of many feeds need not hold them all.
     # Fetching waits while the worker processes are behind: see digest.room.

@@ -86,6 +86,10 @@ log = logging.getLogger(__name__)
 BIG_DAY = 2_000
 
 
+# How many sources a note names by name before it counts the rest.
+_NAMED_SOURCES = 3
+
+
 @dataclass(frozen=True)
 class BuildResult:
     day: dt.date
@@ -105,6 +109,10 @@ class BuildResult:
     unread_pages: tuple[UnreadPage, ...] = ()  # counted in the report, not one warning each
     # nothing new, and the pages on disk already what this run would write: left alone
     unchanged: bool = False
+    # new sources' entries older than the first-run window, taken as read on their first
+    # run and never shown (by source, in config order), and that window in hours
+    taken_as_read: tuple[tuple[str, int], ...] = ()
+    first_run_hours: int = 0
     # the day's digest as built, or how to read it back from the state when the build left
     # the pages alone (only a caller that needs it, such as sending the email, pays for it)
     built: Digest | None = dataclasses.field(default=None, repr=False, compare=False)
@@ -116,6 +124,26 @@ class BuildResult:
             return self.built
         assert self.reload is not None, "a build result has its digest or a way to read it"
         return self.reload()
+
+    @property
+    def first_run_note(self) -> str:
+        """What a first run of new sources left out of the digest for good, and how to have
+        it: said, since nothing else would (the day's page simply shows fewer stories, and
+        setting first_run_hours afterwards changes nothing). Empty when nothing was."""
+        if not self.taken_as_read:
+            return ""
+        count = sum(number for _, number in self.taken_as_read)
+        # (a few sources named; a first build of fifty would otherwise fill the terminal)
+        named = sorted(self.taken_as_read, key=lambda item: -item[1])
+        each = ", ".join(f"{name}: {number}" for name, number in named[:_NAMED_SOURCES])
+        if len(named) > _NAMED_SOURCES:
+            each += f" and {len(named) - _NAMED_SOURCES} more"
+        return (
+            f"{plural(count, 'older entry', 'older entries')} of new sources ({each}) taken "
+            f"as read, not shown: first_run_hours = {self.first_run_hours} shows a new "
+            "source's last hours only; set it higher (0: everything) before a source's first "
+            "build to have more"
+        )
 
     @property
     def summary_line(self) -> str:
@@ -177,6 +205,8 @@ class Assembly:
     unread_pages: list[UnreadPage] = dataclasses.field(default_factory=list)
     # read from broken markup: not shown, nor remembered as seen, until read whole
     held_incomplete: list[Article] = dataclasses.field(default_factory=list)
+    # by source: a new source's entries older than the first-run window, taken as read
+    backlog: dict[str, int] = dataclasses.field(default_factory=dict)
 
     @functools.cached_property
     def digest(self) -> Digest:
@@ -320,6 +350,7 @@ def assemble_day(
         sightings=taken.sightings,
         unread_pages=taken.unread_pages,
         held_incomplete=taken.held_incomplete,
+        backlog=taken.backlog,
     )
 
 
@@ -344,6 +375,8 @@ class Taken:
     sightings: list[Sighting] = dataclasses.field(default_factory=list)
     unread_pages: list[UnreadPage] = dataclasses.field(default_factory=list)
     held_incomplete: list[Article] = dataclasses.field(default_factory=list)
+    # by source: the entries a new source's first run took as read, older than its window
+    backlog: dict[str, int] = dataclasses.field(default_factory=dict)
 
 
 def gather(
@@ -377,6 +410,9 @@ def gather(
             waiting[article.source] = waiting.get(article.source, 0) + 1
         unreadable.update(a.source for a in day.unreadable)
         taken.skipped.extend(a for a in (*day.skipped, *day.unreadable) if a.key not in repeated)
+        backlog = sum(1 for a in day.skipped if a.key not in repeated)
+        if backlog:
+            taken.backlog[day.source] = taken.backlog.get(day.source, 0) + backlog
         taken.held_incomplete.extend(held)
         taken.warnings.extend(day.warnings)
         taken.sightings.extend(day.sightings)
@@ -807,6 +843,8 @@ def _result(
         full_text_seconds=config.fetch.full_text_seconds,
         unread_pages=tuple(assembly.unread_pages),
         unchanged=built is None,
+        taken_as_read=tuple(assembly.backlog.items()),
+        first_run_hours=config.first_run_hours,
         built=built,
         reload=reload,
     )

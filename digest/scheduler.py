@@ -424,6 +424,8 @@ def scheduled_job(config: Config, *, clock: Clock = system_clock) -> str:
         _log_problems(exc.built)
         raise JobFailed(str(exc)) from exc
     _log_problems(done.built)
+    if done.built.first_run_note:
+        log.info("%s", done.built.first_run_note)
     for cut in done.sent.cuts if done.sent else ():
         log.info("email: %s", cut)
     return done.summary_line

@@ -27,11 +27,16 @@ NEWEST = dt.timedelta(minutes=90)
 XML = {"Content-Type": "application/xml"}  # how old the newest entry of each served feed is
 
 
+def _python_path() -> dict[str, str]:
+    return {"PYTHONPATH": os.environ["PYTHONPATH"]} if "PYTHONPATH" in os.environ else {}
+
+
 def digest(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [str(DIGEST), *args],
         cwd=cwd,
-        env={"HOME": str(cwd), "PATH": "/usr/bin:/bin", **env},
+        # (PYTHONPATH kept: the digest under test, when it is not the one installed)
+        env={"HOME": str(cwd), "PATH": "/usr/bin:/bin", **_python_path(), **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -144,8 +149,15 @@ def test_check_prints_a_row_for_everything_and_exits_1_when_anything_is_wrong(
         "next run",
     )
     assert table["Missing"][0] == "FAIL" and "missing.xml" in table["Missing"][2]
-    assert table["Typo"][0] == "FAIL" and "sources[5].url" in table["Typo"][2]
-    assert table[str(served.folder / "digest.toml")][:2] == ("ok", "config")
+    assert table["Typo"][0] == "FAIL" and "[[sources]] #6: line 21: key 'url'" in table["Typo"][2]
+    # a check reads nothing: not the build's "the other sources were read as usual"
+    assert table["Typo"][2].endswith("): fix this [[sources]] entry"), table["Typo"][2]
+    # the config holds a mistake: its row is not "ok"
+    assert table[str(served.folder / "digest.toml")] == (
+        "FAIL",
+        "config",
+        "6 sources, 1 with a wrong entry (Typo: its row below says what is wrong)",
+    )
     assert table[str(served.folder / "digest-state.sqlite")] == (
         "ok",
         "state",
@@ -153,7 +165,7 @@ def test_check_prints_a_row_for_everything_and_exits_1_when_anything_is_wrong(
     )
     assert table[str(served.folder / "output")][:2] == ("ok", "output")
     assert table["-"][:2] == ("ok", "email")
-    assert done.stdout.rstrip().endswith("3 problems found")
+    assert done.stdout.rstrip().endswith("4 problems found")
 
 
 def test_check_changes_nothing_neither_a_new_folder_nor_a_state_with_validators(
@@ -189,7 +201,8 @@ def test_quiet_check_prints_only_what_is_wrong_and_nothing_when_all_is_well(
 ) -> None:
     done = digest("check", "-q", cwd=served.folder)
     assert done.returncode == 1
-    assert sorted(rows("\n" + done.stdout)) == ["Broken", "Missing", "Typo"]
+    config = str(served.folder / "digest.toml")  # (its Typo entry is wrong)
+    assert sorted(rows("\n" + done.stdout)) == sorted(["Broken", "Missing", "Typo", config])
 
     calm = tmp_path / "calm"
     calm.mkdir()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -70,6 +71,26 @@ def test_bad_date_is_a_usage_error(workdir: Path, capsys) -> None:
     assert "not a date like 2026-11-21" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("date", "said"),
+    [
+        ("2026-13-01", "'2026-13-01': there is no month 13"),
+        ("2026-02-30", "'2026-02-30': February 2026 has no day 30 (it has 28 days)"),
+        ("2028-02-30", "'2028-02-30': February 2028 has no day 30 (it has 29 days)"),
+        ("2026-04-31", "April 2026 has no day 31 (it has 30 days)"),
+    ],
+)
+def test_a_date_written_right_that_does_not_exist_says_which_part_is_wrong(
+    workdir: Path, capsys, date: str, said: str
+) -> None:
+    # "is not a date like 2026-11-21" looks like what was typed: name what does not exist
+    with pytest.raises(SystemExit) as exited:
+        main(["build", "--date", date])
+    assert exited.value.code == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert said in err and "not a date like" not in err, err
+
+
 def test_config_error_exits_2_naming_file_and_key(workdir: Path, capsys) -> None:
     (workdir / "bad.toml").write_text("lead_sentences = 'many'\n", encoding="utf-8")
     assert main(["build", "--config", "bad.toml"]) == EXIT_USAGE
@@ -83,14 +104,36 @@ def test_digest_toml_in_working_folder_is_used(workdir: Path, capsys) -> None:
     assert "Found It" in (workdir / "site" / "index.html").read_text("utf-8")
 
 
-def test_progress_is_plain_log_lines_when_not_on_a_terminal(caplog) -> None:
-    from digest.cli.console import progress_reporter
+def test_progress_is_one_plain_line_per_fetch_saying_how_it_went_when_not_on_a_terminal(
+    workdir: Path, http_server
+) -> None:
+    # output redirected (cron without -q, a log file): the lines are plain, as the build's
+    # others are (no log record's timestamp and level), and a refused fetch is not "fetched"
+    from ports import closed_port
 
-    report = progress_reporter()
-    assert report is not None and progress_reporter(quiet=True) is None
-    with caplog.at_level("INFO", logger="digest"):
-        report("Harbour News", 1, 2)
-    assert "fetched 1/2: Harbour News" in caplog.text
+    http_server.route(
+        "/feed.xml", body='<rss version="2.0"><channel><title>T</title></channel></rss>'
+    )
+    (workdir / "digest.toml").write_text(
+        f'[[sources]]\nname = "Harbour News"\nurl = "{http_server.url("/feed.xml")}"\n'
+        f'[[sources]]\nname = "Local bridge"\nurl = "http://127.0.0.1:{closed_port()}/feed"\n'
+        "allow_private = true\n[fetch]\nallow_private = true\n",
+        encoding="utf-8",
+    )
+    result = run("build")
+    assert result.returncode == EXIT_OK, result.stderr
+    lines = result.stderr.splitlines()
+    progress = [line for line in lines if re.match(r"^\d+/2 ", line)]
+    # in the order the fetches finish, whichever that is
+    assert sorted(line.split(" ", 1)[1] for line in progress) == [
+        "fetched: Harbour News",
+        "not fetched: Local bridge",
+    ], result.stderr
+    assert sorted(line.split(" ", 1)[0] for line in progress) == ["1/2", "2/2"]
+    assert not [line for line in lines if " INFO " in line], result.stderr
+    assert any(line.startswith("source failed: Local bridge: ") for line in lines)
+    quiet = run("build", "-q")
+    assert not [line for line in quiet.stderr.splitlines() if re.match(r"^\d+/2 ", line)]
 
 
 def test_what_the_command_line_reports_and_what_it_lets_through(

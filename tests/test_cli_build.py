@@ -55,10 +55,11 @@ def test_a_wrong_source_entry_does_not_stop_the_build(workdir: Path, capsys) -> 
     )
     assert main(["build"]) == EXIT_OK
     err = capsys.readouterr().err
-    assert "Typo: not read: the config entry is wrong" in err and "sources[1].url" in err
+    assert "Typo: not read: the config entry is wrong" in err
+    assert "digest.toml: [[sources]] #2: line 5: key 'url' must be" in err
     page = (workdir / "output" / "index.html").read_text(encoding="utf-8")
     assert "<strong>Typo</strong>: its entry in the configuration is wrong" in page
-    assert "sources[1].url" not in page and "fix this" not in page  # the report's, not ours
+    assert "line 5" not in page and "fix this" not in page  # the report's, not ours
     assert page.count('class="story"') == 1 and page.count('<li id="story-') == 3  # the seeds
 
 
@@ -105,7 +106,7 @@ def test_the_published_outputs_name_a_failed_source_without_the_operator_s_detai
     assert main(["build", "-q", "--date", SEEDS_DAY]) == EXIT_OK
     report = capsys.readouterr().err
     assert "HTTP 404" in report and "/nonexistent/home/ana/notes.xml" in report
-    assert "sources[3].url" in report  # the wrong entry, as the config names it
+    assert "[[sources]] #4: line 13: key 'url'" in report  # the wrong entry, as the user counts
     assert main(["send", "-q", "--date", SEEDS_DAY, "--to-file", "out.eml"]) == EXIT_OK
     message = email_parser.message_from_bytes((workdir / "out.eml").read_bytes())
     outputs = {p.name: p.read_text("utf-8") for p in (workdir / "output").iterdir()}
@@ -114,7 +115,7 @@ def test_the_published_outputs_name_a_failed_source_without_the_operator_s_detai
             outputs[part.get_content_type()] = part.get_payload(decode=True).decode()
     assert set(outputs) >= {"index.html", f"{SEEDS_DAY}.html", "text/plain", "text/html"}
     private = ["hunter2", "s3cr3t", "ana:", "nonexistent", "/private.xml", "HTTP 404"]
-    private += [str(workdir), "digest.toml", "sources[3]", "check the URL"]
+    private += [str(workdir), "digest.toml", "[[sources]]", "check the URL"]
     for name, text in outputs.items():
         assert not [p for p in private if p in text], name
     page = " ".join(outputs[f"{SEEDS_DAY}.html"].split())
@@ -125,3 +126,48 @@ def test_the_published_outputs_name_a_failed_source_without_the_operator_s_detai
         "files.example.org</strong>: its entry in the configuration is wrong",
     ):
         assert said in page and said.replace("</strong>", "") in plain
+
+
+def test_a_first_build_says_how_many_old_entries_it_took_as_read_and_how_to_have_them(
+    workdir: Path, capsys
+) -> None:
+    # new feeds whose entries are all older than the first-run window: the day shows none
+    # of them, and nothing else would say why, nor that raising first_run_hours later is
+    # too late
+    import datetime as dt
+    from email.utils import format_datetime
+
+    now = dt.datetime.now(dt.UTC)
+
+    def old_feed(name: str, count: int) -> None:
+        items = "".join(
+            f"<item><title>Harbour works, week {n}</title><link>https://{name}.example/{n}</link>"
+            f"<pubDate>{format_datetime(now - dt.timedelta(days=2 + n))}</pubDate>"
+            f"<description>The quay wall was repaired in week {n}.</description></item>"
+            for n in range(count)
+        )
+        (workdir / f"{name}.xml").write_text(
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>{name}</title>{items}'
+            "</channel></rss>",
+            encoding="utf-8",
+        )
+
+    old_feed("quay", 3)
+    old_feed("harbour", 7)
+    config = '[[sources]]\nname = "Quay"\npath = "quay.xml"\nkind = "feed"\n'
+    (workdir / "digest.toml").write_text(config, encoding="utf-8")
+    assert main(["build", "-q"]) == EXIT_OK  # -q keeps only what may need the user
+    assert capsys.readouterr().err == ""
+    config += '[[sources]]\nname = "Harbour Log"\npath = "harbour.xml"\nkind = "feed"\n'
+    (workdir / "digest.toml").write_text(config, encoding="utf-8")
+    assert main(["build"]) == EXIT_OK
+    captured = capsys.readouterr()
+    assert "0 stories (0 new articles)" in captured.out
+    (note,) = [line for line in captured.err.splitlines() if line.startswith("note: ")]
+    # the new source alone: Quay's backlog was taken as read by the run before
+    assert "7 older entries of new sources (Harbour Log: 7) taken as read, not shown" in note
+    assert "first_run_hours = 24" in note
+    assert "before a source's first build" in note and "(0: everything)" in note
+    # said once: the next build reads the feeds as known ones
+    assert main(["build"]) == EXIT_OK
+    assert "note: " not in capsys.readouterr().err

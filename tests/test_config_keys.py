@@ -77,10 +77,10 @@ def test_what_a_value_must_be_is_worded_from_its_type(key: Key, expected: str) -
         ("sources = 3", "key 'sources' must be a list of [[sources]] tables, got 3"),
         # every kind the registry has, worded as any other choice ('"feed", "folder" or ...')
         ('[[sources]]\npath = "a"\nkind = "blog"', f"must be {SOURCE['kind'].expected}, got"),
-        ('[[sources]]\npath = "a"\nfull_text = 1', "key 'sources[0].full_text' must be true or"),
+        ('[[sources]]\npath = "a"\nfull_text = 1', "#1: key 'full_text' must be true or"),
         ('language = "German"', "key 'language' must be a language tag (BCP 47), such as \"de\""),
         ("language = 49", "key 'language' must be a language tag (BCP 47), such as"),
-        ('[[sources]]\npath = "a"\nlanguage = "de-"', "key 'sources[0].language' must be a lang"),
+        ('[[sources]]\npath = "a"\nlanguage = "de-"', "#1: key 'language' must be a lang"),
     ],
 )
 def test_errors_are_worded_from_the_key_tables(tmp_path: Path, text: str, message: str) -> None:

@@ -530,7 +530,7 @@ def test_a_rule_that_cannot_work_is_a_config_error_naming_the_key_and_the_proble
     path.write_text(rules + "\n", encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_config(path)
-    assert str(caught.value).startswith(f"{path}: key '")
+    assert str(caught.value).startswith(f"{path}: line 1: key '")  # the file's only line
     assert message in str(caught.value)
 
 
@@ -541,11 +541,12 @@ def test_a_bad_rule_on_a_source_leaves_that_source_out_and_says_why(
     config = load_config(path)
     (failure,) = config.invalid_sources
     assert failure.source == "Gazette Opinion"
-    assert "key 'sources[1].exclude[0]': 're:[unclosed': the regular expression" in failure.problem
+    assert "[[sources]] #2: line " in failure.problem
+    assert "key 'exclude[0]': 're:[unclosed': the regular expression" in failure.problem
     result = build(config, DAY, now=NOW)
     assert shown_titles(result) == {e["title"] for e in GAZETTE}
     assert failure in result.digest.failures
-    with pytest.raises(ConfigError, match=r"sources\[1\]\.exclude\[0\]"):
+    with pytest.raises(ConfigError, match=r"\[\[sources\]\] #2: line \d+: key 'exclude\[0\]'"):
         load_config(path, strict=True)  # what 'digest sources add' checks an edit with
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from digest import usecases
-from digest.cli.console import error, progress_reporter, report_problems
+from digest.cli.console import error, note, progress_reporter, report_problems
 from digest.cli.exits import EXIT_OK, EXIT_USAGE
 from digest.cli.options import load, parse_day
 
@@ -37,6 +37,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     report_problems(result.failures, result.warnings, result.unread_pages, verbose=args.verbose > 0)
     if not args.quiet:
+        if result.first_run_note:
+            note(result.first_run_note)
         print(result.summary_line)
         if args.verbose:
             for filtered in result.filtered:

@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from digest.model import SourceFailure, UnreadPage
 
-log = logging.getLogger("digest")
-
 
 def error(message: str) -> None:
     print(f"digest: {escaped(message)}", file=sys.stderr)
@@ -74,13 +72,26 @@ def report_problems(
             warn(notice.text)
 
 
-def progress_reporter(quiet: bool = False) -> Callable[[str, int, int], None] | None:
-    """A progress bar on a terminal; plain log lines (one per source) when not, e.g. in cron."""
+# How a fetch went (``digest.sources.http.Outcome``), in a progress line's words.
+_FETCHED = {
+    "ok": "fetched",
+    "not_modified": "not modified",
+    "gone": "gone (410)",
+    "failed": "not fetched",
+}
+
+
+def progress_reporter(quiet: bool = False) -> Callable[[str, int, int, str], None] | None:
+    """A progress bar on a terminal; when not (output redirected, cron without -q), one
+    plain line per source fetched, saying how its fetch went, as the build's other lines are
+    plain: a log record's timestamp and level among them read as something else, and
+    "fetched" for a refused connection was wrong. (A source that failed is reported once,
+    with its reason, after the fetching.)"""
     if quiet:
         return None
     if sys.stderr.isatty():
 
-        def bar(name: str, done: int, total: int) -> None:
+        def bar(name: str, done: int, total: int, outcome: str = "ok") -> None:
             width = 30
             filled = width * done // max(total, 1)
             line = f"\rfetching [{'#' * filled}{'.' * (width - filled)}] {done}/{total} {name}"
@@ -91,7 +102,8 @@ def progress_reporter(quiet: bool = False) -> Callable[[str, int, int], None] | 
 
         return bar
 
-    def lines(name: str, done: int, total: int) -> None:
-        log.info("fetched %d/%d: %s", done, total, name)
+    def lines(name: str, done: int, total: int, outcome: str = "ok") -> None:
+        said = _FETCHED.get(outcome, outcome)
+        print(f"{done}/{total} {said}: {escaped(name)}", file=sys.stderr)
 
     return lines

@@ -13,7 +13,7 @@ from digest.cli.exits import EXIT_OK, EXIT_USAGE
 from digest.cli.options import load, parse_day
 from digest.config import Config
 from digest.filters import Filtered
-from digest.model import Story
+from digest.model import Digest, Story
 
 
 def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -71,15 +71,7 @@ def cmd_stories(args: argparse.Namespace) -> int:
         for filtered in found.filtered:
             print(json.dumps(_filtered_json(filtered), ensure_ascii=False))
         return EXIT_OK
-    count = sum(len(story.articles) for story, _ in listed)
-    left_out = f", {len(found.filtered)} filtered out" if found.filtered else ""
-    past = len(digest.also_today)
-    in_also_today = f", {past} of them in Also today" if past else ""
-    print(
-        f"{digest.day.isoformat()}: {len(listed)} "
-        f"{'story' if len(listed) == 1 else 'stories'} from {count} "
-        f"{'article' if count == 1 else 'articles'}{in_also_today}{left_out}"
-    )
+    print(_heading(digest, len(found.filtered)))
     for number, (story, also_today) in enumerate(listed, start=1):
         _print_story(number, story, found.similarity, also_today)
     for more in digest.more:
@@ -89,6 +81,28 @@ def cmd_stories(args: argparse.Namespace) -> int:
         for filtered in found.filtered:
             print(f"   {filtered}")
     return EXIT_OK
+
+
+def _heading(digest: Digest, filtered: int) -> str:
+    """The day's count of stories as the build, the page and the email give it
+    (``Digest.story_count``: the stories past Also today's limit included), then what of it
+    is listed here: those past the limit are counted by source, with no articles to show."""
+    from digest.present import plural
+
+    listed = (*digest.stories, *digest.also_today)
+    articles = sum(len(story.articles) for story in listed)
+    past = digest.story_count - len(listed)
+    parts = [f"{len(digest.also_today)} in Also today"] if digest.also_today else []
+    if past:
+        parts.append(f"{past} past its limit, counted only")
+    line = f"{digest.day.isoformat()}: {plural(digest.story_count, 'story', 'stories')}"
+    if parts:
+        line += f" ({', '.join(parts)})"
+    if past:
+        line += f"; the {len(listed)} listed below hold {plural(articles, 'article', 'articles')}"
+    elif listed:
+        line += f" from {plural(articles, 'article', 'articles')}"
+    return f"{line}, {filtered} filtered out" if filtered else line
 
 
 def _print_story(

@@ -8,7 +8,13 @@ the file itself; ``reference`` writes the README's configuration reference from 
 
 from digest.config.edit import NoSuchSource, add_sources_to_file, remove_source_from_file
 from digest.config.keys import ConfigError
-from digest.config.load import default_config, find_config, load_config, parse_config
+from digest.config.load import (
+    FIX_SOURCE_ENTRY,
+    default_config,
+    find_config,
+    load_config,
+    parse_config,
+)
 from digest.config.settings import (
     CONFIG_FILENAME,
     DEFAULT_OUTPUT_DIR,
@@ -25,6 +31,7 @@ __all__ = [
     "CONFIG_FILENAME",
     "DEFAULT_OUTPUT_DIR",
     "DEFAULT_SOURCES_DIR",
+    "FIX_SOURCE_ENTRY",
     "STATE_FILENAME",
     "Config",
     "ConfigError",

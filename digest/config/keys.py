@@ -25,7 +25,16 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 
 class ConfigError(ValueError):
-    """A config file that cannot be used; the message says where and how to fix it."""
+    """A config file that cannot be used; the message says where and how to fix it.
+
+    ``file`` and ``at``, when given, say which key (``digest.errors.toml_key_line``) of which
+    file the message is about, whose text alone can tell the line it is written on: the
+    message starts with ``file``, and the loader adds the line after it."""
+
+    def __init__(self, message: str, *, file: str = "", at: tuple[str | int, ...] = ()) -> None:
+        super().__init__(message)
+        self.file = file
+        self.at = at
 
 
 class Invalid(ValueError):
@@ -185,8 +194,36 @@ class Url(ValueType):
         except ValueError as exc:  # "http://[::1/feed": an IPv6 address left open
             raise Invalid from exc
         if parts.scheme not in ("http", "https") or (self.site and not parts.netloc):
+            meant = _with_scheme(value)
+            if meant:
+                raise Invalid(problem=f"must be {self.describe()}, got {value!r}: {meant}")
             raise Invalid
         return value if not self.site or value.endswith("/") else value + "/"
+
+
+# A host (a name with a dot, localhost or an IP address), maybe a port, then a path or nothing:
+# an address copied from a browser's bar, which leaves out the "https://" it shows.
+_SCHEMELESS = re.compile(
+    r"^(?P<host>localhost|\[[0-9a-f:.]+\]|[\w-]+(?:\.[\w-]+)+)(?::\d{1,5})?(?:[/?#]\S*)?$",
+    re.IGNORECASE,
+)
+
+
+def _with_scheme(value: str) -> str:
+    """For an address written without its scheme ("example.org/feed"), what it most likely
+    meant: http:// for this machine or a private network (where https is rare), https://
+    elsewhere. Empty for anything else."""
+    import ipaddress
+
+    found = _SCHEMELESS.match(value.strip())
+    if found is None:
+        return ""
+    host = found["host"].strip("[]")
+    try:
+        local = not ipaddress.ip_address(host).is_global
+    except ValueError:
+        local = host.lower() == "localhost"
+    return f"did you mean '{'http' if local else 'https'}://{value.strip()}'?"
 
 
 @dataclass(frozen=True)
@@ -412,27 +449,52 @@ def did_you_mean(name: str, names: Iterable[str], prefix: str = "") -> str:
     return f", did you mean '{label_of(prefix, close[0])}'?" if close else ""
 
 
-def check_known(raw: Mapping[str, Any], keys: Iterable[Key], where: str, prefix: str) -> None:
-    """Refuse a key that is not among ``keys``, naming the known key it most likely meant."""
+def entry_label(table: str, index: int) -> str:
+    """An entry of an array of tables as the user counts it: the 2nd ``[[sources]]`` is
+    "[[sources]] #2" (a Python index, "sources[1]", reads as the first or the second)."""
+    return f"[[{table}]] #{index + 1}"
+
+
+def check_known(
+    raw: Mapping[str, Any],
+    keys: Iterable[Key],
+    where: str,
+    prefix: str,
+    place: tuple[str | int, ...] = (),
+) -> None:
+    """Refuse a key that is not among ``keys``, naming the known key it most likely meant.
+    ``place``: where the table is in the file (see ``ConfigError``), when ``where`` names it;
+    ``prefix``: how its keys are labelled ("fetch" for ``fetch.timeout``), if at all."""
     names = sorted({key.name for key in keys})
     unknown = sorted(set(raw) - set(names))
     if unknown:
         known = ", ".join(names)
         meant = did_you_mean(unknown[0], names, prefix)
         raise ConfigError(
-            f"{where}: unknown key '{label_of(prefix, unknown[0])}'{meant} (known keys: {known})"
+            f"{where}: unknown key '{label_of(prefix, unknown[0])}'{meant} (known keys: {known})",
+            file=where,
+            at=(*place, unknown[0]),
         )
 
 
 def read_values(
-    raw: Mapping[str, Any], keys: Sequence[Key], where: str, prefix: str, base: Path
+    raw: Mapping[str, Any],
+    keys: Sequence[Key],
+    where: str,
+    prefix: str,
+    base: Path,
+    place: tuple[str | int, ...] = (),
 ) -> dict[str, Any]:
     """Each key's value by its field: parsed from ``raw``, else its default. Keys holding tables
-    of their own are left to the caller. Every key in ``raw`` is known (``check_known``)."""
+    of their own are left to the caller. Every key in ``raw`` is known (``check_known``).
+    ``place`` and ``prefix``: as for ``check_known``."""
     for key in keys:
         if key.required and key.name not in raw:
             raise ConfigError(
-                f"{where}: key '{label_of(prefix, key.name)}' is missing; it must be {key.expected}"
+                f"{where}: key '{label_of(prefix, key.name)}' is missing; it must be "
+                f"{key.expected}",
+                file=where,
+                at=place,
             )
     values = {}
     for key in keys:
@@ -446,11 +508,15 @@ def read_values(
         except Invalid as exc:
             if exc.problem:
                 label = label_of(prefix, key.name) + exc.at
-                raise ConfigError(f"{where}: key '{label}': {exc.problem}") from exc
+                raise ConfigError(
+                    f"{where}: key '{label}': {exc.problem}", file=where, at=(*place, key.name)
+                ) from exc
             got = raw[key.name] if exc.got is None else exc.got
             raise ConfigError(
                 f"{where}: key '{label_of(prefix, key.name)}' must be "
-                f"{exc.expected or key.expected}, got {got!r}"
+                f"{exc.expected or key.expected}, got {got!r}",
+                file=where,
+                at=(*place, key.name),
             ) from exc
     return values
 
@@ -459,5 +525,5 @@ def read_table(raw: Any, table: Table, where: str, base: Path) -> dict[str, Any]
     """``read_values`` for a whole ``[table]``: it must be a table and hold only known keys."""
     if not isinstance(raw, dict):
         raise ConfigError(f"{where}: '{table.name}' must be a table ([{table.name}]), got {raw!r}")
-    check_known(raw, table.keys, where, table.name)
-    return read_values(raw, table.keys, where, table.name, base)
+    check_known(raw, table.keys, where, table.name, (table.name,))
+    return read_values(raw, table.keys, where, table.name, base, (table.name,))

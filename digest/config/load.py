@@ -21,6 +21,7 @@ from digest.config.keys import (
     ConfigError,
     Key,
     check_known,
+    entry_label,
     read_table,
     read_values,
 )
@@ -45,7 +46,7 @@ from digest.config.settings import (
     StoriesConfig,
     source_kinds,
 )
-from digest.errors import toml_mistake
+from digest.errors import toml_key_line, toml_mistake
 from digest.model import Source, SourceFailure
 from digest.sources.urls import host_name
 
@@ -90,14 +91,35 @@ def load_config(path: Path, *, strict: bool = False) -> Config:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {toml_mistake(text, exc)}") from exc
-    return parse_config(data, path=path, base=path.parent, strict=strict)
+    try:
+        return parse_config(data, path=path, base=path.parent, strict=strict, text=text)
+    except ConfigError as exc:
+        raise located(exc, text) from exc.__cause__
+
+
+def located(error: ConfigError, text: str | None) -> ConfigError:
+    """``error`` with the line of the key it is about (``ConfigError.at``) after its file's
+    name, as a TOML syntax error has it: found in the file's ``text``, which tomllib's data no
+    longer knows. As it was when the line cannot be told."""
+    line = toml_key_line(text, error.at) if text and error.at else None
+    start = f"{error.file}: "
+    message = str(error)
+    if line is None or not error.file or not message.startswith(start):
+        return error
+    return ConfigError(f"{start}line {line}: {message.removeprefix(start)}")
 
 
 def parse_config(
-    data: Mapping[str, Any], *, path: Path | None = None, base: Path, strict: bool = False
+    data: Mapping[str, Any],
+    *,
+    path: Path | None = None,
+    base: Path,
+    strict: bool = False,
+    text: str | None = None,
 ) -> Config:
     """Turn an already-parsed TOML mapping into a Config (split out so tests need no file).
-    ``strict``: as for ``load_config``."""
+    ``strict``: as for ``load_config``; ``text``: the file's, to name the line of a wrong
+    [[sources]] entry's key."""
     where = str(path) if path else "config"
     check_known(data, TOP.keys, where, "")
     values = read_values(data, TOP.keys, where, "", base)
@@ -113,7 +135,7 @@ def parse_config(
         expected, got = TOP["sources"].expected, data["sources"]
         raise ConfigError(f"{where}: key 'sources' must be {expected}, got {got!r}")
     else:
-        values["sources"], invalid = _parse_sources(data["sources"], where, base, strict)
+        values["sources"], invalid = _parse_sources(data["sources"], where, base, strict, text)
 
     values["sections"] = _parse_sections(data.get("sections", []), where, base)
     if "email" in data:
@@ -191,11 +213,11 @@ def _parse_sections(entries: Any, where: str, base: Path) -> tuple[SectionConfig
         raise ConfigError(f"{where}: key 'sections' must be {expected}, got {entries!r}")
     sections = []
     for index, entry in enumerate(entries):
-        label = f"sections[{index}]"
+        here, place = f"{where}: {entry_label('sections', index)}", ("sections", index)
         if not isinstance(entry, dict):
-            raise ConfigError(f"{where}: '{label}' must be a table with a 'name', got {entry!r}")
-        check_known(entry, SECTION.keys, where, label)
-        sections.append(SectionConfig(**read_values(entry, SECTION.keys, where, label, base)))
+            raise ConfigError(f"{here}: must be a table with a 'name', got {entry!r}")
+        check_known(entry, SECTION.keys, here, "", place)
+        sections.append(SectionConfig(**read_values(entry, SECTION.keys, here, "", base, place)))
     names = [s.name for s in sections]
     twice = sorted({n for n in names if names.count(n) > 1})
     if twice:
@@ -204,10 +226,11 @@ def _parse_sections(entries: Any, where: str, base: Path) -> tuple[SectionConfig
 
 
 def _parse_sources(
-    entries: list[Any], where: str, base: Path, strict: bool
+    entries: list[Any], where: str, base: Path, strict: bool, text: str | None = None
 ) -> tuple[tuple[Source, ...], tuple[SourceFailure, ...]]:
     """The entries that can be read, and failures for the others (or ConfigError when
-    ``strict``). Two sources with one name would share their state: that stops the run."""
+    ``strict``), with the line of the wrong key when ``text`` is the file's. Two sources
+    with one name would share their state: that stops the run."""
     kind_keys = _kind_keys(source_kinds())
     sources, invalid = [], []
     for index, entry in enumerate(entries):
@@ -216,7 +239,7 @@ def _parse_sources(
         except ConfigError as exc:
             if strict:
                 raise
-            invalid.append(_invalid_source(entry, index, exc))
+            invalid.append(_invalid_source(entry, index, located(exc, text)))
     sources = _unique_made_names(sources)
     names = [s.name for s in sources]
     duplicates = sorted({n for n in names if names.count(n) > 1})
@@ -282,26 +305,29 @@ def _parse_source(
     from digest.sources import kinds
     from digest.sources.errors import SourceError
 
-    label = f"sources[{index}]"
+    # (the entry as the user counts it, and its line: keys are named as written in it)
+    here, place = f"{where}: {entry_label('sources', index)}", ("sources", index)
     if not isinstance(entry, dict):
-        raise ConfigError(f"{where}: '{label}' must be a table with 'url' or 'path', got {entry!r}")
+        raise ConfigError(f"{here}: must be a table with 'url' or 'path', got {entry!r}")
     keys = (*SOURCE.keys, *kind_keys)
-    check_known(entry, keys, where, label)
+    check_known(entry, keys, here, "", place)
     if ("url" in entry) == ("path" in entry):
-        raise ConfigError(f"{where}: '{label}' needs exactly one of 'url' or 'path'")
-    values = read_values(entry, keys, where, label, base)
+        raise ConfigError(f"{here}: needs exactly one of 'url' or 'path'", file=here, at=place)
+    values = read_values(entry, keys, here, "", base, place)
     url, path = values.pop("url"), values.pop("path")
     try:
         kind = kinds.kind(
             values.pop("kind") or kinds.guess(kinds.location_type(url=url, path=path)).name
         )
     except SourceError as exc:
-        raise ConfigError(f"{where}: '{label}': {exc.problem}") from exc
+        raise ConfigError(f"{here}: {exc.problem}", file=here, at=(*place, "kind")) from exc
     given = "url" if url is not None else "path"
     if given not in kind.reads:
         other = "path" if given == "url" else "url"
         raise ConfigError(
-            f"{where}: '{label}': a {kind.name} source needs a '{other}', not a '{given}'"
+            f"{here}: a {kind.name} source needs a '{other}', not a '{given}'",
+            file=here,
+            at=(*place, given),
         )
     location = url if url is not None else str(path)
     default_name = made_name(location, url=url is not None)
@@ -336,11 +362,15 @@ def _invalid_source(entry: Any, index: int, error: ConfigError) -> SourceFailure
         elif isinstance(path, str):
             name = made_name(path, url=False)
     return SourceFailure(
-        source=name or f"sources[{index}]",
+        source=name or entry_label("sources", index),
         problem=f"not read: the config entry is wrong ({error})",
-        advice="fix this [[sources]] entry; the other sources were read as usual",
+        advice=f"{FIX_SOURCE_ENTRY}; the other sources were read as usual",
         reason="config",
     )
+
+
+# What to do about a [[sources]] entry that is wrong: a build adds what it did without it.
+FIX_SOURCE_ENTRY = "fix this [[sources]] entry"
 
 
 def made_name(location: str, *, url: bool) -> str:

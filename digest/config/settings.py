@@ -385,7 +385,8 @@ TOP = Table(
             "first_run_hours",
             Integer(0, 87600),
             24,
-            "how far back the first read of a new feed looks",
+            "how far back the first read of a new feed looks; older entries are taken as read "
+            "for good (the build says how many), so set it before the feed's first build",
             note="0 takes a new feed's whole backlog",
         ),
         Key(
