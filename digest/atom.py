@@ -46,6 +46,7 @@ from digest.present import (
     newest_first,
     other_language,
     utc_seconds,
+    window_day,
     xml_text,
 )
 from digest.templating import language_of
@@ -86,7 +87,8 @@ def render_feed(days: Sequence[DayRecord], config: Config, feed_id: str) -> byte
 
     The window is counted in calendar days back from the newest day in ``days`` (not from
     today), and every date comes from the records, so the same records give the same bytes.
-    Links are absolute when ``site_url`` is set; without it they are relative to the feed.
+    Links are absolute when ``site_url`` is set; without it they are relative to the feed
+    (see ``present.relative_links_note``).
     """
     records = _in_window(days, config)
     base = config.site_url or ""
@@ -97,13 +99,12 @@ def render_feed(days: Sequence[DayRecord], config: Config, feed_id: str) -> byte
     kept: list[DayRecord] = []
     for record in records:
         page = base + day_filename(record.day)
-        content = xml_text(record.content_html)
-        if config.site_url:
-            content = _absolute_links(content, page)
-        if record.story_count:
-            count = lang.ngettext("%(num)s story", "%(num)s stories", record.story_count)
-        else:
-            count = lang.gettext("nothing new")
+        # The content's links are the day page's own ("#story-..." included), and a feed
+        # reader resolves them against the feed's address (RFC 4287's xml:base, by default
+        # the document's): so each is written as the page's, absolute with site_url, else
+        # relative to the feed's folder, the pages' ("2026-11-21.html#story-...").
+        content = _absolute_links(xml_text(record.content_html), page)
+        count = lang.ngettext("%(num)s story", "%(num)s stories", record.story_count)
         # TRANSLATORS: a feed entry's title: "Morning Read — 21 November 2026 (12 stories)"
         title = lang.gettext("%(title)s — %(date)s (%(count)s)") % {
             "title": record.title,
@@ -353,13 +354,17 @@ _ELEMENT_LINE = re.compile(rb"\n *<")
 
 
 def _in_window(records: Sequence[DayRecord], config: Config) -> list[DayRecord]:
-    """The days of the last ``config.feed_days`` calendar days, counted back from the newest
-    of them (not from today), newest first: a gap in the days does not pull older ones in."""
-    records = newest_first(records)
-    if not records:
+    """The days with a story of the last ``config.feed_days`` calendar days, counted back
+    from the newest built day with one (``present.window_day``; not from today), newest
+    first: a gap in the days does not pull older ones in. A day with no story has its page
+    and its line in the archive, but no entry: most runs of the day's first hours find none
+    yet, and a feed reader keeps what an entry said when it first saw it, "nothing new" on a
+    day that then brought its stories."""
+    newest = window_day(records)
+    if newest is None:
         return []
-    oldest_kept = config.feed_from(records[0].day)
-    return [record for record in records if record.day >= oldest_kept]
+    oldest_kept = config.feed_from(newest)
+    return [r for r in newest_first(records) if r.day >= oldest_kept and r.story_count]
 
 
 def _feed_generator(
@@ -374,14 +379,15 @@ def _feed_generator(
     fg.author({"name": xml_text(config.author)})
     fg.generator("digest", version=__version__, uri=PROJECT_URL)
     fg.language(lang.tag)
-    if config.site_url:
-        fg.link(href=base + filename, rel="self", type="application/atom+xml")
+    # (relative without site_url: the feed's own address, wherever it is published)
+    fg.link(href=base + filename, rel="self", type="application/atom+xml")
     fg.link(href=base or INDEX_FILENAME, rel="alternate", type="text/html")
     return fg
 
 
 def _absolute_links(fragment: str, base: str) -> str:
-    """The fragment with every relative link resolved against ``base`` (its day page)."""
+    """The fragment with every relative link resolved against ``base`` (its day page: an
+    absolute URL, or its file name, which makes them relative to the output folder)."""
     if not fragment.strip():
         return fragment
     wrapper = lxml_html.fragment_fromstring(fragment, create_parent="div")

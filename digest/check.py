@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 from digest.config import FIX_SOURCE_ENTRY, Config
 from digest.errors import DigestError
 from digest.model import Source
-from digest.present import plural
+from digest.present import plural, relative_links_note
 from digest.sources import kinds
 from digest.sources.errors import SourceError
 from digest.sources.kinds.base import Cursor, Fetched, Follow, Reading, read_file
@@ -128,6 +128,9 @@ def check_config(config: Config) -> Finding:
             f"the state keeps the articles of the last {config.feed_days} days, those "
             "feed.atom shows",
         )
+    relative = relative_links_note(config)  # (as every build says it)
+    if relative:
+        notes = (*notes, relative)
     return Finding("config", name, not config.invalid_sources, detail, notes)
 
 

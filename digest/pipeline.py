@@ -107,6 +107,8 @@ class BuildResult:
     pages_late: int = 0
     full_text_seconds: float = 0.0
     unread_pages: tuple[UnreadPage, ...] = ()  # counted in the report, not one warning each
+    # worth knowing, not wrong, so not warnings: said with the summary line, not under -q
+    notes: tuple[str, ...] = ()
     # nothing new, and the pages on disk already what this run would write: left alone
     unchanged: bool = False
     # new sources' entries older than the first-run window, taken as read on their first
@@ -586,13 +588,14 @@ def build(
         # Render everything before touching the state or the output folder: a template error
         # or a full disk then leaves yesterday's state and pages exactly as they were.
         known_days = {d.day: d for d in days}
-        record = None
         fragment = render.render_fragment(digest, config, env)
-        if digest.stories or day in known_days:
-            record = state.prepare_day(day, config.title, digest.story_count, fragment, now)
-            days = sorted(
-                [record, *(d for d in days if d.day != day)], key=lambda d: d.day, reverse=True
-            )
+        # Every day built is recorded, one with no story too: it has its page, so the archive
+        # lists it ("nothing new") and its neighbours link to it. The feeds leave it out
+        # until it has a story (see ``atom.render_feed``).
+        record = state.prepare_day(day, config.title, digest.story_count, fragment, now)
+        days = sorted(
+            [record, *(d for d in days if d.day != day)], key=lambda d: d.day, reverse=True
+        )
         feed_id = state.feed_id()
         entries = _ArticleEntries.stored(config, state, days, day, feed_id)
         # An earlier day's stories, as the state holds them, grouped once for this build:
@@ -608,27 +611,26 @@ def build(
             fragment=fragment,
             article_entries=entries,
         )
-        if record is not None:
-            # A new day changes its neighbours' previous/next links: render them again. (Not
-            # a day whose articles are no longer kept: its page stays as it was built.)
-            for other in _neighbours_to_render(config, state, day, known_days):
-                if state.forgotten(other):
-                    continue
-                earlier_digest = shaped_digest(
-                    config,
-                    other,
-                    earlier_day(other),
-                    generated_at=known_days[other].updated,
-                    failures=state.day_failures(other),
-                )
-                other_fragment = render.render_fragment(earlier_digest, config, env)
-                pages[config.output / present.day_filename(other)] = render.render_day_page(
+        # A new day changes its neighbours' previous/next links: render them again. (Not
+        # a day whose articles are no longer kept: its page stays as it was built.)
+        for other in _neighbours_to_render(config, state, day, known_days):
+            if state.forgotten(other):
+                continue
+            earlier_digest = shaped_digest(
+                config,
+                other,
+                earlier_day(other),
+                generated_at=known_days[other].updated,
+                failures=state.day_failures(other),
+            )
+            other_fragment = render.render_fragment(earlier_digest, config, env)
+            pages[config.output / present.day_filename(other)] = render.render_day_page(
+                earlier_digest, config, env, days, other_fragment
+            )
+            if other == days[0].day:  # the newest day: the index shows it too
+                pages[config.output / present.INDEX_FILENAME] = render.render_index(
                     earlier_digest, config, env, days, other_fragment
                 )
-                if other == days[0].day:  # the newest day: the index shows it too
-                    pages[config.output / present.INDEX_FILENAME] = render.render_index(
-                        earlier_digest, config, env, days, other_fragment
-                    )
         # Every file is written (to temporary names) before the state records the day, and
         # the state is recorded before any file replaces the old one.
         staged = StagedFiles()
@@ -647,8 +649,7 @@ def build(
                     digest.failures,
                     sightings=assembly.sightings,
                     stories=[
-                        # (a day with stories has its record: ``now`` is never used)
-                        story_record(story, day, record.published if record else now)
+                        story_record(story, day, record.published)
                         for story in (*digest.stories, *digest.also_today)
                     ],
                     held_incomplete=assembly.held_incomplete,
@@ -694,10 +695,10 @@ def build(
 
 def _built_days(config: Config, state: State) -> list[DayRecord]:
     """Every built day, newest first, each with its content only if feed.atom may show it:
-    from the feed's first day counted back from the newest day built (a build of a newer
-    day moves that window on, never back)."""
-    built = state.page_days()
-    return state.days(content_from=config.feed_from(built[0][0]) if built else None)
+    from the feed's first day counted back from the newest day built with a story
+    (``present.window_day``; a build of a newer day moves that window on, never back)."""
+    newest = present.window_day(state.days(content_from=dt.date.max))  # (no content read)
+    return state.days(content_from=config.feed_from(newest) if newest else None)
 
 
 @dataclass
@@ -742,7 +743,8 @@ class _ArticleEntries:
     ) -> _ArticleEntries:
         """What the state holds for the days the feed may show, but the day ``building``
         (``days``: every built day once it is stored, newest first)."""
-        first = config.feed_from(days[0].day) if days else dt.date.max
+        newest = present.window_day(days)
+        first = config.feed_from(newest) if newest else dt.date.max
         if not config.articles_feed:
             return cls("", first, building, {}, enabled=False)
         from digest import atom
@@ -772,11 +774,13 @@ class _ArticleEntries:
 
 def _keeping(config: Config, days: Sequence[DayRecord], now: dt.datetime) -> Keep | None:
     """What a build keeps of earlier days (``keep_days``), ``days`` being every built day
-    once it is stored: counted back from the newest of them, as the feeds count their days
-    (never from after today: a run with its clock set ahead must not drop them all)."""
-    if not days:
+    once it is stored: counted back from the newest with a story, as the feeds count their
+    days (``present.window_day``; never from after today: a run with its clock set ahead must
+    not drop them all)."""
+    newest = present.window_day(days)
+    if newest is None:
         return None
-    first = config.keep_from(min(max(d.day for d in days), today(config, now)))
+    first = config.keep_from(min(newest, today(config, now)))
     if first is None:
         return None
     # a kept day's "Earlier:" links look this far back (``stories_for_day``)
@@ -842,6 +846,7 @@ def _result(
         pages_late=assembly.pages_late,
         full_text_seconds=config.fetch.full_text_seconds,
         unread_pages=tuple(assembly.unread_pages),
+        notes=tuple(note for note in [present.relative_links_note(config)] if note),
         unchanged=built is None,
         taken_as_read=tuple(assembly.backlog.items()),
         first_run_hours=config.first_run_hours,
@@ -875,7 +880,7 @@ def _current_pages(
     found = freshness.stored(state.get_meta(freshness.meta_key(day)))
     if found is None or found.fingerprint != fingerprint:
         return None
-    if found.stories and not any(d.day == day for d in days):
+    if not any(d.day == day for d in days):
         return None  # its record is gone (a state put back from an older copy)
     # every page a build would write is still there, as that build wrote it
     if not found.on_disk(output_paths(config, day, days)):

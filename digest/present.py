@@ -42,6 +42,19 @@ _FORBIDDEN_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff
 _WORDS_PER_MINUTE = 230
 
 
+def relative_links_note(config: Config) -> str | None:
+    """What ``digest build`` and ``digest check`` say when ``site_url`` is not set: the feeds'
+    links are then relative to where they are published, and the email has no link to the
+    site. None when it is set."""
+    if config.site_url:
+        return None
+    return (
+        "site_url is not set: the feeds' links are relative (some feed readers do not resolve "
+        "them) and the email links to no web page; once the output folder is published, set "
+        'site_url = "https://..." to its address'
+    )
+
+
 # ---------------------------------------------------------------- the built-in templates
 
 
@@ -326,6 +339,14 @@ def human_datetime(moment: dt.datetime, reference: dt.date | None = None) -> str
 
 
 # ---------------------------------------------------------------- the built days
+
+
+def window_day(days: Iterable[DayRecord]) -> dt.date | None:
+    """The day the feeds' window (``feed_days``) and the state's (``keep_days``) count back
+    from: the newest built day with a story. A day built with none (a run in its first hours,
+    or one whose every source failed) has its page but moves neither window: it would drop
+    from the feeds, and from the state, a day the feeds still show."""
+    return max((record.day for record in days if record.story_count), default=None)
 
 
 def newest_first(days: Iterable[DayRecord]) -> list[DayRecord]:

@@ -884,17 +884,22 @@ class State:
         """The record a build of ``day`` would store, without storing it.
 
         Its entry id is fixed on the day's first build; ``updated`` moves only when the
-        content changed, so feed readers do not re-announce an unchanged day.
+        content changed, so feed readers do not re-announce an unchanged day. A day enters
+        the feeds with its first story (an empty day has a page, not a feed entry), so it is
+        ``published`` then, not at an earlier build that found nothing.
         """
         digest = content_hash(content_html)
         row = self._db.execute(
-            "SELECT entry_id, published, updated, content_hash FROM days WHERE day = ?",
+            "SELECT entry_id, published, updated, content_hash, story_count FROM days "
+            "WHERE day = ?",
             (day.isoformat(),),
         ).fetchone()
         if row:
-            entry_id, published, updated, old_hash = row
+            entry_id, published, updated, old_hash, old_count = row
             if old_hash != digest:
                 updated = _iso(now)
+            if story_count and not old_count:
+                published = updated = _iso(now)
         else:
             entry_id = f"urn:uuid:{uuid.uuid4()}"
             published = updated = _iso(now)

@@ -4,12 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from dataclasses import replace
 from pathlib import Path
 
 import feedparser
 import pytest
 from lxml import etree
-from page_samples import ATOM, DAY, FEED_ID, UTC, make_config, make_digest, record
+from lxml import html as lxml_html
+from page_samples import (
+    ATOM,
+    DAY,
+    FEED_ID,
+    LIGHTHOUSE,
+    UTC,
+    make_config,
+    make_digest,
+    record,
+    story,
+)
 
 from digest.atom import (
     FEED_BYTES,
@@ -33,7 +45,7 @@ def relaxng() -> etree.RelaxNG:
 def feed_days_records(count: int) -> list[DayRecord]:
     days = [DAY - dt.timedelta(days=i) for i in range(count)]
     return [
-        record(d, count=i % 4, content=f'<p>Day {d}. <a href="{d}.html#x">more</a></p>')
+        record(d, count=i % 4 + 1, content=f'<p>Day {d}. <a href="{d}.html#x">more</a></p>')
         for i, d in enumerate(days)
     ]
 
@@ -65,14 +77,31 @@ def test_feed_metadata_and_entries():
         record(DAY - dt.timedelta(days=i)).entry_id for i in range(3)
     ]
     first = entries[0]
-    assert first.findtext(f"{ATOM}title") == "Morning Digest — 21 November 2026 (nothing new)"
-    assert entries[1].findtext(f"{ATOM}title") == "Morning Digest — 20 November 2026 (1 story)"
-    assert entries[2].findtext(f"{ATOM}title") == "Morning Digest — 19 November 2026 (2 stories)"
+    assert first.findtext(f"{ATOM}title") == "Morning Digest — 21 November 2026 (1 story)"
+    assert entries[1].findtext(f"{ATOM}title") == "Morning Digest — 20 November 2026 (2 stories)"
+    assert entries[2].findtext(f"{ATOM}title") == "Morning Digest — 19 November 2026 (3 stories)"
     assert first.findtext(f"{ATOM}published") == "2026-11-21T05:30:00+00:00"
     assert first.findtext(f"{ATOM}updated") == "2026-11-21T05:30:00+00:00"
     assert first.find(f"{ATOM}content").get("type") == "html"
     assert root.find(f"{ATOM}generator") is not None
     assert "lastBuildDate" not in etree.tostring(root).decode()
+
+
+def test_a_day_with_no_story_has_no_entry():
+    # its page is in the archive; the feed waits for its first story
+    days = [record(DAY, count=0), record(dt.date(2026, 11, 20), count=1)]
+    root = etree.fromstring(render_feed(days, make_config(), FEED_ID))
+    assert [e.find(f"{ATOM}link").get("href") for e in root.findall(f"{ATOM}entry")] == [
+        "2026-11-20.html"
+    ]
+
+
+def test_a_day_with_no_story_does_not_move_the_window():
+    # a run early on a new day finds nothing yet: the feed keeps the days it showed
+    days = [record(DAY, count=0)] + [record(DAY - dt.timedelta(days=i)) for i in range(1, 8)]
+    root = etree.fromstring(render_feed(days, make_config(feed_days=7), FEED_ID))
+    kept = [e.find(f"{ATOM}link").get("href") for e in root.findall(f"{ATOM}entry")]
+    assert kept == [day_filename(DAY - dt.timedelta(days=i)) for i in range(1, 8)]
 
 
 def test_feed_updated_is_the_newest_entry_update():
@@ -106,13 +135,41 @@ def test_text_before_the_first_tag_stays_escaped_when_links_are_made_absolute():
         assert content.startswith("&lt;img src=x onerror=alert(1)&gt; Fish &amp; chips<p>")
 
 
-def test_feed_without_a_site_url_uses_relative_links_and_no_self():
+def test_feed_without_a_site_url_uses_links_relative_to_itself():
     root = etree.fromstring(render_feed(feed_days_records(2), make_config(), FEED_ID))
     assert [(ln.get("rel"), ln.get("href")) for ln in root.findall(f"{ATOM}link")] == [
-        ("alternate", "index.html")
+        ("self", "feed.atom"),
+        ("alternate", "index.html"),
     ]
     assert root.find(f"{ATOM}entry/{ATOM}link").get("href") == "2026-11-21.html"
     assert 'href="2026-11-21.html#x"' in root.findtext(f"{ATOM}entry/{ATOM}content")
+
+
+@pytest.mark.parametrize(
+    ("site_url", "page"),
+    [
+        (None, "2026-11-21.html"),
+        ("https://example.org/digest/", "https://example.org/digest/2026-11-21.html"),
+    ],
+)
+def test_an_entrys_links_within_its_day_page_lead_to_that_page(env, site_url, page):
+    # A feed reader resolves an entry's links against the feed's address (RFC 4287: xml:base,
+    # by default the document's), where "#story-..." is nothing: each is the day page's.
+    stories = [story(replace(LIGHTHOUSE, key=f"k{i}", title=f"Headline {i}")) for i in range(7)]
+    digest = replace(make_digest(stories[:6]), also_today=tuple(stories[6:]))
+    fragment = render_fragment(digest, make_config(), env)
+    assert 'href="#story-' in fragment and 'href="#also-today"' in fragment
+    root = etree.fromstring(
+        render_feed([record(DAY, content=fragment)], make_config(site_url=site_url), FEED_ID)
+    )
+    content = lxml_html.fragment_fromstring(
+        root.findtext(f"{ATOM}entry/{ATOM}content"), create_parent="div"
+    )
+    hrefs = content.xpath("//a/@href")
+    assert any(href.startswith(page + "#story-") for href in hrefs)
+    assert not [href for href in hrefs if href.startswith("#")]
+    schema = relaxng()
+    assert schema.validate(root), schema.error_log
 
 
 def test_feed_keeps_only_the_last_feed_days_days():

@@ -461,14 +461,30 @@ def test_keep_days_fewer_than_feed_days_is_noted_as_raised(tmp_path: Path) -> No
     from digest.model import Source
 
     sources = (Source("seeds", "folder", str(copy_seeds(tmp_path, real_utc_now()))),)
-    finding = check_config(Config(sources=sources, keep_days=10, feed_days=30))
+    site = "https://example.org/digest/"
+    finding = check_config(Config(sources=sources, keep_days=10, feed_days=30, site_url=site))
     assert finding.ok
     assert finding.notes == (
         "keep_days = 10 is fewer than feed_days = 30: the state keeps the articles of the "
         "last 30 days, those feed.atom shows",
     )
-    assert not check_config(Config(sources=sources, keep_days=0, feed_days=30)).notes
-    assert not check_config(Config(sources=sources, keep_days=30, feed_days=30)).notes
+    assert not check_config(Config(sources=sources, keep_days=0, feed_days=30, site_url=site)).notes
+    assert not check_config(
+        Config(sources=sources, keep_days=30, feed_days=30, site_url=site)
+    ).notes
+
+
+def test_a_config_without_site_url_is_told_its_feeds_links_are_relative(tmp_path: Path) -> None:
+    from digest.check import check_config
+    from digest.config import Config
+    from digest.model import Source
+
+    sources = (Source("seeds", "folder", str(copy_seeds(tmp_path, real_utc_now()))),)
+    finding = check_config(Config(sources=sources))
+    assert finding.ok  # worth knowing, not wrong
+    (note,) = finding.notes
+    assert note.startswith("site_url is not set: the feeds' links are relative")
+    assert 'set site_url = "https://..." to its address' in note
 
 
 def test_built_days_whose_pages_are_missing_are_noted_kept_or_forgotten(tmp_path: Path) -> None:

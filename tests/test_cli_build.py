@@ -35,6 +35,23 @@ def test_the_summary_line_and_the_page_do_not_give_two_counts_of_sources_alike(
     assert " from " not in summary, summary
 
 
+def test_a_build_without_site_url_says_once_that_the_feeds_links_are_relative(
+    workdir: Path, capsys
+) -> None:
+    assert main(["build", "--date", SEEDS_DAY]) == EXIT_OK
+    err = capsys.readouterr().err  # (a note, beside the first run's: not the summary)
+    assert err.count("site_url is not set: the feeds' links are relative") == 1
+    assert err.splitlines()[-1].startswith("note: site_url is not set")
+    assert main(["build", "-q", "--date", SEEDS_DAY]) == EXIT_OK  # not a warning: cron is not told
+    assert capsys.readouterr() == ("", "")
+    (workdir / "digest.toml").write_text(
+        'site_url = "https://example.org/digest/"\n[[sources]]\npath = "seeds"\n',
+        encoding="utf-8",
+    )
+    assert main(["build", "--date", SEEDS_DAY]) == EXIT_OK
+    assert "note:" not in capsys.readouterr().err
+
+
 def test_second_build_while_locked_exits_75(workdir: Path, capsys) -> None:
     with RunLock(workdir / "digest-state.sqlite"):
         assert main(["build"]) == EXIT_LOCKED
@@ -163,11 +180,12 @@ def test_a_first_build_says_how_many_old_entries_it_took_as_read_and_how_to_have
     assert main(["build"]) == EXIT_OK
     captured = capsys.readouterr()
     assert "0 stories (0 new articles)" in captured.out
-    (note,) = [line for line in captured.err.splitlines() if line.startswith("note: ")]
+    (note,) = [line for line in captured.err.splitlines() if "taken as read" in line]
+    assert note.startswith("note: ")
     # the new source alone: Quay's backlog was taken as read by the run before
     assert "7 older entries of new sources (Harbour Log: 7) taken as read, not shown" in note
     assert "first_run_hours = 24" in note
     assert "before a source's first build" in note and "(0: everything)" in note
     # said once: the next build reads the feeds as known ones
     assert main(["build"]) == EXIT_OK
-    assert "note: " not in capsys.readouterr().err
+    assert "taken as read" not in capsys.readouterr().err

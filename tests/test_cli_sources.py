@@ -423,3 +423,17 @@ def test_sources_list_gives_times_in_the_configured_timezone(workdir: Path, http
     assert record is not None and isinstance(record.last_error_at, dt.datetime)
     there = record.last_error_at.astimezone(ZoneInfo("Pacific/Kiritimati"))
     assert f"last error {there:%Y-%m-%d %H:%M}:" in out
+
+
+def test_sources_list_shows_a_source_whose_entry_is_wrong_and_why(workdir: Path, capsys) -> None:
+    (workdir / "digest.toml").write_text(
+        '[[sources]]\nname = "Harbour News"\nurl = "https://news.example.org/feed.xml"\n\n'
+        '[[sources]]\nurl = "https://www.macworld.example/feed.rss"\nful_text = true\n',
+        encoding="utf-8",
+    )
+    assert main(["sources", "list"]) == EXIT_OK
+    listed = capsys.readouterr().out.splitlines()
+    assert listed[0] == "www.macworld.example  [not read: wrong config entry]"
+    assert "[[sources]] #2: line 7: unknown key 'ful_text', did you mean 'full_text'?" in listed[1]
+    assert "until its [[sources]] entry is fixed" in listed[2]
+    assert listed[3] == "Harbour News  [feed]"

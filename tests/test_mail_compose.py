@@ -9,6 +9,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import lxml.html
 import pytest
 from bidi import open_bidi
 from mail_samples import (
@@ -93,6 +94,17 @@ def test_html_is_inlined_safe_and_absolute(tmp_path: Path) -> None:
         assert href.startswith("#") or urlsplit(href).scheme in ("http", "https"), href
     assert "https://example.org/digest/2026-11-21.html" in hrefs
     assert 'name="color-scheme" content="light dark"' in html
+
+
+def test_every_link_has_the_emails_link_colour_those_within_the_message_too(
+    tmp_path: Path,
+) -> None:
+    # a client's default blue (visited: purple) is unreadable on a dark mailbox
+    _, html = parts(build(make_digest(3), make_config(tmp_path)))
+    links = [attrs for tag, attrs in Scan(html).tags if tag == "a"]
+    assert any(a["href"].startswith("#full-") for a in links)  # "Full text below"
+    for attrs in links:
+        assert "color:#3a78c0" in attrs.get("style", "").replace(" ", ""), attrs
 
 
 def test_no_site_url_means_no_site_links(tmp_path: Path) -> None:
@@ -490,3 +502,72 @@ def test_a_story_s_lines_in_the_text_part_start_under_its_headline_past_its_numb
         at = max(i for i, line in enumerate(lines) if line.startswith(f"{number}. "))
         byline = lines[at + 1]
         assert byline.startswith(" " * indent) and not byline.startswith(" " * (indent + 1))
+
+
+def test_the_glance_says_which_of_also_today_are_one_line_each(tmp_path: Path) -> None:
+    # as the page's glance: those past also_today_limit are counted by source, not listed
+    from digest.model import MoreFrom
+
+    digest = make_digest(8, failures=False)
+    digest = replace(
+        digest,
+        stories=digest.stories[:5],
+        also_today=digest.stories[5:],
+        more=(MoreFrom("Pixel Envy", 13), MoreFrom("Daring Fireball", 1)),
+    )
+    text, html = parts(build(digest, make_config(tmp_path)))
+    said = "Also today: 3 more stories, one line each, and 14 more stories counted by source"
+    assert said in " ".join(lxml.html.fromstring(html).text_content().split())
+    assert (
+        "Also today: 3 more stories at the end, one line each, and 14 more stories counted "
+        "by source." in " ".join(text.split())
+    )
+    assert "+13 more from Pixel Envy" in html
+
+
+def test_the_text_part_never_splits_a_figure_from_its_words(tmp_path: Path) -> None:
+    # "Figures differ · killed: more than 80¹ · at least 83³": wherever the line breaks,
+    # "at least" stays with "83³" (the first figure's length moves the break along the line)
+    from digest.model import Disagreement, Figure
+
+    digest = make_digest(3, failures=False)
+    reports = tuple(story.lead for story in digest.stories)
+    for digits in range(1, 40):
+        figures = (Figure("about " + "1" * digits, 0), Figure("at least 83", 2))
+        story = Story(
+            "Ferry capsizes off the coast",
+            reports,
+            (Attributed("A ferry capsized on Friday.", 0),),
+            disagreements=(Disagreement("killed", figures),),
+        )
+        text, _ = parts(build(replace(digest, stories=(story,)), make_config(tmp_path)))
+        lines = [line.strip() for line in text.splitlines()]
+        (start,) = [i for i, line in enumerate(lines) if line.startswith("Figures differ")]
+        figures_lines = lines[start : lines.index("", start)]
+        assert not any(line.endswith(("about", "at least")) for line in figures_lines)
+        assert "at\u00a0least\u00a083³" in " ".join(figures_lines)
+
+
+def test_the_text_part_numbers_every_link_also_todays_too(tmp_path: Path) -> None:
+    # stories, their copies and Also today alike: [n] in the text, the URL in the list of links
+    from digest.model import MoreFrom
+
+    digest = make_digest(4, failures=False)
+    first = replace(digest.stories[0], copies=(make_article(9, source="Wire Copy"),))
+    digest = replace(
+        digest,
+        stories=(first, *digest.stories[1:3]),
+        also_today=digest.stories[3:],
+        more=(MoreFrom("Pixel Envy", 13, "https://pixelenvy.example/"),),
+    )
+    text, _ = parts(build(digest, make_config(tmp_path)))
+    body, _, listed = text.partition("\nLinks\n")
+    assert "://" not in body.replace("https://example.org/digest/2026-11-21.html", "")
+    assert "Also in: Wire Copy [2]" in body
+    assert "- Nicolás Pérez opens the new harbour bridge, story 4 (El País) [5]" in " ".join(
+        body.split()
+    )
+    assert "+13 more from Pixel Envy [6]" in body
+    assert "[2] https://news.example.org/9?from=digest&lang=es" in listed
+    assert "[5] https://news.example.org/4?from=digest&lang=es" in listed
+    assert "[6] https://pixelenvy.example/" in listed

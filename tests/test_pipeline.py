@@ -174,8 +174,32 @@ def test_article_shown_once_appears_in_no_later_digest(site: Config) -> None:
     assert "Maduro" not in page
     # the empty day adds no feed entry, and the index now shows the latest (empty) day
     assert len(feedparser.parse((site.output / "feed.atom").read_bytes()).entries) == 1
-    archive = (site.output / "archive.html").read_text("utf-8")
-    assert "2026-11-21.html" in archive
+    index = lxml.html.fromstring((site.output / "index.html").read_bytes())
+    assert "22 November 2026" in index.xpath("string(//h1)")
+    # ... which the archive lists, marked as empty, and the day before links to: no page is
+    # left that nothing links to
+    archive = lxml.html.fromstring((site.output / "archive.html").read_bytes())
+    assert [" ".join(li.text_content().split()) for li in archive.xpath("//main//li")] == [
+        "Sunday 22 November 2026 nothing new",
+        "Saturday 21 November 2026 1 story",
+    ]
+    before = lxml.html.fromstring((site.output / "2026-11-21.html").read_bytes())
+    assert set(before.xpath("//a[@rel='next']/@href")) == {"2026-11-22.html"}
+
+
+def test_an_empty_day_enters_the_feed_with_its_first_story(site: Config) -> None:
+    # The day's first runs find nothing yet: its page and archive line, but no feed entry,
+    # which a feed reader would keep as "nothing new" once the day's stories come.
+    seeds = Path(site.sources[0].location)
+    set_mtime(seeds, NOW + dt.timedelta(days=1))
+    assert build(site, DAY, now=NOW).digest.stories == ()
+    assert "2026-11-21.html" in (site.output / "archive.html").read_text("utf-8")
+    assert feedparser.parse((site.output / "feed.atom").read_bytes()).entries == []
+    later = NOW + dt.timedelta(hours=5)
+    set_mtime(seeds, later - dt.timedelta(hours=1))
+    assert len(build(site, DAY, now=later).digest.stories) == 1
+    (entry,) = feedparser.parse((site.output / "feed.atom").read_bytes()).entries
+    assert entry.published == entry.updated == "2026-11-21T12:00:00+00:00"  # when it entered
 
 
 def test_future_dated_articles_wait_for_their_day(site: Config) -> None:

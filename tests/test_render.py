@@ -564,3 +564,32 @@ def test_a_digest_in_a_right_to_left_language_says_so_on_its_pages_and_email(tmp
     message = build_message(mail_digest(), mail_config(tmp_path), env, now=NOW)
     html = message.get_body(("html",))
     assert html is not None and '<html lang="ar" dir="rtl">' in html.get_content()
+
+
+@pytest.mark.parametrize(
+    ("listed", "counted", "said"),
+    [
+        (3, 0, "Also today: 3 more stories, one line each"),
+        (3, 14, "Also today: 3 more stories, one line each, and 14 more stories counted by source"),
+        (0, 14, "Also today: 14 more stories, counted by source"),
+    ],
+)
+def test_the_glance_says_which_of_also_today_are_one_line_each(env, listed, counted, said):
+    # past also_today_limit, stories are only counted by source ("+13 more from Pixel Envy"):
+    # the glance must not promise them a line each
+    from dataclasses import replace
+
+    from digest.model import MoreFrom
+
+    def stories(prefix: str, count: int) -> tuple:
+        return tuple(
+            story(replace(LIGHTHOUSE, key=f"{prefix}{i}", title=f"{prefix} headline {i}"))
+            for i in range(count)
+        )
+
+    more = (MoreFrom("Pixel Envy", counted - 1), MoreFrom("Daring Fireball", 1)) if counted else ()
+    digest = replace(
+        make_digest(stories("shown", 5)), also_today=stories("also", listed), more=more
+    )
+    page = parse(render_day_page(digest, make_config(), env, []))
+    assert texts(page.xpath("//p[@class='glance-more']")) == [said]

@@ -45,4 +45,6 @@ def cmd_build(args: argparse.Namespace) -> int:
                 print(f"  filtered out {filtered}")
         for path in result.written:
             print(f"  wrote {path}")
+        for line in result.notes:
+            note(line)
     return EXIT_OK

@@ -94,9 +94,15 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
 def cmd_sources_list(args: argparse.Namespace) -> int:
     config = load(args)
     sources = usecases.source_health(config)
-    if not sources:
+    if not sources and not config.invalid_sources:
         print("no sources configured; add one with: digest sources add URL")
         return EXIT_OK
+    # A wrong [[sources]] entry is a source all the same, one that no build reads until
+    # it is fixed: listed first, with what is wrong and what to do (as 'digest build' says).
+    for failure in config.invalid_sources:
+        print(f"{failure.source}  [not read: wrong config entry]")
+        print(f"    {failure.problem}")
+        print("    no build reads it until its [[sources]] entry is fixed")
     for source, record in sources:
         flags: list[str] = [source.kind]
         if source.category:

@@ -136,6 +136,7 @@ class _Entry:
     figures: tuple[_Figures, ...] = ()
     earlier: str | None = None  # "3 Dec · headline" of the story this one continues
     earlier_url: str | None = None
+    earlier_ref: int | None = None
 
     @property
     def attributed(self) -> str:
@@ -182,17 +183,19 @@ def build_message(
     env = _mail_environment(env)
     entries, links = _entries(digest, config, lang)
     sections = _sections(digest, entries)
+    # Also today's links are numbered in the plain part as the stories' are, after them
     also_today = tuple(
         _Also(
             one_line(story.headline or story.lead.title or lang.gettext("Untitled")),
             ", ".join(story.sources),
             http_url(story.lead.url),
-            None,
+            _number_link(links, http_url(story.lead.url)),
             story.lead.language,
         )
         for story in digest.also_today
     )
     more = tuple((m.count, m.source, http_url(m.url)) for m in digest.more)
+    more_refs = tuple(_number_link(links, url) for _, _, url in more)
     subject = _subject(digest, lang)
     context: dict[str, Any] = {
         "digest": digest,
@@ -208,6 +211,7 @@ def build_message(
         "glance": len(sections) > 1 or len(entries) >= 5,
         "also_today": also_today,
         "more": more,
+        "more_refs": more_refs,  # each of ``more``'s link number in ``links``, or None
         "also_count": len(also_today) + sum(count for count, _, _ in more),
         "links": links,
         "failures": digest.failures,
@@ -330,10 +334,7 @@ def _entries(
     links: list[tuple[int, str]] = []
 
     def ref(url: str | None) -> int | None:
-        if not url:
-            return None
-        links.append((len(links) + 1, url))
-        return len(links)
+        return _number_link(links, url)
 
     entries = []
     for number, story in enumerate(digest.stories, start=1):
@@ -371,6 +372,11 @@ def _entries(
                 )
             )
         earlier = story.earlier
+        earlier_url = (
+            f"{config.site_url}{day_filename(earlier.day)}#story-{earlier.story_id}"
+            if earlier and config.site_url
+            else None
+        )
         entries.append(
             _Entry(
                 number=number,
@@ -399,14 +405,20 @@ def _entries(
                     if earlier
                     else None
                 ),
-                earlier_url=(
-                    f"{config.site_url}{day_filename(earlier.day)}#story-{earlier.story_id}"
-                    if earlier and config.site_url
-                    else None
-                ),
+                earlier_url=earlier_url,
+                earlier_ref=ref(earlier_url),
             )
         )
     return entries, links
+
+
+def _number_link(links: list[tuple[int, str]], url: str | None) -> int | None:
+    """``url``'s number in the plain part's list of links (``[3]``), added to ``links``; None
+    without a URL. Every link of the plain part is numbered so: its text keeps to the words."""
+    if not url:
+        return None
+    links.append((len(links) + 1, url))
+    return len(links)
 
 
 def _full_text(article: Article, summary: str) -> tuple[Paragraph, ...]:
@@ -538,7 +550,7 @@ def wrap(text: str, indent: str = "", first_indent: str = "", width: int = WRAP_
     """
     room = max(width - max(len(indent), len(first_indent)), 10)
     words = []
-    for word in str(text).split():
+    for word in _BREAKABLE.split(str(text).strip()):
         if len(word) > room and not _address_like(word):
             words += [word[i : i + room] for i in range(0, len(word), room)]
         else:
@@ -551,6 +563,12 @@ def wrap(text: str, indent: str = "", first_indent: str = "", width: int = WRAP_
         break_long_words=False,
         break_on_hyphens=False,
     )
+
+
+# Where a line may break: any white space but the no-break spaces (U+00A0, the figure space
+# U+2007, the narrow U+202F), which join what must stay on one line ("at least 83³", a
+# number in the French "12 345"), as they do in the HTML part.
+_BREAKABLE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
 
 
 def _address_like(word: str) -> bool:
