@@ -27,6 +27,7 @@ from digest.config.settings import TOP
 from digest.filters import Filtered, Filters, sift
 from digest.ingest import Progress, collect, is_remote
 from digest.intake import (
+    FIRST_RUN_UNDATED,
     Cleaned,
     Cleaning,
     DayIntake,
@@ -115,6 +116,9 @@ class BuildResult:
     # run and never shown (by source, in config order), and that window in hours
     taken_as_read: tuple[tuple[str, int], ...] = ()
     first_run_hours: int = 0
+    # of those, the undated ones: beyond the newest few a first run takes of a feed that
+    # gives no dates, which no window can tell the age of
+    undated_taken_as_read: int = 0
     # the day's digest as built, or how to read it back from the state when the build left
     # the pages alone (only a caller that needs it, such as sending the email, pays for it)
     built: Digest | None = dataclasses.field(default=None, repr=False, compare=False)
@@ -140,6 +144,24 @@ class BuildResult:
         each = ", ".join(f"{name}: {number}" for name, number in named[:_NAMED_SOURCES])
         if len(named) > _NAMED_SOURCES:
             each += f" and {len(named) - _NAMED_SOURCES} more"
+        undated = self.undated_taken_as_read
+        # An undated entry is not older, and a longer window does not bring it: only 0 does.
+        newest = f"its newest {FIRST_RUN_UNDATED} undated entries"
+        if undated == count:
+            return (
+                f"{plural(count, 'undated entry', 'undated entries')} of new sources ({each}) "
+                f"taken as read, not shown: a new source's first build shows {newest} only, "
+                "having no date to tell the others' age by; first_run_hours = 0 before a "
+                "source's first build has them all"
+            )
+        if undated:
+            return (
+                f"{plural(count, 'older or undated entry', 'older or undated entries')} of new "
+                f"sources ({each}) taken as read, not shown: first_run_hours = "
+                f"{self.first_run_hours} shows a new source's last hours only, and {newest}; "
+                "set it higher (0: everything, undated entries too) before a source's first "
+                "build to have more"
+            )
         return (
             f"{plural(count, 'older entry', 'older entries')} of new sources ({each}) taken "
             f"as read, not shown: first_run_hours = {self.first_run_hours} shows a new "
@@ -209,6 +231,7 @@ class Assembly:
     held_incomplete: list[Article] = dataclasses.field(default_factory=list)
     # by source: a new source's entries older than the first-run window, taken as read
     backlog: dict[str, int] = dataclasses.field(default_factory=dict)
+    backlog_undated: int = 0  # of those, the undated ones (``intake.FIRST_RUN_UNDATED``)
 
     @functools.cached_property
     def digest(self) -> Digest:
@@ -353,6 +376,7 @@ def assemble_day(
         unread_pages=taken.unread_pages,
         held_incomplete=taken.held_incomplete,
         backlog=taken.backlog,
+        backlog_undated=taken.backlog_undated,
     )
 
 
@@ -379,6 +403,7 @@ class Taken:
     held_incomplete: list[Article] = dataclasses.field(default_factory=list)
     # by source: the entries a new source's first run took as read, older than its window
     backlog: dict[str, int] = dataclasses.field(default_factory=dict)
+    backlog_undated: int = 0  # of those, the undated ones
 
 
 def gather(
@@ -412,9 +437,10 @@ def gather(
             waiting[article.source] = waiting.get(article.source, 0) + 1
         unreadable.update(a.source for a in day.unreadable)
         taken.skipped.extend(a for a in (*day.skipped, *day.unreadable) if a.key not in repeated)
-        backlog = sum(1 for a in day.skipped if a.key not in repeated)
+        backlog = [a for a in day.skipped if a.key not in repeated]
         if backlog:
-            taken.backlog[day.source] = taken.backlog.get(day.source, 0) + backlog
+            taken.backlog[day.source] = taken.backlog.get(day.source, 0) + len(backlog)
+            taken.backlog_undated += sum(1 for a in backlog if a.published is None)
         taken.held_incomplete.extend(held)
         taken.warnings.extend(day.warnings)
         taken.sightings.extend(day.sightings)
@@ -850,6 +876,7 @@ def _result(
         unchanged=built is None,
         taken_as_read=tuple(assembly.backlog.items()),
         first_run_hours=config.first_run_hours,
+        undated_taken_as_read=assembly.backlog_undated,
         built=built,
         reload=reload,
     )

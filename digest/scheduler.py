@@ -421,14 +421,21 @@ def scheduled_job(config: Config, *, clock: Clock = system_clock) -> str:
     try:
         done = build_then_send(config, now=clock(), lock_wait=JOB_LOCK_WAIT)
     except EmailFailedError as exc:
-        _log_problems(exc.built)
+        _log_build(exc.built)
         raise JobFailed(str(exc)) from exc
-    _log_problems(done.built)
-    if done.built.first_run_note:
-        log.info("%s", done.built.first_run_note)
+    _log_build(done.built)
     for cut in done.sent.cuts if done.sent else ():
         log.info("email: %s", cut)
     return done.summary_line
+
+
+def _log_build(built: BuildResult) -> None:
+    """What the build has to say beyond its summary line: its problems, then what a first
+    run of new sources took as read. The build happened whether or not its email then went
+    out, and the note is said by this run or never: the next one reads the sources as known."""
+    _log_problems(built)
+    if built.first_run_note:
+        log.info("%s", built.first_run_note)
 
 
 def _log_problems(built: BuildResult) -> None:

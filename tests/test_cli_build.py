@@ -189,3 +189,33 @@ def test_a_first_build_says_how_many_old_entries_it_took_as_read_and_how_to_have
     # said once: the next build reads the feeds as known ones
     assert main(["build"]) == EXIT_OK
     assert "taken as read" not in capsys.readouterr().err
+
+
+def test_a_first_build_of_an_undated_feed_says_that_only_0_brings_its_other_entries(
+    workdir: Path, capsys
+) -> None:
+    # a feed with no dates: its first build shows its newest few entries; the rest are not
+    # older than any window, and a longer first_run_hours would not bring them, 0 would
+    from digest.intake import FIRST_RUN_UNDATED
+
+    count = FIRST_RUN_UNDATED + 4
+    items = "".join(
+        f"<item><title>Ferry timetable, change {n}</title><link>https://ferry.example/{n}</link>"
+        f"<description>The morning ferry now leaves at {n + 6} o'clock.</description></item>"
+        for n in range(count)
+    )
+    (workdir / "ferry.xml").write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Ferry</title>{items}'
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    config = '[[sources]]\nname = "Ferry"\npath = "ferry.xml"\nkind = "feed"\n'
+    (workdir / "digest.toml").write_text(config, encoding="utf-8")
+    assert main(["build"]) == EXIT_OK
+    captured = capsys.readouterr()
+    assert f"({FIRST_RUN_UNDATED} new articles)" in captured.out
+    (note,) = [line for line in captured.err.splitlines() if "taken as read" in line]
+    assert "4 undated entries of new sources (Ferry: 4) taken as read, not shown" in note
+    assert f"newest {FIRST_RUN_UNDATED} undated entries" in note
+    assert "first_run_hours = 0 before a source's first build" in note
+    assert "older" not in note and "set it higher" not in note

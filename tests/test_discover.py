@@ -667,3 +667,24 @@ def test_an_article_one_folder_deep_gets_the_sites_feed_not_its_own_comments(
     )
     feed(http_server, "/feed", "Harbour Notes", "entries")
     assert found(post, allow_private=True) == (http_server.url("/feed"), "Harbour Notes")
+
+
+@pytest.mark.parametrize("given", ["/", "/updates"])
+def test_a_sites_feed_whose_entries_all_link_to_the_page_given_is_still_its_feed(
+    http_server, given: str
+) -> None:
+    # A one-page site (or its updates page) whose hand-written feed links every entry to a
+    # place on that page: the feed at the site's usual address is its own, not a post's
+    # comments, which only a feed under the page's own address can be.
+    page(http_server, given)
+    target = http_server.url(given)
+    notes = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour Updates</title>'
+        f"<link>{target}</link><description>d</description>"
+        f"<item><title>Quay reopened</title><link>{target}#quay</link>"
+        "<description>The quay reopened on Monday.</description></item>"
+        f"<item><title>New timetable</title><link>{target}#timetable</link>"
+        "<description>The ferry leaves earlier from June.</description></item></channel></rss>"
+    )
+    http_server.route("/feed", body=notes, headers={"Content-Type": "application/rss+xml"})
+    assert found(target, allow_private=True) == (http_server.url("/feed"), "Harbour Updates")

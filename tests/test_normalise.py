@@ -1727,6 +1727,16 @@ def test_a_list_of_sponsors_ending_the_notes_is_cut() -> None:
             "The race was paid for by the town's three largest employers, the organisers said.",
             "Each gave about £5,000, a sum the council matched for the first time this year.",
         ],
+        # the race's own sponsors, each with what it gave: nothing offered to the reader
+        [
+            *BODY,
+            "Sponsored by:",
+            "Harbour Bakery: bread and pastries for every runner at the finish.",
+            "Miller & Sons: the timing chips and the results service.",
+            "Riverside Dental: the medals, for the fifth year running.",
+        ],
+        # a conference's tiers of sponsors
+        [*BODY, "Sponsors", "Platinum: Acme Corp, Globex", "Gold: Initech, Umbrella"],
     ],
 )
 def test_sponsors_named_in_the_articles_own_prose_are_kept(texts: list[str]) -> None:

@@ -659,3 +659,49 @@ def parse_subject(content: bytes) -> str:
     found = re.search(r"\b(\d{1,2})\b", subject)
     assert found, subject
     return found.group(1)
+
+
+def test_a_job_whose_email_fails_still_says_what_a_new_feeds_first_run_took_as_read(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The build went through: the new feed's older entries are taken as read for good, and
+    # the next job reads the feed as a known one, so this job is the only one that can say so.
+    from email.utils import format_datetime
+
+    from ports import closed_port
+
+    from digest.config import EmailConfig
+    from digest.model import Source
+    from digest.scheduler import scheduled_job
+
+    start = dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    items = "".join(
+        f"<item><title>Quay works, week {n}</title><link>https://quay.example/{n}</link>"
+        f"<pubDate>{format_datetime(start - dt.timedelta(days=2 + n))}</pubDate>"
+        f"<description>The quay wall was repaired in week {n}.</description></item>"
+        for n in range(3)
+    )
+    feed = tmp_path / "quay.xml"
+    feed.write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Quay</title>{items}'
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    config = dataclasses.replace(
+        make_config(tmp_path, at="07:00"),
+        sources=(Source("Quay", "feed", str(feed)),),
+        email=EmailConfig(
+            sender="digest@example.org",
+            recipients=("ana@example.org",),
+            smtp_host="127.0.0.1",
+            smtp_port=closed_port(),  # nothing listens there
+            security="none",
+            timeout=5.0,
+        ),
+    )
+    clock = FakeClock(start, until=start)
+    scheduler = Scheduler(config, lambda: scheduled_job(config, clock=clock), clock=clock)
+    with caplog.at_level("INFO", logger="digest.scheduler"):
+        report = scheduler.run_job()
+    assert not report.ok and "email failed" in report.detail
+    assert "3 older entries of new sources (Quay: 3) taken as read, not shown" in caplog.text

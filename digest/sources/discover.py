@@ -259,7 +259,9 @@ def _guess(url: str, page: bytes, page_url: str, reader: _Reader) -> FoundFeed |
             guess,
             replace(reader.settings, retries=0, total_timeout=left),
             entries=True,
-            page=page_url,
+            # (only a feed under the page's own address can be its comments: the site's, at
+            # "/feed", may link every entry to a place on a one-page site's only page)
+            page=page_url if _under_the_page(guess, page_url) else "",
         )
         if isinstance(read, str):
             tried.append(f"{_short(guess, page_url)}: {read}")
@@ -274,6 +276,13 @@ def _guess(url: str, page: bytes, page_url: str, reader: _Reader) -> FoundFeed |
             continue
         return FoundFeed(stored, title, f"{url} declares no feed; found {stored} {how}")
     return fallback if fallback is not None else tried
+
+
+def _under_the_page(guess: str, page_url: str) -> bool:
+    """Whether ``guess`` is an address under ``page_url``'s own ("/a-post/feed" under
+    "/a-post/"), where WordPress keeps a post's comments feed; never under a site's root."""
+    page_path = urlsplit(page_url).path.rstrip("/")
+    return bool(page_path) and urlsplit(guess).path.startswith(page_path + "/")
 
 
 @dataclass(slots=True)

@@ -1017,7 +1017,7 @@ def _cut_blocks(items: list[_Item], rules: RuleSet, account: _Account) -> None:
             continue
         rule = block_rule(item) if text_before else None
         typical = statistics.median(lengths) if rule and lengths else 0.0
-        end = _block_end(items, position, rule, typical, block_rule) if rule else None
+        end = _block_end(items, position, rule, typical, block_rule, rules) if rule else None
         if rule is not None and end is not None:
             current = rule
             for inside in items[position:end]:
@@ -1044,6 +1044,7 @@ def _block_end(
     rule: Rule,
     typical: float,
     block_rule: Callable[[_Item], Rule | None],
+    rules: RuleSet,
 ) -> int | None:
     """Where the block under the heading at ``start`` ends, or None if it is no block."""
     teasers: list[_Item] = []
@@ -1076,8 +1077,13 @@ def _block_end(
         return None  # too long for a block of links: more likely a list of the article's own
     at_end = all(i.cut or i.prompt is not None for i in items[position:])
     if rule.followed_by == "labelled":
-        # (a sponsor's line reads as prose: only a block that ends the article is one)
-        return position if at_end and teasers else None
+        # (a sponsor's line reads as prose: only a block that ends the article is one) A
+        # story's own list ends an article in the same shape (a race's sponsors and what each
+        # gave, a conference's tiers, "Prep time: 20 minutes"): an advertiser's lines make
+        # the reader an offer (a code, a discount, a free trial, an address), at least half
+        # of them, as a podcast's sponsors do each in its own words.
+        offers = sum(1 for t in teasers if rules.has_signal(_SPONSOR_OFFER, t.text))
+        return position if at_end and teasers and 2 * offers >= len(teasers) else None
     if not teasers:
         return position if at_end or others else None
     if not at_end and 2 * sum(1 for t in teasers if _full_stop(t.text)) > len(teasers):
@@ -1092,6 +1098,7 @@ def _block_end(
 # "Squarespace: Make your next move. Use code GRUBER for 10% off.": a name, a colon, its blurb
 _LABELLED_LINE = re.compile(r"^\W{0,3}[^\W\d_][\w&'’.+-]*(?: [\w&'’.+-]+){0,4}\s?[:–—-]\s+\S")
 _LABELLED_MAX_CHARS = 300
+_SPONSOR_OFFER = "sponsor-offer"  # a signal of rules.toml: an advertiser's offer to the reader
 
 
 def _labelled_line(text: str) -> bool:
