@@ -688,3 +688,16 @@ def test_a_sites_feed_whose_entries_all_link_to_the_page_given_is_still_its_feed
     )
     http_server.route("/feed", body=notes, headers={"Content-Type": "application/rss+xml"})
     assert found(target, allow_private=True) == (http_server.url("/feed"), "Harbour Updates")
+
+
+def test_an_address_typed_without_its_scheme_is_answered_with_it(tmp_path: Path) -> None:
+    for typed, meant in [
+        ("example.org/feed", "https://example.org/feed"),
+        ("192.168.1.20:8080/rss", "http://192.168.1.20:8080/rss"),
+    ]:
+        with pytest.raises(SourceError) as caught:
+            resolve_new_source(typed, base=tmp_path)
+        assert f"did you mean {meant}?" in caught.value.advice
+    with pytest.raises(SourceError) as caught:  # a path that is not there: no address to offer
+        resolve_new_source("my-articles", base=tmp_path)
+    assert "did you mean" not in caught.value.advice

@@ -209,13 +209,14 @@ _SCHEMELESS = re.compile(
 )
 
 
-def _with_scheme(value: str) -> str:
+def with_scheme(value: str) -> str:
     """For an address written without its scheme ("example.org/feed"), what it most likely
     meant: http:// for this machine or a private network (where https is rare), https://
-    elsewhere. Empty for anything else."""
+    elsewhere. Empty for anything else (a path, a word)."""
     import ipaddress
 
-    found = _SCHEMELESS.match(value.strip())
+    value = value.strip()
+    found = _SCHEMELESS.match(value)
     if found is None:
         return ""
     host = found["host"].strip("[]")
@@ -223,7 +224,12 @@ def _with_scheme(value: str) -> str:
         local = not ipaddress.ip_address(host).is_global
     except ValueError:
         local = host.lower() == "localhost"
-    return f"did you mean '{'http' if local else 'https'}://{value.strip()}'?"
+    return f"{'http' if local else 'https'}://{value}"
+
+
+def _with_scheme(value: str) -> str:
+    meant = with_scheme(value)
+    return f"did you mean '{meant}'?" if meant else ""
 
 
 @dataclass(frozen=True)

@@ -46,9 +46,14 @@ def resolve_new_source(
     if scheme not in ("http", "https"):
         path = (base or Path.cwd()) / Path(location).expanduser()
         if not path.exists():
+            from digest.config.keys import with_scheme
+
+            meant = with_scheme(location)
             raise SourceError(
                 f"{location} is neither a web address nor an existing file or folder",
-                "give a feed URL (https://...), a site URL, or a folder of article files",
+                f"did you mean {meant}? (an address starts with https:// or http://)"
+                if meant
+                else "give a feed URL (https://...), a site URL, or a folder of article files",
             )
         return NewSource(
             {"name": name or _file_title(path) or path.resolve().name, "path": location}
