@@ -514,7 +514,9 @@ def test_a_sitemap_source_in_the_config(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="a sitemap source needs a 'url', not a 'path'"):
         entry = '[[sources]]\nkind = "sitemap"\npath = "."\n'
         parse_config(tomllib.loads(entry), base=tmp_path, strict=True)
-    with pytest.raises(ConfigError, match=r"'sources\[0\]\.sitemaps' must be an integer from 1"):
+    with pytest.raises(
+        ConfigError, match=r"\[\[sources\]\] #1: key 'sitemaps' must be an integer from 1"
+    ):
         parse_config(tomllib.loads(text + "sitemaps = 0\n"), base=tmp_path, strict=True)
     assert '"sitemap"' in reference()
     assert "| `sitemaps` (sitemap) | an integer from 1 to 50 | `3` |" in reference()
