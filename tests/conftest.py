@@ -24,6 +24,7 @@ sys.dont_write_bytecode = False
 
 import datetime as dt
 import difflib
+import itertools
 import shutil
 import socket
 import ssl
@@ -31,6 +32,7 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import jinja2
 import pytest
@@ -88,10 +90,44 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return 2 * cores
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+@pytest.hookimpl(trylast=True)  # after -k and -m have left out what they leave out
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """The slow tests first, the others in their order: with the tests spread over worker
-    processes, a test of several seconds started near the end would hold the whole run up."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    processes, a test of several seconds started near the end would hold the whole run up.
+
+    ``--dist worksteal`` hands each worker a run of consecutive tests, and a worker that runs
+    dry takes the far end of another's run: all the slow tests at the head of the list went
+    to one worker, one after the other, and the run ended on them while the other workers
+    stood idle (6 to 16 worker-seconds at the end of a run of a minute; 2 to 4 with the
+    slow tests shared out). Each worker's run begins with its share."""
+    slow = [item for item in items if item.get_closest_marker("slow") is not None]
+    others = [item for item in items if item.get_closest_marker("slow") is None]
+    given = getattr(config, "workerinput", {})
+    workers = given.get("workercount", 1)
+    if workers < 2 or given.get(_DIST) != "worksteal":
+        items[:] = slow + others
+        return
+    ordered: list[pytest.Item] = []
+    rest = iter(others)
+    left = len(items)
+    for worker in range(workers):
+        size = left // (workers - worker)  # as worksteal cuts the list, first to last
+        left -= size
+        share = slow[worker::workers]
+        ordered.extend(share)
+        ordered.extend(itertools.islice(rest, max(0, size - len(share))))
+    ordered.extend(rest)
+    items[:] = ordered
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node: Any) -> None:
+    """(pytest-xdist, in the main process) Tell each worker how the tests are handed out: a
+    worker's own options say "no distribution", and it collects (and orders) the tests."""
+    node.workerinput[_DIST] = node.config.getvalue("dist")
+
+
+_DIST = "digest_dist"  # the key of the distribution mode in a worker's ``workerinput``
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -168,6 +168,7 @@ def test_check_prints_a_row_for_everything_and_exits_1_when_anything_is_wrong(
     assert done.stdout.rstrip().endswith("4 problems found")
 
 
+@pytest.mark.slow
 def test_check_changes_nothing_neither_a_new_folder_nor_a_state_with_validators(
     served: Setup,
 ) -> None:

@@ -185,6 +185,7 @@ def email_config(port: int) -> str:
     )
 
 
+@pytest.mark.slow
 def test_the_readme_cron_line_run_twice_a_day_mails_once_and_says_nothing(
     tmp_path: Path,
 ) -> None:

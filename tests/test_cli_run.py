@@ -103,6 +103,7 @@ def _group_members(group: int) -> list[int]:
     return members
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc")
 def test_sigterm_to_the_whole_group_mid_build_stops_in_order(
     tmp_path: Path, http_server: FixtureServer, no_proxies: None
@@ -233,6 +234,7 @@ def test_sighup_reads_the_config_again_at_once_and_keeps_running(workdir: Path) 
             process.wait(10)
 
 
+@pytest.mark.slow
 def test_an_upgrade_under_a_running_scheduler_starts_it_again_between_jobs(
     workdir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -251,9 +253,10 @@ def test_an_upgrade_under_a_running_scheduler_starts_it_again_between_jobs(
     installed = tmp_path_factory.mktemp("site-packages")  # a copy of digest to upgrade
     checkout = Path(__file__).resolve().parent.parent
     for part in ("digest", "templates"):  # (the built-in templates beside it, as in a checkout)
-        shutil.copytree(
-            checkout / part, installed / part, ignore=shutil.ignore_patterns("__pycache__")
-        )
+        # With the compiled modules (their sources keep their times): each digest this test
+        # starts, where PYTHONDONTWRITEBYTECODE is set, compiled every module again. A file the
+        # test rewrites changes size, so Python compiles it from its new text all the same.
+        shutil.copytree(checkout / part, installed / part)
     (workdir / "digest.toml").write_text(
         '[schedule]\nat = "03:00"\n[[sources]]\npath = "seeds"\n', encoding="utf-8"
     )
@@ -294,6 +297,7 @@ def test_an_upgrade_under_a_running_scheduler_starts_it_again_between_jobs(
             process.wait(10)
 
 
+@pytest.mark.slow
 def test_an_upgrade_that_does_not_start_keeps_the_scheduler_on_the_code_it_runs(
     workdir: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
@@ -312,9 +316,7 @@ def test_an_upgrade_that_does_not_start_keeps_the_scheduler_on_the_code_it_runs(
     installed = tmp_path_factory.mktemp("site-packages")  # a copy of digest to upgrade
     checkout = Path(__file__).resolve().parent.parent
     for part in ("digest", "templates"):
-        shutil.copytree(
-            checkout / part, installed / part, ignore=shutil.ignore_patterns("__pycache__")
-        )
+        shutil.copytree(checkout / part, installed / part)  # compiled modules too, as above
     (workdir / "digest.toml").write_text(
         '[schedule]\nat = "03:00"\n[[sources]]\npath = "seeds"\n', encoding="utf-8"
     )

@@ -25,6 +25,7 @@ def digest(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow
 def test_an_emptied_state_is_refused_restored_and_nothing_is_shown_twice(workdir: Path) -> None:
     assert digest("build", "-q", "--date", SEEDS_DAY, cwd=workdir).returncode == EXIT_OK
     page = workdir / "output" / f"{SEEDS_DAY}.html"

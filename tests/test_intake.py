@@ -10,6 +10,7 @@ import itertools
 import json
 import logging
 import pickle
+from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from digest import intake, pipeline
 from digest.config import Config, FetchConfig
 from digest.intake import Parsed, Pending, SourceDay, mark_incomplete
 from digest.model import Source
-from digest.pipeline import build
+from digest.pipeline import BuildResult, build
 from digest.state import State
 
 CORPUS = Path(__file__).parent / "fixtures" / "feeds"
@@ -68,6 +69,40 @@ def corpus_site(server: FixtureServer, tmp_path: Path) -> Config:
     )
 
 
+@dataclasses.dataclass(frozen=True)
+class Reference:
+    """The corpus built once in the build's own process, no worker started: what every
+    other way of reading it must give. ``stored`` and ``learnt`` are its state's rows."""
+
+    config: Config
+    result: BuildResult
+    stored: list[tuple[str, str, str | None, str | None]]
+    learnt: list[tuple[str, int, int]]
+
+
+@pytest.fixture(scope="module")
+def corpus_server() -> Iterator[FixtureServer]:
+    """The corpus served for the whole module, for the tests that compare a build with
+    ``reference``: their sites must name the same addresses. A test that changes a route
+    uses its own ``http_server``."""
+    with FixtureServer() as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def reference(corpus_server: FixtureServer, tmp_path_factory: pytest.TempPathFactory) -> Reference:
+    # Built once for the module (half a second of parsing and cleaning each time), before
+    # any test patches the intake: a first build of 13 feeds, fewer than POOL_MIN_SOURCES.
+    config = corpus_site(corpus_server, tmp_path_factory.mktemp("reference"))
+    result = build(config, DAY, now=NOW)
+    return Reference(config, result, stored(config), learnt(config))
+
+
+def there(reference: Reference, folder: Path) -> Config:
+    """The reference's site, with an output and a state of its own in ``folder``."""
+    return dataclasses.replace(reference.config, output=folder / "out", state=folder / "s")
+
+
 def stored(config: Config) -> list[tuple[str, str, str | None, str | None]]:
     with State.open(config.state) as state:
         rows = state._db.execute("SELECT key, source, day, article FROM entries ORDER BY key")
@@ -108,25 +143,24 @@ def pool_starts(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 
 def test_worker_processes_read_the_feeds_as_the_build_itself_does(
-    http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    reference: Reference, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    here = corpus_site(http_server, tmp_path / "here")
-    alone = build(here, DAY, now=NOW)
+    alone = reference.result
     monkeypatch.setattr(intake, "POOL_MIN_SOURCES", 2)  # a build of 2 new feeds or more
     monkeypatch.setattr(pipeline, "pool_workers", lambda remote: 2)
     handed = handed_to_workers(monkeypatch)
-    there = dataclasses.replace(here, output=tmp_path / "there/out", state=tmp_path / "there/s")
-    pooled = build(there, DAY, now=NOW)
+    pooled_site = there(reference, tmp_path)
+    pooled = build(pooled_site, DAY, now=NOW)
 
     assert alone.new_articles == pooled.new_articles > 200
     assert alone.warnings == pooled.warnings
     assert alone.digest.failures == pooled.digest.failures
     assert alone.digest == pooled.digest
-    assert stored(here) == stored(there)
-    assert learnt(here) == learnt(there) != []  # workers send back what cleaning saw
+    assert reference.stored == stored(pooled_site)
+    assert reference.learnt == learnt(pooled_site) != []  # workers send back what cleaning saw
     assert len(handed) == len(FEEDS) + 1  # a first build: every body, to a worker
     handed.clear()
-    again = build(there, DAY, now=NOW)  # every feed answers 304: no worker is started
+    again = build(pooled_site, DAY, now=NOW)  # every feed answers 304: no worker is started
     assert again.new_articles == 0 and again.digest.stories == pooled.digest.stories
     assert handed == []
 
@@ -227,12 +261,12 @@ def test_feeds_that_will_not_be_asked_do_not_start_the_workers(
 
 
 def test_fetching_waits_while_the_workers_are_behind_and_the_day_is_the_same(
-    http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    reference: Reference, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    here = corpus_site(http_server, tmp_path / "here")
+    # the day is the same as the build's own (which workers with room give, as the test
+    # above shows)
     monkeypatch.setattr(intake, "POOL_MIN_SOURCES", 2)
     monkeypatch.setattr(pipeline, "pool_workers", lambda remote: 2)
-    free = build(here, DAY, now=NOW)
     # room for one body at a time: each fetch waits until the bodies handed over are taken
     monkeypatch.setattr(intake, "QUEUED_BODY_BYTES", 1)
     outstanding: list[concurrent.futures.Future[Parsed]] = []
@@ -246,22 +280,20 @@ def test_fetching_waits_while_the_workers_are_behind_and_the_day_is_the_same(
         return future
 
     monkeypatch.setattr(intake.IntakePool, "submit", counted)
-    there = dataclasses.replace(here, output=tmp_path / "there/out", state=tmp_path / "there/s")
-    held = build(there, DAY, now=NOW)
-    assert held.digest == free.digest and stored(here) == stored(there)
+    held_site = there(reference, tmp_path)
+    held = build(held_site, DAY, now=NOW)
+    assert held.digest == reference.result.digest and stored(held_site) == reference.stored
     assert len(piled) == len(FEEDS) + 1  # every body of a first build goes to a worker
     # never more waiting than the fetching threads that were let through together
     assert max(piled) <= FetchConfig().workers
 
 
 def test_once_the_workers_are_lost_the_rest_is_read_in_the_build(
-    http_server: FixtureServer,
+    reference: Reference,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    here = corpus_site(http_server, tmp_path / "here")
-    alone = build(here, DAY, now=NOW)
     monkeypatch.setattr(intake, "POOL_MIN_SOURCES", 2)
     monkeypatch.setattr(pipeline, "pool_workers", lambda remote: 2)
     monkeypatch.setattr(intake, "QUEUED_BODY_BYTES", 1)  # one wave of fetches at a time
@@ -271,10 +303,10 @@ def test_once_the_workers_are_lost_the_rest_is_read_in_the_build(
 
     monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", no_processes)
     handed = handed_to_workers(monkeypatch)
-    there = dataclasses.replace(here, output=tmp_path / "there/out", state=tmp_path / "there/s")
+    lost_site = there(reference, tmp_path)
     with caplog.at_level(logging.WARNING, logger="digest.intake"):
-        lost = build(there, DAY, now=NOW)
-    assert lost.digest == alone.digest and stored(here) == stored(there)
+        lost = build(lost_site, DAY, now=NOW)
+    assert lost.digest == reference.result.digest and stored(lost_site) == reference.stored
     # the first wave went to the pool and came back to be read here; later bodies were
     # not handed over at all (each one handed over waits in memory until the end)
     assert 0 < len(handed) < len(FEEDS) + 1
@@ -489,7 +521,7 @@ def test_the_note_on_an_article_cut_short_is_never_taken_into_its_summary() -> N
 
 
 def test_only_the_articles_a_day_lists_are_summarised_unless_a_filter_reads_summaries(
-    http_server: FixtureServer, tmp_path: Path
+    reference: Reference, tmp_path: Path
 ) -> None:
     # A backlog of hundreds lists ten stories and ten more in Also today: their articles are
     # summarised when the day is shaped, the rest never. An exclude rule that looks at
@@ -497,7 +529,7 @@ def test_only_the_articles_a_day_lists_are_summarised_unless_a_filter_reads_summ
     # they are cleaned, and the day the reader gets is the same either way.
     from digest.filters import parse_rule
 
-    lazy = corpus_site(http_server, tmp_path / "lazy")
+    lazy = reference.config  # the corpus, no filter: built as the reference
     eager = dataclasses.replace(
         lazy,
         output=tmp_path / "eager/out",
@@ -509,7 +541,7 @@ def test_only_the_articles_a_day_lists_are_summarised_unless_a_filter_reads_summ
     title_only = dataclasses.replace(lazy, exclude=(parse_rule("title:zzyzx"),))
     assert not pipeline.day_plan(title_only, DAY, NOW).cleaning.summaries
 
-    built = build(lazy, DAY, now=NOW)
+    built = reference.result
     assert build(eager, DAY, now=NOW).digest == built.digest
     listed = [a for s in (*built.digest.stories, *built.digest.also_today) for a in s.reports]
     assert listed and all(a.summary for a in listed if any(p.kind == "body" for p in a.paragraphs))

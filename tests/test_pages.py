@@ -368,9 +368,10 @@ def test_thousands_of_div_lines_in_one_container_are_read_quickly() -> None:
     lines = "".join(
         f"<div>Line {n} of the transcript, as the clerk read it out.</div>" for n in range(8000)
     )
-    start = time.perf_counter()
+    # (CPU time, not wall time: a busy machine must not fail it; about 0.4 s here)
+    start = time.process_time()
     content = extract_page(page(f"{FILLER_HTML}<div>{lines}</div>"))
-    assert time.perf_counter() - start < 3
+    assert time.process_time() - start < 3
     assert texts(content.paragraphs)[: len(FILLER)] == FILLER
 
 

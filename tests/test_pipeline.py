@@ -366,6 +366,7 @@ def test_a_day_built_before_the_newest_one_is_linked_from_the_index(site: Config
         assert set(page.xpath("//a[@rel='prev']/@href")) == {"2026-11-20.html"}, name
 
 
+@pytest.mark.slow
 def test_a_build_reads_only_the_digests_of_the_days_the_feed_shows(site: Config) -> None:
     # Each built day stores its whole digest for its feed.atom entry; with keep_days = 0 a
     # year of them is kept, and every build (each hourly run that finds nothing new, too)

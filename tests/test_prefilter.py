@@ -55,6 +55,7 @@ PATTERNS = sorted(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
 @given(chosen=st.sampled_from(PATTERNS), data=st.data())
 def test_the_filter_never_misses_what_the_pattern_matches(

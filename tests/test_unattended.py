@@ -121,6 +121,7 @@ def run_as_cron(machine: Machine, command: str, **env: str) -> subprocess.Comple
     )
 
 
+@pytest.mark.slow
 def test_the_crontab_runs_under_cron_s_bare_environment_and_mails_once_a_day(
     machine: Machine, password: list[str]
 ) -> None:
