@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -234,137 +235,124 @@ def test_sighup_reads_the_config_again_at_once_and_keeps_running(workdir: Path) 
             process.wait(10)
 
 
+class CopiedRun:
+    """``digest run`` as a process, on a copy of digest's code (as installed) that a test
+    upgrades under it; its log is read by ``wait_for``."""
+
+    def __init__(self, workdir: Path, installed: Path) -> None:
+        import os
+        import shutil
+        import subprocess
+
+        checkout = Path(__file__).resolve().parent.parent
+        for part in ("digest", "templates"):  # (the built-in templates beside it, as checked out)
+            # With the compiled modules (their sources keep their times): each digest the test
+            # starts, where PYTHONDONTWRITEBYTECODE is set, compiled every module again. A file
+            # the test rewrites changes size, so Python compiles it from its new text all the same.
+            shutil.copytree(checkout / part, installed / part)
+        (workdir / "digest.toml").write_text(
+            '[schedule]\nat = "03:00"\n[[sources]]\npath = "seeds"\n', encoding="utf-8"
+        )
+        self.installed = installed
+        self.log = workdir / "run.log"
+        path = os.pathsep.join(filter(None, [str(installed), os.environ.get("PYTHONPATH")]))
+        with self.log.open("wb") as written:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "digest", "run"],
+                cwd=workdir,
+                env={**os.environ, "PYTHONPATH": path},
+                stdout=subprocess.DEVNULL,
+                stderr=written,
+            )
+
+    def wait_for(self, pattern: str, seconds: float, count: int = 1) -> str:
+        import re
+        import time
+
+        deadline = time.monotonic() + seconds
+        while len(re.findall(pattern, text := self.log.read_text(encoding="utf-8"))) < count:
+            assert self.process.poll() is None, (
+                f"digest run ended ({self.process.returncode}):\n{text}"
+            )
+            assert time.monotonic() < deadline, f"no {pattern!r} ({count}) in:\n{text}"
+            time.sleep(0.05)
+        return text
+
+    def signal(self, number: int) -> None:
+        self.process.send_signal(number)
+
+    def stopped_cleanly(self) -> bool:
+        """SIGTERM: it exits 0, with no traceback in its log."""
+        import signal
+
+        self.process.send_signal(signal.SIGTERM)
+        return self.process.wait(30) == 0 and "Traceback" not in self.log.read_text("utf-8")
+
+    def close(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(10)
+
+
+@pytest.fixture
+def copied_run(workdir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[CopiedRun]:
+    run = CopiedRun(workdir, tmp_path_factory.mktemp("site-packages"))
+    try:
+        yield run
+    finally:
+        run.close()
+
+
 @pytest.mark.slow
 def test_an_upgrade_under_a_running_scheduler_starts_it_again_between_jobs(
-    workdir: Path, tmp_path_factory: pytest.TempPathFactory
+    copied_run: CopiedRun,
 ) -> None:
     # 'pip install -U' while 'digest run' runs for months: it went on with the old code in
     # memory, counted as the old version (the pages and entries it made were never made
     # again by the new one), and imported any module it had not yet imported from the new
     # files, beside the old ones. It must start again on the new code, between jobs.
-    import os
-    import re
-    import shutil
     import signal
-    import subprocess
-    import sys
-    import time
 
-    installed = tmp_path_factory.mktemp("site-packages")  # a copy of digest to upgrade
-    checkout = Path(__file__).resolve().parent.parent
-    for part in ("digest", "templates"):  # (the built-in templates beside it, as in a checkout)
-        # With the compiled modules (their sources keep their times): each digest this test
-        # starts, where PYTHONDONTWRITEBYTECODE is set, compiled every module again. A file the
-        # test rewrites changes size, so Python compiles it from its new text all the same.
-        shutil.copytree(checkout / part, installed / part)
-    (workdir / "digest.toml").write_text(
-        '[schedule]\nat = "03:00"\n[[sources]]\npath = "seeds"\n', encoding="utf-8"
-    )
-    path = os.pathsep.join(filter(None, [str(installed), os.environ.get("PYTHONPATH")]))
-    log = workdir / "run.log"
-
-    def wait_for(pattern: str, seconds: float, count: int = 1) -> str:
-        deadline = time.monotonic() + seconds
-        while len(re.findall(pattern, text := log.read_text(encoding="utf-8"))) < count:
-            assert process.poll() is None, f"digest run ended ({process.returncode}):\n{text}"
-            assert time.monotonic() < deadline, f"no {pattern!r} ({count}) in:\n{text}"
-            time.sleep(0.05)
-        return text
-
-    with log.open("wb") as written:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "digest", "run"],
-            cwd=workdir,
-            env={**os.environ, "PYTHONPATH": path},
-            stdout=subprocess.DEVNULL,
-            stderr=written,
-        )
-    try:
-        wait_for("next run at", 120)  # the catch-up run done, waiting
-        with (installed / "digest" / "present.py").open("a", encoding="utf-8") as upgraded:
-            upgraded.write("\n# a new version\n")
-        process.send_signal(signal.SIGHUP)  # (wakes it now: else within a minute)
-        text = wait_for("next run at", 30, count=2)  # started again, and waiting
-        assert "digest run starts again to use it" in text
-        assert text.count("scheduled run done") == 1  # the run was not done again
-        assert process.poll() is None
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(30) == 0
-        assert "Traceback" not in log.read_text(encoding="utf-8")
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(10)
+    copied_run.wait_for("next run at", 120)  # the catch-up run done, waiting
+    with (copied_run.installed / "digest" / "present.py").open("a", encoding="utf-8") as upgraded:
+        upgraded.write("\n# a new version\n")
+    copied_run.signal(signal.SIGHUP)  # (wakes it now: else within a minute)
+    text = copied_run.wait_for("next run at", 30, count=2)  # started again, and waiting
+    assert "digest run starts again to use it" in text
+    assert text.count("scheduled run done") == 1  # the run was not done again
+    assert copied_run.process.poll() is None
+    assert copied_run.stopped_cleanly()
 
 
 @pytest.mark.slow
 def test_an_upgrade_that_does_not_start_keeps_the_scheduler_on_the_code_it_runs(
-    workdir: Path, tmp_path_factory: pytest.TempPathFactory
+    copied_run: CopiedRun,
 ) -> None:
     # An upgrade caught half-way (pip writes its files over a few seconds), or a broken one:
     # digest run exec'd the new code, which died on import with a traceback, and with it the
     # scheduler and every run to come. It must say so in one line and go on with the code it
     # runs, then start again once the files are whole.
-    import os
-    import re
-    import shutil
     import signal
-    import subprocess
-    import sys
-    import time
 
-    installed = tmp_path_factory.mktemp("site-packages")  # a copy of digest to upgrade
-    checkout = Path(__file__).resolve().parent.parent
-    for part in ("digest", "templates"):
-        shutil.copytree(checkout / part, installed / part)  # compiled modules too, as above
-    (workdir / "digest.toml").write_text(
-        '[schedule]\nat = "03:00"\n[[sources]]\npath = "seeds"\n', encoding="utf-8"
-    )
-    path = os.pathsep.join(filter(None, [str(installed), os.environ.get("PYTHONPATH")]))
-    log = workdir / "run.log"
-
-    def wait_for(pattern: str, seconds: float, count: int = 1) -> str:
-        deadline = time.monotonic() + seconds
-        while len(re.findall(pattern, text := log.read_text(encoding="utf-8"))) < count:
-            assert process.poll() is None, f"digest run ended ({process.returncode}):\n{text}"
-            assert time.monotonic() < deadline, f"no {pattern!r} ({count}) in:\n{text}"
-            time.sleep(0.05)
-        return text
-
-    with log.open("wb") as written:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "digest", "run"],
-            cwd=workdir,
-            env={**os.environ, "PYTHONPATH": path},
-            stdout=subprocess.DEVNULL,
-            stderr=written,
-        )
-    try:
-        wait_for("next run at", 120)  # the catch-up run done, waiting
-        broken = installed / "digest" / "cli" / "run.py"
-        whole = broken.read_text(encoding="utf-8")
-        broken.write_text(whole + "\nthis is not Python (\n", encoding="utf-8")
-        process.send_signal(signal.SIGHUP)  # (wakes it now: else within a minute)
-        text = wait_for("the new code does not start", 30)
-        assert "SyntaxError" in text and "Traceback" not in text, text
-        # it goes on, and says it once, not at each wake-up
-        process.send_signal(signal.SIGHUP)
-        wait_for("read again, as asked", 30, count=2)
-        assert process.poll() is None
-        assert log.read_text(encoding="utf-8").count("does not start") == 1
-        # the upgrade completed: it starts again on it
-        broken.write_text(whole + "\n# a new version\n", encoding="utf-8")
-        process.send_signal(signal.SIGHUP)
-        text = wait_for("next run at", 30, count=2)
-        assert "digest run starts again to use it" in text
-        assert text.count("scheduled run done") == 1
-        process.send_signal(signal.SIGTERM)
-        assert process.wait(30) == 0
-        assert "Traceback" not in log.read_text(encoding="utf-8")
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait(10)
+    copied_run.wait_for("next run at", 120)  # the catch-up run done, waiting
+    broken = copied_run.installed / "digest" / "cli" / "run.py"
+    whole = broken.read_text(encoding="utf-8")
+    broken.write_text(whole + "\nthis is not Python (\n", encoding="utf-8")
+    copied_run.signal(signal.SIGHUP)  # (wakes it now: else within a minute)
+    text = copied_run.wait_for("the new code does not start", 30)
+    assert "SyntaxError" in text and "Traceback" not in text, text
+    # it goes on, and says it once, not at each wake-up
+    copied_run.signal(signal.SIGHUP)
+    copied_run.wait_for("read again, as asked", 30, count=2)
+    assert copied_run.process.poll() is None
+    assert copied_run.log.read_text(encoding="utf-8").count("does not start") == 1
+    # the upgrade completed: it starts again on it
+    broken.write_text(whole + "\n# a new version\n", encoding="utf-8")
+    copied_run.signal(signal.SIGHUP)
+    text = copied_run.wait_for("next run at", 30, count=2)
+    assert "digest run starts again to use it" in text
+    assert text.count("scheduled run done") == 1
+    assert copied_run.stopped_cleanly()
 
 
 def test_a_probe_of_new_code_ended_by_a_signal_does_not_count_against_the_code(
