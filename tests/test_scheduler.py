@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from digest.config import Config, ScheduleConfig
+from digest.config import Config, EmailConfig, ScheduleConfig
 from digest.scheduler import (
     LAST_RUN_KEY,
     Scheduler,
@@ -295,7 +295,6 @@ def test_a_job_whose_email_fails_is_logged_without_a_traceback_and_the_site_is_k
     from ports import closed_port
     from seedsite import copy_seeds
 
-    from digest.config import EmailConfig
     from digest.model import Source
     from digest.scheduler import scheduled_job
 
@@ -304,14 +303,7 @@ def test_a_job_whose_email_fails_is_logged_without_a_traceback_and_the_site_is_k
     config = dataclasses.replace(
         make_config(tmp_path, at="07:00"),
         sources=(Source("seeds", "folder", str(seeds)),),
-        email=EmailConfig(
-            sender="digest@example.org",
-            recipients=("ana@example.org",),
-            smtp_host="127.0.0.1",
-            smtp_port=closed_port(),  # nothing listens there
-            security="none",
-            timeout=5.0,
-        ),
+        email=local_email(closed_port(), ("ana@example.org",)),  # (nothing listens there)
     )
     clock = FakeClock(start, until=start)
     scheduler = Scheduler(config, lambda: scheduled_job(config, clock=clock), clock=clock)
@@ -485,7 +477,6 @@ def test_a_job_after_one_whose_email_a_server_refused_for_now_sends_it_to_them_a
     from seedsite import copy_seeds
     from smtpserver import Recorder, smtp_server
 
-    from digest.config import EmailConfig
     from digest.model import Source
     from digest.scheduler import scheduled_job
 
@@ -505,14 +496,7 @@ def test_a_job_after_one_whose_email_a_server_refused_for_now_sends_it_to_them_a
         config = dataclasses.replace(
             make_config(tmp_path, every="1h"),
             sources=(Source("seeds", "folder", str(seeds)),),
-            email=EmailConfig(
-                sender="digest@example.org",
-                recipients=("ana@example.org", "bruno@example.org"),
-                smtp_host="127.0.0.1",
-                smtp_port=port,
-                security="none",
-                timeout=5.0,
-            ),
+            email=local_email(port, ("ana@example.org", "bruno@example.org")),
         )
         clock = FakeClock(start, until=start)
         scheduler = Scheduler(config, lambda: scheduled_job(config, clock=clock), clock=clock)
@@ -535,7 +519,6 @@ def test_a_daily_job_sends_an_earlier_days_email_to_those_refused_for_now_alone(
     from seedsite import copy_seeds
     from smtpserver import Recorder, smtp_server
 
-    from digest.config import EmailConfig
     from digest.model import Source
     from digest.scheduler import scheduled_job
 
@@ -555,14 +538,7 @@ def test_a_daily_job_sends_an_earlier_days_email_to_those_refused_for_now_alone(
     handler = Deferring()
     everyone = ("ana@example.org", "bruno@example.org", "carla@example.org")
     with smtp_server(handler) as port:
-        email = EmailConfig(
-            sender="digest@example.org",
-            recipients=everyone,
-            smtp_host="127.0.0.1",
-            smtp_port=port,
-            security="none",
-            timeout=5.0,
-        )
+        email = local_email(port, everyone)
         config = dataclasses.replace(
             make_config(tmp_path, at="07:00"),
             sources=(Source("seeds", "folder", str(seeds)),),
@@ -603,7 +579,6 @@ def test_a_job_whose_catch_up_fails_still_says_that_todays_email_went_out(
     from seedsite import copy_seeds
     from smtpserver import Recorder, smtp_server
 
-    from digest.config import EmailConfig
     from digest.model import Source
     from digest.scheduler import scheduled_job
 
@@ -623,14 +598,7 @@ def test_a_job_whose_catch_up_fails_still_says_that_todays_email_went_out(
     seeds = copy_seeds(tmp_path, start - dt.timedelta(hours=3))
     handler = Deferring()
     with smtp_server(handler) as port:
-        email = EmailConfig(
-            sender="digest@example.org",
-            recipients=("ana@example.org", "bruno@example.org"),
-            smtp_host="127.0.0.1",
-            smtp_port=port,
-            security="none",
-            timeout=5.0,
-        )
+        email = local_email(port, ("ana@example.org", "bruno@example.org"))
         config = dataclasses.replace(
             make_config(tmp_path, at="07:00"),
             sources=(Source("seeds", "folder", str(seeds)),),
@@ -647,6 +615,18 @@ def test_a_job_whose_catch_up_fails_still_says_that_todays_email_went_out(
     with State.open(config.state) as state:
         assert state.sent_to(dt.date(2026, 11, 21)) == ("ana@example.org", "bruno@example.org")
         assert state.deferred_recipients(dt.date(2026, 11, 20)) == ("bruno@example.org",)
+
+
+def local_email(port: int, recipients: tuple[str, ...]) -> EmailConfig:
+    """[email] for the SMTP server on this machine's ``port``, as a job sends the day."""
+    return EmailConfig(
+        sender="digest@example.org",
+        recipients=recipients,
+        smtp_host="127.0.0.1",
+        smtp_port=port,
+        security="none",
+        timeout=5.0,
+    )
 
 
 def parse_subject(content: bytes) -> str:
@@ -670,7 +650,6 @@ def test_a_job_whose_email_fails_still_says_what_a_new_feeds_first_run_took_as_r
 
     from ports import closed_port
 
-    from digest.config import EmailConfig
     from digest.model import Source
     from digest.scheduler import scheduled_job
 
@@ -690,14 +669,7 @@ def test_a_job_whose_email_fails_still_says_what_a_new_feeds_first_run_took_as_r
     config = dataclasses.replace(
         make_config(tmp_path, at="07:00"),
         sources=(Source("Quay", "feed", str(feed)),),
-        email=EmailConfig(
-            sender="digest@example.org",
-            recipients=("ana@example.org",),
-            smtp_host="127.0.0.1",
-            smtp_port=closed_port(),  # nothing listens there
-            security="none",
-            timeout=5.0,
-        ),
+        email=local_email(closed_port(), ("ana@example.org",)),  # (nothing listens there)
     )
     clock = FakeClock(start, until=start)
     scheduler = Scheduler(config, lambda: scheduled_job(config, clock=clock), clock=clock)
