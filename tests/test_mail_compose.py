@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 from dataclasses import replace
@@ -13,6 +14,7 @@ import lxml.html
 import pytest
 from bidi import open_bidi
 from mail_samples import (
+    DAY,
     LOREM,
     NOW,
     Scan,
@@ -571,3 +573,44 @@ def test_the_text_part_numbers_every_link_also_todays_too(tmp_path: Path) -> Non
     assert "[2] https://news.example.org/9?from=digest&lang=es" in listed
     assert "[5] https://news.example.org/4?from=digest&lang=es" in listed
     assert "[6] https://pixelenvy.example/" in listed
+
+
+def test_stories_listed_one_line_each_leave_no_link_numbered_for_nothing(
+    tmp_path: Path,
+) -> None:
+    """A story moved to the one-line list to fit the size limit shows its own link only: its
+    reports' and copies' links leave the list of links with it, and the links still shown
+    are numbered 1, 2, 3 ... as the text reads, with no gap."""
+    from digest.model import EarlierStory
+
+    day_before = DAY - dt.timedelta(days=1)
+    config = make_config(tmp_path)
+    stories = []
+    for n in range(1, 31):
+        lead, other, copy = (make_article(n * 10 + i) for i in range(3))
+        stories.append(
+            Story(
+                lead.title,
+                (lead, other),
+                tuple(Attributed(t, report) for report, t in enumerate(lead.summary)),
+                copies=(copy,),
+                earlier=EarlierStory(day_before, f"story-{n}", f"The bridge, part {n - 1}"),
+            )
+        )
+    digest = replace(make_digest(), stories=tuple(stories))
+    without_full = len(bytes(build(digest, config, max_bytes=1_000)))
+    message = build(digest, config, max_bytes=without_full + 6_000)
+    assert any("one line each instead of in full" in cut for cut in message.cuts)
+    plain, _ = parts(message)
+    body, _, listed = plain.partition("\nLinks\n")
+    referred = [int(n) for n in re.findall(r"\[(\d+)\]", body)]
+    numbers = [int(n) for n in re.findall(r"^\[(\d+)\] ", listed, re.M)]
+    assert numbers == list(range(1, len(numbers) + 1))
+    # each listed link is one the text points to, numbered as the text first points to it
+    assert list(dict.fromkeys(referred)) == numbers
+    # a story listed in full keeps every link, one listed one line each its own only
+    assert "[1] https://news.example.org/10?from=digest&lang=es" in listed
+    assert "https://news.example.org/11?from=digest&lang=es" in listed
+    assert "https://news.example.org/300?from=digest&lang=es" in listed
+    assert "https://news.example.org/301?" not in listed
+    assert "https://news.example.org/302?" not in listed

@@ -238,6 +238,7 @@ def build_message(
         variables = {**context, **_full_context(entries, cap)}
         if shown is not None:
             variables.update(_fewer_stories(context, variables["entries"], shown))
+        variables.update(_links_as_read(variables))
         text = _tidy_text(_render(env, TEXT_TEMPLATE, variables))
         html = _inline(_render(env, HTML_TEMPLATE, variables))
         return _mime(headers, text, html)
@@ -298,6 +299,44 @@ def _fewer_stories(
         "also_today": also_today,
         "also_count": len(also_today) + sum(count for count, _, _ in context["more"]),
     }
+
+
+def _links_as_read(variables: Mapping[str, Any]) -> dict[str, Any]:
+    """The plain part's links as its text shows them: numbered [1], [2], ... in the order it
+    reads, and only those it shows. A story listed one line each to fit the size limit shows
+    its own link only: its reports', copies' and earlier story's would otherwise stay in the
+    list of links, pointed to by nothing, and leave gaps in the numbers the text shows."""
+    urls = dict(variables["links"])
+    numbers: dict[int, int] = {}  # ``_entries``'s number of a link -> its number as shown
+    links: list[tuple[int, str]] = []
+
+    def number(ref: int | None) -> int | None:
+        if ref is None:
+            return None
+        if ref not in numbers:
+            links.append((len(links) + 1, urls[ref]))
+            numbers[ref] = len(links)
+        return numbers[ref]
+
+    def each(items: Sequence[_Also]) -> tuple[_Also, ...]:
+        return tuple(replace(item, ref=number(item.ref)) for item in items)
+
+    entries = list(variables["entries"])
+    # as email.txt.j2 reads: each story's headline, "Earlier:", its reports, its copies
+    for section in variables["sections"]:
+        for story in section.stories:
+            entry = entries[story - 1]
+            ref, earlier_ref = number(entry.ref), number(entry.earlier_ref)
+            entries[story - 1] = replace(
+                entry,
+                ref=ref,
+                earlier_ref=earlier_ref,
+                also=each(entry.also),
+                copies=each(entry.copies),
+            )
+    also_today = each(variables["also_today"])
+    more_refs = tuple(number(ref) for ref in variables["more_refs"])
+    return {"entries": entries, "also_today": also_today, "more_refs": more_refs, "links": links}
 
 
 def _fit(
