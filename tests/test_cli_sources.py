@@ -435,5 +435,6 @@ def test_sources_list_shows_a_source_whose_entry_is_wrong_and_why(workdir: Path,
     listed = capsys.readouterr().out.splitlines()
     assert listed[0] == "www.macworld.example  [not read: wrong config entry]"
     assert "[[sources]] #2: line 7: unknown key 'ful_text', did you mean 'full_text'?" in listed[1]
+    assert "not read" not in listed[1]  # (said once, on the line above)
     assert "until its [[sources]] entry is fixed" in listed[2]
     assert listed[3] == "Harbour News  [feed]"

@@ -1731,7 +1731,7 @@ def test_a_list_of_sponsors_ending_the_notes_is_cut() -> None:
         [
             *BODY,
             "Sponsored by:",
-            "Harbour Bakery: bread and pastries for every runner at the finish.",
+            "Harbour Bakery: bread and pastries for every runner at the finish, for free.",
             "Miller & Sons: the timing chips and the results service.",
             "Riverside Dental: the medals, for the fifth year running.",
         ],

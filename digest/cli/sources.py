@@ -11,6 +11,7 @@ from digest import usecases
 from digest.cli.console import error, warn
 from digest.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from digest.cli.options import config_path, load
+from digest.config import INVALID_ENTRY
 from digest.sources import kinds
 from digest.sources.errors import SourceError
 
@@ -101,7 +102,9 @@ def cmd_sources_list(args: argparse.Namespace) -> int:
     # it is fixed: listed first, with what is wrong and what to do (as 'digest build' says).
     for failure in config.invalid_sources:
         print(f"{failure.source}  [not read: wrong config entry]")
-        print(f"    {failure.problem}")
+        # (the problem without its own "not read: the config entry is wrong" again)
+        why = failure.problem.removeprefix(INVALID_ENTRY).removesuffix(")")
+        print(f"    {why or failure.problem}")
         print("    no build reads it until its [[sources]] entry is fixed")
     for source, record in sources:
         flags: list[str] = [source.kind]

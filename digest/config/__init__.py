@@ -10,6 +10,7 @@ from digest.config.edit import NoSuchSource, add_sources_to_file, remove_source_
 from digest.config.keys import ConfigError
 from digest.config.load import (
     FIX_SOURCE_ENTRY,
+    INVALID_ENTRY,
     default_config,
     find_config,
     load_config,
@@ -32,6 +33,7 @@ __all__ = [
     "DEFAULT_OUTPUT_DIR",
     "DEFAULT_SOURCES_DIR",
     "FIX_SOURCE_ENTRY",
+    "INVALID_ENTRY",
     "STATE_FILENAME",
     "Config",
     "ConfigError",

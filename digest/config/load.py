@@ -363,11 +363,14 @@ def _invalid_source(entry: Any, index: int, error: ConfigError) -> SourceFailure
             name = made_name(path, url=False)
     return SourceFailure(
         source=name or entry_label("sources", index),
-        problem=f"not read: the config entry is wrong ({error})",
+        problem=f"{INVALID_ENTRY}{error})",
         advice=f"{FIX_SOURCE_ENTRY}; the other sources were read as usual",
         reason="config",
     )
 
+
+# How a wrong [[sources]] entry's problem begins (its error follows, in brackets).
+INVALID_ENTRY = "not read: the config entry is wrong ("
 
 # What to do about a [[sources]] entry that is wrong: a build adds what it did without it.
 FIX_SOURCE_ENTRY = "fix this [[sources]] entry"
