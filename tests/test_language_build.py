@@ -261,7 +261,7 @@ def test_the_german_email_reads_german(german: Built) -> None:
     plain = german.part("plain")
     assert "Sonntag, 22. November 2026 · 9 Meldungen aus 5 Quellen" in plain
     assert "DER TAG AUF EINEN BLICK" in plain
-    assert "AUSSERDEM HEUTE" in plain
+    assert "AUSSERDEM HEUTE\n" + "=" * 15 + "\n" in plain  # (underlined as in capitals)
     assert "Außerdem heute: 2 weitere Meldungen am Ende, je eine Zeile." in plain
     assert "Im Browser ansehen: https://example.org/news/2026-11-22.html" in plain
     assert "Quellen, die nicht gelesen werden konnten\n" + "-" * 41 + "\n" in plain

@@ -614,3 +614,26 @@ def test_stories_listed_one_line_each_leave_no_link_numbered_for_nothing(
     assert "https://news.example.org/300?from=digest&lang=es" in listed
     assert "https://news.example.org/301?" not in listed
     assert "https://news.example.org/302?" not in listed
+
+
+def test_the_text_parts_headings_are_underlined_as_long_as_they_are_in_capitals(
+    tmp_path: Path,
+) -> None:
+    # "Außenpolitik" is "AUSSENPOLITIK" in capitals, and "Außerdem heute" "AUSSERDEM HEUTE":
+    # one letter longer than as written, and underlined one short
+    from digest.model import Section
+
+    digest = make_digest(3, failures=False)
+    first, second, third = digest.stories
+    digest = replace(
+        digest,
+        stories=(first, second),
+        sections=(Section("Außenpolitik", (first,)), Section("Sport", (second,))),
+        also_today=(third,),
+    )
+    env = make_environment(None, "de")
+    text, _ = parts(build_message(digest, make_config(tmp_path), env, now=NOW))
+    lines = text.splitlines()
+    for heading in ("AUSSENPOLITIK", "SPORT", "AUSSERDEM HEUTE"):
+        at = lines.index(heading)
+        assert lines[at + 1] == "=" * len(heading)

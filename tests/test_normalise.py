@@ -1731,8 +1731,16 @@ def test_a_list_of_sponsors_ending_the_notes_is_cut() -> None:
         [
             *BODY,
             "Sponsored by:",
-            "Harbour Bakery: bread and pastries for every runner at the finish, for free.",
+            "Harbour Bakery: bread and pastries for every runner at the finish.",
             "Miller & Sons: the timing chips and the results service.",
+            "Riverside Dental: the medals, for the fifth year running.",
+        ],
+        # ... most of it given for free: given to the race, not offered to the reader
+        [
+            *BODY,
+            "Sponsored by:",
+            "Harbour Bakery: bread and pastries for every runner at the finish, for free.",
+            "Miller & Sons: the timing chips and the results service, both for free.",
             "Riverside Dental: the medals, for the fifth year running.",
         ],
         # a conference's tiers of sponsors
