@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from digest.config import FIX_SOURCE_ENTRY, Config
 from digest.errors import DigestError
-from digest.model import Source
+from digest.model import Source, own_title
 from digest.present import plural, relative_links_note
 from digest.sources import kinds
 from digest.sources.errors import SourceError
@@ -141,6 +141,7 @@ def check_sources(config: Config, now: dt.datetime) -> list[Finding]:
     """Each configured source read once, afresh, in the config's order; the remote ones are
     fetched together, as a build fetches them."""
     from digest.ingest import fetch_settings, is_remote
+    from digest.state import read_source_records, shown_names
     from digest.usecases import sources_of
 
     # (not the implicit seeds/ folder where there is none: the config's row says so)
@@ -165,6 +166,13 @@ def check_sources(config: Config, now: dt.datetime) -> list[Finding]:
         Finding("source", failure.source, False, _problem(failure.problem, FIX_SOURCE_ENTRY))
         for failure in config.invalid_sources
     ]
+    # A source not read now is named as the build names it: by its own title as last read.
+    records = read_source_records(config.state)
+    shown = shown_names(sources, records)
+    for source in sources:
+        finding, record = found[source.name], records.get(source.name)
+        if record is not None and (not finding.ok or not source.enabled):
+            found[source.name] = dataclasses.replace(finding, name=shown[source.name])
     return [found[source.name] for source in sources] + invalid
 
 
@@ -266,7 +274,8 @@ def _read(source: Source, what: str, reading: Reading, config: Config, now: dt.d
     else:
         when = "no entry dated" if reading.articles else ""
     detail = ", ".join(part for part in (what, entries, when) if part)
-    return Finding("source", source.name, True, detail, tuple(reading.warnings))
+    name = source.shown(own_title(reading.title))  # as the build will show it from now on
+    return Finding("source", name, True, detail, tuple(reading.warnings))
 
 
 def document_format(body: bytes, content_type: str | None) -> str:

@@ -29,12 +29,12 @@ from urllib.parse import urlsplit
 from digest.config import FetchConfig
 from digest.freshness import code_version
 from digest.intake import Parsed, slim
-from digest.model import Article, FailureReason, Source, SourceFailure
+from digest.model import Article, FailureReason, Source, SourceFailure, own_title
 from digest.sources import kinds
 from digest.sources.errors import SourceError
 from digest.sources.kinds.base import Cursor, Fetched, Follow, Kind, Reading, newest
 from digest.sources.urls import is_safe_link
-from digest.state import SourceHealth, SourceRecord, State
+from digest.state import SourceHealth, SourceRecord, State, shown_names
 
 if TYPE_CHECKING:  # the HTTP client is imported only when a run has remote sources
     from digest.intake import DayIntake, Pending, SourceDay
@@ -115,7 +115,7 @@ def configured(source: Source, reading: Reading) -> tuple[tuple[Article, ...], L
         category=source.category,
         language=source.language,
         declared=reading.language,
-        shown=" ".join(reading.title.split())[:80] if not source.named else "",
+        shown=own_title(reading.title) if not source.named else "",
         site=site,
     )
     return tuple(newest(reading.articles, source.max_items)), labels
@@ -128,6 +128,8 @@ class _Run:
     state: State
     intake: DayIntake | None = None
     new_sources: set[str] = dataclasses.field(default_factory=set)
+    # the name each source is shown by, by its key (``digest.state.shown_names``)
+    shown: dict[str, str] = dataclasses.field(default_factory=dict)
     articles: list[Article] = dataclasses.field(default_factory=list)
     failures: list[SourceFailure] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
@@ -170,6 +172,7 @@ class _Run:
             source,
             kept,
             items=len(articles),
+            title=own_title(reading.title),
             cursor=reading.cursor,
             cursor_before=cursor.data,
             **health,
@@ -183,6 +186,7 @@ class _Run:
             source,
             (),
             items=parsed.items,
+            title=own_title(parsed.title),
             cursor=parsed.cursor,
             cursor_before=cursor.data,
             **health,
@@ -200,6 +204,8 @@ class _Run:
         unreadable: Mapping[str, Any] | None = None,
     ) -> None:
         record = self.state.source(source.name)
+        # (shown by its own title as last read, as its stories were: see Source.shown)
+        name = self.shown.get(source.name, source.name)
         in_a_row = (record.consecutive_failures if record else 0) + 1
         self.health.append(
             SourceHealth(
@@ -221,13 +227,13 @@ class _Run:
                 advice = _and_then(
                     advice,
                     "it has never been read: try it with 'digest check', or remove it with "
-                    f"'digest sources remove \"{source.name}\"'",
+                    f"'digest sources remove \"{name}\"'",
                 )
         # DEBUG: whoever runs the build reports every failure once, with its advice (the
         # command prints it, ``digest run`` logs it), and the digest lists it.
         log.debug("source %s failed: %s", source.name, shown)
         self.failures.append(
-            SourceFailure(source=source.name, problem=shown, advice=advice, reason=reason)
+            SourceFailure(source=name, problem=shown, advice=advice, reason=reason)
         )
 
 
@@ -326,7 +332,7 @@ def collect(
         for s in sources
         if s.enabled and (s.name not in records or records[s.name].is_new(s.location))
     }
-    run = _Run(state, intake, new_sources)
+    run = _Run(state, intake, new_sources, shown_names(sources, records))
     backlog: set[str] = set()
     remote: list[_Remote] = []
     for source in sources:
@@ -410,7 +416,8 @@ def _collect_remote(
             run.failed(
                 source,
                 f"disabled: {record.disabled_reason}",
-                f"remove it with 'digest sources remove \"{source.name}\"', or give it a new url",
+                f"remove it with 'digest sources remove \"{record.shown(source)}\"', or give it a "
+                "new url",
                 "gone",
             )
             continue

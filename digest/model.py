@@ -140,6 +140,21 @@ class Source:
         )
         return (type(self), tuple(values))
 
+    def shown(self, title: str | None) -> str:
+        """The name readers and users see this source by, the one rule for it: the config's
+        ``name`` when it gives one (always wins); else the source's own title (a feed's, as
+        its last successful read gave it, see ``own_title``); else the name made from its
+        address (``digest.config.made_name``), as for a source never read successfully.
+        ``name`` stays the source's key in the state whatever is shown, so that a feed its
+        publisher renames keeps its history (entries seen, templates learnt)."""
+        return self.name if self.named else (title or self.name)
+
+
+def own_title(title: str) -> str:
+    """A source's title for itself (a feed's ``<title>``) as it is shown for a source the
+    config leaves unnamed: on one line, and no longer than a name in a list of sources."""
+    return " ".join(title.split())[:80]
+
 
 @dataclass(frozen=True, slots=True)
 class Article:

@@ -30,13 +30,14 @@ import re
 import sqlite3
 import time
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from digest.errors import DigestError
-from digest.model import Article, DayRecord, Paragraph, SourceFailure, StoryRecord
+from digest.model import Article, DayRecord, Paragraph, Source, SourceFailure, StoryRecord
 from digest.text.recurring import (
     FORGET_AFTER,
     PrintHistory,
@@ -183,6 +184,10 @@ _MIGRATIONS: tuple[str, ...] = (
     # reply), to be sent it by the next 'digest send' or job, those who have it left out
     # (comma-separated, as recipients; '' for none)
     "ALTER TABLE sends ADD COLUMN deferred TEXT NOT NULL DEFAULT ''",
+    # title: the source's own title (a feed's) as its last successful read at its location
+    # gave it ('' for none), shown for a source the config leaves unnamed (Source.shown);
+    # NULL: not read since it was kept. The source's key stays its made name.
+    "ALTER TABLE sources ADD COLUMN title TEXT",
 )
 
 # A held-back entry not read again for this long is forgotten: its feed dropped it, or gave it
@@ -296,6 +301,14 @@ class SourceRecord:
     unreadable: Mapping[str, Any] | None = None
     # the last read held entries for a later day: the earliest of them is due then
     held_until: dt.datetime | None = None
+    # the source's own title as its last successful read gave it (see ``shown``)
+    title: str | None = None
+
+    def shown(self, source: Source) -> str:
+        """The name ``source`` (this record's, as configured now) is shown by: its own title
+        as last read, unless the config names it (``Source.shown``). A title read at another
+        address is another document's: the configured address changed since."""
+        return source.shown(self.title if self.location == source.location else None)
 
     def is_new(self, location: str) -> bool:
         """Whether a source configured at ``location`` is still new to digest: never read
@@ -331,6 +344,9 @@ class SourceHealth:
     unreadable: Mapping[str, Any] | None = None
     # the read held entries for a later day: the earliest is due then (see ``holding``)
     held_until: dt.datetime | None = None
+    # the source's own title, as this read gave it ('' for none); None: no document was
+    # read (a "304 Not Modified"), and the stored one stands
+    title: str | None = None
 
     def read_again(self) -> SourceHealth:
         """This read, stored so that the next run reads the source in full again: without
@@ -1111,6 +1127,26 @@ def read_source_history(path: Path, sightings: Sequence[Sighting]) -> dict[str, 
         connection.close()
 
 
+def read_source_records(path: Path) -> dict[str, SourceRecord]:
+    """``State.sources`` by name, from a state file opened read-only, for commands that must
+    change nothing (``digest check``): nothing when it does not exist yet, was written by a
+    digest that kept no titles (its schema is brought up to date by the next build), or
+    cannot be read."""
+    if not path.exists():
+        return {}
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+    except sqlite3.Error:
+        return {}
+    try:
+        rows = connection.execute(f"SELECT {_SOURCE_COLUMNS} FROM sources").fetchall()
+        return {row[0]: _source_record(row) for row in rows}
+    except (sqlite3.Error, ValueError):
+        return {}
+    finally:
+        connection.close()
+
+
 def _source_history(
     db: sqlite3.Connection, sightings: Sequence[Sighting]
 ) -> dict[str, SourceHistory]:
@@ -1238,8 +1274,8 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
     if health.ok:
         db.execute(
             "INSERT INTO sources (name, location, first_run, etag, last_modified, last_success, "
-            "consecutive_failures, items, fetch_url, settled, cursor, held_until) "
-            "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?) "
+            "consecutive_failures, items, fetch_url, settled, cursor, held_until, title) "
+            "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(name) DO UPDATE SET "
             "settled = CASE WHEN sources.location = excluded.location "
             "THEN MAX(sources.settled, excluded.settled) ELSE excluded.settled END, "
@@ -1247,7 +1283,10 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
             "etag = excluded.etag, last_modified = excluded.last_modified, "
             "last_success = excluded.last_success, consecutive_failures = 0, "
             "items = excluded.items, disabled_reason = NULL, fetch_url = excluded.fetch_url, "
-            "cursor = excluded.cursor, unreadable = NULL, held_until = excluded.held_until",
+            "cursor = excluded.cursor, unreadable = NULL, held_until = excluded.held_until, "
+            # (the old row's values on the right: the location before this read's)
+            "title = CASE WHEN excluded.title IS NOT NULL THEN excluded.title "
+            "WHEN sources.location = excluded.location THEN sources.title END",
             (
                 health.name,
                 health.location,
@@ -1260,6 +1299,7 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
                 int(health.items > 0),
                 json.dumps(dict(health.cursor), ensure_ascii=False) if health.cursor else None,
                 _iso(health.held_until) if health.held_until else None,
+                health.title,
             ),
         )
     else:
@@ -1312,7 +1352,7 @@ def _save_incomplete(
 _SOURCE_COLUMNS = (
     "name, location, first_run, etag, last_modified, last_success, last_error, last_error_at, "
     "consecutive_failures, items, disabled_reason, fetch_url, settled, cursor, unreadable, "
-    "held_until"
+    "held_until, title"
 )
 
 
@@ -1334,6 +1374,7 @@ def _source_record(row: tuple) -> SourceRecord:
         cursor=_cursor_from(row[13]),
         unreadable=_cursor_from(row[14]) or None,
         held_until=_from_iso(row[15]),
+        title=row[16],
     )
 
 
@@ -1441,3 +1482,16 @@ class RunLock:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)
             self._fd = None
+
+
+def shown_names(sources: Iterable[Source], records: Mapping[str, SourceRecord]) -> dict[str, str]:
+    """The name each of ``sources`` is shown by (``SourceRecord.shown``), by its key. Two
+    sources the config leaves unnamed whose feeds give one title (two feeds of one site),
+    or one whose title is another source's name, are shown by their own keys instead: a
+    failure of one would read as the other's, and a report names each source once."""
+    sources = list(sources)
+    shown = {s.name: records[s.name].shown(s) if s.name in records else s.name for s in sources}
+    taken = Counter(shown.values())
+    return {
+        s.name: shown[s.name] if s.named or taken[shown[s.name]] == 1 else s.name for s in sources
+    }

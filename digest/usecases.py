@@ -37,7 +37,7 @@ from digest.errors import DigestError
 from digest.model import Article, Digest, Source, UnreadPage
 from digest.sources.errors import SourceError
 from digest.sources.kinds.base import Document
-from digest.state import RunLock, SourceRecord, State
+from digest.state import RunLock, SourceRecord, State, read_source_records
 
 if TYPE_CHECKING:
     from digest.filters import Filtered
@@ -637,7 +637,9 @@ def remove_source(config_path: Path, name_or_location: str) -> RemovedSource:
     if not config_path.exists():
         raise UsageError(f"no config file {config_path}", "nothing to remove")
     try:
-        config, name = remove_source_from_file(config_path, name_or_location)
+        config, name = remove_source_from_file(
+            config_path, _configured_name(config_path, name_or_location)
+        )
     except NoSuchSource as exc:
         # Names are matched exactly, as the state knows them; one that differs only in case
         # is what was meant.
@@ -650,6 +652,22 @@ def remove_source(config_path: Path, name_or_location: str) -> RemovedSource:
         )
         raise UsageError(f"no source named '{name_or_location}' in {config_path}", advice) from None
     return RemovedSource(config_path, name, config.state)
+
+
+def _configured_name(config_path: Path, name_or_location: str) -> str:
+    """The config's name (its made name, the state's key) of the source 'sources list' shows
+    as ``name_or_location`` when the config leaves it unnamed: its feed's title. Anything
+    else as it is, for the config to match."""
+    config = load_config(config_path)
+    if any(name_or_location in (s.name, s.location) for s in config.sources):
+        return name_or_location
+    records = read_source_records(config.state)  # (read only: the removal writes)
+    shown = [
+        s.name
+        for s in config.sources
+        if s.name in records and records[s.name].shown(s) == name_or_location
+    ]
+    return shown[0] if len(shown) == 1 else name_or_location
 
 
 def forget_source_health(state_path: Path, name: str) -> None:

@@ -539,3 +539,33 @@ def test_built_days_whose_pages_are_missing_are_noted_kept_or_forgotten(tmp_path
     )
     assert gone.notes[1].startswith("1 day's page is missing (2026-03-02)")
     assert check_output(config.output).notes == ()  # (no state: nothing to compare with)
+
+
+def test_an_unnamed_source_is_named_by_its_feeds_title_as_the_build_names_it(
+    tmp_path: Path,
+) -> None:
+    """Read now: by the title it gives; not readable now: by the title its last successful
+    read gave (the state's); given a name in the config: by that name."""
+    (tmp_path / "macworld.rss").write_text(
+        rss("https://example.org", 2).replace("<title>R</title>", "<title>Macworld</title>"),
+        encoding="utf-8",
+    )
+    (tmp_path / "gazette.rss").write_text(
+        rss("https://example.org/g", 2).replace("<title>R</title>", "<title>Gazette</title>"),
+        encoding="utf-8",
+    )
+    (tmp_path / "chosen.rss").write_text(rss("https://example.org/c", 1), encoding="utf-8")
+    (tmp_path / "digest.toml").write_text(
+        '[[sources]]\npath = "macworld.rss"\n\n[[sources]]\npath = "gazette.rss"\n\n'
+        '[[sources]]\nname = "Chosen"\npath = "chosen.rss"\n',
+        encoding="utf-8",
+    )
+    built = digest("build", "-q", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    (tmp_path / "gazette.rss").write_text("not a feed at all", encoding="utf-8")
+    done = digest("check", cwd=tmp_path)
+    table = rows(done.stdout)
+    assert table["Macworld"][:2] == ("ok", "source")
+    assert table["Gazette"][:2] == ("FAIL", "source")
+    assert table["Chosen"][:2] == ("ok", "source")
+    assert not {"macworld.rss", "gazette.rss", "R"} & set(table)

@@ -438,3 +438,82 @@ def test_sources_list_shows_a_source_whose_entry_is_wrong_and_why(workdir: Path,
     assert "not read" not in listed[1]  # (said once, on the line above)
     assert "until its [[sources]] entry is fixed" in listed[2]
     assert listed[3] == "Harbour News  [feed]"
+
+
+def _feed_file(path: Path, title: str, *numbers: int) -> None:
+    """An RSS file titled ``title`` with recent items (the build runs on the real clock)."""
+    newest = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    items = "".join(
+        f"<item><title>Harbour story {n}</title><link>https://example.org/s/{n}</link>"
+        f"<guid>https://example.org/s/{n}</guid>"
+        f"<pubDate>{format_datetime(newest - dt.timedelta(minutes=n))}</pubDate>"
+        f"<description>The harbour crane number {n} was lifted onto pier {n} today after a "
+        "long wait for parts from the yard.</description></item>"
+        for n in numbers
+    )
+    path.write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
+        f"<link>https://example.org/</link>{items}</channel></rss>",
+        encoding="utf-8",
+    )
+
+
+def _day_page(workdir: Path) -> str:
+    (page,) = (p for p in (workdir / "output").glob("2*.html"))  # (one day built)
+    return page.read_text("utf-8")
+
+
+def test_an_unnamed_source_is_shown_by_its_feeds_title_everywhere_and_kept_by_its_file(
+    workdir: Path, capsys
+) -> None:
+    """A source left unnamed shows its feed's title on its stories, in 'sources list', in
+    the day's list of sources that could not be read, and is removed by it; a publisher's
+    new title is taken up, its history kept under its made name; the config's name wins."""
+    from digest.state import State
+
+    feed, other = workdir / "macworld.rss", workdir / "other.rss"
+    _feed_file(feed, "Macworld", 1)
+    _feed_file(other, "Their Title", 9)
+    (workdir / "digest.toml").write_text(
+        '[[sources]]\npath = "macworld.rss"\n\n[[sources]]\nname = "Chosen"\npath = "other.rss"\n',
+        encoding="utf-8",
+    )
+    assert main(["build", "-q"]) == EXIT_OK
+    page = _day_page(workdir)
+    assert ">Macworld<" in page and ">Chosen<" in page and "Their Title" not in page
+    capsys.readouterr()
+    assert main(["sources", "list"]) == EXIT_OK
+    listed = capsys.readouterr().out
+    assert listed.startswith("Macworld  [feed]\n") and "\nChosen  [feed]\n" in listed
+    assert "macworld.rss  [" not in listed  # its file stays on its location line
+
+    # broken: the footer, the run's report and the list name it as its stories did
+    feed.write_text("this is not a feed", encoding="utf-8")
+    (other).write_text("nor this", encoding="utf-8")
+    assert main(["build", "-q"]) == EXIT_OK
+    err = capsys.readouterr().err
+    assert "source failed: Macworld, Chosen: not a feed" in err  # (alike: one line)
+    page = _day_page(workdir)
+    assert "<strong>Macworld</strong>" in page and "<strong>Chosen</strong>" in page
+    assert main(["sources", "list"]) == EXIT_OK
+    assert capsys.readouterr().out.startswith("Macworld  [feed]\n")
+
+    # renamed by its publisher: the new title is shown, its history kept by its made name
+    _feed_file(feed, "Macworld UK", 1, 2)
+    _feed_file(other, "Their Title", 9)
+    assert main(["build", "-q"]) == EXIT_OK
+    page = _day_page(workdir)
+    assert "Macworld UK" in page and "<strong>Macworld" not in page
+    with State.open(workdir / "digest-state.sqlite") as state:
+        record = state.source("macworld.rss")
+        assert record is not None and record.title == "Macworld UK" and record.settled
+    capsys.readouterr()
+    assert main(["sources", "list"]) == EXIT_OK
+    assert capsys.readouterr().out.startswith("Macworld UK  [feed]\n")
+
+    # removed by the name it is shown by: its health forgotten with it
+    assert main(["sources", "remove", "Macworld UK"]) == EXIT_OK
+    assert "removed macworld.rss from" in capsys.readouterr().out
+    assert "macworld.rss" not in (workdir / "digest.toml").read_text("utf-8")
+    with State.open(workdir / "digest-state.sqlite") as state:
+        assert state.source("macworld.rss") is None

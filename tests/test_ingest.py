@@ -921,6 +921,36 @@ def test_an_unnamed_feed_is_shown_by_its_own_title_and_kept_under_its_address(
         assert stored.site == "https://news.example.org/"
 
 
+def test_an_unnamed_feed_that_fails_is_listed_by_its_last_title_and_a_named_one_by_its_name(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    """Its stories showed its title: so do the digest's failed sources, after a "304 Not
+    Modified" too; a publisher's new title is taken up by the next read. A source given a
+    name in the config is shown by that name, whatever its feed calls itself."""
+    when = NOW - dt.timedelta(hours=1)
+    headers = {**RSS, "ETag": '"v1"'}
+    http_server.route("/a.xml", body=rss(item(1, when), title="Harbour News"), headers=headers)
+    http_server.route("/b.xml", body=rss(item(2, when), title="Their Title"), headers=RSS)
+    url, other = http_server.url("/a.xml"), http_server.url("/b.xml")
+    made = urlsplit(url).netloc
+    sources = (Source(made, "feed", url, named=False), feed("Chosen", other))
+    config = site(tmp_path, *sources)
+    build(config, DAY, now=NOW)
+    http_server.route("/a.xml", status=304)  # nothing new: no document, no title read
+    build(config, DAY, now=NOW + dt.timedelta(minutes=5))
+    http_server.route("/a.xml", status=500)
+    http_server.route("/b.xml", status=500)
+    result = build(config, DAY, now=NOW + dt.timedelta(minutes=10))
+    assert [f.source for f in result.digest.failures] == ["Harbour News", "Chosen"]
+    with State.open(config.state) as state:  # kept under its made name all the while
+        assert {r.name for r in state.sources()} == {made, "Chosen"}
+    http_server.route("/a.xml", body=rss(item(3, when), title="Harbour Daily"), headers=RSS)
+    build(config, DAY, now=NOW + dt.timedelta(minutes=15))
+    http_server.route("/a.xml", status=500)
+    result = build(config, DAY, now=NOW + dt.timedelta(minutes=20))
+    assert [f.source for f in result.digest.failures] == ["Harbour Daily", "Chosen"]
+
+
 def test_a_feeds_declared_language_labels_its_articles_and_a_sources_own_wins(
     http_server: FixtureServer, tmp_path: Path
 ) -> None:

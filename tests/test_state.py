@@ -186,7 +186,8 @@ def test_a_state_from_before_deferred_recipients_keeps_its_sends(tmp_path: Path)
     with sqlite3.connect(path) as db:  # as the version before them left it
         db.execute("ALTER TABLE sends DROP COLUMN deferred")
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        db.execute(f"PRAGMA user_version = {version - 1}")
+        db.execute("ALTER TABLE sources DROP COLUMN title")
+        db.execute(f"PRAGMA user_version = {version - 2}")
     with State.open(path) as state:
         assert state.sent_at(DAY) == NOW and state.sent_to(DAY) == ("a@example.org",)
         assert state.deferred_recipients(DAY) == ()  # sent: not to be sent again
@@ -212,6 +213,7 @@ def test_old_schema_is_migrated_in_place(tmp_path: Path) -> None:
         db.execute("ALTER TABLE sources DROP COLUMN held_until")
         db.execute("ALTER TABLE days DROP COLUMN forgotten")
         db.execute("ALTER TABLE days DROP COLUMN article_entries")
+        db.execute("ALTER TABLE sources DROP COLUMN title")
         db.execute("PRAGMA user_version = 1")
     with State.open(path) as state:
         assert set(state.entries(["k1"])) == {"k1"}
@@ -301,6 +303,7 @@ def test_upgrading_keeps_entries_keyed_by_a_scoped_tag_id_known(tmp_path: Path) 
         db.execute("ALTER TABLE days DROP COLUMN article_entries")
         db.execute("ALTER TABLE sends DROP COLUMN deferred")
         db.execute("DROP TABLE stories")
+        db.execute("ALTER TABLE sources DROP COLUMN title")
         db.execute("PRAGMA user_version = 5")
     with State.open(path) as state:
         found = state.entries(["id:tag:example.org,2026:1", "id:urn:uuid:42", "id:Gazette:7"])
@@ -323,6 +326,7 @@ def test_a_kinds_cursor_is_kept_with_its_read_and_added_to_an_older_file(tmp_pat
         db.execute("ALTER TABLE days DROP COLUMN article_entries")
         db.execute("ALTER TABLE sends DROP COLUMN deferred")
         db.execute("DROP TABLE stories")
+        db.execute("ALTER TABLE sources DROP COLUMN title")
         db.execute("PRAGMA user_version = 6")
     seen = {"newest": "2026-11-21T06:00:00+00:00"}
     with State.open(path) as state:
@@ -461,7 +465,8 @@ def test_entries_held_back_as_incomplete_count_their_runs_until_shown(tmp_path: 
         db.execute("ALTER TABLE stories DROP COLUMN published")  # (and this)
         db.execute("ALTER TABLE sends DROP COLUMN deferred")  # (and this)
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        db.execute(f"PRAGMA user_version = {version - 8}")
+        db.execute("ALTER TABLE sources DROP COLUMN title")
+        db.execute(f"PRAGMA user_version = {version - 9}")
     cut, other = article("k1"), article("k2")
     with State.open(path) as state:
         assert state.incomplete_runs(["k1", "k2"]) == {}
@@ -623,9 +628,83 @@ def test_a_state_from_before_article_entries_were_stored_has_none(tmp_path: Path
         db.execute("ALTER TABLE stories DROP COLUMN published")  # (added after it)
         db.execute("ALTER TABLE sends DROP COLUMN deferred")  # (added after it)
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        db.execute(f"PRAGMA user_version = {version - 3}")
+        db.execute("ALTER TABLE sources DROP COLUMN title")
+        db.execute(f"PRAGMA user_version = {version - 4}")
     with State.open(path) as state:
         assert state.article_entries(DAY) == {}  # made again by the next build, as before
         later = DAY + dt.timedelta(days=1)
         build_day(state, later, ["k2"], None, StoredEntries({later: "2", DAY: "1"}, DAY))
         assert state.article_entries(DAY) == {DAY: "1", later: "2"}
+
+
+def test_a_sources_own_title_is_kept_until_a_read_gives_another_and_added_to_older_files(
+    tmp_path: Path,
+) -> None:
+    from digest.model import Source
+
+    path = tmp_path / "s.sqlite"
+    with State.open(path) as state:
+        state.commit_build(DAY, [], [], None, NOW, [SourceHealth("Old", "o.xml", True, 1)])
+    with sqlite3.connect(path) as db:  # as the version before titles were kept left it
+        db.execute("ALTER TABLE sources DROP COLUMN title")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        db.execute(f"PRAGMA user_version = {version - 1}")
+    unnamed = Source("mw.rss", "feed", "mw.rss", named=False)
+    with State.open(path) as state:
+        old = state.source("Old")
+        assert old is not None and old.title is None and old.items == 1  # nothing else lost
+        read = SourceHealth("mw.rss", "mw.rss", True, 2, title="Macworld")
+        state.commit_build(DAY, [], [], None, NOW, [read])
+        assert state.source("mw.rss").shown(unnamed) == "Macworld"
+        # a "304 Not Modified" (no title read) and a failure keep it; the config's name wins
+        unchanged = SourceHealth("mw.rss", "mw.rss", True, 2)
+        failed = SourceHealth("mw.rss", "mw.rss", False, problem="HTTP 500")
+        state.commit_build(DAY, [], [], None, NOW, [unchanged])
+        state.commit_build(DAY, [], [], None, NOW, [failed])
+        assert state.source("mw.rss").shown(unnamed) == "Macworld"
+        named = Source("Mine", "feed", "mw.rss")
+        assert state.source("mw.rss").shown(named) == "Mine"
+        # renamed by its publisher
+        renamed = SourceHealth("mw.rss", "mw.rss", True, 2, title="Macworld UK")
+        state.commit_build(DAY, [], [], None, NOW, [renamed])
+        assert state.source("mw.rss").shown(unnamed) == "Macworld UK"
+        # another address is another document: its title is not this one's
+        moved = Source("mw.rss", "feed", "elsewhere.rss", named=False)
+        assert state.source("mw.rss").shown(moved) == "mw.rss"
+        state.commit_build(DAY, [], [], None, NOW, [SourceHealth("mw.rss", "elsewhere.rss", True)])
+        assert state.source("mw.rss").title is None
+        # a read that gives no title: the made name
+        state.commit_build(
+            DAY, [], [], None, NOW, [SourceHealth("mw.rss", "mw.rss", True, title="")]
+        )
+        assert state.source("mw.rss").shown(unnamed) == "mw.rss"
+
+
+def test_two_sources_whose_feeds_give_one_title_are_shown_by_their_own_names(
+    tmp_path: Path,
+) -> None:
+    # two feeds of one site, both titled "Example News": a failure of one read as the other's,
+    # and a report naming each source once lost one of them
+    from digest.model import Source
+    from digest.state import shown_names
+
+    world = Source("example.org/world.xml", "feed", "world.xml", named=False)
+    sport = Source("example.org/sport.xml", "feed", "sport.xml", named=False)
+    quay = Source("quay.xml", "feed", "quay.xml", named=False)
+    mine = Source("Quay Daily", "feed", "mine.xml")  # named in the config: always its name
+    reads = [
+        SourceHealth(world.name, "world.xml", True, 1, title="Example News"),
+        SourceHealth(sport.name, "sport.xml", True, 1, title="Example News"),
+        SourceHealth(quay.name, "quay.xml", True, 1, title="Quay Daily"),
+        SourceHealth(mine.name, "mine.xml", True, 1, title="Something Else"),
+    ]
+    with State.open(tmp_path / "s.sqlite") as state:
+        state.commit_build(DAY, [], [], None, NOW, reads)
+        records = {r.name: r for r in state.sources()}
+    assert shown_names([world, sport, quay, mine], records) == {
+        world.name: world.name,
+        sport.name: sport.name,
+        quay.name: quay.name,  # its title is another source's name
+        mine.name: "Quay Daily",
+    }
+    assert shown_names([world, quay], records)[world.name] == "Example News"  # alone: its title

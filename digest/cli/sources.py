@@ -14,6 +14,7 @@ from digest.cli.options import config_path, load
 from digest.config import INVALID_ENTRY
 from digest.sources import kinds
 from digest.sources.errors import SourceError
+from digest.state import shown_names
 
 
 def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -106,13 +107,17 @@ def cmd_sources_list(args: argparse.Namespace) -> int:
         why = failure.problem.removeprefix(INVALID_ENTRY).removesuffix(")")
         print(f"    {why or failure.problem}")
         print("    no build reads it until its [[sources]] entry is fixed")
+    shown = shown_names(
+        (source for source, _ in sources), {r.name: r for _, r in sources if r is not None}
+    )
     for source, record in sources:
         flags: list[str] = [source.kind]
         if source.category:
             flags.append(source.category)
         if not source.enabled:
             flags.append("disabled")
-        print(f"{source.name}  [{', '.join(flags)}]\n    {source.location}")
+        name = shown[source.name]  # (by its own title as last read, as the digest shows it)
+        print(f"{name}  [{', '.join(flags)}]\n    {source.location}")
         if record is None:
             print("    never read")
             continue

@@ -75,8 +75,8 @@ SOURCE = Table(
             "name",
             Text(),
             None,
-            "shown in the digest; unique",
-            default_text="a feed's own title, else the folder or host name",
+            "shown in the digest, `digest sources list` and `digest check`; unique",
+            default_text="the feed's own title as last read, else the host, file or folder name",
         ),
         Key(
             "url",
