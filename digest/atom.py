@@ -124,7 +124,7 @@ def render_feed(days: Sequence[DayRecord], config: Config, feed_id: str) -> byte
         kept.append(record)
     # feedgen would otherwise stamp the feed with the current time; the newest change the
     # feed holds (not one of a day past its budget: the feed would claim a change it lacks)
-    fg.updated(max((utc_seconds(r.updated) for r in kept), default=_EPOCH))
+    fg.updated(max((utc_seconds(r.updated) for r in kept), default=_empty_feed_updated(days)))
     return budget.feed()
 
 
@@ -235,7 +235,7 @@ def render_articles_feed(
         lang,
     )
     budget = _Budget(fg)
-    updated = _EPOCH
+    changed: list[dt.datetime] = []  # when each entry the feed holds last changed
     for record in records:
         if stored is not None and record.day in stored:
             entries = tuple(stored[record.day])
@@ -248,8 +248,8 @@ def render_articles_feed(
         # a day's stories go in together or not at all: a day is what the window counts
         if not budget.take([entry.feed_entry() for entry in entries]):
             break
-        updated = max([updated, *(entry.updated for entry in entries)])
-    fg.updated(updated)
+        changed.extend(entry.updated for entry in entries)
+    fg.updated(max(changed) if changed else _empty_feed_updated(days))
     return budget.feed()
 
 
@@ -351,6 +351,15 @@ def _entry_bytes(entry: FeedEntry) -> int:
 
 
 _ELEMENT_LINE = re.compile(rb"\n *<")
+
+
+def _empty_feed_updated(days: Sequence[DayRecord]) -> dt.datetime:
+    """The ``updated`` of a feed with no entry (no day built has a story yet: every source
+    failed on the first day, or a first run in the day's first hours): RFC 4287 requires
+    one, and 1970 told a feed reader the feed had not changed in decades. When the days
+    built last changed is when the feed last did: taken from the records, not the clock, so
+    a rerun that changes nothing writes the same bytes."""
+    return max((utc_seconds(record.updated) for record in days), default=_EPOCH)
 
 
 def _in_window(records: Sequence[DayRecord], config: Config) -> list[DayRecord]:

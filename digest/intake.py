@@ -426,6 +426,12 @@ class SourceDay:
     # the fingerprints of the articles cleaned here, for the state to learn from
     sightings: tuple[Sighting, ...] = ()
     warnings: tuple[str, ...] = ()
+    # a new source every entry of which was held for a later day: its first-run window is
+    # still to apply, by the build that takes them (``SourceHealth.still_new``)
+    first_run_pending: bool = False
+    # undated entries held because the day built is over: each belongs to the day digest
+    # first saw it, a later one (the build says so, having nothing else to show for them)
+    held_undated: int = 0
 
 
 @dataclass(frozen=True)
@@ -531,6 +537,13 @@ def take(
         held_incomplete=tuple(slim(a) for a in recovered.held),
         sightings=tuple(sightings),
         warnings=tuple(recovered.warnings),
+        first_run_pending=(
+            new
+            and kind.has_backlog
+            and bool(selection.held)
+            and len(selection.held) == len({a.key for a in articles})
+        ),
+        held_undated=sum(1 for a in selection.held if a.published is None),
     )
 
 

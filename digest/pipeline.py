@@ -139,11 +139,7 @@ class BuildResult:
         if not self.taken_as_read:
             return ""
         count = sum(number for _, number in self.taken_as_read)
-        # (a few sources named; a first build of fifty would otherwise fill the terminal)
-        named = sorted(self.taken_as_read, key=lambda item: -item[1])
-        each = ", ".join(f"{name}: {number}" for name, number in named[:_NAMED_SOURCES])
-        if len(named) > _NAMED_SOURCES:
-            each += f" and {len(named) - _NAMED_SOURCES} more"
+        each = _by_source(self.taken_as_read)
         undated = self.undated_taken_as_read
         # An undated entry is not older, and a longer window does not bring it: only 0 does.
         newest = f"its newest {FIRST_RUN_UNDATED} undated entries"
@@ -232,6 +228,8 @@ class Assembly:
     # by source: a new source's entries older than the first-run window, taken as read
     backlog: dict[str, int] = dataclasses.field(default_factory=dict)
     backlog_undated: int = 0  # of those, the undated ones (``intake.FIRST_RUN_UNDATED``)
+    # by source: undated entries left for a later day, the day built being over
+    held_undated: dict[str, int] = dataclasses.field(default_factory=dict)
 
     @functools.cached_property
     def digest(self) -> Digest:
@@ -377,10 +375,13 @@ def assemble_day(
         held_incomplete=taken.held_incomplete,
         backlog=taken.backlog,
         backlog_undated=taken.backlog_undated,
+        held_undated=taken.held_undated,
     )
 
 
 def _stored_health(health: SourceHealth, taken: Taken) -> SourceHealth:
+    if health.name in taken.first_run_pending:
+        health = health.still_new()
     if health.name in taken.unsettled:
         return health.read_again()
     until = taken.held_until.get(health.name)
@@ -396,6 +397,10 @@ class Taken:
     filtered: list[Filtered] = dataclasses.field(default_factory=list)
     warnings: list[str] = dataclasses.field(default_factory=list)
     unsettled: set[str] = dataclasses.field(default_factory=set)  # read in full next run
+    # new sources whose every entry waits for a later day: still new next run
+    first_run_pending: set[str] = dataclasses.field(default_factory=set)
+    # by source: undated entries a build of a day already over left for a later day
+    held_undated: dict[str, int] = dataclasses.field(default_factory=dict)
     # by source: when its earliest article held for a later day is due
     held_until: dict[str, dt.datetime] = dataclasses.field(default_factory=dict)
     sightings: list[Sighting] = dataclasses.field(default_factory=list)
@@ -430,6 +435,10 @@ def gather(
         held = [a for a in day.held_incomplete if a.key not in repeated]
         if waits or held:
             taken.unsettled.add(day.source)
+        if day.first_run_pending:
+            taken.first_run_pending.add(day.source)
+        if day.held_undated:
+            taken.held_undated[day.source] = day.held_undated
         if day.held_until is not None:
             due = taken.held_until.get(day.source)
             taken.held_until[day.source] = min(due, day.held_until) if due else day.held_until
@@ -872,7 +881,14 @@ def _result(
         pages_late=assembly.pages_late,
         full_text_seconds=config.fetch.full_text_seconds,
         unread_pages=tuple(assembly.unread_pages),
-        notes=tuple(note for note in [present.relative_links_note(config)] if note),
+        notes=tuple(
+            note
+            for note in [
+                _held_undated_note(assembly.held_undated, day),
+                present.relative_links_note(config),
+            ]
+            if note
+        ),
         unchanged=built is None,
         taken_as_read=tuple(assembly.backlog.items()),
         first_run_hours=config.first_run_hours,
@@ -882,6 +898,31 @@ def _result(
     )
     log.debug("built %s", result.summary_line)
     return result
+
+
+def _by_source(counts: Iterable[tuple[str, int]]) -> str:
+    """``Example News: 78, Harbour Log: 7``, most first: a note's count by source. A few
+    sources named: a first build of fifty would otherwise fill the terminal."""
+    named = sorted(counts, key=lambda item: -item[1])
+    each = ", ".join(f"{name}: {number}" for name, number in named[:_NAMED_SOURCES])
+    if len(named) > _NAMED_SOURCES:
+        each += f" and {len(named) - _NAMED_SOURCES} more"
+    return each
+
+
+def _held_undated_note(held: Mapping[str, int], day: dt.date) -> str:
+    """Why a build of a day already over shows none of some feeds' undated entries: each
+    belongs to the day digest first saw it, and the day built was over by then. Without it,
+    'digest build --date' of an earlier day showed a new undated feed's entries nowhere and
+    said nothing of them (its first-run note counts none: none was taken as read)."""
+    if not held:
+        return ""
+    entries = plural(sum(held.values()), "undated entry", "undated entries")
+    return (
+        f"{entries} ({_by_source(held.items())}) left for a later "
+        f"day's digest: an entry without a date belongs to the day digest first sees it, and "
+        f"{day.isoformat()} was over; a build of today takes them"
+    )
 
 
 def _template_folders(config: Config) -> tuple[Path, ...]:

@@ -347,12 +347,24 @@ class SourceHealth:
     # the source's own title, as this read gave it ('' for none); None: no document was
     # read (a "304 Not Modified"), and the stored one stands
     title: str | None = None
+    # False: the read took none of its entries, every one held for a later day (a new
+    # source read by a build of an earlier day), so its first-run window is still to be
+    # applied: the source stays new (see ``still_new``)
+    settles: bool = True
 
     def read_again(self) -> SourceHealth:
         """This read, stored so that the next run reads the source in full again: without
         the validators (a "304 Not Modified" would hide what is left) and with the cursor it
         started from. For a source some of whose articles wait for a later run."""
         return dataclasses.replace(self, etag=None, last_modified=None, cursor=self.cursor_before)
+
+    def still_new(self) -> SourceHealth:
+        """This read, for a new source all of whose entries it held for a later day: stored
+        without settling the source (``SourceRecord.settled``), so that the build that first
+        takes its entries applies the first-run window to them. Settled by this read, a new
+        feed read by ``digest build --date`` of an earlier day showed its whole backlog the
+        next day (an undated feed's every entry, not its newest ``FIRST_RUN_UNDATED``)."""
+        return dataclasses.replace(self, settles=False)
 
     def holding(self, until: dt.datetime) -> SourceHealth:
         """This read, for a source that gave entries dated for a later day, the earliest of
@@ -1296,7 +1308,7 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
                 _iso(now),
                 health.items,
                 health.fetch_url,
-                int(health.items > 0),
+                int(health.items > 0 and health.settles),
                 json.dumps(dict(health.cursor), ensure_ascii=False) if health.cursor else None,
                 _iso(health.held_until) if health.held_until else None,
                 health.title,

@@ -183,10 +183,15 @@ def send_day(
     to_file: Path | None = None,
     out: TextIO | None = None,
     now: dt.datetime | None = None,
+    progress: Progress | None = None,
+    on_build: Callable[[BuildResult], None] | None = None,
 ) -> SendResult:
     """Email ``day``'s digest (default: today's) to the [email] recipients.
 
-    The stored digest is sent if the day was built, else the day is built first. A day
+    The stored digest is sent if the day was built, else the day is built first (its
+    fetching told to ``progress``), and ``on_build`` is given that build's result before the
+    email is sent: its failed sources, warnings and notes are the caller's to show, whatever
+    then happens to the email (a job that only sends would never hear of them). A day
     already sent is refused (``AlreadySentError``, a ``MailError``) unless ``force``; a dry
     run (``to_file`` implies one) writes the message to ``to_file`` or prints it to ``out``
     and sends nothing, addressed as ``preview_email`` says when there is no [email] table.
@@ -223,7 +228,9 @@ def send_day(
         if digest is not None:
             return send(digest, state)
     # The build takes the lock itself; it is taken again for sending.
-    built = build(config, day, now=now)
+    built = build(config, day, now=now, progress=progress)
+    if on_build is not None:
+        on_build(built)
     with RunLock(config.state), State.open(config.state) as state:
         return send(built.digest, state)
 

@@ -205,6 +205,26 @@ def test_empty_feed_is_still_valid():
     assert feedparser.parse(feed).bozo == 0
 
 
+def test_a_feed_with_no_entry_yet_is_updated_when_its_days_last_changed(env):
+    # every source failed on the first days: no entry, and the feed's updated (RFC 4287
+    # requires one) is when the days built last changed, not 1970; the same days, the same
+    # bytes
+    days = [record(DAY, count=0, n=3), record(dt.date(2026, 11, 20), count=0, n=1)]
+    feeds = {
+        "feed.atom": lambda days: render_feed(days, make_config(), FEED_ID),
+        "articles.atom": lambda days: render_articles_feed(
+            days, lambda day: [], make_config(), env, FEED_ID
+        ),
+    }
+    for name, render in feeds.items():
+        feed = render(days)
+        root = etree.fromstring(feed)
+        assert root.findall(f"{ATOM}entry") == [], name
+        assert root.findtext(f"{ATOM}updated") == "2026-11-21T08:30:00+00:00", name
+        assert relaxng().validate(root), name
+        assert render(list(reversed(days))) == feed, name
+
+
 # --- the size of a feed -------------------------------------------------------------------------
 
 

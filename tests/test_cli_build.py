@@ -219,3 +219,78 @@ def test_a_first_build_of_an_undated_feed_says_that_only_0_brings_its_other_entr
     assert f"newest {FIRST_RUN_UNDATED} undated entries" in note
     assert "first_run_hours = 0 before a source's first build" in note
     assert "older" not in note and "set it higher" not in note
+
+
+def test_a_new_undated_feed_built_first_for_an_earlier_day_waits_and_keeps_its_first_run(
+    workdir: Path, capsys
+) -> None:
+    # An undated entry belongs to the day digest first sees it: a build of yesterday holds
+    # them all for today, and says so. That build took none of them, so today's is still the
+    # feed's first run: its newest few, not its whole backlog (the window was spent before).
+    import datetime as dt
+
+    from digest.intake import FIRST_RUN_UNDATED
+
+    count = FIRST_RUN_UNDATED + 4
+    items = "".join(
+        f"<item><title>Ferry timetable, change {n}</title><link>https://ferry.example/{n}</link>"
+        f"<description>The morning ferry now leaves at {n + 6} o'clock.</description></item>"
+        for n in range(count)
+    )
+    (workdir / "ferry.xml").write_text(
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Ferry</title>{items}'
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    config = 'timezone = "UTC"\n[[sources]]\nname = "Ferry"\npath = "ferry.xml"\nkind = "feed"\n'
+    (workdir / "digest.toml").write_text(config, encoding="utf-8")
+    yesterday = (dt.datetime.now(dt.UTC) - dt.timedelta(days=1)).date().isoformat()
+    assert main(["build", "--date", yesterday]) == EXIT_OK
+    captured = capsys.readouterr()
+    assert "0 stories (0 new articles)" in captured.out
+    (held,) = [line for line in captured.err.splitlines() if "later day" in line]
+    assert held.startswith(f"note: {count} undated entries (Ferry: {count}) left for a later")
+    assert "belongs to the day digest first sees it" in held and yesterday in held
+    assert main(["build", "-q", "--date", yesterday]) == EXIT_OK  # a note: not for cron
+    assert capsys.readouterr().err == ""
+
+    assert main(["build"]) == EXIT_OK
+    captured = capsys.readouterr()
+    assert f"({FIRST_RUN_UNDATED} new articles)" in captured.out
+    (note,) = [line for line in captured.err.splitlines() if "taken as read" in line]
+    assert "4 undated entries of new sources (Ferry: 4) taken as read, not shown" in note
+
+
+def test_the_feeds_of_a_first_day_whose_every_source_failed_say_when_they_were_built(
+    workdir: Path, capsys
+) -> None:
+    # no entry yet: each feed's <updated> (RFC 4287 requires one) was 1970-01-01, which a
+    # feed reader shows as a feed dead for decades; it is the build's time, and a rerun
+    # that changes nothing leaves the feeds byte for byte
+    import datetime as dt
+
+    from lxml import etree
+
+    (workdir / "digest.toml").write_text(
+        'articles_feed = true\n[[sources]]\nname = "Gone Gazette"\npath = "no-such-feed.xml"\n'
+        'kind = "feed"\n',
+        encoding="utf-8",
+    )
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    assert main(["build", "-q"]) == EXIT_OK
+    after = dt.datetime.now(dt.UTC)
+    assert "Gone Gazette" in capsys.readouterr().err
+    schema = etree.RelaxNG(etree.parse(str(Path(__file__).parent / "fixtures" / "atom.rng")))
+    written = {}
+    for name in ("feed.atom", "articles.atom"):
+        written[name] = (workdir / "output" / name).read_bytes()
+        root = etree.fromstring(written[name])
+        assert schema.validate(root), schema.error_log
+        assert root.findall("{http://www.w3.org/2005/Atom}entry") == []
+        updated = dt.datetime.fromisoformat(root.findtext("{http://www.w3.org/2005/Atom}updated"))
+        assert before <= updated <= after, (name, updated)
+    (workdir / "output" / "index.html").unlink()  # a page missing: the day is rendered again
+    assert main(["build", "-q"]) == EXIT_OK
+    assert (workdir / "output" / "index.html").is_file()
+    for name, data in written.items():
+        assert (workdir / "output" / name).read_bytes() == data, name

@@ -86,6 +86,84 @@ def test_send_after_build_lists_the_sources_that_failed_in_the_build(workdir: Pa
     assert "no-such-feed.xml" not in text and "does not exist" not in text
 
 
+def forget_state(workdir: Path) -> None:
+    """No state at all, as before a first run: the state file and the copies kept of it."""
+    import shutil
+
+    for path in workdir.glob("digest-state.sqlite*"):
+        shutil.rmtree(path) if path.is_dir() else path.unlink()
+
+
+GONE = '[[sources]]\nname = "Gone Gazette"\npath = "no-such-feed.xml"\nkind = "feed"\n'
+
+
+def test_a_cron_job_that_only_sends_hears_of_the_sources_its_build_could_not_read(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    # 'digest send -q' alone in a crontab: the day is built first, and a broken feed is said
+    # as 'digest build -q' says it (cron mails it), while the email goes out all the same
+    from smtpserver import PASSWORD, Recorder, authenticator, smtp_server
+
+    handler = Recorder()
+    with smtp_server(handler, authenticator=authenticator, auth_require_tls=False) as port:
+        config = email_config(port) + '[[sources]]\npath = "seeds"\n' + GONE
+        (workdir / "digest.toml").write_text(config, encoding="utf-8")
+        monkeypatch.setenv("TEST_SMTP_PASSWORD", PASSWORD)
+        assert main(["send", "-q"]) == EXIT_OK
+        out, err = capsys.readouterr()
+        assert len(handler.envelopes) == 1
+        assert out == ""
+        (line,) = err.splitlines()
+        assert line.startswith("source failed: Gone Gazette: ") and "no-such-feed.xml" in line
+        # the same words as the build's: one home for them
+        forget_state(workdir)
+        assert main(["build", "-q"]) == EXIT_OK
+        assert capsys.readouterr() == ("", err)
+
+
+def test_a_send_whose_email_fails_still_says_what_its_build_found(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    from smtpserver import Recorder, authenticator, smtp_server
+
+    with smtp_server(Recorder(), authenticator=authenticator, auth_require_tls=False) as port:
+        config = email_config(port) + '[[sources]]\npath = "seeds"\n' + GONE
+        (workdir / "digest.toml").write_text(config, encoding="utf-8")
+        monkeypatch.setenv("TEST_SMTP_PASSWORD", "wrong-secret-value")
+        assert main(["send", "-q"]) == 1
+    first, *rest = capsys.readouterr().err.splitlines()
+    assert first.startswith(
+        "source failed: Gone Gazette: "
+    )  # the build's, before the email's error
+    assert rest[0].startswith("digest: ") and "reader" in rest[0]
+
+
+def test_send_says_what_its_build_did_as_build_does_and_keeps_a_printed_message_clean(
+    workdir: Path, capsys
+) -> None:
+    from seedsite import SEEDS_DAY
+
+    # no site_url: the build's note says so; the seeds' day, as 'digest build --date' says it
+    config = email_config(9).replace('site_url = "https://example.org/news/"\n', "")
+    (workdir / "digest.toml").write_text(config + GONE, encoding="utf-8")
+    assert main(["send", "--dry-run", "--to-file", "out.eml", "--date", SEEDS_DAY]) == EXIT_OK
+    out, err = capsys.readouterr()
+    build_line, *wrote, send_line = out.splitlines()
+    assert build_line.startswith(f"{SEEDS_DAY}: 0 stories") and "1 failed" in build_line
+    assert wrote and all(line.startswith("  wrote ") for line in wrote)
+    assert send_line.startswith(f"{SEEDS_DAY}: dry run, wrote out.eml")
+    assert "Gone Gazette: " in err and "note: site_url is not set" in err
+
+    # the message printed to standard output is the message alone: the build's lines go to
+    # standard error (the day built anew, as it was never built under this state)
+    forget_state(workdir)
+    assert main(["send", "--dry-run", "--date", SEEDS_DAY]) == EXIT_OK
+    out, err = capsys.readouterr()
+    assert out.startswith(("Content-Type:", "MIME-Version:", "Subject:", "From:", "Date:"))
+    assert f"{SEEDS_DAY}: 0 stories" not in out and "  wrote " not in out
+    assert f"{SEEDS_DAY}: 0 stories" in err and "Gone Gazette: " in err
+
+
 def test_a_private_umask_keeps_every_file_digest_writes_private(workdir: Path) -> None:
     # The state honours the umask, and the pages, the email and the export hold what it holds:
     # none of them may be readable by other users when the job runs with umask 077.

@@ -242,6 +242,29 @@ def test_send_day_builds_a_day_never_built_then_sends_it_under_the_lock(site: Co
     assert sent_at(config) == NOW
 
 
+def test_send_day_gives_the_build_it_ran_to_its_caller_before_the_email_goes(
+    site: Config,
+) -> None:
+    # what the build found (failed sources, warnings, notes) is the caller's to say: before
+    # the email is sent, so that a failed email hides none of it
+    handler = Recorder()
+    heard: list[tuple[dt.date, int]] = []
+    with smtp_server(handler) as port:
+        config = with_email(site, port)
+        usecases.send_day(
+            config,
+            DAY,
+            now=NOW,
+            on_build=lambda built: heard.append((built.day, len(handler.envelopes))),
+        )
+        assert heard == [(DAY, 0)]
+        # a day built already is sent as stored: no build to tell of
+        usecases.send_day(
+            config, DAY, force=True, now=NOW, on_build=lambda built: heard.append((built.day, -1))
+        )
+    assert heard == [(DAY, 0)] and len(handler.envelopes) == 2
+
+
 def test_send_day_sends_the_stored_digest_of_a_built_day(site: Config) -> None:
     built = usecases.build_day(site, DAY, now=NOW)
     page = (site.output / "2026-11-21.html").stat()

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from typing import TYPE_CHECKING, TextIO
 
 from digest import usecases
 from digest.cli.console import error, note, progress_reporter, report_problems
 from digest.cli.exits import EXIT_OK, EXIT_USAGE
 from digest.cli.options import load, parse_day
+
+if TYPE_CHECKING:
+    from digest.pipeline import BuildResult
 
 
 def add_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
@@ -35,16 +40,39 @@ def cmd_build(args: argparse.Namespace) -> int:
     except usecases.DayError as exc:
         error(f"--date {exc.problem}; {exc.advice}")
         return EXIT_USAGE
-    report_problems(result.failures, result.warnings, result.unread_pages, verbose=args.verbose > 0)
-    if not args.quiet:
-        if result.first_run_note:
-            note(result.first_run_note)
-        print(result.summary_line)
-        if args.verbose:
-            for filtered in result.filtered:
-                print(f"  filtered out {filtered}")
-        for path in result.written:
-            print(f"  wrote {path}")
-        for line in result.notes:
-            note(line)
+    show_build(result, args)
     return EXIT_OK
+
+
+def show_build(
+    result: BuildResult,
+    args: argparse.Namespace,
+    *,
+    out: TextIO | None = None,
+    command: str = "digest build",
+) -> None:
+    """What a build has to say, as ``digest build`` says it: its problems (all ``-q``
+    keeps), then, unless ``-q``, what its first run took as read, its summary line and the
+    files written (to ``out``, standard output by default) and its notes. ``digest send``
+    says the same of the build it runs first: a cron job that only sends must hear of a
+    broken feed too. ``command`` is the one named for ``-v``."""
+    out = out or sys.stdout
+    report_problems(
+        result.failures,
+        result.warnings,
+        result.unread_pages,
+        verbose=args.verbose > 0,
+        command=command,
+    )
+    if args.quiet:
+        return
+    if result.first_run_note:
+        note(result.first_run_note)
+    print(result.summary_line, file=out)
+    if args.verbose:
+        for filtered in result.filtered:
+            print(f"  filtered out {filtered}", file=out)
+    for path in result.written:
+        print(f"  wrote {path}", file=out)
+    for line in result.notes:
+        note(line)

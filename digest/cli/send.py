@@ -7,7 +7,8 @@ import sys
 from pathlib import Path
 
 from digest import usecases
-from digest.cli.console import error, note
+from digest.cli.build import show_build
+from digest.cli.console import error, note, progress_reporter
 from digest.cli.exits import EXIT_FAILED, EXIT_OK
 from digest.cli.options import load, parse_day
 
@@ -39,6 +40,7 @@ def cmd_send(args: argparse.Namespace) -> int:
 
     config = load(args)
     preview = args.dry_run or args.to_file is not None
+    printed = args.dry_run and args.to_file is None  # the message goes to standard output
     try:
         result = usecases.send_day(
             config,
@@ -47,6 +49,14 @@ def cmd_send(args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             to_file=args.to_file,
             out=sys.stdout,
+            progress=progress_reporter(args.quiet > 0),
+            # A day not built yet is built first: what that build found (a feed that failed,
+            # a first run's note) is said as 'digest build' says it, before the email goes,
+            # so that a failed email hides none of it. Its lines keep out of a message
+            # printed to standard output.
+            on_build=lambda built: show_build(
+                built, args, out=sys.stderr if printed else None, command="digest send"
+            ),
         )
     except AlreadySentError as exc:
         # A daily job run twice (by hand, or a catch-up) meets this: nothing is wrong, and
@@ -71,6 +81,6 @@ def cmd_send(args: argparse.Namespace) -> int:
             f"{placeholder.sender} to {', '.join(placeholder.recipients)}, placeholders; "
             "add [email] with from, to and smtp_host to send it"
         )
-    if not (args.dry_run and args.to_file is None) and not args.quiet:
+    if not printed and not args.quiet:
         print(result.summary_line)
     return EXIT_OK
