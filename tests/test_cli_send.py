@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.cli import EXIT_OK, main
+from digest.cli import EXIT_OK, EXIT_USAGE, main
 
 
 def email_config(port: int) -> str:
@@ -184,3 +184,12 @@ def test_a_private_umask_keeps_every_file_digest_writes_private(workdir: Path) -
     written += sorted((workdir / "output").iterdir())
     modes = {path.name: oct(stat.S_IMODE(path.stat().st_mode)) for path in written}
     assert modes == {path.name: "0o600" for path in written}
+
+
+def test_a_day_send_cannot_send_is_said_as_build_says_it(workdir: Path, capsys) -> None:
+    # the same words and exit status for 'digest send --date' as for 'digest build --date'
+    assert main(["send", "--dry-run", "--date", "2099-01-01"]) == EXIT_USAGE
+    sent = capsys.readouterr().err
+    assert main(["build", "--date", "2099-01-01"]) == EXIT_USAGE
+    assert sent == capsys.readouterr().err
+    assert sent.startswith("digest: --date ") and "in the future" in sent

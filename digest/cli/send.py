@@ -9,7 +9,7 @@ from pathlib import Path
 from digest import usecases
 from digest.cli.build import show_build
 from digest.cli.console import error, note, progress_reporter
-from digest.cli.exits import EXIT_FAILED, EXIT_OK
+from digest.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from digest.cli.options import load, parse_day
 
 
@@ -58,6 +58,9 @@ def cmd_send(args: argparse.Namespace) -> int:
                 built, args, out=sys.stderr if printed else None, command="digest send"
             ),
         )
+    except usecases.DayError as exc:  # (as 'digest build --date' says it)
+        error(f"--date {exc.problem}; {exc.advice}")
+        return EXIT_USAGE
     except AlreadySentError as exc:
         # A daily job run twice (by hand, or a catch-up) meets this: nothing is wrong, and
         # cron would mail an error for it. Said, unless -q; --force sends again.
