@@ -19,6 +19,12 @@ mixes two events at once, while two separate items on one event merely repeat:
   for each day beyond that: one event is reported within hours, and what follows a day later
   (arrests after a crime, a verdict after a trial) is another event with the same names.
 
+Two articles in different languages can share only what both languages write alike (names,
+places, loan words): their similarity is measured against that (see
+``digest.text.similarity.across_languages``) when they share ``MIN_SHARED_ACROSS_LANGUAGES``
+words, so that a report in German or French joins the English ones as readily as another
+English report would.
+
 The clustering works on the sparse graph of similar pairs only, so its cost grows with the
 number of similar pairs, not with the square of the pool.
 """
@@ -40,6 +46,7 @@ from digest.model import Article, Disagreement, EarlierStory, Figure, Story, Sto
 # benchmarks/stories_eval.py and its README for the figures behind it).
 DEFAULT_SIMILARITY = 0.25
 MIN_SHARED_WORDS = 2
+MIN_SHARED_ACROSS_LANGUAGES = MIN_SHARED_WORDS + 1
 
 
 @dataclass(frozen=True)
@@ -118,15 +125,20 @@ def similar_links(articles: Sequence[Article], settings: GroupingSettings) -> Li
     floor = max(settings.similarity * 0.5, 0.01)
     apart = settings.max_days_apart * 86400
     if len(articles) <= SMALL_POOL:
-        dense = measure.vectorise_dense(texts, settings.languages, declared)
+        dense, reach = measure.vectorise_dense_with_reach(texts, settings.languages, declared)
         left, right, sims = measure.similar_pairs_dense(dense, floor, times, apart)
         shared = measure.shared_word_counts_dense(dense, left, right)
     else:
-        vectors = measure.vectorise(texts, settings.languages, declared)
+        vectors, reach = measure.vectorise_with_reach(texts, settings.languages, declared)
         left, right, sims = measure.similar_pairs(vectors, floor, times, apart)
         shared = measure.shared_word_counts(vectors, left, right)
     if not len(left):
         return empty
+    # Reports in two languages are measured against what the two languages could share
+    # (``measure.across_languages``), which magnifies each shared name: only where they
+    # share a word more than the least, so that one name and one loan word are not enough.
+    across = shared >= MIN_SHARED_ACROSS_LANGUAGES
+    sims = np.where(across, measure.across_languages(sims, left, right, reach), sims)
     keep = shared >= MIN_SHARED_WORDS
     left, right, sims = left[keep], right[keep], sims[keep].astype(np.float32)
     same = np.array([hash(p) for p in publishers], dtype=np.int64)
@@ -411,18 +423,23 @@ def complete_story(outline: Story, settings: StorySettings | None = None) -> Sto
 def member_similarities(story: Story, settings: GroupingSettings | None = None) -> dict[str, float]:
     """How alike each of the story's articles is to its first report (1.0 for itself), by
     the measure grouping uses: for telling a user why they were joined."""
-    from digest.text.similarity import vectorise
+    from digest.text.similarity import across_languages, shared_word_counts, vectorise_with_reach
 
     settings = settings or GroupingSettings()
     articles = story.articles
     if len(articles) == 1:
         return {articles[0].key: 1.0}
-    vectors = vectorise(
+    vectors, reach = vectorise_with_reach(
         [comparison_text(a, settings) for a in articles],
         settings.languages,
         [a.language for a in articles],
     )
-    cosine = (vectors @ vectors[0].T).toarray().ravel()
+    cosine = (vectors @ vectors[0].T).toarray().ravel().astype(np.float32)
+    first = np.zeros(len(articles), dtype=np.int64)
+    others = np.arange(len(articles))
+    shared = shared_word_counts(vectors, first, others)
+    across = shared >= MIN_SHARED_ACROSS_LANGUAGES
+    cosine = np.where(across, across_languages(cosine, first, others, reach), cosine)
     return {a.key: round(float(c), 3) for a, c in zip(articles, cosine, strict=True)}
 
 

@@ -7,7 +7,7 @@ import dataclasses
 import datetime as dt
 import itertools
 
-from digest.group import GroupingSettings, member_similarities, similar_links
+from digest.group import GroupingSettings, comparison_text, member_similarities, similar_links
 from digest.model import Article, Paragraph, Story
 from digest.text.similarity import vectorise
 
@@ -150,3 +150,76 @@ def test_a_pool_of_two_languages_whose_last_text_has_no_content_words() -> None:
     assert vectors.shape[0] == 3
     assert vectors.getnnz(axis=1).tolist()[2] == 0
     assert (vectors[0] @ vectors[1].T).toarray()[0, 0] > 0.5
+
+
+def test_a_report_in_another_language_is_measured_against_what_the_languages_share() -> None:
+    """An English and a German report of one takeover share its names and places, never
+    their words for "buy" or "drugmaker": measured against what the two languages could
+    share, they are as alike as two reports of one event must be, while a German report of
+    another deal that names one of the same places stays apart."""
+
+    def report(key: str, title: str, text: str, language: str) -> Article:
+        return dataclasses.replace(german(key, title, text, language), source=f"Outlet {key}")
+
+    english = report(
+        "en",
+        "Austrian drugmaker agrees to buy Dutch rival for 410 million euros",
+        "Brauneck, based in Graz, will pay 410 million euros in cash for Velthuis, a maker of "
+        "hospital medicines in Eindhoven, chief executive Irmgard Posch said on Tuesday. The "
+        "deal, which needs approval from competition authorities, would create one of the "
+        "largest suppliers of generic injectable drugs to hospitals across Europe.",
+        "en",
+    )
+    german_report = report(
+        "de",
+        "Grazer Pharmakonzern kauft niederländischen Konkurrenten um 410 Millionen Euro",
+        "Der Grazer Arzneimittelhersteller Brauneck kauft den niederländischen Konkurrenten "
+        "Velthuis aus Eindhoven um 410 Millionen Euro, sagte Vorstandschefin Irmgard Posch. "
+        "Die Wettbewerbsbehörden müssen dem Geschäft noch zustimmen; der Konzern würde damit "
+        "zu einem der größten Lieferanten von Nachahmerpräparaten für Spitäler.",
+        "de",
+    )
+    other = report(
+        "other",
+        "Grazer Stahlkonzern kauft Zulieferer in Slowenien",
+        "Der Stahlkonzern aus Graz übernimmt einen Zulieferer in Maribor, teilte das "
+        "Unternehmen am Dienstag mit. Über den Kaufpreis wurde Stillschweigen vereinbart.",
+        "de",
+    )
+    links = similar_links([english, german_report, other], GroupingSettings())
+    pairs = {
+        (int(a), int(b)): float(s)
+        for a, b, s in zip(links.first, links.second, links.similarity, strict=True)
+    }
+    assert pairs.get((0, 1), 0.0) >= GroupingSettings().similarity
+    assert pairs.get((0, 2), 0.0) < GroupingSettings().similarity
+    assert pairs.get((1, 2), 0.0) < GroupingSettings().similarity
+    # more than their plain cosine, which half of each text's weight could never reach
+    texts = [comparison_text(a, GroupingSettings()) for a in (english, german_report)]
+    plain = vectorise(texts, declared=["en", "de"])
+    assert pairs[(0, 1)] > 1.2 * (plain[0] @ plain[1].T).toarray()[0, 0]
+
+
+def test_texts_whose_language_does_not_show_are_compared_as_they_are() -> None:
+    """A German headline too short to show its language is read in the default language;
+    beside a German report, it must not be taken for a report in another language and its
+    likeness magnified: only what two known languages cannot share is made up for."""
+    import numpy as np
+
+    from digest.text.similarity import across_languages, vectorise_dense_with_reach
+
+    texts = [
+        "Streik von Lokführern: Fernverkehr lahm",
+        "Die Lokführer streiken seit dem Morgen, und der Fernverkehr der Bahn steht still, "
+        "sagte eine Sprecherin am Donnerstag in Berlin.",
+        "Train drivers strike and halt the long-distance service of the Bahn, a spokeswoman "
+        "said in Berlin on Thursday.",
+    ]
+    dense, reach = vectorise_dense_with_reach(texts)
+    assert reach.known.tolist() == [False, True, True]
+    left, right = np.array([0, 1]), np.array([1, 2])
+    sims = np.array([float(dense[0] @ dense[1]), float(dense[1] @ dense[2])], dtype=np.float32)
+    measured = across_languages(sims, left, right, reach)
+    assert measured[0] == sims[0]  # the headline's language does not show: as it was
+    assert measured[1] > sims[1]  # German and English, both shown: made up for
+    assert (measured <= 1.0).all()

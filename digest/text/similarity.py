@@ -24,13 +24,14 @@ import unicodedata
 from array import array
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from digest.text.words import guess_language, words_of
+from digest.text.words import guess_language, shown_language, words_of
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -166,10 +167,21 @@ def vectorise(
     before, which each day's stories are compared with): what they hold is remembered
     (``_remembered_words``).
     """
+    return vectorise_with_reach(texts, languages, declared, remember=remember)[0]
+
+
+def vectorise_with_reach(
+    texts: Sequence[str],
+    languages: Sequence[str] = DEFAULT_LANGUAGES,
+    declared: Sequence[str | None] | None = None,
+    *,
+    remember: bool = False,
+) -> tuple[csr_matrix, Reach]:
+    """``vectorise``, with what ``across_languages`` needs to compare its rows fairly."""
     from scipy.sparse import csr_matrix
 
-    indptr, columns, data, terms = _weighted_terms(texts, languages, declared, remember)
-    return csr_matrix((data, columns, indptr), shape=(len(texts), max(terms, 1)))
+    indptr, columns, data, terms, reach = _weighted_terms(texts, languages, declared, remember)
+    return csr_matrix((data, columns, indptr), shape=(len(texts), max(terms, 1))), reach
 
 
 def vectorise_dense(
@@ -179,21 +191,79 @@ def vectorise_dense(
 ) -> np.ndarray:
     """``vectorise`` as a dense array: for a few dozen sentences, where numpy's dense
     operations cost less than sparse bookkeeping."""
-    indptr, columns, data, terms = _weighted_terms(texts, languages, declared)
+    return vectorise_dense_with_reach(texts, languages, declared)[0]
+
+
+def vectorise_dense_with_reach(
+    texts: Sequence[str],
+    languages: Sequence[str] = DEFAULT_LANGUAGES,
+    declared: Sequence[str | None] | None = None,
+) -> tuple[np.ndarray, Reach]:
+    """``vectorise_dense``, with what ``across_languages`` needs."""
+    indptr, columns, data, terms, reach = _weighted_terms(texts, languages, declared)
     dense = np.zeros((len(texts), max(terms, 1)), dtype=np.float32)
     rows = np.repeat(np.arange(len(texts)), np.diff(indptr))
     dense[rows, columns] = data
-    return dense
+    return dense, reach
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What of each text another language can say in the same words.
+
+    ``language[row]`` is the index of the language the row was read in, ``known[row]`` whether
+    that language is known (declared, or shown by the text's function words) rather than
+    taken for the default; ``shareable[row, k]`` the share of the row's squared weight held
+    by terms language ``k`` writes alike (1 for its own language). Empty (no columns) when
+    every text was read in one language."""
+
+    language: np.ndarray
+    known: np.ndarray
+    shareable: np.ndarray
+
+    def scale(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+        """For each pair, the cosine two texts can reach at most in each other's language
+        (the geometric mean of what each could share with the other): 1 within a language,
+        and where either text's language is not known (a headline or a teaser too short to
+        show it may well be in the other's: two texts of one language are never compared as
+        if in two)."""
+        if not self.shareable.shape[1]:
+            return np.ones(len(left), dtype=np.float32)
+        mine, theirs = self.language[left], self.language[right]
+        share = self.shareable[left, theirs] * self.shareable[right, mine]
+        share = np.where(self.known[left] & self.known[right], share, 1.0)
+        return np.sqrt(np.maximum(share, _LEAST_SHAREABLE)).astype(np.float32)
+
+
+# A text of which another language could write almost nothing alike (a sentence of common
+# words) is not compared as if the little it has were all of it.
+_LEAST_SHAREABLE = 0.05
+
+
+def across_languages(
+    sims: np.ndarray, left: np.ndarray, right: np.ndarray, reach: Reach
+) -> np.ndarray:
+    """``sims`` of texts in two languages measured against what the two could share.
+
+    A report in another language shares only what both languages write alike (names, places,
+    loan words); its words for "landslide", "evacuated" or "court" can never match, and they
+    hold half its weight. Its cosine with a report in English is therefore about half what
+    two English reports of the event reach, and the same threshold would keep it apart: its
+    cosine is divided by the most it could reach (``Reach.scale``). Within one language the
+    cosine is as it was."""
+    return np.minimum(sims / reach.scale(left, right), 1.0).astype(np.float32)
 
 
 def _count_words(
     text: str, tag: str | None, default: str
-) -> tuple[str, tuple[tuple[str, int], ...]]:
-    """The language ``text`` is read in, and its distinct content words with their counts
-    (one letter and function words left out): the part of ``vectorise`` that depends on
-    the text alone."""
+) -> tuple[str, bool, tuple[tuple[str, int], ...]]:
+    """The language ``text`` is read in, whether it is known (declared, or shown by its
+    function words) rather than taken for ``default``, and its distinct content words with
+    their counts (one letter and function words left out): the part of ``vectorise`` that
+    depends on the text alone."""
     words = words_of(text)
-    language = _primary(tag) if tag else guess_language(words, default)
+    shown = _primary(tag) if tag else shown_language(words, default)
+    language = shown or default
     stop = _stop_words(language)
     # counted by spelling first (in C), so what follows runs once a distinct word
     counted = tuple(
@@ -201,7 +271,7 @@ def _count_words(
         for word, count in Counter(words).items()
         if len(word) >= 2 and word not in stop
     )
-    return language, counted
+    return language, shown is not None, counted
 
 
 # A story's text (its headline and first sentences) is compared with the stories of the days
@@ -217,8 +287,9 @@ def _weighted_terms(
     languages: Sequence[str],
     declared: Sequence[str | None] | None = None,
     remember: bool = False,
-) -> tuple[list[int], np.ndarray, np.ndarray, int]:
-    """The rows of ``vectorise`` in CSR form: (indptr, columns, values, number of terms)."""
+) -> tuple[list[int], np.ndarray, np.ndarray, int, Reach]:
+    """The rows of ``vectorise`` in CSR form: (indptr, columns, values, number of terms), and
+    what each row could share with another language (``Reach``)."""
     default = _primary((languages or DEFAULT_LANGUAGES)[0])
     if declared is not None and len(declared) != len(texts):
         raise ValueError(f"{len(declared)} declared languages for {len(texts)} texts")
@@ -228,11 +299,16 @@ def _weighted_terms(
     # Typed arrays, not lists: a backlog of tens of thousands of texts has millions of
     # entries, and a list holds each as an object of its own.
     indptr = [0]
+    read_in: list[str] = []  # each row's language
+    unknown: list[bool] = []  # ... taken for the default, its words not telling
     indices = array("l")
     frequencies = array("d")
     for index, text in enumerate(texts):
         tag = declared[index] if declared is not None else None
-        language, counted = (_remembered_words if remember else _count_words)(text, tag, default)
+        read = _remembered_words if remember else _count_words
+        language, known, counted = read(text, tag, default)
+        read_in.append(language)
+        unknown.append(not known)
         spellings = surface.setdefault(language, {})
         terms: dict[int, int] = {}
         for word, count in counted:
@@ -273,7 +349,54 @@ def _weighted_terms(
     lengths = np.sqrt(np.bincount(row_of, weights=data * data, minlength=len(texts)))
     if len(data):
         data /= lengths[row_of].astype(np.float32)
-    return indptr, columns, data, len(vocabulary)
+    reach = _reach(read_in, unknown, surface, columns, data, row_of, len(vocabulary))
+    return indptr, columns, data, len(vocabulary), reach
+
+
+def _reach(
+    read_in: list[str],
+    unknown: list[bool],
+    surface: dict[str, dict[str, int]],
+    columns: np.ndarray,
+    data: np.ndarray,
+    row_of: np.ndarray,
+    terms: int,
+) -> Reach:
+    """``Reach`` of normalised rows: for each row and each other language of the pool, the
+    squared weight of its terms that language writes alike. A spelling is written alike
+    when that language's word list holds it (accents folded or not), or when its own does
+    not (a name: "Formazza", "Hollerer"). Nothing to compute in a pool of one language."""
+    names = sorted(surface)
+    language = np.array([names.index(tag) for tag in read_in], dtype=np.int64)
+    known = ~np.asarray(unknown, dtype=bool)
+    if len(names) < 2:
+        return Reach(language, known, np.zeros((len(read_in), 0), dtype=np.float32))
+    shareable = np.zeros((len(read_in), len(names)), dtype=np.float32)
+    shareable[np.arange(len(read_in)), language] = 1.0
+    entry_language = language[row_of]
+    squared = data * data
+    for own, tag in enumerate(names):
+        spellings = surface[tag]
+        here = entry_language == own
+        if not spellings or not here.any():
+            continue
+        own_list = _frequencies(tag)
+        for other, other_tag in enumerate(names):
+            if other == own:
+                continue
+            other_list = _frequencies(other_tag)
+            alike = np.zeros(terms, dtype=bool)
+            written = [
+                term
+                for word, term in spellings.items()
+                if word not in own_list or word in other_list or _folded(word) in other_list
+            ]
+            alike[written] = True
+            weights = np.where(alike[columns[here]], squared[here], 0.0)
+            shareable[:, other] += np.bincount(
+                row_of[here], weights=weights, minlength=len(read_in)
+            ).astype(np.float32)
+    return Reach(language, known, shareable)
 
 
 def _alike_across_languages(surface: dict[str, dict[str, int]]) -> list[tuple[int, int]]:

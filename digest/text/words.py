@@ -33,13 +33,21 @@ def words_of(text: str) -> list[str]:
 def guess_language(words: Sequence[str], default: str = "en") -> str:
     """The language whose function words ``words`` use most (see the lexicon's stop words),
     or ``default`` when too few of them say."""
+    return shown_language(words, default) or default
+
+
+def shown_language(words: Sequence[str], default: str = "en") -> str | None:
+    """``guess_language``, or None where it would take ``default`` for lack of evidence: a
+    headline or a short teaser whose function words do not tell."""
     languages_of, languages = _function_word_index()
     counts = dict.fromkeys(languages, 0)
     for word in words[:_LANGUAGE_SAMPLE]:
         for language in languages_of.get(word, ()):
             counts[language] += 1
     best = max(counts, key=lambda language: (counts[language], language == default))
-    if counts[best] < _MIN_EVIDENCE or counts[best] <= counts.get(default, 0):
+    if counts[best] < _MIN_EVIDENCE:
+        return None
+    if counts[best] <= counts.get(default, 0):
         return default
     return best
 
