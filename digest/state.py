@@ -31,10 +31,10 @@ import sqlite3
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from digest.errors import DigestError
 from digest.model import Article, DayRecord, Paragraph, Source, SourceFailure, StoryRecord
@@ -45,6 +45,8 @@ from digest.text.recurring import (
     SourceHistory,
     new_counts,
 )
+
+_T = TypeVar("_T")
 
 UTC = dt.UTC
 
@@ -1125,18 +1127,7 @@ def read_source_history(path: Path, sightings: Sequence[Sighting]) -> dict[str, 
     """``State.source_history`` from a state file opened read-only, for one-off commands
     (``digest extract``) that must not change the file; nothing when it does not exist yet,
     predates the table, or cannot be read."""
-    if not path.exists():
-        return {}
-    try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
-    except sqlite3.Error:
-        return {}
-    try:
-        return _source_history(connection, sightings)
-    except sqlite3.Error:
-        return {}
-    finally:
-        connection.close()
+    return _read_only(path, lambda connection: _source_history(connection, sightings), {})
 
 
 def read_source_records(path: Path) -> dict[str, SourceRecord]:
@@ -1144,17 +1135,27 @@ def read_source_records(path: Path) -> dict[str, SourceRecord]:
     change nothing (``digest check``): nothing when it does not exist yet, was written by a
     digest that kept no titles (its schema is brought up to date by the next build), or
     cannot be read."""
+
+    def records(connection: sqlite3.Connection) -> dict[str, SourceRecord]:
+        rows = connection.execute(f"SELECT {_SOURCE_COLUMNS} FROM sources").fetchall()
+        return {row[0]: _source_record(row) for row in rows}
+
+    return _read_only(path, records, {})
+
+
+def _read_only(path: Path, read: Callable[[sqlite3.Connection], _T], missing: _T) -> _T:
+    """What ``read`` finds in the state file at ``path``, opened read-only; ``missing`` when
+    the file is not there or cannot be read as ``read`` expects."""
     if not path.exists():
-        return {}
+        return missing
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
     except sqlite3.Error:
-        return {}
+        return missing
     try:
-        rows = connection.execute(f"SELECT {_SOURCE_COLUMNS} FROM sources").fetchall()
-        return {row[0]: _source_record(row) for row in rows}
+        return read(connection)
     except (sqlite3.Error, ValueError):
-        return {}
+        return missing
     finally:
         connection.close()
 
