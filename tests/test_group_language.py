@@ -7,6 +7,8 @@ import dataclasses
 import datetime as dt
 import itertools
 
+import pytest
+
 from digest.group import GroupingSettings, comparison_text, member_similarities, similar_links
 from digest.model import Article, Paragraph, Story
 from digest.text.similarity import vectorise
@@ -223,3 +225,52 @@ def test_texts_whose_language_does_not_show_are_compared_as_they_are() -> None:
     assert measured[0] == sims[0]  # the headline's language does not show: as it was
     assert measured[1] > sims[1]  # German and English, both shown: made up for
     assert (measured <= 1.0).all()
+
+
+def test_a_language_without_a_word_list_is_not_taken_to_share_only_names() -> None:
+    """Galician has no word list: nothing tells its names from its words, nor which of a
+    Spanish report's words Galician writes alike ("incendio", "hectáreas", "Xunta"). A
+    Galician and a Spanish report of two fires in Galicia on one day share those words; their
+    cosine must be taken as it is, not magnified as if all they shared were names, while the
+    Galician and the Spanish report of one fire still join."""
+
+    def report(key: str, title: str, text: str, language: str) -> Article:
+        return dataclasses.replace(german(key, title, text, language), source=f"Outlet {key}")
+
+    galician = report(
+        "gl",
+        "Un incendio forestal en Ourense arrasa 800 hectáreas e obriga a desaloxar Vilariño",
+        "O lume declarado na tarde do martes no concello de Chandrexa de Queixa, en Ourense, "
+        "xa calcinou 800 hectáreas, segundo a Consellería do Medio Rural. A Xunta desaloxou a "
+        "aldea de Vilariño e a Garda Civil cortou a estrada OU-533. Traballan no incendio "
+        "catro helicópteros e vinte brigadas.",
+        "gl",
+    )
+    other_fire = report(
+        "es",
+        "Un incendio forestal en Lugo quema 300 hectáreas en la sierra de O Courel",
+        "El fuego declarado el martes en el municipio de Folgoso do Courel, en Lugo, ha "
+        "quemado ya 300 hectáreas, según la Consellería do Medio Rural de la Xunta. La Guardia "
+        "Civil cortó la carretera LU-651 y los vecinos de Seoane fueron confinados. Trabajan en "
+        "la extinción tres helicópteros y doce brigadas.",
+        "es",
+    )
+    same_fire = report(
+        "es2",
+        "Galicia: incendio en Chandrexa de Queixa obliga a desalojar Vilariño",
+        "Un incendio forestal declarado el martes en Chandrexa de Queixa, en Ourense, ha "
+        "arrasado 800 hectáreas y ha obligado a desalojar la aldea de Vilariño, informó la "
+        "Consellería do Medio Rural. La Guardia Civil cortó la carretera OU-533.",
+        "es",
+    )
+    articles = [galician, other_fire, same_fire]
+    links = similar_links(articles, GroupingSettings())
+    pairs = {
+        (int(a), int(b)): float(s)
+        for a, b, s in zip(links.first, links.second, links.similarity, strict=True)
+    }
+    texts = [comparison_text(a, GroupingSettings()) for a in articles]
+    plain = vectorise(texts, declared=["gl", "es", "es"])
+    assert pairs.get((0, 1), 0.0) < GroupingSettings().similarity
+    assert pairs[(0, 1)] == pytest.approx((plain[0] @ plain[1].T).toarray()[0, 0], abs=1e-5)
+    assert pairs.get((0, 2), 0.0) >= GroupingSettings().similarity

@@ -224,9 +224,9 @@ class Reach:
     def scale(self, left: np.ndarray, right: np.ndarray) -> np.ndarray:
         """For each pair, the cosine two texts can reach at most in each other's language
         (the geometric mean of what each could share with the other): 1 within a language,
-        and where either text's language is not known (a headline or a teaser too short to
+        where either text's language is not known (a headline or a teaser too short to
         show it may well be in the other's: two texts of one language are never compared as
-        if in two)."""
+        if in two), and where either language has no word list (see ``_reach``)."""
         if not self.shareable.shape[1]:
             return np.ones(len(left), dtype=np.float32)
         mine, theirs = self.language[left], self.language[right]
@@ -365,7 +365,14 @@ def _reach(
     """``Reach`` of normalised rows: for each row and each other language of the pool, the
     squared weight of its terms that language writes alike. A spelling is written alike
     when that language's word list holds it (accents folded or not), or when its own does
-    not (a name: "Formazza", "Hollerer"). Nothing to compute in a pool of one language."""
+    not (a name: "Formazza", "Hollerer"). Nothing to compute in a pool of one language.
+
+    A language without a word list (Galician, Basque, Estonian) gives no way to tell its
+    names from its words: every spelling of its texts would pass for a name, and none of
+    another language's texts for one of its words, though Galician writes "incendio",
+    "hectáreas" and "veciños" much as Spanish does. What such a language shares with another
+    is not known, so all of it is taken as shareable (``Reach.scale`` 1: the cosine as it
+    is), never the little that the missing list would make it look."""
     names = sorted(surface)
     language = np.array([names.index(tag) for tag in read_in], dtype=np.int64)
     known = ~np.asarray(unknown, dtype=bool)
@@ -373,16 +380,19 @@ def _reach(
         return Reach(language, known, np.zeros((len(read_in), 0), dtype=np.float32))
     shareable = np.zeros((len(read_in), len(names)), dtype=np.float32)
     shareable[np.arange(len(read_in)), language] = 1.0
+    unlisted = [index for index, tag in enumerate(names) if not _frequencies(tag)]
+    shareable[:, unlisted] = 1.0
+    shareable[np.isin(language, unlisted)] = 1.0
     entry_language = language[row_of]
     squared = data * data
     for own, tag in enumerate(names):
         spellings = surface[tag]
         here = entry_language == own
-        if not spellings or not here.any():
+        if not spellings or not here.any() or own in unlisted:
             continue
         own_list = _frequencies(tag)
         for other, other_tag in enumerate(names):
-            if other == own:
+            if other == own or other in unlisted:
                 continue
             other_list = _frequencies(other_tag)
             alike = np.zeros(terms, dtype=bool)
