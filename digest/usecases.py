@@ -37,7 +37,7 @@ from digest.errors import DigestError
 from digest.model import Article, Digest, Source, UnreadPage
 from digest.sources.errors import SourceError
 from digest.sources.kinds.base import Document
-from digest.state import RunLock, SourceRecord, State, read_source_records
+from digest.state import RunLock, SourceRecord, State, read_source_records, shown_names
 
 if TYPE_CHECKING:
     from digest.filters import Filtered
@@ -669,12 +669,14 @@ def _configured_name(config_path: Path, name_or_location: str) -> str:
     if any(name_or_location in (s.name, s.location) for s in config.sources):
         return name_or_location
     records = read_source_records(config.state)  # (read only: the removal writes)
-    shown = [
-        s.name
-        for s in config.sources
-        if s.name in records and records[s.name].shown(s) == name_or_location
-    ]
-    return shown[0] if len(shown) == 1 else name_or_location
+    # as 'sources list' shows them (two sources of one title are shown by their own names),
+    # and a title typed in another case is the one meant
+    shown = shown_names(config.sources, records)
+    for alike in (str.__eq__, lambda a, b: a.casefold() == b.casefold()):
+        meant = [key for key, name in shown.items() if alike(name, name_or_location)]
+        if len(meant) == 1:
+            return meant[0]
+    return name_or_location
 
 
 def forget_source_health(state_path: Path, name: str) -> None:
