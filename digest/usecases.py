@@ -650,12 +650,13 @@ def remove_source(config_path: Path, name_or_location: str) -> RemovedSource:
     except NoSuchSource as exc:
         # Names are matched exactly, as the state knows them; one that differs only in case
         # is what was meant.
-        alike = [n for n in exc.names if n.casefold() == name_or_location.casefold()]
+        names = _shown_source_names(config_path) or list(exc.names)
+        alike = [n for n in names if n.casefold() == name_or_location.casefold()]
         advice = (
             f"did you mean '{alike[0]}'?"
             if len(alike) == 1
             else f"give a name or URL as 'digest sources list' shows it (sources: "
-            f"{', '.join(exc.names) or 'none'})"
+            f"{', '.join(names) or 'none'})"
         )
         raise UsageError(f"no source named '{name_or_location}' in {config_path}", advice) from None
     return RemovedSource(config_path, name, config.state)
@@ -669,14 +670,16 @@ def _configured_name(config_path: Path, name_or_location: str) -> str:
     if any(name_or_location in (s.name, s.location) for s in config.sources):
         return name_or_location
     records = read_source_records(config.state)  # (read only: the removal writes)
-    # as 'sources list' shows them (two sources of one title are shown by their own names),
-    # and a title typed in another case is the one meant
+    # as 'sources list' shows them (two sources of one title are shown by their own names)
     shown = shown_names(config.sources, records)
-    for alike in (str.__eq__, lambda a, b: a.casefold() == b.casefold()):
-        meant = [key for key, name in shown.items() if alike(name, name_or_location)]
-        if len(meant) == 1:
-            return meant[0]
-    return name_or_location
+    meant = [key for key, name in shown.items() if name == name_or_location]
+    return meant[0] if len(meant) == 1 else name_or_location
+
+
+def _shown_source_names(config_path: Path) -> list[str]:
+    """The names 'sources list' shows the config's sources by (a title for an unnamed one)."""
+    config = load_config(config_path)
+    return list(shown_names(config.sources, read_source_records(config.state)).values())
 
 
 def forget_source_health(state_path: Path, name: str) -> None:

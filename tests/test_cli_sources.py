@@ -512,7 +512,9 @@ def test_an_unnamed_source_is_shown_by_its_feeds_title_everywhere_and_kept_by_it
     assert capsys.readouterr().out.startswith("Macworld UK  [feed]\n")
 
     # removed by the name it is shown by: its health forgotten with it
-    assert main(["sources", "remove", "macworld uk"]) == EXIT_OK  # (as typed in haste)
+    assert main(["sources", "remove", "macworld uk"]) == EXIT_USAGE  # (as typed in haste)
+    assert "did you mean 'Macworld UK'?" in capsys.readouterr().err
+    assert main(["sources", "remove", "Macworld UK"]) == EXIT_OK
     assert "removed macworld.rss from" in capsys.readouterr().out
     assert "macworld.rss" not in (workdir / "digest.toml").read_text("utf-8")
     with State.open(workdir / "digest-state.sqlite") as state:
