@@ -208,9 +208,9 @@ def hold_incomplete(
         else:
             result.ready.append(article)
             marked.add(article.key)
-            if any(p.text.strip() for p in article.paragraphs):
-                # (one with no text at all is not shown: the next stage says so, or its page
-                # gives it whole)
+            if any(p.text.strip() for p in article.paragraphs) or is_a_headline(article):
+                # (one with neither text nor a headline to show is not shown: the next stage
+                # says so, or its page gives it whole)
                 result.warnings.append(
                     f"{label} is still cut short or damaged in its feed after {runs} runs; "
                     "shown, marked as incomplete"
@@ -571,6 +571,14 @@ def _plan_pages(
     return chosen, waiting, unreadable
 
 
+def is_a_headline(article: Article) -> bool:
+    """Whether ``article`` is worth showing with no text: a headline of its source's and a link
+    to read it by. Link logs, aggregators and headline feeds give nothing else (or a teaser
+    that only repeats the title, which cleaning takes away), and when the page cannot be read
+    either (a site that turns robots away) the headline is still the day's news."""
+    return bool(article.url) and bool(article.title.strip()) and not article.title_derived
+
+
 def clean(article: Article, cleaning: Cleaning, template: SourceTemplate | None = None) -> Cleaned:
     """One odd article must not cost the whole digest: an unexpected error leaves it out,
     logged with its traceback, and the rest go on."""
@@ -582,7 +590,7 @@ def clean(article: Article, cleaning: Cleaning, template: SourceTemplate | None 
             slim(article),
             "could not be cleaned (a bug in digest: please report it with the log); skipped",
         )
-    if not result.paragraphs:
+    if not result.paragraphs and not is_a_headline(result):
         return Cleaned(slim(article), "has no text left after cleaning; skipped")
     # What cleaning cut is for 'digest extract --explain': a build neither shows nor stores it.
     return Cleaned(dataclasses.replace(result, removed=()) if result.removed else result)

@@ -44,12 +44,13 @@ UNUSABLE = {
 }
 
 # Every entry the readable files hold, less the one cut off mid-item (held back for a read
-# that gives it whole), the two whose text is only an entity digest does not expand, and the
-# item that is only <title/>. Some files share a link (https://example.org/ok, /cafe): one
-# link, one article, whichever feed carried it.
+# that gives it whole), the one whose title and text are only an entity digest does not
+# expand, and the item that is only <title/>. Some files share a link
+# (https://example.org/ok, /cafe): one link, one article, whichever feed carried it.
 HEADLINES = {
     "Story number 1 about the harbour",  # the good feed
     "Innocent second item",  # billion-laughs.xml and quadratic-blowup.xml
+    "blowup",  # quadratic-blowup.xml: its text is only the entity, its headline stands
     # empty-title.xml: each untitled entry is headed by its lead sentence
     "First sentence of an item whose title is empty",
     "Title is only whitespace",

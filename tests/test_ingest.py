@@ -1119,7 +1119,9 @@ def test_an_entry_its_feed_keeps_cut_off_is_shown_marked_after_waiting(
         assert state.entries(["id:Harbour:story-3"])["id:Harbour:story-3"].day == DAY.isoformat()
 
 
-def test_an_entry_cut_off_before_any_text_is_not_said_to_be_shown(tmp_path: Path) -> None:
+def test_an_entry_cut_off_before_any_text_is_shown_as_its_marked_headline_once_it_waited(
+    tmp_path: Path,
+) -> None:
     # the feed stops right after the entry's <description> opens: a title and no text
     whole = item(1, NOW - dt.timedelta(hours=1))
     cut = (
@@ -1131,13 +1133,63 @@ def test_an_entry_cut_off_before_any_text_is_not_said_to_be_shown(tmp_path: Path
     config = site(tmp_path, Source("Harbour", "feed", str(feed_file)))
     runs = [build(config, DAY, now=NOW + dt.timedelta(hours=hour)) for hour in range(3)]
     said = [w for run in runs for w in run.warnings if "Story number 2" in w]
-    assert not any("shown" in w for w in said), said  # it is not: it has no text
-    assert any(w.endswith("has no text left after cleaning; skipped") for w in said), said
+    # held back twice, then shown as what it is, a headline with its link, and said so
+    assert [w.rsplit("(", 1)[-1] for w in said[:2]] == ["run 1 of 2)", "run 2 of 2)"], said
+    assert said[2:] == [
+        "Harbour: 'Story number 2 about the harbour' is still cut short or damaged in its "
+        "feed after 2 runs; shown, marked as incomplete"
+    ]
+    (marked,) = [s for s in runs[2].digest.stories if "Story number 2" in s.headline]
+    assert marked.headline == "Story number 2 about the harbour (incomplete)"
+    assert [p.text for p in marked.articles[0].paragraphs] == [
+        "Its feed gave this article cut short: the text may be incomplete."
+    ]
     assert [run.summary_line.split(" (")[1].split(")")[0] for run in runs] == [
         "1 new article",
         "0 new articles",
-        "0 new articles",
+        "1 new article",
     ]
+
+
+def test_an_entry_with_a_headline_and_a_link_but_no_text_is_shown_as_that_headline(
+    tmp_path: Path, http_server: FixtureServer
+) -> None:
+    # Link logs, aggregators and headline feeds give a title and a link and nothing else, or
+    # a description that only repeats the title; when the page cannot be read either (a 404
+    # here; a site that blocks robots in life), the headline is still the day's news.
+    when = format_datetime(NOW - dt.timedelta(hours=1))
+    entries = [
+        ("Council approves a tram line to the airport", ""),
+        ("Researchers map the oldest river system on Mars", "<description></description>"),
+        (
+            "Central bank holds rates steady",
+            "<description>"
+            + escape('<a href="https://wire.example.net/rates">Central bank holds rates steady</a>')
+            + "</description>",
+        ),
+    ]
+    items = "".join(
+        f"<item><title>{title}</title><link>{http_server.url(f'/story/{n}')}</link>"
+        f"<pubDate>{when}</pubDate>{text}</item>"
+        for n, (title, text) in enumerate(entries)
+    )
+    # nothing to show for this one: no title, no text
+    items += f"<item><link>{http_server.url('/story/9')}</link><pubDate>{when}</pubDate></item>"
+    http_server.route("/links.xml", body=rss(items, title="Link log"), headers=RSS)
+    for n in (*range(len(entries)), 9):
+        http_server.route(f"/story/{n}", status=404)
+    config = site(tmp_path, feed("Links", http_server.url("/links.xml")))
+    result = build(config, DAY, now=NOW)
+    shown = {s.headline: s for s in result.digest.stories}
+    assert sorted(shown) == sorted(title for title, _ in entries)
+    for n, (title, _) in enumerate(entries):
+        (article,) = shown[title].articles
+        assert article.url == http_server.url(f"/story/{n}")
+        assert not article.paragraphs and not shown[title].summary
+    page = (config.output / f"{DAY.isoformat()}.html").read_text(encoding="utf-8")
+    assert f'href="{http_server.url("/story/1")}"' in page
+    assert '<p class="summary"' not in page  # no empty paragraph stands for the text
+    assert any(w.endswith("has no text left after cleaning; skipped") for w in result.warnings)
 
 
 def test_an_entry_still_cut_off_whose_page_gives_the_whole_text_is_shown_unmarked(
