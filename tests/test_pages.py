@@ -290,6 +290,143 @@ def test_a_live_blog_keeps_every_post_with_its_heading() -> None:
     ]
 
 
+# A live blog's posts, each with a heading and paragraphs; the first (the pinned summary) as
+# long as the others together, so that trafilatura's own readability check keeps its cut.
+LIVE_POSTS = [
+    ("What we know so far", FILLER),
+    ("Quay closed to vehicles", [FILLER[1]]),
+    ("Crews land their catch elsewhere", [FILLER[2]]),
+]
+
+
+def live_blog(post: str, headline_inside: bool) -> str:
+    """A live blog page whose posts are written with ``post`` (a format of heading, body);
+    its headline inside an ``<article>`` of its own around the posts (a WordPress post) or
+    standing above them (Arc)."""
+    posts = "".join(
+        post.format(heading=heading, body="".join(f"<p>{text}</p>" for text in paragraphs))
+        for heading, paragraphs in LIVE_POSTS
+    )
+    headline = "<h1>Harbour storm: live updates</h1>"
+    if headline_inside:
+        main = f'<article class="post-7 post type-post"><header>{headline}</header>'
+        main += f'<div class="liveblog-feed">{posts}</div></article>'
+    else:
+        main = f'<div class="live-header">{headline}</div><div class="live-feed">{posts}</div>'
+    return page("").replace(
+        '<article><h1>Harbour repairs begin after winter storms</h1><div class="article-body">'
+        "</div></article>",
+        main,
+    )
+
+
+@pytest.mark.parametrize(
+    ("post", "headline_inside"),
+    [
+        # each post's body named as an article's is (WordPress's entry-content, Arc's
+        # microdata): trafilatura reads first a block named so, and read the first post alone
+        pytest.param(
+            '<article class="liveblog-entry"><h2>{heading}</h2>'
+            '<div class="entry-content">{body}</div></article>',
+            True,
+            id="wordpress",
+        ),
+        pytest.param(
+            '<article class="c-live-post" itemscope itemtype="https://schema.org/BlogPosting">'
+            '<h2 itemprop="headline">{heading}</h2><div itemprop="articleBody">{body}</div>'
+            "</article>",
+            False,
+            id="microdata",
+        ),
+        pytest.param(
+            '<article class="post"><h2>{heading}</h2>{body}</article>', False, id="class-post"
+        ),
+    ],
+)
+def test_a_live_blog_whose_posts_are_named_as_articles_keeps_every_post(
+    post: str, headline_inside: bool
+) -> None:
+    content = extract_page(live_blog(post, headline_inside))
+    expected = [text for heading, paragraphs in LIVE_POSTS for text in (heading, *paragraphs)]
+    assert texts(content.paragraphs) == expected
+    assert [p.text for p in content.paragraphs if p.kind == "heading"] == [
+        heading for heading, _ in LIVE_POSTS
+    ]
+
+
+def test_articles_elsewhere_on_the_page_are_not_the_posts_of_an_article_with_its_headline() -> None:
+    # the headline's own <article> holds the text; the cards after it are other stories
+    cards = "".join(
+        f'<article class="card"><h3><a href="/{n}">Other story {n}</a></h3>'
+        f"<p>{FILLER[n]}</p></article>"
+        for n in (2, 3)
+    )
+    html = page(f"<p>{FILLER[0]}</p><p>{FILLER[1]}</p>").replace(
+        "</main>", f'<section class="more">{cards}</section></main>'
+    )
+    assert texts(extract_page(html).paragraphs) == FILLER[:2]
+
+
+LEAD = (
+    "The harbour wall will be closed to walkers from Monday while crews rebuild the two "
+    "sections the winter storms tore open."
+)
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        pytest.param(f'<p class="article__intro">{LEAD}</p>', id="p"),
+        pytest.param(
+            f'<div class="b-article-lead"><p class="c-paragraph">{LEAD}</p></div>', id="div-p"
+        ),
+        pytest.param(
+            f'<div class="field field--name-field-lead-paragraph field__item">{LEAD}</div>',
+            id="div-text",
+        ),
+    ],
+)
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param('<div class="article-body">', id="article-body"),
+        pytest.param('<div class="text-content field--name-body">', id="drupal"),
+    ],
+)
+def test_a_lead_set_apart_before_the_body_container_is_its_first_paragraph(
+    lead: str, body: str
+) -> None:
+    # between the headline and the body's container, after the byline and the picture:
+    # trafilatura read the container alone and the article began at its second paragraph
+    furniture = (
+        '<div class="meta"><time datetime="2025-04-03">3 April 2025</time></div>'
+        '<figure><img src="/wall.jpg" alt="The harbour wall"><figcaption>The harbour wall '
+        "in March.</figcaption></figure>"
+    )
+    html = page(FILLER_HTML).replace('<div class="article-body">', f"</div>{furniture}{lead}{body}")
+    html = html.replace("<article><h1>", '<article><div class="head"><h1>')
+    assert f"</h1></div>{furniture}{lead}{body}" in html
+    assert texts(extract_page(html).paragraphs) == [LEAD, *FILLER]
+
+
+def test_only_a_lead_written_as_prose_joins_the_body() -> None:
+    # a teaser of another story (mostly its link), a label and the article's header (the
+    # headline with its summary) stand there too, and stay out
+    teaser = (
+        '<div class="teaser"><a href="/wall">Harbour wall: how the storms broke through '
+        "the old stonework in January.</a></div>"
+    )
+    dek = "<p>Walkers must take the long way round the quay all summer, the council says.</p>"
+    html = page(FILLER_HTML).replace(
+        '<h1>Harbour repairs begin after winter storms</h1><div class="article-body">',
+        f"<header><h1>Harbour repairs begin after winter storms</h1>{dek}</header>"
+        f'{teaser}<div class="label">Updated</div><div class="article-body">',
+    )
+    got = texts(extract_page(html).paragraphs)
+    assert got == FILLER
+    assert "Harbour wall: how the storms" in html
+
+
 def test_whole_articles_one_after_another_are_not_read_as_one() -> None:
     # the next story loaded below this one, with its own headline, is not this article
     cinema = [

@@ -317,6 +317,59 @@ def test_a_lead_among_text_blocks_alike_that_the_description_repeats_stays() -> 
     assert texts(extract_page(html).paragraphs) == [LEAD, *FILLER]
 
 
+@pytest.mark.parametrize(
+    "after",
+    [
+        # a consent banner, a newsletter box and the publisher's footer, each with a long
+        # paragraph: none of them is prose the brief stands above
+        '<div id="didomi-host" class="didomi-consent-popup"><p>With your agreement, we and our '
+        "partners use cookies or similar technologies to store and access personal information "
+        "such as your visit to this site. You can withdraw your consent at any time.</p>"
+        "<button>Accept</button></div>",
+        '<div class="box-newsletter"><h2>Harbour mornings</h2><p>Sign up to our morning '
+        "newsletter: every weekday at seven, the news of the harbour towns, the tides and the "
+        "weather, chosen for you by our newsroom.</p><form><input><button>Sign up</button>"
+        "</form></div>",
+        "<footer><p>The Harbour Courier is published by Coastal Media Ltd, 12 Quay Street, "
+        "Port Dunmore. Registered in England and Wales, company number 01234567.</p></footer>",
+    ],
+)
+def test_a_brief_is_not_the_standfirst_of_the_furniture_after_it(after: str) -> None:
+    # a one-paragraph story that is its own description, under the headline: it was taken
+    # for the standfirst above whatever long paragraph came next, and the page lost its text
+    brief = f"{LEAD} A diversion along Quay Street is signed, and the ferry still runs."
+    # the rest of the page's text (its latest headlines), so the brief is not most of it
+    others = "".join(
+        f"<li>{headline}</li>"
+        for headline in (
+            "Ferry timetable changes for the winter months",
+            "Lifeboat crew called out twice in one night",
+            "Fish market to open on Sundays from March",
+            "New parking charges on the seafront approved",
+        )
+    )
+    html = (
+        page(f"<p>{brief}</p>", head=DESCRIBED.replace(LEAD, brief))
+        .replace('<div class="article-body">', "")
+        .replace("</div></article>", "</article>")
+        .replace("</main>", f'<ul class="latest">{others}</ul>{after}</main>')
+    )
+    assert f"</h1><p>{brief}</p></article>" in html
+    assert texts(extract_page(html).paragraphs) == [brief]
+
+
+def test_an_affiliate_disclosure_above_the_review_goes() -> None:
+    # named so above the article's body, not one of its paragraphs
+    disclosure = (
+        '<p class="disclosure">When you purchase through links on our site, we may earn an '
+        "affiliate commission. Here's how it works.</p>"
+    )
+    html = page(FILLER_HTML).replace(
+        '<div class="article-body">', disclosure + '<div class="article-body">'
+    )
+    assert texts(extract_page(html).paragraphs) == FILLER
+
+
 @pytest.mark.parametrize("wrap", ["<p>{}</p>", '<div class="story-text"><p>{}</p></div>'])
 def test_a_one_paragraph_story_that_is_its_own_description_is_read(wrap: str) -> None:
     # a news brief: its one paragraph is its description, and nothing follows but furniture

@@ -17,7 +17,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from digest.model import CELL_SEPARATOR, Paragraph
-from digest.sources.pages.furniture import names_furniture
+from digest.sources.pages.furniture import names_furniture, names_the_body
 
 _XML_DECL = re.compile(r"^\s*<\?xml\b[^>]*\?>", re.I)
 _DOCUMENT = re.compile(r"<(?:!doctype|html|head|body)\b", re.I)
@@ -48,6 +48,7 @@ def find_body(tree: HtmlElement, url: str | None) -> etree._Element | None:
     _mark_code_blocks(tree)
     _mark_prose_blocks(tree)
     _gather_posts(tree)
+    _bring_in_the_lead(tree)
     document = trafilatura.bare_extraction(
         tree,
         url=url,
@@ -69,19 +70,100 @@ def _gather_posts(tree: HtmlElement) -> None:
     paragraphs were gathered without their headings). The posts' container becomes the
     article and the posts its sections, when the headline (the page's first ``<h1>``) stands
     before them, outside them all: articles that each hold a headline are a run of whole
-    articles (the next story loaded below this one), not one article's posts."""
-    first = next(tree.iter("article"), None)
+    articles (the next story loaded below this one), not one article's posts. When the
+    headline is inside an ``<article>`` (a WordPress post with its live entries), the posts
+    are looked for inside that one: other articles elsewhere are not its posts.
+
+    The container is also named the article's body (``itemprop="articleBody"``): trafilatura
+    reads first a block named so ("entry-content", ``itemprop="articleBody"``, a class of
+    exactly "post"), and a post's own body named so (a CMS names each post as it names an
+    article) stood before the rest in the page: it read that post alone."""
+    headline = next(tree.iter("h1"), None)
+    if headline is None:
+        return
+    scope = next((a for a in headline.iterancestors("article")), tree)
+    first = next((a for a in scope.iterdescendants("article")), None)
     holder = first.getparent() if first is not None else None
-    if holder is None or holder.tag in ("body", "html"):
+    if first is None or holder is None or holder.tag in ("body", "html"):
         return
     posts = [child for child in holder if child.tag == "article"]
     if len(posts) < 2 or any(next(post.iter("h1"), None) is not None for post in posts):
         return
-    if next(tree.iter("h1", "article")).tag != "h1":
+    if next(e for e in scope.iter("h1", "article") if e is headline or e is first) is not headline:
         return  # no headline before the posts
     for post in posts:
         post.tag = "section"
     holder.tag = "article"
+    holder.set("itemprop", "articleBody")
+
+
+# Blocks a lead paragraph is written in, beside the article's body container.
+_LEAD_BLOCKS = frozenset({"p", "div", "section"})
+# Unlinked text a lead holds at least (a teaser linking to another story is mostly link).
+_MIN_LEAD_UNLINKED_SHARE = 0.8
+
+
+def _bring_in_the_lead(tree: HtmlElement) -> None:
+    """Move the lead paragraph set apart between the headline and the article's body
+    container ("article-body", ``itemprop="articleBody"``) into that container, at its start.
+    trafilatura reads first a container named so, and alone: a lead standing before it
+    ("article__intro", Drupal's lead field) was lost, the article starting at its second
+    paragraph. Whatever stands there and is still on the page is the article's (the
+    furniture pass has taken the standfirst, the byline and the captions), but only prose
+    is moved: a sentence's words and its full stop, written as a paragraph (no picture,
+    heading or list in it), not mostly a link. The blocks looked at are the container's
+    preceding siblings, and its ancestors', up to the element that holds the headline too:
+    the article's header, holding the headline and its summary, is no lead. A page whose
+    headline and body share only ``<body>`` has no such article around them, and is left as
+    it is."""
+    headline = next(tree.iter("h1"), None)
+    if headline is None:
+        return
+    after = False
+    container = None
+    for element in tree.iter("div", "section", "main", "article", "h1"):
+        if element is headline:
+            after = True
+        elif after and names_the_body(element):
+            container = element
+            break
+    if container is None:
+        return
+    leads: list[HtmlElement] = []
+    node = container
+    while True:
+        parent = node.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            return
+        holds_headline = any(a is parent for a in headline.iterancestors())
+        for sibling in node.itersiblings(preceding=True):
+            if sibling is headline or any(a is sibling for a in headline.iterancestors()):
+                break
+            if _is_lead(sibling):
+                leads.append(sibling)
+        if holds_headline:
+            break
+        node = parent
+    for lead in leads:  # nearest first: each goes before the one after it
+        if (lead.tail or "").strip():
+            continue  # text after it would be left without its place
+        lead.tail = None
+        if lead.tag != "p" and next(lead.iter("p"), None) is None:
+            lead.tag = "p"  # a lead written as a <div> of text is a paragraph
+        container.insert(0, lead)
+
+
+def _is_lead(element: HtmlElement) -> bool:
+    if not isinstance(element.tag, str) or element.tag not in _LEAD_BLOCKS:
+        return False
+    inside = [d.tag for d in element.iterdescendants() if isinstance(d.tag, str)]
+    if any(tag not in _INLINE_TAGS and tag != "p" for tag in inside):
+        return False
+    text = " ".join(element.text_content().split())
+    if len(text.split()) < _MIN_PROSE_WORDS or not _SENTENCE_END.search(text):
+        return False
+    linked = sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
+    return len(text) - linked >= _MIN_LEAD_UNLINKED_SHARE * len(text)
 
 
 def _mark_code_blocks(tree: HtmlElement) -> None:

@@ -164,6 +164,12 @@ def _unlinked_chars(element: HtmlElement) -> int:
     return total - sum(len(a.text_content()) for a in element.iter("a"))
 
 
+def names_the_body(element: HtmlElement) -> bool:
+    """Whether the element's naming attributes say it is the article's own container
+    ("article-body", ``itemprop="articleBody"``, "entry-content")."""
+    return _names_the_body(_hint_words(element))
+
+
 def _names_the_body(hints: list[tuple[str, ...]]) -> bool:
     # "article-body" names the container; "article-body__sign-up" a part of it (BEM style)
     return any(words[-len(h) :] == h for words in hints for h in _BODY_HINTS)
@@ -196,9 +202,6 @@ def strip_furniture(tree: HtmlElement, descriptions: Iterable[str] = ()) -> None
     gallery = sum(map(_unlinked_chars, captions)) > _MAX_REMOVED_SHARE * page_chars
     doomed: list[HtmlElement] = []
     unwrapped: list[HtmlElement] = []
-    standfirst = None if gallery else _standfirst(tree, descriptions, page_chars)
-    if standfirst is not None:
-        doomed.append(standfirst)
     for element in tree.iter():
         tag = element.tag
         if not isinstance(tag, str) or tag in _NEVER_REMOVED:
@@ -220,6 +223,11 @@ def strip_furniture(tree: HtmlElement, descriptions: Iterable[str] = ()) -> None
         elif tag == "a" and _is_heading_anchor(element):
             # a bare "¶" goes; a heading written as a link to itself is the heading's text
             (unwrapped if _WORD_CHAR.search(element.text_content()) else doomed).append(element)
+    # the standfirst last: whether prose follows it is asked of what stays on the page, not of
+    # the cookie banner or newsletter box about to go
+    standfirst = None if gallery else _standfirst(tree, descriptions, page_chars, set(doomed))
+    if standfirst is not None:
+        doomed.append(standfirst)
     for element in doomed:
         if element.getparent() is not None:
             element.drop_tree()  # keeps the tail: the rest of the sentence after a pop-up
@@ -231,12 +239,16 @@ def strip_furniture(tree: HtmlElement, descriptions: Iterable[str] = ()) -> None
 
 
 def _standfirst(
-    tree: HtmlElement, descriptions: Iterable[str], page_chars: int
+    tree: HtmlElement,
+    descriptions: Iterable[str],
+    page_chars: int,
+    furniture: set[HtmlElement],
 ) -> HtmlElement | None:
     """The block right after the page's headline (nothing but space between them) that no
     paragraph follows beside it, above the article's prose, when it is named a standfirst or,
     written as one element of text, repeats one of ``descriptions``; None when there is
-    none (``page_chars``: the page's text, to tell a block that holds the article)."""
+    none (``page_chars``: the page's text, to tell a block that holds the article;
+    ``furniture``: the blocks going from the page, whose paragraphs are no article prose)."""
     headline = next(tree.iter("h1"), None)
     if headline is None or (headline.tail or "").strip():
         return None
@@ -257,7 +269,7 @@ def _standfirst(
         return None
     text = _key(block.text_content())
     hints = _hint_words(block)
-    if not text or _holds_the_body(block, hints, page_chars) or not _prose_after(block):
+    if not text or _holds_the_body(block, hints, page_chars) or not _prose_after(block, furniture):
         return None  # the article itself, or all there is of it
     if matches_hint(hints, _STANDFIRST_HINTS):
         return block
@@ -269,13 +281,24 @@ def _standfirst(
     return block if text in {_key(d) for d in descriptions} else None
 
 
-def _prose_after(block: HtmlElement) -> bool:
+# Landmarks that never hold the article's text: a long paragraph in one (the publisher's
+# address in the footer, a sidebar's blurb) is not prose an article goes on with.
+_NEVER_ARTICLE_LANDMARKS = frozenset({"footer", "aside", "nav", "form", "dialog"})
+
+
+def _prose_after(block: HtmlElement, furniture: set[HtmlElement]) -> bool:
     """Whether a paragraph of prose follows ``block`` on the page: the article a standfirst
-    stands above."""
-    return any(
-        _unlinked_chars(paragraph) >= _PROSE_PARAGRAPH_CHARS
-        for paragraph in block.xpath("following::p")
-    )
+    stands above. A paragraph inside ``furniture`` or a landmark that never holds the article
+    does not count: a news brief's one paragraph, which is also its description, was taken
+    for the standfirst of a cookie banner's or a newsletter box's paragraph below it, and the
+    page lost its only text."""
+    for paragraph in block.xpath("following::p"):
+        if _unlinked_chars(paragraph) < _PROSE_PARAGRAPH_CHARS:
+            continue
+        around = [paragraph, *paragraph.iterancestors()]
+        if not any(e in furniture or e.tag in _NEVER_ARTICLE_LANDMARKS for e in around):
+            return True
+    return False
 
 
 def _key(text: str) -> str:
