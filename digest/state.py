@@ -1143,6 +1143,22 @@ def read_source_records(path: Path) -> dict[str, SourceRecord]:
     return _read_only(path, records, {})
 
 
+def read_source_locations(path: Path) -> list[tuple[str, str]]:
+    """Each source the state file at ``path`` keeps (its key, the address it was read at as
+    configured), the most recently read first, from the file opened read-only: for the
+    config to keep a source left unnamed under the key it already has
+    (``digest.config.load``). Nothing when it does not exist yet or cannot be read."""
+
+    def locations(connection: sqlite3.Connection) -> list[tuple[str, str]]:
+        rows = connection.execute(
+            "SELECT name, location FROM sources "
+            "ORDER BY COALESCE(last_success, last_error_at, first_run) DESC, name"
+        ).fetchall()
+        return [(str(name), str(location)) for name, location in rows]
+
+    return _read_only(path, locations, [])
+
+
 def _read_only(path: Path, read: Callable[[sqlite3.Connection], _T], missing: _T) -> _T:
     """What ``read`` finds in the state file at ``path``, opened read-only; ``missing`` when
     the file is not there or cannot be read as ``read`` expects."""

@@ -7,6 +7,7 @@ from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
+from ports import closed_port
 
 from digest.cli import EXIT_OK, EXIT_USAGE, main
 from digest.config import load_config
@@ -188,6 +189,27 @@ def test_sources_add_refuses_a_link_local_address_unless_allowed(workdir: Path, 
     assert main(["sources", "add", "http://169.254.169.254/latest/meta-data/"]) == 1
     err = capsys.readouterr().err
     assert "169.254.169.254 is a link-local address" in err and "--allow-private" in err
+    assert not (workdir / "digest.toml").exists()
+
+
+def test_sources_add_of_an_address_nothing_answers_says_nothing_was_added(
+    workdir: Path, capsys
+) -> None:
+    # (a run's advice, "it will be tried again next run", is untrue of a source not added)
+    url = f"http://127.0.0.1:{closed_port()}/feed.xml"
+    assert main(["sources", "add", url]) == 1
+    err = capsys.readouterr().err
+    assert "refused the connection" in err and "nothing was added: try again later" in err
+    assert "next run" not in err
+    assert not (workdir / "digest.toml").exists()
+
+
+def test_sources_add_refuses_a_local_file_that_is_no_feed(workdir: Path, capsys) -> None:
+    # Added, it failed every build; an article file belongs in a folder source.
+    (workdir / "notes.txt").write_text("Ferries sail again.\n\nThe quay reopened.\n")
+    assert main(["sources", "add", "notes.txt"]) == 1
+    err = capsys.readouterr().err
+    assert "notes.txt: not a feed" in err and "an article file is read from a folder" in err
     assert not (workdir / "digest.toml").exists()
 
 

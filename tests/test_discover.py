@@ -622,13 +622,30 @@ def test_a_local_feed_file_is_named_by_its_own_title_and_a_folder_by_its_name(
         encoding="utf-8",
     )
     (tmp_path / "clippings").mkdir()
-    (tmp_path / "notes.txt").write_text("Not a feed at all.", encoding="utf-8")
     assert resolve_new_source("df.atom", base=tmp_path).entry == {
         "name": "Harbour Notes",
         "path": "df.atom",
     }
     assert resolve_new_source("clippings", base=tmp_path).entry["name"] == "clippings"
-    assert resolve_new_source("notes.txt", base=tmp_path).entry["name"] == "notes.txt"
+
+
+def test_a_local_file_that_is_no_feed_is_refused_as_an_address_that_gives_none_is(
+    tmp_path: Path,
+) -> None:
+    # Added, it would fail every build; the likeliest mistake, an article file, is told
+    # where such files are read from.
+    (tmp_path / "notes.txt").write_text("Not a feed at all.", encoding="utf-8")
+    (tmp_path / "page.xml").write_text("<html><body><p>Hello</p></body></html>")
+    (tmp_path / "empty.xml").write_bytes(b"")
+    with pytest.raises(SourceError) as caught:
+        resolve_new_source("notes.txt", base=tmp_path)
+    assert caught.value.problem.startswith("notes.txt: not a feed")
+    assert "an article file is read from a folder" in caught.value.advice
+    for name, problem in [("page.xml", "page.xml: not a feed"), ("empty.xml", "empty.xml: empty")]:
+        with pytest.raises(SourceError) as caught:
+            resolve_new_source(name, base=tmp_path)
+        assert caught.value.problem.startswith(problem)
+        assert "URL" not in caught.value.advice and "'path'" in caught.value.advice
 
 
 def test_an_address_no_parser_reads_hides_no_other_feed_link() -> None:

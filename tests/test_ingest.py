@@ -15,7 +15,7 @@ from xml.sax.saxutils import escape
 import pytest
 from httpserver import FixtureServer, Recorded, Reply
 
-from digest.config import Config, FetchConfig, StoriesConfig
+from digest.config import Config, FetchConfig, StoriesConfig, load_config
 from digest.ingest import Collected, collect
 from digest.model import Article, Source
 from digest.pipeline import build
@@ -949,6 +949,39 @@ def test_an_unnamed_feed_that_fails_is_listed_by_its_last_title_and_a_named_one_
     http_server.route("/a.xml", status=500)
     result = build(config, DAY, now=NOW + dt.timedelta(minutes=20))
     assert [f.source for f in result.digest.failures] == ["Harbour Daily", "Chosen"]
+
+
+def test_an_unnamed_feed_keeps_its_key_when_a_feed_of_its_site_is_added_or_removed(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    """A feed the config leaves unnamed is kept under the name made from its address, its
+    host alone while it is the site's only one. A second unnamed feed of the site makes both
+    names longer (host/path): its key must not follow, or the feed is a new source again,
+    and its entries (whose guids are unique only within their feed, so their keys hold the
+    source's name) are shown a second time. Removing the other feed gives it back its
+    name alike, without that either."""
+    when = NOW - dt.timedelta(hours=1)
+    http_server.route("/a.xml", body=rss(item(1, when), item(2, when)), headers=RSS)
+    http_server.route("/b.xml", body=rss(item(3, when), title="Harbour Other"), headers=RSS)
+    first, second = http_server.url("/a.xml"), http_server.url("/b.xml")
+    host = urlsplit(first).netloc
+    path = tmp_path / "digest.toml"
+
+    def configure(*urls: str) -> Config:
+        path.write_text("".join(f'[[sources]]\nurl = "{url}"\n' for url in urls))
+        return dataclasses.replace(load_config(path), fetch=FAST, stories=ONE_STORY_PER_ARTICLE)
+
+    build(configure(first), DAY, now=NOW)
+    both = configure(first, second)
+    assert [s.name for s in both.sources] == [host, f"{host}/b.xml"]
+    build(both, DAY, now=NOW + dt.timedelta(minutes=10))
+    alone = configure(second)
+    assert [s.name for s in alone.sources] == [f"{host}/b.xml"]
+    build(alone, DAY, now=NOW + dt.timedelta(minutes=20))
+    with State.open(alone.state) as state:
+        shown = sorted(article.title for article in state.articles_for_day(DAY))
+        assert shown == [f"Story number {n} about the harbour" for n in (1, 2, 3)]
+        assert {record.name for record in state.sources()} == {host, f"{host}/b.xml"}
 
 
 def test_a_feeds_declared_language_labels_its_articles_and_a_sources_own_wins(

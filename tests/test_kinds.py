@@ -76,6 +76,29 @@ def test_a_missing_feed_file_is_called_a_file_with_where_relative_paths_start(
     )
 
 
+@pytest.mark.parametrize(
+    ("name", "body", "problem", "advice"),
+    [
+        ("notes.txt", b"Not a feed at all.", "not a feed: text", "read from a folder"),
+        ("page.xml", b"<html><body><p>Hi</p></body></html>", "not a feed: an HTML", "'path'"),
+        ("cut.json", b'{"items": [{"title": "Quay', "not a feed: truncated JSON", "'path'"),
+        ("empty.xml", b"", "empty file", "'path'"),
+    ],
+)
+def test_a_local_feed_file_that_is_no_feed_is_told_about_as_a_file_not_an_address(
+    tmp_path: Path, name: str, body: bytes, problem: str, advice: str
+) -> None:
+    # (the parser's own advice is about a URL: a server sending an error page, a download
+    # cut off that the next run fetches again)
+    (tmp_path / name).write_bytes(body)
+    source = Source(name, "feed", str(tmp_path / name))
+    with pytest.raises(SourceError) as caught:
+        kinds.kind("feed").read(source, Cursor(), dt.UTC)
+    assert caught.value.problem.startswith(problem)
+    assert advice in caught.value.advice
+    assert not any(word in caught.value.advice for word in ("URL", "server", "download"))
+
+
 def test_two_kinds_guessed_for_one_location_or_declaring_a_key_twice_are_refused() -> None:
     class Other(Kind):
         name = "other"

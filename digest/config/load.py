@@ -49,6 +49,7 @@ from digest.config.settings import (
 from digest.errors import toml_key_line, toml_mistake
 from digest.model import Source, SourceFailure
 from digest.sources.urls import host_name
+from digest.state import read_source_locations
 
 
 def default_config(base: Path | None = None) -> Config:
@@ -135,7 +136,9 @@ def parse_config(
         expected, got = TOP["sources"].expected, data["sources"]
         raise ConfigError(f"{where}: key 'sources' must be {expected}, got {got!r}")
     else:
-        values["sources"], invalid = _parse_sources(data["sources"], where, base, strict, text)
+        values["sources"], invalid = _parse_sources(
+            data["sources"], where, base, strict, text, state=values["state"]
+        )
 
     values["sections"] = _parse_sections(data.get("sections", []), where, base)
     if "email" in data:
@@ -226,11 +229,17 @@ def _parse_sections(entries: Any, where: str, base: Path) -> tuple[SectionConfig
 
 
 def _parse_sources(
-    entries: list[Any], where: str, base: Path, strict: bool, text: str | None = None
+    entries: list[Any],
+    where: str,
+    base: Path,
+    strict: bool,
+    text: str | None = None,
+    state: Path | None = None,
 ) -> tuple[tuple[Source, ...], tuple[SourceFailure, ...]]:
     """The entries that can be read, and failures for the others (or ConfigError when
-    ``strict``), with the line of the wrong key when ``text`` is the file's. Two sources
-    with one name would share their state: that stops the run."""
+    ``strict``), with the line of the wrong key when ``text`` is the file's, and the sources
+    left unnamed under the keys the ``state`` file keeps them by. Two sources with one name
+    would share their state: that stops the run."""
     kind_keys = _kind_keys(source_kinds())
     sources, invalid = [], []
     for index, entry in enumerate(entries):
@@ -241,6 +250,8 @@ def _parse_sources(
                 raise
             invalid.append(_invalid_source(entry, index, located(exc, text)))
     sources = _unique_made_names(sources)
+    if state is not None:
+        sources = _keep_stored_names(sources, state)
     names = [s.name for s in sources]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
@@ -284,6 +295,44 @@ def _unique_made_names(sources: list[Source]) -> list[Source]:
             name = f"{source.name} ({number})"
         seen[name] = source.location
         result[index] = dataclasses.replace(source, name=name)
+    return result
+
+
+def _keep_stored_names(sources: list[Source], state: Path) -> list[Source]:
+    """``sources`` with each web address left unnamed under the made name the state file
+    already keeps it by. A made name depends on the other sources: a feed alone on its site
+    is named by its host ("example.org"), and a second unnamed feed of the site makes both
+    longer ("example.org/world"), as removing it makes them short again. The name is the
+    source's key in the state, and the keys of entries whose guids are unique only within
+    their feed hold it: a new key would make the feed a new source, its entries of the last
+    day shown again, its validators, learnt boilerplate and health lost. So a source whose
+    made name the state does not know at its address keeps the one it does (made from the
+    same host), unless another source of the config has that name now."""
+    web = [not s.named and urlsplit(s.location).scheme in ("http", "https") for s in sources]
+    if not any(web):
+        return sources  # (no reading of the state: nothing in it can change a name)
+    stored = read_source_locations(state)
+    known = set(stored)
+    taken = {s.name for s in sources}
+    result = list(sources)
+    for index, source in enumerate(sources):
+        if not web[index] or (source.name, source.location) in known:
+            continue
+        host = made_name(source.location, url=True)
+        kept = next(
+            (
+                name
+                for name, location in stored
+                if location == source.location
+                and name not in taken
+                and (name == host or name.startswith((f"{host}/", f"{host} (")))
+            ),
+            None,
+        )
+        if kept is not None:
+            taken.discard(source.name)
+            taken.add(kept)
+            result[index] = dataclasses.replace(source, name=kept)
     return result
 
 

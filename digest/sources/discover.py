@@ -14,6 +14,7 @@ network is read only when they allow it (``allow_private``, written into the ent
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -55,9 +56,11 @@ def resolve_new_source(
                 if meant
                 else "give a feed URL (https://...), a site URL, or a folder of article files",
             )
-        return NewSource(
-            {"name": name or _file_title(path) or path.resolve().name, "path": location}
-        )
+        try:
+            title = _file_title(path) if kind in (None, "feed") else ""
+        except SourceError as exc:
+            raise SourceError(f"{location}: {exc.problem}", exc.advice) from exc
+        return NewSource({"name": name or title or path.resolve().name, "path": location})
     if kind is not None:
         return NewSource({"name": name or host_name(location), "url": location, "kind": kind})
     if not discover:
@@ -78,15 +81,15 @@ class NewSource:
 
 def _file_title(path: Path) -> str:
     """A local feed file's own title, as a feed's address gives its title; empty for a
-    folder or a file that is not a feed (it is then named by its file name)."""
-    from digest.sources.feeds import FeedError, parse_feed
+    folder. A file that cannot be read as a feed raises SourceError, as an address that
+    gives none does: added, it would fail every build."""
+    from digest.sources import kinds
+    from digest.sources.kinds.base import Cursor
 
     if not path.is_file():
         return ""
-    try:
-        return parse_feed(path.read_bytes(), Source(path.name, "feed", str(path))).title
-    except (FeedError, OSError):
-        return ""
+    source = Source(path.name, "feed", str(path))
+    return kinds.kind("feed").read(source, Cursor(), dt.UTC).title
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,7 +145,9 @@ def _find_feed(url: str, reader: _Reader) -> FoundFeed:
 
     result = reader.fetch(url, reader.settings)
     if result.outcome != "ok":
-        advice = result.advice or "check the address"
+        from digest.sources.http.errors import not_added
+
+        advice = not_added(result.advice or "check the address")
         if result.refused:
             advice = (
                 "digest reaches only public internet addresses; if this address is on your own"

@@ -34,6 +34,20 @@ class CouldNotConnect(OSError):
     or a name that does not resolve (no route to the host, say): its cause says which."""
 
 
+# How the advice of a fetch that may work another time ends: a run's source is read again by
+# the next run. An address being added is not (``not_added``).
+TRIED_AGAIN = "it will be tried again next run"
+
+
+def not_added(advice: str) -> str:
+    """``advice`` for an address that ``digest sources add`` could not read: nothing was
+    added, so no run will try it again; the user may, later."""
+    if TRIED_AGAIN not in advice:
+        return advice
+    advice = re.sub(rf"(?:; |,? and )?{TRIED_AGAIN}", "", advice)
+    return f"{advice}; nothing was added: try again later"
+
+
 def bad_url(url: str, why: str) -> FinalAnswer:
     return FinalAnswer(
         "failed",
@@ -46,7 +60,7 @@ def bad_url(url: str, why: str) -> FinalAnswer:
 def timed_out(settings: FetchSettings, url: str, phase: str) -> TransientFailure:
     return TransientFailure(
         f"timed out after {settings.total_timeout:g} s ({phase})",
-        "the site is slow or unreachable; it will be tried again next run"
+        f"the site is slow or unreachable; {TRIED_AGAIN}"
         "; raise [fetch] timeout in the config if it is always this slow",
         url,
     )
@@ -61,8 +75,7 @@ def connect_timed_out(connect: float, url: str) -> FinalAnswer:
         "failed",
         url,
         problem=f"timed out after {connect:g} s (connect)",
-        advice="the server did not answer; it may be down or blocking us, and it"
-        " will be tried again next run",
+        advice=f"the server did not answer; it may be down or blocking us, and {TRIED_AGAIN}",
         host_down=True,
     )
 
@@ -108,9 +121,9 @@ def status_problem(
         )
     if status == 429 or status >= 500:
         advice = (
-            "the site is limiting how often it may be fetched; it will be tried again next run"
+            f"the site is limiting how often it may be fetched; {TRIED_AGAIN}"
             if status == 429
-            else "the site is having trouble; it will be tried again next run"
+            else f"the site is having trouble; {TRIED_AGAIN}"
         )
         return TransientFailure(
             text, advice, here, status, _parse_retry_after(headers.get("retry-after"))
@@ -174,7 +187,7 @@ def transport_problem(exc: BaseException, url: Url) -> FinalAnswer | TransientFa
             "failed",
             here,
             problem=f"{where} refused the connection",
-            advice="the site is down or the URL's port is wrong; it will be tried again next run",
+            advice=f"the site is down or the URL's port is wrong; {TRIED_AGAIN}",
             host_down=True,
         )
     if isinstance(exc, CouldNotConnect):
@@ -197,7 +210,7 @@ def transport_problem(exc: BaseException, url: Url) -> FinalAnswer | TransientFa
         problem = f"{host} closed the connection without a complete response"
     else:
         problem = f"network error talking to {host} ({_innermost(exc)})"
-    return TransientFailure(problem, "the connection failed; it will be tried again next run", here)
+    return TransientFailure(problem, f"the connection failed; {TRIED_AGAIN}", here)
 
 
 _LOGIN = re.compile(r"//[^/@\s]*:[^/@\s]*@")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from digest.config.keys import Boolean, Key
@@ -44,10 +45,20 @@ class FeedKind(Kind):
     opml_type = "rss"
 
     def read(self, source: Source, cursor: Cursor, tz: dt.tzinfo) -> Reading:
-        from digest.sources.feeds import parse_feed
+        from digest.sources.feeds import FeedError, parse_feed
 
         data = read_file(source)
-        parsed = parse_feed(data, source)  # a FeedError is a SourceError
+        try:
+            parsed = parse_feed(data, source)
+        except FeedError as exc:
+            # What the parser says of a document that is no feed is about an address (check
+            # the URL, the server sent an error page, the download was cut off): a local
+            # file needs its own advice. Its other errors (too large, a bug) hold as they are.
+            if not exc.problem.startswith(("not a feed", "empty document")):
+                raise
+            problem = "empty file" if exc.problem.startswith("empty") else exc.problem
+            advice = file_advice(source.location)
+            raise SourceError(problem, advice, lasting=exc.lasting) from exc
         return _reading(parsed, data)
 
     def parse(self, source: Source, fetched: Fetched, cursor: Cursor) -> Reading:
@@ -68,6 +79,19 @@ class FeedKind(Kind):
         from digest.sources.pages import is_teaser
 
         return bool(self.option(source, "full_text")) or is_teaser(article.paragraphs)
+
+
+def file_advice(location: str) -> str:
+    """What to do about a local file read as a feed that is none: an article file (``.txt``,
+    ``.md``), the likeliest mistake, is read from its folder."""
+    from digest.sources.files import ARTICLE_SUFFIXES
+
+    if Path(location).suffix.lower() in ARTICLE_SUFFIXES:
+        return (
+            "a file of kind feed must be an RSS, Atom or JSON feed; an article file is read "
+            "from a folder: give the folder holding it as the source's 'path'"
+        )
+    return "check that the source's 'path' names an RSS, Atom or JSON feed file"
 
 
 def _reading(parsed: ParsedFeed, data: bytes) -> Reading:
