@@ -205,6 +205,22 @@ BOILERPLATE = [
     ("de", "comment-prompt", "Kommentar schreiben"),
     ("fr", "comment-prompt", "Ajouter un commentaire"),
     ("es", "comment-prompt", "Deja un comentario"),
+    # a button's label after its plus sign
+    ("en", "comment-prompt", "+ Add a comment"),
+    ("de", "comment-prompt", "+ Kommentar schreiben"),
+    ("tr", "comment-prompt", "+ Yorum yaz"),
+    ("pl", "comment-prompt", "Napisz komentarz"),
+    # Turkish prompts: the order comes last, "you" and "your" are endings
+    ("tr", "comment-prompt", "Bu yazı hakkındaki görüşlerinizi yorumlar bölümünde paylaşın."),
+    ("tr", "newsletter-prompt", "Günün özeti için hemen e-bültenimize kaydolun."),
+    ("tr", "social-prompt", "Güncel haberler için bizi Facebook'ta takip edin."),
+    ("tr", "social-prompt", "Gelişmeleri YouTube kanalımızdan takip edebilirsiniz."),
+    ("tr", "share-prompt", "Bu haberi WhatsApp'ta paylaş"),
+    ("tr", "sign-in-prompt", "Yorum yapmak için giriş yapın."),
+    # Polish names a network with a case ending: "na Facebooku", "na Instagramie"
+    ("pl", "social-prompt", "Śledź nas na Instagramie i bądź na bieżąco."),
+    ("pl", "social-prompt", "Polub nas na Facebooku!"),
+    ("pl", "social-prompt", "Dołącz do nas na YouTubie."),
     # a pointer to the site's other pages
     ("de", "inline-teaser", "Mehr zum Thema lesen Sie auf unserer Themenseite."),
     ("de", "inline-teaser", "Mehr Informationen finden Sie unter www.stadt-beispiel.de."),
@@ -352,6 +368,23 @@ LOOKALIKES = [
     ("fr", "Pour en savoir plus, les chercheurs ont analysé 2 000 échantillons d'eau."),
     ("es", "Para más información, los vecinos pueden llamar al 010 o acudir al ayuntamiento."),
     ("es", "Para más información, visite la oficina de turismo de la plaza Mayor."),
+    # a how-to's steps tell how to comment or share; they ask nothing
+    (
+        "en",
+        "To add a comment, select the text and press Ctrl+Alt+M; a box opens in the margin "
+        "where you type your note.",
+    ),
+    ("en", "To leave a comment on a cell, right-click it and choose Comment from the menu."),
+    ("fr", "Pour ajouter un commentaire, sélectionnez le passage et faites un clic droit."),
+    ("tr", "Yorum eklemek için metni seçin ve Ctrl+Alt+M tuşlarına basın."),
+    # Turkish news about following and subscribing: reported, or someone else's account
+    ("tr", "Vali, vatandaşlara resmi hesapları takip edin çağrısında bulundu."),
+    ("tr", "Deprem bölgesindeki gelişmeleri bakanlığın X hesabından takip edebilirsiniz."),
+    ("tr", "Kurumun e-posta bülteni her sabah 40 bin aboneye gönderiliyor."),
+    ("tr", "Belediye, vatandaşları SMS hizmetine abone olmaya çağırdı."),
+    # Polish news about the networks, and a prompt reported as an appeal
+    ("pl", "Ratusz publikuje komunikaty na Facebooku, a profil na Instagramie ma 12 tys. osób."),
+    ("pl", "Obserwuj nas na Facebooku – apelował burmistrz do mieszkańców."),
 ]
 
 
@@ -459,6 +492,12 @@ SIGNAL_WORDS = [
     # Polish "subskrybuj" as an order, not the news that people subscribe
     ("subscribe-action", "Newsletter subskrybuje pięć tysięcy osób.", False),
     ("subscribe-action", "Subskrybuj nasz newsletter.", True),
+    # a network's name with a Polish case ending; an English word that opens the same is none
+    ("platform", "Obserwuj nas na Twitterze.", True),
+    ("platform", "The telegrams arrived a day late.", False),
+    # Turkish "your" and "you" as endings, not a word that merely ends in "-niz"
+    ("second-person", "Görüşlerinizi bekliyoruz.", True),
+    ("second-person", "Deniz kenarında yürüdük.", False),
 ]
 
 

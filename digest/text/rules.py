@@ -115,12 +115,16 @@ _BACKREFERENCE = re.compile(r"(?<!\\)(?:\\\\)*\\(?:[1-9]|g<)")
 _EDGE = " -\u2013\u2014\u2022\u00b7*|>#_=~\u2192\u203a\u00bb"
 _TRAILING_PUNCT = ".!?:;,\u2026" + _EDGE
 _PAIRS = {"(": ")", "[": "]"}
+# A button's plus sign before its label ("+ Add a comment", "+ Yorum ekle"), set apart by a
+# space: a number's sign ("+3 degrees", "+49 30 ...") is written against it.
+_BUTTON_PLUS = re.compile(r"^[+\uff0b]\s+")
 _NOT_WORD = re.compile(r"[^\w\s]+")
 
 
 def probe(text: str) -> str:
-    """What whole-text patterns see: no edge dashes or bullets, no end punctuation, unwrapped."""
-    text = text.strip(_EDGE)
+    """What whole-text patterns see: no edge dashes, bullets or a button's plus sign, no end
+    punctuation, unwrapped."""
+    text = _BUTTON_PLUS.sub("", text.strip(_EDGE)).strip(_EDGE)
     if len(text) > 1 and _PAIRS.get(text[0]) == text[-1]:
         text = text[1:-1].strip(_EDGE)
     return text.rstrip(_TRAILING_PUNCT)
