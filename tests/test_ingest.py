@@ -1194,6 +1194,13 @@ def test_an_entry_with_a_headline_and_a_link_but_no_text_is_shown_as_that_headli
     entries = [
         ("Council approves a tram line to the airport", ""),
         ("Researchers map the oldest river system on Mars", "<description></description>"),
+        # a link aggregator's: its only text is the link to the discussion
+        (
+            "A tiny static site generator in 300 lines",
+            "<description>"
+            + escape('<a href="https://forum.example.com/item?id=1">Comments</a>')
+            + "</description>",
+        ),
         (
             "Central bank holds rates steady",
             "<description>"

@@ -317,6 +317,48 @@ def test_appeals_and_prompts_that_name_no_store_or_form_are_cut(rule: str, promp
     )
 
 
+# What link aggregators and forums put under an item in their feeds (Hacker News and the
+# feeds made of it, Lobsters, Reddit): with nothing else, the item is its headline.
+AGGREGATOR_LINES = [
+    ("discussion-link", "Comments"),
+    ("discussion-link", "[comments]"),
+    ("discussion-link", "Discuss"),
+    ("discussion-link", "Kommentare"),
+    ("discussion-link", "Article URL: https://science.example.org/2026/mars-rivers"),
+    ("discussion-link", "Comments URL: https://forum.example.com/item?id=4211"),
+    ("discussion-link", "Points: 1,204"),
+    ("discussion-link", "# Comments: 45"),
+    ("submitted-by", "submitted by /u/harbour_watch [link] [comments]"),
+    ("submitted-by", "submitted by /u/harbour_watch to r/localnews [link] [comments]"),
+    ("social-prompt", "Follow us on Instagram @harbour_news"),  # (a handle, not code)
+]
+
+
+@pytest.mark.parametrize(("rule", "line"), AGGREGATOR_LINES)
+def test_an_aggregators_lines_under_an_item_are_cut(rule: str, line: str) -> None:
+    assert clean([BODY[0], line, BODY[1]]) == (
+        [("body", BODY[0]), ("body", BODY[1])],
+        [(rule, line)],
+    )
+    assert clean([line]) == ([], [(rule, line)])  # an item with no text of its own
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Comments poured in after the council's vote on the harbour bridge.",
+        "Submitted by the planning office, the report recommends a second bridge.",
+        "The bill was submitted by the ministry to parliament on Monday.",
+        "Points: the team now has 45 after the win in Leeds.",
+        "Article URL: enter the address of the page you want to cite.",
+        "Discussion of the budget continues on Monday.",
+        "Discussion",  # a section's heading
+    ],
+)
+def test_sentences_that_open_as_an_aggregators_lines_do_are_kept(sentence: str) -> None:
+    assert kept_texts([BODY[0], sentence, BODY[1]]) == [BODY[0], sentence, BODY[1]]
+
+
 def test_bracketed_and_dashed_markers_are_matched() -> None:
     kept, removed = clean(
         [BODY[0], "(This article was created with the help of AI.)", "— Advertisement —"]

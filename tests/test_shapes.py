@@ -18,6 +18,8 @@ CODE = [
     "<List items={items} />",
     '"dependencies": {',
     "created_by = iD 2.30.4",
+    "pip install feed_reader",
+    "max_items",
 ]
 PROSE = [
     "The fix is to sort the list returned by os.listdir(), which the docs say has no order.",
@@ -25,6 +27,9 @@ PROSE = [
     "The council voted 31 to 12 in favour of the plan on Wednesday evening.",
     "Ingredients",
     "1 onion, chopped",
+    # someone's handle is no identifier
+    "Follow us on Instagram @harbour_news",
+    "submitted by /u/harbour_watch [link] [comments]",
 ]
 
 

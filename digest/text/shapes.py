@@ -15,12 +15,14 @@ import string
 
 # --- code -------------------------------------------------------------------------------------
 
-# Tokens that prose rarely holds and code nearly always does.
+# Tokens that prose rarely holds and code nearly always does. (A name with an underscore is
+# an identifier, unless it is someone's handle: "@harbour_news", Reddit's "u/harbour_watch";
+# counted as code, it kept "Follow us on Instagram @harbour_news" from every rule.)
 _CODE_TOKEN = re.compile(
     r"""[{};]\s*$|^\s*[{}]|[=!<>]=|=>|->|::|\+\+|&&|\|\||</?[a-zA-Z][\w-]*[\s>/]|"""
     r"""\b(?:def|class|return|import|function|const|let|var|void|public|static|elif|lambda|"""
     r"""async|await|struct|fn|println|printf|console\.log)\b|\w+\([^()\s]*\)|\w\.\w+\(|"""
-    r"""^\s*(?:\$|>>>|#!|//|/\*|\*/|--\s|%|@@)|\w+_\w+|\b\w+\s=\s\S|\[\s*\]|\(\s*\)""",
+    r"""^\s*(?:\$|>>>|#!|//|/\*|\*/|--\s|%|@@)|(?<![@\w])(?<!u/)\w+_\w+|\b\w+\s=\s\S|\[\s*\]|\(\s*\)""",
     re.MULTILINE,
 )
 _SENTENCE_BREAK = re.compile(r"[.!?…][\"'”’)]*\s+[\"'“‘(]?[A-ZÀ-Ý]")
