@@ -8,6 +8,7 @@ footer, which its readers see, names each with a short reason only: see ``Source
 
 from __future__ import annotations
 
+import errno
 import re
 
 
@@ -21,6 +22,22 @@ class DigestError(Exception):
 
     def __str__(self) -> str:
         return f"{self.problem} ({self.advice})" if self.advice else self.problem
+
+
+def file_advice(exc: OSError) -> str:
+    """What to do about a file or folder that could not be written or read, as ``exc`` says
+    what went wrong: a full disk needs space, a file where a folder should be needs moving,
+    and telling the user the one when it is the other sends them the wrong way."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return "free some space on its disk (or raise this user's quota there)"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "let this user write there, or choose a place it may write in the config"
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST, errno.EISDIR):
+        return (
+            "a file stands where the path needs a folder (or a folder where it needs a file): "
+            "move it, or choose another path in the config"
+        )
+    return "check that this user may write there and that its disk has space"
 
 
 def as_toml(text: str) -> str:

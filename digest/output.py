@@ -14,7 +14,7 @@ import secrets
 import time
 from pathlib import Path
 
-from digest.errors import DigestError
+from digest.errors import DigestError, file_advice
 
 
 class OutputError(DigestError):
@@ -26,8 +26,8 @@ class OutputError(DigestError):
         writing), before anything was put in place."""
         return cls(
             f"could not write {exc.filename} ({exc.strerror or exc})",
-            "free some space on its disk (or let this user write there) and run again; the "
-            "earlier outputs and the state are as they were, since nothing was replaced",
+            f"{file_advice(exc)}, and run again; the earlier outputs and the state are as "
+            "they were, since nothing was replaced",
         )
 
 

@@ -133,5 +133,6 @@ def test_a_full_disk_names_the_file_and_says_the_earlier_outputs_are_intact(
     assert failed.returncode == 1, failed.stderr
     assert f"could not write {workdir / 'output'}/" in failed.stderr
     assert "File too large" in failed.stderr and "Traceback" not in failed.stderr
+    assert "free some space on its disk" in failed.stderr
     assert "the earlier outputs and the state are as they were" in failed.stderr
     assert {p.name: p.read_bytes() for p in (workdir / "output").iterdir()} == before

@@ -295,6 +295,9 @@ def test_unwritable_output_changes_nothing_and_the_cli_says_why(
     assert main(["build", "-q", "--config", str(config)]) == 1
     err = capsys.readouterr().err
     assert "afile" in err and "Traceback" not in err
+    # what to do about it: not the full disk's advice
+    assert "a file stands where the path needs a folder" in err, err
+    assert "free some space" not in err
 
 
 def test_a_new_day_adds_the_next_link_to_the_day_before(site: Config) -> None:

@@ -62,6 +62,8 @@ def failure(exc: BaseException) -> tuple[int, str]:
         advice = f"; {exc.advice}" if exc.advice else ""
         return status, f"{prefix}{exc.problem}{advice}"
     if isinstance(exc, OSError):
+        from digest.errors import file_advice
+
         where = f" {exc.filename}" if exc.filename else ""
-        return status, f"cannot write or read{where}: {exc.strerror or exc}"
+        return status, f"cannot write or read{where}: {exc.strerror or exc}; {file_advice(exc)}"
     return status, f"{prefix}{exc}"
