@@ -455,6 +455,25 @@ def test_a_wrong_entry_left_unnamed_is_named_after_its_host_not_its_login(tmp_pa
     assert {f.reason for f in config.invalid_sources} == {"config"}
 
 
+def test_a_wrong_entry_is_told_apart_from_a_source_of_its_host(tmp_path: Path) -> None:
+    # A build said "fetched: example.org" and "source failed: example.org" for two entries,
+    # and `check` listed two wrong entries under one name.
+    path = write_config(
+        tmp_path,
+        '[[sources]]\nurl = "https://example.org/world.xml"\n'
+        '[[sources]]\nurl = "https://example.org/tech.xml"\nful_text = true\n'
+        '[[sources]]\nurl = "https://example.org/tech.xml?page=2"\nful_text = true\n'
+        '[[sources]]\nurl = "https://other.example/feed"\nmax_items = -1\n',
+    )
+    config = load_config(path)
+    assert [s.name for s in config.sources] == ["example.org"]
+    assert [f.source for f in config.invalid_sources] == [
+        "example.org/tech.xml",
+        "example.org/tech.xml ([[sources]] #3)",
+        "other.example",  # (alone with its host: the short name will do)
+    ]
+
+
 @pytest.mark.parametrize(
     ("text", "named"),
     [

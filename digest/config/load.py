@@ -248,7 +248,7 @@ def _parse_sources(
         except ConfigError as exc:
             if strict:
                 raise
-            invalid.append(_invalid_source(entry, index, located(exc, text)))
+            invalid.append((entry, index, _invalid_source(entry, index, located(exc, text))))
     sources = _unique_made_names(sources)
     if state is not None:
         sources = _keep_stored_names(sources, state)
@@ -258,7 +258,31 @@ def _parse_sources(
         raise ConfigError(
             f"{where}: two sources share the name '{duplicates[0]}'; give each a unique 'name'"
         )
-    return tuple(sources), tuple(invalid)
+    return tuple(sources), _told_apart(invalid, set(names))
+
+
+def _told_apart(
+    invalid: list[tuple[Any, int, SourceFailure]], names: set[str]
+) -> tuple[SourceFailure, ...]:
+    """The failures of wrong entries, each under a name of its own: one named by its host as
+    a valid entry of that host is ("fetched: example.org" and "source failed: example.org" in
+    one run), or as another wrong entry, is named by its address's path too, and by its
+    place in the config if that is not enough."""
+    counts: dict[str, int] = {}
+    for _, _, failure in invalid:
+        counts[failure.source] = counts.get(failure.source, 0) + 1
+    result, taken = [], set(names)
+    for entry, index, failure in invalid:
+        name = failure.source
+        if name in names or counts[name] > 1:
+            url = entry.get("url") if isinstance(entry, dict) and not entry.get("name") else None
+            path = urlsplit(url).path.strip("/") if isinstance(url, str) else ""
+            name = f"{name}/{path}" if path and not name.endswith(f"/{path}") else name
+            if name in taken:
+                name = f"{name} ({entry_label('sources', index)})"
+        taken.add(name)
+        result.append(dataclasses.replace(failure, source=name))
+    return tuple(result)
 
 
 def _unique_made_names(sources: list[Source]) -> list[Source]:
