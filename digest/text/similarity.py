@@ -383,26 +383,37 @@ def _reach(
         return Reach(language, known, np.zeros((len(read_in), 0), dtype=np.float32))
     shareable = np.zeros((len(read_in), len(names)), dtype=np.float32)
     shareable[np.arange(len(read_in)), language] = 1.0
-    unlisted = [index for index, tag in enumerate(names) if not _frequencies(tag)]
+    # Each language's list is read once for what its own texts hold that it does not list
+    # (their names), then once as the other language of every pair: a backlog in a dozen
+    # languages read the lists pair by pair, past what ``_frequencies`` keeps, 132 times
+    # (1.3 s of its grouping).
+    names_in: dict[int, set[str]] = {}
+    unlisted: list[int] = []
+    for own, tag in enumerate(names):
+        own_list = _frequencies(tag)
+        if not own_list:
+            unlisted.append(own)
+        else:
+            names_in[own] = {word for word in surface[tag] if word not in own_list}
     shareable[:, unlisted] = 1.0
     shareable[np.isin(language, unlisted)] = 1.0
     entry_language = language[row_of]
     squared = data * data
-    for own, tag in enumerate(names):
-        spellings = surface[tag]
-        here = entry_language == own
-        if not spellings or not here.any() or own in unlisted:
+    rows = {own: entry_language == own for own in names_in if surface[names[own]]}
+    rows = {own: here for own, here in rows.items() if here.any()}
+    for other, other_tag in enumerate(names):
+        if other in unlisted or not rows.keys() - {other}:
             continue
-        own_list = _frequencies(tag)
-        for other, other_tag in enumerate(names):
-            if other == own or other in unlisted:
+        other_list = _frequencies(other_tag)
+        for own, here in rows.items():
+            if own == other:
                 continue
-            other_list = _frequencies(other_tag)
+            own_names = names_in[own]
             alike = np.zeros(terms, dtype=bool)
             written = [
                 term
-                for word, term in spellings.items()
-                if word not in own_list or word in other_list or _folded(word) in other_list
+                for word, term in surface[names[own]].items()
+                if word in own_names or word in other_list or _folded(word) in other_list
             ]
             alike[written] = True
             weights = np.where(alike[columns[here]], squared[here], 0.0)
