@@ -430,12 +430,16 @@ def scheduled_job(config: Config, *, clock: Clock = system_clock) -> str:
 
 
 def _log_build(built: BuildResult) -> None:
-    """What the build has to say beyond its summary line: its problems, then what a first
-    run of new sources took as read. The build happened whether or not its email then went
-    out, and the note is said by this run or never: the next one reads the sources as known."""
+    """What the build has to say beyond its summary line, as ``digest build`` says it: its
+    problems, what a first run of new sources took as read, and its notes (entries held for
+    a later day, a missing ``site_url``). The build happened whether or not its email then
+    went out, and a first run's note is said by this run or never: the next one reads the
+    sources as known."""
     _log_problems(built)
     if built.first_run_note:
         log.info("%s", built.first_run_note)
+    for note in built.notes:
+        log.info("%s", note)
 
 
 def _log_problems(built: BuildResult) -> None:

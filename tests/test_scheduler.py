@@ -677,3 +677,5 @@ def test_a_job_whose_email_fails_still_says_what_a_new_feeds_first_run_took_as_r
         report = scheduler.run_job()
     assert not report.ok and "email failed" in report.detail
     assert "3 older entries of new sources (Quay: 3) taken as read, not shown" in caplog.text
+    # and its notes, as `digest build` says them
+    assert "site_url is not set" in caplog.text
