@@ -70,7 +70,8 @@ class Labels:
     """What a source's own settings set on each article it keeps: its name in the config
     (``origin``), its ``category``, its ``language`` (which wins over what the article or its
     document declares), the name it shows when the config left it unnamed (``shown``: a
-    feed's title rather than its address) and its home page (``site``), when it gives one.
+    feed's title rather than its address; not on an article that names its own publisher,
+    as an aggregator's do) and its home page (``site``), when it gives one.
     ``declared`` is the language its document declares, for articles that declare none.
 
     A source's articles are labelled once the day takes them (``digest.intake.take``), not
@@ -92,7 +93,7 @@ class Labels:
             changes["language"] = self.language
         elif self.declared is not None and not article.language:
             changes["language"] = self.declared
-        if self.shown:
+        if self.shown and article.source == self.origin:  # not a publisher it names itself
             changes["source"] = self.shown
         if self.site:
             changes["site"] = self.site
@@ -100,7 +101,12 @@ class Labels:
 
     def slim(self, article: Article) -> Article:
         """What is remembered of an article not shown (``digest.intake.slim``), labelled."""
-        return slim(article, source=self.shown or article.source, origin=self.origin)
+        named = article.source != self.origin  # a publisher the article names itself
+        return slim(
+            article,
+            source=article.source if named else self.shown or article.source,
+            origin=self.origin,
+        )
 
 
 def configured(source: Source, reading: Reading) -> tuple[tuple[Article, ...], Labels]:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from xml.sax.saxutils import escape
 
-from feedsamples import UTC, corpus, parse
+from feedsamples import UTC, corpus, everything, parse
 
 
 def test_rss2_fields():
@@ -123,3 +124,71 @@ def test_an_address_in_a_text_summary_keeps_its_query():
         " \u2014 updated daily."
     ]
     assert article.title == "Rates today &not=1"
+
+
+def _google_news_item(title: str, publisher: str, coverage: list[tuple[str, str]]) -> str:
+    links = "".join(
+        f'<li><a href="https://news.google.com/rss/articles/CBMi{n}?oc=5" target="_blank">'
+        f'{escape(headline)}</a>&nbsp;&nbsp;<font color="#6f6f6f">{outlet}</font></li>'
+        for n, (headline, outlet) in enumerate(coverage)
+    )
+    return (
+        f"<item><title>{escape(title)} - {publisher}</title>"
+        "<link>https://news.google.com/rss/articles/CBMiAbc?oc=5</link>"
+        '<guid isPermaLink="false">CBMiAbc</guid><pubDate>Mon, 07 Dec 2026 08:00:00 GMT</pubDate>'
+        f"<description>{escape(f'<ol>{links}</ol>')}</description>"
+        f'<source url="https://www.bbc.co.uk">{publisher}</source></item>'
+    )
+
+
+def test_an_item_naming_its_source_is_its_publishers_and_a_coverage_list_is_no_text():
+    """Google News: each item names its publisher in RSS's <source>, and its description
+    is only links to the coverage (this headline and other outlets' beside their names)."""
+    headline = "Storm Bram forces closure of Severn crossings"
+    feed = (
+        '<rss version="2.0"><channel><title>Top stories - Google News</title>'
+        + _google_news_item(
+            headline,
+            "BBC",
+            [(headline, "BBC"), ("Storm Bram live: thousands without power", "The Guardian")],
+        )
+        + "</channel></rss>"
+    ).encode()
+    result = parse(feed)
+    (article,) = result.articles
+    assert article.source == "BBC"
+    assert article.title == f"{headline} - BBC"  # as written: the digest's headline drops it
+    assert list(article.paragraphs) == []
+    assert "The Guardian" not in everything(result)
+
+
+def test_an_item_naming_its_source_keeps_a_description_of_its_own():
+    feed = (
+        b'<rss version="2.0"><channel><title>Yahoo News</title><item><title>Rates held</title>'
+        b"<link>https://news.example.org/rates</link><description>&lt;p&gt;The central bank "
+        b'held rates at 2% on &lt;a href="https://news.example.org/thursday"&gt;Thursday&lt;/a&gt;'
+        b", as expected.&lt;/p&gt;</description>"
+        b'<source url="https://www.reuters.com/">Reuters</source></item></channel></rss>'
+    )
+    (article,) = parse(feed).articles
+    assert article.source == "Reuters"
+    assert [p.text for p in article.paragraphs] == [
+        "The central bank held rates at 2% on Thursday, as expected."
+    ]
+
+
+def test_an_atom_entry_copied_from_another_feed_is_that_feeds():
+    feed = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>Planet Gardening</title>'
+        b"<entry><id>urn:1</id><title>Lifting the dahlias</title>"
+        b'<updated>2026-12-07T08:00:00Z</updated><link href="https://example.org/1"/>'
+        b"<content>The first frost came last night.</content>"
+        b"<source><id>urn:blog</id><title>Allotment Diaries</title></source></entry></feed>"
+    )
+    (article,) = parse(feed).articles
+    assert article.source == "Allotment Diaries"
+
+
+def test_an_entry_naming_no_source_is_the_feeds():
+    (article,) = corpus("feed-rs+feed-rs/atom/atom_example_1.xml").articles
+    assert article.source == "Test source"

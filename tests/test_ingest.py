@@ -1251,3 +1251,38 @@ def test_an_entry_still_cut_off_whose_page_gives_the_whole_text_is_shown_unmarke
     assert story.headline == "Council votes"  # not marked: the page gave the whole text
     assert story.summary[0].text.startswith("Paragraph 1 of the full report")
     assert len(http_server.requests_to("/story/1")) == 1  # no page download while held
+
+
+def test_an_aggregators_item_is_shown_as_its_publishers_under_its_own_headline(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    """Google News: an item's title ends " - Publisher", RSS's <source> names the publisher,
+    and the description lists links to the coverage. The story is the publisher's, under
+    its own headline, with no other outlet's headline for its text; the feed stays the
+    source its state is kept under."""
+    when = NOW - dt.timedelta(hours=1)
+    coverage = (
+        '<ol><li><a href="{link}" target="_blank">ECB holds rates as inflation eases</a>'
+        '&nbsp;&nbsp;<font color="#6f6f6f">Reuters</font></li><li><a href="{link}2">Lagarde '
+        'signals no hurry to cut again</a>&nbsp;&nbsp;<font color="#6f6f6f">Financial Times'
+        "</font></li></ol>"
+    )
+    link = http_server.url("/rss/articles/CBMiAbc")  # Google's redirect: not read here
+    body = rss(
+        "<item><title>ECB holds rates as inflation eases - Reuters</title>"
+        f'<link>{link}</link><guid isPermaLink="false">CBMiAbc</guid>'
+        f"<pubDate>{format_datetime(when)}</pubDate>"
+        f"<description>{escape(coverage.format(link=link))}</description>"
+        '<source url="https://www.reuters.com">Reuters</source></item>',
+        title="Top stories - Google News",
+    )
+    http_server.route("/gnews.xml", body=body, headers=RSS)
+    url = http_server.url("/gnews.xml")
+    config = site(tmp_path, Source(urlsplit(url).netloc, "feed", url, named=False))
+    result = build(config, DAY, now=NOW)
+    (story,) = result.digest.stories
+    assert story.headline == "ECB holds rates as inflation eases"
+    assert story.lead.source == "Reuters"
+    assert story.lead.origin == urlsplit(url).netloc
+    assert "Lagarde" not in story.lead.body_text
+    assert "Financial Times" not in " ".join(story.lead.summary)

@@ -30,6 +30,9 @@ _LOOKS_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?|/[a-zA-Z][a-z
 _LOOKS_HTML_BYTES = re.compile(_LOOKS_HTML.pattern.encode())
 _ENTITY_REF_BYTES = re.compile(ENTITY_REF.pattern.encode())
 _BLANK_LINES = re.compile(r"\n\s*\n")
+_ANCHOR = re.compile(r"<a\b[^>]*>.*?</a\s*>", re.IGNORECASE | re.DOTALL)
+# Beside each link of a list of links, at most a name: its outlet's ("The Guardian").
+_WORDS_BESIDE_LINK = 4
 
 
 def title_text(value: str, is_html: bool) -> str:
@@ -42,6 +45,21 @@ def title_text(value: str, is_html: bool) -> str:
     value = unescape_text(value)
     value = " ".join(value.split())
     return value if value.isprintable() else " ".join(strip_control_chars(value).split())
+
+
+def is_link_list(value: str | bytes) -> bool:
+    """True when ``value`` (markup) is only links, with at most a name beside each and no
+    sentence of its own: a list of headlines, such as an aggregator's list of an item's
+    coverage, not an article's text."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", errors="replace")
+    links = len(_ANCHOR.findall(value))
+    if not links:
+        return False
+    beside = html_to_text(_ANCHOR.sub(" ", value))
+    return len(beside.split()) <= _WORDS_BESIDE_LINK * links and not re.search(
+        r"[.!?]\s", beside + " "
+    )
 
 
 def clip(text: str, limit: int) -> str:

@@ -10,6 +10,8 @@ way for every format:
 * the key is the guid when it is a URL (``url:``) or a tag:/urn: id (``id:``), another guid
   scoped to the source (``id:<source>:``), else the link (``url:``), else a hash of title and
   text (``hash:``); entries of one feed that share a key are told apart by title and link;
+* an entry that names its publisher (RSS and Atom ``<source>``) is that publisher's, and a
+  description of it that is only links (an aggregator's list of the coverage) is no text;
 * entries with no title, link or text are counted as skipped, never silently lost.
 
 Every entry of the document is returned: the source's ``category`` and ``max_items`` are
@@ -34,6 +36,7 @@ from digest.sources.feeds.content import (
     Content,
     DeferredParagraphs,
     clip,
+    is_link_list,
     title_text,
 )
 from digest.sources.feeds.errors import shorten
@@ -61,6 +64,9 @@ class RawEntry:
     author: str | None = None
     contents: list[Content] = field(default_factory=list)
     base: str | None = None  # what a relative link resolves against
+    # who published the entry, when the feed passes on another's (RSS <source>, Atom
+    # <source><title>: an aggregator such as Google News, a planet)
+    publisher: str | None = None
     # recovered from broken markup: its text may be cut short or mixed with another entry's
     damaged: bool = False
 
@@ -182,6 +188,12 @@ def _article(raw: RawEntry, source: Source, date_limit: dt.datetime) -> Article 
     title = clip(title_text(raw.title, raw.title_is_html), MAX_TITLE_CHARS)
     link = clean_link(raw.link, raw.base)
     contents = [(value, kind) for value, kind in raw.contents if value and not value.isspace()]
+    publisher = clip(title_text(raw.publisher or "", False), MAX_AUTHOR_CHARS)
+    if publisher:
+        # An aggregator's description of an item it passes on is often its list of links to
+        # the coverage (Google News: this headline and other outlets' beside their names):
+        # none of it is the article's text, which its page has.
+        contents = [(value, kind) for value, kind in contents if not is_link_list(value)]
     if not (title or link or contents):
         return None
     # Most entries of a feed were shown on an earlier day or belong to a new feed's old
@@ -215,7 +227,9 @@ def _article(raw: RawEntry, source: Source, date_limit: dt.datetime) -> Article 
         key = "hash:" + hashlib.sha256(f"{title}\n{body}".encode()).hexdigest()
     return Article(
         key=key,
-        source=source.name,
+        # who the reader sees it come from: the publisher the entry names, else the source
+        # (whose own title ingest's labels put in when the config leaves it unnamed)
+        source=publisher or source.name,
         title=title,
         paragraphs=paragraphs,
         url=link,

@@ -73,6 +73,7 @@ def _from_feedparser(
         raw.guid = entry.get("id") or None
         raw.dates = [entry[k] for k in ("published", "updated") if isinstance(entry.get(k), str)]
         raw.author = entry.get("author")
+        raw.publisher = (entry.get("source") or {}).get("title") or None
         for content in entry.get("content") or ():
             kind = "text" if "plain" in (content.get("type") or "") else "html"
             raw.contents.append((content.get("value") or "", kind))

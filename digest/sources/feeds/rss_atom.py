@@ -159,6 +159,8 @@ def _rss_entry(item, base: str | None, xml_base: bool) -> RawEntry:
     author = first(fields, "dc:creator", "author", "itunes:author", "atom:author")
     if author is not None:
         raw.author = _rss_author(author)
+    if (publisher := first(fields, "source")) is not None:
+        raw.publisher = plain(publisher).strip() or None  # RSS 2.0: the channel it came from
     for name, kind in _RSS_CONTENTS:
         for element in fields.get(name, ()):
             raw.contents.append((body(element), kind))
@@ -185,6 +187,11 @@ def _atom_entry(entry, base: str | None, xml_base: bool) -> RawEntry:
         raw.author = _atom_person(author)
     elif fields.get("dc:creator"):
         raw.author = plain(fields["dc:creator"][0])
+    if (origin := first(fields, "source")) is not None:
+        # Atom: the feed an entry was copied from (a planet's), named by its title
+        title = next((c for c in origin if qname(c.tag) in ("atom:title", "title")), None)
+        if title is not None:
+            raw.publisher = title_text(*_atom_text(title)) or None
     for name in ("content", "summary"):
         for element in fields.get(name, ()):
             if not element.get("src"):  # out-of-line content has nothing to read here
