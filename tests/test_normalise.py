@@ -359,6 +359,68 @@ def test_sentences_that_open_as_an_aggregators_lines_do_are_kept(sentence: str) 
     assert kept_texts([BODY[0], sentence, BODY[1]]) == [BODY[0], sentence, BODY[1]]
 
 
+# What podcast hosts add under every episode's show notes (Acast, Megaphone, Omny, ART19).
+PODCAST_HOST_NOTES = [
+    "Hosted on Acast. See acast.com/privacy for more information.",
+    "Learn more about your ad choices. Visit megaphone.fm/adchoices",
+    "Learn more about your ad choices. Visit podcastchoices.com/adchoices",
+    "See omnystudio.com/listener for privacy information.",
+    "Hosted by Simplecast, an AdsWizz company.",
+    "See Privacy Policy at https://art19.com/privacy and California Privacy Notice at"
+    " https://art19.com/privacy#do-not-sell-my-info.",
+]
+
+
+@pytest.mark.parametrize("note", PODCAST_HOST_NOTES)
+def test_a_podcast_hosts_note_under_the_show_notes_is_cut(note: str) -> None:
+    kept, removed = clean([BODY[0], BODY[1], note])
+    assert kept == [("body", BODY[0]), ("body", BODY[1])]
+    assert {rule for rule, _ in removed} == {"podcast-host-note"}
+    # the plain-text summary runs it into the episode's last paragraph
+    assert kept_texts([f"{BODY[1]} {note}"]) == [BODY[1]]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The show is hosted on Acast, which also sells its adverts.",
+        "See our privacy policy for more information.",
+        "Listeners can learn more about the choices the council faces on its website.",
+    ],
+)
+def test_sentences_about_podcast_hosts_are_kept(sentence: str) -> None:
+    assert kept_texts([BODY[0], sentence, BODY[1]]) == [BODY[0], sentence, BODY[1]]
+
+
+def test_a_wordpress_more_link_is_cut_when_its_title_holds_an_apostrophe() -> None:
+    # WordPress links the rest of a teaser as 'Continue reading "Title"', typographic
+    # quotes and apostrophes and all: the apostrophe ended the quoted title, and it stayed
+    teaser = "Volunteers will clear scrub along the path on Saturday. Bring gloves and a flask."
+    more = "Continue reading \u201cVolunteer day at Wayland\u2019s Smithy\u201d"
+    assert clean([f"{teaser} {more}"]) == ([("body", teaser)], [("feed-footer", more)])
+
+
+def test_a_preprints_announcement_line_and_abstract_label_are_cut() -> None:
+    """arXiv's feeds: "arXiv:<id> Announce Type: new", then "Abstract: ..." on its own line."""
+    abstract = (
+        "We present a routing scheme that lets a transformer attend sparsely over documents"
+        " of up to a million tokens. It matches dense attention on three benchmarks."
+    )
+    for announce in (
+        "arXiv:2612.04411v1 Announce Type: new",
+        "arXiv:2611.09876v2 Announce Type: replace-cross",
+    ):
+        assert clean([announce, f"Abstract: {abstract}"]) == (
+            [("body", abstract)],
+            [("preprint-announcement", announce), ("abstract-label", "Abstract:")],
+        )
+
+
+def test_an_abstract_named_in_a_sentence_is_kept() -> None:
+    lead = "Abstract art sold well at the harbour gallery's winter auction on Saturday."
+    assert kept_texts([lead, BODY[1]]) == [lead, BODY[1]]
+
+
 def test_bracketed_and_dashed_markers_are_matched() -> None:
     kept, removed = clean(
         [BODY[0], "(This article was created with the help of AI.)", "— Advertisement —"]
