@@ -279,3 +279,97 @@ def test_a_language_without_a_word_list_is_not_taken_to_share_only_names() -> No
     assert pairs.get((0, 1), 0.0) < GroupingSettings().similarity
     assert pairs[(0, 1)] == pytest.approx((plain[0] @ plain[1].T).toarray()[0, 0], abs=1e-5)
     assert pairs.get((0, 2), 0.0) >= GroupingSettings().similarity
+
+
+def ferry_report(key: str, title: str, text: str, language: str, hours: float) -> Article:
+    return Article(
+        key=key,
+        source=f"Outlet {key}",
+        title=title,
+        paragraphs=(Paragraph(text),),
+        published=WHEN + dt.timedelta(hours=hours),
+        language=language,
+    )
+
+
+FERRY_WIRE = ferry_report(
+    "wire",
+    "Ferry runs aground off Dutch island, 340 passengers taken ashore",
+    "A passenger ferry ran aground on a sandbank off the Dutch island of Texel on Saturday "
+    "evening, and all 340 passengers and crew were taken off by lifeboats, the coastguard said. "
+    "Nobody was hurt. The ship had left the port of Den Helder half an hour earlier and struck "
+    "the sandbank in thick fog, a spokesman for the operator said.",
+    "en",
+    0,
+)
+FERRY_TRADE = ferry_report(
+    "trade",
+    "Texel ferry aground in fog: crossings suspended",
+    "Crossings between Den Helder and Texel are suspended after the Marsdiep Star ran aground "
+    "on the Razende Bol sandbank in thick fog on Saturday evening. The operator, TESO, said "
+    "tugs would try to refloat the ferry at high tide; the coastguard's lifeboats took the 340 "
+    "passengers ashore.",
+    "en",
+    2,
+)
+FERRY_DUTCH = ferry_report(
+    "nl",
+    "Veerboot Marsdiep Star vastgelopen bij Texel",
+    "De veerboot Marsdiep Star van TESO is zaterdagavond in dichte mist vastgelopen op de "
+    "Razende Bol. De 340 passagiers werden door de KNRM aan wal gebracht. De overtochten tussen "
+    "Den Helder en Texel liggen stil.",
+    "nl",
+    1,
+)
+
+
+def test_a_report_in_another_language_stays_with_the_report_it_shares_little_with() -> None:
+    """The Dutch report names what the trade site's does (the ship, its operator, the
+    sandbank); the wire's names only the island, the port and the 340 passengers, a plain
+    cosine under half the threshold. Measured against what English and Dutch could share,
+    that pair still counts in the average that keeps the three together: dropped before it
+    is measured, it left the Dutch report alone (an average of 0.24 against the two)."""
+    from digest.group import cluster_articles
+
+    settings = GroupingSettings()
+    articles = [FERRY_WIRE, FERRY_TRADE, FERRY_DUTCH]
+    links = similar_links(articles, settings)
+    pairs = {
+        (int(a), int(b)): float(s)
+        for a, b, s in zip(links.first, links.second, links.similarity, strict=True)
+    }
+    assert settings.similarity * 0.5 <= pairs[(0, 2)] < settings.similarity
+    assert cluster_articles(articles, settings) == [[0, 1, 2]]
+
+
+def test_a_story_continues_an_earlier_days_story_told_in_another_language() -> None:
+    """Yesterday's story was the Dutch report of the grounding; today's English report of the
+    ferry refloated continues it: they share the ship, the island, the port and the 340
+    passengers, a plain cosine of 0.24, and 0.33 measured as grouping measures two languages.
+    An English story of another ferry's grounding on another island does not."""
+    from digest.group import group_stories, link_earlier, make_story, story_record
+
+    yesterday = WHEN.date()
+    earlier = [story_record(make_story([FERRY_DUTCH]), yesterday, WHEN)]
+    refloated = ferry_report(
+        "refloated",
+        "Stranded Texel ferry refloated",
+        "Tugs refloated the Marsdiep Star from a sandbank off the Dutch island of Texel at high "
+        "tide on Sunday morning, a day after it ran aground in fog with 340 passengers on board. "
+        "Crossings from the port of Den Helder resume on Monday, the operator said.",
+        "en",
+        26,
+    )
+    other = ferry_report(
+        "other",
+        "Ferry aground off Norderney in fog, passengers taken off",
+        "A ferry ran aground in fog off the German island of Norderney on Sunday morning; "
+        "the 85 passengers were taken off by a lifeboat of the DGzRS, the operator Frisia said.",
+        "en",
+        27,
+    )
+    linked = {s.lead.key: s.earlier for s in link_earlier(group_stories([refloated]), earlier)}
+    assert linked["refloated"] is not None
+    assert linked["refloated"].story_id == earlier[0].id
+    (story,) = link_earlier(group_stories([other]), earlier)
+    assert story.earlier is None

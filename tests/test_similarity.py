@@ -11,8 +11,10 @@ from story_samples import FERRY_AEGEAN, FERRY_REPRINT, FERRY_WIRE, GROUNDING_WIR
 from digest.text.similarity import (
     COMMONEST,
     RAREST,
+    across_languages,
     containment,
     content_words,
+    figure_weight,
     guess_language,
     overlap,
     shared_word_counts,
@@ -23,9 +25,12 @@ from digest.text.similarity import (
     story_weighted,
     vectorise,
     vectorise_dense,
+    vectorise_dense_with_reach,
+    vectorise_with_reach,
     word_weights,
     words_of,
 )
+from digest.text.words import figures_of
 
 GERMAN = (
     "Die Polizei hat am Dienstag in der Stadt zwei Männer festgenommen, die nach Angaben der "
@@ -45,6 +50,28 @@ def cosine(first: str, second: str) -> float:
 def test_words_are_lower_case_with_possessives_cut_and_numbers_left_out() -> None:
     words = words_of("Maduro\u2019s 7th F35 order: Russia-Ukraine talks don't stop, 2026")
     assert words == ["maduro", "f35", "order", "russia", "ukraine", "talks", "don't", "stop"]
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        # a magnitude and a toll, each spelt one way in every language
+        ("A 7.1 quake killed 14 and left 2,300 homeless", ["#7.1", "#14", "#2300"]),
+        ("Beben der Stärke 7,1: 14 Tote, 2.300 Obdachlose", ["#7.1", "#14", "#2300"]),
+        ("un séisme de magnitude 7,1 : 2\u202f300 sans-abri", ["#7.1", "#2300"]),
+        ("a gauge at 78 cm and $2.5bn, 28% more, 120 homes", ["#78", "#2.5", "#28", "#120"]),
+        # what any report of any event may give: one significant digit, years, days of a month
+        ("3 dead, 10 hurt, 500 homes, 1,000 people, 0.5 points", []),
+        ("a rate of 0.125% and 1.234.567 votes", ["#0.125", "#1234567"]),
+        ("in 2026, on March 14, on 14 March, am 14. März, the 21st of March", []),
+        # not figures: inside a word or a name, times, dates and versions written with dots
+        ("F35 jets, COVID-19, at 14:30, on 20.01.2009, version 2.6.32", []),
+    ],
+)
+def test_figures_are_spelt_one_way_and_those_any_report_gives_are_left_out(
+    text: str, figures: list[str]
+) -> None:
+    assert figures_of(text) == figures
 
 
 @pytest.mark.parametrize(
@@ -123,6 +150,55 @@ def test_rare_words_weigh_more_than_common_ones_within_the_bounds() -> None:
     assert said < government < geneva < invented
     assert invented == RAREST  # a word the lists never saw
     assert the == COMMONEST  # the most common words still weigh a little
+
+
+def test_a_figure_weighs_what_wordfreq_estimates_for_that_number() -> None:
+    """wordfreq spreads the frequency of the numbers of a shape ("00", "0.0", "0000") over
+    them by their leading digit: a common small number weighs less than a magnitude, and an
+    exact count of thousands most, as a rare word does."""
+    import wordfreq
+
+    for figure, spelt in (("#14", "14"), ("#78", "78"), ("#7.1", "7.1"), ("#2300", "2300")):
+        zipf = wordfreq.zipf_frequency(spelt, "en", wordlist="small")
+        assert figure_weight(figure) == pytest.approx(RAREST - zipf, abs=0.05)
+    assert COMMONEST < figure_weight("#14") < figure_weight("#7.1") < figure_weight("#2300")
+    assert figure_weight("#2300") < RAREST
+
+
+QUAKE = "Magnitude 6.4 earthquake strikes eastern Turkey, 14 killed"
+QUAKE_AGAIN = "Turkey earthquake of magnitude 6.4 kills 14 in eastern province"
+OTHER_QUAKE = "Magnitude 5.8 earthquake strikes eastern Turkey, 37 killed"
+
+
+def test_figures_count_as_shared_words_only_when_asked() -> None:
+    """Two reports of one earthquake give its magnitude and toll alike; a look-alike quake the
+    same day gives others, which count against it as much as they count for the first."""
+
+    def similarity(first: str, second: str, figures: bool) -> float:
+        vectors = vectorise([first, second], figures=figures)
+        return float((vectors[0] @ vectors[1].T).toarray()[0, 0])
+
+    for first, second in ((QUAKE, QUAKE_AGAIN), (QUAKE, OTHER_QUAKE)):
+        assert similarity(first, second, False) == pytest.approx(cosine(first, second))
+    assert similarity(QUAKE, QUAKE_AGAIN, True) > similarity(QUAKE, QUAKE_AGAIN, False)
+    assert similarity(QUAKE, OTHER_QUAKE, True) < similarity(QUAKE, OTHER_QUAKE, False)
+    # in the same words, the other quake was the closer; by its figures it is the further
+    assert similarity(QUAKE, QUAKE_AGAIN, False) < similarity(QUAKE, OTHER_QUAKE, False)
+    assert similarity(QUAKE, QUAKE_AGAIN, True) > similarity(QUAKE, OTHER_QUAKE, True) + 0.1
+    # a figure is one term in every language, and written alike in each
+    vectors, reach = vectorise_with_reach(
+        [QUAKE, "Erdbeben der Stärke 6,4 in der Osttürkei: 14 Tote"],
+        declared=["en", "de"],
+        figures=True,
+    )
+    assert vectors[0].multiply(vectors[1]).getnnz() == 2
+    dense, dense_reach = vectorise_dense_with_reach(
+        [QUAKE, "Erdbeben der Stärke 6,4 in der Osttürkei: 14 Tote"],
+        declared=["en", "de"],
+        figures=True,
+    )
+    assert dense == pytest.approx(vectors.toarray())
+    assert dense_reach.shareable == pytest.approx(reach.shareable)
 
 
 def test_inflections_and_accents_count_as_one_term() -> None:
@@ -236,6 +312,53 @@ def test_a_small_pool_finds_the_same_pairs_without_sparse_matrices() -> None:
             shared_word_counts_dense(dense, left, right).tolist()
             == shared_word_counts(sparse, left, right).tolist()
         )
+
+
+FERRY_AGROUND = (
+    "Ferry runs aground off Dutch island, 340 passengers taken ashore. A passenger ferry ran "
+    "aground on a sandbank off the Dutch island of Texel on Saturday evening, and all 340 "
+    "passengers and crew were taken off by lifeboats, the coastguard said. Nobody was hurt. The "
+    "ship had left the port of Den Helder half an hour earlier and struck the sandbank in thick "
+    "fog, a spokesman for the operator said."
+)
+VEERBOOT_VASTGELOPEN = (
+    "Veerboot Marsdiep Star vastgelopen bij Texel. De veerboot Marsdiep Star van TESO is "
+    "zaterdagavond in dichte mist vastgelopen op de Razende Bol. De 340 passagiers werden door "
+    "de KNRM aan wal gebracht. De overtochten tussen Den Helder en Texel liggen stil."
+)
+PORT_CLOSED = (
+    "Storm closes the port of Den Helder. Ferries to Texel stay in port as a storm blows in."
+)
+
+
+@pytest.mark.parametrize("floor", [0.125, 0.15])
+def test_with_reach_a_pair_of_two_languages_under_the_floor_is_found_where_it_reaches_it(
+    floor: float,
+) -> None:
+    """An English and a Dutch report of one grounding share its island, port and passengers
+    (cosine 0.095): measured against what English and Dutch could share, they reach 0.125,
+    and ``similar_pairs`` must not drop them before they are measured so. Two texts of one
+    language are found as before."""
+    texts = [FERRY_AGROUND, VEERBOOT_VASTGELOPEN, PORT_CLOSED]
+    vectors, reach = vectorise_with_reach(texts, declared=["en", "nl", "en"], figures=True)
+    dense, _ = vectorise_dense_with_reach(texts, declared=["en", "nl", "en"], figures=True)
+    plain = (vectors @ vectors.T).toarray()
+    left, right = np.array([0, 0, 1]), np.array([1, 2, 2])
+    measured = across_languages(plain[left, right].astype(np.float32), left, right, reach)
+    expected = {
+        (int(i), int(j)) for i, j, m in zip(left, right, measured, strict=True) if m >= floor
+    }
+    assert plain[0, 1] < 0.125 <= measured[0] < 0.15
+    assert (0, 1) not in brute_force(vectors, floor)
+    for found in (
+        similar_pairs(vectors, floor, reach=reach),
+        similar_pairs(vectors, floor, block_rows=1, reach=reach),
+        similar_pairs_dense(dense, floor, reach=reach),
+    ):
+        got, sims = set(zip(found[0].tolist(), found[1].tolist(), strict=True)), found[2]
+        assert got == expected
+        assert sims == pytest.approx(plain[found[0], found[1]], abs=1e-5)  # the plain cosines
+    assert ((0, 1) in expected) == (floor == 0.125)
 
 
 def test_shared_word_counts_count_distinct_content_words() -> None:

@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from digest.text.words import guess_language, shown_language, words_of
+from digest.text.words import figures_of, guess_language, shown_language, words_of
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -149,12 +149,40 @@ def word_weights(words: Sequence[str], language: str = "en") -> np.ndarray:
     return np.clip(RAREST - zipf, COMMONEST, RAREST).astype(np.float32)
 
 
+# How often a number's leading digit is each of 0-9 (Benford's law, with a share for "007"),
+# and the share of four-digit numbers that are not years: wordfreq's own estimates
+# (``wordfreq.numbers``), by which it spreads the frequency of "00" or "0.0" over the numbers
+# of that shape.
+_LEADING_DIGIT = (0.009, 0.300, 0.175, 0.124, 0.096, 0.078, 0.066, 0.057, 0.050, 0.045)
+_NOT_YEAR = 0.1
+_DIGITS = re.compile(r"\d+")
+
+
+@lru_cache(maxsize=4_096)
+def figure_weight(figure: str) -> float:
+    """What a figure (``figures_of``: "#78", "#2300", "#7.1") weighs, as ``word_weights``
+    weighs a word: ``RAREST`` minus its Zipf frequency, as wordfreq estimates it (the
+    frequency of numbers of its shape, "00", "0000" or "0.0", times the share of those that
+    are this one). "78" weighs 3.4, "14" 2.7, "7.1" 4.2, "2,300" 6.1. The figures of every
+    language are weighed by English's list: the news of any language writes numbers alike,
+    and a figure is one term in every language."""
+    value = figure.lstrip("#")
+    frequency = _frequencies("en").get(_DIGITS.sub(lambda m: "0" * len(m.group()), value), 0.0)
+    for digits in _DIGITS.findall(value):
+        frequency *= _LEADING_DIGIT[int(digits[0])] / 10 ** (len(digits) - 1)
+        if len(digits) == 4:
+            frequency *= _NOT_YEAR
+    zipf = math.log10(frequency) + 9.0 if frequency > 0 else 0.0
+    return float(np.clip(RAREST - zipf, COMMONEST, RAREST))
+
+
 def vectorise(
     texts: Sequence[str],
     languages: Sequence[str] = DEFAULT_LANGUAGES,
     declared: Sequence[str | None] | None = None,
     *,
     remember: bool = False,
+    figures: bool = False,
 ) -> csr_matrix:
     """L2-normalised rows of sublinear term frequency (1 + log count) × ``word_weights``.
 
@@ -166,8 +194,11 @@ def vectorise(
     ``remember``: the texts are ones the process will be given again (the stories of the days
     before, which each day's stories are compared with): what they hold is remembered
     (``_remembered_words``).
+
+    ``figures``: a text's figures count as words of it (``figures_of``: "2,300", "7.1", not
+    a year or "3"), weighed by ``figure_weight`` and spelt alike in every language.
     """
-    return vectorise_with_reach(texts, languages, declared, remember=remember)[0]
+    return vectorise_with_reach(texts, languages, declared, remember=remember, figures=figures)[0]
 
 
 def vectorise_with_reach(
@@ -176,11 +207,14 @@ def vectorise_with_reach(
     declared: Sequence[str | None] | None = None,
     *,
     remember: bool = False,
+    figures: bool = False,
 ) -> tuple[csr_matrix, Reach]:
     """``vectorise``, with what ``across_languages`` needs to compare its rows fairly."""
     from scipy.sparse import csr_matrix
 
-    indptr, columns, data, terms, reach = _weighted_terms(texts, languages, declared, remember)
+    indptr, columns, data, terms, reach = _weighted_terms(
+        texts, languages, declared, remember, figures
+    )
     return csr_matrix((data, columns, indptr), shape=(len(texts), max(terms, 1))), reach
 
 
@@ -198,9 +232,14 @@ def vectorise_dense_with_reach(
     texts: Sequence[str],
     languages: Sequence[str] = DEFAULT_LANGUAGES,
     declared: Sequence[str | None] | None = None,
+    *,
+    figures: bool = False,
 ) -> tuple[np.ndarray, Reach]:
-    """``vectorise_dense``, with what ``across_languages`` needs."""
-    indptr, columns, data, terms, reach = _weighted_terms(texts, languages, declared)
+    """``vectorise_dense``, with what ``across_languages`` needs (``figures``: as for
+    ``vectorise``)."""
+    indptr, columns, data, terms, reach = _weighted_terms(
+        texts, languages, declared, figures=figures
+    )
     dense = np.zeros((len(texts), max(terms, 1)), dtype=np.float32)
     rows = np.repeat(np.arange(len(texts)), np.diff(indptr))
     dense[rows, columns] = data
@@ -234,6 +273,22 @@ class Reach:
         share = np.where(self.known[left] & self.known[right], share, 1.0)
         return np.sqrt(np.maximum(share, _LEAST_SHAREABLE)).astype(np.float32)
 
+    def least(self) -> float:
+        """The lowest ``scale`` any pair of the rows can have (1 in a pool of one language)."""
+        return math.sqrt(_LEAST_SHAREABLE) if self.shareable.shape[1] else 1.0
+
+    def reaching(
+        self, sims: np.ndarray, left: np.ndarray, right: np.ndarray, floor: float
+    ) -> np.ndarray:
+        """Which pairs reach ``floor``, plainly or measured ``across_languages``: a pair of two
+        languages whose plain cosine is under it may still reach it against what the two
+        could share."""
+        reached = sims >= floor
+        doubt = np.flatnonzero(~reached & (sims >= floor * self.least()))
+        if len(doubt):
+            reached[doubt] = sims[doubt] >= floor * self.scale(left[doubt], right[doubt])
+        return reached
+
 
 # A text of which another language could write almost nothing alike (a sentence of common
 # words) is not compared as if the little it has were all of it: a cosine is at most doubled
@@ -258,7 +313,7 @@ def across_languages(
 
 
 def _count_words(
-    text: str, tag: str | None, default: str
+    text: str, tag: str | None, default: str, figures: bool = False
 ) -> tuple[str, bool, tuple[tuple[str, int], ...]]:
     """The language ``text`` is read in, whether it is known (declared, or shown by its
     function words) rather than taken for ``default``, and its distinct content words with
@@ -274,6 +329,9 @@ def _count_words(
         for word, count in Counter(words).items()
         if len(word) >= 2 and word not in stop
     )
+    found = figures_of(text) if figures else ()
+    if found:
+        counted += tuple(Counter(found).items())
     return language, shown is not None, counted
 
 
@@ -290,6 +348,7 @@ def _weighted_terms(
     languages: Sequence[str],
     declared: Sequence[str | None] | None = None,
     remember: bool = False,
+    figures: bool = False,
 ) -> tuple[list[int], np.ndarray, np.ndarray, int, Reach]:
     """The rows of ``vectorise`` in CSR form: (indptr, columns, values, number of terms), and
     what each row could share with another language (``Reach``)."""
@@ -306,10 +365,11 @@ def _weighted_terms(
     unknown: list[bool] = []  # ... taken for the default, its words not telling
     indices = array("l")
     frequencies = array("d")
+    figure_terms: dict[int, str] = {}  # term → the figure it is
     for index, text in enumerate(texts):
         tag = declared[index] if declared is not None else None
         read = _remembered_words if remember else _count_words
-        language, known, counted = read(text, tag, default)
+        language, known, counted = read(text, tag, default, figures)
         read_in.append(language)
         unknown.append(not known)
         spellings = surface.setdefault(language, {})
@@ -317,7 +377,11 @@ def _weighted_terms(
         for word, count in counted:
             term = spellings.get(word)
             if term is None:
-                term = vocabulary.setdefault(_term(word, language), len(vocabulary))
+                if word[0] == "#":  # a figure (``figures_of``): one term in every language
+                    term = vocabulary.setdefault(word, len(vocabulary))
+                    figure_terms[term] = word
+                else:
+                    term = vocabulary.setdefault(_term(word, language), len(vocabulary))
                 spellings[word] = term
             terms[term] = terms.get(term, 0) + count
         for term, count in terms.items():
@@ -347,6 +411,8 @@ def _weighted_terms(
             weights = word_weights(list(spellings), language)
             terms_of = np.fromiter(spellings.values(), dtype=np.int64, count=len(spellings))
             np.minimum.at(term_weights, terms_of, weights)
+        for term, figure in figure_terms.items():
+            term_weights[term] = figure_weight(figure)
         data *= term_weights[columns]
     row_of = np.repeat(np.arange(len(texts)), np.diff(indptr))
     lengths = np.sqrt(np.bincount(row_of, weights=data * data, minlength=len(texts)))
@@ -540,8 +606,11 @@ def similar_pairs(
     times: np.ndarray | None = None,
     max_apart: float | None = None,
     block_rows: int = 512,
+    reach: Reach | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every pair ``i < j`` whose cosine similarity is at least ``min_similarity``.
+    """Every pair ``i < j`` whose cosine similarity is at least ``min_similarity``: with
+    ``reach`` (of the texts the rows are), whose cosine reaches it plainly or
+    ``across_languages`` (the similarity returned is the plain cosine all the same).
 
     With ``times`` (seconds, NaN when unknown) and ``max_apart``, rows are only compared with
     rows at most ``max_apart`` seconds away (or undated). Returns three arrays (i, j,
@@ -565,6 +634,7 @@ def similar_pairs(
         dated = int((~undated).sum())
         sorted_times = times[order[:dated]]
     ordered = _csr(vectors[order])
+    least = reach.least() if reach is not None else 1.0
     rows: list[np.ndarray] = []
     cols: list[np.ndarray] = []
     sims: list[np.ndarray] = []
@@ -581,12 +651,16 @@ def similar_pairs(
         block = (ordered[start:stop] @ ordered[columns].T).tocoo()
         i = block.row + start
         j = columns[block.col]
-        keep = (j > i) & (block.data >= min_similarity)
+        keep = (j > i) & (block.data >= min_similarity * least)
         if sorted_times is not None:
             # the window is the block's: each pair must still be close enough itself
             ti = np.where(i < dated, sorted_times[np.minimum(i, dated - 1)], np.nan)
             tj = np.where(j < dated, sorted_times[np.minimum(j, dated - 1)], np.nan)
             keep &= ~(np.abs(ti - tj) > max_apart)  # NaN (undated) compares False
+        if reach is not None and least < 1.0:
+            keep[keep] = reach.reaching(
+                block.data[keep], order[i[keep]], order[j[keep]], min_similarity
+            )
         rows.append(order[i[keep]])
         cols.append(order[j[keep]])
         sims.append(block.data[keep])
@@ -604,6 +678,7 @@ def similar_pairs_dense(
     min_similarity: float,
     times: np.ndarray | None = None,
     max_apart: float | None = None,
+    reach: Reach | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``similar_pairs`` for the rows of a dense array (``vectorise_dense``): for a small
     pool, where one product of the whole matrix costs less than sparse bookkeeping and
@@ -611,9 +686,12 @@ def similar_pairs_dense(
     products = vectors @ vectors.T
     left, right = np.triu_indices(vectors.shape[0], k=1)
     sims = products[left, right]
-    keep = sims >= min_similarity
+    least = reach.least() if reach is not None else 1.0
+    keep = sims >= min_similarity * least
     if times is not None and max_apart is not None:
         keep &= ~(np.abs(times[left] - times[right]) > max_apart)  # NaN (undated) compares False
+    if reach is not None and least < 1.0:
+        keep[keep] = reach.reaching(sims[keep], left[keep], right[keep], min_similarity)
     return left[keep].astype(np.int64), right[keep].astype(np.int64), sims[keep]
 
 
