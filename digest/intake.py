@@ -250,9 +250,15 @@ def clean_article(
     ``summarised=False`` leaves the summary to whoever shows the article
     (``digest.summarise.summarised`` makes it then)."""
     from digest.summarise import derive_headline, summarise
+    from digest.text.headlines import naming_source
     from digest.text.normalise import normalise
 
     article = normalise(article, rules, template)
+    # A release feed's "v2.4.0" says which, not of what: shown, grouped and filtered as
+    # "trailmap: v2.4.0", it names its project.
+    named = naming_source(article.title, article.source)
+    if named != article.title:
+        article = dataclasses.replace(article, title=named)
     if not article.title:
         article = dataclasses.replace(
             article,

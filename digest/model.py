@@ -26,6 +26,8 @@ SourceKind = str
 CELL_SEPARATOR = " | "
 # Kinds whose text is kept as the source wrote it: cleaning rules never match them.
 VERBATIM_KINDS: frozenset[str] = frozenset(("code", "row"))
+# A word, for comparing a headline with a summary whatever their punctuation.
+_WORDS = re.compile(r"[^\W_]+")
 
 
 def _by_init(instance: Any) -> tuple[Any, ...]:
@@ -292,6 +294,16 @@ class Story:
     @property
     def summary_text(self) -> str:
         return " ".join(sentence.text for sentence in self.summary)
+
+    @property
+    def headline_says_it_all(self) -> bool:
+        """Whether the story's summary (its lead's, when it has none of its own) only says its
+        headline again: a short post's one sentence, made its headline too. The page, the
+        email and the feeds then print it once, as the headline. Compared by their words, as
+        a headline made from a sentence loses its full stop."""
+        summary = self.summary_text or " ".join(self.lead.summary)
+        said = _WORDS.findall(summary.casefold())
+        return bool(said) and said == _WORDS.findall(self.headline.casefold())
 
 
 @dataclass(frozen=True, slots=True)

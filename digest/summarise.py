@@ -93,6 +93,12 @@ _BRACKETED = re.compile(r"\([^()]{0,80}\)")
 _BARE_URL = re.compile(r"^[(<\[]?(?:https?://|www\.)\S+$", re.IGNORECASE)
 # The signature under a quotation or a post, standing alone: "— @hodlhodl", "- EDW"
 _SIGNATURE = re.compile(r"^(?:--|[\u2014\u2013-])\s*(@\w+|[^\s!?].*)$", re.DOTALL)
+# Hashtags after a post's last sentence, or on a line of their own (a Mastodon or micro.blog
+# post's "#Leith #cycling"): they file the post, and say nothing in a summary or a headline.
+# A tag inside a sentence ("a ride for #BikeWeek today") is one of its words and stays.
+_TAGS = r"(?:#[^\W\d_][\w-]*\s*)+"
+_ONLY_TAGS = re.compile(rf"^{_TAGS}$")
+_TRAILING_TAGS = re.compile(rf"(?<=[.!?\u2026\"'\u201d\u2019)])\s+{_TAGS}$")
 # A template's unfilled value that a feed carries as its text ("<description>null
 # </description>"): the article has no text, not the word
 _PLACEHOLDER = re.compile(r"^(?:null|undefined|none|nan|\[object object\])$", re.IGNORECASE)
@@ -197,7 +203,7 @@ def _lead_sentences(
     for paragraph in paragraphs:
         if paragraph.kind != "body":
             continue
-        text = paragraph.text.strip()
+        text = _TRAILING_TAGS.sub("", paragraph.text.strip())
         if not text or _is_junk_paragraph(text):
             after_bare_byline = False
             continue
@@ -302,6 +308,7 @@ def _is_junk_paragraph(text: str) -> bool:
         _CREDIT_START.match(text)
         or _FILE_PHOTO.match(text)
         or _EDITORS_NOTE.match(text)
+        or _ONLY_TAGS.match(text)
         or (len(text) < 400 and _CAPTION_END.search(text))
         # boilerplate the normalise stage would cut whole ("This website uses cookies ...
         # Learn more"), though no one of its sentences is boilerplate alone
@@ -344,6 +351,7 @@ def _is_junk_sentence(sentence: str) -> bool:
         or _BARE_LABEL.match(sentence)
         or _BARE_URL.match(sentence)
         or _PLACEHOLDER.match(sentence)
+        or _ONLY_TAGS.match(sentence)
         or _is_signature(sentence)
         or default_rules().standalone_match(sentence) is not None
     )

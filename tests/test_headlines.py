@@ -13,6 +13,8 @@ from digest.text.headlines import (
     choose_headline,
     headline_score,
     is_seo_title,
+    names_nothing,
+    naming_source,
     sentence_headline,
     site_names_for,
     strip_cruft,
@@ -478,3 +480,38 @@ def test_a_relative_clause_opened_by_an_article_word_is_still_an_aside() -> None
     assert sentence_headline(sentence, language="de") == (
         "Das Unternehmen kündigte am Montag einen neuen Sparplan für seine Werke in Bayern an"
     )
+
+
+def test_a_cut_keeps_the_phrase_a_verb_ends_on_when_another_clause_follows() -> None:
+    sentence = (
+        "Reminder that the council consultation on the Leith cycle lanes closes on Friday and "
+        "the council wants to hear from everyone who rides along Leith Walk."
+    )
+    assert sentence_headline(sentence) == (
+        "Reminder that the council consultation on the Leith cycle lanes closes on Friday"
+    )
+    # but a pair is not halved: "between Nice | and the Couillole pass"
+    pair = (
+        "The stage was raced on Saturday over the hills between Nice and the Couillole pass "
+        "in brutal heat and strong winds from the sea."
+    )
+    assert sentence_headline(pair) == (
+        "The stage was raced on Saturday over the hills between Nice and the Couillole pass"
+    )
+
+
+@pytest.mark.parametrize(
+    ("title", "headline"),
+    [
+        ("v2.4.0", "trailmap: v2.4.0"),
+        ("2.4.0-rc.1", "trailmap: 2.4.0-rc.1"),
+        ("Release 1.2", "trailmap: Release 1.2"),
+        ("42", "trailmap: 42"),
+        ("trailmap 2.4.0", "trailmap 2.4.0"),
+        ("v2 ships offline maps", "v2 ships offline maps"),
+        ("Windows 11 is out", "Windows 11 is out"),
+    ],
+)
+def test_a_title_that_is_only_a_version_is_shown_with_its_source(title, headline) -> None:
+    assert naming_source(title, "trailmap") == headline
+    assert names_nothing(title) == (headline != title)

@@ -420,6 +420,48 @@ def test_teaser_entries_get_the_full_text_from_the_article_page(
     assert len(http_server.requests_to("/story/1")) == 1
 
 
+# A Mastodon account's page is an app shell: nothing a reader of the post would want.
+APP_SHELL = (
+    "<html><head><title>Mastodon</title></head><body><div id='mastodon'><noscript>To use "
+    "the Mastodon web application, please enable JavaScript.</noscript></div></body></html>"
+)
+
+
+def test_untitled_short_posts_are_whole_and_their_pages_are_not_fetched(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    # A Mastodon account's RSS: no titles, each post whole in its description, hashtags on a
+    # line of their own; one post cut short says so with its ellipsis.
+    posts = [
+        "<p>Great turnout at the bike kitchen tonight, thirty people fixed their brakes.</p>"
+        "<p><a href='https://example.social/tags/Leith' class='mention hashtag' rel='tag'>"
+        "#<span>Leith</span></a></p>",
+        "<p>Roadworks on Great Junction Street mean the painted lane is closed until March; "
+        "take Ferry Road instead.</p>",
+        "<p>The longer thread on the new junction layout starts here and goes on…</p>",
+    ]
+    items = "".join(
+        f"<item><link>{http_server.url(f'/@leith/{n}')}</link><guid>{n}</guid>"
+        f"<pubDate>{format_datetime(NOW - dt.timedelta(hours=n + 1))}</pubDate>"
+        f"<description>{escape(post)}</description></item>"
+        for n, post in enumerate(posts)
+    )
+    for n in range(len(posts)):
+        http_server.route(f"/@leith/{n}", body=APP_SHELL, headers=HTML_PAGE)
+    http_server.route("/feed.xml", body=rss(items, title="Leith Cycles"), headers=RSS)
+    result = build(site(tmp_path, feed("Leith", http_server.url("/feed.xml"))), DAY, now=NOW)
+    assert len(result.digest.stories) == 3
+    assert [len(http_server.requests_to(f"/@leith/{n}")) for n in range(3)] == [0, 0, 1]
+    # the cut post's page was asked for; it holds nothing, so its own text stands
+    assert [p.url for p in result.unread_pages] == [http_server.url("/@leith/2")]
+    kitchen = next(s for s in result.digest.stories if "kitchen" in s.headline)
+    # the post as the feed gave it, its hashtag line kept in the text, out of its headline
+    assert [p.text for p in kitchen.lead.paragraphs][-1] == "#Leith"
+    assert kitchen.headline == (
+        "Great turnout at the bike kitchen tonight, thirty people fixed their brakes"
+    )
+
+
 @pytest.mark.parametrize("kind", ["feed", "page"])
 def test_local_feed_file_and_local_page(tmp_path: Path, kind: str) -> None:
     path = tmp_path / ("feed.xml" if kind == "feed" else "page.html")

@@ -637,3 +637,26 @@ def test_the_text_parts_headings_are_underlined_as_long_as_they_are_in_capitals(
     for heading in ("AUSSENPOLITIK", "SPORT", "AUSSERDEM HEUTE"):
         at = lines.index(heading)
         assert lines[at + 1] == "=" * len(heading)
+
+
+def test_a_summary_that_only_repeats_the_headline_is_printed_once(tmp_path: Path) -> None:
+    # A short untitled post: its one sentence made its headline, and its summary.
+    sentence = "Planted the broad beans in the top bed today."
+    note = make_article(
+        1,
+        source="Jo Notes",
+        title=sentence.rstrip("."),
+        title_derived=True,
+        summary=(sentence,),
+    )
+    note = replace(note, paragraphs=(Paragraph(sentence),))
+    story = Story(
+        headline=note.title,
+        reports=(note,),
+        summary=(Attributed(sentence),),
+    )
+    digest = replace(make_digest(1, failures=False), stories=(story,))
+    plain, html = parts(build(digest, make_config(tmp_path)))
+    assert plain.count("Planted the broad beans") == 1
+    (entry,) = lxml.html.fromstring(html).xpath("//div[@class='story']")
+    assert entry.text_content().count("Planted the broad beans") == 1

@@ -73,3 +73,21 @@ def test_asking_whether_an_entry_is_a_teaser_loads_no_extractor() -> None:
     page = "b'<html><body><article><p>Words.</p></article></body></html>'"
     extract = f"try:\n    extract_page({page})\nexcept PageError:\n    pass"
     assert "trafilatura" in loaded_extractors(extract)
+
+
+NOTE = "Great turnout at the bike kitchen tonight, thirty people fixed their brakes."
+
+
+@pytest.mark.parametrize("title", ["", "  ", "v2.4.0", "2.4.0-rc.1", "Release 1.2"])
+def test_a_short_entry_without_a_headline_is_a_whole_post(title: str) -> None:
+    # a Mastodon or micro.blog post, a JSON Feed note, a release's notes under its tag
+    assert not is_teaser([Paragraph(NOTE), Paragraph("#Leith #cycling")], title=title)
+    # ... unless it says it was cut
+    assert is_teaser([Paragraph(NOTE[:-1] + "…")], title=title)
+    assert is_teaser([Paragraph(NOTE), Paragraph("Read more")], title=title)
+    assert is_teaser([], title=title)
+
+
+def test_a_short_entry_under_a_headline_is_a_teaser() -> None:
+    assert is_teaser([Paragraph(NOTE)], title="Bike kitchen draws a crowd")
+    assert is_teaser([Paragraph(NOTE)])  # its title not known

@@ -593,3 +593,34 @@ def test_the_glance_says_which_of_also_today_are_one_line_each(env, listed, coun
     )
     page = parse(render_day_page(digest, make_config(), env, []))
     assert texts(page.xpath("//p[@class='glance-more']")) == [said]
+
+
+# A short untitled post: its one sentence is its headline (made from it) and its summary.
+NOTE = article(
+    "note-1",
+    "Jo Notes",
+    "Planted the broad beans in the top bed today",
+    ["Planted the broad beans in the top bed today."],
+    "https://notes.example.org/1",
+    dt.datetime(2026, 11, 21, 7, 0, tzinfo=UTC),
+    title_derived=True,
+    summary=("Planted the broad beans in the top bed today.",),
+)
+
+
+def test_a_summary_that_only_repeats_the_headline_is_printed_once(env):
+    from digest.atom import ARTICLE_TEMPLATE
+    from digest.present import base_context
+
+    config = make_config()
+    note, longer = story(NOTE, 1), story(LIBRARIES)
+    assert note.headline_says_it_all and not longer.headline_says_it_all
+    digest = make_digest((note, longer))
+    for html in (render_day_page(digest, config, env, []), render_fragment(digest, config, env)):
+        doc = parse(html)
+        first, second = doc.xpath("//article")
+        assert first.text_content().count("Planted the broad beans") == 1
+        assert not first.xpath(".//p[@class='summary'] | .//details")  # nor as its full text
+        assert len(second.xpath(".//p[@class='summary']")) == 1
+    entry = env.get_template(ARTICLE_TEMPLATE).render(base_context(config), story=note)
+    assert "Planted the broad beans" not in entry  # the entry's title is the headline

@@ -803,3 +803,20 @@ def test_a_status_label_is_cut_from_the_lead_but_a_date_label_is_content() -> No
     assert lead_sentences(body(f"Updated 11/28/17: {FIRE}"), count=1) == (FIRE,)
     dated = "Jan 7th: I will be on stage at the conference in Berlin."
     assert lead_sentences(body(dated), count=1) == (dated,)
+
+
+@pytest.mark.parametrize(
+    "paragraphs",
+    [
+        ["Roadworks close the painted lane until March.", "#Leith #cycling"],
+        ["Roadworks close the painted lane until March. #Leith #cycling"],
+    ],
+)
+def test_hashtags_after_a_post_are_not_in_its_summary_or_headline(paragraphs) -> None:
+    body = [Paragraph(text) for text in paragraphs]
+    assert lead_sentences(body) == ("Roadworks close the painted lane until March.",)
+    assert derive_headline(body) == "Roadworks close the painted lane until March"
+    # a tag inside a sentence is one of its words; tags alone are no summary
+    inside = [Paragraph("Out for a ride for #BikeWeek today. Lovely weather!")]
+    assert lead_sentences(inside) == ("Out for a ride for #BikeWeek today.", "Lovely weather!")
+    assert lead_sentences([Paragraph("#Leith #cycling")]) == ()

@@ -385,6 +385,10 @@ def _entries(
             _Sentence(one_line(s.text), s.report + 1 if several else None) for s in story.summary
         )
         summary = " ".join(s.text for s in sentences) or one_line(" ".join(lead.summary))
+        # the full text is weighed against the summary, printed or not
+        full = _full_text(lead, summary)
+        if story.headline_says_it_all:  # a short post's one sentence: printed once
+            sentences, summary = (), ""
         also = []
         if several:
             for article in story.reports:
@@ -426,7 +430,7 @@ def _entries(
                 byline=_story_byline(story, config, digest.day, lang),
                 summary=summary,
                 also=tuple(also),
-                full=_full_text(lead, summary),
+                full=full,
                 full_cut=False,
                 story=story,
                 lead=lead,

@@ -58,6 +58,7 @@ class _Rules:
     conjunctions: frozenset[str]
     prepositions: frozenset[str]
     particles: frozenset[str]  # inside a name: "da", "von"
+    pairs: frozenset[str]  # prepositions of a pair: "between"
 
 
 def _rules(language: str | None, text: str) -> _Rules:
@@ -145,13 +146,22 @@ def _built_rules(language: str) -> _Rules:
             + (rf"|\s(?=(?:{any_of(words.subordinators)})\s)" if words.subordinators else ""),
             re.IGNORECASE,
         ),
+        # Before a prepositional phrase, or before a conjunction that opens another clause
+        # with its own subject ("closes on Friday | and the council wants ..."): of the cuts
+        # that fit, the longest is taken, so the phrase a verb ends on ("closes | on Friday")
+        # is kept when the sentence goes on past it.
         weak=None
         if words.verb_final
-        else re.compile(rf"\s(?=(?:{any_of(words.prepositions)})\s)", re.IGNORECASE),
+        else re.compile(
+            rf"\s(?=(?:{any_of(words.prepositions)})\s)"
+            rf"|\s(?=(?:{any_of(words.conjunctions)})\s+(?:{article}))",
+            re.IGNORECASE,
+        ),
         dangling=frozenset(dangling),
         conjunctions=words.conjunctions,
         prepositions=words.prepositions,
         particles=lex.name_particles,
+        pairs=words.pairs,
     )
 
 
@@ -278,6 +288,18 @@ def _inside_name(text: str, at: int, rules: _Rules) -> bool:
     return False
 
 
+def _inside_pair(text: str, at: re.Match[str], rules: _Rules) -> bool:
+    """Whether the cut at ``at`` is before the conjunction of a pair ("between Nice | and
+    the col"): the last preposition before it takes two objects, and a cut there halves it."""
+    following = text[at.end() :].split(maxsplit=1)
+    if not following or following[0].lower() not in rules.conjunctions:
+        return False
+    for word in reversed(text[: at.start()].split()):
+        if word.lower() in rules.prepositions:
+            return word.lower() in rules.pairs
+    return False
+
+
 def _best_cut(text: str, pattern: re.Pattern[str], limit: int, rules: _Rules) -> str | None:
     best = None
     for match in pattern.finditer(text):
@@ -285,7 +307,9 @@ def _best_cut(text: str, pattern: re.Pattern[str], limit: int, rules: _Rules) ->
             break
         if rules.no_cut.match(text, match.start()):
             continue  # "Officials in Kherson | , a city in southern Ukraine, said ..."
-        if pattern is rules.weak and _inside_name(text, match.end(), rules):
+        if pattern is rules.weak and (
+            _inside_name(text, match.end(), rules) or _inside_pair(text, match, rules)
+        ):
             continue
         head = _clean_end(text[: match.start()], rules)
         if head and len(head) >= limit * _MIN_SHARE and len(head) <= limit:
@@ -338,6 +362,28 @@ def _clean_end(text: str, rules: _Rules) -> str | None:
     if text.count('"') % 2:
         return None
     return text
+
+
+# ---------------------------------------------------------------------------------------------
+# Titles that name nothing
+
+# A version, a tag or a number alone: a release feed's "v2.4.0", "2.4.0-rc.1", "Release 1.2",
+# a numbered post's "42". It says which, not of what: the source's name says that.
+_VERSION_ONLY = re.compile(r"(?:(?:release|version)\s+)?v?\d+(?:[._+-]?[^\W_]+)*", re.IGNORECASE)
+
+
+def names_nothing(title: str) -> bool:
+    """Whether ``title`` is only a version, a tag or a number: no headline of anything."""
+    return bool(_VERSION_ONLY.fullmatch(" ".join(title.split())))
+
+
+def naming_source(title: str, source: str) -> str:
+    """``title`` as a headline: one that names nothing ("v2.4.0") with the name of its
+    source before it ("trailmap: v2.4.0"; a colon, since the name may be a feed's title,
+    "Release notes from trailmap: v2.4.0"), any other as it is."""
+    if not names_nothing(title) or not source.strip():
+        return title
+    return f"{source.strip()}: {' '.join(title.split())}"
 
 
 # ---------------------------------------------------------------------------------------------

@@ -52,6 +52,9 @@ class HeadlineWords:
     # "-zu-", inside it ("anzuheben"). A clause opened by a word that is both an article and a
     # relative pronoun ("das") and closed by an infinitive is not a relative clause.
     infinitive_marks: frozenset[str] = frozenset()
+    # Prepositions whose object is a pair ("between Nice and the col"): a conjunction after
+    # one joins the pair, and a cut before it would halve the phrase.
+    pairs: frozenset[str] = frozenset()
 
     @classmethod
     def union(cls, every: Iterable[HeadlineWords]) -> HeadlineWords:
@@ -218,11 +221,13 @@ def _headline_words(table: Mapping[str, Any]) -> dict[str, HeadlineWords]:
             raise LexiconError(f"{LEXICON_FILE}: {where}.verb_final must be true or false")
         lists = {name: _words(words, name, where) for name in _HEADLINE_LISTS}
         marks = _words(words, "infinitive_marks", where) if "infinitive_marks" in words else ()
+        pairs = _words(words, "pairs", where) if "pairs" in words else ()
         found[language] = HeadlineWords(
             **lists,
             dangling=frozenset(dangling.split()),
             verb_final=verb_final,
             infinitive_marks=frozenset(marks),
+            pairs=frozenset(pairs),
         )
     if not found:
         raise LexiconError(f"{LEXICON_FILE}: [headlines] lists no language")

@@ -78,7 +78,9 @@ class FeedKind(Kind):
     def wants_page(self, source: Source, article: Article) -> bool:
         from digest.sources.pages import is_teaser
 
-        return bool(self.option(source, "full_text")) or is_teaser(article.paragraphs)
+        return bool(self.option(source, "full_text")) or is_teaser(
+            article.paragraphs, title=article.title
+        )
 
 
 def file_advice(location: str) -> str:
