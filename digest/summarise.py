@@ -18,6 +18,7 @@ from digest.text.headlines import HEADLINE_CHARS, sentence_headline
 from digest.text.lexicon import any_of, lexicon
 from digest.text.normalise import default_rules
 from digest.text.sentences import iter_sentences
+from digest.text.shapes import timestamp_list
 
 ELLIPSIS = "\u2026"
 
@@ -200,8 +201,11 @@ def _lead_sentences(
     after_bare_byline = False
     # the first heading-like body line or box of facts, used only when there is no prose at all
     fallback = ""
-    for paragraph in paragraphs:
-        if paragraph.kind != "body":
+    # a list of time marks (a video's chapters, an episode's show notes) is a table of
+    # contents, never the lead: "01:42 Why not just close it?" reads as a sentence
+    chapters = timestamp_list([paragraph.text for paragraph in paragraphs])
+    for position, paragraph in enumerate(paragraphs):
+        if paragraph.kind != "body" or position in chapters:
             continue
         text = _TRAILING_TAGS.sub("", paragraph.text.strip())
         if not text or _is_junk_paragraph(text):

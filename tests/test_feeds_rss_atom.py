@@ -192,3 +192,41 @@ def test_an_atom_entry_copied_from_another_feed_is_that_feeds():
 def test_an_entry_naming_no_source_is_the_feeds():
     (article,) = corpus("feed-rs+feed-rs/atom/atom_example_1.xml").articles
     assert article.source == "Test source"
+
+
+def test_a_plain_text_descriptions_list_lines_stay_apart_and_its_wrapped_prose_is_joined():
+    # A YouTube media:description is text with line breaks: its chapters and links were run
+    # into one paragraph ("Chapters: 00:00 Intro 01:42 Why not just close it? ..."), which
+    # the summary then quoted; an episode's hard-wrapped show notes are still one paragraph
+    description = (
+        "A year after the segregated lane opened on Leith Walk, I rode it at rush hour to see"
+        " how it copes with delivery vans, buses and the school run.\n\n"
+        "Chapters:\n00:00 Intro\n01:42 Why not just close it?\n04:10 The loading bays\n\n"
+        "Merch: https://leithcycle.myshopify.com\nFollow me on Instagram @leith_cycle\n\n"
+        "The council says cycling trips are up by a third, though the shop owners on the\n"
+        "Walk say their takings fell in the first months and have not recovered since.\n"
+        "#cycling #leith"
+    )
+    feed = (
+        '<feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/">'
+        "<title>Leith Cycle Diaries</title><entry><id>yt:video:abc123</id>"
+        "<title>The Leith Walk cycle lane, one year on</title>"
+        '<link rel="alternate" href="https://www.youtube.com/watch?v=abc123"/>'
+        "<published>2026-03-02T08:00:00+00:00</published><media:group>"
+        f"<media:description>{escape(description)}</media:description>"
+        "</media:group></entry></feed>"
+    ).encode()
+    (article,) = parse(feed).articles
+    assert [p.text for p in article.paragraphs] == [
+        "A year after the segregated lane opened on Leith Walk, I rode it at rush hour to see"
+        " how it copes with delivery vans, buses and the school run.",
+        "Chapters:",
+        "00:00 Intro",
+        "01:42 Why not just close it?",
+        "04:10 The loading bays",
+        "Merch: https://leithcycle.myshopify.com",
+        "Follow me on Instagram @leith_cycle",
+        "The council says cycling trips are up by a third, though the shop owners on the"
+        " Walk say their takings fell in the first months and have not recovered since.",
+        "#cycling #leith",
+    ]

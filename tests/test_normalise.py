@@ -1890,3 +1890,78 @@ def test_a_list_of_sponsors_ending_the_notes_is_cut() -> None:
 def test_sponsors_named_in_the_articles_own_prose_are_kept(texts: list[str]) -> None:
     kept, removed = clean(texts)
     assert [t for _, t in kept] == texts and removed == []
+
+
+# --- a video's or an episode's description: the creator's own lines ----------------------------
+
+CREATOR_LINES = [
+    ("donation-appeal", "Support the channel on Patreon: https://www.patreon.com/leithcycle"),
+    ("donation-appeal", "Become a patron: https://www.patreon.com/leithcycle"),
+    ("donation-appeal", "Unterstütze den Kanal auf Steady: https://steadyhq.com/de/radweg"),
+    ("donation-appeal", "Apoya el canal en Ko-fi: https://ko-fi.com/ciclovia"),
+    ("donation-appeal", "Soutiens la chaîne sur Tipeee : https://fr.tipeee.com/velo"),
+    ("donation-appeal", "Apoie o canal no Apoia.se: https://apoia.se/ciclovia"),
+    ("creator-links", "Merch: https://leithcycle.myshopify.com"),
+    ("creator-links", "Instagram: @leith_cycle | TikTok: @leithcycle"),
+    ("creator-links", "Tienda: https://ciclovia.example/tienda"),
+    (
+        "newsletter-prompt",
+        "Subscribe for more: https://www.youtube.com/@leithcycle?sub_confirmation=1",
+    ),
+    ("newsletter-prompt", "Abonniere den Kanal und aktiviere die Glocke!"),
+    ("newsletter-prompt", "Suscríbete al canal y activa la campanita"),
+    ("newsletter-prompt", "Abonne-toi à la chaîne !"),
+    ("newsletter-prompt", "Inscreva-se no canal e ative o sininho!"),
+    ("social-prompt", "Follow me on Instagram @leith_cycle"),
+    ("social-prompt", "Folge mir auf Instagram: @radweg_berlin"),
+    ("social-prompt", "Sígueme en Instagram @ciclovia"),
+    (
+        "sponsor-note",
+        "This video is sponsored by Ridewell. Use code LEITH20 for 20% off your first order"
+        " at https://ridewell.example/leith",
+    ),
+    (
+        "sponsor-note",
+        "Dieses Video wird von Ridewell gesponsert. Mit dem Code RADWEG gibt es 20 % Rabatt.",
+    ),
+    ("sponsor-note", "Este vídeo está patrocinado por Ridewell. Usa el código CICLO y ahorra."),
+    ("sponsor-note", "Cette vidéo est sponsorisée par Ridewell. Utilise le code VELO."),
+    ("sponsor-note", "Este vídeo é patrocinado pela Ridewell. Use o cupom CICLO."),
+    ("affiliate-link", "My gear (affiliate links):"),
+    ("affiliate-link", "Meine Ausrüstung (Affiliate-Links):"),
+    ("affiliate-link", "Mi equipo (enlaces de afiliado):"),
+    ("affiliate-link", "Camera: https://amzn.to/3abcdEf"),
+    ("affiliate-link", "Cámara: https://www.amazon.es/dp/B0ABC12345?tag=ciclovia-21"),
+    ("page-furniture", "#cycling #leith #edinburgh"),
+]
+
+
+@pytest.mark.parametrize(("rule", "line"), CREATOR_LINES, ids=[line for _, line in CREATOR_LINES])
+def test_a_creators_lines_under_a_video_are_cut(rule: str, line: str) -> None:
+    kept, removed = clean([BODY[0], line, BODY[1]])
+    assert kept == [("body", BODY[0]), ("body", BODY[1])]
+    assert removed == [(rule, line)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The artist, who now earns most of her income on Patreon, said fans kept the studio open.",
+        "Support the channel on Patreon, the council's officer urged creators at the launch.",
+        "Patreon said on Tuesday it would cut 80 jobs as creators left the platform.",
+        "The festival is sponsored by Acme Bank. Use of the park is free for residents.",
+        "The video was sponsored by the ministry, which paid £40,000 for it, the report found.",
+        "The sponsor, Ridewell, offered a 20% discount code to riders, the club said.",
+        "Subscribers to the channel rose by a third after the documentary aired.",
+        "Shop: the baker on Leith Walk sells out by ten.",
+    ],
+)
+def test_sentences_about_creators_and_sponsors_are_kept(sentence: str) -> None:
+    assert kept_texts([BODY[0], sentence, BODY[1]]) == [BODY[0], sentence, BODY[1]]
+
+
+def test_a_videos_chapters_stay_a_list_and_are_no_headings() -> None:
+    chapters = ["00:00 Intro", "01:42 Why not just close it?", "04:10 The loading bays"]
+    kept, removed = clean([BODY[0], "Chapters:", *chapters])
+    assert kept == [("body", BODY[0]), ("body", "Chapters:"), *(("body", c) for c in chapters)]
+    assert removed == []

@@ -98,3 +98,54 @@ def test_markdown_inline_and_heading_marks_still_go() -> None:
         ("The council met, at last.", "body"),
         ("Why C#", "heading"),  # a # that ends a word is no closing sequence (CommonMark)
     ]
+
+
+def test_list_lines_beside_wrapped_prose_stay_apart() -> None:
+    # show notes: wrapped prose, then a list with its heading, with no blank line between
+    text = (
+        "This week we talk to the harbour master about the new ferry terminal, and\n"
+        "why the steel for it arrived two years late.\n"
+        "Timestamps:\n"
+        "(00:00) Welcome\n"
+        "(03:15) The terminal plan\n"
+        "(21:40) Steel and the supply chain\n"
+        "Links:\n"
+        "- https://harbour.example/terminal\n"
+        "Host: Ana Ruiz\n"
+        "Guest: Tom Hale, the harbour master of Leith"
+    )
+    assert texts(text_to_paragraphs(text)) == [
+        "This week we talk to the harbour master about the new ferry terminal, and why the"
+        " steel for it arrived two years late.",
+        "Timestamps:",
+        "(00:00) Welcome",
+        "(03:15) The terminal plan",
+        "(21:40) Steel and the supply chain",
+        "Links:",
+        "- https://harbour.example/terminal",
+        "Host: Ana Ruiz",
+        "Guest: Tom Hale, the harbour master of Leith",
+    ]
+
+
+def test_one_time_or_label_opening_a_wrapped_line_is_still_prose() -> None:
+    # a time or a "word:" that the wrapping put at a line's start is no list alone
+    text = (
+        "The harbour authority said the ferry to Kirkcaldy would leave at\n"
+        "10:30 on weekdays from April, and that the evening crossing would return\n"
+        "later: not before the summer timetable, which is due in May."
+    )
+    assert texts(text_to_paragraphs(text)) == [" ".join(text.split("\n"))]
+
+
+def test_a_label_and_the_one_link_under_it_are_one_line() -> None:
+    text = (
+        "Support me on Patreon:\nhttps://patreon.com/leithcycle\n"
+        "Gear I use:\nhttps://kit.co/leithcycle/gear\nhttps://kit.co/leithcycle/camera"
+    )
+    assert texts(text_to_paragraphs(text)) == [
+        "Support me on Patreon: https://patreon.com/leithcycle",
+        "Gear I use:",
+        "https://kit.co/leithcycle/gear",
+        "https://kit.co/leithcycle/camera",
+    ]

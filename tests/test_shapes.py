@@ -109,3 +109,20 @@ def test_quick_code_hint_is_the_plain_expression(text: str) -> None:
     # expression it stands for does.
     plain = re.compile(r"[{}=<>|\\`;_\n]|\$\S|\w\(")
     assert (shapes._QUICK_HINT.search(text) is None) == (plain.search(text) is None)
+
+
+def test_a_list_of_time_marks_runs_forward() -> None:
+    chapters = ["Chapters:", "00:00 Intro", "(01:42) Why not?", "[1:02:33] Questions", "Bye"]
+    assert shapes.timestamp_list(chapters) == {1, 2, 3}
+    assert shapes.timestamp_mark("[1:02:33] Questions") == 3753
+    # a live blog's entries, newest first, and one time alone are text
+    assert shapes.timestamp_list(["14:05 The minister arrived.", "13:40 Crowds gathered."]) == set()
+    assert shapes.timestamp_list(["Intro", "10:30 The ferry left.", "It was late."]) == set()
+
+
+def test_a_line_that_links_is_no_code_for_its_address() -> None:
+    assert not shapes.looks_like_code(
+        "Subscribe for more: https://www.youtube.com/@leithcycle?sub_confirmation=1"
+    )
+    assert not shapes.looks_like_code("Merch: https://shop.example/leith_cycle")
+    assert shapes.looks_like_code('requests.get("https://api.example/v1", timeout=5)')

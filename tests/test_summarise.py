@@ -820,3 +820,20 @@ def test_hashtags_after_a_post_are_not_in_its_summary_or_headline(paragraphs) ->
     inside = [Paragraph("Out for a ride for #BikeWeek today. Lovely weather!")]
     assert lead_sentences(inside) == ("Out for a ride for #BikeWeek today.", "Lovely weather!")
     assert lead_sentences([Paragraph("#Leith #cycling")]) == ()
+
+
+def test_a_videos_chapters_are_never_its_lead() -> None:
+    # "01:42 Why not just close it?" reads as a sentence; it is a line of a list of chapters
+    paragraphs = [
+        Paragraph("Chapters:"),
+        Paragraph("00:00 Intro"),
+        Paragraph("01:42 Why not just close it?"),
+        Paragraph("04:10 What do the shops say?"),
+        Paragraph("A year after the lane opened on Leith Walk, I rode it at rush hour."),
+    ]
+    assert lead_sentences(paragraphs) == (
+        "A year after the lane opened on Leith Walk, I rode it at rush hour.",
+    )
+    # a live blog's entries, newest first, are its text
+    live = [Paragraph("14:05 The minister has arrived."), Paragraph("13:40 Crowds gathered.")]
+    assert lead_sentences(live, count=1) == ("14:05 The minister has arrived.",)

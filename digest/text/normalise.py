@@ -1340,9 +1340,12 @@ def _mark_headings(items: list[_Item]) -> None:
 
     Not a heading: a table row; a line whose sentence goes on in the next paragraph (which
     opens in lower case); a line in a run of three or more such lines, which is a list
-    (ingredients, a menu, a timetable).
+    (ingredients, a menu, a timetable); a line of a list of time marks (a video's chapters:
+    "00:00 Intro" above "01:42 Why not just close it?").
     """
     like = [_heading_candidate(item) for item in items]
+    for position in shapes.timestamp_list([item.text for item in items]):
+        like[position] = False
     for position in range(len(items) - 1):
         if like[position] and items[position + 1].text[:1].islower():
             like[position] = False

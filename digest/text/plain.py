@@ -2,16 +2,20 @@
 
 Article files come in two layouts, often in the same folder: paragraphs separated by blank
 lines (sometimes hard-wrapped at 72-80 columns), or one paragraph per line with no blank lines
-at all. A block of lines is joined only when it looks hard-wrapped; otherwise every line is its
-own paragraph, so a heading line directly above its first paragraph stays separate.
+at all. A run of lines is joined only when it looks hard-wrapped; otherwise every line is its
+own paragraph, so a heading line directly above its first paragraph stays separate, and so do
+the lines of a list (chapters, bullets, links) beside wrapped prose. A feed's body in plain
+text (a video's description, an episode's show notes) is read the same way.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
+import unicodedata
 
 from digest.model import Paragraph
+from digest.text.shapes import is_list_item, timestamp_list
 
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
 # The closing #s are cut by _heading_text: a lazy group before "\s*#*\s*$" would try every
@@ -83,11 +87,120 @@ def _prose_paragraphs(text: str, *, markdown: bool) -> list[Paragraph]:
             continue
         if markdown:
             paragraphs.extend(_markdown_block(lines))
-        elif _looks_hard_wrapped(lines):
-            paragraphs.append(Paragraph(" ".join(lines)))
         else:
-            paragraphs.extend(Paragraph(line) for line in lines)
+            paragraphs.extend(Paragraph(text) for text in _join_wrapped(lines))
     return paragraphs
+
+
+def _join_wrapped(lines: list[str]) -> list[str]:
+    """A block's lines (stripped, none blank) as paragraphs: each run of hard-wrapped lines
+    joined, every other line standing alone.
+
+    A run ends at a line that cannot go on wrapping (a short one, a paragraph's last) and never
+    holds a line of a list (``_list_lines``) or one longer than a wrapped line is: the lines
+    of a video's description or an episode's show notes ("Chapters:", "00:00 Intro", "Merch:
+    https://...") stay apart, while the prose beside them is joined when it is wrapped.
+    """
+    lines = _labels_with_their_link(lines)
+    listed = _list_lines(lines)
+    out: list[str] = []
+    run: list[str] = []
+
+    def close() -> None:
+        if _looks_hard_wrapped(run) or _goes_on(run):
+            out.append(" ".join(run))
+        else:
+            out.extend(run)
+        run.clear()
+
+    for index, (line, in_list) in enumerate(zip(lines, listed, strict=True)):
+        if in_list or len(line) > _WRAP_MAX:
+            close()
+            out.append(line)
+            continue
+        if (
+            run
+            and len(line) < _WRAP_MIN
+            and run[-1].endswith(_SENTENCE_ENDS)
+            and not line.endswith(_SENTENCE_ENDS)
+        ):
+            close()  # a heading after a finished sentence, not the wrapped paragraph's end
+        run.append(line)
+        following = index + 1 < len(lines) and not listed[index + 1]
+        if len(line) < _WRAP_MIN and not (following and _goes_on([line, lines[index + 1]])):
+            close()
+    close()
+    return out
+
+
+def _goes_on(lines: list[str]) -> bool:
+    """Whether each line after the first goes on the sentence of the one before: it opens in
+    lower case after a line that ends none ("First paragraph" / "still first."), however
+    short the lines are."""
+    return len(lines) > 1 and all(
+        following[:1].islower() and not line.endswith(_SENTENCE_ENDS)
+        for line, following in itertools.pairwise(lines)
+    )
+
+
+# A line that links and says no more: an address alone, or a label and an address ("Merch:
+# https://...", "Instagram - www.instagram.com/...").
+_LINK_LINE = re.compile(r"^(?:[^:]{1,80}?\s*[:\-\u2013\u2014|\u2192]\s*)?(?:https?://|www\.)\S+$")
+_HASHTAG_LINE = re.compile(r"^#[^\W\d_]\w*(?:[\s,]+#\w+)*$")
+# "Camera: Sony A7 IV", "Mic - Rode Wireless Go": a short label opening the line
+_LABEL = re.compile(r"^[^\W\d_][\w'\u2019&/+.-]*(?: [\w'\u2019&/+.-]+){0,3} ?[:\u2013\u2014|-] \S")
+
+
+def _labels_with_their_link(lines: list[str]) -> list[str]:
+    """A line ending with a colon and the one link under it as one line: "Support me on
+    Patreon:" above "https://patreon.com/...", as descriptions set a label and its address
+    (and so rules read them together). A colon above several links heads a list of them."""
+    out: list[str] = []
+    position = 0
+    while position < len(lines):
+        line = lines[position]
+        following = lines[position + 1 : position + 3]
+        if (
+            line.endswith(":")
+            and following
+            and _LINK_LINE.match(following[0])
+            and not (len(following) > 1 and _LINK_LINE.match(following[1]))
+        ):
+            out.append(f"{line} {following[0]}")
+            position += 2
+            continue
+        out.append(line)
+        position += 1
+    return out
+
+
+def _list_lines(lines: list[str]) -> list[bool]:
+    """Which lines belong to a list, by their form: a bullet, a symbol or an emoji opening it
+    ("\u25b6 Watch next"), a link line, a line of hashtags; lines opening with time marks that
+    run forward (``shapes.timestamp_list``), and lines opening with a short label, two at
+    least in a row ("Camera: ...", "Mic: ..."); and the line ending with a colon that heads
+    such a list ("Chapters:"). One time mark or label opening a line can be wrapped prose ("at
+    / 10:30 on Monday"), and is not a list alone."""
+    listed = [
+        is_list_item(line)
+        or unicodedata.category(line[0]) == "So"
+        or _LINK_LINE.match(line) is not None
+        or _HASHTAG_LINE.match(line) is not None
+        for line in lines
+    ]
+    for position in timestamp_list(lines):
+        listed[position] = True
+    labels = [_LABEL.match(line) is not None for line in lines]
+    for position, labelled in enumerate(labels):
+        if labelled and (
+            (position > 0 and labels[position - 1])
+            or (position + 1 < len(labels) and labels[position + 1])
+        ):
+            listed[position] = True
+    for position in range(len(lines) - 1):
+        if listed[position + 1] and lines[position].endswith(":"):
+            listed[position] = True
+    return listed
 
 
 def _looks_hard_wrapped(lines: list[str]) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import string
+from collections.abc import Sequence
 
 # --- code -------------------------------------------------------------------------------------
 
@@ -40,6 +41,7 @@ _CODE_HINT = re.compile(
 # Each alternative opens with a character of its own, so that the search skips prose fast:
 # "\w\(" written as "\((?<=\w\()" finds the same brackets three times sooner.
 _QUICK_HINT = re.compile(r"[{}=<>|\\`;_\n]|\$\S|\((?<=\w\()")
+_WEB_ADDRESS = re.compile(r"https?://\S+")
 _HINT_OPENINGS = (">>>", "#", "//", "*", "@@", "- ", "+ ", "$")
 
 
@@ -53,6 +55,10 @@ def looks_like_code(text: str) -> bool:
     when it cleans the result once more, and the pipeline when it surveys an article.)
     """
     stripped = text.strip()
+    if "\n" not in stripped and "://" in stripped:
+        # a web address's path and query ("/a_b", "?sub_confirmation=1") are no code: a line
+        # that links ("Merch: https://...", "Subscribe: https://...") is read without them
+        stripped = _WEB_ADDRESS.sub("link", stripped)
     if not stripped or (
         _QUICK_HINT.search(stripped) is None and not stripped.startswith(_HINT_OPENINGS)
     ):
@@ -96,6 +102,42 @@ _LIST_ITEM = re.compile(r"(?:[-*+\u2022\u2013\u2014\u00b7]|\d{1,3}[.)]|[a-z][.)]
 
 def is_list_item(text: str) -> bool:
     return _LIST_ITEM.match(text) is not None
+
+
+# A time mark opening a line, as chapters and show notes list them: "00:00 Intro", "(01:42)
+# Why not just close it?", "[1:02:33] Questions", "12:30 - What the numbers say".
+_TIMESTAMP_MARK = re.compile(r"[(\[]?(?:(\d{1,2}):)?(\d{1,2}):([0-5]\d)[)\]]?(?=\s|$)")
+
+
+def timestamp_mark(text: str) -> int | None:
+    """The seconds of the time mark that opens ``text`` ("01:42 Why ...": 102), or None."""
+    m = _TIMESTAMP_MARK.match(text)
+    if m is None:
+        return None
+    hours, minutes, seconds = m.groups()
+    return (int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)
+
+
+def timestamp_list(texts: Sequence[str]) -> set[int]:
+    """The positions of ``texts`` that make a list of time marks: runs of two lines or more,
+    each opening with a mark later than the one before ("00:00 Intro", "01:42 Why not ..."), as
+    a video's chapters and an episode's show notes are. Chapters always run forward; a live
+    blog's entries, newest first, run back, and are its text."""
+    found: set[int] = set()
+    run: list[int] = []
+    last = -1
+    for position, text in enumerate(texts):
+        mark = timestamp_mark(text)
+        if mark is None or not run or mark <= last:
+            if len(run) >= 2:
+                found.update(run)
+            run = []
+        if mark is not None:
+            run.append(position)
+            last = mark
+    if len(run) >= 2:
+        found.update(run)
+    return found
 
 
 # --- prose, teasers and headings -----------------------------------------------------------------

@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from digest.model import Paragraph
 from digest.text.decode import ENTITY_REF, strip_control_chars, unescape_text
 from digest.text.html import html_to_paragraphs, html_to_text
+from digest.text.plain import text_to_paragraphs
 
 MAX_TITLE_CHARS = 1_000
 MAX_AUTHOR_CHARS = 200
@@ -29,7 +30,6 @@ Content = tuple[str | bytes, str]
 _LOOKS_HTML = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9]*(?:\s[^<>]*)?/?|/[a-zA-Z][a-zA-Z0-9]*\s*|!--)>")
 _LOOKS_HTML_BYTES = re.compile(_LOOKS_HTML.pattern.encode())
 _ENTITY_REF_BYTES = re.compile(ENTITY_REF.pattern.encode())
-_BLANK_LINES = re.compile(r"\n\s*\n")
 _ANCHOR = re.compile(r"<a\b[^>]*>.*?</a\s*>", re.IGNORECASE | re.DOTALL)
 # Beside each link of a list of links, at most a name: its outlet's ("The Guardian").
 _WORDS_BESIDE_LINK = 4
@@ -141,20 +141,16 @@ def _best_paragraphs(contents: list[Content]) -> tuple[Paragraph, ...]:
 
 
 def _text_paragraphs(text: str) -> list[Paragraph]:
-    """Plain text → paragraphs: blank lines separate them (lines, when there are none)."""
+    """Plain text → paragraphs, as an article file's text is read (``digest.text.plain``):
+    blank lines separate them, a hard-wrapped run of lines is joined, and every other line
+    stands alone. A video's description or an episode's show notes is such text, its chapters
+    and links a line each: joined, they read "Chapters: 00:00 Intro 01:42 Why ..."."""
     # as in titles: a body said to be text often holds entities ("…&nbsp;?"), escaped twice
     # too; shown as they are, a reader would see "&nbsp;" in the digest
     text = unescape_text(text)
-    if "\n" not in text and "\r" not in text:
-        blocks = [text]
-    else:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-        blocks = _BLANK_LINES.split(text)
-        if len(blocks) == 1:
-            blocks = text.split("\n")
     out = []
-    for block in blocks:
-        block = " ".join(block.split())
+    for paragraph in text_to_paragraphs(text):
+        block = " ".join(paragraph.text.split())
         if block and not block.isprintable():
             block = " ".join(strip_control_chars(block).split())
         if block:
