@@ -132,7 +132,11 @@ def shape_day(stories: Sequence[Story], settings: ShapeSettings | None = None) -
         story = stories[index]
         section = home[index]
         alone = independent_sources(story.reports) == 1
-        if alone and per_source[story.lead.source] >= settings.max_per_source:
+        # counted by the configured source, as its priority is: an aggregator's items show
+        # each its own publisher ("Reuters", "BBC"), and counted by those a feed of a hundred
+        # headlines from forty outlets was never capped and filled the day
+        feed = story.lead.origin or story.lead.source
+        if alone and per_source[feed] >= settings.max_per_source:
             continue
         limit = rules[section].limit
         if limit is not None and per_section[section] >= limit:
@@ -142,7 +146,7 @@ def shape_day(stories: Sequence[Story], settings: ShapeSettings | None = None) -
         kept.add(index)
         per_section[section] += 1
         if alone:
-            per_source[story.lead.source] += 1
+            per_source[feed] += 1
 
     sections = []
     overflow: list[int] = []

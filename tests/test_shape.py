@@ -126,6 +126,22 @@ def test_one_prolific_source_is_capped_and_the_rest_goes_to_also_today() -> None
     assert sorted(every_story(shaped)) == sorted(s.id for s in [*flood, shared, other])
 
 
+def test_an_aggregator_is_capped_as_one_source_whatever_publishers_its_items_name() -> None:
+    # Google News: each item names its own publisher (RSS <source>), all from one feed
+    outlets = ["Reuters", "BBC", "The Guardian", "AP", "Le Monde", "NHK", "Al Jazeera"]
+    flood = [
+        story(dataclasses.replace(article(outlet, "World", hour), origin="Google News"))
+        for hour, outlet in enumerate(outlets)
+    ]
+    other = story(dataclasses.replace(article("Daily", "World", 0), origin="Daily"))
+    shape = settings(("Google News", "World"), ("Daily", "World"), max_per_source=3)
+    shaped = shape_day([*flood, other], shape)
+    # the feed's three newest, then the other source's: the rest go to Also today
+    assert [s.id for s in shaped.stories] == [flood[6].id, flood[5].id, flood[4].id, other.id]
+    assert [s.id for s in shaped.also_today] == [s.id for s in reversed(flood[:4])]
+    assert [s.lead.source for s in shaped.stories[:3]] == ["Al Jazeera", "NHK", "Le Monde"]
+
+
 def test_a_section_limit_and_the_days_limit_keep_the_best_ranked_stories() -> None:
     shape = settings(
         *SOURCES, rules=(SectionRule("World", "World", 1),), max_stories=3, max_per_source=99
