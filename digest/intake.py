@@ -585,9 +585,17 @@ def is_a_headline(article: Article) -> bool:
     return bool(article.url) and bool(article.title.strip()) and not article.title_derived
 
 
-def clean(article: Article, cleaning: Cleaning, template: SourceTemplate | None = None) -> Cleaned:
+def clean(
+    article: Article,
+    cleaning: Cleaning,
+    template: SourceTemplate | None = None,
+    *,
+    headline_will_do: bool = True,
+) -> Cleaned:
     """One odd article must not cost the whole digest: an unexpected error leaves it out,
-    logged with its traceback, and the rest go on."""
+    logged with its traceback, and the rest go on. One left with no text is shown as its
+    headline (``is_a_headline``) unless ``headline_will_do`` is False: a sitemap's article,
+    whose page is its only text, is skipped when nothing of the page is the article's."""
     try:
         result = cleaning.apply(article, template)
     except Exception:
@@ -596,7 +604,7 @@ def clean(article: Article, cleaning: Cleaning, template: SourceTemplate | None 
             slim(article),
             "could not be cleaned (a bug in digest: please report it with the log); skipped",
         )
-    if not result.paragraphs and not is_a_headline(result):
+    if not result.paragraphs and not (headline_will_do and is_a_headline(result)):
         return Cleaned(slim(article), "has no text left after cleaning; skipped")
     # What cleaning cut is for 'digest extract --explain': a build neither shows nor stores it.
     return Cleaned(dataclasses.replace(result, removed=()) if result.removed else result)

@@ -540,7 +540,12 @@ def _clean_settled(
     templates = learn(together, known.source_history(together)) if sightings else {}
     cleaned: dict[str, Cleaned] = {}
     for wanted, article, from_page in settled:
-        result = clean(article, plan.cleaning, templates.get(article.source))
+        result = clean(
+            article,
+            plan.cleaning,
+            templates.get(article.source),
+            headline_will_do=wanted.has_teaser,  # (a sitemap's article has none)
+        )
         if wanted.incomplete and not from_page and result.ok:
             result = Cleaned(mark_incomplete(result.article, plan.language))
         cleaned[article.key] = result

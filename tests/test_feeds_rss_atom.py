@@ -189,6 +189,20 @@ def test_an_atom_entry_copied_from_another_feed_is_that_feeds():
     assert article.source == "Allotment Diaries"
 
 
+def test_an_item_whose_source_is_its_own_feed_is_the_feeds():
+    # some feeds name their own channel in each item's <source>: the config's name for the
+    # feed, or its own title, stays the one shown
+    feed = (
+        b'<rss version="2.0"><channel><title>Harbour Times</title><item><title>Rates held'
+        b"</title><link>https://news.example.org/rates</link><description>The central bank "
+        b"held rates.</description>"
+        b'<source url="https://news.example.org/rss">Harbour  times</source></item>'
+        b"</channel></rss>"
+    )
+    (article,) = parse(feed).articles
+    assert article.source == parse(feed.replace(b"Harbour  times", b"")).articles[0].source
+
+
 def test_an_entry_naming_no_source_is_the_feeds():
     (article,) = corpus("feed-rs+feed-rs/atom/atom_example_1.xml").articles
     assert article.source == "Test source"

@@ -640,3 +640,31 @@ def test_a_worker_that_cleans_an_untitled_article_never_loads_numpy() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True
     )
     assert done.stdout.strip() == "False", done.stderr
+
+
+def test_an_article_left_with_no_text_is_its_headline_unless_its_page_was_its_only_text() -> None:
+    from digest.model import Article, Paragraph
+    from digest.pipeline import _clean_settled
+
+    only_prompts = Article(
+        "url:https://gazette.example.org/bridge",
+        "Gazette",
+        "Harbour bridge reopens after two years of repairs",
+        (Paragraph("Sign up for our newsletter."), Paragraph("Comments")),
+        url="https://gazette.example.org/bridge",
+    )
+    plan = pipeline.day_plan(Config(title="t", sources=()), DAY, NOW)
+    # a feed's entry: the headline with its link is the day's news
+    assert intake.clean(only_prompts, plan.cleaning).ok
+    # a sitemap's article has no text but its page's: all of it cut, nothing is left to show
+    skipped = intake.clean(only_prompts, plan.cleaning, headline_will_do=False)
+    assert skipped.problem == "has no text left after cleaning; skipped"
+    for has_teaser in (True, False):
+        wanted = intake.PageWanted(only_prompts, has_teaser=has_teaser, undated=False)
+        done = _clean_settled([(wanted, only_prompts, True)], plan, _NoHistory(), [])
+        assert done.cleaned[only_prompts.key].ok is has_teaser
+
+
+class _NoHistory:
+    def source_history(self, sightings):
+        return {}

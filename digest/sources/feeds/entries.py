@@ -121,7 +121,7 @@ def assemble(
     damaged: list[bool] = []
     empty = 0
     for raw in feed.entries:
-        article = _article(raw, source, date_limit)
+        article = _article(raw, source, date_limit, feed.title)
         if article is None:
             empty += 1
         else:
@@ -184,11 +184,15 @@ def _tell_apart(articles: list[Article], warnings: list[str]) -> list[Article]:
     return told_apart
 
 
-def _article(raw: RawEntry, source: Source, date_limit: dt.datetime) -> Article | None:
+def _article(
+    raw: RawEntry, source: Source, date_limit: dt.datetime, own_title: str | None = None
+) -> Article | None:
     title = clip(title_text(raw.title, raw.title_is_html), MAX_TITLE_CHARS)
     link = clean_link(raw.link, raw.base)
     contents = [(value, kind) for value, kind in raw.contents if value and not value.isspace()]
     publisher = clip(title_text(raw.publisher or "", False), MAX_AUTHOR_CHARS)
+    if publisher and publisher.casefold() == " ".join((own_title or "").split()).casefold():
+        publisher = ""  # the feed naming itself: its entries are its own, named as configured
     if publisher:
         # An aggregator's description of an item it passes on is often its list of links to
         # the coverage (Google News: this headline and other outlets' beside their names):
