@@ -438,6 +438,10 @@ class SourceDay:
     # undated entries held because the day built is over: each belongs to the day digest
     # first saw it, a later one (the build says so, having nothing else to show for them)
     held_undated: int = 0
+    # the name the run's report counts the source's pages and waiting articles under: its
+    # articles' own before any publisher an item names (an aggregator's items each name
+    # theirs, and its forty outlets were reported as forty sources); empty: ``source``
+    shown_as: str = ""
 
 
 @dataclass(frozen=True)
@@ -550,6 +554,7 @@ def take(
             and len(selection.held) == len({a.key for a in articles})
         ),
         held_undated=sum(1 for a in selection.held if a.published is None),
+        shown_as=labels.shown or source.name,
     )
 
 

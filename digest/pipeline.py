@@ -442,9 +442,12 @@ def gather(
         if day.held_until is not None:
             due = taken.held_until.get(day.source)
             taken.held_until[day.source] = min(due, day.held_until) if due else day.held_until
-        for article in waits:
-            waiting[article.source] = waiting.get(article.source, 0) + 1
-        unreadable.update(a.source for a in day.unreadable)
+        # counted under the source's name, not a publisher each of its items may name
+        name = day.shown_as or day.source
+        if waits:
+            waiting[name] = waiting.get(name, 0) + len(waits)
+        if day.unreadable:
+            unreadable.add(name)
         taken.skipped.extend(a for a in (*day.skipped, *day.unreadable) if a.key not in repeated)
         backlog = [a for a in day.skipped if a.key not in repeated]
         if backlog:
@@ -463,13 +466,13 @@ def gather(
         for item in day.shown:
             if item.article.key in repeated or not isinstance(item, PageWanted):
                 continue
-            outcome = settle(item.article.source, item, pages.get(item.article.key))
+            outcome = settle(name, item, pages.get(item.article.key))
             if outcome.unread is not None:
                 taken.unread_pages.append(outcome.unread)
             if outcome.waiting:
                 taken.unsettled.add(day.source)
                 if outcome.waiting_for:
-                    counted = (item.article.source, outcome.waiting_for)
+                    counted = (name, outcome.waiting_for)
                     waiting_for[counted] = waiting_for.get(counted, 0) + 1
             elif outcome.article is None:
                 taken.skipped.append(slim(item.article))

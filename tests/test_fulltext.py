@@ -302,3 +302,24 @@ def test_a_page_whose_time_out_is_noticed_before_the_phase_ends_is_still_late(
     assert pages["k1"].not_tried == "time" and pages["k1"].fetched is None
     assert fetcher.timed_out == 1
     assert handled == []
+
+
+def test_an_aggregators_unread_pages_are_counted_under_the_feed_not_each_publisher(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    # Each item names its publisher (RSS <source>) and is shown as theirs; the pages that
+    # could not be read are the feed's, whose settings fetch them: counted by publisher, the
+    # report read "(Reuters 2, BBC News 1 and 1 more source)" for one feed.
+    publishers = ["Reuters", "BBC News", "Reuters", "The Herald"]
+    items = []
+    for number, publisher in enumerate(publishers, start=1):
+        http_server.route(f"/story/{number}", Reply(404))
+        named = f'<source url="https://{number}.example/rss">{publisher}</source></item>'
+        items.append(teaser(http_server, number).replace("</item>", named))
+    http_server.route("/feed.xml", body=rss(*items), headers=RSS)
+    config = site(tmp_path, feed("Harbour news", http_server.url("/feed.xml")), fetch=PATIENT)
+    result = build(config, DAY, now=NOW)
+
+    assert {s.lead.source for s in result.digest.stories} == set(publishers)  # shown as theirs
+    assert len(result.unread_pages) == 4
+    assert {p.source for p in result.unread_pages} == {"Harbour news"}

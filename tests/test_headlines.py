@@ -510,6 +510,11 @@ def test_a_cut_keeps_the_phrase_a_verb_ends_on_when_another_clause_follows() -> 
         ("trailmap 2.4.0", "trailmap 2.4.0"),
         ("v2 ships offline maps", "v2 ships offline maps"),
         ("Windows 11 is out", "Windows 11 is out"),
+        ("2.4.0rc1", "trailmap: 2.4.0rc1"),
+        # a number and letters make a word, which names something
+        ("5G", "5G"),
+        ("3D", "3D"),
+        ("1Password", "1Password"),
     ],
 )
 def test_a_title_that_is_only_a_version_is_shown_with_its_source(title, headline) -> None:

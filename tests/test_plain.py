@@ -149,3 +149,55 @@ def test_a_label_and_the_one_link_under_it_are_one_line() -> None:
         "https://kit.co/leithcycle/gear",
         "https://kit.co/leithcycle/camera",
     ]
+
+
+def test_a_wrapped_line_opening_with_a_dash_or_a_few_words_and_a_colon_is_still_prose() -> None:
+    # hard-wrapped email prose: the wrapping put a spaced dash, "said:" or "all -" at a
+    # line's start; read as list lines, each paragraph was cut into its lines mid-sentence
+    dashes = (
+        "The minister said the new rules would take effect in January and\n"
+        "- despite the objections of the smaller firms - would apply to all\n"
+        "companies with more than fifty employees, from the first day."
+    )
+    colons = (
+        "The minister said: the new rules take effect in January and will\n"
+        "apply to all - including small firms that had asked for a delay. The\n"
+        "opposition has promised to fight the plan in parliament next week."
+    )
+    em_dash = (
+        "He said he would come back after the war was over, and she waited\n"
+        "\u2014 but he never did, and the house on the hill stood empty for\n"
+        "years before anyone thought to sell it to the family next door."
+    )
+    link = (
+        "The full report, which runs to 300 pages, is available on the website\n"
+        "of the ministry - https://example.org/report/2026/full-text.pdf\n"
+        "and will be debated in parliament next month, officials said."
+    )
+    for text in (dashes, colons, em_dash, link):
+        assert texts(text_to_paragraphs(text)) == [" ".join(text.split("\n"))]
+
+
+def test_short_lines_in_lower_case_that_end_no_sentence_stay_apart() -> None:
+    # an ingredient list (and a poem) goes on line by line; joined, it read "200g flour salt
+    # pepper a pinch of sugar"
+    recipe = "Ingredients:\n2 eggs\n200g flour\nsalt\npepper\na pinch of sugar"
+    assert texts(text_to_paragraphs(recipe)) == recipe.split("\n")
+    poem = "so much depends\nupon\n\na red wheel\nbarrow"
+    assert texts(text_to_paragraphs(poem)) == ["so much depends", "upon", "a red wheel", "barrow"]
+
+
+def test_a_long_line_and_a_short_one_that_ends_no_sentence_stay_two() -> None:
+    # a name and its address, a poem's two lines: no paragraph wrapped at 72 columns
+    address = "Department of Transport and Infrastructure Services\n1 Market Square\n"
+    assert [p.text for p in text_to_paragraphs(address)] == [
+        "Department of Transport and Infrastructure Services",
+        "1 Market Square",
+    ]
+    # a wrapped sentence's last words in lower case still go on it
+    wrapped = (
+        "The council said the work would start on Monday and run until the end of\nthe month\n"
+    )
+    assert [p.text for p in text_to_paragraphs(wrapped)] == [
+        "The council said the work would start on Monday and run until the end of the month"
+    ]

@@ -368,8 +368,10 @@ def _clean_end(text: str, rules: _Rules) -> str | None:
 # Titles that name nothing
 
 # A version, a tag or a number alone: a release feed's "v2.4.0", "2.4.0-rc.1", "Release 1.2",
-# a numbered post's "42". It says which, not of what: the source's name says that.
-_VERSION_ONLY = re.compile(r"(?:(?:release|version)\s+)?v?\d+(?:[._+-]?[^\W_]+)*", re.IGNORECASE)
+# a numbered post's "42". It says which, not of what: the source's name says that. Letters
+# right after the first number make a word ("5G", "3D", "4K", "1Password"), which names
+# something: only after a dot, a dash or the like are they a version's ("2.4.0rc1").
+_VERSION_ONLY = re.compile(r"(?:(?:release|version)\s+)?v?\d+(?:[._+-][^\W_]+)*", re.IGNORECASE)
 
 
 def names_nothing(title: str) -> bool:

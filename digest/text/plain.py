@@ -107,7 +107,18 @@ def _join_wrapped(lines: list[str]) -> list[str]:
     run: list[str] = []
 
     def close() -> None:
-        if _looks_hard_wrapped(run) or _goes_on(run):
+        # short lines joined only for going on: a sentence they end ("First paragraph" /
+        # "still first."); lines in lower case that end none are a list ("salt" / "pepper")
+        # or a poem's ("so much depends" / "upon"), a line each as before
+        # and two lines, the second short and ending no sentence, are a name and an address,
+        # or a poem's two lines, not a paragraph wrapped: "Department of Transport and
+        # Infrastructure Services" / "1 Market Square" (lower case going on is still joined)
+        open_pair = (
+            len(run) == 2 and len(run[1]) < _WRAP_MIN and not run[1].endswith(_SENTENCE_ENDS)
+        )
+        if (_looks_hard_wrapped(run) and not (open_pair and not _goes_on(run))) or (
+            _goes_on(run) and run[-1].endswith(_SENTENCE_ENDS)
+        ):
             out.append(" ".join(run))
         else:
             out.extend(run)
@@ -146,6 +157,8 @@ def _goes_on(lines: list[str]) -> bool:
 # A line that links and says no more: an address alone, or a label and an address ("Merch:
 # https://...", "Instagram - www.instagram.com/...").
 _LINK_LINE = re.compile(r"^(?:[^:]{1,80}?\s*[:\-\u2013\u2014|\u2192]\s*)?(?:https?://|www\.)\S+$")
+# A list item's marker ("- ", "\u2022 ", "2. "), which a wrapped line may open with too
+_LIST_MARK = re.compile(r"(?:[-*+\u2022\u2013\u2014\u00b7]|\d{1,3}[.)]|[a-z][.)])\s+")
 _HASHTAG_LINE = re.compile(r"^#[^\W\d_]\w*(?:[\s,]+#\w+)*$")
 # "Camera: Sony A7 IV", "Mic - Rode Wireless Go": a short label opening the line
 _LABEL = re.compile(r"^[^\W\d_][\w'\u2019&/+.-]*(?: [\w'\u2019&/+.-]+){0,3} ?[:\u2013\u2014|-] \S")
@@ -188,9 +201,22 @@ def _list_lines(lines: list[str]) -> list[bool]:
         or _HASHTAG_LINE.match(line) is not None
         for line in lines
     ]
+    # A line that goes on a wrapped line's sentence is prose, whatever it opens with: the
+    # wrapping put a dash ("- despite the objections -", "\u2014 but he never did"), a few
+    # words and a colon or dash ("apply to all - including"), or a "label - link" at its start.
+    going_on = [
+        position > 0 and not listed[position - 1] and _goes_on_wrapped(lines[position - 1], line)
+        for position, line in enumerate(lines)
+    ]
+    for position, goes in enumerate(going_on):
+        if goes:
+            listed[position] = False
     for position in timestamp_list(lines):
         listed[position] = True
-    labels = [_LABEL.match(line) is not None for line in lines]
+    labels = [
+        _LABEL.match(line) is not None and not going_on[position]
+        for position, line in enumerate(lines)
+    ]
     for position, labelled in enumerate(labels):
         if labelled and (
             (position > 0 and labels[position - 1])
@@ -201,6 +227,18 @@ def _list_lines(lines: list[str]) -> list[bool]:
         if listed[position + 1] and lines[position].endswith(":"):
             listed[position] = True
     return listed
+
+
+def _goes_on_wrapped(line: str, following: str) -> bool:
+    """Whether ``following`` goes on the sentence of ``line``, a line cut by wrapping: ``line``
+    is as wide as a wrapped line and ends no sentence (nor a list's heading, "Links:"), and
+    ``following`` opens in lower case after any dash or bullet. An address opening a line is
+    in lower case by nature, and no sign of it."""
+    if not _WRAP_MIN <= len(line) <= _WRAP_MAX or line.endswith(_SENTENCE_ENDS):
+        return False
+    marker = _LIST_MARK.match(following)
+    rest = following[marker.end() :] if marker else following
+    return rest[:1].islower() and not rest.startswith(("http://", "https://", "www."))
 
 
 def _looks_hard_wrapped(lines: list[str]) -> bool:
