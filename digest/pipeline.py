@@ -493,8 +493,8 @@ def gather(
                 taken.cleaned.append(cleaned.article)
             else:
                 article = cleaned.article
-                cleaning_warnings.append(
-                    f"{article.source}: '{article.title or article.key}' {cleaned.problem}"
+                cleaning_warnings.append(  # (by the feed's name: not a publisher it passes on)
+                    f"{name}: '{article.title or article.url or article.key}' {cleaned.problem}"
                 )
                 taken.skipped.append(article)
     taken.warnings.extend(

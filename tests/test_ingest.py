@@ -1328,3 +1328,23 @@ def test_an_aggregators_item_is_shown_as_its_publishers_under_its_own_headline(
     assert story.lead.origin == urlsplit(url).netloc
     assert "Lagarde" not in story.lead.body_text
     assert "Financial Times" not in " ".join(story.lead.summary)
+
+
+def test_an_aggregators_item_left_with_nothing_is_warned_about_under_the_feed_not_its_publisher(
+    tmp_path: Path, http_server: FixtureServer
+) -> None:
+    # the user knows "Headlines", not the "Reuters" an item names as its publisher
+    when = format_datetime(NOW - dt.timedelta(hours=1))
+    items = (
+        f"<item><link>{http_server.url('/story/1')}</link><pubDate>{when}</pubDate>"
+        "<description>Sign up for our newsletter.</description>"
+        '<source url="https://wire.example.net/">Reuters</source></item>'
+    )
+    http_server.route("/agg.xml", body=rss(items, title="Headlines"), headers=RSS)
+    http_server.route("/story/1", status=404)
+    config = site(tmp_path, feed("Headlines", http_server.url("/agg.xml")))
+    result = build(config, DAY, now=NOW)
+    said = [w for w in result.warnings if "no text left" in w]
+    assert said == [
+        f"Headlines: '{http_server.url('/story/1')}' has no text left after cleaning; skipped"
+    ]  # (named by its address, which the user can open: not by its key in the state)
