@@ -277,3 +277,17 @@ def test_a_local_feed_s_articles_carry_its_language_unless_they_know_their_own(
     assert configured(told, reading)[1](articles[0]).language == "nl"
     undeclared = dataclasses.replace(reading, language=None)
     assert configured(source, undeclared)[1](articles[0]).language is None
+
+
+@pytest.mark.parametrize("full_text", [False, True])
+def test_an_aggregators_redirect_page_is_never_fetched_for_text(full_text: bool) -> None:
+    # A Google News item's link leads to a page that sends the browser on by script (or to a
+    # consent page): reading it would put Google's text under the headline.
+    from digest.sources.kinds.feed import FeedKind
+
+    url = "https://news.example.org/feed.xml"
+    source = Source("News", "feed", url, options={"full_text": full_text})
+    shell = "https://news.google.com/rss/articles/CBMiX2h0dHBzOi8vd3d3?oc=5"
+    assert not FeedKind().wants_page(source, Article("k", "S", "Rates held", (), url=shell))
+    article = "https://www.reuters.com/markets/rates-held-2026-12-07/"
+    assert FeedKind().wants_page(source, Article("k", "S", "Rates held", (), url=article))

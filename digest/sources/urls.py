@@ -142,6 +142,21 @@ def host_name(url: str) -> str:
     return urlsplit(url).netloc.rpartition("@")[2]
 
 
+# Aggregators whose links lead to a page that only sends the browser on by script (or, in
+# Europe, to a consent page first): never the article, and nothing to read its text from.
+_REDIRECT_PAGES = (("news.google.com", "/articles/"),)
+
+
+def is_redirect_page(url: str | None) -> bool:
+    """Whether ``url`` is an aggregator's page that only redirects to the article (a Google
+    News item's link): fetching it for the article's text would read Google's page."""
+    if not url:
+        return False
+    parts = urlsplit(url)
+    host = (parts.hostname or "").lower()
+    return any(host == name and part in parts.path for name, part in _REDIRECT_PAGES)
+
+
 def is_safe_link(url: str | None) -> bool:
     """True for an absolute http(s) URL with a host, judged the way a browser would read it
     (entities decoded, whitespace and control characters ignored, any letter case)."""

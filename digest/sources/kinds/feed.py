@@ -77,7 +77,10 @@ class FeedKind(Kind):
 
     def wants_page(self, source: Source, article: Article) -> bool:
         from digest.sources.pages import is_teaser
+        from digest.sources.urls import is_redirect_page
 
+        if is_redirect_page(article.url):
+            return False  # (its page holds no text: its headline stands)
         return bool(self.option(source, "full_text")) or is_teaser(
             article.paragraphs, title=article.title
         )
