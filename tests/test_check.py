@@ -3,8 +3,10 @@ files and real folders; and what it must never do, which is change anything."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import gzip
+import io
 import json
 import os
 import sqlite3
@@ -44,14 +46,38 @@ def digest(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str
 
 
 def rows(output: str) -> dict[str, tuple[str, str, str]]:
-    """The table's rows by name: (result, what, detail); notes are left out."""
+    """The table's rows by name: (result, what, detail); notes are left out. A name longer
+    than its column has its detail on the next line."""
     table = {}
-    for line in output.splitlines()[1:]:  # after the header
+    lines = output.splitlines()[1:]  # after the header
+    for index, line in enumerate(lines):
         parts = line.split(None, 3)
+        if len(parts) == 3 and parts[0] in ("ok", "FAIL") and index + 1 < len(lines):
+            parts.append(lines[index + 1].strip())
         if len(parts) == 4 and parts[0] in ("ok", "FAIL"):
             result, what, name, detail = parts
             table[name] = (result, what, detail)
     return table
+
+
+def test_a_name_longer_than_its_column_puts_its_detail_on_the_next_line(tmp_path: Path) -> None:
+    # A feed's long title pushed its detail out of line with every other row's.
+    from digest.check import Finding
+    from digest.cli.check import NAME_WIDTH, _print_table
+
+    long = "Oracle VM VirtualBox: Ticket #10860: Full resolution not exposed"
+    findings = [
+        Finding("source", "Short", True, "RSS 2.0, 3 entries"),
+        Finding("source", long, True, "RSS 2.0, 1 entry"),
+    ]
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        _print_table(findings)
+    lines = printed.getvalue().splitlines()
+    column = lines[0].index("detail")
+    assert lines[1].index("RSS 2.0, 3 entries") == column
+    assert lines[2].endswith(long) and lines[3].index("RSS 2.0, 1 entry") == column
+    assert len(long) > NAME_WIDTH
 
 
 def rss(base: str, count: int) -> str:

@@ -65,9 +65,13 @@ def _print_table(findings: list[Finding]) -> None:
     what = max(len(f.what) for f in findings)
     out = sys.stdout
     out.write(f"{'':<4}  {'check':<{what}}  {'name':<{width}}  detail\n")
+    indent = f"{'':<4}  {'':<{what}}  {'':<{width}}  "
     for finding in findings:
         name = finding.name
         result = "ok" if finding.ok else "FAIL"
-        out.write(f"{result:<4}  {finding.what:<{what}}  {name:<{width}}  {finding.detail}\n")
+        if len(name) > width:  # (its detail on a line of its own, where the column is)
+            out.write(f"{result:<4}  {finding.what:<{what}}  {name}\n{indent}{finding.detail}\n")
+        else:
+            out.write(f"{result:<4}  {finding.what:<{what}}  {name:<{width}}  {finding.detail}\n")
         for note in finding.notes:
-            out.write(f"{'':<4}  {'':<{what}}  {'':<{width}}  note: {note}\n")
+            out.write(f"{indent}note: {note}\n")
