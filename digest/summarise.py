@@ -479,12 +479,13 @@ def story_summary(
     whole story repeats (its names, its place) weighing little. A sentence that paraphrases
     a chosen one (``PARAPHRASE_SIMILARITY``), that says mostly what the summary says
     (``MAX_COVERED``), or that leans on the sentence before it in another report, is never
-    taken. At most ``count`` sentences within ``max_chars`` (<= 0: no budget) and, when given,
-    ``max_words``: a lead sentence longer than that alone is cut at a word and ends in an
-    ellipsis. The first report's sentences keep their order, and the others follow in the
-    order chosen; a story of one report is its lead.
+    taken, nor is one in another language than the opening's. At most ``count`` sentences
+    within ``max_chars`` (<= 0: no budget) and, when given, ``max_words``: a lead sentence
+    longer than that alone is cut at a word and ends in an ellipsis. The first report's
+    sentences keep their order, and the others follow in the order chosen; a story of one
+    report is its lead.
     """
-    from digest.text.similarity import story_weighted_dense, vectorise_dense
+    from digest.text.similarity import story_weighted_dense, vectorise_dense_with_reach
 
     if not reports:
         return ()
@@ -511,7 +512,7 @@ def story_summary(
     if _cut_to_fit(opening, budget, max_words) != opening:
         return (Attributed(_cut_to_fit(opening, budget, max_words), candidates[0][1]),)
     # a story's candidates are a few dozen sentences: dense arrays are faster than sparse ones
-    vectors = vectorise_dense(
+    vectors, reach = vectorise_dense_with_reach(
         [text for text, _, _ in candidates],
         languages,
         [reports[report].language for _, report, _ in candidates],
@@ -529,6 +530,15 @@ def story_summary(
     used = len(candidates[0][0])
     words = len(candidates[0][0].split())
     remaining = set(range(1, len(candidates)))
+    if reach.known[0]:
+        # A summary reads in one language, its opening's. A sentence in another shares only
+        # names with the chosen ones, so it never looks redundant: an English summary of an
+        # earthquake went on to tell it again in Spanish and German. Its report stays among
+        # the story's sources. (A sentence whose language is only taken for the default, its
+        # words not telling, may well be in the opening's, and stays a candidate.)
+        remaining -= {
+            i for i in remaining if reach.known[i] and reach.language[i] != reach.language[0]
+        }
     while len(chosen) < count and remaining:
         best, best_score = None, -1e9
         for i in sorted(remaining):

@@ -423,3 +423,41 @@ def test_a_less_than_sign_that_opens_no_tag_stays_in_a_title() -> None:
     assert html_to_text("Is x <? y, or 5 < 6?") == "Is x <? y, or 5 < 6?"
     assert html_to_text("<em>Bold</em> claim <? indeed") == "Bold claim <? indeed"
     assert html_to_text("a <b>b</b> <!-- note --> c") == "a b c"
+
+
+def test_a_paragraph_repeating_the_image_alt_text_is_its_caption():
+    # NPR's feeds print each picture's caption as the paragraph after it, then its credit
+    caption = "Cars line up on a road leading away from the coast in Hachinohe on Monday."
+    html = (
+        f"<img src='https://media.example.org/quake.jpg' alt='{caption}'/><p>{caption}</p>"
+        "<p>(Image credit: Kyodo News via AP)</p>"
+        "<p>The quake struck off the coast on Monday evening.</p>"
+        "<img src='https://media.example.org/pixel.png?story=1' />"
+    )
+    assert texts(html) == [
+        "(Image credit: Kyodo News via AP)",
+        "The quake struck off the coast on Monday evening.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        # the text goes on past the alt text: a paragraph of the story
+        (
+            "<img alt='A heron on the weir'><p>A heron on the weir was counted on Monday.</p>",
+            ["A heron on the weir was counted on Monday."],
+        ),
+        # a heading of the same words is the section's, not a caption
+        ("<img alt='Results'><h2>Results</h2><p>Turnout rose.</p>", ["Results", "Turnout rose."]),
+        # the same words further on, after other text, are the story's
+        (
+            "<img alt='The weir at dawn'><p>Turnout rose.</p><p>The weir at dawn</p>",
+            ["Turnout rose.", "The weir at dawn"],
+        ),
+        # text beside the image inside one paragraph
+        ("<p><img alt='The weir at dawn'>The weir at dawn</p>", ["The weir at dawn"]),
+    ],
+)
+def test_text_that_only_resembles_an_images_caption_is_kept(html: str, expected: list[str]):
+    assert texts(html) == expected

@@ -880,7 +880,7 @@ def test_consecutive_headings_before_body_are_both_headings() -> None:
 
 
 def test_heading_like_last_line_stays_body() -> None:
-    credit = "Reporting by Jane Doe; Editing by Tom Hale"
+    credit = "Figures from the county's own survey of 2,400 households"
     assert clean([*BODY, credit]) == ([("body", t) for t in [*BODY, credit]], [])
 
 
@@ -926,6 +926,22 @@ def test_separator_lines_are_dropped() -> None:
     kept, removed = clean([BODY[0], "* * *", BODY[1], "\u2014", "•••"])
     assert [text for _, text in kept] == BODY[:2]
     assert removed == [(NO_WORDS, "* * *"), (NO_WORDS, "\u2014"), (NO_WORDS, "•••")]
+
+
+@pytest.mark.parametrize("line", ["___", "---", "___ ___"])
+def test_a_line_of_underscores_or_dashes_is_a_separator_not_code(line: str) -> None:
+    # AP draws "___" above its contributors' line in every story its feed carries
+    kept, removed = clean([*BODY[:2], line, BODY[2]])
+    assert [text for _, text in kept] == BODY
+    assert removed == [(NO_WORDS, line)]
+
+
+def test_a_divider_line_between_lines_of_code_stays_with_the_code() -> None:
+    config = [Paragraph("name: harbour\nport: 8080", "code"), Paragraph("---")]
+    config.append(Paragraph("name: quay\nport: 8081", "code"))
+    kept, removed = clean([BODY[0], *config, BODY[1]])
+    assert [text for _, text in kept] == [BODY[0], *(p.text for p in config), BODY[1]]
+    assert removed == []
 
 
 @pytest.mark.parametrize("line", ["[…]", "[...]", "/ \\", "“`", "|"])
@@ -1454,6 +1470,20 @@ ENGLISH_FURNITURE = [
     ("comment-prompt", "Comments are closed for this article"),
     ("comment-prompt", "Comments are open for 48 hours after publication. Please keep it civil."),
     ("inline-teaser", "For more on the harbour works, visit our live page."),
+    # a news agency's credits under its story, as its reprints keep them too
+    (
+        "wire-credits",
+        "(Reporting by Kantaro Komiya and Satoshi Sugiyama in Tokyo; Additional reporting by "
+        "Tim Kelly; Editing by Kim Coghill and Jacqueline Wong)",
+    ),
+    ("wire-credits", "Writing by Ana Ruiz; editing by Tom Hale"),
+    ("wire-credits", "Associated Press writer Foster Klug in Tokyo contributed to this report."),
+    (
+        "wire-credits",
+        "Associated Press writers Kim Tong-hyung in Seoul, South Korea, and Mari Yamaguchi "
+        "contributed.",
+    ),
+    ("wire-credits", "Our Standards: The Thomson Reuters Trust Principles."),
     # an AI note on the key points above it ("these highlights", not "this article")
     ("ai-disclaimer", "These highlights were generated with AI and checked by an editor."),
 ]
@@ -1491,6 +1521,11 @@ ENGLISH_FURNITURE_LOOKALIKES = [
     "This episode is for paying members of the gym, who will get a refund in March.",
     "You've got three free articles a month on the site, which the owners say will not change.",
     "Subscribe to keep reading was the message readers met on Tuesday when the paywall went up.",
+    # prose that opens as an agency's credits do
+    "Reporting by the BBC found that 40 care homes had failed their inspections.",
+    "Editing by hand took the team three weeks, the director said.",
+    "Writers in Tokyo contributed to this report's findings through a shared archive.",
+    "Our standards are higher than the law requires, the principal said of the new rules.",
     # a caption that describes the picture, prose that opens as a credit does
     "Photograph: a kingfisher on the mill race, taken at dawn, opens the show.",
     "Photo by photo, the archive was scanned over two winters.",

@@ -198,3 +198,48 @@ def test_no_reports_no_summary() -> None:
 def test_sentences_end_as_sentences() -> None:
     for sentence in summary(count=12):
         assert re.search(r"[.!?\"\u201d]$", sentence.text), sentence.text
+
+
+# The same ferry fire in the reports of a German and a Spanish outlet, as their feeds declare
+# them: they add nothing the English reports do not say, in words no English sentence shares.
+FERRY_DE = article(
+    "de-ferry",
+    "Nordkurier",
+    "Feuer auf Fähre vor Naxos: 412 Menschen in Sicherheit",
+    (
+        "Auf der Fähre Kalliope Star ist vor der griechischen Insel Naxos am Dienstagmorgen ein "
+        "Feuer ausgebrochen. Alle 412 Passagiere und Besatzungsmitglieder wurden in Sicherheit "
+        "gebracht, wie die Küstenwache mitteilte.",
+    ),
+    at(8, 10),
+    language="de",
+)
+FERRY_ES = article(
+    "es-ferry",
+    "Diario del Puerto",
+    "Evacuados los 412 ocupantes de un ferri en llamas frente a Naxos",
+    (
+        "Un incendio se declaró el martes a bordo del ferri Kalliope Star frente a la isla "
+        "griega de Naxos y obligó a evacuar a sus 412 pasajeros y tripulantes, según la "
+        "guardia costera.",
+    ),
+    at(8, 20),
+    language="es",
+)
+
+
+@pytest.mark.parametrize("count", [3, 5, 8, 12])
+def test_a_summary_keeps_to_the_language_of_its_opening(count: int) -> None:
+    english = [replace(report, language="en") for report in REPORTS]
+    reports = [english[0], FERRY_DE, FERRY_ES, *english[1:]]
+    found = story_summary(reports, count, 0)
+    assert found[0].report == 0
+    assert {s.report for s in found} & {1, 2} == set()
+    # the English reports still add what the lead does not say
+    assert len(found) > 1 and {s.report for s in found} - {0}
+
+
+def test_an_opening_in_another_language_keeps_its_own_reports_sentences() -> None:
+    found = story_summary([FERRY_DE, replace(FERRY_WIRE, language="en")], 5, 0)
+    assert found and {s.report for s in found} == {0}
+    assert found[0].text.startswith("Auf der Fähre Kalliope Star")

@@ -17,8 +17,9 @@ kept is structure:
   read as blocks, each cell's text its own paragraphs.
 
 Clutter is dropped with its content: scripts, styles, embedded frames and media, forms,
-navigation, asides, figure captions, hidden elements, and share / social / related-posts /
-newsletter widgets recognised by their class or id.
+navigation, asides, figure captions (and a paragraph that only repeats the alt text of the
+image right before it: a caption without a <figcaption>), hidden elements, and share /
+social / related-posts / newsletter widgets recognised by their class or id.
 
 The parser is lexbor (through selectolax), an HTML5 parser in C. Its serialisation is regular
 enough that one pattern splits it into text and tag names exactly; block boundaries are then
@@ -201,6 +202,8 @@ def html_to_paragraphs(html: str | bytes, base_url: str | None = None) -> list[P
     tokens = _TAG_SPLIT.split(body.html or "")  # [text, name, attributes, text, …]
     names = tokens[1::3]
     attrs = "".join(filter(None, tokens[2::3]))
+    if "img" in names and ' alt="' in attrs:
+        _drop_repeated_alt(tokens)
     drop = not _DROP_NAMES.isdisjoint(names)
     hidden = _is_hidden(attrs) if attrs else False
     widget = _is_widget(attrs) if attrs else False
@@ -217,6 +220,50 @@ def html_to_paragraphs(html: str | bytes, base_url: str | None = None) -> list[P
     if "&" in marked:
         marked = _unescape_serialised(marked)
     return _split(marked)
+
+
+# An image's description, in lexbor's serialisation (attribute values quoted with ").
+_ALT_VALUE = re.compile(r' alt="([^"]*)"')
+# The blocks a caption printed under its image stands in (never a heading: "Results" under
+# a chart whose alt text says "Results" is the section's).
+_CAPTION_BLOCKS = frozenset(("p", "div"))
+_BLOCKS_AND_HEADINGS = frozenset((*_BLOCK_NAMES, *(f"h{level}" for level in range(1, 7))))
+
+
+def _drop_repeated_alt(tokens: list) -> None:
+    """Blank, in [text, name, attributes, text, …], the text of a paragraph that comes right
+    after an image and only says its alt text again: the picture's caption, printed as a
+    paragraph of its own where a <figcaption> would be dropped (NPR's feeds give every entry
+    ``<img alt="Cars line up ..."/><p>Cars line up ...</p><p>(Image credit: ...)</p>``, and
+    the caption would be read as the story's lead)."""
+    count = (len(tokens) - 1) // 3
+    for index in range(count):
+        if tokens[1 + 3 * index] != "img":
+            continue
+        alt = _ALT_VALUE.search(tokens[2 + 3 * index] or "")
+        wanted = _collapse(_html.unescape(alt.group(1))) if alt else ""
+        if not wanted:
+            continue
+        texts: list[int] = []  # positions of the caption's text tokens
+        opened = False  # whether the block the text stands in has opened
+        for position in range(3 + 3 * index, len(tokens), 3):
+            if tokens[position].strip():
+                if not opened:
+                    break  # text right after the image, in no block of its own
+                texts.append(position)
+            if position + 1 >= len(tokens):
+                break
+            name = tokens[position + 1]
+            if name is None:
+                continue  # a comment
+            if name in _CAPTION_BLOCKS and not texts:
+                opened = True
+            elif name.lstrip("/") in _BLOCKS_AND_HEADINGS and (texts or name[0] != "/"):
+                break  # the caption's block ends, or a heading, list or table begins
+        said = _collapse(_html.unescape("".join(tokens[p] for p in texts)))
+        if texts and said == wanted:
+            for position in texts:
+                tokens[position] = ""
 
 
 def _line_breaks(marked: str) -> str:

@@ -175,8 +175,16 @@ def _separator(text: str) -> bool:
 
 def _is_code(paragraph: Paragraph) -> bool:
     """Kept verbatim, never matched: the HTML converter marks code blocks and table rows
-    (``Paragraph.verbatim``); code pasted as plain paragraphs is known by its shape."""
-    return paragraph.verbatim or shapes.looks_like_code(paragraph.text)
+    (``Paragraph.verbatim``); code pasted as plain paragraphs is known by its shape. A line
+    of dividers alone ("___", "---", as a wire story draws one above its contributors) is a
+    separator by its shape, not code, unless it stands between lines of code
+    (``_extend_code``)."""
+    if paragraph.verbatim:
+        return True
+    text = paragraph.text.strip()
+    if len(text) <= _NO_WORDS_MAX_CHARS and _separator(text):
+        return False
+    return shapes.looks_like_code(paragraph.text)
 
 
 # --- the result ---------------------------------------------------------------------------------
