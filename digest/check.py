@@ -274,7 +274,7 @@ def _read(source: Source, what: str, reading: Reading, config: Config, now: dt.d
     else:
         when = "no entry dated" if reading.articles else ""
     detail = ", ".join(part for part in (what, entries, when) if part)
-    name = source.shown(own_title(reading.title))  # as the build will show it from now on
+    name = source.shown(own_title(reading.title, reading.site))  # as the build will show it
     return Finding("source", name, True, detail, tuple(reading.warnings))
 
 

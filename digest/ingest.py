@@ -121,7 +121,7 @@ def configured(source: Source, reading: Reading) -> tuple[tuple[Article, ...], L
         category=source.category,
         language=source.language,
         declared=reading.language,
-        shown=own_title(reading.title) if not source.named else "",
+        shown=own_title(reading.title, reading.site) if not source.named else "",
         site=site,
     )
     return tuple(newest(reading.articles, source.max_items)), labels
@@ -178,7 +178,7 @@ class _Run:
             source,
             kept,
             items=len(articles),
-            title=own_title(reading.title),
+            title=own_title(reading.title, reading.site),
             cursor=reading.cursor,
             cursor_before=cursor.data,
             **health,

@@ -1348,3 +1348,23 @@ def test_an_aggregators_item_left_with_nothing_is_warned_about_under_the_feed_no
     assert said == [
         f"Headlines: '{http_server.url('/story/1')}' has no text left after cleaning; skipped"
     ]  # (named by its address, which the user can open: not by its key in the state)
+
+
+def test_an_unnamed_feed_whose_title_is_its_sites_name_and_tagline_is_shown_by_the_name(
+    tmp_path: Path,
+) -> None:
+    # "Le Monde.fr - Actualités et Infos en France et dans le monde" stood on every story
+    feed_file = tmp_path / "une.xml"
+    title = "Le Monde.fr - Actualités et Infos en France et dans le monde"
+    feed_file.write_text(
+        rss(item(1, NOW - dt.timedelta(hours=1)), title=title).replace(
+            "https://news.example.org/</link>", "https://www.lemonde.fr/</link>"
+        ),
+        encoding="utf-8",
+    )
+    config = site(tmp_path, Source("une.xml", "feed", str(feed_file), named=False))
+    result = build(config, DAY, now=NOW)
+    assert {a.source for s in result.digest.stories for a in s.articles} == {"Le Monde.fr"}
+    with State.open(config.state) as state:
+        record = state.source("une.xml")
+        assert record is not None and record.title == "Le Monde.fr"

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urlsplit
 
-from digest.model import Source
+from digest.model import Source, own_title
 from digest.sources.errors import SourceError
 from digest.sources.urls import host_name
 
@@ -89,7 +89,8 @@ def _file_title(path: Path) -> str:
     if not path.is_file():
         return ""
     source = Source(path.name, "feed", str(path))
-    return kinds.kind("feed").read(source, Cursor(), dt.UTC).title
+    reading = kinds.kind("feed").read(source, Cursor(), dt.UTC)
+    return own_title(reading.title, reading.site)
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,7 +159,7 @@ def _find_feed(url: str, reader: _Reader) -> FoundFeed:
         parsed = parse_feed(
             result.body, reader.probe, url=result.url, content_type=result.content_type
         )
-        return FoundFeed(result.moved_to or url, parsed.title)
+        return FoundFeed(result.moved_to or url, own_title(parsed.title, parsed.link))
     except FeedError as exc:
         not_a_feed = exc
     if not_a_feed.discovered:  # an HTML page that declares its feeds
