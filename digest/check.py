@@ -34,11 +34,12 @@ from typing import TYPE_CHECKING, Any
 
 from digest.config import FIX_SOURCE_ENTRY, Config
 from digest.errors import DigestError
-from digest.model import Source, own_title
+from digest.model import Source
 from digest.present import plural, relative_links_note
 from digest.sources import kinds
 from digest.sources.errors import SourceError
 from digest.sources.kinds.base import Cursor, Fetched, Follow, Reading, read_file
+from digest.text.headlines import source_title
 
 if TYPE_CHECKING:
     from digest.sources.http import FetchResult, FetchSettings
@@ -274,7 +275,7 @@ def _read(source: Source, what: str, reading: Reading, config: Config, now: dt.d
     else:
         when = "no entry dated" if reading.articles else ""
     detail = ", ".join(part for part in (what, entries, when) if part)
-    name = source.shown(own_title(reading.title, reading.site))  # as the build will show it
+    name = source.shown(source_title(reading.title, reading.site))  # as a build shows it
     return Finding("source", name, True, detail, tuple(reading.warnings))
 
 

@@ -35,6 +35,7 @@ from digest.sources.errors import SourceError
 from digest.sources.kinds.base import Cursor, Fetched, Follow, Kind, Reading, newest
 from digest.sources.urls import is_safe_link
 from digest.state import SourceHealth, SourceRecord, State, shown_names
+from digest.text.headlines import source_title
 
 if TYPE_CHECKING:  # the HTTP client is imported only when a run has remote sources
     from digest.intake import DayIntake, Pending, SourceDay
@@ -121,7 +122,7 @@ def configured(source: Source, reading: Reading) -> tuple[tuple[Article, ...], L
         category=source.category,
         language=source.language,
         declared=reading.language,
-        shown=own_title(reading.title, reading.site) if not source.named else "",
+        shown=source_title(reading.title, reading.site) if not source.named else "",
         site=site,
     )
     return tuple(newest(reading.articles, source.max_items)), labels
@@ -178,7 +179,7 @@ class _Run:
             source,
             kept,
             items=len(articles),
-            title=own_title(reading.title, reading.site),
+            title=source_title(reading.title, reading.site),
             cursor=reading.cursor,
             cursor_before=cursor.data,
             **health,

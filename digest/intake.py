@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from digest.filters import Filtered, Filters, verdict
-from digest.model import Article, Paragraph, Source, own_title
+from digest.model import Article, Paragraph, Source
 from digest.room import Room
 
 if TYPE_CHECKING:
@@ -753,7 +753,9 @@ def _parse_and_take(
         incomplete=reading.incomplete,
         labels=labels,
     )
-    title = own_title(reading.title, reading.site)
+    from digest.text.headlines import source_title
+
+    title = source_title(reading.title, reading.site)
     return Parsed(day, len(articles), reading.warnings, dict(reading.cursor), title)
 
 

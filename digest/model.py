@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields
 from types import MappingProxyType
 from typing import Any, Literal
-from urllib.parse import urlsplit
 
 # body: prose. heading: a subheading. code: a code block or terminal session, its text verbatim
 # (line breaks and indentation are the content). row: one row of a data table, its cells
@@ -153,34 +152,11 @@ class Source:
         return self.name if self.named else (title or self.name)
 
 
-def own_title(title: str, site: str | None = None) -> str:
+def own_title(title: str) -> str:
     """A source's title for itself (a feed's ``<title>``) as it is shown for a source the
-    config leaves unnamed: on one line, and no longer than a name in a list of sources. A
-    site's name before its tagline ("Le Monde.fr - Actualités et Infos en France et dans le
-    monde", "TechCrunch – Startup and Technology News") is the site's name alone, shown on
-    every story: when its ``site`` (its home page) bears that name."""
-    text = " ".join(title.split())
-    return (_site_name(text, site) or text)[:80]
-
-
-# The first place a title's name and its tagline meet: " - ", " | ", " – ", " — ", ": "
-_NAME_AND_TAGLINE = re.compile(r"\s[-|\u2013\u2014]\s|:\s")
-
-
-def _site_name(title: str, site: str | None) -> str | None:
-    """The site's name that opens ``title``, when a tagline of four words or more follows it
-    and the host of ``site`` bears it; else None. (A section first, "World news | The
-    Guardian", or a short tail, "Hacker News: Front Page", keeps the whole title.)"""
-    found = _NAME_AND_TAGLINE.search(title) if site else None
-    if found is None:
-        return None
-    name, tagline = title[: found.start()].strip(), title[found.end() :]
-    if len(tagline.split()) < 4 or not 1 <= len(name.split()) <= 4:
-        return None
-    host = (urlsplit(site or "").hostname or "").lower().removeprefix("www.")
-    label = "".join(char for char in host.split(".")[0] if char.isalnum())
-    letters = "".join(char for char in name.lower() if char.isalnum())
-    return name if label and letters and (label in letters or letters in label) else None
+    config leaves unnamed: on one line, and no longer than a name in a list of sources
+    (``digest.text.headlines.source_title`` gives the title to show)."""
+    return " ".join(title.split())[:80]
 
 
 @dataclass(frozen=True, slots=True)

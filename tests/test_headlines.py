@@ -17,6 +17,7 @@ from digest.text.headlines import (
     naming_source,
     sentence_headline,
     site_names_for,
+    source_title,
     strip_cruft,
 )
 
@@ -520,3 +521,34 @@ def test_a_cut_keeps_the_phrase_a_verb_ends_on_when_another_clause_follows() -> 
 def test_a_title_that_is_only_a_version_is_shown_with_its_source(title, headline) -> None:
     assert naming_source(title, "trailmap") == headline
     assert names_nothing(title) == (headline != title)
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "shown"),
+    [
+        # a site's name, then its tagline: the name its home page bears
+        (
+            "Le Monde.fr - Actualités et Infos en France et dans le monde",
+            "https://www.lemonde.fr/",
+            "Le Monde.fr",
+        ),
+        ("TechCrunch – Startup and Technology News", "https://techcrunch.com/", "TechCrunch"),
+        (
+            "SPIEGEL ONLINE - Schlagzeilen aus Politik, Wirtschaft und Sport",
+            "https://www.spiegel.de/",
+            "SPIEGEL ONLINE",
+        ),
+        # a section first, a short tail, or a name the home page does not bear: as it is
+        ("World news | The Guardian", "https://www.theguardian.com/world", None),
+        ("Hacker News: Front Page", "https://news.ycombinator.com/", None),
+        (
+            "Dicas-L: Dicas técnicas de Linux e Software Livre",
+            "https://www.dicas-l.com.br/",
+            "Dicas-L",
+        ),
+        ("Politics - Latest news and analysis from around the world", "https://x.org/", None),
+        ("Le Monde.fr - Actualités et Infos en France et dans le monde", None, None),
+    ],
+)
+def test_a_sites_name_before_its_tagline_is_the_name_it_is_shown_by(title, site, shown) -> None:
+    assert source_title(title, site) == (shown or title)

@@ -21,9 +21,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urldefrag, urlsplit
 
-from digest.model import Source, own_title
+from digest.model import Source
 from digest.sources.errors import SourceError
 from digest.sources.urls import host_name
+from digest.text.headlines import source_title
 
 if TYPE_CHECKING:
     from digest.sources.feeds.autodiscovery import FeedLink
@@ -90,7 +91,7 @@ def _file_title(path: Path) -> str:
         return ""
     source = Source(path.name, "feed", str(path))
     reading = kinds.kind("feed").read(source, Cursor(), dt.UTC)
-    return own_title(reading.title, reading.site)
+    return source_title(reading.title, reading.site)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +160,7 @@ def _find_feed(url: str, reader: _Reader) -> FoundFeed:
         parsed = parse_feed(
             result.body, reader.probe, url=result.url, content_type=result.content_type
         )
-        return FoundFeed(result.moved_to or url, own_title(parsed.title, parsed.link))
+        return FoundFeed(result.moved_to or url, source_title(parsed.title, parsed.link))
     except FeedError as exc:
         not_a_feed = exc
     if not_a_feed.discovered:  # an HTML page that declares its feeds

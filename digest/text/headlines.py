@@ -30,6 +30,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from digest.model import own_title
+
 HEADLINE_CHARS = 90
 
 _CLOSING = "\"'\u201d\u2019\u00bb)]"
@@ -471,6 +473,33 @@ def _strip_site_name(text: str, site_names: Sequence[str]) -> str:
     if len(rest.split()) >= 3 and is_site(lead):
         return rest
     return text
+
+
+def source_title(title: str, site: str | None = None) -> str:
+    """The title a source the config leaves unnamed is shown by (``model.own_title``): a
+    site's name before its tagline ("Le Monde.fr - Actualités et Infos en France et dans le
+    monde", "TechCrunch – Startup and Technology News") is the site's name alone, when the
+    host of its home page (``site``) is that name, as a headline's site name is told."""
+    text = " ".join(title.split())
+    separator = _SEPARATORS.search(text)
+    colon = text.find(": ")  # ("Dicas-L: Dicas técnicas de Linux e Software Livre")
+    if colon >= 0 and (separator is None or colon < separator.start()):
+        start, end = colon, colon + 2
+    elif separator is not None:
+        start, end = separator.start(), separator.end()
+    else:
+        return own_title(text)
+    name, tagline = text[:start], text[end:]
+    names = {_fold(n) for n in site_names_for("", site) if _fold(n)} if site else set()
+    # (a section first, "World news | The Guardian", or a short tail, "Hacker News: Front
+    # Page", keeps the whole title)
+    if len(tagline.split()) >= _TAGLINE_WORDS and len(name.split()) <= 4 and _is_site(name, names):
+        return own_title(name)
+    return own_title(text)
+
+
+# A title's tail this long after the site's name is its tagline, not a section.
+_TAGLINE_WORDS = 4
 
 
 def site_names_for(source: str, url: str | None) -> tuple[str, ...]:
