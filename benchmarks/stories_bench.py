@@ -127,12 +127,37 @@ def run_one(name: str, feeds: Path) -> dict:
     }
 
 
+def one_source_stories(feeds: Path) -> int:
+    """Group the corpus's entries on their real dates and list the stories of several
+    articles that all come from one source: mostly a series' episodes or a machine feed's
+    entries joined by what they all repeat, sometimes one outlet's two reports of an event."""
+    from digest.group import group_stories, publisher
+
+    stories = group_stories(corpus_articles(feeds))
+    several = [s for s in stories if len(s.reports) + len(s.copies) > 1]
+    alone = [s for s in several if len({publisher(a) for a in (*s.reports, *s.copies)}) == 1]
+    for story in alone:
+        members = (*story.reports, *story.copies)
+        print(f"{publisher(members[0])} ({len(members)}):")
+        for article in members[:6]:
+            print(f"    {article.published:%Y-%m-%d}  {article.title[:90]}")
+    print(f"{len(stories)} stories, {len(several)} of several articles, {len(alone)} of one source")
+    return 0
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--feeds", type=Path, default=ROOT / "tests" / "fixtures" / "feeds")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--one", choices=POOLS, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--one-source",
+        action="store_true",
+        help="list the stories whose articles all come from one source (no timing)",
+    )
     args = parser.parse_args()
+    if args.one_source:
+        return one_source_stories(args.feeds)
     if args.one:
         print(json.dumps(run_one(args.one, args.feeds)))
         return 0

@@ -6,13 +6,15 @@ merge only while the *average* similarity over all their pairs of articles stays
 threshold. Single linkage (joining whatever has one similar pair, i.e. connected components)
 chains unrelated articles into giant clusters on a busy day; average linkage does not.
 
-Three guards keep a wrong join rarer than a missed one, since a reader notices a story that
+Guards keep a wrong join rarer than a missed one, since a reader notices a story that
 mixes two events at once, while two separate items on one event merely repeat:
 
 * articles published more than ``max_days_apart`` apart are never compared (the same words a
   year later are a different event);
 * two articles from the same source need ``same_source_margin`` more similarity: a feed rarely
-  reports one event twice in a day, but often runs several pieces on one topic;
+  reports one event twice in a day, but often runs several pieces on one topic; and the words
+  in most of one source's articles of the pool (its name, a series' or a machine feed's
+  label: ``digest.text.similarity.template_overlap``) count for nothing between two of them;
 * a pair must share at least ``MIN_SHARED_WORDS`` distinct content words, so that one rare
   shared name is not enough;
 * two articles more than ``later_grace_hours`` apart need ``later_margin`` more similarity
@@ -42,6 +44,7 @@ import heapq
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
+from typing import Any
 
 import numpy as np
 
@@ -138,14 +141,24 @@ def similar_links(articles: Sequence[Article], settings: GroupingSettings) -> Li
         )
         left, right, sims = measure.similar_pairs_dense(dense, floor, times, apart, reach)
         shared = measure.shared_word_counts_dense(dense, left, right)
+        matrix: Any = dense
     else:
         vectors, reach = measure.vectorise_with_reach(
             texts, settings.languages, declared, figures=True
         )
         left, right, sims = measure.similar_pairs(vectors, floor, times, apart, reach=reach)
         shared = measure.shared_word_counts(vectors, left, right)
+        matrix = vectors
     if not len(left):
         return empty
+    numbers: dict[str, int] = {}
+    source = np.array([numbers.setdefault(p, len(numbers)) for p in publishers], dtype=np.int64)
+    # Two texts of a series are not alike by what it writes in most of its texts of the pool
+    # (``measure.template_overlap``: its name, its blurb, a machine feed's label).
+    own, own_words = measure.template_overlap(
+        matrix, source, left, right, series=_series(articles, source)
+    )
+    sims, shared = sims - own, shared - own_words
     # Reports in two languages are measured against what the two languages could share
     # (``measure.across_languages``), which magnifies each shared name: only where they
     # share a word more than the least, so that one name and one loan word are not enough.
@@ -155,8 +168,7 @@ def similar_links(articles: Sequence[Article], settings: GroupingSettings) -> Li
     # measured so, is as far under the floor as it was)
     keep = (shared >= MIN_SHARED_WORDS) & (sims >= floor)
     left, right, sims = left[keep], right[keep], sims[keep].astype(np.float32)
-    same = np.array([hash(p) for p in publishers], dtype=np.int64)
-    sims = np.where(same[left] == same[right], sims - settings.same_source_margin, sims)
+    sims = np.where(source[left] == source[right], sims - settings.same_source_margin, sims)
     if settings.later_margin:
         # (an undated article is never later than another: NaN counts as no time apart)
         hours = np.abs(times[left] - times[right]) / 3600
@@ -164,6 +176,35 @@ def similar_links(articles: Sequence[Article], settings: GroupingSettings) -> Li
         sims = sims - (settings.later_margin * late).astype(np.float32)
     keep = sims > 0
     return Links(left[keep], right[keep], sims[keep])
+
+
+def _series(articles: Sequence[Article], source: np.ndarray) -> np.ndarray:
+    """For each source number of ``source`` (one per article), whether its articles are a
+    series: a podcast's episodes ("Harbour Talk 41: …"), a project's releases ("PostGIS
+    3.5.0"), a machine feed's entries ("Changeset 159634146 - …"), a diary ("ZedShaw:
+    2009-01-08"). Such a source's titles open with one word, two thirds of them at least, of
+    ``measure.TEMPLATE_TEXTS`` or more. A news outlet's do not, though one event may fill
+    most of its day (a local paper's four reports of a stabbing in its city): what most of
+    its articles share is then that event's words, not a template."""
+    from digest.text import similarity as measure
+    from digest.text.words import words_of
+
+    sizes = np.bincount(source)
+    series = np.zeros(len(sizes), dtype=bool)
+    if int(sizes.max()) < measure.TEMPLATE_TEXTS:
+        return series
+    openings: dict[tuple[int, str], int] = {}
+    for article, number in zip(articles, source.tolist(), strict=True):
+        if sizes[number] < measure.TEMPLATE_TEXTS or article.title_derived:
+            continue
+        words = words_of(article.title)
+        if words:
+            key = (number, words[0])
+            openings[key] = openings.get(key, 0) + 1
+    for (number, _), count in openings.items():
+        if count >= measure.TEMPLATE_SHARE * sizes[number] - 1e-9:
+            series[number] = True
+    return series
 
 
 def cluster(

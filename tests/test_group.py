@@ -170,6 +170,52 @@ def test_the_same_publisher_needs_a_margin_more_similarity() -> None:
     assert len(groups(clipped, settings)) == 1
 
 
+# A weekly podcast's feed: every episode opens with the show's name and its blurb, and each
+# is about something else.
+PODCAST_EPISODES = [
+    article(
+        f"harbour-talk-{number}",
+        "Harbour Talk",
+        f"Harbour Talk {number}: {topic}",
+        [
+            "Harbour Talk is the weekly podcast about life and work on the Shetland "
+            f"waterfront, hosted by Morag Isbister. {lead}",
+        ],
+        at(6 + number - 40),
+    )
+    for number, topic, lead in (
+        (41, "The night ferry to Aberdeen", "This week a purser tells of winter crossings."),
+        (42, "Knitting the Fair Isle way", "A designer explains the two-colour yoke."),
+        (43, "Puffins are back on Sumburgh Head", "A ranger counts the spring arrivals."),
+        (44, "Who pays for the new pier?", "Councillors argue over the harbour levy."),
+        (45, "Lerwick's Up Helly Aa, up close", "A guizer jarl prepares the galley."),
+    )
+]
+
+
+def test_what_a_source_writes_in_most_of_its_articles_does_not_join_them() -> None:
+    # The show's name and blurb make its episodes look alike; they are five subjects.
+    assert groups(PODCAST_EPISODES) == [{a.key} for a in PODCAST_EPISODES]
+    # (what makes them alike is the template: one episode's two postings are one story)
+    repost = replace(PODCAST_EPISODES[2], key="puffins-again", published=at(9))
+    assert {PODCAST_EPISODES[2].key, repost.key} in groups([*PODCAST_EPISODES, repost])
+    # Three episodes are too few to tell a template from one subject's words.
+    assert len(groups(PODCAST_EPISODES[:3])) < 3
+
+
+def test_an_outlets_reports_of_the_event_that_fills_its_day_still_join() -> None:
+    # Three of the outlet's four articles are on the fire: its words are in most of them,
+    # but its titles are no series, so they are the event's words, not a template.
+    courier = "Aegean Courier"
+    day = [
+        replace(FERRY_WIRE, source=courier),
+        replace(FERRY_AEGEAN, source=courier, published=FERRY_WIRE.published),
+        replace(FERRY_RADIO, source=courier, published=FERRY_WIRE.published),
+        replace(TRAM_STRIKE, source=courier),
+    ]
+    assert {FERRY_WIRE.key, FERRY_AEGEAN.key, FERRY_RADIO.key} in groups(day)
+
+
 @pytest.mark.parametrize(
     ("later", "joined"),
     [(dt.timedelta(hours=60), True), (dt.timedelta(days=4), False), (None, True)],

@@ -23,6 +23,7 @@ from digest.text.similarity import (
     similar_pairs,
     similar_pairs_dense,
     story_weighted,
+    template_overlap,
     vectorise,
     vectorise_dense,
     vectorise_dense_with_reach,
@@ -410,3 +411,64 @@ def test_a_pool_in_many_languages_reads_each_word_list_a_few_times_not_once_a_pa
     similarity._frequencies.cache_clear()
     similarity.vectorise_with_reach(texts, ("en",), declared)
     assert similarity._frequencies.cache_info().misses <= 3 * len(tags)
+
+
+# --- a source's template ------------------------------------------------------------------------
+
+# Four posts of one release feed (each names the project and its changelog link) and two
+# outside articles, one of them on the project.
+RELEASE_FEED = [
+    "Kestrel 2.4.0 released. Kestrel changelog and downloads: fixes a crash on import.",
+    "Kestrel 2.3.1 released. Kestrel changelog and downloads: faster tile rendering.",
+    "Kestrel 2.3.0 released. Kestrel changelog and downloads: a new dark theme.",
+    "Kestrel 2.2.9 released. Kestrel changelog and downloads: Norwegian translation.",
+]
+OUTSIDE = [
+    "The mapping app Kestrel fixes a crash on import in its 2.4.0 release.",
+    "Harbour authorities reopened the ferry terminal after the storm.",
+]
+
+
+def _template_pairs(texts, sources, **limits):
+    dense, sparse = vectorise_dense(texts), vectorise(texts)
+    left, right = np.triu_indices(len(texts), k=1)
+    sources = np.array(sources)
+    return (
+        template_overlap(dense, sources, left, right, **limits),
+        template_overlap(sparse, sources, left, right, **limits),
+        list(zip(left.tolist(), right.tolist(), strict=True)),
+        dense @ dense.T,
+    )
+
+
+def test_a_sources_template_is_what_most_of_its_texts_share_and_only_between_them() -> None:
+    (dot, count), (sparse_dot, sparse_count), pairs, cosine = _template_pairs(
+        RELEASE_FEED + OUTSIDE, [0, 0, 0, 0, 1, 2]
+    )
+    np.testing.assert_allclose(dot, sparse_dot, atol=1e-6)  # dense and sparse agree
+    assert count.tolist() == sparse_count.tolist()
+    for k, (i, j) in enumerate(pairs):
+        if j < 4:  # two release posts: "kestrel", "released", "changelog", "downloads"
+            assert count[k] == 4
+            assert 0 < dot[k] <= cosine[i, j] + 1e-6
+            assert cosine[i, j] - dot[k] < 0.5 * cosine[i, j]  # most of their likeness
+        else:  # the outside article shares "Kestrel" with each post, as evidence
+            assert dot[k] == 0 and count[k] == 0
+    assert cosine[0, 4] > 0.2
+
+
+def test_too_few_texts_or_words_in_too_few_of_them_are_no_template() -> None:
+    (dot, count), _, _, _ = _template_pairs(RELEASE_FEED[:3] + OUTSIDE, [0, 0, 0, 1, 2])
+    assert not dot.any() and not count.any()  # three posts: too few to tell
+    # in two of four texts, a word is a subject, not a template
+    texts = [
+        RELEASE_FEED[0],
+        RELEASE_FEED[1],
+        OUTSIDE[1],
+        "A second storm is expected to reach the northern isles on Friday evening.",
+    ]
+    (dot, count), _, _, _ = _template_pairs(texts, [0, 0, 0, 0])
+    assert not dot.any() and not count.any()
+    # with the share lowered to a half, the shared words of the two posts count as template
+    (dot, count), _, _, _ = _template_pairs(texts, [0, 0, 0, 0], share=0.5)
+    assert dot[0] > 0 and count[0] >= 3

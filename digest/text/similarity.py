@@ -729,6 +729,86 @@ def shared_word_counts(
     return np.concatenate(counts)
 
 
+# A word in at least this share of one source's texts in a pool, when the pool holds at least
+# TEMPLATE_TEXTS of them, is that source's own: its name, a podcast's or a series' title in
+# each episode ("Taverncast 41", "TMIL: …"), a project's name in each release, a machine
+# feed's label ("Changeset 159634146 - …"). It says which source wrote a text, not which of
+# its texts another is about: sharing it, two texts share nothing about an event. One event's
+# words rarely reach two thirds of a source's texts in a pool of four or more (a news feed's
+# day runs many topics; labelled news: benchmarks/README.md, "Story grouping").
+TEMPLATE_SHARE = 2 / 3
+TEMPLATE_TEXTS = 4
+
+
+def template_overlap(
+    vectors: np.ndarray | csr_matrix,
+    sources: np.ndarray,
+    left: np.ndarray,
+    right: np.ndarray,
+    share: float = TEMPLATE_SHARE,
+    least: int = TEMPLATE_TEXTS,
+    series: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """For each pair (``left[k]``, ``right[k]``) of rows of ``vectors`` (dense or sparse,
+    L2-normalised) from one source (``sources``: a number per row, who wrote it), how much of
+    their cosine and how many of their shared terms come from that source's template: the
+    terms in at least ``share`` of its rows, when it has at least ``least``, and (with
+    ``series``, a flag per source number) it is a series. Zero for a pair of two sources:
+    between them such a word is evidence as any other (an article on a project's release
+    shares the project's name with the release notes, not its template)."""
+    dot = np.zeros(len(left), dtype=np.float32)
+    count = np.zeros(len(left), dtype=np.int64)
+    sizes = np.bincount(sources)
+    eligible = sizes >= least
+    if series is not None:
+        eligible &= series
+    pairs = np.flatnonzero((sources[left] == sources[right]) & eligible[sources[left]])
+    if not len(pairs):
+        return dot, count
+    first, second = left[pairs], right[pairs]
+    wanted = np.zeros(len(sizes), dtype=bool)
+    wanted[sources[first]] = True
+    dense = isinstance(vectors, np.ndarray)
+    if isinstance(vectors, np.ndarray):
+        rows, columns = np.nonzero(vectors[wanted[sources]])
+        rows = np.flatnonzero(wanted[sources])[rows]
+        data = vectors[rows, columns]
+    else:
+        rows = np.repeat(np.arange(vectors.shape[0]), np.diff(vectors.indptr))
+        inside = wanted[sources[rows]]
+        rows, columns, data = rows[inside], vectors.indices[inside], vectors.data[inside]
+    # how many of its source's rows hold each (source, term): a sort and run lengths (not
+    # np.unique, whose first call loads numpy.ma, more than a small build's whole grouping)
+    keys = sources[rows].astype(np.int64) * int(vectors.shape[1]) + columns
+    order = np.argsort(keys, kind="stable")
+    ordered = keys[order]
+    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+    runs = np.diff(np.append(starts, len(ordered)))
+    held = np.empty(len(ordered), dtype=np.int64)
+    held[order] = np.repeat(runs, runs)
+    # (a hair under, so that two of three rows are two thirds)
+    template = held >= share * sizes[sources[rows]] - 1e-9
+    if not template.any():
+        return dot, count
+    rows, columns, data = rows[template], columns[template], data[template]
+    if dense:
+        owned = np.zeros((len(sizes), vectors.shape[1]), dtype=bool)
+        owned[sources[rows], columns] = True
+        products = vectors[first] * vectors[second] * owned[sources[first]]
+        dot[pairs] = products.sum(axis=1)
+        count[pairs] = (products > 0).sum(axis=1)
+        return dot, count
+    from scipy.sparse import csr_matrix as _csr
+
+    own = _csr((data, (rows, columns)), shape=vectors.shape)  # each row's template terms
+    for start in range(0, len(pairs), 8_192):  # (as ``shared_word_counts``, for memory)
+        chunk = slice(start, start + 8_192)
+        products = own[first[chunk]].multiply(own[second[chunk]]).tocsr()
+        dot[pairs[chunk]] = np.asarray(products.sum(axis=1)).ravel()
+        count[pairs[chunk]] = np.diff(products.indptr)
+    return dot, count
+
+
 SHINGLE_WORDS = 5
 _FOLD_WORD = re.compile(r"[^\W_]+")
 
