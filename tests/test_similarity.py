@@ -472,3 +472,38 @@ def test_too_few_texts_or_words_in_too_few_of_them_are_no_template() -> None:
     # with the share lowered to a half, the shared words of the two posts count as template
     (dot, count), _, _, _ = _template_pairs(texts, [0, 0, 0, 0], share=0.5)
     assert dot[0] > 0 and count[0] >= 3
+
+
+# --- hyphenated words ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("hyphenated", "closed", "language"),
+    [
+        (
+            "Both sides accepted the cease-fire.",
+            "Both sides accepted the ceasefire.",
+            "en",
+        ),
+        ("The run-off vote is set for May.", "The runoff vote is set for May.", "en"),
+        ("Die Polizei bat per E-Mail um Hinweise.", "Die Polizei bat per Email um Hinweise.", "de"),
+    ],
+)
+def test_a_word_one_outlet_hyphenates_and_another_closes_up_is_one_term(
+    hyphenated: str, closed: str, language: str
+) -> None:
+    vectors = vectorise([hyphenated, closed], declared=[language, language])
+    assert (vectors @ vectors.T).toarray()[0, 1] > 0.99
+
+
+def test_a_hyphenated_pair_that_is_no_word_closed_up_stays_two_words() -> None:
+    vectors = vectorise(
+        [
+            "Russia-Ukraine talks resume in Istanbul",
+            "Talks between Russia and Ukraine resume in Istanbul",
+            "A well-known brewer opens in Istanbul",
+        ]
+    )
+    similarity = (vectors @ vectors.T).toarray()
+    assert similarity[0, 1] > 0.99  # the names are shared, split as the other text has them
+    assert similarity[0, 2] < 0.5

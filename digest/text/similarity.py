@@ -322,6 +322,8 @@ def _count_words(
     words = words_of(text)
     shown = _primary(tag) if tag else shown_language(words, default)
     language = shown or default
+    if "-" in text or "\u2010" in text:
+        words = _closed_compounds(text, words, language)
     stop = _stop_words(language)
     # counted by spelling first (in C), so what follows runs once a distinct word
     counted = tuple(
@@ -333,6 +335,32 @@ def _count_words(
     if found:
         counted += tuple(Counter(found).items())
     return language, shown is not None, counted
+
+
+# Two words joined by a hyphen, letters only ("cease-fire", "run-off", "E-Mail").
+_HYPHENATED = re.compile(r"(?<![^\W_])([^\W\d_]+)[-\u2010]([^\W\d_]+)(?![^\W_])")
+
+
+def _closed_compounds(text: str, words: list[str], language: str) -> list[str]:
+    """``words`` (of ``text``) with each hyphenated pair written as one word where the
+    language writes it so (its word list knows the closed form): one wire's "cease-fire" or
+    "run-off" is another's "ceasefire" or "runoff", and split they shared nothing with it. A
+    pair whose closed form is no word ("Russia-Ukraine", "well-known") stays two words."""
+    known = _frequencies(language)
+    closed = [
+        (first.lower(), second.lower())
+        for first, second in _HYPHENATED.findall(text)
+        if (first + second).lower() in known
+    ]
+    if not closed:
+        return words
+    counts = Counter(words)
+    for first, second in closed:
+        if counts[first] and counts[second]:
+            counts[first] -= 1
+            counts[second] -= 1
+            counts[first + second] += 1
+    return list(counts.elements())
 
 
 # A story's text (its headline and first sentences) is compared with the stories of the days
