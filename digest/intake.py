@@ -250,10 +250,17 @@ def clean_article(
     ``summarised=False`` leaves the summary to whoever shows the article
     (``digest.summarise.summarised`` makes it then)."""
     from digest.summarise import derive_headline, summarise
-    from digest.text.headlines import naming_source
+    from digest.text.headlines import naming_source, opens_text
     from digest.text.normalise import normalise
 
     article = normalise(article, rules, template)
+    # A short post titled by its own first words cut short ("Bin collections are running a
+    # day…", as Twitter bridges title a post) is an untitled post: its headline is made from
+    # its lead, whole clauses, and the post is read once, not as a teaser and its text.
+    if article.title and opens_text(
+        article.title, " ".join(p.text for p in article.paragraphs if p.kind == "body")
+    ):
+        article = dataclasses.replace(article, title="")
     # A release feed's "v2.4.0" says which, not of what: shown, grouped and filtered as
     # "trailmap: v2.4.0", it names its project.
     named = naming_source(article.title, article.source)

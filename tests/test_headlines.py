@@ -15,6 +15,8 @@ from digest.text.headlines import (
     is_seo_title,
     names_nothing,
     naming_source,
+    opens_text,
+    released_project,
     sentence_headline,
     site_names_for,
     source_title,
@@ -512,10 +514,27 @@ def test_a_cut_keeps_the_phrase_a_verb_ends_on_when_another_clause_follows() -> 
         ("v2 ships offline maps", "v2 ships offline maps"),
         ("Windows 11 is out", "Windows 11 is out"),
         ("2.4.0rc1", "trailmap: 2.4.0rc1"),
+        # a release's stages after a space or in brackets, its date in brackets
+        ("4.2.0 beta", "trailmap: 4.2.0 beta"),
+        ("v1.0.0-rc.1", "trailmap: v1.0.0-rc.1"),
+        ("2.0 RC2", "trailmap: 2.0 RC2"),
+        ("5.1.0 (LTS)", "trailmap: 5.1.0 (LTS)"),
+        ("3.1 Beta 2", "trailmap: 3.1 Beta 2"),
+        ("Version 7 preview", "trailmap: Version 7 preview"),
+        ("24.04 LTS", "trailmap: 24.04 LTS"),
+        ("v0.9.0-beta.3 [pre-release]", "trailmap: v0.9.0-beta.3 [pre-release]"),
+        ("1.4.2 (2026-11-21)", "trailmap: 1.4.2 (2026-11-21)"),
         # a number and letters make a word, which names something
         ("5G", "5G"),
         ("3D", "3D"),
         ("1Password", "1Password"),
+        # words after a number are a version's only when they are its stages, and a plain
+        # number before one counts things
+        ("3 dead", "3 dead"),
+        ("iPhone 16 Pro", "iPhone 16 Pro"),
+        ("Windows 11", "Windows 11"),
+        ("2.0 ships today", "2.0 ships today"),
+        ("10 stable", "10 stable"),
     ],
 )
 def test_a_title_that_is_only_a_version_is_shown_with_its_source(title, headline) -> None:
@@ -552,3 +571,57 @@ def test_a_title_that_is_only_a_version_is_shown_with_its_source(title, headline
 )
 def test_a_sites_name_before_its_tagline_is_the_name_it_is_shown_by(title, site, shown) -> None:
     assert source_title(title, site) == (shown or title)
+
+
+@pytest.mark.parametrize(
+    ("feed", "project"),
+    [
+        ("Release notes from trailmap", "trailmap"),  # GitHub's releases.atom
+        ("Tags from trailmap", "trailmap"),  # GitHub's tags.atom
+        ("Releases for acme/trailmap", "trailmap"),  # Gitea's, Forgejo's, Codeberg's
+        ("Tags for acme/trailmap", "trailmap"),
+        ("trailmap releases", "trailmap"),  # GitLab's
+        ("trailmap tags", "trailmap"),
+        ("Releases · acme/trailmap · GitHub", "trailmap"),  # a releases page's title
+        ("Trail Map - Changelog", "Trail Map"),
+        ("Versionen von kartenwerk", "kartenwerk"),
+        ("Notas de la versión de mapamundi", "mapamundi"),
+        # not a release feed's title, or one that names no project
+        ("trailmap", None),
+        ("Harbour News", None),
+        ("Releases", None),
+    ],
+)
+def test_a_release_feeds_title_names_its_project(feed, project) -> None:
+    assert released_project(feed) == project
+    # a title that is only a version is shown with the project's name, not the feed's words
+    assert naming_source("v2.4.0", feed) == f"{project or feed}: v2.4.0"
+    assert naming_source("4.2.0 beta", feed) == f"{project or feed}: 4.2.0 beta"
+    # a title that names something stays as it is, whatever the feed
+    assert naming_source("Trailmap 2.4 adds offline maps", feed) == "Trailmap 2.4 adds offline maps"
+
+
+POST = (
+    "Bin collections in Leith and Newhaven are running a day late this week after the storm "
+    "brought down trees on Salamander Street; crews expect to catch up by Saturday."
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "opens"),
+    [
+        # a bridge's title: the post's first words, cut short, in the middle of a word or not
+        ("Bin collections in Leith and Newhaven are running a day late this week after th…", True),
+        ("Bin collections in Leith and Newhaven are running a day...", True),
+        ("R to @edinburgh: Bin collections in Leith and Newhaven are…", True),
+        # the article's own headline, or one that says more than its first words
+        ("Bin collections in Leith running late", False),
+        ("Bin collections in Leith and Newhaven are running a day late this week", False),
+        ("Storm delays bin collections in Leith…", False),
+        # a writer's headline that runs on into the text is written as a headline
+        ("Bin Collections in Leith and Newhaven Are Running…", False),
+        ("Bin collections…", False),  # too few words to tell
+    ],
+)
+def test_a_title_that_is_only_its_texts_opening_cut_short(title, opens) -> None:
+    assert opens_text(title, POST) is opens

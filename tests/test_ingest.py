@@ -462,6 +462,40 @@ def test_untitled_short_posts_are_whole_and_their_pages_are_not_fetched(
     )
 
 
+def test_short_posts_titled_by_their_first_words_read_as_whole_posts(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    # A Twitter bridge's RSS (Nitter's): each item's title is the post's first words cut
+    # short, its description the whole post; its page is an app shell.
+    posts = [
+        "Bin collections in Leith and Newhaven are running a day late this week after the storm "
+        "brought down trees on Salamander Street; crews expect to catch up by Saturday.",
+        "The Ferry Road consultation closes on Friday at 5pm. We have had more than 2,000 "
+        "responses so far, thank you to everyone who took part.",
+    ]
+    items = "".join(
+        f"<item><title>{escape(post[:80].rstrip() + '…')}</title>"
+        f"<link>{http_server.url(f'/leithcouncil/status/{n}')}</link><guid>{n}</guid>"
+        f"<pubDate>{format_datetime(NOW - dt.timedelta(hours=n + 1))}</pubDate>"
+        f"<description>{escape(f'<p>{post}</p>')}</description></item>"
+        for n, post in enumerate(posts)
+    )
+    for n in range(len(posts)):
+        http_server.route(f"/leithcouncil/status/{n}", body=APP_SHELL, headers=HTML_PAGE)
+    http_server.route("/rss", body=rss(items, title="Leith Council / @leithcouncil"), headers=RSS)
+    result = build(site(tmp_path, feed("Leith Council", http_server.url("/rss"))), DAY, now=NOW)
+    assert [len(http_server.requests_to(f"/leithcouncil/status/{n}")) for n in range(2)] == [0, 0]
+    bins, consultation = sorted(result.digest.stories, key=lambda s: s.lead.key)
+    # the headline is made from the post's lead, whole clauses, not its title cut short
+    assert bins.headline == (
+        "Bin collections in Leith and Newhaven are running a day late this week"
+    )
+    assert consultation.headline == "The Ferry Road consultation closes on Friday at 5pm"
+    assert consultation.lead.title_derived
+    # and the post is its summary, whole, once
+    assert " ".join(consultation.lead.summary) == posts[1]
+
+
 @pytest.mark.parametrize("kind", ["feed", "page"])
 def test_local_feed_file_and_local_page(tmp_path: Path, kind: str) -> None:
     path = tmp_path / ("feed.xml" if kind == "feed" else "page.html")

@@ -55,6 +55,14 @@ def test_byline_and_credit_words() -> None:
     assert {"Getty Images", "Xinhua", "iStock"} <= set(lex.photo_agencies)
 
 
+def test_release_words() -> None:
+    lex = lexicon()
+    assert {"beta", "rc", "lts", "preview"} <= lex.release_stages
+    assert {"release", "version"} <= lex.version_words
+    assert {"release notes", "releases", "tags", "versionen"} <= lex.release_feeds
+    assert {"from", "for", "für"} <= lex.release_links
+
+
 def test_any_of_is_literal_and_tries_longer_forms_first() -> None:
     pattern = any_of(["Getty", "Getty Images", "EPA-EFE", "A.P."])
     assert pattern.split("|")[0] == r"Getty\s+Images"
@@ -85,6 +93,7 @@ def test_the_modules_read_the_lexicon_rather_than_lists_of_their_own() -> None:
         (lambda t: t.replace('"pullquote",', '"PullQuote",'), "must be lowercase"),
         (lambda t: t.replace("nzdt = 780", 'nzdt = "+13"'), "dates.zones.nzdt"),
         (lambda t: t + "\n[broken", "not valid TOML"),
+        (lambda t: t.replace("[releases]", "[released]"), r"\[releases\] is missing"),
     ],
 )
 def test_a_malformed_lexicon_is_reported(change, message: str) -> None:

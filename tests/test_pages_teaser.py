@@ -78,7 +78,14 @@ def test_asking_whether_an_entry_is_a_teaser_loads_no_extractor() -> None:
 NOTE = "Great turnout at the bike kitchen tonight, thirty people fixed their brakes."
 
 
-@pytest.mark.parametrize("title", ["", "  ", "v2.4.0", "2.4.0-rc.1", "Release 1.2"])
+@pytest.mark.parametrize(
+    "title",
+    [
+        *("", "  ", "v2.4.0", "2.4.0-rc.1", "Release 1.2", "4.2.0 beta", "5.1.0 (LTS)"),
+        # a Twitter bridge's title: the post's first words, cut short
+        NOTE[:40].rstrip() + "…",
+    ],
+)
 def test_a_short_entry_without_a_headline_is_a_whole_post(title: str) -> None:
     # a Mastodon or micro.blog post, a JSON Feed note, a release's notes under its tag
     assert not is_teaser([Paragraph(NOTE), Paragraph("#Leith #cycling")], title=title)
@@ -90,4 +97,5 @@ def test_a_short_entry_without_a_headline_is_a_whole_post(title: str) -> None:
 
 def test_a_short_entry_under_a_headline_is_a_teaser() -> None:
     assert is_teaser([Paragraph(NOTE)], title="Bike kitchen draws a crowd")
+    assert is_teaser([Paragraph(NOTE)], title="Bike kitchen draws a crowd…")  # not its text's
     assert is_teaser([Paragraph(NOTE)])  # its title not known

@@ -369,25 +369,129 @@ def _clean_end(text: str, rules: _Rules) -> str | None:
 # ---------------------------------------------------------------------------------------------
 # Titles that name nothing
 
+
 # A version, a tag or a number alone: a release feed's "v2.4.0", "2.4.0-rc.1", "Release 1.2",
-# a numbered post's "42". It says which, not of what: the source's name says that. Letters
+# "4.2.0 beta", "2.0 RC2", "5.1.0 (LTS)", a numbered post's "42". It says which, not of what:
+# the source's name says that. The grammar is semantic versioning's and the forges': a
+# number, dotted or not ("v" or a word for "version" before it), then any words after a
+# dash, a dot, a plus sign or an underscore ("-rc.1", "+build.5", ".0rc1"), then a release's
+# stages after a space or in brackets ("beta 2", "(LTS)"), or the date in brackets. Letters
 # right after the first number make a word ("5G", "3D", "4K", "1Password"), which names
-# something: only after a dot, a dash or the like are they a version's ("2.4.0rc1").
-_VERSION_ONLY = re.compile(r"(?:(?:release|version)\s+)?v?\d+(?:[._+-][^\W_]+)*", re.IGNORECASE)
+# something; and words after a space are a version's only when they are its stages, so
+# "3 dead", "Windows 11" and "iPhone 16 Pro" name what they are about.
+@functools.cache
+def _version_only() -> re.Pattern[str]:
+    from digest.text.lexicon import any_of, lexicon
+
+    lex = lexicon()
+    stage = rf"(?:{any_of(lex.release_stages)})(?:[\s.-]?\d+)?"
+    return re.compile(
+        rf"(?P<named>(?:{any_of(lex.version_words)})\s+v?|v)?"
+        r"\d+(?P<dotted>\.\d+)*(?:[._+-][^\W_]+)*"
+        rf"(?P<stages>(?:\s+{stage}|\s*[(\[](?:{stage}|\d{{4}}-\d\d-\d\d)[)\]])+)?",
+        re.IGNORECASE,
+    )
 
 
 def names_nothing(title: str) -> bool:
     """Whether ``title`` is only a version, a tag or a number: no headline of anything."""
-    return bool(_VERSION_ONLY.fullmatch(" ".join(title.split())))
+    match = _version_only().fullmatch(" ".join(title.split()))
+    if match is None:
+        return False
+    # a plain number before a stage counts things ("10 stable"); a version is dotted or named
+    return not match["stages"] or bool(match["named"] or match["dotted"])
 
 
 def naming_source(title: str, source: str) -> str:
     """``title`` as a headline: one that names nothing ("v2.4.0") with the name of its
-    source before it ("trailmap: v2.4.0"; a colon, since the name may be a feed's title,
-    "Release notes from trailmap: v2.4.0"), any other as it is."""
+    source before it ("trailmap: v2.4.0"; a colon, since the name may be a feed's own), any
+    other as it is. A feed of releases is named by its project's name, not by the words its
+    forge puts around it ("Release notes from trailmap": "trailmap")."""
     if not names_nothing(title) or not source.strip():
         return title
-    return f"{source.strip()}: {' '.join(title.split())}"
+    name = released_project(source) or " ".join(source.split())
+    return f"{name}: {' '.join(title.split())}"
+
+
+# The parts of a feed's title: "Releases · acme/trailmap · GitHub", "trailmap - Releases".
+_TITLE_PARTS = re.compile(r"\s+(?:\||\u2013|\u2014|-|::|\u00b7|\u2022)\s+|:\s+")
+# A repository's path, whose last part names the project: "acme/trailmap", "~jo/notes".
+_REPOSITORY = re.compile(r"[~@]?[\w.-]+(?:/[\w.-]+)+")
+
+
+@functools.cache
+def _release_feed() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """What a feed of releases is called alone ("Releases"), before its project's name
+    ("Release notes from X", "Releases for X") and after it ("X tags")."""
+    from digest.text.lexicon import any_of, lexicon
+
+    lex = lexicon()
+    feeds, links = any_of(lex.release_feeds), any_of(lex.release_links)
+    return (
+        re.compile(rf"(?:{feeds})", re.IGNORECASE),
+        re.compile(rf"(?:{feeds})\s+(?:{links})\s+(?P<name>.+)", re.IGNORECASE),
+        re.compile(rf"(?P<name>.+?)\s+(?:{feeds})", re.IGNORECASE),
+    )
+
+
+def released_project(name: str) -> str | None:
+    """The project a feed of releases is named for in its title ``name``, or None when the
+    title is not a release feed's: "trailmap" for GitHub's "Release notes from trailmap" and
+    "Tags from trailmap", Gitea's and Forgejo's "Releases for acme/trailmap", GitLab's
+    "trailmap releases" and "trailmap tags", or a page's "Releases · acme/trailmap · GitHub"
+    (the words are lexicon.toml's [releases], in several languages)."""
+    alone, before, after = _release_feed()
+    parts = [p for p in _TITLE_PARTS.split(" ".join(name.split())) if p]
+    for index, part in enumerate(parts):
+        if alone.fullmatch(part):
+            # a part that is only the feed's word: its project is the part beside it
+            beside = parts[index + 1 : index + 2] or (parts[index - 1 : index] if index else [])
+            project = beside[0] if beside else None
+        else:
+            match = before.fullmatch(part) or after.fullmatch(part)
+            project = match["name"] if match else None
+        if project:
+            return project.rsplit("/", 1)[-1] if _REPOSITORY.fullmatch(project) else project
+    return None
+
+
+# A title cut short: an ellipsis at its end ("…" or "...").
+_CUT_SHORT = re.compile(r"\s*(?:\u2026|\.\.\.)$")
+# A label before a post's first words in its title: "R to @leithcouncil: ", "Pinned: ".
+_POST_LABEL = re.compile(r"^[^:]{1,40}:\s+")
+# A title of fewer words than this says too little to tell that it is the text's opening.
+_MIN_OPENING_WORDS = 3
+_TITLE_WORDS = re.compile(r"[^\W_]+")
+
+
+def opens_text(title: str, text: str) -> bool:
+    """Whether ``title`` is only the opening of ``text`` cut short: a short post's title
+    made of its first words and an ellipsis (a Twitter or Bluesky bridge's, Nitter's:
+    "Bin collections in Leith are running a day late…"), with a label before them or not
+    ("R to @leithcouncil: ..."). It says nothing the text does not: the post is whole, and
+    its headline is made from it as an untitled post's is. Its words are the text's as
+    written, in the same case: a headline that runs on into its text, as a writer's may ("The
+    Trouble with Teaching Physics…" over "The trouble with teaching physics is ..."), is
+    written as a headline is, and stays; so does one without an ellipsis, the article's
+    headline repeated at the top of its text."""
+    title = " ".join(title.split())
+    cut = _CUT_SHORT.search(title)
+    if cut is None:
+        return False
+    said = _TITLE_WORDS.findall(text)
+    head = title[: cut.start()]
+    label = _POST_LABEL.match(head)
+    for opening in (head, head[label.end() :] if label else None):
+        words = _TITLE_WORDS.findall(opening) if opening else []
+        if (
+            len(words) >= _MIN_OPENING_WORDS
+            and len(said) >= len(words)
+            and said[: len(words) - 1] == words[:-1]
+            # the last word may be cut in the middle ("a day la…")
+            and said[len(words) - 1].startswith(words[-1])
+        ):
+            return True
+    return False
 
 
 # ---------------------------------------------------------------------------------------------

@@ -106,6 +106,13 @@ class Lexicon:
     # cutting a sentence to a headline, by language (BCP 47 primary subtag)
     headline_words: Mapping[str, HeadlineWords]
     name_particles: frozenset[str]  # "da", "von": inside a person's or a place's name
+    # how software releases are titled: a version's own words ("release", "version"), its
+    # stages ("beta", "rc", "lts"), and the words a feed of releases is called by around its
+    # project's name ("release notes", "tags") and the words that join them ("from", "for")
+    version_words: frozenset[str]
+    release_stages: frozenset[str]
+    release_feeds: frozenset[str]
+    release_links: frozenset[str]
 
     @property
     def english_months(self) -> frozenset[str]:
@@ -160,6 +167,7 @@ def _build(data: Mapping[str, Any]) -> Lexicon:
         raise LexiconError(f"{LEXICON_FILE}: clutter.widgets must be single words")
     captions = _table(data, "captions")
     bylines = _table(data, "bylines")
+    releases = _table(data, "releases")
     return Lexicon(
         months=MappingProxyType(months),
         months_by_language=MappingProxyType(months_by_language),
@@ -198,6 +206,10 @@ def _build(data: Mapping[str, Any]) -> Lexicon:
         stop_words=MappingProxyType(_stop_words(_table(data, "stop_words"))),
         headline_words=MappingProxyType(_headline_words(_table(data, "headlines"))),
         name_particles=_words(_table(data, "headlines"), "name_particles", "headlines"),
+        version_words=_words(releases, "versions", "releases"),
+        release_stages=_words(releases, "stages", "releases"),
+        release_feeds=_words(releases, "feeds", "releases"),
+        release_links=_words(releases, "links", "releases"),
     )
 
 
