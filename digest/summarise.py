@@ -18,7 +18,7 @@ from digest.text.headlines import HEADLINE_CHARS, sentence_headline
 from digest.text.lexicon import any_of, lexicon
 from digest.text.normalise import default_rules
 from digest.text.sentences import iter_sentences
-from digest.text.shapes import timestamp_list
+from digest.text.shapes import is_list_item, list_marker, timestamp_list
 
 ELLIPSIS = "\u2026"
 
@@ -140,6 +140,7 @@ _BARE_LABEL = re.compile(
     re.IGNORECASE,
 )
 _CLOSING_QUOTES = "\"'\u201d\u2019\u00bb)]"
+_SENTENCE_END = (".", "!", "?", "\u2026")
 # "Editor's note: Jane Smith is a professor ... The views expressed are her own." (a note about
 # the article, before it), "EDITOR'S NOTE \u2014 This story has been updated ..."
 _EDITORS_NOTE = re.compile(
@@ -191,6 +192,7 @@ def _lead_sentences(
     count: int,
     max_chars: int,
     split: Callable[[str], Iterable[str]],
+    lists: dict[int, bool] | None = None,
 ) -> tuple[str, ...]:
     if count < 1:
         return ()
@@ -204,19 +206,29 @@ def _lead_sentences(
     # a list of time marks (a video's chapters, an episode's show notes) is a table of
     # contents, never the lead: "01:42 Why not just close it?" reads as a sentence
     chapters = timestamp_list([paragraph.text for paragraph in paragraphs])
+    items = _list_items(paragraphs) if lists is None else lists
     for position, paragraph in enumerate(paragraphs):
         if paragraph.kind != "body" or position in chapters:
             continue
         text = _TRAILING_TAGS.sub("", paragraph.text.strip())
+        item = items.get(position)
+        if item is not None:
+            # A list's item is read without its bullet, which is junk's too ("- Photo: ...").
+            text = text[len(list_marker(text)) :]
         if not text or _is_junk_paragraph(text):
             after_bare_byline = False
             continue
-        if _is_fact_box(text):
+        if item:
+            # An item of a list of sentences (release notes' "- Fixed crash when ...") is
+            # one of them, never a heading, however short, nor a signature: it ends as one.
+            if not text.rstrip(_CLOSING_QUOTES).endswith(_SENTENCE_END):
+                text += "."
+        elif _is_fact_box(text):
             if not fallback:
                 fallback = " ".join(text.split())
             after_bare_byline = False
             continue
-        if _looks_like_heading(text):
+        elif _looks_like_heading(text):
             if not fallback:
                 line = _strip_dateline(" ".join(text.split()))
                 fallback = "" if _is_junk_sentence(line) else line
@@ -255,9 +267,39 @@ def _lead_sentences(
             used += extra
             if len(taken) >= count:
                 return tuple(taken)
+    if not taken and lists is None and any(prose is False for prose in items.values()):
+        # No prose but a list of short lines (a release's "- Fixed crash when importing a
+        # track"): they are what the text says, before any heading-like line above them.
+        whole = dict.fromkeys(items, True)
+        return _lead_sentences(paragraphs, count, max_chars, split, lists=whole)
     if not taken and fallback:
         return (_truncate(fallback, budget) if budget else fallback,)
     return tuple(taken)
+
+
+def _list_items(paragraphs: Sequence[Paragraph]) -> dict[int, bool]:
+    """The positions of the body paragraphs that are the items of a list, two or more in a
+    row opening with a bullet or a number ("- Fixed crash when ...", "* Added ...", "2. ..."),
+    each with whether its list is one of sentences: one of them ends as a sentence does.
+    (A dash before one line alone signs a quotation, "- Jane Doe", or goes on a sentence.)
+    A list of sentences is read as prose, its first item first; in another (a list of
+    links, a table of contents) the items are short lines, as headings are, and lead only
+    a text with no prose besides them."""
+    runs: list[list[int]] = [[]]
+    for position, paragraph in enumerate(paragraphs):
+        text = paragraph.text.strip()
+        if paragraph.kind == "body" and is_list_item(text):
+            runs[-1].append(position)
+        elif runs[-1] and (paragraph.kind != "body" or text):
+            runs.append([])
+    items: dict[int, bool] = {}
+    for run in runs:
+        if len(run) < 2:
+            continue
+        texts = [_TRAILING_TAGS.sub("", paragraphs[p].text.strip()) for p in run]
+        prose = any(t.rstrip(_CLOSING_QUOTES).endswith(_SENTENCE_END) for t in texts)
+        items.update(dict.fromkeys(run, prose))
+    return items
 
 
 def summarise(article: Article, count: int = 3, max_chars: int = 600) -> Article:

@@ -66,6 +66,28 @@ def test_one_br_after_a_finished_sentence_ends_the_paragraph():
     ]
 
 
+def test_one_br_before_a_lists_bullet_ends_the_paragraph():
+    # release notes written as lines of a list: each line its own item, not one run-on line
+    notes = (
+        "Changes:<br>- Fixed a race when two workers renew a lease<br>* Added a --dry-run flag"
+        "<br>2. Faster pruning"
+    )
+    assert texts(notes) == [
+        "Changes:",
+        "- Fixed a race when two workers renew a lease",
+        "* Added a --dry-run flag",
+        "2. Faster pruning",
+    ]
+    # items in lower case, as commit messages write them, after a list's heading or item
+    commits = "<p>Fixes:<br>- fix: crash on import<br>- feat: add a compass</p>"
+    assert texts(commits) == ["Fixes:", "- fix: crash on import", "- feat: add a compass"]
+    # ... but a wrapped sentence that goes on after a dash or before a figure is one paragraph
+    assert texts("The council voted and the mayor<br>- despite the protests - signed it.") == [
+        "The council voted and the mayor - despite the protests - signed it."
+    ]
+    assert texts("Tickets cost 5<br>- 10 euros a month.") == ["Tickets cost 5 - 10 euros a month."]
+
+
 def test_a_br_nbsp_br_blank_line_ends_the_paragraph():
     # Blogger and WordPress's classic editor write an empty line as "<br />&nbsp;<br />"
     html = (

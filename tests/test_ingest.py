@@ -496,6 +496,60 @@ def test_short_posts_titled_by_their_first_words_read_as_whole_posts(
     assert " ".join(consultation.lead.summary) == posts[1]
 
 
+ATOM = {"Content-Type": "application/atom+xml; charset=utf-8"}
+
+
+def test_a_release_feeds_versions_read_with_their_projects_name_and_first_note(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    # A forge's feed of releases, its source left unnamed: the feed's title is "Release notes
+    # from trailmap", each entry's title only its tag, and its notes a list, in plain text or
+    # as lines of HTML; their first line ends no sentence.
+    notes = [
+        ("text", "- Fixed crash when a route crosses the date line\n"
+         "* Added a compass to the map screen.\n- Faster start-up on older phones."),
+        ("html", "<p>- Dropped the old tile server<br>- Tiles now load over HTTPS.</p>"),
+    ]  # fmt: skip
+    tags = ["v2.4.0", "2.5.0 RC1"]
+    entries = "".join(
+        f"<entry><id>tag:forge.example.org,2008:Repository/7/{tag}</id><title>{tag}</title>"
+        f"<updated>{(NOW - dt.timedelta(hours=n + 1)).isoformat()}</updated>"
+        f"<link rel='alternate' href='{http_server.url(f'/acme/trailmap/releases/{n}')}'/>"
+        f"<content type='{kind}'>{escape(text)}</content></entry>"
+        for n, (tag, (kind, text)) in enumerate(zip(tags, notes, strict=True))
+    )
+    http_server.route(
+        "/acme/trailmap/releases.atom",
+        body=(
+            "<?xml version='1.0' encoding='UTF-8'?><feed xmlns='http://www.w3.org/2005/Atom'>"
+            "<id>tag:forge.example.org,2008:/acme/trailmap/releases</id>"
+            f"<title>Release notes from trailmap</title><updated>{NOW.isoformat()}</updated>"
+            f"{entries}</feed>"
+        ),
+        headers=ATOM,
+    )
+    unnamed = Source(
+        name="127.0.0.1",
+        kind="feed",
+        location=http_server.url("/acme/trailmap/releases.atom"),
+        named=False,
+    )
+    result = build(site(tmp_path, unnamed), DAY, now=NOW)
+    stories = {s.lead.key.rsplit("/", 1)[-1]: s for s in result.digest.stories}
+    assert {s.headline for s in stories.values()} == {"trailmap: v2.4.0", "trailmap: 2.5.0 RC1"}
+    assert all(s.sources == ("Release notes from trailmap",) for s in stories.values())
+    # the notes' first line leads their summary, without its bullet
+    assert stories["v2.4.0"].lead.summary == (
+        "Fixed crash when a route crosses the date line.",
+        "Added a compass to the map screen.",
+        "Faster start-up on older phones.",
+    )
+    assert stories["2.5.0 RC1"].lead.summary == (
+        "Dropped the old tile server.",
+        "Tiles now load over HTTPS.",
+    )
+
+
 @pytest.mark.parametrize("kind", ["feed", "page"])
 def test_local_feed_file_and_local_page(tmp_path: Path, kind: str) -> None:
     path = tmp_path / ("feed.xml" if kind == "feed" else "page.html")

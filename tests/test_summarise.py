@@ -837,3 +837,51 @@ def test_a_videos_chapters_are_never_its_lead() -> None:
     # a live blog's entries, newest first, are its text
     live = [Paragraph("14:05 The minister has arrived."), Paragraph("13:40 Crowds gathered.")]
     assert lead_sentences(live, count=1) == ("14:05 The minister has arrived.",)
+
+
+# Release notes written as a list, as a plain-text feed body or a changelog gives them: the
+# first item ends no sentence, the others do.
+NOTES = (
+    "- Fixed crash when a route crosses the date line",
+    "* Added a compass to the map screen.",
+    "- Faster start-up on older phones.",
+)
+
+
+def test_a_list_of_sentences_is_read_from_its_first_item_without_its_bullets() -> None:
+    # The first item is short and ends no sentence, as a heading does: it was skipped, and
+    # the list led with its second.
+    assert lead_sentences(body(*NOTES)) == (
+        "Fixed crash when a route crosses the date line.",
+        "Added a compass to the map screen.",
+        "Faster start-up on older phones.",
+    )
+    assert derive_headline(body(*NOTES)) == "Fixed crash when a route crosses the date line"
+    # numbered, in another language, in capitals (a dash and capitals alone sign a quotation)
+    numbered = body("1. Neue Kartenansicht für Wanderwege", "2. Absturz beim Import behoben.")
+    assert lead_sentences(numbered)[0] == "Neue Kartenansicht für Wanderwege."
+    titled = body("- Added Dark Mode", "- Fixed Login On Older Phones.")
+    assert lead_sentences(titled) == ("Added Dark Mode.", "Fixed Login On Older Phones.")
+
+
+def test_a_list_of_short_lines_leads_only_a_text_with_no_prose() -> None:
+    lines = [note.rstrip(".") for note in NOTES]
+    # all of the list when there is nothing else, before a heading-like line above it
+    assert lead_sentences(body("What's new in 2.4:", *lines), count=2) == (
+        "Fixed crash when a route crosses the date line.",
+        "Added a compass to the map screen.",
+    )
+    # a list of links or contents before the article is not its lead
+    story = "The harbour authority said on Monday that the new pier would open in spring."
+    related = body("- Ten things to do in Leith", "- Council votes on the budget", story)
+    assert lead_sentences(related) == (story,)
+
+
+def test_a_lists_junk_is_still_skipped_and_a_lone_dash_still_signs() -> None:
+    junk = body("- Photo: Jane Doe/Reuters", "- https://example.org/trailmap", *NOTES[1:])
+    assert lead_sentences(junk) == (
+        "Added a compass to the map screen.",
+        "Faster start-up on older phones.",
+    )
+    quote = body("\u201cWe will reopen the pier in spring.\u201d", "\u2014 Jane Doe")
+    assert lead_sentences(quote) == ("\u201cWe will reopen the pier in spring.\u201d",)

@@ -7,7 +7,7 @@ kept is structure:
 * every block element (``p``, ``div``, ``li``, ``blockquote``…) becomes its own paragraph;
   inline elements (``a``, ``code``, ``em``, ``span``…) never split one, and neither does a
   single ``<br>`` inside a sentence (a wrapped line); two in a row end it, and so does one
-  after a finished sentence;
+  after a finished sentence or before a list's bullet;
 * ``h1`` to ``h6`` become headings;
 * a ``pre`` block becomes a ``code`` paragraph holding its text verbatim, line breaks and
   indentation included (a highlighter's column of line numbers beside it is dropped);
@@ -39,6 +39,7 @@ from selectolax.lexbor import LexborHTMLParser
 from digest.model import CELL_SEPARATOR, Paragraph
 from digest.text.decode import strip_control_chars, unescape_leftovers
 from digest.text.lexicon import lexicon
+from digest.text.shapes import LIST_MARK
 
 # Input beyond this many characters is cut before parsing (one entry's body, not a book).
 MAX_HTML_CHARS = 2_000_000
@@ -69,6 +70,12 @@ _LINE_RUN = re.compile(_LINE + r"(?:(?:\s|&nbsp;)*" + _LINE + ")+")
 _LINE_AFTER_SENTENCE = re.compile(
     r"(?<=[.!?\u2026])([\"'\u201d\u2019\u00bb)\]]*)[ \t\r\n]*" + _LINE
 )
+# And so does one before a list's bullet or number ("- Added ...<br>- Fixed ...", as release
+# notes and plain text turned into HTML write a list), unless it goes on a sentence: the
+# words after the bullet open in lower case or with a figure ("the council<br>- despite the
+# vote -", "5<br>- 10 euros") after a line that is no list's (its item, or its heading: "Fixes:").
+_LINE_BEFORE_ITEM = re.compile(_LINE + r"[ \t\r\n]*(?=" + LIST_MARK + r"\s*(.))")
+_ITEM_START = re.compile(LIST_MARK)
 
 
 _DROP_TAGS = [
@@ -268,11 +275,27 @@ def _drop_repeated_alt(tokens: list) -> None:
 
 def _line_breaks(marked: str) -> str:
     """Each ``<br>`` (marked ``_LINE``) read: two or more in a row end a paragraph, and so does
-    one after a finished sentence; any other is a line break inside the paragraph."""
+    one after a finished sentence or before a list's item; any other is a line break inside
+    the paragraph."""
     if _LINE not in marked:
         return marked
     marked = _LINE_RUN.sub(_BREAK, marked)
+    marked = _LINE_BEFORE_ITEM.sub(_item_break, marked)
     return _LINE_AFTER_SENTENCE.sub(r"\1" + _BREAK, marked).replace(_LINE, " ")
+
+
+def _item_break(match: re.Match[str]) -> str:
+    """A paragraph's end for the ``<br>`` before a list's item (``_LINE_BEFORE_ITEM``), or the
+    line break it was when the line goes on a sentence."""
+    if not (match[1].islower() or match[1].isdigit()):
+        return _BREAK
+    before = match.string[: match.start()]
+    line = (
+        before[max(before.rfind(_LINE), before.rfind(_BREAK)) + 1 :]
+        .strip()
+        .lstrip("".join(_MARKERS))
+    )
+    return _BREAK if _ITEM_START.match(line) or line.endswith(":") else match[0]
 
 
 def _parse(html: str):

@@ -97,11 +97,23 @@ def table_cells(text: str) -> int:
     return len(parts) if len(parts) >= 2 else 0
 
 
-_LIST_ITEM = re.compile(r"(?:[-*+\u2022\u2013\u2014\u00b7]|\d{1,3}[.)]|[a-z][.)])\s")
+# A list item's bullet or number ("- ", "\u2022 ", "2. ", "b) "), and the space after it.
+LIST_MARK = r"(?:[-*+\u2022\u2013\u2014\u00b7]|\d{1,3}[.)]|[a-z][.)])\s"
+_LIST_ITEM = re.compile(LIST_MARK)
 
 
 def is_list_item(text: str) -> bool:
     return _LIST_ITEM.match(text) is not None
+
+
+def list_marker(text: str) -> str:
+    """The bullet or number that opens ``text`` as a list's item, with the space after it
+    ("- ", "2. "), or "" when it opens none."""
+    match = _LIST_ITEM.match(text)
+    if match is None:
+        return ""
+    end = match.end()
+    return text[: end + len(text[end:]) - len(text[end:].lstrip())]
 
 
 # A time mark opening a line, as chapters and show notes list them: "00:00 Intro", "(01:42)
