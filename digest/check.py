@@ -132,6 +132,8 @@ def check_config(config: Config) -> Finding:
     relative = relative_links_note(config)  # (as every build says it)
     if relative:
         notes = (*notes, relative)
+    if config.state_unread:  # (the sources' rows name them so; the state's row says more)
+        notes = (*notes, config.state_unread)
     return Finding("config", name, not config.invalid_sources, detail, notes)
 
 

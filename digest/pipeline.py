@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from digest import freshness, present
 from digest.backup import back_up_after_build
-from digest.config import Config
+from digest.config import Config, keyed_by_state
 from digest.config.settings import TOP
 from digest.filters import Filtered, Filters, sift
 from digest.ingest import Progress, collect, is_remote
@@ -573,6 +573,9 @@ def build(
     with RunLock(config.state, wait=lock_wait), State.open(config.state) as state:
         from digest.usecases import check_kept  # (whose errors the command line reports)
 
+        # The sources left unnamed keep their keys in the state the build holds: the config
+        # may have been loaded while it could not be read, or before it was restored.
+        config = keyed_by_state(config, state.source_locations())
         check_kept(day, state, config)
         remove_leftovers(config.output)  # from a run killed while writing its pages
         assembly = assemble_day(config, state, day, now, progress)

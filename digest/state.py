@@ -203,12 +203,22 @@ SKIPPED = ""  # the `day` of an entry that was part of a new source's backlog an
 # open) to let go of the database before giving up with StateLockedError.
 BUSY_TIMEOUT = 30.0
 
+# Seconds a command that only looks something up in the state file waits for another program
+# to let go of it. A build's writes never stop a reader (they go to the write-ahead log): what
+# does is a program holding the whole file (an sqlite3 shell in exclusive locking mode, a
+# backup tool), for as long as it likes. Listing or checking the sources, or reading the config
+# they are named in, must not hang behind it; a build, which needs the state, waits
+# BUSY_TIMEOUT.
+LOOKUP_WAIT = 0.5
+
 # The tables every digest state has had since its first schema: a file without them is not one.
 _CORE_TABLES = frozenset({"meta", "sources", "entries", "days"})
 # quick_check lists at most this many problems: the first few say what happened.
 _PROBLEMS_LISTED = 5
 # The one problem that is no damage: restoring a copy would not help, upgrading digest would.
 _NEWER = "it was written by a newer digest"
+# Why a state file that is not there is gone, not yet to be made.
+_GONE = "its backups or write-ahead log remain, so it existed"
 
 
 class StateError(DigestError):
@@ -417,6 +427,32 @@ def _state_error(path: Path, exc: sqlite3.DatabaseError) -> StateError:
     return StateDamagedError(path, [str(exc)])
 
 
+def _refusal(path: Path, problems: Sequence[str]) -> StateError:
+    """Why the state file at ``path``, in which ``problems`` were found, is not used."""
+    if problems[0].startswith(_NEWER):
+        return StateError(
+            f"state file {path}: {problems[0]}", "upgrade digest or point 'state' at another file"
+        )
+    return StateDamagedError(path, problems)
+
+
+def _lookup_error(path: Path, exc: sqlite3.DatabaseError) -> StateError:
+    """What stopped a lookup in the state file at ``path`` (``LOOKUP_WAIT``): held by another
+    program, unreadable, or damaged."""
+    message = str(exc).lower()
+    if _is_busy(exc):
+        return StateLockedError(
+            f"state file {path} is held by another program ({exc}, after waiting "
+            f"{LOOKUP_WAIT:g} s): an sqlite3 shell or a backup tool holding it whole",
+            "let it finish or close it, then run again",
+        )
+    if any(word in message for word in ("unable to open", "permission", "disk i/o")):
+        return StateError(
+            f"state file {path} cannot be read ({exc})", "check that this user may read it"
+        )
+    return StateDamagedError(path, [f"it cannot be read as a database ({exc})"])
+
+
 def _is_classified(exc: sqlite3.DatabaseError) -> bool:
     """Whether ``exc`` is about the file (busy, full, unwritable, damaged), not a digest bug."""
     message = str(exc).lower()
@@ -437,17 +473,41 @@ def _is_classified(exc: sqlite3.DatabaseError) -> bool:
     )
 
 
-def _connect(path: Path | str, *, uri: bool = False) -> sqlite3.Connection:
-    return sqlite3.connect(path, timeout=BUSY_TIMEOUT, isolation_level=None, uri=uri)
+def _connect(
+    path: Path | str, *, uri: bool = False, wait: float | None = None
+) -> sqlite3.Connection:
+    """``wait``: seconds to wait for another program to let go of it, BUSY_TIMEOUT if None."""
+    timeout = BUSY_TIMEOUT if wait is None else wait
+    return sqlite3.connect(path, timeout=timeout, isolation_level=None, uri=uri)
 
 
 def _problems(db: sqlite3.Connection, path: Path) -> list[str]:
     """What is wrong with the state database ``db`` (at ``path``): empty when it is sound.
 
-    The schema first (an emptied file reads as a new, empty database), then ``quick_check``:
-    every page's structure, without comparing indexes to their tables, which is most of what
-    ``integrity_check`` costs.
+    The schema first (``_schema_problems``), then ``quick_check``: every page's structure,
+    without comparing indexes to their tables, which is most of what ``integrity_check``
+    costs.
     """
+    problems = _schema_problems(db, path)
+    if problems:
+        return problems
+    try:
+        found = [row[0] for row in db.execute(f"PRAGMA quick_check({_PROBLEMS_LISTED})")]
+    except sqlite3.DatabaseError as exc:
+        if _is_busy(exc):
+            raise
+        return [f"SQLite's check could not finish ({exc})"]
+    if found == ["ok"]:
+        return []
+    # One row may hold several lines, under a "*** in database main ***" heading.
+    lines = [line for row in found for line in str(row).splitlines()]
+    return [f"SQLite's check found: {line}" for line in lines if line and line[:3] != "***"]
+
+
+def _schema_problems(db: sqlite3.Connection, path: Path) -> list[str]:
+    """What the schema of the state database ``db`` (at ``path``) says is wrong with it, at
+    the cost of reading its first pages: not a database, emptied (an emptied file reads as a
+    new, empty database), not a digest state, or written by a newer digest (``_NEWER``)."""
     try:
         version = db.execute("PRAGMA user_version").fetchone()[0]
         tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
@@ -463,17 +523,7 @@ def _problems(db: sqlite3.Connection, path: Path) -> list[str]:
     missing = sorted(_CORE_TABLES - tables)
     if version == 0 or missing:
         return [f"it is an SQLite database but not a digest state (no {', '.join(missing)} table)"]
-    try:
-        found = [row[0] for row in db.execute(f"PRAGMA quick_check({_PROBLEMS_LISTED})")]
-    except sqlite3.DatabaseError as exc:
-        if _is_busy(exc):
-            raise
-        return [f"SQLite's check could not finish ({exc})"]
-    if found == ["ok"]:
-        return []
-    # One row may hold several lines, under a "*** in database main ***" heading.
-    lines = [line for row in found for line in str(row).splitlines()]
-    return [f"SQLite's check found: {line}" for line in lines if line and line[:3] != "***"]
+    return []
 
 
 def _is_busy(exc: sqlite3.DatabaseError) -> bool:
@@ -494,14 +544,16 @@ def _leftovers_of(path: Path) -> list[Path]:
     return [p for p in (path.with_name(path.name + s) for s in ("-wal", "-shm")) if p.exists()]
 
 
-def connect_to_read(path: Path) -> sqlite3.Connection:
+def connect_to_read(path: Path, *, wait: float | None = None) -> sqlite3.Connection:
     """A connection to the existing database ``path`` that its user only reads from. Opened
     for writing all the same where it may be: a read-only connection to a database in WAL
-    mode leaves its log and index files behind, one that may write removes them on closing."""
+    mode leaves its log and index files behind, one that may write removes them on closing.
+    ``wait``: the seconds to wait for another program to let go of it (BUSY_TIMEOUT if
+    None)."""
     uri = path.resolve().as_uri()
     db = None
     try:
-        db = _connect(f"{uri}?mode=rw", uri=True)
+        db = _connect(f"{uri}?mode=rw", uri=True, wait=wait)
         db.execute("PRAGMA schema_version").fetchone()  # opening is lazy: reach the file now
         return db
     except sqlite3.DatabaseError as exc:
@@ -510,7 +562,7 @@ def connect_to_read(path: Path) -> sqlite3.Connection:
         unwritable = "readonly" in str(exc) or "unable to open" in str(exc)
         if _is_busy(exc) or not unwritable:
             raise
-    return _connect(f"{uri}?mode=ro", uri=True)
+    return _connect(f"{uri}?mode=ro", uri=True, wait=wait)
 
 
 def integrity_problems(path: Path) -> list[str]:
@@ -639,9 +691,7 @@ class State:
             path.parent.mkdir(parents=True, exist_ok=True)
             if not path.exists():
                 if backup_files(path) or _leftovers_of(path):
-                    raise StateDamagedError(
-                        path, ["its backups or write-ahead log remain, so it existed"]
-                    )
+                    raise StateDamagedError(path, [_GONE])
                 create_state(path)
             connection = _connect(path)
         except sqlite3.DatabaseError as exc:
@@ -649,12 +699,7 @@ class State:
         try:
             problems = _problems(connection, path)
             if problems:
-                if problems[0].startswith(_NEWER):
-                    raise StateError(
-                        f"state file {path}: {problems[0]}",
-                        "upgrade digest or point 'state' at another file",
-                    )
-                raise StateDamagedError(path, problems)
+                raise _refusal(path, problems)
             connection.execute("PRAGMA journal_mode=WAL")
             connection.execute("PRAGMA synchronous=NORMAL")
             connection.execute("PRAGMA foreign_keys=ON")
@@ -672,9 +717,11 @@ class State:
     def open_read_only(cls, path: Path) -> State:
         """The state file for looking things up only, as it is: no migration, no writes. For a
         build's worker processes, which read it while the build holds it open (and writes
-        nothing until it commits). Close it with ``close()``."""
+        nothing until it commits), and for ``digest check``, which may be the last to close it
+        (``connect_to_read``: its log and index are not left beside it). Close it with
+        ``close()``."""
         try:
-            connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+            connection = connect_to_read(path)
         except sqlite3.DatabaseError as exc:
             raise _state_error(path, exc) from exc
         return cls(connection, path)
@@ -754,6 +801,12 @@ class State:
     def sources(self) -> list[SourceRecord]:
         rows = self._db.execute(f"SELECT {_SOURCE_COLUMNS} FROM sources ORDER BY name").fetchall()
         return [_source_record(row) for row in rows]
+
+    def source_locations(self) -> list[tuple[str, str]]:
+        """Each source kept (its key, the address it was read at as configured), the most
+        recently read first: what the config's sources left unnamed are named by
+        (``digest.config.keyed_by_state``)."""
+        return _source_locations(self._db)
 
     # --- entries --------------------------------------------------------------------------
 
@@ -1144,28 +1197,51 @@ def read_source_records(path: Path) -> dict[str, SourceRecord]:
 
 
 def read_source_locations(path: Path) -> list[tuple[str, str]]:
-    """Each source the state file at ``path`` keeps (its key, the address it was read at as
-    configured), the most recently read first, from the file opened read-only: for the
-    config to keep a source left unnamed under the key it already has
-    (``digest.config.load``). Nothing when it does not exist yet or cannot be read."""
+    """``State.source_locations`` of the state file at ``path``, for loading the config
+    (``digest.config.load``): read as ``_read_only`` reads, but what stops it is said, never
+    taken for a state that knows no source. Nothing when there is no state yet.
 
-    def locations(connection: sqlite3.Connection) -> list[tuple[str, str]]:
-        rows = connection.execute(
-            "SELECT name, location FROM sources "
-            "ORDER BY COALESCE(last_success, last_error_at, first_run) DESC, name"
-        ).fetchall()
-        return [(str(name), str(location)) for name, location in rows]
+    Raises ``StateDamagedError`` for a file that is no digest state, or gone while its
+    copies remain (as a build would, without its ``quick_check``: this is read whenever a
+    config is), ``StateLockedError`` when another program holds it past ``LOOKUP_WAIT``, and
+    ``StateError`` when it cannot be read otherwise or a newer digest wrote it."""
+    if not path.exists():
+        if backup_files(path) or _leftovers_of(path):
+            raise StateDamagedError(path, [_GONE])
+        return []
+    try:
+        connection = connect_to_read(path, wait=LOOKUP_WAIT)
+    except sqlite3.DatabaseError as exc:
+        raise _lookup_error(path, exc) from exc
+    try:
+        problems = _schema_problems(connection, path)
+        if problems:
+            raise _refusal(path, problems)
+        return _source_locations(connection)
+    except sqlite3.DatabaseError as exc:
+        raise _lookup_error(path, exc) from exc
+    finally:
+        connection.close()
 
-    return _read_only(path, locations, [])
+
+def _source_locations(db: sqlite3.Connection) -> list[tuple[str, str]]:
+    rows = db.execute(
+        "SELECT name, location FROM sources "
+        "ORDER BY COALESCE(last_success, last_error_at, first_run) DESC, name"
+    ).fetchall()
+    return [(str(name), str(location)) for name, location in rows]
 
 
 def _read_only(path: Path, read: Callable[[sqlite3.Connection], _T], missing: _T) -> _T:
-    """What ``read`` finds in the state file at ``path``, opened read-only; ``missing`` when
-    the file is not there or cannot be read as ``read`` expects."""
+    """What ``read`` finds in the state file at ``path``, changing nothing in it; ``missing``
+    when the file is not there or cannot be read as ``read`` expects. A command that only
+    looks something up neither hangs behind another program holding the file (it waits
+    ``LOOKUP_WAIT``) nor leaves the file's log and index beside it (``connect_to_read``):
+    those would make a state file deleted afterwards look lost, not new."""
     if not path.exists():
         return missing
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        connection = connect_to_read(path, wait=LOOKUP_WAIT)
     except sqlite3.Error:
         return missing
     try:

@@ -31,6 +31,7 @@ from digest.config import (
     EmailConfig,
     add_sources_to_file,
     default_config,
+    keyed_by_state,
     load_config,
 )
 from digest.errors import DigestError
@@ -380,6 +381,7 @@ def stories_of_day(
     check_day(config, day, now)
     require_sources(config)
     with RunLock(config.state), State.open(config.state) as state:
+        config = keyed_by_state(config, state.source_locations())  # (as a build names them)
         check_kept(day, state, config)
         assembly = assemble_day(config, state, day, now, progress)
         digest = assembly.digest  # (grouped from the state's articles: while it is open)
@@ -523,10 +525,12 @@ def _read_input(location: str, stdin: BinaryIO | None, config: Config) -> Docume
 
 
 def source_health(config: Config) -> list[tuple[Source, SourceRecord | None]]:
-    """Every configured source with how its reads went (None: never read)."""
+    """Every configured source with how its reads went (None: never read), named as the
+    state names it (``keyed_by_state``), as a build would."""
     health: dict[str, SourceRecord] = {}
     if config.state.exists():
         with State.open(config.state) as state:
+            config = keyed_by_state(config, state.source_locations())
             health = {record.name: record for record in state.sources()}
     return [(source, health.get(source.name)) for source in sources_of(config)]
 

@@ -595,3 +595,31 @@ def test_an_unnamed_source_is_named_by_its_feeds_title_as_the_build_names_it(
     assert table["Gazette"][:2] == ("FAIL", "source")
     assert table["Chosen"][:2] == ("ok", "source")
     assert not {"macworld.rss", "gazette.rss", "R"} & set(table)
+
+
+def test_a_source_is_named_by_its_state_key_and_a_state_it_cannot_read_for_that_is_noted(
+    tmp_path: Path,
+) -> None:
+    """A feed left unnamed whose made name has changed since the build (another feed of its
+    site was removed) is checked under the key the build keeps it by; a state that cannot be
+    read for it is noted on the config's row. Nothing is left beside the state file."""
+    from ports import closed_port
+
+    host = f"127.0.0.1:{closed_port()}"
+    config = tmp_path / "digest.toml"
+    config.write_text(
+        f'[[sources]]\nurl = "http://{host}/a.xml"\n[[sources]]\nurl = "http://{host}/b.xml"\n'
+    )
+    assert digest("build", "-q", cwd=tmp_path).returncode == 0
+    config.write_text(f'[[sources]]\nurl = "http://{host}/a.xml"\n')
+    files = sorted(p.name for p in tmp_path.iterdir())
+    done = digest("check", cwd=tmp_path)
+    assert rows(done.stdout)[f"{host}/a.xml"][:2] == ("FAIL", "source")  # (refused)
+    assert sorted(p.name for p in tmp_path.iterdir()) == files  # no -wal, -shm left
+
+    state = tmp_path / "digest-state.sqlite"
+    state.write_bytes(b"scribbled over " * 400)
+    done = digest("check", cwd=tmp_path)
+    assert rows(done.stdout)[host][:2] == ("FAIL", "source")
+    assert f"note: state file {state} is damaged" in done.stdout
+    assert rows(done.stdout)[str(state)][:2] == ("FAIL", "state")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from email.utils import format_datetime
 from pathlib import Path
 
 import pytest
 from ports import closed_port
+from stateholder import held_whole
 
-from digest.cli import EXIT_OK, EXIT_USAGE, main
+from digest.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
 from digest.config import load_config
 
 
@@ -541,3 +543,72 @@ def test_an_unnamed_source_is_shown_by_its_feeds_title_everywhere_and_kept_by_it
     assert "macworld.rss" not in (workdir / "digest.toml").read_text("utf-8")
     with State.open(workdir / "digest-state.sqlite") as state:
         assert state.source("macworld.rss") is None
+
+
+def two_feeds_built(workdir: Path) -> str:
+    """A real build of two feeds of one site left unnamed (their server refuses: the state
+    keeps them all the same, by host and path), then the config left with the first alone,
+    whose made name is now its host: the name its state key (host/a.xml) was made from."""
+    host = f"127.0.0.1:{closed_port()}"
+    config = workdir / "digest.toml"
+    config.write_text(
+        f'[[sources]]\nurl = "http://{host}/a.xml"\n[[sources]]\nurl = "http://{host}/b.xml"\n'
+    )
+    assert main(["build", "-q"]) == EXIT_OK
+    config.write_text(f'[[sources]]\nurl = "http://{host}/a.xml"\n')
+    return host
+
+
+def beside_state(workdir: Path) -> list[str]:
+    return sorted(p.name for p in workdir.glob("digest-state.sqlite-*"))
+
+
+def test_listing_and_exporting_name_a_feed_by_its_state_key_and_leave_no_log_beside_it(
+    workdir: Path, capsys
+) -> None:
+    # Each command that read the config left the state's -wal and -shm behind it: a state
+    # file deleted then looked lost, not new.
+    host = two_feeds_built(workdir)
+    assert beside_state(workdir) == []
+    capsys.readouterr()
+    assert main(["sources", "export"]) == EXIT_OK
+    assert f'text="{host}/a.xml"' in capsys.readouterr().out
+    assert beside_state(workdir) == []
+    assert main(["sources", "list"]) == EXIT_OK
+    listed = capsys.readouterr().out
+    assert f"{host}/a.xml  [feed]" in listed and "FAILING 1 run" in listed
+    assert beside_state(workdir) == []
+
+
+def test_sources_export_says_so_when_the_state_is_damaged(workdir: Path, capsys) -> None:
+    # It named the feed afresh without a word, as if the state knew no source.
+    host = two_feeds_built(workdir)
+    state = workdir / "digest-state.sqlite"
+    state.write_bytes(state.read_bytes()[:3000])  # cut short
+    capsys.readouterr()
+    assert main(["sources", "export"]) == EXIT_OK
+    out, err = capsys.readouterr()
+    assert f'text="{host}"' in out
+    assert f"warning: state file {state} is damaged" in err
+    assert "may not be those it keeps them by" in err and "'digest state restore'" in err
+    # (listing opens the state, as a build does, and stops on the damage as a build does)
+    assert main(["sources", "list"]) == EXIT_FAILED
+    assert f"state file {state} is damaged" in capsys.readouterr().err
+
+
+def test_sources_export_does_not_wait_for_another_program_holding_the_state(
+    workdir: Path, capsys
+) -> None:
+    host = two_feeds_built(workdir)
+    state = workdir / "digest-state.sqlite"
+    capsys.readouterr()
+    with held_whole(state):
+        started = time.monotonic()
+        assert main(["sources", "export"]) == EXIT_OK
+        assert time.monotonic() - started < 3  # (it waited 5 s, then said nothing)
+    out, err = capsys.readouterr()
+    assert f'text="{host}"' in out
+    assert f"warning: state file {state} is held by another program" in err
+    assert beside_state(workdir) == []
+    assert main(["sources", "export"]) == EXIT_OK  # once it lets go
+    assert f'text="{host}/a.xml"' in capsys.readouterr().out

@@ -1,16 +1,21 @@
+import datetime as dt
 import time
+import tomllib
 from pathlib import Path
 
 import pytest
+from stateholder import held_whole
 
 from digest.config import (
     ConfigError,
     add_sources_to_file,
     default_config,
+    keyed_by_state,
     load_config,
     parse_config,
     remove_source_from_file,
 )
+from digest.state import SourceHealth, State
 
 FULL = """
 title = "Morning Read"
@@ -472,6 +477,84 @@ def test_a_wrong_entry_is_told_apart_from_a_source_of_its_host(tmp_path: Path) -
         "example.org/tech.xml ([[sources]] #3)",
         "other.example",  # (alone with its host: the short name will do)
     ]
+
+
+DAY = dt.date(2026, 11, 21)
+NOW = dt.datetime(2026, 11, 21, 7, 0, tzinfo=dt.UTC)
+TWO_FEEDS = (
+    '[[sources]]\nurl = "https://example.org/world.xml"\n'
+    '[[sources]]\nurl = "https://example.org/tech.xml"\n'
+)
+
+
+def keep_world_as_its_host(tmp_path: Path) -> None:
+    """A state in which the world feed was read when it was its site's only one."""
+    world = SourceHealth("example.org", "https://example.org/world.xml", True, items=3)
+    with State.open(tmp_path / "digest-state.sqlite") as state:
+        state.commit_build(DAY, [], [], None, NOW, [world])
+
+
+def test_parsing_reads_no_state_and_loading_names_the_sources_as_the_state_keeps_them(
+    tmp_path: Path,
+) -> None:
+    # Parsing is the config's alone; the name a source left unnamed has in the state is
+    # looked up where the file is loaded.
+    keep_world_as_its_host(tmp_path)
+    path = write_config(tmp_path, TWO_FEEDS)
+    parsed = parse_config(tomllib.loads(path.read_text()), path=path, base=tmp_path)
+    assert [s.name for s in parsed.sources] == ["example.org/world.xml", "example.org/tech.xml"]
+    loaded = load_config(path)
+    assert [s.name for s in loaded.sources] == ["example.org", "example.org/tech.xml"]
+    assert loaded.state_unread == ""
+    with State.open(tmp_path / "digest-state.sqlite") as state:
+        assert keyed_by_state(parsed, state.source_locations()) == loaded
+
+
+def test_a_damaged_state_leaves_the_made_names_and_says_so(tmp_path: Path) -> None:
+    # It was taken for a state that knows no source: the new made name, without a word.
+    keep_world_as_its_host(tmp_path)
+    (tmp_path / "digest-state.sqlite").write_bytes(b"SQLite format 2\x00 scribbled over" * 200)
+    config = load_config(write_config(tmp_path, TWO_FEEDS))
+    assert [s.name for s in config.sources] == ["example.org/world.xml", "example.org/tech.xml"]
+    assert f"state file {tmp_path / 'digest-state.sqlite'} is damaged" in config.state_unread
+    assert "may not be those it keeps them by" in config.state_unread
+    assert "'digest state restore" in config.state_unread
+
+
+def test_a_state_held_by_another_program_does_not_hold_up_loading_the_config(
+    tmp_path: Path,
+) -> None:
+    keep_world_as_its_host(tmp_path)
+    path = write_config(tmp_path, TWO_FEEDS)
+    with held_whole(tmp_path / "digest-state.sqlite"):
+        started = time.monotonic()
+        config = load_config(path)
+        assert time.monotonic() - started < 3  # (it waited 5 s)
+    assert "is held by another program" in config.state_unread
+    assert config.sources[0].name == "example.org/world.xml"
+    assert load_config(path).sources[0].name == "example.org"  # once it lets go
+
+
+def test_a_config_without_sources_left_unnamed_never_reads_the_state(tmp_path: Path) -> None:
+    (tmp_path / "digest-state.sqlite").write_bytes(b"not a database " * 100)
+    path = write_config(tmp_path, '[[sources]]\nname = "World"\nurl = "https://example.org/w"\n')
+    assert load_config(path).state_unread == ""
+
+
+def test_a_wrong_entry_is_told_apart_from_the_name_the_state_may_give_one_of_its_host(
+    tmp_path: Path,
+) -> None:
+    # Named after its host as the world feed is in the state, the wrong entry's failure and
+    # the feed would share a name once the config is keyed by the state.
+    keep_world_as_its_host(tmp_path)
+    path = write_config(
+        tmp_path, f'{TWO_FEEDS}[[sources]]\nurl = "https://example.org/x"\nful = 1\n'
+    )
+    parsed = parse_config(tomllib.loads(path.read_text()), path=path, base=tmp_path)
+    assert [f.source for f in parsed.invalid_sources] == ["example.org/x"]
+    config = load_config(path)
+    assert [s.name for s in config.sources] == ["example.org", "example.org/tech.xml"]
+    assert [f.source for f in config.invalid_sources] == ["example.org/x"]
 
 
 @pytest.mark.parametrize(

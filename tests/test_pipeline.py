@@ -15,8 +15,10 @@ import feedparser
 import lxml.html
 import pytest
 from lxml import etree
+from ports import closed_port
+from stateholder import held_whole
 
-from digest.config import Config
+from digest.config import Config, load_config
 from digest.model import Source
 from digest.output import OutputError
 from digest.pipeline import build, stored_digest
@@ -466,3 +468,25 @@ def test_articles_read_together_teach_each_other(tmp_path: Path) -> None:
     page = (config.output / f"{DAY.isoformat()}.html").read_text("utf-8")
     assert all(story in page for story in STORIES[:3])
     assert FOOTER not in page
+
+
+def test_a_build_names_its_sources_by_the_state_it_holds_not_as_the_config_was_loaded(
+    tmp_path: Path,
+) -> None:
+    """A config loaded while another program held the state (or kept by 'digest run' across
+    a restore of it) has the made names of the sources it leaves unnamed: the build gives
+    them back the keys its state keeps them by, or a feed would become a new source, its
+    entries shown again."""
+    host = f"127.0.0.1:{closed_port()}"  # (refused: the state keeps them all the same)
+    path = tmp_path / "digest.toml"
+    feeds = [f'[[sources]]\nurl = "http://{host}/{name}.xml"\n' for name in ("a", "b")]
+    path.write_text("".join(feeds))
+    build(load_config(path), DAY, now=NOW)
+    path.write_text(feeds[0])  # the other feed removed: the first one's made name is its host
+    with held_whole(tmp_path / "digest-state.sqlite"):
+        config = load_config(path)
+    assert [s.name for s in config.sources] == [host] and config.state_unread
+    build(config, DAY, now=NOW + dt.timedelta(minutes=10))
+    with State.open(config.state) as state:
+        assert {record.name for record in state.sources()} == {f"{host}/a.xml", f"{host}/b.xml"}
+        assert state.source(f"{host}/a.xml").consecutive_failures == 2

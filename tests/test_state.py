@@ -5,9 +5,11 @@ import datetime as dt
 import json
 import multiprocessing
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
+from stateholder import held_whole
 
 from digest.model import Article, DayRecord, Paragraph, SourceFailure, StoryRecord
 from digest.state import (
@@ -16,10 +18,14 @@ from digest.state import (
     RunLock,
     SourceHealth,
     State,
+    StateDamagedError,
     StateError,
     StateLockedError,
     StoredEntries,
+    backup_folder,
     read_source_history,
+    read_source_locations,
+    read_source_records,
 )
 from digest.text.recurring import FORGET_AFTER, PrintHistory, Sighting
 
@@ -439,6 +445,108 @@ def test_a_one_off_command_reads_the_history_without_touching_the_file(tmp_path:
     before = path.stat().st_mtime_ns
     assert read_source_history(path, [seen("b", 1)])["Gazette"].prints == {1: PrintHistory(1, 0)}
     assert path.stat().st_mtime_ns == before
+
+
+def beside(path: Path) -> list[str]:
+    """The write-ahead log and index files found beside the state file ``path``."""
+    return sorted(p.name for p in path.parent.glob(f"{path.name}-*"))
+
+
+def state_with_two_feeds(path: Path) -> None:
+    with State.open(path) as state:
+        state.commit_build(
+            DAY,
+            [],
+            [],
+            None,
+            NOW,
+            [
+                SourceHealth("example.org/world", "https://example.org/world", False),
+                SourceHealth("example.org/tech", "https://example.org/tech", True, items=2),
+            ],
+        )
+
+
+def test_one_off_lookups_leave_no_log_files_beside_the_state(tmp_path: Path) -> None:
+    # A read-only connection cannot remove a WAL database's -wal and -shm on closing: every
+    # command that read the config left them, and a state file deleted afterwards then
+    # looked lost (its log remained), not new.
+    path = tmp_path / "s.sqlite"
+    assert read_source_locations(path) == []  # (no state yet: a first run's)
+    assert not path.exists()
+    state_with_two_feeds(path)
+    assert beside(path) == []
+    assert read_source_locations(path) == [
+        ("example.org/tech", "https://example.org/tech"),  # (read most recently: a success)
+        ("example.org/world", "https://example.org/world"),
+    ]
+    assert set(read_source_records(path)) == {"example.org/world", "example.org/tech"}
+    assert read_source_history(path, [seen("a", 1)]) == {}
+    assert beside(path) == []
+    state = State.open_read_only(path)  # (digest check's look at the days built)
+    try:
+        assert state.page_days() == []
+    finally:
+        state.close()
+    assert beside(path) == []
+
+
+def _truncated(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:1500])  # cut inside its first page
+
+
+def _another_database(path: Path) -> None:
+    path.unlink()
+    sqlite3.connect(path).execute("CREATE TABLE notes (text)").connection.close()
+
+
+def _gone_with_its_copies_kept(path: Path) -> None:
+    backup_folder(path).mkdir()
+    (backup_folder(path) / "20261120T070000Z.sqlite").write_bytes(path.read_bytes())
+    path.unlink()
+
+
+@pytest.mark.parametrize(
+    ("damage", "said"),
+    [
+        (lambda p: p.write_bytes(b"\x00\xffnot a database at all " * 300), "is damaged"),
+        (_truncated, "is damaged"),
+        (lambda p: p.write_bytes(b""), "it is empty (0 bytes)"),
+        (_another_database, "not a digest state"),
+        (_gone_with_its_copies_kept, "is missing"),
+    ],
+)
+def test_looking_up_the_source_keys_of_a_damaged_state_says_so(
+    tmp_path: Path, damage, said: str
+) -> None:
+    # It read as a state that knows no source: the config then named a feed afresh, without
+    # a word, as the build (which stops on the damage) never would.
+    path = tmp_path / "s.sqlite"
+    state_with_two_feeds(path)
+    damage(path)
+    with pytest.raises(StateDamagedError) as caught:
+        read_source_locations(path)
+    assert str(path) in caught.value.problem and said in caught.value.problem
+    assert "digest state restore" in caught.value.advice
+    assert beside(path) == []
+
+
+def test_a_lookup_waits_only_a_moment_for_another_program_holding_the_state(
+    tmp_path: Path,
+) -> None:
+    # It waited 5 s, then took the state for one that knows no source.
+    path = tmp_path / "s.sqlite"
+    state_with_two_feeds(path)
+    with held_whole(path):
+        started = time.monotonic()
+        with pytest.raises(StateLockedError) as caught:
+            read_source_locations(path)
+        assert time.monotonic() - started < 3
+        assert read_source_records(path) == {}  # (a hint only: nothing, at once)
+        assert time.monotonic() - started < 6
+    assert f"state file {path} is held by another program" in caught.value.problem
+    assert beside(path) == []
+    assert len(read_source_locations(path)) == 2  # once it lets go
 
 
 def test_a_file_from_before_the_history_table_reads_as_no_history(tmp_path: Path) -> None:

@@ -18,11 +18,13 @@ import pytest
 from ports import closed_port
 from seedsite import SEEDS, copy_seeds
 from smtpserver import Recorder, smtp_server
+from stateholder import held_whole
 
 from digest import usecases
 from digest.config import Config, EmailConfig, load_config
 from digest.mail import MailError
 from digest.model import Source
+from digest.pipeline import build
 from digest.sources.errors import SourceError
 from digest.state import RunLock, State, StateLockedError
 
@@ -492,3 +494,22 @@ def test_export_sources_names_the_local_ones_it_left_out(site: Config) -> None:
     exported = usecases.export_sources(config)
     assert exported.left_out == ("seeds",)
     assert exported.opml.count(b"xmlUrl=") == 1 and b"Morning Read sources" in exported.opml
+
+
+def test_listing_and_grouping_name_the_sources_by_the_state_they_open(tmp_path: Path) -> None:
+    """As a build does: a config loaded while another program held the state has the made
+    names of the sources it leaves unnamed, which the state knows nothing of."""
+    host = f"127.0.0.1:{closed_port()}"  # (refused: the state keeps them all the same)
+    path = tmp_path / "digest.toml"
+    feeds = [f'[[sources]]\nurl = "http://{host}/{name}.xml"\n' for name in ("a", "b")]
+    path.write_text("".join(feeds))
+    build(load_config(path), DAY, now=NOW)
+    path.write_text(feeds[0])  # the other feed removed: the first one's made name is its host
+    with held_whole(tmp_path / "digest-state.sqlite"):
+        config = load_config(path)
+    assert [s.name for s in config.sources] == [host]
+    ((source, record),) = usecases.source_health(config)
+    assert source.name == f"{host}/a.xml"
+    assert record is not None and record.consecutive_failures == 1
+    stories = usecases.stories_of_day(config, DAY, now=NOW + dt.timedelta(minutes=10))
+    assert [failure.source for failure in stories.digest.failures] == [f"{host}/a.xml"]

@@ -203,7 +203,10 @@ def cmd_sources_import(args: argparse.Namespace) -> int:
 def cmd_sources_export(args: argparse.Namespace) -> int:
     from digest.output import write_atomic
 
-    exported = usecases.export_sources(load(args))
+    config = load(args)
+    if config.state_unread:  # (the titles of the sources left unnamed are their names)
+        warn(config.state_unread)
+    exported = usecases.export_sources(config)
     if exported.left_out:
         error(
             f"left out {len(exported.left_out)} local source(s), which mean nothing to another"

@@ -13,6 +13,7 @@ from digest.config.load import (
     INVALID_ENTRY,
     default_config,
     find_config,
+    keyed_by_state,
     load_config,
     parse_config,
 )
@@ -46,6 +47,7 @@ __all__ = [
     "add_sources_to_file",
     "default_config",
     "find_config",
+    "keyed_by_state",
     "load_config",
     "parse_config",
     "remove_source_from_file",

@@ -49,7 +49,7 @@ from digest.config.settings import (
 from digest.errors import toml_key_line, toml_mistake
 from digest.model import Source, SourceFailure
 from digest.sources.urls import host_name
-from digest.state import read_source_locations
+from digest.state import StateError, read_source_locations
 
 
 def default_config(base: Path | None = None) -> Config:
@@ -79,7 +79,8 @@ def load_config(path: Path, *, strict: bool = False) -> Config:
     """Read and validate a TOML config file. Relative paths are taken from the file's folder.
 
     A ``[[sources]]`` entry that is wrong becomes a failure in ``invalid_sources`` (the run
-    goes on without it) unless ``strict``; anything else wrong raises ConfigError."""
+    goes on without it) unless ``strict``; anything else wrong raises ConfigError. The sources
+    left unnamed are named as the state file keeps them (``_named_by_state_file``)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -93,9 +94,32 @@ def load_config(path: Path, *, strict: bool = False) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {toml_mistake(text, exc)}") from exc
     try:
-        return parse_config(data, path=path, base=path.parent, strict=strict, text=text)
+        config = parse_config(data, path=path, base=path.parent, strict=strict, text=text)
     except ConfigError as exc:
         raise located(exc, text) from exc.__cause__
+    return _named_by_state_file(config)
+
+
+def _named_by_state_file(config: Config) -> Config:
+    """``config`` with the sources it leaves unnamed named by the keys its state file keeps
+    them by (``keyed_by_state``), read as the config is loaded; as they are when there is no
+    state yet. A state that cannot be read now (damaged, or held by another program) is no
+    reason to refuse the config, which 'digest state restore' needs too: they keep the names
+    made from their addresses, and ``state_unread`` says why, for the commands that show
+    them to say so. A command that opens the state names them by it again."""
+    if not any(_made_from_url(source) for source in config.sources):
+        return config  # (no reading of the state: nothing in it can change a name)
+    try:
+        stored = read_source_locations(config.state)
+    except StateError as exc:
+        unread = (
+            f"{exc.problem}; until it can be read, the sources the config leaves unnamed go "
+            "by the names made from their addresses, which may not be those it keeps them by"
+        )
+        if exc.advice:
+            unread += f" ({exc.advice})"
+        return dataclasses.replace(config, state_unread=unread)
+    return keyed_by_state(config, stored)
 
 
 def located(error: ConfigError, text: str | None) -> ConfigError:
@@ -120,7 +144,8 @@ def parse_config(
 ) -> Config:
     """Turn an already-parsed TOML mapping into a Config (split out so tests need no file).
     ``strict``: as for ``load_config``; ``text``: the file's, to name the line of a wrong
-    [[sources]] entry's key."""
+    [[sources]] entry's key. Reads nothing: a source left unnamed has the name made from its
+    address, which ``keyed_by_state`` may change for the key its state keeps it by."""
     where = str(path) if path else "config"
     check_known(data, TOP.keys, where, "")
     values = read_values(data, TOP.keys, where, "", base)
@@ -136,9 +161,7 @@ def parse_config(
         expected, got = TOP["sources"].expected, data["sources"]
         raise ConfigError(f"{where}: key 'sources' must be {expected}, got {got!r}")
     else:
-        values["sources"], invalid = _parse_sources(
-            data["sources"], where, base, strict, text, state=values["state"]
-        )
+        values["sources"], invalid = _parse_sources(data["sources"], where, base, strict, text)
 
     values["sections"] = _parse_sections(data.get("sections", []), where, base)
     if "email" in data:
@@ -234,12 +257,10 @@ def _parse_sources(
     base: Path,
     strict: bool,
     text: str | None = None,
-    state: Path | None = None,
 ) -> tuple[tuple[Source, ...], tuple[SourceFailure, ...]]:
     """The entries that can be read, and failures for the others (or ConfigError when
-    ``strict``), with the line of the wrong key when ``text`` is the file's, and the sources
-    left unnamed under the keys the ``state`` file keeps them by. Two sources with one name
-    would share their state: that stops the run."""
+    ``strict``), with the line of the wrong key when ``text`` is the file's. Two sources
+    with one name would share their state: that stops the run."""
     kind_keys = _kind_keys(source_kinds())
     sources, invalid = [], []
     for index, entry in enumerate(entries):
@@ -250,24 +271,35 @@ def _parse_sources(
                 raise
             invalid.append((entry, index, _invalid_source(entry, index, located(exc, text))))
     sources = _unique_made_names(sources)
-    if state is not None:
-        sources = _keep_stored_names(sources, state)
     names = [s.name for s in sources]
     duplicates = sorted({n for n in names if names.count(n) > 1})
     if duplicates:
         raise ConfigError(
             f"{where}: two sources share the name '{duplicates[0]}'; give each a unique 'name'"
         )
-    return tuple(sources), _told_apart(invalid, set(names))
+    return tuple(sources), _told_apart(invalid, set(names) | _names_kept_for(sources))
+
+
+def _names_kept_for(sources: Sequence[Source]) -> set[str]:
+    """The names besides their own that the sources left unnamed may be given by the keys
+    their state keeps (``keyed_by_state``, once the config is parsed): a web address's host
+    alone, or with its path, as one of its made names was when it was first read."""
+    names: set[str] = set()
+    for source in sources:
+        if _made_from_url(source):
+            host = made_name(source.location, url=True)
+            path = urlsplit(source.location).path.strip("/")
+            names.update((host, f"{host}/{path}") if path else (host,))
+    return names
 
 
 def _told_apart(
     invalid: list[tuple[Any, int, SourceFailure]], names: set[str]
 ) -> tuple[SourceFailure, ...]:
     """The failures of wrong entries, each under a name of its own: one named by its host as
-    a valid entry of that host is ("fetched: example.org" and "source failed: example.org" in
-    one run), or as another wrong entry, is named by its address's path too, and by its
-    place in the config if that is not enough."""
+    a valid entry of that host is or may be by its state (``_names_kept_for``: "fetched:
+    example.org" and "source failed: example.org" in one run), or as another wrong entry, is
+    named by its address's path too, and by its place in the config if that is not enough."""
     counts: dict[str, int] = {}
     for _, _, failure in invalid:
         counts[failure.source] = counts.get(failure.source, 0) + 1
@@ -308,7 +340,7 @@ def _unique_made_names(sources: list[Source]) -> list[Source]:
     # shown to the digest's readers. Addresses that differ in their query or login alone
     # are numbered in config order instead; one address given twice keeps its one name,
     # which the duplicate check refuses, as it does two files of one name.
-    web = [not s.named and urlsplit(s.location).scheme in ("http", "https") for s in result]
+    web = [_made_from_url(s) for s in result]
     seen = {s.name: "" for s, made in zip(result, web, strict=True) if not made}
     for index, source in enumerate(result):
         if not web[index]:
@@ -322,20 +354,34 @@ def _unique_made_names(sources: list[Source]) -> list[Source]:
     return result
 
 
-def _keep_stored_names(sources: list[Source], state: Path) -> list[Source]:
-    """``sources`` with each web address left unnamed under the made name the state file
-    already keeps it by. A made name depends on the other sources: a feed alone on its site
-    is named by its host ("example.org"), and a second unnamed feed of the site makes both
-    longer ("example.org/world"), as removing it makes them short again. The name is the
-    source's key in the state, and the keys of entries whose guids are unique only within
-    their feed hold it: a new key would make the feed a new source, its entries of the last
-    day shown again, its validators, learnt boilerplate and health lost. So a source whose
-    made name the state does not know at its address keeps the one it does (made from the
-    same host), unless another source of the config has that name now."""
-    web = [not s.named and urlsplit(s.location).scheme in ("http", "https") for s in sources]
-    if not any(web):
-        return sources  # (no reading of the state: nothing in it can change a name)
-    stored = read_source_locations(state)
+def _made_from_url(source: Source) -> bool:
+    """Whether ``source`` is a web address the config leaves unnamed: its name is made from
+    the address, and depends on the other sources of its site (``_unique_made_names``)."""
+    return not source.named and urlsplit(source.location).scheme in ("http", "https")
+
+
+def keyed_by_state(config: Config, stored: Sequence[tuple[str, str]]) -> Config:
+    """``config`` with each source it leaves unnamed named by the key its state keeps it by:
+    ``stored`` is what the state keeps (``State.source_locations``). For loading the config
+    (``_named_by_state_file``), and for each command that opens the state, with the state it
+    holds: a config loaded while the state could not be read, or kept by ``digest run``
+    across a restore of the state, names its sources as the state does all the same."""
+    sources = _keep_stored_names(list(config.sources), stored)
+    return dataclasses.replace(config, sources=tuple(sources), state_unread="")
+
+
+def _keep_stored_names(sources: list[Source], stored: Sequence[tuple[str, str]]) -> list[Source]:
+    """``sources`` with each web address left unnamed under the made name the state already
+    keeps it by (``stored``: its keys and their addresses, the most recently read first). A
+    made name depends on the other sources: a feed alone on its site is named by its host
+    ("example.org"), and a second unnamed feed of the site makes both longer
+    ("example.org/world"), as removing it makes them short again. The name is the source's
+    key in the state, and the keys of entries whose guids are unique only within their feed
+    hold it: a new key would make the feed a new source, its entries of the last day shown
+    again, its validators, learnt boilerplate and health lost. So a source whose made name
+    the state does not know at its address keeps the one it does (made from the same host),
+    unless another source of the config has that name now."""
+    web = [_made_from_url(s) for s in sources]
     known = set(stored)
     taken = {s.name for s in sources}
     result = list(sources)

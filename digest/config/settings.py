@@ -527,6 +527,12 @@ class Config:
     # [[sources]] entries that could not be read: reported with each build, whose other
     # sources are read as usual, rather than stopping the run.
     invalid_sources: tuple[SourceFailure, ...] = ()
+    # Why the state file could not be read for the keys it keeps the sources left unnamed by
+    # (``load_config``), as a warning to show; "" when it was read, or nothing needed it.
+    # Those sources then have the names made from their addresses: a command that shows them
+    # without opening the state says so, one that opens it names them by it
+    # (``keyed_by_state``).
+    state_unread: str = ""
 
     @property
     def tz_name(self) -> str:
