@@ -41,6 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import heapq
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import islice
@@ -158,6 +159,11 @@ def similar_links(articles: Sequence[Article], settings: GroupingSettings) -> Li
     own, own_words = measure.template_overlap(
         matrix, source, left, right, series=_series(articles, source)
     )
+    # ... unless an article of another source is alike enough to both to join each of them:
+    # what they share is then an event's words, as a live feed's or a labelled wire's
+    # ("LIVE: …", "Kenya: …") reports of the event that fills its day share them
+    vouched = _vouched(left, right, sims, source, own_words > 0, settings.similarity)
+    own, own_words = np.where(vouched, 0.0, own), np.where(vouched, 0, own_words)
     sims, shared = sims - own, shared - own_words
     # Reports in two languages are measured against what the two languages could share
     # (``measure.across_languages``), which magnifies each shared name: only where they
@@ -182,12 +188,13 @@ def _series(articles: Sequence[Article], source: np.ndarray) -> np.ndarray:
     """For each source number of ``source`` (one per article), whether its articles are a
     series: a podcast's episodes ("Harbour Talk 41: …"), a project's releases ("PostGIS
     3.5.0"), a machine feed's entries ("Changeset 159634146 - …"), a diary ("ZedShaw:
-    2009-01-08"). Such a source's titles open with one word, two thirds of them at least, of
-    ``measure.TEMPLATE_TEXTS`` or more. A news outlet's do not, though one event may fill
-    most of its day (a local paper's four reports of a stabbing in its city): what most of
-    its articles share is then that event's words, not a template."""
+    2009-01-08"). Such a source's titles open alike (``_opening``), two thirds of them at
+    least, of ``measure.TEMPLATE_TEXTS`` or more. A news outlet's mostly do not, though one
+    event may fill most of its day (a local paper's four reports of a stabbing in its city):
+    what most of its articles share is then that event's words, not a template. (Those that
+    do, a live feed's "LIVE: …" or a wire's "Kenya: …", are told by another source's reports
+    of the event: ``_vouched``.)"""
     from digest.text import similarity as measure
-    from digest.text.words import words_of
 
     sizes = np.bincount(source)
     series = np.zeros(len(sizes), dtype=bool)
@@ -197,14 +204,64 @@ def _series(articles: Sequence[Article], source: np.ndarray) -> np.ndarray:
     for article, number in zip(articles, source.tolist(), strict=True):
         if sizes[number] < measure.TEMPLATE_TEXTS or article.title_derived:
             continue
-        words = words_of(article.title)
-        if words:
-            key = (number, words[0])
+        opening = _opening(article.title)
+        if opening:
+            key = (number, opening)
             openings[key] = openings.get(key, 0) + 1
     for (number, _), count in openings.items():
         if count >= measure.TEMPLATE_SHARE * sizes[number] - 1e-9:
             series[number] = True
     return series
+
+
+# A title's first token without the punctuation around it ("ZedShaw:", "#41"), and a run of
+# digits in it, one digit
+_EDGES = re.compile(r"^[\W_]+|[\W_]+$")
+_DIGIT_RUN = re.compile(r"\d+")
+
+
+def _opening(title: str) -> str:
+    """What a series' titles open alike with: the first word ("Taverncast 41: …" and
+    "Taverncast VIP: …"), or a release's or a diary's number with its figures left out, so
+    that "v2.4.0" and "v3.0.0", "2.4.0" and "2.3.1" or "10:22pm" and "6:40pm" open alike."""
+    token = _EDGES.sub("", next(iter(title.split()), "")).lower()
+    return _DIGIT_RUN.sub("0", token)
+
+
+def _vouched(
+    left: np.ndarray,
+    right: np.ndarray,
+    sims: np.ndarray,
+    source: np.ndarray,
+    candidates: np.ndarray,
+    threshold: float,
+) -> np.ndarray:
+    """Which of the ``candidates`` (a flag per pair of ``left``, ``right``) have a third
+    article, of another source than each, whose similarity (``sims``) with both reaches
+    ``threshold``. A series' template is what its source writes whatever the subject; an
+    independent report alike to two of its entries shows that what those two share is an
+    event's words (a live feed's "LIVE: …" updates, or a labelled wire's "Kenya: …" reports,
+    on the event that fills its day), and two podcast episodes rarely have one."""
+    vouched = np.zeros(len(left), dtype=bool)
+    pairs = np.flatnonzero(candidates)
+    if not len(pairs):
+        return vouched
+    # (the strong links of the candidates' articles only: a busy pool has many others)
+    involved = np.zeros(len(source), dtype=bool)
+    involved[left[pairs]] = involved[right[pairs]] = True
+    strong = (source[left] != source[right]) & (sims >= threshold)
+    strong = np.flatnonzero(strong & (involved[left] | involved[right]))
+    neighbours: dict[int, set[int]] = {}
+    for first, second in zip(left[strong].tolist(), right[strong].tolist(), strict=True):
+        neighbours.setdefault(first, set()).add(second)
+        neighbours.setdefault(second, set()).add(first)
+    for k, first, second in zip(
+        pairs.tolist(), left[pairs].tolist(), right[pairs].tolist(), strict=True
+    ):
+        mine = neighbours.get(first)
+        if mine and not mine.isdisjoint(neighbours.get(second, ())):
+            vouched[k] = True
+    return vouched
 
 
 def cluster(

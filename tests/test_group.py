@@ -216,6 +216,108 @@ def test_an_outlets_reports_of_the_event_that_fills_its_day_still_join() -> None
     assert {FERRY_WIRE.key, FERRY_AEGEAN.key, FERRY_RADIO.key} in groups(day)
 
 
+# A broadcaster's live feed on the day of an earthquake: every title opens "LIVE:", and the
+# quake's words are in most of its updates, as a series' template would be.
+LIVE_UPDATES = [
+    article(f"live-{n}", "Northline Live", title, [lead], at(8, 10 * n))
+    for n, (title, lead) in enumerate(
+        [
+            (
+                "LIVE: Magnitude 7.1 earthquake strikes off Hualien, Taiwan",
+                "A magnitude 7.1 earthquake struck off the eastern Taiwanese city of Hualien "
+                "at 07:58, the Central Weather Administration said. Buildings swayed in "
+                "Taipei and a tsunami warning was issued for Okinawa.",
+            ),
+            (
+                "LIVE: Hualien quake death toll rises to nine, 50 trapped in tunnels",
+                "Nine people have died and about 50 are trapped in road tunnels near Hualien "
+                "after the magnitude 7.1 earthquake, Taiwan's fire agency said.",
+            ),
+            (
+                "LIVE: Chipmaker Formosa Silicon evacuates plants after Taiwan earthquake",
+                "Formosa Silicon said it evacuated some of its fabrication plants after the "
+                "Hualien earthquake and that its safety systems were operating normally.",
+            ),
+            (
+                "LIVE: Japan lifts tsunami warning for Okinawa after Taiwan quake",
+                "Japan's Meteorological Agency lifted the tsunami warning for Okinawa's "
+                "islands two hours after the magnitude 7.1 earthquake off Hualien, Taiwan.",
+            ),
+            (
+                "LIVE: Rescuers reach hikers stranded in Taroko Gorge",
+                "Rescuers have reached dozens of hikers stranded by rockslides in Taroko "
+                "National Park after the earthquake, Taiwan's fire agency said.",
+            ),
+        ]
+    )
+]
+QUAKE_REPORTS = [
+    article(
+        "meridian-quake",
+        "Meridian Wire",
+        "Strong earthquake off Taiwan kills nine, traps dozens in tunnels",
+        [
+            "TAIPEI - A magnitude 7.1 earthquake off Hualien on Wednesday killed nine people "
+            "and trapped about 50 in road tunnels, Taiwan's fire agency said, as a tsunami "
+            "warning was issued for Okinawa."
+        ],
+        at(10),
+    ),
+    article(
+        "pacific-quake",
+        "Pacific Post",
+        "Taiwan earthquake: Formosa Silicon evacuates plants, tsunami warning lifted",
+        [
+            "Formosa Silicon evacuated some fabrication plants after the magnitude 7.1 "
+            "Hualien earthquake, and Japan lifted its tsunami warning for Okinawa."
+        ],
+        at(11),
+    ),
+]
+
+
+def test_a_live_feeds_updates_on_an_event_others_report_stay_in_its_one_story() -> None:
+    # The live feed's titles open alike, but two other outlets' reports are each alike to
+    # its updates: what the updates share is the quake's words, not a template, and the
+    # quake is one story, not one on its toll and another on its plants and warning.
+    found = groups([*LIVE_UPDATES, *QUAKE_REPORTS])
+    assert {a.key for a in [*LIVE_UPDATES[:4], *QUAKE_REPORTS]} in found
+
+
+# A project's releases feed whose releases are named by their version alone, as many are.
+RELEASES = [
+    article(
+        f"rivet-{version}",
+        "rivet releases",
+        version,
+        [
+            f"What's Changed: {change}. New Contributors: @{author} made their first "
+            f"contribution. Full Changelog: https://github.com/acme/rivet/compare/{before}"
+            f"...{version}"
+        ],
+        at(8 + n),
+    )
+    for n, (version, before, change, author) in enumerate(
+        [
+            ("2.4.0", "2.3.1", "Add streaming export of parquet files by @mkovacs", "mkovacs"),
+            ("2.3.1", "2.3.0", "Fix a crash when the config file is empty by @jlee", "jlee"),
+            ("2.3.0", "2.2.2", "Drop support for Python 3.8 by @asato", "asato"),
+            ("2.2.2", "2.2.1", "Fix the timezone of scheduled jobs by @tnguyen", "tnguyen"),
+        ]
+    )
+]
+
+
+def test_releases_named_by_their_version_alone_are_a_series() -> None:
+    # "2.4.0" and "2.3.1" hold no word, but open alike: the changelog's words in each
+    # release do not join them.
+    assert groups(RELEASES) == [{a.key} for a in RELEASES]
+    # nor a project's two maintained branches, named with a "v": "v3.4.0" and "v2.3.1"
+    # (whose first words are "v3" and "v2")
+    renamed = [replace(a, title=f"v{3 - n % 2}{a.title[1:]}") for n, a in enumerate(RELEASES)]
+    assert groups(renamed) == [{a.key} for a in renamed]
+
+
 @pytest.mark.parametrize(
     ("later", "joined"),
     [(dt.timedelta(hours=60), True), (dt.timedelta(days=4), False), (None, True)],
