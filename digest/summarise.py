@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 
 from digest.model import Article, Attributed, Paragraph
+from digest.text.bylines import capitals_byline, names_only
 from digest.text.headlines import HEADLINE_CHARS, sentence_headline
 from digest.text.lexicon import any_of, lexicon
 from digest.text.normalise import default_rules
 from digest.text.sentences import iter_sentences
-from digest.text.shapes import is_list_item, list_marker, timestamp_list
+from digest.text.shapes import HASHTAG_RUN, hashtags, is_list_item, list_marker, timestamp_list
 
 ELLIPSIS = "\u2026"
 
@@ -97,14 +98,11 @@ _SIGNATURE = re.compile(r"^(?:--|[\u2014\u2013-])\s*(@\w+|[^\s!?].*)$", re.DOTAL
 # Hashtags after a post's last sentence, or on a line of their own (a Mastodon or micro.blog
 # post's "#Leith #cycling"): they file the post, and say nothing in a summary or a headline.
 # A tag inside a sentence ("a ride for #BikeWeek today") is one of its words and stays.
-_TAGS = r"(?:#[^\W\d_][\w-]*\s*)+"
-_ONLY_TAGS = re.compile(rf"^{_TAGS}$")
-_TRAILING_TAGS = re.compile(rf"(?<=[.!?\u2026\"'\u201d\u2019)])\s+{_TAGS}$")
+# (What a hashtag is: ``shapes.HASHTAG``.)
+_TRAILING_TAGS = re.compile(rf"(?<=[.!?\u2026\"'\u201d\u2019)])\s+{HASHTAG_RUN}\s*$")
 # A template's unfilled value that a feed carries as its text ("<description>null
 # </description>"): the article has no text, not the word
 _PLACEHOLDER = re.compile(r"^(?:null|undefined|none|nan|\[object object\])$", re.IGNORECASE)
-# Words a byline may hold besides names: roles, name particles, "and"
-_NAME_CONNECTORS = _LEXICON.byline_words
 _MEDIA = any_of(_LEXICON.credit_media)  # "photo", "image", "video"...
 _CREDIT_START = re.compile(
     r"^[(\[]?\s*(?:"
@@ -247,7 +245,7 @@ def _lead_sentences(
             if after_bare_byline:
                 # "By . Jane Doe . and Reuters . PUBLISHED: ..." (the raw Daily Mail layout):
                 # the names follow a byline that was split off on its own.
-                if _looks_like_name(sentence):
+                if names_only(sentence):
                     continue
                 after_bare_byline = False
             if _is_junk_sentence(sentence):
@@ -333,6 +331,11 @@ def derive_headline(
 
 
 def _strip_dateline(sentence: str) -> str:
+    # "By JANE DOE and JOHN ROE WASHINGTON (AP) — The Senate ...": an agency's byline in
+    # capitals, run into the lead, goes before its dateline
+    end = capitals_byline(sentence, _opens_dateline)
+    if end is not None and end < len(sentence):
+        sentence = sentence[end:].lstrip(" ,;|\u2013\u2014-")
     # "Updated 11/28/17: The fifth beta is out.": a status line run into the lead as its label
     # (a bare date there is the content's: "Jan 7th: I'll be on stage at ...")
     m = _LABEL_PREFIX.match(sentence)
@@ -349,12 +352,16 @@ def _strip_dateline(sentence: str) -> str:
     return sentence
 
 
+def _opens_dateline(text: str) -> bool:
+    return _DATELINE_AGENCY.match(text) is not None or _DATELINE_CAPS.match(text) is not None
+
+
 def _is_junk_paragraph(text: str) -> bool:
     return bool(
         _CREDIT_START.match(text)
         or _FILE_PHOTO.match(text)
         or _EDITORS_NOTE.match(text)
-        or _ONLY_TAGS.match(text)
+        or hashtags(text)
         or (len(text) < 400 and _CAPTION_END.search(text))
         # boilerplate the normalise stage would cut whole ("This website uses cookies ...
         # Learn more"), though no one of its sentences is boilerplate alone
@@ -397,7 +404,7 @@ def _is_junk_sentence(sentence: str) -> bool:
         or _BARE_LABEL.match(sentence)
         or _BARE_URL.match(sentence)
         or _PLACEHOLDER.match(sentence)
-        or _ONLY_TAGS.match(sentence)
+        or hashtags(sentence)
         or _is_signature(sentence)
         or default_rules().standalone_match(sentence) is not None
     )
@@ -414,28 +421,15 @@ def _is_byline(sentence: str) -> bool:
     if status is not None:
         # the names, then when: "Jane Doe | Published: February 15, 2026"
         names, when = rest[: status.start()], rest[status.end() :]
-        return _looks_like_name(names) and _is_timestamp(when)
-    return _looks_like_name(rest)
+        return names_only(names) and _is_timestamp(when)
+    return names_only(rest)
 
 
 def _is_signature(sentence: str) -> bool:
     m = _SIGNATURE.match(sentence)
     if m is None or sentence.rstrip(_CLOSING_QUOTES).endswith((".", "!", "?", "\u2026")):
         return False  # a line of dialogue ("\u2014 Yes, Minister.") is a sentence
-    return m.group(1).startswith("@") or _looks_like_name(m.group(1))
-
-
-def _looks_like_name(text: str) -> bool:
-    """Names, outlets and roles only: "Jane Doe and John Roe, CNN", "Daily Mail Reporter"."""
-    words = text.replace("|", " ").split()
-    if not words or len(words) > 16:
-        return False
-    for word in words:
-        core = word.strip(",.;:()'\"\u2019\u201c\u201d")
-        if not core or core in _NAME_CONNECTORS or core[0].isupper() or core[0].isdigit():
-            continue
-        return False
-    return True
+    return m.group(1).startswith("@") or names_only(m.group(1))
 
 
 def _is_timestamp(sentence: str) -> bool:

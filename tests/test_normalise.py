@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 
 from digest.model import Article, Paragraph, Removal
 from digest.text.normalise import (
+    BYLINE,
     DUPLICATE,
     NO_WORDS,
     ORPHAN_HEADING,
+    ORPHAN_LIST_HEADING,
     RECURRING,
     TITLE_REPEAT,
     RuleSet,
@@ -1940,13 +1942,13 @@ CREATOR_LINES = [
     ("creator-links", "Instagram: @leith_cycle | TikTok: @leithcycle"),
     ("creator-links", "Tienda: https://ciclovia.example/tienda"),
     (
-        "newsletter-prompt",
+        "channel-prompt",
         "Subscribe for more: https://www.youtube.com/@leithcycle?sub_confirmation=1",
     ),
-    ("newsletter-prompt", "Abonniere den Kanal und aktiviere die Glocke!"),
-    ("newsletter-prompt", "Suscríbete al canal y activa la campanita"),
-    ("newsletter-prompt", "Abonne-toi à la chaîne !"),
-    ("newsletter-prompt", "Inscreva-se no canal e ative o sininho!"),
+    ("channel-prompt", "Abonniere den Kanal und aktiviere die Glocke!"),
+    ("channel-prompt", "Suscríbete al canal y activa la campanita"),
+    ("channel-prompt", "Abonne-toi à la chaîne !"),
+    ("channel-prompt", "Inscreva-se no canal e ative o sininho!"),
     ("social-prompt", "Follow me on Instagram @leith_cycle"),
     ("social-prompt", "Folge mir auf Instagram: @radweg_berlin"),
     ("social-prompt", "Sígueme en Instagram @ciclovia"),
@@ -1967,7 +1969,7 @@ CREATOR_LINES = [
     ("affiliate-link", "Mi equipo (enlaces de afiliado):"),
     ("affiliate-link", "Camera: https://amzn.to/3abcdEf"),
     ("affiliate-link", "Cámara: https://www.amazon.es/dp/B0ABC12345?tag=ciclovia-21"),
-    ("page-furniture", "#cycling #leith #edinburgh"),
+    ("hashtag-line", "#cycling #leith #edinburgh"),
 ]
 
 
@@ -2000,3 +2002,180 @@ def test_a_videos_chapters_stay_a_list_and_are_no_headings() -> None:
     kept, removed = clean([BODY[0], "Chapters:", *chapters])
     assert kept == [("body", BODY[0]), ("body", "Chapters:"), *(("body", c) for c in chapters)]
     assert removed == []
+
+
+# --- a creator's sign-off and calls to subscribe, offers with a code, lists left empty --------
+
+CHANNEL_PROMPTS = [
+    "Thank you so much for watching, see you on Friday!",
+    "Please like and subscribe for more rides.",
+    "Smash that like button if you enjoyed this one.",
+    "Turn on notifications so you don't miss the next build.",
+    "Join this channel for early access: https://www.youtube.com/channel/UCabc/join",
+    "Vielen Dank fürs Zuschauen und bis zum nächsten Mal!",
+    "Lass gerne ein Like und ein Abo da!",
+    "Merci beaucoup d'avoir regardé, à la semaine prochaine !",
+    "Abonnez-vous et activez la cloche pour ne rien rater !",
+    "¡Muchas gracias por verme! Nos vemos en el próximo.",
+    "Muito obrigado por assistir e até a próxima!",
+    "Non dimenticate di iscrivervi al canale!",
+    "Bedankt voor het luisteren en tot volgende week!",
+    # a paragraph of prompts, each a sentence of its own
+    "Thanks for listening! Subscribe to the podcast for more.",
+    "Danke fürs Zuhören! Abonniert den Podcast, damit ihr keine Folge verpasst.",
+]
+
+
+@pytest.mark.parametrize("line", CHANNEL_PROMPTS)
+def test_a_creators_sign_off_and_calls_to_subscribe_are_cut(line: str) -> None:
+    kept, removed = clean([BODY[0], BODY[1], line])
+    assert kept == [("body", BODY[0]), ("body", BODY[1])]
+    assert removed == [("channel-prompt", line)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "\u201cLike and subscribe,\u201d the streamer told her followers before going offline.",
+        "Thanks for watching the match with us, the club wrote on its website on Sunday.",
+        "Hit the bell at noon, the vicar told the twenty volunteers.",
+        "Subscribe to keep reading was the message readers met on Tuesday.",
+        "Danke fürs Zuschauen sagten die Veranstalter den 3000 Besuchern am Ende des Abends.",
+        "Thanks for watching! The next video is about the harbour bridge and Tuesday's vote.",
+        "Like and share the council's post, residents were told.",
+    ],
+)
+def test_sentences_that_speak_of_subscribing_and_watching_are_kept(sentence: str) -> None:
+    assert kept_texts([BODY[0], sentence, BODY[1]]) == [BODY[0], sentence, BODY[1]]
+
+
+OFFERS = [
+    "Use code HARBOUR15 at checkout for 15% off your first year.",
+    "Enter the code 'RIDE2026' to save $10 on a new helmet.",
+    "Save 25% on a year of CloudVault with code CLOUD25: https://cloudvault.example/leith",
+    "Get 10% off a standing desk:",
+    "Code: leithcycle",
+    "Nutze den Code RADWEG10 und spare 10 % auf deine erste Bestellung.",
+    "Utilisez le code VELO20 pour obtenir 20 % de réduction sur tout le site.",
+    "Con el código CICLO15 tienes un 15 % de descuento en toda la tienda.",
+    "Con il codice ORTO10 hai il 10% di sconto sul primo ordine.",
+    "Gebruik de code FIETS voor 10% korting.",
+]
+
+
+@pytest.mark.parametrize("line", OFFERS)
+def test_an_offer_with_a_code_is_cut(line: str) -> None:
+    kept, removed = clean([BODY[0], line, BODY[1]])
+    assert kept == [("body", BODY[0]), ("body", BODY[1])]
+    assert removed == [("offer-code", line)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "Customers who enter the code FIRSTTRIP when booking get a quarter off, the operator said.",
+        "Use code words, not names, when you talk about a patient in the corridor.",
+        "Save 30% on your energy bills by insulating the loft, the council advises.",
+        "Shoppers used the code SPRING20 more than 40,000 times in the first week.",
+        "Use of the code is limited to one journey per passenger.",
+        "Shares rose 5% on Monday after the code of conduct was published at example.com.",
+        "Mit dem Code auf der Rückseite der Karte lässt sich das Konto freischalten.",
+        "Code: the software behind the council's parking app, published on Monday.",
+    ],
+)
+def test_sentences_about_codes_and_discounts_are_kept(sentence: str) -> None:
+    assert kept_texts([BODY[0], sentence, BODY[1]]) == [BODY[0], sentence, BODY[1]]
+
+
+def test_a_lists_heading_goes_when_all_its_lines_were_cut() -> None:
+    handles = ["Instagram: @leith_cycle", "TikTok: @leithcycle"]
+    kept, removed = clean([BODY[0], BODY[1], "Find the channel elsewhere:", *handles])
+    assert kept == [("body", BODY[0]), ("body", BODY[1])]
+    assert removed[0] == (ORPHAN_LIST_HEADING, "Find the channel elsewhere:")
+    # before the text that goes on, as much as at the end
+    gear = ["Camera: https://amzn.to/3abcdEf", "Lens: https://amzn.to/3ghijKl"]
+    kept, removed = clean([BODY[0], "Filmed with:", *gear, BODY[1]])
+    assert kept == [("body", BODY[0]), ("body", BODY[1])]
+    assert (ORPHAN_LIST_HEADING, "Filmed with:") in removed
+
+
+@pytest.mark.parametrize(
+    "texts",
+    [
+        # a line of the list is left: it heads that line
+        [BODY[0], "Filmed with:", "Camera: https://amzn.to/3abcdEf", "Tripod: a borrowed one"],
+        # the article's own list, nothing of it cut
+        [BODY[0], "What the repairs involved:", "- a new oak frame", "- the clapper re-forged"],
+        # a sentence that introduces the next paragraph, which stays
+        [BODY[0], "The mayor put it this way:", BODY[1]],
+    ],
+)
+def test_a_lists_heading_stays_with_its_lines(texts: list[str]) -> None:
+    kept, _ = clean(texts)
+    assert texts[1] in [text for _, text in kept]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Live \u2013 all the latest from the count",
+        "Follow the latest updates in our live blog",
+        "Local elections 2026 \u2013 live updates",
+        "Alle Entwicklungen zum Streik im Liveblog",
+        "Suivez en direct la soirée électorale",
+        "En directo: última hora de la DANA",
+        "Segui la diretta della partita",
+        "Acompanhe ao vivo a votação no Parlamento",
+    ],
+)
+def test_a_pointer_to_the_live_blog_is_cut(line: str) -> None:
+    kept, removed = clean([BODY[0], line, BODY[1]])
+    assert kept == [("body", BODY[0]), ("body", BODY[1])]
+    assert removed == [("inline-teaser", line)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The debate will be broadcast live on Radio Harbour from 7pm.",
+        "Live music returns to the bandstand this summer, the council said.",
+        "En direct de Marseille, le président a promis des mesures pour le port.",
+        "Follow the money, the auditor told the committee on Thursday.",
+    ],
+)
+def test_sentences_about_live_broadcasts_are_kept(sentence: str) -> None:
+    assert kept_texts([BODY[0], sentence, BODY[1]]) == [BODY[0], sentence, BODY[1]]
+
+
+WIRE_LEAD = (
+    "WASHINGTON (AP) \u2014 The Senate passed a stopgap spending bill late Friday, sending it to "
+    "the president hours before funding was due to run out."
+)
+WIRE_SENTENCE = WIRE_LEAD.split("\u2014 ", 1)[1]
+
+
+@pytest.mark.parametrize(
+    "byline", ["By PRIYA NAIR and DAVID OKONJO", "BY PRIYA NAIR, Associated Press"]
+)
+def test_a_byline_in_capitals_above_the_text_is_cut(byline: str) -> None:
+    kept, removed = clean([byline, WIRE_LEAD, BODY[1]])
+    assert kept == [("body", WIRE_SENTENCE), ("body", BODY[1])]
+    assert removed == [(BYLINE, byline), ("agency-dateline", "WASHINGTON (AP) \u2014")]
+
+
+def test_a_byline_in_capitals_run_into_the_lead_is_cut() -> None:
+    kept, removed = clean([f"By MARÍA LÓPEZ-GARCÍA {WIRE_LEAD}", BODY[1]])
+    assert kept == [("body", WIRE_SENTENCE), ("body", BODY[1])]
+    assert removed[0] == (BYLINE, "By MARÍA LÓPEZ-GARCÍA")
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "By the time firefighters arrived, the roof of the warehouse had collapsed.",
+        "By NOON, the queue stretched around the block and past the station.",
+        "By NASA standards, the launch on Tuesday was a modest success.",
+    ],
+)
+def test_a_lead_that_opens_with_by_is_kept(lead: str) -> None:
+    assert kept_texts([lead, BODY[1]]) == [lead, BODY[1]]

@@ -126,3 +126,36 @@ def test_a_line_that_links_is_no_code_for_its_address() -> None:
     )
     assert not shapes.looks_like_code("Merch: https://shop.example/leith_cycle")
     assert shapes.looks_like_code('requests.get("https://api.example/v1", timeout=5)')
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [
+        ("#cycling #leith #edinburgh", 3),
+        ("#COP28, #climate", 2),
+        ("#3dprinting #makers", 2),
+        ("#black-friday", 1),
+        ("#2024 #1", 0),  # a year and a rank are no tags
+        ("# Intro", 0),  # a Markdown heading
+        ("A ride for #BikeWeek today", 0),
+        ("#leith is where we ride", 0),
+    ],
+)
+def test_a_line_of_hashtags(text: str, count: int) -> None:
+    assert shapes.hashtags(text) == count
+
+
+@pytest.mark.parametrize(
+    ("line", "listed"),
+    [
+        ("- a new oak frame", True),
+        ("\u25b6 Watch next: the canal route", True),
+        ("Merch: https://shop.example/leith", True),
+        ("https://harbourcouncil.example/budget.pdf", True),
+        ("#cycling #leith", True),
+        ("Camera: Sony A7 IV", False),  # a label is a list's line beside another one only
+        ("The canal route is the clear winner.", False),
+    ],
+)
+def test_a_list_line_by_its_own_form(line: str, listed: bool) -> None:
+    assert shapes.list_line(line) is listed

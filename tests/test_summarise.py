@@ -57,6 +57,19 @@ def test_bylines_are_skipped(byline: str) -> None:
     assert lead_sentences(body(byline, FIRE), count=1) == (FIRE,)
 
 
+@pytest.mark.parametrize(
+    ("byline", "dateline"),
+    [
+        ("By JANE DOE and JOHN ROE ", "WASHINGTON (AP) \u2014 "),
+        ("By JANE DOE, Associated Press ", "KYIV, Ukraine \u2014 "),
+        ("BY MARÍA LÓPEZ-GARCÍA ", ""),
+    ],
+)
+def test_a_byline_in_capitals_run_into_the_lead_does_not_lead(byline: str, dateline: str) -> None:
+    # as a feed that joined the lines gives them: names, dateline and lead in one paragraph
+    assert lead_sentences(body(byline + dateline + FIRE), count=1) == (FIRE,)
+
+
 def test_a_sentence_starting_with_by_is_not_a_byline() -> None:
     text = "By the time rescuers arrived, the fire had spread to three streets."
     assert lead_sentences(body("By Jane Doe", text), count=1) == (text,)

@@ -19,7 +19,9 @@ and what the stage is unsure of stays in the article and is listed as a *candida
   never a single repeated paragraph (a refrain, a question asked again, a list item); a first
   paragraph that only repeats the title; an SEO standfirst that restates the title or the lead
   with a call to action; separator lines drawn with dashes, stars, dots or ornaments
-  ("* * *", "★"), but not an elision mark ("[…]") or a line of a diagram;
+  ("* * *", "★"), but not an elision mark ("[…]") or a line of a diagram; lines of hashtags;
+  the writers' names in capitals above the text ("By JANE DOE and JOHN ROE"), alone or run
+  into the lead; a list's heading ("My gear:", "Links:") whose lines were all cut;
 * marks in-body subheadings as ``heading`` paragraphs (kept for the reader, never summarised)
   and drops short section labels left with no text after them at the end ("Photo gallery").
 
@@ -39,7 +41,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from digest.model import Article, Paragraph, ParagraphKind, Removal
-from digest.text import shapes
+from digest.text import bylines, shapes
 from digest.text.prefilter import fold
 from digest.text.recurring import (
     RECURS_IN,
@@ -49,10 +51,13 @@ from digest.text.recurring import (
 )
 from digest.text.rules import (
     BUILTIN_REASONS,
+    BYLINE,
     DUPLICATE,
+    HASHTAG_LINE,
     KINDS,
     NO_WORDS,
     ORPHAN_HEADING,
+    ORPHAN_LIST_HEADING,
     RECURRING,
     SHORT_QUESTION,
     SPECIFICS,
@@ -70,10 +75,13 @@ from digest.text.rules import (
 from digest.text.sentences import split_sentences
 
 __all__ = [
+    "BYLINE",
     "DUPLICATE",
+    "HASHTAG_LINE",
     "KINDS",
     "NO_WORDS",
     "ORPHAN_HEADING",
+    "ORPHAN_LIST_HEADING",
     "RECURRING",
     "TITLE_REPEAT",
     "Cleaned",
@@ -117,10 +125,17 @@ _RECURRING_BODY_SHARE = 0.5
 _LIST_MIN_LINES = 3  # this many short title-like lines in a row are a list, not headings
 _ORPHAN_MAX_CHARS = 60
 _ORPHAN_MAX_WORDS = 5
+_LIST_HEADING_MAX_WORDS = 6  # "Links mentioned in this episode:": a list's heading, not a sentence
+# A line of this many hashtags is cut; one alone may be a post's only word for its subject.
+_HASHTAG_LINE_MIN = 2
 # Passes beyond the paragraphs' count: every pass but the last cuts something, so cleaning
 # ends; the bound only guards against a rule that would cut forever.
 _EXTRA_PASSES = 4
 _CLOSERS = "\"'\u201d\u2019\u00bb)]* "  # what may close a sentence after its last mark
+_SENTENCE_INSIDE = re.compile(r"[.!?\u2026]\s")  # an end mark with more after it
+# A paragraph's first sentence, roughly: up to its first end mark and what closes it. (An
+# abbreviation ends it early; then it matches no prompt, and the paragraph is kept.)
+_FIRST_SENTENCE = re.compile(r"[^.!?\u2026]*[.!?\u2026]+[\"'\u201d\u2019)\]]*(?=\s)")
 
 
 # --- text helpers -------------------------------------------------------------------------------
@@ -324,9 +339,11 @@ def clean_paragraphs(
     for item in items:
         if item.prompt is not None and not item.cut:
             account.cut_item(item, *item.prompt)
+    _cut_orphaned_list_headings(items, account)
     kept = [i for i in items if not i.cut]
     if title and kept:
         kept = _drop_title_repeat(kept, title, account)
+    kept = _cut_byline(kept, rules, account)
     _cut_dateline(kept, rules, account)
     kept = _drop_seo_standfirst(kept, title, rules, account, language)
     _mark_headings(kept)
@@ -390,6 +407,10 @@ def _read(
             # (a note stays pending across it: "* * *" often stands between a summary's
             # note and its heading)
             account.cut(item.index, NO_WORDS, BUILTIN_REASONS[NO_WORDS], item.text)
+            continue
+        if not item.code and shapes.hashtags(item.text) >= _HASHTAG_LINE_MIN:
+            # tags file the text, in any language: known by their form, as a separator is
+            account.cut(item.index, HASHTAG_LINE, BUILTIN_REASONS[HASHTAG_LINE], item.text)
             continue
         if note is not None:
             item.note_before, note = note, None
@@ -486,7 +507,16 @@ def _prompt(item: _Item, context: _Context, account: _Account) -> tuple[str, str
     if rule is not None:
         return rule.id, rule.description
     if not rules.may_score("standalone", text):
-        return None
+        # No rule scores it: a paragraph of prompts then holds several sentences, each a
+        # prompt of its own ("Thanks for watching! Subscribe for more."), the first matched
+        # whole by a pattern (looked at before the paragraph is split: most are not)
+        first = _FIRST_SENTENCE.match(text)
+        if (
+            first is None
+            or first.end() >= len(text)
+            or not rules.match("standalone", probe(first.group()))
+        ):
+            return None
     sentences = _sentences(text, context.language)
     best: Score | None = None
     prompts = 0
@@ -1238,6 +1268,32 @@ def _drop_title_repeat(items: list[_Item], title: str, account: _Account) -> lis
     return items[first:]
 
 
+def _cut_byline(items: list[_Item], rules: RuleSet, account: _Account) -> list[_Item]:
+    """Cut the writers' names in capitals that open the text, as agencies set them: a
+    paragraph of its own ("By JANE DOE and JOHN ROE", "By JANE DOE, Associated Press"), or the
+    start of the first paragraph when its dateline or its first sentence follows ("By JANE DOE
+    WASHINGTON (AP) — The Senate ..."): names, not the article's words, that would lead its
+    summary and join the stories one writer filed. A sentence that opens with "By" ("By NOON,
+    the queue ...", "By the time ...") holds no names in capitals and stays."""
+    if not items or items[0].kind != "body" or items[0].code:
+        return items
+    first = items[0]
+
+    def dateline(rest: str) -> bool:
+        return any(rule.regex is not None and rule.regex.match(rest) for rule in rules.dateline)
+
+    end = bylines.capitals_byline(first.text, dateline)
+    if end is None:
+        return items
+    if end >= len(first.text):
+        account.cut_item(first, BYLINE)
+        return items[1:]
+    account.cut(first.index, BYLINE, BUILTIN_REASONS[BYLINE], first.text[:end].strip())
+    first.text = first.text[end:].lstrip(" ,;|\u2013\u2014-")
+    first._words = None
+    return items
+
+
 _DATELINE_REST_MIN_WORDS = 6  # what follows a dateline must be a sentence of its own
 
 
@@ -1341,6 +1397,47 @@ def _section_label(text: str) -> bool:
     section (pictures, a player) the scraper left out; a longer one may be a last line of
     text that the page set as a heading."""
     return len(text) <= _ORPHAN_MAX_CHARS and len(text.split()) <= _ORPHAN_MAX_WORDS
+
+
+def _list_heading(item: _Item) -> bool:
+    """A short line ending with a colon, as a list's heading stands over its lines ("Links:",
+    "My gear:", "Mes réseaux :", "Links mentioned in this episode:")."""
+    text = item.text
+    return (
+        not item.code
+        and text.endswith(":")
+        and len(text) <= _ORPHAN_MAX_CHARS
+        and len(text.split()) <= _LIST_HEADING_MAX_WORDS
+        and _SENTENCE_INSIDE.search(text) is None
+    )
+
+
+def _cut_orphaned_list_headings(items: list[_Item], account: _Account) -> None:
+    """Cut the heading of a list whose lines were all cut ("My gear:" over affiliate links,
+    "Follow me:" over the creator's accounts): the lines right under it went, and what follows
+    them starts something else (the end, another list's heading, a heading, a sentence of
+    prose). A list's line that is left ("Lens: Sigma 24-70", a link, a bullet) keeps it."""
+    for position, item in enumerate(items):
+        if item.cut or not _list_heading(item):
+            continue
+        following = position + 1
+        while following < len(items) and items[following].cut:
+            following += 1
+        if following == position + 1:
+            continue  # its first line is still there
+        after = items[following] if following < len(items) else None
+        if (
+            after is None
+            or _list_heading(after)
+            or after.kind == "heading"
+            or (
+                after.prose
+                and shapes.sentence_like(after.text)
+                and not shapes.list_line(after.text)
+                and not shapes.labelled_line(after.text)
+            )
+        ):
+            account.cut_item(item, ORPHAN_LIST_HEADING)
 
 
 def _mark_headings(items: list[_Item]) -> None:

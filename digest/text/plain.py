@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 
 from digest.model import Paragraph
-from digest.text.shapes import is_list_item, timestamp_list
+from digest.text.shapes import labelled_line, link_line, list_line, timestamp_list
 
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
 # The closing #s are cut by _heading_text: a lazy group before "\s*#*\s*$" would try every
@@ -154,14 +153,8 @@ def _goes_on(lines: list[str]) -> bool:
     )
 
 
-# A line that links and says no more: an address alone, or a label and an address ("Merch:
-# https://...", "Instagram - www.instagram.com/...").
-_LINK_LINE = re.compile(r"^(?:[^:]{1,80}?\s*[:\-\u2013\u2014|\u2192]\s*)?(?:https?://|www\.)\S+$")
 # A list item's marker ("- ", "\u2022 ", "2. "), which a wrapped line may open with too
 _LIST_MARK = re.compile(r"(?:[-*+\u2022\u2013\u2014\u00b7]|\d{1,3}[.)]|[a-z][.)])\s+")
-_HASHTAG_LINE = re.compile(r"^#[^\W\d_]\w*(?:[\s,]+#\w+)*$")
-# "Camera: Sony A7 IV", "Mic - Rode Wireless Go": a short label opening the line
-_LABEL = re.compile(r"^[^\W\d_][\w'\u2019&/+.-]*(?: [\w'\u2019&/+.-]+){0,3} ?[:\u2013\u2014|-] \S")
 
 
 def _labels_with_their_link(lines: list[str]) -> list[str]:
@@ -176,8 +169,8 @@ def _labels_with_their_link(lines: list[str]) -> list[str]:
         if (
             line.endswith(":")
             and following
-            and _LINK_LINE.match(following[0])
-            and not (len(following) > 1 and _LINK_LINE.match(following[1]))
+            and link_line(following[0])
+            and not (len(following) > 1 and link_line(following[1]))
         ):
             out.append(f"{line} {following[0]}")
             position += 2
@@ -188,19 +181,13 @@ def _labels_with_their_link(lines: list[str]) -> list[str]:
 
 
 def _list_lines(lines: list[str]) -> list[bool]:
-    """Which lines belong to a list, by their form: a bullet, a symbol or an emoji opening it
-    ("\u25b6 Watch next"), a link line, a line of hashtags; lines opening with time marks that
-    run forward (``shapes.timestamp_list``), and lines opening with a short label, two at
-    least in a row ("Camera: ...", "Mic: ..."); and the line ending with a colon that heads
-    such a list ("Chapters:"). One time mark or label opening a line can be wrapped prose ("at
-    / 10:30 on Monday"), and is not a list alone."""
-    listed = [
-        is_list_item(line)
-        or unicodedata.category(line[0]) == "So"
-        or _LINK_LINE.match(line) is not None
-        or _HASHTAG_LINE.match(line) is not None
-        for line in lines
-    ]
+    """Which lines belong to a list, by their form (``shapes.list_line``): a bullet, a symbol or
+    an emoji opening it ("\u25b6 Watch next"), a link line, a line of hashtags; lines opening
+    with time marks that run forward (``shapes.timestamp_list``), and lines opening with a
+    short label, two at least in a row ("Camera: ...", "Mic: ..."); and the line ending with a
+    colon that heads such a list ("Chapters:"). One time mark or label opening a line can be
+    wrapped prose ("at / 10:30 on Monday"), and is not a list alone."""
+    listed = [list_line(line) for line in lines]
     # A line that goes on a wrapped line's sentence is prose, whatever it opens with: the
     # wrapping put a dash ("- despite the objections -", "\u2014 but he never did"), a few
     # words and a colon or dash ("apply to all - including"), or a "label - link" at its start.
@@ -213,10 +200,7 @@ def _list_lines(lines: list[str]) -> list[bool]:
             listed[position] = False
     for position in timestamp_list(lines):
         listed[position] = True
-    labels = [
-        _LABEL.match(line) is not None and not going_on[position]
-        for position, line in enumerate(lines)
-    ]
+    labels = [labelled_line(line) and not going_on[position] for position, line in enumerate(lines)]
     for position, labelled in enumerate(labels):
         if labelled and (
             (position > 0 and labels[position - 1])

@@ -55,7 +55,10 @@ FOLLOWED_BY = ("teasers", "prompts", "labelled")
 DUPLICATE = "duplicate-paragraph"
 TITLE_REPEAT = "title-repeat"
 ORPHAN_HEADING = "orphan-heading"
+ORPHAN_LIST_HEADING = "orphan-list-heading"
 NO_WORDS = "no-words"
+HASHTAG_LINE = "hashtag-line"
+BYLINE = "byline"
 RECURRING = "recurring-paragraph"
 BUILTIN_REASONS = {
     NO_WORDS: "Separator line with no words: dashes, stars, dots or ornaments",
@@ -65,6 +68,18 @@ BUILTIN_REASONS = {
     ),
     TITLE_REPEAT: "First paragraph only repeats the title",
     ORPHAN_HEADING: "Short section heading with no text after it",
+    ORPHAN_LIST_HEADING: (
+        'A list\'s heading ("Links:", "My gear:") whose lines were all cut, left with '
+        "nothing under it"
+    ),
+    HASHTAG_LINE: (
+        "A line of hashtags only, as a post's or a video's description ends: it files the "
+        "text, and says nothing of it"
+    ),
+    BYLINE: (
+        "The writers' names in capitals above the text, as news agencies set them (\"By JANE "
+        'DOE and JOHN ROE")'
+    ),
     RECURRING: "Paragraph that recurs in other articles of the same source: its template",
 }
 
@@ -1048,11 +1063,14 @@ if __name__ == "__main__":
 
 __all__ = [
     "BUILTIN_REASONS",
+    "BYLINE",
     "DUPLICATE",
+    "HASHTAG_LINE",
     "KINDS",
     "LITERALS_FILE",
     "NO_WORDS",
     "ORPHAN_HEADING",
+    "ORPHAN_LIST_HEADING",
     "RECURRING",
     "TITLE_REPEAT",
     "Rule",

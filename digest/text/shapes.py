@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import re
 import string
+import unicodedata
 from collections.abc import Sequence
 
 # --- code -------------------------------------------------------------------------------------
@@ -114,6 +115,57 @@ def list_marker(text: str) -> str:
         return ""
     end = match.end()
     return text[: end + len(text[end:]) - len(text[end:].lstrip())]
+
+
+# A hashtag: "#" and a word holding a letter ("#cycling", "#COP28", "#3dprinting",
+# "#black-friday"; "#1" is a rank and "#2024" a year, as the networks read them, and "# Intro"
+# a Markdown heading). A run of them, as a post's last line files it.
+HASHTAG = r"#[\d_]*[^\W\d_][\w-]*"
+HASHTAG_RUN = rf"{HASHTAG}(?:[\s,]*{HASHTAG})*"
+_HASHTAG_LINE = re.compile(HASHTAG_RUN)
+_HASHTAG_MARK = re.compile(HASHTAG)
+
+
+def hashtags(text: str) -> int:
+    """How many hashtags ``text`` is made of ("#cycling #leith": 2), or 0 when it holds
+    anything else ("a ride for #BikeWeek" is a sentence)."""
+    text = text.strip()
+    if not text.startswith("#") or _HASHTAG_LINE.fullmatch(text) is None:
+        return 0
+    return len(_HASHTAG_MARK.findall(text))
+
+
+# A line that links and says no more: an address alone, or a label and an address ("Merch:
+# https://...", "Instagram - www.instagram.com/...").
+_LINK_LINE = re.compile(r"^(?:[^:]{1,80}?\s*[:\-\u2013\u2014|\u2192]\s*)?(?:https?://|www\.)\S+$")
+
+
+def link_line(text: str) -> bool:
+    return _LINK_LINE.match(text) is not None
+
+
+# "Camera: Sony A7 IV", "Mic - Rode Wireless Go": a short label opening the line
+_LABEL = re.compile(r"^[^\W\d_][\w'\u2019&/+.-]*(?: [\w'\u2019&/+.-]+){0,3} ?[:\u2013\u2014|-] \S")
+
+
+def labelled_line(text: str) -> bool:
+    """A line that opens with a short label: a list's line when another stands beside it, or
+    the first words of a sentence ("Update: the road is open") when none does."""
+    return _LABEL.match(text) is not None
+
+
+def list_line(text: str) -> bool:
+    """A line of a list by its own form, whatever stands beside it: a bullet or a number, a
+    symbol or an emoji opening it ("\u25b6 Watch next"), a line that only links, a line of
+    hashtags. (A label, a time mark or a heading with a colon makes a list only with others:
+    the plain-text reader and the normalise stage each look at the lines around it.)"""
+    text = text.strip()
+    return bool(text) and (
+        is_list_item(text)
+        or unicodedata.category(text[0]) == "So"
+        or link_line(text)
+        or hashtags(text) > 0
+    )
 
 
 # A time mark opening a line, as chapters and show notes list them: "00:00 Intro", "(01:42)
