@@ -251,6 +251,13 @@ def _vouched(
     involved[left[pairs]] = involved[right[pairs]] = True
     strong = (source[left] != source[right]) & (sims >= threshold)
     strong = np.flatnonzero(strong & (involved[left] | involved[right]))
+    # only the pairs both of whose articles another source's report is alike to: a feed of
+    # thousands of near-copies makes millions of candidate pairs, and none has one
+    linked = np.zeros(len(source), dtype=bool)
+    linked[left[strong]] = linked[right[strong]] = True
+    pairs = pairs[linked[left[pairs]] & linked[right[pairs]]]
+    if not len(pairs):
+        return vouched
     neighbours: dict[int, set[int]] = {}
     for first, second in zip(left[strong].tolist(), right[strong].tolist(), strict=True):
         neighbours.setdefault(first, set()).add(second)
@@ -311,10 +318,11 @@ def cluster(
     return sorted((sorted(m) for m in members.values()), key=lambda m: m[0])
 
 
-# Components up to this size are clustered by scipy on a dense distance matrix (fast, in C);
-# a larger one (a pathological pool where everything resembles everything) by the sparse
-# heap above, whose memory grows with its links only.
-DENSE_LIMIT = 2500
+# Components up to this size are clustered by scipy on a dense distance matrix (fast, in C;
+# 64 MB of distances, twice, at 4,000); a larger one (a pathological pool where everything
+# resembles everything) by the sparse heap above, whose memory grows with its links, each
+# article keeping its strongest (``STRONGEST_LINKS``).
+DENSE_LIMIT = 4000
 # A pool up to this size (a usual day) is compared as one dense product and clustered by the
 # heap above, both without scipy: loading it would cost a small build more than all its
 # grouping. The clusters are the same (benchmarks/stories_eval.py gives the same figures).
@@ -388,6 +396,8 @@ def cluster_articles(
         if HEAP_LIMIT < len(members) <= dense_limit and not small:
             found = _average_linkage(len(members), local_left, local_right, sims, settings)
         else:
+            if len(members) > dense_limit:
+                local_left, local_right, sims = _strongest(local_left, local_right, sims)
             pairs = zip(local_left.tolist(), local_right.tolist(), sims.tolist(), strict=True)
             found = cluster(len(members), pairs, settings.similarity)
         for group in found:
@@ -395,6 +405,31 @@ def cluster_articles(
         grouped[members] = True
     clusters.extend([int(i)] for i in np.flatnonzero(~grouped))
     return sorted(clusters, key=lambda members: members[0])
+
+
+# In a component too large for the dense clustering (thousands of near-copies of one text, a
+# machine feed's entries all alike), each article keeps its strongest links only: the heap's
+# memory grows with its links, and 2,500 alike entries made three million of them (2 GB).
+STRONGEST_LINKS = 50
+
+
+def _strongest(
+    left: np.ndarray, right: np.ndarray, similarity: np.ndarray, keep: int | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The links among the ``keep`` (``STRONGEST_LINKS``) strongest of either of their
+    articles' links."""
+    keep = STRONGEST_LINKS if keep is None else keep
+    # (32-bit throughout: these arrays are twice the links long, millions of them)
+    ends = np.concatenate([left, right]).astype(np.int32)
+    order = np.lexsort((-np.concatenate([similarity, similarity]), ends))  # strongest first
+    ends = ends[order]
+    starts = np.flatnonzero(np.concatenate(([True], ends[1:] != ends[:-1]))).astype(np.int32)
+    del ends
+    rank = np.arange(len(order), dtype=np.int32)
+    rank -= np.repeat(starts, np.diff(np.append(starts, len(order))))
+    kept = np.zeros(len(left), dtype=bool)
+    kept[order[rank < keep] % len(left)] = True
+    return left[kept], right[kept], similarity[kept]
 
 
 def _average_linkage(
@@ -408,15 +443,17 @@ def _average_linkage(
     1 - similarity (1 for pairs without a link), cut where the average similarity falls below
     the threshold."""
     from scipy.cluster.hierarchy import fcluster, linkage
-    from scipy.spatial.distance import squareform
 
     if size == 2:
         return [[0, 1]] if float(similarity.max()) >= settings.similarity else [[0], [1]]
-    distance = np.ones((size, size))
+    # The condensed matrix (each pair once, as scipy reads it) built directly: a square one
+    # and its condensed copy held three times the memory, 150 MB at 2,500 articles.
+    first, second = np.minimum(left, right).astype(np.int64), np.maximum(left, right)
+    distance = np.ones(size * (size - 1) // 2)
+    place = size * first - first * (first + 1) // 2 + (second - first - 1)
     # (a copy's similarity can round to a hair above 1)
-    distance[left, right] = distance[right, left] = np.clip(1.0 - similarity, 0.0, 1.0)
-    np.fill_diagonal(distance, 0.0)
-    tree = linkage(squareform(distance, checks=False), method="average")
+    distance[place] = np.clip(1.0 - similarity, 0.0, 1.0)
+    tree = linkage(distance, method="average")
     # a hair above the cut, so that an average exactly at the threshold still joins
     labels = fcluster(tree, t=1.0 - settings.similarity + 1e-9, criterion="distance")
     groups: dict[int, list[int]] = {}
@@ -441,6 +478,9 @@ _COPY_REACH = 4 * _COPY_WORDS
 # publishers at most this many characters shorter than the longest, the first published is
 # kept.
 _COPY_ADDED_LINE = 200
+# A story of more articles than this has its copies found against each copy group's first
+# article rather than pair by pair: thousands of near-copies made millions of comparisons.
+_COPY_PAIRS_UP_TO = 200
 
 _NO_DATE = dt.datetime.min.replace(tzinfo=dt.UTC)
 
@@ -586,16 +626,31 @@ def fold_copies(members: Sequence[Article]) -> tuple[tuple[Article, ...], tuple[
             i = parent[i]
         return i
 
-    for i in range(len(members)):
-        for j in range(i + 1, len(members)):
-            small, large = sorted((grams[i], grams[j]), key=len)
-            if len(small) < 3:
-                continue  # a line or two says too little to call it a copy
-            same = overlap(small, large) >= COPY_OVERLAP
-            # one text's opening found almost whole in the other, anywhere within reach
-            inside = max(containment(grams[i], reach[j]), containment(grams[j], reach[i]))
-            if same or inside >= COPY_CONTAINMENT:
-                parent[root(i)] = root(j)
+    def copied(i: int, j: int) -> bool:
+        small, large = sorted((grams[i], grams[j]), key=len)
+        if len(small) < 3:
+            return False  # a line or two says too little to call it a copy
+        if overlap(small, large) >= COPY_OVERLAP:
+            return True
+        # one text's opening found almost whole in the other, anywhere within reach
+        inside = max(containment(grams[i], reach[j]), containment(grams[j], reach[i]))
+        return inside >= COPY_CONTAINMENT
+
+    if len(members) <= _COPY_PAIRS_UP_TO:
+        for i in range(len(members)):
+            for j in range(i + 1, len(members)):
+                if root(i) != root(j) and copied(i, j):
+                    parent[root(i)] = root(j)
+    else:
+        # (a story of thousands of articles, a feed's near-copies: each is compared with the
+        # first of each copy group found so far, not with every other article)
+        leaders: list[int] = []
+        for i in range(len(members)):
+            leader = next((k for k in leaders if copied(i, k)), None)
+            if leader is None:
+                leaders.append(i)
+            else:
+                parent[i] = leader
     groups: dict[int, list[Article]] = {}
     for i, article in enumerate(members):
         groups.setdefault(root(i), []).append(article)

@@ -10,6 +10,7 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 from story_samples import (
     BRIDGE_FIRST,
@@ -778,3 +779,93 @@ def test_a_small_pool_is_grouped_as_a_large_one_without_loading_scipy(
         check=True,
     )
     assert done.stdout.strip() == "False"
+
+
+# --- pools of near-copies ----------------------------------------------------------------------
+
+
+def near_copies(count: int) -> list[Article]:
+    """``count`` copies of three short reports, as a scraper's feed repeats them."""
+    return [
+        article(
+            f"copy-{variant}-{number}",
+            "Scraped Wire",
+            f"{topic} (item {number})",
+            [text],
+            at(6, number % 60),
+        )
+        for number in range(count)
+        for variant, (topic, text) in enumerate(
+            [
+                (
+                    "Harbour crane collapses",
+                    "A crane collapsed onto a cargo ship at the northern harbour on Tuesday "
+                    "morning, injuring two dock workers and halting container traffic.",
+                ),
+                (
+                    "Storm closes mountain pass",
+                    "Heavy snow closed the mountain pass to all traffic on Tuesday, stranding "
+                    "dozens of lorries at the border post until ploughs cleared the road.",
+                ),
+                (
+                    "Library reopens after flood",
+                    "The city library reopened on Tuesday after a year of repairs to its flooded "
+                    "basement archive, with a new reading room on the ground floor.",
+                ),
+            ]
+        )
+        if number % 3 == variant
+    ]
+
+
+NEAR_COPIES = near_copies(90)
+
+
+def test_a_component_too_large_for_the_dense_clustering_keeps_each_articles_strongest_links(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = GroupingSettings()
+    expected = sorted(sorted(c) for c in cluster_articles(NEAR_COPIES, settings))
+    assert len(expected) == 3  # three texts, thirty copies each
+    monkeypatch.setattr(group, "STRONGEST_LINKS", 5)
+    monkeypatch.setattr(group, "SMALL_POOL", 10)
+    monkeypatch.setattr(group, "HEAP_LIMIT", 5)
+    pruned = cluster_articles(NEAR_COPIES, settings, dense_limit=10)
+    # Fewer links may leave one text's copies in several stories, never two texts in one.
+    texts = {i: NEAR_COPIES[i].key.split("-")[1] for i in range(len(NEAR_COPIES))}
+    assert all(len({texts[i] for i in members}) == 1 for members in pruned)
+    assert max(len(members) for members in pruned) >= 10  # and copies still join
+
+
+def test_the_strongest_links_are_each_articles_best() -> None:
+    rng = np.random.default_rng(7)
+    left, right = np.triu_indices(40, k=1)
+    similarity = rng.random(len(left)).astype(np.float32)
+    kept_left, kept_right, kept = group._strongest(left, right, similarity, keep=3)
+    assert 0 < len(kept) < len(left)
+    for node in range(40):
+        mine = (left == node) | (right == node)
+        best = set(np.sort(similarity[mine])[-3:].tolist())
+        held = set(kept[(kept_left == node) | (kept_right == node)].tolist())
+        assert best <= held  # its three strongest are kept (others may be, for their far end)
+    for a, b, s in zip(kept_left, kept_right, kept, strict=True):
+        ranks = [int((similarity[(left == n) | (right == n)] > s).sum()) for n in (int(a), int(b))]
+        assert min(ranks) < 3
+
+
+def test_copies_in_a_story_of_hundreds_are_found_against_each_groups_first() -> None:
+    reports, copies = fold_copies(near_copies(270))  # past pair-by-pair comparison
+    assert len(reports) == 3 and len(copies) == 267
+    assert {a.title.split(" (")[0] for a in reports} == {
+        "Harbour crane collapses",
+        "Storm closes mountain pass",
+        "Library reopens after flood",
+    }
+
+
+def test_scipys_average_linkage_gives_the_heaps_clusters(monkeypatch: pytest.MonkeyPatch) -> None:
+    pool = [*NEAR_COPIES, *DAY_OF_NEWS]
+    by_heap = sorted(sorted(c) for c in cluster_articles(pool))
+    monkeypatch.setattr(group, "SMALL_POOL", 10)  # past a small pool: components of more than
+    monkeypatch.setattr(group, "HEAP_LIMIT", 2)  # two articles go to scipy
+    assert sorted(sorted(c) for c in cluster_articles(pool)) == by_heap
