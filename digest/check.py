@@ -122,9 +122,9 @@ def check_config(config: Config) -> Finding:
             f", {len(config.invalid_sources)} with a wrong entry ({names}: "
             "its row below says what is wrong)"
         )
-    notes: tuple[str, ...] = ()
+    notes: tuple[str, ...] = config.warnings  # (as every build says them)
     if 0 < config.keep_days < config.feed_days:  # (raised quietly by every build)
-        notes = (
+        notes += (
             f"keep_days = {config.keep_days} is fewer than feed_days = {config.feed_days}: "
             f"the state keeps the articles of the last {config.feed_days} days, those "
             "feed.atom shows",

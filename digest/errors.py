@@ -123,7 +123,9 @@ def toml_key_line(text: str, at: tuple[str | int, ...]) -> int | None:
     once, as a syntax error's line does (``toml_mistake``). ``at`` is the key's place: its
     tables' names, an array of tables' entry by its index from 0, and the key
     (``("sources", 1, "full_text")``); a place ending in a table or an entry gives its header's
-    line. None when it cannot be told (an inline table, a dotted key).
+    line, and a key written as a table's header (the unknown key ``source`` of a
+    ``[[source]]``) that header's line, when it is not assigned. None when it cannot be told
+    (an inline table, a dotted key).
 
     Lines are counted as tomllib counts them (by "\\n" alone), and lines inside a multi-line
     string are never taken for a key or a header."""
@@ -131,6 +133,7 @@ def toml_key_line(text: str, at: tuple[str | int, ...]) -> int | None:
     header: tuple[str | int, ...] = ()
     entries: dict[tuple[str | int, ...], int] = {}
     in_string = ""
+    as_table: int | None = None  # the line of the key's own header, if it is a table
     for number, raw in enumerate(text.split("\n"), start=1):
         line = raw.strip()
         if in_string:
@@ -147,6 +150,8 @@ def toml_key_line(text: str, at: tuple[str | int, ...]) -> int | None:
                 header = names
             if key is None and header == tuple(tables):
                 return number
+            if as_table is None and key is not None and header[: len(at)] == at:
+                as_table = number
             continue
         assigned = _TOML_KEY.match(line)
         if assigned is not None:
@@ -155,7 +160,7 @@ def toml_key_line(text: str, at: tuple[str | int, ...]) -> int | None:
             for quotes in ('"""', "'''"):
                 if line.count(quotes) % 2:
                     in_string = quotes
-    return None
+    return as_table
 
 
 # "[fetch]", "[[sources]]", '[ "a" . b ]' (a comment may follow)

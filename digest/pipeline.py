@@ -878,6 +878,7 @@ def _result(
         day=day,
         written=written,
         warnings=(
+            *config.warnings,
             *([language_warning] if language_warning else []),
             *assembly.warnings,
             *([kept_warning] if kept_warning else []),

@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from digest.jsonl import JsonlArticle
     from digest.mail import SendResult
     from digest.pipeline import BuildResult
+    from digest.sources.opml import SkippedOutline
 
 
 class UsageError(DigestError):
@@ -705,16 +706,20 @@ class OpmlImport:
 
     config_path: Path
     added: int  # new sources written to the config
-    found: tuple[tuple[str, int], ...]  # (kind, how many) in the OPML file, for each kind found
+    # (kind, how many) in the OPML file, for each kind found: every subscription, those that
+    # could not be imported too
+    found: tuple[tuple[str, int], ...]
     held: tuple[str, ...] = ()  # names of those added with allow_private = false: local addresses
+    skipped: tuple[SkippedOutline, ...] = ()  # the subscriptions that could not be imported
 
 
 def import_opml(config_path: Path, opml: Path) -> OpmlImport:
     """Add every feed and page of an OPML subscription list to the config file.
 
     Sources already present (by location) are kept as they are; a name already taken gets
-    " (2)" and so on. Raises ``SourceError`` naming ``opml`` when it cannot be read or is
-    not OPML.
+    " (2)" and so on; a subscription whose address is no web address is left out, and said
+    to be (``OpmlImport.skipped``). Raises ``SourceError`` naming ``opml`` when it cannot be
+    read or is not OPML.
     """
     from digest.sources import kinds
     from digest.sources.http import names_own_network
@@ -732,7 +737,7 @@ def import_opml(config_path: Path, opml: Path) -> OpmlImport:
     carried = _carried_over(config_path, config)
     entries: list[dict[str, object]] = list(carried)
     held: list[str] = []
-    for source in found:
+    for source in found.sources:
         if source.location in locations:
             continue
         name = _free_name(source.name, names)
@@ -748,12 +753,13 @@ def import_opml(config_path: Path, opml: Path) -> OpmlImport:
             held.append(name)
         entries.append({**entry, "category": source.category})
     add_sources_to_file(config_path, entries)
-    counts = Counter(s.kind for s in found)
+    counts = Counter([*(s.kind for s in found.sources), *(s.kind for s in found.skipped)])
     return OpmlImport(
         config_path,
         len(entries) - len(carried),
         tuple((name, counts[name]) for name in kinds.names() if counts[name]),
         tuple(held),
+        found.skipped,
     )
 
 

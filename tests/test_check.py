@@ -371,6 +371,24 @@ def test_a_config_error_or_nothing_to_read_is_a_row_of_the_table(tmp_path: Path)
     assert (result, what) == ("FAIL", "config") and "lead_sentences" in detail
 
 
+def test_each_mistake_of_the_config_is_a_row_of_its_own_in_the_order_of_its_lines(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "digest.toml").write_text(
+        'max_stories = "40"\ntimezone = "Paris"\n', encoding="utf-8"
+    )
+    done = digest("check", cwd=tmp_path)
+    assert done.returncode == 1
+    lines = done.stdout.splitlines()
+    name = str(tmp_path / "digest.toml")
+    # (a name longer than its column puts each row's detail on the line after it)
+    failed = [(row.split(), lines[at + 1]) for at, row in enumerate(lines) if "FAIL" in row]
+    assert [row for row, _ in failed] == [["FAIL", "config", name]] * 2, lines
+    assert f"{name}: line 1: key 'max_stories'" in failed[0][1]
+    assert f"{name}: line 2: key 'timezone'" in failed[1][1] and "'Europe/Paris'" in failed[1][1]
+    assert "2 problems found" in done.stdout
+
+
 def test_nothing_to_read_is_said_once_not_again_as_a_seeds_folder_that_is_not_there(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -512,6 +530,24 @@ def test_a_config_without_site_url_is_told_its_feeds_links_are_relative(tmp_path
     (note,) = finding.notes
     assert note.startswith("site_url is not set: the feeds' links are relative")
     assert 'set site_url = "https://..." to its address' in note
+
+
+def test_two_sources_reading_one_address_are_noted_on_the_config_s_row(tmp_path: Path) -> None:
+    from digest.check import check_config
+    from digest.config import load_config
+
+    copy_seeds(tmp_path, real_utc_now())
+    path = tmp_path / "digest.toml"
+    path.write_text(
+        'site_url = "https://example.org/"\n'
+        '[[sources]]\nname = "All"\npath = "seeds"\n'
+        '[[sources]]\nname = "Some"\npath = "seeds"\ninclude = ["harbour"]\n',
+        encoding="utf-8",
+    )
+    finding = check_config(load_config(path))
+    assert finding.ok  # worth knowing, not wrong: the two may differ on purpose
+    (note,) = finding.notes
+    assert note.startswith(f"{path}: [[sources]] #1 (line 4) and [[sources]] #2 (line 7) read")
 
 
 def test_built_days_whose_pages_are_missing_are_noted_kept_or_forgotten(tmp_path: Path) -> None:

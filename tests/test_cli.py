@@ -98,6 +98,20 @@ def test_config_error_exits_2_naming_file_and_key(workdir: Path, capsys) -> None
     assert "bad.toml" in err and "lead_sentences" in err and "integer" in err
 
 
+def test_each_config_mistake_is_a_line_of_its_own_in_the_order_of_the_file(
+    workdir: Path, capsys
+) -> None:
+    (workdir / "bad.toml").write_text('max_stories = "40"\ntimezone = "Paris"\n', "utf-8")
+    assert main(["build", "--config", "bad.toml"]) == EXIT_USAGE
+    assert capsys.readouterr().err.splitlines() == [
+        "digest: configuration error: bad.toml: line 1: key 'max_stories' must be an integer "
+        "from 1 to 1000, got '40'",
+        "digest: configuration error: bad.toml: line 2: key 'timezone': must be an IANA "
+        "timezone name, such as Europe/Paris, got 'Paris': did you mean 'Europe/Paris'?",
+    ]
+    assert not (workdir / "output").exists()
+
+
 def test_digest_toml_in_working_folder_is_used(workdir: Path, capsys) -> None:
     (workdir / "digest.toml").write_text('title = "Found It"\noutput = "site"\n', "utf-8")
     assert main(["build"]) == EXIT_OK

@@ -73,7 +73,8 @@ def test_a_wrong_source_entry_does_not_stop_the_build(workdir: Path, capsys) -> 
     assert main(["build"]) == EXIT_OK
     err = capsys.readouterr().err
     assert "Typo: not read: the config entry is wrong" in err
-    assert "digest.toml: [[sources]] #2: line 5: key 'url' must be" in err
+    assert "digest.toml: [[sources]] #2: line 5: key 'url': must be" in err
+    assert "did you mean 'https://example.org/feed.xml'?" in err
     page = (workdir / "output" / "index.html").read_text(encoding="utf-8")
     assert "<strong>Typo</strong>: its entry in the configuration is wrong" in page
     assert "line 5" not in page and "fix this" not in page  # the report's, not ours
@@ -294,3 +295,26 @@ def test_the_feeds_of_a_first_day_whose_every_source_failed_say_when_they_were_b
     assert (workdir / "output" / "index.html").is_file()
     for name, data in written.items():
         assert (workdir / "output" / name).read_bytes() == data, name
+
+
+def test_a_build_says_that_two_sources_read_one_address(workdir: Path, http_server, capsys) -> None:
+    # fetched once for each entry, every build: a copied entry was read twice without a word
+    http_server.route(
+        "/feed.xml",
+        body='<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour</title>'
+        "<link>https://example.org/</link><description>d</description></channel></rss>",
+        headers={"Content-Type": "application/rss+xml"},
+    )
+    feed = http_server.url("/feed.xml")
+    (workdir / "digest.toml").write_text(
+        f'[fetch]\nallow_private = true\n\n[[sources]]\nname = "Harbour"\nurl = "{feed}"\n\n'
+        f'[[sources]]\nname = "Harbour tech"\nurl = "{feed}"\ninclude = ["tech"]\n',
+        encoding="utf-8",
+    )
+    assert main(["build"]) == EXIT_OK  # not refused: the two may differ on purpose
+    err = capsys.readouterr().err
+    assert (
+        f"warning: {workdir / 'digest.toml'}: [[sources]] #1 (line 6) and [[sources]] #2 "
+        "(line 10) read the same address (on 127.0.0.1:"
+    ) in err
+    assert len(http_server.requests_to("/feed.xml")) == 2  # as it says: once for each

@@ -90,9 +90,11 @@ def test_first_sources_add_keeps_the_default_seeds_folder(workdir: Path) -> None
 def test_sources_import_and_export_opml(workdir: Path, capsys) -> None:
     opml = Path(__file__).parent / "fixtures" / "opml" / "subscriptions.opml"
     assert main(["sources", "import", str(opml)]) == EXIT_OK
-    assert "imported 5 of 5 sources from" in capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "imported 5 of 6 sources from" in out and out.rstrip().endswith("(1 not imported)")
+    assert "line 14: 'Sneaky' not imported: 'javascript:alert(1)' is not a web address" in err
     assert main(["sources", "import", str(opml)]) == EXIT_OK  # again: nothing duplicated
-    assert "imported 0 of 5" in capsys.readouterr().out
+    assert "imported 0 of 6 sources" in capsys.readouterr().out
     config = load_config(workdir / "digest.toml")
     assert [s.category for s in config.sources if s.kind == "feed"][:2] == [
         "News/World",
@@ -255,6 +257,44 @@ def test_an_imported_opml_file_does_not_vouch_for_local_addresses(
     out, err = capsys.readouterr()
     assert "imported 0 of 2 sources" in out and "(2 already there)" in out
     assert err == ""
+
+
+def test_an_opml_import_names_each_subscription_it_leaves_out_and_why(
+    workdir: Path, tmp_path: Path, capsys
+) -> None:
+    opml = tmp_path / "subs.opml"
+    opml.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<opml version="2.0"><body>\n'
+        '<outline text="Good" type="rss" xmlUrl="https://example.org/feed.xml"/>\n'
+        '<outline text="Bare" type="rss" xmlUrl="example.com/rss"/>\n'
+        '<outline text="Typo" type="rss" xmlUrl="htp://example.net/rss"/>\n'
+        '<outline text="Reader" type="rss" xmlUrl="feed://example.net/rss.xml"/>\n'
+        '<outline text="Empty" type="rss" xmlUrl=""/>\n'
+        "</body></opml>\n",
+        encoding="utf-8",
+    )
+    assert main(["sources", "import", str(opml)]) == EXIT_OK
+    out, err = capsys.readouterr()
+    assert out == (
+        f"imported 2 of 5 sources from {opml} into {workdir / 'digest.toml'} (3 not imported)\n"
+    )
+    assert err.splitlines() == [
+        f"warning: {opml}: line 4: 'Bare' not imported: 'example.com/rss' is not a web "
+        "address (http or https); did you mean https://example.com/rss? (add it with: digest "
+        "sources add https://example.com/rss)",
+        f"warning: {opml}: line 5: 'Typo' not imported: 'htp://example.net/rss' is not a web "
+        "address (http or https); did you mean http://example.net/rss? (add it with: digest "
+        "sources add http://example.net/rss)",
+        f"warning: {opml}: line 7: 'Empty' not imported: its xmlUrl is empty",
+    ]
+    sources = load_config(workdir / "digest.toml").sources
+    assert [(s.name, s.location) for s in sources][1:] == [  # (after the seeds kept)
+        ("Good", "https://example.org/feed.xml"),
+        ("Reader", "http://example.net/rss.xml"),  # the address its feed: link stands for
+    ]
+    # the way out it gives works as it is
+    assert main(["sources", "add", "--no-discover", "https://example.com/rss"]) == EXIT_OK
+    assert load_config(workdir / "digest.toml").sources[-1].location == "https://example.com/rss"
 
 
 def test_sources_add_a_page_with_no_feed_says_what_to_do(workdir: Path, http_server, capsys):

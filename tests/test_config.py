@@ -109,7 +109,33 @@ def test_defaults_read_seeds_and_write_output(tmp_path: Path) -> None:
         ),
         ('site_url = "example.org/news/"', ["did you mean 'https://example.org/news/'?"]),
         ('[[sources]]\nurl = "feed"', ["must be an http(s) URL", "got 'feed'"]),
-        ('[[sources]]\npath = "a"\n[[sources]]\npath = "b/a"', ["share the name 'a'"]),
+        # a scheme that is a slip of the keys for http or https, and a feed reader's link
+        ('[[sources]]\nurl = "htp://example.net/rss"', ["did you mean 'http://example.net/rss'?"]),
+        (
+            '[[sources]]\nurl = "htps://example.net/rss"',
+            ["did you mean 'https://example.net/rss'?"],
+        ),
+        ('[[sources]]\nurl = "feed://example.net/x"', ["did you mean 'http://example.net/x'?"]),
+        ('timezone = "Paris"', ["line 1: key 'timezone'", "did you mean 'Europe/Paris'?"]),
+        ('timezone = "new york"', ["did you mean 'America/New_York'?"]),
+        ('timezone = "Europe/Pariss"', ["did you mean 'Europe/Paris'?"]),
+        ('timezone = "Louisville"', ["'America/Kentucky/Louisville' or 'America/Louisville'"]),
+        # a table's name mistyped: the line of its header, as a key's
+        ('title = "x"\n[[source]]\nurl = "https://a.org/"', ["line 2: unknown key 'source'"]),
+        ('title = "x"\n\n[fetsh]\nworkers = 2', ["line 3: unknown key 'fetsh', did you mean"]),
+        (
+            '[[sources]]\npath = "a"\n[[sources]]\npath = "b/a"',
+            ["[[sources]] #2: line 4: two sources share the name 'a'", "[[sources]] #1 (line 2)"],
+        ),
+        (
+            '[[sources]]\nname = "A"\npath = "a"\n\n[[sources]]\npath = "b"\nname = "A"',
+            ["[[sources]] #2: line 7: two sources share the name 'A'", "[[sources]] #1 (line 2)"],
+        ),
+        (
+            '[[sections]]\nname = "Tech"\n[[sections]]\nname = "Tech"',
+            ["[[sections]] #2: line 4: the name 'Tech' is the name of [[sections]] #1 too"],
+        ),
+        ('[schedule]\nat = "07:00"\nevery = "6h"', ["line 3: [schedule] sets both 'at'"]),
         ('templates = "nowhere"', ["templates", "existing folder"]),
     ],
 )
@@ -123,6 +149,93 @@ def test_errors_name_the_file_the_key_and_the_expectation(
     assert str(path) in message
     for name in names:
         assert name in message
+
+
+MISTAKES = """\
+max_stories = "40"
+timezone = "Paris"
+colour = "blue"
+
+[fetch]
+workrs = 2
+timeout = -3
+
+[[sources]]
+url = "https://example.org/feed.xml"
+
+[[sources]]
+url = "htp://example.net/rss"
+
+[[source]]
+url = "https://example.org/other.xml"
+
+[[sections]]
+name = "Tech"
+limit = 0
+
+[schedule]
+at = "7 am"
+"""
+
+
+def test_every_mistake_is_named_in_one_run_in_the_order_of_its_lines(tmp_path: Path) -> None:
+    # A user fixing a config for cron should not meet one mistake per run, and not the
+    # second line's before the first's: each is named, at its line, top to bottom.
+    path = write_config(tmp_path, MISTAKES)
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    each = [str(error) for error in caught.value.each]
+    starts = [
+        "line 1: key 'max_stories' must be",
+        "line 2: key 'timezone'",
+        "line 3: unknown key 'colour'",
+        "line 6: unknown key 'fetch.workrs'",
+        "line 7: key 'fetch.timeout' must be",
+        # a wrong [[sources]] entry alone stops nothing; named with the rest, it is fixed too
+        "[[sources]] #2: line 13: key 'url'",
+        "line 15: unknown key 'source', did you mean 'sources'?",
+        "[[sections]] #1: line 20: key 'limit' must be",
+        "line 23: key 'schedule.at' must be",
+    ]
+    assert len(each) == len(starts)
+    for message, start in zip(each, starts, strict=True):
+        assert message.startswith(f"{path}: {start}"), message
+    assert "did you mean 'Europe/Paris'?" in each[1]
+    assert "did you mean 'http://example.net/rss'?" in each[5]
+    assert str(caught.value) == "; ".join(each)  # one line, for a log
+
+
+def test_a_config_with_one_mistake_raises_that_one_alone(tmp_path: Path) -> None:
+    path = write_config(tmp_path, 'title = "x"\nlead_sentences = 0\n')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    assert caught.value.each == (caught.value,)
+    assert str(caught.value).startswith(f"{path}: line 2: key 'lead_sentences' must be")
+
+
+def test_one_address_read_by_two_named_sources_is_said_to_be_not_refused(tmp_path: Path) -> None:
+    # They may differ on purpose (one keeps the tech articles of a feed, in its own
+    # section); but each is fetched on its own every build, which a copied entry did silently.
+    path = write_config(
+        tmp_path,
+        '[[sources]]\nname = "Harbour"\nurl = "https://example.org/feed.xml"\n\n'
+        '[[sources]]\npath = "a"\n\n'
+        '[[sources]]\nname = "Harbour tech"\nurl = "https://Example.org/feed.xml#x"\n'
+        'include = ["tech"]\ncategory = "Tech"\n'
+        '[[sources]]\nname = "Notes"\npath = "a"\n',
+    )
+    config = load_config(path)
+    assert [s.name for s in config.sources] == ["Harbour", "a", "Harbour tech", "Notes"]
+    assert config.warnings == (
+        f"{path}: [[sources]] #1 (line 3) and [[sources]] #3 (line 10) read the same address "
+        "(on example.org): it is fetched once for each of them, every build; keep one, unless "
+        "they differ on purpose (their filters, category or options)",
+        f"{path}: [[sources]] #2 (line 6) and [[sources]] #4 (line 15) read the same path "
+        f"({(tmp_path / 'a').resolve()}): it is fetched once for each of them, every build; "
+        "keep one, unless they differ on purpose (their filters, category or options)",
+    )
+    other = write_config(tmp_path, '[[sources]]\nurl = "https://example.org/a.xml"\n')
+    assert load_config(other).warnings == ()
 
 
 @pytest.mark.parametrize(
@@ -444,8 +557,12 @@ def test_a_name_made_from_an_address_never_shows_its_login_or_its_query(tmp_path
 
 def test_one_address_given_twice_unnamed_is_still_refused(tmp_path: Path) -> None:
     url = {"url": "https://example.org/feed?token=s3cr3t"}
-    with pytest.raises(ConfigError, match=r"two sources share the name 'example\.org/feed'"):
+    with pytest.raises(ConfigError) as caught:
         parse_config({"sources": [url, dict(url)]}, base=tmp_path)
+    assert str(caught.value).startswith(
+        "config: [[sources]] #2: reads the same address as [[sources]] #1, and neither is "
+        "named: the two would share the name 'example.org/feed'"
+    )
 
 
 def test_a_wrong_entry_left_unnamed_is_named_after_its_host_not_its_login(tmp_path: Path) -> None:

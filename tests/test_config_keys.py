@@ -12,7 +12,17 @@ from digest.config import (
     ScheduleConfig,
     parse_config,
 )
-from digest.config.keys import Choice, Integer, Interval, Key, Number, Section, Table
+from digest.config.keys import (
+    Choice,
+    Integer,
+    Interval,
+    Key,
+    Number,
+    Section,
+    Table,
+    from_feed_scheme,
+    with_scheme,
+)
 from digest.config.settings import EMAIL, FETCH, SCHEDULE, SOURCE, TOP, source_kinds
 from digest.model import Source
 
@@ -117,3 +127,43 @@ def test_languages_are_read_as_language_tags(tmp_path: Path) -> None:
     assert config.sources[0].language == "pt-BR"
     # a language digest does not speak is still a language: the build falls back, with a warning
     assert parse_config({"language": "it"}, base=tmp_path).language == "it"
+
+
+@pytest.mark.parametrize(
+    ("link", "address"),
+    [
+        ("feed://example.net/rss.xml", "http://example.net/rss.xml"),
+        ("FEED://example.net/rss.xml", "http://example.net/rss.xml"),
+        ("feed:https://example.net/rss.xml", "https://example.net/rss.xml"),
+        ("feed:http://example.net/rss.xml", "http://example.net/rss.xml"),
+        ("feed:", ""),  # nothing it stands for
+        ("feed:///rss.xml", ""),  # no host
+        ("feed:example.net/rss.xml", ""),
+        ("https://example.net/feed", ""),  # no feed: link at all
+    ],
+)
+def test_a_feed_link_stands_for_its_web_address(link: str, address: str) -> None:
+    assert from_feed_scheme(link) == address
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("example.org/feed", "https://example.org/feed"),  # copied from a browser's bar
+        ("192.168.1.20:8080/rss", "http://192.168.1.20:8080/rss"),  # a private network's
+        ("htp://example.net/rss", "http://example.net/rss"),  # a slip of the keys
+        ("hhtp://example.net/rss", "http://example.net/rss"),
+        ("htps://example.net/rss", "https://example.net/rss"),
+        ("htttps://example.net/rss", "https://example.net/rss"),
+        ("feed://example.net/rss.xml", "http://example.net/rss.xml"),
+        ("ftp://example.net/rss", ""),  # another scheme: no slip to correct
+        ("sftp://example.net/rss", ""),
+        ("htp://", ""),  # no host to give it
+        ("notes/feed", ""),  # a path
+        ("feed", ""),
+    ],
+)
+def test_an_address_that_is_not_quite_one_is_answered_with_the_one_meant(
+    typed: str, meant: str
+) -> None:
+    assert with_scheme(typed) == meant

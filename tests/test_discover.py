@@ -711,6 +711,7 @@ def test_an_address_typed_without_its_scheme_is_answered_with_it(tmp_path: Path)
     for typed, meant in [
         ("example.org/feed", "https://example.org/feed"),
         ("192.168.1.20:8080/rss", "http://192.168.1.20:8080/rss"),
+        ("htp://example.net/rss", "http://example.net/rss"),  # a slip of the keys
     ]:
         with pytest.raises(SourceError) as caught:
             resolve_new_source(typed, base=tmp_path)

@@ -10,7 +10,8 @@ FIXTURE = Path(__file__).parent / "fixtures" / "opml" / "subscriptions.opml"
 
 
 def test_import_keeps_nested_categories_and_skips_unsafe_urls() -> None:
-    sources = parse_opml(FIXTURE.read_bytes())
+    found = parse_opml(FIXTURE.read_bytes())
+    sources = found.sources
     assert [(s.name, s.category, s.location) for s in sources] == [
         ("Example World", "News/World", "https://news.example.org/world/rss.xml"),
         ("Le Monde diplomatique", "News/World", "https://example.fr/diplo.atom"),
@@ -19,10 +20,13 @@ def test_import_keeps_nested_categories_and_skips_unsafe_urls() -> None:
         ("Ana's blog (2)", None, "https://ana.example.net/notes.xml"),  # names stay unique
     ]
     assert all(s.kind == "feed" for s in sources)
+    (sneaky,) = found.skipped  # said to be, not dropped without a word
+    assert (sneaky.line, sneaky.label, sneaky.url) == (14, "Sneaky", "javascript:alert(1)")
+    assert sneaky.problem == "'javascript:alert(1)' is not a web address (http or https)"
 
 
 def test_export_round_trips_through_import() -> None:
-    sources = parse_opml(FIXTURE.read_bytes())
+    sources = parse_opml(FIXTURE.read_bytes()).sources
     page = Source("Harbour page", "page", "https://news.example.org/harbour", category="News")
     local = [  # local folders and files mean nothing to another reader: not exported
         Source("Notes", "folder", "/somewhere/notes"),
@@ -30,7 +34,7 @@ def test_export_round_trips_through_import() -> None:
     ]
     exported = export_opml([*sources, page, *local], title="digest")
     assert b'<opml version="2.0">' in exported and b"/somewhere" not in exported
-    assert sorted(parse_opml(exported), key=repr) == sorted([*sources, page], key=repr)
+    assert sorted(parse_opml(exported).sources, key=repr) == sorted([*sources, page], key=repr)
 
 
 @pytest.mark.parametrize(
@@ -54,7 +58,7 @@ def test_entities_are_never_expanded() -> None:
         b"</body></opml>"
     )
     try:
-        sources = parse_opml(data)
+        sources = parse_opml(data).sources
     except SourceError:
         return  # refusing the file is fine too
     assert all("root:" not in s.name for s in sources)
@@ -67,6 +71,58 @@ def test_an_outline_without_a_title_is_named_after_its_host_not_its_login() -> N
         b'xmlUrl="https://ana:hunter2@feeds.example.org/private.xml?token=s3cr3t"/>'
         b"</body></opml>"
     )
-    (source,) = parse_opml(data)
+    (source,) = parse_opml(data).sources
     assert source.name == "feeds.example.org"
     assert source.location == "https://ana:hunter2@feeds.example.org/private.xml?token=s3cr3t"
+
+
+NEW_USER = b"""<?xml version="1.0" encoding="UTF-8"?>
+<opml version="2.0">
+  <head><title>subs</title></head>
+  <body>
+    <outline text="Good" type="rss" xmlUrl="https://example.org/feed.xml"/>
+    <outline text="No scheme" type="rss" xmlUrl="example.com/rss"/>
+    <outline title="Typo" text="typo" type="rss" xmlUrl="htp://example.net/rss"/>
+    <outline text="Reader link" type="rss" xmlUrl="feed://example.net/rss.xml"/>
+    <outline text="Empty" type="rss" xmlUrl=""/>
+    <outline text="Wrapped" xmlUrl="feed:https://example.net/atom.xml"/>
+    <outline text="Nothing" type="rss"/>
+    <outline text="Folder" xmlUrl="">
+      <outline text="Inside" type="rss" xmlUrl="https://example.org/inside.xml"/>
+    </outline>
+    <outline xmlUrl="file:///etc/passwd"/>
+  </body>
+</opml>
+"""
+
+
+def test_every_subscription_is_imported_or_said_to_be_skipped_with_its_line() -> None:
+    found = parse_opml(NEW_USER)
+    # a feed reader's feed: link is the web address it stands for, as readers take it
+    assert [(s.name, s.location, s.category) for s in found.sources] == [
+        ("Good", "https://example.org/feed.xml", None),
+        ("Reader link", "http://example.net/rss.xml", None),
+        ("Wrapped", "https://example.net/atom.xml", None),
+        ("Inside", "https://example.org/inside.xml", "Folder"),  # a folder, whatever its xmlUrl
+    ]
+    # the others are not taken on a guess (no more than the config or 'sources add' take
+    # them), but named, each with its line and why, and what it most likely meant
+    assert [(s.line, s.label, s.kind, s.problem, s.meant) for s in found.skipped] == [
+        (
+            6,
+            "No scheme",
+            "feed",
+            "'example.com/rss' is not a web address (http or https)",
+            "https://example.com/rss",
+        ),
+        (
+            7,
+            "Typo",
+            "feed",
+            "'htp://example.net/rss' is not a web address (http or https)",
+            "http://example.net/rss",
+        ),
+        (9, "Empty", "feed", "its xmlUrl is empty", ""),
+        (11, "Nothing", "feed", "its xmlUrl is missing", ""),
+        (15, "", "feed", "'file:///etc/passwd' is not a web address (http or https)", ""),
+    ]

@@ -472,9 +472,11 @@ def test_import_opml_adds_each_feed_once(tmp_path: Path) -> None:
     path = tmp_path / "digest.toml"
     path.write_text('title = "T"\n', encoding="utf-8")
     first = usecases.import_opml(path, OPML)
-    assert (first.added, first.found) == (5, (("feed", 5),))  # and no page
+    # and no page; the sixth feed's address is javascript:, which is not imported
+    assert (first.added, first.found) == (5, (("feed", 6),))
+    assert [(s.label, s.line) for s in first.skipped] == [("Sneaky", 14)]
     again = usecases.import_opml(path, OPML)
-    assert (again.added, again.found) == (0, (("feed", 5),))
+    assert (again.added, again.found) == (0, (("feed", 6),))
     assert len(load_config(path).sources) == 5
 
 

@@ -24,7 +24,7 @@ from digest.cli.exits import (
     EXIT_LOCKED,
     EXIT_OK,
     EXIT_USAGE,
-    failure,
+    failure_lines,
     reported,
 )
 from digest.cli.parser import build_parser
@@ -58,8 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _report(exc: BaseException) -> int:
-    status, message = failure(exc)
-    error(message)
+    status, messages = failure_lines(exc)
+    for message in messages:
+        error(message)
     return status
 
 

@@ -41,8 +41,8 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         config = load(args)
     except ConfigError as exc:  # a finding like any other: the table says what is wrong
-        findings: tuple[Finding, ...] = (
-            Finding("config", str(config_path(args)), False, str(exc)),
+        findings: tuple[Finding, ...] = tuple(  # (each mistake in a row of its own)
+            Finding("config", str(config_path(args)), False, str(one)) for one in exc.each
         )
     else:
         findings = check_setup(config).findings

@@ -48,6 +48,17 @@ def reported(exc: BaseException) -> bool:
     return any(isinstance(exc, kind) for kind, _, _ in failures())
 
 
+def failure_lines(exc: BaseException) -> tuple[int, tuple[str, ...]]:
+    """``failure``, with each of the mistakes a config error names (``ConfigError.each``)
+    in a message of its own, for a terminal that shows each on its line."""
+    from digest.config import ConfigError
+
+    status, message = failure(exc)
+    if not isinstance(exc, ConfigError) or len(exc.each) == 1:
+        return status, (message,)
+    return status, tuple(failure(one)[1] for one in exc.each)
+
+
 def failure(exc: BaseException) -> tuple[int, str]:
     """The exit status for ``exc`` (one ``reported``) and the message that explains it."""
     from digest.errors import DigestError

@@ -79,7 +79,9 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         parents=[common],
         help="add every feed of an OPML file",
         description="Add every feed of an OPML subscription list (what feed readers export); "
-        "nested folders become categories such as News/World. Feeds already present are kept.",
+        "nested folders become categories such as News/World. Feeds already present are kept; "
+        "a feed:// link is the web address it stands for; a subscription whose address is no "
+        "web address is named, with its line and why, not imported.",
     )
     import_.add_argument("opml", type=Path, help="the OPML file")
     import_.set_defaults(handler=cmd_sources_import)
@@ -181,12 +183,24 @@ def cmd_sources_import(args: argparse.Namespace) -> int:
     kinds = [plural(count, kind, f"{kind}s") for kind, count in imported.found]
     what = " and ".join([", ".join(kinds[:-1]), kinds[-1]] if len(kinds) > 1 else kinds)
     found = f" ({what})" if len(kinds) > 1 else ""
-    there = count - imported.added  # the sources already in the config, by address
-    already = f" ({there} already there)" if there else ""
+    skipped = len(imported.skipped)
+    there = count - skipped - imported.added  # the sources already in the config, by address
+    why = [f"{there} already there" if there else "", f"{skipped} not imported" if skipped else ""]
+    said = "; ".join(part for part in why if part)
     print(
         f"imported {imported.added} of {total}{found} from {args.opml} into "
-        f"{imported.config_path}{already}"
+        f"{imported.config_path}{f' ({said})' if said else ''}"
     )
+    for outline in imported.skipped:
+        # Each by its line and title: the user finds it in the file, and in their reader.
+        line = f"line {outline.line}: " if outline.line else ""
+        title = f"'{outline.label}'" if outline.label else "an outline without a title"
+        advice = (
+            f"; did you mean {outline.meant}? (add it with: digest sources add {outline.meant})"
+            if outline.meant
+            else ""
+        )
+        warn(f"{args.opml}: {line}{title} not imported: {outline.problem}{advice}")
     if imported.held:
         # Written with allow_private = false: without a word here, the first the user hears
         # of it is a failed source in the next build.

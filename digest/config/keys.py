@@ -19,9 +19,9 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 
 class ConfigError(ValueError):
@@ -29,12 +29,59 @@ class ConfigError(ValueError):
 
     ``file`` and ``at``, when given, say which key (``digest.errors.toml_key_line``) of which
     file the message is about, whose text alone can tell the line it is written on: the
-    message starts with ``file``, and the loader adds the line after it."""
+    message starts with ``file``, and the loader adds the line after it. One error may stand
+    for several (``ConfigError.of``): each of them is in ``each``, to be shown on its own."""
 
     def __init__(self, message: str, *, file: str = "", at: tuple[str | int, ...] = ()) -> None:
         super().__init__(message)
         self.file = file
         self.at = at
+        self.errors: tuple[ConfigError, ...] = ()
+
+    @classmethod
+    def of(cls, errors: Iterable[ConfigError]) -> ConfigError:
+        """One error for all of ``errors``, whose message is theirs, in order, one after the
+        other (for a log's line); the one itself when it is alone."""
+        each = tuple(one for error in errors for one in error.each)
+        if len(each) == 1:
+            return each[0]
+        joined = cls("; ".join(str(one) for one in each))
+        joined.errors = each
+        return joined
+
+    @property
+    def each(self) -> tuple[ConfigError, ...]:
+        """The errors this one stands for: itself, unless it joins several (``of``)."""
+        return self.errors or (self,)
+
+
+_T = TypeVar("_T")
+
+
+class Problems:
+    """The errors of a config's parts that can be read one without the other, gathered as
+    each is read so that one run names them all: a cron mail that names one mistake a day,
+    or a user who fixes one to meet the next, is slow to get a config right."""
+
+    def __init__(self) -> None:
+        self.errors: list[ConfigError] = []
+
+    def read(self, part: Callable[[], _T], instead: _T) -> _T:
+        """What ``part`` reads, or ``instead`` when it raises ConfigError, which is kept."""
+        try:
+            return part()
+        except ConfigError as exc:
+            self.errors.append(exc)
+            return instead
+
+    def add(self, error: ConfigError) -> None:
+        self.errors.append(error)
+
+    def check(self, also: Sequence[ConfigError] = ()) -> None:
+        """Raise the errors gathered, as one (``ConfigError.of``), if there are any; with
+        them ``also``, errors that alone would stop nothing."""
+        if self.errors:
+            raise ConfigError.of([*self.errors, *also])
 
 
 class Invalid(ValueError):
@@ -201,21 +248,44 @@ class Url(ValueType):
         return value if not self.site or value.endswith("/") else value + "/"
 
 
+def from_feed_scheme(url: str) -> str:
+    """The web address a feed reader's subscription link stands for: ``feed://host/path`` is
+    ``http://host/path`` (the server moves it to https itself if it likes), and
+    ``feed:https://host/path`` wraps the address whole. Empty when ``url`` is no such link."""
+    scheme, colon, rest = url.strip().partition(":")
+    if not colon or scheme.lower() != "feed":
+        return ""
+    if rest[:8].lower().startswith(("http://", "https://")):
+        return rest
+    return f"http:{rest}" if rest.startswith("//") and rest[2:3] not in ("", "/") else ""
+
+
 # A host (a name with a dot, localhost or an IP address), maybe a port, then a path or nothing:
 # an address copied from a browser's bar, which leaves out the "https://" it shows.
 _SCHEMELESS = re.compile(
     r"^(?P<host>localhost|\[[0-9a-f:.]+\]|[\w-]+(?:\.[\w-]+)+)(?::\d{1,5})?(?:[/?#]\S*)?$",
     re.IGNORECASE,
 )
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
 
 
 def with_scheme(value: str) -> str:
-    """For an address written without its scheme ("example.org/feed"), what it most likely
-    meant: http:// for this machine or a private network (where https is rare), https://
-    elsewhere. Empty for anything else (a path, a word)."""
+    """For an address that is not quite a web address, what it most likely meant: a feed
+    reader's ``feed:`` link, the address it stands for (``from_feed_scheme``); a scheme that
+    is a slip of the keys for http or https ("htp://", "htps://"), that one; an address
+    written without its scheme ("example.org/feed"), http:// for this machine or a private
+    network (where https is rare), https:// elsewhere. Empty for anything else (a path, a
+    word, another scheme such as ftp://)."""
     import ipaddress
 
     value = value.strip()
+    meant = from_feed_scheme(value)
+    if meant:
+        return meant
+    scheme, sep, rest = value.partition("://")
+    if sep and _SCHEME.fullmatch(scheme) and scheme.lower() not in ("http", "https"):
+        close = difflib.get_close_matches(scheme.lower(), ("https", "http"), n=1, cutoff=0.7)
+        return f"{close[0]}://{rest}" if close and _SCHEMELESS.match(rest) else ""
     found = _SCHEMELESS.match(value)
     if found is None:
         return ""
@@ -264,10 +334,26 @@ class Timezone(ValueType):
         try:
             return ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: "Europe", a folder
+            meant = _zones_meant(value)
+            if meant:
+                names = " or ".join(f"'{name}'" for name in meant)
+                raise Invalid(
+                    problem=f"must be {self.describe()}, got {value!r}: did you mean {names}?"
+                ) from exc
             raise Invalid from exc
 
     def show(self, value: Any) -> str:
         return f'"{value.key}"'
+
+
+def _zones_meant(value: str) -> list[str]:
+    """The IANA names a timezone ``value`` most likely meant: those that end with it, as a
+    city is written alone ("Paris": "Europe/Paris"; "new york": "America/New_York"), else
+    those spelt closest ("Europe/Pariss"). A few at most."""
+    zones = sorted(available_timezones())
+    wanted = value.strip().replace(" ", "_").casefold()
+    ending = [z for z in zones if z.casefold() == wanted or z.casefold().endswith(f"/{wanted}")]
+    return ending[:3] or difflib.get_close_matches(value.strip(), zones, n=3, cutoff=0.8)
 
 
 @dataclass(frozen=True)
@@ -472,15 +558,18 @@ def check_known(
     ``place``: where the table is in the file (see ``ConfigError``), when ``where`` names it;
     ``prefix``: how its keys are labelled ("fetch" for ``fetch.timeout``), if at all."""
     names = sorted({key.name for key in keys})
-    unknown = sorted(set(raw) - set(names))
-    if unknown:
-        known = ", ".join(names)
-        meant = did_you_mean(unknown[0], names, prefix)
-        raise ConfigError(
-            f"{where}: unknown key '{label_of(prefix, unknown[0])}'{meant} (known keys: {known})",
-            file=where,
-            at=(*place, unknown[0]),
+    known = ", ".join(names)
+    problems = Problems()
+    for name in sorted(set(raw) - set(names)):  # each on its own, with its own line
+        meant = did_you_mean(name, names, prefix)
+        problems.add(
+            ConfigError(
+                f"{where}: unknown key '{label_of(prefix, name)}'{meant} (known keys: {known})",
+                file=where,
+                at=(*place, name),
+            )
         )
+    problems.check()
 
 
 def read_values(
@@ -493,14 +582,18 @@ def read_values(
 ) -> dict[str, Any]:
     """Each key's value by its field: parsed from ``raw``, else its default. Keys holding tables
     of their own are left to the caller. Every key in ``raw`` is known (``check_known``).
-    ``place`` and ``prefix``: as for ``check_known``."""
+    ``place`` and ``prefix``: as for ``check_known``. Every key that is wrong is named (one
+    ConfigError for them all), not only the first."""
+    problems = Problems()
     for key in keys:
         if key.required and key.name not in raw:
-            raise ConfigError(
-                f"{where}: key '{label_of(prefix, key.name)}' is missing; it must be "
-                f"{key.expected}",
-                file=where,
-                at=place,
+            problems.add(
+                ConfigError(
+                    f"{where}: key '{label_of(prefix, key.name)}' is missing; it must be "
+                    f"{key.expected}",
+                    file=where,
+                    at=place,
+                )
             )
     values = {}
     for key in keys:
@@ -512,24 +605,57 @@ def read_values(
         try:
             values[key.field] = key.type.parse(raw[key.name], base)
         except Invalid as exc:
-            if exc.problem:
-                label = label_of(prefix, key.name) + exc.at
-                raise ConfigError(
-                    f"{where}: key '{label}': {exc.problem}", file=where, at=(*place, key.name)
-                ) from exc
-            got = raw[key.name] if exc.got is None else exc.got
-            raise ConfigError(
-                f"{where}: key '{label_of(prefix, key.name)}' must be "
-                f"{exc.expected or key.expected}, got {got!r}",
-                file=where,
-                at=(*place, key.name),
-            ) from exc
+            problems.add(_wrong_value(key, raw[key.name], exc, where, prefix, place))
+    problems.check()
+    return values
+
+
+def _wrong_value(
+    key: Key, value: Any, exc: Invalid, where: str, prefix: str, place: tuple[str | int, ...]
+) -> ConfigError:
+    """What ``read_values`` says of a ``value`` that ``key``'s type refused (``exc``)."""
+    if exc.problem:
+        label = label_of(prefix, key.name) + exc.at
+        error = ConfigError(
+            f"{where}: key '{label}': {exc.problem}", file=where, at=(*place, key.name)
+        )
+    else:
+        got = value if exc.got is None else exc.got
+        error = ConfigError(
+            f"{where}: key '{label_of(prefix, key.name)}' must be "
+            f"{exc.expected or key.expected}, got {got!r}",
+            file=where,
+            at=(*place, key.name),
+        )
+    error.__cause__ = exc
+    return error
+
+
+def read_entry(
+    raw: Mapping[str, Any],
+    keys: Sequence[Key],
+    where: str,
+    prefix: str,
+    base: Path,
+    place: tuple[str | int, ...] = (),
+) -> dict[str, Any]:
+    """``read_values`` for a table that must hold only known keys (``check_known``): a key it
+    does not know and a value that is wrong are both named."""
+    problems = Problems()
+    problems.read(lambda: check_known(raw, keys, where, prefix, place), None)
+    values: dict[str, Any] = problems.read(
+        lambda: read_values(raw, keys, where, prefix, base, place), {}
+    )
+    problems.check()
     return values
 
 
 def read_table(raw: Any, table: Table, where: str, base: Path) -> dict[str, Any]:
-    """``read_values`` for a whole ``[table]``: it must be a table and hold only known keys."""
+    """``read_entry`` for a whole ``[table]``, which must be a table."""
     if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: '{table.name}' must be a table ([{table.name}]), got {raw!r}")
-    check_known(raw, table.keys, where, table.name, (table.name,))
-    return read_values(raw, table.keys, where, table.name, base, (table.name,))
+        raise ConfigError(
+            f"{where}: '{table.name}' must be a table ([{table.name}]), got {raw!r}",
+            file=where,
+            at=(table.name,),
+        )
+    return read_entry(raw, table.keys, where, table.name, base, (table.name,))

@@ -20,10 +20,10 @@ from urllib.parse import urlsplit
 from digest.config.keys import (
     ConfigError,
     Key,
-    check_known,
+    Problems,
     entry_label,
+    read_entry,
     read_table,
-    read_values,
 )
 from digest.config.settings import (
     CONFIG_FILENAME,
@@ -48,7 +48,7 @@ from digest.config.settings import (
 )
 from digest.errors import toml_key_line, toml_mistake
 from digest.model import Source, SourceFailure
-from digest.sources.urls import host_name
+from digest.sources.urls import host_name, url_key
 from digest.state import StateError, read_source_locations
 
 
@@ -125,8 +125,20 @@ def _named_by_state_file(config: Config) -> Config:
 def located(error: ConfigError, text: str | None) -> ConfigError:
     """``error`` with the line of the key it is about (``ConfigError.at``) after its file's
     name, as a TOML syntax error has it: found in the file's ``text``, which tomllib's data no
-    longer knows. As it was when the line cannot be told."""
-    line = toml_key_line(text, error.at) if text and error.at else None
+    longer knows. As it was when the line cannot be told. An error that stands for several
+    (``ConfigError.each``) has each located, in the order of their lines, as someone fixing
+    the file goes down it (those whose line cannot be told last, in the order found)."""
+    placed = [(_line_of(one, text), order, one) for order, one in enumerate(error.each)]
+    placed.sort(key=lambda item: (item[0] is None, item[0] or 0, item[1]))
+    each = [_at_line(one, line) for line, _, one in placed]
+    return each[0] if len(each) == 1 else ConfigError.of(each)
+
+
+def _line_of(error: ConfigError, text: str | None) -> int | None:
+    return toml_key_line(text, error.at) if text and error.at else None
+
+
+def _at_line(error: ConfigError, line: int | None) -> ConfigError:
     start = f"{error.file}: "
     message = str(error)
     if line is None or not error.file or not message.startswith(start):
@@ -145,44 +157,83 @@ def parse_config(
     """Turn an already-parsed TOML mapping into a Config (split out so tests need no file).
     ``strict``: as for ``load_config``; ``text``: the file's, to name the line of a wrong
     [[sources]] entry's key. Reads nothing: a source left unnamed has the name made from its
-    address, which ``keyed_by_state`` may change for the key its state keeps it by."""
+    address, which ``keyed_by_state`` may change for the key its state keeps it by.
+
+    Each part that can be read without the others is, whatever is wrong with another: the
+    ConfigError raised names every mistake found (``ConfigError.each``), and the wrong
+    [[sources]] entries with them, which alone would stop nothing."""
     where = str(path) if path else "config"
-    check_known(data, TOP.keys, where, "")
-    values = read_values(data, TOP.keys, where, "", base)
-    if "output" not in data:
-        values["output"] = (base / DEFAULT_OUTPUT_DIR).resolve()
-    if "state" not in data:
-        values["state"] = values["output"].parent / STATE_FILENAME
-
-    invalid: tuple[SourceFailure, ...] = ()
-    if "sources" not in data:
-        values["sources"] = (_default_source(base),)
-    elif not isinstance(data["sources"], list):
-        expected, got = TOP["sources"].expected, data["sources"]
-        raise ConfigError(f"{where}: key 'sources' must be {expected}, got {got!r}")
-    else:
-        values["sources"], invalid = _parse_sources(data["sources"], where, base, strict, text)
-
-    values["sections"] = _parse_sections(data.get("sections", []), where, base)
-    if "email" in data:
-        email = read_table(data["email"], EMAIL, where, base)
-        if "smtp_port" not in data["email"] and email["security"] == "tls":
-            email["smtp_port"] = IMPLICIT_TLS_PORT
-        values["email"] = EmailConfig(**email)
-    values["fetch"] = FetchConfig(**read_table(data.get("fetch", {}), FETCH, where, base))
-    values["stories"] = StoriesConfig(**read_table(data.get("stories", {}), STORIES, where, base))
-    values["schedule"] = _parse_schedule(data.get("schedule", {}), where, base)
-    mail: EmailConfig | None = values.get("email")
-    _keep_private_out_of_output(
-        values["output"],
-        {
-            "state": values["state"],
-            "config": path.resolve() if path else None,
-            "password_file": mail.password_file if mail else None,
-        },
-        where,
+    problems = Problems()
+    values: dict[str, Any] | None = problems.read(
+        lambda: read_entry(data, TOP.keys, where, "", base), None
     )
-    return Config(**values, path=path, invalid_sources=invalid)
+
+    read = _ReadSources((_default_source(base),))  # (no [[sources]]: the seeds/ folder)
+    if isinstance(data.get("sources"), list):
+        read = _parse_sources(data["sources"], where, base, strict, text, problems)
+    elif "sources" in data:
+        expected, got = TOP["sources"].expected, data["sources"]
+        problems.add(
+            ConfigError(
+                f"{where}: key 'sources' must be {expected}, got {got!r}",
+                file=where,
+                at=("sources",),
+            )
+        )
+
+    sections: tuple[SectionConfig, ...] = problems.read(
+        lambda: _parse_sections(data.get("sections", []), where, base), ()
+    )
+    email = problems.read(lambda: _parse_email(data.get("email"), where, base), None)
+    fetch = problems.read(
+        lambda: FetchConfig(**read_table(data.get("fetch", {}), FETCH, where, base)),
+        FetchConfig(),
+    )
+    stories = problems.read(
+        lambda: StoriesConfig(**read_table(data.get("stories", {}), STORIES, where, base)),
+        StoriesConfig(),
+    )
+    schedule = problems.read(
+        lambda: _parse_schedule(data.get("schedule", {}), where, base), ScheduleConfig()
+    )
+    if values is not None:
+        if "output" not in data:
+            values["output"] = (base / DEFAULT_OUTPUT_DIR).resolve()
+        if "state" not in data:
+            values["state"] = values["output"].parent / STATE_FILENAME
+        output, private = (
+            values["output"],
+            {
+                "state": values["state"],
+                "config": path.resolve() if path else None,
+                "password_file": email.password_file if email else None,
+            },
+        )
+        problems.read(lambda: _keep_private_out_of_output(output, private, where), None)
+    problems.check(also=read.wrong)
+    assert values is not None  # (else the problems were raised)
+    return Config(
+        **values,
+        sources=read.sources,
+        sections=sections,
+        email=email,
+        fetch=fetch,
+        stories=stories,
+        schedule=schedule,
+        path=path,
+        invalid_sources=read.invalid,
+        warnings=read.warnings,
+    )
+
+
+def _parse_email(table: Any, where: str, base: Path) -> EmailConfig | None:
+    """``[email]``, if there is one; its port is 465 when ``security = "tls"`` names none."""
+    if table is None:
+        return None
+    email = read_table(table, EMAIL, where, base)
+    if "smtp_port" not in table and email["security"] == "tls":
+        email["smtp_port"] = IMPLICIT_TLS_PORT
+    return EmailConfig(**email)
 
 
 def _keep_private_out_of_output(output: Path, files: Mapping[str, Path | None], where: str) -> None:
@@ -223,32 +274,74 @@ _PRIVATE_FILES = {
 def _parse_schedule(table: Any, where: str, base: Path) -> ScheduleConfig:
     """``[schedule]``: daily ``at`` a time or ``every`` interval, not both (one would be
     silently ignored, and the user would wonder why digest runs when it does)."""
-    schedule = ScheduleConfig(**read_table(table, SCHEDULE, where, base))
-    if "at" in table and "every" in table:
-        raise ConfigError(
-            f"{where}: [schedule] sets both 'at' ({table['at']!r}) and 'every' "
-            f"({table['every']!r}); keep one: 'at' runs daily at that time, 'every' at that "
-            "interval"
+    problems = Problems()
+    values: dict[str, Any] = problems.read(lambda: read_table(table, SCHEDULE, where, base), {})
+    if isinstance(table, dict) and "at" in table and "every" in table:
+        problems.add(
+            ConfigError(
+                f"{where}: [schedule] sets both 'at' ({table['at']!r}) and 'every' "
+                f"({table['every']!r}); keep one: 'at' runs daily at that time, 'every' at "
+                "that interval",
+                file=where,
+                at=("schedule", "every"),
+            )
         )
-    return schedule
+    problems.check()
+    return ScheduleConfig(**values)
 
 
 def _parse_sections(entries: Any, where: str, base: Path) -> tuple[SectionConfig, ...]:
     if not isinstance(entries, list):
         expected = TOP["sections"].expected
-        raise ConfigError(f"{where}: key 'sections' must be {expected}, got {entries!r}")
-    sections = []
+        raise ConfigError(
+            f"{where}: key 'sections' must be {expected}, got {entries!r}",
+            file=where,
+            at=("sections",),
+        )
+    problems = Problems()
+    sections: list[tuple[int, SectionConfig]] = []
     for index, entry in enumerate(entries):
         here, place = f"{where}: {entry_label('sections', index)}", ("sections", index)
         if not isinstance(entry, dict):
-            raise ConfigError(f"{here}: must be a table with a 'name', got {entry!r}")
-        check_known(entry, SECTION.keys, here, "", place)
-        sections.append(SectionConfig(**read_values(entry, SECTION.keys, here, "", base, place)))
-    names = [s.name for s in sections]
-    twice = sorted({n for n in names if names.count(n) > 1})
-    if twice:
-        raise ConfigError(f"{where}: two [[sections]] are named '{twice[0]}'; name each once")
-    return tuple(sections)
+            problems.add(
+                ConfigError(
+                    f"{here}: must be a table with a 'name', got {entry!r}", file=here, at=place
+                )
+            )
+            continue
+        try:
+            values = read_entry(entry, SECTION.keys, here, "", base, place)
+        except ConfigError as exc:
+            problems.add(exc)
+        else:
+            sections.append((index, SectionConfig(**values)))
+    first: dict[str, int] = {}
+    for index, section in sections:
+        if section.name not in first:
+            first[section.name] = index
+            continue
+        here = f"{where}: {entry_label('sections', index)}"
+        problems.add(
+            ConfigError(
+                f"{here}: the name '{section.name}' is the name of "
+                f"{entry_label('sections', first[section.name])} too; name each [[sections]] "
+                "once",
+                file=here,
+                at=("sections", index, "name"),
+            )
+        )
+    problems.check()
+    return tuple(section for _, section in sections)
+
+
+@dataclasses.dataclass(frozen=True)
+class _ReadSources:
+    """What ``_parse_sources`` made of the ``[[sources]]`` entries."""
+
+    sources: tuple[Source, ...]
+    invalid: tuple[SourceFailure, ...] = ()  # the wrong entries, each a failure of the runs
+    wrong: tuple[ConfigError, ...] = ()  # and their errors, to name if the config is refused
+    warnings: tuple[str, ...] = ()  # what is likely a mistake, though not wrong (``Config``)
 
 
 def _parse_sources(
@@ -256,28 +349,114 @@ def _parse_sources(
     where: str,
     base: Path,
     strict: bool,
-    text: str | None = None,
-) -> tuple[tuple[Source, ...], tuple[SourceFailure, ...]]:
-    """The entries that can be read, and failures for the others (or ConfigError when
-    ``strict``), with the line of the wrong key when ``text`` is the file's. Two sources
-    with one name would share their state: that stops the run."""
+    text: str | None,
+    problems: Problems,
+) -> _ReadSources:
+    """The entries that can be read, and failures for the others (their errors added to
+    ``problems`` when ``strict``), with the line of the wrong key when ``text`` is the
+    file's. Two sources with one name would share their state: that stops the run. Two
+    entries of one address with names of their own are said to be (``_same_address``)."""
     kind_keys = _kind_keys(source_kinds())
-    sources, invalid = [], []
+    sources, places, invalid, wrong = [], [], [], []
     for index, entry in enumerate(entries):
         try:
             sources.append(_parse_source(entry, index, where, base, kind_keys))
+            places.append(index)
         except ConfigError as exc:
             if strict:
-                raise
+                problems.add(exc)
+                continue
+            wrong.append(exc)
             invalid.append((entry, index, _invalid_source(entry, index, located(exc, text))))
     sources = _unique_made_names(sources)
-    names = [s.name for s in sources]
-    duplicates = sorted({n for n in names if names.count(n) > 1})
-    if duplicates:
-        raise ConfigError(
-            f"{where}: two sources share the name '{duplicates[0]}'; give each a unique 'name'"
+    for error in _shared_names(sources, places, where, text):
+        problems.add(error)
+    names = {s.name for s in sources}
+    return _ReadSources(
+        tuple(sources),
+        _told_apart(invalid, names | _names_kept_for(sources)),
+        tuple(wrong),
+        _same_address(sources, places, where, text),
+    )
+
+
+def _shared_names(
+    sources: Sequence[Source], places: Sequence[int], where: str, text: str | None
+) -> list[ConfigError]:
+    """An error for each source (at ``places``: their entries' indexes) that has the name of
+    one before it: they would share what the state keeps of a source. One address given
+    twice and left unnamed is said to be, as its one made name is none of the user's."""
+    first: dict[str, int] = {}
+    errors = []
+    for at, source in enumerate(sources):
+        if source.name not in first:
+            first[source.name] = at
+            continue
+        earlier = sources[first[source.name]]
+        index, before = places[at], places[first[source.name]]
+        here = f"{where}: {entry_label('sources', index)}"
+        other = _entry_at(before, "name" if earlier.named else _given(earlier), text)
+        if not source.named and not earlier.named and source.location == earlier.location:
+            message = (
+                f"{here}: reads the same {_WHAT[_given(source)]} as {other}, and neither is "
+                f"named: the two would share the name '{source.name}' and what digest keeps "
+                "of the source; remove one (or, to read it twice with other filters, give "
+                "each a 'name')"
+            )
+        else:
+            message = (
+                f"{here}: two sources share the name '{source.name}', this one and "
+                f"{other}; give each a unique 'name'"
+            )
+        key = "name" if source.named else _given(source)
+        errors.append(ConfigError(message, file=here, at=("sources", index, key)))
+    return errors
+
+
+def _same_address(
+    sources: Sequence[Source], places: Sequence[int], where: str, text: str | None
+) -> tuple[str, ...]:
+    """A warning for each address (or path) that more than one source reads under names of
+    their own: each is fetched on its own, every build. Not an error: the entries may differ
+    on purpose, in their filters or categories (those left unnamed share a name, which
+    ``_shared_names`` refuses)."""
+    readers: dict[str, list[int]] = {}
+    for at, source in enumerate(sources):
+        web = urlsplit(source.location).scheme in ("http", "https")
+        readers.setdefault(url_key(source.location) if web else source.location, []).append(at)
+    warnings = []
+    for ats in readers.values():
+        names = {sources[at].name for at in ats}
+        if len(ats) < 2 or len(names) < len(ats):
+            continue
+        first = sources[ats[0]]
+        entries = [_entry_at(places[at], _given(sources[at]), text) for at in ats]
+        what = (
+            f"the same address (on {host_name(first.location)})"
+            if _given(first) == "url"
+            else f"the same path ({first.location})"
         )
-    return tuple(sources), _told_apart(invalid, set(names) | _names_kept_for(sources))
+        warnings.append(
+            f"{where}: {' and '.join(entries)} read {what}: it is fetched once for each of "
+            "them, every build; keep one, unless they differ on purpose (their filters, "
+            "category or options)"
+        )
+    return tuple(warnings)
+
+
+_WHAT = {"url": "address", "path": "path"}
+
+
+def _given(source: Source) -> str:
+    """The key a source's location was given by: "url" or "path"."""
+    return "url" if urlsplit(source.location).scheme in ("http", "https") else "path"
+
+
+def _entry_at(index: int, key: str, text: str | None) -> str:
+    """A ``[[sources]]`` entry as a message names it: "[[sources]] #2 (line 7)", the line
+    its ``key`` is on, when the file's ``text`` tells it."""
+    line = toml_key_line(text, ("sources", index, key)) if text else None
+    return entry_label("sources", index) + (f" (line {line})" if line else "")
 
 
 def _names_kept_for(sources: Sequence[Source]) -> set[str]:
@@ -427,12 +606,19 @@ def _parse_source(
     # (the entry as the user counts it, and its line: keys are named as written in it)
     here, place = f"{where}: {entry_label('sources', index)}", ("sources", index)
     if not isinstance(entry, dict):
-        raise ConfigError(f"{here}: must be a table with 'url' or 'path', got {entry!r}")
+        raise ConfigError(
+            f"{here}: must be a table with 'url' or 'path', got {entry!r}", file=here, at=place
+        )
     keys = (*SOURCE.keys, *kind_keys)
-    check_known(entry, keys, here, "", place)
+    problems = Problems()
     if ("url" in entry) == ("path" in entry):
-        raise ConfigError(f"{here}: needs exactly one of 'url' or 'path'", file=here, at=place)
-    values = read_values(entry, keys, here, "", base, place)
+        problems.add(
+            ConfigError(f"{here}: needs exactly one of 'url' or 'path'", file=here, at=place)
+        )
+    values: dict[str, Any] = problems.read(
+        lambda: read_entry(entry, keys, here, "", base, place), {}
+    )
+    problems.check()
     url, path = values.pop("url"), values.pop("path")
     try:
         kind = kinds.kind(

@@ -527,6 +527,9 @@ class Config:
     # [[sources]] entries that could not be read: reported with each build, whose other
     # sources are read as usual, rather than stopping the run.
     invalid_sources: tuple[SourceFailure, ...] = ()
+    # What the config does that is likely a mistake though not wrong (two entries reading
+    # one address, which may differ on purpose): said by each build and by 'digest check'.
+    warnings: tuple[str, ...] = ()
     # Why the state file could not be read for the keys it keeps the sources left unnamed by
     # (``load_config``), as a warning to show; "" when it was read, or nothing needed it.
     # Those sources then have the names made from their addresses: a command that shows them

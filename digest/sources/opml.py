@@ -10,14 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from email.utils import format_datetime
 from urllib.parse import urlsplit
 
 from lxml import etree
 
+from digest.config.keys import from_feed_scheme, with_scheme
 from digest.model import Source
 from digest.sources import kinds
 from digest.sources.errors import SourceError
+from digest.sources.kinds.base import Kind
 from digest.sources.urls import host_name
 
 CATEGORY_SEPARATOR = "/"
@@ -30,8 +33,33 @@ _PARSER = etree.XMLParser(
 )
 
 
-def parse_opml(data: bytes) -> list[Source]:
-    """Every feed subscription in an OPML document, its outline folders as the category."""
+@dataclass(frozen=True)
+class SkippedOutline:
+    """A subscription of an OPML file that cannot be imported, and why: named to the user,
+    who would otherwise find it missing from the digest with no word of it."""
+
+    line: int | None  # where it is in the file
+    label: str  # its title (or text), "" when it has none
+    url: str  # its address as written
+    kind: str  # the kind of source it would have been
+    problem: str  # why it is not imported
+    meant: str = ""  # the web address it most likely stands for, when one can be told
+
+
+@dataclass(frozen=True)
+class Subscriptions:
+    """What an OPML file subscribes to: the sources it names, and the subscriptions that
+    cannot be imported (``SkippedOutline``), in the file's order."""
+
+    sources: tuple[Source, ...]
+    skipped: tuple[SkippedOutline, ...] = ()
+
+
+def parse_opml(data: bytes) -> Subscriptions:
+    """Every subscription in an OPML document, its outline folders as the category: each
+    outline with an ``xmlUrl`` (or of ``type="rss"``) is a feed, and one of another kind's
+    type with a ``url`` a source of that kind; those whose address is no web address are
+    skipped, each said to be. A ``feed:`` link is the web address it stands for."""
     if not data.strip():
         raise SourceError("the OPML file is empty", "export your subscriptions again")
     try:
@@ -49,37 +77,90 @@ def parse_opml(data: bytes) -> list[Source]:
     if body is None:
         raise SourceError("the OPML file has no <body>", "export your subscriptions again")
     sources: list[Source] = []
-    names: set[str] = set()
-    _walk(body, [], sources, names)
-    return sources
+    skipped: list[SkippedOutline] = []
+    _walk(body, [], sources, skipped, set())
+    return Subscriptions(tuple(sources), tuple(skipped))
 
 
-def _walk(parent: etree._Element, path: list[str], out: list[Source], names: set[str]) -> None:
+def _walk(
+    parent: etree._Element,
+    path: list[str],
+    out: list[Source],
+    skipped: list[SkippedOutline],
+    names: set[str],
+) -> None:
     for outline in parent:
-        if not isinstance(outline.tag, str) or etree.QName(outline).localname != "outline":
+        if not _is_outline(outline):
             continue
-        url = (outline.get("xmlUrl") or outline.get("xmlurl") or "").strip()
-        kind = kinds.by_opml_type(FEED_TYPE)
-        outline_type = (outline.get("type") or "").lower()
-        if not url and outline_type != FEED_TYPE:
-            # Another kind, as export writes it: a page is type="link" with its url.
-            kind = kinds.by_opml_type(outline_type)
-            url = (outline.get("url") or "").strip() if kind is not None else ""
         label = (outline.get("title") or outline.get("text") or "").strip()
-        if url and kind is not None:
-            if urlsplit(url).scheme not in ("http", "https"):
-                continue  # file:, javascript:, feed: pseudo-schemes have no place here
-            name = _unique(label or host_name(url), names)
-            out.append(
-                Source(
-                    name=name,
-                    kind=kind.name,
-                    location=url,
-                    category=CATEGORY_SEPARATOR.join(path) or None,
-                )
+        found = _subscription(outline)
+        if found is None:
+            _walk(outline, [*path, label] if label else path, out, skipped, names)
+            continue
+        kind, attribute, written = found
+        url = (written or "").strip()
+        problem, meant = _why_not(written, attribute)
+        if problem:
+            skipped.append(
+                SkippedOutline(outline.sourceline, label, url, kind.name, problem, meant)
             )
-        else:
-            _walk(outline, [*path, label] if label else path, out, names)
+            continue
+        name = _unique(label or host_name(meant), names)
+        out.append(
+            Source(
+                name=name,
+                kind=kind.name,
+                location=meant,
+                category=CATEGORY_SEPARATOR.join(path) or None,
+            )
+        )
+
+
+def _is_outline(element: etree._Element) -> bool:
+    return isinstance(element.tag, str) and etree.QName(element).localname == "outline"
+
+
+def _subscription(outline: etree._Element) -> tuple[Kind, str, str | None] | None:
+    """The kind of source ``outline`` subscribes to, the attribute its address is in and the
+    address as written (None: the attribute is missing); None for a folder (an outline
+    holding others, or naming nothing). A folder some reader writes with an empty address
+    is a folder all the same."""
+    folder = any(_is_outline(child) for child in outline)
+    outline_type = (outline.get("type") or "").lower()
+    xml_url = outline.get("xmlUrl", outline.get("xmlurl"))
+    feed = kinds.by_opml_type(FEED_TYPE)
+    if feed is not None and (xml_url is not None or outline_type == FEED_TYPE):
+        if folder and not (xml_url or "").strip():
+            return None
+        return feed, "xmlUrl", xml_url
+    # Another kind, as export writes it: a page is type="link" with its url.
+    kind = kinds.by_opml_type(outline_type) if outline_type else None
+    url = outline.get("url")
+    if kind is None or url is None or (folder and not url.strip()):
+        return None
+    return kind, "url", url
+
+
+def _why_not(written: str | None, attribute: str) -> tuple[str, str]:
+    """Why the address ``written`` in an outline's ``attribute`` (None: it has none) cannot be
+    imported ("" when it can), and the web address it stands for: itself, a ``feed:`` link's,
+    or (when it cannot be imported) the one it most likely meant, which digest does not take
+    on a guess, as it does not from a config or ``sources add``."""
+    url = (written or "").strip()
+    if not url:
+        return f"its {attribute} is {'empty' if written is not None else 'missing'}", ""
+    location = from_feed_scheme(url) or url
+    try:
+        parts = urlsplit(location)
+        host = parts.hostname
+    except ValueError:  # "http://[::1/feed": an IPv6 address left open
+        return f"'{url}' is not a web address", ""
+    if parts.scheme not in ("http", "https"):
+        # (file:, javascript:... have no place here; "example.org/rss" has lost its scheme)
+        return f"'{url}' is not a web address (http or https)", with_scheme(url)
+    if not host:
+        return f"'{url}' names no host", ""
+    return "", location
 
 
 def _unique(name: str, taken: set[str]) -> str:
