@@ -3,14 +3,19 @@ HTTP server on 127.0.0.1 (tests/httpserver.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
+import os
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from fakeinternet import PUBLIC, FakeInternet
-from fetchhelpers import FEED, Sleeps, closed_port, get
+from fetchhelpers import FEED, Sleeps, closed_port, get, unanswered_port
 from httpserver import FixtureServer, Reply
 
 from digest.room import Room
@@ -340,6 +345,56 @@ def test_fetches_stop_at_their_next_pause_once_the_caller_stops_waiting(
         if thread.name.startswith("digest-fetch_") and thread not in before:
             thread.join(10)
     assert time.monotonic() - started < 2.0
+
+
+_STOPPED_CALLER = """
+import sys, time
+from digest.sources.http import FetchRequest, FetchSettings, fetch_all
+
+def stop(result):
+    time.sleep(0.3)  # (the other request is well under way)
+    print("stopped", flush=True)
+    raise SystemExit(3)
+
+fine, held, connect_timeout = sys.argv[1:]
+requests = [FetchRequest(n, u, allow_private=True) for n, u in (("fine", fine), ("held", held))]
+settings = FetchSettings(connect_timeout=float(connect_timeout), total_timeout=60.0, workers=2)
+fetch_all(requests, settings, on_done=stop)
+"""
+
+
+@pytest.mark.parametrize("held", ["slow answer", "unanswered connect"])
+def test_a_fetch_under_way_does_not_keep_the_process_once_the_caller_stops_waiting(
+    http_server: FixtureServer, held: str
+):
+    # Ctrl-C during a build whose feed's server answers only after 25 s exited 22 s later,
+    # as the interpreter waited for the thread whose request waited for the server; as long
+    # for a host that does not answer, up to connect_timeout
+    http_server.route("/fine", body=FEED)
+    http_server.route("/slow", body=FEED, delay=25)
+    code = Path(__file__).resolve().parent.parent  # (this checkout's digest)
+    with contextlib.ExitStack() as stack:
+        if held == "slow answer":
+            url = http_server.url("/slow")
+        else:
+            url = f"http://127.0.0.1:{stack.enter_context(unanswered_port())}/feed"
+        process = subprocess.Popen(
+            [sys.executable, "-c", _STOPPED_CALLER, http_server.url("/fine"), url, "25"],
+            env={**os.environ, "PYTHONPATH": str(code)},
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            assert process.stdout is not None
+            assert process.stdout.readline() == "stopped\n"
+            stopped = time.monotonic()
+            assert process.wait(30) == 3
+            assert time.monotonic() - stopped < 3.0
+        finally:
+            process.kill()
+            process.wait()
+    if held == "slow answer":
+        assert len(http_server.requests_to("/slow")) == 1  # (it was under way)
 
 
 def test_the_requests_not_started_when_the_caller_stops_waiting_are_never_made(

@@ -192,3 +192,120 @@ def test_ctrl_c_reaching_a_worker_leaves_it_to_the_build(tmp_path: Path) -> None
         os.kill(worker, signal.SIGINT)
         time.sleep(0.3)
         assert pool.submit(os.getpid).result(timeout=30) == worker  # the same one, still up
+
+
+# --- Ctrl-C while a feed's server is slow to answer -------------------------------------------
+
+
+def _slow_site(tmp_path: Path, http_server: FixtureServer) -> Path:
+    """A folder whose config reads two feeds, built once; the second feed's server now holds
+    its answer for 25 s (within the config's 60 s deadline)."""
+    now = dt.datetime.now(dt.UTC).strftime("%a, %d %b %Y %H:%M:%S +0000")
+    headers = {"Content-Type": "text/xml"}
+    for n in (1, 2):
+        http_server.route(f"/{n}.xml", body=FEED.format(n=n, date=now), headers=headers)
+    (tmp_path / "digest.toml").write_text(
+        "[fetch]\nallow_private = true\ntimeout = 60\n"
+        + "".join(
+            f'[[sources]]\nname = "Paper {n}"\nurl = "{http_server.url(f"/{n}.xml")}"\n'
+            for n in (1, 2)
+        ),
+        encoding="utf-8",
+    )
+    built = subprocess.run(
+        [sys.executable, "-m", "digest", "build", "-q"],
+        cwd=tmp_path,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert built.returncode == 0, built.stderr
+    slow = FEED.format(n=3, date=now)
+    http_server.route("/2.xml", body=slow, headers=headers, delay=25)
+    return tmp_path
+
+
+def _env() -> dict[str, str]:
+    path = os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))
+    return {**os.environ, "PYTHONPATH": path}
+
+
+def _what_was_built(folder: Path) -> tuple[list[str], dict[str, bytes]]:
+    """The state's content (as SQL) and every output file's bytes."""
+    import sqlite3
+
+    db = sqlite3.connect(folder / "digest-state.sqlite")
+    try:
+        dump = list(db.iterdump())
+    finally:
+        db.close()
+    pages = {p.name: p.read_bytes() for p in sorted((folder / "output").iterdir())}
+    return dump, pages
+
+
+def _building_while_a_server_holds_its_answer(
+    folder: Path, http_server: FixtureServer
+) -> subprocess.Popen[str]:
+    build_process = subprocess.Popen(
+        [sys.executable, "-m", "digest", "build", "-q"],
+        cwd=folder,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,  # its own group, to which Ctrl-C is sent as a terminal sends it
+    )
+    deadline = time.monotonic() + 60
+    while len(http_server.requests_to("/2.xml")) < 2:  # (the first build's, then this one's)
+        assert build_process.poll() is None, build_process.communicate()
+        assert time.monotonic() < deadline, "the build never asked for the slow feed"
+        time.sleep(0.05)
+    time.sleep(0.2)
+    return build_process
+
+
+@pytest.mark.slow
+def test_ctrl_c_stops_a_build_waiting_for_a_slow_server_at_once_and_changes_nothing(
+    tmp_path: Path, http_server: FixtureServer, no_proxies: None
+) -> None:
+    # It exited 130 only 22 s after Ctrl-C, saying nothing meanwhile: the interpreter waited
+    # for the thread whose request waited for the server, up to the fetch timeout
+    folder = _slow_site(tmp_path, http_server)
+    before = _what_was_built(folder)
+    build_process = _building_while_a_server_holds_its_answer(folder, http_server)
+    try:
+        pressed = time.monotonic()
+        os.killpg(build_process.pid, signal.SIGINT)
+        out, err = build_process.communicate(timeout=30)
+        took = time.monotonic() - pressed
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(build_process.pid, signal.SIGKILL)
+    assert build_process.returncode == 130
+    assert took < 3.0
+    assert (out, err) == ("", "digest: interrupted, stopping\n")
+    assert _what_was_built(folder) == before
+
+
+@pytest.mark.slow
+def test_a_second_ctrl_c_while_a_build_stops_ends_it_without_a_traceback(
+    tmp_path: Path, http_server: FixtureServer, no_proxies: None
+) -> None:
+    # The second exited at once, but Python printed "Exception ignored in: <module
+    # 'threading'> ... KeyboardInterrupt" with its traceback as it waited for the threads
+    folder = _slow_site(tmp_path, http_server)
+    build_process = _building_while_a_server_holds_its_answer(folder, http_server)
+    try:
+        os.killpg(build_process.pid, signal.SIGINT)
+        assert build_process.stderr is not None
+        said = build_process.stderr.readline()  # (as soon as it is said)
+        with contextlib.suppress(ProcessLookupError):  # (it may have ended already)
+            os.killpg(build_process.pid, signal.SIGINT)
+        _, err = build_process.communicate(timeout=30)
+    finally:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(build_process.pid, signal.SIGKILL)
+    assert build_process.returncode == 130
+    assert said.startswith("digest: interrupted")
+    assert "Traceback" not in err and "Exception ignored" not in err, err

@@ -14,13 +14,16 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 from digest.cli.console import OneLineFormatter, error
 from digest.cli.exits import (
     EXIT_BROKEN_PIPE,
     EXIT_FAILED,
+    EXIT_INTERRUPTED,
     EXIT_LOCKED,
     EXIT_OK,
     EXIT_USAGE,
@@ -39,6 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE
+    ctrl_c = _CtrlC.install()
     try:
         status: int = args.handler(args)
         sys.stdout.flush()  # a pipe's buffer is written here, where a closed pipe is caught
@@ -54,7 +58,68 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BaseException as exc:  # each reported with its status and words: digest.cli.exits
         if not reported(exc):
             raise
+        if isinstance(exc, KeyboardInterrupt) and ctrl_c.said:
+            return EXIT_INTERRUPTED  # (said as it was pressed)
         return _report(exc)
+    finally:
+        ctrl_c.done()
+
+
+class _CtrlC:
+    """What Ctrl-C does while a command runs, and while the process then ends.
+
+    The first says at once, in one line, that digest is stopping, and stops the command as
+    Python's own handler does (``KeyboardInterrupt``: a build's state and pages are left as
+    they were, or as it left them whole). That takes a moment: a fetch still waiting for its
+    server is left behind (``digest.sources.http.fetching``). A second Ctrl-C meanwhile, or
+    as the process ends, ends it at once, as a kill would: Python's handler raised it
+    wherever the interpreter was, and during its exit printed a traceback ("Exception ignored
+    in: <module 'threading'>").
+    """
+
+    def __init__(self, installed: bool) -> None:
+        self._installed = installed
+        self._pressed_once = False
+        self.said = False  # the line was said as Ctrl-C was pressed
+
+    @classmethod
+    def install(cls) -> _CtrlC:
+        """Handle SIGINT as above, unless something else decides what it does (it is ignored:
+        a job started in the background; a handler of the caller's) or this is not the main
+        thread, where no handler can be set."""
+        if (
+            threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+        ):
+            return cls(installed=False)
+        ctrl_c = cls(installed=True)
+        signal.signal(signal.SIGINT, ctrl_c._pressed)
+        return ctrl_c
+
+    def done(self) -> None:
+        """The command is over: Python's own handler again (for a caller of ``main`` that
+        goes on), unless Ctrl-C was pressed, when the process is ending."""
+        if self._installed and not self._pressed_once:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def _pressed(self, _signum: int, _frame: object) -> None:
+        if self._pressed_once:
+            os._exit(EXIT_INTERRUPTED)
+        self._pressed_once = True
+        self.said = _say_now("digest: interrupted, stopping")
+        raise KeyboardInterrupt
+
+
+def _say_now(line: str) -> bool:
+    """Write ``line`` to standard error from a signal handler: straight to its file, since
+    the handler may run in the middle of a write to ``sys.stderr``, which would refuse to be
+    called again. Whether it was said."""
+    try:
+        start = "\n" if sys.stderr.isatty() else ""  # (a progress bar may be on the line)
+        os.write(sys.stderr.fileno(), f"{start}{line}\n".encode())
+    except (AttributeError, OSError, ValueError):  # (no file: a stream a test put there)
+        return False
+    return True
 
 
 def _report(exc: BaseException) -> int:
