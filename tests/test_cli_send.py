@@ -45,6 +45,37 @@ def test_send_through_a_real_smtp_server_once_then_not_again_then_force(
         assert len(handler.envelopes) == 2
 
 
+def test_send_says_what_it_sent_in_its_own_words_not_in_a_log_record(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It printed "2026-12-07 14:01:20,865 INFO digest.mail: sent <...> to ... via ..." beside
+    # its line saying what was sent to whom: the log 'digest run' keeps, in a command's output
+    import os
+    import re
+    import subprocess
+    import sys
+
+    from smtpserver import PASSWORD, Recorder, authenticator, smtp_server
+
+    handler = Recorder()
+    with smtp_server(handler, authenticator=authenticator, auth_require_tls=False) as port:
+        (workdir / "digest.toml").write_text(email_config(port), encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, "-m", "digest", "send"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "TEST_SMTP_PASSWORD": PASSWORD, "PYTHONIOENCODING": "utf-8"},
+        )
+    assert done.returncode == EXIT_OK, done.stderr
+    assert len(handler.envelopes) == 1
+    printed = done.stdout.splitlines() + done.stderr.splitlines()
+    stamp = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ ")
+    assert not [line for line in printed if stamp.match(line)], printed
+    (sent,) = [line for line in printed if " sent " in line]
+    assert sent in done.stdout and "to 2 recipients" in sent
+
+
 def test_send_with_wrong_password_fails_clearly_without_printing_it(
     workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys
 ) -> None:

@@ -19,7 +19,7 @@ import sys
 import threading
 from collections.abc import Sequence
 
-from digest.cli.console import OneLineFormatter, error
+from digest.cli.console import CommandLineFormatter, OneLineFormatter, error
 from digest.cli.exits import (
     EXIT_BROKEN_PIPE,
     EXIT_FAILED,
@@ -38,7 +38,10 @@ __all__ = ["EXIT_FAILED", "EXIT_LOCKED", "EXIT_OK", "EXIT_USAGE", "build_parser"
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    _configure_logging(getattr(args, "verbose", 0) - getattr(args, "quiet", 0))
+    _configure_logging(
+        getattr(args, "verbose", 0) - getattr(args, "quiet", 0),
+        journal=getattr(args, "journal", False),
+    )
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_USAGE
@@ -141,12 +144,20 @@ def _stdout_reader_gone() -> bool:
         return False
 
 
-def _configure_logging(level: int) -> None:
+def _configure_logging(verbosity: int, *, journal: bool) -> None:
+    """Where log records go: standard error, as ``journal`` lines (``digest run``, whose
+    output is a log: time, level and logger, INFO by default, one line per source and run)
+    or as the other commands' own lines are (``CommandLineFormatter``: a warning as a
+    "warning:" line, the detail of INFO and DEBUG only with -v). -q keeps only warnings
+    (what a crontab wants), -v adds debugging detail, -qq only errors."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logging.basicConfig(
-        # INFO by default: one line per source and run, which is what a log wants; -q keeps
-        # only warnings (what a crontab wants), -v adds debugging detail.
-        level=logging.INFO - 10 * max(-2, min(level, 1)),
-        handlers=[handler],
-    )
+    if journal:
+        handler.setFormatter(OneLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        level = logging.INFO - 10 * max(-2, min(verbosity, 1))
+    else:
+        # (digest send's "sent <message id> to ... via ...", with its time and level, beside
+        # the line saying what was sent to whom, read as something else)
+        handler.setFormatter(CommandLineFormatter())
+        level = logging.DEBUG if verbosity > 0 else logging.WARNING
+        level = logging.ERROR if verbosity < -1 else level
+    logging.basicConfig(level=level, handlers=[handler])

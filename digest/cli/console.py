@@ -51,6 +51,23 @@ class OneLineFormatter(logging.Formatter):
         return escaped(super().formatMessage(record))
 
 
+class CommandLineFormatter(logging.Formatter):
+    """Log records among a command's own lines, said as those are (``error``, ``warn``,
+    ``note``): "digest: " before an error, "warning: " before a warning, "note: " before
+    the detail -v shows; each message on one line (``escaped``), a traceback (an error
+    nobody expected) with its own lines after it. ``digest run``'s log, which is a log,
+    keeps its time, level and logger (``OneLineFormatter``)."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        if record.levelno >= logging.ERROR:
+            start = "digest: "
+        elif record.levelno >= logging.WARNING:
+            start = "warning: "
+        else:
+            start = "note: "
+        return f"{start}{escaped(record.getMessage())}"
+
+
 def report_problems(
     failures: Iterable[SourceFailure],
     warnings: Iterable[str],

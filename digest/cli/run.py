@@ -27,7 +27,8 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         "it changes, and at once on SIGHUP.",
     )
     run.add_argument("--once", action="store_true", help="do one scheduled job now and exit")
-    run.set_defaults(handler=cmd_run)
+    # what it says is a log (a journal's, a file's): each line with its time and level
+    run.set_defaults(handler=cmd_run, journal=True)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
