@@ -137,12 +137,29 @@ def require_sources(config: Config) -> None:
     state file and an output folder in the wrong place, and a ``digest send`` after it would
     mail the empty digest. A usage error (exit 2) stops such a line at its first command,
     and cron mails the reason. A wrong ``[[sources]]`` entry is not this: it is reported as
-    a failed source, and the others are read.
+    a failed source, and the others are read; but a config whose every entry is wrong (an
+    ``exclude`` rule that does not compile, say) names none that can be read, as one
+    naming none does, and each entry is named with what is wrong with it.
     """
-    if config.invalid_sources or sources_of(config):
+    if sources_of(config):
         return
     base = config.path.parent if config.path else Path.cwd()
     add = "add a first source with 'digest sources add URL'"
+    if config.invalid_sources:
+        from digest.config import INVALID_ENTRY
+
+        wrong = [
+            f"{failure.source}: {failure.problem.removeprefix(INVALID_ENTRY).removesuffix(')')}"
+            for failure in config.invalid_sources
+        ]
+        one = len(wrong) == 1
+        raise NothingToReadError(
+            f"{config.path} names no source that can be read, as "
+            f"{'its [[sources]] entry is' if one else 'each of its [[sources]] entries is'} "
+            f"wrong ({'; '.join(wrong)}): nothing to build from",
+            f"fix {'that entry' if one else 'those entries'}, or add a source with "
+            "'digest sources add URL'",
+        )
     if config.path is None:
         raise NothingToReadError(
             f"no config file and no seeds/ folder in {base}: nothing to build from",

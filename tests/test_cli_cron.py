@@ -255,6 +255,28 @@ def test_a_config_that_names_no_sources_says_so(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["digest.toml"]
 
 
+def test_a_config_whose_every_source_entry_is_wrong_says_so_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    # Each entry left out as wrong (a rule that does not compile), the build published a day
+    # of "0 stories", its page and feed, and exited 0; 'digest send' would have mailed it
+    (tmp_path / "digest.toml").write_text(
+        '[[sources]]\nname = "Harbour"\npath = "notes"\nexclude = ["re:(foo"]\n'
+        '[[sources]]\nname = "Quay"\nurl = "htps://example.org/feed.xml"\n',
+        encoding="utf-8",
+    )
+    for command in (["build", "-q"], ["send", "-q"], ["stories"], ["run", "--once", "-q"]):
+        done = digest(*command, cwd=tmp_path)
+        assert done.returncode == 2, (command, done.stderr)
+        assert done.stdout == ""
+        (said,) = done.stderr.splitlines()
+        assert "digest.toml names no source that can be read" in said
+        assert "Harbour: " in said and "the regular expression '(foo' does not compile" in said
+        assert "Quay: " in said and "key 'url' must be" in said
+        assert "nothing to build from" in said and "digest sources add URL" in said
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["digest.toml"]
+
+
 def test_an_email_cut_to_fit_is_said_once(tmp_path: Path) -> None:
     """A busy day's email leaves full texts out to stay under Gmail's clip: the user is told
     once, not once by the log and again by the command."""
