@@ -184,13 +184,21 @@ class Recovered:
 
 
 def hold_incomplete(
-    articles: Sequence[Article], incomplete: Collection[str], waited: Mapping[str, int]
+    articles: Sequence[Article],
+    incomplete: Collection[str],
+    waited: Mapping[str, int],
+    *,
+    a_run: bool = True,
 ) -> Recovered:
     """Hold back the articles read from broken markup (``incomplete``: their keys), so that a
     cut-off or damaged entry is not shown, nor remembered as shown, in the state it came in:
     a later read of the feed most often gives it whole. One that has waited
     ``HOLD_INCOMPLETE_RUNS`` runs (``waited``: runs per key) and is still incomplete is shown
-    anyway, to be marked as such, rather than lost."""
+    anyway, to be marked as such, rather than lost.
+
+    ``a_run``: this reading is one of the runs they wait (``DayPlan.a_run``), and says which
+    it is; else it says how many they have waited (a look said "run 2 of 2" after the first,
+    and the next build said it again)."""
     result = Recovered([], [], frozenset(), [])
     marked: set[str] = set()
     for article in articles:
@@ -201,9 +209,14 @@ def hold_incomplete(
         runs = waited.get(article.key, 0)
         if runs < HOLD_INCOMPLETE_RUNS:
             result.held.append(article)
+            count = (
+                f"run {runs + 1} of {HOLD_INCOMPLETE_RUNS}"
+                if a_run
+                else f"{runs} of {HOLD_INCOMPLETE_RUNS} runs waited so far"
+            )
             result.warnings.append(
                 f"{label} came cut short or damaged in its feed: held back until a later read "
-                f"gives it whole (run {runs + 1} of {HOLD_INCOMPLETE_RUNS})"
+                f"gives it whole ({count})"
             )
         else:
             result.ready.append(article)
@@ -463,6 +476,10 @@ class DayPlan:
     full_text_limit: int
     cleaning: Cleaning
     language: str = "en"  # the digest's: what an incomplete article is marked with
+    # Whether this reading is one of the runs an entry held back as incomplete waits: a build
+    # of today's digest; not a look ('digest stories'), nor a build of an earlier day, which
+    # is not one of the runs through the day that give its feed time to mend it.
+    a_run: bool = True
     top: Filters = dataclasses.field(default_factory=Filters)
     own: Mapping[str, Filters] = dataclasses.field(default_factory=dict)  # by source name
 
@@ -508,6 +525,7 @@ def take(
         taken,
         incomplete,
         known.incomplete_runs(a.key for a in taken if a.key in incomplete) if incomplete else {},
+        a_run=plan.a_run,
     )
     levels = plan.levels(source)
     wanted: list[Article] = []

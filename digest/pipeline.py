@@ -261,8 +261,9 @@ def _own_filters(config: Config) -> dict[str, Filters]:
     }
 
 
-def day_plan(config: Config, day: dt.date, now: dt.datetime) -> DayPlan:
-    """What taking each source's articles for ``day`` needs to know of the config."""
+def day_plan(config: Config, day: dt.date, now: dt.datetime, *, a_run: bool = True) -> DayPlan:
+    """What taking each source's articles for ``day`` needs to know of the config; ``a_run``
+    as ``DayPlan`` says."""
     top = Filters(config.include, config.exclude, "top level")
     own = _own_filters(config)
     return DayPlan(
@@ -279,6 +280,7 @@ def day_plan(config: Config, day: dt.date, now: dt.datetime) -> DayPlan:
             summaries=any(level.reads("summary") for level in (top, *own.values())),
         ),
         language=config.language,
+        a_run=a_run,
         top=top,
         own=own,
     )
@@ -290,9 +292,13 @@ def assemble_day(
     day: dt.date,
     now: dt.datetime,
     progress: Progress | None = None,
+    *,
+    a_run: bool = True,
 ) -> Assembly:
     """ingest → select → full text → clean → filter → group: the day's digest, from the
     configured sources and what the state knows. Reads the state and writes nothing.
+    ``a_run``: this is one of the runs an entry held back as incomplete waits
+    (``DayPlan.a_run``).
 
     Each source's articles are taken for the day as soon as it is read (``digest.intake``):
     selected (before cleaning: on a busy day most entries are ones already shown or an old
@@ -301,7 +307,7 @@ def assemble_day(
     within full_text_limit), their pages asked for (``digest.fulltext``), and cleaned. Every
     rule then sees each article as the reader would, full text and summary included.
     """
-    plan = day_plan(config, day, now)
+    plan = day_plan(config, day, now, a_run=a_run)
     if config.rules is not None:
         # A rules file of the user's that cannot be used stops the run now. (The built-in
         # rules are loaded when an article is first cleaned: a rerun that finds nothing new
@@ -578,7 +584,11 @@ def build(
         config = keyed_by_state(config, state.source_locations())
         check_kept(day, state, config)
         remove_leftovers(config.output)  # from a run killed while writing its pages
-        assembly = assemble_day(config, state, day, now, progress)
+        # A build of an earlier day holds back what came incomplete, but is not one of the
+        # runs it waits (``DayPlan.a_run``): the runs it waited stay as they were.
+        a_run = day == today(config, now)
+        assembly = assemble_day(config, state, day, now, progress, a_run=a_run)
+        held = assembly.held_incomplete if a_run else []
         days = _built_days(config, state)
         fingerprint = freshness.fingerprint(
             config, days, assembly.failures, _template_folders(config)
@@ -587,7 +597,7 @@ def build(
         if current is not None:
             # Nothing new for the day, and its pages are what this run would write: what
             # was read is stored (source health, skipped entries), the pages left alone.
-            held_before = state.incomplete_runs(a.key for a in assembly.held_incomplete)
+            held_before = state.incomplete_runs(a.key for a in held)
             keep = _keeping(config, days, now)
             forgotten = state.commit_build(
                 day,
@@ -597,7 +607,7 @@ def build(
                 now,
                 assembly.health,
                 sightings=assembly.sightings,
-                held_incomplete=assembly.held_incomplete,
+                held_incomplete=held,
                 keep=keep,
             )
             # A copy only when the state gained entries (a new feed's backlog, say): the
@@ -606,7 +616,7 @@ def build(
             gained = (
                 assembly.skipped
                 or assembly.sightings
-                or any(a.key not in held_before for a in assembly.held_incomplete)
+                or any(a.key not in held_before for a in held)
             )
             backup_warning = back_up_after_build(state) if gained else None
             return _result(
@@ -698,7 +708,7 @@ def build(
                         story_record(story, day, record.published)
                         for story in (*digest.stories, *digest.also_today)
                     ],
-                    held_incomplete=assembly.held_incomplete,
+                    held_incomplete=held,
                     keep=keep,
                     article_entries=entries.to_store(),
                     rendered=(

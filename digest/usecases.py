@@ -401,7 +401,8 @@ def stories_of_day(
     with RunLock(config.state), State.open(config.state) as state:
         config = keyed_by_state(config, state.source_locations())  # (as a build names them)
         check_kept(day, state, config)
-        assembly = assemble_day(config, state, day, now, progress)
+        # (a look, not one of the runs an entry held back as incomplete waits)
+        assembly = assemble_day(config, state, day, now, progress, a_run=False)
         digest = assembly.digest  # (grouped from the state's articles: while it is open)
     grouping = story_settings(config).grouping
     similarity: dict[str, float] = {}

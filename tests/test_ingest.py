@@ -1282,6 +1282,55 @@ def test_an_entry_its_feed_keeps_cut_off_is_shown_marked_after_waiting(
         assert state.entries(["id:Harbour:story-3"])["id:Harbour:story-3"].day == DAY.isoformat()
 
 
+def test_a_look_at_the_day_between_two_builds_is_not_one_of_the_runs_an_entry_waits(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    # 'digest stories' after the first build said "(run 2 of 2)", the count the next build
+    # would reach, and the next build said "(run 2 of 2)" again
+    from digest.usecases import stories_of_day
+
+    http_server.route("/feed.xml", body=cut_in_third_item(), headers=RSS)
+    config = site(tmp_path, feed("Harbour", http_server.url("/feed.xml")))
+    held = "Harbour: 'Story number 3 about the harbour' came cut short or damaged in its feed"
+    said = []
+    for hour in range(3):
+        build_result = build(config, DAY, now=NOW + dt.timedelta(hours=hour))
+        looked = stories_of_day(config, DAY, now=NOW + dt.timedelta(hours=hour, minutes=30))
+        said.append([w.rsplit("(", 1)[-1] for w in build_result.warnings if held in w])
+        said.append([w.rsplit("(", 1)[-1] for w in looked.warnings if held in w])
+    # (after the second build, it is shown, marked as incomplete, by the look and the third)
+    assert said == [["run 1 of 2)"], ["1 of 2 runs waited so far)"], ["run 2 of 2)"], [], [], []]
+    with State.open(config.state) as state:  # shown by the third build, as it always was
+        assert state.entries(["id:Harbour:story-3"])["id:Harbour:story-3"].day == DAY.isoformat()
+
+
+def test_a_build_of_an_earlier_day_is_not_one_of_the_runs_an_entry_waits(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    # the entry is the day before's: a build of that day takes it, and held it back as one
+    # of its two runs, so that today's next build showed it after only one run of the day's
+    before = DAY - dt.timedelta(days=1)
+    items = [item(n, NOW - dt.timedelta(hours=12 * n)) for n in (1, 2, 3)]  # (3: the day before)
+    whole = rss(*items)
+    cut = whole[: whole.index("shortage of welders", whole.index("pier 3"))]
+    http_server.route("/feed.xml", body=cut, headers=RSS)
+    config = site(tmp_path, feed("Harbour", http_server.url("/feed.xml")), first_run_hours=0)
+    label = "Harbour: 'Story number 3 about the harbour'"
+
+    def held(result) -> list[str]:
+        return [w.split(" (")[-1] for w in result.warnings if w.startswith(label)]
+
+    assert held(build(config, DAY, now=NOW)) == ["run 1 of 2)"]
+    earlier = build(config, before, now=NOW + dt.timedelta(hours=1))
+    assert held(earlier) == ["1 of 2 runs waited so far)"]
+    with State.open(config.state) as state:
+        assert state.incomplete_runs(["id:Harbour:story-3"]) == {"id:Harbour:story-3": 1}
+        assert state.entries(["id:Harbour:story-3"]) == {}  # held back all the same
+    later = build(config, DAY, now=NOW + dt.timedelta(hours=2))
+    assert held(later) == ["run 2 of 2)"]
+    assert not any("Story number 3" in title for title in story_titles(later))
+
+
 def test_an_entry_cut_off_before_any_text_is_shown_as_its_marked_headline_once_it_waited(
     tmp_path: Path,
 ) -> None:
