@@ -11,6 +11,8 @@ build: it is reported as one of the build's warnings, and the older copies stay.
 Neither deletes anything: the file they replace is moved aside, with its write-ahead log
 (``digest-state.sqlite.damaged-20261121T063012Z``). Both refuse to replace a sound state
 unless forced, and both expect their caller to hold the run lock, so no build runs meanwhile.
+A copy put back keeps the record of the emails sent after it was taken, as the file it
+replaces has it: without it, 'digest send' would mail those days again.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from pathlib import Path
 
 from digest.errors import DigestError
 from digest.state import (
+    Sent,
     State,
     backup_files,
     backup_folder,
@@ -35,6 +38,7 @@ from digest.state import (
     create_state,
     integrity_problems,
     new_state_file,
+    read_sends,
     remove_leftovers_beside,
     sync_file,
     sync_folder,
@@ -71,11 +75,18 @@ class Copy:
 @dataclass(frozen=True)
 class Replaced:
     """What ``restore`` or ``reset`` did: the copy put in place (None for a reset), and where
-    the file it replaced went (None when there was none)."""
+    the file it replaced went (None when there was none). For a restore: the emails sent
+    after the copy was taken, whose record it kept from the file it replaced
+    (``kept_sends``), or, when that file could not be read (``sends_unknown``), the newest
+    day the copy has built and does not record as sent (``maybe_sent``), whose email may
+    have gone out since."""
 
     state: Path
     source: Copy | None
     moved_aside: tuple[Path, ...]
+    kept_sends: tuple[Sent, ...] = ()
+    sends_unknown: bool = False
+    maybe_sent: dt.date | None = None
 
 
 _STAMP = "%Y%m%dT%H%M%SZ"
@@ -186,6 +197,17 @@ def restore(state_path: Path, name: str | None = None, *, force: bool = False) -
         state_path, force, "restoring a copy forgets what digest did since it was taken"
     )
     source = _named(state_path, name) if name else _newest_good(state_path)
+    # What the file replaced records as sent and the copy does not (or as sent later, to
+    # recipients refused for now before): an email that went out after the copy was taken.
+    # The state put back keeps its record, or 'digest send' (a cron line run again, the
+    # catch-up of 'digest run' as it starts) would mail the day again.
+    sent_before = read_sends(state_path)
+    in_copy = read_sends(source.path) or {}
+    later = tuple(
+        sent
+        for day, sent in sorted((sent_before or {}).items())
+        if day not in in_copy or in_copy[day].at < sent.at
+    )
     state_path.parent.mkdir(parents=True, exist_ok=True)
     made = new_state_file(state_path)
     try:
@@ -201,13 +223,20 @@ def restore(state_path: Path, name: str | None = None, *, force: bool = False) -
         finally:
             writer.close()
             reader.close()
+        if later:
+            with State.open(made) as restored:  # (before it takes its place: all or nothing)
+                for sent in later:
+                    restored.keep_sent(sent)
         sync_file(made)
         moved = move_aside(state_path)
         os.replace(made, state_path)
         sync_folder(state_path.parent)
     finally:
         made.unlink(missing_ok=True)
-    return Replaced(state_path, source, moved)
+    maybe_sent = None
+    if sent_before is None and source.last_day is not None and source.last_day not in in_copy:
+        maybe_sent = source.last_day
+    return Replaced(state_path, source, moved, later, sent_before is None, maybe_sent)
 
 
 def reset(state_path: Path, *, force: bool = False) -> Replaced:

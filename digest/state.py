@@ -293,6 +293,18 @@ class EntryRecord:
 
 
 @dataclass(frozen=True)
+class Sent:
+    """A day's email as the state records it (``State.record_sent``): when it went, under
+    which Message-IDs, to whom, and to whom it is still to go."""
+
+    day: dt.date
+    at: dt.datetime
+    message_ids: str
+    recipients: tuple[str, ...]
+    deferred: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class SourceRecord:
     name: str
     location: str
@@ -1166,6 +1178,11 @@ class State:
                 ),
             )
 
+    def keep_sent(self, sent: Sent) -> None:
+        """Record ``sent`` as it was recorded elsewhere (in the state file a restored copy
+        replaced: ``digest.backup.restore``)."""
+        self.record_sent(sent.day, sent.at, sent.message_ids, sent.recipients, sent.deferred)
+
     def defer_recipients(self, day: dt.date, deferred: Sequence[str]) -> None:
         """``day``'s email, sent to some, is still to go to ``deferred`` (and no longer to any
         recipient left out: refused for good, say)."""
@@ -1230,6 +1247,28 @@ def _source_locations(db: sqlite3.Connection) -> list[tuple[str, str]]:
         "ORDER BY COALESCE(last_success, last_error_at, first_run) DESC, name"
     ).fetchall()
     return [(str(name), str(location)) for name, location in rows]
+
+
+def read_sends(path: Path) -> dict[dt.date, Sent] | None:
+    """The emails the state file at ``path`` records as sent, by day, read as ``_read_only``
+    reads; None when there is no such file or it cannot be read (damaged, emptied)."""
+    return _read_only(path, _sends, None)
+
+
+def _sends(db: sqlite3.Connection) -> dict[dt.date, Sent]:
+    columns = {row[1] for row in db.execute("PRAGMA table_info(sends)")}
+    deferred = "deferred" if "deferred" in columns else "''"  # (a state from before it)
+    rows = db.execute(f"SELECT day, sent_at, message_id, recipients, {deferred} FROM sends")
+    return {
+        dt.date.fromisoformat(day): Sent(
+            dt.date.fromisoformat(day),
+            dt.datetime.fromisoformat(at),
+            message_ids,
+            _addresses(recipients),
+            _addresses(deferred),
+        )
+        for day, at, message_ids, recipients, deferred in rows
+    }
 
 
 def _read_only(path: Path, read: Callable[[sqlite3.Connection], _T], missing: _T) -> _T:

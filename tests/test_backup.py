@@ -18,7 +18,7 @@ from digest.backup import KEEP, BackupError
 from digest.config import Config
 from digest.model import Source
 from digest.pipeline import build
-from digest.state import State, backup_files, backup_folder, integrity_problems
+from digest.state import State, backup_files, backup_folder, integrity_problems, read_sends
 
 DAY = dt.date(2026, 11, 21)
 NOW = dt.datetime(2026, 11, 21, 7, 0, tzinfo=dt.UTC)
@@ -191,6 +191,36 @@ def test_with_no_good_copy_restore_says_what_else_to_do(site: Config) -> None:
     with pytest.raises(BackupError) as caught:
         backup.restore(site.state)
     assert "no good copy" in caught.value.problem and "digest state reset" in caught.value.advice
+
+
+def test_a_copy_taken_before_an_email_went_out_keeps_its_record_once_restored(
+    site: Config,
+) -> None:
+    # The copy is taken as the build ends, the email sent after: restored, it did not know
+    # the day was sent, and 'digest send' mailed it again
+    build(site, DAY, now=NOW)
+    sent_at = NOW + dt.timedelta(minutes=5)
+    with State.open(site.state) as state:
+        state.record_sent(DAY, sent_at, "<a@example.org>", ["ana@example.org"], ["bo@example.org"])
+    done = backup.restore(site.state, force=True)
+    assert [(sent.day, sent.at) for sent in done.kept_sends] == [(DAY, sent_at)]
+    assert not done.sends_unknown
+    with State.open(site.state) as state:
+        assert state.sent_at(DAY) == sent_at
+        assert state.sent_to(DAY) == ("ana@example.org",)
+        assert state.deferred_recipients(DAY) == ("bo@example.org",)  # still to go to them
+        assert state.message_ids(DAY) == ("<a@example.org>",)
+    [copy] = backup_files(site.state)  # (itself as it was taken: a restore changes no copy)
+    assert read_sends(copy) == {}
+
+
+def test_a_copy_restored_in_place_of_a_file_that_cannot_be_read_names_the_day_that_may_have_gone(
+    site: Config,
+) -> None:
+    build(site, DAY, now=NOW)
+    site.state.write_bytes(b"")  # whatever it recorded as sent is lost
+    done = backup.restore(site.state)
+    assert done.kept_sends == () and done.sends_unknown and done.maybe_sent == DAY
 
 
 # --- reset ------------------------------------------------------------------------------------

@@ -96,3 +96,32 @@ def test_state_alone_explains_itself(workdir: Path, capsys: pytest.CaptureFixtur
     out = capsys.readouterr().out
     for action in ("check", "list", "restore", "reset"):
         assert action in out
+
+
+def test_a_restore_after_a_send_keeps_the_day_from_being_mailed_again(
+    workdir: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    # The newest copy was taken as the build ended, before the email went out: 'digest
+    # state restore' put back a state that did not know the day was sent, and the next
+    # 'digest send' mailed it again, without a word
+    from smtpserver import Recorder, smtp_server
+
+    handler = Recorder()
+    with smtp_server(handler) as port:
+        (workdir / "digest.toml").write_text(
+            '[email]\nfrom = "digest@example.org"\nto = ["ana@example.org"]\n'
+            f'smtp_host = "127.0.0.1"\nsmtp_port = {port}\nsecurity = "none"\n',
+            encoding="utf-8",
+        )
+        assert main(["send", "-q", "--date", SEEDS_DAY]) == EXIT_OK  # built, then sent
+        assert main(["state", "restore", "--force"]) == EXIT_OK
+        out, err = capsys.readouterr()
+        assert "restored" in out
+        (warning,) = err.splitlines()
+        assert warning.startswith("warning: this copy, taken ")
+        assert f"predates the email of {SEEDS_DAY} (sent " in warning
+        assert "'digest send' would have mailed it again" in warning
+        assert f"'digest send --date {SEEDS_DAY} --force' sends it anyway" in warning
+        assert main(["send", "--date", SEEDS_DAY]) == EXIT_OK
+        assert "already sent" in capsys.readouterr().out
+    assert len(handler.envelopes) == 1

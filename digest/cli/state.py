@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from pathlib import Path
 
 from digest import backup
+from digest.cli.console import warn
 from digest.cli.exits import EXIT_FAILED, EXIT_OK, EXIT_USAGE
 from digest.cli.options import load
 from digest.state import RunLock, backup_folder, damage_advice, integrity_problems
@@ -50,7 +52,7 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         help="put a copy in place of a damaged state file",
         description="Put the newest good copy (or the one named) in place of the state file, "
         "which is moved aside, not deleted. Articles shown after the copy was taken may be "
-        "shown once more.",
+        "shown once more; an email sent after it was taken stays recorded as sent.",
     )
     restore.add_argument(
         "copy",
@@ -113,13 +115,44 @@ def cmd_state_list(args: argparse.Namespace) -> int:
 
 
 def cmd_state_restore(args: argparse.Namespace) -> int:
-    path = load(args).state
+    config = load(args)
+    path = config.state
     with RunLock(path):
         done = backup.restore(path, args.copy, force=args.force)
     assert done.source is not None
     print(f"restored {path} from {done.source.path} ({_figures(done.source)})")
     _said_aside(done.moved_aside)
+    _said_sends(done, sends_email=config.email is not None)
     return EXIT_OK
+
+
+def _said_sends(done: backup.Replaced, *, sends_email: bool) -> None:
+    """The emails that went out after the copy restored was taken: kept as sent (it would
+    not have known, and 'digest send' would have mailed those days again), or, when the file
+    replaced could not be read, the day whose email may have gone out meanwhile."""
+    taken = done.source.taken if done.source else None
+    taken_at = f", taken {taken:%Y-%m-%d %H:%M} UTC," if taken else ""
+    if done.kept_sends:
+        one = len(done.kept_sends) == 1
+        emails = " and ".join(
+            f"{sent.day} (sent {sent.at.astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC)"
+            for sent in done.kept_sends
+        )
+        warn(
+            f"this copy{taken_at} predates the email{'' if one else 's'} of {emails}: 'digest "
+            f"send' would have mailed {'it' if one else 'them'} again; "
+            f"{'its' if one else 'their'} record is kept from the file replaced, so "
+            f"{'it is' if one else 'they are'} not sent again ('digest send --date "
+            f"{done.kept_sends[-1].day} --force' sends {'it' if one else 'one'} anyway)"
+        )
+    elif done.sends_unknown and done.maybe_sent and sends_email:
+        day = done.maybe_sent.isoformat()
+        warn(
+            f"the file replaced could not be read for the emails it recorded as sent, and this "
+            f"copy{taken_at} does not record {day}'s as sent: if it went out after the copy was "
+            f"taken, 'digest send' and 'digest run' would mail it again; if it did, run neither "
+            f"again for {day}"
+        )
 
 
 def cmd_state_reset(args: argparse.Namespace) -> int:
