@@ -272,7 +272,8 @@ def test_a_config_whose_every_source_entry_is_wrong_says_so_and_writes_nothing(
         (said,) = done.stderr.splitlines()
         assert "digest.toml names no source that can be read" in said
         assert "Harbour: " in said and "the regular expression '(foo' does not compile" in said
-        assert "Quay: " in said and "key 'url' must be" in said
+        assert "Quay: " in said and "key 'url': must be an http(s) URL" in said
+        assert "did you mean 'https://example.org/feed.xml'?" in said
         assert "nothing to build from" in said and "digest sources add URL" in said
     assert sorted(p.name for p in tmp_path.iterdir()) == ["digest.toml"]
 

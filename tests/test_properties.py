@@ -95,9 +95,10 @@ def test_normalise_only_removes_or_tidies_never_invents(
 
 
 def _unclipped(sentence: str) -> str:
-    """A summary sentence without the ellipsis a length budget may have added, its spaces
-    collapsed as the summariser collapses them."""
-    return " ".join(sentence.removesuffix("…").split())
+    """A summary sentence without the ellipsis a length budget may have added, or the full
+    stop that ends a list's item read as a sentence ("- Fixed the crash" is "Fixed the
+    crash."), its spaces collapsed as the summariser collapses them."""
+    return " ".join(sentence.removesuffix("…").removesuffix(".").split())
 
 
 def _spaced(body: tuple[Paragraph, ...]) -> str:
