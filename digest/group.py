@@ -604,7 +604,8 @@ def story_id(members: Iterable[Article]) -> str:
 
 
 def fold_copies(members: Sequence[Article]) -> tuple[tuple[Article, ...], tuple[Article, ...]]:
-    """Split an event's articles into distinct reports (most complete first) and copies.
+    """Split an event's articles into distinct reports (most complete first, a briefing that
+    joins other events to it after every report of it alone) and copies.
 
     Articles whose opening words are one text (see ``COPY_OVERLAP``), or one of whose opening
     is found almost whole in the other, form a copy group; the group is represented by its
@@ -665,12 +666,22 @@ def fold_copies(members: Sequence[Article]) -> tuple[tuple[Article, ...], tuple[
             keeper = min(complete, key=lambda a: (a.published or _NO_DATE, -_completeness(a)))
         reports.append(keeper)
         copies.extend(a for a in group if a is not keeper)
-    reports.sort(key=lambda a: (-_completeness(a), a.published or _NO_DATE, a.key))
+    reports.sort(key=lambda a: (_briefing(a), -_completeness(a), a.published or _NO_DATE, a.key))
     return tuple(reports), tuple(copies)
 
 
 def _completeness(article: Article) -> int:
     return sum(len(p.text) for p in article.paragraphs if p.kind == "body")
+
+
+def _briefing(article: Article) -> bool:
+    """Whether ``article`` is a briefing that joins this event to others, by its title
+    (``digest.text.headlines.joins_items``: "X has died. And, Y", "Morning Briefing: X, Y and
+    Z"): the story's other reports lead it, however long the briefing, which would open its
+    summary with its own lead and carry its other items' sentences into it."""
+    from digest.text.headlines import joins_items
+
+    return not article.title_derived and joins_items(article.title)
 
 
 def _opening_words(article: Article, count: int = _COPY_WORDS) -> str:

@@ -250,7 +250,8 @@ class EarlierStory:
 class Story:
     """What the reader sees as one item: one event, however many sources carry it.
 
-    ``reports`` are the distinct reports, the most complete first; ``copies`` are
+    ``reports`` are the distinct reports, the most complete first (a briefing that joins the
+    event to others after those of it alone); ``copies`` are
     near-duplicates of them (the same wire text on another site, a republished article),
     listed but not counted. ``summary`` says each fact once, each sentence attributed to its
     report; ``disagreements`` are counts the reports give differently.

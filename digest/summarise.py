@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from digest.model import Article, Attributed, Paragraph
 from digest.text.bylines import capitals_byline, names_only
@@ -20,6 +21,9 @@ from digest.text.lexicon import any_of, lexicon
 from digest.text.normalise import default_rules
 from digest.text.sentences import iter_sentences
 from digest.text.shapes import HASHTAG_RUN, hashtags, is_list_item, list_marker, timestamp_list
+
+if TYPE_CHECKING:
+    import numpy as np
 
 ELLIPSIS = "\u2026"
 
@@ -483,6 +487,10 @@ PARAPHRASE_SIMILARITY = 0.5
 # A sentence whose weight is mostly in words the summary already has adds nothing: this is
 # the most of its (squared, normalised) weight that may be covered already.
 MAX_COVERED = 0.5
+# A sentence of another report than the first is about the story when it shares this many
+# content words (names, places, what happened) with the other reports' sentences: "U.S. and
+# Iran are set for nuclear talks" shares none with the reports of a death.
+ABOUT_THE_STORY = 2
 # MMR: relevance against redundancy. High: coverage of the story; low: novelty.
 _MMR_LAMBDA = 0.7
 # How many opening sentences of each other report are candidates.
@@ -515,7 +523,9 @@ def story_summary(
     whole story repeats (its names, its place) weighing little. A sentence that paraphrases
     a chosen one (``PARAPHRASE_SIMILARITY``), that says mostly what the summary says
     (``MAX_COVERED``), or that leans on the sentence before it in another report, is never
-    taken, nor is one in another language than the opening's. At most ``count`` sentences
+    taken, nor is one in another language than the opening's, nor one of another report that
+    shares fewer than ``ABOUT_THE_STORY`` content words with the other reports' sentences
+    (not about the story: a briefing's sentence on another event). At most ``count`` sentences
     within ``max_chars`` (<= 0: no budget) and, when given, ``max_words``: a lead sentence
     longer than that alone is cut at a word and ends in an ellipsis. The first report's
     sentences keep their order, and the others follow in the order chosen; a story of one
@@ -566,6 +576,10 @@ def story_summary(
     used = len(candidates[0][0])
     words = len(candidates[0][0].split())
     remaining = set(range(1, len(candidates)))
+    # A sentence of another report is about the story only if it shares words with what
+    # the story's other reports say: a briefing that joins this event to another ("X has
+    # died. And, Y") carries a sentence on the other, which no other report echoes.
+    remaining -= set(_off_the_story(vectors, [report for _, report, _ in candidates]))
     if reach.known[0]:
         # A summary reads in one language, its opening's. A sentence in another shares only
         # names with the chosen ones, so it never looks redundant: an English summary of an
@@ -601,6 +615,23 @@ def story_summary(
     ordered = sorted((i for i in chosen if candidates[i][1] == 0), key=lambda i: candidates[i][2])
     ordered += [i for i in chosen if candidates[i][1] != 0]
     return tuple(Attributed(candidates[i][0], candidates[i][1]) for i in ordered)
+
+
+def _off_the_story(vectors: np.ndarray, reports: Sequence[int]) -> list[int]:
+    """The candidates (rows of ``vectors``, one per sentence, of the report ``reports`` says)
+    not of the first report that share fewer than ``ABOUT_THE_STORY`` content words with the
+    sentences of every report but their own."""
+    import numpy as np
+
+    words = vectors > 0
+    owner = np.asarray(reports)
+    found = []
+    for report in sorted(set(reports) - {0}):
+        others = words[owner != report].any(axis=0)
+        for i in np.flatnonzero(owner == report).tolist():
+            if int((words[i] & others).sum()) < ABOUT_THE_STORY:
+                found.append(i)
+    return found
 
 
 def _in_order(

@@ -13,6 +13,9 @@ real, only as the setting. The reports are on Tuesday 17 March 2026 (UTC):
 * **the Lisbon tram strike** (``TRAM_STRIKE``): unrelated, one report.
 * **Ghent's cycle bridge** (``BRIDGE_FIRST``, ``BRIDGE_UPDATE``): one outlet's story and its
   own update hours later, with a new headline.
+* **Marion Hale's death** (``HALE_*``): a broadcaster's report (``HALE_OBITUARY``), and a
+  morning newsletter's item that joins it to the day's other news in its title and its text
+  (``HALE_NEWSLETTER``, the longer of the two). Not in ``DAY_OF_NEWS``.
 """
 
 from __future__ import annotations
@@ -180,6 +183,34 @@ BRIDGE_UPDATE = article(
         "station with the new housing district on the northern bank.",
     ),
     at(22, 30),
+)
+
+HALE_OBITUARY = article(
+    "northline-hale",
+    "Northline Radio",
+    "Civil rights leader Marion Hale dies aged 84",
+    (
+        "Marion Hale, one of the best-known figures of the civil rights movement, has died "
+        "aged 84.",
+        "His family said he died peacefully at his home in Atlanta on Monday night.",
+        "Hale led voter registration drives across the South for half a century.",
+    ),
+    at(8, 10),
+)
+HALE_NEWSLETTER = article(
+    "ledger-first",
+    "Cape Ledger",
+    "Marion Hale has died. And, Norway and Chile set for high-stakes fishing talks",
+    (
+        "Marion Hale, the civil rights leader who marched from Selma to Montgomery and twice ran "
+        "for the Senate, has died at 84, his family said on Tuesday.",
+        "Hale founded the Equal Votes League in 1971 and spent five decades registering voters.",
+        "Norway and Chile open high-stakes fishing talks in Geneva today, with quotas for the "
+        "southern blue whiting at stake.",
+        "Negotiators from both countries have met four times since the autumn without any "
+        "agreement on catch limits.",
+    ),
+    at(7, 30),
 )
 
 FERRY_REPORTS = (FERRY_WIRE, FERRY_REPRINT, FERRY_AEGEAN, FERRY_RADIO)

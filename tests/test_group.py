@@ -24,6 +24,8 @@ from story_samples import (
     FERRY_WIRE,
     GROUNDING_AEGEAN,
     GROUNDING_WIRE,
+    HALE_NEWSLETTER,
+    HALE_OBITUARY,
     TRAM_STRIKE,
     article,
     at,
@@ -134,6 +136,19 @@ def test_a_briefing_on_two_events_does_not_chain_them_into_one_story() -> None:
     assert strong == {(0, 1), (1, 2)}  # connected components would make one story of it
     found = groups(pool)
     assert not any(FERRY_WIRE.key in g and TRAM_STRIKE.key in g for g in found)
+
+
+def test_a_briefing_that_joins_the_event_to_another_neither_heads_nor_leads_its_story() -> None:
+    story = make_story([HALE_NEWSLETTER, HALE_OBITUARY], StorySettings(summary_sentences=6))
+    assert story.headline == HALE_OBITUARY.title
+    assert story.lead is HALE_OBITUARY and story.reports == (HALE_OBITUARY, HALE_NEWSLETTER)
+    summary = story.summary_text
+    assert summary.startswith("Marion Hale, one of the best-known figures")
+    assert "Equal Votes League" in summary  # what the newsletter adds about the story stays
+    assert "Norway" not in summary and "Negotiators" not in summary
+    # a story of the newsletter alone is what it is
+    alone = make_story([HALE_NEWSLETTER])
+    assert alone.headline == HALE_NEWSLETTER.title and alone.lead is HALE_NEWSLETTER
 
 
 # Two events that share one rare name and nothing else.

@@ -13,9 +13,12 @@ from digest.text.headlines import (
     choose_headline,
     headline_score,
     is_seo_title,
+    joins_items,
     names_nothing,
     naming_source,
     opens_text,
+    paid_tag_pattern,
+    paid_title_label,
     released_project,
     sentence_headline,
     site_names_for,
@@ -625,3 +628,113 @@ POST = (
 )
 def test_a_title_that_is_only_its_texts_opening_cut_short(title, opens) -> None:
     assert opens_text(title, POST) is opens
+
+
+# --- titles of several items, and of paid posts ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        # a newsletter's second item after the first: "And,", "Plus:", "Also", in any language
+        "Rev. Jesse Jackson has died. And, U.S. and Iran set for high-stakes nuclear talks",
+        "Harbour cranes idle as dockers strike. Plus: why the Bank held rates",
+        "The wildfire season starts early; also, a new mayor for Porto",
+        "Bahnstreik legt Norden lahm. Außerdem: Bundestag stimmt über Haushalt ab",
+        "La grève paralyse les trains. Et aussi : le budget adopté au Sénat",
+        "El Gobierno aprueba los presupuestos. Además: huelga en el metro",
+        "Tram fares rise in Leeds \u2014 Plus: the council's new budget",
+        # a briefing's name before its items
+        "Morning Briefing: Naxos ferry fire, Lisbon tram strike",
+        "Today's headlines: Storm Hesper, rail fares, a new pope",
+        "Die Lage am Morgen: Haushalt, Streik und Sturm",
+        "Les titres du jour : grève, tempête et budget",
+        "Titulares del día: huelga, tormenta y presupuestos",
+        "Nieuwsoverzicht: staking, storm en begroting",
+        # a list closed by "and more"
+        "Rail strikes, a heatwave warning, and more",
+        "Streiks, Hitze und mehr",
+    ],
+)
+def test_a_title_that_joins_several_items_is_told(title: str) -> None:
+    assert joins_items(title)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "US civil rights leader Jesse Jackson dies aged 84",
+        "U.S. and Iran set for high-stakes nuclear talks in Geneva",  # "U.S. and" is one item
+        "J. R. Hartley and the lost fishing book",  # initials
+        "Pentagon briefing: Hegseth defends strikes on boats",  # a press briefing: one event
+        "Minister sacks adviser \u2014 and hires his son",  # one event, told with a dash
+        "Apples, pears and more fruit expected after warm spring",  # "and more" inside it
+        "Fire on Greek ferry off Naxos forces evacuation",
+        "Gadgets and more",  # no list
+        "",
+    ],
+)
+def test_one_events_headline_does_not_join_items(title: str) -> None:
+    assert not joins_items(title)
+
+
+def test_one_events_headline_beats_a_briefings_that_joins_it_to_another() -> None:
+    briefing = Candidate(
+        "Rev. Jesse Jackson has died. And, U.S. and Iran set for high-stakes nuclear talks"
+    )
+    obituary = Candidate("US civil rights leader Jesse Jackson dies aged 84")
+    derived = Candidate("Jesse Jackson, the civil rights leader, has died at the age of 84", True)
+    assert choose_headline([briefing, obituary]) == obituary.title
+    assert choose_headline([briefing, derived]) == derived.title
+    assert choose_headline([Candidate("Morning Briefing: ferry fire, tram strike"), derived]) == (
+        derived.title
+    )
+    assert choose_headline([briefing]) == briefing.title  # alone, it is still the headline
+
+
+@pytest.mark.parametrize(
+    ("title", "label"),
+    [
+        ("[Sponsor] Acme Cloud: Backups that restore in minutes", "[Sponsor]"),
+        ("Sponsored: Five ways to cut your energy bill", "Sponsored:"),
+        ("Sponsored Post: The new Vantage EV, tested", "Sponsored Post:"),
+        ("Partner content: How Lyon's start-ups hire", "Partner content:"),
+        ("Advertorial: The spa hotel of the Alps", "Advertorial:"),
+        ("Promoted: Learn Python in 30 days", "Promoted:"),
+        ("Anzeige: Die neue Küche von Holzwerk", "Anzeige:"),
+        ("Publicidad: Descubre la nueva gama de Solar", "Publicidad:"),
+        ("Publi-reportage - Les vins de Loire à l'honneur", "Publi-reportage -"),
+        ("[Ad] Try our new meal kits free", "[Ad]"),
+        ("(Sponsored) A smarter way to save", "(Sponsored)"),
+        ("A smarter way to save (Sponsored)", "(Sponsored)"),
+        ("Die besten Laufschuhe im Test | Anzeige", "| Anzeige"),
+        ("Contenuto sponsorizzato: viaggi in Puglia", "Contenuto sponsorizzato:"),
+    ],
+)
+def test_a_paid_posts_label_is_found_where_a_title_puts_it(title: str, label: str) -> None:
+    assert paid_title_label(title) == label
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Club signs new shirt sponsor for next season",
+        "Ad spending falls for the first time since 2009",
+        "Sponsorship deal: Harbour FC and Acme part ways",
+        "Werbung für Zigaretten wird verboten",
+        "Adobe: new pricing for Creative Cloud",
+        "State-sponsored hackers hit Dutch ministry",
+        "Promoted to the Premier League: what next for Leith?",
+    ],
+)
+def test_a_titles_words_on_advertising_are_no_paid_posts_label(title: str) -> None:
+    assert paid_title_label(title) is None
+
+
+def test_a_feeds_tag_marks_a_paid_post_only_when_it_is_the_label_alone() -> None:
+    pattern = paid_tag_pattern()
+    assert pattern.search("Tech\nSponsored")
+    assert pattern.search("Partner Content")
+    assert pattern.search("anzeige")
+    # a subject's name as a tag: a marketing site's news of advertising, Alzheimer's disease
+    assert not pattern.search("Advertising\nAD\nWerbung\nSponsored links explained")

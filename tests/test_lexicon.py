@@ -63,6 +63,17 @@ def test_release_words() -> None:
     assert {"from", "for", "für"} <= lex.release_links
 
 
+def test_briefing_and_paid_post_words_in_several_languages() -> None:
+    lex = lexicon()
+    assert {"headlines", "morning briefing", "schlagzeilen", "les titres"} <= lex.briefing_names
+    assert {"and", "plus", "also", "außerdem", "además"} <= lex.briefing_next_item
+    assert {"and more", "und mehr", "y más"} <= lex.briefing_and_more
+    assert {"sponsored", "advertorial", "anzeige", "publireportage"} <= lex.paid_labels
+    # a word that also names a subject marks a paid post only where a title puts its label
+    assert {"ad", "sponsor", "werbung"} <= lex.paid_title_labels
+    assert not lex.paid_title_labels & lex.paid_labels
+
+
 def test_any_of_is_literal_and_tries_longer_forms_first() -> None:
     pattern = any_of(["Getty", "Getty Images", "EPA-EFE", "A.P."])
     assert pattern.split("|")[0] == r"Getty\s+Images"
@@ -94,6 +105,8 @@ def test_the_modules_read_the_lexicon_rather_than_lists_of_their_own() -> None:
         (lambda t: t.replace("nzdt = 780", 'nzdt = "+13"'), "dates.zones.nzdt"),
         (lambda t: t + "\n[broken", "not valid TOML"),
         (lambda t: t.replace("[releases]", "[released]"), r"\[releases\] is missing"),
+        (lambda t: t.replace("[paid]", "[payed]"), r"\[paid\] is missing"),
+        (lambda t: t.replace('"advertorial",', '"Advertorial",'), "paid.labels must be lowercase"),
     ],
 )
 def test_a_malformed_lexicon_is_reported(change, message: str) -> None:

@@ -13,6 +13,8 @@ from story_samples import (
     FERRY_RADIO,
     FERRY_REPRINT,
     FERRY_WIRE,
+    HALE_NEWSLETTER,
+    HALE_OBITUARY,
     article,
     at,
 )
@@ -243,3 +245,15 @@ def test_an_opening_in_another_language_keeps_its_own_reports_sentences() -> Non
     found = story_summary([FERRY_DE, replace(FERRY_WIRE, language="en")], 5, 0)
     assert found and {s.report for s in found} == {0}
     assert found[0].text.startswith("Auf der Fähre Kalliope Star")
+
+
+@pytest.mark.parametrize("count", [3, 5, 8])
+def test_a_sentence_of_another_report_is_added_only_when_it_is_about_the_story(
+    count: int,
+) -> None:
+    # the newsletter's item goes on to another event: nothing the other report says echoes it
+    found = story_summary((HALE_OBITUARY, HALE_NEWSLETTER), count, 0)
+    texts = [s.text for s in found]
+    assert not any("Norway" in s or "Negotiators" in s for s in texts)
+    if count > len(lead_sentences(HALE_OBITUARY.paragraphs, 20, 0)):
+        assert any("Equal Votes League" in s for s in texts)  # what it adds of the story

@@ -19,8 +19,13 @@ capitalised keywords with a year and no verb or function word.
 
 **Choosing** among the titles of a story's reports: a real headline beats one derived from a
 sentence, a plain headline beats a keyword-stuffed or flagged one, one that tells beats one
-that asks (an explainer's "Why is ...?", a review's "... the phone to beat?"), and a headline
-of news length beats a very short or very long one.
+that asks (an explainer's "Why is ...?", a review's "... the phone to beat?"), one event's
+beats a briefing's that joins several ("X has died. And, Y", "Morning Briefing: X, Y and Z"),
+and a headline of news length beats a very short or very long one.
+
+**Paid posts** are told by a label where a title puts one ("[Sponsor] Acme: ...",
+"Sponsored: ...", "... (Anzeige)") or by a feed's tag that is only one ("Sponsored"): the
+build leaves them out unless the config keeps them (``digest.filters``).
 """
 
 from __future__ import annotations
@@ -495,6 +500,100 @@ def opens_text(title: str, text: str) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
+# Titles of several items, and of paid posts
+
+# What separates a briefing's name from its items: a colon, or a dash or a bar between spaces.
+_BRIEFING_NAME_END = re.compile(r":\s|\s[|\u2014\u2013-]\s")
+# A briefing's name is a few words: "Today's headlines", "Die Lage am Morgen".
+_BRIEFING_NAME_WORDS = 6
+
+
+@functools.cache
+def _briefing_shapes() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """What names a briefing, what opens a next item, what closes a list (see ``joins_items``;
+    the words are lexicon.toml's [briefings])."""
+    from digest.text.lexicon import any_of, lexicon
+
+    lex = lexicon()
+    following = any_of(lex.briefing_next_item)
+    capitalised = any_of(w[:1].upper() + w[1:] for w in lex.briefing_next_item)
+    return (
+        re.compile(rf"(?<!\w)(?:{any_of(lex.briefing_names)})(?!\w)", re.IGNORECASE),
+        re.compile(
+            # after a sentence's end (a word's, not an initial's: "J. Y. Smith", "U.S. and"),
+            # with a capital: "X. And, Y", "X. Plus: Y"
+            rf"(?<=\w\w)[.!?]\s+(?:{capitalised})(?!\w)"
+            # after a semicolon: "X; also Y"; after a dash, with a colon: "X \u2014 Plus: Y"
+            rf"|;\s+(?i:{following})(?!\w)"
+            rf"|\s[\u2014\u2013-]\s+(?i:{following})\s*:"
+        ),
+        re.compile(rf",.*?(?:,|\s)\s*(?:{any_of(lex.briefing_and_more)})[\s.!\u2026]*$", re.I),
+    )
+
+
+def joins_items(title: str) -> bool:
+    """Whether ``title`` joins several items, as a newsletter's or a briefing's does: a
+    briefing's name before its items ("Morning Briefing: X, Y and Z", "Today's headlines:
+    ..."), a second item after the first ("Rev. Jesse Jackson has died. And, U.S. and Iran set
+    for talks", "X. Plus: Y", "X; also Y"), or a list closed by "and more" ("X, Y and more"),
+    in the languages of lexicon.toml's [briefings]. Its report is about more than one event:
+    a headline that tells one event is clearer, and its report leads the story."""
+    text = " ".join(title.split())
+    if not text:
+        return False
+    names, next_item, and_more = _briefing_shapes()
+    end = _BRIEFING_NAME_END.search(text)
+    if end is not None:
+        name = text[: end.start()]
+        if len(name.split()) <= _BRIEFING_NAME_WORDS and names.search(name):
+            return True
+    return bool(next_item.search(text) or and_more.search(text))
+
+
+@functools.cache
+def _paid_shapes() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A paid post's label where a title puts one, and a feed's tag that is one (see
+    ``paid_title_label``; the words are lexicon.toml's [paid])."""
+    from digest.text.lexicon import any_of, lexicon
+
+    lex = lexicon()
+    labels = any_of(lex.paid_labels | lex.paid_title_labels)
+    bracketed = rf"[\[(]\s*(?:{labels})\s*[\])]"
+    title = re.compile(
+        # opening it: "[Sponsor] ...", "(Sponsored) ...", "Sponsored: ...", "Anzeige - ..."
+        rf"^\s*(?:{bracketed}|(?:{labels})\s*(?::|\s[|\u2014\u2013-]\s))"
+        # closing it: "... [Ad]", "... (Sponsored)", "... | Advertorial"
+        rf"|(?:{bracketed}|\s[|\u2014\u2013-]\s+(?:{labels}))\s*$"
+        # or all of it
+        rf"|^\s*(?:{labels})\s*$",
+        re.IGNORECASE,
+    )
+    # A tag is the label alone; one that names a subject too ("Advertising") is not enough.
+    tag = re.compile(rf"^[ \t]*(?:{any_of(lex.paid_labels)})[ \t]*$", re.IGNORECASE | re.MULTILINE)
+    return title, tag
+
+
+def paid_title_label(title: str) -> str | None:
+    """The label that marks ``title`` as a paid post's, as written ("[Sponsor]",
+    "Sponsored:", "(Anzeige)", "| Advertorial"), or None: a label of lexicon.toml's [paid]
+    in brackets or before a colon at its start, or at its end. A word of it elsewhere is the
+    subject's ("Club signs new shirt sponsor", "Ad spending falls")."""
+    found = _paid_shapes()[0].search(title)
+    return " ".join(found.group().split()) if found else None
+
+
+def paid_tag_pattern() -> re.Pattern[str]:
+    """What finds, among a feed's tags for an entry (one a line), one that only says the
+    entry is paid for ("Sponsored", "Partner Content", "Anzeige")."""
+    return _paid_shapes()[1]
+
+
+def paid_title_pattern() -> re.Pattern[str]:
+    """What finds a paid post's label in a title (see ``paid_title_label``)."""
+    return _paid_shapes()[0]
+
+
+# ---------------------------------------------------------------------------------------------
 # SEO cruft
 
 _SEPARATORS = re.compile(r"\s+(?:\||\u2013|\u2014|-|::|\u00b7|\u2022)\s+")
@@ -677,6 +776,11 @@ def _only_site(title: str, site_names: Sequence[str]) -> bool:
     )
 
 
+# What a title that joins several items loses: more than a derived headline does, and than a
+# headline stuffed with keywords or flagged.
+_SEVERAL_ITEMS = 0.6
+
+
 def headline_score(candidate: Candidate) -> float:
     """Higher is clearer. Real beats derived; plain beats stuffed; news length beats extremes."""
     title = candidate.title
@@ -699,6 +803,10 @@ def headline_score(candidate: Candidate) -> float:
         score -= 0.3  # SHOUTING
     if "?" in title:
         score -= 0.3  # "Why is Paris targeting SUVs?": a headline that asks tells less
+    if joins_items(title):
+        # "X has died. And, Y": a briefing's title is two events' (or more), and any headline
+        # of the one event the story is about is clearer, even one made from a sentence
+        score -= _SEVERAL_ITEMS
     return score
 
 

@@ -113,6 +113,15 @@ class Lexicon:
     release_stages: frozenset[str]
     release_feeds: frozenset[str]
     release_links: frozenset[str]
+    # how a title joins several items (a briefing's, a newsletter's): what a briefing calls
+    # itself before a colon, what opens a next item, what closes a list ("and more")
+    briefing_names: frozenset[str]
+    briefing_next_item: frozenset[str]
+    briefing_and_more: frozenset[str]
+    # the labels that mark a post as paid for ("sponsored", "anzeige", "publireportage"),
+    # and those that do only where a title puts its label ("sponsor", "ad", "werbung")
+    paid_labels: frozenset[str]
+    paid_title_labels: frozenset[str]
 
     @property
     def english_months(self) -> frozenset[str]:
@@ -168,6 +177,7 @@ def _build(data: Mapping[str, Any]) -> Lexicon:
     captions = _table(data, "captions")
     bylines = _table(data, "bylines")
     releases = _table(data, "releases")
+    briefings = _table(data, "briefings")
     return Lexicon(
         months=MappingProxyType(months),
         months_by_language=MappingProxyType(months_by_language),
@@ -210,6 +220,11 @@ def _build(data: Mapping[str, Any]) -> Lexicon:
         release_stages=_words(releases, "stages", "releases"),
         release_feeds=_words(releases, "feeds", "releases"),
         release_links=_words(releases, "links", "releases"),
+        briefing_names=_words(briefings, "names", "briefings"),
+        briefing_next_item=_words(briefings, "next_item", "briefings"),
+        briefing_and_more=_words(briefings, "and_more", "briefings"),
+        paid_labels=_words(_table(data, "paid"), "labels", "paid"),
+        paid_title_labels=_words(_table(data, "paid"), "title_labels", "paid"),
     )
 
 
