@@ -18,10 +18,15 @@ One level of rules (the config's top level, or one source's) keeps an article wh
 exclude rules matches and, if it has include rules, at least one of them does. An article must
 pass every level that applies to it: a source's rules add to the top-level ones, never loosen
 them. ``verdict`` says which rule took an article out (``Filtered``), or None.
+
+Paid posts ("[Sponsor] Acme: ...", "Sponsored: ...", a feed's tag "Sponsored") are taken out
+by a built-in level of rules (``paid_posts``) after the config's own, unless the config says
+``sponsored = true``: as filtered articles, said and counted, and never shown later.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -36,7 +41,7 @@ FIELDS: tuple[FilterField, ...] = get_args(FilterField)
 DEFAULT_FIELDS: tuple[FilterField, ...] = ("title", "summary", "text")
 # What an article has before its page is fetched and its text cleaned: an exclude rule that
 # matches one of these already takes the article out before it costs a download.
-FEED_FIELDS: frozenset[FilterField] = frozenset({"title", "author", "category", "url"})
+FEED_FIELDS: frozenset[FilterField] = frozenset({"title", "author", "category", "tags", "url"})
 
 REGEX_PREFIX = "re:"
 # "title:", "author, url:": field names before a colon (a regular expression follows "re:").
@@ -213,6 +218,8 @@ def field_text(article: Article, field: FilterField) -> str:
         return " ".join(article.summary)
     if field == "text":
         return article.body_text
+    if field == "tags":
+        return "\n".join(article.tags)  # one a line: "re:^Sponsored$" with (?m) is one tag
     return getattr(article, field) or ""
 
 
@@ -266,6 +273,27 @@ class Filters:
         return any(field in rule.fields for rule in (*self.include, *self.exclude))
 
 
+# Where the built-in rules that take paid posts out are said to be (``Filtered.where``).
+PAID_POSTS = "sponsored = false"
+
+
+@functools.cache
+def paid_posts() -> Filters:
+    """The built-in level of rules that takes out a post marked as paid for: by a label where
+    its title puts one ("[Sponsor] Acme: ...", "Sponsored: ...", "... (Anzeige)") or by a tag
+    of its feed that is only one ("Sponsored"), as ``digest.text.headlines`` tells them. It
+    applies unless the config (or the post's source) says ``sponsored = true``."""
+    from digest.text.headlines import paid_tag_pattern, paid_title_pattern
+
+    return Filters(
+        exclude=(
+            FilterRule("a paid post's label", ("title",), paid_title_pattern()),
+            FilterRule("a paid post's tag", ("tags",), paid_tag_pattern()),
+        ),
+        where=PAID_POSTS,
+    )
+
+
 @dataclass(frozen=True)
 class Filtered:
     """An article the rules took out, and why: the exclude rule that matched (``match``), or
@@ -275,6 +303,11 @@ class Filtered:
     where: str
     match: Match | None = None
     include: tuple[FilterRule, ...] = ()
+
+    @property
+    def paid(self) -> bool:
+        """Whether it was taken out as a paid post (``paid_posts``), not by the config's rules."""
+        return self.where == PAID_POSTS
 
     @property
     def rule(self) -> str:
@@ -293,6 +326,9 @@ class Filtered:
         if self.match is not None:
             found = " ".join(self.match.found.split())
             found = found if len(found) <= 60 else found[:59] + "…"
+            if self.paid:
+                said = "title says" if self.match.field == "title" else "tags say"
+                return f"a paid post: its {said} {found!r} (sponsored = true shows them)"
             return (
                 f"exclude rule {as_toml(self.match.rule.written)} ({self.where}) matched the "
                 f"{self.match.field}: {found!r}"

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from digest.filters import Filtered, Filters, verdict
+from digest.filters import Filtered, Filters, paid_posts, verdict
 from digest.model import Article, Paragraph, Source
 from digest.room import Room
 
@@ -482,11 +482,15 @@ class DayPlan:
     a_run: bool = True
     top: Filters = dataclasses.field(default_factory=Filters)
     own: Mapping[str, Filters] = dataclasses.field(default_factory=dict)  # by source name
+    # the sources whose paid posts are left out (``filters.paid_posts``), by name
+    paid_left_out: frozenset[str] = frozenset()
 
     def levels(self, source: Source) -> tuple[Filters, ...]:
-        """The levels of include/exclude rules the articles of ``source`` must pass."""
+        """The levels of include/exclude rules the articles of ``source`` must pass, and the
+        rules that take out paid posts, for a source that does not show them."""
         own = self.own.get(source.name)
-        return tuple(level for level in (self.top, own) if level)
+        paid = paid_posts() if source.name in self.paid_left_out else None
+        return tuple(level for level in (self.top, own, paid) if level)
 
 
 def take(

@@ -78,7 +78,7 @@ class Removal:
 
 
 # The fields of an article that a filter rule can look in.
-FilterField = Literal["title", "summary", "text", "author", "category", "url"]
+FilterField = Literal["title", "summary", "text", "author", "category", "tags", "url"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,6 +128,9 @@ class Source:
     # may reach addresses outside the public internet (an intranet feed); None: as the
     # config's [fetch] allow_private says
     allow_private: bool | None = None
+    # shows the posts marked as paid for ("[Sponsor] ...", a feed's category "Sponsored");
+    # None: as the config's ``sponsored`` says
+    sponsored: bool | None = None
     options: Mapping[str, Any] = field(default_factory=_no_options, hash=False)
 
     def __post_init__(self) -> None:
@@ -204,6 +207,9 @@ class Article:
     # "+12 more from Example News" points. None: unknown, and the article's own site stands
     # in (wrong for a link blog, whose entries point at other sites).
     site: str | None = None
+    # The labels its feed gives the entry (RSS and Atom categories, JSON Feed tags), as
+    # written: what a filter rule on "tags" reads, and what tells a paid post ("Sponsored").
+    tags: tuple[str, ...] = ()
 
     @property
     def body_text(self) -> str:

@@ -24,7 +24,7 @@ from digest import freshness, present
 from digest.backup import back_up_after_build
 from digest.config import Config, keyed_by_state
 from digest.config.settings import TOP
-from digest.filters import Filtered, Filters, sift
+from digest.filters import Filtered, Filters, paid_posts, sift
 from digest.ingest import Progress, collect, is_remote
 from digest.intake import (
     FIRST_RUN_UNDATED,
@@ -103,7 +103,8 @@ class BuildResult:
     # the day's stories, as its page, the email, the archive and the feeds count them: in the
     # sections, in Also today and past it
     story_count: int = 0
-    filtered: tuple[Filtered, ...] = ()  # new articles the include/exclude rules took out
+    # new articles the include/exclude rules took out, and the paid posts (``Filtered.paid``)
+    filtered: tuple[Filtered, ...] = ()
     # article pages not fetched for full text within [fetch] full_text_seconds
     pages_late: int = 0
     full_text_seconds: float = 0.0
@@ -169,7 +170,11 @@ class BuildResult:
     def summary_line(self) -> str:
         stories = plural(self.story_count, "story", "stories")
         sources = plural(self.sources_read, "source", "sources")
-        filtered = f", {len(self.filtered)} filtered out" if self.filtered else ""
+        paid = sum(1 for f in self.filtered if f.paid)
+        ruled = len(self.filtered) - paid
+        filtered = f", {ruled} filtered out" if ruled else ""
+        if paid:
+            filtered += f", {plural(paid, 'sponsored post', 'sponsored posts')} left out"
         late = ""
         if self.pages_late:
             pages = plural(self.pages_late, "article page", "article pages")
@@ -240,15 +245,20 @@ def filter_levels(config: Config) -> Callable[[Article], tuple[Filters, ...]] | 
     """The levels of include/exclude rules each article must pass: the config's own, then
     those of the source that read it (``Article.origin``, its name in the config: the source
     an article shows may be another, as a folder's file that names its paper, or an unnamed
-    feed shown by its own title). None when the config has no rules at all."""
+    feed shown by its own title), and the built-in rules that take out paid posts
+    (``filters.paid_posts``) for a source that does not show them. None when the config has
+    no rules at all."""
     top = Filters(config.include, config.exclude, "top level")
     own = _own_filters(config)
-    if not top and not own:
+    paid = _paid_left_out(config)
+    if not top and not own and not paid:
         return None
 
     def levels(article: Article) -> tuple[Filters, ...]:
-        source = own.get(article.origin or article.source)
-        return (top, source) if source else (top,)
+        name = article.origin or article.source
+        source = own.get(name)
+        found = (top, source) if source else (top,)
+        return (*found, paid_posts()) if name in paid else found
 
     return levels
 
@@ -259,6 +269,16 @@ def _own_filters(config: Config) -> dict[str, Filters]:
         for s in config.sources
         if s.include or s.exclude
     }
+
+
+def _paid_left_out(config: Config) -> frozenset[str]:
+    """The sources whose paid posts are left out: every one but those that ``sponsored =
+    true`` (their own, else the config's) shows."""
+    return frozenset(
+        s.name
+        for s in config.sources
+        if not (config.sponsored if s.sponsored is None else s.sponsored)
+    )
 
 
 def day_plan(config: Config, day: dt.date, now: dt.datetime, *, a_run: bool = True) -> DayPlan:
@@ -283,6 +303,7 @@ def day_plan(config: Config, day: dt.date, now: dt.datetime, *, a_run: bool = Tr
         a_run=a_run,
         top=top,
         own=own,
+        paid_left_out=_paid_left_out(config),
     )
 
 

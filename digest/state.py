@@ -1549,6 +1549,7 @@ def article_to_json(article: Article) -> dict:
         **({"origin": article.origin} if article.origin else {}),
         **({"language": article.language} if article.language else {}),
         **({"site": article.site} if article.site else {}),
+        **({"tags": list(article.tags)} if article.tags else {}),
     }
 
 
@@ -1569,7 +1570,14 @@ def article_from_json(data: dict) -> Article:
         origin=data.get("origin", ""),
         language=data.get("language") or None,
         site=data.get("site") or None,
+        tags=_tags_from(data.get("tags")),
     )
+
+
+def _tags_from(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return tuple(value)
+    return ()  # not stored, or not as digest stores it
 
 
 def _summary_of(value: Any) -> tuple[int, int] | None:

@@ -208,9 +208,11 @@ def test_feedparser_fallback_when_lxml_finds_fewer_entries(monkeypatch):
         return root, errors, damage
 
     monkeypatch.setattr(xmlfeed, "parse_hardened", lose_entries)
-    result = parse(data)
+    tagged = data.replace(b"<item>", b"<item><category>Sponsored</category>", 1)
+    result = parse(tagged)
     assert result.parser == "feedparser"
     assert len(result.articles) == 4
+    assert [a.tags for a in result.articles] == [("Sponsored",), (), (), ()]  # as lxml reads them
     assert result.articles[0].title == "Star City"
     assert result.articles[0].url == "http://liftoff.msfc.nasa.gov/news/2003/news-starcity.asp"
     assert result.articles[0].published == dt.datetime(2003, 6, 3, 9, 39, 21, tzinfo=UTC)

@@ -46,6 +46,12 @@ def test_jsonfeed_item_fields():
     assert [p.text for p in article.paragraphs] == ["Line one.", "Line two."]
 
 
+def test_jsonfeed_tags_are_the_items_tags_and_other_types_are_ignored():
+    data = _jsonfeed(id="1", content_text="x", tags=["sponsored", 7, None, "Astronomy"])
+    assert parse(data).articles[0].tags == ("sponsored", "Astronomy")
+    assert parse(_jsonfeed(id="1", content_text="x", tags="sponsored")).articles[0].tags == ()
+
+
 def test_jsonfeed_html_content_wins_over_text():
     data = _jsonfeed(id="1", content_html="<p>Rich</p><p>text</p>", content_text="Rich text")
     assert [p.text for p in parse(data).articles[0].paragraphs] == ["Rich", "text"]

@@ -244,3 +244,43 @@ def test_a_plain_text_descriptions_list_lines_stay_apart_and_its_wrapped_prose_i
         " Walk say their takings fell in the first months and have not recovered since.",
         "#cycling #leith",
     ]
+
+
+# --------------------------------------------------------------------------------------------
+# Categories: an entry's tags, as its feed writes them
+
+
+def test_an_items_categories_are_its_tags():
+    feed = (
+        b'<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel><title>T'
+        b"</title><item><title>Mortgage rates ahead</title><link>https://example.org/1</link>"
+        b"<category><![CDATA[Sponsored]]></category><category>Personal finance</category>"
+        b"<category>  sponsored </category><category></category><dc:subject>Money</dc:subject>"
+        b"<description>Five questions.</description></item></channel></rss>"
+    )
+    (article,) = parse(feed).articles
+    assert article.tags == ("Sponsored", "Personal finance", "Money")  # each once, trimmed
+
+
+def test_an_atom_entrys_category_is_its_label_else_its_term():
+    feed = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>T</title><entry><id>urn:1</id>'
+        b"<title>Telescopes</title><updated>2026-03-17T08:00:00Z</updated>"
+        b'<category term="partner-content" label="Partner Content"/>'
+        b'<category scheme="https://example.org/tags" term="astronomy"/>'
+        b"<content>Saturn's rings.</content></entry></feed>"
+    )
+    (article,) = parse(feed).articles
+    assert article.tags == ("Partner Content", "astronomy")
+
+
+def test_daring_fireballs_sponsor_posts_say_so_in_their_titles():
+    from digest.text.headlines import paid_title_label
+
+    articles = corpus("Ranchero-Software+NetNewsWire/DaringFireball.atom").articles
+    paid = [a.title for a in articles if paid_title_label(a.title)]
+    assert paid == [
+        "[Sponsor] Timing \u2014 Automatic Time Tracking for Mac",
+        "[Sponsor] MNML: A macOS Writing App for Medium.com",
+    ]
+    assert len(articles) > 2 * len(paid)  # the rest are John Gruber's own posts

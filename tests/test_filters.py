@@ -72,6 +72,7 @@ GAZETTE = [
         "slug": "deals/cruises",
         "title": "Deal of the day: 40% off harbour cruises",
         "author": "Offers Desk",
+        "categories": ["Deals", "Travel"],
         "text": "Book a sunset cruise around the harbour before midnight and save 40 per "
         "cent. Cruises run from May to September, weather permitting.",
     },
@@ -130,13 +131,14 @@ OPINION = [
 TITLES = {entry["title"] for entry in GAZETTE + OPINION}
 
 
-def rss(server: FixtureServer, title: str, entries: list[dict[str, str]]) -> str:
+def rss(server: FixtureServer, title: str, entries: list[dict]) -> str:
     when = NOW - dt.timedelta(hours=2)
     items = "".join(
         f"<item><title>{escape(e['title'])}</title>"
         f"<link>{server.url('/' + e['slug'])}</link><guid>{e['slug']}</guid>"
         f"<dc:creator>{escape(e['author'])}</dc:creator>"
-        f"<pubDate>{format_datetime(when)}</pubDate>"
+        + "".join(f"<category>{escape(c)}</category>" for c in e.get("categories", ()))
+        + f"<pubDate>{format_datetime(when)}</pubDate>"
         f"<description>{escape(e['text'])}</description></item>"
         for e in entries
     )
@@ -161,11 +163,17 @@ def gazette(http_server: FixtureServer) -> FixtureServer:
     return http_server
 
 
-def write_config(folder: Path, server: FixtureServer, rules: str = "", **source_rules: str) -> Path:
+def write_config(
+    folder: Path, server: FixtureServer, rules: str = "", *, paid: bool = True, **source_rules: str
+) -> Path:
     """A digest.toml reading the two feeds, with ``rules`` at the top and each source's own
-    (``gazette=`` and ``opinion=``: TOML lines)."""
+    (``gazette=`` and ``opinion=``: TOML lines). ``paid``: ``sponsored = true``, so that the
+    Gazette's sponsored post stays for the config's own rules to take out or not; False: the
+    config says nothing of it."""
+    shows_paid = "sponsored = true" if paid else ""
     text = f"""
 {rules}
+{shows_paid}
 output = "out"
 state = "state.sqlite"
 
@@ -222,6 +230,8 @@ def filtered_titles(result) -> set[str]:
         ('"author:Ana Ruiz"', {FERRY, LIGHTHOUSE}),
         ('"category:opinion"', {BRIDGE}),
         ('"url:partners"', {KETTLES}),
+        ('"tags:deals"', {DEAL}),  # the feed's categories
+        ('"tags:re:(?m)^travel$"', {DEAL}),  # one tag a line
         ('"url:re:/(deals|live)/"', {DEAL, LIVE}),
         ('"summary:sunset cruise"', {DEAL}),
         # "text" is the cleaned full text: the sea wall's teaser does not say "sea level", its
@@ -368,6 +378,85 @@ def test_a_source_s_rules_on_the_text_apply_whatever_source_its_articles_show(
     }
 
 
+# A travel site's feed, whose paid posts say so by a label in the title, or by their category.
+VOYAGER = [
+    {
+        "slug": "news/night-trains",
+        "title": "Night trains return to the Paris–Berlin line",
+        "author": "Lea Brandt",
+        "categories": ["Rail", "Europe"],
+        "text": "The overnight service between Paris and Berlin runs again from Sunday, three "
+        "times a week. Sleeper berths cost from 79 euros, the operator said.",
+    },
+    {
+        "slug": "partners/aurora-cruises",
+        "title": "Five reasons to sail the fjords with Aurora Lines",
+        "author": "Aurora Lines",
+        "categories": ["Partner Content", "Cruises"],
+        "text": "From the deck of an Aurora ship, the fjords unfold at the pace of a slow "
+        "breakfast. Book before March and the second cabin is half price.",
+    },
+    {
+        "slug": "anzeige/bahncard",
+        "title": "Anzeige: Mit der Reisekarte durch ganz Europa",
+        "author": "Reisekarte GmbH",
+        "text": "Ein Ticket, dreißig Länder: die Reisekarte gilt in allen Nachtzügen. Jetzt "
+        "bestellen und zehn Prozent sparen.",
+    },
+]
+NIGHT_TRAINS, AURORA, REISEKARTE = (entry["title"] for entry in VOYAGER)
+
+
+@pytest.mark.parametrize(
+    ("top", "own", "left_out"),
+    [
+        ("", "", {KETTLES, AURORA, REISEKARTE}),  # by default
+        ("sponsored = true", "", set()),
+        ("", "sponsored = true", {KETTLES}),  # the source's own word wins
+        ("sponsored = true", "sponsored = false", {AURORA, REISEKARTE}),
+    ],
+)
+def test_a_paid_post_is_left_out_and_counted_unless_the_config_shows_them(
+    gazette: FixtureServer, tmp_path: Path, top: str, own: str, left_out: set[str]
+) -> None:
+    gazette.route("/opinion.xml", body=rss(gazette, "Voyager", VOYAGER), headers=RSS)
+    path = write_config(tmp_path, gazette, top, paid=False, opinion=own)
+    result = build(load_config(path), DAY, now=NOW)
+    assert filtered_titles(result) == left_out
+    assert all(f.paid for f in result.filtered)
+    offered = (TITLES - {BRIDGE}) | {NIGHT_TRAINS, AURORA, REISEKARTE}
+    assert shown_titles(result) == offered - left_out
+    if left_out:
+        noun = "sponsored post" if len(left_out) == 1 else "sponsored posts"
+        assert f" new articles, {len(left_out)} {noun} left out); 2 sources read" in (
+            result.summary_line
+        )
+    else:
+        assert "left out" not in result.summary_line
+
+
+def test_a_paid_post_says_why_it_went_and_costs_no_page_download(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    teasers = [{**entry, "text": entry["title"] + "… Continue reading"} for entry in VOYAGER]
+    http_server.route("/gazette.xml", body=rss(http_server, "Voyager", teasers), headers=RSS)
+    http_server.route("/opinion.xml", body=rss(http_server, "Voyager", []), headers=RSS)
+    for entry in VOYAGER:
+        http_server.route("/" + entry["slug"], body=SEA_WALL_PAGE, headers=HTML)
+    path = write_config(tmp_path, http_server, 'exclude = ["title:night trains"]', paid=False)
+    result = build(load_config(path), DAY, now=NOW)
+    why = {f.article.title: f.reason for f in result.filtered}
+    assert why == {
+        NIGHT_TRAINS: "exclude rule 'title:night trains' (top level) matched the title: "
+        "'Night trains'",
+        AURORA: "a paid post: its tags say 'Partner Content' (sponsored = true shows them)",
+        REISEKARTE: "a paid post: its title says 'Anzeige:' (sponsored = true shows them)",
+    }
+    assert "(0 new articles, 1 filtered out, 2 sponsored posts left out)" in result.summary_line
+    # taken out by what the feed says, before their pages are asked for
+    assert all(http_server.requests_to("/" + entry["slug"]) == [] for entry in VOYAGER)
+
+
 def test_a_filtered_article_is_remembered_as_seen_and_never_comes_back(
     gazette: FixtureServer, tmp_path: Path
 ) -> None:
@@ -492,7 +581,8 @@ def test_stories_of_day_lists_what_a_build_would_filter_and_writes_nothing(
         (
             'include = ["titel:sponsored"]',
             "key 'include[0]': 'titel:sponsored' names an unknown field 'titel' (the fields "
-            "are title, summary, text, author, category, url); to look for text with a colon "
+            "are title, summary, text, author, category, tags, url); to look for text with a "
+            "colon "
             'in it, write the rule as a table: { match = "..." }',
         ),
         ('exclude = ["url:"]', "key 'exclude[0]': 'url:' is empty: it would match every article"),
@@ -671,6 +761,7 @@ def test_every_field_is_matched_as_the_article_has_it() -> None:
         summary=("Harbour summary.",),
         author="Harbour author",
         category="Harbour category",
+        tags=("Ferries", "Harbour tags"),
         url="https://example.org/harbour-url",
     )
     for field in FIELDS:

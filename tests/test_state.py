@@ -392,6 +392,20 @@ def test_state_problems_get_advice_that_fits(error: str, expected: str, not_said
     assert expected in message and not_said not in message
 
 
+def test_an_article_s_tags_are_stored_with_it(tmp_path: Path) -> None:
+    from digest.state import article_from_json, article_to_json
+
+    tagged = dataclasses.replace(article("k1"), tags=("Rail", "Europe"))
+    assert article_from_json(article_to_json(tagged)) == tagged
+    # articles stored before tags were, or with none: none is written, none is read
+    assert "tags" not in article_to_json(article("k2"))
+    assert article_from_json({**article_to_json(tagged), "tags": "Rail"}).tags == ()
+    with State.open(tmp_path / "s.sqlite") as state:
+        state.commit_build(DAY, [tagged], [], None, NOW)
+    with State.open(tmp_path / "s.sqlite") as state:
+        assert state.articles_for_day(DAY) == [tagged]
+
+
 def test_an_article_s_language_is_stored_with_it(tmp_path: Path) -> None:
     from digest.state import article_from_json, article_to_json
 

@@ -124,6 +124,13 @@ SOURCE = Table(
             "as the top-level `exclude`, for this source's articles: added to those",
         ),
         Key(
+            "sponsored",
+            Boolean(),
+            None,
+            "as the top-level `sponsored`, for this source's posts",
+            default_text="the top-level `sponsored`",
+        ),
+        Key(
             "priority",
             Integer(-10, 10),
             0,
@@ -414,6 +421,14 @@ TOP = Table(
             "an article that matches any of these is left out, and never shown later",
         ),
         Key(
+            "sponsored",
+            Boolean(),
+            False,
+            'true shows the posts a title or a feed\'s tag marks as paid for ("[Sponsor] ...", '
+            '"Sponsored: ...", "Anzeige: ...", a category "Sponsored"); false leaves them '
+            "out as filtered (see [Filters](#filters))",
+        ),
+        Key(
             "sources",
             TableList(SOURCE),
             (),
@@ -519,6 +534,7 @@ class Config:
     articles_feed: bool = TOP["articles_feed"].default
     include: tuple[FilterRule, ...] = TOP["include"].default
     exclude: tuple[FilterRule, ...] = TOP["exclude"].default
+    sponsored: bool = TOP["sponsored"].default
     fetch: FetchConfig = field(default_factory=FetchConfig)
     stories: StoriesConfig = field(default_factory=StoriesConfig)
     email: EmailConfig | None = None

@@ -69,6 +69,9 @@ class RawEntry:
     publisher: str | None = None
     # recovered from broken markup: its text may be cut short or mixed with another entry's
     damaged: bool = False
+    # its categories or tags, as written (RSS <category>, Atom <category>'s label or term,
+    # JSON Feed "tags")
+    tags: list[str] = field(default_factory=list)
 
 
 class RawFeed(NamedTuple):  # immutable, and cheaper to build than a frozen dataclass
@@ -208,6 +211,7 @@ def _article(
         if (published := _parse_date(value, latest=date_limit)) is not None:
             break
     author = clip(title_text(raw.author or "", False), MAX_AUTHOR_CHARS) or None
+    tags = _tags(raw.tags)
     guid = " ".join((raw.guid or "").split())
     if guid and not guid.isprintable():
         guid = " ".join(strip_control_chars(guid).split())
@@ -239,7 +243,23 @@ def _article(
         url=link,
         published=published,
         author=author,
+        tags=tags,
     )
+
+
+# An entry's tags, at most: a feed that gives hundreds says nothing more by them.
+MAX_TAGS = 30
+
+
+def _tags(written: list[str]) -> tuple[str, ...]:
+    """An entry's tags as plain text on one line each, clipped, each once (in any case), at
+    most ``MAX_TAGS``."""
+    found: dict[str, str] = {}
+    for value in written:
+        tag = clip(title_text(value, False), MAX_AUTHOR_CHARS)
+        if tag and len(found) < MAX_TAGS:
+            found.setdefault(tag.casefold(), tag)
+    return tuple(found.values())
 
 
 # --------------------------------------------------------------------------------------------

@@ -74,6 +74,10 @@ def _from_feedparser(
         raw.dates = [entry[k] for k in ("published", "updated") if isinstance(entry.get(k), str)]
         raw.author = entry.get("author")
         raw.publisher = (entry.get("source") or {}).get("title") or None
+        for tag in entry.get("tags") or ():
+            value = tag.get("label") or tag.get("term") if isinstance(tag, dict) else None
+            if isinstance(value, str):
+                raw.tags.append(value)
         for content in entry.get("content") or ():
             kind = "text" if "plain" in (content.get("type") or "") else "html"
             raw.contents.append((content.get("value") or "", kind))

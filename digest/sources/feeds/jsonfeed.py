@@ -106,6 +106,9 @@ def _item(item: dict, doc_base: str | None, feed_author: str | None) -> RawEntry
         if value := _str_or_none(item.get(key)):
             raw.dates.append(value)
     raw.author = _author(item) or feed_author
+    tags = item.get("tags")
+    if isinstance(tags, list):
+        raw.tags.extend(tag for tag in tags if isinstance(tag, str))
     if html := _str_or_none(item.get("content_html")):
         raw.contents.append((html, "html"))  # the full text; content_text repeats it
     else:

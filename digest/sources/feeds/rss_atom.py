@@ -2,8 +2,8 @@
 
 Reads what each format puts where, as lenient readers do: the feed's title, home page and
 author; each entry's title, link (RSS ``<link>``, an Atom link, an RSS 2.0 permalink guid, an
-http(s) Atom id), guid, dates in order of preference, author, and every body candidate
-(content, description, summary, Media RSS descriptions). Relative links resolve against
+http(s) Atom id), guid, dates in order of preference, author, categories, and every body
+candidate (content, description, summary, Media RSS descriptions). Relative links resolve against
 ``xml:base`` where the document uses it, else the document's own URL, its self link or its
 home page. One entry that cannot be read is skipped with a warning; the rest are kept.
 """
@@ -161,6 +161,10 @@ def _rss_entry(item, base: str | None, xml_base: bool) -> RawEntry:
         raw.author = _rss_author(author)
     if (publisher := first(fields, "source")) is not None:
         raw.publisher = plain(publisher).strip() or None  # RSS 2.0: the channel it came from
+    for name in ("category", "dc:subject"):
+        raw.tags.extend(plain(element) for element in fields.get(name, ()))
+    for element in fields.get("atom:category", ()):
+        raw.tags.append(_atom_category(element))
     for name, kind in _RSS_CONTENTS:
         for element in fields.get(name, ()):
             raw.contents.append((body(element), kind))
@@ -192,6 +196,7 @@ def _atom_entry(entry, base: str | None, xml_base: bool) -> RawEntry:
         title = next((c for c in origin if qname(c.tag) in ("atom:title", "title")), None)
         if title is not None:
             raw.publisher = title_text(*_atom_text(title)) or None
+    raw.tags.extend(_atom_category(element) for element in fields.get("category", ()))
     for name in ("content", "summary"):
         for element in fields.get(name, ()):
             if not element.get("src"):  # out-of-line content has nothing to read here
@@ -201,6 +206,11 @@ def _atom_entry(entry, base: str | None, xml_base: bool) -> RawEntry:
     if "media:group" in fields or "media:content" in fields or "media:description" in fields:
         _media(fields, raw)
     return raw
+
+
+def _atom_category(element) -> str:
+    """An Atom category as it is shown: its label, else its term."""
+    return (element.get("label") or "").strip() or (element.get("term") or "").strip()
 
 
 def _media(fields: dict, raw: RawEntry) -> None:
