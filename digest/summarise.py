@@ -3,7 +3,8 @@
 News is written lead-first, so the opening sentences are a strong summary (the "Lead-3"
 baseline that abstractive summarisers on CNN/DailyMail barely beat). What makes it work on
 real pages is skipping what is not prose: headings, datelines (``WASHINGTON (Reuters) -`` is cut
-and the sentence kept), bylines, timestamps, photo credits and captions, and boilerplate such
+and the sentence kept, as is a publisher an aggregator credits in brackets: ``[Premium Times]``),
+bylines, timestamps, photo credits and captions, and boilerplate such
 as "Advertisement".
 """
 
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from digest.model import Article, Attributed, Paragraph
 from digest.text.bylines import capitals_byline, names_only
-from digest.text.headlines import HEADLINE_CHARS, sentence_headline
+from digest.text.headlines import HEADLINE_CHARS, credit_in_brackets, sentence_headline
 from digest.text.lexicon import any_of, lexicon
 from digest.text.normalise import default_rules
 from digest.text.sentences import iter_sentences
@@ -347,6 +348,10 @@ def _strip_dateline(sentence: str) -> str:
         rest = sentence[m.end() :]
         if rest[:1].isupper():
             return rest
+    # "[Premium Times] The ...": the publisher an aggregator credits before its item
+    credit = credit_in_brackets(sentence)
+    if credit:
+        sentence = sentence[credit:]
     for pattern in (_DATELINE_AGENCY, _DATELINE_CAPS):
         m = pattern.match(sentence)
         if m:

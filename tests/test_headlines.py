@@ -260,6 +260,29 @@ def test_a_site_name_is_a_whole_word_not_the_start_of_one(title: str) -> None:
     assert strip_cruft(title.split(" - ")[0] + " - AP", names) == title.split(" - ")[0]
 
 
+@pytest.mark.parametrize(
+    ("title", "names", "clean"),
+    [
+        # the site's own name, or a news agency's, in brackets before the headline
+        ("[allAfrica] Senate passes minimum wage bill", ("allAfrica.com", "allafrica"), None),
+        ("[Lagos Ledger] Police arrest four after market fire", ("Lagos Ledger",), None),
+        ("[Reuters] Ghana's central bank holds its main rate", ("Harbour Aggregator",), None),
+        # a label of the post, or its topic, stays
+        ("[PDF] The Art of Computer Programming, volume 4B", (), "="),
+        ("[Sponsor] Acme Cloud: Backups that restore in minutes", (), "="),
+        ("[Updated] Storm closes Severn crossings", (), "="),
+        ("[Node.js] How to use promises in a callback-based codebase", ("Dev Notes",), "="),
+        # a credit before too little to be a headline stays
+        ("[Lagos Ledger] Market fire", ("Lagos Ledger",), "="),
+    ],
+)
+def test_a_publisher_in_brackets_before_a_title_is_cut(
+    title: str, names: tuple[str, ...], clean: str | None
+) -> None:
+    expected = title if clean == "=" else title.split("] ", 1)[1]
+    assert strip_cruft(title, names) == expected
+
+
 def test_site_names_are_the_source_and_the_hosts_first_label() -> None:
     assert site_names_for("BBC News", "https://www.bbc.co.uk/news/x") == ("BBC News", "bbc")
     assert site_names_for("AP", "https://ap.org/x") == ("AP",)  # a two-letter label says little

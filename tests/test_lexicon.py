@@ -72,6 +72,8 @@ def test_briefing_and_paid_post_words_in_several_languages() -> None:
     # a word that also names a subject marks a paid post only where a title puts its label
     assert {"ad", "sponsor", "werbung"} <= lex.paid_title_labels
     assert not lex.paid_title_labels & lex.paid_labels
+    # what a bracket says of the post itself, never a publisher's name
+    assert {"updated", "pdf", "video", "aktualisiert", "vidéo", "opinión"} <= lex.post_labels
 
 
 def test_any_of_is_literal_and_tries_longer_forms_first() -> None:

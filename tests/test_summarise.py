@@ -106,6 +106,42 @@ def test_dateline_prefix_is_cut_and_the_sentence_kept(dateline: str, sentence: s
 
 
 @pytest.mark.parametrize(
+    ("credit", "sentence"),
+    [
+        # an aggregator credits each item's publisher in brackets before its text
+        ("[Premium Times] ", "The Nigerian government approved a new minimum wage on Monday."),
+        ("[allAfrica] ", "On World Pulses Day, farmers in Mali showed off a new groundnut."),
+        ("[Lagos Ledger] - ", "Police in Lagos arrested four men after the market fire."),
+        ("[Voice of the Coast] ", "Fishermen in Sekondi say the catch has halved."),
+        # and then a wire's dateline
+        ("[Harbour Wire] ", "ACCRA (Reuters) - Ghana's central bank held its main rate."),
+    ],
+)
+def test_a_publisher_credited_in_brackets_is_cut_from_the_lead(credit: str, sentence: str) -> None:
+    (first, second) = lead_sentences(body(credit + sentence + " It was the first."))
+    assert sentence.endswith(first) and second == "It was the first."
+    assert derive_headline(body(credit + sentence))[:12] == first[:12]
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        # a label of the post itself is no publisher: it stays, for whatever reads it
+        "[Updated] The ministry said the bridge will reopen on Monday.",
+        "[PDF] The council's report on the harbour wall runs to 80 pages.",
+        "[Video] Firefighters battle the blaze near Chiva on Friday.",
+        "[Exclusive Interview] The minister said she would not resign.",
+        # nor are words that name nothing, nor a bracket inside the sentence
+        "[1/3] The first of three parts on the harbour's history.",
+        "[updated 14:02] The ministry said the bridge will reopen.",
+        "[He] said the bridge would reopen, according to the transcript.",
+    ],
+)
+def test_a_bracket_that_names_no_publisher_stays_in_the_lead(lead: str) -> None:
+    assert lead_sentences(body(lead), count=1) == (lead,)
+
+
+@pytest.mark.parametrize(
     "credit", ["Jose Jordan/AFP via Getty Images", "Jane Doe/Reuters", "Pool/AFP via Getty Images"]
 )
 def test_a_caption_ending_in_a_resold_credit_is_skipped(credit: str) -> None:

@@ -13,9 +13,11 @@ alcaldesa de Valencia, Marta Ruiz"). The words these rules use are the sentence'
 Dutch) nothing is cut before a preposition, which would leave a clause without its verb.
 
 **SEO cruft** in a title: a site name after a separator ("... | Example News", "... - Example
-News"), a wire's or a live page's flag before it ("UPDATE 2-...", "BREAKING: ...", "LIVE: ..."),
-and a keyword-stuffed lead-in before a colon ("Maduro Venezuela US Talks 2026: ..."): a run of
-capitalised keywords with a year and no verb or function word.
+News") or in brackets before it ("[allAfrica] ...", "[Reuters] ...": never a label of the
+post, "[PDF]", nor its topic, "[Node.js]"), a wire's or a live page's flag before it
+("UPDATE 2-...", "BREAKING: ...", "LIVE: ..."), and a keyword-stuffed lead-in before a colon
+("Maduro Venezuela US Talks 2026: ..."): a run of capitalised keywords with a year and no
+verb or function word.
 
 **Choosing** among the titles of a story's reports: a real headline beats one derived from a
 sentence, a plain headline beats a keyword-stuffed or flagged one, one that tells beats one
@@ -615,10 +617,69 @@ _FLAG = re.compile(
 )
 
 
+# A bracket before a title or a text, and what may follow it: "[Premium Times] The ...",
+# "[allAfrica] - ...".
+_BRACKETED = re.compile(r"\[\s*(?P<name>[^\[\]\n]{2,60}?)\s*\]\s*(?:[:|\u2014\u2013-]\s+)?")
+# A publisher's name is a few words.
+_CREDIT_WORDS = 5
+# What joins the words of a name in lower case: "Voice of America", "The Times of India".
+_NAME_JOINS = frozenset({"of", "the", "and", "&", "for", "on", "in", "de", "la", "le", "el"})
+
+
+def credit_in_brackets(text: str) -> int:
+    """How many characters at the start of ``text`` are a publisher credited in brackets, as
+    an aggregator puts it before each item ("[Premium Times] The Nigerian government ...",
+    "[allAfrica] ..."): a name (a few capitalised words, "allAfrica" too) followed by more
+    than it. 0 when there is none: a label of the post itself ("[Updated]", "[PDF]",
+    "[Video]", "[Sponsor]": lexicon.toml's [post_labels] and [paid]), or words that are no
+    name ("[1/3]", "[updated 14:02]")."""
+    match = _BRACKETED.match(text)
+    if match is None or not text[match.end() :].strip():
+        return 0
+    rest = text[match.end() :].lstrip()
+    if rest[:1].islower():
+        return 0  # the bracket is part of the sentence: "[He] said ..."
+    from digest.text.lexicon import lexicon
+
+    lex = lexicon()
+    labels = lex.post_labels | lex.paid_labels | lex.paid_title_labels
+    name = " ".join(match["name"].split())
+    words = name.split()
+    if len(words) > _CREDIT_WORDS or name.casefold() in labels:
+        return 0
+    if all(w.casefold() in labels for w in words):
+        return 0  # "[Exclusive Interview]"
+    particles = lex.name_particles | _NAME_JOINS
+    for word in words:
+        if not (any(c.isupper() for c in word) or word.casefold() in particles):
+            return 0
+    return match.end()
+
+
+def _credits_publisher(title: str, site_names: Sequence[str]) -> bool:
+    """Whether the bracket before ``title`` names its site or a news agency ("[allAfrica]"
+    on allafrica.com, "[Reuters]"): before a title, a name in brackets may also be its
+    topic's ("[Node.js] How to use promises"), which a text's opening seldom is."""
+    from digest.text.lexicon import lexicon
+
+    match = _BRACKETED.match(title)
+    if match is None:
+        return False
+    name = " ".join(match["name"].split())
+    names = {_fold(n) for n in site_names if _fold(n)}
+    if _fold(name) in names:
+        return True
+    return any(re.fullmatch(agency, name) for agency in lexicon().dateline_agencies)
+
+
 def strip_cruft(title: str, site_names: Sequence[str] = ()) -> str:
-    """``title`` without a trailing (or leading) site name, a wire's or a live page's flag
-    ("UPDATE 2-", "BREAKING:") and a keyword-stuffed lead-in."""
+    """``title`` without a trailing (or leading) site name, a publisher credited in brackets
+    before it ("[allAfrica] ..."), a wire's or a live page's flag ("UPDATE 2-", "BREAKING:")
+    and a keyword-stuffed lead-in."""
     text = " ".join(title.split())
+    credit = credit_in_brackets(text)
+    if credit and len(text[credit:].split()) >= 3 and _credits_publisher(text, site_names):
+        text = text[credit:]
     text = _strip_site_name(text, site_names)
     flag = _FLAG.match(text)
     if flag and len(text[flag.end() :].split()) >= 3:

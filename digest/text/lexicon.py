@@ -122,6 +122,9 @@ class Lexicon:
     # and those that do only where a title puts its label ("sponsor", "ad", "werbung")
     paid_labels: frozenset[str]
     paid_title_labels: frozenset[str]
+    # what a word in brackets says of the post itself ("updated", "video", "pdf"): no
+    # publisher's name
+    post_labels: frozenset[str]
 
     @property
     def english_months(self) -> frozenset[str]:
@@ -225,6 +228,7 @@ def _build(data: Mapping[str, Any]) -> Lexicon:
         briefing_and_more=_words(briefings, "and_more", "briefings"),
         paid_labels=_words(_table(data, "paid"), "labels", "paid"),
         paid_title_labels=_words(_table(data, "paid"), "title_labels", "paid"),
+        post_labels=_words(_table(data, "post_labels"), "words", "post_labels"),
     )
 
 
