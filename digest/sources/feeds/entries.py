@@ -254,9 +254,17 @@ MAX_TAGS = 30
 def _tags(written: list[str]) -> tuple[str, ...]:
     """An entry's tags as plain text on one line each, clipped, each once (in any case), at
     most ``MAX_TAGS``."""
+    if not written:
+        return ()
     found: dict[str, str] = {}
     for value in written:
-        tag = clip(title_text(value, False), MAX_AUTHOR_CHARS)
+        # (most tags are a plain word or two: read as titles are only when they may hold an
+        # entity, a control character or a run of spaces; every entry of a feed is read)
+        plain = value.isascii() and value.isprintable() and "&" not in value
+        if plain and "  " not in value and value == value.strip():
+            tag = clip(value, MAX_AUTHOR_CHARS)
+        else:
+            tag = clip(title_text(value, False), MAX_AUTHOR_CHARS)
         if tag and len(found) < MAX_TAGS:
             found.setdefault(tag.casefold(), tag)
     return tuple(found.values())
