@@ -1364,6 +1364,10 @@ LATER = Paragraph("Ferries have run aground there twice since October, the autho
         "SAN FRANCISCO, March 3, 2026 /PRNewswire/ --",
         "CHICAGO--(BUSINESS WIRE)--",
         "BOSTON, Feb. 12, 2026 (GLOBE NEWSWIRE) --",
+        # an aggregator's credit of the paper it carries, with no place
+        "[Harbour Courier]",
+        "[CoastNews.gov.example]",
+        "[kilrushFM]",
     ],
 )
 def test_a_dateline_before_the_lead_is_cut_and_the_sentence_kept(dateline: str) -> None:
@@ -1388,6 +1392,10 @@ def test_a_dateline_before_the_lead_is_cut_and_the_sentence_kept(dateline: str) 
         "LONDON (Reuters) - Updated.",
         # not at the start of the first paragraph
         "The channel, the agency said (Reuters) - will be dredged before spring arrives here.",
+        # a note in brackets, a config file's section, a footnote's mark: not a credit
+        "[Update: the dredging starts in May.] The harbour authority met on Monday.",
+        "[dependencies] The crate goes in the manifest, as the harbour's tools do.",
+        "[1] The harbour authority agreed on Monday to dredge the eastern channel.",
     ],
 )
 def test_words_that_only_look_like_a_dateline_are_kept(lead: str) -> None:
