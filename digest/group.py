@@ -357,6 +357,8 @@ def cluster_articles(
     between them, so it runs separately inside each connected component of the graph of
     such pairs: most articles have none and are never looked at again.
     """
+    from digest.text.similarity import distinct
+
     settings = settings or GroupingSettings()
     count = len(articles)
     if not settings.enabled or count < 2:
@@ -387,10 +389,7 @@ def cluster_articles(
         if not len(part):
             continue
         left, right, sims = first[part], second[part], similarity[part]
-        # the component's distinct items, in order (not np.unique: its first call loads
-        # numpy.ma, which costs a small build more than its whole grouping)
-        joined = np.sort(np.concatenate([left, right]))
-        members = joined[np.concatenate(([True], joined[1:] != joined[:-1]))]
+        members = distinct(np.concatenate([left, right]))  # the component's items, in order
         local_left = np.searchsorted(members, left)
         local_right = np.searchsorted(members, right)
         if HEAP_LIMIT < len(members) <= dense_limit and not small:
@@ -418,12 +417,14 @@ def _strongest(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The links among the ``keep`` (``STRONGEST_LINKS``) strongest of either of their
     articles' links."""
+    from digest.text.similarity import run_starts
+
     keep = STRONGEST_LINKS if keep is None else keep
     # (32-bit throughout: these arrays are twice the links long, millions of them)
     ends = np.concatenate([left, right]).astype(np.int32)
     order = np.lexsort((-np.concatenate([similarity, similarity]), ends))  # strongest first
     ends = ends[order]
-    starts = np.flatnonzero(np.concatenate(([True], ends[1:] != ends[:-1]))).astype(np.int32)
+    starts = run_starts(ends).astype(np.int32)
     del ends
     rank = np.arange(len(order), dtype=np.int32)
     rank -= np.repeat(starts, np.diff(np.append(starts, len(order))))

@@ -812,14 +812,12 @@ def template_overlap(
         rows = np.repeat(np.arange(vectors.shape[0]), np.diff(vectors.indptr))
         inside = wanted[sources[rows]]
         rows, columns, data = rows[inside], vectors.indices[inside], vectors.data[inside]
-    # how many of its source's rows hold each (source, term): a sort and run lengths (not
-    # np.unique, whose first call loads numpy.ma, more than a small build's whole grouping)
+    # how many of its source's rows hold each (source, term): a sort and run lengths
     keys = sources[rows].astype(np.int64) * int(vectors.shape[1]) + columns
     order = np.argsort(keys, kind="stable")
-    ordered = keys[order]
-    starts = np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
-    runs = np.diff(np.append(starts, len(ordered)))
-    held = np.empty(len(ordered), dtype=np.int64)
+    starts = run_starts(keys[order])
+    runs = np.diff(np.append(starts, len(keys)))
+    held = np.empty(len(keys), dtype=np.int64)
     held[order] = np.repeat(runs, runs)
     # (a hair under, so that two of three rows are two thirds)
     template = held >= share * sizes[sources[rows]] - 1e-9
@@ -833,9 +831,9 @@ def template_overlap(
     home = np.full(len(sources), -1, dtype=np.int64)  # a row's place in its source's matrix
     by_source = np.argsort(sources[first], kind="stable")
     pair_sources = sources[first][by_source]
-    for number in _distinct(sources[rows]):
+    for number in distinct(sources[rows]):
         mine = sources[rows] == number
-        terms = _distinct(columns[mine])
+        terms = distinct(columns[mine])
         members = np.flatnonzero(sources == number)
         home[members] = np.arange(len(members))
         table = np.zeros((len(members), len(terms)), dtype=np.float32)
@@ -851,13 +849,18 @@ def template_overlap(
     return dot, count
 
 
-def _distinct(values: np.ndarray) -> np.ndarray:
+def run_starts(ordered: np.ndarray) -> np.ndarray:
+    """Where each run of equal values of the sorted ``ordered`` starts (its indices)."""
+    if not len(ordered):
+        return np.zeros(0, dtype=np.int64)
+    return np.flatnonzero(np.concatenate(([True], ordered[1:] != ordered[:-1])))
+
+
+def distinct(values: np.ndarray) -> np.ndarray:
     """The distinct ``values``, sorted (not np.unique: its first call loads numpy.ma, which
     costs a small build more than its whole grouping)."""
     ordered = np.sort(values)
-    return (
-        ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))] if len(ordered) else ordered
-    )
+    return ordered[run_starts(ordered)]
 
 
 SHINGLE_WORDS = 5
