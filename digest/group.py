@@ -125,7 +125,8 @@ def similar_links(articles: Sequence[Article], settings: GroupingSettings) -> Li
     """
     from digest.text import similarity as measure
 
-    empty = Links(np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float32))
+    index = measure.PAIR_INDEX
+    empty = Links(np.zeros(0, index), np.zeros(0, index), np.zeros(0, np.float32))
     if len(articles) < 2:
         return empty
     texts = [comparison_text(a, settings) for a in articles]
@@ -346,6 +347,23 @@ def _components(count: int, first: np.ndarray, second: np.ndarray) -> np.ndarray
     return joined(count, zip(first.tolist(), second.tolist(), strict=True))
 
 
+def _linked_components(count: int, links: Links, threshold: float, small: bool) -> np.ndarray:
+    """The connected component of each of ``count`` articles in the graph of ``links`` at
+    ``threshold`` or above, as a label per article."""
+    strong = links.similarity >= threshold
+    if small or int(strong.sum()) <= UNION_FIND_LINKS:
+        return _components(count, links.first[strong], links.second[strong])
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    graph = coo_matrix(
+        (np.ones(int(strong.sum()), dtype=np.int8), (links.first[strong], links.second[strong])),
+        shape=(count, count),
+    )
+    _, component = connected_components(graph, directed=False)
+    return np.asarray(component)
+
+
 def cluster_articles(
     articles: Sequence[Article],
     settings: GroupingSettings | None = None,
@@ -357,41 +375,42 @@ def cluster_articles(
     between them, so it runs separately inside each connected component of the graph of
     such pairs: most articles have none and are never looked at again.
     """
-    from digest.text.similarity import distinct
+    from digest.text.similarity import PAIR_INDEX, distinct, run_starts
 
     settings = settings or GroupingSettings()
     count = len(articles)
     if not settings.enabled or count < 2:
         return [[i] for i in range(count)]
     links = similar_links(articles, settings)
-    strong = links.similarity >= settings.similarity
     small = count <= SMALL_POOL
-    if small or int(strong.sum()) <= UNION_FIND_LINKS:
-        component = _components(count, links.first[strong], links.second[strong])
-    else:
-        from scipy.sparse import coo_matrix
-        from scipy.sparse.csgraph import connected_components
-
-        graph = coo_matrix(
-            (np.ones(int(strong.sum())), (links.first[strong], links.second[strong])),
-            shape=(count, count),
-        )
-        _, component = connected_components(graph, directed=False)
-    inside = component[links.first] == component[links.second]
-    first, second = links.first[inside], links.second[inside]
-    similarity, owner = links.similarity[inside], component[links.first[inside]]
-    order = np.argsort(owner, kind="stable")
-    first, second, similarity, owner = first[order], second[order], similarity[order], owner[order]
-    bounds = np.flatnonzero(np.diff(owner)) + 1
+    component = _linked_components(count, links, settings.similarity, small)
+    # (a pool of near-copies has millions of links: each array of them is tens of megabytes,
+    # so none is copied that need not be, and each is let go as soon as it is done with)
+    first, second, similarity = links.first, links.second, links.similarity
+    del links
+    inside = component[first] == component[second]
+    if not inside.all():
+        first, second, similarity = first[inside], second[inside], similarity[inside]
+    del inside
+    owner = component[first]
+    if len(owner) > 1 and bool((owner[1:] < owner[:-1]).any()):
+        order = np.argsort(owner, kind="stable")
+        first, second = first[order], second[order]
+        similarity, owner = similarity[order], owner[order]
+        del order
+    # each component's links are now a run of the arrays, taken as views
+    starts = run_starts(owner).tolist()
+    del owner
     clusters: list[list[int]] = []
     grouped = np.zeros(count, dtype=bool)
-    for part in np.split(np.arange(len(owner)), bounds):
-        if not len(part):
-            continue
-        left, right, sims = first[part], second[part], similarity[part]
+    for start, end in zip(starts, [*starts[1:], len(first)][: len(starts)], strict=True):
+        left, right, sims = first[start:end], second[start:end], similarity[start:end]
         members = distinct(np.concatenate([left, right]))  # the component's items, in order
-        local_left = np.searchsorted(members, left)
-        local_right = np.searchsorted(members, right)
+        if int(members[-1]) - int(members[0]) + 1 == len(members):  # (one in a row: no search)
+            local_left, local_right = left - members[0], right - members[0]
+        else:
+            local_left = np.searchsorted(members, left).astype(PAIR_INDEX)
+            local_right = np.searchsorted(members, right).astype(PAIR_INDEX)
         if HEAP_LIMIT < len(members) <= dense_limit and not small:
             found = _average_linkage(len(members), local_left, local_right, sims, settings)
         else:
@@ -399,6 +418,7 @@ def cluster_articles(
                 local_left, local_right, sims = _strongest(local_left, local_right, sims)
             pairs = zip(local_left.tolist(), local_right.tolist(), sims.tolist(), strict=True)
             found = cluster(len(members), pairs, settings.similarity)
+        del local_left, local_right
         for group in found:
             clusters.append([int(members[n]) for n in group])
         grouped[members] = True
@@ -448,10 +468,13 @@ def _average_linkage(
     if size == 2:
         return [[0, 1]] if float(similarity.max()) >= settings.similarity else [[0], [1]]
     # The condensed matrix (each pair once, as scipy reads it) built directly: a square one
-    # and its condensed copy held three times the memory, 150 MB at 2,500 articles.
-    first, second = np.minimum(left, right).astype(np.int64), np.maximum(left, right)
+    # and its condensed copy held three times the memory, 150 MB at 2,500 articles. Pair
+    # (i, j), i < j, is at row i's offset plus j; the offsets are a table of ``size``.
+    rows = np.arange(size, dtype=np.int64)
+    offset = size * rows - rows * (rows + 1) // 2 - rows - 1
+    place = offset[np.minimum(left, right)]
+    place += np.maximum(left, right)
     distance = np.ones(size * (size - 1) // 2)
-    place = size * first - first * (first + 1) // 2 + (second - first - 1)
     # (a copy's similarity can round to a hair above 1)
     distance[place] = np.clip(1.0 - similarity, 0.0, 1.0)
     tree = linkage(distance, method="average")

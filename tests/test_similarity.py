@@ -285,6 +285,10 @@ def test_similar_pairs_are_every_pair_above_the_floor_each_once_in_order() -> No
     assert (left < right).all() and len(pairs) == len(left)
     dense = (vectors @ vectors.T).toarray()
     assert sims == pytest.approx(dense[left, right], abs=1e-5)
+    # a pool of near-copies has millions of pairs: their row numbers take 4 bytes, not 8
+    assert left.dtype == right.dtype == np.int32
+    dense_left, dense_right, _ = similar_pairs_dense(vectors.toarray(), 0.2)
+    assert dense_left.dtype == dense_right.dtype == np.int32
 
 
 @pytest.mark.parametrize("block_rows", [1, 2, 3, 4, 5, 512])

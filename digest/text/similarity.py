@@ -636,6 +636,11 @@ def story_weighted(vectors: csr_matrix) -> csr_matrix:
     return _csr(diags((1.0 / lengths).astype(np.float32)) @ weighted)
 
 
+# The type of a pair's two row numbers: a pool of near-copies has millions of pairs, and no
+# pool has two thousand million texts.
+PAIR_INDEX = np.int32
+
+
 def similar_pairs(
     vectors: csr_matrix,
     min_similarity: float,
@@ -697,11 +702,11 @@ def similar_pairs(
             keep[keep] = reach.reaching(
                 block.data[keep], order[i[keep]], order[j[keep]], min_similarity
             )
-        rows.append(order[i[keep]])
-        cols.append(order[j[keep]])
+        rows.append(order[i[keep]].astype(PAIR_INDEX))
+        cols.append(order[j[keep]].astype(PAIR_INDEX))
         sims.append(block.data[keep])
     if not rows:
-        empty = np.zeros(0, dtype=np.int64)
+        empty = np.zeros(0, dtype=PAIR_INDEX)
         return empty, empty, np.zeros(0, dtype=np.float32)
     left, right = np.concatenate(rows), np.concatenate(cols)
     swap = left > right
@@ -728,7 +733,7 @@ def similar_pairs_dense(
         keep &= ~(np.abs(times[left] - times[right]) > max_apart)  # NaN (undated) compares False
     if reach is not None and least < 1.0:
         keep[keep] = reach.reaching(sims[keep], left[keep], right[keep], min_similarity)
-    return left[keep].astype(np.int64), right[keep].astype(np.int64), sims[keep]
+    return left[keep].astype(PAIR_INDEX), right[keep].astype(PAIR_INDEX), sims[keep]
 
 
 def shared_word_counts_dense(
