@@ -352,12 +352,13 @@ def _closed_compounds(text: str, words: list[str], language: str) -> list[str]:
     "run-off" is another's "ceasefire" or "runoff", and split they shared nothing with it. A
     pair whose closed form is no word ("Russia-Ukraine", "well-known") stays two words, and
     so does one whose hyphen tells it from its closed form ("re-sign", not "resign")."""
+    pairs = _HYPHENATED.findall(text)
+    if not pairs:  # (most texts: the language's word list is not even read)
+        return words
     known = _frequencies(language)
     closed = [
         (first, second)
-        for first, second in (
-            (first.lower(), second.lower()) for first, second in _HYPHENATED.findall(text)
-        )
+        for first, second in ((first.lower(), second.lower()) for first, second in pairs)
         if first + second in known and (first != _APART or second[0] == "e")
     ]
     if not closed:
