@@ -498,6 +498,8 @@ def child(args: argparse.Namespace) -> None:
             import pstats
 
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(45)
+            if args.profile_out:
+                profiler.dump_stats(args.profile_out)
         elif args.profile == "sample":
             sampler.stop()
             print(sampler.output_text(unicode=False, color=False), file=sys.stderr)
@@ -589,6 +591,7 @@ def measure(scenario: str, tree: Path, args: argparse.Namespace, port: int) -> d
         sys.executable, __file__, "--child", scenario, "--tree", str(tree), "--port", str(port),
         "--feeds", str(args.feeds), "--corpus", str(args.corpus),
         *(["--profile", args.profile] if args.profile else []),
+        *(["--profile-out", str(args.profile_out.resolve())] if args.profile_out else []),
         *(["--tracemalloc"] if args.tracemalloc else []),
         *(["--timeline"] if args.timeline else []),
     ]  # fmt: skip
@@ -705,6 +708,12 @@ def main() -> None:
         help="profile each build (stderr): cProfile, or 'sample' with pyinstrument (installed "
         "apart), whose sampling hardly slows what it measures, or 'threads': CPU time in every "
         "thread (the fetching threads too) with yappi (installed apart)",
+    )
+    parser.add_argument(
+        "--profile-out",
+        type=Path,
+        metavar="FILE",
+        help="with --profile cprofile: also save the (last) build's profile, for pstats",
     )
     parser.add_argument(
         "--tracemalloc", action="store_true", help="trace the build's allocations (slow; stderr)"
