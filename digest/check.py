@@ -39,7 +39,6 @@ from digest.present import plural, relative_links_note
 from digest.sources import kinds
 from digest.sources.errors import SourceError
 from digest.sources.kinds.base import Cursor, Fetched, Follow, Reading, read_file
-from digest.text.headlines import source_title
 
 if TYPE_CHECKING:
     from digest.sources.http import FetchResult, FetchSettings
@@ -277,7 +276,7 @@ def _read(source: Source, what: str, reading: Reading, config: Config, now: dt.d
     else:
         when = "no entry dated" if reading.articles else ""
     detail = ", ".join(part for part in (what, entries, when) if part)
-    name = source.shown(source_title(reading.title, reading.site))  # as a build shows it
+    name = source.shown(reading.own_name)  # as a build shows it
     return Finding("source", name, True, detail, tuple(reading.warnings))
 
 

@@ -56,6 +56,7 @@ class PageRequest:
     source: str
     url: str
     allow_private: bool = False
+    shown: str = ""  # the name the user knows the source by, as in ``FetchRequest``
 
 
 @dataclass(frozen=True)
@@ -208,7 +209,12 @@ class PageFetcher(Generic[T]):
                 self._settings, total_timeout=min(self._settings.total_timeout, left)
             )
             result = fetch(
-                FetchRequest(request.source, request.url, allow_private=request.allow_private),
+                FetchRequest(
+                    request.source,
+                    request.url,
+                    allow_private=request.allow_private,
+                    shown=request.shown,
+                ),
                 settings,
                 client=self._client,
             )
@@ -349,7 +355,9 @@ class FullText:
                     continue
                 self._wanted[item.article.key] = item
                 self.fetcher.want(
-                    PageRequest(item.article.key, source.name, item.article.url, private)
+                    PageRequest(
+                        item.article.key, source.name, item.article.url, private, day.shown_as
+                    )
                 )
 
     def _read(self, request: PageRequest, fetched: FetchResult) -> PageText:

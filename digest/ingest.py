@@ -29,13 +29,12 @@ from urllib.parse import urlsplit
 from digest.config import FetchConfig
 from digest.freshness import code_version
 from digest.intake import Parsed, slim
-from digest.model import Article, FailureReason, Source, SourceFailure, own_title
+from digest.model import Article, FailureReason, Source, SourceFailure
 from digest.sources import kinds
 from digest.sources.errors import SourceError
 from digest.sources.kinds.base import Cursor, Fetched, Follow, Kind, Reading, newest
 from digest.sources.urls import is_safe_link
-from digest.state import SourceHealth, SourceRecord, State, shown_names
-from digest.text.headlines import source_title
+from digest.state import ShownNames, SourceHealth, SourceRecord, State
 
 if TYPE_CHECKING:  # the HTTP client is imported only when a run has remote sources
     from digest.intake import DayIntake, Pending, SourceDay
@@ -122,7 +121,7 @@ def configured(source: Source, reading: Reading) -> tuple[tuple[Article, ...], L
         category=source.category,
         language=source.language,
         declared=reading.language,
-        shown=source_title(reading.title, reading.site) if not source.named else "",
+        shown=reading.own_name if not source.named else "",
         site=site,
     )
     return tuple(newest(reading.articles, source.max_items)), labels
@@ -133,16 +132,21 @@ class _Run:
     """What one collect() call gathers as it goes."""
 
     state: State
+    # the name each source is shown by, by its key, as the run reads their titles
+    names: ShownNames
     intake: DayIntake | None = None
     new_sources: set[str] = dataclasses.field(default_factory=set)
-    # the name each source is shown by, by its key (``digest.state.shown_names``)
-    shown: dict[str, str] = dataclasses.field(default_factory=dict)
     articles: list[Article] = dataclasses.field(default_factory=list)
     failures: list[SourceFailure] = dataclasses.field(default_factory=list)
-    warnings: list[str] = dataclasses.field(default_factory=list)
+    # (the source's key, what to say of it): named as the run ends (``named_warnings``), by
+    # the title the source's read gave, as its stories are, whenever in the run it is said
+    warnings: list[tuple[str, str]] = dataclasses.field(default_factory=list)
     health: list[SourceHealth] = dataclasses.field(default_factory=list)
     days: list[SourceDay] = dataclasses.field(default_factory=list)
     read: int = 0
+
+    def named_warnings(self) -> tuple[str, ...]:
+        return tuple(f"{self.names[key]}: {warning}" for key, warning in self.warnings)
 
     def succeeded(self, source: Source, articles: Sequence[Article], **health: Any) -> None:
         self.read += 1
@@ -154,6 +158,8 @@ class _Run:
     ) -> None:
         """A kind's reading of ``source``, with the source's own settings applied."""
         articles, labels = configured(source, reading)
+        title = reading.own_name
+        self.names.read(source, title)
         kept: Sequence[Article] = ()
         if self.intake is not None:
             new = source.name in self.new_sources
@@ -174,12 +180,12 @@ class _Run:
             self.days.append(day)
         else:
             kept = tuple(map(labels, articles))
-        self.warnings.extend(f"{source.name}: {w}" for w in reading.warnings)
+        self.warnings.extend((source.name, w) for w in reading.warnings)
         self.succeeded(
             source,
             kept,
             items=len(articles),
-            title=source_title(reading.title, reading.site),
+            title=title,
             cursor=reading.cursor,
             cursor_before=cursor.data,
             **health,
@@ -187,13 +193,14 @@ class _Run:
 
     def took_parsed(self, source: Source, parsed: Parsed, cursor: Cursor, **health: Any) -> None:
         """What a worker made of ``source``'s body (see ``digest.intake``)."""
-        self.warnings.extend(f"{source.name}: {w}" for w in parsed.warnings)
+        self.names.read(source, parsed.title)
+        self.warnings.extend((source.name, w) for w in parsed.warnings)
         self.days.append(parsed.day)
         self.succeeded(
             source,
             (),
             items=parsed.items,
-            title=own_title(parsed.title),
+            title=parsed.title,
             cursor=parsed.cursor,
             cursor_before=cursor.data,
             **health,
@@ -212,7 +219,7 @@ class _Run:
     ) -> None:
         record = self.state.source(source.name)
         # (shown by its own title as last read, as its stories were: see Source.shown)
-        name = self.shown.get(source.name, source.name)
+        name = self.names[source.name]
         in_a_row = (record.consecutive_failures if record else 0) + 1
         self.health.append(
             SourceHealth(
@@ -339,7 +346,7 @@ def collect(
         for s in sources
         if s.enabled and (s.name not in records or records[s.name].is_new(s.location))
     }
-    run = _Run(state, intake, new_sources, shown_names(sources, records))
+    run = _Run(state, ShownNames(sources, records), intake, new_sources)
     backlog: set[str] = set()
     remote: list[_Remote] = []
     for source in sources:
@@ -372,7 +379,7 @@ def collect(
     return Collected(
         articles=tuple(run.articles),
         failures=tuple(run.failures),
-        warnings=tuple(run.warnings),
+        warnings=run.named_warnings(),
         health=tuple(run.health),
         backlog_sources=frozenset(backlog),
         sources_read=run.read,
@@ -423,8 +430,8 @@ def _collect_remote(
             run.failed(
                 source,
                 f"disabled: {record.disabled_reason}",
-                f"remove it with 'digest sources remove \"{record.shown(source)}\"', or give it a "
-                "new url",
+                f"remove it with 'digest sources remove \"{run.names[source.name]}\"', or give "
+                "it a new url",
                 "gone",
             )
             continue
@@ -439,6 +446,7 @@ def _collect_remote(
                 etag=validators[0],
                 last_modified=validators[1],
                 allow_private=allows_private(source, config),
+                shown=run.names[source.name],
             )
         )
         wanted.append(remote)
@@ -476,7 +484,14 @@ def _collect_remote(
                     source, kind, fetched, cursor, new=new
                 ) or _guarded(source, lambda: intake.parse(source, kind, fetched, cursor, new=new))
         if progress is not None:
-            progress(result.source, done, total, result.outcome)
+            # (by the title this body gave, when it was read here: as its stories are shown;
+            # a body a worker reads is named by the title the last read gave)
+            outcome = parsed.get(result.source)
+            if isinstance(outcome, Reading):
+                run.names.read(by_name[result.source].source, outcome.own_name)
+            elif isinstance(outcome, Parsed):
+                run.names.read(by_name[result.source].source, outcome.title)
+            progress(run.names[result.source], done, total, result.outcome)
 
     # Bodies are dropped once handled: a build of many feeds need not hold them all.
     # Fetching waits while the worker processes are behind: see digest.room.
@@ -496,8 +511,11 @@ def _collect_remote(
         fetch_url = moved_to if moved_to and moved_to != source.location else None
         if result.moved_to:
             run.warnings.append(
-                f"{source.name}: moved permanently to {result.moved_to}; digest follows it "
-                "from now on (update the url in your config to make it permanent)"
+                (
+                    source.name,
+                    f"moved permanently to {result.moved_to}; digest follows it from now on "
+                    "(update the url in your config to make it permanent)",
+                )
             )
         if result.outcome == "not_modified" and remote.unreadable is not None:
             # the body that could not be read, unchanged: the same failure, nothing parsed

@@ -189,6 +189,7 @@ def hold_incomplete(
     waited: Mapping[str, int],
     *,
     a_run: bool = True,
+    name: str = "",
 ) -> Recovered:
     """Hold back the articles read from broken markup (``incomplete``: their keys), so that a
     cut-off or damaged entry is not shown, nor remembered as shown, in the state it came in:
@@ -198,14 +199,15 @@ def hold_incomplete(
 
     ``a_run``: this reading is one of the runs they wait (``DayPlan.a_run``), and says which
     it is; else it says how many they have waited (a look said "run 2 of 2" after the first,
-    and the next build said it again)."""
+    and the next build said it again). ``name``: the name their source is shown by, which
+    the warnings say (else the source that read each, by its key)."""
     result = Recovered([], [], frozenset(), [])
     marked: set[str] = set()
     for article in articles:
         if article.key not in incomplete:
             result.ready.append(article)
             continue
-        label = f"{article.origin or article.source}: '{article.title or article.key}'"
+        label = f"{name or article.origin or article.source}: '{article.title or article.key}'"
         runs = waited.get(article.key, 0)
         if runs < HOLD_INCOMPLETE_RUNS:
             result.held.append(article)
@@ -530,6 +532,7 @@ def take(
         incomplete,
         known.incomplete_runs(a.key for a in taken if a.key in incomplete) if incomplete else {},
         a_run=plan.a_run,
+        name=labels.shown or source.name,
     )
     levels = plan.levels(source)
     wanted: list[Article] = []
@@ -782,10 +785,7 @@ def _parse_and_take(
         incomplete=reading.incomplete,
         labels=labels,
     )
-    from digest.text.headlines import source_title
-
-    title = source_title(reading.title, reading.site)
-    return Parsed(day, len(articles), reading.warnings, dict(reading.cursor), title)
+    return Parsed(day, len(articles), reading.warnings, dict(reading.cursor), reading.own_name)
 
 
 class IntakePool:

@@ -426,14 +426,16 @@ class Taken:
     unsettled: set[str] = dataclasses.field(default_factory=set)  # read in full next run
     # new sources whose every entry waits for a later day: still new next run
     first_run_pending: set[str] = dataclasses.field(default_factory=set)
-    # by source: undated entries a build of a day already over left for a later day
+    # by source, as it is shown: undated entries a build of a day already over left for a
+    # later day
     held_undated: dict[str, int] = dataclasses.field(default_factory=dict)
     # by source: when its earliest article held for a later day is due
     held_until: dict[str, dt.datetime] = dataclasses.field(default_factory=dict)
     sightings: list[Sighting] = dataclasses.field(default_factory=list)
     unread_pages: list[UnreadPage] = dataclasses.field(default_factory=list)
     held_incomplete: list[Article] = dataclasses.field(default_factory=list)
-    # by source: the entries a new source's first run took as read, older than its window
+    # by source, as it is shown: the entries a new source's first run took as read, older
+    # than its window
     backlog: dict[str, int] = dataclasses.field(default_factory=dict)
     backlog_undated: int = 0  # of those, the undated ones
 
@@ -462,15 +464,16 @@ def gather(
         held = [a for a in day.held_incomplete if a.key not in repeated]
         if waits or held:
             taken.unsettled.add(day.source)
+        # counted under the name the source is shown by (as its stories are), not a
+        # publisher each of its items may name
+        name = day.shown_as or day.source
         if day.first_run_pending:
             taken.first_run_pending.add(day.source)
         if day.held_undated:
-            taken.held_undated[day.source] = day.held_undated
+            taken.held_undated[name] = taken.held_undated.get(name, 0) + day.held_undated
         if day.held_until is not None:
             due = taken.held_until.get(day.source)
             taken.held_until[day.source] = min(due, day.held_until) if due else day.held_until
-        # counted under the source's name, not a publisher each of its items may name
-        name = day.shown_as or day.source
         if waits:
             waiting[name] = waiting.get(name, 0) + len(waits)
         if day.unreadable:
@@ -478,7 +481,7 @@ def gather(
         taken.skipped.extend(a for a in (*day.skipped, *day.unreadable) if a.key not in repeated)
         backlog = [a for a in day.skipped if a.key not in repeated]
         if backlog:
-            taken.backlog[day.source] = taken.backlog.get(day.source, 0) + len(backlog)
+            taken.backlog[name] = taken.backlog.get(name, 0) + len(backlog)
             taken.backlog_undated += sum(1 for a in backlog if a.published is None)
         taken.held_incomplete.extend(held)
         taken.warnings.extend(day.warnings)

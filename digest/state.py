@@ -1637,13 +1637,43 @@ class RunLock:
 
 
 def shown_names(sources: Iterable[Source], records: Mapping[str, SourceRecord]) -> dict[str, str]:
-    """The name each of ``sources`` is shown by (``SourceRecord.shown``), by its key. Two
-    sources the config leaves unnamed whose feeds give one title (two feeds of one site),
-    or one whose title is another source's name, are shown by their own keys instead: a
-    failure of one would read as the other's, and a report names each source once."""
-    sources = list(sources)
-    shown = {s.name: records[s.name].shown(s) if s.name in records else s.name for s in sources}
-    taken = Counter(shown.values())
-    return {
-        s.name: shown[s.name] if s.named or taken[shown[s.name]] == 1 else s.name for s in sources
-    }
+    """The name each of ``sources`` is shown by (``SourceRecord.shown``), by its key: see
+    ``ShownNames``."""
+    return ShownNames(sources, records).every()
+
+
+class ShownNames:
+    """The name each of a run's ``sources`` is shown by, by its key: its title as last read
+    (``SourceRecord.shown``), and once the run reads it, as that read gives it (``read``),
+    the title the source's stories are shown with. Two sources the config leaves unnamed
+    whose feeds give one title (two feeds of one site), or one whose title is another
+    source's name, are shown by their own keys instead: a failure of one would read as the
+    other's, and a report names each source once."""
+
+    def __init__(self, sources: Iterable[Source], records: Mapping[str, SourceRecord]) -> None:
+        self._sources = {s.name: s for s in sources}
+        self._shown = {
+            key: records[key].shown(source) if key in records else key
+            for key, source in self._sources.items()
+        }
+        self._taken = Counter(self._shown.values())
+
+    def __getitem__(self, key: str) -> str:
+        source = self._sources.get(key)
+        if source is None:  # (not one of the run's sources: its key is all there is)
+            return key
+        shown = self._shown[key]
+        return shown if source.named or self._taken[shown] == 1 else key
+
+    def read(self, source: Source, title: str) -> None:
+        """``source`` was read now, and gave ``title`` for itself ("": none)."""
+        if source.name not in self._sources:
+            return
+        before, after = self._shown[source.name], source.shown(title or None)
+        if after != before:
+            self._taken[before] -= 1
+            self._taken[after] += 1
+            self._shown[source.name] = after
+
+    def every(self) -> dict[str, str]:
+        return {key: self[key] for key in self._sources}

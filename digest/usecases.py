@@ -794,9 +794,10 @@ def export_sources(config: Config) -> SourcesExport:
     from digest.sources.opml import export_opml, is_web_source
 
     sources = sources_of(config)
+    names = shown_names(sources, read_source_records(config.state))  # as 'sources list' shows
     return SourcesExport(
-        export_opml(sources, title=f"{config.title} sources"),
-        tuple(s.name for s in sources if not is_web_source(s)),
+        export_opml(sources, title=f"{config.title} sources", names=names),
+        tuple(names[s.name] for s in sources if not is_web_source(s)),
     )
 
 

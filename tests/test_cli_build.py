@@ -318,3 +318,75 @@ def test_a_build_says_that_two_sources_read_one_address(workdir: Path, http_serv
         "(line 10) read the same address (on 127.0.0.1:"
     ) in err
     assert len(http_server.requests_to("/feed.xml")) == 2  # as it says: once for each
+
+
+def test_a_source_the_config_leaves_unnamed_has_one_name_in_all_a_build_says(
+    workdir: Path, http_server, capsys
+) -> None:
+    # A section's feed, added by its address alone: the build's progress lines said the name
+    # made from the address while the page said the feed's title, "Asia", which alone says
+    # nothing of who wrote it. Every line, the page and 'sources list' now say one name, the
+    # one its stories are shown by, in the build that first reads it and in those after.
+    import datetime as dt
+    import re
+    from email.utils import format_datetime
+
+    from httpserver import Reply
+
+    now = dt.datetime.now(dt.UTC)
+
+    def item(path: str, title: str, age: dt.timedelta) -> str:
+        return (
+            f"<item><title>{title}</title><link>{http_server.url(path)}</link>"
+            f"<pubDate>{format_datetime(now - age)}</pubDate>"
+            "<description>Farmers say the harvest is the poorest in a decade.</description>"
+            "</item>"
+        )
+
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Asia</title>'
+        "<link>https://www.economist.com/asia</link><description>d</description>"
+        "<image><url>https://www.economist.com/logo.png</url><title>The Economist</title>"
+        "<link>https://www.economist.com/</link></image>"
+        + item("/asia/rice", "Rice prices climb as the monsoon fails", dt.timedelta(hours=1))
+        + item("/asia/port", "A port reopens after the typhoon", dt.timedelta(days=4))
+        + "</channel></rss>"
+    )
+    answers = {"status": 200}
+
+    def answer(request) -> Reply:
+        if answers["status"] != 200:
+            return Reply(answers["status"], "no")
+        if request.headers.get("if-none-match") == '"v1"':
+            return Reply(304)
+        return Reply(200, feed, {"Content-Type": "application/rss+xml", "ETag": '"v1"'})
+
+    http_server.route("/economist-asia.xml", answer)
+    address = http_server.url("/economist-asia.xml")
+    (workdir / "digest.toml").write_text(
+        f'[fetch]\nallow_private = true\n\n[[sources]]\nurl = "{address}"\n', encoding="utf-8"
+    )
+    name = "The Economist · Asia"
+    made = f"127.0.0.1:{http_server.port}"  # the name made from its address
+
+    assert main(["build"]) == EXIT_OK
+    err = capsys.readouterr().err
+    assert f"1/1 fetched: {name}\n" in err
+    assert f"1 full-text page could not be read ({name})" in err  # its page: a 404
+    assert f"1 older entry of new sources ({name}: 1) taken as read" in err
+    assert made not in err
+    page = (workdir / "output" / "index.html").read_text(encoding="utf-8")  # the day's
+    assert set(re.findall(r'class="source">([^<]*)<', page)) == {name}
+
+    assert main(["build"]) == EXIT_OK  # nothing new: the name its last read gave
+    assert f"1/1 not modified: {name}\n" in capsys.readouterr().err
+
+    answers["status"] = 404
+    assert main(["build"]) == EXIT_OK
+    err = capsys.readouterr().err
+    assert f"1/1 not fetched: {name}\n" in err
+    assert f"source failed: {name}: HTTP 404" in err
+    assert made not in err
+
+    assert main(["sources", "list"]) == EXIT_OK
+    assert capsys.readouterr().out.startswith(f"{name}  [feed]")

@@ -155,3 +155,24 @@ def test_titles_per_format(name, feed_title, first_title, parser):
     assert result.title == feed_title
     assert result.articles[0].title == first_title
     assert result.parser == parser
+
+
+def test_the_corpus_feeds_titled_by_a_section_alone_are_shown_after_their_site():
+    # Of the real feeds, the rule changes these names only; every other title (a blog's
+    # one-word name, "BBC News", "Debian News", "Communications") names its publisher already.
+    from digest.text.headlines import is_section_title, source_title
+
+    changed = {}
+    for row in EXPECTED:
+        if row["expect"] == "not-a-feed":
+            continue
+        feed = corpus(row["file"])
+        if is_section_title(feed.title, feed.categories):
+            changed[row["file"]] = source_title(
+                feed.title, feed.link, feed.site_name, feed.categories
+            )
+    assert changed == {
+        "kagisearch+fastfeedparser/4bf53cb602417030": "washingtonpost.com · World",
+        "kagisearch+fastfeedparser/5a481e64c5b57b14": "warrenburt.com · Journal",
+        "kagisearch+fastfeedparser/960551eca5b5db81": "economist.com · Asia",
+    }

@@ -208,9 +208,15 @@ def test_feedparser_fallback_when_lxml_finds_fewer_entries(monkeypatch):
         return root, errors, damage
 
     monkeypatch.setattr(xmlfeed, "parse_hardened", lose_entries)
-    tagged = data.replace(b"<item>", b"<item><category>Sponsored</category>", 1)
+    tagged = data.replace(b"<item>", b"<item><category>Sponsored</category>", 1).replace(
+        b"<channel>",
+        b"<channel><category>Space</category><image><url>http://liftoff.msfc.nasa.gov/i.png"
+        b"</url><title>NASA</title><link>http://liftoff.msfc.nasa.gov/</link></image>",
+        1,
+    )
     result = parse(tagged)
     assert result.parser == "feedparser"
+    assert (result.site_name, result.categories) == ("NASA", ("Space",))  # as lxml reads them
     assert len(result.articles) == 4
     assert [a.tags for a in result.articles] == [("Sponsored",), (), (), ()]  # as lxml reads them
     assert result.articles[0].title == "Star City"

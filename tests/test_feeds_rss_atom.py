@@ -247,6 +247,39 @@ def test_a_plain_text_descriptions_list_lines_stay_apart_and_its_wrapped_prose_i
 
 
 # --------------------------------------------------------------------------------------------
+# What a feed says of its site besides its title: its image's title, its own categories
+
+
+def test_an_rss_channels_image_title_is_its_sites_name_and_its_categories_its_own():
+    feed = (
+        b'<rss version="2.0"><channel><title>Asia</title><link>https://www.economist.com/asia'
+        b"</link><category>Asia</category><category> Asia </category><category>Regions"
+        b"</category><image><url>https://www.economist.com/logo.png</url><title>The Economist"
+        b"</title><link>https://www.economist.com/</link></image><item><title>Rice prices"
+        b" climb</title><link>https://www.economist.com/asia/1</link><category>Trade"
+        b"</category><description>Harvests fail.</description></item></channel></rss>"
+    )
+    result = parse(feed)
+    assert result.title == "Asia"
+    assert result.site_name == "The Economist"
+    assert result.categories == ("Asia", "Regions")  # the channel's, each once; not its items'
+
+
+def test_an_rss_1_image_stands_beside_its_channel():
+    result = corpus("feed-rs+feed-rs/rss1/rss_1.0_biorxiv.xml")
+    assert result.title == "bioRxiv Subject Collection: Genomics"
+    assert result.site_name == "bioRxiv"
+
+
+def test_an_atom_feeds_categories_are_its_own_and_it_names_no_site_apart():
+    result = corpus("feed-rs+feed-rs/atom/atom_example_reddit.xml")
+    assert result.categories == ("r/rust",)  # (its label, term="rust")
+    assert result.site_name == ""
+    plain = parse(b"<rss version='2.0'><channel><title>Quay Log</title></channel></rss>")
+    assert (plain.site_name, plain.categories) == ("", ())
+
+
+# --------------------------------------------------------------------------------------------
 # Categories: an entry's tags, as its feed writes them
 
 

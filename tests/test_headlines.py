@@ -12,6 +12,7 @@ from digest.text.headlines import (
     Candidate,
     choose_headline,
     headline_score,
+    is_section_title,
     is_seo_title,
     joins_items,
     names_nothing,
@@ -597,6 +598,88 @@ def test_a_title_that_is_only_a_version_is_shown_with_its_source(title, headline
 )
 def test_a_sites_name_before_its_tagline_is_the_name_it_is_shown_by(title, site, shown) -> None:
     assert source_title(title, site) == (shown or title)
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "site_name", "categories", "shown"),
+    [
+        # a section's feed: after the name the feed gives its site, else its home page's host
+        ("Asia", "https://www.economist.com/asia", "The Economist", (), "The Economist · Asia"),
+        ("Asia", "https://www.economist.com/asia", "", (), "economist.com · Asia"),
+        ("Asia", "https://www.economist.com/asia", "Asia", (), "economist.com · Asia"),
+        ("Top Stories", "https://www.harbour-gazette.example/", "", (), None),
+        ("Latest News", "https://news.quayside.example/", "Quayside Times", (), None),
+        ("Home", "https://www.ferrylog.example/", "", (), "ferrylog.example · Home"),
+        ("RSS", "https://blog.tidewater.example/", "", (), "blog.tidewater.example · RSS"),
+        ("Science & Environment", "https://www.bbc.co.uk/news", "BBC News", (), None),
+        ("Middle East", "https://www.gulfdaily.example/", "", (), None),
+        ("Welt", "https://www.nordkurier.example/welt", "Nordkurier", (), "Nordkurier · Welt"),
+        ("Neueste Meldungen", "https://www.elbwacht.example/", "Elbwacht", (), None),
+        ("Monde", "https://www.quotidien-du-port.example/", "", (), None),
+        ("À la une", "https://www.lecho-des-quais.example/", "L'Écho des quais", (), None),
+        ("Deportes", "https://www.diario-del-puerto.example/", "Diario del Puerto", (), None),
+        ("Últimas noticias", "https://www.la-marea.example/", "", (), None),
+        ("Economia", "https://www.gazzetta-del-molo.example/economia", "", (), None),
+        ("Notizie", "https://www.ilfaro.example/", "Il Faro", (), "Il Faro · Notizie"),
+        ("Esportes", "https://www.jornal-da-doca.example/", "Jornal da Doca", (), None),
+        ("Binnenland", "https://www.havenkrant.example/", "De Havenkrant", (), None),
+        # a section's name no word list holds, told by the feed's own category
+        ("Agenda", "https://www.comune-di-porto.example/", "", ("Agenda",), None),
+        # the site's name holds the section already: it alone says both
+        ("World", "https://www.nytimes.com/section/world", "NYT > World", (), "NYT > World"),
+        # the site's "name" is a description: its host instead
+        (
+            "Sport",
+            "https://www.harbour-gazette.example/sport",
+            "All the latest sport news, results and fixtures from around the region",
+            (),
+            "harbour-gazette.example · Sport",
+        ),
+    ],
+)
+def test_a_feed_titled_by_its_section_alone_is_shown_after_its_sites_name(
+    title, site, site_name, categories, shown
+) -> None:
+    assert is_section_title(title, categories)
+    publisher = site_name or site.split("/")[2].removeprefix("www.")
+    expected = shown or f"{publisher} · {title}"
+    assert source_title(title, site, site_name, categories) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "site", "site_name"),
+    [
+        # a name among the words: the title names its publisher
+        ("BBC News - World", "https://www.bbc.co.uk/news/world", "BBC News"),
+        ("NPR Topics: World", "https://www.npr.org/sections/world/", ""),
+        ("Ars Technica", "https://arstechnica.com/", "Ars Technica"),
+        ("Hacker News", "https://news.ycombinator.com/", ""),
+        ("Asia Times", "https://asiatimes.com/", ""),
+        ("Scripting News", "http://scripting.com/", ""),
+        # an article makes a section's word a paper's name
+        ("Die Welt", "https://www.welt.de/", ""),
+        ("Le Monde", "https://www.lemonde.fr/", ""),
+        ("El Mundo", "https://www.elmundo.es/", ""),
+        ("The World", "https://theworld.org/", ""),
+        # a section's word that is the site's own name
+        ("Welt", "https://www.welt.de/", ""),
+        ("Science", "https://www.science.org/", ""),
+        ("People", "https://people.com/", ""),
+        ("Journal", "https://journal.jatan.space/", ""),
+        # a one-word blog's name is no section
+        ("Otherwise", "https://juliawise.net/", "Otherwise"),
+        ("Communications", "http://gscomm.blogspot.com/", ""),
+        # a word no list holds, unless the feed files itself under it (above)
+        ("Agenda", "https://www.comune-di-porto.example/", ""),
+        # part of a phrase alone ("middle east"), a conjunction alone
+        ("East", "https://www.eastern.example/", ""),
+        ("And", "https://www.and.example/", ""),
+        # nothing to name the publisher by: the title stands
+        ("Asia", None, ""),
+    ],
+)
+def test_a_feed_title_that_names_its_publisher_stays_as_it_is(title, site, site_name) -> None:
+    assert source_title(title, site, site_name) == title
 
 
 @pytest.mark.parametrize(

@@ -76,6 +76,14 @@ def test_briefing_and_paid_post_words_in_several_languages() -> None:
     assert {"updated", "pdf", "video", "aktualisiert", "vidéo", "opinión"} <= lex.post_labels
 
 
+def test_the_words_a_section_feed_is_titled_by_in_several_languages() -> None:
+    sections = lexicon().feed_sections
+    assert {"world", "top stories", "latest news", "home", "rss", "middle east"} <= sections
+    assert {"welt", "monde", "à la une", "deportes", "notizie", "binnenland"} <= sections
+    # never an article, which makes a section's word a paper's name ("Die Welt", "Le Monde")
+    assert not sections & {"the", "die", "le", "el", "il", "de"}
+
+
 def test_any_of_is_literal_and_tries_longer_forms_first() -> None:
     pattern = any_of(["Getty", "Getty Images", "EPA-EFE", "A.P."])
     assert pattern.split("|")[0] == r"Getty\s+Images"
@@ -109,6 +117,7 @@ def test_the_modules_read_the_lexicon_rather_than_lists_of_their_own() -> None:
         (lambda t: t.replace("[releases]", "[released]"), r"\[releases\] is missing"),
         (lambda t: t.replace("[paid]", "[payed]"), r"\[paid\] is missing"),
         (lambda t: t.replace('"advertorial",', '"Advertorial",'), "paid.labels must be lowercase"),
+        (lambda t: t.replace("[feed_titles]", "[feeds]"), r"\[feed_titles\] is missing"),
     ],
 )
 def test_a_malformed_lexicon_is_reported(change, message: str) -> None:

@@ -830,3 +830,34 @@ def test_two_sources_whose_feeds_give_one_title_are_shown_by_their_own_names(
         mine.name: "Quay Daily",
     }
     assert shown_names([world, quay], records)[world.name] == "Example News"  # alone: its title
+
+
+def test_a_runs_names_follow_the_titles_its_reads_give(tmp_path: Path) -> None:
+    # a source is named in what a build says as its stories are: by the title this run's read
+    # gave, not only the last run's (a first run named a new feed by its address)
+    from digest.model import Source
+    from digest.state import ShownNames
+
+    world = Source("example.org/world.xml", "feed", "world.xml", named=False)
+    asia = Source("example.org/asia.xml", "feed", "asia.xml", named=False)
+    mine = Source("Quay Daily", "feed", "mine.xml")  # named in the config: always its name
+    with State.open(tmp_path / "s.sqlite") as state:
+        state.commit_build(
+            DAY, [], [], None, NOW, [SourceHealth(asia.name, "asia.xml", True, 1, title="Asia")]
+        )
+        records = {r.name: r for r in state.sources()}
+    names = ShownNames([world, asia, mine], records)
+    assert [names[s.name] for s in (world, asia, mine)] == [world.name, "Asia", "Quay Daily"]
+    names.read(world, "Example News · World")  # read for the first time
+    names.read(asia, "Example News · Asia")  # its publisher's name now before its section
+    names.read(mine, "Something Else")
+    assert names.every() == {
+        world.name: "Example News · World",
+        asia.name: "Example News · Asia",
+        mine.name: "Quay Daily",
+    }
+    names.read(world, "Example News · Asia")  # two of one title: each by its own key
+    assert (names[world.name], names[asia.name]) == (world.name, asia.name)
+    names.read(asia, "")  # a read that gives no title: its made name, and the other's alone
+    assert (names[world.name], names[asia.name]) == ("Example News · Asia", asia.name)
+    assert names["not configured"] == "not configured"

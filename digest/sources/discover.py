@@ -27,6 +27,7 @@ from digest.sources.urls import host_name
 from digest.text.headlines import source_title
 
 if TYPE_CHECKING:
+    from digest.sources.feeds import ParsedFeed
     from digest.sources.feeds.autodiscovery import FeedLink
     from digest.sources.http import Client, FetchResult, FetchSettings
 
@@ -90,8 +91,7 @@ def _file_title(path: Path) -> str:
     if not path.is_file():
         return ""
     source = Source(path.name, "feed", str(path))
-    reading = kinds.kind("feed").read(source, Cursor(), dt.UTC)
-    return source_title(reading.title, reading.site)
+    return kinds.kind("feed").read(source, Cursor(), dt.UTC).own_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,7 +160,7 @@ def _find_feed(url: str, reader: _Reader) -> FoundFeed:
         parsed = parse_feed(
             result.body, reader.probe, url=result.url, content_type=result.content_type
         )
-        return FoundFeed(result.moved_to or url, source_title(parsed.title, parsed.link))
+        return FoundFeed(result.moved_to or url, _own_name(parsed))
     except FeedError as exc:
         not_a_feed = exc
     if not_a_feed.discovered:  # an HTML page that declares its feeds
@@ -348,7 +348,13 @@ class _Reader:
             )
         ):
             return "the comments of the page itself, not a feed of the site"
-        return found.moved_to or url, parsed.title
+        return found.moved_to or url, _own_name(parsed)
+
+
+def _own_name(parsed: ParsedFeed) -> str:
+    """The name a feed gives itself, as a build shows a source the config leaves unnamed
+    (``Reading.own_name``): what 'digest sources add' names the source it adds."""
+    return source_title(parsed.title, parsed.link, parsed.site_name, parsed.categories)
 
 
 def _label(link: FeedLink) -> str:

@@ -9,7 +9,7 @@ as untrusted as any feed.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime
 from urllib.parse import urlsplit
@@ -184,9 +184,14 @@ def is_web_source(source: Source) -> bool:
 
 
 def export_opml(
-    sources: Sequence[Source], title: str = "digest subscriptions", now: dt.datetime | None = None
+    sources: Sequence[Source],
+    title: str = "digest subscriptions",
+    now: dt.datetime | None = None,
+    names: Mapping[str, str] | None = None,
 ) -> bytes:
-    """An OPML 2.0 document of the web feeds and pages, categories as nested outlines.
+    """An OPML 2.0 document of the web feeds and pages, categories as nested outlines, each
+    by the name it is shown by (``names``, by its key: a feed's own title for a source the
+    config leaves unnamed; its key when not given).
 
     Local folders and files are left out: their paths mean nothing to another reader."""
     root = etree.Element("opml", version="2.0")
@@ -207,10 +212,11 @@ def export_opml(
                     folders[path[: depth - 1]], "outline", text=path[depth - 1]
                 )
         opml_type = kinds.kind(source.kind).opml_type or ""
-        attributes = {"type": opml_type, "text": source.name, "title": source.name}
+        name = (names or {}).get(source.name, source.name)
+        attributes = {"type": opml_type, "text": name, "title": name}
         if opml_type == FEED_TYPE:
             attributes["xmlUrl"] = source.location
         else:
-            attributes = {"type": opml_type, "text": source.name, "url": source.location}
+            attributes = {"type": opml_type, "text": name, "url": source.location}
         etree.SubElement(folders[path], "outline", attributes)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)

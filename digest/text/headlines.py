@@ -739,11 +739,36 @@ def _strip_site_name(text: str, site_names: Sequence[str]) -> str:
     return text
 
 
-def source_title(title: str, site: str | None = None) -> str:
+def source_title(
+    title: str, site: str | None = None, site_name: str = "", categories: Sequence[str] = ()
+) -> str:
     """The title a source the config leaves unnamed is shown by (``model.own_title``): a
     site's name before its tagline ("Le Monde.fr - Actualités et Infos en France et dans le
     monde", "TechCrunch – Startup and Technology News") is the site's name alone, when the
-    host of its home page (``site``) is that name, as a headline's site name is told."""
+    host of its home page (``site``) is that name, as a headline's site name is told.
+
+    A title that only names a section of its site ("Asia", "Top Stories", "Deportes": see
+    ``is_section_title``; ``categories`` are the feed's own) says nothing of who wrote it, and
+    is shown after its site's name: ``site_name`` (what the feed calls its site apart from
+    its title, an RSS channel's ``<image><title>``), else the host of its home page
+    ("The Economist · Asia", "economist.com · Asia"). A site's name that holds the section's
+    words already ("NPR Topics: World" for "World") is shown alone. Without either, the
+    title stands."""
+    shown = _without_tagline(title, site)
+    if not is_section_title(shown, categories):
+        return shown
+    names = {_fold(n) for n in site_names_for("", site) if _fold(n)} if site else set()
+    if _is_site(shown, names):  # the site's own name ("Science" on science.org)
+        return shown
+    publisher = _publisher(site_name, site)
+    if not publisher:
+        return shown
+    if set(_section_words(shown)) <= set(_section_words(publisher)):
+        return own_title(publisher)
+    return own_title(f"{publisher} · {shown}")
+
+
+def _without_tagline(title: str, site: str | None) -> str:
     text = " ".join(title.split())
     separator = _SEPARATORS.search(text)
     colon = text.find(": ")  # ("Dicas-L: Dicas técnicas de Linux e Software Livre")
@@ -760,6 +785,79 @@ def source_title(title: str, site: str | None = None) -> str:
     if len(tagline.split()) >= _TAGLINE_WORDS and len(name.split()) <= 4 and _is_site(name, names):
         return own_title(name)
     return own_title(text)
+
+
+# A site's name as a feed gives it beside its title is a name in at most this many words:
+# a longer one is a description ("Latest news and analysis from ...").
+_SITE_NAME_WORDS = 6
+
+
+def _publisher(site_name: str, site: str | None) -> str:
+    """Who publishes a feed titled by a section only: the name it gives its site, if that is
+    a name and not a section's title again (most often the same title), else the host of its
+    home page without "www." ("economist.com"); empty when the feed says neither."""
+    name = _without_tagline(site_name, site) if site_name.strip() else ""
+    if name and len(name.split()) <= _SITE_NAME_WORDS and not is_section_title(name):
+        return name
+    if not site:
+        return ""
+    from urllib.parse import urlsplit
+
+    try:
+        host = urlsplit(site).hostname or ""
+    except ValueError:
+        return ""
+    return host.removeprefix("www.")
+
+
+def is_section_title(title: str, categories: Sequence[str] = ()) -> bool:
+    """Whether a feed's ``title`` only names a section of its site, and not the site: it
+    is one of the feed's own ``categories`` ("Cronache" for a feed whose channel is filed
+    under "Cronache"), or it is made only of the words sites title a section's feed by
+    (lexicon.toml's [feed_titles], in several languages: "World", "Top Stories", "Science &
+    Environment", "Welt", "Últimas noticias"), joined by a conjunction at most. Any other
+    word is a name: "BBC News - World", "Die Welt", "Hacker News" are not sections."""
+    words = _section_words(title)
+    if not words:
+        return False
+    if any(_section_words(category) == words for category in categories):
+        return True
+    sections, joiners, longest = _section_phrases()
+    at = 0
+    while at < len(words):
+        if 0 < at < len(words) - 1 and words[at] in joiners:
+            at += 1
+            continue
+        for length in range(min(longest, len(words) - at), 0, -1):
+            if words[at : at + length] in sections:
+                at += length
+                break
+        else:
+            return False
+    return True
+
+
+def _section_words(text: str) -> tuple[str, ...]:
+    """``text``'s words, case and accents aside ("Economía" is "economia")."""
+    import unicodedata
+
+    plain = "".join(
+        c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c)
+    )
+    return tuple(_NAME_WORD.findall(plain))
+
+
+@functools.cache
+def _section_phrases() -> tuple[frozenset[tuple[str, ...]], frozenset[str], int]:
+    """The section titles' phrases as words, the conjunctions that may join two of them, and
+    the longest phrase's length in words."""
+    from digest.text.lexicon import lexicon
+
+    lex = lexicon()
+    phrases = frozenset(filter(None, map(_section_words, lex.feed_sections)))
+    joiners = frozenset().union(*(w.conjunctions for w in lex.headline_words.values()))
+    joined = frozenset("".join(_section_words(word)) for word in joiners)
+    return phrases, joined, max(map(len, phrases))
 
 
 # A title's tail this long after the site's name is its tagline, not a section.

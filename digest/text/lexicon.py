@@ -125,6 +125,9 @@ class Lexicon:
     # what a word in brackets says of the post itself ("updated", "video", "pdf"): no
     # publisher's name
     post_labels: frozenset[str]
+    # what a feed of one section of a site is titled by ("world", "top stories", "deportes"):
+    # a feed titled only so is shown with its site's name
+    feed_sections: frozenset[str]
 
     @property
     def english_months(self) -> frozenset[str]:
@@ -229,6 +232,7 @@ def _build(data: Mapping[str, Any]) -> Lexicon:
         paid_labels=_words(_table(data, "paid"), "labels", "paid"),
         paid_title_labels=_words(_table(data, "paid"), "title_labels", "paid"),
         post_labels=_words(_table(data, "post_labels"), "words", "post_labels"),
+        feed_sections=_words(_table(data, "feed_titles"), "sections", "feed_titles"),
     )
 
 

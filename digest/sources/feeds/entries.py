@@ -76,13 +76,17 @@ class RawEntry:
 
 class RawFeed(NamedTuple):  # immutable, and cheaper to build than a frozen dataclass
     """A document as one reader read it: its title (plain text, clipped), its home page link
-    as written, its entries, which reader it was, and how many entries it had to leave out."""
+    as written, its entries, which reader it was, and how many entries it had to leave out;
+    the name it gives its site apart from its title and the categories it files itself
+    under (see ``ParsedFeed``)."""
 
     title: str
     link: str | None
     entries: list[RawEntry]
     parser: str  # "lxml", "feedparser" or "json"
     skipped: int = 0
+    site_name: str = ""
+    categories: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,12 @@ class ParsedFeed:
     # Keys of the articles the parser had to recover from broken markup (a document cut
     # short, a tag left open): their text may be incomplete.
     incomplete: frozenset[str] = frozenset()
+    # The name the document gives its site apart from its title (an RSS channel's
+    # <image><title>: "The Economist" for a feed titled "Asia"), and the categories the
+    # channel or feed itself is filed under (not its entries'): what tells a feed titled by
+    # its section only, and by whom (``digest.text.headlines.source_title``).
+    site_name: str = ""
+    categories: tuple[str, ...] = ()
 
 
 def parse_date(value: object, now: dt.datetime | None = None) -> dt.datetime | None:
@@ -142,6 +152,8 @@ def assemble(
         feed.parser,
         feed.skipped + empty,
         frozenset(a.key for a, cut in zip(articles, damaged, strict=True) if cut),
+        site_name=feed.site_name,
+        categories=feed.categories,
     )
 
 

@@ -74,10 +74,7 @@ def _from_feedparser(
         raw.dates = [entry[k] for k in ("published", "updated") if isinstance(entry.get(k), str)]
         raw.author = entry.get("author")
         raw.publisher = (entry.get("source") or {}).get("title") or None
-        for tag in entry.get("tags") or ():
-            value = tag.get("label") or tag.get("term") if isinstance(tag, dict) else None
-            if isinstance(value, str):
-                raw.tags.append(value)
+        raw.tags.extend(_tags(entry))
         for content in entry.get("content") or ():
             kind = "text" if "plain" in (content.get("type") or "") else "html"
             raw.contents.append((content.get("value") or "", kind))
@@ -86,4 +83,17 @@ def _from_feedparser(
             kind = "text" if "plain" in (summary.get("type") or "") else "auto"
             raw.contents.append((summary["value"], kind))
         raws.append(raw)
-    return RawFeed(title, feed_link, raws, "feedparser")
+    image = feed.get("image")
+    named = image.get("title") if isinstance(image, dict) else None  # (RSS: its site's name)
+    site_name = clip(title_text(named, True), MAX_TITLE_CHARS) if isinstance(named, str) else ""
+    filed = tuple(dict.fromkeys(c for c in (" ".join(t.split()) for t in _tags(feed)) if c))
+    return RawFeed(title, feed_link, raws, "feedparser", site_name=site_name, categories=filed)
+
+
+def _tags(element) -> list[str]:
+    """The categories feedparser read for an entry or the feed, as written."""
+    values = (
+        tag.get("label") or tag.get("term") if isinstance(tag, dict) else None
+        for tag in element.get("tags") or ()
+    )
+    return [value for value in values if isinstance(value, str)]

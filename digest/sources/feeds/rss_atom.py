@@ -93,6 +93,11 @@ def read_tree(
     if feed_link and doc_base:
         feed_link = join_url(doc_base, feed_link)
     feed_author = _atom_person(meta["author"][0]) if atom and meta.get("author") else None
+    if atom:
+        categories = (_atom_category(e) for e in meta.get("category", ()))
+    else:
+        categories = (plain(e) for e in meta.get("category", ()))
+    filed = tuple(dict.fromkeys(c for c in (" ".join(c.split()) for c in categories) if c))
 
     raws = []
     for index, element in enumerate(elements):
@@ -108,7 +113,21 @@ def read_tree(
             continue
         raw.damaged = index in damaged
         raws.append(raw)
-    return RawFeed(title, feed_link, raws, "lxml")
+    site_name = "" if atom or channel is None else _image_title(meta, root)
+    return RawFeed(title, feed_link, raws, "lxml", site_name=site_name, categories=filed)
+
+
+def _image_title(meta: dict, root) -> str:
+    """The title of an RSS channel's image, which most feeds give as their site's name:
+    inside the channel (RSS 0.9x, 2.0), or beside it (RSS 1.0, whose channel only points at
+    it)."""
+    image = first(meta, "image")
+    if image is None or len(image) == 0:
+        image = next((c for c in root if qname(c.tag) == "image" and len(c)), None)
+    if image is None:
+        return ""
+    title = next((c for c in image if qname(c.tag) == "title"), None)
+    return "" if title is None else clip(title_text(markup(title), True), MAX_TITLE_CHARS)
 
 
 def _xml_base(element, doc_base: str | None) -> str | None:

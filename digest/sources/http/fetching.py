@@ -229,7 +229,7 @@ class _DownHosts:
             outcome="failed",
             url=request.url,
             problem=f"not tried: {host_name(request.url)} could not be reached earlier in this "
-            f'run; source "{found.source}" found: {found.problem}',
+            f'run; source "{found.request.named}" found: {found.problem}',
             advice=found.advice,
             attempts=0,
             host_down=True,
@@ -292,7 +292,7 @@ def _fetch(
                 return _give_up(request, answer, attempts, clock() - start)
         log.info(
             "%s: %s; retrying in %.1f s (attempt %d)",
-            request.source,
+            request.named,
             answer.problem,
             delay,
             attempts + 1,

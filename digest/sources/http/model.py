@@ -64,6 +64,14 @@ class FetchRequest:
     etag: str | None = None
     last_modified: str | None = None
     allow_private: bool = False
+    # the name the user knows the source by (``Source.shown``), for what is said of it; its
+    # key (``source``) when empty
+    shown: str = ""
+
+    @property
+    def named(self) -> str:
+        """The source as what is said of the request names it."""
+        return self.shown or self.source
 
 
 @dataclass(frozen=True, slots=True)

@@ -113,6 +113,20 @@ class Reading:
     site: str = ""
     # the language the document declares (a BCP 47 tag), for its articles that declare none
     language: str | None = None
+    # the name the source gives its site apart from ``title`` (an RSS channel's image's
+    # title), and the categories it files itself under: what tells a title that only names a
+    # section of the site ("Asia"), and whose section it is (see ``own_name``)
+    site_name: str = ""
+    categories: tuple[str, ...] = ()
+
+    @property
+    def own_name(self) -> str:
+        """The name the source gives itself, as a source the config leaves unnamed is shown
+        by (``Source.shown``): its title, its site's name before a section's title
+        (``digest.text.headlines.source_title``); empty when it gives none."""
+        from digest.text.headlines import source_title
+
+        return source_title(self.title, self.site, self.site_name, self.categories)
 
 
 T = TypeVar("T")

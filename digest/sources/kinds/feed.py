@@ -101,7 +101,7 @@ def file_advice(location: str) -> str:
 
 def _reading(parsed: ParsedFeed, data: bytes) -> Reading:
     """What the kind hands on of a parsed feed: its articles, its warnings, its title, home
-    page and language, the entries read from broken markup."""
+    page, site's name, categories and language, the entries read from broken markup."""
     return Reading(
         parsed.articles,
         parsed.warnings,
@@ -109,6 +109,8 @@ def _reading(parsed: ParsedFeed, data: bytes) -> Reading:
         incomplete=parsed.incomplete,
         site=parsed.link or "",
         language=declared_language(data),
+        site_name=parsed.site_name,
+        categories=parsed.categories,
     )
 
 
