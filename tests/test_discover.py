@@ -290,6 +290,18 @@ def test_a_single_declared_feed_needs_no_note_and_a_feed_given_is_read_once(http
     assert find_feed(http_server.url("/"), allow_private=True).note == ""
 
 
+def test_a_feed_is_named_alike_given_or_found_through_a_page_or_a_guess(http_server) -> None:
+    # the name 'digest sources add' writes is the one a build shows for the feed: a feed
+    # found through its page was named by its raw title ("World"), one given directly not
+    feed(http_server, "/world.xml", "World", "entries")
+    assert found(http_server.url("/world.xml"), allow_private=True)[1] == "example.org · World"
+    page(http_server, "/", ("application/rss+xml", "/world.xml"))
+    assert found(http_server.url("/"), allow_private=True)[1] == "example.org · World"
+    feed(http_server, "/feed", "Latest News", "entries")  # a usual address, guessed
+    page(http_server, "/news/")
+    assert found(http_server.url("/news/"), allow_private=True)[1] == "example.org · Latest News"
+
+
 # --------------------------------------------------------------------------------------------
 # A page that declares no feed: its links to one, then the usual addresses, within a budget
 

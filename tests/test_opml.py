@@ -37,6 +37,17 @@ def test_export_round_trips_through_import() -> None:
     assert sorted(parse_opml(exported).sources, key=repr) == sorted([*sources, page], key=repr)
 
 
+def test_export_names_each_source_as_it_is_shown() -> None:
+    # an unnamed source by its feed's title ('sources list' shows it so), not its made name
+    unnamed = Source("example.org/asia.xml", "feed", "https://example.org/asia.xml", named=False)
+    named = Source("Harbour News", "feed", "https://harbour.example/feed")
+    exported = export_opml(
+        [unnamed, named], names={unnamed.name: "example.org · Asia", named.name: "Harbour News"}
+    )
+    names = [s.name for s in parse_opml(exported).sources]
+    assert names == ["example.org · Asia", "Harbour News"]
+
+
 @pytest.mark.parametrize(
     ("data", "problem"),
     [
