@@ -389,6 +389,23 @@ def test_each_mistake_of_the_config_is_a_row_of_its_own_in_the_order_of_its_line
     assert "2 problems found" in done.stdout
 
 
+def test_a_refused_config_notes_its_warnings_under_its_last_mistake(tmp_path: Path) -> None:
+    (tmp_path / "digest.toml").write_text(
+        'max_stories = "40"\ntimezone = "Paris"\n'
+        '[[sources]]\nname = "All"\nurl = "https://example.org/feed.xml"\n'
+        '[[sources]]\nname = "Some"\nurl = "https://example.org/feed.xml"\n',
+        encoding="utf-8",
+    )
+    for quiet in ((), ("-q",)):  # (what -q keeps: the rows that FAIL, their notes with them)
+        done = digest("check", *quiet, cwd=tmp_path)
+        assert done.returncode == 1
+        lines = done.stdout.splitlines()
+        notes = [(at, line.strip()) for at, line in enumerate(lines) if "note: " in line]
+        [(at, note)] = notes  # said once, after both mistakes
+        assert note.startswith(f"note: {tmp_path / 'digest.toml'}: [[sources]] #1 (line 5) and ")
+        assert "key 'timezone'" in lines[at - 1] and "key 'max_stories'" in lines[at - 3]
+
+
 def test_nothing_to_read_is_said_once_not_again_as_a_seeds_folder_that_is_not_there(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

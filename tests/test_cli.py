@@ -112,6 +112,30 @@ def test_each_config_mistake_is_a_line_of_its_own_in_the_order_of_the_file(
     assert not (workdir / "output").exists()
 
 
+def test_a_refused_config_says_its_warnings_after_its_errors_each_once(
+    workdir: Path, capsys
+) -> None:
+    # The warnings were left unsaid until the errors were fixed: a second round of mistakes
+    # on the next run.
+    (workdir / "bad.toml").write_text(
+        'max_stories = "40"\n\n[[sources]]\nname = "Harbour"\n'
+        'url = "https://example.org/feed.xml"\n\n[[sources]]\nname = "Harbour tech"\n'
+        'url = "https://example.org/feed.xml"\n\n[fetch]\nworkers = 0\n',
+        "utf-8",
+    )
+    assert main(["build", "--config", "bad.toml"]) == EXIT_USAGE
+    assert capsys.readouterr().err.splitlines() == [
+        "digest: configuration error: bad.toml: line 1: key 'max_stories' must be an integer "
+        "from 1 to 1000, got '40'",
+        "digest: configuration error: bad.toml: line 12: key 'fetch.workers' must be an "
+        "integer from 1 to 64, got 0",
+        "warning: bad.toml: [[sources]] #1 (line 5) and [[sources]] #2 (line 9) read the same "
+        "address (on example.org): it is fetched once for each of them, every build; keep "
+        "one, unless they differ on purpose (their filters, category or options)",
+    ]
+    assert not (workdir / "output").exists()
+
+
 def test_digest_toml_in_working_folder_is_used(workdir: Path, capsys) -> None:
     (workdir / "digest.toml").write_text('title = "Found It"\noutput = "site"\n', "utf-8")
     assert main(["build"]) == EXIT_OK

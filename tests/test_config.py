@@ -238,6 +238,24 @@ def test_one_address_read_by_two_named_sources_is_said_to_be_not_refused(tmp_pat
     assert load_config(other).warnings == ()
 
 
+def test_a_refused_config_carries_what_it_would_warn_of(tmp_path: Path) -> None:
+    # Said with the errors, not only once they are fixed (the command line shows them after)
+    sources = (
+        '[[sources]]\nname = "A"\nurl = "https://example.org/feed.xml"\n'
+        '[[sources]]\nname = "B"\nurl = "https://example.org/feed.xml"\n'
+    )
+    for mistakes in ('lead_sentences = 0\ntitel = "x"\n', "lead_sentences = 0\n"):
+        path = write_config(tmp_path, mistakes + sources)
+        with pytest.raises(ConfigError) as caught:
+            load_config(path)
+        assert len(caught.value.each) == mistakes.count("\n")  # (one is raised as itself)
+        (warning,) = caught.value.warnings
+        first = mistakes.count("\n") + 3
+        assert warning.startswith(
+            f"{path}: [[sources]] #1 (line {first}) and [[sources]] #2 (line {first + 3}) read"
+        )
+
+
 @pytest.mark.parametrize(
     ("text", "names"),
     [

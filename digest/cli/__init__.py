@@ -19,7 +19,7 @@ import sys
 import threading
 from collections.abc import Sequence
 
-from digest.cli.console import CommandLineFormatter, OneLineFormatter, error
+from digest.cli.console import CommandLineFormatter, OneLineFormatter, error, warn
 from digest.cli.exits import (
     EXIT_BROKEN_PIPE,
     EXIT_FAILED,
@@ -28,6 +28,7 @@ from digest.cli.exits import (
     EXIT_OK,
     EXIT_USAGE,
     failure_lines,
+    failure_warnings,
     reported,
 )
 from digest.cli.parser import build_parser
@@ -129,6 +130,8 @@ def _report(exc: BaseException) -> int:
     status, messages = failure_lines(exc)
     for message in messages:
         error(message)
+    for message in failure_warnings(exc):
+        warn(message)
     return status
 
 

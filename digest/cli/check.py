@@ -41,8 +41,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         config = load(args)
     except ConfigError as exc:  # a finding like any other: the table says what is wrong
-        findings: tuple[Finding, ...] = tuple(  # (each mistake in a row of its own)
-            Finding("config", str(config_path(args)), False, str(one)) for one in exc.each
+        name = str(config_path(args))
+        *rows, last = (str(one) for one in exc.each)  # (each mistake in a row of its own)
+        findings: tuple[Finding, ...] = (
+            *(Finding("config", name, False, row) for row in rows),
+            # what it would warn of once usable, under the last mistake: said now, as a
+            # usable config's row notes it, not after the mistakes are fixed
+            Finding("config", name, False, last, exc.warnings),
         )
     else:
         findings = check_setup(config).findings

@@ -59,6 +59,15 @@ def failure_lines(exc: BaseException) -> tuple[int, tuple[str, ...]]:
     return status, tuple(failure(one)[1] for one in exc.each)
 
 
+def failure_warnings(exc: BaseException) -> tuple[str, ...]:
+    """What the config a ``ConfigError`` refused also does that is likely a mistake
+    (``ConfigError.warnings``), to say after its errors, each once: the user fixing those
+    hears of these in the same run, not on the next."""
+    from digest.config import ConfigError
+
+    return exc.warnings if isinstance(exc, ConfigError) else ()
+
+
 def failure(exc: BaseException) -> tuple[int, str]:
     """The exit status for ``exc`` (one ``reported``) and the message that explains it."""
     from digest.errors import DigestError

@@ -30,13 +30,17 @@ class ConfigError(ValueError):
     ``file`` and ``at``, when given, say which key (``digest.errors.toml_key_line``) of which
     file the message is about, whose text alone can tell the line it is written on: the
     message starts with ``file``, and the loader adds the line after it. One error may stand
-    for several (``ConfigError.of``): each of them is in ``each``, to be shown on its own."""
+    for several (``ConfigError.of``): each of them is in ``each``, to be shown on its own.
+    ``warnings``: what the config refused also does that is likely a mistake though not
+    wrong (``Config.warnings``), to be shown after the errors: said only once they were
+    fixed, the user met them on the next run, as a second round of mistakes."""
 
     def __init__(self, message: str, *, file: str = "", at: tuple[str | int, ...] = ()) -> None:
         super().__init__(message)
         self.file = file
         self.at = at
         self.errors: tuple[ConfigError, ...] = ()
+        self.warnings: tuple[str, ...] = ()
 
     @classmethod
     def of(cls, errors: Iterable[ConfigError]) -> ConfigError:
@@ -77,11 +81,14 @@ class Problems:
     def add(self, error: ConfigError) -> None:
         self.errors.append(error)
 
-    def check(self, also: Sequence[ConfigError] = ()) -> None:
+    def check(self, also: Sequence[ConfigError] = (), warnings: Sequence[str] = ()) -> None:
         """Raise the errors gathered, as one (``ConfigError.of``), if there are any; with
-        them ``also``, errors that alone would stop nothing."""
+        them ``also``, errors that alone would stop nothing, and ``warnings``
+        (``ConfigError.warnings``)."""
         if self.errors:
-            raise ConfigError.of([*self.errors, *also])
+            error = ConfigError.of([*self.errors, *also])
+            error.warnings = tuple(warnings)
+            raise error
 
 
 class Invalid(ValueError):

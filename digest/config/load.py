@@ -131,7 +131,9 @@ def located(error: ConfigError, text: str | None) -> ConfigError:
     placed = [(_line_of(one, text), order, one) for order, one in enumerate(error.each)]
     placed.sort(key=lambda item: (item[0] is None, item[0] or 0, item[1]))
     each = [_at_line(one, line) for line, _, one in placed]
-    return each[0] if len(each) == 1 else ConfigError.of(each)
+    result = each[0] if len(each) == 1 else ConfigError.of(each)
+    result.warnings = error.warnings
+    return result
 
 
 def _line_of(error: ConfigError, text: str | None) -> int | None:
@@ -161,7 +163,8 @@ def parse_config(
 
     Each part that can be read without the others is, whatever is wrong with another: the
     ConfigError raised names every mistake found (``ConfigError.each``), and the wrong
-    [[sources]] entries with them, which alone would stop nothing."""
+    [[sources]] entries with them, which alone would stop nothing; and what a config that
+    could be used would warn of (``ConfigError.warnings``)."""
     where = str(path) if path else "config"
     problems = Problems()
     values: dict[str, Any] | None = problems.read(
@@ -210,7 +213,7 @@ def parse_config(
             },
         )
         problems.read(lambda: _keep_private_out_of_output(output, private, where), None)
-    problems.check(also=read.wrong)
+    problems.check(also=read.wrong, warnings=read.warnings)
     assert values is not None  # (else the problems were raised)
     return Config(
         **values,
