@@ -82,12 +82,12 @@ def test_defaults_read_seeds_and_write_output(tmp_path: Path) -> None:
         ("[[sources]]\nname = 'x'", ["[[sources]] #1: line 1: ", "'url' or 'path'"]),
         ('[[sources]]\nurl = "ftp://x.org/feed"', ["#1: line 2: key 'url'", "http(s)"]),
         ('[[sources]]\npath = "a"\nmax_items = -1', ["line 3: key 'max_items'", "positive"]),
-        ('[[sources]]\npath = "a"\nfull_txt = true', ["line 3: unknown key 'full_txt'", "known"]),
-        ('titel = "Morning"', ["unknown key 'titel', did you mean 'title'?", "known keys"]),
         (
-            "[fetch]\nworkrs = 2",
-            ["unknown key 'fetch.workrs', did you mean 'fetch.workers'?", "known keys"],
+            '[[sources]]\npath = "a"\nfull_txt = true',
+            ["line 3: unknown key 'full_txt', did you mean 'full_text'?"],
         ),
+        ('titel = "Morning"', ["unknown key 'titel', did you mean 'title'?"]),
+        ("[fetch]\nworkrs = 2", ["unknown key 'fetch.workrs', did you mean 'fetch.workers'?"]),
         (
             '[[sources]]\npath = "a"\nful_text = true',
             ["[[sources]] #1: line 3: unknown key 'ful_text', did you mean 'full_text'?"],
@@ -203,6 +203,34 @@ def test_every_mistake_is_named_in_one_run_in_the_order_of_its_lines(tmp_path: P
     assert "did you mean 'Europe/Paris'?" in each[1]
     assert "did you mean 'http://example.net/rss'?" in each[5]
     assert str(caught.value) == "; ".join(each)  # one line, for a log
+
+
+def test_unknown_keys_each_say_their_fix_and_list_the_known_keys_once_per_table(
+    tmp_path: Path,
+) -> None:
+    # Three misspelt keys printed the table's every key three times over, burying each fix:
+    # a guess is enough, and a key with none lists the table's keys, the first such only.
+    path = write_config(
+        tmp_path,
+        'lead_sentnces = 2\nsummry_chars = 300\ncolour = "blue"\nxyzzy = 1\nfeed_dayz = 3\n'
+        "[fetch]\nworkrs = 2\nplugh = 1\n",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path)
+    top = "known keys: also_today_limit, articles_feed, author, default_section, email, "
+    assert [str(error).removeprefix(f"{path}: ") for error in caught.value.each] == [
+        "line 1: unknown key 'lead_sentnces', did you mean 'lead_sentences'?",
+        "line 2: unknown key 'summry_chars', did you mean 'summary_chars'?",
+        f"line 3: unknown key 'colour' ({top}exclude, feed_days, fetch, first_run_hours, "
+        "include, keep_days, language, lead_sentences, max_per_source, max_stories, output, "
+        "rules, schedule, sections, site_url, sources, sponsored, state, stories, "
+        "summary_chars, templates, timezone, title)",
+        "line 4: unknown key 'xyzzy'",
+        "line 5: unknown key 'feed_dayz', did you mean 'feed_days'?",
+        "line 7: unknown key 'fetch.workrs', did you mean 'fetch.workers'?",
+        "line 8: unknown key 'fetch.plugh' (known keys: allow_private, connect_timeout, "
+        "full_text_limit, full_text_seconds, max_mb, retries, timeout, workers)",
+    ]
 
 
 def test_a_config_with_one_mistake_raises_that_one_alone(tmp_path: Path) -> None:

@@ -563,15 +563,23 @@ def check_known(
 ) -> None:
     """Refuse a key that is not among ``keys``, naming the known key it most likely meant.
     ``place``: where the table is in the file (see ``ConfigError``), when ``where`` names it;
-    ``prefix``: how its keys are labelled ("fetch" for ``fetch.timeout``), if at all."""
+    ``prefix``: how its keys are labelled ("fetch" for ``fetch.timeout``), if at all.
+
+    Each unknown key is an error of its own, on its own line. The list of the table's keys
+    goes with the first that has no likely meaning, and only with it: a guess is the fix,
+    and the list repeated under three misspelt keys buried it (in the order of the file,
+    which tomllib keeps, so it is the first of them the user reads)."""
     names = sorted({key.name for key in keys})
-    known = ", ".join(names)
+    listed = False
     problems = Problems()
-    for name in sorted(set(raw) - set(names)):  # each on its own, with its own line
+    for name in (name for name in raw if name not in names):
         meant = did_you_mean(name, names, prefix)
+        known = ""
+        if not meant and not listed:
+            known, listed = f" (known keys: {', '.join(names)})", True
         problems.add(
             ConfigError(
-                f"{where}: unknown key '{label_of(prefix, name)}'{meant} (known keys: {known})",
+                f"{where}: unknown key '{label_of(prefix, name)}'{meant}{known}",
                 file=where,
                 at=(*place, name),
             )
