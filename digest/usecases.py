@@ -139,12 +139,16 @@ def require_sources(config: Config) -> None:
     and cron mails the reason. A wrong ``[[sources]]`` entry is not this: it is reported as
     a failed source, and the others are read; but a config whose every entry is wrong (an
     ``exclude`` rule that does not compile, say) names none that can be read, as one
-    naming none does, and each entry is named with what is wrong with it.
+    naming none does, and each entry is named with what is wrong with it. Nor is a config
+    whose every source is disabled (``enabled = false``) one to build: it read nothing, and
+    published (and mailed) an empty day.
     """
-    if sources_of(config):
+    sources = sources_of(config)
+    if any(source.enabled for source in sources):
         return
     base = config.path.parent if config.path else Path.cwd()
     add = "add a first source with 'digest sources add URL'"
+    disabled = ", ".join(source.name for source in sources)  # (each of them, here)
     if config.invalid_sources:
         from digest.config import INVALID_ENTRY
 
@@ -153,12 +157,25 @@ def require_sources(config: Config) -> None:
             for failure in config.invalid_sources
         ]
         one = len(wrong) == 1
+        other, are = ("the other", "is") if len(sources) == 1 else ("the others", "are")
+        others = f", and {other} {are} disabled ({disabled}: enabled = false)" if sources else ""
+        enable = f", or enable {other} (enabled = true)" if sources else ""
         raise NothingToReadError(
             f"{config.path} names no source that can be read, as "
             f"{'its [[sources]] entry is' if one else 'each of its [[sources]] entries is'} "
-            f"wrong ({'; '.join(wrong)}): nothing to build from",
-            f"fix {'that entry' if one else 'those entries'}, or add a source with "
+            f"wrong ({'; '.join(wrong)}){others}: nothing to build from",
+            f"fix {'that entry' if one else 'those entries'}{enable}, or add a source with "
             "'digest sources add URL'",
+        )
+    if sources:
+        one = len(sources) == 1
+        raise NothingToReadError(
+            f"{config.path} names "
+            f"{'one source, and it is' if one else 'only sources that are'} disabled "
+            f"({disabled}: enabled = false): nothing to build from",
+            f"set enabled = true (or remove that line) in the [[sources]] "
+            f"{'entry' if one else 'entries'} to read, or add a source with 'digest sources "
+            "add URL'",
         )
     if config.path is None:
         raise NothingToReadError(

@@ -371,6 +371,19 @@ def test_a_config_error_or_nothing_to_read_is_a_row_of_the_table(tmp_path: Path)
     assert (result, what) == ("FAIL", "config") and "lead_sentences" in detail
 
 
+def test_a_config_whose_every_source_is_disabled_is_not_ready_to_run(tmp_path: Path) -> None:
+    # as a build refuses it: "ok" here, and an empty day published by every run
+    copy_seeds(tmp_path, real_utc_now())
+    (tmp_path / "digest.toml").write_text(
+        '[[sources]]\nname = "Harbour"\npath = "seeds"\nenabled = false\n', encoding="utf-8"
+    )
+    done = digest("check", cwd=tmp_path)
+    assert done.returncode == 1
+    result, what, detail = rows(done.stdout)[str(tmp_path / "digest.toml")]
+    assert (result, what) == ("FAIL", "config")
+    assert "names one source, and it is disabled (Harbour: enabled = false)" in detail
+
+
 def test_each_mistake_of_the_config_is_a_row_of_its_own_in_the_order_of_its_lines(
     tmp_path: Path,
 ) -> None:

@@ -278,6 +278,29 @@ def test_a_config_whose_every_source_entry_is_wrong_says_so_and_writes_nothing(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["digest.toml"]
 
 
+def test_a_config_whose_every_source_is_disabled_says_so_and_writes_nothing(
+    tmp_path: Path,
+) -> None:
+    # It built a day of "0 stories" from no source, its page and feed, and exited 0; 'digest
+    # send' would have mailed it
+    copy_seeds(tmp_path)
+    (tmp_path / "digest.toml").write_text(
+        '[[sources]]\nname = "Harbour"\npath = "seeds"\nenabled = false\n'
+        '[[sources]]\nname = "Quay"\nurl = "https://example.org/feed.xml"\nenabled = false\n',
+        encoding="utf-8",
+    )
+    before = sorted(p.name for p in tmp_path.iterdir())
+    for command in (["build", "-q"], ["send", "-q"], ["stories"], ["run", "--once", "-q"]):
+        done = digest(*command, cwd=tmp_path)
+        assert done.returncode == 2, (command, done.stderr)
+        assert done.stdout == ""
+        (said,) = done.stderr.splitlines()
+        assert "digest.toml names only sources that are disabled" in said
+        assert "(Harbour, Quay: enabled = false): nothing to build from" in said
+        assert "set enabled = true" in said and "digest sources add URL" in said
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no state, no output
+
+
 def test_an_email_cut_to_fit_is_said_once(tmp_path: Path) -> None:
     """A busy day's email leaves full texts out to stay under Gmail's clip: the user is told
     once, not once by the log and again by the command."""
