@@ -13,7 +13,6 @@ import dataclasses
 import datetime as dt
 import functools
 import gc
-import logging
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -78,8 +77,6 @@ if TYPE_CHECKING:
     from digest.group import StorySettings
     from digest.shape import ShapedDay, ShapeSettings
     from digest.text.normalise import RuleSet
-
-log = logging.getLogger(__name__)
 
 
 # A day of this many new articles (a first run over many feeds with first_run_hours = 0) is
@@ -942,7 +939,6 @@ def _result(
         built=built,
         reload=reload,
     )
-    log.debug("built %s", result.summary_line)
     return result
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 from seedsite import SEEDS_DAY
@@ -50,6 +52,22 @@ def test_a_build_without_site_url_says_once_that_the_feeds_links_are_relative(
     )
     assert main(["build", "--date", SEEDS_DAY]) == EXIT_OK
     assert "note:" not in capsys.readouterr().err
+
+
+def test_a_verbose_build_says_its_summary_once(workdir: Path) -> None:
+    # -v showed the build's own debug line ("note: built 2026-...: 1 story ...") above the
+    # summary line saying the same; 'digest run -v' logged it twice alike
+    for command in (["build", "-v", "--date", SEEDS_DAY], ["run", "--once", "-v"]):
+        done = subprocess.run(
+            [sys.executable, "-m", "digest", *command],
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == EXIT_OK, done.stderr
+        said = done.stdout + done.stderr
+        assert said.count(" new articles); 1 source read, 0 failed, ") == 1, said
 
 
 def test_second_build_while_locked_exits_75(workdir: Path, capsys) -> None:
