@@ -38,7 +38,14 @@ from digest.errors import DigestError
 from digest.model import Article, Digest, Source, UnreadPage
 from digest.sources.errors import SourceError
 from digest.sources.kinds.base import Document
-from digest.state import RunLock, SourceRecord, State, read_source_records, shown_names
+from digest.state import (
+    RunLock,
+    SourceRecord,
+    State,
+    backup_files,
+    read_source_records,
+    shown_names,
+)
 
 if TYPE_CHECKING:
     from digest.filters import Filtered
@@ -727,10 +734,12 @@ def forget_source_health(state_path: Path, name: str) -> None:
     disabling, no old validators, a first-run window. The articles it brought are kept.
 
     A step of its own after the config file is edited, so a caller can say that the file
-    changed even when another run holds the state for longer than this waits (30 s).
+    changed even when the state cannot be used: another run holds it for longer than this
+    waits (30 s, ``StateLockedError``), or it is damaged (``StateDamagedError``), gone
+    while its copies remain too (it was passed over without a word: nothing to forget).
     """
-    if not state_path.exists():
-        return
+    if not state_path.exists() and not backup_files(state_path):
+        return  # (a first run to come: nothing is known of any source)
     with RunLock(state_path, wait=30), State.open(state_path) as state:
         state.forget_source(name)
 

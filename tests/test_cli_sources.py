@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from ports import closed_port
+from seedsite import SEEDS_DAY
 from stateholder import held_whole
 
 from digest.cli import EXIT_FAILED, EXIT_OK, EXIT_USAGE, main
@@ -370,6 +371,66 @@ def test_a_source_gone_410_works_again_once_removed_and_added_back(
     assert main(["sources", "add", url, "--name", "Harbour", "--no-discover"]) == EXIT_OK
     assert main(["build", "-q"]) == EXIT_OK
     assert "Back again" in (workdir / "output" / "index.html").read_text(encoding="utf-8")
+
+
+def seeds_built(workdir: Path) -> Path:
+    """A config naming the seeds, built once: a state file and its copy. Returns the state."""
+    (workdir / "digest.toml").write_text('[[sources]]\nname = "Seeds"\npath = "seeds"\n')
+    assert main(["build", "-q", "--date", SEEDS_DAY]) == EXIT_OK
+    return workdir / "digest-state.sqlite"
+
+
+def test_adding_and_removing_edit_the_config_and_warn_when_the_state_is_damaged(
+    workdir: Path, capsys
+) -> None:
+    # Each edited the config, then stopped on the state with exit 1, saying that "nothing
+    # has been changed"; and a state gone while its copies remain was passed over unsaid.
+    state = seeds_built(workdir)
+    url = "https://news.example.org/rss.xml"
+    for damage in ("cut short", "gone"):
+        if damage == "gone":
+            state.unlink()
+        else:
+            state.write_bytes(state.read_bytes()[:3000])
+        capsys.readouterr()
+        assert main(["sources", "add", url, "--no-discover", "--name", "News"]) == EXIT_OK
+        assert [s.name for s in load_config(workdir / "digest.toml").sources] == ["Seeds", "News"]
+        assert main(["sources", "remove", "News"]) == EXIT_OK
+        assert [s.name for s in load_config(workdir / "digest.toml").sources] == ["Seeds"]
+        out, err = capsys.readouterr()
+        assert out.splitlines()[0].startswith("added News (")
+        assert out.splitlines()[-1].startswith("removed News from ")
+        added, removed = err.splitlines()
+        for said in (added, removed):
+            assert said.startswith(
+                f"warning: the config is changed, but not the state: state "
+                f"file {state} is {'missing' if damage == 'gone' else 'damaged'}"
+            )
+            assert "of a source named 'News'" in said and "is not forgotten" in said
+            assert "('digest state check' says how)" in said
+            assert "nothing has been changed" not in said
+        assert added.endswith("then remove the source and add it again if it should start afresh")
+        assert "'digest sources add' forgets it" in removed
+
+
+def test_adding_a_source_warns_when_another_program_holds_the_state(
+    workdir: Path, capsys, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # It waited, then stopped with exit 75 and "run again", which refused the source as
+    # already added
+    monkeypatch.setattr("digest.state.BUSY_TIMEOUT", 0.2)
+    state = seeds_built(workdir)
+    url = "https://news.example.org/rss.xml"
+    capsys.readouterr()
+    with held_whole(state):
+        assert main(["sources", "add", url, "--no-discover", "--name", "News"]) == EXIT_OK
+    assert [s.name for s in load_config(workdir / "digest.toml").sources] == ["Seeds", "News"]
+    (said,) = capsys.readouterr().err.splitlines()
+    assert said.startswith(
+        f"warning: the config is changed, but not the state: state file {state} is held by "
+        "another program"
+    )
+    assert "is not forgotten, as adding one does: let it finish, then remove the source" in said
 
 
 def test_sources_export_and_import_round_trip_pages_and_say_what_was_left_out(

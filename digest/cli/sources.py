@@ -159,15 +159,51 @@ def cmd_sources_add(args: argparse.Namespace) -> int:
     print(f"added {added.name} ({added.location}) to {added.config_path}")
     if added.note:
         print(added.note)
-    usecases.forget_source_health(added.state, added.name)
+    _forget_health(
+        added.state,
+        added.name,
+        "adding one does",
+        ", then remove the source and add it again if it should start afresh",
+    )
     return EXIT_OK
 
 
 def cmd_sources_remove(args: argparse.Namespace) -> int:
     removed = usecases.remove_source(config_path(args), args.source)
     print(f"removed {removed.name} from {removed.config_path}")
-    usecases.forget_source_health(removed.state, removed.name)
+    _forget_health(
+        removed.state,
+        removed.name,
+        "removing one does",
+        "; nothing more is needed then ('digest sources add' forgets it, should the source "
+        "come back)",
+    )
     return EXIT_OK
+
+
+def _forget_health(state: Path, name: str, forgets: str, then: str) -> None:
+    """``usecases.forget_source_health``, or a warning when the state file cannot be used
+    (damaged, or held by another program past the wait): the config, the user's file, is
+    changed all the same, and the command has done what was asked. It stopped with the
+    state's error instead, which said that nothing had been changed (the config had been)
+    and to run again (a source already added is refused). ``forgets``: what forgets a
+    source's health; ``then``: what to do once the state can be used again."""
+    from digest.state import StateDamagedError, StateError, StateLockedError
+
+    try:
+        usecases.forget_source_health(state, name)
+    except StateError as exc:
+        if isinstance(exc, StateLockedError):
+            mend = "let it finish"
+        elif isinstance(exc, StateDamagedError) or not exc.advice:
+            mend = "mend it first ('digest state check' says how)"
+        else:
+            mend = exc.advice
+        warn(
+            f"the config is changed, but not the state: {exc.problem}; what it may remember "
+            f"of a source named '{name}' (failures, a 410 that disabled it) is not "
+            f"forgotten, as {forgets}: {mend}{then}"
+        )
 
 
 def cmd_sources_import(args: argparse.Namespace) -> int:
