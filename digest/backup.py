@@ -12,7 +12,8 @@ Neither deletes anything: the file they replace is moved aside, with its write-a
 (``digest-state.sqlite.damaged-20261121T063012Z``). Both refuse to replace a sound state
 unless forced, and both expect their caller to hold the run lock, so no build runs meanwhile.
 A copy put back keeps the record of the emails sent after it was taken, as the file it
-replaces has it: without it, 'digest send' would mail those days again.
+replaces has it, and a fresh start keeps the record of every email sent: without it,
+'digest send' would mail those days again.
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ class Replaced:
     after the copy was taken, whose record it kept from the file it replaced
     (``kept_sends``), or, when that file could not be read (``sends_unknown``), the newest
     day the copy has built and does not record as sent (``maybe_sent``), whose email may
-    have gone out since."""
+    have gone out since. For a reset: every email the file replaced recorded as sent
+    (``kept_sends``), or ``sends_unknown`` when it could not be read for them."""
 
     state: Path
     source: Copy | None
@@ -240,15 +242,26 @@ def restore(state_path: Path, name: str | None = None, *, force: bool = False) -
 
 
 def reset(state_path: Path, *, force: bool = False) -> Replaced:
-    """Move the state at ``state_path`` aside and start a new, empty one: the next build is a
-    first run for every source. A sound state is replaced only when ``force``d."""
+    """Move the state at ``state_path`` aside and start a new one: the next build is a first
+    run for every source. A sound state is replaced only when ``force``d.
+
+    What it forgets is what was shown, as documented; not which days were emailed: the new
+    state keeps that record from the file it replaces (``kept_sends``), or 'digest send'
+    after the reset mailed today's digest, rebuilt, a second time. When that file cannot be
+    read for it, ``sends_unknown`` says so."""
     _refuse_a_sound_state(
         state_path, force, "starting afresh shows each feed's last day of articles again"
     )
     mode = _mode_of(state_path)  # the new state is as private as the one it replaces
+    sent = read_sends(state_path)  # (None: there is no file, or it cannot be read)
     moved = move_aside(state_path)
     create_state(state_path, mode)
-    return Replaced(state_path, None, moved)
+    kept = tuple(one for _, one in sorted((sent or {}).items()))
+    if kept:
+        with State.open(state_path) as fresh:
+            for one in kept:
+                fresh.keep_sent(one)
+    return Replaced(state_path, None, moved, kept, sends_unknown=sent is None and bool(moved))
 
 
 def _mode_of(path: Path) -> int | None:

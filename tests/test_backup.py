@@ -239,6 +239,33 @@ def test_reset_moves_the_file_and_its_log_aside_and_starts_afresh(site: Config) 
     assert build(site, DAY, now=NOW + dt.timedelta(hours=1)).new_articles == 3
 
 
+def test_reset_keeps_the_record_of_the_emails_sent(site: Config) -> None:
+    # What it forgets is what was shown; without the sends, 'digest send' mailed a day twice
+    build(site, DAY, now=NOW)
+    sent_at = NOW + dt.timedelta(minutes=5)
+    with State.open(site.state) as state:
+        state.record_sent(DAY, sent_at, "<a@example.org>", ["ana@example.org"], ["bo@example.org"])
+    done = backup.reset(site.state, force=True)
+    assert [(sent.day, sent.at) for sent in done.kept_sends] == [(DAY, sent_at)]
+    assert not done.sends_unknown
+    with State.open(site.state) as state:
+        assert state.sent_at(DAY) == sent_at
+        assert state.sent_to(DAY) == ("ana@example.org",)
+        assert state.deferred_recipients(DAY) == ("bo@example.org",)  # still to go to them
+        assert state.days() == []  # the rest is forgotten, as documented
+    # a first run again, the day built anew, its email not to go out again
+    assert build(site, DAY, now=NOW + dt.timedelta(hours=1)).new_articles == 3
+
+
+def test_reset_says_when_the_file_it_replaces_cannot_be_read_for_its_sends(site: Config) -> None:
+    site.state.write_bytes(b"")
+    done = backup.reset(site.state)
+    assert done.kept_sends == () and done.sends_unknown
+    site.state.unlink()  # no file: nothing was recorded, nothing is unknown
+    done = backup.reset(site.state)
+    assert done.moved_aside == () and not done.sends_unknown
+
+
 def test_moving_aside_twice_in_a_second_overwrites_nothing(site: Config) -> None:
     site.state.write_bytes(b"first")
     first = backup.move_aside(site.state)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 from seedsite import SEEDS_DAY
+from smtpserver import PASSWORD, Recorder, authenticator, smtp_server
+from test_cli_send import email_config
 
 from digest.cli import EXIT_FAILED, EXIT_LOCKED, EXIT_OK, EXIT_USAGE, main
 from digest.state import RunLock, backup_files
@@ -82,6 +84,40 @@ def test_restore_and_reset_refuse_a_sound_state_unless_forced(
     assert "started afresh" in out and "digest-state.sqlite.damaged-" in out
     assert main(["build", "--date", SEEDS_DAY]) == EXIT_OK
     assert "(3 new articles)" in capsys.readouterr().out  # a first run, as reset says
+
+
+def test_a_day_emailed_before_a_reset_is_not_emailed_again_after_it(
+    workdir: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The reset forgot which days were sent: the next 'digest send' built today's day afresh
+    # and mailed it a second time. Documented to forget what was shown, it keeps the sends.
+    monkeypatch.setenv("TEST_SMTP_PASSWORD", PASSWORD)
+    handler = Recorder()
+    with smtp_server(handler, authenticator=authenticator, auth_require_tls=False) as port:
+        (workdir / "digest.toml").write_text(email_config(port), encoding="utf-8")
+        assert main(["send", "-q"]) == EXIT_OK
+        assert len(handler.envelopes) == 1
+        capsys.readouterr()
+        assert main(["state", "reset", "--force"]) == EXIT_OK
+        out, err = capsys.readouterr()
+        assert "keeps only the record of the 1 email sent (no day is mailed twice)" in out
+        assert err == ""
+        assert main(["send"]) == EXIT_OK  # the day built again, as new: not mailed again
+        out = capsys.readouterr().out
+        assert "(3 new articles)" in out and "already sent" in out
+        assert len(handler.envelopes) == 1
+
+
+def test_a_reset_of_a_state_whose_sends_cannot_be_read_says_what_may_go_out_twice(
+    workdir: Path, capsys: pytest.CaptureFixture
+) -> None:
+    (workdir / "digest.toml").write_text(email_config(25), encoding="utf-8")
+    (workdir / "digest-state.sqlite").write_bytes(b"")  # emptied: whatever it recorded is lost
+    assert main(["state", "reset"]) == EXIT_OK
+    out, err = capsys.readouterr()
+    assert "is a new, empty state" in out
+    assert "could not be read for the emails it recorded as sent" in err
+    assert "if today's email went out already, 'digest send' and 'digest run'" in err
 
 
 def test_state_commands_wait_for_no_build(workdir: Path, capsys: pytest.CaptureFixture) -> None:

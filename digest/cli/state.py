@@ -68,9 +68,10 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         "reset",
         parents=[common],
         help="move a damaged state file aside and start afresh",
-        description="Move the state file aside (not deleted) and start a new, empty one: the "
-        "next build reads every source as new, taking each feed's last day of articles "
-        "(first_run_hours). Days built before stay in the output folder but leave the archive.",
+        description="Move the state file aside (not deleted) and start a new one: the next "
+        "build reads every source as new, taking each feed's last day of articles "
+        "(first_run_hours). Days built before stay in the output folder but leave the archive. "
+        "The emails recorded as sent stay recorded, so no day is mailed twice.",
     )
     reset.add_argument(
         "--force", action="store_true", help="start afresh even if the state file is sound"
@@ -156,11 +157,25 @@ def _said_sends(done: backup.Replaced, *, sends_email: bool) -> None:
 
 
 def cmd_state_reset(args: argparse.Namespace) -> int:
-    path = load(args).state
+    config = load(args)
+    path = config.state
     with RunLock(path):
         done = backup.reset(path, force=args.force)
-    print(f"started afresh: {path} is a new, empty state; the next build reads every source as new")
+    sent = len(done.kept_sends)
+    kept = (
+        f"a new state that keeps only the record of the {sent} email{'' if sent == 1 else 's'} "
+        "sent (no day is mailed twice)"
+        if sent
+        else "a new, empty state"
+    )
+    print(f"started afresh: {path} is {kept}; the next build reads every source as new")
     _said_aside(done.moved_aside)
+    if done.sends_unknown and config.email is not None:
+        warn(
+            "the file replaced could not be read for the emails it recorded as sent, so the "
+            "new state records none: if today's email went out already, 'digest send' and "
+            "'digest run' would mail it again; if it did, run neither again today"
+        )
     return EXIT_OK
 
 
