@@ -333,17 +333,34 @@ class LiteralFilter:
         if automaton is None:
             return
         size = len(lowered)
+        # (the loop runs once for every find of every literal, most of them of a short word
+        # inside a longer one, "ai" in "said": its boundary test is written out, not called)
         for end, (length, alternatives) in automaton.iter(lowered):
             start = end - length + 1
             for marks, owners in alternatives:
-                if owners <= found or not all(
-                    _boundary_at(lowered, start + mark, size) for mark in marks
-                ):
+                if owners <= found:
                     continue
-                yield from sorted(owners - found)
-                found |= owners
-                if len(found) == self._owners:
-                    return  # (every owner is in: the rest of a long text need not be read)
+                for mark in marks:
+                    at = start + mark
+                    if at > 0:
+                        before = lowered[at - 1]
+                        if before.isalnum() or before == "_":  # a word before ...
+                            if at == size:
+                                continue
+                            after = lowered[at]
+                            if after.isalnum() or after == "_":
+                                break  # ... and after it: no boundary
+                            continue
+                    if at == size:
+                        break  # (an empty text has no word to bound)
+                    after = lowered[at]
+                    if not (after.isalnum() or after == "_"):
+                        break  # no word before, nor after
+                else:  # a boundary at every mark
+                    yield from sorted(owners - found)
+                    found |= owners
+                    if len(found) == self._owners:
+                        return  # (every owner is in: the rest of a long text need not be read)
 
 
 def _automaton(
