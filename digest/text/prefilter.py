@@ -419,13 +419,6 @@ def _unmarked(literal: str) -> tuple[str, tuple[int, ...]]:
     return "".join(parts), tuple(marks)
 
 
-def _boundary_at(text: str, position: int, size: int) -> bool:
-    """Whether a word starts or ends at ``position`` of ``text`` (as ``\\b`` means it)."""
-    before = position > 0 and _is_word(text[position - 1])
-    after = position < size and _is_word(text[position])
-    return before != after
-
-
 def literal_search(literals: Iterable[str | tuple[str, int]]) -> LiteralFilter:
     """A filter that finds any of ``literals`` (folded) in folded text."""
     return LiteralFilter(literals)
