@@ -599,24 +599,30 @@ def complete_story(outline: Story, settings: StorySettings | None = None) -> Sto
 def member_similarities(story: Story, settings: GroupingSettings | None = None) -> dict[str, float]:
     """How alike each of the story's articles is to its first report (1.0 for itself), by
     the measure grouping uses: for telling a user why they were joined."""
-    from digest.text.similarity import across_languages, shared_word_counts, vectorise_with_reach
+    from digest.text import similarity as measure
 
     settings = settings or GroupingSettings()
     articles = story.articles
     if len(articles) == 1:
         return {articles[0].key: 1.0}
-    vectors, reach = vectorise_with_reach(
-        [comparison_text(a, settings) for a in articles],
-        settings.languages,
-        [a.language for a in articles],
-        figures=True,
-    )
-    cosine = (vectors @ vectors[0].T).toarray().ravel().astype(np.float32)
+    texts = [comparison_text(a, settings) for a in articles]
+    declared = [a.language for a in articles]
     first = np.zeros(len(articles), dtype=np.int64)
     others = np.arange(len(articles))
-    shared = shared_word_counts(vectors, first, others)
+    if len(articles) <= SMALL_POOL:  # as grouping measures a small pool: dense, without scipy
+        dense, reach = measure.vectorise_dense_with_reach(
+            texts, settings.languages, declared, figures=True
+        )
+        cosine = (dense @ dense[0]).astype(np.float32)
+        shared = measure.shared_word_counts_dense(dense, first, others)
+    else:
+        vectors, reach = measure.vectorise_with_reach(
+            texts, settings.languages, declared, figures=True
+        )
+        cosine = (vectors @ vectors[0].T).toarray().ravel().astype(np.float32)
+        shared = measure.shared_word_counts(vectors, first, others)
     across = shared >= MIN_SHARED_ACROSS_LANGUAGES
-    cosine = np.where(across, across_languages(cosine, first, others, reach), cosine)
+    cosine = np.where(across, measure.across_languages(cosine, first, others, reach), cosine)
     return {a.key: round(float(c), 3) for a, c in zip(articles, cosine, strict=True)}
 
 

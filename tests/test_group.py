@@ -604,6 +604,20 @@ def test_member_similarities_say_how_alike_each_article_is_to_the_first_report()
     assert member_similarities(make_story([TRAM_STRIKE])) == {TRAM_STRIKE.key: 1.0}
 
 
+def test_member_similarities_are_the_same_measured_dense_or_sparse(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # a small story is measured densely (no scipy to load, as for a small pool), a large one
+    # sparsely: the two ways give one figure
+    story = make_story(FERRY_REPORTS)
+    dense = member_similarities(story)
+    monkeypatch.setattr(group, "SMALL_POOL", 1)
+    sparse = member_similarities(story)
+    assert dense.keys() == sparse.keys()
+    for key, value in dense.items():
+        assert value == pytest.approx(sparse[key], abs=2e-3)
+
+
 # --- ids across builds -------------------------------------------------------------------------
 
 
