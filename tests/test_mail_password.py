@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -35,3 +37,19 @@ def test_read_password_errors_name_the_setting(tmp_path: Path) -> None:
         read_password(make_config(tmp_path, password_file=missing).email, {})
     assert str(missing) in unreadable.value.problem
     assert "email.password_file" in unreadable.value.problem
+
+
+def test_reading_the_password_loads_nothing_of_composing_or_sending() -> None:
+    # 'digest check' reads the password: the templates and the email package that compose a
+    # message (a tenth of a second) are loaded only by what composes one
+    probe = (
+        "import sys\n"
+        "from digest.mail import MailError, read_password\n"
+        "import digest.mail as mail\n"
+        "print(sorted(m for m in sys.modules if m.startswith('digest.mail.')))\n"
+        "assert mail.build_message is sys.modules['digest.mail.compose'].build_message\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.strip() == "['digest.mail.errors', 'digest.mail.password']"

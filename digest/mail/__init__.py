@@ -13,11 +13,42 @@ Everything that goes wrong is a ``MailError``: what went wrong, and what to do a
 module logs as ``digest.mail``.
 """
 
-from digest.mail.compose import MAX_BYTES, DigestMessage, build_message
-from digest.mail.errors import AlreadySentError, MailError
-from digest.mail.password import read_password
-from digest.mail.send import SendResult, send_digest
-from digest.mail.smtp import RecipientsRefused, send_message
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from digest.mail.compose import MAX_BYTES, DigestMessage, build_message
+    from digest.mail.errors import AlreadySentError, MailError
+    from digest.mail.password import read_password
+    from digest.mail.send import SendResult, send_digest
+    from digest.mail.smtp import RecipientsRefused, send_message
+
+# Each name's module, imported when the name is first asked for: 'digest check' reads the
+# password and its errors, and composing (the templates, the email package) is not loaded.
+_HOMES = {
+    "MAX_BYTES": "compose",
+    "DigestMessage": "compose",
+    "build_message": "compose",
+    "AlreadySentError": "errors",
+    "MailError": "errors",
+    "read_password": "password",
+    "SendResult": "send",
+    "send_digest": "send",
+    "RecipientsRefused": "smtp",
+    "send_message": "smtp",
+}
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "MAX_BYTES",
