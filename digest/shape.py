@@ -8,7 +8,10 @@ both parts of the email) shows the same day:
   ``default_section``. A story whose sources span sections goes where most of its articles
   are (a tie: the section that comes first).
 * **Ranking** within a section: stories carried by more independent sources first, each
-  source's ``priority`` counting as that many more sources; then the most recent.
+  source's ``priority`` counting as that many more sources; of the stories that one source
+  alone carries, each source's newest before any source's second, and so on (a source that
+  publishes forty a day does not fill the top of the day with its six newest); then the
+  most recent.
 * **Limits, with nothing lost.** A source may lead at most ``max_per_source`` stories of
   its own (a story that several sources carry counts for none of them: it is no flood), a
   section at most its ``limit``, the day at most ``max_stories``. What passes a limit is
@@ -107,6 +110,26 @@ def rank_key(story: Story, priorities: dict[str, int]) -> tuple[int, float]:
     return (-(independent_sources(story.reports) + lift), -newest.timestamp())
 
 
+def _rank_keys(
+    stories: Sequence[Story], priorities: dict[str, int]
+) -> list[tuple[int, int, float, int]]:
+    """Each story's sort key (see the module's Ranking): ``rank_key``, with a story that one
+    source alone carries taking its turn among that source's (0 for its newest)."""
+    from digest.group import independent_sources
+
+    keys = [rank_key(story, priorities) for story in stories]
+    turns = [0] * len(stories)
+    alone: dict[str, list[int]] = {}
+    for index, story in enumerate(stories):
+        if independent_sources(story.reports) == 1:
+            # counted by the configured source, as the limits count it (see shape_day)
+            alone.setdefault(story.lead.origin or story.lead.source, []).append(index)
+    for members in alone.values():
+        for turn, index in enumerate(sorted(members, key=lambda i: (keys[i], i))):
+            turns[index] = turn
+    return [(keys[i][0], turns[i], keys[i][1], i) for i in range(len(stories))]
+
+
 def shape_day(stories: Sequence[Story], settings: ShapeSettings | None = None) -> ShapedDay:
     """The day's ``stories`` in sections, within the limits, the rest in Also today."""
     from digest.group import independent_sources
@@ -121,10 +144,8 @@ def shape_day(stories: Sequence[Story], settings: ShapeSettings | None = None) -
             rules[name] = SectionRule(name, name)
             order.append(name)
 
-    def key(index: int) -> tuple[int, float, int]:
-        return (*rank_key(stories[index], priorities), index)
-
-    ranked = sorted(range(len(stories)), key=key)
+    keys = _rank_keys(stories, priorities)
+    ranked = sorted(range(len(stories)), key=keys.__getitem__)
     kept: set[int] = set()
     per_source: Counter[str] = Counter()
     per_section: Counter[str] = Counter()

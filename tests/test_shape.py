@@ -92,6 +92,27 @@ def test_more_sources_first_then_priority_then_recency() -> None:
     assert [s.id for s in shaped.sections[0].stories] == [pair_old.id, lone_old.id, lone_new.id]
 
 
+def test_stories_of_one_source_alone_take_turns_so_that_no_source_fills_the_top() -> None:
+    shape = settings(*SOURCES)
+    busy = [story(article("Wire", "World", hour)) for hour in (20, 19, 18, 17)]
+    daily = [story(article("Daily", "World", hour)) for hour in (3, 2)]
+    blog = story(article("Tech Blog", "World", 10))
+    pair = story(article("Wire", "World", 1), article("Daily", "World", 1))
+    shaped = shape_day([*busy, *daily, blog, pair], shape)
+    # the story two sources carry first; then each source's newest, most recent first; then
+    # each source's second ...
+    assert [s.id for s in shaped.sections[0].stories] == [
+        pair.id,
+        busy[0].id,
+        blog.id,
+        daily[0].id,
+        busy[1].id,
+        daily[1].id,
+        busy[2].id,
+        busy[3].id,
+    ]
+
+
 def test_a_source_s_priority_lifts_its_stories_whatever_source_they_show() -> None:
     # a folder's clipping names its paper, an unnamed feed shows its own title: the
     # priority is the configured source's
@@ -120,8 +141,9 @@ def test_one_prolific_source_is_capped_and_the_rest_goes_to_also_today() -> None
     other = story(article("Daily", "World", 0))
     shaped = shape_day([*flood, shared, other], shape)
     shown = [s.id for s in shaped.stories]
-    # the shared story does not count against Wire's three, and the newest three stay
-    assert shown == [shared.id, flood[9].id, flood[8].id, flood[7].id, other.id]
+    # the shared story does not count against Wire's three, and the newest three stay; the
+    # other source's newest takes its turn after Wire's newest, before its second
+    assert shown == [shared.id, flood[9].id, other.id, flood[8].id, flood[7].id]
     assert [s.id for s in shaped.also_today] == [s.id for s in reversed(flood[:7])]
     assert sorted(every_story(shaped)) == sorted(s.id for s in [*flood, shared, other])
 
@@ -136,10 +158,11 @@ def test_an_aggregator_is_capped_as_one_source_whatever_publishers_its_items_nam
     other = story(dataclasses.replace(article("Daily", "World", 0), origin="Daily"))
     shape = settings(("Google News", "World"), ("Daily", "World"), max_per_source=3)
     shaped = shape_day([*flood, other], shape)
-    # the feed's three newest, then the other source's: the rest go to Also today
-    assert [s.id for s in shaped.stories] == [flood[6].id, flood[5].id, flood[4].id, other.id]
+    # the feed's three newest, taking turns with the other source as one source: the rest
+    # go to Also today
+    assert [s.id for s in shaped.stories] == [flood[6].id, other.id, flood[5].id, flood[4].id]
     assert [s.id for s in shaped.also_today] == [s.id for s in reversed(flood[:4])]
-    assert [s.lead.source for s in shaped.stories[:3]] == ["Al Jazeera", "NHK", "Le Monde"]
+    assert [s.lead.source for s in shaped.stories] == ["Al Jazeera", "Daily", "NHK", "Le Monde"]
 
 
 def test_a_section_limit_and_the_days_limit_keep_the_best_ranked_stories() -> None:
