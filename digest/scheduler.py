@@ -269,6 +269,10 @@ class Scheduler:
                     message,
                     kept,
                 )
+                # what it would warn of once usable, said with its errors, not after them
+                for warning in exc.warnings if isinstance(exc, ConfigError) else ():
+                    where = "" if str(self._config_file) in warning else f"{self._config_file}: "
+                    log.warning("%s%s", where, warning)
             return
         if config.state != self.config.state:
             log.error(

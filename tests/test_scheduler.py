@@ -372,6 +372,35 @@ def test_a_config_file_edited_while_it_runs_is_read_again_and_a_broken_edit_is_s
     assert "Traceback" not in caplog.text
 
 
+def test_an_edit_refused_on_reading_again_says_its_warnings_with_its_errors(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from digest.config import load_config
+
+    config_file = tmp_path / "digest.toml"
+    usable = 'state = "state.sqlite"\n[[sources]]\npath = "notes"\n'
+    config_file.write_text(usable, encoding="utf-8")
+    config = load_config(config_file)
+    scheduler = Scheduler(
+        config, lambda: "ok", config_file=config_file, load=load_config, wait=lambda _: None
+    )
+    # a key misspelt, and one feed in two entries: an error and a warning
+    config_file.write_text(
+        'titel = "Morning"\nstate = "state.sqlite"\n'
+        '[[sources]]\nurl = "https://example.org/feed.xml"\n'
+        '[[sources]]\nurl = "https://example.org/feed.xml"\nname = "again"\n',
+        encoding="utf-8",
+    )
+    with caplog.at_level("INFO", logger="digest.scheduler"):
+        scheduler.reload()
+        scheduler.reread_config()
+    errors = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(errors) == 1 and "unknown key 'titel'" in errors[0]
+    assert len(warnings) == 1 and "[[sources]] #1 (line 4) and [[sources]] #2" in warnings[0]
+    assert scheduler.config is config  # (it goes on with the config it had)
+
+
 def test_an_edit_that_moves_the_state_file_is_not_taken_while_it_runs(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
