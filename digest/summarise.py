@@ -21,7 +21,14 @@ from digest.text.headlines import HEADLINE_CHARS, credit_in_brackets, sentence_h
 from digest.text.lexicon import any_of, lexicon
 from digest.text.normalise import default_rules
 from digest.text.sentences import iter_sentences
-from digest.text.shapes import HASHTAG_RUN, hashtags, is_list_item, list_marker, timestamp_list
+from digest.text.shapes import (
+    HASHTAG_RUN,
+    bulleted,
+    hashtags,
+    is_list_item,
+    list_marker,
+    timestamp_list,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -223,9 +230,11 @@ def _lead_sentences(
             continue
         if item:
             # An item of a list of sentences (release notes' "- Fixed crash when ...") is
-            # one of them, never a heading, however short, nor a signature: it ends as one.
+            # one of them, never a heading, however short, nor a signature: it ends as one
+            # (in place of the comma or semicolon an item that goes on a sentence ends with:
+            # "--run, which runs the command given;")
             if not text.rstrip(_CLOSING_QUOTES).endswith(_SENTENCE_END):
-                text += "."
+                text = text.rstrip(" ,;:") + "."
         elif _is_fact_box(text):
             if not fallback:
                 fallback = " ".join(text.split())
@@ -283,8 +292,10 @@ def _lead_sentences(
 def _list_items(paragraphs: Sequence[Paragraph]) -> dict[int, bool]:
     """The positions of the body paragraphs that are the items of a list, two or more in a
     row opening with a bullet or a number ("- Fixed crash when ...", "* Added ...", "2. ..."),
-    each with whether its list is one of sentences: one of them ends as a sentence does.
-    (A dash before one line alone signs a quotation, "- Jane Doe", or goes on a sentence.)
+    or one alone opening with a bullet ("• Fixed crash when ...", as an HTML list of one
+    item is written: ``shapes.as_list_item``), each with whether its list is one of
+    sentences: one of them ends as a sentence does. (A dash before one line alone signs a
+    quotation, "- Jane Doe", or goes on a sentence; a figure opens one, "1. FC Köln won".)
     A list of sentences is read as prose, its first item first; in another (a list of
     links, a table of contents) the items are short lines, as headings are, and lead only
     a text with no prose besides them."""
@@ -297,7 +308,7 @@ def _list_items(paragraphs: Sequence[Paragraph]) -> dict[int, bool]:
             runs.append([])
     items: dict[int, bool] = {}
     for run in runs:
-        if len(run) < 2:
+        if len(run) < 2 and not (run and bulleted(paragraphs[run[0]].text.strip())):
             continue
         texts = [_TRAILING_TAGS.sub("", paragraphs[p].text.strip()) for p in run]
         prose = any(t.rstrip(_CLOSING_QUOTES).endswith(_SENTENCE_END) for t in texts)

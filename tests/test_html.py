@@ -35,11 +35,83 @@ def test_headings_are_marked_as_headings():
 
 def test_list_items_are_paragraphs_even_without_end_tags():
     assert texts("<ul><li>one<li>two</li><li><p>three</p></ul>after") == [
-        "one",
-        "two",
-        "three",
+        "\u2022 one",
+        "\u2022 two",
+        "\u2022 three",
         "after",
     ]
+
+
+# A list's items open with their bullet, or their number in a numbered list, as the same list
+# typed as plain text does: the summariser and the cleaning tell them for items.
+
+
+def test_a_releases_notes_in_a_list_keep_their_bullets():
+    html = (
+        "<p>Version 3.2 of the tide-table app is out.</p>"
+        "<ul><li>Fixed a crash when a port has no tide station</li>"
+        "<li>Added <b>Welsh</b> place names.</li>"
+        "<li><p>Faster start-up on older phones</p></li></ul>"
+    )
+    assert texts(html) == [
+        "Version 3.2 of the tide-table app is out.",
+        "\u2022 Fixed a crash when a port has no tide station",
+        "\u2022 Added Welsh place names.",
+        "\u2022 Faster start-up on older phones",
+    ]
+
+
+def test_a_key_points_box_at_the_top_of_a_story_keeps_its_bullets():
+    html = (
+        "<h2>Das Wichtigste in Kürze</h2><ul>"
+        "<li>Die Fähre nach Helgoland fährt ab Montag wieder.</li>"
+        "<li>Der Hafen war nach dem Sturm drei Wochen gesperrt.</li></ul>"
+        "<p>Nach drei Wochen Pause nimmt die Fähre den Betrieb wieder auf.</p>"
+    )
+    assert html_to_paragraphs(html) == [
+        Paragraph("Das Wichtigste in Kürze", "heading"),
+        Paragraph("\u2022 Die Fähre nach Helgoland fährt ab Montag wieder."),
+        Paragraph("\u2022 Der Hafen war nach dem Sturm drei Wochen gesperrt."),
+        Paragraph("Nach drei Wochen Pause nimmt die Fähre den Betrieb wieder auf."),
+    ]
+
+
+def test_a_numbered_how_to_numbers_its_steps_and_each_list_counts_its_own():
+    html = (
+        "<ol><li>Precalienta el horno a 180 grados.</li>"
+        "<li>Mezcla la harina con el azúcar"
+        "<ol><li>primero la harina</li><li>después el azúcar</li></ol></li>"
+        "<li>Hornea durante 40 minutos.</li></ol>"
+        "<ol><li>Sirve el bizcocho frío.</li></ol>"
+    )
+    assert texts(html) == [
+        "1. Precalienta el horno a 180 grados.",
+        "2. Mezcla la harina con el azúcar",
+        "1. primero la harina",
+        "2. después el azúcar",
+        "3. Hornea durante 40 minutos.",
+        "1. Sirve el bizcocho frío.",
+    ]
+
+
+def test_an_item_keeps_a_bullet_of_its_own_and_one_with_no_text_gets_none():
+    html = (
+        "<ul><li>- Fixed the tide table</li><li>2) Added a map</li>"
+        "<li><ul><li>Nested first</li></ul></li>"
+        "<li><h3>Harbour works</h3>The quay reopens.</li><li> </li></ul>"
+    )
+    assert html_to_paragraphs(html) == [
+        Paragraph("- Fixed the tide table"),
+        Paragraph("2) Added a map"),
+        Paragraph("\u2022 Nested first"),
+        Paragraph("Harbour works", "heading"),
+        Paragraph("The quay reopens."),
+    ]
+
+
+def test_a_line_of_text_has_no_bullets():
+    # a title or a name: one line, where a list's bullets have no place
+    assert html_to_text("<ul><li>Harbour</li><li>Ferries</li></ul>") == "Harbour Ferries"
 
 
 def test_one_br_is_a_line_break_inside_the_paragraph_and_two_end_it():
@@ -310,7 +382,7 @@ def test_many_documents_in_a_row_stay_correct():
     for _ in range(300):  # about 3 MB in all, past the renewal point
         paragraphs = html_to_paragraphs(chunk)
         assert [p.kind for p in paragraphs] == ["body", "heading", "body"]
-        assert paragraphs[2].text == "item"
+        assert paragraphs[2].text == "\u2022 item"
 
 
 def test_bytes_input_is_utf8():

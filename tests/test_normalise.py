@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from digest.model import Article, Paragraph, Removal
+from digest.text.html import html_to_paragraphs
 from digest.text.normalise import (
     BYLINE,
     DUPLICATE,
@@ -1219,6 +1220,23 @@ def test_recurring_structure_among_the_articles_own_text_stays() -> None:
     assert "Standings" in [p.text for p in result.paragraphs]
 
 
+def test_a_recurring_lists_heading_stays_over_items_as_it_did_without_their_bullets() -> None:
+    # a show's notes: the same heading over each episode's own list of what was mentioned
+    heading = "Muita ihmisiä, paikkoja ja asioita, jotka jaksossa mainitaan:"
+    items = [
+        "Raksilan uimahallin historia ja sen suunnittelija, arkkitehti Veikko Larkas 1965",
+        "Kaijonharjun uuden uimahallin kilpailuehdotukset ja niiden arvostelupöytäkirjat",
+        "Oulun kaupunginvaltuuston kokouksen pöytäkirja maanantailta ja kaikki liitteensä",
+    ]
+    # lines as long as a short line of a list may be, but for their bullets
+    assert all(79 <= len(item) <= 80 for item in items)
+    closing = [f"Jakso {n} on kuunneltavissa kaikissa podcast-sovelluksissa." for n in range(3)]
+    for mark in ("", "\u2022 "):
+        articles = [[FINNISH[n], heading, mark + items[n], closing[n]] for n in range(3)]
+        result = clean_with(template_of(*articles), articles[0])
+        assert [p.text for p in result.paragraphs] == articles[0]
+
+
 def test_a_recurring_paragraph_amid_the_text_goes_only_when_most_articles_hold_it() -> None:
     box = "Lue myös: kaikki kaupungin uimahallit ja niiden aukioloajat yhdellä sivulla tänään."
     common = [[f"Juttu {n}: {FINNISH[0]}", box, f"Juttu {n}: {FINNISH[1]}"] for n in range(3)]
@@ -2093,6 +2111,68 @@ def test_an_offer_with_a_code_is_cut(line: str) -> None:
 )
 def test_sentences_about_codes_and_discounts_are_kept(sentence: str) -> None:
     assert kept_texts([BODY[0], sentence, BODY[1]]) == [BODY[0], sentence, BODY[1]]
+
+
+# An HTML list's items carry their bullets (digest.text.html): each list below, written in
+# HTML, is cleaned as the same list typed with bullets is.
+HTML_LISTS = [
+    # the steps of a how-to, short lines in lower case that go on the sentence above them
+    (
+        "<p>Joining the tool library takes three steps:</p><ul><li>sign up</li>"
+        "<li>pay the £5 fee</li><li>collect your card at the desk</li></ul>",
+        [
+            "Joining the tool library takes three steps:",
+            "- sign up",
+            "- pay the £5 fee",
+            "- collect your card at the desk",
+        ],
+    ),
+    # what the council did, short lines ending no sentence: items, not headings
+    (
+        "<ul><li>Painted a bike lane along the quay</li><li>Put benches on the square</li></ul>",
+        ["- Painted a bike lane along the quay", "- Put benches on the square"],
+    ),
+    # a numbered list of steps, in French
+    (
+        "<ol><li>Suivez la page de la mairie</li><li>Inscrivez-vous à la liste d'attente</li>"
+        "<li>Attendez le courrier de confirmation</li></ol>",
+        [
+            "1. Suivez la page de la mairie",
+            "2. Inscrivez-vous à la liste d'attente",
+            "3. Attendez le courrier de confirmation",
+        ],
+    ),
+    # a box of points that AI wrote, at the top of a story, in German
+    (
+        "<p>KI-Zusammenfassung</p><ul><li>Die Stadt ersetzt 12.000 Bleirohre.</li>"
+        "<li>Schulen kommen zuerst.</li></ul>",
+        ["KI-Zusammenfassung", "- Die Stadt ersetzt 12.000 Bleirohre.", "- Schulen kommen zuerst."],
+    ),
+]
+
+
+@pytest.mark.parametrize(("html", "typed"), HTML_LISTS)
+def test_an_html_list_is_cleaned_as_the_same_list_typed_with_bullets(
+    html: str, typed: list[str]
+) -> None:
+    converted = html_to_paragraphs(html)
+    kept, removed = clean([BODY[0], *converted, BODY[1]])
+    bulleted_kept, bulleted_removed = clean([BODY[0], *typed, BODY[1]])
+
+    def unmarked(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [(a, re.sub(r"^(?:[-\u2022]|\d\.) ", "", text)) for a, text in pairs]
+
+    assert unmarked(kept) == unmarked(bulleted_kept)
+    assert unmarked(removed) == unmarked(bulleted_removed)
+    # and none of them is a heading, nor a prompt cut from the article's own list
+    assert all(kind == "body" for kind, _ in kept)
+
+
+def test_an_html_list_of_points_that_ai_wrote_is_cut_as_typed_points_are() -> None:
+    html = HTML_LISTS[-1][0]
+    kept, removed = clean([*html_to_paragraphs(html), *BODY])
+    assert [text for _, text in kept] == BODY
+    assert [rule for rule, _ in removed] == ["ai-summary-block"] * 3
 
 
 def test_a_lists_heading_goes_when_all_its_lines_were_cut() -> None:

@@ -145,7 +145,7 @@ def test_subheadings_are_kept_as_headings() -> None:
     assert content.paragraphs[0].kind == "body"
     assert content.title not in texts(content.paragraphs)  # the h1, repeated inside the article
     body = texts(content.paragraphs)
-    assert "Use an independent repair shop that offers a warranty on its work." in body
+    assert "\u2022 Use an independent repair shop that offers a warranty on its work." in body
     joined = "\n".join(body)
     for absent in (
         "6 min read",
@@ -160,6 +160,29 @@ def test_subheadings_are_kept_as_headings() -> None:
     # headings survive normalise as headings too
     article = normalise(page_article(content, SOURCE, key="k", url=None))
     assert [p.text for p in article.paragraphs if p.kind == "heading"] == headings
+
+
+def test_a_pages_lists_keep_their_bullets_and_numbers() -> None:
+    # as a feed's HTML lists do (digest.text.html): the summariser and the cleaning tell an
+    # item for one, and a short one is no heading
+    steps = (
+        "<ol><li>Book a berth with the harbour office.</li><li>Wait for the green light</li>"
+        "<li><p>Close the gate behind you.</p></li></ol>"
+    )
+    changes = "<ul><li>Fees rise in May</li><li>Gate hours change in June.</li></ul>"
+    between = "Owners who keep boats at the eastern quay should also note two changes this year."
+    content = extract_page(page(f"{FILLER_HTML}{steps}<p>{between}</p>{changes}"))
+    got = texts(content.paragraphs)
+    assert got[len(FILLER) :] == [
+        "1. Book a berth with the harbour office.",
+        "2. Wait for the green light",
+        "3. Close the gate behind you.",
+        between,
+        "\u2022 Fees rise in May",
+        "\u2022 Gate hours change in June.",
+    ]
+    article = normalise(page_article(content, SOURCE, key="k", url=None))
+    assert all(p.kind == "body" for p in article.paragraphs)
 
 
 def test_prose_boilerplate_is_left_to_normalise() -> None:

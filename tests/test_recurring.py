@@ -31,6 +31,17 @@ def test_numbers_are_kept_a_market_report_is_news_each_day() -> None:
     assert fingerprint("DAX 15,234 (+0.5%)") != fingerprint("DAX 15,310 (+0.4%)")
 
 
+def test_a_lists_bullet_or_number_is_no_part_of_a_fingerprint() -> None:
+    # a footer's contact line is a list's item in one article and a paragraph in the next;
+    # a series' list of posts numbers a post anew as the list grows
+    line = "Telegram: https://t.me/harbourwatch"
+    assert fingerprint("\u2022 " + line) == fingerprint(line) == fingerprint("- " + line)
+    post = "Dredging the eastern channel, part two"
+    assert fingerprint("2. " + post) == fingerprint("3. " + post) == fingerprint(post)
+    # a figure that is the line's own stays
+    assert fingerprint("2026 budget approved") != fingerprint("budget approved")
+
+
 def sighting(key: str, *texts: str, source: str = "Pohjolan Sanomat") -> Sighting:
     return Sighting.of(source, key, (fingerprint(t) for t in texts))
 

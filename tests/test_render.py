@@ -32,7 +32,9 @@ from digest.atom import render_feed
 from digest.language import catalogues, language
 from digest.model import Attributed, Digest, SourceFailure, Story
 from digest.render import render_archive, render_day_page, render_fragment, render_index
+from digest.summarise import summarise
 from digest.templating import make_environment
+from digest.text.html import html_to_paragraphs
 
 HOSTILE_TITLE = "<script>alert(1)</script>"
 HOSTILE_BODY = 'Look: <img src=x onerror=alert(1)> and <a href="javascript:alert(2)">this</a>.'
@@ -102,6 +104,37 @@ def test_full_text_is_behind_a_disclosure_with_headings_as_headings(env):
         ("p", "A heritage grant pays for the first phase of the work."),
     ]
     assert "Funding" not in first.xpath(".//p[@class='summary']")[0].text_content()
+
+
+def test_an_html_lists_items_show_with_their_bullets_and_numbers(env):
+    notes = html_to_paragraphs(
+        "<p>Version 3.2 of the tide-table app is out, with two changes and a new way to "
+        "install it on older phones.</p>"
+        "<ul><li>Fixed a crash when a port has no tide station</li>"
+        "<li>Added Welsh place names.</li></ul>"
+        "<ol><li>Open the settings.</li><li>Choose the new tide tables</li></ol>"
+    )
+    release = summarise(
+        dataclasses.replace(
+            article("app-1", "Tide Tables", "Tide tables 3.2", [], None, None), paragraphs=notes
+        ),
+        count=2,
+    )
+    lead = Story(headline=release.title, reports=(release,))
+    doc = parse(render_day_page(make_digest([lead]), make_config(), env, []))
+    # the summary reads the first item as a sentence, without its bullet
+    assert texts(doc.xpath("//p[@class='summary']")) == [
+        "Version 3.2 of the tide-table app is out, with two changes and a new way to install "
+        "it on older phones. Fixed a crash when a port has no tide station."
+    ]
+    # the full text shows each item on a line of its own, after its bullet or its number
+    full = texts(doc.xpath("//div[@class='fulltext']/p"))
+    assert full[1:] == [
+        "\u2022 Fixed a crash when a port has no tide station",
+        "\u2022 Added Welsh place names.",
+        "1. Open the settings.",
+        "2. Choose the new tide tables",
+    ]
 
 
 def test_only_http_urls_become_links(env):

@@ -65,6 +65,12 @@ def test_prose_is_measured_against_the_article_so_far() -> None:
 def test_teasers_are_headlines_not_names_or_data() -> None:
     assert shapes.teaser_like("Coastal towns brace for flooding")
     assert not shapes.teaser_like("Jack Baty")
+    # a list's bullet is no word: a name in a list is still a name
+    assert not shapes.teaser_like("\u2022 Jack Baty")
+    assert not shapes.teaser_like("2. Jack Baty")
+    assert shapes.teaser_like("\u2022 Coastal towns brace for flooding")
+    assert not shapes.sentence_like("\u2022 Fixed it.")
+    assert shapes.sentence_like("\u2022 Fixed it at last.")
     assert not shapes.teaser_like("comment = minor edit")
     assert not shapes.teaser_like("1 | TSV Oberau | 12 | 30")
 
@@ -159,3 +165,44 @@ def test_a_line_of_hashtags(text: str, count: int) -> None:
 )
 def test_a_list_line_by_its_own_form(line: str, listed: bool) -> None:
     assert shapes.list_line(line) is listed
+
+
+@pytest.mark.parametrize(
+    ("text", "number", "item"),
+    [
+        ("Fixed a crash", None, "\u2022 Fixed a crash"),
+        ("Precalienta el horno.", 2, "2. Precalienta el horno."),
+        # a bullet or a number of its own stays as it is
+        ("- Fixed a crash", None, "- Fixed a crash"),
+        ("3) Heat the oven", 1, "3) Heat the oven"),
+        ("", None, ""),
+    ],
+)
+def test_text_written_as_a_lists_item(text: str, number: int | None, item: str) -> None:
+    assert shapes.as_list_item(text, number) == item
+    if item:
+        assert shapes.is_list_item(item)
+
+
+def test_a_bullet_marks_an_item_alone_and_a_dash_or_a_figure_does_not() -> None:
+    assert shapes.bulleted("\u2022 Fixed a crash")
+    assert shapes.bulleted("* Fixed a crash")
+    assert not shapes.bulleted("- Jane Doe")  # a quotation's signature
+    assert not shapes.bulleted("1. FC Köln won the cup")
+    assert not shapes.bulleted("\u2022Fixed")  # no item: no space after the bullet
+
+
+@pytest.mark.parametrize(
+    ("text", "lower"),
+    [
+        ("\u2022 sign up", True),
+        ("- fixed a crash", True),
+        ("2. mezcla la harina", True),
+        ("going on a sentence", True),
+        ("\u2022 Sign up", False),
+        ("Sign up", False),
+        ("\u2022 2026 budget", False),
+    ],
+)
+def test_opening_in_lower_case_is_read_past_a_lists_bullet(text: str, lower: bool) -> None:
+    assert shapes.opens_in_lower_case(text) is lower

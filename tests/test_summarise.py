@@ -10,6 +10,7 @@ import pytest
 
 from digest.model import Article, Paragraph
 from digest.summarise import derive_headline, lead_sentences, summarise, summarised
+from digest.text.html import html_to_paragraphs
 
 DATA = Path(__file__).resolve().parent.parent / "benchmarks" / "data" / "news30.jsonl"
 
@@ -924,6 +925,63 @@ def test_a_list_of_short_lines_leads_only_a_text_with_no_prose() -> None:
     story = "The harbour authority said on Monday that the new pier would open in spring."
     related = body("- Ten things to do in Leith", "- Council votes on the budget", story)
     assert lead_sentences(related) == (story,)
+
+
+@pytest.mark.parametrize(
+    ("html", "typed"),
+    [
+        # a release's notes, the first with no full stop
+        (
+            "<ul><li>Fixed crash when a route crosses the date line</li>"
+            "<li>Added a compass to the map screen.</li>"
+            "<li>Faster start-up on older phones</li></ul>",
+            "- Fixed crash when a route crosses the date line\n"
+            "- Added a compass to the map screen.\n- Faster start-up on older phones",
+        ),
+        # in German, under a heading, the items in paragraphs of their own
+        (
+            "<h2>Neu in Version 3.2</h2><ul><li><p>Absturz beim Import von Routen behoben</p></li>"
+            "<li><p>Kompass auf der Kartenansicht.</p></li></ul>",
+            "- Absturz beim Import von Routen behoben\n- Kompass auf der Kartenansicht.",
+        ),
+        # a numbered how-to, in Spanish
+        (
+            "<ol><li>Precalienta el horno a 180 grados</li><li>Mezcla la harina con el azúcar.</li>"
+            "<li>Hornea durante 40 minutos</li></ol>",
+            "1. Precalienta el horno a 180 grados\n2. Mezcla la harina con el azúcar.\n"
+            "3. Hornea durante 40 minutos",
+        ),
+    ],
+)
+def test_an_html_list_leads_as_the_same_list_typed_with_bullets(html: str, typed: str) -> None:
+    items = lead_sentences(html_to_paragraphs(html))
+    assert items == lead_sentences(body(*typed.split("\n")))
+    # its first item first, though it ends no sentence, and no bullet or number in the lead
+    first = typed.split("\n")[0].split(" ", 1)[1]
+    assert items[0] == first + "."
+    assert not any(item[0] in "\u2022-123" for item in items)
+
+
+def test_a_bullet_alone_is_an_items_and_not_the_leads() -> None:
+    # an HTML list of one item: its bullet is no part of the lead, and junk in it is junk
+    assert lead_sentences(body("\u2022 Fixed crash when a route crosses the date line.")) == (
+        "Fixed crash when a route crosses the date line.",
+    )
+    story = "The harbour authority said on Monday that the new pier would open in spring."
+    assert lead_sentences(body("\u2022 Photo: Jane Doe/Reuters", story)) == (story,)
+
+
+def test_an_item_that_goes_on_a_sentence_ends_as_one() -> None:
+    options = body(
+        "The tool runs without a window, with two options on its command line.",
+        "- --run, which runs the command given;",
+        "- --exit-after-running, which closes it after the commands ran.",
+    )
+    assert lead_sentences(options) == (
+        "The tool runs without a window, with two options on its command line.",
+        "--run, which runs the command given.",
+        "--exit-after-running, which closes it after the commands ran.",
+    )
 
 
 def test_a_lists_junk_is_still_skipped_and_a_lone_dash_still_signs() -> None:

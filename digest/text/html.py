@@ -8,6 +8,9 @@ kept is structure:
   inline elements (``a``, ``code``, ``em``, ``span``…) never split one, and neither does a
   single ``<br>`` inside a sentence (a wrapped line); two in a row end it, and so does one
   after a finished sentence or before a list's bullet;
+* a list's item (``li``) opens with its bullet ("• "), or its number in an ``ol`` ("2. "),
+  as the same list typed as plain text does (``shapes.as_list_item``): the summariser and the
+  cleaning tell it for an item, and the reader sees it as one;
 * ``h1`` to ``h6`` become headings;
 * a ``pre`` block becomes a ``code`` paragraph holding its text verbatim, line breaks and
   indentation included (a highlighter's column of line numbers beside it is dropped);
@@ -39,7 +42,7 @@ from selectolax.lexbor import LexborHTMLParser
 from digest.model import CELL_SEPARATOR, Paragraph
 from digest.text.decode import strip_control_chars, unescape_leftovers
 from digest.text.lexicon import lexicon
-from digest.text.shapes import LIST_MARK
+from digest.text.shapes import LIST_MARK, as_list_item
 
 # Input beyond this many characters is cut before parsing (one entry's body, not a book).
 MAX_HTML_CHARS = 2_000_000
@@ -172,12 +175,16 @@ _TAG_ACTION = {
 }
 
 
-def html_to_paragraphs(html: str | bytes, base_url: str | None = None) -> list[Paragraph]:
+def html_to_paragraphs(
+    html: str | bytes, base_url: str | None = None, *, items: bool = True
+) -> list[Paragraph]:
     """Turn an HTML fragment (or page) into text paragraphs, keeping block and heading structure.
 
     ``html`` may also be UTF-8 bytes (feed bodies arrive that way; decoding them only for the
     parser to encode them again would be wasted work). ``base_url`` is accepted for callers
     that know where the HTML came from; the output is text only, so nothing is resolved.
+    ``items``: a list's items open with their bullet or number, as a list typed as plain text
+    does (False: as any paragraph, for a line of text that has no place for them).
     """
     del base_url  # text only: no link survives, so none is resolved
     if not html or html.isspace():
@@ -222,6 +229,8 @@ def html_to_paragraphs(html: str | bytes, base_url: str | None = None) -> list[P
         parts[1::2] = names
     if "pre" in names or "table" in names:
         parts = _read_structure(parts)
+    if items and "li" in names:
+        _mark_items(parts)
     parts[1::2] = map(_TAG_ACTION.get, parts[1::2], repeat(""))
     marked = _line_breaks("".join(parts))
     if "&" in marked:
@@ -336,7 +345,7 @@ def html_to_text(html: str) -> str:
             html = unescape_leftovers(_html.unescape(html))
         text = " ".join(html.split())
         return text if text.isprintable() else " ".join(strip_control_chars(text).split())
-    return " ".join(p.text for p in html_to_paragraphs(html))
+    return " ".join(p.text for p in html_to_paragraphs(html, items=False))
 
 
 def _plain_paragraph(text: str) -> list[Paragraph]:
@@ -447,6 +456,56 @@ def _read_structure(parts: list) -> list:
         out += [name, parts[index + 1]]
         index += 2
     return out
+
+
+# A list and its items. (A <dl> is a list of terms and descriptions, not of items.)
+_LISTS = frozenset(("ul", "ol", "menu", "dir"))
+_LIST_TAGS = frozenset(("li", *_LISTS, *("/" + name for name in _LISTS)))
+# What ends the search for an item's first words: the item ends, or what follows is no text
+# of its own (a list inside it, a heading, a code block, a table).
+_ITEM_ENDS = frozenset(
+    (
+        *_LIST_TAGS,
+        "/li",
+        *(f"h{level}" for level in range(1, 7)),
+        *(_CODE_START, _ROW_START, _CAPTION_START, "table", "hr"),
+    )
+)
+
+
+def _mark_items(parts: list) -> None:
+    """Open the first words of each list item in [text, name, text, …] with its bullet, or its
+    number in a numbered list (``shapes.as_list_item``): an item is then one, as the same list
+    typed with bullets is, rather than a paragraph like any other (the summariser led a
+    release's notes with their second item, the first having no full stop; a short item
+    became a heading). Only pages with a list come here, and the loop visits only its tags."""
+    # per list open around the tag: the number of its last item, or None for a list of bullets
+    lists: list[int | None] = []
+    for index in [i for i in range(1, len(parts), 2) if parts[i] in _LIST_TAGS]:
+        name = parts[index]
+        if name == "li":
+            number = lists[-1] if lists else None
+            if number is not None:
+                number = lists[-1] = number + 1
+            _mark_item(parts, index, number)
+        elif name[0] == "/":
+            if lists:
+                lists.pop()
+        else:
+            lists.append(0 if name == "ol" else None)
+
+
+def _mark_item(parts: list, start: int, number: int | None) -> None:
+    """Mark the text of the item whose tag is at ``start``: its first words, past the tags of
+    blocks and inline elements that open it ("<li><p><b>Fixed</b> ..."); none when it holds
+    no text of its own."""
+    for position in range(start + 1, len(parts), 2):
+        text = parts[position]
+        if text and not text.isspace():
+            parts[position] = as_list_item(text.lstrip(), number)
+            return
+        if position + 1 < len(parts) and parts[position + 1] in _ITEM_ENDS:
+            return
 
 
 def _closing(parts: list, start: int, name: str) -> int:

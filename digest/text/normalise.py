@@ -500,8 +500,10 @@ def _prompt(item: _Item, context: _Context, account: _Account) -> tuple[str, str
     """The standalone rule that cuts the whole paragraph (a marker, or a prompt with no other
     content), as (rule id, reason); None when it is article text."""
     text = item.text
-    if len(text) > _STANDALONE_MAX_CHARS or text[0].islower():
-        return None  # (a paragraph opening in lower case is a line of a broken-up sentence)
+    if len(text) > _STANDALONE_MAX_CHARS or shapes.opens_in_lower_case(text):
+        # (a paragraph opening in lower case, past a list's bullet, is a line of a broken-up
+        # sentence: "All you have to do is:" over "\u2022 sign up", "\u2022 list your wishes")
+        return None
     rules = context.rules
     rule = rules.match("standalone", probe(text))
     if rule is not None:
@@ -1221,7 +1223,8 @@ def _cut_recurring(items: list[_Item], template: SourceTemplate, account: _Accou
 
 def _structural(live: list[_Item], position: int, recurring: Mapping[int, object]) -> bool:
     """Whether a recurring paragraph amid the article's text is part of its structure: a
-    heading over text of the article's own, or a short line in a list."""
+    heading over text of the article's own, or a short line in a list (a line's bullet
+    not counted)."""
     item = live[position]
     following = live[position + 1] if position + 1 < len(live) else None
     if shapes.heading_like(item.text) and following is not None and id(following) not in recurring:
@@ -1229,7 +1232,10 @@ def _structural(live: list[_Item], position: int, recurring: Mapping[int, object
     if shapes.sentence_like(item.text) and len(item.text) > 60:
         return False
     neighbours = [live[p] for p in (position - 1, position + 1) if 0 <= p < len(live)]
-    return any(not shapes.sentence_like(n.text) and len(n.text) <= 80 for n in neighbours)
+    return any(
+        not shapes.sentence_like(n.text) and len(n.text) - len(shapes.list_marker(n.text)) <= 80
+        for n in neighbours
+    )
 
 
 def _asks_for_own_answer(live: list[_Item], position: int, recurring: Mapping[int, object]) -> bool:
@@ -1444,7 +1450,8 @@ def _mark_headings(items: list[_Item]) -> None:
     """Mark short title-like lines followed by body text as headings (working backwards).
 
     Not a heading: a table row; a line whose sentence goes on in the next paragraph (which
-    opens in lower case); a line in a run of three or more such lines, which is a list
+    opens in lower case, past a list's bullet: "If you want to help" over "\u2022 join the
+    channel"); a line in a run of three or more such lines, which is a list
     (ingredients, a menu, a timetable); a line of a list of time marks (a video's chapters:
     "00:00 Intro" above "01:42 Why not just close it?").
     """
@@ -1452,7 +1459,7 @@ def _mark_headings(items: list[_Item]) -> None:
     for position in shapes.timestamp_list([item.text for item in items]):
         like[position] = False
     for position in range(len(items) - 1):
-        if like[position] and items[position + 1].text[:1].islower():
+        if like[position] and shapes.opens_in_lower_case(items[position + 1].text):
             like[position] = False
     start = 0
     while start < len(items):

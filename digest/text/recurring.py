@@ -25,7 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from digest.text.shapes import word_key
+from digest.text.shapes import list_marker, word_key
 
 # A paragraph is the source's template once it has been seen in this many distinct articles of
 # the source (never on the first sighting, and never from one article alone).
@@ -39,7 +39,14 @@ _URL = re.compile(r"(?:https?://|www\.)\S+|\S+@\S+\.\w+", re.IGNORECASE)
 
 def paragraph_words(text: str) -> str:
     """The words a fingerprint is made of: case-folded, each link one token (a paragraph
-    that is nothing but a link keeps it: the link is what it says)."""
+    that is nothing but a link keeps it: the link is what it says), a list's bullet or number
+    left out. (An item is the same line whatever list it stands in and wherever: a footer's
+    contact lines are a list in one article and paragraphs in the next, a series' list of
+    posts grows by one each time; and an HTML list's items were fingerprinted so before they
+    carried their bullets.)"""
+    marker = list_marker(text)
+    if marker:
+        text = text[len(marker) :]
     if "://" in text or "www." in text or "@" in text:
         masked = _URL.sub(" \x00link ", text)
         if masked.replace("\x00link", "").strip(" \t.,;:()[]<>|-"):

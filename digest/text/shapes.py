@@ -117,6 +117,45 @@ def list_marker(text: str) -> str:
     return text[: end + len(text[end:]) - len(text[end:].lstrip())]
 
 
+# What a list's item opens with when its source marks it by its structure rather than by a
+# character (an HTML list's <li>, a page's list as the extractor reads it).
+BULLET = "\u2022"
+# The bullets that mark an item alone as well as in a list: a dash before one line alone signs
+# a quotation ("- Jane Doe") or goes on a sentence, and a figure opens one ("1. FC Köln won").
+_BULLETS = frozenset((BULLET, "*", "+", "\u00b7"))
+
+
+def as_list_item(text: str, number: int | None = None) -> str:
+    """``text`` written as a list's item is in plain text: after a bullet ("\u2022 Fixed a crash
+    ..."), or after its number in a numbered list ("2. Preheat the oven"). An item is then
+    told as one whatever it came from (``is_list_item``), by the summariser and the cleaning
+    alike, and the reader sees it as one. Text that opens with a bullet or a number of its
+    own ("- Fixed ...", "2) Preheat ...") is left as it is."""
+    if not text or _LIST_ITEM.match(text):
+        return text
+    return f"{number}. {text}" if number is not None else f"{BULLET} {text}"
+
+
+def bulleted(text: str) -> bool:
+    """Whether ``text`` opens with a bullet ("\u2022 ", "* "): a list's item even alone."""
+    return text[:1] in _BULLETS and is_list_item(text)
+
+
+def opens_in_lower_case(text: str) -> bool:
+    """Whether ``text`` opens in lower case, past a list's bullet or number ("\u2022 sign up",
+    "- fixed a crash"): a line that goes on the sentence before it ("All you have to do
+    is:"), rather than one that opens a sentence or names something."""
+    match = _LIST_ITEM.match(text)
+    if match is not None:
+        text = text[match.end() :].lstrip()
+    return text[:1].islower()
+
+
+def _own_words(text: str) -> int:
+    """How many words ``text`` has, a list's bullet or number not counted."""
+    return len(text.split()) - (_LIST_ITEM.match(text) is not None)
+
+
 # A hashtag: "#" and a word holding a letter ("#cycling", "#COP28", "#3dprinting",
 # "#black-friday"; "#1" is a rank and "#2024" a year, as the networks read them, and "# Intro"
 # a Markdown heading). A run of them, as a post's last line files it.
@@ -219,8 +258,9 @@ def ends_like_a_sentence(text: str) -> bool:
 
 
 def sentence_like(text: str) -> bool:
-    """Written as a sentence: at least four words, ending with a full stop, ! or ?."""
-    return ends_like_a_sentence(text) and len(text.split()) >= 4
+    """Written as a sentence: at least four words (a list's bullet is none), ending with a
+    full stop, ! or ?."""
+    return ends_like_a_sentence(text) and _own_words(text) >= 4
 
 
 def reads_like_prose(text: str, typical_length: float) -> bool:
@@ -234,11 +274,12 @@ _DATA_LINE = re.compile(r"[=<>{};]|://")
 
 
 def teaser_like(text: str) -> bool:
-    """A line that could link to another article: a short headline of three words or more,
-    words rather than data or code (a name alone is a list of people, not of articles)."""
+    """A line that could link to another article: a short headline of three words or more (a
+    list's bullet is none), words rather than data or code (a name alone is a list of people,
+    not of articles)."""
     return (
         len(text) <= 200
-        and len(text.split()) >= 3
+        and _own_words(text) >= 3
         and _DATA_LINE.search(text) is None
         and table_cells(text) == 0
     )

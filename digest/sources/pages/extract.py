@@ -18,6 +18,7 @@ from lxml.html import HtmlElement
 
 from digest.model import CELL_SEPARATOR, Paragraph
 from digest.sources.pages.furniture import names_furniture, names_the_body
+from digest.text.shapes import as_list_item
 
 _XML_DECL = re.compile(r"^\s*<\?xml\b[^>]*\?>", re.I)
 _DOCUMENT = re.compile(r"<(?:!doctype|html|head|body)\b", re.I)
@@ -258,7 +259,7 @@ def _is_author_link(element: HtmlElement) -> bool:
     return element.tag == "a" and "author" in (element.get("rel") or "").lower().split()
 
 
-_BLOCK_TAGS = frozenset({"p", "head", "list", "item", "quote", "div"})
+_BLOCK_TAGS = frozenset({"p", "head", "list", "quote", "div"})
 # Elements that hold running text: a <code> inside one is inline unless it stands alone there
 # with line breaks of its own (a code block the site wrapped in a paragraph).
 _TEXT_HOLDERS = frozenset({"p", "head", "item", "cell", "hi", "ref", "quote", "del"})
@@ -281,9 +282,12 @@ def body_paragraphs(body: etree._Element) -> list[Paragraph]:
 
 def _flow(element: etree._Element, kind: str, out: list[Paragraph]) -> None:
     """Append the element's text as paragraphs: a nested block or two line breaks in a row
-    end one; a single line break, and inline elements (``code``, ``hi``, ``ref``), do not."""
+    end one; a single line break, and inline elements (``code``, ``hi``, ``ref``), do not.
+    A list's items are numbered when it is a numbered list (``rend="ol"``)."""
     buffer: list[str] = []
     breaks = 0  # line breaks since the last text
+    numbered = element.tag == "list" and element.get("rend") == "ol"
+    items = 0  # the list's items so far
 
     def flush() -> None:
         text = _clean("".join(buffer))
@@ -299,7 +303,7 @@ def _flow(element: etree._Element, kind: str, out: list[Paragraph]) -> None:
             buffer.append(text)
 
     def walk(node: etree._Element) -> None:
-        nonlocal breaks
+        nonlocal breaks, items
         add(node.text)
         for child in node:
             tag = child.tag if isinstance(child.tag, str) else ""
@@ -319,6 +323,10 @@ def _flow(element: etree._Element, kind: str, out: list[Paragraph]) -> None:
             elif tag == "table":
                 flush()
                 _table(child, out)
+            elif tag == "item":
+                flush()
+                items += 1
+                _item(child, out, items if numbered else None)
             elif tag in _BLOCK_TAGS:
                 flush()
                 _flow(child, "heading" if tag == "head" else "body", out)
@@ -328,6 +336,17 @@ def _flow(element: etree._Element, kind: str, out: list[Paragraph]) -> None:
 
     walk(element)
     flush()
+
+
+def _item(item: etree._Element, out: list[Paragraph], number: int | None) -> None:
+    """A list's item as paragraphs, its first words opened with its bullet, or its number in
+    a numbered list (``shapes.as_list_item``), as the feed's HTML lists are: an item is one,
+    whatever the summariser and the cleaning are given. An item that opens with no text of
+    its own (a list inside it, a heading, a code block) is left as it is."""
+    start = len(out)
+    _flow(item, "body", out)
+    if len(out) > start and out[start].kind == "body":
+        out[start] = Paragraph(as_list_item(out[start].text, number))
 
 
 def _is_code_block(node: etree._Element) -> bool:
