@@ -2059,6 +2059,43 @@ def test_a_creators_sign_off_and_calls_to_subscribe_are_cut(line: str) -> None:
     assert removed == [("channel-prompt", line)]
 
 
+# A condition put to the reader ("if you found this useful"), before or after the call to like
+# or subscribe: the sign-off's, not a report of what someone found.
+CONDITIONAL_PROMPTS = [
+    "Smash that like button if you found this useful!",
+    "If you found the ride helpful, like and subscribe.",
+    "If you've found this video useful, please subscribe for more.",
+    "Wenn dir die Tour gefallen hat, lass gerne ein Abo da!",
+    "Wenn euch die Folge gefallen hat, dann abonniert den Podcast.",
+    "Si tu as aimé la balade, abonne-toi !",
+    "Si te ha servido el vídeo, suscríbete al canal.",
+    "Dale a like si te gustó la ruta.",
+    "Se você gostou do passeio, deixe o seu like!",
+    "Se ti è piaciuto il video, iscriviti al canale!",
+    "Als je de rit leuk vond, abonneer je dan op het kanaal.",
+]
+
+
+@pytest.mark.parametrize("line", CONDITIONAL_PROMPTS)
+def test_a_condition_put_to_the_reader_around_a_call_to_subscribe_is_a_sign_off(line: str) -> None:
+    kept, removed = clean([BODY[0], BODY[1], line])
+    assert kept == [("body", BODY[0]), ("body", BODY[1])]
+    assert removed == [("channel-prompt", line)]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "He said he found the evidence useful and would like to see the report published.",
+        "If you found this useful, the mayor told residents, subscribe to the council's channel.",
+        "Si te ha gustado, dijo el alcalde a los vecinos, suscríbete al canal del ayuntamiento.",
+        "The study found that viewers who subscribe to a channel rarely press the like button.",
+    ],
+)
+def test_a_report_of_what_someone_found_or_said_about_subscribing_is_kept(sentence: str) -> None:
+    assert kept_texts([BODY[0], sentence, BODY[1]]) == [BODY[0], sentence, BODY[1]]
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
