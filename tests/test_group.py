@@ -54,6 +54,7 @@ from digest.group import (
 )
 from digest.model import Article, EarlierStory, MoreFrom, Paragraph, StoryRecord
 from digest.shape import ShapedDay, ShapeSettings, shape_day
+from digest.text.normalise import normalise
 from digest.text.similarity import similar_pairs, vectorise
 
 BUILT = dt.datetime(2026, 3, 17, 6, 0, tzinfo=dt.UTC)  # when a day was first built
@@ -217,6 +218,22 @@ def test_what_a_source_writes_in_most_of_its_articles_does_not_join_them() -> No
     assert {PODCAST_EPISODES[2].key, repost.key} in groups([*PODCAST_EPISODES, repost])
     # Three episodes are too few to tell a template from one subject's words.
     assert len(groups(PODCAST_EPISODES[:3])) < 3
+
+
+def test_briefs_whose_feed_gives_only_the_credit_are_apart_once_cleaned() -> None:
+    # An aggregator's daily briefs, each with only its credit for the description: the
+    # credit for their text joined two briefs on two subjects. Cleaned, they have no text,
+    # as briefs with an empty description, and stand apart as those do.
+    titles = ("Shetland: Ferry Fares Rise in Spring", "Shetland: Council Backs New Pier")
+    briefs = [
+        article(f"brief-{n}", "Harbour Wire", title, ["[Harbour Wire]"], at(6 + n))
+        for n, title in enumerate(titles)
+    ]
+    empty = [replace(brief, paragraphs=()) for brief in briefs]
+    assert len(groups(briefs)) == 1  # (as the feed gives them)
+    cleaned = [normalise(brief) for brief in briefs]
+    assert [c.paragraphs for c in cleaned] == [(), ()]
+    assert groups(cleaned) == groups(empty) == [{"brief-0"}, {"brief-1"}]
 
 
 def test_an_outlets_reports_of_the_event_that_fills_its_day_still_join() -> None:

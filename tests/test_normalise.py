@@ -1423,6 +1423,45 @@ def test_words_that_only_look_like_a_dateline_are_kept(lead: str) -> None:
     assert cleaned.removed == ()
 
 
+@pytest.mark.parametrize("credit", ["[Harbour Courier]", "[CoastNews.gov.example]", "[kilrushFM]"])
+def test_a_body_that_is_only_an_aggregators_credit_is_no_text(credit: str) -> None:
+    # a daily brief whose feed gives only the credit for its description: no text, as an
+    # empty description is (the headline shows it), rather than the credit for its text
+    article = Article("k", "Courier", "Channel to be dredged", (Paragraph(credit),))
+    cleaned = normalise(article, RULES)
+    assert cleaned.paragraphs == ()
+    assert [(r.rule, r.text) for r in cleaned.removed] == [("agency-dateline", credit)]
+    # and so when what else it had went (a link to read on)
+    article = Article(
+        "k", "Courier", "Channel to be dredged", tuple(map(Paragraph, [credit, "Read more"]))
+    )
+    assert normalise(article, RULES).paragraphs == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a note in brackets, a config file's section, a footnote's mark: real content
+        "[Update: the dredging starts in May.]",
+        "[dependencies]",
+        "[1]",
+        "[the harbour authority declined to comment]",
+    ],
+)
+def test_a_body_that_is_only_a_bracketed_note_keeps_it(text: str) -> None:
+    article = Article("k", "Courier", "Channel to be dredged", (Paragraph(text),))
+    cleaned = normalise(article, RULES)
+    assert [p.text for p in cleaned.paragraphs] == [text]
+    assert cleaned.removed == ()
+
+
+def test_a_credit_beside_the_articles_own_text_is_kept_as_it_stands() -> None:
+    # only a whole body of it is no text: standing above the lead, it is left as it was
+    paragraphs = (Paragraph("[Harbour Courier]"), Paragraph(LEAD_REST), LATER)
+    cleaned = normalise(Article("k", "Courier", "Channel to be dredged", paragraphs), RULES)
+    assert cleaned.paragraphs == paragraphs
+
+
 def test_a_dateline_is_cut_from_the_first_paragraph_only() -> None:
     second = Paragraph(f"OSLO (NTB) — {LATER.text}")
     article = Article("k", "Courier", "Channel to be dredged", (Paragraph(LEAD_REST), second))

@@ -344,7 +344,7 @@ def clean_paragraphs(
     if title and kept:
         kept = _drop_title_repeat(kept, title, account)
     kept = _cut_byline(kept, rules, account)
-    _cut_dateline(kept, rules, account)
+    kept = _cut_dateline(kept, rules, account)
     kept = _drop_seo_standfirst(kept, title, rules, account, language)
     _mark_headings(kept)
     while kept and kept[-1].kind == "heading" and _section_label(kept[-1].text):
@@ -1303,26 +1303,34 @@ def _cut_byline(items: list[_Item], rules: RuleSet, account: _Account) -> list[_
 _DATELINE_REST_MIN_WORDS = 6  # what follows a dateline must be a sentence of its own
 
 
-def _cut_dateline(items: list[_Item], rules: RuleSet, account: _Account) -> None:
+def _cut_dateline(items: list[_Item], rules: RuleSet, account: _Account) -> list[_Item]:
     """Cut a dateline ("LONDON (Reuters) -") from the start of the first paragraph, when a
-    sentence follows it there: the lead then reads as the article's own first sentence."""
+    sentence follows it there: the lead then reads as the article's own first sentence. A
+    dateline that is all the article's text (an aggregator's credit, "[allAfrica]", as a
+    daily brief's feed gives it for the description) goes with its paragraph: the article
+    has no text, as one with an empty description, rather than the credit for its text
+    (which two such briefs would share, and be grouped by)."""
     if not rules.dateline or not items:
-        return
+        return items
     first = items[0]
     if first.kind != "body" or first.code:
-        return
+        return items
     for rule in rules.dateline:
         found = rule.regex.match(first.text) if rule.regex is not None else None
         if found is None:
             continue
         rest = first.text[found.end() :].lstrip()
+        if not rest and len(items) == 1:
+            account.cut_item(first, rule.id, rule.description)
+            return []
         if (rest[:1].isupper() or rest[:1].isdigit() or rest[:1] in "\"'“‘«„") and len(
             rest.split()
         ) >= _DATELINE_REST_MIN_WORDS:
             account.cut(first.index, rule.id, rule.description, found.group(0).strip())
             first.text = rest
             first._words = None
-        return
+        return items
+    return items
 
 
 def _drop_seo_standfirst(
