@@ -243,9 +243,9 @@ class _Run:
                     "it has never been read: try it with 'digest check', or remove it with "
                     f"'digest sources remove \"{name}\"'",
                 )
-        # DEBUG: whoever runs the build reports every failure once, with its advice (the
-        # command prints it, ``digest run`` logs it), and the digest lists it.
-        log.debug("source %s failed: %s", source.name, shown)
+        # Not logged here, not even for -v: whoever runs the build reports every failure
+        # once, with its advice, by the name its stories are shown by (the command prints
+        # it, ``digest run`` logs it), and the digest lists it.
         self.failures.append(
             SourceFailure(source=name, problem=shown, advice=advice, reason=reason)
         )

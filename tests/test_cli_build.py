@@ -408,3 +408,39 @@ def test_a_source_the_config_leaves_unnamed_has_one_name_in_all_a_build_says(
 
     assert main(["sources", "list"]) == EXIT_OK
     assert capsys.readouterr().out.startswith(f"{name}  [feed]")
+
+
+def test_a_verbose_build_names_a_failed_source_once_and_as_its_stories_are(
+    workdir: Path, http_server
+) -> None:
+    # -v said each failure twice, the second time ("note: source ... failed") by the name
+    # made from the source's address rather than by its feed's title, as every other line
+    # of the build and its page name it
+    from httpserver import Reply
+
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour News</title>'
+        "<link>https://example.org/</link><description>d</description></channel></rss>"
+    )
+    answers = [Reply(200, feed, {"Content-Type": "application/rss+xml"}), Reply(404, "no")]
+    http_server.route("/news.xml", answers)
+    (workdir / "digest.toml").write_text(
+        f'[fetch]\nallow_private = true\n\n[[sources]]\nurl = "{http_server.url("/news.xml")}"\n',
+        encoding="utf-8",
+    )
+    said = []
+    for _ in answers:
+        done = subprocess.run(
+            [sys.executable, "-m", "digest", "build", "-v"],
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == EXIT_OK, done.stderr
+        said.append(done.stderr)
+    assert "1/1 fetched: Harbour News\n" in said[0]
+    assert "1/1 not fetched: Harbour News\n" in said[1]
+    assert "source failed: Harbour News: HTTP 404 Not Found" in said[1]
+    assert said[1].count("HTTP 404") == 1, said[1]
+    assert f"127.0.0.1:{http_server.port}" not in said[1], said[1]
