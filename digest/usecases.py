@@ -676,8 +676,10 @@ class RemovedSource:
     """A source taken out of a config file."""
 
     config_path: Path
-    name: str
+    name: str  # its name in the config (its made name, the state's key, when it gives none)
     state: Path  # the config's state file, for ``forget_source_health``
+    shown: str = ""  # the name 'sources list' showed it by: its feed's title, when unnamed
+    location: str = ""  # its url or path, as written
 
 
 def remove_source(config_path: Path, name_or_location: str) -> RemovedSource:
@@ -690,10 +692,9 @@ def remove_source(config_path: Path, name_or_location: str) -> RemovedSource:
 
     if not config_path.exists():
         raise UsageError(f"no config file {config_path}", "nothing to remove")
+    key, shown, location = _configured_source(config_path, name_or_location)
     try:
-        config, name = remove_source_from_file(
-            config_path, _configured_name(config_path, name_or_location)
-        )
+        config, name = remove_source_from_file(config_path, key)
     except NoSuchSource as exc:
         # Names are matched exactly, as the state knows them; one that differs only in case
         # is what was meant.
@@ -706,21 +707,24 @@ def remove_source(config_path: Path, name_or_location: str) -> RemovedSource:
             f"{', '.join(names) or 'none'})"
         )
         raise UsageError(f"no source named '{name_or_location}' in {config_path}", advice) from None
-    return RemovedSource(config_path, name, config.state)
+    return RemovedSource(config_path, name, config.state, shown or name, location)
 
 
-def _configured_name(config_path: Path, name_or_location: str) -> str:
-    """The config's name (its made name, the state's key) of the source 'sources list' shows
-    as ``name_or_location`` when the config leaves it unnamed: its feed's title. Anything
-    else as it is, for the config to match."""
+def _configured_source(config_path: Path, name_or_location: str) -> tuple[str, str, str]:
+    """The config's name (its made name, the state's key) of the source given by its name,
+    its url or path, or the name 'sources list' shows it by when the config leaves it
+    unnamed (its feed's title); with that shown name and its location, for saying what was
+    removed as 'sources list' named it. Anything else as it is, for the config to match
+    (or refuse), with no shown name nor location."""
     config = load_config(config_path)
-    if any(name_or_location in (s.name, s.location) for s in config.sources):
-        return name_or_location
     records = read_source_records(config.state)  # (read only: the removal writes)
     # as 'sources list' shows them (two sources of one title are shown by their own names)
     shown = shown_names(config.sources, records)
-    meant = [key for key, name in shown.items() if name == name_or_location]
-    return meant[0] if len(meant) == 1 else name_or_location
+    given = [s for s in config.sources if name_or_location in (s.name, s.location)]
+    meant = given or [s for s in config.sources if shown[s.name] == name_or_location]
+    if len(meant) != 1 and not given:
+        return name_or_location, "", ""
+    return meant[0].name, shown[meant[0].name], meant[0].location
 
 
 def _shown_source_names(config_path: Path) -> list[str]:

@@ -399,7 +399,9 @@ def test_adding_and_removing_edit_the_config_and_warn_when_the_state_is_damaged(
         assert [s.name for s in load_config(workdir / "digest.toml").sources] == ["Seeds"]
         out, err = capsys.readouterr()
         assert out.splitlines()[0].startswith("added News (")
-        assert out.splitlines()[-1].startswith("removed News from ")
+        assert out.splitlines()[-1].startswith(
+            "removed News (https://news.example.org/rss.xml) from "
+        )
         added, removed = err.splitlines()
         for said in (added, removed):
             assert said.startswith(
@@ -640,7 +642,10 @@ def test_an_unnamed_source_is_shown_by_its_feeds_title_everywhere_and_kept_by_it
     assert main(["sources", "remove", "macworld uk"]) == EXIT_USAGE  # (as typed in haste)
     assert "did you mean 'Macworld UK'?" in capsys.readouterr().err
     assert main(["sources", "remove", "Macworld UK"]) == EXIT_OK
-    assert "removed macworld.rss from" in capsys.readouterr().out
+    # said by the name it was removed by, as 'sources add' says what it added: the name
+    # made from its file was said instead, a name the user never saw
+    removed = capsys.readouterr().out
+    assert removed.startswith(f"removed Macworld UK ({feed}) from "), removed
     assert "macworld.rss" not in (workdir / "digest.toml").read_text("utf-8")
     with State.open(workdir / "digest-state.sqlite") as state:
         assert state.source("macworld.rss") is None

@@ -170,7 +170,8 @@ def cmd_sources_add(args: argparse.Namespace) -> int:
 
 def cmd_sources_remove(args: argparse.Namespace) -> int:
     removed = usecases.remove_source(config_path(args), args.source)
-    print(f"removed {removed.name} from {removed.config_path}")
+    where = f" ({removed.location})" if removed.location else ""
+    print(f"removed {removed.shown}{where} from {removed.config_path}")
     _forget_health(
         removed.state,
         removed.name,
