@@ -143,7 +143,7 @@ def check_sources(config: Config, now: dt.datetime) -> list[Finding]:
     """Each configured source read once, afresh, in the config's order; the remote ones are
     fetched together, as a build fetches them."""
     from digest.ingest import fetch_settings, is_remote
-    from digest.state import read_source_records, shown_names
+    from digest.state import ShownNames, read_source_records
     from digest.usecases import sources_of
 
     # (not the implicit seeds/ folder where there is none: the config's row says so)
@@ -168,14 +168,17 @@ def check_sources(config: Config, now: dt.datetime) -> list[Finding]:
         Finding("source", failure.source, False, _problem(failure.problem, FIX_SOURCE_ENTRY))
         for failure in config.invalid_sources
     ]
-    # A source not read now is named as the build names it: by its own title as last read.
-    records = read_source_records(config.state)
-    shown = shown_names(sources, records)
+    # Each source is named as a build that read it now would name it (``ShownNames``): by the
+    # title this read gave (a source not read now: by its own title as last read), and two
+    # that give one title, or one whose title is another source's name, each by its own key.
+    names = ShownNames(sources, read_source_records(config.state))
     for source in sources:
-        finding, record = found[source.name], records.get(source.name)
-        if record is not None and (not finding.ok or not source.enabled):
-            found[source.name] = dataclasses.replace(finding, name=shown[source.name])
-    return [found[source.name] for source in sources] + invalid
+        finding = found[source.name]
+        if source.enabled and finding.ok:  # (read now: its finding is named by its title)
+            names.read(source, finding.name)
+    return [
+        dataclasses.replace(found[source.name], name=names[source.name]) for source in sources
+    ] + invalid
 
 
 def _check_local(source: Source, config: Config, now: dt.datetime) -> Finding:

@@ -63,6 +63,10 @@ class Collected:
     # With an intake: what each source read brings to the day, in config order (``articles``
     # is then empty: each source's articles went to the intake as it was read).
     days: tuple[SourceDay, ...] = ()
+    # The name each source is shown by once every source is read, by its key (``ShownNames``):
+    # a source whose feed gave the title another's gave too, read after it, is shown by its
+    # key, and so is that other one, though its articles were labelled with the title.
+    names: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -384,6 +388,7 @@ def collect(
         backlog_sources=frozenset(backlog),
         sources_read=run.read,
         days=tuple(days),
+        names=run.names.every(),
     )
 
 

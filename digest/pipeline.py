@@ -352,7 +352,7 @@ def assemble_day(
             day_end=day_end(day, config.timezone),
         )
         pages = full_text.finish() if full_text else {}
-    taken = gather(collected.days, pages, plan, state)
+    taken = gather(collected.days, pages, plan, state, collected.names)
     if len(taken.cleaned) >= BIG_DAY:
         # What reading the sources left in reference cycles (futures and their callbacks,
         # exceptions and their frames) is freed now, before grouping allocates its largest
@@ -438,14 +438,21 @@ class Taken:
 
 
 def gather(
-    days: Sequence[SourceDay], pages: Mapping[str, Page[PageText]], plan: DayPlan, known: Known
+    days: Sequence[SourceDay],
+    pages: Mapping[str, Page[PageText]],
+    plan: DayPlan,
+    known: Known,
+    names: Mapping[str, str] | None = None,
 ) -> Taken:
     """The sources' days as one, in config order: an article two sources brought counts for
     the first only; each article that wanted its page gets the page's text (or keeps its
     own, or waits, see ``fulltext.settle``), cleaned with its source's other such articles;
-    articles left with no text are remembered as skipped, with a warning."""
+    articles left with no text are remembered as skipped, with a warning. ``names``: the
+    name each source is shown by once the run has read them all (``Collected.names``), which
+    its articles are shown by and its messages say (see ``_shown_as_named``)."""
     from digest.fulltext import settle
 
+    names = names or {}
     taken = Taken()
     seen: set[str] = set()
     cleaning_warnings: list[str] = []
@@ -463,7 +470,7 @@ def gather(
             taken.unsettled.add(day.source)
         # counted under the name the source is shown by (as its stories are), not a
         # publisher each of its items may name
-        name = day.shown_as or day.source
+        name = names.get(day.source) or day.shown_as or day.source
         if day.first_run_pending:
             taken.first_run_pending.add(day.source)
         if day.held_undated:
@@ -541,6 +548,35 @@ def gather(
         for (name, problem), count in waiting_for.items()
     )
     taken.warnings.extend(cleaning_warnings)
+    return _shown_as_named(taken, days, names)
+
+
+def _shown_as_named(taken: Taken, days: Sequence[SourceDay], names: Mapping[str, str]) -> Taken:
+    """``taken`` with the articles of each source the config leaves unnamed shown by the name
+    the run ends with (``names``) where it is not the title they were labelled with as the
+    source was read (``SourceDay.shown_as``): two feeds that give one title, or one whose
+    title is another source's name, are each shown by their own key (``ShownNames``), which
+    is known only once the later of them is read. Their stories were both shown by the
+    title, and the page counted them as one source, while the report, the footer and
+    'sources list' named each by its key. A publisher an article names itself is kept."""
+    renamed = {
+        day.source: (day.shown_as, names[day.source])
+        for day in days
+        if day.shown_as and names.get(day.source, day.shown_as) != day.shown_as
+    }
+    if not renamed:
+        return taken
+
+    def named(article: Article) -> Article:
+        was, now = renamed.get(article.origin, ("", ""))
+        return (
+            dataclasses.replace(article, source=now) if was and article.source == was else article
+        )
+
+    taken.cleaned = [named(a) for a in taken.cleaned]
+    taken.skipped = [named(a) for a in taken.skipped]
+    taken.held_incomplete = [named(a) for a in taken.held_incomplete]
+    taken.filtered = [dataclasses.replace(f, article=named(f.article)) for f in taken.filtered]
     return taken
 
 

@@ -444,3 +444,50 @@ def test_a_verbose_build_names_a_failed_source_once_and_as_its_stories_are(
     assert "source failed: Harbour News: HTTP 404 Not Found" in said[1]
     assert said[1].count("HTTP 404") == 1, said[1]
     assert f"127.0.0.1:{http_server.port}" not in said[1], said[1]
+
+
+def test_two_unnamed_feeds_of_one_title_are_named_alike_on_the_page_and_in_the_report(
+    workdir: Path, http_server, capsys
+) -> None:
+    # Two feeds of one site, both titled "Harbour News" and left unnamed: 'sources list', the
+    # footer and the run's report name each by its own name, so that a failure of one does
+    # not read as the other's, but their stories were both shown as "Harbour News" and the
+    # page said "2 stories from 1 source"; 'digest check' named both "Harbour News" too.
+    import datetime as dt
+    import re
+    from email.utils import format_datetime
+
+    when = format_datetime(dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
+    texts = {
+        "a": ("Ferry fares rise", "The ferry company raised its fares by a tenth on Monday."),
+        "b": ("Library reopens", "The town library reopened after a year of roof repairs."),
+    }
+    for path, (title, text) in texts.items():
+        http_server.route(
+            f"/{path}.xml",
+            body='<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour News</title>'
+            "<link>https://example.org/</link><description>d</description>"
+            f"<item><title>{title}</title><guid isPermaLink='false'>{path}</guid>"
+            f"<pubDate>{when}</pubDate><description>{text}</description></item>"
+            "</channel></rss>",
+            headers={"Content-Type": "application/rss+xml"},
+        )
+    (workdir / "digest.toml").write_text(
+        "[fetch]\nallow_private = true\nfull_text_limit = 0\n\n"
+        f'[[sources]]\nurl = "{http_server.url("/a.xml")}"\n\n'
+        f'[[sources]]\nurl = "{http_server.url("/b.xml")}"\n',
+        encoding="utf-8",
+    )
+    names = [f"127.0.0.1:{http_server.port}/{path}.xml" for path in texts]
+    assert main(["build", "-q"]) == EXIT_OK
+    capsys.readouterr()
+    assert main(["sources", "list"]) == EXIT_OK
+    listed = capsys.readouterr().out
+    assert all(f"{name}  [feed]" in listed for name in names), listed
+    page = (workdir / "output" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="lede">2 stories from 2 sources</p>' in page
+    assert sorted(re.findall(r'class="source">([^<]*)<', page)) == names
+    assert main(["check"]) == EXIT_OK
+    table = capsys.readouterr().out
+    assert all(re.search(rf"^ok +source +{re.escape(name)} ", table, re.M) for name in names), table
+    assert "Harbour News" not in table
