@@ -384,7 +384,7 @@ def test_a_source_the_config_leaves_unnamed_has_one_name_in_all_a_build_says(
     (workdir / "digest.toml").write_text(
         f'[fetch]\nallow_private = true\n\n[[sources]]\nurl = "{address}"\n', encoding="utf-8"
     )
-    name = "The Economist · Asia"
+    name = "The Economist – Asia"
     made = f"127.0.0.1:{http_server.port}"  # the name made from its address
 
     assert main(["build"]) == EXIT_OK

@@ -294,12 +294,12 @@ def test_a_feed_is_named_alike_given_or_found_through_a_page_or_a_guess(http_ser
     # the name 'digest sources add' writes is the one a build shows for the feed: a feed
     # found through its page was named by its raw title ("World"), one given directly not
     feed(http_server, "/world.xml", "World", "entries")
-    assert found(http_server.url("/world.xml"), allow_private=True)[1] == "example.org · World"
+    assert found(http_server.url("/world.xml"), allow_private=True)[1] == "example.org – World"
     page(http_server, "/", ("application/rss+xml", "/world.xml"))
-    assert found(http_server.url("/"), allow_private=True)[1] == "example.org · World"
+    assert found(http_server.url("/"), allow_private=True)[1] == "example.org – World"
     feed(http_server, "/feed", "Latest News", "entries")  # a usual address, guessed
     page(http_server, "/news/")
-    assert found(http_server.url("/news/"), allow_private=True)[1] == "example.org · Latest News"
+    assert found(http_server.url("/news/"), allow_private=True)[1] == "example.org – Latest News"
 
 
 # --------------------------------------------------------------------------------------------

@@ -172,7 +172,7 @@ def test_the_corpus_feeds_titled_by_a_section_alone_are_shown_after_their_site()
                 feed.title, feed.link, feed.site_name, feed.categories
             )
     assert changed == {
-        "kagisearch+fastfeedparser/4bf53cb602417030": "washingtonpost.com · World",
-        "kagisearch+fastfeedparser/5a481e64c5b57b14": "warrenburt.com · Journal",
-        "kagisearch+fastfeedparser/960551eca5b5db81": "economist.com · Asia",
+        "kagisearch+fastfeedparser/4bf53cb602417030": "washingtonpost.com – World",
+        "kagisearch+fastfeedparser/5a481e64c5b57b14": "warrenburt.com – Journal",
+        "kagisearch+fastfeedparser/960551eca5b5db81": "economist.com – Asia",
     }

@@ -604,23 +604,23 @@ def test_a_sites_name_before_its_tagline_is_the_name_it_is_shown_by(title, site,
     ("title", "site", "site_name", "categories", "shown"),
     [
         # a section's feed: after the name the feed gives its site, else its home page's host
-        ("Asia", "https://www.economist.com/asia", "The Economist", (), "The Economist · Asia"),
-        ("Asia", "https://www.economist.com/asia", "", (), "economist.com · Asia"),
-        ("Asia", "https://www.economist.com/asia", "Asia", (), "economist.com · Asia"),
+        ("Asia", "https://www.economist.com/asia", "The Economist", (), "The Economist – Asia"),
+        ("Asia", "https://www.economist.com/asia", "", (), "economist.com – Asia"),
+        ("Asia", "https://www.economist.com/asia", "Asia", (), "economist.com – Asia"),
         ("Top Stories", "https://www.harbour-gazette.example/", "", (), None),
         ("Latest News", "https://news.quayside.example/", "Quayside Times", (), None),
-        ("Home", "https://www.ferrylog.example/", "", (), "ferrylog.example · Home"),
-        ("RSS", "https://blog.tidewater.example/", "", (), "blog.tidewater.example · RSS"),
+        ("Home", "https://www.ferrylog.example/", "", (), "ferrylog.example – Home"),
+        ("RSS", "https://blog.tidewater.example/", "", (), "blog.tidewater.example – RSS"),
         ("Science & Environment", "https://www.bbc.co.uk/news", "BBC News", (), None),
         ("Middle East", "https://www.gulfdaily.example/", "", (), None),
-        ("Welt", "https://www.nordkurier.example/welt", "Nordkurier", (), "Nordkurier · Welt"),
+        ("Welt", "https://www.nordkurier.example/welt", "Nordkurier", (), "Nordkurier – Welt"),
         ("Neueste Meldungen", "https://www.elbwacht.example/", "Elbwacht", (), None),
         ("Monde", "https://www.quotidien-du-port.example/", "", (), None),
         ("À la une", "https://www.lecho-des-quais.example/", "L'Écho des quais", (), None),
         ("Deportes", "https://www.diario-del-puerto.example/", "Diario del Puerto", (), None),
         ("Últimas noticias", "https://www.la-marea.example/", "", (), None),
         ("Economia", "https://www.gazzetta-del-molo.example/economia", "", (), None),
-        ("Notizie", "https://www.ilfaro.example/", "Il Faro", (), "Il Faro · Notizie"),
+        ("Notizie", "https://www.ilfaro.example/", "Il Faro", (), "Il Faro – Notizie"),
         ("Esportes", "https://www.jornal-da-doca.example/", "Jornal da Doca", (), None),
         ("Binnenland", "https://www.havenkrant.example/", "De Havenkrant", (), None),
         # a section's name no word list holds, told by the feed's own category
@@ -633,7 +633,7 @@ def test_a_sites_name_before_its_tagline_is_the_name_it_is_shown_by(title, site,
             "https://www.harbour-gazette.example/sport",
             "All the latest sport news, results and fixtures from around the region",
             (),
-            "harbour-gazette.example · Sport",
+            "harbour-gazette.example – Sport",
         ),
     ],
 )
@@ -642,8 +642,17 @@ def test_a_feed_titled_by_its_section_alone_is_shown_after_its_sites_name(
 ) -> None:
     assert is_section_title(title, categories)
     publisher = site_name or site.split("/")[2].removeprefix("www.")
-    expected = shown or f"{publisher} · {title}"
+    expected = shown or f"{publisher} – {title}"
     assert source_title(title, site, site_name, categories) == expected
+
+
+def test_a_sections_feed_is_named_with_a_mark_the_lines_that_show_its_name_do_not_use() -> None:
+    # The page, the email and 'digest stories' set a story's count, sources, author and time
+    # apart with " · ": "2 reports · The Economist · Asia, Quay Post · Mon 7 Dec, 12:58"
+    # read as four parts, of which "Asia" was none.
+    shown = source_title("Asia", "https://www.economist.com/asia", "The Economist")
+    assert shown == "The Economist – Asia"
+    assert "·" not in shown
 
 
 @pytest.mark.parametrize(

@@ -42,10 +42,10 @@ def test_export_names_each_source_as_it_is_shown() -> None:
     unnamed = Source("example.org/asia.xml", "feed", "https://example.org/asia.xml", named=False)
     named = Source("Harbour News", "feed", "https://harbour.example/feed")
     exported = export_opml(
-        [unnamed, named], names={unnamed.name: "example.org · Asia", named.name: "Harbour News"}
+        [unnamed, named], names={unnamed.name: "example.org – Asia", named.name: "Harbour News"}
     )
     names = [s.name for s in parse_opml(exported).sources]
-    assert names == ["example.org · Asia", "Harbour News"]
+    assert names == ["example.org – Asia", "Harbour News"]
 
 
 @pytest.mark.parametrize(

@@ -848,16 +848,16 @@ def test_a_runs_names_follow_the_titles_its_reads_give(tmp_path: Path) -> None:
         records = {r.name: r for r in state.sources()}
     names = ShownNames([world, asia, mine], records)
     assert [names[s.name] for s in (world, asia, mine)] == [world.name, "Asia", "Quay Daily"]
-    names.read(world, "Example News · World")  # read for the first time
-    names.read(asia, "Example News · Asia")  # its publisher's name now before its section
+    names.read(world, "Example News – World")  # read for the first time
+    names.read(asia, "Example News – Asia")  # its publisher's name now before its section
     names.read(mine, "Something Else")
     assert names.every() == {
-        world.name: "Example News · World",
-        asia.name: "Example News · Asia",
+        world.name: "Example News – World",
+        asia.name: "Example News – Asia",
         mine.name: "Quay Daily",
     }
-    names.read(world, "Example News · Asia")  # two of one title: each by its own key
+    names.read(world, "Example News – Asia")  # two of one title: each by its own key
     assert (names[world.name], names[asia.name]) == (world.name, asia.name)
     names.read(asia, "")  # a read that gives no title: its made name, and the other's alone
-    assert (names[world.name], names[asia.name]) == ("Example News · Asia", asia.name)
+    assert (names[world.name], names[asia.name]) == ("Example News – Asia", asia.name)
     assert names["not configured"] == "not configured"

@@ -751,7 +751,7 @@ def source_title(
     ``is_section_title``; ``categories`` are the feed's own) says nothing of who wrote it, and
     is shown after its site's name: ``site_name`` (what the feed calls its site apart from
     its title, an RSS channel's ``<image><title>``), else the host of its home page
-    ("The Economist · Asia", "economist.com · Asia"). A site's name that holds the section's
+    ("The Economist – Asia", "economist.com – Asia"). A site's name that holds the section's
     words already ("NPR Topics: World" for "World") is shown alone. Without either, the
     title stands."""
     shown = _without_tagline(title, site)
@@ -765,7 +765,9 @@ def source_title(
         return shown
     if set(_section_words(shown)) <= set(_section_words(publisher)):
         return own_title(publisher)
-    return own_title(f"{publisher} · {shown}")
+    # (not " · ": the lines that show a source's name set it apart from a story's count,
+    # author and time with that, "2 reports · The Economist – Asia · Mon 7 Dec, 12:58")
+    return own_title(f"{publisher} – {shown}")
 
 
 def _without_tagline(title: str, site: str | None) -> str:
