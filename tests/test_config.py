@@ -151,6 +151,41 @@ def test_errors_name_the_file_the_key_and_the_expectation(
         assert name in message
 
 
+@pytest.mark.parametrize(
+    ("written", "meant", "offset"),
+    [
+        ("GMT+2", "Etc/GMT-2", "UTC+2"),
+        ("GMT-5", "Etc/GMT+5", "UTC-5"),
+        ("UTC+02:00", "Etc/GMT-2", "UTC+2"),
+        ("utc-3", "Etc/GMT+3", "UTC-3"),
+        ("+10", "Etc/GMT-10", "UTC+10"),
+        ("UTC-00:00", "UTC", "UTC+0"),
+    ],
+)
+def test_a_timezone_written_as_a_utc_offset_is_told_the_name_of_that_offset(
+    tmp_path: Path, written: str, meant: str, offset: str
+) -> None:
+    # "GMT-5" was told "did you mean 'Etc/GMT-5'?": a name spelt alike whose offset is the
+    # other way round (IANA's Etc names have POSIX's sign), UTC+5 for New York's UTC-5, so a
+    # user who took it had "today" and every time on the page ten hours off
+    path = write_config(tmp_path, f'timezone = "{written}"')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, strict=True)
+    message = str(caught.value)
+    assert f"did you mean '{meant}'? ({offset}:" in message, message
+    assert message.count("'Etc/GMT") == (meant != "UTC"), message  # that name alone
+    assert "summer time" in message
+
+
+def test_a_utc_offset_no_timezone_name_has_is_told_to_name_a_city(tmp_path: Path) -> None:
+    path = write_config(tmp_path, 'timezone = "UTC+05:30"')
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, strict=True)
+    message = str(caught.value)
+    assert "UTC+5:30 has no timezone name of its own" in message, message
+    assert "Etc/GMT" not in message
+
+
 MISTAKES = """\
 max_stories = "40"
 timezone = "Paris"

@@ -341,6 +341,11 @@ class Timezone(ValueType):
         try:
             return ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # OSError: "Europe", a folder
+            offset = _offset_meant(value)
+            if offset:
+                raise Invalid(
+                    problem=f"must be {self.describe()}, got {value!r}: {offset}"
+                ) from exc
             meant = _zones_meant(value)
             if meant:
                 names = " or ".join(f"'{name}'" for name in meant)
@@ -351,6 +356,34 @@ class Timezone(ValueType):
 
     def show(self, value: Any) -> str:
         return f'"{value.key}"'
+
+
+# A UTC offset written for a timezone: "GMT+2", "UTC-05:00", "+10".
+_OFFSET = re.compile(r"(?:UTC|GMT)?\s*([+-])\s*(\d{1,2})(?::?(\d{2}))?", re.IGNORECASE)
+
+
+def _offset_meant(value: str) -> str:
+    """What to say of a timezone written as a UTC offset ("GMT+2", "UTC-05:00"), "" for any
+    other value. IANA names a whole hour's fixed offset "Etc/GMT-2" for UTC+2: the sign the
+    other way round, as POSIX has it, so the name spelt like the value ("Etc/GMT+2", which
+    ``_zones_meant`` finds) is that many hours off the other way. Neither keeps summer time,
+    as a city's zone does."""
+    found = _OFFSET.fullmatch(value.strip())
+    if found is None:
+        return ""
+    sign, hours, minutes = found.group(1), int(found.group(2)), int(found.group(3) or 0)
+    offset = f"UTC{'+' if hours == minutes == 0 else sign}{hours}" + (
+        f":{minutes:02d}" if minutes else ""
+    )
+    summer = "a fixed offset keeps no summer time, which your city's zone does"
+    if minutes or hours > (14 if sign == "+" else 12):
+        return f"{offset} has no timezone name of its own: name your city's zone"
+    if not hours:
+        return f"did you mean 'UTC'? ({offset}: {summer})"
+    name = f"Etc/GMT{'+' if sign == '-' else '-'}{hours}"
+    return (
+        f"did you mean '{name}'? ({offset}: an Etc name's sign is its offset's reversed; {summer})"
+    )
 
 
 def _zones_meant(value: str) -> list[str]:
