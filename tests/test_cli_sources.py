@@ -209,6 +209,20 @@ def test_sources_add_of_an_address_nothing_answers_says_nothing_was_added(
     assert not (workdir / "digest.toml").exists()
 
 
+def test_sources_add_of_an_address_with_a_slash_short_says_what_it_meant(
+    workdir: Path, capsys
+) -> None:
+    # It was fetched, and refused with a build's advice ("fix the source's url in the
+    # config"), for a config the command had not written; with --no-discover, written with
+    # the empty name made from its missing host, then refused as a config error
+    for given in (["https:/example.org/feed"], ["https:/example.org/feed", "--no-discover"]):
+        assert main(["sources", "add", *given]) == EXIT_FAILED
+        err = capsys.readouterr().err
+        assert "did you mean https://example.org/feed?" in err, err
+        assert "in the config" not in err and "got ''" not in err, err
+        assert not (workdir / "digest.toml").exists()
+
+
 def test_sources_add_refuses_a_local_file_that_is_no_feed(workdir: Path, capsys) -> None:
     # Added, it failed every build; an article file belongs in a folder source.
     (workdir / "notes.txt").write_text("Ferries sail again.\n\nThe quay reopened.\n")

@@ -116,6 +116,22 @@ def test_defaults_read_seeds_and_write_output(tmp_path: Path) -> None:
             ["did you mean 'https://example.net/rss'?"],
         ),
         ('[[sources]]\nurl = "feed://example.net/x"', ["did you mean 'http://example.net/x'?"]),
+        # an address with no host, a slash or the colon short (it was taken, and the source
+        # shown everywhere by an empty name, its fetch failing every run), or a port that
+        # cannot be one, or a host with a space in it
+        (
+            '[[sources]]\nurl = "https:/example.net/rss"',
+            ["did you mean 'https://example.net/rss'?"],
+        ),
+        ('[[sources]]\nurl = "http//example.net/rss"', ["did you mean 'http://example.net/rss'?"]),
+        (
+            '[[sources]]\nurl = "https:///example.net/rss"',
+            ["did you mean 'https://example.net/rss'?"],
+        ),
+        ('[[sources]]\nurl = "https:example.net"', ["did you mean 'https://example.net'?"]),
+        ('[[sources]]\nurl = "http:///feed.xml"', ["key 'url'", "got 'http:///feed.xml'"]),
+        ('[[sources]]\nurl = "http://example.net:87340/rss"', ["key 'url'", "got 'http://exa"]),
+        ('[[sources]]\nurl = "http://exa mple.net/rss"', ["key 'url'", "got 'http://exa mple"]),
         ('timezone = "Paris"', ["line 1: key 'timezone'", "did you mean 'Europe/Paris'?"]),
         ('timezone = "new york"', ["did you mean 'America/New_York'?"]),
         ('timezone = "Europe/Pariss"', ["did you mean 'Europe/Paris'?"]),

@@ -137,3 +137,20 @@ def test_every_subscription_is_imported_or_said_to_be_skipped_with_its_line() ->
         (11, "Nothing", "feed", "its xmlUrl is missing", ""),
         (15, "", "feed", "'file:///etc/passwd' is not a web address (http or https)", ""),
     ]
+
+
+def test_a_subscription_whose_address_names_no_server_is_skipped_and_said_to_be() -> None:
+    # The config refuses such an address (no host, a port past 65535): imported, it made the
+    # whole config refused, and so the import with it
+    found = parse_opml(
+        b'<?xml version="1.0"?><opml version="2.0"><head/><body>\n'
+        b'<outline type="rss" text="Slash" xmlUrl="https:/example.org/feed"/>\n'
+        b'<outline type="rss" text="Port" xmlUrl="http://example.org:99999/feed"/>\n'
+        b'<outline type="rss" text="Good" xmlUrl="https://example.org/good.xml"/>\n'
+        b"</body></opml>"
+    )
+    assert [s.name for s in found.sources] == ["Good"]
+    assert [(s.label, s.problem, s.meant) for s in found.skipped] == [
+        ("Slash", "'https:/example.org/feed' names no server", "https://example.org/feed"),
+        ("Port", "'http://example.org:99999/feed' names no server", ""),
+    ]

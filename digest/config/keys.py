@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TypeVar
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 
@@ -247,12 +247,25 @@ class Url(ValueType):
             parts = urlsplit(value)
         except ValueError as exc:  # "http://[::1/feed": an IPv6 address left open
             raise Invalid from exc
-        if parts.scheme not in ("http", "https") or (self.site and not parts.netloc):
+        if parts.scheme not in ("http", "https") or not names_a_server(parts):
             meant = _with_scheme(value)
             if meant:
                 raise Invalid(problem=f"must be {self.describe()}, got {value!r}: {meant}")
             raise Invalid
         return value if not self.site or value.endswith("/") else value + "/"
+
+
+def names_a_server(address: str | SplitResult) -> bool:
+    """Whether a web address names a server to connect to: a host with no space in it, and
+    a port that is one, if any ("https:/example.org/feed" has none: its source failed every
+    run, and was shown everywhere by the name made from its host, an empty one)."""
+    parts = urlsplit(address) if isinstance(address, str) else address
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or past 65535
+        return False
+    host = parts.hostname or ""
+    return bool(host) and not any(c.isspace() for c in host) and port != 0
 
 
 def from_feed_scheme(url: str) -> str:
@@ -274,12 +287,15 @@ _SCHEMELESS = re.compile(
     re.IGNORECASE,
 )
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*")
+# http or https with a slash, or the colon, too few or too many: all but "://"
+_SLASHES = re.compile(r"(?P<scheme>https?)(?::/?|:/{3,}|/{2,})(?P<rest>[^/].*)", re.IGNORECASE)
 
 
 def with_scheme(value: str) -> str:
     """For an address that is not quite a web address, what it most likely meant: a feed
-    reader's ``feed:`` link, the address it stands for (``from_feed_scheme``); a scheme that
-    is a slip of the keys for http or https ("htp://", "htps://"), that one; an address
+    reader's ``feed:`` link, the address it stands for (``from_feed_scheme``); http or https
+    with a slash or its colon short or over ("https:/", "http//"), or a scheme that is a
+    slip of the keys for either ("htp://", "htps://"), that one; an address
     written without its scheme ("example.org/feed"), http:// for this machine or a private
     network (where https is rare), https:// elsewhere. Empty for anything else (a path, a
     word, another scheme such as ftp://)."""
@@ -289,6 +305,9 @@ def with_scheme(value: str) -> str:
     meant = from_feed_scheme(value)
     if meant:
         return meant
+    slip = _SLASHES.fullmatch(value)  # "https:/example.org", "http//example.org"
+    if slip and _SCHEMELESS.match(slip["rest"]):
+        return f"{slip['scheme'].lower()}://{slip['rest']}"
     scheme, sep, rest = value.partition("://")
     if sep and _SCHEME.fullmatch(scheme) and scheme.lower() not in ("http", "https"):
         close = difflib.get_close_matches(scheme.lower(), ("https", "http"), n=1, cutoff=0.7)

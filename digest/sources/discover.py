@@ -45,12 +45,20 @@ def resolve_new_source(
     """A ``[[sources]]`` entry (name plus url or path) for ``location``; raises SourceError.
     A URL with a ``kind`` is added as that kind, as it is: only a feed is looked for.
     ``allow_private`` and ``settings``: as for ``find_feed``."""
+    from digest.config.keys import names_a_server, with_scheme
+
     scheme = urlsplit(location).scheme.lower()
+    if scheme in ("http", "https") and not names_a_server(location):
+        meant = with_scheme(location)
+        raise SourceError(
+            f"{location} is not a web address: it names no server",
+            f"did you mean {meant}?"
+            if meant
+            else "give a feed URL (https://...), a site URL, or a folder of article files",
+        )
     if scheme not in ("http", "https"):
         path = (base or Path.cwd()) / Path(location).expanduser()
         if not path.exists():
-            from digest.config.keys import with_scheme
-
             meant = with_scheme(location)
             raise SourceError(
                 f"{location} is neither a web address nor an existing file or folder",

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from digest.config.keys import from_feed_scheme, with_scheme
+from digest.config.keys import from_feed_scheme, names_a_server, with_scheme
 from digest.model import Source
 from digest.sources import kinds
 from digest.sources.errors import SourceError
@@ -152,14 +152,13 @@ def _why_not(written: str | None, attribute: str) -> tuple[str, str]:
     location = from_feed_scheme(url) or url
     try:
         parts = urlsplit(location)
-        host = parts.hostname
     except ValueError:  # "http://[::1/feed": an IPv6 address left open
         return f"'{url}' is not a web address", ""
     if parts.scheme not in ("http", "https"):
         # (file:, javascript:... have no place here; "example.org/rss" has lost its scheme)
         return f"'{url}' is not a web address (http or https)", with_scheme(url)
-    if not host:
-        return f"'{url}' names no host", ""
+    if not names_a_server(parts):  # (as the config would refuse it: "https:/", a bad port)
+        return f"'{url}' names no server", with_scheme(url)
     return "", location
 
 
