@@ -328,13 +328,15 @@ def _bug(exc: Exception) -> str:
 
 
 def check_state(path: Path) -> Finding:
-    from digest.state import integrity_problems
+    from digest.state import damage_advice, integrity_problems
 
-    if not path.exists():
-        return _creatable("state", path, "not made yet: the first build makes it")
     problems = integrity_problems(path)
+    if problems and not path.exists():  # gone while its copies remain, as a build says it
+        return Finding("state", str(path), False, _problem(problems[0], damage_advice(path)))
     if problems:
         return Finding("state", str(path), False, "; ".join(problems))
+    if not path.exists():
+        return _creatable("state", path, "not made yet: the first build makes it")
     if not os.access(path, os.R_OK | os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK):
         return Finding(
             "state", str(path), False, "this user may not write it or its folder (the lock "

@@ -260,6 +260,26 @@ def test_a_damaged_or_newer_state_file_is_a_problem(tmp_path: Path) -> None:
     assert "written by a newer digest (schema 999;" in rows(done.stdout)[str(state)][2]
 
 
+def test_a_state_file_gone_while_its_copies_remain_is_a_problem(tmp_path: Path) -> None:
+    # A build refuses to start over (exit 1: 'digest state restore'), but 'digest check'
+    # said "ok state: not made yet: the first build makes it" and "all good: ready to run
+    # unattended", exit 0, and 'check -q' nothing at all
+    copy_seeds(tmp_path)
+    assert digest("build", "-q", "--date", "2026-11-22", cwd=tmp_path).returncode == 0
+    state = tmp_path / "digest-state.sqlite"
+    state.unlink()
+    assert digest("build", "-q", "--date", "2026-11-22", cwd=tmp_path).returncode == 1
+    done = digest("check", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout
+    result, what, detail = rows(done.stdout)[str(state)]
+    assert (result, what) == ("FAIL", "state")
+    assert "missing" in detail and "backups" in detail and "'digest state restore'" in detail
+    assert "all good" not in done.stdout
+    assert not state.exists()  # (nothing changed)
+    quiet = digest("check", "-q", cwd=tmp_path)
+    assert quiet.returncode == 1 and str(state) in quiet.stdout
+
+
 def test_a_damaged_page_inside_the_state_file_is_found_by_quick_check(tmp_path: Path) -> None:
     copy_seeds(tmp_path)
     assert digest("build", "-q", "--date", "2026-11-22", cwd=tmp_path).returncode == 0
