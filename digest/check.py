@@ -108,6 +108,15 @@ def check_config(config: Config) -> Finding:
             load_rules(config.rules)
         except RulesError as exc:
             return Finding("config", name, False, f"rules error: {exc}")
+    if config.templates is not None:  # (a build that renders stops on one, exit 2)
+        from digest.templating import TemplateError, compile_user_templates
+
+        try:
+            compile_user_templates(config.templates)
+        except TemplateError as exc:
+            return Finding(
+                "config", name, False, _problem(f"template error: {exc.problem}", exc.advice)
+            )
     count = len(config.sources) + len(config.invalid_sources)
     enabled = sum(1 for s in config.sources if s.enabled)
     detail = plural(count, "source", "sources")

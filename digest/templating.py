@@ -225,6 +225,16 @@ def make_environment(
     return env
 
 
+def compile_user_templates(templates: Path) -> None:
+    """Compile every template in the user's ``templates`` folder (its ``*.j2`` files), as the
+    build that renders with them will: raises ``TemplateError`` for the first that cannot be
+    (a syntax error), so that ``digest check`` finds what would stop every build. An error
+    only rendering can find (an undefined name) is the build's to say."""
+    env = make_environment(templates)
+    for path in sorted(templates.rglob("*.j2")):
+        env.get_template(path.relative_to(templates).as_posix())
+
+
 def language_of(env: jinja2.Environment) -> Language:
     """The language ``env`` speaks (``make_environment``'s ``speaking``)."""
     lang = env.globals.get("language")

@@ -295,6 +295,31 @@ def test_a_damaged_page_inside_the_state_file_is_found_by_quick_check(tmp_path: 
     assert "SQLite's check found" in detail or "malformed" in detail
 
 
+def test_a_template_of_the_users_that_cannot_be_compiled_is_a_problem(tmp_path: Path) -> None:
+    # Every build stops on it (exit 2), but 'digest check' said "all good: ready to run
+    # unattended", exit 0
+    copy_seeds(tmp_path)
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "day.html.j2").write_text(
+        '{% extends "builtin/day.html.j2" %}\n{% block main %}{{ broken( }}{% endblock %}\n',
+        encoding="utf-8",
+    )
+    config = tmp_path / "digest.toml"
+    config.write_text('templates = "mine"\n[[sources]]\npath = "seeds"\n', encoding="utf-8")
+    assert digest("build", "-q", "--date", "2026-11-22", cwd=tmp_path).returncode == 2
+    done = digest("check", cwd=tmp_path)
+    assert done.returncode == 1, done.stdout
+    result, what, detail = rows(done.stdout)[str(config)]
+    assert (result, what) == ("FAIL", "config")
+    assert f"template day.html.j2 ({tmp_path / 'mine' / 'day.html.j2'}), line 2" in detail
+    assert "fix it, or remove it" in detail
+
+    (tmp_path / "mine" / "day.html.j2").write_text(
+        '{% extends "builtin/day.html.j2" %}\n', encoding="utf-8"
+    )
+    assert digest("check", cwd=tmp_path).returncode == 0  # (a sound one passes)
+
+
 def test_an_output_folder_that_cannot_be_made_is_a_problem(tmp_path: Path) -> None:
     copy_seeds(tmp_path)
     (tmp_path / "taken").write_text("a file where a folder should be", encoding="utf-8")
