@@ -662,6 +662,31 @@ def test_one_address_given_twice_unnamed_is_still_refused(tmp_path: Path) -> Non
     )
 
 
+@pytest.mark.parametrize(
+    "again",
+    [
+        "HTTPS://Example.org/feed?token=s3cr3t",  # its scheme and host in capitals
+        "https://example.org/feed?token=s3cr3t#latest",  # a fragment, which is never sent
+        "https://example.org:443/feed?token=s3cr3t",  # its scheme's own port
+    ],
+)
+def test_one_address_given_twice_unnamed_in_two_spellings_is_refused_too(
+    tmp_path: Path, again: str
+) -> None:
+    # Numbered apart ("example.org/feed (2)") and only warned of: the one feed was fetched
+    # twice every build, each of its entries shown as its own copy in its story
+    with pytest.raises(ConfigError) as caught:
+        parse_config(
+            {"sources": [{"url": "https://example.org/feed?token=s3cr3t"}, {"url": again}]},
+            base=tmp_path,
+        )
+    assert str(caught.value).startswith(
+        "config: [[sources]] #2: reads the same address as [[sources]] #1, written otherwise "
+        f"('{again}'), and neither is named: the feed would be fetched and its entries shown "
+        "twice"
+    )
+
+
 def test_a_wrong_entry_left_unnamed_is_named_after_its_host_not_its_login(tmp_path: Path) -> None:
     path = write_config(
         tmp_path,

@@ -48,7 +48,7 @@ from digest.config.settings import (
 )
 from digest.errors import toml_key_line, toml_mistake
 from digest.model import Source, SourceFailure
-from digest.sources.urls import host_name, url_key
+from digest.sources.urls import canonical_url, host_name, url_key
 from digest.state import StateError, read_source_locations
 
 
@@ -390,10 +390,14 @@ def _shared_names(
     one before it: they would share what the state keeps of a source. One address given
     twice and left unnamed is said to be, as its one made name is none of the user's."""
     first: dict[str, int] = {}
+    unnamed: dict[str, int] = {}  # the web addresses left unnamed, as they are requested
     errors = []
     for at, source in enumerate(sources):
         if source.name not in first:
             first[source.name] = at
+            twice = _twice_unnamed(source, at, unnamed)
+            if twice is not None:
+                errors.append(_twice_unnamed_error(sources, places, twice, at, where, text))
             continue
         earlier = sources[first[source.name]]
         index, before = places[at], places[first[source.name]]
@@ -416,6 +420,43 @@ def _shared_names(
     return errors
 
 
+def _twice_unnamed(source: Source, at: int, unnamed: dict[str, int]) -> int | None:
+    """Where (in ``sources``) the address of ``source``, a web address left unnamed, was
+    given before, unnamed too, spelt otherwise ("HTTPS://Example.org/feed", a "#fragment",
+    the scheme's own port): None when it was not; ``unnamed`` keeps those given so far."""
+    if source.named or urlsplit(source.location).scheme not in ("http", "https"):
+        return None
+    address = canonical_url(source.location)
+    if address in unnamed:
+        return unnamed[address]
+    unnamed[address] = at
+    return None
+
+
+def _twice_unnamed_error(
+    sources: Sequence[Source],
+    places: Sequence[int],
+    before: int,
+    at: int,
+    where: str,
+    text: str | None,
+) -> ConfigError:
+    """The error for ``sources[at]``, which reads the address of ``sources[before]`` spelt
+    otherwise, both left unnamed: their names, made from the addresses as written, differ,
+    but the feed would be fetched twice every build and each of its entries shown twice,
+    as a copy of itself in its story."""
+    index = places[at]
+    here = f"{where}: {entry_label('sources', index)}"
+    other = _entry_at(places[before], "url", text)
+    message = (
+        f"{here}: reads the same address as {other}, written otherwise "
+        f"('{sources[at].location}'), and neither is named: the feed would be fetched and its "
+        "entries shown twice; remove one (or, to read it twice with other filters, give each "
+        "a 'name')"
+    )
+    return ConfigError(message, file=here, at=("sources", index, "url"))
+
+
 def _same_address(
     sources: Sequence[Source], places: Sequence[int], where: str, text: str | None
 ) -> tuple[str, ...]:
@@ -428,7 +469,10 @@ def _same_address(
         web = urlsplit(source.location).scheme in ("http", "https")
         readers.setdefault(url_key(source.location) if web else source.location, []).append(at)
     warnings = []
-    for ats in readers.values():
+    for every in readers.values():
+        # (not the later of one address given twice unnamed: ``_twice_unnamed_error``)
+        unnamed: dict[str, int] = {}
+        ats = [at for at in every if _twice_unnamed(sources[at], at, unnamed) is None]
         names = {sources[at].name for at in ats}
         if len(ats) < 2 or len(names) < len(ats):
             continue
