@@ -599,6 +599,50 @@ def _feed_file(path: Path, title: str, *numbers: int) -> None:
     )
 
 
+def test_a_feeds_title_with_control_characters_is_shown_and_exported_without_them(
+    workdir: Path, http_server, capsys
+) -> None:
+    # A JSON feed's title may hold any character: an escape sequence in it reached the
+    # terminal raw in 'sources list', 'digest check' and 'digest stories', and the email's
+    # HTML part; 'digest sources export' stopped on it with a traceback.
+    import json
+
+    newest = dt.datetime.now(dt.UTC) - dt.timedelta(hours=1)
+    http_server.route(
+        "/quay.json",
+        headers={"Content-Type": "application/feed+json"},
+        body=json.dumps(
+            {
+                "version": "https://jsonfeed.org/version/1.1",
+                "title": "Quay\u001b[2J News\u0007",
+                "items": [
+                    {
+                        "id": "q1",
+                        "url": "https://example.org/q/1",
+                        "title": "Crane lifted onto the pier",
+                        "content_text": "The harbour crane was lifted onto pier 4 today.",
+                        "date_published": newest.isoformat(),
+                    }
+                ],
+            }
+        ),
+    )
+    (workdir / "digest.toml").write_text(
+        f'[fetch]\nallow_private = true\n\n[[sources]]\nurl = "{http_server.url("/quay.json")}"\n',
+        encoding="utf-8",
+    )
+    assert main(["build", "-q"]) == EXIT_OK
+    capsys.readouterr()
+    assert main(["sources", "list"]) == EXIT_OK
+    listed = capsys.readouterr().out
+    assert listed.startswith("Quay[2J News  [feed]\n"), listed
+    assert main(["sources", "export"]) == EXIT_OK
+    exported = capsys.readouterr().out
+    assert 'text="Quay[2J News"' in exported
+    assert "\x1b" not in listed + exported and "\x07" not in listed + exported
+    assert ">Quay[2J News<" in _day_page(workdir)
+
+
 def _day_page(workdir: Path) -> str:
     (page,) = (p for p in (workdir / "output").glob("2*.html"))  # (one day built)
     return page.read_text("utf-8")

@@ -154,3 +154,13 @@ def test_a_subscription_whose_address_names_no_server_is_skipped_and_said_to_be(
         ("Slash", "'https:/example.org/feed' names no server", "https://example.org/feed"),
         ("Port", "'http://example.org:99999/feed' names no server", ""),
     ]
+
+
+def test_export_writes_names_with_control_characters_without_them() -> None:
+    # A config's own name or title may hold one (TOML writes "\u0007"): lxml refused it,
+    # and 'digest sources export' stopped with a traceback
+    bell = Source("Bell\x07 News", "feed", "https://example.org/feed.xml", category="Ne\x1bws")
+    data = export_opml([bell], title="Mine\x1b[2J")
+    assert b"\x07" not in data and b"\x1b" not in data
+    (found,) = parse_opml(data).sources
+    assert (found.name, found.category) == ("Bell News", "News")

@@ -22,6 +22,7 @@ from digest.sources import kinds
 from digest.sources.errors import SourceError
 from digest.sources.kinds.base import Kind
 from digest.sources.urls import host_name
+from digest.text.decode import strip_control_chars
 
 CATEGORY_SEPARATOR = "/"
 # OPML's own convention: an outline with an ``xmlUrl`` subscribes to a feed, whatever its
@@ -192,10 +193,12 @@ def export_opml(
     by the name it is shown by (``names``, by its key: a feed's own title for a source the
     config leaves unnamed; its key when not given).
 
-    Local folders and files are left out: their paths mean nothing to another reader."""
+    Local folders and files are left out: their paths mean nothing to another reader.
+    Control characters, which XML cannot hold, are left out of the names and titles (a
+    config's may have one: TOML writes "\u0007")."""
     root = etree.Element("opml", version="2.0")
     head = etree.SubElement(root, "head")
-    etree.SubElement(head, "title").text = title
+    etree.SubElement(head, "title").text = strip_control_chars(title)
     etree.SubElement(head, "dateCreated").text = format_datetime(
         now or dt.datetime.now(dt.UTC), usegmt=True
     )
@@ -204,14 +207,15 @@ def export_opml(
     for source in sources:
         if not is_web_source(source):
             continue
-        path = tuple(p for p in (source.category or "").split(CATEGORY_SEPARATOR) if p)
+        category = strip_control_chars(source.category or "")
+        path = tuple(p for p in category.split(CATEGORY_SEPARATOR) if p)
         for depth in range(1, len(path) + 1):
             if path[:depth] not in folders:
                 folders[path[:depth]] = etree.SubElement(
                     folders[path[: depth - 1]], "outline", text=path[depth - 1]
                 )
         opml_type = kinds.kind(source.kind).opml_type or ""
-        name = (names or {}).get(source.name, source.name)
+        name = strip_control_chars((names or {}).get(source.name, source.name))
         attributes = {"type": opml_type, "text": name, "title": name}
         if opml_type == FEED_TYPE:
             attributes["xmlUrl"] = source.location

@@ -753,7 +753,14 @@ def source_title(
     its title, an RSS channel's ``<image><title>``), else the host of its home page
     ("The Economist – Asia", "economist.com – Asia"). A site's name that holds the section's
     words already ("NPR Topics: World" for "World") is shown alone. Without either, the
-    title stands."""
+    title stands.
+
+    Control characters go, as from an entry's title (``strip_control_chars``): a JSON feed's
+    title may hold an escape sequence, which reached a terminal raw in every listing of the
+    sources, and stopped 'digest sources export' (XML holds none)."""
+    from digest.text.decode import strip_control_chars
+
+    title, site_name = strip_control_chars(title), strip_control_chars(site_name)
     shown = _without_tagline(title, site)
     if not is_section_title(shown, categories):
         return shown
