@@ -498,8 +498,8 @@ def child(args: argparse.Namespace) -> None:
             import pstats
 
             pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(45)
-            if args.profile_out:
-                profiler.dump_stats(args.profile_out)
+            if args.profile_out:  # (each tree's beside it: FILE.<tree's folder name>)
+                profiler.dump_stats(f"{args.profile_out}.{Path(args.tree).resolve().name}")
         elif args.profile == "sample":
             sampler.stop()
             print(sampler.output_text(unicode=False, color=False), file=sys.stderr)
@@ -713,7 +713,8 @@ def main() -> None:
         "--profile-out",
         type=Path,
         metavar="FILE",
-        help="with --profile cprofile: also save the (last) build's profile, for pstats",
+        help="with --profile cprofile: also save each tree's (last) build's profile, for "
+        "pstats, as FILE.<the tree's folder name>",
     )
     parser.add_argument(
         "--tracemalloc", action="store_true", help="trace the build's allocations (slow; stderr)"

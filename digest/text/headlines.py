@@ -846,14 +846,16 @@ def is_section_title(title: str, categories: Sequence[str] = ()) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=4096)  # (a feed's categories are read again on every build)
 def _section_words(text: str) -> tuple[str, ...]:
     """``text``'s words, case and accents aside ("Economía" is "economia")."""
-    import unicodedata
+    folded = text.casefold()
+    if not folded.isascii():  # (most titles and categories are: nothing to take off them)
+        import unicodedata
 
-    plain = "".join(
-        c for c in unicodedata.normalize("NFKD", text.casefold()) if not unicodedata.combining(c)
-    )
-    return tuple(_NAME_WORD.findall(plain))
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return tuple(_NAME_WORD.findall(folded))
 
 
 @functools.cache
