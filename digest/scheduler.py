@@ -297,8 +297,12 @@ class Scheduler:
     def run_forever(self, max_idle: float = 60.0) -> None:
         """Catch up once if a run was missed, then run on schedule until ``stop()``."""
         with _wall_clock_of(self.clock, lambda: self.config.timezone):
-            if missed_run(self.config, self.last_run(), self.clock()):
-                log.info("a scheduled run was missed while digest was not running: running now")
+            last = self.last_run()
+            if missed_run(self.config, last, self.clock()):
+                if last is None:  # (nothing was missed: there is no digest yet to read)
+                    log.info("no run yet: running now, then on schedule")
+                else:
+                    log.info("a scheduled run was missed while digest was not running: running now")
                 self.run_job()
             self._register()
             while not self.stopping:
@@ -390,9 +394,13 @@ def stop_on_signals(scheduler: Scheduler) -> Iterator[None]:
     def handler(signum: int, _frame: object) -> None:
         if signum == signal.SIGINT and scheduler.stopping:
             raise KeyboardInterrupt
+        # (Ctrl-C is pressed at a terminal; SIGTERM comes from systemd or kill, whose log
+        # the advice to press it again would only puzzle)
+        again = " (Ctrl-C again stops it now)" if signum == signal.SIGINT else ""
         log.info(
-            "received %s: finishing the job in hand, then stopping (Ctrl-C again stops it now)",
+            "received %s: finishing the job in hand, then stopping%s",
             signal.Signals(signum).name,
+            again,
         )
         scheduler.stop()
 

@@ -162,6 +162,7 @@ def test_sigterm_to_the_whole_group_mid_build_stops_in_order(
         assert process.wait(60) == 0, log.read_text()
         text = log.read_text()
         assert "received SIGTERM" in text
+        assert "Ctrl-C" not in text  # (advice for a terminal, not for a service's log)
         assert "lost" not in text and "Traceback" not in text, text
         assert "scheduled run done: " in text and "40 sources" in text, text
         assert text.rstrip().endswith("scheduler stopped"), text

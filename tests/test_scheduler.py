@@ -84,15 +84,30 @@ def test_missed_run_is_caught_up_once_not_per_missed_day(tmp_path: Path) -> None
     assert runs == [start]
 
 
-def test_first_start_with_no_history_runs_once(tmp_path: Path) -> None:
+def test_a_missed_run_says_it_was_missed(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    config = make_config(tmp_path, at="07:00")
+    start = dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+    set_last_run(config, start - dt.timedelta(days=1))
+    clock = FakeClock(start, until=start + dt.timedelta(minutes=5))
+    with caplog.at_level("INFO", logger="digest.scheduler"):
+        Scheduler(config, lambda: "ok", clock=clock, wait=clock.wait).run_forever()
+    assert "a scheduled run was missed while digest was not running" in caplog.text
+
+
+def test_first_start_with_no_history_runs_once(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
     config = make_config(tmp_path, at="07:00")
     start = dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
     clock = FakeClock(start, until=start + dt.timedelta(minutes=5))
     runs: list[dt.datetime] = []
-    Scheduler(
-        config, lambda: runs.append(clock()) or "ok", clock=clock, wait=clock.wait
-    ).run_forever()
+    with caplog.at_level("INFO", logger="digest.scheduler"):
+        Scheduler(
+            config, lambda: runs.append(clock()) or "ok", clock=clock, wait=clock.wait
+        ).run_forever()
     assert runs == [start]
+    # nothing was missed on a first start: no digest had been made yet
+    assert "no run yet: running now" in caplog.text and "missed" not in caplog.text
     with State.open(config.state) as state:
         assert state.get_meta(LAST_RUN_KEY) == start.isoformat()
 
