@@ -54,8 +54,27 @@ def test_markdown_headings_lists_and_links() -> None:
     assert text_to_paragraphs(text, markdown=True) == [
         Paragraph("What happened", "heading"),
         Paragraph("The city council voted yes on the plan."),
-        Paragraph("first point"),
-        Paragraph("second point"),
+        Paragraph("\u2022 first point"),  # an item keeps its bullet, as an HTML list's does
+        Paragraph("\u2022 second point"),
+    ]
+
+
+def test_a_markdown_list_reads_as_the_same_list_in_html() -> None:
+    from digest.text.html import html_to_paragraphs
+
+    markdown = (
+        "Changes:\n\n* Fixed a crash on start\n* Added **dark** mode\n\n1. Unpack it\n2) Run it\n"
+    )
+    html = (
+        "<p>Changes:</p><ul><li>Fixed a crash on start</li><li>Added <b>dark</b> mode</li></ul>"
+        "<ol><li>Unpack it</li><li>Run it</li></ol>"
+    )
+    assert texts(text_to_paragraphs(markdown, markdown=True)) == texts(html_to_paragraphs(html))
+    assert texts(text_to_paragraphs(markdown, markdown=True))[1:] == [
+        "\u2022 Fixed a crash on start",
+        "\u2022 Added dark mode",
+        "1. Unpack it",
+        "2. Run it",
     ]
 
 

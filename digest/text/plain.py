@@ -14,7 +14,7 @@ import itertools
 import re
 
 from digest.model import Paragraph
-from digest.text.shapes import labelled_line, link_line, list_line, timestamp_list
+from digest.text.shapes import as_list_item, labelled_line, link_line, list_line, timestamp_list
 
 _BLANK_LINES = re.compile(r"\n[ \t]*\n")
 # The closing #s are cut by _heading_text: a lazy group before "\s*#*\s*$" would try every
@@ -26,6 +26,8 @@ _MD_LINK = re.compile(r"!?\[([^\[\]]*)\]\((?:[^()]|\([^()]*\))*\)")
 # The emphasised text does not run over the next delimiter, for the same reason.
 _MD_EMPHASIS = re.compile(r"(\*\*|__)(?=\S)((?:(?!\1).)+?)(?<=\S)\1")
 _MD_RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
+# A list's item: a bullet, or its number ("- ", "* ", "2. ", "3) ")
+_MD_ITEM = re.compile(r"^(?:[-*+]|(\d+)[.)])\s+")
 _MD_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 # A hard-wrapped paragraph has every line but its last filled to roughly the same width.
@@ -254,9 +256,12 @@ def _markdown_block(lines: list[str]) -> list[Paragraph]:
             out.append(Paragraph(_strip_inline_markdown(_heading_text(heading[2])), "heading"))
         elif _MD_RULE.match(line):
             flush()
-        elif re.match(r"^([-*+]|\d+[.)])\s+", line):
-            flush()  # list items are paragraphs of their own
-            out.append(Paragraph(_strip_inline_markdown(re.sub(r"^([-*+]|\d+[.)])\s+", "", line))))
+        elif item := _MD_ITEM.match(line):
+            flush()  # list items are paragraphs of their own, each with its bullet or number,
+            # as an HTML list's are (``shapes.as_list_item``): still an item to the summariser
+            number = int(item[1]) if item[1] else None
+            text = _strip_inline_markdown(line[item.end() :])
+            out.append(Paragraph(as_list_item(text, number)))
         else:
             pending.append(line.lstrip("> ").strip())
     flush()
