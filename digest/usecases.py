@@ -520,6 +520,14 @@ def read_one_article(
     from digest.text.recurring import learn
 
     document = _read_input(location, stdin, config)
+    entries = _feed_entries(document)
+    if entries is not None:  # (a page's reading of its XML ran every entry's text together)
+        raise SourceError(
+            f"{location} is a feed of {entries} entr{'y' if entries == 1 else 'ies'}, not one "
+            "article",
+            f"add it with 'digest sources add {location}', or give 'digest extract' the "
+            "address of one of its articles",
+        )
     kind = kinds.for_one_article(document)
     try:
         reading = kind.read_one(
@@ -537,6 +545,26 @@ def read_one_article(
     sighting = survey(raw)
     template = learn([sighting], read_source_history(config.state, [sighting])).get(raw.source)
     return prepare_article(raw, load_rules(config.rules), config, template)
+
+
+def _feed_entries(document: Document) -> int | None:
+    """How many entries ``document`` holds if it is a feed (RSS, Atom, JSON Feed) of any; None
+    if it is not one (an article's page or file: a page the fallback parser reads as a feed
+    of none is one)."""
+    from digest.sources.feeds import FeedError, parse_feed
+
+    if document.suffix in (".txt", ".md", ".markdown"):
+        return None  # (an article's text file, read as such whatever it holds)
+    try:
+        parsed = parse_feed(
+            document.data,
+            Source(document.name, "feed", document.location),
+            url=document.url,
+            content_type=document.content_type,
+        )
+    except FeedError:
+        return None
+    return len(parsed.articles) or None
 
 
 def _read_input(location: str, stdin: BinaryIO | None, config: Config) -> Document:

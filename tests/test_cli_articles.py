@@ -109,6 +109,27 @@ def test_extract_a_url_from_a_loopback_server(http_server, capsys, tmp_path) -> 
     assert parsed["url"] == http_server.url("/story.html")
 
 
+def test_extract_given_a_feed_says_it_is_one_rather_than_print_its_entries_run_together(
+    http_server, capsys
+) -> None:
+    feed = (
+        b'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Harbour</title>'
+        b"<link>https://harbour.example/</link>"
+        b"<item><title>Ferry delayed</title><link>https://harbour.example/ferry</link>"
+        b"<description>The morning ferry left two hours late after a storm.</description></item>"
+        b"<item><title>Quay reopens</title><link>https://harbour.example/quay</link>"
+        b"<description>The north quay reopened to traffic on Tuesday.</description></item>"
+        b"</channel></rss>"
+    )
+    http_server.route("/feed.xml", body=feed, headers={"Content-Type": "application/rss+xml"})
+    url = http_server.url("/feed.xml")
+    assert main(["extract", url]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    assert f"{url} is a feed of 2 entries, not one article" in captured.err
+    assert f"digest sources add {url}" in captured.err
+
+
 def test_extract_refuses_a_link_local_address_unless_allowed(capsys) -> None:
     # where cloud metadata services answer: never taken as the user's own choice
     assert main(["extract", "--json", "http://169.254.169.254/latest/meta-data/"]) == 1
