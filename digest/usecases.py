@@ -555,6 +555,9 @@ def _feed_entries(document: Document) -> int | None:
 
     if document.suffix in (".txt", ".md", ".markdown"):
         return None  # (an article's text file, read as such whatever it holds)
+    head = document.data[:512].lstrip().lower()
+    if head.startswith((b"<!doctype html", b"<html")):
+        return None  # (a page: the feed parser is not even loaded for it)
     try:
         parsed = parse_feed(
             document.data,
