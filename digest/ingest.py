@@ -278,9 +278,12 @@ class _Remote:
 
 # A feed whose body could not be read (an HTML page, RSS-in-JSON, a file cut off) is not
 # downloaded and read again on every run while it stays the same: the next request sends that
-# body's validators, and "304 Not Modified" repeats its failure. It is read again at least
-# this often, and whenever digest itself changes (``code_version``: an upgrade, or an edit or
-# a pull in a checkout): a newer digest may read what this one could not.
+# body's validators, and "304 Not Modified" repeats its failure; a server that answers in
+# full anyway, with the same bytes (``body_hash``), costs the download but not the parse. It
+# is read again at least this often, and whenever digest itself changes (``code_version``: an
+# upgrade, or an edit or a pull in a checkout): a newer digest may read what this one could
+# not. A body that may have been cut short on its way keeps only its hash: its validators
+# would have the next run told "not modified" rather than given the whole of it.
 UNREADABLE_RECHECK = dt.timedelta(hours=24)
 
 
@@ -294,7 +297,7 @@ def _unreadable(
     found = record.unreadable
     if not found or found.get("version") != code_version():
         return None
-    if not (found.get("etag") or found.get("last_modified")):
+    if not (found.get("etag") or found.get("last_modified") or found.get("body_hash")):
         return None
     if not isinstance(found.get("problem"), str) or not isinstance(found.get("judged"), str):
         return None
@@ -310,13 +313,16 @@ def _unreadable(
 def _remember_unreadable(
     result: FetchResult, error: SourceError, now: dt.datetime
 ) -> dict[str, Any] | None:
-    """What to remember of a fetched body that could not be read: None without validators,
-    which the next request could not send back."""
-    if not (result.etag or result.last_modified):
+    """What to remember of a fetched body that could not be read: its validators, for the
+    next request to send back, unless the body may have been cut short on its way
+    (``SourceError.lasting``), and its hash; None with neither."""
+    validators = (result.etag, result.last_modified) if error.lasting else (None, None)
+    if not (any(validators) or result.body_hash):
         return None
     return {
-        "etag": result.etag,
-        "last_modified": result.last_modified,
+        "etag": validators[0],
+        "last_modified": validators[1],
+        "body_hash": result.body_hash,
         "problem": error.problem,
         "advice": error.advice,
         "version": code_version(),
@@ -402,14 +408,16 @@ def is_remote(source: Source) -> bool:
 
 def _cursor(source: Source, record: SourceRecord | None, day_end: dt.datetime | None) -> Cursor:
     """What the state remembers of the source's last read, if that was at its configured
-    location: a source given a new address starts afresh. Without its validators once an
-    entry it held for a later day is due by ``day_end``: a "304 Not Modified" would hide it."""
+    location: a source given a new address starts afresh. Without its validators (nor its
+    body's hash) once an entry it held for a later day is due by ``day_end``: a "304 Not
+    Modified" would hide it."""
     if record is None or record.location != source.location:
         return Cursor()
     due = record.held_until is not None and (day_end is None or record.held_until < day_end)
     return Cursor(
         etag=None if due else record.etag,
         last_modified=None if due else record.last_modified,
+        body_hash=None if due else record.body_hash,
         moved_to=record.fetch_url,
         data=record.cursor,
     )
@@ -463,20 +471,30 @@ def _collect_remote(
             sum(
                 1
                 for request, remote in zip(requests, wanted, strict=True)
-                if not (remote.kind.may_follow or request.etag or request.last_modified)
+                if not (
+                    remote.kind.may_follow
+                    or request.etag
+                    or request.last_modified
+                    or _body_hash(remote)  # (its body may come again unchanged, not to parse)
+                )
             )
         )
     total = len(requests)
     done = 0
     by_name = {remote.source.name: remote for remote in wanted}
     parsed: dict[str, Reading | Follow[Any] | Pending | Exception] = {}
+    unchanged: set[str] = set()  # answered in full with the body read last time
 
     def finished(result: FetchResult) -> None:
         # Called on this thread as each fetch completes: parsing here (or handing the body to
         # a worker process) overlaps this source's CPU work with the other sources' waits.
         nonlocal done
         done += 1
-        if result.outcome == "ok":
+        outcome_shown = result.outcome
+        if result.body_hash is not None and result.body_hash == _body_hash(by_name[result.source]):
+            unchanged.add(result.source)  # (as if "304 Not Modified": nothing to parse)
+            outcome_shown = "not_modified"
+        elif result.outcome == "ok":
             remote = by_name[result.source]
             source, kind, cursor = remote.source, remote.kind, remote.cursor
             fetched = _fetched(result)
@@ -496,7 +514,7 @@ def _collect_remote(
                 run.names.read(by_name[result.source].source, outcome.own_name)
             elif isinstance(outcome, Parsed):
                 run.names.read(by_name[result.source].source, outcome.title)
-            progress(run.names[result.source], done, total, result.outcome)
+            progress(run.names[result.source], done, total, outcome_shown)
 
     # Bodies are dropped once handled: a build of many feeds need not hold them all.
     # Fetching waits while the worker processes are behind: see digest.room.
@@ -522,6 +540,8 @@ def _collect_remote(
                     "(update the url in your config to make it permanent)",
                 )
             )
+        if source.name in unchanged:
+            result = dataclasses.replace(result, outcome="not_modified")
         if result.outcome == "not_modified" and remote.unreadable is not None:
             # the body that could not be read, unchanged: the same failure, nothing parsed
             advice = remote.unreadable.get("advice")
@@ -542,6 +562,7 @@ def _collect_remote(
                 etag=result.etag or (record.etag if record else None),
                 last_modified=result.last_modified or (record.last_modified if record else None),
                 held_until=record.held_until if record else None,  # still held, still due then
+                body_hash=record.body_hash if record else None,
                 fetch_url=fetch_url,
                 cursor=remote.cursor.data,
                 cursor_before=remote.cursor.data,
@@ -579,19 +600,37 @@ def _collect_remote(
                 outcome.advice,
                 "content",
                 unreadable=None
-                if remote.kind.may_follow or not outcome.lasting  # (cut off: download again)
+                if remote.kind.may_follow
                 else _remember_unreadable(result, outcome, now),
             )
             continue
         if isinstance(outcome, Exception):
             run.failed(source, f"unexpected error: {_error_text(outcome)}", _BUG, "error")
             continue
-        health = {"etag": result.etag, "last_modified": result.last_modified}
+        health = {
+            "etag": result.etag,
+            "last_modified": result.last_modified,
+            "body_hash": result.body_hash,
+        }
         if isinstance(outcome, Reading):
             run.took(source, remote.kind, outcome, remote.cursor, fetch_url=fetch_url, **health)
         else:
             assert isinstance(outcome, Parsed)  # follow-ups were read above
             run.took_parsed(source, outcome, remote.cursor, fetch_url=fetch_url, **health)
+
+
+def _body_hash(remote: _Remote) -> str | None:
+    """The hash of the body ``remote``'s last read took in full (or, for a source whose last
+    body could not be read, of that body): fetched again, the same bytes would be read as they
+    were then, and are not read again (servers that send no validators, or answer every
+    request in full whatever they are sent, are common). None: none to compare, or a kind
+    that follows links, whose reading lies past its body too."""
+    if remote.kind.may_follow:
+        return None
+    if remote.unreadable is not None:
+        found = remote.unreadable.get("body_hash")
+        return found if isinstance(found, str) else None
+    return remote.cursor.body_hash
 
 
 def _guarded(source: Source, read: Callable[[], Any]) -> Any:

@@ -190,6 +190,10 @@ _MIGRATIONS: tuple[str, ...] = (
     # gave it ('' for none), shown for a source the config leaves unnamed (Source.shown);
     # NULL: not read since it was kept. The source's key stays its made name.
     "ALTER TABLE sources ADD COLUMN title TEXT",
+    # body_hash: the SHA-256 of the body its last successful read took in full (hex), so that
+    # a server that answers every request in full, the same bytes, costs a download but not
+    # a parse (see digest.ingest); NULL: none to compare, or to be read in full next run.
+    "ALTER TABLE sources ADD COLUMN body_hash TEXT",
 )
 
 # A held-back entry not read again for this long is forgotten: its feed dropped it, or gave it
@@ -327,6 +331,8 @@ class SourceRecord:
     held_until: dt.datetime | None = None
     # the source's own title as its last successful read gave it (see ``shown``)
     title: str | None = None
+    # the SHA-256 of the body its last successful read took in full (see SourceHealth)
+    body_hash: str | None = None
 
     def shown(self, source: Source) -> str:
         """The name ``source`` (this record's, as configured now) is shown by: its own title
@@ -375,12 +381,18 @@ class SourceHealth:
     # source read by a build of an earlier day), so its first-run window is still to be
     # applied: the source stays new (see ``still_new``)
     settles: bool = True
+    # the SHA-256 of the body this read took (a "304 Not Modified": the stored one's), so
+    # that the same bytes fetched in full next run are not read again; None: to be read in
+    # full next run, or no body
+    body_hash: str | None = None
 
     def read_again(self) -> SourceHealth:
         """This read, stored so that the next run reads the source in full again: without
         the validators (a "304 Not Modified" would hide what is left) and with the cursor it
         started from. For a source some of whose articles wait for a later run."""
-        return dataclasses.replace(self, etag=None, last_modified=None, cursor=self.cursor_before)
+        return dataclasses.replace(
+            self, etag=None, last_modified=None, body_hash=None, cursor=self.cursor_before
+        )
 
     def still_new(self) -> SourceHealth:
         """This read, for a new source all of whose entries it held for a later day: stored
@@ -1418,8 +1430,8 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
     if health.ok:
         db.execute(
             "INSERT INTO sources (name, location, first_run, etag, last_modified, last_success, "
-            "consecutive_failures, items, fetch_url, settled, cursor, held_until, title) "
-            "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?) "
+            "consecutive_failures, items, fetch_url, settled, cursor, held_until, title, "
+            "body_hash) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(name) DO UPDATE SET "
             "settled = CASE WHEN sources.location = excluded.location "
             "THEN MAX(sources.settled, excluded.settled) ELSE excluded.settled END, "
@@ -1428,6 +1440,7 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
             "last_success = excluded.last_success, consecutive_failures = 0, "
             "items = excluded.items, disabled_reason = NULL, fetch_url = excluded.fetch_url, "
             "cursor = excluded.cursor, unreadable = NULL, held_until = excluded.held_until, "
+            "body_hash = excluded.body_hash, "
             # (the old row's values on the right: the location before this read's)
             "title = CASE WHEN excluded.title IS NOT NULL THEN excluded.title "
             "WHEN sources.location = excluded.location THEN sources.title END",
@@ -1444,6 +1457,7 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
                 json.dumps(dict(health.cursor), ensure_ascii=False) if health.cursor else None,
                 _iso(health.held_until) if health.held_until else None,
                 health.title,
+                health.body_hash,
             ),
         )
     else:
@@ -1496,7 +1510,7 @@ def _save_incomplete(
 _SOURCE_COLUMNS = (
     "name, location, first_run, etag, last_modified, last_success, last_error, last_error_at, "
     "consecutive_failures, items, disabled_reason, fetch_url, settled, cursor, unreadable, "
-    "held_until, title"
+    "held_until, title, body_hash"
 )
 
 
@@ -1519,6 +1533,7 @@ def _source_record(row: tuple) -> SourceRecord:
         unreadable=_cursor_from(row[14]) or None,
         held_until=_from_iso(row[15]),
         title=row[16],
+        body_hash=row[17],
     )
 
 

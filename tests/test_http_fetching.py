@@ -16,12 +16,35 @@ from urllib.parse import urlsplit
 import pytest
 from fakeinternet import PUBLIC, FakeInternet
 from fetchhelpers import FEED, Sleeps, closed_port, get, unanswered_port
-from httpserver import FixtureServer, Reply
+from httpserver import FixtureServer, Recorded, Reply
 
 from digest.room import Room
 from digest.sources.http import Client, FetchRequest, FetchSettings, fetch, fetch_all
 
 pytestmark = pytest.mark.usefixtures("no_proxies")
+
+
+def test_a_body_comes_with_its_hash_and_a_304_or_a_failure_with_none(http_server: FixtureServer):
+    import hashlib
+
+    def conditional(request: Recorded) -> Reply:
+        if request.headers.get("if-none-match") == '"v1"':
+            return Reply(304)
+        return Reply(200, FEED, {"ETag": '"v1"'})
+
+    http_server.route("/feed", conditional)
+    http_server.route("/missing", status=404)
+    ok = fetch(FetchRequest("s", http_server.url("/feed"), allow_private=True))
+    unchanged = fetch(FetchRequest("s", http_server.url("/feed"), '"v1"', allow_private=True))
+    missing = fetch(FetchRequest("s", http_server.url("/missing"), allow_private=True))
+    assert ok.body_hash == hashlib.sha256(FEED).hexdigest()
+    assert (unchanged.outcome, unchanged.body_hash) == ("not_modified", None)
+    assert (missing.outcome, missing.body_hash) == ("failed", None)
+    # a build's fetching lets go of the bodies it has handed on, not of their hashes
+    (kept,) = fetch_all(
+        [FetchRequest("s", http_server.url("/feed"), allow_private=True)], keep_bodies=False
+    )
+    assert (kept.body, kept.body_hash) == (b"", ok.body_hash)
 
 
 # --- retries ------------------------------------------------------------------------------

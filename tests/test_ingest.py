@@ -269,6 +269,113 @@ def test_a_cut_off_body_is_not_remembered_as_unreadable(
     assert second.digest.failures == () and second.new_articles == 1
 
 
+# --- a server that answers in full every time: the same bytes are not read again ---------------
+
+
+class _Reads:
+    """How many times the feed kind parsed a body: the real parse, counted."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from digest.sources.kinds.feed import FeedKind
+
+        self.count = 0
+        parse = FeedKind.parse
+
+        def counted(kind: FeedKind, *args: object, **kwargs: object) -> object:
+            self.count += 1
+            return parse(kind, *args, **kwargs)
+
+        monkeypatch.setattr(FeedKind, "parse", counted)
+
+
+def _outcomes(config: Config, now: dt.datetime) -> tuple[object, list[str]]:
+    said: list[str] = []
+    result = build(config, DAY, now=now, progress=lambda name, done, total, how: said.append(how))
+    return result, said
+
+
+def test_a_body_fetched_in_full_again_unchanged_is_not_read_again(
+    http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # no ETag, no Last-Modified: every request is answered in full
+    body = [rss(item(1, NOW - dt.timedelta(hours=2)))]
+    http_server.route("/feed.xml", lambda request: Reply(200, body[0], RSS))
+    config = site(tmp_path, feed("Harbour", http_server.url("/feed.xml")))
+    reads = _Reads(monkeypatch)
+    first = build(config, DAY, now=NOW)
+    second, said = _outcomes(config, NOW + dt.timedelta(hours=1))
+    assert (first.new_articles, second.new_articles, reads.count) == (1, 0, 1)
+    assert said == ["not_modified"] and len(second.digest.stories) == 1
+    with State.open(config.state) as state:
+        record = state.source("Harbour")
+        assert record is not None and record.consecutive_failures == 0 and record.items == 1
+        assert record.last_success == NOW + dt.timedelta(hours=1)
+        assert record.title == "Harbour News"  # the title the read gave stands
+
+    body[0] = rss(item(2, NOW - dt.timedelta(minutes=30)), item(1, NOW - dt.timedelta(hours=2)))
+    third, said = _outcomes(config, NOW + dt.timedelta(hours=2))
+    assert (third.new_articles, reads.count, said) == (1, 2, ["ok"])
+    assert len(http_server.requests_to("/feed.xml")) == 3  # every run downloads it
+
+
+def test_an_unchanged_body_is_read_again_the_day_an_entry_it_held_is_due(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    body = rss(raw_item("Tomorrow's story", guid="t-1", when=NOW + dt.timedelta(days=1)))
+    http_server.route("/feed.xml", body=body, headers=RSS)  # the same bytes, no validators
+    config = site(tmp_path, feed("News", http_server.url("/feed.xml")), first_run_hours=0)
+    assert build(config, DAY, now=NOW).digest.stories == ()
+    assert build(config, DAY, now=NOW + dt.timedelta(hours=1)).digest.stories == ()
+    later = build(config, DAY + dt.timedelta(days=1), now=NOW + dt.timedelta(days=1))
+    assert [s.headline for s in later.digest.stories] == ["Tomorrow's story"]
+
+
+def test_an_unreadable_body_fetched_in_full_again_is_not_parsed_again(
+    http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = [PAGE_NOT_FEED]
+    http_server.route("/feed.xml", lambda request: Reply(200, body[0], HTML_PAGE))
+    config = site(tmp_path, feed("Harbour", http_server.url("/feed.xml")))
+    reads = _Reads(monkeypatch)
+    (failed,) = build(config, DAY, now=NOW).digest.failures
+    second, said = _outcomes(config, NOW + dt.timedelta(hours=1))
+    (failed_again,) = second.digest.failures
+    assert (failed_again.problem, failed_again.advice) == (failed.problem, failed.advice)
+    assert "not a feed" in failed.problem and reads.count == 1 and said == ["not_modified"]
+    with State.open(config.state) as state:
+        record = state.source("Harbour")
+        assert record is not None and record.consecutive_failures == 2
+        assert record.unreadable is not None and record.unreadable["body_hash"]
+
+    body[0] = rss(item(1, NOW - dt.timedelta(hours=1)))  # the publisher mends the feed
+    third = build(config, DAY, now=NOW + dt.timedelta(hours=2))
+    assert third.digest.failures == () and third.new_articles == 1 and reads.count == 2
+    with State.open(config.state) as state:
+        record = state.source("Harbour")
+        assert record is not None and record.unreadable is None and record.body_hash
+
+
+def test_a_body_cut_off_the_same_way_again_fails_the_same_way_unparsed(
+    http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    whole = _json_feed()
+    http_server.route(
+        "/feed",
+        body=whole[: len(whole) // 2],
+        headers={"Content-Type": "application/feed+json", "ETag": '"v1"'},
+    )
+    config = site(tmp_path, feed("Harbour", http_server.url("/feed")))
+    reads = _Reads(monkeypatch)
+    (failed,) = build(config, DAY, now=NOW).digest.failures
+    (failed_again,) = build(config, DAY, now=NOW + dt.timedelta(hours=1)).digest.failures
+    assert "truncated JSON" in failed.problem and failed_again.problem == failed.problem
+    assert reads.count == 1
+    # (its ETag is not sent back: a "304" would not give the whole of it, were it cut on
+    # its way; the bytes, fetched again, are compared)
+    sent = [r.headers.get("if-none-match") for r in http_server.requests_to("/feed")]
+    assert sent == [None, None]
+
+
 def test_permanent_redirect_updates_the_stored_url(
     http_server: FixtureServer, tmp_path: Path
 ) -> None:

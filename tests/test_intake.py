@@ -229,14 +229,21 @@ def test_workers_start_before_the_first_body_when_enough_feeds_will_bring_one(
     build(few, DAY, now=NOW)
     assert bodies == [5]
     assert read_here[0] == offered[0] == 7  # all among the first POOL_MIN_SOURCES: read here
-    # Every feed changed since the last run (validators sent, a body back all the same):
-    # the first POOL_MIN_SOURCES are read here, the workers started with the fifth take the rest.
+    # Every feed changed since the last run (validators sent, a body back all the same, not
+    # the bytes read last time): the first POOL_MIN_SOURCES are read here, the workers started
+    # with the fifth take the rest.
     for number, name in enumerate([*FEEDS, FEEDS[0]]):
-        http_server.route(f"/{number}/{name}", body=(CORPUS / name).read_bytes())
+        http_server.route(f"/{number}/{name}", body=(CORPUS / name).read_bytes() + b"\n")
     bodies.clear()
     offered[0] = read_here[0] = 0
     build(config, DAY, now=NOW)
     assert offered[0] == len(FEEDS) + 1 and bodies[:1] == [5] and read_here[0] == 8
+    # The same bytes again, still without validators: nothing to parse, and nothing starts the
+    # workers for bodies that may well come unchanged
+    bodies.clear()
+    offered[0] = read_here[0] = 0
+    assert build(config, DAY, now=NOW).new_articles == 0
+    assert offered[0] == 0 and bodies == []
 
 
 def test_feeds_that_will_not_be_asked_do_not_start_the_workers(

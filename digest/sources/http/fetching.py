@@ -11,6 +11,7 @@ one source cannot take the others down with it.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import logging
 import queue
 import random
@@ -271,6 +272,9 @@ def _fetch(
                 elapsed=clock() - start,
                 refused=answer.refused,
                 host_down=answer.host_down,
+                body_hash=hashlib.sha256(answer.body).hexdigest()
+                if answer.outcome == "ok"
+                else None,
             )
 
         if attempts > settings.retries:

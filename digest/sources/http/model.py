@@ -107,6 +107,10 @@ class FetchResult:
     elapsed: float = 0.0
     refused: bool = False
     host_down: bool = False
+    # ``ok``: the SHA-256 of ``body`` (hex), taken on the fetching thread, where hashing a
+    # large body lets the others run: what a server that answers every request in full is
+    # asked instead of "304 Not Modified" (see ``digest.ingest``)
+    body_hash: str | None = None
 
     @property
     def source(self) -> str:

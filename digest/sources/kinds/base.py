@@ -58,13 +58,16 @@ class Cursor:
     """Where a source's previous read left off: empty for a source never read successfully
     at its configured location.
 
-    ``etag`` and ``last_modified`` are the HTTP validators of the last fetch; ``moved_to`` is
-    where a permanent redirect sent the source; ``data`` is what the kind itself chose to
-    remember (its ``Reading.cursor`` of last time), such as the newest date a sitemap listed.
+    ``etag`` and ``last_modified`` are the HTTP validators of the last fetch; ``body_hash``
+    the SHA-256 of the body it read (a body fetched in full again, the same bytes, is not
+    read again: see ``digest.ingest``); ``moved_to`` is where a permanent redirect sent the
+    source; ``data`` is what the kind itself chose to remember (its ``Reading.cursor`` of
+    last time), such as the newest date a sitemap listed.
     """
 
     etag: str | None = None
     last_modified: str | None = None
+    body_hash: str | None = None
     moved_to: str | None = None
     data: Mapping[str, Any] = field(default_factory=_nothing)
 
