@@ -283,7 +283,8 @@ class _Remote:
 # is read again at least this often, and whenever digest itself changes (``code_version``: an
 # upgrade, or an edit or a pull in a checkout): a newer digest may read what this one could
 # not. A body that may have been cut short on its way keeps only its hash: its validators
-# would have the next run told "not modified" rather than given the whole of it.
+# would have the next run told "not modified" rather than given the whole of it. A parse that
+# ran out of memory keeps nothing: that was the machine's at the time, not the body's.
 UNREADABLE_RECHECK = dt.timedelta(hours=24)
 
 
@@ -291,11 +292,12 @@ def _unreadable(
     source: Source, kind: Kind, record: SourceRecord | None, now: dt.datetime
 ) -> Mapping[str, Any] | None:
     """What is remembered of ``source``'s last body, if it could not be read and may be
-    taken as still unreadable when the publisher says it has not changed."""
+    taken as still unreadable when the publisher says it has not changed: by the kind the
+    source has now (a feed's failure advises making a page kind = "page", which may read it)."""
     if kind.may_follow or record is None or record.location != source.location:
         return None  # a kind that follows links: its failure may lie past the body
     found = record.unreadable
-    if not found or found.get("version") != code_version():
+    if not found or found.get("version") != code_version() or found.get("kind") != kind.name:
         return None
     if not (found.get("etag") or found.get("last_modified") or found.get("body_hash")):
         return None
@@ -311,11 +313,15 @@ def _unreadable(
 
 
 def _remember_unreadable(
-    result: FetchResult, error: SourceError, now: dt.datetime
+    result: FetchResult, kind: Kind, error: SourceError, now: dt.datetime
 ) -> dict[str, Any] | None:
     """What to remember of a fetched body that could not be read: its validators, for the
     next request to send back, unless the body may have been cut short on its way
-    (``SourceError.lasting``), and its hash; None with neither."""
+    (``SourceError.lasting``), and its hash; None with neither, or for a failure that was
+    the machine's at the time, not the body's (``SourceError.momentary``): the same bytes
+    are parsed again next run."""
+    if error.momentary:
+        return None
     validators = (result.etag, result.last_modified) if error.lasting else (None, None)
     if not (any(validators) or result.body_hash):
         return None
@@ -325,6 +331,7 @@ def _remember_unreadable(
         "body_hash": result.body_hash,
         "problem": error.problem,
         "advice": error.advice,
+        "kind": kind.name,
         "version": code_version(),
         "judged": now.astimezone(dt.UTC).isoformat(timespec="seconds"),
     }
@@ -563,6 +570,9 @@ def _collect_remote(
                 last_modified=result.last_modified or (record.last_modified if record else None),
                 held_until=record.held_until if record else None,  # still held, still due then
                 body_hash=record.body_hash if record else None,
+                # (it took none of its entries: a new source whose every entry a build of an
+                # earlier day held stays new, its first-run window still to apply)
+                settles=False,
                 fetch_url=fetch_url,
                 cursor=remote.cursor.data,
                 cursor_before=remote.cursor.data,
@@ -601,7 +611,7 @@ def _collect_remote(
                 "content",
                 unreadable=None
                 if remote.kind.may_follow
-                else _remember_unreadable(result, outcome, now),
+                else _remember_unreadable(result, remote.kind, outcome, now),
             )
             continue
         if isinstance(outcome, Exception):

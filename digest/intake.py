@@ -55,8 +55,9 @@ FIRST_RUN_UNDATED = 5
 # Worker processes pay for themselves from about this many fetched feeds: starting them
 # (a fresh interpreter importing the parser and the cleaning rules) costs about what
 # parsing and cleaning some forty feeds does. A build asking this many feeds or more that
-# cannot answer "304 Not Modified" (no validators: never read, or their server sends none)
-# starts them as its fetching starts, and hands them every body (``DayIntake.expect_bodies``).
+# cannot answer "304 Not Modified" (no validators, nor the hash of a body read before that
+# may come again unchanged: never read, as a rule) starts them as its fetching starts, and
+# hands them every body (``DayIntake.expect_bodies``).
 POOL_MIN_SOURCES = 40
 # Any other build (a rerun, where most feeds answer 304) reads its first POOL_MIN_SOURCES
 # bodies in its own process and starts the workers, which take a moment, with this many

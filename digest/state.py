@@ -324,8 +324,8 @@ class SourceRecord:
     fetch_url: str | None = None
     settled: bool = False  # a read with entries is stored: the first-run window is spent
     cursor: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # the kind's own
-    # the last body fetched could not be read: its validators, problem and advice, the
-    # version of digest that judged it and when (see SourceHealth.unreadable)
+    # the last body fetched could not be read: its validators and hash, problem and advice,
+    # the kind and the version of digest that judged it and when (see SourceHealth.unreadable)
     unreadable: Mapping[str, Any] | None = None
     # the last read held entries for a later day: the earliest of them is due then
     held_until: dt.datetime | None = None
@@ -378,8 +378,8 @@ class SourceHealth:
     # read (a "304 Not Modified"), and the stored one stands
     title: str | None = None
     # False: the read took none of its entries, every one held for a later day (a new
-    # source read by a build of an earlier day), so its first-run window is still to be
-    # applied: the source stays new (see ``still_new``)
+    # source read by a build of an earlier day) or none read (a "304 Not Modified"), so a
+    # first-run window still to be applied stays so: the source stays new (see ``still_new``)
     settles: bool = True
     # the SHA-256 of the body this read took (a "304 Not Modified": the stored one's), so
     # that the same bytes fetched in full next run are not read again; None: to be read in
@@ -1214,12 +1214,17 @@ def read_source_history(path: Path, sightings: Sequence[Sighting]) -> dict[str, 
 
 def read_source_records(path: Path) -> dict[str, SourceRecord]:
     """``State.sources`` by name, from a state file opened read-only, for commands that must
-    change nothing (``digest check``): nothing when it does not exist yet, was written by a
-    digest that kept no titles (its schema is brought up to date by the next build), or
-    cannot be read."""
+    change nothing (``digest check``): nothing when it does not exist yet or cannot be read.
+    A file an older digest wrote (its schema is brought up to date by the next build) reads
+    with what it lacks as NULL: a column added since must not cost every source's title."""
 
     def records(connection: sqlite3.Connection) -> dict[str, SourceRecord]:
-        rows = connection.execute(f"SELECT {_SOURCE_COLUMNS} FROM sources").fetchall()
+        present = {row[1] for row in connection.execute("PRAGMA table_info(sources)")}
+        columns = ", ".join(
+            name if name in present else "NULL"
+            for name in (column.strip() for column in _SOURCE_COLUMNS.split(","))
+        )
+        rows = connection.execute(f"SELECT {columns} FROM sources").fetchall()
         return {row[0]: _source_record(row) for row in rows}
 
     return _read_only(path, records, {})

@@ -216,6 +216,37 @@ def test_an_unreadable_body_is_read_again_after_a_day_or_by_another_digest(
     assert sent == [None, None, None]
 
 
+@pytest.mark.parametrize("validators", [False, True], ids=["same bytes", "304"])
+def test_a_page_that_was_no_feed_is_read_at_once_when_made_kind_page(
+    http_server: FixtureServer, tmp_path: Path, validators: bool
+) -> None:
+    # The feed kind's failure says: make it kind = "page". Done, the same page fetched again
+    # (or "not modified") repeated that failure, unread, for a day: the page kind was not
+    # what had judged it.
+    page = (
+        "<!doctype html><html><head><title>Pier reopens</title>"
+        "<meta property='og:type' content='article'></head><body><article>"
+        "<h1>The old pier reopens to walkers</h1>"
+        + "<p>The council reopened the old pier on Saturday after two winters of repairs to "
+        "its timber deck, and the kiosk at its end will sell tea again from April.</p>"
+        * 3
+        + "</article></body></html>"
+    )
+
+    def answer(request: Recorded) -> Reply:
+        if validators and request.headers.get("if-none-match") == '"p1"':
+            return Reply(304)
+        return Reply(200, page, {**HTML_PAGE, **({"ETag": '"p1"'} if validators else {})})
+
+    http_server.route("/pier", answer)
+    url = http_server.url("/pier")
+    (failed,) = build(site(tmp_path, feed("Pier", url)), DAY, now=NOW).digest.failures
+    assert "an HTML page" in failed.problem and 'kind = "page"' in failed.advice
+    as_page = site(tmp_path, Source("Pier", "page", url))
+    result = build(as_page, DAY, now=NOW + dt.timedelta(hours=1))
+    assert result.digest.failures == () and result.new_articles == 1
+
+
 def _json_feed() -> str:
     import json
 
@@ -374,6 +405,56 @@ def test_a_body_cut_off_the_same_way_again_fails_the_same_way_unparsed(
     # its way; the bytes, fetched again, are compared)
     sent = [r.headers.get("if-none-match") for r in http_server.requests_to("/feed")]
     assert sent == [None, None]
+
+
+def test_a_parse_that_ran_out_of_memory_is_tried_again_on_the_same_bytes(
+    http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The machine's memory at the time, not the body: the same bytes may well read next run.
+    # Remembered by their hash, the feed failed the same way, unparsed, for a day.
+    from digest.sources import feeds
+
+    http_server.route("/feed.xml", body=rss(item(1, NOW - dt.timedelta(hours=1))), headers=RSS)
+    config = site(tmp_path, feed("Harbour", http_server.url("/feed.xml")))
+    parse, short = feeds._parse, [True]
+
+    def starved(*args: object, **kwargs: object) -> object:
+        if short[0]:
+            raise MemoryError
+        return parse(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(feeds, "_parse", starved)
+    (failed,) = build(config, DAY, now=NOW).digest.failures
+    assert "ran out of memory" in failed.problem
+    short[0] = False
+    second = build(config, DAY, now=NOW + dt.timedelta(hours=1))
+    assert second.digest.failures == () and second.new_articles == 1
+
+
+@pytest.mark.parametrize("validators", [False, True], ids=["same bytes", "304"])
+def test_a_new_feed_an_earlier_days_build_held_whole_stays_new_while_it_comes_unchanged(
+    http_server: FixtureServer, tmp_path: Path, validators: bool
+) -> None:
+    # A build of yesterday holds a new feed's undated entries for today, and leaves the feed
+    # new (``SourceHealth.still_new``). Built again, the same bytes (or a "304 Not Modified")
+    # settled it: today's build, its first that takes entries, showed its whole backlog.
+    from digest.intake import FIRST_RUN_UNDATED
+
+    items = [raw_item(f"Ferry timetable change {n}", guid=f"f-{n}") for n in range(8)]
+    assert len(items) > FIRST_RUN_UNDATED
+
+    def answer(request: Recorded) -> Reply:
+        if validators and request.headers.get("if-none-match") == '"v1"':
+            return Reply(304)
+        return Reply(200, rss(*items), {**RSS, **({"ETag": '"v1"'} if validators else {})})
+
+    http_server.route("/feed.xml", answer)
+    config = site(tmp_path, feed("Ferry", http_server.url("/feed.xml")))
+    yesterday = DAY - dt.timedelta(days=1)
+    assert build(config, yesterday, now=NOW).new_articles == 0
+    assert build(config, yesterday, now=NOW + dt.timedelta(minutes=10)).new_articles == 0
+    today = build(config, DAY, now=NOW + dt.timedelta(minutes=20))
+    assert today.new_articles == FIRST_RUN_UNDATED
 
 
 def test_permanent_redirect_updates_the_stored_url(

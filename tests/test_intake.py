@@ -484,6 +484,8 @@ def test_a_source_error_comes_back_from_a_worker_whole() -> None:
     error = SourceError("not a feed: truncated JSON", "the next run downloads it", lasting=False)
     copy = pickle.loads(pickle.dumps(error))
     assert (copy.problem, copy.advice, copy.lasting) == (error.problem, error.advice, False)
+    starved = pickle.loads(pickle.dumps(SourceError("ran out of memory", momentary=True)))
+    assert (starved.lasting, starved.momentary) == (False, True)
 
 
 def test_a_source_a_worker_could_not_read_lets_its_body_go() -> None:

@@ -765,6 +765,29 @@ def test_a_state_from_before_article_entries_were_stored_has_none(tmp_path: Path
         assert state.article_entries(DAY) == {DAY: "1", later: "2"}
 
 
+def test_a_lookup_in_a_file_a_build_has_not_brought_up_to_date_finds_its_sources(
+    tmp_path: Path,
+) -> None:
+    # The commands that only look (digest check, 'sources remove' by a title) read the file as
+    # it is: a column added since (body_hash) made them find no source at all, and their
+    # titles with them, until the next build.
+    path = tmp_path / "s.sqlite"
+    with State.open(path) as state:
+        read = SourceHealth("mw.rss", "mw.rss", True, 2, title="Macworld")
+        state.commit_build(DAY, [], [], None, NOW, [read])
+    with sqlite3.connect(path) as db:  # as the version before body hashes were kept left it
+        db.execute("ALTER TABLE sources DROP COLUMN body_hash")
+        version = db.execute("PRAGMA user_version").fetchone()[0]
+        db.execute(f"PRAGMA user_version = {version - 1}")
+    (found,) = read_source_records(path).values()
+    assert (found.name, found.title, found.items, found.body_hash) == (
+        "mw.rss",
+        "Macworld",
+        2,
+        None,
+    )
+
+
 def test_a_sources_own_title_is_kept_until_a_read_gives_another_and_added_to_older_files(
     tmp_path: Path,
 ) -> None:

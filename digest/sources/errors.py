@@ -14,12 +14,17 @@ class SourceError(DigestError):
 
     ``lasting``: the same body would fail the same way again (an HTML page, invalid JSON), so
     while the publisher says it has not changed it need not be downloaded again; False when
-    the body itself may be an accident of one download (cut off mid-way).
+    the body itself may be an accident of one download (cut off mid-way). ``momentary``: the
+    failure is the machine's at the time, not the body's (memory ran out): the very same
+    bytes may be read next time, so nothing of them is remembered (not lasting either).
     """
 
-    def __init__(self, problem: str, advice: str = "", *, lasting: bool = True) -> None:
+    def __init__(
+        self, problem: str, advice: str = "", *, lasting: bool = True, momentary: bool = False
+    ) -> None:
         super().__init__(problem, advice)
-        self.lasting = lasting
+        self.lasting = lasting and not momentary
+        self.momentary = momentary
 
 
 def missing_path(path: Path, what: Literal["file", "folder"]) -> SourceError:

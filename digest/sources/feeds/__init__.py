@@ -119,7 +119,7 @@ def parse_feed(
         raise FeedError(
             "feed too large: ran out of memory while parsing it",
             "lower max_items for this source or ask the publisher for a smaller feed",
-            lasting=False,  # the machine's memory at the time, not the body alone
+            momentary=True,  # the machine's memory at the time, not the body
         ) from exc
     except (KeyboardInterrupt, SystemExit):
         raise

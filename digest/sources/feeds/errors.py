@@ -18,8 +18,9 @@ class FeedError(SourceError):
         discovered: Iterable[str] = (),
         *,
         lasting: bool = True,
+        momentary: bool = False,
     ) -> None:
-        super().__init__(problem, advice, lasting=lasting)
+        super().__init__(problem, advice, lasting=lasting, momentary=momentary)
         self.discovered = tuple(discovered)
 
 

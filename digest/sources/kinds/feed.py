@@ -72,7 +72,9 @@ class FeedKind(Kind):
             advice = exc.advice
             if exc.discovered:
                 advice = f"its page names a feed: use {exc.discovered[0]} as the url"
-            raise SourceError(exc.problem, advice, lasting=exc.lasting) from exc
+            raise SourceError(
+                exc.problem, advice, lasting=exc.lasting, momentary=exc.momentary
+            ) from exc
         return _reading(parsed, fetched.body)
 
     def wants_page(self, source: Source, article: Article) -> bool:
