@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import logging
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -323,12 +324,13 @@ def _remember_unreadable(
     if error.momentary:
         return None
     validators = (result.etag, result.last_modified) if error.lasting else (None, None)
-    if not (any(validators) or result.body_hash):
+    read_hash = _read_hash(result)
+    if not (any(validators) or read_hash):
         return None
     return {
         "etag": validators[0],
         "last_modified": validators[1],
-        "body_hash": result.body_hash,
+        "body_hash": read_hash,
         "problem": error.problem,
         "advice": error.advice,
         "kind": kind.name,
@@ -498,7 +500,8 @@ def _collect_remote(
         nonlocal done
         done += 1
         outcome_shown = result.outcome
-        if result.body_hash is not None and result.body_hash == _body_hash(by_name[result.source]):
+        read_hash = _read_hash(result)
+        if read_hash is not None and read_hash == _body_hash(by_name[result.source]):
             unchanged.add(result.source)  # (as if "304 Not Modified": nothing to parse)
             outcome_shown = "not_modified"
         elif result.outcome == "ok":
@@ -620,13 +623,24 @@ def _collect_remote(
         health = {
             "etag": result.etag,
             "last_modified": result.last_modified,
-            "body_hash": result.body_hash,
+            "body_hash": _read_hash(result),
         }
         if isinstance(outcome, Reading):
             run.took(source, remote.kind, outcome, remote.cursor, fetch_url=fetch_url, **health)
         else:
             assert isinstance(outcome, Parsed)  # follow-ups were read above
             run.took_parsed(source, outcome, remote.cursor, fetch_url=fetch_url, **health)
+
+
+def _read_hash(result: FetchResult) -> str | None:
+    """What a read of ``result``'s body depends on, as one hash: its bytes (hashed as they
+    were fetched), the address they came from (what its relative links resolve against) and
+    their Content-Type (whose charset may decode them). The same bytes from another address,
+    or typed otherwise, may read otherwise. None without a body."""
+    if result.body_hash is None:
+        return None
+    what = f"{result.body_hash}\n{result.url}\n{result.content_type or ''}"
+    return hashlib.sha256(what.encode()).hexdigest()
 
 
 def _body_hash(remote: _Remote) -> str | None:

@@ -190,9 +190,10 @@ _MIGRATIONS: tuple[str, ...] = (
     # gave it ('' for none), shown for a source the config leaves unnamed (Source.shown);
     # NULL: not read since it was kept. The source's key stays its made name.
     "ALTER TABLE sources ADD COLUMN title TEXT",
-    # body_hash: the SHA-256 of the body its last successful read took in full (hex), so that
-    # a server that answers every request in full, the same bytes, costs a download but not
-    # a parse (see digest.ingest); NULL: none to compare, or to be read in full next run.
+    # body_hash: a SHA-256 (hex) of the body its last successful read took in full, with the
+    # address and Content-Type it came with, so that a server that answers every request in
+    # full, the same bytes, costs a download but not a parse (see digest.ingest._read_hash);
+    # NULL: none to compare, or to be read in full next run.
     "ALTER TABLE sources ADD COLUMN body_hash TEXT",
 )
 
@@ -331,7 +332,7 @@ class SourceRecord:
     held_until: dt.datetime | None = None
     # the source's own title as its last successful read gave it (see ``shown``)
     title: str | None = None
-    # the SHA-256 of the body its last successful read took in full (see SourceHealth)
+    # the hash of the body its last successful read took in full (see SourceHealth)
     body_hash: str | None = None
 
     def shown(self, source: Source) -> str:
@@ -381,9 +382,10 @@ class SourceHealth:
     # source read by a build of an earlier day) or none read (a "304 Not Modified"), so a
     # first-run window still to be applied stays so: the source stays new (see ``still_new``)
     settles: bool = True
-    # the SHA-256 of the body this read took (a "304 Not Modified": the stored one's), so
-    # that the same bytes fetched in full next run are not read again; None: to be read in
-    # full next run, or no body
+    # a hash of the body this read took, with its address and Content-Type (a "304 Not
+    # Modified": the stored one), so that the same bytes fetched in full next run, from there
+    # and so typed, are not read again (``ingest._read_hash``); None: to be read in full next
+    # run, or no body
     body_hash: str | None = None
 
     def read_again(self) -> SourceHealth:

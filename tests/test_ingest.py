@@ -349,6 +349,38 @@ def test_a_body_fetched_in_full_again_unchanged_is_not_read_again(
     assert len(http_server.requests_to("/feed.xml")) == 3  # every run downloads it
 
 
+def test_the_same_bytes_from_another_address_or_typed_otherwise_are_read_again(
+    http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a read gives depends on more than the bytes: the address they came from (what a
+    # relative link resolves against) and their Content-Type (whose charset decodes them).
+    body = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Harbour News</title>'
+        f"<item><title>Pier works</title><link>story/1</link><pubDate>"
+        f"{format_datetime(NOW - dt.timedelta(hours=1))}</pubDate><description>"
+        f"{escape(BODY.format(weekday='Monday', thing='pier'))}</description></item>"
+        "</channel></rss>"
+    )
+    where = ["/a/feed.xml"]
+    http_server.route("/feed.xml", lambda request: Reply(302, headers={"Location": where[0]}))
+    for path in ("/a/feed.xml", "/b/feed.xml"):
+        http_server.route(path, body=body, headers=RSS)
+    config = site(tmp_path, feed("Harbour", http_server.url("/feed.xml")))
+    reads = _Reads(monkeypatch)
+    assert build(config, DAY, now=NOW).new_articles == 1
+    where[0] = "/b/feed.xml"  # the same bytes, moved: its link is another page's now
+    second = build(config, DAY, now=NOW + dt.timedelta(hours=1))
+    assert reads.count == 2 and second.new_articles == 1
+    urls = {a.url for s in second.digest.stories for a in s.articles}
+    assert urls == {http_server.url("/a/story/1"), http_server.url("/b/story/1")}
+    # the same bytes, from the same address, given another charset
+    http_server.route("/b/feed.xml", body=body, headers={**RSS, "Content-Type": "text/xml"})
+    build(config, DAY, now=NOW + dt.timedelta(hours=2))
+    assert reads.count == 3
+    build(config, DAY, now=NOW + dt.timedelta(hours=3))
+    assert reads.count == 3  # and then unchanged
+
+
 def test_an_unchanged_body_is_read_again_the_day_an_entry_it_held_is_due(
     http_server: FixtureServer, tmp_path: Path
 ) -> None:

@@ -59,10 +59,10 @@ class Cursor:
     at its configured location.
 
     ``etag`` and ``last_modified`` are the HTTP validators of the last fetch; ``body_hash``
-    the SHA-256 of the body it read (a body fetched in full again, the same bytes, is not
-    read again: see ``digest.ingest``); ``moved_to`` is where a permanent redirect sent the
-    source; ``data`` is what the kind itself chose to remember (its ``Reading.cursor`` of
-    last time), such as the newest date a sitemap listed.
+    a hash of the body it read, with its address and type (a body fetched in full again, the
+    same bytes, is not read again: see ``digest.ingest``); ``moved_to`` is where a permanent
+    redirect sent the source; ``data`` is what the kind itself chose to remember (its
+    ``Reading.cursor`` of last time), such as the newest date a sitemap listed.
     """
 
     etag: str | None = None
