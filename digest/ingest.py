@@ -314,7 +314,7 @@ def _unreadable(
 
 
 def _remember_unreadable(
-    result: FetchResult, kind: Kind, error: SourceError, now: dt.datetime
+    result: FetchResult, source: Source, kind: Kind, error: SourceError, now: dt.datetime
 ) -> dict[str, Any] | None:
     """What to remember of a fetched body that could not be read: its validators, for the
     next request to send back, unless the body may have been cut short on its way
@@ -324,7 +324,7 @@ def _remember_unreadable(
     if error.momentary:
         return None
     validators = (result.etag, result.last_modified) if error.lasting else (None, None)
-    read_hash = _read_hash(result)
+    read_hash = _read_hash(result, source)
     if not (any(validators) or read_hash):
         return None
     return {
@@ -500,12 +500,12 @@ def _collect_remote(
         nonlocal done
         done += 1
         outcome_shown = result.outcome
-        read_hash = _read_hash(result)
-        if read_hash is not None and read_hash == _body_hash(by_name[result.source]):
+        remote = by_name[result.source]
+        read_hash = _read_hash(result, remote.source)
+        if read_hash is not None and read_hash == _body_hash(remote):
             unchanged.add(result.source)  # (as if "304 Not Modified": nothing to parse)
             outcome_shown = "not_modified"
         elif result.outcome == "ok":
-            remote = by_name[result.source]
             source, kind, cursor = remote.source, remote.kind, remote.cursor
             fetched = _fetched(result)
             intake = run.intake
@@ -614,7 +614,7 @@ def _collect_remote(
                 "content",
                 unreadable=None
                 if remote.kind.may_follow
-                else _remember_unreadable(result, remote.kind, outcome, now),
+                else _remember_unreadable(result, source, remote.kind, outcome, now),
             )
             continue
         if isinstance(outcome, Exception):
@@ -623,7 +623,7 @@ def _collect_remote(
         health = {
             "etag": result.etag,
             "last_modified": result.last_modified,
-            "body_hash": _read_hash(result),
+            "body_hash": _read_hash(result, source),
         }
         if isinstance(outcome, Reading):
             run.took(source, remote.kind, outcome, remote.cursor, fetch_url=fetch_url, **health)
@@ -632,14 +632,17 @@ def _collect_remote(
             run.took_parsed(source, outcome, remote.cursor, fetch_url=fetch_url, **health)
 
 
-def _read_hash(result: FetchResult) -> str | None:
-    """What a read of ``result``'s body depends on, as one hash: its bytes (hashed as they
-    were fetched), the address they came from (what its relative links resolve against) and
-    their Content-Type (whose charset may decode them). The same bytes from another address,
-    or typed otherwise, may read otherwise. None without a body."""
+def _read_hash(result: FetchResult, source: Source) -> str | None:
+    """What reading ``result``'s body for ``source`` depends on, as one hash: its bytes
+    (hashed as they were fetched), the address they came from (what its relative links
+    resolve against), their Content-Type (whose charset may decode them), and the source's
+    settings that decide what its reading keeps (its kind, that kind's options, how many
+    entries it keeps). The same bytes from another address, typed otherwise, or for a source
+    set otherwise since, are read again. None without a body."""
     if result.body_hash is None:
         return None
-    what = f"{result.body_hash}\n{result.url}\n{result.content_type or ''}"
+    settings = (source.kind, source.max_items, sorted(source.options.items()))
+    what = f"{result.body_hash}\n{result.url}\n{result.content_type or ''}\n{settings!r}"
     return hashlib.sha256(what.encode()).hexdigest()
 
 

@@ -381,6 +381,21 @@ def test_the_same_bytes_from_another_address_or_typed_otherwise_are_read_again(
     assert reads.count == 3  # and then unchanged
 
 
+def test_the_same_bytes_for_a_source_set_otherwise_since_are_read_again(
+    http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    body = rss(*(item(n, NOW - dt.timedelta(hours=n)) for n in (1, 2, 3)))
+    http_server.route("/feed.xml", body=body, headers=RSS)  # the same bytes, no validators
+    config = site(tmp_path, feed("Harbour", http_server.url("/feed.xml"), max_items=1))
+    reads = _Reads(monkeypatch)
+    assert build(config, DAY, now=NOW).new_articles == 1
+    assert build(config, DAY, now=NOW + dt.timedelta(hours=1)).new_articles == 0
+    assert reads.count == 1
+    more = dataclasses.replace(config, sources=(feed("Harbour", http_server.url("/feed.xml")),))
+    assert build(more, DAY, now=NOW + dt.timedelta(hours=2)).new_articles == 2  # read again
+    assert reads.count == 2
+
+
 def test_an_unchanged_body_is_read_again_the_day_an_entry_it_held_is_due(
     http_server: FixtureServer, tmp_path: Path
 ) -> None:
