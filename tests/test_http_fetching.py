@@ -47,6 +47,26 @@ def test_a_body_comes_with_its_hash_and_a_304_or_a_failure_with_none(http_server
     assert (kept.body, kept.body_hash) == (b"", ok.body_hash)
 
 
+def test_a_body_is_hashed_as_decoded_whatever_its_compression(http_server: FixtureServer):
+    # Servers that compress on the fly stamp each gzip stream with the time it was made: the
+    # same feed comes as other bytes on every request, and as plain bytes to a client that
+    # does not ask for gzip. Hashed as sent, it would be parsed again on every run.
+    import gzip
+    import hashlib
+    import itertools
+
+    stamps = itertools.count(1_700_000_000)
+
+    def compressed(request: Recorded) -> Reply:
+        return Reply(200, gzip.compress(FEED, mtime=next(stamps)), {"Content-Encoding": "gzip"})
+
+    http_server.route("/gz", compressed)
+    http_server.route("/plain", body=FEED)
+    got = [fetch(FetchRequest("s", http_server.url(p), allow_private=True)) for p in ("/gz",) * 2]
+    plain = fetch(FetchRequest("s", http_server.url("/plain"), allow_private=True))
+    assert {r.body_hash for r in [*got, plain]} == {hashlib.sha256(FEED).hexdigest()}
+
+
 # --- retries ------------------------------------------------------------------------------
 
 
