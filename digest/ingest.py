@@ -635,13 +635,14 @@ def _collect_remote(
 def _read_hash(result: FetchResult, source: Source) -> str | None:
     """What reading ``result``'s body for ``source`` depends on, as one hash: its bytes
     (hashed as they were fetched), the address they came from (what its relative links
-    resolve against), their Content-Type (whose charset may decode them), and the source's
+    resolve against), their Content-Type (whose charset may decode them), the source's
     settings that decide what its reading keeps (its kind, that kind's options, how many
-    entries it keeps). The same bytes from another address, typed otherwise, or for a source
-    set otherwise since, are read again. None without a body."""
+    entries it keeps), and digest's own code (``code_version``: an upgrade may read more in
+    the same bytes). The same bytes from another address, typed otherwise, for a source set
+    otherwise since, or by another digest, are read again. None without a body."""
     if result.body_hash is None:
         return None
-    settings = (source.kind, source.max_items, sorted(source.options.items()))
+    settings = (source.kind, source.max_items, sorted(source.options.items()), code_version())
     what = f"{result.body_hash}\n{result.url}\n{result.content_type or ''}\n{settings!r}"
     return hashlib.sha256(what.encode()).hexdigest()
 

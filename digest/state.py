@@ -191,9 +191,10 @@ _MIGRATIONS: tuple[str, ...] = (
     # NULL: not read since it was kept. The source's key stays its made name.
     "ALTER TABLE sources ADD COLUMN title TEXT",
     # body_hash: a SHA-256 (hex) of the body its last successful read took in full, with the
-    # address and Content-Type it came with and the source's settings, so that a server that
-    # answers every request in full, the same bytes, costs a download but not a parse (see
-    # digest.ingest._read_hash); NULL: none to compare, or to be read in full next run.
+    # address and Content-Type it came with, the source's settings and digest's version, so
+    # that a server that answers every request in full, the same bytes, costs a download but
+    # not a parse (see digest.ingest._read_hash); NULL: none to compare, or to be read in full
+    # next run.
     "ALTER TABLE sources ADD COLUMN body_hash TEXT",
 )
 

@@ -381,7 +381,7 @@ def test_the_same_bytes_from_another_address_or_typed_otherwise_are_read_again(
     assert reads.count == 3  # and then unchanged
 
 
-def test_the_same_bytes_for_a_source_set_otherwise_since_are_read_again(
+def test_the_same_bytes_for_a_source_set_otherwise_since_or_another_digest_are_read_again(
     http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     body = rss(*(item(n, NOW - dt.timedelta(hours=n)) for n in (1, 2, 3)))
@@ -394,6 +394,10 @@ def test_the_same_bytes_for_a_source_set_otherwise_since_are_read_again(
     more = dataclasses.replace(config, sources=(feed("Harbour", http_server.url("/feed.xml")),))
     assert build(more, DAY, now=NOW + dt.timedelta(hours=2)).new_articles == 2  # read again
     assert reads.count == 2
+    # and by another digest (an upgrade, an edit of a checkout), which may read more in them
+    monkeypatch.setattr("digest.ingest.code_version", lambda: "an upgraded digest")
+    build(more, DAY, now=NOW + dt.timedelta(hours=3))
+    assert reads.count == 3
 
 
 def test_an_unchanged_body_is_read_again_the_day_an_entry_it_held_is_due(
