@@ -193,6 +193,7 @@ class _Run:
             title=title,
             cursor=reading.cursor,
             cursor_before=cursor.data,
+            read_with=reading_settings(source),
             **health,
         )
 
@@ -208,6 +209,7 @@ class _Run:
             title=parsed.title,
             cursor=parsed.cursor,
             cursor_before=cursor.data,
+            read_with=reading_settings(source),
             **health,
         )
 
@@ -418,15 +420,17 @@ def is_remote(source: Source) -> bool:
 def _cursor(source: Source, record: SourceRecord | None, day_end: dt.datetime | None) -> Cursor:
     """What the state remembers of the source's last read, if that was at its configured
     location: a source given a new address starts afresh. Without its validators (nor its
-    body's hash) once an entry it held for a later day is due by ``day_end``: a "304 Not
-    Modified" would hide it."""
+    body's hash) once an entry it held for a later day is due by ``day_end``, or when the
+    last read was made with other settings (``reading_settings``: another ``max_items``,
+    kind or options, another digest): a "304 Not Modified" would hide what is to be read."""
     if record is None or record.location != source.location:
         return Cursor()
     due = record.held_until is not None and (day_end is None or record.held_until < day_end)
+    again = due or record.read_with != reading_settings(source)
     return Cursor(
-        etag=None if due else record.etag,
-        last_modified=None if due else record.last_modified,
-        body_hash=None if due else record.body_hash,
+        etag=None if again else record.etag,
+        last_modified=None if again else record.last_modified,
+        body_hash=None if again else record.body_hash,
         moved_to=record.fetch_url,
         data=record.cursor,
     )
@@ -573,6 +577,7 @@ def _collect_remote(
                 last_modified=result.last_modified or (record.last_modified if record else None),
                 held_until=record.held_until if record else None,  # still held, still due then
                 body_hash=record.body_hash if record else None,
+                read_with=record.read_with if record else None,
                 # (it took none of its entries: a new source whose every entry a build of an
                 # earlier day held stays new, its first-run window still to apply)
                 settles=False,
@@ -635,16 +640,21 @@ def _collect_remote(
 def _read_hash(result: FetchResult, source: Source) -> str | None:
     """What reading ``result``'s body for ``source`` depends on, as one hash: its bytes
     (hashed as they were fetched), the address they came from (what its relative links
-    resolve against), their Content-Type (whose charset may decode them), the source's
-    settings that decide what its reading keeps (its kind, that kind's options, how many
-    entries it keeps), and digest's own code (``code_version``: an upgrade may read more in
-    the same bytes). The same bytes from another address, typed otherwise, for a source set
-    otherwise since, or by another digest, are read again. None without a body."""
+    resolve against), their Content-Type (whose charset may decode them), and the settings
+    it is read with (``reading_settings``). The same bytes from another address, typed
+    otherwise, or read with other settings, are read again. None without a body."""
     if result.body_hash is None:
         return None
+    what = f"{result.body_hash}\n{result.url}\n{result.content_type or ''}"
+    return hashlib.sha256(f"{what}\n{reading_settings(source)}".encode()).hexdigest()
+
+
+def reading_settings(source: Source) -> str:
+    """What ``source`` is read with, beside its document, as a short hash: the settings that
+    decide what its reading keeps (its kind, that kind's options, how many entries it keeps)
+    and digest's own code (``code_version``: an upgrade may read more in the same bytes)."""
     settings = (source.kind, source.max_items, sorted(source.options.items()), code_version())
-    what = f"{result.body_hash}\n{result.url}\n{result.content_type or ''}\n{settings!r}"
-    return hashlib.sha256(what.encode()).hexdigest()
+    return hashlib.sha256(repr(settings).encode()).hexdigest()[:16]
 
 
 def _body_hash(remote: _Remote) -> str | None:

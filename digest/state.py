@@ -196,6 +196,11 @@ _MIGRATIONS: tuple[str, ...] = (
     # not a parse (see digest.ingest._read_hash); NULL: none to compare, or to be read in full
     # next run.
     "ALTER TABLE sources ADD COLUMN body_hash TEXT",
+    # read_with: what its last successful read was made with (a hash of the source's kind,
+    # options and max_items and of digest's version, digest.ingest.reading_settings): read
+    # with others since, the source is read in full, without its validators, so that a "304
+    # Not Modified" cannot hide what the new settings read; NULL: not known, read in full.
+    "ALTER TABLE sources ADD COLUMN read_with TEXT",
 )
 
 # A held-back entry not read again for this long is forgotten: its feed dropped it, or gave it
@@ -335,6 +340,8 @@ class SourceRecord:
     title: str | None = None
     # the hash of the body its last successful read took in full (see SourceHealth)
     body_hash: str | None = None
+    # what its last successful read was made with (see SourceHealth)
+    read_with: str | None = None
 
     def shown(self, source: Source) -> str:
         """The name ``source`` (this record's, as configured now) is shown by: its own title
@@ -388,6 +395,9 @@ class SourceHealth:
     # and so typed, are not read again (``ingest._read_hash``); None: to be read in full next
     # run, or no body
     body_hash: str | None = None
+    # the settings this read was made with (``ingest.reading_settings``; a "304 Not
+    # Modified": the stored ones): read with others next run, it is read in full
+    read_with: str | None = None
 
     def read_again(self) -> SourceHealth:
         """This read, stored so that the next run reads the source in full again: without
@@ -1439,7 +1449,7 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
         db.execute(
             "INSERT INTO sources (name, location, first_run, etag, last_modified, last_success, "
             "consecutive_failures, items, fetch_url, settled, cursor, held_until, title, "
-            "body_hash) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?) "
+            "body_hash, read_with) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(name) DO UPDATE SET "
             "settled = CASE WHEN sources.location = excluded.location "
             "THEN MAX(sources.settled, excluded.settled) ELSE excluded.settled END, "
@@ -1448,7 +1458,7 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
             "last_success = excluded.last_success, consecutive_failures = 0, "
             "items = excluded.items, disabled_reason = NULL, fetch_url = excluded.fetch_url, "
             "cursor = excluded.cursor, unreadable = NULL, held_until = excluded.held_until, "
-            "body_hash = excluded.body_hash, "
+            "body_hash = excluded.body_hash, read_with = excluded.read_with, "
             # (the old row's values on the right: the location before this read's)
             "title = CASE WHEN excluded.title IS NOT NULL THEN excluded.title "
             "WHEN sources.location = excluded.location THEN sources.title END",
@@ -1466,6 +1476,7 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
                 _iso(health.held_until) if health.held_until else None,
                 health.title,
                 health.body_hash,
+                health.read_with,
             ),
         )
     else:
@@ -1518,7 +1529,7 @@ def _save_incomplete(
 _SOURCE_COLUMNS = (
     "name, location, first_run, etag, last_modified, last_success, last_error, last_error_at, "
     "consecutive_failures, items, disabled_reason, fetch_url, settled, cursor, unreadable, "
-    "held_until, title, body_hash"
+    "held_until, title, body_hash, read_with"
 )
 
 
@@ -1542,6 +1553,7 @@ def _source_record(row: tuple) -> SourceRecord:
         held_until=_from_iso(row[15]),
         title=row[16],
         body_hash=row[17],
+        read_with=row[18],
     )
 
 

@@ -400,6 +400,32 @@ def test_the_same_bytes_for_a_source_set_otherwise_since_or_another_digest_are_r
     assert reads.count == 3
 
 
+def test_a_source_read_with_other_settings_since_sends_no_validators(
+    http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A "304 Not Modified" says the document is the same, not that reading it would give
+    # the same: raising max_items, or another digest, may read more in it.
+    body = rss(*(item(n, NOW - dt.timedelta(hours=n)) for n in (1, 2, 3)))
+
+    def conditional(request: Recorded) -> Reply:
+        if request.headers.get("if-none-match") == '"v1"':
+            return Reply(304)
+        return Reply(200, body, {**RSS, "ETag": '"v1"'})
+
+    http_server.route("/feed.xml", conditional)
+    config = site(tmp_path, feed("Harbour", http_server.url("/feed.xml"), max_items=1))
+    assert build(config, DAY, now=NOW).new_articles == 1
+    assert build(config, DAY, now=NOW + dt.timedelta(hours=1)).new_articles == 0
+    more = dataclasses.replace(config, sources=(feed("Harbour", http_server.url("/feed.xml")),))
+    assert build(more, DAY, now=NOW + dt.timedelta(hours=2)).new_articles == 2
+    assert build(more, DAY, now=NOW + dt.timedelta(hours=3)).new_articles == 0
+    monkeypatch.setattr("digest.ingest.code_version", lambda: "an upgraded digest")
+    build(more, DAY, now=NOW + dt.timedelta(hours=4))
+    build(more, DAY, now=NOW + dt.timedelta(hours=5))
+    sent = [r.headers.get("if-none-match") for r in http_server.requests_to("/feed.xml")]
+    assert sent == [None, '"v1"', None, '"v1"', None, '"v1"']
+
+
 def test_an_unchanged_body_is_read_again_the_day_an_entry_it_held_is_due(
     http_server: FixtureServer, tmp_path: Path
 ) -> None:

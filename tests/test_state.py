@@ -194,7 +194,8 @@ def test_a_state_from_before_deferred_recipients_keeps_its_sends(tmp_path: Path)
         version = db.execute("PRAGMA user_version").fetchone()[0]
         db.execute("ALTER TABLE sources DROP COLUMN title")
         db.execute("ALTER TABLE sources DROP COLUMN body_hash")
-        db.execute(f"PRAGMA user_version = {version - 3}")
+        db.execute("ALTER TABLE sources DROP COLUMN read_with")
+        db.execute(f"PRAGMA user_version = {version - 4}")
     with State.open(path) as state:
         assert state.sent_at(DAY) == NOW and state.sent_to(DAY) == ("a@example.org",)
         assert state.deferred_recipients(DAY) == ()  # sent: not to be sent again
@@ -222,6 +223,7 @@ def test_old_schema_is_migrated_in_place(tmp_path: Path) -> None:
         db.execute("ALTER TABLE days DROP COLUMN article_entries")
         db.execute("ALTER TABLE sources DROP COLUMN title")
         db.execute("ALTER TABLE sources DROP COLUMN body_hash")
+        db.execute("ALTER TABLE sources DROP COLUMN read_with")
         db.execute("PRAGMA user_version = 1")
     with State.open(path) as state:
         assert set(state.entries(["k1"])) == {"k1"}
@@ -313,6 +315,7 @@ def test_upgrading_keeps_entries_keyed_by_a_scoped_tag_id_known(tmp_path: Path) 
         db.execute("DROP TABLE stories")
         db.execute("ALTER TABLE sources DROP COLUMN title")
         db.execute("ALTER TABLE sources DROP COLUMN body_hash")
+        db.execute("ALTER TABLE sources DROP COLUMN read_with")
         db.execute("PRAGMA user_version = 5")
     with State.open(path) as state:
         found = state.entries(["id:tag:example.org,2026:1", "id:urn:uuid:42", "id:Gazette:7"])
@@ -337,6 +340,7 @@ def test_a_kinds_cursor_is_kept_with_its_read_and_added_to_an_older_file(tmp_pat
         db.execute("DROP TABLE stories")
         db.execute("ALTER TABLE sources DROP COLUMN title")
         db.execute("ALTER TABLE sources DROP COLUMN body_hash")
+        db.execute("ALTER TABLE sources DROP COLUMN read_with")
         db.execute("PRAGMA user_version = 6")
     seen = {"newest": "2026-11-21T06:00:00+00:00"}
     with State.open(path) as state:
@@ -593,7 +597,8 @@ def test_entries_held_back_as_incomplete_count_their_runs_until_shown(tmp_path: 
         version = db.execute("PRAGMA user_version").fetchone()[0]
         db.execute("ALTER TABLE sources DROP COLUMN title")
         db.execute("ALTER TABLE sources DROP COLUMN body_hash")
-        db.execute(f"PRAGMA user_version = {version - 10}")
+        db.execute("ALTER TABLE sources DROP COLUMN read_with")
+        db.execute(f"PRAGMA user_version = {version - 11}")
     cut, other = article("k1"), article("k2")
     with State.open(path) as state:
         assert state.incomplete_runs(["k1", "k2"]) == {}
@@ -757,7 +762,8 @@ def test_a_state_from_before_article_entries_were_stored_has_none(tmp_path: Path
         version = db.execute("PRAGMA user_version").fetchone()[0]
         db.execute("ALTER TABLE sources DROP COLUMN title")
         db.execute("ALTER TABLE sources DROP COLUMN body_hash")
-        db.execute(f"PRAGMA user_version = {version - 5}")
+        db.execute("ALTER TABLE sources DROP COLUMN read_with")
+        db.execute(f"PRAGMA user_version = {version - 6}")
     with State.open(path) as state:
         assert state.article_entries(DAY) == {}  # made again by the next build, as before
         later = DAY + dt.timedelta(days=1)
@@ -777,8 +783,9 @@ def test_a_lookup_in_a_file_a_build_has_not_brought_up_to_date_finds_its_sources
         state.commit_build(DAY, [], [], None, NOW, [read])
     with sqlite3.connect(path) as db:  # as the version before body hashes were kept left it
         db.execute("ALTER TABLE sources DROP COLUMN body_hash")
+        db.execute("ALTER TABLE sources DROP COLUMN read_with")
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        db.execute(f"PRAGMA user_version = {version - 1}")
+        db.execute(f"PRAGMA user_version = {version - 2}")
     (found,) = read_source_records(path).values()
     assert (found.name, found.title, found.items, found.body_hash) == (
         "mw.rss",
@@ -799,8 +806,9 @@ def test_a_sources_own_title_is_kept_until_a_read_gives_another_and_added_to_old
     with sqlite3.connect(path) as db:  # as the version before titles were kept left it
         db.execute("ALTER TABLE sources DROP COLUMN title")
         db.execute("ALTER TABLE sources DROP COLUMN body_hash")
+        db.execute("ALTER TABLE sources DROP COLUMN read_with")
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        db.execute(f"PRAGMA user_version = {version - 2}")
+        db.execute(f"PRAGMA user_version = {version - 3}")
     unnamed = Source("mw.rss", "feed", "mw.rss", named=False)
     with State.open(path) as state:
         old = state.source("Old")
