@@ -525,9 +525,9 @@ def _collect_remote(
             # a body a worker reads is named by the title the last read gave)
             outcome = parsed.get(result.source)
             if isinstance(outcome, Reading):
-                run.names.read(by_name[result.source].source, outcome.own_name)
+                run.names.read(remote.source, outcome.own_name)
             elif isinstance(outcome, Parsed):
-                run.names.read(by_name[result.source].source, outcome.title)
+                run.names.read(remote.source, outcome.title)
             progress(run.names[result.source], done, total, outcome_shown)
 
     # Bodies are dropped once handled: a build of many feeds need not hold them all.
