@@ -132,6 +132,9 @@ class Source:
     # None: as the config's ``sponsored`` says
     sponsored: bool | None = None
     options: Mapping[str, Any] = field(default_factory=_no_options, hash=False)
+    # The name the state kept the source by when the keys of its entries were made, where the
+    # config has renamed it since (``digest.config.keyed_by_state`` sets it): see ``scope``.
+    key_scope: str | None = None
 
     def __post_init__(self) -> None:
         if not isinstance(self.options, MappingProxyType):
@@ -144,6 +147,14 @@ class Source:
             for f in fields(self)
         )
         return (type(self), tuple(values))
+
+    @property
+    def scope(self) -> str:
+        """What the keys of its entries that are unique only within it (a guid such as "123",
+        a file's path in its folder) are made with: its name, or the name it had when the
+        state first kept it, so that a source renamed in the config still knows the entries
+        it already showed (``key_scope``)."""
+        return self.key_scope or self.name
 
     def shown(self, title: str | None) -> str:
         """The name readers and users see this source by, the one rule for it: the config's

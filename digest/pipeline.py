@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from digest import freshness, present
 from digest.backup import back_up_after_build
-from digest.config import Config, keyed_by_state
+from digest.config import Config, keyed_by_state, renamed_sources
 from digest.config.settings import TOP
 from digest.filters import Filtered, Filters, paid_posts, sift
 from digest.ingest import Progress, collect, is_remote
@@ -637,8 +637,12 @@ def build(
         from digest.usecases import check_kept  # (whose errors the command line reports)
 
         # The sources left unnamed keep their keys in the state the build holds: the config
-        # may have been loaded while it could not be read, or before it was restored.
-        config = keyed_by_state(config, state.source_locations())
+        # may have been loaded while it could not be read, or before it was restored. A
+        # source renamed in the config keeps what the state knows of it under its new name.
+        stored = state.source_locations()
+        config = keyed_by_state(config, stored)
+        renamed = {kept.name: new for new, kept in renamed_sources(config.sources, stored).items()}
+        state.rename_sources(renamed, day)
         check_kept(day, state, config)
         remove_leftovers(config.output)  # from a run killed while writing its pages
         # A build of an earlier day holds back what came incomplete, but is not one of the
@@ -685,6 +689,7 @@ def build(
                 language_warning,
                 started,
                 kept_warning=_forgetting_said(config, state, forgotten, keep),
+                renamed=renamed,
                 story_count=current,
                 # a day with no story: its (empty) digest costs nothing to make now, and
                 # stays right whatever a later build of the day does
@@ -803,6 +808,7 @@ def build(
         story_count=digest.story_count,
         built=digest,
         kept_warning=_forgetting_said(config, state, forgotten, keep),
+        renamed=renamed,
     )
 
 
@@ -940,6 +946,7 @@ def _result(
     built: Digest | None = None,
     reload: Callable[[], Digest] | None = None,
     kept_warning: str | None = None,
+    renamed: Mapping[str, str] | None = None,
 ) -> BuildResult:
     result = BuildResult(
         day=day,
@@ -964,6 +971,7 @@ def _result(
             note
             for note in [
                 _held_undated_note(assembly.held_undated, day),
+                _renamed_note(renamed or {}),
                 present.relative_links_note(config),
             ]
             if note
@@ -1000,6 +1008,18 @@ def _held_undated_note(held: Mapping[str, int], day: dt.date) -> str:
         f"{entries} ({_by_source(held.items())}) left for a later "
         f"day's digest: an entry without a date belongs to the day digest first sees it, and "
         f"{day.isoformat()} was over; a build of today takes them"
+    )
+
+
+def _renamed_note(renamed: Mapping[str, str]) -> str:
+    """That the sources the config renamed (old name → new) were taken for the ones they
+    were: a user who meant a new source at the same address hears why it is not one."""
+    if not renamed:
+        return ""
+    each = "; ".join(f"'{old}' is '{new}' now" for old, new in renamed.items())
+    return (
+        f"{each}: the same address, so what digest knew under the old name (the entries "
+        "already shown, the boilerplate learnt, how the source answers) goes on under the new"
     )
 
 

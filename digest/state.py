@@ -34,7 +34,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from digest.errors import DigestError
 from digest.model import Article, DayRecord, Paragraph, Source, SourceFailure, StoryRecord
@@ -201,6 +201,9 @@ _MIGRATIONS: tuple[str, ...] = (
     # with others since, the source is read in full, without its validators, so that a "304
     # Not Modified" cannot hide what the new settings read; NULL: not known, read in full.
     "ALTER TABLE sources ADD COLUMN read_with TEXT",
+    # key_scope: the name its entries' feed-local keys ("id:NAME:123") were made with, where
+    # the config renamed the source since (``State.rename_sources``); NULL: its name.
+    "ALTER TABLE sources ADD COLUMN key_scope TEXT",
 )
 
 # A held-back entry not read again for this long is forgotten: its feed dropped it, or gave it
@@ -839,11 +842,52 @@ class State:
         rows = self._db.execute(f"SELECT {_SOURCE_COLUMNS} FROM sources ORDER BY name").fetchall()
         return [_source_record(row) for row in rows]
 
-    def source_locations(self) -> list[tuple[str, str]]:
-        """Each source kept (its key, the address it was read at as configured), the most
-        recently read first: what the config's sources left unnamed are named by
-        (``digest.config.keyed_by_state``)."""
+    def source_locations(self) -> list[StoredSource]:
+        """Each source kept (its key, the address it was read at as configured, the name its
+        entries' keys are made with), the most recently read first: what the config's
+        sources are named and keyed by (``digest.config.keyed_by_state``)."""
         return _source_locations(self._db)
+
+    def rename_sources(self, renamed: Mapping[str, str], day: dt.date) -> None:
+        """Keep what is known of each source under its new name (``renamed``: old name → new,
+        a name the state does not have yet): its health, validators and first-run window,
+        the entries it brought, those held back as incomplete, and the boilerplate learnt
+        from it. The keys of its entries stay as they were made, under the name they were
+        made with (``key_scope``): the stories and feed entries already published name them.
+        Its articles shown on ``day`` (the day built) and after are shown by the new name
+        when built again; earlier days keep the name they were published under.
+        """
+        if not renamed:
+            return
+        with self.transaction() as db:
+            for old, new in renamed.items():
+                db.execute(
+                    "UPDATE sources SET name = ?, key_scope = COALESCE(key_scope, ?) "
+                    "WHERE name = ?",
+                    (new, old, old),
+                )
+                rows = db.execute(
+                    "SELECT key, article FROM entries WHERE source = ? AND day >= ? "
+                    "AND article IS NOT NULL",
+                    (old, day.isoformat()),
+                ).fetchall()
+                for key, text in rows:
+                    data = json.loads(text)
+                    for field in ("source", "origin"):  # (not a publisher its entry named)
+                        if data.get(field) == old:
+                            data[field] = new
+                    db.execute(
+                        "UPDATE entries SET article = ? WHERE key = ?",
+                        (json.dumps(data, ensure_ascii=False), key),
+                    )
+                db.execute("UPDATE entries SET source = ? WHERE source = ?", (new, old))
+                db.execute("UPDATE incomplete SET source = ? WHERE source = ?", (new, old))
+                # (learnt under the name its articles were shown by: a source the config names
+                # shows its own; rows the new name has already, from another source, stay)
+                for table in ("boilerplate_sources", "boilerplate_prints"):
+                    db.execute(
+                        f"UPDATE OR IGNORE {table} SET source = ? WHERE source = ?", (new, old)
+                    )
 
     # --- entries --------------------------------------------------------------------------
 
@@ -1243,7 +1287,7 @@ def read_source_records(path: Path) -> dict[str, SourceRecord]:
     return _read_only(path, records, {})
 
 
-def read_source_locations(path: Path) -> list[tuple[str, str]]:
+def read_source_locations(path: Path) -> list[StoredSource]:
     """``State.source_locations`` of the state file at ``path``, for loading the config
     (``digest.config.load``): read as ``_read_only`` reads, but what stops it is said, never
     taken for a state that knows no source. Nothing when there is no state yet.
@@ -1271,12 +1315,28 @@ def read_source_locations(path: Path) -> list[tuple[str, str]]:
         connection.close()
 
 
-def _source_locations(db: sqlite3.Connection) -> list[tuple[str, str]]:
+class StoredSource(NamedTuple):
+    """A source as the state keeps it: its name (its key), the address it was read at as
+    configured, and the name its entries' feed-local keys are made with (``Source.scope``)."""
+
+    name: str
+    location: str
+    key_scope: str | None = None
+
+
+def _source_locations(db: sqlite3.Connection) -> list[StoredSource]:
+    # (read before the state is brought up to date, as a config is loaded: a file an older
+    # digest wrote has no key_scope yet)
+    present = {row[1] for row in db.execute("PRAGMA table_info(sources)")}
+    scope = "key_scope" if "key_scope" in present else "NULL"
     rows = db.execute(
-        "SELECT name, location FROM sources "
+        f"SELECT name, location, {scope} FROM sources "
         "ORDER BY COALESCE(last_success, last_error_at, first_run) DESC, name"
     ).fetchall()
-    return [(str(name), str(location)) for name, location in rows]
+    return [
+        StoredSource(str(name), str(location), str(scope) if scope else None)
+        for name, location, scope in rows
+    ]
 
 
 def read_sends(path: Path) -> dict[dt.date, Sent] | None:

@@ -33,6 +33,7 @@ from digest.config import (
     default_config,
     keyed_by_state,
     load_config,
+    renamed_sources,
 )
 from digest.errors import DigestError
 from digest.model import Article, Digest, Source, UnreadPage
@@ -604,8 +605,14 @@ def source_health(config: Config) -> list[tuple[Source, SourceRecord | None]]:
     health: dict[str, SourceRecord] = {}
     if config.state.exists():
         with State.open(config.state) as state:
-            config = keyed_by_state(config, state.source_locations())
+            stored = state.source_locations()
+            config = keyed_by_state(config, stored)
             health = {record.name: record for record in state.sources()}
+            # a source renamed in the config since the last build: its record, which the
+            # next build keeps under the new name
+            for new, kept in renamed_sources(config.sources, stored).items():
+                if kept.name in health:
+                    health[new] = health[kept.name]
     return [(source, health.get(source.name)) for source in sources_of(config)]
 
 

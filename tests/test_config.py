@@ -7,6 +7,7 @@ import pytest
 from stateholder import held_whole
 
 from digest.config import (
+    Config,
     ConfigError,
     add_sources_to_file,
     default_config,
@@ -14,8 +15,10 @@ from digest.config import (
     load_config,
     parse_config,
     remove_source_from_file,
+    renamed_sources,
 )
-from digest.state import SourceHealth, State
+from digest.model import Source
+from digest.state import SourceHealth, State, StoredSource
 
 FULL = """
 title = "Morning Read"
@@ -747,6 +750,44 @@ def test_parsing_reads_no_state_and_loading_names_the_sources_as_the_state_keeps
     assert loaded.state_unread == ""
     with State.open(tmp_path / "digest-state.sqlite") as state:
         assert keyed_by_state(parsed, state.source_locations()) == loaded
+
+
+def feed(name: str, url: str, *, named: bool = True) -> Source:
+    return Source(name, "feed", url, named=named)
+
+
+def test_a_source_renamed_in_the_config_is_the_one_the_state_keeps_at_its_address() -> None:
+    a, b, c = (f"https://example.org/{n}.xml" for n in "abc")
+    stored = [StoredSource("Gazette", a), StoredSource("Other", b), StoredSource("Old", c)]
+    sources = [feed("Daily Gazette", a), feed("Other", b), feed("Brand new", "https://x.org/")]
+    assert renamed_sources(sources, stored) == {"Daily Gazette": stored[0]}
+    # a name left unnamed now, or given to a source left unnamed before: the same
+    assert renamed_sources([feed("example.org", a, named=False)], stored[:1]) == {
+        "example.org": stored[0]
+    }
+    # only where it is plain: two new names at the address, two kept there, or the old name
+    # still in the config (the same feed read twice, with other filters, say)
+    assert renamed_sources([feed("One", a), feed("Two", a)], stored) == {}
+    assert renamed_sources([feed("One", a)], [*stored, StoredSource("Gazette 2", a)]) == {}
+    assert renamed_sources([feed("Gazette", a), feed("Filtered", a)], stored) == {}
+
+
+def test_keying_by_the_state_gives_each_source_the_name_its_entries_keys_were_made_with(
+    tmp_path: Path,
+) -> None:
+    a, b = "https://example.org/a.xml", "https://example.org/b.xml"
+    stored = [StoredSource("Gazette", a, "First name"), StoredSource("Other", b)]
+    config = Config(
+        sources=(feed("Daily Gazette", a), feed("Other", b), feed("New", "https://x.org/")),
+        output=tmp_path / "out",
+        state=tmp_path / "state.sqlite",
+    )
+    keyed = keyed_by_state(config, stored)
+    assert [s.name for s in keyed.sources] == ["Daily Gazette", "Other", "New"]
+    assert [s.scope for s in keyed.sources] == ["First name", "Other", "New"]
+    assert keyed_by_state(keyed, stored) == keyed  # (as each command that opens it does)
+    renamed = keyed_by_state(config, [StoredSource("Gazette", a), stored[1]])
+    assert renamed.sources[0].scope == "Gazette"
 
 
 def test_a_damaged_state_leaves_the_made_names_and_says_so(tmp_path: Path) -> None:

@@ -1379,6 +1379,47 @@ def test_an_unnamed_feed_keeps_its_key_when_a_feed_of_its_site_is_added_or_remov
         assert {record.name for record in state.sources()} == {host, f"{host}/b.xml"}
 
 
+def test_a_source_renamed_in_the_config_shows_nothing_twice_and_keeps_what_digest_knew(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    """The same address under a new name (a name corrected, given, or taken away) is the same
+    source: its entries' guids ("story-1") are unique only within their feed, so their keys
+    hold the source's name, and a new source of the new name showed its last day's entries
+    again, with a first-run window, no validators and its learnt boilerplate gone."""
+    when = NOW - dt.timedelta(hours=1)
+    headers = {**RSS, "ETag": '"v1"'}
+    http_server.route("/a.xml", body=rss(item(1, when), item(2, when)), headers=headers)
+    http_server.route("/b.xml", body=rss(item(9, when), title="Other"), headers=RSS)
+    path = tmp_path / "digest.toml"
+
+    def configure(name: str) -> Config:
+        path.write_text(
+            f'[[sources]]\nname = "{name}"\nurl = "{http_server.url("/a.xml")}"\n'
+            f'[[sources]]\nname = "Other"\nurl = "{http_server.url("/b.xml")}"\n'
+        )
+        return dataclasses.replace(load_config(path), fetch=FAST, stories=ONE_STORY_PER_ARTICLE)
+
+    first = build(configure("Harbour Log"), DAY, now=NOW)
+    assert first.new_articles == 3
+    later = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)
+    three = rss(item(1, when), item(2, when), item(3, later - dt.timedelta(minutes=5)))
+    http_server.route("/a.xml", body=three, headers={**RSS, "ETag": '"v2"'})
+    renamed = build(configure("Harbour News"), DAY, now=later)
+    assert renamed.new_articles == 1
+    assert any("'Harbour Log' is 'Harbour News' now" in note for note in renamed.notes)
+    # the day's stories, those shown before it too, by the name it has now
+    reports = [r for story in renamed.digest.stories for r in story.reports]
+    assert sorted({r.source for r in reports}) == ["Harbour News", "Other"]
+    # its validators went with it: the request was a conditional one
+    assert http_server.requests_to("/a.xml")[-1].headers.get("if-none-match") == '"v1"'
+    renamed_again = build(configure("Harbour Daily"), DAY, now=later + dt.timedelta(hours=1))
+    assert renamed_again.new_articles == 0
+    with State.open(path.parent / "digest-state.sqlite") as state:
+        shown = sorted(article.title for article in state.articles_for_day(DAY))
+        assert shown == [f"Story number {n} about the harbour" for n in (1, 2, 3, 9)]
+        assert {record.name for record in state.sources()} == {"Harbour Daily", "Other"}
+
+
 def test_a_feeds_declared_language_labels_its_articles_and_a_sources_own_wins(
     http_server: FixtureServer, tmp_path: Path
 ) -> None:

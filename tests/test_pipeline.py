@@ -302,6 +302,21 @@ def test_unwritable_output_changes_nothing_and_the_cli_says_why(
     assert "free some space" not in err
 
 
+def test_a_folder_renamed_in_the_config_shows_none_of_its_files_again(site: Config) -> None:
+    # A file's key is its path within its folder, under the source's name: the same folder
+    # under a new name showed every file of the last day again.
+    first = build(site, DAY, now=NOW)
+    assert first.new_articles == 3
+    renamed = dataclasses.replace(
+        site, sources=(dataclasses.replace(site.sources[0], name="Clippings"),)
+    )
+    again = build(renamed, DAY, now=NOW + dt.timedelta(hours=1))
+    assert again.new_articles == 0
+    assert [story.headline for story in again.digest.stories] == [
+        story.headline for story in first.digest.stories
+    ]
+
+
 def test_a_new_day_adds_the_next_link_to_the_day_before(site: Config) -> None:
     seeds = Path(site.sources[0].location)
     files = sorted(seeds.glob("*.txt"))

@@ -195,7 +195,8 @@ def test_a_state_from_before_deferred_recipients_keeps_its_sends(tmp_path: Path)
         db.execute("ALTER TABLE sources DROP COLUMN title")
         db.execute("ALTER TABLE sources DROP COLUMN body_hash")
         db.execute("ALTER TABLE sources DROP COLUMN read_with")
-        db.execute(f"PRAGMA user_version = {version - 4}")
+        db.execute("ALTER TABLE sources DROP COLUMN key_scope")
+        db.execute(f"PRAGMA user_version = {version - 5}")
     with State.open(path) as state:
         assert state.sent_at(DAY) == NOW and state.sent_to(DAY) == ("a@example.org",)
         assert state.deferred_recipients(DAY) == ()  # sent: not to be sent again
@@ -224,6 +225,7 @@ def test_old_schema_is_migrated_in_place(tmp_path: Path) -> None:
         db.execute("ALTER TABLE sources DROP COLUMN title")
         db.execute("ALTER TABLE sources DROP COLUMN body_hash")
         db.execute("ALTER TABLE sources DROP COLUMN read_with")
+        db.execute("ALTER TABLE sources DROP COLUMN key_scope")
         db.execute("PRAGMA user_version = 1")
     with State.open(path) as state:
         assert set(state.entries(["k1"])) == {"k1"}
@@ -316,6 +318,7 @@ def test_upgrading_keeps_entries_keyed_by_a_scoped_tag_id_known(tmp_path: Path) 
         db.execute("ALTER TABLE sources DROP COLUMN title")
         db.execute("ALTER TABLE sources DROP COLUMN body_hash")
         db.execute("ALTER TABLE sources DROP COLUMN read_with")
+        db.execute("ALTER TABLE sources DROP COLUMN key_scope")
         db.execute("PRAGMA user_version = 5")
     with State.open(path) as state:
         found = state.entries(["id:tag:example.org,2026:1", "id:urn:uuid:42", "id:Gazette:7"])
@@ -341,6 +344,7 @@ def test_a_kinds_cursor_is_kept_with_its_read_and_added_to_an_older_file(tmp_pat
         db.execute("ALTER TABLE sources DROP COLUMN title")
         db.execute("ALTER TABLE sources DROP COLUMN body_hash")
         db.execute("ALTER TABLE sources DROP COLUMN read_with")
+        db.execute("ALTER TABLE sources DROP COLUMN key_scope")
         db.execute("PRAGMA user_version = 6")
     seen = {"newest": "2026-11-21T06:00:00+00:00"}
     with State.open(path) as state:
@@ -499,8 +503,8 @@ def test_one_off_lookups_leave_no_log_files_beside_the_state(tmp_path: Path) -> 
     state_with_two_feeds(path)
     assert beside(path) == []
     assert read_source_locations(path) == [
-        ("example.org/tech", "https://example.org/tech"),  # (read most recently: a success)
-        ("example.org/world", "https://example.org/world"),
+        ("example.org/tech", "https://example.org/tech", None),  # (read most recently)
+        ("example.org/world", "https://example.org/world", None),
     ]
     assert set(read_source_records(path)) == {"example.org/world", "example.org/tech"}
     assert read_source_history(path, [seen("a", 1)]) == {}
@@ -598,7 +602,8 @@ def test_entries_held_back_as_incomplete_count_their_runs_until_shown(tmp_path: 
         db.execute("ALTER TABLE sources DROP COLUMN title")
         db.execute("ALTER TABLE sources DROP COLUMN body_hash")
         db.execute("ALTER TABLE sources DROP COLUMN read_with")
-        db.execute(f"PRAGMA user_version = {version - 11}")
+        db.execute("ALTER TABLE sources DROP COLUMN key_scope")
+        db.execute(f"PRAGMA user_version = {version - 12}")
     cut, other = article("k1"), article("k2")
     with State.open(path) as state:
         assert state.incomplete_runs(["k1", "k2"]) == {}
@@ -610,6 +615,53 @@ def test_entries_held_back_as_incomplete_count_their_runs_until_shown(tmp_path: 
         # one its feed stopped giving is forgotten after a month
         state.commit_build(DAY, [], [], None, NOW + dt.timedelta(days=31))
         assert state.incomplete_runs(["k2"]) == {}
+
+
+def test_a_renamed_source_keeps_its_record_entries_and_history_and_its_keys_first_name(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "s.sqlite"
+    shown = dataclasses.replace(article("id:Gazette:7"), origin="Gazette")
+    cut = dataclasses.replace(article("id:Gazette:8"), origin="Gazette")
+    with State.open(path) as state:
+        read = SourceHealth("Gazette", "https://example.org/feed", True, 2, etag='"v1"')
+        other = SourceHealth("Other", "https://example.net/feed", True, 1)
+        state.commit_build(
+            DAY,
+            [shown],
+            [],
+            None,
+            NOW,
+            [read, other],
+            sightings=[seen("id:Gazette:7", 1, 2)],
+            held_incomplete=[cut],
+        )
+        state.rename_sources({"Gazette": "Daily Gazette"}, DAY)
+        assert state.source("Gazette") is None
+        record = state.source("Daily Gazette")
+        assert record is not None and record.etag == '"v1"' and not record.is_new(read.location)
+        assert state.source_locations() == [  # (read at the same time: by name)
+            ("Daily Gazette", "https://example.org/feed", "Gazette"),
+            ("Other", "https://example.net/feed", None),
+        ]
+        # the keys stay as they were made: stories and feed entries already name them
+        assert set(state.entries(["id:Gazette:7"])) == {"id:Gazette:7"}
+        assert state.incomplete_runs(["id:Gazette:8"]) == {"id:Gazette:8": 1}
+        assert (
+            state.source_history([seen("x", 1, source="Daily Gazette")])["Daily Gazette"].articles
+            == 1
+        )
+        # the day built shows it by its new name
+        shown_as = [(a.source, a.origin) for a in state.articles_for_day(DAY)]
+        assert shown_as == [("Daily Gazette", "Daily Gazette")]
+        # renamed again, by a build of the next day: its keys keep the first name, and the
+        # day before keeps the name it was published under
+        state.rename_sources({"Daily Gazette": "The Gazette"}, DAY + dt.timedelta(days=1))
+        assert ("The Gazette", "https://example.org/feed", "Gazette") in state.source_locations()
+        assert [a.source for a in state.articles_for_day(DAY)] == ["Daily Gazette"]
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT source FROM entries UNION SELECT source FROM incomplete")
+        assert {source for (source,) in rows} == {"The Gazette"}
 
 
 def test_what_a_summary_was_made_for_is_stored_with_it(tmp_path: Path) -> None:
@@ -763,7 +815,8 @@ def test_a_state_from_before_article_entries_were_stored_has_none(tmp_path: Path
         db.execute("ALTER TABLE sources DROP COLUMN title")
         db.execute("ALTER TABLE sources DROP COLUMN body_hash")
         db.execute("ALTER TABLE sources DROP COLUMN read_with")
-        db.execute(f"PRAGMA user_version = {version - 6}")
+        db.execute("ALTER TABLE sources DROP COLUMN key_scope")
+        db.execute(f"PRAGMA user_version = {version - 7}")
     with State.open(path) as state:
         assert state.article_entries(DAY) == {}  # made again by the next build, as before
         later = DAY + dt.timedelta(days=1)
@@ -784,8 +837,10 @@ def test_a_lookup_in_a_file_a_build_has_not_brought_up_to_date_finds_its_sources
     with sqlite3.connect(path) as db:  # as the version before body hashes were kept left it
         db.execute("ALTER TABLE sources DROP COLUMN body_hash")
         db.execute("ALTER TABLE sources DROP COLUMN read_with")
+        db.execute("ALTER TABLE sources DROP COLUMN key_scope")
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        db.execute(f"PRAGMA user_version = {version - 2}")
+        db.execute(f"PRAGMA user_version = {version - 3}")
+    assert read_source_locations(path) == [("mw.rss", "mw.rss", None)]  # (no key_scope yet)
     (found,) = read_source_records(path).values()
     assert (found.name, found.title, found.items, found.body_hash) == (
         "mw.rss",
@@ -807,8 +862,9 @@ def test_a_sources_own_title_is_kept_until_a_read_gives_another_and_added_to_old
         db.execute("ALTER TABLE sources DROP COLUMN title")
         db.execute("ALTER TABLE sources DROP COLUMN body_hash")
         db.execute("ALTER TABLE sources DROP COLUMN read_with")
+        db.execute("ALTER TABLE sources DROP COLUMN key_scope")
         version = db.execute("PRAGMA user_version").fetchone()[0]
-        db.execute(f"PRAGMA user_version = {version - 3}")
+        db.execute(f"PRAGMA user_version = {version - 4}")
     unnamed = Source("mw.rss", "feed", "mw.rss", named=False)
     with State.open(path) as state:
         old = state.source("Old")

@@ -468,6 +468,15 @@ def test_source_health_and_forgetting_it(site: Config) -> None:
     usecases.forget_source_health(site.state.with_name("none.sqlite"), "seeds")  # no file: fine
 
 
+def test_a_source_renamed_since_the_last_build_is_listed_with_its_health(site: Config) -> None:
+    usecases.build_day(site, DAY, now=NOW)
+    renamed = dataclasses.replace(
+        site, sources=(dataclasses.replace(site.sources[0], name="Clippings"),)
+    )
+    ((source, record),) = usecases.source_health(renamed)
+    assert source.name == "Clippings" and record is not None and record.items == 3
+
+
 def test_import_opml_adds_each_feed_once(tmp_path: Path) -> None:
     path = tmp_path / "digest.toml"
     path.write_text('title = "T"\n', encoding="utf-8")

@@ -16,6 +16,7 @@ from digest.config.load import (
     keyed_by_state,
     load_config,
     parse_config,
+    renamed_sources,
 )
 from digest.config.settings import (
     CONFIG_FILENAME,
@@ -51,4 +52,5 @@ __all__ = [
     "load_config",
     "parse_config",
     "remove_source_from_file",
+    "renamed_sources",
 ]

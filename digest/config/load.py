@@ -49,7 +49,7 @@ from digest.config.settings import (
 from digest.errors import toml_key_line, toml_mistake
 from digest.model import Source, SourceFailure
 from digest.sources.urls import canonical_url, host_name, url_key
-from digest.state import StateError, read_source_locations
+from digest.state import StateError, StoredSource, read_source_locations
 
 
 def default_config(base: Path | None = None) -> Config:
@@ -586,17 +586,56 @@ def _made_from_url(source: Source) -> bool:
     return not source.named and urlsplit(source.location).scheme in ("http", "https")
 
 
-def keyed_by_state(config: Config, stored: Sequence[tuple[str, str]]) -> Config:
-    """``config`` with each source it leaves unnamed named by the key its state keeps it by:
-    ``stored`` is what the state keeps (``State.source_locations``). For loading the config
-    (``_named_by_state_file``), and for each command that opens the state, with the state it
-    holds: a config loaded while the state could not be read, or kept by ``digest run``
-    across a restore of the state, names its sources as the state does all the same."""
+def keyed_by_state(config: Config, stored: Sequence[StoredSource]) -> Config:
+    """``config`` with each source it leaves unnamed named by the key its state keeps it by,
+    and every source's entries keyed as the state keeps them (``Source.key_scope``): with the
+    name the state first kept the source by, or, for a source the config has renamed since
+    (``renamed_sources``), by the one it renamed. ``stored`` is what the state keeps
+    (``State.source_locations``). For loading the config (``_named_by_state_file``), and for
+    each command that opens the state, with the state it holds: a config loaded while the
+    state could not be read, or kept by ``digest run`` across a restore of the state, names
+    its sources as the state does all the same."""
     sources = _keep_stored_names(list(config.sources), stored)
+    renamed = renamed_sources(sources, stored)
+    by_name = {kept.name: kept for kept in stored}
+    for index, source in enumerate(sources):
+        kept = renamed.get(source.name) or by_name.get(source.name)
+        scope = (kept.key_scope or kept.name) if kept is not None else None
+        if scope == source.name:
+            scope = None
+        if scope != source.key_scope:
+            sources[index] = dataclasses.replace(source, key_scope=scope)
     return dataclasses.replace(config, sources=tuple(sources), state_unread="")
 
 
-def _keep_stored_names(sources: list[Source], stored: Sequence[tuple[str, str]]) -> list[Source]:
+def renamed_sources(
+    sources: Sequence[Source], stored: Sequence[StoredSource]
+) -> dict[str, StoredSource]:
+    """The sources of the config that continue one the state keeps under another name (by
+    their name): a source whose name the state does not know, at the address of a source
+    the state keeps and the config no longer names. A name changed in the config (or given
+    to a source left unnamed, or taken away) must not make the source a new one, whose last
+    day of entries would show again (their keys hold the name: see ``Source.scope``), its
+    validators and learnt boilerplate lost. Only where it is plain: one such source at the
+    address, and one kept there."""
+    names = {source.name for source in sources}
+    kept = {stored_source.name for stored_source in stored}
+    left: dict[str, list[StoredSource]] = {}
+    for stored_source in stored:
+        if stored_source.name not in names:
+            left.setdefault(stored_source.location, []).append(stored_source)
+    arrived: dict[str, list[Source]] = {}
+    for source in sources:
+        if source.name not in kept:
+            arrived.setdefault(source.location, []).append(source)
+    return {
+        newcomers[0].name: left[location][0]
+        for location, newcomers in arrived.items()
+        if len(newcomers) == 1 and len(left.get(location, ())) == 1
+    }
+
+
+def _keep_stored_names(sources: list[Source], stored: Sequence[StoredSource]) -> list[Source]:
     """``sources`` with each web address left unnamed under the made name the state already
     keeps it by (``stored``: its keys and their addresses, the most recently read first). A
     made name depends on the other sources: a feed alone on its site is named by its host
@@ -608,7 +647,7 @@ def _keep_stored_names(sources: list[Source], stored: Sequence[tuple[str, str]])
     the state does not know at its address keeps the one it does (made from the same host),
     unless another source of the config has that name now."""
     web = [_made_from_url(s) for s in sources]
-    known = set(stored)
+    known = {(kept.name, kept.location) for kept in stored}
     taken = {s.name for s in sources}
     result = list(sources)
     for index, source in enumerate(sources):
@@ -618,7 +657,7 @@ def _keep_stored_names(sources: list[Source], stored: Sequence[tuple[str, str]])
         kept = next(
             (
                 name
-                for name, location in stored
+                for name, location, _ in stored
                 if location == source.location
                 and name not in taken
                 and (name == host or name.startswith((f"{host}/", f"{host} (")))

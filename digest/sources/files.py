@@ -88,7 +88,7 @@ def read_article_file(
         return None, [f"{path}: larger than {limit} MB, so not read as an article; skipped"]
     return parse_article_text(
         path.read_bytes(),
-        key=f"file:{source.name}/{path.relative_to(root).as_posix()}",
+        key=f"file:{source.scope}/{path.relative_to(root).as_posix()}",
         # the name the config gives the folder; unnamed, the (sub-)folder the file is in
         default_source=source.name if source.named else (path.parent.name or root.name),
         fallback_date=dt.datetime.fromtimestamp(stat.st_mtime, dt.UTC),

@@ -239,7 +239,7 @@ def _article(
         # Other guids ("123", "post-4") are only unique within their feed.
         if len(guid) > MAX_ID_CHARS:
             guid = "sha256:" + hashlib.sha256(guid.encode()).hexdigest()
-        key = f"id:{source.name}:{guid}"
+        key = f"id:{source.scope}:{guid}"
     elif link:
         key = "url:" + url_key(link)
     else:

@@ -21,7 +21,7 @@ class PageKind(Kind):
 
     def read(self, source: Source, cursor: Cursor, tz: dt.tzinfo) -> Reading:
         data = read_file(source)
-        key = f"file:{source.name}/{Path(source.location).name}"
+        key = f"file:{source.scope}/{Path(source.location).name}"
         return Reading((_article(source, data, key=key),))
 
     def parse(self, source: Source, fetched: Fetched, cursor: Cursor) -> Reading:
