@@ -94,6 +94,52 @@ def test_a_numbered_how_to_numbers_its_steps_and_each_list_counts_its_own():
     ]
 
 
+def test_a_list_numbers_as_its_attributes_say():
+    # A list continued after a photo or an advert starts where it left off (<ol start>); a
+    # countdown counts down (<ol reversed>, from its number of items unless it says); an item
+    # may set its own number (<li value>), and those after it follow on.
+    html = (
+        "<ol><li>Soak the beans overnight.</li><li>Drain them.</li></ol>"
+        "<figure><img src='beans.jpg' alt=''></figure>"
+        '<ol start="3"><li>Simmer for an hour.</li><li>Season to taste.</li></ol>'
+        "<h2>Our top three ports</h2>"
+        "<ol reversed><li>Bergen</li><li>Cádiz<ol><li>old town</li><li>beach</li></ol></li>"
+        "<li>Genoa</li></ol>"
+        '<ol reversed start="10"><li>Tenth</li><li>Ninth</li></ol>'
+        '<ol><li>First</li><li value="7">Seventh</li><li>Eighth</li></ol>'
+        '<ol start="two"><li>Unreadable start</li></ol>'
+        '<ul><li value="5">A bullet stays a bullet</li></ul>'
+    )
+    assert texts(html) == [
+        "1. Soak the beans overnight.",
+        "2. Drain them.",
+        "3. Simmer for an hour.",
+        "4. Season to taste.",
+        "Our top three ports",
+        "3. Bergen",
+        "2. Cádiz",
+        "1. old town",
+        "2. beach",
+        "1. Genoa",
+        "10. Tenth",
+        "9. Ninth",
+        "1. First",
+        "7. Seventh",
+        "8. Eighth",
+        "1. Unreadable start",
+        "\u2022 A bullet stays a bullet",
+    ]
+
+
+def test_a_continued_list_numbers_on_past_an_element_taken_out():
+    # (the path that drops hidden elements and widgets keeps the tags' numbers too)
+    html = (
+        '<p>Step by step.</p><div style="display:none">Subscribe</div>'
+        '<ol start="6"><li>Sand the hull.</li><li>Paint it.</li></ol>'
+    )
+    assert texts(html) == ["Step by step.", "6. Sand the hull.", "7. Paint it."]
+
+
 def test_an_item_keeps_a_bullet_of_its_own_and_one_with_no_text_gets_none():
     html = (
         "<ul><li>- Fixed the tide table</li><li>2) Added a map</li>"

@@ -216,6 +216,9 @@ def html_to_paragraphs(
     tokens = _TAG_SPLIT.split(body.html or "")  # [text, name, attributes, text, …]
     names = tokens[1::3]
     attrs = "".join(filter(None, tokens[2::3]))
+    if items and "li" in names and _NUMBERING_ATTRIBUTE.search(attrs):
+        _number_from_attributes(tokens)
+        names = tokens[1::3]
     if "img" in names and ' alt="' in attrs:
         _drop_repeated_alt(tokens)
     drop = not _DROP_NAMES.isdisjoint(names)
@@ -473,26 +476,90 @@ _ITEM_ENDS = frozenset(
 )
 
 
+# <ol start="6">, <ol reversed>, <li value="3">: where a list's numbers do not simply run 1, 2, 3
+_NUMBERING_ATTRIBUTE = re.compile(r' (?:start|value|reversed)="')
+_INTEGER_ATTRIBUTE = {
+    name: re.compile(rf' {name}="\s*([+-]?\d{{1,9}})\s*"') for name in ("start", "value")
+}
+
+
+class _NumberedTag(str):
+    """A list's tag ("ol" or "li") that says how its numbers run: the same name, for every
+    other step, carrying the numbers its attributes give (``_mark_items`` reads them)."""
+
+    number: int | None = None  # an <ol>'s start, an <li>'s value
+    reversed: bool = False  # an <ol> that counts down
+
+
+def _number_from_attributes(tokens: list) -> None:
+    """Make the tags of [text, name, attributes, text, …] whose attributes number a list
+    otherwise than 1, 2, 3 ``_NumberedTag``s: a list continued after a break in the text (a
+    recipe's sixth step after a photo, a top ten from its sixth place) numbers on, as it reads
+    on the page."""
+    for index in range(1, len(tokens), 3):
+        name, attributes = tokens[index], tokens[index + 1]
+        if name not in ("ol", "li") or not attributes:
+            continue
+        found = _INTEGER_ATTRIBUTE["start" if name == "ol" else "value"].search(attributes)
+        counts_down = name == "ol" and ' reversed="' in attributes
+        if found is None and not counts_down:
+            continue
+        tag = _NumberedTag(name)
+        tag.number = int(found.group(1)) if found else None
+        tag.reversed = counts_down
+        tokens[index] = tag
+
+
 def _mark_items(parts: list) -> None:
     """Open the first words of each list item in [text, name, text, …] with its bullet, or its
     number in a numbered list (``shapes.as_list_item``): an item is then one, as the same list
     typed with bullets is, rather than a paragraph like any other (the summariser led a
     release's notes with their second item, the first having no full stop; a short item
     became a heading). Only pages with a list come here, and the loop visits only its tags."""
-    # per list open around the tag: the number of its last item, or None for a list of bullets
-    lists: list[int | None] = []
-    for index in [i for i in range(1, len(parts), 2) if parts[i] in _LIST_TAGS]:
+    # per list open around the tag: the number of its last item and the step to the next
+    # (-1 for a list that counts down), or None for a list of bullets
+    lists: list[tuple[int, int] | None] = []
+    places = [i for i in range(1, len(parts), 2) if parts[i] in _LIST_TAGS]
+    for place, index in enumerate(places):
         name = parts[index]
         if name == "li":
-            number = lists[-1] if lists else None
-            if number is not None:
-                number = lists[-1] = number + 1
+            numbering = lists[-1] if lists else None
+            number = None
+            if numbering is not None:
+                last, step = numbering
+                value = getattr(name, "number", None)  # (an <li value="...">)
+                number = value if value is not None else last + step
+                lists[-1] = (number, step)
             _mark_item(parts, index, number)
         elif name[0] == "/":
             if lists:
                 lists.pop()
+        elif name == "ol":
+            step = -1 if getattr(name, "reversed", False) else 1
+            first = getattr(name, "number", None)
+            if first is None:
+                first = _own_items(parts, places[place + 1 :]) if step < 0 else 1
+            lists.append((first - step, step))
         else:
-            lists.append(0 if name == "ol" else None)
+            lists.append(None)
+
+
+def _own_items(parts: list, places: list[int]) -> int:
+    """How many items the list whose tag came just before ``places`` (the places of the list
+    tags after it) has of its own, not counting those of the lists inside it: where a list
+    that counts down starts when it does not say."""
+    depth, count = 0, 0
+    for index in places:
+        name = parts[index]
+        if name == "li":
+            count += depth == 0
+        elif name[0] == "/":
+            if depth == 0:
+                break
+            depth -= 1
+        else:
+            depth += 1
+    return count
 
 
 def _mark_item(parts: list, start: int, number: int | None) -> None:
