@@ -266,10 +266,15 @@ def clean_article(
     ``summarised=False`` leaves the summary to whoever shows the article
     (``digest.summarise.summarised`` makes it then)."""
     from digest.summarise import derive_headline, summarise
-    from digest.text.headlines import naming_source, opens_text
+    from digest.text.headlines import is_shouting, naming_source, opens_text, unshouted
     from digest.text.normalise import normalise
 
     article = normalise(article, rules, template)
+    # A title in capitals is written as the text writes its words: a calm read, and a
+    # headline the story's choice weighs as any other.
+    if is_shouting(article.title):
+        body = "\n\n".join(p.text for p in article.paragraphs if p.kind == "body")
+        article = dataclasses.replace(article, title=unshouted(article.title, body))
     # A short post titled by its own first words cut short ("Bin collections are running a
     # day…", as Twitter bridges title a post) is an untitled post: its headline is made from
     # its lead, whole clauses, and the post is read once, not as a teaser and its text.

@@ -14,6 +14,7 @@ from digest.text.headlines import (
     headline_score,
     is_section_title,
     is_seo_title,
+    is_shouting,
     joins_items,
     names_nothing,
     naming_source,
@@ -25,6 +26,7 @@ from digest.text.headlines import (
     site_names_for,
     source_title,
     strip_cruft,
+    unshouted,
 )
 
 # Words a headline may not end on: what a cut mid-phrase leaves behind.
@@ -853,3 +855,57 @@ def test_a_feeds_tag_marks_a_paid_post_only_when_it_is_the_label_alone() -> None
     assert pattern.search("anzeige")
     # a subject's name as a tag: a marketing site's news of advertising, Alzheimer's disease
     assert not pattern.search("Advertising\nAD\nWerbung\nSponsored links explained")
+
+
+# --- a title in capitals ----------------------------------------------------------------------
+
+TRAM = (
+    "The city council voted on Tuesday to approve a new tram line, the first since 1962. "
+    "Engineers from NASA and the BBC's science desk were not involved. Officials said the line "
+    "would link the harbour to the University of Bergen by 2029, at a cost of 300 million "
+    "kroner.\n\nConstruction starts next spring."
+)
+
+
+@pytest.mark.parametrize(
+    ("title", "calm"),
+    [
+        # each word as the text writes it inside a sentence
+        ("COUNCIL APPROVES NEW TRAM LINE TO HARBOUR", "Council approves new tram line to harbour"),
+        ("TRAM LINE TO UNIVERSITY OF BERGEN BY 2029", "Tram line to University of Bergen by 2029"),
+        ("NASA AND BBC'S SCIENCE DESK SIT OUT TRAM", "NASA and BBC's science desk sit out tram"),
+        # capitalised only where a sentence starts: a word like any other
+        ("OFFICIALS BACK TRAM", "Officials back tram"),
+        # not in the text: small, but letters read one by one and the shortest words
+        ("UK TRAMS: CNN REPORTS SURGE", "UK trams: CNN reports surge"),
+        # not shouting: as written
+        ("NASA picks SpaceX for the UK", "NASA picks SpaceX for the UK"),
+        ("UK GDP up", "UK GDP up"),
+    ],
+)
+def test_a_title_in_capitals_is_written_as_its_text_writes_its_words(title: str, calm: str):
+    assert unshouted(title, TRAM) == calm
+
+
+def test_a_shouted_title_in_other_languages_keeps_their_capitals():
+    german = (
+        "Die Stadt Hamburg baut eine neue Straßenbahn zum Hafen. Der Senat hat am Dienstag "
+        "zugestimmt, die Bauarbeiten beginnen im Frühjahr. Die Linie soll den Hafen mit der "
+        "Universität verbinden."
+    )
+    assert unshouted("HAMBURG BAUT NEUE STRASSENBAHN ZUM HAFEN", german) == (
+        "Hamburg baut neue Straßenbahn zum Hafen"
+    )
+    french = (
+        "Le président a reçu lundi à l'Élysée les maires des grandes villes pour parler des "
+        "transports. Les maires ont demandé plus de trams et de bus dans les quartiers."
+    )
+    assert unshouted("LES MAIRES REÇUS À L'ÉLYSÉE", french) == "Les maires reçus à l'Élysée"
+
+
+def test_a_shouted_title_stays_as_it_is_without_text_enough_to_tell():
+    assert is_shouting("COUNCIL APPROVES NEW TRAM LINE")
+    assert unshouted("COUNCIL APPROVES NEW TRAM LINE", "") == "COUNCIL APPROVES NEW TRAM LINE"
+    short = "The council voted."
+    assert unshouted("COUNCIL APPROVES NEW TRAM LINE", short) == "COUNCIL APPROVES NEW TRAM LINE"
+    assert not is_shouting("NASA, ESA and JAXA sign a pact")  # (names in capitals: its own)

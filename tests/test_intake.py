@@ -677,3 +677,21 @@ def test_an_article_left_with_no_text_is_its_headline_unless_its_page_was_its_on
 class _NoHistory:
     def source_history(self, sightings):
         return {}
+
+
+def test_cleaning_writes_a_title_in_capitals_as_its_text_writes_its_words() -> None:
+    from digest.model import Article, Paragraph
+
+    text = (
+        "The harbour board voted on Monday to reopen the north quay to ferries from Oslo, "
+        "closed since the storm in March. The board's chair, Ingrid Dahl, said repairs had "
+        "cost less than feared."
+    )
+    article = Article(
+        key="url:example.org/quay",
+        source="Harbour Log",
+        title="HARBOUR BOARD REOPENS NORTH QUAY TO OSLO FERRIES",
+        paragraphs=(Paragraph(text),),
+    )
+    cleaned = intake.Cleaning().apply(article)
+    assert cleaned.title == "Harbour board reopens north quay to Oslo ferries"

@@ -25,6 +25,11 @@ that asks (an explainer's "Why is ...?", a review's "... the phone to beat?"), o
 beats a briefing's that joins several ("X has died. And, Y", "Morning Briefing: X, Y and Z"),
 and a headline of news length beats a very short or very long one.
 
+**Shouting** (a title in capitals, "COUNCIL APPROVES NEW TRAM LINE TO HARBOUR") is written as
+the article writes its words (``unshouted``): "Council approves new tram line to harbour",
+each word as the text spells it inside a sentence, so that names and acronyms keep their
+capitals ("NASA", "Artemis", "Straße").
+
 **Paid posts** are told by a label where a title puts one ("[Sponsor] Acme: ...",
 "Sponsored: ...", "... (Anzeige)") or by a feed's tag that is only one ("Sponsored"): the
 build leaves them out unless the config keeps them (``digest.filters``).
@@ -978,6 +983,74 @@ def headline_score(candidate: Candidate) -> float:
         # of the one event the story is about is clearer, even one made from a sentence
         score -= _SEVERAL_ITEMS
     return score
+
+
+# A run of letters, the unit whose capitals a shouted title is read word by word for
+_LETTERS = re.compile(r"[^\W\d_]+")
+# where a sentence starts, whose first word is capitalised for its place, not for itself
+_SENTENCE_START = re.compile(r"(?:^|[.!?\u2026:]\s+|\n)[\"'\u201c\u2018\u00ab(\[]*$")
+_VOWELS = frozenset("aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýÿœāēīōūăąęěėįųůаеёиоуыэюяαεηιουω")
+# a title is shouted when this many of its words are in capitals ...
+_SHOUTED_WORDS = 3
+# ... and when its text has words enough to tell how each of them is written
+_TEXT_WORDS_TO_RECASE = 20
+
+
+def is_shouting(title: str) -> bool:
+    """Whether ``title`` is written in capitals: at least three words of two letters or more
+    wholly in capitals, and hardly a small letter beside them. "NASA picks SpaceX" or "UK
+    GDP grows" are not: capitals for names and acronyms are a headline's own."""
+    words = _LETTERS.findall(title)
+    shouted = sum(1 for w in words if len(w) > 1 and w.isupper())
+    if shouted < _SHOUTED_WORDS:
+        return False
+    letters = sum(len(w) for w in words)
+    small = sum(1 for w in words for c in w if c.islower())
+    return small <= 0.1 * letters
+
+
+def unshouted(title: str, text: str) -> str:
+    """``title`` out of capitals, each word as ``text`` (the article's) writes it inside a
+    sentence: "NASA" stays, "LAUNCHES" becomes "launches", "ARTEMIS" "Artemis"; the first
+    letter a capital. A word the text does not have becomes small but for a run of consonants
+    ("BBC", "NHS"), which can only be letters read one by one, and a word of one or two
+    letters ("UK", "EU"), which the text would have if it were a word of its language. ``title``
+    as it is when it is not shouting, or when the text is too short to tell."""
+    if not is_shouting(title):
+        return title
+    spellings: dict[str, dict[str, int]] = {}
+    words = 0
+    for found in _LETTERS.finditer(text):
+        word = found.group()
+        words += 1
+        # a capital for its place at a sentence's start says nothing of the word; a word in
+        # capitals there still does ("NASA said")
+        if not (len(word) > 1 and word.isupper()) and _SENTENCE_START.search(
+            text, max(0, found.start() - 4), found.start()
+        ):
+            continue
+        counts = spellings.setdefault(word.casefold(), {})
+        counts[word] = counts.get(word, 0) + 1
+    if words < _TEXT_WORDS_TO_RECASE:
+        return title
+
+    def written(found: re.Match[str]) -> str:
+        word = found.group()
+        if not word.isupper():
+            return word  # (a word the title itself writes in small letters: as it is)
+        counts = spellings.get(word.casefold())
+        if counts:
+            return max(counts.items(), key=lambda item: item[1])[0]
+        if len(word) <= 2 or not any(c in _VOWELS for c in word.casefold()):
+            return word  # ("UK", "EU": the text has the short words of its language)
+        return word.lower()
+
+    recased = _LETTERS.sub(written, title)
+    first = _LETTERS.search(recased)
+    if first is not None and recased[first.start()].islower():
+        at = first.start()
+        recased = recased[:at] + recased[at].upper() + recased[at + 1 :]
+    return recased
 
 
 def choose_headline(candidates: Sequence[Candidate]) -> str:
