@@ -77,6 +77,9 @@ QUEUED_BODY_BYTES = 24 * 2**20
 # interpreter lock. One source at a time, the workers idled half of a build of 895 feeds
 # waiting for it (benchmarks/build_bench.py: 1.8 s, against 1.6 s in batches).
 BATCH_SOURCES = 8
+# Articles cleaned after every source is read (those that wanted their page) go to the worker
+# processes from this many on: fewer cost more to send than to clean here.
+CLEAN_ON_WORKERS_AT = 16
 BATCH_BYTES = 512 * 1024
 
 _OLDEST = dt.datetime.min.replace(tzinfo=dt.UTC)
@@ -653,6 +656,19 @@ def clean(
     return Cleaned(dataclasses.replace(result, removed=()) if result.removed else result)
 
 
+# An article to clean, its source's template (what recurs in its articles), and whether its
+# headline will do when cleaning leaves no text (``clean``'s ``headline_will_do``)
+CleanJob = tuple[Article, "SourceTemplate | None", bool]
+
+
+def clean_all(cleaning: Cleaning, jobs: Sequence[CleanJob]) -> list[Cleaned]:
+    """``clean`` each of ``jobs``, in order: in a worker process, or here."""
+    return [
+        clean(article, cleaning, template, headline_will_do=will_do)
+        for article, template, will_do in jobs
+    ]
+
+
 # --- taking sources, here or in worker processes -----------------------------------------------
 
 
@@ -820,6 +836,7 @@ class IntakePool:
         # the workers died or never started: what is fetched from then on is read in the
         # build (a failed job's body waits in its Pending, out of the room: no more of them)
         self.broken = False
+        self._executor: concurrent.futures.ProcessPoolExecutor | None = None  # once started
 
     def submit(
         self, source: Source, kind: Kind, fetched: Fetched, cursor: Cursor, plan: DayPlan, new: bool
@@ -864,6 +881,7 @@ class IntakePool:
             )
             for _ in range(self._workers):  # each one started now, not with its first source
                 executor.submit(_nothing)
+            self._executor = executor
         except Exception as exc:  # no workers to be had: every source is read in the build
             log.warning("no worker processes (%s): reading every source in the build", exc)
         try:
@@ -888,8 +906,36 @@ class IntakePool:
                     continue
                 inner.add_done_callback(functools.partial(_relay_all, futures))
         finally:
+            self._executor = None
             if executor is not None:
                 executor.shutdown(wait=True, cancel_futures=True)
+
+    def clean_all(self, cleaning: Cleaning, jobs: Sequence[CleanJob]) -> list[Cleaned] | None:
+        """``jobs`` cleaned on the worker processes, shared among them, in order; None when
+        there are none to clean them (they never started, or broke) or too few jobs to be
+        worth sending: the caller cleans them itself. For what is cleaned once every source
+        is read (the articles that wanted their pages), when the workers have nothing else
+        to do. A share that cannot be cleaned there (a worker lost, something pickle cannot
+        copy) is cleaned here."""
+        executor = self._executor
+        if executor is None or self.broken or len(jobs) < CLEAN_ON_WORKERS_AT:
+            return None
+        # two shares a worker: one slower share (long pages) does not keep the other waiting
+        count = min(2 * self._workers, len(jobs))
+        shares = [list(jobs[start::count]) for start in range(count)]
+        try:
+            futures = [executor.submit(clean_all, cleaning, share) for share in shares]
+        except Exception:  # (shut down, or broken meanwhile)
+            return None
+        done: list[list[Cleaned]] = []
+        for share, future in zip(shares, futures, strict=True):
+            try:
+                done.append(future.result())
+            except Exception as exc:
+                log.warning("could not clean articles in a worker process (%s): cleaning here", exc)
+                done.append(clean_all(cleaning, share))
+        # (dealt out in turn: job i is share i % count's (i // count)-th)
+        return [done[index % count][index // count] for index in range(len(jobs))]
 
     def _next_batch(self) -> list[tuple[concurrent.futures.Future[Parsed], tuple]] | None:
         """The next job, waited for, and those queued behind it (see ``BATCH_SOURCES``); None

@@ -29,13 +29,14 @@ from digest.intake import (
     FIRST_RUN_UNDATED,
     Cleaned,
     Cleaning,
+    CleanJob,
     DayIntake,
     DayPlan,
     IntakePool,
     Known,
     PageWanted,
     SourceDay,
-    clean,
+    clean_all,
     clean_article,
     day_end,
     mark_incomplete,
@@ -352,7 +353,10 @@ def assemble_day(
             day_end=day_end(day, config.timezone),
         )
         pages = full_text.finish() if full_text else {}
-    taken = gather(collected.days, pages, plan, state, collected.names)
+        # (while the worker processes are up, and idle: they clean what waited for its page)
+        taken = gather(
+            collected.days, pages, plan, state, collected.names, pool.clean_all if pool else None
+        )
     if len(taken.cleaned) >= BIG_DAY:
         # What reading the sources left in reference cycles (futures and their callbacks,
         # exceptions and their frames) is freed now, before grouping allocates its largest
@@ -443,13 +447,16 @@ def gather(
     plan: DayPlan,
     known: Known,
     names: Mapping[str, str] | None = None,
+    clean_elsewhere: CleanElsewhere | None = None,
 ) -> Taken:
     """The sources' days as one, in config order: an article two sources brought counts for
     the first only; each article that wanted its page gets the page's text (or keeps its
     own, or waits, see ``fulltext.settle``), cleaned with its source's other such articles;
     articles left with no text are remembered as skipped, with a warning. ``names``: the
     name each source is shown by once the run has read them all (``Collected.names``), which
-    its articles are shown by and its messages say (see ``_shown_as_named``)."""
+    its articles are shown by and its messages say (see ``_shown_as_named``).
+    ``clean_elsewhere``: what cleans those articles on other cores, when there are (the
+    build's worker processes, idle by now: ``IntakePool.clean_all``)."""
     from digest.fulltext import settle
 
     names = names or {}
@@ -459,6 +466,9 @@ def gather(
     unreadable: set[str] = set()
     waiting: dict[str, int] = {}
     waiting_for: dict[tuple[str, str], int] = {}
+    # each source's day, its name, the keys an earlier source brought, and its articles that
+    # wanted their page, ready to clean
+    ready: list[tuple[SourceDay, str, set[str], _Settled]] = []
     for day in days:
         repeated = {key for key in day.keys if key in seen}
         seen.update(day.keys)
@@ -512,13 +522,17 @@ def gather(
                 taken.skipped.append(slim(item.article))
             else:
                 settled[item.article.key] = (item, outcome.article, outcome.from_page)
-        completed = _clean_settled(list(settled.values()), plan, known, day.sightings)
-        taken.sightings.extend(completed.sightings)
+        prepared = _prepare_settled(list(settled.values()), known, day.sightings)
+        taken.sightings.extend(prepared.sightings)
+        ready.append((day, name, repeated, prepared))
+    # Every source's articles that wanted their page are cleaned at once, on every core
+    completed = _clean_settled([p for _, _, _, p in ready], plan, clean_elsewhere)
+    for (day, name, repeated, _), cleaned_here in zip(ready, completed, strict=True):
         for item in day.shown:
             if item.article.key in repeated:
                 continue
             if isinstance(item, PageWanted):
-                cleaned = completed.cleaned.get(item.article.key)
+                cleaned = cleaned_here.get(item.article.key)
                 if cleaned is None:
                     continue
             else:
@@ -580,42 +594,64 @@ def _shown_as_named(taken: Taken, days: Sequence[SourceDay], names: Mapping[str,
     return taken
 
 
+# What cleans articles on other cores, in order (``IntakePool.clean_all``); None: it cannot
+CleanElsewhere = Callable[[Cleaning, Sequence[CleanJob]], "list[Cleaned] | None"]
+
+
 @dataclass(frozen=True)
-class _Completed:
-    cleaned: dict[str, Cleaned]  # by article key
+class _Settled:
+    """One source's articles that wanted their page (each with the text it ends with, and
+    whether that came from its page), ready to clean: with its recurring paragraphs learnt."""
+
+    articles: Sequence[tuple[PageWanted, Article, bool]]
+    templates: Mapping[str, SourceTemplate]
     sightings: list[Sighting]
 
 
-def _clean_settled(
-    settled: Sequence[tuple[PageWanted, Article, bool]],
-    plan: DayPlan,
-    known: Known,
-    earlier: Sequence[Sighting],
-) -> _Completed:
-    """Clean one source's articles that wanted their page (``settled``: each with the text it
-    ends with, and whether that came from its page), learning the source's recurring
-    paragraphs from them, from what the source's other articles showed (``earlier``) and from
-    its history. One still incomplete after waiting is marked so, unless its page gave it."""
+def _prepare_settled(
+    settled: Sequence[tuple[PageWanted, Article, bool]], known: Known, earlier: Sequence[Sighting]
+) -> _Settled:
+    """One source's articles that wanted their page, with the source's recurring paragraphs
+    learnt from them, from what its other articles showed (``earlier``) and its history."""
     if not settled:
-        return _Completed({}, [])
+        return _Settled((), {}, [])
     from digest.intake import survey_all
     from digest.text.recurring import learn
 
     sightings = survey_all(article for _, article, _ in settled)
     together = [*earlier, *sightings]
     templates = learn(together, known.source_history(together)) if sightings else {}
-    cleaned: dict[str, Cleaned] = {}
-    for wanted, article, from_page in settled:
-        result = clean(
-            article,
-            plan.cleaning,
-            templates.get(article.source),
-            headline_will_do=wanted.has_teaser,  # (a sitemap's article has none)
-        )
-        if wanted.incomplete and not from_page and result.ok:
-            result = Cleaned(mark_incomplete(result.article, plan.language))
-        cleaned[article.key] = result
-    return _Completed(cleaned, sightings)
+    return _Settled(settled, templates, sightings)
+
+
+def _clean_settled(
+    sources: Sequence[_Settled], plan: DayPlan, elsewhere: CleanElsewhere | None
+) -> list[dict[str, Cleaned]]:
+    """Each source's articles that wanted their page, cleaned (by key), on other cores when
+    ``elsewhere`` takes them. One still incomplete after waiting is marked so, unless its
+    page gave it."""
+    jobs: list[CleanJob] = [
+        # (a sitemap's article has no teaser: nothing of its page left, it is not shown)
+        (article, source.templates.get(article.source), wanted.has_teaser)
+        for source in sources
+        for wanted, article, _ in source.articles
+    ]
+    if not jobs:
+        return [{} for _ in sources]
+    results = elsewhere(plan.cleaning, jobs) if elsewhere is not None else None
+    if results is None:
+        results = clean_all(plan.cleaning, jobs)
+    done = iter(results)
+    completed: list[dict[str, Cleaned]] = []
+    for source in sources:
+        cleaned: dict[str, Cleaned] = {}
+        for wanted, article, from_page in source.articles:
+            result = next(done)
+            if wanted.incomplete and not from_page and result.ok:
+                result = Cleaned(mark_incomplete(result.article, plan.language))
+            cleaned[article.key] = result
+        completed.append(cleaned)
+    return completed
 
 
 def build(

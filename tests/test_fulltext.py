@@ -323,3 +323,42 @@ def test_an_aggregators_unread_pages_are_counted_under_the_feed_not_each_publish
     assert {s.lead.source for s in result.digest.stories} == set(publishers)  # shown as theirs
     assert len(result.unread_pages) == 4
     assert {p.source for p in result.unread_pages} == {"Harbour news"}
+
+
+def test_pages_are_cleaned_on_the_worker_processes_as_the_build_would_clean_them(
+    http_server: FixtureServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What wanted its page is cleaned once every source is read, when the worker processes
+    # have nothing left to do: there, as it would be here.
+    from digest import intake, pipeline
+
+    for number in range(1, 13):
+        if number % 4:
+            page = article_page(f"Harbour report {number}")
+            http_server.route(f"/story/{number}", body=page, headers=HTML)
+        else:
+            http_server.route(f"/story/{number}", Reply(404))  # its teaser stands
+    for path, numbers in (("/a.xml", range(1, 7)), ("/b.xml", range(7, 13))):
+        http_server.route(path, body=rss(*(teaser(http_server, n) for n in numbers)), headers=RSS)
+    sources = (feed("Harbour", http_server.url("/a.xml")), feed("Quay", http_server.url("/b.xml")))
+    alone = build(site(tmp_path / "alone", *sources, fetch=PATIENT), DAY, now=NOW)
+
+    monkeypatch.setattr(pipeline, "pool_workers", lambda remote: 2)
+    monkeypatch.setattr(intake, "POOL_MIN_SOURCES", 0)  # every body to the workers
+    monkeypatch.setattr(intake, "POOL_START_AT", 1)
+    monkeypatch.setattr(intake, "CLEAN_ON_WORKERS_AT", 1)
+    cleaned_there: list[bool] = []
+    clean_all = intake.IntakePool.clean_all
+
+    def counted(pool: intake.IntakePool, *args: object) -> object:
+        done = clean_all(pool, *args)  # type: ignore[arg-type]
+        cleaned_there.append(done is not None)
+        return done
+
+    monkeypatch.setattr(intake.IntakePool, "clean_all", counted)
+    pooled = build(site(tmp_path / "pooled", *sources, fetch=PATIENT), DAY, now=NOW)
+    assert cleaned_there == [True]
+    assert pooled.new_articles == alone.new_articles == 12
+    assert pooled.digest == alone.digest
+    texts = {p.text for s in alone.digest.stories for r in s.reports for p in r.paragraphs}
+    assert any(text.startswith("Paragraph 6 of the full report") for text in texts)

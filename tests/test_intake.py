@@ -23,6 +23,7 @@ from digest.intake import Parsed, Pending, SourceDay, mark_incomplete
 from digest.model import Source
 from digest.pipeline import BuildResult, build
 from digest.state import State
+from digest.text.recurring import SourceTemplate
 
 CORPUS = Path(__file__).parent / "fixtures" / "feeds"
 DAY = dt.date(2026, 11, 21)
@@ -653,7 +654,7 @@ def test_a_worker_that_cleans_an_untitled_article_never_loads_numpy() -> None:
 
 def test_an_article_left_with_no_text_is_its_headline_unless_its_page_was_its_only_text() -> None:
     from digest.model import Article, Paragraph
-    from digest.pipeline import _clean_settled
+    from digest.pipeline import _clean_settled, _prepare_settled
 
     only_prompts = Article(
         "url:https://gazette.example.org/bridge",
@@ -670,8 +671,9 @@ def test_an_article_left_with_no_text_is_its_headline_unless_its_page_was_its_on
     assert skipped.problem == "has no text left after cleaning; skipped"
     for has_teaser in (True, False):
         wanted = intake.PageWanted(only_prompts, has_teaser=has_teaser, undated=False)
-        done = _clean_settled([(wanted, only_prompts, True)], plan, _NoHistory(), [])
-        assert done.cleaned[only_prompts.key].ok is has_teaser
+        ready = _prepare_settled([(wanted, only_prompts, True)], _NoHistory(), [])
+        (done,) = _clean_settled([ready], plan, None)
+        assert done[only_prompts.key].ok is has_teaser
 
 
 class _NoHistory:
@@ -695,3 +697,76 @@ def test_cleaning_writes_a_title_in_capitals_as_its_text_writes_its_words() -> N
     )
     cleaned = intake.Cleaning().apply(article)
     assert cleaned.title == "Harbour board reopens north quay to Oslo ferries"
+
+
+def _articles_to_clean(count: int) -> list[intake.CleanJob]:
+    from digest.model import Article, Paragraph
+
+    jobs: list[intake.CleanJob] = []
+    for number in range(count):
+        paragraphs = [
+            Paragraph(f"The ferry to pier {number} runs again from Monday, the harbour said."),
+            Paragraph("Sign up for our newsletter."),
+        ]
+        if number % 5 == 4:
+            paragraphs = [Paragraph("Comments")]  # nothing of its own: its headline, or nothing
+        article = Article(
+            f"url:https://gazette.example.org/{number}",
+            "Gazette",
+            f"Ferry to pier {number} runs again",
+            tuple(paragraphs),
+            url=f"https://gazette.example.org/{number}",
+        )
+        jobs.append((article, None, number % 2 == 0))
+    return jobs
+
+
+def started_pool(path: Path, workers: int) -> Iterator[intake.IntakePool]:
+    """A pool whose workers are up: a source read by them first."""
+    from digest.sources import kinds
+    from digest.sources.kinds.base import Cursor, Fetched
+
+    config = Config(state=path, first_run_hours=0)
+    with State.open(path):
+        pass
+    plan = pipeline.day_plan(config, DAY, NOW)
+    with intake.IntakePool(path, workers=workers) as pool:
+        source = Source("feed", "feed", "https://example.org/feed")
+        fetched = Fetched(source.location, (CORPUS / FEEDS[0]).read_bytes())
+        pool.submit(source, kinds.kind("feed"), fetched, Cursor(), plan, True).result(timeout=60)
+        yield pool
+
+
+def test_what_is_cleaned_once_every_source_is_read_is_cleaned_on_the_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plan = pipeline.day_plan(Config(title="t", sources=()), DAY, NOW)
+    jobs = _articles_to_clean(23)
+    here = intake.clean_all(plan.cleaning, jobs)
+    assert [c.ok for c in here].count(False) == 2  # (those with nothing left nor a headline)
+    unstarted = intake.IntakePool(tmp_path / "other.sqlite", workers=2)
+    assert unstarted.clean_all(plan.cleaning, jobs) is None  # no workers: the caller cleans
+    for pool in started_pool(tmp_path / "state.sqlite", workers=2):
+        # cleaning here would fail: what comes back was cleaned by the workers, in order
+        monkeypatch.setattr(intake, "clean", None)
+        assert pool.clean_all(plan.cleaning, jobs) == here
+        fewer = jobs[: intake.CLEAN_ON_WORKERS_AT - 1]
+        assert pool.clean_all(plan.cleaning, fewer) is None  # not worth sending
+
+
+class _CannotBeSent(SourceTemplate):
+    def __reduce__(self) -> tuple:
+        raise TypeError("this template cannot be pickled")
+
+
+def test_a_share_that_cannot_go_to_a_worker_is_cleaned_here(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    plan = pipeline.day_plan(Config(title="t", sources=()), DAY, NOW)
+    jobs = _articles_to_clean(20)
+    article, _, will_do = jobs[3]
+    jobs[3] = (article, _CannotBeSent("Gazette"), will_do)
+    for pool in started_pool(tmp_path / "state.sqlite", workers=1):
+        with caplog.at_level(logging.WARNING, logger="digest.intake"):
+            assert pool.clean_all(plan.cleaning, jobs) == intake.clean_all(plan.cleaning, jobs)
+    assert "could not clean articles in a worker process" in caplog.text
