@@ -678,7 +678,7 @@ def build(
         stored = state.source_locations()
         config = keyed_by_state(config, stored)
         renamed = {kept.name: new for new, kept in renamed_sources(config.sources, stored).items()}
-        state.rename_sources(renamed, day)
+        state.rename_sources(renamed, day, config.sources)
         check_kept(day, state, config)
         remove_leftovers(config.output)  # from a run killed while writing its pages
         # A build of an earlier day holds back what came incomplete, but is not one of the

@@ -848,24 +848,39 @@ class State:
         sources are named and keyed by (``digest.config.keyed_by_state``)."""
         return _source_locations(self._db)
 
-    def rename_sources(self, renamed: Mapping[str, str], day: dt.date) -> None:
+    def rename_sources(
+        self, renamed: Mapping[str, str], day: dt.date, sources: Iterable[Source] = ()
+    ) -> None:
         """Keep what is known of each source under its new name (``renamed``: old name → new,
         a name the state does not have yet): its health, validators and first-run window,
         the entries it brought, those held back as incomplete, and the boilerplate learnt
         from it. The keys of its entries stay as they were made, under the name they were
         made with (``key_scope``): the stories and feed entries already published name them.
-        Its articles shown on ``day`` (the day built) and after are shown by the new name
-        when built again; earlier days keep the name they were published under.
+        Its articles shown on ``day`` (the day built) and after are shown as the config's
+        ``sources`` show it now when built again; earlier days keep the name they were
+        published under.
         """
         if not renamed:
             return
         with self.transaction() as db:
+            titles: dict[str, str] = {}
             for old, new in renamed.items():
+                row = db.execute("SELECT title FROM sources WHERE name = ?", (old,)).fetchone()
+                titles[old] = str(row[0]) if row and row[0] else ""
                 db.execute(
                     "UPDATE sources SET name = ?, key_scope = COALESCE(key_scope, ?) "
                     "WHERE name = ?",
                     (new, old, old),
                 )
+            # The name each is shown by now: a source the config names by its name, one it
+            # leaves unnamed by its feed's own title (``ShownNames``). Its articles were
+            # shown by its old name or that title, whichever it had: the day's would read as
+            # another source's beside those read now, its boilerplate be learnt afresh.
+            sources = list(sources)
+            names = ShownNames(sources, {record.name: record for record in self.sources()})
+            for old, new in renamed.items():
+                now = names[new]
+                was = {old, titles[old]} - {"", now}
                 rows = db.execute(
                     "SELECT key, article FROM entries WHERE source = ? AND day >= ? "
                     "AND article IS NOT NULL",
@@ -873,21 +888,25 @@ class State:
                 ).fetchall()
                 for key, text in rows:
                     data = json.loads(text)
-                    for field in ("source", "origin"):  # (not a publisher its entry named)
-                        if data.get(field) == old:
-                            data[field] = new
+                    if data.get("origin") == old:
+                        data["origin"] = new
+                    if data.get("source") in was:  # (not a publisher its entry named)
+                        data["source"] = now
                     db.execute(
                         "UPDATE entries SET article = ? WHERE key = ?",
                         (json.dumps(data, ensure_ascii=False), key),
                     )
                 db.execute("UPDATE entries SET source = ? WHERE source = ?", (new, old))
                 db.execute("UPDATE incomplete SET source = ? WHERE source = ?", (new, old))
-                # (learnt under the name its articles were shown by: a source the config names
-                # shows its own; rows the new name has already, from another source, stay)
-                for table in ("boilerplate_sources", "boilerplate_prints"):
-                    db.execute(
-                        f"UPDATE OR IGNORE {table} SET source = ? WHERE source = ?", (new, old)
-                    )
+                # (learnt under the name its articles were shown by; rows of a name another
+                # source is shown by now, or that the new name has already, stay)
+                others = {names[s.name] for s in sources if s.name != new}
+                for before in sorted(was - others):
+                    for table in ("boilerplate_sources", "boilerplate_prints"):
+                        db.execute(
+                            f"UPDATE OR IGNORE {table} SET source = ? WHERE source = ?",
+                            (now, before),
+                        )
 
     # --- entries --------------------------------------------------------------------------
 

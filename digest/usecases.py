@@ -608,11 +608,11 @@ def source_health(config: Config) -> list[tuple[Source, SourceRecord | None]]:
             stored = state.source_locations()
             config = keyed_by_state(config, stored)
             health = {record.name: record for record in state.sources()}
-            # a source renamed in the config since the last build: its record, which the
-            # next build keeps under the new name
+            # a source renamed in the config since the last build: its record, as the next
+            # build keeps it, under the new name (by which its shown name is found)
             for new, kept in renamed_sources(config.sources, stored).items():
                 if kept.name in health:
-                    health[new] = health[kept.name]
+                    health[new] = dataclasses.replace(health[kept.name], name=new)
     return [(source, health.get(source.name)) for source in sources_of(config)]
 
 

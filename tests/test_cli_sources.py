@@ -599,6 +599,23 @@ def _feed_file(path: Path, title: str, *numbers: int) -> None:
     )
 
 
+def test_a_source_whose_name_is_taken_away_is_listed_by_its_feeds_title_at_once(
+    workdir: Path, capsys
+) -> None:
+    # Renamed since the last build, it is listed with the state's record of it, kept under
+    # its old name until the next build: by that name, its made name was shown, not the
+    # feed's title the build shows it by.
+    _feed_file(workdir / "harbour.rss", "Harbour Log", 1)
+    config = workdir / "digest.toml"
+    config.write_text('[[sources]]\nname = "Harbour News"\npath = "harbour.rss"\n', "utf-8")
+    assert main(["build", "-q"]) == EXIT_OK
+    config.write_text('[[sources]]\npath = "harbour.rss"\n', "utf-8")
+    capsys.readouterr()
+    assert main(["sources", "list"]) == EXIT_OK
+    listed = capsys.readouterr().out
+    assert listed.startswith("Harbour Log  [feed]\n") and "1 item" in listed, listed
+
+
 def test_a_feeds_title_with_control_characters_is_shown_and_exported_without_them(
     workdir: Path, http_server, capsys
 ) -> None:

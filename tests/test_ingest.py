@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import gzip
 import os
+import sqlite3
 from collections.abc import Callable
 from email.utils import format_datetime
 from pathlib import Path
@@ -18,7 +19,7 @@ from httpserver import FixtureServer, Recorded, Reply
 from digest.config import Config, FetchConfig, StoriesConfig, load_config
 from digest.ingest import Collected, collect
 from digest.model import Article, Source
-from digest.pipeline import build
+from digest.pipeline import BuildResult, build
 from digest.state import State, backup_files
 
 DAY = dt.date(2026, 11, 21)
@@ -1418,6 +1419,36 @@ def test_a_source_renamed_in_the_config_shows_nothing_twice_and_keeps_what_diges
         shown = sorted(article.title for article in state.articles_for_day(DAY))
         assert shown == [f"Story number {n} about the harbour" for n in (1, 2, 3, 9)]
         assert {record.name for record in state.sources()} == {"Harbour Daily", "Other"}
+
+
+def test_a_source_named_or_left_unnamed_since_shows_the_days_articles_by_one_name(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    """A source the config leaves unnamed is shown by its feed's title, one it names by that
+    name. Renamed from one to the other, the articles the day had shown kept the name they
+    were shown by, beside the new one's as if from another source, and the boilerplate learnt
+    under it was learnt afresh."""
+    when = NOW - dt.timedelta(hours=1)
+    path = tmp_path / "digest.toml"
+
+    def configure(name: str | None, *numbers: int) -> Config:
+        body = rss(*(item(n, when) for n in numbers), title="Harbour Log")
+        http_server.route("/a.xml", body=body, headers=RSS)
+        named = f'name = "{name}"\n' if name else ""
+        path.write_text(f'[[sources]]\n{named}url = "{http_server.url("/a.xml")}"\n')
+        return dataclasses.replace(load_config(path), fetch=FAST, stories=ONE_STORY_PER_ARTICLE)
+
+    def shown(result: BuildResult) -> set[str]:
+        return {r.source for story in result.digest.stories for r in story.reports}
+
+    assert shown(build(configure(None, 1, 2), DAY, now=NOW)) == {"Harbour Log"}
+    named = build(configure("Harbour Daily", 1, 2, 3), DAY, now=NOW + dt.timedelta(hours=1))
+    assert named.new_articles == 1 and shown(named) == {"Harbour Daily"}
+    unnamed = build(configure(None, 1, 2, 3, 4), DAY, now=NOW + dt.timedelta(hours=2))
+    assert unnamed.new_articles == 1 and shown(unnamed) == {"Harbour Log"}
+    with sqlite3.connect(path.parent / "digest-state.sqlite") as db:
+        learnt = dict(db.execute("SELECT source, articles FROM boilerplate_sources"))
+    assert learnt == {"Harbour Log": 4}  # (one history: every article it cleaned)
 
 
 def test_a_feeds_declared_language_labels_its_articles_and_a_sources_own_wins(
