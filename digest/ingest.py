@@ -156,7 +156,9 @@ class _Run:
     def succeeded(self, source: Source, articles: Sequence[Article], **health: Any) -> None:
         self.read += 1
         self.articles.extend(articles)
-        self.health.append(SourceHealth(source.name, source.location, True, **health))
+        self.health.append(
+            SourceHealth(source.name, source.location, True, key_scope=source.key_scope, **health)
+        )
 
     def took(
         self, source: Source, kind: Kind, reading: Reading, cursor: Cursor, **health: Any
@@ -237,6 +239,7 @@ class _Run:
                 disable=disable,
                 forget_fetch_url=forget_move,
                 unreadable=unreadable,
+                key_scope=source.key_scope,
             )
         )
         shown = problem

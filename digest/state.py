@@ -401,6 +401,10 @@ class SourceHealth:
     # the settings this read was made with (``ingest.reading_settings``; a "304 Not
     # Modified": the stored ones): read with others next run, it is read in full
     read_with: str | None = None
+    # the name its entries' feed-local keys are made with, where it is not its name
+    # (``Source.key_scope``): kept with the record a source's first read makes, and never
+    # changed by a later read
+    key_scope: str | None = None
 
     def read_again(self) -> SourceHealth:
         """This read, stored so that the next run reads the source in full again: without
@@ -1528,7 +1532,8 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
         db.execute(
             "INSERT INTO sources (name, location, first_run, etag, last_modified, last_success, "
             "consecutive_failures, items, fetch_url, settled, cursor, held_until, title, "
-            "body_hash, read_with) VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "body_hash, read_with, key_scope) "
+            "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(name) DO UPDATE SET "
             "settled = CASE WHEN sources.location = excluded.location "
             "THEN MAX(sources.settled, excluded.settled) ELSE excluded.settled END, "
@@ -1556,12 +1561,14 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
                 health.title,
                 health.body_hash,
                 health.read_with,
+                health.key_scope,
             ),
         )
     else:
         db.execute(
             "INSERT INTO sources (name, location, first_run, last_error, last_error_at, "
-            "consecutive_failures, disabled_reason, unreadable) VALUES (?, ?, ?, ?, ?, 1, ?, ?) "
+            "consecutive_failures, disabled_reason, unreadable, key_scope) "
+            "VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?) "
             "ON CONFLICT(name) DO UPDATE SET last_error = excluded.last_error, "
             "last_error_at = excluded.last_error_at, "
             "consecutive_failures = sources.consecutive_failures + 1, "
@@ -1578,6 +1585,7 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
                 json.dumps(dict(health.unreadable), ensure_ascii=False)
                 if health.unreadable
                 else None,
+                health.key_scope,
                 health.forget_fetch_url,
             ),
         )

@@ -1421,6 +1421,47 @@ def test_a_source_renamed_in_the_config_shows_nothing_twice_and_keeps_what_diges
         assert {record.name for record in state.sources()} == {"Harbour Daily", "Other"}
 
 
+def test_a_new_source_by_the_name_a_renamed_one_had_keys_its_entries_apart(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    """A renamed source's entries keep the keys its first name made ("id:Harbour Log:story-1"):
+    a new source given that name, at another address, made the same keys for its own entries
+    of the same guids: taken for the renamed one's, already shown, they were never shown, and
+    so with every guid the two feeds share from then on."""
+    when = NOW - dt.timedelta(hours=1)
+    http_server.route("/a.xml", body=rss(item(1, when), item(2, when)), headers=RSS)
+    path = tmp_path / "digest.toml"
+
+    def configure(*entries: tuple[str, str]) -> Config:
+        path.write_text(
+            "".join(
+                f'[[sources]]\nname = "{name}"\nurl = "{http_server.url(feed)}"\n'
+                for name, feed in entries
+            )
+        )
+        return dataclasses.replace(load_config(path), fetch=FAST, stories=ONE_STORY_PER_ARTICLE)
+
+    assert build(configure(("Harbour Log", "/a.xml")), DAY, now=NOW).new_articles == 2
+    renamed = configure(("Harbour News", "/a.xml"))
+    assert build(renamed, DAY, now=NOW + dt.timedelta(minutes=30)).new_articles == 0
+
+    def town(*numbers: int) -> None:
+        body = rss(*(item(n, when) for n in numbers), title="Town Hall")
+        http_server.route("/b.xml", body=body.replace("news.", "town."), headers=RSS)
+
+    town(1, 2, 5)
+    both = configure(("Harbour News", "/a.xml"), ("Harbour Log", "/b.xml"))
+    added = build(both, DAY, now=NOW + dt.timedelta(hours=1))
+    assert added.new_articles == 3
+    # kept from its first read: the renamed one forgotten ('digest sources remove'), its
+    # entries are still the ones it showed
+    with State.open(path.parent / "digest-state.sqlite") as state:
+        assert state.forget_source("Harbour News")
+    town(1, 2, 5, 6)
+    alone = configure(("Harbour Log", "/b.xml"))
+    assert build(alone, DAY, now=NOW + dt.timedelta(hours=2)).new_articles == 1
+
+
 def test_a_source_named_or_left_unnamed_since_shows_the_days_articles_by_one_name(
     http_server: FixtureServer, tmp_path: Path
 ) -> None:

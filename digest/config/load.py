@@ -590,7 +590,8 @@ def keyed_by_state(config: Config, stored: Sequence[StoredSource]) -> Config:
     """``config`` with each source it leaves unnamed named by the key its state keeps it by,
     and every source's entries keyed as the state keeps them (``Source.key_scope``): with the
     name the state first kept the source by, or, for a source the config has renamed since
-    (``renamed_sources``), by the one it renamed. ``stored`` is what the state keeps
+    (``renamed_sources``), by the one it renamed; a source new to the state by a name another
+    still keys its entries with, by that name and its address. ``stored`` is what the state keeps
     (``State.source_locations``). For loading the config (``_named_by_state_file``), and for
     each command that opens the state, with the state it holds: a config loaded while the
     state could not be read, or kept by ``digest run`` across a restore of the state, names
@@ -598,9 +599,17 @@ def keyed_by_state(config: Config, stored: Sequence[StoredSource]) -> Config:
     sources = _keep_stored_names(list(config.sources), stored)
     renamed = renamed_sources(sources, stored)
     by_name = {kept.name: kept for kept in stored}
+    # the names a source renamed since still makes its keys with: a source new to the state
+    # by one of them makes its own with its address too, or an entry of one would hide the
+    # other's of the same guid ("123") for good (the state keeps it from its first read)
+    in_use = {kept.key_scope for kept in stored if kept.key_scope}
     for index, source in enumerate(sources):
         kept = renamed.get(source.name) or by_name.get(source.name)
-        scope = (kept.key_scope or kept.name) if kept is not None else None
+        scope: str | None
+        if kept is not None:
+            scope = kept.key_scope or kept.name
+        else:
+            scope = f"{source.name} ({source.location})" if source.name in in_use else None
         if scope == source.name:
             scope = None
         if scope != source.key_scope:
