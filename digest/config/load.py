@@ -11,6 +11,7 @@ to a run.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import tomllib
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -609,7 +610,10 @@ def keyed_by_state(config: Config, stored: Sequence[StoredSource]) -> Config:
         if kept is not None:
             scope = kept.key_scope or kept.name
         else:
-            scope = f"{source.name} ({source.location})" if source.name in in_use else None
+            # (its address as a hash: the state and messages that name a key never show a
+            # feed's token)
+            where = hashlib.sha256(source.location.encode()).hexdigest()[:12]
+            scope = f"{source.name} ({where})" if source.name in in_use else None
         if scope == source.name:
             scope = None
         if scope != source.key_scope:
