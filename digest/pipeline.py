@@ -678,8 +678,8 @@ def build(
         stored = state.source_locations()
         config = keyed_by_state(config, stored)
         renamed = {kept.name: new for new, kept in renamed_sources(config.sources, stored).items()}
-        state.rename_sources(renamed, day, config.sources)
         check_kept(day, state, config)
+        state.rename_sources(renamed, day, config.sources)  # (not by a build refused above)
         remove_leftovers(config.output)  # from a run killed while writing its pages
         # A build of an earlier day holds back what came incomplete, but is not one of the
         # runs it waits (``DayPlan.a_run``): the runs it waited stay as they were.
