@@ -140,6 +140,16 @@ def test_a_continued_list_numbers_on_past_an_element_taken_out():
     assert texts(html) == ["Step by step.", "6. Sand the hull.", "7. Paint it."]
 
 
+def test_a_page_of_countdowns_by_the_thousand_is_read_fast():
+    # Each list that counts down without a start counts its own items: once for them all,
+    # not again from each list's tag on (a page of 86,000 took 25 seconds).
+    html = "<ol reversed><li>x</ol>" * 86_000
+    start = time.perf_counter()
+    found = texts(html)
+    assert time.perf_counter() - start < 10
+    assert found == ["1. x"] * 86_000
+
+
 def test_an_item_keeps_a_bullet_of_its_own_and_one_with_no_text_gets_none():
     html = (
         "<ul><li>- Fixed the tide table</li><li>2) Added a map</li>"

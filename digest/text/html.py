@@ -520,7 +520,8 @@ def _mark_items(parts: list) -> None:
     # (-1 for a list that counts down), or None for a list of bullets
     lists: list[tuple[int, int] | None] = []
     places = [i for i in range(1, len(parts), 2) if parts[i] in _LIST_TAGS]
-    for place, index in enumerate(places):
+    own: dict[int, int] | None = None  # each list's own items, counted when first needed
+    for index in places:
         name = parts[index]
         if name == "li":
             numbering = lists[-1] if lists else None
@@ -537,29 +538,39 @@ def _mark_items(parts: list) -> None:
         elif name == "ol":
             step = -1 if getattr(name, "reversed", False) else 1
             first = getattr(name, "number", None)
-            if first is None:
-                first = _own_items(parts, places[place + 1 :]) if step < 0 else 1
+            if first is None and step < 0:
+                if own is None:
+                    own = _own_items(parts, places)
+                first = own[index]
+            elif first is None:
+                first = 1
             lists.append((first - step, step))
         else:
             lists.append(None)
 
 
-def _own_items(parts: list, places: list[int]) -> int:
-    """How many items the list whose tag came just before ``places`` (the places of the list
-    tags after it) has of its own, not counting those of the lists inside it: where a list
-    that counts down starts when it does not say."""
-    depth, count = 0, 0
+def _own_items(parts: list, places: list[int]) -> dict[int, int]:
+    """How many items each list (by the place of its tag among ``places``, those of the list
+    tags) has of its own, not counting those of the lists inside it: where a list that counts
+    down starts when it does not say. One pass for them all: counting each list's from its
+    tag on cost a page of many such lists (or of such lists nested deep) the square of its
+    tags."""
+    counts: dict[int, int] = {}
+    open_lists: list[list[int]] = []  # per list open around the tag: its place, its items
     for index in places:
         name = parts[index]
         if name == "li":
-            count += depth == 0
+            if open_lists:
+                open_lists[-1][1] += 1
         elif name[0] == "/":
-            if depth == 0:
-                break
-            depth -= 1
+            if open_lists:
+                place, count = open_lists.pop()
+                counts[place] = count
         else:
-            depth += 1
-    return count
+            open_lists.append([index, 0])
+    for place, count in open_lists:  # (lexbor closes every list; should one stay open)
+        counts[place] = count
+    return counts
 
 
 def _mark_item(parts: list, start: int, number: int | None) -> None:
