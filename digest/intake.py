@@ -277,7 +277,9 @@ def clean_article(
     # headline the story's choice weighs as any other.
     if is_shouting(article.title):
         body = "\n\n".join(p.text for p in article.paragraphs if p.kind == "body")
-        article = dataclasses.replace(article, title=unshouted(article.title, body))
+        article = dataclasses.replace(
+            article, title=unshouted(article.title, body, article.language)
+        )
     # A short post titled by its own first words cut short ("Bin collections are running a
     # day…", as Twitter bridges title a post) is an untitled post: its headline is made from
     # its lead, whole clauses, and the post is read once, not as a teaser and its text.

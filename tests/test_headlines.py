@@ -909,3 +909,46 @@ def test_a_shouted_title_stays_as_it_is_without_text_enough_to_tell():
     short = "The council voted."
     assert unshouted("COUNCIL APPROVES NEW TRAM LINE", short) == "COUNCIL APPROVES NEW TRAM LINE"
     assert not is_shouting("NASA, ESA and JAXA sign a pact")  # (names in capitals: its own)
+
+
+def test_a_shouted_title_finds_its_words_where_capitals_drop_accents_or_dots():
+    # Greek capitals carry no accents, French ones often none; Turkish "I" is "ı" and "İ" is
+    # "i": each word is still the text's, and one the text lacks is written small as its
+    # language writes it.
+    greek = (
+        "Η κυβέρνηση ανακοίνωσε την Τρίτη νέα μέτρα για τις συγκοινωνίες στη Θεσσαλονίκη. Τα "
+        "λεωφορεία θα περνούν πιο συχνά από το κέντρο, είπε ο υπουργός, και το μετρό θα "
+        "ανοίγει νωρίτερα."
+    )
+    assert unshouted("ΝΕΑ ΜΕΤΡΑ ΓΙΑ ΤΙΣ ΣΥΓΚΟΙΝΩΝΙΕΣ ΣΤΗ ΘΕΣΣΑΛΟΝΙΚΗ", greek, "el") == (
+        "Νέα μέτρα για τις συγκοινωνίες στη Θεσσαλονίκη"
+    )
+    french = (
+        "Le préfet a confirmé mardi que l'État reprend le port de Sète à la région. Les "
+        "dockers attendent depuis des mois une décision sur les quais et sur les emplois."
+    )
+    assert unshouted("L'ETAT REPREND LE PORT DE SETE", french, "fr") == (
+        "L'État reprend le port de Sète"
+    )
+    turkish = (
+        "Belediye, Kadıköy'de kız çocukları için yeni bir okul açtı. Açılışa veliler ve "
+        "öğretmenler katıldı; başkan, ilçedeki ailelerin yıllardır böyle bir okul beklediğini "
+        "söyledi."
+    )
+    assert unshouted("KADIKÖY'DE KIZ ÇOCUKLARI İÇİN YENİ OKUL AÇILDI", turkish, "tr") == (
+        "Kadıköy'de kız çocukları için yeni okul açıldı"
+    )
+    assert "\u0307" not in unshouted("KADIKÖY'DE KIZ ÇOCUKLARI İÇİN YENİ EĞİTİM", turkish)
+
+
+def test_a_shouted_title_keeps_a_wires_flag_for_it_to_be_cut_and_mixed_words_as_the_text():
+    text = (
+        "The harbour board is weighing a sale of the north quay, two people familiar with the "
+        "talks said on Friday. The board's chair, Fiona McDonald, declined to comment on it."
+    )
+    title = unshouted("EXCLUSIVE-HARBOUR BOARD WEIGHS SALE OF NORTH QUAY", text)
+    assert title == "EXCLUSIVE-Harbour board weighs sale of north quay"
+    assert strip_cruft(title) == "Harbour board weighs sale of north quay"
+    assert unshouted("McDONALD SILENT ON NORTH QUAY SALE", text) == (
+        "McDonald silent on north quay sale"
+    )

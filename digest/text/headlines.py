@@ -1009,15 +1009,25 @@ def is_shouting(title: str) -> bool:
     return small <= 0.1 * letters
 
 
-def unshouted(title: str, text: str) -> str:
+def unshouted(title: str, text: str, language: str | None = None) -> str:
     """``title`` out of capitals, each word as ``text`` (the article's) writes it inside a
     sentence: "NASA" stays, "LAUNCHES" becomes "launches", "ARTEMIS" "Artemis"; the first
     letter a capital. A word the text does not have becomes small but for a run of consonants
     ("BBC", "NHS"), which can only be letters read one by one, and a word of one or two
     letters ("UK", "EU"), which the text would have if it were a word of its language. ``title``
-    as it is when it is not shouting, or when the text is too short to tell."""
+    as it is when it is not shouting, or when the text is too short to tell.
+
+    Capitals often go without the accents the text writes (Greek's always: "ΑΘΗΝΑ" is
+    "Αθήνα"; French "ETAT" is "État"), and Turkish writes "ı" as "I" and "i" as "İ": a word
+    is found in the text with either. A wire's flag before the title ("UPDATE 2-") stays as
+    it is, for ``strip_cruft`` to find. ``language`` (a BCP 47 tag): how a word the text
+    lacks is written small ("KIZ" is "kız" in Turkish)."""
     if not is_shouting(title):
         return title
+    from digest.text.prefilter import fold  # (İ and ı as i, ς as σ: as a capital hides them)
+
+    flag = _FLAG.match(title)
+    head, title = (title[: flag.end()], title[flag.end() :]) if flag else ("", title)
     spellings: dict[str, dict[str, int]] = {}
     words = 0
     for found in _LETTERS.finditer(text):
@@ -1029,28 +1039,50 @@ def unshouted(title: str, text: str) -> str:
             text, max(0, found.start() - 4), found.start()
         ):
             continue
-        counts = spellings.setdefault(word.casefold(), {})
+        counts = spellings.setdefault(fold(word).casefold(), {})
         counts[word] = counts.get(word, 0) + 1
     if words < _TEXT_WORDS_TO_RECASE:
-        return title
+        return head + title
+    bare: dict[str, dict[str, int]] = {}  # the same, by the words without their accents
+    for key, counts in spellings.items():
+        same = bare.setdefault(_without_accents(key), {})
+        for spelling, count in counts.items():
+            same[spelling] = same.get(spelling, 0) + count
 
     def written(found: re.Match[str]) -> str:
         word = found.group()
+        key = fold(word).casefold()
+        counts = spellings.get(key) or bare.get(_without_accents(key))
         if not word.isupper():
-            return word  # (a word the title itself writes in small letters: as it is)
-        counts = spellings.get(word.casefold())
+            # a word the title itself writes in small letters: as it is, or as the text does
+            # ("McDONALD", "iPHONE")
+            return max(counts.items(), key=lambda item: item[1])[0] if counts else word
         if counts:
             return max(counts.items(), key=lambda item: item[1])[0]
         if len(word) <= 2 or not any(c in _VOWELS for c in word.casefold()):
             return word  # ("UK", "EU": the text has the short words of its language)
-        return word.lower()
+        if (language or "").split("-")[0].lower() in _DOTLESS_I_LANGUAGES:
+            word = word.replace("I", "\u0131")
+        return word.replace("\u0130", "i").lower()  # (not an "i" and a combining dot)
 
     recased = _LETTERS.sub(written, title)
     first = _LETTERS.search(recased)
     if first is not None and recased[first.start()].islower():
         at = first.start()
         recased = recased[:at] + recased[at].upper() + recased[at + 1 :]
-    return recased
+    return head + recased
+
+
+# The languages whose "I" is a capital "ı" (their "i" is "İ"): Unicode's special casing
+_DOTLESS_I_LANGUAGES = frozenset(("tr", "az"))
+
+
+def _without_accents(word: str) -> str:
+    if word.isascii():
+        return word
+    import unicodedata
+
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 def choose_headline(candidates: Sequence[Candidate]) -> str:
