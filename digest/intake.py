@@ -22,6 +22,7 @@ answered in.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import dataclasses
 import datetime as dt
 import functools
@@ -910,6 +911,8 @@ class IntakePool:
         finally:
             self._executor = None
             if executor is not None:
+                if self.broken:
+                    _end_workers(executor)
                 executor.shutdown(wait=True, cancel_futures=True)
 
     def clean_all(self, cleaning: Cleaning, jobs: Sequence[CleanJob]) -> list[Cleaned] | None:
@@ -934,6 +937,8 @@ class IntakePool:
             try:
                 done.append(future.result())
             except Exception as exc:
+                if isinstance(exc, concurrent.futures.BrokenExecutor):
+                    self.broken = True  # (a worker lost: the others are ended as it closes)
                 log.warning("could not clean articles in a worker process (%s): cleaning here", exc)
                 done.append(clean_all(cleaning, share))
         # (dealt out in turn: job i is share i % count's (i // count)-th)
@@ -972,6 +977,17 @@ class IntakePool:
 
 def _nothing() -> None:
     pass
+
+
+def _end_workers(executor: concurrent.futures.ProcessPoolExecutor) -> None:
+    """Kill the workers left of a broken pool, before it shuts down. The executor ends them
+    with SIGTERM, which they ignore (``leave_stopping_to_the_build``): one blocked handing
+    back a large result, which nothing read any more, kept the executor waiting for it for
+    ever, and the build with it (a worker lost while the others cleaned pages' articles)."""
+    # (the executor's own table of its processes: it has no public one before Python 3.14)
+    for process in list((getattr(executor, "_processes", None) or {}).values()):
+        with contextlib.suppress(OSError, ValueError):  # (ended meanwhile, or closed)
+            process.kill()
 
 
 class HandOverFailed(concurrent.futures.BrokenExecutor):

@@ -770,3 +770,81 @@ def test_a_share_that_cannot_go_to_a_worker_is_cleaned_here(
         with caplog.at_level(logging.WARNING, logger="digest.intake"):
             assert pool.clean_all(plan.cleaning, jobs) == intake.clean_all(plan.cleaning, jobs)
     assert "could not clean articles in a worker process" in caplog.text
+
+
+_A_WORKER_LOST_WHILE_THEY_CLEAN = """
+import datetime as dt, os, sys
+from pathlib import Path
+from digest import intake, pipeline
+from digest.config import Config
+from digest.model import Article, Paragraph, Source
+from digest.sources import kinds
+from digest.sources.kinds.base import Cursor, Fetched
+from digest.state import State
+from digest.text.recurring import SourceTemplate
+
+
+class EndsTheWorker(SourceTemplate):  # (the worker that unpickles it ends, as if killed)
+    def __reduce__(self):
+        return (os._exit, (1,))
+
+
+def page(number):
+    said = (
+        "The ferry to pier {} runs again from Monday, the harbour board said after a long "
+        "meeting about the winter timetable, its crews and what the repairs cost ({})."
+    )
+    return Article(
+        f"url:https://gazette.example.org/{number}",
+        "Gazette",
+        f"Ferry to pier {number} runs again",
+        tuple(Paragraph(said.format(number, part)) for part in range(20)),
+        url=f"https://gazette.example.org/{number}",
+    )
+
+
+if __name__ == "__main__":
+    path = Path(sys.argv[1]) / "state.sqlite"
+    with State.open(path):
+        pass
+    now = dt.datetime(2026, 11, 21, 9, 0, tzinfo=dt.UTC)
+    plan = pipeline.day_plan(Config(state=path, first_run_hours=0), now.date(), now)
+    # shares larger than a pipe holds, going to the workers and coming back
+    jobs = [(page(number), None, True) for number in range(200)]
+    jobs[0] = (jobs[0][0], EndsTheWorker("Gazette"), True)
+    with intake.IntakePool(path, workers=2) as pool:
+        source = Source("feed", "feed", "https://example.org/feed")
+        feed = Path(sys.argv[2]).read_bytes()
+        fetched = Fetched(source.location, feed)
+        pool.submit(source, kinds.kind("feed"), fetched, Cursor(), plan, True).result(60)
+        cleaned = pool.clean_all(plan.cleaning, jobs)
+        assert cleaned is not None and len(cleaned) == 200 and all(c.ok for c in cleaned)
+    print("closed")
+"""
+
+
+def test_a_worker_lost_while_the_workers_clean_leaves_the_build_waiting_for_nothing(
+    tmp_path: Path,
+) -> None:
+    # Its share is cleaned here, and the pool closes: the executor ends the other workers
+    # with SIGTERM, which they ignore, and one blocked handing back what it cleaned (nothing
+    # read it any more) kept the build waiting for ever.
+    import subprocess
+    import sys
+
+    script = tmp_path / "lost.py"
+    script.write_text(_A_WORKER_LOST_WHILE_THEY_CLEAN, encoding="utf-8")
+    root = Path(__file__).resolve().parent.parent
+    try:
+        done = subprocess.run(
+            [sys.executable, str(script), str(tmp_path), str(CORPUS / FEEDS[0])],
+            capture_output=True,
+            text=True,
+            cwd=root,
+            timeout=60,
+        )
+    except subprocess.TimeoutExpired:  # (its workers end with it: see intake._end_with)
+        pytest.fail("the pool never closed after a worker was lost")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "closed"
+    assert "could not clean articles in a worker process" in done.stderr
