@@ -933,13 +933,18 @@ class IntakePool:
         except Exception:  # (shut down, or broken meanwhile)
             return None
         done: list[list[Cleaned]] = []
+        said = False
         for share, future in zip(shares, futures, strict=True):
             try:
                 done.append(future.result())
             except Exception as exc:
                 if isinstance(exc, concurrent.futures.BrokenExecutor):
                     self.broken = True  # (a worker lost: the others are ended as it closes)
-                log.warning("could not clean articles in a worker process (%s): cleaning here", exc)
+                if not said:  # (once: a lost worker fails every share still out)
+                    log.warning(
+                        "could not clean articles in a worker process (%s): cleaning here", exc
+                    )
+                    said = True
                 done.append(clean_all(cleaning, share))
         # (dealt out in turn: job i is share i % count's (i // count)-th)
         return [done[index % count][index // count] for index in range(len(jobs))]
