@@ -132,8 +132,10 @@ class Source:
     # None: as the config's ``sponsored`` says
     sponsored: bool | None = None
     options: Mapping[str, Any] = field(default_factory=_no_options, hash=False)
-    # The name the state kept the source by when the keys of its entries were made, where the
-    # config has renamed it since (``digest.config.keyed_by_state`` sets it): see ``scope``.
+    # What the keys of its entries are made with where that is not its name: the name the
+    # state first kept it by, the config having renamed it since, or its name and its
+    # address's hash, the name being one a renamed source still makes its keys with
+    # (``digest.config.keyed_by_state`` sets it): see ``scope``.
     key_scope: str | None = None
 
     def __post_init__(self) -> None:

@@ -201,8 +201,9 @@ _MIGRATIONS: tuple[str, ...] = (
     # with others since, the source is read in full, without its validators, so that a "304
     # Not Modified" cannot hide what the new settings read; NULL: not known, read in full.
     "ALTER TABLE sources ADD COLUMN read_with TEXT",
-    # key_scope: the name its entries' feed-local keys ("id:NAME:123") were made with, where
-    # the config renamed the source since (``State.rename_sources``); NULL: its name.
+    # key_scope: what its entries' feed-local keys ("id:NAME:123") are made with where that is
+    # not its name: its first name, the config having renamed it since (``rename_sources``),
+    # or a new source's name and address hash (``Source.key_scope``); NULL: its name.
     "ALTER TABLE sources ADD COLUMN key_scope TEXT",
 )
 
@@ -1357,8 +1358,8 @@ def _source_locations(db: sqlite3.Connection) -> list[StoredSource]:
         "ORDER BY COALESCE(last_success, last_error_at, first_run) DESC, name"
     ).fetchall()
     return [
-        StoredSource(str(name), str(location), str(scope) if scope else None)
-        for name, location, scope in rows
+        StoredSource(str(name), str(location), str(key_scope) if key_scope else None)
+        for name, location, key_scope in rows
     ]
 
 

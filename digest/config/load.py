@@ -592,7 +592,8 @@ def keyed_by_state(config: Config, stored: Sequence[StoredSource]) -> Config:
     and every source's entries keyed as the state keeps them (``Source.key_scope``): with the
     name the state first kept the source by, or, for a source the config has renamed since
     (``renamed_sources``), by the one it renamed; a source new to the state by a name another
-    still keys its entries with, by that name and its address. ``stored`` is what the state keeps
+    still keys its entries with, by that name and a hash of its address. ``stored`` is what
+    the state keeps
     (``State.source_locations``). For loading the config (``_named_by_state_file``), and for
     each command that opens the state, with the state it holds: a config loaded while the
     state could not be read, or kept by ``digest run`` across a restore of the state, names
