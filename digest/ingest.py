@@ -68,6 +68,9 @@ class Collected:
     # a source whose feed gave the title another's gave too, read after it, is shown by its
     # key, and so is that other one, though its articles were labelled with the title.
     names: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # The name each source this run shows by another (its feed retitled, say) was shown by
+    # before, by its key: what its articles stored earlier in the day are labelled with.
+    retitled: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -371,6 +374,7 @@ def collect(
         if s.enabled and (s.name not in records or records[s.name].is_new(s.location))
     }
     run = _Run(state, ShownNames(sources, records), intake, new_sources)
+    shown_before = run.names.every()
     backlog: set[str] = set()
     remote: list[_Remote] = []
     for source in sources:
@@ -400,6 +404,7 @@ def collect(
     # for the first in config order (``pipeline.gather``), whichever was read first.
     order = {source.name: number for number, source in enumerate(sources)}
     days = sorted(run.days, key=lambda day: order.get(day.source, len(order)))
+    names = run.names.every()
     return Collected(
         articles=tuple(run.articles),
         failures=tuple(run.failures),
@@ -408,7 +413,8 @@ def collect(
         backlog_sources=frozenset(backlog),
         sources_read=run.read,
         days=tuple(days),
-        names=run.names.every(),
+        names=names,
+        retitled={key: was for key, was in shown_before.items() if names.get(key, was) != was},
     )
 
 

@@ -233,6 +233,9 @@ class Assembly:
     backlog_undated: int = 0  # of those, the undated ones (``intake.FIRST_RUN_UNDATED``)
     # by source: undated entries left for a later day, the day built being over
     held_undated: dict[str, int] = dataclasses.field(default_factory=dict)
+    # by source key: the name it was shown by before this run and the one it is shown by now,
+    # where they differ (``ingest.Collected.retitled``): its day's stored articles follow
+    retitled: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
 
     @functools.cached_property
     def digest(self) -> Digest:
@@ -377,8 +380,17 @@ def assemble_day(
     health = tuple(_stored_health(h, taken) for h in collected.health)
     failures = (*config.invalid_sources, *collected.failures)
 
+    # A source shown by another name from this run on (its feed retitled, or two unnamed
+    # feeds' titles now alike): the articles it brought earlier in the day follow, or the
+    # day's page would show it as two sources.
+    retitled = {
+        key: (was, collected.names[key])
+        for key, was in collected.retitled.items()
+        if key in collected.names
+    }
+
     def shape() -> Digest:
-        earlier = state.articles_for_day(day)
+        earlier = _shown_now(state.articles_for_day(day), retitled)
         return shaped_digest(
             config,
             day,
@@ -404,7 +416,22 @@ def assemble_day(
         backlog=taken.backlog,
         backlog_undated=taken.backlog_undated,
         held_undated=taken.held_undated,
+        retitled=retitled,
     )
+
+
+def _shown_now(articles: list[Article], retitled: Mapping[str, tuple[str, str]]) -> list[Article]:
+    """``articles`` (stored earlier in the day) each shown by the name its source is shown by
+    now, where that source is ``retitled`` and the article was shown by its old name (not a
+    publisher an entry named itself)."""
+    if not retitled:
+        return articles
+    return [
+        dataclasses.replace(article, source=retitled[article.origin][1])
+        if article.origin in retitled and article.source == retitled[article.origin][0]
+        else article
+        for article in articles
+    ]
 
 
 def _stored_health(health: SourceHealth, taken: Taken) -> SourceHealth:
@@ -706,6 +733,7 @@ def build(
                 sightings=assembly.sightings,
                 held_incomplete=held,
                 keep=keep,
+                retitled=assembly.retitled,
             )
             # A copy only when the state gained entries (a new feed's backlog, say): the
             # copies kept then span real changes, not hours of runs that found nothing. An
@@ -808,6 +836,7 @@ def build(
                     ],
                     held_incomplete=held,
                     keep=keep,
+                    retitled=assembly.retitled,
                     article_entries=entries.to_store(),
                     rendered=(
                         freshness.meta_key(day),

@@ -886,21 +886,7 @@ class State:
             for old, new in renamed.items():
                 now = names[new]
                 was = {old, titles[old]} - {"", now}
-                rows = db.execute(
-                    "SELECT key, article FROM entries WHERE source = ? AND day >= ? "
-                    "AND article IS NOT NULL",
-                    (old, day.isoformat()),
-                ).fetchall()
-                for key, text in rows:
-                    data = json.loads(text)
-                    if data.get("origin") == old:
-                        data["origin"] = new
-                    if data.get("source") in was:  # (not a publisher its entry named)
-                        data["source"] = now
-                    db.execute(
-                        "UPDATE entries SET article = ? WHERE key = ?",
-                        (json.dumps(data, ensure_ascii=False), key),
-                    )
+                _relabel_articles(db, old, day, was, now, origin=new)
                 db.execute("UPDATE entries SET source = ? WHERE source = ?", (new, old))
                 db.execute("UPDATE incomplete SET source = ? WHERE source = ?", (new, old))
                 # (learnt under the name its articles were shown by; rows of a name another
@@ -945,6 +931,7 @@ class State:
         rendered: tuple[str, str] | None = None,
         keep: Keep | None = None,
         article_entries: StoredEntries | None = None,
+        retitled: Mapping[str, tuple[str, str]] | None = None,
     ) -> int:
         """Store a whole build in one transaction: entries, the day record (with the sources
         that failed in this build, for an email sent later), the day's stories (when given:
@@ -953,8 +940,10 @@ class State:
         is learnt, one more run waited for each entry held back as incomplete
         (``held_incomplete``), as a meta key and value, what the day's pages were made
         from (``rendered``, see ``digest.freshness``) and the ``articles.atom`` entries the
-        build made (``article_entries``); and, with ``keep``, drop what only rebuilding
-        earlier days needs (``_forget_days_before``). Returns how many days were forgotten.
+        build made (``article_entries``); the day's articles of each source ``retitled``
+        (its key: the name it was shown by, and the one it is shown by now) shown by the new
+        name; and, with ``keep``, drop what only rebuilding earlier days needs
+        (``_forget_days_before``). Returns how many days were forgotten.
 
         Source validators (ETag, Last-Modified) are saved only together with the articles they
         covered: saved alone, a crash before the articles were stored would make the next
@@ -963,6 +952,8 @@ class State:
         with self.transaction() as db:
             for item in health:
                 _save_health(db, item, now)
+            for source, (was, shown_as) in (retitled or {}).items():
+                _relabel_articles(db, source, day, (was,), shown_as)
             self._save_entries(db, day, shown, skipped, now)
             _save_incomplete(db, held_incomplete, [*shown, *skipped], now)
             if record is not None:
@@ -1337,6 +1328,35 @@ def read_source_locations(path: Path) -> list[StoredSource]:
         raise _lookup_error(path, exc) from exc
     finally:
         connection.close()
+
+
+def _relabel_articles(
+    db: sqlite3.Connection,
+    source: str,
+    day: dt.date,
+    was: Iterable[str],
+    now: str,
+    *,
+    origin: str | None = None,
+) -> None:
+    """Show the articles ``source`` (its key) brought on ``day`` and after by ``now`` where they
+    were shown by one of ``was`` (not a publisher an entry named itself), and with ``origin``
+    as their source's key when given: the day built again shows the source by one name."""
+    was = set(was)
+    rows = db.execute(
+        "SELECT key, article FROM entries WHERE source = ? AND day >= ? AND article IS NOT NULL",
+        (source, day.isoformat()),
+    ).fetchall()
+    for key, text in rows:
+        data = json.loads(text)
+        if origin is not None and data.get("origin") == source:
+            data["origin"] = origin
+        if data.get("source") in was:
+            data["source"] = now
+        db.execute(
+            "UPDATE entries SET article = ? WHERE key = ?",
+            (json.dumps(data, ensure_ascii=False), key),
+        )
 
 
 class StoredSource(NamedTuple):

@@ -1380,6 +1380,35 @@ def test_an_unnamed_feed_keeps_its_key_when_a_feed_of_its_site_is_added_or_remov
         assert {record.name for record in state.sources()} == {host, f"{host}/b.xml"}
 
 
+def test_a_feed_that_retitles_itself_mid_day_is_one_source_on_the_days_page(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    """A source the config leaves unnamed is shown by its feed's title. A feed retitled
+    between two builds of a day showed the articles of the first under the old title beside
+    the new ones under the new: one source read as two, its stories as two publishers'."""
+    when = NOW - dt.timedelta(hours=1)
+    url = http_server.url("/a.xml")
+    http_server.route("/a.xml", body=rss(item(1, when), item(2, when)), headers=RSS)
+    config = site(tmp_path, Source(urlsplit(url).netloc, "feed", url, named=False))
+    first = build(config, DAY, now=NOW)
+    reports = [r for story in first.digest.stories for r in story.reports]
+    assert {r.source for r in reports} == {"Harbour News"}
+    later = NOW + dt.timedelta(hours=3)
+    retitled = rss(item(1, when), item(2, when), item(3, later), title="Harbour Daily")
+    http_server.route("/a.xml", body=retitled, headers=RSS)
+    second = build(config, DAY, now=later + dt.timedelta(minutes=5))
+    assert second.new_articles == 1
+    reports = [r for story in second.digest.stories for r in story.reports]
+    assert len(reports) == 3 and {r.source for r in reports} == {"Harbour Daily"}
+    # and the day built again from the state: the title it has now, for all of them
+    fourth = rss(*(item(n, when) for n in (1, 2)), item(3, later), item(4, later))
+    http_server.route("/a.xml", body=fourth.replace("Harbour News", "Harbour Daily"), headers=RSS)
+    third = build(config, DAY, now=later + dt.timedelta(minutes=10))
+    assert third.new_articles == 1
+    reports = [r for story in third.digest.stories for r in story.reports]
+    assert len(reports) == 4 and {r.source for r in reports} == {"Harbour Daily"}
+
+
 def test_a_source_renamed_in_the_config_shows_nothing_twice_and_keeps_what_digest_knew(
     http_server: FixtureServer, tmp_path: Path
 ) -> None:
