@@ -109,6 +109,8 @@ def test_a_list_numbers_as_its_attributes_say():
         '<ol><li>First</li><li value="7">Seventh</li><li>Eighth</li></ol>'
         '<ol start="two"><li>Unreadable start</li></ol>'
         '<ul><li value="5">A bullet stays a bullet</li></ul>'
+        '<ol start="-1"><li>Minus one</li><li>Zero</li></ol>'
+        '<ol start="999"><li>Last that fits</li><li>Past it</li></ol>'
     )
     assert texts(html) == [
         "1. Soak the beans overnight.",
@@ -128,6 +130,11 @@ def test_a_list_numbers_as_its_attributes_say():
         "8. Eighth",
         "1. Unreadable start",
         "\u2022 A bullet stays a bullet",
+        # (numbers a list's mark cannot hold: the item keeps a bullet, and is read as one)
+        "\u2022 Minus one",
+        "0. Zero",
+        "999. Last that fits",
+        "\u2022 Past it",
     ]
 
 

@@ -531,7 +531,9 @@ def _mark_items(parts: list) -> None:
                 value = getattr(name, "number", None)  # (an <li value="...">)
                 number = value if value is not None else last + step
                 lists[-1] = (number, step)
-            _mark_item(parts, index, number)
+            # (a number a list's mark cannot hold, "-2." or "1000.", would not read as an
+            # item's: such an item keeps a bullet)
+            _mark_item(parts, index, number if number is None or 0 <= number <= 999 else None)
         elif name[0] == "/":
             if lists:
                 lists.pop()
