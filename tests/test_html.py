@@ -429,6 +429,9 @@ def test_html_to_text_strips_markup_and_collapses_whitespace():
 
 def test_html_to_text_keeps_less_than_signs_that_are_not_tags():
     assert html_to_text("Why x < y and 3 <4") == "Why x < y and 3 <4"
+    # a "<" whose tag never closes would take the rest of the text with it
+    assert html_to_text("Why x<y and z") == "Why x<y and z"
+    assert html_to_text("<b>Bold</b> x <y z") == "Bold x <y z"
 
 
 def test_html_to_text_joins_blocks_with_spaces():

@@ -50,8 +50,9 @@ MAX_HTML_CHARS = 2_000_000
 # quadratically with nesting depth (200,000 nested <div>s take minutes).
 _DEPTH_CHECK_TAGS = 10_000
 MAX_NESTING = 1_000
-# a "<" that starts no tag, end tag or comment
-_STRAY_LT = re.compile(r"<(?![A-Za-z/!])")
+# a "<" that starts no tag, end tag or comment; or one whose tag never closes before the next
+# "<" or the end ("x <y and z"): an HTML parser takes the rest of the text for the tag
+_STRAY_LT = re.compile(r"<(?![A-Za-z/!])|<(?=[^<>]*(?:<|\Z))")
 
 # Block boundaries are marked with NUL, which cannot occur in lexbor's output (an HTML5 parser
 # turns NUL in text into U+FFFD); a heading's text starts with U+0001, a code block's with
@@ -337,8 +338,9 @@ _REUSE_LIMIT = 500_000  # inputs larger than this get a document of their own
 
 def html_to_text(html: str) -> str:
     """Markup → one line of plain text (titles, names): tags dropped, entities decoded. A "<"
-    that opens no tag ("x <? y", "0 < 1") is the text's own: an HTML parser would take "<?"
-    for the start of a processing instruction and drop the words after it."""
+    that opens no tag ("x <? y", "0 < 1", "x <y and z", whose tag never closes) is the text's
+    own: an HTML parser would take "<?" for the start of a processing instruction, and "<y"
+    for a tag running to the end, and drop the words after it."""
     if not html:
         return ""
     if "<" in html:
