@@ -322,17 +322,16 @@ def _unreadable(
 
 
 def _remember_unreadable(
-    result: FetchResult, source: Source, kind: Kind, error: SourceError, now: dt.datetime
+    result: FetchResult, read_hash: str | None, kind: Kind, error: SourceError, now: dt.datetime
 ) -> dict[str, Any] | None:
     """What to remember of a fetched body that could not be read: its validators, for the
     next request to send back, unless the body may have been cut short on its way
-    (``SourceError.lasting``), and its hash; None with neither, or for a failure that was
-    the machine's at the time, not the body's (``SourceError.momentary``): the same bytes
-    are parsed again next run."""
+    (``SourceError.lasting``), and its hash (``_read_hash``); None with neither, or for a
+    failure that was the machine's at the time, not the body's (``SourceError.momentary``):
+    the same bytes are parsed again next run."""
     if error.momentary:
         return None
     validators = (result.etag, result.last_modified) if error.lasting else (None, None)
-    read_hash = _read_hash(result, source)
     if not (any(validators) or read_hash):
         return None
     return {
@@ -506,6 +505,7 @@ def _collect_remote(
     by_name = {remote.source.name: remote for remote in wanted}
     parsed: dict[str, Reading | Follow[Any] | Pending | Exception] = {}
     unchanged: set[str] = set()  # answered in full with the body read last time
+    read_hashes: dict[str, str | None] = {}  # each body's, as ``_read_hash`` gives it
 
     def finished(result: FetchResult) -> None:
         # Called on this thread as each fetch completes: parsing here (or handing the body to
@@ -514,7 +514,7 @@ def _collect_remote(
         done += 1
         outcome_shown = result.outcome
         remote = by_name[result.source]
-        read_hash = _read_hash(result, remote.source)
+        read_hash = read_hashes[result.source] = _read_hash(result, remote.source)
         if read_hash is not None and read_hash == _body_hash(remote):
             unchanged.add(result.source)  # (as if "304 Not Modified": nothing to parse)
             outcome_shown = "not_modified"
@@ -628,7 +628,9 @@ def _collect_remote(
                 "content",
                 unreadable=None
                 if remote.kind.may_follow
-                else _remember_unreadable(result, source, remote.kind, outcome, now),
+                else _remember_unreadable(
+                    result, read_hashes.get(source.name), remote.kind, outcome, now
+                ),
             )
             continue
         if isinstance(outcome, Exception):
@@ -637,7 +639,7 @@ def _collect_remote(
         health = {
             "etag": result.etag,
             "last_modified": result.last_modified,
-            "body_hash": _read_hash(result, source),
+            "body_hash": read_hashes.get(source.name),
         }
         if isinstance(outcome, Reading):
             run.took(source, remote.kind, outcome, remote.cursor, fetch_url=fetch_url, **health)
