@@ -21,10 +21,8 @@ import re
 from collections.abc import Callable
 from urllib.parse import urljoin
 
-from urllib3.exceptions import LocationParseError, LocationValueError
-from urllib3.util import Url, parse_url
-
 from digest.sources.http import errors, guard, transfer
+from digest.sources.http.address import NotWebAddress, WebAddress, web_address
 from digest.sources.http.body import ACCEPT_ENCODING, CutShort
 from digest.sources.http.client import Client, split_login
 from digest.sources.http.deadline import GaveUp
@@ -149,7 +147,7 @@ def _wants_body(status: int) -> bool:
 
 def _failed(
     failure: transfer.TransferFailed,
-    url: Url,
+    url: WebAddress,
     hop: int,
     proxy: str | None,
     settings: FetchSettings,
@@ -207,7 +205,7 @@ def _sendable_cookies(
     return {name: value for name, (value, only_secure) in jar.items() if secure or not only_secure}
 
 
-def _redirect_target(status: int, location: str, here: str) -> Url | FinalAnswer:
+def _redirect_target(status: int, location: str, here: str) -> WebAddress | FinalAnswer:
     location = _header_text(location).strip()
     if not location:
         problem = f"HTTP {status} redirect without a Location"
@@ -216,7 +214,7 @@ def _redirect_target(status: int, location: str, here: str) -> Url | FinalAnswer
             target = _web_url(urljoin(here, location))
         except ValueError:  # urljoin refuses some malformed addresses (bad IPv6 brackets)
             target = None
-        if isinstance(target, Url):
+        if isinstance(target, WebAddress):
             return target
         scheme = _SCHEME.match(location)
         if scheme and scheme.group(1).lower() not in ("http", "https"):
@@ -245,16 +243,13 @@ def _with_cookies(headers: dict[str, str], jar: dict[str, str]) -> dict[str, str
     return {**headers, "Cookie": cookie} if _sendable(cookie) else headers
 
 
-def _web_url(address: str) -> Url | FinalAnswer:
+def _web_url(address: str) -> WebAddress | FinalAnswer:
     """``address`` parsed, normalised (lower-case scheme and host, IDNA, percent-encoding)
     and checked to be http(s) with a host; or the failure that explains why not."""
     try:
-        url = parse_url(address.strip())
-    except (LocationParseError, LocationValueError, ValueError) as exc:
-        return errors.bad_url(address, f"not a usable URL ({exc})")
-    if url.scheme not in ("http", "https") or not url.host:
-        return errors.bad_url(address, "not an http:// or https:// address")
-    return url
+        return web_address(address)
+    except NotWebAddress as exc:
+        return errors.bad_url(address, str(exc))
 
 
 def _header_text(value: str) -> str:

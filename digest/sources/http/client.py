@@ -18,8 +18,8 @@ from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
 import pycurl
-from urllib3.util import Url
 
+from digest.sources.http.address import WebAddress
 from digest.sources.http.guard import SYSTEM_NETWORK, Network
 
 
@@ -45,7 +45,7 @@ class Client:
         self._lock = threading.Lock()
         self._handles: dict[tuple[int, bool], Handle] = {}
 
-    def proxy_for(self, url: Url) -> str | None:
+    def proxy_for(self, url: WebAddress) -> str | None:
         """The proxy the environment names for ``url`` (login included), or None."""
         proxy = self._proxies.get(url.scheme or "") or self._proxies.get("all")
         bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]

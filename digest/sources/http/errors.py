@@ -18,9 +18,8 @@ import socket
 import ssl
 from collections.abc import Mapping
 
-from urllib3.util import Url
-
 from digest.sources.http import guard
+from digest.sources.http.address import WebAddress
 from digest.sources.http.client import split_login
 from digest.sources.http.model import FetchSettings, FinalAnswer, TransientFailure
 
@@ -90,7 +89,7 @@ def cut_short(problem: str, url: str) -> TransientFailure:
     )
 
 
-def refused(url: Url, exc: guard.Refused, *, redirected: bool) -> FinalAnswer:
+def refused(url: WebAddress, exc: guard.Refused, *, redirected: bool) -> FinalAnswer:
     """A hop refused by the network policy: which address, why, and how to allow it."""
     if redirected:
         problem = f"refused the redirect to {url.url[:200]}: {exc}"
@@ -145,7 +144,7 @@ def status_problem(
     return FinalAnswer("failed", here, status, problem=text, advice=advice)
 
 
-def transport_problem(exc: BaseException, url: Url) -> FinalAnswer | TransientFailure:
+def transport_problem(exc: BaseException, url: WebAddress) -> FinalAnswer | TransientFailure:
     """The problem with a connection that failed (not by the deadline, nor at a proxy)."""
     host = url.host
     here = url.url
@@ -217,7 +216,7 @@ _LOGIN = re.compile(r"//[^/@\s]*:[^/@\s]*@")
 
 
 def proxy_problem(
-    exc: BaseException, url: Url, proxy: str | None
+    exc: BaseException, url: WebAddress, proxy: str | None
 ) -> FinalAnswer | TransientFailure:
     advice = "check the proxy, and the http_proxy / https_proxy / no_proxy environment variables"
     proxy = split_login(proxy)[0] if proxy else proxy  # a password must never be shown

@@ -38,6 +38,7 @@ A refused request raises ``Refused``.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
 from collections.abc import Sequence
@@ -91,9 +92,7 @@ class SystemNetwork:
     """The system's resolver and sockets."""
 
     def resolve(self, host: str, port: int) -> list[tuple[int, SocketAddress]]:
-        from urllib3.util.connection import allowed_gai_family
-
-        found = socket.getaddrinfo(host, port, allowed_gai_family(), socket.SOCK_STREAM)
+        found = socket.getaddrinfo(host, port, _address_family(), socket.SOCK_STREAM)
         return [(family, address) for family, _, _, _, address in found]
 
     def connect(
@@ -119,6 +118,23 @@ class SystemNetwork:
 
 
 SYSTEM_NETWORK = SystemNetwork()
+
+
+@functools.cache
+def _address_family() -> int:
+    """Which addresses a name is looked up for: IPv4 and IPv6 where this machine can use
+    IPv6 at all, else IPv4 only, so that a connection is never tried over a protocol it
+    lacks. Decided as urllib3 decides it (``allowed_gai_family``: can a socket bind to
+    ``::1``), once a process; asked here because importing urllib3 to ask cost every run
+    that looks a name up about 25 ms (see ``address``)."""
+    if not socket.has_ipv6:
+        return socket.AF_INET
+    try:
+        with socket.socket(socket.AF_INET6) as probe:
+            probe.bind(("::1", 0))
+    except OSError:
+        return socket.AF_INET
+    return socket.AF_UNSPEC
 
 
 def names_own_network(url: str) -> bool:

@@ -33,9 +33,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pycurl
-from urllib3.util import Url
 
 from digest.sources.http import guard
+from digest.sources.http.address import WebAddress
 from digest.sources.http.body import CutShort, TooLarge, UnusableBody, decoders_for, size_text
 from digest.sources.http.client import Client
 from digest.sources.http.deadline import GaveUp, open_within
@@ -90,7 +90,7 @@ class TransferFailed(Exception):
 
 def request(
     client: Client,
-    url: Url,
+    url: WebAddress,
     headers: dict[str, str],
     reach: guard.Reach,
     *,
@@ -232,7 +232,7 @@ def request(
 
 def _prepare(
     handle: Any,
-    url: Url,
+    url: WebAddress,
     headers: dict[str, str],
     header: Callable[[bytes], int | None],
     write: Callable[[bytes], int | None],
