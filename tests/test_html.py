@@ -108,6 +108,8 @@ def test_a_list_numbers_as_its_attributes_say():
         '<ol reversed start="10"><li>Tenth</li><li>Ninth</li></ol>'
         '<ol><li>First</li><li value="7">Seventh</li><li>Eighth</li></ol>'
         '<ol start="two"><li>Unreadable start</li></ol>'
+        '<ol start=" 4th"><li>Read as browsers read it</li></ol>'
+        f'<ol start="{"9" * 5000}"><li>Past any mark</li></ol>'
         '<ul><li value="5">A bullet stays a bullet</li></ul>'
         '<ol start="-1"><li>Minus one</li><li>Zero</li></ol>'
         '<ol start="999"><li>Last that fits</li><li>Past it</li></ol>'
@@ -129,6 +131,8 @@ def test_a_list_numbers_as_its_attributes_say():
         "7. Seventh",
         "8. Eighth",
         "1. Unreadable start",
+        "4. Read as browsers read it",
+        "\u2022 Past any mark",
         "\u2022 A bullet stays a bullet",
         # (numbers a list's mark cannot hold: the item keeps a bullet, and is read as one)
         "\u2022 Minus one",

@@ -480,8 +480,12 @@ _ITEM_ENDS = frozenset(
 
 # <ol start="6">, <ol reversed>, <li value="3">: where a list's numbers do not simply run 1, 2, 3
 _NUMBERING_ATTRIBUTE = re.compile(r' (?:start|value|reversed)="')
+# As browsers read an integer attribute (HTML's rules for parsing integers): spaces, a sign,
+# then digits up to the first that is not one, whatever follows ("3rd" is 3, "2.5" is 2). A
+# number of more than nine digits is read as 10⁹ (past what a list's mark holds, like it),
+# not converted whole: a hostile page's million digits would cost int() its limit.
 _INTEGER_ATTRIBUTE = {
-    name: re.compile(rf' {name}="\s*([+-]?\d{{1,9}})\s*"') for name in ("start", "value")
+    name: re.compile(rf' {name}="[ \t\n\f\r]*([+-]?)(\d+)') for name in ("start", "value")
 }
 
 
@@ -507,9 +511,15 @@ def _number_from_attributes(tokens: list) -> None:
         if found is None and not counts_down:
             continue
         tag = _NumberedTag(name)
-        tag.number = int(found.group(1)) if found else None
+        tag.number = _attribute_number(found) if found else None
         tag.reversed = counts_down
         tokens[index] = tag
+
+
+def _attribute_number(found: re.Match[str]) -> int:
+    sign, digits = found.groups()
+    number = int(digits) if len(digits) <= 9 else 10**9
+    return -number if sign == "-" else number
 
 
 def _mark_items(parts: list) -> None:
