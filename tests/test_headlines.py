@@ -878,6 +878,9 @@ TRAM = (
         ("OFFICIALS BACK TRAM", "Officials back tram"),
         # not in the text: small, but letters read one by one and the shortest words
         ("UK TRAMS: CNN REPORTS SURGE", "UK trams: CNN reports surge"),
+        # a numeral's letters that are a word: small
+        ("COUNCIL MIX DELAYS TRAM", "Council mix delays tram"),
+        ("TRAM LINE DID WELL", "Tram line did well"),
         # not shouting: as written
         ("NASA picks SpaceX for the UK", "NASA picks SpaceX for the UK"),
         ("UK GDP up", "UK GDP up"),
@@ -885,6 +888,16 @@ TRAM = (
 )
 def test_a_title_in_capitals_is_written_as_its_text_writes_its_words(title: str, calm: str):
     assert unshouted(title, TRAM) == calm
+
+
+def test_a_shouted_title_keeps_a_names_number_the_text_does_not_write():
+    text = (
+        "Pope Leo will visit Bergen in June, the diocese said on Monday. It is the first visit "
+        "by a pope to the city, and thousands are expected at the harbour for the mass."
+    )
+    assert unshouted("POPE LEO XIV TO VISIT BERGEN", text) == "Pope Leo XIV to visit Bergen"
+    # without a name before it, a numeral's letters are a word like any other
+    assert unshouted("VISIT XIV TO BERGEN", text) == "Visit xiv to Bergen"
 
 
 def test_a_shouted_title_in_other_languages_keeps_their_capitals():

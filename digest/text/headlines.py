@@ -1049,8 +1049,15 @@ def unshouted(title: str, text: str, language: str | None = None) -> str:
         for spelling, count in counts.items():
             same[spelling] = same.get(spelling, 0) + count
 
+    after_name = False  # whether the word before, as written now, began with a capital
+
     def written(found: re.Match[str]) -> str:
-        word = found.group()
+        nonlocal after_name
+        word = spelt(found.group())
+        after_name = word[:1].isupper()
+        return word
+
+    def spelt(word: str) -> str:
         key = fold(word).casefold()
         counts = spellings.get(key) or bare.get(_without_accents(key))
         if not word.isupper():
@@ -1061,6 +1068,8 @@ def unshouted(title: str, text: str, language: str | None = None) -> str:
             return max(counts.items(), key=lambda item: item[1])[0]
         if len(word) <= 2 or not any(c in _VOWELS for c in word.casefold()):
             return word  # ("UK", "EU": the text has the short words of its language)
+        if after_name and _ROMAN_NUMERAL.fullmatch(word):
+            return word  # a name's number ("Louis XIV", "Super Bowl LVIII")
         if (language or "").split("-")[0].lower() in _DOTLESS_I_LANGUAGES:
             word = word.replace("I", "\u0131")
         return word.replace("\u0130", "i").lower()  # (not an "i" and a combining dot)
@@ -1072,6 +1081,9 @@ def unshouted(title: str, text: str, language: str | None = None) -> str:
         recased = recased[:at] + recased[at].upper() + recased[at + 1 :]
     return head + recased
 
+
+# A Roman numeral as one is written (III, XIV, MCMXCIX), not any run of its letters ("DID")
+_ROMAN_NUMERAL = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 
 # The languages whose "I" is a capital "ı" (their "i" is "İ"): Unicode's special casing
 _DOTLESS_I_LANGUAGES = frozenset(("tr", "az"))
