@@ -697,16 +697,7 @@ def build(
     language, language_warning = choose_language(config.language)
 
     with RunLock(config.state, wait=lock_wait), State.open(config.state) as state:
-        from digest.usecases import check_kept  # (whose errors the command line reports)
-
-        # The sources left unnamed keep their keys in the state the build holds: the config
-        # may have been loaded while it could not be read, or before it was restored. A
-        # source renamed in the config keeps what the state knows of it under its new name.
-        stored = state.source_locations()
-        config = keyed_by_state(config, stored)
-        renamed = {kept.name: new for new, kept in renamed_sources(config.sources, stored).items()}
-        check_kept(day, state, config)
-        state.rename_sources(renamed, day, config.sources)  # (not by a build refused above)
+        config, renamed = as_the_state_knows(config, state, day)
         remove_leftovers(config.output)  # from a run killed while writing its pages
         # A build of an earlier day holds back what came incomplete, but is not one of the
         # runs it waits (``DayPlan.a_run``): the runs it waited stay as they were.
@@ -1036,7 +1027,7 @@ def _result(
             note
             for note in [
                 _held_undated_note(assembly.held_undated, day),
-                _renamed_note(renamed or {}),
+                renamed_note(renamed or {}),
                 present.relative_links_note(config),
             ]
             if note
@@ -1076,7 +1067,26 @@ def _held_undated_note(held: Mapping[str, int], day: dt.date) -> str:
     )
 
 
-def _renamed_note(renamed: Mapping[str, str]) -> str:
+def as_the_state_knows(config: Config, state: State, day: dt.date) -> tuple[Config, dict[str, str]]:
+    """``config`` with its sources keyed as ``state`` keys them, once a run of ``day`` may
+    go on (``check_kept``); and the sources renamed in the config since the last run, old
+    name → new, which the state now keeps under their new names (``State.rename_sources``).
+
+    The sources left unnamed keep their keys in the state the run holds: the config may have
+    been loaded while it could not be read, or before it was restored. A source renamed in
+    the config keeps what the state knows of it under its new name: from the first run that
+    reads the sources (a build, or ``digest stories``), so that it is never taken for new."""
+    from digest.usecases import check_kept  # (whose errors the command line reports)
+
+    stored = state.source_locations()
+    config = keyed_by_state(config, stored)
+    renamed = {kept.name: new for new, kept in renamed_sources(config.sources, stored).items()}
+    check_kept(day, state, config)
+    state.rename_sources(renamed, day, config.sources)  # (not by a run refused above)
+    return config, renamed
+
+
+def renamed_note(renamed: Mapping[str, str]) -> str:
     """That the sources the config renamed (old name → new) were taken for the ones they
     were: a user who meant a new source at the same address hears why it is not one."""
     if not renamed:

@@ -405,6 +405,7 @@ class DayStories:
     warnings: tuple[str, ...]
     filtered: tuple[Filtered, ...] = ()
     unread_pages: tuple[UnreadPage, ...] = ()  # pages wanted for their full text, not read
+    notes: tuple[str, ...] = ()  # worth knowing, asking for nothing (a source renamed)
 
 
 def stories_of_day(
@@ -414,18 +415,27 @@ def stories_of_day(
     now: dt.datetime | None = None,
     progress: Progress | None = None,
 ) -> DayStories:
-    """The grouping a build of ``day`` would make now, without writing anything: the sources
-    are read, the day's new articles cleaned and grouped with those it already shows."""
+    """The grouping a build of ``day`` would make now, writing nothing of it: the sources
+    are read, the day's new articles cleaned and grouped with those it already shows. (A
+    source renamed in the config is renamed in the state, as a build would: see
+    ``pipeline.as_the_state_knows``.)"""
     from digest.group import member_similarities
-    from digest.pipeline import assemble_day, story_settings, today
+    from digest.pipeline import (
+        as_the_state_knows,
+        assemble_day,
+        renamed_note,
+        story_settings,
+        today,
+    )
 
     now = now or dt.datetime.now(dt.UTC)
     day = day or today(config, now)
     check_day(config, day, now)
     require_sources(config)
     with RunLock(config.state), State.open(config.state) as state:
-        config = keyed_by_state(config, state.source_locations())  # (as a build names them)
-        check_kept(day, state, config)
+        # (as a build names them; a source renamed in the config is renamed in the state now,
+        # as the build would, or it would be listed as new, its last day's entries again)
+        config, renamed = as_the_state_knows(config, state, day)
         # (a look, not one of the runs an entry held back as incomplete waits)
         assembly = assemble_day(config, state, day, now, progress, a_run=False)
         digest = assembly.digest  # (grouped from the state's articles: while it is open)
@@ -439,6 +449,7 @@ def stories_of_day(
         tuple(assembly.warnings),
         tuple(assembly.filtered),
         tuple(assembly.unread_pages),
+        tuple(filter(None, [renamed_note(renamed)])),
     )
 
 

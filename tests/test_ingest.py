@@ -1450,6 +1450,35 @@ def test_a_source_renamed_in_the_config_shows_nothing_twice_and_keeps_what_diges
         assert {record.name for record in state.sources()} == {"Harbour Daily", "Other"}
 
 
+def test_a_source_renamed_in_the_config_is_no_new_source_to_digest_stories_either(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    """``digest stories`` run before the next build groups what that build would: the
+    renamed source's entries are not new, and it is listed by its new name only."""
+    from digest.usecases import stories_of_day
+
+    when = NOW - dt.timedelta(hours=1)
+    http_server.route("/a.xml", body=rss(item(1, when), item(2, when)), headers=RSS)
+    path = tmp_path / "digest.toml"
+
+    def configure(name: str) -> Config:
+        path.write_text(f'[[sources]]\nname = "{name}"\nurl = "{http_server.url("/a.xml")}"\n')
+        return dataclasses.replace(load_config(path), fetch=FAST, stories=ONE_STORY_PER_ARTICLE)
+
+    build(configure("Harbour Log"), DAY, now=NOW)
+    later = NOW + dt.timedelta(hours=2)
+    looked = stories_of_day(configure("Harbour News"), DAY, now=later)
+    reports = [r for story in looked.digest.stories for r in story.reports]
+    assert len(reports) == 2  # the day's two, not those two again as a new source's
+    assert {r.source for r in reports} == {"Harbour News"}
+    assert any("'Harbour Log' is 'Harbour News' now" in note for note in looked.notes)
+    with State.open(path.parent / "digest-state.sqlite") as state:
+        assert {record.name for record in state.sources()} == {"Harbour News"}
+        assert len(state.articles_for_day(DAY)) == 2  # (its stories written by builds only)
+    after = build(configure("Harbour News"), DAY, now=later + dt.timedelta(hours=1))
+    assert after.new_articles == 0
+
+
 def test_a_new_source_by_the_name_a_renamed_one_had_keys_its_entries_apart(
     http_server: FixtureServer, tmp_path: Path
 ) -> None:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from digest import usecases
-from digest.cli.console import error, progress_reporter, report_problems
+from digest.cli.console import error, note, progress_reporter, report_problems
 from digest.cli.exits import EXIT_OK, EXIT_USAGE
 from digest.cli.options import load, parse_day
 from digest.config import Config
@@ -59,6 +59,9 @@ def cmd_stories(args: argparse.Namespace) -> int:
     report_problems(
         (), found.warnings, found.unread_pages, verbose=args.verbose > 0, command="digest stories"
     )
+    if not args.quiet:
+        for line in found.notes:
+            note(line)
     digest = found.digest
     # the stories past the day's limits are the day's too: listed in Also today, and shown
     listed = [(story, False) for story in digest.stories]
