@@ -91,6 +91,7 @@ def test_any_text_reads_as_urllib3_reads_it(text: str) -> None:
     "text",
     [
         "http://127.0.0.1:8080/feed.xml",
+        "http://127.0.0.1:54321/copy0/Some-Project+Feeds/feed.atom",
         "https://example.com/news/feed?format=rss&page=2#top",
         "https://sub.example.co.uk/a/b-c_d~e/f.atom",
         "https://example.com/search?q=%C3%A9t%C3%A9",

@@ -35,7 +35,7 @@ class NotWebAddress(ValueError):
 # ``parse_url`` would otherwise rewrite. A path with a "/." might hold a dot segment: slow.
 _PART = r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/]|%[0-9A-F]{2})*"
 _PLAIN = re.compile(
-    rf"(https?)://([a-z0-9.\-]+)(?::([1-9][0-9]{{0,3}}))?((?:/{_PART})?)"
+    rf"(https?)://([a-z0-9.\-]+)(?::([1-9][0-9]{{0,4}}))?((?:/{_PART})?)"
     rf"(?:\?((?:{_PART[:-1]}|\?)*))?(?:#((?:{_PART[:-1]}|\?)*))?"
 )
 
@@ -47,7 +47,9 @@ def web_address(text: str) -> WebAddress:
     plain = _PLAIN.fullmatch(text)
     if plain is not None and "/." not in plain.group(4):
         scheme, host, port = plain.group(1, 2, 3)
-        return WebAddress(scheme, host, int(port) if port else None, text)
+        number = int(port) if port else None
+        if number is None or number <= 65535:  # (a port past it: urllib3 says what is wrong)
+            return WebAddress(scheme, host, number, text)
     return _parsed(text)
 
 
