@@ -71,6 +71,9 @@ class Collected:
     # The name each source this run shows by another (its feed retitled, say) was shown by
     # before, by its key: what its articles stored earlier in the day are labelled with.
     retitled: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # The sources back after a pause, read as new ones (``SourceRecord.paused``), by their
+    # key: when they were last read before.
+    paused: Mapping[str, dt.datetime] = dataclasses.field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -372,6 +375,14 @@ def collect(
         for s in sources
         if s.enabled and (s.name not in records or records[s.name].is_new(s.location))
     }
+    # A source back after a pause is read as a new one (``SourceRecord.paused``).
+    last_run = max((r.last_read for r in records.values() if r.last_read), default=None)
+    paused = {
+        s.name: records[s.name].last_read
+        for s in sources
+        if s.enabled and s.name not in new_sources and records[s.name].paused(last_run)
+    }
+    new_sources |= paused.keys()
     run = _Run(state, ShownNames(sources, records), intake, new_sources)
     shown_before = run.names.every()
     backlog: set[str] = set()
@@ -414,6 +425,7 @@ def collect(
         days=tuple(days),
         names=names,
         retitled={key: was for key, was in shown_before.items() if names.get(key, was) != was},
+        paused={name: when for name, when in paused.items() if when is not None},
     )
 
 

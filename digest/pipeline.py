@@ -57,6 +57,7 @@ from digest.model import (
 from digest.output import OutputError, StagedFiles, remove_leftovers
 from digest.present import plural
 from digest.state import (
+    PAUSE_AS_NEW,
     Keep,
     RunLock,
     SourceHealth,
@@ -236,6 +237,9 @@ class Assembly:
     # by source key: the name it was shown by before this run and the one it is shown by now,
     # where they differ (``ingest.Collected.retitled``): its day's stored articles follow
     retitled: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
+    # by the name it is shown by: a source back after a pause, read as new, and when it was
+    # last read before (``ingest.Collected.paused``)
+    paused: dict[str, dt.datetime] = dataclasses.field(default_factory=dict)
 
     @functools.cached_property
     def digest(self) -> Digest:
@@ -417,6 +421,7 @@ def assemble_day(
         backlog_undated=taken.backlog_undated,
         held_undated=taken.held_undated,
         retitled=retitled,
+        paused={collected.names.get(key, key): when for key, when in collected.paused.items()},
     )
 
 
@@ -1028,6 +1033,7 @@ def _result(
             for note in [
                 _held_undated_note(assembly.held_undated, day),
                 renamed_note(renamed or {}),
+                _paused_note(assembly.paused, config.first_run_hours),
                 present.relative_links_note(config),
             ]
             if note
@@ -1084,6 +1090,25 @@ def as_the_state_knows(config: Config, state: State, day: dt.date) -> tuple[Conf
     check_kept(day, state, config)
     state.rename_sources(renamed, day, config.sources)  # (not by a run refused above)
     return config, renamed
+
+
+def _paused_note(paused: Mapping[str, dt.datetime], first_run_hours: int) -> str:
+    """That the sources back in the config after a pause were read as new ones: a user who
+    wanted what they missed meanwhile hears why the day shows less."""
+    if not paused:
+        return ""
+    each = ", ".join(
+        f"'{name}' (last read {when.date().isoformat()})" for name, when in paused.items()
+    )
+    window = (
+        f"its last {first_run_hours} hours shown (first_run_hours)"
+        if first_run_hours
+        else "all of it shown (first_run_hours = 0)"
+    )
+    return (
+        f"back after a pause of over {PAUSE_AS_NEW.days} days: {each}; read as a new source, "
+        f"{window}, the older entries taken as read"
+    )
 
 
 def renamed_note(renamed: Mapping[str, str]) -> str:

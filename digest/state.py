@@ -319,6 +319,12 @@ class Sent:
     deferred: tuple[str, ...] = ()
 
 
+# A source back in the config after a longer pause than this, the others read meanwhile, is
+# read as a new one: its entries older than the first-run window are taken as read, as a new
+# feed's backlog is, rather than weeks of them shown in one day (``SourceRecord.paused``).
+PAUSE_AS_NEW = dt.timedelta(days=7)
+
+
 @dataclass(frozen=True)
 class SourceRecord:
     name: str
@@ -357,6 +363,20 @@ class SourceRecord:
         """Whether a source configured at ``location`` is still new to digest: never read
         with entries there (a failed or empty first read does not count)."""
         return not (self.settled and self.location == location)
+
+    @property
+    def last_read(self) -> dt.datetime | None:
+        """When digest last read the source, or tried to: None if it never has."""
+        times = [when for when in (self.last_success, self.last_error_at) if when is not None]
+        return max(times, default=None)
+
+    def paused(self, last_run: dt.datetime | None) -> bool:
+        """Whether the source was left unread for longer than ``PAUSE_AS_NEW`` before the
+        state's last run (``last_run``: the latest ``last_read`` of all its sources), while
+        other sources were read: taken out of the config, or disabled, and now back. Not when
+        digest itself did not run: every source then waited alike."""
+        read = self.last_read
+        return read is not None and last_run is not None and last_run - read > PAUSE_AS_NEW
 
     def url_for(self, location: str) -> str:
         """Where to fetch a source configured at ``location``: its redirect target if it moved

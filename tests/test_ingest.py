@@ -1450,6 +1450,48 @@ def test_a_source_renamed_in_the_config_shows_nothing_twice_and_keeps_what_diges
         assert {record.name for record in state.sources()} == {"Harbour Daily", "Other"}
 
 
+@pytest.mark.parametrize(
+    ("pause_days", "others_read_meanwhile", "older_shown"),
+    [
+        (10, True, False),  # taken out of the config for ten days: read as a new source
+        (3, True, True),  # out for three: what it brought meanwhile is shown
+        (10, False, True),  # digest itself did not run: every source waited alike
+    ],
+)
+def test_a_source_back_after_a_pause_is_read_as_a_new_one(
+    http_server: FixtureServer,
+    tmp_path: Path,
+    pause_days: int,
+    others_read_meanwhile: bool,
+    older_shown: bool,
+) -> None:
+    """A feed removed from the config (or disabled) and added back weeks later would show
+    every entry it published meanwhile in one day, where a new feed shows its last hours."""
+    harbour = feed("Harbour", http_server.url("/a.xml"))
+    quay = feed("Quay", http_server.url("/b.xml"))
+    http_server.route("/a.xml", body=rss(item(1, NOW - dt.timedelta(hours=1))), headers=RSS)
+    http_server.route("/b.xml", body=rss(item(100, NOW - dt.timedelta(hours=1))), headers=RSS)
+    build(site(tmp_path, harbour, quay), DAY, now=NOW)
+    back = NOW + dt.timedelta(days=pause_days)
+    if others_read_meanwhile:
+        meanwhile = rss(item(101, back - dt.timedelta(hours=3)), title="Quay")
+        http_server.route("/b.xml", body=meanwhile, headers=RSS)
+        build(site(tmp_path, quay), back.date(), now=back - dt.timedelta(hours=2))
+    older, recent = back - dt.timedelta(days=2), back - dt.timedelta(hours=1)
+    http_server.route(
+        "/a.xml", body=rss(item(1, NOW), item(2, older), item(3, recent)), headers=RSS
+    )
+    result = build(site(tmp_path, harbour, quay), back.date(), now=back)
+    shown = {r.title for story in result.digest.stories for r in story.reports}
+    assert "Story number 3 about the harbour" in shown
+    assert ("Story number 2 about the harbour" in shown) is older_shown
+    assert "Story number 1 about the harbour" not in shown  # (shown before, never again)
+    paused = [note for note in result.notes if "back after a pause" in note]
+    assert bool(paused) is not older_shown
+    if paused:
+        assert f"'Harbour' (last read {DAY.isoformat()})" in paused[0]
+
+
 def test_a_source_renamed_in_the_config_is_no_new_source_to_digest_stories_either(
     http_server: FixtureServer, tmp_path: Path
 ) -> None:
