@@ -151,6 +151,7 @@ def check_config(config: Config) -> Finding:
 def check_sources(config: Config, now: dt.datetime) -> list[Finding]:
     """Each configured source read once, afresh, in the config's order; the remote ones are
     fetched together, as a build fetches them."""
+    from digest.config import records_as_named
     from digest.ingest import fetch_settings, is_remote
     from digest.state import ShownNames, read_source_records
     from digest.usecases import sources_of
@@ -180,7 +181,7 @@ def check_sources(config: Config, now: dt.datetime) -> list[Finding]:
     # Each source is named as a build that read it now would name it (``ShownNames``): by the
     # title this read gave (a source not read now: by its own title as last read), and two
     # that give one title, or one whose title is another source's name, each by its own key.
-    names = ShownNames(sources, read_source_records(config.state))
+    names = ShownNames(sources, records_as_named(sources, read_source_records(config.state)))
     for source in sources:
         finding = found[source.name]
         if source.enabled and finding.ok:  # (read now: its finding is named by its title)

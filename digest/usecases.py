@@ -33,7 +33,7 @@ from digest.config import (
     default_config,
     keyed_by_state,
     load_config,
-    renamed_sources,
+    records_as_named,
 )
 from digest.errors import DigestError
 from digest.model import Article, Digest, Source, UnreadPage
@@ -616,14 +616,9 @@ def source_health(config: Config) -> list[tuple[Source, SourceRecord | None]]:
     health: dict[str, SourceRecord] = {}
     if config.state.exists():
         with State.open(config.state) as state:
-            stored = state.source_locations()
-            config = keyed_by_state(config, stored)
-            health = {record.name: record for record in state.sources()}
-            # a source renamed in the config since the last build: its record, as the next
-            # build keeps it, under the new name (by which its shown name is found)
-            for new, kept in renamed_sources(config.sources, stored).items():
-                if kept.name in health:
-                    health[new] = dataclasses.replace(health[kept.name], name=new)
+            config = keyed_by_state(config, state.source_locations())
+            # (a source renamed in the config since the last build: under its new name)
+            health = records_as_named(config.sources, {r.name: r for r in state.sources()})
     return [(source, health.get(source.name)) for source in sources_of(config)]
 
 
@@ -766,7 +761,8 @@ def _configured_source(config_path: Path, name_or_location: str) -> tuple[str, s
     removed as 'sources list' named it. Anything else as it is, for the config to match
     (or refuse), with no shown name nor location."""
     config = load_config(config_path)
-    records = read_source_records(config.state)  # (read only: the removal writes)
+    # (read only: the removal writes)
+    records = records_as_named(config.sources, read_source_records(config.state))
     # as 'sources list' shows them (two sources of one title are shown by their own names)
     shown = shown_names(config.sources, records)
     given = [s for s in config.sources if name_or_location in (s.name, s.location)]
@@ -779,7 +775,8 @@ def _configured_source(config_path: Path, name_or_location: str) -> tuple[str, s
 def _shown_source_names(config_path: Path) -> list[str]:
     """The names 'sources list' shows the config's sources by (a title for an unnamed one)."""
     config = load_config(config_path)
-    return list(shown_names(config.sources, read_source_records(config.state)).values())
+    records = records_as_named(config.sources, read_source_records(config.state))
+    return list(shown_names(config.sources, records).values())
 
 
 def forget_source_health(state_path: Path, name: str) -> None:
@@ -873,7 +870,8 @@ def export_sources(config: Config) -> SourcesExport:
     from digest.sources.opml import export_opml, is_web_source
 
     sources = sources_of(config)
-    names = shown_names(sources, read_source_records(config.state))  # as 'sources list' shows
+    # as 'sources list' shows them
+    names = shown_names(sources, records_as_named(sources, read_source_records(config.state)))
     return SourcesExport(
         export_opml(sources, title=f"{config.title} sources", names=names),
         tuple(names[s.name] for s in sources if not is_web_source(s)),

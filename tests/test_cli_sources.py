@@ -726,6 +726,28 @@ def test_an_unnamed_source_is_shown_by_its_feeds_title_everywhere_and_kept_by_it
         assert state.source("macworld.rss") is None
 
 
+def test_a_source_left_unnamed_since_the_last_build_is_found_by_its_feeds_title(
+    workdir: Path, capsys
+) -> None:
+    """Its name taken away in the config, a source is shown by its feed's title, which the
+    state holds under the old name until the next build renames it there: 'sources list',
+    'sources export' and 'sources remove' by that title must not wait for that build."""
+    feed = workdir / "quay.rss"
+    _feed_file(feed, "Quay Gazette", 1)
+    config = workdir / "digest.toml"
+    config.write_text('[[sources]]\nname = "Mine"\npath = "quay.rss"\n', encoding="utf-8")
+    assert main(["build", "-q"]) == EXIT_OK
+    config.write_text('[[sources]]\npath = "quay.rss"\n', encoding="utf-8")
+    capsys.readouterr()
+    assert main(["sources", "list"]) == EXIT_OK
+    assert capsys.readouterr().out.startswith("Quay Gazette  [feed]\n")
+    assert main(["sources", "export"]) == EXIT_OK  # (a local file: named as left out)
+    assert capsys.readouterr().err.endswith("another reader: Quay Gazette\n")
+    assert main(["sources", "remove", "Quay Gazette"]) == EXIT_OK
+    assert capsys.readouterr().out.startswith(f"removed Quay Gazette ({feed}) from ")
+    assert "quay.rss" not in config.read_text("utf-8")
+
+
 def two_feeds_built(workdir: Path) -> str:
     """A real build of two feeds of one site left unnamed (their server refuses: the state
     keeps them all the same, by host and path), then the config left with the first alone,

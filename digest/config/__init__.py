@@ -16,6 +16,7 @@ from digest.config.load import (
     keyed_by_state,
     load_config,
     parse_config,
+    records_as_named,
     renamed_sources,
 )
 from digest.config.settings import (
@@ -51,6 +52,7 @@ __all__ = [
     "keyed_by_state",
     "load_config",
     "parse_config",
+    "records_as_named",
     "remove_source_from_file",
     "renamed_sources",
 ]

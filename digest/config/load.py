@@ -50,7 +50,7 @@ from digest.config.settings import (
 from digest.errors import toml_key_line, toml_mistake
 from digest.model import Source, SourceFailure
 from digest.sources.urls import canonical_url, host_name, url_key
-from digest.state import StateError, StoredSource, read_source_locations
+from digest.state import SourceRecord, StateError, StoredSource, read_source_locations
 
 
 def default_config(base: Path | None = None) -> Config:
@@ -647,6 +647,21 @@ def renamed_sources(
         for location, newcomers in arrived.items()
         if len(newcomers) == 1 and len(left.get(location, ())) == 1
     }
+
+
+def records_as_named(
+    sources: Sequence[Source], records: Mapping[str, SourceRecord]
+) -> dict[str, SourceRecord]:
+    """What the state knows of each source (``records``, by the state's names), also under
+    the name the config gives it now where the config renamed it since the last run
+    (``renamed_sources``), as the next build will keep it: so that a command run before that
+    build (``sources list``, ``sources remove`` by its title, ``check``) finds its record, and
+    the title an unnamed one is shown by."""
+    stored = [StoredSource(record.name, record.location) for record in records.values()]
+    found = dict(records)
+    for new, kept in renamed_sources(sources, stored).items():
+        found[new] = dataclasses.replace(records[kept.name], name=new)
+    return found
 
 
 def _keep_stored_names(sources: list[Source], stored: Sequence[StoredSource]) -> list[Source]:
