@@ -1141,8 +1141,8 @@ def _current_pages(
     """How many stories the day's pages show, if they are current: nothing new came for the
     day, the day's pages were made from the same things (``digest.freshness``), and every
     page a build would write is still there. None: the day is built again."""
-    if assembly.shown:
-        return None
+    if assembly.shown or assembly.retitled:
+        return None  # (a source shown by a new title: its stories on the pages too)
     found = freshness.stored(state.get_meta(freshness.meta_key(day)))
     if found is None or found.fingerprint != fingerprint:
         return None

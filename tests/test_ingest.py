@@ -1409,6 +1409,24 @@ def test_a_feed_that_retitles_itself_mid_day_is_one_source_on_the_days_page(
     assert len(reports) == 4 and {r.source for r in reports} == {"Harbour Daily"}
 
 
+def test_a_feed_retitled_with_nothing_new_is_shown_by_its_new_title_at_once(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    """A run that finds nothing new leaves the day's pages alone; a feed that changed only
+    its title is something new for the pages, which show the source by it."""
+    when = NOW - dt.timedelta(hours=1)
+    url = http_server.url("/a.xml")
+    http_server.route("/a.xml", body=rss(item(1, when)), headers=RSS)
+    config = site(tmp_path, Source(urlsplit(url).netloc, "feed", url, named=False))
+    build(config, DAY, now=NOW)
+    http_server.route("/a.xml", body=rss(item(1, when), title="Harbour Daily"), headers=RSS)
+    again = build(config, DAY, now=NOW + dt.timedelta(hours=1))
+    assert again.new_articles == 0 and not again.unchanged
+    (page,) = (tmp_path / "out").glob(f"{DAY.isoformat()}*.html")
+    assert "Harbour Daily" in page.read_text("utf-8")
+    assert "Harbour News" not in page.read_text("utf-8")
+
+
 def test_a_source_renamed_in_the_config_shows_nothing_twice_and_keeps_what_digest_knew(
     http_server: FixtureServer, tmp_path: Path
 ) -> None:
