@@ -34,6 +34,7 @@ from digest.config import (
     keyed_by_state,
     load_config,
     records_as_named,
+    renamed_sources,
 )
 from digest.errors import DigestError
 from digest.model import Article, Digest, Source, UnreadPage
@@ -43,6 +44,7 @@ from digest.state import (
     RunLock,
     SourceRecord,
     State,
+    StoredSource,
     backup_files,
     read_source_records,
     shown_names,
@@ -724,6 +726,9 @@ class RemovedSource:
     state: Path  # the config's state file, for ``forget_source_health``
     shown: str = ""  # the name 'sources list' showed it by: its feed's title, when unnamed
     location: str = ""  # its url or path, as written
+    # the name the state keeps it by, where the config renamed it since the last build (its
+    # health is forgotten under it: ``forget_source_health``)
+    known_as: str = ""
 
 
 def remove_source(config_path: Path, name_or_location: str) -> RemovedSource:
@@ -736,7 +741,7 @@ def remove_source(config_path: Path, name_or_location: str) -> RemovedSource:
 
     if not config_path.exists():
         raise UsageError(f"no config file {config_path}", "nothing to remove")
-    key, shown, location = _configured_source(config_path, name_or_location)
+    key, shown, location, known_as = _configured_source(config_path, name_or_location)
     try:
         config, name = remove_source_from_file(config_path, key)
     except NoSuchSource as exc:
@@ -751,25 +756,31 @@ def remove_source(config_path: Path, name_or_location: str) -> RemovedSource:
             f"{', '.join(names) or 'none'})"
         )
         raise UsageError(f"no source named '{name_or_location}' in {config_path}", advice) from None
-    return RemovedSource(config_path, name, config.state, shown or name, location)
+    return RemovedSource(
+        config_path, name, config.state, shown or name, location, known_as if key == name else ""
+    )
 
 
-def _configured_source(config_path: Path, name_or_location: str) -> tuple[str, str, str]:
+def _configured_source(config_path: Path, name_or_location: str) -> tuple[str, str, str, str]:
     """The config's name (its made name, the state's key) of the source given by its name,
     its url or path, or the name 'sources list' shows it by when the config leaves it
     unnamed (its feed's title); with that shown name and its location, for saying what was
-    removed as 'sources list' named it. Anything else as it is, for the config to match
-    (or refuse), with no shown name nor location."""
+    removed as 'sources list' named it, and the name the state knows it by where the config
+    renamed it since the last build (else empty). Anything else as it is, for the config to
+    match (or refuse), with no shown name nor location."""
     config = load_config(config_path)
-    # (read only: the removal writes)
-    records = records_as_named(config.sources, read_source_records(config.state))
+    known = read_source_records(config.state)  # (read only: the removal writes)
+    records = records_as_named(config.sources, known)
     # as 'sources list' shows them (two sources of one title are shown by their own names)
     shown = shown_names(config.sources, records)
     given = [s for s in config.sources if name_or_location in (s.name, s.location)]
     meant = given or [s for s in config.sources if shown[s.name] == name_or_location]
     if len(meant) != 1 and not given:
-        return name_or_location, "", ""
-    return meant[0].name, shown[meant[0].name], meant[0].location
+        return name_or_location, "", "", ""
+    source = meant[0]
+    stored = [StoredSource(record.name, record.location) for record in known.values()]
+    was = renamed_sources(config.sources, stored).get(source.name)
+    return source.name, shown[source.name], source.location, was.name if was else ""
 
 
 def _shown_source_names(config_path: Path) -> list[str]:

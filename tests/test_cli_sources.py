@@ -746,6 +746,11 @@ def test_a_source_left_unnamed_since_the_last_build_is_found_by_its_feeds_title(
     assert main(["sources", "remove", "Quay Gazette"]) == EXIT_OK
     assert capsys.readouterr().out.startswith(f"removed Quay Gazette ({feed}) from ")
     assert "quay.rss" not in config.read_text("utf-8")
+    # and what the state knew of it is forgotten, under the name it knew it by: added back,
+    # under any name, it is a new source
+    from digest.state import read_source_records
+
+    assert read_source_records(workdir / "digest-state.sqlite") == {}
 
 
 def two_feeds_built(workdir: Path) -> str:

@@ -174,7 +174,7 @@ def cmd_sources_remove(args: argparse.Namespace) -> int:
     print(f"removed {removed.shown}{where} from {removed.config_path}")
     _forget_health(
         removed.state,
-        removed.name,
+        removed.known_as or removed.name,
         "removing one does",
         "; nothing more is needed then ('digest sources add' forgets it, should the source "
         "come back)",
