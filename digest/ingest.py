@@ -147,6 +147,9 @@ class _Run:
     names: ShownNames
     intake: DayIntake | None = None
     new_sources: set[str] = dataclasses.field(default_factory=set)
+    # those of them back after a pause (``SourceRecord.paused``) whose kind has a backlog:
+    # stored unsettled unless their read settles them (``SourceHealth.unsettles``)
+    paused: set[str] = dataclasses.field(default_factory=set)
     articles: list[Article] = dataclasses.field(default_factory=list)
     failures: list[SourceFailure] = dataclasses.field(default_factory=list)
     # (the source's key, what to say of it): named as the run ends (``named_warnings``), by
@@ -162,6 +165,7 @@ class _Run:
     def succeeded(self, source: Source, articles: Sequence[Article], **health: Any) -> None:
         self.read += 1
         self.articles.extend(articles)
+        health = {"unsettles": source.name in self.paused, **health}
         self.health.append(
             SourceHealth(source.name, source.location, True, key_scope=source.key_scope, **health)
         )
@@ -246,6 +250,7 @@ class _Run:
                 forget_fetch_url=forget_move,
                 unreadable=unreadable,
                 key_scope=source.key_scope,
+                unsettles=source.name in self.paused,
             )
         )
         shown = problem
@@ -375,8 +380,10 @@ def collect(
         for s in sources
         if s.enabled and (s.name not in records or records[s.name].is_new(s.location))
     }
-    # A source back after a pause is read as a new one (``SourceRecord.paused``).
-    last_run = max((r.last_read for r in records.values() if r.last_read), default=None)
+    # A source back after a pause is read as a new one (``SourceRecord.paused``). (A last
+    # read after ``now``, by a clock since set back, counts as now: a day's pause is no week's.)
+    last_read = max((r.last_read for r in records.values() if r.last_read), default=None)
+    last_run = min(last_read, now) if last_read is not None else None
     paused = {
         s.name: records[s.name].last_read
         for s in sources
@@ -395,6 +402,8 @@ def collect(
             kind = kinds.kind(source.kind)
             if source.name in new_sources and kind.has_backlog:
                 backlog.add(source.name)
+                if source.name in paused:  # (a folder's files are read whatever their age)
+                    run.paused.add(source.name)
             if is_remote(source):
                 unreadable = _unreadable(source, kind, records.get(source.name), now)
                 remote.append(_Remote(source, kind, cursor, unreadable))
@@ -425,7 +434,7 @@ def collect(
         days=tuple(days),
         names=names,
         retitled={key: was for key, was in shown_before.items() if names.get(key, was) != was},
-        paused={name: when for name, when in paused.items() if when is not None},
+        paused={name: when for name, when in paused.items() if when and name in run.paused},
     )
 
 
@@ -600,8 +609,10 @@ def _collect_remote(
                 body_hash=record.body_hash if record else None,
                 read_with=record.read_with if record else None,
                 # (it took none of its entries: a new source whose every entry a build of an
-                # earlier day held stays new, its first-run window still to apply)
+                # earlier day held stays new, its first-run window still to apply; one back
+                # after a pause, unchanged since, missed nothing: settled as it was)
                 settles=False,
+                unsettles=False,
                 fetch_url=fetch_url,
                 cursor=remote.cursor.data,
                 cursor_before=remote.cursor.data,

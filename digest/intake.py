@@ -466,8 +466,9 @@ class SourceDay:
     # the fingerprints of the articles cleaned here, for the state to learn from
     sightings: tuple[Sighting, ...] = ()
     warnings: tuple[str, ...] = ()
-    # a new source every entry of which was held for a later day: its first-run window is
-    # still to apply, by the build that takes them (``SourceHealth.still_new``)
+    # a new source every entry of which was held for a later day (but those it showed
+    # before a pause: see ``SourceRecord.paused``): its first-run window is still to apply,
+    # by the build that takes them (``SourceHealth.still_new``)
     first_run_pending: bool = False
     # undated entries held because the day built is over: each belongs to the day digest
     # first saw it, a later one (the build says so, having nothing else to show for them)
@@ -591,11 +592,13 @@ def take(
         held_incomplete=tuple(slim(a) for a in recovered.held),
         sightings=tuple(sightings),
         warnings=tuple(recovered.warnings),
+        # (every entry it has not shown before held: one back after a pause still lists
+        # those it showed before it)
         first_run_pending=(
             new
             and kind.has_backlog
             and bool(selection.held)
-            and len(selection.held) == len({a.key for a in articles})
+            and not (selection.shown or selection.skipped)
         ),
         held_undated=sum(1 for a in selection.held if a.published is None),
         shown_as=labels.shown or source.name,

@@ -1033,7 +1033,7 @@ def _result(
             for note in [
                 _held_undated_note(assembly.held_undated, day),
                 renamed_note(renamed or {}),
-                _paused_note(assembly.paused, config.first_run_hours),
+                paused_note(assembly.paused, config.first_run_hours),
                 present.relative_links_note(config),
             ]
             if note
@@ -1092,7 +1092,7 @@ def as_the_state_knows(config: Config, state: State, day: dt.date) -> tuple[Conf
     return config, renamed
 
 
-def _paused_note(paused: Mapping[str, dt.datetime], first_run_hours: int) -> str:
+def paused_note(paused: Mapping[str, dt.datetime], first_run_hours: int) -> str:
     """That the sources back in the config after a pause were read as new ones: a user who
     wanted what they missed meanwhile hears why the day shows less."""
     if not paused:

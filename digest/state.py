@@ -414,6 +414,11 @@ class SourceHealth:
     # source read by a build of an earlier day) or none read (a "304 Not Modified"), so a
     # first-run window still to be applied stays so: the source stays new (see ``still_new``)
     settles: bool = True
+    # the source came back after a pause and was read as a new one (``SourceRecord.paused``):
+    # stored unsettled unless this read settles it (``settles``), so that a failed read back,
+    # or one whose every entry waits for a later day, leaves it new, as it leaves a new
+    # source; else the run after it, the source no longer paused, showed the weeks it missed
+    unsettles: bool = False
     # a hash of the body this read took, with its address and Content-Type (a "304 Not
     # Modified": the stored one), so that the same bytes fetched in full next run, from there
     # and so typed, are not read again (``ingest._read_hash``); None: to be read in full next
@@ -1576,7 +1581,7 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
             "body_hash, read_with, key_scope) "
             "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
             "ON CONFLICT(name) DO UPDATE SET "
-            "settled = CASE WHEN sources.location = excluded.location "
+            "settled = CASE WHEN sources.location = excluded.location AND NOT ? "
             "THEN MAX(sources.settled, excluded.settled) ELSE excluded.settled END, "
             "location = excluded.location, "
             "etag = excluded.etag, last_modified = excluded.last_modified, "
@@ -1603,6 +1608,7 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
                 health.body_hash,
                 health.read_with,
                 health.key_scope,
+                health.unsettles,
             ),
         )
     else:
@@ -1615,6 +1621,7 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
             "consecutive_failures = sources.consecutive_failures + 1, "
             "disabled_reason = COALESCE(excluded.disabled_reason, sources.disabled_reason), "
             "unreadable = COALESCE(excluded.unreadable, sources.unreadable), "
+            "settled = CASE WHEN ? THEN 0 ELSE sources.settled END, "
             "fetch_url = CASE WHEN ? THEN NULL ELSE sources.fetch_url END",
             (
                 health.name,
@@ -1627,6 +1634,7 @@ def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime)
                 if health.unreadable
                 else None,
                 health.key_scope,
+                health.unsettles,
                 health.forget_fetch_url,
             ),
         )

@@ -407,7 +407,7 @@ class DayStories:
     warnings: tuple[str, ...]
     filtered: tuple[Filtered, ...] = ()
     unread_pages: tuple[UnreadPage, ...] = ()  # pages wanted for their full text, not read
-    notes: tuple[str, ...] = ()  # worth knowing, asking for nothing (a source renamed)
+    notes: tuple[str, ...] = ()  # worth knowing, asking for nothing (a source renamed, back)
 
 
 def stories_of_day(
@@ -425,6 +425,7 @@ def stories_of_day(
     from digest.pipeline import (
         as_the_state_knows,
         assemble_day,
+        paused_note,
         renamed_note,
         story_settings,
         today,
@@ -451,7 +452,11 @@ def stories_of_day(
         tuple(assembly.warnings),
         tuple(assembly.filtered),
         tuple(assembly.unread_pages),
-        tuple(filter(None, [renamed_note(renamed)])),
+        tuple(
+            filter(
+                None, [renamed_note(renamed), paused_note(assembly.paused, config.first_run_hours)]
+            )
+        ),
     )
 
 

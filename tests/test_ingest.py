@@ -1499,6 +1499,9 @@ def test_a_source_back_after_a_pause_is_read_as_a_new_one(
     http_server.route(
         "/a.xml", body=rss(item(1, NOW), item(2, older), item(3, recent)), headers=RSS
     )
+    from digest.usecases import stories_of_day
+
+    looked = stories_of_day(site(tmp_path, harbour, quay), back.date(), now=back)
     result = build(site(tmp_path, harbour, quay), back.date(), now=back)
     shown = {r.title for story in result.digest.stories for r in story.reports}
     assert "Story number 3 about the harbour" in shown
@@ -1508,6 +1511,95 @@ def test_a_source_back_after_a_pause_is_read_as_a_new_one(
     assert bool(paused) is not older_shown
     if paused:
         assert f"'Harbour' (last read {DAY.isoformat()})" in paused[0]
+    # digest stories, run first, groups what the build does, and says why the day shows less
+    assert [note for note in looked.notes if "back after a pause" in note] == paused
+
+
+def _paused(http_server: FixtureServer, tmp_path: Path, back: dt.datetime) -> tuple[Source, ...]:
+    """Two feeds read on DAY, the first then out of the config until ``back``, the second
+    read a day before it: the first is back after a pause."""
+    harbour = feed("Harbour", http_server.url("/a.xml"))
+    quay = feed("Quay", http_server.url("/b.xml"))
+    http_server.route("/a.xml", body=rss(item(1, NOW - dt.timedelta(hours=1))), headers=RSS)
+    http_server.route("/b.xml", body=rss(item(100, NOW - dt.timedelta(hours=1))), headers=RSS)
+    build(site(tmp_path, harbour, quay), DAY, now=NOW)
+    meanwhile = back - dt.timedelta(days=1)
+    http_server.route("/b.xml", body=rss(item(101, meanwhile), title="Quay"), headers=RSS)
+    build(site(tmp_path, quay), meanwhile.date(), now=meanwhile + dt.timedelta(hours=1))
+    return harbour, quay
+
+
+@pytest.mark.parametrize("read_back", ["failed", "held for a later day"])
+def test_a_source_back_after_a_pause_stays_new_until_a_read_takes_its_entries(
+    http_server: FixtureServer, tmp_path: Path, read_back: str
+) -> None:
+    """As a new source does: a failed read back (the server down that day), or one by
+    ``digest build --date`` of an earlier day, all of whose entries wait for a later day,
+    leaves it new. The pause over by then, the next build showed the weeks it missed."""
+    back = NOW + dt.timedelta(days=12)
+    sources = _paused(http_server, tmp_path, back)
+    older, recent = back - dt.timedelta(days=2), back - dt.timedelta(hours=1)
+    entries = rss(item(1, NOW), item(2, older), item(3, recent))
+    if read_back == "failed":
+        http_server.route("/a.xml", status=500)
+        build(site(tmp_path, *sources), back.date(), now=back - dt.timedelta(hours=1))
+    else:
+        http_server.route("/a.xml", body=entries, headers=RSS)
+        earlier = build(site(tmp_path, *sources), (back - dt.timedelta(days=5)).date(), now=back)
+        assert not earlier.digest.stories
+    http_server.route("/a.xml", body=entries, headers=RSS)
+    result = build(site(tmp_path, *sources), back.date(), now=back + dt.timedelta(minutes=5))
+    shown = {r.title for story in result.digest.stories for r in story.reports}
+    assert "Story number 3 about the harbour" in shown
+    assert "Story number 2 about the harbour" not in shown  # (two days old: taken as read)
+    assert "Harbour: 1" in result.first_run_note
+
+
+def test_a_folder_back_after_a_pause_is_read_whole_and_not_said_to_be_new(
+    http_server: FixtureServer, tmp_path: Path
+) -> None:
+    # a folder's files were put there to be read, whatever their age: none is taken as read
+    folder = tmp_path / "letters"
+    folder.mkdir()
+    (folder / "quay.txt").write_text(
+        "Title: A reader thanks the quay staff\n\nA reader wrote to thank the staff at the quay "
+        "for finding the bag she had left on the morning ferry last week.",
+        encoding="utf-8",
+    )
+    letters = Source("Letters", "folder", str(folder))
+    quay = feed("Quay", http_server.url("/b.xml"))
+    http_server.route("/b.xml", body=rss(item(100, NOW - dt.timedelta(hours=1))), headers=RSS)
+    build(site(tmp_path, letters, quay), DAY, now=NOW)
+    back = NOW + dt.timedelta(days=12)
+    http_server.route("/b.xml", body=rss(item(101, back - dt.timedelta(hours=3))), headers=RSS)
+    build(site(tmp_path, quay), back.date(), now=back - dt.timedelta(hours=2))
+    letter = folder / "ferry.txt"
+    letter.write_text(
+        "Title: Readers ask for a later ferry\n\nSeveral readers wrote to ask whether the "
+        "evening ferry could leave an hour later in summer, when the light lasts longer.",
+        encoding="utf-8",
+    )
+    written = (back - dt.timedelta(days=3)).timestamp()
+    os.utime(letter, (written, written))
+    result = build(site(tmp_path, letters, quay), back.date(), now=back)
+    assert "Readers ask for a later ferry" in story_titles(result)
+    assert not [note for note in result.notes if "back after a pause" in note]
+
+
+def test_a_clock_set_back_makes_no_pause(http_server: FixtureServer, tmp_path: Path) -> None:
+    # a run whose clock was a month ahead: the feed out of the config for two days since
+    # (as the clock now says) is no source back after a pause
+    ahead = NOW + dt.timedelta(days=30)
+    sources = _paused(http_server, tmp_path, ahead)
+    back = NOW + dt.timedelta(days=2)
+    older, recent = NOW + dt.timedelta(hours=12), back - dt.timedelta(hours=1)
+    http_server.route(
+        "/a.xml", body=rss(item(1, NOW), item(2, older), item(3, recent)), headers=RSS
+    )
+    result = build(site(tmp_path, *sources), back.date(), now=back)
+    shown = {r.title for story in result.digest.stories for r in story.reports}
+    assert {"Story number 2 about the harbour", "Story number 3 about the harbour"} <= shown
+    assert not [note for note in result.notes if "back after a pause" in note]
 
 
 def test_a_source_renamed_in_the_config_is_no_new_source_to_digest_stories_either(
