@@ -109,6 +109,7 @@ def test_a_list_numbers_as_its_attributes_say():
         '<ol><li>First</li><li value="7">Seventh</li><li>Eighth</li></ol>'
         '<ol start="two"><li>Unreadable start</li></ol>'
         '<ol start=" 4th"><li>Read as browsers read it</li></ol>'
+        '<ol start="\u0663"><li>Not an ASCII digit</li></ol>'
         f'<ol start="{"9" * 5000}"><li>Past any mark</li></ol>'
         '<ul><li value="5">A bullet stays a bullet</li></ul>'
         '<ol start="-1"><li>Minus one</li><li>Zero</li></ol>'
@@ -132,6 +133,7 @@ def test_a_list_numbers_as_its_attributes_say():
         "8. Eighth",
         "1. Unreadable start",
         "4. Read as browsers read it",
+        "1. Not an ASCII digit",
         "\u2022 Past any mark",
         "\u2022 A bullet stays a bullet",
         # (numbers a list's mark cannot hold: the item keeps a bullet, and is read as one)
