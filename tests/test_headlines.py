@@ -900,6 +900,43 @@ def test_a_shouted_title_keeps_a_names_number_the_text_does_not_write():
     assert unshouted("VISIT XIV TO BERGEN", text) == "Visit xiv to Bergen"
 
 
+@pytest.mark.parametrize(
+    ("title", "text", "language", "calm"),
+    [
+        # a name's number is a small one: a larger numeral's letters are a word after a name
+        (
+            "GERMANY MIX OF POWER SHIFTS TO WIND",
+            "The grid operator said on Tuesday that wind and solar made up half of the power "
+            "used in Germany last year. Coal fell to its lowest share in decades, while gas "
+            "imports rose again, the report said.",
+            "en",
+            "Germany mix of power shifts to wind",
+        ),
+        (
+            "PARIS DIX ANS DE TRAVAUX SUR LES QUAIS",
+            "La mairie de Paris a présenté lundi un plan pour les berges de la Seine. Les "
+            "travaux commenceront en mars et dureront 10 ans, selon la maire, qui veut plus "
+            "de piétons sur les quais.",
+            "fr",
+            "Paris dix ans de travaux sur les quais",
+        ),
+        # and one after a colon follows no name: it starts what the title says of it
+        (
+            "BERGEN: LIV PÅ EN LITEN ØY",
+            "Forfatteren har skrevet en ny roman om livet i Bergen. Boken kom ut i går og "
+            "handler om en familie som flytter fra byen til en liten øy, der de må begynne "
+            "på nytt.",
+            "no",
+            "Bergen: liv på en liten øy",
+        ),
+    ],
+)
+def test_a_numerals_letters_after_a_name_are_a_word_unless_they_number_it(
+    title: str, text: str, language: str, calm: str
+) -> None:
+    assert unshouted(title, text, language) == calm
+
+
 def test_a_shouted_title_in_other_languages_keeps_their_capitals():
     german = (
         "Die Stadt Hamburg baut eine neue Straßenbahn zum Hafen. Der Senat hat am Dienstag "

@@ -1049,15 +1049,18 @@ def unshouted(title: str, text: str, language: str | None = None) -> str:
         for spelling, count in counts.items():
             same[spelling] = same.get(spelling, 0) + count
 
-    after_name = False  # whether the word before, as written now, began with a capital
+    # whether the word before, as written now, began with a capital, and where it ended
+    after_name, name_end = False, -1
 
     def written(found: re.Match[str]) -> str:
-        nonlocal after_name
-        word = spelt(found.group())
-        after_name = word[:1].isupper()
+        nonlocal after_name, name_end
+        # (only a space between them: "Louis XIV", not "Paris: DIX ans")
+        follows = after_name and title[name_end : found.start()].isspace()
+        word = spelt(found.group(), follows)
+        after_name, name_end = word[:1].isupper(), found.end()
         return word
 
-    def spelt(word: str) -> str:
+    def spelt(word: str, follows_name: bool) -> str:
         key = fold(word).casefold()
         counts = spellings.get(key) or bare.get(_without_accents(key))
         if not word.isupper():
@@ -1068,7 +1071,7 @@ def unshouted(title: str, text: str, language: str | None = None) -> str:
             return max(counts.items(), key=lambda item: item[1])[0]
         if len(word) <= 2 or not any(c in _VOWELS for c in word.casefold()):
             return word  # ("UK", "EU": the text has the short words of its language)
-        if after_name and _ROMAN_NUMERAL.fullmatch(word):
+        if follows_name and _ROMAN_NUMERAL.fullmatch(word):
             return word  # a name's number ("Louis XIV", "Super Bowl LVIII")
         if (language or "").split("-")[0].lower() in _DOTLESS_I_LANGUAGES:
             word = word.replace("I", "\u0131")
@@ -1082,8 +1085,10 @@ def unshouted(title: str, text: str, language: str | None = None) -> str:
     return head + recased
 
 
-# A Roman numeral as one is written (III, XIV, MCMXCIX), not any run of its letters ("DID")
-_ROMAN_NUMERAL = re.compile(r"M{0,3}(?:CM|CD|D?C{0,3})(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+# A Roman numeral as a name's is written (III, XIV, LVIII), not any run of its letters
+# ("DID"): below a hundred, as a king's, a pope's, a Super Bowl's is. The larger ones are
+# years, in a headline, and their letters more often a word ("MIX", "DIX", "DIV", "CIV").
+_ROMAN_NUMERAL = re.compile(r"(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
 
 # The languages whose "I" is a capital "ı" (their "i" is "İ"): Unicode's special casing
 _DOTLESS_I_LANGUAGES = frozenset(("tr", "az"))
