@@ -21,7 +21,8 @@ def add_commands(commands: argparse._SubParsersAction, common: argparse.Argument
         "stories",
         parents=[common],
         help="show how the day's articles are grouped into stories",
-        description="Read the sources as 'digest build' does, without writing anything, and "
+        description="Read the sources as 'digest build' does, without writing anything (but "
+        "a source renamed in the config, renamed in the state as a build would rename it), and "
         "print each story of the day with its articles, their sources and how alike each is "
         "to the story's first report, then each new article the include/exclude rules would "
         "take out, and the rule that did. With --jsonl, group articles given as JSON Lines "
