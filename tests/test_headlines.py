@@ -900,6 +900,19 @@ def test_a_shouted_title_keeps_a_names_number_the_text_does_not_write():
     assert unshouted("VISIT XIV TO BERGEN", text) == "Visit xiv to Bergen"
 
 
+def test_a_shouted_titles_english_endings_after_an_apostrophe_are_small():
+    text = (
+        "Pope Leo will visit Bergen in June, the diocese said on Monday. It is the first visit "
+        "by a pope to the city, and thousands are expected at the harbour for the mass."
+    )
+    assert unshouted("POPE LEO'S VISIT WON'T WAIT", text) == "Pope Leo's visit won't wait"
+    assert unshouted("BERGEN: THEY\u2019LL WAIT FOR LEO", text) == (
+        "Bergen: they\u2019ll wait for Leo"
+    )
+    # an elided article's word is no ending: "l'UE" is the EU
+    assert unshouted("LE PAPE LEO A BERGEN AVEC L'UE", text).endswith("L'UE")
+
+
 @pytest.mark.parametrize(
     ("title", "text", "language", "calm"),
     [

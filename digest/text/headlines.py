@@ -1056,11 +1056,20 @@ def unshouted(title: str, text: str, language: str | None = None) -> str:
         nonlocal after_name, name_end
         # (only a space between them: "Louis XIV", not "Paris: DIX ans")
         follows = after_name and title[name_end : found.start()].isspace()
-        word = spelt(found.group(), follows)
+        # (a word's English ending after its apostrophe: "LEO'S", "WON'T", "THEY'LL"; not
+        # what follows an elided article, often a name: "L'UE", "DELL'ONU")
+        at = found.start()
+        clitic = (
+            found.group() in _CLITICS
+            and at >= 2
+            and title[at - 1] in "'\u2019"
+            and title[at - 2].isalpha()
+        )
+        word = spelt(found.group(), follows, clitic)
         after_name, name_end = word[:1].isupper(), found.end()
         return word
 
-    def spelt(word: str, follows_name: bool) -> str:
+    def spelt(word: str, follows_name: bool, clitic: bool) -> str:
         key = fold(word).casefold()
         counts = spellings.get(key) or bare.get(_without_accents(key))
         if not word.isupper():
@@ -1069,7 +1078,7 @@ def unshouted(title: str, text: str, language: str | None = None) -> str:
             return max(counts.items(), key=lambda item: item[1])[0] if counts else word
         if counts:
             return max(counts.items(), key=lambda item: item[1])[0]
-        if len(word) <= 2 or not any(c in _VOWELS for c in word.casefold()):
+        if not clitic and (len(word) <= 2 or not any(c in _VOWELS for c in word.casefold())):
             return word  # ("UK", "EU": the text has the short words of its language)
         if follows_name and _ROMAN_NUMERAL.fullmatch(word):
             return word  # a name's number ("Louis XIV", "Super Bowl LVIII")
@@ -1089,6 +1098,9 @@ def unshouted(title: str, text: str, language: str | None = None) -> str:
 # ("DID"): below a hundred, as a king's, a pope's, a Super Bowl's is. The larger ones are
 # years, in a headline, and their letters more often a word ("MIX", "DIX", "DIV", "CIV").
 _ROMAN_NUMERAL = re.compile(r"(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})")
+
+# English endings after an apostrophe, in capitals: small like the word they end
+_CLITICS = frozenset(("S", "T", "D", "M", "LL", "RE", "VE"))
 
 # The languages whose "I" is a capital "ı" (their "i" is "İ"): Unicode's special casing
 _DOTLESS_I_LANGUAGES = frozenset(("tr", "az"))
