@@ -371,8 +371,13 @@ def _automaton(
     those places (offsets into it) and the owners of the literals that had them; the
     owners of literals that were a word boundary alone; and how many owners there are."""
     everyone: set[int] = set()
-    owners_of: dict[str, dict[tuple[int, ...], set[int]]] = {}
     any_word: set[int] = set()
+    # Most plain strings come once, from one owner: kept as they came, and only one that
+    # comes again has the owners of each of its marks gathered. (Built on the first search in
+    # every process that cleans, the build's and each worker's: without a dictionary and a
+    # set for each of the built-in rules' 21,000 literals, 13 filters take 117 ms, not 143.)
+    once: dict[str, tuple[tuple[int, ...], int]] = {}
+    again: dict[str, dict[tuple[int, ...], set[int]]] = {}
     for item in literals:
         literal, owner = (item, 0) if isinstance(item, str) else item
         everyone.add(owner)
@@ -380,16 +385,25 @@ def _automaton(
         if not plain:
             any_word.add(owner)
             continue
-        by_marks = owners_of.get(plain)
+        first = once.pop(plain, None)
+        by_marks = again.get(plain) if first is None else None
+        if first is None and by_marks is None:
+            once[plain] = (marks, owner)
+            continue
         if by_marks is None:
-            owners_of[plain] = {marks: {owner}}
-        else:
-            by_marks.setdefault(marks, set()).add(owner)
-    if not owners_of:
+            assert first is not None
+            by_marks = again[plain] = {first[0]: {first[1]}}
+        by_marks.setdefault(marks, set()).add(owner)
+    if not once and not again:
         return None, frozenset(any_word), len(everyone)
     automaton = ahocorasick.Automaton()
     shared: dict[int, frozenset[int]] = {}  # one frozenset per lone owner
-    for plain, by_marks in owners_of.items():
+    for plain, (marks, owner) in once.items():
+        frozen = shared.get(owner)
+        if frozen is None:
+            frozen = shared[owner] = frozenset((owner,))
+        automaton.add_word(plain, (len(plain), ((marks, frozen),)))
+    for plain, by_marks in again.items():
         alternatives = []
         for marks, owners in by_marks.items():
             if len(owners) == 1:
@@ -412,6 +426,8 @@ def _automaton(
 def _unmarked(literal: str) -> tuple[str, tuple[int, ...]]:
     """``literal`` without its word-boundary markers, and where in what is left they were."""
     parts = literal.split(BOUNDARY)
+    if len(parts) == 2:  # (one marker, at an end most often: the commonest shape, quickly)
+        return parts[0] + parts[1], (len(parts[0]),)
     marks, offset = [], 0
     for part in parts[:-1]:
         offset += len(part)
