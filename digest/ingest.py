@@ -421,6 +421,7 @@ def collect(
         _collect_remote(remote, records, run, fetch_config, progress, now)
     # Local sources were read before the remote ones: an article two sources bring counts
     # for the first in config order (``pipeline.gather``), whichever was read first.
+    read_back = {health.name for health in run.health if health.ok and health.settles}
     order = {source.name: number for number, source in enumerate(sources)}
     days = sorted(run.days, key=lambda day: order.get(day.source, len(order)))
     names = run.names.every()
@@ -434,7 +435,13 @@ def collect(
         days=tuple(days),
         names=names,
         retitled={key: was for key, was in shown_before.items() if names.get(key, was) != was},
-        paused={name: when for name, when in paused.items() if when and name in run.paused},
+        # (said by the build whose read takes its entries: not by one that failed to read
+        # it, nor by one told it is unchanged, nor by one whose every entry waits)
+        paused={
+            name: when
+            for name, when in paused.items()
+            if when and name in run.paused and name in read_back
+        },
     )
 
 

@@ -421,7 +421,12 @@ def assemble_day(
         backlog_undated=taken.backlog_undated,
         held_undated=taken.held_undated,
         retitled=retitled,
-        paused={collected.names.get(key, key): when for key, when in collected.paused.items()},
+        # (not one whose every entry waits for a later day: still new, nothing read as new)
+        paused={
+            collected.names.get(key, key): when
+            for key, when in collected.paused.items()
+            if key not in taken.first_run_pending
+        },
     )
 
 
