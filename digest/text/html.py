@@ -482,9 +482,9 @@ _ITEM_ENDS = frozenset(
 _NUMBERING_ATTRIBUTE = re.compile(r' (?:start|value|reversed)="')
 # As browsers read an integer attribute (HTML's rules for parsing integers): spaces, a sign,
 # then ASCII digits up to the first that is not one, whatever follows ("3rd" is 3, "2.5" is
-# 2; "٣", an Arabic-Indic three, is no number, as "three" is not). A
-# number of more than nine digits is read as 10⁹ (past what a list's mark holds, like it),
-# not converted whole: a hostile page's million digits would cost int() its limit.
+# 2; "٣", an Arabic-Indic three, is no number, as "three" is not). A number of more than
+# nine digits is read as 10⁹ (past what a list's mark holds, like it), not converted whole:
+# a hostile page's million digits would cost int() its limit.
 _INTEGER_ATTRIBUTE = {
     name: re.compile(rf' {name}="[ \t\n\f\r]*([+-]?)([0-9]+)') for name in ("start", "value")
 }
