@@ -72,7 +72,8 @@ class Collected:
     # before, by its key: what its articles stored earlier in the day are labelled with.
     retitled: Mapping[str, str] = dataclasses.field(default_factory=dict)
     # The sources back after a pause, read as new ones (``SourceRecord.paused``), by their
-    # key: when they were last read before.
+    # key: when they were last read before. (Whether this read took their entries, their
+    # ``health`` says.)
     paused: Mapping[str, dt.datetime] = dataclasses.field(default_factory=dict)
 
 
@@ -421,7 +422,6 @@ def collect(
         _collect_remote(remote, records, run, fetch_config, progress, now)
     # Local sources were read before the remote ones: an article two sources bring counts
     # for the first in config order (``pipeline.gather``), whichever was read first.
-    read_back = {health.name for health in run.health if health.ok and health.settles}
     order = {source.name: number for number, source in enumerate(sources)}
     days = sorted(run.days, key=lambda day: order.get(day.source, len(order)))
     names = run.names.every()
@@ -435,13 +435,7 @@ def collect(
         days=tuple(days),
         names=names,
         retitled={key: was for key, was in shown_before.items() if names.get(key, was) != was},
-        # (said by the build whose read takes its entries: not by one that failed to read
-        # it, nor by one told it is unchanged, nor by one whose every entry waits)
-        paused={
-            name: when
-            for name, when in paused.items()
-            if when and name in run.paused and name in read_back
-        },
+        paused={name: when for name, when in paused.items() if when and name in run.paused},
     )
 
 

@@ -382,6 +382,7 @@ def assemble_day(
     # hide those entries for good. One with entries for a later day, from the day they are
     # due (see SourceHealth.holding).
     health = tuple(_stored_health(h, taken) for h in collected.health)
+    settled = {h.name for h in health if h.ok and h.settles}  # (their entries taken)
     failures = (*config.invalid_sources, *collected.failures)
 
     # A source shown by another name from this run on (its feed retitled, or two unnamed
@@ -421,11 +422,12 @@ def assemble_day(
         backlog_undated=taken.backlog_undated,
         held_undated=taken.held_undated,
         retitled=retitled,
-        # (not one whose every entry waits for a later day: still new, nothing read as new)
+        # (said by the build whose read takes its entries, which settles it: not by one that
+        # failed to read it, was told it is unchanged, or held its every entry)
         paused={
             collected.names.get(key, key): when
             for key, when in collected.paused.items()
-            if key not in taken.first_run_pending
+            if key in settled
         },
     )
 
