@@ -593,11 +593,10 @@ def keyed_by_state(config: Config, stored: Sequence[StoredSource]) -> Config:
     name the state first kept the source by, or, for a source the config has renamed since
     (``renamed_sources``), by the one it renamed; a source new to the state by a name another
     still keys its entries with, by that name and a hash of its address. ``stored`` is what
-    the state keeps
-    (``State.source_locations``). For loading the config (``_named_by_state_file``), and for
-    each command that opens the state, with the state it holds: a config loaded while the
-    state could not be read, or kept by ``digest run`` across a restore of the state, names
-    its sources as the state does all the same."""
+    the state keeps (``State.source_locations``). For loading the config
+    (``_named_by_state_file``), and for each command that opens the state, with the state it
+    holds: a config loaded while the state could not be read, or kept by ``digest run``
+    across a restore of the state, names its sources as the state does all the same."""
     sources = _keep_stored_names(list(config.sources), stored)
     renamed = renamed_sources(sources, stored)
     by_name = {kept.name: kept for kept in stored}
