@@ -43,6 +43,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from digest.model import own_title
+from digest.text.words import without_accents
 
 HEADLINE_CHARS = 90
 
@@ -854,13 +855,7 @@ def is_section_title(title: str, categories: Sequence[str] = ()) -> bool:
 @functools.lru_cache(maxsize=4096)  # (a feed's categories are read again on every build)
 def _section_words(text: str) -> tuple[str, ...]:
     """``text``'s words, case and accents aside ("Economía" is "economia")."""
-    folded = text.casefold()
-    if not folded.isascii():  # (most titles and categories are: nothing to take off them)
-        import unicodedata
-
-        decomposed = unicodedata.normalize("NFKD", folded)
-        folded = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return tuple(_NAME_WORD.findall(folded))
+    return tuple(_NAME_WORD.findall(without_accents(text.casefold())))
 
 
 @functools.cache
@@ -1045,7 +1040,7 @@ def unshouted(title: str, text: str, language: str | None = None) -> str:
         return head + title
     bare: dict[str, dict[str, int]] = {}  # the same, by the words without their accents
     for key, counts in spellings.items():
-        same = bare.setdefault(_without_accents(key), {})
+        same = bare.setdefault(without_accents(key), {})
         for spelling, count in counts.items():
             same[spelling] = same.get(spelling, 0) + count
 
@@ -1071,7 +1066,7 @@ def unshouted(title: str, text: str, language: str | None = None) -> str:
 
     def spelt(word: str, follows_name: bool, clitic: bool) -> str:
         key = fold(word).casefold()
-        counts = spellings.get(key) or bare.get(_without_accents(key))
+        counts = spellings.get(key) or bare.get(without_accents(key))
         if not word.isupper():
             # a word the title itself writes in small letters: as it is, or as the text does
             # ("McDONALD", "iPHONE")
@@ -1104,14 +1099,6 @@ _CLITICS = frozenset(("S", "T", "D", "M", "LL", "RE", "VE"))
 
 # The languages whose "I" is a capital "ı" (their "i" is "İ"): Unicode's special casing
 _DOTLESS_I_LANGUAGES = frozenset(("tr", "az"))
-
-
-def _without_accents(word: str) -> str:
-    if word.isascii():
-        return word
-    import unicodedata
-
-    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
 def choose_headline(candidates: Sequence[Candidate]) -> str:

@@ -31,7 +31,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from digest.text.words import figures_of, guess_language, shown_language, words_of
+from digest.text.words import (
+    figures_of,
+    guess_language,
+    shown_language,
+    without_accents,
+    words_of,
+)
 
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
@@ -57,17 +63,9 @@ def content_words(text: str, language: str | None = None) -> list[str]:
 def _term(word: str, language: str) -> str:
     """What a word counts as when texts are compared: its stem, accents folded ("Nicolás"
     and "Nicolas", "talks" and "talk", "striking" and "strikes" are one term)."""
-    folded = _folded(word)
+    folded = without_accents(word)  # (the spelling it shares with other languages)
     stemmer = _stemmer(language)
     return stemmer.stemWord(folded) if stemmer else folded
-
-
-def _folded(word: str) -> str:
-    """``word`` with its accents folded: the spelling it shares with other languages."""
-    folded = unicodedata.normalize("NFKD", word)
-    if not folded.isascii():
-        folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return folded
 
 
 @lru_cache(maxsize=32)
@@ -516,7 +514,7 @@ def _reach(
             written = [
                 term
                 for word, term in surface[names[own]].items()
-                if word in own_names or word in other_list or _folded(word) in other_list
+                if word in own_names or word in other_list or without_accents(word) in other_list
             ]
             alike[written] = True
             weights = np.where(alike[columns[here]], squared[here], 0.0)
@@ -538,11 +536,11 @@ def _alike_across_languages(surface: dict[str, dict[str, int]]) -> list[tuple[in
     pairs: list[tuple[int, int]] = []
     for language in languages:
         for spelling, term in surface[language].items():
-            taken, where = index.setdefault(_folded(spelling), (term, language))
+            taken, where = index.setdefault(without_accents(spelling), (term, language))
             if where != language and taken != term:  # (in one language, one stem a spelling)
                 pairs.append((taken, term))
     for spelling, term in surface[largest].items():
-        found = index.get(_folded(spelling))
+        found = index.get(without_accents(spelling))
         if found is not None and found[0] != term:
             pairs.append((found[0], term))
     return pairs

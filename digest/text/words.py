@@ -22,6 +22,18 @@ _MIN_EVIDENCE = 3
 _LANGUAGE_SAMPLE = 80
 
 
+def without_accents(text: str) -> str:
+    """``text`` with its accents taken off ("Economía" is "Economia", "État" "Etat"): how
+    words are matched where one writer drops them (capitals often do) or another language
+    does not write them."""
+    if text.isascii():  # (most words are: nothing to take off)
+        return text
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
 def words_of(text: str) -> list[str]:
     """Every word of ``text``, lower case, possessives cut."""
     words = _WORD.findall(text.replace("\u2019", "'").lower())
