@@ -132,3 +132,32 @@ def test_a_server_that_does_not_speak_http_is_explained():
     assert result.problem == "127.0.0.1 did not answer in HTTP (it may expect https://)"
     assert "scheme" in result.advice and "(" not in result.advice
     assert result.attempts == 1
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n",
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nno colon here\r\n",
+    ],
+    ids=["headers-cut-short", "a-line-without-a-colon"],
+)
+def test_a_response_whose_headers_never_end_is_not_taken_for_an_empty_feed(sent: bytes):
+    # The connection closes inside the header block. curl ends such a transfer without a
+    # failure: taken as it ended, it was a "200" with an empty body. The status line came,
+    # so the server speaks HTTP, and the advice is not to change scheme.
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+
+        def answer() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                connection.recv(4096)
+                connection.sendall(sent)
+
+        threading.Thread(target=answer, daemon=True).start()
+        result = get(f"http://127.0.0.1:{listener.getsockname()[1]}/feed", FetchSettings(retries=0))
+    assert result.outcome == "failed"
+    assert result.problem == "127.0.0.1 closed the connection without a complete response"
+    assert result.body == b""
