@@ -444,7 +444,12 @@ _BUG = "this is a bug in digest; please report it with the log"
 
 def is_remote(source: Source) -> bool:
     """Whether ``source`` is read over the web (its location is an http(s) URL)."""
-    return urlsplit(source.location).scheme in ("http", "https")
+    location = source.location
+    # (asked several times a run of each source: the common spelling is known without
+    # taking the address apart, which cost 15 µs)
+    if location[:8].lower().startswith(("http://", "https://")):
+        return True
+    return urlsplit(location).scheme in ("http", "https")
 
 
 def _cursor(source: Source, record: SourceRecord | None, day_end: dt.datetime | None) -> Cursor:

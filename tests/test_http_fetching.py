@@ -524,3 +524,44 @@ def test_a_bug_in_a_fetching_thread_reaches_the_caller_instead_of_leaving_it_wai
     caller.join(10)
     assert not caller.is_alive()
     assert [str(exc) for exc in raised] == ["a bug in the admission of a request"]
+
+
+def test_a_run_whose_requests_succeed_loads_no_parser_it_needs_only_for_failures(
+    http_server: FixtureServer,
+) -> None:
+    # http.client, email's parsers, urllib.request and the cookie parser word failures,
+    # read a Retry-After date, find a proxy or keep a redirect's cookies: loaded by every
+    # run, they cost it about 20 ms. A run of bodies and "304"s, with no proxy set, needs
+    # none of them; a failure still loads what words it.
+    def conditional(request: Recorded) -> Reply:
+        if request.headers.get("if-none-match") == '"v1"':
+            return Reply(304)
+        return Reply(200, FEED, {"ETag": '"v1"'})
+
+    http_server.route("/feed", conditional)
+    http_server.route("/gone", status=503, headers={"Retry-After": "Wed, 21 Oct 2099 07:28:00 GMT"})
+    code = (
+        "import sys\n"
+        "from digest.sources.http import FetchRequest, FetchSettings, fetch_all\n"
+        "url = sys.argv[1]\n"
+        "settings = FetchSettings(retries=0)\n"
+        "first, = fetch_all([FetchRequest('s', url + '/feed', allow_private=True)], settings)\n"
+        "again, = fetch_all(\n"
+        "    [FetchRequest('s', url + '/feed', etag='\"v1\"', allow_private=True)], settings\n"
+        ")\n"
+        "modules = ('http.client', 'email.utils', 'urllib.request', 'http.cookies')\n"
+        "print(first.outcome, again.outcome, *[m in sys.modules for m in modules])\n"
+        "failed, = fetch_all([FetchRequest('s', url + '/gone', allow_private=True)], settings)\n"
+        "print(failed.outcome, 'email.utils' in sys.modules)\n"
+    )
+    environment = {
+        name: value for name, value in os.environ.items() if not name.lower().endswith("_proxy")
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", code, http_server.url("")],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
+    )
+    assert done.stdout.split("\n")[:2] == ["ok not_modified False False False False", "failed True"]

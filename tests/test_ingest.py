@@ -2095,3 +2095,28 @@ def test_an_unnamed_feed_whose_title_is_its_sites_name_and_tagline_is_shown_by_t
     with State.open(config.state) as state:
         record = state.source("une.xml")
         assert record is not None and record.title == "Le Monde.fr"
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        "http://example.com/feed",
+        "HTTPS://Example.com/feed",
+        "Http://example.com",
+        " https://example.com/feed",
+        "\thttp://example.com/feed",
+        "ht\ttp://example.com/feed",
+        "httpx://example.com/feed",
+        "http:/example.com",
+        "file:///srv/feeds/a.xml",
+        "seeds/",
+        "/srv/feeds/http://a.xml",
+        "C:\\feeds\\a.xml",
+        "",
+    ],
+)
+def test_a_source_is_remote_exactly_when_its_location_has_a_web_scheme(location: str) -> None:
+    from digest.ingest import is_remote
+
+    expected = urlsplit(location).scheme in ("http", "https")
+    assert is_remote(Source(name="s", kind="feed", location=location)) is expected

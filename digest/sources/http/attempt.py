@@ -16,7 +16,6 @@ success, or a failure that retrying would not change) or a ``TransientFailure``.
 from __future__ import annotations
 
 import contextlib
-import http.cookies
 import re
 from collections.abc import Callable
 from urllib.parse import urljoin
@@ -189,6 +188,8 @@ def _check_proxy(proxy: str) -> None:
 
 
 def _keep_cookie(cookies: dict[str, dict[str, tuple[str, bool]]], host: str, header: str) -> None:
+    import http.cookies  # (here: most runs meet no cookie on a redirect)
+
     jar = http.cookies.SimpleCookie()
     with contextlib.suppress(http.cookies.CookieError):
         jar.load(header)

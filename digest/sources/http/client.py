@@ -13,7 +13,6 @@ import functools
 import os
 import ssl
 import threading
-import urllib.request
 from typing import Any
 from urllib.parse import unquote, urlsplit, urlunsplit
 
@@ -41,17 +40,19 @@ class Client:
     def __init__(self, *, ca_file: str | None = None, network: Network | None = None) -> None:
         self.network = network or SYSTEM_NETWORK
         self._trusted = (ca_file, None) if ca_file else _system_certificates()
-        self._proxies = urllib.request.getproxies_environment()
+        self._proxies = _environment_proxies()
         self._lock = threading.Lock()
         self._handles: dict[tuple[int, bool], Handle] = {}
 
     def proxy_for(self, url: WebAddress) -> str | None:
         """The proxy the environment names for ``url`` (login included), or None."""
         proxy = self._proxies.get(url.scheme or "") or self._proxies.get("all")
-        bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
-        if not proxy or bypass(url.host or "", self._proxies):
+        if not proxy:
             return None
-        return proxy
+        import urllib.request
+
+        bypass = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]
+        return None if bypass(url.host or "", self._proxies) else proxy
 
     def handle(self, allow_private: bool) -> Handle:
         """The calling thread's libcurl handle for requests of this network policy."""
@@ -121,6 +122,17 @@ def split_login(proxy: str) -> tuple[str, str | None]:
     host = parts.netloc.rpartition("@")[2]
     login = f"{unquote(parts.username)}:{unquote(parts.password or '')}"
     return urlunsplit(parts._replace(netloc=host)), login
+
+
+def _environment_proxies() -> dict[str, str]:
+    """The proxies the environment names, by scheme ("no" for ``no_proxy``), as urllib reads
+    them. urllib.request, whose import loads http.client and email's parsers (about 15 ms),
+    is loaded only where a ``*_proxy`` variable is set: most runs have none."""
+    if not any(name[-6:].lower() == "_proxy" for name in os.environ):
+        return {}
+    import urllib.request
+
+    return urllib.request.getproxies_environment()
 
 
 @functools.cache

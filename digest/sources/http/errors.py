@@ -9,13 +9,10 @@ headers. A proxy's password never reaches a message.
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import http
-import http.client
 import math
 import re
 import socket
-import ssl
 from collections.abc import Mapping
 
 from digest.sources.http import guard
@@ -146,6 +143,9 @@ def status_problem(
 
 def transport_problem(exc: BaseException, url: WebAddress) -> FinalAnswer | TransientFailure:
     """The problem with a connection that failed (not by the deadline, nor at a proxy)."""
+    import http.client  # (here: a run whose requests succeed never loads them)
+    import ssl
+
     host = url.host
     here = url.url
     chain = _causes(exc)
@@ -256,6 +256,8 @@ def _parse_retry_after(value: str | None) -> float | None:
     try:
         seconds = float(value)
     except ValueError:
+        import email.utils
+
         try:
             when = email.utils.parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):

@@ -145,6 +145,13 @@ def names_own_network(url: str) -> bool:
         host = urlsplit(url.strip()).hostname or ""
     except ValueError:
         return False
+    return _own_network_host(host)
+
+
+@functools.lru_cache(maxsize=1024)
+def _own_network_host(host: str) -> bool:
+    """``names_own_network`` of a URL's host (asked for every source, of a few hosts:
+    remembered)."""
     if host == "localhost" or host.endswith(".localhost"):
         return True
     ip = ip_literal(host)
@@ -263,9 +270,11 @@ class Reach:
             self.check_reached(host, address)
 
 
+@functools.lru_cache(maxsize=1024)
 def ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
     """The IP address a URL's host is written as (``192.0.2.7``, ``[2001:db8::1]``, with or
-    without a zone), or None for a name, which only a lookup turns into addresses."""
+    without a zone), or None for a name, which only a lookup turns into addresses. (Asked
+    for every request, of a few hosts: remembered.)"""
     try:
         return ipaddress.ip_address(host.strip().strip("[]").split("%", 1)[0])
     except ValueError:

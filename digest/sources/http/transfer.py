@@ -25,9 +25,7 @@ A failure comes back as ``TransferFailed``; ``failure_cause`` turns it into the 
 
 from __future__ import annotations
 
-import http.client
 import socket
-import ssl
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -285,6 +283,9 @@ def _already_connected(fd: int, purpose: int) -> int:
 def failure_cause(failure: TransferFailed) -> BaseException:
     """What failed, as the exception ``errors.transport_problem`` words: what our socket
     callback met, else libcurl's error as the Python exception it stands for."""
+    import http.client  # (here: a run whose requests succeed never loads them)
+    import ssl
+
     if failure.connect_error is not None:
         return failure.connect_error
     code, message = failure.code, failure.message
