@@ -47,7 +47,9 @@ _PLACEHOLDER = "192.0.2.1"
 TIMED_OUT = 28
 WRITE_STOPPED = 23  # a callback of ours ended the transfer
 COULD_NOT_CONNECT = 7
-RECEIVE_FAILED = 56
+# a response whose header block never ended, as libcurl's "nothing at all" (52): no whole
+# response came (a code of the proxy's, as 56 is, would blame a proxy the answer got past)
+HEADERS_CUT_SHORT = 52
 PROXY_CODES = frozenset({5, 7, 56, 97})  # no proxy of that name, no connection, broken, refused
 _NOT_HTTP = frozenset({1, 8})  # an unsupported protocol, a reply curl cannot read
 _CLOSED = frozenset({18, 52, 55, 56})  # body cut short, nothing at all, send, receive
@@ -215,12 +217,12 @@ def request(
         code, message = exc.args[0], str(exc.args[1]) if len(exc.args) > 1 else ""
         if not (code == WRITE_STOPPED and enough):
             raise TransferFailed(code, message, answer, connect_error, stopped) from None
+    # curl ends a transfer without a failure when the connection closes inside a header
+    # block: no response came whole, whatever its status line said
+    _take_header_lines(lines, answer)  # (none left unless it did)
     if not answer.headers_done:
-        # curl ends a transfer without a failure when the connection closes inside the
-        # header block: no response came whole, whatever its status line said
-        _take_header_lines(lines, answer)
         message = "the connection closed before the response's headers ended"
-        raise TransferFailed(RECEIVE_FAILED, message, answer, None, None)
+        raise TransferFailed(HEADERS_CUT_SHORT, message, answer, None, None)
     if received and any(not decoder.finished for decoder in decoders):
         undone = next(decoder for decoder in decoders if not decoder.finished)
         raise CutShort(f"its {undone.name}-compressed data stops before its end")
@@ -230,7 +232,8 @@ def request(
 
 def _take_header_lines(lines: list[bytes], answer: Answer) -> None:
     """Read header ``lines`` (none of them blank) into ``answer``, and forget them: a status
-    line starts a new response (after a 100 Continue, say), whose headers are kept by
+    line starts a new response (after a 100 Continue, or a proxy tunnel's answer), whose
+    block has not ended yet, and whose headers are kept by
     lower-case name, one sent twice as one list (two Content-Encoding lines: both applied)."""
     for line in lines:
         text = line.decode("latin-1")
@@ -238,6 +241,7 @@ def _take_header_lines(lines: list[bytes], answer: Answer) -> None:
             parts = text.split(None, 2)
             answer.status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
             answer.headers, answer.cookies = {}, []
+            answer.headers_done = False  # (a proxy tunnel's "200 Connection established" ended)
             continue
         name, colon, value = text.partition(":")
         if colon:
