@@ -3,15 +3,17 @@ failures met on 127.0.0.1."""
 
 from __future__ import annotations
 
+import contextlib
 import socket
+import ssl
 import threading
 import time
 
 import pytest
-from fetchhelpers import Sleeps, closed_port, get, unanswered_port
+from fetchhelpers import FEED, Sleeps, closed_port, get, unanswered_port
 from httpserver import FixtureServer
 
-from digest.sources.http import FetchRequest, FetchSettings, fetch
+from digest.sources.http import Client, FetchRequest, FetchSettings, fetch
 from digest.sources.http.errors import _parse_retry_after
 
 pytestmark = pytest.mark.usefixtures("no_proxies")
@@ -161,3 +163,100 @@ def test_a_response_whose_headers_never_end_is_not_taken_for_an_empty_feed(sent:
     assert result.outcome == "failed"
     assert result.problem == "127.0.0.1 closed the connection without a complete response"
     assert result.body == b""
+
+
+def _answer_once(
+    listener: socket.socket, sent: bytes, tunnel: ssl.SSLContext | None = None
+) -> None:
+    """Answer one request on ``listener`` with ``sent``, as a site, or a proxy passing on a
+    site's answer, would; with ``tunnel`` (the site's TLS), as a proxy that answers CONNECT
+    and then plays the site through the tunnel it opened."""
+
+    def answer() -> None:
+        connection, _ = listener.accept()
+        with connection:
+            asked = connection.recv(4096)
+            if tunnel is not None:
+                assert asked.startswith(b"CONNECT ")
+                connection.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                connection.settimeout(5)
+                with tunnel.wrap_socket(connection, server_side=True) as secure:
+                    secure.recv(4096)
+                    secure.sendall(sent)
+                    # closed as TLS closes: an abrupt end is a failure whatever came before
+                    with contextlib.suppress(OSError):
+                        secure.unwrap()
+            else:
+                connection.sendall(sent)
+
+    threading.Thread(target=answer, daemon=True).start()
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [b"", b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n"],
+    ids=["nothing", "headers-cut-short"],
+)
+def test_through_a_proxy_a_response_cut_short_is_the_sites_not_the_proxys_failure(
+    proxy_environment, sent: bytes
+):
+    # What came through the proxy was cut short, as when it sends nothing at all: the proxy
+    # was reached and answered, and its settings are not what to check.
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        proxy_environment(f"http://127.0.0.1:{listener.getsockname()[1]}")
+        _answer_once(listener, sent)
+        result = get("http://feeds.example.invalid/feed.xml", FetchSettings(retries=0))
+    assert result.outcome == "failed"
+    assert (
+        result.problem == "feeds.example.invalid closed the connection without a complete response"
+    )
+    assert "proxy" not in result.advice
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\n",
+        b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\n",
+    ],
+    ids=["headers-cut-short", "after-an-interim-response"],
+)
+def test_a_response_whose_headers_never_end_through_a_proxy_tunnel_is_not_an_empty_feed(
+    proxy_environment, server_tls: ssl.SSLContext, certificate, sent: bytes
+):
+    # An https:// request through a proxy goes through a tunnel the proxy opens with its
+    # own response to CONNECT, whose header block ends: the site's, which follows, never
+    # does. Taken as it ended, it was a "200" with an empty body (or a "100 Continue").
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        proxy_environment(f"http://127.0.0.1:{listener.getsockname()[1]}", name="https_proxy")
+        _answer_once(listener, sent, server_tls)
+        client = Client(ca_file=str(certificate[0]))
+        request = FetchRequest("s", "https://localhost:8443/feed.xml", allow_private=True)
+        result = fetch(request, FetchSettings(retries=0), client=client)
+        client.close()
+    assert result.outcome == "failed"
+    assert result.problem == "localhost closed the connection without a complete response"
+    assert result.body == b""
+
+
+def test_a_chunked_body_s_trailers_are_neither_a_header_block_cut_short_nor_its_headers():
+    # curl hands the trailer lines after a chunked body to the header callback, with no
+    # blank line after them: lines left unread, which start no response.
+    body = b"".join(b"%x\r\n%s\r\n" % (len(piece), piece) for piece in (FEED[:20], FEED[20:]))
+    sent = (
+        b'HTTP/1.1 200 OK\r\nETag: "v1"\r\nTransfer-Encoding: chunked\r\nTrailer: ETag\r\n\r\n'
+        + body
+        + b'0\r\nETag: "v2"\r\n\r\n'
+    )
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        _answer_once(listener, sent)
+        result = get(f"http://127.0.0.1:{listener.getsockname()[1]}/feed", FetchSettings(retries=0))
+    assert result.outcome == "ok"
+    assert result.body == FEED
+    assert result.etag == '"v1"'

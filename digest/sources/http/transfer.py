@@ -218,8 +218,12 @@ def request(
         if not (code == WRITE_STOPPED and enough):
             raise TransferFailed(code, message, answer, connect_error, stopped) from None
     # curl ends a transfer without a failure when the connection closes inside a header
-    # block: no response came whole, whatever its status line said
-    _take_header_lines(lines, answer)  # (none left unless it did)
+    # block: no response came whole, whatever its status line said. Lines left unread that
+    # start no response are a chunked body's trailers (handed over with no blank line after
+    # them): not the response's headers.
+    if lines and not lines[0].startswith(b"HTTP/"):
+        lines.clear()
+    _take_header_lines(lines, answer)  # (a block cut short: its status line says it is not done)
     if not answer.headers_done:
         message = "the connection closed before the response's headers ended"
         raise TransferFailed(HEADERS_CUT_SHORT, message, answer, None, None)
