@@ -246,3 +246,36 @@ def test_an_https_feed_is_read_through_a_proxy_tunnel(server_tls, certificate, p
         result = fetch(request, FetchSettings(retries=0, total_timeout=5), client=client)
         client.close()
     assert (result.outcome, result.body) == ("ok", FEED), result.problem
+
+
+@pytest.mark.parametrize("body", [b"", b"login first"], ids=["empty", "with-a-body"])
+def test_a_proxy_that_wants_a_login_for_its_tunnel_says_so(proxy_environment, body: bytes):
+    # An https:// address goes through the proxy's tunnel: a 407 to its CONNECT is said as a
+    # 407 to a plain request is, with the login's place, whether or not it has a body.
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+
+        def proxy() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                connection.settimeout(10)
+                asked = b""
+                while b"\r\n\r\n" not in asked:
+                    asked += connection.recv(4096)
+                connection.sendall(
+                    b"HTTP/1.1 407 Proxy Authentication Required\r\n"
+                    b'Proxy-Authenticate: Basic realm="office"\r\n'
+                    b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+                )
+
+        threading.Thread(target=proxy, daemon=True).start()
+        proxy_environment(f"http://127.0.0.1:{listener.getsockname()[1]}", name="https_proxy")
+        request = FetchRequest("s", "https://localhost/feed.xml", allow_private=True)
+        result = fetch(request, FetchSettings(retries=0, total_timeout=5))
+    assert result.outcome == "failed"
+    assert result.problem == "HTTP 407 Proxy Authentication Required"
+    assert "http://user:password@host:port" in result.advice
+    assert result.attempts == 1

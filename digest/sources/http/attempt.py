@@ -162,6 +162,10 @@ def _failed(
         return FinalAnswer("failed", here, status, problem=str(stopped), advice=stopped.advice)
     connect = failure.connect_error
     if proxy is not None and failure.code in transfer.PROXY_CODES:
+        if failure.answer.status == 407:
+            # the proxy refused to open the tunnel for want of a login (CONNECT, for an
+            # https:// address): said as its 407 to a plain request is, with what to do
+            return errors.status_problem(407, failure.answer.headers, here)
         return errors.proxy_problem(connect or OSError(failure.message), url, proxy)
     if isinstance(connect, guard.Refused):
         return errors.refused(url, connect, redirected=hop > 0)
