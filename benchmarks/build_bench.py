@@ -42,6 +42,7 @@ any, are reported apart.
     python benchmarks/build_bench.py [--feeds 895] [--rounds 3] [--baseline DIR]
     python benchmarks/build_bench.py --only backlog --profile     # where the time goes
     python benchmarks/build_bench.py --only rerun --profile sample  # sampled (pyinstrument)
+    python benchmarks/build_bench.py --only rerun backlog-rerun --rounds 3 --reruns 9
 """
 
 from __future__ import annotations
@@ -439,7 +440,7 @@ def child(args: argparse.Namespace) -> None:
     )
     with tempfile.TemporaryDirectory() as scratch:
         folder = args.folder or scratch
-        if scenario.endswith("rerun"):
+        if scenario.endswith("rerun") and not args.again:
             # The first build in a process of its own: the rerun pays for whatever it loads,
             # as a run from cron does.
             first = "backlog" if scenario == "backlog-rerun" else "default"
@@ -589,9 +590,47 @@ def seeds_build(tree: Path, again: bool = False) -> dict[str, float]:
         return {"wall": time.perf_counter() - started}
 
 
-def measure(scenario: str, tree: Path, args: argparse.Namespace, port: int) -> dict:
+def measure(scenario: str, tree: Path, args: argparse.Namespace, port: int) -> list[dict]:
+    """The figures of one round of ``scenario`` for ``tree``: one build's, or for the reruns
+    ``--reruns`` builds' (each a process of its own, after the one first build)."""
     if scenario.startswith("seeds"):
-        return seeds_build(tree, again=scenario == "seeds-rerun")
+        return [seeds_build(tree, again=scenario == "seeds-rerun")]
+    if not scenario.endswith("rerun") or args.reruns < 2:
+        return [_measure_once(scenario, tree, args, port)]
+    # Each rerun from the state and pages the first build left, as the scenario says: one
+    # rerun after another would be another scenario (entries held back as cut off are shown
+    # on the second run after their first, which renders the day again).
+    first = "backlog" if scenario == "backlog-rerun" else "default"
+    figures = []
+    with tempfile.TemporaryDirectory() as top:
+        # (built where each rerun runs: the pages' fingerprint holds the config's paths)
+        folder, built = Path(top) / "folder", Path(top) / "built"
+        folder.mkdir()
+        command = [
+            sys.executable, __file__, "--child", first, "--tree", str(tree), "--port", str(port),
+            "--feeds", str(args.feeds), "--corpus", str(args.corpus), "--folder", str(folder),
+        ]  # fmt: skip
+        env = {**os.environ, "PYTHONPATH": str(tree)}
+        subprocess.run(command, capture_output=True, check=True, env=env, cwd=tree)
+        shutil.copytree(folder, built, symlinks=True)
+        for _ in range(args.reruns):
+            shutil.rmtree(folder, ignore_errors=True)
+            shutil.copytree(built, folder, symlinks=True)
+            figures.append(
+                _measure_once(scenario, tree, args, port, folder=str(folder), again=True)
+            )
+    return figures
+
+
+def _measure_once(
+    scenario: str,
+    tree: Path,
+    args: argparse.Namespace,
+    port: int,
+    *,
+    folder: str | None = None,
+    again: bool = False,
+) -> dict:
     command = [
         sys.executable, __file__, "--child", scenario, "--tree", str(tree), "--port", str(port),
         "--feeds", str(args.feeds), "--corpus", str(args.corpus),
@@ -599,6 +638,8 @@ def measure(scenario: str, tree: Path, args: argparse.Namespace, port: int) -> d
         *(["--profile-out", str(args.profile_out.resolve())] if args.profile_out else []),
         *(["--tracemalloc"] if args.tracemalloc else []),
         *(["--timeline"] if args.timeline else []),
+        *(["--folder", folder] if folder else []),
+        *(["--again"] if again else []),
     ]  # fmt: skip
     # The child runs in the tree, with the tree on PYTHONPATH, not only on its sys.path: the
     # worker processes come from a forkserver, which imports digest's modules before it
@@ -733,6 +774,16 @@ def main() -> None:
     parser.add_argument("--tree", type=Path, default=ROOT, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
+    parser.add_argument("--again", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--reruns",
+        type=int,
+        default=1,
+        metavar="N",
+        help="in the rerun scenarios, time N reruns (each a process of its own, each from the "
+        "state the round's one first build left): a rerun varies by more than a tenth from one "
+        "to the next, and the first build costs far more than a rerun",
+    )
     args = parser.parse_args()
     if args.child:
         child(args)
@@ -765,13 +816,13 @@ def main() -> None:
                 for name, tree in trees.items():
                     if (scenario == "feedparser" or scenario in PEERS) and name != "after":
                         continue  # the baseline and the peers are the same for every tree
-                    figures = measure(scenario, tree, args, port)
-                    results.setdefault((scenario, name), []).append(figures)
-                    print(
-                        f"  round {number + 1} {name:>6} {scenario:<14} "
-                        f"{json.dumps({k: round(v, 3) for k, v in figures.items()})}",
-                        flush=True,
-                    )
+                    for figures in measure(scenario, tree, args, port):
+                        results.setdefault((scenario, name), []).append(figures)
+                        print(
+                            f"  round {number + 1} {name:>6} {scenario:<14} "
+                            f"{json.dumps({k: round(v, 3) for k, v in figures.items()})}",
+                            flush=True,
+                        )
     report(results, list(trees), scale)
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
