@@ -279,3 +279,50 @@ def test_a_proxy_that_wants_a_login_for_its_tunnel_says_so(proxy_environment, bo
     assert result.problem == "HTTP 407 Proxy Authentication Required"
     assert "http://user:password@host:port" in result.advice
     assert result.attempts == 1
+
+
+@pytest.mark.parametrize("site", ["silent", "closes"])
+def test_a_site_that_never_answers_through_a_proxy_tunnel_is_not_taken_for_its_answer(
+    server_tls, certificate, proxy_environment, site: str
+):
+    # The proxy's "200 Connection established" opens the tunnel: it is not the site's
+    # answer. A site that then says nothing was still being waited for, not downloaded; one
+    # that closes the tunnel sent no feed, empty or not.
+    import socket
+
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        done = threading.Event()
+
+        def tunnel() -> None:
+            connection, _ = listener.accept()
+            with connection:
+                connection.settimeout(10)
+                asked = b""
+                while b"\r\n\r\n" not in asked:
+                    asked += connection.recv(4096)
+                connection.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+                with server_tls.wrap_socket(connection, server_side=True) as secure:
+                    secure.recv(4096)  # the request, never answered
+                    if site == "closes":
+                        secure.unwrap()
+                    done.wait(10)
+
+        threading.Thread(target=tunnel, daemon=True).start()
+        proxy_environment(f"http://127.0.0.1:{listener.getsockname()[1]}", name="https_proxy")
+        client = Client(ca_file=str(certificate[0]))
+        request = FetchRequest("s", "https://localhost/feed.xml", allow_private=True)
+        try:
+            result = fetch(request, FetchSettings(retries=0, total_timeout=1.0), client=client)
+        finally:
+            done.set()
+            client.close()
+    assert result.outcome == "failed"
+    assert (
+        result.problem
+        == {
+            "silent": "timed out after 1 s (waiting for a response)",
+            "closes": "localhost closed the connection without a complete response",
+        }[site]
+    )

@@ -119,6 +119,9 @@ def request(
     stopped: UnusableBody | None = None  # why a callback of ours ended the transfer
     enough = False  # the headers were all the request wanted: its transfer ended there
     lines: list[bytes] = []  # the header lines of the response under way, not yet read
+    # Through a proxy, an https:// address is reached by a tunnel the proxy opens with its
+    # answer to CONNECT: a header block of its own, before the site's answer.
+    tunnel_to_open = proxy is not None and url.scheme == "https"
 
     def open_socket(purpose: int, address: tuple[Any, ...]) -> Any:
         nonlocal connect_error
@@ -150,13 +153,17 @@ def request(
         # Called by curl for each line: a line is only kept until its block ends, and the
         # block read then, in one loop (a call of Python reading each line took a fifth
         # of the CPU of a "304 Not Modified").
-        nonlocal enough, stopped
+        nonlocal enough, stopped, tunnel_to_open
         if line.strip():
             lines.append(line)
             return None
         _take_header_lines(lines, answer)
         if 100 <= answer.status < 200:
             return None  # the end of an interim response's headers
+        if tunnel_to_open:
+            tunnel_to_open = False
+            if 200 <= answer.status < 300:
+                return None  # the tunnel is open: the site's answer is still to come
         answer.headers_done = True
         declared = answer.headers.get("content-length", "").strip()
         if not wants_body(answer.status):
