@@ -230,7 +230,7 @@ def request(
     # them): not the response's headers.
     if lines and not lines[0].startswith(b"HTTP/"):
         lines.clear()
-    _take_header_lines(lines, answer)  # (a block cut short: its status line says it is not done)
+    _take_header_lines(lines, answer)
     if not answer.headers_done:
         message = "the connection closed before the response's headers ended"
         raise TransferFailed(HEADERS_CUT_SHORT, message, answer, None, None)
@@ -244,15 +244,14 @@ def request(
 def _take_header_lines(lines: list[bytes], answer: Answer) -> None:
     """Read header ``lines`` (none of them blank) into ``answer``, and forget them: a status
     line starts a new response (after a 100 Continue, or a proxy tunnel's answer), whose
-    block has not ended yet, and whose headers are kept by
-    lower-case name, one sent twice as one list (two Content-Encoding lines: both applied)."""
+    headers are kept by lower-case name, one sent twice as one list (two Content-Encoding
+    lines: both applied)."""
     for line in lines:
         text = line.decode("latin-1")
         if text.startswith("HTTP/"):
             parts = text.split(None, 2)
             answer.status = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else 0
             answer.headers, answer.cookies = {}, []
-            answer.headers_done = False  # (a proxy tunnel's "200 Connection established" ended)
             continue
         name, colon, value = text.partition(":")
         if colon:
