@@ -446,7 +446,7 @@ def is_remote(source: Source) -> bool:
     """Whether ``source`` is read over the web (its location is an http(s) URL)."""
     location = source.location
     # (asked several times a run of each source: the common spelling is known without
-    # taking the address apart, which cost 15 µs)
+    # taking the address apart)
     if location[:8].lower().startswith(("http://", "https://")):
         return True
     return urlsplit(location).scheme in ("http", "https")

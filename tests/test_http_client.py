@@ -8,7 +8,7 @@ import time
 
 import pytest
 from fakeinternet import PUBLIC, FakeInternet
-from fetchhelpers import FEED, closed_port, get, unanswered_port
+from fetchhelpers import FEED, answering_once, closed_port, get, unanswered_port
 from httpserver import FixtureServer
 
 from digest.sources.http import (
@@ -213,34 +213,12 @@ def test_a_secure_cookie_set_over_https_is_not_sent_over_plain_http(server_tls, 
 def test_an_https_feed_is_read_through_a_proxy_tunnel(server_tls, certificate, proxy_environment):
     # An https:// address goes through the proxy in a tunnel (CONNECT): the proxy's "200
     # Connection established" is a header block of its own, before the site's answer.
-    import socket
-
     sent = b"HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: %d\r\n\r\n%s" % (
         len(FEED),
         FEED,
     )
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen()
-
-        def tunnel() -> None:  # the proxy, and the site at the tunnel's end
-            connection, _ = listener.accept()
-            with connection:
-                connection.settimeout(10)
-                asked = b""
-                while b"\r\n\r\n" not in asked:
-                    asked += connection.recv(4096)
-                assert asked.startswith(b"CONNECT localhost:")
-                connection.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
-                with server_tls.wrap_socket(connection, server_side=True) as secure:
-                    request = b""
-                    while b"\r\n\r\n" not in request:
-                        request += secure.recv(4096)
-                    secure.sendall(sent)
-                    secure.unwrap()
-
-        threading.Thread(target=tunnel, daemon=True).start()
-        proxy_environment(f"http://127.0.0.1:{listener.getsockname()[1]}", name="https_proxy")
+    with answering_once(sent, tunnel=server_tls) as port:
+        proxy_environment(f"http://127.0.0.1:{port}", name="https_proxy")
         client = Client(ca_file=str(certificate[0]))
         request = FetchRequest("s", "https://localhost/feed.xml", allow_private=True)
         result = fetch(request, FetchSettings(retries=0, total_timeout=5), client=client)
@@ -252,27 +230,13 @@ def test_an_https_feed_is_read_through_a_proxy_tunnel(server_tls, certificate, p
 def test_a_proxy_that_wants_a_login_for_its_tunnel_says_so(proxy_environment, body: bytes):
     # An https:// address goes through the proxy's tunnel: a 407 to its CONNECT is said as a
     # 407 to a plain request is, with the login's place, whether or not it has a body.
-    import socket
-
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen()
-
-        def proxy() -> None:
-            connection, _ = listener.accept()
-            with connection:
-                connection.settimeout(10)
-                asked = b""
-                while b"\r\n\r\n" not in asked:
-                    asked += connection.recv(4096)
-                connection.sendall(
-                    b"HTTP/1.1 407 Proxy Authentication Required\r\n"
-                    b'Proxy-Authenticate: Basic realm="office"\r\n'
-                    b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
-                )
-
-        threading.Thread(target=proxy, daemon=True).start()
-        proxy_environment(f"http://127.0.0.1:{listener.getsockname()[1]}", name="https_proxy")
+    sent = (
+        b"HTTP/1.1 407 Proxy Authentication Required\r\n"
+        b'Proxy-Authenticate: Basic realm="office"\r\n'
+        b"Content-Length: %d\r\n\r\n%s" % (len(body), body)
+    )
+    with answering_once(sent) as port:
+        proxy_environment(f"http://127.0.0.1:{port}", name="https_proxy")
         request = FetchRequest("s", "https://localhost/feed.xml", allow_private=True)
         result = fetch(request, FetchSettings(retries=0, total_timeout=5))
     assert result.outcome == "failed"
@@ -288,35 +252,13 @@ def test_a_site_that_never_answers_through_a_proxy_tunnel_is_not_taken_for_its_a
     # The proxy's "200 Connection established" opens the tunnel: it is not the site's
     # answer. A site that then says nothing was still being waited for, not downloaded; one
     # that closes the tunnel sent no feed, empty or not.
-    import socket
-
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen()
-        done = threading.Event()
-
-        def tunnel() -> None:
-            connection, _ = listener.accept()
-            with connection:
-                connection.settimeout(10)
-                asked = b""
-                while b"\r\n\r\n" not in asked:
-                    asked += connection.recv(4096)
-                connection.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
-                with server_tls.wrap_socket(connection, server_side=True) as secure:
-                    secure.recv(4096)  # the request, never answered
-                    if site == "closes":
-                        secure.unwrap()
-                    done.wait(10)
-
-        threading.Thread(target=tunnel, daemon=True).start()
-        proxy_environment(f"http://127.0.0.1:{listener.getsockname()[1]}", name="https_proxy")
+    with answering_once(b"", tunnel=server_tls, hold=site == "silent") as port:
+        proxy_environment(f"http://127.0.0.1:{port}", name="https_proxy")
         client = Client(ca_file=str(certificate[0]))
         request = FetchRequest("s", "https://localhost/feed.xml", allow_private=True)
         try:
             result = fetch(request, FetchSettings(retries=0, total_timeout=1.0), client=client)
         finally:
-            done.set()
             client.close()
     assert result.outcome == "failed"
     assert (

@@ -3,14 +3,11 @@ failures met on 127.0.0.1."""
 
 from __future__ import annotations
 
-import contextlib
-import socket
 import ssl
-import threading
 import time
 
 import pytest
-from fetchhelpers import FEED, Sleeps, closed_port, get, unanswered_port
+from fetchhelpers import FEED, Sleeps, answering_once, closed_port, get, unanswered_port
 from httpserver import FixtureServer
 
 from digest.sources.http import Client, FetchRequest, FetchSettings, fetch
@@ -118,18 +115,8 @@ def test_tls_failure_is_explained(http_server: FixtureServer):
 
 
 def test_a_server_that_does_not_speak_http_is_explained():
-    with socket.socket() as listener:  # answers a request with the start of a TLS alert
-        listener.bind(("127.0.0.1", 0))
-        listener.listen()
-
-        def answer() -> None:
-            connection, _ = listener.accept()
-            with connection:
-                connection.recv(4096)
-                connection.sendall(b"\x15\x03\x01\x00\x02\x02\x46")
-
-        threading.Thread(target=answer, daemon=True).start()
-        result = get(f"http://127.0.0.1:{listener.getsockname()[1]}/feed")
+    with answering_once(b"\x15\x03\x01\x00\x02\x02\x46") as port:  # a TLS alert's start
+        result = get(f"http://127.0.0.1:{port}/feed")
     assert result.outcome == "failed"
     assert result.problem == "127.0.0.1 did not answer in HTTP (it may expect https://)"
     assert "scheme" in result.advice and "(" not in result.advice
@@ -148,48 +135,11 @@ def test_a_response_whose_headers_never_end_is_not_taken_for_an_empty_feed(sent:
     # The connection closes inside the header block. curl ends such a transfer without a
     # failure: taken as it ended, it was a "200" with an empty body. The status line came,
     # so the server speaks HTTP, and the advice is not to change scheme.
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen()
-
-        def answer() -> None:
-            connection, _ = listener.accept()
-            with connection:
-                connection.recv(4096)
-                connection.sendall(sent)
-
-        threading.Thread(target=answer, daemon=True).start()
-        result = get(f"http://127.0.0.1:{listener.getsockname()[1]}/feed", FetchSettings(retries=0))
+    with answering_once(sent) as port:
+        result = get(f"http://127.0.0.1:{port}/feed", FetchSettings(retries=0))
     assert result.outcome == "failed"
     assert result.problem == "127.0.0.1 closed the connection without a complete response"
     assert result.body == b""
-
-
-def _answer_once(
-    listener: socket.socket, sent: bytes, tunnel: ssl.SSLContext | None = None
-) -> None:
-    """Answer one request on ``listener`` with ``sent``, as a site, or a proxy passing on a
-    site's answer, would; with ``tunnel`` (the site's TLS), as a proxy that answers CONNECT
-    and then plays the site through the tunnel it opened."""
-
-    def answer() -> None:
-        connection, _ = listener.accept()
-        with connection:
-            asked = connection.recv(4096)
-            if tunnel is not None:
-                assert asked.startswith(b"CONNECT ")
-                connection.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
-                connection.settimeout(5)
-                with tunnel.wrap_socket(connection, server_side=True) as secure:
-                    secure.recv(4096)
-                    secure.sendall(sent)
-                    # closed as TLS closes: an abrupt end is a failure whatever came before
-                    with contextlib.suppress(OSError):
-                        secure.unwrap()
-            else:
-                connection.sendall(sent)
-
-    threading.Thread(target=answer, daemon=True).start()
 
 
 @pytest.mark.parametrize(
@@ -202,11 +152,8 @@ def test_through_a_proxy_a_response_cut_short_is_the_sites_not_the_proxys_failur
 ):
     # What came through the proxy was cut short, as when it sends nothing at all: the proxy
     # was reached and answered, and its settings are not what to check.
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen()
-        proxy_environment(f"http://127.0.0.1:{listener.getsockname()[1]}")
-        _answer_once(listener, sent)
+    with answering_once(sent) as port:
+        proxy_environment(f"http://127.0.0.1:{port}")
         result = get("http://feeds.example.invalid/feed.xml", FetchSettings(retries=0))
     assert result.outcome == "failed"
     assert (
@@ -229,11 +176,8 @@ def test_a_response_whose_headers_never_end_through_a_proxy_tunnel_is_not_an_emp
     # An https:// request through a proxy goes through a tunnel the proxy opens with its
     # own response to CONNECT, whose header block ends: the site's, which follows, never
     # does. Taken as it ended, it was a "200" with an empty body (or a "100 Continue").
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen()
-        proxy_environment(f"http://127.0.0.1:{listener.getsockname()[1]}", name="https_proxy")
-        _answer_once(listener, sent, server_tls)
+    with answering_once(sent, tunnel=server_tls) as port:
+        proxy_environment(f"http://127.0.0.1:{port}", name="https_proxy")
         client = Client(ca_file=str(certificate[0]))
         request = FetchRequest("s", "https://localhost:8443/feed.xml", allow_private=True)
         result = fetch(request, FetchSettings(retries=0), client=client)
@@ -252,11 +196,8 @@ def test_a_chunked_body_s_trailers_are_neither_a_header_block_cut_short_nor_its_
         + body
         + b'0\r\nETag: "v2"\r\n\r\n'
     )
-    with socket.socket() as listener:
-        listener.bind(("127.0.0.1", 0))
-        listener.listen()
-        _answer_once(listener, sent)
-        result = get(f"http://127.0.0.1:{listener.getsockname()[1]}/feed", FetchSettings(retries=0))
+    with answering_once(sent) as port:
+        result = get(f"http://127.0.0.1:{port}/feed", FetchSettings(retries=0))
     assert result.outcome == "ok"
     assert result.body == FEED
     assert result.etag == '"v1"'
