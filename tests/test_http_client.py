@@ -268,3 +268,29 @@ def test_a_site_that_never_answers_through_a_proxy_tunnel_is_not_taken_for_its_a
             "closes": "localhost closed the connection without a complete response",
         }[site]
     )
+
+
+@pytest.mark.parametrize(
+    ("status", "outcome", "advice"),
+    [
+        ("403 Forbidden", "failed", "the proxy's rules may block this site"),
+        ("502 Bad Gateway", "failed", "it will be tried again next run"),
+    ],
+)
+def test_a_proxy_that_will_not_open_a_tunnel_says_to_which_site_and_why(
+    proxy_environment, status: str, outcome: str, advice: str
+):
+    # A proxy's refusal to CONNECT is its own answer about the site: by its rules (403), or
+    # because it could not reach the site (502). Neither is "check the proxy settings".
+    sent = b"HTTP/1.1 %s\r\nContent-Length: 0\r\n\r\n" % status.encode()
+    with answering_once(sent) as port:
+        proxy_environment(f"http://user:secret@127.0.0.1:{port}", name="https_proxy")
+        request = FetchRequest("s", "https://localhost/feed.xml", allow_private=True)
+        result = fetch(request, FetchSettings(retries=0, total_timeout=5))
+    assert result.outcome == outcome
+    assert result.problem == (
+        f"the proxy http://127.0.0.1:{port} would not open a connection to localhost"
+        f" (HTTP {status})"
+    )
+    assert advice in result.advice
+    assert "secret" not in result.problem + result.advice

@@ -162,10 +162,12 @@ def _failed(
         return FinalAnswer("failed", here, status, problem=str(stopped), advice=stopped.advice)
     connect = failure.connect_error
     if proxy is not None and failure.code in transfer.PROXY_CODES:
-        if failure.answer.status == 407:
-            # the proxy refused to open the tunnel for want of a login (CONNECT, for an
-            # https:// address): said as its 407 to a plain request is, with what to do
+        # (a status of 400 or more here is the proxy's answer to CONNECT, for an https://
+        # address: an answer the site sent through it ends the transfer without a failure)
+        if failure.answer.status == 407:  # for want of a login: as a 407 to a plain request
             return errors.status_problem(407, failure.answer.headers, here)
+        if failure.answer.status >= 400:
+            return errors.tunnel_refused(failure.answer.status, url, proxy)
         return errors.proxy_problem(connect or OSError(failure.message), url, proxy)
     if isinstance(connect, guard.Refused):
         return errors.refused(url, connect, redirected=hop > 0)

@@ -234,6 +234,25 @@ def proxy_problem(
     )
 
 
+def tunnel_refused(status: int, url: WebAddress, proxy: str) -> FinalAnswer | TransientFailure:
+    """A proxy's answer other than 2xx (and 407) to the CONNECT that would open a tunnel to
+    ``url``'s site (an https:// address): its refusal by its own rules, or its word that it
+    could not reach the site (502, 503, 504: the site's trouble, for now)."""
+    shown = split_login(proxy)[0]  # a password must never be shown
+    problem = (
+        f"the proxy {shown} would not open a connection to {url.host}"
+        f" ({f'HTTP {status} {_reason(status)}'.rstrip()})"
+    )
+    if status in (502, 503, 504):
+        advice = f"the proxy could not reach the site, which may be down; {TRIED_AGAIN}"
+        return TransientFailure(problem, advice, url.url)
+    advice = (
+        "the proxy's rules may block this site: ask whoever runs the proxy, or list the host"
+        " in no_proxy if it can be reached without it"
+    )
+    return FinalAnswer("failed", url.url, problem=problem, advice=advice)
+
+
 def _causes(exc: BaseException) -> list[BaseException]:
     seen: list[BaseException] = []
     current: BaseException | None = exc
