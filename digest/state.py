@@ -24,6 +24,7 @@ import dataclasses
 import datetime as dt
 import fcntl
 import hashlib
+import itertools
 import json
 import os
 import re
@@ -975,8 +976,7 @@ class State:
         run's conditional GET answer "304 nothing new" and those articles would be lost.
         """
         with self.transaction() as db:
-            for item in health:
-                _save_health(db, item, now)
+            _save_health(db, health, now)
             for source, (was, shown_as) in (retitled or {}).items():
                 _relabel_articles(db, source, day, (was,), shown_as)
             self._save_entries(db, day, shown, skipped, now)
@@ -1573,71 +1573,80 @@ def _forget_days_before(db: sqlite3.Connection, keep: Keep, built: dt.date) -> i
     return len(days)
 
 
-def _save_health(db: sqlite3.Connection, health: SourceHealth, now: dt.datetime) -> None:
+# A source's health after a read that succeeded, and after one that failed (their values: see
+# ``_health_row``).
+_SAVE_READ = (
+    "INSERT INTO sources (name, location, first_run, etag, last_modified, last_success, "
+    "consecutive_failures, items, fetch_url, settled, cursor, held_until, title, "
+    "body_hash, read_with, key_scope) "
+    "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+    "ON CONFLICT(name) DO UPDATE SET "
+    "settled = CASE WHEN sources.location = excluded.location AND NOT ? "
+    "THEN MAX(sources.settled, excluded.settled) ELSE excluded.settled END, "
+    "location = excluded.location, "
+    "etag = excluded.etag, last_modified = excluded.last_modified, "
+    "last_success = excluded.last_success, consecutive_failures = 0, "
+    "items = excluded.items, disabled_reason = NULL, fetch_url = excluded.fetch_url, "
+    "cursor = excluded.cursor, unreadable = NULL, held_until = excluded.held_until, "
+    "body_hash = excluded.body_hash, read_with = excluded.read_with, "
+    # (the old row's values on the right: the location before this read's)
+    "title = CASE WHEN excluded.title IS NOT NULL THEN excluded.title "
+    "WHEN sources.location = excluded.location THEN sources.title END"
+)
+_SAVE_FAILURE = (
+    "INSERT INTO sources (name, location, first_run, last_error, last_error_at, "
+    "consecutive_failures, disabled_reason, unreadable, key_scope) "
+    "VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?) "
+    "ON CONFLICT(name) DO UPDATE SET last_error = excluded.last_error, "
+    "last_error_at = excluded.last_error_at, "
+    "consecutive_failures = sources.consecutive_failures + 1, "
+    "disabled_reason = COALESCE(excluded.disabled_reason, sources.disabled_reason), "
+    "unreadable = COALESCE(excluded.unreadable, sources.unreadable), "
+    "settled = CASE WHEN ? THEN 0 ELSE sources.settled END, "
+    "fetch_url = CASE WHEN ? THEN NULL ELSE sources.fetch_url END"
+)
+
+
+def _save_health(db: sqlite3.Connection, healths: Sequence[SourceHealth], now: dt.datetime) -> None:
+    """Each source's health, in order, a run of successes or of failures at a time (one
+    statement for many rows: a rerun stores one for each of its hundreds of sources)."""
+    at = _iso(now)
+    for ok, run in itertools.groupby(healths, key=lambda health: health.ok):
+        db.executemany(_SAVE_READ if ok else _SAVE_FAILURE, [_health_row(h, at) for h in run])
+
+
+def _health_row(health: SourceHealth, at: str) -> tuple[object, ...]:
     if health.ok:
-        db.execute(
-            "INSERT INTO sources (name, location, first_run, etag, last_modified, last_success, "
-            "consecutive_failures, items, fetch_url, settled, cursor, held_until, title, "
-            "body_hash, read_with, key_scope) "
-            "VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT(name) DO UPDATE SET "
-            "settled = CASE WHEN sources.location = excluded.location AND NOT ? "
-            "THEN MAX(sources.settled, excluded.settled) ELSE excluded.settled END, "
-            "location = excluded.location, "
-            "etag = excluded.etag, last_modified = excluded.last_modified, "
-            "last_success = excluded.last_success, consecutive_failures = 0, "
-            "items = excluded.items, disabled_reason = NULL, fetch_url = excluded.fetch_url, "
-            "cursor = excluded.cursor, unreadable = NULL, held_until = excluded.held_until, "
-            "body_hash = excluded.body_hash, read_with = excluded.read_with, "
-            # (the old row's values on the right: the location before this read's)
-            "title = CASE WHEN excluded.title IS NOT NULL THEN excluded.title "
-            "WHEN sources.location = excluded.location THEN sources.title END",
-            (
-                health.name,
-                health.location,
-                _iso(now),
-                health.etag,
-                health.last_modified,
-                _iso(now),
-                health.items,
-                health.fetch_url,
-                int(health.items > 0 and health.settles),
-                json.dumps(dict(health.cursor), ensure_ascii=False) if health.cursor else None,
-                _iso(health.held_until) if health.held_until else None,
-                health.title,
-                health.body_hash,
-                health.read_with,
-                health.key_scope,
-                health.unsettles,
-            ),
+        return (
+            health.name,
+            health.location,
+            at,
+            health.etag,
+            health.last_modified,
+            at,
+            health.items,
+            health.fetch_url,
+            int(health.items > 0 and health.settles),
+            json.dumps(dict(health.cursor), ensure_ascii=False) if health.cursor else None,
+            _iso(health.held_until) if health.held_until else None,
+            health.title,
+            health.body_hash,
+            health.read_with,
+            health.key_scope,
+            health.unsettles,
         )
-    else:
-        db.execute(
-            "INSERT INTO sources (name, location, first_run, last_error, last_error_at, "
-            "consecutive_failures, disabled_reason, unreadable, key_scope) "
-            "VALUES (?, ?, ?, ?, ?, 1, ?, ?, ?) "
-            "ON CONFLICT(name) DO UPDATE SET last_error = excluded.last_error, "
-            "last_error_at = excluded.last_error_at, "
-            "consecutive_failures = sources.consecutive_failures + 1, "
-            "disabled_reason = COALESCE(excluded.disabled_reason, sources.disabled_reason), "
-            "unreadable = COALESCE(excluded.unreadable, sources.unreadable), "
-            "settled = CASE WHEN ? THEN 0 ELSE sources.settled END, "
-            "fetch_url = CASE WHEN ? THEN NULL ELSE sources.fetch_url END",
-            (
-                health.name,
-                health.location,
-                _iso(now),
-                health.problem,
-                _iso(now),
-                health.problem if health.disable else None,
-                json.dumps(dict(health.unreadable), ensure_ascii=False)
-                if health.unreadable
-                else None,
-                health.key_scope,
-                health.unsettles,
-                health.forget_fetch_url,
-            ),
-        )
+    return (
+        health.name,
+        health.location,
+        at,
+        health.problem,
+        at,
+        health.problem if health.disable else None,
+        json.dumps(dict(health.unreadable), ensure_ascii=False) if health.unreadable else None,
+        health.key_scope,
+        health.unsettles,
+        health.forget_fetch_url,
+    )
 
 
 def _save_incomplete(
