@@ -590,35 +590,47 @@ def seeds_build(tree: Path, again: bool = False) -> dict[str, float]:
         return {"wall": time.perf_counter() - started}
 
 
-def measure(scenario: str, tree: Path, args: argparse.Namespace, port: int) -> list[dict]:
-    """The figures of one round of ``scenario`` for ``tree``: one build's, or for the reruns
-    ``--reruns`` builds' (each a process of its own, after the one first build)."""
+def measure(scenario: str, tree: Path, args: argparse.Namespace, port: int) -> dict:
+    """The figures of one build of ``scenario`` for ``tree`` (for the rerun scenarios with
+    ``--reruns``, see ``measure_reruns``)."""
     if scenario.startswith("seeds"):
-        return [seeds_build(tree, again=scenario == "seeds-rerun")]
-    if not scenario.endswith("rerun") or args.reruns < 2:
-        return [_measure_once(scenario, tree, args, port)]
-    # Each rerun from the state and pages the first build left, as the scenario says: one
-    # rerun after another would be another scenario (entries held back as cut off are shown
-    # on the second run after their first, which renders the day again).
+        return seeds_build(tree, again=scenario == "seeds-rerun")
+    return _measure_once(scenario, tree, args, port)
+
+
+def measure_reruns(
+    scenario: str, trees: dict[str, Path], args: argparse.Namespace, port: int
+) -> dict[str, list[dict]]:
+    """``--reruns`` reruns of ``scenario`` for each of ``trees``, by name, the trees taking
+    turns rerun by rerun (the machine's speed drifts within a round). Each tree's first
+    build is made once, in a folder of its own, and each rerun starts from a copy of the
+    state and pages it left, as the scenario says: one rerun after another would be another
+    scenario (entries held back as cut off are shown on the second run after their first,
+    which renders the day again)."""
     first = "backlog" if scenario == "backlog-rerun" else "default"
-    figures = []
+    figures: dict[str, list[dict]] = {name: [] for name in trees}
     with tempfile.TemporaryDirectory() as top:
-        # (built where each rerun runs: the pages' fingerprint holds the config's paths)
-        folder, built = Path(top) / "folder", Path(top) / "built"
-        folder.mkdir()
-        command = [
-            sys.executable, __file__, "--child", first, "--tree", str(tree), "--port", str(port),
-            "--feeds", str(args.feeds), "--corpus", str(args.corpus), "--folder", str(folder),
-        ]  # fmt: skip
-        env = {**os.environ, "PYTHONPATH": str(tree)}
-        subprocess.run(command, capture_output=True, check=True, env=env, cwd=tree)
-        shutil.copytree(folder, built, symlinks=True)
-        for _ in range(args.reruns):
-            shutil.rmtree(folder, ignore_errors=True)
-            shutil.copytree(built, folder, symlinks=True)
-            figures.append(
-                _measure_once(scenario, tree, args, port, folder=str(folder), again=True)
-            )
+        places: list[tuple[str, Path, Path, Path]] = []
+        for name, tree in trees.items():
+            # (built where its reruns run: the pages' fingerprint holds the config's paths)
+            folder, built = Path(top) / name / "folder", Path(top) / name / "built"
+            folder.mkdir(parents=True)
+            command = [
+                sys.executable, __file__, "--child", first, "--tree", str(tree),
+                "--port", str(port), "--feeds", str(args.feeds), "--corpus", str(args.corpus),
+                "--folder", str(folder),
+            ]  # fmt: skip
+            env = {**os.environ, "PYTHONPATH": str(tree)}
+            subprocess.run(command, capture_output=True, check=True, env=env, cwd=tree)
+            shutil.copytree(folder, built, symlinks=True)
+            places.append((name, tree, folder, built))
+        for number in range(args.reruns):
+            for name, tree, folder, built in places if number % 2 == 0 else places[::-1]:
+                shutil.rmtree(folder, ignore_errors=True)
+                shutil.copytree(built, folder, symlinks=True)
+                figures[name].append(
+                    _measure_once(scenario, tree, args, port, folder=str(folder), again=True)
+                )
     return figures
 
 
@@ -781,8 +793,8 @@ def main() -> None:
         default=1,
         metavar="N",
         help="in the rerun scenarios, time N reruns (each a process of its own, each from the "
-        "state the round's one first build left): a rerun varies by more than a tenth from one "
-        "to the next, and the first build costs far more than a rerun",
+        "state the round's one first build left, the trees taking turns): a rerun varies by "
+        "more than a tenth from one to the next, and the first build costs far more than a rerun",
     )
     args = parser.parse_args()
     if args.child:
@@ -813,16 +825,23 @@ def main() -> None:
     with serve(args.corpus, copies) as port:
         for number in range(args.rounds):
             for scenario in scenarios:
-                for name, tree in trees.items():
-                    if (scenario == "feedparser" or scenario in PEERS) and name != "after":
-                        continue  # the baseline and the peers are the same for every tree
-                    for figures in measure(scenario, tree, args, port):
-                        results.setdefault((scenario, name), []).append(figures)
-                        print(
-                            f"  round {number + 1} {name:>6} {scenario:<14} "
-                            f"{json.dumps({k: round(v, 3) for k, v in figures.items()})}",
-                            flush=True,
-                        )
+                if scenario.endswith("rerun") and args.reruns > 1:
+                    reruns = measure_reruns(scenario, trees, args, port)
+                    measured = [(name, one) for name, runs in reruns.items() for one in runs]
+                else:
+                    common = scenario == "feedparser" or scenario in PEERS
+                    measured = [
+                        (name, measure(scenario, tree, args, port))
+                        for name, tree in trees.items()
+                        if not common or name == "after"  # (the same for every tree)
+                    ]
+                for name, figures in measured:
+                    results.setdefault((scenario, name), []).append(figures)
+                    print(
+                        f"  round {number + 1} {name:>6} {scenario:<14} "
+                        f"{json.dumps({k: round(v, 3) for k, v in figures.items()})}",
+                        flush=True,
+                    )
     report(results, list(trees), scale)
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
