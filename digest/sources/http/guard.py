@@ -145,13 +145,6 @@ def names_own_network(url: str) -> bool:
         host = urlsplit(url.strip()).hostname or ""
     except ValueError:
         return False
-    return _own_network_host(host)
-
-
-@functools.lru_cache(maxsize=1024)
-def _own_network_host(host: str) -> bool:
-    """``names_own_network`` of a URL's host (asked for every source, of a few hosts:
-    remembered)."""
     if host == "localhost" or host.endswith(".localhost"):
         return True
     ip = ip_literal(host)
